@@ -1,0 +1,3 @@
+export * from './position.js'
+export * from './topics.js'
+export * from './telemetry.js'
