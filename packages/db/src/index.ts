@@ -1,1 +1,9 @@
-export {}
+export * from './port.js'
+export { createPgDb, type PgOptions } from './pg-adapter.js'
+export { createEmbeddedDb, type EmbeddedOptions } from './embedded-adapter.js'
+export { migrate, loadMigrations, type Migration, type MigrateResult, type StorageMode } from './migrate.js'
+export { splitSqlStatements } from './sql-split.js'
+export { applyTelemetryPolicies, runMaintenance, type RetentionSettings, type MaintenanceReport } from './maintenance.js'
+export { openDatabase, type OpenOptions, type OpenedDb } from './open.js'
+export * as telemetryRepo from './repositories/telemetry.js'
+export type { TrackPoint, StoredEvent, LatestRow, LinkStatus } from './repositories/telemetry.js'

@@ -1,0 +1,187 @@
+import type { DeviceEvent, Position, PositionSource, VehicleStatus } from '@rb/protocol'
+import type { Queryable } from '../port.js'
+
+/** Stores positions in one statement; a point already stored (same vehicle and ts) is skipped. Returns rows inserted. */
+export async function insertPositions(q: Queryable, positions: readonly Position[], receivedAtMs: number): Promise<number> {
+  if (positions.length === 0) return 0
+  const n = positions.length
+  const vehicleIds = new Array<string>(n)
+  const ts = new Array<number>(n)
+  const lng = new Array<number>(n)
+  const lat = new Array<number>(n)
+  const speed = new Array<number>(n)
+  const heading = new Array<number>(n)
+  const acc = new Array<number | null>(n)
+  const odo = new Array<number | null>(n)
+  const source = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    const p = positions[i] as Position
+    vehicleIds[i] = p.vehicleId
+    ts[i] = p.ts
+    lng[i] = p.lng
+    lat[i] = p.lat
+    speed[i] = p.speedKmh
+    heading[i] = p.headingDeg
+    acc[i] = p.accM
+    odo[i] = p.odoM
+    source[i] = p.source
+  }
+  // Epoch ms travel as float8 and become timestamptz in SQL: identical on both adapters.
+  const r = await q.query(
+    `INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source, received_at)
+     SELECT v, to_timestamp(t / 1000.0), x, y, s, h, a, o, src, to_timestamp($10::float8 / 1000.0)
+     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::float8[], $9::text[])
+       AS u(v, t, x, y, s, h, a, o, src)
+     ON CONFLICT DO NOTHING`,
+    [vehicleIds, ts, lng, lat, speed, heading, acc, odo, source, receivedAtMs],
+  )
+  return r.rowCount
+}
+
+/** Keeps `vehicle_latest` at the newest fix per vehicle; `latest` holds at most one position per vehicle. */
+export async function upsertLatest(q: Queryable, latest: readonly Position[], receivedAtMs: number): Promise<void> {
+  if (latest.length === 0) return
+  await q.query(
+    `INSERT INTO vehicle_latest AS l (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source, received_at)
+     SELECT v, to_timestamp(t / 1000.0), x, y, s, h, a, o, src, to_timestamp($10::float8 / 1000.0)
+     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::float8[], $9::text[])
+       AS u(v, t, x, y, s, h, a, o, src)
+     ON CONFLICT (vehicle_id) DO UPDATE SET
+       ts = EXCLUDED.ts, lng = EXCLUDED.lng, lat = EXCLUDED.lat, speed_kmh = EXCLUDED.speed_kmh,
+       heading_deg = EXCLUDED.heading_deg, acc_m = EXCLUDED.acc_m, odo_m = EXCLUDED.odo_m,
+       source = EXCLUDED.source, received_at = EXCLUDED.received_at
+     WHERE l.ts IS NULL OR EXCLUDED.ts > l.ts`,
+    [
+      latest.map((p) => p.vehicleId),
+      latest.map((p) => p.ts),
+      latest.map((p) => p.lng),
+      latest.map((p) => p.lat),
+      latest.map((p) => p.speedKmh),
+      latest.map((p) => p.headingDeg),
+      latest.map((p) => p.accM),
+      latest.map((p) => p.odoM),
+      latest.map((p) => p.source),
+      receivedAtMs,
+    ],
+  )
+}
+
+export interface StoredEvent {
+  vehicleId: string
+  ts: number
+  type: string
+  tripInstanceId?: string | null
+  stopCode?: string | null
+  data?: Record<string, unknown>
+}
+
+/** Stores vehicle events; the same (vehicle, type, ts) twice is one event. Returns rows inserted. */
+export async function insertEvents(q: Queryable, events: readonly StoredEvent[]): Promise<number> {
+  if (events.length === 0) return 0
+  const r = await q.query(
+    `INSERT INTO vehicle_event (vehicle_id, ts, type, trip_instance_id, stop_code, data)
+     SELECT v, to_timestamp(t / 1000.0), ty, tr, st, d::jsonb
+     FROM unnest($1::text[], $2::float8[], $3::text[], $4::text[], $5::text[], $6::text[]) AS u(v, t, ty, tr, st, d)
+     ON CONFLICT DO NOTHING`,
+    [
+      events.map((e) => e.vehicleId),
+      events.map((e) => e.ts),
+      events.map((e) => e.type),
+      events.map((e) => e.tripInstanceId ?? null),
+      events.map((e) => e.stopCode ?? null),
+      events.map((e) => JSON.stringify(e.data ?? {})),
+    ],
+  )
+  return r.rowCount
+}
+
+export function deviceEventToStored(e: DeviceEvent): StoredEvent {
+  return { vehicleId: e.vehicleId, ts: e.ts, type: e.type === 'alarm' ? 'alarm' : `device_${e.type}`, data: e.data }
+}
+
+export interface LinkStatus {
+  vehicleId: string
+  status: VehicleStatus
+  ts: number
+}
+
+/** Records online/offline per vehicle (newest wins). */
+export async function upsertLinkStatus(q: Queryable, statuses: readonly LinkStatus[]): Promise<void> {
+  if (statuses.length === 0) return
+  await q.query(
+    `INSERT INTO vehicle_latest AS l (vehicle_id, online, status_ts)
+     SELECT v, o, to_timestamp(t / 1000.0) FROM unnest($1::text[], $2::bool[], $3::float8[]) AS u(v, o, t)
+     ON CONFLICT (vehicle_id) DO UPDATE SET online = EXCLUDED.online, status_ts = EXCLUDED.status_ts
+     WHERE l.status_ts IS NULL OR EXCLUDED.status_ts >= l.status_ts`,
+    [statuses.map((s) => s.vehicleId), statuses.map((s) => s.status === 'online'), statuses.map((s) => s.ts)],
+  )
+}
+
+export interface LatestRow {
+  vehicleId: string
+  position: Position | null
+  online: boolean | null
+  statusTs: number | null
+}
+
+export async function loadLatest(q: Queryable): Promise<LatestRow[]> {
+  const r = await q.query<{
+    vehicle_id: string
+    t: number | null
+    lng: number | null
+    lat: number | null
+    speed_kmh: number | null
+    heading_deg: number | null
+    acc_m: number | null
+    odo_m: number | null
+    source: string | null
+    online: boolean | null
+    st: number | null
+  }>(
+    `SELECT vehicle_id, extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source,
+            online, extract(epoch FROM status_ts)::float8 * 1000 AS st
+     FROM vehicle_latest`,
+  )
+  return r.rows.map((row) => ({
+    vehicleId: row.vehicle_id,
+    position:
+      row.t == null
+        ? null
+        : {
+            vehicleId: row.vehicle_id,
+            ts: Math.round(row.t),
+            lng: row.lng ?? 0,
+            lat: row.lat ?? 0,
+            speedKmh: row.speed_kmh ?? 0,
+            headingDeg: row.heading_deg ?? 0,
+            accM: row.acc_m,
+            odoM: row.odo_m,
+            source: (row.source ?? 'mqtt') as PositionSource,
+          },
+    online: row.online,
+    statusTs: row.st == null ? null : Math.round(row.st),
+  }))
+}
+
+/** One track point: [epoch ms, lng, lat, speed km/h, heading deg]. */
+export type TrackPoint = [number, number, number, number, number]
+
+/** A vehicle's points in [fromMs, toMs), oldest first, at most `limit` rows. */
+export async function queryTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, limit: number): Promise<TrackPoint[]> {
+  const r = await q.query<{ t: number; lng: number; lat: number; s: number; h: number }>(
+    `SELECT extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh::float8 AS s, heading_deg::float8 AS h
+     FROM position
+     WHERE vehicle_id = $1 AND ts >= to_timestamp($2::float8 / 1000.0) AND ts < to_timestamp($3::float8 / 1000.0)
+     ORDER BY ts
+     LIMIT $4`,
+    [vehicleId, fromMs, toMs, limit],
+  )
+  return r.rows.map((row) => [Math.round(row.t), row.lng, row.lat, row.s, row.h])
+}
+
+export async function countPositions(q: Queryable, vehicleId?: string): Promise<number> {
+  const r = vehicleId
+    ? await q.query<{ n: number }>('SELECT count(*)::int AS n FROM position WHERE vehicle_id = $1', [vehicleId])
+    : await q.query<{ n: number }>('SELECT count(*)::int AS n FROM position')
+  return r.rows[0]?.n ?? 0
+}
