@@ -27,3 +27,6 @@ export const VEHICLE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 export function isVehicleId(value: string): boolean {
   return VEHICLE_ID_PATTERN.test(value)
 }
+
+/** One point of a stored track as served over HTTP: [epoch ms, lng, lat, speed km/h, heading deg]. */
+export type TrackPoint = [ts: number, lng: number, lat: number, speedKmh: number, headingDeg: number]

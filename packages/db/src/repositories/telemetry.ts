@@ -1,4 +1,4 @@
-import type { DeviceEvent, Position, PositionSource, VehicleStatus } from '@rb/protocol'
+import type { DeviceEvent, Position, PositionSource, TrackPoint, VehicleStatus } from '@rb/protocol'
 import type { Queryable } from '../port.js'
 
 /** Stores positions in one statement; a point already stored (same vehicle and ts) is skipped. Returns rows inserted. */
@@ -163,8 +163,6 @@ export async function loadLatest(q: Queryable): Promise<LatestRow[]> {
   }))
 }
 
-/** One track point: [epoch ms, lng, lat, speed km/h, heading deg]. */
-export type TrackPoint = [number, number, number, number, number]
 
 /** A vehicle's points in [fromMs, toMs), oldest first, at most `limit` rows. */
 export async function queryTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, limit: number): Promise<TrackPoint[]> {

@@ -1,0 +1,165 @@
+/**
+ * Composition root: builds the server from explicit pieces — config, database, metrics, live
+ * state, live hub, ingest, broker — and shuts them down in order. `main.ts` only listens.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { DEFAULT_LIMITS } from '@rb/protocol'
+import { openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
+import type { Config } from './config.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { BatchWriter } from './ingest/batch-writer.js'
+import { createBatchStore } from './ingest/store.js'
+import { Ingest } from './ingest/pipeline.js'
+import { LatestState } from './live/latest-state.js'
+import { LiveHub } from './live/hub.js'
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js'
+import { startMqttSource, type MqttSource } from './broker/mqtt-source.js'
+import { installErrorHandler } from './http/errors.js'
+import { healthRoutes } from './routes/health.js'
+import { telemetryRoutes } from './routes/telemetry.js'
+
+export interface Services {
+  config: Config
+  db: Db
+  storageMode: StorageMode
+  metrics: Metrics
+  latest: LatestState
+  hub: LiveHub
+  ingest: Ingest
+  /** Port of the embedded broker, when it runs. */
+  mqttPort: number | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    rb: Services
+  }
+}
+
+export interface BuildOptions {
+  /** A pino logger or fastify logger options; default: pino at config.logLevel. */
+  logger?: FastifyBaseLogger
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: { level: config.logLevel } }),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  const log = app.log
+  const startedAt = Date.now()
+  installErrorHandler(app)
+
+  const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
+  const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention })
+  const { db, mode } = opened
+  if (mode === 'timescale') log.info({ db: db.kind, applied: opened.applied }, 'storage: TimescaleDB (hypertables, compression, retention policies)')
+  else log.warn({ db: db.kind, reason: opened.plainReason, applied: opened.applied }, 'storage: plain PostgreSQL tables, app-side retention (no TimescaleDB)')
+
+  const metrics = createMetrics()
+  const latest = new LatestState()
+  latest.restore(await telemetryRepo.loadLatest(db))
+  const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs })
+
+  const writer = new BatchWriter(
+    createBatchStore(db),
+    { maxBatchPoints: config.ingestBatchMax, flushMs: config.ingestFlushMs, maxPending: config.ingestMaxPending, retryMinMs: 100, retryMaxMs: config.ingestRetryMaxMs },
+    {
+      onWritten(batch, outcome, seconds) {
+        metrics.batchSeconds.observe(seconds)
+        metrics.batchSize.observe(batch.positions.length)
+        metrics.pointsStored.inc(outcome.stored)
+        metrics.pointsDuplicate.inc(batch.positions.length - outcome.stored)
+        metrics.eventsStored.inc(outcome.eventsStored)
+      },
+      onWriteError(err, attempt, pendingPoints) {
+        metrics.writeErrors.inc()
+        if (attempt === 1 || attempt % 20 === 0) log.error({ err: err.message, attempt, pendingPoints }, 'database write failed; holding points and retrying')
+      },
+      onRecovered(downForMs) {
+        log.info({ downForMs }, 'database writes recovered; catching up')
+      },
+      onPendingChange(n) {
+        metrics.bufferDepth.set(n)
+      },
+    },
+  )
+  const ingest = new Ingest({
+    writer,
+    metrics,
+    limits: { ...DEFAULT_LIMITS, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
+    stages: [latest, hub],
+    log,
+  })
+
+  let broker: EmbeddedBroker | undefined
+  let source: MqttSource | undefined
+  if (config.mqttUrl) {
+    source = startMqttSource({
+      url: config.mqttUrl,
+      clientId: config.mqttClientId,
+      sessionExpiryS: config.mqttSessionExpiryS,
+      onUplink: (topic, payload) => ingest.accept(topic, payload),
+      waitForRoom: () => writer.waitForRoom(),
+      log,
+    })
+  } else {
+    try {
+      broker = await startEmbeddedBroker({ port: config.mqttPort, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log })
+    } catch (err) {
+      hub.close()
+      await db.close()
+      throw err
+    }
+  }
+
+  const maintenance = setInterval(() => {
+    runMaintenance(db, mode, retention, Date.now()).then(
+      (r) => log.info(r, 'maintenance done'),
+      (err: Error) => log.error({ err: err.message }, 'maintenance failed'),
+    )
+  }, config.maintenanceIntervalS * 1000)
+  maintenance.unref()
+
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, mqttPort: broker?.port })
+
+  await app.register(healthRoutes, {
+    metrics,
+    startedAt,
+    probe: {
+      async db() {
+        try {
+          await Promise.race([db.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
+          return { ok: true, kind: db.kind, mode }
+        } catch (err) {
+          return { ok: false, kind: db.kind, mode, detail: (err as Error).message }
+        }
+      },
+      broker: () =>
+        source
+          ? { ok: source.connected, kind: 'external' as const, ...(source.connected ? {} : { detail: 'not connected; retrying' }) }
+          : { ok: true, kind: 'embedded' as const },
+      ingest: () => ({ pendingPoints: writer.pendingPoints, writeFailing: writer.isFailing }),
+    },
+  })
+  await app.register(telemetryRoutes, { db, latest })
+
+  // Shutdown order: stop intake → write what is pending (acks go out) → close the broker side →
+  // live hub → database. Points still unwritten at the deadline stay unacknowledged: redelivered.
+  app.addHook('onClose', async () => {
+    clearInterval(maintenance)
+    ingest.stopIntake()
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())
+    const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
+    if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
+    await source?.close()
+    await broker?.close()
+    hub.close()
+    writer.close()
+    await db.close()
+  })
+
+  return app
+}

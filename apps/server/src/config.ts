@@ -1,0 +1,123 @@
+/**
+ * Configuration: read once at start from environment variables, validated, passed down.
+ * Nothing else reads process.env. Every variable is listed in docs/configuration.md.
+ */
+export interface Config {
+  /** HTTP port (API, console, villager pages, socket.io). */
+  port: number
+  host: string
+  /** Base URL printed on stop-sign QR codes. */
+  publicUrl: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Embedded database directory ('memory' keeps it in RAM, for tests). */
+  dataDir: string
+  /** postgres://… ; unset → embedded PGlite with TimescaleDB under dataDir. */
+  databaseUrl: string | undefined
+  /** PostgreSQL schema (search_path); tests use one per file. */
+  databaseSchema: string | undefined
+  /** mqtt://… ; unset → embedded broker on mqttPort. */
+  mqttUrl: string | undefined
+  mqttPort: number
+  mqttClientId: string
+  mqttSessionExpiryS: number
+  retentionDays: number
+  compressAfterDays: number
+  maintenanceIntervalS: number
+  ingestBatchMax: number
+  ingestFlushMs: number
+  ingestMaxPending: number
+  ingestRetryMaxMs: number
+  maxFutureSkewS: number
+  liveTickMs: number
+  shutdownTimeoutS: number
+}
+
+type Env = Record<string, string | undefined>
+
+interface Spec<T> {
+  name: string
+  doc: string
+  default: string | undefined
+  parse: (raw: string) => T
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const int = (min: number, max: number) => (raw: string): number => {
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`)
+  return n
+}
+const str = (raw: string): string => raw
+const url = (...schemes: string[]) => (raw: string): string => {
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw new Error(`must be a URL (${schemes.join(', ')})`)
+  }
+  if (!schemes.includes(u.protocol.replace(/:$/, ''))) throw new Error(`must use one of ${schemes.join(', ')}`)
+  return raw.replace(/\/$/, '')
+}
+const oneOf = <T extends string>(...values: T[]) => (raw: string): T => {
+  if (!(values as string[]).includes(raw)) throw new Error(`must be one of ${values.join(', ')}`)
+  return raw as T
+}
+const identifier = (raw: string): string => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error('must be a lower-case SQL identifier')
+  return raw
+}
+const clientId = (raw: string): string => {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new Error('must be 1–64 letters, digits, - or _')
+  return raw
+}
+
+/** Every variable, its default and its check; the same table documents them. */
+export const CONFIG_SPEC = {
+  port: { name: 'PORT', doc: 'HTTP port (API, console, villager pages, socket.io)', default: '8080', parse: int(0, 65535) },
+  host: { name: 'HOST', doc: 'Interface to listen on', default: '0.0.0.0', parse: str },
+  publicUrl: { name: 'PUBLIC_URL', doc: 'Base URL printed in stop-sign QR codes', default: 'http://localhost:8080', parse: url('http', 'https') },
+  logLevel: { name: 'LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  dataDir: { name: 'DATA_DIR', doc: "Embedded database directory ('memory' keeps it in RAM)", default: './data', parse: str },
+  databaseUrl: { name: 'DATABASE_URL', doc: 'postgres://… of a TimescaleDB or PostgreSQL ≥ 14; unset → embedded database', default: undefined, parse: url('postgres', 'postgresql') },
+  databaseSchema: { name: 'DATABASE_SCHEMA', doc: 'PostgreSQL schema to use (created if missing); unset → the default search_path', default: undefined, parse: identifier },
+  mqttUrl: { name: 'MQTT_URL', doc: 'mqtt://… of an MQTT 3.1.1/5 broker; unset → embedded broker on MQTT_PORT', default: undefined, parse: url('mqtt', 'mqtts', 'tcp', 'ssl', 'ws', 'wss') },
+  mqttPort: { name: 'MQTT_PORT', doc: 'Port of the embedded broker (when MQTT_URL is unset)', default: '1883', parse: int(0, 65535) },
+  mqttClientId: { name: 'MQTT_CLIENT_ID', doc: 'Client id of the ingest subscription (persistent session; one per server instance)', default: 'rb-ingest', parse: clientId },
+  mqttSessionExpiryS: { name: 'MQTT_SESSION_EXPIRY_S', doc: 'How long the broker keeps the ingest session (and its queued points) while the server is down', default: '86400', parse: int(60, 4_294_967_295) },
+  retentionDays: { name: 'RETENTION_DAYS', doc: 'Positions and vehicle events older than this are deleted (at least 183)', default: '400', parse: int(183, 36_500) },
+  compressAfterDays: { name: 'COMPRESS_AFTER_DAYS', doc: 'TimescaleDB compresses telemetry older than this', default: '3', parse: int(1, 3650) },
+  maintenanceIntervalS: { name: 'MAINTENANCE_INTERVAL_S', doc: 'How often retention (plain PostgreSQL) or policy jobs (embedded) run', default: '3600', parse: int(10, 86_400) },
+  ingestBatchMax: { name: 'INGEST_BATCH_MAX', doc: 'Most points written in one database transaction', default: '2000', parse: int(1, 50_000) },
+  ingestFlushMs: { name: 'INGEST_FLUSH_MS', doc: 'Longest a point waits before its batch is written, ms', default: '50', parse: int(1, 10_000) },
+  ingestMaxPending: { name: 'INGEST_MAX_PENDING', doc: 'Points held in memory while the database is slow or down; beyond it intake pauses (nothing is dropped)', default: '100000', parse: int(100, 10_000_000) },
+  ingestRetryMaxMs: { name: 'INGEST_RETRY_MAX_MS', doc: 'Longest backoff between write retries while the database is down, ms', default: '5000', parse: int(100, 600_000) },
+  maxFutureSkewS: { name: 'MAX_FUTURE_SKEW_S', doc: 'A fix more than this ahead of the server clock is dropped as future_ts', default: '300', parse: int(0, 86_400) },
+  liveTickMs: { name: 'LIVE_TICK_MS', doc: 'Live push tick: positions are coalesced and emitted once per room per tick', default: '200', parse: int(20, 5_000) },
+  shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
+} satisfies { [K in keyof Config]: Spec<Config[K]> }
+
+/** Parses and validates the environment; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = []
+  const out: Record<string, unknown> = {}
+  for (const [key, spec] of Object.entries(CONFIG_SPEC) as [keyof Config, Spec<unknown>][]) {
+    const raw = env[spec.name]?.trim() || spec.default
+    if (raw === undefined) {
+      out[key] = undefined
+      continue
+    }
+    try {
+      out[key] = spec.parse(raw)
+    } catch (err) {
+      problems.push(`${spec.name}=${JSON.stringify(raw)}: ${(err as Error).message}`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return out as unknown as Config
+}

@@ -1,0 +1,196 @@
+/**
+ * Batches accepted telemetry into database transactions and resolves each item only after the
+ * transaction holding it committed — the MQTT acknowledgement waits on that (no-loss rule).
+ * One write in flight at a time; while it runs the next batch fills (adaptive batching).
+ * A failed write is retried with backoff; nothing is dropped.
+ */
+import type { Position } from '@rb/protocol'
+import type { LinkStatus, StoredEvent } from '@rb/db'
+
+export interface WriteItem {
+  positions: readonly Position[]
+  events: readonly StoredEvent[]
+  statuses: readonly LinkStatus[]
+}
+
+export interface Batch extends WriteItem {
+  /** Items merged into this batch. */
+  items: number
+}
+
+export interface WriteOutcome {
+  stored: number
+  eventsStored: number
+}
+
+export interface BatchWriterOptions {
+  maxBatchPoints: number
+  flushMs: number
+  maxPending: number
+  retryMinMs: number
+  retryMaxMs: number
+}
+
+export interface BatchWriterHooks {
+  onWritten?(batch: Batch, outcome: WriteOutcome, seconds: number): void
+  onWriteError?(err: Error, attempt: number, pendingPoints: number): void
+  onRecovered?(downForMs: number): void
+  onPendingChange?(pendingPoints: number): void
+}
+
+interface Pending {
+  item: WriteItem
+  weight: number
+  resolve: () => void
+}
+
+const weightOf = (item: WriteItem): number => Math.max(1, item.positions.length + item.events.length + item.statuses.length)
+
+export class BatchWriter {
+  readonly #store: (batch: Batch) => Promise<WriteOutcome>
+  readonly #opts: BatchWriterOptions
+  readonly #hooks: BatchWriterHooks
+  #queue: Pending[] = []
+  #pendingPoints = 0
+  #writing = false
+  #timer: NodeJS.Timeout | undefined
+  #attempt = 0
+  #downSince: number | undefined
+  #closed = false
+  #idleWaiters: (() => void)[] = []
+  #roomWaiters: (() => void)[] = []
+
+  constructor(store: (batch: Batch) => Promise<WriteOutcome>, opts: BatchWriterOptions, hooks: BatchWriterHooks = {}) {
+    this.#store = store
+    this.#opts = opts
+    this.#hooks = hooks
+  }
+
+  /** Points (and events) accepted but not yet committed. */
+  get pendingPoints(): number {
+    return this.#pendingPoints
+  }
+
+  get isFull(): boolean {
+    return this.#pendingPoints >= this.#opts.maxPending
+  }
+
+  /** True while writes are failing. */
+  get isFailing(): boolean {
+    return this.#downSince !== undefined
+  }
+
+  /** Resolves once the item is committed. */
+  add(item: WriteItem): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('writer is closed'))
+    return new Promise<void>((resolve) => {
+      const weight = weightOf(item)
+      this.#queue.push({ item, weight, resolve })
+      this.#setPending(this.#pendingPoints + weight)
+      if (this.#pendingPoints >= this.#opts.maxBatchPoints) this.#kick(0)
+      else this.#kick(this.#opts.flushMs)
+    })
+  }
+
+  /** Resolves when there is room again (pending below 90 % of the bound). */
+  waitForRoom(): Promise<void> {
+    if (!this.isFull) return Promise.resolve()
+    return new Promise((resolve) => this.#roomWaiters.push(resolve))
+  }
+
+  /** Writes everything queued now and resolves when the queue is empty. */
+  drain(): Promise<void> {
+    if (this.#queue.length === 0 && !this.#writing) return Promise.resolve()
+    const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve))
+    if (!this.isFailing) this.#kick(0)
+    return idle
+  }
+
+  /** Stops the timers; items still queued stay unresolved (their messages are redelivered). */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  #setPending(n: number): void {
+    this.#pendingPoints = n
+    this.#hooks.onPendingChange?.(n)
+    if (n < this.#opts.maxPending * 0.9 && this.#roomWaiters.length > 0) {
+      const waiters = this.#roomWaiters
+      this.#roomWaiters = []
+      for (const w of waiters) w()
+    }
+  }
+
+  #kick(delayMs: number): void {
+    if (this.#writing || this.#closed) return
+    if (this.#timer !== undefined) {
+      // While the database is down, the backoff timer decides when to try again.
+      if (this.isFailing) return
+      if (delayMs > 0) return
+      clearTimeout(this.#timer)
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      void this.#flush()
+    }, delayMs)
+  }
+
+  #take(): Pending[] {
+    const taken: Pending[] = []
+    let points = 0
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0] as Pending
+      if (taken.length > 0 && points + next.weight > this.#opts.maxBatchPoints) break
+      taken.push(next)
+      points += next.weight
+      this.#queue.shift()
+    }
+    return taken
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#writing || this.#closed) return
+    const taken = this.#take()
+    if (taken.length === 0) return this.#notifyIdle()
+    this.#writing = true
+    const batch: Batch = {
+      items: taken.length,
+      positions: taken.flatMap((p) => p.item.positions),
+      events: taken.flatMap((p) => p.item.events),
+      statuses: taken.flatMap((p) => p.item.statuses),
+    }
+    const started = performance.now()
+    try {
+      const outcome = await this.#store(batch)
+      const seconds = (performance.now() - started) / 1000
+      if (this.#downSince !== undefined) this.#hooks.onRecovered?.(Date.now() - this.#downSince)
+      this.#downSince = undefined
+      this.#attempt = 0
+      this.#writing = false
+      this.#setPending(this.#pendingPoints - taken.reduce((n, p) => n + p.weight, 0))
+      this.#hooks.onWritten?.(batch, outcome, seconds)
+      for (const p of taken) p.resolve()
+    } catch (err) {
+      this.#writing = false
+      // Back to the front, in order: acknowledgements must follow arrival order.
+      this.#queue.unshift(...taken)
+      this.#downSince ??= Date.now()
+      this.#attempt++
+      this.#hooks.onWriteError?.(err as Error, this.#attempt, this.#pendingPoints)
+      const backoff = Math.min(this.#opts.retryMaxMs, this.#opts.retryMinMs * 2 ** (this.#attempt - 1))
+      this.#kick(backoff * (0.8 + Math.random() * 0.4))
+      return
+    }
+    if (this.#queue.length > 0) this.#kick(this.#pendingPoints >= this.#opts.maxBatchPoints || this.#idleWaiters.length > 0 ? 0 : this.#opts.flushMs)
+    else this.#notifyIdle()
+  }
+
+  #notifyIdle(): void {
+    if (this.#queue.length > 0 || this.#writing) return
+    const waiters = this.#idleWaiters
+    this.#idleWaiters = []
+    for (const w of waiters) w()
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The position pipeline, in order (one small stage each):
+ *   decode+validate (protocol) → [store branch: batch write, ack after commit]
+ *                              → [live branch: latest state → tracking → live hub]
+ * The live branch runs on acceptance, not on commit, so the map keeps moving while the database
+ * is down; the store branch decides when the broker may forget the message.
+ */
+import {
+  parseDeviceEventMessage,
+  parsePositionBatchMessage,
+  parsePositionMessage,
+  parseStatusMessage,
+  parseUplinkTopic,
+  type DeviceEvent,
+  type Position,
+  type Reject,
+  type TelemetryLimits,
+  type VehicleStatus,
+} from '@rb/protocol'
+import { telemetryRepo } from '@rb/db'
+import type { BatchWriter } from './batch-writer.js'
+import type { Metrics } from '../metrics.js'
+
+/** A live-branch stage: sees every accepted position (in arrival order). */
+export interface LiveStage {
+  name: string
+  onPositions?(positions: readonly Position[]): void
+  onStatus?(vehicleId: string, status: VehicleStatus, ts: number): void
+  onDeviceEvent?(event: DeviceEvent): void
+}
+
+export interface IngestLog {
+  debug(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export class Ingest {
+  readonly #writer: BatchWriter
+  readonly #metrics: Metrics
+  readonly #limits: TelemetryLimits
+  readonly #stages: LiveStage[]
+  readonly #log: IngestLog
+  readonly #now: () => number
+
+  constructor(deps: { writer: BatchWriter; metrics: Metrics; limits: TelemetryLimits; stages: LiveStage[]; log: IngestLog; now?: () => number }) {
+    this.#writer = deps.writer
+    this.#metrics = deps.metrics
+    this.#limits = deps.limits
+    this.#stages = deps.stages
+    this.#log = deps.log
+    this.#now = deps.now ?? Date.now
+  }
+
+  #stopped = false
+
+  get writer(): BatchWriter {
+    return this.#writer
+  }
+
+  /** From now on nothing is taken in: messages stay unacknowledged and are redelivered later. */
+  stopIntake(): void {
+    this.#stopped = true
+  }
+
+  /**
+   * Takes one uplink MQTT message. Resolves when it may be acknowledged: once committed, or at
+   * once when it was dropped (a bad message is counted, never retried forever). Rejects only
+   * after stopIntake(): the message must then not be acknowledged.
+   */
+  accept(topic: string, payload: Uint8Array): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('server is shutting down'))
+    const parsed = parseUplinkTopic(topic)
+    if (!parsed) {
+      this.#drop({ reason: 'bad_topic', detail: topic.slice(0, 120) }, topic)
+      return Promise.resolve()
+    }
+    const { vehicleId, kind } = parsed
+    this.#metrics.messagesReceived.inc({ kind })
+    const now = this.#now()
+    switch (kind) {
+      case 'pos': {
+        this.#metrics.pointsReceived.inc()
+        const r = parsePositionMessage(vehicleId, payload, now, this.#limits)
+        if (!r.ok) {
+          this.#drop(r.reject, topic)
+          return Promise.resolve()
+        }
+        return this.acceptPositions([r.value])
+      }
+      case 'pos/batch': {
+        const r = parsePositionBatchMessage(vehicleId, payload, now, this.#limits)
+        this.#metrics.pointsReceived.inc(r.positions.length + r.rejects.length)
+        for (const reject of r.rejects) this.#drop(reject, topic)
+        return this.acceptPositions(r.positions)
+      }
+      case 'status': {
+        const r = parseStatusMessage(payload)
+        if (!r.ok) {
+          this.#drop(r.reject, topic)
+          return Promise.resolve()
+        }
+        this.#runStages('onStatus', (s) => s.onStatus?.(vehicleId, r.value, now))
+        return this.#writer.add({
+          positions: [],
+          events: [{ vehicleId, ts: now, type: r.value }],
+          statuses: [{ vehicleId, status: r.value, ts: now }],
+        })
+      }
+      case 'event': {
+        const r = parseDeviceEventMessage(vehicleId, payload, now, this.#limits)
+        if (!r.ok) {
+          this.#drop(r.reject, topic)
+          return Promise.resolve()
+        }
+        this.#runStages('onDeviceEvent', (s) => s.onDeviceEvent?.(r.value))
+        return this.#writer.add({ positions: [], events: [telemetryRepo.deviceEventToStored(r.value)], statuses: [] })
+      }
+    }
+  }
+
+  /** Positions already decoded by another codec (JT/T 808) enter here. */
+  acceptPositions(positions: readonly Position[]): Promise<void> {
+    if (positions.length === 0) return Promise.resolve()
+    this.#metrics.pointsAccepted.inc(positions.length)
+    this.#runStages('onPositions', (s) => s.onPositions?.(positions))
+    return this.#writer.add({ positions, events: [], statuses: [] })
+  }
+
+  #runStages(what: string, fn: (stage: LiveStage) => void): void {
+    for (const stage of this.#stages) {
+      try {
+        fn(stage)
+      } catch (err) {
+        this.#metrics.stageErrors.inc({ stage: stage.name })
+        this.#log.error({ err, stage: stage.name, what }, 'pipeline stage failed; continuing')
+      }
+    }
+  }
+
+  #drop(reject: Reject, topic: string): void {
+    this.#metrics.dropped.inc({ reason: reject.reason })
+    this.#log.debug({ topic, reason: reject.reason, detail: reject.detail }, 'telemetry dropped')
+  }
+}

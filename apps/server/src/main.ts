@@ -1,0 +1,42 @@
+/** Starts the server: reads config, builds the app, listens, and shuts down cleanly on signals. */
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig } from './config.js'
+import { PortInUseError } from './broker/embedded.js'
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env)
+  const app = await buildApp(config)
+  try {
+    await app.listen({ port: config.port, host: config.host })
+  } catch (err) {
+    await app.close()
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.port, 'PORT')
+    throw err
+  }
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const mqtt = config.mqttUrl ?? `mqtt://localhost:${app.rb.mqttPort} (embedded)`
+  app.log.info({ url: `http://localhost:${port}`, mqtt }, `rural bus server ready at http://localhost:${port}`)
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'shutting down: writing pending points first')
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof PortInUseError) console.error(`error: ${err.message}`)
+  else console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,29 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { REJECT_REASONS } from '@rb/protocol'
+
+/** Prometheus metrics of one server instance (its own registry: tests run several in one process). */
+export function createMetrics() {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  const m = {
+    registry,
+    messagesReceived: new Counter({ name: 'rb_ingest_messages_received_total', help: 'Uplink MQTT messages received, by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    pointsReceived: new Counter({ name: 'rb_ingest_points_received_total', help: 'Positions received (valid or not)', registers: [registry] }),
+    pointsAccepted: new Counter({ name: 'rb_ingest_points_accepted_total', help: 'Positions that passed validation', registers: [registry] }),
+    pointsStored: new Counter({ name: 'rb_ingest_points_stored_total', help: 'Positions written to the database (new rows)', registers: [registry] }),
+    pointsDuplicate: new Counter({ name: 'rb_ingest_points_duplicate_total', help: 'Positions already stored (resends), skipped', registers: [registry] }),
+    dropped: new Counter({ name: 'rb_ingest_dropped_total', help: 'Messages or points dropped, by reason', labelNames: ['reason'] as const, registers: [registry] }),
+    eventsStored: new Counter({ name: 'rb_ingest_events_stored_total', help: 'Vehicle events written', registers: [registry] }),
+    batchSeconds: new Histogram({ name: 'rb_ingest_batch_seconds', help: 'Time to write one batch (one transaction)', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    batchSize: new Histogram({ name: 'rb_ingest_batch_points', help: 'Points per written batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000], registers: [registry] }),
+    bufferDepth: new Gauge({ name: 'rb_ingest_buffer_depth', help: 'Points accepted but not yet written', registers: [registry] }),
+    writeErrors: new Counter({ name: 'rb_ingest_write_errors_total', help: 'Failed batch writes (retried)', registers: [registry] }),
+    stageErrors: new Counter({ name: 'rb_pipeline_stage_errors_total', help: 'Errors in a pipeline stage (the next position still flows)', labelNames: ['stage'] as const, registers: [registry] }),
+    liveEmits: new Counter({ name: 'rb_live_emits_total', help: 'socket.io emits (one per room per tick)', registers: [registry] }),
+    liveSockets: new Gauge({ name: 'rb_live_sockets', help: 'Connected socket.io clients', registers: [registry] }),
+  }
+  for (const reason of REJECT_REASONS) m.dropped.inc({ reason }, 0)
+  return m
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

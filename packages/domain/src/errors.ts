@@ -1,0 +1,39 @@
+/**
+ * Every error a person may see carries a stable code and an HTTP status, from this one table.
+ * The server's error handler answers 4xx with `{ error: { code, message, details } }`.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: 400,
+  BAD_TIME_RANGE: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VEHICLE_NOT_FOUND: 404,
+  STOP_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  TRIP_NOT_FOUND: 404,
+  CONFLICT: 409,
+  SEAT_UNAVAILABLE: 409,
+  BOOKING_CLOSED: 409,
+  TRIP_CANCELLED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERRORS
+
+export class AppError extends Error {
+  readonly status: number
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'AppError'
+    this.status = ERRORS[code]
+  }
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError

@@ -1,0 +1,47 @@
+/** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
+
+/** One vehicle's newest position as pushed live. */
+export interface LivePosition {
+  vehicleId: string
+  /** Fix time, epoch ms. */
+  ts: number
+  lng: number
+  lat: number
+  speedKmh: number
+  headingDeg: number
+}
+
+export interface LinkChange {
+  vehicleId: string
+  online: boolean
+  /** When the server learned it, epoch ms. */
+  ts: number
+}
+
+/** Rooms: `all` (dispatchers), `route:{id}`, `stop:{code}`, `vehicle:{id}`. */
+export type RoomName = 'all' | `route:${string}` | `stop:${string}` | `vehicle:${string}`
+
+const ROOM = /^(all|(route|stop|vehicle):[A-Za-z0-9_-]{1,64})$/
+
+export function isRoomName(value: unknown): value is RoomName {
+  return typeof value === 'string' && ROOM.test(value)
+}
+
+export interface SubscribeAck {
+  ok: boolean
+  joined: RoomName[]
+  /** Rooms refused, with the reason. */
+  refused: { room: string; reason: string }[]
+}
+
+export interface ServerToClientEvents {
+  /** Coalesced per tick: one array per room per tick, newest fix per vehicle. */
+  positions: (batch: LivePosition[]) => void
+  /** Vehicles going online / offline. */
+  link: (changes: LinkChange[]) => void
+}
+
+export interface ClientToServerEvents {
+  subscribe: (rooms: string[], ack?: (result: SubscribeAck) => void) => void
+  unsubscribe: (rooms: string[], ack?: (result: { ok: boolean }) => void) => void
+}
