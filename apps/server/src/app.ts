@@ -5,7 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
-import { openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
+import { isTransientDbError, openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
 import type { Config } from './config.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { BatchWriter } from './ingest/batch-writer.js'
@@ -66,6 +66,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const writer = new BatchWriter(
     createBatchStore(db),
     { maxBatchPoints: config.ingestBatchMax, flushMs: config.ingestFlushMs, maxPending: config.ingestMaxPending, retryMinMs: 100, retryMaxMs: config.ingestRetryMaxMs },
+    { isTransient: isTransientDbError, deadLetter: (item, err) => telemetryRepo.insertDeadLetter(db, err.message, item) },
     {
       onWritten(batch, outcome, seconds) {
         metrics.batchSeconds.observe(seconds)
@@ -77,6 +78,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       onWriteError(err, attempt, pendingPoints) {
         metrics.writeErrors.inc()
         if (attempt === 1 || attempt % 20 === 0) log.error({ err: err.message, attempt, pendingPoints }, 'database write failed; holding points and retrying')
+      },
+      onDeadLettered(item, err) {
+        metrics.deadLettered.inc(item.positions.length + item.events.length + item.statuses.length)
+        log.error({ err: err.message, points: item.positions.length }, 'database refused telemetry; kept in ingest_dead_letter')
       },
       onRecovered(downForMs) {
         log.info({ downForMs }, 'database writes recovered; catching up')
@@ -101,6 +106,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       url: config.mqttUrl,
       clientId: config.mqttClientId,
       sessionExpiryS: config.mqttSessionExpiryS,
+      protocolVersion: config.mqttProtocolVersion,
       onUplink: (topic, payload) => ingest.accept(topic, payload),
       waitForRoom: () => writer.waitForRoom(),
       log,

@@ -20,6 +20,7 @@ export interface Config {
   mqttPort: number
   mqttClientId: string
   mqttSessionExpiryS: number
+  mqttProtocolVersion: 4 | 5
   retentionDays: number
   compressAfterDays: number
   maintenanceIntervalS: number
@@ -90,6 +91,15 @@ export const CONFIG_SPEC = {
   mqttPort: { name: 'MQTT_PORT', doc: 'Port of the embedded broker (when MQTT_URL is unset)', default: '1883', parse: int(0, 65535) },
   mqttClientId: { name: 'MQTT_CLIENT_ID', doc: 'Client id of the ingest subscription (persistent session; one per server instance)', default: 'rb-ingest', parse: clientId },
   mqttSessionExpiryS: { name: 'MQTT_SESSION_EXPIRY_S', doc: 'How long the broker keeps the ingest session (and its queued points) while the server is down', default: '86400', parse: int(60, 4_294_967_295) },
+  mqttProtocolVersion: {
+    name: 'MQTT_PROTOCOL_VERSION',
+    doc: 'MQTT version of the ingest subscription: 5 (receive maximum 65,535 in flight) or 4 = 3.1.1 (then raise the broker\'s max_inflight_messages)',
+    default: '5',
+    parse: (raw: string): 4 | 5 => {
+      if (raw !== '4' && raw !== '5') throw new Error('must be 4 or 5')
+      return raw === '4' ? 4 : 5
+    },
+  },
   retentionDays: { name: 'RETENTION_DAYS', doc: 'Positions and vehicle events older than this are deleted (at least 183)', default: '400', parse: int(183, 36_500) },
   compressAfterDays: { name: 'COMPRESS_AFTER_DAYS', doc: 'TimescaleDB compresses telemetry older than this', default: '3', parse: int(1, 3650) },
   maintenanceIntervalS: { name: 'MAINTENANCE_INTERVAL_S', doc: 'How often retention (plain PostgreSQL) or policy jobs (embedded) run', default: '3600', parse: int(10, 86_400) },

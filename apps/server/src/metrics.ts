@@ -17,6 +17,7 @@ export function createMetrics() {
     batchSeconds: new Histogram({ name: 'rb_ingest_batch_seconds', help: 'Time to write one batch (one transaction)', buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
     batchSize: new Histogram({ name: 'rb_ingest_batch_points', help: 'Points per written batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000], registers: [registry] }),
     bufferDepth: new Gauge({ name: 'rb_ingest_buffer_depth', help: 'Points accepted but not yet written', registers: [registry] }),
+    deadLettered: new Counter({ name: 'rb_ingest_dead_lettered_total', help: 'Points and events the database refused, kept in ingest_dead_letter', registers: [registry] }),
     writeErrors: new Counter({ name: 'rb_ingest_write_errors_total', help: 'Failed batch writes (retried)', registers: [registry] }),
     stageErrors: new Counter({ name: 'rb_pipeline_stage_errors_total', help: 'Errors in a pipeline stage (the next position still flows)', labelNames: ['stage'] as const, registers: [registry] }),
     liveEmits: new Counter({ name: 'rb_live_emits_total', help: 'socket.io emits (one per room per tick)', registers: [registry] }),

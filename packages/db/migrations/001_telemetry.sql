@@ -42,3 +42,12 @@ CREATE TABLE vehicle_latest (
   online      boolean,
   status_ts   timestamptz
 );
+
+-- Telemetry the database refused on its own (a bug, not an outage): kept for inspection and replay
+-- instead of blocking the points behind it or being lost.
+CREATE TABLE ingest_dead_letter (
+  id          bigserial PRIMARY KEY,
+  failed_at   timestamptz NOT NULL DEFAULT now(),
+  error       text        NOT NULL,
+  item        jsonb       NOT NULL
+);

@@ -37,3 +37,14 @@ export class DbError extends Error {
 export function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === '23505'
 }
+
+/**
+ * Failures worth retrying as they are: the connection or the server, not the statement.
+ * SQLSTATE classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01 (retry), or no
+ * SQLSTATE at all (a socket error, the embedded worker gone).
+ */
+export function isTransientDbError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
+  return code.startsWith('08') || code.startsWith('53') || code.startsWith('57P') || code === '40001' || code === '40P01'
+}

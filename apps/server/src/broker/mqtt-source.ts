@@ -15,6 +15,7 @@ export interface MqttSourceOptions {
   url: string
   clientId: string
   sessionExpiryS: number
+  protocolVersion: 4 | 5
   /** Takes one uplink message; resolves when it may be acknowledged. */
   onUplink: (topic: string, payload: Buffer) => Promise<void>
   /** Resolves when the write buffer has room (flow control). */
@@ -37,9 +38,10 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
   const clientOptions: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
-    protocolVersion: 5,
-    // Many unacknowledged messages in flight: acks wait for batch commits (~tens of ms).
-    properties: { sessionExpiryInterval: opts.sessionExpiryS, receiveMaximum: 65_535 },
+    protocolVersion: opts.protocolVersion,
+    // Many unacknowledged messages in flight: acks wait for batch commits (~tens of ms). With
+    // 3.1.1 the broker's own limit applies (Mosquitto: max_inflight_messages, default 20).
+    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: opts.sessionExpiryS, receiveMaximum: 65_535 } } : {}),
     reconnectPeriod: 1_000,
     connectTimeout: 10_000,
     keepalive: 30,

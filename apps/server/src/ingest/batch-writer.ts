@@ -31,16 +31,29 @@ export interface BatchWriterOptions {
   retryMaxMs: number
 }
 
+export interface BatchWriterPolicy {
+  /** A transient failure (connection lost, database restarting) is retried as is. */
+  isTransient(err: unknown): boolean
+  /**
+   * Keeps an item the database refuses on its own (a bug, not an outage) somewhere safe, so it
+   * neither blocks the points behind it nor is lost.
+   */
+  deadLetter(item: WriteItem, err: Error): Promise<void>
+}
+
 export interface BatchWriterHooks {
   onWritten?(batch: Batch, outcome: WriteOutcome, seconds: number): void
   onWriteError?(err: Error, attempt: number, pendingPoints: number): void
   onRecovered?(downForMs: number): void
+  onDeadLettered?(item: WriteItem, err: Error): void
   onPendingChange?(pendingPoints: number): void
 }
 
 interface Pending {
   item: WriteItem
   weight: number
+  /** performance.now() at arrival: an item waits at most flushMs from here. */
+  at: number
   resolve: () => void
 }
 
@@ -50,6 +63,9 @@ export class BatchWriter {
   readonly #store: (batch: Batch) => Promise<WriteOutcome>
   readonly #opts: BatchWriterOptions
   readonly #hooks: BatchWriterHooks
+  readonly #policy: BatchWriterPolicy
+  /** Items to write one per transaction, to isolate the one the database refuses. */
+  #isolate = 0
   #queue: Pending[] = []
   #pendingPoints = 0
   #writing = false
@@ -60,8 +76,9 @@ export class BatchWriter {
   #idleWaiters: (() => void)[] = []
   #roomWaiters: (() => void)[] = []
 
-  constructor(store: (batch: Batch) => Promise<WriteOutcome>, opts: BatchWriterOptions, hooks: BatchWriterHooks = {}) {
+  constructor(store: (batch: Batch) => Promise<WriteOutcome>, opts: BatchWriterOptions, policy: BatchWriterPolicy, hooks: BatchWriterHooks = {}) {
     this.#store = store
+    this.#policy = policy
     this.#opts = opts
     this.#hooks = hooks
   }
@@ -85,7 +102,7 @@ export class BatchWriter {
     if (this.#closed) return Promise.reject(new Error('writer is closed'))
     return new Promise<void>((resolve) => {
       const weight = weightOf(item)
-      this.#queue.push({ item, weight, resolve })
+      this.#queue.push({ item, weight, resolve, at: performance.now() })
       this.#setPending(this.#pendingPoints + weight)
       if (this.#pendingPoints >= this.#opts.maxBatchPoints) this.#kick(0)
       else this.#kick(this.#opts.flushMs)
@@ -142,7 +159,7 @@ export class BatchWriter {
     let points = 0
     while (this.#queue.length > 0) {
       const next = this.#queue[0] as Pending
-      if (taken.length > 0 && points + next.weight > this.#opts.maxBatchPoints) break
+      if (taken.length > 0 && (this.#isolate > 0 || points + next.weight > this.#opts.maxBatchPoints)) break
       taken.push(next)
       points += next.weight
       this.#queue.shift()
@@ -172,8 +189,10 @@ export class BatchWriter {
       this.#setPending(this.#pendingPoints - taken.reduce((n, p) => n + p.weight, 0))
       this.#hooks.onWritten?.(batch, outcome, seconds)
       for (const p of taken) p.resolve()
+      if (this.#isolate > 0) this.#isolate--
     } catch (err) {
       this.#writing = false
+      if (!this.#policy.isTransient(err) && (await this.#refused(taken, err as Error))) return
       // Back to the front, in order: acknowledgements must follow arrival order.
       this.#queue.unshift(...taken)
       this.#downSince ??= Date.now()
@@ -183,8 +202,37 @@ export class BatchWriter {
       this.#kick(backoff * (0.8 + Math.random() * 0.4))
       return
     }
-    if (this.#queue.length > 0) this.#kick(this.#pendingPoints >= this.#opts.maxBatchPoints || this.#idleWaiters.length > 0 ? 0 : this.#opts.flushMs)
+    if (this.#queue.length > 0) this.#kick(this.#nextDelay())
     else this.#notifyIdle()
+  }
+
+  #nextDelay(): number {
+    if (this.#pendingPoints >= this.#opts.maxBatchPoints || this.#idleWaiters.length > 0) return 0
+    const oldest = this.#queue[0]
+    return oldest ? Math.max(0, oldest.at + this.#opts.flushMs - performance.now()) : this.#opts.flushMs
+  }
+
+  /** Handles a batch the database refused for its content; false when it should be retried as is. */
+  async #refused(taken: Pending[], err: Error): Promise<boolean> {
+    if (taken.length > 1) {
+      this.#queue.unshift(...taken)
+      this.#isolate = taken.length
+      this.#kick(0)
+      return true
+    }
+    const only = taken[0] as Pending
+    try {
+      await this.#policy.deadLetter(only.item, err)
+    } catch {
+      return false
+    }
+    this.#hooks.onDeadLettered?.(only.item, err)
+    this.#setPending(this.#pendingPoints - only.weight)
+    only.resolve()
+    if (this.#isolate > 0) this.#isolate--
+    if (this.#queue.length > 0) this.#kick(0)
+    else this.#notifyIdle()
+    return true
   }
 
   #notifyIdle(): void {

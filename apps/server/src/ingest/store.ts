@@ -1,4 +1,4 @@
-import { telemetryRepo, type Db } from '@rb/db'
+import { telemetryRepo, type Db, type LinkStatus } from '@rb/db'
 import type { Position } from '@rb/protocol'
 import type { Batch, WriteOutcome } from './batch-writer.js'
 
@@ -12,6 +12,16 @@ export function newestPerVehicle(positions: readonly Position[]): Position[] {
   return [...newest.values()]
 }
 
+/** The last link status of each vehicle in a batch (arrival order breaks ties of equal ts). */
+export function lastStatusPerVehicle(statuses: readonly LinkStatus[]): LinkStatus[] {
+  const last = new Map<string, LinkStatus>()
+  for (const s of statuses) {
+    const cur = last.get(s.vehicleId)
+    if (!cur || s.ts >= cur.ts) last.set(s.vehicleId, s)
+  }
+  return [...last.values()]
+}
+
 /** Writes one batch in one transaction: positions, latest state, events, link status. */
 export function createBatchStore(db: Db, now: () => number = Date.now): (batch: Batch) => Promise<WriteOutcome> {
   return (batch) =>
@@ -20,7 +30,7 @@ export function createBatchStore(db: Db, now: () => number = Date.now): (batch: 
       const stored = await telemetryRepo.insertPositions(tx, batch.positions, receivedAtMs)
       await telemetryRepo.upsertLatest(tx, newestPerVehicle(batch.positions), receivedAtMs)
       const eventsStored = await telemetryRepo.insertEvents(tx, batch.events)
-      await telemetryRepo.upsertLinkStatus(tx, batch.statuses)
+      await telemetryRepo.upsertLinkStatus(tx, lastStatusPerVehicle(batch.statuses))
       return { stored, eventsStored }
     })
 }

@@ -183,3 +183,7 @@ export async function countPositions(q: Queryable, vehicleId?: string): Promise<
     : await q.query<{ n: number }>('SELECT count(*)::int AS n FROM position')
   return r.rows[0]?.n ?? 0
 }
+
+export async function insertDeadLetter(q: Queryable, error: string, item: unknown): Promise<void> {
+  await q.query('INSERT INTO ingest_dead_letter (error, item) VALUES ($1, $2::jsonb)', [error, JSON.stringify(item)])
+}

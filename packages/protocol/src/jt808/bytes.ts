@@ -75,7 +75,8 @@ export class ByteWriter {
 
   u8(value: number, field: string): this {
     checkUint(value, 0xff, field)
-    this.#buf[this.#room(1)] = value
+    const at = this.#room(1)
+    this.#buf[at] = value
     return this
   }
 
@@ -98,7 +99,9 @@ export class ByteWriter {
   }
 
   bytes(value: Uint8Array): this {
-    this.#buf.set(value, this.#room(value.length))
+    // #room may replace #buf, so it must run before #buf is read.
+    const at = this.#room(value.length)
+    this.#buf.set(value, at)
     return this
   }
 

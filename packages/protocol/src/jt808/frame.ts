@@ -3,7 +3,7 @@
  * and the XOR check code over header + body.
  */
 import { ByteReader, ByteWriter } from './bytes.js'
-import { Jt808Error, hex } from './errors.js'
+import { attempt, Jt808Error, hex, type Jt808Result } from './errors.js'
 import { readHeader, writeHeader, type HeaderInput, type Jt808Header } from './header.js'
 
 export const FRAME_FLAG = 0x7e
@@ -77,6 +77,10 @@ export function decodeFrame(frame: Uint8Array, options: DecodeFrameOptions = {})
   const content = frame.subarray(1, frame.length - 1)
   const packet = options.escaped === false ? content : unescapeBytes(content)
   return decodePacket(packet)
+}
+
+export function tryDecodeFrame(frame: Uint8Array, options: DecodeFrameOptions = {}): Jt808Result<Jt808Frame> {
+  return attempt(() => decodeFrame(frame, options))
 }
 
 /** Unescaped header + body + check code, without delimiters. */

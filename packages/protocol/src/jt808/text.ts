@@ -28,8 +28,11 @@ export function decodeFixedText(bytes: Uint8Array): string {
   return decodeGbk(bytes.subarray(start, end))
 }
 
-/** String → exactly `width` bytes, padded after the text with 0x00 as the standard asks. */
-export function encodeFixedText(text: string, width: number, field: string): Uint8Array {
+/**
+ * String → exactly `width` bytes padded with 0x00: after the text (2013 and most fields) or, for
+ * the 2019 register fields whose standard text says 前补, before it.
+ */
+export function encodeFixedText(text: string, width: number, field: string, pad: 'after' | 'before' = 'after'): Uint8Array {
   const bytes = encodeGbk(text, field)
   if (bytes.length > width) {
     throw new Jt808Error('BAD_FIELD', `${field} ${JSON.stringify(text)} is ${bytes.length} bytes; the field holds ${width}`)
@@ -38,6 +41,6 @@ export function encodeFixedText(text: string, width: number, field: string): Uin
     throw new Jt808Error('BAD_FIELD', `${field} must not start or end with NUL: it would be read back as padding`)
   }
   const out = new Uint8Array(width)
-  out.set(bytes)
+  out.set(bytes, pad === 'after' ? 0 : width - bytes.length)
   return out
 }
