@@ -24,7 +24,7 @@ export interface Subpackage {
 
 export interface Jt808Header {
   msgId: number
-  /** Body length declared in the attributes (bytes, 0..1023). */
+  /** Body length declared in the attributes (bytes, 0..1023); for a reassembled message, the joined length. */
   bodyLength: number
   /** Encryption bits 10–12: 0 plain, 1 RSA; the codec only parses plain bodies. */
   encryption: number

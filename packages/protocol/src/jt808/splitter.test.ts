@@ -50,10 +50,17 @@ describe('FrameSplitter', () => {
   it('skips and reports garbage before and between frames', () => {
     const splitter = new FrameSplitter()
     const r = pushAll(splitter, [fromHex('2424'), heartbeat, fromHex('0d0a'), location])
-    // Garbage after a closing flag sits inside an open frame, so it surfaces as a bad frame for the decoder to reject.
+    expect(r.frames).toEqual([heartbeat, location])
+    expect(r.discards).toEqual([{ reason: 'garbage', byteCount: 2 }, { reason: 'garbage', byteCount: 2 }])
+  })
+
+  it('hands longer noise between frames to the decoder, which rejects it', () => {
+    const noise = new TextEncoder().encode('AT+CSQ\r\nAT+CREG?\r\n')
+    const r = new FrameSplitter().push(concat(heartbeat, noise, location))
+    expect(r.frames).toHaveLength(3)
     expect(r.frames[0]).toEqual(heartbeat)
-    expect(r.frames.at(-1)).toEqual(location)
-    expect(r.discards).toEqual([{ reason: 'garbage', byteCount: 2 }])
+    expect(r.frames[2]).toEqual(location)
+    expect(() => decodeMessage(r.frames[1]!)).toThrow(/check code/)
   })
 
   it('holds a partial frame across pushes without emitting it', () => {

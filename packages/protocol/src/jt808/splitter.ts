@@ -2,12 +2,18 @@
  * Stream splitter: TCP chunks in, whole `7e … 7e` frames out. Pure state machine, no I/O.
  * A closing 0x7e may also open the next frame (`7e A 7e B 7e`), and `7e 7e` is just an empty
  * gap, so both ways terminals separate frames work. The buffer never grows past `maxFrameBytes`.
+ * Runs too short to be a message are reported as garbage; longer noise between frames comes out
+ * as a frame and is rejected by the decoder (`BAD_CHECKSUM`, …).
  */
+import { Jt808Error } from './errors.js'
 import { FRAME_FLAG } from './frame.js'
 import { MAX_BODY_BYTES } from './header.js'
 
 /** Largest legal frame on the wire: 2019 sub-package header (21) + full body + check code, all escaped, plus delimiters. */
 export const MAX_WIRE_FRAME_BYTES = 2 + 2 * (21 + MAX_BODY_BYTES + 1)
+
+/** Shortest message: a 2013 header (12 bytes) and the check code; escaping only lengthens it. */
+const MIN_CONTENT_BYTES = 13
 
 export interface SplitterOptions {
   /** Frames longer than this (escaped, with delimiters) are dropped. Default `MAX_WIRE_FRAME_BYTES`. */
@@ -37,7 +43,7 @@ export class FrameSplitter {
 
   constructor(options: SplitterOptions = {}) {
     const max = options.maxFrameBytes ?? MAX_WIRE_FRAME_BYTES
-    if (!Number.isInteger(max) || max < 3) throw new RangeError(`maxFrameBytes must be an integer ≥ 3, got ${max}`)
+    if (!Number.isInteger(max) || max < 3) throw new Jt808Error('BAD_FIELD', `maxFrameBytes must be an integer ≥ 3, got ${max}`)
     this.#maxContent = max - 2
     this.#buf = new Uint8Array(this.#maxContent)
   }
@@ -87,7 +93,12 @@ export class FrameSplitter {
 
   #onFlag(out: SplitResult): void {
     this.#reportGarbage(out)
-    if (this.#open && this.#len > 0) {
+    if (this.#open && this.#len > 0 && this.#len < MIN_CONTENT_BYTES) {
+      // Too short to be a message: line noise between frames, not worth a decode attempt.
+      this.#garbage += this.#len
+      this.#reportGarbage(out)
+      this.#len = 0
+    } else if (this.#open && this.#len > 0) {
       const frame = new Uint8Array(this.#len + 2)
       frame[0] = FRAME_FLAG
       frame.set(this.#buf.subarray(0, this.#len), 1)

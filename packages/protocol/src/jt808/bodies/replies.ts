@@ -32,7 +32,7 @@ export interface RegisterReply {
   authCode: string
 }
 
-export function decodeGeneralReply(body: Uint8Array, what: string): GeneralReply {
+export function decodeGeneralReply(body: Uint8Array, what = 'general reply'): GeneralReply {
   const r = new ByteReader(body, what)
   const reply = { ackSerial: r.u16('reply serial'), ackMsgId: r.u16('reply id'), result: r.u8('result') }
   expectEnd(r, what)
