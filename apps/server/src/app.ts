@@ -77,7 +77,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
       onWriteError(err, attempt, pendingPoints) {
         metrics.writeErrors.inc()
-        if (attempt === 1 || attempt % 20 === 0) log.error({ err: err.message, attempt, pendingPoints }, 'database write failed; holding points and retrying')
+        if (attempt === 1 || attempt % 20 === 0) log.error({ err: err.message, code: (err as { code?: string }).code, attempt, pendingPoints }, 'database write failed; holding points and retrying')
       },
       onDeadLettered(item, err) {
         metrics.deadLettered.inc(item.positions.length + item.events.length + item.statuses.length)

@@ -24,6 +24,9 @@ async function start() {
   db = await PGlite.create({ dataDir: dataDir === 'memory' ? undefined : dataDir, extensions: { timescaledb } })
   // PGlite starts with enable_seqscan=off; plan like a normal server so plans match PostgreSQL.
   await db.exec('SET enable_seqscan = on')
+  // On a reopened database the extension library is otherwise loaded lazily, without its
+  // community-licensed (TSL) half: policies and compression would then fail.
+  await db.exec("LOAD 'timescaledb'")
 }
 
 async function handle(msg) {

@@ -54,8 +54,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     aedes,
     port,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      // Clients first: the listener's close would otherwise wait for every device to hang up.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       await new Promise<void>((resolve) => aedes.close(() => resolve()))
+      await closed
     },
   }
 }

@@ -1,0 +1,53 @@
+/** Runs the real server as a child process (for SIGKILL / SIGTERM tests), as `npm start` would. */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { waitFor } from './server.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export interface ChildServer {
+  proc: ChildProcess
+  baseUrl: string
+  output(): string
+  /** Resolves with the exit code (or signal). */
+  exited: Promise<number | string>
+}
+
+export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+  const port = env.PORT ?? String(await freePort())
+  let out = ''
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: port },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const baseUrl = `http://127.0.0.1:${port}`
+  let gone = false
+  void exited.then(() => (gone = true))
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`server exited during start:\n${out}`)
+      const res = await fetch(`${baseUrl}/api/health`).catch(() => null)
+      return res?.status === 200
+    },
+    30_000,
+    100,
+  )
+  return { proc, baseUrl, output: () => out, exited }
+}
