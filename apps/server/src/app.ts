@@ -2,7 +2,7 @@
  * Composition root: builds the server from explicit pieces — config, database, metrics, live
  * state, live hub, ingest, broker — and shuts them down in order. `main.ts` only listens.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
 import { isTransientDbError, openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
@@ -42,9 +42,18 @@ export interface BuildOptions {
   logger?: FastifyBaseLogger
 }
 
+function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  if (config.logFormat === 'pretty') {
+    return { level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+  }
+  return { level: config.logLevel }
+}
+
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: { level: config.logLevel } }),
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(config) }),
+    // Per-request lines would drown the log (the console polls); errors are logged by the handler.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()

@@ -9,6 +9,7 @@ export interface Config {
   /** Base URL printed on stop-sign QR codes. */
   publicUrl: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  logFormat: 'json' | 'pretty'
   /** Embedded database directory ('memory' keeps it in RAM, for tests). */
   dataDir: string
   /** postgres://… ; unset → embedded PGlite with TimescaleDB under dataDir. */
@@ -84,6 +85,7 @@ export const CONFIG_SPEC = {
   host: { name: 'HOST', doc: 'Interface to listen on', default: '0.0.0.0', parse: str },
   publicUrl: { name: 'PUBLIC_URL', doc: 'Base URL printed in stop-sign QR codes', default: 'http://localhost:8080', parse: url('http', 'https') },
   logLevel: { name: 'LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
+  logFormat: { name: 'LOG_FORMAT', doc: 'json (one object per line, for log shippers) or pretty (for people)', default: 'json', parse: oneOf('json', 'pretty') },
   dataDir: { name: 'DATA_DIR', doc: "Embedded database directory ('memory' keeps it in RAM)", default: './data', parse: str },
   databaseUrl: { name: 'DATABASE_URL', doc: 'postgres://… of a TimescaleDB or PostgreSQL ≥ 14; unset → embedded database', default: undefined, parse: url('postgres', 'postgresql') },
   databaseSchema: { name: 'DATABASE_SCHEMA', doc: 'PostgreSQL schema to use (created if missing); unset → the default search_path', default: undefined, parse: identifier },
