@@ -56,6 +56,9 @@ describe('embedded broker and database', () => {
 
     server = await spawnServer(env)
     expect(await countTrack(server.baseUrl, v, t0)).toBeGreaterThanOrEqual(50)
+    // The latest position per vehicle is restored from the database at start.
+    const latest = await getJson<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
+    expect(Date.parse(latest.body.items.find((i) => i.vehicleId === v)?.ts ?? '')).toBeGreaterThanOrEqual(t0 + 49_000)
     // mqtt.js resends its unacknowledged QoS 1 messages after reconnecting.
     await Promise.all(unacked)
     await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === 80, 15_000)
@@ -186,6 +189,50 @@ describe.each(outageDatabases)('database outage (%s)', (databaseUrl) => {
       proxy.restore()
       await server.close()
       await proxy.close()
+    }
+  })
+})
+
+describe('external broker restart', () => {
+  it('reconnects, subscribes again and goes on storing', async () => {
+    const port = await freePort()
+    const startBroker = async () => {
+      const broker = await Aedes.createBroker()
+      const server = createServer(broker.handle)
+      await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()))
+      return async () => {
+        await new Promise<void>((r) => broker.close(() => r()))
+        await new Promise<void>((r) => server.close(() => r()))
+      }
+    }
+    let stopBroker = await startBroker()
+    const url = `mqtt://127.0.0.1:${port}`
+    const server = await startServer({ MQTT_URL: url, MQTT_PROTOCOL_VERSION: '4', MQTT_CLIENT_ID: freshVehicleId('ingest') })
+    try {
+      const brokerOk = async () => (await getJson<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok
+      await waitFor(brokerOk)
+      const v = freshVehicleId('R')
+      const t0 = Date.now() - 60_000
+      const publishOne = async (ts: number) => {
+        const pub = await mqtt.connectAsync(url, { clientId: freshVehicleId('pub'), reconnectPeriod: 0 })
+        await pub.publishAsync(topics.position(v), fix(ts), { qos: 1 })
+        await pub.endAsync()
+      }
+      await publishOne(t0)
+      await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === 1)
+
+      await stopBroker()
+      await waitFor(async () => !(await brokerOk()))
+      stopBroker = await startBroker()
+      // A fresh broker has no session for the ingest: it must subscribe again by itself.
+      await waitFor(brokerOk, 10_000)
+      await waitFor(async () => {
+        await publishOne(t0 + 1000)
+        return (await countTrack(server.baseUrl, v, t0)) === 2
+      }, 10_000, 300)
+    } finally {
+      await server.close()
+      await stopBroker()
     }
   })
 })
