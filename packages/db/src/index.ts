@@ -7,3 +7,4 @@ export { applyTelemetryPolicies, runMaintenance, type RetentionSettings, type Ma
 export { openDatabase, type OpenOptions, type OpenedDb } from './open.js'
 export * as telemetryRepo from './repositories/telemetry.js'
 export type { StoredEvent, LatestRow, LinkStatus } from './repositories/telemetry.js'
+export * as networkRepo from './repositories/network/index.js'

@@ -1,2 +1,3 @@
 export * from './errors.js'
 export * from './calendar/index.js'
+export * from './network/index.js'

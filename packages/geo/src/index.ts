@@ -1,1 +1,2 @@
 export * from './downsample.js'
+export * from './route-geometry.js'

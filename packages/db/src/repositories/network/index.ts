@@ -1,0 +1,5 @@
+export * from './places.js'
+export * from './routes.js'
+export * from './timetable.js'
+export * from './fleet.js'
+export * from './snapshot.js'
