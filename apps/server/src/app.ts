@@ -18,6 +18,12 @@ import { startMqttSource, type MqttSource } from './broker/mqtt-source.js'
 import { installErrorHandler } from './http/errors.js'
 import { healthRoutes } from './routes/health.js'
 import { telemetryRoutes } from './routes/telemetry.js'
+import { NetworkService } from './network/service.js'
+import { registerOpenApi } from './http/openapi.js'
+import { stopRoutes } from './routes/network/stops.js'
+import { lineRoutes } from './routes/network/lines.js'
+import { timetableRoutes } from './routes/network/timetable.js'
+import { fleetRoutes } from './routes/network/fleet.js'
 
 export interface Services {
   config: Config
@@ -27,6 +33,7 @@ export interface Services {
   latest: LatestState
   hub: LiveHub
   ingest: Ingest
+  network: NetworkService
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
 }
@@ -138,7 +145,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }, config.maintenanceIntervalS * 1000)
   maintenance.unref()
 
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, mqttPort: broker?.port })
+  const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, mqttPort: broker?.port })
+
+  await registerOpenApi(app)
 
   await app.register(healthRoutes, {
     metrics,
@@ -160,6 +170,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
   })
   await app.register(telemetryRoutes, { db, latest })
+  await app.register(stopRoutes, { network, publicUrl: config.publicUrl })
+  await app.register(lineRoutes, { network })
+  await app.register(timetableRoutes, { network })
+  await app.register(fleetRoutes, { network })
 
   // Shutdown order: stop intake → write what is pending (acks go out) → close the broker side →
   // live hub → database. Points still unwritten at the deadline stay unacknowledged: redelivered.

@@ -32,6 +32,9 @@ export interface Config {
   maxFutureSkewS: number
   liveTickMs: number
   shutdownTimeoutS: number
+  countyPrefix: string
+  stopToleranceM: number
+  demoData: 'auto' | 'off'
 }
 
 type Env = Record<string, string | undefined>
@@ -111,6 +114,12 @@ export const CONFIG_SPEC = {
   ingestRetryMaxMs: { name: 'INGEST_RETRY_MAX_MS', doc: 'Longest backoff between write retries while the database is down, ms', default: '5000', parse: int(100, 600_000) },
   maxFutureSkewS: { name: 'MAX_FUTURE_SKEW_S', doc: 'A fix more than this ahead of the server clock is dropped as future_ts', default: '300', parse: int(0, 86_400) },
   liveTickMs: { name: 'LIVE_TICK_MS', doc: 'Live push tick: positions are coalesced and emitted once per room per tick', default: '200', parse: int(20, 5_000) },
+  countyPrefix: { name: 'COUNTY_PREFIX', doc: 'Prefix of unified numbers printed on stop signs (XY-0421)', default: 'XY', parse: (raw: string): string => {
+    if (!/^[A-Z]{2,4}$/.test(raw)) throw new Error('must be 2–4 capital letters')
+    return raw
+  } },
+  stopToleranceM: { name: 'STOP_TOLERANCE_M', doc: 'A route stop farther than this from the route line is a validation error, m', default: '30', parse: int(1, 1000) },
+  demoData: { name: 'DEMO_DATA', doc: 'auto: load the demo county into an empty embedded database at first start; off: never', default: 'auto', parse: oneOf('auto', 'off') },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
 } satisfies { [K in keyof Config]: Spec<Config[K]> }
 

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js'
 import { formatStopCode, maskPhone, parseStopCode } from './ids.js'
 import { prepareRoute, type RouteInput } from './route-input.js'
 import { instancesOn, parseTripInstanceId, tripInstanceId, tripPattern, tripProblems, yearsOfService } from './timetable.js'
-import type { Calendar, Route, Stop, Trip } from './types.js'
+import type { Calendar, Stop, Trip } from './types.js'
 
 const makeStop = (code: string, point: [number, number], over: Partial<Stop> = {}): Stop => ({
   code, name: code, nameEn: code, townshipId: 'XY-T01', point, status: 'ok', installedOn: null, ...over,

@@ -1,0 +1,56 @@
+/** QR codes and printable A4 sign sheets for numbered stop signs. */
+import QRCode from 'qrcode'
+import type { Stop } from '@rb/domain'
+
+export const villagerUrl = (publicUrl: string, code: string): string => `${publicUrl}/s/${code}`
+
+/** SVG QR code; error correction M survives a weathered, partly dirty sign. */
+export function stopQrSvg(url: string): Promise<string> {
+  return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+
+export interface SheetEntry {
+  stop: Stop
+  townshipName: string
+  routes: { id: string; name: string }[]
+  url: string
+}
+
+/** One A4 page per sign: code in large type, stop name, routes, QR and what the QR does. */
+export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
+  const pages = await Promise.all(
+    entries.map(async (e) => {
+      const qr = await stopQrSvg(e.url)
+      const routes = e.routes.length > 0 ? e.routes.map((r) => `<li><b>${esc(r.id)}</b> ${esc(r.name)}</li>`).join('') : '<li>—</li>'
+      return `<section class="sheet">
+  <div class="code">${esc(e.stop.code)}</div>
+  <div class="name">${esc(e.stop.name)}</div>
+  <div class="town">${esc(e.townshipName)} · ${esc(e.stop.nameEn)}</div>
+  <div class="qr">${qr}</div>
+  <div class="hint">扫码：查车在哪 · 看司机 · 一键约车 · 站牌报修<br><small>Scan: where is the bus · driver · book a seat · report this sign</small></div>
+  <ul class="routes">${routes}</ul>
+  <div class="url">${esc(e.url)}</div>
+</section>`
+    }),
+  )
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>站牌 ${esc(entries.map((e) => e.stop.code).join(', ').slice(0, 80))}</title>
+<style>
+  @page { size: A4; margin: 12mm; }
+  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 0; color: #000; }
+  .sheet { height: 270mm; box-sizing: border-box; padding: 8mm; border: 1.5mm solid #000; display: flex; flex-direction: column; align-items: center; page-break-after: always; }
+  .code { font-size: 44mm; font-weight: 800; letter-spacing: 2mm; line-height: 1; font-family: "DejaVu Sans Mono", monospace; }
+  .name { font-size: 16mm; font-weight: 700; margin-top: 4mm; text-align: center; }
+  .town { font-size: 6mm; margin-top: 2mm; }
+  .qr { width: 95mm; height: 95mm; margin-top: 6mm; }
+  .qr svg { width: 100%; height: 100%; }
+  .hint { font-size: 6mm; text-align: center; margin-top: 3mm; }
+  .routes { font-size: 6mm; margin-top: 4mm; padding: 0; list-style: none; text-align: center; }
+  .url { margin-top: auto; font-size: 4mm; }
+</style></head>
+<body>
+${pages.join('\n')}
+</body></html>`
+}
