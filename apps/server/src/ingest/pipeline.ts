@@ -85,13 +85,13 @@ export class Ingest {
           this.#drop(r.reject, topic)
           return Promise.resolve()
         }
-        return this.acceptPositions([r.value])
+        return this.#accept([r.value])
       }
       case 'pos/batch': {
         const r = parsePositionBatchMessage(vehicleId, payload, now, this.#limits)
         this.#metrics.pointsReceived.inc(r.positions.length + r.rejects.length)
         for (const reject of r.rejects) this.#drop(reject, topic)
-        return this.acceptPositions(r.positions)
+        return this.#accept(r.positions)
       }
       case 'status': {
         const r = parseStatusMessage(payload)
@@ -99,12 +99,7 @@ export class Ingest {
           this.#drop(r.reject, topic)
           return Promise.resolve()
         }
-        this.#runStages('onStatus', (s) => s.onStatus?.(vehicleId, r.value, now))
-        return this.#writer.add({
-          positions: [],
-          events: [{ vehicleId, ts: now, type: r.value }],
-          statuses: [{ vehicleId, status: r.value, ts: now }],
-        })
+        return this.acceptStatus(vehicleId, r.value, now)
       }
       case 'event': {
         const r = parseDeviceEventMessage(vehicleId, payload, now, this.#limits)
@@ -112,14 +107,39 @@ export class Ingest {
           this.#drop(r.reject, topic)
           return Promise.resolve()
         }
-        this.#runStages('onDeviceEvent', (s) => s.onDeviceEvent?.(r.value))
-        return this.#writer.add({ positions: [], events: [telemetryRepo.deviceEventToStored(r.value)], statuses: [] })
+        return this.acceptDeviceEvent(r.value)
       }
     }
   }
 
-  /** Positions already decoded by another codec (JT/T 808) enter here. */
-  acceptPositions(positions: readonly Position[]): Promise<void> {
+  /** A vehicle's link going up or down (MQTT status / last will, JT/T 808 connection). */
+  acceptStatus(vehicleId: string, status: VehicleStatus, ts: number): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('server is shutting down'))
+    this.#runStages('onStatus', (s) => s.onStatus?.(vehicleId, status, ts))
+    return this.#writer.add({ positions: [], events: [{ vehicleId, ts, type: status }], statuses: [{ vehicleId, status, ts }] })
+  }
+
+  /** A driver alarm, door or passenger-count event. */
+  acceptDeviceEvent(event: DeviceEvent): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('server is shutting down'))
+    this.#runStages('onDeviceEvent', (s) => s.onDeviceEvent?.(event))
+    return this.#writer.add({ positions: [], events: [telemetryRepo.deviceEventToStored(event)], statuses: [] })
+  }
+
+  /**
+   * Positions decoded by another codec (JT/T 808): counted as received, checked against the
+   * clock like MQTT ones (`future_ts`), then accepted.
+   */
+  acceptDecoded(positions: readonly Position[]): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error('server is shutting down'))
+    this.#metrics.pointsReceived.inc(positions.length)
+    const maxTs = this.#now() + this.#limits.maxFutureSkewMs
+    const ok = positions.filter((p) => p.ts <= maxTs)
+    for (let i = ok.length; i < positions.length; i++) this.#drop({ reason: 'future_ts', detail: 'fix ahead of the server clock' }, 'decoded')
+    return this.#accept(ok)
+  }
+
+  #accept(positions: readonly Position[]): Promise<void> {
     if (positions.length === 0) return Promise.resolve()
     this.#metrics.pointsAccepted.inc(positions.length)
     this.#runStages('onPositions', (s) => s.onPositions?.(positions))
