@@ -1,15 +1,8 @@
 /** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
+import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */
-export interface LivePosition {
-  vehicleId: string
-  /** Fix time, epoch ms. */
-  ts: number
-  lng: number
-  lat: number
-  speedKmh: number
-  headingDeg: number
-}
+export type LivePosition = Pick<Position, 'vehicleId' | 'ts' | 'lng' | 'lat' | 'speedKmh' | 'headingDeg'>
 
 export interface LinkChange {
   vehicleId: string

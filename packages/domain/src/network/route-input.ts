@@ -1,21 +1,10 @@
 /** Turning what an operator submits for a route into a stored route: distances computed, stops checked. */
 import { locateStops } from '@rb/geo'
 import { AppError } from '../errors.js'
-import type { LngLat, Route, ServiceKind, Stop } from './types.js'
+import type { Route, Stop } from './types.js'
 
-export interface RouteInput {
-  id: string
-  name: string
-  nameEn: string
-  kind: ServiceKind
-  operatorId: string
-  geometry: LngLat[]
-  /** Stop codes in the order of travel. */
-  stopCodes: string[]
-  color: string
-  speedLimitKmh: number
-  active: boolean
-}
+/** A route as submitted: stops as codes in the order of travel; distances and length are computed. */
+export type RouteInput = Omit<Route, 'stops' | 'lengthM'> & { stopCodes: string[] }
 
 /**
  * Computes each stop's distance along the geometry. Throws VALIDATION_FAILED naming the first
