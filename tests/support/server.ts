@@ -38,7 +38,7 @@ export interface TestServer {
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...env })
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ...env })
   const app = await buildApp(config)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()

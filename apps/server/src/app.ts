@@ -24,6 +24,7 @@ import { stopRoutes } from './routes/network/stops.js'
 import { lineRoutes } from './routes/network/lines.js'
 import { timetableRoutes } from './routes/network/timetable.js'
 import { fleetRoutes } from './routes/network/fleet.js'
+import { seedDemoCounty } from './network/demo.js'
 
 export interface Services {
   config: Config
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   maintenance.unref()
 
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
+  if (config.demoData === 'auto') await seedDemoCounty(db, network, log)
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, mqttPort: broker?.port })
 
   await registerOpenApi(app)

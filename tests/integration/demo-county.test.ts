@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getJson, startServer, type TestServer } from '../support/server.js'
+import { decodeQrSvg } from '../support/qr.js'
+
+interface Page { total: number }
+interface Trips { items: { id: string; tripId: string; kind: string }[] }
+
+describe('demo county on a fresh embedded database', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer({ DEMO_DATA: 'auto' })
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+  const get = async <T>(path: string): Promise<T> => {
+    const r = await getJson<T>(`${server.baseUrl}${path}`)
+    expect(r.status).toBe(200)
+    return r.body
+  }
+
+  it('is loaded at first start and served by the API', async () => {
+    expect((await get<Page>('/api/stops?limit=1')).total).toBeGreaterThanOrEqual(150)
+    expect((await get<Page>('/api/routes?limit=1')).total).toBeGreaterThanOrEqual(20)
+    expect((await get<Page>('/api/vehicles?limit=1')).total).toBeGreaterThanOrEqual(40)
+    expect((await get<Page>('/api/drivers?limit=1')).total).toBeGreaterThanOrEqual(50)
+    for (const kind of ['market', 'student', 'medical', 'regular']) expect((await get<Page>(`/api/routes?kind=${kind}&limit=1`)).total).toBeGreaterThan(0)
+  })
+
+  it('runs student trips on a school day and not on National Day', async () => {
+    const schoolDay = await get<Trips>('/api/trips?date=2026-10-12&kind=student')
+    const holiday = await get<Trips>('/api/trips?date=2026-10-01&kind=student')
+    expect(schoolDay.items.length).toBeGreaterThan(0)
+    expect(holiday.items).toHaveLength(0)
+  })
+
+  it("runs a town's market-day trips on its market days only", async () => {
+    const calendars = await get<{ items: { id: string; rules: { rule: { kind: string } } }[] }>('/api/calendars')
+    const trips = await get<{ items: { id: string; calendarId: string }[] }>('/api/schedule/trips')
+    const market = calendars.items.find((c) => JSON.stringify(c.rules).includes('marketDays') && trips.items.some((t) => t.calendarId === c.id))
+    expect(market).toBeDefined()
+    const marketTripIds = new Set(trips.items.filter((t) => t.calendarId === market?.id).map((t) => t.id))
+    const { dates } = await get<{ dates: string[] }>(`/api/calendars/${market?.id}/dates?from=2026-12-01&to=2026-12-31`)
+    expect(dates.length).toBeGreaterThan(0)
+    const marketDay = dates[0] as string
+    const other = Array.from({ length: 31 }, (_, i) => `2026-12-${String(i + 1).padStart(2, '0')}`).find((d) => !dates.includes(d)) as string
+    const onMarket = (await get<Trips>(`/api/trips?date=${marketDay}`)).items.filter((i) => marketTripIds.has(i.tripId))
+    const onOther = (await get<Trips>(`/api/trips?date=${other}`)).items.filter((i) => marketTripIds.has(i.tripId))
+    expect(onMarket.length).toBe(marketTripIds.size)
+    expect(onOther).toHaveLength(0)
+  })
+
+  it('prints a sign for a demo stop whose QR opens its villager page', async () => {
+    const qr = await fetch(`${server.baseUrl}/api/stops/XY-0001/qr.svg`)
+    expect(decodeQrSvg(await qr.text())).toBe('http://localhost:8080/s/XY-0001')
+    const sheet = await (await fetch(`${server.baseUrl}/api/stops/XY-0001/sheet`)).text()
+    expect(sheet).toContain('XY-0001')
+  })
+
+  it('is not loaded twice', async () => {
+    const before = (await get<Page>('/api/stops?limit=1')).total
+    const { seedDemoCounty } = await import('../../apps/server/src/network/demo.js')
+    expect(await seedDemoCounty(server.app.rb.db, server.app.rb.network, { info: () => {} })).toBe(false)
+    expect((await get<Page>('/api/stops?limit=1')).total).toBe(before)
+  })
+})
