@@ -25,6 +25,7 @@ import { lineRoutes } from './routes/network/lines.js'
 import { timetableRoutes } from './routes/network/timetable.js'
 import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
+import { gtfsRoutes } from './routes/network/gtfs.js'
 
 export interface Services {
   config: Config
@@ -176,6 +177,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(lineRoutes, { network })
   await app.register(timetableRoutes, { network })
   await app.register(fleetRoutes, { network })
+  await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
 
   // Shutdown order: stop intake → write what is pending (acks go out) → close the broker side →
   // live hub → database. Points still unwritten at the deadline stay unacknowledged: redelivered.
