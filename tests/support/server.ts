@@ -38,7 +38,7 @@ export interface TestServer {
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ...env })
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ...env })
   const app = await buildApp(config)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
@@ -83,7 +83,7 @@ export async function metric(baseUrl: string, name: string, labels?: Record<stri
   let sum = 0
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue
-    const m = /^([a-z_]+)(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line)
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([0-9.eE+-]+)$/.exec(line)
     if (!m || m[1] !== name) continue
     if (labels && !Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) continue
     sum += Number(m[3])

@@ -26,6 +26,8 @@ import { timetableRoutes } from './routes/network/timetable.js'
 import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
 import { gtfsRoutes } from './routes/network/gtfs.js'
+import { Jt808Gateway } from './jt808/gateway.js'
+import { jt808Routes } from './jt808/routes.js'
 
 export interface Services {
   config: Config
@@ -38,6 +40,9 @@ export interface Services {
   network: NetworkService
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
+  /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
+  jt808: Jt808Gateway | undefined
+  jt808Port: number | undefined
 }
 
 declare module 'fastify' {
@@ -139,6 +144,22 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
   }
 
+  let jt808: Jt808Gateway | undefined
+  if (config.jt808Port !== null) {
+    try {
+      jt808 = await Jt808Gateway.start(
+        { port: config.jt808Port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections },
+        { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
+      )
+    } catch (err) {
+      await source?.close()
+      await broker?.close()
+      hub.close()
+      await db.close()
+      throw err
+    }
+  }
+
   const maintenance = setInterval(() => {
     runMaintenance(db, mode, retention, Date.now()).then(
       (r) => log.info(r, 'maintenance done'),
@@ -149,7 +170,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
   if (config.demoData === 'auto') await seedDemoCounty(db, network, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, mqttPort: broker?.port })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
 
   await registerOpenApi(app)
 
@@ -178,12 +199,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(timetableRoutes, { network })
   await app.register(fleetRoutes, { network })
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
+  await app.register(jt808Routes, { db, gateway: jt808 })
 
-  // Shutdown order: stop intake → write what is pending (acks go out) → close the broker side →
-  // live hub → database. Points still unwritten at the deadline stay unacknowledged: redelivered.
+  // Shutdown order: stop intake → JT/T 808 gateway (acks of points taken in go out, then it hangs
+  // up) → write what is pending (acks go out) → close the broker side → live hub → database.
+  // Points still unwritten at the deadline stay unacknowledged: redelivered.
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
     ingest.stopIntake()
+    await jt808?.close()
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
     if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')

@@ -35,6 +35,11 @@ export interface Config {
   countyPrefix: string
   stopToleranceM: number
   demoData: 'auto' | 'off'
+  /** JT/T 808 gateway TCP port; 0 = any free port; null = gateway off (`JT808_PORT=off`). */
+  jt808Port: number | null
+  jt808IdleTimeoutS: number
+  jt808ReplyTimeoutS: number
+  jt808MaxConnections: number
 }
 
 type Env = Record<string, string | undefined>
@@ -120,6 +125,15 @@ export const CONFIG_SPEC = {
   } },
   stopToleranceM: { name: 'STOP_TOLERANCE_M', doc: 'A route stop farther than this from the route line is a validation error, m', default: '30', parse: int(1, 1000) },
   demoData: { name: 'DEMO_DATA', doc: 'auto: load the demo county into an empty embedded database at first start; off: never', default: 'auto', parse: oneOf('auto', 'off') },
+  jt808Port: { name: 'JT808_PORT', doc: 'TCP port of the JT/T 808 terminal gateway; 0 = any free port; off = no gateway', default: '6808', parse: (raw: string): number | null => {
+    if (raw === 'off') return null
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('must be off or an integer from 0 to 65535')
+    return n
+  } },
+  jt808IdleTimeoutS: { name: 'JT808_IDLE_TIMEOUT_S', doc: 'A JT/T 808 connection that sends nothing for this long is closed (terminals heartbeat every 30–60 s)', default: '180', parse: int(1, 86_400) },
+  jt808ReplyTimeoutS: { name: 'JT808_REPLY_TIMEOUT_S', doc: "Longest wait for a terminal's general reply to a downlink (text message)", default: '10', parse: int(1, 600) },
+  jt808MaxConnections: { name: 'JT808_MAX_CONNECTIONS', doc: 'Most JT/T 808 connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
 } satisfies { [K in keyof Config]: Spec<Config[K]> }
 

@@ -22,6 +22,14 @@ export function createMetrics() {
     stageErrors: new Counter({ name: 'rb_pipeline_stage_errors_total', help: 'Errors in a pipeline stage (the next position still flows)', labelNames: ['stage'] as const, registers: [registry] }),
     liveEmits: new Counter({ name: 'rb_live_emits_total', help: 'socket.io emits (one per room per tick)', registers: [registry] }),
     liveSockets: new Gauge({ name: 'rb_live_sockets', help: 'Connected socket.io clients', registers: [registry] }),
+    jt808Connections: new Gauge({ name: 'rb_jt808_connections', help: 'Open JT/T 808 terminal connections', registers: [registry] }),
+    jt808Frames: new Counter({ name: 'rb_jt808_frames_received_total', help: 'JT/T 808 frames with a good header and check code, by message id', labelNames: ['msg_id'] as const, registers: [registry] }),
+    jt808Malformed: new Counter({ name: 'rb_jt808_frames_malformed_total', help: 'JT/T 808 frames or bytes dropped, by reason (codec error code, GARBAGE, OVERSIZE, SUBPACKAGE)', labelNames: ['reason'] as const, registers: [registry] }),
+    jt808Replies: new Counter({ name: 'rb_jt808_replies_sent_total', help: 'Replies sent to JT/T 808 terminals, by message id and result', labelNames: ['msg_id', 'result'] as const, registers: [registry] }),
+    jt808Positions: new Counter({ name: 'rb_jt808_positions_total', help: 'JT/T 808 location reports: accepted into the pipeline, rejected by the codec (no fix), refused (not authenticated)', labelNames: ['outcome'] as const, registers: [registry] }),
+    jt808Alarms: new Counter({ name: 'rb_jt808_alarms_total', help: 'JT/T 808 alarm flags newly raised, by flag', labelNames: ['alarm'] as const, registers: [registry] }),
+    jt808Downlinks: new Counter({ name: 'rb_jt808_downlinks_total', help: 'Messages sent down to JT/T 808 terminals, by message id and outcome', labelNames: ['msg_id', 'outcome'] as const, registers: [registry] }),
+    jt808HandlerErrors: new Counter({ name: 'rb_jt808_handler_errors_total', help: 'Unexpected errors while handling a JT/T 808 message (logged; the connection goes on)', labelNames: ['msg_id'] as const, registers: [registry] }),
   }
   for (const reason of REJECT_REASONS) m.dropped.inc({ reason }, 0)
   return m
