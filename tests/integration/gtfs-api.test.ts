@@ -55,9 +55,9 @@ describe('GTFS over HTTP', () => {
     try {
       expect((await post(c, zip)).status).toBe(200)
       for (const date of ['2026-11-23', '2026-11-28', '2026-12-01', '2026-12-06']) {
-        const [orig, back] = await Promise.all(
+        const [orig, back] = (await Promise.all(
           [a, c].map(async (s) => (await (await fetch(`${s.baseUrl}/api/trips?date=${date}`)).json()) as TripsOn),
-        )
+        )) as [TripsOn, TripsOn]
         expect(back.items.length).toBe(orig.items.length)
         expect(signature(back)).toEqual(signature(orig))
       }

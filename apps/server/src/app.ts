@@ -26,6 +26,7 @@ import { timetableRoutes } from './routes/network/timetable.js'
 import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
 import { gtfsRoutes } from './routes/network/gtfs.js'
+import { homeRoutes } from './routes/home.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 
@@ -199,6 +200,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(timetableRoutes, { network })
   await app.register(fleetRoutes, { network })
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
+  await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
 
   // Shutdown order: stop intake → JT/T 808 gateway (acks of points taken in go out, then it hangs
