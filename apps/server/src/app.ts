@@ -2,7 +2,7 @@
  * Composition root: builds the server from explicit pieces — config, database, metrics, live
  * state, live hub, ingest, broker — and shuts them down in order. `main.ts` only listens.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
 import { isTransientDbError, openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
@@ -68,7 +68,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(config) }),
     // Per-request lines would drown the log (the console polls); errors are logged by the handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
