@@ -30,7 +30,7 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
   <div class="town">${esc(e.townshipName)} · ${esc(e.stop.nameEn)}</div>
   <div class="qr">${qr}</div>
   <div class="hint">扫码：查车在哪 · 看司机 · 一键约车 · 站牌报修<br><small>Scan: where is the bus · driver · book a seat · report this sign</small></div>
-  <ul class="routes">${routes}</ul>
+  <ul class="routes${e.routes.length <= 4 ? ' few' : ''}">${routes}</ul>
   <div class="url">${esc(e.url)}</div>
 </section>`
     }),
@@ -47,7 +47,8 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
   .qr { width: 95mm; height: 95mm; margin-top: 6mm; }
   .qr svg { width: 100%; height: 100%; }
   .hint { font-size: 6mm; text-align: center; margin-top: 3mm; }
-  .routes { font-size: 6mm; margin-top: 4mm; padding: 0; list-style: none; text-align: center; }
+  .routes { font-size: 5mm; margin-top: 4mm; padding: 0; list-style: none; columns: 2; column-gap: 8mm; }
+  .routes.few { columns: 1; font-size: 6mm; text-align: center; }
   .url { margin-top: auto; font-size: 4mm; }
 </style></head>
 <body>
