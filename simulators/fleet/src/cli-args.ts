@@ -1,0 +1,125 @@
+/** Command line → simulation options, and the help text that documents every option. */
+import { parseArgs } from 'node:util'
+import { FAULT_PROFILES, type FaultProfile } from './model/config.js'
+import type { Protocol, SimulationOptions } from './options.js'
+
+export const HELP = `Fleet simulator: runs the network's vehicles through their timetable, or a synthetic load.
+
+Usage:
+  npm run sim -- [options]                              timetable run (network from the server)
+  npm run sim -- --load --vehicles N --hz H --seconds D synthetic load for benchmarks
+
+Network (one of; default --api http://localhost:8080):
+  --api URL             server to read routes, trips (with stop times) and vehicles from
+  --gtfs FILE           GTFS static zip (its trips run on made-up vehicles: GTFS has none)
+
+Timetable run:
+  --date YYYY-MM-DD     service day, Asia/Shanghai (default: today)
+  --from HH:MM[:SS]     start at this time of day (default: now, or at speed > 1 ten minutes
+                        before the first trip)
+  --until HH:MM[:SS]    stop at this time of day (default: when the last trip has ended)
+  --speed N             speed-up factor 1..60 (default 1). Virtual time never runs ahead of
+                        the wall clock (the server drops fixes > 5 min in the future): today's
+                        run catches up fast, then goes on live
+  --allow-future        let virtual time run ahead of the wall clock anyway
+  --vehicles N          run at most N vehicles (those with assigned trips first)
+  --vehicle ID[,ID…]    run only these vehicles
+  --routes ID[,ID…]     run only these routes' trips
+  --interval S          seconds between fixes (default 5)
+  --market-day          market-day crowds on every trip (longer dwell at stops)
+  --faults PROFILE      none | realistic | heavy (default realistic): late starts, breakdowns,
+                        detours, dead zones, reboots, GPS jumps, duplicate sends
+  --no-faults           same as --faults none (GPS noise stays)
+  --seed S              seed of every random draw (default 1): same seed, same run
+  --scenario FILE       scenario JSON (routes, vehicles, faults, dead zones, seed, speed…);
+                        options given here override it
+  --truth FILE          write the ground truth (stop visits, injected faults) as JSON lines
+
+Load mode:
+  --load                synthetic vehicles circling the county seat, wall-clock timestamps
+  --vehicles N          how many (one connection each)
+  --hz H                fixes per second per vehicle (JT/T 808: at most 1)
+  --seconds D           how long to send
+
+Transport:
+  --protocol P          mqtt | jt808 (default mqtt)
+  --mqtt URL            broker (default mqtt://localhost:1883)
+  --mqtt-username U     --mqtt-password P   broker credentials, if it asks
+  --jt808 HOST:PORT     JT/T 808 gateway (default localhost:6808)
+
+Output:
+  --quiet               no status line, only the summary
+  --json                print the final stats as JSON
+  -h, --help            this text
+
+A live status line on a terminal, a plain line every 10 s otherwise. Docs: docs/simulator.md`
+
+export interface CliRequest {
+  help: boolean
+  quiet: boolean
+  json: boolean
+  options: SimulationOptions
+}
+
+const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${v}"`)
+  return n
+}
+
+export function parseCli(argv: readonly string[]): CliRequest {
+  const { values: v } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      api: { type: 'string' }, gtfs: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' },
+      speed: { type: 'string' }, 'allow-future': { type: 'boolean' }, vehicles: { type: 'string' }, vehicle: { type: 'string' },
+      routes: { type: 'string' }, interval: { type: 'string' }, 'market-day': { type: 'boolean' }, faults: { type: 'string' },
+      'no-faults': { type: 'boolean' }, seed: { type: 'string' }, scenario: { type: 'string' }, truth: { type: 'string' },
+      load: { type: 'boolean' }, hz: { type: 'string' }, seconds: { type: 'string' }, protocol: { type: 'string' },
+      mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, jt808: { type: 'string' },
+      quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const request: CliRequest = { help: v.help ?? false, quiet: v.quiet ?? false, json: v.json ?? false, options: {} }
+  if (request.help) return request
+  const o = request.options
+  if (v.protocol !== undefined && v.protocol !== 'mqtt' && v.protocol !== 'jt808') throw new Error(`--protocol must be mqtt or jt808, got "${v.protocol}"`)
+  o.protocol = v.protocol as Protocol | undefined
+  o.mqttUrl = v.mqtt
+  o.mqttUsername = v['mqtt-username']
+  o.mqttPassword = v['mqtt-password']
+  o.jt808 = v.jt808
+  o.seed = v.seed === undefined ? undefined : /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed
+  o.scenario = v.scenario
+  const vehicles = num('vehicles', v.vehicles)
+  if (v.load) {
+    const hz = num('hz', v.hz)
+    const seconds = num('seconds', v.seconds)
+    if (vehicles === undefined || hz === undefined || seconds === undefined) throw new Error('--load needs --vehicles N --hz H --seconds D')
+    o.load = { vehicles, hz, seconds }
+    return request
+  }
+  if (v.hz !== undefined || v.seconds !== undefined) throw new Error('--hz and --seconds belong to --load')
+  if (v.api !== undefined && v.gtfs !== undefined) throw new Error('give --api or --gtfs, not both')
+  if (v.gtfs !== undefined) o.gtfs = v.gtfs
+  else o.api = v.api ?? 'http://localhost:8080'
+  o.date = v.date
+  o.from = v.from
+  o.until = v.until
+  o.speed = num('speed', v.speed)
+  o.allowFuture = v['allow-future']
+  o.maxVehicles = vehicles
+  o.vehicleIds = list(v.vehicle)
+  o.routes = list(v.routes)
+  o.intervalS = num('interval', v.interval)
+  o.marketDay = v['market-day']
+  if (v.faults !== undefined && !FAULT_PROFILES.includes(v.faults as FaultProfile)) throw new Error(`--faults must be one of ${FAULT_PROFILES.join(', ')}`)
+  o.faults = v['no-faults'] ? 'none' : (v.faults as FaultProfile | undefined)
+  o.truthFile = v.truth
+  return request
+}

@@ -1,0 +1,16 @@
+/**
+ * Fleet simulator (docs/simulator.md). In-process: `startSimulation(options)`; in a worker thread:
+ * `runInWorker(options)`. The pure core (`createFleet`) is exported for tests and tools that want
+ * the fixes and ground truth without any network.
+ */
+export { startSimulation, type Simulation } from './runner.js'
+export { runInWorker, type WorkerSimulation, type WorkerHooks } from './run-in-worker.js'
+export type { WorkerOptions, WorkerReply, WorkerRequest } from './worker-protocol.js'
+export { resolveOptions, type SimulationOptions, type LoadOptions, type Protocol } from './options.js'
+export { parseScenario, readScenario, type Scenario } from './scenario.js'
+export { statusLine, summary, type SimStats } from './stats.js'
+export { createFleet, type Fleet, type FleetVehicle, type Selection } from './model/fleet.js'
+export { DEFAULT_BEHAVIOUR, FAULT_PROFILES, faultProfile, type BehaviourConfig, type FaultConfig, type FaultProfile, type ModelConfig } from './model/config.js'
+export type * from './model/types.js'
+export { fetchNetwork } from './source/api.js'
+export { networkFromSnapshot } from './source/snapshot.js'
