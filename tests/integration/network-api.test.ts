@@ -91,6 +91,8 @@ describe.each(targets())('network API on $name', (target) => {
     expect(JSON.stringify((await call('GET', '/api/drivers')).body)).not.toContain('13812345678')
     const assigned = await call<{ vehicleId: string; driverId: string }>('PUT', '/api/trip-instances/ZT-R01-0700_20261130/assignment', { vehicleId: 'ZT-V001', driverId: 'ZT-D001' })
     expect(assigned.body).toMatchObject({ vehicleId: 'ZT-V001', driverId: 'ZT-D001' })
+    const cleared = await call<{ vehicleId: string | null; driverId: string | null }>('PUT', '/api/trip-instances/ZT-R01-0700_20261130/assignment', { vehicleId: 'ZT-V001', driverId: null })
+    expect(cleared).toMatchObject({ status: 200, body: { vehicleId: 'ZT-V001', driverId: null } })
     expect((await call<ErrorBody>('PUT', '/api/trip-instances/ZT-R01-0700_20261129/assignment', { vehicleId: 'ZT-V001', driverId: null })).body.error.code).toBe('TRIP_NOT_FOUND')
     const cancelled = await call<{ status: string; cancelReason: string }>('POST', '/api/trip-instances/ZT-R01-0700_20261201/cancel', { reason: '道路塌方' })
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancelReason: '道路塌方' })

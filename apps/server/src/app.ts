@@ -70,6 +70,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Per-request lines would drown the log (the console polls); errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // Nullable fields list Null first: with type coercion, a string alternative first would turn null into ''.
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
   const log = app.log

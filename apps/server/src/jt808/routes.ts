@@ -21,7 +21,7 @@ const TextBody = Type.Object({
 
 const TextResult = Type.Object({
   delivered: Type.Boolean({ description: 'The terminal answered with success' }),
-  result: Type.Union([Type.Integer(), Type.Null()], { description: "The terminal's 0x0001 result: 0 success, 1 failure, 2 message error, 3 not supported; null when it did not answer in time" }),
+  result: Type.Union([Type.Null(), Type.Integer()], { description: "The terminal's 0x0001 result: 0 success, 1 failure, 2 message error, 3 not supported; null when it did not answer in time" }),
 })
 
 export const jt808Routes: FastifyPluginAsyncTypebox<Jt808RoutesOptions> = async (app, { db, gateway }) => {

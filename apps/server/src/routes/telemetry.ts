@@ -19,10 +19,10 @@ const LatestPosition = Type.Object({
   lat: Type.Number(),
   speedKmh: Type.Number(),
   headingDeg: Type.Number(),
-  accM: Type.Union([Type.Number(), Type.Null()]),
-  odoM: Type.Union([Type.Number(), Type.Null()]),
+  accM: Type.Union([Type.Null(), Type.Number()]),
+  odoM: Type.Union([Type.Null(), Type.Number()]),
   source: Type.String(),
-  online: Type.Union([Type.Boolean(), Type.Null()]),
+  online: Type.Union([Type.Null(), Type.Boolean()]),
 })
 
 const MAX_RANGE_MS = 31 * 86_400_000

@@ -21,7 +21,7 @@ export const Paging = {
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() })
 
-export const Operator = Type.Object({ id: Id, name: Type.String(), phone: Type.Union([Type.String(), Type.Null()]) })
+export const Operator = Type.Object({ id: Id, name: Type.String(), phone: Type.Union([Type.Null(), Type.String()]) })
 
 export const Township = Type.Object({ id: Id, name: Type.String(), nameEn: Type.String(), center: LngLat })
 
@@ -30,7 +30,7 @@ export const StopBody = Type.Object({
   nameEn: Type.String({ maxLength: 80, default: '' }),
   townshipId: Id,
   point: LngLat,
-  installedOn: Type.Union([DateString, Type.Null()], { default: null }),
+  installedOn: Type.Union([Type.Null(), DateString], { default: null }),
 })
 
 export const Stop = Type.Object({
@@ -40,7 +40,7 @@ export const Stop = Type.Object({
   townshipId: Type.String(),
   point: LngLat,
   status: StopStatus,
-  installedOn: Type.Union([Type.String(), Type.Null()]),
+  installedOn: Type.Union([Type.Null(), Type.String()]),
   routes: Type.Optional(Type.Array(Type.String(), { description: 'routes serving this stop' })),
   qrUrl: Type.Optional(Type.String()),
   villagerUrl: Type.Optional(Type.String()),
@@ -111,9 +111,9 @@ export const TripInstance = Type.Object({
   minRiders: Type.Integer(),
   bookingCutoffMin: Type.Integer(),
   status: Type.Union([Type.Literal('scheduled'), Type.Literal('cancelled')]),
-  cancelReason: Type.Union([Type.String(), Type.Null()]),
-  vehicleId: Type.Union([Type.String(), Type.Null()]),
-  driverId: Type.Union([Type.String(), Type.Null()]),
+  cancelReason: Type.Union([Type.Null(), Type.String()]),
+  vehicleId: Type.Union([Type.Null(), Type.String()]),
+  driverId: Type.Union([Type.Null(), Type.String()]),
 })
 
 export const VehicleBody = Type.Object({
@@ -121,8 +121,8 @@ export const VehicleBody = Type.Object({
   seats: Type.Integer({ minimum: 1, maximum: 100 }),
   operatorId: Id,
   model: Type.String({ maxLength: 60, default: '' }),
-  deviceId: Type.Union([Id, Type.Null()], { default: null }),
-  jt808Phone: Type.Union([Type.String({ pattern: '^[0-9]{6,20}$' }), Type.Null()], { default: null }),
+  deviceId: Type.Union([Type.Null(), Id], { default: null }),
+  jt808Phone: Type.Union([Type.Null(), Type.String({ pattern: '^[0-9]{6,20}$' })], { default: null }),
   status: FleetStatus,
 })
 export const Vehicle = Type.Composite([Type.Object({ id: Type.String() }), VehicleBody])
@@ -132,7 +132,7 @@ export const DriverBody = Type.Object({
   phone: Type.String({ pattern: '^[0-9+\\- ]{5,20}$' }),
   licenceClass: Type.String({ maxLength: 8 }),
   qualificationCert: Type.String({ maxLength: 40, default: '' }),
-  photoUrl: Type.Union([Type.String({ maxLength: 500 }), Type.Null()], { default: null }),
+  photoUrl: Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { default: null }),
   pioneer: Type.Boolean({ default: false }),
   serviceSince: DateString,
   status: FleetStatus,
@@ -144,7 +144,7 @@ export const Driver = Type.Object({
   phoneMasked: Type.String(),
   licenceClass: Type.String(),
   qualificationCert: Type.String(),
-  photoUrl: Type.Union([Type.String(), Type.Null()]),
+  photoUrl: Type.Union([Type.Null(), Type.String()]),
   pioneer: Type.Boolean(),
   serviceSince: Type.String(),
   yearsOfService: Type.Integer(),

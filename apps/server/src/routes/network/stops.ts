@@ -39,7 +39,7 @@ export const stopRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService; pu
 
   app.put(
     '/api/operators/:id',
-    { schema: { tags: ['network'], summary: 'Create or replace an operator', params: Type.Object({ id: Id }), body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), phone: Type.Union([Type.String({ maxLength: 20 }), Type.Null()], { default: null }) }), response: { 200: Operator } } },
+    { schema: { tags: ['network'], summary: 'Create or replace an operator', params: Type.Object({ id: Id }), body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 80 }), phone: Type.Union([Type.Null(), Type.String({ maxLength: 20 })], { default: null }) }), response: { 200: Operator } } },
     async (req) => {
       const o = { id: req.params.id, ...req.body }
       await networkRepo.upsertOperator(db, o)

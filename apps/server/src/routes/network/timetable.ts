@@ -147,7 +147,7 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
         tags: ['timetable'],
         summary: 'Assign (or clear) the vehicle and driver of a trip instance',
         params: Type.Object({ id: Type.String({ maxLength: 90 }) }),
-        body: Type.Object({ vehicleId: Type.Union([Type.String(), Type.Null()]), driverId: Type.Union([Type.String(), Type.Null()]) }),
+        body: Type.Object({ vehicleId: Type.Union([Type.Null(), Type.String()]), driverId: Type.Union([Type.Null(), Type.String()]) }),
         response: { 200: TripInstance, 404: ErrorResponse },
       },
     },
