@@ -31,7 +31,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   let out = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', ...env, PORT: port },
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))

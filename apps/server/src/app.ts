@@ -27,6 +27,8 @@ import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
 import { gtfsRoutes } from './routes/network/gtfs.js'
 import { homeRoutes } from './routes/home.js'
+import { SimControl } from './sim/control.js'
+import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 
@@ -39,6 +41,7 @@ export interface Services {
   hub: LiveHub
   ingest: Ingest
   network: NetworkService
+  sim: SimControl
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
   /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
@@ -172,7 +175,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
   if (config.demoData === 'auto') await seedDemoCounty(db, network, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
+  const sim = new SimControl(log)
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
 
   await registerOpenApi(app)
 
@@ -201,6 +205,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(timetableRoutes, { network })
   await app.register(fleetRoutes, { network })
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
+  await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
 
@@ -209,6 +214,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Points still unwritten at the deadline stay unacknowledged: redelivered.
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
+    await sim.stop()
     ingest.stopIntake()
     await jt808?.close()
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())

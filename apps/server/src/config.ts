@@ -40,6 +40,8 @@ export interface Config {
   jt808IdleTimeoutS: number
   jt808ReplyTimeoutS: number
   jt808MaxConnections: number
+  simVehicles: number
+  simSpeed: number
 }
 
 type Env = Record<string, string | undefined>
@@ -134,6 +136,8 @@ export const CONFIG_SPEC = {
   jt808IdleTimeoutS: { name: 'JT808_IDLE_TIMEOUT_S', doc: 'A JT/T 808 connection that sends nothing for this long is closed (terminals heartbeat every 30–60 s)', default: '180', parse: int(1, 86_400) },
   jt808ReplyTimeoutS: { name: 'JT808_REPLY_TIMEOUT_S', doc: "Longest wait for a terminal's general reply to a downlink (text message)", default: '10', parse: int(1, 600) },
   jt808MaxConnections: { name: 'JT808_MAX_CONNECTIONS', doc: 'Most JT/T 808 connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
+  simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker); 0 = none", default: '20', parse: int(0, 5000) },
+  simSpeed: { name: 'SIM_SPEED', doc: 'Speed-up of that demo fleet (1 = real time; faster runs catch up to the clock, then go on at 1×)', default: '1', parse: int(1, 60) },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
 } satisfies { [K in keyof Config]: Spec<Config[K]> }
 

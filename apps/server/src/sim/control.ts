@@ -1,0 +1,103 @@
+/**
+ * Simulated fleets run by the server itself (demo at start-up, scenarios started by operators),
+ * each in a worker thread so the server's event loop stays free for real traffic.
+ */
+import { readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { AppError } from '@rb/domain'
+import { runInWorker, type SimStats, type WorkerOptions, type WorkerSimulation } from '@rb/sim'
+
+const SCENARIO_DIR = fileURLToPath(new URL('../../../../simulators/fleet/scenarios/', import.meta.url))
+
+export interface SimRun {
+  name: string
+  startedAt: number
+  options: WorkerOptions
+  stats: SimStats | null
+  state: 'starting' | 'running' | 'stopped' | 'failed'
+  error: string | null
+}
+
+export interface SimTargets {
+  /** Base URL of this server's HTTP API (the simulator reads routes and trips from it). */
+  apiUrl: string
+  mqttUrl: string
+}
+
+type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
+
+export class SimControl {
+  #targets: SimTargets | undefined
+  #run: { info: SimRun; sim: WorkerSimulation } | undefined
+
+  constructor(readonly log: Log) {}
+
+  /** Where simulated vehicles connect; known once the server listens. */
+  setTargets(t: SimTargets): void {
+    this.#targets = t
+  }
+
+  scenarios(): string[] {
+    return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort()
+  }
+
+  status(): SimRun | null {
+    if (!this.#run) return null
+    return { ...this.#run.info, stats: this.#run.sim.stats() ?? this.#run.info.stats }
+  }
+
+  /** Starts a named scenario, or today's timetable with `vehicles` buses. One run at a time. */
+  start(req: { scenario?: string | undefined; vehicles?: number | undefined; speed?: number | undefined }): SimRun {
+    if (!this.#targets) throw new AppError('SERVICE_UNAVAILABLE', 'the server is not listening yet')
+    if (this.#run && (this.#run.info.state === 'starting' || this.#run.info.state === 'running')) {
+      throw new AppError('CONFLICT', `simulation ${this.#run.info.name} is running; stop it first`)
+    }
+    if (req.scenario && !this.scenarios().includes(req.scenario)) {
+      throw new AppError('NOT_FOUND', `no scenario ${req.scenario}; known: ${this.scenarios().join(', ')}`)
+    }
+    const options: WorkerOptions = {
+      api: this.#targets.apiUrl,
+      mqttUrl: this.#targets.mqttUrl,
+      protocol: 'mqtt',
+      ...(req.scenario ? { scenario: `${SCENARIO_DIR}${req.scenario}.json` } : {}),
+      ...(req.vehicles !== undefined ? { maxVehicles: req.vehicles } : {}),
+      ...(req.speed !== undefined ? { speed: req.speed } : {}),
+    }
+    const name = req.scenario ?? `timetable (${req.vehicles ?? 'all'} vehicles)`
+    const info: SimRun = { name, startedAt: Date.now(), options, stats: null, state: 'starting', error: null }
+    const sim = runInWorker(options, { onStats: (s) => (info.stats = s) })
+    this.#run = { info, sim }
+    sim.started.then(
+      (r) => {
+        info.state = 'running'
+        this.log.info({ name, vehicles: r.vehicles.length }, 'simulated fleet running')
+      },
+      (err: Error) => {
+        info.state = 'failed'
+        info.error = err.message
+        this.log.warn({ name, err: err.message }, 'simulated fleet could not start')
+      },
+    )
+    sim.done.then(
+      (s) => {
+        info.stats = s
+        if (info.state !== 'failed') info.state = 'stopped'
+      },
+      (err: Error) => {
+        info.state = 'failed'
+        info.error = err.message
+      },
+    )
+    return info
+  }
+
+  async stop(): Promise<SimRun | null> {
+    const run = this.#run
+    if (!run) return null
+    if (run.info.state === 'starting' || run.info.state === 'running') {
+      run.info.stats = await run.sim.stop().catch(() => run.info.stats)
+      run.info.state = 'stopped'
+    }
+    return { ...run.info }
+  }
+}
