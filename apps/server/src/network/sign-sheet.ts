@@ -40,14 +40,14 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
 <style>
   @page { size: A4; margin: 12mm; }
   body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 0; color: #000; }
-  .sheet { height: 270mm; box-sizing: border-box; padding: 8mm; border: 1.5mm solid #000; display: flex; flex-direction: column; align-items: center; page-break-after: always; }
-  .code { font-size: 44mm; font-weight: 800; letter-spacing: 2mm; line-height: 1; font-family: "DejaVu Sans Mono", monospace; }
-  .name { font-size: 16mm; font-weight: 700; margin-top: 4mm; text-align: center; }
+  .sheet { width: 186mm; height: 265mm; margin: 0 auto; box-sizing: border-box; padding: 8mm; border: 1.5mm solid #000; display: flex; flex-direction: column; align-items: center; overflow: hidden; page-break-after: always; }
+  .code { font-size: 30mm; font-weight: 800; letter-spacing: 1mm; line-height: 1; white-space: nowrap; font-family: "DejaVu Sans Mono", monospace; }
+  .name { font-size: 13mm; font-weight: 700; margin-top: 4mm; text-align: center; }
   .town { font-size: 6mm; margin-top: 2mm; }
-  .qr { width: 95mm; height: 95mm; margin-top: 6mm; }
+  .qr { width: 80mm; height: 80mm; margin-top: 5mm; }
   .qr svg { width: 100%; height: 100%; }
   .hint { font-size: 6mm; text-align: center; margin-top: 3mm; }
-  .routes { font-size: 5mm; margin-top: 4mm; padding: 0; list-style: none; columns: 2; column-gap: 8mm; }
+  .routes { font-size: 4.2mm; margin-top: 4mm; padding: 0; list-style: none; columns: 2; column-gap: 8mm; }
   .routes.few { columns: 1; font-size: 6mm; text-align: center; }
   .url { margin-top: auto; font-size: 4mm; }
 </style></head>
