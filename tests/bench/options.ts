@@ -23,9 +23,11 @@ export interface BenchOptions {
   capacitySeconds: number
   /** Unacknowledged QoS 1 messages each connection keeps in flight in closed-loop steps. */
   window: number
-  /** Connections of closed-loop steps (raw pass-through and capacity). */
+  /** Connections and vehicles of closed-loop steps (raw pass-through and capacity). */
   maxConnections: number
+  maxVehicles: number
   rawSeconds: number
+  rawRepeats: number
   rawDbSeconds: number
   rawDbBatch: number
   databaseUrl: string | undefined
@@ -50,7 +52,9 @@ const USAGE = `npm run bench -- [flags]
   --capacity-seconds S saturation step, 0 to skip                   (BENCH_CAPACITY_SECONDS, 10)
   --window N           in-flight QoS 1 messages per connection, closed-loop steps (BENCH_WINDOW, 20)
   --max-connections N  connections of closed-loop steps             (BENCH_MAX_CONNECTIONS, 200)
-  --raw-seconds S      raw MQTT pass-through length                 (BENCH_RAW_SECONDS, 5)
+  --max-vehicles N     vehicles of closed-loop steps                (BENCH_MAX_VEHICLES, 5000)
+  --raw-seconds S      raw MQTT pass-through length, per repeat     (BENCH_RAW_SECONDS, 4)
+  --raw-repeats N      raw MQTT measurements, the best one counts   (BENCH_RAW_REPEATS, 3)
   --raw-db-seconds S   raw batched insert length                    (BENCH_RAW_DB_SECONDS, 5)
   --raw-db-batch N     rows per raw insert                          (BENCH_RAW_DB_BATCH, 2000)
   --targets a,b        embedded, postgres, postgres+mqtt, embedded+mqtt (BENCH_TARGETS, all available)
@@ -87,7 +91,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'capacity-seconds': { type: 'string' },
       window: { type: 'string' },
       'max-connections': { type: 'string' },
+      'max-vehicles': { type: 'string' },
       'raw-seconds': { type: 'string' },
+      'raw-repeats': { type: 'string' },
       'raw-db-seconds': { type: 'string' },
       'raw-db-batch': { type: 'string' },
       targets: { type: 'string' },
@@ -130,7 +136,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     capacitySeconds: num('--capacity-seconds', pick(values['capacity-seconds'], 'BENCH_CAPACITY_SECONDS'), 10, 0),
     window: num('--window', pick(values.window, 'BENCH_WINDOW'), 20, 1),
     maxConnections: num('--max-connections', pick(values['max-connections'], 'BENCH_MAX_CONNECTIONS'), 200, 1),
-    rawSeconds: num('--raw-seconds', pick(values['raw-seconds'], 'BENCH_RAW_SECONDS'), 5, 1),
+    maxVehicles: num('--max-vehicles', pick(values['max-vehicles'], 'BENCH_MAX_VEHICLES'), 5000, 1),
+    rawSeconds: num('--raw-seconds', pick(values['raw-seconds'], 'BENCH_RAW_SECONDS'), 4, 1),
+    rawRepeats: num('--raw-repeats', pick(values['raw-repeats'], 'BENCH_RAW_REPEATS'), 3, 1),
     rawDbSeconds: num('--raw-db-seconds', pick(values['raw-db-seconds'], 'BENCH_RAW_DB_SECONDS'), 5, 1),
     rawDbBatch: num('--raw-db-batch', pick(values['raw-db-batch'], 'BENCH_RAW_DB_BATCH'), 2000, 1),
     databaseUrl,
@@ -162,7 +170,7 @@ export function planLoads(opts: BenchOptions): { loads: Load[]; sweep: boolean; 
   const estimate = (steps: number): number => {
     const brokers = 1 + (opts.mqttUrl ? 1 : 0)
     const dbs = 1 + (opts.databaseUrl ? 1 : 0)
-    const raw = brokers * (opts.rawSeconds + 4) + dbs * (opts.rawDbSeconds + 6)
+    const raw = brokers * (opts.rawRepeats * (opts.rawSeconds + 1.5) + 3) + dbs * (opts.rawDbSeconds + 6)
     const perTarget = 8 + steps * (opts.seconds + 4) + (opts.capacitySeconds > 0 ? opts.capacitySeconds + 6 : 0)
     return Math.round(raw + opts.targets.length * perTarget)
   }
