@@ -28,7 +28,7 @@ export interface RunningTarget {
 export async function startTarget(name: TargetName, opts: BenchOptions): Promise<RunningTarget> {
   // No demo county (the bench measures ingest into an empty database) and no JT/T 808 gateway
   // (its default port may be taken by another server on the box).
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_S: '60', DEMO_DATA: 'off', JT808_PORT: 'off', ...opts.serverEnv }
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_S: '60', DEMO_DATA: 'off', JT808_PORT: 'off', SIM_VEHICLES: '0', ...opts.serverEnv }
   const external = name.endsWith('+mqtt')
   const postgres = name.startsWith('postgres')
   const hex = randomBytes(5).toString('hex')

@@ -92,7 +92,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs })
 
   const writer = new BatchWriter(
-    createBatchStore(db),
+    createBatchStore(db, latest),
     { maxBatchPoints: config.ingestBatchMax, flushMs: config.ingestFlushMs, maxPending: config.ingestMaxPending, retryMinMs: 100, retryMaxMs: config.ingestRetryMaxMs },
     { isTransient: isTransientDbError, deadLetter: (item, err) => telemetryRepo.insertDeadLetter(db, err.message, item) },
     {
@@ -165,6 +165,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
   }
 
+  // The newest position per vehicle reaches `vehicle_latest` once a second, not in every batch.
+  const persistLatest = (): Promise<unknown> => latest.persist(db, Date.now()).catch((err: Error) => log.warn({ err: err.message }, 'could not save latest positions; will retry'))
+  const latestTimer = setInterval(() => void persistLatest(), 1000)
+  latestTimer.unref()
+
   const maintenance = setInterval(() => {
     runMaintenance(db, mode, retention, Date.now()).then(
       (r) => log.info(r, 'maintenance done'),
@@ -214,12 +219,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Points still unwritten at the deadline stay unacknowledged: redelivered.
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
+    clearInterval(latestTimer)
     await sim.stop()
     ingest.stopIntake()
     await jt808?.close()
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
     if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
+    await persistLatest()
     await source?.close()
     await broker?.close()
     hub.close()

@@ -84,6 +84,16 @@ describe.each(testDatabases())('database port on $name', (target) => {
     expect(row?.online).toBe(false)
   })
 
+  it('restores the newest stored point even when vehicle_latest lags behind it', async () => {
+    const v = vid()
+    const saved = makePosition({ vehicleId: v, ts: Date.UTC(2026, 10, 2, 7), lng: 105.1 })
+    const newer = makePosition({ vehicleId: v, ts: Date.UTC(2026, 10, 2, 7, 0, 1), lng: 105.2, accM: 9 })
+    await upsertLatest(opened.db, [saved], Date.now())
+    await insertPositions(opened.db, [saved, newer], Date.now())
+    const row = (await loadLatest(opened.db)).find((r) => r.vehicleId === v)
+    expect(row?.position).toMatchObject({ ts: newer.ts, lng: 105.2, accM: 9 })
+  })
+
   it('rolls a failed transaction back and keeps serving other queries', async () => {
     const v = vid()
     await expect(

@@ -138,9 +138,19 @@ export async function loadLatest(q: Queryable): Promise<LatestRow[]> {
     online: boolean | null
     st: number | null
   }>(
-    `SELECT vehicle_id, extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source,
-            online, extract(epoch FROM status_ts)::float8 * 1000 AS st
-     FROM vehicle_latest`,
+    // vehicle_latest is saved about once a second; the newest stored point may be a little newer
+    // (the last second before a crash). One indexed look-up per vehicle finds it.
+    `SELECT l.vehicle_id, extract(epoch FROM COALESCE(p.ts, l.ts))::float8 * 1000 AS t,
+            COALESCE(p.lng, l.lng) AS lng, COALESCE(p.lat, l.lat) AS lat, COALESCE(p.speed_kmh, l.speed_kmh) AS speed_kmh,
+            COALESCE(p.heading_deg, l.heading_deg) AS heading_deg, CASE WHEN p.ts IS NULL THEN l.acc_m ELSE p.acc_m END AS acc_m,
+            CASE WHEN p.ts IS NULL THEN l.odo_m ELSE p.odo_m END AS odo_m, COALESCE(p.source, l.source) AS source,
+            l.online, extract(epoch FROM l.status_ts)::float8 * 1000 AS st
+     FROM vehicle_latest l
+     LEFT JOIN LATERAL (
+       SELECT ts, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source FROM position
+       WHERE vehicle_id = l.vehicle_id AND ts > COALESCE(l.ts, '-infinity'::timestamptz)
+       ORDER BY ts DESC LIMIT 1
+     ) p ON true`,
   )
   return r.rows.map((row) => ({
     vehicleId: row.vehicle_id,
