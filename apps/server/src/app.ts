@@ -5,11 +5,10 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
-import { isTransientDbError, openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
+import { openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
 import type { Config } from './config.js'
 import { createMetrics, type Metrics } from './metrics.js'
-import { BatchWriter } from './ingest/batch-writer.js'
-import { createBatchStore } from './ingest/store.js'
+import { createIngestWriter } from './ingest/writer.js'
 import { Ingest } from './ingest/pipeline.js'
 import { LatestState } from './live/latest-state.js'
 import { LiveHub } from './live/hub.js'
@@ -91,34 +90,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   latest.restore(await telemetryRepo.loadLatest(db))
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs })
 
-  const writer = new BatchWriter(
-    createBatchStore(db, latest),
-    { maxBatchPoints: config.ingestBatchMax, flushMs: config.ingestFlushMs, maxPending: config.ingestMaxPending, retryMinMs: 100, retryMaxMs: config.ingestRetryMaxMs },
-    { isTransient: isTransientDbError, deadLetter: (item, err) => telemetryRepo.insertDeadLetter(db, err.message, item) },
-    {
-      onWritten(batch, outcome, seconds) {
-        metrics.batchSeconds.observe(seconds)
-        metrics.batchSize.observe(batch.positions.length)
-        metrics.pointsStored.inc(outcome.stored)
-        metrics.pointsDuplicate.inc(batch.positions.length - outcome.stored)
-        metrics.eventsStored.inc(outcome.eventsStored)
-      },
-      onWriteError(err, attempt, pendingPoints) {
-        metrics.writeErrors.inc()
-        if (attempt === 1 || attempt % 20 === 0) log.error({ err: err.message, code: (err as { code?: string }).code, attempt, pendingPoints }, 'database write failed; holding points and retrying')
-      },
-      onDeadLettered(item, err) {
-        metrics.deadLettered.inc(item.positions.length + item.events.length + item.statuses.length)
-        log.error({ err: err.message, points: item.positions.length }, 'database refused telemetry; kept in ingest_dead_letter')
-      },
-      onRecovered(downForMs) {
-        log.info({ downForMs }, 'database writes recovered; catching up')
-      },
-      onPendingChange(n) {
-        metrics.bufferDepth.set(n)
-      },
-    },
-  )
+  const writer = createIngestWriter(db, latest, metrics, log, config)
   const ingest = new Ingest({
     writer,
     metrics,
