@@ -66,7 +66,11 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
       return projectOnLine(coords, cumM, p)
     }
     const travelableM = (cfg.maxSpeedKmh / 3.6) * ((ts - progressTs) / 1000) + cfg.searchMarginM
-    return projectOnLine(coords, cumM, p, Math.max(0, s.progressM - cfg.searchBackM), s.progressM + Math.max(cfg.searchAheadMinM, travelableM))
+    const ahead = projectOnLine(coords, cumM, p, s.progressM, s.progressM + Math.max(cfg.searchAheadMinM, travelableM))
+    const behind = projectOnLine(coords, cumM, p, Math.max(0, s.progressM - cfg.searchBackM), s.progressM)
+    // Where a road is used both ways (a turnaround), both legs are equally near: take the leg ahead.
+    if (ahead && (!behind || ahead.offsetM <= behind.offsetM + cfg.snapAheadBiasM)) return ahead
+    return behind
   }
 
   function visitEvent(type: 'arrival' | 'departure', stop: InstanceStop, ts: number, passedWithoutStopping: boolean): StopVisitEvent {

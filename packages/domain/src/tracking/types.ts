@@ -18,6 +18,11 @@ export interface TrackerConfig {
   searchBackM: number
   /** The snapping window reaches at least this far ahead of the current progress, metres. */
   searchAheadMinM: number
+  /**
+   * A match ahead of the progress wins over one behind it unless the one behind is nearer to the
+   * fix by more than this, metres (a road driven out and back is equally near on both legs).
+   */
+  snapAheadBiasM: number
   /** Added to the distance travelable at maxSpeedKmh since the last on-route fix, metres. */
   searchMarginM: number
   /** A `delay` event is emitted when the delay moved this much since the last one, seconds. */
@@ -32,6 +37,7 @@ export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   searchBackM: 200,
   searchAheadMinM: 1000,
   searchMarginM: 200,
+  snapAheadBiasM: 20,
   delayEventStepS: 60,
 })
 
