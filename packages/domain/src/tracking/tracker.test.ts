@@ -125,6 +125,18 @@ describe('noisy and bad fixes', () => {
     expect(visitsOf(events).at(-1)?.seq).toBe(5)
   })
 
+  it('recovers when the first fix was the glitch', () => {
+    const { instance, coords } = makeInstance()
+    const tracker = createVehicleTracker({ instance, coords })
+    const [lng, lat] = offsetPoint(coords[0] as [number, number], 0, 5000)
+    tracker.update(makePosition({ ts: T0 - 1000, lng, lat }))
+    const events = feed(tracker, makeTrack({ coords, startTs: T0, dwells: [{ atM: 0, dwellS: 60 }] }))
+    // The 3rd good fix is the 3rd in a row to disagree with the glitch: it becomes the reference.
+    expect(tracker.state().counters.jumps).toBe(2)
+    expect(summary(events)).toEqual(['a1', 'd1', 'a2', 'd2', 'a3', 'd3', 'a4', 'd4', 'a5'])
+    expect(visitsOf(events)[0]?.ts).toBe(T0 + 10_000)
+  })
+
   it('ignores and counts a stale or repeated point', () => {
     const { instance, coords } = makeInstance()
     const tracker = createVehicleTracker({ instance, coords })

@@ -56,6 +56,9 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
   /** Time of the last fix that moved (or held) progress, epoch ms. */
   let progressTs: number | null = null
   let lastDelayEventS = 0
+  /** Consecutive rejected fixes consistent with each other, and the last of them. */
+  let jumpRun = 0
+  let jumpRunEnd: TrackerFix | null = null
 
   /** Snaps within a window around the progress so a road used twice cannot make progress jump. */
   function snap(p: LngLat, ts: number) {
@@ -145,13 +148,17 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
       return []
     }
     const p: LngLat = [fix.lng, fix.lat]
-    if (s.lastFix) {
-      const dtS = (fix.ts - s.lastFix.ts) / 1000
-      if ((distanceM([s.lastFix.lng, s.lastFix.lat], p) / dtS) * 3.6 > cfg.maxSpeedKmh) {
+    if (s.lastFix && impliedSpeedKmh(s.lastFix, fix) > cfg.maxSpeedKmh) {
+      // Fixes that agree with each other but not with the reference: the reference was the glitch.
+      jumpRun = jumpRunEnd && impliedSpeedKmh(jumpRunEnd, fix) <= cfg.maxSpeedKmh ? jumpRun + 1 : 1
+      jumpRunEnd = fix
+      if (jumpRun < cfg.jumpResetFixes) {
         s.counters.jumps++
         return []
       }
     }
+    jumpRun = 0
+    jumpRunEnd = null
     s.counters.accepted++
     s.lastTs = fix.ts
     s.lastFix = { ts: fix.ts, lng: fix.lng, lat: fix.lat, speedKmh: fix.speedKmh }
@@ -196,4 +203,9 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
     update,
     state: () => structuredClone(s),
   }
+}
+
+function impliedSpeedKmh(a: TrackerFix, b: TrackerFix): number {
+  const dtS = (b.ts - a.ts) / 1000
+  return (distanceM([a.lng, a.lat], [b.lng, b.lat]) / dtS) * 3.6
 }

@@ -8,6 +8,11 @@ import type { LngLat } from '../network/types.js'
 export interface TrackerConfig {
   /** A fix implying a faster move from the last accepted fix is a GPS jump and is ignored, km/h. */
   maxSpeedKmh: number
+  /**
+   * After this many consecutive fixes rejected as jumps that agree with each other, the last of
+   * them is accepted as the new reference (the earlier reference was the glitch), count.
+   */
+  jumpResetFixes: number
   /** Lateral distance from the route line beyond which the bus is off route, metres. */
   offRouteM: number
   /** Half-width of a stop zone along the route, around the stop's distance, metres. */
@@ -31,6 +36,7 @@ export interface TrackerConfig {
 
 export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   maxSpeedKmh: 150,
+  jumpResetFixes: 3,
   offRouteM: 100,
   stopZoneM: 40,
   stopZoneLateralM: 60,
