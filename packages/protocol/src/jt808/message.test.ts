@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
-  BATCH_TYPE, Jt808Error, MSG_ID, REGISTER_RESULT, REPLY_RESULT, STATUS_BITS, TEXT_FLAG, TEXT_TYPE, alarmFlagsToRaw,
+  BATCH_TYPE, MSG_ID, REGISTER_RESULT, REPLY_RESULT, STATUS_BITS, TEXT_FLAG, TEXT_TYPE, alarmFlagsToRaw,
   decodeFrame, decodeMessage, encodeFrame, encodeLocation, encodeMessage, fromHex, replyHeader, statusFlagsToRaw, toHex,
-  type HeaderInput, type Jt808BodyInput, type Jt808ErrorCode, type Jt808Message,
+  type HeaderInput, type Jt808BodyInput, type Jt808Message,
 } from './index.js'
-import { makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
+import { codeOf, makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
 
-function codeOf(fn: () => unknown): Jt808ErrorCode | 'no error' {
-  try {
-    fn()
-    return 'no error'
-  } catch (err) {
-    if (err instanceof Jt808Error) return err.code
-    throw err
-  }
-}
 
 const roundTrip = (header: HeaderInput, body: Jt808BodyInput): Jt808Message => decodeMessage(encodeMessage(header, body))
 

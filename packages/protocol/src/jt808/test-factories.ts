@@ -1,3 +1,4 @@
+import { Jt808Error, type Jt808ErrorCode } from './errors.js'
 /** Factories for tests: valid inputs with overridable fields (CONVENTIONS.md 12). */
 import { statusFlagsToRaw } from './bodies/location-flags.js'
 import type { LocationInput } from './bodies/location.js'
@@ -30,3 +31,14 @@ export const makeLocationInput = (overrides: Partial<LocationInput> = {}): Locat
   extras: { mileageKm: 12345.6, gnssSatellites: 14, signalStrength: 23, other: [] },
   ...overrides,
 })
+
+/** The Jt808Error code `fn` throws, or 'no error'; anything else is rethrown. */
+export function codeOf(fn: () => unknown): Jt808ErrorCode | 'no error' {
+  try {
+    fn()
+    return 'no error'
+  } catch (err) {
+    if (err instanceof Jt808Error) return err.code
+    throw err
+  }
+}
