@@ -13,6 +13,7 @@ import { Ingest } from './ingest/pipeline.js'
 import { LatestState } from './live/latest-state.js'
 import { LiveHub } from './live/hub.js'
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js'
+import { listenWithFallback } from './ports.js'
 import { startMqttSource, type MqttSource } from './broker/mqtt-source.js'
 import { installErrorHandler } from './http/errors.js'
 import { healthRoutes } from './routes/health.js'
@@ -113,7 +114,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     })
   } else {
     try {
-      broker = await startEmbeddedBroker({ port: config.mqttPort, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log })
+      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log }), log)
     } catch (err) {
       hub.close()
       await db.close()
@@ -124,9 +125,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let jt808: Jt808Gateway | undefined
   if (config.jt808Port !== null) {
     try {
-      jt808 = await Jt808Gateway.start(
-        { port: config.jt808Port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections },
-        { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
+      jt808 = await listenWithFallback(
+        config,
+        'JT808_PORT',
+        config.jt808Port,
+        (port) =>
+          Jt808Gateway.start(
+            { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections },
+            { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
+          ),
+        log,
       )
     } catch (err) {
       await source?.close()

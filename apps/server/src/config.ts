@@ -42,6 +42,8 @@ export interface Config {
   jt808MaxConnections: number
   simVehicles: number
   simSpeed: number
+  /** Variables that were not set and took their default (a taken default port falls back). */
+  defaulted: ReadonlySet<string>
 }
 
 type Env = Record<string, string | undefined>
@@ -139,14 +141,17 @@ export const CONFIG_SPEC = {
   simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker); 0 = none", default: '20', parse: int(0, 5000) },
   simSpeed: { name: 'SIM_SPEED', doc: 'Speed-up of that demo fleet (1 = real time; faster runs catch up to the clock, then go on at 1×)', default: '1', parse: int(1, 60) },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
-} satisfies { [K in keyof Config]: Spec<Config[K]> }
+} satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env): Config {
   const problems: string[] = []
   const out: Record<string, unknown> = {}
+  const defaulted = new Set<string>()
   for (const [key, spec] of Object.entries(CONFIG_SPEC) as [keyof Config, Spec<unknown>][]) {
-    const raw = env[spec.name]?.trim() || spec.default
+    const given = env[spec.name]?.trim()
+    if (!given) defaulted.add(spec.name)
+    const raw = given || spec.default
     if (raw === undefined) {
       out[key] = undefined
       continue
@@ -158,5 +163,5 @@ export function loadConfig(env: Env): Config {
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  return out as unknown as Config
+  return { ...out, defaulted } as unknown as Config
 }

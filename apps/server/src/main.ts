@@ -2,15 +2,23 @@
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { PortInUseError } from './broker/embedded.js'
+import { listenWithFallback } from './ports.js'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
   const app = await buildApp(config)
+  const listen = async (port: number): Promise<void> => {
+    try {
+      await app.listen({ port, host: config.host })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port, 'PORT')
+      throw err
+    }
+  }
   try {
-    await app.listen({ port: config.port, host: config.host })
+    await listenWithFallback(config, 'PORT', config.port, listen, app.log)
   } catch (err) {
     await app.close()
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.port, 'PORT')
     throw err
   }
   const address = app.server.address()
