@@ -38,6 +38,14 @@ describe('GTFS over HTTP', () => {
     expect(ab1?.stops).toEqual([body.renumberedStops.BEATTY_AIRPORT, body.renumberedStops.BULLFROG])
   })
 
+  it('importing the same feed again updates its stops instead of numbering them anew', async () => {
+    const before = (await (await fetch(`${b.baseUrl}/api/stops?limit=1`)).json()) as { total: number }
+    const again = await post(b, sampleZip())
+    expect(again.status).toBe(200)
+    const after = (await (await fetch(`${b.baseUrl}/api/stops?limit=1`)).json()) as { total: number }
+    expect(after.total).toBe(before.total)
+  })
+
   it('rejects a broken feed with a coded 400', async () => {
     const res = await post(b, new TextEncoder().encode('not a zip at all'))
     expect(res.status).toBe(400)

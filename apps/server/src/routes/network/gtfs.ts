@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { AppError, addDays, formatStopCode, parseStopCode, serviceDayOf, type NetworkSnapshot } from '@rb/domain'
+import { AppError, addDays, formatStopCode, parseStopCode, serviceDayOf, type NetworkSnapshot, type Stop } from '@rb/domain'
 import { gtfs } from '@rb/protocol'
 import { networkRepo } from '@rb/db'
 import { dateParam, type NetworkService } from '../../network/service.js'
@@ -11,12 +11,15 @@ const MAX_FEED_BYTES = 50 * 1024 * 1024
 const MAX_HORIZON_DAYS = 400
 
 /**
- * Stop ids that are not sign codes (`FUR_CREEK_RES`) get the next free codes of this county;
- * the imported feed's own codes are kept.
+ * Stop ids that are not sign codes (`FUR_CREEK_RES`) get sign codes: the code of a stop already in
+ * the network with the same name and point (so importing a feed again updates, not duplicates),
+ * else the next free code of this county. The feed's own sign codes are kept.
  */
-async function renumberStops(net: NetworkSnapshot, next: () => Promise<string>): Promise<Map<string, string>> {
+async function renumberStops(net: NetworkSnapshot, existing: readonly Stop[], next: () => Promise<string>): Promise<Map<string, string>> {
+  const key = (s: Stop): string => `${s.name}|${s.point[0]}|${s.point[1]}`
+  const known = new Map(existing.map((s) => [key(s), s.code]))
   const renamed = new Map<string, string>()
-  for (const s of net.stops) if (!parseStopCode(s.code)) renamed.set(s.code, await next())
+  for (const s of net.stops) if (!parseStopCode(s.code)) renamed.set(s.code, known.get(key(s)) ?? (await next()))
   if (renamed.size === 0) return renamed
   for (const s of net.stops) s.code = renamed.get(s.code) ?? s.code
   for (const r of net.routes) for (const rs of r.stops) rs.stopCode = renamed.get(rs.stopCode) ?? rs.stopCode
@@ -57,7 +60,7 @@ export const gtfsRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService; pu
         throw err
       }
       const net = imported.network
-      const renamed = await renumberStops(net, async () => formatStopCode(network.settings.countyPrefix, await networkRepo.nextStopNumber(network.db, network.settings.countyPrefix)))
+      const renamed = await renumberStops(net, (await network.snapshot()).stops, async () => formatStopCode(network.settings.countyPrefix, await networkRepo.nextStopNumber(network.db, network.settings.countyPrefix)))
       await network.importNetwork(net)
       return {
         stops: net.stops.length,
