@@ -197,6 +197,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Shutdown order: stop intake → JT/T 808 gateway (acks of points taken in go out, then it hangs
   // up) → write what is pending (acks go out) → close the broker side → live hub → database.
   // Points still unwritten at the deadline stay unacknowledged: redelivered.
+  // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
+  // out, then it hangs up) → write what is pending (acks go out) → latest state → broker side →
+  // live hub → database. Points unwritten at the deadline stay unacknowledged: they are resent.
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
     clearInterval(latestTimer)
