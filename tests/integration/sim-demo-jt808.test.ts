@@ -11,14 +11,15 @@ describe('the simulator drives a demo-county run through the JT/T 808 gateway', 
     await server?.close()
   })
 
-  it('every distinct point the terminals sent is stored', async () => {
+  // Ten simulated minutes at 60×: about 10 s of real time, more on a busy CI machine.
+  it('every distinct point the terminals sent is stored', { timeout: 120_000 }, async () => {
     const sim = await startSimulation({
       api: server.baseUrl,
       protocol: 'jt808',
       jt808: `127.0.0.1:${server.app.rb.jt808Port}`,
       date: '2026-11-25',
       from: '06:30',
-      until: '06:45',
+      until: '06:40',
       speed: 60,
       maxVehicles: 8,
       marketDay: true,
