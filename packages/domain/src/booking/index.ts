@@ -1,0 +1,5 @@
+export * from './types.js'
+export * from './capacity.js'
+export * from './lifecycle.js'
+export * from './codes.js'
+export * from './manifest.js'
