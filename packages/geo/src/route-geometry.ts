@@ -83,6 +83,24 @@ export function projectOnLine(coords: readonly LngLat[], cumM: readonly number[]
   return best
 }
 
+/**
+ * The nearest point of every segment lying within `maxOffsetM` of p, in order along the line: a
+ * road used twice (out and back) gives one candidate per pass, for the caller to choose by heading.
+ */
+export function nearbyProjections(coords: readonly LngLat[], cumM: readonly number[], p: LngLat, maxOffsetM: number): Projection[] {
+  const out: Projection[] = []
+  for (let i = 0; i + 1 < coords.length; i++) {
+    const a = coords[i] as LngLat
+    const b = coords[i + 1] as LngLat
+    const { t, offsetM } = projectOnSegment(p, a, b)
+    if (offsetM > maxOffsetM) continue
+    const startM = cumM[i] as number
+    const endM = cumM[i + 1] as number
+    out.push({ alongM: startM + t * (endM - startM), offsetM, segment: i, point: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])] })
+  }
+  return out
+}
+
 export interface StopOnRoute {
   code: string
   point: LngLat
@@ -114,4 +132,20 @@ export function locateStops(coords: readonly LngLat[], stops: readonly StopOnRou
     fromM = proj.alongM
   }
   return { ok: true, distancesM, lengthM: Math.round((cum.at(-1) ?? 0) * 10) / 10 }
+}
+
+/** Initial bearing from a to b, degrees clockwise from north in [0, 360). */
+export function bearingDeg(a: LngLat, b: LngLat): number {
+  const φ1 = a[1] * RAD
+  const φ2 = b[1] * RAD
+  const Δλ = (b[0] - a[0]) * RAD
+  const y = Math.sin(Δλ) * Math.cos(φ2)
+  const x = Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ)
+  return ((Math.atan2(y, x) / RAD) % 360 + 360) % 360
+}
+
+/** Smallest angle between two headings, degrees in [0, 180]. */
+export function headingDiffDeg(a: number, b: number): number {
+  const d = Math.abs((((a - b) % 360) + 360) % 360)
+  return d > 180 ? 360 - d : d
 }

@@ -1,4 +1,5 @@
 /** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
+import type { LiveAlert, StopArrivalsUpdate, VehicleStateView } from '@rb/domain'
 import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */
@@ -45,103 +46,16 @@ export interface ClientToServerEvents {
   unsubscribe: (rooms: string[], ack?: (result: { ok: boolean }) => void) => void
 }
 
-// ── Tracking (the engine's view of each vehicle, alerts, next departures per stop) ──
-
-/** How the console colours a vehicle. */
-export type VehicleServiceStatus = 'on_time' | 'late' | 'early' | 'off_route' | 'offline' | 'not_in_service'
-
-/** How a vehicle's trip was found: a dispatcher's assignment, or inferred by the engine. */
-export type TripMatchKind = 'assigned' | 'inferred'
-
-export interface NextStopView {
-  seq: number
-  stopCode: string
-  /** Scheduled arrival, epoch ms. */
-  scheduledTs: number
-  /** Predicted arrival, epoch ms; null when unknown. */
-  etaTs: number | null
-}
-
-/** Tracking state of one vehicle: pushed live (`vehicleStates`) and served by GET /api/vehicles/:id/state. */
-export interface VehicleStateView {
-  vehicleId: string
-  status: VehicleServiceStatus
-  online: boolean
-  /** Newest fix, epoch ms; null when none was ever received. */
-  lastTs: number | null
-  tripInstanceId: string | null
-  routeId: string | null
-  match: TripMatchKind | null
-  /** Unified number of the driver assigned to the trip instance, if any. */
-  driverCode: string | null
-  /** Schedule deviation, whole seconds, positive = late; null off trip. */
-  delayS: number | null
-  /** Distance along the trip's geometry, metres. */
-  progressM: number | null
-  /** Distance from the route line, metres. */
-  offsetM: number | null
-  offRoute: boolean
-  nextStop: NextStopView | null
-}
-
-export type AlertType =
-  | 'off_route'
-  | 'overspeed'
-  | 'late_start'
-  | 'early_departure'
-  | 'offline'
-  | 'driver_alarm'
-  | 'sign_report'
-  | 'road_report'
-  | 'on_demand_under_min'
-
-export type AlertSeverity = 'info' | 'warning' | 'critical'
-
-/** One alert as the dispatcher sees it; the same alert is re-sent when it clears or is acknowledged. */
-export interface LiveAlert {
-  id: string
-  type: AlertType
-  severity: AlertSeverity
-  /** `active` until the condition ends (`cleared`); reports stay active until handled. */
-  state: 'active' | 'cleared'
-  /** When it was raised, epoch ms. */
-  ts: number
-  clearedTs: number | null
-  vehicleId: string | null
-  tripInstanceId: string | null
-  stopCode: string | null
-  /** One line a dispatcher can act on (English; the console may localise by `type` + `data`). */
-  message: string
-  data: Record<string, unknown>
-  ackBy: string | null
-  ackTs: number | null
-}
-
-export type DepartureStatus = 'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed'
-
-/** One upcoming departure at a stop: GET /api/stops/:code/arrivals, pushed to `stop:{code}`. */
-export interface StopArrival {
-  tripInstanceId: string
-  routeId: string
-  routeName: string
-  routeNameEn: string
-  kind: 'market' | 'student' | 'medical' | 'regular'
-  headsign: string
-  /** Scheduled arrival at this stop, epoch ms. */
-  scheduledTs: number
-  /** Live predicted arrival, epoch ms; null before the bus is tracked. */
-  etaTs: number | null
-  status: DepartureStatus
-  delayS: number | null
-  vehicleId: string | null
-  /** Stops between the bus and this stop (0 = this stop is next); null before it is tracked. */
-  stopsAway: number | null
-  driverCode: string | null
-}
-
-export interface StopArrivalsUpdate {
-  stopCode: string
-  /** Server time of the answer, epoch ms. */
-  ts: number
-  arrivals: StopArrival[]
-}
+// ── Tracking: the engine's view types live with the engine (`@rb/domain`), re-exported here as wire types.
+export type {
+  AlertSeverity,
+  AlertType,
+  DepartureStatus,
+  LiveAlert,
+  NextStopView,
+  StopArrival,
+  StopArrivalsUpdate,
+  TripMatchKind,
+  VehicleServiceStatus,
+  VehicleStateView,
+} from '@rb/domain'

@@ -3,7 +3,7 @@
  * along it at a given speed with given dwells. Deterministic (seeded jitter).
  */
 import type { Position } from '@rb/protocol'
-import { cumulativeDistancesM } from '@rb/geo'
+import { bearingDeg, cumulativeDistancesM } from '@rb/geo'
 import type { InstanceStop, TripInstance } from '../network/timetable.js'
 import type { LngLat } from '../network/types.js'
 
@@ -81,6 +81,7 @@ export interface TrackOptions {
   /** Uniform noise in each axis, metres. */
   jitterM?: number
   seed?: number
+  vehicleId?: string
 }
 
 /** Fixes of a bus driven along `coords`, one every intervalS, from startTs until it reaches toM. */
@@ -111,7 +112,8 @@ export function makeTrack(opts: TrackOptions): Position[] {
     const distM = t1 === t0 ? m1 : m0 + ((at - t0) / (t1 - t0)) * (m1 - m0)
     const moving = t1 !== t0 && m1 !== m0
     const p = offsetPoint(pointAtM(opts.coords, distM), jitter(), jitter())
-    out.push(makePosition({ ts: Math.round(at), lng: p[0], lat: p[1], speedKmh: moving ? speedMs * 3.6 : 0 }))
+    const headingDeg = Math.round(bearingDeg(pointAtM(opts.coords, Math.max(0, distM - 5)), pointAtM(opts.coords, distM + 5)))
+    out.push(makePosition({ ts: Math.round(at), lng: p[0], lat: p[1], speedKmh: moving ? speedMs * 3.6 : 0, headingDeg, ...(opts.vehicleId ? { vehicleId: opts.vehicleId } : {}) }))
     if (ts >= endTs) break
   }
   return out
