@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import type { Role, SessionUser } from '@rb/domain'
 import { buildApp } from '../../apps/server/src/app.js'
 import { loadConfig } from '../../apps/server/src/config.js'
 
@@ -30,24 +31,95 @@ export function targets(env: NodeJS.ProcessEnv = process.env): Target[] {
   return out
 }
 
+/** The first admin's password in tests (startServer sets ADMIN_PASSWORD unless the test does). */
+export const TEST_ADMIN_PASSWORD = 'test-Root-Pa55phrase'
+/** Password of the accounts `loginAs` creates. */
+export const TEST_USER_PASSWORD = 'test-user-Pa55phrase'
+
+/** A signed-in account: send `headers` with fetch (or `token` as socket.io `auth: { token }`). */
+export interface RoleSession {
+  user: SessionUser
+  token: string
+  /** `rb_session=<token>` */
+  cookie: string
+  headers: { cookie: string }
+}
+
 export interface TestServer {
   app: FastifyInstance
   baseUrl: string
   mqttUrl: string
+  /**
+   * Signs in as an account with this role (created on first use: `t-<role>`, or `username`;
+   * a driver account needs `driverCode`). Cached per username.
+   */
+  loginAs(role: Role, opts?: { username?: string; driverCode?: string }): Promise<RoleSession>
+  /** fetch with the admin's session; `path` is `/api/…` or a full URL. */
+  api(path: string, init?: RequestInit): Promise<Response>
+  /** JSON request with the admin's session (or `as`'s): `{ status, body }`. */
+  apiJson<T = unknown>(method: string, path: string, body?: unknown, as?: RoleSession): Promise<{ status: number; body: T }>
   close(): Promise<void>
 }
 
+async function login(baseUrl: string, username: string, password: string): Promise<RoleSession> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const body = (await res.json()) as { user: SessionUser }
+  if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(body)}`)
+  const cookie = /rb_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[0]
+  if (!cookie) throw new Error(`login as ${username}: no rb_session cookie`)
+  return { user: body.user, token: cookie.slice('rb_session='.length), cookie, headers: { cookie } }
+}
+
+function withSession(init: RequestInit | undefined, session: RoleSession): RequestInit {
+  const headers = new Headers(init?.headers)
+  if (!headers.has('authorization') && !headers.has('cookie')) headers.set('cookie', session.cookie)
+  return { ...init, headers }
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ...env })
+  // A generous public limit: tests poll; the rate-limit tests set their own.
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', ...env })
   const app = await buildApp(config)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
   const mqttUrl = config.mqttUrl ?? `mqtt://127.0.0.1:${app.rb.mqttPort}`
+  const baseUrl = `http://127.0.0.1:${port}`
+  const sessions = new Map<string, Promise<RoleSession>>()
+  const admin = (): Promise<RoleSession> => cached('admin', () => login(baseUrl, 'admin', config.adminPassword ?? TEST_ADMIN_PASSWORD))
+  function cached(key: string, make: () => Promise<RoleSession>): Promise<RoleSession> {
+    let s = sessions.get(key)
+    if (!s) {
+      s = make()
+      s.catch(() => sessions.delete(key))
+      sessions.set(key, s)
+    }
+    return s
+  }
+  const url = (path: string): string => (/^https?:/.test(path) ? path : `${baseUrl}${path}`)
+  async function apiJson<T>(method: string, path: string, body?: unknown, as?: RoleSession): Promise<{ status: number; body: T }> {
+    const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) }
+    const res = await fetch(url(path), withSession(init, as ?? (await admin())))
+    const text = await res.text()
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
+  }
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     mqttUrl,
+    loginAs(role, opts = {}) {
+      const username = opts.username ?? `t-${role}`
+      if (username === 'admin') return admin()
+      return cached(username, async () => {
+        const created = await apiJson('POST', '/api/users', { username, displayName: `Test ${role}`, role, driverCode: opts.driverCode ?? null, password: TEST_USER_PASSWORD })
+        if (created.status !== 201 && created.status !== 409) throw new Error(`could not create ${username}: ${created.status} ${JSON.stringify(created.body)}`)
+        return login(baseUrl, username, TEST_USER_PASSWORD)
+      })
+    },
+    async api(path, init) {
+      return fetch(url(path), withSession(init, await admin()))
+    },
+    apiJson,
     async close() {
       const schema = config.databaseUrl ? config.databaseSchema : undefined
       if (schema) await app.rb.db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {})

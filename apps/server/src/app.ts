@@ -31,6 +31,7 @@ import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
+import { AuthService, bootstrapAccounts, installSocketAuth, isProduction, registerAuth, roomGuard } from './auth/index.js'
 
 export interface Services {
   config: Config
@@ -89,7 +90,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const metrics = createMetrics()
   const latest = new LatestState()
   latest.restore(await telemetryRepo.loadLatest(db))
-  const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs })
+  const auth = new AuthService(db, { production: isProduction(config), sessionTtlMs: config.sessionTtlH * 3_600_000 })
+  const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard })
+  installSocketAuth(hub.io, auth, log)
 
   const writer = createIngestWriter(db, latest, metrics, log, config)
   const ingest = new Ingest({
@@ -159,10 +162,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   maintenance.unref()
 
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
-  if (config.demoData === 'auto') await seedDemoCounty(db, network, log)
+  const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
+  await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   const sim = new SimControl(log)
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
 
+  await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
 
   await app.register(healthRoutes, {

@@ -2,6 +2,9 @@
  * Configuration: read once at start from environment variables, validated, passed down.
  * Nothing else reads process.env. Every variable is listed in docs/configuration.md.
  */
+import { passwordProblem } from '@rb/domain'
+import { DEMO_PASSWORDS, WEAK_PASSWORDS } from './auth/known-passwords.js'
+
 export interface Config {
   /** HTTP port (API, console, villager pages, socket.io). */
   port: number
@@ -42,6 +45,16 @@ export interface Config {
   jt808MaxConnections: number
   simVehicles: number
   simSpeed: number
+  /** NODE_ENV; `production` turns off demo accounts and published passwords and forces device auth. */
+  nodeEnv: string
+  /** Password of the first admin account (only used when no account exists yet). */
+  adminPassword: string | undefined
+  sessionTtlH: number
+  loginLimitPerClient: number
+  loginLimitPerUser: number
+  publicRateLimit: number
+  /** Embedded broker: devices sign in per vehicle (`auto` = on in production only). */
+  deviceAuth: 'auto' | 'on' | 'off'
   /** Variables that were not set and took their default (a taken default port falls back). */
   defaulted: ReadonlySet<string>
 }
@@ -141,6 +154,13 @@ export const CONFIG_SPEC = {
   simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker); 0 = none", default: '20', parse: int(0, 5000) },
   simSpeed: { name: 'SIM_SPEED', doc: 'Speed-up of that demo fleet (1 = real time; faster runs catch up to the clock, then go on at 1×)', default: '1', parse: int(1, 60) },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
+  nodeEnv: { name: 'NODE_ENV', doc: 'production: demo accounts and published passwords never sign in, device auth is forced on', default: 'development', parse: str },
+  adminPassword: { name: 'ADMIN_PASSWORD', doc: 'Password of the first admin account (user admin), used only when no account exists; unset → a generated password printed once in the log', default: undefined, parse: str },
+  sessionTtlH: { name: 'SESSION_TTL_H', doc: 'A sign-in session ends this many hours after sign-in', default: '12', parse: int(1, 720) },
+  loginLimitPerClient: { name: 'LOGIN_LIMIT_PER_CLIENT', doc: 'Sign-in attempts per client address per 15 minutes; 0 = unlimited', default: '30', parse: int(0, 1_000_000) },
+  loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
+  publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
+  deviceAuth: { name: 'DEVICE_AUTH', doc: 'Embedded broker: on = devices sign in per vehicle (user name = vehicle id, password = its device secret) and publish only under their own topics; auto = on when NODE_ENV=production', default: 'auto', parse: oneOf('auto', 'on', 'off') },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */
@@ -162,6 +182,9 @@ export function loadConfig(env: Env): Config {
       problems.push(`${spec.name}=${JSON.stringify(raw)}: ${(err as Error).message}`)
     }
   }
+  if (out.nodeEnv === 'production' && out.deviceAuth === 'off') problems.push('DEVICE_AUTH="off": devices must sign in when NODE_ENV=production (use on or auto)')
+  const adminProblem = typeof out.adminPassword === 'string' ? passwordProblem(out.adminPassword, 'admin', [...WEAK_PASSWORDS, ...Object.values(DEMO_PASSWORDS)]) : null
+  if (adminProblem) problems.push(`ADMIN_PASSWORD: the password ${adminProblem}`)
   if (problems.length > 0) throw new ConfigError(problems)
   return { ...out, defaulted } as unknown as Config
 }

@@ -1,0 +1,34 @@
+/**
+ * Accounts, sessions and access control (docs/security.md). `registerAuth` goes before any
+ * route: it guards every route registered after it.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '@rb/db'
+import type { Config } from '../config.js'
+import { AuditLog } from './audit.js'
+import { authenticate } from './plugin.js'
+import { authRoutes } from './routes.js'
+import { userRoutes } from './users-routes.js'
+import type { AuthService } from './service.js'
+
+export { AuthService, userView, type Session, type UserView } from './service.js'
+export { audit, AuditLog } from './audit.js'
+export { requireRole, requireUser, requireAccess, userOf, type Access } from './guard.js'
+export { bootstrapAccounts } from './bootstrap.js'
+export { installSocketAuth, roomGuard } from './socket.js'
+export { DEMO_PASSWORDS } from './known-passwords.js'
+
+const FIFTEEN_MIN = 15 * 60_000
+
+export const isProduction = (config: Config): boolean => config.nodeEnv === 'production'
+
+export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config): Promise<void> {
+  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, log: app.log })
+  const cookie = { secure: config.publicUrl.startsWith('https:') }
+  await app.register(authRoutes, {
+    cookie,
+    perClient: { max: config.loginLimitPerClient, windowMs: FIFTEEN_MIN },
+    perUser: { max: config.loginLimitPerUser, windowMs: FIFTEEN_MIN },
+  })
+  await app.register(userRoutes)
+}

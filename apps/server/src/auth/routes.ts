@@ -1,0 +1,99 @@
+/** Sign-in, sign-out, who am I, and changing one's own password. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { AppError } from '@rb/domain'
+import { ErrorResponse } from '../http/schemas.js'
+import { RateLimiter, refuseIfLimited, type Limit } from '../http/rate-limit.js'
+import { clearedSessionCookie, sessionCookie, tokenFrom, type CookieOptions } from './cookie.js'
+import { userOf } from './guard.js'
+import { LoginBody, LoginResult, Password, SessionUserSchema } from './schemas.js'
+
+export interface AuthRoutesOptions {
+  cookie: CookieOptions
+  /** Sign-in attempts per client address per window. */
+  perClient: Limit
+  /** Failed sign-ins per user name per window (a success clears them). */
+  perUser: Limit
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
+  const byClient = new RateLimiter(opts.perClient)
+  const byUser = new RateLimiter(opts.perUser)
+
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: 'public' },
+      bodyLimit: 4096,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign in: sets the rb_session cookie (or returns a bearer token when bearer: true)',
+        body: LoginBody,
+        response: { 200: LoginResult, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const now = Date.now()
+      const username = req.body.username.trim().toLowerCase()
+      refuseIfLimited(reply, byClient.hit(req.ip, now), 'sign-in attempts from this address')
+      refuseIfLimited(reply, byUser.blockedFor(username, now), `failed sign-ins for ${username}`)
+      let result
+      try {
+        result = await app.auth.login(username, req.body.password, now)
+      } catch (err) {
+        byUser.hit(username, now)
+        throw err
+      }
+      byUser.reset(username)
+      const { token, session } = result
+      const body = { user: session.user, expiresAt: new Date(session.expiresAt).toISOString() }
+      if (req.body.bearer) return { ...body, token }
+      void reply.header('set-cookie', sessionCookie(token, Math.floor((session.expiresAt - now) / 1000), opts.cookie))
+      return body
+    },
+  )
+
+  app.post(
+    '/api/auth/logout',
+    { config: { access: 'public' }, schema: { tags: ['accounts'], summary: 'Sign out: ends this session and clears the cookie', response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      const token = tokenFrom(req.headers)
+      if (token) await app.auth.logout(token)
+      return reply.status(204).header('set-cookie', clearedSessionCookie(opts.cookie)).send(null)
+    },
+  )
+
+  app.get(
+    '/api/auth/me',
+    {
+      config: { access: 'signed-in' },
+      schema: { tags: ['accounts'], summary: 'The signed-in account', response: { 200: Type.Object({ user: SessionUserSchema, expiresAt: Type.String({ format: 'date-time' }) }), 401: ErrorResponse } },
+    },
+    async (req) => ({ user: userOf(req), expiresAt: new Date(Math.min(req.authSession?.expiresAt ?? 0, 8.64e15)).toISOString() }),
+  )
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { access: 'signed-in' },
+      bodyLimit: 4096,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change your own password; every session of the account ends (sign in again)',
+        body: Type.Object({ current: Password, next: Password }),
+        response: { 204: Type.Null(), 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const user = userOf(req)
+      refuseIfLimited(reply, byUser.blockedFor(user.username, Date.now()), `failed password checks for ${user.username}`)
+      try {
+        await app.auth.changeOwnPassword(user.id, req.body.current, req.body.next)
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') byUser.hit(user.username, Date.now())
+        throw err
+      }
+      return reply.status(204).header('set-cookie', clearedSessionCookie(opts.cookie)).send(null)
+    },
+  )
+}

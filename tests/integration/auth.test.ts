@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, targets, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD, type TestServer } from '../support/server.js'
+
+type ErrorBody = { error: { code: string; message: string } }
+
+const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+
+describe.each(targets())('accounts and sessions on $name', (target) => {
+  let server: TestServer
+
+  beforeAll(async () => {
+    server = await startServer({ ...target.env })
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('signs in with a cookie (HttpOnly, SameSite=Lax), answers me, and signs out', async () => {
+    const res = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: TEST_ADMIN_PASSWORD })
+    expect(res.status).toBe(200)
+    const setCookie = res.headers.get('set-cookie') ?? ''
+    expect(setCookie).toMatch(/^rb_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/)
+    const cookie = setCookie.split(';')[0] as string
+    const me = await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } })
+    expect(me.status).toBe(200)
+    expect(await me.json()).toMatchObject({ user: { username: 'admin', role: 'admin' } })
+
+    const out = await fetch(`${server.baseUrl}/api/auth/logout`, { method: 'POST', headers: { cookie } })
+    expect(out.status).toBe(204)
+    expect(out.headers.get('set-cookie')).toMatch(/^rb_session=; Path=\/; Max-Age=0/)
+    const after = await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } })
+    expect(after.status).toBe(401)
+    expect(((await after.json()) as ErrorBody).error.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('gives scripts a bearer token instead of a cookie when asked', async () => {
+    const res = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: TEST_ADMIN_PASSWORD, bearer: true })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('set-cookie')).toBeNull()
+    const { token } = (await res.json()) as { token: string }
+    const me = await fetch(`${server.baseUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })
+    expect(await me.json()).toMatchObject({ user: { username: 'admin' } })
+  })
+
+  it('refuses a wrong password and an unknown user with the same answer', async () => {
+    const wrong = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: 'not-the-password' })
+    const unknown = await post(server.baseUrl, '/api/auth/login', { username: 'nobody', password: 'not-the-password' })
+    expect(wrong.status).toBe(401)
+    expect(unknown.status).toBe(401)
+    expect(await wrong.json()).toEqual(await unknown.json())
+  })
+
+  it('refuses a user name after too many failed sign-ins, even with the right password', async () => {
+    await server.loginAs('dispatcher', { username: 'locked-out' })
+    for (let i = 0; i < 10; i++) expect((await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: `wrong-${i}` })).status).toBe(401)
+    const res = await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: TEST_USER_PASSWORD })
+    expect(res.status).toBe(429)
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+    expect(((await res.json()) as ErrorBody).error.code).toBe('RATE_LIMITED')
+  })
+
+  it('answers 401 without a session and 403 with the wrong role', async () => {
+    const anon = await fetch(`${server.baseUrl}/api/vehicles/positions`)
+    expect(anon.status).toBe(401)
+    expect(((await anon.json()) as ErrorBody).error.code).toBe('UNAUTHENTICATED')
+
+    const dispatcher = await server.loginAs('dispatcher')
+    expect((await fetch(`${server.baseUrl}/api/vehicles/positions`, { headers: dispatcher.headers })).status).toBe(200)
+    const write = await server.apiJson<ErrorBody>('PUT', '/api/operators/OP9', { name: 'x', phone: '1' }, dispatcher)
+    expect(write.status).toBe(403)
+    expect(write.body.error.code).toBe('FORBIDDEN')
+    expect((await server.apiJson<ErrorBody>('GET', '/api/users', undefined, dispatcher)).status).toBe(403)
+
+    const operator = await server.loginAs('operator')
+    expect((await server.apiJson('PUT', '/api/operators/OP9', { name: '叙永公交', phone: '0830-6222222' }, operator)).status).toBe(200)
+    // Public reads stay public.
+    expect((await fetch(`${server.baseUrl}/api/operators`)).status).toBe(200)
+    expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
+  })
+
+  it('lets an admin create, change and disable accounts, and writes each change to the audit log', async () => {
+    const created = await server.apiJson<{ user: { id: number; role: string }; password: string }>('POST', '/api/users', { username: 'wang.li', displayName: '王丽', role: 'dispatcher' })
+    expect(created.status).toBe(201)
+    expect(created.body.password).toMatch(/^[A-Za-z0-9]{20}$/)
+    const id = created.body.user.id
+    const first = await post(server.baseUrl, '/api/auth/login', { username: 'wang.li', password: created.body.password })
+    expect(first.status).toBe(200)
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
+
+    const promoted = await server.apiJson<{ role: string }>('PATCH', `/api/users/${id}`, { role: 'operator' })
+    expect(promoted.body.role).toBe('operator')
+    // A role change ends the account's sessions.
+    expect((await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } })).status).toBe(401)
+
+    expect((await server.apiJson('PATCH', `/api/users/${id}`, { disabled: true })).status).toBe(200)
+    expect((await post(server.baseUrl, '/api/auth/login', { username: 'wang.li', password: created.body.password })).status).toBe(401)
+
+    const log = await server.apiJson<{ items: { action: string; username: string; target: string; before: { role?: string } | null; after: { role?: string; disabled?: boolean } }[] }>('GET', `/api/audit?target=user:${id}`)
+    expect(log.body.items.map((e) => e.action)).toEqual(['user.disable', 'user.update', 'user.create'])
+    expect(log.body.items.every((e) => e.username === 'admin')).toBe(true)
+    expect(log.body.items[1]).toMatchObject({ before: { role: 'dispatcher' }, after: { role: 'operator' } })
+    expect(JSON.stringify(log.body.items)).not.toContain(created.body.password)
+  })
+
+  it('keeps the last admin: it cannot be demoted or disabled', async () => {
+    const users = await server.apiJson<{ items: { id: number; username: string }[] }>('GET', '/api/users')
+    const admin = users.body.items.find((u) => u.username === 'admin')
+    const res = await server.apiJson<ErrorBody>('PATCH', `/api/users/${admin?.id}`, { disabled: true })
+    expect(res.status).toBe(409)
+  })
+
+  it('refuses weak and published passwords for new accounts', async () => {
+    for (const password of ['short', 'password123', 'demo-dispatcher', 'aaaaaaaaaaaa']) {
+      const res = await server.apiJson<ErrorBody>('POST', '/api/users', { username: `weak-${password.length}`, displayName: 'x', role: 'operator', password })
+      expect(res.status, password).toBe(400)
+    }
+  })
+
+  it('strips unknown fields from request bodies', async () => {
+    const res = await server.apiJson<{ user: Record<string, unknown> }>('POST', '/api/users', { username: 'extra.field', displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD, isAdmin: true, role2: 'admin' })
+    expect(res.status).toBe(201)
+    expect(res.body.user.role).toBe('operator')
+    expect(res.body.user).not.toHaveProperty('isAdmin')
+  })
+})
