@@ -31,6 +31,9 @@ import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
+import { TrackingEngine } from '@rb/domain'
+import { TrackingHost } from './tracking/host.js'
+import { trackingRoutes } from './tracking/routes.js'
 import { AuthService, bootstrapAccounts, installSocketAuth, isProduction, registerAuth, roomGuard } from './auth/index.js'
 
 export interface Services {
@@ -41,6 +44,7 @@ export interface Services {
   latest: LatestState
   hub: LiveHub
   ingest: Ingest
+  tracking: TrackingHost
   network: NetworkService
   sim: SimControl
   /** Port of the embedded broker, when it runs. */
@@ -94,12 +98,26 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard })
   installSocketAuth(hub.io, auth, log)
 
+  const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
+  const tracking = new TrackingHost({
+    engine: new TrackingEngine({
+      tracker: { offRouteM: config.offRouteM },
+      alerts: { offlineAfterS: config.offlineAfterS, lateStartS: config.lateStartS, defaultSpeedLimitKmh: config.defaultSpeedLimitKmh },
+    }),
+    db,
+    network,
+    hub,
+    log,
+    tickMs: config.trackingTickMs,
+    replayMin: config.trackingReplayMin,
+  })
+
   const writer = createIngestWriter(db, latest, metrics, log, config)
   const ingest = new Ingest({
     writer,
     metrics,
     limits: { ...DEFAULT_LIMITS, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
-    stages: [latest, hub],
+    stages: [latest, tracking, hub],
     log,
   })
 
@@ -161,11 +179,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }, config.maintenanceIntervalS * 1000)
   maintenance.unref()
 
-  const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
+  await tracking.start()
   const sim = new SimControl(log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, network, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -198,13 +216,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
+  await app.register(trackingRoutes, { host: tracking, network, db })
 
-  // Shutdown order: stop intake → JT/T 808 gateway (acks of points taken in go out, then it hangs
-  // up) → write what is pending (acks go out) → close the broker side → live hub → database.
-  // Points still unwritten at the deadline stay unacknowledged: redelivered.
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
-  // out, then it hangs up) → write what is pending (acks go out) → latest state → broker side →
-  // live hub → database. Points unwritten at the deadline stay unacknowledged: they are resent.
+  // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →
+  // broker side → live hub → database. Points unwritten at the deadline stay unacknowledged: they are resent.
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
     clearInterval(latestTimer)
@@ -215,6 +231,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
     if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
     await persistLatest()
+    await tracking.close()
     await source?.close()
     await broker?.close()
     hub.close()

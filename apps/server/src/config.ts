@@ -34,6 +34,12 @@ export interface Config {
   ingestRetryMaxMs: number
   maxFutureSkewS: number
   liveTickMs: number
+  trackingTickMs: number
+  trackingReplayMin: number
+  offRouteM: number
+  offlineAfterS: number
+  lateStartS: number
+  defaultSpeedLimitKmh: number
   shutdownTimeoutS: number
   countyPrefix: string
   stopToleranceM: number
@@ -136,6 +142,12 @@ export const CONFIG_SPEC = {
   ingestRetryMaxMs: { name: 'INGEST_RETRY_MAX_MS', doc: 'Longest backoff between write retries while the database is down, ms', default: '5000', parse: int(100, 600_000) },
   maxFutureSkewS: { name: 'MAX_FUTURE_SKEW_S', doc: 'A fix more than this ahead of the server clock is dropped as future_ts', default: '300', parse: int(0, 86_400) },
   liveTickMs: { name: 'LIVE_TICK_MS', doc: 'Live push tick: positions are coalesced and emitted once per room per tick', default: '200', parse: int(20, 5_000) },
+  trackingTickMs: { name: 'TRACKING_TICK_MS', doc: 'How often the tracking engine runs its clock rules and stores and pushes what it produced, ms', default: '1000', parse: int(100, 60_000) },
+  trackingReplayMin: { name: 'TRACKING_REPLAY_MIN', doc: 'At start, stored positions of this many minutes are replayed to rebuild trips in progress; 0 = none', default: '30', parse: int(0, 1440) },
+  offRouteM: { name: 'OFF_ROUTE_M', doc: 'A bus farther than this from its route line is off route, m', default: '100', parse: int(20, 2000) },
+  offlineAfterS: { name: 'OFFLINE_AFTER_S', doc: 'A bus in service silent this long raises an offline alert, s', default: '180', parse: int(10, 86_400) },
+  lateStartS: { name: 'LATE_START_S', doc: 'An assigned trip not departed this long after its time raises a late-start alert, s', default: '300', parse: int(0, 86_400) },
+  defaultSpeedLimitKmh: { name: 'DEFAULT_SPEED_LIMIT_KMH', doc: 'Overspeed limit for a bus off trip (routes carry their own), km/h', default: '60', parse: int(10, 150) },
   countyPrefix: { name: 'COUNTY_PREFIX', doc: 'Prefix of unified numbers printed on stop signs (XY-0421)', default: 'XY', parse: (raw: string): string => {
     if (!/^[A-Z]{2,4}$/.test(raw)) throw new Error('must be 2–4 capital letters')
     return raw

@@ -9,6 +9,8 @@ export interface RetentionSettings {
 }
 
 const TELEMETRY_TABLES = ['position', 'vehicle_event'] as const
+/** Hypertables (on TimescaleDB) kept for the retention period: telemetry and the ETA legs. */
+const RETAINED_TABLES = [...TELEMETRY_TABLES, 'stop_segment'] as const
 
 /**
  * Puts the retention (and, on TimescaleDB, compression) policy in force. Called at every start so
@@ -16,9 +18,11 @@ const TELEMETRY_TABLES = ['position', 'vehicle_event'] as const
  */
 export async function applyTelemetryPolicies(db: Db, mode: StorageMode, s: RetentionSettings): Promise<void> {
   if (mode !== 'timescale') return
-  for (const table of TELEMETRY_TABLES) {
+  for (const table of RETAINED_TABLES) {
     await db.query('SELECT remove_retention_policy($1::regclass, if_exists => true)', [table])
     await db.query('SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2::int))', [table, s.retentionDays])
+  }
+  for (const table of TELEMETRY_TABLES) {
     await db.query('SELECT remove_compression_policy($1::regclass, if_exists => true)', [table])
     await db.query('SELECT add_compression_policy($1::regclass, compress_after => make_interval(days => $2::int))', [table, s.compressAfterDays])
   }
@@ -42,7 +46,7 @@ export async function runMaintenance(db: Db, mode: StorageMode, s: RetentionSett
   let jobsRun = 0
   if (mode === 'plain') {
     const cutoffMs = nowMs - s.retentionDays * 86_400_000
-    for (const table of TELEMETRY_TABLES) {
+    for (const table of RETAINED_TABLES) {
       for (;;) {
         const r = await db.query(
           `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ts < to_timestamp($1::float8 / 1000.0) LIMIT 10000)`,
@@ -55,13 +59,17 @@ export async function runMaintenance(db: Db, mode: StorageMode, s: RetentionSett
   } else if (db.kind === 'embedded') {
     const jobs = await db.query<{ job_id: number }>(
       `SELECT job_id FROM timescaledb_information.jobs
-       WHERE proc_name IN ('policy_retention', 'policy_compression') AND hypertable_name = ANY($1::text[])`,
-      [[...TELEMETRY_TABLES]],
+       WHERE (proc_name IN ('policy_retention', 'policy_compression') AND hypertable_name = ANY($1::text[]))
+          OR proc_name = 'policy_refresh_continuous_aggregate'`,
+      [[...RETAINED_TABLES]],
     )
     for (const j of jobs.rows) {
       await db.query('CALL run_job($1)', [j.job_id])
       jobsRun++
     }
   }
+  // Alerts are an ordinary table in both modes.
+  const alerts = await db.query('DELETE FROM alert WHERE ts < to_timestamp($1::float8 / 1000.0)', [nowMs - s.retentionDays * 86_400_000])
+  deletedRows += alerts.rowCount
   return { deletedRows, jobsRun }
 }

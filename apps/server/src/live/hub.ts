@@ -13,6 +13,9 @@ import {
   type Position,
   type RoomName,
   type ServerToClientEvents,
+  type LiveAlert,
+  type StopArrivalsUpdate,
+  type VehicleStateView,
   type VehicleStatus,
 } from '@rb/protocol'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -47,6 +50,10 @@ export class LiveHub implements LiveStage {
   /** room → vehicle → newest position this tick */
   #pending = new Map<RoomName, Map<string, LivePosition>>()
   #links: LinkChange[] = []
+  /** room → vehicle → newest tracking state this tick */
+  #states = new Map<RoomName, Map<string, VehicleStateView>>()
+  #alerts = new Map<string, LiveAlert>()
+  #arrivals = new Map<string, StopArrivalsUpdate>()
   readonly #timer: NodeJS.Timeout
 
   constructor(server: HttpServer, metrics: Metrics, opts: HubOptions) {
@@ -116,6 +123,39 @@ export class LiveHub implements LiveStage {
     this.#links.push({ vehicleId, online: status === 'online', ts })
   }
 
+  /** Stages tracking states: to `all`, the vehicle's route room and its own room (where anyone listens). */
+  publishStates(states: readonly VehicleStateView[]): void {
+    for (const st of states) {
+      const rooms: RoomName[] = ['all', `vehicle:${st.vehicleId}`]
+      if (st.routeId) rooms.push(`route:${st.routeId}`)
+      for (const room of rooms) {
+        if (room !== 'all' && !this.#hasMembers(room)) continue
+        let m = this.#states.get(room)
+        if (!m) this.#states.set(room, (m = new Map()))
+        m.set(st.vehicleId, st)
+      }
+    }
+  }
+
+  /** Stages alerts for dispatchers (room `all`); a newer version of the same alert replaces an older one. */
+  publishAlerts(alerts: readonly LiveAlert[]): void {
+    for (const a of alerts) this.#alerts.set(a.id, a)
+  }
+
+  /** Stages a stop's next departures for its room. */
+  publishArrivals(update: StopArrivalsUpdate): void {
+    this.#arrivals.set(update.stopCode, update)
+  }
+
+  /** Stop codes whose room has at least one member (the only stops worth computing departures for). */
+  watchedStops(): string[] {
+    const out: string[] = []
+    for (const [room, members] of this.io.sockets.adapter.rooms) {
+      if (room.startsWith('stop:') && members.size > 0) out.push(room.slice(5))
+    }
+    return out
+  }
+
   /** Emits one array per room with pending positions; runs every tick. */
   flush(): void {
     const pending = this.#pending
@@ -123,6 +163,28 @@ export class LiveHub implements LiveStage {
       this.#pending = new Map()
       for (const [room, byVehicle] of pending) {
         this.io.to(room).emit('positions', [...byVehicle.values()])
+        this.#metrics.liveEmits.inc()
+      }
+    }
+    if (this.#states.size > 0) {
+      const states = this.#states
+      this.#states = new Map()
+      for (const [room, byVehicle] of states) {
+        this.io.to(room).emit('vehicleStates', [...byVehicle.values()])
+        this.#metrics.liveEmits.inc()
+      }
+    }
+    if (this.#alerts.size > 0) {
+      const alerts = [...this.#alerts.values()]
+      this.#alerts = new Map()
+      this.io.to('all').emit('alerts', alerts)
+      this.#metrics.liveEmits.inc()
+    }
+    if (this.#arrivals.size > 0) {
+      const arrivals = this.#arrivals
+      this.#arrivals = new Map()
+      for (const [code, update] of arrivals) {
+        this.io.to(`stop:${code}`).emit('arrivals', update)
         this.#metrics.liveEmits.inc()
       }
     }

@@ -197,3 +197,24 @@ export async function countPositions(q: Queryable, vehicleId?: string): Promise<
 export async function insertDeadLetter(q: Queryable, error: string, item: unknown): Promise<void> {
   await q.query('INSERT INTO ingest_dead_letter (error, item) VALUES ($1, $2::jsonb)', [error, JSON.stringify(item)])
 }
+
+/** Every stored position since `fromMs`, oldest first (the tracking engine rebuilds its state from them). */
+export async function positionsSince(q: Queryable, fromMs: number, limit: number): Promise<Position[]> {
+  const r = await q.query<{ vehicle_id: string; t: number; lng: number; lat: number; speed_kmh: number; heading_deg: number; acc_m: number | null; odo_m: number | null; source: string }>(
+    `SELECT vehicle_id, extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source
+     FROM position WHERE ts >= to_timestamp($1::float8 / 1000.0)
+     ORDER BY ts, vehicle_id LIMIT $2`,
+    [fromMs, limit],
+  )
+  return r.rows.map((x) => ({
+    vehicleId: x.vehicle_id,
+    ts: Math.round(x.t),
+    lng: x.lng,
+    lat: x.lat,
+    speedKmh: x.speed_kmh,
+    headingDeg: x.heading_deg,
+    accM: x.acc_m,
+    odoM: x.odo_m,
+    source: x.source as PositionSource,
+  }))
+}

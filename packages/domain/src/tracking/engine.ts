@@ -382,7 +382,8 @@ export class TrackingEngine {
       if (e.type === 'delay') continue
       this.#visit(slot, run, e, st)
     }
-    if (progress) {
+    // Once at the last stop the trip's delay is its arrival delay there; standing on adds nothing.
+    if (progress && !progress.completedTs) {
       progress.delayS = st.delayS
       progress.nextStopSeq = st.nextStopSeq
       this.#instanceChanged(inst.id)
@@ -424,7 +425,7 @@ export class TrackingEngine {
     }
     if (e.seq === lastSeq) {
       run.lastStopTs = e.ts
-      if (progress) progress.completedTs = e.ts
+      if (progress) Object.assign(progress, { completedTs: e.ts, delayS: e.delayS, nextStopSeq: null })
     }
   }
 

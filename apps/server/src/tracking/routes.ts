@@ -1,0 +1,187 @@
+/** HTTP face of the tracking engine: vehicle state, next departures at a stop, the trip board, events and alerts. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { AppError, daysBetween, serviceDate, serviceDayOf, tripBoard, type ServiceDate, type TripBoardRow } from '@rb/domain'
+import { trackingRepo, type Db } from '@rb/db'
+import type { NetworkService } from '../network/service.js'
+import { ErrorResponse, VehicleIdParam } from '../http/schemas.js'
+import { audit } from '../auth/audit.js'
+import type { TrackingHost } from './host.js'
+import { AlertView, BoardRow, EventView, StopArrivalsView, StopEtaView, VehicleStateSchema } from './schemas.js'
+
+export interface TrackingRoutesOptions {
+  host: TrackingHost
+  network: NetworkService
+  db: Db
+  now?: () => number
+}
+
+const DISPATCH = ['dispatcher', 'operator'] as const
+const DAY_MS = 86_400_000
+const ms = (iso: string | undefined, fallback: number): number => {
+  if (iso === undefined) return fallback
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) throw new AppError('BAD_TIME_RANGE', `not a time: '${iso}' (ISO 8601, e.g. 2026-03-02T08:00:00+08:00)`)
+  return t
+}
+
+export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = async (app, { host, network, db, now: clock }) => {
+  const now = clock ?? Date.now
+  const engine = host.engine
+
+  app.get(
+    '/api/vehicles/states',
+    { schema: { tags: ['tracking'], summary: 'Tracking state of every vehicle seen', response: { 200: Type.Object({ items: Type.Array(VehicleStateSchema) }) } } },
+    async () => ({ items: engine.vehicleIds().map((id) => engine.state(id)).filter((s) => s !== null) }),
+  )
+
+  app.get(
+    '/api/vehicles/:id/state',
+    {
+      schema: {
+        tags: ['tracking'],
+        summary: 'Tracking state of one vehicle: trip, delay, next stop, ETA to every stop ahead',
+        params: VehicleIdParam,
+        response: { 200: Type.Object({ state: VehicleStateSchema, etas: Type.Array(StopEtaView), counters: Type.Object({ stale: Type.Integer(), jumps: Type.Integer(), offRouteFixes: Type.Integer() }) }), 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const state = engine.state(req.params.id)
+      if (!state) {
+        const known = (await network.snapshot()).vehicles.some((v) => v.id === req.params.id)
+        if (!known) throw new AppError('VEHICLE_NOT_FOUND', `no vehicle ${req.params.id}`)
+        return {
+          state: { vehicleId: req.params.id, status: 'not_in_service' as const, online: false, lastTs: null, tripInstanceId: null, routeId: null, match: null, driverCode: null, delayS: null, progressM: null, offsetM: null, offRoute: false, nextStop: null },
+          etas: [],
+          counters: { stale: 0, jumps: 0, offRouteFixes: 0 },
+        }
+      }
+      const t = engine.trackerState(req.params.id)
+      return { state, etas: engine.etas(req.params.id), counters: { stale: t?.counters.stale ?? 0, jumps: t?.counters.jumps ?? 0, offRouteFixes: t?.counters.offRoute ?? 0 } }
+    },
+  )
+
+  app.get(
+    '/api/stops/:code/arrivals',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Next departures at a stop sign: scheduled time, live ETA, vehicle, stops away, driver number',
+        params: Type.Object({ code: Type.String({ maxLength: 20 }) }),
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 30, default: 8 }) }),
+        response: { 200: StopArrivalsView, 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const code = req.params.code.toUpperCase()
+      const stop = (await network.snapshot()).stops.find((s) => s.code === code)
+      if (!stop) throw new AppError('STOP_NOT_FOUND', `no stop sign ${code}; the code is printed on the sign (e.g. XY-0421)`)
+      const t = now()
+      return { stopCode: code, ts: t, arrivals: host.arrivals(code, req.query.limit, t) }
+    },
+  )
+
+  app.get(
+    '/api/trips/today',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Trip board of a service day (default today): every trip instance with status, vehicle, driver, delay',
+        querystring: Type.Object({ date: Type.Optional(Type.String({ description: 'YYYY-MM-DD service day: yesterday, today or later' })) }),
+        response: { 200: Type.Object({ date: Type.String(), items: Type.Array(BoardRow) }), 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const t = now()
+      const today = serviceDayOf(t)
+      let date: ServiceDate
+      try {
+        date = req.query.date ? serviceDate(req.query.date) : today
+      } catch (err) {
+        throw new AppError('VALIDATION_FAILED', (err as Error).message)
+      }
+      const offset = daysBetween(today, date)
+      if (offset < -1) throw new AppError('VALIDATION_FAILED', 'the board covers yesterday, today and later days; past days are in GET /api/events')
+      if (offset <= 0) return { date, items: tripBoard(engine, t).filter((r) => r.instanceId.endsWith(date.replaceAll('-', ''))) }
+      // A later day: the timetable with the dispatcher's assignments and cancellations.
+      const items: TripBoardRow[] = (await network.instancesOn(date)).map((i) => ({
+        instanceId: i.id, tripId: i.tripId, routeId: i.routeId, kind: i.kind, headsign: i.headsign, departureTs: i.departureTs, endTs: i.stops.at(-1)?.arrivalTs ?? i.departureTs,
+        status: i.status === 'cancelled' ? 'cancelled' : 'scheduled', delayS: null, vehicleId: i.vehicleId, driverCode: i.driverId, match: i.vehicleId ? 'assigned' : null,
+        departedTs: null, completedTs: null, nextStopCode: null, cancelReason: i.cancelReason,
+      }))
+      return { date, items }
+    },
+  )
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['tracking'],
+        summary: 'Stored vehicle events (arrivals, departures, alerts, link changes) in a time range',
+        querystring: Type.Object({
+          from: Type.Optional(Type.String({ description: 'ISO 8601; default 24 h before `to`' })),
+          to: Type.Optional(Type.String({ description: 'ISO 8601; default now' })),
+          type: Type.Optional(Type.String({ description: 'comma-separated event types' })),
+          vehicleId: Type.Optional(Type.String({ maxLength: 64 })),
+          tripInstanceId: Type.Optional(Type.String({ maxLength: 80 })),
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(EventView) }), 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const toMs = ms(req.query.to, now())
+      const fromMs = ms(req.query.from, toMs - DAY_MS)
+      if (fromMs >= toMs) throw new AppError('BAD_TIME_RANGE', '`from` must be before `to`')
+      if (toMs - fromMs > 31 * DAY_MS) throw new AppError('BAD_TIME_RANGE', 'ask for 31 days at most')
+      const types = req.query.type?.split(',').map((s) => s.trim()).filter(Boolean)
+      const items = await trackingRepo.listEvents(db, { fromMs, toMs, ...(types ? { types } : {}), ...(req.query.vehicleId ? { vehicleId: req.query.vehicleId } : {}), ...(req.query.tripInstanceId ? { tripInstanceId: req.query.tripInstanceId } : {}), limit: req.query.limit })
+      return { items }
+    },
+  )
+
+  app.get(
+    '/api/alerts',
+    {
+      config: { access: DISPATCH },
+      schema: {
+        tags: ['tracking'],
+        summary: 'Alerts, newest first; `open=true` keeps those still active or not yet acknowledged',
+        querystring: Type.Object({
+          open: Type.Optional(Type.Boolean()),
+          from: Type.Optional(Type.String()),
+          to: Type.Optional(Type.String()),
+          type: Type.Optional(Type.String()),
+          vehicleId: Type.Optional(Type.String({ maxLength: 64 })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(AlertView) }), 400: ErrorResponse },
+      },
+    },
+    async (req) => {
+      const toMs = ms(req.query.to, now() + 60_000)
+      const fromMs = ms(req.query.from, toMs - 7 * DAY_MS)
+      const items = await trackingRepo.listAlerts(db, { fromMs, toMs, open: req.query.open ?? false, ...(req.query.type ? { type: req.query.type } : {}), ...(req.query.vehicleId ? { vehicleId: req.query.vehicleId } : {}), limit: req.query.limit })
+      return { items }
+    },
+  )
+
+  app.post(
+    '/api/alerts/:id/ack',
+    {
+      config: { access: DISPATCH },
+      schema: { tags: ['tracking'], summary: 'Acknowledge an alert (who and when are kept; the first acknowledgement stands)', params: Type.Object({ id: Type.String({ maxLength: 200 }) }), response: { 200: AlertView, 404: ErrorResponse } },
+    },
+    async (req) => {
+      const by = req.user?.username ?? 'anonymous'
+      const alert = await trackingRepo.acknowledgeAlert(db, req.params.id, by, now())
+      if (!alert) throw new AppError('NOT_FOUND', `no alert ${req.params.id}`)
+      await audit(req, 'alert.ack', alert.id, null, { ackBy: alert.ackBy, ackTs: alert.ackTs })
+      host.hubAlerts([alert])
+      return alert
+    },
+  )
+}

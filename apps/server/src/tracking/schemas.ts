@@ -1,0 +1,89 @@
+/** TypeBox schemas of the tracking views (types in @rb/domain tracking/views.ts); instants are epoch ms. */
+import { Type } from '@sinclair/typebox'
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([Type.Null(), t])
+const NullableStr = Type.Union([Type.Null(), Type.String()])
+const NullableInt = Type.Union([Type.Null(), Type.Integer()])
+const Ms = Type.Number({ description: 'epoch ms' })
+const Kind = Type.Union([Type.Literal('market'), Type.Literal('student'), Type.Literal('medical'), Type.Literal('regular')])
+const Match = Type.Union([Type.Null(), Type.Literal('assigned'), Type.Literal('inferred')])
+
+export const VehicleStateSchema = Type.Object({
+  vehicleId: Type.String(),
+  status: Type.Union(['on_time', 'late', 'early', 'off_route', 'offline', 'not_in_service'].map((s) => Type.Literal(s))),
+  online: Type.Boolean(),
+  lastTs: Nullable(Ms),
+  tripInstanceId: NullableStr,
+  routeId: NullableStr,
+  match: Match,
+  driverCode: NullableStr,
+  delayS: NullableInt,
+  progressM: Nullable(Type.Number()),
+  offsetM: Nullable(Type.Number()),
+  offRoute: Type.Boolean(),
+  nextStop: Type.Union([Type.Null(), Type.Object({ seq: Type.Integer(), stopCode: Type.String(), scheduledTs: Ms, etaTs: Nullable(Ms) })]),
+})
+
+export const StopEtaView = Type.Object({ seq: Type.Integer(), stopCode: Type.String(), scheduledTs: Ms, etaTs: Ms })
+
+export const StopArrivalView = Type.Object({
+  tripInstanceId: Type.String(),
+  routeId: Type.String(),
+  routeName: Type.String(),
+  routeNameEn: Type.String(),
+  kind: Kind,
+  headsign: Type.String(),
+  scheduledTs: Ms,
+  etaTs: Nullable(Ms),
+  status: Type.Union(['scheduled', 'on_the_way', 'at_stop', 'departed', 'late', 'cancelled', 'completed'].map((s) => Type.Literal(s))),
+  delayS: NullableInt,
+  vehicleId: NullableStr,
+  stopsAway: NullableInt,
+  driverCode: NullableStr,
+})
+
+export const StopArrivalsView = Type.Object({ stopCode: Type.String(), ts: Ms, arrivals: Type.Array(StopArrivalView) })
+
+export const BoardRow = Type.Object({
+  instanceId: Type.String(),
+  tripId: Type.String(),
+  routeId: Type.String(),
+  kind: Kind,
+  headsign: Type.String(),
+  departureTs: Ms,
+  endTs: Ms,
+  status: Type.Union(['scheduled', 'running', 'late', 'completed', 'cancelled'].map((s) => Type.Literal(s))),
+  delayS: NullableInt,
+  vehicleId: NullableStr,
+  driverCode: NullableStr,
+  match: Match,
+  departedTs: Nullable(Ms),
+  completedTs: Nullable(Ms),
+  nextStopCode: NullableStr,
+  cancelReason: NullableStr,
+})
+
+export const EventView = Type.Object({
+  vehicleId: Type.String(),
+  ts: Ms,
+  type: Type.String(),
+  tripInstanceId: NullableStr,
+  stopCode: NullableStr,
+  data: Type.Record(Type.String(), Type.Unknown()),
+})
+
+export const AlertView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  severity: Type.String(),
+  state: Type.String(),
+  ts: Ms,
+  clearedTs: Nullable(Ms),
+  vehicleId: NullableStr,
+  tripInstanceId: NullableStr,
+  stopCode: NullableStr,
+  message: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  ackBy: NullableStr,
+  ackTs: Nullable(Ms),
+})
