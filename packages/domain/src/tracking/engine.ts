@@ -124,7 +124,7 @@ export class TrackingEngine {
     else this.#feed(slot, slot.run, fix)
     const run = slot.run as Run | null
     const limit = run ? (this.#routes.get(run.instance.routeId)?.speedLimitKmh ?? this.config.alerts.defaultSpeedLimitKmh) : this.config.alerts.defaultSpeedLimitKmh
-    slot.alerts.onFix(fix, run ? run.tracker.state() : null, run?.instance.id ?? null, limit)
+    slot.alerts.onFix(fix, run ? run.tracker.view() : null, run?.instance.id ?? null, limit)
   }
 
   /** A link status (`offline` is also the MQTT last will); `ts` is when it was learned. */
@@ -215,14 +215,14 @@ export class TrackingEngine {
     const run = this.#slots.get(vehicleId)?.run
     if (!run || run.lastStopTs) return []
     const { defaultDwellS, holdAtStops } = this.config
-    return predictArrivals({ instance: run.instance, state: run.tracker.state(), stats: this.#stats, defaultDwellS, holdAtStops })
+    return predictArrivals({ instance: run.instance, state: run.tracker.view(), stats: this.#stats, defaultDwellS, holdAtStops })
   }
 
   state(vehicleId: string): VehicleStateView | null {
     const slot = this.#slots.get(vehicleId)
     if (!slot) return null
     const run = slot.run
-    const st = run?.tracker.state() ?? null
+    const st = run?.tracker.view() ?? null
     const next = run && st && st.nextStopSeq !== null ? run.instance.stops.find((s) => s.seq === st.nextStopSeq) : undefined
     const eta = next ? this.etas(vehicleId).find((e) => e.seq === next.seq) : undefined
     return {
@@ -375,7 +375,7 @@ export class TrackingEngine {
 
   #feed(slot: Slot, run: Run, fix: EngineFix): void {
     const events = run.tracker.update(fix)
-    const st = run.tracker.state()
+    const st = run.tracker.view()
     const inst = run.instance
     const progress = this.#progress.get(inst.id)
     for (const e of events) {
@@ -402,7 +402,7 @@ export class TrackingEngine {
     if (run.lastStopTs !== null && fix.ts - run.lastStopTs >= this.config.endAfterLastStopS * 1000) this.#endRun(slot, fix.ts, 'completed')
   }
 
-  #visit(slot: Slot, run: Run, e: StopVisitEvent, st: TrackerState): void {
+  #visit(slot: Slot, run: Run, e: StopVisitEvent, st: Readonly<TrackerState>): void {
     const inst = run.instance
     const progress = this.#progress.get(inst.id)
     const first = (inst.stops[0] as InstanceStop).seq
@@ -455,7 +455,7 @@ export class TrackingEngine {
     return slot.run !== null || this.#assignedFor(slot.vehicleId, now) !== undefined
   }
 
-  #status(slot: Slot, st: TrackerState | null): VehicleServiceStatus {
+  #status(slot: Slot, st: Readonly<TrackerState> | null): VehicleServiceStatus {
     if (!slot.online) return 'offline'
     if (!slot.run || !st) return 'not_in_service'
     if (slot.alerts.isOffRoute()) return 'off_route'

@@ -29,6 +29,8 @@ export interface VehicleTracker {
   update(fix: TrackerFix): TrackerEvent[]
   /** A copy of the current state. */
   state(): TrackerState
+  /** The current state itself, read-only and without a copy (changes with the next update). */
+  view(): Readonly<TrackerState>
 }
 
 export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker {
@@ -202,6 +204,7 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
   return {
     update,
     state: () => structuredClone(s),
+    view: () => s,
   }
 }
 

@@ -43,7 +43,7 @@ export class VehicleAlerts {
     return this.#offRoute.active
   }
 
-  onFix(fix: TrackerFix, st: TrackerState | null, instanceId: string | null, limitKmh: number): void {
+  onFix(fix: TrackerFix, st: Readonly<TrackerState> | null, instanceId: string | null, limitKmh: number): void {
     const c = this.#cfg
     if (st && st.offsetM !== null) {
       const offset = st.offsetM

@@ -1,7 +1,8 @@
 /**
  * Which vehicle runs which trips (a vehicle's day is its block). Assigned trips keep their
- * vehicle; the rest go, in departure order, to a free vehicle — preferably one waiting at the
- * trip's first stop, then one not out yet, then the one free longest.
+ * vehicle; the rest go, in departure order, to a free vehicle of the route's operator (when both
+ * are known) — preferably one waiting at the trip's first stop, then one not out yet, then the
+ * one free longest.
  */
 import type { SimTrip, SimVehicle } from './types.js'
 
@@ -17,7 +18,7 @@ export interface BlockAssignment {
 
 const endOf = (t: SimTrip): number => t.stops.at(-1)?.arrivalTs ?? t.departureTs
 
-export function assignBlocks(trips: readonly SimTrip[], pool: readonly SimVehicle[]): BlockAssignment {
+export function assignBlocks(trips: readonly SimTrip[], pool: readonly SimVehicle[], operatorOf: (routeId: string) => string | null = () => null): BlockAssignment {
   const ids = new Set(pool.map((v) => v.id))
   const blocks = new Map<string, SimTrip[]>(pool.map((v) => [v.id, []]))
   const sorted = [...trips].sort((a, b) => a.departureTs - b.departureTs || a.id.localeCompare(b.id))
@@ -32,7 +33,9 @@ export function assignBlocks(trips: readonly SimTrip[], pool: readonly SimVehicl
   const unassigned: SimTrip[] = []
   for (const trip of open) {
     let best: { id: string; rank: number; free: number } | null = null
+    const operator = operatorOf(trip.routeId)
     for (const v of pool) {
+      if (operator && v.operatorId && v.operatorId !== operator) continue
       const block = blocks.get(v.id) as SimTrip[]
       if (!fits(block, trip)) continue
       const before = block.filter((o) => o.departureTs < trip.departureTs).at(-1)

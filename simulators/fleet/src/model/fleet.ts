@@ -55,7 +55,7 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   for (const t of trips) if (t.vehicleId !== null) assignedFirst.set(t.vehicleId, Math.min(assignedFirst.get(t.vehicleId) ?? Infinity, t.departureTs))
   pool = [...pool].sort((a, b) => (assignedFirst.get(a.id) ?? Infinity) - (assignedFirst.get(b.id) ?? Infinity) || a.id.localeCompare(b.id))
   if (selection.maxVehicles !== undefined) pool = pool.slice(0, Math.max(0, selection.maxVehicles))
-  const { blocks, unassigned } = assignBlocks(trips, pool)
+  const { blocks, unassigned } = assignBlocks(trips, pool, (routeId) => routes.get(routeId)?.operatorId ?? null)
 
   const paths = new Map<string, Path>()
   const pathOf = (routeId: string, direction: 0 | 1): Path => {

@@ -197,3 +197,19 @@ describe('dead zones', () => {
     trip1.forEach((f, k) => k > 0 && expect(f.ts - (trip1[k - 1] as SimFix).ts).toBe(stepS * 1000))
   })
 })
+
+describe('blocks', () => {
+  it("gives a route's trips only to its operator's vehicles", () => {
+    const net = makeNetwork({
+      route: { operatorId: 'OP2' },
+      trips: [{ vehicleId: null }, { vehicleId: null, departureS: 7 * 3600 + 120 }],
+      vehicles: [{ operatorId: 'OP1' }, { operatorId: 'OP2' }, { operatorId: null }],
+    })
+    const fleet = createFleet(net, makeConfig(3))
+    const byVehicle = Object.fromEntries(fleet.vehicles.map((v) => [v.vehicle.id, v.trips.length]))
+    // XY-V001 belongs to another operator; V002 is the operator's own, V003's operator is unknown.
+    expect(byVehicle['XY-V001']).toBeUndefined()
+    expect(byVehicle['XY-V002']).toBe(1)
+    expect(byVehicle['XY-V003']).toBe(1)
+  })
+})

@@ -19,6 +19,8 @@ export interface SimRoute {
   /** LineString in the direction of travel of direction-0 trips. */
   geometry: LngLat[]
   speedLimitKmh: number
+  /** The operator running it; its trips go only to that operator's vehicles (unknown: any). */
+  operatorId?: string | null
 }
 
 export interface SimTripStop {
@@ -49,6 +51,8 @@ export interface SimVehicle {
   plate: string | null
   /** JT/T 808 terminal phone; vehicles without one cannot run in JT/T 808 mode. */
   jt808Phone: string | null
+  /** Its operator (unknown: it may run any operator's trips). */
+  operatorId?: string | null
 }
 
 /** The network of one service day as the simulator needs it. */
