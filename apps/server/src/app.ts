@@ -31,6 +31,8 @@ import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
+import { bookingRoutes, startBooking, type BookingModule } from './booking/index.js'
+import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { trackingRoutes } from './tracking/routes.js'
@@ -46,6 +48,7 @@ export interface Services {
   ingest: Ingest
   tracking: TrackingHost
   network: NetworkService
+  booking: BookingModule
   sim: SimControl
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
@@ -183,7 +186,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   await tracking.start()
   const sim = new SimControl(log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
+  const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
+  const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -216,6 +221,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
+  await app.register(bookingRoutes, { booking: booking.service })
   await app.register(trackingRoutes, { host: tracking, network, db })
 
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
@@ -231,6 +237,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
     if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
     await persistLatest()
+    await booking.close()
     await tracking.close()
     await source?.close()
     await broker?.close()

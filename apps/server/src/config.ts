@@ -61,6 +61,13 @@ export interface Config {
   publicRateLimit: number
   /** Embedded broker: devices sign in per vehicle (`auto` = on in production only). */
   deviceAuth: 'auto' | 'on' | 'off'
+  bookingWaitlistSeats: number
+  onDemandCheckS: number
+  /** SMS gateway webhook; unset → notifications go to the log. */
+  notifyWebhookUrl: string | undefined
+  notifyWebhookToken: string | undefined
+  notifyRetryBaseS: number
+  notifyRetryMaxS: number
   /** Variables that were not set and took their default (a taken default port falls back). */
   defaulted: ReadonlySet<string>
 }
@@ -173,6 +180,12 @@ export const CONFIG_SPEC = {
   loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
   deviceAuth: { name: 'DEVICE_AUTH', doc: 'Embedded broker: on = devices sign in per vehicle (user name = vehicle id, password = its device secret) and publish only under their own topics; auto = on when NODE_ENV=production', default: 'auto', parse: oneOf('auto', 'on', 'off') },
+  bookingWaitlistSeats: { name: 'BOOKING_WAITLIST_SEATS', doc: 'Most seats the waitlist of one trip instance holds; 0 = a full trip refuses further bookings', default: '10', parse: int(0, 1000) },
+  onDemandCheckS: { name: 'ON_DEMAND_CHECK_S', doc: 'How often on-demand trips past their booking cutoff are confirmed or cancelled, s', default: '30', parse: int(1, 3600) },
+  notifyWebhookUrl: { name: 'NOTIFY_WEBHOOK_URL', doc: 'SMS gateway webhook: each message is POSTed there as JSON (docs/booking.md); unset → messages are written to the log', default: undefined, parse: url('http', 'https') },
+  notifyWebhookToken: { name: 'NOTIFY_WEBHOOK_TOKEN', doc: 'Sent to the webhook as Authorization: Bearer <token>', default: undefined, parse: str },
+  notifyRetryBaseS: { name: 'NOTIFY_RETRY_BASE_S', doc: 'First retry of an undelivered message after this; doubles per failed attempt, s', default: '5', parse: int(1, 3600) },
+  notifyRetryMaxS: { name: 'NOTIFY_RETRY_MAX_S', doc: 'Longest wait between retries of an undelivered message (retried until delivered), s', default: '600', parse: int(1, 86_400) },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */

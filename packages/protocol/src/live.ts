@@ -1,5 +1,5 @@
 /** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
-import type { LiveAlert, StopArrivalsUpdate, VehicleStateView } from '@rb/domain'
+import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, VehicleStateView } from '@rb/domain'
 import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */
@@ -39,6 +39,8 @@ export interface ServerToClientEvents {
   alerts: (batch: LiveAlert[]) => void
   /** Next departures of a stop when they change (room `stop:{code}`). */
   arrivals: (update: StopArrivalsUpdate) => void
+  /** Committed booking changes with the trip instance's seat counts after each, coalesced per tick (room `all`). */
+  bookings: (batch: LiveBookingChange[]) => void
 }
 
 export interface ClientToServerEvents {
@@ -59,3 +61,17 @@ export type {
   VehicleServiceStatus,
   VehicleStateView,
 } from '@rb/domain'
+
+// ── Bookings ──
+
+/** One committed change to a trip instance's bookings: booking codes only, no names or phones. */
+export interface LiveBookingChange {
+  tripInstanceId: string
+  /** When it was committed, epoch ms. */
+  ts: number
+  kind: BookingChangeKind
+  codes: string[]
+  /** Seat counts of the trip instance after the change. */
+  counts: BookingCounts
+  tripStatus: 'scheduled' | 'cancelled'
+}

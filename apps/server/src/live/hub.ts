@@ -9,6 +9,7 @@ import {
   isRoomName,
   type ClientToServerEvents,
   type LinkChange,
+  type LiveBookingChange,
   type LivePosition,
   type Position,
   type RoomName,
@@ -50,6 +51,7 @@ export class LiveHub implements LiveStage {
   /** room → vehicle → newest position this tick */
   #pending = new Map<RoomName, Map<string, LivePosition>>()
   #links: LinkChange[] = []
+  #bookings: LiveBookingChange[] = []
   /** room → vehicle → newest tracking state this tick */
   #states = new Map<RoomName, Map<string, VehicleStateView>>()
   #alerts = new Map<string, LiveAlert>()
@@ -156,6 +158,11 @@ export class LiveHub implements LiveStage {
     return out
   }
 
+  /** Stages booking changes for dispatchers (room `all`), emitted as one array per tick. */
+  publishBookings(changes: readonly LiveBookingChange[]): void {
+    this.#bookings.push(...changes)
+  }
+
   /** Emits one array per room with pending positions; runs every tick. */
   flush(): void {
     const pending = this.#pending
@@ -187,6 +194,12 @@ export class LiveHub implements LiveStage {
         this.io.to(`stop:${code}`).emit('arrivals', update)
         this.#metrics.liveEmits.inc()
       }
+    }
+    if (this.#bookings.length > 0) {
+      const bookings = this.#bookings
+      this.#bookings = []
+      this.io.to('all').emit('bookings', bookings)
+      this.#metrics.liveEmits.inc()
     }
     if (this.#links.length > 0) {
       const links = this.#links

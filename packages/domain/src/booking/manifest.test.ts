@@ -31,13 +31,14 @@ describe('manifest', () => {
   })
 
   it('renders a short terminal text: boarding codes and alighting seats per stop, no-shows left out', () => {
-    const text = manifestText(m, new Map([['XY-0001', '场镇'], ['XY-0002', '中学']]))
+    const names = new Map([['XY-0001', '场镇'], ['XY-0002', '中学']])
+    const text = manifestText(m, (code) => names.get(code) ?? code)
     expect(text).toBe(['08:00 XY-R01-0800_20261130 订座3/19 候补1', '场镇 上AAAAAA×2', '中学 上BBBBBB×1', 'XY-0003 下2', 'XY-0005 下1'].join('\n'))
   })
 
   it('cuts a long text with an ellipsis', () => {
     const many = Array.from({ length: 19 }, (_, i) => makeBooking({ id: 10 + i, boardSeq: (i % 4) + 1, alightSeq: 5 }))
-    const text = manifestText(buildManifest(trip, many), new Map(), 80)
+    const text = manifestText(buildManifest(trip, many), undefined, 80)
     expect([...text]).toHaveLength(80)
     expect(text.endsWith('…')).toBe(true)
   })

@@ -87,13 +87,13 @@ const hhmm = (ts: number): string => {
  * A short text for a terminal screen (JT/T 808 0x8300): the trip, seats booked, and per stop the
  * codes boarding (+) and seats alighting (-). At most `maxChars` characters; cut with "…".
  */
-export function manifestText(m: Manifest, stopNames: ReadonlyMap<string, string> = new Map(), maxChars = 200): string {
+export function manifestText(m: Manifest, stopName: (code: string) => string = (code) => code, maxChars = 200): string {
   const lines = [`${hhmm(m.departureTs)} ${m.tripInstanceId} 订座${m.counts.riders}/${m.counts.capacity}${m.counts.waitlisted ? ` 候补${m.counts.waitlisted}` : ''}`]
   for (const s of m.stops) {
     const up = s.boarding.filter((b) => b.status !== 'no_show')
     const down = s.alighting.filter((b) => b.status !== 'no_show').reduce((n, b) => n + b.seats, 0)
     if (up.length === 0 && down === 0) continue
-    const name = stopNames.get(s.stopCode) ?? s.stopCode
+    const name = stopName(s.stopCode)
     const ups = up.map((b) => `${b.code}×${b.seats}`).join(' ')
     lines.push(`${name}${ups ? ` 上${ups}` : ''}${down ? ` 下${down}` : ''}`)
   }

@@ -57,3 +57,6 @@ export interface BookingCounts {
   /** Most seats taken on any one segment of the trip. */
   peakLoad: number
 }
+
+/** What happened to a trip instance's bookings (live events and vehicle downlinks carry it). */
+export type BookingChangeKind = 'booked' | 'waitlisted' | 'promoted' | 'cancelled' | 'boarded' | 'no_show' | 'unmarked' | 'trip_confirmed' | 'trip_cancelled'

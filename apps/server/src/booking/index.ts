@@ -1,0 +1,65 @@
+/**
+ * The booking module as the composition root builds it: the service, the vehicle downlink and
+ * live push of its changes, the notification outbox sender, and the on-demand runner.
+ */
+import { randomInt } from 'node:crypto'
+import type { Db } from '@rb/db'
+import type { Config } from '../config.js'
+import type { LiveHub } from '../live/hub.js'
+import type { NetworkService } from '../network/service.js'
+import type { PublishFn } from '../broker/downlink.js'
+import { createNotifier, OutboxSender, type Notifier } from '../notify/index.js'
+import { ManifestDownlink, type DownlinkLog, type TextTerminals } from './downlink.js'
+import { OnDemandRunner } from './on-demand.js'
+import { BookingService } from './service.js'
+
+export { bookingRoutes } from './routes.js'
+export type { BookingService } from './service.js'
+
+export interface BookingModule {
+  service: BookingService
+  onDemand: OnDemandRunner
+  outbox: OutboxSender
+  notifier: Notifier
+  close(): Promise<void>
+}
+
+export interface BookingModuleDeps {
+  config: Pick<Config, 'bookingWaitlistSeats' | 'onDemandCheckS' | 'notifyWebhookUrl' | 'notifyWebhookToken' | 'notifyRetryBaseS' | 'notifyRetryMaxS'>
+  db: Db
+  network: NetworkService
+  hub: LiveHub
+  /** Publishes to a vehicle's MQTT downlink (the embedded broker or the external one). */
+  publish: PublishFn | undefined
+  /** The JT/T 808 gateway, when it runs. */
+  terminals: TextTerminals | undefined
+  log: DownlinkLog & { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
+  /** A notifier other than the configured one (tests). */
+  notifier?: Notifier
+}
+
+export function startBooking(deps: BookingModuleDeps): BookingModule {
+  const { config, db, log } = deps
+  const notifier = deps.notifier ?? createNotifier(config, log)
+  const outbox = new OutboxSender(db, notifier, { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
+  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: () => outbox.kick() })
+  const downlink = new ManifestDownlink(deps.publish, deps.terminals, log)
+  service.onEvent((e) => {
+    deps.hub.publishBookings(e.changes.map((c) => ({ tripInstanceId: e.trip.id, ts: e.ts, kind: c.kind, codes: c.codes, counts: e.counts, tripStatus: e.trip.status })))
+    downlink.onEvent(e)
+  })
+  const onDemand = new OnDemandRunner(service, log)
+  onDemand.start(config.onDemandCheckS * 1000)
+  outbox.kick()
+  log.info({ notifier: notifier.name, waitlistSeats: config.bookingWaitlistSeats }, 'bookings: ready')
+  return {
+    service,
+    onDemand,
+    outbox,
+    notifier,
+    async close() {
+      await onDemand.stop()
+      await outbox.close()
+    },
+  }
+}

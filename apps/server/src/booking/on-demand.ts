@@ -1,0 +1,125 @@
+/**
+ * On-demand trips (policy `required`): at each trip instance's cutoff the domain decides — run
+ * with at least `minRiders` booked riders, else cancel — and this runner carries it out in one
+ * locked transaction: the state, the bookings (cancelled with a reason), the trip instance
+ * (cancelled for the day), and messages to the passengers and the assigned driver. It runs on a
+ * timer; the time is passed in, so tests drive it with an explicit clock.
+ */
+import { addDays, decideOnDemand, holdsSeat, instancesOn, serviceDayOf, type ServiceDate } from '@rb/domain'
+import { bookingRepo, networkRepo, type OutgoingMessage } from '@rb/db'
+import type { TripInstanceView } from '../network/service.js'
+import { driverMessage, tripCancelledMessage, tripConfirmedMessage } from './messages.js'
+import type { BookingService } from './service.js'
+
+export interface OnDemandOutcome {
+  tripInstanceId: string
+  decision: 'confirmed' | 'cancelled'
+  riders: number
+  minRiders: number
+  /** Decided after departure (the server was down at the cutoff): nobody is messaged. */
+  late: boolean
+}
+
+export interface OnDemandLog {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+// Cutoffs are at most 7 days (10,080 min) before departure; a day more on each side covers
+// trips after midnight and a server that was down over a cutoff.
+const DAYS_BACK = 1
+const DAYS_AHEAD = 8
+
+export class OnDemandRunner {
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<OnDemandOutcome[]> | undefined
+
+  constructor(
+    private readonly booking: BookingService,
+    private readonly log: OnDemandLog,
+  ) {}
+
+  /** Checks every `intervalMs`, and once now. */
+  start(intervalMs: number): void {
+    const tick = (): void => {
+      if (this.#running) return
+      this.#running = this.runOnce(this.booking.now())
+      this.#running
+        .catch((err: Error) => {
+          this.log.error({ err: err.message }, 'on-demand check failed; will retry')
+          return []
+        })
+        .finally(() => (this.#running = undefined))
+    }
+    this.#timer = setInterval(tick, intervalMs)
+    this.#timer.unref()
+    tick()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    await this.#running?.catch(() => [])
+  }
+
+  /** Decides every on-demand trip instance whose cutoff has come (or that a dispatcher cancelled). */
+  async runOnce(now: number): Promise<OnDemandOutcome[]> {
+    const net = await this.booking.network.snapshot()
+    const required = net.trips.filter((t) => t.active && t.bookingPolicy === 'required')
+    if (required.length === 0) return []
+    const today = serviceDayOf(now)
+    const dates: ServiceDate[] = []
+    for (let d = -DAYS_BACK; d <= DAYS_AHEAD; d++) dates.push(addDays(today, d))
+    const candidates = dates.flatMap((d) => instancesOn(d, required, net.routes, net.calendars))
+    const states = await bookingRepo.onDemandStates(this.booking.db, candidates.map((c) => c.id))
+    const open = candidates.filter((c) => (states.get(c.id) ?? 'pending') === 'pending')
+    const outcomes: OnDemandOutcome[] = []
+    for (const date of new Set(open.map((c) => c.serviceDate))) {
+      const ids = new Set(open.filter((c) => c.serviceDate === date).map((c) => c.id))
+      for (const trip of (await this.booking.network.instancesOn(date)).filter((i) => ids.has(i.id))) {
+        // Only whether it is time matters here; the locked transaction counts the riders.
+        if (decideOnDemand(this.booking.bookable(trip, 'pending'), 0, now) === 'wait') continue
+        const outcome = await this.decide(trip, now)
+        if (outcome) outcomes.push(outcome)
+      }
+    }
+    return outcomes
+  }
+
+  /** Decides one trip instance inside its lock; null when there was nothing to decide. */
+  async decide(trip: TripInstanceView, now: number): Promise<OnDemandOutcome | null> {
+    const net = await this.booking.network.snapshot()
+    const driverPhone = net.drivers.find((d) => d.id === trip.driverId)?.phone ?? null
+    const outcome = await this.booking.locked(trip, async (tx, onDemand, label) => {
+      const bookings = await bookingRepo.bookingsOf(tx, trip.id)
+      const riders = bookings.reduce((n, b) => n + (holdsSeat(b.status) ? b.seats : 0), 0)
+      const decision = decideOnDemand(this.booking.bookable(trip, onDemand), riders, now)
+      if (decision !== 'confirm' && decision !== 'cancel') return { result: null, changes: [], messages: [] }
+      const late = now >= trip.departureTs
+      const messages: OutgoingMessage[] = []
+      if (decision === 'confirm') {
+        await bookingRepo.setOnDemand(tx, trip.id, 'confirmed', now)
+        const riding = bookings.filter((b) => b.status === 'confirmed')
+        messages.push(...riding.map((b) => tripConfirmedMessage(label, b)))
+        if (driverPhone) messages.push(driverMessage('driver_trip_confirmed', label, driverPhone, riders))
+        const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'confirmed', riders, minRiders: trip.minRiders, late }
+        return { result, changes: [{ kind: 'trip_confirmed' as const, codes: riding.map((b) => b.code) }], messages: late ? [] : messages }
+      }
+      const reason = trip.status === 'cancelled' ? `班次已停开${trip.cancelReason ? `（${trip.cancelReason}）` : ''}` : `截止时预约${riders}人，不足${trip.minRiders}人`
+      await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
+      if (trip.status !== 'cancelled') await networkRepo.cancelInstance(tx, { id: trip.id, tripId: trip.tripId, serviceDate: trip.serviceDate, reason })
+      const active = bookings.filter((b) => b.status === 'confirmed' || b.status === 'waitlisted')
+      const cancelled = await bookingRepo.setStatus(tx, active.map((b) => b.id), { status: 'cancelled', now, cancelReason: reason, cancelledBy: 'system' })
+      messages.push(...cancelled.map((b) => tripCancelledMessage(label, b, reason)))
+      if (driverPhone) messages.push(driverMessage('driver_trip_cancelled', label, driverPhone, riders, reason))
+      const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'cancelled', riders, minRiders: trip.minRiders, late }
+      return { result, changes: [{ kind: 'trip_cancelled' as const, codes: cancelled.map((b) => b.code) }], messages: late ? [] : messages }
+    })
+    if (outcome) {
+      const log = outcome.late ? this.log.warn.bind(this.log) : this.log.info.bind(this.log)
+      log({ ...outcome, driverNotified: driverPhone !== null && !outcome.late }, `on-demand trip ${outcome.decision}${outcome.late ? ' after its departure (nobody messaged)' : ''}`)
+      if (!driverPhone && !outcome.late) this.log.warn({ tripInstanceId: trip.id }, 'on-demand trip decided but no driver is assigned: nobody to tell')
+    }
+    return outcome
+  }
+}

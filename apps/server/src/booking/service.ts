@@ -1,0 +1,332 @@
+/**
+ * Bookings as the server runs them: the domain decides, the repository stores, and every change
+ * to a trip instance's bookings happens in one transaction that first locks the trip instance's
+ * row — so 500 requests for the last seats confirm exactly what there is, on one server or many.
+ * Within one server, changes to one trip instance also queue in memory, so waiting requests do
+ * not each hold a pooled connection while they wait for the row lock.
+ */
+import {
+  AppError,
+  admit,
+  bookingCounts,
+  buildManifest,
+  checkBookingOpen,
+  checkCancel,
+  checkMark,
+  cutoffTs,
+  generateBookingCode,
+  normalizeBookingCode,
+  normalizeName,
+  normalizePhone,
+  promotable,
+  resolveSpan,
+  seatsFree,
+  segmentLoads,
+  type BookableTrip,
+  type BookingChangeKind,
+  type BookingChannel,
+  type BookingCounts,
+  type Manifest,
+  type ManifestMark,
+  type RandomInt,
+} from '@rb/domain'
+import { bookingRepo, type Db, type OutgoingMessage, type StoredBooking } from '@rb/db'
+import type { Queryable } from '@rb/db'
+import type { NetworkService, TripInstanceView } from '../network/service.js'
+import { bookedMessage, cancelledMessage, promotedMessage, waitlistedMessage, type TripLabel } from './messages.js'
+import { bookingView, dispatcherView, type BookingView, type DispatcherBookingView } from './views.js'
+import { KeyedQueue } from './keyed-queue.js'
+
+/** Who asks: a passenger (code + phone), a signed-in dispatcher or driver, or the server itself. */
+export type Actor =
+  | { kind: 'passenger' }
+  | { kind: 'dispatcher'; username: string }
+  | { kind: 'driver'; username: string; driverCode: string | null }
+  | { kind: 'system' }
+
+export interface BookRequest {
+  tripInstanceId: string
+  boardStop: string
+  alightStop: string
+  seats: number
+  name: string
+  phone: string
+  /** Take a place on the waitlist when the trip is full (default); false: refuse instead. */
+  waitlist: boolean
+  idempotencyKey: string
+}
+
+export interface BookingChange {
+  kind: BookingChangeKind
+  codes: string[]
+}
+
+/** What listeners (live hub, vehicle downlink) get after a committed change. */
+export interface BookingEvent {
+  trip: TripInstanceView
+  ts: number
+  changes: BookingChange[]
+  counts: BookingCounts
+  manifest: Manifest
+  label: TripLabel
+}
+
+export interface BookingSettings {
+  /** Most seats the waitlist of one trip instance may hold; 0 = refuse when full. */
+  waitlistMaxSeats: number
+}
+
+export interface BookingDeps {
+  db: Db
+  network: NetworkService
+  settings: BookingSettings
+  now?: () => number
+  randomInt: RandomInt
+  /** Called after a change wrote messages to the outbox. */
+  onMessages?: () => void
+}
+
+interface Locked<T> {
+  result: T
+  changes: BookingChange[]
+  messages: OutgoingMessage[]
+}
+
+export class BookingService {
+  readonly db: Db
+  readonly network: NetworkService
+  readonly #settings: BookingSettings
+  readonly #now: () => number
+  readonly #randomInt: RandomInt
+  readonly #onMessages: () => void
+  readonly #queue = new KeyedQueue()
+  readonly #listeners: ((e: BookingEvent) => void)[] = []
+
+  constructor(deps: BookingDeps) {
+    this.db = deps.db
+    this.network = deps.network
+    this.#settings = deps.settings
+    this.#now = deps.now ?? Date.now
+    this.#randomInt = deps.randomInt
+    this.#onMessages = deps.onMessages ?? (() => {})
+  }
+
+  now(): number {
+    return this.#now()
+  }
+
+  onEvent(listener: (e: BookingEvent) => void): void {
+    this.#listeners.push(listener)
+  }
+
+  /** The rules' view of a trip instance: its on-demand state comes from the locked row. */
+  bookable(trip: TripInstanceView, onDemand: BookableTrip['onDemand']): BookableTrip {
+    return { ...trip, onDemand: trip.bookingPolicy === 'required' ? (onDemand ?? 'pending') : null }
+  }
+
+  async label(trip: TripInstanceView): Promise<TripLabel> {
+    const names = new Map((await this.network.snapshot()).stops.map((s) => [s.code, s.name]))
+    return { id: trip.id, departureTs: trip.departureTs, headsign: trip.headsign, stopName: (c) => names.get(c) ?? c, cutoffTs: cutoffTs(trip) }
+  }
+
+  /**
+   * Runs `fn` in a transaction holding the trip instance's lock, then tells listeners and the
+   * outbox. `fn` returns its result, the changes it made, and the messages to send.
+   */
+  async locked<T>(trip: TripInstanceView, fn: (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel) => Promise<Locked<T>>): Promise<T> {
+    // Read before the transaction: on the embedded database nothing else runs while it is open.
+    const label = await this.label(trip)
+    const { out, after } = await this.#queue.run(trip.id, () =>
+      this.db.transaction(async (tx) => {
+        const lock = await bookingRepo.lockTrip(tx, trip.id)
+        const out = await fn(tx, lock.onDemand, label)
+        await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
+        const after = out.changes.length > 0 ? await bookingRepo.bookingsOf(tx, trip.id) : []
+        return { out, after }
+      }),
+    )
+    if (out.messages.length > 0) this.#onMessages()
+    if (out.changes.length > 0) {
+      const current = out.changes.some((c) => c.kind === 'trip_cancelled') ? { ...trip, status: 'cancelled' as const } : trip
+      const event: BookingEvent = {
+        trip: current,
+        ts: this.#now(),
+        changes: out.changes,
+        counts: bookingCounts(trip.seats, trip.stops.length, after),
+        manifest: buildManifest(trip, after),
+        label,
+      }
+      for (const l of this.#listeners) l(event)
+    }
+    return out.result
+  }
+
+  /** Books seats (channel `web` for villagers, `phone` for a dispatcher taking a call). */
+  async book(req: BookRequest, actor: Actor): Promise<{ booking: StoredBooking; trip: TripInstanceView; replayed: boolean }> {
+    const channel: BookingChannel = actor.kind === 'dispatcher' ? 'phone' : actor.kind === 'driver' ? 'driver' : 'web'
+    const name = normalizeName(req.name)
+    const phone = normalizePhone(req.phone)
+    const trip = await this.network.instance(req.tripInstanceId)
+    const span = { ...resolveSpan(trip.stops, req.boardStop, req.alightStop), seats: req.seats }
+    const same = (b: StoredBooking): boolean =>
+      b.tripInstanceId === trip.id && b.boardStop === req.boardStop && b.alightStop === req.alightStop && b.seats === req.seats && b.name === name && b.phone === phone
+    const replay = (b: StoredBooking): { booking: StoredBooking; trip: TripInstanceView; replayed: boolean } => {
+      if (!same(b)) throw new AppError('CONFLICT', 'this idempotency key was already used for a different booking; send a new key for a new booking')
+      return { booking: b, trip, replayed: true }
+    }
+    // A resent request needs no lock: its booking is already there.
+    const earlier = await bookingRepo.bookingByIdempotencyKey(this.db, req.idempotencyKey)
+    if (earlier) return replay(earlier)
+
+    return this.locked(trip, async (tx, onDemand, label) => {
+      const again = await bookingRepo.bookingByIdempotencyKey(tx, req.idempotencyKey)
+      if (again) return { result: replay(again), changes: [], messages: [] }
+      const now = this.#now()
+      checkBookingOpen(this.bookable(trip, onDemand), channel, span.boardSeq, now)
+      const bookings = await bookingRepo.bookingsOf(tx, trip.id)
+      const admission = admit({
+        capacity: trip.seats,
+        stopCount: trip.stops.length,
+        bookings,
+        request: span,
+        waitlistMaxSeats: this.#settings.waitlistMaxSeats,
+        acceptWaitlist: req.waitlist,
+      })
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const inserted = await bookingRepo.insertBooking(tx, {
+          code: generateBookingCode(this.#randomInt),
+          tripInstanceId: trip.id,
+          boardStop: req.boardStop,
+          alightStop: req.alightStop,
+          ...span,
+          name,
+          phone,
+          status: admission.status,
+          channel,
+          idempotencyKey: req.idempotencyKey,
+          createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
+          createdTs: now,
+        })
+        if (inserted) {
+          const message = admission.status === 'confirmed' ? bookedMessage(label, inserted) : waitlistedMessage(label, inserted, admission.position)
+          return { result: { booking: inserted, trip, replayed: false }, changes: [{ kind: admission.status === 'confirmed' ? 'booked' : 'waitlisted', codes: [inserted.code] }], messages: [message] }
+        }
+        // The key was taken meanwhile by a request for another trip instance, or the code exists.
+        const taken = await bookingRepo.bookingByIdempotencyKey(tx, req.idempotencyKey)
+        if (taken) return { result: replay(taken), changes: [], messages: [] }
+      }
+      throw new Error('could not draw a free booking code in 8 attempts')
+    })
+  }
+
+  /** A booking by code, for the passenger who gives the phone it was made with (else 404). */
+  async findForPassenger(typedCode: string, typedPhone: string): Promise<{ booking: StoredBooking; trip: TripInstanceView }> {
+    const code = normalizeBookingCode(typedCode)
+    const phone = (() => {
+      try {
+        return normalizePhone(typedPhone)
+      } catch {
+        return null
+      }
+    })()
+    const b = code ? await bookingRepo.bookingByCode(this.db, code) : null
+    // One answer for a wrong code and a wrong phone: a code alone reveals nothing.
+    if (!b || b.phone !== phone) throw new AppError('BOOKING_NOT_FOUND', 'no booking with this code and phone number')
+    return { booking: b, trip: await this.network.instance(b.tripInstanceId) }
+  }
+
+  async findByCode(typedCode: string): Promise<{ booking: StoredBooking; trip: TripInstanceView }> {
+    const code = normalizeBookingCode(typedCode)
+    const b = code ? await bookingRepo.bookingByCode(this.db, code) : null
+    if (!b) throw new AppError('BOOKING_NOT_FOUND', `no booking with code ${typedCode}`)
+    return { booking: b, trip: await this.network.instance(b.tripInstanceId) }
+  }
+
+  /**
+   * Cancels a booking: by the passenger (until the cutoff), a dispatcher (any time, with a
+   * reason) or the system. Seats return to the pool and the waitlist moves up.
+   */
+  async cancel(found: { booking: StoredBooking; trip: TripInstanceView }, actor: Actor, reason: string | null): Promise<StoredBooking> {
+    const { trip } = found
+    return this.locked(trip, async (tx, onDemand, label) => {
+      const b = (await bookingRepo.bookingByCode(tx, found.booking.code)) as StoredBooking
+      const who = actor.kind === 'passenger' ? 'passenger' : actor.kind === 'system' ? 'system' : 'dispatcher'
+      if (checkCancel(this.bookable(trip, onDemand), b, who, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      const by = actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : actor.kind
+      const [cancelled] = await bookingRepo.setStatus(tx, [b.id], { status: 'cancelled', now: this.#now(), cancelReason: reason, cancelledBy: by })
+      const promoted = await this.#promote(tx, trip, label)
+      return {
+        result: cancelled as StoredBooking,
+        changes: [{ kind: 'cancelled', codes: [b.code] }, ...promoted.changes],
+        messages: [cancelledMessage(label, cancelled as StoredBooking, reason), ...promoted.messages],
+      }
+    })
+  }
+
+  /** Confirms the waitlisted bookings that fit now, in order (inside a locked transaction). */
+  async #promote(tx: Queryable, trip: TripInstanceView, label: TripLabel): Promise<{ changes: BookingChange[]; messages: OutgoingMessage[] }> {
+    const fit = promotable(trip.seats, trip.stops.length, await bookingRepo.bookingsOf(tx, trip.id))
+    if (fit.length === 0) return { changes: [], messages: [] }
+    const promoted = await bookingRepo.setStatus(tx, fit.map((b) => b.id), { status: 'confirmed', now: this.#now() })
+    return { changes: [{ kind: 'promoted', codes: promoted.map((b) => b.code) }], messages: promoted.map((b) => promotedMessage(label, b)) }
+  }
+
+  /** The driver (of this trip) or a dispatcher marks a booking boarded or no-show, or undoes it. */
+  async mark(tripInstanceId: string, typedCode: string, to: ManifestMark, actor: Actor): Promise<StoredBooking> {
+    const trip = await this.network.instance(tripInstanceId)
+    this.checkCrew(trip, actor)
+    const code = normalizeBookingCode(typedCode)
+    return this.locked(trip, async (tx, onDemand, label) => {
+      const b = code ? await bookingRepo.bookingByCode(tx, code) : null
+      if (!b || b.tripInstanceId !== trip.id) throw new AppError('BOOKING_NOT_FOUND', `no booking ${typedCode} on this trip`)
+      if (checkMark(this.bookable(trip, onDemand), b, to, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      if (b.status === 'no_show') {
+        // Its seats may have gone to the waitlist meanwhile.
+        const others = (await bookingRepo.bookingsOf(tx, trip.id)).filter((x) => x.id !== b.id)
+        const free = seatsFree(trip.seats, segmentLoads(trip.stops.length, others), b)
+        if (free < b.seats) throw new AppError('SEAT_UNAVAILABLE', `the seats of ${b.code} went to the waitlist; ${Math.max(0, free)} free now`, { seatsFree: Math.max(0, free) })
+      }
+      const [changed] = await bookingRepo.setStatus(tx, [b.id], { status: to, now: this.#now() })
+      const kind: BookingChangeKind = to === 'confirmed' ? 'unmarked' : to
+      const promoted = to === 'no_show' ? await this.#promote(tx, trip, label) : { changes: [], messages: [] }
+      return { result: changed as StoredBooking, changes: [{ kind, codes: [b.code] }, ...promoted.changes], messages: promoted.messages }
+    })
+  }
+
+  /** Dispatchers see every trip; a driver only the trips assigned to them. */
+  checkCrew(trip: TripInstanceView, actor: Actor): void {
+    if (actor.kind === 'dispatcher' || actor.kind === 'system') return
+    if (actor.kind === 'driver' && actor.driverCode !== null && actor.driverCode === trip.driverId) return
+    throw new AppError('FORBIDDEN', `only the driver assigned to ${trip.id} or a dispatcher may see or change its manifest`)
+  }
+
+  async bookingsOf(tripInstanceId: string): Promise<{ trip: TripInstanceView; bookings: StoredBooking[]; counts: BookingCounts }> {
+    const trip = await this.network.instance(tripInstanceId)
+    const bookings = await bookingRepo.bookingsOf(this.db, trip.id)
+    return { trip, bookings, counts: bookingCounts(trip.seats, trip.stops.length, bookings) }
+  }
+
+  async manifest(tripInstanceId: string, actor: Actor): Promise<{ trip: TripInstanceView; manifest: Manifest }> {
+    const trip = await this.network.instance(tripInstanceId)
+    this.checkCrew(trip, actor)
+    return { trip, manifest: buildManifest(trip, await bookingRepo.bookingsOf(this.db, trip.id)) }
+  }
+
+  async noShows(phones: readonly string[]): Promise<Map<string, { count: number; lastTs: number | null }>> {
+    return bookingRepo.noShows(this.db, [...new Set(phones)])
+  }
+
+  // ── Views ──
+
+  async view(b: StoredBooking, trip: TripInstanceView): Promise<BookingView> {
+    const label = await this.label(trip)
+    const queue = b.status === 'waitlisted' ? await bookingRepo.bookingsOf(this.db, trip.id) : []
+    return bookingView(b, trip, label.stopName, queue)
+  }
+
+  async dispatcherViews(bookings: readonly StoredBooking[], trip: TripInstanceView): Promise<DispatcherBookingView[]> {
+    const label = await this.label(trip)
+    const counts = await this.noShows(bookings.map((b) => b.phone))
+    return bookings.map((b) => dispatcherView(bookingView(b, trip, label.stopName, bookings), b, counts.get(b.phone)?.count ?? 0))
+  }
+}

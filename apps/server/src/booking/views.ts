@@ -1,0 +1,74 @@
+/** How bookings are shown: masked phones for passengers and drivers, full ones for dispatchers. */
+import { cutoffTs, maskPhone, type BookingChannel, type BookingStatus } from '@rb/domain'
+import type { StoredBooking } from '@rb/db'
+import type { TripInstanceView } from '../network/service.js'
+
+export interface BookingView {
+  code: string
+  status: BookingStatus
+  tripInstanceId: string
+  serviceDate: string
+  routeId: string
+  headsign: string
+  departure: string
+  boardStop: string
+  boardStopName: string
+  boardTime: string
+  alightStop: string
+  alightStopName: string
+  alightTime: string
+  seats: number
+  name: string
+  phoneMasked: string
+  channel: BookingChannel
+  /** 1 = next in line; null unless waitlisted. */
+  waitlistPosition: number | null
+  /** A passenger may cancel a confirmed seat until then. */
+  cancelBefore: string
+  cancelReason: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface DispatcherBookingView extends BookingView {
+  phone: string
+  /** Times this phone was marked no-show, on any trip. */
+  noShows: number
+  createdBy: string | null
+  cancelledBy: string | null
+}
+
+const iso = (ts: number): string => new Date(ts).toISOString()
+
+export function bookingView(b: StoredBooking, trip: TripInstanceView, stopName: (code: string) => string, waitlist: readonly StoredBooking[]): BookingView {
+  const at = (seq: number): string => iso(trip.stops.find((s) => s.seq === seq)?.arrivalTs ?? trip.departureTs)
+  const position = b.status === 'waitlisted' ? waitlist.filter((w) => w.status === 'waitlisted' && w.id < b.id).length + 1 : null
+  return {
+    code: b.code,
+    status: b.status,
+    tripInstanceId: b.tripInstanceId,
+    serviceDate: trip.serviceDate,
+    routeId: trip.routeId,
+    headsign: trip.headsign,
+    departure: iso(trip.departureTs),
+    boardStop: b.boardStop,
+    boardStopName: stopName(b.boardStop),
+    boardTime: at(b.boardSeq),
+    alightStop: b.alightStop,
+    alightStopName: stopName(b.alightStop),
+    alightTime: at(b.alightSeq),
+    seats: b.seats,
+    name: b.name,
+    phoneMasked: maskPhone(b.phone),
+    channel: b.channel,
+    waitlistPosition: position,
+    cancelBefore: iso(cutoffTs(trip)),
+    cancelReason: b.cancelReason,
+    createdAt: iso(b.createdTs),
+    updatedAt: iso(b.updatedTs),
+  }
+}
+
+export function dispatcherView(base: BookingView, b: StoredBooking, noShows: number): DispatcherBookingView {
+  return { ...base, phone: b.phone, noShows, createdBy: b.createdBy, cancelledBy: b.cancelledBy }
+}
