@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { io as connectSocket, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '@rb/protocol'
 import { startServer, targets, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD, type TestServer } from '../support/server.js'
 
 type ErrorBody = { error: { code: string; message: string } }
 
 const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 describe.each(targets())('accounts and sessions on $name', (target) => {
   let server: TestServer
@@ -122,5 +126,64 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
     expect(res.status).toBe(201)
     expect(res.body.user.role).toBe('operator')
     expect(res.body.user).not.toHaveProperty('isAdmin')
+  })
+})
+
+describe('live socket rooms', () => {
+  let server: TestServer
+  const sockets: LiveSocket[] = []
+  const socket = async (opts: { token?: string; cookie?: string } = {}): Promise<LiveSocket> => {
+    const s: LiveSocket = connectSocket(server.baseUrl, {
+      transports: ['websocket'],
+      forceNew: true,
+      ...(opts.token ? { auth: { token: opts.token } } : {}),
+      ...(opts.cookie ? { extraHeaders: { cookie: opts.cookie } } : {}),
+    })
+    sockets.push(s)
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', () => resolve())
+      s.once('connect_error', reject)
+    })
+    return s
+  }
+  const subscribe = (s: LiveSocket, rooms: string[]): Promise<SubscribeAck> => new Promise((resolve) => s.emit('subscribe', rooms as never, (ack) => resolve(ack)))
+
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(async () => {
+    for (const s of sockets) s.close()
+    await server?.close()
+  })
+
+  it('lets anyone into stop rooms and refuses the dispatcher rooms without a session', async () => {
+    const anon = await socket()
+    const ack = await subscribe(anon, ['stop:XY-0001', 'all', 'route:XY-R01', 'vehicle:XY-V001'])
+    expect(ack.joined).toEqual(['stop:XY-0001'])
+    expect(ack.refused.map((r) => r.room)).toEqual(['all', 'route:XY-R01', 'vehicle:XY-V001'])
+    expect(ack.refused[0]?.reason).toMatch(/sign in/)
+  })
+
+  it('refuses a driver and an unknown token, and admits a dispatcher by cookie or by token', async () => {
+    const driverAccount = await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })
+    expect(driverAccount.status).toBe(200)
+    expect((await server.apiJson('PUT', '/api/drivers/XY-D007', { name: '李师傅', phone: '13800000007', licenceClass: 'A1', serviceSince: '2010-01-01', pioneer: false, status: 'active' })).status).toBe(200)
+    const driver = await server.loginAs('driver', { driverCode: 'XY-D007' })
+    expect((await subscribe(await socket({ token: driver.token }), ['all'])).refused[0]?.reason).toMatch(/you are driver/)
+    expect((await subscribe(await socket({ token: 'not-a-session' }), ['all'])).joined).toEqual([])
+
+    const dispatcher = await server.loginAs('dispatcher')
+    expect((await subscribe(await socket({ cookie: dispatcher.cookie }), ['all', 'vehicle:XY-V001'])).joined).toEqual(['all', 'vehicle:XY-V001'])
+    expect((await subscribe(await socket({ token: dispatcher.token }), ['route:XY-R01'])).joined).toEqual(['route:XY-R01'])
+  })
+
+  it('disconnects the sockets of a session that signs out', async () => {
+    const res = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: TEST_ADMIN_PASSWORD, bearer: true })
+    const { token } = (await res.json()) as { token: string }
+    const s = await socket({ token })
+    expect((await subscribe(s, ['all'])).joined).toEqual(['all'])
+    const gone = new Promise<string>((resolve) => s.once('disconnect', (reason) => resolve(reason)))
+    await post(server.baseUrl, '/api/auth/logout', {}, { authorization: `Bearer ${token}` })
+    expect(await gone).toBe('io server disconnect')
   })
 })

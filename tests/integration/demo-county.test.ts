@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getJson, startServer, type TestServer } from '../support/server.js'
+import { getJsonAsAdmin, login, startServer, type TestServer } from '../support/server.js'
 import { decodeQrSvg } from '../support/qr.js'
 
 interface Page { total: number }
@@ -14,7 +14,7 @@ describe('demo county on a fresh embedded database', () => {
     await server?.close()
   })
   const get = async <T>(path: string): Promise<T> => {
-    const r = await getJson<T>(`${server.baseUrl}${path}`)
+    const r = await getJsonAsAdmin<T>(`${server.baseUrl}${path}`)
     expect(r.status).toBe(200)
     return r.body
   }
@@ -53,8 +53,16 @@ describe('demo county on a fresh embedded database', () => {
   it('prints a sign for a demo stop whose QR opens its villager page', async () => {
     const qr = await fetch(`${server.baseUrl}/api/stops/XY-0001/qr.svg`)
     expect(decodeQrSvg(await qr.text())).toBe('http://localhost:8080/s/XY-0001')
-    const sheet = await (await fetch(`${server.baseUrl}/api/stops/XY-0001/sheet`)).text()
+    const sheet = await (await server.api('/api/stops/XY-0001/sheet')).text()
     expect(sheet).toContain('XY-0001')
+  })
+
+  it('comes with demo accounts a newcomer can sign in with (published passwords, not in production)', async () => {
+    const dispatcher = await login(server.baseUrl, 'dispatcher', 'demo-dispatcher')
+    expect(dispatcher.user).toMatchObject({ role: 'dispatcher' })
+    expect((await login(server.baseUrl, 'operator', 'demo-operator')).user.role).toBe('operator')
+    const driver = await login(server.baseUrl, 'driver', 'demo-driver')
+    expect(driver.user).toMatchObject({ role: 'driver', driverCode: 'XY-D001' })
   })
 
   it('is not loaded twice', async () => {

@@ -10,7 +10,7 @@ const sampleZip = (): Uint8Array =>
   zipSync(Object.fromEntries(readdirSync(SAMPLE).filter((f) => f.endsWith('.txt')).map((f) => [f, new Uint8Array(readFileSync(`${SAMPLE}${f}`))])))
 
 const post = (server: TestServer, body: Uint8Array) =>
-  fetch(`${server.baseUrl}/api/gtfs/import`, { method: 'POST', headers: { 'content-type': 'application/zip' }, body })
+  server.api('/api/gtfs/import', { method: 'POST', headers: { 'content-type': 'application/zip' }, body })
 
 type TripsOn = { items: { stops: string[]; stopTimes: { arrival: string }[] }[] }
 const signature = (t: TripsOn, codeOf: (c: string) => string = (c) => c) =>

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { topics, type ClientToServerEvents, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
-import { freshVehicleId, getJson, metric, startServer, targets, waitFor, type TestServer } from '../support/server.js'
+import { freshVehicleId, getJson, getJsonAsAdmin, metric, startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
 interface LatestItem {
   vehicleId: string
@@ -29,7 +29,8 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
   beforeAll(async () => {
     server = await startServer(target.env)
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: freshVehicleId('pub') })
-    socket = connectSocket(server.baseUrl, { transports: ['websocket'] })
+    const dispatcher = await server.loginAs('dispatcher')
+    socket = connectSocket(server.baseUrl, { transports: ['websocket'], auth: { token: dispatcher.token } })
     socket.on('positions', (batch) => received.push(batch))
     await new Promise<void>((resolve) => socket.emit('subscribe', ['all'], () => resolve()))
     // The external broker delivers to the server's subscription once it exists.
@@ -42,11 +43,11 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
   })
 
   const latestOf = async (vehicleId: string): Promise<LatestItem | undefined> =>
-    (await getJson<{ items: LatestItem[] }>(`${server.baseUrl}/api/vehicles/positions`)).body.items.find((i) => i.vehicleId === vehicleId)
+    (await getJsonAsAdmin<{ items: LatestItem[] }>(`${server.baseUrl}/api/vehicles/positions`)).body.items.find((i) => i.vehicleId === vehicleId)
   const trackOf = async (vehicleId: string, query = ''): Promise<TrackBody> => {
     const from = new Date(Date.now() - 2 * 3_600_000).toISOString()
     const to = new Date(Date.now() + 600_000).toISOString()
-    return (await getJson<TrackBody>(`${server.baseUrl}/api/vehicles/${vehicleId}/track?from=${from}&to=${to}${query}`)).body
+    return (await getJsonAsAdmin<TrackBody>(`${server.baseUrl}/api/vehicles/${vehicleId}/track?from=${from}&to=${to}${query}`)).body
   }
 
   it('reports the database and broker in /api/health', async () => {
@@ -155,11 +156,11 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
   })
 
   it('answers bad HTTP input with a coded 4xx', async () => {
-    const r1 = await getJson<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`)
+    const r1 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`)
     expect(r1).toMatchObject({ status: 400, body: { error: { code: 'BAD_TIME_RANGE' } } })
-    const r2 = await getJson<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=yesterday`)
+    const r2 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=yesterday`)
     expect(r2).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } })
-    const r3 = await getJson<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/bad%20id/track`)
+    const r3 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/bad%20id/track`)
     expect(r3.status).toBe(400)
     const r4 = await getJson<{ error: { code: string } }>(`${server.baseUrl}/api/nothing-here`)
     expect(r4).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } })

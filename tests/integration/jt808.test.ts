@@ -182,7 +182,7 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
   const terminals: TestTerminal[] = []
 
   const call = async <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
+    const res = await server.api(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
     return { status: res.status, body: (await res.json()) as T }
   }
   const trackOf = async (vehicleId: string): Promise<TrackBody> => {
@@ -409,7 +409,7 @@ describe('JT/T 808 idle timeout', () => {
   let server: TestServer
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'off', JT808_IDLE_TIMEOUT_S: '1' })
-    const call = (path: string, body: unknown) => fetch(`${server.baseUrl}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const call = (path: string, body: unknown) => server.api(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect((await call('/api/operators/OP1', { name: '叙永公交' })).status).toBe(200)
     expect((await call('/api/vehicles/XY-V201', { plate: '川E·B2001', seats: 19, operatorId: 'OP1', jt808Phone: '013912340201', status: 'active' })).status).toBe(200)
   })
@@ -425,7 +425,7 @@ describe('JT/T 808 idle timeout', () => {
     await t.closed
     expect(Date.now() - openedAt).toBeGreaterThanOrEqual(800)
     const latest = async () =>
-      (await (await fetch(`${server.baseUrl}/api/vehicles/positions`)).json() as { items: { vehicleId: string; online: boolean | null }[] }).items.find((i) => i.vehicleId === 'XY-V201')
+      (await (await server.api('/api/vehicles/positions')).json() as { items: { vehicleId: string; online: boolean | null }[] }).items.find((i) => i.vehicleId === 'XY-V201')
     await waitFor(async () => (await latest())?.online === false)
     await waitFor(async () => (await metric(server.baseUrl, 'rb_jt808_connections')) === 0)
   })

@@ -8,7 +8,7 @@ type ErrorBody = { error: { code: string; message: string; details?: Record<stri
 describe.each(targets())('network API on $name', (target) => {
   let server: TestServer
   const call = async <T = unknown>(method: string, path: string, body?: unknown): Promise<Res<T>> => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
+    const res = await server.api(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
     const text = await res.text()
     return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T }
   }

@@ -11,7 +11,7 @@ import mqtt from 'mqtt'
 import { Aedes } from 'aedes'
 import { topics } from '@rb/protocol'
 import { freePort, spawnServer, type ChildServer } from '../support/child.js'
-import { freshVehicleId, getJson, metric, startServer, waitFor } from '../support/server.js'
+import { freshVehicleId, getJson, getJsonAsAdmin, metric, startServer, waitFor } from '../support/server.js'
 import { startTcpProxy } from '../support/tcp-proxy.js'
 
 const dirs: string[] = []
@@ -28,7 +28,7 @@ const fix = (ts: number) => JSON.stringify({ ts, lat: 28.16, lon: 105.44, speed:
 const countTrack = async (baseUrl: string, v: string, t0: number): Promise<number> => {
   const from = new Date(t0 - 3_600_000).toISOString()
   const to = new Date(t0 + 3_600_000).toISOString()
-  return (await getJson<{ count: number }>(`${baseUrl}/api/vehicles/${v}/track?from=${from}&to=${to}`)).body.count
+  return (await getJsonAsAdmin<{ count: number }>(`${baseUrl}/api/vehicles/${v}/track?from=${from}&to=${to}`)).body.count
 }
 const kill = async (s: ChildServer, signal: NodeJS.Signals): Promise<number | string> => {
   s.proc.kill(signal)
@@ -57,7 +57,7 @@ describe('embedded broker and database', () => {
     server = await spawnServer(env)
     expect(await countTrack(server.baseUrl, v, t0)).toBeGreaterThanOrEqual(50)
     // The latest position per vehicle is restored from the database at start.
-    const latest = await getJson<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
+    const latest = await getJsonAsAdmin<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
     expect(Date.parse(latest.body.items.find((i) => i.vehicleId === v)?.ts ?? '')).toBeGreaterThanOrEqual(t0 + 49_000)
     // mqtt.js resends its unacknowledged QoS 1 messages after reconnecting.
     await Promise.all(unacked)
@@ -177,7 +177,7 @@ describe.each(outageDatabases)('database outage (%s)', (databaseUrl) => {
       const health = await getJson<{ status: string; db: { ok: boolean }; ingest: { writeFailing: boolean } }>(`${server.baseUrl}/api/health`)
       expect(health).toMatchObject({ status: 503, body: { status: 'degraded', db: { ok: false }, ingest: { writeFailing: true } } })
       // Live positions keep flowing while the database is away.
-      const latest = await getJson<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
+      const latest = await getJsonAsAdmin<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
       expect(latest.body.items.find((i) => i.vehicleId === v)?.ts).toBe(new Date(t0 + 69 * 100).toISOString())
 
       await new Promise((r) => setTimeout(r, 2000))

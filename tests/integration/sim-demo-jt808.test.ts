@@ -15,6 +15,7 @@ describe('the simulator drives a demo-county run through the JT/T 808 gateway', 
   it('every distinct point the terminals sent is stored', { timeout: 120_000 }, async () => {
     const sim = await startSimulation({
       api: server.baseUrl,
+      apiToken: (await server.loginAs('dispatcher')).token,
       protocol: 'jt808',
       jt808: `127.0.0.1:${server.app.rb.jt808Port}`,
       date: '2026-11-25',

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { waitFor } from './server.js'
+import { TEST_ADMIN_PASSWORD, waitFor } from './server.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -31,7 +31,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   let out = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ...env, PORT: port },
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))

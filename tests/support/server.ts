@@ -3,7 +3,7 @@
  * default; the real PostgreSQL and Mosquitto too when TEST_DATABASE_URL / TEST_MQTT_URL are set.
  */
 import { randomBytes } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Role, SessionUser } from '@rb/domain'
 import { buildApp } from '../../apps/server/src/app.js'
 import { loadConfig } from '../../apps/server/src/config.js'
@@ -61,7 +61,8 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-async function login(baseUrl: string, username: string, password: string): Promise<RoleSession> {
+/** Signs in to any server (a child process too); the admin of a test server by default. */
+export async function login(baseUrl: string, username = 'admin', password = TEST_ADMIN_PASSWORD): Promise<RoleSession> {
   const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
   const body = (await res.json()) as { user: SessionUser }
   if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(body)}`)
@@ -76,10 +77,26 @@ function withSession(init: RequestInit | undefined, session: RoleSession): Reque
   return { ...init, headers }
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** A logger that keeps every line (fastify accepts any pino-shaped object). */
+export interface CapturedLog {
+  lines: { level: string; msg: string; obj: Record<string, unknown> }[]
+  logger: FastifyBaseLogger
+}
+
+export function captureLog(): CapturedLog {
+  const lines: CapturedLog['lines'] = []
+  const at = (level: string) => (obj: unknown, msg?: string) => {
+    if (typeof obj === 'string') lines.push({ level, msg: obj, obj: {} })
+    else lines.push({ level, msg: msg ?? '', obj: (obj ?? {}) as Record<string, unknown> })
+  }
+  const logger = { level: 'info', fatal: at('fatal'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace'), silent: () => {}, child: () => logger } as unknown as FastifyBaseLogger
+  return { lines, logger }
+}
+
+export async function startServer(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestServer> {
   // A generous public limit: tests poll; the rate-limit tests set their own.
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', ...env })
-  const app = await buildApp(config)
+  const app = await buildApp(config, opts.logger ? { logger: opts.logger } : {})
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
@@ -144,9 +161,30 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
-export async function getJson<T = unknown>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url)
+export async function getJson<T = unknown>(url: string, headers?: Record<string, string>): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, headers ? { headers } : {})
   return { status: res.status, body: (await res.json()) as T }
+}
+
+const adminSessions = new Map<string, Promise<RoleSession>>()
+
+/**
+ * GET as the admin of whichever server `url` points at (in-process or a child process started
+ * with TEST_ADMIN_PASSWORD): signs in once per server address, again after a 401 (a restart).
+ */
+export async function getJsonAsAdmin<T = unknown>(url: string): Promise<{ status: number; body: T }> {
+  const origin = new URL(url).origin
+  for (let attempt = 0; ; attempt++) {
+    let session = adminSessions.get(origin)
+    if (!session) {
+      session = login(origin)
+      session.catch(() => adminSessions.delete(origin))
+      adminSessions.set(origin, session)
+    }
+    const r = await getJson<T>(url, (await session).headers)
+    if (r.status !== 401 || attempt > 0) return r
+    adminSessions.delete(origin)
+  }
 }
 
 /** Reads one counter or gauge from /metrics (sum over label sets when labels are omitted). */

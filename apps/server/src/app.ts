@@ -36,7 +36,8 @@ import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { trackingRoutes } from './tracking/routes.js'
-import { AuthService, bootstrapAccounts, installSocketAuth, isProduction, registerAuth, roomGuard } from './auth/index.js'
+import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
+import { DeviceAuth } from './broker/device-auth.js'
 
 export interface Services {
   config: Config
@@ -124,6 +125,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     log,
   })
 
+  const deviceAuth = !config.mqttUrl && deviceAuthEnabled(config) ? new DeviceAuth(db, log) : undefined
+  log.info({ deviceAuth: config.mqttUrl ? 'external broker' : deviceAuth ? 'on' : 'off' }, config.mqttUrl ? 'mqtt device sign-in: the external broker\'s (infra/mosquitto)' : deviceAuth ? 'mqtt devices sign in per vehicle (DEVICE_AUTH)' : 'mqtt devices need no sign-in (DEVICE_AUTH off; development only)')
   let broker: EmbeddedBroker | undefined
   let source: MqttSource | undefined
   if (config.mqttUrl) {
@@ -138,7 +141,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     })
   } else {
     try {
-      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log }), log)
+      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth }), log)
     } catch (err) {
       hub.close()
       await db.close()
@@ -185,7 +188,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   await tracking.start()
-  const sim = new SimControl(log)
+  const sim = new SimControl(log, simCredentials(auth, deviceAuth))
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })

@@ -25,7 +25,7 @@ describe('simulator against the real server', () => {
   let wire: MqttClient
   const onWire: { topic: string; payload: string }[] = []
   const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
+    const res = await server.api(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
   const ok = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
@@ -67,6 +67,7 @@ describe('simulator against the real server', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-sim-e2e-'))
     const sim = await startSimulation({
       api: server.baseUrl,
+      apiToken: (await server.loginAs('dispatcher')).token,
       mqttUrl: server.mqttUrl,
       date: DATE,
       from: '06:58',
@@ -113,6 +114,7 @@ describe('simulator against the real server', () => {
     // After the MQTT run's window, so every point here is this run's.
     const sim = await startSimulation({
       api: server.baseUrl,
+      apiToken: (await server.loginAs('dispatcher')).token,
       protocol: 'jt808',
       jt808: `127.0.0.1:${port}`,
       date: DATE,

@@ -23,6 +23,8 @@ export interface LoadOptions {
 export interface SimulationOptions {
   /** Server base URL to read routes, trips and vehicles from (`GET /api/…`). */
   api?: string
+  /** Bearer token for that server (its vehicle list needs a dispatcher or operator session). */
+  apiToken?: string
   /** GTFS static zip to read the network from (vehicles are made up: GTFS has none). */
   gtfs?: string
   /** A network already in memory (tests, or the server handing over its own). */

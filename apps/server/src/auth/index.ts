@@ -9,6 +9,7 @@ import { AuditLog } from './audit.js'
 import { authenticate } from './plugin.js'
 import { authRoutes } from './routes.js'
 import { userRoutes } from './users-routes.js'
+import { deviceSecretRoutes } from './device-routes.js'
 import type { AuthService } from './service.js'
 
 export { AuthService, userView, type Session, type UserView } from './service.js'
@@ -17,10 +18,13 @@ export { requireRole, requireUser, requireAccess, userOf, type Access } from './
 export { bootstrapAccounts } from './bootstrap.js'
 export { installSocketAuth, roomGuard } from './socket.js'
 export { DEMO_PASSWORDS } from './known-passwords.js'
+export { simCredentials } from './sim-credentials.js'
 
 const FIFTEEN_MIN = 15 * 60_000
 
 export const isProduction = (config: Config): boolean => config.nodeEnv === 'production'
+/** DEVICE_AUTH: `auto` is on in production only (config refuses `off` there). */
+export const deviceAuthEnabled = (config: Config): boolean => config.deviceAuth === 'on' || (config.deviceAuth === 'auto' && isProduction(config))
 
 export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config): Promise<void> {
   await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, log: app.log })
@@ -31,4 +35,5 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService, db: 
     perUser: { max: config.loginLimitPerUser, windowMs: FIFTEEN_MIN },
   })
   await app.register(userRoutes)
+  await app.register(deviceSecretRoutes, { db })
 }

@@ -7,6 +7,7 @@
 import { createServer, type Server as NetServer } from 'node:net'
 import { Aedes, type Client, type PublishPacket } from 'aedes'
 import { parseUplinkTopic } from '@rb/protocol'
+import type { DeviceAuth } from './device-auth.js'
 
 export interface EmbeddedBrokerOptions {
   port: number
@@ -14,6 +15,8 @@ export interface EmbeddedBrokerOptions {
   /** Takes one uplink message; resolves when the device may be acknowledged. */
   onUplink: (topic: string, payload: Buffer) => Promise<void>
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
+  /** DEVICE_AUTH on: devices sign in per vehicle and publish and subscribe only their own topics. */
+  deviceAuth?: DeviceAuth | undefined
 }
 
 export class PortInUseError extends Error {
@@ -32,8 +35,14 @@ export interface EmbeddedBroker {
 }
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const auth = opts.deviceAuth
   const aedes = await Aedes.createBroker({
+    ...(auth ? { authenticate: auth.authenticate, authorizeSubscribe: auth.authorizeSubscribe } : {}),
     authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
+      if (auth && !auth.mayPublish(client, packet)) {
+        opts.log.warn({ clientId: client?.id, topic: packet.topic.slice(0, 120) }, 'mqtt publish refused: not this device\'s topic')
+        return callback(new Error('not authorized'))
+      }
       if (!client || !parseUplinkTopic(packet.topic)) return callback(null)
       opts.onUplink(packet.topic, packet.payload as Buffer).then(
         () => callback(null),

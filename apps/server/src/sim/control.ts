@@ -26,11 +26,23 @@ export interface SimTargets {
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
 
+/** Credentials for one run: an API session and, when devices must sign in, MQTT ones. */
+export interface SimCredentials {
+  apiToken: string
+  mqttUsername?: string
+  mqttPassword?: string
+  revoke(): void
+}
+
 export class SimControl {
   #targets: SimTargets | undefined
   #run: { info: SimRun; sim: WorkerSimulation } | undefined
 
-  constructor(readonly log: Log) {}
+  constructor(
+    readonly log: Log,
+    /** Issues the credentials of each run (revoked when it ends). */
+    readonly credentials?: () => SimCredentials,
+  ) {}
 
   /** Where simulated vehicles connect; known once the server listens. */
   setTargets(t: SimTargets): void {
@@ -55,8 +67,11 @@ export class SimControl {
     if (req.scenario && !this.scenarios().includes(req.scenario)) {
       throw new AppError('NOT_FOUND', `no scenario ${req.scenario}; known: ${this.scenarios().join(', ')}`)
     }
+    const creds = this.credentials?.()
     const options: WorkerOptions = {
       api: this.#targets.apiUrl,
+      ...(creds ? { apiToken: creds.apiToken } : {}),
+      ...(creds?.mqttUsername !== undefined ? { mqttUsername: creds.mqttUsername, mqttPassword: creds.mqttPassword } : {}),
       mqttUrl: this.#targets.mqttUrl,
       protocol: 'mqtt',
       ...(req.scenario ? { scenario: `${SCENARIO_DIR}${req.scenario}.json` } : {}),
@@ -80,10 +95,12 @@ export class SimControl {
     )
     sim.done.then(
       (s) => {
+        creds?.revoke()
         info.stats = s
         if (info.state !== 'failed') info.state = 'stopped'
       },
       (err: Error) => {
+        creds?.revoke()
         info.state = 'failed'
         info.error = err.message
       },

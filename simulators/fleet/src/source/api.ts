@@ -43,13 +43,14 @@ interface ApiVehicle {
 const TOWNSHIP_CENTRE_M = 800
 const PAGE = 1000
 
-export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typeof fetch = fetch): Promise<SimNetwork> {
+export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typeof fetch = fetch, token?: string): Promise<SimNetwork> {
   const base = baseUrl.replace(/\/+$/, '')
+  const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }
   const get = async <T>(path: string): Promise<T> => {
     const url = `${base}${path}`
     let res: Response
     try {
-      res = await fetchImpl(url, { headers: { accept: 'application/json' } })
+      res = await fetchImpl(url, { headers })
     } catch (err) {
       throw new Error(`cannot reach the server at ${base}: ${(err as Error).message}`)
     }

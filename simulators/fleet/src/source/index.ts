@@ -10,6 +10,8 @@ export interface NetworkSource {
   network?: SimNetwork
   snapshot?: NetworkSnapshot
   api?: string
+  /** Bearer token for the API (vehicles are not public). */
+  apiToken?: string
   gtfs?: string
   /** Vehicles to make up when the source has none (GTFS). */
   syntheticVehicles?: number
@@ -29,7 +31,7 @@ export async function loadNetwork(source: NetworkSource, date: string): Promise<
     return { network: source.network, warnings }
   }
   if (source.snapshot) return { network: networkFromSnapshot(source.snapshot, date), warnings: [] }
-  if (source.api) return { network: await fetchNetwork(source.api, date), warnings: [] }
+  if (source.api) return { network: await fetchNetwork(source.api, date, fetch, source.apiToken), warnings: [] }
   let zip: Uint8Array
   try {
     zip = new Uint8Array(readFileSync(source.gtfs as string))

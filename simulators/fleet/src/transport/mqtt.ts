@@ -12,6 +12,7 @@ export interface MqttTransportOptions {
   url: string
   /** Client id prefix; the vehicle id follows. */
   clientIdPrefix?: string
+  /** `{vehicle}` stands for each vehicle's id (brokers that sign devices in per vehicle). */
   username?: string
   password?: string
   /** Points per `pos/batch` message (the ingest takes at most 10,000 and 1 MiB). */
@@ -59,7 +60,7 @@ class MqttLink implements VehicleLink {
       // Reconnects are ours: a dead zone must keep the link down until the bus drives out of it.
       reconnectPeriod: 0,
       connectTimeout: 15_000,
-      username: this.#opts.username,
+      username: this.#opts.username?.replaceAll('{vehicle}', this.vehicleId),
       password: this.#opts.password,
       will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     })
