@@ -8,7 +8,7 @@ import type { LatencyWindow, LiveProbe } from './latency.js'
 import { boxCpu } from './machine.js'
 import { delta, histogramDelta, scrape, type Snapshot } from './metrics.js'
 import type { RunningTarget } from './server.js'
-import { cpuMs } from './stats.js'
+import { cpuMs } from '@rb/sim/sample'
 
 export type StepKind = 'rate' | 'capacity' | 'warmup'
 

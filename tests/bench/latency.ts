@@ -5,7 +5,7 @@
  */
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, LivePosition, ServerToClientEvents, SubscribeAck } from '@rb/protocol'
-import { Sample, type Summary } from './stats.js'
+import { Sample, type Summary } from '@rb/sim/sample'
 
 export interface LatencyWindow {
   /** Positions received with ts in the window. */
@@ -24,18 +24,24 @@ export interface LiveProbe {
   close(): void
 }
 
-/** Counts only vehicles whose id starts with `idPrefix` (the bench's own). */
-export async function connectLiveProbe(baseUrl: string, idPrefix: string): Promise<LiveProbe> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, { transports: ['websocket'], reconnection: true })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('socket.io: no connection within 10 s')), 10_000)
-    socket.once('connect', () => {
-      clearTimeout(timer)
-      resolve()
+/** Counts only vehicles whose id starts with `idPrefix` (the bench's own). The `all` room needs a staff session's `token`. */
+export async function connectLiveProbe(baseUrl: string, idPrefix: string, token: string): Promise<LiveProbe> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, { transports: ['websocket'], reconnection: true, auth: { token } })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket.io: no connection within 10 s')), 10_000)
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        resolve()
+      })
     })
-  })
-  const ack = await new Promise<SubscribeAck>((resolve) => socket.emit('subscribe', ['all'], resolve))
-  if (!ack.ok) throw new Error(`socket.io: subscribe refused: ${JSON.stringify(ack.refused)}`)
+    const ack = await new Promise<SubscribeAck>((resolve) => socket.emit('subscribe', ['all'], resolve))
+    if (!ack.ok) throw new Error(`socket.io: subscribe refused: ${JSON.stringify(ack.refused)}`)
+  } catch (err) {
+    // A socket left open would keep reconnecting and the bench from exiting.
+    socket.close()
+    throw err
+  }
 
   let sample: Sample | undefined
   let fromTs = Infinity

@@ -1,10 +1,12 @@
 /**
- * Load generator, parent side: splits the vehicles over publisher processes, connects them, runs
- * one step (open-loop rate or closed-loop max) in all of them at once and merges the results.
+ * The bench's fleet: the simulator's load generator (@rb/sim `connectLoad`) in one or more
+ * publisher processes (load-host.ts). Splits the vehicles over the processes, connects them, runs
+ * one step (open loop at a rate, or closed loop) in all of them at once and merges their reports.
  */
+import type { LoadReport } from '@rb/sim'
+import type { Summary } from '@rb/sim/sample'
+import type { HostIn, HostOut } from './load-host.js'
 import { startHelper, type Helper } from './proc.js'
-import type { PublisherIn, PublisherOut, PublishResult, TopicKind } from './publisher.js'
-import type { Summary } from './stats.js'
 
 export interface Fleet {
   vehicles: number
@@ -27,8 +29,10 @@ export interface StepSend {
   firstSendAt: number
   lastSendAt: number
   lastAckAt: number
-  /** sent / (last send − first send) */
+  /** Achieved: sent / the time sending took (the longest publisher's; a perfect open loop of D s takes D s). */
   sendRate: number
+  /** Open loop: points due but skipped because their connection's backlog was full. */
+  behind: number
   lagAtEndMs: number
   maxLagMs: number
   /** Publish → PUBACK (the embedded broker acknowledges after the commit), ms; merged as the worst publisher. */
@@ -46,23 +50,23 @@ export interface FleetOptions {
   vehicles: number
   connections: number
   publishers: number
-  topic: TopicKind
-  protocolVersion?: 4 | 5
+  /** Publish on `${topicPrefix}/<id>/pos` (bare broker) instead of the platform's topics. */
+  topicPrefix?: string
   tag: string
 }
 
 export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const pubs = Math.max(1, Math.min(o.publishers, o.connections))
-  const helpers: Helper<PublisherIn, PublisherOut>[] = []
+  const helpers: Helper<HostIn, HostOut>[] = []
   const ids = Array.from({ length: o.vehicles }, (_, i) => vehicleId(i))
   try {
     await Promise.all(
       Array.from({ length: pubs }, async (_, p) => {
-        const h = startHelper<PublisherIn, PublisherOut>('./publisher.ts')
+        const h = startHelper<HostIn, HostOut>('./load-host.ts')
         helpers.push(h)
         const mine = ids.filter((_, i) => i % pubs === p)
         const connections = Math.floor(o.connections / pubs) + (p < o.connections % pubs ? 1 : 0)
-        h.send({ type: 'connect', url: o.url, ids: mine, connections, topic: o.topic, clientIdPrefix: `bench-${o.tag}-${p}`, protocolVersion: o.protocolVersion ?? 4 })
+        h.send({ type: 'connect', url: o.url, ids: mine, connections, topicPrefix: o.topicPrefix, clientIdPrefix: `bench-${o.tag}-${p}-` })
         await h.next((m) => m.type === 'connected', 60_000)
       }),
     )
@@ -71,16 +75,16 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
     throw err
   }
 
-  const runAll = async (msg: (startAt: number) => PublisherIn): Promise<StepSend> => {
+  const runAll = async (msg: (startAt: number) => HostIn): Promise<StepSend> => {
     const startAt = Date.now() + 300
     for (const h of helpers) h.send(msg(startAt))
-    const results = await Promise.all(helpers.map(async (h) => ((await h.next((m) => m.type === 'done', 600_000)) as { result: PublishResult }).result))
-    return merge(results)
+    const reports = await Promise.all(helpers.map(async (h) => ((await h.next((m) => m.type === 'done', 600_000)) as { report: LoadReport }).report))
+    return merge(reports)
   }
   return {
     vehicles: o.vehicles,
     connections: o.connections,
-    rate: (hz, seconds) => runAll((startAt) => ({ type: 'rate', hz, seconds, startAt })),
+    rate: (hz, seconds) => runAll((startAt) => ({ type: 'open', hz, seconds, startAt })),
     max: async (seconds, window, accounted) => {
       const ahead = o.connections * window
       const share = (n: number): number => Math.floor(n / helpers.length)
@@ -93,7 +97,7 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
         }
       })()
       try {
-        return await runAll((startAt) => ({ type: 'max', seconds, window, startAt, credit: accounted ? share(ahead) : null }))
+        return await runAll((startAt) => ({ type: 'closed', seconds, window, startAt, credit: accounted ? share(ahead) : null }))
       } finally {
         running = false
         await granting
@@ -105,26 +109,27 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   }
 }
 
-function merge(rs: PublishResult[]): StepSend {
-  const sum = (f: (r: PublishResult) => number): number => rs.reduce((n, r) => n + f(r), 0)
-  const min = (f: (r: PublishResult) => number): number => Math.min(...rs.map(f))
-  const max = (f: (r: PublishResult) => number): number => Math.max(...rs.map(f))
+function merge(rs: LoadReport[]): StepSend {
+  const sum = (f: (r: LoadReport) => number): number => rs.reduce((n, r) => n + f(r), 0)
+  const max = (f: (r: LoadReport) => number): number => Math.max(...rs.map(f))
   const sent = sum((r) => r.sent)
-  const firstSendAt = min((r) => r.firstSendAt)
-  const lastSendAt = max((r) => r.lastSendAt)
-  const worst = (k: keyof Summary): number => max((r) => r.ack[k])
+  // JSON over IPC turns an empty sample's NaN into null.
+  const worst = (k: keyof Summary): number => max((r) => r.ackMs[k] ?? NaN)
+  const sending = rs.filter((r) => r.sent > 0)
+  const spanS = max((r) => r.sendSpanS)
   return {
-    expected: sum((r) => r.expected),
+    expected: sum((r) => r.due),
     sent,
     acked: sum((r) => r.acked),
     errors: sum((r) => r.errors),
-    firstSendAt,
-    lastSendAt,
+    firstSendAt: sending.length > 0 ? Math.min(...sending.map((r) => r.firstSendAt)) : 0,
+    lastSendAt: max((r) => r.lastSendAt),
     lastAckAt: max((r) => r.lastAckAt),
-    sendRate: sent > 1 ? (sent - 1) / Math.max(0.001, (lastSendAt - firstSendAt) / 1000) : 0,
+    sendRate: spanS > 0 ? sent / spanS : 0,
+    behind: sum((r) => r.behind),
     lagAtEndMs: max((r) => r.lagAtEndMs),
     maxLagMs: max((r) => r.maxLagMs),
-    ack: { n: sum((r) => r.ack.n), p50: worst('p50'), p90: worst('p90'), p99: worst('p99'), max: worst('max'), mean: worst('mean') },
+    ack: { n: sum((r) => r.ackMs.n), p50: worst('p50'), p90: worst('p90'), p99: worst('p99'), max: worst('max'), mean: worst('mean') },
     disconnects: sum((r) => r.disconnects),
     publisherCpuMs: sum((r) => r.cpuMs),
   }

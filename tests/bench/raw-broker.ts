@@ -5,7 +5,7 @@
 import { createServer } from 'node:net'
 import { Aedes } from 'aedes'
 import { onParentMessage, reply } from './proc.js'
-import { cpuMs } from './stats.js'
+import { cpuMs } from '@rb/sim/sample'
 
 export type BrokerIn = { type: 'cpu' } | { type: 'bye' }
 export type BrokerOut = { type: 'ready'; port: number } | { type: 'cpu'; ms: number }

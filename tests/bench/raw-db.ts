@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createEmbeddedDb, createPgDb, type Db } from '@rb/db'
-import { Sample, type Summary } from './stats.js'
+import { Sample, type Summary } from '@rb/sim/sample'
 
 export interface RawDbResult {
   db: 'embedded (PGlite, memory)' | 'postgres'

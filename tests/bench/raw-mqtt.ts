@@ -1,8 +1,9 @@
 /**
  * Raw QoS 1 pass-through, the machine's own limit (DESIGN.md §8): closed-loop mqtt.js publishers
  * → broker → one mqtt.js subscriber that only parses JSON. Rate = messages received by the
- * subscriber / (last receipt − first publish). Same publisher code, connections and window as the
- * server's capacity step, so the two figures can be divided. Repeated (the best run is the limit:
+ * subscriber / (last receipt − first publish). The publishers are the simulator's load generator
+ * with the same vehicles, connections, window and payloads as the server's capacity step (only
+ * the topics differ), so the two figures can be divided. Repeated (the best run is the limit:
  * anything else on the box only lowers it).
  */
 import { randomBytes } from 'node:crypto'
@@ -11,7 +12,7 @@ import { startFleet, type Fleet } from './load.js'
 import { boxCpu } from './machine.js'
 import type { BrokerIn, BrokerOut } from './raw-broker.js'
 import type { SubscriberIn, SubscriberOut } from './raw-subscriber.js'
-import type { Summary } from './stats.js'
+import type { Summary } from '@rb/sim/sample'
 
 export interface RawMqttOptions {
   /** Broker URL; undefined = start a plain aedes broker in its own process. */
@@ -60,7 +61,7 @@ export async function rawMqtt(o: RawMqttOptions): Promise<RawMqttResult> {
   try {
     sub.send({ type: 'subscribe', url, filter: `${prefix}/+/pos`, clientId: `bench-rawsub-${tag}`, protocolVersion: o.url ? 5 : 4 })
     await sub.next((m) => m.type === 'subscribed', 30_000)
-    fleet = await startFleet({ url, vehicles: o.vehicles, connections: o.connections, publishers: o.publishers, topic: { kind: 'raw', prefix }, tag: `raw-${tag}` })
+    fleet = await startFleet({ url, vehicles: o.vehicles, connections: o.connections, publishers: o.publishers, topicPrefix: prefix, tag: `raw-${tag}` })
     const stats = async (): Promise<Extract<SubscriberOut, { type: 'stats' }>> => {
       sub.send({ type: 'stats' })
       return (await sub.next((m) => m.type === 'stats')) as Extract<SubscriberOut, { type: 'stats' }>

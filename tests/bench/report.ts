@@ -93,7 +93,9 @@ export function warnings(target: string, s: StepResult, tickMs: number): string[
   if (s.rowsCounted !== null && s.rowsCounted !== s.send.sent) out.push(`!!! ${where}: ${int(s.rowsCounted)} rows of bench vehicles in the database for ${int(s.send.sent)} sent`)
   if (s.extra > 0) out.push(`!!  ${where}: ${int(s.extra)} more stored than sent (another publisher on a shared broker?)`)
   if (s.send.errors > 0 || s.send.acked < s.send.sent) out.push(`!!  ${where}: ${int(s.send.sent - s.send.acked)} publishes not acknowledged (${int(s.send.errors)} errors)`)
-  if (s.offered !== null && s.send.sendRate < s.offered * 0.97) out.push(`!!  ${where}: the publisher reached only ${int(s.send.sendRate)}/s of the asked ${int(s.offered)}/s (lag at end ${ms(s.send.lagAtEndMs)} ms)`)
+  if (s.offered !== null && s.send.sendRate < s.offered * 0.97) {
+    out.push(`!!  ${where}: the publisher reached only ${int(s.send.sendRate)}/s of the asked ${int(s.offered)}/s (last point ${ms(s.send.lagAtEndMs)} ms late; ${int(s.send.behind)} due points skipped, their connection's backlog full)`)
+  }
   // At most one point per vehicle per tick: nothing is coalesced away, every point should arrive.
   if (s.hz !== null && s.hz * (tickMs / 1000) < 1 && s.live.received < s.send.sent * 0.99) out.push(`!!  ${where}: only ${int(s.live.received)} of ${int(s.send.sent)} positions reached the socket`)
   // Only the embedded setup has no third party (database, broker) of its own on the box.

@@ -78,7 +78,7 @@ async function raws(): Promise<{ mqtt: RawMqttResult[]; db: RawDbResult[] }> {
 async function step(target: RunningTarget, load: Load | 'capacity', probe: Awaited<ReturnType<typeof connectLiveProbe>>, warmup = false): Promise<StepResult> {
   const vehicles = load === 'capacity' ? opts.maxVehicles : load.vehicles
   const connections = load === 'capacity' ? opts.maxConnections : load.connections
-  const fleet = await startFleet({ url: target.mqttUrl, vehicles, connections, publishers: opts.publishers, topic: { kind: 'rb' }, tag: `${target.name.replace('+', '-')}-${Date.now().toString(36)}` })
+  const fleet = await startFleet({ url: target.mqttUrl, vehicles, connections, publishers: opts.publishers, tag: `${target.name.replace('+', '-')}-${Date.now().toString(36)}` })
   try {
     const p: StepPlan =
       load === 'capacity'
@@ -102,7 +102,7 @@ async function runTarget(name: TargetName, raw: { mqtt: RawMqttResult[]; db: Raw
     target = current = await startTarget(name, opts)
     result.describe = target.describe
     result.startMs = target.startMs
-    const probe = await connectLiveProbe(target.baseUrl, 'BV')
+    const probe = await connectLiveProbe(target.baseUrl, 'BV', target.token)
     try {
       const first = plan.loads[0] as Load
       progress(`${name}: warm-up 3 s at ${(first.vehicles * first.hz).toLocaleString('en-US')}/s`)

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import { createPgDb } from '@rb/db'
 import { freePort, spawnServer, type ChildServer } from '../support/child.js'
-import { getJson, waitFor } from '../support/server.js'
+import { getJson, login, TEST_ADMIN_PASSWORD, waitFor } from '../support/server.js'
 import type { BenchOptions, TargetName } from './options.js'
 
 export interface RunningTarget {
@@ -19,6 +19,8 @@ export interface RunningTarget {
   broker: 'embedded' | 'external'
   schema: string | undefined
   startMs: number
+  /** Session of the server's admin (the live probe's socket needs a staff account). */
+  token: string
   /** Rows of the bench's vehicles in the database (PostgreSQL targets only; an independent check of the counter). */
   countRows(): Promise<number | null>
   /** SIGTERM (writes what is pending), then drops the schema. Returns the exit code and the server's log. */
@@ -28,7 +30,8 @@ export interface RunningTarget {
 export async function startTarget(name: TargetName, opts: BenchOptions): Promise<RunningTarget> {
   // No demo county (the bench measures ingest into an empty database) and no JT/T 808 gateway
   // (its default port may be taken by another server on the box).
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_S: '60', DEMO_DATA: 'off', JT808_PORT: 'off', SIM_VEHICLES: '0', ...opts.serverEnv }
+  // The first admin gets a known password, for the live probe's session.
+  const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_S: '60', DEMO_DATA: 'off', JT808_PORT: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.serverEnv }
   const external = name.endsWith('+mqtt')
   const postgres = name.startsWith('postgres')
   const hex = randomBytes(5).toString('hex')
@@ -56,25 +59,30 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
   }
 
   const started = performance.now()
-  let server: ChildServer
+  let server: ChildServer | undefined
+  let token: string
   try {
-    server = await spawnServer(env)
-    if (external) await waitFor(async () => (await getJson<{ broker?: { ok?: boolean } }>(`${server.baseUrl}/api/health`)).body.broker?.ok, 30_000, 100)
+    const s = (server = await spawnServer(env))
+    if (external) await waitFor(async () => (await getJson<{ broker?: { ok?: boolean } }>(`${s.baseUrl}/api/health`)).body.broker?.ok, 30_000, 100)
+    token = (await login(s.baseUrl, 'admin', TEST_ADMIN_PASSWORD)).token
   } catch (err) {
+    server?.proc.kill('SIGKILL')
     await dropSchema().catch(() => {})
     throw err
   }
+  const child: ChildServer = server
   const startMs = performance.now() - started
   const where = `${postgres ? 'PostgreSQL (schema ' + schema + ')' : 'embedded PGlite+TimescaleDB in RAM'}, ${external ? 'external broker ' + mqttUrl : 'embedded aedes broker'}`
 
   return {
     name,
     describe: where,
-    baseUrl: server.baseUrl,
+    baseUrl: child.baseUrl,
     mqttUrl,
     broker: external ? 'external' : 'embedded',
     schema,
     startMs,
+    token,
     async countRows() {
       if (!schema || !opts.databaseUrl) return null
       const db = createPgDb({ url: opts.databaseUrl, maxConnections: 1 })
@@ -87,14 +95,14 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
     },
     async stop() {
       let exit: number | string = 'running'
-      if (server.proc.exitCode === null && server.proc.signalCode === null) {
-        server.proc.kill('SIGTERM')
-        const timer = setTimeout(() => server.proc.kill('SIGKILL'), 90_000)
-        exit = await server.exited
+      if (child.proc.exitCode === null && child.proc.signalCode === null) {
+        child.proc.kill('SIGTERM')
+        const timer = setTimeout(() => child.proc.kill('SIGKILL'), 90_000)
+        exit = await child.exited
         clearTimeout(timer)
-      } else exit = await server.exited
+      } else exit = await child.exited
       await dropSchema()
-      return { exit, log: server.output() }
+      return { exit, log: child.output() }
     },
   }
 }

@@ -6,8 +6,9 @@ import type { Protocol, SimulationOptions } from './options.js'
 export const HELP = `Fleet simulator: runs the network's vehicles through their timetable, or a synthetic load.
 
 Usage:
-  npm run sim -- [options]                              timetable run (network from the server)
-  npm run sim -- --load --vehicles N --hz H --seconds D synthetic load for benchmarks
+  npm run sim -- [options]                                 timetable run (network from the server)
+  npm run sim -- --load --vehicles N --hz H --seconds D    synthetic load at a target rate
+  npm run sim -- --load --vehicles N --window W --seconds D  synthetic load as fast as it is acknowledged
 
 Network (one of; default --api http://localhost:8080):
   --api URL             server to read routes, trips (with stop times) and vehicles from
@@ -35,11 +36,20 @@ Timetable run:
                         options given here override it
   --truth FILE          write the ground truth (stop visits, injected faults) as JSON lines
 
-Load mode:
-  --load                synthetic vehicles circling the county seat, wall-clock timestamps
-  --vehicles N          how many (one connection each)
-  --hz H                fixes per second per vehicle (JT/T 808: at most 1)
+Load mode (the summary says what was achieved against what was asked):
+  --load                synthetic vehicles LOAD-V00001… circling the county seat; each fix
+                        stamped with its send time; positions only (no status messages)
+  --vehicles N          how many, 1..100000
+  --hz H                open loop: fixes per second per vehicle, phases spread evenly
+                        (JT/T 808: at most 1)
+  --window W            closed loop instead of --hz: each connection keeps W fixes
+                        unacknowledged and sends the next as one is acknowledged (capacity)
   --seconds D           how long to send
+  --connections M       MQTT connections the vehicles share, round robin, clean sessions
+                        (default: one per vehicle; JT/T 808: always one per vehicle)
+  --max-backlog B       open loop: unacknowledged fixes a connection may have before its due
+                        fixes are skipped and counted as behind (default 200 per vehicle on it)
+  --topic-prefix P      publish on P/<id>/pos instead of rb/v1/veh/<id>/pos (a bare broker)
 
 Transport:
   --protocol P          mqtt | jt808 (default mqtt)
@@ -70,21 +80,20 @@ function num(name: string, v: string | undefined): number | undefined {
   return n
 }
 
+/** Every option the command line takes (each one is in HELP: a test checks it). */
+export const CLI_OPTIONS = {
+  api: { type: 'string' }, gtfs: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' },
+  speed: { type: 'string' }, 'allow-future': { type: 'boolean' }, vehicles: { type: 'string' }, vehicle: { type: 'string' },
+  routes: { type: 'string' }, interval: { type: 'string' }, 'market-day': { type: 'boolean' }, faults: { type: 'string' },
+  'no-faults': { type: 'boolean' }, seed: { type: 'string' }, scenario: { type: 'string' }, truth: { type: 'string' },
+  load: { type: 'boolean' }, hz: { type: 'string' }, window: { type: 'string' }, seconds: { type: 'string' },
+  connections: { type: 'string' }, 'max-backlog': { type: 'string' }, 'topic-prefix': { type: 'string' }, protocol: { type: 'string' },
+  mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, jt808: { type: 'string' },
+  quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const
+
 export function parseCli(argv: readonly string[]): CliRequest {
-  const { values: v } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      api: { type: 'string' }, gtfs: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' },
-      speed: { type: 'string' }, 'allow-future': { type: 'boolean' }, vehicles: { type: 'string' }, vehicle: { type: 'string' },
-      routes: { type: 'string' }, interval: { type: 'string' }, 'market-day': { type: 'boolean' }, faults: { type: 'string' },
-      'no-faults': { type: 'boolean' }, seed: { type: 'string' }, scenario: { type: 'string' }, truth: { type: 'string' },
-      load: { type: 'boolean' }, hz: { type: 'string' }, seconds: { type: 'string' }, protocol: { type: 'string' },
-      mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, jt808: { type: 'string' },
-      quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  })
+  const { values: v } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: CLI_OPTIONS })
   const request: CliRequest = { help: v.help ?? false, quiet: v.quiet ?? false, json: v.json ?? false, options: {} }
   if (request.help) return request
   const o = request.options
@@ -99,12 +108,25 @@ export function parseCli(argv: readonly string[]): CliRequest {
   const vehicles = num('vehicles', v.vehicles)
   if (v.load) {
     const hz = num('hz', v.hz)
+    const window = num('window', v.window)
     const seconds = num('seconds', v.seconds)
-    if (vehicles === undefined || hz === undefined || seconds === undefined) throw new Error('--load needs --vehicles N --hz H --seconds D')
-    o.load = { vehicles, hz, seconds }
+    if (vehicles === undefined || seconds === undefined || (hz === undefined) === (window === undefined)) {
+      throw new Error('--load needs --vehicles N --seconds D and one of --hz H (open loop) or --window W (closed loop)')
+    }
+    const connections = num('connections', v.connections)
+    const maxBacklog = num('max-backlog', v['max-backlog'])
+    o.load = {
+      vehicles,
+      seconds,
+      ...(hz !== undefined ? { hz } : { window }),
+      ...(connections !== undefined ? { connections } : {}),
+      ...(maxBacklog !== undefined ? { maxBacklog } : {}),
+      ...(v['topic-prefix'] !== undefined ? { topicPrefix: v['topic-prefix'] } : {}),
+    }
     return request
   }
-  if (v.hz !== undefined || v.seconds !== undefined) throw new Error('--hz and --seconds belong to --load')
+  const loadOnly = (['hz', 'window', 'seconds', 'connections', 'max-backlog', 'topic-prefix'] as const).filter((k) => v[k] !== undefined)
+  if (loadOnly.length > 0) throw new Error(`${loadOnly.map((k) => `--${k}`).join(', ')} belong to --load`)
   if (v.api !== undefined && v.gtfs !== undefined) throw new Error('give --api or --gtfs, not both')
   if (v.gtfs !== undefined) o.gtfs = v.gtfs
   else o.api = v.api ?? 'http://localhost:8080'

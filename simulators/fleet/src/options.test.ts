@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HELP, parseCli } from './cli-args.js'
+import { CLI_OPTIONS, HELP, parseCli } from './cli-args.js'
 import { resolveOptions } from './options.js'
 import { parseScenario, readScenario } from './scenario.js'
 
@@ -14,6 +14,8 @@ describe('command line', () => {
     expect(options.length).toBeGreaterThan(20)
     for (const o of options) expect(() => parseCli([o as string, ...(o === '--help' || o === '--load' ? [] : ['1'])])).not.toThrow(/Unknown option/)
     expect(parseCli(['-h']).help).toBe(true)
+    // …and the other way round: every option the parser takes is in the help.
+    for (const name of Object.keys(CLI_OPTIONS)) expect(HELP, name).toMatch(new RegExp(`--${name}\\b`))
   })
 
   it('reads a timetable run, with the server API as the default source', () => {
@@ -23,8 +25,15 @@ describe('command line', () => {
 
   it('reads load mode and refuses half of it', () => {
     expect(parseCli(['--load', '--vehicles', '500', '--hz', '2', '--seconds', '30']).options.load).toEqual({ vehicles: 500, hz: 2, seconds: 30 })
+    expect(parseCli(['--load', '--vehicles', '5000', '--window', '20', '--seconds', '10', '--connections', '200', '--topic-prefix', 'bench/raw']).options.load).toEqual({
+      vehicles: 5000, window: 20, seconds: 10, connections: 200, topicPrefix: 'bench/raw',
+    })
+    expect(parseCli(['--load', '--vehicles', '10', '--hz', '1', '--seconds', '5', '--max-backlog', '50']).options.load).toEqual({ vehicles: 10, hz: 1, seconds: 5, maxBacklog: 50 })
     expect(() => parseCli(['--load', '--vehicles', '500'])).toThrow(/--load needs/)
+    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--hz', '1', '--window', '2'])).toThrow(/one of --hz H \(open loop\) or --window W/)
+    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--window', 'wide'])).toThrow(/--window must be a number/)
     expect(() => parseCli(['--hz', '2'])).toThrow(/belong to --load/)
+    expect(() => parseCli(['--connections', '2', '--window', '3'])).toThrow(/--window, --connections belong to --load/)
     expect(() => parseCli(['--speed', 'fast'])).toThrow(/--speed must be a number/)
     expect(() => parseCli(['--bogus'])).toThrow(/Unknown option/)
     expect(() => parseCli(['--api', 'http://a', '--gtfs', 'b.zip'])).toThrow(/not both/)

@@ -11,13 +11,22 @@ import type { SimStats } from './stats.js'
 
 export type Protocol = 'mqtt' | 'jt808'
 
+/** Load mode (load/generator.ts): give `hz` for an open loop, or `window` for a closed loop. */
 export interface LoadOptions {
-  /** Synthetic vehicles, each on its own connection. */
+  /** Synthetic vehicles `LOAD-V00001`…. */
   vehicles: number
-  /** Fixes per second per vehicle. */
-  hz: number
-  /** How long to run, real seconds. */
+  /** Open loop: fixes per second per vehicle. */
+  hz?: number
+  /** Closed loop: unacknowledged fixes each connection keeps in flight (as fast as acknowledgements come). */
+  window?: number
+  /** How long to send, real seconds. */
   seconds: number
+  /** Connections the vehicles share round robin (MQTT; default one per vehicle). */
+  connections?: number
+  /** Publish on `${topicPrefix}/<id>/pos` instead of `rb/v1/veh/<id>/pos` (to measure a bare broker). */
+  topicPrefix?: string
+  /** Open loop: unacknowledged fixes a connection may have before its due fixes are skipped (default 200 per vehicle on it). */
+  maxBacklog?: number
 }
 
 export interface SimulationOptions {

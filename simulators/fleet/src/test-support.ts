@@ -16,24 +16,49 @@ export interface Recorded {
 export interface TestBroker {
   url: string
   messages: Recorded[]
+  /** Client ids that connected, in order (the recorder's own left out). */
+  clientIds: string[]
+  /** From now on, PUBACKs wait until `releaseAcks` (the broker authorizes no publish before). */
+  holdAcks(): void
+  /** Lets every held publish through and stops holding. */
+  releaseAcks(): void
   close(): Promise<void>
 }
 
 const listen = (server: Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)))
 
-export async function startBroker(): Promise<TestBroker> {
+/** A broker recording what reaches `filter` (default the platform's vehicle topics). */
+export async function startBroker(filter = 'rb/v1/veh/#'): Promise<TestBroker> {
   const broker = await Aedes.createBroker()
+  let held: (() => void)[] | null = null
+  broker.authorizePublish = (_client, _packet, callback) => {
+    if (held) held.push(() => callback(null))
+    else callback(null)
+  }
+  const clientIds: string[] = []
+  broker.on('client', (client) => {
+    if (client.id !== 'test-recorder') clientIds.push(client.id)
+  })
   const server = createServer(broker.handle)
   const port = await listen(server)
   const url = `mqtt://127.0.0.1:${port}`
   const messages: Recorded[] = []
   const sub = await mqtt.connectAsync(url, { clientId: 'test-recorder', clean: true })
-  await sub.subscribeAsync('rb/v1/veh/#', { qos: 1 })
+  await sub.subscribeAsync(filter, { qos: 1 })
   sub.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }))
   return {
     url,
     messages,
+    clientIds,
+    holdAcks() {
+      held ??= []
+    },
+    releaseAcks() {
+      const waiting = held ?? []
+      held = null
+      for (const release of waiting) release()
+    },
     async close() {
       await sub.endAsync()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
@@ -96,4 +121,13 @@ export async function startFakePlatform(): Promise<FakePlatform> {
 export const shiftedClock = (toMs: number): (() => number) => {
   const offset = toMs - Date.now()
   return () => Date.now() + offset
+}
+
+/** Polls until `cond` holds (no timing is asserted: a slow machine only waits longer). */
+export async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
 }

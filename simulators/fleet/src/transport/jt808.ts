@@ -72,6 +72,8 @@ class Jt808Link implements VehicleLink {
   readonly #queue: jt808.Jt808BodyInput[] = []
   /** Sent, not yet answered: serial → body (resent after a reconnect). */
   readonly #unacked = new Map<number, jt808.Jt808BodyInput>()
+  /** Whom to tell when a body is answered (kept across resends: the body is the key). */
+  readonly #onAck = new Map<jt808.Jt808BodyInput, (ok: boolean) => void>()
   #heartbeat: NodeJS.Timeout | null = null
   #retry: NodeJS.Timeout | null = null
   #opened: { resolve: () => void; reject: (e: Error) => void } | null = null
@@ -94,8 +96,10 @@ class Jt808Link implements VehicleLink {
     })
   }
 
-  send(fix: Fix, duplicate: boolean): void {
-    this.#enqueue({ kind: 'location', ...locationOf(fix) })
+  send(fix: Fix, duplicate: boolean, onAck?: (ok: boolean) => void): void {
+    const body: jt808.Jt808BodyInput = { kind: 'location', ...locationOf(fix) }
+    if (onAck) this.#onAck.set(body, onAck)
+    this.#enqueue(body)
     if (duplicate) this.#enqueue({ kind: 'location', ...locationOf(fix) })
   }
 
@@ -207,6 +211,9 @@ class Jt808Link implements VehicleLink {
         this.#c.errors++
         this.#c.lastError = `${this.vehicleId}: platform answered ${body.result} to 0x${body.ackMsgId.toString(16)}`
       }
+      const onAck = this.#onAck.get(sent)
+      this.#onAck.delete(sent)
+      onAck?.(body.result === REPLY_RESULT.success)
       this.#checkIdle()
     } else if (header.msgId >= 0x8000) {
       // Platform requests (text, parameters…): acknowledge what we understand, say "unsupported" to the rest.

@@ -21,7 +21,8 @@ export interface MqttTransportOptions {
   reconnectMs?: number
 }
 
-const payloadOf = (f: Fix): string => JSON.stringify(encodePositionPayload({ ts: f.ts, lat: f.lat, lng: f.lng, speedKmh: f.speedKmh, headingDeg: f.headingDeg, accM: f.accM, odoM: f.odoM }))
+/** A fix as the `pos` payload of docs/telemetry.md. */
+export const payloadOf = (f: Fix): string => JSON.stringify(encodePositionPayload({ ts: f.ts, lat: f.lat, lng: f.lng, speedKmh: f.speedKmh, headingDeg: f.headingDeg, accM: f.accM, odoM: f.odoM }))
 
 export function mqttTransport(options: MqttTransportOptions): Transport {
   const counters = newCounters()
@@ -41,7 +42,7 @@ class MqttLink implements VehicleLink {
   #retry: NodeJS.Timeout | null = null
   #pending = 0
   /** Messages produced while the link is down, sent after `online` on reconnect. */
-  readonly #held: [topic: string, payload: string][] = []
+  readonly #held: [topic: string, payload: string, onAck: ((ok: boolean) => void) | undefined][] = []
   #idle: (() => void)[] = []
 
   constructor(vehicle: SimVehicle, opts: MqttTransportOptions, counters: TransportCounters) {
@@ -75,7 +76,7 @@ class MqttLink implements VehicleLink {
       this.#setOnline(true)
       // Announce first, then what waited for the link (a dead zone's batch).
       this.#publish(statusTopic, 'online', true)
-      for (const [topic, payload] of this.#held.splice(0)) this.#publish(topic, payload, false)
+      for (const [topic, payload, onAck] of this.#held.splice(0)) this.#publish(topic, payload, false, onAck)
     })
     client.on('close', () => {
       this.#setOnline(false)
@@ -99,10 +100,10 @@ class MqttLink implements VehicleLink {
     })
   }
 
-  send(fix: Fix, duplicate: boolean): void {
+  send(fix: Fix, duplicate: boolean, onAck?: (ok: boolean) => void): void {
     const topic = topics.position(this.vehicleId)
     const payload = payloadOf(fix)
-    this.#publish(topic, payload, false)
+    this.#publish(topic, payload, false, onAck)
     if (duplicate) this.#publish(topic, payload, false)
   }
 
@@ -162,11 +163,11 @@ class MqttLink implements VehicleLink {
     this.#setOnline(false)
   }
 
-  #publish(topic: string, payload: string, retain: boolean): void {
+  #publish(topic: string, payload: string, retain: boolean, onAck?: (ok: boolean) => void): void {
     const client = this.#client
     if (!client) throw new Error(`vehicle ${this.vehicleId} is not open`)
     if (!client.connected && !retain) {
-      this.#held.push([topic, payload])
+      this.#held.push([topic, payload, onAck])
       return
     }
     if (retain) this.#c.control++
@@ -181,6 +182,7 @@ class MqttLink implements VehicleLink {
       } else if (!retain) {
         this.#c.acked++
       }
+      onAck?.(!err)
       if (this.#pending === 0 && this.#held.length === 0) for (const f of this.#idle.splice(0)) f()
     })
   }

@@ -5,8 +5,11 @@ export interface VehicleLink {
   readonly vehicleId: string
   /** Connects and announces the device; resolves once it is online (or rejects). */
   open(): Promise<void>
-  /** One live fix (sent twice when `duplicate`). */
-  send(fix: Fix, duplicate: boolean): void
+  /**
+   * One live fix (sent twice when `duplicate`). `onAck` runs once, when the broker or platform
+   * acknowledges the fix (true) or refuses it (false); never for the duplicate copy.
+   */
+  send(fix: Fix, duplicate: boolean, onAck?: (ok: boolean) => void): void
   /** Points kept while out of coverage, uploaded together (store-and-forward). */
   sendBatch(fixes: readonly Fix[]): void
   /** Coverage lost or device off: the connection drops without a goodbye. */

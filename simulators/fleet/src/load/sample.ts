@@ -1,4 +1,6 @@
-/** Percentiles of a sample (nearest-rank), in the unit of the sample. */
+/** Percentiles of a sample (nearest rank) and process CPU time: the figures a load report carries. */
+
+/** Percentiles of a sample, in the unit of the sample; NaN when it is empty. */
 export interface Summary {
   n: number
   p50: number
@@ -41,7 +43,7 @@ export function summarize(values: Float64Array | number[]): Summary {
   return { n, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted[n - 1] ?? NaN, mean: sum / n }
 }
 
-/** CPU time of this process, ms (user + system). */
+/** CPU time of this process, ms (user + system, every thread). */
 export function cpuMs(): number {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1000
