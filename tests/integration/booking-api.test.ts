@@ -232,6 +232,8 @@ describe.each(targets())('booking API on $name', (target) => {
     const calendarId = await net.onlyOn(date)
     const runs = await net.trip('BK-OD1', date, { calendarId, bookingPolicy: 'required', minRiders: 3, bookingCutoffMin: 120 })
     const fails = await net.trip('BK-OD2', date, { calendarId, bookingPolicy: 'required', minRiders: 3, bookingCutoffMin: 120, departureS: 9 * 3600 })
+    // Departs at 05:00, before any time this test runs the check at: left undecided (the server "was down").
+    const departed = await net.trip('BK-OD3', date, { calendarId, bookingPolicy: 'required', minRiders: 3, bookingCutoffMin: 120, departureS: 5 * 3600 })
     await server.apiJson('PUT', '/api/drivers/BK-D004', { name: '陈师傅', phone: '13812340004', licenceClass: 'A1', serviceSince: '2012-05-01', pioneer: false, status: 'active' })
     await server.apiJson('PUT', `/api/trip-instances/${runs}/assignment`, { vehicleId: null, driverId: 'BK-D004' })
     await server.apiJson('PUT', `/api/trip-instances/${fails}/assignment`, { vehicleId: null, driverId: 'BK-D004' })
@@ -249,12 +251,14 @@ describe.each(targets())('booking API on $name', (target) => {
       const onDemand = server.app.rb.booking.onDemand
 
       expect(await onDemand.runOnce(cutoffOf(runs) - 1)).toEqual([])
-      expect(await onDemand.runOnce(cutoffOf(runs))).toEqual([{ tripInstanceId: runs, decision: 'confirmed', riders: 3, minRiders: 3, late: false }])
+      expect(await onDemand.runOnce(cutoffOf(runs))).toEqual([{ tripInstanceId: runs, decision: 'confirmed', riders: 3, minRiders: 3 }])
       expect(await onDemand.runOnce(cutoffOf(runs) + 1)).toEqual([])
-      expect(await onDemand.runOnce(cutoffOf(fails))).toEqual([{ tripInstanceId: fails, decision: 'cancelled', riders: 2, minRiders: 3, late: false }])
+      expect(await onDemand.runOnce(cutoffOf(fails))).toEqual([{ tripInstanceId: fails, decision: 'cancelled', riders: 2, minRiders: 3 }])
 
       const dayTrips = (await server.apiJson<{ items: { id: string; status: string; cancelReason: string | null }[] }>('GET', `/api/trips?date=${date}`)).body.items
       expect(dayTrips.find((t) => t.id === runs)?.status).toBe('scheduled')
+      expect(dayTrips.find((t) => t.id === departed)?.status).toBe('scheduled')
+      expect((await call<{ trip: { onDemand: string } }>('GET', `/api/trip-instances/${departed}/bookings`, undefined, { as: dispatcher })).body.trip.onDemand).toBe('pending')
       expect(dayTrips.find((t) => t.id === fails)).toMatchObject({ status: 'cancelled', cancelReason: '截止时预约2人，不足3人' })
       expect((await call<Booking>('GET', `/api/bookings/${lonely.code}?phone=13400000003`)).body).toMatchObject({ status: 'cancelled', cancelReason: '截止时预约2人，不足3人' })
       expect((await book(fails)).body.error.code).toBe('TRIP_CANCELLED')

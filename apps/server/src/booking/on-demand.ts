@@ -3,7 +3,9 @@
  * with at least `minRiders` booked riders, else cancel — and this runner carries it out in one
  * locked transaction: the state, the bookings (cancelled with a reason), the trip instance
  * (cancelled for the day), and messages to the passengers and the assigned driver. It runs on a
- * timer; the time is passed in, so tests drive it with an explicit clock.
+ * timer; the time is passed in, so tests drive it with an explicit clock. A trip whose departure
+ * has passed undecided (the server was down from its cutoff to its departure) is left as it is:
+ * what happened on the road is the dispatcher's to record, not this runner's to rewrite.
  */
 import { addDays, decideOnDemand, holdsSeat, instancesOn, serviceDayOf, type ServiceDate } from '@rb/domain'
 import { bookingRepo, networkRepo, type OutgoingMessage } from '@rb/db'
@@ -16,8 +18,6 @@ export interface OnDemandOutcome {
   decision: 'confirmed' | 'cancelled'
   riders: number
   minRiders: number
-  /** Decided after departure (the server was down at the cutoff): nobody is messaged. */
-  late: boolean
 }
 
 export interface OnDemandLog {
@@ -26,9 +26,7 @@ export interface OnDemandLog {
   error(obj: object, msg: string): void
 }
 
-// Cutoffs are at most 7 days (10,080 min) before departure; a day more on each side covers
-// trips after midnight and a server that was down over a cutoff.
-const DAYS_BACK = 1
+// Cutoffs are at most 7 days (10,080 min) before departure; one day more for the time zone.
 const DAYS_AHEAD = 8
 
 export class OnDemandRunner {
@@ -62,17 +60,17 @@ export class OnDemandRunner {
     await this.#running?.catch(() => [])
   }
 
-  /** Decides every on-demand trip instance whose cutoff has come (or that a dispatcher cancelled). */
+  /** Decides every on-demand trip instance not yet departed whose cutoff has come (or that a dispatcher cancelled). */
   async runOnce(now: number): Promise<OnDemandOutcome[]> {
     const net = await this.booking.network.snapshot()
     const required = net.trips.filter((t) => t.active && t.bookingPolicy === 'required')
     if (required.length === 0) return []
     const today = serviceDayOf(now)
     const dates: ServiceDate[] = []
-    for (let d = -DAYS_BACK; d <= DAYS_AHEAD; d++) dates.push(addDays(today, d))
+    for (let d = 0; d <= DAYS_AHEAD; d++) dates.push(addDays(today, d))
     const candidates = dates.flatMap((d) => instancesOn(d, required, net.routes, net.calendars))
     const states = await bookingRepo.onDemandStates(this.booking.db, candidates.map((c) => c.id))
-    const open = candidates.filter((c) => (states.get(c.id) ?? 'pending') === 'pending')
+    const open = candidates.filter((c) => now < c.departureTs && (states.get(c.id) ?? 'pending') === 'pending')
     const outcomes: OnDemandOutcome[] = []
     for (const date of new Set(open.map((c) => c.serviceDate))) {
       const ids = new Set(open.filter((c) => c.serviceDate === date).map((c) => c.id))
@@ -94,16 +92,15 @@ export class OnDemandRunner {
       const bookings = await bookingRepo.bookingsOf(tx, trip.id)
       const riders = bookings.reduce((n, b) => n + (holdsSeat(b.status) ? b.seats : 0), 0)
       const decision = decideOnDemand(this.booking.bookable(trip, onDemand), riders, now)
-      if (decision !== 'confirm' && decision !== 'cancel') return { result: null, changes: [], messages: [] }
-      const late = now >= trip.departureTs
+      if ((decision !== 'confirm' && decision !== 'cancel') || now >= trip.departureTs) return { result: null, changes: [], messages: [] }
       const messages: OutgoingMessage[] = []
       if (decision === 'confirm') {
         await bookingRepo.setOnDemand(tx, trip.id, 'confirmed', now)
         const riding = bookings.filter((b) => b.status === 'confirmed')
         messages.push(...riding.map((b) => tripConfirmedMessage(label, b)))
         if (driverPhone) messages.push(driverMessage('driver_trip_confirmed', label, driverPhone, riders))
-        const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'confirmed', riders, minRiders: trip.minRiders, late }
-        return { result, changes: [{ kind: 'trip_confirmed' as const, codes: riding.map((b) => b.code) }], messages: late ? [] : messages }
+        const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'confirmed', riders, minRiders: trip.minRiders }
+        return { result, changes: [{ kind: 'trip_confirmed' as const, codes: riding.map((b) => b.code) }], messages }
       }
       const reason = trip.status === 'cancelled' ? `班次已停开${trip.cancelReason ? `（${trip.cancelReason}）` : ''}` : `截止时预约${riders}人，不足${trip.minRiders}人`
       await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
@@ -112,13 +109,12 @@ export class OnDemandRunner {
       const cancelled = await bookingRepo.setStatus(tx, active.map((b) => b.id), { status: 'cancelled', now, cancelReason: reason, cancelledBy: 'system' })
       messages.push(...cancelled.map((b) => tripCancelledMessage(label, b, reason)))
       if (driverPhone) messages.push(driverMessage('driver_trip_cancelled', label, driverPhone, riders, reason))
-      const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'cancelled', riders, minRiders: trip.minRiders, late }
-      return { result, changes: [{ kind: 'trip_cancelled' as const, codes: cancelled.map((b) => b.code) }], messages: late ? [] : messages }
+      const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'cancelled', riders, minRiders: trip.minRiders }
+      return { result, changes: [{ kind: 'trip_cancelled' as const, codes: cancelled.map((b) => b.code) }], messages }
     })
     if (outcome) {
-      const log = outcome.late ? this.log.warn.bind(this.log) : this.log.info.bind(this.log)
-      log({ ...outcome, driverNotified: driverPhone !== null && !outcome.late }, `on-demand trip ${outcome.decision}${outcome.late ? ' after its departure (nobody messaged)' : ''}`)
-      if (!driverPhone && !outcome.late) this.log.warn({ tripInstanceId: trip.id }, 'on-demand trip decided but no driver is assigned: nobody to tell')
+      this.log.info({ ...outcome, driverNotified: driverPhone !== null }, `on-demand trip ${outcome.decision}`)
+      if (!driverPhone) this.log.warn({ tripInstanceId: trip.id }, 'on-demand trip decided but no driver is assigned: nobody to tell')
     }
     return outcome
   }
