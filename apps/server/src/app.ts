@@ -35,6 +35,7 @@ import { bookingRoutes, startBooking, type BookingModule } from './booking/index
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
+import { startCluster, type Cluster } from './cluster/index.js'
 import { trackingRoutes } from './tracking/routes.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
@@ -56,6 +57,8 @@ export interface Services {
   /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
   jt808: Jt808Gateway | undefined
   jt808Port: number | undefined
+  /** Cluster mode (REDIS_URL): partition leases and the live router. */
+  cluster: Cluster | undefined
 }
 
 declare module 'fastify' {
@@ -116,12 +119,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     replayMin: config.trackingReplayMin,
   })
 
+  // Cluster mode: a vehicle's live stages run on the instance owning it; the router forwards.
+  let cluster: Cluster | undefined
+  if (config.redisUrl) {
+    try {
+    } catch (err) {
+      hub.close()
+      await db.close()
+      throw err
+    }
+  }
+
   const writer = createIngestWriter(db, latest, metrics, log, config)
   const ingest = new Ingest({
     writer,
     metrics,
     limits: { ...DEFAULT_LIMITS, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
-    stages: [latest, tracking, hub],
+    stages: cluster ? [cluster.router] : [latest, tracking, hub],
     log,
   })
 
@@ -135,6 +149,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       clientId: config.mqttClientId,
       sessionExpiryS: config.mqttSessionExpiryS,
       protocolVersion: config.mqttProtocolVersion,
+      sharedGroup: config.mqttSharedGroup,
       onUplink: (topic, payload) => ingest.accept(topic, payload),
       waitForRoom: () => writer.waitForRoom(),
       log,
@@ -191,7 +206,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const sim = new SimControl(log, simCredentials(auth, deviceAuth))
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -245,6 +260,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await source?.close()
     await broker?.close()
     hub.close()
+    await cluster?.close()
     writer.close()
     await db.close()
   })

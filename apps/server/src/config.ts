@@ -2,6 +2,7 @@
  * Configuration: read once at start from environment variables, validated, passed down.
  * Nothing else reads process.env. Every variable is listed in docs/configuration.md.
  */
+import { hostname } from 'node:os'
 import { passwordProblem } from '@rb/domain'
 import { DEMO_PASSWORDS, WEAK_PASSWORDS } from './auth/known-passwords.js'
 
@@ -61,6 +62,13 @@ export interface Config {
   publicRateLimit: number
   /** Embedded broker: devices sign in per vehicle (`auto` = on in production only). */
   deviceAuth: 'auto' | 'on' | 'off'
+  /** redis://… ; set → cluster mode (several instances share the load). */
+  redisUrl: string | undefined
+  instanceId: string
+  clusterName: string
+  clusterPartitions: number
+  /** MQTT shared-subscription group of the ingest (cluster mode); unset → a plain subscription. */
+  mqttSharedGroup: string | undefined
   bookingWaitlistSeats: number
   onDemandCheckS: number
   /** SMS gateway webhook; unset → notifications go to the log. */
@@ -179,6 +187,20 @@ export const CONFIG_SPEC = {
   loginLimitPerClient: { name: 'LOGIN_LIMIT_PER_CLIENT', doc: 'Sign-in attempts per client address per 15 minutes; 0 = unlimited', default: '30', parse: int(0, 1_000_000) },
   loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
+  redisUrl: { name: 'REDIS_URL', doc: 'Cluster mode: several instances share the load through this Redis (socket rooms, vehicle ownership); needs DATABASE_URL and MQTT_URL', default: undefined, parse: url('redis', 'rediss') },
+  instanceId: { name: 'INSTANCE_ID', doc: 'Name of this instance in a cluster (unique per instance)', default: `${hostname()}-${process.pid}`, parse: (raw: string): string => {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new Error('letters, digits, . _ - (at most 64)')
+    return raw
+  } },
+  clusterName: { name: 'CLUSTER_NAME', doc: 'Prefix of the Redis keys and channels: instances with the same name form one cluster', default: 'rb', parse: (raw: string): string => {
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) throw new Error('letters, digits, _ - (at most 32)')
+    return raw
+  } },
+  clusterPartitions: { name: 'CLUSTER_PARTITIONS', doc: 'Vehicles hash into this many partitions, each owned by one instance (the same on every instance)', default: '64', parse: int(1, 4096) },
+  mqttSharedGroup: { name: 'MQTT_SHARED_GROUP', doc: 'Ingest through the MQTT shared subscription $share/<group>/… so instances split the messages; default rb-ingest in cluster mode', default: undefined, parse: (raw: string): string => {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new Error('letters, digits, _ - (at most 64)')
+    return raw
+  } },
   deviceAuth: { name: 'DEVICE_AUTH', doc: 'Embedded broker: on = devices sign in per vehicle (user name = vehicle id, password = its device secret) and publish only under their own topics; auto = on when NODE_ENV=production', default: 'auto', parse: oneOf('auto', 'on', 'off') },
   bookingWaitlistSeats: { name: 'BOOKING_WAITLIST_SEATS', doc: 'Most seats the waitlist of one trip instance holds; 0 = a full trip refuses further bookings', default: '10', parse: int(0, 1000) },
   onDemandCheckS: { name: 'ON_DEMAND_CHECK_S', doc: 'How often on-demand trips past their booking cutoff are confirmed or cancelled, s', default: '30', parse: int(1, 3600) },
@@ -207,6 +229,9 @@ export function loadConfig(env: Env): Config {
       problems.push(`${spec.name}=${JSON.stringify(raw)}: ${(err as Error).message}`)
     }
   }
+  if (out.redisUrl && !out.databaseUrl) problems.push('REDIS_URL: cluster mode needs DATABASE_URL (the instances share one database)')
+  if (out.redisUrl && !out.mqttUrl) problems.push('REDIS_URL: cluster mode needs MQTT_URL (the instances share one broker)')
+  if (out.redisUrl && out.mqttUrl && !out.mqttSharedGroup) out.mqttSharedGroup = 'rb-ingest'
   if (out.nodeEnv === 'production' && out.deviceAuth === 'off') problems.push('DEVICE_AUTH="off": devices must sign in when NODE_ENV=production (use on or auto)')
   const adminProblem = typeof out.adminPassword === 'string' ? passwordProblem(out.adminPassword, 'admin', [...WEAK_PASSWORDS, ...Object.values(DEMO_PASSWORDS)]) : null
   if (adminProblem) problems.push(`ADMIN_PASSWORD: the password ${adminProblem}`)

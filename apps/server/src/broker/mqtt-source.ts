@@ -16,6 +16,8 @@ export interface MqttSourceOptions {
   clientId: string
   sessionExpiryS: number
   protocolVersion: 4 | 5
+  /** Subscribe as `$share/<group>/…` so several instances split the messages (cluster mode). */
+  sharedGroup?: string | undefined
   /** Takes one uplink message; resolves when it may be acknowledged. */
   onUplink: (topic: string, payload: Buffer) => Promise<void>
   /** Resolves when the write buffer has room (flow control). */
@@ -87,7 +89,8 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     generation++
     commits.clear()
     opts.log.info({ url: opts.url, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker')
-    client.subscribe([...UPLINK_SUBSCRIPTIONS], { qos: 1 }, (err) => {
+    const filters = opts.sharedGroup ? UPLINK_SUBSCRIPTIONS.map((t) => `$share/${opts.sharedGroup}/${t}`) : [...UPLINK_SUBSCRIPTIONS]
+    client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) opts.log.error({ err: err.message }, 'MQTT subscribe failed')
     })
   })

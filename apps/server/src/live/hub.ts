@@ -103,7 +103,43 @@ export class LiveHub implements LiveStage {
   }
 
   #hasMembers(room: RoomName): boolean {
-    return (this.io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0
+    return (this.io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0 || (this.#clusterRooms?.has(room) ?? false)
+  }
+
+  /** Rooms with members on any instance (cluster mode), refreshed every second or two. */
+  #clusterRooms: Set<string> | null = null
+  #presenceTimer: NodeJS.Timeout | undefined
+
+  /**
+   * Cluster mode: rooms span instances through the Redis adapter (set by the caller), and the
+   * hub learns which rooms have members anywhere, so a vehicle's room is served by the instance
+   * owning the vehicle even when the watcher is connected to another one.
+   */
+  followClusterRooms(everyMs: number): void {
+    this.#clusterRooms = new Set()
+    const refresh = (): void => {
+      // The Redis adapter asks every instance for its rooms (socket.io's ClusterAdapter API).
+      const adapter = this.io.of('/').adapter as unknown as { allRooms(): Promise<Set<string>> }
+      adapter.allRooms().then(
+        (rooms) => {
+          this.#clusterRooms = new Set([...rooms].filter((r) => r.includes(':')))
+        },
+        () => {
+          // An instance did not answer in time: keep the last known set.
+        },
+      )
+    }
+    refresh()
+    this.#presenceTimer = setInterval(refresh, everyMs)
+    this.#presenceTimer.unref()
+  }
+
+  /** Stop codes whose room has a member on this instance or, in cluster mode, any instance. */
+  #stopRooms(): string[] {
+    const out = new Set<string>()
+    for (const [room, members] of this.io.sockets.adapter.rooms) if (room.startsWith('stop:') && members.size > 0) out.add(room.slice(5))
+    for (const room of this.#clusterRooms ?? []) if (room.startsWith('stop:')) out.add(room.slice(5))
+    return [...out]
   }
 
   /** Stages positions for the next tick, in the rooms they belong to. */
@@ -151,11 +187,7 @@ export class LiveHub implements LiveStage {
 
   /** Stop codes whose room has at least one member (the only stops worth computing departures for). */
   watchedStops(): string[] {
-    const out: string[] = []
-    for (const [room, members] of this.io.sockets.adapter.rooms) {
-      if (room.startsWith('stop:') && members.size > 0) out.push(room.slice(5))
-    }
-    return out
+    return this.#stopRooms()
   }
 
   /** Stages booking changes for dispatchers (room `all`), emitted as one array per tick. */
@@ -211,6 +243,7 @@ export class LiveHub implements LiveStage {
 
   close(): void {
     clearInterval(this.#timer)
+    clearInterval(this.#presenceTimer)
     this.flush()
     // Not io.close(): that would close the HTTP server, which fastify owns.
     this.io.local.disconnectSockets(true)
