@@ -123,11 +123,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let cluster: Cluster | undefined
   if (config.redisUrl) {
     try {
+      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, hub], log })
     } catch (err) {
       hub.close()
       await db.close()
       throw err
     }
+    log.info({ instanceId: config.instanceId, partitions: config.clusterPartitions, owned: cluster.leases.owned.size }, 'cluster mode: sharing the load through Redis')
   }
 
   const writer = createIngestWriter(db, latest, metrics, log, config)
