@@ -12,7 +12,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client'
 import { bookingRepo } from '@rb/db'
 import { jt808, type ClientToServerEvents, type LiveBookingChange, type ManifestCommand, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
-import { bookingNetwork, dayFromNow, type BookingNetwork } from './booking-network.js'
+import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 
 interface Booking {
   code: string

@@ -11,7 +11,7 @@ import { AppError } from '@rb/domain'
 import { BookingService } from '../../apps/server/src/booking/service.js'
 import { NetworkService } from '../../apps/server/src/network/service.js'
 import { startServer, targets, type TestServer } from '../support/server.js'
-import { bookingNetwork, dayFromNow, type BookingNetwork } from './booking-network.js'
+import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 
 const SEATS = 30
 const WAITLIST = 100

@@ -90,6 +90,8 @@ interface Locked<T> {
   result: T
   changes: BookingChange[]
   messages: OutgoingMessage[]
+  /** The trip instance's bookings after the change, when the caller has them (else they are read). */
+  after?: StoredBooking[]
 }
 
 export class BookingService {
@@ -141,7 +143,7 @@ export class BookingService {
         const lock = await bookingRepo.lockTrip(tx, trip.id)
         const out = await fn(tx, lock.onDemand, label)
         await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
-        const after = out.changes.length > 0 ? await bookingRepo.bookingsOf(tx, trip.id) : []
+        const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
         return { out, after }
       }),
     )
@@ -179,19 +181,13 @@ export class BookingService {
     if (earlier) return replay(earlier)
 
     return this.locked(trip, async (tx, onDemand, label) => {
-      const again = await bookingRepo.bookingByIdempotencyKey(tx, req.idempotencyKey)
-      if (again) return { result: replay(again), changes: [], messages: [] }
+      const bookings = await bookingRepo.bookingsOf(tx, trip.id)
+      // Sent twice at once: the twin that got the lock first has booked meanwhile.
+      const twin = bookings.find((b) => b.idempotencyKey === req.idempotencyKey)
+      if (twin) return { result: replay(twin), changes: [], messages: [] }
       const now = this.#now()
       checkBookingOpen(this.bookable(trip, onDemand), channel, span.boardSeq, now)
-      const bookings = await bookingRepo.bookingsOf(tx, trip.id)
-      const admission = admit({
-        capacity: trip.seats,
-        stopCount: trip.stops.length,
-        bookings,
-        request: span,
-        waitlistMaxSeats: this.#settings.waitlistMaxSeats,
-        acceptWaitlist: req.waitlist,
-      })
+      const admission = admit({ capacity: trip.seats, stopCount: trip.stops.length, bookings, request: span, waitlistMaxSeats: this.#settings.waitlistMaxSeats, acceptWaitlist: req.waitlist })
       for (let attempt = 0; attempt < 8; attempt++) {
         const inserted = await bookingRepo.insertBooking(tx, {
           code: generateBookingCode(this.#randomInt),
@@ -209,7 +205,12 @@ export class BookingService {
         })
         if (inserted) {
           const message = admission.status === 'confirmed' ? bookedMessage(label, inserted) : waitlistedMessage(label, inserted, admission.position)
-          return { result: { booking: inserted, trip, replayed: false }, changes: [{ kind: admission.status === 'confirmed' ? 'booked' : 'waitlisted', codes: [inserted.code] }], messages: [message] }
+          return {
+            result: { booking: inserted, trip, replayed: false },
+            changes: [{ kind: admission.status === 'confirmed' ? 'booked' : 'waitlisted', codes: [inserted.code] }],
+            messages: [message],
+            after: [...bookings, inserted],
+          }
         }
         // The key was taken meanwhile by a request for another trip instance, or the code exists.
         const taken = await bookingRepo.bookingByIdempotencyKey(tx, req.idempotencyKey)

@@ -18,8 +18,13 @@ export interface TripLock {
  * Every transaction that changes the bookings of a trip instance calls this first.
  */
 export async function lockTrip(tx: Queryable, tripInstanceId: string): Promise<TripLock> {
-  await tx.query('INSERT INTO booking_trip (trip_instance_id) VALUES ($1) ON CONFLICT DO NOTHING', [tripInstanceId])
-  const r = await tx.query<{ on_demand: OnDemandState | null }>('SELECT on_demand FROM booking_trip WHERE trip_instance_id = $1 FOR UPDATE', [tripInstanceId])
+  const sql = 'SELECT on_demand FROM booking_trip WHERE trip_instance_id = $1 FOR UPDATE'
+  let r = await tx.query<{ on_demand: OnDemandState | null }>(sql, [tripInstanceId])
+  if (r.rows.length === 0) {
+    // First booking of this trip instance: create the row (a concurrent creator wins or waits), then lock it.
+    await tx.query('INSERT INTO booking_trip (trip_instance_id) VALUES ($1) ON CONFLICT DO NOTHING', [tripInstanceId])
+    r = await tx.query<{ on_demand: OnDemandState | null }>(sql, [tripInstanceId])
+  }
   return { tripInstanceId, onDemand: r.rows[0]?.on_demand ?? null }
 }
 
