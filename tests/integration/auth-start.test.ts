@@ -59,7 +59,7 @@ describe('first start and production mode', () => {
   })
 
   it('in production creates no demo account, makes devices sign in, and rate-limits sign-ins and anonymous clients', { timeout: 60_000 }, async () => {
-    const server = await startServer({ NODE_ENV: 'production', DEMO_DATA: 'auto', LOGIN_LIMIT_PER_CLIENT: '3', PUBLIC_RATE_LIMIT: '5' })
+    const server = await startServer({ NODE_ENV: 'production', DEMO_DATA: 'auto', LOGIN_LIMIT_PER_CLIENT: '3', PUBLIC_RATE_LIMIT: '5', TRUST_PROXY: '127.0.0.1' })
     try {
       const admin = await login(server.baseUrl, 'admin', TEST_ADMIN_PASSWORD)
       const users = (await (await fetch(`${server.baseUrl}/api/users`, { headers: admin.headers })).json()) as { items: { username: string }[] }
@@ -80,6 +80,8 @@ describe('first start and production mode', () => {
       expect(statuses).toEqual([200, 429, 429])
       expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
       expect((await fetch(`${server.baseUrl}/api/stops?limit=1`, { headers: admin.headers })).status).toBe(200)
+      // Behind a trusted proxy each villager is counted by the address it forwards.
+      expect((await fetch(`${server.baseUrl}/api/stops?limit=1`, { headers: { 'x-forwarded-for': '10.0.0.9' } })).status).toBe(200)
     } finally {
       await server.close()
     }

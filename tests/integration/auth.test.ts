@@ -121,6 +121,18 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
     }
   })
 
+  it('refuses a cookie-carrying write from another site, but not the same site or a bearer token', async () => {
+    const admin = await server.loginAs('admin')
+    const body = (username: string) => JSON.stringify({ username, displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD })
+    const from = (origin: string, headers: Record<string, string>, username: string) =>
+      fetch(`${server.baseUrl}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', origin, ...headers }, body: body(username) })
+    const cross = await from('https://evil.example', admin.headers, 'csrf.one')
+    expect(cross.status).toBe(403)
+    expect(((await cross.json()) as ErrorBody).error.message).toMatch(/another site/)
+    expect((await from(server.baseUrl, admin.headers, 'csrf.two')).status).toBe(201)
+    expect((await from('https://evil.example', { authorization: `Bearer ${admin.token}` }, 'csrf.three')).status).toBe(201)
+  })
+
   it('strips unknown fields from request bodies', async () => {
     const res = await server.apiJson<{ user: Record<string, unknown> }>('POST', '/api/users', { username: 'extra.field', displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD, isAdmin: true, role2: 'admin' })
     expect(res.status).toBe(201)

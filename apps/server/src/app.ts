@@ -85,6 +85,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Per-request lines would drown the log (the console polls); errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // The client address behind a reverse proxy: rate limits and the audit log key on it.
+    trustProxy: config.trustProxy,
     // Nullable fields list Null first: with type coercion, a string alternative first would turn null into ''.
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -103,7 +105,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   latest.restore(await telemetryRepo.loadLatest(db))
   const auth = new AuthService(db, { production: isProduction(config), sessionTtlMs: config.sessionTtlH * 3_600_000 })
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard })
-  installSocketAuth(hub.io, auth, log)
+  installSocketAuth(hub.io, auth, config.publicUrl, log)
 
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
   const tracking = new TrackingHost({

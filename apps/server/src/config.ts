@@ -69,6 +69,8 @@ export interface Config {
   clusterPartitions: number
   /** MQTT shared-subscription group of the ingest (cluster mode); unset → a plain subscription. */
   mqttSharedGroup: string | undefined
+  /** Which reverse proxies' X-Forwarded-For to believe (fastify trustProxy): false, true or addresses. */
+  trustProxy: boolean | string
   bookingWaitlistSeats: number
   onDemandCheckS: number
   /** SMS gateway webhook; unset → notifications go to the log. */
@@ -187,6 +189,12 @@ export const CONFIG_SPEC = {
   loginLimitPerClient: { name: 'LOGIN_LIMIT_PER_CLIENT', doc: 'Sign-in attempts per client address per 15 minutes; 0 = unlimited', default: '30', parse: int(0, 1_000_000) },
   loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
+  trustProxy: { name: 'TRUST_PROXY', doc: 'Reverse proxies whose X-Forwarded-For gives the client address (rate limits, audit): off, on (any), or addresses/CIDRs separated by commas', default: 'off', parse: (raw: string): boolean | string => {
+    if (raw === 'off') return false
+    if (raw === 'on') return true
+    if (!/^[0-9a-fA-F.:/, ]+$/.test(raw)) throw new Error('must be off, on, or IP addresses/CIDRs separated by commas')
+    return raw
+  } },
   redisUrl: { name: 'REDIS_URL', doc: 'Cluster mode: several instances share the load through this Redis (socket rooms, vehicle ownership); needs DATABASE_URL and MQTT_URL', default: undefined, parse: url('redis', 'rediss') },
   instanceId: { name: 'INSTANCE_ID', doc: 'Name of this instance in a cluster (unique per instance)', default: `${hostname()}-${process.pid}`, parse: (raw: string): string => {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new Error('letters, digits, . _ - (at most 64)')

@@ -19,9 +19,32 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 /** `Authorization: Bearer <token>` first (scripts, the simulator), then the cookie (browsers). */
 export function tokenFrom(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
+  return tokenSource(headers)?.token
+}
+
+export function tokenSource(headers: { cookie?: string | undefined; authorization?: string | undefined }): { token: string; via: 'bearer' | 'cookie' } | undefined {
   const auth = headers.authorization
-  if (auth && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim() || undefined
-  return readCookie(headers.cookie, SESSION_COOKIE)
+  if (auth && /^Bearer\s+/i.test(auth)) {
+    const token = auth.replace(/^Bearer\s+/i, '').trim()
+    return token ? { token, via: 'bearer' } : undefined
+  }
+  const token = readCookie(headers.cookie, SESSION_COOKIE)
+  return token ? { token, via: 'cookie' } : undefined
+}
+
+/**
+ * A browser request carrying the cookie from another site: its Origin (sent on every cross-site
+ * POST/PUT/PATCH/DELETE by current browsers) names neither this host nor PUBLIC_URL.
+ */
+export function isCrossSite(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (!origin) return false
+  let o: URL
+  try {
+    o = new URL(origin)
+  } catch {
+    return true
+  }
+  return o.host !== host && o.origin !== new URL(publicUrl).origin
 }
 
 export interface CookieOptions {

@@ -27,7 +27,7 @@ export const isProduction = (config: Config): boolean => config.nodeEnv === 'pro
 export const deviceAuthEnabled = (config: Config): boolean => config.deviceAuth === 'on' || (config.deviceAuth === 'auto' && isProduction(config))
 
 export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config): Promise<void> {
-  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, log: app.log })
+  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, publicUrl: config.publicUrl, log: app.log })
   const cookie = { secure: config.publicUrl.startsWith('https:') }
   await app.register(authRoutes, {
     cookie,

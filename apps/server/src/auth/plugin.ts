@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import { AppError, type SessionUser } from '@rb/domain'
-import { tokenFrom } from './cookie.js'
+import { isCrossSite, tokenSource } from './cookie.js'
 import { checkAccess, type Access } from './guard.js'
 import { accessFor, DEFAULT_ACCESS, describeAccess } from './policy.js'
 import type { AuthService, Session } from './service.js'
@@ -36,6 +36,8 @@ export interface AuthPluginOptions {
   auditLog: AuditLog
   /** Requests per minute per client without a session; 0 = unlimited. */
   publicRatePerMin: number
+  /** PUBLIC_URL: a cookie-carrying write from another origin is refused. */
+  publicUrl: string
   log: { warn(obj: object, msg: string): void }
 }
 
@@ -81,9 +83,15 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     route.onRequest = [guard, ...existing]
   })
 
+  const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
   app.addHook('onRequest', async (request) => {
-    const token = tokenFrom(request.headers)
-    if (!token || token.length > 200) return
+    const source = tokenSource(request.headers)
+    if (!source || source.token.length > 200) return
+    const token = source.token
+    // SameSite=Lax already keeps the cookie off other sites' writes; this also covers old browsers.
+    if (source.via === 'cookie' && !SAFE.has(request.method) && isCrossSite(request.headers.origin, request.headers.host, opts.publicUrl)) {
+      throw new AppError('FORBIDDEN', 'a signed-in write from another site is refused (cross-site request)')
+    }
     try {
       const session = await auth.session(token, Date.now())
       request.authSession = session
@@ -93,6 +101,13 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
       request.log.warn({ err: (err as Error).message }, 'session lookup failed')
     }
   })
+
+  // Expired sessions are deleted hourly (they are refused anyway).
+  const prune = setInterval(() => {
+    auth.pruneSessions(Date.now()).catch((err: Error) => opts.log.warn({ err: err.message }, 'could not delete expired sessions'))
+  }, 3_600_000)
+  prune.unref()
+  app.addHook('onClose', async () => clearInterval(prune))
 
   const limiter = new RateLimiter({ max: opts.publicRatePerMin, windowMs: 60_000 })
   app.addHook('onRequest', async (request, reply) => {

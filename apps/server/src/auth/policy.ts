@@ -62,6 +62,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(['POST'], '/api/vehicles/:id/jt808/text', DISPATCH),
   rule(WRITE, '/api/vehicles*', OPERATOR),
   rule(WRITE, '/api/drivers*', OPERATOR),
+  // Tracking: events and alerts of the live fleet.
+  rule(READ, '/api/events*', DISPATCH),
+  rule('*', '/api/alerts*', DISPATCH),
   // Simulated fleets.
   rule(READ, '/api/sim*', DISPATCH),
   rule(WRITE, '/api/sim*', OPERATOR),

@@ -7,7 +7,7 @@ import type { Server } from 'socket.io'
 import { roleAllows, STAFF_ROLES, type SessionUser } from '@rb/domain'
 import type { RoomName } from '@rb/protocol'
 import type { HubSocket, RoomGuard } from '../live/hub.js'
-import { tokenFrom } from './cookie.js'
+import { isCrossSite, tokenSource } from './cookie.js'
 import type { AuthService } from './service.js'
 
 interface SocketAuth {
@@ -36,11 +36,14 @@ const sessionRoom = (tokenHash: string): string => `session#${tokenHash.slice(0,
  * Authenticates sockets at the handshake and drops them when their account's access changes or
  * their session ends. (Internal rooms use `#`, which subscribe never accepts.)
  */
-export function installSocketAuth(io: Server, auth: AuthService, log: { warn(obj: object, msg: string): void }): void {
+export function installSocketAuth(io: Server, auth: AuthService, publicUrl: string, log: { warn(obj: object, msg: string): void }): void {
   io.use((socket, next) => {
     const headers = socket.handshake.headers
     const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token
-    const token = typeof given === 'string' && given ? given : tokenFrom({ cookie: headers.cookie, authorization: headers.authorization })
+    const fromHeaders = tokenSource({ cookie: headers.cookie, authorization: headers.authorization })
+    // Another site's page opening a socket with our cookie (old browsers) gets no session.
+    const cookieFromElsewhere = fromHeaders?.via === 'cookie' && isCrossSite(headers.origin, headers.host, publicUrl)
+    const token = typeof given === 'string' && given ? given : cookieFromElsewhere ? undefined : fromHeaders?.token
     const data = socket.data as { auth?: SocketAuth }
     data.auth = { user: null, expiresAt: 0 }
     if (!token || token.length > 200) return next()
