@@ -93,8 +93,8 @@ export function bookingTable(target: string, rounds: readonly BookingRound[]): s
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { targets: { type: 'string' }, rounds: { type: 'string', default: '3' }, attempts: { type: 'string', default: '500' } }, strict: true })
   const base = parseOptions(values.targets ? ['--targets', values.targets] : [], process.env)
-  // Villagers' requests have no session: lift the per-address limit the bench's one address would hit.
-  const opts = { ...base, serverEnv: { ...base.serverEnv, PUBLIC_RATE_LIMIT: '0' } }
+  // Villagers' requests have no session: lift the per-address limits the bench's one address would hit.
+  const opts = { ...base, serverEnv: { ...base.serverEnv, PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0' } }
   let wrong = false
   for (const name of opts.targets.filter((t): t is TargetName => !t.endsWith('+mqtt'))) {
     console.log(`  … starting the server: ${name}`)

@@ -4,7 +4,7 @@
  * phones; drivers read and mark their own manifest, which reaches the vehicle's MQTT downlink;
  * on-demand trips are decided at their cutoff, with messages in the outbox and a live event.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
@@ -62,9 +62,13 @@ describe.each(targets())('booking API on $name', (target) => {
   let dispatcher: RoleSession
   let s: string[]
 
-  /** A request without a session (a villager), or with `as`. */
-  const call = async <T>(method: string, path: string, body?: unknown, opts: { as?: RoleSession; headers?: Record<string, string> } = {}): Promise<Res<T>> => {
-    const headers: Record<string, string> = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(opts.as?.headers ?? {}), ...(opts.headers ?? {}) }
+  /**
+   * A request without a session (a villager), or with `as`; each from its own client address
+   * (the server trusts X-Forwarded-For from loopback) unless `from` is given.
+   */
+  const call = async <T>(method: string, path: string, body?: unknown, opts: { as?: RoleSession; headers?: Record<string, string>; from?: string } = {}): Promise<Res<T>> => {
+    const from = opts.from ?? `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`
+    const headers: Record<string, string> = { 'x-forwarded-for': from, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(opts.as?.headers ?? {}), ...(opts.headers ?? {}) }
     const res = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body === undefined ? null : JSON.stringify(body) })
     const text = await res.text()
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers }
@@ -73,7 +77,7 @@ describe.each(targets())('booking API on $name', (target) => {
     call<Booking & ErrorBody>('POST', '/api/bookings', { tripInstanceId, boardStop: s[0], alightStop: s[4], seats: 1, name: '王芳', phone: '138 1234 5678', ...over }, { headers: { 'idempotency-key': idem } })
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'BK', BOOKING_WAITLIST_SEATS: '2' })
+    server = await startServer({ ...target.env, COUNTY_PREFIX: 'BK', BOOKING_WAITLIST_SEATS: '2', BOOKING_RATE_LIMIT: '5', TRUST_PROXY: '127.0.0.1' })
     net = await bookingNetwork(server, 'BK')
     s = net.stops
     dispatcher = await server.loginAs('dispatcher')
@@ -319,6 +323,23 @@ describe.each(targets())('booking API on $name', (target) => {
     } finally {
       terminal.close()
     }
+  })
+
+  it('limits booking requests without a session per client address, not dispatchers', async () => {
+    const trip = await net.trip('BK-L', dayFromNow(3))
+    const from = '10.250.0.1'
+    const attempt = (over: Record<string, unknown> = {}) =>
+      call<ErrorBody>('POST', '/api/bookings', { tripInstanceId: trip, boardStop: s[0], alightStop: s[1], name: '王芳', phone: '13812345678', ...over }, { from, headers: { 'idempotency-key': key() } })
+    for (let i = 0; i < 4; i++) expect((await attempt()).status).toBe(201)
+    // Look-ups count too.
+    expect((await call('GET', '/api/bookings/ZZZZZZ?phone=13812345678', undefined, { from })).status).toBe(404)
+    const sixth = await attempt()
+    expect(sixth.status).toBe(429)
+    expect(sixth.body.error.code).toBe('RATE_LIMITED')
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect((await call('GET', '/api/bookings/ZZZZZZ?phone=13812345678', undefined, { from: '10.250.0.2' })).status).toBe(404)
+    const list = await call('GET', `/api/trip-instances/${trip}/bookings`, undefined, { from, as: dispatcher })
+    expect(list.status).toBe(200)
   })
 
   it('publishes the booking API in the OpenAPI document', async () => {

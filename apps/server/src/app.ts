@@ -243,7 +243,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
-  await app.register(bookingRoutes, { booking: booking.service })
+  await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
 
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go

@@ -72,6 +72,7 @@ export interface Config {
   /** Which reverse proxies' X-Forwarded-For to believe (fastify trustProxy): false, true or addresses. */
   trustProxy: boolean | string
   bookingWaitlistSeats: number
+  bookingRateLimit: number
   onDemandCheckS: number
   /** SMS gateway webhook; unset → notifications go to the log. */
   notifyWebhookUrl: string | undefined
@@ -211,6 +212,7 @@ export const CONFIG_SPEC = {
   } },
   deviceAuth: { name: 'DEVICE_AUTH', doc: 'Embedded broker: on = devices sign in per vehicle (user name = vehicle id, password = its device secret) and publish only under their own topics; auto = on when NODE_ENV=production', default: 'auto', parse: oneOf('auto', 'on', 'off') },
   bookingWaitlistSeats: { name: 'BOOKING_WAITLIST_SEATS', doc: 'Most seats the waitlist of one trip instance holds; 0 = a full trip refuses further bookings', default: '10', parse: int(0, 1000) },
+  bookingRateLimit: { name: 'BOOKING_RATE_LIMIT', doc: 'Public booking requests (book, look up, cancel) per minute per client address; 0 = unlimited', default: '20', parse: int(0, 1_000_000) },
   onDemandCheckS: { name: 'ON_DEMAND_CHECK_S', doc: 'How often on-demand trips past their booking cutoff are confirmed or cancelled, s', default: '30', parse: int(1, 3600) },
   notifyWebhookUrl: { name: 'NOTIFY_WEBHOOK_URL', doc: 'SMS gateway webhook: each message is POSTed there as JSON (docs/booking.md); unset → messages are written to the log', default: undefined, parse: url('http', 'https') },
   notifyWebhookToken: { name: 'NOTIFY_WEBHOOK_TOKEN', doc: 'Sent to the webhook as Authorization: Bearer <token>', default: undefined, parse: str },

@@ -3,7 +3,7 @@
  * phone, list and cancel; drivers read and mark their trip's manifest. Thin: the service decides.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { AppError, cutoffTs, normalizePhone, type Manifest } from '@rb/domain'
 import { bookingRepo } from '@rb/db'
@@ -11,6 +11,7 @@ import { ErrorResponse } from '../http/schemas.js'
 import type { TripInstanceView } from '../network/service.js'
 import { audit } from '../auth/audit.js'
 import { checkAccess } from '../auth/guard.js'
+import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
 import { actorOf, CREW, DISPATCHERS } from './actor.js'
 import type { BookingService } from './service.js'
 import {
@@ -53,22 +54,30 @@ async function tripSummary(booking: BookingService, trip: TripInstanceView) {
   }
 }
 
-export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService }> = async (app, { booking }) => {
+export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService; publicRatePerMin: number }> = async (app, { booking, publicRatePerMin }) => {
   const common = { tags: ['booking'] }
   const PUBLIC = { access: 'public' as const }
+  // Without a session, bookings, look-ups and cancellations share a per-address limit: it blunts
+  // filling a trip with made-up bookings and guessing codes. Dispatchers are not limited.
+  const limiter = new RateLimiter({ max: publicRatePerMin, windowMs: 60_000 })
+  const limited = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!req.user) refuseIfLimited(reply, limiter.hit(req.ip, Date.now()), 'booking requests from this address')
+  }
+  const tooMany = { 429: ErrorResponse }
   const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
 
   app.post(
     '/api/bookings',
     {
       config: PUBLIC,
+      onRequest: limited,
       schema: {
         ...common,
         summary: 'Book seats on a trip instance (villager page); answers 201 with the booking code, or 409 SEAT_UNAVAILABLE / BOOKING_CLOSED / TRIP_CANCELLED',
         description: 'A resent request with the same Idempotency-Key answers the same booking (header `Idempotent-Replayed: true`).',
         headers: IdempotencyHeaders,
         body: BookBody,
-        response: { 201: BookingView, ...errors },
+        response: { 201: BookingView, ...errors, ...tooMany },
       },
     },
     async (req, reply) => {
@@ -83,15 +92,15 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService 
     const found = await booking.findForPassenger(code, phone)
     return booking.view(found.booking, found.trip)
   }
-  const lookupSchema = { 200: BookingView, 400: ErrorResponse, 404: ErrorResponse }
+  const lookupSchema = { 200: BookingView, 400: ErrorResponse, 404: ErrorResponse, ...tooMany }
   app.get(
     '/api/bookings/lookup',
-    { config: PUBLIC, schema: { ...common, summary: 'A passenger looks up their booking by code and phone', querystring: Type.Object({ code: CodeParam, phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
+    { config: PUBLIC, onRequest: limited, schema: { ...common, summary: 'A passenger looks up their booking by code and phone', querystring: Type.Object({ code: CodeParam, phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
     async (req) => lookup(req.query.code, req.query.phone),
   )
   app.get(
     '/api/bookings/:code',
-    { config: PUBLIC, schema: { ...common, summary: 'A passenger looks up their booking (the phone it was made with is required)', params: Type.Object({ code: CodeParam }), querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
+    { config: PUBLIC, onRequest: limited, schema: { ...common, summary: 'A passenger looks up their booking (the phone it was made with is required)', params: Type.Object({ code: CodeParam }), querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
     async (req) => lookup(req.params.code, req.query.phone),
   )
 
@@ -100,12 +109,13 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService 
     {
       // Public: a passenger cancels with the phone; without one the caller must be a dispatcher.
       config: PUBLIC,
+      onRequest: limited,
       schema: {
         ...common,
         summary: 'Cancel a booking: the passenger with `phone` (until the cutoff), or a signed-in dispatcher with a `reason` (any time)',
         params: Type.Object({ code: CodeParam }),
         body: CancelBody,
-        response: { 200: BookingView, 401: ErrorResponse, 403: ErrorResponse, ...errors },
+        response: { 200: BookingView, 401: ErrorResponse, 403: ErrorResponse, ...errors, ...tooMany },
       },
     },
     async (req) => {
