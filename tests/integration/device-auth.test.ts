@@ -5,6 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { topics } from '@rb/protocol'
+import { serviceDate, serviceDayOf, serviceDayStartMs } from '@rb/domain'
+import { startSimulation } from '@rb/sim'
+import { makeNetwork } from '../../simulators/fleet/src/model/test-factories.js'
 import { getJsonAsAdmin, startServer, waitFor, type TestServer } from '../support/server.js'
 
 const fix = (ts: number) => JSON.stringify({ ts, lat: 28.16, lon: 105.44, speed: 20, heading: 10 })
@@ -89,5 +92,28 @@ describe('device sign-in on the embedded broker', () => {
   it("does not let one vehicle take over another's session by its client id", async () => {
     await connect({ clientId: 'shared-id', username: v1.username, password: v1.password })
     expect(await refusal({ clientId: 'shared-id', username: v2.username, password: v2.password })).toMatch(/Not authorized/i)
+  })
+
+  it('runs the simulator against it with per-vehicle secrets: every point it sent is stored', { timeout: 60_000 }, async () => {
+    // Yesterday: every simulated fix lies in the past, as the ingest requires.
+    const date = serviceDayOf(Date.now() - 86_400_000)
+    const sim = await startSimulation({
+      network: makeNetwork({ date, vehicles: [{ id: 'DA-V002' }], trips: [{ vehicleId: 'DA-V002' }] }),
+      mqttUrl: server.mqttUrl,
+      mqttSecrets: { 'DA-V002': v2.password },
+      date,
+      from: '07:00',
+      until: '07:03',
+      speed: 60,
+      intervalS: 5,
+      faults: 'none',
+      tickMs: 50,
+    })
+    const final = await sim.done
+    expect(final).toMatchObject({ state: 'done', errors: 0 })
+    expect(final.pointsSent).toBeGreaterThan(10)
+    const day = serviceDayStartMs(serviceDate(date))
+    const stored = async () => (await getJsonAsAdmin<{ count: number }>(`${server.baseUrl}/api/vehicles/DA-V002/track?from=${new Date(day).toISOString()}&to=${new Date(day + 86_400_000).toISOString()}`)).body.count
+    await waitFor(async () => (await stored()) === final.pointsSent, 10_000)
   })
 })

@@ -1,4 +1,5 @@
 /** Command line → simulation options, and the help text that documents every option. */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { FAULT_PROFILES, type FaultProfile } from './model/config.js'
 import type { Protocol, SimulationOptions } from './options.js'
@@ -12,6 +13,9 @@ Usage:
 
 Network (one of; default --api http://localhost:8080):
   --api URL             server to read routes, trips (with stop times) and vehicles from
+  --api-user U          --api-password P   sign in to it (its vehicle list needs a dispatcher
+                        or operator; the demo server has dispatcher / demo-dispatcher)
+  --api-token T         or a bearer token (POST /api/auth/login with bearer: true)
   --gtfs FILE           GTFS static zip (its trips run on made-up vehicles: GTFS has none)
 
 Timetable run:
@@ -54,7 +58,10 @@ Load mode (the summary says what was achieved against what was asked):
 Transport:
   --protocol P          mqtt | jt808 (default mqtt)
   --mqtt URL            broker (default mqtt://localhost:1883)
-  --mqtt-username U     --mqtt-password P   broker credentials, if it asks
+  --mqtt-username U     --mqtt-password P   broker credentials, if it asks ({vehicle} in U
+                        stands for each vehicle's id)
+  --mqtt-secrets FILE   JSON { "<vehicle id>": "<device secret>" }: each vehicle signs in as
+                        itself (DEVICE_AUTH=on, or Mosquitto with infra/mosquitto/acl)
   --jt808 HOST:PORT     JT/T 808 gateway (default localhost:6808)
 
 Output:
@@ -88,9 +95,24 @@ export const CLI_OPTIONS = {
   'no-faults': { type: 'boolean' }, seed: { type: 'string' }, scenario: { type: 'string' }, truth: { type: 'string' },
   load: { type: 'boolean' }, hz: { type: 'string' }, window: { type: 'string' }, seconds: { type: 'string' },
   connections: { type: 'string' }, 'max-backlog': { type: 'string' }, 'topic-prefix': { type: 'string' }, protocol: { type: 'string' },
-  mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, jt808: { type: 'string' },
+  mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, 'mqtt-secrets': { type: 'string' }, jt808: { type: 'string' },
+  'api-token': { type: 'string' }, 'api-user': { type: 'string' }, 'api-password': { type: 'string' },
   quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const
+
+/** `{ "<vehicle id>": "<device secret>" }` from a file. */
+function readSecrets(file: string): Record<string, string> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (err) {
+    throw new Error(`--mqtt-secrets ${file}: ${(err as Error).message}`)
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((s) => typeof s === 'string')) {
+    throw new Error(`--mqtt-secrets ${file}: must be a JSON object of vehicle id → secret`)
+  }
+  return parsed as Record<string, string>
+}
 
 export function parseCli(argv: readonly string[]): CliRequest {
   const { values: v } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: CLI_OPTIONS })
@@ -102,6 +124,13 @@ export function parseCli(argv: readonly string[]): CliRequest {
   o.mqttUrl = v.mqtt
   o.mqttUsername = v['mqtt-username']
   o.mqttPassword = v['mqtt-password']
+  if (v['mqtt-secrets'] !== undefined) o.mqttSecrets = readSecrets(v['mqtt-secrets'])
+  if (v['api-token'] !== undefined) o.apiToken = v['api-token']
+  if ((v['api-user'] === undefined) !== (v['api-password'] === undefined)) throw new Error('give --api-user and --api-password together')
+  if (v['api-user'] !== undefined) {
+    o.apiUser = v['api-user']
+    o.apiPassword = v['api-password']
+  }
   o.jt808 = v.jt808
   o.seed = v.seed === undefined ? undefined : /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed
   o.scenario = v.scenario

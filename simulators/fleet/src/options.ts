@@ -34,6 +34,9 @@ export interface SimulationOptions {
   api?: string
   /** Bearer token for that server (its vehicle list needs a dispatcher or operator session). */
   apiToken?: string
+  /** Or sign in to that server with this account (e.g. the demo `dispatcher`). */
+  apiUser?: string
+  apiPassword?: string
   /** GTFS static zip to read the network from (vehicles are made up: GTFS has none). */
   gtfs?: string
   /** A network already in memory (tests, or the server handing over its own). */
@@ -64,6 +67,8 @@ export interface SimulationOptions {
   mqttUrl?: string
   mqttUsername?: string
   mqttPassword?: string
+  /** Per-vehicle MQTT secrets (vehicle id → device secret): each vehicle signs in as itself. */
+  mqttSecrets?: Record<string, string>
   /** JT/T 808 gateway, `host:port`. */
   jt808?: string
   /** JSON-lines ground truth file. */

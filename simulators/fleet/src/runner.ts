@@ -63,7 +63,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   }
 
   const transport: Transport = r.protocol === 'mqtt'
-    ? mqttTransport({ url: r.mqttUrl, username: options.mqttUsername, password: options.mqttPassword })
+    ? mqttTransport({ url: r.mqttUrl, username: options.mqttUsername, password: options.mqttPassword, secrets: options.mqttSecrets })
     : jt808Transport({ host: r.jt808.host, port: r.jt808.port })
   const links = new Map<string, VehicleLink>()
   for (const v of fleet.vehicles) {

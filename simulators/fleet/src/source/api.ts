@@ -43,6 +43,15 @@ interface ApiVehicle {
 const TOWNSHIP_CENTRE_M = 800
 const PAGE = 1000
 
+/** Signs in to the server and returns a bearer token (POST /api/auth/login with bearer: true). */
+export async function signIn(baseUrl: string, username: string, password: string, fetchImpl: typeof fetch = fetch): Promise<string> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/api/auth/login`
+  const res = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, bearer: true }) })
+  const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } }
+  if (!res.ok || !body.token) throw new Error(`cannot sign in to ${baseUrl} as ${username}: ${body.error?.message ?? res.status}`)
+  return body.token
+}
+
 export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typeof fetch = fetch, token?: string): Promise<SimNetwork> {
   const base = baseUrl.replace(/\/+$/, '')
   const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }
@@ -53,6 +62,9 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
       res = await fetchImpl(url, { headers })
     } catch (err) {
       throw new Error(`cannot reach the server at ${base}: ${(err as Error).message}`)
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new Error(`GET ${url} answered ${res.status}: the vehicle list needs a dispatcher or operator session; give --api-user and --api-password (or --api-token)`)
     }
     if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
     return (await res.json()) as T

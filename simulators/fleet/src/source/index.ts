@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs'
 import type { NetworkSnapshot } from '@rb/domain'
 import { gtfs } from '@rb/protocol'
 import type { SimNetwork } from '../model/types.js'
-import { fetchNetwork } from './api.js'
+import { fetchNetwork, signIn } from './api.js'
 import { networkFromSnapshot } from './snapshot.js'
 
 export interface NetworkSource {
   network?: SimNetwork
   snapshot?: NetworkSnapshot
   api?: string
-  /** Bearer token for the API (vehicles are not public). */
+  /** Bearer token for the API (vehicles are not public), or an account to sign in with. */
   apiToken?: string
+  apiUser?: string
+  apiPassword?: string
   gtfs?: string
   /** Vehicles to make up when the source has none (GTFS). */
   syntheticVehicles?: number
@@ -31,7 +33,10 @@ export async function loadNetwork(source: NetworkSource, date: string): Promise<
     return { network: source.network, warnings }
   }
   if (source.snapshot) return { network: networkFromSnapshot(source.snapshot, date), warnings: [] }
-  if (source.api) return { network: await fetchNetwork(source.api, date, fetch, source.apiToken), warnings: [] }
+  if (source.api) {
+    const token = source.apiToken ?? (source.apiUser !== undefined ? await signIn(source.api, source.apiUser, source.apiPassword ?? '') : undefined)
+    return { network: await fetchNetwork(source.api, date, fetch, token), warnings: [] }
+  }
   let zip: Uint8Array
   try {
     zip = new Uint8Array(readFileSync(source.gtfs as string))

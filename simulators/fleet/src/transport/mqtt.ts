@@ -15,6 +15,8 @@ export interface MqttTransportOptions {
   /** `{vehicle}` stands for each vehicle's id (brokers that sign devices in per vehicle). */
   username?: string
   password?: string
+  /** Vehicle id → device secret: a vehicle listed here signs in as itself with its secret. */
+  secrets?: Record<string, string> | undefined
   /** Points per `pos/batch` message (the ingest takes at most 10,000 and 1 MiB). */
   maxBatchPoints?: number
   /** Wait before reconnecting after an unplanned loss, ms. */
@@ -23,6 +25,16 @@ export interface MqttTransportOptions {
 
 /** A fix as the `pos` payload of docs/telemetry.md. */
 export const payloadOf = (f: Fix): string => JSON.stringify(encodePositionPayload({ ts: f.ts, lat: f.lat, lng: f.lng, speedKmh: f.speedKmh, headingDeg: f.headingDeg, accM: f.accM, odoM: f.odoM }))
+
+/** The user name and password one vehicle signs in with. */
+export function credentials(opts: Pick<MqttTransportOptions, 'username' | 'password' | 'secrets'>, vehicleId: string): { username?: string; password?: string } {
+  const secret = opts.secrets?.[vehicleId]
+  if (secret !== undefined) return { username: vehicleId, password: secret }
+  return {
+    ...(opts.username !== undefined ? { username: opts.username.replaceAll('{vehicle}', vehicleId) } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+  }
+}
 
 export function mqttTransport(options: MqttTransportOptions): Transport {
   const counters = newCounters()
@@ -61,8 +73,7 @@ class MqttLink implements VehicleLink {
       // Reconnects are ours: a dead zone must keep the link down until the bus drives out of it.
       reconnectPeriod: 0,
       connectTimeout: 15_000,
-      username: this.#opts.username?.replaceAll('{vehicle}', this.vehicleId),
-      password: this.#opts.password,
+      ...credentials(this.#opts, this.vehicleId),
       will: { topic: statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     })
     this.#client = client
