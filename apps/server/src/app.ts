@@ -37,6 +37,7 @@ import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
 import { trackingRoutes } from './tracking/routes.js'
+import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 
@@ -245,6 +246,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
+  await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
 
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
   // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →

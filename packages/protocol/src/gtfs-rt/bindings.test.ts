@@ -15,7 +15,7 @@ describe('encoding with the official bindings', () => {
     expect(Number(back.header.timestamp)).toBe(Math.floor(now / 1000))
     expect(back.entity.map((e) => e.id)).toEqual(['XY-R01-0700_20260302', 'XY-R01-0900_20260302'])
     const running = back.entity[0]?.tripUpdate
-    expect(running?.stopTimeUpdate.map((u) => [u.stopSequence, u.stopId, Number(u.arrival?.time)])).toEqual(
+    expect((running?.stopTimeUpdate ?? []).map((u) => [u.stopSequence, u.stopId, Number(u.arrival?.time)])).toEqual(
       feed.entity?.[0]?.tripUpdate?.stopTimeUpdate?.map((u) => [u.stopSequence, u.stopId, u.arrival?.time]),
     )
     expect(back.entity[1]?.tripUpdate?.trip.scheduleRelationship).toBe(rt.TripDescriptor.ScheduleRelationship.CANCELED)
