@@ -1,0 +1,5 @@
+export * from './types.js'
+export * from './intake.js'
+export * from './lifecycle.js'
+export * from './placement.js'
+export * from './alerts.js'
