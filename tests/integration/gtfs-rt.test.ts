@@ -166,8 +166,10 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     await waitFor(async () => !(await feed('vehicle-positions')).entity.some((e) => e.vehicle?.vehicle?.id === vehicleId), 15_000)
   })
 
-  it('refuses an unknown format', async () => {
+  it('refuses an unknown format, and the feeds are in the API document', async () => {
     const res = await fetch(`${server.baseUrl}/gtfs-rt/alerts?format=xml`)
     expect(res.status).toBe(400)
+    const doc = (await (await fetch(`${server.baseUrl}/docs/json`)).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/gtfs-rt/vehicle-positions', '/gtfs-rt/trip-updates', '/gtfs-rt/alerts']))
   })
 })
