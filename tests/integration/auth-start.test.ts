@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
+import { openDatabase } from '@rb/db'
+import { AuthService, bootstrapAccounts } from '../../apps/server/src/auth/index.js'
 import { captureLog, login, startServer, TEST_ADMIN_PASSWORD, type CapturedLog } from '../support/server.js'
 
 const dirs: string[] = []
@@ -84,6 +86,22 @@ describe('first start and production mode', () => {
       expect((await fetch(`${server.baseUrl}/api/stops?limit=1`, { headers: { 'x-forwarded-for': '10.0.0.9' } })).status).toBe(200)
     } finally {
       await server.close()
+    }
+  })
+
+  it('creates the first admin once when several instances start on one fresh database', { timeout: 60_000 }, async () => {
+    const { db } = await openDatabase({ url: undefined, dataDir: 'memory', schema: undefined, retention: { retentionDays: 400, compressAfterDays: 3 } })
+    try {
+      const start = () => {
+        const log = captureLog()
+        const auth = new AuthService(db, { production: false, sessionTtlMs: 3_600_000 })
+        return bootstrapAccounts(db, auth, { adminPassword: undefined, production: false, demoSeeded: false }, log.logger).then((r) => ({ r, log }))
+      }
+      const results = await Promise.all([start(), start(), start()])
+      expect(results.filter((x) => x.r.adminCreated)).toHaveLength(1)
+      expect(results.flatMap((x) => passwordLines(x.log))).toHaveLength(1)
+    } finally {
+      await db.close()
     }
   })
 })

@@ -32,14 +32,18 @@ export async function bootstrapAccounts(db: Db, auth: AuthService, opts: Bootstr
       created = await auth.createUser({ username: 'admin', displayName: 'Administrator', role: 'admin', password: opts.adminPassword })
     } catch (err) {
       if (err instanceof AppError && err.code === 'VALIDATION_FAILED') throw new Error(`ADMIN_PASSWORD is refused: ${err.message}`)
-      throw err
+      // Several instances starting on one fresh database: another one created it first.
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err
     }
-    result.adminCreated = true
-    if (created.generatedPassword) {
+    if (!created) {
+      log.info({ username: 'admin' }, 'first start: account "admin" was created by another instance')
+    } else if (created.generatedPassword) {
+      result.adminCreated = true
       result.generatedAdminPassword = created.generatedPassword
       // The one time this password is shown: it is not stored anywhere but as a hash.
       log.warn({ username: 'admin', password: created.generatedPassword }, `first start: created account "admin" with password ${created.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`)
     } else {
+      result.adminCreated = true
       log.info({ username: 'admin' }, 'first start: created account "admin" with the password from ADMIN_PASSWORD')
     }
   }
@@ -57,8 +61,12 @@ async function seedDemoAccounts(db: Db, auth: AuthService, log: Log): Promise<st
   const made: string[] = []
   for (const w of wanted) {
     if (await accountsRepo.findUserByUsername(db, w.username)) continue
-    await auth.createUser({ ...w, password: DEMO_PASSWORDS[w.username as keyof typeof DEMO_PASSWORDS], demo: true })
-    made.push(w.username)
+    try {
+      await auth.createUser({ ...w, password: DEMO_PASSWORDS[w.username as keyof typeof DEMO_PASSWORDS], demo: true })
+      made.push(w.username)
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err
+    }
   }
   if (made.length > 0) {
     log.info(
