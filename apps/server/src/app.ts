@@ -209,6 +209,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   await tracking.start()
   const sim = new SimControl(log, simCredentials(auth, deviceAuth))
+  // Simulated fleets talk to this server over its own HTTP and MQTT ports, known once it listens.
+  app.addHook('onListen', () => {
+    const address = app.server.address()
+    if (typeof address === 'object' && address) sim.setTargets({ apiUrl: `http://127.0.0.1:${address.port}`, mqttUrl: config.mqttUrl ?? `mqtt://127.0.0.1:${broker?.port}` })
+  })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })

@@ -132,12 +132,15 @@ export class NetworkService {
     if (vehicleId && !net.vehicles.some((v) => v.id === vehicleId && v.status === 'active')) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist or is retired`)
     if (driverId && !net.drivers.some((d) => d.id === driverId && d.status === 'active')) throw new AppError('NOT_FOUND', `driver ${driverId} does not exist or is retired`)
     await networkRepo.assignInstance(this.db, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, vehicleId, driverId })
+    // The tracking engine (a listener) must learn the assignment now, not at the next network edit.
+    this.changed()
     return { ...inst, vehicleId, driverId }
   }
 
   async cancel(id: string, reason: string): Promise<TripInstanceView> {
     const inst = await this.instance(id)
     await networkRepo.cancelInstance(this.db, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, reason })
+    this.changed()
     return { ...inst, status: 'cancelled', cancelReason: reason }
   }
 
