@@ -199,3 +199,26 @@ describe('live socket rooms', () => {
     expect(await gone).toBe('io server disconnect')
   })
 })
+
+describe('automatic audit of writes', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('records a write by a signed-in account on a route that does not audit itself, without secrets', async () => {
+    const operator = await server.loginAs('operator')
+    expect((await server.apiJson('PUT', '/api/operators/OP7', { name: '古蔺公交', phone: '0830-7222222', password: 'not-a-field' }, operator)).status).toBe(200)
+    const log = await server.apiJson<{ items: { action: string; username: string; target: string; after: Record<string, unknown> }[] }>('GET', '/api/audit?target=OP7')
+    expect(log.body.items).toHaveLength(1)
+    expect(log.body.items[0]).toMatchObject({ action: 'http.PUT /api/operators/:id', username: 't-operator', target: 'OP7', after: { name: '古蔺公交' } })
+    expect(JSON.stringify(log.body.items)).not.toContain('not-a-field')
+    // A refused write is not an action.
+    const dispatcher = await server.loginAs('dispatcher')
+    expect((await server.apiJson('PUT', '/api/operators/OP7', { name: 'x', phone: '1' }, dispatcher)).status).toBe(403)
+    expect((await server.apiJson<{ items: unknown[] }>('GET', '/api/audit?target=OP7')).body.items).toHaveLength(1)
+  })
+})

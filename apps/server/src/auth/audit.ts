@@ -18,6 +18,12 @@ export class AuditLog {
   }
 }
 
+const AUDITED = Symbol('audited')
+type Marked = FastifyRequest & { [AUDITED]?: true }
+
+/** Whether a route wrote its own audit row for this request (the automatic row is then skipped). */
+export const wasAudited = (request: FastifyRequest): boolean => (request as Marked)[AUDITED] === true
+
 /**
  * Records one action by the request's user. `action` is a dotted verb (`stop.update`,
  * `booking.cancel`), `target` names the thing (`stop:XY-0421`); before/after are JSON-able
@@ -25,6 +31,7 @@ export class AuditLog {
  */
 export async function audit(request: FastifyRequest, action: string, target: string, before: unknown, after: unknown, q?: Queryable): Promise<void> {
   const user = request.user
+  ;(request as Marked)[AUDITED] = true
   await request.server.auditLog.write(
     { userId: user && user.id > 0 ? user.id : null, username: user?.username ?? 'anonymous', action, target, before: before ?? null, after: after ?? null, ip: request.ip },
     Date.now(),

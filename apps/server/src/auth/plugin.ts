@@ -11,6 +11,7 @@ import { checkAccess, type Access } from './guard.js'
 import { accessFor, DEFAULT_ACCESS, describeAccess } from './policy.js'
 import type { AuthService, Session } from './service.js'
 import type { AuditLog } from './audit.js'
+import { installAutoAudit } from './auto-audit.js'
 import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
 
 declare module 'fastify' {
@@ -108,6 +109,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   }, 3_600_000)
   prune.unref()
   app.addHook('onClose', async () => clearInterval(prune))
+
+  installAutoAudit(app)
 
   const limiter = new RateLimiter({ max: opts.publicRatePerMin, windowMs: 60_000 })
   app.addHook('onRequest', async (request, reply) => {

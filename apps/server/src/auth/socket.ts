@@ -52,6 +52,10 @@ export function installSocketAuth(io: Server, auth: AuthService, publicUrl: stri
         if (s) {
           data.auth = { user: s.user, expiresAt: s.expiresAt }
           void socket.join([userRoom(s.user.id), sessionRoom(s.tokenHash)])
+          // A socket does not outlive its session (it would keep receiving the fleet).
+          const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, s.expiresAt - Date.now()), 2 ** 31 - 1))
+          expiry.unref()
+          socket.once('disconnect', () => clearTimeout(expiry))
         }
         next()
       },
