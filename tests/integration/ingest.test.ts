@@ -56,6 +56,9 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
     expect(body.db.ok).toBe(true)
     expect(body.broker.kind).toBe(target.name === 'embedded' ? 'embedded' : 'external')
     expect(body.db.mode).toMatch(target.name === 'embedded' ? /^timescale$/ : /^(timescale|plain)$/)
+    // Orchestrator probes, without signing in.
+    expect((await getJson(`${server.baseUrl}/api/health/live`)).body).toEqual({ status: 'ok' })
+    expect(await getJson(`${server.baseUrl}/api/health/ready`)).toEqual({ status: 200, body: { ready: true, reasons: [] } })
   })
 
   it('a published point shows in latest positions, on the socket within a second, and in the track', async () => {

@@ -184,6 +184,8 @@ describe.each(outageDatabases)('database outage (%s)', (databaseUrl) => {
           await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_write_errors_total')) > 0)
           const health = await getJson<{ status: string; db: { ok: boolean }; ingest: { writeFailing: boolean } }>(`${server.baseUrl}/api/health`)
           expect(health).toMatchObject({ status: 503, body: { status: 'degraded', db: { ok: false }, ingest: { writeFailing: true } } })
+          // Not ready: a load balancer sends traffic elsewhere meanwhile.
+          expect((await getJson<{ ready: boolean }>(`${server.baseUrl}/api/health/ready`)).status).toBe(503)
           // What was taken in is live although it is not stored yet.
           expect(server.app.rb.latest.get(v)?.position?.ts).toBeGreaterThanOrEqual(t0 + 20 * 100)
           checked = true

@@ -238,6 +238,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           ? { ok: source.connected, kind: 'external' as const, ...(source.connected ? {} : { detail: 'not connected; retrying' }) }
           : { ok: true, kind: 'embedded' as const },
       ingest: () => ({ pendingPoints: writer.pendingPoints, writeFailing: writer.isFailing }),
+      closing: () => closing,
     },
   })
   await app.register(telemetryRoutes, { db, latest })
@@ -256,6 +257,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
   // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →
   // broker side → live hub → database. Points unwritten at the deadline stay unacknowledged: they are resent.
+  let closing = false
+  app.addHook('preClose', () => {
+    closing = true
+  })
   app.addHook('onClose', async () => {
     clearInterval(maintenance)
     clearInterval(latestTimer)

@@ -6,6 +6,8 @@ export interface HealthProbe {
   db(): Promise<{ ok: boolean; kind: string; mode: string; detail?: string }>
   broker(): { ok: boolean; kind: 'embedded' | 'external'; detail?: string }
   ingest(): { pendingPoints: number; writeFailing: boolean }
+  /** True once shutdown began: the instance must get no new traffic. */
+  closing(): boolean
 }
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metrics: Metrics; startedAt: number }> = async (app, opts) => {
@@ -32,6 +34,31 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metri
       const ok = db.ok && broker.ok
       const body = { status: ok ? ('ok' as const) : ('degraded' as const), uptimeS: Math.round((Date.now() - opts.startedAt) / 1000), db, broker, ingest }
       return reply.status(ok ? 200 : 503).send(body)
+    },
+  )
+
+  // For orchestrators: alive = the process answers; ready = it can do its work (database and
+  // broker reachable) and is not shutting down, so a load balancer may send it traffic.
+  app.get('/api/health/live', { config: { access: 'public' }, schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+
+  app.get(
+    '/api/health/ready',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Readiness: database and broker reachable and not shutting down (503 otherwise)',
+        tags: ['operations'],
+        response: { 200: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }), 503: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }) },
+      },
+    },
+    async (_request, reply) => {
+      const reasons: string[] = []
+      if (opts.probe.closing()) reasons.push('shutting down')
+      const db = await opts.probe.db()
+      if (!db.ok) reasons.push(`database: ${db.detail ?? 'not reachable'}`)
+      const broker = opts.probe.broker()
+      if (!broker.ok) reasons.push(`broker: ${broker.detail ?? 'not connected'}`)
+      return reply.status(reasons.length === 0 ? 200 : 503).send({ ready: reasons.length === 0, reasons })
     },
   )
 

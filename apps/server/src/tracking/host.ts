@@ -50,6 +50,7 @@ export class TrackingHost implements LiveStage {
   #lastArrivals = new Map<string, string>()
   #reload: Promise<void> | undefined
   #reloadAgain = false
+  #closed = false
 
   constructor(o: TrackingHostOptions) {
     this.#o = o
@@ -71,6 +72,7 @@ export class TrackingHost implements LiveStage {
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     clearInterval(this.#timer)
     clearInterval(this.#statsTimer)
     this.tick()
@@ -96,7 +98,7 @@ export class TrackingHost implements LiveStage {
   /** Clock rules, then everything produced goes out: stored, and pushed live. */
   tick(): void {
     const now = this.#now()
-    if (serviceDayOf(now) !== this.#day) void this.reloadNetwork()
+    if (!this.#closed && serviceDayOf(now) !== this.#day) void this.reloadNetwork()
     this.engine.tick(now)
     this.#dispatch(this.engine.drain(), now)
   }
@@ -117,6 +119,8 @@ export class TrackingHost implements LiveStage {
 
   /** Reloads the trip instances of yesterday and today with their assignments; coalesces bursts of changes. */
   reloadNetwork(): Promise<void> {
+    // After close the database is going away: a late network change must not reach for it.
+    if (this.#closed) return Promise.resolve()
     if (this.#reload) {
       this.#reloadAgain = true
       return this.#reload
