@@ -32,6 +32,7 @@ import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 import { bookingRoutes, startBooking, type BookingModule } from './booking/index.js'
+import { reportRoutes, startReports, type ReportService } from './reports/index.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
@@ -52,6 +53,7 @@ export interface Services {
   tracking: TrackingHost
   network: NetworkService
   booking: BookingModule
+  reports: ReportService
   sim: SimControl
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
@@ -216,7 +218,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  const reports = startReports({ config, db, hub, network, log })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -251,6 +254,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
+  await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
 

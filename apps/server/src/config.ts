@@ -79,6 +79,14 @@ export interface Config {
   notifyWebhookToken: string | undefined
   notifyRetryBaseS: number
   notifyRetryMaxS: number
+  /** Largest report photo taken, KiB. */
+  reportPhotoMaxKb: number
+  /** Where report photos go: auto (files, or the database with DATA_DIR=memory or REDIS_URL), files, db. */
+  reportPhotoStore: 'auto' | 'files' | 'db'
+  /** Directory of report photo files; unset → DATA_DIR/uploads. */
+  uploadsDir: string | undefined
+  /** Reports per minute per client address without a session; 0 = unlimited. */
+  reportRateLimit: number
   /** Variables that were not set and took their default (a taken default port falls back). */
   defaulted: ReadonlySet<string>
 }
@@ -218,6 +226,10 @@ export const CONFIG_SPEC = {
   notifyWebhookToken: { name: 'NOTIFY_WEBHOOK_TOKEN', doc: 'Sent to the webhook as Authorization: Bearer <token>', default: undefined, parse: str },
   notifyRetryBaseS: { name: 'NOTIFY_RETRY_BASE_S', doc: 'First retry of an undelivered message after this; doubles per failed attempt, s', default: '5', parse: int(1, 3600) },
   notifyRetryMaxS: { name: 'NOTIFY_RETRY_MAX_S', doc: 'Longest wait between retries of an undelivered message (retried until delivered), s', default: '600', parse: int(1, 86_400) },
+  reportPhotoMaxKb: { name: 'REPORT_PHOTO_MAX_KB', doc: 'Largest photo a repair report may carry, KiB (after base64 decoding)', default: '2048', parse: int(16, 20_480) },
+  reportPhotoStore: { name: 'REPORT_PHOTO_STORE', doc: 'Where repair report photos are kept: auto (files under UPLOADS_DIR; the database when DATA_DIR=memory or REDIS_URL is set), files, or db', default: 'auto', parse: oneOf('auto', 'files', 'db') },
+  uploadsDir: { name: 'UPLOADS_DIR', doc: 'Directory of repair report photo files; unset → DATA_DIR/uploads', default: undefined, parse: str },
+  reportRateLimit: { name: 'REPORT_RATE_LIMIT', doc: 'Repair reports per minute per client address without a session; 0 = unlimited', default: '10', parse: int(0, 100_000) },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */

@@ -1,5 +1,5 @@
 /** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
-import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, VehicleStateView } from '@rb/domain'
+import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, StopStatus, TicketStatus, VehicleStateView } from '@rb/domain'
 import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */
@@ -41,6 +41,8 @@ export interface ServerToClientEvents {
   arrivals: (update: StopArrivalsUpdate) => void
   /** Committed booking changes with the trip instance's seat counts after each, coalesced per tick (room `all`). */
   bookings: (batch: LiveBookingChange[]) => void
+  /** A stop sign's status changed with its repair tickets (rooms `all` and `stop:{code}`). */
+  stopStatus: (changes: StopStatusChange[]) => void
 }
 
 export interface ClientToServerEvents {
@@ -74,4 +76,18 @@ export interface LiveBookingChange {
   /** Seat counts of the trip instance after the change. */
   counts: BookingCounts
   tripStatus: 'scheduled' | 'cancelled'
+}
+
+// ── Repair reports ──
+
+/** A stop sign's status after a change to its repair tickets (reported, in repair, ok again). */
+export interface StopStatusChange {
+  stopCode: string
+  status: StopStatus
+  previous: StopStatus
+  /** When it changed, epoch ms. */
+  ts: number
+  /** The ticket whose change caused it, and that ticket's status after the change. */
+  ticketId: number
+  ticketStatus: TicketStatus
 }
