@@ -73,12 +73,12 @@ function createReportClient(server: TestServer, prefix: string) {
     json: (code: string, body: Record<string, unknown>, idem = key(), headers: Record<string, string> = {}) =>
       call<PublicReport & ErrorBody>('POST', `/api/stops/${code}/reports`, body, { headers: { 'idempotency-key': idem, ...headers } }),
     /** POST a report as multipart/form-data, the photo as a file part (`field`, default photo). */
-    async multipart(code: string, fields: Record<string, string>, photo?: { bytes: Buffer; name: string; type: string; field?: string }, idem = key()): Promise<Res<PublicReport & ErrorBody>> {
+    async multipart(code: string, fields: Record<string, string>, photo?: { bytes: Buffer; name: string; type: string; field?: string }, idem = key(), headers: Record<string, string> = {}): Promise<Res<PublicReport & ErrorBody>> {
       const form = new FormData()
       for (const [k, v] of Object.entries(fields)) form.append(k, v)
       form.append('idempotencyKey', idem)
       if (photo) form.append(photo.field ?? 'photo', new Blob([photo.bytes], { type: photo.type }), photo.name)
-      const res = await fetch(`${server.baseUrl}/api/stops/${code}/reports`, { method: 'POST', body: form })
+      const res = await fetch(`${server.baseUrl}/api/stops/${code}/reports`, { method: 'POST', body: form, headers })
       const text = await res.text()
       return { status: res.status, body: (text ? JSON.parse(text) : null) as PublicReport & ErrorBody, headers: res.headers }
     },
@@ -416,5 +416,67 @@ describe.each(targets())('repair reports on $name', (target) => {
     expect((await r.call('GET', `/api/tickets/${id}`, undefined, { as: operator })).status).toBe(200)
     expect((await act(id, 'assign', { assignee: '运维 王工' }, operator)).body.assignee).toBe('运维 王工')
     expect((await r.call<ErrorBody>('GET', '/api/tickets/999999', undefined, { as: dispatcher })).body.error.code).toBe('TICKET_NOT_FOUND')
+  })
+})
+
+describe('repair report photos in the database (DATA_DIR=memory), and the public rate limits', () => {
+  let server: TestServer
+  let dispatcher: RoleSession
+  let r: ReturnType<typeof createReportClient>
+  /** Each test is its own client address (TRUST_PROXY=on), so the limits of one do not touch another. */
+  const from = (n: number): Record<string, string> => ({ 'x-forwarded-for': `10.9.0.${n}` })
+  const photoRows = async (): Promise<number> => (await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM report_photo')).rows[0]?.n ?? -1
+
+  beforeAll(async () => {
+    server = await startServer({ COUNTY_PREFIX: 'RQ', REPORT_RATE_LIMIT: '3', PUBLIC_RATE_LIMIT: '20', TRUST_PROXY: 'on' })
+    r = createReportClient(server, 'RQ')
+    dispatcher = await server.loginAs('dispatcher')
+  }, 60_000)
+
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('keeps the cleaned photo in the database and serves it back', async () => {
+    expect(server.app.rb.reports.photos.kind).toBe('db')
+    const code = await r.newStop()
+    const sent = await r.multipart(code, { category: 'blocked' }, { bytes: phoneJpeg(3), name: 'IMG.jpg', type: 'image/jpeg' }, r.key(), from(1))
+    expect(sent.status).toBe(201)
+    const tickets = await r.call<{ items: TicketView[] }>('GET', `/api/tickets?stop=${code}`, undefined, { as: dispatcher })
+    const detail = await r.call<TicketDetail>('GET', `/api/tickets/${tickets.body.items[0]?.id}`, undefined, { as: dispatcher })
+    const url = detail.body.reports[0]?.photo?.url
+    const bytes = Buffer.from(await (await fetch(`${server.baseUrl}${url}`, { headers: dispatcher.headers })).arrayBuffer())
+    expect(bytes.equals(cleanPhoto(phoneJpeg(3)).bytes)).toBe(true)
+    expect(containsAny(bytes, SECRETS)).toEqual([])
+  })
+
+  it('stores nothing for a refused photo', async () => {
+    const code = await r.newStop()
+    const before = await photoRows()
+    const wrong = await r.json(code, { category: 'damaged', photo: Buffer.from('%PDF-1.7 ...').toString('base64') }, r.key(), from(2))
+    expect(wrong.status).toBe(415)
+    const big = await r.json(code, { category: 'damaged', photo: Buffer.alloc(2048 * 1024 + 1, 0xff).toString('base64') }, r.key(), from(2))
+    expect(big.status).toBe(413)
+    expect(await photoRows()).toBe(before)
+    expect((await r.call<{ items: unknown[] }>('GET', `/api/tickets?stop=${code}`, undefined, { as: dispatcher })).body.items).toEqual([])
+  })
+
+  it('limits reports per client address (REPORT_RATE_LIMIT) and lookups by the public limit (PUBLIC_RATE_LIMIT)', async () => {
+    const code = await r.newStop()
+    const sent: number[] = []
+    for (let i = 0; i < 4; i++) sent.push((await r.json(code, { category: 'other' }, r.key(), from(3))).status)
+    expect(sent).toEqual([201, 201, 201, 429])
+    const over = await r.json(code, { category: 'other' }, r.key(), from(3))
+    expect(over.body.error.code).toBe('RATE_LIMITED')
+    expect(over.body.error.message).toContain('reports from this address')
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0)
+    // Another address (a neighbour's phone) is not held back.
+    const other = await r.json(code, { category: 'other' }, r.key(), from(4))
+    expect(other.status).toBe(201)
+
+    const lookups: number[] = []
+    for (let i = 0; i < 21; i++) lookups.push((await r.call('GET', `/api/reports/${other.body.id}`, undefined, { headers: from(5) })).status)
+    expect(lookups.slice(0, 20).every((s) => s === 200)).toBe(true)
+    expect(lookups[20]).toBe(429)
   })
 })
