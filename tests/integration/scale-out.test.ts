@@ -89,3 +89,56 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     expect(rows).toBe(vehicles.length * perVehicle)
   })
 })
+
+describe.skipIf(!ready)('two instances with one leader (the default)', () => {
+  let a: TestServer
+  let b: TestServer
+  let pub: MqttClient
+  const tag = randomBytes(4).toString('hex')
+
+  beforeAll(async () => {
+    const shared = {
+      DATABASE_URL: env.TEST_DATABASE_URL as string,
+      DATABASE_SCHEMA: `t_leader_${tag}`,
+      MQTT_URL: env.TEST_MQTT_URL as string,
+      MQTT_SESSION_EXPIRY_S: '60',
+      REDIS_URL: env.TEST_REDIS_URL as string,
+      CLUSTER_NAME: `l${tag}`,
+      MQTT_SHARED_GROUP: `g${tag}`,
+      HOST: '127.0.0.1',
+    }
+    a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
+    b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
+    await waitFor(() => (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 && b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0), 20_000, 100)
+    pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
+  }, 90_000)
+
+  afterAll(async () => {
+    await pub?.endAsync()
+    await b?.close()
+    await a?.close()
+  })
+
+  it('the follower passes live reads to the leader, so either instance answers for every vehicle', async () => {
+    const leaderIsA = a.app.rb.cluster?.leases.owned.has(0) === true
+    const follower = leaderIsA ? b : a
+    const leader = leaderIsA ? a : b
+    const vehicles = Array.from({ length: 12 }, (_, i) => `L${tag}-${i}`)
+    const t0 = Date.now() - 30_000
+    for (let k = 0; k < 5; k++) await Promise.all(vehicles.map((v, i) => pub.publishAsync(topics.position(v), JSON.stringify({ ts: t0 + k * 1000, lat: 28.1 + i * 0.001, lon: 105.44, speed: 20, heading: 90 }), { qos: 1 })))
+    // All live state is on the leader, whichever instance took the message.
+    await waitFor(() => vehicles.every((v) => leader.app.rb.latest.get(v)?.position?.ts === t0 + 4000), 20_000, 100)
+    expect(vehicles.some((v) => follower.app.rb.latest.get(v))).toBe(false)
+    // A dispatcher signed in on the follower reads them all there (once it knows where the leader answers).
+    const leaderId = leader.app.rb.config.instanceId
+    await waitFor(() => follower.app.rb.cluster?.leases.urlOf(leaderId) === leader.baseUrl, 10_000, 100)
+    const dispatcher = await follower.loginAs('dispatcher')
+    const positions = await follower.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/positions', undefined, dispatcher)
+    expect(positions.status).toBe(200)
+    expect(vehicles.every((v) => positions.body.items.some((i) => i.vehicleId === v))).toBe(true)
+    const states = await follower.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/states', undefined, dispatcher)
+    expect(vehicles.every((v) => states.body.items.some((i) => i.vehicleId === v))).toBe(true)
+    // Access is still checked (by the leader): no session, no positions.
+    expect((await fetch(`${follower.baseUrl}/api/vehicles/positions`)).status).toBe(401)
+  })
+})

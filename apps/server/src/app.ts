@@ -2,6 +2,7 @@
  * Composition root: builds the server from explicit pieces — config, database, metrics, live
  * state, live hub, ingest, broker — and shuts them down in order. `main.ts` only listens.
  */
+import { hostname } from 'node:os'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
@@ -37,6 +38,7 @@ import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
+import { installReadProxy } from './cluster/read-proxy.js'
 import { trackingRoutes } from './tracking/routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
@@ -135,6 +137,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       throw err
     }
     log.info({ instanceId: config.instanceId, partitions: config.clusterPartitions, owned: cluster.leases.owned.size }, 'cluster mode: sharing the load through Redis')
+    installReadProxy(app, { leases: cluster.leases, instanceId: config.instanceId, partitions: config.clusterPartitions })
   }
 
   const writer = createIngestWriter(db, latest, metrics, log, config)
@@ -215,6 +218,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   app.addHook('onListen', () => {
     const address = app.server.address()
     if (typeof address === 'object' && address) sim.setTargets({ apiUrl: `http://127.0.0.1:${address.port}`, mqttUrl: config.mqttUrl ?? `mqtt://127.0.0.1:${broker?.port}` })
+    // The other instances of a cluster reach this one here (INSTANCE_URL when the host name is not it).
+    if (typeof address === 'object' && address) cluster?.leases.setUrl(config.instanceUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${address.port}`)
   })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })

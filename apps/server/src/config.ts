@@ -65,6 +65,8 @@ export interface Config {
   /** redis://… ; set → cluster mode (several instances share the load). */
   redisUrl: string | undefined
   instanceId: string
+  /** How the other instances reach this one over HTTP; default http://<host name>:<port>. */
+  instanceUrl: string | undefined
   clusterName: string
   clusterPartitions: number
   /** MQTT shared-subscription group of the ingest (cluster mode); unset → a plain subscription. */
@@ -209,11 +211,12 @@ export const CONFIG_SPEC = {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(raw)) throw new Error('letters, digits, . _ - (at most 64)')
     return raw
   } },
+  instanceUrl: { name: 'INSTANCE_URL', doc: 'How the other instances of a cluster reach this one over HTTP; default http://<host name>:<port>', default: undefined, parse: url('http', 'https') },
   clusterName: { name: 'CLUSTER_NAME', doc: 'Prefix of the Redis keys and channels: instances with the same name form one cluster', default: 'rb', parse: (raw: string): string => {
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(raw)) throw new Error('letters, digits, _ - (at most 32)')
     return raw
   } },
-  clusterPartitions: { name: 'CLUSTER_PARTITIONS', doc: 'Vehicles hash into this many partitions, each owned by one instance (the same on every instance)', default: '64', parse: int(1, 4096) },
+  clusterPartitions: { name: 'CLUSTER_PARTITIONS', doc: 'Vehicles hash into this many partitions, each owned by one instance (the same on every instance); 1 = one leader holds all live state and the others pass live reads to it', default: '1', parse: int(1, 4096) },
   mqttSharedGroup: { name: 'MQTT_SHARED_GROUP', doc: 'Ingest through the MQTT shared subscription $share/<group>/… so instances split the messages; default rb-ingest in cluster mode', default: undefined, parse: (raw: string): string => {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new Error('letters, digits, _ - (at most 64)')
     return raw

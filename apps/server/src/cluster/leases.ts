@@ -34,6 +34,10 @@ export class PartitionLeases {
   /** Holder of each partition as last read (null: free). */
   #owners: (string | null)[]
   #timer: NodeJS.Timeout | undefined
+  /** Where each live instance answers HTTP (from the heartbeats). */
+  #urls = new Map<string, string>()
+  /** This instance's own HTTP address, published with its heartbeat once it listens. */
+  #url = ''
   #running: Promise<void> | undefined
   readonly #partKey: (p: number) => string
   readonly #instKey: (id: string) => string
@@ -52,6 +56,17 @@ export class PartitionLeases {
   /** The holder of a partition as last seen, or null. */
   ownerOf(p: number): string | null {
     return this.#owners[p] ?? null
+  }
+
+  setUrl(url: string): void {
+    this.#url = url
+    // Published at once, not at the next round: the others pass live reads here from now on.
+    void this.round()
+  }
+
+  /** The HTTP address of a live instance, as its heartbeat says. */
+  urlOf(instanceId: string): string | undefined {
+    return this.#urls.get(instanceId)
   }
 
   /** Another instance announced it gained / lost partitions: believe it until the next round. */
@@ -82,12 +97,14 @@ export class PartitionLeases {
 
   async #round(): Promise<void> {
     const { redis, instanceId: me, partitions, leaseMs } = this.#o
-    await redis.set(this.#instKey(me), String(Date.now()), { PX: leaseMs })
+    await redis.set(this.#instKey(me), this.#url, { PX: leaseMs })
     const live: string[] = []
     const instPrefix = this.#instKey('')
     for await (const keys of redis.scanIterator({ MATCH: `${instPrefix}*`, COUNT: 100 })) {
       for (const k of Array.isArray(keys) ? keys : [keys]) live.push(String(k).slice(instPrefix.length))
     }
+    const urls = live.length > 0 ? await redis.mGet(live.map((id) => this.#instKey(id))) : []
+    this.#urls = new Map(live.flatMap((id, i) => (urls[i] ? [[id, String(urls[i])] as [string, string]] : [])))
     const holders = await redis.mGet(Array.from({ length: partitions }, (_, p) => this.#partKey(p)))
     this.#owners = holders.map((h) => (h === null ? null : String(h)))
     const next = new Set<number>()
