@@ -41,6 +41,8 @@ import { startCluster, type Cluster } from './cluster/index.js'
 import { installReadProxy } from './cluster/read-proxy.js'
 import { trackingRoutes } from './tracking/routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
+import { villagerRoutes } from './routes/villager.js'
+import { villagerPage } from './routes/villager-page.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 
@@ -262,6 +264,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
+  await app.register(villagerRoutes, { network, tracking })
+  await app.register(villagerPage, { network, tracking })
 
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
   // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →

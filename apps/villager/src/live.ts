@@ -1,0 +1,28 @@
+/**
+ * The stop's live room: socket.io `stop:<code>` (public) pushes the next departures whenever they
+ * change. The room only pushes changes, so the departures are fetched over HTTP on every
+ * (re)connection; socket.io reconnects by itself and the room is joined again each time.
+ */
+import { io, type Socket } from 'socket.io-client'
+import type { ClientToServerEvents, ServerToClientEvents } from '@rb/protocol'
+import type { StopArrivalsUpdate } from './model.js'
+
+export interface LiveHandlers {
+  onArrivals(update: StopArrivalsUpdate): void
+  /** Connected and in the room (again). */
+  onUp(): void
+  onDown(): void
+}
+
+export function connectStop(stopCode: string, h: LiveHandlers): Socket<ServerToClientEvents, ClientToServerEvents> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ reconnectionDelayMax: 10_000, timeout: 15_000 })
+  socket.on('connect', () => {
+    socket.emit('subscribe', [`stop:${stopCode}`], () => h.onUp())
+  })
+  socket.on('disconnect', () => h.onDown())
+  socket.on('connect_error', () => h.onDown())
+  socket.on('arrivals', (u) => {
+    if (u.stopCode === stopCode) h.onArrivals(u)
+  })
+  return socket
+}

@@ -1,0 +1,118 @@
+/**
+ * What the villager page shows and the JSON it reads. Arrivals are the tracking engine's wire type;
+ * the trip and crew views are answered by apps/server/src/routes/villager.ts, which types its
+ * answers with these interfaces.
+ */
+import type { StopArrival } from '@rb/protocol'
+
+export type { StopArrival, StopArrivalsUpdate } from '@rb/protocol'
+
+export type Lang = 'zh' | 'en'
+export type ServiceKind = StopArrival['kind']
+export type StopStatus = 'ok' | 'reported' | 'in_repair' | 'removed'
+
+export interface StopInfo {
+  code: string
+  name: string
+  nameEn: string
+  status: StopStatus
+}
+
+export interface RouteInfo {
+  id: string
+  name: string
+  nameEn: string
+  kind: ServiceKind
+}
+
+/** Everything the first paint needs, rendered by the server and handed to the script as JSON. */
+export interface BootData {
+  /** The code as asked for (upper case). */
+  code: string
+  /** null: no stop sign has that code. */
+  stop: StopInfo | null
+  routes: RouteInfo[]
+  arrivals: StopArrival[]
+  /** Server time of the answer, epoch ms (the phone's clock may be wrong). */
+  ts: number
+}
+
+/** One stop of a trip instance, in the order of travel: GET /api/trips/:instanceId/stops. */
+export interface TripStop {
+  seq: number
+  code: string
+  name: string
+  nameEn: string
+  /** Scheduled arrival, epoch ms. */
+  scheduledTs: number
+}
+
+export interface TripStopsView {
+  tripInstanceId: string
+  routeId: string
+  routeName: string
+  routeNameEn: string
+  headsign: string
+  status: 'scheduled' | 'cancelled'
+  bookingPolicy: 'none' | 'optional' | 'required'
+  /** Villagers may book until this instant (epoch ms); null when the trip takes no bookings. */
+  bookingCutoffTs: number | null
+  stops: TripStop[]
+}
+
+/** Who drives a departure and in which bus: GET /api/trips/:instanceId/crew (public; phone masked). */
+export interface CrewView {
+  tripInstanceId: string
+  vehicle: { id: string; plate: string; model: string } | null
+  driver: {
+    /** Unified driver number, e.g. XY-D031. */
+    code: string
+    name: string
+    photoUrl: string | null
+    pioneer: boolean
+    yearsOfService: number
+    /** e.g. 138****5678 */
+    phoneMasked: string
+  } | null
+}
+
+/** A booking as the booking API answers a passenger (docs/booking.md). */
+export interface BookingView {
+  code: string
+  status: 'confirmed' | 'waitlisted' | 'cancelled' | 'boarded' | 'no_show'
+  tripInstanceId: string
+  serviceDate: string
+  headsign: string
+  departure: string
+  boardStop: string
+  boardStopName: string
+  boardTime: string
+  alightStop: string
+  alightStopName: string
+  alightTime: string
+  seats: number
+  name: string
+  phoneMasked: string
+  waitlistPosition: number | null
+  cancelBefore: string
+  cancelReason: string | null
+}
+
+/** A report as the villager's phone sees it (the reports API: POST /api/stops/:code/reports, GET /api/reports/:id). */
+export interface PublicReport {
+  id: string
+  stopCode: string
+  category: string
+  /** The repair ticket's status: open, assigned, fixed, rejected. */
+  status: string
+  reportedAt: string
+  receivedAt: string
+  updatedAt: string
+  hasPhoto: boolean
+  reportCount: number
+}
+
+/** The server's error answer. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> | null }
+}

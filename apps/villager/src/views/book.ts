@@ -1,0 +1,88 @@
+/** Booking (一键可约): where to get off and how many, name and phone (remembered), then the code, big. */
+import { html, type Html } from '../html.js'
+import { t } from '../i18n.js'
+import type { BookingView, Lang, StopArrival, TripStop, TripStopsView } from '../model.js'
+import { clock } from '../words.js'
+import { header, stopName } from './stop.js'
+import type { Loadable } from './trip.js'
+
+export interface BookForm {
+  alightStop: string | null
+  seats: number
+  name: string
+  phone: string
+}
+
+export type BookPhase =
+  | { kind: 'form'; error: string | null }
+  | { kind: 'sending'; retryNo: number | null }
+  /** No answer: the same attempt (same key) is sent again by "try again". */
+  | { kind: 'unreachable' }
+  | { kind: 'done'; booking: BookingView }
+
+export const MAX_SEATS = 6
+
+/** Stops after this one on the trip: where a villager boarding here may get off. */
+export function destinations(stops: readonly TripStop[], stopCode: string, scheduledTs: number): TripStop[] {
+  let i = stops.findIndex((s) => s.code === stopCode && s.scheduledTs === scheduledTs)
+  if (i < 0) i = stops.findIndex((s) => s.code === stopCode)
+  return i < 0 ? [] : stops.slice(i + 1)
+}
+
+const iso = (s: string): number => Date.parse(s)
+
+export function bookingResult(b: BookingView, lang: Lang): Html {
+  const waitlisted = b.status === 'waitlisted'
+  return html`<section class="card result ${waitlisted ? 'tone-warn' : 'tone-ok'}" data-booking="${b.code}">
+  <h2>${t(lang, waitlisted ? 'waitlistedTitle' : 'bookedTitle')}</h2>
+  <p class="code-label">${t(lang, 'bookingCode')}</p>
+  <p class="booking-code" data-code>${b.code}</p>
+  ${waitlisted && b.waitlistPosition !== null ? html`<p class="big-hint">${t(lang, 'waitlistPos', { n: b.waitlistPosition })}</p>` : ''}
+  <p>${t(lang, 'showCode')}</p>
+  <p>${t(lang, 'fromTo', { from: `${clock(iso(b.boardTime))} ${b.boardStopName}`, to: `${clock(iso(b.alightTime))} ${b.alightStopName}` })} · ${t(lang, 'seatsN', { n: b.seats })}</p>
+  <p class="muted">${t(lang, 'cancelBefore', { time: clock(iso(b.cancelBefore)) })}</p>
+</section>`
+}
+
+export function bookPage(a: StopArrival, stopCode: string, stops: Loadable<TripStopsView>, form: BookForm, phase: BookPhase, lang: Lang): Html {
+  const title = t(lang, 'bookTitle')
+  const sub = `${lang === 'en' && a.routeNameEn ? a.routeNameEn : a.routeName} · ${clock(a.scheduledTs)} · ${t(lang, 'to', { place: a.headsign })}`
+  if (phase.kind === 'done') {
+    return html`${header(lang, title, sub, true)}<main class="page">${bookingResult(phase.booking, lang)}</main>
+<nav class="actions"><a class="btn btn-primary btn-wide" href="#" data-action="back">${t(lang, 'done')}</a></nav>`
+  }
+  if (stops.state !== 'ready') return html`${header(lang, title, sub, true)}<main class="page"><p class="muted">${t(lang, stops.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
+  const busy = phase.kind === 'sending'
+  const choices = destinations(stops.value.stops, stopCode, a.scheduledTs)
+  return html`${header(lang, title, sub, true)}
+<main class="page">
+<form class="book" data-form="book" novalidate>
+  <fieldset class="card">
+    <legend>${t(lang, 'getOffAt')}</legend>
+    <div class="choices">${choices.map(
+      (s) => html`<label class="choice"><input type="radio" name="alightStop" value="${s.code}"${form.alightStop === s.code ? ' checked' : ''}${busy ? ' disabled' : ''}><span>${stopName(s, lang)} <small>${clock(s.scheduledTs)}</small></span></label>`,
+    )}</div>
+  </fieldset>
+  <fieldset class="card">
+    <legend>${t(lang, 'seats')}</legend>
+    <div class="stepper">
+      <button type="button" class="btn step" data-action="seats-" aria-label="−"${busy || form.seats <= 1 ? ' disabled' : ''}>−</button>
+      <output name="seats" data-seats>${form.seats}</output>
+      <button type="button" class="btn step" data-action="seats+" aria-label="+"${busy || form.seats >= MAX_SEATS ? ' disabled' : ''}>+</button>
+    </div>
+  </fieldset>
+  <fieldset class="card">
+    <label for="bk-name">${t(lang, 'name')}</label>
+    <input id="bk-name" name="name" autocomplete="name" maxlength="40" value="${form.name}"${busy ? ' disabled' : ''}>
+    <label for="bk-phone">${t(lang, 'phoneNumber')}</label>
+    <input id="bk-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" maxlength="24" value="${form.phone}"${busy ? ' disabled' : ''}>
+  </fieldset>
+  ${phase.kind === 'form' && phase.error ? html`<p class="error" role="alert">${phase.error}</p>` : ''}
+  ${phase.kind === 'sending' && phase.retryNo !== null ? html`<p class="warning" role="status">${t(lang, 'retrying', { n: phase.retryNo })}</p>` : ''}
+  ${phase.kind === 'unreachable' ? html`<p class="error" role="alert">${t(lang, 'offlineNoTime')}</p>` : ''}
+  <div class="actions">
+    <button class="btn btn-primary btn-wide" type="submit"${busy ? ' disabled' : ''}>${t(lang, busy ? 'sending' : phase.kind === 'unreachable' ? 'retry' : 'submitBooking')}</button>
+  </div>
+</form>
+</main>`
+}

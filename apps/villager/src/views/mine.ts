@@ -1,0 +1,29 @@
+/** "My bookings": the bookings made on this phone, their status, and cancel. */
+import { html, type Html } from '../html.js'
+import { t } from '../i18n.js'
+import type { SavedBooking } from '../booking.js'
+import type { Lang } from '../model.js'
+import { clock } from '../words.js'
+import { header } from './stop.js'
+
+const CANCELLABLE = new Set(['confirmed', 'waitlisted'])
+
+function bookingRow(b: SavedBooking, lang: Lang, now: number, busy: boolean): Html {
+  const v = b.view
+  const canCancel = CANCELLABLE.has(v.status) && now < Date.parse(v.cancelBefore)
+  return html`<li class="card booking status-${v.status}" data-booking="${v.code}">
+  <p class="booking-line"><b class="booking-code small">${v.code}</b> <span class="pill">${t(lang, `status_${v.status}`)}</span></p>
+  <p>${v.serviceDate.slice(5)} ${clock(Date.parse(v.boardTime))} ${t(lang, 'fromTo', { from: v.boardStopName, to: v.alightStopName })} · ${t(lang, 'seatsN', { n: v.seats })}</p>
+  ${v.status === 'waitlisted' && v.waitlistPosition !== null ? html`<p>${t(lang, 'waitlistPos', { n: v.waitlistPosition })}</p>` : ''}
+  ${v.cancelReason ? html`<p class="muted">${v.cancelReason}</p>` : ''}
+  ${canCancel ? html`<button class="btn btn-danger" data-action="cancel-booking" data-code="${v.code}"${busy ? ' disabled' : ''}>${t(lang, 'cancel')}</button>` : ''}
+</li>`
+}
+
+export function minePage(list: readonly SavedBooking[], lang: Lang, now: number, busyCode: string | null, error: string | null): Html {
+  return html`${header(lang, t(lang, 'myBookings'), null, true)}
+<main class="page">
+  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  ${list.length === 0 ? html`<p class="empty">${t(lang, 'noBookings')}</p>` : html`<ol class="bookings">${list.map((b) => bookingRow(b, lang, now, busyCode === b.code))}</ol>`}
+</main>`
+}

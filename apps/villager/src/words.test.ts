@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { clock, statusWords, whenWords } from './words.js'
+import { makeArrival, T0 } from './test-factories.js'
+
+describe('status in words', () => {
+  it('says how many stops away a bus on the way is', () => {
+    const a = makeArrival({ status: 'on_the_way', vehicleId: 'XY-V001', stopsAway: 3, delayS: 30, etaTs: T0 })
+    expect(statusWords(a, 'zh')).toEqual({ text: '正在路上，还有 3 站', tone: 'ok' })
+    expect(statusWords(a, 'en')).toEqual({ text: 'On the way, 3 stops away', tone: 'ok' })
+  })
+
+  it('says the next stop is this one, and one stop in the singular', () => {
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'zh').text).toBe('正在路上，下一站就是本站')
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'en').text).toBe('On the way, this stop is next')
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 1, vehicleId: 'V' }), 'en').text).toBe('On the way, 1 stop away')
+  })
+
+  it('says how late a bus on the road is, rounded to minutes', () => {
+    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 370 })
+    expect(statusWords(a, 'zh')).toEqual({ text: '晚点约 6 分钟，还有 2 站', tone: 'warn' })
+    expect(statusWords(a, 'en')).toEqual({ text: 'Running 6 minutes late, 2 stops away', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 60 * 1 + 100 }), 'en').text).toBe('Running 3 minutes late, 2 stops away')
+  })
+
+  it('adds the delay to "on the way" once it is worth saying, not for a minute', () => {
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 100, vehicleId: 'V' }), 'en').text).toBe('On the way, 4 stops away')
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V' }), 'en')).toEqual({ text: 'On the way, 4 stops away, running 3 minutes late', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 60, vehicleId: 'V' }), 'en').text).toBe('On the way, 4 stops away')
+  })
+
+  it('says a bus past its departure that never left has not started', () => {
+    expect(statusWords(makeArrival({ status: 'late' }), 'zh')).toEqual({ text: '还未发车（已过发车时间）', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'late' }), 'en').text).toBe('Not started yet (past its departure time)')
+  })
+
+  it('words the other states', () => {
+    expect(statusWords(makeArrival({ status: 'scheduled' }), 'zh')).toEqual({ text: '还未发车', tone: 'muted' })
+    expect(statusWords(makeArrival({ status: 'scheduled' }), 'en').text).toBe('Not started yet')
+    expect(statusWords(makeArrival({ status: 'cancelled' }), 'zh')).toEqual({ text: '已取消', tone: 'bad' })
+    expect(statusWords(makeArrival({ status: 'cancelled' }), 'en').text).toBe('Cancelled')
+    expect(statusWords(makeArrival({ status: 'at_stop', stopsAway: 0, vehicleId: 'V' }), 'zh')).toEqual({ text: '车已到站', tone: 'ok' })
+    expect(statusWords(makeArrival({ status: 'at_stop' }), 'en').text).toBe('At the stop now')
+    expect(statusWords(makeArrival({ status: 'departed' }), 'en').text).toBe('Already left')
+  })
+})
+
+describe('when it comes', () => {
+  const at = makeArrival().scheduledTs
+
+  it('counts minutes to a live ETA, rounding up', () => {
+    const w = whenWords(makeArrival({ status: 'on_the_way', etaTs: at + 6 * 60_000 }), 'zh', at + 60_000 - 1)
+    expect(w.big).toBe('6 分钟')
+    expect(w.small).toBe('计划 08:30 · 预计 08:36')
+    expect(w.planned).toBe(false)
+    expect(whenWords(makeArrival({ status: 'on_the_way', etaTs: at }), 'en', at - 60_000).big).toBe('1 min')
+    expect(whenWords(makeArrival({ status: 'on_the_way', etaTs: at }), 'en', at - 61_000).big).toBe('2 min')
+  })
+
+  it('says "due" once the ETA has come, and the time when it is an hour or more away', () => {
+    expect(whenWords(makeArrival({ status: 'on_the_way', etaTs: at }), 'zh', at + 5000).big).toBe('即将到站')
+    expect(whenWords(makeArrival({ status: 'on_the_way', etaTs: at }), 'en', at).big).toBe('Due now')
+    expect(whenWords(makeArrival({ status: 'on_the_way', etaTs: at + 3_600_000 }), 'en', at).big).toBe('09:30')
+  })
+
+  it('shows the timetable time, marked as such, before the bus is tracked; struck through when cancelled', () => {
+    expect(whenWords(makeArrival(), 'en', T0)).toEqual({ big: '08:30', small: 'Timetable 08:30', planned: true, struck: false })
+    expect(whenWords(makeArrival({ status: 'cancelled' }), 'zh', T0)).toMatchObject({ big: '08:30', struck: true })
+    expect(whenWords(makeArrival({ status: 'at_stop', etaTs: at }), 'zh', at).big).toBe('已到站')
+  })
+
+  it('shows China time whatever the phone thinks, across midnight', () => {
+    expect(clock(Date.UTC(2026, 10, 30, 0, 30))).toBe('08:30')
+    expect(clock(Date.UTC(2026, 10, 30, 16, 0))).toBe('00:00')
+    expect(clock(Date.UTC(2026, 10, 30, 15, 59, 59))).toBe('23:59')
+  })
+})

@@ -1,0 +1,84 @@
+/**
+ * A departure in words a villager reads at a glance: what the bus is doing ("on the way, 3 stops
+ * away", "running 6 minutes late", "not started yet", "cancelled", "at the stop now") and when it
+ * comes ("5 min", "08:30"). Pure: `now` is a parameter; times are shown in China time (UTC+8, no
+ * daylight saving), whatever the phone's time zone.
+ */
+import { t } from './i18n.js'
+import type { Lang, StopArrival } from './model.js'
+
+/** A delay below this is not worth a word (the engine calls a bus late from 3 minutes). */
+const LATE_WORTH_SAYING_S = 120
+const CHINA_OFFSET_MS = 8 * 3_600_000
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'muted'
+
+export interface StatusWords {
+  text: string
+  tone: Tone
+}
+
+/** HH:MM in China time. */
+export function clock(ts: number): string {
+  const d = new Date(ts + CHINA_OFFSET_MS)
+  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
+}
+
+const lateMinutes = (delayS: number | null): number | null => (delayS !== null && delayS >= LATE_WORTH_SAYING_S ? Math.round(delayS / 60) : null)
+
+function away(a: StopArrival, lang: Lang): string | null {
+  if (a.stopsAway === null || a.stopsAway < 0) return null
+  return a.stopsAway === 0 ? t(lang, 'nextIsHere') : t(lang, 'stopsAway', { n: a.stopsAway })
+}
+
+const join = (lang: Lang, parts: (string | null)[]): string => parts.filter((p): p is string => p !== null).join(lang === 'zh' ? '，' : ', ')
+
+/** What the bus is doing, in a sentence. */
+export function statusWords(a: StopArrival, lang: Lang): StatusWords {
+  switch (a.status) {
+    case 'cancelled':
+      return { text: t(lang, 'cancelled'), tone: 'bad' }
+    case 'at_stop':
+      return { text: t(lang, 'atStop'), tone: 'ok' }
+    case 'departed':
+    case 'completed':
+      return { text: t(lang, 'departed'), tone: 'muted' }
+    case 'on_the_way': {
+      const late = lateMinutes(a.delayS)
+      return { text: join(lang, [t(lang, 'onTheWay'), away(a, lang), late !== null ? lowerFirst(t(lang, 'late', { n: late }), lang) : null]), tone: late !== null ? 'warn' : 'ok' }
+    }
+    case 'late': {
+      // Late with a delay measured on the road: say how late and where. Otherwise it never left.
+      const late = lateMinutes(a.delayS)
+      if (late !== null && a.stopsAway !== null) return { text: join(lang, [t(lang, 'late', { n: late }), away(a, lang)]), tone: 'warn' }
+      return { text: t(lang, 'notStartedLate'), tone: 'warn' }
+    }
+    case 'scheduled':
+      return { text: t(lang, 'notStarted'), tone: 'muted' }
+  }
+}
+
+const lowerFirst = (s: string, lang: Lang): string => (lang === 'en' ? s.charAt(0).toLowerCase() + s.slice(1) : s)
+
+export interface WhenWords {
+  /** The big figure: "5 分钟", "08:30", "已到站". */
+  big: string
+  /** The small line under it: "计划 08:30 · 预计 08:36". */
+  small: string
+  /** The figure is a timetable time, not a live prediction. */
+  planned: boolean
+  struck: boolean
+}
+
+/** When the bus comes to this stop. */
+export function whenWords(a: StopArrival, lang: Lang, now: number): WhenWords {
+  const planned = t(lang, 'planned', { time: clock(a.scheduledTs) })
+  if (a.status === 'cancelled') return { big: clock(a.scheduledTs), small: planned, planned: true, struck: true }
+  if (a.status === 'at_stop') return { big: t(lang, 'here'), small: planned, planned: false, struck: false }
+  if (a.etaTs === null) return { big: clock(a.scheduledTs), small: planned, planned: true, struck: false }
+  const mins = Math.ceil((a.etaTs - now) / 60_000)
+  const small = clock(a.etaTs) === clock(a.scheduledTs) ? planned : `${planned} · ${t(lang, 'expected', { time: clock(a.etaTs) })}`
+  if (mins <= 0) return { big: t(lang, 'due'), small, planned: false, struck: false }
+  if (mins < 60) return { big: t(lang, 'min', { n: mins }), small, planned: false, struck: false }
+  return { big: clock(a.etaTs), small, planned: false, struck: false }
+}
