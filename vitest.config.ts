@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // End-to-end tests (real Chromium, the built console) are their own project: tests/e2e/vitest.config.ts.
+    projects: [{ extends: true, test: { name: 'main' } }, 'tests/e2e/vitest.config.ts'],
   },
 })

@@ -28,6 +28,7 @@ import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
 import { gtfsRoutes } from './routes/network/gtfs.js'
 import { homeRoutes } from './routes/home.js'
+import { consoleRoutes } from './routes/console.js'
 import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
@@ -259,6 +260,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
   await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
+  await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap: { url: config.basemapUrl, attribution: config.basemapAttribution, gcj02: config.basemapGcj02, maxZoom: config.basemapMaxZoom } })
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })

@@ -12,6 +12,12 @@ export interface Config {
   host: string
   /** Base URL printed on stop-sign QR codes. */
   publicUrl: string
+  /** Console basemap: raster tile URL template ({z}/{x}/{y}); unset → the offline style. */
+  basemapUrl: string | undefined
+  basemapAttribution: string
+  /** The basemap's tiles are in GCJ-02 (AMap, Tencent): positions are converted for display. */
+  basemapGcj02: boolean
+  basemapMaxZoom: number
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   logFormat: 'json' | 'pretty'
   /** Embedded database directory ('memory' keeps it in RAM, for tests). */
@@ -143,6 +149,14 @@ export const CONFIG_SPEC = {
   port: { name: 'PORT', doc: 'HTTP port (API, console, villager pages, socket.io)', default: '8080', parse: int(0, 65535) },
   host: { name: 'HOST', doc: 'Interface to listen on', default: '0.0.0.0', parse: str },
   publicUrl: { name: 'PUBLIC_URL', doc: 'Base URL printed in stop-sign QR codes', default: 'http://localhost:8080', parse: url('http', 'https') },
+  basemapUrl: { name: 'BASEMAP_URL', doc: 'Console basemap: raster tile URL template with {z}, {x}, {y} (a key goes in the URL); unset → a self-contained offline style', default: undefined, parse: (raw: string): string => {
+    url('http', 'https')(raw)
+    if (!raw.includes('{z}') || !raw.includes('{x}') || !raw.includes('{y}')) throw new Error('must contain {z}, {x} and {y}')
+    return raw
+  } },
+  basemapAttribution: { name: 'BASEMAP_ATTRIBUTION', doc: 'Attribution shown under the basemap (required by most tile providers)', default: '', parse: str },
+  basemapGcj02: { name: 'BASEMAP_GCJ02', doc: 'on when the basemap is in GCJ-02 (AMap, Tencent): positions are shifted for display only; off for WGS-84 tiles (OSM, Tianditu)', default: 'off', parse: (raw: string): boolean => oneOf('on', 'off')(raw) === 'on' },
+  basemapMaxZoom: { name: 'BASEMAP_MAX_ZOOM', doc: 'Highest zoom level the basemap has tiles for', default: '18', parse: int(1, 22) },
   logLevel: { name: 'LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
   logFormat: { name: 'LOG_FORMAT', doc: 'json (one object per line, for log shippers) or pretty (for people)', default: 'json', parse: oneOf('json', 'pretty') },
   dataDir: { name: 'DATA_DIR', doc: "Embedded database directory ('memory' keeps it in RAM)", default: './data', parse: str },

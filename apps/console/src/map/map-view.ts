@@ -1,0 +1,208 @@
+/**
+ * The one map of the console: network layers (routes, numbered stop signs, townships), the live
+ * fleet as ONE GeoJSON source redrawn at most once per animation frame, and a replay layer.
+ */
+import { Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl'
+import 'maplibre-gl/dist/maplibre-gl.css'
+// The worker is a separate file maplibre finds at run time; Vite copies it and gives its URL.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
+import type { LngLat, Route, Stop, Township } from '@rb/domain'
+import { displayProjection, type DisplayProjection } from '../gcj02.js'
+import type { Fleet, FleetFilter, NetworkIndex } from '../fleet.js'
+import { baseStyle, FONT, STATUS_COLOURS, STOP_COLOURS, type BasemapConfig } from './style.js'
+
+setWorkerUrl(workerUrl)
+
+type Fc = GeoJSON.FeatureCollection
+const empty = (): Fc => ({ type: 'FeatureCollection', features: [] })
+
+/** Main-thread cost of the last fleet redraws (what the 16 ms budget is about). */
+export interface FlushStats {
+  count: number
+  lastMs: number
+  maxMs: number
+  totalMs: number
+  features: number
+}
+
+const statusColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#6e7781'] as unknown as ExpressionSpecification
+const stopColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STOP_COLOURS).flat(), '#8c959f'] as unknown as ExpressionSpecification
+
+/** A white arrow pointing up (north), rotated per vehicle by `icon-rotate`. */
+function arrowImage(size = 24): ImageData {
+  const c = document.createElement('canvas')
+  c.width = c.height = size
+  const g = c.getContext('2d')
+  if (!g) throw new Error('no 2D canvas')
+  g.fillStyle = '#ffffff'
+  g.beginPath()
+  g.moveTo(size / 2, 3)
+  g.lineTo(size - 6, size - 5)
+  g.lineTo(size / 2, size - 9)
+  g.lineTo(6, size - 5)
+  g.closePath()
+  g.fill()
+  return g.getImageData(0, 0, size, size)
+}
+
+export class MapView {
+  readonly map: MlMap
+  readonly project: DisplayProjection
+  readonly stats: FlushStats = { count: 0, lastMs: 0, maxMs: 0, totalMs: 0, features: 0 }
+  private ready: Promise<void>
+  private frame = 0
+  private drawnVersion = -1
+  private filterKey = ''
+  private selected: string | null = null
+  /** While false (another view covers the map) the fleet is not redrawn. */
+  visible = true
+
+  constructor(
+    container: HTMLElement,
+    basemap: BasemapConfig,
+    private readonly fleet: Fleet,
+    private filter: () => FleetFilter,
+    private index: () => NetworkIndex,
+  ) {
+    this.project = displayProjection(basemap.gcj02)
+    this.map = new MlMap({
+      container,
+      style: baseStyle(basemap),
+      center: [105.44, 28.16],
+      zoom: 9,
+      maxZoom: 18,
+      attributionControl: basemap.url ? { compact: false } : false,
+      localIdeographFontFamily: FONT.join(', '),
+      // The console runs without internet: never ask for telemetry or fonts elsewhere.
+      cancelPendingTileRequestsWhileZooming: true,
+    })
+    this.map.addControl(new NavigationControl({ showCompass: true }), 'bottom-right')
+    this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right')
+    this.ready = new Promise((resolve) => this.map.once('load', () => {
+      this.addLayers()
+      resolve()
+    }))
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready
+  }
+
+  private addLayers(): void {
+    const m = this.map
+    m.addImage('arrow', arrowImage(), { pixelRatio: 2 })
+    for (const id of ['routes', 'stops', 'townships', 'vehicles', 'replay-track', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
+    m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
+    m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } })
+    m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
+    m.addLayer({ id: 'township-labels', type: 'symbol', source: 'townships', layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-allow-overlap': false, 'text-anchor': 'bottom', 'text-offset': [0, -0.8] }, paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
+    m.addLayer({ id: 'focus', type: 'circle', source: 'focus', paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
+    m.addLayer({ id: 'replay-track', type: 'line', source: 'replay-track', paint: { 'line-color': '#0969da', 'line-width': 3, 'line-opacity': 0.7 } })
+    m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': statusColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
+    m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
+    m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
+    m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': '#0969da', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
+    for (const layer of ['vehicles', 'stops']) {
+      m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'))
+      m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''))
+    }
+  }
+
+  private source(id: string): GeoJSONSource | undefined {
+    return this.map.getSource<GeoJSONSource>(id)
+  }
+
+  setNetwork(routes: Route[], stops: Stop[], townships: Township[], highlightRoute: string | null = null): void {
+    const p = this.project
+    void this.source('routes')?.setData({
+      type: 'FeatureCollection',
+      features: routes.map((r) => ({ type: 'Feature', properties: { id: r.id, color: r.color, dim: highlightRoute !== null && r.id !== highlightRoute }, geometry: { type: 'LineString', coordinates: r.geometry.map(p) } })),
+    })
+    void this.source('stops')?.setData({
+      type: 'FeatureCollection',
+      features: stops.filter((s) => s.status !== 'removed').map((s) => ({ type: 'Feature', properties: { code: s.code, number: String(Number(s.code.split('-').at(-1))), status: s.status, name: s.name }, geometry: { type: 'Point', coordinates: p(s.point) } })),
+    })
+    void this.source('townships')?.setData({ type: 'FeatureCollection', features: townships.map((t) => ({ type: 'Feature', properties: { name: t.name }, geometry: { type: 'Point', coordinates: p(t.center) } })) })
+  }
+
+  fitTo(points: LngLat[]): void {
+    if (points.length === 0) return
+    let [w, s, e, n] = [180, 90, -180, -90]
+    for (const pt of points.map(this.project)) {
+      w = Math.min(w, pt[0])
+      e = Math.max(e, pt[0])
+      s = Math.min(s, pt[1])
+      n = Math.max(n, pt[1])
+    }
+    this.map.fitBounds([[w, s], [e, n]] as LngLatBoundsLike, { padding: 40, duration: 0, maxZoom: 15 })
+  }
+
+  /** Asks for a fleet redraw on the next animation frame (many ticks in one frame draw once). */
+  scheduleFleet(): void {
+    if (this.frame || !this.visible) return
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0
+      this.flushFleet()
+    })
+  }
+
+  /** Redraws the fleet now if it or the filter changed; returns the main-thread ms it took. */
+  flushFleet(force = false): number {
+    const source = this.source('vehicles')
+    if (!source) return 0
+    const filter = this.filter()
+    const key = JSON.stringify({ ...filter, kinds: [...filter.kinds], statuses: [...filter.statuses] })
+    if (!force && this.fleet.version === this.drawnVersion && key === this.filterKey) return 0
+    const t0 = performance.now()
+    const fc = this.fleet.toGeoJSON(filter, this.index(), this.project)
+    void source.setData(fc)
+    const ms = performance.now() - t0
+    this.drawnVersion = this.fleet.version
+    this.filterKey = key
+    this.lastCollection = fc
+    const s = this.stats
+    s.count++
+    s.lastMs = ms
+    s.maxMs = Math.max(s.maxMs, ms)
+    s.totalMs += ms
+    s.features = fc.features.length
+    return ms
+  }
+
+  /** The FeatureCollection last handed to the vehicles source (tests read coordinates from it). */
+  lastCollection: Fc = empty()
+
+  select(vehicleId: string | null): void {
+    this.selected = vehicleId
+    this.map.setFilter('vehicle-selected', ['==', ['get', 'id'], vehicleId ?? ''])
+  }
+
+  get selectedVehicle(): string | null {
+    return this.selected
+  }
+
+  focus(point: LngLat | null): void {
+    void this.source('focus')?.setData(point ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.project(point) } }] } : empty())
+  }
+
+  flyTo(point: LngLat, zoom = 14): void {
+    this.map.flyTo({ center: this.project(point), zoom: Math.max(this.map.getZoom(), zoom), duration: 600 })
+  }
+
+  setReplay(track: LngLat[] | null, point: LngLat | null): void {
+    void this.source('replay-track')?.setData(track && track.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: track.map(this.project) } }] } : empty())
+    this.setReplayPoint(point)
+  }
+
+  setReplayPoint(point: LngLat | null): void {
+    void this.source('replay-point')?.setData(point ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.project(point) } }] } : empty())
+  }
+
+  showFleet(on: boolean): void {
+    for (const id of ['vehicles', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
+  }
+
+  resize(): void {
+    this.map.resize()
+  }
+}

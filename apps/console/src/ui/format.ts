@@ -1,0 +1,35 @@
+/** How times, delays and ages read in the console (times in Asia/Shanghai, the county's clock). */
+
+const TZ = 'Asia/Shanghai'
+const hm = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false })
+const hms = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
+
+export const clock = (ts: number | null | undefined): string => (ts === null || ts === undefined ? '—' : hm.format(ts))
+export const clockS = (ts: number | null | undefined): string => (ts === null || ts === undefined ? '—' : hms.format(ts))
+export const day = (ts: number): string => ymd.format(ts)
+
+/** "+3 min late", "1 min early", "on time" from a delay in seconds (positive = late). */
+export function delay(delayS: number | null | undefined): string {
+  if (delayS === null || delayS === undefined) return '—'
+  const min = Math.round(delayS / 60)
+  if (min === 0) return 'on time'
+  return min > 0 ? `${min} min late` : `${-min} min early`
+}
+
+/** "12 s ago", "4 min ago", "2 h ago". */
+export function age(ts: number | null | undefined, now: number): string {
+  if (ts === null || ts === undefined) return 'never'
+  const s = Math.max(0, Math.round((now - ts) / 1000))
+  if (s < 90) return `${s} s ago`
+  if (s < 5400) return `${Math.round(s / 60)} min ago`
+  return `${Math.round(s / 3600)} h ago`
+}
+
+/** `YYYY-MM-DDTHH:mm` in Asia/Shanghai for <input type=datetime-local>, and back. */
+export function toLocalInput(ts: number): string {
+  return new Date(ts + 8 * 3_600_000).toISOString().slice(0, 16)
+}
+export function fromLocalInput(value: string): number {
+  return Date.parse(`${value}:00+08:00`)
+}

@@ -1,0 +1,148 @@
+/**
+ * Live map: every vehicle coloured by status with its heading, route lines, numbered stop signs,
+ * filters (service kind, route, township, status), search (vehicle, plate, driver, stop code),
+ * a legend with counts, and the panel of the vehicle or stop clicked.
+ */
+import type { ServiceKind } from '@rb/domain'
+import type { VehicleServiceStatus } from '@rb/protocol'
+import type { Ctx, View } from '../context.js'
+import { ALL_KINDS, ALL_STATUSES, matches } from '../fleet.js'
+import { KIND_LABELS, STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
+import { clear, h } from '../ui/dom.js'
+import { stopPanel } from './stop-panel.js'
+import { vehiclePanel } from './vehicle-panel.js'
+
+/** `0421`, `421` or `xy-0421` → the stop code, if such a stop exists. */
+export function stopCodeFor(query: string, codes: readonly string[]): string | null {
+  const q = query.trim().toUpperCase()
+  if (!q) return null
+  if (codes.includes(q)) return q
+  if (/^\d{1,6}$/.test(q)) return codes.find((c) => Number(c.split('-').at(-1)) === Number(q)) ?? null
+  return null
+}
+
+function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
+  const f = ctx.filter
+  const search = h('input', { type: 'search', placeholder: 'Vehicle, plate, driver or stop code 搜索', value: f.query, class: 'search', attrs: { 'aria-label': 'search' } })
+  const kind = h('select', { attrs: { 'aria-label': 'service kind' } }, h('option', { value: '' }, 'All kinds 全部'), ALL_KINDS.map((k) => h('option', { value: k, selected: f.kinds.has(k) }, KIND_LABELS[k])))
+  const route = h('select', { attrs: { 'aria-label': 'route' } }, h('option', { value: '' }, 'All routes 全部线路'), ctx.network.routes.map((r) => h('option', { value: r.id, selected: f.routeId === r.id }, `${r.name}`)))
+  const township = h('select', { attrs: { 'aria-label': 'township' } }, h('option', { value: '' }, 'All townships 全部乡镇'), ctx.network.townships.map((t) => h('option', { value: t.id, selected: f.townshipId === t.id }, t.name)))
+  const legend = h('div', { class: 'legend' })
+  const panelSlot = h('div', { class: 'panel-slot' })
+  const hint = h('div', { class: 'hint' })
+  el.append(h('div', { class: 'toolbar' }, search, kind, route, township, hint), legend, panelSlot)
+
+  let panel: { el: HTMLElement; refresh?: () => void; dispose(): void } | null = null
+  const closePanel = (): void => {
+    panel?.dispose()
+    panel = null
+    clear(panelSlot)
+    ctx.map.select(null)
+    ctx.map.focus(null)
+  }
+  const openVehicle = (id: string, fly = false): void => {
+    closePanel()
+    panel = vehiclePanel(ctx, id, closePanel)
+    panelSlot.append(panel.el)
+    ctx.map.select(id)
+    const v = ctx.fleet.vehicles.get(id)
+    if (fly && v?.lng != null && v.lat != null) ctx.map.flyTo([v.lng, v.lat], 13)
+  }
+  const openStop = (code: string, fly = false): void => {
+    closePanel()
+    panel = stopPanel(ctx, code, closePanel)
+    panelSlot.append(panel.el)
+    const s = ctx.network.stop(code)
+    if (s) {
+      ctx.map.focus(s.point)
+      if (fly) ctx.map.flyTo(s.point, 15)
+    }
+  }
+
+  const redraw = (): void => {
+    ctx.map.flushFleet()
+    renderLegend()
+  }
+  const highlight = (): void => ctx.map.setNetwork(ctx.network.routes, ctx.network.stops, ctx.network.townships, f.routeId)
+
+  function renderLegend(): void {
+    const counts = ctx.fleet.counts()
+    clear(
+      legend,
+      ALL_STATUSES.map((s: VehicleServiceStatus) => {
+        const chip = h('button', { class: `chip${f.statuses.has(s) ? ' on' : ''}`, dataset: { status: s }, title: 'Show only this status (click again to clear)' }, h('i', { style: `background:${STATUS_COLOURS[s]}` }), `${STATUS_LABELS[s]} `, h('b', null, String(counts[s])))
+        chip.addEventListener('click', () => {
+          if (f.statuses.has(s)) (f.statuses as Set<VehicleServiceStatus>).delete(s)
+          else (f.statuses as Set<VehicleServiceStatus>).add(s)
+          redraw()
+        })
+        return chip
+      }),
+    )
+  }
+
+  search.addEventListener('input', () => {
+    f.query = stopCodeFor(search.value, ctx.network.stops.map((s) => s.code)) ? '' : search.value
+    hint.textContent = ''
+    redraw()
+  })
+  search.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter') return
+    const code = stopCodeFor(search.value, ctx.network.stops.map((s) => s.code))
+    if (code) return openStop(code, true)
+    const found = [...ctx.fleet.vehicles.values()].filter((v) => v.lng !== null && matches(v, f, ctx.network.index))
+    hint.textContent = found.length === 1 ? '' : `${found.length} vehicles match`
+    if (found.length === 1 && found[0]) openVehicle(found[0].id, true)
+  })
+  kind.addEventListener('change', () => {
+    f.kinds = new Set(kind.value ? [kind.value as ServiceKind] : [])
+    redraw()
+  })
+  route.addEventListener('change', () => {
+    f.routeId = route.value || null
+    highlight()
+    redraw()
+    const r = ctx.network.route(f.routeId)
+    if (r) ctx.map.fitTo(r.geometry)
+  })
+  township.addEventListener('change', () => {
+    f.townshipId = township.value || null
+    redraw()
+  })
+
+  const offVehicle = ctx.map.map.on('click', 'vehicles', (e) => {
+    const id = e.features?.[0]?.properties?.id as string | undefined
+    if (id) openVehicle(id)
+  })
+  const offStop = ctx.map.map.on('click', 'stops', (e) => {
+    if (ctx.map.map.queryRenderedFeatures(e.point, { layers: ['vehicles'] }).length) return
+    const code = e.features?.[0]?.properties?.code as string | undefined
+    if (code) openStop(code)
+  })
+  // The legend and the open panel follow the fleet at most once a second.
+  let last = 0
+  const offChanged = ctx.live.changed.on(() => {
+    const now = Date.now()
+    if (now - last < 1000) return
+    last = now
+    renderLegend()
+    panel?.refresh?.()
+  })
+
+  renderLegend()
+  highlight()
+  ctx.map.showFleet(true)
+  const v = params.get('vehicle')
+  const s = params.get('stop')
+  if (v) openVehicle(v, true)
+  else if (s) openStop(s, true)
+
+  return () => {
+    closePanel()
+    offVehicle.unsubscribe()
+    offStop.unsubscribe()
+    offChanged()
+  }
+}
+
+export const liveMapView: View = { path: 'live', title: 'Live map 实时地图', roles: ['dispatcher', 'operator'], map: true, mount }

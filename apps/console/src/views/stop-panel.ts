@@ -1,0 +1,43 @@
+/** The panel of one numbered stop sign: name, township, status, routes, next departures, sign sheet. */
+import type { StopArrivalsUpdate } from '@rb/protocol'
+import { api } from '../api.js'
+import type { Ctx } from '../context.js'
+import { STOP_COLOURS } from '../map/style.js'
+import { clear, h, table } from '../ui/dom.js'
+import { clock, delay } from '../ui/format.js'
+
+export function stopPanel(ctx: Ctx, code: string, onClose: () => void): { el: HTMLElement; dispose(): void } {
+  const el = h('aside', { class: 'panel stop-panel', dataset: { stop: code } })
+  const stop = ctx.network.stop(code)
+  const arrivals = h('div', null, 'Loading departures…')
+  const routes = ctx.network.routes.filter((r) => r.stops.some((s) => s.stopCode === code))
+  clear(
+    el,
+    h('header', null, h('h2', null, code), h('button', { class: 'icon', title: 'Close', onclick: onClose }, '×')),
+    stop ? h('p', null, h('b', null, stop.name), ` · ${ctx.network.township(stop.townshipId)?.name ?? stop.townshipId}`) : null,
+    stop ? h('div', { class: 'badge', style: `background:${STOP_COLOURS[stop.status]}` }, `Sign ${stop.status.replace('_', ' ')}`) : null,
+    h('p', null, 'Routes: ', routes.map((r) => r.name).join(', ') || '—'),
+    h('h3', null, 'Next departures 下一班'),
+    arrivals,
+    ctx.can(['dispatcher', 'operator']) ? h('p', null, h('a', { href: `/api/stops/${encodeURIComponent(code)}/sheet`, target: '_blank' }, 'Print sign sheet ↗')) : null,
+  )
+  let disposed = false
+  const load = (): void => {
+    api.get<StopArrivalsUpdate>(`/api/stops/${encodeURIComponent(code)}/arrivals?limit=6`).then(
+      (r) => {
+        if (disposed) return
+        clear(arrivals, table(['Due', 'ETA', 'Route', 'Vehicle', 'Status'], r.arrivals, (a) => [clock(a.scheduledTs), a.etaTs ? clock(a.etaTs) : '—', `${a.routeName} ${a.headsign}`, a.vehicleId ?? '—', a.status === 'late' ? delay(a.delayS) : a.status.replaceAll('_', ' ')]))
+      },
+      (err: Error) => clear(arrivals, h('p', { class: 'status error' }, err.message)),
+    )
+  }
+  load()
+  const timer = setInterval(load, 15_000)
+  return {
+    el,
+    dispose() {
+      disposed = true
+      clearInterval(timer)
+    },
+  }
+}

@@ -1,0 +1,101 @@
+/** The panel of one vehicle: unified number, plate, driver, trip, delay, next stop and ETA, booked seats, last update. */
+import type { BookingCounts } from '@rb/domain'
+import type { VehicleStateView } from '@rb/protocol'
+import { api } from '../api.js'
+import type { Ctx } from '../context.js'
+import { displayStatus } from '../fleet.js'
+import { STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
+import { clear, h } from '../ui/dom.js'
+import { age, clock, delay } from '../ui/format.js'
+
+interface StateResponse {
+  state: VehicleStateView
+  etas: { seq: number; stopCode: string; scheduledTs: number; etaTs: number | null }[]
+}
+
+export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): { el: HTMLElement; refresh(): void; dispose(): void } {
+  const el = h('aside', { class: 'panel vehicle-panel', dataset: { vehicle: vehicleId } })
+  let etas: StateResponse['etas'] = []
+  let counts: BookingCounts | null = null
+  let countsFor: string | null = null
+  let disposed = false
+
+  const load = async (): Promise<void> => {
+    const r = await api.get<StateResponse>(`/api/vehicles/${encodeURIComponent(vehicleId)}/state`)
+    if (disposed) return
+    ctx.fleet.applyStates([r.state])
+    etas = r.etas
+    const trip = r.state.tripInstanceId
+    if (trip && trip !== countsFor && ctx.can(['dispatcher'])) {
+      countsFor = trip
+      counts = (await api.get<{ counts: BookingCounts }>(`/api/trip-instances/${encodeURIComponent(trip)}/bookings`).catch(() => null))?.counts ?? null
+    }
+    render()
+  }
+
+  // Built once; render() only changes the values (a button that is being clicked must not be replaced).
+  const values = new Map<string, HTMLElement>()
+  const row = (label: string, key: string): HTMLElement => {
+    const b = h('b', { dataset: { k: key } }, '—')
+    values.set(key, b)
+    return h('div', { class: 'kv' }, h('span', null, label), b)
+  }
+  const set = (key: string, value: string): void => {
+    const b = values.get(key)
+    if (b && b.textContent !== value) b.textContent = value
+  }
+  const badge = h('div', { class: 'badge' })
+  const warn = h('p', { class: 'warn' })
+  clear(
+    el,
+    h('header', null, h('h2', null, vehicleId), h('button', { class: 'icon', title: 'Close', onclick: onClose }, '×')),
+    badge,
+    row('Plate 车牌', 'plate'),
+    row('Driver 驾驶员', 'driver'),
+    row('Trip 班次', 'trip'),
+    row('Delay 晚点', 'delay'),
+    row('Next stop 下一站', 'next'),
+    row('ETA 预计到达', 'eta'),
+    row('Booked 已订', 'booked'),
+    row('Speed 速度', 'speed'),
+    row('Last update 更新', 'age'),
+    warn,
+    h('footer', null, h('a', { href: `#/replay?vehicle=${encodeURIComponent(vehicleId)}` }, 'Replay its track →')),
+  )
+
+  function render(): void {
+    const v = ctx.fleet.vehicles.get(vehicleId)
+    const info = ctx.network.vehicle(vehicleId)
+    const s = v?.state ?? null
+    const status = v ? displayStatus(v) : 'offline'
+    const driver = ctx.network.driver(s?.driverCode)
+    const route = ctx.network.route(s?.routeId)
+    const next = s?.nextStop ?? null
+    const nextStop = ctx.network.stop(next?.stopCode)
+    const eta = next ? (etas.find((e) => e.seq === next.seq)?.etaTs ?? next.etaTs) : null
+    badge.style.background = STATUS_COLOURS[status]
+    badge.textContent = STATUS_LABELS[status]
+    set('plate', info?.plate ?? '—')
+    set('driver', driver ? `${driver.name} · ${driver.id}${driver.pioneer ? ' ★' : ''}` : (s?.driverCode ?? '—'))
+    set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ' (inferred)' : ''}` : 'not on a trip')
+    set('delay', delay(s?.delayS))
+    set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · due ${clock(next.scheduledTs)}` : '—')
+    set('eta', eta ? clock(eta) : '—')
+    set('booked', counts ? `${counts.riders} / ${counts.capacity} seats${counts.waitlisted ? ` · ${counts.waitlisted} waiting` : ''}` : '—')
+    set('speed', v ? `${Math.round(v.speedKmh)} km/h · ${Math.round(v.headingDeg)}°` : '—')
+    set('age', age(v?.ts, Date.now()))
+    warn.textContent = s?.offRoute ? `Off route by ${Math.round(s.offsetM ?? 0)} m` : ''
+  }
+
+  render()
+  void load().catch(() => render())
+  const timer = setInterval(() => void load().catch(() => {}), 5000)
+  return {
+    el,
+    refresh: render,
+    dispose() {
+      disposed = true
+      clearInterval(timer)
+    },
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Real Chromium for end-to-end tests: Debian's package at /usr/bin/chromium (CHROMIUM overrides),
+ * driven by playwright-core; never a downloaded browser.
+ */
+import { existsSync } from 'node:fs'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** Whether this machine can run the end-to-end tests; CI (CI=true) must. */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  if (process.env.CI === 'true') throw new Error(`end-to-end tests need Chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`)
+  console.warn(`end-to-end tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
+  return false
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+}
+
+/** Collects the page's console errors and failed requests (a test asserts there are none). */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`)
+  })
+  page.on('requestfailed', (req) => {
+    if (!req.failure()?.errorText.includes('ERR_ABORTED')) errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`)
+  })
+  return errors
+}
+
+/** Signs in through the sign-in page and waits for the console's map to load. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, hash = '#/live'): Promise<void> {
+  await page.goto(`${baseUrl}/${hash}`)
+  await page.fill('input[name=username]', username)
+  await page.fill('input[name=password]', password)
+  await page.click('form.sign-in button[type=submit]')
+  await waitForConsole(page)
+}
+
+/** Waits until the shell has started and the map has drawn its network. */
+export async function waitForConsole(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const c = (globalThis as unknown as { rbConsole?: { map: { map: { loaded(): boolean; getSource(id: string): unknown } } } }).rbConsole
+    return !!c && c.map.map.getSource('vehicles') !== undefined
+  }, null, { timeout: 30_000 })
+}
