@@ -91,7 +91,7 @@ export class MapView {
   private addLayers(): void {
     const m = this.map
     m.addImage('arrow', arrowImage(), { pixelRatio: 2 })
-    for (const id of ['routes', 'stops', 'townships', 'vehicles', 'replay-track', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
+    for (const id of ['routes', 'stops', 'townships', 'vehicles', 'replay-track', 'replay-events', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
     m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
     m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } })
     m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
@@ -101,6 +101,7 @@ export class MapView {
     m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': statusColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
     m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
     m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
+    m.addLayer({ id: 'replay-events', type: 'circle', source: 'replay-events', paint: { 'circle-radius': 5, 'circle-color': '#e16f24', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
     m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': '#0969da', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
     for (const layer of ['vehicles', 'stops']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'))
@@ -189,8 +190,9 @@ export class MapView {
     this.map.flyTo({ center: this.project(point), zoom: Math.max(this.map.getZoom(), zoom), duration: 600 })
   }
 
-  setReplay(track: LngLat[] | null, point: LngLat | null): void {
+  setReplay(track: LngLat[] | null, point: LngLat | null, events: { point: LngLat; type: string }[] = []): void {
     void this.source('replay-track')?.setData(track && track.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: track.map(this.project) } }] } : empty())
+    void this.source('replay-events')?.setData({ type: 'FeatureCollection', features: events.map((e) => ({ type: 'Feature', properties: { type: e.type }, geometry: { type: 'Point', coordinates: this.project(e.point) } })) })
     this.setReplayPoint(point)
   }
 

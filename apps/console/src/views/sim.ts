@@ -1,0 +1,103 @@
+/**
+ * Simulated fleets: the scenarios the server can run, start and stop (operators), the running
+ * fleet's figures; its buses are on the map behind the panel.
+ */
+import { api } from '../api.js'
+import type { Ctx, View } from '../context.js'
+import { action, clear, field, h } from '../ui/dom.js'
+
+interface Run {
+  name: string
+  startedAt: string
+  state: string
+  error: string | null
+  stats: Record<string, unknown> | null
+}
+interface SimStatus {
+  run: Run | null
+  scenarios: string[]
+}
+
+const num = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '—')
+
+function mount(el: HTMLElement, ctx: Ctx): () => void {
+  const operator = ctx.can(['operator'])
+  const runBox = h('div', { class: 'sim-run' })
+  const list = h('div', { class: 'sim-scenarios' })
+  const status = h('p', { class: 'status' })
+  const speed = h('input', { type: 'number', min: '1', max: '60', value: '20', name: 'speed' })
+  const vehicles = h('input', { type: 'number', min: '1', max: '5000', value: '20', name: 'vehicles' })
+  const timetable = h('button', null, "Run today's timetable")
+  const stopBtn = h('button', { class: 'danger stop' }, 'Stop 停止')
+  el.append(
+    h(
+      'aside',
+      { class: 'panel side sim-panel' },
+      h('h2', null, 'Simulated fleet 模拟车队'),
+      runBox,
+      operator ? h('div', { class: 'row' }, field('Speed-up ×', speed), stopBtn) : h('p', { class: 'muted' }, 'Operators start and stop simulated fleets.'),
+      h('h3', null, 'Scenarios 场景'),
+      list,
+      operator ? h('div', { class: 'row' }, field('Vehicles', vehicles), timetable) : null,
+      status,
+    ),
+  )
+
+  let current: SimStatus | null = null
+  const render = (): void => {
+    if (!current) return
+    const r = current.run
+    const stats = r?.stats ?? {}
+    const active = r?.state === 'running' || r?.state === 'starting'
+    clear(
+      runBox,
+      r
+        ? h(
+            'div',
+            { class: 'card', dataset: { state: r.state } },
+            h('b', { class: 'sim-name' }, r.name),
+            ' ',
+            h('span', { class: `tag ${active ? 'running' : ''} sim-state` }, r.state),
+            h('div', { class: 'kv' }, h('span', null, 'Vehicles running'), h('b', { dataset: { k: 'running' } }, `${num(stats.running)} / ${num(stats.vehicles)}`)),
+            h('div', { class: 'kv' }, h('span', null, 'Points sent / acknowledged'), h('b', { dataset: { k: 'points' } }, `${num(stats.pointsSent)} / ${num(stats.acked)}`)),
+            h('div', { class: 'kv' }, h('span', null, 'Rate'), h('b', null, `${num(stats.ratePerS)} /s`)),
+            r.error ? h('p', { class: 'status error' }, r.error) : null,
+            Array.isArray(stats.warnings) ? (stats.warnings as string[]).map((w) => h('p', { class: 'muted' }, w)) : null,
+          )
+        : h('p', { class: 'muted' }, 'No simulated fleet is running.'),
+    )
+    stopBtn.disabled = !active
+    clear(
+      list,
+      current.scenarios.map((name) => {
+        const start = h('button', { class: 'primary', dataset: { scenario: name }, disabled: !operator || active }, `Start ${name}`)
+        action(start, status, async () => {
+          await api.post('/api/sim/start', { scenario: name, speed: Number(speed.value) })
+          await refresh()
+          return `${name} started`
+        })
+        return h('div', { class: 'row scenario' }, h('span', null, name), start)
+      }),
+    )
+    timetable.disabled = active
+  }
+  const refresh = async (): Promise<void> => {
+    current = await api.get<SimStatus>('/api/sim')
+    render()
+  }
+  action(stopBtn, status, async () => {
+    await api.post('/api/sim/stop')
+    await refresh()
+    return 'stopped'
+  })
+  action(timetable, status, async () => {
+    await api.post('/api/sim/start', { vehicles: Number(vehicles.value), speed: Number(speed.value) })
+    await refresh()
+    return 'timetable started'
+  })
+  void refresh().catch((err: Error) => (status.textContent = err.message))
+  const timer = setInterval(() => void refresh().catch(() => {}), 2000)
+  return () => clearInterval(timer)
+}
+
+export const simView: View = { path: 'sim', title: 'Simulator 模拟', roles: ['dispatcher', 'operator'], map: true, mount }
