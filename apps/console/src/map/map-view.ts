@@ -91,7 +91,9 @@ export class MapView {
   private addLayers(): void {
     const m = this.map
     m.addImage('arrow', arrowImage(), { pixelRatio: 2 })
-    for (const id of ['routes', 'stops', 'townships', 'vehicles', 'replay-track', 'replay-events', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
+    for (const id of ['routes', 'stops', 'townships', 'replay-track', 'replay-events', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
+    // Points need no detail beyond zoom 12 (overscaled above): fewer tiles to rebuild on every tick.
+    m.addSource('vehicles', { type: 'geojson', data: empty(), maxzoom: 12 })
     m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
     m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } })
     m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
