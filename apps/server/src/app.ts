@@ -33,7 +33,7 @@ import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
-import { bookingRoutes, startBooking, type BookingModule } from './booking/index.js'
+import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
@@ -112,10 +112,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const latest = new LatestState()
   latest.restore(await telemetryRepo.loadLatest(db))
   const auth = new AuthService(db, { production: isProduction(config), sessionTtlMs: config.sessionTtlH * 3_600_000 })
-  const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard })
-  installSocketAuth(hub.io, auth, config.publicUrl, log)
-
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
+  // A trip's room (`trip:<id>`) admits staff and the driver assigned to that trip instance.
+  const driverOf = (tripInstanceId: string): Promise<string | null> => network.instance(tripInstanceId).then((i) => i.driverId, () => null)
+  const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard(driverOf) })
+  installSocketAuth(hub.io, auth, config.publicUrl, log)
   const tracking = new TrackingHost({
     engine: new TrackingEngine({
       tracker: { offRouteM: config.offRouteM },
@@ -226,6 +227,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
+  // A cancelled trip instance cancels its bookings and tells its passengers and driver.
+  network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
@@ -263,6 +266,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap: { url: config.basemapUrl, attribution: config.basemapAttribution, gcj02: config.basemapGcj02, maxZoom: config.basemapMaxZoom } })
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
+  await app.register(driverRoutes, { booking: booking.service })
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })

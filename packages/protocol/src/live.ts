@@ -12,10 +12,11 @@ export interface LinkChange {
   ts: number
 }
 
-/** Rooms: `all` (dispatchers), `route:{id}`, `stop:{code}`, `vehicle:{id}`. */
-export type RoomName = 'all' | `route:${string}` | `stop:${string}` | `vehicle:${string}`
+/** Rooms: `all` (dispatchers), `route:{id}`, `stop:{code}`, `vehicle:{id}`, `trip:{tripInstanceId}` (its driver's page). */
+export type RoomName = 'all' | `route:${string}` | `stop:${string}` | `vehicle:${string}` | `trip:${string}`
 
-const ROOM = /^(all|(route|stop|vehicle):[A-Za-z0-9_-]{1,64})$/
+// Trip instance ids are a trip id (up to 64 characters) and `_YYYYMMDD`.
+const ROOM = /^(all|(route|stop|vehicle):[A-Za-z0-9_-]{1,64}|trip:[A-Za-z0-9_-]{1,80})$/
 
 export function isRoomName(value: unknown): value is RoomName {
   return typeof value === 'string' && ROOM.test(value)
@@ -39,7 +40,7 @@ export interface ServerToClientEvents {
   alerts: (batch: LiveAlert[]) => void
   /** Next departures of a stop when they change (room `stop:{code}`). */
   arrivals: (update: StopArrivalsUpdate) => void
-  /** Committed booking changes with the trip instance's seat counts after each, coalesced per tick (room `all`). */
+  /** Committed booking changes with the trip instance's seat counts after each, coalesced per tick (room `all`; room `trip:{id}` gets its trip's). */
   bookings: (batch: LiveBookingChange[]) => void
   /** A stop sign's status changed with its repair tickets (rooms `all` and `stop:{code}`). */
   stopStatus: (changes: StopStatusChange[]) => void

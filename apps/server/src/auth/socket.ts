@@ -1,7 +1,8 @@
 /**
  * Live-hub access: the socket is authenticated once, at the handshake, from the same cookie or
- * `auth: { token }`; rooms `all`, `route:*` and `vehicle:*` need a staff role, `stop:*` (the
- * villager page) is open. Anonymous sockets connect fine and may join stop rooms only.
+ * `auth: { token }`; rooms `all`, `route:*` and `vehicle:*` need a staff role, `trip:<id>` a
+ * staff role or the driver assigned to that trip instance, `stop:*` (the villager page) is open.
+ * Anonymous sockets connect fine and may join stop rooms only.
  */
 import type { Server } from 'socket.io'
 import { roleAllows, STAFF_ROLES, type SessionUser } from '@rb/domain'
@@ -20,13 +21,23 @@ const authOf = (socket: HubSocket): SocketAuth | undefined => (socket.data as { 
 /** Rooms a socket without a session may join. */
 export const isPublicRoom = (room: RoomName): boolean => room.startsWith('stop:')
 
-/** The hub's RoomGuard: a reason to refuse, or null. */
-export const roomGuard: RoomGuard = (socket, room) => {
-  if (isPublicRoom(room)) return null
-  const a = authOf(socket)
-  if (!a?.user || a.expiresAt <= Date.now()) return 'sign in first: this room needs a dispatcher, operator or admin session'
-  if (!roleAllows(a.user.role, STAFF_ROLES)) return `this room needs a dispatcher, operator or admin session; you are ${a.user.role}`
-  return null
+/** The driver number assigned to a trip instance, or null (none assigned, or no such instance). */
+export type DriverOfTrip = (tripInstanceId: string) => Promise<string | null>
+
+/** The hub's RoomGuard (a reason to refuse, or null); `driverOf` answers for `trip:<id>` rooms. */
+export function roomGuard(driverOf: DriverOfTrip): RoomGuard {
+  return (socket, room) => {
+    if (isPublicRoom(room)) return null
+    const a = authOf(socket)
+    if (!a?.user || a.expiresAt <= Date.now()) return 'sign in first: this room needs a dispatcher, operator or admin session'
+    if (roleAllows(a.user.role, STAFF_ROLES)) return null
+    const driverCode = a.user.role === 'driver' ? a.user.driverCode : undefined
+    if (room.startsWith('trip:') && driverCode) {
+      const tripInstanceId = room.slice('trip:'.length)
+      return driverOf(tripInstanceId).then((assigned) => (assigned === driverCode ? null : `${tripInstanceId} is not assigned to driver ${driverCode}`))
+    }
+    return `this room needs a dispatcher, operator or admin session; you are ${a.user.role}`
+  }
 }
 
 const userRoom = (userId: number): string => `user#${userId}`

@@ -1,6 +1,7 @@
 /**
  * The booking module as the composition root builds it: the service, the vehicle downlink and
- * live push of its changes, the notification outbox sender, and the on-demand runner.
+ * live push of its changes, the notification outbox sender, the on-demand runner, and what a
+ * cancelled trip does to its bookings.
  */
 import { randomInt } from 'node:crypto'
 import type { Db } from '@rb/db'
@@ -12,13 +13,20 @@ import { createNotifier, OutboxSender, type Notifier } from '../notify/index.js'
 import { ManifestDownlink, type DownlinkLog, type TextTerminals } from './downlink.js'
 import { OnDemandRunner } from './on-demand.js'
 import { BookingService } from './service.js'
+import { TripCancellations, type TripCancelLog } from './trip-cancel.js'
 
 export { bookingRoutes } from './routes.js'
+export { driverRoutes } from './driver-routes.js'
 export type { BookingService } from './service.js'
+
+/** How often cancelled trips are checked for bookings a stopped server left open. */
+const CANCEL_SWEEP_MS = 60_000
 
 export interface BookingModule {
   service: BookingService
   onDemand: OnDemandRunner
+  /** Give `onCancelled` to NetworkService.onCancel: a cancelled trip cancels its bookings. */
+  cancellations: TripCancellations
   outbox: OutboxSender
   notifier: Notifier
   close(): Promise<void>
@@ -33,7 +41,7 @@ export interface BookingModuleDeps {
   publish: PublishFn | undefined
   /** The JT/T 808 gateway, when it runs. */
   terminals: TextTerminals | undefined
-  log: DownlinkLog & { info(obj: object, msg: string): void; error(obj: object, msg: string): void }
+  log: DownlinkLog & TripCancelLog
   /** A notifier other than the configured one (tests). */
   notifier?: Notifier
 }
@@ -50,15 +58,19 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
   })
   const onDemand = new OnDemandRunner(service, log)
   onDemand.start(config.onDemandCheckS * 1000)
+  const cancellations = new TripCancellations(service, log)
+  cancellations.start(CANCEL_SWEEP_MS)
   outbox.kick()
   log.info({ notifier: notifier.name, waitlistSeats: config.bookingWaitlistSeats }, 'bookings: ready')
   return {
     service,
     onDemand,
+    cancellations,
     outbox,
     notifier,
     async close() {
       await onDemand.stop()
+      await cancellations.stop()
       await outbox.close()
     },
   }

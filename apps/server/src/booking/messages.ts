@@ -59,10 +59,12 @@ export function tripCancelledMessage(t: TripLabel, b: Booking, reason: string): 
   return toPassenger('trip_cancelled', b, `很抱歉，${tripText(t)}不开行：${reason}。您的预约 ${b.code} 已取消。`)
 }
 
-export function driverMessage(kind: 'driver_trip_confirmed' | 'driver_trip_cancelled', t: TripLabel, driverPhone: string, riders: number, reason?: string): OutgoingMessage {
+/** To the assigned driver: an on-demand trip decided at its cutoff, or (`onDemand` false) a trip a dispatcher cancelled. */
+export function driverMessage(kind: 'driver_trip_confirmed' | 'driver_trip_cancelled', t: TripLabel, driverPhone: string, riders: number, reason?: string, onDemand = true): OutgoingMessage {
+  const what = onDemand ? '按需班次' : '班次'
   const body =
     kind === 'driver_trip_confirmed'
-      ? `按需班次确认成行：${tripText(t)}（${t.id}），预约${riders}人，请按时出车，乘客名单见司机页面。`
-      : `按需班次取消：${tripText(t)}（${t.id}）${reason ? `，${reason}` : ''}，无需出车。`
+      ? `${what}确认成行：${tripText(t)}（${t.id}），预约${riders}人，请按时出车，乘客名单见司机页面。`
+      : `${what}取消：${tripText(t)}（${t.id}）${reason ? `，${reason}` : ''}，无需出车。`
   return { kind, recipient: driverPhone, recipientRole: 'driver', body: `${SIGN}${body}`, bookingId: null, tripInstanceId: t.id }
 }

@@ -12,6 +12,7 @@ import { bookingRepo, networkRepo, type OutgoingMessage } from '@rb/db'
 import type { TripInstanceView } from '../network/service.js'
 import { driverMessage, tripCancelledMessage, tripConfirmedMessage } from './messages.js'
 import type { BookingService } from './service.js'
+import { Ticker } from './ticker.js'
 
 export interface OnDemandOutcome {
   tripInstanceId: string
@@ -30,34 +31,25 @@ export interface OnDemandLog {
 const DAYS_AHEAD = 8
 
 export class OnDemandRunner {
-  #timer: NodeJS.Timeout | undefined
-  #running: Promise<OnDemandOutcome[]> | undefined
+  readonly #ticker: Ticker
 
   constructor(
     private readonly booking: BookingService,
     private readonly log: OnDemandLog,
-  ) {}
+  ) {
+    this.#ticker = new Ticker(
+      () => this.runOnce(this.booking.now()),
+      (err) => this.log.error({ err: err.message }, 'on-demand check failed; will retry'),
+    )
+  }
 
   /** Checks every `intervalMs`, and once now. */
   start(intervalMs: number): void {
-    const tick = (): void => {
-      if (this.#running) return
-      this.#running = this.runOnce(this.booking.now())
-      this.#running
-        .catch((err: Error) => {
-          this.log.error({ err: err.message }, 'on-demand check failed; will retry')
-          return []
-        })
-        .finally(() => (this.#running = undefined))
-    }
-    this.#timer = setInterval(tick, intervalMs)
-    this.#timer.unref()
-    tick()
+    this.#ticker.start(intervalMs)
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer)
-    await this.#running?.catch(() => [])
+    await this.#ticker.stop()
   }
 
   /** Decides every on-demand trip instance not yet departed whose cutoff has come (or that a dispatcher cancelled). */
@@ -88,10 +80,10 @@ export class OnDemandRunner {
   async decide(trip: TripInstanceView, now: number): Promise<OnDemandOutcome | null> {
     const net = await this.booking.network.snapshot()
     const driverPhone = net.drivers.find((d) => d.id === trip.driverId)?.phone ?? null
-    const outcome = await this.booking.locked(trip, async (tx, onDemand, label) => {
+    const outcome = await this.booking.locked(trip, async (tx, onDemand, label, current) => {
       const bookings = await bookingRepo.bookingsOf(tx, trip.id)
       const riders = bookings.reduce((n, b) => n + (holdsSeat(b.status) ? b.seats : 0), 0)
-      const decision = decideOnDemand(this.booking.bookable(trip, onDemand), riders, now)
+      const decision = decideOnDemand(this.booking.bookable(current, onDemand), riders, now)
       if ((decision !== 'confirm' && decision !== 'cancel') || now >= trip.departureTs) return { result: null, changes: [], messages: [] }
       const messages: OutgoingMessage[] = []
       if (decision === 'confirm') {
@@ -102,9 +94,9 @@ export class OnDemandRunner {
         const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'confirmed', riders, minRiders: trip.minRiders }
         return { result, changes: [{ kind: 'trip_confirmed' as const, codes: riding.map((b) => b.code) }], messages }
       }
-      const reason = trip.status === 'cancelled' ? `班次已停开${trip.cancelReason ? `（${trip.cancelReason}）` : ''}` : `截止时预约${riders}人，不足${trip.minRiders}人`
+      const reason = current.status === 'cancelled' ? `班次已停开${current.cancelReason ? `（${current.cancelReason}）` : ''}` : `截止时预约${riders}人，不足${trip.minRiders}人`
       await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
-      if (trip.status !== 'cancelled') await networkRepo.cancelInstance(tx, { id: trip.id, tripId: trip.tripId, serviceDate: trip.serviceDate, reason })
+      if (current.status !== 'cancelled') await networkRepo.cancelInstance(tx, { id: trip.id, tripId: trip.tripId, serviceDate: trip.serviceDate, reason })
       const active = bookings.filter((b) => b.status === 'confirmed' || b.status === 'waitlisted')
       const cancelled = await bookingRepo.setStatus(tx, active.map((b) => b.id), { status: 'cancelled', now, cancelReason: reason, cancelledBy: 'system' })
       messages.push(...cancelled.map((b) => tripCancelledMessage(label, b, reason)))

@@ -5,7 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { AppError, cutoffTs, normalizePhone, type Manifest } from '@rb/domain'
+import { AppError, normalizePhone, type Manifest } from '@rb/domain'
 import { bookingRepo } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
 import type { TripInstanceView } from '../network/service.js'
@@ -14,6 +14,7 @@ import { checkAccess } from '../auth/guard.js'
 import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
 import { actorOf, CREW, DISPATCHERS } from './actor.js'
 import type { BookingService } from './service.js'
+import { tripSummary as tripSummaryView } from './views.js'
 import {
   BookBody,
   BookingView,
@@ -40,18 +41,7 @@ function idempotencyKey(header: string | undefined, body: string | undefined): s
 
 async function tripSummary(booking: BookingService, trip: TripInstanceView) {
   const states = await bookingRepo.onDemandStates(booking.db, [trip.id])
-  return {
-    id: trip.id,
-    departure: iso(trip.departureTs),
-    headsign: trip.headsign,
-    bookingPolicy: trip.bookingPolicy,
-    minRiders: trip.minRiders,
-    cutoff: iso(cutoffTs(trip)),
-    status: trip.status,
-    onDemand: booking.bookable(trip, states.get(trip.id) ?? null).onDemand,
-    vehicleId: trip.vehicleId,
-    driverId: trip.driverId,
-  }
+  return tripSummaryView(trip, booking.bookable(trip, states.get(trip.id) ?? null).onDemand)
 }
 
 export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService; publicRatePerMin: number }> = async (app, { booking, publicRatePerMin }) => {

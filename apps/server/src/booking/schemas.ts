@@ -85,6 +85,7 @@ const TripSummary = Type.Object({
   minRiders: Type.Integer(),
   cutoff: Time,
   status: Type.Union([Type.Literal('scheduled'), Type.Literal('cancelled')]),
+  cancelReason: Type.Union([Type.Null(), Type.String()]),
   onDemand: Type.Union([Type.Null(), Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('cancelled')]),
   vehicleId: Type.Union([Type.Null(), Type.String()]),
   driverId: Type.Union([Type.Null(), Type.String()]),
@@ -126,3 +127,30 @@ export const MarkBody = Type.Object({
 })
 
 export const NoShows = Type.Object({ phone: Type.String(), noShows: Type.Integer(), lastNoShowAt: Type.Union([Type.Null(), Time]) })
+
+const StopRef = Type.Object({ code: Type.String(), name: Type.String() })
+
+export const DriverTripsQuery = Type.Object({
+  date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'service day (Asia/Shanghai); default today' })),
+  driverId: Type.Optional(Type.String({ maxLength: 64, description: 'dispatchers: whose trips; a driver sees only their own' })),
+})
+
+export const DriverTrips = Type.Object({
+  date: Type.String(),
+  driver: Type.Object({ id: Type.String(), name: Type.String() }),
+  items: Type.Array(
+    Type.Composite([
+      TripSummary,
+      Type.Object({
+        routeId: Type.String(),
+        routeName: Type.String(),
+        from: StopRef,
+        to: StopRef,
+        arrival: Type.String({ format: 'date-time', description: 'due at the last stop' }),
+        seats: Type.Integer(),
+        vehiclePlate: Type.Union([Type.Null(), Type.String()]),
+        counts: Counts,
+      }),
+    ]),
+  ),
+})

@@ -28,7 +28,9 @@ import {
   type BookingCounts,
   type Manifest,
   type ManifestMark,
+  type OnDemandState,
   type RandomInt,
+  type ServiceDate,
 } from '@rb/domain'
 import { bookingRepo, type Db, type OutgoingMessage, type StoredBooking } from '@rb/db'
 import type { Queryable } from '@rb/db'
@@ -133,25 +135,26 @@ export class BookingService {
 
   /**
    * Runs `fn` in a transaction holding the trip instance's lock, then tells listeners and the
-   * outbox. `fn` returns its result, the changes it made, and the messages to send.
+   * outbox. `fn` gets the trip instance as the lock found it (cancelled meanwhile, perhaps) and
+   * returns its result, the changes it made, and the messages to send.
    */
-  async locked<T>(trip: TripInstanceView, fn: (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel) => Promise<Locked<T>>): Promise<T> {
+  async locked<T>(trip: TripInstanceView, fn: (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel, current: TripInstanceView) => Promise<Locked<T>>): Promise<T> {
     // Read before the transaction: on the embedded database nothing else runs while it is open.
     const label = await this.label(trip)
-    const { out, after } = await this.#queue.run(trip.id, () =>
+    const { out, after, current } = await this.#queue.run(trip.id, () =>
       this.db.transaction(async (tx) => {
         const lock = await bookingRepo.lockTrip(tx, trip.id)
-        const out = await fn(tx, lock.onDemand, label)
+        const current: TripInstanceView = lock.cancelled ? { ...trip, status: 'cancelled', cancelReason: lock.cancelled.reason } : trip
+        const out = await fn(tx, lock.onDemand, label, current)
         await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
         const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
-        return { out, after }
+        return { out, after, current }
       }),
     )
     if (out.messages.length > 0) this.#onMessages()
     if (out.changes.length > 0) {
-      const current = out.changes.some((c) => c.kind === 'trip_cancelled') ? { ...trip, status: 'cancelled' as const } : trip
       const event: BookingEvent = {
-        trip: current,
+        trip: out.changes.some((c) => c.kind === 'trip_cancelled') ? { ...current, status: 'cancelled' } : current,
         ts: this.#now(),
         changes: out.changes,
         counts: bookingCounts(trip.seats, trip.stops.length, after),
@@ -180,13 +183,13 @@ export class BookingService {
     const earlier = await bookingRepo.bookingByIdempotencyKey(this.db, req.idempotencyKey)
     if (earlier) return replay(earlier)
 
-    return this.locked(trip, async (tx, onDemand, label) => {
+    return this.locked(trip, async (tx, onDemand, label, current) => {
       const bookings = await bookingRepo.bookingsOf(tx, trip.id)
       // Sent twice at once: the twin that got the lock first has booked meanwhile.
       const twin = bookings.find((b) => b.idempotencyKey === req.idempotencyKey)
       if (twin) return { result: replay(twin), changes: [], messages: [] }
       const now = this.#now()
-      checkBookingOpen(this.bookable(trip, onDemand), channel, span.boardSeq, now)
+      checkBookingOpen(this.bookable(current, onDemand), channel, span.boardSeq, now)
       const admission = admit({ capacity: trip.seats, stopCount: trip.stops.length, bookings, request: span, waitlistMaxSeats: this.#settings.waitlistMaxSeats, acceptWaitlist: req.waitlist })
       for (let attempt = 0; attempt < 8; attempt++) {
         const inserted = await bookingRepo.insertBooking(tx, {
@@ -249,10 +252,10 @@ export class BookingService {
    */
   async cancel(found: { booking: StoredBooking; trip: TripInstanceView }, actor: Actor, reason: string | null): Promise<StoredBooking> {
     const { trip } = found
-    return this.locked(trip, async (tx, onDemand, label) => {
+    return this.locked(trip, async (tx, onDemand, label, current) => {
       const b = (await bookingRepo.bookingByCode(tx, found.booking.code)) as StoredBooking
       const who = actor.kind === 'passenger' ? 'passenger' : actor.kind === 'system' ? 'system' : 'dispatcher'
-      if (checkCancel(this.bookable(trip, onDemand), b, who, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      if (checkCancel(this.bookable(current, onDemand), b, who, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
       const by = actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : actor.kind
       const [cancelled] = await bookingRepo.setStatus(tx, [b.id], { status: 'cancelled', now: this.#now(), cancelReason: reason, cancelledBy: by })
       const promoted = await this.#promote(tx, trip, label)
@@ -277,10 +280,10 @@ export class BookingService {
     const trip = await this.network.instance(tripInstanceId)
     this.checkCrew(trip, actor)
     const code = normalizeBookingCode(typedCode)
-    return this.locked(trip, async (tx, onDemand, label) => {
+    return this.locked(trip, async (tx, onDemand, label, current) => {
       const b = code ? await bookingRepo.bookingByCode(tx, code) : null
       if (!b || b.tripInstanceId !== trip.id) throw new AppError('BOOKING_NOT_FOUND', `no booking ${typedCode} on this trip`)
-      if (checkMark(this.bookable(trip, onDemand), b, to, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      if (checkMark(this.bookable(current, onDemand), b, to, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
       if (b.status === 'no_show') {
         // Its seats may have gone to the waitlist meanwhile.
         const others = (await bookingRepo.bookingsOf(tx, trip.id)).filter((x) => x.id !== b.id)
@@ -305,6 +308,18 @@ export class BookingService {
     const trip = await this.network.instance(tripInstanceId)
     const bookings = await bookingRepo.bookingsOf(this.db, trip.id)
     return { trip, bookings, counts: bookingCounts(trip.seats, trip.stops.length, bookings) }
+  }
+
+  /** A driver's trip instances on a service day, in departure order, with seat counts and on-demand state. */
+  async tripsOfDriver(driverId: string, date: ServiceDate): Promise<{ trip: TripInstanceView; counts: BookingCounts; onDemand: OnDemandState | null }[]> {
+    const trips = (await this.network.instancesOn(date)).filter((t) => t.driverId === driverId)
+    const states = await bookingRepo.onDemandStates(this.db, trips.map((t) => t.id))
+    const out: { trip: TripInstanceView; counts: BookingCounts; onDemand: OnDemandState | null }[] = []
+    for (const trip of trips) {
+      const bookings = await bookingRepo.bookingsOf(this.db, trip.id)
+      out.push({ trip, counts: bookingCounts(trip.seats, trip.stops.length, bookings), onDemand: this.bookable(trip, states.get(trip.id) ?? null).onDemand })
+    }
+    return out
   }
 
   async manifest(tripInstanceId: string, actor: Actor): Promise<{ trip: TripInstanceView; manifest: Manifest }> {

@@ -1,5 +1,5 @@
 /** How bookings are shown: masked phones for passengers and drivers, full ones for dispatchers. */
-import { cutoffTs, maskPhone, type BookingChannel, type BookingStatus } from '@rb/domain'
+import { cutoffTs, maskPhone, type BookingChannel, type BookingStatus, type OnDemandState } from '@rb/domain'
 import type { StoredBooking } from '@rb/db'
 import type { TripInstanceView } from '../network/service.js'
 
@@ -71,4 +71,21 @@ export function bookingView(b: StoredBooking, trip: TripInstanceView, stopName: 
 
 export function dispatcherView(base: BookingView, b: StoredBooking, noShows: number): DispatcherBookingView {
   return { ...base, phone: b.phone, noShows, createdBy: b.createdBy, cancelledBy: b.cancelledBy }
+}
+
+/** A trip instance as the booking answers show it (manifest, dispatcher list, driver's trips). */
+export function tripSummary(trip: TripInstanceView, onDemand: OnDemandState | null) {
+  return {
+    id: trip.id,
+    departure: iso(trip.departureTs),
+    headsign: trip.headsign,
+    bookingPolicy: trip.bookingPolicy,
+    minRiders: trip.minRiders,
+    cutoff: iso(cutoffTs(trip)),
+    status: trip.status,
+    cancelReason: trip.cancelReason,
+    onDemand,
+    vehicleId: trip.vehicleId,
+    driverId: trip.driverId,
+  }
 }

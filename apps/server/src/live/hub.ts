@@ -16,6 +16,7 @@ import {
   type ServerToClientEvents,
   type LiveAlert,
   type StopArrivalsUpdate,
+  type SubscribeAck,
   type VehicleStateView,
   type VehicleStatus,
 } from '@rb/protocol'
@@ -24,8 +25,8 @@ import type { Metrics } from '../metrics.js'
 
 export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents>
 
-/** Decides whether a socket may join a room; accounts and roles plug in here. */
-export type RoomGuard = (socket: HubSocket, room: RoomName) => string | null
+/** Decides whether a socket may join a room (a reason to refuse, or null); accounts and roles plug in here. */
+export type RoomGuard = (socket: HubSocket, room: RoomName) => string | null | Promise<string | null>
 
 const allowAll: RoomGuard = () => null
 
@@ -74,25 +75,43 @@ export class LiveHub implements LiveStage {
   #onConnection(socket: HubSocket): void {
     this.#metrics.liveSockets.set(this.io.engine.clientsCount)
     socket.on('disconnect', () => this.#metrics.liveSockets.set(this.io.engine.clientsCount))
-    socket.on('subscribe', (rooms, ack) => {
-      const joined: RoomName[] = []
-      const refused: { room: string; reason: string }[] = []
-      for (const room of Array.isArray(rooms) ? rooms.slice(0, 100) : []) {
-        if (!isRoomName(room)) {
-          refused.push({ room: String(room).slice(0, 80), reason: 'not a room name (all, route:<id>, stop:<code>, vehicle:<id>)' })
-          continue
-        }
-        const reason = this.#guard(socket, room)
-        if (reason) refused.push({ room, reason })
-        else joined.push(room)
+    // A guard may look things up: requests of one socket are handled in order all the same.
+    let queue: Promise<void> = Promise.resolve()
+    const inOrder = (task: () => Promise<void> | void): void => {
+      queue = queue.then(task).catch(() => {})
+    }
+    socket.on('subscribe', (rooms, ack) =>
+      inOrder(async () => {
+        const result = await this.#subscribe(socket, Array.isArray(rooms) ? rooms.slice(0, 100) : [])
+        if (typeof ack === 'function') ack(result)
+      }),
+    )
+    socket.on('unsubscribe', (rooms, ack) =>
+      inOrder(() => {
+        for (const room of Array.isArray(rooms) ? rooms : []) if (isRoomName(room)) void socket.leave(room)
+        if (typeof ack === 'function') ack({ ok: true })
+      }),
+    )
+  }
+
+  async #subscribe(socket: HubSocket, rooms: readonly unknown[]): Promise<SubscribeAck> {
+    const joined: RoomName[] = []
+    const refused: { room: string; reason: string }[] = []
+    for (const room of rooms) {
+      if (!isRoomName(room)) {
+        refused.push({ room: String(room).slice(0, 80), reason: 'not a room name (all, route:<id>, stop:<code>, vehicle:<id>, trip:<tripInstanceId>)' })
+        continue
       }
-      void socket.join(joined)
-      if (typeof ack === 'function') ack({ ok: refused.length === 0, joined, refused })
-    })
-    socket.on('unsubscribe', (rooms, ack) => {
-      for (const room of Array.isArray(rooms) ? rooms : []) if (isRoomName(room)) void socket.leave(room)
-      if (typeof ack === 'function') ack({ ok: true })
-    })
+      // A guard that cannot decide (its look-up failed) refuses: the client may ask again.
+      const reason = await Promise.resolve()
+        .then(() => this.#guard(socket, room))
+        .catch((err: Error) => `could not check access to ${room}: ${err.message}`)
+      if (reason) refused.push({ room, reason })
+      else joined.push(room)
+    }
+    // The socket may have gone while an asynchronous guard looked something up.
+    if (socket.connected) await socket.join(joined)
+    return { ok: refused.length === 0, joined, refused }
   }
 
   #stage(room: RoomName, p: LivePosition): void {
@@ -190,7 +209,7 @@ export class LiveHub implements LiveStage {
     return this.#stopRooms()
   }
 
-  /** Stages booking changes for dispatchers (room `all`), emitted as one array per tick. */
+  /** Stages booking changes for dispatchers (room `all`) and each trip's room (its driver), emitted as one array per room per tick. */
   publishBookings(changes: readonly LiveBookingChange[]): void {
     this.#bookings.push(...changes)
   }
@@ -232,6 +251,15 @@ export class LiveHub implements LiveStage {
       this.#bookings = []
       this.io.to('all').emit('bookings', bookings)
       this.#metrics.liveEmits.inc()
+      const byTrip = new Map<RoomName, LiveBookingChange[]>()
+      for (const b of bookings) {
+        const room: RoomName = `trip:${b.tripInstanceId}`
+        if (this.#hasMembers(room)) byTrip.set(room, [...(byTrip.get(room) ?? []), b])
+      }
+      for (const [room, changes] of byTrip) {
+        this.io.to(room).emit('bookings', changes)
+        this.#metrics.liveEmits.inc()
+      }
     }
     if (this.#links.length > 0) {
       const links = this.#links

@@ -33,9 +33,20 @@ export interface TripInstanceView extends TripInstance {
   driverId: string | null
 }
 
+/** A trip instance cancelled for the day (what follows from it, e.g. its bookings, is for listeners). */
+export interface InstanceCancelled {
+  /** The instance as it is now: status `cancelled`, with the reason. */
+  trip: TripInstanceView
+  /** Its status before (a repeated cancel finds it cancelled already). */
+  previous: 'scheduled' | 'cancelled'
+  /** The account that cancelled it, when known. */
+  by: string | null
+}
+
 export class NetworkService {
   #snapshot: Promise<NetworkSnapshot> | undefined
   readonly #listeners: (() => void)[] = []
+  readonly #cancelListeners: ((e: InstanceCancelled) => Promise<void>)[] = []
 
   constructor(
     readonly db: Db,
@@ -54,6 +65,11 @@ export class NetworkService {
   /** Called after every write (live parts that hold network data subscribe). */
   onChange(listener: () => void): void {
     this.#listeners.push(listener)
+  }
+
+  /** Called, in order, after a trip instance was cancelled; `cancel` answers once they are done. */
+  onCancel(listener: (e: InstanceCancelled) => Promise<void>): void {
+    this.#cancelListeners.push(listener)
   }
 
   changed(): void {
@@ -137,11 +153,13 @@ export class NetworkService {
     return { ...inst, vehicleId, driverId }
   }
 
-  async cancel(id: string, reason: string): Promise<TripInstanceView> {
+  async cancel(id: string, reason: string, by: string | null = null): Promise<TripInstanceView> {
     const inst = await this.instance(id)
     await networkRepo.cancelInstance(this.db, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, reason })
     this.changed()
-    return { ...inst, status: 'cancelled', cancelReason: reason }
+    const trip: TripInstanceView = { ...inst, status: 'cancelled', cancelReason: reason }
+    for (const l of this.#cancelListeners) await l({ trip, previous: inst.status, by })
+    return trip
   }
 
   async importNetwork(net: NetworkSnapshot): Promise<void> {

@@ -11,11 +11,16 @@ const ts = (param: number): string => `to_timestamp($${param}::float8 / 1000.0)`
 export interface TripLock {
   tripInstanceId: string
   onDemand: OnDemandState | null
+  /** The network's cancellation of this day's run as the lock found it (null: it runs). */
+  cancelled: { reason: string | null } | null
 }
 
 /**
  * Locks the trip instance's row for the rest of the transaction, creating it on first use.
- * Every transaction that changes the bookings of a trip instance calls this first.
+ * Every transaction that changes the bookings of a trip instance calls this first. Then it reads
+ * the trip instance's cancellation, in a statement of its own: one that waited for the lock
+ * would see the trip as it was when it began waiting, and a booking queued behind the
+ * cancellation of its trip must find the trip cancelled.
  */
 export async function lockTrip(tx: Queryable, tripInstanceId: string): Promise<TripLock> {
   const sql = 'SELECT on_demand FROM booking_trip WHERE trip_instance_id = $1 FOR UPDATE'
@@ -25,7 +30,24 @@ export async function lockTrip(tx: Queryable, tripInstanceId: string): Promise<T
     await tx.query('INSERT INTO booking_trip (trip_instance_id) VALUES ($1) ON CONFLICT DO NOTHING', [tripInstanceId])
     r = await tx.query<{ on_demand: OnDemandState | null }>(sql, [tripInstanceId])
   }
-  return { tripInstanceId, onDemand: r.rows[0]?.on_demand ?? null }
+  const run = await tx.query<{ status: string; cancel_reason: string | null }>('SELECT status, cancel_reason FROM trip_instance WHERE id = $1', [tripInstanceId])
+  const cancelled = run.rows[0]?.status === 'cancelled' ? { reason: run.rows[0].cancel_reason } : null
+  return { tripInstanceId, onDemand: r.rows[0]?.on_demand ?? null, cancelled }
+}
+
+/**
+ * Trip instances cancelled for the day (from `since` on) that still have confirmed or waitlisted
+ * bookings: what a cancellation left undone (the server stopped between the two).
+ */
+export async function cancelledWithOpenBookings(q: Queryable, since: string): Promise<string[]> {
+  const r = await q.query<{ id: string }>(
+    `SELECT ti.id FROM trip_instance ti
+     WHERE ti.status = 'cancelled' AND ti.service_date >= $1::date
+       AND EXISTS (SELECT 1 FROM booking b WHERE b.trip_instance_id = ti.id AND b.status IN ('confirmed', 'waitlisted'))
+     ORDER BY ti.id`,
+    [since],
+  )
+  return r.rows.map((x) => x.id)
 }
 
 /** On-demand states of trip instances that have a row (the rest are undecided). */

@@ -159,12 +159,12 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
     {
       schema: {
         tags: ['timetable'],
-        summary: 'Cancel a trip instance with a reason',
+        summary: 'Cancel a trip instance with a reason; its bookings are cancelled and the passengers and the driver told',
         params: Type.Object({ id: Type.String({ maxLength: 90 }) }),
         body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }),
         response: { 200: TripInstance, 404: ErrorResponse },
       },
     },
-    async (req) => view(await network.cancel(req.params.id, req.body.reason)),
+    async (req) => view(await network.cancel(req.params.id, req.body.reason, req.user?.username ?? null)),
   )
 }
