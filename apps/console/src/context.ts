@@ -1,5 +1,6 @@
 /** What every view is given: who is signed in, the live fleet, the network, the map. */
 import type { Role, SessionUser } from '@rb/domain'
+import type { AlertStore } from './alerts.js'
 import type { Fleet, FleetFilter } from './fleet.js'
 import type { LiveConnection } from './live.js'
 import type { MapView } from './map/map-view.js'
@@ -19,6 +20,7 @@ export interface Ctx {
   network: NetworkData
   map: MapView
   live: LiveConnection
+  alerts: AlertStore
   filter: FleetFilter
   /** May the signed-in account do what these roles may (admin may everything)? */
   can(roles: readonly Role[]): boolean

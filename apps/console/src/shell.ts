@@ -4,6 +4,7 @@
  */
 import type { SessionUser } from '@rb/domain'
 import { roleAllows } from '@rb/domain/access'
+import { AlertStore } from './alerts.js'
 import { onUnauthorised } from './api.js'
 import type { ConsoleConfig, Ctx, View } from './context.js'
 import { emptyFilter, Fleet } from './fleet.js'
@@ -41,6 +42,8 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const live = new LiveConnection(fleet)
   live.changed.on(() => map.scheduleFleet())
   live.status.on((s) => (link.className = `link-state ${s}`))
+  const alerts = new AlertStore()
+  live.alerts.on((batch) => alerts.apply(batch))
 
   const ctx: Ctx = {
     user,
@@ -49,6 +52,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
     network,
     map,
     live,
+    alerts,
     filter,
     can: (roles) => roleAllows(user.role, roles),
     async reloadNetwork() {
@@ -75,6 +79,19 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
         : views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, v.title)),
     ),
   )
+
+  // Unacknowledged alerts, on the navigation.
+  const alertLink = nav.querySelector<HTMLAnchorElement>('a[data-path=alerts]')
+  if (alertLink) {
+    const badge = h('b', { class: 'count' })
+    alertLink.append(badge)
+    const show = (): void => {
+      const n = alerts.unacknowledged()
+      badge.textContent = n ? String(n) : ''
+    }
+    alerts.changed.on(show)
+    void alerts.load().then(show, () => {})
+  }
 
   let unmount: (() => void) | void
   const route = (): void => {

@@ -1,7 +1,10 @@
 /** Every view of the console, in navigation order; the shell shows those the account's role allows. */
 import type { View } from '../context.js'
+import { alertsView } from './alerts.js'
 import { liveMapView } from './live-map.js'
 import { replayView } from './replay.js'
 import { simView } from './sim.js'
+import { ticketsView } from './tickets.js'
+import { bookingsView, tripsView } from './trips.js'
 
-export const VIEWS: View[] = [liveMapView, replayView, simView]
+export const VIEWS: View[] = [liveMapView, alertsView, tripsView, bookingsView, ticketsView, replayView, simView]
