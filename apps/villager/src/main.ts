@@ -34,7 +34,9 @@ const state = {
   skewMs: 0,
   updatedTs: null as number | null,
   navigatorOnline: navigator.onLine,
-  linkUp: true,
+  /** The server answered lately (socket or HTTP): the "offline" banner is down. */
+  reachable: true,
+  socketUp: false,
   view: { name: 'stop' } as View,
   /** Every departure seen, by trip instance (a bus that left this stop drops out of the list). */
   known: new Map<string, StopArrival>(),
@@ -54,7 +56,7 @@ const code = state.boot.code
 const bookings = new Bookings(store, () => randomKey('bk'), Date.now)
 const outbox = new ReportOutbox(store, sendReport, Date.now, () => randomKey('rp'))
 
-const connection = (): Connection => ({ online: state.navigatorOnline && state.linkUp, updatedTs: state.updatedTs })
+const connection = (): Connection => ({ online: state.navigatorOnline && state.reachable, updatedTs: state.updatedTs })
 
 function setArrivals(u: StopArrivalsUpdate): void {
   state.boot.arrivals = u.arrivals
@@ -154,9 +156,9 @@ const loadCrew = (id: string): void => load(state.crews, id, () => api.crew(id))
 async function refreshArrivals(): Promise<void> {
   try {
     setArrivals(await api.arrivals(code))
-    state.linkUp = true
+    state.reachable = true
   } catch (err) {
-    if (err instanceof NetworkError) state.linkUp = false
+    if (err instanceof NetworkError) state.reachable = false
   }
   renderLive()
 }
@@ -253,6 +255,8 @@ let flushTimer: ReturnType<typeof setTimeout> | undefined
 function flushReports(force = false): void {
   clearTimeout(flushTimer)
   void outbox.flush(force).then(() => {
+    // "Saved on the phone" is over once everything went.
+    if (state.reportNotice === 'queued' && !outbox.queued().some((q) => q.state === 'queued')) state.reportNotice = 'sent'
     if (state.view.name === 'report') render()
     const due = outbox.nextDueTs()
     if (due !== null) flushTimer = setTimeout(() => flushReports(), Math.max(1000, due - Date.now()))
@@ -388,28 +392,33 @@ function start(): void {
   if (!asked && isLang(remembered) && remembered !== state.lang) state.lang = remembered
   if (asked && isLang(asked)) setLang(asked)
   onRoute()
+  // When the script took over, ms after navigation (the end-to-end test prints it).
+  document.documentElement.dataset.ready = String(Math.round(performance.now()))
   if (!boot.stop) return
 
   let downTimer: ReturnType<typeof setTimeout> | undefined
   connectStop(code, {
     onArrivals(u) {
       setArrivals(u)
-      state.linkUp = true
+      state.reachable = true
       renderLive()
     },
     onUp() {
       clearTimeout(downTimer)
-      state.linkUp = true
+      // Where an end-to-end test (or a curious person) sees that the live room is joined.
+      document.documentElement.dataset.live = 'up'
+      document.documentElement.dataset.liveAt ??= String(Math.round(performance.now()))
+      state.socketUp = true
+      state.reachable = true
       void refreshArrivals()
       flushReports(true)
     },
     onDown() {
-      // A moment without the socket is normal on 3G; say "offline" only when it lasts.
+      state.socketUp = false
+      document.documentElement.dataset.live = 'down'
+      // A moment without the socket is normal on 3G; when it lasts, HTTP says whether the server is reachable.
       clearTimeout(downTimer)
-      downTimer = setTimeout(() => {
-        state.linkUp = false
-        renderLive()
-      }, 8000)
+      downTimer = setTimeout(() => void refreshArrivals(), 8000)
     },
   })
   // "in 5 min" counts down; without the socket the departures come over HTTP.
@@ -417,8 +426,8 @@ function start(): void {
     if (state.view.name === 'stop' || state.view.name === 'trip') render()
   }, 20_000)
   setInterval(() => {
-    if (!state.linkUp || !state.navigatorOnline) void refreshArrivals()
-  }, 60_000)
+    if (!state.socketUp) void refreshArrivals()
+  }, 30_000)
   flushReports(true)
   void resumePendingBooking()
 }

@@ -41,7 +41,7 @@ ${banner(lang, c)}
   <fieldset class="card">
     <label for="rp-note">${t(lang, 'note')}</label>
     <textarea id="rp-note" name="note" rows="2" maxlength="500">${form.note}</textarea>
-    <label class="btn btn-secondary photo-btn" for="rp-photo">📷 ${t(lang, form.photo ? 'photoAdded' : 'photo')}</label>
+    <label class="btn btn-secondary photo-btn" for="rp-photo">${t(lang, form.photo ? 'photoAdded' : 'photo')}</label>
     <input id="rp-photo" name="photo" type="file" accept="image/*" capture="environment" class="visually-hidden">
     ${form.photo ? html`<img class="photo-preview" src="${form.photo}" alt="">` : ''}
   </fieldset>

@@ -10,7 +10,8 @@ import { banner, header, stopName, type Connection } from './stop.js'
 export type Loadable<T> = { state: 'loading' } | { state: 'failed' } | { state: 'ready'; value: T }
 
 function stripRow(row: StripRow, lang: Lang): Html {
-  const bus = html`<span class="bus" role="img" aria-label="${t(lang, 'busHere')}">🚌</span>`
+  // Drawn, not an emoji: cheap phones often have no emoji font.
+  const bus = html`<svg class="bus" viewBox="0 0 24 24" width="28" height="28" role="img" aria-label="${t(lang, 'busHere')}"><rect x="3" y="2" width="18" height="16" rx="3" fill="#0a2f6b"/><rect x="5" y="5" width="14" height="6" rx="1" fill="#fff"/><rect x="5" y="13" width="3" height="2" fill="#ffd400"/><rect x="16" y="13" width="3" height="2" fill="#ffd400"/><circle cx="7.5" cy="19.5" r="2.2" fill="#111"/><circle cx="16.5" cy="19.5" r="2.2" fill="#111"/></svg>`
   switch (row.kind) {
     case 'more':
       return html`<li class="strip-more${row.bus ? ' has-bus' : ''}">${row.bus ? bus : ''}<span>${t(lang, 'moreStops', { n: row.n })}</span></li>`
