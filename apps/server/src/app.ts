@@ -44,6 +44,7 @@ import { trackingRoutes } from './tracking/routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
+import { driverPage } from './routes/driver-page.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 
@@ -267,6 +268,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(driverRoutes, { booking: booking.service })
+  await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })

@@ -1,0 +1,201 @@
+/**
+ * The driver's phone page (/driver): sign in, today's (or tomorrow's) trips assigned to you, and a
+ * trip's manifest — who boards and alights where — where you mark each booking boarded or
+ * no-show. It follows the trips on screen live and fetches again when their bookings change.
+ * Views are strings (views.ts), re-rendered on every change; `#/`, `#/tomorrow`, `#/trip/<id>`.
+ */
+import './styles.css'
+import { ApiError, request } from './api.js'
+import { isLang, serviceDay, t } from './i18n.js'
+import { Live } from './live.js'
+import type { DriverTrips, Lang, ManifestView, Mark, SessionUser } from './model.js'
+import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
+
+type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string }
+
+const root = document.getElementById('app') as HTMLElement
+
+const cookieLang = /(?:^|;\s*)rb_lang=(zh|en)/.exec(document.cookie)?.[1]
+const state = {
+  lang: (isLang(cookieLang) ? cookieLang : 'zh') as Lang,
+  user: undefined as SessionUser | null | undefined,
+  signInError: null as string | null,
+  view: { name: 'trips', day: 'today' } as View,
+  trips: null as DriverTrips | null,
+  tripsError: null as string | null,
+  /** The service day the server calls today (tomorrow is the day after). */
+  today: null as string | null,
+  manifest: null as ManifestView | null,
+  manifestError: null as string | null,
+  /** Code of the booking being marked. */
+  busy: null as string | null,
+  live: null as Live | null,
+  liveUp: false,
+  /** Booking events received (the end-to-end test reads it). */
+  received: 0,
+}
+;(globalThis as unknown as { rbDriver: typeof state }).rbDriver = state
+
+const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : t(state.lang, 'loadFailed'))
+
+function parseHash(): View {
+  const trip = /^#\/trip\/(.+)$/.exec(location.hash)
+  if (trip) return { name: 'trip', id: decodeURIComponent(trip[1] as string) }
+  return { name: 'trips', day: location.hash === '#/tomorrow' ? 'tomorrow' : 'today' }
+}
+
+function render(): void {
+  const { lang, user } = state
+  const live = state.live ? state.liveUp : null
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
+  if (user === undefined) return
+  if (user === null) root.innerHTML = signInPage(lang, state.signInError)
+  else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
+  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live)
+  else root.innerHTML = manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
+}
+
+// ── Loading (one request at a time per screen; a change during one asks for another after it) ──
+
+let loading: Promise<void> | null = null
+let again = false
+
+async function loadOnce(): Promise<void> {
+  const view = state.view
+  if (view.name === 'trips') {
+    const date = view.day === 'today' ? null : nextDay(state.today ?? serviceDay(Date.now()))
+    try {
+      const trips = await request<DriverTrips>('GET', `/api/driver/trips${date ? `?date=${date}` : ''}`)
+      if (view.day === 'today') state.today = trips.date
+      if (state.view === view) Object.assign(state, { trips, tripsError: null })
+    } catch (err) {
+      if (state.view === view) state.tripsError = errorText(err)
+      if (err instanceof ApiError && err.status === 401) state.user = null
+    }
+    if (state.view === view) state.live?.follow((state.trips?.items ?? []).map((x) => x.id))
+  } else {
+    try {
+      const manifest = await request<ManifestView>('GET', `/api/trip-instances/${encodeURIComponent(view.id)}/manifest`)
+      if (state.view === view) Object.assign(state, { manifest, manifestError: null })
+    } catch (err) {
+      if (state.view === view) state.manifestError = errorText(err)
+      if (err instanceof ApiError && err.status === 401) state.user = null
+    }
+  }
+  render()
+}
+
+function refresh(): void {
+  if (loading) {
+    again = true
+    return
+  }
+  loading = loadOnce().finally(() => {
+    loading = null
+    if (again) {
+      again = false
+      refresh()
+    }
+  })
+}
+
+const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+
+function route(): void {
+  state.view = parseHash()
+  Object.assign(state, { trips: null, tripsError: null, manifest: null, manifestError: null, busy: null })
+  if (state.view.name === 'trip') state.live?.follow([state.view.id])
+  render()
+  if (state.user?.role === 'driver') refresh()
+}
+
+// ── Session and live updates ──
+
+function startLive(): void {
+  state.live?.close()
+  state.live = new Live({
+    onChange(ids) {
+      state.received++
+      const v = state.view
+      if (v.name === 'trip' ? ids.has(v.id) : (state.trips?.items ?? []).some((x) => ids.has(x.id))) refresh()
+    },
+    onUp() {
+      state.liveUp = true
+      refresh()
+    },
+    onDown() {
+      state.liveUp = false
+      render()
+    },
+  })
+}
+
+async function boot(): Promise<void> {
+  try {
+    state.user = (await request<{ user: SessionUser }>('GET', '/api/auth/me')).user
+  } catch {
+    state.user = null
+  }
+  if (state.user?.role === 'driver') startLive()
+  route()
+}
+
+async function signIn(form: HTMLFormElement): Promise<void> {
+  const data = new FormData(form)
+  try {
+    const r = await request<{ user: SessionUser }>('POST', '/api/auth/login', { username: String(data.get('username') ?? '').trim(), password: String(data.get('password') ?? '') })
+    Object.assign(state, { user: r.user, signInError: null })
+    // The socket carries the session from its handshake: open it now that there is one.
+    if (r.user.role === 'driver') startLive()
+    route()
+  } catch (err) {
+    state.signInError = err instanceof ApiError && err.status === 401 ? t(state.lang, 'signInFailed') : errorText(err)
+    render()
+  }
+}
+
+async function signOut(): Promise<void> {
+  await request('POST', '/api/auth/logout').catch(() => null)
+  state.live?.close()
+  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null })
+  location.hash = '#/'
+  render()
+}
+
+async function mark(code: string, to: Mark): Promise<void> {
+  const v = state.view
+  if (v.name !== 'trip' || state.busy) return
+  state.busy = code
+  render()
+  try {
+    state.manifest = await request<ManifestView>('POST', `/api/trip-instances/${encodeURIComponent(v.id)}/manifest`, { code, status: to })
+    state.manifestError = null
+  } catch (err) {
+    state.manifestError = errorText(err)
+  } finally {
+    state.busy = null
+    render()
+  }
+}
+
+root.addEventListener('click', (ev) => {
+  const el = (ev.target as HTMLElement).closest<HTMLElement>('[data-action],[data-mark]')
+  if (!el) return
+  if (el.dataset.mark && el.dataset.code) void mark(el.dataset.code, el.dataset.mark as Mark)
+  else if (el.dataset.action === 'lang') {
+    state.lang = state.lang === 'zh' ? 'en' : 'zh'
+    document.cookie = `rb_lang=${state.lang}; path=/; max-age=31536000; samesite=lax`
+    render()
+  } else if (el.dataset.action === 'sign-out') void signOut()
+})
+root.addEventListener('submit', (ev) => {
+  ev.preventDefault()
+  void signIn(ev.target as HTMLFormElement)
+})
+window.addEventListener('hashchange', route)
+// Back from the lock screen: what was missed while the socket slept.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && state.user?.role === 'driver') refresh()
+})
+
+void boot()
