@@ -27,7 +27,7 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await server?.close()
   })
 
-  it('edits a stop sign: the new name is saved and the console's network has it', async () => {
+  it('edits a stop sign: the new name is saved and the console network has it', async () => {
     await page.fill('input[name=q]', 'XY-0007')
     const row = page.locator('tbody tr[data-id="XY-0007"]')
     await row.waitFor({ timeout: 10_000 })
