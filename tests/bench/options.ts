@@ -30,6 +30,9 @@ export interface BenchOptions {
   rawRepeats: number
   rawDbSeconds: number
   rawDbBatch: number
+  /** Booking contention rounds per database (0 = skip) and simultaneous attempts per round. */
+  bookingRounds: number
+  bookingAttempts: number
   databaseUrl: string | undefined
   mqttUrl: string | undefined
   /** Which server setups to run; default: every one the environment allows. */
@@ -57,6 +60,8 @@ const USAGE = `npm run bench -- [flags]
   --raw-repeats N      raw MQTT measurements, the best one counts   (BENCH_RAW_REPEATS, 3)
   --raw-db-seconds S   raw batched insert length                    (BENCH_RAW_DB_SECONDS, 5)
   --raw-db-batch N     rows per raw insert                          (BENCH_RAW_DB_BATCH, 2000)
+  --booking-rounds N   booking rounds per database, 0 to skip       (BENCH_BOOKING_ROUNDS, 2)
+  --booking-attempts N simultaneous bookings per 30-seat trip       (BENCH_BOOKING_ATTEMPTS, 500)
   --targets a,b        embedded, postgres, postgres+mqtt, embedded+mqtt (BENCH_TARGETS, all available)
   --out DIR            results directory                            (BENCH_OUT, bench-results)
 
@@ -96,6 +101,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
       'raw-repeats': { type: 'string' },
       'raw-db-seconds': { type: 'string' },
       'raw-db-batch': { type: 'string' },
+      'booking-rounds': { type: 'string' },
+      'booking-attempts': { type: 'string' },
       targets: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -141,6 +148,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     rawRepeats: num('--raw-repeats', pick(values['raw-repeats'], 'BENCH_RAW_REPEATS'), 3, 1),
     rawDbSeconds: num('--raw-db-seconds', pick(values['raw-db-seconds'], 'BENCH_RAW_DB_SECONDS'), 5, 1),
     rawDbBatch: num('--raw-db-batch', pick(values['raw-db-batch'], 'BENCH_RAW_DB_BATCH'), 2000, 1),
+    bookingRounds: num('--booking-rounds', pick(values['booking-rounds'], 'BENCH_BOOKING_ROUNDS'), 2, 0),
+    bookingAttempts: num('--booking-attempts', pick(values['booking-attempts'], 'BENCH_BOOKING_ATTEMPTS'), 500, 1),
     databaseUrl,
     mqttUrl,
     targets,
@@ -171,7 +180,8 @@ export function planLoads(opts: BenchOptions): { loads: Load[]; sweep: boolean; 
     const brokers = 1 + (opts.mqttUrl ? 1 : 0)
     const dbs = 1 + (opts.databaseUrl ? 1 : 0)
     const raw = brokers * (opts.rawRepeats * (opts.rawSeconds + 1.5) + 3) + dbs * (opts.rawDbSeconds + 6)
-    const perTarget = 8 + steps * (opts.seconds + 4) + (opts.capacitySeconds > 0 ? opts.capacitySeconds + 6 : 0)
+    // Bookings: about 5 s a round (500 requests answered in 1–3 s, plus the trip's setup).
+    const perTarget = 8 + steps * (opts.seconds + 4) + (opts.capacitySeconds > 0 ? opts.capacitySeconds + 6 : 0) + opts.bookingRounds * 5
     return Math.round(raw + opts.targets.length * perTarget)
   }
   const sweepEstimateS = estimate(sweepLoads.length)

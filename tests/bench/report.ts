@@ -1,6 +1,7 @@
 /** Printing (compact tables on stdout) and the JSON results file. Figures only: no pass/fail on timings. */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import type { BookingRound } from './booking.js'
 import type { StepResult } from './ingest.js'
 import type { MachineInfo } from './machine.js'
 import type { BenchOptions, TargetName } from './options.js'
@@ -16,6 +17,8 @@ export interface TargetResult {
   rawDbRate: number | null
   warmup: StepResult | null
   steps: StepResult[]
+  /** Booking contention rounds (null: not run on this target; once per database). */
+  bookings: BookingRound[] | null
   exit: number | string | null
   error: string | null
   /** Last lines of the server's log (warnings and errors only: LOG_LEVEL=warn). */

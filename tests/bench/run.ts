@@ -3,9 +3,11 @@
  *   1. raw limits: MQTT QoS 1 pass-through (aedes, and BENCH_MQTT_URL) and batched inserts
  *      (embedded PGlite, and DATABASE_URL);
  *   2. the real server as a child process per setup: fixed loads (positions/s stored, sent vs
- *      stored, publish → socket latency) and a closed-loop capacity step (ratio to the raw rate).
+ *      stored, publish → socket latency) and a closed-loop capacity step (ratio to the raw rate);
+ *   3. on the same server, once per database: booking latency under contention (500 simultaneous
+ *      attempts on a fresh 30-seat trip per round, exactly 30 seats confirmed).
  * Prints compact tables and writes everything to bench-results/bench-<timestamp>.json.
- * Exit code 2 when points were lost; timings never fail the run.
+ * Exit code 2 when points were lost or a booking round sold other than 30 seats; timings never fail the run.
  */
 import { parseOptions, planLoads, type BenchOptions, type Load, type TargetName } from './options.js'
 import { boxCpu, machineInfo } from './machine.js'
@@ -16,6 +18,7 @@ import { startFleet } from './load.js'
 import { connectLiveProbe } from './latency.js'
 import { runStep, type StepPlan, type StepResult } from './ingest.js'
 import { killAllHelpers } from './proc.js'
+import { BOOKING_SERVER_ENV, benchBookings, bookingTable, bookingsExact } from './booking.js'
 import { rawDbTable, rawMqttTable, stepLabel, stepsTable, warnings, writeResults, type BenchResults, type TargetResult } from './report.js'
 
 const startedAt = new Date()
@@ -24,6 +27,8 @@ const plan = planLoads(opts)
 const tickMs = Number(opts.serverEnv.LIVE_TICK_MS ?? 200)
 const machine = machineInfo()
 const losses: string[] = []
+/** Databases whose booking latency was measured (one setup each: the broker does not take part). */
+const bookingDbs = new Set<string>()
 let current: RunningTarget | undefined
 
 const log = (line = ''): void => console.log(line)
@@ -43,6 +48,7 @@ function header(backgroundCores: number): void {
   log(`other work on the box before the run: ${backgroundCores.toFixed(2)} cores busy over 2 s; load average ${m.loadAvg.join(' ')}`)
   const loads = plan.loads.map((l) => `${(l.vehicles * l.hz).toLocaleString('en-US')}/s (${l.vehicles} veh × ${l.hz} Hz, ${l.connections} conn)`).join(', ')
   log(`loads: ${loads} × ${opts.seconds} s each${plan.sweep ? ' [sweep]' : ''}; estimated ${plan.estimateS} s (sweep ≈ ${plan.sweepEstimateS} s, auto-sweep under 180 s)`)
+  log(`bookings: ${opts.bookingRounds} round(s) of ${opts.bookingAttempts} simultaneous attempts on a 30-seat trip, once per database`)
   log(`closed-loop steps: ${opts.maxVehicles} vehicles on ${opts.maxConnections} connections × ${opts.window} in flight; raw MQTT best of ${opts.rawRepeats} × ${opts.rawSeconds} s, capacity ${opts.capacitySeconds} s; raw DB ${opts.rawDbSeconds} s × ${opts.rawDbBatch} rows/batch; publisher processes ${opts.publishers}`)
   log(`targets: ${opts.targets.join(', ')}; server env: ${Object.entries(opts.serverEnv).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults'} (LIVE_TICK_MS ${tickMs})`)
   log()
@@ -93,13 +99,14 @@ async function step(target: RunningTarget, load: Load | 'capacity', probe: Await
 
 async function runTarget(name: TargetName, raw: { mqtt: RawMqttResult[]; db: RawDbResult[] }): Promise<TargetResult> {
   progress(`starting the server: ${name}`)
-  const result: TargetResult = { name, describe: '', startMs: 0, rawMqttRate: null, rawDbRate: null, warmup: null, steps: [], exit: null, error: null, logTail: '' }
+  const result: TargetResult = { name, describe: '', startMs: 0, rawMqttRate: null, rawDbRate: null, warmup: null, steps: [], bookings: null, exit: null, error: null, logTail: '' }
   const brokerRaw = name.endsWith('+mqtt') ? raw.mqtt.find((r) => r.broker === opts.mqttUrl) : raw.mqtt.find((r) => !r.broker.startsWith('mqtt'))
   result.rawMqttRate = brokerRaw?.rate ?? null
   result.rawDbRate = raw.db.find((r) => (name.startsWith('postgres') ? r.db === 'postgres' : r.db !== 'postgres'))?.rate ?? null
   let target: RunningTarget | undefined
   try {
-    target = current = await startTarget(name, opts)
+    // Villagers book without a session: the per-address limits would refuse the bench's one address.
+    target = current = await startTarget(name, { ...opts, serverEnv: { ...opts.serverEnv, ...BOOKING_SERVER_ENV } })
     result.describe = target.describe
     result.startMs = target.startMs
     const probe = await connectLiveProbe(target.baseUrl, 'BV', target.token)
@@ -122,6 +129,12 @@ async function runTarget(name: TargetName, raw: { mqtt: RawMqttResult[]; db: Raw
     } finally {
       probe.close()
     }
+    const db = name.startsWith('postgres') ? 'postgres' : 'embedded'
+    if (opts.bookingRounds > 0 && !bookingDbs.has(db)) {
+      bookingDbs.add(db)
+      progress(`${name}: bookings, ${opts.bookingRounds} round(s) of ${opts.bookingAttempts} simultaneous attempts on a 30-seat trip`)
+      result.bookings = await benchBookings(target.baseUrl, target.token, { rounds: opts.bookingRounds, attempts: opts.bookingAttempts })
+    }
   } catch (err) {
     result.error = (err as Error).stack ?? String(err)
     console.error(`  ${name} failed: ${(err as Error).message}`)
@@ -143,6 +156,10 @@ function printTarget(t: TargetResult): void {
     log(`  ${w}`)
     if (w.startsWith('!!!')) losses.push(w)
   }
+  if (t.bookings) {
+    log(bookingTable(t.name, t.bookings))
+    if (!bookingsExact(t.bookings)) losses.push(`!!! ${t.name}: a booking round confirmed other than 30 seats or left requests unanswered`)
+  }
   if (t.error) log(`  ERROR: ${t.error.split('\n')[0]}`)
   log()
 }
@@ -155,6 +172,12 @@ function budgets(targets: TargetResult[]): void {
     const ratio = cap && t.rawMqttRate ? `${Math.round((cap.storedRate / t.rawMqttRate) * 100)}% (${Math.round(cap.storedRate).toLocaleString('en-US')} of ${Math.round(t.rawMqttRate).toLocaleString('en-US')}/s)` : '—'
     const lat = at5k ? `p50 ${Math.round(at5k.live.ms.p50)} ms, p99 ${Math.round(at5k.live.ms.p99)} ms at ${Math.round(at5k.offered ?? 0).toLocaleString('en-US')}/s` : '—'
     log(`  ${t.name.padEnd(14)} capacity ${ratio} [target ≥ 60%]; live ${lat} [target p50 ≤ 150, p99 ≤ 400 ms at 5,000/s]`)
+  }
+  for (const t of targets.filter((x) => x.bookings && x.bookings.length > 0)) {
+    const rounds = t.bookings ?? []
+    const exact = rounds.filter((r) => r.exact && r.failed === 0).length
+    const worst = (k: 'p50' | 'p99'): number => Math.max(...rounds.map((r) => r.ms[k]))
+    log(`  ${t.name.padEnd(14)} bookings: exactly 30 seats in ${exact} of ${rounds.length} round(s) [target: every round]; per request p50 ≤ ${Math.round(worst('p50'))} ms, p99 ≤ ${Math.round(worst('p99'))} ms (worst round)`)
   }
   log(`  live latency includes the hub's per-tick coalescing: up to one tick (${tickMs} ms), ${tickMs / 2} ms on average.`)
   log()
@@ -187,7 +210,7 @@ async function main(opts: BenchOptions): Promise<void> {
   const file = writeResults(opts.outDir, results)
   log(`results: ${file} (took ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s)`)
   if (losses.length > 0) {
-    log(`!!! ${losses.length} step(s) lost points — see the lines above`)
+    log(`!!! ${losses.length} step(s) lost points or sold the wrong number of seats — see the lines above`)
     process.exitCode = 2
   }
   if (targets.some((t) => t.error)) process.exitCode = process.exitCode ?? 1
