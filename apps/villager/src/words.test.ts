@@ -28,6 +28,12 @@ describe('status in words', () => {
     expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 60, vehicleId: 'V' }), 'en').text).toBe('On the way, 4 stops away')
   })
 
+  it('says a followed bus the engine calls late is late, with no figure when the delay is small', () => {
+    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 1, delayS: 22 })
+    expect(statusWords(a, 'zh')).toEqual({ text: '晚点了，还有 1 站', tone: 'warn' })
+    expect(statusWords(a, 'en').text).toBe('Running late, 1 stop away')
+  })
+
   it('says a bus past its departure that never left has not started', () => {
     expect(statusWords(makeArrival({ status: 'late' }), 'zh')).toEqual({ text: '还未发车（已过发车时间）', tone: 'warn' })
     expect(statusWords(makeArrival({ status: 'late' }), 'en').text).toBe('Not started yet (past its departure time)')

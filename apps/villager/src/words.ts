@@ -48,9 +48,9 @@ export function statusWords(a: StopArrival, lang: Lang): StatusWords {
       return { text: join(lang, [t(lang, 'onTheWay'), away(a, lang), late !== null ? lowerFirst(t(lang, 'late', { n: late }), lang) : null]), tone: late !== null ? 'warn' : 'ok' }
     }
     case 'late': {
-      // Late with a delay measured on the road: say how late and where. Otherwise it never left.
+      // A bus the engine follows: say how late (when it is worth a figure) and where. Otherwise it never left.
       const late = lateMinutes(a.delayS)
-      if (late !== null && a.stopsAway !== null) return { text: join(lang, [t(lang, 'late', { n: late }), away(a, lang)]), tone: 'warn' }
+      if (a.vehicleId !== null && a.stopsAway !== null) return { text: join(lang, [late !== null ? t(lang, 'late', { n: late }) : t(lang, 'lateNoFigure'), away(a, lang)]), tone: 'warn' }
       return { text: t(lang, 'notStartedLate'), tone: 'warn' }
     }
     case 'scheduled':

@@ -15,7 +15,7 @@ export interface Connection {
 }
 
 export function header(lang: Lang, title: string, sub: Html | string | null, back: boolean): Html {
-  return html`<header class="top">
+  return html`<header class="top${back ? ' has-back' : ''}">
   ${back ? html`<a class="back" href="#" data-action="back" aria-label="${t(lang, 'back')}">‹ ${t(lang, 'back')}</a>` : ''}
   <div class="top-main"><h1>${title}</h1>${sub ? html`<p class="sub">${sub}</p>` : ''}</div>
   <a class="lang" href="?lang=${lang === 'zh' ? 'en' : 'zh'}" data-action="lang" lang="${lang === 'zh' ? 'en' : 'zh'}">${t(lang, 'switchLang')}</a>
