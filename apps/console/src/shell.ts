@@ -30,7 +30,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const signOutBtn = h('button', { class: 'quiet' }, 'Sign out 退出')
   clear(
     root,
-    h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, '农村客运调度'), nav, h('div', { class: 'me' }, link, h('span', { class: 'who' }, `${user.displayName} · ${user.role}`), signOutBtn)),
+    h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, '农村客运调度'), nav, h('div', { class: 'me' }, link, h('span', { class: 'who' }, `${user.displayName} · ${user.role}`), h('a', { class: 'about', href: '/about', target: '_blank', title: 'server addresses, API docs, feeds' }, 'About'), signOutBtn)),
     h('main', { class: 'body' }, mapEl, viewEl),
   )
 

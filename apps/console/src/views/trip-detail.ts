@@ -88,7 +88,7 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
       'div',
       { class: 'card bookings' },
       h('h3', null, `Bookings 订票 · `, h('span', { class: 'booked-count' }, `${c.riders} / ${c.capacity}`), ` seats held${c.waitlisted ? ` · ${c.waitlisted} waiting` : ''}${b.trip.onDemand ? ` · on demand: ${b.trip.onDemand} (min ${b.trip.minRiders})` : ''}`),
-      table(['Code', 'Name', 'Phone', 'From → to', 'Seats', 'Status', 'Via', ''], b.items, (bk) => [bk.code, bk.name, `${bk.phone}${bk.noShows ? ` (${bk.noShows} no-show)` : ''}`, `${bk.boardStop} ${bk.boardStopName} → ${bk.alightStop} ${bk.alightStopName}`, bk.seats, h('span', { class: `tag ${bk.status}` }, bk.status.replace('_', ' ') + (bk.waitlistPosition ? ` #${bk.waitlistPosition}` : '')), bk.channel, cancel(bk)], { rowId: (bk) => bk.code }),
+      table(['Code', 'Name', 'Phone', 'From → to', 'Seats', 'Status', 'Via', ''], b.items, (bk) => [bk.code, bk.name, `${bk.phone}${bk.noShows ? ` (${bk.noShows} no-show)` : ''}`, h('span', { title: `${bk.boardStopName} → ${bk.alightStopName}` }, `${bk.boardStop} → ${bk.alightStop}`), bk.seats, h('span', { class: `tag ${bk.status}` }, bk.status.replace('_', ' ') + (bk.waitlistPosition ? ` #${bk.waitlistPosition}` : '')), bk.channel, cancel(bk)], { rowId: (bk) => bk.code }),
       status,
     )
   }
