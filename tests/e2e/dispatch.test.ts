@@ -66,6 +66,8 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     const detail = page.locator(`.trip-detail[data-trip="${line.bookableTrip}"]`)
     await detail.locator('.phone-booking').waitFor({ timeout: 10_000 })
     expect(await detail.locator('.booked-count').textContent()).toBe('0 / 19')
+    // The board reads the seats held on bookable trips when it opens …
+    await expect.poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 }).toContain('0 / 19')
     const form = detail.locator('.phone-booking')
     await form.locator('select[name=board]').selectOption(line.stopCodes[0]!)
     await form.locator('select[name=alight]').selectOption(line.stopCodes[2]!)
@@ -76,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await expect.poll(() => form.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/booked: code \S+ \(confirmed\)/)
     await expect.poll(() => detail.locator('.booked-count').textContent(), { timeout: 10_000 }).toBe('2 / 19')
     expect(await detail.locator('.bookings tbody tr', { hasText: '王大妈' }).count()).toBe(1)
-    // The trip board row shows it too (counts arrive with the live booking change).
+    // … and follows the live booking change.
     await expect.poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 }).toContain('2 / 19')
   })
 

@@ -34,6 +34,20 @@ function board(bookableOnly: boolean) {
       rows = b.items
       instances = new Map(t.items.map((i) => [i.id, i]))
       render()
+      await loadCounts(t.items.filter((i) => i.bookingPolicy !== 'none').map((i) => i.id))
+    }
+    /** Seats held on bookable trips (the board's API has no counts): a few requests at a time, then live changes. */
+    async function loadCounts(ids: string[]): Promise<void> {
+      if (!ctx.can(['dispatcher'])) return
+      const queue = ids.filter((id) => !counts.has(id))
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id; id = queue.shift()) {
+          const r = await api.get<{ counts: BookingCounts }>(`/api/trip-instances/${encodeURIComponent(id)}/bookings`).catch(() => null)
+          if (r) counts.set(id, r.counts)
+        }
+      }
+      await Promise.all([worker(), worker(), worker(), worker()])
+      render()
     }
     function render(): void {
       const text = search.value.trim().toLowerCase()
