@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { TEST_USER_PASSWORD, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
-import { startDemoServer } from './support/console.js'
+import { ADMIN, startDemoServer } from './support/console.js'
 
 describe.skipIf(!chromiumAvailable())('admin pages', () => {
   let server: TestServer
@@ -88,5 +88,26 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     // Simulator controls and bookings are role-aware in the navigation too.
     expect(await other.locator('nav a[data-path=bookings]').count()).toBe(1)
     await other.close()
+  })
+
+  it('lets the admin create a dispatcher account whose generated password signs in, without the accounts page', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1300, height: 800 } })
+    await signIn(admin, server.baseUrl, ADMIN.username, ADMIN.password, '#/admin/users')
+    await admin.locator('button', { hasText: '+ New account' }).click()
+    const card = admin.locator('.card.edit')
+    await card.locator('input[name=username]').fill('e2e.clerk')
+    await card.locator('input[name=displayName]').fill('调度员小张')
+    await card.locator('select[name=role]').selectOption('dispatcher')
+    await card.locator('button.save').click()
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/^created; password \(shown once\): \S{10,}$/)
+    const password = (await card.locator('.status').textContent())!.split(': ')[1]!
+    await admin.locator('tbody tr[data-id="e2e.clerk"]').waitFor()
+    await admin.close()
+    const clerk = await browser.newPage({ viewport: { width: 1300, height: 800 } })
+    await signIn(clerk, server.baseUrl, 'e2e.clerk', password)
+    expect(await clerk.locator('.me .who').textContent()).toContain('调度员小张')
+    expect(await clerk.locator('nav a[data-path="admin/users"]').count()).toBe(0)
+    expect(await clerk.locator('nav a[data-path=live]').count()).toBe(1)
+    await clerk.close()
   })
 })

@@ -3,6 +3,7 @@ import type { View } from '../context.js'
 import { driversView, vehiclesView } from './admin/fleet.js'
 import { calendarsView, gtfsView, routesView, timetableView } from './admin/network.js'
 import { stopsView } from './admin/stops.js'
+import { usersView } from './admin/users.js'
 import { alertsView } from './alerts.js'
 import { liveMapView } from './live-map.js'
 import { replayView } from './replay.js'
@@ -10,4 +11,4 @@ import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
 import { bookingsView, tripsView } from './trips.js'
 
-export const VIEWS: View[] = [liveMapView, alertsView, tripsView, bookingsView, ticketsView, replayView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView]
+export const VIEWS: View[] = [liveMapView, alertsView, tripsView, bookingsView, ticketsView, replayView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView]
