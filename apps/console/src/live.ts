@@ -39,7 +39,8 @@ export class LiveConnection {
   readonly received = { positions: 0, link: 0, vehicleStates: 0, alerts: 0, bookings: 0 }
 
   constructor(private readonly fleet: Fleet) {
-    this.socket = io({ path: '/socket.io', transports: ['websocket'], withCredentials: true })
+    // WebSocket first; long-polling when a proxy on the way refuses WebSockets.
+    this.socket = io({ path: '/socket.io', transports: ['websocket', 'polling'], withCredentials: true })
     const s = this.socket
     s.on('connect', () => {
       s.emit('subscribe', ['all'], (ack) => {
