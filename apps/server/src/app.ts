@@ -35,6 +35,7 @@ import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
+import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
@@ -270,6 +271,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(driverRoutes, { booking: booking.service })
   await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
+  await app.register(analyticsRoutes, { db })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
   await app.register(villagerRoutes, { network, tracking })

@@ -1,0 +1,3 @@
+export * from './range.js'
+export * from './csv.js'
+export * from './shape.js'
