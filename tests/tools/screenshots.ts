@@ -5,6 +5,7 @@
  *   npm run docs:screenshots -- http://localhost:8080 [user] [password]
  *                                             a running server (default user dispatcher / demo-dispatcher)
  */
+import { pathToFileURL } from 'node:url'
 import type { Page } from 'playwright-core'
 import { TEST_USER_PASSWORD, waitFor, type TestServer } from '../support/server.js'
 import { launch, signIn } from '../e2e/support/browser.js'
@@ -12,7 +13,8 @@ import { runScenario, startDemoServer } from '../e2e/support/console.js'
 import { driveOffRoute, makeTestLine, type TestLine } from '../e2e/support/trip.js'
 import { buildConsole } from '../../apps/console/scripts/build.js'
 
-const out = new URL('../../docs/images/', import.meta.url)
+// SHOTS_DIR writes the pictures elsewhere (to compare, or to take one without touching the others).
+const out = process.env.SHOTS_DIR ? pathToFileURL(`${process.env.SHOTS_DIR.replace(/\/$/, '')}/`) : new URL('../../docs/images/', import.meta.url)
 const given = process.argv[2]
 
 /** Plain pages (no sign-in needed, or the sheets with a session). */
@@ -83,6 +85,9 @@ async function consoleShots(page: Page, s: Session): Promise<void> {
   await page.locator('.replay-panel button.play').click()
   await page.waitForTimeout(2500)
   await shot(page, 'console-replay.png')
+  await page.goto(`${s.base}/#/reports`)
+  await page.locator('[data-report=kilometres] .chart').waitFor({ timeout: 20_000 })
+  await shot(page, 'console-reports.png')
   await page.goto(`${s.base}/#/sim`)
   await page.locator('.sim-run').waitFor()
   await page.waitForTimeout(2500)

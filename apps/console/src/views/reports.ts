@@ -60,7 +60,6 @@ function ridershipBody(rows: Ridership[]): HTMLElement[] {
       { name: 'no-show seats', color: '#cf222e', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsNoShow))) },
       { name: 'open (confirmed) seats', color: '#bf8700', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsOpen))) },
     ],
-    format: (v) => String(Math.round(v)),
   })
   return [chart, table(['Day', 'Kind', 'Bookings', 'Seats booked', 'Boarded', 'No-show', 'Open', 'Cancelled', 'No-show rate'], rows, (r) => [r.day, r.kind, r.bookings, r.seatsBooked, r.seatsBoarded, r.seatsNoShow, r.seatsOpen, r.seatsCancelled, pct(r.noShowRate)])]
 }

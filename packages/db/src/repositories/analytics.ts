@@ -11,6 +11,8 @@ export interface DayRange {
   /** First and last service date, inclusive (`YYYY-MM-DD`). */
   from: string
   to: string
+  /** Every service date from `from` to `to`, in order. */
+  days: readonly string[]
   /** Local midnight starting `from`, local midnight ending `to` (epoch ms, end exclusive). */
   startMs: number
   endMs: number
@@ -18,7 +20,6 @@ export interface DayRange {
 
 const ts = (param: number): string => `to_timestamp($${param}::float8 / 1000.0)`
 const n = (v: string | number | null): number => (v === null ? 0 : Number(v))
-const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
 /** Instance ids of the `<tripId>_<YYYYMMDD>` form; their date and trip. */
 const INSTANCE_RE = `'_[0-9]{8}$'`
@@ -92,10 +93,9 @@ export async function ridership(q: Queryable, range: DayRange): Promise<Ridershi
  */
 export async function kilometres(q: Queryable, range: DayRange): Promise<KilometresSums[]> {
   const out: KilometresSums[] = []
-  const days = Math.round((range.endMs - range.startMs) / DAY_MS)
-  for (let i = 0; i < days; i++) {
+  for (const [i, day] of range.days.entries()) {
+    // Asia/Shanghai has no daylight saving: every service day is 24 h long.
     const start = range.startMs + i * DAY_MS
-    const day = new Date(start + 8 * HOUR_MS).toISOString().slice(0, 10)
     const r = await q.query<{ vehicle_id: string; plate: string | null; metres: number | null; points: string }>(
       `SELECT s.vehicle_id, v.plate, sum(CASE WHEN s.plat IS NULL THEN 0 ELSE
                 2 * 6371008.8 * asin(least(1, sqrt(
