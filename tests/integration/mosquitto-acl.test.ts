@@ -3,7 +3,7 @@
  * devices reach only their own topics, and the server ingests through it with its own account.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,6 +47,11 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     server = await startServer({ COUNTY_PREFIX: 'MQ', JT808_PORT: 'off' }) // only for issuing secrets first
     expect((await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })).status).toBe(200)
     const passwd = join(dir, 'passwd')
+    // The shipped ACL, copied beside the password file: a checkout may sit in a directory the
+    // mosquitto user cannot enter (a fresh clone under mktemp -d is 0700).
+    const acl = join(dir, 'acl')
+    copyFileSync(ACL, acl)
+    chmodSync(acl, 0o644)
     const add = (user: string, password: string, create = false): void => {
       const r = spawnSync('mosquitto_passwd', [...(create ? ['-c'] : []), '-b', passwd, user, password], { encoding: 'utf8' })
       if (r.status !== 0) throw new Error(`mosquitto_passwd failed (is Mosquitto installed?): ${r.stderr || r.error?.message}`)
@@ -60,7 +65,7 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     await server.close()
     writeFileSync(
       join(dir, 'mosquitto.conf'),
-      [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, `acl_file ${ACL}`, 'persistence false', 'max_queued_messages 0', 'max_inflight_messages 0'].join('\n') + '\n',
+      [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, `acl_file ${acl}`, 'persistence false', 'max_queued_messages 0', 'max_inflight_messages 0'].join('\n') + '\n',
     )
     broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
     let brokerLog = ''
