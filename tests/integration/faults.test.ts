@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
+import { mulberry32 } from '@rb/domain'
 import { jt808, topics, type ClientToServerEvents, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
 import { freshVehicleId, metric, startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 
@@ -46,7 +47,7 @@ describe.each(targets())('faults on $name', (target) => {
     for (let i = 0; i < pts.length; i += 20) sends.push(() => pub.publishAsync(topics.positionBatch(v), JSON.stringify(pts.slice(i, i + 20)), { qos: 1 }))
     const rand = mulberry32(42)
     for (let i = sends.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1))
+      const j = rand.int(0, i)
       ;[sends[i], sends[j]] = [sends[j] as () => Promise<unknown>, sends[i] as () => Promise<unknown>]
     }
     await Promise.all(sends.map((s) => s()))
@@ -165,13 +166,3 @@ describe.each(targets())('faults on $name', (target) => {
   })
 })
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}

@@ -3,7 +3,7 @@
  * the trip and crew views are answered by apps/server/src/routes/villager.ts, which types its
  * answers with these interfaces.
  */
-import type { StopArrival } from '@rb/protocol'
+import type { BookingView as WireBookingView, StopArrival } from '@rb/protocol'
 
 export type { StopArrival, StopArrivalsUpdate } from '@rb/protocol'
 
@@ -76,27 +76,8 @@ export interface CrewView {
   } | null
 }
 
-/** A booking as the booking API answers a passenger (docs/booking.md). */
-export interface BookingView {
-  code: string
-  status: 'confirmed' | 'waitlisted' | 'cancelled' | 'boarded' | 'no_show'
-  tripInstanceId: string
-  serviceDate: string
-  headsign: string
-  departure: string
-  boardStop: string
-  boardStopName: string
-  boardTime: string
-  alightStop: string
-  alightStopName: string
-  alightTime: string
-  seats: number
-  name: string
-  phoneMasked: string
-  waitlistPosition: number | null
-  cancelBefore: string
-  cancelReason: string | null
-}
+/** A booking as the booking API answers a passenger (the wire type; the page reads these fields). */
+export type BookingView = Omit<WireBookingView, 'routeId' | 'channel' | 'createdAt' | 'updatedAt'>
 
 /** A report as the villager's phone sees it (the reports API: POST /api/stops/:code/reports, GET /api/reports/:id). */
 export interface PublicReport {

@@ -1,34 +1,10 @@
 /** How bookings are shown: masked phones for passengers and drivers, full ones for dispatchers. */
-import { cutoffTs, maskPhone, type BookingChannel, type BookingStatus, type OnDemandState } from '@rb/domain'
+import { cutoffTs, maskPhone, type OnDemandState } from '@rb/domain'
 import type { StoredBooking } from '@rb/db'
+import type { BookingView } from '@rb/protocol'
 import type { TripInstanceView } from '../network/service.js'
 
-export interface BookingView {
-  code: string
-  status: BookingStatus
-  tripInstanceId: string
-  serviceDate: string
-  routeId: string
-  headsign: string
-  departure: string
-  boardStop: string
-  boardStopName: string
-  boardTime: string
-  alightStop: string
-  alightStopName: string
-  alightTime: string
-  seats: number
-  name: string
-  phoneMasked: string
-  channel: BookingChannel
-  /** 1 = next in line; null unless waitlisted. */
-  waitlistPosition: number | null
-  /** A passenger may cancel a confirmed seat until then. */
-  cancelBefore: string
-  cancelReason: string | null
-  createdAt: string
-  updatedAt: string
-}
+export type { BookingView }
 
 export interface DispatcherBookingView extends BookingView {
   phone: string

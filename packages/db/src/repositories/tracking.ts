@@ -1,15 +1,10 @@
 /** Alerts and the legs driven between stops (ETA history). */
+import type { SegmentObservation } from '@rb/domain'
 import type { LiveAlert } from '@rb/protocol'
 import type { Queryable } from '../port.js'
 
-export interface SegmentRow {
-  ts: number
-  routeId: string
-  direction: 0 | 1
-  fromSeq: number
-  travelS: number
-  dwellS: number | null
-}
+/** One leg driven, as the tracking engine reports it. */
+export type SegmentRow = SegmentObservation
 
 export async function insertSegments(q: Queryable, rows: readonly SegmentRow[]): Promise<number> {
   if (rows.length === 0) return 0
