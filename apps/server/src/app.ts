@@ -293,6 +293,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
     if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
+    // What is still unwritten is given back unacknowledged, so the broker side can close.
+    writer.close()
     await persistLatest()
     await booking.close()
     await tracking.close()
@@ -300,7 +302,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await broker?.close()
     hub.close()
     await cluster?.close()
-    writer.close()
     await db.close()
   })
 

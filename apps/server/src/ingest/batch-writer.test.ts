@@ -92,4 +92,16 @@ describe('BatchWriter', () => {
     expect(room).toBe(true)
     expect(w.pendingPoints).toBe(0)
   })
+
+  it('on close, gives back what the database never took: rejected, so nobody acknowledges it', async () => {
+    const r = recorder(() => transientErr)
+    const w = new BatchWriter(r.store, opts, { isTransient, deadLetter: async () => {} })
+    const outcomes = [item(2), item(3)].map((i) => w.add(i).then(() => 'stored', () => 'given back'))
+    await sleep(30)
+    expect(r.calls()).toBeGreaterThan(1)
+    w.close()
+    expect(await Promise.all(outcomes)).toEqual(['given back', 'given back'])
+    expect(w.pendingPoints).toBe(0)
+    await expect(w.add(item(1))).rejects.toThrow(/closed/)
+  })
 })

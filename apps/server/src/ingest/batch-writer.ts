@@ -55,6 +55,8 @@ interface Pending {
   /** performance.now() at arrival: an item waits at most flushMs from here. */
   at: number
   resolve: () => void
+  /** Not written (shut down first): whoever handed it over must not acknowledge it. */
+  reject: (err: Error) => void
 }
 
 const weightOf = (item: WriteItem): number => Math.max(1, item.positions.length + item.events.length + item.statuses.length)
@@ -100,9 +102,9 @@ export class BatchWriter {
   /** Resolves once the item is committed. */
   add(item: WriteItem): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('writer is closed'))
-    return new Promise<void>((resolve) => {
+    return new Promise<void>((resolve, reject) => {
       const weight = weightOf(item)
-      this.#queue.push({ item, weight, resolve, at: performance.now() })
+      this.#queue.push({ item, weight, resolve, reject, at: performance.now() })
       this.#setPending(this.#pendingPoints + weight)
       if (this.#pendingPoints >= this.#opts.maxBatchPoints) this.#kick(0)
       else this.#kick(this.#opts.flushMs)
@@ -123,11 +125,22 @@ export class BatchWriter {
     return idle
   }
 
-  /** Stops the timers; items still queued stay unresolved (their messages are redelivered). */
+  /**
+   * Stops writing. Items still queued are rejected — never acknowledged, so their senders keep
+   * them and send them again — which lets the broker side finish its acknowledgements and close.
+   */
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
     this.#timer = undefined
+    this.#abandon(this.#queue.splice(0))
+  }
+
+  #abandon(items: readonly Pending[]): void {
+    if (items.length === 0) return
+    const err = new Error('not written before shutdown; the sender keeps it')
+    this.#setPending(this.#pendingPoints - items.reduce((n, p) => n + p.weight, 0))
+    for (const p of items) p.reject(err)
   }
 
   #setPending(n: number): void {
@@ -192,6 +205,7 @@ export class BatchWriter {
       if (this.#isolate > 0) this.#isolate--
     } catch (err) {
       this.#writing = false
+      if (this.#closed) return this.#abandon(taken)
       if (!this.#policy.isTransient(err) && (await this.#refused(taken, err as Error))) return
       // Back to the front, in order: acknowledgements must follow arrival order.
       this.#queue.unshift(...taken)
