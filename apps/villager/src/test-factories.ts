@@ -16,6 +16,7 @@ export function makeArrival(over: Partial<StopArrival> = {}): StopArrival {
     etaTs: null,
     status: 'scheduled',
     delayS: null,
+    punctuality: null,
     vehicleId: null,
     stopsAway: null,
     driverCode: null,

@@ -15,21 +15,38 @@ describe('status in words', () => {
     expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 1, vehicleId: 'V' }), 'en').text).toBe('On the way, 1 stop away')
   })
 
-  it('says how late a bus on the road is, rounded to minutes', () => {
-    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 370 })
+  it('says how late a bus on the road is when the server calls it late, rounded to minutes', () => {
+    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 370, punctuality: 'late' })
     expect(statusWords(a, 'zh')).toEqual({ text: '晚点约 6 分钟，还有 2 站', tone: 'warn' })
     expect(statusWords(a, 'en')).toEqual({ text: 'Running 6 minutes late, 2 stops away', tone: 'warn' })
-    expect(statusWords(makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 60 * 1 + 100 }), 'en').text).toBe('Running 3 minutes late, 2 stops away')
+    expect(statusWords(makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 60 * 1 + 100, punctuality: 'late' }), 'en').text).toBe('Running 3 minutes late, 2 stops away')
   })
 
-  it('adds the delay to "on the way" once it is worth saying, not for a minute', () => {
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 100, vehicleId: 'V' }), 'en').text).toBe('On the way, 4 stops away')
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V' }), 'en')).toEqual({ text: 'On the way, 4 stops away, running 3 minutes late', tone: 'warn' })
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 60, vehicleId: 'V' }), 'en').text).toBe('On the way, 4 stops away')
+  it('adds the delay to "on the way" only when the server judges it late or early', () => {
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'on_time' }), 'en')).toEqual({ text: 'On the way, 4 stops away', tone: 'ok' })
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'late' }), 'en')).toEqual({ text: 'On the way, 4 stops away, running 3 minutes late', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -130, vehicleId: 'V', punctuality: 'early' }), 'zh')).toEqual({ text: '正在路上，还有 4 站，提前约 2 分钟', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -20, vehicleId: 'V', punctuality: 'early' }), 'en').text).toBe('On the way, 4 stops away, running early')
+    // Not judged (the bus is not tracked on the trip yet): no word either way.
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 400, vehicleId: 'V', punctuality: null }), 'en').text).toBe('On the way, 4 stops away')
   })
 
-  it('says a followed bus the engine calls late is late, with no figure when the delay is small', () => {
-    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 1, delayS: 22 })
+  it('says a bus 14 s behind is on time, whatever status the departure has', () => {
+    for (const status of ['late', 'on_the_way'] as const) {
+      const a = makeArrival({ status, vehicleId: 'V', stopsAway: 1, delayS: 14, punctuality: 'on_time' })
+      expect(statusWords(a, 'zh')).toEqual({ text: '正在路上，还有 1 站', tone: 'ok' })
+      expect(statusWords(a, 'en').text).toBe('On the way, 1 stop away')
+    }
+  })
+
+  it('says a bus 6 min behind is late', () => {
+    const a = makeArrival({ status: 'on_the_way', vehicleId: 'V', stopsAway: 2, delayS: 360, punctuality: 'late' })
+    expect(statusWords(a, 'zh')).toEqual({ text: '正在路上，还有 2 站，晚点约 6 分钟', tone: 'warn' })
+    expect(statusWords(makeArrival({ ...a, status: 'late' }), 'zh')).toEqual({ text: '晚点约 6 分钟，还有 2 站', tone: 'warn' })
+  })
+
+  it('says "running late" with no figure when the server calls late a delay under a minute', () => {
+    const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 1, delayS: 22, punctuality: 'late' })
     expect(statusWords(a, 'zh')).toEqual({ text: '晚点了，还有 1 站', tone: 'warn' })
     expect(statusWords(a, 'en').text).toBe('Running late, 1 stop away')
   })

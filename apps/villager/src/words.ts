@@ -1,14 +1,14 @@
 /**
  * A departure in words a villager reads at a glance: what the bus is doing ("on the way, 3 stops
  * away", "running 6 minutes late", "not started yet", "cancelled", "at the stop now") and when it
- * comes ("5 min", "08:30"). Pure: `now` is a parameter; times are shown in China time (UTC+8, no
- * daylight saving), whatever the phone's time zone.
+ * comes ("5 min", "08:30"). Late and early are the server's word (`punctuality`, the county's
+ * lateness policy, the same the console shows), never a threshold of the page's own. Pure: `now`
+ * is a parameter; times are shown in China time (UTC+8, no daylight saving), whatever the phone's
+ * time zone.
  */
 import { t } from './i18n.js'
 import type { Lang, StopArrival } from './model.js'
 
-/** A delay below this is not worth a word (the engine calls a bus late from 3 minutes). */
-const LATE_WORTH_SAYING_S = 120
 const CHINA_OFFSET_MS = 8 * 3_600_000
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted'
@@ -24,7 +24,19 @@ export function clock(ts: number): string {
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
 }
 
-const lateMinutes = (delayS: number | null): number | null => (delayS !== null && delayS >= LATE_WORTH_SAYING_S ? Math.round(delayS / 60) : null)
+/** Whole minutes off the timetable, when there is at least one to say. */
+const offMinutes = (delayS: number | null): number | null => {
+  const n = delayS === null ? 0 : Math.round(Math.abs(delayS) / 60)
+  return n >= 1 ? n : null
+}
+
+/** "Running 6 minutes late" / "running early" by the server's judgement; null when on time or not judged. */
+function punctualityWords(a: StopArrival, lang: Lang): string | null {
+  const n = offMinutes(a.delayS)
+  if (a.punctuality === 'late') return n !== null ? t(lang, 'late', { n }) : t(lang, 'lateNoFigure')
+  if (a.punctuality === 'early') return n !== null ? t(lang, 'early', { n }) : t(lang, 'earlyNoFigure')
+  return null
+}
 
 function away(a: StopArrival, lang: Lang): string | null {
   if (a.stopsAway === null || a.stopsAway < 0) return null
@@ -32,6 +44,14 @@ function away(a: StopArrival, lang: Lang): string | null {
 }
 
 const join = (lang: Lang, parts: (string | null)[]): string => parts.filter((p): p is string => p !== null).join(lang === 'zh' ? '，' : ', ')
+
+/** A followed bus on its way: where, and late or early only when the server says so. */
+function coming(a: StopArrival, lang: Lang, lateFirst: boolean): StatusWords {
+  const off = punctualityWords(a, lang)
+  if (off === null) return { text: join(lang, [t(lang, 'onTheWay'), away(a, lang)]), tone: 'ok' }
+  if (lateFirst && a.punctuality === 'late') return { text: join(lang, [off, away(a, lang)]), tone: 'warn' }
+  return { text: join(lang, [t(lang, 'onTheWay'), away(a, lang), lowerFirst(off, lang)]), tone: 'warn' }
+}
 
 /** What the bus is doing, in a sentence. */
 export function statusWords(a: StopArrival, lang: Lang): StatusWords {
@@ -43,16 +63,12 @@ export function statusWords(a: StopArrival, lang: Lang): StatusWords {
     case 'departed':
     case 'completed':
       return { text: t(lang, 'departed'), tone: 'muted' }
-    case 'on_the_way': {
-      const late = lateMinutes(a.delayS)
-      return { text: join(lang, [t(lang, 'onTheWay'), away(a, lang), late !== null ? lowerFirst(t(lang, 'late', { n: late }), lang) : null]), tone: late !== null ? 'warn' : 'ok' }
-    }
-    case 'late': {
-      // A bus the engine follows: say how late (when it is worth a figure) and where. Otherwise it never left.
-      const late = lateMinutes(a.delayS)
-      if (a.vehicleId !== null && a.stopsAway !== null) return { text: join(lang, [late !== null ? t(lang, 'late', { n: late }) : t(lang, 'lateNoFigure'), away(a, lang)]), tone: 'warn' }
-      return { text: t(lang, 'notStartedLate'), tone: 'warn' }
-    }
+    case 'on_the_way':
+      return coming(a, lang, false)
+    case 'late':
+      // A bus the engine follows is judged like any other; with no bus on it, it never left.
+      if (a.vehicleId === null || a.stopsAway === null) return { text: t(lang, 'notStartedLate'), tone: 'warn' }
+      return coming(a, lang, true)
     case 'scheduled':
       return { text: t(lang, 'notStarted'), tone: 'muted' }
   }
