@@ -1,6 +1,7 @@
 export * from './position.js'
 export * from './topics.js'
 export * from './telemetry.js'
+export * from './driver-events.js'
 export * from './live.js'
 export * as jt808 from './jt808/index.js'
 export * as gtfs from './gtfs/index.js'

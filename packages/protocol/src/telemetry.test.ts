@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_LIMITS, encodePositionPayload, parseDeviceEventMessage, parsePositionBatchMessage, parsePositionMessage, parseStatusMessage } from './telemetry.js'
 import { parseUplinkTopic, topics } from './topics.js'
+import { readDriverEvent } from './driver-events.js'
 
 const NOW = Date.UTC(2026, 10, 29, 2, 0, 0)
 const good = { ts: '2026-11-29T10:00:00+08:00', lat: 28.1612, lon: 105.4431, speed: 31.5, heading: 87 }
@@ -85,6 +86,33 @@ describe('status and event payloads', () => {
     const r = parseDeviceEventMessage('V1', msg({ ts: NOW, type: 'alarm', alarm: 'sos' }), NOW)
     expect(r).toEqual({ ok: true, value: { vehicleId: 'V1', ts: NOW, type: 'alarm', data: { alarm: 'sos' } } })
     expect(parseDeviceEventMessage('V1', msg({ ts: NOW, type: 'fire' }), NOW).ok).toBe(false)
+  })
+
+  it('reads who took the wheel and who left it, marked as the device\'s word', () => {
+    const on = parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国' }), NOW)
+    expect(on).toEqual({ ok: true, value: { vehicleId: 'XY-V012', ts: NOW, type: 'driver', data: { action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国', source: 'device' } } })
+    expect(readDriverEvent(on.ok ? on.value.data : {})).toMatchObject({ action: 'on', source: 'device', driverId: 'XY-D007', idCard: null })
+    const off = parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'off' }), NOW)
+    expect(off.ok && off.value.data).toEqual({ action: 'off', source: 'device' })
+    expect(parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'on', cert: 'A1' }), NOW).ok).toBe(true)
+  })
+
+  it.each([
+    [{ type: 'driver', driverId: 'XY-D007' }, /\/action/],
+    [{ type: 'driver', action: 'on' }, /driverId, cert or name/],
+    [{ type: 'driver', action: 'maybe', driverId: 'XY-D007' }, /\/action/],
+    [{ type: 'driver', action: 'on', driverId: 'XY D007' }, /\/driverId/],
+    [{ type: 'driver', action: 'on', cert: '' }, /\/cert/],
+    [{ type: 'driver', action: 'on', name: 'x'.repeat(41) }, /\/name/],
+    [{ type: 'driver', action: 'on', driverId: 'XY-D007', phone: '13812345678' }, /phone|additional/i],
+    [{ type: 'alarm', alarm: 'sos', action: 'on' }, /belong to driver events/],
+  ])('refuses a bad driver event %j as schema, saying what is wrong', (fields, why) => {
+    const r = parseDeviceEventMessage('XY-V012', msg({ ts: NOW, ...fields }), NOW)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.reject.reason).toBe('schema')
+      expect(r.reject.detail).toMatch(why)
+    }
   })
 })
 

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { DRIVER_ID_PATTERN } from './driver-events.js'
 import type { Position } from './position.js'
 
 /** Timestamp on the wire: ISO-8601 with a zone (`Z` or `+08:00`) or epoch milliseconds. */
@@ -30,10 +31,15 @@ export type PositionBatchPayload = Static<typeof PositionBatchPayload>
 export const DeviceEventPayload = Type.Object(
   {
     ts: WireTimestamp,
-    type: Type.Union([Type.Literal('alarm'), Type.Literal('door'), Type.Literal('passengers')]),
+    type: Type.Union([Type.Literal('alarm'), Type.Literal('door'), Type.Literal('passengers'), Type.Literal('driver')]),
     alarm: Type.Optional(Type.String({ maxLength: 32 })),
     doorOpen: Type.Optional(Type.Boolean()),
     count: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+    // `driver` events: who took the wheel (`on`) or left it (`off`).
+    action: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
+    driverId: Type.Optional(Type.String({ pattern: DRIVER_ID_PATTERN, description: 'unified driver number, e.g. XY-D007' })),
+    cert: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'qualification certificate number' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     vehicleId: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { $id: 'DeviceEventPayload', additionalProperties: false },
@@ -202,7 +208,7 @@ export interface DeviceEvent {
   data: Record<string, unknown>
 }
 
-/** A `…/event` message (driver alarm, door, passenger count). */
+/** A `…/event` message (driver alarm, door, passenger count, who drives). */
 export function parseDeviceEventMessage(vehicleId: string, payload: Uint8Array | string, nowMs: number, limits: TelemetryLimits = DEFAULT_LIMITS): Parsed<DeviceEvent> {
   const json = parseJson(payload, limits.maxPositionBytes)
   if (!json.ok) return json
@@ -211,11 +217,23 @@ export function parseDeviceEventMessage(vehicleId: string, payload: Uint8Array |
   if (raw.vehicleId !== undefined && raw.vehicleId !== vehicleId) {
     return fail('vehicle_mismatch', `payload names vehicle ${JSON.stringify(raw.vehicleId)} on the topic of ${vehicleId}`)
   }
+  const driverProblem = driverFieldsProblem(raw)
+  if (driverProblem) return fail('schema', driverProblem)
   const ts = parseWireTimestamp(raw.ts)
   if (!ts.ok) return ts
   if (ts.value > nowMs + limits.maxFutureSkewMs) return fail('future_ts', 'event ts is in the future')
   const { ts: _ts, type, vehicleId: _v, ...data } = raw
-  return { ok: true, value: { vehicleId, ts: ts.value, type, data } }
+  // A device's word on who drives is marked as such: the IC card and the driver page say it otherwise.
+  return { ok: true, value: { vehicleId, ts: ts.value, type, data: type === 'driver' ? { ...data, source: 'device' } : data } }
+}
+
+/** `driver` events need an action, and someone named when a driver comes on; the other events carry none of these fields. */
+function driverFieldsProblem(e: DeviceEventPayload): string | null {
+  const named = e.driverId !== undefined || e.cert !== undefined || e.name !== undefined
+  if (e.type !== 'driver') return named || e.action !== undefined ? `/action, /driverId, /cert and /name belong to driver events, not ${e.type}` : null
+  if (e.action === undefined) return '/action: a driver event says "on" (took the wheel) or "off" (left it)'
+  if (e.action === 'on' && !named) return '/driverId: a driver coming on needs driverId, cert or name'
+  return null
 }
 
 export type VehicleStatus = 'online' | 'offline'

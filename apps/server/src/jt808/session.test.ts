@@ -157,6 +157,30 @@ describe('Jt808Session', () => {
     expect(t.written.slice(2).map((m) => replyOf(m).result)).toEqual([0, 0])
   })
 
+  it('turns a driver card report into a driver event, acknowledged once it is stored', async () => {
+    const t = setup({ autoCommit: false })
+    const card = { name: '王建国', cert: '5105242008123456', authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: null }
+    const before = await t.feed({ kind: 'driverIdentity', status: 1, ts: T0, readResult: 0, card })
+    expect(replyOf(t.written[0])).toMatchObject({ ackSerial: before, ackMsgId: MSG_ID.driverIdentity, result: REPLY_RESULT.failure })
+    await t.login()
+    const s = await t.feed({ kind: 'driverIdentity', status: 1, ts: T0, readResult: 0, card })
+    expect(t.events).toEqual([{
+      vehicleId: 'XY-V101', ts: T0, type: 'driver',
+      data: { action: 'on', cert: '5105242008123456', name: '王建国', authority: '叙永县交通运输局', validUntil: '2030-12-31', source: 'card', readResult: 0 },
+    }])
+    expect(t.written).toHaveLength(3)
+    t.commits[0]?.resolve()
+    await t.settle()
+    expect(replyOf(t.written[3])).toMatchObject({ ackSerial: s, ackMsgId: MSG_ID.driverIdentity, result: 0 })
+    // Removed a minute later, by a terminal whose clock runs ahead: never later than the server's clock.
+    await t.feed({ kind: 'driverIdentity', status: 2, ts: T0 + 60_000, readResult: null, card: null })
+    expect(t.events[1]).toEqual({ vehicleId: 'XY-V101', ts: T0 + 1000, type: 'driver', data: { action: 'off', cert: null, name: null, authority: null, validUntil: null, source: 'card', readResult: null } })
+    // A body cut short is a message error, and nothing is taken.
+    await t.feed({ kind: 'raw', msgId: MSG_ID.driverIdentity, bytes: new Uint8Array([1, 0x26, 0x05]) })
+    expect(replyOf(t.written.at(-1)).result).toBe(REPLY_RESULT.messageError)
+    expect(t.events).toHaveLength(2)
+  })
+
   it('stores a sub-packaged blind-area batch, answering every packet', async () => {
     const t = setup()
     await t.login()

@@ -6,6 +6,7 @@
 import { jt808, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import type { Metrics } from '../metrics.js'
 import type { AlarmTracker } from './alarms.js'
+import { driverCardEvent } from './driver-card.js'
 import type { TerminalRegistry } from './registry.js'
 
 const { MSG_ID, REPLY_RESULT, TEXT_FLAG, TEXT_TYPE } = jt808
@@ -191,6 +192,8 @@ export class Jt808Session {
       case 'batchLocation':
         // Blind-area backfill (type 1) is late data: stored in place like any point.
         return this.#locations(h, body.items, (vehicleId) => jt808.batchToPositions(vehicleId, body))
+      case 'driverIdentity':
+        return this.#driverCard(h, body)
       case 'terminalGeneralReply':
         return this.#onTerminalReply(body)
       case 'platformGeneralReply':
@@ -266,6 +269,23 @@ export class Jt808Session {
       () => this.#reply(h, REPLY_RESULT.success),
       // Shutting down: no acknowledgement, so the terminal sends these points again later.
       (err: Error) => log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 location not acknowledged'),
+    )
+    this.#inflight.add(committed)
+    void committed.finally(() => this.#inflight.delete(committed))
+  }
+
+  /** 0x0702: a driver's card went in or came out; acknowledged once the event is stored, like a location. */
+  #driverCard(h: Header, body: jt808.DriverIdentity): void {
+    const vehicleId = this.#vehicleId
+    if (!this.#speaksFor(h) || vehicleId === null) {
+      this.#reply(h, REPLY_RESULT.failure)
+      return
+    }
+    const event = driverCardEvent(vehicleId, body, this.#hooks.now())
+    this.#hooks.log.info({ peer: this.peer, vehicleId, action: event.data.action, readResult: body.readResult }, 'jt808 driver card')
+    const committed = this.#hooks.sink.acceptDeviceEvent(event).then(
+      () => this.#reply(h, REPLY_RESULT.success),
+      (err: Error) => this.#hooks.log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 driver card not acknowledged'),
     )
     this.#inflight.add(committed)
     void committed.finally(() => this.#inflight.delete(committed))

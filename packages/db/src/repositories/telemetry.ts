@@ -95,8 +95,9 @@ export async function insertEvents(q: Queryable, events: readonly StoredEvent[])
   return r.rowCount
 }
 
+/** Alarms and who drives keep their own type (the engine and the restart read them); the rest are `device_<type>`. */
 export function deviceEventToStored(e: DeviceEvent): StoredEvent {
-  return { vehicleId: e.vehicleId, ts: e.ts, type: e.type === 'alarm' ? 'alarm' : `device_${e.type}`, data: e.data }
+  return { vehicleId: e.vehicleId, ts: e.ts, type: e.type === 'alarm' || e.type === 'driver' ? e.type : `device_${e.type}`, data: e.data }
 }
 
 export interface LinkStatus {

@@ -15,6 +15,8 @@ export type Jt808ErrorCode =
   | 'BAD_BCD'
   /** A BCD time is not a real calendar instant (month 13, 25 o'clock, 31 February). */
   | 'BAD_TIME'
+  /** A field holds a value the standard does not define and the rest of the body depends on (an IC card status other than 1 or 2). */
+  | 'BAD_VALUE'
   /** Valid JT/T 808 the codec does not handle (RSA-encrypted bodies). */
   | 'UNSUPPORTED'
   /** An encoder was handed a value that cannot be put on the wire. */

@@ -29,6 +29,13 @@ const seedFrames: Uint8Array[] = [
   encodeMessage(makeHeader2019(), { kind: 'textMessage', flags: 0x0c, textType: 1, text: '车辆即将到站' }),
   encodeMessage(makeHeader2013(), { kind: 'textMessage', flags: 0x0c, textType: null, text: '车辆即将到站' }),
   encodeMessage(makeHeader2013(), { kind: 'terminalGeneralReply', ackSerial: 1, ackMsgId: 0x8300, result: 0 }),
+  ...[makeHeader2013(), makeHeader2019()].map((h) =>
+    encodeMessage(h, {
+      kind: 'driverIdentity', status: 1, ts: Date.UTC(2026, 4, 9, 8, 42, 27), readResult: 0,
+      card: { name: '王建国', cert: '5105242008123456', authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: h.protocolVersion === null ? null : '51052419800101123X' },
+    }),
+  ),
+  encodeMessage(makeHeader2013(), { kind: 'driverIdentity', status: 2, ts: Date.UTC(2026, 4, 9, 8, 42, 27), readResult: null, card: null }),
 ]
 const seedPackets = seedFrames.map((f) => unescapeBytes(f.subarray(1, f.length - 1)))
 

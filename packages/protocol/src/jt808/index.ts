@@ -37,6 +37,9 @@ export {
   type LocationReport, type LocationInput, type LocationExtras, type RawExtraItem,
 } from './bodies/location.js'
 export { BATCH_TYPE, decodeBatchLocation, encodeBatchLocation, type BatchLocationUpload, type BatchLocationInput } from './bodies/batch.js'
+export {
+  IC_CARD_STATUS, IC_READ_RESULT, decodeDriverIdentity, encodeDriverIdentity, type DriverCard, type DriverIdentity,
+} from './bodies/driver-identity.js'
 export { decodeRegister, encodeRegister, type TerminalRegister, type RegisterLayout } from './bodies/register.js'
 export { decodeAuth, encodeAuth, type TerminalAuth } from './bodies/auth.js'
 export {

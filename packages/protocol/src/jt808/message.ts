@@ -1,6 +1,7 @@
 /** Typed messages: body kinds by message id, decode from a frame and encode back to one. */
 import { decodeAuth, encodeAuth, type TerminalAuth } from './bodies/auth.js'
 import { decodeBatchLocation, encodeBatchLocation, type BatchLocationInput, type BatchLocationUpload } from './bodies/batch.js'
+import { decodeDriverIdentity, encodeDriverIdentity, type DriverIdentity } from './bodies/driver-identity.js'
 import { decodeLocation, encodeLocation, type LocationInput, type LocationReport } from './bodies/location.js'
 import { decodeRegister, encodeRegister, type TerminalRegister } from './bodies/register.js'
 import {
@@ -18,6 +19,7 @@ export const MSG_ID = {
   register: 0x0100,
   auth: 0x0102,
   location: 0x0200,
+  driverIdentity: 0x0702,
   batchLocation: 0x0704,
   platformGeneralReply: 0x8001,
   registerReply: 0x8100,
@@ -40,6 +42,7 @@ export type Jt808Body =
   | ({ kind: 'register' } & TerminalRegister)
   | ({ kind: 'auth' } & TerminalAuth)
   | ({ kind: 'location' } & LocationReport)
+  | ({ kind: 'driverIdentity' } & DriverIdentity)
   | ({ kind: 'batchLocation' } & BatchLocationUpload)
   | ({ kind: 'platformGeneralReply' } & GeneralReply)
   | ({ kind: 'registerReply' } & RegisterReply)
@@ -84,6 +87,8 @@ export function decodeBody(header: Jt808Header, body: Uint8Array): Jt808Body {
       return { kind, ...decodeAuth(body, v2019) }
     case 'location':
       return { kind, ...decodeLocation(body) }
+    case 'driverIdentity':
+      return { kind, ...decodeDriverIdentity(body, v2019) }
     case 'batchLocation':
       return { kind, ...decodeBatchLocation(body) }
     case 'registerReply':
@@ -121,6 +126,8 @@ export function encodeBody(body: Jt808BodyInput, protocolVersion: number | null)
       return encodeAuth(body, v2019)
     case 'location':
       return encodeLocation(body)
+    case 'driverIdentity':
+      return encodeDriverIdentity(body, v2019)
     case 'batchLocation':
       return encodeBatchLocation(body)
     case 'registerReply':
