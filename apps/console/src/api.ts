@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error's `details` as the server gave them (e.g. a refused roster change's `problems`). */
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -38,9 +40,9 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Bo
     parsed = text
   }
   if (!res.ok) {
-    const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error
+    const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
     if (res.status === 401 && !path.startsWith('/api/auth/')) for (const fn of unauthorised) fn()
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (typeof parsed === 'string' && parsed ? parsed : res.statusText))
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (typeof parsed === 'string' && parsed ? parsed : res.statusText), err?.details)
   }
   return parsed as T
 }
