@@ -6,18 +6,23 @@ const NullableStr = Type.Union([Type.Null(), Type.String()])
 const NullableInt = Type.Union([Type.Null(), Type.Integer()])
 const Ms = Type.Number({ description: 'epoch ms' })
 const Kind = Type.Union([Type.Literal('market'), Type.Literal('student'), Type.Literal('medical'), Type.Literal('regular')])
+export const TRIP_RUN_STATUSES = ['scheduled', 'assigned', 'in_progress', 'completed', 'missed', 'partial', 'cancelled'] as const
+const Punctuality = Type.Union([Type.Null(), Type.Literal('early'), Type.Literal('on_time'), Type.Literal('late')])
 const Match = Type.Union([Type.Null(), Type.Literal('assigned'), Type.Literal('inferred')])
 
 export const VehicleStateSchema = Type.Object({
   vehicleId: Type.String(),
-  status: Type.Union(['on_time', 'late', 'early', 'off_route', 'offline', 'not_in_service'].map((s) => Type.Literal(s))),
+  status: Type.Union(['on_time', 'late', 'early', 'off_route', 'layover', 'off_duty', 'offline', 'not_in_service'].map((s) => Type.Literal(s))),
   online: Type.Boolean(),
   lastTs: Nullable(Ms),
   tripInstanceId: NullableStr,
   routeId: NullableStr,
   match: Match,
   driverCode: NullableStr,
+  driverSource: Type.Union([Type.Null(), ...['card', 'app', 'device', 'roster'].map((s) => Type.Literal(s))]),
+  rosteredDriverCode: NullableStr,
   delayS: NullableInt,
+  punctuality: Punctuality,
   progressM: Nullable(Type.Number()),
   offsetM: Nullable(Type.Number()),
   offRoute: Type.Boolean(),
@@ -37,6 +42,7 @@ export const StopArrivalView = Type.Object({
   etaTs: Nullable(Ms),
   status: Type.Union(['scheduled', 'on_the_way', 'at_stop', 'departed', 'late', 'cancelled', 'completed'].map((s) => Type.Literal(s))),
   delayS: NullableInt,
+  punctuality: Punctuality,
   vehicleId: NullableStr,
   stopsAway: NullableInt,
   driverCode: NullableStr,
@@ -52,8 +58,9 @@ export const BoardRow = Type.Object({
   headsign: Type.String(),
   departureTs: Ms,
   endTs: Ms,
-  status: Type.Union(['scheduled', 'running', 'late', 'completed', 'cancelled'].map((s) => Type.Literal(s))),
+  status: Type.Union(TRIP_RUN_STATUSES.map((s) => Type.Literal(s))),
   delayS: NullableInt,
+  punctuality: Punctuality,
   vehicleId: NullableStr,
   driverCode: NullableStr,
   match: Match,

@@ -52,9 +52,9 @@ describe('trip board', () => {
   it('gives every instance of the day its status', () => {
     const { engine, now } = world()
     const board = Object.fromEntries(tripBoard(engine, now).map((r) => [r.instanceId, r]))
-    expect(board.T1_20260302).toMatchObject({ status: 'running', vehicleId: VEH, match: 'assigned', nextStopCode: 'XY-0003' })
+    expect(board.T1_20260302).toMatchObject({ status: 'in_progress', vehicleId: VEH, match: 'assigned', nextStopCode: 'XY-0003' })
     expect(board.C_20260302).toMatchObject({ status: 'cancelled', cancelReason: 'landslide' })
     expect(board.L_20260302).toMatchObject({ status: 'scheduled', vehicleId: null })
-    expect(tripBoard(engine, T0 + 3 * 3600_000).find((r) => r.instanceId === 'L_20260302')?.status).toBe('late')
+    expect(tripBoard(engine, T0 + 3 * 3600_000).find((r) => r.instanceId === 'L_20260302')?.status).toBe('missed')
   })
 })

@@ -2,22 +2,31 @@
  * Read models over the engine: the trip board of the service day and the next departures at a
  * stop (what a villager at the sign wants to know). Pure; `now` is a parameter.
  */
-import type { TrackingEngine } from './engine.js'
+import type { InstanceProgress, TrackingEngine } from './engine.js'
 import { endTs } from './engine.js'
+import { punctualityOf } from './config.js'
 import type { EngineInstance } from './engine-types.js'
 import type { DepartureStatus, StopArrival, TripBoardRow, TripRunStatus } from './views.js'
 
+/** A trip's state from what the engine saw: never "late" for a trip nobody ran (see TripRunStatus). */
+export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: InstanceProgress | undefined, now: number): TripRunStatus {
+  if (inst.status === 'cancelled') return 'cancelled'
+  if (p?.completedTs) return 'completed'
+  if (p && !p.endedTs) return 'in_progress'
+  if (p?.endedTs) return 'partial'
+  if (engine.isMissed(inst.id) || now >= inst.departureTs + engine.config.missedGraceS * 1000) return 'missed'
+  return inst.vehicleId ? 'assigned' : 'scheduled'
+}
+
 export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance, now: number): TripBoardRow {
   const p = engine.progressOf(inst.id)
-  const cfg = engine.config
-  let status: TripRunStatus
-  if (inst.status === 'cancelled') status = 'cancelled'
-  else if (p?.completedTs) status = 'completed'
-  else if (p && !p.endedTs) status = p.delayS !== null && p.delayS > cfg.lateThresholdS ? 'late' : 'running'
-  // Not started (or its run was abandoned): late once the departure is well past.
-  else status = now > inst.departureTs + cfg.alerts.lateStartS * 1000 || p?.endedTs ? 'late' : 'scheduled'
-  const running = p && !p.completedTs && !p.endedTs
+  const status = tripRunStatus(engine, inst, p, now)
+  const running = status === 'in_progress' && p
   const next = running && p.nextStopSeq !== null ? inst.stops.find((s) => s.seq === p.nextStopSeq) : undefined
+  const vehicleId = p?.vehicleId ?? inst.vehicleId
+  // The driver on board the bus running it, else the rostered one.
+  const driverCode = running ? (engine.driverOf(p.vehicleId) ?? inst.driverId) : inst.driverId
+  const delayS = status === 'in_progress' || status === 'completed' || status === 'partial' ? (p?.delayS ?? null) : null
   return {
     instanceId: inst.id,
     tripId: inst.tripId,
@@ -27,9 +36,10 @@ export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance, now: 
     departureTs: inst.departureTs,
     endTs: endTs(inst),
     status,
-    delayS: p?.delayS ?? null,
-    vehicleId: p?.vehicleId ?? inst.vehicleId,
-    driverCode: inst.driverId,
+    delayS,
+    punctuality: punctualityOf(delayS, engine.config),
+    vehicleId,
+    driverCode,
     match: p?.match ?? (inst.vehicleId ? 'assigned' : null),
     departedTs: p?.departedTs ?? null,
     completedTs: p?.completedTs ?? null,
@@ -76,6 +86,7 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       headsign: inst.headsign,
       scheduledTs: stop.arrivalTs,
       driverCode: inst.driverId,
+      punctuality: null,
     }
     const running = p && !p.endedTs ? engine.runOf(p.vehicleId) : null
     if (inst.status === 'cancelled') {
@@ -93,12 +104,14 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       const delayS = st?.delayS ?? null
       let status: DepartureStatus = 'on_the_way'
       if (atStop) status = 'at_stop'
-      else if (!p.departedTs) status = q.now > inst.departureTs + cfg.alerts.lateStartS * 1000 ? 'late' : 'scheduled'
-      else if (delayS !== null && delayS > cfg.lateThresholdS) status = 'late'
-      out.push({ ...base, etaTs: atStop ? (st?.lastTs ?? q.now) : (eta?.etaTs ?? null), status, delayS, vehicleId: p.vehicleId, stopsAway: nextIdx < 0 ? null : idx - nextIdx, driverCode: inst.driverId })
+      else if (!p.departedTs) status = engine.activeLateStart(inst.id) ? 'late' : 'scheduled'
+      const punctuality = punctualityOf(delayS, cfg)
+      if (p.departedTs && punctuality === 'late') status = 'late'
+      out.push({ ...base, etaTs: atStop ? (st?.lastTs ?? q.now) : (eta?.etaTs ?? null), status, delayS, punctuality, vehicleId: p.vehicleId, stopsAway: nextIdx < 0 ? null : idx - nextIdx, driverCode: engine.driverOf(p.vehicleId) ?? inst.driverId })
       continue
     }
-    // Not tracked: the timetable says when; late once its departure is well past.
+    // Not tracked: the timetable says when; past its departure it is "not started yet" (a bus with a
+    // dead terminal may still come), and gone once its time at this stop has passed.
     if (stop.arrivalTs < q.now - 30 * 60_000 || stop.arrivalTs > q.now + q.horizonMs) continue
     if (p?.endedTs) continue
     const notStarted = q.now > inst.departureTs + cfg.alerts.lateStartS * 1000

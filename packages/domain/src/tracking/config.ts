@@ -1,5 +1,6 @@
 /** Tuning of the tracking engine beyond the per-trip tracker; every name carries its unit. */
 import { DEFAULT_TRACKER_CONFIG, type TrackerConfig } from './types.js'
+import type { Punctuality } from './views.js'
 
 export interface MatchConfig {
   /** A fix farther than this from a candidate trip's line does not support it, metres. */
@@ -8,8 +9,14 @@ export interface MatchConfig {
   headingToleranceDeg: number
   /** Headings of slower fixes are not trusted, km/h. */
   headingMinSpeedKmh: number
-  /** A vehicle must have moved this far along a candidate before it is matched (a parked bus never is), metres. */
+  /** A vehicle must have moved this far forward along a candidate before it is matched, metres. */
   minMoveM: number
+  /** ...and be moving at least this fast on its newest fix (a parked bus is never matched), km/h. */
+  minSpeedKmh: number
+  /** Added to the score of a candidate whose route belongs to another operator (a lent bus still matches), seconds. */
+  foreignOperatorPenaltyS: number
+  /** Added to the score of a candidate the roster gives to another vehicle that has not started it, seconds. */
+  otherVehiclePenaltyS: number
   /** How early against the timetable a vehicle may be and still match, seconds. */
   earlyS: number
   /** How late, seconds. */
@@ -49,10 +56,16 @@ export interface EngineConfig {
   tracker: TrackerConfig
   match: MatchConfig
   alerts: AlertConfig
-  /** Delay above which a running trip shows as late, seconds. */
+  /** The county's lateness policy: delay above this is late, seconds. */
   lateThresholdS: number
-  /** Delay below minus this shows as early, seconds. */
+  /** Delay below minus this is early, seconds. */
   earlyThresholdS: number
+  /** A trip no vehicle has started this long after its departure is missed (alert "trip not run"), seconds. */
+  missedGraceS: number
+  /** A trip that became missed longer ago than this (before the server ran, say) is classified without an alert, seconds. */
+  missedAlertMaxAgeS: number
+  /** A vehicle off trip whose next rostered trip departs within this is on layover, not off duty, seconds. */
+  layoverAheadS: number
   /** A trip whose last stop is reached ends this long after (the bus is free for the next one), seconds. */
   endAfterLastStopS: number
   /** A trip not finished this long after its scheduled end is abandoned, seconds. */
@@ -69,7 +82,10 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
     spatialM: 60,
     headingToleranceDeg: 60,
     headingMinSpeedKmh: 8,
-    minMoveM: 150,
+    minMoveM: 20,
+    minSpeedKmh: 8,
+    foreignOperatorPenaltyS: 120,
+    otherVehiclePenaltyS: 300,
     earlyS: 15 * 60,
     lateS: 40 * 60,
     badMatchOffRouteS: 240,
@@ -90,7 +106,10 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
     offlineAfterS: 180,
   },
   lateThresholdS: 300,
-  earlyThresholdS: 120,
+  earlyThresholdS: 60,
+  missedGraceS: 600,
+  missedAlertMaxAgeS: 1800,
+  layoverAheadS: 3 * 3600,
   endAfterLastStopS: 60,
   abandonAfterS: 3600,
   defaultDwellS: 20,
@@ -111,4 +130,19 @@ export function engineConfig(input: EngineConfigInput = {}): EngineConfig {
     match: { ...DEFAULT_ENGINE_CONFIG.match, ...input.match },
     alerts: { ...DEFAULT_ENGINE_CONFIG.alerts, ...input.alerts },
   }
+}
+
+/** The county's lateness policy as the engine takes it (county settings; one rule everywhere). */
+export interface LatenessPolicy {
+  earlyS: number
+  lateS: number
+  missedGraceS: number
+}
+
+/** A delay judged by the policy: more than `lateS` behind is late, more than `earlyS` ahead is early. */
+export function punctualityOf(delayS: number | null, cfg: Pick<EngineConfig, 'lateThresholdS' | 'earlyThresholdS'>): Punctuality | null {
+  if (delayS === null) return null
+  if (delayS > cfg.lateThresholdS) return 'late'
+  if (delayS < -cfg.earlyThresholdS) return 'early'
+  return 'on_time'
 }

@@ -61,7 +61,7 @@ describe('an assigned vehicle', () => {
     const after = run(engine, [makePosition({ ts: T0 + 900_000, ...lnglat(pointAtM(coords, 6000)) })])
     expect(kinds(after)).toEqual(['trip_end'])
     expect(after.events[0]?.data.reason).toBe('completed')
-    expect(engine.state(VEH)?.status).toBe('not_in_service')
+    expect(engine.state(VEH)?.status).toBe('off_duty')
   })
 
   it('ignores points older than its state and GPS jumps, and counts them', () => {
@@ -89,7 +89,7 @@ describe('trip matching of an unassigned vehicle', () => {
     const parked = makeTrack({ coords, startTs: T0 - 300_000, dwells: [{ atM: 0, dwellS: 300 }], toM: 0 })
     const out1 = run(engine, parked)
     expect(out1.events).toEqual([])
-    expect(engine.state(VEH)?.status).toBe('not_in_service')
+    expect(engine.state(VEH)?.status).toBe('off_duty')
     const out2 = run(engine, makeTrack({ coords, startTs: T0 + 5000 }))
     expect(out2.events[0]).toMatchObject({ type: 'trip_start', tripInstanceId: due.id, data: { match: 'inferred' } })
     const arrival1 = out2.events.find((e) => e.type === 'arrival' && e.data.seq === 1)

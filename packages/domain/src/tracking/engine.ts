@@ -7,14 +7,18 @@
  */
 import { distanceM } from '@rb/geo'
 import type { InstanceStop } from '../network/timetable.js'
-import { engineConfig, type EngineConfig, type EngineConfigInput } from './config.js'
+import { engineConfig, punctualityOf, type EngineConfig, type EngineConfigInput, type LatenessPolicy } from './config.js'
+import { shownDriver, VehicleCrew, type DriverReport } from './crew.js'
 import type { EngineCounters, EngineEvent, EngineFix, EngineInstance, EngineNetwork, EngineOutput, EngineRoute, SegmentObservation } from './engine-types.js'
 import { noSegmentStats, predictArrivals, type SegmentStats, type StopEta } from './eta.js'
 import { tripGeometry, type TripGeometry } from './geometry.js'
 import { matchTrip, type MatchCandidate, type MatchFix } from './matcher.js'
+import { scheduledTsAt } from './schedule.js'
+import { nearbyProjections } from '@rb/geo'
 import { createVehicleTracker, type VehicleTracker } from './tracker.js'
 import type { StopVisitEvent, TrackerState } from './types.js'
 import { VehicleAlerts, type AlertSink } from './vehicle-alerts.js'
+import { clearedAlert, makeAlert } from './alert-life.js'
 import type { LiveAlert, TripMatchKind, VehicleServiceStatus, VehicleStateView } from './views.js'
 
 /** A vehicle running a trip instance. */
@@ -38,9 +42,14 @@ export interface InstanceProgress {
   completedTs: number | null
   /** The run ended without reaching the last stop (abandoned, dropped, cancelled). */
   endedTs: number | null
+  endReason: RunEndReason | null
   delayS: number | null
   nextStopSeq: number | null
+  /** First seen beyond the first stop (terminal switched on late, dead zone, restart): departed, not late to start. */
+  joinedMidRoute: boolean
 }
+
+export type RunEndReason = 'completed' | 'abandoned' | 'bad_match' | 'cancelled' | 'removed' | 'assigned_elsewhere'
 
 interface Slot {
   vehicleId: string
@@ -58,6 +67,7 @@ interface Slot {
   jumpRunEnd: EngineFix | null
   /** Instances this vehicle must not be inferred onto again today (dropped as bad matches). */
   refused: Set<string>
+  crew: VehicleCrew
 }
 
 export class TrackingEngine {
@@ -66,6 +76,10 @@ export class TrackingEngine {
   #routes = new Map<string, EngineRoute>()
   #instances = new Map<string, EngineInstance>()
   #operatorOf = new Map<string, string>()
+  /** Each vehicle's rostered instances, in departure order. */
+  #rostered = new Map<string, EngineInstance[]>()
+  /** Instances classified missed (no vehicle by departure + grace), with their alert when one was raised. */
+  #missed = new Map<string, LiveAlert | null>()
   #geometry = new Map<string, TripGeometry>()
   #slots = new Map<string, Slot>()
   #progress = new Map<string, InstanceProgress>()
@@ -85,6 +99,20 @@ export class TrackingEngine {
     this.#routes = new Map(net.routes.map((r) => [r.id, r]))
     this.#instances = new Map(net.instances.map((i) => [i.id, i]))
     this.#operatorOf = new Map(net.vehicles.map((v) => [v.id, v.operatorId]))
+    this.#rostered = new Map()
+    for (const i of net.instances) {
+      if (!i.vehicleId || i.status === 'cancelled') continue
+      const list = this.#rostered.get(i.vehicleId) ?? []
+      list.push(i)
+      this.#rostered.set(i.vehicleId, list)
+    }
+    for (const list of this.#rostered.values()) list.sort((a, b) => a.departureTs - b.departureTs)
+    for (const [id, alert] of this.#missed) {
+      const inst = this.#instances.get(id)
+      if (inst && inst.status !== 'cancelled') continue
+      this.#missed.delete(id)
+      if (alert?.state === 'active') this.#out.alerts.push(clearedAlert(alert, alert.ts, { reason: inst ? 'cancelled' : 'removed' }))
+    }
     this.#geometry.clear()
     for (const slot of this.#slots.values()) {
       const run = slot.run
@@ -96,7 +124,17 @@ export class TrackingEngine {
         run.instance = fresh
         if (fresh.vehicleId === slot.vehicleId) run.match = 'assigned'
       }
+      this.#checkCrew(slot, slot.lastFix?.ts ?? run.startedTs)
+      this.#changed(slot.vehicleId)
     }
+  }
+
+  /** The county's lateness policy (settings): one rule for the console, villager page, reports and GTFS-RT. */
+  setPolicy(p: LatenessPolicy): void {
+    this.config.earlyThresholdS = p.earlyS
+    this.config.lateThresholdS = p.lateS
+    this.config.missedGraceS = p.missedGraceS
+    for (const id of this.#slots.keys()) this.#changed(id)
   }
 
   setSegmentStats(stats: SegmentStats): void {
@@ -127,13 +165,22 @@ export class TrackingEngine {
     slot.alerts.onFix(fix, run ? run.tracker.view() : null, run?.instance.id ?? null, limit)
   }
 
+  /** A driver reported on board or off (IC card, driver page, device). */
+  onDriver(vehicleId: string, r: DriverReport): void {
+    const slot = this.#slot(vehicleId)
+    if (!slot.crew.report(r)) return
+    this.#checkCrew(slot, r.ts)
+    this.#changed(vehicleId)
+  }
+
   /** A link status (`offline` is also the MQTT last will); `ts` is when it was learned. */
   onLink(vehicleId: string, online: boolean, ts: number): void {
     const slot = this.#slot(vehicleId)
     if (online) return this.#comeOnline(slot, ts)
     if (!slot.online) return
     slot.online = false
-    slot.alerts.offline(ts, slot.run?.instance.id ?? null, 'last will or device said offline')
+    // A bus switched off at its terminus or between trips is parked, not lost.
+    if (this.#onTrip(slot)) slot.alerts.offline(ts, slot.run?.instance.id ?? null, 'last will or device said offline')
     this.#changed(vehicleId)
   }
 
@@ -143,34 +190,79 @@ export class TrackingEngine {
     slot.alerts.alarm(ts, slot.run?.instance.id ?? null, alarm, data)
   }
 
-  /** Time-driven rules: offline, late start, abandoned trips. Call every few seconds. */
+  /** Time-driven rules: trip end at the last stop, offline, late start, abandoned and missed trips. Call every few seconds. */
   tick(now: number): void {
     const { alerts: a } = this.config
     for (const slot of this.#slots.values()) {
-      if (slot.online && slot.lastHeardAt !== null && now - slot.lastHeardAt >= a.offlineAfterS * 1000 && this.#inService(slot, now)) {
+      const run = slot.run
+      // A bus that reached its last stop and went quiet there has finished its trip all the same.
+      if (run?.lastStopTs && now - run.lastStopTs >= this.config.endAfterLastStopS * 1000) this.#endRun(slot, run.lastStopTs + this.config.endAfterLastStopS * 1000, 'completed')
+      else if (run && !run.lastStopTs && now > endTs(run.instance) + this.config.abandonAfterS * 1000) this.#endRun(slot, slot.lastFix?.ts ?? now, 'abandoned')
+      if (slot.online && slot.lastHeardAt !== null && now - slot.lastHeardAt >= a.offlineAfterS * 1000) {
         slot.online = false
-        slot.alerts.offline(slot.lastHeardAt, slot.run?.instance.id ?? null, `no data for ${Math.round((now - slot.lastHeardAt) / 1000)} s`)
+        // Silent on a trip is an alert; silent parked (terminus, layover, off duty) is just switched off.
+        if (this.#onTrip(slot)) slot.alerts.offline(slot.lastHeardAt, slot.run?.instance.id ?? null, `no data for ${Math.round((now - slot.lastHeardAt) / 1000)} s`)
         this.#changed(slot.vehicleId)
       }
-      const run = slot.run
-      if (run && !run.lastStopTs && now > endTs(run.instance) + this.config.abandonAfterS * 1000) this.#endRun(slot, slot.lastFix?.ts ?? now, 'abandoned')
+      if (slot.run) this.#lateStartRule(slot, slot.run, now)
     }
-    for (const inst of this.#instances.values()) {
-      if (inst.status === 'cancelled' || this.#lateStarts.has(inst.id)) continue
-      if (now < inst.departureTs + a.lateStartS * 1000 || now > endTs(inst)) continue
-      const p = this.#progress.get(inst.id)
-      if (p?.departedTs) continue
-      const vehicleId = p?.vehicleId ?? inst.vehicleId
-      // An unassigned trip nobody has started is "not started" on the board, not an alert.
-      if (!vehicleId) continue
-      const alert = makeAlert('late_start', 'warning', inst.departureTs + a.lateStartS * 1000, vehicleId, inst.id, (inst.stops[0] as InstanceStop).stopCode, `has not left the first stop ${a.lateStartS / 60} min after the scheduled departure`, {
-        scheduledTs: inst.departureTs,
-      })
-      this.#lateStarts.set(inst.id, alert)
-      this.#out.alerts.push(alert)
-      this.#event(vehicleId, alert.ts, 'late_start', inst.id, alert.stopCode, { scheduledTs: inst.departureTs })
+    this.#missedRule(now)
+  }
+
+  /** Restores what earlier runs of the served days achieved (stored outcomes), so a restart keeps them. */
+  restoreProgress(rows: readonly (InstanceProgress & { instanceId: string })[]): void {
+    for (const { instanceId, ...p } of rows) {
+      if (!this.#instances.has(instanceId) || this.#progress.has(instanceId)) continue
+      this.#progress.set(instanceId, { ...p })
+      this.#instanceChanged(instanceId)
+    }
+  }
+
+  /** A bus at (or not yet at) its first stop, past departure + `lateStartS`: late to start. */
+  #lateStartRule(slot: Slot, run: Run, now: number): void {
+    const inst = run.instance
+    const a = this.config.alerts
+    const deadline = inst.departureTs + a.lateStartS * 1000
+    if (now < deadline || this.#lateStarts.has(inst.id) || !slot.online) return
+    const p = this.#progress.get(inst.id)
+    if (!p || p.departedTs || p.endedTs || p.completedTs) return
+    const first = inst.stops[0] as InstanceStop
+    const alert = makeAlert('late_start', 'warning', Math.max(deadline, run.startedTs), slot.vehicleId, inst.id, first.stopCode, `has not left the first stop ${a.lateStartS / 60} min after the scheduled departure`, {
+      scheduledTs: inst.departureTs,
+    })
+    this.#lateStarts.set(inst.id, alert)
+    this.#out.alerts.push(alert)
+    this.#event(slot.vehicleId, alert.ts, 'late_start', inst.id, alert.stopCode, { scheduledTs: inst.departureTs })
+    this.#instanceChanged(inst.id)
+  }
+
+  /** No vehicle on a trip by departure + grace: missed ("trip not run"), one alert, only while it is news. */
+  #missedRule(now: number): void {
+    const graceMs = this.config.missedGraceS * 1000
+    for (const inst of this.#net.instances) {
+      if (inst.status === 'cancelled' || this.#missed.has(inst.id) || this.#progress.has(inst.id)) continue
+      const deadline = inst.departureTs + graceMs
+      if (now < deadline) continue
+      let alert: LiveAlert | null = null
+      if (now - deadline <= this.config.missedAlertMaxAgeS * 1000) {
+        const who = inst.vehicleId ? `rostered ${inst.vehicleId}${inst.driverId ? ` / ${inst.driverId}` : ''} not seen on it` : 'no vehicle rostered'
+        alert = makeAlert('trip_missed', 'warning', deadline, inst.vehicleId, inst.id, (inst.stops[0] as InstanceStop).stopCode, `trip not run: no vehicle on it ${Math.round(graceMs / 60_000)} min after departure (${who})`, {
+          scheduledTs: inst.departureTs,
+          vehicleId: inst.vehicleId,
+          driverId: inst.driverId,
+        })
+        // One alert per trip: its id names the trip, not the vehicle.
+        alert = { ...alert, id: `trip_missed:${inst.id}:${Math.round(deadline)}` }
+        this.#out.alerts.push(alert)
+      }
+      this.#missed.set(inst.id, alert)
       this.#instanceChanged(inst.id)
     }
+  }
+
+  /** Whether the board should call the instance missed now. */
+  isMissed(instanceId: string): boolean {
+    return this.#missed.has(instanceId) && !this.#progress.has(instanceId)
   }
 
   /** What happened since the last drain. */
@@ -225,6 +317,8 @@ export class TrackingEngine {
     const st = run?.tracker.view() ?? null
     const next = run && st && st.nextStopSeq !== null ? run.instance.stops.find((s) => s.seq === st.nextStopSeq) : undefined
     const eta = next ? this.etas(vehicleId).find((e) => e.seq === next.seq) : undefined
+    const rostered = this.#rosteredDriver(slot)
+    const delayS = st?.delayS ?? null
     return {
       vehicleId,
       status: this.#status(slot, st),
@@ -233,13 +327,22 @@ export class TrackingEngine {
       tripInstanceId: run?.instance.id ?? null,
       routeId: run?.instance.routeId ?? null,
       match: run?.match ?? null,
-      driverCode: run?.instance.driverId ?? null,
-      delayS: st?.delayS ?? null,
+      ...shownDriver(slot.crew.onBoard, rostered),
+      rosteredDriverCode: rostered,
+      delayS,
+      punctuality: run && !run.lastStopTs ? punctualityOf(delayS, this.config) : null,
       progressM: st?.progressM === null || st?.progressM === undefined ? null : Math.round(st.progressM),
       offsetM: st?.offsetM ?? null,
       offRoute: slot.alerts.isOffRoute(),
       nextStop: next ? { seq: next.seq, stopCode: next.stopCode, scheduledTs: next.arrivalTs, etaTs: eta?.etaTs ?? null } : null,
     }
+  }
+
+  /** The driver to show for a vehicle: on board, else rostered (the villager card, GTFS-RT label). */
+  driverOf(vehicleId: string): string | null {
+    const slot = this.#slots.get(vehicleId)
+    if (!slot) return null
+    return shownDriver(slot.crew.onBoard, this.#rosteredDriver(slot)).driverCode
   }
 
   activeLateStart(instanceId: string): boolean {
@@ -253,7 +356,7 @@ export class TrackingEngine {
     let s = this.#slots.get(vehicleId)
     if (!s) {
       const sink: AlertSink = { event: (ts, type, tripInstanceId, stopCode, data) => this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data), changed: () => this.#changed(vehicleId) }
-      s = { vehicleId, lastFix: null, lastHeardAt: null, online: true, recent: [], run: null, alerts: new VehicleAlerts(vehicleId, this.config.alerts, this.config.tracker.offRouteM, sink), badMatchTs: [], jumpRun: 0, jumpRunEnd: null, refused: new Set() }
+      s = { vehicleId, lastFix: null, lastHeardAt: null, online: true, recent: [], run: null, alerts: new VehicleAlerts(vehicleId, this.config.alerts, this.config.tracker.offRouteM, sink), badMatchTs: [], jumpRun: 0, jumpRunEnd: null, refused: new Set(), crew: new VehicleCrew(vehicleId) }
       this.#slots.set(vehicleId, s)
     }
     return s
@@ -312,7 +415,7 @@ export class TrackingEngine {
   }
 
   #startRun(slot: Slot, fix: EngineFix): void {
-    const assigned = this.#assignedFor(slot.vehicleId, fix.ts)
+    const assigned = this.#assignedFor(slot.vehicleId, fix)
     if (assigned) return this.#begin(slot, assigned, 'assigned', fix)
     const m = this.config.match
     const now = fix.ts
@@ -326,30 +429,65 @@ export class TrackingEngine {
     this.#begin(slot, this.#instances.get(match.instanceId) as EngineInstance, 'inferred', fix)
   }
 
-  /** The vehicle's assigned instance for now: the first not finished whose window holds `ts`. */
-  #assignedFor(vehicleId: string, ts: number): EngineInstance | undefined {
-    for (const inst of this.#net.instances) {
-      if (inst.vehicleId !== vehicleId || inst.status === 'cancelled') continue
+  /**
+   * The vehicle's rostered instance for this fix: of those not finished whose window holds it, the
+   * one whose line the bus is on and whose timetable expects it there soonest; off every line (at the
+   * depot), the one due first.
+   */
+  #assignedFor(vehicleId: string, fix: Pick<EngineFix, 'ts' | 'lng' | 'lat'>): EngineInstance | undefined {
+    const ts = fix.ts
+    const open = (this.#rostered.get(vehicleId) ?? []).filter((inst) => {
       const p = this.#progress.get(inst.id)
-      if (p && (p.completedTs || p.endedTs)) continue
-      if (p && p.vehicleId !== vehicleId) continue
-      if (ts >= inst.departureTs - this.config.match.earlyS * 1000 && ts <= endTs(inst) + this.config.abandonAfterS * 1000) return inst
+      if (p && (p.completedTs || p.endedTs || p.vehicleId !== vehicleId)) return false
+      return ts >= inst.departureTs - this.config.match.earlyS * 1000 && ts <= endTs(inst) + this.config.abandonAfterS * 1000
+    })
+    if (open.length <= 1) return open[0]
+    let best: { inst: EngineInstance; score: number } | undefined
+    for (const inst of open) {
+      const g = this.#geometryOf(inst)
+      const here = g ? nearbyProjections(g.coords, g.cumM, [fix.lng, fix.lat], this.config.match.spatialM)[0] : undefined
+      const score = here ? Math.abs(ts - scheduledTsAt(inst.stops, here.alongM)) : Infinity
+      if (!best || score < best.score) best = { inst, score }
     }
-    return undefined
+    if (best && best.score !== Infinity) return best.inst
+    return open.find((i) => ts <= endTs(i)) ?? open.at(-1)
+  }
+
+  /** The vehicle's next rostered instance not finished (or the one it runs). */
+  #nextRostered(slot: Slot, now: number): EngineInstance | undefined {
+    if (slot.run?.match === 'assigned') return slot.run.instance
+    return (this.#rostered.get(slot.vehicleId) ?? []).find((inst) => {
+      const p = this.#progress.get(inst.id)
+      return !(p && (p.completedTs || p.endedTs)) && endTs(inst) >= now
+    })
+  }
+
+  #rosteredDriver(slot: Slot): string | null {
+    if (slot.run) return slot.run.instance.driverId
+    return this.#nextRostered(slot, slot.lastFix?.ts ?? 0)?.driverId ?? null
+  }
+
+  #checkCrew(slot: Slot, ts: number): void {
+    const run = slot.run
+    this.#out.alerts.push(...slot.crew.check(ts, run?.instance.id ?? null, run?.instance.driverId ?? null))
   }
 
   #candidates(slot: Slot, now: number): MatchCandidate[] {
+    // Whatever route the bus drives: a lent bus runs another operator's trips, a stand-in another bus's.
     const operator = this.#operatorOf.get(slot.vehicleId)
-    const { earlyS, lateS } = this.config.match
+    const { earlyS, lateS, foreignOperatorPenaltyS, otherVehiclePenaltyS } = this.config.match
     const out: MatchCandidate[] = []
     for (const inst of this.#net.instances) {
       if (inst.status === 'cancelled' || this.#progress.has(inst.id) || slot.refused.has(inst.id)) continue
-      if (inst.vehicleId && inst.vehicleId !== slot.vehicleId) continue
       if (now < inst.departureTs - earlyS * 1000 || now > endTs(inst) + lateS * 1000) continue
       const route = this.#routes.get(inst.routeId)
-      if (!route || (operator !== undefined && route.operatorId !== operator)) continue
+      if (!route) continue
+      // The rostered bus, if online and near, will claim its own trip; a stand-in waits behind a penalty.
+      const other = inst.vehicleId && inst.vehicleId !== slot.vehicleId
+      if (other && this.#slots.get(inst.vehicleId as string)?.online) continue
       const geometry = this.#geometryOf(inst)
-      if (geometry) out.push({ instance: inst, geometry })
+      const penaltyS = (operator !== undefined && route.operatorId !== operator ? foreignOperatorPenaltyS : 0) + (other ? otherVehiclePenaltyS : 0)
+      if (geometry) out.push({ instance: inst, geometry, penaltyS })
     }
     return out
   }
@@ -361,7 +499,10 @@ export class TrackingEngine {
     const tracker = createVehicleTracker({ instance: inst, coords: geometry.coords, config: this.config.tracker })
     const run: Run = { instance: inst, match, tracker, geometry, startedTs: ts, offRouteSince: null, lastStopTs: null }
     slot.run = run
-    this.#progress.set(inst.id, { vehicleId: slot.vehicleId, match, departedTs: null, completedTs: null, endedTs: null, delayS: null, nextStopSeq: null })
+    this.#progress.set(inst.id, { vehicleId: slot.vehicleId, match, departedTs: null, completedTs: null, endedTs: null, endReason: null, delayS: null, nextStopSeq: null, joinedMidRoute: false })
+    const missed = this.#missed.get(inst.id)
+    if (missed?.state === 'active') this.#out.alerts.push(clearedAlert(missed, ts, { ranBy: slot.vehicleId }))
+    this.#missed.delete(inst.id)
     if (match === 'inferred') this.counters.matched++
     this.#event(slot.vehicleId, ts, 'trip_start', inst.id, null, { match })
     this.#instanceChanged(inst.id)
@@ -371,6 +512,7 @@ export class TrackingEngine {
       if (slot.run !== run) break
       this.#feed(slot, run, f)
     }
+    this.#checkCrew(slot, ts)
   }
 
   #feed(slot: Slot, run: Run, fix: EngineFix): void {
@@ -381,6 +523,13 @@ export class TrackingEngine {
     for (const e of events) {
       if (e.type === 'delay') continue
       this.#visit(slot, run, e, st)
+    }
+    // First seen beyond the first stop: it has left, whenever that was — never "late to start".
+    const first = inst.stops[0] as InstanceStop
+    if (progress && !progress.departedTs && st.progressM !== null && st.progressM > first.distM + this.config.tracker.stopZoneM) {
+      progress.departedTs = fix.ts
+      progress.joinedMidRoute = !st.visits.some((v) => v.seq === first.seq)
+      this.#clearLateStart(inst.id, fix.ts)
     }
     // Once at the last stop the trip's delay is its arrival delay there; standing on adds nothing.
     if (progress && !progress.completedTs) {
@@ -425,6 +574,7 @@ export class TrackingEngine {
     }
     if (e.seq === lastSeq) {
       run.lastStopTs = e.ts
+      this.#changed(slot.vehicleId)
       if (progress) Object.assign(progress, { completedTs: e.ts, delayS: e.delayS, nextStopSeq: null })
     }
   }
@@ -432,18 +582,22 @@ export class TrackingEngine {
   #clearLateStart(instanceId: string, ts: number): void {
     const a = this.#lateStarts.get(instanceId)
     if (!a || a.state !== 'active') return
-    const cleared: LiveAlert = { ...a, state: 'cleared', clearedTs: ts }
+    const cleared = clearedAlert(a, ts)
     this.#lateStarts.set(instanceId, cleared)
     this.#out.alerts.push(cleared)
   }
 
-  #endRun(slot: Slot, ts: number, reason: 'completed' | 'abandoned' | 'bad_match' | 'cancelled' | 'removed' | 'assigned_elsewhere'): void {
+  #endRun(slot: Slot, ts: number, reason: RunEndReason): void {
     const run = slot.run
     if (!run) return
     slot.run = null
     const progress = this.#progress.get(run.instance.id)
     if (progress && !progress.completedTs) progress.endedTs = ts
+    if (progress) progress.endReason = reason
     slot.alerts.tripEnded(ts)
+    // Alerts about this trip end with it (a late start that never cleared, a driver mismatch).
+    this.#clearLateStart(run.instance.id, ts)
+    this.#checkCrew(slot, ts)
     this.#event(slot.vehicleId, ts, 'trip_end', run.instance.id, null, { reason, match: run.match })
     this.#instanceChanged(run.instance.id)
     this.#changed(slot.vehicleId)
@@ -451,18 +605,25 @@ export class TrackingEngine {
     if (reason !== 'bad_match') slot.recent = slot.recent.filter((f) => f.ts >= ts)
   }
 
-  #inService(slot: Slot, now: number): boolean {
-    return slot.run !== null || this.#assignedFor(slot.vehicleId, now) !== undefined
+  /** On a trip and not yet at its last stop: the bus should be reporting. */
+  #onTrip(slot: Slot): boolean {
+    return slot.run !== null && slot.run.lastStopTs === null
   }
 
   #status(slot: Slot, st: Readonly<TrackerState> | null): VehicleServiceStatus {
-    if (!slot.online) return 'offline'
-    if (!slot.run || !st) return 'not_in_service'
-    if (slot.alerts.isOffRoute()) return 'off_route'
-    const d = st.delayS
-    if (d !== null && d > this.config.lateThresholdS) return 'late'
-    if (d !== null && d < -this.config.earlyThresholdS) return 'early'
-    return 'on_time'
+    const run = slot.run
+    if (run && st && !run.lastStopTs) {
+      if (!slot.online) return 'offline'
+      if (slot.alerts.isOffRoute()) return 'off_route'
+      return punctualityOf(st.delayS, this.config) ?? 'on_time'
+    }
+    // At the last stop, or between trips with more of its duty due soon: layover; else off duty.
+    if (run?.lastStopTs) return 'layover'
+    const now = slot.lastFix?.ts ?? 0
+    const next = this.#nextRostered(slot, now)
+    if (next && next.departureTs - now <= this.config.layoverAheadS * 1000) return 'layover'
+    if (slot.online && (slot.lastFix?.speedKmh ?? 0) >= this.config.match.minSpeedKmh) return 'not_in_service'
+    return 'off_duty'
   }
 
   #event(vehicleId: string, ts: number, type: EngineEvent['type'], tripInstanceId: string | null, stopCode: string | null, data: Record<string, unknown>): void {
@@ -476,21 +637,6 @@ export class TrackingEngine {
   #instanceChanged(id: string): void {
     this.#out.changedInstances.push(id)
   }
-}
-
-export function makeAlert(
-  type: LiveAlert['type'],
-  severity: LiveAlert['severity'],
-  ts: number,
-  vehicleId: string | null,
-  tripInstanceId: string | null,
-  stopCode: string | null,
-  message: string,
-  data: Record<string, unknown>,
-): LiveAlert {
-  const subject = vehicleId ?? tripInstanceId ?? stopCode ?? 'network'
-  const at = Math.round(ts)
-  return { id: `${type}:${subject}:${at}`, type, severity, state: 'active', ts: at, clearedTs: null, vehicleId, tripInstanceId, stopCode, message, data, ackBy: null, ackTs: null }
 }
 
 /** Scheduled arrival at the last stop, epoch ms. */

@@ -1,9 +1,10 @@
 /**
  * Trip matching for a vehicle nobody assigned: which scheduled trip instance is it running?
  * Spatial candidates are trips whose line passes within `spatialM` of the newest fix with a
- * compatible heading; the vehicle must have moved `minMoveM` forward along the candidate (a
- * parked bus is never matched); among those, the one whose timetable expects the bus there
- * closest to now wins, within an early/late window. Pure.
+ * compatible heading; the vehicle must be moving and have moved `minMoveM` forward along the
+ * candidate since an earlier fix (two fixes after leaving a terminus; a parked bus is never
+ * matched); among those, the one whose timetable expects the bus there closest to now wins,
+ * within an early/late window. Pure.
  */
 import { bearingDeg, headingDiffDeg, nearbyProjections, projectOnLine, type Projection } from '@rb/geo'
 import type { TripInstance } from '../network/timetable.js'
@@ -24,6 +25,8 @@ export interface MatchFix {
 export interface MatchCandidate {
   instance: Pick<TripInstance, 'id' | 'stops' | 'departureTs'>
   geometry: TripGeometry
+  /** Added to the candidate's score (another operator's route, another vehicle's rostered trip), seconds. */
+  penaltyS?: number
 }
 
 export interface TripMatch {
@@ -40,7 +43,7 @@ export interface TripMatch {
  */
 export function matchTrip(recent: readonly MatchFix[], candidates: readonly MatchCandidate[], cfg: MatchConfig): TripMatch | null {
   const newest = recent.at(-1)
-  if (!newest) return null
+  if (!newest || newest.speedKmh < cfg.minSpeedKmh) return null
   let best: (TripMatch & { score: number }) | null = null
   for (const c of candidates) {
     const m = fit(recent, newest, c, cfg)
@@ -75,7 +78,7 @@ function fit(recent: readonly MatchFix[], newest: MatchFix, c: MatchCandidate, c
   const deviationS = (newest.ts - scheduledTsAt(c.instance.stops, here.alongM)) / 1000
   if (deviationS < -cfg.earlyS || deviationS > cfg.lateS) return null
   // Time decides; the line's distance breaks ties between trips on the same road at the same time.
-  return { instanceId: c.instance.id, alongM: here.alongM, deviationS: Math.round(deviationS), score: Math.abs(deviationS) + worstOffsetM }
+  return { instanceId: c.instance.id, alongM: here.alongM, deviationS: Math.round(deviationS), score: Math.abs(deviationS) + worstOffsetM + (c.penaltyS ?? 0) }
 }
 
 function headingFits(fix: MatchFix, coords: readonly LngLat[], at: Projection, cfg: MatchConfig): boolean {

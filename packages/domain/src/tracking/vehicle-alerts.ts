@@ -9,6 +9,7 @@ import type { EngineEventType } from './engine-types.js'
 import { idleHold, stepHold, type Hold } from './hysteresis.js'
 import type { StopVisitEvent, TrackerFix, TrackerState } from './types.js'
 import type { LiveAlert } from './views.js'
+import { OPEN, clearedAlert } from './alert-life.js'
 
 export interface AlertSink {
   event(ts: number, type: EngineEventType, tripInstanceId: string | null, stopCode: string | null, data: Record<string, unknown>): void
@@ -122,7 +123,7 @@ export class VehicleAlerts {
 
   #raise(type: LiveAlert['type'], severity: LiveAlert['severity'], ts: number, instanceId: string | null, stopCode: string | null, message: string, data: Record<string, unknown>): LiveAlert {
     const at = Math.round(ts)
-    const alert: LiveAlert = { id: `${type}:${this.#vehicleId}:${at}`, type, severity, state: 'active', ts: at, clearedTs: null, vehicleId: this.#vehicleId, tripInstanceId: instanceId, stopCode, message, data, ackBy: null, ackTs: null }
+    const alert: LiveAlert = { id: `${type}:${this.#vehicleId}:${at}`, type, severity, state: 'active', ts: at, clearedTs: null, vehicleId: this.#vehicleId, tripInstanceId: instanceId, stopCode, message, data, ...OPEN }
     this.#out.push(alert)
     this.#sink.changed()
     return alert
@@ -130,7 +131,7 @@ export class VehicleAlerts {
 
   #clear(a: LiveAlert | null, ts: number, data: Record<string, unknown>): LiveAlert | null {
     if (!a) return null
-    const cleared: LiveAlert = { ...a, state: 'cleared', clearedTs: Math.round(ts), data: { ...a.data, ...data } }
+    const cleared = clearedAlert(a, ts, data)
     this.#out.push(cleared)
     this.#sink.changed()
     return cleared

@@ -4,8 +4,19 @@
  * re-exports them as wire types).
  */
 
-/** How the console colours a vehicle. */
-export type VehicleServiceStatus = 'on_time' | 'late' | 'early' | 'off_route' | 'offline' | 'not_in_service'
+/**
+ * How the console colours a vehicle. On a trip: `on_time` · `early` · `late` (the county's lateness
+ * policy) or `off_route`. Off a trip: `layover` (at a terminus or between trips of its duty, more
+ * to run today), `off_duty` (no more trips today, or parked without one), `not_in_service` (moving
+ * without a trip the engine can name), `offline` (silent while it should report).
+ */
+export type VehicleServiceStatus = 'on_time' | 'late' | 'early' | 'off_route' | 'layover' | 'off_duty' | 'offline' | 'not_in_service'
+
+/** A delay judged by the county's lateness policy (one rule for console, villager page, reports, GTFS-RT). */
+export type Punctuality = 'early' | 'on_time' | 'late'
+
+/** Where the driver shown for a vehicle comes from: the bus (IC card, driver page, device) or the roster (the plan). */
+export type DriverSource = 'card' | 'app' | 'device' | 'roster'
 
 /** How a vehicle's trip was found: a dispatcher's assignment, or inferred by the engine. */
 export type TripMatchKind = 'assigned' | 'inferred'
@@ -29,10 +40,16 @@ export interface VehicleStateView {
   tripInstanceId: string | null
   routeId: string | null
   match: TripMatchKind | null
-  /** Unified number of the driver assigned to the trip instance, if any. */
+  /** Unified number of the driver on board (IC card, driver page, device), else the rostered one. */
   driverCode: string | null
+  /** Where `driverCode` comes from; null when nobody is known. */
+  driverSource: DriverSource | null
+  /** The driver the roster puts on this vehicle's current (or next) trip. */
+  rosteredDriverCode: string | null
   /** Schedule deviation, whole seconds, positive = late; null off trip. */
   delayS: number | null
+  /** The delay judged by the county's lateness policy; null off trip. */
+  punctuality: Punctuality | null
   /** Distance along the trip's geometry, metres. */
   progressM: number | null
   /** Distance from the route line, metres. */
@@ -51,8 +68,13 @@ export type AlertType =
   | 'sign_report'
   | 'road_report'
   | 'on_demand_under_min'
+  | 'trip_missed'
+  | 'driver_mismatch'
 
 export type AlertSeverity = 'info' | 'warning' | 'critical'
+
+/** An alert's life: raised `open`, `acknowledged` by a dispatcher (who, note), `resolved` by itself when the condition clears or by hand with a note. */
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved'
 
 /** One alert as the dispatcher sees it; the same alert is re-sent when it clears or is acknowledged. */
 export interface LiveAlert {
@@ -70,8 +92,15 @@ export interface LiveAlert {
   /** One line a dispatcher can act on (English; the console may localise by `type` + `data`). */
   message: string
   data: Record<string, unknown>
+  /** The life-cycle; `state` above is the condition itself (an acknowledged alert can still be active). */
+  status: AlertStatus
   ackBy: string | null
   ackTs: number | null
+  ackNote: string | null
+  /** `system` when the condition cleared by itself, else the account that resolved it. */
+  resolvedBy: string | null
+  resolvedTs: number | null
+  resolveNote: string | null
 }
 
 export type DepartureStatus = 'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed'
@@ -90,9 +119,12 @@ export interface StopArrival {
   etaTs: number | null
   status: DepartureStatus
   delayS: number | null
+  /** The delay judged by the county's lateness policy; null before the bus is tracked. */
+  punctuality: Punctuality | null
   vehicleId: string | null
   /** Stops between the bus and this stop (0 = this stop is next); null before it is tracked. */
   stopsAway: number | null
+  /** The driver on board the tracked bus, else the rostered one. */
   driverCode: string | null
 }
 
@@ -103,7 +135,13 @@ export interface StopArrivalsUpdate {
   arrivals: StopArrival[]
 }
 
-export type TripRunStatus = 'scheduled' | 'running' | 'late' | 'completed' | 'cancelled'
+/**
+ * A trip instance's state on the board: `scheduled` (nobody planned on it yet) → `assigned` (a vehicle
+ * is planned) → `in_progress` (a bus runs it; see delay/punctuality) → `completed`; or `missed` (no bus
+ * on it by departure + the county's grace), `partial` (the bus stopped serving it mid-way), `cancelled`.
+ * Past trips end in one of the last four, never "late".
+ */
+export type TripRunStatus = 'scheduled' | 'assigned' | 'in_progress' | 'completed' | 'missed' | 'partial' | 'cancelled'
 
 /** One trip instance of the service day on the trip board: GET /api/trips/today. */
 export interface TripBoardRow {
@@ -119,6 +157,7 @@ export interface TripBoardRow {
   status: TripRunStatus
   /** Newest schedule deviation while running, or at the last stop once completed; whole seconds. */
   delayS: number | null
+  punctuality: Punctuality | null
   vehicleId: string | null
   driverCode: string | null
   match: TripMatchKind | null
