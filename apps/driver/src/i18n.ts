@@ -39,6 +39,11 @@ const zh = {
   tripCancelled: '本班次已取消：{reason}',
   load: '车上 {n} 人',
   summary: '已上车 {boarded} / 预约 {riders} · 未到 {noShow}',
+  dutyOf: '{day}的排班',
+  dutyNotPublished: '{day}的排班还没发布，发布后会显示在这里。',
+  dutyNone: '{day}没有给您排班。',
+  dutyTrips: '{n} 趟',
+  dutyDriving: '驾驶 {time}',
 }
 
 const en: Record<keyof typeof zh, string> = {
@@ -79,6 +84,11 @@ const en: Record<keyof typeof zh, string> = {
   tripCancelled: 'This trip is cancelled: {reason}',
   load: '{n} on board',
   summary: '{boarded} boarded of {riders} booked · {noShow} no-show',
+  dutyOf: "{day}'s duty",
+  dutyNotPublished: "{day}'s roster is not published yet; it shows here once it is.",
+  dutyNone: '{day}: no duty rostered for you.',
+  dutyTrips: '{n} trips',
+  dutyDriving: 'driving {time}',
 }
 
 export type Word = keyof typeof zh

@@ -8,6 +8,7 @@ import './styles.css'
 import { ApiError, request } from './api.js'
 import { isLang, serviceDay, t } from './i18n.js'
 import { Live } from './live.js'
+import { dutyCards, type DriverDuties } from './duty.js'
 import type { DriverTrips, Lang, ManifestView, Mark, SessionUser } from './model.js'
 import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
 
@@ -23,6 +24,9 @@ const state = {
   view: { name: 'trips', day: 'today' } as View,
   trips: null as DriverTrips | null,
   tripsError: null as string | null,
+  /** Today's and tomorrow's duty (GET /api/driver/duties), kept across the day tabs. */
+  duties: null as DriverDuties | null,
+  dutiesError: null as string | null,
   /** The service day the server calls today (tomorrow is the day after). */
   today: null as string | null,
   manifest: null as ManifestView | null,
@@ -51,7 +55,7 @@ function render(): void {
   if (user === undefined) return
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live)
+  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live, dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
   else root.innerHTML = manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
 }
 
@@ -64,6 +68,10 @@ async function loadOnce(): Promise<void> {
   const view = state.view
   if (view.name === 'trips') {
     const date = view.day === 'today' ? null : nextDay(state.today ?? serviceDay(Date.now()))
+    const duties = request<DriverDuties>('GET', '/api/driver/duties?days=2').then(
+      (d) => Object.assign(state, { duties: d, dutiesError: null }),
+      (err: unknown) => (state.dutiesError = errorText(err)),
+    )
     try {
       const trips = await request<DriverTrips>('GET', `/api/driver/trips${date ? `?date=${date}` : ''}`)
       if (view.day === 'today') state.today = trips.date
@@ -73,6 +81,7 @@ async function loadOnce(): Promise<void> {
       if (err instanceof ApiError && err.status === 401) state.user = null
     }
     if (state.view === view) state.live?.follow((state.trips?.items ?? []).map((x) => x.id))
+    await duties
   } else {
     try {
       const manifest = await request<ManifestView>('GET', `/api/trip-instances/${encodeURIComponent(view.id)}/manifest`)
@@ -157,7 +166,7 @@ async function signIn(form: HTMLFormElement): Promise<void> {
 async function signOut(): Promise<void> {
   await request('POST', '/api/auth/logout').catch(() => null)
   state.live?.close()
-  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null })
+  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null, duties: null, dutiesError: null })
   location.hash = '#/'
   render()
 }

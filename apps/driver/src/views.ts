@@ -59,7 +59,8 @@ function tripCard(lang: Lang, trip: DriverTrip): string {
 </a></li>`
 }
 
-export function tripsPage(lang: Lang, data: DriverTrips | null, day: Day, error: string | null, live: boolean | null): string {
+/** `duties`: the duty cards (duty.ts), drawn above the day tabs. */
+export function tripsPage(lang: Lang, data: DriverTrips | null, day: Day, error: string | null, live: boolean | null, duties = ''): string {
   const dayWord = t(lang, day)
   const tabs = `<nav class="days">${(['today', 'tomorrow'] as const).map((d) => `<a href="#/${d === 'today' ? '' : 'tomorrow'}" class="${d === day ? 'on' : ''}">${esc(t(lang, d))}</a>`).join('')}</nav>`
   const body = error
@@ -72,6 +73,7 @@ export function tripsPage(lang: Lang, data: DriverTrips | null, day: Day, error:
   return `${topBar(lang, { signedIn: true, live })}
 <main>
 ${data ? `<h1>${esc(t(lang, 'myTrips', { name: `${data.driver.name} ${data.driver.id}` }))}</h1>` : ''}
+${duties}
 ${tabs}
 ${body}
 </main>`
