@@ -1,38 +1,144 @@
-/** Alerts the dispatcher has to see: open ones read at start, then kept current from the live `alerts` batches. */
-import type { LiveAlert } from '@rb/protocol'
-import { api } from './api.js'
+/**
+ * Alerts the dispatcher has to see, with their life-cycle: open → acknowledged (who, when, note) →
+ * resolved (by the system when the condition cleared, or by hand with a note). Unresolved ones are
+ * read at start, resolved ones when the dispatcher asks for them; live `alerts` batches keep all
+ * current. The grouping and the emergency rule are pure functions (unit-tested).
+ */
+import type { AlertStatus } from '@rb/domain'
+import type { AlertType, LiveAlert } from '@rb/protocol'
+import { api, qs } from './api.js'
 import { Emitter } from './live.js'
+
+export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved']
+
+export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
+  open: 'Open 待处理',
+  acknowledged: 'Acknowledged 已确认',
+  resolved: 'Resolved 已解决',
+}
+
+export const ALERT_TYPE_LABELS: Record<AlertType, string> = {
+  off_route: 'Off route 偏离线路',
+  overspeed: 'Overspeed 超速',
+  late_start: 'Late start 晚发',
+  early_departure: 'Early departure 早发',
+  offline: 'Offline 离线',
+  driver_alarm: 'Driver alarm 司机报警',
+  sign_report: 'Sign report 站牌报修',
+  road_report: 'Road report 道路报告',
+  on_demand_under_min: 'On-demand under minimum 预约不足',
+  trip_missed: 'Trip not run 班次未开行',
+  driver_mismatch: 'Driver differs from roster 司机与排班不符',
+}
+
+export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => ALERT_TYPE_LABELS[a.type] ?? a.type
+
+/**
+ * An SOS / emergency: a driver alarm the server rates critical. It sounds, takes the banner, and
+ * needs a note to be acknowledged (the server refuses one without).
+ */
+export function isEmergency(a: Pick<LiveAlert, 'type' | 'severity'>): boolean {
+  return a.type === 'driver_alarm' && a.severity === 'critical'
+}
+
+/** Emergencies nobody has acknowledged yet (the banner and the sound), oldest first. */
+export function sounding(alerts: Iterable<LiveAlert>): LiveAlert[] {
+  return [...alerts].filter((a) => isEmergency(a) && a.status === 'open').sort((a, b) => a.ts - b.ts)
+}
+
+/** Vehicles with an emergency that is not resolved (drawn red on the map). */
+export function emergencyVehicles(alerts: Iterable<LiveAlert>): Set<string> {
+  const out = new Set<string>()
+  for (const a of alerts) if (isEmergency(a) && a.status !== 'resolved' && a.vehicleId) out.add(a.vehicleId)
+  return out
+}
+
+export interface AlertFilter {
+  status: AlertStatus | 'all'
+  type: AlertType | null
+  /** Vehicle, stop or trip instance id (exact, case-insensitive); '' = all. */
+  subject: string
+}
+
+/** The alerts the filter keeps, newest first; emergencies first among the open ones. */
+export function filterAlerts(alerts: Iterable<LiveAlert>, f: AlertFilter): LiveAlert[] {
+  const subject = f.subject.trim().toUpperCase()
+  return [...alerts]
+    .filter((a) => (f.status === 'all' || a.status === f.status) && (!f.type || a.type === f.type) && (!subject || [a.vehicleId, a.stopCode, a.tripInstanceId].some((s) => s?.toUpperCase() === subject)))
+    .sort((a, b) => Number(isEmergency(b) && b.status === 'open') - Number(isEmergency(a) && a.status === 'open') || b.ts - a.ts)
+}
+
+/** How many alerts are in each state (the tabs). */
+export function countByStatus(alerts: Iterable<LiveAlert>): Record<AlertStatus, number> {
+  const out: Record<AlertStatus, number> = { open: 0, acknowledged: 0, resolved: 0 }
+  for (const a of alerts) out[a.status]++
+  return out
+}
+
+/** A note the dispatcher must give: refused here before the server refuses it. */
+export class NoteRequired extends Error {
+  constructor(what: string) {
+    super(`write a note: ${what}`)
+  }
+}
 
 export class AlertStore {
   readonly items = new Map<string, LiveAlert>()
   readonly changed = new Emitter<LiveAlert[]>()
+  /** The states already read from the server (resolved ones are read on demand). */
+  private readonly loaded = new Set<AlertStatus>()
 
+  /** Unresolved alerts: open and acknowledged. */
   async load(): Promise<void> {
-    const r = await api.get<{ items: LiveAlert[] }>('/api/alerts?open=true&limit=500')
+    await Promise.all([this.loadStatus('open'), this.loadStatus('acknowledged')])
+  }
+
+  /** One state's alerts from the server (newest 500); `again` reads them even when read before. */
+  async loadStatus(status: AlertStatus, again = false): Promise<void> {
+    if (this.loaded.has(status) && !again) return
+    const r = await api.get<{ items: LiveAlert[] }>(`/api/alerts${qs({ status, limit: 500 })}`)
+    this.loaded.add(status)
     this.apply(r.items)
   }
 
-  /** Raised, cleared and acknowledged alerts: the newest version of each wins. */
+  /** Raised, acknowledged, resolved: the newest version of each wins (a version never goes back in its life-cycle). */
   apply(batch: readonly LiveAlert[]): void {
-    for (const a of batch) this.items.set(a.id, a)
-    if (batch.length) this.changed.emit([...batch])
+    const changed: LiveAlert[] = []
+    for (const a of batch) {
+      const had = this.items.get(a.id)
+      if (had && rank(had) > rank(a)) continue
+      this.items.set(a.id, a)
+      changed.push(a)
+    }
+    if (changed.length) this.changed.emit(changed)
   }
 
-  /** Newest first; `open` keeps those active or not yet acknowledged. */
-  list(open: boolean): LiveAlert[] {
-    return [...this.items.values()].filter((a) => !open || a.state === 'active' || a.ackTs === null).sort((a, b) => b.ts - a.ts)
+  get(id: string): LiveAlert | undefined {
+    return this.items.get(id)
   }
 
-  /** Alerts still waiting for someone to acknowledge them (the badge in the navigation). */
+  /** Alerts waiting for someone to acknowledge them (the badge in the navigation). */
   unacknowledged(): number {
-    let n = 0
-    for (const a of this.items.values()) if (a.ackTs === null) n++
-    return n
+    return countByStatus(this.items.values()).open
   }
 
-  async acknowledge(id: string): Promise<LiveAlert> {
-    const a = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/ack`)
-    this.apply([a])
-    return a
+  async acknowledge(id: string, note = ''): Promise<LiveAlert> {
+    const a = this.items.get(id)
+    const text = note.trim()
+    if (a && isEmergency(a) && !text) throw new NoteRequired('what was done about the emergency')
+    const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/ack`, text ? { note: text } : {})
+    this.apply([saved])
+    return saved
+  }
+
+  async resolve(id: string, note: string): Promise<LiveAlert> {
+    const text = note.trim()
+    if (!text) throw new NoteRequired('how it was resolved')
+    const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/resolve`, { note: text })
+    this.apply([saved])
+    return saved
   }
 }
+
+/** Order within the life-cycle, so a late-arriving older version does not undo a newer one. */
+const rank = (a: LiveAlert): number => ALERT_STATUSES.indexOf(a.status) * 2 + (a.state === 'cleared' ? 1 : 0)

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { LivePosition, VehicleStateView } from '@rb/protocol'
-import { displayStatus, emptyFilter, Fleet, type NetworkIndex } from './fleet.js'
+import { ALL_STATUSES, displayStatus, emptyFilter, Fleet, type NetworkIndex } from './fleet.js'
 import { identity, wgs84ToGcj02 } from './gcj02.js'
+import { EMERGENCY_COLOUR, STATUS_COLOURS, STATUS_LABELS, STOP_COLOURS } from './map/style.js'
 
 const pos = (vehicleId: string, ts: number, lng = 105.44, lat = 28.16, headingDeg = 90): LivePosition => ({ vehicleId, ts, lng, lat, speedKmh: 30, headingDeg })
 const state = (vehicleId: string, over: Partial<VehicleStateView> = {}): VehicleStateView => ({
   vehicleId, status: 'on_time', online: true, lastTs: 1, tripInstanceId: 'T1_20260302', routeId: 'R1', match: 'assigned', driverCode: 'XY-D001',
-  delayS: 0, progressM: 100, offsetM: 3, offRoute: false, nextStop: null, ...over,
+  driverSource: 'roster', rosteredDriverCode: 'XY-D001', delayS: 0, punctuality: 'on_time', progressM: 100, offsetM: 3, offRoute: false, nextStop: null, ...over,
 })
 const network: NetworkIndex = {
   routes: new Map([
@@ -73,6 +74,39 @@ describe('Fleet', () => {
     expect(ids({ query: 'xy-d002' })).toEqual(['XY-V002']) // driver number, any case
     expect(ids({ query: 'v003' })).toEqual(['XY-V003'])
     expect(ids({ query: 'nobody' })).toEqual([])
+  })
+
+  it('shows the server\'s layover and off-duty states as they come, each in the legend with its count', () => {
+    const f = new Fleet()
+    f.applyPositions([pos('A', 1), pos('B', 1), pos('C', 1)])
+    f.applyStates([state('A', { status: 'layover', tripInstanceId: null, delayS: null, punctuality: null }), state('B', { status: 'off_duty', tripInstanceId: null }), state('C', { status: 'late', delayS: 400, punctuality: 'late' })])
+    expect(['A', 'B', 'C'].map((id) => displayStatus(f.vehicles.get(id)!))).toEqual(['layover', 'off_duty', 'late'])
+    expect(f.counts()).toEqual({ on_time: 0, late: 1, early: 0, off_route: 0, layover: 1, off_duty: 1, not_in_service: 0, offline: 0 })
+    // An off-duty bus whose link drops is offline, like any other.
+    f.applyLinks([{ vehicleId: 'B', online: false, ts: 2 }])
+    expect(displayStatus(f.vehicles.get('B')!)).toBe('offline')
+  })
+
+  it('has a colour and a label for every status, none shared between buses, signs and the emergency red', () => {
+    expect(Object.keys(STATUS_COLOURS).sort()).toEqual([...ALL_STATUSES].sort())
+    expect(Object.keys(STATUS_LABELS).sort()).toEqual([...ALL_STATUSES].sort())
+    const all = [...Object.values(STATUS_COLOURS), ...Object.values(STOP_COLOURS), EMERGENCY_COLOUR].map((c) => c.toLowerCase())
+    expect(new Set(all).size).toBe(all.length)
+  })
+
+  it('draws a bus with an unresolved SOS as an emergency, past any filter, until it is cleared', () => {
+    const f = new Fleet()
+    f.applyPositions([pos('A', 1), pos('B', 1)])
+    f.applyStates([state('A', { status: 'on_time' }), state('B', { status: 'late' })])
+    const v0 = f.version
+    f.setEmergencies(new Set(['A']))
+    expect(f.version).toBe(v0 + 1)
+    f.setEmergencies(new Set(['A'])) // the same set: no redraw
+    expect(f.version).toBe(v0 + 1)
+    const fc = f.toGeoJSON({ ...emptyFilter(), statuses: new Set(['late']) }, network, identity)
+    expect(fc.features.map((x) => [x.properties.id, x.properties.emergency, x.properties.status])).toEqual([['A', true, 'on_time'], ['B', false, 'late']])
+    f.setEmergencies(new Set())
+    expect(f.toGeoJSON(emptyFilter(), network, identity).features.every((x) => !x.properties.emergency)).toBe(true)
   })
 
   it('counts a change only when something moved (the map redraws on version changes)', () => {

@@ -37,7 +37,7 @@ export interface FleetFilter {
   query: string
 }
 
-export const ALL_STATUSES: readonly VehicleServiceStatus[] = ['on_time', 'late', 'early', 'off_route', 'offline', 'not_in_service']
+export const ALL_STATUSES: readonly VehicleServiceStatus[] = ['on_time', 'late', 'early', 'off_route', 'layover', 'off_duty', 'not_in_service', 'offline']
 export const ALL_KINDS: readonly ServiceKind[] = ['market', 'student', 'medical', 'regular']
 
 export const emptyFilter = (): FleetFilter => ({ kinds: new Set(), routeId: null, townshipId: null, statuses: new Set(), query: '' })
@@ -46,7 +46,8 @@ export interface VehicleFeature {
   type: 'Feature'
   id: number
   geometry: { type: 'Point'; coordinates: LngLat }
-  properties: { id: string; status: VehicleServiceStatus; heading: number }
+  /** `emergency`: an SOS alarm of this bus is not resolved (drawn red with a halo, whatever the status). */
+  properties: { id: string; status: VehicleServiceStatus; heading: number; emergency: boolean }
 }
 
 export interface VehicleCollection {
@@ -66,6 +67,8 @@ export class Fleet {
   private readonly featureIds = new Map<string, number>()
   /** Bumped on every change; the map redraws when it moved. */
   version = 0
+  /** Vehicles with an unresolved SOS / emergency alarm. */
+  private emergencies: ReadonlySet<string> = new Set()
 
   private get(id: string): FleetVehicle {
     let v = this.vehicles.get(id)
@@ -110,21 +113,32 @@ export class Fleet {
     if (batch.length) this.version++
   }
 
+  /** The vehicles whose SOS alarm is not resolved (from the alerts); redraws only when the set changed. */
+  setEmergencies(ids: ReadonlySet<string>): void {
+    if (ids.size === this.emergencies.size && [...ids].every((id) => this.emergencies.has(id))) return
+    this.emergencies = new Set(ids)
+    this.version++
+  }
+
+  isEmergency(vehicleId: string): boolean {
+    return this.emergencies.has(vehicleId)
+  }
+
   featureId(vehicleId: string): number | undefined {
     return this.featureIds.get(vehicleId)
   }
 
-  /** Vehicles passing the filter, with a position, as one FeatureCollection in display coordinates. */
+  /** Vehicles passing the filter, with a position, as one FeatureCollection in display coordinates; a bus in an emergency passes any filter. */
   toGeoJSON(filter: FleetFilter, network: NetworkIndex, project: DisplayProjection): VehicleCollection {
     const features: VehicleFeature[] = []
     for (const v of this.vehicles.values()) {
       if (v.lng === null || v.lat === null) continue
-      if (!matches(v, filter, network)) continue
+      if (!this.emergencies.has(v.id) && !matches(v, filter, network)) continue
       features.push({
         type: 'Feature',
         id: this.featureIds.get(v.id) ?? 0,
         geometry: { type: 'Point', coordinates: project([v.lng, v.lat]) },
-        properties: { id: v.id, status: displayStatus(v), heading: v.headingDeg },
+        properties: { id: v.id, status: displayStatus(v), heading: v.headingDeg, emergency: this.emergencies.has(v.id) },
       })
     }
     return { type: 'FeatureCollection', features }

@@ -1,5 +1,6 @@
 /** Entry: shows the sign-in page or the console, depending on the session. */
 import './styles.css'
+import './ui/status.css'
 import { api } from './api.js'
 import type { ConsoleConfig } from './context.js'
 import { currentUser } from './session.js'
@@ -11,12 +12,15 @@ const root = document.getElementById('app') as HTMLElement
 async function boot(): Promise<void> {
   const [user, config] = await Promise.all([currentUser(), api.get<ConsoleConfig>('/api/console/config')])
   if (!user) {
-    signInPage(root, () => location.reload())
+    // The console starts on this same page: the sign-in click is the gesture that lets the alarm sound.
+    signInPage(root, () => void boot().catch(failed))
     return
   }
   await startShell(root, user, config, () => location.reload())
 }
 
-boot().catch((err: Error) => {
+function failed(err: Error): void {
   root.textContent = `The console could not start: ${err.message}`
-})
+}
+
+boot().catch(failed)

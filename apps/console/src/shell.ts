@@ -12,13 +12,15 @@ import { LiveConnection } from './live.js'
 import { MapView } from './map/map-view.js'
 import { NetworkData } from './network.js'
 import { signOut } from './session.js'
+import { AlarmSound } from './ui/alarm-sound.js'
 import { clear, h } from './ui/dom.js'
+import { sosBanner } from './ui/sos-banner.js'
 import { VIEWS } from './views/index.js'
 
 declare global {
   interface Window {
     /** Debug handle: the map, fleet and live connection (the end-to-end tests read it). */
-    rbConsole?: { map: MapView; fleet: Fleet; live: LiveConnection; ctx: Ctx }
+    rbConsole?: { map: MapView; fleet: Fleet; live: LiveConnection; ctx: Ctx; alarm: AlarmSound }
   }
 }
 
@@ -28,11 +30,15 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const nav = h('nav', { class: 'nav' })
   const link = h('span', { class: 'link-state', title: 'live connection' }, '●')
   const signOutBtn = h('button', { class: 'quiet' }, 'Sign out 退出')
+  const bannerSlot = h('div', { class: 'banner-slot' })
   clear(
     root,
     h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, '农村客运调度'), nav, h('div', { class: 'me' }, link, h('span', { class: 'who' }, `${user.displayName} · ${user.role}`), h('a', { class: 'about', href: '/about', target: '_blank', title: 'server addresses, API docs, feeds' }, 'About'), signOutBtn)),
+    bannerSlot,
     h('main', { class: 'body' }, mapEl, viewEl),
   )
+  // The sign-in click on this same page (sticky activation) already lets the alarm sound start.
+  const alarm = new AlarmSound()
 
   const fleet = new Fleet()
   const network = new NetworkData()
@@ -63,7 +69,14 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
       location.hash = `#/${path}`
     },
   }
-  window.rbConsole = { map, fleet, live, ctx }
+  window.rbConsole = { map, fleet, live, ctx, alarm }
+
+  // SOS alarms: the banner over every view, the sound, the red dot on the map (staff who handle alerts).
+  if (ctx.can(['dispatcher', 'operator'])) {
+    const banner = sosBanner({ alerts, fleet, map, network, sound: alarm, go: ctx.go })
+    bannerSlot.append(banner.el)
+    void alerts.load().catch(() => {})
+  }
 
   const visible = VIEWS.filter((v) => ctx.can(v.roles))
   const groups = new Map<string, View[]>()
@@ -90,7 +103,6 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
       badge.textContent = n ? String(n) : ''
     }
     alerts.changed.on(show)
-    void alerts.load().then(show, () => {})
   }
 
   let unmount: (() => void) | void

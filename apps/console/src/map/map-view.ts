@@ -9,7 +9,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import type { LngLat, Route, Stop, Township } from '@rb/domain'
 import { displayProjection, type DisplayProjection } from '../gcj02.js'
 import type { Fleet, FleetFilter, NetworkIndex } from '../fleet.js'
-import { baseStyle, FONT, STATUS_COLOURS, STOP_COLOURS, type BasemapConfig } from './style.js'
+import { baseStyle, EMERGENCY_COLOUR, FONT, STATUS_COLOURS, STOP_COLOURS, STOP_STROKE, type BasemapConfig } from './style.js'
 
 setWorkerUrl(workerUrl)
 
@@ -26,7 +26,16 @@ export interface FlushStats {
 }
 
 const statusColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#6e7781'] as unknown as ExpressionSpecification
+const vehicleColour: ExpressionSpecification = ['case', ['boolean', ['get', 'emergency'], false], EMERGENCY_COLOUR, statusColour]
 const stopColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STOP_COLOURS).flat(), '#8c959f'] as unknown as ExpressionSpecification
+
+/** The halo's pulse: a few steps a second (each step repaints the map; software GL pays ~100 ms for it). */
+const PULSE = [
+  { radius: 14, opacity: 0.45 },
+  { radius: 20, opacity: 0.3 },
+  { radius: 26, opacity: 0.15 },
+]
+const PULSE_STEP_MS = 350
 
 /** A white arrow pointing up (north), rotated per vehicle by `icon-rotate`. */
 function arrowImage(size = 24): ImageData {
@@ -95,12 +104,14 @@ export class MapView {
     // Points need no detail beyond zoom 12 (overscaled above): fewer tiles to rebuild on every tick.
     m.addSource('vehicles', { type: 'geojson', data: empty(), maxzoom: 12 })
     m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
-    m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } })
+    m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': STOP_STROKE, 'circle-stroke-width': 1 } })
     m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'township-labels', type: 'symbol', source: 'townships', layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-allow-overlap': false, 'text-anchor': 'bottom', 'text-offset': [0, -0.8] }, paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'focus', type: 'circle', source: 'focus', paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
     m.addLayer({ id: 'replay-track', type: 'line', source: 'replay-track', paint: { 'line-color': '#0969da', 'line-width': 3, 'line-opacity': 0.7 } })
-    m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': statusColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
+    // An SOS bus: a red halo under its dot, pulsing (PULSE) while any is drawn.
+    m.addLayer({ id: 'vehicle-emergency', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'emergency'], true], paint: { 'circle-radius': PULSE[0]!.radius, 'circle-color': EMERGENCY_COLOUR, 'circle-opacity': PULSE[0]!.opacity, 'circle-stroke-color': EMERGENCY_COLOUR, 'circle-stroke-width': 2, 'circle-stroke-opacity': 0.8 } })
+    m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': vehicleColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
     m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
     m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
     m.addLayer({ id: 'replay-events', type: 'circle', source: 'replay-events', paint: { 'circle-radius': 5, 'circle-color': '#e16f24', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
@@ -163,6 +174,7 @@ export class MapView {
     this.drawnVersion = this.fleet.version
     this.filterKey = key
     this.lastCollection = fc
+    this.pulse(fc.features.some((f) => f.properties.emergency))
     const s = this.stats
     s.count++
     s.lastMs = ms
@@ -170,6 +182,24 @@ export class MapView {
     s.totalMs += ms
     s.features = fc.features.length
     return ms
+  }
+
+  private pulseTimer = 0
+  private pulseStep = 0
+
+  /** Runs the emergency halo's pulse while an SOS bus is drawn on a visible map. */
+  private pulse(on: boolean): void {
+    if (on && !this.pulseTimer) {
+      this.pulseTimer = window.setInterval(() => {
+        if (!this.visible) return
+        const p = PULSE[(this.pulseStep = (this.pulseStep + 1) % PULSE.length)]!
+        this.map.setPaintProperty('vehicle-emergency', 'circle-radius', p.radius)
+        this.map.setPaintProperty('vehicle-emergency', 'circle-opacity', p.opacity)
+      }, PULSE_STEP_MS)
+    } else if (!on && this.pulseTimer) {
+      clearInterval(this.pulseTimer)
+      this.pulseTimer = 0
+    }
   }
 
   /** The FeatureCollection last handed to the vehicles source (tests read coordinates from it). */
@@ -203,7 +233,7 @@ export class MapView {
   }
 
   showFleet(on: boolean): void {
-    for (const id of ['vehicles', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
+    for (const id of ['vehicle-emergency', 'vehicles', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
   }
 
   resize(): void {

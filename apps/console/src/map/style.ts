@@ -16,13 +16,19 @@ export interface BasemapConfig {
   maxZoom: number
 }
 
+/**
+ * Bus colours, one per status, none shared with a sign's colour or the emergency red (a dispatcher
+ * reads a dot's colour without looking at its shape).
+ */
 export const STATUS_COLOURS: Record<VehicleServiceStatus, string> = {
   on_time: '#1a7f37',
   early: '#0969da',
   late: '#d4a72c',
-  off_route: '#cf222e',
-  offline: '#6e7781',
+  off_route: '#bf3989',
+  layover: '#1b7c83',
+  off_duty: '#afb8c1',
   not_in_service: '#8250df',
+  offline: '#57606a',
 }
 
 export const STATUS_LABELS: Record<VehicleServiceStatus, string> = {
@@ -30,16 +36,33 @@ export const STATUS_LABELS: Record<VehicleServiceStatus, string> = {
   early: 'Early 早点',
   late: 'Late 晚点',
   off_route: 'Off route 偏线',
-  offline: 'Offline 离线',
+  layover: 'Layover 站间休息',
+  off_duty: 'Off duty 收车',
   not_in_service: 'Not in service 非运营',
+  offline: 'Offline 离线',
 }
 
+/** A bus whose SOS / emergency alarm is not resolved: drawn in this red with a pulsing halo. */
+export const EMERGENCY_COLOUR = '#ff1f1f'
+export const EMERGENCY_LABEL = 'SOS 紧急报警'
+
+/** Sign colours: white with a dark ring when fine, so a sign never reads as a bus. */
 export const STOP_COLOURS: Record<StopStatus, string> = {
-  ok: '#2da44e',
+  ok: '#ffffff',
   reported: '#e16f24',
-  in_repair: '#cf222e',
-  removed: '#8c959f',
+  in_repair: '#7a4100',
+  removed: '#d0d7de',
 }
+
+export const STOP_LABELS: Record<StopStatus, string> = {
+  ok: 'Sign OK 站牌正常',
+  reported: 'Sign reported 已报修',
+  in_repair: 'Sign in repair 维修中',
+  removed: 'Sign removed 已撤站',
+}
+
+/** The ring around a sign (buses have a white one). */
+export const STOP_STROKE = '#24292f'
 
 export const KIND_LABELS: Record<ServiceKind, string> = {
   market: 'Market day 赶场车',

@@ -1,4 +1,5 @@
 /** How times, delays and ages read in the console (times in Asia/Shanghai, the county's clock). */
+import type { Punctuality } from '@rb/domain'
 
 const TZ = 'Asia/Shanghai'
 const hm = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false })
@@ -9,12 +10,24 @@ export const clock = (ts: number | null | undefined): string => (ts === null || 
 export const clockS = (ts: number | null | undefined): string => (ts === null || ts === undefined ? '—' : hms.format(ts))
 export const day = (ts: number): string => ymd.format(ts)
 
-/** "+3 min late", "1 min early", "on time" from a delay in seconds (positive = late). */
-export function delay(delayS: number | null | undefined): string {
+export const PUNCTUALITY_LABELS: Record<Punctuality, string> = {
+  early: 'Early 早点',
+  on_time: 'On time 准点',
+  late: 'Late 晚点',
+}
+
+/** "+6 min", "−2 min", "+14 s": a delay as a figure, no judgement (that is the server's `punctuality`). */
+export function delayFigure(delayS: number | null | undefined): string {
   if (delayS === null || delayS === undefined) return '—'
-  const min = Math.round(delayS / 60)
-  if (min === 0) return 'on time'
-  return min > 0 ? `${min} min late` : `${-min} min early`
+  const absS = Math.round(Math.abs(delayS))
+  const sign = absS === 0 ? '±' : delayS > 0 ? '+' : '−'
+  return absS < 60 ? `${sign}${absS} s` : `${sign}${Math.round(absS / 60)} min`
+}
+
+/** "Late 晚点 · +6 min": the server's judgement with the figure; the figure alone when not judged. */
+export function punctualityText(punctuality: Punctuality | null | undefined, delayS: number | null | undefined): string {
+  if (!punctuality) return delayFigure(delayS)
+  return delayS === null || delayS === undefined ? PUNCTUALITY_LABELS[punctuality] : `${PUNCTUALITY_LABELS[punctuality]} · ${delayFigure(delayS)}`
 }
 
 /** "12 s ago", "4 min ago", "2 h ago". */

@@ -1,44 +1,60 @@
 /**
- * Alerts feed: off route, late start, early departure, overspeed, offline, driver alarm, sign and
- * road reports, on-demand trips under their minimum — live, with acknowledge (who, when) and a
- * link to the vehicle or stop on the map.
+ * Alerts by their life-cycle: tabs for open, acknowledged, resolved (and all), a filter by type and
+ * by vehicle, stop or trip; live. A routine alert is acknowledged from its row; any alert opens its
+ * detail (acknowledge or resolve with a note, message the driver, the incident log).
  */
-import type { LiveAlert } from '@rb/protocol'
+import type { AlertStatus } from '@rb/domain'
+import type { AlertType, LiveAlert } from '@rb/protocol'
+import { ALERT_STATUS_LABELS, ALERT_STATUSES, ALERT_TYPE_LABELS, alertTypeLabel, countByStatus, filterAlerts, isEmergency, type AlertFilter } from '../alerts.js'
 import type { Ctx, View } from '../context.js'
-import { clear, h, table } from '../ui/dom.js'
+import { clear, field, h, table } from '../ui/dom.js'
 import { clockS, day } from '../ui/format.js'
+import { ackText, alertDetail, resolvedText, subjectLink } from './alert-detail.js'
 
-const TYPE_LABELS: Record<string, string> = {
-  off_route: 'Off route 偏离线路',
-  overspeed: 'Overspeed 超速',
-  late_start: 'Late start 晚发',
-  early_departure: 'Early departure 早发',
-  offline: 'Offline 离线',
-  driver_alarm: 'Driver alarm 司机报警',
-  sign_report: 'Sign report 站牌报修',
-  road_report: 'Road report 道路报告',
-  on_demand_under_min: 'On-demand under minimum 预约不足',
-}
+type Tab = AlertStatus | 'all'
+const TABS: readonly Tab[] = [...ALERT_STATUSES, 'all']
 
-function mount(el: HTMLElement, ctx: Ctx): () => void {
+function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const store = ctx.alerts
-  const onlyOpen = h('input', { type: 'checkbox', checked: true, name: 'open' })
+  const initial = params.get('status')
+  const filter: AlertFilter = { status: TABS.includes(initial as Tab) ? (initial as Tab) : 'open', type: null, subject: params.get('subject') ?? '' }
+  const tabs = h('div', { class: 'tabs', attrs: { role: 'tablist' } })
+  const type = h('select', { name: 'type' }, h('option', { value: '' }, 'All types 全部类型'), (Object.keys(ALERT_TYPE_LABELS) as AlertType[]).map((t) => h('option', { value: t }, ALERT_TYPE_LABELS[t])))
+  const subject = h('input', { type: 'search', name: 'subject', placeholder: 'XY-V001, XY-0421 or a trip', value: filter.subject })
   const status = h('p', { class: 'status' })
   const body = h('div')
-  el.append(h('div', { class: 'page' }, h('h1', null, 'Alerts 告警'), h('label', null, onlyOpen, ' open or unacknowledged only'), status, body))
+  const detailBox = h('div', { class: 'detail' })
+  el.append(h('div', { class: 'page wide' }, h('h1', null, 'Alerts 告警'), tabs, h('div', { class: 'row' }, field('Type', type), field('Vehicle, stop or trip', subject)), status, h('div', { class: 'split' }, body, detailBox)))
 
-  const link = (a: LiveAlert): Node | string => {
-    if (a.vehicleId) return h('a', { href: `#/live?vehicle=${encodeURIComponent(a.vehicleId)}` }, a.vehicleId)
-    if (a.stopCode) return h('a', { href: `#/live?stop=${encodeURIComponent(a.stopCode)}` }, a.stopCode)
-    if (a.tripInstanceId) return h('a', { href: `#/trips?trip=${encodeURIComponent(a.tripInstanceId)}` }, a.tripInstanceId)
-    return '—'
+  let selected: string | null = params.get('alert')
+  let detail: { dispose(): void } | null = null
+  const open = (id: string | null): void => {
+    detail?.dispose()
+    detail = null
+    selected = id
+    clear(detailBox)
+    if (id) {
+      const d = alertDetail(ctx, id, () => open(null))
+      detail = d
+      detailBox.append(d.el)
+    }
+    markSelected()
   }
-  const ack = (a: LiveAlert): Node | string => {
-    if (a.ackTs !== null) return h('span', { class: 'muted ack' }, `${a.ackBy ?? '?'} · ${clockS(a.ackTs)}`)
-    const b = h('button', { class: 'ack', dataset: { alert: a.id } }, 'Acknowledge 确认')
-    b.addEventListener('click', () => {
+  const markSelected = (): void => {
+    for (const tr of body.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
+  }
+
+  /** A routine alert is acknowledged from its row; an emergency needs its note, in the detail. */
+  const ackCell = (a: LiveAlert): Node | string => {
+    const done = ackText(a)
+    if (done) return h('span', { class: 'muted ack' }, done)
+    if (a.status !== 'open' || !ctx.can(['dispatcher', 'operator'])) return '—'
+    const b = h('button', { class: isEmergency(a) ? 'danger ack-note' : 'ack', dataset: { alert: a.id } }, isEmergency(a) ? 'Acknowledge… 确认' : 'Acknowledge 确认')
+    b.addEventListener('click', (e) => {
+      e.stopPropagation()
+      if (isEmergency(a)) return open(a.id)
       b.disabled = true
-      store.acknowledge(a.id).then(render, (err: Error) => {
+      store.acknowledge(a.id).catch((err: Error) => {
         status.className = 'status error'
         status.textContent = err.message
         b.disabled = false
@@ -46,22 +62,71 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
     })
     return b
   }
+
+  function renderTabs(): void {
+    const counts = countByStatus(store.items.values())
+    clear(
+      tabs,
+      TABS.map((t) => {
+        const b = h('button', { class: `tab${filter.status === t ? ' on' : ''}`, dataset: { status: t }, attrs: { role: 'tab', 'aria-selected': String(filter.status === t) } }, t === 'all' ? 'All 全部' : ALERT_STATUS_LABELS[t], t === 'all' ? null : h('b', null, String(counts[t])))
+        b.addEventListener('click', () => {
+          filter.status = t
+          if (t === 'resolved' || t === 'all') void store.loadStatus('resolved').catch((err: Error) => (status.textContent = err.message))
+          render()
+        })
+        return b
+      }),
+    )
+  }
+
   function render(): void {
-    const rows = store.list(onlyOpen.checked)
+    renderTabs()
+    const rows = filterAlerts(store.items.values(), filter)
+    status.className = 'status'
+    status.textContent = `${rows.length} alerts`
     clear(
       body,
       table(
-        ['Raised', 'Alert', 'Severity', 'Vehicle / stop', 'Message', 'State', 'Acknowledged'],
+        ['Raised', 'Alert', 'Severity', 'Vehicle / stop', 'Message', 'State', 'Acknowledged', 'Resolved'],
         rows,
-        (a) => [`${day(a.ts)} ${clockS(a.ts)}`, TYPE_LABELS[a.type] ?? a.type, h('span', { class: `tag ${a.severity}` }, a.severity), link(a), a.message, a.state === 'cleared' ? `cleared ${clockS(a.clearedTs)}` : h('span', { class: 'tag warning' }, 'active'), ack(a)],
-        { rowId: (a) => a.id },
+        (a) => [
+          `${day(a.ts)} ${clockS(a.ts)}`,
+          alertTypeLabel(a),
+          h('span', { class: `tag ${a.severity}` }, a.severity),
+          subjectLink(a),
+          a.message,
+          h('span', { class: `tag alert-${a.status}` }, ALERT_STATUS_LABELS[a.status]),
+          ackCell(a),
+          h('span', { class: 'muted resolved' }, resolvedText(a) ?? '—'),
+        ],
+        { rowId: (a) => a.id, onRow: (a) => open(a.id) },
       ),
     )
+    for (const tr of body.querySelectorAll<HTMLTableRowElement>('tbody tr')) {
+      const a = tr.dataset.id ? store.get(tr.dataset.id) : undefined
+      if (a && isEmergency(a) && a.status === 'open') tr.classList.add('emergency')
+    }
+    // A link inside a row goes where it says, without opening the detail.
+    for (const link of body.querySelectorAll('tbody a')) link.addEventListener('click', (e) => e.stopPropagation())
+    markSelected()
   }
-  onlyOpen.addEventListener('change', render)
+
+  type.addEventListener('change', () => {
+    filter.type = (type.value || null) as AlertType | null
+    render()
+  })
+  subject.addEventListener('input', () => {
+    filter.subject = subject.value
+    render()
+  })
+  if (filter.status === 'resolved' || filter.status === 'all') void store.loadStatus('resolved').catch(() => {})
   render()
+  if (selected) open(selected)
   const off = store.changed.on(render)
-  return off
+  return () => {
+    off()
+    detail?.dispose()
+  }
 }
 
 export const alertsView: View = { path: 'alerts', title: 'Alerts 告警', roles: ['dispatcher', 'operator'], map: false, mount }

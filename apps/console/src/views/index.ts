@@ -2,6 +2,7 @@
 import type { View } from '../context.js'
 import { driversView, vehiclesView } from './admin/fleet.js'
 import { calendarsView, gtfsView, routesView, timetableView } from './admin/network.js'
+import { settingsView } from './admin/settings.js'
 import { stopsView } from './admin/stops.js'
 import { usersView } from './admin/users.js'
 import { alertsView } from './alerts.js'
@@ -12,4 +13,4 @@ import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
 import { bookingsView, tripsView } from './trips.js'
 
-export const VIEWS: View[] = [liveMapView, alertsView, tripsView, bookingsView, ticketsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView]
+export const VIEWS: View[] = [liveMapView, alertsView, tripsView, bookingsView, ticketsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]

@@ -3,11 +3,11 @@
  * filters (service kind, route, township, status), search (vehicle, plate, driver, stop code),
  * a legend with counts, and the panel of the vehicle or stop clicked.
  */
-import type { ServiceKind } from '@rb/domain'
+import type { ServiceKind, StopStatus } from '@rb/domain'
 import type { VehicleServiceStatus } from '@rb/protocol'
 import type { Ctx, View } from '../context.js'
 import { ALL_KINDS, ALL_STATUSES, matches } from '../fleet.js'
-import { KIND_LABELS, STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
+import { EMERGENCY_COLOUR, EMERGENCY_LABEL, KIND_LABELS, STATUS_COLOURS, STATUS_LABELS, STOP_COLOURS, STOP_LABELS, STOP_STROKE } from '../map/style.js'
 import { clear, h } from '../ui/dom.js'
 import { stopPanel } from './stop-panel.js'
 import { vehiclePanel } from './vehicle-panel.js'
@@ -65,10 +65,16 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
   const highlight = (): void => ctx.map.setNetwork(ctx.network.routes, ctx.network.stops, ctx.network.townships, f.routeId)
 
+  const SIGN_STATUSES: readonly StopStatus[] = ['ok', 'reported', 'in_repair']
   function renderLegend(): void {
     const counts = ctx.fleet.counts()
+    const signCounts = new Map<StopStatus, number>()
+    for (const stop of ctx.network.stops) signCounts.set(stop.status, (signCounts.get(stop.status) ?? 0) + 1)
+    const sos = [...ctx.fleet.vehicles.values()].filter((v) => v.lng !== null && ctx.fleet.isEmergency(v.id)).length
     clear(
       legend,
+      h('h4', null, 'Buses 车辆'),
+      sos ? h('div', { class: 'key sos', dataset: { status: 'emergency' } }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${EMERGENCY_LABEL} `, h('b', null, String(sos))) : null,
       ALL_STATUSES.map((s: VehicleServiceStatus) => {
         const chip = h('button', { class: `chip${f.statuses.has(s) ? ' on' : ''}`, dataset: { status: s }, title: 'Show only this status (click again to clear)' }, h('i', { style: `background:${STATUS_COLOURS[s]}` }), `${STATUS_LABELS[s]} `, h('b', null, String(counts[s])))
         chip.addEventListener('click', () => {
@@ -78,6 +84,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
         })
         return chip
       }),
+      h('h4', null, 'Stop signs 站牌'),
+      SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, h('i', { class: 'sign', style: `background:${STOP_COLOURS[s]};border-color:${STOP_STROKE}` }), `${STOP_LABELS[s]} `, h('b', null, String(signCounts.get(s) ?? 0)))),
     )
   }
 

@@ -4,7 +4,7 @@ import { api } from '../api.js'
 import type { Ctx } from '../context.js'
 import { STOP_COLOURS } from '../map/style.js'
 import { clear, h, table } from '../ui/dom.js'
-import { clock, delay } from '../ui/format.js'
+import { clock, punctualityText } from '../ui/format.js'
 
 export function stopPanel(ctx: Ctx, code: string, onClose: () => void): { el: HTMLElement; dispose(): void } {
   const el = h('aside', { class: 'panel stop-panel', dataset: { stop: code } })
@@ -26,7 +26,7 @@ export function stopPanel(ctx: Ctx, code: string, onClose: () => void): { el: HT
     api.get<StopArrivalsUpdate>(`/api/stops/${encodeURIComponent(code)}/arrivals?limit=6`).then(
       (r) => {
         if (disposed) return
-        clear(arrivals, table(['Due', 'ETA', 'Route', 'Vehicle', 'Status'], r.arrivals, (a) => [clock(a.scheduledTs), a.etaTs ? clock(a.etaTs) : '—', `${a.routeName} ${a.headsign}`, a.vehicleId ?? '—', a.status === 'late' ? delay(a.delayS) : a.status.replaceAll('_', ' ')]))
+        clear(arrivals, table(['Due', 'ETA', 'Route', 'Vehicle', 'Status'], r.arrivals, (a) => [clock(a.scheduledTs), a.etaTs ? clock(a.etaTs) : '—', `${a.routeName} ${a.headsign}`, a.vehicleId ?? '—', a.vehicleId && a.punctuality ? `${a.status.replaceAll('_', ' ')} · ${punctualityText(a.punctuality, a.delayS)}` : a.status.replaceAll('_', ' ')]))
       },
       (err: Error) => clear(arrivals, h('p', { class: 'status error' }, err.message)),
     )

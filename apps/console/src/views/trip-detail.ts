@@ -1,20 +1,33 @@
 /**
- * One trip instance for the dispatcher: assign vehicle and driver, cancel with a reason (bookers
- * are told by the server), its bookings with cancel, a phone booking form, and the driver manifest.
+ * One trip instance for the dispatcher: its state on the board (from the server), assign vehicle
+ * and driver, cancel with a reason (bookers are told by the server), its bookings with cancel, a
+ * phone booking form, and the driver manifest.
  */
+import type { TripBoardRow } from '@rb/domain'
 import { api } from '../api.js'
 import type { Ctx } from '../context.js'
+import { showsDelay, TRIP_STATE_LABELS } from '../trip-board.js'
 import type { DispatcherBooking, ManifestView, TripBookingsView, TripInstanceView } from '../trip-types.js'
 import { action, clear, field, h, table } from '../ui/dom.js'
-import { clock } from '../ui/format.js'
+import { clock, punctualityText } from '../ui/format.js'
 
 const enc = encodeURIComponent
 
 /** An idempotency key (crypto.randomUUID needs a secure context; the console may be served over plain http on a LAN). */
 const newKey = (): string => `console-${Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('')}`
 
-export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void): { el: HTMLElement; reload(): void } {
+export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void): { el: HTMLElement; reload(): void; setRow(row: TripBoardRow): void } {
   const el = h('div', { class: 'trip-detail', dataset: { trip: instanceId } })
+  // The board row's state, kept across re-renders and updated with every board reload.
+  const stateLine = h('p', { class: 'trip-state' })
+  const setRow = (r: TripBoardRow): void => {
+    const parts: (Node | string)[] = [h('span', { class: `tag ${r.status}` }, TRIP_STATE_LABELS[r.status] ?? r.status)]
+    if (showsDelay(r.status)) parts.push(' ', h('span', { class: `punct ${r.punctuality ?? ''}` }, punctualityText(r.punctuality, r.delayS)))
+    if (r.vehicleId) parts.push(` · ${r.vehicleId}${r.match === 'inferred' ? ' (inferred)' : ''}`)
+    if (r.departedTs) parts.push(` · left ${clock(r.departedTs)}`)
+    if (r.completedTs) parts.push(` · ended ${clock(r.completedTs)}`)
+    clear(stateLine, parts)
+  }
   const dispatcher = ctx.can(['dispatcher'])
   const dispatchOrOperator = ctx.can(['dispatcher', 'operator'])
 
@@ -42,6 +55,7 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
     const parts: (Node | null)[] = [
       h('h2', null, `${route?.name ?? trip.routeId} · ${trip.headsign}`),
       h('p', { class: 'muted' }, `${trip.id} · departs ${clock(Date.parse(trip.departure))} · ${trip.seats} seats · booking ${trip.bookingPolicy}${trip.status === 'cancelled' ? ` · CANCELLED: ${trip.cancelReason ?? ''}` : ''}`),
+      stateLine,
     ]
     if (dispatchOrOperator && trip.status === 'scheduled') {
       const vehicle = h('select', { name: 'vehicle' }, h('option', { value: '' }, '— none —'), ctx.network.vehicles.filter((v) => v.status === 'active').map((v) => h('option', { value: v.id, selected: v.id === trip.vehicleId }, `${v.id} ${v.plate} (${v.seats})`)))
@@ -138,5 +152,6 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
   return {
     el,
     reload: () => void refreshBookings().catch(() => {}),
+    setRow,
   }
 }

@@ -1,15 +1,18 @@
 /**
- * Trip board of a service day: every trip instance with status, vehicle, driver, delay and seats
- * booked; a row opens the trip (assign, cancel, bookings, phone booking, manifest). The bookings
+ * Trip board of a service day: every trip instance with the state the server gives it (scheduled,
+ * assigned, in progress, completed, not run, partly run, cancelled), vehicle, driver, delay judged
+ * by the county's policy, and seats booked; filters by state (chips with counts), late only, kind
+ * and text. A row opens the trip (assign, cancel, bookings, phone booking, manifest). The bookings
  * view is the same board limited to bookable trips.
  */
-import type { BookingCounts, ServiceKind, TripBoardRow } from '@rb/domain'
+import type { BookingCounts, ServiceKind, TripBoardRow, TripRunStatus } from '@rb/domain'
 import { api, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
 import { KIND_LABELS } from '../map/style.js'
+import { countStates, emptyBoardFilter, filterBoard, showsDelay, TRIP_STATE_LABELS, TRIP_STATES } from '../trip-board.js'
 import type { TripInstanceView } from '../trip-types.js'
 import { clear, field, h, table } from '../ui/dom.js'
-import { clock, day, delay } from '../ui/format.js'
+import { clock, day, punctualityText } from '../ui/format.js'
 import { tripDetail } from './trip-detail.js'
 
 function board(bookableOnly: boolean) {
@@ -17,16 +20,23 @@ function board(bookableOnly: boolean) {
     const date = h('input', { type: 'date', name: 'date', value: params.get('date') ?? day(Date.now()) })
     const kind = h('select', { name: 'kind' }, h('option', { value: '' }, 'All kinds'), (Object.keys(KIND_LABELS) as ServiceKind[]).map((k) => h('option', { value: k }, KIND_LABELS[k])))
     const search = h('input', { type: 'search', name: 'q', placeholder: 'route, vehicle, driver' })
+    const lateOnly = h('input', { type: 'checkbox', name: 'late' })
+    const chips = h('div', { class: 'state-chips', attrs: { role: 'group', 'aria-label': 'trip state' } })
     const status = h('p', { class: 'status' })
     const list = h('div', { class: 'board' })
     const detailBox = h('div', { class: 'detail' })
-    el.append(h('div', { class: 'page wide' }, h('h1', null, bookableOnly ? 'Bookings 订票' : 'Trip board 班次'), h('div', { class: 'row' }, field('Service day', date), field('Kind', kind), field('Search', search)), status, h('div', { class: 'split' }, list, detailBox)))
+    el.append(h('div', { class: 'page wide' }, h('h1', null, bookableOnly ? 'Bookings 订票' : 'Trip board 班次'), h('div', { class: 'row' }, field('Service day', date), field('Kind', kind), field('Search', search)), h('div', { class: 'row board-filters' }, chips, h('label', { class: 'late-only' }, lateOnly, ' late only 只看晚点')), status, h('div', { class: 'split' }, list, detailBox)))
+
+    const filter = emptyBoardFilter()
+    const initialState = params.get('state')
+    if (initialState && (TRIP_STATES as readonly string[]).includes(initialState)) (filter.states as Set<TripRunStatus>).add(initialState as TripRunStatus)
 
     let rows: TripBoardRow[] = []
     let instances = new Map<string, TripInstanceView>()
     const counts = new Map<string, BookingCounts>()
     let selected = params.get('trip')
-    let detail: { reload(): void } | null = null
+    let detail: { reload(): void; setRow(row: TripBoardRow): void } | null = null
+    const names = { route: (id: string) => ctx.network.route(id)?.name, driver: (code: string) => ctx.network.driver(code)?.name }
 
     const load = async (): Promise<void> => {
       const q = qs({ date: date.value })
@@ -49,19 +59,32 @@ function board(bookableOnly: boolean) {
       await Promise.all([worker(), worker(), worker(), worker()])
       render()
     }
+    function renderChips(base: TripBoardRow[]): void {
+      const counts = countStates(base)
+      const chip = (state: TripRunStatus | null): HTMLButtonElement => {
+        const on = state ? filter.states.has(state) : filter.states.size === 0
+        const b = h('button', { class: `chip state${on ? ' on' : ''}`, dataset: { state: state ?? 'all' }, attrs: { 'aria-pressed': String(on) } }, state ? h('i', { class: `tag ${state}` }) : null, state ? TRIP_STATE_LABELS[state] : 'All 全部', ' ', h('b', null, String(state ? counts[state] : base.length)))
+        b.addEventListener('click', () => {
+          const states = filter.states as Set<TripRunStatus>
+          if (!state) states.clear()
+          else if (states.has(state)) states.delete(state)
+          else states.add(state)
+          render()
+        })
+        return b
+      }
+      clear(chips, chip(null), TRIP_STATES.map(chip))
+    }
     function render(): void {
-      const text = search.value.trim().toLowerCase()
-      const shown = rows.filter((r) => {
-        const inst = instances.get(r.instanceId)
-        if (bookableOnly && inst?.bookingPolicy === 'none') return false
-        if (kind.value && r.kind !== kind.value) return false
-        if (!text) return true
-        const route = ctx.network.route(r.routeId)
-        return [r.routeId, route?.name ?? '', r.headsign, r.vehicleId ?? '', r.driverCode ?? '', ctx.network.driver(r.driverCode)?.name ?? ''].join(' ').toLowerCase().includes(text)
-      })
+      filter.kind = (kind.value || null) as ServiceKind | null
+      filter.text = search.value
+      filter.lateOnly = lateOnly.checked
+      const base = bookableOnly ? rows.filter((r) => instances.get(r.instanceId)?.bookingPolicy !== 'none') : rows
+      renderChips(filterBoard(base, { ...filter, states: new Set() }, names))
+      const shown = filterBoard(base, filter, names)
       status.textContent = `${shown.length} trips`
       const t = table(
-        ['Dep.', 'Route', 'Headsign', 'Status', 'Vehicle', 'Driver', 'Delay', 'Booked / seats'],
+        ['Dep.', 'Route', 'Headsign', 'State', 'Vehicle', 'Driver', 'Delay', 'Booked / seats'],
         shown,
         (r) => {
           const inst = instances.get(r.instanceId)
@@ -70,10 +93,10 @@ function board(bookableOnly: boolean) {
             clock(r.departureTs),
             ctx.network.route(r.routeId)?.name ?? r.routeId,
             r.headsign,
-            h('span', { class: `tag ${r.status}` }, r.status),
+            h('span', { class: `tag ${r.status}`, dataset: { state: r.status } }, TRIP_STATE_LABELS[r.status] ?? r.status),
             r.vehicleId ?? '—',
             r.driverCode ? `${ctx.network.driver(r.driverCode)?.name ?? ''} ${r.driverCode}` : '—',
-            r.status === 'running' || r.status === 'late' || r.status === 'completed' ? delay(r.delayS) : '',
+            showsDelay(r.status) ? h('span', { class: `punct ${r.punctuality ?? ''}` }, punctualityText(r.punctuality, r.delayS)) : '',
             `${c ? c.riders : inst?.bookingPolicy === 'none' ? '—' : '·'} / ${inst?.seats ?? '?'}`,
           ]
         },
@@ -81,6 +104,8 @@ function board(bookableOnly: boolean) {
       )
       for (const tr of t.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
       clear(list, t)
+      const row = rows.find((r) => r.instanceId === selected)
+      if (row) detail?.setRow(row)
     }
     function select(id: string): void {
       selected = id
@@ -95,7 +120,9 @@ function board(bookableOnly: boolean) {
       if (selected && batch.some((b) => b.tripInstanceId === selected)) detail?.reload()
       render()
     })
-    for (const input of [date, kind]) input.addEventListener('change', () => void load().catch((err: Error) => (status.textContent = err.message)))
+    date.addEventListener('change', () => void load().catch((err: Error) => (status.textContent = err.message)))
+    kind.addEventListener('change', render)
+    lateOnly.addEventListener('change', render)
     search.addEventListener('input', render)
     void load().then(() => (selected ? select(selected) : undefined), (err: Error) => (status.textContent = err.message))
     const timer = setInterval(() => void load().catch(() => {}), 15_000)

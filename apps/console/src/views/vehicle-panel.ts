@@ -4,9 +4,9 @@ import type { VehicleStateView } from '@rb/protocol'
 import { api } from '../api.js'
 import type { Ctx } from '../context.js'
 import { displayStatus } from '../fleet.js'
-import { STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
+import { EMERGENCY_COLOUR, EMERGENCY_LABEL, STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
 import { clear, h } from '../ui/dom.js'
-import { age, clock, delay } from '../ui/format.js'
+import { age, clock, punctualityText } from '../ui/format.js'
 
 interface StateResponse {
   state: VehicleStateView
@@ -53,7 +53,7 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     row('Plate 车牌', 'plate'),
     row('Driver 驾驶员', 'driver'),
     row('Trip 班次', 'trip'),
-    row('Delay 晚点', 'delay'),
+    row('Punctuality 准点', 'delay'),
     row('Next stop 下一站', 'next'),
     row('ETA 预计到达', 'eta'),
     row('Booked 已订', 'booked'),
@@ -73,12 +73,13 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     const next = s?.nextStop ?? null
     const nextStop = ctx.network.stop(next?.stopCode)
     const eta = next ? (etas.find((e) => e.seq === next.seq)?.etaTs ?? next.etaTs) : null
-    badge.style.background = STATUS_COLOURS[status]
-    badge.textContent = STATUS_LABELS[status]
+    const sos = ctx.fleet.isEmergency(vehicleId)
+    badge.style.background = sos ? EMERGENCY_COLOUR : STATUS_COLOURS[status]
+    badge.textContent = sos ? `${EMERGENCY_LABEL} · ${STATUS_LABELS[status]}` : STATUS_LABELS[status]
     set('plate', info?.plate ?? '—')
     set('driver', driver ? `${driver.name} · ${driver.id}${driver.pioneer ? ' ★' : ''}` : (s?.driverCode ?? '—'))
     set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ' (inferred)' : ''}` : 'not on a trip')
-    set('delay', delay(s?.delayS))
+    set('delay', s?.tripInstanceId ? punctualityText(s.punctuality, s.delayS) : '—')
     set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · due ${clock(next.scheduledTs)}` : '—')
     set('eta', eta ? clock(eta) : '—')
     set('booked', counts ? `${counts.riders} / ${counts.capacity} seats${counts.waitlisted ? ` · ${counts.waitlisted} waiting` : ''}` : '—')

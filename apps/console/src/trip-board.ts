@@ -1,0 +1,57 @@
+/**
+ * The trip board's states, words and filters. The server decides a trip's state and punctuality
+ * (the county's lateness policy); the board only shows and filters them. Pure: unit-tested.
+ */
+import type { TripBoardRow, TripRunStatus } from '@rb/domain'
+
+export const TRIP_STATES: readonly TripRunStatus[] = ['scheduled', 'assigned', 'in_progress', 'completed', 'missed', 'partial', 'cancelled']
+
+export const TRIP_STATE_LABELS: Record<TripRunStatus, string> = {
+  scheduled: 'Scheduled 待派车',
+  assigned: 'Assigned 已派车',
+  in_progress: 'In progress 运行中',
+  completed: 'Completed 已完成',
+  missed: 'Not run 未开行',
+  partial: 'Partly run 未跑完',
+  cancelled: 'Cancelled 已取消',
+}
+
+/** States whose delay means something: a bus ran (or runs) the trip. */
+export const showsDelay = (status: TripRunStatus): boolean => status === 'in_progress' || status === 'completed' || status === 'partial'
+
+export interface BoardFilter {
+  /** Empty = every state. */
+  states: ReadonlySet<TripRunStatus>
+  /** Only trips the server calls late. */
+  lateOnly: boolean
+  kind: TripBoardRow['kind'] | null
+  /** Route, headsign, vehicle, driver number or name (case-insensitive); '' = all. */
+  text: string
+}
+
+export const emptyBoardFilter = (): BoardFilter => ({ states: new Set(), lateOnly: false, kind: null, text: '' })
+
+/** Words a row is searched by, beyond its ids (route and driver names, from the network). */
+export interface BoardNames {
+  route(id: string): string | undefined
+  driver(code: string): string | undefined
+}
+
+export function filterBoard(rows: readonly TripBoardRow[], f: BoardFilter, names: BoardNames): TripBoardRow[] {
+  const text = f.text.trim().toLowerCase()
+  return rows.filter((r) => {
+    if (f.states.size && !f.states.has(r.status)) return false
+    if (f.lateOnly && r.punctuality !== 'late') return false
+    if (f.kind && r.kind !== f.kind) return false
+    if (!text) return true
+    const driver = r.driverCode ?? ''
+    return [r.routeId, names.route(r.routeId) ?? '', r.headsign, r.vehicleId ?? '', driver, driver ? (names.driver(driver) ?? '') : ''].join('\n').toLowerCase().includes(text)
+  })
+}
+
+/** Rows per state (the chips' counts). */
+export function countStates(rows: readonly TripBoardRow[]): Record<TripRunStatus, number> {
+  const out = Object.fromEntries(TRIP_STATES.map((s) => [s, 0])) as Record<TripRunStatus, number>
+  for (const r of rows) out[r.status] = (out[r.status] ?? 0) + 1
+  return out
+}

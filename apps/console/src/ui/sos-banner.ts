@@ -1,0 +1,130 @@
+/**
+ * The SOS / emergency banner across the top of every console view: each driver alarm the server
+ * rates critical that nobody has acknowledged — vehicle, time, place, "show on map" — sounds the
+ * alarm until acknowledged with a note (its own form; an empty note is refused). It also tells the
+ * fleet which buses to draw as an emergency: until their alarm is resolved.
+ */
+import type { LiveAlert } from '@rb/protocol'
+import { emergencyVehicles, sounding, type AlertStore } from '../alerts.js'
+import type { Fleet } from '../fleet.js'
+import type { MapView } from '../map/map-view.js'
+import type { NetworkData } from '../network.js'
+import type { AlarmSound, AlarmSoundState } from './alarm-sound.js'
+import { clear, h } from './dom.js'
+import { clockS } from './format.js'
+import './sos-banner.css'
+import { placeName } from './place.js'
+
+export interface SosBannerDeps {
+  alerts: AlertStore
+  fleet: Fleet
+  map: MapView
+  network: NetworkData
+  sound: AlarmSound
+  /** Opens a view by hash path (the live map at the vehicle). */
+  go(path: string): void
+}
+
+export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): void } {
+  const { alerts, fleet, map, network, sound } = deps
+  const el = h('div', { class: 'sos-banner', attrs: { role: 'alert', 'aria-live': 'assertive' }, hidden: true })
+  const soundLine = h('div', { class: 'sos-sound' })
+  const list = h('ul', { class: 'sos-list' })
+  el.append(h('div', { class: 'sos-head' }, h('strong', null, '🚨 SOS 紧急报警'), soundLine), list)
+  // Forms being typed into survive re-renders: one item per alert, kept while it is shown.
+  const items = new Map<string, { li: HTMLLIElement; refresh(a: LiveAlert): void }>()
+
+  function item(a: LiveAlert): { li: HTMLLIElement; refresh(a: LiveAlert): void } {
+    const what = h('span', { class: 'sos-what' })
+    const note = h('input', { name: 'note', placeholder: 'what was done (required) 处置说明', attrs: { 'aria-label': 'acknowledgement note' } })
+    const ack = h('button', { class: 'primary sos-ack', type: 'submit' }, 'Acknowledge 确认')
+    const status = h('span', { class: 'sos-status' })
+    const show = h('button', { type: 'button', class: 'sos-show' }, 'Show on map 地图定位')
+    show.addEventListener('click', () => {
+      if (!a.vehicleId) return
+      deps.go(`live?vehicle=${encodeURIComponent(a.vehicleId)}`)
+    })
+    const form = h('form', { class: 'sos-form' }, note, ack)
+    form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      if (!note.value.trim()) {
+        status.textContent = 'A note is required: say what was done.'
+        note.focus()
+        return
+      }
+      ack.disabled = true
+      status.textContent = '…'
+      alerts.acknowledge(a.id, note.value).then(
+        () => (status.textContent = ''),
+        (err: Error) => {
+          status.textContent = err.message
+          ack.disabled = false
+        },
+      )
+    })
+    const li = h('li', { dataset: { alert: a.id, vehicle: a.vehicleId ?? '' } }, what, show, form, status)
+    const refresh = (x: LiveAlert): void => {
+      const v = x.vehicleId ? fleet.vehicles.get(x.vehicleId) : undefined
+      const plate = x.vehicleId ? network.vehicle(x.vehicleId)?.plate : undefined
+      const place = v?.lng != null && v.lat != null ? placeName([v.lng, v.lat], network.stops, (id) => network.township(id)?.name) : 'position unknown'
+      const alarm = typeof x.data.alarm === 'string' ? x.data.alarm : Array.isArray(x.data.alarms) ? x.data.alarms.join(', ') : 'alarm'
+      what.textContent = `${x.vehicleId ?? 'vehicle ?'}${plate ? ` ${plate}` : ''} · ${alarm} · ${clockS(x.ts)} · ${place}`
+      show.disabled = !x.vehicleId
+    }
+    refresh(a)
+    return { li, refresh }
+  }
+
+  function renderSound(state: AlarmSoundState): void {
+    if (state === 'blocked') {
+      const enable = h('button', { type: 'button', class: 'sos-enable' }, '🔇 Sound blocked — click to enable 点击开启声音')
+      enable.addEventListener('click', () => sound.unlock())
+      clear(soundLine, enable)
+    } else clear(soundLine, state === 'sounding' ? h('span', { class: 'sos-on' }, '🔊 alarm sounding') : null)
+  }
+
+  function render(): void {
+    const open = sounding(alerts.items.values())
+    const ids = new Set(open.map((a) => a.id))
+    for (const [id, it] of items) if (!ids.has(id)) {
+      it.li.remove()
+      items.delete(id)
+    }
+    for (const a of open) {
+      const it = items.get(a.id)
+      if (it) it.refresh(a)
+      else {
+        const made = item(a)
+        items.set(a.id, made)
+      }
+    }
+    list.replaceChildren(...open.map((a) => items.get(a.id)!.li))
+    el.hidden = open.length === 0
+    document.body.classList.toggle('has-sos', open.length > 0)
+    if (open.length) sound.start()
+    else sound.stop()
+    fleet.setEmergencies(emergencyVehicles(alerts.items.values()))
+    map.scheduleFleet()
+  }
+
+  // The place follows the bus while the alarm waits.
+  const timer = window.setInterval(() => {
+    for (const [id, it] of items) {
+      const a = alerts.get(id)
+      if (a) it.refresh(a)
+    }
+  }, 5000)
+  const offAlerts = alerts.changed.on(render)
+  const offSound = sound.changed.on(renderSound)
+  renderSound(sound.state)
+  render()
+  return {
+    el,
+    dispose() {
+      clearInterval(timer)
+      offAlerts()
+      offSound()
+      sound.stop()
+    },
+  }
+}
