@@ -118,7 +118,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     // The depot arrival is the first fix there, a minute before departure.
     expect(events.find((e) => e.type === 'arrival')?.ts).toBe(departureTs - 60_000)
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['trip_start', 'trip_end']))
-    expect((await state()).state.status).toBe('not_in_service')
+    expect((await state()).state.status).toBe('off_duty')
     // Nothing went wrong on this trip, so no alert was raised for it.
     const alerts = await server.apiJson<{ items: { type: string; vehicleId: string }[] }>('GET', `/api/alerts?vehicleId=${vehicleId}`)
     expect(alerts.body.items).toEqual([])

@@ -223,7 +223,8 @@ export class TrackingEngine {
     const inst = run.instance
     const a = this.config.alerts
     const deadline = inst.departureTs + a.lateStartS * 1000
-    if (now < deadline || this.#lateStarts.has(inst.id) || !slot.online) return
+    // Judged on what the bus says now: fixes from before the deadline (a backlog arriving late) prove nothing.
+    if (now < deadline || this.#lateStarts.has(inst.id) || !slot.online || (slot.lastFix?.ts ?? 0) < deadline) return
     const p = this.#progress.get(inst.id)
     if (!p || p.departedTs || p.endedTs || p.completedTs) return
     const first = inst.stops[0] as InstanceStop
@@ -605,9 +606,10 @@ export class TrackingEngine {
     if (reason !== 'bad_match') slot.recent = slot.recent.filter((f) => f.ts >= ts)
   }
 
-  /** On a trip and not yet at its last stop: the bus should be reporting. */
+  /** On a trip, left its first stop and not yet at its last: the bus should be reporting (waiting at a terminus it may be switched off). */
   #onTrip(slot: Slot): boolean {
-    return slot.run !== null && slot.run.lastStopTs === null
+    const run = slot.run
+    return run !== null && run.lastStopTs === null && Boolean(this.#progress.get(run.instance.id)?.departedTs)
   }
 
   #status(slot: Slot, st: Readonly<TrackerState> | null): VehicleServiceStatus {
