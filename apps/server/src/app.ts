@@ -37,12 +37,14 @@ import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from '.
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
-import { TrackingEngine } from '@rb/domain'
+import { TrackingEngine, enginePolicy } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
 import { installReadProxy } from './cluster/read-proxy.js'
 import { trackingRoutes } from './tracking/routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
+import { alertRoutes } from './alerts/routes.js'
+import { SettingsService, settingsRoutes } from './settings/index.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
 import { driverPage } from './routes/driver-page.js'
@@ -61,6 +63,8 @@ export interface Services {
   network: NetworkService
   booking: BookingModule
   reports: ReportService
+  /** County settings (lateness policy, missed-trip grace, daily driving limit). */
+  settings: SettingsService
   sim: SimControl
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
@@ -131,6 +135,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     tickMs: config.trackingTickMs,
     replayMin: config.trackingReplayMin,
   })
+  // One lateness policy for the console, villager page, GTFS-RT (the engine's) and the reports (read per request).
+  const settings = await SettingsService.start(db, log)
+  settings.onChange((s) => tracking.engine.setPolicy(enginePolicy(s)))
 
   // Cluster mode: a vehicle's live stages run on the instance owning it; the router forwards.
   let cluster: Cluster | undefined
@@ -232,7 +239,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, settings, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -271,8 +278,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(driverRoutes, { booking: booking.service })
   await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
-  await app.register(analyticsRoutes, { db })
+  await app.register(analyticsRoutes, { db, settings })
+  await app.register(settingsRoutes, { settings })
   await app.register(trackingRoutes, { host: tracking, network, db })
+  await app.register(alertRoutes, { db, hub, network, engine: tracking.engine, publish, terminals: jt808, log })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
   await app.register(villagerRoutes, { network, tracking })
   await app.register(villagerPage, { network, tracking })
@@ -298,6 +307,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await persistLatest()
     await booking.close()
     await tracking.close()
+    settings.close()
     await source?.close()
     await broker?.close()
     hub.close()

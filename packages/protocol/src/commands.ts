@@ -15,4 +15,18 @@ export interface ManifestCommand {
   manifest: Manifest
 }
 
-export type VehicleCommand = ManifestCommand
+/** A dispatcher's text for the driver (also sent to a JT/T 808 terminal's screen and the driver page). */
+export interface DriverMessageCommand {
+  type: 'message'
+  /** Server time it was sent, epoch ms. */
+  ts: number
+  /** The incident note that records it; the same message sent twice has the same id. */
+  id: number
+  text: string
+  /** The dispatcher's display name. */
+  from: string
+  alertId: string | null
+  tripInstanceId: string | null
+}
+
+export type VehicleCommand = ManifestCommand | DriverMessageCommand

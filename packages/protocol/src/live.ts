@@ -44,6 +44,8 @@ export interface ServerToClientEvents {
   bookings: (batch: LiveBookingChange[]) => void
   /** A stop sign's status changed with its repair tickets (rooms `all` and `stop:{code}`). */
   stopStatus: (changes: StopStatusChange[]) => void
+  /** A dispatcher's text to the driver of a vehicle (rooms `vehicle:{id}` and the `trip:{id}` of the trip it runs or runs next). */
+  driverMessage: (message: DriverMessage) => void
 }
 
 export interface ClientToServerEvents {
@@ -54,6 +56,7 @@ export interface ClientToServerEvents {
 // ── Tracking: the engine's view types live with the engine (`@rb/domain`), re-exported here as wire types.
 export type {
   AlertSeverity,
+  AlertStatus,
   AlertType,
   DepartureStatus,
   LiveAlert,
@@ -91,4 +94,22 @@ export interface StopStatusChange {
   /** The ticket whose change caused it, and that ticket's status after the change. */
   ticketId: number
   ticketStatus: TicketStatus
+}
+
+// ── Messages to drivers ──
+
+/** A dispatcher's text to a vehicle's driver, as the driver page and the console receive it. */
+export interface DriverMessage {
+  /** The incident note that records it. */
+  id: number
+  vehicleId: string
+  /** The trip the vehicle runs (or runs next), when there is one. */
+  tripInstanceId: string | null
+  /** The alert it answers, if any. */
+  alertId: string | null
+  /** When it was sent, epoch ms. */
+  ts: number
+  text: string
+  /** The dispatcher's display name. */
+  from: string
 }

@@ -10,12 +10,11 @@ import type { FastifyReply } from 'fastify'
 import {
   kilometresRow,
   onTimeRow,
-  ON_TIME_EARLY_S,
-  ON_TIME_LATE_S,
   reportRange,
   ridershipRow,
   toCsv,
   turnaroundRow,
+  type CountySettings,
   type CsvColumn,
   type KilometresRow,
   type OnTimeRow,
@@ -28,6 +27,8 @@ import { ErrorResponse } from '../http/schemas.js'
 
 export interface AnalyticsRoutesOptions {
   db: Db
+  /** The county settings: on-time uses their lateness policy, as the console and villager page do. */
+  settings: { get(): CountySettings }
 }
 
 const STAFF = { access: ['dispatcher', 'operator'] as const }
@@ -38,6 +39,7 @@ const Query = Type.Object({
 })
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([Type.Null(), t])
 const page = <P extends TProperties>(row: TObject<P>) => Type.Object({ from: Type.String(), to: Type.String(), rows: Type.Array(row) })
+const Lateness = Type.Object({ earlyS: Type.Integer(), lateS: Type.Integer() }, { description: 'the lateness policy the figures were counted with (GET /api/settings)' })
 
 const OnTimeView = Type.Object({
   day: Type.String(),
@@ -101,16 +103,16 @@ const TURNAROUND_CSV: CsvColumn<TurnaroundRow>[] = [
   col('max_hours', (r) => r.maxHours),
 ]
 
-/** JSON `{from, to, rows}`, or the CSV file named `<name>_<from>_<to>.csv`. */
-function answer<R>(reply: FastifyReply, format: 'json' | 'csv', name: string, range: ReportRange, rows: R[], columns: CsvColumn<R>[]): { from: string; to: string; rows: R[] } | FastifyReply {
-  if (format === 'json') return { from: range.from, to: range.to, rows }
+/** JSON `{from, to, rows}` (and `extra`), or the CSV file named `<name>_<from>_<to>.csv`. */
+function answer<R, E extends object = object>(reply: FastifyReply, format: 'json' | 'csv', name: string, range: ReportRange, rows: R[], columns: CsvColumn<R>[], extra?: E): ({ from: string; to: string; rows: R[] } & E) | FastifyReply {
+  if (format === 'json') return { from: range.from, to: range.to, ...(extra as E), rows }
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${name}_${range.from}_${range.to}.csv"`)
     .send(toCsv(columns, rows))
 }
 
-export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> = async (app, { db }) => {
+export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> = async (app, { db, settings }) => {
   const schema = <P extends TProperties>(summary: string, row: TObject<P>) => ({
     tags: ['analytics'],
     summary,
@@ -118,11 +120,22 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> 
     response: { 200: page(row), 400: ErrorResponse },
   })
 
-  app.get('/api/analytics/on-time', { config: STAFF, schema: schema('On-time performance by route and service day: departures within −1/+5 min, mean delay, trips run', OnTimeView) }, async (req, reply) => {
-    const range = reportRange(req.query.from, req.query.to)
-    const rows = (await analyticsRepo.onTime(db, range, ON_TIME_EARLY_S, ON_TIME_LATE_S)).map(onTimeRow)
-    return answer(reply, req.query.format, 'on-time', range, rows, ON_TIME_CSV)
-  })
+  app.get(
+    '/api/analytics/on-time',
+    {
+      config: STAFF,
+      schema: {
+        ...schema('On-time performance by route and service day: departures within the county\'s lateness policy (default −1/+5 min), mean delay, trips run', OnTimeView),
+        response: { 200: Type.Composite([page(OnTimeView), Type.Object({ lateness: Lateness })]), 400: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const range = reportRange(req.query.from, req.query.to)
+      const lateness = { ...settings.get().lateness }
+      const rows = (await analyticsRepo.onTime(db, range, lateness)).map(onTimeRow)
+      return answer(reply, req.query.format, 'on-time', range, rows, ON_TIME_CSV, { lateness })
+    },
+  )
 
   app.get('/api/analytics/ridership', { config: STAFF, schema: schema('Bookings, boarded and no-show seats by service day and service kind', RidershipView) }, async (req, reply) => {
     const range = reportRange(req.query.from, req.query.to)

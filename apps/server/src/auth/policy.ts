@@ -60,11 +60,16 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(READ, '/api/vehicles*', DISPATCH),
   rule(READ, '/api/drivers*', DISPATCH),
   rule(['POST'], '/api/vehicles/:id/jt808/text', DISPATCH),
+  rule(['POST'], '/api/vehicles/:id/message', DISPATCH),
   rule(WRITE, '/api/vehicles*', OPERATOR),
   rule(WRITE, '/api/drivers*', OPERATOR),
   // Tracking: events and alerts of the live fleet.
   rule(READ, '/api/events*', DISPATCH),
   rule('*', '/api/alerts*', DISPATCH),
+  rule('*', '/api/incidents*', DISPATCH),
+  // County settings: staff read them, an admin changes them.
+  rule(READ, '/api/settings', STAFF_ROLES),
+  rule(['PUT'], '/api/settings', ADMIN),
   // Simulated fleets.
   rule(READ, '/api/sim*', DISPATCH),
   rule(WRITE, '/api/sim*', OPERATOR),

@@ -8,6 +8,7 @@ import { Server, type Socket } from 'socket.io'
 import {
   isRoomName,
   type ClientToServerEvents,
+  type DriverMessage,
   type LinkChange,
   type LiveBookingChange,
   type LivePosition,
@@ -197,6 +198,13 @@ export class LiveHub implements LiveStage {
   /** Stages alerts for dispatchers (room `all`); a newer version of the same alert replaces an older one. */
   publishAlerts(alerts: readonly LiveAlert[]): void {
     for (const a of alerts) this.#alerts.set(a.id, a)
+  }
+
+  /** Sends a driver message at once (a few a day: not staged for the tick); answers the rooms that had a listener. */
+  sendDriverMessage(rooms: readonly RoomName[], message: DriverMessage): RoomName[] {
+    this.io.to([...rooms]).emit('driverMessage', message)
+    this.#metrics.liveEmits.inc()
+    return rooms.filter((r) => this.#hasMembers(r))
   }
 
   /** Stages a stop's next departures for its room. */

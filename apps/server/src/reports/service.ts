@@ -214,7 +214,7 @@ export class ReportService {
       const ticket = await reportsRepo.updateTicket(tx, id, { status: step.to, assignee: assigneeAfter(current.assignee, step), now, closedTs: closing ? now : null })
       await reportsRepo.insertStep(tx, id, step)
       // The reports' alerts are handled with the ticket.
-      const alerts = closing ? await trackingRepo.upsertAlerts(tx, (await reportsRepo.reportsOf(tx, id)).map((r) => reportAlert({ report: r, ticket, stop, late: false }))) : []
+      const alerts = closing ? await trackingRepo.upsertAlerts(tx, (await reportsRepo.reportsOf(tx, id)).map((r) => reportAlert({ report: r, ticket, stop, late: false, closing: { by: step.by, note: step.note } }))) : []
       const change = await this.#syncStopStatus(tx, stop, ticket, now)
       await audit?.(tx, { status: current.status, assignee: current.assignee }, { status: ticket.status, assignee: ticket.assignee, note: step.note })
       return { ticket, step, alerts, change }

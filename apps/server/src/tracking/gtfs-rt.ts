@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { addDays, serviceDayOf, type EngineInstance, type LiveAlert, type NetworkSnapshot } from '@rb/domain'
+import { addDays, serviceDayOf, type EngineInstance, type NetworkSnapshot } from '@rb/domain'
 import { gtfsRt } from '@rb/protocol'
 import { trackingRepo, type Db } from '@rb/db'
 import type { FastifyReply } from 'fastify'
@@ -82,8 +82,8 @@ export const gtfsRtRoutes: FastifyPluginAsyncTypebox<GtfsRtRoutesOptions> = asyn
     { config: { access: 'public' }, schema: schema('GTFS-Realtime Alerts for riders (zh, en): cancelled trips, late starts, detours') },
     async (req, reply) => {
       const ctx = await context()
-      const stored: LiveAlert[] = []
-      for (const type of RIDER_ALERT_TYPES) stored.push(...(await trackingRepo.listAlerts(o.db, { fromMs: ctx.now - ALERT_LOOKBACK_MS, toMs: ctx.now + 60_000, open: true, type, limit: 1000 })))
+      // Riders hear of conditions still on, whether or not a dispatcher has dealt with them.
+      const stored = await trackingRepo.listAlerts(o.db, { sinceMs: ctx.now - ALERT_LOOKBACK_MS, untilMs: ctx.now + 60_000, active: true, types: RIDER_ALERT_TYPES, limit: 1000 })
       return send(reply, gtfsRt.alertsFeed(engine, stored, ctx), req.query.format)
     },
   )

@@ -1,13 +1,12 @@
-/** HTTP face of the tracking engine: vehicle state, next departures at a stop, the trip board, events and alerts. */
+/** HTTP face of the tracking engine: vehicle state, next departures at a stop, the trip board, events (alerts: ../alerts/routes.ts). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { AppError, daysBetween, serviceDate, serviceDayOf, tripBoard, type ServiceDate, type TripBoardRow } from '@rb/domain'
 import { trackingRepo, type Db } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import { ErrorResponse, VehicleIdParam } from '../http/schemas.js'
-import { audit } from '../auth/audit.js'
 import type { TrackingHost } from './host.js'
-import { AlertView, BoardRow, EventView, StopArrivalsView, StopEtaView, VehicleStateSchema } from './schemas.js'
+import { BoardRow, EventView, StopArrivalsView, StopEtaView, VehicleStateSchema } from './schemas.js'
 
 export interface TrackingRoutesOptions {
   host: TrackingHost
@@ -16,7 +15,6 @@ export interface TrackingRoutesOptions {
   now?: () => number
 }
 
-const DISPATCH = ['dispatcher', 'operator'] as const
 const DAY_MS = 86_400_000
 const ms = (iso: string | undefined, fallback: number): number => {
   if (iso === undefined) return fallback
@@ -140,48 +138,6 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       const types = req.query.type?.split(',').map((s) => s.trim()).filter(Boolean)
       const items = await trackingRepo.listEvents(db, { fromMs, toMs, ...(types ? { types } : {}), ...(req.query.vehicleId ? { vehicleId: req.query.vehicleId } : {}), ...(req.query.tripInstanceId ? { tripInstanceId: req.query.tripInstanceId } : {}), limit: req.query.limit })
       return { items }
-    },
-  )
-
-  app.get(
-    '/api/alerts',
-    {
-      config: { access: DISPATCH },
-      schema: {
-        tags: ['tracking'],
-        summary: 'Alerts, newest first; `open=true` keeps those still active or not yet acknowledged',
-        querystring: Type.Object({
-          open: Type.Optional(Type.Boolean()),
-          from: Type.Optional(Type.String()),
-          to: Type.Optional(Type.String()),
-          type: Type.Optional(Type.String()),
-          vehicleId: Type.Optional(Type.String({ maxLength: 64 })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
-        }),
-        response: { 200: Type.Object({ items: Type.Array(AlertView) }), 400: ErrorResponse },
-      },
-    },
-    async (req) => {
-      const toMs = ms(req.query.to, now() + 60_000)
-      const fromMs = ms(req.query.from, toMs - 7 * DAY_MS)
-      const items = await trackingRepo.listAlerts(db, { fromMs, toMs, open: req.query.open ?? false, ...(req.query.type ? { type: req.query.type } : {}), ...(req.query.vehicleId ? { vehicleId: req.query.vehicleId } : {}), limit: req.query.limit })
-      return { items }
-    },
-  )
-
-  app.post(
-    '/api/alerts/:id/ack',
-    {
-      config: { access: DISPATCH },
-      schema: { tags: ['tracking'], summary: 'Acknowledge an alert (who and when are kept; the first acknowledgement stands)', params: Type.Object({ id: Type.String({ maxLength: 200 }) }), response: { 200: AlertView, 404: ErrorResponse } },
-    },
-    async (req) => {
-      const by = req.user?.username ?? 'anonymous'
-      const alert = await trackingRepo.acknowledgeAlert(db, req.params.id, by, now())
-      if (!alert) throw new AppError('NOT_FOUND', `no alert ${req.params.id}`)
-      await audit(req, 'alert.ack', alert.id, null, { ackBy: alert.ackBy, ackTs: alert.ackTs })
-      host.hubAlerts([alert])
-      return alert
     },
   )
 }

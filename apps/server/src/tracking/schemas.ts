@@ -78,19 +78,3 @@ export const EventView = Type.Object({
   stopCode: NullableStr,
   data: Type.Record(Type.String(), Type.Unknown()),
 })
-
-export const AlertView = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  severity: Type.String(),
-  state: Type.String(),
-  ts: Ms,
-  clearedTs: Nullable(Ms),
-  vehicleId: NullableStr,
-  tripInstanceId: NullableStr,
-  stopCode: NullableStr,
-  message: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown()),
-  ackBy: NullableStr,
-  ackTs: Nullable(Ms),
-})

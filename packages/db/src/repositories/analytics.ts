@@ -4,7 +4,7 @@
  * (epoch ms, Asia/Shanghai midnights); the domain's analytics module turns the sums into rows.
  * A trip instance's service day is its id's `_<YYYYMMDD>` suffix, its trip the rest.
  */
-import type { KilometresSums, OnTimeSums, RidershipSums, TurnaroundSums } from '@rb/domain'
+import type { KilometresSums, LatenessSettings, OnTimeSums, RidershipSums, TurnaroundSums } from '@rb/domain'
 import type { Queryable } from '../port.js'
 
 export interface DayRange {
@@ -27,11 +27,12 @@ const instanceDay = (col: string): string => `to_char(to_date(right(${col}, 8), 
 const instanceTrip = (col: string): string => `left(${col}, length(${col}) - 9)`
 
 /**
- * Departures per route and service day: counted on time from `earlyS` to `lateS` (inclusive),
- * early and late outside; started and completed trip runs. Events are read from a day before
- * `from` to a day after `to` (a run may start before its service day's midnight or end after).
+ * Departures per route and service day, judged by the county's lateness policy: on time from
+ * `earlyS` before to `lateS` after the timetable (inclusive), early and late beyond; started and
+ * completed trip runs. Events are read from a day before `from` to a day after `to` (a run may
+ * start before its service day's midnight or end after).
  */
-export async function onTime(q: Queryable, range: DayRange, earlyS: number, lateS: number): Promise<OnTimeSums[]> {
+export async function onTime(q: Queryable, range: DayRange, lateness: LatenessSettings): Promise<OnTimeSums[]> {
   const r = await q.query<{ day: string; route_id: string; route_name: string; departures: string; on_time: string; early: string; late: string; delay_sum: number | null; started: string; completed: string }>(
     `WITH ev AS (
        SELECT e.type, e.trip_instance_id, e.data, ${instanceDay('e.trip_instance_id')} AS day, ${instanceTrip('e.trip_instance_id')} AS trip_id,
@@ -41,8 +42,8 @@ export async function onTime(q: Queryable, range: DayRange, earlyS: number, late
      )
      SELECT ev.day, t.route_id, r.name AS route_name,
             count(ev.delay) AS departures,
-            count(*) FILTER (WHERE ev.delay BETWEEN $5 AND $6) AS on_time,
-            count(*) FILTER (WHERE ev.delay < $5) AS early,
+            count(*) FILTER (WHERE ev.delay BETWEEN -$5::float8 AND $6) AS on_time,
+            count(*) FILTER (WHERE ev.delay < -$5::float8) AS early,
             count(*) FILTER (WHERE ev.delay > $6) AS late,
             sum(ev.delay)::float8 AS delay_sum,
             count(DISTINCT ev.trip_instance_id) FILTER (WHERE ev.type = 'trip_start') AS started,
@@ -51,7 +52,7 @@ export async function onTime(q: Queryable, range: DayRange, earlyS: number, late
      WHERE ev.day BETWEEN $3 AND $4
      GROUP BY ev.day, t.route_id, r.name
      ORDER BY ev.day, t.route_id`,
-    [range.startMs - DAY_MS, range.endMs + DAY_MS, range.from, range.to, earlyS, lateS],
+    [range.startMs - DAY_MS, range.endMs + DAY_MS, range.from, range.to, lateness.earlyS, lateness.lateS],
   )
   return r.rows.map((x) => ({
     day: x.day,

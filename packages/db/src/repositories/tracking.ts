@@ -1,6 +1,6 @@
 /** Alerts and the legs driven between stops (ETA history). */
 import type { SegmentObservation } from '@rb/domain'
-import type { LiveAlert } from '@rb/protocol'
+import type { AlertStatus, LiveAlert } from '@rb/protocol'
 import type { Queryable } from '../port.js'
 
 /** One leg driven, as the tracking engine reports it. */
@@ -43,17 +43,30 @@ export async function loadSegmentStats(q: Queryable, sinceMs: number): Promise<S
 }
 
 /**
- * Stores alerts; an alert already stored takes the new state and clear time but keeps its
- * acknowledgement. Returns the stored rows (with any acknowledgement) to push live.
+ * Stores alerts; an alert already stored takes the new condition (state, clear time, message, data)
+ * but keeps its life-cycle: the first acknowledgement stands, and so does a resolution already
+ * stored — a system clear after a hand resolution keeps the hand's who and note, a system clear
+ * of an acknowledged alert resolves it by `system` and keeps the acknowledgement. Returns the
+ * stored rows to push live.
  */
 export async function upsertAlerts(q: Queryable, alerts: readonly LiveAlert[]): Promise<LiveAlert[]> {
   if (alerts.length === 0) return []
   const r = await q.query<AlertDbRow>(
-    `INSERT INTO alert AS a (id, type, severity, state, ts, cleared_ts, vehicle_id, trip_instance_id, stop_code, message, data)
-     SELECT id, ty, sev, st, to_timestamp(t / 1000.0), to_timestamp(c / 1000.0), v, tr, sc, m, d::jsonb
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-       AS u(id, ty, sev, st, t, c, v, tr, sc, m, d)
-     ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, cleared_ts = EXCLUDED.cleared_ts, data = EXCLUDED.data, message = EXCLUDED.message
+    `INSERT INTO alert AS a (id, type, severity, state, ts, cleared_ts, vehicle_id, trip_instance_id, stop_code, message, data,
+                             ack_by, ack_ts, ack_note, resolved_by, resolved_ts, resolve_note)
+     SELECT id, ty, sev, st, to_timestamp(t / 1000.0), to_timestamp(c / 1000.0), v, tr, sc, m, d::jsonb,
+            ab, to_timestamp(at / 1000.0), an, rb, to_timestamp(rt / 1000.0), rn
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                 $12::text[], $13::float8[], $14::text[], $15::text[], $16::float8[], $17::text[])
+       AS u(id, ty, sev, st, t, c, v, tr, sc, m, d, ab, at, an, rb, rt, rn)
+     ON CONFLICT (id) DO UPDATE SET
+       state = EXCLUDED.state, cleared_ts = EXCLUDED.cleared_ts, data = EXCLUDED.data, message = EXCLUDED.message,
+       ack_by = CASE WHEN a.ack_ts IS NULL THEN EXCLUDED.ack_by ELSE a.ack_by END,
+       ack_note = CASE WHEN a.ack_ts IS NULL THEN EXCLUDED.ack_note ELSE a.ack_note END,
+       ack_ts = coalesce(a.ack_ts, EXCLUDED.ack_ts),
+       resolved_by = CASE WHEN a.resolved_ts IS NULL THEN EXCLUDED.resolved_by ELSE a.resolved_by END,
+       resolve_note = CASE WHEN a.resolved_ts IS NULL THEN EXCLUDED.resolve_note ELSE a.resolve_note END,
+       resolved_ts = coalesce(a.resolved_ts, EXCLUDED.resolved_ts)
      RETURNING ${ALERT_COLUMNS}`,
     [
       alerts.map((a) => a.id),
@@ -67,43 +80,82 @@ export async function upsertAlerts(q: Queryable, alerts: readonly LiveAlert[]): 
       alerts.map((a) => a.stopCode),
       alerts.map((a) => a.message),
       alerts.map((a) => JSON.stringify(a.data)),
+      alerts.map((a) => a.ackBy),
+      alerts.map((a) => (a.ackBy === null ? null : a.ackTs)),
+      alerts.map((a) => a.ackNote),
+      alerts.map((a) => a.resolvedBy),
+      alerts.map((a) => (a.resolvedBy === null ? null : a.resolvedTs)),
+      alerts.map((a) => a.resolveNote),
     ],
   )
   return r.rows.map(toAlert)
 }
 
-/** Acknowledges an alert once (the first acknowledgement stands); null when there is no such alert. */
-export async function acknowledgeAlert(q: Queryable, id: string, by: string, atMs: number): Promise<LiveAlert | null> {
+/** One alert; `forUpdate` locks its row until the transaction ends (a dispatcher's change). */
+export async function getAlert(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<LiveAlert | null> {
+  const r = await q.query<AlertDbRow>(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])
+  const row = r.rows[0]
+  return row ? toAlert(row) : null
+}
+
+/**
+ * Acknowledges an alert once: the first acknowledgement (who, when, note) stands, a second one
+ * changes nothing. Also allowed after it was resolved (status stays resolved). Null when there is
+ * no such alert.
+ */
+export async function acknowledgeAlert(q: Queryable, id: string, by: string, note: string | null, atMs: number): Promise<LiveAlert | null> {
   const r = await q.query<AlertDbRow>(
-    `UPDATE alert SET ack_by = coalesce(ack_by, $2), ack_ts = coalesce(ack_ts, to_timestamp($3::float8 / 1000.0))
+    `UPDATE alert SET ack_by = coalesce(ack_by, $2), ack_note = CASE WHEN ack_ts IS NULL THEN $3 ELSE ack_note END,
+                      ack_ts = coalesce(ack_ts, to_timestamp($4::float8 / 1000.0))
      WHERE id = $1 RETURNING ${ALERT_COLUMNS}`,
-    [id, by, atMs],
+    [id, by, note, atMs],
+  )
+  const row = r.rows[0]
+  return row ? toAlert(row) : null
+}
+
+/** Resolves an alert by hand; null when there is no such alert or it is already resolved (the first resolution stands). */
+export async function resolveAlert(q: Queryable, id: string, by: string, note: string, atMs: number): Promise<LiveAlert | null> {
+  const r = await q.query<AlertDbRow>(
+    `UPDATE alert SET resolved_by = $2, resolve_note = $3, resolved_ts = to_timestamp($4::float8 / 1000.0)
+     WHERE id = $1 AND resolved_ts IS NULL RETURNING ${ALERT_COLUMNS}`,
+    [id, by, note, atMs],
   )
   const row = r.rows[0]
   return row ? toAlert(row) : null
 }
 
 export interface AlertQuery {
-  fromMs: number
-  toMs: number
-  /** Only alerts still active or not yet acknowledged. */
+  /** Raised at or after (epoch ms); none: any time. */
+  sinceMs?: number
+  /** Raised before (epoch ms). */
+  untilMs: number
+  /** Only alerts not resolved (`open` or `acknowledged`). */
   open?: boolean
-  type?: string
+  /** Only alerts whose condition is still on (state `active`), whoever dealt with them. */
+  active?: boolean
+  statuses?: readonly AlertStatus[]
+  types?: readonly string[]
   vehicleId?: string
+  tripInstanceId?: string
   limit: number
 }
 
+/** Alerts matching every filter given, newest first. */
 export async function listAlerts(q: Queryable, f: AlertQuery): Promise<LiveAlert[]> {
   const r = await q.query<AlertDbRow>(
     `SELECT ${ALERT_COLUMNS} FROM alert
-     WHERE ts >= to_timestamp($1::float8 / 1000.0) AND ts < to_timestamp($2::float8 / 1000.0)
-       AND ($3::boolean IS NOT TRUE OR state = 'active' OR ack_ts IS NULL)
-       AND ($4::text IS NULL OR type = $4) AND ($5::text IS NULL OR vehicle_id = $5)
-     ORDER BY ts DESC LIMIT $6`,
-    [f.fromMs, f.toMs, f.open ?? false, f.type ?? null, f.vehicleId ?? null, f.limit],
+     WHERE ($1::float8 IS NULL OR ts >= to_timestamp($1::float8 / 1000.0)) AND ts < to_timestamp($2::float8 / 1000.0)
+       AND ($3::boolean IS NOT TRUE OR resolved_ts IS NULL) AND ($4::boolean IS NOT TRUE OR state = 'active')
+       AND ($5::text[] IS NULL OR status = ANY($5)) AND ($6::text[] IS NULL OR type = ANY($6))
+       AND ($7::text IS NULL OR vehicle_id = $7) AND ($8::text IS NULL OR trip_instance_id = $8)
+     ORDER BY ts DESC, id LIMIT $9`,
+    [f.sinceMs ?? null, f.untilMs, f.open ?? false, f.active ?? false, nonEmpty(f.statuses), nonEmpty(f.types), f.vehicleId ?? null, f.tripInstanceId ?? null, f.limit],
   )
   return r.rows.map(toAlert)
 }
+
+const nonEmpty = <T>(xs: readonly T[] | undefined): readonly T[] | null => (xs && xs.length > 0 ? xs : null)
 
 export interface EventRow {
   vehicleId: string
@@ -148,12 +200,20 @@ interface AlertDbRow {
   stop_code: string | null
   message: string
   data: Record<string, unknown>
+  status: AlertStatus
   ack_by: string | null
   a: number | null
+  ack_note: string | null
+  resolved_by: string | null
+  r: number | null
+  resolve_note: string | null
 }
 
 const ALERT_COLUMNS = `id, type, severity, state, extract(epoch FROM ts) * 1000 AS t, extract(epoch FROM cleared_ts) * 1000 AS c,
-  vehicle_id, trip_instance_id, stop_code, message, data, ack_by, extract(epoch FROM ack_ts) * 1000 AS a`
+  vehicle_id, trip_instance_id, stop_code, message, data, status,
+  ack_by, extract(epoch FROM ack_ts) * 1000 AS a, ack_note, resolved_by, extract(epoch FROM resolved_ts) * 1000 AS r, resolve_note`
+
+const msOrNull = (v: number | null): number | null => (v === null ? null : Math.round(Number(v)))
 
 function toAlert(x: AlertDbRow): LiveAlert {
   return {
@@ -162,13 +222,19 @@ function toAlert(x: AlertDbRow): LiveAlert {
     severity: x.severity,
     state: x.state,
     ts: Math.round(Number(x.t)),
-    clearedTs: x.c === null ? null : Math.round(Number(x.c)),
+    clearedTs: msOrNull(x.c),
     vehicleId: x.vehicle_id,
     tripInstanceId: x.trip_instance_id,
     stopCode: x.stop_code,
     message: x.message,
     data: x.data,
+    // Derived by the database (migration 008), as alertStatus() does in @rb/domain.
+    status: x.status,
     ackBy: x.ack_by,
-    ackTs: x.a === null ? null : Math.round(Number(x.a)),
+    ackTs: msOrNull(x.a),
+    ackNote: x.ack_note,
+    resolvedBy: x.resolved_by,
+    resolvedTs: msOrNull(x.r),
+    resolveNote: x.resolve_note,
   }
 }

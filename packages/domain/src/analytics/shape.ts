@@ -3,10 +3,6 @@
  * figures (on-time share, no-show rate, kilometres) computed here from the repository's sums.
  */
 
-/** A departure counts as on time from one minute early to five minutes late (inclusive). */
-export const ON_TIME_EARLY_S = -60
-export const ON_TIME_LATE_S = 300
-
 const round = (v: number, digits: number): number => {
   const f = 10 ** digits
   return Math.round(v * f) / f

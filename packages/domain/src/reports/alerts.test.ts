@@ -23,7 +23,10 @@ describe('report alerts', () => {
       clearedTs: null,
       stopCode: 'XY-0001',
       vehicleId: null,
+      status: 'open',
       ackBy: null,
+      resolvedBy: null,
+      resolvedTs: null,
     })
     expect(a.data).toMatchObject({ reportId: 'R23456789ABCDEFGH', ticketId: 12, category: 'damaged', hasPhoto: true, note: '歪了', point: [105.44, 28.1], late: false })
     expect(a.message).toBe('Stop sign XY-0001 场镇: damaged (ticket #12)')
@@ -39,12 +42,15 @@ describe('report alerts', () => {
     for (const c of REPORT_CATEGORIES) expect(['info', 'warning', 'critical']).toContain(reportSeverity(c))
   })
 
-  it('are cleared at the ticket close time once the ticket is fixed or rejected', () => {
+  it('are cleared and resolved at the ticket close time once the ticket is fixed or rejected, by whoever closed it', () => {
     for (const status of ['fixed', 'rejected'] as const) {
-      const a = reportAlert(input({ ticket: { id: 12, status, reportCount: 2, closedTs: T0 + 5000 } }))
-      expect(a).toMatchObject({ state: 'cleared', clearedTs: T0 + 5000, ts: T0 })
+      const a = reportAlert(input({ ticket: { id: 12, status, reportCount: 2, closedTs: T0 + 5000 }, closing: { by: 'li', note: status === 'fixed' ? null : 'not our sign' } }))
+      expect(a).toMatchObject({ state: 'cleared', clearedTs: T0 + 5000, ts: T0, status: 'resolved', resolvedBy: 'li', resolvedTs: T0 + 5000 })
+      expect(a.resolveNote).toBe(status === 'fixed' ? 'ticket #12 fixed' : 'not our sign')
       expect(a.data.ticketStatus).toBe(status)
     }
+    // A report joining a ticket closed before it arrived: nobody closed it because of this report.
+    expect(reportAlert(input({ late: true, ticket: { id: 12, status: 'fixed', reportCount: 2, closedTs: T0 - 1000 } }))).toMatchObject({ status: 'resolved', resolvedBy: 'system', resolveNote: 'ticket #12 fixed' })
   })
 
   it('say so when the report reached a ticket already closed', () => {

@@ -109,7 +109,8 @@ describe('service alerts', () => {
     const types = alertsOf(engine, stored).map((a) => a.type)
     expect(new Set(types)).toEqual(new Set(['overspeed', 'early_departure', 'driver_alarm', 'offline']))
     const reports: LiveAlert[] = ['sign_report', 'road_report', 'on_demand_under_min'].map((type, i) => ({
-      id: `${type}:x:${i}`, type: type as LiveAlert['type'], severity: 'info', state: 'active', ts: DEP, clearedTs: null, vehicleId: null, tripInstanceId: 'XY-R01-0700_20260302', stopCode: null, message: '', data: {}, ackBy: null, ackTs: null,
+      id: `${type}:x:${i}`, type: type as LiveAlert['type'], severity: 'info', state: 'active', ts: DEP, clearedTs: null, vehicleId: null, tripInstanceId: 'XY-R01-0700_20260302', stopCode: null, message: '', data: {},
+      status: 'open', ackBy: null, ackTs: null, ackNote: null, resolvedBy: null, resolvedTs: null, resolveNote: null,
     }))
     expect(alertsFeed(engine, [...stored, ...reports], makeContext(DEP + 241_000)).entity).toEqual([])
   })

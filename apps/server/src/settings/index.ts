@@ -1,0 +1,2 @@
+export { SettingsService, type SettingsView, type SettingsLog } from './service.js'
+export { settingsRoutes } from './routes.js'

@@ -1,0 +1,3 @@
+export * from './notes.js'
+export * from './lifecycle.js'
+export * from './incidents.js'

@@ -1,0 +1,63 @@
+/**
+ * County settings: the rules a county chooses rather than the code. One lateness policy serves the
+ * console, the villager page, the reports and GTFS-Realtime; the missed-trip grace and the driver's
+ * daily driving limit sit beside it. Durations carry their unit in the name.
+ */
+
+export interface LatenessSettings {
+  /** Leaving more than this before the timetable is early, seconds. */
+  earlyS: number
+  /** Leaving (or being) more than this after the timetable is late, seconds. */
+  lateS: number
+}
+
+export interface CountySettings {
+  lateness: LatenessSettings
+  /** A trip no bus has started this long after its departure is missed, seconds. */
+  missedGraceS: number
+  /** Most a driver may drive in one service day, minutes. */
+  dailyDrivingLimitMin: number
+}
+
+/** A partial update: any top-level key, and either half of `lateness`. */
+export interface CountySettingsPatch {
+  lateness?: Partial<LatenessSettings>
+  missedGraceS?: number
+  dailyDrivingLimitMin?: number
+}
+
+/** The top-level keys, one stored row each. */
+export const SETTING_KEYS = ['lateness', 'missedGraceS', 'dailyDrivingLimitMin'] as const
+export type SettingKey = (typeof SETTING_KEYS)[number]
+
+export const DEFAULT_COUNTY_SETTINGS: Readonly<CountySettings> = Object.freeze({
+  lateness: Object.freeze({ earlyS: 60, lateS: 300 }),
+  missedGraceS: 600,
+  dailyDrivingLimitMin: 480,
+})
+
+export interface Range {
+  min: number
+  max: number
+  unit: 's' | 'min'
+}
+
+/** Accepted values, whole numbers, inclusive. */
+export const SETTING_LIMITS = Object.freeze({
+  'lateness.earlyS': { min: 0, max: 1800, unit: 's' },
+  'lateness.lateS': { min: 30, max: 3600, unit: 's' },
+  missedGraceS: { min: 60, max: 7200, unit: 's' },
+  // Chinese rules for passenger drivers allow 8 h a day; a county may set less, or a little more for a long market day.
+  dailyDrivingLimitMin: { min: 60, max: 720, unit: 'min' },
+} satisfies Record<string, Range>)
+
+export type SettingPath = keyof typeof SETTING_LIMITS
+
+/** What the tracking engine takes of the settings (its lateness policy). */
+export interface EnginePolicy {
+  earlyS: number
+  lateS: number
+  missedGraceS: number
+}
+
+export const enginePolicy = (s: CountySettings): EnginePolicy => ({ earlyS: s.lateness.earlyS, lateS: s.lateness.lateS, missedGraceS: s.missedGraceS })
