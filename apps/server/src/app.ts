@@ -42,6 +42,7 @@ import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
 import { installReadProxy } from './cluster/read-proxy.js'
 import { trackingRoutes } from './tracking/routes.js'
+import { driverVehicleRoutes } from './tracking/driver-vehicle-routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { alertRoutes } from './alerts/routes.js'
 import { SettingsService, settingsRoutes } from './settings/index.js'
@@ -281,6 +282,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(analyticsRoutes, { db, settings })
   await app.register(settingsRoutes, { settings })
   await app.register(trackingRoutes, { host: tracking, network, db })
+  await app.register(driverVehicleRoutes, { sink: ingest, engine: tracking.engine, network })
   await app.register(alertRoutes, { db, hub, network, engine: tracking.engine, publish, terminals: jt808, log })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
   await app.register(villagerRoutes, { network, tracking })

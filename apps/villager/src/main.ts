@@ -62,8 +62,24 @@ function setArrivals(u: StopArrivalsUpdate): void {
   state.boot.arrivals = u.arrivals
   state.updatedTs = u.ts
   state.skewMs = u.ts - Date.now()
-  for (const a of u.arrivals) state.known.set(a.tripInstanceId, a)
+  for (const a of u.arrivals) {
+    const before = state.known.get(a.tripInstanceId)
+    state.known.set(a.tripInstanceId, a)
+    // Another driver took the wheel (IC card, driver page) or another bus took the trip: the driver card follows.
+    if (before && state.crews.has(a.tripInstanceId) && (before.driverCode !== a.driverCode || before.vehicleId !== a.vehicleId)) refreshCrew(a.tripInstanceId)
+  }
   writeJson(store, KEYS.lastArrivals(code), u)
+}
+
+/** Fetches a crew again, keeping the card shown until the new one arrives. */
+function refreshCrew(id: string): void {
+  api.crew(id).then(
+    (value) => {
+      state.crews.set(id, { state: 'ready', value })
+      if (state.view.name === 'trip' && state.view.id === id) render()
+    },
+    () => {},
+  )
 }
 
 // ── Rendering ──

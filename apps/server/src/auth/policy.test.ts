@@ -16,6 +16,8 @@ describe('route access table', () => {
     expect(accessFor('POST', '/api/sim/start')).toEqual(['operator'])
     expect(accessFor('GET', '/api/stops/sheets')).toEqual(['dispatcher', 'operator'])
     expect(accessFor('DELETE', '/api/users/:id')).toEqual(['admin'])
+    expect(accessFor('POST', '/api/driver/vehicle')).toEqual(['driver'])
+    expect(accessFor('DELETE', '/api/driver/vehicle')).toEqual(['driver'])
   })
 
   it('leaves an unknown route to the staff-only default', () => {

@@ -9,6 +9,7 @@ import type { Access } from './guard.js'
 const OPERATOR: readonly Role[] = ['operator']
 const DISPATCH: readonly Role[] = ['dispatcher', 'operator']
 const ADMIN: readonly Role[] = ['admin']
+const DRIVER: readonly Role[] = ['driver']
 
 export interface AccessRule {
   /** Methods it covers ('*' = all); HEAD follows GET. */
@@ -56,6 +57,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(['POST'], '/api/gtfs/import', OPERATOR),
   // The service day: dispatchers assign vehicles and drivers to trip instances and cancel them.
   rule(WRITE, '/api/trip-instances*', DISPATCH),
+  // The duty roster: dispatchers and operators plan it; a driver reads their own published duties.
+  rule('*', '/api/roster*', DISPATCH),
+  rule(READ, '/api/driver/duties', ['driver', 'dispatcher', 'operator']),
   // Live fleet: positions, tracks, vehicles and drivers (phones, terminal numbers), terminal texts.
   rule(READ, '/api/vehicles*', DISPATCH),
   rule(READ, '/api/drivers*', DISPATCH),
@@ -63,6 +67,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(['POST'], '/api/vehicles/:id/message', DISPATCH),
   rule(WRITE, '/api/vehicles*', OPERATOR),
   rule(WRITE, '/api/drivers*', OPERATOR),
+  // The driver page: "I am driving this bus" (the signed-in driver's own; an account without a driver link is refused).
+  rule(['GET', 'POST', 'DELETE'], '/api/driver/vehicle', DRIVER),
   // Tracking: events and alerts of the live fleet.
   rule(READ, '/api/events*', DISPATCH),
   rule('*', '/api/alerts*', DISPATCH),

@@ -16,6 +16,7 @@ export const LIVE_READ_ROUTES: readonly string[] = [
   '/api/stops/:code/arrivals',
   '/api/trips/today',
   '/api/trips/:id/crew',
+  '/api/driver/vehicle',
   '/gtfs-rt/vehicle-positions',
   '/gtfs-rt/trip-updates',
   '/gtfs-rt/alerts',

@@ -1,7 +1,8 @@
 /**
  * What the villager page asks about one departure, public and without personal data beyond the
- * masked phone: who drives it and in which bus (一键可知), and its stops in order with names and
- * times (the route strip, where to get off when booking).
+ * masked phone: who drives it and in which bus (一键可知) — the driver on board the running bus,
+ * else the rostered one — and its stops in order with names and times (the route strip, where to
+ * get off when booking).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -69,7 +70,10 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
       const p = tracking.engine.progressOf(inst.id)
       const vehicleId = p && !p.endedTs ? p.vehicleId : inst.vehicleId
       const v = vehicleId ? net.vehicles.find((x) => x.id === vehicleId) : undefined
-      const d = inst.driverId ? net.drivers.find((x) => x.id === inst.driverId) : undefined
+      // Who is at its wheel (IC card, driver page, device), else the rostered driver; nobody for a card not on file.
+      const running = p && !p.endedTs && !p.completedTs
+      const driverCode = running ? tracking.engine.driverOf(p.vehicleId) : inst.driverId
+      const d = driverCode ? net.drivers.find((x) => x.id === driverCode) : undefined
       return {
         tripInstanceId: inst.id,
         vehicle: v ? { id: v.id, plate: v.plate, model: v.model } : null,

@@ -4,12 +4,13 @@
  * change and at midnight), ETA history loaded from the database, and what the engine produces
  * stored (events, legs, alerts) and pushed live (states, alerts, departures of watched stops).
  */
-import { addDays, arrivalsAt, serviceDayOf, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type TrackingEngine } from '@rb/domain'
-import type { DeviceEvent, Position, VehicleStatus } from '@rb/protocol'
+import { addDays, arrivalsAt, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type TrackingEngine } from '@rb/domain'
+import { readDriverEvent, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import { telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { LiveStage } from '../ingest/pipeline.js'
 import type { LiveHub } from '../live/hub.js'
 import type { NetworkService } from '../network/service.js'
+import { driverDirectory, type DriverDirectory } from './driver-directory.js'
 import { TrackingStore } from './store.js'
 
 export interface TrackingLog {
@@ -47,6 +48,8 @@ export class TrackingHost implements LiveStage {
   #statsTimer: NodeJS.Timeout | undefined
   #day = ''
   #routeNames = new Map<string, RouteNames>()
+  /** The drivers on file, to name who a card or device reports on board. */
+  #drivers: DriverDirectory = driverDirectory([])
   #lastArrivals = new Map<string, string>()
   #reload: Promise<void> | undefined
   #reloadAgain = false
@@ -60,10 +63,11 @@ export class TrackingHost implements LiveStage {
     o.network.onChange(() => void this.reloadNetwork())
   }
 
-  /** Loads the network and ETA history, replays recent positions, then runs the clock. */
+  /** Loads the network and ETA history, who is on board, replays recent positions, then runs the clock. */
   async start(): Promise<void> {
     await this.reloadNetwork()
     await this.#loadStats()
+    await this.#restoreDrivers()
     await this.#replay()
     this.#timer = setInterval(() => this.tick(), this.#o.tickMs)
     this.#timer.unref()
@@ -90,9 +94,19 @@ export class TrackingHost implements LiveStage {
   }
 
   onDeviceEvent(e: DeviceEvent): void {
+    if (e.type === 'driver') return this.#onDriver(e.vehicleId, e.ts, e.data)
     if (e.type !== 'alarm') return
     const name = typeof e.data.alarm === 'string' ? e.data.alarm : Array.isArray(e.data.alarms) ? e.data.alarms.join(', ') : 'alarm'
     this.engine.onAlarm(e.vehicleId, e.ts, name, e.data)
+  }
+
+  /** The driver on file a report names, by number, else by certificate; unknown stays unknown (name and certificate kept). */
+  #onDriver(vehicleId: string, ts: number, data: Record<string, unknown>): void {
+    const d = readDriverEvent(data)
+    // A card the reader could not read names nobody: it is stored, and who is on board stays as it was.
+    if (!d || (d.source === 'card' && d.action === 'on' && d.readResult !== 0)) return
+    const driver = this.#drivers.resolve(d)
+    this.engine.onDriver(vehicleId, { ts, driverId: driver?.id ?? null, name: d.name ?? driver?.name ?? null, cert: d.cert ?? null, source: d.source, action: d.action })
   }
 
   /** Clock rules, then everything produced goes out: stored, and pushed live. */
@@ -146,6 +160,7 @@ export class TrackingHost implements LiveStage {
     const instances: EngineInstance[] = [...(await this.#o.network.instancesOn(addDays(today, -1))), ...(await this.#o.network.instancesOn(today))]
     this.engine.setNetwork({ instances, routes: net.routes, vehicles: net.vehicles })
     this.#routeNames = new Map(net.routes.map((r) => [r.id, { name: r.name, nameEn: r.nameEn }]))
+    this.#drivers = driverDirectory(net.drivers)
     this.#day = today
   }
 
@@ -156,6 +171,17 @@ export class TrackingHost implements LiveStage {
       this.engine.setSegmentStats((routeId, direction, fromSeq) => byKey.get(`${routeId}|${direction}|${fromSeq}`))
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not load ETA history; the timetable stands in')
+    }
+  }
+
+  /** Who is on board after a restart: the service day's driver events, oldest first, before the positions replay. */
+  async #restoreDrivers(): Promise<void> {
+    try {
+      const rows = await telemetryRepo.driverEventsSince(this.#o.db, serviceDayStartMs(serviceDayOf(this.#now())), 100_000)
+      for (const r of rows) this.#onDriver(r.vehicleId, r.ts, r.data)
+      if (rows.length > 0) this.#o.log.info({ events: rows.length }, 'tracking: drivers on board restored')
+    } catch (err) {
+      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not restore who is on board; the roster stands in')
     }
   }
 

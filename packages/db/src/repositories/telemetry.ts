@@ -219,3 +219,24 @@ export async function positionsSince(q: Queryable, fromMs: number, limit: number
     source: x.source as PositionSource,
   }))
 }
+
+export interface DriverEventRow {
+  vehicleId: string
+  ts: number
+  data: Record<string, unknown>
+}
+
+/**
+ * Every `driver` event since `fromMs`, oldest first: who is on board after a restart. All of
+ * them rather than the newest per vehicle, because the newest may be one that changed nothing
+ * (a card the reader could not read, a sign-off by someone not on board).
+ */
+export async function driverEventsSince(q: Queryable, fromMs: number, limit: number): Promise<DriverEventRow[]> {
+  const r = await q.query<{ vehicle_id: string; t: number; data: Record<string, unknown> }>(
+    `SELECT vehicle_id, extract(epoch FROM ts)::float8 * 1000 AS t, data
+     FROM vehicle_event WHERE type = 'driver' AND ts >= to_timestamp($1::float8 / 1000.0)
+     ORDER BY ts, vehicle_id LIMIT $2`,
+    [fromMs, limit],
+  )
+  return r.rows.map((x) => ({ vehicleId: x.vehicle_id, ts: Math.round(x.t), data: x.data }))
+}
