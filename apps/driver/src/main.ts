@@ -1,15 +1,17 @@
 /**
- * The driver's phone page (/driver): sign in, today's (or tomorrow's) trips assigned to you, and a
- * trip's manifest — who boards and alights where — where you mark each booking boarded or
- * no-show. It follows the trips on screen live and fetches again when their bookings change.
- * Views are strings (views.ts), re-rendered on every change; `#/`, `#/tomorrow`, `#/trip/<id>`.
+ * The driver's phone page (/driver): sign in, say which bus you are driving now ("I am driving"),
+ * today's (or tomorrow's) trips assigned to you, and a trip's manifest — who boards and alights
+ * where — where you mark each booking boarded or no-show. It follows the trips on screen live
+ * and fetches again when their bookings change. Views are strings (views.ts), re-rendered on
+ * every change; `#/`, `#/tomorrow`, `#/trip/<id>`.
  */
 import './styles.css'
 import { ApiError, request } from './api.js'
 import { isLang, serviceDay, t } from './i18n.js'
 import { Live } from './live.js'
 import { dutyCards, type DriverDuties } from './duty.js'
-import type { DriverTrips, Lang, ManifestView, Mark, SessionUser } from './model.js'
+import { drivingCard, normaliseVehicleId, suggestedVehicle } from './driving.js'
+import type { DriverTrips, DriverVehicleView, Lang, ManifestView, Mark, SessionUser } from './model.js'
 import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
 
 type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string }
@@ -27,6 +29,12 @@ const state = {
   /** Today's and tomorrow's duty (GET /api/driver/duties), kept across the day tabs. */
   duties: null as DriverDuties | null,
   dutiesError: null as string | null,
+  /** The bus the driver is at the wheel of, and the buses to pick from (GET /api/driver/vehicle). */
+  driving: null as DriverVehicleView | null,
+  drivingError: null as string | null,
+  drivingBusy: false,
+  /** What the driver typed in the bus field (null: untouched, the suggestion shows). */
+  vehicleInput: null as string | null,
   /** The service day the server calls today (tomorrow is the day after). */
   today: null as string | null,
   manifest: null as ManifestView | null,
@@ -55,8 +63,15 @@ function render(): void {
   if (user === undefined) return
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live, dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
+  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
   else root.innerHTML = manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
+}
+
+/** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
+function drivingNow(lang: Lang, day: Day): string {
+  if (day !== 'today') return ''
+  const suggested = state.trips ? suggestedVehicle(state.trips.items, Date.now()) : null
+  return drivingCard(lang, state.driving, { input: state.vehicleInput ?? suggested ?? '', busy: state.drivingBusy, error: state.drivingError })
 }
 
 // ── Loading (one request at a time per screen; a change during one asks for another after it) ──
@@ -72,6 +87,10 @@ async function loadOnce(): Promise<void> {
       (d) => Object.assign(state, { duties: d, dutiesError: null }),
       (err: unknown) => (state.dutiesError = errorText(err)),
     )
+    const driving = request<DriverVehicleView>('GET', '/api/driver/vehicle').then(
+      (d) => Object.assign(state, { driving: d, drivingError: null }),
+      (err: unknown) => (state.drivingError = errorText(err)),
+    )
     try {
       const trips = await request<DriverTrips>('GET', `/api/driver/trips${date ? `?date=${date}` : ''}`)
       if (view.day === 'today') state.today = trips.date
@@ -82,6 +101,7 @@ async function loadOnce(): Promise<void> {
     }
     if (state.view === view) state.live?.follow((state.trips?.items ?? []).map((x) => x.id))
     await duties
+    await driving
   } else {
     try {
       const manifest = await request<ManifestView>('GET', `/api/trip-instances/${encodeURIComponent(view.id)}/manifest`)
@@ -166,7 +186,7 @@ async function signIn(form: HTMLFormElement): Promise<void> {
 async function signOut(): Promise<void> {
   await request('POST', '/api/auth/logout').catch(() => null)
   state.live?.close()
-  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null, duties: null, dutiesError: null })
+  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null, duties: null, dutiesError: null, driving: null, drivingError: null, vehicleInput: null })
   location.hash = '#/'
   render()
 }
@@ -187,6 +207,23 @@ async function mark(code: string, to: Mark): Promise<void> {
   }
 }
 
+/** "I am driving this bus" (`vehicleId`), or, without one, "I left the bus I was driving". */
+async function drive(vehicleId: string | null): Promise<void> {
+  if (state.drivingBusy) return
+  state.drivingBusy = true
+  render()
+  try {
+    state.driving = vehicleId === null ? await request<DriverVehicleView>('DELETE', '/api/driver/vehicle') : await request<DriverVehicleView>('POST', '/api/driver/vehicle', { vehicleId })
+    Object.assign(state, { drivingError: null, vehicleInput: null })
+  } catch (err) {
+    state.drivingError = errorText(err)
+    if (err instanceof ApiError && err.status === 401) state.user = null
+  } finally {
+    state.drivingBusy = false
+    render()
+  }
+}
+
 root.addEventListener('click', (ev) => {
   const el = (ev.target as HTMLElement).closest<HTMLElement>('[data-action],[data-mark]')
   if (!el) return
@@ -196,10 +233,20 @@ root.addEventListener('click', (ev) => {
     document.cookie = `rb_lang=${state.lang}; path=/; max-age=31536000; samesite=lax`
     render()
   } else if (el.dataset.action === 'sign-out') void signOut()
+  else if (el.dataset.action === 'sign-off-bus') void drive(null)
 })
 root.addEventListener('submit', (ev) => {
   ev.preventDefault()
-  void signIn(ev.target as HTMLFormElement)
+  const form = ev.target as HTMLFormElement
+  if (form.classList.contains('driving-form')) {
+    const typed = normaliseVehicleId(String(new FormData(form).get('vehicleId') ?? ''))
+    if (typed) void drive(typed)
+  } else void signIn(form)
+})
+// Keeps what is typed in the bus field across the re-renders live updates cause.
+root.addEventListener('input', (ev) => {
+  const el = ev.target as HTMLInputElement
+  if (el.name === 'vehicleId') state.vehicleInput = el.value
 })
 window.addEventListener('hashchange', route)
 // Back from the lock screen: what was missed while the socket slept.

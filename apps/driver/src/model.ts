@@ -1,4 +1,4 @@
-/** What the page gets from the server (GET /api/driver/trips, GET/POST /api/trip-instances/:id/manifest). */
+/** What the page gets from the server (GET /api/driver/trips, GET/POST /api/trip-instances/:id/manifest, /api/driver/vehicle). */
 import type { BookingCounts, ManifestEntry } from '@rb/domain'
 
 export type Lang = 'zh' | 'en'
@@ -60,3 +60,13 @@ export interface ManifestView {
 }
 
 export type Mark = 'boarded' | 'no_show' | 'confirmed'
+
+/** How the server knows who is at the wheel: the IC card in the terminal, this page, another device. */
+export type OnBoardSource = 'card' | 'app' | 'device'
+
+/** GET, POST and DELETE /api/driver/vehicle: the bus the driver is on now, and the buses to pick from. */
+export interface DriverVehicleView {
+  driver: { id: string; name: string }
+  current: { vehicleId: string; plate: string | null; source: OnBoardSource } | null
+  vehicles: { id: string; plate: string }[]
+}
