@@ -1,8 +1,9 @@
-/** The panel of one vehicle: unified number, plate, driver, trip, delay, next stop and ETA, booked seats, last update. */
+/** The panel of one vehicle: unified number, plate, driver (and whether the bus or the roster says so), trip, delay, next stop and ETA, booked seats, last update. */
 import type { BookingCounts } from '@rb/domain'
 import type { VehicleStateView } from '@rb/protocol'
 import { api } from '../api.js'
 import type { Ctx } from '../context.js'
+import { driverLine } from '../driver-line.js'
 import { displayStatus } from '../fleet.js'
 import { EMERGENCY_COLOUR, EMERGENCY_LABEL, STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
 import { clear, h } from '../ui/dom.js'
@@ -68,7 +69,6 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     const info = ctx.network.vehicle(vehicleId)
     const s = v?.state ?? null
     const status = v ? displayStatus(v) : 'offline'
-    const driver = ctx.network.driver(s?.driverCode)
     const route = ctx.network.route(s?.routeId)
     const next = s?.nextStop ?? null
     const nextStop = ctx.network.stop(next?.stopCode)
@@ -77,7 +77,7 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     badge.style.background = sos ? EMERGENCY_COLOUR : STATUS_COLOURS[status]
     badge.textContent = sos ? `${EMERGENCY_LABEL} · ${STATUS_LABELS[status]}` : STATUS_LABELS[status]
     set('plate', info?.plate ?? '—')
-    set('driver', driver ? `${driver.name} · ${driver.id}${driver.pioneer ? ' ★' : ''}` : (s?.driverCode ?? '—'))
+    set('driver', driverLine(s, (code) => ctx.network.driver(code)))
     set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ' (inferred)' : ''}` : 'not on a trip')
     set('delay', s?.tripInstanceId ? punctualityText(s.punctuality, s.delayS) : '—')
     set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · due ${clock(next.scheduledTs)}` : '—')

@@ -66,10 +66,14 @@ export function tripDescriptor(inst: InstanceKeys, relationship: transit_realtim
   }
 }
 
-/** The unified vehicle number is the id and the label painted on the bus; the plate comes from the network. */
-export function vehicleDescriptor(vehicleId: string, net: RealtimeNetwork): transit_realtime.IVehicleDescriptor {
+/**
+ * The unified vehicle number is the id and starts the label, as painted on the bus; the label goes
+ * on with the driver's unified number (`XY-V012 XY-D007`), the descriptor having no driver field —
+ * never a name or a phone. The plate comes from the network.
+ */
+export function vehicleDescriptor(vehicleId: string, net: RealtimeNetwork, driverCode: string | null = null): transit_realtime.IVehicleDescriptor {
   const plate = net.vehicles.get(vehicleId)?.plate
-  return { id: vehicleId, label: vehicleId, ...(plate ? { licensePlate: plate } : {}) }
+  return { id: vehicleId, label: driverCode ? `${vehicleId} ${driverCode}` : vehicleId, ...(plate ? { licensePlate: plate } : {}) }
 }
 
 /** `07:05`: the departure as a clock in Asia/Shanghai shows it. */

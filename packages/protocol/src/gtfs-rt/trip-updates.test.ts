@@ -19,7 +19,8 @@ describe('TripUpdates', () => {
     expect(e?.id).toBe('XY-R01-0700_20260302')
     const u = e?.tripUpdate
     expect(u?.trip).toEqual({ tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startTime: '07:00:00', startDate: '20260302', scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED })
-    expect(u?.vehicle).toEqual({ id: VEH, label: VEH, licensePlate: PLATE })
+    // The label is the bus's number, then its driver's (the rostered one here: nobody reported on board).
+    expect(u?.vehicle).toEqual({ id: VEH, label: `${VEH} XY-D001`, licensePlate: PLATE })
     expect(u?.timestamp).toBe(s(now))
     expect(stops(u)).toEqual([`3:${STOP_CODES[2]}`, `4:${STOP_CODES[3]}`])
     // On time at the timetable's pace: each predicted arrival is its scheduled time, give or take the default dwell.

@@ -54,7 +54,7 @@ export function runningTripUpdate(engine: TrackingEngine, vehicleId: string, ctx
     instanceId: inst.id,
     tripUpdate: {
       trip: tripDescriptor(inst),
-      vehicle: vehicleDescriptor(vehicleId, ctx.network),
+      vehicle: vehicleDescriptor(vehicleId, ctx.network, engine.driverOf(vehicleId)),
       stopTimeUpdate: published,
       timestamp: seconds(st.lastTs),
       ...(state.delayS !== null ? { delay: state.delayS } : {}),

@@ -17,7 +17,7 @@ describe('VehiclePositions', () => {
     expect(e?.id).toBe(VEH)
     expect(e?.vehicle).toMatchObject({
       trip: { tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startDate: '20260302', startTime: '07:00:00', scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED },
-      vehicle: { id: VEH, label: VEH, licensePlate: PLATE },
+      vehicle: { id: VEH, label: `${VEH} XY-D001`, licensePlate: PLATE },
       currentStopSequence: 3,
       stopId: STOP_CODES[2],
       currentStatus: VehicleStopStatus.IN_TRANSIT_TO,
@@ -29,6 +29,16 @@ describe('VehiclePositions', () => {
     expect(e?.vehicle?.position?.speed).toBeCloseTo(SPEED_MS, 1)
     // A heading of −10° is 350° as GTFS-Realtime bearings go (clockwise from north, 0–360).
     expect(e?.vehicle?.position?.bearing).toBe(350)
+  })
+
+  it('labels the bus with the driver on board when the bus says who drives, never a name; the bus number alone without a driver', () => {
+    const engine = makeEngine()
+    const now = onTimeRun(engine, 1500)
+    engine.onDriver(VEH, { ts: now, driverId: 'XY-D007', name: '王建国', cert: '5105242008123456', source: 'card', action: 'on' })
+    expect(vehiclePositionsFeed(engine, makeContext(now + 1000)).entity?.[0]?.vehicle?.vehicle).toEqual({ id: VEH, label: `${VEH} XY-D007`, licensePlate: PLATE })
+    const nobody = makeEngine([makeInstance({ driverId: null })])
+    const t = onTimeRun(nobody, 1500)
+    expect(vehiclePositionsFeed(nobody, makeContext(t + 1000)).entity?.[0]?.vehicle?.vehicle?.label).toBe(VEH)
   })
 
   it('leaves the bearing out when the heading of that fix is unknown', () => {

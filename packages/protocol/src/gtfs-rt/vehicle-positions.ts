@@ -36,7 +36,7 @@ export function vehiclePosition(engine: TrackingEngine, vehicleId: string, ctx: 
     speed: Math.round((fix.speedKmh / 3.6) * 10) / 10,
     ...(heading !== undefined && Number.isFinite(heading) ? { bearing: ((heading % 360) + 360) % 360 } : {}),
   }
-  return { trip: tripDescriptor(run.instance), vehicle: vehicleDescriptor(vehicleId, ctx.network), position, timestamp: seconds(fix.ts), ...stopStatus(run.instance, st, ctx) }
+  return { trip: tripDescriptor(run.instance), vehicle: vehicleDescriptor(vehicleId, ctx.network, engine.driverOf(vehicleId)), position, timestamp: seconds(fix.ts), ...stopStatus(run.instance, st, ctx) }
 }
 
 type Run = NonNullable<ReturnType<TrackingEngine['runOf']>>
