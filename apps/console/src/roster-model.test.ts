@@ -8,6 +8,7 @@ import {
   hhmm,
   isoWeekday,
   layoutLane,
+  MIN_WIDTH_PCT,
   moveRequest,
   moveTrip,
   overlapping,
@@ -87,16 +88,26 @@ describe('the time axis', () => {
     expect(axis.endTs).toBe(at('01:00', '2026-03-03'))
   })
 
-  it('clamps to the axis and keeps a very short trip wide enough to grab', () => {
+  it('clamps to the axis and keeps a very short trip wide enough to grab, on a row of its own if it would cover the next', () => {
     const axis = axisFor(DATE, [])
     expect(axisPct(axis, at('03:00'))).toBe(0)
     expect(axisPct(axis, at('23:00'))).toBe(100)
-    const { blocks } = layoutLane(axis, [makeTrip({ instanceId: 'S_1', departureTs: at('09:00'), endTs: at('09:01') })])
-    expect(blocks[0]?.widthPct).toBeGreaterThan(0.5)
+    const short = makeTrip({ instanceId: 'S_1', departureTs: at('09:00'), endTs: at('09:05') })
+    const next = makeTrip({ instanceId: 'T_1', departureTs: at('09:20'), endTs: at('10:00') })
+    const { blocks, rows } = layoutLane(axis, [short, next])
+    expect(blocks[0]?.widthPct).toBe(MIN_WIDTH_PCT)
+    // Drawn 30 min wide, the 09:00 block would hide the 09:20 one: next row, though no clash.
+    expect(blocks.map((b) => [b.row, b.overlaps])).toEqual([
+      [0, false],
+      [1, false],
+    ])
+    expect(rows).toBe(2)
+    expect(layoutLane(axis, [short, next], { minWidthPct: 1 }).rows).toBe(1)
   })
 
   it('puts overlapping trips on separate rows, first fit, in departure order', () => {
     const axis = axisFor(DATE, [])
+    const opts = { minWidthPct: 0.5 }
     const trips = [
       makeTrip({ instanceId: 'C_1', departureTs: at('08:30'), endTs: at('09:30') }),
       makeTrip({ instanceId: 'A_1', departureTs: at('07:00'), endTs: at('08:00') }),
@@ -104,7 +115,7 @@ describe('the time axis', () => {
       // Starts exactly when A ends: back-to-back is no overlap.
       makeTrip({ instanceId: 'D_1', departureTs: at('08:00'), endTs: at('08:20') }),
     ]
-    const { blocks, rows } = layoutLane(axis, trips)
+    const { blocks, rows } = layoutLane(axis, trips, opts)
     expect(blocks.map((b) => [b.trip.instanceId, b.row])).toEqual([
       ['A_1', 0],
       ['B_1', 1],
@@ -113,6 +124,8 @@ describe('the time axis', () => {
     ])
     expect(rows).toBe(2)
     expect(blocks.filter((b) => b.overlaps).map((b) => b.trip.instanceId).sort()).toEqual(['A_1', 'B_1', 'C_1', 'D_1'])
+    // The unassigned trips overlap all day long: that is no conflict there.
+    expect(layoutLane(axis, trips, { ...opts, clashes: false }).blocks.some((b) => b.overlaps)).toBe(false)
   })
 })
 
@@ -132,7 +145,7 @@ describe('conflicts as a lane shows them', () => {
     expect(overlapping(trips).size).toBe(0)
     // B leaves 9 min after A ends (one short of 10); C exactly 10 min after B: allowed.
     expect([...overlapping(trips, 10)].sort()).toEqual(['A_1', 'B_1'])
-    const { blocks, rows } = layoutLane(axisFor(DATE, []), trips, 10)
+    const { blocks, rows } = layoutLane(axisFor(DATE, []), trips, { turnaroundMin: 10, minWidthPct: 0.5 })
     expect(rows).toBe(1)
     expect(blocks.map((b) => b.overlaps)).toEqual([true, true, false])
   })

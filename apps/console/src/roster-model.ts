@@ -107,8 +107,11 @@ export interface Block {
   overlaps: boolean
 }
 
-/** The narrowest a block is drawn, in percent, so a five-minute trip can still be grabbed. */
-const MIN_WIDTH_PCT = 0.6
+/**
+ * The narrowest a block is drawn, in percent of the axis (about 36 min of 17 h, so the departure
+ * time fits and a five-minute trip can still be grabbed). Rows are laid out by what is drawn.
+ */
+export const MIN_WIDTH_PCT = 3.5
 
 const running = (t: RosterTrip): boolean => t.status === 'scheduled'
 const MIN_MS = 60_000
@@ -132,21 +135,30 @@ export function overlapping(trips: readonly RosterTrip[], turnaroundMin = 0): Se
   return out
 }
 
+export interface LaneOptions {
+  /** Mark trips one crew cannot run together (a duty's lane; not the unassigned trips). */
+  clashes?: boolean
+  turnaroundMin?: number
+  minWidthPct?: number
+}
+
 /**
- * Blocks of one lane in departure order; trips that overlap go to the next free row (first fit),
- * so every trip stays visible. `rows` is how many rows the lane needs.
+ * Blocks of one lane in departure order; a block that would cover another goes to the next free
+ * row (first fit), so every trip stays visible. `rows` is how many rows the lane needs.
  */
-export function layoutLane(axis: Axis, trips: readonly RosterTrip[], turnaroundMin = 0): { blocks: Block[]; rows: number } {
-  const clash = overlapping(trips, turnaroundMin)
+export function layoutLane(axis: Axis, trips: readonly RosterTrip[], opts: LaneOptions = {}): { blocks: Block[]; rows: number } {
+  const clash = opts.clashes === false ? new Set<string>() : overlapping(trips, opts.turnaroundMin)
+  const minWidth = opts.minWidthPct ?? MIN_WIDTH_PCT
   const rowEnds: number[] = []
   const blocks = [...trips]
     .sort((a, b) => a.departureTs - b.departureTs || a.instanceId.localeCompare(b.instanceId))
     .map((trip) => {
-      let row = rowEnds.findIndex((end) => end <= trip.departureTs)
-      if (row === -1) row = rowEnds.push(trip.endTs) - 1
-      else rowEnds[row] = trip.endTs
       const leftPct = axisPct(axis, trip.departureTs)
-      const widthPct = Math.max(MIN_WIDTH_PCT, axisPct(axis, trip.endTs) - leftPct)
+      const widthPct = Math.max(minWidth, axisPct(axis, trip.endTs) - leftPct)
+      // A hair of slack: back-to-back trips share a row.
+      let row = rowEnds.findIndex((end) => end <= leftPct + 1e-9)
+      if (row === -1) row = rowEnds.push(leftPct + widthPct) - 1
+      else rowEnds[row] = leftPct + widthPct
       return { trip, leftPct, widthPct, row, overlaps: clash.has(trip.instanceId) }
     })
   return { blocks, rows: Math.max(1, rowEnds.length) }
