@@ -44,6 +44,14 @@ describe('duty cards', () => {
     expect(html).toMatch(/data-date="2026-03-03"[^>]*data-duty="duty-2" open>/)
   })
 
+  it('lists a second duty of the same day under its bus, and counts both', () => {
+    const second = duty({ id: 'duty-2', vehicleId: 'XY-V007', trips: [trip({ instanceId: 'C_20260302', departureTs: at('15:00'), endTs: at('16:00') })], drivingMin: 60 })
+    const html = dutyCards('zh', { days: [{ ...today, duties: [duty(), second] }] }, opts)
+    expect(text(html)).toContain('3 趟 · 07:00–16:00 · 驾驶 2小时40分')
+    expect(html).toContain('<h3 class="duty-more">XY-V007</h3>')
+    expect([...html.matchAll(/<ol class="duty-trips" data-duty="([^"]+)"/g)].map((m) => m[1])).toEqual(['duty-1', 'duty-2'])
+  })
+
   it('escapes what it shows, and draws nothing while loading or a line on failure', () => {
     const html = dutyCards('zh', { days: [{ ...today, duty: duty({ note: '<b>早班</b>' }) }] }, opts)
     expect(html).toContain('&lt;b&gt;早班&lt;/b&gt;')

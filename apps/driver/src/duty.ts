@@ -30,7 +30,11 @@ export interface DriverDuty {
 export interface DutyDay {
   date: string
   published: boolean
+  /** The first duty of the day. */
   duty: DriverDuty | null
+  /** Every duty of the driver that day, in order (usually one). */
+  duties?: DriverDuty[]
+  /** The first duty's bus. */
   vehicle: { id: string; plate: string; seats: number } | null
 }
 
@@ -47,24 +51,29 @@ function hours(lang: Lang, min: number): string {
   return lang === 'zh' ? `${h > 0 ? `${h}小时` : ''}${m > 0 || h === 0 ? `${m}分` : ''}` : [h > 0 ? `${h} h` : '', m > 0 || h === 0 ? `${m} min` : ''].filter(Boolean).join(' ')
 }
 
+function tripLine(lang: Lang, x: DutyTrip): string {
+  return `<li class="${x.status === 'cancelled' ? 'cancelled' : ''}" data-trip="${esc(x.instanceId)}"><span class="time">${esc(hm(x.departureTs))}</span>
+  <span><b>${esc(x.headsign)}</b> <small>${esc(x.routeName)} · ${esc(hm(x.departureTs))}–${esc(hm(x.endTs))}${x.status === 'cancelled' ? ` · ${esc(t(lang, 'cancelled'))}` : ''}</small></span></li>`
+}
+
 function dutyCard(lang: Lang, d: DutyDay, dayWord: string, open: boolean): string {
   const head = `${esc(t(lang, 'dutyOf', { day: dayWord }))} <small>${esc(d.date.slice(5))}</small>`
   if (!d.published) return `<section class="duty pending" data-date="${esc(d.date)}" data-published="no"><h2>${head}</h2><p>${esc(t(lang, 'dutyNotPublished', { day: dayWord }))}</p></section>`
-  if (!d.duty) return `<section class="duty none" data-date="${esc(d.date)}" data-published="yes"><h2>${head}</h2><p>${esc(t(lang, 'dutyNone', { day: dayWord }))}</p></section>`
-  const duty = d.duty
-  const bus = d.vehicle ? `<b>${esc(d.vehicle.plate)}</b> <small>${esc(d.vehicle.id)} · ${esc(t(lang, 'seatsOf', { n: d.vehicle.seats }))}</small>` : `<b>${esc(duty.vehicleId)}</b>`
-  const running = duty.trips.filter((x) => x.status === 'scheduled')
+  const duties = d.duties ?? (d.duty ? [d.duty] : [])
+  const first = duties[0]
+  if (!first) return `<section class="duty none" data-date="${esc(d.date)}" data-published="yes"><h2>${head}</h2><p>${esc(t(lang, 'dutyNone', { day: dayWord }))}</p></section>`
+  const bus = d.vehicle && d.vehicle.id === first.vehicleId ? `<b>${esc(d.vehicle.plate)}</b> <small>${esc(d.vehicle.id)} · ${esc(t(lang, 'seatsOf', { n: d.vehicle.seats }))}</small>` : `<b>${esc(first.vehicleId)}</b>`
+  const running = duties.flatMap((x) => x.trips).filter((x) => x.status === 'scheduled')
   const span = running.length > 0 ? `${hm(Math.min(...running.map((x) => x.departureTs)))}–${hm(Math.max(...running.map((x) => x.endTs)))}` : ''
-  const summary = [t(lang, 'dutyTrips', { n: running.length }), span, t(lang, 'dutyDriving', { time: hours(lang, duty.drivingMin) })].filter(Boolean).join(' · ')
-  const trips = duty.trips
-    .map(
-      (x) => `<li class="${x.status === 'cancelled' ? 'cancelled' : ''}" data-trip="${esc(x.instanceId)}"><span class="time">${esc(hm(x.departureTs))}</span>
-  <span><b>${esc(x.headsign)}</b> <small>${esc(x.routeName)} · ${esc(hm(x.departureTs))}–${esc(hm(x.endTs))}${x.status === 'cancelled' ? ` · ${esc(t(lang, 'cancelled'))}` : ''}</small></span></li>`,
-    )
+  const drivingMin = duties.reduce((sum, x) => sum + x.drivingMin, 0)
+  const summary = [t(lang, 'dutyTrips', { n: running.length }), span, t(lang, 'dutyDriving', { time: hours(lang, drivingMin) })].filter(Boolean).join(' · ')
+  // A second duty the same day (another bus) is listed under its vehicle number.
+  const body = duties
+    .map((duty, i) => `${i > 0 ? `<h3 class="duty-more">${esc(duty.vehicleId)}</h3>` : ''}${duty.note ? `<p class="duty-note">${esc(duty.note)}</p>` : ''}<ol class="duty-trips" data-duty="${esc(duty.id)}">${duty.trips.map((x) => tripLine(lang, x)).join('')}</ol>`)
     .join('')
-  return `<details class="duty" data-date="${esc(d.date)}" data-published="yes" data-duty="${esc(duty.id)}"${open ? ' open' : ''}>
+  return `<details class="duty" data-date="${esc(d.date)}" data-published="yes" data-duty="${esc(first.id)}"${open ? ' open' : ''}>
 <summary><h2>${head}</h2><span class="duty-bus">${bus}</span><span class="duty-sum">${esc(summary)}</span></summary>
-${duty.note ? `<p class="duty-note">${esc(duty.note)}</p>` : ''}<ol class="duty-trips">${trips}</ol>
+${body}
 </details>`
 }
 
