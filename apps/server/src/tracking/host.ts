@@ -4,7 +4,7 @@
  * change and at midnight), ETA history loaded from the database, and what the engine produces
  * stored (events, legs, alerts) and pushed live (states, alerts, departures of watched stops).
  */
-import { addDays, arrivalsAt, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type TrackingEngine } from '@rb/domain'
+import { addDays, arrivalsAt, finishedOutcomes, type EngineEvent, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type TrackingEngine } from '@rb/domain'
 import { readDriverEvent, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import { telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -67,6 +67,7 @@ export class TrackingHost implements LiveStage {
   async start(): Promise<void> {
     await this.reloadNetwork()
     await this.#loadStats()
+    await this.#restoreOutcomes()
     await this.#restoreDrivers()
     await this.#replay()
     this.#timer = setInterval(() => this.tick(), this.#o.tickMs)
@@ -182,6 +183,19 @@ export class TrackingHost implements LiveStage {
       if (rows.length > 0) this.#o.log.info({ events: rows.length }, 'tracking: drivers on board restored')
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not restore who is on board; the roster stands in')
+    }
+  }
+
+  /** Finished runs of yesterday and today (stored trip events), so a restart does not call them missed. */
+  async #restoreOutcomes(): Promise<void> {
+    const now = this.#now()
+    try {
+      const events = await trackingRepo.listEvents(this.#o.db, { fromMs: serviceDayStartMs(addDays(serviceDayOf(now), -1)), toMs: now + 60_000, types: ['trip_start', 'trip_end', 'departure', 'arrival'], limit: 500_000 })
+      const outcomes = finishedOutcomes(events as EngineEvent[], this.engine.instances())
+      this.engine.restoreProgress(outcomes)
+      if (outcomes.length > 0) this.#o.log.info({ trips: outcomes.length }, 'tracking: finished trips of yesterday and today restored')
+    } catch (err) {
+      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not restore finished trips; earlier trips of the day may show missed')
     }
   }
 
