@@ -55,7 +55,7 @@ function track(axis: Axis, trips: RosterTrip[], state: BoardState, lane: LaneOpt
   const { blocks, rows } = layoutLane(axis, trips, lane)
   const el = h(
     'div',
-    { class: 'track', style: `height:${rows * ROW_PX + 6}px;--hours:${axis.hours.length - 1}` },
+    { class: 'track', style: `--rows-h:${rows * ROW_PX + 6}px;--hours:${axis.hours.length - 1}` },
     blocks.length === 0 ? h('span', { class: 'track-empty' }, empty) : null,
     blocks.map((b) => {
       const t = b.trip
