@@ -5,10 +5,12 @@
  * since what happened while it was away was not pushed.
  */
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, LiveBookingChange, ServerToClientEvents } from '@rb/protocol'
+import type { ClientToServerEvents, DriverMessage, LiveBookingChange, ServerToClientEvents } from '@rb/protocol'
 
 export interface LiveHandlers {
   onChange(tripInstanceIds: Set<string>): void
+  /** A dispatcher's text to this driver's bus (sent to the rooms of its trips). */
+  onMessage(message: DriverMessage): void
   onUp(): void
   onDown(): void
 }
@@ -26,6 +28,7 @@ export class Live {
     this.#socket.on('disconnect', () => h.onDown())
     this.#socket.on('connect_error', () => h.onDown())
     this.#socket.on('bookings', (batch: LiveBookingChange[]) => h.onChange(new Set(batch.map((c) => c.tripInstanceId))))
+    this.#socket.on('driverMessage', (m) => h.onMessage(m))
   }
 
   /** Follows these trip instances (and no others). */

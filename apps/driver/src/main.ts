@@ -11,7 +11,9 @@ import { isLang, serviceDay, t } from './i18n.js'
 import { Live } from './live.js'
 import { dutyCards, type DriverDuties } from './duty.js'
 import { drivingCard, normaliseVehicleId, suggestedVehicle } from './driving.js'
+import type { DriverMessage } from '@rb/protocol'
 import type { DriverTrips, DriverVehicleView, Lang, ManifestView, Mark, SessionUser } from './model.js'
+import { messagesBanner } from './messages.js'
 import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
 
 type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string }
@@ -45,6 +47,8 @@ const state = {
   liveUp: false,
   /** Booking events received (the end-to-end test reads it). */
   received: 0,
+  /** Dispatchers' messages not yet acknowledged on this phone, newest first. */
+  messages: [] as DriverMessage[],
 }
 ;(globalThis as unknown as { rbDriver: typeof state }).rbDriver = state
 
@@ -63,8 +67,8 @@ function render(): void {
   if (user === undefined) return
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else if (state.view.name === 'trips') root.innerHTML = tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
-  else root.innerHTML = manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
+  else if (state.view.name === 'trips') root.innerHTML = messagesBanner(lang, state.messages) + tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
+  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
 }
 
 /** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
@@ -147,6 +151,12 @@ function startLive(): void {
       state.received++
       const v = state.view
       if (v.name === 'trip' ? ids.has(v.id) : (state.trips?.items ?? []).some((x) => ids.has(x.id))) refresh()
+    },
+    onMessage(m) {
+      if (state.messages.some((x) => x.id === m.id)) return
+      state.messages = [m, ...state.messages].slice(0, 5)
+      render()
+      navigator.vibrate?.([300, 150, 300])
     },
     onUp() {
       state.liveUp = true
@@ -234,6 +244,10 @@ root.addEventListener('click', (ev) => {
     render()
   } else if (el.dataset.action === 'sign-out') void signOut()
   else if (el.dataset.action === 'sign-off-bus') void drive(null)
+  else if (el.dataset.action === 'read-message') {
+    state.messages = state.messages.filter((m) => String(m.id) !== el.dataset.id)
+    render()
+  }
 })
 root.addEventListener('submit', (ev) => {
   ev.preventDefault()
