@@ -40,7 +40,8 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
 
   beforeAll(async () => {
     await buildDriver({ quiet: true })
-    server = await startServer({ DEMO_DATA: 'auto' })
+    // No automatic roster: the demo driver's duty could overlap the trip assigned below.
+    server = await startServer({ DEMO_DATA: 'auto', ROSTER_AUTO: 'off' })
     dispatcher = await server.loginAs('dispatcher')
     const net = await bookingNetwork(server, 'DRV')
     stops = net.stops

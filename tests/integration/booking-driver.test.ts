@@ -98,7 +98,8 @@ describe.each(targets())('driver page support on $name', (target) => {
   it("admits to a trip's room its driver and the staff only, and sends it that trip's changes only", async () => {
     const date = dayFromNow(4)
     const a = await net.trip('DV-R1', date)
-    const b = await net.trip('DV-R2', date)
+    // After a's end: one driver is on one trip at a time (docs/roster.md).
+    const b = await net.trip('DV-R2', date, { departureS: 10 * 3600 })
     await server.apiJson('PUT', `/api/trip-instances/${a}/assignment`, { vehicleId: null, driverId: 'DV-D001' })
     await server.apiJson('PUT', `/api/trip-instances/${b}/assignment`, { vehicleId: null, driverId: 'DV-D001' })
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serviceDayOf } from '@rb/domain'
 import { getJsonAsAdmin, login, startServer, type TestServer } from '../support/server.js'
 import { decodeQrSvg } from '../support/qr.js'
 
@@ -48,6 +49,20 @@ describe('demo county on a fresh embedded database', () => {
     const onOther = (await get<Trips>(`/api/trips?date=${other}`)).items.filter((i) => marketTripIds.has(i.tripId))
     expect(onMarket.length).toBe(marketTripIds.size)
     expect(onOther).toHaveLength(0)
+  })
+
+  it("has today's and tomorrow's rosters published: every trip has a bus and a driver, and a bus of one operator is lent to the other", async () => {
+    const routeOperator = new Map((await get<{ items: { id: string; operatorId: string }[] }>('/api/routes?limit=1000')).items.map((r) => [r.id, r.operatorId]))
+    const vehicleOperator = new Map((await get<{ items: { id: string; operatorId: string }[] }>('/api/vehicles?limit=1000')).items.map((v) => [v.id, v.operatorId]))
+    for (const date of [serviceDayOf(Date.now()), serviceDayOf(Date.now() + 86_400_000)]) {
+      const trips = (await get<{ items: { id: string; routeId: string; vehicleId: string | null; driverId: string | null }[] }>(`/api/trips?date=${date}`)).items
+      expect(trips.length).toBeGreaterThan(50)
+      expect(trips.filter((t) => t.vehicleId === null || t.driverId === null)).toEqual([])
+      const roster = await get<{ published: boolean; unassigned: unknown[]; duties: { vehicleId: string; trips: { routeId: string }[] }[] }>(`/api/roster?date=${date}`)
+      expect(roster).toMatchObject({ published: true, unassigned: [] })
+      const lent = roster.duties.filter((d) => d.trips.some((t) => routeOperator.get(t.routeId) !== vehicleOperator.get(d.vehicleId)))
+      expect(lent.length, date).toBeGreaterThan(0)
+    }
   })
 
   it('prints a sign for a demo stop whose QR opens its villager page', async () => {

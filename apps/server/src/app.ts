@@ -35,6 +35,7 @@ import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
+import { rosterRoutes, startRoster, type RosterModule } from './roster/index.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine, enginePolicy } from '@rb/domain'
@@ -64,6 +65,8 @@ export interface Services {
   network: NetworkService
   booking: BookingModule
   reports: ReportService
+  /** Duties, templates, publication and the automatic roster of today and tomorrow. */
+  roster: RosterModule
   /** County settings (lateness policy, missed-trip grace, daily driving limit). */
   settings: SettingsService
   sim: SimControl
@@ -226,6 +229,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
+  // Before tracking starts and the demo fleet reads today's trips: today's roster exists.
+  const roster = await startRoster({ config, db, network, log })
   await tracking.start()
   const sim = new SimControl(log, simCredentials(auth, deviceAuth))
   // Simulated fleets talk to this server over its own HTTP and MQTT ports, known once it listens.
@@ -240,7 +245,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, settings, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, settings, roster, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -277,6 +282,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(jt808Routes, { db, gateway: jt808 })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(driverRoutes, { booking: booking.service })
+  await app.register(rosterRoutes, { roster: roster.service })
   await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(analyticsRoutes, { db, settings })
@@ -308,6 +314,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     writer.close()
     await persistLatest()
     await booking.close()
+    await roster.close()
     await tracking.close()
     settings.close()
     await source?.close()

@@ -56,8 +56,13 @@ export interface Config {
   jt808IdleTimeoutS: number
   jt808ReplyTimeoutS: number
   jt808MaxConnections: number
-  simVehicles: number
+  /** Simulated buses of the demo fleet: 'roster' (every vehicle with a duty today), a most count, or 0 = none. */
+  simVehicles: number | 'roster'
   simSpeed: number
+  /** Today and tomorrow get a roster (templates, planner, published) when they have none. */
+  rosterAuto: boolean
+  /** The county's daily driving limit per driver, minutes of scheduled trips. */
+  rosterDrivingLimitMin: number
   /** NODE_ENV; `production` turns off demo accounts and published passwords and forces device auth. */
   nodeEnv: string
   /** Password of the first admin account (only used when no account exists yet). */
@@ -205,8 +210,15 @@ export const CONFIG_SPEC = {
   jt808IdleTimeoutS: { name: 'JT808_IDLE_TIMEOUT_S', doc: 'A JT/T 808 connection that sends nothing for this long is closed (terminals heartbeat every 30–60 s)', default: '180', parse: int(1, 86_400) },
   jt808ReplyTimeoutS: { name: 'JT808_REPLY_TIMEOUT_S', doc: "Longest wait for a terminal's general reply to a downlink (text message)", default: '10', parse: int(1, 600) },
   jt808MaxConnections: { name: 'JT808_MAX_CONNECTIONS', doc: 'Most JT/T 808 connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
-  simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker); 0 = none", default: '20', parse: int(0, 5000) },
+  simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker): roster = every vehicle with a duty today runs exactly its duty's trips; N = at most N vehicles, rostered ones first; 0 = none", default: 'roster', parse: (raw: string): number | 'roster' => {
+    if (raw === 'roster') return 'roster'
+    const n = Number(raw)
+    if (!Number.isInteger(n) || n < 0 || n > 5000) throw new Error('must be roster or an integer from 0 to 5000')
+    return n
+  } },
   simSpeed: { name: 'SIM_SPEED', doc: 'Speed-up of that demo fleet (1 = real time; faster runs catch up to the clock, then go on at 1×)', default: '1', parse: int(1, 60) },
+  rosterAuto: { name: 'ROSTER_AUTO', doc: 'on: today and tomorrow get a roster when they have none (weekly templates, the planner for the rest, published), at start, every 10 minutes and when the day changes; off: only by hand', default: 'on', parse: (raw: string): boolean => oneOf('on', 'off')(raw) === 'on' },
+  rosterDrivingLimitMin: { name: 'ROSTER_DRIVING_LIMIT_MIN', doc: 'Daily driving limit per driver: most minutes of scheduled trips in one service day', default: '480', parse: int(60, 1440) },
   shutdownTimeoutS: { name: 'SHUTDOWN_TIMEOUT_S', doc: 'On SIGTERM, longest wait for pending points to be written', default: '30', parse: int(1, 3600) },
   nodeEnv: { name: 'NODE_ENV', doc: 'production: demo accounts and published passwords never sign in, device auth is forced on', default: 'development', parse: str },
   adminPassword: { name: 'ADMIN_PASSWORD', doc: 'Password of the first admin account (user admin), used only when no account exists; unset → a generated password printed once in the log', default: undefined, parse: str },

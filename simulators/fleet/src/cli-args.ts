@@ -28,6 +28,8 @@ Timetable run:
                         run catches up fast, then goes on live
   --allow-future        let virtual time run ahead of the wall clock anyway
   --vehicles N          run at most N vehicles (those with assigned trips first)
+  --vehicles roster     run every vehicle with trips assigned (the day's roster), each
+                        exactly its trips
   --vehicle ID[,ID…]    run only these vehicles
   --routes ID[,ID…]     run only these routes' trips
   --interval S          seconds between fixes (default 5)
@@ -134,7 +136,8 @@ export function parseCli(argv: readonly string[]): CliRequest {
   o.jt808 = v.jt808
   o.seed = v.seed === undefined ? undefined : /^-?\d+$/.test(v.seed) ? Number(v.seed) : v.seed
   o.scenario = v.scenario
-  const vehicles = num('vehicles', v.vehicles)
+  const rostered = v.vehicles === 'roster' && !v.load
+  const vehicles = rostered ? undefined : num('vehicles', v.vehicles)
   if (v.load) {
     const hz = num('hz', v.hz)
     const window = num('window', v.window)
@@ -165,6 +168,7 @@ export function parseCli(argv: readonly string[]): CliRequest {
   o.speed = num('speed', v.speed)
   o.allowFuture = v['allow-future']
   o.maxVehicles = vehicles
+  if (rostered) o.rosteredOnly = true
   o.vehicleIds = list(v.vehicle)
   o.routes = list(v.routes)
   o.intervalS = num('interval', v.interval)

@@ -57,6 +57,8 @@ export interface SimulationOptions {
   routes?: string[]
   vehicleIds?: string[]
   maxVehicles?: number
+  /** Only the vehicles with trips assigned today (the roster), each running exactly those. */
+  rosteredOnly?: boolean
   intervalS?: number
   marketDay?: boolean
   faults?: FaultProfile
@@ -170,6 +172,7 @@ export function resolveOptions(opts: SimulationOptions, nowMs: number): Resolved
     routeIds: opts.routes ?? scenario.routes,
     vehicleIds: opts.vehicleIds ?? (Array.isArray(sv) ? sv : undefined),
     maxVehicles: opts.maxVehicles ?? (typeof sv === 'number' ? sv : undefined),
+    rosteredOnly: opts.rosteredOnly,
   }
   if (problems.length > 0) throw new Error(problems.join('; '))
   return {

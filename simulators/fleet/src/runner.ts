@@ -39,6 +39,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const stats = emptyStats('timetable', r.protocol, r.speed)
   stats.warnings.push(...warnings)
   if (fleet.unassigned.length > 0) stats.warnings.push(`${fleet.unassigned.length} trips have no vehicle to run them (the fleet is too small or limited)`)
+  if (fleet.notSimulated.length > 0) stats.warnings.push(`${fleet.notSimulated.length} trips are assigned to vehicles not simulated; they are left to them`)
   if (fleet.vehicles.length === 0) stats.warnings.push(`no trips to run on ${r.date}${r.selection.routeIds ? ` on routes ${r.selection.routeIds.join(', ')}` : ''}`)
 
   const wallStart = now()

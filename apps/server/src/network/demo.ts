@@ -1,15 +1,20 @@
-import { demoCounty } from '@rb/domain'
-import { networkRepo, type Db } from '@rb/db'
+import { demoCounty, demoDutyTemplates } from '@rb/domain'
+import { networkRepo, rosterRepo, type Db } from '@rb/db'
 import type { NetworkService } from './service.js'
 
 /**
  * Loads the demo county into an empty embedded database, so a newcomer's first start shows a
- * whole network. Never touches a database that has any stop or route, nor a real PostgreSQL.
+ * whole network — and its weekly duty templates, from which each day's roster is made. Never
+ * touches a database that has any stop or route, nor a real PostgreSQL.
  */
 export async function seedDemoCounty(db: Db, network: NetworkService, log: { info(obj: object, msg: string): void }): Promise<boolean> {
   if (db.kind !== 'embedded' || !(await networkRepo.networkIsEmpty(db))) return false
   const net = demoCounty()
   await network.importNetwork(net)
-  log.info({ stops: net.stops.length, routes: net.routes.length, trips: net.trips.length, vehicles: net.vehicles.length, drivers: net.drivers.length }, 'demo county loaded into the empty embedded database')
+  const templates = demoDutyTemplates(net)
+  await db.transaction(async (tx) => {
+    for (const t of templates) await rosterRepo.saveTemplate(tx, t)
+  })
+  log.info({ stops: net.stops.length, routes: net.routes.length, trips: net.trips.length, vehicles: net.vehicles.length, drivers: net.drivers.length, dutyTemplates: templates.length }, 'demo county loaded into the empty embedded database')
   return true
 }

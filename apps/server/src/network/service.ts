@@ -4,12 +4,15 @@
  */
 import {
   AppError,
+  assignmentProblems,
+  DEFAULT_DAILY_DRIVING_MIN,
   formatStopCode,
   instancesOn,
   parseTripInstanceId,
   prepareRoute,
   serviceDate,
   tripProblems,
+  TURNAROUND_MIN,
   type NetworkSnapshot,
   type RouteInput,
   type Route,
@@ -18,7 +21,8 @@ import {
   type Trip,
   type TripInstance,
 } from '@rb/domain'
-import { networkRepo, type Db } from '@rb/db'
+import { networkRepo, rosterRepo, type Db } from '@rb/db'
+import { loadRosterDay } from '../roster/day.js'
 
 export interface NetworkSettings {
   countyPrefix: string
@@ -147,7 +151,16 @@ export class NetworkService {
     const net = await this.snapshot()
     if (vehicleId && !net.vehicles.some((v) => v.id === vehicleId && v.status === 'active')) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist or is retired`)
     if (driverId && !net.drivers.some((d) => d.id === driverId && d.status === 'active')) throw new AppError('NOT_FOUND', `driver ${driverId} does not exist or is retired`)
-    await networkRepo.assignInstance(this.db, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, vehicleId, driverId })
+    // Under the day's roster lock: a bus or a driver is on one trip at a time (docs/roster.md).
+    await this.db.transaction(async (tx) => {
+      await rosterRepo.lockDay(tx, inst.serviceDate)
+      const day = await loadRosterDay(tx, net, inst.serviceDate, { dailyDrivingMin: DEFAULT_DAILY_DRIVING_MIN, turnaroundMin: TURNAROUND_MIN })
+      const problems = assignmentProblems(id, vehicleId, driverId, day)
+      if (problems.length > 0) throw new AppError('ROSTER_CONFLICT', problems.join('; '), { problems })
+      await networkRepo.assignInstance(tx, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, vehicleId, driverId })
+      // Set by hand to another crew, the trip leaves its duty.
+      await rosterRepo.leaveDutyIfReassigned(tx, id)
+    })
     // The tracking engine (a listener) must learn the assignment now, not at the next network edit.
     this.changed()
     return { ...inst, vehicleId, driverId }

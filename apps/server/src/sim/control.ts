@@ -58,8 +58,12 @@ export class SimControl {
     return { ...this.#run.info, stats: this.#run.sim.stats() ?? this.#run.info.stats }
   }
 
-  /** Starts a named scenario, or today's timetable with `vehicles` buses. One run at a time. */
-  start(req: { scenario?: string | undefined; vehicles?: number | undefined; speed?: number | undefined }): SimRun {
+  /**
+   * Starts a named scenario, or today's timetable with `vehicles` buses: `roster` runs every
+   * vehicle with a duty today, exactly its trips; a number at most that many, rostered ones first.
+   * One run at a time.
+   */
+  start(req: { scenario?: string | undefined; vehicles?: number | 'roster' | undefined; speed?: number | undefined }): SimRun {
     if (!this.#targets) throw new AppError('SERVICE_UNAVAILABLE', 'the server is not listening yet')
     if (this.#run && (this.#run.info.state === 'starting' || this.#run.info.state === 'running')) {
       throw new AppError('CONFLICT', `simulation ${this.#run.info.name} is running; stop it first`)
@@ -75,10 +79,10 @@ export class SimControl {
       mqttUrl: this.#targets.mqttUrl,
       protocol: 'mqtt',
       ...(req.scenario ? { scenario: `${SCENARIO_DIR}${req.scenario}.json` } : {}),
-      ...(req.vehicles !== undefined ? { maxVehicles: req.vehicles } : {}),
+      ...(req.vehicles === 'roster' ? { rosteredOnly: true } : req.vehicles !== undefined ? { maxVehicles: req.vehicles } : {}),
       ...(req.speed !== undefined ? { speed: req.speed } : {}),
     }
-    const name = req.scenario ?? `timetable (${req.vehicles ?? 'all'} vehicles)`
+    const name = req.scenario ?? (req.vehicles === 'roster' ? "timetable (today's roster)" : `timetable (${req.vehicles ?? 'all'} vehicles)`)
     const info: SimRun = { name, startedAt: Date.now(), options, stats: null, state: 'starting', error: null }
     const sim = runInWorker(options, { onStats: (s) => (info.stats = s) })
     this.#run = { info, sim }

@@ -17,6 +17,8 @@ export interface Selection {
   vehicleIds?: readonly string[]
   /** At most this many vehicles (those with assigned trips first, then by id). */
   maxVehicles?: number
+  /** Only the vehicles with trips assigned (the day's roster), each running exactly those. */
+  rosteredOnly?: boolean
 }
 
 export interface FleetVehicle {
@@ -28,6 +30,11 @@ export interface Fleet {
   vehicles: FleetVehicle[]
   /** Trips of the day no selected vehicle could run. */
   unassigned: SimTrip[]
+  /**
+   * Trips assigned to a vehicle that is not simulated: left to it. Another simulated bus driving
+   * one would run a trip the tracker attributes to someone else.
+   */
+  notSimulated: SimTrip[]
   /** Explicit and seeded dead zones in force. */
   deadZones: DeadZone[]
   /** First and last scheduled instant of the selected trips (null without trips). */
@@ -44,9 +51,14 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   const root = new Rng(config.seed)
   const routes = new Map(network.routes.map((r) => [r.id, r]))
   const routeFilter = selection.routeIds ? new Set(selection.routeIds) : null
-  const trips = network.trips.filter((t) => routes.has(t.routeId) && t.stops.length >= 2 && (!routeFilter || routeFilter.has(t.routeId)))
+  let trips = network.trips.filter((t) => routes.has(t.routeId) && t.stops.length >= 2 && (!routeFilter || routeFilter.has(t.routeId)))
+  if (selection.rosteredOnly) trips = trips.filter((t) => t.vehicleId !== null)
 
   let pool = network.vehicles
+  if (selection.rosteredOnly) {
+    const rostered = new Set(trips.map((t) => t.vehicleId))
+    pool = pool.filter((v) => rostered.has(v.id))
+  }
   if (selection.vehicleIds) {
     const wanted = new Set(selection.vehicleIds)
     pool = pool.filter((v) => wanted.has(v.id))
@@ -55,7 +67,10 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   for (const t of trips) if (t.vehicleId !== null) assignedFirst.set(t.vehicleId, Math.min(assignedFirst.get(t.vehicleId) ?? Infinity, t.departureTs))
   pool = [...pool].sort((a, b) => (assignedFirst.get(a.id) ?? Infinity) - (assignedFirst.get(b.id) ?? Infinity) || a.id.localeCompare(b.id))
   if (selection.maxVehicles !== undefined) pool = pool.slice(0, Math.max(0, selection.maxVehicles))
-  const { blocks, unassigned } = assignBlocks(trips, pool, (routeId) => routes.get(routeId)?.operatorId ?? null)
+  const simulated = new Set(pool.map((v) => v.id))
+  const notSimulated = trips.filter((t) => t.vehicleId !== null && !simulated.has(t.vehicleId))
+  const runnable = trips.filter((t) => t.vehicleId === null || simulated.has(t.vehicleId))
+  const { blocks, unassigned } = assignBlocks(runnable, pool, (routeId) => routes.get(routeId)?.operatorId ?? null)
 
   const paths = new Map<string, Path>()
   const pathOf = (routeId: string, direction: 0 | 1): Path => {
@@ -91,6 +106,7 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   return {
     vehicles,
     unassigned,
+    notSimulated,
     deadZones,
     window,
     advance(untilTs) {
