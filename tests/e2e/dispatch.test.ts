@@ -46,6 +46,8 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await row.waitFor({ timeout: 30_000 })
     expect(Number(await page.locator('a[data-path=alerts] .count').textContent())).toBeGreaterThan(0)
     await row.locator('button.ack').click()
+    // It leaves the open alerts for the acknowledged ones, with who and when.
+    await page.locator('.tabs .tab[data-status=acknowledged]').click()
     await expect.poll(() => row.locator('.ack').textContent(), { timeout: 10_000 }).toContain(dispatcher)
     const alerts = await server.apiJson<{ items: { type: string; vehicleId: string; ackBy: string | null }[] }>('GET', '/api/alerts?limit=50')
     expect(alerts.body.items.find((a) => a.type === 'off_route' && a.vehicleId === line.vehicleId)?.ackBy).toBe(dispatcher)

@@ -65,10 +65,11 @@ describe('alerts by their life-cycle', () => {
     expect(seen).toEqual([['acknowledged'], ['resolved']])
   })
 
-  it('refuses to acknowledge an emergency or resolve anything without a note, before asking the server', async () => {
+  it('refuses to acknowledge a critical alert or resolve anything without a note, before asking the server', async () => {
     const store = new AlertStore()
-    store.apply([sos('XY-V002', { id: 's' }), alert({ id: 'r' })])
-    await expect(store.acknowledge('s', '  ')).rejects.toThrow(/note/)
+    store.apply([sos('XY-V002', { id: 's' }), alert({ id: 'o', type: 'offline', severity: 'critical' }), alert({ id: 'r' })])
+    await expect(store.acknowledge('s', '  ')).rejects.toThrow(/note.*emergency/)
+    await expect(store.acknowledge('o', '')).rejects.toThrow(/note/)
     await expect(store.resolve('r', '')).rejects.toThrow(/note/)
   })
 })

@@ -34,12 +34,15 @@ export const ALERT_TYPE_LABELS: Record<AlertType, string> = {
 export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => ALERT_TYPE_LABELS[a.type] ?? a.type
 
 /**
- * An SOS / emergency: a driver alarm the server rates critical. It sounds, takes the banner, and
- * needs a note to be acknowledged (the server refuses one without).
+ * An SOS / emergency: a driver alarm the server rates critical. It sounds and takes the banner
+ * until acknowledged, and its bus is drawn red until resolved.
  */
 export function isEmergency(a: Pick<LiveAlert, 'type' | 'severity'>): boolean {
   return a.type === 'driver_alarm' && a.severity === 'critical'
 }
+
+/** A critical alert (an emergency, a bus silent on a trip, a landslide report) is acknowledged with what was done, as the server requires. */
+export const ackNeedsNote = (a: Pick<LiveAlert, 'severity'>): boolean => a.severity === 'critical'
 
 /** Emergencies nobody has acknowledged yet (the banner and the sound), oldest first. */
 export function sounding(alerts: Iterable<LiveAlert>): LiveAlert[] {
@@ -125,7 +128,7 @@ export class AlertStore {
   async acknowledge(id: string, note = ''): Promise<LiveAlert> {
     const a = this.items.get(id)
     const text = note.trim()
-    if (a && isEmergency(a) && !text) throw new NoteRequired('what was done about the emergency')
+    if (a && ackNeedsNote(a) && !text) throw new NoteRequired(isEmergency(a) ? 'what was done about the emergency' : 'what was done about this critical alert')
     const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/ack`, text ? { note: text } : {})
     this.apply([saved])
     return saved

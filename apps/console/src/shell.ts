@@ -73,7 +73,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
 
   // SOS alarms: the banner over every view, the sound, the red dot on the map (staff who handle alerts).
   if (ctx.can(['dispatcher', 'operator'])) {
-    const banner = sosBanner({ alerts, fleet, map, network, sound: alarm, go: ctx.go })
+    const banner = sosBanner({ alerts, fleet, map, network, sound: alarm, onFleetChange: (fn) => live.changed.on(fn), go: ctx.go })
     bannerSlot.append(banner.el)
     void alerts.load().catch(() => {})
   }

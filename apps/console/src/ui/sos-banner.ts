@@ -21,6 +21,8 @@ export interface SosBannerDeps {
   map: MapView
   network: NetworkData
   sound: AlarmSound
+  /** Fleet changes (the live connection's), so the place follows the bus. */
+  onFleetChange(fn: () => void): () => void
   /** Opens a view by hash path (the live map at the vehicle). */
   go(path: string): void
 }
@@ -30,7 +32,7 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
   const el = h('div', { class: 'sos-banner', attrs: { role: 'alert', 'aria-live': 'assertive' }, hidden: true })
   const soundLine = h('div', { class: 'sos-sound' })
   const list = h('ul', { class: 'sos-list' })
-  el.append(h('div', { class: 'sos-head' }, h('strong', null, '🚨 SOS 紧急报警'), soundLine), list)
+  el.append(h('div', { class: 'sos-head' }, h('strong', null, h('i', { class: 'sos-light' }), 'SOS 紧急报警'), soundLine), list)
   // Forms being typed into survive re-renders: one item per alert, kept while it is shown.
   const items = new Map<string, { li: HTMLLIElement; refresh(a: LiveAlert): void }>()
 
@@ -77,10 +79,10 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
 
   function renderSound(state: AlarmSoundState): void {
     if (state === 'blocked') {
-      const enable = h('button', { type: 'button', class: 'sos-enable' }, '🔇 Sound blocked — click to enable 点击开启声音')
+      const enable = h('button', { type: 'button', class: 'sos-enable' }, 'Sound blocked — click to enable 声音被阻止，点击开启')
       enable.addEventListener('click', () => sound.unlock())
       clear(soundLine, enable)
-    } else clear(soundLine, state === 'sounding' ? h('span', { class: 'sos-on' }, '🔊 alarm sounding') : null)
+    } else clear(soundLine, state === 'sounding' ? h('span', { class: 'sos-on' }, 'alarm sounding 警报声响起') : null)
   }
 
   function render(): void {
@@ -100,20 +102,22 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
     }
     list.replaceChildren(...open.map((a) => items.get(a.id)!.li))
     el.hidden = open.length === 0
-    document.body.classList.toggle('has-sos', open.length > 0)
     if (open.length) sound.start()
     else sound.stop()
     fleet.setEmergencies(emergencyVehicles(alerts.items.values()))
     map.scheduleFleet()
   }
 
-  // The place follows the bus while the alarm waits.
-  const timer = window.setInterval(() => {
+  // The place follows the bus while the alarm waits (at most once a second).
+  let placedAt = 0
+  const offFleet = deps.onFleetChange(() => {
+    if (!items.size || Date.now() - placedAt < 1000) return
+    placedAt = Date.now()
     for (const [id, it] of items) {
       const a = alerts.get(id)
       if (a) it.refresh(a)
     }
-  }, 5000)
+  })
   const offAlerts = alerts.changed.on(render)
   const offSound = sound.changed.on(renderSound)
   renderSound(sound.state)
@@ -121,7 +125,7 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
   return {
     el,
     dispose() {
-      clearInterval(timer)
+      offFleet()
       offAlerts()
       offSound()
       sound.stop()

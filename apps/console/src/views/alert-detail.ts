@@ -5,7 +5,7 @@
  * alert's vehicle or trip (list, add a note).
  */
 import type { LiveAlert } from '@rb/protocol'
-import { ALERT_STATUS_LABELS, alertTypeLabel, isEmergency } from '../alerts.js'
+import { ackNeedsNote, ALERT_STATUS_LABELS, alertTypeLabel } from '../alerts.js'
 import { api, qs } from '../api.js'
 import type { Ctx } from '../context.js'
 import { action, clear, field, h, table } from '../ui/dom.js'
@@ -13,15 +13,34 @@ import { clockS, day } from '../ui/format.js'
 
 const enc = encodeURIComponent
 
-/** One entry of the incident log (GET /api/incidents). */
+/** One entry of the incident log (GET /api/incidents): a note, or an acknowledgement, resolution or message written there by the server. */
 export interface Incident {
-  id: string | number
+  id: number
   ts: number
-  by: string | null
-  text: string
   vehicleId: string | null
   tripInstanceId: string | null
   alertId: string | null
+  kind: 'note' | 'ack' | 'resolve' | 'message'
+  by: string
+  text: string
+}
+
+const INCIDENT_KINDS: Record<Incident['kind'], string> = { note: 'note 记录', ack: 'acknowledged 确认', resolve: 'resolved 解决', message: 'message to driver 消息' }
+
+/** POST /api/vehicles/:id/message: the channels that took it, and what each attempt came to. */
+export interface MessageAnswer {
+  channels: string[]
+  attempts: { channel: string; status: 'delivered' | 'sent' | 'not_reached' | 'failed'; detail: string }[]
+}
+
+const CHANNELS: Record<string, string> = { jt808: 'terminal screen (JT/T 808)', mqtt: 'terminal (MQTT)', driver_page: 'driver page' }
+
+/** "sent via driver page, terminal (MQTT)" — or why it reached nobody. */
+export function messageOutcome(r: MessageAnswer): string {
+  const name = (c: string): string => CHANNELS[c] ?? c
+  if (r.channels.length) return `sent via ${r.channels.map(name).join(', ')}`
+  const why = r.attempts.map((a) => `${name(a.channel)}: ${a.status.replace('_', ' ')}${a.detail ? ` (${a.detail})` : ''}`).join('; ')
+  return `no channel took it${why ? ` — ${why}` : ''}`
 }
 
 export const when = (ts: number | null): string => (ts === null ? '—' : `${day(ts)} ${clockS(ts)}`)
@@ -71,14 +90,15 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
     })
     return h('div', { class: `sub ${cls}` }, h('h3', null, title), note, button, status)
   }
-  const ackCard = noteForm('ack-form', 'Acknowledge 确认', isEmergency(first) ? 'what was done (required) 处置说明（必填）' : 'note (optional) 备注', h('button', { class: 'primary do-ack' }, 'Acknowledge 确认'), (note) => store.acknowledge(alertId, note), 'acknowledged')
+  const ackCard = noteForm('ack-form', 'Acknowledge 确认', ackNeedsNote(first) ? 'what was done (required) 处置说明（必填）' : 'note (optional) 备注', h('button', { class: 'primary do-ack' }, 'Acknowledge 确认'), (note) => store.acknowledge(alertId, note), 'acknowledged')
   const resolveCard = noteForm('resolve-form', 'Resolve 解决', 'how it was resolved (required) 解决说明（必填）', h('button', { class: 'do-resolve' }, 'Resolve 解决'), (note) => store.resolve(alertId, note), 'resolved')
 
+  // The log is written by the server too (acknowledgements, resolutions, messages): read again after each.
+  const log = incidentsCard(first)
   const parts: Node[] = [head, facts]
   if (canAct) parts.push(ackCard, resolveCard)
   if (canAct && first.vehicleId) parts.push(messageCard(first))
-  const log = incidentsCard(first)
-  if (log) parts.push(log.el)
+  parts.push(log.el)
   clear(el, parts)
 
   function refresh(): void {
@@ -95,7 +115,7 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
       ['Where 对象', subjectLink(a)],
       ['Trip 班次', a.tripInstanceId ? h('a', { href: `#/trips?trip=${enc(a.tripInstanceId)}` }, a.tripInstanceId) : '—'],
       ['Message 内容', a.message],
-      ['Condition 状况', a.state === 'cleared' ? `cleared ${when(a.clearedTs)}` : 'active 持续中'],
+      ['Condition 状况', a.state === 'cleared' ? `cleared ${when(a.clearedTs)}` : a.status === 'resolved' ? '—' : 'active 持续中'],
       ['Acknowledged 确认', ackText(a) ?? '—'],
       ['Resolved 解决', resolvedText(a) ?? '—'],
     ]
@@ -106,29 +126,30 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
 
   /** A text to the bus (terminal screen, driver page); the answer names the channels that took it. */
   function messageCard(a: LiveAlert): HTMLElement {
-    const text = h('textarea', { name: 'message', rows: 2, maxLength: 200, placeholder: '给司机的消息 message to the driver' })
+    const text = h('textarea', { name: 'message', rows: 2, maxLength: 500, placeholder: '给司机的消息 message to the driver' })
     const send = h('button', { class: 'send-message' }, 'Send to driver 发送')
     const status = h('p', { class: 'status' })
     action(send, status, async () => {
       const body = text.value.trim()
       if (!body) throw new Error('write the message first')
-      const r = await api.post<{ channels: string[] }>(`/api/vehicles/${enc(a.vehicleId ?? '')}/message`, { text: body, alertId: a.id })
+      const r = await api.post<MessageAnswer>(`/api/vehicles/${enc(a.vehicleId ?? '')}/message`, { text: body, alertId: a.id })
       text.value = ''
-      return r.channels.length ? `sent via ${r.channels.join(', ')}` : 'no channel took it: the bus is not reachable now'
+      log.reload()
+      return messageOutcome(r)
     })
     return h('div', { class: 'sub message-form' }, h('h3', null, `Message the driver of ${a.vehicleId} 联系司机`), text, send, status)
   }
 
-  function incidentsCard(a: LiveAlert): { el: HTMLElement } | null {
-    const about = a.vehicleId ? { vehicleId: a.vehicleId } : a.tripInstanceId ? { tripInstanceId: a.tripInstanceId } : null
-    if (!about) return null
+  /** The log of the alert's vehicle (its whole story), else its trip, else the alert itself. */
+  function incidentsCard(a: LiveAlert): { el: HTMLElement; reload(): void } {
+    const about = a.vehicleId ? { vehicleId: a.vehicleId } : a.tripInstanceId ? { tripInstanceId: a.tripInstanceId } : { alertId: a.id }
     const list = h('div', { class: 'incident-list' })
     const text = h('textarea', { name: 'incident', rows: 2, placeholder: 'what happened, who was called 情况记录' })
     const add = h('button', { class: 'add-incident' }, 'Add to log 记录')
     const status = h('p', { class: 'status' })
     const load = async (): Promise<void> => {
-      const r = await api.get<{ items: Incident[] }>(`/api/incidents${qs(about)}`)
-      clear(list, table(['When', 'Who', 'Note', ''], r.items, (i) => [when(i.ts), i.by ?? '—', i.text, i.alertId === a.id ? h('span', { class: 'tag' }, 'this alert') : ''], { rowId: (i) => String(i.id) }))
+      const r = await api.get<{ items: Incident[] }>(`/api/incidents${qs({ ...about, limit: 50 })}`)
+      clear(list, table(['When', 'Who', 'What', 'Text'], r.items, (i) => [when(i.ts), i.by, h('span', { class: `tag incident-${i.kind}` }, INCIDENT_KINDS[i.kind] ?? i.kind, i.alertId === a.id ? ' · this alert' : ''), i.text], { rowId: (i) => String(i.id) }))
     }
     action(add, status, async () => {
       const body = text.value.trim()
@@ -138,15 +159,17 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
       await load()
       return 'added'
     })
-    load().catch((err: Error) => clear(list, h('p', { class: 'status error' }, err.message)))
-    const title = a.vehicleId ? `Incident log of ${a.vehicleId} 事件记录` : `Incident log of ${a.tripInstanceId} 事件记录`
-    const canWrite = canAct
-    return { el: h('div', { class: 'sub incidents' }, h('h3', null, title), list, canWrite ? field('Add a note', text) : null, canWrite ? add : null, status) }
+    const reload = (): void => void load().catch((err: Error) => clear(list, h('p', { class: 'status error' }, err.message)))
+    reload()
+    const title = `Incident log of ${a.vehicleId ?? a.tripInstanceId ?? 'this alert'} 事件记录`
+    return { el: h('div', { class: 'sub incidents' }, h('h3', null, title), list, canAct ? field('Add a note', text) : null, canAct ? add : null, status), reload }
   }
 
   refresh()
   const off = store.changed.on((batch) => {
-    if (batch.some((x) => x.id === alertId)) refresh()
+    if (!batch.some((x) => x.id === alertId)) return
+    refresh()
+    log.reload()
   })
   return { el, dispose: off }
 }

@@ -5,7 +5,7 @@
  */
 import type { AlertStatus } from '@rb/domain'
 import type { AlertType, LiveAlert } from '@rb/protocol'
-import { ALERT_STATUS_LABELS, ALERT_STATUSES, ALERT_TYPE_LABELS, alertTypeLabel, countByStatus, filterAlerts, isEmergency, type AlertFilter } from '../alerts.js'
+import { ackNeedsNote, ALERT_STATUS_LABELS, ALERT_STATUSES, ALERT_TYPE_LABELS, alertTypeLabel, countByStatus, filterAlerts, isEmergency, type AlertFilter } from '../alerts.js'
 import type { Ctx, View } from '../context.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { clockS, day } from '../ui/format.js'
@@ -44,15 +44,16 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     for (const tr of body.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
   }
 
-  /** A routine alert is acknowledged from its row; an emergency needs its note, in the detail. */
+  /** A routine alert is acknowledged from its row; a critical one needs its note, in the detail. */
   const ackCell = (a: LiveAlert): Node | string => {
     const done = ackText(a)
     if (done) return h('span', { class: 'muted ack' }, done)
     if (a.status !== 'open' || !ctx.can(['dispatcher', 'operator'])) return '—'
-    const b = h('button', { class: isEmergency(a) ? 'danger ack-note' : 'ack', dataset: { alert: a.id } }, isEmergency(a) ? 'Acknowledge… 确认' : 'Acknowledge 确认')
+    const note = ackNeedsNote(a)
+    const b = h('button', { class: note ? 'danger ack-note' : 'ack', dataset: { alert: a.id }, title: note ? 'critical: acknowledged with a note' : '' }, note ? 'Acknowledge… 确认' : 'Acknowledge 确认')
     b.addEventListener('click', (e) => {
       e.stopPropagation()
-      if (isEmergency(a)) return open(a.id)
+      if (note) return open(a.id)
       b.disabled = true
       store.acknowledge(a.id).catch((err: Error) => {
         status.className = 'status error'

@@ -6,83 +6,112 @@
  */
 import { api, ApiError } from '../../api.js'
 import type { Ctx, View } from '../../context.js'
-import { clear, field, h } from '../../ui/dom.js'
+import { field, h } from '../../ui/dom.js'
+import { clock, day } from '../../ui/format.js'
 
-/** GET/PUT /api/settings. */
+/** PUT /api/settings (any part of it). */
 export interface CountySettings {
   lateness: { earlyS: number; lateS: number }
   missedGraceS: number
   dailyDrivingLimitMin: number
 }
 
+/** GET/PUT /api/settings answer: the settings, their defaults, accepted ranges (by dotted path) and last change. */
+export interface SettingsAnswer extends CountySettings {
+  defaults: CountySettings
+  limits: Record<string, { min: number; max: number; unit: string }>
+  updatedTs: number | null
+  updatedBy: string | null
+}
+
 /** Form minutes ↔ the API's seconds; null when a field is empty or not a number. */
 const minutes = (s: number): string => String(Math.round((s / 60) * 100) / 100)
 const seconds = (min: string): number | null => (min.trim() === '' || !Number.isFinite(Number(min)) ? null : Math.round(Number(min) * 60))
 
-/** The server's refusal in words: its message, and each detail it names (field → problem). */
-export function refusalText(err: unknown): string[] {
-  if (!(err instanceof ApiError)) return [(err as Error).message]
-  const out = [err.message]
-  const d = err.details
-  if (Array.isArray(d)) for (const x of d) out.push(typeof x === 'string' ? x : JSON.stringify(x))
-  else if (d && typeof d === 'object') for (const [k, v] of Object.entries(d)) out.push(`${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-  return out
+/** The field a refusal names (`details.field`, a dotted path such as `lateness.lateS`), if any. */
+export function refusedField(err: unknown): string | null {
+  const d = err instanceof ApiError ? err.details : null
+  return d && typeof d === 'object' && 'field' in d && typeof d.field === 'string' ? d.field : null
+}
+
+/** "0–30 min": an accepted range as the form asks for it (minutes). */
+const rangeHint = (r: { min: number; max: number; unit: string } | undefined): string => {
+  if (!r) return ''
+  const f = (v: number): string => (r.unit === 's' ? minutes(v) : String(v))
+  return `from ${f(r.min)} to ${f(r.max)} min`
 }
 
 function mount(el: HTMLElement, ctx: Ctx): void {
   const canEdit = ctx.can(['admin'])
-  const input = (name: string, step: string): HTMLInputElement => h('input', { type: 'number', name, step, min: '0', required: true, disabled: !canEdit })
-  const early = input('earlyMin', '0.5')
-  const late = input('lateMin', '0.5')
-  const grace = input('missedGraceMin', '1')
-  const limit = input('dailyDrivingLimitMin', '10')
+  // No min/max on the inputs: the server checks the ranges, and its message says which and why.
+  const input = (name: string, step: string): HTMLInputElement => h('input', { type: 'number', name, step, disabled: !canEdit })
+  const fields: Record<string, HTMLInputElement> = {
+    'lateness.earlyS': input('earlyMin', '0.5'),
+    'lateness.lateS': input('lateMin', '0.5'),
+    missedGraceS: input('missedGraceMin', '1'),
+    dailyDrivingLimitMin: input('dailyDrivingLimitMin', '10'),
+  }
+  const labels: Record<string, HTMLLabelElement> = {
+    'lateness.earlyS': field('Early: more than this ahead of the timetable (min) 早点', fields['lateness.earlyS']!),
+    'lateness.lateS': field('Late: more than this behind the timetable (min) 晚点', fields['lateness.lateS']!),
+    missedGraceS: field('Not run: no bus this long after departure (min) 未开行', fields.missedGraceS!),
+    dailyDrivingLimitMin: field('Daily driving limit (min) 每日驾驶上限', fields.dailyDrivingLimitMin!),
+  }
   const save = h('button', { class: 'primary save', type: 'submit', disabled: !canEdit }, 'Save 保存')
-  const status = h('div', { class: 'status', attrs: { role: 'status' } })
+  const status = h('p', { class: 'status', attrs: { role: 'status' } })
+  const changed = h('p', { class: 'muted' })
   const form = h(
     'form',
-    { class: 'card settings' },
+    { class: 'card settings', noValidate: true },
     h('h2', null, 'Lateness 准点标准'),
-    h('p', { class: 'muted' }, 'A bus is on time from this much early to this much late, at every stop; outside it is early or late — on the map, the trip board, the villager page and the reports.'),
-    h('div', { class: 'row' }, field('Early: more than (min) ahead 早点', early), field('Late: more than (min) behind 晚点', late)),
-    h('h2', null, 'Missed trips 未开行'),
-    h('div', { class: 'row' }, field('A trip with no bus is "not run" this long after its departure (min)', grace)),
+    h('p', { class: 'muted' }, 'A bus is on time from this much early to this much late; outside it is early or late — on the map, the trip board, the villager page and the reports alike.'),
+    h('div', { class: 'row' }, labels['lateness.earlyS'], labels['lateness.lateS']),
+    h('h2', null, 'Trips not run 未开行'),
+    h('div', { class: 'row' }, labels.missedGraceS),
     h('h2', null, 'Drivers 驾驶员'),
-    h('div', { class: 'row' }, field('Daily driving limit (min)', limit, 'the roster and the driver page warn beyond it')),
-    save,
+    h('div', { class: 'row' }, labels.dailyDrivingLimitMin),
+    h('div', { class: 'row' }, save),
     status,
+    changed,
   )
-  el.append(h('div', { class: 'page' }, h('h1', null, 'County settings 县级设置'), form))
+  el.append(h('div', { class: 'page' }, h('h1', null, 'County settings 县级设置'), canEdit ? null : h('p', { class: 'muted' }, 'Admins change these.'), form))
 
-  const show = (s: CountySettings): void => {
-    early.value = minutes(s.lateness.earlyS)
-    late.value = minutes(s.lateness.lateS)
-    grace.value = minutes(s.missedGraceS)
-    limit.value = String(s.dailyDrivingLimitMin)
+  const show = (s: SettingsAnswer): void => {
+    fields['lateness.earlyS']!.value = minutes(s.lateness.earlyS)
+    fields['lateness.lateS']!.value = minutes(s.lateness.lateS)
+    fields.missedGraceS!.value = minutes(s.missedGraceS)
+    fields.dailyDrivingLimitMin!.value = String(s.dailyDrivingLimitMin)
+    for (const [path, label] of Object.entries(labels)) {
+      const small = label.querySelector('small') ?? label.appendChild(h('small'))
+      small.textContent = rangeHint(s.limits[path])
+    }
+    changed.textContent = s.updatedTs ? `Last changed by ${s.updatedBy ?? '?'} on ${day(s.updatedTs)} ${clock(s.updatedTs)}` : 'The defaults: never changed.'
   }
-  const say = (cls: string, lines: string[]): void => {
+  const say = (cls: string, text: string, path: string | null = null): void => {
     status.className = `status ${cls}`
-    clear(status, lines.map((l) => h('div', null, l)))
+    status.textContent = text
+    for (const [p, f] of Object.entries(fields)) f.classList.toggle('invalid', p === path)
   }
 
   form.addEventListener('submit', (e) => {
     e.preventDefault()
-    const earlyS = seconds(early.value)
-    const lateS = seconds(late.value)
-    const missedGraceS = seconds(grace.value)
-    const dailyDrivingLimitMin = limit.value.trim() === '' ? null : Number(limit.value)
-    if (earlyS === null || lateS === null || missedGraceS === null || dailyDrivingLimitMin === null || !Number.isFinite(dailyDrivingLimitMin)) return say('error', ['fill in every field with a number'])
+    const earlyS = seconds(fields['lateness.earlyS']!.value)
+    const lateS = seconds(fields['lateness.lateS']!.value)
+    const missedGraceS = seconds(fields.missedGraceS!.value)
+    const limit = fields.dailyDrivingLimitMin!.value.trim()
+    if (earlyS === null || lateS === null || missedGraceS === null || limit === '' || !Number.isFinite(Number(limit))) return say('error', 'fill in every field with a number')
     save.disabled = true
-    say('', ['…'])
-    void api.put<CountySettings>('/api/settings', { lateness: { earlyS, lateS }, missedGraceS, dailyDrivingLimitMin }).then(
+    say('', '…')
+    void api.put<SettingsAnswer>('/api/settings', { lateness: { earlyS, lateS }, missedGraceS, dailyDrivingLimitMin: Number(limit) }).then(
       (saved) => {
         show(saved)
-        say('ok', ['saved; it applies from now on'])
+        say('ok', 'saved: it applies from now on')
       },
-      (err: unknown) => say('error', refusalText(err)),
+      (err: Error) => say('error', err.message, refusedField(err)),
     ).finally(() => (save.disabled = !canEdit))
   })
 
-  void api.get<CountySettings>('/api/settings').then(show, (err: unknown) => say('error', refusalText(err)))
+  void api.get<SettingsAnswer>('/api/settings').then(show, (err: Error) => say('error', err.message))
 }
 
 export const settingsView: View = { path: 'admin/settings', title: 'County settings 县级设置', roles: ['admin'], map: false, mount }
