@@ -191,12 +191,18 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       clear(board)
       return
     }
+    // Redrawn from the server after every change: keep the scroll and a keyboard user's place.
+    const active = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    const focusedTrip = active && board.contains(active) ? active.dataset.trip : undefined
+    const focusedSelect = active && selection.contains(active) && active instanceof HTMLSelectElement ? active.name : undefined
+    const scroll = { top: board.scrollTop, left: board.scrollLeft }
     const duties = sortDuties(current.duties)
     clear(selection, selectionBar(current, duties))
-    const scroll = { top: board.scrollTop, left: board.scrollLeft }
     clear(board, boardEl(ctx, { day: current, selected, pending, notes }, duties, handlers, canEdit))
     board.scrollTop = scroll.top
     board.scrollLeft = scroll.left
+    if (focusedTrip) board.querySelector<HTMLElement>(`.trip-block[data-trip="${CSS.escape(focusedTrip)}"]`)?.focus()
+    if (focusedSelect) selection.querySelector<HTMLElement>(`select[name="${CSS.escape(focusedSelect)}"]`)?.focus()
   }
 
   prev.addEventListener('click', () => go(addDays(date, -1)))
