@@ -201,10 +201,13 @@ export class TrackingHost implements LiveStage {
 
   /** Rebuilds trips in progress from the positions stored in the last minutes (events are idempotent). */
   async #replay(): Promise<void> {
+    this.engine.watchFrom(this.#now())
     if (this.#o.replayMin <= 0) return
     const now = this.#now()
     try {
       const positions = await telemetryRepo.positionsSince(this.#o.db, now - this.#o.replayMin * 60_000, 500_000)
+      // Missed-trip alerts only for deadlines the engine could judge: within the replayed data, or from now on.
+      this.engine.watchFrom(positions[0]?.ts ?? now)
       for (const p of positions) this.engine.onPosition(p, p.ts)
       this.engine.tick(now)
       this.#dispatch(this.engine.drain(), now)

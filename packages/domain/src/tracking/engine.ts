@@ -85,6 +85,10 @@ export class TrackingEngine {
   #progress = new Map<string, InstanceProgress>()
   #lateStarts = new Map<string, LiveAlert>()
   #stats: SegmentStats = noSegmentStats
+  /** The newest instant the engine was told (tick, receipt, report), epoch ms: the clock of the state views. */
+  #clock = 0
+  /** Deadlines before this instant passed while the engine saw nothing (before its first start): no missed alert. */
+  #watchingSince = 0
   #out: EngineOutput = emptyOutput()
   readonly counters: EngineCounters = { fixes: 0, stale: 0, jumps: 0, matched: 0, badMatches: 0 }
 
@@ -143,6 +147,7 @@ export class TrackingEngine {
 
   /** One accepted position; `now` is when the server received it. */
   onPosition(fix: EngineFix, now: number): void {
+    this.#clock = Math.max(this.#clock, now)
     const slot = this.#slot(fix.vehicleId)
     slot.lastHeardAt = Math.max(slot.lastHeardAt ?? 0, now)
     this.#comeOnline(slot, fix.ts)
@@ -167,6 +172,7 @@ export class TrackingEngine {
 
   /** A driver reported on board or off (IC card, driver page, device). */
   onDriver(vehicleId: string, r: DriverReport): void {
+    this.#clock = Math.max(this.#clock, r.ts)
     const slot = this.#slot(vehicleId)
     if (!slot.crew.report(r)) return
     this.#checkCrew(slot, r.ts)
@@ -192,6 +198,7 @@ export class TrackingEngine {
 
   /** Time-driven rules: trip end at the last stop, offline, late start, abandoned and missed trips. Call every few seconds. */
   tick(now: number): void {
+    this.#clock = Math.max(this.#clock, now)
     const { alerts: a } = this.config
     for (const slot of this.#slots.values()) {
       const run = slot.run
@@ -207,6 +214,14 @@ export class TrackingEngine {
       if (slot.run) this.#lateStartRule(slot, slot.run, now)
     }
     this.#missedRule(now)
+  }
+
+  /**
+   * From when the engine has seen the fleet (the start of the replayed positions, or its first
+   * start): a trip whose deadline passed before then is classified missed without an alert.
+   */
+  watchFrom(ts: number): void {
+    this.#watchingSince = ts
   }
 
   /** Restores what earlier runs of the served days achieved (stored outcomes), so a restart keeps them. */
@@ -245,7 +260,7 @@ export class TrackingEngine {
       const deadline = inst.departureTs + graceMs
       if (now < deadline) continue
       let alert: LiveAlert | null = null
-      if (now - deadline <= this.config.missedAlertMaxAgeS * 1000) {
+      if (now - deadline <= this.config.missedAlertMaxAgeS * 1000 && deadline >= this.#watchingSince) {
         const who = inst.vehicleId ? `rostered ${inst.vehicleId}${inst.driverId ? ` / ${inst.driverId}` : ''} not seen on it` : 'no vehicle rostered'
         alert = makeAlert('trip_missed', 'warning', deadline, inst.vehicleId, inst.id, (inst.stops[0] as InstanceStop).stopCode, `trip not run: no vehicle on it ${Math.round(graceMs / 60_000)} min after departure (${who})`, {
           scheduledTs: inst.departureTs,
@@ -465,7 +480,7 @@ export class TrackingEngine {
 
   #rosteredDriver(slot: Slot): string | null {
     if (slot.run) return slot.run.instance.driverId
-    return this.#nextRostered(slot, slot.lastFix?.ts ?? 0)?.driverId ?? null
+    return this.#nextRostered(slot, this.#clock)?.driverId ?? null
   }
 
   #checkCrew(slot: Slot, ts: number): void {
@@ -621,7 +636,7 @@ export class TrackingEngine {
     }
     // At the last stop, or between trips with more of its duty due soon: layover; else off duty.
     if (run?.lastStopTs) return 'layover'
-    const now = slot.lastFix?.ts ?? 0
+    const now = this.#clock
     const next = this.#nextRostered(slot, now)
     if (next && next.departureTs - now <= this.config.layoverAheadS * 1000) return 'layover'
     if (slot.online && (slot.lastFix?.speedKmh ?? 0) >= this.config.match.minSpeedKmh) return 'not_in_service'

@@ -152,6 +152,15 @@ describe('trips nobody ran', () => {
     expect(tripBoard(engine, T0 + 6 * 3600_000)[0]?.status).toBe('missed')
   })
 
+  it('a deadline that passed before the engine could see the fleet (its first start) raises nothing', () => {
+    const { instance, coords } = makeInstance()
+    const engine = setup([inst(instance)], coords)
+    engine.watchFrom(T0 + 700_000)
+    engine.tick(T0 + 710_000)
+    expect(engine.drain().alerts).toEqual([])
+    expect(tripBoard(engine, T0 + 710_000)[0]?.status).toBe('missed')
+  })
+
   it('restored outcomes survive a restart: a completed trip stays completed', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance, { vehicleId: VEH })], coords)
