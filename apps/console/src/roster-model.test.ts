@@ -51,7 +51,8 @@ const makeDuty = (over: Partial<Duty> & { id: string }): Duty => ({
   ...over,
 })
 
-const makeDay = (over: Partial<RosterDay> = {}): RosterDay => ({ date: DATE, published: false, publishedAt: null, limits: { dailyDrivingMin: 480 }, duties: [], unassigned: [], ...over })
+const LIMITS = { dailyDrivingMin: 480, turnaroundMin: 10 }
+const makeDay = (over: Partial<RosterDay> = {}): RosterDay => ({ date: DATE, published: false, publishedAt: null, limits: { dailyDrivingMin: 480, turnaroundMin: 10 }, duties: [], unassigned: [], ...over })
 
 describe('dates', () => {
   it('counts service days in Asia/Shanghai, whatever the machine clock', () => {
@@ -152,7 +153,7 @@ describe('conflicts as a lane shows them', () => {
 
   it('shows the server’s problems as they are', () => {
     const duty = makeDuty({ id: 'd1', problems: ['驾驶员 XY-D001 07:30 的班次与 07:00 的班次时间重叠'] })
-    expect(problemLines(duty, { dailyDrivingMin: 480 }, 19)).toEqual(['驾驶员 XY-D001 07:30 的班次与 07:00 的班次时间重叠'])
+    expect(problemLines(duty, LIMITS, 19)).toEqual(['驾驶员 XY-D001 07:30 的班次与 07:00 的班次时间重叠'])
   })
 
   it('says what it sees when the server gave no problems: overlaps, over the limit, too few seats', () => {
@@ -160,12 +161,12 @@ describe('conflicts as a lane shows them', () => {
       makeTrip({ instanceId: 'A_1', departureTs: at('06:00'), endTs: at('10:00'), bookedSeats: 12 }),
       makeTrip({ instanceId: 'B_1', departureTs: at('09:30'), endTs: at('14:30'), routeName: '城关—龙潭', bookedSeats: 25 }),
     ]
-    const lines = problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), { dailyDrivingMin: 480 }, 19)
+    const lines = problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)
     expect(lines).toHaveLength(3)
     expect(lines[0]).toBe('班次时间重叠 Overlapping trips: 06:00 城关—白岩, 09:30 城关—龙潭')
     expect(lines[1]).toBe('驾驶超时 Over the daily driving limit: 9 h > 8 h')
     expect(lines[2]).toBe('座位不足 Too few seats (19): 09:30 25 booked')
-    expect(problemLines(makeDuty({ id: 'd2', trips: [trips[0] as RosterTrip], drivingMin: 240 }), { dailyDrivingMin: 480 }, 19)).toEqual([])
+    expect(problemLines(makeDuty({ id: 'd2', trips: [trips[0] as RosterTrip], drivingMin: 240 }), LIMITS, 19)).toEqual([])
   })
 
   it('reads driving time against the limit, over it in red', () => {

@@ -3,51 +3,13 @@
  * the day's time axis, which trips of a lane collide, how driving time and refusals read, and what
  * moving a trip from one duty to another changes and asks of the server.
  */
-import type { ServiceKind } from '@rb/domain'
+import type { DutyView, RosterLimits, RosterTrip, RosterView } from '@rb/domain'
 
-/** A trip instance as the roster lists it; instants in epoch ms. */
-export interface RosterTrip {
-  instanceId: string
-  tripId: string
-  routeId: string
-  routeName: string
-  kind: ServiceKind
-  headsign: string
-  departureTs: number
-  endTs: number
-  bookedSeats: number
-  status: 'scheduled' | 'cancelled'
-}
-
-/** A driver and a vehicle running trips in order on one service day. */
-export interface Duty {
-  id: string
-  date: string
-  vehicleId: string
-  driverId: string
-  note: string | null
-  trips: RosterTrip[]
-  drivingMin: number
-  /** Null for a duty with no trips yet. */
-  startTs: number | null
-  endTs: number | null
-  problems: string[]
-}
-
-export interface RosterLimits {
-  dailyDrivingMin: number
-  /** After a trip's scheduled end before its bus and driver leave again (when the server says). */
-  turnaroundMin?: number
-}
-
-export interface RosterDay {
-  date: string
-  published: boolean
-  publishedAt: number | null
-  limits: RosterLimits
-  duties: Duty[]
-  unassigned: RosterTrip[]
-}
+/** The wire shapes of `/api/roster` (defined once in @rb/domain, read here as types only). */
+export type { RosterLimits, RosterTrip }
+/** A driver and a vehicle running trips in order on one service day; `startTs`/`endTs` null with no trips. */
+export type Duty = DutyView
+export type RosterDay = RosterView
 
 // ── Dates (service days are Asia/Shanghai, UTC+8 all year) ──
 

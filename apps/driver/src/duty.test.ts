@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { dutyCards, type DriverDuty, type DutyDay, type DutyTrip } from './duty.js'
 
 const at = (clock: string, date = '2026-03-02'): number => Date.parse(`${date}T${clock}:00+08:00`)
-const trip = (over: Partial<DutyTrip> & { instanceId: string }): DutyTrip => ({ routeName: '城关—白岩', headsign: '白岩', departureTs: at('07:00'), endTs: at('07:50'), status: 'scheduled', ...over })
+const trip = (over: Partial<DutyTrip> & { instanceId: string }): DutyTrip => ({ tripId: over.instanceId.split('_')[0] ?? '', routeId: 'XY-R01', routeName: '城关—白岩', kind: 'regular', headsign: '白岩', departureTs: at('07:00'), endTs: at('07:50'), bookedSeats: 0, status: 'scheduled', ...over })
 const duty = (over: Partial<DriverDuty> = {}): DriverDuty => ({
   id: 'duty-1',
   date: '2026-03-02',
@@ -11,10 +11,13 @@ const duty = (over: Partial<DriverDuty> = {}): DriverDuty => ({
   note: null,
   trips: [trip({ instanceId: 'A_20260302' }), trip({ instanceId: 'B_20260302', headsign: '城关', routeName: '白岩—城关', departureTs: at('08:10'), endTs: at('09:00') })],
   drivingMin: 100,
+  startTs: at('07:00'),
+  endTs: at('09:00'),
+  problems: [],
   ...over,
 })
-const today: DutyDay = { date: '2026-03-02', published: true, duty: duty(), vehicle: { id: 'XY-V001', plate: '川E·12345', seats: 19 } }
-const tomorrow: DutyDay = { date: '2026-03-03', published: false, duty: null, vehicle: null }
+const today: DutyDay = { date: '2026-03-02', published: true, duty: duty(), duties: [duty()], vehicle: { id: 'XY-V001', plate: '川E·12345', seats: 19 } }
+const tomorrow: DutyDay = { date: '2026-03-03', published: false, duty: null, duties: [], vehicle: null }
 const opts = { today: '2026-03-02', open: 'today' as const, error: null }
 const text = (html: string): string => html.replace(/<[^>]+>/g, ' ').replaceAll('&#39;', "'").replace(/\s+/g, ' ').trim()
 
@@ -28,15 +31,16 @@ describe('duty cards', () => {
   })
 
   it('says a day’s roster is not published yet, and that a published day has no duty for them', () => {
-    const html = dutyCards('zh', { days: [{ ...today, duty: null, vehicle: null }, tomorrow] }, opts)
+    const html = dutyCards('zh', { days: [{ ...today, duty: null, duties: [], vehicle: null }, tomorrow] }, opts)
     expect(html).toContain('data-published="no"')
     expect(text(html)).toContain('明天的排班还没发布')
     expect(text(html)).toContain('今天没有给您排班')
   })
 
   it('reads in English, unfolds the day on screen, and strikes a cancelled trip through', () => {
-    const d = { ...today, duty: duty({ trips: [trip({ instanceId: 'A_20260302', status: 'cancelled' })], drivingMin: 0 }) }
-    const html = dutyCards('en', { days: [d, { ...tomorrow, published: true, duty: duty({ id: 'duty-2', date: '2026-03-03' }) }] }, { ...opts, open: 'tomorrow' })
+    const cancelled = duty({ trips: [trip({ instanceId: 'A_20260302', status: 'cancelled' })], drivingMin: 0 })
+    const next = duty({ id: 'duty-2', date: '2026-03-03' })
+    const html = dutyCards('en', { days: [{ ...today, duty: cancelled, duties: [cancelled] }, { ...tomorrow, published: true, duty: next, duties: [next] }] }, { ...opts, open: 'tomorrow' })
     expect(text(html)).toContain("Today's duty 03-02")
     expect(text(html)).toContain('0 trips · driving 0 min')
     expect(html).toMatch(/<li class="cancelled" data-trip="A_20260302">/)
@@ -53,7 +57,8 @@ describe('duty cards', () => {
   })
 
   it('escapes what it shows, and draws nothing while loading or a line on failure', () => {
-    const html = dutyCards('zh', { days: [{ ...today, duty: duty({ note: '<b>早班</b>' }) }] }, opts)
+    const noted = duty({ note: '<b>早班</b>' })
+    const html = dutyCards('zh', { days: [{ ...today, duty: noted, duties: [noted] }] }, opts)
     expect(html).toContain('&lt;b&gt;早班&lt;/b&gt;')
     expect(dutyCards('zh', null, opts)).toBe('')
     expect(dutyCards('zh', null, { ...opts, error: '加载失败' })).toContain('role="alert">加载失败<')

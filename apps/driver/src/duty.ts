@@ -3,37 +3,22 @@
  * which trips in order with their times and headsigns, or that the roster is not published yet.
  * Pure markup like views.ts; every interpolated value is escaped.
  */
+import type { DutyView, RosterTrip } from '@rb/domain'
 import { clock, t } from './i18n.js'
 import type { Lang } from './model.js'
 import { esc, type Day } from './views.js'
 
-export interface DutyTrip {
-  instanceId: string
-  routeName: string
-  headsign: string
-  /** Epoch ms. */
-  departureTs: number
-  endTs: number
-  status: 'scheduled' | 'cancelled'
-}
-
-export interface DriverDuty {
-  id: string
-  date: string
-  vehicleId: string
-  driverId: string
-  note: string | null
-  trips: DutyTrip[]
-  drivingMin: number
-}
+/** A trip of a duty and a duty, as the roster API answers them (types of @rb/domain). */
+export type DutyTrip = RosterTrip
+export type DriverDuty = DutyView
 
 export interface DutyDay {
   date: string
   published: boolean
   /** The first duty of the day. */
   duty: DriverDuty | null
-  /** Every duty of the driver that day, in order (usually one). */
-  duties?: DriverDuty[]
+  /** Every duty of the driver that day, in order (usually one); none while not published. */
+  duties: DriverDuty[]
   /** The first duty's bus. */
   vehicle: { id: string; plate: string; seats: number } | null
 }
@@ -59,7 +44,7 @@ function tripLine(lang: Lang, x: DutyTrip): string {
 function dutyCard(lang: Lang, d: DutyDay, dayWord: string, open: boolean): string {
   const head = `${esc(t(lang, 'dutyOf', { day: dayWord }))} <small>${esc(d.date.slice(5))}</small>`
   if (!d.published) return `<section class="duty pending" data-date="${esc(d.date)}" data-published="no"><h2>${head}</h2><p>${esc(t(lang, 'dutyNotPublished', { day: dayWord }))}</p></section>`
-  const duties = d.duties ?? (d.duty ? [d.duty] : [])
+  const duties = d.duties
   const first = duties[0]
   if (!first) return `<section class="duty none" data-date="${esc(d.date)}" data-published="yes"><h2>${head}</h2><p>${esc(t(lang, 'dutyNone', { day: dayWord }))}</p></section>`
   const bus = d.vehicle && d.vehicle.id === first.vehicleId ? `<b>${esc(d.vehicle.plate)}</b> <small>${esc(d.vehicle.id)} · ${esc(t(lang, 'seatsOf', { n: d.vehicle.seats }))}</small>` : `<b>${esc(first.vehicleId)}</b>`

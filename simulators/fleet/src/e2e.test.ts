@@ -52,7 +52,7 @@ describe('simulator against the real server', () => {
     await ok('PUT', '/api/schedule/trips/XY-R01-0700', { routeId: 'XY-R01', calendarId: 'daily', direction: 0, headsign: '中学', departureS: 7 * 3600, stopOffsetsS: [0, 240, 480], seats: 19, bookingPolicy: 'none' })
     await ok('PUT', '/api/vehicles/XY-V001', { plate: '川E·A1234', seats: 19, operatorId: 'OP1', model: '宇通 ZK6609', deviceId: 'dev-001', jt808Phone: '013900000001', status: 'active' })
     // (With driverId null the server answers 500 — an empty driver id hits the foreign key — so a driver is assigned too.)
-    await ok('PUT', '/api/drivers/XY-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
+    await ok('PUT', '/api/drivers/XY-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', qualificationCert: '5105242008000001', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
     await ok('PUT', `/api/trip-instances/XY-R01-0700_${DATE.replaceAll('-', '')}/assignment`, { vehicleId: 'XY-V001', driverId: 'XY-D001' })
     wire = await mqtt.connectAsync(server.mqttUrl, { clientId: 'e2e-wire', clean: true })
     await wire.subscribeAsync('rb/v1/veh/XY-V001/#', { qos: 1 })
@@ -95,6 +95,10 @@ describe('simulator against the real server', () => {
     }
     expect(sent.size).toBe(final.pointsSent)
     expect(onWire.filter((m) => m.topic.endsWith('/pos')).length).toBeGreaterThan(final.livePoints)
+    // The bus said who drives it (the trip started before the run's window: said on connecting).
+    expect(onWire.filter((m) => m.topic.endsWith('/event')).map((m) => JSON.parse(m.payload) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ type: 'driver', action: 'on', driverId: 'XY-D001', cert: '5105242008000001' }),
+    )
 
     // Server side: what it stored in the run's window.
     const from = dayStart + 6 * 3600_000
@@ -142,5 +146,10 @@ describe('simulator against the real server', () => {
     await new Promise((r) => setTimeout(r, 500))
     expect(await trackCount(from, to)).toBe(stored)
     expect(stored).toBe(final.pointsSent)
+    // Its driver's IC card went in the terminal (0x0702), answered and stored beside the MQTT run's word.
+    const events = await call('GET', `/api/events?vehicleId=XY-V001&type=driver&from=${new Date(dayStart).toISOString()}&to=${new Date(dayStart + 86_400_000).toISOString()}`)
+    const sources = (events.body.items as { data: { source: string; cert?: string; driverId?: string } }[]).map((e) => e.data)
+    expect(sources).toContainEqual(expect.objectContaining({ source: 'device', driverId: 'XY-D001' }))
+    expect(sources).toContainEqual(expect.objectContaining({ source: 'card', cert: '5105242008000001', name: '王建国' }))
   })
 })

@@ -53,11 +53,13 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     throw new Error(`the run would start at ${new Date(virtualStart).toISOString()}, in the future: the server drops fixes more than 5 minutes ahead of its clock. Pick a past --date or --from, or pass --allow-future`)
   }
 
-  // Skip to the start: what happened before it is not sent, but who is on a trip or out of coverage is kept.
+  // Skip to the start: what happened before it is not sent, but who is on a trip, out of coverage or at the wheel is kept.
   const running = new Set<string>()
   const downAtStart = new Set<string>()
+  const driverAtStart = new Map<string, Extract<SimEvent, { type: 'driver' }>>()
   for (const e of fleet.advance(virtualStart - 1)) {
-    if (e.type === 'trip_start') running.add(e.vehicleId)
+    if (e.type === 'driver') driverAtStart.set(e.vehicleId, e)
+    else if (e.type === 'trip_start') running.add(e.vehicleId)
     else if (e.type === 'trip_end') running.delete(e.vehicleId)
     else if (e.type === 'link_down') downAtStart.add(e.vehicleId)
     else if (e.type === 'link_up') downAtStart.delete(e.vehicleId)
@@ -89,6 +91,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       links.delete(id)
     }
   }
+  // Who drives was said at the trip's start, before any dead zone the bus is in now.
+  for (const e of driverAtStart.values()) links.get(e.vehicleId)?.announceDriver(e.driver, e.ts)
   for (const id of downAtStart) links.get(id)?.linkDown()
 
   const truth: TruthWriter | null = options.truthFile
@@ -124,6 +128,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         truth?.write(e.record)
         stats.truthRecords++
         if (e.record.kind === 'fault') stats.faults[e.record.type] = (stats.faults[e.record.type] ?? 0) + 1
+        break
+      case 'driver':
+        link?.announceDriver(e.driver, e.ts)
         break
       case 'trip_start':
         running.add(e.vehicleId)

@@ -3,6 +3,7 @@
  * list alerts, acknowledge, resolve; read and write incident notes; send a driver a text.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { AppError, type AlertStatus, type TrackingEngine } from '@rb/domain'
 import type { Db } from '@rb/db'
@@ -38,6 +39,11 @@ const ms = (iso: string | undefined): number | undefined => {
   return t
 }
 const list = (csv: string | undefined): string[] | undefined => csv?.split(',').map((s) => s.trim()).filter(Boolean)
+
+/** A POST without a body is one without a note: the domain then says whether a note is needed, and why. */
+const emptyBody = async (req: FastifyRequest): Promise<void> => {
+  req.body ??= {}
+}
 
 function statuses(csv: string | undefined): AlertStatus[] | undefined {
   const xs = list(csv)
@@ -99,17 +105,18 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     '/api/alerts/:id/ack',
     {
       config: DISPATCH,
+      preValidation: emptyBody,
       schema: {
         tags: ['alerts'],
         summary: 'Acknowledge an alert: who, when, a note (required for critical alerts: SOS, emergency). The first acknowledgement stands',
         params: AlertIdParam,
-        body: Type.Optional(Type.Object({ note: Type.Optional(Type.Union([Type.Null(), NoteText])) })),
+        body: Type.Object({ note: Type.Optional(Type.Union([Type.Null(), NoteText])) }),
         response: { 200: AlertView, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (req) => {
       const by = userOf(req).username
-      return service.acknowledge(req.params.id, by, req.body?.note, (tx, before, after) => audit(req, 'alert.ack', `alert:${req.params.id}`, before, after, tx))
+      return service.acknowledge(req.params.id, by, req.body.note, (tx, before, after) => audit(req, 'alert.ack', `alert:${req.params.id}`, before, after, tx))
     },
   )
 
@@ -117,11 +124,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     '/api/alerts/:id/resolve',
     {
       config: DISPATCH,
+      preValidation: emptyBody,
       schema: {
         tags: ['alerts'],
         summary: 'Resolve an alert by hand with a note (how it ended); 409 when it is already resolved',
         params: AlertIdParam,
-        body: Type.Object({ note: NoteText }),
+        body: Type.Object({ note: Type.Optional(Type.Union([Type.Null(), NoteText])) }),
         response: { 200: AlertView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
       },
     },

@@ -44,6 +44,16 @@ export interface SimTrip {
   stops: SimTripStop[]
   /** Assigned vehicle, or null (the simulator then assigns one). */
   vehicleId: string | null
+  /** Assigned driver, announced by the bus when it starts the trip (unknown: none). */
+  driver?: SimDriver | null
+}
+
+/** A driver as the bus announces them: unified number, name and qualification certificate (for the IC card). */
+export interface SimDriver {
+  id: string
+  name: string
+  /** Qualification certificate number; null when the register has none (no card to put in). */
+  cert: string | null
 }
 
 export interface SimVehicle {
@@ -143,6 +153,8 @@ export type SimEvent =
   /** Points kept while out of coverage, uploaded together right after `link_up`. */
   | { type: 'batch'; ts: number; vehicleId: string; fixes: SimFix[] }
   | { type: 'truth'; ts: number; vehicleId: string; record: TruthRecord }
+  /** Another driver takes the wheel as the trip starts: the bus says who (JT/T 808 IC card, MQTT `driver` event). */
+  | { type: 'driver'; ts: number; vehicleId: string; driver: SimDriver }
   | { type: 'trip_start'; ts: number; vehicleId: string; tripInstanceId: string }
   | { type: 'trip_end'; ts: number; vehicleId: string; tripInstanceId: string }
 

@@ -134,6 +134,8 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
 
   let prev: TripPlan | null = null
   let lastFixTs = -Infinity
+  /** The driver the bus last announced: a trip with the same driver says nothing. */
+  let announced: string | null = null
   for (const trip of block) {
     const route = world.routes.get(trip.routeId)
     if (!route) continue
@@ -147,6 +149,10 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
         yield* fixAt(t, { ...end, phase: 'parked' }, null, prev.trip.routeId, routeDistM)
         lastFixTs = t
       }
+    }
+    if (trip.driver && trip.driver.id !== announced) {
+      announced = trip.driver.id
+      yield { type: 'driver', ts: plan.startTs, vehicleId, driver: trip.driver }
     }
     yield { type: 'trip_start', ts: plan.startTs, vehicleId, tripInstanceId: trip.id }
     // Everything timed in this trip, in time order: truth from the plan, the reboot's edges.

@@ -1,6 +1,6 @@
 /** The network of one service day, read from the server's HTTP API (docs/network.md). */
 import { distanceM } from '@rb/geo'
-import type { LngLat, ServiceKind, SimNetwork, SimStop } from '../model/types.js'
+import type { LngLat, ServiceKind, SimDriver, SimNetwork, SimStop } from '../model/types.js'
 
 interface Page<T> {
   items: T[]
@@ -31,12 +31,19 @@ interface ApiTrip {
   stopTimes: { stopCode: string; distM: number; arrival: string }[]
   status: 'scheduled' | 'cancelled'
   vehicleId: string | null
+  driverId: string | null
 }
 interface ApiVehicle {
   id: string
   plate: string
   jt808Phone: string | null
   status: 'active' | 'retired'
+}
+
+interface ApiDriver {
+  id: string
+  name: string
+  qualificationCert: string
 }
 
 /** A stop this close to its township's centre is the township centre stop (场镇). */
@@ -77,13 +84,21 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
       if (page.items.length < PAGE || out.length >= page.total) return out
     }
   }
-  const [routes, stops, townships, trips, vehicles] = await Promise.all([
+  const [routes, stops, townships, trips, vehicles, drivers] = await Promise.all([
     all<ApiRoute>('/api/routes'),
     all<ApiStop>('/api/stops'),
     get<{ items: ApiTownship[] }>('/api/townships').then((r) => r.items),
     get<{ items: ApiTrip[] }>(`/api/trips?date=${encodeURIComponent(date)}`).then((r) => r.items),
     all<ApiVehicle>('/api/vehicles?status=active'),
+    // Certificates for the drivers' IC cards; without them the buses simply do not say who drives.
+    all<ApiDriver>('/api/drivers?status=active').catch((): ApiDriver[] => []),
   ])
+  const driverById = new Map(drivers.map((d) => [d.id, d]))
+  const driverOf = (id: string | null): SimDriver | null => {
+    if (id === null) return null
+    const d = driverById.get(id)
+    return { id, name: d?.name ?? id, cert: d?.qualificationCert || null }
+  }
   const centres = new Map(townships.map((t) => [t.id, t.center]))
   const simStops: SimStop[] = stops.map((s) => {
     const centre = centres.get(s.townshipId)
@@ -103,6 +118,7 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
         departureTs: Date.parse(t.departure),
         stops: t.stopTimes.map((s, i) => ({ seq: i + 1, stopCode: s.stopCode, distM: s.distM, arrivalTs: Date.parse(s.arrival) })),
         vehicleId: t.vehicleId,
+        driver: driverOf(t.driverId ?? null),
       })),
     vehicles: vehicles.filter((v) => v.status === 'active').map((v) => ({ id: v.id, plate: v.plate, jt808Phone: v.jt808Phone })),
   }

@@ -1,12 +1,12 @@
 /**
  * JT/T 808 terminals over TCP: 0x0100 register with the vehicle's terminal phone, 0x0102 auth
  * with the code from 0x8100 (kept for later connections), 0x0002 heartbeats, 0x0200 per fix and
- * 0x0704 blind-area backfill (type 1) after a dead zone. Messages not yet answered by 0x8001 are
+ * 0x0704 blind-area backfill (type 1) after a dead zone, 0x0702 when a driver's IC card goes in. Messages not yet answered by 0x8001 are
  * sent again after a reconnect, as terminals do; the platform stores each point once.
  */
 import { Socket } from 'node:net'
 import { jt808 } from '@rb/protocol'
-import type { Fix, SimVehicle } from '../model/types.js'
+import type { Fix, SimDriver, SimVehicle } from '../model/types.js'
 import { newCounters, type Transport, type TransportCounters, type VehicleLink } from './types.js'
 
 const { MSG_ID, REGISTER_RESULT, REPLY_RESULT, STATUS_BITS, BATCH_TYPE } = jt808
@@ -40,6 +40,15 @@ export function jt808Transport(options: Jt808TransportOptions): Transport {
 }
 
 const isData = (b: jt808.Jt808BodyInput): boolean => b.kind === 'location' || b.kind === 'batchLocation'
+
+/** The qualification card of `driver` read in the terminal's IC reader at `ts` (2019 terminals add an ID card; none is known here). */
+const cardOf = (driver: SimDriver & { cert: string }, ts: number, v2019: boolean): jt808.Jt808BodyInput => ({
+  kind: 'driverIdentity',
+  status: jt808.IC_CARD_STATUS.inserted,
+  ts,
+  readResult: jt808.IC_READ_RESULT.ok,
+  card: { name: driver.name, cert: driver.cert, authority: '', validUntil: null, idCard: v2019 ? '' : null },
+})
 
 const locationOf = (f: Fix): jt808.LocationInput => ({
   alarmRaw: 0,
@@ -108,6 +117,12 @@ class Jt808Link implements VehicleLink {
     for (let i = 0; i < fixes.length; i += size) {
       this.#enqueue({ kind: 'batchLocation', uploadType: BATCH_TYPE.backfill, items: fixes.slice(i, i + size).map(locationOf) })
     }
+  }
+
+  /** 0x0702 with the driver's certificate, which the platform names the driver by; a driver without one has no card to put in. */
+  announceDriver(driver: SimDriver, ts: number): void {
+    const { cert } = driver
+    if (cert) this.#enqueue(cardOf({ ...driver, cert }, ts, this.#version !== null))
   }
 
   linkDown(): void {
@@ -243,7 +258,8 @@ class Jt808Link implements VehicleLink {
   }
 
   #flush(): void {
-    while (this.#state === 'online' && this.#queue.length > 0) this.#write(this.#queue.shift() as jt808.Jt808BodyInput)
+    // A socket just destroyed (coverage lost) is still `online` until its close event: keep the queue for the reconnect.
+    while (this.#state === 'online' && this.#socket?.destroyed === false && this.#queue.length > 0) this.#write(this.#queue.shift() as jt808.Jt808BodyInput)
   }
 
   #write(body: jt808.Jt808BodyInput, track = true): void {

@@ -5,7 +5,8 @@
  */
 import mqtt, { type MqttClient } from 'mqtt'
 import { encodePositionPayload, topics } from '@rb/protocol'
-import type { Fix, SimVehicle } from '../model/types.js'
+import type { DeviceEventPayload } from '@rb/protocol'
+import type { Fix, SimDriver, SimVehicle } from '../model/types.js'
 import { newCounters, type Transport, type TransportCounters, type VehicleLink } from './types.js'
 
 export interface MqttTransportOptions {
@@ -123,6 +124,12 @@ class MqttLink implements VehicleLink {
     for (let i = 0; i < fixes.length; i += size) {
       this.#publish(topics.positionBatch(this.vehicleId), `[${fixes.slice(i, i + size).map(payloadOf).join(',')}]`, false)
     }
+  }
+
+  /** The `driver` event of docs/telemetry.md: the unified driver number, and the certificate when there is one. */
+  announceDriver(driver: SimDriver, ts: number): void {
+    const event: DeviceEventPayload = { ts: new Date(ts).toISOString(), type: 'driver', action: 'on', driverId: driver.id, ...(driver.cert ? { cert: driver.cert } : {}) }
+    this.#publish(topics.event(this.vehicleId), JSON.stringify(event), false)
   }
 
   linkDown(): void {

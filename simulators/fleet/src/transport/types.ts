@@ -1,5 +1,5 @@
 /** What the runner needs from a device protocol: one link per vehicle, counted. */
-import type { Fix, SimVehicle } from '../model/types.js'
+import type { Fix, SimDriver, SimVehicle } from '../model/types.js'
 
 export interface VehicleLink {
   readonly vehicleId: string
@@ -12,6 +12,8 @@ export interface VehicleLink {
   send(fix: Fix, duplicate: boolean, onAck?: (ok: boolean) => void): void
   /** Points kept while out of coverage, uploaded together (store-and-forward). */
   sendBatch(fixes: readonly Fix[]): void
+  /** A driver took the wheel at `ts`: the bus says who, as its protocol does (sent once the link is up). */
+  announceDriver(driver: SimDriver, ts: number): void
   /** Coverage lost or device off: the connection drops without a goodbye. */
   linkDown(): void
   /** Coverage back: reconnect and announce; queued messages follow. */
