@@ -5,14 +5,14 @@
  * vehicle, trip and alert; a text to the driver reaching the MQTT downlink, a JT/T 808 terminal
  * (0x8300) and the driver page; the county settings, and the on-time report following them.
  */
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { serviceDate, serviceDayOf, serviceDayStartMs, type IncidentNote, type LiveAlert } from '@rb/domain'
-import { jt808, topics, type ClientToServerEvents, type DriverMessage, type DriverMessageCommand, type ServerToClientEvents } from '@rb/protocol'
+import { topics, type ClientToServerEvents, type DriverMessage, type DriverMessageCommand, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { bookingNetwork, type BookingNetwork } from '../support/booking-network.js'
+import { jt808TextTerminal } from '../support/jt808-terminal.js'
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 interface ErrorBody {
@@ -37,31 +37,6 @@ const NO_VEHICLE = 'AL-V0000'
 const M_PER_DEG_LAT = 111_195
 /** Conditions are waited on, never slept for; generous for a loaded machine. */
 const until = <T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> => waitFor(fn, 30_000)
-
-/** A JT/T 808 terminal that signs in and answers every text (0x8300) with success, keeping them. */
-async function textTerminal(port: number, phone: string): Promise<{ texts: string[]; close(): void }> {
-  const socket = connect(port, '127.0.0.1')
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
-  const splitter = new jt808.FrameSplitter()
-  const received: jt808.Jt808Message[] = []
-  const texts: string[] = []
-  let serial = 0
-  const send = (body: jt808.Jt808BodyInput): void => void socket.write(jt808.encodeMessage({ phone, protocolVersion: null, serial: serial++ }, body))
-  socket.on('data', (chunk: Buffer) => {
-    for (const f of splitter.push(chunk).frames) {
-      const m = jt808.decodeMessage(f)
-      received.push(m)
-      if (m.body.kind !== 'textMessage') continue
-      texts.push(m.body.text)
-      send({ kind: 'terminalGeneralReply', ackSerial: m.header.serial, ackMsgId: jt808.MSG_ID.textMessage, result: jt808.REPLY_RESULT.success })
-    }
-  })
-  send({ kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG-808B', terminalId: 'T000001', plateColor: 1, plate: '' })
-  const reg = await until(() => received.find((m) => m.body.kind === 'registerReply'))
-  send({ kind: 'auth', authCode: (reg.body as jt808.RegisterReply).authCode, imei: null, softwareVersion: null })
-  await until(() => received.find((m) => m.body.kind === 'platformGeneralReply'))
-  return { texts, close: () => socket.destroy() }
-}
 
 describe.each(targets())('alert life-cycle, incidents, driver messages, settings on $name', (target) => {
   let server: TestServer
@@ -249,7 +224,7 @@ describe.each(targets())('alert life-cycle, incidents, driver messages, settings
     const page: LiveSocket = connectSocket(server.baseUrl, { transports: ['websocket'], auth: { token: driver.token } })
     const shown: DriverMessage[] = []
     page.on('driverMessage', (m) => shown.push(m))
-    const terminal = await textTerminal(server.app.rb.jt808Port as number, phone)
+    const terminal = await jt808TextTerminal(server.app.rb.jt808Port as number, phone, 30_000)
     const bus = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-cmd` })
     const commands: DriverMessageCommand[] = []
     bus.on('message', (_t, payload) => commands.push(JSON.parse(payload.toString()) as DriverMessageCommand))

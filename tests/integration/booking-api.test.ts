@@ -5,14 +5,14 @@
  * on-demand trips are decided at their cutoff, with messages in the outbox and a live event.
  */
 import { randomBytes, randomInt } from 'node:crypto'
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { bookingRepo } from '@rb/db'
-import { jt808, type ClientToServerEvents, type LiveBookingChange, type ManifestCommand, type ServerToClientEvents } from '@rb/protocol'
+import { type ClientToServerEvents, type LiveBookingChange, type ManifestCommand, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
+import { jt808TextTerminal } from '../support/jt808-terminal.js'
 
 interface Booking {
   code: string
@@ -30,31 +30,6 @@ interface ErrorBody {
 type Res<T> = { status: number; body: T; headers: Headers }
 
 const key = (): string => `k-${randomBytes(8).toString('hex')}`
-
-/** A bus terminal that signs in to the JT/T 808 gateway and keeps the texts it is sent (answering each). */
-async function jt808Terminal(port: number, phone: string): Promise<{ texts: string[]; close(): void }> {
-  const socket = connect(port, '127.0.0.1')
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
-  const splitter = new jt808.FrameSplitter()
-  const received: jt808.Jt808Message[] = []
-  const texts: string[] = []
-  let serial = 0
-  const send = (body: jt808.Jt808BodyInput): void => void socket.write(jt808.encodeMessage({ phone, protocolVersion: null, serial: serial++ }, body))
-  socket.on('data', (chunk: Buffer) => {
-    for (const f of splitter.push(chunk).frames) {
-      const m = jt808.decodeMessage(f)
-      received.push(m)
-      if (m.body.kind !== 'textMessage') continue
-      texts.push(m.body.text)
-      send({ kind: 'terminalGeneralReply', ackSerial: m.header.serial, ackMsgId: jt808.MSG_ID.textMessage, result: jt808.REPLY_RESULT.success })
-    }
-  })
-  send({ kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG-808B', terminalId: 'T000001', plateColor: 1, plate: '' })
-  const reg = await waitFor(() => received.find((m) => m.body.kind === 'registerReply'))
-  send({ kind: 'auth', authCode: (reg.body as jt808.RegisterReply).authCode, imei: null, softwareVersion: null })
-  await waitFor(() => received.find((m) => m.body.kind === 'platformGeneralReply'))
-  return { texts, close: () => socket.destroy() }
-}
 
 describe.each(targets())('booking API on $name', (target) => {
   let server: TestServer
@@ -314,7 +289,7 @@ describe.each(targets())('booking API on $name', (target) => {
     await server.apiJson('PUT', `/api/vehicles/${vehicleId}`, { plate: `川E·${vehicleId.slice(-3)}JT`, seats: 30, operatorId: 'OP1', model: '宇通', jt808Phone: phone, status: 'active' })
     const trip = await net.trip('BK-J', dayFromNow(3))
     await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId, driverId: null })
-    const terminal = await jt808Terminal(server.app.rb.jt808Port as number, phone)
+    const terminal = await jt808TextTerminal(server.app.rb.jt808Port as number, phone)
     try {
       await waitFor(() => server.app.rb.jt808?.isConnected(vehicleId))
       const { code } = (await book(trip, { seats: 2, boardStop: s[1], alightStop: s[3] })).body
