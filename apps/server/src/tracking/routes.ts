@@ -6,7 +6,7 @@ import { trackingRepo, type Db } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import { ErrorResponse, VehicleIdParam } from '../http/schemas.js'
 import type { TrackingHost } from './host.js'
-import { BoardRow, EventView, StopArrivalsView, StopEtaView, VehicleStateSchema } from './schemas.js'
+import { BoardRow, EventView, StopArrivalsView, StopEtaView, TRIP_RUN_STATUSES, VehicleStateSchema } from './schemas.js'
 
 export interface TrackingRoutesOptions {
   host: TrackingHost
@@ -49,7 +49,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
         const known = (await network.snapshot()).vehicles.some((v) => v.id === req.params.id)
         if (!known) throw new AppError('VEHICLE_NOT_FOUND', `no vehicle ${req.params.id}`)
         return {
-          state: { vehicleId: req.params.id, status: 'not_in_service' as const, online: false, lastTs: null, tripInstanceId: null, routeId: null, match: null, driverCode: null, delayS: null, progressM: null, offsetM: null, offRoute: false, nextStop: null },
+          state: { vehicleId: req.params.id, status: 'off_duty' as const, online: false, lastTs: null, tripInstanceId: null, routeId: null, match: null, driverCode: null, driverSource: null, rosteredDriverCode: null, delayS: null, punctuality: null, progressM: null, offsetM: null, offRoute: false, nextStop: null },
           etas: [],
           counters: { stale: 0, jumps: 0, offRouteFixes: 0 },
         }
@@ -87,7 +87,10 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       schema: {
         tags: ['tracking'],
         summary: 'Trip board of a service day (default today): every trip instance with status, vehicle, driver, delay',
-        querystring: Type.Object({ date: Type.Optional(Type.String({ description: 'YYYY-MM-DD service day: yesterday, today or later' })) }),
+        querystring: Type.Object({
+          date: Type.Optional(Type.String({ description: 'YYYY-MM-DD service day: yesterday, today or later' })),
+          status: Type.Optional(Type.String({ description: `comma-separated states to keep: ${TRIP_RUN_STATUSES.join(', ')}` })),
+        }),
         response: { 200: Type.Object({ date: Type.String(), items: Type.Array(BoardRow) }), 400: ErrorResponse },
       },
     },
@@ -102,14 +105,18 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       }
       const offset = daysBetween(today, date)
       if (offset < -1) throw new AppError('VALIDATION_FAILED', 'the board covers yesterday, today and later days; past days are in GET /api/events')
-      if (offset <= 0) return { date, items: tripBoard(engine, t).filter((r) => r.instanceId.endsWith(date.replaceAll('-', ''))) }
-      // A later day: the timetable with the dispatcher's assignments and cancellations.
+      const wanted = req.query.status ? new Set(req.query.status.split(',').map((s) => s.trim())) : null
+      const unknown = wanted ? [...wanted].filter((s) => !(TRIP_RUN_STATUSES as readonly string[]).includes(s)) : []
+      if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `unknown trip state ${unknown.join(', ')}; states are ${TRIP_RUN_STATUSES.join(', ')}`, { field: 'status' })
+      const keep = (rows: TripBoardRow[]): TripBoardRow[] => (wanted ? rows.filter((r) => wanted.has(r.status)) : rows)
+      if (offset <= 0) return { date, items: keep(tripBoard(engine, t).filter((r) => r.instanceId.endsWith(date.replaceAll('-', '')))) }
+      // A later day: the timetable with the roster's and the dispatcher's assignments and cancellations.
       const items: TripBoardRow[] = (await network.instancesOn(date)).map((i) => ({
         instanceId: i.id, tripId: i.tripId, routeId: i.routeId, kind: i.kind, headsign: i.headsign, departureTs: i.departureTs, endTs: i.stops.at(-1)?.arrivalTs ?? i.departureTs,
-        status: i.status === 'cancelled' ? 'cancelled' : 'scheduled', delayS: null, vehicleId: i.vehicleId, driverCode: i.driverId, match: i.vehicleId ? 'assigned' : null,
+        status: i.status === 'cancelled' ? 'cancelled' : i.vehicleId ? 'assigned' : 'scheduled', delayS: null, punctuality: null, vehicleId: i.vehicleId, driverCode: i.driverId, match: i.vehicleId ? 'assigned' : null,
         departedTs: null, completedTs: null, nextStopCode: null, cancelReason: i.cancelReason,
       }))
-      return { date, items }
+      return { date, items: keep(items) }
     },
   )
 
