@@ -44,6 +44,8 @@ describe.each(targets())('duty roster on $name', (target) => {
       const r = await server.apiJson('PUT', `/api/drivers/RS-D00${i}`, { name: `司机${i}`, phone: `1381234000${i}`, licenceClass: 'A1', serviceSince: '2012-05-01', pioneer: false, status: i === 6 ? 'retired' : 'active' })
       expect(r.status).toBe(200)
     }
+    // The county's daily driving limit: the county settings when they carry it, else ROSTER_DRIVING_LIMIT_MIN.
+    expect((await server.apiJson('PUT', '/api/settings', { dailyDrivingLimitMin: LIMIT_MIN })).status).toBe(200)
     dispatcher = await server.loginAs('dispatcher')
   }, 120_000)
   afterAll(async () => {
