@@ -105,7 +105,7 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
       return e?.vehicle && e.vehicle.stopId === codes[2] ? e.vehicle : null
     }, 15_000)
     expect(vp.trip).toMatchObject({ tripId: 'RT-R01-T', routeId: 'RT-R01', startDate: ymd, scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED })
-    expect(vp.vehicle).toMatchObject({ id: vehicleId, label: vehicleId, licensePlate: '川E·T0002' })
+    expect(vp.vehicle).toMatchObject({ id: vehicleId, label: `${vehicleId} RT-D001`, licensePlate: '川E·T0002' })
     expect(vp).toMatchObject({ currentStopSequence: 3, currentStatus: VehiclePosition.VehicleStopStatus.IN_TRANSIT_TO })
     expect(Number(vp.timestamp)).toBe(lastTs / 1000)
     expect(vp.position?.latitude).toBeCloseTo(at(1500)[1], 4)
