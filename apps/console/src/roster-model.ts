@@ -4,6 +4,7 @@
  * moving a trip from one duty to another changes and asks of the server.
  */
 import type { DutyView, RosterLimits, RosterTrip, RosterView } from '@rb/domain'
+import { clock } from './ui/format.js'
 
 /** The wire shapes of `/api/roster` (defined once in @rb/domain, read here as types only). */
 export type { RosterLimits, RosterTrip }
@@ -14,18 +15,12 @@ export type RosterDay = RosterView
 // ── Dates (service days are Asia/Shanghai, UTC+8 all year) ──
 
 const HOUR_MS = 3_600_000
-const TZ_OFFSET_MS = 8 * HOUR_MS
 
 /** Midnight of a service day, Asia/Shanghai. */
 export const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`)
 export const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 /** ISO weekday of a date: 1 Monday … 7 Sunday (as calendars and templates count them). */
 export const isoWeekday = (date: string): number => new Date(Date.parse(`${date}T00:00:00Z`)).getUTCDay() || 7
-/** `07:05` in Asia/Shanghai. */
-export function hhmm(ts: number): string {
-  const d = new Date(ts + TZ_OFFSET_MS)
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
-}
 
 // ── The time axis ──
 
@@ -147,11 +142,11 @@ export function laneWarnings(duty: Duty, limits: RosterLimits, vehicleSeats: num
   const out: string[] = []
   const limitMin = limits.dailyDrivingMin
   const clash = overlapping(duty.trips, limits.turnaroundMin)
-  if (clash.size > 0) out.push(`班次时间重叠 Overlapping trips: ${duty.trips.filter((t) => clash.has(t.instanceId)).map((t) => `${hhmm(t.departureTs)} ${t.routeName}`).join(', ')}`)
+  if (clash.size > 0) out.push(`班次时间重叠 Overlapping trips: ${duty.trips.filter((t) => clash.has(t.instanceId)).map((t) => `${clock(t.departureTs)} ${t.routeName}`).join(', ')}`)
   if (duty.drivingMin > limitMin) out.push(`驾驶超时 Over the daily driving limit: ${hoursText(duty.drivingMin)} > ${hoursText(limitMin)}`)
   if (vehicleSeats !== undefined) {
     const full = duty.trips.filter((t) => running(t) && t.bookedSeats > vehicleSeats)
-    if (full.length > 0) out.push(`座位不足 Too few seats (${vehicleSeats}): ${full.map((t) => `${hhmm(t.departureTs)} ${t.bookedSeats} booked`).join(', ')}`)
+    if (full.length > 0) out.push(`座位不足 Too few seats (${vehicleSeats}): ${full.map((t) => `${clock(t.departureTs)} ${t.bookedSeats} booked`).join(', ')}`)
   }
   return out
 }

@@ -7,8 +7,9 @@
 import type { Vehicle } from '@rb/domain'
 import type { Ctx } from '../context.js'
 import type { DriverView } from '../network.js'
-import { axisFor, drivingGauge, hhmm, layoutLane, problemLines, type Axis, type LaneOptions, type Duty, type RosterDay, type RosterTrip } from '../roster-model.js'
+import { axisFor, drivingGauge, layoutLane, problemLines, type Axis, type LaneOptions, type Duty, type RosterDay, type RosterTrip } from '../roster-model.js'
 import { h } from '../ui/dom.js'
+import { clock } from '../ui/format.js'
 
 /** What a lane says after an action there. */
 export interface Note {
@@ -47,7 +48,7 @@ export function noteEl(note: Note | undefined): HTMLElement | null {
 }
 
 function tripTitle(t: RosterTrip): string {
-  return `${hhmm(t.departureTs)}–${hhmm(t.endTs)} ${t.routeName} → ${t.headsign}\n${t.instanceId} · 已订 ${t.bookedSeats} 座 booked${t.status === 'cancelled' ? ' · 已取消 cancelled' : ''}`
+  return `${clock(t.departureTs)}–${clock(t.endTs)} ${t.routeName} → ${t.headsign}\n${t.instanceId} · 已订 ${t.bookedSeats} 座 booked${t.status === 'cancelled' ? ' · 已取消 cancelled' : ''}`
 }
 
 /** A lane's track: hour lines and the lane's trips as blocks; a drop target. */
@@ -63,7 +64,7 @@ function track(axis: Axis, trips: RosterTrip[], state: BoardState, lane: LaneOpt
       const block = h(
         'button',
         { type: 'button', class: cls, draggable: true, title: tripTitle(t), style: `left:${b.leftPct}%;width:${b.widthPct}%;top:${b.row * ROW_PX + 3}px`, dataset: { trip: t.instanceId }, attrs: { 'aria-pressed': String(t.instanceId === state.selected) } },
-        h('b', null, hhmm(t.departureTs)),
+        h('b', null, clock(t.departureTs)),
         h('span', null, t.routeName),
       )
       block.addEventListener('click', () => handlers.select(t.instanceId))
@@ -133,7 +134,7 @@ function dutyLane(ctx: Ctx, axis: Axis, duty: Duty, state: BoardState, handlers:
       remove.textContent = '删除 Delete'
     }, 4000)
   })
-  const span = duty.startTs !== null && duty.endTs !== null ? `${hhmm(duty.startTs)}–${hhmm(duty.endTs)}` : '—'
+  const span = duty.startTs !== null && duty.endTs !== null ? `${clock(duty.startTs)}–${clock(duty.endTs)}` : '—'
   const head = h(
     'div',
     { class: 'lane-head' },

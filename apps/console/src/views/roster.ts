@@ -7,9 +7,9 @@
  */
 import { api, ApiError, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
-import { addDays, hhmm, moveRequest, moveTrip, refusalLines, sortDuties, whereIs, type Duty, type RosterDay } from '../roster-model.js'
+import { addDays, moveRequest, moveTrip, refusalLines, sortDuties, whereIs, type Duty, type RosterDay } from '../roster-model.js'
 import { clear, h } from '../ui/dom.js'
-import { day as dayOf } from '../ui/format.js'
+import { clock, day as dayOf } from '../ui/format.js'
 import { boardEl, driverLabel, noteEl, vehicleLabel, type LaneHandlers, type Note, type NoteKey } from './roster-lanes.js'
 import { publishedBadge, rosterTools } from './roster-tools.js'
 
@@ -174,7 +174,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       h(
         'div',
         { class: 'tool-row', dataset: { trip: trip.instanceId } },
-        h('span', null, h('b', null, '已选 Selected '), `${hhmm(trip.departureTs)}–${hhmm(trip.endTs)} ${trip.routeName} → ${trip.headsign} · 已订 ${trip.bookedSeats} 座 · ${now === null ? '待排 unassigned' : '在车组中 in a duty'}`),
+        h('span', null, h('b', null, '已选 Selected '), `${clock(trip.departureTs)}–${clock(trip.endTs)} ${trip.routeName} → ${trip.headsign} · 已订 ${trip.bookedSeats} 座 · ${now === null ? '待排 unassigned' : '在车组中 in a duty'}`),
         h('label', { class: 'check' }, '移到 to ', to),
         moveBtn,
         clearBtn,
