@@ -65,28 +65,48 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
   const highlight = (): void => ctx.map.setNetwork(ctx.network.routes, ctx.network.stops, ctx.network.townships, f.routeId)
 
+  // The legend is built once and its counts updated in place: a chip being clicked is never replaced.
   const SIGN_STATUSES: readonly StopStatus[] = ['ok', 'reported', 'in_repair']
+  const countOf = new Map<string, HTMLElement>()
+  const counted = (key: string): HTMLElement => {
+    const b = h('b', null, '0')
+    countOf.set(key, b)
+    return b
+  }
+  const sosKey = h('div', { class: 'key sos', dataset: { status: 'emergency' }, hidden: true }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${EMERGENCY_LABEL} `, counted('sos'))
+  const chips = ALL_STATUSES.map((s: VehicleServiceStatus) => {
+    const chip = h('button', { class: 'chip', dataset: { status: s }, title: 'Show only this status (click again to clear)' }, h('i', { style: `background:${STATUS_COLOURS[s]}` }), `${STATUS_LABELS[s]} `, counted(s))
+    chip.addEventListener('click', () => {
+      if (f.statuses.has(s)) (f.statuses as Set<VehicleServiceStatus>).delete(s)
+      else (f.statuses as Set<VehicleServiceStatus>).add(s)
+      redraw()
+    })
+    return chip
+  })
+  clear(
+    legend,
+    h('h4', null, 'Buses 车辆'),
+    sosKey,
+    chips,
+    h('h4', null, 'Stop signs 站牌'),
+    SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, h('i', { class: 'sign', style: `background:${STOP_COLOURS[s]};border-color:${STOP_STROKE}` }), `${STOP_LABELS[s]} `, counted(`sign:${s}`))),
+  )
+  const setCount = (key: string, n: number): void => {
+    const b = countOf.get(key)
+    if (b && b.textContent !== String(n)) b.textContent = String(n)
+  }
   function renderLegend(): void {
     const counts = ctx.fleet.counts()
-    const signCounts = new Map<StopStatus, number>()
-    for (const stop of ctx.network.stops) signCounts.set(stop.status, (signCounts.get(stop.status) ?? 0) + 1)
+    for (const [i, s] of ALL_STATUSES.entries()) {
+      setCount(s, counts[s])
+      chips[i]?.classList.toggle('on', f.statuses.has(s))
+    }
     const sos = [...ctx.fleet.vehicles.values()].filter((v) => v.lng !== null && ctx.fleet.isEmergency(v.id)).length
-    clear(
-      legend,
-      h('h4', null, 'Buses 车辆'),
-      sos ? h('div', { class: 'key sos', dataset: { status: 'emergency' } }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${EMERGENCY_LABEL} `, h('b', null, String(sos))) : null,
-      ALL_STATUSES.map((s: VehicleServiceStatus) => {
-        const chip = h('button', { class: `chip${f.statuses.has(s) ? ' on' : ''}`, dataset: { status: s }, title: 'Show only this status (click again to clear)' }, h('i', { style: `background:${STATUS_COLOURS[s]}` }), `${STATUS_LABELS[s]} `, h('b', null, String(counts[s])))
-        chip.addEventListener('click', () => {
-          if (f.statuses.has(s)) (f.statuses as Set<VehicleServiceStatus>).delete(s)
-          else (f.statuses as Set<VehicleServiceStatus>).add(s)
-          redraw()
-        })
-        return chip
-      }),
-      h('h4', null, 'Stop signs 站牌'),
-      SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, h('i', { class: 'sign', style: `background:${STOP_COLOURS[s]};border-color:${STOP_STROKE}` }), `${STOP_LABELS[s]} `, h('b', null, String(signCounts.get(s) ?? 0)))),
-    )
+    setCount('sos', sos)
+    sosKey.hidden = sos === 0
+    const signs = new Map<StopStatus, number>()
+    for (const stop of ctx.network.stops) signs.set(stop.status, (signs.get(stop.status) ?? 0) + 1)
+    for (const s of SIGN_STATUSES) setCount(`sign:${s}`, signs.get(s) ?? 0)
   }
 
   search.addEventListener('input', () => {
