@@ -26,6 +26,19 @@ export interface FaultConfig {
   deadZones: DeadZone[]
   /** A seeded no-coverage stretch on a route, per route. */
   randomDeadZones: { probability: number; lengthM: Range }
+  /** Explicit breakdowns for good (a training or bench scenario); none in the profiles. */
+  strandings?: Stranding[]
+}
+
+/**
+ * A bus that breaks down for good on a trip: it stands where it broke down for `standS`, then its
+ * device is switched off; the rest of the trip and of its day are not run.
+ */
+export interface Stranding {
+  tripInstanceId: string
+  /** Where, as a share of the trip's distance from its first to its last stop (0..1, exclusive). */
+  atShare: number
+  standS: number
 }
 
 export interface BehaviourConfig {
@@ -146,6 +159,10 @@ export function configProblems(c: ModelConfig): string[] {
   range('reboot.durationS', f.reboot.durationS)
   range('gpsJump.distanceM', f.gpsJump.distanceM)
   for (const z of f.deadZones) if (!(z.toM > z.fromM && z.fromM >= 0)) out.push(`dead zone on ${z.routeId}: fromM must be ≥ 0 and below toM`)
+  for (const s of f.strandings ?? []) {
+    if (!(s.atShare > 0 && s.atShare < 1)) out.push(`stranding on ${s.tripInstanceId}: atShare must be between 0 and 1, got ${s.atShare}`)
+    if (!(s.standS >= 0)) out.push(`stranding on ${s.tripInstanceId}: standS must be ≥ 0, got ${s.standS}`)
+  }
   const b = c.behaviour
   if (!(Number.isInteger(b.intervalS) && b.intervalS >= 1 && b.intervalS <= 300)) out.push(`intervalS must be a whole number of seconds in 1..300, got ${b.intervalS}`)
   if (!(b.gpsNoiseM >= 0 && b.gpsNoiseM <= 100)) out.push(`gpsNoiseM must be in 0..100, got ${b.gpsNoiseM}`)

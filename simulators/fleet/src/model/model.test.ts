@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { cumulativeDistancesM, distanceM, projectOnLine } from '@rb/geo'
 import { createFleet } from './fleet.js'
 import { makeConfig, makeNetwork } from './test-factories.js'
-import type { FaultRecord, LngLat, SimEvent, SimFix, StopVisitRecord } from './types.js'
+import type { FaultRecord, LngLat, SimEvent, SimFix, SimTrip, StopVisitRecord } from './types.js'
 
 const run = (events: SimEvent[]) => ({
   fixes: events.flatMap((e) => (e.type === 'fix' ? [e.fix] : [])),
@@ -118,6 +118,21 @@ describe('fault injection', () => {
     }
   })
 
+  it('a breakdown for good ends the trip where the bus stood, and its day with it', () => {
+    const network = makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }] })
+    const [first, second] = network.trips as [SimTrip, SimTrip]
+    const { fixes, faults, visits } = run(createFleet(network, makeConfig(24, { strandings: [{ tripInstanceId: first.id, atShare: 0.5, standS: 900 }] })).advance(Infinity))
+    const b = faults.find((f) => f.type === 'breakdown') as FaultRecord
+    expect(b).toMatchObject({ tripInstanceId: first.id, toTs: b.fromTs + 900_000, details: { final: true } })
+    // Stops beyond half-way are never reached, and the next trip is not run at all.
+    expect(visits.map((v) => v.seq)).toEqual([1, 2, 3])
+    expect(fixes.some((f) => f.meta.tripInstanceId === second.id)).toBe(false)
+    const after = fixes.filter((f) => f.ts >= b.fromTs)
+    expect(after.length).toBeGreaterThan(150)
+    expect(Math.max(...after.map((f) => f.ts))).toBeLessThanOrEqual(b.toTs)
+    for (const f of after) expect(f.meta.phase).toBe('breakdown')
+  })
+
   it('a detour leaves the route by more than 100 m and comes back', () => {
     const network = makeNetwork()
     const { fixes, faults } = run(createFleet(network, makeConfig(22, { detour: { probability: 1 } })).advance(Infinity))
@@ -141,11 +156,15 @@ describe('fault injection', () => {
     expect(far).toHaveLength(jumps.length)
   })
 
-  it('a reboot drops the link and the fixes for its duration', () => {
+  it('a reboot drops the link and the fixes for its duration, and is over before the bus reaches its last stop', () => {
     const fleet = createFleet(makeNetwork(), makeConfig(24, { reboot: { probability: 1, durationS: { min: 60, max: 60 } } }))
     const events = fleet.advance(Infinity)
     const r = run(events).faults.find((f) => f.type === 'reboot') as FaultRecord
-    expect(r.toTs - r.fromTs).toBe(60_000)
+    // This draw starts the reboot less than a minute before the last stop: the device is back 1 s before the bus gets there.
+    const lastStop = run(events).visits.at(-1) as StopVisitRecord
+    expect(r.toTs).toBe(lastStop.arrivalTs - 1000)
+    expect(r.toTs - r.fromTs).toBeLessThanOrEqual(60_000)
+    expect(run(events).fixes.filter((f) => f.ts >= lastStop.arrivalTs).length).toBeGreaterThan(0)
     expect(run(events).fixes.filter((f) => f.ts >= r.fromTs && f.ts < r.toTs)).toHaveLength(0)
     expect(events.filter((e) => e.type === 'link_down' && e.reason === 'reboot').map((e) => e.ts)).toEqual([r.fromTs])
     expect(events.filter((e) => e.type === 'link_up' && e.reason === 'reboot').map((e) => e.ts)).toEqual([r.toTs])

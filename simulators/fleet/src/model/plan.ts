@@ -30,6 +30,8 @@ export interface TripPlan {
   endTs: number
   detour: Detour | null
   reboot: { fromTs: number; toTs: number } | null
+  /** Broke down for good: the plan ends where it stood, and the vehicle's day ends with it. */
+  stranded: boolean
   /** Truth known from the plan, with the instant it becomes true (when to write it). */
   records: { ts: number; record: TruthRecord }[]
 }
@@ -109,6 +111,11 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   const rebootDraw = rng.chance(f.reboot.probability) ? { at: rng.next(), durS: draw(rng, f.reboot.durationS) } : null
 
   const first = stops[0] as (typeof stops)[0]
+  // A breakdown for good (scenario, not drawn): a detour it cuts short or comes before never happens.
+  const strandSpec = f.strandings?.find((s) => s.tripInstanceId === trip.id)
+  const strandD = strandSpec ? Math.round(first.distM + strandSpec.atShare * ((stops[n - 1] as (typeof stops)[0]).distM - first.distM)) : null
+  if (strandD !== null && detour && detour.toD > strandD) detour = null
+  let stranded = false
   const appear = Math.max(ctx.notBefore, trip.departureTs - Math.round(rng.range(120, 360)) * 1000)
   const depart0 = Math.max(appear, trip.departureTs + Math.round(lateS) * 1000)
   const knots: Knot[] = [{ t: appear, d: first.distM, phase: 'dwell' }]
@@ -134,6 +141,7 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
     const edges = new Set<number>([a.distM, z.distM])
     for (let d = a.distM + CHUNK_M; d < z.distM - 1; d += CHUNK_M) edges.add(d)
     if (breakdown?.leg === i) edges.add(breakdown.d)
+    if (strandD !== null && strandD > a.distM && strandD < z.distM) edges.add(strandD)
     if (detour && detour.fromD > a.distM && detour.toD < z.distM) for (let d = detour.fromD; d < detour.toD; d += 25) edges.add(d)
     const cuts = [...edges].sort((x, y) => x - y)
     let ar = 1
@@ -165,9 +173,18 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
         fault('breakdown', t, until, { distM: Math.round(c.from), routeDistM: routeDist(c.from), lng: round6(p[0]), lat: round6(p[1]) })
         t = until
       }
+      if (c.from === strandD && strandSpec) {
+        endTs = t + Math.round(strandSpec.standS) * 1000
+        knots.push({ t, d: c.from, phase: 'breakdown' }, { t: endTs, d: c.from, phase: 'breakdown' })
+        const p = truePointAt(path, detour, c.from)
+        fault('breakdown', t, endTs, { distM: Math.round(c.from), routeDistM: routeDist(c.from), lng: round6(p[0]), lat: round6(p[1]), final: true })
+        stranded = true
+        break
+      }
       knots.push({ t, d: c.from, phase: c.phase })
       t = Math.round(t + c.baseS * scale * c.extra * 1000)
     }
+    if (stranded) break
     const arrive = Math.round(t)
     if (i + 1 === n - 1) {
       const dwellS = draw(rng, b.dwellS.village) * 1.5
@@ -194,12 +211,15 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   let reboot: TripPlan['reboot'] = null
   if (rebootDraw) {
     const fromTs = Math.round(depart0 + rebootDraw.at * (endTs - depart0))
-    reboot = { fromTs, toTs: Math.min(endTs - 1000, fromTs + Math.round(rebootDraw.durS * 1000)) }
+    // Back up before the bus reaches its last stop: a device that restarts reports the bus there
+    // (the fixes stop at the trip's end, as when the driver switches off at the terminus).
+    const backBy = stranded ? endTs : (visits.at(-1) as StopVisitRecord).arrivalTs
+    reboot = { fromTs, toTs: Math.min(backBy - 1000, fromTs + Math.round(rebootDraw.durS * 1000)) }
     if (reboot.toTs <= reboot.fromTs) reboot = null
   }
   for (const v of visits) records.push({ ts: v.departureTs, record: v })
   records.sort((x, y) => x.ts - y.ts)
-  return { trip, route, path, knots, startTs: appear, endTs, detour, reboot, records }
+  return { trip, route, path, knots, startTs: appear, endTs, detour, reboot, stranded, records }
 }
 
 /** True length of the detoured path between two distances, metres. */

@@ -193,6 +193,8 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
     yield* flushUntil(plan.endTs)
     yield { type: 'trip_end', ts: plan.endTs, vehicleId, tripInstanceId: trip.id }
     prev = plan
+    // Broken down for good, then switched off: the rest of its day is not run.
+    if (plan.stranded) break
   }
   // Out of the valley at the end of the day: upload what was kept. (The cast undoes TypeScript's
   // narrowing to null: `down` is set inside the nested generators.)
