@@ -230,7 +230,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   // Before tracking starts and the demo fleet reads today's trips: today's roster exists.
-  const roster = await startRoster({ config, db, network, log })
+  const roster = await startRoster({ config, db, network, log, drivingLimitMin: () => settings.get().dailyDrivingLimitMin })
   await tracking.start()
   const sim = new SimControl(log, simCredentials(auth, deviceAuth))
   // Simulated fleets talk to this server over its own HTTP and MQTT ports, known once it listens.

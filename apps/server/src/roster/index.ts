@@ -19,10 +19,16 @@ export interface RosterModule {
 }
 
 /** Builds the module; with ROSTER_AUTO on, today's and tomorrow's rosters exist when it resolves (or the failure is logged). */
-export async function startRoster(deps: { config: Pick<Config, 'rosterAuto' | 'rosterDrivingLimitMin'>; db: Db; network: NetworkService; log: RosterAutoLog }): Promise<RosterModule> {
+export async function startRoster(deps: {
+  config: Pick<Config, 'rosterAuto' | 'rosterDrivingLimitMin'>
+  db: Db
+  network: NetworkService
+  log: RosterAutoLog
+  /** The daily driving limit now (the county's settings, changed without a restart); default ROSTER_DRIVING_LIMIT_MIN. */
+  drivingLimitMin?: () => number
+}): Promise<RosterModule> {
   const { config } = deps
-  // A function, so the limit can later come from the county's settings without a restart.
-  const service = new RosterService({ db: deps.db, network: deps.network, drivingLimitMin: () => config.rosterDrivingLimitMin })
+  const service = new RosterService({ db: deps.db, network: deps.network, drivingLimitMin: deps.drivingLimitMin ?? (() => config.rosterDrivingLimitMin) })
   const auto = config.rosterAuto ? new RosterAutoJob(service, deps.log) : undefined
   await auto?.start()
   return {
