@@ -1,6 +1,7 @@
 /**
  * The driver's phone page in real Chromium on a phone-sized screen, against the real server with
- * the demo county: the demo driver signs in, sees the trip assigned to them, opens its manifest;
+ * the demo county: the demo driver signs in, sees the trip assigned to them, says "I am driving"
+ * its bus (offered from the trip) and signs off again, the bus's state following; opens its manifest;
  * a booking made through the API appears live (no reload, no polling), the driver marks it
  * boarded and the manifest API says so; the page switches to English; a dispatcher cancels the
  * trip and the page says so live.
@@ -78,6 +79,35 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     const shown = await page.locator('a.trip').evaluateAll((els) => els.map((e) => e.getAttribute('data-trip')))
     expect(shown.sort()).toEqual(mine.body.items.map((x) => x.id).sort())
     await page.screenshot({ path: new URL('trips.png', SHOTS).pathname, fullPage: true })
+  })
+
+  it('says "I am driving" a bus, pre-filled with the bus of the trip, and signs off; the bus shows the driver', async () => {
+    const BUS = 'XY-V003'
+    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: BUS, driverId: DEMO_DRIVER.code })
+    expect(assigned.status).toBe(200)
+    await page.goto(`${server.baseUrl}/driver#/`)
+    const card = page.locator('section.driving[data-driving=off]')
+    await card.waitFor({ timeout: 15_000 })
+    expect(await card.innerText()).toContain('还没有登记您在开哪辆车')
+    expect(await page.locator(`#rb-vehicles option[value="${BUS}"]`).count()).toBe(1)
+    // Today's trip names the bus: it is offered. (Late in the evening the trip is tomorrow's: typed instead.)
+    const field = page.locator('section.driving input[name=vehicleId]')
+    if (!onTomorrow) await waitFor(async () => (await field.inputValue()) === BUS)
+    await field.fill(BUS.toLowerCase())
+    await page.click('section.driving button[type=submit]')
+    await page.locator(`section.driving[data-driving=on] [data-current="${BUS}"]`).waitFor({ timeout: 10_000 })
+    expect(await text(page, 'section.driving')).toMatch(new RegExp(`您正在驾驶 ${BUS}[\\s\\S]*本页登记`))
+    const state = async () => (await server.apiJson<{ state: { driverCode: string | null; driverSource: string | null } }>('GET', `/api/vehicles/${BUS}/state`, undefined, dispatcher)).body.state
+    expect(await state()).toMatchObject({ driverCode: DEMO_DRIVER.code, driverSource: 'app' })
+    await page.screenshot({ path: new URL('driving.png', SHOTS).pathname, fullPage: true })
+
+    await page.click('section.driving button[data-action=sign-off-bus]')
+    await page.locator('section.driving[data-driving=off]').waitFor({ timeout: 10_000 })
+    expect((await state()).driverSource).not.toBe('app')
+    // The trip as the tests after this one expect it: no bus.
+    expect((await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: null, driverId: DEMO_DRIVER.code })).status).toBe(200)
+    if (onTomorrow) await page.click('nav.days a[href="#/tomorrow"]')
+    await page.locator(`a.trip[data-trip="${trip}"]`).waitFor({ timeout: 15_000 })
   })
 
   it('shows a booking made through the API live, marks it boarded, and the manifest API says boarded', async () => {
