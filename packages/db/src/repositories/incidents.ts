@@ -2,16 +2,8 @@
 import type { IncidentKind, IncidentNote } from '@rb/domain'
 import type { Queryable } from '../port.js'
 
-export interface NewIncidentNote {
-  ts: number
-  vehicleId: string | null
-  tripInstanceId: string | null
-  alertId: string | null
-  kind: IncidentKind
-  by: string
-  text: string
-  data?: Record<string, unknown>
-}
+/** A note to write: everything but the id the database gives it; `data` defaults to `{}`. */
+export type NewIncidentNote = Omit<IncidentNote, 'id' | 'data'> & { data?: Record<string, unknown> }
 
 export async function insertIncidentNote(q: Queryable, n: NewIncidentNote): Promise<IncidentNote> {
   const r = await q.query<NoteRow>(

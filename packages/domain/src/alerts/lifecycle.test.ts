@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../errors.js'
+import { refusal } from '../testing/refusal.js'
 import type { LiveAlert } from '../tracking/views.js'
 import { ackNeedsNote, ackNote, alertStatus, checkResolvable, cleanText, isUnresolved, resolveNote } from './index.js'
 
@@ -26,15 +26,6 @@ const alert = (over: Partial<LiveAlert> = {}): LiveAlert => ({
   ...over,
 })
 
-function refusal(f: () => unknown): AppError {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('not refused')
-}
 
 describe('alert status', () => {
   it('is open until someone acknowledges or it is resolved', () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../errors.js'
+import { refusal } from '../testing/refusal.js'
 import { applyTicketCommand, assigneeAfter, nextActions, openingStep, type TicketCommand } from './lifecycle.js'
 import type { TicketStatus } from './types.js'
 import { T0 } from './factories.js'
 
 const ticket = (status: TicketStatus, assignee: string | null = null) => ({ id: 7, status, assignee })
-
-function refusal(fn: () => unknown): AppError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('ticket lifecycle', () => {
   it('goes open → assigned → fixed, recording who, when, the note and the assignee', () => {

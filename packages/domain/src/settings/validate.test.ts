@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { AppError } from '../errors.js'
+import { refusal } from '../testing/refusal.js'
 import { applySettingsPatch, changedKeys, DEFAULT_COUNTY_SETTINGS, enginePolicy, settingsFromStored, type CountySettings } from './index.js'
 
 const defaults = (): CountySettings => structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings
 
-function refusal(f: () => unknown): AppError {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('not refused')
-}
 
 describe('county settings', () => {
   it('default to one minute early, five minutes late, ten minutes missed grace and eight hours of driving', () => {
