@@ -208,7 +208,7 @@ export function simulateDay(o: DayOptions): DayRun {
   run.classifiedAt = Math.max(lastEnd, nextTick) + engine.config.abandonAfterS * 1000 + 10 * 60_000
   tickUntil(run.classifiedAt)
   drain(run.classifiedAt)
-  for (const inst of instances) run.statuses.set(inst.id, tripRunStatus(engine, inst, engine.progressOf(inst.id), run.classifiedAt))
+  for (const inst of instances) run.statuses.set(inst.id, tripRunStatus(engine, inst, engine.progressOf(inst.id)))
   run.detected = [...visits.values()]
   for (const list of run.fixTs.values()) list.sort((a, b) => a - b)
   return run

@@ -109,7 +109,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       const unknown = wanted ? [...wanted].filter((s) => !(TRIP_RUN_STATUSES as readonly string[]).includes(s)) : []
       if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `unknown trip state ${unknown.join(', ')}; states are ${TRIP_RUN_STATUSES.join(', ')}`, { field: 'status' })
       const keep = (rows: TripBoardRow[]): TripBoardRow[] => (wanted ? rows.filter((r) => wanted.has(r.status)) : rows)
-      if (offset <= 0) return { date, items: keep(tripBoard(engine, t).filter((r) => r.instanceId.endsWith(date.replaceAll('-', '')))) }
+      if (offset <= 0) return { date, items: keep(tripBoard(engine).filter((r) => r.instanceId.endsWith(date.replaceAll('-', '')))) }
       // A later day: the timetable with the roster's and the dispatcher's assignments and cancellations.
       const items: TripBoardRow[] = (await network.instancesOn(date)).map((i) => ({
         instanceId: i.id, tripId: i.tripId, routeId: i.routeId, kind: i.kind, headsign: i.headsign, departureTs: i.departureTs, endTs: i.stops.at(-1)?.arrivalTs ?? i.departureTs,

@@ -9,18 +9,19 @@ import type { EngineInstance } from './engine-types.js'
 import type { DepartureStatus, StopArrival, TripBoardRow, TripRunStatus } from './views.js'
 
 /** A trip's state from what the engine saw: never "late" for a trip nobody ran (see TripRunStatus). */
-export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: InstanceProgress | undefined, now: number): TripRunStatus {
+export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: InstanceProgress | undefined): TripRunStatus {
   if (inst.status === 'cancelled') return 'cancelled'
   if (p?.completedTs) return 'completed'
   if (p && !p.endedTs) return 'in_progress'
   if (p?.endedTs) return 'partial'
-  if (engine.isMissed(inst.id) || now >= inst.departureTs + engine.config.missedGraceS * 1000) return 'missed'
+  // The engine's clock rules decide (a bus standing at the first stop holds it off).
+  if (engine.isMissed(inst.id)) return 'missed'
   return inst.vehicleId ? 'assigned' : 'scheduled'
 }
 
-export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance, now: number): TripBoardRow {
+export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance): TripBoardRow {
   const p = engine.progressOf(inst.id)
-  const status = tripRunStatus(engine, inst, p, now)
+  const status = tripRunStatus(engine, inst, p)
   const running = status === 'in_progress' && p
   const next = running && p.nextStopSeq !== null ? inst.stops.find((s) => s.seq === p.nextStopSeq) : undefined
   const vehicleId = p?.vehicleId ?? inst.vehicleId
@@ -48,8 +49,9 @@ export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance, now: 
   }
 }
 
-export function tripBoard(engine: TrackingEngine, now: number): TripBoardRow[] {
-  return engine.instances().map((i) => tripBoardRow(engine, i, now))
+/** The board as of the engine's last clock tick (its rules decide missed; nothing here reads a clock). */
+export function tripBoard(engine: TrackingEngine): TripBoardRow[] {
+  return engine.instances().map((i) => tripBoardRow(engine, i))
 }
 
 export interface RouteNames {

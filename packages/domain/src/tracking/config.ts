@@ -21,6 +21,10 @@ export interface MatchConfig {
   earlyS: number
   /** How late, seconds. */
   lateS: number
+  /** A second early weighs this many seconds late in the score. */
+  earlyWeight: number
+  /** An inferred run that has visited this many stops of its trip is right, even off route on a detour. */
+  trustedAfterStops: number
   /** An inferred match off route this long is a bad match and is dropped, seconds. */
   badMatchOffRouteS: number
   /** After this many bad matches within `badMatchWindowS`, no inference for `badMatchPauseS`. */
@@ -88,6 +92,8 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
     otherVehiclePenaltyS: 300,
     earlyS: 15 * 60,
     lateS: 40 * 60,
+    earlyWeight: 4,
+    trustedAfterStops: 3,
     badMatchOffRouteS: 240,
     maxBadMatches: 3,
     badMatchWindowS: 3600,

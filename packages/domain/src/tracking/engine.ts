@@ -242,6 +242,8 @@ export class TrackingEngine {
     if (now < deadline || this.#lateStarts.has(inst.id) || !slot.online || (slot.lastFix?.ts ?? 0) < deadline) return
     const p = this.#progress.get(inst.id)
     if (!p || p.departedTs || p.endedTs || p.completedTs) return
+    // Moving off already (not yet past the stop zone's far edge): it has left, not late to start.
+    if ((slot.lastFix?.speedKmh ?? 0) >= this.config.match.minSpeedKmh) return
     const first = inst.stops[0] as InstanceStop
     const alert = makeAlert('late_start', 'warning', Math.max(deadline, run.startedTs), slot.vehicleId, inst.id, first.stopCode, `has not left the first stop ${a.lateStartS / 60} min after the scheduled departure`, {
       scheduledTs: inst.departureTs,
@@ -259,6 +261,8 @@ export class TrackingEngine {
       if (inst.status === 'cancelled' || this.#missed.has(inst.id) || this.#progress.has(inst.id)) continue
       const deadline = inst.departureTs + graceMs
       if (now < deadline) continue
+      // A bus standing at the first stop may still take it (late, or a stand-in nobody rostered): not missed yet.
+      if (this.#busWaitingAt(inst, now)) continue
       let alert: LiveAlert | null = null
       if (now - deadline <= this.config.missedAlertMaxAgeS * 1000 && deadline >= this.#watchingSince) {
         const who = inst.vehicleId ? `rostered ${inst.vehicleId}${inst.driverId ? ` / ${inst.driverId}` : ''} not seen on it` : 'no vehicle rostered'
@@ -274,6 +278,21 @@ export class TrackingEngine {
       this.#missed.set(inst.id, alert)
       this.#instanceChanged(inst.id)
     }
+  }
+
+  /** An online bus on no trip, standing at the instance's first stop now. */
+  #busWaitingAt(inst: EngineInstance, now: number): boolean {
+    const g = this.#geometryOf(inst)
+    const first = inst.stops[0]
+    if (!g || !first) return false
+    const zone = this.config.tracker.stopZoneLateralM
+    for (const slot of this.#slots.values()) {
+      const f = slot.lastFix
+      if (slot.run || !slot.online || !f || now - f.ts > this.config.alerts.offlineAfterS * 1000 || f.speedKmh >= this.config.match.minSpeedKmh) continue
+      const near = nearbyProjections(g.coords, g.cumM, [f.lng, f.lat], zone)
+      if (near.some((pr) => Math.abs(pr.alongM - first.distM) <= this.config.tracker.stopZoneM)) return true
+    }
+    return false
   }
 
   /** Whether the board should call the instance missed now. */
@@ -555,7 +574,9 @@ export class TrackingEngine {
     }
     if (run.match === 'inferred') {
       run.offRouteSince = st.offRoute ? (run.offRouteSince ?? fix.ts) : null
-      if (run.offRouteSince !== null && fix.ts - run.offRouteSince >= this.config.match.badMatchOffRouteS * 1000) {
+      // A run that has followed its trip through several stops is right: off route now is a detour.
+      const trusted = st.visits.length >= this.config.match.trustedAfterStops
+      if (!trusted && run.offRouteSince !== null && fix.ts - run.offRouteSince >= this.config.match.badMatchOffRouteS * 1000) {
         this.counters.badMatches++
         slot.badMatchTs.push(fix.ts)
         slot.refused.add(inst.id)

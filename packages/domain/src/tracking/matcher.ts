@@ -77,8 +77,11 @@ function fit(recent: readonly MatchFix[], newest: MatchFix, c: MatchCandidate, c
 
   const deviationS = (newest.ts - scheduledTsAt(c.instance.stops, here.alongM)) / 1000
   if (deviationS < -cfg.earlyS || deviationS > cfg.lateS) return null
-  // Time decides; the line's distance breaks ties between trips on the same road at the same time.
-  return { instanceId: c.instance.id, alongM: here.alongM, deviationS: Math.round(deviationS), score: Math.abs(deviationS) + worstOffsetM + (c.penaltyS ?? 0) }
+  // Time decides — being early counts several times being late (buses must not leave early: one
+  // leaving a shared terminus late is on its own late trip, not the next one out); the line's
+  // distance breaks ties between trips on the same road at the same time.
+  const timeS = deviationS < 0 ? -deviationS * cfg.earlyWeight : deviationS
+  return { instanceId: c.instance.id, alongM: here.alongM, deviationS: Math.round(deviationS), score: timeS + worstOffsetM + (c.penaltyS ?? 0) }
 }
 
 function headingFits(fix: MatchFix, coords: readonly LngLat[], at: Projection, cfg: MatchConfig): boolean {

@@ -75,7 +75,7 @@ describe('matching', () => {
     expect(engine.state(VEH)?.delayS).toBeGreaterThan(100)
     expect(engine.progressOf(instance.id)).toMatchObject({ joinedMidRoute: true })
     expect(alertsOf(out)).toEqual([])
-    const board = tripBoard(engine, T0 + 440_000)[0]
+    const board = tripBoard(engine)[0]
     expect(board).toMatchObject({ status: 'in_progress', driverCode: 'XY-D007' })
   })
 
@@ -83,6 +83,46 @@ describe('matching', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance)], coords)
     feed(engine, makeTrack({ coords, startTs: T0 + 300_000, fromM: 2500, toM: 2700 }).slice(0, 3))
+    expect(engine.runOf(VEH)?.instance.id).toBe(instance.id)
+  })
+})
+
+describe('matching rules found by the accuracy bench', () => {
+  it('a bus leaving a shared terminus late takes its own late trip, not the next one out', () => {
+    const { instance, coords } = makeInstance()
+    const next = { ...makeInstance({ departureTs: T0 + 600_000 }).instance, id: 'N_20260302', tripId: 'N' }
+    const engine = setup([inst(instance), inst(next)], coords)
+    // 7.5 min late for T0; 2.5 min early for the next one.
+    feed(engine, makeTrack({ coords, startTs: T0 + 420_000, toM: 0, dwells: [{ atM: 0, dwellS: 30 }] }))
+    feed(engine, makeTrack({ coords, startTs: T0 + 455_000, toM: 200 }))
+    expect(engine.runOf(VEH)?.instance.id).toBe(instance.id)
+  })
+
+  it('an inferred run that has followed its trip through several stops survives a long detour', () => {
+    const { instance, coords } = makeInstance()
+    const engine = setup([inst(instance)], coords)
+    feed(engine, makeTrack({ coords, startTs: T0, toM: 2700 }))
+    // Then 6 minutes 300 m off the line, and back on it.
+    const off: Position[] = []
+    for (let t = 0; t < 360_000; t += 5000) {
+      const p = pointAtM(coords, 2700 + t / 300)
+      off.push(makePosition({ ts: T0 + 330_000 + t, lng: p[0] + 0.0035, lat: p[1], speedKmh: 25, headingDeg: 0 }))
+    }
+    const out = feed(engine, off)
+    expect(out.events.filter((e) => e.type === 'trip_end')).toEqual([])
+    expect(engine.runOf(VEH)?.instance.id).toBe(instance.id)
+  })
+
+  it('a bus standing at the first stop keeps the trip from being called missed; one moving off is not late to start', () => {
+    const { instance, coords } = makeInstance()
+    const engine = setup([inst(instance)], coords)
+    // Parked at the first stop from T0 - 2 min until T0 + 13 min, nobody rostered: not missed at +10.
+    feed(engine, makeTrack({ coords, startTs: T0 - 120_000, toM: 0, dwells: [{ atM: 0, dwellS: 900 }] }))
+    engine.tick(T0 + 780_000)
+    expect(engine.drain().alerts).toEqual([])
+    expect(tripBoard(engine)[0]?.status).not.toBe('missed')
+    const out = feed(engine, makeTrack({ coords, startTs: T0 + 790_000, toM: 400 }))
+    expect(alertsOf(out).filter((a) => a.startsWith('late_start') || a.startsWith('trip_missed'))).toEqual([])
     expect(engine.runOf(VEH)?.instance.id).toBe(instance.id)
   })
 })
@@ -102,7 +142,7 @@ describe('the end of a trip', () => {
     expect(out.events.filter((e) => e.type === 'trip_end').map((e) => e.data.reason)).toEqual(['completed'])
     expect(alertsOf(out)).toEqual([])
     expect(engine.state(VEH)?.status).toBe('layover')
-    expect(tripBoard(engine, lastTs + 900_000)[0]?.status).toBe('completed')
+    expect(tripBoard(engine)[0]?.status).toBe('completed')
   })
 
   it('the last will of a bus parked between trips raises nothing; on a trip it is offline', () => {
@@ -122,7 +162,7 @@ describe('the end of a trip', () => {
     const out = feed(engine, makeTrack({ coords, startTs: T0 - 60_000, dwells: [{ atM: 0, dwellS: 420 }], toM: 2000 }))
     expect(alertsOf(out)).toEqual(['late_start:active', 'late_start:cleared'])
     engine.tick(T0 + 3 * 3600_000)
-    expect(tripBoard(engine, T0 + 3 * 3600_000)[0]?.status).toBe('partial')
+    expect(tripBoard(engine)[0]?.status).toBe('partial')
   })
 })
 
@@ -131,17 +171,17 @@ describe('trips nobody ran', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance, { vehicleId: VEH })], coords, { missedGraceS: 600 })
     engine.tick(T0 + 300_000)
-    expect(tripBoard(engine, T0 + 300_000)[0]?.status).toBe('assigned')
+    expect(tripBoard(engine)[0]?.status).toBe('assigned')
     expect(engine.drain().alerts).toEqual([])
     engine.tick(T0 + 600_000)
     engine.tick(T0 + 700_000)
     const missed = engine.drain().alerts
     expect(alertsOf({ ...engine.drain(), alerts: missed })).toEqual(['trip_missed:active'])
     expect(missed[0]).toMatchObject({ tripInstanceId: instance.id, vehicleId: VEH, ts: T0 + 600_000 })
-    expect(tripBoard(engine, T0 + 700_000)[0]?.status).toBe('missed')
+    expect(tripBoard(engine)[0]?.status).toBe('missed')
     const out = feed(engine, makeTrack({ coords, startTs: T0 + 720_000, toM: 500 }))
     expect(alertsOf(out)).toContain('trip_missed:cleared')
-    expect(tripBoard(engine, T0 + 800_000)[0]?.status).toBe('in_progress')
+    expect(tripBoard(engine)[0]?.status).toBe('in_progress')
   })
 
   it('a trip missed long before the engine ran (a morning before the first start) is classified without an alert', () => {
@@ -149,7 +189,7 @@ describe('trips nobody ran', () => {
     const engine = setup([inst(instance)], coords)
     engine.tick(T0 + 6 * 3600_000)
     expect(engine.drain().alerts).toEqual([])
-    expect(tripBoard(engine, T0 + 6 * 3600_000)[0]?.status).toBe('missed')
+    expect(tripBoard(engine)[0]?.status).toBe('missed')
   })
 
   it('a deadline that passed before the engine could see the fleet (its first start) raises nothing', () => {
@@ -158,7 +198,7 @@ describe('trips nobody ran', () => {
     engine.watchFrom(T0 + 700_000)
     engine.tick(T0 + 710_000)
     expect(engine.drain().alerts).toEqual([])
-    expect(tripBoard(engine, T0 + 710_000)[0]?.status).toBe('missed')
+    expect(tripBoard(engine)[0]?.status).toBe('missed')
   })
 
   it('restored outcomes survive a restart: a completed trip stays completed', () => {
@@ -167,7 +207,7 @@ describe('trips nobody ran', () => {
     engine.restoreProgress([{ instanceId: instance.id, vehicleId: VEH, match: 'assigned', departedTs: T0, completedTs: T0 + 700_000, endedTs: null, endReason: 'completed', delayS: 12, nextStopSeq: null, joinedMidRoute: false }])
     engine.tick(T0 + 6 * 3600_000)
     expect(engine.drain().alerts).toEqual([])
-    expect(tripBoard(engine, T0 + 6 * 3600_000)[0]).toMatchObject({ status: 'completed', delayS: 12, punctuality: 'on_time' })
+    expect(tripBoard(engine)[0]).toMatchObject({ status: 'completed', delayS: 12, punctuality: 'on_time' })
   })
 })
 

@@ -89,7 +89,7 @@ describe('VehiclePositions', () => {
     // XY-V002 stands in a yard: never matched to a trip.
     drive(engine, fixes({ vehicleId: 'XY-V002', fromTs: DEP, toTs: DEP + 60_000, fromM: 0, eastM: 2000, speedMs: 0 }))
     const now = onTimeRun(engine, 1000)
-    expect(engine.state('XY-V002')?.status).toBe('not_in_service')
+    expect(engine.state('XY-V002')?.status).toBe('off_duty')
     expect(vehiclePositionsFeed(engine, makeContext(now)).entity?.map((e) => e.id)).toEqual([VEH])
     // Three minutes without data: offline, and its last position is stale.
     engine.tick(now + 181_000)
