@@ -35,7 +35,10 @@ const kill = async (s: ChildServer, signal: NodeJS.Signals): Promise<number | st
   return s.exited
 }
 
-describe('embedded broker and database', () => {
+// Each test starts and kills whole server processes: give them room on a busy 2-core box.
+const PROCESS_TEST_TIMEOUT_MS = 120_000
+
+describe('embedded broker and database', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('a point acknowledged to the device survives SIGKILL; an unacknowledged one is resent by the device', async () => {
     const dataDir = tmp()
     const mqttPort = String(await freePort())
@@ -110,7 +113,7 @@ if (process.env.TEST_MQTT_URL) {
   externalBrokers.push({ name: 'mosquitto (5)', protocol: '5', start: async () => ({ url, close: async () => {} }) })
 }
 
-describe.each(externalBrokers)('external broker: $name', (broker) => {
+describe.each(externalBrokers)('external broker: $name', { timeout: PROCESS_TEST_TIMEOUT_MS }, (broker) => {
   it('a point the broker delivered survives SIGKILL of the server before its commit', async () => {
     const b = await broker.start()
     const dataDir = tmp()
@@ -206,7 +209,7 @@ describe.each(outageDatabases)('database outage (%s)', (databaseUrl) => {
   })
 })
 
-describe('external broker restart', () => {
+describe('external broker restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it('reconnects, subscribes again and goes on storing', async () => {
     const port = await freePort()
     const startBroker = async () => {
