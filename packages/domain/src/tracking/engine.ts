@@ -593,7 +593,7 @@ export class TrackingEngine {
     const progress = this.#progress.get(inst.id)
     const first = (inst.stops[0] as InstanceStop).seq
     const lastSeq = (inst.stops.at(-1) as InstanceStop).seq
-    this.#event(slot.vehicleId, e.ts, e.type, inst.id, e.stopCode, { seq: e.seq, scheduledTs: e.scheduledTs, delayS: e.delayS, passedWithoutStopping: e.passedWithoutStopping })
+    this.#event(slot.vehicleId, e.ts, e.type, inst.id, e.stopCode, { seq: e.seq, scheduledTs: e.scheduledTs, delayS: e.delayS, passedWithoutStopping: e.passedWithoutStopping, serviceConfidence: e.serviceConfidence })
     if (e.type === 'departure') {
       if (e.seq === first && progress && !progress.departedTs) {
         progress.departedTs = e.ts

@@ -18,10 +18,10 @@ describe('clean run', () => {
     const events = feed(tracker, makeTrack({ coords, startTs: T0 }))
     // The last stop is the end of the line: the bus arrives and the trip is over.
     expect(summary(events)).toEqual(['a1', 'd1', 'a2', 'd2', 'a3', 'd3', 'a4', 'd4', 'a5'])
-    for (const e of visitsOf(events)) {
-      expect(Math.abs(e.delayS)).toBeLessThanOrEqual(10)
-      expect(e.passedWithoutStopping).toBe(false)
-    }
+    for (const e of visitsOf(events)) expect(Math.abs(e.delayS)).toBeLessThanOrEqual(10)
+    // It never stops: every stop but the first (where the trip starts) is passed, said on leaving.
+    const judged = visitsOf(events).filter((e) => e.type === 'departure').map((e) => [e.seq, e.passedWithoutStopping])
+    expect(judged).toEqual([[1, false], [2, true], [3, true], [4, true]])
     expect(events.filter((e) => e.type === 'delay')).toEqual([])
     const st = tracker.state()
     expect(st.nextStopSeq).toBeNull()
@@ -88,6 +88,37 @@ describe('a stop passed without stopping', () => {
       expect(Math.abs(e.delayS)).toBeLessThanOrEqual(1)
     }
     expect(summary(events).slice(0, 4)).toEqual(['a1', 'd1', 'a2', 'd2'])
+  })
+})
+
+describe('stop service from speeds and dwell', () => {
+  const departures = (events: TrackerEvent[]) => visitsOf(events).filter((e) => e.type === 'departure')
+
+  it('at one fix per 10 s a bus driving through leaves a fix in the zone, and is still judged passing', () => {
+    const { instance, coords } = makeInstance()
+    const fixes = makeTrack({ coords, startTs: T0, speedKmh: 35, intervalS: 10, dwells: [{ atM: 2500, dwellS: 30 }] })
+    const events = feed(createVehicleTracker({ instance, coords }), fixes)
+    const byStop = new Map(departures(events).map((e) => [e.seq, e]))
+    expect(byStop.get(2)?.passedWithoutStopping).toBe(true)
+    expect(byStop.get(2)?.serviceConfidence).toBeGreaterThanOrEqual(0.8)
+    // Stopped 30 s at stop 3: a fix fell in the wait.
+    expect(byStop.get(3)?.passedWithoutStopping).toBe(false)
+    expect(byStop.get(3)?.serviceConfidence).toBeGreaterThanOrEqual(0.95)
+    expect(byStop.get(4)?.passedWithoutStopping).toBe(true)
+    // The arrival is told before the judgement: the departure carries it, and so does the visit.
+    expect(visitsOf(events).find((e) => e.type === 'arrival' && e.seq === 2)?.serviceConfidence).toBeNull()
+  })
+
+  it('a short stop no fix caught is served by the time it took, with less confidence', () => {
+    const { instance, coords } = makeInstance()
+    // 6 s stop between fixes 10 s apart, the bus slow through the zone: the time in the zone gives it away.
+    const fixes = makeTrack({ coords, startTs: T0 + 3000, speedKmh: 30, intervalS: 10, dwells: [{ atM: 1000, dwellS: 14 }] })
+    const st = createVehicleTracker({ instance, coords })
+    feed(st, fixes.map((f) => (f.speedKmh === 0 ? { ...f, speedKmh: 12 } : f)))
+    const v2 = st.state().visits.find((v) => v.seq === 2)
+    expect(v2?.passedWithoutStopping).toBe(false)
+    expect(v2?.serviceConfidence).toBeGreaterThanOrEqual(0.5)
+    expect(v2?.serviceConfidence).toBeLessThan(0.95)
   })
 })
 

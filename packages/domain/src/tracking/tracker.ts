@@ -6,6 +6,7 @@
 import { cumulativeDistancesM, distanceM, projectOnLine } from '@rb/geo'
 import type { InstanceStop, TripInstance } from '../network/timetable.js'
 import { scheduledTsAt } from './schedule.js'
+import { judgeService, type ServiceJudgement } from './service.js'
 import {
   DEFAULT_TRACKER_CONFIG,
   type LngLat,
@@ -55,8 +56,13 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
   let nextIdx = 0
   /** The bus has arrived at stops[nextIdx] and not yet left its zone. */
   let inZone = false
-  /** Time of the last fix that moved (or held) progress, epoch ms. */
+  /** Time of the last fix that moved (or held) progress, epoch ms, and its speed, km/h. */
   let progressTs: number | null = null
+  let progressKmh: number | null = null
+  /** The pass through the current stop zone: entry (interpolated), speeds of the fixes in it, the fix before it. */
+  let zoneEntryTs = 0
+  let zoneKmh: number[] = []
+  let zoneBefore: { ts: number; kmh: number | null } = { ts: 0, kmh: null }
   let lastDelayEventS = 0
   /** Consecutive rejected fixes consistent with each other, and the last of them. */
   let jumpRun = 0
@@ -78,24 +84,38 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
     return behind
   }
 
-  function visitEvent(type: 'arrival' | 'departure', stop: InstanceStop, ts: number, passedWithoutStopping: boolean): StopVisitEvent {
+  function visitEvent(type: 'arrival' | 'departure', stop: InstanceStop, ts: number, judged: ServiceJudgement | null): StopVisitEvent {
     const at = Math.round(ts)
-    return { type, stopCode: stop.stopCode, seq: stop.seq, ts: at, scheduledTs: stop.arrivalTs, delayS: Math.round((at - stop.arrivalTs) / 1000), passedWithoutStopping }
+    return {
+      type, stopCode: stop.stopCode, seq: stop.seq, ts: at, scheduledTs: stop.arrivalTs, delayS: Math.round((at - stop.arrivalTs) / 1000),
+      passedWithoutStopping: judged ? !judged.served : false, serviceConfidence: judged?.confidence ?? null,
+    }
   }
 
-  function arrive(stop: InstanceStop, ts: number, passed: boolean): StopVisitEvent {
-    const ev = visitEvent('arrival', stop, ts, passed)
-    s.visits.push({ seq: stop.seq, stopCode: stop.stopCode, scheduledTs: stop.arrivalTs, arrivalTs: ev.ts, departureTs: null, passedWithoutStopping: passed })
+  function arrive(stop: InstanceStop, ts: number, judged: ServiceJudgement | null): StopVisitEvent {
+    const ev = visitEvent('arrival', stop, ts, judged)
+    s.visits.push({ seq: stop.seq, stopCode: stop.stopCode, scheduledTs: stop.arrivalTs, arrivalTs: ev.ts, departureTs: null, passedWithoutStopping: ev.passedWithoutStopping, serviceConfidence: ev.serviceConfidence })
     return ev
   }
 
-  function depart(stop: InstanceStop, ts: number, passed: boolean): StopVisitEvent {
-    const ev = visitEvent('departure', stop, ts, passed)
+  function depart(stop: InstanceStop, ts: number, judged: ServiceJudgement): StopVisitEvent {
+    const ev = visitEvent('departure', stop, ts, judged)
     const visit = s.visits.at(-1) as StopVisit
     visit.departureTs = ev.ts
+    visit.passedWithoutStopping = ev.passedWithoutStopping
+    visit.serviceConfidence = ev.serviceConfidence
     nextIdx++
     inZone = false
     return ev
+  }
+
+  /** Served or passed: the trip's first stop is where it starts (served); the others by speeds and time in the zone. */
+  function judge(idx: number, entryTs: number, exitTs: number, afterKmh: number, afterTs: number): ServiceJudgement {
+    if (idx === 0) return { served: true, confidence: 1 }
+    return judgeService(
+      { entryTs, exitTs, zoneM: 2 * cfg.stopZoneM, inZoneKmh: zoneKmh, beforeKmh: zoneBefore.kmh, afterKmh, gapS: (afterTs - zoneBefore.ts) / 1000 },
+      { stopSpeedKmh: cfg.stopSpeedKmh, minDwellS: cfg.minDwellS },
+    )
   }
 
   /** Time at which progress, moving linearly from (fromM, fromTs) to (toM, toTs), crosses atM. */
@@ -105,8 +125,8 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
     return fromTs + f * (toTs - fromTs)
   }
 
-  /** Stop visits caused by moving from (fromM, fromTs) to (toM, toTs) with the given lateral offset. */
-  function visits(fromM: number, fromTs: number, toM: number, toTs: number, offsetM: number): StopVisitEvent[] {
+  /** Stop visits caused by moving from (fromM, fromTs) to (toM, toTs) with the given lateral offset, at `kmh` reported. */
+  function visits(fromM: number, fromTs: number, toM: number, toTs: number, offsetM: number, kmh: number): StopVisitEvent[] {
     const out: StopVisitEvent[] = []
     for (;;) {
       const stop = stops[nextIdx]
@@ -114,21 +134,31 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
       const loM = stop.distM - cfg.stopZoneM
       const hiM = stop.distM + cfg.stopZoneM
       if (inZone) {
-        if (toM <= hiM) break
+        if (toM <= hiM) {
+          zoneKmh.push(kmh)
+          break
+        }
         // Departure on the zone's far boundary, interpolated between the last fix and this one.
-        out.push(depart(stop, crossingTs(fromM, fromTs, toM, toTs, hiM), false))
+        const exitTs = crossingTs(fromM, fromTs, toM, toTs, hiM)
+        out.push(depart(stop, exitTs, judge(nextIdx, zoneEntryTs, exitTs, kmh, toTs)))
         continue
       }
       if (toM >= loM && toM <= hiM) {
         if (offsetM > cfg.stopZoneLateralM) break
-        out.push(arrive(stop, toTs, false))
+        zoneEntryTs = fromM < loM ? crossingTs(fromM, fromTs, toM, toTs, loM) : toTs
+        zoneKmh = [kmh]
+        zoneBefore = { ts: fromTs, kmh: fromM < loM ? progressKmh : null }
+        out.push(arrive(stop, toTs, null))
         inZone = true
         break
       }
       if (toM > hiM) {
         // Crossed the whole zone between two fixes: one interpolated instant for both events.
         const ts = crossingTs(fromM, fromTs, toM, toTs, stop.distM)
-        out.push(arrive(stop, ts, true), depart(stop, ts, true))
+        zoneKmh = []
+        zoneBefore = { ts: fromTs, kmh: progressKmh }
+        const judged = judge(nextIdx, crossingTs(fromM, fromTs, toM, toTs, Math.max(fromM, loM)), crossingTs(fromM, fromTs, toM, toTs, hiM), kmh, toTs)
+        out.push(arrive(stop, ts, judged), depart(stop, ts, judged))
         continue
       }
       break
@@ -187,9 +217,10 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
     const fromTs = progressTs
     // Never backwards: jitter around a standing bus must not undo progress or re-enter a zone.
     const toM = Math.max(fromM, proj.alongM)
-    events.push(...visits(fromM, fromTs, toM, fix.ts, proj.offsetM))
+    events.push(...visits(fromM, fromTs, toM, fix.ts, proj.offsetM, fix.speedKmh))
     s.progressM = toM
     progressTs = fix.ts
+    progressKmh = fix.speedKmh
     s.nextStopSeq = stops[nextIdx]?.seq ?? null
     if (s.nextStopSeq !== null && nextIdx === stops.length - 1 && inZone) s.nextStopSeq = null
 

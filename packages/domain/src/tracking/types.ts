@@ -32,6 +32,10 @@ export interface TrackerConfig {
   searchMarginM: number
   /** A `delay` event is emitted when the delay moved this much since the last one, seconds. */
   delayEventStepS: number
+  /** A fix in a stop zone at or below this speed is the bus standing at the stop, km/h. */
+  stopSpeedKmh: number
+  /** Time in a stop zone beyond driving through it that counts as stopping there, seconds. */
+  minDwellS: number
 }
 
 export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
@@ -45,6 +49,8 @@ export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   searchMarginM: 200,
   snapAheadBiasM: 20,
   delayEventStepS: 60,
+  stopSpeedKmh: 5,
+  minDwellS: 8,
 })
 
 /**
@@ -71,8 +77,14 @@ export interface StopVisitEvent {
   scheduledTs: number
   /** ts − scheduledTs, whole seconds; positive is late. */
   delayS: number
-  /** The bus crossed the stop zone between two fixes; ts is interpolated. */
+  /**
+   * The bus passed the stop without stopping. An arrival knows it only when the zone was crossed
+   * between two fixes (ts interpolated); the departure carries the judgement from speeds and time
+   * in the zone (see service.ts).
+   */
   passedWithoutStopping: boolean
+  /** How sure that judgement is, 0..1; null on an arrival still to be judged. */
+  serviceConfidence: number | null
 }
 
 export interface DelayEvent {
@@ -94,7 +106,10 @@ export interface StopVisit {
   arrivalTs: number
   /** Epoch ms; null while the bus is still in the stop zone. */
   departureTs: number | null
+  /** Judged when the bus leaves the zone: from the speeds and the time in the zone, not only whether a fix fell in it. */
   passedWithoutStopping: boolean
+  /** How sure that judgement is, 0..1; null while the bus is still in the zone. */
+  serviceConfidence: number | null
 }
 
 export interface TrackerCounters {
