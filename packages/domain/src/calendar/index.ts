@@ -17,6 +17,7 @@ export {
   type Weekday,
 } from './service-day.js'
 export { lunarDateOf, type LunarDate } from './lunar.js'
+export { lunarDayName, lunarLabel, lunarMonthName } from './lunar-words.js'
 export {
   MARKET_DIGITS,
   dayOfMonthOn,

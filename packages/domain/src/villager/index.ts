@@ -1,0 +1,3 @@
+export * from './schedule.js'
+export * from './reminders.js'
+export * from './sms.js'
