@@ -45,7 +45,9 @@ export function reminderVerdict(r: ReminderRule, a: ReminderArrival | null, now:
       return 'expire'
     case 'at_stop':
       return 'send'
-    default:
+    case 'scheduled':
+    case 'on_the_way':
+    case 'late':
       break
   }
   // Only a bus the engine follows says how far it is.
