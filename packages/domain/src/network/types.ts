@@ -123,6 +123,23 @@ export interface Driver {
   status: VehicleStatus
 }
 
+/**
+ * A timed trip that was expanded from a headway (GTFS frequencies.txt): the trip it was made from
+ * and the window it belongs to, so the export can say it as a headway again.
+ */
+export interface TripFrequency {
+  /** The expanded trip, a normal timed trip (e.g. `T1-0630`). */
+  tripId: string
+  /** The frequency-based trip it came from (the feed's trip_id). */
+  templateId: string
+  /** The window's start and end, seconds after the service day's midnight (end exclusive). */
+  startS: number
+  endS: number
+  headwayS: number
+  /** GTFS exact_times: true when the departures are a timetable, false when only the headway is promised. */
+  exactTimes: boolean
+}
+
 /** Everything that describes the network (GTFS import/export and the demo county use it). */
 export interface NetworkSnapshot {
   operators: Operator[]
@@ -133,4 +150,6 @@ export interface NetworkSnapshot {
   trips: Trip[]
   vehicles: Vehicle[]
   drivers: Driver[]
+  /** Trips expanded from headways (absent or empty when none are). */
+  frequencies?: TripFrequency[]
 }

@@ -2,11 +2,12 @@
  * Network snapshot → GTFS static feed (zip). Pure: the horizon is a parameter and the zip entries
  * carry its first day as their timestamp, so the same network and options give the same bytes.
  */
-import { tripPattern, tripProblems, type NetworkSnapshot, type Route, type ServiceDate, type Stop } from '@rb/domain'
+import { tripPattern, tripProblems, type NetworkSnapshot, type Route, type ServiceDate, type Stop, type Trip } from '@rb/domain'
 import { cumulativeDistancesM } from '@rb/geo'
 import { runningDates } from './calendar-mapping.js'
 import { writeCsv } from './csv.js'
 import { GtfsError } from './errors.js'
+import { headwayGroups, type HeadwayGroup } from './export-frequencies.js'
 import { EXT_SERVICE_KIND, EXT_SPEED_LIMIT } from './spec.js'
 import { formatCoord, formatDate, formatTime, isColor, isHttpUrl, textColorOn } from './values.js'
 import { writeZip } from './zip.js'
@@ -29,8 +30,8 @@ type Rows = string[][]
 const dist = (m: number): string => String(Math.round(m * 10) / 10)
 
 /**
- * Writes agency, stops, routes, trips, stop_times, calendar_dates, shapes, feed_info and (for
- * English names) translations. Only active trips of active routes whose calendar runs at least
+ * Writes agency, stops, routes, trips, stop_times, calendar_dates, shapes, feed_info, (for
+ * English names) translations and (for trips expanded from a headway) frequencies. Only active trips of active routes whose calendar runs at least
  * once in the horizon are written. Removed stops are left out of stops.txt and out of the stop
  * times of trips that still list them (the bus no longer stops there); a trip left with fewer
  * than two stops is dropped. Throws BAD_VALUE for an invalid trip or calendar, BAD_REFERENCE
@@ -52,6 +53,7 @@ export function exportGtfs(net: NetworkSnapshot, opts: GtfsExportOptions): Uint8
     ['calendar_dates.txt', timetable.calendarDates],
   ]
   if (timetable.shapes.length > 1) files.push(['shapes.txt', timetable.shapes])
+  if (timetable.frequencies.length > 1) files.push(['frequencies.txt', timetable.frequencies])
   const publisher = opts.publisherName ?? net.operators[0]?.name ?? 'unknown'
   const version = opts.feedVersion ?? `${formatDate(opts.from)}-${formatDate(opts.to)}`
   files.push(['feed_info.txt', [['feed_publisher_name', 'feed_publisher_url', 'feed_lang', 'feed_start_date', 'feed_end_date', 'feed_version'], [publisher, opts.agencyUrl, lang, formatDate(opts.from), formatDate(opts.to), version]]])
@@ -65,6 +67,7 @@ interface TimetableRows {
   stopTimes: Rows
   shapes: Rows
   calendarDates: Rows
+  frequencies: Rows
   /** Routes with at least one exported trip. */
   routes: Route[]
 }
@@ -85,8 +88,12 @@ function timetableRows(net: NetworkSnapshot, stopByCode: ReadonlyMap<string, Sto
     stopTimes: [['trip_id', 'arrival_time', 'departure_time', 'stop_id', 'stop_sequence', 'timepoint', 'shape_dist_traveled']],
     shapes: [['shape_id', 'shape_pt_lat', 'shape_pt_lon', 'shape_pt_sequence', 'shape_dist_traveled']],
     calendarDates: [['service_id', 'date', 'exception_type']],
+    frequencies: [['trip_id', 'start_time', 'end_time', 'headway_secs', 'exact_times']],
     routes: [],
   }
+  // Trips expanded from a headway and still exactly that headway go out as one frequency-based trip.
+  const groups = headwayGroups(net)
+  const written = new Set<HeadwayGroup>()
   const shapes = new Map<string, Shape | undefined>()
   const usedCalendars = new Set<string>()
   for (const trip of net.trips) {
@@ -103,11 +110,18 @@ function timetableRows(net: NetworkSnapshot, stopByCode: ReadonlyMap<string, Sto
     if (!shapes.has(shapeKey)) shapes.set(shapeKey, shapeOf(shapeKey, route, trip.direction))
     const shape = shapes.get(shapeKey)
     const headsign = trip.headsign || (stopByCode.get(served.at(-1)?.stopCode ?? '')?.name ?? '')
-    out.trips.push([route.id, trip.calendarId, trip.id, headsign, String(trip.direction), shape?.id ?? ''])
+    const group = groups.get(trip.id)
+    if (group && written.has(group)) continue
+    const row: Pick<Trip, 'id' | 'departureS'> = group ? { id: group.templateId, departureS: group.windows[0]?.startS ?? trip.departureS } : trip
+    if (group) {
+      written.add(group)
+      for (const w of group.windows) out.frequencies.push([group.templateId, formatTime(w.startS), formatTime(w.endS), String(w.headwayS), w.exactTimes ? '1' : '0'])
+    }
+    out.trips.push([route.id, trip.calendarId, row.id, headsign, String(trip.direction), shape?.id ?? ''])
     for (const stop of served) {
-      const time = formatTime(trip.departureS + stop.offsetS)
+      const time = formatTime(row.departureS + stop.offsetS)
       const distM = shape ? dist(Math.min(Math.max(stop.distM, 0), shape.lengthM)) : ''
-      out.stopTimes.push([trip.id, time, time, stop.stopCode, String(stop.seq), '1', distM])
+      out.stopTimes.push([row.id, time, time, stop.stopCode, String(stop.seq), '1', distM])
     }
     if (!out.routes.includes(route)) out.routes.push(route)
     usedCalendars.add(trip.calendarId)

@@ -4,10 +4,10 @@
  * the reverse of a direction-0 sequence joins that route as a direction-1 trip.
  */
 import { distanceM, locateStops, type LocateResult } from '@rb/geo'
-import { SERVICE_KINDS, type LngLat, type Route, type ServiceKind, type Stop, type Trip } from '@rb/domain'
+import { SERVICE_KINDS, type LngLat, type Route, type ServiceKind, type Stop, type Trip, type TripFrequency } from '@rb/domain'
 import { groupBy, stopTimesByTrip, type Row } from './feed.js'
 import { EXT_SERVICE_KIND, EXT_SPEED_LIMIT } from './spec.js'
-import { isColor, parseDecimal, parseTime } from './values.js'
+import { formatTime, isColor, parseDecimal, parseTime } from './values.js'
 
 /** How far a stop may lie from the shape, metres; feeds often place stops on the kerb, not the centreline. */
 const STOP_TOLERANCE_M = 500
@@ -22,6 +22,8 @@ export interface RouteImportInput {
   trips: readonly Row[]
   stopTimes: readonly Row[]
   shapes: readonly Row[]
+  /** frequencies.txt: trips listed there run at every headway of their windows. */
+  frequencies: readonly Row[]
   stopById: ReadonlyMap<string, Stop>
   /** The agency of routes without agency_id (a feed with one agency). */
   defaultOperatorId: string
@@ -36,47 +38,64 @@ interface Pattern {
   trips: Omit<Trip, 'routeId'>[]
 }
 
-export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]): { routes: Route[]; trips: Trip[] } {
+export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]): { routes: Route[]; trips: Trip[]; frequencies: TripFrequency[] } {
   const gtfsRouteById = new Map(input.routes.map((row) => [row.get('route_id'), row]))
   const stopTimes = stopTimesByTrip(input.stopTimes)
+  const windowsByTrip = groupBy(input.frequencies, (row) => row.get('trip_id'))
+  const takenTripIds = new Set(input.trips.map((row) => row.get('trip_id')))
   const patterns = new Map<string, Pattern>()
-  const tally = { afterMidnight: 0, dwell: 0, interpolated: 0 }
+  const frequencies: TripFrequency[] = []
+  const tally = { afterMidnight: 0, dwell: 0, interpolated: 0, headwayTrips: 0, expanded: 0 }
   for (const row of input.trips) {
     const list = stopTimes.get(row.get('trip_id')) ?? []
     const gtfsRoute = gtfsRouteById.get(row.get('route_id'))
     if (list.length < 2 || !gtfsRoute) continue
     const times = tripTimes(list)
-    if (times.departureS >= 86_400) {
-      tally.afterMidnight++
-      continue
+    const windows = windowsByTrip.get(row.get('trip_id'))
+    const departures = windows ? expandWindows(row.get('trip_id'), windows, takenTripIds) : [{ id: row.get('trip_id'), departureS: times.departureS, window: undefined }]
+    if (windows) {
+      tally.headwayTrips++
+      tally.expanded += departures.length
     }
-    if (times.dwell) tally.dwell++
-    if (times.interpolated) tally.interpolated++
     const direction = row.get('direction_id') === '1' ? 1 : 0
     const travelled = list.map((st) => st.get('stop_id'))
     const stopIds = direction === 0 ? travelled : [...travelled].reverse()
     const key = `${gtfsRoute.get('route_id')}\u0000${stopIds.join('\u0001')}`
-    let pattern = patterns.get(key)
-    if (!pattern) patterns.set(key, (pattern = { gtfsRoute, stopIds, shapeIds: ['', ''], trips: [] }))
-    pattern.shapeIds[direction] ||= row.get('shape_id')
-    const lastStop = input.stopById.get(travelled.at(-1) ?? '')
-    pattern.trips.push({
-      id: row.get('trip_id'),
-      calendarId: row.get('service_id'),
-      direction,
-      headsign: row.get('trip_headsign') || (lastStop?.name ?? ''),
-      departureS: times.departureS,
-      stopOffsetsS: times.offsetsS,
-      seats: DEFAULT_SEATS,
-      bookingPolicy: 'none',
-      minRiders: 0,
-      bookingCutoffMin: 60,
-      active: true,
-    })
+    let counted = false
+    for (const run of departures) {
+      if (run.departureS >= 86_400) {
+        tally.afterMidnight++
+        continue
+      }
+      if (!counted) {
+        if (times.dwell) tally.dwell++
+        if (times.interpolated) tally.interpolated++
+        counted = true
+      }
+      let pattern = patterns.get(key)
+      if (!pattern) patterns.set(key, (pattern = { gtfsRoute, stopIds, shapeIds: ['', ''], trips: [] }))
+      pattern.shapeIds[direction] ||= row.get('shape_id')
+      const lastStop = input.stopById.get(travelled.at(-1) ?? '')
+      pattern.trips.push({
+        id: run.id,
+        calendarId: row.get('service_id'),
+        direction,
+        headsign: row.get('trip_headsign') || (lastStop?.name ?? ''),
+        departureS: run.departureS,
+        stopOffsetsS: times.offsetsS,
+        seats: DEFAULT_SEATS,
+        bookingPolicy: 'none',
+        minRiders: 0,
+        bookingCutoffMin: 60,
+        active: true,
+      })
+      if (run.window) frequencies.push({ tripId: run.id, templateId: row.get('trip_id'), ...run.window })
+    }
   }
   if (tally.afterMidnight) warnings.push(`${tally.afterMidnight} trips start at or after 24:00:00 and were skipped (a departure must fall within its service day)`)
   if (tally.dwell) warnings.push(`${tally.dwell} trips wait at stops (departure after arrival); only arrival times are kept`)
   if (tally.interpolated) warnings.push(`${tally.interpolated} trips have stops without times; those were interpolated`)
+  if (tally.headwayTrips) warnings.push(`${tally.headwayTrips} frequency-based trips (frequencies.txt) were expanded into ${tally.expanded} timed trips, one per headway; the export says them as headways again`)
 
   const shapes = shapesById(input.shapes)
   const routeIds = routeIdsOf([...patterns.values()], warnings)
@@ -86,7 +105,38 @@ export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]
     routes.push(routeOf(id, pattern, shapes, input, warnings))
     for (const trip of pattern.trips) trips.push({ ...trip, routeId: id })
   }
-  return { routes, trips }
+  return { routes, trips, frequencies }
+}
+
+interface Run {
+  id: string
+  departureS: number
+  window: Omit<TripFrequency, 'tripId' | 'templateId'> | undefined
+}
+
+/**
+ * The departures of a frequency-based trip: every headway from each window's start, up to but not
+ * including its end. Each run is a trip of its own, `<trip_id>-HHMM` (`-HHMMSS` when the seconds
+ * are not zero), numbered on when that id is taken.
+ */
+function expandWindows(tripId: string, windows: readonly Row[], taken: Set<string>): Run[] {
+  const runs: Run[] = []
+  const sorted = [...windows].sort((a, b) => (parseTime(a.get('start_time')) ?? 0) - (parseTime(b.get('start_time')) ?? 0))
+  for (const row of sorted) {
+    const startS = parseTime(row.get('start_time')) ?? 0
+    const endS = parseTime(row.get('end_time')) ?? 0
+    const headwayS = Number(row.get('headway_secs'))
+    const window = { startS, endS, headwayS, exactTimes: row.get('exact_times') === '1' }
+    for (let t = startS; t < endS; t += headwayS) {
+      const clock = formatTime(t).replaceAll(':', '')
+      const base = `${tripId}-${clock.endsWith('00') ? clock.slice(0, 4) : clock}`
+      let id = base
+      for (let n = 2; taken.has(id); n++) id = `${base}-${n}`
+      taken.add(id)
+      runs.push({ id, departureS: t, window })
+    }
+  }
+  return runs
 }
 
 /** The GTFS route id for a route's first stop sequence, `<id>-2`, `<id>-3` … for the others. */

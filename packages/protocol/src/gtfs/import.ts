@@ -1,6 +1,7 @@
 /**
  * GTFS static feed (zip) → network snapshot. The feed must pass `validateGtfs` without errors;
- * the first error is thrown as a GtfsError. What the mapping cannot keep (dwell times, frequencies,
+ * the first error is thrown as a GtfsError. Frequency-based trips are expanded into one timed trip
+ * per headway (`network.frequencies` says where each came from). What the mapping cannot keep (dwell times,
  * stop ids that are not sign codes …) is reported in `warnings`.
  */
 import { STOP_CODE_PATTERN, type Calendar, type NetworkSnapshot, type Operator, type Stop, type Township } from '@rb/domain'
@@ -37,21 +38,20 @@ export function importGtfs(zip: Uint8Array): GtfsImport {
 
   const { stops, townships } = importStops(rows('stops.txt'), english, warnings)
   const calendars = importCalendars(rows('calendar.txt'), rows('calendar_dates.txt'))
-  const { routes, trips } = importRoutesAndTrips(
+  const { routes, trips, frequencies } = importRoutesAndTrips(
     {
       routes: rows('routes.txt'),
       trips: rows('trips.txt'),
       stopTimes: rows('stop_times.txt'),
       shapes: rows('shapes.txt'),
+      frequencies: rows('frequencies.txt'),
       stopById: new Map(stops.map((s) => [s.code, s])),
       defaultOperatorId: operators[0]?.id ?? '',
       english,
     },
     warnings,
   )
-  const frequencies = rows('frequencies.txt').length
-  if (frequencies > 0) warnings.push(`frequencies.txt (${frequencies} rows) is ignored: each trip is imported once, at its stop_times times`)
-  return { network: { operators, townships, stops, routes, calendars, trips, vehicles: [], drivers: [] }, warnings }
+  return { network: { operators, townships, stops, routes, calendars, trips, vehicles: [], drivers: [], frequencies }, warnings }
 }
 
 function importStops(rows: readonly Row[], english: Translate, warnings: string[]): { stops: Stop[]; townships: Township[] } {

@@ -29,12 +29,13 @@ describe('the GTFS reference sample feed', () => {
     expect(network.townships.map((t) => t.id)).toEqual(['imported'])
     // Direction-1 trips run the reverse of the direction-0 stops, so each GTFS route stays one route.
     expect(network.routes.map((r) => r.id)).toEqual(['AB', 'STBA', 'CITY', 'BFC', 'AAMV'])
-    expect(network.trips).toHaveLength(11)
+    // 8 timed trips, and CITY1, CITY2 and STBA expanded from frequencies.txt: 52 + 52 + 32 runs.
+    expect(network.trips).toHaveLength(8 + 52 + 52 + 32)
     expect(network.calendars.map((c) => c.id)).toEqual(['FULLW', 'WE'])
     expect(network.vehicles).toEqual([])
     expect(network.drivers).toEqual([])
     expect(warnings).toContainEqual(expect.stringMatching(/9 stop ids are not sign codes .* FUR_CREEK_RES, BEATTY_AIRPORT/))
-    expect(warnings).toContainEqual(expect.stringMatching(/frequencies\.txt \(11 rows\) is ignored/))
+    expect(warnings).toContain('3 frequency-based trips (frequencies.txt) were expanded into 136 timed trips, one per headway; the export says them as headways again')
     expect(warnings).toContainEqual(expect.stringMatching(/time zone is America\/Los_Angeles/))
     expect(warnings).toContainEqual('2 trips wait at stops (departure after arrival); only arrival times are kept')
   })
@@ -44,9 +45,13 @@ describe('the GTFS reference sample feed', () => {
     const trip = (id: string) => network.trips.find((t) => t.id === id)
     expect(trip('AB1')).toMatchObject({ routeId: 'AB', calendarId: 'FULLW', direction: 0, headsign: 'to Bullfrog', departureS: 8 * 3600, stopOffsetsS: [0, 600] })
     expect(trip('AB2')).toMatchObject({ routeId: 'AB', direction: 1, departureS: 12 * 3600 + 5 * 60, stopOffsetsS: [0, 600] })
-    // CITY2 arrives at EMSI 6:28 and leaves 6:30: the trip departs 6:30, arrivals count from there.
-    expect(trip('CITY2')).toMatchObject({ routeId: 'CITY', direction: 1, headsign: 'Stagecoach Hotel & Casino (Demo)', departureS: 6.5 * 3600, stopOffsetsS: [0, 300, 720, 1140, 1560] })
-    expect(trip('STBA')).toMatchObject({ direction: 0, seats: 30, bookingPolicy: 'none' })
+    // CITY2 arrives at EMSI 6:28 and leaves 6:30: arrivals count from the departure. It runs every
+    // 30 minutes from 6:00 (frequencies.txt), so its runs start at 6:00, 6:30 …, 8:00, 8:10 …
+    expect(trip('CITY2-0600')).toMatchObject({ routeId: 'CITY', direction: 1, headsign: 'Stagecoach Hotel & Casino (Demo)', departureS: 6 * 3600, stopOffsetsS: [0, 300, 720, 1140, 1560] })
+    expect(trip('CITY2-0810')).toMatchObject({ departureS: 8 * 3600 + 600 })
+    expect(trip('CITY2-2130')).toMatchObject({ departureS: 21.5 * 3600 })
+    expect(trip('CITY2-2200')).toBeUndefined()
+    expect(trip('STBA-0600')).toMatchObject({ direction: 0, seats: 30, bookingPolicy: 'none' })
     const city = network.routes.find((r) => r.id === 'CITY')
     expect(city).toMatchObject({ name: 'City', kind: 'regular', operatorId: 'DTA' })
     expect(city?.stops.map((s) => s.stopCode)).toEqual(['STAGECOACH', 'NANAA', 'NADAV', 'DADAN', 'EMSI'])
@@ -72,8 +77,9 @@ describe('the GTFS reference sample feed', () => {
   it('lists the trips that run on a date', () => {
     const { network } = importGtfs(zipTexts(sample))
     const on = (date: string) => instancesOn(d(date), network.trips, network.routes, network.calendars).map((i) => i.tripId)
-    expect(on('2007-06-02')).toHaveLength(11) // a Saturday: FULLW and WE
-    expect(on('2007-06-05')).toEqual(['CITY1', 'STBA', 'CITY2', 'AB1', 'BFC1', 'BFC2', 'AB2'])
+    expect(on('2007-06-02')).toHaveLength(8 + 136) // a Saturday: FULLW and WE
+    expect(on('2007-06-05').filter((id) => !/^(CITY|STBA)/.test(id))).toEqual(['AB1', 'BFC1', 'BFC2', 'AB2'])
+    expect(on('2007-06-05').slice(0, 3).sort()).toEqual(['CITY1-0600', 'CITY2-0600', 'STBA-0600'])
     expect(on('2007-06-04')).toEqual([]) // a Monday removed from FULLW
   })
 
@@ -105,7 +111,7 @@ describe('the GTFS reference sample feed', () => {
       .replace('AAMV4,15:00:00,15:00:00', 'AAMV4,25:00:00,25:00:00')
       .replace('AAMV4,16:00:00,16:00:00', 'AAMV4,26:00:00,26:00:00')
     const { network, warnings } = importGtfs(zipTexts({ ...sample, 'stop_times.txt': stopTimes }))
-    expect(network.trips.find((t) => t.id === 'CITY1')?.stopOffsetsS).toEqual([0, 390, 780, 1170, 1560])
+    expect(network.trips.find((t) => t.id === 'CITY1-0600')?.stopOffsetsS).toEqual([0, 390, 780, 1170, 1560])
     expect(network.trips.map((t) => t.id)).not.toContain('AAMV4')
     expect(warnings).toContainEqual(expect.stringMatching(/^1 trips have stops without times/))
     expect(warnings).toContainEqual(expect.stringMatching(/^1 trips start at or after 24:00:00 and were skipped/))

@@ -62,6 +62,10 @@ export function checkFeed(feed: Feed): FeedCheck {
   checkReferences(feed, rows, report)
   checkStopTimes(rows('trips.txt'), rows('stop_times.txt'), report)
   checkShapes(rows('shapes.txt'), report)
+  for (const row of rows('frequencies.txt')) {
+    const [from, to] = [parseTime(row.get('start_time')), parseTime(row.get('end_time'))]
+    if (from !== undefined && to !== undefined && to <= from) report.error('BAD_VALUE', `ends (${row.get('end_time')}) at or before it starts (${row.get('start_time')})`, { file: 'frequencies.txt', line: row.line, field: 'end_time' })
+  }
   for (const [file, start, end] of [['calendar.txt', 'start_date', 'end_date'], ['feed_info.txt', 'feed_start_date', 'feed_end_date']] as const) {
     for (const row of rows(file)) {
       const [from, to] = [row.get(start), row.get(end)]
