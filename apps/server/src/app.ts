@@ -17,6 +17,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js'
 import { listenWithFallback } from './ports.js'
 import { startMqttSource, type MqttSource } from './broker/mqtt-source.js'
 import { installErrorHandler } from './http/errors.js'
+import { textInputOnRoute } from './http/text-input.js'
 import { healthRoutes } from './routes/health.js'
 import { telemetryRoutes } from './routes/telemetry.js'
 import { NetworkService } from './network/service.js'
@@ -111,6 +112,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const log = app.log
   const startedAt = Date.now()
   installErrorHandler(app)
+  // Every route: NUL and lone surrogates refused (400, field named), control characters removed.
+  app.addHook('onRoute', textInputOnRoute)
 
   const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
   const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention })

@@ -96,6 +96,9 @@ export interface Config {
   reportPhotoMaxKb: number
   /** Where report photos go: auto (files, or the database with DATA_DIR=memory or REDIS_URL), files, db. */
   reportPhotoStore: 'auto' | 'files' | 'db'
+  /** Report photos: most pixels (megapixels) and pixels a side; larger ones are refused before decoding. */
+  reportPhotoMaxMegapixels: number
+  reportPhotoMaxSidePx: number
   /** Directory of report photo files; unset → DATA_DIR/uploads. */
   uploadsDir: string | undefined
   /** Reports per minute per client address without a session; 0 = unlimited. */
@@ -256,6 +259,8 @@ export const CONFIG_SPEC = {
   notifyRetryBaseS: { name: 'NOTIFY_RETRY_BASE_S', doc: 'First retry of an undelivered message after this; doubles per failed attempt, s', default: '5', parse: int(1, 3600) },
   notifyRetryMaxS: { name: 'NOTIFY_RETRY_MAX_S', doc: 'Longest wait between retries of an undelivered message (retried until delivered), s', default: '600', parse: int(1, 86_400) },
   reportPhotoMaxKb: { name: 'REPORT_PHOTO_MAX_KB', doc: 'Largest photo a repair report may carry, KiB (after base64 decoding)', default: '2048', parse: int(16, 20_480) },
+  reportPhotoMaxMegapixels: { name: 'REPORT_PHOTO_MAX_MEGAPIXELS', doc: 'Most pixels of a repair report photo, in megapixels; a larger one is refused before it is decoded', default: '24', parse: int(1, 50) },
+  reportPhotoMaxSidePx: { name: 'REPORT_PHOTO_MAX_SIDE_PX', doc: 'Most pixels on either side of a repair report photo', default: '8192', parse: int(64, 16_384) },
   reportPhotoStore: { name: 'REPORT_PHOTO_STORE', doc: 'Where repair report photos are kept: auto (files under UPLOADS_DIR; the database when DATA_DIR=memory or REDIS_URL is set), files, or db', default: 'auto', parse: oneOf('auto', 'files', 'db') },
   uploadsDir: { name: 'UPLOADS_DIR', doc: 'Directory of repair report photo files; unset → DATA_DIR/uploads', default: undefined, parse: str },
   reportRateLimit: { name: 'REPORT_RATE_LIMIT', doc: 'Repair reports per minute per client address without a session; 0 = unlimited', default: '10', parse: int(0, 100_000) },

@@ -14,7 +14,7 @@ export { reportRoutes, type ReportRoutesOptions } from './routes.js'
 export type { ReportService } from './service.js'
 
 export interface ReportModuleDeps {
-  config: Pick<Config, 'reportPhotoStore' | 'uploadsDir' | 'dataDir' | 'redisUrl'>
+  config: Pick<Config, 'reportPhotoStore' | 'uploadsDir' | 'dataDir' | 'redisUrl' | 'reportPhotoMaxMegapixels' | 'reportPhotoMaxSidePx'>
   db: Db
   hub: LiveHub
   network: NetworkService
@@ -27,6 +27,7 @@ export function startReports(deps: ReportModuleDeps): ReportService {
     db: deps.db,
     photos,
     randomInt,
+    photoLimits: { maxSidePx: deps.config.reportPhotoMaxSidePx, maxPixels: deps.config.reportPhotoMaxMegapixels * 1_000_000 },
     events: {
       alerts: (alerts) => deps.hub.publishAlerts(alerts),
       // Rare (a sign changes status a few times a day): sent at once, not staged for the tick.

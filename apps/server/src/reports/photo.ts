@@ -4,7 +4,8 @@
  * transparency — so what is stored carries no EXIF (GPS position, phone model, time), XMP,
  * comments, thumbnails or bytes appended after the image. A JPEG keeps its orientation as the
  * only EXIF field, so a portrait photo is not shown on its side. Anything that does not parse is
- * refused. The pixels are not decoded: this is a container rewrite, not a re-encode.
+ * refused. This step reads headers only (a declared canvas too large is refused before any pixel
+ * is decoded); `photo-decode.ts` then decodes every pixel and re-encodes the image.
  */
 import { crc32 } from 'node:zlib'
 import { AppError } from '@rb/domain'
@@ -23,6 +24,12 @@ export interface CleanPhoto {
 export const MAX_SIDE_PX = 16_384
 export const MAX_PIXELS = 50_000_000
 
+/** The dimensions taken (REPORT_PHOTO_MAX_SIDE_PX, REPORT_PHOTO_MAX_MEGAPIXELS); never above the constants. */
+export interface PhotoLimits {
+  maxSidePx: number
+  maxPixels: number
+}
+
 const ACCEPTED = 'a JPEG, PNG or WebP photo'
 
 export function sniffPhoto(b: Uint8Array): PhotoMime | null {
@@ -33,13 +40,15 @@ export function sniffPhoto(b: Uint8Array): PhotoMime | null {
 }
 
 /** Checks and rebuilds a photo; throws UNSUPPORTED_PHOTO (415) with a reason a person can act on. */
-export function cleanPhoto(input: Uint8Array): CleanPhoto {
+export function cleanPhoto(input: Uint8Array, limits: PhotoLimits = { maxSidePx: MAX_SIDE_PX, maxPixels: MAX_PIXELS }): CleanPhoto {
   const b = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   const mime = sniffPhoto(b)
   if (!mime) throw refuse(`the photo must be ${ACCEPTED}; this file is not one`, 'type')
   const out = mime === 'image/jpeg' ? cleanJpeg(b) : mime === 'image/png' ? cleanPng(b) : cleanWebp(b)
-  if (out.width < 1 || out.height < 1 || out.width > MAX_SIDE_PX || out.height > MAX_SIDE_PX || out.width * out.height > MAX_PIXELS) {
-    throw refuse(`the photo is ${out.width}×${out.height} pixels; at most ${MAX_SIDE_PX} pixels a side and ${MAX_PIXELS / 1e6} megapixels are taken`, 'dimensions')
+  const maxSide = Math.min(limits.maxSidePx, MAX_SIDE_PX)
+  const maxPixels = Math.min(limits.maxPixels, MAX_PIXELS)
+  if (out.width < 1 || out.height < 1 || out.width > maxSide || out.height > maxSide || out.width * out.height > maxPixels) {
+    throw refuse(`the photo is ${out.width}×${out.height} pixels; at most ${maxSide} pixels a side and ${maxPixels / 1e6} megapixels are taken`, 'dimensions')
   }
   return { mime, ext: mime === 'image/jpeg' ? 'jpg' : mime === 'image/png' ? 'png' : 'webp', ...out }
 }

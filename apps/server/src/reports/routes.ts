@@ -160,6 +160,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
       bodyLimit: Math.ceil(photoMaxBytes / 3) * 4 + 64 * 1024,
       errorHandler(err: FastifyError) {
         if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw photoTooLarge(photoMaxBytes)
+        // The multipart parser's own errors (a body cut off mid-part, no boundary) are the sender's.
+        if (!(err instanceof AppError) && err.statusCode === undefined && /multipart/i.test(err.message)) {
+          throw new AppError('VALIDATION_FAILED', `the multipart body is cut off or malformed (${err.message}); send the whole form again`, { field: 'body' })
+        }
         throw err
       },
       schema: {

@@ -30,7 +30,7 @@ import {
 } from '@rb/domain'
 import { networkRepo, reportsRepo, trackingRepo, type Db, type PhotoMeta, type Queryable, type StoredReport, type TicketFilter } from '@rb/db'
 import type { StopStatusChange } from '@rb/protocol'
-import { cleanPhoto } from './photo.js'
+import { DEFAULT_PHOTO_LIMITS, preparePhoto, type PhotoLimits } from './photo-decode.js'
 import type { PhotoStore, StoredBytes } from './photo-store.js'
 
 export interface ReportInput {
@@ -64,6 +64,8 @@ export interface ReportServiceDeps {
   onStopChanged?: () => void
   randomInt: RandomInt
   now?: () => number
+  /** Largest photo dimensions taken (default DEFAULT_PHOTO_LIMITS). */
+  photoLimits?: PhotoLimits
 }
 
 interface Stop {
@@ -86,6 +88,7 @@ export class ReportService {
   readonly #onStopChanged: () => void
   readonly #randomInt: RandomInt
   readonly #now: () => number
+  readonly #photoLimits: PhotoLimits
 
   constructor(deps: ReportServiceDeps) {
     this.db = deps.db
@@ -94,13 +97,14 @@ export class ReportService {
     this.#onStopChanged = deps.onStopChanged ?? (() => {})
     this.#randomInt = deps.randomInt
     this.#now = deps.now ?? Date.now
+    this.#photoLimits = deps.photoLimits ?? DEFAULT_PHOTO_LIMITS
   }
 
   /** Takes a villager's report: checks and cleans the photo first, so a refused one stores nothing. */
   async submit(input: ReportInput): Promise<Submitted> {
     const kind = kindOf(input.category)
     const note = normalizeReportNote(input.note)
-    const photo = input.photo ? cleanPhoto(input.photo) : null
+    const photo = input.photo ? await preparePhoto(input.photo, this.#photoLimits) : null
     const prior = await reportsRepo.reportByIdempotencyKey(this.db, input.idempotencyKey)
     if (prior) return this.#replay(prior, input)
 
