@@ -150,7 +150,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let cluster: Cluster | undefined
   if (config.redisUrl) {
     try {
-      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, hub], log })
+      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, hub], network, log })
     } catch (err) {
       hub.close()
       await db.close()

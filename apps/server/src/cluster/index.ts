@@ -10,6 +10,7 @@ import type { LiveStage } from '../ingest/pipeline.js'
 import type { LiveHub } from '../live/hub.js'
 import { PartitionLeases, type LeaseLog } from './leases.js'
 import { LiveRouter, type RouterLog } from './router.js'
+import { syncNetworkChanges, type SyncedNetwork } from './network-sync.js'
 
 export interface ClusterOptions {
   redisUrl: string
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   local: readonly LiveStage[]
   log: LeaseLog & RouterLog
   leaseMs?: number
+  /** The cached network: a change on any instance drops every instance's copy at once. */
+  network?: SyncedNetwork
 }
 
 export interface Cluster {
@@ -67,6 +70,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       // not ours
     }
   })
+  if (o.network) await syncNetworkChanges({ pub, sub, name: o.name, instanceId: o.instanceId, network: o.network, log: o.log })
   const router = new LiveRouter({ name: o.name, local: o.local, leases, pub, sub, instanceId: o.instanceId, partitions: o.partitions, log: o.log })
   slot.router = router
   await leases.start()

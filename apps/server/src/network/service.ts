@@ -1,6 +1,7 @@
 /**
  * The network as the server sees it: the repositories for storage, the domain for rules, and a
- * cached snapshot for timetable questions ("which trips run on date D" is asked often).
+ * cached snapshot for timetable questions ("which trips run on date D" is asked often). In cluster
+ * mode a change on any instance drops the cached copy on every instance (cluster/network-sync.ts).
  */
 import {
   AppError,
@@ -50,6 +51,7 @@ export interface InstanceCancelled {
 export class NetworkService {
   #snapshot: Promise<NetworkSnapshot> | undefined
   readonly #listeners: (() => void)[] = []
+  #broadcast: (() => void) | undefined
   readonly #cancelListeners: ((e: InstanceCancelled) => Promise<void>)[] = []
 
   constructor(
@@ -76,9 +78,21 @@ export class NetworkService {
     this.#cancelListeners.push(listener)
   }
 
+  /** After a write here: drop the cached copy, tell the listeners, and tell the other instances. */
   changed(): void {
+    this.changedElsewhere()
+    this.#broadcast?.()
+  }
+
+  /** Another instance wrote (cluster mode): drop the cached copy and tell the listeners, nobody else. */
+  changedElsewhere(): void {
     this.#snapshot = undefined
     for (const l of this.#listeners) l()
+  }
+
+  /** Cluster mode: how a change here reaches the other instances (they call `changedElsewhere`). */
+  broadcastChangesWith(send: () => void): void {
+    this.#broadcast = send
   }
 
   async createStop(input: Omit<Stop, 'code' | 'status'> & { status?: Stop['status'] }): Promise<Stop> {
