@@ -62,12 +62,12 @@ describe('device sign-in on the embedded broker', () => {
 
   it('refuses a device without credentials, with a wrong secret, or with another vehicle\'s secret', async () => {
     expect(await refusal({ clientId: 'anon-1' })).toMatch(/Bad username or password/i)
-    expect(await refusal({ clientId: 'dev-DA-V001', username: 'DA-V001', password: 'not-the-secret' })).toMatch(/Bad username or password/i)
-    expect(await refusal({ clientId: 'dev-DA-V001', username: 'DA-V001', password: v2.password })).toMatch(/Bad username or password/i)
+    expect(await refusal({ clientId: 'DA-V001', username: 'DA-V001', password: 'not-the-secret' })).toMatch(/Bad username or password/i)
+    expect(await refusal({ clientId: 'DA-V001', username: 'DA-V001', password: v2.password })).toMatch(/Bad username or password/i)
   })
 
   it('stores what a device publishes under its own topics and disconnects it for another vehicle\'s', async () => {
-    const dev = await connect({ clientId: 'dev-DA-V001', username: v1.username, password: v1.password })
+    const dev = await connect({ clientId: 'DA-V001', username: v1.username, password: v1.password })
     const t0 = Date.now() - 30_000
     await dev.publishAsync(topics.position('DA-V001'), fix(t0), { qos: 1 })
     await waitFor(async () => (await trackCount('DA-V001')) === 1)
@@ -81,7 +81,7 @@ describe('device sign-in on the embedded broker', () => {
   })
 
   it("lets a device subscribe to its own command topic only", async () => {
-    const dev = await connect({ clientId: 'dev2-DA-V002', username: v2.username, password: v2.password })
+    const dev = await connect({ clientId: 'DA-V002.tbox', username: v2.username, password: v2.password })
     expect((await dev.subscribeAsync(topics.command('DA-V002'), { qos: 1 })).map((g) => g.qos)).toEqual([1])
     // 3.1.1 SUBACK 0x80 (refused): mqtt.js rejects the subscription.
     await expect(dev.subscribeAsync(topics.command('DA-V001'), { qos: 1 })).rejects.toThrow(/Subscribe error/)
@@ -89,9 +89,17 @@ describe('device sign-in on the embedded broker', () => {
     expect(dev.connected).toBe(true)
   })
 
-  it("does not let one vehicle take over another's session by its client id", async () => {
-    await connect({ clientId: 'shared-id', username: v1.username, password: v1.password })
-    expect(await refusal({ clientId: 'shared-id', username: v2.username, password: v2.password })).toMatch(/Not authorized/i)
+  it("binds client ids to the vehicle: a squatter with its own secret cannot take or block another bus's id", async () => {
+    // DA-V002 signs in correctly, but with DA-V001's client id (or one merely starting with it): refused.
+    expect(await refusal({ clientId: 'DA-V001', username: v2.username, password: v2.password })).toMatch(/Identifier rejected/i)
+    expect(await refusal({ clientId: 'DA-V0012', username: v1.username, password: v1.password })).toMatch(/Identifier rejected/i)
+    expect(await refusal({ clientId: 'DA-V001-2', username: v1.username, password: v1.password })).toMatch(/Identifier rejected/i)
+    expect(await refusal({ clientId: 'any-id', username: v1.username, password: v1.password })).toMatch(/Identifier rejected/i)
+    // The real bus is never locked out: its own id, or its id and a suffix after a separator.
+    const bus = await connect({ clientId: 'DA-V001', username: v1.username, password: v1.password })
+    expect(bus.connected).toBe(true)
+    const tbox = await connect({ clientId: 'DA-V001.tbox', username: v1.username, password: v1.password })
+    expect(tbox.connected).toBe(true)
   })
 
   it('runs the simulator against it with per-vehicle secrets: every point it sent is stored', { timeout: 60_000 }, async () => {

@@ -13,7 +13,7 @@ import { createIngestWriter } from './ingest/writer.js'
 import { Ingest } from './ingest/pipeline.js'
 import { LatestState } from './live/latest-state.js'
 import { LiveHub } from './live/hub.js'
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js'
+import { embeddedLimits, startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js'
 import { listenWithFallback } from './ports.js'
 import { startMqttSource, type MqttSource } from './broker/mqtt-source.js'
 import { installErrorHandler } from './http/errors.js'
@@ -164,7 +164,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const ingest = new Ingest({
     writer,
     metrics,
-    limits: { ...DEFAULT_LIMITS, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
+    // A pos/batch the broker let through is taken whole: the batch limit is the packet limit.
+    limits: { ...DEFAULT_LIMITS, maxBatchBytes: config.mqttMaxPacketKb * 1024, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
     stages: cluster ? [cluster.router] : [latest, tracking, hub],
     log,
   })
@@ -186,7 +187,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     })
   } else {
     try {
-      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth }), log)
+      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
     } catch (err) {
       hub.close()
       await db.close()

@@ -32,6 +32,12 @@ export interface Config {
   mqttClientId: string
   mqttSessionExpiryS: number
   mqttProtocolVersion: 4 | 5
+  /** Largest MQTT packet a device may send the embedded broker, and largest `pos/batch` the ingest takes, KiB. */
+  mqttMaxPacketKb: number
+  /** Embedded broker: a connection that has not sent CONNECT within this is closed, s. */
+  mqttConnectTimeoutS: number
+  /** Embedded broker: most connections at once; more are refused. */
+  mqttMaxConnections: number
   retentionDays: number
   compressAfterDays: number
   maintenanceIntervalS: number
@@ -56,6 +62,10 @@ export interface Config {
   jt808IdleTimeoutS: number
   jt808ReplyTimeoutS: number
   jt808MaxConnections: number
+  /** Packets of an unfinished sub-packaged JT/T 808 message are kept this long, s. */
+  jt808SubpackageTtlS: number
+  /** Longest wait between attempts to reach the database at start, s. */
+  dbStartRetryMaxS: number
   /** Simulated buses of the demo fleet: 'roster' (every vehicle with a duty today), a most count, or 0 = none. */
   simVehicles: number | 'roster'
   simSpeed: number
@@ -200,6 +210,9 @@ export const CONFIG_SPEC = {
   defaultSpeedLimitKmh: { name: 'DEFAULT_SPEED_LIMIT_KMH', doc: 'Overspeed limit for a bus off trip (routes carry their own), km/h', default: '60', parse: int(10, 150) },
   countyPrefix: { name: 'COUNTY_PREFIX', doc: 'Prefix of unified numbers printed on stop signs (XY-0421)', default: 'XY', parse: (raw: string): string => {
     if (!/^[A-Z]{2,4}$/.test(raw)) throw new Error('must be 2–4 capital letters')
+  mqttMaxPacketKb: { name: 'MQTT_MAX_PACKET_KB', doc: 'Largest MQTT packet a device may send the embedded broker (a larger one closes the connection, nothing is acknowledged), and largest pos/batch payload the ingest takes from any broker, KiB', default: '256', parse: int(16, 65_536) },
+  mqttConnectTimeoutS: { name: 'MQTT_CONNECT_TIMEOUT_S', doc: 'Embedded broker: a connection that has not sent its CONNECT within this is closed, s', default: '10', parse: int(1, 600) },
+  mqttMaxConnections: { name: 'MQTT_MAX_CONNECTIONS', doc: 'Embedded broker: most device connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
     return raw
   } },
   stopToleranceM: { name: 'STOP_TOLERANCE_M', doc: 'A route stop farther than this from the route line is a validation error, m', default: '30', parse: int(1, 1000) },
@@ -230,6 +243,8 @@ export const CONFIG_SPEC = {
   loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
   trustProxy: { name: 'TRUST_PROXY', doc: 'Reverse proxies whose X-Forwarded-For gives the client address (rate limits, audit): off, on (any), or addresses/CIDRs separated by commas', default: 'off', parse: (raw: string): boolean | string => {
+  jt808SubpackageTtlS: { name: 'JT808_SUBPACKAGE_TTL_S', doc: 'Packets of an unfinished sub-packaged JT/T 808 message (a blind-area upload cut off by a lost connection) are kept this long, in the database, for the rest to arrive, s', default: '86400', parse: int(60, 30 * 86_400) },
+  dbStartRetryMaxS: { name: 'DB_START_RETRY_MAX_S', doc: 'At start, while the database cannot be reached, longest wait between attempts (the wait doubles from 1 s), s', default: '30', parse: int(1, 3600) },
     if (raw === 'off') return false
     if (raw === 'on') return true
     if (!/^[0-9a-fA-F.:/, ]+$/.test(raw)) throw new Error('must be off, on, or IP addresses/CIDRs separated by commas')

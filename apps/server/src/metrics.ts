@@ -30,6 +30,10 @@ export function createMetrics() {
     jt808Alarms: new Counter({ name: 'rb_jt808_alarms_total', help: 'JT/T 808 alarm flags newly raised, by flag', labelNames: ['alarm'] as const, registers: [registry] }),
     jt808Downlinks: new Counter({ name: 'rb_jt808_downlinks_total', help: 'Messages sent down to JT/T 808 terminals, by message id and outcome', labelNames: ['msg_id', 'outcome'] as const, registers: [registry] }),
     jt808HandlerErrors: new Counter({ name: 'rb_jt808_handler_errors_total', help: 'Unexpected errors while handling a JT/T 808 message (logged; the connection goes on)', labelNames: ['msg_id'] as const, registers: [registry] }),
+    jt808Subpackages: new Counter({ name: 'rb_jt808_subpackages_total', help: 'Packets of sub-packaged JT/T 808 messages: stored (kept in the database until the message is whole), completed messages, resend requests sent (0x8003), expired messages', labelNames: ['outcome'] as const, registers: [registry] }),
+    mqttRefused: new Counter({ name: 'rb_mqtt_refused_total', help: 'Embedded broker connections closed for what they sent, by reason (packet_too_large, too_much_before_sign_in, malformed_length)', labelNames: ['reason'] as const, registers: [registry] }),
+    mqttConnections: new Gauge({ name: 'rb_mqtt_connections', help: 'Open connections to the embedded broker (signed in or not)', registers: [registry] }),
+    mqttSessionsLost: new Counter({ name: 'rb_mqtt_sessions_lost_total', help: 'Reconnects to the external broker that found the ingest session gone (sessionPresent=false): messages it had queued are lost', registers: [registry] }),
   }
   for (const reason of REJECT_REASONS) m.dropped.inc({ reason }, 0)
   return m

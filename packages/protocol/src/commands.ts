@@ -29,4 +29,22 @@ export interface DriverMessageCommand {
   tripInstanceId: string | null
 }
 
-export type VehicleCommand = ManifestCommand | DriverMessageCommand
+/**
+ * The broker refused a message of this device without acknowledging it (MQTT 3.1.1 has no reason
+ * codes: the connection is closed instead). Queued in the device's persistent session, so it
+ * arrives after the reconnect; the device keeps the data and sends it in smaller messages.
+ */
+export interface RefusedCommand {
+  type: 'refused'
+  /** Server time of the refusal, epoch ms. */
+  ts: number
+  /** Topic of the refused message. */
+  topic: string
+  reason: 'packet_too_large'
+  /** Size the message declared, bytes. */
+  bytes: number
+  /** Largest packet the broker takes, bytes. */
+  maxBytes: number
+}
+
+export type VehicleCommand = ManifestCommand | DriverMessageCommand | RefusedCommand

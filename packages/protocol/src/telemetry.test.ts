@@ -68,10 +68,12 @@ describe('batch payload', () => {
     expect(r.rejects.map((x) => x.reason)).toEqual(['coordinates', 'schema'])
   })
 
-  it('refuses a batch that is not an array or has too many points', () => {
+  it('refuses a batch that is not an array or is over the byte limit, and takes any number of points within it', () => {
     expect(parsePositionBatchMessage('V1', msg(good), NOW).rejects[0]?.reason).toBe('schema')
-    const limits = { ...DEFAULT_LIMITS, maxBatchPoints: 2 }
-    expect(parsePositionBatchMessage('V1', msg([good, good, good]), NOW, limits).rejects[0]?.reason).toBe('oversize')
+    const many = Array.from({ length: 12_000 }, (_, i) => ({ ...good, ts: NOW - i * 1000 }))
+    const payload = msg(many)
+    expect(parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length }).positions).toHaveLength(12_000)
+    expect(parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length - 1 }).rejects[0]?.reason).toBe('oversize')
   })
 })
 

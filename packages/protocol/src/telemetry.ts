@@ -74,18 +74,18 @@ export interface Reject {
 export interface TelemetryLimits {
   /** Largest single-position message, bytes. */
   maxPositionBytes: number
-  /** Largest batch message, bytes. */
+  /**
+   * Largest batch message, bytes: the broker's packet limit (MQTT_MAX_PACKET_KB), so a batch the
+   * broker let through is taken whole, however many points it holds.
+   */
   maxBatchBytes: number
-  /** Most points in one batch. */
-  maxBatchPoints: number
   /** How far ahead of the receiver's clock a fix may be, ms (device clocks drift). */
   maxFutureSkewMs: number
 }
 
 export const DEFAULT_LIMITS: TelemetryLimits = {
   maxPositionBytes: 4 * 1024,
-  maxBatchBytes: 1024 * 1024,
-  maxBatchPoints: 10_000,
+  maxBatchBytes: 256 * 1024,
   maxFutureSkewMs: 5 * 60_000,
 }
 
@@ -188,9 +188,6 @@ export function parsePositionBatchMessage(vehicleId: string, payload: Uint8Array
   const json = parseJson(payload, limits.maxBatchBytes)
   if (!json.ok) return { positions: [], rejects: [json.reject] }
   if (!Array.isArray(json.value)) return { positions: [], rejects: [{ reason: 'schema', detail: 'a batch must be a JSON array of positions' }] }
-  if (json.value.length > limits.maxBatchPoints) {
-    return { positions: [], rejects: [{ reason: 'oversize', detail: `${json.value.length} points exceeds the limit of ${limits.maxBatchPoints}` }] }
-  }
   const positions: Position[] = []
   const rejects: Reject[] = []
   for (const raw of json.value) {

@@ -45,3 +45,15 @@ export function parseUplinkTopic(topic: string): ParsedTopic | null {
       return null
   }
 }
+
+/**
+ * Whether an MQTT client id belongs to this vehicle: the vehicle id itself, or the vehicle id
+ * followed by a character that cannot be part of a vehicle id and then anything (`XY-V012`,
+ * `XY-V012.tbox`, `XY-V012:2`). Binding ids this way keeps one vehicle from taking, or blocking,
+ * another's session: `XY-V01` cannot use `XY-V012`, nor `XY-V01-2`.
+ */
+export function clientIdBelongsTo(clientId: string, vehicleId: string): boolean {
+  if (!clientId.startsWith(vehicleId)) return false
+  if (clientId.length === vehicleId.length) return true
+  return !/[A-Za-z0-9_-]/.test(clientId.charAt(vehicleId.length))
+}

@@ -2,18 +2,20 @@
  * Device sign-in for the embedded broker (DEVICE_AUTH): a device signs in with user name = its
  * vehicle id and password = that vehicle's device secret, then may publish only its own uplink
  * topics (`rb/v1/veh/{own id}/pos | pos/batch | status | event`) and subscribe only to its own
- * `rb/v1/veh/{own id}/cmd`. The Mosquitto equivalent is in infra/mosquitto/.
+ * `rb/v1/veh/{own id}/cmd`. Its client id is bound to the vehicle (`clientIdBelongsTo`): the
+ * vehicle id, or the vehicle id and a suffix such as `.tbox`, so no device can take over or block
+ * another vehicle's session. The Mosquitto equivalent is in infra/mosquitto/.
  */
 import type { Client, PublishPacket, Subscription } from 'aedes'
-import { isVehicleId, parseUplinkTopic, topics } from '@rb/protocol'
+import { clientIdBelongsTo, isVehicleId, parseUplinkTopic, topics } from '@rb/protocol'
 import { accountsRepo, type Queryable } from '@rb/db'
 import { matchesHash, newToken } from '../auth/tokens.js'
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void }
 
 /** aedes' CONNACK codes (its enum is const, which isolated modules cannot import). */
+const IDENTIFIER_REJECTED = 2
 const BAD_USERNAME_OR_PASSWORD = 4
-const NOT_AUTHORIZED = 5
 
 const VEHICLE = Symbol('vehicleId')
 type DeviceClient = Client & { [VEHICLE]?: string }
@@ -25,8 +27,6 @@ export class DeviceAuth {
   readonly #log: Log
   /** Secrets the server hands its own simulated fleets: any vehicle id, while the run lasts. */
   readonly #runSecrets = new Set<string>()
-  /** Which vehicle each client id last signed in as: one vehicle cannot take over another's session. */
-  readonly #owners = new Map<string, string>()
 
   constructor(db: Queryable, log: Log) {
     this.#db = db
@@ -50,16 +50,15 @@ export class DeviceAuth {
   authenticate = (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: (error: (Error & { returnCode: number }) | null, success: boolean | null) => void): void => {
     const vehicleId = username ?? ''
     const refuse = (reason: string, code = BAD_USERNAME_OR_PASSWORD): void => {
-      this.#log.warn({ clientId: client.id, username: vehicleId.slice(0, 64), reason }, 'mqtt device refused')
+      this.#log.warn({ clientId: client.id.slice(0, 64), username: vehicleId.slice(0, 64), reason }, 'mqtt device refused')
       done(authError(reason, code), false)
     }
     if (!isVehicleId(vehicleId) || !password || password.length > 200) return refuse('user name must be the vehicle id and password its device secret')
+    // Checked before the secret: a client id of another vehicle is refused whoever asks.
+    if (!clientIdBelongsTo(client.id, vehicleId)) return refuse(`client id must be the vehicle id ${vehicleId} or start with it and a separator such as "."`, IDENTIFIER_REJECTED)
     this.#secretMatches(vehicleId, password.toString('utf8')).then(
       (ok) => {
         if (!ok) return refuse('wrong vehicle id or device secret')
-        const owner = this.#owners.get(client.id)
-        if (owner !== undefined && owner !== vehicleId) return refuse(`client id ${client.id} belongs to vehicle ${owner}`, NOT_AUTHORIZED)
-        this.#owners.set(client.id, vehicleId)
         ;(client as DeviceClient)[VEHICLE] = vehicleId
         done(null, true)
       },
@@ -68,6 +67,11 @@ export class DeviceAuth {
         done(authError('server unavailable', 3), false)
       },
     )
+  }
+
+  /** The vehicle a client signed in as; undefined before sign-in. */
+  vehicleOf(client: Client): string | undefined {
+    return (client as DeviceClient)[VEHICLE]
   }
 
   /** Whether a signed-in client may publish on `topic` (its own uplink topics only). */

@@ -105,3 +105,31 @@ describe('BatchWriter', () => {
     await expect(w.add(item(1))).rejects.toThrow(/closed/)
   })
 })
+
+describe('BatchWriter and a large item', () => {
+  it('writes it in chunks of at most the batch size, and items behind it are acknowledged first', async () => {
+    const r = recorder()
+    const w = new BatchWriter(r.store, opts, { isTransient, deadLetter: async () => {} })
+    const order: string[] = []
+    const big = w.add(item(1_200, 0)).then(() => order.push('big'))
+    const small = w.add({ positions: [pos('B', 1)], events: [], statuses: [] }).then(() => order.push('small'))
+    await Promise.all([big, small])
+    // The other bus's point went out with the first chunk, not after the whole backlog.
+    expect(order).toEqual(['small', 'big'])
+    expect(r.batches[0]?.positions.some((p) => p.vehicleId === 'B')).toBe(true)
+    expect(Math.max(...r.batches.map((b) => b.positions.length))).toBeLessThanOrEqual(opts.maxBatchPoints)
+    const stored = r.batches.flatMap((b) => b.positions).filter((p) => p.vehicleId === 'V').map((p) => p.ts)
+    expect(stored).toEqual(Array.from({ length: 1_200 }, (_, i) => i))
+    expect(w.pendingPoints).toBe(0)
+  })
+
+  it('is not acknowledged when a chunk of it was not written before shutdown', async () => {
+    const r = recorder(() => transientErr)
+    const w = new BatchWriter(r.store, opts, { isTransient, deadLetter: async () => {} })
+    const big = w.add(item(300, 0))
+    await sleep(20)
+    w.close()
+    await expect(big).rejects.toThrow(/not written before shutdown/)
+    expect(w.pendingPoints).toBe(0)
+  })
+})

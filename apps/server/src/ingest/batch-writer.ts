@@ -3,6 +3,10 @@
  * transaction holding it committed — the MQTT acknowledgement waits on that (no-loss rule).
  * One write in flight at a time; while it runs the next batch fills (adaptive batching).
  * A failed write is retried with backoff; nothing is dropped.
+ *
+ * A large item (a dead zone's `pos/batch`) is cut into chunks written in several transactions, and
+ * items that arrive behind it join each of them: one bus's backlog never holds back the others'
+ * acknowledgements for longer than one transaction of at most `maxBatchPoints`.
  */
 import type { Position } from '@rb/protocol'
 import type { LinkStatus, StoredEvent } from '@rb/db'
@@ -25,6 +29,8 @@ export interface WriteOutcome {
 
 export interface BatchWriterOptions {
   maxBatchPoints: number
+  /** An item with more points is written in chunks of this many; default a quarter of maxBatchPoints. */
+  maxItemPoints?: number
   flushMs: number
   maxPending: number
   retryMinMs: number
@@ -57,9 +63,21 @@ interface Pending {
   resolve: () => void
   /** Not written (shut down first): whoever handed it over must not acknowledge it. */
   reject: (err: Error) => void
+  /** The chunks of one large item share this; a transaction takes its own chunk of it before the others. */
+  group?: object
 }
 
 const weightOf = (item: WriteItem): number => Math.max(1, item.positions.length + item.events.length + item.statuses.length)
+
+/** An item cut into chunks of at most `size` points; its events and link statuses go with the first. */
+function chunksOf(item: WriteItem, size: number): WriteItem[] {
+  if (item.positions.length <= size) return [item]
+  const out: WriteItem[] = []
+  for (let i = 0; i < item.positions.length; i += size) {
+    out.push({ positions: item.positions.slice(i, i + size), events: i === 0 ? item.events : [], statuses: i === 0 ? item.statuses : [] })
+  }
+  return out
+}
 
 export class BatchWriter {
   readonly #store: (batch: Batch) => Promise<WriteOutcome>
@@ -99,16 +117,23 @@ export class BatchWriter {
     return this.#downSince !== undefined
   }
 
-  /** Resolves once the item is committed. */
+  /** Resolves once the item is committed (every chunk of it, when it is large). */
   add(item: WriteItem): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('writer is closed'))
-    return new Promise<void>((resolve, reject) => {
-      const weight = weightOf(item)
-      this.#queue.push({ item, weight, resolve, reject, at: performance.now() })
-      this.#setPending(this.#pendingPoints + weight)
-      if (this.#pendingPoints >= this.#opts.maxBatchPoints) this.#kick(0)
-      else this.#kick(this.#opts.flushMs)
-    })
+    const chunks = chunksOf(item, this.#opts.maxItemPoints ?? Math.max(1, Math.floor(this.#opts.maxBatchPoints / 4)))
+    const group = chunks.length > 1 ? {} : undefined
+    const at = performance.now()
+    const done = chunks.map(
+      (chunk) =>
+        new Promise<void>((resolve, reject) => {
+          const weight = weightOf(chunk)
+          this.#queue.push({ item: chunk, weight, resolve, reject, at, ...(group ? { group } : {}) })
+          this.#setPending(this.#pendingPoints + weight)
+        }),
+    )
+    if (this.#pendingPoints >= this.#opts.maxBatchPoints) this.#kick(0)
+    else this.#kick(this.#opts.flushMs)
+    return done.length === 1 ? (done[0] as Promise<void>) : Promise.all(done).then(() => undefined)
   }
 
   /** Resolves when there is room again (pending below 90 % of the bound). */
@@ -167,17 +192,37 @@ export class BatchWriter {
     }, delayMs)
   }
 
+  /**
+   * The next transaction's items, in arrival order, up to maxBatchPoints: one chunk of each large
+   * item first, so the items behind it get in, then more of its chunks while there is room.
+   */
   #take(): Pending[] {
-    const taken: Pending[] = []
+    const chosen = new Set<number>()
+    const later: number[] = []
+    const groups = new Set<object>()
     let points = 0
-    while (this.#queue.length > 0) {
-      const next = this.#queue[0] as Pending
-      if (taken.length > 0 && (this.#isolate > 0 || points + next.weight > this.#opts.maxBatchPoints)) break
-      taken.push(next)
+    const fits = (p: Pending): boolean => chosen.size === 0 || (this.#isolate === 0 && points + p.weight <= this.#opts.maxBatchPoints)
+    let end = 0
+    for (; end < this.#queue.length; end++) {
+      const next = this.#queue[end] as Pending
+      if (!fits(next)) break
+      if (next.group && groups.has(next.group)) {
+        later.push(end)
+        continue
+      }
+      if (next.group) groups.add(next.group)
+      chosen.add(end)
       points += next.weight
-      this.#queue.shift()
     }
-    return taken
+    for (const i of later) {
+      const next = this.#queue[i] as Pending
+      if (!fits(next)) break
+      chosen.add(i)
+      points += next.weight
+    }
+    const head = this.#queue.splice(0, end)
+    this.#queue.unshift(...head.filter((_, i) => !chosen.has(i)))
+    return head.filter((_, i) => chosen.has(i))
   }
 
   async #flush(): Promise<void> {

@@ -11,14 +11,17 @@ import { newCounters, type Transport, type TransportCounters, type VehicleLink }
 
 export interface MqttTransportOptions {
   url: string
-  /** Client id prefix; the vehicle id follows. */
-  clientIdPrefix?: string
+  /**
+   * Client id: the vehicle id and this suffix (brokers that sign devices in bind the id to the
+   * vehicle: the vehicle id, or it and a suffix starting with a separator). Default `.sim`.
+   */
+  clientIdSuffix?: string
   /** `{vehicle}` stands for each vehicle's id (brokers that sign devices in per vehicle). */
   username?: string
   password?: string
   /** Vehicle id → device secret: a vehicle listed here signs in as itself with its secret. */
   secrets?: Record<string, string> | undefined
-  /** Points per `pos/batch` message (the ingest takes at most 10,000 and 1 MiB). */
+  /** Points per `pos/batch` message (docs/telemetry.md: at most 1,000, well within the 256 KB packet limit). */
   maxBatchPoints?: number
   /** Wait before reconnecting after an unplanned loss, ms. */
   reconnectMs?: number
@@ -67,7 +70,7 @@ class MqttLink implements VehicleLink {
   open(): Promise<void> {
     const statusTopic = topics.status(this.vehicleId)
     const client = mqtt.connect(this.#opts.url, {
-      clientId: `${this.#opts.clientIdPrefix ?? 'rb-sim-'}${this.vehicleId}`,
+      clientId: `${this.vehicleId}${this.#opts.clientIdSuffix ?? '.sim'}`,
       clean: false,
       protocolVersion: 4,
       keepalive: 30,
@@ -120,7 +123,7 @@ class MqttLink implements VehicleLink {
   }
 
   sendBatch(fixes: readonly Fix[]): void {
-    const size = this.#opts.maxBatchPoints ?? 2000
+    const size = this.#opts.maxBatchPoints ?? 1000
     for (let i = 0; i < fixes.length; i += size) {
       this.#publish(topics.positionBatch(this.vehicleId), `[${fixes.slice(i, i + size).map(payloadOf).join(',')}]`, false)
     }
