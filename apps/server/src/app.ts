@@ -37,6 +37,9 @@ import { jt808Routes } from './jt808/routes.js'
 import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
 import { rosterRoutes, startRoster, type RosterModule } from './roster/index.js'
+import { seedDemoStudents, startStudents, studentRoutes, type StudentModule } from './students/index.js'
+import { AlertService } from './alerts/service.js'
+import { DriverMessenger } from './alerts/messages.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
 import { TrackingEngine, enginePolicy } from '@rb/domain'
@@ -68,6 +71,8 @@ export interface Services {
   reports: ReportService
   /** Duties, templates, publication and the automatic roster of today and tomorrow. */
   roster: RosterModule
+  /** Student buses: schools, rosters, boarding checks, guardians' SMS, no child left on the bus. */
+  students: StudentModule
   /** County settings (lateness policy, missed-trip grace, daily driving limit). */
   settings: SettingsService
   sim: SimControl
@@ -249,7 +254,22 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, settings, roster, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  // Student buses: the checks, the guardians' SMS, and the end of each run watched for a child left on board.
+  const students = await startStudents({
+    db,
+    network,
+    tracking,
+    latest,
+    texter: studentTexter(db, hub, network, publish, jt808, log),
+    publishAlerts: (alerts) => hub.publishAlerts(alerts),
+    kickOutbox: () => booking.outbox.kick(),
+    log,
+    retentionDays: config.studentRetentionDays,
+    checkMs: config.studentCheckS * 1000,
+    remindMs: config.studentRemindS * 1000,
+  })
+  if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, settings, roster, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -290,6 +310,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(analyticsRoutes, { db, settings })
+  await app.register(studentRoutes, { students })
   await app.register(settingsRoutes, { settings })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(driverVehicleRoutes, { sink: ingest, engine: tracking.engine, network })
@@ -319,6 +340,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await persistLatest()
     await booking.close()
     await roster.close()
+    await students.close()
     await tracking.close()
     settings.close()
     await source?.close()
@@ -330,3 +352,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   return app
 }
+
+/** Texts a driver from the system (a child left on board): the bus's terminal (0x8300), its MQTT downlink, the driver page. */
+function studentTexter(db: Db, hub: LiveHub, network: NetworkService, publish: ReturnType<typeof embeddedPublisher> | undefined, terminals: Jt808Gateway | undefined, log: FastifyBaseLogger) {
+  const alerts = new AlertService({ db, publish: (a) => hub.publishAlerts(a), checkTrip: async (id) => void (await network.instance(id)) })
+  // The run's own trip room (the alert names it), not the bus's next trip.
+  const messenger = new DriverMessenger({ db, alerts, publish, terminals, emit: (rooms, m) => hub.sendDriverMessage(rooms, m), tripOf: async () => null, log })
+  return { send: async (vehicleId: string, text: string, alertId: string) => (await messenger.send(vehicleId, text, alertId, { username: 'system', displayName: '学生车安全 Student bus safety' })).channels }
+}
+

@@ -113,6 +113,12 @@ export interface Config {
   uploadsDir: string | undefined
   /** Reports per minute per client address without a session; 0 = unlimited. */
   reportRateLimit: number
+  /** Pupil data (rosters, checks, guardians' messages) is deleted this many days after its term ends. */
+  studentRetentionDays: number
+  /** How often student runs are looked at (bus near a pupil's stop, unconfirmed ends), s. */
+  studentCheckS: number
+  /** A driver who has not confirmed the bus empty after a left-on-board alert is told again after this, s. */
+  studentRemindS: number
   /** Variables that were not set and took their default (a taken default port falls back). */
   defaulted: ReadonlySet<string>
 }
@@ -279,6 +285,9 @@ export const CONFIG_SPEC = {
   reportPhotoStore: { name: 'REPORT_PHOTO_STORE', doc: 'Where repair report photos are kept: auto (files under UPLOADS_DIR; the database when DATA_DIR=memory or REDIS_URL is set), files, or db', default: 'auto', parse: oneOf('auto', 'files', 'db') },
   uploadsDir: { name: 'UPLOADS_DIR', doc: 'Directory of repair report photo files; unset → DATA_DIR/uploads', default: undefined, parse: str },
   reportRateLimit: { name: 'REPORT_RATE_LIMIT', doc: 'Repair reports per minute per client address without a session; 0 = unlimited', default: '10', parse: int(0, 100_000) },
+  studentRetentionDays: { name: 'STUDENT_RETENTION_DAYS', doc: 'Pupil rosters, boarding checks and guardians\' messages are deleted this many days after their school term ends (docs/student-buses.md)', default: '30', parse: int(0, 3650) },
+  studentCheckS: { name: 'STUDENT_CHECK_S', doc: 'How often student runs are checked: the bus 10 minutes from a pupil\'s stop (guardians\' SMS), drivers who have not confirmed the bus empty, s', default: '10', parse: int(1, 600) },
+  studentRemindS: { name: 'STUDENT_REMIND_S', doc: 'After a student run ends with a pupil on board, the driver is told again this often until they confirm the bus empty, s', default: '120', parse: int(10, 3600) },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */

@@ -54,6 +54,7 @@ export class TrackingHost implements LiveStage {
   #reload: Promise<void> | undefined
   #reloadAgain = false
   #closed = false
+  readonly #outputListeners: ((out: EngineOutput, now: number) => void)[] = []
 
   constructor(o: TrackingHostOptions) {
     this.#o = o
@@ -116,6 +117,11 @@ export class TrackingHost implements LiveStage {
     if (!this.#closed && serviceDayOf(now) !== this.#day) void this.reloadNetwork()
     this.engine.tick(now)
     this.#dispatch(this.engine.drain(), now)
+  }
+
+  /** Hears everything the engine produces (events, alerts) once it is handed to the store and pushed; a listener that throws is logged. */
+  onOutput(fn: (out: EngineOutput, now: number) => void): void {
+    this.#outputListeners.push(fn)
   }
 
   /** Pushes alerts to dispatchers (an acknowledgement, say). */
@@ -232,5 +238,12 @@ export class TrackingHost implements LiveStage {
       this.#o.hub.publishArrivals({ stopCode: code, ts: now, arrivals })
     }
     if (this.#lastArrivals.size > 10_000) this.#lastArrivals.clear()
+    for (const fn of this.#outputListeners) {
+      try {
+        fn(out, now)
+      } catch (err) {
+        this.#o.log.error({ err: (err as Error).message }, 'tracking: an output listener failed')
+      }
+    }
   }
 }

@@ -43,3 +43,4 @@ export { CAL_DAILY, CAL_MEDICAL, CAL_SCHOOL, CAL_SCHOOL_FRIDAY, CAL_SCHOOL_MONDA
 export { STOP_TOLERANCE_M } from './routes.js'
 export { demoDutyTemplates } from './duties.js'
 export { mulberry32, type Rng } from './rng.js'
+export { demoStudents, type DemoSchool } from './students.js'

@@ -1,0 +1,7 @@
+export * from './types.js'
+export * from './roster.js'
+export * from './csv-read.js'
+export * from './checks.js'
+export * from './notices.js'
+export * from './report.js'
+export * from './access.js'
