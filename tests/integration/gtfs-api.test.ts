@@ -29,8 +29,9 @@ describe('GTFS over HTTP', () => {
   it('imports a real public sample feed, giving its stops our sign codes', async () => {
     const res = await post(b, sampleZip())
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { stops: number; routes: number; trips: number; renumberedStops: Record<string, string> }
-    expect(body).toMatchObject({ stops: 9, trips: 11 })
+    const body = (await res.json()) as { added: Record<string, number>; renumberedStops: Record<string, string> }
+    // 8 timed trips and 136 runs of the feed's three headway trips (frequencies.txt).
+    expect(body.added).toMatchObject({ stop: 9, trip: 144 })
     expect(body.renumberedStops.FUR_CREEK_RES).toMatch(/^GT-\d{4}$/)
     // AB1 (service FULLW) runs Beatty Airport → Bullfrog; feed times are read as service-day times (with a warning on the time zone).
     const trips = (await (await fetch(`${b.baseUrl}/api/trips?date=2008-01-07`)).json()) as { items: { tripId: string; stops: string[] }[] }

@@ -47,6 +47,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(READ, '/api/schedule/*', 'public'),
   rule(READ, '/api/trips*', 'public'),
   rule(READ, '/api/trip-instances*', 'public'),
+  rule(READ, '/api/network/home-view', 'public'),
   // Network changes.
   rule(WRITE, '/api/stops*', OPERATOR),
   rule(WRITE, '/api/townships*', OPERATOR),
@@ -54,7 +55,9 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   rule(WRITE, '/api/routes*', OPERATOR),
   rule(WRITE, '/api/calendars*', OPERATOR),
   rule(WRITE, '/api/schedule/*', OPERATOR),
-  rule(['POST'], '/api/gtfs/import', OPERATOR),
+  rule(['POST'], '/api/gtfs/import*', OPERATOR),
+  rule(READ, '/api/gtfs/imports', DISPATCH),
+  rule(['POST'], '/api/gtfs/imports/:id/undo', OPERATOR),
   // The service day: dispatchers assign vehicles and drivers to trip instances and cancel them.
   rule(WRITE, '/api/trip-instances*', DISPATCH),
   // The duty roster: dispatchers and operators plan it; a driver reads their own published duties.

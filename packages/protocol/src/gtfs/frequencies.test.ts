@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { serviceDate } from '@rb/domain'
 import { exportGtfs, importGtfs, validateGtfs } from './index.js'
 import { unzipTexts, zipTexts } from './test-factories.js'
 import { parseCsv } from './csv.js'
@@ -17,6 +18,7 @@ const feed = {
   'calendar.txt': 'service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\nWK,1,1,1,1,1,0,0,20260901,20261231\n',
 }
 
+const SEPTEMBER = { from: serviceDate('2026-09-01'), to: serviceDate('2026-09-30'), agencyUrl: 'https://bus.example/' }
 const rows = (zip: Uint8Array, file: string): string[][] => parseCsv(unzipTexts(zip)[file] ?? '').map((r) => r.fields)
 
 describe('frequencies.txt', () => {
@@ -35,7 +37,7 @@ describe('frequencies.txt', () => {
 
   it('exports the expanded trips back as one frequency-based trip with its windows', () => {
     const { network } = importGtfs(zipTexts(feed))
-    const zip = exportGtfs(network, { from: '2026-09-01', to: '2026-09-30', agencyUrl: 'https://bus.example/' })
+    const zip = exportGtfs(network, SEPTEMBER)
     expect(validateGtfs(zip).errors).toEqual([])
     expect(rows(zip, 'frequencies.txt')).toEqual([
       ['trip_id', 'start_time', 'end_time', 'headway_secs', 'exact_times'],
@@ -54,7 +56,7 @@ describe('frequencies.txt', () => {
   it('writes runs one by one once they are no longer an exact headway', () => {
     const { network } = importGtfs(zipTexts(feed))
     const edited = { ...network, trips: network.trips.map((t) => (t.id === 'S1-HW-0730' ? { ...t, departureS: t.departureS + 120 } : t)) }
-    const zip = exportGtfs(edited, { from: '2026-09-01', to: '2026-09-30', agencyUrl: 'https://bus.example/' })
+    const zip = exportGtfs(edited, SEPTEMBER)
     expect(unzipTexts(zip)['frequencies.txt']).toBeUndefined()
     expect(rows(zip, 'trips.txt').slice(1).map((r) => r[2])).toContain('S1-HW-0730')
     expect(validateGtfs(zip).errors).toEqual([])

@@ -5,6 +5,7 @@ import { listOperators, listTownships, listStops, upsertOperator, upsertStop, up
 import { allRoutes, saveRoute } from './routes.js'
 import { listCalendars, listTrips, saveCalendar, saveTrip } from './timetable.js'
 import { listDrivers, listVehicles, saveDriver, saveVehicle } from './fleet.js'
+import { listFrequencies, saveFrequency } from './gtfs-import.js'
 
 const ALL = { limit: 1_000_000, offset: 0 }
 
@@ -18,6 +19,7 @@ export async function loadNetwork(q: Queryable): Promise<NetworkSnapshot> {
     trips: await listTrips(q, { includeRetired: true }),
     vehicles: (await listVehicles(q, ALL)).items,
     drivers: (await listDrivers(q, ALL)).items,
+    frequencies: await listFrequencies(q),
   }
 }
 
@@ -31,6 +33,7 @@ export async function saveNetwork(q: Queryable, net: NetworkSnapshot): Promise<v
   for (const t of net.trips) await saveTrip(q, t)
   for (const v of net.vehicles) await saveVehicle(q, v)
   for (const d of net.drivers) await saveDriver(q, d)
+  for (const f of net.frequencies ?? []) await saveFrequency(q, f)
 }
 
 export async function networkIsEmpty(q: Queryable): Promise<boolean> {
