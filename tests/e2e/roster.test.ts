@@ -80,7 +80,7 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     browser = await launch()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     errors = watchErrors(page)
-    await signIn(page, server.baseUrl, DISPATCHER.username, DISPATCHER.password, `#/roster?date=${date}`)
+    await signIn(page, server.baseUrl, DISPATCHER.username, DISPATCHER.password, `#/roster?date=${date}`, 'zh')
   })
   afterAll(async () => {
     await browser?.close()

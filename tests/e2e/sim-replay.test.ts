@@ -33,7 +33,7 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     expect(await page.locator('.sim-scenarios button[data-scenario]').count()).toBeGreaterThanOrEqual(3)
     await page.fill('.sim-panel input[name=speed]', '60')
     await page.click('button[data-scenario="school-morning"]')
-    await expect.poll(() => page.locator('.sim-run .sim-state').textContent(), { timeout: 30_000 }).toBe('running')
+    await expect.poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('running')
     const first = await waitFor(async () => {
       const v = await drawnVehicles(page)
       return Object.keys(v).length > 0 ? v : null
@@ -45,7 +45,7 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     expect(movedId).toBeTruthy()
     await expect.poll(async () => Number((await page.locator('.sim-run [data-k=points]').textContent())?.split('/')[0]?.replace(/,/g, '')), { timeout: 10_000 }).toBeGreaterThan(0)
     await page.click('.sim-panel button.stop')
-    await expect.poll(() => page.locator('.sim-run .sim-state').textContent(), { timeout: 30_000 }).toBe('stopped')
+    await expect.poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped')
   })
 
   it('replays the track of a vehicle the scenario drove: time slider, speed control, play and pause', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveAlert } from '@rb/protocol'
-import { ALERT_TYPE_LABELS, AlertStore, countByStatus, emergencyVehicles, filterAlerts, isEmergency, sounding, type AlertFilter } from './alerts.js'
+import { alertTypeLabel, AlertStore, countByStatus, emergencyVehicles, filterAlerts, isEmergency, sounding, type AlertFilter } from './alerts.js'
 
 const T0 = Date.UTC(2026, 2, 2, 2, 0)
 const alert = (over: Partial<LiveAlert> = {}): LiveAlert => ({
@@ -34,8 +34,8 @@ describe('alerts by their life-cycle', () => {
   })
 
   it('names every alert type, the new ones in words a dispatcher reads', () => {
-    expect(ALERT_TYPE_LABELS.trip_missed).toMatch(/^Trip not run/)
-    expect(ALERT_TYPE_LABELS.driver_mismatch).toMatch(/^Driver differs from roster/)
+    expect(alertTypeLabel({ type: 'trip_missed' })).toBe('班次未开行')
+    expect(alertTypeLabel({ type: 'driver_mismatch' })).toBe('司机与排班不符')
   })
 
   it('takes a critical driver alarm as an emergency: it sounds while open, its bus is red until resolved', () => {
@@ -68,8 +68,8 @@ describe('alerts by their life-cycle', () => {
   it('refuses to acknowledge a critical alert or resolve anything without a note, before asking the server', async () => {
     const store = new AlertStore()
     store.apply([sos('XY-V002', { id: 's' }), alert({ id: 'o', type: 'offline', severity: 'critical' }), alert({ id: 'r' })])
-    await expect(store.acknowledge('s', '  ')).rejects.toThrow(/note.*emergency/)
-    await expect(store.acknowledge('o', '')).rejects.toThrow(/note/)
-    await expect(store.resolve('r', '')).rejects.toThrow(/note/)
+    await expect(store.acknowledge('s', '  ')).rejects.toThrow(/说明.*紧急情况/)
+    await expect(store.acknowledge('o', '')).rejects.toThrow(/说明/)
+    await expect(store.resolve('r', '')).rejects.toThrow(/说明/)
   })
 })

@@ -8,30 +8,35 @@ import type { AlertStatus } from '@rb/domain'
 import type { AlertType, LiveAlert } from '@rb/protocol'
 import { api, qs } from './api.js'
 import { Emitter } from './live.js'
+import { t, type MessageKey } from './i18n/index.js'
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved']
 
-export const ALERT_STATUS_LABELS: Record<AlertStatus, string> = {
-  open: 'Open 待处理',
-  acknowledged: 'Acknowledged 已确认',
-  resolved: 'Resolved 已解决',
-}
+const ALERT_STATUS_WORDS = {
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+} as const satisfies Record<AlertStatus, MessageKey>
+export const alertStatusLabel = (s: AlertStatus): string => t(ALERT_STATUS_WORDS[s])
 
-export const ALERT_TYPE_LABELS: Record<AlertType, string> = {
-  off_route: 'Off route 偏离线路',
-  overspeed: 'Overspeed 超速',
-  late_start: 'Late start 晚发',
-  early_departure: 'Early departure 早发',
-  offline: 'Offline 离线',
-  driver_alarm: 'Driver alarm 司机报警',
-  sign_report: 'Sign report 站牌报修',
-  road_report: 'Road report 道路报告',
-  on_demand_under_min: 'On-demand under minimum 预约不足',
-  trip_missed: 'Trip not run 班次未开行',
-  driver_mismatch: 'Driver differs from roster 司机与排班不符',
-}
+const ALERT_TYPE_WORDS = {
+  off_route: 'Off route',
+  overspeed: 'Overspeed',
+  late_start: 'Late start',
+  early_departure: 'Early departure',
+  offline: 'Offline',
+  driver_alarm: 'Driver alarm',
+  sign_report: 'Sign report',
+  road_report: 'Road report',
+  on_demand_under_min: 'On-demand under minimum',
+  trip_missed: 'Trip not run',
+  driver_mismatch: 'Driver differs from roster',
+} as const satisfies Record<AlertType, MessageKey>
+export const ALERT_TYPES = Object.keys(ALERT_TYPE_WORDS) as AlertType[]
+export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => (a.type in ALERT_TYPE_WORDS ? t(ALERT_TYPE_WORDS[a.type]) : a.type)
 
-export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => ALERT_TYPE_LABELS[a.type] ?? a.type
+const SEVERITY_WORDS: Record<string, MessageKey> = { info: 'info', warning: 'warning', critical: 'critical' }
+export const severityLabel = (s: string): string => (SEVERITY_WORDS[s] ? t(SEVERITY_WORDS[s]) : s)
 
 /**
  * An SOS / emergency: a driver alarm the server rates critical. It sounds and takes the banner
@@ -81,7 +86,7 @@ export function countByStatus(alerts: Iterable<LiveAlert>): Record<AlertStatus, 
 /** A note the dispatcher must give: refused here before the server refuses it. */
 export class NoteRequired extends Error {
   constructor(what: string) {
-    super(`write a note: ${what}`)
+    super(t('write a note: {what}', { what }))
   }
 }
 
@@ -128,7 +133,7 @@ export class AlertStore {
   async acknowledge(id: string, note = ''): Promise<LiveAlert> {
     const a = this.items.get(id)
     const text = note.trim()
-    if (a && ackNeedsNote(a) && !text) throw new NoteRequired(isEmergency(a) ? 'what was done about the emergency' : 'what was done about this critical alert')
+    if (a && ackNeedsNote(a) && !text) throw new NoteRequired(isEmergency(a) ? t('what was done about the emergency') : t('what was done about this critical alert'))
     const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/ack`, text ? { note: text } : {})
     this.apply([saved])
     return saved
@@ -136,7 +141,7 @@ export class AlertStore {
 
   async resolve(id: string, note: string): Promise<LiveAlert> {
     const text = note.trim()
-    if (!text) throw new NoteRequired('how it was resolved')
+    if (!text) throw new NoteRequired(t('how it was resolved'))
     const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/resolve`, { note: text })
     this.apply([saved])
     return saved

@@ -63,7 +63,7 @@ export function fromSimple(s: SimpleRules): CalendarJson {
 
 /** Dates typed as a list separated by spaces, commas or new lines. */
 export function parseDates(text: string): string[] {
-  return text.split(/[\s,，;]+/).filter(Boolean)
+  return text.split(/[\s,\uff0c;]+/).filter(Boolean)
 }
 
 /** Terms typed one per line: `2026-03-01 2026-07-10 spring term` (or `start..end`, `start — end`). */

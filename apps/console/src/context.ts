@@ -6,6 +6,7 @@ import type { LiveConnection } from './live.js'
 import type { MapView } from './map/map-view.js'
 import type { NetworkData } from './network.js'
 import type { BasemapConfig } from './map/style.js'
+import type { MessageKey } from './i18n/index.js'
 
 export interface ConsoleConfig {
   basemap: BasemapConfig
@@ -32,7 +33,8 @@ export interface Ctx {
 
 export interface View {
   path: string
-  title: string
+  /** In English; the navigation shows it in the page's language. */
+  title: MessageKey
   /** Who sees it in the navigation (admin always). */
   roles: readonly Role[]
   /** Map views draw over the map; the others cover it. */

@@ -4,13 +4,14 @@
  * when someone else is at the wheel.
  */
 import type { VehicleStateView } from '@rb/protocol'
+import { t, type MessageKey } from './i18n/index.js'
 
-export const DRIVER_SOURCE_LABELS = {
-  card: 'IC card 刷卡',
-  app: 'driver page 司机端',
-  device: 'device 车载设备',
-  roster: 'roster 排班',
-} as const
+const DRIVER_SOURCE_WORDS = {
+  card: 'IC card',
+  app: 'driver page',
+  device: 'device',
+  roster: 'roster',
+} as const satisfies Record<NonNullable<VehicleStateView['driverSource']>, MessageKey>
 
 type Who = (code: string) => { name: string; pioneer: boolean } | undefined
 
@@ -21,7 +22,7 @@ export function driverLine(s: Pick<VehicleStateView, 'driverCode' | 'driverSourc
     return d ? `${d.name} · ${code}${d.pioneer ? ' ★' : ''}` : code
   }
   // A card or device naming nobody on file: someone is at the wheel, the server cannot say who.
-  const driver = s.driverCode ? named(s.driverCode) : 'unknown 未登记'
-  const rostered = s.driverSource !== 'roster' && s.rosteredDriverCode && s.rosteredDriverCode !== s.driverCode ? ` · rostered 排班 ${s.rosteredDriverCode}` : ''
-  return `${driver} (${DRIVER_SOURCE_LABELS[s.driverSource]})${rostered}`
+  const driver = s.driverCode ? named(s.driverCode) : t('unknown driver')
+  const rostered = s.driverSource !== 'roster' && s.rosteredDriverCode && s.rosteredDriverCode !== s.driverCode ? ` · ${t('rostered {code}', { code: s.rosteredDriverCode })}` : ''
+  return `${driver} (${t(DRIVER_SOURCE_WORDS[s.driverSource])})${rostered}`
 }

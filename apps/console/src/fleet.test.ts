@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LivePosition, VehicleStateView } from '@rb/protocol'
 import { ALL_STATUSES, displayStatus, emptyFilter, Fleet, type NetworkIndex } from './fleet.js'
 import { identity, wgs84ToGcj02 } from './gcj02.js'
-import { EMERGENCY_COLOUR, STATUS_COLOURS, STATUS_LABELS, STOP_COLOURS } from './map/style.js'
+import { EMERGENCY_COLOUR, STATUS_COLOURS, STATUS_MARKS, statusLabel, STOP_COLOURS } from './map/style.js'
 
 const pos = (vehicleId: string, ts: number, lng = 105.44, lat = 28.16, headingDeg = 90): LivePosition => ({ vehicleId, ts, lng, lat, speedKmh: 30, headingDeg })
 const state = (vehicleId: string, over: Partial<VehicleStateView> = {}): VehicleStateView => ({
@@ -89,7 +89,9 @@ describe('Fleet', () => {
 
   it('has a colour and a label for every status, none shared between buses, signs and the emergency red', () => {
     expect(Object.keys(STATUS_COLOURS).sort()).toEqual([...ALL_STATUSES].sort())
-    expect(Object.keys(STATUS_LABELS).sort()).toEqual([...ALL_STATUSES].sort())
+    expect(ALL_STATUSES.map(statusLabel)).toEqual(['准点', '晚点', '早点', '偏线', '站间休息', '收车', '非运营', '离线'])
+    // A shape per status too, none shared: a colour-blind dispatcher reads the mark.
+    expect(new Set(ALL_STATUSES.map((s) => STATUS_MARKS[s])).size).toBe(ALL_STATUSES.length)
     const all = [...Object.values(STATUS_COLOURS), ...Object.values(STOP_COLOURS), EMERGENCY_COLOUR].map((c) => c.toLowerCase())
     expect(new Set(all).size).toBe(all.length)
   })

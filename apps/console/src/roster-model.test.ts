@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { useLang } from './i18n/index.js'
 import {
   addDays,
   axisFor,
@@ -161,17 +162,23 @@ describe('conflicts as a lane shows them', () => {
     ]
     const lines = problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)
     expect(lines).toHaveLength(3)
-    expect(lines[0]).toBe('班次时间重叠 Overlapping trips: 06:00 城关—白岩, 09:30 城关—龙潭')
-    expect(lines[1]).toBe('驾驶超时 Over the daily driving limit: 9 h > 8 h')
-    expect(lines[2]).toBe('座位不足 Too few seats (19): 09:30 25 booked')
+    expect(lines[0]).toBe('班次时间重叠： 06:00 城关—白岩, 09:30 城关—龙潭')
+    expect(lines[1]).toBe('驾驶超时： 9 小时 > 8 小时')
+    expect(lines[2]).toBe('座位不足（19）： 09:30 已订 25 座')
+    useLang('en')
+    try {
+      expect(problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)).toEqual(['Overlapping trips: 06:00 城关—白岩, 09:30 城关—龙潭', 'Over the daily driving limit: 9 h > 8 h', 'Too few seats (19): 09:30 25 seats booked'])
+    } finally {
+      useLang('zh')
+    }
     expect(problemLines(makeDuty({ id: 'd2', trips: [trips[0] as RosterTrip], drivingMin: 240 }), LIMITS, 19)).toEqual([])
   })
 
   it('reads driving time against the limit, over it in red', () => {
-    expect(drivingGauge(320, 480)).toEqual({ text: '5 h 20 min / 8 h', pct: (320 / 480) * 100, over: false })
+    expect(drivingGauge(320, 480)).toEqual({ text: '5 小时 20 分钟 / 8 小时', pct: (320 / 480) * 100, over: false })
     expect(drivingGauge(480, 480).over).toBe(false)
-    expect(drivingGauge(525, 480)).toEqual({ text: '8 h 45 min / 8 h', pct: 100, over: true })
-    expect(drivingGauge(45, 480).text).toBe('45 min / 8 h')
+    expect(drivingGauge(525, 480)).toEqual({ text: '8 小时 45 分钟 / 8 小时', pct: 100, over: true })
+    expect(drivingGauge(45, 480).text).toBe('45 分钟 / 8 小时')
   })
 
   it('words a refusal with each of the server’s problems, or its message when it lists none', () => {

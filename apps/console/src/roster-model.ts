@@ -5,6 +5,7 @@
  */
 import type { DutyView, RosterLimits, RosterTrip, RosterView } from '@rb/domain'
 import { clock } from './ui/format.js'
+import { t } from './i18n/index.js'
 
 /** The wire shapes of `/api/roster` (defined once in @rb/domain, read here as types only). */
 export type { RosterLimits, RosterTrip }
@@ -128,7 +129,7 @@ export function hoursText(min: number): string {
   const m = Math.round(min)
   const h = Math.floor(m / 60)
   const r = m % 60
-  return h === 0 ? `${r} min` : r === 0 ? `${h} h` : `${h} h ${r} min`
+  return h === 0 ? t('{n} min', { n: r }) : r === 0 ? t('{n} h', { n: h }) : `${t('{n} h', { n: h })} ${t('{n} min', { n: r })}`
 }
 
 /** Driving time against the daily limit: the words, the bar's share (capped at 100) and whether it is over. */
@@ -142,11 +143,11 @@ export function laneWarnings(duty: Duty, limits: RosterLimits, vehicleSeats: num
   const out: string[] = []
   const limitMin = limits.dailyDrivingMin
   const clash = overlapping(duty.trips, limits.turnaroundMin)
-  if (clash.size > 0) out.push(`班次时间重叠 Overlapping trips: ${duty.trips.filter((t) => clash.has(t.instanceId)).map((t) => `${clock(t.departureTs)} ${t.routeName}`).join(', ')}`)
-  if (duty.drivingMin > limitMin) out.push(`驾驶超时 Over the daily driving limit: ${hoursText(duty.drivingMin)} > ${hoursText(limitMin)}`)
+  if (clash.size > 0) out.push(`${t('Overlapping trips:')} ${duty.trips.filter((t) => clash.has(t.instanceId)).map((t) => `${clock(t.departureTs)} ${t.routeName}`).join(', ')}`)
+  if (duty.drivingMin > limitMin) out.push(`${t('Over the daily driving limit:')} ${hoursText(duty.drivingMin)} > ${hoursText(limitMin)}`)
   if (vehicleSeats !== undefined) {
     const full = duty.trips.filter((t) => running(t) && t.bookedSeats > vehicleSeats)
-    if (full.length > 0) out.push(`座位不足 Too few seats (${vehicleSeats}): ${full.map((t) => `${clock(t.departureTs)} ${t.bookedSeats} booked`).join(', ')}`)
+    if (full.length > 0) out.push(`${t('Too few seats ({n}):', { n: vehicleSeats })} ${full.map((x) => `${clock(x.departureTs)} ${t('{n} seats booked', { n: x.bookedSeats })}`).join(', ')}`)
   }
   return out
 }

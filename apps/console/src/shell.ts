@@ -16,6 +16,9 @@ import { AlarmSound } from './ui/alarm-sound.js'
 import { clear, h } from './ui/dom.js'
 import { sosBanner } from './ui/sos-banner.js'
 import { VIEWS } from './views/index.js'
+import { langSwitch } from './ui/lang-switch.js'
+import { roleLabel } from './ui/words.js'
+import { t } from './i18n/index.js'
 
 declare global {
   interface Window {
@@ -28,12 +31,12 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const mapEl = h('div', { id: 'map' })
   const viewEl = h('section', { id: 'view' })
   const nav = h('nav', { class: 'nav' })
-  const link = h('span', { class: 'link-state', title: 'live connection' }, '●')
-  const signOutBtn = h('button', { class: 'quiet' }, 'Sign out 退出')
+  const link = h('span', { class: 'link-state', title: t('live connection') }, '●')
+  const signOutBtn = h('button', { class: 'quiet sign-out' }, t('Sign out'))
   const bannerSlot = h('div', { class: 'banner-slot' })
   clear(
     root,
-    h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, '农村客运调度'), nav, h('div', { class: 'me' }, link, h('span', { class: 'who' }, `${user.displayName} · ${user.role}`), h('a', { class: 'about', href: '/about', target: '_blank', title: 'server addresses, API docs, feeds' }, 'About'), signOutBtn)),
+    h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, t('Rural bus dispatch')), nav, h('div', { class: 'me' }, link, h('span', { class: 'who', title: `${user.displayName} · ${roleLabel(user.role)}` }, user.displayName), langSwitch(), h('a', { class: 'about', href: '/about', target: '_blank', title: t('server addresses, API docs, feeds') }, t('About')), signOutBtn)),
     bannerSlot,
     h('main', { class: 'body' }, mapEl, viewEl),
   )
@@ -81,15 +84,15 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const visible = VIEWS.filter((v) => ctx.can(v.roles))
   const groups = new Map<string, View[]>()
   for (const v of visible) {
-    const g = v.path.startsWith('admin/') ? 'Admin 管理' : ''
+    const g = v.path.startsWith('admin/') ? t('Admin') : ''
     groups.set(g, [...(groups.get(g) ?? []), v])
   }
   clear(
     nav,
     [...groups.entries()].map(([group, views]) =>
       group
-        ? h('details', { class: 'group' }, h('summary', null, group), h('div', { class: 'menu' }, views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, v.title))))
-        : views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, v.title)),
+        ? h('details', { class: 'group' }, h('summary', null, group), h('div', { class: 'menu' }, views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, t(v.title)))))
+        : views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, t(v.title))),
     ),
   )
 
@@ -110,7 +113,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
     const [path = '', query = ''] = location.hash.replace(/^#\/?/, '').split('?')
     const view = visible.find((v) => v.path === path) ?? visible[0]
     if (!view) {
-      clear(viewEl, h('div', { class: 'page' }, h('h1', null, 'No console views for this account'), h('p', null, `The ${user.role} role has no console pages; drivers use their manifest on the phone or terminal.`)))
+      clear(viewEl, h('div', { class: 'page' }, h('h1', null, t('No console views for this account')), h('p', null, t('The {role} role has no console pages; drivers use their manifest on the phone or terminal.', { role: roleLabel(user.role) }))))
       return
     }
     if (typeof unmount === 'function') unmount()
@@ -120,7 +123,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
     map.visible = view.map
     for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset.path === view.path)
     for (const d of nav.querySelectorAll('details')) d.open = false
-    document.title = `${view.title} · 农村客运调度`
+    document.title = `${t(view.title)} · ${t('Rural bus dispatch')}`
     if (view.map) {
       map.resize()
       map.scheduleFleet()

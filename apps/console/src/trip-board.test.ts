@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TripBoardRow } from '@rb/domain'
-import { countStates, emptyBoardFilter, filterBoard, showsDelay, TRIP_STATE_LABELS, TRIP_STATES, type BoardFilter } from './trip-board.js'
+import { countStates, emptyBoardFilter, filterBoard, showsDelay, tripStateLabel, TRIP_STATES, type BoardFilter } from './trip-board.js'
 
 const T0 = Date.UTC(2026, 2, 2, 0, 0)
 let n = 0
@@ -25,7 +25,8 @@ describe('trip board', () => {
   const [t1, t2, t3, t4, t5, t6, t7, t8] = rows.map((r) => r.tripId)
 
   it('labels every state the server sends, and shows a delay only where a bus ran', () => {
-    expect(Object.keys(TRIP_STATE_LABELS).sort()).toEqual([...TRIP_STATES].sort())
+    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'zh'))).toEqual(['待派车', '已派车', '运行中', '已完成', '未开行', '未跑完', '已取消'])
+    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'en'))).toEqual(['Scheduled', 'Assigned', 'In progress', 'Completed', 'Not run', 'Partly run', 'Cancelled'])
     expect(TRIP_STATES.filter(showsDelay)).toEqual(['in_progress', 'completed', 'partial'])
   })
 

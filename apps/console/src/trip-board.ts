@@ -3,17 +3,22 @@
  * (the county's lateness policy); the board only shows and filters them. Pure: unit-tested.
  */
 import type { TripBoardRow, TripRunStatus } from '@rb/domain'
+import { lang, t, word, type Lang, type MessageKey } from './i18n/index.js'
 
 export const TRIP_STATES: readonly TripRunStatus[] = ['scheduled', 'assigned', 'in_progress', 'completed', 'missed', 'partial', 'cancelled']
 
-export const TRIP_STATE_LABELS: Record<TripRunStatus, string> = {
-  scheduled: 'Scheduled 待派车',
-  assigned: 'Assigned 已派车',
-  in_progress: 'In progress 运行中',
-  completed: 'Completed 已完成',
-  missed: 'Not run 未开行',
-  partial: 'Partly run 未跑完',
-  cancelled: 'Cancelled 已取消',
+const TRIP_STATE_WORDS = {
+  scheduled: 'Scheduled',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  missed: 'Not run',
+  partial: 'Partly run',
+  cancelled: 'Cancelled',
+} as const satisfies Partial<Record<TripRunStatus, MessageKey>>
+export const tripStateLabel = (s: TripRunStatus, in_: Lang = lang()): string => {
+  const key = (TRIP_STATE_WORDS as Partial<Record<string, MessageKey>>)[s]
+  return key ? t(key, {}, in_) : word(s)
 }
 
 /** States whose delay means something: a bus ran (or runs) the trip. */

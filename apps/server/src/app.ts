@@ -51,6 +51,7 @@ import { driverVehicleRoutes } from './tracking/driver-vehicle-routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { alertRoutes } from './alerts/routes.js'
 import { SettingsService, settingsRoutes } from './settings/index.js'
+import { preferenceRoutes } from './console/preferences.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
 import { driverPage } from './routes/driver-page.js'
@@ -312,6 +313,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(analyticsRoutes, { db, settings })
   await app.register(studentRoutes, { students })
   await app.register(settingsRoutes, { settings })
+  await app.register(preferenceRoutes, { db })
   await app.register(trackingRoutes, { host: tracking, network, db })
   await app.register(driverVehicleRoutes, { sink: ingest, engine: tracking.engine, network })
   await app.register(alertRoutes, { db, hub, network, engine: tracking.engine, publish, terminals: jt808, log })

@@ -16,6 +16,7 @@ export type { SegmentRow, SegmentStatRow, AlertQuery, EventRow, EventQuery } fro
 export * as incidentsRepo from './repositories/incidents.js'
 export type { NewIncidentNote, IncidentQuery } from './repositories/incidents.js'
 export * as settingsRepo from './repositories/settings.js'
+export * as consolePrefsRepo from './repositories/console-prefs.js'
 export type { StoredSetting } from './repositories/settings.js'
 export * as bookingRepo from './repositories/booking.js'
 export type { StoredBooking, OutboxMessage, OutgoingMessage, RecipientRole } from './repositories/booking.js'

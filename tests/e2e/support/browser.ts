@@ -33,9 +33,15 @@ export function watchErrors(page: Page): string[] {
   return errors
 }
 
-/** Signs in through the sign-in page and waits for the console's map to load. */
-export async function signIn(page: Page, baseUrl: string, username: string, password: string, hash = '#/live'): Promise<void> {
+/**
+ * Signs in through the sign-in page and waits for the console's map to load. `lang` is the
+ * language this browser last used (the console's own switch; an account that saved a choice gets
+ * that instead); the console's default is Chinese.
+ */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string, hash = '#/live', lang: 'zh' | 'en' = 'en'): Promise<void> {
   await page.goto(`${baseUrl}/${hash}`)
+  await page.evaluate((l) => localStorage.setItem('rb.console.lang', l), lang)
+  await page.reload()
   await page.fill('input[name=username]', username)
   await page.fill('input[name=password]', password)
   await page.click('form.sign-in button[type=submit]')

@@ -9,7 +9,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import type { LngLat, Route, Stop, Township } from '@rb/domain'
 import { displayProjection, type DisplayProjection } from '../gcj02.js'
 import type { Fleet, FleetFilter, NetworkIndex } from '../fleet.js'
-import { baseStyle, EMERGENCY_COLOUR, FONT, STATUS_COLOURS, STOP_COLOURS, STOP_STROKE, type BasemapConfig } from './style.js'
+import { baseStyle, EMERGENCY_COLOUR, FONT, STATUS_COLOURS, STATUS_MARKS, STOP_COLOURS, STOP_MARKS, STOP_STROKE, type BasemapConfig } from './style.js'
+import { markImage, markOnlyImage } from '../ui/marks.js'
 
 setWorkerUrl(workerUrl)
 
@@ -27,7 +28,6 @@ export interface FlushStats {
 
 const statusColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#6e7781'] as unknown as ExpressionSpecification
 const vehicleColour: ExpressionSpecification = ['case', ['boolean', ['get', 'emergency'], false], EMERGENCY_COLOUR, statusColour]
-const stopColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STOP_COLOURS).flat(), '#8c959f'] as unknown as ExpressionSpecification
 
 /** The halo's pulse: a few steps a second (each step repaints the map; software GL pays ~100 ms for it). */
 const PULSE = [
@@ -100,11 +100,14 @@ export class MapView {
   private addLayers(): void {
     const m = this.map
     m.addImage('arrow', arrowImage(), { pixelRatio: 2 })
+    // Shapes as well as colours: a mark per bus status inside its dot; signs are squares with theirs.
+    for (const [status, mark] of Object.entries(STATUS_MARKS)) m.addImage(`mark-${status}`, markOnlyImage(mark), { pixelRatio: 4 })
+    for (const [status, mark] of Object.entries(STOP_MARKS)) m.addImage(`sign-${status}`, markImage('square', STOP_COLOURS[status as keyof typeof STOP_COLOURS], STOP_STROKE, mark, status === 'ok' ? STOP_STROKE : '#ffffff'), { pixelRatio: 2 })
     for (const id of ['routes', 'stops', 'townships', 'replay-track', 'replay-events', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
     // Points need no detail beyond zoom 12 (overscaled above): fewer tiles to rebuild on every tick.
     m.addSource('vehicles', { type: 'geojson', data: empty(), maxzoom: 12 })
     m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
-    m.addLayer({ id: 'stops', type: 'circle', source: 'stops', paint: { 'circle-color': stopColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 13, 6, 16, 9], 'circle-stroke-color': STOP_STROKE, 'circle-stroke-width': 1 } })
+    m.addLayer({ id: 'stops', type: 'symbol', source: 'stops', layout: { 'icon-image': ['concat', 'sign-', ['get', 'status']], 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 13, 0.65, 16, 0.9], 'icon-allow-overlap': true, 'icon-ignore-placement': true } })
     m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'township-labels', type: 'symbol', source: 'townships', layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-allow-overlap': false, 'text-anchor': 'bottom', 'text-offset': [0, -0.8] }, paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'focus', type: 'circle', source: 'focus', paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
@@ -112,7 +115,8 @@ export class MapView {
     // An SOS bus: a red halo under its dot, pulsing (PULSE) while any is drawn.
     m.addLayer({ id: 'vehicle-emergency', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'emergency'], true], paint: { 'circle-radius': PULSE[0]!.radius, 'circle-color': EMERGENCY_COLOUR, 'circle-opacity': PULSE[0]!.opacity, 'circle-stroke-color': EMERGENCY_COLOUR, 'circle-stroke-width': 2, 'circle-stroke-opacity': 0.8 } })
     m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': vehicleColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
-    m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
+    m.addLayer({ id: 'vehicle-mark', type: 'symbol', source: 'vehicles', minzoom: 11, filter: ['!=', ['get', 'emergency'], true], layout: { 'icon-image': ['concat', 'mark-', ['get', 'status']], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 11, 0.75, 14, 0.95] } })
+    m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-offset': [0, -20], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
     m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
     m.addLayer({ id: 'replay-events', type: 'circle', source: 'replay-events', paint: { 'circle-radius': 5, 'circle-color': '#e16f24', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
     m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': '#0969da', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
@@ -233,7 +237,7 @@ export class MapView {
   }
 
   showFleet(on: boolean): void {
-    for (const id of ['vehicle-emergency', 'vehicles', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
+    for (const id of ['vehicle-emergency', 'vehicles', 'vehicle-mark', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
   }
 
   resize(): void {

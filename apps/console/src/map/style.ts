@@ -6,6 +6,7 @@
 import type { StyleSpecification } from 'maplibre-gl'
 import type { ServiceKind, StopStatus } from '@rb/domain'
 import type { VehicleServiceStatus } from '@rb/protocol'
+import { t, type MessageKey } from '../i18n/index.js'
 
 export interface BasemapConfig {
   /** `{z}/{x}/{y}` raster tile URL template; null = offline style. */
@@ -31,20 +32,36 @@ export const STATUS_COLOURS: Record<VehicleServiceStatus, string> = {
   offline: '#57606a',
 }
 
-export const STATUS_LABELS: Record<VehicleServiceStatus, string> = {
-  on_time: 'On time 准点',
-  early: 'Early 早点',
-  late: 'Late 晚点',
-  off_route: 'Off route 偏线',
-  layover: 'Layover 站间休息',
-  off_duty: 'Off duty 收车',
-  not_in_service: 'Not in service 非运营',
-  offline: 'Offline 离线',
+const STATUS_WORDS = {
+  on_time: 'On time',
+  early: 'Early',
+  late: 'Late',
+  off_route: 'Off route',
+  layover: 'Layover',
+  off_duty: 'Off duty',
+  not_in_service: 'Not in service',
+  offline: 'Offline',
+} as const satisfies Record<VehicleServiceStatus, MessageKey>
+export const statusLabel = (s: VehicleServiceStatus): string => t(STATUS_WORDS[s])
+
+/**
+ * A shape per bus status, drawn inside the dot on the map and in the legend, so a status reads
+ * without its colour (colour-blind dispatchers, a grey-scale print).
+ */
+export const STATUS_MARKS: Record<VehicleServiceStatus, string> = {
+  on_time: 'check',
+  early: 'chevrons',
+  late: 'bang',
+  off_route: 'cross',
+  layover: 'pause',
+  off_duty: 'dash',
+  not_in_service: 'ring',
+  offline: 'dots',
 }
 
 /** A bus whose SOS / emergency alarm is not resolved: drawn in this red with a pulsing halo. */
 export const EMERGENCY_COLOUR = '#ff1f1f'
-export const EMERGENCY_LABEL = 'SOS 紧急报警'
+export const emergencyLabel = (): string => t('SOS emergency')
 
 /** Sign colours: white with a dark ring when fine, so a sign never reads as a bus. */
 export const STOP_COLOURS: Record<StopStatus, string> = {
@@ -54,22 +71,28 @@ export const STOP_COLOURS: Record<StopStatus, string> = {
   removed: '#d0d7de',
 }
 
-export const STOP_LABELS: Record<StopStatus, string> = {
-  ok: 'Sign OK 站牌正常',
-  reported: 'Sign reported 已报修',
-  in_repair: 'Sign in repair 维修中',
-  removed: 'Sign removed 已撤站',
-}
+const STOP_WORDS = {
+  ok: 'Sign OK',
+  reported: 'Sign reported',
+  in_repair: 'Sign in repair',
+  removed: 'Sign removed',
+} as const satisfies Record<StopStatus, MessageKey>
+export const stopLabel = (s: StopStatus): string => t(STOP_WORDS[s])
+
+/** Signs are squares (buses are dots); a sign with a problem has a mark: reported "!", in repair a cross. */
+export const STOP_MARKS: Record<StopStatus, string> = { ok: 'none', reported: 'bang', in_repair: 'cross', removed: 'none' }
 
 /** The ring around a sign (buses have a white one). */
 export const STOP_STROKE = '#24292f'
 
-export const KIND_LABELS: Record<ServiceKind, string> = {
-  market: 'Market day 赶场车',
-  student: 'Student 学生车',
-  medical: 'Medical 就医车',
-  regular: "People's line 民心专线",
-}
+const KIND_WORDS = {
+  market: 'Market day',
+  student: 'Student',
+  medical: 'Medical',
+  regular: "People's line",
+} as const satisfies Record<ServiceKind, MessageKey>
+export const ALL_SERVICE_KINDS = Object.keys(KIND_WORDS) as ServiceKind[]
+export const kindLabel = (k: ServiceKind): string => t(KIND_WORDS[k])
 
 /** The local font stack maplibre draws text with (no glyph server). */
 export const FONT = ['Noto Sans CJK SC', 'sans-serif']

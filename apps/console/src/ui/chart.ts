@@ -3,6 +3,7 @@
  * category, one bar per series; a value axis from 0 with four grid lines; each bar carries a
  * <title> (hover) and data attributes for tests.
  */
+import { t } from '../i18n/index.js'
 
 const SVG = 'http://www.w3.org/2000/svg'
 
@@ -45,7 +46,7 @@ export function barChart(o: BarChartOptions): HTMLElement {
   wrap.className = 'chart'
   wrap.dataset.chart = o.name
   if (o.categories.length === 0 || o.series.length === 0) {
-    wrap.append(Object.assign(document.createElement('p'), { className: 'muted', textContent: 'No data in this range.' }))
+    wrap.append(Object.assign(document.createElement('p'), { className: 'muted', textContent: t('No data in this range.') }))
     return wrap
   }
   const height = o.height ?? 220

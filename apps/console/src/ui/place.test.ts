@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useLang } from '../i18n/index.js'
 import type { Stop } from '@rb/domain'
 import { distanceM, placeName } from './place.js'
 
@@ -6,6 +7,9 @@ const stop = (code: string, point: [number, number], over: Partial<Stop> = {}): 
 const towns = (id: string): string | undefined => (id === 'T-A' ? '江门镇' : undefined)
 
 describe('place in words', () => {
+  beforeAll(() => useLang('en'))
+  afterAll(() => useLang('zh'))
+
   it('measures a degree of latitude as about 111 km', () => {
     expect(distanceM([105, 28], [105, 29])).toBeGreaterThan(111_000)
     expect(distanceM([105, 28], [105, 29])).toBeLessThan(111_400)

@@ -1,5 +1,6 @@
 /** Where a point is, in words a dispatcher can tell a rescuer: the nearest stop sign and its township. Pure. */
 import type { LngLat, Stop } from '@rb/domain'
+import { t } from '../i18n/index.js'
 
 const EARTH_M = 6_371_000
 const rad = (deg: number): number => (deg * Math.PI) / 180
@@ -28,5 +29,5 @@ export function placeName(point: LngLat, stops: readonly Stop[], township: (id: 
   if (!best) return coords
   const dist = bestM < 1000 ? `${Math.round(bestM)} m` : `${(bestM / 1000).toFixed(1)} km`
   const town = township(best.townshipId)
-  return `near ${best.name} ${best.code} (${dist})${town ? `, ${town}` : ''} · ${coords}`
+  return `${t('near {place}', { place: `${best.name} ${best.code}` })} (${dist})${town ? `, ${town}` : ''} · ${coords}`
 }

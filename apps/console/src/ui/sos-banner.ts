@@ -14,6 +14,7 @@ import { clear, h } from './dom.js'
 import { clockS } from './format.js'
 import './sos-banner.css'
 import { placeName } from './place.js'
+import { t, word } from '../i18n/index.js'
 
 export interface SosBannerDeps {
   alerts: AlertStore
@@ -32,16 +33,16 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
   const el = h('div', { class: 'sos-banner', attrs: { role: 'alert', 'aria-live': 'assertive' }, hidden: true })
   const soundLine = h('div', { class: 'sos-sound' })
   const list = h('ul', { class: 'sos-list' })
-  el.append(h('div', { class: 'sos-head' }, h('strong', null, h('i', { class: 'sos-light' }), 'SOS 紧急报警'), soundLine), list)
+  el.append(h('div', { class: 'sos-head' }, h('strong', null, h('i', { class: 'sos-light' }), `SOS ${t('SOS emergency')}`), soundLine), list)
   // Forms being typed into survive re-renders: one item per alert, kept while it is shown.
   const items = new Map<string, { li: HTMLLIElement; refresh(a: LiveAlert): void }>()
 
   function item(a: LiveAlert): { li: HTMLLIElement; refresh(a: LiveAlert): void } {
     const what = h('span', { class: 'sos-what' })
-    const note = h('input', { name: 'note', placeholder: 'what was done (required) 处置说明', attrs: { 'aria-label': 'acknowledgement note' } })
-    const ack = h('button', { class: 'primary sos-ack', type: 'submit' }, 'Acknowledge 确认')
+    const note = h('input', { name: 'note', placeholder: t('what was done (required)'), attrs: { 'aria-label': t('acknowledgement note') } })
+    const ack = h('button', { class: 'primary sos-ack', type: 'submit' }, t('Acknowledge'))
     const status = h('span', { class: 'sos-status' })
-    const show = h('button', { type: 'button', class: 'sos-show' }, 'Show on map 地图定位')
+    const show = h('button', { type: 'button', class: 'sos-show' }, t('Show on map'))
     show.addEventListener('click', () => {
       if (!a.vehicleId) return
       deps.go(`live?vehicle=${encodeURIComponent(a.vehicleId)}`)
@@ -50,7 +51,7 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       if (!note.value.trim()) {
-        status.textContent = 'A note is required: say what was done.'
+        status.textContent = t('A note is required: say what was done.')
         note.focus()
         return
       }
@@ -68,9 +69,9 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
     const refresh = (x: LiveAlert): void => {
       const v = x.vehicleId ? fleet.vehicles.get(x.vehicleId) : undefined
       const plate = x.vehicleId ? network.vehicle(x.vehicleId)?.plate : undefined
-      const place = v?.lng != null && v.lat != null ? placeName([v.lng, v.lat], network.stops, (id) => network.township(id)?.name) : 'position unknown'
-      const alarm = typeof x.data.alarm === 'string' ? x.data.alarm : Array.isArray(x.data.alarms) ? x.data.alarms.join(', ') : 'alarm'
-      what.textContent = `${x.vehicleId ?? 'vehicle ?'}${plate ? ` ${plate}` : ''} · ${alarm} · ${clockS(x.ts)} · ${place}`
+      const place = v?.lng != null && v.lat != null ? placeName([v.lng, v.lat], network.stops, (id) => network.township(id)?.name) : t('position unknown')
+      const alarm = typeof x.data.alarm === 'string' ? word(x.data.alarm) : Array.isArray(x.data.alarms) ? x.data.alarms.map((w) => word(String(w))).join(', ') : t('alarm')
+      what.textContent = `${x.vehicleId ?? t('vehicle ?')}${plate ? ` ${plate}` : ''} · ${alarm} · ${clockS(x.ts)} · ${place}`
       show.disabled = !x.vehicleId
     }
     refresh(a)
@@ -79,10 +80,10 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
 
   function renderSound(state: AlarmSoundState): void {
     if (state === 'blocked') {
-      const enable = h('button', { type: 'button', class: 'sos-enable' }, 'Sound blocked — click to enable 声音被阻止，点击开启')
+      const enable = h('button', { type: 'button', class: 'sos-enable' }, t('Sound blocked — click to enable'))
       enable.addEventListener('click', () => sound.unlock())
       clear(soundLine, enable)
-    } else clear(soundLine, state === 'sounding' ? h('span', { class: 'sos-on' }, 'alarm sounding 警报声响起') : null)
+    } else clear(soundLine, state === 'sounding' ? h('span', { class: 'sos-on' }, t('alarm sounding')) : null)
   }
 
   function render(): void {

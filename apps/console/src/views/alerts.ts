@@ -5,7 +5,8 @@
  */
 import type { AlertStatus } from '@rb/domain'
 import type { AlertType, LiveAlert } from '@rb/protocol'
-import { ackNeedsNote, ALERT_STATUS_LABELS, ALERT_STATUSES, ALERT_TYPE_LABELS, alertTypeLabel, countByStatus, filterAlerts, isEmergency, type AlertFilter } from '../alerts.js'
+import { ackNeedsNote, ALERT_STATUSES, ALERT_TYPES, alertStatusLabel, alertTypeLabel, countByStatus, filterAlerts, isEmergency, severityLabel, type AlertFilter } from '../alerts.js'
+import { t } from '../i18n/index.js'
 import type { Ctx, View } from '../context.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { clockS, day } from '../ui/format.js'
@@ -19,12 +20,12 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const initial = params.get('status')
   const filter: AlertFilter = { status: TABS.includes(initial as Tab) ? (initial as Tab) : 'open', type: null, subject: params.get('subject') ?? '' }
   const tabs = h('div', { class: 'tabs', attrs: { role: 'tablist' } })
-  const type = h('select', { name: 'type' }, h('option', { value: '' }, 'All types 全部类型'), (Object.keys(ALERT_TYPE_LABELS) as AlertType[]).map((t) => h('option', { value: t }, ALERT_TYPE_LABELS[t])))
-  const subject = h('input', { type: 'search', name: 'subject', placeholder: 'XY-V001, XY-0421 or a trip', value: filter.subject })
+  const type = h('select', { name: 'type' }, h('option', { value: '' }, t('All types')), ALERT_TYPES.map((x) => h('option', { value: x }, alertTypeLabel({ type: x }))))
+  const subject = h('input', { type: 'search', name: 'subject', placeholder: t('XY-V001, XY-0421 or a trip'), value: filter.subject })
   const status = h('p', { class: 'status' })
   const body = h('div')
   const detailBox = h('div', { class: 'detail' })
-  el.append(h('div', { class: 'page wide' }, h('h1', null, 'Alerts 告警'), tabs, h('div', { class: 'row' }, field('Type', type), field('Vehicle, stop or trip', subject)), status, h('div', { class: 'split' }, body, detailBox)))
+  el.append(h('div', { class: 'page wide' }, h('h1', null, t('Alerts')), tabs, h('div', { class: 'row' }, field(t('Type'), type), field(t('Vehicle, stop or trip'), subject)), status, h('div', { class: 'split' }, body, detailBox)))
 
   let selected: string | null = params.get('alert')
   let detail: { dispose(): void } | null = null
@@ -50,7 +51,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     if (done) return h('span', { class: 'muted ack' }, done)
     if (a.status !== 'open' || !ctx.can(['dispatcher', 'operator'])) return '—'
     const note = ackNeedsNote(a)
-    const b = h('button', { class: note ? 'danger ack-note' : 'ack', dataset: { alert: a.id }, title: note ? 'critical: acknowledged with a note' : '' }, note ? 'Acknowledge… 确认' : 'Acknowledge 确认')
+    const b = h('button', { class: note ? 'danger ack-note' : 'ack', dataset: { alert: a.id }, title: note ? t('critical: acknowledged with a note') : '' }, note ? t('Acknowledge…') : t('Acknowledge'))
     b.addEventListener('click', (e) => {
       e.stopPropagation()
       if (note) return open(a.id)
@@ -68,11 +69,11 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     const counts = countByStatus(store.items.values())
     clear(
       tabs,
-      TABS.map((t) => {
-        const b = h('button', { class: `tab${filter.status === t ? ' on' : ''}`, dataset: { status: t }, attrs: { role: 'tab', 'aria-selected': String(filter.status === t) } }, t === 'all' ? 'All 全部' : ALERT_STATUS_LABELS[t], t === 'all' ? null : h('b', null, String(counts[t])))
+      TABS.map((tab) => {
+        const b = h('button', { class: `tab${filter.status === tab ? ' on' : ''}`, dataset: { status: tab }, attrs: { role: 'tab', 'aria-selected': String(filter.status === tab) } }, tab === 'all' ? t('All') : alertStatusLabel(tab), tab === 'all' ? null : h('b', null, String(counts[tab])))
         b.addEventListener('click', () => {
-          filter.status = t
-          if (t === 'resolved' || t === 'all') void store.loadStatus('resolved').catch((err: Error) => (status.textContent = err.message))
+          filter.status = tab
+          if (tab === 'resolved' || tab === 'all') void store.loadStatus('resolved').catch((err: Error) => (status.textContent = err.message))
           render()
         })
         return b
@@ -84,19 +85,19 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     renderTabs()
     const rows = filterAlerts(store.items.values(), filter)
     status.className = 'status'
-    status.textContent = `${rows.length} alerts`
+    status.textContent = t('{n} alerts', { n: rows.length })
     clear(
       body,
       table(
-        ['Raised', 'Alert', 'Severity', 'Vehicle / stop', 'Message', 'State', 'Acknowledged', 'Resolved'],
+        [t('Raised'), t('Alert'), t('Severity'), t('Vehicle / stop'), t('Message'), t('State'), t('Acknowledged'), t('Resolved')],
         rows,
         (a) => [
           `${day(a.ts)} ${clockS(a.ts)}`,
           alertTypeLabel(a),
-          h('span', { class: `tag ${a.severity}` }, a.severity),
+          h('span', { class: `tag ${a.severity}` }, severityLabel(a.severity)),
           subjectLink(a),
           a.message,
-          h('span', { class: `tag alert-${a.status}` }, ALERT_STATUS_LABELS[a.status]),
+          h('span', { class: `tag alert-${a.status}` }, alertStatusLabel(a.status)),
           ackCell(a),
           h('span', { class: 'muted resolved' }, resolvedText(a) ?? '—'),
         ],
@@ -130,4 +131,4 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 }
 
-export const alertsView: View = { path: 'alerts', title: 'Alerts 告警', roles: ['dispatcher', 'operator'], map: false, mount }
+export const alertsView: View = { path: 'alerts', title: 'Alerts', roles: ['dispatcher', 'operator'], map: false, mount }

@@ -1,7 +1,8 @@
 /** Every view of the console, in navigation order; the shell shows those the account's role allows. */
 import type { View } from '../context.js'
 import { driversView, vehiclesView } from './admin/fleet.js'
-import { calendarsView, gtfsView, routesView, timetableView } from './admin/network.js'
+import { calendarsView } from './admin/calendars.js'
+import { gtfsView, routesView, timetableView } from './admin/network.js'
 import { settingsView } from './admin/settings.js'
 import { stopsView } from './admin/stops.js'
 import { usersView } from './admin/users.js'

@@ -7,7 +7,9 @@ import type { ServiceKind, StopStatus } from '@rb/domain'
 import type { VehicleServiceStatus } from '@rb/protocol'
 import type { Ctx, View } from '../context.js'
 import { ALL_KINDS, ALL_STATUSES, matches } from '../fleet.js'
-import { EMERGENCY_COLOUR, EMERGENCY_LABEL, KIND_LABELS, STATUS_COLOURS, STATUS_LABELS, STOP_COLOURS, STOP_LABELS, STOP_STROKE } from '../map/style.js'
+import { EMERGENCY_COLOUR, emergencyLabel, kindLabel, STATUS_COLOURS, statusLabel, STOP_COLOURS, stopLabel, STOP_STROKE } from '../map/style.js'
+import { t } from '../i18n/index.js'
+import { signKey, statusKey } from '../ui/marks.js'
 import { clear, h } from '../ui/dom.js'
 import { stopPanel } from './stop-panel.js'
 import { vehiclePanel } from './vehicle-panel.js'
@@ -23,10 +25,10 @@ export function stopCodeFor(query: string, codes: readonly string[]): string | n
 
 function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const f = ctx.filter
-  const search = h('input', { type: 'search', placeholder: 'Vehicle, plate, driver or stop code 搜索', value: f.query, class: 'search', attrs: { 'aria-label': 'search' } })
-  const kind = h('select', { attrs: { 'aria-label': 'service kind' } }, h('option', { value: '' }, 'All kinds 全部'), ALL_KINDS.map((k) => h('option', { value: k, selected: f.kinds.has(k) }, KIND_LABELS[k])))
-  const route = h('select', { attrs: { 'aria-label': 'route' } }, h('option', { value: '' }, 'All routes 全部线路'), ctx.network.routes.map((r) => h('option', { value: r.id, selected: f.routeId === r.id }, `${r.name}`)))
-  const township = h('select', { attrs: { 'aria-label': 'township' } }, h('option', { value: '' }, 'All townships 全部乡镇'), ctx.network.townships.map((t) => h('option', { value: t.id, selected: f.townshipId === t.id }, t.name)))
+  const search = h('input', { type: 'search', placeholder: t('Vehicle, plate, driver or stop code'), value: f.query, class: 'search', attrs: { 'aria-label': t('Search') } })
+  const kind = h('select', { attrs: { 'aria-label': t('Service kind') } }, h('option', { value: '' }, t('All kinds')), ALL_KINDS.map((k) => h('option', { value: k, selected: f.kinds.has(k) }, kindLabel(k))))
+  const route = h('select', { attrs: { 'aria-label': t('Route') } }, h('option', { value: '' }, t('All routes')), ctx.network.routes.map((r) => h('option', { value: r.id, selected: f.routeId === r.id }, `${r.name}`)))
+  const township = h('select', { attrs: { 'aria-label': t('Township') } }, h('option', { value: '' }, t('All townships')), ctx.network.townships.map((x) => h('option', { value: x.id, selected: f.townshipId === x.id }, x.name)))
   const legend = h('div', { class: 'legend' })
   const panelSlot = h('div', { class: 'panel-slot' })
   const hint = h('div', { class: 'hint' })
@@ -73,9 +75,9 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     countOf.set(key, b)
     return b
   }
-  const sosKey = h('div', { class: 'key sos', dataset: { status: 'emergency' }, hidden: true }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${EMERGENCY_LABEL} `, counted('sos'))
+  const sosKey = h('div', { class: 'key sos', dataset: { status: 'emergency' }, hidden: true }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${emergencyLabel()} `, counted('sos'))
   const chips = ALL_STATUSES.map((s: VehicleServiceStatus) => {
-    const chip = h('button', { class: 'chip', dataset: { status: s }, title: 'Show only this status (click again to clear)' }, h('i', { style: `background:${STATUS_COLOURS[s]}` }), `${STATUS_LABELS[s]} `, counted(s))
+    const chip = h('button', { class: 'chip', dataset: { status: s }, title: t('Show only this status (click again to clear)') }, statusKey(s, STATUS_COLOURS[s]), `${statusLabel(s)} `, counted(s))
     chip.addEventListener('click', () => {
       if (f.statuses.has(s)) (f.statuses as Set<VehicleServiceStatus>).delete(s)
       else (f.statuses as Set<VehicleServiceStatus>).add(s)
@@ -85,11 +87,11 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   })
   clear(
     legend,
-    h('h4', null, 'Buses 车辆'),
+    h('h4', null, t('Buses')),
     sosKey,
     chips,
-    h('h4', null, 'Stop signs 站牌'),
-    SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, h('i', { class: 'sign', style: `background:${STOP_COLOURS[s]};border-color:${STOP_STROKE}` }), `${STOP_LABELS[s]} `, counted(`sign:${s}`))),
+    h('h4', null, t('Stop signs')),
+    SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, signKey(s, STOP_COLOURS[s], STOP_STROKE), `${stopLabel(s)} `, counted(`sign:${s}`))),
   )
   const setCount = (key: string, n: number): void => {
     const b = countOf.get(key)
@@ -119,7 +121,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     const code = stopCodeFor(search.value, ctx.network.stops.map((s) => s.code))
     if (code) return openStop(code, true)
     const found = [...ctx.fleet.vehicles.values()].filter((v) => v.lng !== null && matches(v, f, ctx.network.index))
-    hint.textContent = found.length === 1 ? '' : `${found.length} vehicles match`
+    hint.textContent = found.length === 1 ? '' : t('{n} vehicles match', { n: found.length })
     if (found.length === 1 && found[0]) openVehicle(found[0].id, true)
   })
   kind.addEventListener('change', () => {
@@ -173,4 +175,4 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 }
 
-export const liveMapView: View = { path: 'live', title: 'Live map 实时地图', roles: ['dispatcher', 'operator'], map: true, mount }
+export const liveMapView: View = { path: 'live', title: 'Live map', roles: ['dispatcher', 'operator'], map: true, mount }

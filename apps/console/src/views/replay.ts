@@ -8,6 +8,7 @@ import type { Ctx, View } from '../context.js'
 import { PlaybackClock, sampleAt, type TrackPoint } from '../replay.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { clockS, day, fromLocalInput, toLocalInput } from '../ui/format.js'
+import { t, word } from '../i18n/index.js'
 
 interface TrackResponse {
   count: number
@@ -37,11 +38,11 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
   setRange()
   vehicle.addEventListener('change', setRange)
-  const load = h('button', { class: 'primary' }, 'Load track 加载轨迹')
+  const load = h('button', { class: 'primary' }, t('Load track'))
   const status = h('p', { class: 'status' })
   const player = h('div', { class: 'player' })
   const eventsBox = h('div', { class: 'events' })
-  el.append(h('aside', { class: 'panel side replay-panel' }, h('h2', null, 'Replay 轨迹回放'), field('Vehicle 车辆', vehicle), h('div', { class: 'row' }, field('From 从 (UTC+8)', from), field('To 到', to)), load, status, player, eventsBox))
+  el.append(h('aside', { class: 'panel side replay-panel' }, h('h2', null, t('Replay')), field(t('Vehicle'), vehicle), h('div', { class: 'row' }, field(t('From (UTC+8)'), from), field(t('To'), to)), load, status, player, eventsBox))
 
   let frame = 0
   let clock: PlaybackClock | null = null
@@ -57,7 +58,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     const id = vehicle.value
     const fromMs = fromLocalInput(from.value)
     const toMs = fromLocalInput(to.value)
-    if (!(fromMs < toMs)) throw new Error('“From” must be before “To”')
+    if (!(fromMs < toMs)) throw new Error(t('“From” must be before “To”'))
     const range = { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }
     const [track, events] = await Promise.all([
       api.get<TrackResponse>(`/api/vehicles/${encodeURIComponent(id)}/track${qs({ ...range, maxPoints: 50_000 })}`),
@@ -68,7 +69,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       ctx.map.setReplay(null, null)
       clear(player)
       clear(eventsBox)
-      return `No positions of ${id} in this range.`
+      return t('No positions of {id} in this range.', { id })
     }
     const line: LngLat[] = pts.map((p) => [p[1], p[2]])
     const placed = events.items.map((e) => ({ ...e, at: sampleAt(pts, e.ts)?.point ?? null }))
@@ -76,16 +77,16 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     ctx.map.fitTo(line)
     clock = new PlaybackClock(pts[0]![0], pts.at(-1)![0], 60)
     buildPlayer(pts, clock)
-    clear(eventsBox, h('h3', null, `Events 事件 (${events.items.length})`), table(['Time', 'Event', 'Stop'], placed, (e) => [clockS(e.ts), e.type.replaceAll('_', ' '), e.stopCode ?? ''], { onRow: (e) => seekTo(e.ts) }))
-    return `${track.count} points${track.downsampled ? ' (downsampled)' : ''}, ${day(pts[0]![0])} ${clockS(pts[0]![0])} – ${clockS(pts.at(-1)![0])}`
+    clear(eventsBox, h('h3', null, `${t('Events')} (${events.items.length})`), table([t('Time'), t('Event'), t('Stop')], placed, (e) => [clockS(e.ts), word(e.type), e.stopCode ?? ''], { onRow: (e) => seekTo(e.ts) }))
+    return `${t('{n} points', { n: track.count })}${track.downsampled ? ` (${t('downsampled')})` : ''}, ${day(pts[0]![0])} ${clockS(pts[0]![0])} – ${clockS(pts.at(-1)![0])}`
   }
 
   let seekTo = (_ts: number): void => {}
 
   function buildPlayer(pts: TrackPoint[], c: PlaybackClock): void {
-    const slider = h('input', { type: 'range', min: String(c.startMs), max: String(c.endMs), step: '1000', value: String(c.startMs), attrs: { 'aria-label': 'time' } })
+    const slider = h('input', { type: 'range', min: String(c.startMs), max: String(c.endMs), step: '1000', value: String(c.startMs), attrs: { 'aria-label': t('Time') } })
     const play = h('button', { class: 'primary play' }, '▶')
-    const speed = h('select', { attrs: { 'aria-label': 'speed' } }, SPEEDS.map((s) => h('option', { value: String(s), selected: s === c.speed }, `${s}×`)))
+    const speed = h('select', { attrs: { 'aria-label': t('Speed') } }, SPEEDS.map((s) => h('option', { value: String(s), selected: s === c.speed }, `${s}×`)))
     const time = h('b', { class: 'replay-time' }, clockS(c.startMs))
     const readout = h('span', { class: 'muted' })
     const draw = (ts: number): void => {
@@ -131,7 +132,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   load.addEventListener('click', () => {
     load.disabled = true
     status.className = 'status'
-    status.textContent = 'Loading…'
+    status.textContent = t('Loading…')
     loadTrack().then(
       (msg) => {
         status.textContent = msg ?? ''
@@ -151,4 +152,4 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 }
 
-export const replayView: View = { path: 'replay', title: 'Replay 回放', roles: ['dispatcher', 'operator'], map: true, mount }
+export const replayView: View = { path: 'replay', title: 'Replay', roles: ['dispatcher', 'operator'], map: true, mount }

@@ -9,6 +9,9 @@ import type { View } from '../context.js'
 import { barChart } from '../ui/chart.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { day } from '../ui/format.js'
+import { t, word } from '../i18n/index.js'
+import { kindLabel } from '../map/style.js'
+import type { ServiceKind } from '@rb/domain'
 
 interface Page<R> {
   from: string
@@ -32,7 +35,7 @@ const groupBy = <R>(rows: R[], key: (r: R) => string): Map<string, R[]> => {
 
 /** One report's card: title, CSV link, chart and table (filled by `show`). */
 function section(name: string, title: string, path: string): { el: HTMLElement; setRange(from: string, to: string): void; body: HTMLElement } {
-  const link = h('a', { class: 'csv', dataset: { csv: name }, download: '' }, 'CSV ⤓')
+  const link = h('a', { class: 'csv', dataset: { csv: name }, download: '' }, `${t('CSV')} ⤓`)
   const body = h('div')
   const el = h('section', { class: 'card report', dataset: { report: name } }, h('div', { class: 'report-head' }, h('h2', null, title), link), body)
   return { el, body, setRange: (from, to) => (link.href = `/api/analytics/${path}${qs({ from, to, format: 'csv' })}`) }
@@ -47,58 +50,58 @@ function onTimeBody(rows: OnTime[], days: string[]): HTMLElement[] {
     max: 100,
     format: (v) => `${Math.round(v)}%`,
   })
-  return [chart, table(['Day', 'Route', 'Departures', 'On time (−1/+5 min)', 'Early', 'Late', 'Share', 'Mean delay', 'Trips started', 'Completed'], rows, (r) => [r.day, `${r.routeId} ${r.routeName}`, r.departures, r.onTime, r.early, r.late, pct(r.onTimeShare), r.meanDelayS === null ? '—' : `${Math.round(r.meanDelayS / 6) / 10} min`, r.tripsStarted, r.tripsCompleted])]
+  return [chart, table([t('Day'), t('Route'), t('Departures'), t('On time'), t('Early'), t('Late'), t('Share'), t('Mean delay'), t('Trips started'), t('Completed')], rows, (r) => [r.day, `${r.routeId} ${r.routeName}`, r.departures, r.onTime, r.early, r.late, pct(r.onTimeShare), r.meanDelayS === null ? '—' : t('{n} min', { n: Math.round(r.meanDelayS / 6) / 10 }), r.tripsStarted, r.tripsCompleted])]
 }
 
 function ridershipBody(rows: Ridership[]): HTMLElement[] {
   const kinds = [...groupBy(rows, (r) => r.kind).entries()]
   const chart = barChart({
     name: 'ridership',
-    categories: kinds.map(([k]) => k),
+    categories: kinds.map(([k]) => kindLabel(k as ServiceKind)),
     series: [
-      { name: 'boarded seats', color: '#1a7f37', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsBoarded))) },
-      { name: 'no-show seats', color: '#cf222e', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsNoShow))) },
-      { name: 'open (confirmed) seats', color: '#bf8700', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsOpen))) },
+      { name: t('boarded seats'), color: '#1a7f37', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsBoarded))) },
+      { name: t('no-show seats'), color: '#cf222e', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsNoShow))) },
+      { name: t('open (confirmed) seats'), color: '#bf8700', values: kinds.map(([, rs]) => sum(rs.map((r) => r.seatsOpen))) },
     ],
   })
-  return [chart, table(['Day', 'Kind', 'Bookings', 'Seats booked', 'Boarded', 'No-show', 'Open', 'Cancelled', 'No-show rate'], rows, (r) => [r.day, r.kind, r.bookings, r.seatsBooked, r.seatsBoarded, r.seatsNoShow, r.seatsOpen, r.seatsCancelled, pct(r.noShowRate)])]
+  return [chart, table([t('Day'), t('Kind'), t('Bookings'), t('Seats booked'), t('Boarded'), t('No-show'), t('Open'), t('Cancelled'), t('No-show rate')], rows, (r) => [r.day, kindLabel(r.kind as ServiceKind), r.bookings, r.seatsBooked, r.seatsBoarded, r.seatsNoShow, r.seatsOpen, r.seatsCancelled, pct(r.noShowRate)])]
 }
 
 function kilometresBody(rows: Kilometres[]): HTMLElement[] {
   const vehicles = [...groupBy(rows, (r) => r.vehicleId).entries()].map(([id, rs]) => ({ id, km: sum(rs.map((r) => r.km)) })).sort((a, b) => b.km - a.km)
   const top = vehicles.slice(0, 40)
-  const chart = barChart({ name: 'kilometres', categories: top.map((v) => v.id), series: [{ name: `km in the range${vehicles.length > top.length ? ` (top ${top.length} of ${vehicles.length})` : ''}`, color: '#0969da', values: top.map((v) => Math.round(v.km * 10) / 10) }] })
-  return [chart, table(['Day', 'Vehicle', 'Plate', 'km', 'Fixes'], rows, (r) => [r.day, r.vehicleId, r.plate ?? '—', r.km.toFixed(1), r.points])]
+  const chart = barChart({ name: 'kilometres', categories: top.map((v) => v.id), series: [{ name: `${t('km in the range')}${vehicles.length > top.length ? ` (${t('top {n} of {total}', { n: top.length, total: vehicles.length })})` : ''}`, color: '#0969da', values: top.map((v) => Math.round(v.km * 10) / 10) }] })
+  return [chart, table([t('Day'), t('Vehicle'), t('Plate'), t('km'), t('Fixes')], rows, (r) => [r.day, r.vehicleId, r.plate ?? '—', r.km.toFixed(1), r.points])]
 }
 
 function repairsBody(rows: Turnaround[]): HTMLElement[] {
   const chart = barChart({
     name: 'repairs',
-    categories: rows.map((r) => `${r.kind} ${r.category.replaceAll('_', ' ')}`),
+    categories: rows.map((r) => `${word(r.kind)} ${word(r.category)}`),
     series: [
-      { name: 'median hours', color: '#8250df', values: rows.map((r) => r.medianHours) },
-      { name: 'mean hours', color: '#bf8700', values: rows.map((r) => r.meanHours) },
+      { name: t('median hours'), color: '#8250df', values: rows.map((r) => r.medianHours) },
+      { name: t('mean hours'), color: '#bf8700', values: rows.map((r) => r.meanHours) },
     ],
   })
-  return [chart, table(['Kind', 'Problem', 'Fixed', 'Median h', 'Mean h', 'Longest h'], rows, (r) => [r.kind, r.category.replaceAll('_', ' '), r.fixed, r.medianHours, r.meanHours, r.maxHours])]
+  return [chart, table([t('Kind'), t('Problem'), t('Fixed'), t('Median h'), t('Mean h'), t('Longest h')], rows, (r) => [word(r.kind), word(r.category), r.fixed, r.medianHours, r.meanHours, r.maxHours])]
 }
 
 function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
   const today = day(Date.now())
   const from = h('input', { type: 'date', name: 'from', value: params.get('from') ?? addDays(today, -6) })
   const to = h('input', { type: 'date', name: 'to', value: params.get('to') ?? today })
-  const show = h('button', { class: 'primary', type: 'submit' }, 'Show')
+  const show = h('button', { class: 'primary', type: 'submit' }, t('Show'))
   const msg = h('p', { class: 'status' })
-  const onTime = section('on-time', 'On-time performance by route and day 准点率', 'on-time')
-  const ridership = section('ridership', 'Ridership and no-shows by service kind 客流与爽约', 'ridership')
-  const km = section('kilometres', 'Kilometres per vehicle 行驶里程', 'kilometres')
-  const repairs = section('repairs', 'Sign and road repair turnaround 报修处理时长', 'repairs')
-  const form = h('form', { class: 'row' }, field('From', from), field('To (at most 92 days)', to), show)
-  el.append(h('div', { class: 'page wide reports' }, h('h1', null, 'Reports 报表'), form, msg, onTime.el, ridership.el, km.el, repairs.el))
+  const onTime = section('on-time', t('On-time performance by route and day'), 'on-time')
+  const ridership = section('ridership', t('Ridership and no-shows by service kind'), 'ridership')
+  const km = section('kilometres', t('Kilometres per vehicle'), 'kilometres')
+  const repairs = section('repairs', t('Sign and road repair turnaround'), 'repairs')
+  const form = h('form', { class: 'row' }, field(t('From'), from), field(t('To (at most 92 days)'), to), show)
+  el.append(h('div', { class: 'page wide reports' }, h('h1', null, t('Reports')), form, msg, onTime.el, ridership.el, km.el, repairs.el))
 
   const load = async (): Promise<void> => {
     const q = qs({ from: from.value, to: to.value })
-    msg.textContent = 'Loading…'
+    msg.textContent = t('Loading…')
     const [a, b, c, d] = await Promise.all([
       api.get<Page<OnTime>>(`/api/analytics/on-time${q}`),
       api.get<Page<Ridership>>(`/api/analytics/ridership${q}`),
@@ -112,7 +115,7 @@ function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
     clear(ridership.body, ridershipBody(b.rows))
     clear(km.body, kilometresBody(c.rows))
     clear(repairs.body, repairsBody(d.rows))
-    msg.textContent = `${a.from} – ${a.to} (service days, Asia/Shanghai)`
+    msg.textContent = `${a.from} – ${a.to} (${t('service days, Asia/Shanghai')})`
   }
   form.addEventListener('submit', (e) => {
     e.preventDefault()
@@ -122,4 +125,4 @@ function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
   void load().catch((err: Error) => (msg.textContent = err.message))
 }
 
-export const reportsView: View = { path: 'reports', title: 'Reports 报表', roles: ['dispatcher', 'operator'], map: false, mount }
+export const reportsView: View = { path: 'reports', title: 'Reports', roles: ['dispatcher', 'operator'], map: false, mount }

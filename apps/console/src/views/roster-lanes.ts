@@ -10,6 +10,7 @@ import type { DriverView } from '../network.js'
 import { axisFor, drivingGauge, layoutLane, problemLines, type Axis, type LaneOptions, type Duty, type RosterDay, type RosterTrip } from '../roster-model.js'
 import { h } from '../ui/dom.js'
 import { clock } from '../ui/format.js'
+import { t, t as tr } from '../i18n/index.js'
 
 /** What a lane says after an action there. */
 export interface Note {
@@ -39,7 +40,7 @@ export interface BoardState {
 const ROW_PX = 38
 const TRIP_TYPE = 'application/x-rb-trip'
 
-export const vehicleLabel = (v: Pick<Vehicle, 'id' | 'plate' | 'seats'>): string => `${v.id} ${v.plate} · ${v.seats}座`
+export const vehicleLabel = (v: Pick<Vehicle, 'id' | 'plate' | 'seats'>): string => `${v.id} ${v.plate} · ${t('{n} seats', { n: v.seats })}`
 export const driverLabel = (d: Pick<DriverView, 'id' | 'name'>): string => `${d.id} ${d.name}`
 
 export function noteEl(note: Note | undefined): HTMLElement | null {
@@ -48,7 +49,7 @@ export function noteEl(note: Note | undefined): HTMLElement | null {
 }
 
 function tripTitle(t: RosterTrip): string {
-  return `${clock(t.departureTs)}–${clock(t.endTs)} ${t.routeName} → ${t.headsign}\n${t.instanceId} · 已订 ${t.bookedSeats} 座 booked${t.status === 'cancelled' ? ' · 已取消 cancelled' : ''}`
+  return `${clock(t.departureTs)}–${clock(t.endTs)} ${t.routeName} → ${t.headsign}\n${t.instanceId} · ${tr('{n} seats booked', { n: t.bookedSeats })}${t.status === 'cancelled' ? ` · ${tr('Cancelled')}` : ''}`
 }
 
 /** A lane's track: hour lines and the lane's trips as blocks; a drop target. */
@@ -105,21 +106,21 @@ function crewSelect<T extends { id: string; status: string }>(name: string, labe
     'select',
     { name, attrs: { 'aria-label': label } },
     known ? null : h('option', { value: current, selected: true }, `${current} (?)`),
-    items.filter((x) => x.status === 'active' || x.id === current).map((x) => h('option', { value: x.id, selected: x.id === current }, `${text(x)}${x.status === 'active' ? '' : ' · 已停用 retired'}`)),
+    items.filter((x) => x.status === 'active' || x.id === current).map((x) => h('option', { value: x.id, selected: x.id === current }, `${text(x)}${x.status === 'active' ? '' : ` · ${t('retired')}`}`)),
   )
 }
 
 function dutyLane(ctx: Ctx, axis: Axis, duty: Duty, state: BoardState, handlers: LaneHandlers, canEdit: boolean): HTMLElement {
   const { limits } = state.day
   const vehicle = ctx.network.vehicle(duty.vehicleId)
-  const vSelect = crewSelect('vehicle', '车辆 Vehicle', ctx.network.vehicles, duty.vehicleId, vehicleLabel)
-  const dSelect = crewSelect('driver', '驾驶员 Driver', ctx.network.drivers, duty.driverId, driverLabel)
+  const vSelect = crewSelect('vehicle', t('Vehicle'), ctx.network.vehicles, duty.vehicleId, vehicleLabel)
+  const dSelect = crewSelect('driver', t('Driver'), ctx.network.drivers, duty.driverId, driverLabel)
   vSelect.disabled = dSelect.disabled = !canEdit
   vSelect.addEventListener('change', () => handlers.setCrew(duty, { vehicleId: vSelect.value }))
   dSelect.addEventListener('change', () => handlers.setCrew(duty, { driverId: dSelect.value }))
   const gauge = drivingGauge(duty.drivingMin, limits.dailyDrivingMin)
   const problems = problemLines(duty, limits, vehicle?.seats)
-  const remove = h('button', { type: 'button', class: 'danger delete-duty', disabled: !canEdit, title: '删除车组，班次回到待排 delete the duty; its trips go back to unassigned' }, '删除 Delete')
+  const remove = h('button', { type: 'button', class: 'danger delete-duty', disabled: !canEdit, title: t('delete the duty; its trips go back to unassigned') }, t('Delete'))
   // A second click within a few seconds deletes: one slip of the mouse does not.
   let armed: ReturnType<typeof setTimeout> | null = null
   remove.addEventListener('click', () => {
@@ -128,29 +129,29 @@ function dutyLane(ctx: Ctx, axis: Axis, duty: Duty, state: BoardState, handlers:
       handlers.remove(duty)
       return
     }
-    remove.textContent = '确认删除？Confirm'
+    remove.textContent = t('Confirm delete?')
     armed = setTimeout(() => {
       armed = null
-      remove.textContent = '删除 Delete'
+      remove.textContent = t('Delete')
     }, 4000)
   })
   const span = duty.startTs !== null && duty.endTs !== null ? `${clock(duty.startTs)}–${clock(duty.endTs)}` : '—'
   const head = h(
     'div',
     { class: 'lane-head' },
-    h('label', { class: 'crew', title: '车辆 Vehicle' }, h('span', null, '车'), vSelect),
-    h('label', { class: 'crew', title: '驾驶员 Driver' }, h('span', null, '驾'), dSelect),
+    h('label', { class: 'crew', title: t('Vehicle') }, h('span', null, t('V (vehicle)')), vSelect),
+    h('label', { class: 'crew', title: t('Driver') }, h('span', null, t('D (driver)')), dSelect),
     h(
       'div',
-      { class: `driving${gauge.over ? ' over' : ''}`, title: '当日驾驶时间 / 上限 driving time of the day / daily limit', dataset: { k: 'driving' } },
-      h('span', null, `驾驶 ${gauge.text}`),
+      { class: `driving${gauge.over ? ' over' : ''}`, title: t('driving time of the day / daily limit'), dataset: { k: 'driving' } },
+      h('span', null, t('driving {time}', { time: gauge.text })),
       h('i', { class: 'gauge' }, h('i', { style: `width:${gauge.pct}%` })),
     ),
-    h('div', { class: 'lane-meta' }, h('span', { class: 'muted', title: duty.note ?? '' }, `${duty.trips.length} 趟 · ${span}${duty.note ? ` · ${duty.note}` : ''}`), remove),
+    h('div', { class: 'lane-meta' }, h('span', { class: 'muted', title: duty.note ?? '' }, `${t('{n} trips', { n: duty.trips.length })} · ${span}${duty.note ? ` · ${duty.note}` : ''}`), remove),
     problems.length > 0 ? h('ul', { class: 'problems' }, problems.map((p) => h('li', null, p))) : null,
     noteEl(state.notes.get(duty.id)),
   )
-  const lane = h('div', { class: `lane duty${problems.length > 0 ? ' has-problems' : ''}`, dataset: { duty: duty.id, vehicle: duty.vehicleId, driver: duty.driverId } }, head, track(axis, duty.trips, state, { turnaroundMin: limits.turnaroundMin }, handlers, '把班次拖到这里 drop trips here'))
+  const lane = h('div', { class: `lane duty${problems.length > 0 ? ' has-problems' : ''}`, dataset: { duty: duty.id, vehicle: duty.vehicleId, driver: duty.driverId } }, head, track(axis, duty.trips, state, { turnaroundMin: limits.turnaroundMin }, handlers, t('drop trips here')))
   dropTarget(lane, duty.id, handlers)
   return lane
 }
@@ -160,8 +161,8 @@ function unassignedLane(axis: Axis, state: BoardState, handlers: LaneHandlers): 
   const lane = h(
     'div',
     { class: 'lane unassigned', dataset: { lane: 'unassigned' } },
-    h('div', { class: 'lane-head' }, h('h2', null, `待排班次 Unassigned (${trips.length})`), h('p', { class: 'muted' }, '拖回这里即移出车组 drop a trip here to take it off its duty'), noteEl(state.notes.get('unassigned'))),
-    track(axis, trips, state, { clashes: false }, handlers, '全部已排 every trip has a duty'),
+    h('div', { class: 'lane-head' }, h('h2', null, `${t('Unassigned trips')} (${trips.length})`), h('p', { class: 'muted' }, t('drop a trip here to take it off its duty')), noteEl(state.notes.get('unassigned'))),
+    track(axis, trips, state, { clashes: false }, handlers, t('every trip has a duty')),
   )
   dropTarget(lane, null, handlers)
   return lane
@@ -169,10 +170,10 @@ function unassignedLane(axis: Axis, state: BoardState, handlers: LaneHandlers): 
 
 function addRow(ctx: Ctx, state: BoardState, handlers: LaneHandlers, canEdit: boolean): HTMLElement {
   const used = new Set(state.day.duties.flatMap((d) => [d.vehicleId, d.driverId]))
-  const vehicle = h('select', { name: 'new-vehicle', attrs: { 'aria-label': '车辆 Vehicle' } }, h('option', { value: '' }, '— 车辆 vehicle —'), ctx.network.vehicles.filter((v) => v.status === 'active').map((v) => h('option', { value: v.id }, `${vehicleLabel(v)}${used.has(v.id) ? ' · 已排 in a duty' : ''}`)))
-  const driver = h('select', { name: 'new-driver', attrs: { 'aria-label': '驾驶员 Driver' } }, h('option', { value: '' }, '— 驾驶员 driver —'), ctx.network.drivers.filter((d) => d.status === 'active').map((d) => h('option', { value: d.id }, `${driverLabel(d)}${used.has(d.id) ? ' · 已排 in a duty' : ''}`)))
-  const add = h('button', { type: 'submit', class: 'primary add-duty', disabled: !canEdit }, '新增车组 Add duty')
-  const form = h('form', { class: 'lane add' }, h('div', { class: 'lane-head' }, h('h2', null, '新增车组 New duty'), noteEl(state.notes.get('add'))), h('div', { class: 'add-fields' }, vehicle, driver, add))
+  const vehicle = h('select', { name: 'new-vehicle', attrs: { 'aria-label': t('Vehicle') } }, h('option', { value: '' }, `— ${t('Vehicle')} —`), ctx.network.vehicles.filter((v) => v.status === 'active').map((v) => h('option', { value: v.id }, `${vehicleLabel(v)}${used.has(v.id) ? ` · ${t('in a duty')}` : ''}`)))
+  const driver = h('select', { name: 'new-driver', attrs: { 'aria-label': t('Driver') } }, h('option', { value: '' }, `— ${t('Driver')} —`), ctx.network.drivers.filter((d) => d.status === 'active').map((d) => h('option', { value: d.id }, `${driverLabel(d)}${used.has(d.id) ? ` · ${t('in a duty')}` : ''}`)))
+  const add = h('button', { type: 'submit', class: 'primary add-duty', disabled: !canEdit }, t('Add duty'))
+  const form = h('form', { class: 'lane add' }, h('div', { class: 'lane-head' }, h('h2', null, t('New duty')), noteEl(state.notes.get('add'))), h('div', { class: 'add-fields' }, vehicle, driver, add))
   form.addEventListener('submit', (ev) => {
     ev.preventDefault()
     handlers.add(vehicle.value, driver.value)
@@ -193,7 +194,7 @@ export function boardEl(ctx: Ctx, state: BoardState, duties: Duty[], handlers: L
   return h(
     'div',
     { class: 'lanes' },
-    h('div', { class: 'lane axis' }, h('div', { class: 'lane-head' }, h('b', null, `车组 Duties (${day.duties.length})`)), ticks),
+    h('div', { class: 'lane axis' }, h('div', { class: 'lane-head' }, h('b', null, `${t('Duties')} (${day.duties.length})`)), ticks),
     unassignedLane(axis, state, handlers),
     duties.map((d) => dutyLane(ctx, axis, d, state, handlers, canEdit)),
     addRow(ctx, state, handlers, canEdit),

@@ -12,6 +12,7 @@ import { clear, h } from '../ui/dom.js'
 import { clock, day as dayOf } from '../ui/format.js'
 import { boardEl, driverLabel, noteEl, vehicleLabel, type LaneHandlers, type Note, type NoteKey } from './roster-lanes.js'
 import { publishedBadge, rosterTools } from './roster-tools.js'
+import { t } from '../i18n/index.js'
 
 const enc = encodeURIComponent
 
@@ -27,10 +28,10 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const notes = new Map<NoteKey, Note>()
   let loadSeq = 0
 
-  const dateInput = h('input', { type: 'date', name: 'date', value: date, attrs: { 'aria-label': '日期 service day' } })
-  const prev = h('button', { type: 'button', class: 'prev-day', title: '前一天 previous day' }, '←')
-  const next = h('button', { type: 'button', class: 'next-day', title: '后一天 next day' }, '→')
-  const today = h('button', { type: 'button', class: 'today' }, '今天 Today')
+  const dateInput = h('input', { type: 'date', name: 'date', value: date, attrs: { 'aria-label': t('Service day') } })
+  const prev = h('button', { type: 'button', class: 'prev-day', title: t('previous day') }, '←')
+  const next = h('button', { type: 'button', class: 'next-day', title: t('next day') }, '→')
+  const today = h('button', { type: 'button', class: 'today' }, t('Today'))
   let badge = h('span')
   const loadStatus = h('p', { class: 'status' })
   const tools = rosterTools({ date: () => date, change, canEdit })
@@ -40,7 +41,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     h(
       'div',
       { class: 'page wide roster' },
-      h('div', { class: 'roster-head' }, h('h1', null, '排班 Roster'), h('div', { class: 'day-picker' }, prev, dateInput, next, today), badge, tools.publishEl, loadStatus),
+      h('div', { class: 'roster-head' }, h('h1', null, t('Roster')), h('div', { class: 'day-picker' }, prev, dateInput, next, today), badge, tools.publishEl, loadStatus),
       tools.el,
       selection,
       board,
@@ -50,7 +51,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   async function load(): Promise<void> {
     const seq = ++loadSeq
     loadStatus.className = 'status'
-    loadStatus.textContent = current?.date === date ? '' : '加载中… loading'
+    loadStatus.textContent = current?.date === date ? '' : t('Loading…')
     try {
       const day = await api.get<RosterDay>(`/api/roster${qs({ date })}`)
       if (seq !== loadSeq) return
@@ -132,39 +133,39 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     move: (id, to) => move(id, to, to ?? 'unassigned'),
     setCrew(duty, patch) {
       const who = patch.vehicleId ? (ctx.network.vehicle(patch.vehicleId)?.plate ?? patch.vehicleId) : (ctx.network.driver(patch.driverId)?.name ?? patch.driverId)
-      void laneChange(duty.id, () => api.put(`/api/roster/duties/${enc(duty.id)}`, patch), `已换为 changed to ${who ?? ''}`)
+      void laneChange(duty.id, () => api.put(`/api/roster/duties/${enc(duty.id)}`, patch), t('changed to {who}', { who: who ?? '' }))
     },
     remove(duty) {
-      void laneChange('unassigned', () => api.del(`/api/roster/duties/${enc(duty.id)}`), `已删除车组 ${duty.vehicleId} · ${duty.driverId} deleted; its trips are here`)
+      void laneChange('unassigned', () => api.del(`/api/roster/duties/${enc(duty.id)}`), t('duty {vehicle} · {driver} deleted; its trips are here', { vehicle: duty.vehicleId, driver: duty.driverId }))
     },
     add(vehicleId, driverId) {
       if (!vehicleId || !driverId) {
-        notes.set('add', { error: true, lines: ['请选车辆和驾驶员 choose a vehicle and a driver'] })
+        notes.set('add', { error: true, lines: [t('choose a vehicle and a driver')] })
         render()
         return
       }
-      void laneChange('add', () => api.post('/api/roster/duties', { date, vehicleId, driverId, tripInstanceIds: [] }), '已新增车组，把班次拖进去 added: now give it trips')
+      void laneChange('add', () => api.post('/api/roster/duties', { date, vehicleId, driverId, tripInstanceIds: [] }), t('duty added: now give it trips'))
     },
   }
 
   function selectionBar(day: RosterDay, duties: Duty[]): HTMLElement[] {
     const trip = selected ? [...day.unassigned, ...day.duties.flatMap((d) => d.trips)].find((t) => t.instanceId === selected) : undefined
-    if (!trip) return [h('p', { class: 'muted hint' }, '选一个班次（点击或 Tab 后回车），再选车组；也可以把班次拖到车组上。 Select a trip (click, or Tab and Enter), then choose a duty — or drag it onto a duty.')]
+    if (!trip) return [h('p', { class: 'muted hint' }, t('Select a trip (click, or Tab and Enter), then choose a duty — or drag it onto a duty.'))]
     const now = whereIs(day, trip.instanceId)
     const label = (d: Duty): string => `${vehicleLabel(ctx.network.vehicle(d.vehicleId) ?? { id: d.vehicleId, plate: '', seats: 0 })} · ${driverLabel(ctx.network.driver(d.driverId) ?? { id: d.driverId, name: '' })}`
     const to = h(
       'select',
-      { name: 'to', attrs: { 'aria-label': '移到车组 move to duty' } },
-      duties.map((d) => h('option', { value: d.id, selected: d.id === now, disabled: d.id === now }, `${label(d)}${d.id === now ? '（当前 now）' : ''}`)),
-      h('option', { value: '', selected: now === null, disabled: now === null }, '待排 Unassigned'),
+      { name: 'to', attrs: { 'aria-label': t('move to duty') } },
+      duties.map((d) => h('option', { value: d.id, selected: d.id === now, disabled: d.id === now }, `${label(d)}${d.id === now ? ` (${t('now')})` : ''}`)),
+      h('option', { value: '', selected: now === null, disabled: now === null }, t('Unassigned')),
     )
     // Pre-choose the first duty the trip is not in.
     if (to.selectedOptions[0]?.disabled) {
       const first = [...to.options].find((o) => !o.disabled)
       if (first) first.selected = true
     }
-    const moveBtn = h('button', { type: 'button', class: 'primary move', disabled: !canEdit }, '移动 Move')
-    const clearBtn = h('button', { type: 'button', class: 'clear', title: 'Esc' }, '✕ 取消选择 Clear')
+    const moveBtn = h('button', { type: 'button', class: 'primary move', disabled: !canEdit }, t('Move'))
+    const clearBtn = h('button', { type: 'button', class: 'clear', title: 'Esc' }, `✕ ${t('Clear')}`)
     moveBtn.addEventListener('click', () => move(trip.instanceId, to.value || null, 'selection'))
     to.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') move(trip.instanceId, to.value || null, 'selection')
@@ -174,8 +175,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       h(
         'div',
         { class: 'tool-row', dataset: { trip: trip.instanceId } },
-        h('span', null, h('b', null, '已选 Selected '), `${clock(trip.departureTs)}–${clock(trip.endTs)} ${trip.routeName} → ${trip.headsign} · 已订 ${trip.bookedSeats} 座 · ${now === null ? '待排 unassigned' : '在车组中 in a duty'}`),
-        h('label', { class: 'check' }, '移到 to ', to),
+        h('span', null, h('b', null, `${t('Selected')} `), `${clock(trip.departureTs)}–${clock(trip.endTs)} ${trip.routeName} → ${trip.headsign} · ${t('{n} seats booked', { n: trip.bookedSeats })} · ${now === null ? t('unassigned') : t('in a duty')}`),
+        h('label', { class: 'check' }, `${t('to')} `, to),
         moveBtn,
         clearBtn,
       ),
@@ -220,4 +221,4 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   return () => document.removeEventListener('keydown', onKey)
 }
 
-export const rosterView: View = { path: 'roster', title: '排班 Roster', roles: ['dispatcher', 'operator'], map: false, mount }
+export const rosterView: View = { path: 'roster', title: 'Roster', roles: ['dispatcher', 'operator'], map: false, mount }

@@ -1,19 +1,22 @@
 /** Sign-in page: user name and password; the server sets the session cookie. */
 import { field, h, clear } from '../ui/dom.js'
 import { signIn } from '../session.js'
+import { t } from '../i18n/index.js'
+import { langSwitch } from '../ui/lang-switch.js'
 
 export function signInPage(root: HTMLElement, onSignedIn: () => void): void {
   const username = h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true })
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })
   const status = h('p', { class: 'status', attrs: { role: 'alert' } })
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in 登录')
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Sign in'))
   const form = h(
     'form',
     { class: 'sign-in' },
-    h('h1', null, '农村客运调度'),
-    h('p', { class: 'sub' }, 'Rural bus dispatch console'),
-    field('User name 用户名', username),
-    field('Password 密码', password),
+    h('div', { class: 'sign-in-lang' }, langSwitch(() => signInPage(root, onSignedIn))),
+    h('h1', null, t('Rural bus dispatch')),
+    h('p', { class: 'sub' }, t('Rural bus dispatch console')),
+    field(t('User name'), username),
+    field(t('Password'), password),
     submit,
     status,
   )

@@ -6,7 +6,8 @@
 import type { TripBoardRow } from '@rb/domain'
 import { api } from '../api.js'
 import type { Ctx } from '../context.js'
-import { showsDelay, TRIP_STATE_LABELS } from '../trip-board.js'
+import { showsDelay, tripStateLabel } from '../trip-board.js'
+import { t, word } from '../i18n/index.js'
 import type { DispatcherBooking, ManifestView, TripBookingsView, TripInstanceView } from '../trip-types.js'
 import { action, clear, field, h, table } from '../ui/dom.js'
 import { clock, punctualityText } from '../ui/format.js'
@@ -21,11 +22,11 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
   // The board row's state, kept across re-renders and updated with every board reload.
   const stateLine = h('p', { class: 'trip-state' })
   const setRow = (r: TripBoardRow): void => {
-    const parts: (Node | string)[] = [h('span', { class: `tag ${r.status}` }, TRIP_STATE_LABELS[r.status] ?? r.status)]
+    const parts: (Node | string)[] = [h('span', { class: `tag ${r.status}` }, tripStateLabel(r.status))]
     if (showsDelay(r.status)) parts.push(' ', h('span', { class: `punct ${r.punctuality ?? ''}` }, punctualityText(r.punctuality, r.delayS)))
-    if (r.vehicleId) parts.push(` · ${r.vehicleId}${r.match === 'inferred' ? ' (inferred)' : ''}`)
-    if (r.departedTs) parts.push(` · left ${clock(r.departedTs)}`)
-    if (r.completedTs) parts.push(` · ended ${clock(r.completedTs)}`)
+    if (r.vehicleId) parts.push(` · ${r.vehicleId}${r.match === 'inferred' ? ` (${t('inferred')})` : ''}`)
+    if (r.departedTs) parts.push(` · ${t('left {time}', { time: clock(r.departedTs) })}`)
+    if (r.completedTs) parts.push(` · ${t('ended {time}', { time: clock(r.completedTs) })}`)
     clear(stateLine, parts)
   }
   const dispatcher = ctx.can(['dispatcher'])
@@ -54,32 +55,32 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
     const status = h('p', { class: 'status' })
     const parts: (Node | null)[] = [
       h('h2', null, `${route?.name ?? trip.routeId} · ${trip.headsign}`),
-      h('p', { class: 'muted' }, `${trip.id} · departs ${clock(Date.parse(trip.departure))} · ${trip.seats} seats · booking ${trip.bookingPolicy}${trip.status === 'cancelled' ? ` · CANCELLED: ${trip.cancelReason ?? ''}` : ''}`),
+      h('p', { class: 'muted' }, `${trip.id} · ${t('departs {time}', { time: clock(Date.parse(trip.departure)) })} · ${t('{n} seats', { n: trip.seats })} · ${t('booking')} ${word(trip.bookingPolicy)}${trip.status === 'cancelled' ? ` · ${t('CANCELLED: {reason}', { reason: trip.cancelReason ?? '' })}` : ''}`),
       stateLine,
     ]
     if (dispatchOrOperator && trip.status === 'scheduled') {
-      const vehicle = h('select', { name: 'vehicle' }, h('option', { value: '' }, '— none —'), ctx.network.vehicles.filter((v) => v.status === 'active').map((v) => h('option', { value: v.id, selected: v.id === trip.vehicleId }, `${v.id} ${v.plate} (${v.seats})`)))
-      const driver = h('select', { name: 'driver' }, h('option', { value: '' }, '— none —'), ctx.network.drivers.filter((d) => d.status === 'active').map((d) => h('option', { value: d.id, selected: d.id === trip.driverId }, `${d.id} ${d.name}`)))
-      const save = h('button', { class: 'primary assign' }, 'Assign 派车')
+      const vehicle = h('select', { name: 'vehicle' }, h('option', { value: '' }, t('— none —')), ctx.network.vehicles.filter((v) => v.status === 'active').map((v) => h('option', { value: v.id, selected: v.id === trip.vehicleId }, `${v.id} ${v.plate} (${v.seats})`)))
+      const driver = h('select', { name: 'driver' }, h('option', { value: '' }, t('— none —')), ctx.network.drivers.filter((d) => d.status === 'active').map((d) => h('option', { value: d.id, selected: d.id === trip.driverId }, `${d.id} ${d.name}`)))
+      const save = h('button', { class: 'primary assign' }, t('Assign'))
       action(save, status, async () => {
         await api.put(`/api/trip-instances/${enc(trip.id)}/assignment`, { vehicleId: vehicle.value || null, driverId: driver.value || null })
         onChanged()
-        return 'assigned'
+        return t('assigned')
       })
-      const reason = h('input', { name: 'reason', placeholder: 'reason, told to the bookers', minLength: 2 })
-      const cancel = h('button', { class: 'danger cancel-trip' }, 'Cancel trip 取消班次')
+      const reason = h('input', { name: 'reason', placeholder: t('reason, told to the bookers'), minLength: 2 })
+      const cancel = h('button', { class: 'danger cancel-trip' }, t('Cancel trip'))
       action(cancel, status, async () => {
-        if (reason.value.trim().length < 2) throw new Error('give a reason: the bookers are told it')
+        if (reason.value.trim().length < 2) throw new Error(t('give a reason: the bookers are told it'))
         await api.post(`/api/trip-instances/${enc(trip.id)}/cancel`, { reason: reason.value.trim() })
         onChanged()
         void load()
-        return 'cancelled; bookers are being told'
+        return t('cancelled; bookers are being told')
       })
-      parts.push(h('div', { class: 'card' }, h('h3', null, 'Vehicle and driver 车辆与驾驶员'), h('div', { class: 'row' }, field('Vehicle', vehicle), field('Driver', driver), save), h('div', { class: 'row' }, field('Cancel with reason', reason), cancel)))
+      parts.push(h('div', { class: 'card' }, h('h3', null, t('Vehicle and driver')), h('div', { class: 'row' }, field(t('Vehicle'), vehicle), field(t('Driver'), driver), save), h('div', { class: 'row' }, field(t('Cancel with reason'), reason), cancel)))
     }
     parts.push(status)
     if (withBookings) parts.push(bookingsBox, phoneBookingCard(trip), manifestCard(trip))
-    else if (!dispatcher) parts.push(h('p', { class: 'muted' }, 'Bookings are handled by dispatchers.'))
+    else if (!dispatcher) parts.push(h('p', { class: 'muted' }, t('Bookings are handled by dispatchers.')))
     clear(el, parts)
   }
 
@@ -88,21 +89,21 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
     const status = h('p', { class: 'status' })
     const cancel = (bk: DispatcherBooking): Node | string => {
       if (bk.status !== 'confirmed' && bk.status !== 'waitlisted') return ''
-      const btn = h('button', { class: 'danger', dataset: { cancel: bk.code } }, 'Cancel')
+      const btn = h('button', { class: 'danger', dataset: { cancel: bk.code } }, t('Cancel'))
       action(btn, status, async () => {
-        const reason = prompt(`Cancel booking ${bk.code} for ${bk.name}: reason?`, 'passenger called to cancel')
-        if (!reason) return 'kept'
+        const reason = prompt(t('Cancel booking {code} for {name}: reason?', { code: bk.code, name: bk.name }), t('passenger called to cancel'))
+        if (!reason) return t('kept')
         await api.post(`/api/bookings/${enc(bk.code)}/cancel`, { reason })
         void refreshBookings()
-        return `${bk.code} cancelled`
+        return t('{code} cancelled', { code: bk.code })
       })
       return btn
     }
     return h(
       'div',
       { class: 'card bookings' },
-      h('h3', null, `Bookings 订票 · `, h('span', { class: 'booked-count' }, `${c.riders} / ${c.capacity}`), ` seats held${c.waitlisted ? ` · ${c.waitlisted} waiting` : ''}${b.trip.onDemand ? ` · on demand: ${b.trip.onDemand} (min ${b.trip.minRiders})` : ''}`),
-      table(['Code', 'Name', 'Phone', 'From → to', 'Seats', 'Status', 'Via', ''], b.items, (bk) => [bk.code, bk.name, `${bk.phone}${bk.noShows ? ` (${bk.noShows} no-show)` : ''}`, h('span', { title: `${bk.boardStopName} → ${bk.alightStopName}` }, `${bk.boardStop} → ${bk.alightStop}`), bk.seats, h('span', { class: `tag ${bk.status}` }, bk.status.replace('_', ' ') + (bk.waitlistPosition ? ` #${bk.waitlistPosition}` : '')), bk.channel, cancel(bk)], { rowId: (bk) => bk.code }),
+      h('h3', null, `${t('Bookings')} · `, h('span', { class: 'booked-count' }, `${c.riders} / ${c.capacity}`), ` ${t('seats held')}${c.waitlisted ? ` · ${t('{n} waiting', { n: c.waitlisted })}` : ''}${b.trip.onDemand ? ` · ${t('on demand: {state} (min {n})', { state: word(b.trip.onDemand), n: b.trip.minRiders })}` : ''}`),
+      table([t('Code'), t('Name'), t('Phone'), t('From → to'), t('Seats'), t('Status'), t('Via'), ''], b.items, (bk) => [bk.code, bk.name, `${bk.phone}${bk.noShows ? ` (${t('{n} no-show', { n: bk.noShows })})` : ''}`, h('span', { title: `${bk.boardStopName} → ${bk.alightStopName}` }, `${bk.boardStop} → ${bk.alightStop}`), bk.seats, h('span', { class: `tag ${bk.status}` }, word(bk.status) + (bk.waitlistPosition ? ` #${bk.waitlistPosition}` : '')), word(bk.channel), cancel(bk)], { rowId: (bk) => bk.code }),
       status,
     )
   }
@@ -112,10 +113,10 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
     const board = h('select', { name: 'board' }, trip.stops.slice(0, -1).map(stopOption))
     const alight = h('select', { name: 'alight' }, trip.stops.map(stopOption).slice(1))
     const seats = h('input', { type: 'number', name: 'seats', min: '1', max: '6', value: '1' })
-    const name = h('input', { name: 'name', placeholder: '王大妈' })
+    const name = h('input', { name: 'name', placeholder: t('e.g. Auntie Wang') })
     const phone = h('input', { name: 'phone', placeholder: '13812345678', inputMode: 'tel' })
     const waitlist = h('input', { type: 'checkbox', name: 'waitlist', checked: true })
-    const submit = h('button', { class: 'primary book' }, 'Book by phone 电话订票')
+    const submit = h('button', { class: 'primary book' }, t('Book by phone'))
     const status = h('p', { class: 'status' })
     // One key per attempt: a retried click is the same booking, not a second one.
     let key = newKey()
@@ -123,22 +124,22 @@ export function tripDetail(ctx: Ctx, instanceId: string, onChanged: () => void):
       const r = await api.post<{ code: string; status: string }>(`/api/trip-instances/${enc(trip.id)}/bookings`, { boardStop: board.value, alightStop: alight.value, seats: Number(seats.value), name: name.value.trim(), phone: phone.value.trim(), waitlist: waitlist.checked, idempotencyKey: key })
       key = newKey()
       void refreshBookings()
-      return `booked: code ${r.code} (${r.status})`
+      return t('booked: code {code} ({status})', { code: r.code, status: word(r.status) })
     })
-    return h('div', { class: 'card phone-booking' }, h('h3', null, 'Phone booking 电话订票'), h('div', { class: 'row' }, field('Boards at', board), field('Alights at', alight), field('Seats', seats)), h('div', { class: 'row' }, field('Name', name), field('Phone', phone), h('label', null, waitlist, ' waitlist if full')), submit, status)
+    return h('div', { class: 'card phone-booking' }, h('h3', null, t('Phone booking')), h('div', { class: 'row' }, field(t('Boards at'), board), field(t('Alights at'), alight), field(t('Seats'), seats)), h('div', { class: 'row' }, field(t('Name'), name), field(t('Phone'), phone), h('label', null, waitlist, ` ${t('waitlist if full')}`)), submit, status)
   }
 
   function manifestCard(trip: TripInstanceView): HTMLElement {
-    const box = h('div', { class: 'card manifest' }, h('h3', null, 'Driver manifest 乘客清单'))
-    const show = h('button', null, 'Show manifest')
+    const box = h('div', { class: 'card manifest' }, h('h3', null, t('Driver manifest')))
+    const show = h('button', null, t('Show manifest'))
     show.addEventListener('click', () => {
       api.get<ManifestView>(`/api/trip-instances/${enc(trip.id)}/manifest`).then(
         (m) => {
           clear(
             box,
-            h('h3', null, 'Driver manifest 乘客清单'),
-            table(['Stop', 'Due', 'Boarding', 'Alighting', 'Load after'], m.stops.filter((s) => s.boarding.length || s.alighting.length), (s) => [`${s.stopCode} ${s.stopName}`, clock(Date.parse(s.arrival)), s.boarding.map((e) => `${e.name} ×${e.seats}`).join(', '), s.alighting.map((e) => `${e.name} ×${e.seats}`).join(', '), s.loadAfter]),
-            m.waitlist.length ? h('p', null, `Waitlist: ${m.waitlist.map((e) => `${e.name} ×${e.seats}`).join(', ')}`) : null,
+            h('h3', null, t('Driver manifest')),
+            table([t('Stop'), t('Due'), t('Boarding'), t('Alighting'), t('Load after')], m.stops.filter((s) => s.boarding.length || s.alighting.length), (s) => [`${s.stopCode} ${s.stopName}`, clock(Date.parse(s.arrival)), s.boarding.map((e) => `${e.name} ×${e.seats}`).join(', '), s.alighting.map((e) => `${e.name} ×${e.seats}`).join(', '), s.loadAfter]),
+            m.waitlist.length ? h('p', null, `${t('Waitlist:')} ${m.waitlist.map((e) => `${e.name} ×${e.seats}`).join(', ')}`) : null,
           )
         },
         (err: Error) => box.append(h('p', { class: 'status error' }, err.message)),

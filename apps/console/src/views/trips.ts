@@ -8,8 +8,9 @@
 import type { BookingCounts, ServiceKind, TripBoardRow, TripRunStatus } from '@rb/domain'
 import { api, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
-import { KIND_LABELS } from '../map/style.js'
-import { countStates, emptyBoardFilter, filterBoard, showsDelay, TRIP_STATE_LABELS, TRIP_STATES } from '../trip-board.js'
+import { ALL_SERVICE_KINDS, kindLabel } from '../map/style.js'
+import { countStates, emptyBoardFilter, filterBoard, showsDelay, tripStateLabel, TRIP_STATES } from '../trip-board.js'
+import { t } from '../i18n/index.js'
 import type { TripInstanceView } from '../trip-types.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { clock, day, punctualityText } from '../ui/format.js'
@@ -18,14 +19,14 @@ import { tripDetail } from './trip-detail.js'
 function board(bookableOnly: boolean) {
   return (el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void => {
     const date = h('input', { type: 'date', name: 'date', value: params.get('date') ?? day(Date.now()) })
-    const kind = h('select', { name: 'kind' }, h('option', { value: '' }, 'All kinds'), (Object.keys(KIND_LABELS) as ServiceKind[]).map((k) => h('option', { value: k }, KIND_LABELS[k])))
-    const search = h('input', { type: 'search', name: 'q', placeholder: 'route, vehicle, driver' })
-    const lateOnly = h('input', { type: 'checkbox', name: 'late' })
-    const chips = h('div', { class: 'state-chips', attrs: { role: 'group', 'aria-label': 'trip state' } })
+    const kind = h('select', { name: 'kind' }, h('option', { value: '' }, t('All kinds')), ALL_SERVICE_KINDS.map((k) => h('option', { value: k, selected: params.get('kind') === k }, kindLabel(k))))
+    const search = h('input', { type: 'search', name: 'q', placeholder: t('route, vehicle, driver') })
+    const lateOnly = h('input', { type: 'checkbox', name: 'late', checked: params.get('late') === '1' })
+    const chips = h('div', { class: 'state-chips', attrs: { role: 'group', 'aria-label': t('trip state') } })
     const status = h('p', { class: 'status' })
     const list = h('div', { class: 'board' })
     const detailBox = h('div', { class: 'detail' })
-    el.append(h('div', { class: 'page wide' }, h('h1', null, bookableOnly ? 'Bookings 订票' : 'Trip board 班次'), h('div', { class: 'row' }, field('Service day', date), field('Kind', kind), field('Search', search)), h('div', { class: 'row board-filters' }, chips, h('label', { class: 'late-only' }, lateOnly, ' late only 只看晚点')), status, h('div', { class: 'split' }, list, detailBox)))
+    el.append(h('div', { class: 'page wide' }, h('h1', null, bookableOnly ? t('Bookings') : t('Trip board')), h('div', { class: 'row' }, field(t('Service day'), date), field(t('Kind'), kind), field(t('Search'), search)), h('div', { class: 'row board-filters' }, chips, h('label', { class: 'late-only' }, lateOnly, ` ${t('late only')}`)), status, h('div', { class: 'split' }, list, detailBox)))
 
     const filter = emptyBoardFilter()
     const initialState = params.get('state')
@@ -40,11 +41,11 @@ function board(bookableOnly: boolean) {
 
     const load = async (): Promise<void> => {
       const q = qs({ date: date.value })
-      const [b, t] = await Promise.all([api.get<{ items: TripBoardRow[] }>(`/api/trips/today${q}`), api.get<{ items: TripInstanceView[] }>(`/api/trips${q}`)])
+      const [b, all] = await Promise.all([api.get<{ items: TripBoardRow[] }>(`/api/trips/today${q}`), api.get<{ items: TripInstanceView[] }>(`/api/trips${q}`)])
       rows = b.items
-      instances = new Map(t.items.map((i) => [i.id, i]))
+      instances = new Map(all.items.map((i) => [i.id, i]))
       render()
-      await loadCounts(t.items.filter((i) => i.bookingPolicy !== 'none').map((i) => i.id))
+      await loadCounts(all.items.filter((i) => i.bookingPolicy !== 'none').map((i) => i.id))
     }
     /** Seats held on bookable trips (the board's API has no counts): a few requests at a time, then live changes. */
     async function loadCounts(ids: string[]): Promise<void> {
@@ -63,7 +64,7 @@ function board(bookableOnly: boolean) {
       const counts = countStates(base)
       const chip = (state: TripRunStatus | null): HTMLButtonElement => {
         const on = state ? filter.states.has(state) : filter.states.size === 0
-        const b = h('button', { class: `chip state${on ? ' on' : ''}`, dataset: { state: state ?? 'all' }, attrs: { 'aria-pressed': String(on) } }, state ? h('i', { class: `tag ${state}` }) : null, state ? TRIP_STATE_LABELS[state] : 'All 全部', ' ', h('b', null, String(state ? counts[state] : base.length)))
+        const b = h('button', { class: `chip state${on ? ' on' : ''}`, dataset: { state: state ?? 'all' }, attrs: { 'aria-pressed': String(on) } }, state ? h('i', { class: `tag ${state}` }) : null, state ? tripStateLabel(state) : t('All'), ' ', h('b', null, String(state ? counts[state] : base.length)))
         b.addEventListener('click', () => {
           const states = filter.states as Set<TripRunStatus>
           if (!state) states.clear()
@@ -82,9 +83,9 @@ function board(bookableOnly: boolean) {
       const base = bookableOnly ? rows.filter((r) => instances.get(r.instanceId)?.bookingPolicy !== 'none') : rows
       renderChips(filterBoard(base, { ...filter, states: new Set() }, names))
       const shown = filterBoard(base, filter, names)
-      status.textContent = `${shown.length} trips`
-      const t = table(
-        ['Dep.', 'Route', 'Headsign', 'State', 'Vehicle', 'Driver', 'Delay', 'Booked / seats'],
+      status.textContent = t('{n} trips', { n: shown.length })
+      const grid = table(
+        [t('Dep.'), t('Route'), t('Headsign'), t('State'), t('Vehicle'), t('Driver'), t('Delay'), t('Booked / seats')],
         shown,
         (r) => {
           const inst = instances.get(r.instanceId)
@@ -93,7 +94,7 @@ function board(bookableOnly: boolean) {
             clock(r.departureTs),
             ctx.network.route(r.routeId)?.name ?? r.routeId,
             r.headsign,
-            h('span', { class: `tag ${r.status}`, dataset: { state: r.status } }, TRIP_STATE_LABELS[r.status] ?? r.status),
+            h('span', { class: `tag ${r.status}`, dataset: { state: r.status } }, tripStateLabel(r.status)),
             r.vehicleId ?? '—',
             r.driverCode ? `${ctx.network.driver(r.driverCode)?.name ?? ''} ${r.driverCode}` : '—',
             showsDelay(r.status) ? h('span', { class: `punct ${r.punctuality ?? ''}` }, punctualityText(r.punctuality, r.delayS)) : '',
@@ -102,8 +103,8 @@ function board(bookableOnly: boolean) {
         },
         { onRow: (r) => select(r.instanceId), rowId: (r) => r.instanceId },
       )
-      for (const tr of t.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
-      clear(list, t)
+      for (const tr of grid.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
+      clear(list, grid)
       const row = rows.find((r) => r.instanceId === selected)
       if (row) detail?.setRow(row)
     }
@@ -133,5 +134,5 @@ function board(bookableOnly: boolean) {
   }
 }
 
-export const tripsView: View = { path: 'trips', title: 'Trip board 班次', roles: ['dispatcher', 'operator'], map: false, mount: board(false) }
-export const bookingsView: View = { path: 'bookings', title: 'Bookings 订票', roles: ['dispatcher'], map: false, mount: board(true) }
+export const tripsView: View = { path: 'trips', title: 'Trip board', roles: ['dispatcher', 'operator'], map: false, mount: board(false) }
+export const bookingsView: View = { path: 'bookings', title: 'Bookings', roles: ['dispatcher'], map: false, mount: board(true) }

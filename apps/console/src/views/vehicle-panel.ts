@@ -5,7 +5,8 @@ import { api } from '../api.js'
 import type { Ctx } from '../context.js'
 import { driverLine } from '../driver-line.js'
 import { displayStatus } from '../fleet.js'
-import { EMERGENCY_COLOUR, EMERGENCY_LABEL, STATUS_COLOURS, STATUS_LABELS } from '../map/style.js'
+import { EMERGENCY_COLOUR, emergencyLabel, STATUS_COLOURS, statusLabel } from '../map/style.js'
+import { t } from '../i18n/index.js'
 import { clear, h } from '../ui/dom.js'
 import { age, clock, punctualityText } from '../ui/format.js'
 
@@ -49,19 +50,19 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
   const warn = h('p', { class: 'warn' })
   clear(
     el,
-    h('header', null, h('h2', null, vehicleId), h('button', { class: 'icon', title: 'Close', onclick: onClose }, '×')),
+    h('header', null, h('h2', null, vehicleId), h('button', { class: 'icon', title: t('Close'), onclick: onClose }, '×')),
     badge,
-    row('Plate 车牌', 'plate'),
-    row('Driver 驾驶员', 'driver'),
-    row('Trip 班次', 'trip'),
-    row('Punctuality 准点', 'delay'),
-    row('Next stop 下一站', 'next'),
-    row('ETA 预计到达', 'eta'),
-    row('Booked 已订', 'booked'),
-    row('Speed 速度', 'speed'),
-    row('Last update 更新', 'age'),
+    row(t('Plate'), 'plate'),
+    row(t('Driver'), 'driver'),
+    row(t('Trip'), 'trip'),
+    row(t('Punctuality'), 'delay'),
+    row(t('Next stop'), 'next'),
+    row(t('ETA'), 'eta'),
+    row(t('Booked'), 'booked'),
+    row(t('Speed'), 'speed'),
+    row(t('Last update'), 'age'),
     warn,
-    h('footer', null, h('a', { href: `#/replay?vehicle=${encodeURIComponent(vehicleId)}` }, 'Replay its track →')),
+    h('footer', null, h('a', { href: `#/replay?vehicle=${encodeURIComponent(vehicleId)}` }, t('Replay its track →'))),
   )
 
   function render(): void {
@@ -75,17 +76,17 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     const eta = next ? (etas.find((e) => e.seq === next.seq)?.etaTs ?? next.etaTs) : null
     const sos = ctx.fleet.isEmergency(vehicleId)
     badge.style.background = sos ? EMERGENCY_COLOUR : STATUS_COLOURS[status]
-    badge.textContent = sos ? `${EMERGENCY_LABEL} · ${STATUS_LABELS[status]}` : STATUS_LABELS[status]
+    badge.textContent = sos ? `${emergencyLabel()} · ${statusLabel(status)}` : statusLabel(status)
     set('plate', info?.plate ?? '—')
     set('driver', driverLine(s, (code) => ctx.network.driver(code)))
-    set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ' (inferred)' : ''}` : 'not on a trip')
+    set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ` (${t('inferred')})` : ''}` : t('not on a trip'))
     set('delay', s?.tripInstanceId ? punctualityText(s.punctuality, s.delayS) : '—')
-    set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · due ${clock(next.scheduledTs)}` : '—')
+    set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · ${t('due {time}', { time: clock(next.scheduledTs) })}` : '—')
     set('eta', eta ? clock(eta) : '—')
-    set('booked', counts ? `${counts.riders} / ${counts.capacity} seats${counts.waitlisted ? ` · ${counts.waitlisted} waiting` : ''}` : '—')
+    set('booked', counts ? `${t('{riders} / {capacity} seats', { riders: counts.riders, capacity: counts.capacity })}${counts.waitlisted ? ` · ${t('{n} waiting', { n: counts.waitlisted })}` : ''}` : '—')
     set('speed', v ? `${Math.round(v.speedKmh)} km/h · ${Math.round(v.headingDeg)}°` : '—')
     set('age', age(v?.ts, Date.now()))
-    warn.textContent = s?.offRoute ? `Off route by ${Math.round(s.offsetM ?? 0)} m` : ''
+    warn.textContent = s?.offRoute ? t('Off route by {m} m', { m: Math.round(s.offsetM ?? 0) }) : ''
   }
 
   render()

@@ -8,6 +8,7 @@ import { api, ApiError } from '../../api.js'
 import type { Ctx, View } from '../../context.js'
 import { field, h } from '../../ui/dom.js'
 import { clock, day } from '../../ui/format.js'
+import { t } from '../../i18n/index.js'
 
 /** PUT /api/settings (any part of it). */
 export interface CountySettings {
@@ -38,7 +39,7 @@ export function refusedField(err: unknown): string | null {
 const rangeHint = (r: { min: number; max: number; unit: string } | undefined): string => {
   if (!r) return ''
   const f = (v: number): string => (r.unit === 's' ? minutes(v) : String(v))
-  return `from ${f(r.min)} to ${f(r.max)} min`
+  return t('from {min} to {max} min', { min: f(r.min), max: f(r.max) })
 }
 
 function mount(el: HTMLElement, ctx: Ctx): void {
@@ -52,29 +53,29 @@ function mount(el: HTMLElement, ctx: Ctx): void {
     dailyDrivingLimitMin: input('dailyDrivingLimitMin', '10'),
   }
   const labels: Record<string, HTMLLabelElement> = {
-    'lateness.earlyS': field('Early: more than this ahead of the timetable (min) 早点', fields['lateness.earlyS']!),
-    'lateness.lateS': field('Late: more than this behind the timetable (min) 晚点', fields['lateness.lateS']!),
-    missedGraceS: field('Not run: no bus this long after departure (min) 未开行', fields.missedGraceS!),
-    dailyDrivingLimitMin: field('Daily driving limit (min) 每日驾驶上限', fields.dailyDrivingLimitMin!),
+    'lateness.earlyS': field(t('Early: more than this ahead of the timetable (min)'), fields['lateness.earlyS']!),
+    'lateness.lateS': field(t('Late: more than this behind the timetable (min)'), fields['lateness.lateS']!),
+    missedGraceS: field(t('Not run: no bus this long after departure (min)'), fields.missedGraceS!),
+    dailyDrivingLimitMin: field(t('Daily driving limit (min)'), fields.dailyDrivingLimitMin!),
   }
-  const save = h('button', { class: 'primary save', type: 'submit', disabled: !canEdit }, 'Save 保存')
+  const save = h('button', { class: 'primary save', type: 'submit', disabled: !canEdit }, t('Save'))
   const status = h('p', { class: 'status', attrs: { role: 'status' } })
   const changed = h('p', { class: 'muted' })
   const form = h(
     'form',
     { class: 'card settings', noValidate: true },
-    h('h2', null, 'Lateness 准点标准'),
-    h('p', { class: 'muted' }, 'A bus is on time from this much early to this much late; outside it is early or late — on the map, the trip board, the villager page and the reports alike.'),
+    h('h2', null, t('Lateness')),
+    h('p', { class: 'muted' }, t('A bus is on time from this much early to this much late; outside it is early or late — on the map, the trip board, the villager page and the reports alike.')),
     h('div', { class: 'row' }, labels['lateness.earlyS'], labels['lateness.lateS']),
-    h('h2', null, 'Trips not run 未开行'),
+    h('h2', null, t('Trips not run')),
     h('div', { class: 'row' }, labels.missedGraceS),
-    h('h2', null, 'Drivers 驾驶员'),
+    h('h2', null, t('Drivers')),
     h('div', { class: 'row' }, labels.dailyDrivingLimitMin),
     h('div', { class: 'row' }, save),
     status,
     changed,
   )
-  el.append(h('div', { class: 'page' }, h('h1', null, 'County settings 县级设置'), canEdit ? null : h('p', { class: 'muted' }, 'Admins change these.'), form))
+  el.append(h('div', { class: 'page' }, h('h1', null, t('County settings')), canEdit ? null : h('p', { class: 'muted' }, t('Admins change these.')), form))
 
   const show = (s: SettingsAnswer): void => {
     fields['lateness.earlyS']!.value = minutes(s.lateness.earlyS)
@@ -85,7 +86,7 @@ function mount(el: HTMLElement, ctx: Ctx): void {
       const small = label.querySelector('small') ?? label.appendChild(h('small'))
       small.textContent = rangeHint(s.limits[path])
     }
-    changed.textContent = s.updatedTs ? `Last changed by ${s.updatedBy ?? '?'} on ${day(s.updatedTs)} ${clock(s.updatedTs)}` : 'The defaults: never changed.'
+    changed.textContent = s.updatedTs ? t('Last changed by {who} on {when}', { who: s.updatedBy ?? '?', when: `${day(s.updatedTs)} ${clock(s.updatedTs)}` }) : t('The defaults: never changed.')
   }
   const say = (cls: string, text: string, path: string | null = null): void => {
     status.className = `status ${cls}`
@@ -99,13 +100,13 @@ function mount(el: HTMLElement, ctx: Ctx): void {
     const lateS = seconds(fields['lateness.lateS']!.value)
     const missedGraceS = seconds(fields.missedGraceS!.value)
     const limit = fields.dailyDrivingLimitMin!.value.trim()
-    if (earlyS === null || lateS === null || missedGraceS === null || limit === '' || !Number.isFinite(Number(limit))) return say('error', 'fill in every field with a number')
+    if (earlyS === null || lateS === null || missedGraceS === null || limit === '' || !Number.isFinite(Number(limit))) return say('error', t('fill in every field with a number'))
     save.disabled = true
     say('', '…')
     void api.put<SettingsAnswer>('/api/settings', { lateness: { earlyS, lateS }, missedGraceS, dailyDrivingLimitMin: Number(limit) }).then(
       (saved) => {
         show(saved)
-        say('ok', 'saved: it applies from now on')
+        say('ok', t('saved: it applies from now on'))
       },
       (err: Error) => say('error', err.message, refusedField(err)),
     ).finally(() => (save.disabled = !canEdit))
@@ -114,4 +115,4 @@ function mount(el: HTMLElement, ctx: Ctx): void {
   void api.get<SettingsAnswer>('/api/settings').then(show, (err: Error) => say('error', err.message))
 }
 
-export const settingsView: View = { path: 'admin/settings', title: 'County settings 县级设置', roles: ['admin'], map: false, mount }
+export const settingsView: View = { path: 'admin/settings', title: 'County settings', roles: ['admin'], map: false, mount }
