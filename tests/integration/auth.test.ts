@@ -55,9 +55,9 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
     expect(await wrong.json()).toEqual(await unknown.json())
   })
 
-  it('refuses a user name after too many failed sign-ins, even with the right password', async () => {
+  it('makes the next attempt wait after too many failed sign-ins, even with the right password', async () => {
     await server.loginAs('dispatcher', { username: 'locked-out' })
-    for (let i = 0; i < 10; i++) expect((await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: `wrong-${i}` })).status).toBe(401)
+    for (let i = 0; i < 5; i++) expect((await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: `wrong-${i}` })).status).toBe(401)
     const res = await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: TEST_USER_PASSWORD })
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/)

@@ -79,7 +79,10 @@ export interface Config {
   adminPassword: string | undefined
   sessionTtlH: number
   loginLimitPerClient: number
-  loginLimitPerUser: number
+  /** Failed sign-ins per user name and per address before each further attempt waits. */
+  loginFreeFailures: number
+  /** Longest wait after failed sign-ins, s. */
+  loginDelayMaxS: number
   publicRateLimit: number
   /** Embedded broker: devices sign in per vehicle (`auto` = on in production only). */
   deviceAuth: 'auto' | 'on' | 'off'
@@ -246,7 +249,8 @@ export const CONFIG_SPEC = {
   adminPassword: { name: 'ADMIN_PASSWORD', doc: 'Password of the first admin account (user admin), used only when no account exists; unset → a generated password printed once in the log', default: undefined, parse: str },
   sessionTtlH: { name: 'SESSION_TTL_H', doc: 'A sign-in session ends this many hours after sign-in', default: '12', parse: int(1, 720) },
   loginLimitPerClient: { name: 'LOGIN_LIMIT_PER_CLIENT', doc: 'Sign-in attempts per client address per 15 minutes; 0 = unlimited', default: '30', parse: int(0, 1_000_000) },
-  loginLimitPerUser: { name: 'LOGIN_LIMIT_PER_USER', doc: 'Failed sign-ins per user name per 15 minutes before it is refused for the rest of the window; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
+  loginFreeFailures: { name: 'LOGIN_FREE_FAILURES', doc: 'Failed sign-ins per user name (from addresses it never signed in from) and per address before each further attempt waits 1 s, doubling per failure up to LOGIN_DELAY_MAX_S; forgotten after a day without failures', default: '5', parse: int(1, 1000) },
+  loginDelayMaxS: { name: 'LOGIN_DELAY_MAX_S', doc: 'Longest wait between sign-in attempts after failures, s', default: '900', parse: int(1, 86_400) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
   trustProxy: { name: 'TRUST_PROXY', doc: 'Reverse proxies whose X-Forwarded-For gives the client address (rate limits, audit): off, on (any), or addresses/CIDRs separated by commas', default: 'off', parse: (raw: string): boolean | string => {
   jt808SubpackageTtlS: { name: 'JT808_SUBPACKAGE_TTL_S', doc: 'Packets of an unfinished sub-packaged JT/T 808 message (a blind-area upload cut off by a lost connection) are kept this long, in the database, for the rest to arrive, s', default: '86400', parse: int(60, 30 * 86_400) },

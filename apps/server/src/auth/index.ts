@@ -11,6 +11,7 @@ import { authRoutes } from './routes.js'
 import { userRoutes } from './users-routes.js'
 import { deviceSecretRoutes } from './device-routes.js'
 import type { AuthService } from './service.js'
+import { SignInGuard } from './sign-in-guard.js'
 
 export { AuthService, userView, type Session, type UserView } from './service.js'
 export { audit, AuditLog } from './audit.js'
@@ -32,7 +33,7 @@ export async function registerAuth(app: FastifyInstance, auth: AuthService, db: 
   await app.register(authRoutes, {
     cookie,
     perClient: { max: config.loginLimitPerClient, windowMs: FIFTEEN_MIN },
-    perUser: { max: config.loginLimitPerUser, windowMs: FIFTEEN_MIN },
+    signIn: new SignInGuard(db, { freeFailures: config.loginFreeFailures, baseMs: 1000, maxMs: config.loginDelayMaxS * 1000, forgetMs: 24 * 3_600_000 }),
   })
   await app.register(userRoutes)
   await app.register(deviceSecretRoutes, { db })

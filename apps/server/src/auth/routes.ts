@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox'
 import { AppError } from '@rb/domain'
 import { ErrorResponse } from '../http/schemas.js'
 import { RateLimiter, refuseIfLimited, type Limit } from '../http/rate-limit.js'
+import type { SignInGuard } from './sign-in-guard.js'
 import { clearedSessionCookie, sessionCookie, tokenFrom, type CookieOptions } from './cookie.js'
 import { userOf } from './guard.js'
 import { LoginBody, LoginResult, Password, SessionUserSchema } from './schemas.js'
@@ -12,13 +13,17 @@ export interface AuthRoutesOptions {
   cookie: CookieOptions
   /** Sign-in attempts per client address per window. */
   perClient: Limit
-  /** Failed sign-ins per user name per window (a success clears them). */
-  perUser: Limit
+  /** Growing waits after failed sign-ins, per user name (but not from its known addresses) and per address. */
+  signIn: SignInGuard
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
   const byClient = new RateLimiter(opts.perClient)
-  const byUser = new RateLimiter(opts.perUser)
+  const { signIn } = opts
+  const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
+  const prune = setInterval(() => signIn.prune(Date.now()), 10 * 60_000)
+  prune.unref()
+  app.addHook('onClose', async () => clearInterval(prune))
 
   app.post(
     '/api/auth/login',
@@ -36,15 +41,16 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const now = Date.now()
       const username = req.body.username.trim().toLowerCase()
       refuseIfLimited(reply, byClient.hit(req.ip, now), 'sign-in attempts from this address')
-      refuseIfLimited(reply, byUser.blockedFor(username, now), `failed sign-ins for ${username}`)
+      const wait = await signIn.check(username, req.ip, now)
+      if (wait.reason) refuseIfLimited(reply, seconds(wait.waitMs), wait.reason === 'address' ? 'failed sign-ins from this address' : `failed sign-ins for ${username} from addresses it never signed in from`)
       let result
       try {
         result = await app.auth.login(username, req.body.password, now)
       } catch (err) {
-        byUser.hit(username, now)
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') signIn.failed(username, req.ip, Date.now())
         throw err
       }
-      byUser.reset(username)
+      await signIn.succeeded(result.user, req.ip, now)
       const { token, session } = result
       const body = { user: session.user, expiresAt: new Date(session.expiresAt).toISOString() }
       if (req.body.bearer) return { ...body, token }
@@ -86,11 +92,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (req, reply) => {
       const user = userOf(req)
-      refuseIfLimited(reply, byUser.blockedFor(user.username, Date.now()), `failed password checks for ${user.username}`)
+      const wait = signIn.userWait(user.username, Date.now())
+      if (wait > 0) refuseIfLimited(reply, seconds(wait), `failed password checks for ${user.username}`)
       try {
         await app.auth.changeOwnPassword(user.id, req.body.current, req.body.next)
       } catch (err) {
-        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') byUser.hit(user.username, Date.now())
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') signIn.failed(user.username, null, Date.now())
         throw err
       }
       return reply.status(204).header('set-cookie', clearedSessionCookie(opts.cookie)).send(null)

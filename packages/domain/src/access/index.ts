@@ -25,6 +25,8 @@ export interface SessionUser {
   driverCode?: string
 }
 
+export * from './sign-in-delay.js'
+
 export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,39}$'
 export const PASSWORD_MIN_LENGTH = 10
 /** Bytes; a longer password only costs hashing time. */
