@@ -54,6 +54,7 @@ import { SettingsService, settingsRoutes } from './settings/index.js'
 import { preferenceRoutes } from './console/preferences.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
+import { startVillager, type VillagerModule } from './villager/index.js'
 import { driverPage } from './routes/driver-page.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
@@ -77,6 +78,8 @@ export interface Services {
   /** County settings (lateness policy, missed-trip grace, daily driving limit). */
   settings: SettingsService
   sim: SimControl
+  /** The stop page's days ahead, reminders, inbound SMS. */
+  villager: VillagerModule
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
   /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
@@ -255,6 +258,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
+  // Days ahead on the stop page, booking states pushed to stop rooms, reminders, inbound SMS.
+  const villager = startVillager({ config, db, network, tracking, hub, booking, log })
   // Student buses: the checks, the guardians' SMS, and the end of each run watched for a child left on board.
   const students = await startStudents({
     db,
@@ -270,7 +275,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     remindMs: config.studentRemindS * 1000,
   })
   if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, settings, roster, sim, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -319,7 +324,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(alertRoutes, { db, hub, network, engine: tracking.engine, publish, terminals: jt808, log })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
   await app.register(villagerRoutes, { network, tracking })
-  await app.register(villagerPage, { network, tracking })
+  await app.register(villagerPage, { network, tracking, schedule: villager.schedule })
+  await villager.register(app)
 
   // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
   // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →
@@ -340,6 +346,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // What is still unwritten is given back unacknowledged, so the broker side can close.
     writer.close()
     await persistLatest()
+    await villager.close()
     await booking.close()
     await roster.close()
     await students.close()

@@ -105,6 +105,17 @@ export interface Config {
   notifyWebhookToken: string | undefined
   notifyRetryBaseS: number
   notifyRetryMaxS: number
+  /** Shared secret the SMS provider's adapter sends as X-SMS-Secret to POST /api/sms/inbound; unset = inbound SMS off. */
+  smsInboundSecret: string | undefined
+  /** Texts one phone may send in an hour and get answers to. */
+  smsInboundPerHour: number
+  /** "Tell me when it comes" reminders one phone may have waiting. */
+  reminderMaxPerPhone: number
+  /** Reminders set from one client address per hour (the page); 0 = unlimited. */
+  reminderRateLimit: number
+  reminderCheckS: number
+  /** A county-wide number the villager page offers to call when no operator of the stop's routes has one. */
+  villagerHotline: string | undefined
   /** Largest report photo taken, KiB. */
   reportPhotoMaxKb: number
   /** Where report photos go: auto (files, or the database with DATA_DIR=memory or REDIS_URL), files, db. */
@@ -283,6 +294,12 @@ export const CONFIG_SPEC = {
   notifyWebhookToken: { name: 'NOTIFY_WEBHOOK_TOKEN', doc: 'Sent to the webhook as Authorization: Bearer <token>', default: undefined, parse: str },
   notifyRetryBaseS: { name: 'NOTIFY_RETRY_BASE_S', doc: 'First retry of an undelivered message after this; doubles per failed attempt, s', default: '5', parse: int(1, 3600) },
   notifyRetryMaxS: { name: 'NOTIFY_RETRY_MAX_S', doc: 'Longest wait between retries of an undelivered message (retried until delivered), s', default: '600', parse: int(1, 86_400) },
+  smsInboundSecret: { name: 'SMS_INBOUND_SECRET', doc: 'Shared secret the SMS provider adapter sends as X-SMS-Secret to POST /api/sms/inbound (docs/villager.md); unset → inbound SMS is off (503)', default: undefined, parse: str },
+  smsInboundPerHour: { name: 'SMS_INBOUND_PER_HOUR', doc: 'Texts one phone may send per hour and get answers to (more are logged, not answered)', default: '10', parse: int(1, 10_000) },
+  reminderMaxPerPhone: { name: 'REMINDER_MAX_PER_PHONE', doc: '"Tell me when it comes" reminders one phone may have waiting at once', default: '3', parse: int(1, 100) },
+  reminderRateLimit: { name: 'REMINDER_RATE_LIMIT', doc: 'Reminders set per client address per hour from the villager page; 0 = unlimited', default: '10', parse: int(0, 1_000_000) },
+  reminderCheckS: { name: 'REMINDER_CHECK_S', doc: 'How often waiting reminders are checked against where the buses are, s', default: '5', parse: int(1, 600) },
+  villagerHotline: { name: 'VILLAGER_HOTLINE', doc: 'A county-wide number the villager page offers to call (tel: link) when no operator of the stop\'s routes has a phone on file', default: undefined, parse: str },
   reportPhotoMaxKb: { name: 'REPORT_PHOTO_MAX_KB', doc: 'Largest photo a repair report may carry, KiB (after base64 decoding)', default: '2048', parse: int(16, 20_480) },
   reportPhotoMaxMegapixels: { name: 'REPORT_PHOTO_MAX_MEGAPIXELS', doc: 'Most pixels of a repair report photo, in megapixels; a larger one is refused before it is decoded', default: '24', parse: int(1, 50) },
   reportPhotoMaxSidePx: { name: 'REPORT_PHOTO_MAX_SIDE_PX', doc: 'Most pixels on either side of a repair report photo', default: '8192', parse: int(64, 16_384) },

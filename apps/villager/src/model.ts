@@ -3,9 +3,9 @@
  * the trip and crew views are answered by apps/server/src/routes/villager.ts, which types its
  * answers with these interfaces.
  */
-import type { BookingView as WireBookingView, StopArrival } from '@rb/protocol'
+import type { BookingView as WireBookingView, StopArrival, TripBookingState } from '@rb/protocol'
 
-export type { StopArrival, StopArrivalsUpdate } from '@rb/protocol'
+export type { StopArrival, StopArrivalsUpdate, TripBookingState } from '@rb/protocol'
 
 export type Lang = 'zh' | 'en'
 export type ServiceKind = StopArrival['kind']
@@ -35,6 +35,87 @@ export interface BootData {
   arrivals: StopArrival[]
   /** Server time of the answer, epoch ms (the phone's clock may be wrong). */
   ts: number
+  /** Days ahead, booking states, market days, the hotline (absent on an unknown code). */
+  ahead?: AheadData
+}
+
+/** A departure from the timetable (no live state): later today, tomorrow, or a bookable one further ahead. */
+export interface PlannedDeparture {
+  tripInstanceId: string
+  routeId: string
+  routeName: string
+  routeNameEn: string
+  kind: ServiceKind
+  headsign: string
+  /** YYYY-MM-DD */
+  serviceDate: string
+  /** Scheduled arrival at this stop, epoch ms. */
+  scheduledTs: number
+  status: 'scheduled' | 'cancelled'
+  cancelReason: string | null
+}
+
+export interface LunarDay {
+  /** YYYY-MM-DD */
+  date: string
+  /** 冬月初一 */
+  lunar: string
+}
+
+/** The next market days of a market-day route serving the stop. */
+export interface MarketDayView {
+  routeId: string
+  dates: LunarDay[]
+}
+
+/** Whom a villager calls: the operator of the stop's routes (or the county's number). */
+export interface Hotline {
+  name: string
+  phone: string
+}
+
+export interface AheadData {
+  /** After the live departures: the rest of today and tomorrow, and bookable trips further ahead. */
+  departures: PlannedDeparture[]
+  /** Bookable departures beyond those listed (the empty "my bookings" offers them). */
+  more: PlannedDeparture[]
+  /** The next departures open for booking, soonest first. */
+  bookable: string[]
+  /** Booking state of the departures on the page that take bookings, by trip instance. */
+  bookings: Record<string, TripBookingState>
+  /** Reasons of cancelled departures on the page, by trip instance. */
+  cancelled: Record<string, string | null>
+  marketDays: MarketDayView[]
+  hotline: Hotline | null
+}
+
+/** GET /api/stops/:code/timetable: 7 days of the stop by route. */
+export interface StopTimetable {
+  stopCode: string
+  ts: number
+  days: LunarDay[]
+  routes: {
+    id: string
+    name: string
+    nameEn: string
+    kind: ServiceKind
+    marketDays: LunarDay[]
+    departures: { tripInstanceId: string; serviceDate: string; scheduledTs: number; headsign: string; status: 'scheduled' | 'cancelled'; bookable: boolean }[]
+  }[]
+}
+
+/** A "tell me when it comes" reminder as the page keeps it (POST /api/reminders). */
+export interface ReminderView {
+  token: string
+  tripInstanceId: string
+  stopCode: string
+  scheduledTs: number
+  stopsBefore: number
+  minutesBefore: number | null
+  state: 'active' | 'sent' | 'cancelled' | 'expired'
+  phoneMasked: string
+  headsign: string
+  routeName: string
 }
 
 /** One stop of a trip instance, in the order of travel: GET /api/trips/:instanceId/stops. */

@@ -8,7 +8,7 @@ import { t } from './i18n.js'
 import type { BootData, Lang } from './model.js'
 import { stopName, stopPage } from './views/stop.js'
 
-export type { BootData, CrewView, Lang, RouteInfo, StopInfo, TripStop, TripStopsView } from './model.js'
+export type { AheadData, BootData, CrewView, Hotline, Lang, MarketDayView, PlannedDeparture, ReminderView, RouteInfo, StopInfo, StopTimetable, TripStop, TripStopsView } from './model.js'
 export { isLang } from './i18n.js'
 
 export const PAGE_SLOT = '<!--rb:page-->'

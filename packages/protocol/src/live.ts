@@ -1,5 +1,5 @@
 /** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
-import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, StopStatus, TicketStatus, VehicleStateView } from '@rb/domain'
+import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, StopStatus, TicketStatus, TripBookingState, VehicleStateView } from '@rb/domain'
 import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */
@@ -42,6 +42,8 @@ export interface ServerToClientEvents {
   arrivals: (update: StopArrivalsUpdate) => void
   /** Committed booking changes with the trip instance's seat counts after each, coalesced per tick (room `all`; room `trip:{id}` gets its trip's). */
   bookings: (batch: LiveBookingChange[]) => void
+  /** Booking state of departures after a committed booking change: riders, seats, on-demand decision (room `stop:{code}` of each stop of the trip). */
+  tripBookings: (batch: TripBookingState[]) => void
   /** A stop sign's status changed with its repair tickets (rooms `all` and `stop:{code}`). */
   stopStatus: (changes: StopStatusChange[]) => void
   /** A dispatcher's text to the driver of a vehicle (rooms `vehicle:{id}` and the `trip:{id}` of the trip it runs or runs next). */
@@ -63,6 +65,7 @@ export type {
   NextStopView,
   StopArrival,
   StopArrivalsUpdate,
+  TripBookingState,
   TripMatchKind,
   VehicleServiceStatus,
   VehicleStateView,

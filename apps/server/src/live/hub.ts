@@ -18,6 +18,7 @@ import {
   type LiveAlert,
   type StopArrivalsUpdate,
   type SubscribeAck,
+  type TripBookingState,
   type VehicleStateView,
   type VehicleStatus,
 } from '@rb/protocol'
@@ -210,6 +211,15 @@ export class LiveHub implements LiveStage {
   /** Stages a stop's next departures for its room. */
   publishArrivals(update: StopArrivalsUpdate): void {
     this.#arrivals.set(update.stopCode, update)
+  }
+
+  /** Booking state of a trip's departures to the rooms of its stops that someone watches (villager pages). */
+  publishTripBookings(stopCodes: readonly string[], state: TripBookingState): void {
+    const watched = new Set(this.#stopRooms())
+    const rooms = [...new Set(stopCodes)].filter((c) => watched.has(c)).map((c) => `stop:${c}` as const)
+    if (rooms.length === 0) return
+    this.io.to(rooms).emit('tripBookings', [state])
+    this.#metrics.liveEmits.inc()
   }
 
   /** Stop codes whose room has at least one member (the only stops worth computing departures for). */

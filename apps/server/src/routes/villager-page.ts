@@ -15,10 +15,13 @@ import { isLang, renderDocument, type BootData, type Lang } from '@rb/villager/s
 import type { NetworkService } from '../network/service.js'
 import type { TrackingHost } from '../tracking/host.js'
 import { readCookie } from '../auth/cookie.js'
+import type { StopSchedule } from '../villager/schedule.js'
 
 export interface VillagerPageOptions {
   network: NetworkService
   tracking: TrackingHost
+  /** Days ahead, booking states, market days and the hotline painted with the page. */
+  schedule?: StopSchedule
   /** The built app; default apps/villager/dist. */
   distDir?: string
   now?: () => number
@@ -36,7 +39,7 @@ const accepts = (req: FastifyRequest, encoding: string): boolean => new RegExp(`
 export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app, opts) => {
   const dist = opts.distDir ?? VILLAGER_DIST
   const now = opts.now ?? Date.now
-  const { network, tracking } = opts
+  const { network, tracking, schedule } = opts
   let template: { mtimeMs: number; text: string } | null = null
 
   /** index.html of the build, re-read when it was rebuilt; null when the app is not built. */
@@ -67,7 +70,9 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
       .filter((r) => r.active && r.stops.some((s) => s.stopCode === code))
       .map((r) => ({ id: r.id, name: r.name, nameEn: r.nameEn, kind: r.kind }))
       .sort((a, b) => a.name.localeCompare(b.name, 'zh'))
-    return { code, stop: { code: stop.code, name: stop.name, nameEn: stop.nameEn, status: stop.status }, routes, arrivals: tracking.arrivals(code, DEPARTURES, t), ts: t }
+    const arrivals = tracking.arrivals(code, DEPARTURES, t)
+    const ahead = schedule ? await schedule.ahead(code, arrivals, t) : undefined
+    return { code, stop: { code: stop.code, name: stop.name, nameEn: stop.nameEn, status: stop.status }, routes, arrivals, ts: t, ...(ahead ? { ahead } : {}) }
   }
 
   async function sendPage(req: FastifyRequest, reply: FastifyReply, code: string): Promise<FastifyReply> {

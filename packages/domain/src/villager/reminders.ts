@@ -22,7 +22,8 @@ export interface ReminderRule {
 
 /** What the engine says of the departure at the stop (a `StopArrival`), or null when it is not listed. */
 export interface ReminderArrival {
-  status: 'scheduled' | 'on_the_way' | 'late' | 'at_stop' | 'departed' | 'completed' | 'cancelled'
+  /** A departure status (`scheduled`, `on_the_way`, `late`, `at_stop`, `departed`, `completed`, `cancelled`, or one added later: waited on). */
+  status: string
   stopsAway: number | null
   etaTs: number | null
   vehicleId: string | null
@@ -45,13 +46,11 @@ export function reminderVerdict(r: ReminderRule, a: ReminderArrival | null, now:
       return 'expire'
     case 'at_stop':
       return 'send'
-    case 'scheduled':
-    case 'on_the_way':
-    case 'late':
+    default:
       break
   }
-  // Only a bus the engine follows says how far it is.
-  const followed = a.vehicleId !== null && a.stopsAway !== null && a.stopsAway >= 0
+  // Only a bus the engine follows, with a live position, says how far it is.
+  const followed = (a.status === 'on_the_way' || a.status === 'late') && a.vehicleId !== null && a.stopsAway !== null && a.stopsAway >= 0
   if (followed && (a.stopsAway as number) <= r.stopsBefore) return 'send'
   if (followed && r.minutesBefore !== null && a.etaTs !== null && a.etaTs - now <= r.minutesBefore * 60_000) return 'send'
   return now > r.scheduledTs + REMINDER_EXPIRE_MS ? 'expire' : 'wait'

@@ -102,3 +102,23 @@ export function serviceDatesOf(all: readonly StopDeparture[], routeId: string, l
   }
   return dates
 }
+
+/**
+ * Booking state of a departure that takes bookings, as the stop page shows it and the stop's live
+ * room pushes it ("需预约 · 满3人发车 · 已约2人 · 13:30截止").
+ */
+export interface TripBookingState {
+  tripInstanceId: string
+  policy: 'optional' | 'required'
+  /** Villagers book until this instant, epoch ms. */
+  cutoffTs: number
+  minRiders: number
+  /** Booked riders holding a seat (confirmed and boarded). */
+  riders: number
+  /** Seats free on the busiest segment. */
+  seatsFree: number
+  /** On-demand trips: pending until the cutoff, then confirmed or cancelled; null for the others. */
+  onDemand: 'pending' | 'confirmed' | 'cancelled' | null
+  status: 'scheduled' | 'cancelled'
+  cancelReason: string | null
+}

@@ -64,7 +64,8 @@ export interface SmsDeparture {
   routeName: string
   headsign: string
   scheduledTs: number
-  status: 'scheduled' | 'on_the_way' | 'late' | 'at_stop' | 'departed' | 'completed' | 'cancelled'
+  /** A departure status; one this does not know is told from the timetable. */
+  status: string
   etaTs: number | null
   stopsAway: number | null
   vehicleId: string | null
@@ -75,8 +76,8 @@ export interface SmsDeparture {
 export function whereWords(d: SmsDeparture, now: number): string {
   if (d.status === 'cancelled') return '已取消'
   if (d.status === 'at_stop') return '车已到站'
-  const followed = d.vehicleId !== null && d.stopsAway !== null && d.stopsAway >= 0
-  if (!followed) return d.status === 'late' ? '还未发车（已过发车时间）' : '还未发车'
+  const followed = (d.status === 'on_the_way' || d.status === 'late') && d.vehicleId !== null && d.stopsAway !== null && d.stopsAway >= 0
+  if (!followed) return d.status === 'late' ? '还未发车（已过发车时间）' : d.status === 'scheduled' ? '还未发车' : `暂无车辆实时位置，时刻表${smsClock(d.scheduledTs)}`
   const where = d.stopsAway === 0 ? '下一站就是本站' : `还有${d.stopsAway}站`
   if (d.etaTs === null) return `正在路上，${where}`
   const min = Math.ceil((d.etaTs - now) / 60_000)
