@@ -213,7 +213,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         config.jt808Port,
         (port) =>
           Jt808Gateway.start(
-            { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections },
+            { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections, subpackageTtlMs: config.jt808SubpackageTtlS * 1000 },
             { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
           ),
         log,

@@ -10,6 +10,7 @@ import { PortInUseError } from '../broker/embedded.js'
 import { AlarmTracker } from './alarms.js'
 import { Jt808Connection } from './connection.js'
 import { createTerminalRegistry, type TerminalRegistry } from './registry.js'
+import { createSubpackageStore, DEFAULT_SUBPACKAGE_LIMITS, type SubpackageStore } from './subpackages.js'
 import type { DownlinkResult, GatewayLog, Jt808Session, SessionHooks, TelemetrySink } from './session.js'
 
 export type { DownlinkResult } from './session.js'
@@ -24,12 +25,19 @@ export interface GatewayOptions {
   maxConnections: number
   /** On close, longest wait for acknowledgements of points already taken in. Default 2 s. */
   closeGraceMs?: number
+  /** Packets of an unfinished sub-packaged message are kept this long (JT808_SUBPACKAGE_TTL_S), ms. */
+  subpackageTtlMs?: number
 }
+
+/** How often packets of sub-packaged messages past their time are deleted. */
+const EXPIRE_EVERY_MS = 10 * 60_000
 
 export interface GatewayDeps {
   /** Where terminals and vehicles are looked up (or a ready registry, in tests). */
   db?: Queryable
   registry?: TerminalRegistry
+  /** Where packets of sub-packaged messages wait (default: the database). */
+  subpackages?: SubpackageStore
   sink: TelemetrySink
   /** Resolves when the ingest has room for more points. */
   waitForRoom(): Promise<void>
@@ -58,14 +66,30 @@ export class Jt808Gateway {
   readonly #hooks: SessionHooks
   #port = 0
   #closing: Promise<void> | undefined
+  readonly #expiry: NodeJS.Timeout
 
   private constructor(opts: GatewayOptions, deps: GatewayDeps) {
     this.#opts = opts
     this.#deps = deps
     const registry = deps.registry ?? (deps.db ? createTerminalRegistry(deps.db) : undefined)
     if (!registry) throw new Error('Jt808Gateway needs a db or a registry')
+    const subpackages = deps.subpackages ?? (deps.db ? createSubpackageStore(deps.db, { ...DEFAULT_SUBPACKAGE_LIMITS, ttlMs: opts.subpackageTtlMs ?? DEFAULT_SUBPACKAGE_LIMITS.ttlMs }, deps.now) : undefined)
+    if (!subpackages) throw new Error('Jt808Gateway needs a db or a sub-package store')
+    this.#expiry = setInterval(() => {
+      subpackages.expire().then(
+        (n) => {
+          if (n > 0) {
+            deps.metrics.jt808Subpackages.inc({ outcome: 'expired' }, n)
+            deps.log.warn({ messages: n }, 'jt808 sub-packaged messages expired unfinished')
+          }
+        },
+        (err: Error) => deps.log.warn({ err: err.message }, 'jt808 could not expire sub-packaged messages'),
+      )
+    }, EXPIRE_EVERY_MS)
+    this.#expiry.unref()
     this.#hooks = {
       registry,
+      subpackages,
       sink: deps.sink,
       metrics: deps.metrics,
       log: deps.log,
@@ -137,6 +161,7 @@ export class Jt808Gateway {
   }
 
   async #close(): Promise<void> {
+    clearInterval(this.#expiry)
     const listenerClosed = new Promise<void>((resolve) => this.#server.close(() => resolve()))
     const connections = [...this.#connections]
     for (const c of connections) c.stopReading()

@@ -1,15 +1,26 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jt808, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
+import type { Db } from '@rb/db'
+import { testDatabases, type TestDatabaseTarget } from '../../../../packages/db/src/testing/databases.js'
 import { createMetrics } from '../metrics.js'
 import { AlarmTracker } from './alarms.js'
 import type { TerminalRegistry } from './registry.js'
 import { Jt808Session, type SessionHooks } from './session.js'
+import { createSubpackageStore, DEFAULT_SUBPACKAGE_LIMITS } from './subpackages.js'
 
 const { MSG_ID, REPLY_RESULT, REGISTER_RESULT } = jt808
 const PHONE = '013912345678'
 const T0 = Date.UTC(2026, 4, 9, 0, 42, 27)
 const metrics = createMetrics()
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
+/** Packets of sub-packaged messages wait in the real (embedded) database. */
+let db: Db
+beforeAll(async () => {
+  db = (await (testDatabases()[0] as TestDatabaseTarget).open()).db
+})
+afterAll(async () => {
+  await db?.close()
+})
 
 const location = (over: Partial<jt808.LocationInput> = {}): jt808.Jt808BodyInput => ({
   kind: 'location',
@@ -52,6 +63,7 @@ function setup(opts: { autoCommit?: boolean; replyTimeoutMs?: number; release?: 
   const tracker = new AlarmTracker()
   const hooks: SessionHooks = {
     registry,
+    subpackages: createSubpackageStore(db, DEFAULT_SUBPACKAGE_LIMITS, () => T0 + 1000),
     sink: {
       acceptDecoded: (p) => (positions.push(...p), commit()),
       acceptStatus: async (v, s) => void statuses.push([v, s]),

@@ -1,17 +1,25 @@
 /**
  * One terminal connection's protocol state: checked frames in (one at a time, in order), replies
  * and downlinks out through `io`. Register → auth binds the connection to a vehicle; locations are
- * only taken after that, and acknowledged once the pipeline has committed them. No sockets here.
+ * only taken after that, and acknowledged once the pipeline has committed them. Packets of a
+ * sub-packaged message are answered once stored in the database; the message itself (its last
+ * packet) only once all of it is stored, and missing packets are asked for with 0x8003. No sockets here.
  */
 import { jt808, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import type { Metrics } from '../metrics.js'
 import type { AlarmTracker } from './alarms.js'
 import { driverCardEvent } from './driver-card.js'
 import type { TerminalRegistry } from './registry.js'
+import type { SubpackageKey, SubpackageStore } from './subpackages.js'
 
 const { MSG_ID, REPLY_RESULT, TEXT_FLAG, TEXT_TYPE } = jt808
 type Header = jt808.Jt808Header
 type Terminal = Pick<Header, 'phone' | 'protocolVersion'>
+/** Answers the message being handled with a general reply of this result. */
+type Answer = (result: number) => void
+
+/** Downlinks kept per connection for a terminal's resend request (0x0005). */
+const KEPT_DOWNLINKS = 16
 
 /** The ingest entry points the gateway feeds; each resolves once committed. */
 export interface TelemetrySink {
@@ -30,6 +38,8 @@ export interface GatewayLog {
 /** What a session needs from the gateway around it. */
 export interface SessionHooks {
   registry: TerminalRegistry
+  /** Packets of sub-packaged messages, kept until the message is whole. */
+  subpackages: SubpackageStore
   sink: TelemetrySink
   metrics: Metrics
   log: GatewayLog
@@ -72,7 +82,8 @@ export class Jt808Session {
   #vehicleId: string | null = null
   /** Header fields of the authenticated terminal, for downlinks (its phone form and version). */
   #terminal: Terminal | null = null
-  readonly #assembler = new jt808.SubpackageAssembler({ maxPending: 8 })
+  /** Recent downlink frames by serial, to send again when the terminal asks (0x0005). */
+  readonly #sent = new Map<number, Uint8Array[]>()
   readonly #downlinks = new Map<number, { resolve(r: DownlinkResult): void; timer: NodeJS.Timeout; msgId: number }>()
   /** Acknowledgements waiting for a commit. */
   readonly #inflight = new Set<Promise<void>>()
@@ -103,20 +114,9 @@ export class Jt808Session {
     const { metrics, log } = this.#hooks
     metrics.jt808Frames.inc({ msg_id: msgIdLabel(h.msgId) })
     try {
-      const whole = this.#assemble(frame)
-      if (whole === null) return
-      let body: jt808.Jt808Body
-      try {
-        body = jt808.decodeBody(whole.header, whole.body)
-      } catch (err) {
-        if (!(err instanceof jt808.Jt808Error)) throw err
-        // Header and check code were good, so the terminal can be told: 2 = message error, 3 = unsupported (RSA).
-        metrics.jt808Malformed.inc({ reason: err.code })
-        log.debug({ peer: this.peer, phone: h.phone, msgId: h.msgId, code: err.code, err: err.message }, 'jt808 body not decodable')
-        this.#reply(h, err.code === 'UNSUPPORTED' ? REPLY_RESULT.unsupported : REPLY_RESULT.messageError)
-        return
-      }
-      await this.#dispatch(h, body)
+      if (h.subpackage !== null) return await this.#subpackaged(frame)
+      const body = this.#decode(h, frame.body, (r) => this.#reply(h, r))
+      if (body !== null) await this.#dispatch(h, body)
     } catch (err) {
       metrics.jt808HandlerErrors.inc({ msg_id: msgIdLabel(h.msgId) })
       log.error({ err, peer: this.peer, phone: h.phone, msgId: h.msgId }, 'jt808 message handling failed; connection goes on')
@@ -155,52 +155,122 @@ export class Jt808Session {
     if (wasBound && vehicleId !== null && this.#hooks.release(this)) this.#status(vehicleId, 'offline')
   }
 
-  #assemble(frame: jt808.Jt808Frame): { header: Header; body: Uint8Array } | null {
-    const h = frame.header
-    if (h.subpackage === null) return frame
-    const r = this.#assembler.add(frame, this.#hooks.now())
-    switch (r.status) {
-      case 'complete':
-        return r
-      case 'pending':
-        // Each packet gets its own answer; the last one's waits until the whole message is handled.
-        this.#reply(h, REPLY_RESULT.success)
-        return null
-      case 'dropped':
-        this.#hooks.metrics.jt808Malformed.inc({ reason: 'SUBPACKAGE' })
-        this.#hooks.log.warn({ peer: this.peer, phone: h.phone, msgId: h.msgId, reason: r.reason }, 'jt808 sub-packaged message dropped')
-        this.#reply(h, REPLY_RESULT.messageError)
-        return null
+  /** The typed body, or null after answering a body that cannot be decoded. */
+  #decode(h: Header, bytes: Uint8Array, answer: Answer): jt808.Jt808Body | null {
+    try {
+      return jt808.decodeBody(h, bytes)
+    } catch (err) {
+      if (!(err instanceof jt808.Jt808Error)) throw err
+      // Header and check code were good, so the terminal can be told: 2 = message error, 3 = unsupported (RSA).
+      this.#hooks.metrics.jt808Malformed.inc({ reason: err.code })
+      this.#hooks.log.debug({ peer: this.peer, phone: h.phone, msgId: h.msgId, code: err.code, err: err.message }, 'jt808 body not decodable')
+      answer(err.code === 'UNSUPPORTED' ? REPLY_RESULT.unsupported : REPLY_RESULT.messageError)
+      return null
     }
   }
 
-  async #dispatch(h: Header, body: jt808.Jt808Body): Promise<void> {
+  /**
+   * One packet of a sub-packaged message. Stored first, then answered "received" (the terminal may
+   * delete it). The last packet is answered only when every packet is stored and the message is
+   * handled; when packets are missing it is answered with 0x8003 naming them.
+   */
+  async #subpackaged(frame: jt808.Jt808Frame): Promise<void> {
+    const h = frame.header
+    const { metrics, log, subpackages } = this.#hooks
+    const phone = this.#phone
+    if (!this.#speaksFor(h) || phone === null) {
+      // Nothing is kept for a terminal that has not authenticated.
+      this.#reply(h, REPLY_RESULT.failure)
+      return
+    }
+    const r = await subpackages.add(phone, frame)
+    switch (r.status) {
+      case 'refused':
+        metrics.jt808Malformed.inc({ reason: 'SUBPACKAGE' })
+        log.warn({ peer: this.peer, phone, msgId: h.msgId, reason: r.reason }, 'jt808 sub-packaged message refused')
+        this.#reply(h, REPLY_RESULT.messageError)
+        return
+      case 'pending':
+        metrics.jt808Subpackages.inc({ outcome: 'stored' })
+        if (r.missing === null) return this.#reply(h, REPLY_RESULT.success)
+        this.#askForPackets(r.key.firstSerial, r.missing)
+        return
+      case 'complete': {
+        metrics.jt808Subpackages.inc({ outcome: 'stored' })
+        metrics.jt808Subpackages.inc({ outcome: 'completed' })
+        const answer: Answer = (result) => void this.#finish(r.key, h, r.answer, result)
+        const body = this.#decode(r.header, r.body, answer)
+        if (body !== null) await this.#dispatch(r.header, body, answer)
+      }
+    }
+  }
+
+  /** The whole message was handled: its packets go (unless it is to be sent again), then the answers. */
+  async #finish(key: SubpackageKey, h: Header, serials: readonly number[], result: number): Promise<void> {
+    if (result !== REPLY_RESULT.failure) {
+      await this.#hooks.subpackages.done(key).catch((err: Error) => this.#hooks.log.error({ phone: key.phone, err: err.message }, 'jt808 sub-packaged message handled but its packets not deleted'))
+    }
+    for (const serial of serials) this.#reply({ ...h, serial }, result)
+  }
+
+  /** 0x8003: the packets of a message the platform still needs. */
+  #askForPackets(firstSerial: number, packets: number[]): void {
+    const terminal = this.#terminal
+    if (terminal === null) return
+    this.#hooks.metrics.jt808Subpackages.inc({ outcome: 'resend_requested' })
+    this.#hooks.log.info({ peer: this.peer, phone: this.#phone, firstSerial, packets }, 'jt808 asking for missing packets (0x8003)')
+    this.#send(terminal, { kind: 'platformResendRequest', firstSerial, packets })
+  }
+
+  /** After a (re)connect: ask again for what unfinished messages of this terminal still lack. */
+  async #askForMissing(phone: string): Promise<void> {
+    try {
+      for (const m of await this.#hooks.subpackages.incomplete(phone)) this.#askForPackets(m.firstSerial, m.missing)
+    } catch (err) {
+      this.#hooks.log.warn({ peer: this.peer, phone, err: (err as Error).message }, 'jt808 could not read unfinished sub-packaged messages')
+    }
+  }
+
+  /** 0x0005: the terminal lacks packets of one of our downlinks; they are sent again. */
+  #resendToTerminal(req: jt808.ResendRequest, answer: Answer): void {
+    const frames = this.#sent.get(req.firstSerial)
+    if (frames === undefined) return answer(REPLY_RESULT.failure)
+    const wanted = req.packets.length === 0 ? frames : req.packets.map((p) => frames[p - 1])
+    if (wanted.some((f) => f === undefined)) return answer(REPLY_RESULT.failure)
+    answer(REPLY_RESULT.success)
+    for (const f of wanted) this.#io.write(f as Uint8Array)
+  }
+
+  async #dispatch(h: Header, body: jt808.Jt808Body, answer: Answer = (r) => this.#reply(h, r)): Promise<void> {
     switch (body.kind) {
       case 'register':
         return this.#register(h, body)
       case 'auth':
         return this.#auth(h, body)
       case 'heartbeat':
-        return this.#reply(h, REPLY_RESULT.success)
+        return answer(REPLY_RESULT.success)
       case 'logout':
         return this.#logout(h)
       case 'location':
-        return this.#locations(h, [body], (vehicleId) => {
+        return this.#locations(h, answer, [body], (vehicleId) => {
           const r = jt808.locationToPosition(vehicleId, body)
           return r.ok ? { positions: [r.value], rejects: [] } : { positions: [], rejects: [r.reject] }
         })
       case 'batchLocation':
         // Blind-area backfill (type 1) is late data: stored in place like any point.
-        return this.#locations(h, body.items, (vehicleId) => jt808.batchToPositions(vehicleId, body))
+        return this.#locations(h, answer, body.items, (vehicleId) => jt808.batchToPositions(vehicleId, body))
       case 'driverIdentity':
-        return this.#driverCard(h, body)
+        return this.#driverCard(h, answer, body)
       case 'terminalGeneralReply':
         return this.#onTerminalReply(body)
+      case 'terminalResendRequest':
+        return this.#speaksFor(h) ? this.#resendToTerminal(body, answer) : answer(REPLY_RESULT.failure)
       case 'platformGeneralReply':
+      case 'platformResendRequest':
       case 'registerReply':
       case 'textMessage':
       case 'raw':
-        return this.#reply(h, REPLY_RESULT.unsupported)
+        return answer(REPLY_RESULT.unsupported)
     }
   }
 
@@ -231,6 +301,7 @@ export class Jt808Session {
     this.#hooks.log.info({ peer: this.peer, phone, vehicleId: d.vehicleId, version: h.protocolVersion ?? '2013' }, 'jt808 terminal authenticated')
     this.#reply(h, REPLY_RESULT.success)
     this.#status(d.vehicleId, 'online')
+    await this.#askForMissing(phone)
   }
 
   async #logout(h: Header): Promise<void> {
@@ -245,13 +316,13 @@ export class Jt808Session {
     this.#io.hangUp()
   }
 
-  #locations(h: Header, reports: readonly jt808.LocationReport[], convert: (vehicleId: string) => { positions: Position[]; rejects: unknown[] }): void {
+  #locations(h: Header, answer: Answer, reports: readonly jt808.LocationReport[], convert: (vehicleId: string) => { positions: Position[]; rejects: unknown[] }): void {
     const { metrics, sink, log } = this.#hooks
     const vehicleId = this.#vehicleId
     if (!this.#speaksFor(h) || vehicleId === null) {
       // The standard expects auth first: the data is not taken, and the terminal is told.
       metrics.jt808Positions.inc({ outcome: 'unauthenticated' }, reports.length)
-      this.#reply(h, REPLY_RESULT.failure)
+      answer(REPLY_RESULT.failure)
       return
     }
     const { positions, rejects } = convert(vehicleId)
@@ -266,7 +337,7 @@ export class Jt808Session {
       events.push(sink.acceptDeviceEvent({ vehicleId, ts: report.ts, type: 'alarm', data }))
     }
     const committed = Promise.all([sink.acceptDecoded(positions), ...events]).then(
-      () => this.#reply(h, REPLY_RESULT.success),
+      () => answer(REPLY_RESULT.success),
       // Shutting down: no acknowledgement, so the terminal sends these points again later.
       (err: Error) => log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 location not acknowledged'),
     )
@@ -275,16 +346,16 @@ export class Jt808Session {
   }
 
   /** 0x0702: a driver's card went in or came out; acknowledged once the event is stored, like a location. */
-  #driverCard(h: Header, body: jt808.DriverIdentity): void {
+  #driverCard(h: Header, answer: Answer, body: jt808.DriverIdentity): void {
     const vehicleId = this.#vehicleId
     if (!this.#speaksFor(h) || vehicleId === null) {
-      this.#reply(h, REPLY_RESULT.failure)
+      answer(REPLY_RESULT.failure)
       return
     }
     const event = driverCardEvent(vehicleId, body, this.#hooks.now())
     this.#hooks.log.info({ peer: this.peer, vehicleId, action: event.data.action, readResult: body.readResult }, 'jt808 driver card')
     const committed = this.#hooks.sink.acceptDeviceEvent(event).then(
-      () => this.#reply(h, REPLY_RESULT.success),
+      () => answer(REPLY_RESULT.success),
       (err: Error) => this.#hooks.log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 driver card not acknowledged'),
     )
     this.#inflight.add(committed)
@@ -319,6 +390,8 @@ export class Jt808Session {
         stale.resolve({ replied: false })
       }
       this.#downlinks.set(serial, { resolve, timer, msgId })
+      this.#sent.set(serial, [bytes])
+      if (this.#sent.size > KEPT_DOWNLINKS) this.#sent.delete(this.#sent.keys().next().value as number)
       this.#io.write(bytes)
     })
   }

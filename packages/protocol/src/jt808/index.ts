@@ -47,8 +47,9 @@ export {
   type GeneralReply, type RegisterReply,
 } from './bodies/replies.js'
 export { TEXT_FLAG, TEXT_TYPE, decodeTextMessage, encodeTextMessage, type TextMessage } from './bodies/text-message.js'
+export { decodeResendRequest, encodeResendRequest, type ResendRequest } from './bodies/resend.js'
 export { FrameSplitter, MAX_WIRE_FRAME_BYTES, type SplitterOptions, type SplitResult, type Discard } from './splitter.js'
 export {
-  SubpackageAssembler, subpackageKey, encodeSubpackaged, type AssemblerOptions, type AssembleResult,
+  SubpackageAssembler, subpackageKey, firstSerialOf, missingPackets, joinPieces, encodeSubpackaged, type AssemblerOptions, type AssembleResult,
 } from './subpackage.js'
 export { locationToPosition, batchToPositions } from './position.js'

@@ -7,6 +7,7 @@ import { decodeRegister, encodeRegister, type TerminalRegister } from './bodies/
 import {
   decodeGeneralReply, decodeRegisterReply, encodeGeneralReply, encodeRegisterReply, type GeneralReply, type RegisterReply,
 } from './bodies/replies.js'
+import { decodeResendRequest, encodeResendRequest, type ResendRequest } from './bodies/resend.js'
 import { decodeTextMessage, encodeTextMessage, type TextMessage } from './bodies/text-message.js'
 import { attempt, hex, Jt808Error, type Jt808Result } from './errors.js'
 import { decodeFrame, encodeFrame, type DecodeFrameOptions } from './frame.js'
@@ -16,12 +17,14 @@ export const MSG_ID = {
   terminalGeneralReply: 0x0001,
   heartbeat: 0x0002,
   logout: 0x0003,
+  terminalResendRequest: 0x0005,
   register: 0x0100,
   auth: 0x0102,
   location: 0x0200,
   driverIdentity: 0x0702,
   batchLocation: 0x0704,
   platformGeneralReply: 0x8001,
+  platformResendRequest: 0x8003,
   registerReply: 0x8100,
   textMessage: 0x8300,
 } as const
@@ -45,6 +48,8 @@ export type Jt808Body =
   | ({ kind: 'driverIdentity' } & DriverIdentity)
   | ({ kind: 'batchLocation' } & BatchLocationUpload)
   | ({ kind: 'platformGeneralReply' } & GeneralReply)
+  | ({ kind: 'terminalResendRequest' } & ResendRequest)
+  | ({ kind: 'platformResendRequest' } & ResendRequest)
   | ({ kind: 'registerReply' } & RegisterReply)
   | ({ kind: 'textMessage' } & TextMessage)
   | RawBody
@@ -91,6 +96,9 @@ export function decodeBody(header: Jt808Header, body: Uint8Array): Jt808Body {
       return { kind, ...decodeDriverIdentity(body, v2019) }
     case 'batchLocation':
       return { kind, ...decodeBatchLocation(body) }
+    case 'terminalResendRequest':
+    case 'platformResendRequest':
+      return { kind, ...decodeResendRequest(body, v2019, kind) }
     case 'registerReply':
       return { kind, ...decodeRegisterReply(body) }
     case 'textMessage':
@@ -130,6 +138,9 @@ export function encodeBody(body: Jt808BodyInput, protocolVersion: number | null)
       return encodeDriverIdentity(body, v2019)
     case 'batchLocation':
       return encodeBatchLocation(body)
+    case 'terminalResendRequest':
+    case 'platformResendRequest':
+      return encodeResendRequest(body, v2019)
     case 'registerReply':
       return encodeRegisterReply(body)
     case 'textMessage':

@@ -38,7 +38,27 @@ export function subpackageKey(header: Jt808Header): string {
   return `${header.phone}:${header.msgId}:${firstSerialOf(header.serial, index)}`
 }
 
-const firstSerialOf = (serial: number, index: number): number => (((serial - (index - 1)) % 0x10000) + 0x10000) % 0x10000
+/** The serial of packet 1 of a message, from any packet's serial and number (serials wrap at 65,536). */
+export const firstSerialOf = (serial: number, index: number): number => (((serial - (index - 1)) % 0x10000) + 0x10000) % 0x10000
+
+/** Packet numbers (1-based) of `total` not among `have`. */
+export function missingPackets(have: Iterable<number>, total: number): number[] {
+  const got = new Set(have)
+  const out: number[] = []
+  for (let i = 1; i <= total; i++) if (!got.has(i)) out.push(i)
+  return out
+}
+
+/** The bodies of packets 1..n joined in order. */
+export function joinPieces(pieces: readonly Uint8Array[]): Uint8Array {
+  const joined = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const piece of pieces) {
+    joined.set(piece, at)
+    at += piece.length
+  }
+  return joined
+}
 
 /** Joins sub-packaged bodies. Holds state but does no I/O; time comes in as `nowMs`. */
 export class SubpackageAssembler {
@@ -91,13 +111,7 @@ export class SubpackageAssembler {
     }
     if (entry.received < sub.total) return { status: 'pending', key, received: entry.received, total: sub.total }
     this.#pending.delete(key)
-    const joined = new Uint8Array(entry.bytes)
-    let at = 0
-    for (const piece of entry.pieces) {
-      if (piece === undefined) continue
-      joined.set(piece, at)
-      at += piece.length
-    }
+    const joined = joinPieces(entry.pieces.filter((p): p is Uint8Array => p !== undefined))
     const complete: Jt808Header = { ...entry.header, serial: entry.firstSerial, subpackage: null, bodyLength: joined.length }
     return { status: 'complete', header: complete, body: joined }
   }
@@ -106,7 +120,7 @@ export class SubpackageAssembler {
   missing(key: string): number[] | null {
     const entry = this.#pending.get(key)
     if (entry === undefined) return null
-    return entry.pieces.flatMap((p, i) => (p === undefined ? [i + 1] : []))
+    return missingPackets(entry.pieces.flatMap((p, i) => (p === undefined ? [] : [i + 1])), entry.pieces.length)
   }
 
   /** Drops messages older than `maxAgeMs`; returns their keys. */
