@@ -55,7 +55,7 @@ export class StudentMonitor {
   readonly #told = new Map<string, number>()
   /** Bus-near keys already queued (the database dedupes too; this spares it the asking). */
   readonly #near = new Set<string>()
-  #ticking = false
+  #ticking: Promise<void> | null = null
 
   constructor(deps: MonitorDeps) {
     this.#d = deps
@@ -70,6 +70,7 @@ export class StudentMonitor {
   async close(): Promise<void> {
     this.#closed = true
     clearInterval(this.#timer)
+    await this.#ticking
     await this.#work
   }
 
@@ -122,18 +123,20 @@ export class StudentMonitor {
   }
 
   /** ETAs for the bus-near messages, and reminders to drivers who have not confirmed. */
-  async tick(): Promise<void> {
-    if (this.#closed || this.#ticking) return
-    this.#ticking = true
-    try {
-      await this.#loadRoutes()
-      await this.#busNear()
-      await this.#remind()
-    } catch (err) {
-      this.#d.log.warn({ err: (err as Error).message }, 'student runs: check failed; will retry')
-    } finally {
-      this.#ticking = false
-    }
+  tick(): Promise<void> {
+    if (this.#closed) return Promise.resolve()
+    this.#ticking ??= (async () => {
+      try {
+        await this.#loadRoutes()
+        await this.#busNear()
+        await this.#remind()
+      } catch (err) {
+        this.#d.log.warn({ err: (err as Error).message }, 'student runs: check failed; will retry')
+      } finally {
+        this.#ticking = null
+      }
+    })()
+    return this.#ticking
   }
 
   async #busNear(): Promise<void> {

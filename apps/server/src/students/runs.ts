@@ -258,7 +258,8 @@ export class Runs {
         type: LEFT_ON_BOARD_TYPE,
         severity: 'critical',
         state: 'active',
-        ts: endedTs,
+        // Raised when the server learned it (a bus's clock may run ahead).
+        ts: Math.min(endedTs, this.#d.now()),
         clearedTs: null,
         vehicleId: vehicleId ?? inst.vehicleId,
         tripInstanceId,
