@@ -125,6 +125,7 @@ export function judgeAlert(a: SeenAlert, truth: AlertTruth, r: AlertRules): Verd
     case 'sign_report':
     case 'road_report':
     case 'on_demand_under_min':
+    case 'broker_session_lost':
       return { false: null, why: 'no truth in the simulation' }
   }
 }

@@ -31,6 +31,7 @@ const ALERT_TYPE_WORDS = {
   on_demand_under_min: 'On-demand under minimum',
   trip_missed: 'Trip not run',
   driver_mismatch: 'Driver differs from roster',
+  broker_session_lost: 'Broker lost queued positions',
 } as const satisfies Record<AlertType, MessageKey>
 export const ALERT_TYPES = Object.keys(ALERT_TYPE_WORDS) as AlertType[]
 export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => (a.type in ALERT_TYPE_WORDS ? t(ALERT_TYPE_WORDS[a.type]) : a.type)

@@ -42,7 +42,7 @@ import { AlertService } from './alerts/service.js'
 import { DriverMessenger } from './alerts/messages.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
-import { TrackingEngine, enginePolicy } from '@rb/domain'
+import { TrackingEngine, brokerSessionLostAlert, enginePolicy } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
 import { installReadProxy } from './cluster/read-proxy.js'
@@ -51,6 +51,7 @@ import { driverVehicleRoutes } from './tracking/driver-vehicle-routes.js'
 import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { alertRoutes } from './alerts/routes.js'
 import { SettingsService, settingsRoutes } from './settings/index.js'
+import { SystemAlerts } from './alerts/system.js'
 import { preferenceRoutes } from './console/preferences.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       clientId: config.mqttClientId,
       sessionExpiryS: config.mqttSessionExpiryS,
       protocolVersion: config.mqttProtocolVersion,
+  const systemAlerts = new SystemAlerts({ db, publish: (alerts) => hub.publishAlerts(alerts), log })
       sharedGroup: config.mqttSharedGroup,
       onUplink: (topic, payload) => ingest.accept(topic, payload),
       waitForRoom: () => writer.waitForRoom(),
@@ -198,6 +200,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     try {
       broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
     } catch (err) {
+      // Lost queued messages: an error log (the source's), a metric and a dispatcher alert.
+      onSessionLost: (lost) => {
+        metrics.mqttSessionsLost.inc()
+        void systemAlerts.raise(brokerSessionLostAlert({ ts: Date.now(), ...lost }))
+      },
       hub.close()
       await db.close()
       throw err
@@ -370,3 +377,4 @@ function studentTexter(db: Db, hub: LiveHub, network: NetworkService, publish: R
   return { send: async (vehicleId: string, text: string, alertId: string) => (await messenger.send(vehicleId, text, alertId, { username: 'system', displayName: '学生车安全 Student bus safety' })).channels }
 }
 
+    systemAlerts.close()

@@ -56,6 +56,7 @@ export const ZH = {
   'On-demand under minimum': '预约不足',
   'Trip not run': '班次未开行',
   'Driver differs from roster': '司机与排班不符',
+  'Broker lost queued positions': '消息服务器丢失了待收定位',
   info: '提示',
   warning: '警告',
   critical: '紧急',

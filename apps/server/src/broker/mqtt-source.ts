@@ -22,6 +22,12 @@ export interface MqttSourceOptions {
   onUplink: (topic: string, payload: Buffer) => Promise<void>
   /** Resolves when the write buffer has room (flow control). */
   waitForRoom: () => Promise<void>
+  /**
+   * A reconnect found no session on the broker (CONNACK sessionPresent = false): what it had queued
+   * for the ingest while the link was down is lost. (The first connect of a run cannot tell a new
+   * session from a lost one.)
+   */
+  onSessionLost?: (info: { broker: string; clientId: string; downSinceTs: number | null }) => void
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 }
 
@@ -36,7 +42,18 @@ export interface MqttSource {
 
 type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void
 
+/** A broker URL fit for logs and alerts: host and port, never the credentials. */
+export function brokerName(url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}`
+  } catch {
+    return 'the MQTT broker'
+  }
+}
+
 export function startMqttSource(opts: MqttSourceOptions): MqttSource {
+  const broker = brokerName(opts.url)
   const clientOptions: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
@@ -85,17 +102,26 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
       })
   }
 
+  let downSince: number | null = null
   client.on('connect', (connack) => {
+    const reconnect = generation > 0
     generation++
     commits.clear()
-    opts.log.info({ url: opts.url, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker')
+    if (reconnect && !connack.sessionPresent) {
+      opts.log.error({ url: broker, clientId: opts.clientId, downSinceTs: downSince }, 'MQTT broker lost the ingest session on reconnect (sessionPresent=false): messages it had queued for the server are lost')
+      opts.onSessionLost?.({ broker, clientId: opts.clientId, downSinceTs: downSince })
+    } else {
+      opts.log.info({ url: broker, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker')
+    }
+    downSince = null
     const filters = opts.sharedGroup ? UPLINK_SUBSCRIPTIONS.map((t) => `$share/${opts.sharedGroup}/${t}`) : [...UPLINK_SUBSCRIPTIONS]
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) opts.log.error({ err: err.message }, 'MQTT subscribe failed')
     })
   })
-  client.on('reconnect', () => opts.log.info({ url: opts.url }, 'reconnecting to MQTT broker'))
-  client.on('offline', () => opts.log.warn({ url: opts.url }, 'MQTT broker unreachable'))
+  client.on('reconnect', () => opts.log.info({ url: broker }, 'reconnecting to MQTT broker'))
+  client.on('close', () => (downSince ??= Date.now()))
+  client.on('offline', () => opts.log.warn({ url: broker }, 'MQTT broker unreachable'))
   client.on('error', (err) => opts.log.warn({ err: err.message }, 'MQTT client error'))
 
   return {

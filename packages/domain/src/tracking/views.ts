@@ -73,6 +73,7 @@ export type AlertType =
 
 export type AlertSeverity = 'info' | 'warning' | 'critical'
 
+  | 'broker_session_lost'
 /** An alert's life: raised `open`, `acknowledged` by a dispatcher (who, note), `resolved` by itself when the condition clears or by hand with a note. */
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved'
 

@@ -1,0 +1,42 @@
+/**
+ * Alerts about the platform itself rather than a bus. `broker_session_lost`: the external MQTT
+ * broker answered the ingest's reconnect without its session (sessionPresent = false), so whatever
+ * it had queued for the server while the link was down — positions it had already acknowledged to
+ * the buses — is gone. A dispatcher should know the picture of that outage may have holes.
+ */
+import type { LiveAlert } from '../tracking/views.js'
+
+export interface BrokerSessionLost {
+  /** When the reconnect found no session, epoch ms. */
+  ts: number
+  /** The broker, without credentials (host:port). */
+  broker: string
+  /** The ingest's client id (MQTT_CLIENT_ID). */
+  clientId: string
+  /** When the link had gone down, epoch ms; null if unknown. */
+  downSinceTs: number | null
+}
+
+export function brokerSessionLostAlert(x: BrokerSessionLost): LiveAlert {
+  const since = x.downSinceTs === null ? '' : ` (link down for ${Math.max(1, Math.round((x.ts - x.downSinceTs) / 1000))} s)`
+  return {
+    id: `broker_session_lost:${x.clientId}:${x.ts}`,
+    type: 'broker_session_lost',
+    severity: 'critical',
+    state: 'active',
+    ts: x.ts,
+    clearedTs: null,
+    vehicleId: null,
+    tripInstanceId: null,
+    stopCode: null,
+    message: `MQTT broker ${x.broker} lost the server's session ${x.clientId} on reconnect${since}: positions it held for the server were lost`,
+    data: { broker: x.broker, clientId: x.clientId, downSinceTs: x.downSinceTs },
+    status: 'open',
+    ackBy: null,
+    ackTs: null,
+    ackNote: null,
+    resolvedBy: null,
+    resolvedTs: null,
+    resolveNote: null,
+  }
+}
