@@ -36,6 +36,7 @@ import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
 import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
+import { parcelRoutes, seedDemoParcels, startParcels, trackPageRoutes, type ParcelModule } from './parcels/index.js'
 import { rosterRoutes, startRoster, type RosterModule } from './roster/index.js'
 import { seedDemoStudents, startStudents, studentRoutes, type StudentModule } from './students/index.js'
 import { AlertService } from './alerts/service.js'
@@ -72,6 +73,8 @@ export interface Services {
   network: NetworkService
   booking: BookingModule
   reports: ReportService
+  /** Parcels on the village bus: post points, consignment, custody scans (docs/parcels.md). */
+  parcels: ParcelModule
   /** Duties, templates, publication and the automatic roster of today and tomorrow. */
   roster: RosterModule
   /** Student buses: schools, rosters, boarding checks, guardians' SMS, no child left on the bus. */
@@ -265,6 +268,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
+  // Parcels ride the village bus; a cancelled trip moves the parcels waiting for it (keepers told).
+  const livePosition = (id: string) => {
+    const p = latest.get(id)?.position
+    return p ? { lng: p.lng, lat: p.lat, ts: p.ts } : null
+  }
+  const parcels = startParcels({ db, network, tracking, prefix: config.countyPrefix, publicUrl: config.publicUrl, onMessages: () => booking.outbox.kick(), log, livePosition, demoClerk: config.demoData === 'auto' && config.simVehicles !== 0 && db.kind === 'embedded' })
+  network.onCancel((e) => parcels.onCancelled(e))
+  if (demoSeeded) await seedDemoParcels(parcels.service, log)
   // Days ahead on the stop page, booking states pushed to stop rooms, reminders, inbound SMS.
   const villager = startVillager({ config, db, network, tracking, hub, booking, log })
   // Student buses: the checks, the guardians' SMS, and the end of each run watched for a child left on board.
@@ -282,7 +293,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     remindMs: config.studentRemindS * 1000,
   })
   if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   await registerAuth(app, auth, db, config)
   await registerOpenApi(app)
@@ -323,6 +334,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(driverPage)
   await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
   await app.register(analyticsRoutes, { db, settings })
+  await app.register(parcelRoutes, { service: parcels.service, views: parcels.views })
+  await app.register(trackPageRoutes, { views: parcels.views })
   await app.register(studentRoutes, { students })
   await app.register(settingsRoutes, { settings })
   await app.register(preferenceRoutes, { db })
@@ -354,6 +367,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     writer.close()
     await persistLatest()
     await villager.close()
+    await parcels.close()
     await booking.close()
     await roster.close()
     await students.close()

@@ -24,6 +24,11 @@ type Marked = FastifyRequest & { [AUDITED]?: true }
 /** Whether a route wrote its own audit row for this request (the automatic row is then skipped). */
 export const wasAudited = (request: FastifyRequest): boolean => (request as Marked)[AUDITED] === true
 
+/** For a route whose service wrote its own audit rows in the change's transaction: no automatic row. */
+export const markAudited = (request: FastifyRequest): void => {
+  ;(request as Marked)[AUDITED] = true
+}
+
 /**
  * Records one action by the request's user. `action` is a dotted verb (`stop.update`,
  * `booking.cancel`), `target` names the thing (`stop:XY-0421`); before/after are JSON-able

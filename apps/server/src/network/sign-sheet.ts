@@ -1,4 +1,7 @@
-/** QR codes and printable A4 sign sheets for numbered stop signs. */
+/**
+ * QR codes and printable sheets: A4 sign sheets for numbered stop signs, and the print document
+ * other printables (parcel labels) are made with — one page per sheet, the page size theirs.
+ */
 import QRCode from 'qrcode'
 import type { Stop } from '@rb/domain'
 
@@ -9,7 +12,7 @@ export function stopQrSvg(url: string): Promise<string> {
   return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
 export interface SheetEntry {
   stop: Stop
@@ -35,11 +38,10 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
 </section>`
     }),
   )
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>站牌 ${esc(entries.map((e) => e.stop.code).join(', ').slice(0, 80))}</title>
-<style>
-  @page { size: A4; margin: 12mm; }
-  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 0; color: #000; }
+  return printDocument({ title: `站牌 ${entries.map((e) => e.stop.code).join(', ').slice(0, 80)}`, page: 'A4', margin: '12mm', css: SIGN_CSS, pages })
+}
+
+const SIGN_CSS = `
   .sheet { width: 186mm; height: 265mm; margin: 0 auto; box-sizing: border-box; padding: 8mm; border: 1.5mm solid #000; display: flex; flex-direction: column; align-items: center; overflow: hidden; page-break-after: always; }
   .code { font-size: 30mm; font-weight: 800; letter-spacing: 1mm; line-height: 1; white-space: nowrap; font-family: "DejaVu Sans Mono", monospace; }
   .name { font-size: 13mm; font-weight: 700; margin-top: 4mm; text-align: center; }
@@ -49,9 +51,17 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
   .hint { font-size: 6mm; text-align: center; margin-top: 3mm; }
   .routes { font-size: 4.2mm; margin-top: 4mm; padding: 0; list-style: none; columns: 2; column-gap: 8mm; }
   .routes.few { columns: 1; font-size: 6mm; text-align: center; }
-  .url { margin-top: auto; font-size: 4mm; }
+  .url { margin-top: auto; font-size: 4mm; }`
+
+/** A printable HTML document: one `<section class="sheet">` per page, page size and margin for the printer. */
+export function printDocument(o: { title: string; page: string; margin: string; css: string; pages: readonly string[] }): string {
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(o.title)}</title>
+<style>
+  @page { size: ${o.page}; margin: ${o.margin}; }
+  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", sans-serif; margin: 0; color: #000; }${o.css}
 </style></head>
 <body>
-${pages.join('\n')}
+${o.pages.join('\n')}
 </body></html>`
 }

@@ -2,7 +2,7 @@
  * Roles and who may do what (docs/security.md). Pure: the server's guard and the console both
  * read these rules; nothing here touches a request.
  */
-export const ROLES = ['admin', 'dispatcher', 'operator', 'driver', 'school'] as const
+export const ROLES = ['admin', 'dispatcher', 'operator', 'driver', 'station', 'school'] as const
 export type Role = (typeof ROLES)[number]
 
 /** People at the county office: they see the live fleet, tracks and phones. */

@@ -43,4 +43,5 @@ export { CAL_DAILY, CAL_MEDICAL, CAL_SCHOOL, CAL_SCHOOL_FRIDAY, CAL_SCHOOL_MONDA
 export { STOP_TOLERANCE_M } from './routes.js'
 export { demoDutyTemplates } from './duties.js'
 export { mulberry32, type Rng } from './rng.js'
+export { demoPostPoints, DEMO_STATION_NAME, DEMO_STATION_STOP } from './post-points.js'
 export { demoStudents, type DemoSchool } from './students.js'

@@ -1,0 +1,2 @@
+export * from './points.js'
+export * from './parcels.js'

@@ -1,0 +1,7 @@
+export * from './types.js'
+export * from './numbers.js'
+export * from './tariff.js'
+export * from './custody.js'
+export * from './routing.js'
+export * from './consign.js'
+export * from './report.js'
