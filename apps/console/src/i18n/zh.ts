@@ -629,4 +629,32 @@ export const ZH = {
   "Next 30 days": "未来 30 天",
   // Trip detail
   "e.g. Auntie Wang": "如 王大妈",
+  // Simulator
+  // Simulator
+  "Start": "启动",
+  // Home: the day at a glance
+  "Trips today": "今日班次",
+  "Trips run": "已跑完",
+  "Running now": "运行中",
+  "Running late": "晚点",
+  "Still to run": "待开行",
+  "Passengers": "乘客",
+  "No-show seats": "爽约座位",
+  "Needs attention": "待处理",
+  "Open alerts": "待处理告警",
+  "Open repair tickets": "未完成报修",
+  "Buses offline": "离线车辆",
+  "The day at a glance": "今日概览",
+  "Service day {date} · every number opens its list": "运营日 {date} · 点数字可打开对应列表",
+  "Updated {time}": "更新于 {time}",
+  // Home: the day at a glance
+  "Overview": "概览",
+  // Reports: heat map
+  "{n} departures": "{n} 次发车",
+  "on time {pct}%": "准点 {pct}%",
+  "mean delay {min} min": "平均晚点 {min} 分钟",
+  "{range} min": "{range} 分钟",
+  "Run time and on time by stop and hour": "按站点和时段的运行时间与准点",
+  "On-time share (%)": "准点率（%）",
+  "Mean delay (min)": "平均晚点（分钟）",
 } as const satisfies Record<string, string>

@@ -7,6 +7,7 @@ import { settingsView } from './admin/settings.js'
 import { stopsView } from './admin/stops.js'
 import { usersView } from './admin/users.js'
 import { alertsView } from './alerts.js'
+import { homeView } from './home.js'
 import { liveMapView } from './live-map.js'
 import { replayView } from './replay.js'
 import { reportsView } from './reports.js'
@@ -15,4 +16,4 @@ import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
 import { bookingsView, tripsView } from './trips.js'
 
-export const VIEWS: View[] = [liveMapView, alertsView, tripsView, rosterView, bookingsView, ticketsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
+export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, ticketsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]

@@ -162,6 +162,12 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   renderLegend()
   highlight()
   ctx.map.showFleet(true)
+  // ?status=offline (the home view's link): the map shows only those buses.
+  const only = params.get('status')
+  if (only && (ALL_STATUSES as readonly string[]).includes(only)) {
+    f.statuses = new Set([only as VehicleServiceStatus])
+    redraw()
+  }
   const v = params.get('vehicle')
   const s = params.get('stop')
   if (v) openVehicle(v, true)

@@ -3,9 +3,10 @@
  * kilometres per vehicle, repair turnaround — over a range of service days (at most 92), each as
  * a plain SVG bar chart, a table, and a CSV download (the server writes the file).
  */
-import type { KilometresRow, OnTimeRow, RidershipRow, TurnaroundRow } from '@rb/domain'
+import type { KilometresRow, OnTimeRow, RidershipRow, StopHourRow, TurnaroundRow } from '@rb/domain'
 import { api, qs } from '../api.js'
-import type { View } from '../context.js'
+import type { Ctx, View } from '../context.js'
+import { cellKey, heatGrid, heatStep, RAMP } from '../heat-map.js'
 import { barChart } from '../ui/chart.js'
 import { clear, field, h, table } from '../ui/dom.js'
 import { day } from '../ui/format.js'
@@ -22,6 +23,12 @@ type OnTime = OnTimeRow
 type Ridership = RidershipRow
 type Kilometres = KilometresRow
 type Turnaround = TurnaroundRow
+interface StopHours {
+  from: string
+  to: string
+  stopOrder: string[]
+  rows: StopHourRow[]
+}
 
 const PALETTE = ['#0969da', '#1a7f37', '#bf8700', '#cf222e', '#8250df', '#1b7c83', '#bc4c00', '#57606a']
 const pct = (v: number | null): string => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`)
@@ -34,11 +41,25 @@ const groupBy = <R>(rows: R[], key: (r: R) => string): Map<string, R[]> => {
 }
 
 /** One report's card: title, CSV link, chart and table (filled by `show`). */
-function section(name: string, title: string, path: string): { el: HTMLElement; setRange(from: string, to: string): void; body: HTMLElement } {
+function section(name: string, title: string, path: string): { el: HTMLElement; setRange(from: string, to: string): void; setQuery?(extra: Record<string, string>): void; body: HTMLElement } {
   const link = h('a', { class: 'csv', dataset: { csv: name }, download: '' }, `${t('CSV')} ⤓`)
   const body = h('div')
   const el = h('section', { class: 'card report', dataset: { report: name } }, h('div', { class: 'report-head' }, h('h2', null, title), link), body)
-  return { el, body, setRange: (from, to) => (link.href = `/api/analytics/${path}${qs({ from, to, format: 'csv' })}`) }
+  let range = { from: '', to: '' }
+  let extra: Record<string, string> = {}
+  const href = (): string => `/api/analytics/${path}${qs({ ...range, ...extra, format: 'csv' })}`
+  return {
+    el,
+    body,
+    setRange: (from, to) => {
+      range = { from, to }
+      link.href = href()
+    },
+    setQuery: (q) => {
+      extra = q
+      link.href = href()
+    },
+  }
 }
 
 function onTimeBody(rows: OnTime[], days: string[]): HTMLElement[] {
@@ -86,7 +107,33 @@ function repairsBody(rows: Turnaround[]): HTMLElement[] {
   return [chart, table([t('Kind'), t('Problem'), t('Fixed'), t('Median h'), t('Mean h'), t('Longest h')], rows, (r) => [word(r.kind), word(r.category), r.fixed, r.medianHours, r.meanHours, r.maxHours])]
 }
 
-function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
+/** Departures by stop and hour for one route: a grid of coloured cells, each with its figure. */
+function heatMapBody(answer: StopHours, metric: 'onTime' | 'delay'): HTMLElement[] {
+  if (answer.rows.length === 0) return [h('p', { class: 'muted' }, t('No data in this range.'))]
+  const g = heatGrid(answer.rows, answer.stopOrder)
+  const cell = (code: string, hour: number): HTMLElement => {
+    const c = g.cells.get(cellKey(code, hour))
+    if (!c) return h('td', { class: 'heat empty' }, '')
+    const step = heatStep(metric, c)
+    const text = metric === 'onTime' ? `${Math.round(c.onTimeShare * 100)}` : `${c.meanDelayS >= 0 ? '+' : '−'}${Math.round(Math.abs(c.meanDelayS) / 6) / 10}`
+    const title = `${c.stopCode} ${c.stopName} · ${String(hour).padStart(2, '0')}:00 · ${t('{n} departures', { n: c.departures })} · ${t('on time {pct}%', { pct: Math.round(c.onTimeShare * 100) })} · ${t('mean delay {min} min', { min: Math.round(c.meanDelayS / 6) / 10 })}`
+    return h('td', { class: `heat s${step}`, style: `background:${RAMP[step]}`, title, dataset: { stop: code, hour: String(hour), departures: String(c.departures) } }, text)
+  }
+  const grid = h(
+    'table',
+    { class: 'heatmap', dataset: { metric } },
+    h('thead', null, h('tr', null, h('th', null, t('Stop')), g.hours.map((x) => h('th', null, `${String(x).padStart(2, '0')}`)))),
+    h('tbody', null, g.stops.map((s) => h('tr', null, h('th', { class: 'stop' }, `${s.code} ${s.name}`), g.hours.map((x) => cell(s.code, x))))),
+  )
+  const legend = h(
+    'div',
+    { class: 'chart-legend heat-legend' },
+    (metric === 'onTime' ? ['≥95%', '85–95%', '70–85%', '50–70%', '<50%'] : ['<1', '1–3', '3–5', '5–10', '≥10']).map((label, i) => h('span', null, h('i', { style: `background:${RAMP[i]}` }), metric === 'onTime' ? label : t('{range} min', { range: label }))),
+  )
+  return [h('div', { class: 'heat-wrap' }, grid), legend]
+}
+
+function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): void {
   const today = day(Date.now())
   const from = h('input', { type: 'date', name: 'from', value: params.get('from') ?? addDays(today, -6) })
   const to = h('input', { type: 'date', name: 'to', value: params.get('to') ?? today })
@@ -96,8 +143,22 @@ function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
   const ridership = section('ridership', t('Ridership and no-shows by service kind'), 'ridership')
   const km = section('kilometres', t('Kilometres per vehicle'), 'kilometres')
   const repairs = section('repairs', t('Sign and road repair turnaround'), 'repairs')
+  const heat = section('stop-hours', t('Run time and on time by stop and hour'), 'stop-hours')
+  const heatRoute = h('select', { name: 'heatRoute', attrs: { 'aria-label': t('Route') } }, ctx.network.routes.map((r) => h('option', { value: r.id, selected: r.id === params.get('route') }, `${r.id} ${r.name}`)))
+  const heatMetric = h('select', { name: 'heatMetric', attrs: { 'aria-label': t('Show') } }, h('option', { value: 'onTime' }, t('On-time share (%)')), h('option', { value: 'delay' }, t('Mean delay (min)')))
+  heat.el.insertBefore(h('div', { class: 'row heat-controls' }, field(t('Route'), heatRoute), field(t('Show'), heatMetric)), heat.body)
   const form = h('form', { class: 'row' }, field(t('From'), from), field(t('To (at most 92 days)'), to), show)
-  el.append(h('div', { class: 'page wide reports' }, h('h1', null, t('Reports')), form, msg, onTime.el, ridership.el, km.el, repairs.el))
+  el.append(h('div', { class: 'page wide reports' }, h('h1', null, t('Reports')), form, msg, onTime.el, heat.el, ridership.el, km.el, repairs.el))
+  let heatAnswer: StopHours | null = null
+  const loadHeat = async (): Promise<void> => {
+    const q = { from: from.value, to: to.value, route: heatRoute.value }
+    heatAnswer = await api.get<StopHours>(`/api/analytics/stop-hours${qs(q)}`)
+    heat.setRange(heatAnswer.from, heatAnswer.to)
+    heat.setQuery?.({ route: heatRoute.value })
+    clear(heat.body, heatMapBody(heatAnswer, heatMetric.value as 'onTime' | 'delay'))
+  }
+  heatRoute.addEventListener('change', () => void loadHeat().catch((err: Error) => clear(heat.body, h('p', { class: 'status error' }, err.message))))
+  heatMetric.addEventListener('change', () => heatAnswer && clear(heat.body, heatMapBody(heatAnswer, heatMetric.value as 'onTime' | 'delay')))
 
   const load = async (): Promise<void> => {
     const q = qs({ from: from.value, to: to.value })
@@ -115,6 +176,7 @@ function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
     clear(ridership.body, ridershipBody(b.rows))
     clear(km.body, kilometresBody(c.rows))
     clear(repairs.body, repairsBody(d.rows))
+    await loadHeat()
     msg.textContent = `${a.from} – ${a.to} (${t('service days, Asia/Shanghai')})`
   }
   form.addEventListener('submit', (e) => {
@@ -125,4 +187,4 @@ function mount(el: HTMLElement, _ctx: unknown, params: URLSearchParams): void {
   void load().catch((err: Error) => (msg.textContent = err.message))
 }
 
-export const reportsView: View = { path: 'reports', title: 'Reports', roles: ['dispatcher', 'operator'], map: false, mount }
+export const reportsView: View = { path: 'reports', title: 'Reports', roles: ['dispatcher', 'operator'], map: false, mount: (el, ctx, params) => mount(el, ctx, params) }

@@ -74,7 +74,7 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
     clear(
       list,
       current.scenarios.map((name) => {
-        const start = h('button', { class: 'primary', dataset: { scenario: name }, disabled: !operator || active }, t('Start {name}', { name }))
+        const start = h('button', { class: 'primary', dataset: { scenario: name }, disabled: !operator || active, title: name }, t('Start'))
         action(start, status, async () => {
           await api.post('/api/sim/start', { scenario: name, speed: Number(speed.value) })
           await refresh()

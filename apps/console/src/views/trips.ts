@@ -29,8 +29,8 @@ function board(bookableOnly: boolean) {
     el.append(h('div', { class: 'page wide' }, h('h1', null, bookableOnly ? t('Bookings') : t('Trip board')), h('div', { class: 'row' }, field(t('Service day'), date), field(t('Kind'), kind), field(t('Search'), search)), h('div', { class: 'row board-filters' }, chips, h('label', { class: 'late-only' }, lateOnly, ` ${t('late only')}`)), status, h('div', { class: 'split' }, list, detailBox)))
 
     const filter = emptyBoardFilter()
-    const initialState = params.get('state')
-    if (initialState && (TRIP_STATES as readonly string[]).includes(initialState)) (filter.states as Set<TripRunStatus>).add(initialState as TripRunStatus)
+    // ?state=missed or several, ?state=scheduled,assigned (the home view's links).
+    for (const s of (params.get('state') ?? '').split(',')) if ((TRIP_STATES as readonly string[]).includes(s)) (filter.states as Set<TripRunStatus>).add(s as TripRunStatus)
 
     let rows: TripBoardRow[] = []
     let instances = new Map<string, TripInstanceView>()

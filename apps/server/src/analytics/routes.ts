@@ -24,6 +24,7 @@ import {
 } from '@rb/domain'
 import { analyticsRepo, type Db } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
+import { stopHourRoutes } from './stop-hours-routes.js'
 
 export interface AnalyticsRoutesOptions {
   db: Db
@@ -154,4 +155,6 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> 
     const rows = (await analyticsRepo.repairTurnaround(db, range)).map(turnaroundRow)
     return answer(reply, req.query.format, 'repair-turnaround', range, rows, TURNAROUND_CSV)
   })
+
+  await app.register(stopHourRoutes, { db, settings })
 }

@@ -131,3 +131,5 @@ export async function repairTurnaround(q: Queryable, range: DayRange): Promise<T
   )
   return r.rows.map((x) => ({ kind: x.kind, category: x.category, fixed: n(x.fixed), medianS: n(x.median_s), meanS: n(x.mean_s), maxS: n(x.max_s) }))
 }
+
+export { routeStopOrder, stopHours } from './analytics-stop-hours.js'
