@@ -17,7 +17,10 @@ import { startTarget } from './server.js'
 const SEATS = 30
 
 /** Villagers' requests have no session: lift the per-address limits the bench's one address would hit. */
-export const BOOKING_SERVER_ENV: Record<string, string> = { PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0' }
+// Every attempt comes from one address with few phones: the per-address and per-phone booking limits are off here.
+export const BOOKING_SERVER_ENV: Record<string, string> = {
+  PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0', BOOKING_PHONE_TRIP_SEATS: '6', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0',
+}
 
 /** Whether every round confirmed exactly the seats there are and answered every request. */
 export const bookingsExact = (rounds: readonly BookingRound[]): boolean => rounds.every((r) => r.exact && r.failed === 0)

@@ -93,9 +93,13 @@ export function captureLog(): CapturedLog {
   return { lines, logger }
 }
 
+/** Booking limits out of the way, for tests of something else (booking-limits.test.ts sets its own). */
+export const GENEROUS_BOOKING_LIMITS: Record<string, string> = { BOOKING_PHONE_TRIP_SEATS: '6', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0', BOOKING_ACCOUNT_RATE_LIMIT: '0' }
+
 export async function startServer(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestServer> {
-  // A generous public limit: tests poll; the rate-limit tests set their own.
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', ...env })
+  // A generous public limit: tests poll; the rate-limit tests set their own. Likewise the booking
+  // limits per phone, address and account (tests book many times with one phone from one address).
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', ...GENEROUS_BOOKING_LIMITS, ...env })
   const app = await buildApp(config, opts.logger ? { logger: opts.logger } : {})
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()

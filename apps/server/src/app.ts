@@ -34,7 +34,7 @@ import { SimControl } from './sim/control.js'
 import { simRoutes } from './sim/routes.js'
 import { Jt808Gateway } from './jt808/gateway.js'
 import { jt808Routes } from './jt808/routes.js'
-import { bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
+import { bookingLimitRoutes, bookingRoutes, driverRoutes, startBooking, type BookingModule } from './booking/index.js'
 import { reportRoutes, startReports, type ReportService } from './reports/index.js'
 import { parcelRoutes, seedDemoParcels, startParcels, trackPageRoutes, type ParcelModule } from './parcels/index.js'
 import { rosterRoutes, startRoster, type RosterModule } from './roster/index.js'
@@ -328,6 +328,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap: { url: config.basemapUrl, attribution: config.basemapAttribution, gcj02: config.basemapGcj02, maxZoom: config.basemapMaxZoom } })
   await app.register(jt808Routes, { db, gateway: jt808 })
+  // Before the booking routes: it adds the per-request limits to them as they are registered.
+  await app.register(bookingLimitRoutes, { abuse: booking.abuse, accountRatePerMin: config.bookingAccountRateLimit, publicRatePerMin: config.bookingRateLimit })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(driverRoutes, { booking: booking.service })
   await app.register(rosterRoutes, { roster: roster.service })

@@ -99,6 +99,17 @@ export interface Config {
   trustProxy: boolean | string
   bookingWaitlistSeats: number
   bookingRateLimit: number
+  /** Booking limits (docs/booking.md#limits). */
+  bookingAccountRateLimit: number
+  bookingPhoneTripSeats: number
+  bookingPhoneTripBookings: number
+  bookingPhoneDaily: number
+  bookingAddressDaily: number
+  bookingAccountDaily: number
+  bookingVerify: 'off' | 'demand' | 'always'
+  bookingVerifyHoldS: number
+  bookingVerifyRememberDays: number
+  bookingHighDemandPct: number
   onDemandCheckS: number
   /** SMS gateway webhook; unset → notifications go to the log. */
   notifyWebhookUrl: string | undefined
@@ -289,6 +300,16 @@ export const CONFIG_SPEC = {
   deviceAuth: { name: 'DEVICE_AUTH', doc: 'Embedded broker: on = devices sign in per vehicle (user name = vehicle id, password = its device secret) and publish only under their own topics; auto = on when NODE_ENV=production', default: 'auto', parse: oneOf('auto', 'on', 'off') },
   bookingWaitlistSeats: { name: 'BOOKING_WAITLIST_SEATS', doc: 'Most seats the waitlist of one trip instance holds; 0 = a full trip refuses further bookings', default: '10', parse: int(0, 1000) },
   bookingRateLimit: { name: 'BOOKING_RATE_LIMIT', doc: 'Public booking requests (book, look up, cancel) per minute per client address; 0 = unlimited', default: '20', parse: int(0, 1_000_000) },
+  bookingAccountRateLimit: { name: 'BOOKING_ACCOUNT_RATE_LIMIT', doc: 'The same requests per minute per signed-in account (drivers, staff); 0 = unlimited', default: '60', parse: int(0, 1_000_000) },
+  bookingPhoneTripSeats: { name: 'BOOKING_PHONE_TRIP_SEATS', doc: 'Most seats one phone holds on one trip (its active bookings together), booked through the public API', default: '4', parse: int(1, 6) },
+  bookingPhoneTripBookings: { name: 'BOOKING_PHONE_TRIP_BOOKINGS', doc: 'Most active bookings of one phone on one trip, booked through the public API', default: '2', parse: int(1, 100) },
+  bookingPhoneDaily: { name: 'BOOKING_PHONE_DAILY', doc: 'Most booking requests taken from one phone in 24 hours through the public API; 0 = no cap', default: '6', parse: int(0, 100_000) },
+  bookingAddressDaily: { name: 'BOOKING_ADDRESS_DAILY', doc: 'Most booking requests taken from one client address without a session in 24 hours; 0 = no cap', default: '12', parse: int(0, 1_000_000) },
+  bookingAccountDaily: { name: 'BOOKING_ACCOUNT_DAILY', doc: 'Most bookings one signed-in account (dispatcher, driver, any role) makes in 24 hours; 0 = no cap', default: '60', parse: int(0, 1_000_000) },
+  bookingVerify: { name: 'BOOKING_VERIFY', doc: 'SMS code confirmation of a villager\'s phone: off; demand = on on-demand trips and trips in high demand; always', default: 'off', parse: oneOf('off', 'demand', 'always') },
+  bookingVerifyHoldS: { name: 'BOOKING_VERIFY_HOLD_S', doc: 'How long the seats of a booking are held while its phone confirms the SMS code, s', default: '300', parse: int(1, 3600) },
+  bookingVerifyRememberDays: { name: 'BOOKING_VERIFY_REMEMBER_DAYS', doc: 'A phone that confirmed a code is not asked again for this many days; 0 = ask every time', default: '30', parse: int(0, 3650) },
+  bookingHighDemandPct: { name: 'BOOKING_HIGH_DEMAND_PCT', doc: 'BOOKING_VERIFY=demand: a trip is in high demand once this share of its seats is taken, %', default: '50', parse: int(0, 100) },
   onDemandCheckS: { name: 'ON_DEMAND_CHECK_S', doc: 'How often on-demand trips past their booking cutoff are confirmed or cancelled, s', default: '30', parse: int(1, 3600) },
   notifyWebhookUrl: { name: 'NOTIFY_WEBHOOK_URL', doc: 'SMS gateway webhook: each message is POSTed there as JSON (docs/booking.md); unset → messages are written to the log', default: undefined, parse: url('http', 'https') },
   notifyWebhookToken: { name: 'NOTIFY_WEBHOOK_TOKEN', doc: 'Sent to the webhook as Authorization: Bearer <token>', default: undefined, parse: str },

@@ -33,18 +33,21 @@ CREATE INDEX booking_attempt_addr_idx ON booking_attempt (client_addr, created_a
 CREATE INDEX booking_attempt_account_idx ON booking_attempt (account, created_at) WHERE account IS NOT NULL;
 CREATE INDEX booking_attempt_created_idx ON booking_attempt (created_at);
 
--- A booking whose phone must confirm an SMS code: its seats are held until `expires_at`; a sweep
--- cancels it then unless the code came back (`confirmed_at`).
+-- A booking request whose phone must confirm an SMS code (written with its attempt, before the
+-- booking exists; `booking_id` once it does). The booking's seats are held until `expires_at`; a
+-- sweep cancels it then unless the code came back (`confirmed_at`). Its "booked" message waits.
 CREATE TABLE booking_hold (
-  booking_id   bigint PRIMARY KEY REFERENCES booking (id),
-  phone        text NOT NULL,
-  -- SHA-256 of the 6-digit code with the booking id (the code itself is only in the SMS).
-  code_hash    text NOT NULL,
-  expires_at   timestamptz NOT NULL,
-  attempts     integer NOT NULL DEFAULT 0,
-  confirmed_at timestamptz,
-  released_at  timestamptz
+  idempotency_key text PRIMARY KEY REFERENCES booking_attempt (idempotency_key),
+  booking_id      bigint REFERENCES booking (id),
+  phone           text NOT NULL,
+  -- SHA-256 of the 6-digit code with the key (the code itself is only in the SMS).
+  code_hash       text NOT NULL,
+  expires_at      timestamptz NOT NULL,
+  attempts        integer NOT NULL DEFAULT 0,
+  confirmed_at    timestamptz,
+  released_at     timestamptz
 );
+CREATE INDEX booking_hold_booking_idx ON booking_hold (booking_id);
 CREATE INDEX booking_hold_open_idx ON booking_hold (expires_at) WHERE confirmed_at IS NULL AND released_at IS NULL;
 
 -- Phones that confirmed a code: not asked again for BOOKING_VERIFY_REMEMBER_DAYS.

@@ -4,6 +4,7 @@
  * cancelled trip does to its bookings.
  */
 import { randomInt } from 'node:crypto'
+import type { BookingLimits } from '@rb/domain'
 import type { Db } from '@rb/db'
 import type { Config } from '../config.js'
 import type { LiveHub } from '../live/hub.js'
@@ -13,10 +14,12 @@ import { createNotifier, OutboxSender, type Notifier } from '../notify/index.js'
 import { ManifestDownlink, type DownlinkLog, type TextTerminals } from './downlink.js'
 import { OnDemandRunner } from './on-demand.js'
 import { BookingService } from './service.js'
+import { BookingAbuse } from './abuse.js'
 import { TripCancellations, type TripCancelLog } from './trip-cancel.js'
 
 export { bookingRoutes } from './routes.js'
 export { driverRoutes } from './driver-routes.js'
+export { bookingLimitRoutes } from './abuse-routes.js'
 export type { BookingService } from './service.js'
 
 /** How often cancelled trips are checked for bookings a stopped server left open. */
@@ -24,6 +27,8 @@ const CANCEL_SWEEP_MS = 60_000
 
 export interface BookingModule {
   service: BookingService
+  /** Limits per phone, address and account; SMS code holds. */
+  abuse: BookingAbuse
   onDemand: OnDemandRunner
   /** Give `onCancelled` to NetworkService.onCancel: a cancelled trip cancels its bookings. */
   cancellations: TripCancellations
@@ -33,7 +38,11 @@ export interface BookingModule {
 }
 
 export interface BookingModuleDeps {
-  config: Pick<Config, 'bookingWaitlistSeats' | 'onDemandCheckS' | 'notifyWebhookUrl' | 'notifyWebhookToken' | 'notifyRetryBaseS' | 'notifyRetryMaxS'>
+  config: Pick<
+    Config,
+    | 'bookingWaitlistSeats' | 'onDemandCheckS' | 'notifyWebhookUrl' | 'notifyWebhookToken' | 'notifyRetryBaseS' | 'notifyRetryMaxS'
+    | 'bookingPhoneTripSeats' | 'bookingPhoneTripBookings' | 'bookingPhoneDaily' | 'bookingAddressDaily' | 'bookingAccountDaily' | 'bookingVerify' | 'bookingVerifyHoldS' | 'bookingVerifyRememberDays' | 'bookingHighDemandPct'
+  >
   db: Db
   network: NetworkService
   hub: LiveHub
@@ -49,8 +58,15 @@ export interface BookingModuleDeps {
 export function startBooking(deps: BookingModuleDeps): BookingModule {
   const { config, db, log } = deps
   const notifier = deps.notifier ?? createNotifier(config, log)
-  const outbox = new OutboxSender(db, notifier, { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
-  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: () => outbox.kick() })
+  // The outbox is made after the service and the limits it asks (a held booking's texts wait).
+  const slot: { outbox?: OutboxSender } = {}
+  const kick = (): void => slot.outbox?.kick()
+  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: kick })
+  const abuse = new BookingAbuse({ db, booking: service, randomInt, log, kickOutbox: kick }, bookingLimits(config))
+  const outbox = new OutboxSender(db, abuse.notifier(notifier), { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
+  slot.outbox = outbox
+  const holdSweep = setInterval(() => void abuse.sweep().catch((err: Error) => log.warn({ err: err.message }, 'booking holds: sweep failed; will retry')), Math.min(15_000, config.bookingVerifyHoldS * 500))
+  holdSweep.unref()
   const downlink = new ManifestDownlink(deps.publish, deps.terminals, log)
   service.onEvent((e) => {
     deps.hub.publishBookings(e.changes.map((c) => ({ tripInstanceId: e.trip.id, ts: e.ts, kind: c.kind, codes: c.codes, counts: e.counts, tripStatus: e.trip.status })))
@@ -64,14 +80,31 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
   log.info({ notifier: notifier.name, waitlistSeats: config.bookingWaitlistSeats }, 'bookings: ready')
   return {
     service,
+    abuse,
     onDemand,
     cancellations,
     outbox,
     notifier,
     async close() {
+      clearInterval(holdSweep)
       await onDemand.stop()
       await cancellations.stop()
       await outbox.close()
     },
+  }
+}
+
+/** The limits as configured (docs/booking.md#limits). */
+export function bookingLimits(config: Pick<Config, 'bookingPhoneTripSeats' | 'bookingPhoneTripBookings' | 'bookingPhoneDaily' | 'bookingAddressDaily' | 'bookingAccountDaily' | 'bookingVerify' | 'bookingVerifyHoldS' | 'bookingVerifyRememberDays' | 'bookingHighDemandPct'>): BookingLimits {
+  return {
+    maxSeatsPerPhoneTrip: config.bookingPhoneTripSeats,
+    maxBookingsPerPhoneTrip: config.bookingPhoneTripBookings,
+    phoneDailyMax: config.bookingPhoneDaily,
+    addressDailyMax: config.bookingAddressDaily,
+    accountDailyMax: config.bookingAccountDaily,
+    verify: config.bookingVerify,
+    highDemandShare: config.bookingHighDemandPct / 100,
+    holdMs: config.bookingVerifyHoldS * 1000,
+    rememberVerifiedMs: config.bookingVerifyRememberDays * 86_400_000,
   }
 }
