@@ -8,17 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { addDays, serviceDayOf, serviceDayStartMs, type LiveAlert } from '@rb/domain'
+import { addDays, type LiveAlert } from '@rb/domain'
 import { bookingRepo } from '@rb/db'
 import { topics, type ClientToServerEvents, type DriverMessage, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
+import { ROSTER_HEADER, STUDENT_OFFSETS_S as OFFSETS_S, STUDENT_STOPS_M as STOPS_M, studentNetwork, type StudentNetwork } from '../support/student-network.js'
 
-const M_PER_DEG_LAT = 111_195
 const ORIGIN: [number, number] = [105.47, 28.2]
-/** Three pick-up stops and the school gate, 500 m apart; the bus runs 10 m/s with 10 s at each stop. */
-const STOPS_M = [0, 500, 1000, 1500]
-const OFFSETS_S = [0, 60, 120, 180]
-const at = (m: number): [number, number] => [ORIGIN[0], ORIGIN[1] + m / M_PER_DEG_LAT]
 const until = <T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> => waitFor(fn, 60_000, 100)
 
 interface ErrorBody {
@@ -36,14 +32,14 @@ describe.each(targets())('student buses on $name', (target) => {
   let school: RoleSession
   let device: MqttClient
   let page: Socket<ServerToClientEvents, ClientToServerEvents>
-  const codes: string[] = []
+  let net: StudentNetwork
+  let codes: string[] = []
   const vehicleId = `SB-V${String(100 + Math.floor(Math.random() * 899))}`
   const pageMessages: DriverMessage[] = []
   const commands: { type: string; text?: string; alertId?: string | null }[] = []
   // The run leaves stop 1 now; its fixes reach up to four minutes ahead (within MAX_FUTURE_SKEW_S).
   const departureTs = Math.floor(Date.now() / 1000) * 1000
-  const date = serviceDayOf(departureTs)
-  const instanceId = `SB-R01-AM_${date.replaceAll('-', '')}`
+  let instanceId = ''
   let opSeq = 0
   const op = (): string => `op-${Date.now().toString(36)}-${(opSeq++).toString(36).padStart(4, '0')}`
 
@@ -52,10 +48,7 @@ describe.each(targets())('student buses on $name', (target) => {
     expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
     return r.body
   }
-  const importRoster = async (csv: string) => {
-    const res = await fetch(`${server.baseUrl}/api/schools/SB-SCH01/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', cookie: school.cookie }, body: csv })
-    return { status: res.status, body: (await res.json()) as ErrorBody & { added: number; rows: number } }
-  }
+  const importRoster = (csv: string) => net.importCsv<ErrorBody & { added: number; rows: number }>(school, csv)
   const pupils = async () => (await server.apiJson<{ items: { id: number; pupilNo: string; name: string }[] }>('GET', '/api/schools/SB-SCH01/pupils', undefined, school)).body.items
   const view = async () => (await server.apiJson<RunView>('GET', `/api/student-runs/${instanceId}`, undefined, driver)).body
   const mark = (marks: unknown[]) => server.apiJson<{ stored: number; skipped: number; view: RunView } & ErrorBody>('POST', `/api/student-runs/${instanceId}/checks`, { marks }, driver)
@@ -70,26 +63,15 @@ describe.each(targets())('student buses on $name', (target) => {
         const into = s - (OFFSETS_S[leg] as number)
         m = leg >= STOPS_M.length - 1 ? (STOPS_M.at(-1) as number) : into < 10 ? (STOPS_M[leg] as number) : Math.min(STOPS_M[leg + 1] as number, (STOPS_M[leg] as number) + (into - 10) * 10)
       }
-      const [lon, lat] = at(m)
+      const [lon, lat] = net.at(m)
       await device.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: departureTs + s * 1000, lat, lon, speed: s > 0 && m < 1500 ? 36 : 0, heading: 0 }), { qos: 1 })
     }
   }
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'SB', STUDENT_CHECK_S: '1', STUDENT_REMIND_S: '10', TRACKING_TICK_MS: '200' })
-    await put('/api/operators/OP1', { name: '叙永公交', phone: null })
-    await put('/api/townships/SB-T01', { name: '水尾镇', nameEn: 'Shuiwei', center: ORIGIN })
-    for (const [i, name] of ['石坝村', '龙井村', '高坪村', '水尾镇中心小学'].entries()) codes.push((await put('/api/stops', { name, nameEn: name, townshipId: 'SB-T01', point: at(STOPS_M[i] as number), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/SB-R01', { name: '石坝—水尾小学 学生车', kind: 'student', operatorId: 'OP1', geometry: [at(0), at(1500)], stopCodes: codes })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
-    await put('/api/schedule/trips/SB-R01-AM', {
-      routeId: 'SB-R01', calendarId: 'daily', direction: 0, headsign: '水尾镇中心小学', departureS: (departureTs - serviceDayStartMs(date)) / 1000,
-      stopOffsetsS: OFFSETS_S, seats: 24, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
-    })
-    await put(`/api/vehicles/${vehicleId}`, { plate: '川E·S0001', seats: 24, operatorId: 'OP1', model: '宇通', status: 'active' })
-    await put('/api/drivers/SB-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
-    await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId, driverId: 'SB-D001' })
-    await put('/api/schools/SB-SCH01', { name: '水尾镇中心小学', stopCode: codes[3], classesStart: '08:20', termStart: addDays(date, -30), termEnd: addDays(date, 60), routes: [{ routeId: 'SB-R01', toSchoolDirection: 0 }] })
+    net = await studentNetwork(server, { prefix: 'SB', origin: ORIGIN, departureTs, vehicleId, driverCode: 'SB-D001' })
+    ;({ codes, instanceId } = net)
     school = await server.loginAs('school', { username: 'sb-school' })
     await put('/api/schools/SB-SCH01/staff', { username: 'sb-school' }, 'POST')
     driver = await server.loginAs('driver', { username: 'sb-driver', driverCode: 'SB-D001' })
@@ -108,8 +90,8 @@ describe.each(targets())('student buses on $name', (target) => {
     await server?.close()
   }, 60_000)
 
-  const header = '学号,姓名,班级,线路,早上车站,早下车站,午上车站,午下车站,乘车日,监护人1,电话1,短信1,监护人2,电话2,短信2'
-  const row = (no: string, name: string, stop: number, phone: string, extra = '') => `${no},${name},三年级1班,SB-R01,${codes[stop]},${codes[3]},${codes[3]},${codes[stop]},每天,${name.slice(0, 1)}建国,${phone},是${extra}`
+  const header = ROSTER_HEADER
+  const row = (no: string, name: string, stop: number, phone: string, extra = '') => net.row(no, name, stop, phone, extra)
 
   it('refuses a roster with a bad row, by its line, and imports nothing; the good file imports every pupil', async () => {
     const bad = [header, row('1001', '王子涵', 0, '13900000001'), row('1002', '李欣怡', 0, '1390000'), row('1003', '张浩然', 1, '13900000003')].join('\n')
@@ -139,7 +121,7 @@ describe.each(targets())('student buses on $name', (target) => {
   })
 
   it('keeps pupil data to its school: another school account and a driver of another run are refused', async () => {
-    await put('/api/schools/SB-SCH02', { name: '别的学校', stopCode: null, classesStart: '08:00', termStart: addDays(date, -30), termEnd: addDays(date, 60), routes: [] })
+    await put('/api/schools/SB-SCH02', { name: '别的学校', stopCode: null, classesStart: '08:00', termStart: addDays(net.date, -30), termEnd: addDays(net.date, 60), routes: [] })
     const other = await server.loginAs('school', { username: 'sb-other' })
     await put('/api/schools/SB-SCH02/staff', { username: 'sb-other' }, 'POST')
     expect((await server.apiJson('GET', '/api/schools/SB-SCH01/pupils', undefined, other)).status).toBe(403)

@@ -15,8 +15,10 @@ import type { DriverMessage } from '@rb/protocol'
 import type { DriverTrips, DriverVehicleView, Lang, ManifestView, Mark, SessionUser } from './model.js'
 import { messagesBanner } from './messages.js'
 import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
+import { ParcelsScreen } from './parcels/controller.js'
+import { PupilsScreen } from './pupils/controller.js'
 
-type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string }
+type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string } | { name: 'pupils'; id: string }
 
 const root = document.getElementById('app') as HTMLElement
 
@@ -51,11 +53,19 @@ const state = {
   messages: [] as DriverMessage[],
 }
 ;(globalThis as unknown as { rbDriver: typeof state }).rbDriver = state
+// Parcels (parcels/): a section under each manifest, and the whole page for a post point's keeper.
+const parcels = new ParcelsScreen({ render: () => render(), lang: () => state.lang })
+;(globalThis as unknown as { rbParcels: ParcelsScreen }).rbParcels = parcels
+// The student runs' roll call (pupils/): its own screen, its card on the trips screen, its offline queue.
+const pupils = new PupilsScreen({ render: () => render(), lang: () => state.lang, storageKey: 'rb-driver-taps' })
+;(globalThis as unknown as { rbPupils: PupilsScreen }).rbPupils = pupils
 
 const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : t(state.lang, 'loadFailed'))
 
 function parseHash(): View {
   const trip = /^#\/trip\/(.+)$/.exec(location.hash)
+  const run = /^#\/pupils\/(.+)$/.exec(location.hash)
+  if (run) return { name: 'pupils', id: decodeURIComponent(run[1] as string) }
   if (trip) return { name: 'trip', id: decodeURIComponent(trip[1] as string) }
   return { name: 'trips', day: location.hash === '#/tomorrow' ? 'tomorrow' : 'today' }
 }
@@ -66,9 +76,11 @@ function render(): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
   if (user === undefined) return
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
+  else if (user.role === 'station') root.innerHTML = parcels.keeperHtml(lang)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else if (state.view.name === 'trips') root.innerHTML = messagesBanner(lang, state.messages) + tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
-  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
+  else if (state.view.name === 'pupils') root.innerHTML = messagesBanner(lang, state.messages) + pupils.html(lang, live)
+  else if (state.view.name === 'trips') root.innerHTML = messagesBanner(lang, state.messages) + tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + (state.view.day === 'today' ? pupils.card(lang) : '') + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
+  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) + parcels.tripSection(lang)
 }
 
 /** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
@@ -85,6 +97,10 @@ let again = false
 
 async function loadOnce(): Promise<void> {
   const view = state.view
+  if (view.name === 'pupils') {
+    await pupils.load()
+    return
+  }
   if (view.name === 'trips') {
     const date = view.day === 'today' ? null : nextDay(state.today ?? serviceDay(Date.now()))
     const duties = request<DriverDuties>('GET', '/api/driver/duties?days=2').then(
@@ -106,7 +122,9 @@ async function loadOnce(): Promise<void> {
     if (state.view === view) state.live?.follow((state.trips?.items ?? []).map((x) => x.id))
     await duties
     await driving
+    if (view.day === 'today') await pupils.loadRuns()
   } else {
+    void parcels.loadTrip(view.id)
     try {
       const manifest = await request<ManifestView>('GET', `/api/trip-instances/${encodeURIComponent(view.id)}/manifest`)
       if (state.view === view) Object.assign(state, { manifest, manifestError: null })
@@ -137,9 +155,13 @@ const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z
 function route(): void {
   state.view = parseHash()
   Object.assign(state, { trips: null, tripsError: null, manifest: null, manifestError: null, busy: null })
-  if (state.view.name === 'trip') state.live?.follow([state.view.id])
+  if (state.view.name === 'trip' || state.view.name === 'pupils') state.live?.follow([state.view.id])
+  if (state.view.name === 'pupils') pupils.open(state.view.id)
+  else pupils.close()
+  if (state.view.name !== 'trip') parcels.leaveTrip()
   render()
   if (state.user?.role === 'driver') refresh()
+  if (state.user?.role === 'station') void parcels.loadKeeper()
 }
 
 // ── Session and live updates ──
@@ -155,11 +177,13 @@ function startLive(): void {
     onMessage(m) {
       if (state.messages.some((x) => x.id === m.id)) return
       state.messages = [m, ...state.messages].slice(0, 5)
+      if (state.view.name === 'pupils') void pupils.load()
       render()
       navigator.vibrate?.([300, 150, 300])
     },
     onUp() {
       state.liveUp = true
+      void pupils.flush()
       refresh()
     },
     onDown() {
@@ -235,6 +259,8 @@ async function drive(vehicleId: string | null): Promise<void> {
 }
 
 root.addEventListener('click', (ev) => {
+  if (parcels.onClick(ev.target)) return
+  if (state.view.name === 'pupils' && pupils.onClick(ev.target)) return
   const el = (ev.target as HTMLElement).closest<HTMLElement>('[data-action],[data-mark]')
   if (!el) return
   if (el.dataset.mark && el.dataset.code) void mark(el.dataset.code, el.dataset.mark as Mark)
@@ -252,6 +278,8 @@ root.addEventListener('click', (ev) => {
 root.addEventListener('submit', (ev) => {
   ev.preventDefault()
   const form = ev.target as HTMLFormElement
+  if (parcels.onSubmit(form, (ev as SubmitEvent).submitter)) return
+  if (pupils.onSubmit(form)) return
   if (form.classList.contains('driving-form')) {
     const typed = normaliseVehicleId(String(new FormData(form).get('vehicleId') ?? ''))
     if (typed) void drive(typed)
