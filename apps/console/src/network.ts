@@ -1,5 +1,5 @@
 /** The network as the console shows it: read once at start and after an edit or a GTFS import. */
-import type { Route, Stop, Township, Vehicle } from '@rb/domain'
+import type { LngLat, Route, Stop, Township, Vehicle } from '@rb/domain'
 import { api, qs } from './api.js'
 import type { NetworkIndex } from './fleet.js'
 
@@ -42,15 +42,19 @@ export class NetworkData {
   vehicles: Vehicle[] = []
   drivers: DriverView[] = []
   index: NetworkIndex = { routes: new Map(), plates: new Map(), driverNames: new Map() }
+  /** Where the map opens: two corners around the county's own stops (an imported feed's never move it). */
+  home: LngLat[] = []
 
   async load(): Promise<void> {
-    const [routes, stops, townships, vehicles, drivers] = await Promise.all([
+    const [routes, stops, townships, vehicles, drivers, home] = await Promise.all([
       allPages<Route>('/api/routes'),
       allPages<Stop>('/api/stops'),
       api.get<{ items: Township[] }>('/api/townships'),
       allPages<Vehicle>('/api/vehicles'),
       allPages<DriverView>('/api/drivers'),
+      api.get<{ bounds: [number, number, number, number] | null }>('/api/network/home-view'),
     ])
+    this.home = home.bounds ? [[home.bounds[0], home.bounds[1]], [home.bounds[2], home.bounds[3]]] : []
     this.routes = routes
     this.stops = stops
     this.townships = townships.items

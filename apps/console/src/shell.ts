@@ -144,7 +144,7 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
 
   await map.whenReady()
   map.setNetwork(network.routes, network.stops, network.townships)
-  map.fitTo(network.stops.map((s) => s.point))
+  map.fitTo(network.home)
   window.addEventListener('hashchange', route)
   route()
 }

@@ -46,7 +46,7 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
   )
 
   // The whole county in view: where the simulated buses run.
-  ctx.map.fitTo(ctx.network.stops.map((s) => s.point))
+  ctx.map.fitTo(ctx.network.home)
   let current: SimStatus | null = null
   const render = (): void => {
     if (!current) return

@@ -226,15 +226,21 @@ export function planImport(input: ImportPlanInput): ImportPlan {
         // Ours from an earlier import of this feed: updated in place.
         idMap[kind].set(feedId, mine)
         if (kind === 'trip') feedTrips.add(mine)
-        const next = translate(kind, row, mine)
         const before = currentById[kind].get(mine)
+        const next = carryOver(kind, translate(kind, row, mine), before)
         if (before && sameRow(before, next)) plan.unchanged[kind]++
         else write(kind, mine, before ?? null, next)
         continue
       }
       const existing = currentById[kind].get(feedId)
+      if (existing && kind === 'township') {
+        // A zone_id only names a township (the feed has no name or centre for it): ours is used.
+        idMap.township.set(feedId, feedId)
+        plan.unchanged.township++
+        continue
+      }
       if (existing) {
-        const same = translate(kind, row, feedId)
+        const same = carryOver(kind, translate(kind, row, feedId), existing)
         if (sameRow(existing, same)) {
           idMap[kind].set(feedId, feedId)
           plan.unchanged[kind]++
@@ -261,7 +267,7 @@ export function planImport(input: ImportPlanInput): ImportPlan {
         own(kind, feedId, id)
         if (kind === 'trip') feedTrips.add(id)
         if (id !== feedId) plan.renamed.push({ kind, externalId: feedId, localId: id })
-        write(kind, id, choice === 'replace' ? existing : null, translate(kind, row, id))
+        write(kind, id, choice === 'replace' ? existing : null, choice === 'replace' ? same : translate(kind, row, id))
         continue
       }
       // New: it keeps the feed's id, but a stop id that is not a sign code gets this county's next one.
@@ -282,6 +288,23 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   retireTripsThatNoLongerFit(current, plan)
   planFrequencies(incoming.frequencies ?? [], current.frequencies ?? [], idMap.trip, feedTrips, plan)
   return plan
+}
+
+/**
+ * What a feed cannot say is kept from our row when the feed's replaces or updates it: a sign's
+ * repair status and installation date, a trip's seats and booking rules.
+ */
+function carryOver<K extends ImportKind>(kind: K, next: RowOfKind[K], ours: RowOfKind[K] | undefined): RowOfKind[K] {
+  if (!ours) return next
+  if (kind === 'stop') {
+    const [n, o] = [next as Stop, ours as Stop]
+    return { ...n, installedOn: o.installedOn, status: o.status === 'removed' ? n.status : o.status } as RowOfKind[K]
+  }
+  if (kind === 'trip') {
+    const [n, o] = [next as Trip, ours as Trip]
+    return { ...n, seats: o.seats, bookingPolicy: o.bookingPolicy, minRiders: o.minRiders, bookingCutoffMin: o.bookingCutoffMin } as RowOfKind[K]
+  }
+  return next
 }
 
 /** Rows an earlier import of this feed made that the feed no longer has: stops removed, routes and trips inactive. */

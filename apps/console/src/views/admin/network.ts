@@ -11,6 +11,7 @@ import { ALL_SERVICE_KINDS, kindLabel } from '../../map/style.js'
 import { t, word, type MessageKey } from '../../i18n/index.js'
 import { action, clear, field, h, table, type Children } from '../../ui/dom.js'
 import { buildForm } from '../../ui/form.js'
+import { importCard } from './gtfs-import.js'
 import { day } from '../../ui/format.js'
 
 const hhmm = (s: number): string => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`
@@ -177,15 +178,6 @@ function trips(el: HTMLElement, ctx: Ctx): void {
   void load()
 }
 
-interface ImportResult {
-  stops: number
-  routes: number
-  trips: number
-  calendars: number
-  renumberedStops: Record<string, string>
-  warnings: string[]
-}
-
 function gtfs(el: HTMLElement, ctx: Ctx): void {
   const from = h('input', { type: 'date', name: 'from', value: day(Date.now()) })
   const to = h('input', { type: 'date', name: 'to', value: day(Date.now() + 90 * 86_400_000) })
@@ -196,18 +188,6 @@ function gtfs(el: HTMLElement, ctx: Ctx): void {
   setLink()
   from.addEventListener('change', setLink)
   to.addEventListener('change', setLink)
-  const file = h('input', { type: 'file', name: 'feed', accept: '.zip,application/zip' })
-  const upload = h('button', { class: 'primary import', disabled: !ctx.can(['operator']) }, t('Import'))
-  const status = h('p', { class: 'status' })
-  const result = h('div')
-  action(upload, status, async () => {
-    const f = file.files?.[0]
-    if (!f) throw new Error(t('choose a GTFS zip first'))
-    const r = await api.upload<ImportResult>('/api/gtfs/import', f, 'application/zip')
-    await ctx.reloadNetwork()
-    clear(result, h('ul', null, h('li', null, t('{stops} stops, {routes} routes, {trips} trips, {calendars} calendars', { stops: r.stops, routes: r.routes, trips: r.trips, calendars: r.calendars })), Object.entries(r.renumberedStops).length ? h('li', null, `${t('renumbered:')} ${Object.entries(r.renumberedStops).map(([a, b]) => `${a} → ${b}`).join(', ')}`) : null, r.warnings.map((w) => h('li', { class: 'muted' }, w))))
-    return t('imported')
-  })
   const township = h('select', { name: 'township' }, ctx.network.townships.map((x) => h('option', { value: x.id }, x.name)))
   const codes = h('input', { name: 'codes', placeholder: 'XY-0001,XY-0002' })
   const printTownship = h('a', { target: '_blank', class: 'button print-township' }, t('Print township'))
@@ -225,7 +205,7 @@ function gtfs(el: HTMLElement, ctx: Ctx): void {
       { class: 'page' },
       h('h1', null, t('GTFS and sign sheets')),
       h('div', { class: 'card' }, h('h2', null, t('Export')), h('p', { class: 'muted' }, t('Calendars (market days, school terms) are expanded into calendar_dates over the range.')), h('div', { class: 'row' }, field(t('From'), from), field(t('To'), to), exportLink)),
-      h('div', { class: 'card' }, h('h2', null, t('Import')), h('p', { class: 'muted' }, t('A GTFS static zip; existing ids are updated. Operators only.')), h('div', { class: 'row' }, file, upload), status, result),
+      importCard(ctx),
       h('div', { class: 'card' }, h('h2', null, t('Stop-sign sheets')), h('p', { class: 'muted' }, t('A4 pages with the sign number, the routes and the QR code of the villager page.')), h('div', { class: 'row' }, field(t('Township'), township), printTownship), h('div', { class: 'row' }, field(t('Sign codes'), codes), printCodes)),
     ),
   )
