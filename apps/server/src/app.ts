@@ -187,27 +187,27 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   log.info({ deviceAuth: config.mqttUrl ? 'external broker' : deviceAuth ? 'on' : 'off' }, config.mqttUrl ? 'mqtt device sign-in: the external broker\'s (infra/mosquitto)' : deviceAuth ? 'mqtt devices sign in per vehicle (DEVICE_AUTH)' : 'mqtt devices need no sign-in (DEVICE_AUTH off; development only)')
   let broker: EmbeddedBroker | undefined
   let source: MqttSource | undefined
+  const systemAlerts = new SystemAlerts({ db, publish: (alerts) => hub.publishAlerts(alerts), log })
   if (config.mqttUrl) {
     source = startMqttSource({
       url: config.mqttUrl,
       clientId: config.mqttClientId,
       sessionExpiryS: config.mqttSessionExpiryS,
       protocolVersion: config.mqttProtocolVersion,
-  const systemAlerts = new SystemAlerts({ db, publish: (alerts) => hub.publishAlerts(alerts), log })
       sharedGroup: config.mqttSharedGroup,
       onUplink: (topic, payload) => ingest.accept(topic, payload),
       waitForRoom: () => writer.waitForRoom(),
+      // Lost queued messages: an error log (the source's), a metric and a dispatcher alert.
+      onSessionLost: (lost) => {
+        metrics.mqttSessionsLost.inc()
+        void systemAlerts.raise(brokerSessionLostAlert({ ts: Date.now(), ...lost }))
+      },
       log,
     })
   } else {
     try {
       broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
     } catch (err) {
-      // Lost queued messages: an error log (the source's), a metric and a dispatcher alert.
-      onSessionLost: (lost) => {
-        metrics.mqttSessionsLost.inc()
-        void systemAlerts.raise(brokerSessionLostAlert({ ts: Date.now(), ...lost }))
-      },
       hub.close()
       await db.close()
       throw err
@@ -375,6 +375,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await students.close()
     await tracking.close()
     settings.close()
+    systemAlerts.close()
     await source?.close()
     await broker?.close()
     hub.close()
@@ -393,4 +394,3 @@ function studentTexter(db: Db, hub: LiveHub, network: NetworkService, publish: R
   return { send: async (vehicleId: string, text: string, alertId: string) => (await messenger.send(vehicleId, text, alertId, { username: 'system', displayName: '学生车安全 Student bus safety' })).channels }
 }
 
-    systemAlerts.close()

@@ -224,6 +224,9 @@ export const CONFIG_SPEC = {
       return raw === '4' ? 4 : 5
     },
   },
+  mqttMaxPacketKb: { name: 'MQTT_MAX_PACKET_KB', doc: 'Largest MQTT packet a device may send the embedded broker (a larger one closes the connection, nothing is acknowledged), and largest pos/batch payload the ingest takes from any broker, KiB', default: '256', parse: int(16, 65_536) },
+  mqttConnectTimeoutS: { name: 'MQTT_CONNECT_TIMEOUT_S', doc: 'Embedded broker: a connection that has not sent its CONNECT within this is closed, s', default: '10', parse: int(1, 600) },
+  mqttMaxConnections: { name: 'MQTT_MAX_CONNECTIONS', doc: 'Embedded broker: most device connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
   retentionDays: { name: 'RETENTION_DAYS', doc: 'Positions and vehicle events older than this are deleted (at least 183)', default: '400', parse: int(183, 36_500) },
   compressAfterDays: { name: 'COMPRESS_AFTER_DAYS', doc: 'TimescaleDB compresses telemetry older than this', default: '3', parse: int(1, 3650) },
   maintenanceIntervalS: { name: 'MAINTENANCE_INTERVAL_S', doc: 'How often retention (plain PostgreSQL) or policy jobs (embedded) run', default: '3600', parse: int(10, 86_400) },
@@ -241,9 +244,6 @@ export const CONFIG_SPEC = {
   defaultSpeedLimitKmh: { name: 'DEFAULT_SPEED_LIMIT_KMH', doc: 'Overspeed limit for a bus off trip (routes carry their own), km/h', default: '60', parse: int(10, 150) },
   countyPrefix: { name: 'COUNTY_PREFIX', doc: 'Prefix of unified numbers printed on stop signs (XY-0421)', default: 'XY', parse: (raw: string): string => {
     if (!/^[A-Z]{2,4}$/.test(raw)) throw new Error('must be 2–4 capital letters')
-  mqttMaxPacketKb: { name: 'MQTT_MAX_PACKET_KB', doc: 'Largest MQTT packet a device may send the embedded broker (a larger one closes the connection, nothing is acknowledged), and largest pos/batch payload the ingest takes from any broker, KiB', default: '256', parse: int(16, 65_536) },
-  mqttConnectTimeoutS: { name: 'MQTT_CONNECT_TIMEOUT_S', doc: 'Embedded broker: a connection that has not sent its CONNECT within this is closed, s', default: '10', parse: int(1, 600) },
-  mqttMaxConnections: { name: 'MQTT_MAX_CONNECTIONS', doc: 'Embedded broker: most device connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
     return raw
   } },
   stopToleranceM: { name: 'STOP_TOLERANCE_M', doc: 'A route stop farther than this from the route line is a validation error, m', default: '30', parse: int(1, 1000) },
@@ -257,6 +257,8 @@ export const CONFIG_SPEC = {
   jt808IdleTimeoutS: { name: 'JT808_IDLE_TIMEOUT_S', doc: 'A JT/T 808 connection that sends nothing for this long is closed (terminals heartbeat every 30–60 s)', default: '180', parse: int(1, 86_400) },
   jt808ReplyTimeoutS: { name: 'JT808_REPLY_TIMEOUT_S', doc: "Longest wait for a terminal's general reply to a downlink (text message)", default: '10', parse: int(1, 600) },
   jt808MaxConnections: { name: 'JT808_MAX_CONNECTIONS', doc: 'Most JT/T 808 connections at once; more are refused', default: '10000', parse: int(1, 1_000_000) },
+  jt808SubpackageTtlS: { name: 'JT808_SUBPACKAGE_TTL_S', doc: 'Packets of an unfinished sub-packaged JT/T 808 message (a blind-area upload cut off by a lost connection) are kept this long, in the database, for the rest to arrive, s', default: '86400', parse: int(60, 30 * 86_400) },
+  dbStartRetryMaxS: { name: 'DB_START_RETRY_MAX_S', doc: 'At start, while the database cannot be reached, longest wait between attempts (the wait doubles from 1 s), s', default: '30', parse: int(1, 3600) },
   simVehicles: { name: 'SIM_VEHICLES', doc: "Simulated buses the server runs on today's timetable after start (a demo fleet over its own broker): roster = every vehicle with a duty today runs exactly its duty's trips; N = at most N vehicles, rostered ones first; 0 = none", default: 'roster', parse: (raw: string): number | 'roster' => {
     if (raw === 'roster') return 'roster'
     const n = Number(raw)
@@ -275,8 +277,6 @@ export const CONFIG_SPEC = {
   loginDelayMaxS: { name: 'LOGIN_DELAY_MAX_S', doc: 'Longest wait between sign-in attempts after failures, s', default: '900', parse: int(1, 86_400) },
   publicRateLimit: { name: 'PUBLIC_RATE_LIMIT', doc: 'Requests per minute per client address without a session (health and metrics excepted); 0 = unlimited', default: '600', parse: int(0, 10_000_000) },
   trustProxy: { name: 'TRUST_PROXY', doc: 'Reverse proxies whose X-Forwarded-For gives the client address (rate limits, audit): off, on (any), or addresses/CIDRs separated by commas', default: 'off', parse: (raw: string): boolean | string => {
-  jt808SubpackageTtlS: { name: 'JT808_SUBPACKAGE_TTL_S', doc: 'Packets of an unfinished sub-packaged JT/T 808 message (a blind-area upload cut off by a lost connection) are kept this long, in the database, for the rest to arrive, s', default: '86400', parse: int(60, 30 * 86_400) },
-  dbStartRetryMaxS: { name: 'DB_START_RETRY_MAX_S', doc: 'At start, while the database cannot be reached, longest wait between attempts (the wait doubles from 1 s), s', default: '30', parse: int(1, 3600) },
     if (raw === 'off') return false
     if (raw === 'on') return true
     if (!/^[0-9a-fA-F.:/, ]+$/.test(raw)) throw new Error('must be off, on, or IP addresses/CIDRs separated by commas')

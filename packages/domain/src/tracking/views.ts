@@ -70,10 +70,10 @@ export type AlertType =
   | 'on_demand_under_min'
   | 'trip_missed'
   | 'driver_mismatch'
+  | 'broker_session_lost'
 
 export type AlertSeverity = 'info' | 'warning' | 'critical'
 
-  | 'broker_session_lost'
 /** An alert's life: raised `open`, `acknowledged` by a dispatcher (who, note), `resolved` by itself when the condition clears or by hand with a note. */
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved'
 
