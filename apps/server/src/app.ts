@@ -53,6 +53,7 @@ import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { alertRoutes } from './alerts/routes.js'
 import { SettingsService, settingsRoutes } from './settings/index.js'
 import { SystemAlerts } from './alerts/system.js'
+import { waitForDatabase } from './startup.js'
 import { preferenceRoutes } from './console/preferences.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
@@ -102,6 +103,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** A pino logger or fastify logger options; default: pino at config.logLevel. */
   logger?: FastifyBaseLogger
+  /** `main`: with DATABASE_URL, wait for PostgreSQL at start instead of failing (aborted on SIGTERM). */
+  waitForDatabase?: { signal: AbortSignal }
 }
 
 function loggerOptions(config: Config): FastifyServerOptions['logger'] {
@@ -128,6 +131,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Every route: NUL and lone surrogates refused (400, field named), control characters removed.
   app.addHook('onRoute', textInputOnRoute)
 
+  if (opts.waitForDatabase) await waitForDatabase(config, { log, signal: opts.waitForDatabase.signal })
   const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
   const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention })
   const { db, mode } = opened

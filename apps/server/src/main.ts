@@ -6,7 +6,14 @@ import { listenWithFallback } from './ports.js'
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env)
-  const app = await buildApp(config)
+  // A signal while start-up waits for the database ends the wait (and the process) cleanly.
+  const starting = new AbortController()
+  const stopStarting = (): void => starting.abort(new StartAborted())
+  process.once('SIGTERM', stopStarting)
+  process.once('SIGINT', stopStarting)
+  const app = await buildApp(config, { waitForDatabase: { signal: starting.signal } })
+  process.off('SIGTERM', stopStarting)
+  process.off('SIGINT', stopStarting)
   const listen = async (port: number): Promise<void> => {
     try {
       await app.listen({ port, host: config.host })
@@ -48,7 +55,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
 }
 
+class StartAborted extends Error {
+  constructor() {
+    super('stopped while waiting for the database')
+    this.name = 'StartAborted'
+  }
+}
+
 main().catch((err: unknown) => {
+  if (err instanceof StartAborted) {
+    console.error(err.message)
+    process.exit(0)
+  }
   if (err instanceof ConfigError || err instanceof PortInUseError) console.error(`error: ${err.message}`)
   else console.error(err)
   process.exit(1)
