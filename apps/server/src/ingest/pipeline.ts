@@ -90,7 +90,8 @@ export class Ingest {
       case 'pos/batch': {
         const r = parsePositionBatchMessage(vehicleId, payload, now, this.#limits)
         this.#metrics.pointsReceived.inc(r.positions.length + r.rejects.length)
-        for (const reject of r.rejects) this.#drop(reject, topic)
+        // A whole batch over the packet limit came through a broker allowing more: loud, not debug.
+        for (const reject of r.rejects) this.#drop(reject, topic, reject.reason === 'oversize' ? 'error' : 'debug')
         return this.#accept(r.positions)
       }
       case 'status': {
@@ -157,8 +158,9 @@ export class Ingest {
     }
   }
 
-  #drop(reject: Reject, topic: string): void {
+  #drop(reject: Reject, topic: string, level: 'debug' | 'error' = 'debug'): void {
     this.#metrics.dropped.inc({ reason: reject.reason })
-    this.#log.debug({ topic, reason: reject.reason, detail: reject.detail }, 'telemetry dropped')
+    if (level === 'error') this.#log.error({ topic, reason: reject.reason, detail: reject.detail }, 'pos/batch over MQTT_MAX_PACKET_KB dropped: set the broker\'s max_packet_size to the same limit so devices are refused instead')
+    else this.#log.debug({ topic, reason: reject.reason, detail: reject.detail }, 'telemetry dropped')
   }
 }
