@@ -32,7 +32,7 @@ import {
   type RandomInt,
   type ServiceDate,
 } from '@rb/domain'
-import { bookingRepo, type Db, type OutgoingMessage, type StoredBooking } from '@rb/db'
+import { bookingLimitsRepo, bookingRepo, type Db, type OutgoingMessage, type StoredBooking } from '@rb/db'
 import type { Queryable } from '@rb/db'
 import type { NetworkService, TripInstanceView } from '../network/service.js'
 import { bookedMessage, cancelledMessage, promotedMessage, waitlistedMessage, type TripLabel } from './messages.js'
@@ -144,7 +144,9 @@ export class BookingService {
     const { out, after, current } = await this.#queue.run(trip.id, () =>
       this.db.transaction(async (tx) => {
         const lock = await bookingRepo.lockTrip(tx, trip.id)
-        const current: TripInstanceView = lock.cancelled ? { ...trip, status: 'cancelled', cancelReason: lock.cancelled.reason } : trip
+        // The seats as stored now: the cached network may not know yet of a change made elsewhere.
+        const seats = (await bookingLimitsRepo.tripSeats(tx, trip.tripId)) ?? trip.seats
+        const current: TripInstanceView = lock.cancelled ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason } : { ...trip, seats }
         const out = await fn(tx, lock.onDemand, label, current)
         await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
         const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
@@ -157,7 +159,7 @@ export class BookingService {
         trip: out.changes.some((c) => c.kind === 'trip_cancelled') ? { ...current, status: 'cancelled' } : current,
         ts: this.#now(),
         changes: out.changes,
-        counts: bookingCounts(trip.seats, trip.stops.length, after),
+        counts: bookingCounts(current.seats, trip.stops.length, after),
         manifest: buildManifest(trip, after),
         label,
       }
@@ -190,7 +192,7 @@ export class BookingService {
       if (twin) return { result: replay(twin), changes: [], messages: [] }
       const now = this.#now()
       checkBookingOpen(this.bookable(current, onDemand), channel, span.boardSeq, now)
-      const admission = admit({ capacity: trip.seats, stopCount: trip.stops.length, bookings, request: span, waitlistMaxSeats: this.#settings.waitlistMaxSeats, acceptWaitlist: req.waitlist })
+      const admission = admit({ capacity: current.seats, stopCount: trip.stops.length, bookings, request: span, waitlistMaxSeats: this.#settings.waitlistMaxSeats, acceptWaitlist: req.waitlist })
       for (let attempt = 0; attempt < 8; attempt++) {
         const inserted = await bookingRepo.insertBooking(tx, {
           code: generateBookingCode(this.#randomInt),
@@ -258,7 +260,7 @@ export class BookingService {
       if (checkCancel(this.bookable(current, onDemand), b, who, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
       const by = actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : actor.kind
       const [cancelled] = await bookingRepo.setStatus(tx, [b.id], { status: 'cancelled', now: this.#now(), cancelReason: reason, cancelledBy: by })
-      const promoted = await this.#promote(tx, trip, label)
+      const promoted = await this.#promote(tx, current, label)
       return {
         result: cancelled as StoredBooking,
         changes: [{ kind: 'cancelled', codes: [b.code] }, ...promoted.changes],
@@ -287,12 +289,12 @@ export class BookingService {
       if (b.status === 'no_show') {
         // Its seats may have gone to the waitlist meanwhile.
         const others = (await bookingRepo.bookingsOf(tx, trip.id)).filter((x) => x.id !== b.id)
-        const free = seatsFree(trip.seats, segmentLoads(trip.stops.length, others), b)
+        const free = seatsFree(current.seats, segmentLoads(trip.stops.length, others), b)
         if (free < b.seats) throw new AppError('SEAT_UNAVAILABLE', `the seats of ${b.code} went to the waitlist; ${Math.max(0, free)} free now`, { seatsFree: Math.max(0, free) })
       }
       const [changed] = await bookingRepo.setStatus(tx, [b.id], { status: to, now: this.#now() })
       const kind: BookingChangeKind = to === 'confirmed' ? 'unmarked' : to
-      const promoted = to === 'no_show' ? await this.#promote(tx, trip, label) : { changes: [], messages: [] }
+      const promoted = to === 'no_show' ? await this.#promote(tx, current, label) : { changes: [], messages: [] }
       return { result: changed as StoredBooking, changes: [{ kind, codes: [b.code] }, ...promoted.changes], messages: promoted.messages }
     })
   }

@@ -28,8 +28,14 @@ export async function syncNetworkChanges(o: { pub: RedisClientType; sub: RedisCl
     }
     if (from !== o.instanceId) o.network.changedElsewhere()
   })
+  const failed = (err: Error): void => o.log.warn({ err: err.message }, 'cluster: could not announce a network change; the others reload after their reconnect')
   o.network.broadcastChangesWith(() => {
-    o.pub.publish(channel, JSON.stringify({ id: o.instanceId })).catch((err: Error) => o.log.warn({ err: err.message }, 'cluster: could not announce a network change; the others reload after their reconnect'))
+    // A closed client throws at once rather than rejecting (a change during shutdown).
+    try {
+      o.pub.publish(channel, JSON.stringify({ id: o.instanceId })).catch(failed)
+    } catch (err) {
+      failed(err as Error)
+    }
   })
   o.sub.on('ready', () => o.network.changedElsewhere())
 }
