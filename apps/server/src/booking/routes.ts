@@ -74,7 +74,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
       const key = idempotencyKey(req.headers['idempotency-key'], req.body.idempotencyKey)
       const r = await booking.book({ ...req.body, idempotencyKey: key }, { kind: 'passenger' })
       if (r.replayed) void reply.header('idempotent-replayed', 'true')
-      return reply.status(201).send(await booking.view(r.booking, r.trip))
+      return reply.status(201).send(await booking.view(r.booking, r.trip, r.queue))
     },
   )
 

@@ -7,13 +7,12 @@
  */
 import {
   AppError,
-  admit,
   bookingCounts,
   buildManifest,
-  checkBookingOpen,
   checkCancel,
   checkMark,
   cutoffTs,
+  decideGroup,
   generateBookingCode,
   normalizeBookingCode,
   normalizeName,
@@ -22,10 +21,12 @@ import {
   resolveSpan,
   seatsFree,
   segmentLoads,
+  waitlistPosition,
   type BookableTrip,
   type BookingChangeKind,
   type BookingChannel,
   type BookingCounts,
+  type GroupRequest,
   type Manifest,
   type ManifestMark,
   type OnDemandState,
@@ -38,6 +39,7 @@ import type { NetworkService, TripInstanceView } from '../network/service.js'
 import { bookedMessage, cancelledMessage, promotedMessage, waitlistedMessage, type TripLabel } from './messages.js'
 import { bookingView, dispatcherView, type BookingView, type DispatcherBookingView } from './views.js'
 import { KeyedQueue } from './keyed-queue.js'
+import { GroupQueue, type Settled } from './group-queue.js'
 
 /** Who asks: a passenger (code + phone), a signed-in dispatcher or driver, or the server itself. */
 export type Actor =
@@ -88,6 +90,26 @@ export interface BookingDeps {
   onMessages?: () => void
 }
 
+export interface BookResult {
+  booking: StoredBooking
+  trip: TripInstanceView
+  replayed: boolean
+  /** The trip instance's bookings right after the change (waitlist positions come from it). */
+  queue: readonly StoredBooking[]
+}
+
+interface GroupedRequest extends GroupRequest {
+  createdBy: string | null
+}
+
+/** A booking's key or code was taken by another trip instance's transaction meanwhile. */
+class GroupRaced extends Error {}
+
+/** Most booking requests of one trip instance decided in one transaction. */
+const MAX_GROUP = 250
+
+type LockedFn<T> = (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel, current: TripInstanceView) => Promise<Locked<T>>
+
 interface Locked<T> {
   result: T
   changes: BookingChange[]
@@ -104,6 +126,7 @@ export class BookingService {
   readonly #randomInt: RandomInt
   readonly #onMessages: () => void
   readonly #queue = new KeyedQueue()
+  readonly #groups = new GroupQueue(this.#queue, MAX_GROUP)
   readonly #listeners: ((e: BookingEvent) => void)[] = []
 
   constructor(deps: BookingDeps) {
@@ -138,21 +161,24 @@ export class BookingService {
    * outbox. `fn` gets the trip instance as the lock found it (cancelled meanwhile, perhaps) and
    * returns its result, the changes it made, and the messages to send.
    */
-  async locked<T>(trip: TripInstanceView, fn: (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel, current: TripInstanceView) => Promise<Locked<T>>): Promise<T> {
+  async locked<T>(trip: TripInstanceView, fn: LockedFn<T>): Promise<T> {
+    return this.#queue.run(trip.id, () => this.#lockedNow(trip, fn))
+  }
+
+  /** `locked` for a caller already running in the trip instance's turn of the queue. */
+  async #lockedNow<T>(trip: TripInstanceView, fn: LockedFn<T>): Promise<T> {
     // Read before the transaction: on the embedded database nothing else runs while it is open.
     const label = await this.label(trip)
-    const { out, after, current } = await this.#queue.run(trip.id, () =>
-      this.db.transaction(async (tx) => {
-        const lock = await bookingRepo.lockTrip(tx, trip.id)
-        // The seats as stored now: the cached network may not know yet of a change made elsewhere.
-        const seats = (await bookingLimitsRepo.tripSeats(tx, trip.tripId)) ?? trip.seats
-        const current: TripInstanceView = lock.cancelled ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason } : { ...trip, seats }
-        const out = await fn(tx, lock.onDemand, label, current)
-        await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
-        const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
-        return { out, after, current }
-      }),
-    )
+    const { out, after, current } = await this.db.transaction(async (tx) => {
+      const lock = await bookingRepo.lockTrip(tx, trip.id)
+      // The seats as stored now: the cached network may not know yet of a change made elsewhere.
+      const seats = (await bookingLimitsRepo.tripSeats(tx, trip.tripId)) ?? trip.seats
+      const current: TripInstanceView = lock.cancelled ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason } : { ...trip, seats }
+      const out = await fn(tx, lock.onDemand, label, current)
+      await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
+      const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
+      return { out, after, current }
+    })
     if (out.messages.length > 0) this.#onMessages()
     if (out.changes.length > 0) {
       const event: BookingEvent = {
@@ -168,61 +194,111 @@ export class BookingService {
     return out.result
   }
 
-  /** Books seats (channel `web` for villagers, `phone` for a dispatcher taking a call). */
-  async book(req: BookRequest, actor: Actor): Promise<{ booking: StoredBooking; trip: TripInstanceView; replayed: boolean }> {
+  /**
+   * Books seats (channel `web` for villagers, `phone` for a dispatcher taking a call). Requests
+   * for one trip instance that arrive while its lock is held join one group: the next
+   * transaction decides them together, in arrival order (see `#bookGroup`).
+   */
+  async book(req: BookRequest, actor: Actor): Promise<BookResult> {
     const channel: BookingChannel = actor.kind === 'dispatcher' ? 'phone' : actor.kind === 'driver' ? 'driver' : 'web'
-    const name = normalizeName(req.name)
-    const phone = normalizePhone(req.phone)
     const trip = await this.network.instance(req.tripInstanceId)
-    const span = { ...resolveSpan(trip.stops, req.boardStop, req.alightStop), seats: req.seats }
-    const same = (b: StoredBooking): boolean =>
-      b.tripInstanceId === trip.id && b.boardStop === req.boardStop && b.alightStop === req.alightStop && b.seats === req.seats && b.name === name && b.phone === phone
-    const replay = (b: StoredBooking): { booking: StoredBooking; trip: TripInstanceView; replayed: boolean } => {
-      if (!same(b)) throw new AppError('CONFLICT', 'this idempotency key was already used for a different booking; send a new key for a new booking')
-      return { booking: b, trip, replayed: true }
+    const request: GroupedRequest = {
+      idempotencyKey: req.idempotencyKey,
+      channel,
+      identity: { boardStop: req.boardStop, alightStop: req.alightStop, seats: req.seats, name: normalizeName(req.name), phone: normalizePhone(req.phone) },
+      span: { ...resolveSpan(trip.stops, req.boardStop, req.alightStop), seats: req.seats },
+      waitlist: req.waitlist,
+      createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
     }
-    // A resent request needs no lock: its booking is already there.
-    const earlier = await bookingRepo.bookingByIdempotencyKey(this.db, req.idempotencyKey)
-    if (earlier) return replay(earlier)
+    return this.#groups.submit(trip.id, request, (requests) => this.#bookGroup(trip, requests))
+  }
 
-    return this.locked(trip, async (tx, onDemand, label, current) => {
-      const bookings = await bookingRepo.bookingsOf(tx, trip.id)
-      // Sent twice at once: the twin that got the lock first has booked meanwhile.
-      const twin = bookings.find((b) => b.idempotencyKey === req.idempotencyKey)
-      if (twin) return { result: replay(twin), changes: [], messages: [] }
-      const now = this.#now()
-      checkBookingOpen(this.bookable(current, onDemand), channel, span.boardSeq, now)
-      const admission = admit({ capacity: current.seats, stopCount: trip.stops.length, bookings, request: span, waitlistMaxSeats: this.#settings.waitlistMaxSeats, acceptWaitlist: req.waitlist })
-      for (let attempt = 0; attempt < 8; attempt++) {
-        const inserted = await bookingRepo.insertBooking(tx, {
-          code: generateBookingCode(this.#randomInt),
-          tripInstanceId: trip.id,
-          boardStop: req.boardStop,
-          alightStop: req.alightStop,
-          ...span,
-          name,
-          phone,
-          status: admission.status,
-          channel,
-          idempotencyKey: req.idempotencyKey,
-          createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
-          createdTs: now,
+  /**
+   * Decides a group of booking requests for one trip instance in one locked transaction: one
+   * lock, one read of its bookings, one insert, one outbox write, whatever the group's size. Each
+   * request is admitted against the bookings before it (the earlier ones of the group included),
+   * so seats stay exact and first come is first served; a request refused alone (closed, full, a
+   * reused key) gets its own error and the rest of the group books.
+   */
+  async #bookGroup(trip: TripInstanceView, requests: readonly GroupedRequest[]): Promise<Settled<BookResult>[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#lockedNow(trip, async (tx, onDemand, label, current) => {
+          const bookings = await bookingRepo.bookingsOf(tx, trip.id)
+          const byKey = new Map<string, StoredBooking>(bookings.map((b) => [b.idempotencyKey, b]))
+          const elsewhere = requests.map((r) => r.idempotencyKey).filter((k) => !byKey.has(k))
+          for (const b of await bookingRepo.bookingsByIdempotencyKeys(tx, elsewhere)) byKey.set(b.idempotencyKey, b)
+          const now = this.#now()
+          const decided = decideGroup({
+            trip: this.bookable(current, onDemand),
+            capacity: current.seats,
+            bookings,
+            requests,
+            byKey,
+            now,
+            waitlistMaxSeats: this.#settings.waitlistMaxSeats,
+          })
+          const fresh = decided.flatMap((d) => (d.kind === 'new' ? [d] : []))
+          const codes = await this.#freeCodes(tx, fresh.length)
+          const inserted = await bookingRepo.insertBookings(
+            tx,
+            fresh.map((d, i) => ({
+              code: codes[i] as string,
+              tripInstanceId: trip.id,
+              ...d.request.identity,
+              ...d.request.span,
+              status: d.status,
+              channel: d.request.channel,
+              idempotencyKey: d.request.idempotencyKey,
+              createdBy: d.request.createdBy,
+              createdTs: now,
+            })),
+          )
+          // A key or code taken meanwhile by another trip instance's transaction: decide again.
+          if (inserted.length !== fresh.length) throw new GroupRaced()
+          const after = [...bookings, ...inserted]
+          const byNewKey = new Map(inserted.map((b) => [b.idempotencyKey, b]))
+          const result = decided.map((d): Settled<BookResult> => {
+            switch (d.kind) {
+              case 'error':
+                return { ok: false, error: d.error }
+              case 'replay':
+                return { ok: true, value: { booking: d.booking, trip, replayed: true, queue: after } }
+              case 'new':
+              case 'twin':
+                return { ok: true, value: { booking: byNewKey.get(d.request.idempotencyKey) as StoredBooking, trip, replayed: d.kind === 'twin', queue: after } }
+            }
+          })
+          const confirmed = inserted.filter((b) => b.status === 'confirmed')
+          const waitlisted = inserted.filter((b) => b.status === 'waitlisted')
+          const changes: BookingChange[] = [
+            ...(confirmed.length > 0 ? [{ kind: 'booked' as const, codes: confirmed.map((b) => b.code) }] : []),
+            ...(waitlisted.length > 0 ? [{ kind: 'waitlisted' as const, codes: waitlisted.map((b) => b.code) }] : []),
+          ]
+          const messages = inserted.map((b) => (b.status === 'confirmed' ? bookedMessage(label, b) : waitlistedMessage(label, b, waitlistPosition(after, b))))
+          return { result, changes, messages, after }
         })
-        if (inserted) {
-          const message = admission.status === 'confirmed' ? bookedMessage(label, inserted) : waitlistedMessage(label, inserted, admission.position)
-          return {
-            result: { booking: inserted, trip, replayed: false },
-            changes: [{ kind: admission.status === 'confirmed' ? 'booked' : 'waitlisted', codes: [inserted.code] }],
-            messages: [message],
-            after: [...bookings, inserted],
-          }
-        }
-        // The key was taken meanwhile by a request for another trip instance, or the code exists.
-        const taken = await bookingRepo.bookingByIdempotencyKey(tx, req.idempotencyKey)
-        if (taken) return { result: replay(taken), changes: [], messages: [] }
+      } catch (err) {
+        if (err instanceof GroupRaced && attempt < 3) continue
+        throw err
       }
-      throw new Error('could not draw a free booking code in 8 attempts')
-    })
+    }
+  }
+
+  /** `n` booking codes that no booking has and that differ from each other. */
+  async #freeCodes(tx: Queryable, n: number): Promise<string[]> {
+    const codes = new Set<string>()
+    for (let attempt = 0; codes.size < n; attempt++) {
+      if (attempt >= 8) throw new Error('could not draw free booking codes in 8 attempts')
+      const drawn = new Set<string>()
+      while (drawn.size < n - codes.size) {
+        const c = generateBookingCode(this.#randomInt)
+        if (!codes.has(c)) drawn.add(c)
+      }
+      const taken = await bookingRepo.codesTaken(tx, [...drawn])
+      for (const c of drawn) if (!taken.has(c)) codes.add(c)
+    }
+    return [...codes]
   }
 
   /** A booking by code, for the passenger who gives the phone it was made with (else 404). */
@@ -336,9 +412,10 @@ export class BookingService {
 
   // ── Views ──
 
-  async view(b: StoredBooking, trip: TripInstanceView): Promise<BookingView> {
+  /** `queue`: the trip instance's bookings when the caller has them (a waitlisted booking's position). */
+  async view(b: StoredBooking, trip: TripInstanceView, known?: readonly StoredBooking[]): Promise<BookingView> {
     const label = await this.label(trip)
-    const queue = b.status === 'waitlisted' ? await bookingRepo.bookingsOf(this.db, trip.id) : []
+    const queue = b.status !== 'waitlisted' ? [] : (known ?? (await bookingRepo.bookingsOf(this.db, trip.id)))
     return bookingView(b, trip, label.stopName, queue)
   }
 

@@ -1,5 +1,5 @@
 /** How bookings are shown: masked phones for passengers and drivers, full ones for dispatchers. */
-import { cutoffTs, maskPhone, type OnDemandState } from '@rb/domain'
+import { cutoffTs, maskPhone, waitlistPosition, type OnDemandState } from '@rb/domain'
 import type { StoredBooking } from '@rb/db'
 import type { BookingView } from '@rb/protocol'
 import type { TripInstanceView } from '../network/service.js'
@@ -18,7 +18,7 @@ const iso = (ts: number): string => new Date(ts).toISOString()
 
 export function bookingView(b: StoredBooking, trip: TripInstanceView, stopName: (code: string) => string, waitlist: readonly StoredBooking[]): BookingView {
   const at = (seq: number): string => iso(trip.stops.find((s) => s.seq === seq)?.arrivalTs ?? trip.departureTs)
-  const position = b.status === 'waitlisted' ? waitlist.filter((w) => w.status === 'waitlisted' && w.id < b.id).length + 1 : null
+  const position = b.status === 'waitlisted' ? waitlistPosition(waitlist, b) : null
   return {
     code: b.code,
     status: b.status,

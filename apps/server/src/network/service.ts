@@ -9,7 +9,7 @@ import {
   DEFAULT_DAILY_DRIVING_MIN,
   formatStopCode,
   instancesOn,
-  parseTripInstanceId,
+  instanceById,
   prepareRoute,
   serviceDate,
   tripProblems,
@@ -37,6 +37,15 @@ export interface TripInstanceView extends TripInstance {
   vehicleId: string | null
   driverId: string | null
 }
+
+/** A trip instance with its day's state (scheduled when nothing was stored for it). */
+const withState = (i: TripInstance, s: networkRepo.InstanceState | null | undefined): TripInstanceView => ({
+  ...i,
+  status: s?.status ?? 'scheduled',
+  cancelReason: s?.cancelReason ?? null,
+  vehicleId: s?.vehicleId ?? null,
+  driverId: s?.driverId ?? null,
+})
 
 /** A trip instance cancelled for the day (what follows from it, e.g. its bookings, is for listeners). */
 export interface InstanceCancelled {
@@ -147,17 +156,14 @@ export class NetworkService {
   async instancesOn(date: ServiceDate): Promise<TripInstanceView[]> {
     const net = await this.snapshot()
     const states = new Map((await networkRepo.instanceStatesOn(this.db, date)).map((s) => [s.id, s]))
-    return instancesOn(date, net.trips, net.routes, net.calendars).map((i) => {
-      const s = states.get(i.id)
-      return { ...i, status: s?.status ?? 'scheduled', cancelReason: s?.cancelReason ?? null, vehicleId: s?.vehicleId ?? null, driverId: s?.driverId ?? null }
-    })
+    return instancesOn(date, net.trips, net.routes, net.calendars).map((i) => withState(i, states.get(i.id)))
   }
 
   async instance(id: string): Promise<TripInstanceView> {
-    const parsed = parseTripInstanceId(id)
-    const found = parsed ? (await this.instancesOn(parsed.date)).find((i) => i.id === id) : undefined
+    const net = await this.snapshot()
+    const found = instanceById(id, net.trips, net.routes, net.calendars)
     if (!found) throw new AppError('TRIP_NOT_FOUND', `trip instance ${id} does not exist (or does not run that day)`)
-    return found
+    return withState(found, await networkRepo.getInstanceState(this.db, id))
   }
 
   async assign(id: string, vehicleId: string | null, driverId: string | null): Promise<TripInstanceView> {

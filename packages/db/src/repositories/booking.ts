@@ -125,31 +125,45 @@ export async function bookingByCode(q: Queryable, code: string): Promise<StoredB
   return r.rows[0] ? toBooking(r.rows[0]) : null
 }
 
-export async function bookingByIdempotencyKey(q: Queryable, key: string): Promise<StoredBooking | null> {
-  const r = await q.query<BookingRow>(`SELECT ${COLUMNS} FROM booking WHERE idempotency_key = $1`, [key])
-  return r.rows[0] ? toBooking(r.rows[0]) : null
+/** The bookings holding any of these idempotency keys, on any trip instance. */
+export async function bookingsByIdempotencyKeys(q: Queryable, keys: readonly string[]): Promise<StoredBooking[]> {
+  if (keys.length === 0) return []
+  const r = await q.query<BookingRow>(`SELECT ${COLUMNS} FROM booking WHERE idempotency_key = ANY($1::text[])`, [keys])
+  return r.rows.map(toBooking)
+}
+
+/** Which of these booking codes are already taken. */
+export async function codesTaken(q: Queryable, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set()
+  const r = await q.query<{ code: string }>('SELECT code FROM booking WHERE code = ANY($1::text[])', [codes])
+  return new Set(r.rows.map((x) => x.code))
 }
 
 export type NewBooking = Omit<StoredBooking, 'id' | 'updatedTs' | 'cancelReason' | 'cancelledBy'>
 
 /**
- * Inserts a booking; null when its code or idempotency key is taken (the caller looks the key up,
- * or draws another code). The trip row must be locked by this transaction.
+ * Inserts bookings in one statement, in the given order (ids follow it). A row whose code or
+ * idempotency key is taken meanwhile is skipped: the answer is then shorter than the input and
+ * the caller decides again. The trip row must be locked by this transaction.
  */
-export async function insertBooking(tx: Queryable, b: NewBooking): Promise<StoredBooking | null> {
+export async function insertBookings(tx: Queryable, list: readonly NewBooking[]): Promise<StoredBooking[]> {
+  if (list.length === 0) return []
+  const col = <K extends keyof NewBooking>(k: K): NewBooking[K][] => list.map((b) => b[k])
   const r = await tx.query<BookingRow>(
     `INSERT INTO booking (code, trip_instance_id, board_stop, alight_stop, board_seq, alight_seq, seats, passenger_name, phone, status, channel,
        idempotency_key, created_by, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ${ts(14)}, ${ts(14)})
+     SELECT c, ti, bs, als, bq, aq, se, pn, ph, st, ch, ik, cb, to_timestamp(ct / 1000.0), to_timestamp(ct / 1000.0)
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[], $11::text[],
+       $12::text[], $13::text[], $14::float8[]) WITH ORDINALITY AS u(c, ti, bs, als, bq, aq, se, pn, ph, st, ch, ik, cb, ct, n)
+     ORDER BY n
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [b.code, b.tripInstanceId, b.boardStop, b.alightStop, b.boardSeq, b.alightSeq, b.seats, b.name, b.phone, b.status, b.channel, b.idempotencyKey, b.createdBy, b.createdTs],
+    [
+      col('code'), col('tripInstanceId'), col('boardStop'), col('alightStop'), col('boardSeq'), col('alightSeq'), col('seats'), col('name'), col('phone'),
+      col('status'), col('channel'), col('idempotencyKey'), col('createdBy'), col('createdTs'),
+    ],
   )
-  return r.rows[0] ? toBooking(r.rows[0]) : null
-}
-
-export async function codeTaken(q: Queryable, code: string): Promise<boolean> {
-  return (await q.query('SELECT 1 FROM booking WHERE code = $1', [code])).rows.length > 0
+  return r.rows.map(toBooking).sort((a, b) => a.id - b.id)
 }
 
 export interface StatusChange {

@@ -92,22 +92,35 @@ export function instanceOf(trip: Trip, route: Route, date: ServiceDate): TripIns
 export function instancesOn(date: ServiceDate, trips: readonly Trip[], routes: readonly Route[], calendars: readonly Calendar[]): TripInstance[] {
   const routeById = new Map(routes.map((r) => [r.id, r]))
   const calendarById = new Map<string, ServiceCalendar>()
-  for (const c of calendars) {
-    try {
-      calendarById.set(c.id, parseCalendar(c.rules))
-    } catch (err) {
-      throw new AppError('VALIDATION_FAILED', `calendar ${c.id} is invalid: ${(err as Error).message}`)
-    }
-  }
+  for (const c of calendars) calendarById.set(c.id, parsedCalendar(c))
   const out: TripInstance[] = []
   for (const trip of trips) {
-    if (!trip.active) continue
-    const route = routeById.get(trip.routeId)
-    const calendar = calendarById.get(trip.calendarId)
-    if (!route || !route.active || !calendar) continue
-    if (runsOn(calendar, date)) out.push(instanceOf(trip, route, date))
+    const inst = instanceIf(trip, routeById.get(trip.routeId), calendarById.get(trip.calendarId), date)
+    if (inst) out.push(inst)
   }
   return out.sort((a, b) => a.departureTs - b.departureTs || a.id.localeCompare(b.id))
+}
+
+/** One trip instance by its id, or null when that trip does not run that day (one calendar read, not all). */
+export function instanceById(id: string, trips: readonly Trip[], routes: readonly Route[], calendars: readonly Calendar[]): TripInstance | null {
+  const parsed = parseTripInstanceId(id)
+  const trip = parsed ? trips.find((t) => t.id === parsed.tripId) : undefined
+  if (!parsed || !trip) return null
+  const calendar = calendars.find((c) => c.id === trip.calendarId)
+  return instanceIf(trip, routes.find((r) => r.id === trip.routeId), calendar && parsedCalendar(calendar), parsed.date)
+}
+
+function parsedCalendar(c: Calendar): ServiceCalendar {
+  try {
+    return parseCalendar(c.rules)
+  } catch (err) {
+    throw new AppError('VALIDATION_FAILED', `calendar ${c.id} is invalid: ${(err as Error).message}`)
+  }
+}
+
+function instanceIf(trip: Trip, route: Route | undefined, calendar: ServiceCalendar | undefined, date: ServiceDate): TripInstance | null {
+  if (!trip.active || !route || !route.active || !calendar) return null
+  return runsOn(calendar, date) ? instanceOf(trip, route, date) : null
 }
 
 /** Whole years of service on `date` (a driver card shows it). */
