@@ -31,6 +31,7 @@ const ALERT_TYPE_WORDS = {
   on_demand_under_min: 'On-demand under minimum',
   trip_missed: 'Trip not run',
   driver_mismatch: 'Driver differs from roster',
+  pupil_left_on_bus: 'Pupil left on bus',
   broker_session_lost: 'Broker lost queued positions',
 } as const satisfies Record<AlertType, MessageKey>
 export const ALERT_TYPES = Object.keys(ALERT_TYPE_WORDS) as AlertType[]
@@ -40,11 +41,11 @@ const SEVERITY_WORDS: Record<string, MessageKey> = { info: 'info', warning: 'war
 export const severityLabel = (s: string): string => (SEVERITY_WORDS[s] ? t(SEVERITY_WORDS[s]) : s)
 
 /**
- * An SOS / emergency: a driver alarm the server rates critical. It sounds and takes the banner
- * until acknowledged, and its bus is drawn red until resolved.
+ * An SOS / emergency: a driver alarm the server rates critical, or a child left on a student bus.
+ * It sounds and takes the banner until acknowledged, and its bus is drawn red until resolved.
  */
 export function isEmergency(a: Pick<LiveAlert, 'type' | 'severity'>): boolean {
-  return a.type === 'driver_alarm' && a.severity === 'critical'
+  return (a.type === 'driver_alarm' || a.type === 'pupil_left_on_bus') && a.severity === 'critical'
 }
 
 /** A critical alert (an emergency, a bus silent on a trip, a landslide report) is acknowledged with what was done, as the server requires. */

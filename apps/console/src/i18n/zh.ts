@@ -2,7 +2,11 @@
  * The console's words in Chinese, keyed by their English (the words the code is written in; the
  * English page shows the key itself). Grouped by where the words are shown.
  */
+import { STUDENT_WORDS } from './zh-students.js'
+
 export const ZH = {
+  // Student buses (views/school.ts).
+  ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).
   'On time': '准点',
   Early: '早点',

@@ -12,8 +12,9 @@ import { liveMapView } from './live-map.js'
 import { replayView } from './replay.js'
 import { reportsView } from './reports.js'
 import { rosterView } from './roster.js'
+import { schoolView } from './school.js'
 import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
 import { bookingsView, tripsView } from './trips.js'
 
-export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, ticketsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
+export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, ticketsView, schoolView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]

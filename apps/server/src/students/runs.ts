@@ -87,7 +87,7 @@ export interface RunsDeps {
 }
 
 /** The alert type of a child left on the bus (critical: the console sounds it like an SOS). */
-export const LEFT_ON_BOARD_TYPE = 'pupil_left_on_bus' as string as LiveAlert['type']
+export const LEFT_ON_BOARD_TYPE: LiveAlert['type'] = 'pupil_left_on_bus'
 
 /** A left-on-board alert's id: one per run. */
 export const leftOnBoardAlertId = (tripInstanceId: string): string => `pupil_left_on_bus:${tripInstanceId}`

@@ -70,6 +70,8 @@ export type AlertType =
   | 'on_demand_under_min'
   | 'trip_missed'
   | 'driver_mismatch'
+  /** A student run ended with a pupil boarded and not alighted (critical; cleared by the driver's confirmation). */
+  | 'pupil_left_on_bus'
   | 'broker_session_lost'
 
 export type AlertSeverity = 'info' | 'warning' | 'critical'
