@@ -69,7 +69,7 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
 
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto', ...env })
-  })
+  }, 180_000)
   afterAll(async () => {
     await server?.close()
   })
