@@ -4,7 +4,11 @@
  */
 import { STUDENT_WORDS } from './zh-students.js'
 
+import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
+
 export const ZH = {
+  // Suspicious bookings (views/suspicious.ts).
+  ...BOOKING_LIMIT_WORDS,
   // Student buses (views/school.ts).
   ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).

@@ -16,5 +16,6 @@ import { schoolView } from './school.js'
 import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
 import { bookingsView, tripsView } from './trips.js'
+import { suspiciousView } from './suspicious.js'
 
-export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, ticketsView, schoolView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
+export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, suspiciousView, ticketsView, schoolView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
