@@ -5,24 +5,51 @@
  * is classified. Collects what the scores need; the scoring itself is elsewhere.
  */
 import { distanceM } from '@rb/geo'
-import { demoCounty, serviceDate, TrackingEngine, tripRunStatus, type EngineFix, type EngineInstance, type LiveAlert, type SegmentObservation, type SegmentStat, type TripRunStatus } from '@rb/domain'
-import { DEFAULT_BEHAVIOUR, createFleet, faultProfile, networkFromSnapshot, type FaultProfile, type FaultRecord, type ModelConfig, type SimFix, type StopVisitRecord } from '@rb/sim'
+import { arrivalsAt, demoCounty, serviceDate, TrackingEngine, tripRunStatus, type EngineFix, type EngineInstance, type LiveAlert, type SegmentObservation, type SegmentStat, type StartStats, type TripRunStatus } from '@rb/domain'
+import { createFleet, networkFromSnapshot, type FaultRecord, type ModelConfig, type SimFix, type StopVisitRecord } from '@rb/sim'
 import { fieldCases, type FieldCases } from './accuracy-cases.js'
+import type { BenchProfile } from './accuracy-profiles.js'
 import type { DetectedVisit, Prediction } from './accuracy-score.js'
 import type { RunStart } from './accuracy-trips.js'
+
+/** A bus leaving its first stop, as the start history reads it. */
+export interface StartObservation {
+  routeKey: string
+  driverId: string | null
+  delayS: number
+}
+
+/** What riders were shown: every departure at the next stops of the running buses, sampled. */
+export interface ShownCheck {
+  samples: number
+  /** Rows of a bus running the trip. */
+  rows: number
+  /** Of them, shown without live ETA (`no_position`). */
+  noPosition: number
+  /** Rows with an ETA although the bus's last fix was older than the grace (must be 0). */
+  etaPastGrace: number
+  /** Rows "due" (ETA within a minute) although the bus's last fix was older than the grace (must be 0). */
+  duePastGrace: number
+  /** Oldest last fix behind an ETA shown, seconds. */
+  maxAgeBehindEtaS: number
+}
 
 export interface DayOptions {
   date: string
   seed: string
-  faults: FaultProfile
+  profile: BenchProfile
   /** Give the engine the roster (instances with their planned vehicle); otherwise it infers every trip. */
   assigned: boolean
   /** Add the field cases (accuracy-cases.ts). */
   cases: boolean
   stats: ReadonlyMap<string, SegmentStat>
+  startStats: StartStats
   /** Collect predictions (the measured day). */
   measure: boolean
 }
+
+/** The driver of a bus in the bench: one per bus, told by the bus (IC card) as the day starts. */
+export const driverOfBus = (vehicleId: string): string => `D-${vehicleId}`
 
 export interface DayRun {
   date: string
@@ -49,6 +76,9 @@ export interface DayRun {
   alertSeenTs: Map<string, number>
   /** Instants a vehicle truly drove above its route's limit (the mean speed since the fix before). */
   speeding: Map<string, number[]>
+  /** Departures from first stops (start history). */
+  starts0: StartObservation[]
+  shown: ShownCheck
   /** Fixes of buses truly moving on a trip, and of those, the ones whose engine run was that trip. */
   moving: { fixes: number; right: number }
   /** Trip → bus, from the fixes' truth. */
@@ -61,7 +91,7 @@ export interface DayRun {
 }
 
 /** One call into the engine. */
-export type EngineInput = { fix: EngineFix; now: number } | { vehicleId: string; online: boolean; ts: number } | { tick: number }
+export type EngineInput = { fix: EngineFix; now: number } | { vehicleId: string; online: boolean; ts: number } | { vehicleId: string; driverId: string; ts: number } | { tick: number }
 
 const PREDICT_EVERY_MS = 30_000
 const TICK_MS = 5_000
@@ -71,7 +101,7 @@ const routeLimit = new Map(snapshot.routes.map((r) => [r.id, r.speedLimitKmh]))
 export function simulateDay(o: DayOptions): DayRun {
   const date = o.date
   const plain = networkFromSnapshot(snapshot, date)
-  const config: ModelConfig = { seed: `${o.seed}-${date}`, faults: faultProfile(o.faults), behaviour: DEFAULT_BEHAVIOUR }
+  const config: ModelConfig = { seed: `${o.seed}-${date}`, faults: structuredClone(o.profile.faultConfig), behaviour: o.profile.behaviour }
   const planned = createFleet(plain, config)
   const cased = o.cases ? fieldCases(plain, planned.vehicles) : null
   const fleet = cased ? createFleet(cased.network, { ...config, faults: { ...config.faults, strandings: cased.cases.strandings } }) : planned
@@ -88,12 +118,15 @@ export function simulateDay(o: DayOptions): DayRun {
   }))
   engine.setNetwork({ instances, routes: snapshot.routes, vehicles: snapshot.vehicles })
   engine.setSegmentStats((routeId, direction, fromSeq) => o.stats.get(`${routeId}|${direction}|${fromSeq}`))
+  engine.setStartStats(o.startStats)
 
   const run: DayRun = {
     date, engine, instances, cases: cased?.cases ?? null, positions: 0, inputs: [], segments: [], visits: [], faults: [], detected: [], predictions: [],
     alerts: new Map(), alertSeenTs: new Map(), starts: [], fixTs: new Map(), firstSeen: new Map(), firstMoving: new Map(), speeding: new Map(), moving: { fixes: 0, right: 0 },
     trueTrips: new Map(), matchedTrips: new Map(), classifiedAt: 0, statuses: new Map(),
+    starts0: [], shown: { samples: 0, rows: 0, noPosition: 0, etaPastGrace: 0, duePastGrace: 0, maxAgeBehindEtaS: 0 },
   }
+  const graceMs = engine.config.etaGraceS * 1000
   const visits = new Map<string, DetectedVisit>()
   const lastTrue = new Map<string, SimFix>()
   const call = (input: EngineInput): void => {
@@ -119,9 +152,15 @@ export function simulateDay(o: DayOptions): DayRun {
         if (e.tripInstanceId && run.matchedTrips.get(e.tripInstanceId) === e.vehicleId) run.matchedTrips.delete(e.tripInstanceId)
       }
       if ((e.type !== 'arrival' && e.type !== 'departure') || !e.tripInstanceId) continue
+      if (e.type === 'departure' && typeof e.data.startDelayS === 'number') {
+        run.starts0.push({ routeKey: `${String(e.data.routeId)}|${String(e.data.direction)}`, driverId: typeof e.data.driverId === 'string' ? e.data.driverId : null, delayS: e.data.startDelayS })
+      }
       const key = `${e.tripInstanceId}|${String(e.data.seq)}`
-      const v = visits.get(key) ?? { tripInstanceId: e.tripInstanceId, seq: Number(e.data.seq), arrivalTs: e.ts, departureTs: null }
-      if (e.type === 'departure') v.departureTs = e.ts
+      const v = visits.get(key) ?? { tripInstanceId: e.tripInstanceId, seq: Number(e.data.seq), arrivalTs: e.ts, departureTs: null, passedWithoutStopping: false }
+      if (e.type === 'departure') {
+        v.departureTs = e.ts
+        v.passedWithoutStopping = e.data.passedWithoutStopping === true
+      }
       visits.set(key, v)
     }
   }
@@ -162,6 +201,36 @@ export function simulateDay(o: DayOptions): DayRun {
 
   let nextTick = fleet.window ? fleet.window.fromTs - 3600_000 : 0
   let nextPredict = nextTick
+  let predictRound = 0
+  // Each bus's driver says so on the card reader as the day starts (the start history is per driver).
+  for (const v of fleet.vehicles) call({ vehicleId: v.vehicle.id, driverId: driverOfBus(v.vehicle.id), ts: nextTick })
+
+  /** What the departures at the next two stops of every running bus say now, against the freshness rule. */
+  const checkShown = (now: number): void => {
+    const stops = new Set<string>()
+    for (const vehicleId of engine.vehicleIds()) {
+      const r = engine.runOf(vehicleId)
+      const st = engine.trackerState(vehicleId)
+      if (!r || !st || st.nextStopSeq === null) continue
+      const i = r.instance.stops.findIndex((x) => x.seq === st.nextStopSeq)
+      for (const x of r.instance.stops.slice(i, i + 2)) stops.add(x.stopCode)
+    }
+    run.shown.samples++
+    for (const stopCode of stops) {
+      for (const a of arrivalsAt(engine, { stopCode, now, horizonMs: 2 * 3600_000, limit: 50, routeNames: () => undefined })) {
+        if (a.vehicleId === null || a.lastFixTs === null) continue
+        run.shown.rows++
+        if (a.status === 'no_position') run.shown.noPosition++
+        if (a.etaTs === null) continue
+        const ageMs = now - a.lastFixTs
+        run.shown.maxAgeBehindEtaS = Math.max(run.shown.maxAgeBehindEtaS, Math.round(ageMs / 1000))
+        if (ageMs > graceMs) {
+          run.shown.etaPastGrace++
+          if (a.etaTs - now <= 60_000) run.shown.duePastGrace++
+        }
+      }
+    }
+  }
   const tickUntil = (until: number): void => {
     while (nextTick <= until) {
       const t = nextTick
@@ -197,8 +266,10 @@ export function simulateDay(o: DayOptions): DayRun {
         for (const vehicleId of engine.vehicleIds()) {
           const r = engine.runOf(vehicleId)
           if (!r) continue
-          for (const e of engine.etas(vehicleId)) run.predictions.push({ tripInstanceId: r.instance.id, seq: e.seq, madeTs: nextPredict, etaTs: e.etaTs })
+          for (const e of engine.etas(vehicleId, until)) run.predictions.push({ tripInstanceId: r.instance.id, seq: e.seq, madeTs: nextPredict, etaTs: e.etaTs })
         }
+        // What riders are shown, once a minute (every second prediction round).
+        if (predictRound++ % 2 === 0) checkShown(until)
         nextPredict += PREDICT_EVERY_MS
       }
     }
@@ -217,6 +288,7 @@ export function simulateDay(o: DayOptions): DayRun {
 function apply(engine: TrackingEngine, input: EngineInput): void {
   if ('fix' in input) engine.onPosition(input.fix, input.now)
   else if ('tick' in input) engine.tick(input.tick)
+  else if ('driverId' in input) engine.onDriver(input.vehicleId, { ts: input.ts, driverId: input.driverId, name: null, cert: null, source: 'card', action: 'on' })
   else engine.onLink(input.vehicleId, input.online, input.ts)
 }
 
@@ -224,10 +296,11 @@ function apply(engine: TrackingEngine, input: EngineInput): void {
  * The engine's cost alone: the day's inputs replayed into a fresh engine (drained every tick, as
  * the server does), CPU time of the process and wall time, per position.
  */
-export function engineCost(run: DayRun, stats: ReadonlyMap<string, SegmentStat>): { positions: number; cpuUsPerPosition: number; wallUsPerPosition: number } {
+export function engineCost(run: DayRun, stats: ReadonlyMap<string, SegmentStat>, startStats: StartStats): { positions: number; cpuUsPerPosition: number; wallUsPerPosition: number } {
   const engine = new TrackingEngine()
   engine.setNetwork({ instances: run.instances, routes: snapshot.routes, vehicles: snapshot.vehicles })
   engine.setSegmentStats((routeId, direction, fromSeq) => stats.get(`${routeId}|${direction}|${fromSeq}`))
+  engine.setStartStats(startStats)
   const cpu0 = process.cpuUsage()
   const wall0 = performance.now()
   for (const input of run.inputs) {

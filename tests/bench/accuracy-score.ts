@@ -9,6 +9,8 @@ export interface TruthVisit {
   seq: number
   arrivalTs: number
   departureTs: number
+  /** The bus drove through without stopping. */
+  passed?: boolean
 }
 
 export interface DetectedVisit {
@@ -16,6 +18,38 @@ export interface DetectedVisit {
   seq: number
   arrivalTs: number
   departureTs: number | null
+  /** The engine's judgement, on leaving. */
+  passedWithoutStopping?: boolean
+}
+
+export interface PassByScore {
+  /** True pass-bys the engine saw a visit of, and of them those it flagged. */
+  truth: number
+  flaggedRight: number
+  /** Visits flagged, and of them those truly passed. */
+  flagged: number
+  recall: number
+  precision: number
+}
+
+/** "Passed without stopping" against the truth, over the visits both have. */
+export function scorePassBys(truth: readonly TruthVisit[], detected: readonly DetectedVisit[]): PassByScore {
+  const byKey = new Map(truth.map((t) => [`${t.tripInstanceId}|${t.seq}`, t]))
+  let n = 0
+  let right = 0
+  let flagged = 0
+  let flaggedTrue = 0
+  for (const d of detected) {
+    const t = byKey.get(`${d.tripInstanceId}|${d.seq}`)
+    if (!t || d.departureTs === null) continue
+    if (t.passed) n++
+    if (d.passedWithoutStopping) {
+      flagged++
+      if (t.passed) flaggedTrue++
+    }
+    if (t.passed && d.passedWithoutStopping) right++
+  }
+  return { truth: n, flaggedRight: right, flagged, recall: n === 0 ? 1 : right / n, precision: flagged === 0 ? 1 : flaggedTrue / flagged }
 }
 
 export interface VisitScore {

@@ -74,7 +74,7 @@ export function dayTruth(day: DayRun): DayTruth {
   const darkUntil = new Map(late.map((l) => [l.tripInstanceId, l.fromTs]))
   const observableVisits = day.visits
     .filter((v) => v.departureTs >= (darkUntil.get(v.tripInstanceId) ?? -Infinity))
-    .map((v) => ({ tripInstanceId: v.tripInstanceId, seq: v.seq, arrivalTs: v.arrivalTs, departureTs: v.departureTs }))
+    .map((v) => ({ tripInstanceId: v.tripInstanceId, seq: v.seq, arrivalTs: v.arrivalTs, departureTs: v.departureTs, passed: v.passedWithoutStopping }))
 
   return { alerts: { trips, visits, silences, offRoute, speeding: day.speeding }, tripHours: tripMs / 3_600_000, matchCases, classOf, observableVisits }
 }

@@ -6,7 +6,7 @@ import { EMERGENCY_COLOUR, STATUS_COLOURS, STATUS_MARKS, statusLabel, STOP_COLOU
 
 const pos = (vehicleId: string, ts: number, lng = 105.44, lat = 28.16, headingDeg = 90): LivePosition => ({ vehicleId, ts, lng, lat, speedKmh: 30, headingDeg })
 const state = (vehicleId: string, over: Partial<VehicleStateView> = {}): VehicleStateView => ({
-  vehicleId, status: 'on_time', online: true, lastTs: 1, tripInstanceId: 'T1_20260302', routeId: 'R1', match: 'assigned', driverCode: 'XY-D001',
+  vehicleId, status: 'on_time', online: true, lastTs: 1, freshness: 'live', tripInstanceId: 'T1_20260302', routeId: 'R1', match: 'assigned', driverCode: 'XY-D001',
   driverSource: 'roster', rosteredDriverCode: 'XY-D001', delayS: 0, punctuality: 'on_time', progressM: 100, offsetM: 3, offRoute: false, nextStop: null, ...over,
 })
 const network: NetworkIndex = {

@@ -5,12 +5,14 @@
 import type { TripBoardRow, TripRunStatus } from '@rb/domain'
 import { lang, t, word, type Lang, type MessageKey } from './i18n/index.js'
 
-export const TRIP_STATES: readonly TripRunStatus[] = ['scheduled', 'assigned', 'in_progress', 'completed', 'missed', 'partial', 'cancelled']
+export const TRIP_STATES: readonly TripRunStatus[] = ['scheduled', 'assigned', 'in_progress', 'lost', 'completed', 'missed', 'partial', 'cancelled']
 
 const TRIP_STATE_WORDS = {
   scheduled: 'Scheduled',
   assigned: 'Assigned',
   in_progress: 'In progress',
+  // Running, but its bus silent for TRIP_LOST_AFTER_S.
+  lost: 'Lost',
   completed: 'Completed',
   missed: 'Not run',
   partial: 'Partly run',
@@ -22,7 +24,7 @@ export const tripStateLabel = (s: TripRunStatus, in_: Lang = lang()): string => 
 }
 
 /** States whose delay means something: a bus ran (or runs) the trip. */
-export const showsDelay = (status: TripRunStatus): boolean => status === 'in_progress' || status === 'completed' || status === 'partial'
+export const showsDelay = (status: TripRunStatus): boolean => status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial'
 
 export interface BoardFilter {
   /** Empty = every state. */

@@ -20,6 +20,9 @@ export function makeArrival(over: Partial<StopArrival> = {}): StopArrival {
     vehicleId: null,
     stopsAway: null,
     driverCode: null,
+    lastFixTs: null,
+    online: null,
+    freshness: null,
     ...over,
   }
 }

@@ -97,3 +97,20 @@ describe('when it comes', () => {
     expect(clock(Date.UTC(2026, 10, 30, 15, 59, 59))).toBe('23:59')
   })
 })
+
+describe('a bus with no live position', () => {
+  const silent = makeArrival({ status: 'no_position', vehicleId: 'XY-V012', stopsAway: 1, etaTs: null, lastFixTs: T0 - 3 * 60_000 - 20_000, online: false, freshness: 'stale', delayS: 30, punctuality: 'on_time' })
+
+  it('shows the timetable and the age of the last position, never "due now"', () => {
+    expect(statusWords(silent, 'zh')).toEqual({ text: '暂无实时位置', tone: 'warn' })
+    expect(statusWords(silent, 'en').text).toBe('No live position')
+    // Past its time at this stop the timetable still stands: the page does not guess.
+    const w = whenWords(silent, 'zh', silent.scheduledTs + 60_000)
+    expect(w).toMatchObject({ big: clock(silent.scheduledTs), planned: true })
+    expect(w.big).not.toBe('即将到站')
+    expect(whenWords(silent, 'zh', T0).small).toBe(`按时刻表 ${clock(silent.scheduledTs)}，最后位置 3 分钟前`)
+    expect(whenWords(silent, 'en', T0).small).toBe(`Timetable ${clock(silent.scheduledTs)}, last position 3 min ago`)
+    expect(whenWords({ ...silent, lastFixTs: T0 - 30_000 }, 'zh', T0).small).toContain('最后位置不到 1 分钟前')
+  })
+})
+

@@ -71,7 +71,17 @@ export function statusWords(a: StopArrival, lang: Lang): StatusWords {
       return coming(a, lang, true)
     case 'scheduled':
       return { text: t(lang, 'notStarted'), tone: 'muted' }
+    case 'no_position':
+      // The bus runs the trip, but nothing has been heard of it for longer than the server's grace.
+      return { text: t(lang, 'noPosition'), tone: 'warn' }
   }
+}
+
+/** "最后位置 3 分钟前": how old the bus's last position is. */
+function lastFixWords(a: StopArrival, lang: Lang, now: number): string | null {
+  if (a.lastFixTs === null) return null
+  const n = Math.floor((now - a.lastFixTs) / 60_000)
+  return lowerFirst(n >= 1 ? t(lang, 'lastFix', { n }) : t(lang, 'lastFixUnderMin'), lang)
 }
 
 const lowerFirst = (s: string, lang: Lang): string => (lang === 'en' ? s.charAt(0).toLowerCase() + s.slice(1) : s)
@@ -91,6 +101,8 @@ export function whenWords(a: StopArrival, lang: Lang, now: number): WhenWords {
   const planned = t(lang, 'planned', { time: clock(a.scheduledTs) })
   if (a.status === 'cancelled') return { big: clock(a.scheduledTs), small: planned, planned: true, struck: true }
   if (a.status === 'at_stop') return { big: t(lang, 'here'), small: planned, planned: false, struck: false }
+  // No live position: the timetable, and how old the last position is — never "due now".
+  if (a.status === 'no_position') return { big: clock(a.scheduledTs), small: join(lang, [t(lang, 'byTimetable', { time: clock(a.scheduledTs) }), lastFixWords(a, lang, now)]), planned: true, struck: false }
   if (a.etaTs === null) return { big: clock(a.scheduledTs), small: planned, planned: true, struck: false }
   const mins = Math.ceil((a.etaTs - now) / 60_000)
   const small = clock(a.etaTs) === clock(a.scheduledTs) ? planned : `${planned} · ${t(lang, 'expected', { time: clock(a.etaTs) })}`

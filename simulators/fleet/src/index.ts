@@ -16,7 +16,7 @@ export {
 } from './load/generator.js'
 export { Sample, summarize, cpuMs, type Summary } from './load/sample.js'
 export { createFleet, type Fleet, type FleetVehicle, type Selection } from './model/fleet.js'
-export { DEFAULT_BEHAVIOUR, FAULT_PROFILES, faultProfile, type BehaviourConfig, type FaultConfig, type FaultProfile, type ModelConfig, type Stranding } from './model/config.js'
+export { DEFAULT_BEHAVIOUR, FAULT_PROFILES, faultProfile, type BehaviourConfig, type FaultConfig, type FaultProfile, type ModelConfig, type SlowDriver, type Stranding } from './model/config.js'
 export type * from './model/types.js'
 export { fetchNetwork } from './source/api.js'
 export { networkFromSnapshot } from './source/snapshot.js'

@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js'
 import { STOP_COLOURS, stopLabel } from '../map/style.js'
 import { t, word } from '../i18n/index.js'
 import { clear, h, table } from '../ui/dom.js'
-import { clock, punctualityText } from '../ui/format.js'
+import { age, clock, punctualityText } from '../ui/format.js'
 
 export function stopPanel(ctx: Ctx, code: string, onClose: () => void): { el: HTMLElement; dispose(): void } {
   const el = h('aside', { class: 'panel stop-panel', dataset: { stop: code } })
@@ -27,7 +27,12 @@ export function stopPanel(ctx: Ctx, code: string, onClose: () => void): { el: HT
     api.get<StopArrivalsUpdate>(`/api/stops/${encodeURIComponent(code)}/arrivals?limit=6`).then(
       (r) => {
         if (disposed) return
-        clear(arrivals, table([t('Due'), t('ETA'), t('Route'), t('Vehicle'), t('Status')], r.arrivals, (a) => [clock(a.scheduledTs), a.etaTs ? clock(a.etaTs) : '—', `${a.routeName} ${a.headsign}`, a.vehicleId ?? '—', a.vehicleId && a.punctuality ? `${word(a.status)} · ${punctualityText(a.punctuality, a.delayS)}` : word(a.status)]))
+        const status = (a: StopArrivalsUpdate['arrivals'][number]): string => {
+          // No live position: how old the last one is, never a frozen ETA.
+          if (a.status === 'no_position') return `${word(a.status)} · ${t('last position {age}', { age: age(a.lastFixTs, r.ts) })}`
+          return a.vehicleId && a.punctuality ? `${word(a.status)} · ${punctualityText(a.punctuality, a.delayS)}` : word(a.status)
+        }
+        clear(arrivals, table([t('Due'), t('ETA'), t('Route'), t('Vehicle'), t('Status')], r.arrivals, (a) => [clock(a.scheduledTs), a.etaTs ? clock(a.etaTs) : '—', `${a.routeName} ${a.headsign}`, a.vehicleId ?? '—', status(a)]))
       },
       (err: Error) => clear(arrivals, h('p', { class: 'status error' }, err.message)),
     )

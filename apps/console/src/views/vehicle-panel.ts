@@ -82,7 +82,8 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ` (${t('inferred')})` : ''}` : t('not on a trip'))
     set('delay', s?.tripInstanceId ? punctualityText(s.punctuality, s.delayS) : '—')
     set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · ${t('due {time}', { time: clock(next.scheduledTs) })}` : '—')
-    set('eta', eta ? clock(eta) : '—')
+    // Past the server's grace of the last fix there is no ETA: the timetable (the "Last update" row says how old).
+    set('eta', next && s && s.freshness !== 'live' ? t('no live position · timetable {time}', { time: clock(next.scheduledTs) }) : eta ? clock(eta) : '—')
     set('booked', counts ? `${t('{riders} / {capacity} seats', { riders: counts.riders, capacity: counts.capacity })}${counts.waitlisted ? ` · ${t('{n} waiting', { n: counts.waitlisted })}` : ''}` : '—')
     set('speed', v ? `${Math.round(v.speedKmh)} km/h · ${Math.round(v.headingDeg)}°` : '—')
     set('age', age(v?.ts, Date.now()))

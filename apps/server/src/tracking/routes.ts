@@ -49,13 +49,13 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
         const known = (await network.snapshot()).vehicles.some((v) => v.id === req.params.id)
         if (!known) throw new AppError('VEHICLE_NOT_FOUND', `no vehicle ${req.params.id}`)
         return {
-          state: { vehicleId: req.params.id, status: 'off_duty' as const, online: false, lastTs: null, tripInstanceId: null, routeId: null, match: null, driverCode: null, driverSource: null, rosteredDriverCode: null, delayS: null, punctuality: null, progressM: null, offsetM: null, offRoute: false, nextStop: null },
+          state: { vehicleId: req.params.id, status: 'off_duty' as const, online: false, lastTs: null, freshness: 'lost' as const, tripInstanceId: null, routeId: null, match: null, driverCode: null, driverSource: null, rosteredDriverCode: null, delayS: null, punctuality: null, progressM: null, offsetM: null, offRoute: false, nextStop: null },
           etas: [],
           counters: { stale: 0, jumps: 0, offRouteFixes: 0 },
         }
       }
       const t = engine.trackerState(req.params.id)
-      return { state, etas: engine.etas(req.params.id), counters: { stale: t?.counters.stale ?? 0, jumps: t?.counters.jumps ?? 0, offRouteFixes: t?.counters.offRoute ?? 0 } }
+      return { state, etas: engine.etas(req.params.id, now()), counters: { stale: t?.counters.stale ?? 0, jumps: t?.counters.jumps ?? 0, offRouteFixes: t?.counters.offRoute ?? 0 } }
     },
   )
 
@@ -114,7 +114,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       const items: TripBoardRow[] = (await network.instancesOn(date)).map((i) => ({
         instanceId: i.id, tripId: i.tripId, routeId: i.routeId, kind: i.kind, headsign: i.headsign, departureTs: i.departureTs, endTs: i.stops.at(-1)?.arrivalTs ?? i.departureTs,
         status: i.status === 'cancelled' ? 'cancelled' : i.vehicleId ? 'assigned' : 'scheduled', delayS: null, punctuality: null, vehicleId: i.vehicleId, driverCode: i.driverId, match: i.vehicleId ? 'assigned' : null,
-        departedTs: null, completedTs: null, nextStopCode: null, cancelReason: i.cancelReason,
+        departedTs: null, completedTs: null, nextStopCode: null, cancelReason: i.cancelReason, lastFixTs: null,
       }))
       return { date, items: keep(items) }
     },

@@ -12,7 +12,8 @@ import type { DepartureStatus, StopArrival, TripBoardRow, TripRunStatus } from '
 export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: InstanceProgress | undefined): TripRunStatus {
   if (inst.status === 'cancelled') return 'cancelled'
   if (p?.completedTs) return 'completed'
-  if (p && !p.endedTs) return 'in_progress'
+  // Running, but its bus silent for lostAfterS (as of the engine's clock): lost until it speaks again.
+  if (p && !p.endedTs) return engine.freshness(p.vehicleId).freshness === 'lost' ? 'lost' : 'in_progress'
   if (p?.endedTs) return 'partial'
   // The engine's clock rules decide (a bus standing at the first stop holds it off).
   if (engine.isMissed(inst.id)) return 'missed'
@@ -22,12 +23,12 @@ export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: I
 export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance): TripBoardRow {
   const p = engine.progressOf(inst.id)
   const status = tripRunStatus(engine, inst, p)
-  const running = status === 'in_progress' && p
+  const running = (status === 'in_progress' || status === 'lost') && p
   const next = running && p.nextStopSeq !== null ? inst.stops.find((s) => s.seq === p.nextStopSeq) : undefined
   const vehicleId = p?.vehicleId ?? inst.vehicleId
   // The driver on board the bus running it, else the rostered one.
   const driverCode = running ? (engine.driverOf(p.vehicleId) ?? inst.driverId) : inst.driverId
-  const delayS = status === 'in_progress' || status === 'completed' || status === 'partial' ? (p?.delayS ?? null) : null
+  const delayS = status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial' ? (p?.delayS ?? null) : null
   return {
     instanceId: inst.id,
     tripId: inst.tripId,
@@ -46,6 +47,7 @@ export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance): Trip
     completedTs: p?.completedTs ?? null,
     nextStopCode: next?.stopCode ?? null,
     cancelReason: inst.cancelReason,
+    lastFixTs: running ? engine.freshness(p.vehicleId).lastFixTs : null,
   }
 }
 
@@ -68,7 +70,12 @@ export interface ArrivalsQuery {
   routeNames: (routeId: string) => RouteNames | undefined
 }
 
-/** Upcoming departures at a stop: tracked buses with live ETA first by time, then the timetable. */
+/**
+ * Upcoming departures at a stop: tracked buses with live ETA first by time, then the timetable.
+ * Every row a bus runs carries that bus's freshness (`lastFixTs`, `online`, `freshness`); once its
+ * last fix is older than the ETA grace the row has no ETA and says `no_position`: the timetable
+ * stands, never a frozen ETA turning into "due now".
+ */
 export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArrival[] {
   const cfg = engine.config
   const out: StopArrival[] = []
@@ -89,6 +96,9 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       scheduledTs: stop.arrivalTs,
       driverCode: inst.driverId,
       punctuality: null,
+      lastFixTs: null,
+      online: null,
+      freshness: null,
     }
     const running = p && !p.endedTs ? engine.runOf(p.vehicleId) : null
     if (inst.status === 'cancelled') {
@@ -101,7 +111,9 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       if (visit?.departureTs) continue // already left this stop
       const nextIdx = st?.nextStopSeq == null ? -1 : inst.stops.findIndex((s) => s.seq === st.nextStopSeq)
       if (nextIdx > idx) continue
-      const eta = engine.etas(p.vehicleId).find((e) => e.seq === stop.seq)
+      const fresh = engine.freshness(p.vehicleId, q.now)
+      const live = fresh.freshness === 'live'
+      const eta = live ? engine.etas(p.vehicleId, q.now).find((e) => e.seq === stop.seq) : undefined
       const atStop = visit !== undefined && visit.departureTs === null
       const delayS = st?.delayS ?? null
       let status: DepartureStatus = 'on_the_way'
@@ -109,7 +121,10 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       else if (!p.departedTs) status = engine.activeLateStart(inst.id) ? 'late' : 'scheduled'
       const punctuality = punctualityOf(delayS, cfg)
       if (p.departedTs && punctuality === 'late') status = 'late'
-      out.push({ ...base, etaTs: atStop ? (st?.lastTs ?? q.now) : (eta?.etaTs ?? null), status, delayS, punctuality, vehicleId: p.vehicleId, stopsAway: nextIdx < 0 ? null : idx - nextIdx, driverCode: engine.driverOf(p.vehicleId) ?? inst.driverId })
+      // Silent past the grace: where it is now nobody knows — the timetable, and how old the last position is.
+      if (!live) status = 'no_position'
+      const etaTs = !live ? null : atStop ? Math.max(st?.lastTs ?? q.now, q.now) : (eta?.etaTs ?? null)
+      out.push({ ...base, etaTs, status, delayS, punctuality, vehicleId: p.vehicleId, stopsAway: nextIdx < 0 ? null : idx - nextIdx, driverCode: engine.driverOf(p.vehicleId) ?? inst.driverId, ...fresh })
       continue
     }
     // Not tracked: the timetable says when; past its departure it is "not started yet" (a bus with a

@@ -74,6 +74,10 @@ export interface EngineConfig {
   endAfterLastStopS: number
   /** A trip not finished this long after its scheduled end is abandoned, seconds. */
   abandonAfterS: number
+  /** An ETA stands this long after the bus's last fix; past it riders see the timetable and the fix's age, seconds. */
+  etaGraceS: number
+  /** A bus silent this long on a trip: the trip is lost (trip board), seconds. */
+  lostAfterS: number
   /** Dwell assumed at a stop without history, seconds. */
   defaultDwellS: number
   /** A bus does not leave a stop before its scheduled time (the early-departure rule), so ETAs hold there too. */
@@ -118,6 +122,8 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<EngineConfig> = Object.freeze({
   layoverAheadS: 3 * 3600,
   endAfterLastStopS: 60,
   abandonAfterS: 3600,
+  etaGraceS: 120,
+  lostAfterS: 900,
   defaultDwellS: 20,
   holdAtStops: true,
 })

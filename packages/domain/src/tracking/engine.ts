@@ -10,7 +10,9 @@ import type { InstanceStop } from '../network/timetable.js'
 import { engineConfig, punctualityOf, type EngineConfig, type EngineConfigInput, type LatenessPolicy } from './config.js'
 import { shownDriver, VehicleCrew, type DriverReport } from './crew.js'
 import type { EngineCounters, EngineEvent, EngineFix, EngineInstance, EngineNetwork, EngineOutput, EngineRoute, SegmentObservation } from './engine-types.js'
-import { noSegmentStats, predictArrivals, type SegmentStats, type StopEta } from './eta.js'
+import { expectedStartDelayS, noSegmentStats, noStartStats, predictArrivals, timetableEdgeLegS, type SegmentStats, type StartStats, type StopEta } from './eta.js'
+import { freshnessOf, type BusFreshness, type Freshness } from './freshness.js'
+import { HOLD_MS, TimetablePace } from './pace.js'
 import { tripGeometry, type TripGeometry } from './geometry.js'
 import { matchTrip, type MatchCandidate, type MatchFix } from './matcher.js'
 import { scheduledTsAt } from './schedule.js'
@@ -68,6 +70,8 @@ interface Slot {
   /** Instances this vehicle must not be inferred onto again today (dropped as bad matches). */
   refused: Set<string>
   crew: VehicleCrew
+  /** Freshness of the bus as of the last tick (a change re-sends its state and its trip's row). */
+  freshness: Freshness
 }
 
 export class TrackingEngine {
@@ -85,6 +89,9 @@ export class TrackingEngine {
   #progress = new Map<string, InstanceProgress>()
   #lateStarts = new Map<string, LiveAlert>()
   #stats: SegmentStats = noSegmentStats
+  #startStats: StartStats = noStartStats
+  /** How today's buses drive the timetable where there is no history (learned as they drive; in memory). */
+  #timetablePace = new TimetablePace()
   /** The newest instant the engine was told (tick, receipt, report), epoch ms: the clock of the state views. */
   #clock = 0
   /** Deadlines before this instant passed while the engine saw nothing (before its first start): no missed alert. */
@@ -143,6 +150,11 @@ export class TrackingEngine {
 
   setSegmentStats(stats: SegmentStats): void {
     this.#stats = stats
+  }
+
+  /** When buses of a route, and a driver's, typically leave their first stop (ETA of a bus waiting there). */
+  setStartStats(stats: StartStats): void {
+    this.#startStats = stats
   }
 
   /** One accepted position; `now` is when the server received it. */
@@ -212,6 +224,13 @@ export class TrackingEngine {
         this.#changed(slot.vehicleId)
       }
       if (slot.run) this.#lateStartRule(slot, slot.run, now)
+      // Past the ETA grace, and later lost: the state and the trip's row change with it.
+      const freshness = freshnessOf(slot.lastFix?.ts ?? null, now, this.config)
+      if (freshness !== slot.freshness) {
+        slot.freshness = freshness
+        this.#changed(slot.vehicleId)
+        if (slot.run) this.#instanceChanged(slot.run.instance.id)
+      }
     }
     this.#missedRule(now)
   }
@@ -337,12 +356,46 @@ export class TrackingEngine {
     return this.#slots.get(vehicleId)?.run?.tracker.state() ?? null
   }
 
-  /** Predicted arrivals at the stops ahead of a vehicle on a trip. */
-  etas(vehicleId: string): StopEta[] {
-    const run = this.#slots.get(vehicleId)?.run
-    if (!run || run.lastStopTs) return []
+  /** The engine's clock: the newest instant it was told (tick, receipt, report), epoch ms. */
+  clockTs(): number {
+    return this.#clock
+  }
+
+  /** How fresh a vehicle's position is at `now` (default the engine's clock): one rule for every prediction shown. */
+  freshness(vehicleId: string, now = this.#clock): BusFreshness {
+    const slot = this.#slots.get(vehicleId)
+    const lastFixTs = slot?.lastFix?.ts ?? null
+    return { lastFixTs, online: slot?.online ?? false, freshness: freshnessOf(lastFixTs, now, this.config) }
+  }
+
+  /**
+   * Predicted arrivals at the stops ahead of a vehicle on a trip, none earlier than `now` (the
+   * host's clock; default the engine's). Empty once the bus's last fix is older than the ETA grace:
+   * then no prediction stands, the timetable does.
+   */
+  etas(vehicleId: string, now = this.#clock): StopEta[] {
+    const slot = this.#slots.get(vehicleId)
+    const run = slot?.run
+    if (!slot || !run || run.lastStopTs) return []
+    if (this.freshness(vehicleId, now).freshness !== 'live') return []
     const { defaultDwellS, holdAtStops } = this.config
-    return predictArrivals({ instance: run.instance, state: run.tracker.view(), stats: this.#stats, defaultDwellS, holdAtStops })
+    const inst = run.instance
+    return predictArrivals({
+      instance: inst, state: run.tracker.view(), stats: this.#stats, now, defaultDwellS, holdAtStops,
+      startDelayS: this.#startDelayS(vehicleId, inst), stopZoneM: this.config.tracker.stopZoneM, timetablePace: this.#timetablePace.prior(`${inst.routeId}|${inst.direction}`),
+      passSharePrior: this.#timetablePace.passShare(),
+    })
+  }
+
+  /** When a bus at (or on the way to) its first stop is expected to leave it, as its ETAs assume, epoch ms; null when it has left. */
+  expectedStartTs(vehicleId: string, now = this.#clock): number | null {
+    const run = this.#slots.get(vehicleId)?.run
+    if (!run || this.#progress.get(run.instance.id)?.departedTs) return null
+    return Math.max(now, run.instance.departureTs + this.#startDelayS(vehicleId, run.instance) * 1000)
+  }
+
+  #startDelayS(vehicleId: string, inst: EngineInstance): number {
+    return expectedStartDelayS(this.#startStats, inst.routeId, inst.direction, this.driverOf(vehicleId))
   }
 
   state(vehicleId: string): VehicleStateView | null {
@@ -359,6 +412,7 @@ export class TrackingEngine {
       status: this.#status(slot, st),
       online: slot.online,
       lastTs: slot.lastFix?.ts ?? null,
+      freshness: this.freshness(vehicleId).freshness,
       tripInstanceId: run?.instance.id ?? null,
       routeId: run?.instance.routeId ?? null,
       match: run?.match ?? null,
@@ -391,7 +445,7 @@ export class TrackingEngine {
     let s = this.#slots.get(vehicleId)
     if (!s) {
       const sink: AlertSink = { event: (ts, type, tripInstanceId, stopCode, data) => this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data), changed: () => this.#changed(vehicleId) }
-      s = { vehicleId, lastFix: null, lastHeardAt: null, online: true, recent: [], run: null, alerts: new VehicleAlerts(vehicleId, this.config.alerts, this.config.tracker.offRouteM, sink), badMatchTs: [], jumpRun: 0, jumpRunEnd: null, refused: new Set(), crew: new VehicleCrew(vehicleId) }
+      s = { vehicleId, lastFix: null, lastHeardAt: null, online: true, recent: [], run: null, alerts: new VehicleAlerts(vehicleId, this.config.alerts, this.config.tracker.offRouteM, sink), badMatchTs: [], jumpRun: 0, jumpRunEnd: null, refused: new Set(), crew: new VehicleCrew(vehicleId), freshness: 'live' }
       this.#slots.set(vehicleId, s)
     }
     return s
@@ -593,13 +647,17 @@ export class TrackingEngine {
     const progress = this.#progress.get(inst.id)
     const first = (inst.stops[0] as InstanceStop).seq
     const lastSeq = (inst.stops.at(-1) as InstanceStop).seq
-    this.#event(slot.vehicleId, e.ts, e.type, inst.id, e.stopCode, { seq: e.seq, scheduledTs: e.scheduledTs, delayS: e.delayS, passedWithoutStopping: e.passedWithoutStopping, serviceConfidence: e.serviceConfidence })
+    const data: Record<string, unknown> = { seq: e.seq, scheduledTs: e.scheduledTs, delayS: e.delayS, passedWithoutStopping: e.passedWithoutStopping, serviceConfidence: e.serviceConfidence }
+    // Leaving the first stop: the start history (when this route's and this driver's buses leave) reads these.
+    if (e.type === 'departure' && e.seq === first) Object.assign(data, { startDelayS: Math.round((e.ts - inst.departureTs) / 1000), routeId: inst.routeId, direction: inst.direction, driverId: this.driverOf(slot.vehicleId) })
+    this.#event(slot.vehicleId, e.ts, e.type, inst.id, e.stopCode, data)
     if (e.type === 'departure') {
       if (e.seq === first && progress && !progress.departedTs) {
         progress.departedTs = e.ts
         this.#clearLateStart(inst.id, e.ts)
       }
       if (e.seq !== lastSeq) slot.alerts.departure(e, inst.id, e.seq === first ? inst.departureTs : e.scheduledTs)
+      if (e.seq !== first && e.seq !== lastSeq) this.#timetablePace.addStop(e.passedWithoutStopping)
       return
     }
     // Arrival: the leg just driven feeds ETA history.
@@ -607,13 +665,25 @@ export class TrackingEngine {
     const here = visits.at(-1)
     const before = visits.at(-2)
     if (here && before && before.departureTs !== null && here.seq === nextSeq(inst, before.seq)) {
-      this.#out.segments.push(segment(inst, before, here.arrivalTs, first))
+      const leg = segment(inst, before, here.arrivalTs, first)
+      this.#out.segments.push(leg)
+      this.#learnTimetablePace(inst, leg)
     }
     if (e.seq === lastSeq) {
       run.lastStopTs = e.ts
       this.#changed(slot.vehicleId)
       if (progress) Object.assign(progress, { completedTs: e.ts, delayS: e.delayS, nextStopSeq: null })
     }
+  }
+
+  /** A leg driven where there is no history: how it compares with the timetable feeds today's timetable pace. */
+  #learnTimetablePace(inst: EngineInstance, leg: SegmentObservation): void {
+    const known = this.#stats(inst.routeId, inst.direction, leg.fromSeq)
+    if (known && known.n >= 3) return
+    const i = inst.stops.findIndex((s) => s.seq === leg.fromSeq)
+    if (i < 0 || i + 1 >= inst.stops.length) return
+    const expS = timetableEdgeLegS(inst.stops, i, known?.dwellS ?? this.config.defaultDwellS, this.config.tracker.stopZoneM)
+    this.#timetablePace.add(`${inst.routeId}|${inst.direction}`, leg.travelS, expS)
   }
 
   #clearLateStart(instanceId: string, ts: number): void {
@@ -687,15 +757,18 @@ function nextSeq(inst: EngineInstance, seq: number): number | undefined {
   return inst.stops[i + 1]?.seq
 }
 
-function segment(inst: EngineInstance, from: { seq: number; arrivalTs: number; departureTs: number | null }, arrivalTs: number, firstSeq: number): SegmentObservation {
+function segment(inst: EngineInstance, from: { seq: number; arrivalTs: number; departureTs: number | null; scheduledTs: number }, arrivalTs: number, firstSeq: number): SegmentObservation {
   const dep = from.departureTs as number
+  // A bus that left at its scheduled time may have been holding for it: the ETA holds buses by
+  // itself, so such a wait is not dwell (nor is waiting at the first stop).
+  const held = dep <= from.scheduledTs + HOLD_MS
   return {
     ts: arrivalTs,
     routeId: inst.routeId,
     direction: inst.direction,
     fromSeq: from.seq,
     travelS: Math.round((arrivalTs - dep) / 100) / 10,
-    dwellS: from.seq === firstSeq ? null : Math.round((dep - from.arrivalTs) / 100) / 10,
+    dwellS: from.seq === firstSeq || held ? null : Math.round((dep - from.arrivalTs) / 100) / 10,
   }
 }
 

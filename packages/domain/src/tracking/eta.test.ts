@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Position } from '@rb/protocol'
-import { predictArrivals, type SegmentStats } from './eta.js'
+import { expectedStartDelayS, predictArrivals, type SegmentStats, type StartStats } from './eta.js'
+import { tripPace } from './pace.js'
 import { createVehicleTracker } from './tracker.js'
 import { T0, makeInstance, makeTrack } from './test-factories.js'
 
@@ -14,7 +15,8 @@ function trackedTo(toM: number, lateS = 0, speedKmh = 30) {
 }
 
 const noStats: SegmentStats = () => undefined
-const base = { defaultDwellS: 0, holdAtStops: true, stats: noStats }
+/** The walk along history and timetable alone (the bus's own pace is tested below). */
+const base = { defaultDwellS: 0, holdAtStops: true, stats: noStats, ownPace: false }
 const offsetS = (etaTs: number, scheduledTs: number) => Math.round((etaTs - scheduledTs) / 1000)
 
 describe('ETA', () => {
@@ -65,3 +67,82 @@ describe('ETA', () => {
     expect(predictArrivals({ ...base, instance, state: tracker.state() })).toEqual([])
   })
 })
+
+describe('ETA with the bus\'s own pace', () => {
+  /** The true arrival at each stop of a bus driving at `speedKmh` from T0 (no dwells). */
+  const trueArrival = (distM: number, speedKmh: number) => T0 + (distM / (speedKmh / 3.6)) * 1000
+  const errorS = (speedKmh: number, toM: number, ownPace: boolean) => {
+    const { instance, state } = trackedTo(toM, 0, speedKmh)
+    const etas = predictArrivals({ ...base, holdAtStops: false, ownPace, instance, state })
+    const last = etas.at(-1)
+    const stop = instance.stops.find((x) => x.seq === last?.seq)
+    return Math.round(((last?.etaTs ?? 0) - trueArrival(stop?.distM ?? 0, speedKmh)) / 1000)
+  }
+
+  it('a driver slower than the timetable: the ETA follows the bus, closer the more it has seen', () => {
+    // 24 km/h on a 30 km/h timetable: the last stop is 180 s later than the timetable says.
+    const blind = errorS(24, 2600, false)
+    const early = errorS(24, 1100, true)
+    const later = errorS(24, 2600, true)
+    expect(blind).toBeLessThan(-60)
+    expect(Math.abs(later)).toBeLessThan(Math.abs(blind) / 2)
+    expect(Math.abs(later)).toBeLessThan(Math.abs(early))
+  })
+
+  it('a bus faster than a slack timetable: early ETAs where it may arrive early', () => {
+    expect(errorS(40, 2600, false)).toBeGreaterThan(60)
+    expect(Math.abs(errorS(40, 2600, true))).toBeLessThan(errorS(40, 2600, false) / 2)
+  })
+
+  it('the pace is neutral before anything was seen, and a breakdown counts as twice as slow at most', () => {
+    const { instance } = makeInstance()
+    const stops = instance.stops
+    const none = tripPace({ stops, visits: [], progressM: 0, lastTs: T0, expectedLegS: () => 120, expectedDwellS: () => 0, hasHistory: () => false })
+    expect(none).toEqual({ history: 1, timetable: 1, dwell: 1 })
+    const broke = tripPace({
+      stops,
+      visits: [{ seq: 1, stopCode: 'a', scheduledTs: T0, arrivalTs: T0 - 60_000, departureTs: T0, passedWithoutStopping: false, serviceConfidence: 1 }],
+      progressM: 500, lastTs: T0 + 3_600_000, expectedLegS: () => 120, expectedDwellS: () => 0, hasHistory: () => false,
+    })
+    expect(broke.timetable).toBeGreaterThan(1)
+    expect(broke.timetable).toBeLessThanOrEqual(2)
+  })
+})
+
+describe('ETA against the real clock', () => {
+  it('anchors at the last fix but is never earlier than now', () => {
+    const { instance, state } = trackedTo(1800)
+    const at = predictArrivals({ ...base, instance, state })
+    const now = (state.lastTs ?? 0) + 400_000
+    const later = predictArrivals({ ...base, instance, state, now })
+    expect(later.map((e) => e.seq)).toEqual(at.map((e) => e.seq))
+    for (const e of later) expect(e.etaTs).toBeGreaterThanOrEqual(now)
+    // A second after the fix the walk is the same.
+    const soon = predictArrivals({ ...base, instance, state, now: (state.lastTs ?? 0) + 1000 })
+    expect(soon.at(-1)?.etaTs).toBe(at.at(-1)?.etaTs)
+  })
+})
+
+describe('a bus waiting at its first stop', () => {
+  const stats = (route?: number, driver?: number, n = 10): StartStats => ({
+    route: () => (route === undefined ? undefined : { delayS: route, n }),
+    driver: () => (driver === undefined ? undefined : { delayS: driver, n }),
+  })
+
+  it('leaves when the route\'s and the driver\'s buses typically leave', () => {
+    expect(expectedStartDelayS(stats(), 'R', 0, 'D')).toBe(0)
+    expect(expectedStartDelayS(stats(30), 'R', 0, null)).toBe(30)
+    // Ten starts of the driver weigh 10/15 against the route.
+    expect(expectedStartDelayS(stats(30, 120), 'R', 0, 'D')).toBeCloseTo(90, 5)
+    // Too few starts: not history yet.
+    expect(expectedStartDelayS(stats(30, 120, 2), 'R', 0, 'D')).toBe(0)
+  })
+
+  it('its ETAs move by that delay', () => {
+    const { instance, state } = trackedTo(0)
+    const onTime = predictArrivals({ ...base, instance, state })
+    const late = predictArrivals({ ...base, instance, state, startDelayS: 90 })
+    for (const [i, e] of late.entries()) expect(offsetS(e.etaTs, onTime[i]?.etaTs ?? 0)).toBe(90)
+  })
+})
+

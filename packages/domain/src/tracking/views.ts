@@ -3,6 +3,7 @@
  * the trip board. Plain JSON data; the same types go over socket.io and HTTP (`@rb/protocol`
  * re-exports them as wire types).
  */
+import type { Freshness } from './freshness.js'
 
 /**
  * How the console colours a vehicle. On a trip: `on_time` · `early` · `late` (the county's lateness
@@ -26,7 +27,7 @@ export interface NextStopView {
   stopCode: string
   /** Scheduled arrival, epoch ms. */
   scheduledTs: number
-  /** Predicted arrival, epoch ms; null when unknown. */
+  /** Predicted arrival, epoch ms; null when unknown or the bus's position is older than the ETA grace. */
   etaTs: number | null
 }
 
@@ -37,6 +38,8 @@ export interface VehicleStateView {
   online: boolean
   /** Newest fix, epoch ms; null when none was ever received. */
   lastTs: number | null
+  /** `live` within the ETA grace of the newest fix (ETAs stand), `stale` past it, `lost` silent much longer (freshness.ts). */
+  freshness: Freshness
   tripInstanceId: string | null
   routeId: string | null
   match: TripMatchKind | null
@@ -106,7 +109,11 @@ export interface LiveAlert {
   resolveNote: string | null
 }
 
-export type DepartureStatus = 'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed'
+/**
+ * `no_position`: a bus runs the trip but its last fix is older than the ETA grace — no live
+ * ETA; riders see the timetable (`scheduledTs`) and how old the last position is (`lastFixTs`).
+ */
+export type DepartureStatus = 'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed' | 'no_position'
 
 /** One upcoming departure at a stop: GET /api/stops/:code/arrivals, pushed to `stop:{code}`. */
 export interface StopArrival {
@@ -118,7 +125,7 @@ export interface StopArrival {
   headsign: string
   /** Scheduled arrival at this stop, epoch ms. */
   scheduledTs: number
-  /** Live predicted arrival, epoch ms; null before the bus is tracked. */
+  /** Live predicted arrival, epoch ms; null before the bus is tracked, and when its last fix is older than the ETA grace. */
   etaTs: number | null
   status: DepartureStatus
   delayS: number | null
@@ -129,6 +136,12 @@ export interface StopArrival {
   stopsAway: number | null
   /** The driver on board the tracked bus, else the rostered one. */
   driverCode: string | null
+  /** Newest fix of the bus running the trip, epoch ms; null before a bus is tracked on it. */
+  lastFixTs: number | null
+  /** That bus's link; null before a bus is tracked on it. */
+  online: boolean | null
+  /** How fresh that bus's position is (`live`: the ETA stands); null before a bus is tracked on it. */
+  freshness: Freshness | null
 }
 
 export interface StopArrivalsUpdate {
@@ -142,9 +155,11 @@ export interface StopArrivalsUpdate {
  * A trip instance's state on the board: `scheduled` (nobody planned on it yet) → `assigned` (a vehicle
  * is planned) → `in_progress` (a bus runs it; see delay/punctuality) → `completed`; or `missed` (no bus
  * on it by departure + the county's grace), `partial` (the bus stopped serving it mid-way), `cancelled`.
- * Past trips end in one of the last four, never "late".
+ * `lost`: in progress, but its bus has been silent for the engine's `lostAfterS` — back to
+ * `in_progress` with the next fix, `partial` if it never comes back. Past trips end in `completed`,
+ * `missed`, `partial` or `cancelled`, never "late".
  */
-export type TripRunStatus = 'scheduled' | 'assigned' | 'in_progress' | 'completed' | 'missed' | 'partial' | 'cancelled'
+export type TripRunStatus = 'scheduled' | 'assigned' | 'in_progress' | 'lost' | 'completed' | 'missed' | 'partial' | 'cancelled'
 
 /** One trip instance of the service day on the trip board: GET /api/trips/today. */
 export interface TripBoardRow {
@@ -169,5 +184,7 @@ export interface TripBoardRow {
   completedTs: number | null
   /** The next stop while running. */
   nextStopCode: string | null
+  /** Newest fix of the bus while it runs the trip, epoch ms (how long a `lost` trip has been silent). */
+  lastFixTs: number | null
   cancelReason: string | null
 }

@@ -1,8 +1,10 @@
 /**
  * TripUpdates: for every trip instance a bus is running, the predicted arrival at each stop still
  * ahead (the engine's ETAs) with its delay, and the trip's current delay; for every cancelled
- * instance not yet over, a CANCELED update. A trip whose bus is offline, has reached its last
- * stop, or is not yet on its route gets no update: consumers fall back to the timetable.
+ * instance not yet over, a CANCELED update. A trip whose bus's last fix is older than the ETA
+ * grace (the rule the villager page and the arrivals API follow: `engine.freshness`), that has
+ * reached its last stop, or is not yet on its route gets no update: consumers fall back to the
+ * timetable.
  */
 import { endTs, type TrackingEngine } from '@rb/domain'
 import { rt, type FeedMessage, type transit_realtime } from './bindings.js'
@@ -32,16 +34,18 @@ export function runningTripUpdate(engine: TrackingEngine, vehicleId: string, ctx
   const state = engine.state(vehicleId)
   const run = engine.runOf(vehicleId)
   const st = engine.trackerState(vehicleId)
-  if (!state?.online || !run || run.lastStopTs !== null || !st || st.lastTs === null) return null
-  const etas = engine.etas(vehicleId)
+  if (!state || !run || run.lastStopTs !== null || !st || st.lastTs === null) return null
+  // One rule with the arrivals at a stop: past the grace of its last fix, no prediction stands.
+  if (engine.freshness(vehicleId, ctx.now).freshness !== 'live') return null
+  const etas = engine.etas(vehicleId, ctx.now)
   if (etas.length === 0) return null
   const inst = run.instance
   const updates: StopTimeUpdate[] = []
   const first = inst.stops[0]
   const here = st.visits.at(-1)
   if (first && st.nextStopSeq === first.seq) {
-    // At (or on the way to) the first stop: it leaves at its time, or as soon as it can after — as the ETAs assume.
-    const leaveTs = Math.max(inst.departureTs, st.lastTs)
+    // At (or on the way to) the first stop: it leaves when the ETAs assume (its time, or later as its route and driver usually do).
+    const leaveTs = engine.expectedStartTs(vehicleId, ctx.now) ?? Math.max(inst.departureTs, ctx.now)
     updates.push({ stopSequence: first.seq, stopId: first.stopCode, departure: stopTime(leaveTs, inst.departureTs) })
   } else if (here && here.seq === st.nextStopSeq && here.departureTs === null) {
     // Standing at a stop: its arrival has happened; the stops after it are predicted.

@@ -57,6 +57,25 @@ export interface BehaviourConfig {
   /** Top speed on a straight road, km/h (capped by the route's limit); switchbacks go down to `minSpeedKmh`. */
   maxSpeedKmh: number
   minSpeedKmh: number
+  /**
+   * Drive every leg at the driver's own pace instead of stretching it to the timetable's allowance:
+   * where the timetable is slack the bus arrives early (and waits for its time), where it is tight,
+   * late. None of the profiles; the accuracy bench's cold start uses it.
+   */
+  ownPace?: boolean
+  /** Drivers slower than the rest (long boarding, late starts, a slower foot), by the bus they drive. */
+  slowDrivers?: SlowDriver[]
+}
+
+/** A driver slower than the others on every trip of the bus they drive. */
+export interface SlowDriver {
+  vehicleId: string
+  /** Factor on the time of every leg (1.15 = 15 % slower); a slow driver does not catch up a delay. */
+  paceFactor: number
+  /** Factor on every dwell (long boarding). */
+  dwellFactor: number
+  /** Every trip leaves the first stop this late, seconds. */
+  lateStartS: Range
 }
 
 export interface ModelConfig {

@@ -88,7 +88,9 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   }
 
   // Faults of this trip, drawn before any movement so the draws do not depend on the timetable.
-  const lateS = rng.chance(f.lateStart.probability) ? draw(rng, f.lateStart.delayS) : 0
+  const slow = b.slowDrivers?.find((x) => x.vehicleId === vehicleId)
+  let lateS = rng.chance(f.lateStart.probability) ? draw(rng, f.lateStart.delayS) : 0
+  if (slow) lateS = Math.max(lateS, draw(rng, slow.lateStartS))
   let breakdown: { leg: number; d: number; durS: number } | null = null
   if (rng.chance(f.breakdown.probability)) {
     const candidates = legs.filter((i) => legLen(i) >= 600)
@@ -160,10 +162,13 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
     const nominalDwellS = i === 0 || skip[i] ? 0 : mean(dwellRange(a.stopCode)) * dwellFactor
     let allowanceS = (z.arrivalTs - a.arrivalTs) / 1000 - nominalDwellS
     if (!(allowanceS > 0)) allowanceS = naturalS
-    let legS = clamp(allowanceS * rng.normal(1, 0.04), 0.85 * naturalS, 1.5 * naturalS)
+    const spread = rng.normal(1, 0.04)
+    let legS = b.ownPace ? naturalS * spread : clamp(allowanceS * spread, 0.85 * naturalS, 1.5 * naturalS)
     const scheduledDepart = i === 0 ? trip.departureTs : a.arrivalTs + nominalDwellS * 1000
     const delayS = (t - scheduledDepart) / 1000
-    if (delayS > 60) legS = Math.max(0.85 * naturalS, Math.min(legS, allowanceS - delayS))
+    // A late bus makes up time where it can — unless it keeps its own pace.
+    if (delayS > 60 && !b.ownPace && !slow) legS = Math.max(0.85 * naturalS, Math.min(legS, allowanceS - delayS))
+    if (slow) legS *= slow.paceFactor
     const scale = legS / naturalS
     for (const c of chunks) {
       if (breakdown?.leg === i && c.from === breakdown.d) {
@@ -195,8 +200,8 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
       visit(i + 1, arrive, arrive, true)
       t = arrive
     } else {
-      let dwellS = draw(rng, dwellRange(z.stopCode)) * dwellFactor
-      if (arrive - z.arrivalTs > 60_000) dwellS = Math.max(8, dwellS * 0.6)
+      let dwellS = draw(rng, dwellRange(z.stopCode)) * dwellFactor * (slow?.dwellFactor ?? 1)
+      if (arrive - z.arrivalTs > 60_000 && !slow) dwellS = Math.max(8, dwellS * 0.6)
       const depart = Math.max(arrive + Math.round(dwellS * 1000), z.arrivalTs)
       knots.push({ t: arrive, d: z.distM, phase: 'dwell' })
       visit(i + 1, arrive, depart)
