@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { topics, type ClientToServerEvents, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
+import { decodeTrack, topics, type ClientToServerEvents, type CompactTrack, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
 import { freshVehicleId, getJson, getJsonAsAdmin, metric, startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
 interface LatestItem {
@@ -156,6 +156,18 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
     expect(small).toMatchObject({ count: 100, downsampled: true })
     expect(small.points[0]?.[0]).toBe(t0)
     expect(small.points.at(-1)?.[0]).toBe(t0 + 1199 * 1000)
+    // The same track in the compact form: the same points, integer columns, downsampled alike.
+    const full = await trackOf(v)
+    const compact = await trackOf(v, '&format=compact') as unknown as CompactTrack & { count: number; downsampled: boolean }
+    expect(compact).toMatchObject({ count: 1200, downsampled: false, encoding: 'delta-int-v1' })
+    expect(compact.t.slice(0, 3)).toEqual([t0, 1000, 1000])
+    expect(compact.lng.slice(0, 3)).toEqual([105_400_000, 10, 10])
+    expect(decodeTrack(compact)).toEqual(full.points.map(([t, lng, lat, s, h]) => [t, Math.round(lng * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6, Math.round(s * 10) / 10, Math.round(h)]))
+    const smallCompact = await trackOf(v, '&format=compact&maxPoints=100') as unknown as CompactTrack & { count: number }
+    expect(smallCompact.count).toBe(100)
+    expect(decodeTrack(smallCompact).map((p) => p[0])).toEqual(small.points.map((p) => p[0]))
+    // An empty range answers empty columns.
+    expect(await trackOf(freshVehicleId(), '&format=compact')).toMatchObject({ count: 0, t: [], lng: [], lat: [], speed: [], heading: [] })
   })
 
   it('answers bad HTTP input with a coded 4xx', async () => {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { TEST_ADMIN_PASSWORD, waitFor } from './server.js'
+import { TEST_ADMIN_PASSWORD, TEST_TEMPLATE_DIR, waitFor } from './server.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -31,7 +31,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   let out = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', ...env, PORT: port },
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))
@@ -40,14 +40,21 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   const baseUrl = `http://127.0.0.1:${port}`
   let gone = false
   void exited.then(() => (gone = true))
-  await waitFor(
-    async () => {
-      if (gone) throw new Error(`server exited during start:\n${out}`)
-      const res = await fetch(`${baseUrl}/api/health`).catch(() => null)
-      return res?.status === 200
-    },
-    30_000,
-    100,
-  )
+  try {
+    // A busy two-core box can take a while to start a server; the wait ends as soon as it answers.
+    await waitFor(
+      async () => {
+        if (gone) throw new Error(`server exited during start:\n${out}`)
+        const res = await fetch(`${baseUrl}/api/health`).catch(() => null)
+        return res?.status === 200
+      },
+      120_000,
+      100,
+    )
+  } catch (err) {
+    // Never leave a half-started server behind.
+    proc.kill('SIGKILL')
+    throw err
+  }
   return { proc, baseUrl, output: () => out, exited }
 }

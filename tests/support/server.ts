@@ -3,6 +3,8 @@
  * default; the real PostgreSQL and Mosquitto too when TEST_DATABASE_URL / TEST_MQTT_URL are set.
  */
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Role, SessionUser } from '@rb/domain'
 import { buildApp } from '../../apps/server/src/app.js'
@@ -30,6 +32,9 @@ export function targets(env: NodeJS.ProcessEnv = process.env): Target[] {
   }
   return out
 }
+
+/** In-memory test databases start from a migrated template kept here (EMBEDDED_TEMPLATE_DIR). */
+export const TEST_TEMPLATE_DIR = join(tmpdir(), 'rb-pglite-templates')
 
 /** The first admin's password in tests (startServer sets ADMIN_PASSWORD unless the test does). */
 export const TEST_ADMIN_PASSWORD = 'test-Root-Pa55phrase'
@@ -99,7 +104,7 @@ export const GENEROUS_BOOKING_LIMITS: Record<string, string> = { BOOKING_PHONE_T
 export async function startServer(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestServer> {
   // A generous public limit: tests poll; the rate-limit tests set their own. Likewise the booking
   // limits per phone, address and account (tests book many times with one phone from one address).
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', ...GENEROUS_BOOKING_LIMITS, ...env })
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...GENEROUS_BOOKING_LIMITS, ...env })
   const app = await buildApp(config, opts.logger ? { logger: opts.logger } : {})
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()

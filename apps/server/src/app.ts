@@ -133,7 +133,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   if (opts.waitForDatabase) await waitForDatabase(config, { log, signal: opts.waitForDatabase.signal })
   const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
-  const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention })
+  const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention, templateDir: config.embeddedTemplateDir })
   const { db, mode } = opened
   if (mode === 'timescale') log.info({ db: db.kind, applied: opened.applied }, 'storage: TimescaleDB (hypertables, compression, retention policies)')
   else log.warn({ db: db.kind, reason: opened.plainReason, applied: opened.applied }, 'storage: plain PostgreSQL tables, app-side retention (no TimescaleDB)')

@@ -22,6 +22,8 @@ export interface Config {
   logFormat: 'json' | 'pretty'
   /** Embedded database directory ('memory' keeps it in RAM, for tests). */
   dataDir: string
+  /** With DATA_DIR=memory: a folder of migrated database templates, so a start skips creating the cluster. */
+  embeddedTemplateDir: string | undefined
   /** postgres://… ; unset → embedded PGlite with TimescaleDB under dataDir. */
   databaseUrl: string | undefined
   /** PostgreSQL schema (search_path); tests use one per file. */
@@ -209,6 +211,7 @@ export const CONFIG_SPEC = {
   logLevel: { name: 'LOG_LEVEL', doc: 'fatal, error, warn, info, debug, trace or silent', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') },
   logFormat: { name: 'LOG_FORMAT', doc: 'json (one object per line, for log shippers) or pretty (for people)', default: 'json', parse: oneOf('json', 'pretty') },
   dataDir: { name: 'DATA_DIR', doc: "Embedded database directory ('memory' keeps it in RAM)", default: './data', parse: str },
+  embeddedTemplateDir: { name: 'EMBEDDED_TEMPLATE_DIR', doc: "With DATA_DIR=memory: folder where the first start leaves a migrated copy of the empty database and later starts begin from it (tests); unset → off", default: undefined, parse: str },
   databaseUrl: { name: 'DATABASE_URL', doc: 'postgres://… of a TimescaleDB or PostgreSQL ≥ 14; unset → embedded database', default: undefined, parse: url('postgres', 'postgresql') },
   databaseSchema: { name: 'DATABASE_SCHEMA', doc: 'PostgreSQL schema to use (created if missing); unset → the default search_path', default: undefined, parse: identifier },
   mqttUrl: { name: 'MQTT_URL', doc: 'mqtt://… of an MQTT 3.1.1/5 broker; unset → embedded broker on MQTT_PORT', default: undefined, parse: url('mqtt', 'mqtts', 'tcp', 'ssl', 'ws', 'wss') },

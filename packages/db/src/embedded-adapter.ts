@@ -5,6 +5,14 @@ import { DbError, type Db, type Queryable, type QueryResult } from './port.js'
 export interface EmbeddedOptions {
   /** Directory of the database files, or 'memory' for an in-memory database (tests). */
   dataDir: string
+  /** An in-memory database starts from these files (a tar `dumpFiles` wrote) instead of an empty cluster. */
+  template?: string
+}
+
+/** The embedded database; it can also hand out its files (a template for the next one). */
+export interface EmbeddedDb extends Db {
+  /** The database's files as an uncompressed tar (PGlite's `dumpDataDir`). */
+  dumpFiles(): Promise<Uint8Array>
 }
 
 interface Reply {
@@ -13,6 +21,7 @@ interface Reply {
   ready?: boolean
   rows?: unknown[]
   rowCount?: number
+  files?: Uint8Array
   error?: { message: string; code?: string; detail?: string; constraint?: string }
 }
 
@@ -20,9 +29,10 @@ interface Reply {
  * Embedded PGlite with TimescaleDB, hosted in a worker thread (see pglite-worker.mjs for why).
  * Starting it costs a few seconds (WASM start, extension load): start it once per process.
  */
-export async function createEmbeddedDb(opts: EmbeddedOptions): Promise<Db> {
+export async function createEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   if (opts.dataDir !== 'memory') mkdirSync(opts.dataDir, { recursive: true })
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir: opts.dataDir } })
+  const template = opts.dataDir === 'memory' ? opts.template : undefined
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir: opts.dataDir, template } })
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let nextTx = 1
@@ -84,6 +94,9 @@ export async function createEmbeddedDb(opts: EmbeddedOptions): Promise<Db> {
       }
       await call({ type: 'commit', txId })
       return out
+    },
+    async dumpFiles() {
+      return (await call({ type: 'dump' })).files ?? new Uint8Array()
     },
     async close() {
       if (!failure) await call({ type: 'close' }).catch(() => {})

@@ -1,11 +1,12 @@
 // Hosts embedded PGlite (Postgres compiled to WASM, with TimescaleDB) in a worker thread.
 // PGlite runs Postgres in the calling thread: a 1,000-row insert blocks for ~25 ms, so it lives
 // here and the main thread (MQTT, sockets, HTTP) only exchanges messages with it.
+import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 import { timescaledb } from '@electric-sql/pglite/timescaledb'
 
-const { dataDir } = workerData
+const { dataDir, template } = workerData
 /** @type {PGlite} */
 let db
 /** @type {Map<number, { tx: any, finish: (ok: boolean) => void }>} */
@@ -21,7 +22,9 @@ const errorOf = (err) => ({
 const result = (r) => ({ rows: r.rows, rowCount: r.affectedRows ?? r.rows.length })
 
 async function start() {
-  db = await PGlite.create({ dataDir: dataDir === 'memory' ? undefined : dataDir, extensions: { timescaledb } })
+  // A template (an in-memory database's files, migrated) skips initdb and the migrations: ~5× faster.
+  const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined
+  db = await PGlite.create({ dataDir: dataDir === 'memory' ? undefined : dataDir, extensions: { timescaledb }, ...(loadDataDir ? { loadDataDir } : {}) })
   // PGlite starts with enable_seqscan=off; plan like a normal server so plans match PostgreSQL.
   await db.exec('SET enable_seqscan = on')
   // On a reopened database the extension library is otherwise loaded lazily, without its
@@ -68,6 +71,10 @@ async function handle(msg) {
       if (err) throw err
       return {}
     }
+    case 'dump': {
+      const files = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer())
+      return { files, transfer: [files.buffer] }
+    }
     case 'close':
       await db.close()
       return {}
@@ -81,7 +88,7 @@ start().then(
     parentPort.postMessage({ id: 0, ok: true, ready: true })
     parentPort.on('message', (msg) => {
       handle(msg).then(
-        (payload) => reply(msg.id, true, payload),
+        ({ transfer, ...payload }) => parentPort.postMessage({ id: msg.id, ok: true, ...payload }, transfer ?? []),
         (err) => reply(msg.id, false, { error: errorOf(err) }),
       )
     })

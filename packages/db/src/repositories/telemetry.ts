@@ -188,6 +188,70 @@ export async function queryTrack(q: Queryable, vehicleId: string, fromMs: number
   return r.rows.map((row) => [Math.round(row.t), row.lng, row.lat, row.s, row.h])
 }
 
+const IN_RANGE = 'vehicle_id = $1 AND ts >= to_timestamp($2::float8 / 1000.0) AND ts < to_timestamp($3::float8 / 1000.0)'
+
+/** How many points a vehicle stored in [fromMs, toMs) (an index-only count). */
+export async function countTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number): Promise<number> {
+  const r = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM position WHERE ${IN_RANGE}`, [vehicleId, fromMs, toMs])
+  return r.rows[0]?.n ?? 0
+}
+
+/** The compact track's columns as the database writes them: comma-separated integers (see `CompactTrack`). */
+export interface CompactTrackText {
+  count: number
+  t: string
+  lng: string
+  lat: string
+  speed: string
+  heading: string
+}
+
+/**
+ * A vehicle's points in [fromMs, toMs), oldest first, at most `limit`, in the compact form
+ * (`delta-int-v1` of @rb/protocol): the database scales, rounds and delta-encodes each field and
+ * joins it into text, so a vehicle-day never becomes 86,400 JavaScript objects. The window and
+ * the aggregates read the rows in the subquery's time order.
+ */
+export async function compactTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, limit: number): Promise<CompactTrackText> {
+  const r = await q.query<CompactTrackText>(
+    `SELECT count(*)::int AS count,
+       coalesce(string_agg((t - coalesce(pt, 0))::text, ','), '') AS t,
+       coalesce(string_agg((x - coalesce(px, 0))::text, ','), '') AS lng,
+       coalesce(string_agg((y - coalesce(py, 0))::text, ','), '') AS lat,
+       coalesce(string_agg(s::text, ','), '') AS speed,
+       coalesce(string_agg(h::text, ','), '') AS heading
+     FROM (
+       SELECT t, x, y, s, h, lag(t) OVER w AS pt, lag(x) OVER w AS px, lag(y) OVER w AS py
+       FROM (
+         SELECT ts, round(date_part('epoch', ts) * 1000)::bigint AS t, round(lng * 1e6)::bigint AS x, round(lat * 1e6)::bigint AS y,
+           round(speed_kmh * 10)::int AS s, round(heading_deg)::int AS h
+         FROM position WHERE ${IN_RANGE} ORDER BY ts LIMIT $4
+       ) p
+       WINDOW w AS (ORDER BY ts)
+     ) d`,
+    [vehicleId, fromMs, toMs, limit],
+  )
+  return r.rows[0] ?? { count: 0, t: '', lng: '', lat: '', speed: '', heading: '' }
+}
+
+/**
+ * Every `step`-th of a vehicle's points in [fromMs, toMs) and its last one, oldest first: a cheap
+ * thinning in the database (by count, so a dead zone or a night parked leaves no hole) before a
+ * finer downsampling in memory. `stored` is how many points the range holds (`countTrack`).
+ */
+export async function sampledTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, step: number, stored: number): Promise<TrackPoint[]> {
+  const r = await q.query<{ t: number; lng: number; lat: number; s: number; h: number }>(
+    `SELECT t, lng, lat, s, h FROM (
+       SELECT date_part('epoch', ts) * 1000 AS t, lng, lat, speed_kmh::float8 AS s, heading_deg::float8 AS h, row_number() OVER (ORDER BY ts) AS n
+       FROM position WHERE ${IN_RANGE}
+     ) x
+     WHERE (n - 1) % $4::bigint = 0 OR n = $5::bigint
+     ORDER BY n`,
+    [vehicleId, fromMs, toMs, Math.max(1, Math.floor(step)), stored],
+  )
+  return r.rows.map((row) => [Math.round(row.t), row.lng, row.lat, row.s, row.h])
+}
+
 export async function countPositions(q: Queryable, vehicleId?: string): Promise<number> {
   const r = vehicleId
     ? await q.query<{ n: number }>('SELECT count(*)::int AS n FROM position WHERE vehicle_id = $1', [vehicleId])
