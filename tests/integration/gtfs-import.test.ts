@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { strFromU8, unzipSync, zipSync } from 'fflate'
 import { networkRepo } from '@rb/db'
-import type { Stop } from '@rb/domain'
+import { demoCounty, type Stop } from '@rb/domain'
 import { startServer, targets, type TestServer } from '../support/server.js'
 
 const SAMPLE = fileURLToPath(new URL('../../packages/protocol/src/gtfs/testdata/sample-feed/', import.meta.url))
@@ -69,6 +69,8 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
 
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto', ...env })
+    // The demo county seeds itself into the embedded database only; PostgreSQL gets it here.
+    if ((await server.app.rb.network.snapshot()).stops.length === 0) await server.app.rb.network.importNetwork(demoCounty())
   }, 180_000)
   afterAll(async () => {
     await server?.close()
