@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { defineConfig, type Plugin } from 'vite'
 
@@ -25,11 +27,16 @@ function inlineCssAndPrecompress(): Plugin {
         }
         html.source = text
       }
-      for (const file of Object.values(bundle)) {
-        if (!/\.(js|css|svg)$/.test(file.fileName)) continue
-        const body = Buffer.from(file.type === 'chunk' ? file.code : file.source)
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(body, { level: 9 }) })
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) })
+    },
+    // From the files as written: Vite finishes a chunk that imports another (its preload helper)
+    // after the plugins' generateBundle, so compressing there would send an unfinished script.
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? join(import.meta.dirname, 'dist')
+      for (const name of Object.keys(bundle)) {
+        if (!/\.(js|css|svg)$/.test(name)) continue
+        const body = readFileSync(join(dir, name))
+        writeFileSync(join(dir, `${name}.gz`), gzipSync(body, { level: 9 }))
+        writeFileSync(join(dir, `${name}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }))
       }
     },
   }

@@ -2,7 +2,7 @@
  * The few HTTP calls of the page. A failed connection (no signal, timeout) is a NetworkError and
  * may be retried; an answer from the server is returned or thrown as ApiError with its code.
  */
-import type { ApiErrorBody, BookingView, CrewView, PublicReport, StopArrivalsUpdate, TripStopsView } from './model.js'
+import type { AheadData, ApiErrorBody, BookingView, CrewView, PublicReport, ReminderView, StopArrivalsUpdate, StopTimetable, TripStopsView } from './model.js'
 import type { QueuedReport, SendResult } from './outbox.js'
 
 export class ApiError extends Error {
@@ -70,6 +70,23 @@ export const api = {
       60_000,
     ),
   reportStatus: (id: string) => request<PublicReport>(`/api/reports/${enc(id)}`),
+  ahead: (code: string) => request<AheadData>(`/api/stops/${enc(code)}/ahead`),
+  timetable: (code: string) => request<StopTimetable>(`/api/stops/${enc(code)}/timetable`),
+  remind: (body: { tripInstanceId: string; stopCode: string; phone: string; stopsBefore: number }) => request<ReminderView>('/api/reminders', json('POST', body)),
+  reminder: (token: string) => request<ReminderView>(`/api/reminders/${enc(token)}`),
+  cancelReminder: (token: string) => request<ReminderView>(`/api/reminders/${enc(token)}/cancel`, json('POST', {})),
+}
+
+/** The form field a refusal names (`details.field`, or the first schema issue's path), if any. */
+export function refusedField(err: ApiError): string | null {
+  const d = err.details
+  if (typeof d?.field === 'string') return d.field
+  const issues = d?.issues
+  if (Array.isArray(issues)) {
+    const path = (issues[0] as { path?: unknown } | undefined)?.path
+    if (typeof path === 'string' && path.length > 1) return path.slice(1).replace(/\//g, '.')
+  }
+  return null
 }
 
 /** The outbox's sender: a connection problem or a busy server is retried, a refusal is not. */
@@ -79,6 +96,8 @@ export async function sendReport(r: QueuedReport): Promise<SendResult> {
     return { kind: 'sent', reportId: done.id, ticketStatus: done.status }
   } catch (err) {
     if (err instanceof ApiError && !err.transient) return { kind: 'refused', error: err.message }
-    return { kind: 'retry', afterMs: err instanceof ApiError && err.retryAfterS !== null ? err.retryAfterS * 1000 : null, error: (err as Error).message }
+    // A busy server is not "no network": the page says which (RATE_LIMITED: sent later by itself).
+    const error = err instanceof ApiError ? err.code : err instanceof NetworkError ? 'NETWORK' : (err as Error).message
+    return { kind: 'retry', afterMs: err instanceof ApiError && err.retryAfterS !== null ? err.retryAfterS * 1000 : null, error }
   }
 }

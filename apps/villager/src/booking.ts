@@ -16,6 +16,8 @@ export interface BookingRequest {
   seats: number
   name: string
   phone: string
+  /** Booking for someone else: who books (told by SMS too; looks the booking up with this phone). */
+  bookedBy?: { name: string; phone: string }
 }
 
 export interface Attempt {
@@ -40,7 +42,8 @@ export interface Profile {
 }
 
 const sameRequest = (a: BookingRequest, b: BookingRequest): boolean =>
-  a.tripInstanceId === b.tripInstanceId && a.boardStop === b.boardStop && a.alightStop === b.alightStop && a.seats === b.seats && a.name === b.name && a.phone === b.phone
+  a.tripInstanceId === b.tripInstanceId && a.boardStop === b.boardStop && a.alightStop === b.alightStop && a.seats === b.seats && a.name === b.name && a.phone === b.phone &&
+  a.bookedBy?.name === b.bookedBy?.name && a.bookedBy?.phone === b.bookedBy?.phone
 
 export class Bookings {
   constructor(
@@ -79,8 +82,10 @@ export class Bookings {
   /** Remembers a booking (newest first; a resent answer replaces the same code) and the villager's name and phone. */
   save(view: BookingView, request: BookingRequest): void {
     const rest = this.list().filter((b) => b.code !== view.code)
-    writeJson(this.store, KEYS.bookings, [{ code: view.code, phone: request.phone, tripInstanceId: view.tripInstanceId, savedTs: this.now(), view }, ...rest].slice(0, 30))
-    writeJson(this.store, KEYS.profile, { name: request.name, phone: request.phone })
+    // The phone's owner is the booker: their phone looks the booking up; their name and phone are remembered.
+    const me = request.bookedBy ?? { name: request.name, phone: request.phone }
+    writeJson(this.store, KEYS.bookings, [{ code: view.code, phone: me.phone, tripInstanceId: view.tripInstanceId, savedTs: this.now(), view }, ...rest].slice(0, 30))
+    writeJson(this.store, KEYS.profile, { name: me.name, phone: me.phone })
   }
 
   update(view: BookingView): void {

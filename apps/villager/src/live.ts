@@ -5,10 +5,12 @@
  */
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '@rb/protocol'
-import type { StopArrivalsUpdate } from './model.js'
+import type { StopArrivalsUpdate, TripBookingState } from './model.js'
 
 export interface LiveHandlers {
   onArrivals(update: StopArrivalsUpdate): void
+  /** Booking state of departures after a booking change (riders, seats, on-demand decision). */
+  onTripBookings(batch: TripBookingState[]): void
   /** Connected and in the room (again). */
   onUp(): void
   onDown(): void
@@ -25,5 +27,6 @@ export function connectStop(stopCode: string, h: LiveHandlers): Socket<ServerToC
   socket.on('arrivals', (u) => {
     if (u.stopCode === stopCode) h.onArrivals(u)
   })
+  socket.on('tripBookings', (batch) => h.onTripBookings(batch))
   return socket
 }

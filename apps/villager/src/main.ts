@@ -5,27 +5,61 @@
  * while there is no connection. Views are strings (views/*), re-rendered on change.
  */
 import './styles.css'
-import { api, ApiError, NetworkError, sendReport } from './api.js'
+import { api, ApiError, NetworkError, refusedField, sendReport } from './api.js'
 import { Bookings, submit, type BookingRequest } from './booking.js'
-import { errorText, isLang, t } from './i18n.js'
+import { errorText, isLang, t, type MessageKey } from './i18n.js'
 import { connectStop } from './live.js'
-import type { BootData, CrewView, Lang, StopArrival, StopArrivalsUpdate, TripStopsView } from './model.js'
+import type { AheadData, BootData, CrewView, Lang, PlannedDeparture, ReminderView, StopArrival, StopArrivalsUpdate, StopTimetable, TripBookingState, TripStopsView } from './model.js'
 import { ReportOutbox, type ReportCategory } from './outbox.js'
 import { shrinkPhoto } from './photo.js'
 import { BOOT_ID } from './ssr.js'
 import { deviceStore, KEYS, randomKey, readJson, writeJson } from './store.js'
-import { bookPage, MAX_SEATS, type BookForm, type BookPhase } from './views/book.js'
-import { minePage } from './views/mine.js'
-import { reportPage, type ReportForm, type ReportNotice } from './views/report.js'
-import { banner, stopPage, type Connection } from './views/stop.js'
+import type * as LazyViews from './lazy.js'
+import type { BookField, BookForm, BookPhase } from './views/book.js'
+import { pageContext } from './views/context.js'
+import type { RemindForm, RemindPhase } from './views/remind.js'
+import type { ReportForm, ReportNotice } from './views/report.js'
+import { banner, stopName, stopPage, type Connection } from './views/stop.js'
 import { tripPage, type Loadable } from './views/trip.js'
+import { statusWords, whenWords } from './words.js'
 
-type View = { name: 'stop' } | { name: 'trip'; id: string } | { name: 'book'; id: string } | { name: 'mine' } | { name: 'report' }
+type View =
+  | { name: 'stop' }
+  | { name: 'trip'; id: string }
+  | { name: 'book'; id: string }
+  | { name: 'remind'; id: string }
+  | { name: 'mine' }
+  | { name: 'report' }
+  | { name: 'week' }
 
 const root = document.getElementById('app') as HTMLElement
 const bootEl = document.getElementById(BOOT_ID)
 const booted = bootEl ? (JSON.parse(bootEl.textContent ?? '{}') as { boot: BootData; lang: Lang }) : null
 const store = deviceStore()
+
+/** Most seats in one booking (the booking API's limit). */
+const MAX_SEATS = 6
+
+/** The views a first visit does not need, loaded on first use (lazy.ts). */
+let lazy: typeof LazyViews | null = null
+let lazyLoading: Promise<void> | null = null
+let lazyFailed = false
+
+function loadLazy(): Promise<void> {
+  lazyLoading ??= import('./lazy.js').then(
+    (m) => {
+      lazy = m
+      lazyFailed = false
+      if (state.view.name !== 'stop' && state.view.name !== 'trip') render()
+    },
+    () => {
+      lazyLoading = null
+      lazyFailed = true
+      if (state.view.name !== 'stop' && state.view.name !== 'trip') render()
+    },
+  )
+  return lazyLoading
+}
 
 const state = {
   boot: booted?.boot ?? ({ code: location.pathname.split('/')[2]?.toUpperCase() ?? '', stop: null, routes: [], arrivals: [], ts: Date.now() } as BootData),
@@ -42,13 +76,17 @@ const state = {
   known: new Map<string, StopArrival>(),
   tripStops: new Map<string, Loadable<TripStopsView>>(),
   crews: new Map<string, Loadable<CrewView>>(),
-  bookForm: { alightStop: null, seats: 1, name: '', phone: '' } as BookForm,
+  bookForm: { alightStop: null, seats: 1, name: '', phone: '', forFamily: false, riderName: '', riderPhone: '' } as BookForm,
   bookFor: null as string | null,
   bookPhase: { kind: 'form', error: null } as BookPhase,
   mineBusy: null as string | null,
   mineError: null as string | null,
   reportForm: { category: null, note: '', photo: null } as ReportForm,
   reportNotice: null as ReportNotice,
+  timetable: null as Loadable<StopTimetable> | null,
+  remindForm: { phone: '', stopsBefore: 2 } as RemindForm,
+  remindFor: null as string | null,
+  remindPhase: { kind: 'form', error: null } as RemindPhase,
 }
 
 const now = (): number => Date.now() + state.skewMs
@@ -58,6 +96,98 @@ const outbox = new ReportOutbox(store, sendReport, Date.now, () => randomKey('rp
 
 const connection = (): Connection => ({ online: state.navigatorOnline && state.reachable, updatedTs: state.updatedTs })
 
+// ── Feedback where the eye is: a toast above the bottom bar, read out by screen readers ──
+
+const toastEl = document.createElement('div')
+toastEl.className = 'toast'
+toastEl.setAttribute('role', 'status')
+toastEl.setAttribute('aria-live', 'assertive')
+toastEl.hidden = true
+document.body.append(toastEl)
+let toastTimer: ReturnType<typeof setTimeout> | undefined
+
+function toast(text: string, tone: 'ok' | 'warn' | 'bad'): void {
+  toastEl.textContent = text
+  toastEl.className = `toast toast-${tone}`
+  toastEl.hidden = false
+  toastEl.dataset.tone = tone
+  clearTimeout(toastTimer)
+  toastTimer = setTimeout(() => (toastEl.hidden = true), 8000)
+}
+
+/** After a render that shows an error next to a field: bring the field into view. */
+function showFieldError(): void {
+  const el = root.querySelector('[data-field-error]')
+  if (el) el.scrollIntoView({ block: 'center' })
+}
+
+// ── Days ahead: planned departures are departures too (a trip 30 hours ahead opens like a live one) ──
+
+const planned = new Set<string>()
+
+function plannedArrival(p: PlannedDeparture): StopArrival {
+  return {
+    tripInstanceId: p.tripInstanceId,
+    routeId: p.routeId,
+    routeName: p.routeName,
+    routeNameEn: p.routeNameEn,
+    kind: p.kind,
+    headsign: p.headsign,
+    scheduledTs: p.scheduledTs,
+    etaTs: null,
+    status: p.status === 'cancelled' ? 'cancelled' : 'scheduled',
+    delayS: null,
+    punctuality: null,
+    vehicleId: null,
+    stopsAway: null,
+    driverCode: null,
+  } as StopArrival
+}
+
+function setAhead(a: AheadData): void {
+  state.boot.ahead = a
+  pageContext.hotline = a.hotline
+  for (const p of [...a.departures, ...a.more]) {
+    if (state.known.has(p.tripInstanceId) && !planned.has(p.tripInstanceId)) continue
+    planned.add(p.tripInstanceId)
+    state.known.set(p.tripInstanceId, plannedArrival(p))
+  }
+}
+
+async function refreshAhead(): Promise<void> {
+  try {
+    setAhead(await api.ahead(code))
+    renderLive()
+  } catch {
+    // Kept as it was; the next connection asks again.
+  }
+}
+
+function setTripBookings(batch: readonly TripBookingState[]): void {
+  const a = state.boot.ahead
+  if (!a) return
+  for (const s of batch) {
+    a.bookings[s.tripInstanceId] = s
+    if (s.status === 'cancelled') a.cancelled[s.tripInstanceId] = s.cancelReason
+  }
+}
+
+/** A departure by trip instance: live, planned, or (a timetable link) built from its stops once loaded. */
+function arrivalFor(id: string): StopArrival | 'loading' | null {
+  const known = state.known.get(id)
+  if (known) return known
+  const stops = state.tripStops.get(id)
+  if (!stops || stops.state === 'loading') return 'loading'
+  if (stops.state === 'failed') return null
+  const v = stops.value
+  const here = v.stops.find((s) => s.code === code)
+  if (!here) return null
+  const a = plannedArrival({ tripInstanceId: v.tripInstanceId, routeId: v.routeId, routeName: v.routeName, routeNameEn: v.routeNameEn, kind: 'regular', headsign: v.headsign, serviceDate: '', scheduledTs: here.scheduledTs, status: v.status, cancelReason: null })
+  planned.add(id)
+  state.known.set(id, a)
+  return a
+}
+
 function setArrivals(u: StopArrivalsUpdate): void {
   state.boot.arrivals = u.arrivals
   state.updatedTs = u.ts
@@ -65,6 +195,7 @@ function setArrivals(u: StopArrivalsUpdate): void {
   for (const a of u.arrivals) {
     const before = state.known.get(a.tripInstanceId)
     state.known.set(a.tripInstanceId, a)
+    planned.delete(a.tripInstanceId)
     // Another driver took the wheel (IC card, driver page) or another bus took the trip: the driver card follows.
     if (before && state.crews.has(a.tripInstanceId) && (before.driverCode !== a.driverCode || before.vehicleId !== a.vehicleId)) refreshCrew(a.tripInstanceId)
   }
@@ -88,6 +219,8 @@ function parseView(hash: string): View {
   const [name, id] = hash.replace(/^#/, '').split('/', 2)
   if (name === 't' && id) return { name: 'trip', id: decodeURIComponent(id) }
   if (name === 'b' && id) return { name: 'book', id: decodeURIComponent(id) }
+  if (name === 'r' && id) return { name: 'remind', id: decodeURIComponent(id) }
+  if (name === 'week') return { name: 'week' }
   if (name === 'mine') return { name: 'mine' }
   if (name === 'report') return { name: 'report' }
   return { name: 'stop' }
@@ -97,27 +230,39 @@ function render(): void {
   const lang = state.lang
   const v = state.view
   let out: string
+  const views = lazy
+  if (!views && v.name !== 'stop' && v.name !== 'trip') {
+    if (!lazyFailed) void loadLazy()
+    root.innerHTML = `<main class="page"><p class="muted">${t(lang, lazyFailed ? 'loadFailed' : 'loading')}</p></main>`
+    return
+  }
   switch (v.name) {
     case 'stop':
       out = stopPage(state.boot, lang, now(), connection()).value
       break
-    case 'trip': {
-      const a = state.known.get(v.id)
-      if (!a) return go('')
-      out = tripPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.crews.get(v.id) ?? { state: 'loading' }, lang, now(), connection()).value
+    case 'trip':
+    case 'book':
+    case 'remind': {
+      const a = arrivalFor(v.id)
+      if (a === null) return go('')
+      if (a === 'loading') {
+        out = `<main class="page"><p class="muted">${t(lang, 'loading')}</p></main>`
+        break
+      }
+      const ahead = state.boot.ahead
+      if (v.name === 'trip') out = tripPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.crews.get(v.id) ?? { state: 'loading' }, lang, now(), connection(), ahead?.bookings[v.id], ahead?.bookings[v.id]?.cancelReason ?? ahead?.cancelled[v.id]).value
+      else if (v.name === 'book') out = (views as typeof LazyViews).bookPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.bookForm, state.bookPhase, lang).value
+      else out = (views as typeof LazyViews).remindPage(a, state.remindForm, state.remindPhase, lang).value
       break
     }
-    case 'book': {
-      const a = state.known.get(v.id)
-      if (!a) return go('')
-      out = bookPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.bookForm, state.bookPhase, lang).value
+    case 'week':
+      out = (views as typeof LazyViews).timetablePage(state.timetable ?? { state: 'loading' }, state.boot.routes, lang, now()).value
       break
-    }
     case 'mine':
-      out = minePage(bookings.list(), lang, now(), state.mineBusy, state.mineError).value
+      out = (views as typeof LazyViews).minePage(bookings.list(), lang, now(), state.mineBusy, state.mineError, state.boot.ahead, reminders()).value
       break
     case 'report':
-      out = reportPage(state.reportForm, state.reportNotice, outbox.queued(), outbox.sent(), lang, connection()).value
+      out = (views as typeof LazyViews).reportPage(state.reportForm, state.reportNotice, outbox.queued(), outbox.sent(), lang, connection()).value
       break
   }
   root.innerHTML = out
@@ -139,9 +284,12 @@ function go(hash: string): void {
 function onRoute(): void {
   state.view = parseView(location.hash)
   const v = state.view
-  if (v.name === 'trip' || v.name === 'book') loadTrip(v.id)
+  if (v.name === 'trip' || v.name === 'book' || v.name === 'remind') loadTrip(v.id)
   if (v.name === 'trip') loadCrew(v.id)
   if (v.name === 'book') prepareBooking(v.id)
+  if (v.name === 'remind') prepareReminder(v.id)
+  if (v.name === 'week') loadTimetable()
+  if (v.name === 'mine') void refreshReminders()
   if (v.name === 'mine') void refreshBookings()
   if (v.name === 'report') {
     state.reportNotice = null
@@ -162,7 +310,7 @@ function load<T>(cache: Map<string, Loadable<T>>, id: string, fetcher: () => Pro
     () => cache.set(id, { state: 'failed' }),
   ).finally(() => {
     const v = state.view
-    if ((v.name === 'trip' || v.name === 'book') && v.id === id) render()
+    if ((v.name === 'trip' || v.name === 'book' || v.name === 'remind') && v.id === id) render()
   })
 }
 
@@ -189,27 +337,62 @@ function prepareBooking(id: string): void {
   if (pending && pending.request.tripInstanceId === id) {
     // An attempt whose answer never came: show it as sent, "try again" resends the same key.
     const r = pending.request
-    state.bookForm = { alightStop: r.alightStop, seats: r.seats, name: r.name, phone: r.phone }
+    state.bookForm = r.bookedBy
+      ? { alightStop: r.alightStop, seats: r.seats, name: r.bookedBy.name, phone: r.bookedBy.phone, forFamily: true, riderName: r.name, riderPhone: r.phone }
+      : { alightStop: r.alightStop, seats: r.seats, name: r.name, phone: r.phone, forFamily: false, riderName: '', riderPhone: '' }
     state.bookPhase = { kind: 'unreachable' }
     return
   }
-  state.bookForm = { alightStop: null, seats: 1, name: profile?.name ?? '', phone: profile?.phone ?? '' }
+  state.bookForm = { alightStop: null, seats: 1, name: profile?.name ?? '', phone: profile?.phone ?? '', forFamily: false, riderName: '', riderPhone: '' }
   state.bookPhase = { kind: 'form', error: null }
 }
 
-function bookingRequest(id: string): BookingRequest | string {
+const FIELD_LABEL: Record<BookField, MessageKey> = { alightStop: 'getOffAt', name: 'name', phone: 'phoneNumber', riderName: 'riderName', riderPhone: 'riderPhone', seats: 'seats' }
+
+/** "手机号：手机号要 7–15 位数字": the field named, then why. */
+const fieldMessage = (field: BookField, msg: string): string => (field === 'alightStop' ? msg : t(state.lang, 'fieldError', { field: t(state.lang, FIELD_LABEL[field]), msg }))
+
+function bookingRequest(id: string): BookingRequest | { field: BookField; error: string } {
   const f = state.bookForm
-  if (!f.alightStop) return t(state.lang, 'needStop')
-  if (!f.name.trim()) return t(state.lang, 'needName')
-  if (f.phone.replace(/\D/g, '').length < 7) return t(state.lang, 'needPhone')
-  return { tripInstanceId: id, boardStop: code, alightStop: f.alightStop, seats: f.seats, name: f.name.trim(), phone: f.phone.trim() }
+  const lang = state.lang
+  const badPhone = (p: string): boolean => p.replace(/\D/g, '').length < 7
+  if (!f.alightStop) return { field: 'alightStop', error: t(lang, 'needStop') }
+  if (f.forFamily && !f.riderName.trim()) return { field: 'riderName', error: fieldMessage('riderName', t(lang, 'badName')) }
+  if (f.forFamily && badPhone(f.riderPhone)) return { field: 'riderPhone', error: fieldMessage('riderPhone', t(lang, 'badPhone')) }
+  if (!f.name.trim()) return { field: 'name', error: t(lang, 'needName') }
+  if (badPhone(f.phone)) return { field: 'phone', error: t(lang, 'needPhone') }
+  const me = { name: f.name.trim(), phone: f.phone.trim() }
+  if (!f.forFamily) return { tripInstanceId: id, boardStop: code, alightStop: f.alightStop, seats: f.seats, ...me }
+  return { tripInstanceId: id, boardStop: code, alightStop: f.alightStop, seats: f.seats, name: f.riderName.trim(), phone: f.riderPhone.trim(), bookedBy: me }
+}
+
+/** Which form field a refusal is about: the rider's fields when booking for family. */
+function refusalField(err: ApiError): BookField | null {
+  const f = refusedField(err)
+  const family = state.bookForm.forFamily
+  if (f === 'name') return family ? 'riderName' : 'name'
+  if (f === 'phone') return family ? 'riderPhone' : 'phone'
+  if (f === 'bookedBy.name') return 'name'
+  if (f === 'bookedBy.phone') return 'phone'
+  if (f === 'alightStop' || f === 'seats') return f
+  return null
+}
+
+function refusalText(err: ApiError, field: BookField | null): string {
+  const lang = state.lang
+  if (field && err.code === 'VALIDATION_FAILED') return fieldMessage(field, t(lang, field === 'phone' || field === 'riderPhone' ? 'badPhone' : field === 'name' || field === 'riderName' ? 'badName' : 'needStop'))
+  const text = errorText(lang, err.code, err.message)
+  return field ? fieldMessage(field, text) : text
 }
 
 async function book(id: string): Promise<void> {
   const req = bookingRequest(id)
-  if (typeof req === 'string') {
-    state.bookPhase = { kind: 'form', error: req }
-    return render()
+  if ('error' in req) {
+    state.bookPhase = { kind: 'form', error: req.error, field: req.field }
+    render()
+    showFieldError()
+    toast(req.error, 'bad')
+    return
   }
   const attempt = bookings.attemptFor(req)
   state.bookPhase = { kind: 'sending', retryNo: null }
@@ -221,10 +404,24 @@ async function book(id: string): Promise<void> {
       if (state.view.name === 'book') render()
     },
   })
-  if (outcome.kind === 'booked') state.bookPhase = { kind: 'done', booking: outcome.booking }
-  else if (outcome.kind === 'refused') state.bookPhase = { kind: 'form', error: errorText(state.lang, outcome.error.code, outcome.error.message) }
-  else state.bookPhase = { kind: 'unreachable' }
-  if (state.view.name === 'book') render()
+  if (outcome.kind === 'booked') {
+    state.bookPhase = { kind: 'done', booking: outcome.booking }
+    const b = outcome.booking
+    toast(b.status === 'waitlisted' ? t(state.lang, 'waitlistedToast', { n: b.waitlistPosition ?? 1 }) : t(state.lang, 'bookedToast', { code: b.code }), b.status === 'waitlisted' ? 'warn' : 'ok')
+    void refreshAhead()
+  } else if (outcome.kind === 'refused') {
+    const field = refusalField(outcome.error)
+    state.bookPhase = { kind: 'form', error: refusalText(outcome.error, field), field }
+    toast(state.bookPhase.error ?? '', 'bad')
+  } else {
+    state.bookPhase = { kind: 'unreachable' }
+    toast(t(state.lang, 'offlineNoTime'), 'bad')
+  }
+  if (state.view.name === 'book') {
+    render()
+    if (state.bookPhase.kind === 'done') window.scrollTo(0, 0)
+    else showFieldError()
+  }
 }
 
 /** A booking sent before the page was closed, answer unseen: send it again (same key) so it gets its code. */
@@ -258,6 +455,7 @@ async function cancelBooking(bookingCode: string): Promise<void> {
     bookings.update(await api.cancelBooking(b.code, b.phone))
   } catch (err) {
     state.mineError = err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime')
+    toast(state.mineError, 'bad')
   }
   state.mineBusy = null
   if (state.view.name === 'mine') render()
@@ -283,22 +481,149 @@ function sendReportForm(): void {
   const f = state.reportForm
   if (!f.category) {
     state.reportNotice = 'need_category'
-    return render()
+    render()
+    root.querySelector('.cats')?.scrollIntoView({ block: 'center' })
+    toast(t(state.lang, 'chooseCategory'), 'bad')
+    return
   }
   const r = outbox.add({ stopCode: code, category: f.category, note: f.note.trim() || null, photo: f.photo })
   state.reportForm = { category: null, note: '', photo: null }
   if (!connection().online) {
     state.reportNotice = 'queued'
     render()
+    toast(t(state.lang, 'reportQueued'), 'warn')
     return
   }
   state.reportNotice = 'sending'
   render()
   void outbox.flush(true).then(() => {
-    state.reportNotice = outbox.queued().some((q) => q.key === r.key) ? 'queued' : 'sent'
+    const waiting = outbox.queued().find((q) => q.key === r.key)
+    // Still waiting: the server was busy (sent later by itself), or the connection failed.
+    state.reportNotice = !waiting ? 'sent' : waiting.error === 'RATE_LIMITED' ? 'rate_limited' : state.navigatorOnline ? 'queued_online' : 'queued'
+    const words: Record<string, [MessageKey, 'ok' | 'warn']> = { sent: ['reportSent', 'ok'], rate_limited: ['reportRateLimited', 'warn'], queued_online: ['reportQueuedOnline', 'warn'], queued: ['reportQueued', 'warn'] }
+    const [key, tone] = words[state.reportNotice] ?? ['reportSent', 'ok']
+    toast(t(state.lang, key), tone)
     if (state.view.name === 'report') render()
     flushReports()
   })
+}
+
+// ── Reminders: "车快到了提醒我" ──
+
+const reminders = (): ReminderView[] => readJson<ReminderView[]>(store, KEYS.reminders, [])
+const saveReminder = (r: ReminderView): void => writeJson(store, KEYS.reminders, [r, ...reminders().filter((x) => x.token !== r.token)].slice(0, 20))
+
+function prepareReminder(id: string): void {
+  if (state.remindFor === id && state.remindPhase.kind !== 'done') return
+  state.remindFor = id
+  state.remindForm = { phone: bookings.profile()?.phone ?? '', stopsBefore: 2 }
+  state.remindPhase = { kind: 'form', error: null }
+}
+
+async function remind(id: string): Promise<void> {
+  const lang = state.lang
+  const f = state.remindForm
+  if (f.phone.replace(/\D/g, '').length < 7) {
+    state.remindPhase = { kind: 'form', error: t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') }) }
+    render()
+    showFieldError()
+    toast(state.remindPhase.error ?? '', 'bad')
+    return
+  }
+  state.remindPhase = { kind: 'sending' }
+  render()
+  try {
+    const r = await api.remind({ tripInstanceId: id, stopCode: code, phone: f.phone.trim(), stopsBefore: f.stopsBefore })
+    saveReminder(r)
+    state.remindPhase = { kind: 'done', reminder: r }
+    toast(t(lang, 'remindSet', { n: r.stopsBefore, phone: r.phoneMasked }), 'ok')
+  } catch (err) {
+    let error = t(lang, 'offlineNoTime')
+    if (err instanceof ApiError) {
+      const tooMany = err.details?.reason === 'too_many_reminders'
+      error = tooMany ? t(lang, 'remindRefusedPhone', { n: Number(err.details?.limit ?? 0) }) : refusedField(err) === 'phone' ? t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') }) : errorText(lang, err.code, err.message)
+    }
+    state.remindPhase = { kind: 'form', error }
+    toast(error, 'bad')
+  }
+  if (state.view.name === 'remind') {
+    render()
+    showFieldError()
+  }
+}
+
+async function refreshReminders(): Promise<void> {
+  for (const r of reminders().filter((x) => x.state === 'active').slice(0, 5)) {
+    try {
+      saveReminder(await api.reminder(r.token))
+    } catch {
+      break
+    }
+  }
+  if (state.view.name === 'mine') render()
+}
+
+async function cancelReminder(token: string): Promise<void> {
+  state.mineBusy = token
+  render()
+  try {
+    saveReminder(await api.cancelReminder(token))
+    toast(t(state.lang, 'reminderCancelled'), 'ok')
+  } catch (err) {
+    toast(err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime'), 'bad')
+  }
+  state.mineBusy = null
+  if (state.view.name === 'mine') render()
+}
+
+function loadTimetable(): void {
+  if (state.timetable?.state === 'ready' || state.timetable?.state === 'loading') return
+  state.timetable = { state: 'loading' }
+  api.timetable(code).then(
+    (v) => (state.timetable = { state: 'ready', value: v }),
+    () => (state.timetable = { state: 'failed' }),
+  ).finally(() => state.view.name === 'week' && render())
+}
+
+// ── Read aloud, large type ──
+
+/** The next buses in a sentence, in Chinese, for the phone's speech synthesis. */
+function speakNext(): void {
+  const stop = state.boot.stop
+  if (!stop || !pageContext.canSpeak) return
+  const list = state.boot.arrivals.slice(0, 2)
+  const parts = list.map((a, i) => {
+    const w = whenWords(a, 'zh', now())
+    return `${i === 0 ? '下一班车' : '再下一班'}：${a.routeName}，开往${a.headsign}，${statusWords(a, 'zh').text}，${w.big}。`
+  })
+  const text = `${stopName(stop, 'zh')}站。${parts.length > 0 ? parts.join('') : t('zh', 'noDepartures')}`
+  const u = new SpeechSynthesisUtterance(text)
+  u.lang = 'zh-CN'
+  const voice = speechSynthesis.getVoices().find((v) => /^zh[-_]CN/i.test(v.lang))
+  if (voice) u.voice = voice
+  speechSynthesis.cancel()
+  speechSynthesis.speak(u)
+}
+
+/** Speech where the phone has it, with a Chinese voice once the voices are known. */
+function detectSpeech(): void {
+  const has = typeof window.speechSynthesis === 'object' && typeof window.SpeechSynthesisUtterance === 'function'
+  if (!has) return
+  const check = (): void => {
+    const voices = speechSynthesis.getVoices()
+    pageContext.canSpeak = voices.length === 0 || voices.some((v) => /^zh/i.test(v.lang))
+    if (state.view.name === 'stop') render()
+  }
+  check()
+  speechSynthesis.addEventListener?.('voiceschanged', check)
+}
+
+function setLarge(on: boolean): void {
+  pageContext.large = on
+  store.set(KEYS.large, on ? '1' : '0')
+  document.cookie = `rb_large=${on ? '1' : '0'}; path=/s; max-age=31536000; samesite=lax`
+  document.documentElement.classList.toggle('large', on)
+  render()
 }
 
 // ── Language ──
@@ -343,6 +668,12 @@ root.addEventListener('click', (e) => {
     case 'discard-report':
       outbox.discard(el.dataset.key ?? '')
       return render()
+    case 'cancel-reminder':
+      return void cancelReminder(el.dataset.token ?? '')
+    case 'speak':
+      return speakNext()
+    case 'large':
+      return setLarge(!pageContext.large)
     default:
       return
   }
@@ -352,12 +683,20 @@ root.addEventListener('input', (e) => {
   const el = e.target as HTMLInputElement
   if (el.name === 'name') state.bookForm.name = el.value
   else if (el.name === 'phone') state.bookForm.phone = el.value
+  else if (el.name === 'riderName') state.bookForm.riderName = el.value
+  else if (el.name === 'riderPhone') state.bookForm.riderPhone = el.value
+  else if (el.name === 'remindPhone') state.remindForm.phone = el.value
   else if (el.name === 'note') state.reportForm.note = el.value
 })
 
 root.addEventListener('change', (e) => {
   const el = e.target as HTMLInputElement
   if (el.name === 'alightStop') state.bookForm.alightStop = el.value
+  if (el.name === 'stopsBefore') state.remindForm.stopsBefore = Number(el.value)
+  if (el.name === 'forFamily') {
+    state.bookForm.forFamily = el.checked
+    render()
+  }
   if (el.name === 'photo' && el.files?.[0]) {
     void shrinkPhoto(el.files[0]).then((photo) => {
       state.reportForm.photo = photo
@@ -372,6 +711,9 @@ root.addEventListener('submit', (e) => {
   if (kind === 'book' && state.view.name === 'book') {
     e.preventDefault()
     if (state.bookPhase.kind !== 'sending') void book(state.view.id)
+  } else if (kind === 'remind' && state.view.name === 'remind') {
+    e.preventDefault()
+    if (state.remindPhase.kind !== 'sending') void remind(state.view.id)
   } else if (kind === 'report') {
     e.preventDefault()
     sendReportForm()
@@ -385,6 +727,10 @@ root.addEventListener('submit', (e) => {
 window.addEventListener('hashchange', onRoute)
 window.addEventListener('online', () => {
   state.navigatorOnline = true
+  if (lazyFailed) {
+    lazyFailed = false
+    void loadLazy()
+  }
   void refreshArrivals()
   flushReports(true)
 })
@@ -403,6 +749,10 @@ function start(): void {
   const boot = state.boot
   // The newer of what the server sent and what this phone saw last (a page from the browser's cache).
   setArrivals(stored && stored.ts > boot.ts ? stored : { stopCode: code, ts: boot.ts, arrivals: boot.arrivals })
+  if (boot.ahead) setAhead(boot.ahead)
+  pageContext.large = store.get(KEYS.large) === '1' || document.documentElement.classList.contains('large')
+  document.documentElement.classList.toggle('large', pageContext.large)
+  detectSpeech()
   const remembered = store.get(KEYS.lang)
   const asked = new URL(location.href).searchParams.get('lang')
   if (!asked && isLang(remembered) && remembered !== state.lang) state.lang = remembered
@@ -419,14 +769,21 @@ function start(): void {
       state.reachable = true
       renderLive()
     },
+    onTripBookings(batch) {
+      setTripBookings(batch)
+      renderLive()
+    },
     onUp() {
       clearTimeout(downTimer)
       // Where an end-to-end test (or a curious person) sees that the live room is joined.
       document.documentElement.dataset.live = 'up'
       document.documentElement.dataset.liveAt ??= String(Math.round(performance.now()))
+      // The other views follow in the background once the page is live, so reporting works offline later.
+      if (!lazy) setTimeout(() => void loadLazy(), 3000)
       state.socketUp = true
       state.reachable = true
       void refreshArrivals()
+      void refreshAhead()
       flushReports(true)
     },
     onDown() {
@@ -444,6 +801,8 @@ function start(): void {
   setInterval(() => {
     if (!state.socketUp) void refreshArrivals()
   }, 30_000)
+  // Days ahead move on (a departure comes into the live list, a day turns).
+  setInterval(() => void refreshAhead(), 120_000)
   flushReports(true)
   void resumePendingBooking()
 }

@@ -72,6 +72,8 @@ export const KEYS = {
   reportQueue: 'rb.reports.queue',
   reportsSent: 'rb.reports.sent',
   lastArrivals: (code: string) => `rb.arrivals.${code}`,
+  reminders: 'rb.reminders',
+  large: 'rb.large',
 } as const
 
 /** An unguessable key for one attempt (booking or report): 128 random bits. */

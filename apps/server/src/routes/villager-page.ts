@@ -84,7 +84,8 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
         .send('<!doctype html><meta charset="utf-8"><title>503</title><p>站牌页面还没有构建 · The villager page is not built: run <code>npm run build -w @rb/villager</code> (npm start does it).</p>')
     }
     const boot = await bootData(code)
-    const html = renderDocument(tpl, boot, language(req), boot.ts)
+    // Large type chosen on this phone (the page keeps it in the rb_large cookie too): painted large at once.
+    const html = renderDocument(tpl, boot, language(req), boot.ts, { large: readCookie(req.headers.cookie, 'rb_large') === '1' })
     void reply
       .status(boot.stop ? 200 : 404)
       .type('text/html; charset=utf-8')

@@ -1,5 +1,5 @@
 /** Booking (一键可约): where to get off and how many, name and phone (remembered), then the code, big. */
-import { html, type Html } from '../html.js'
+import { Html, html } from '../html.js'
 import { t } from '../i18n.js'
 import type { BookingView, Lang, StopArrival, TripStop, TripStopsView } from '../model.js'
 import { clock } from '../words.js'
@@ -9,12 +9,20 @@ import type { Loadable } from './trip.js'
 export interface BookForm {
   alightStop: string | null
   seats: number
+  /** The booker's name and phone (remembered on the phone). */
   name: string
   phone: string
+  /** Booking for someone else (a parent in the village): the rider's name and phone. */
+  forFamily: boolean
+  riderName: string
+  riderPhone: string
 }
 
+/** A form field an error is about: the error is shown next to it. */
+export type BookField = 'alightStop' | 'name' | 'phone' | 'riderName' | 'riderPhone' | 'seats'
+
 export type BookPhase =
-  | { kind: 'form'; error: string | null }
+  | { kind: 'form'; error: string | null; field?: BookField | null }
   | { kind: 'sending'; retryNo: number | null }
   /** No answer: the same attempt (same key) is sent again by "try again". */
   | { kind: 'unreachable' }
@@ -54,11 +62,20 @@ export function bookPage(a: StopArrival, stopCode: string, stops: Loadable<TripS
   if (stops.state !== 'ready') return html`${header(lang, title, sub, true)}<main class="page"><p class="muted">${t(lang, stops.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
   const busy = phase.kind === 'sending'
   const choices = destinations(stops.value.stops, stopCode, a.scheduledTs)
+  const field = phase.kind === 'form' && phase.error ? (phase.field ?? null) : null
+  /** The error under the field it is about (read out at once: role alert). */
+  const fieldError = (f: BookField): Html | '' => (field === f && phase.kind === 'form' ? html`<p class="error field-error" id="err-${f}" role="alert" data-field-error="${f}">${phase.error}</p>` : '')
+  const invalid = (f: BookField): string => (field === f ? ' aria-invalid="true" aria-describedby="err-' + f + '"' : '')
+  const input = (id: string, name: BookField, label: string, value: string, extra: string) =>
+    html`<label for="${id}">${label}</label>
+    <input id="${id}" name="${name}" ${new Html(extra)} value="${value}"${busy ? new Html(' disabled') : ''}${new Html(invalid(name))}>
+    ${fieldError(name)}`
   return html`${header(lang, title, sub, true)}
 <main class="page">
 <form class="book" data-form="book" novalidate>
-  <fieldset class="card">
+  <fieldset class="card" id="f-alightStop">
     <legend>${t(lang, 'getOffAt')}</legend>
+    ${fieldError('alightStop')}
     <div class="choices">${choices.map(
       (s) => html`<label class="choice"><input type="radio" name="alightStop" value="${s.code}"${form.alightStop === s.code ? ' checked' : ''}${busy ? ' disabled' : ''}><span>${stopName(s, lang)} <small>${clock(s.scheduledTs)}</small></span></label>`,
     )}</div>
@@ -72,12 +89,16 @@ export function bookPage(a: StopArrival, stopCode: string, stops: Loadable<TripS
     </div>
   </fieldset>
   <fieldset class="card">
-    <label for="bk-name">${t(lang, 'name')}</label>
-    <input id="bk-name" name="name" autocomplete="name" maxlength="40" value="${form.name}"${busy ? ' disabled' : ''}>
-    <label for="bk-phone">${t(lang, 'phoneNumber')}</label>
-    <input id="bk-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" maxlength="24" value="${form.phone}"${busy ? ' disabled' : ''}>
+    <label class="check"><input type="checkbox" name="forFamily"${form.forFamily ? ' checked' : ''}${busy ? ' disabled' : ''}> ${t(lang, 'forFamily')}</label>
+    ${form.forFamily
+      ? html`${input('bk-rider-name', 'riderName', t(lang, 'riderName'), form.riderName, 'maxlength="40"')}
+    ${input('bk-rider-phone', 'riderPhone', t(lang, 'riderPhone'), form.riderPhone, 'type="tel" inputmode="tel" maxlength="24"')}
+    <p class="muted">${t(lang, 'bothTold')}</p>`
+      : ''}
+    ${input('bk-name', 'name', t(lang, form.forFamily ? 'yourName' : 'name'), form.name, 'autocomplete="name" maxlength="40"')}
+    ${input('bk-phone', 'phone', t(lang, form.forFamily ? 'yourPhone' : 'phoneNumber'), form.phone, 'type="tel" inputmode="tel" autocomplete="tel" maxlength="24"')}
   </fieldset>
-  ${phase.kind === 'form' && phase.error ? html`<p class="error" role="alert">${phase.error}</p>` : ''}
+  ${phase.kind === 'form' && phase.error && !field ? html`<p class="error" role="alert">${phase.error}</p>` : ''}
   ${phase.kind === 'sending' && phase.retryNo !== null ? html`<p class="warning" role="status">${t(lang, 'retrying', { n: phase.retryNo })}</p>` : ''}
   ${phase.kind === 'unreachable' ? html`<p class="error" role="alert">${t(lang, 'offlineNoTime')}</p>` : ''}
   <div class="actions">

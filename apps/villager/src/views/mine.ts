@@ -2,8 +2,10 @@
 import { html, type Html } from '../html.js'
 import { t } from '../i18n.js'
 import type { SavedBooking } from '../booking.js'
-import type { Lang } from '../model.js'
+import type { AheadData, Lang, ReminderView } from '../model.js'
 import { clock } from '../words.js'
+import { bookableList } from './ahead.js'
+import { remindersSection } from './remind.js'
 import { header } from './stop.js'
 
 const CANCELLABLE = new Set(['confirmed', 'waitlisted'])
@@ -20,10 +22,11 @@ function bookingRow(b: SavedBooking, lang: Lang, now: number, busy: boolean): Ht
 </li>`
 }
 
-export function minePage(list: readonly SavedBooking[], lang: Lang, now: number, busyCode: string | null, error: string | null): Html {
+export function minePage(list: readonly SavedBooking[], lang: Lang, now: number, busyCode: string | null, error: string | null, ahead?: AheadData, reminders: readonly ReminderView[] = []): Html {
   return html`${header(lang, t(lang, 'myBookings'), null, true)}
 <main class="page">
   ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-  ${list.length === 0 ? html`<p class="empty">${t(lang, 'noBookings')}</p>` : html`<ol class="bookings">${list.map((b) => bookingRow(b, lang, now, busyCode === b.code))}</ol>`}
+  ${list.length === 0 ? html`<p class="empty">${t(lang, 'noBookings')}</p>${bookableList(ahead, lang, now)}` : html`<ol class="bookings">${list.map((b) => bookingRow(b, lang, now, busyCode === b.code))}</ol>`}
+  ${remindersSection(reminders, lang, busyCode)}
 </main>`
 }

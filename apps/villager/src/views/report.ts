@@ -13,7 +13,7 @@ export interface ReportForm {
 }
 
 /** What happened to the last "send": sent now, or kept on the phone until the connection returns. */
-export type ReportNotice = 'sending' | 'sent' | 'queued' | 'need_category' | null
+export type ReportNotice = 'sending' | 'sent' | 'queued' | 'queued_online' | 'rate_limited' | 'need_category' | null
 
 function categoryButton(c: ReportCategory, form: ReportForm, lang: Lang): Html {
   const on = form.category === c
@@ -49,6 +49,8 @@ ${banner(lang, c)}
   ${notice === 'sending' ? html`<p class="muted" role="status" data-notice="sending">${t(lang, 'sending')}</p>` : ''}
   ${notice === 'sent' ? html`<p class="ok" role="status" data-notice="sent">${t(lang, 'reportSent')}</p>` : ''}
   ${notice === 'queued' ? html`<p class="warning" role="status" data-notice="queued">${t(lang, 'reportQueued')}</p>` : ''}
+  ${notice === 'queued_online' ? html`<p class="warning" role="status" data-notice="queued_online">${t(lang, 'reportQueuedOnline')}</p>` : ''}
+  ${notice === 'rate_limited' ? html`<p class="warning" role="status" data-notice="rate_limited">${t(lang, 'reportRateLimited')}</p>` : ''}
   <div class="actions"><button class="btn btn-primary btn-wide" type="submit">${t(lang, 'send')}</button></div>
 </form>
 ${mine.length > 0 ? html`<section data-live="my-reports"><h2>${t(lang, 'myReports')}</h2><ol class="reports">${mine.map((r) => reportItem(r, lang))}</ol></section>` : ''}

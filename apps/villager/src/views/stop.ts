@@ -1,8 +1,10 @@
 /** The stop page: the sign's name and code, routes served, next departures, the two big actions. */
 import { html, type Html } from '../html.js'
 import { t } from '../i18n.js'
-import type { BootData, Lang, RouteInfo, StopArrival, StopInfo } from '../model.js'
+import type { AheadData, BootData, Lang, RouteInfo, StopArrival, StopInfo } from '../model.js'
 import { clock, statusWords, whenWords } from '../words.js'
+import { aheadSection, bookingLine, marketLine, reasonLine } from './ahead.js'
+import { pageContext } from './context.js'
 
 export const stopName = (s: Pick<StopInfo, 'name' | 'nameEn'>, lang: Lang): string => (lang === 'en' && s.nameEn ? s.nameEn : s.name)
 export const routeName = (r: { name: string; nameEn: string }, lang: Lang): string => (lang === 'en' && r.nameEn ? r.nameEn : r.name)
@@ -14,12 +16,18 @@ export interface Connection {
   updatedTs: number | null
 }
 
-export function header(lang: Lang, title: string, sub: Html | string | null, back: boolean): Html {
+export function header(lang: Lang, title: string, sub: Html | string | null, back: boolean, readAloud = false): Html {
+  const hotline = pageContext.hotline
   return html`<header class="top${back ? ' has-back' : ''}">
   ${back ? html`<a class="back" href="#" data-action="back" aria-label="${t(lang, 'back')}">‹ ${t(lang, 'back')}</a>` : ''}
   <div class="top-main"><h1>${title}</h1>${sub ? html`<p class="sub">${sub}</p>` : ''}</div>
   <a class="lang" href="?lang=${lang === 'zh' ? 'en' : 'zh'}" data-action="lang" lang="${lang === 'zh' ? 'en' : 'zh'}">${t(lang, 'switchLang')}</a>
-</header>`
+</header>
+<div class="tools">
+  ${hotline ? html`<a class="tool call" href="tel:${hotline.phone.replace(/[^\d+]/g, '')}" data-call aria-label="${t(lang, 'call')} ${hotline.phone}">☎ ${hotline.phone}</a>` : ''}
+  ${readAloud ? html`<button type="button" class="tool" data-action="speak"${pageContext.canSpeak ? '' : ' hidden'}>${t(lang, 'readAloud')}</button>` : ''}
+  <button type="button" class="tool" data-action="large" aria-pressed="${pageContext.large ? 'true' : 'false'}">${t(lang, pageContext.large ? 'normalText' : 'largeText')}</button>
+</div>`
 }
 
 export function banner(lang: Lang, c: Connection): Html {
@@ -34,31 +42,38 @@ function kindTag(name: string, kind: StopArrival['kind'], lang: Lang): Html | st
   return name.toLowerCase().includes(word.toLowerCase()) ? '' : html` <span class="kind kind-${kind}">${word}</span>`
 }
 
-export function departureCard(a: StopArrival, lang: Lang, now: number): Html {
+export function departureCard(a: StopArrival, lang: Lang, now: number, ahead?: AheadData): Html {
   const s = statusWords(a, lang)
   const w = whenWords(a, lang, now)
   const name = routeNameOf(a, lang)
+  const booking = ahead?.bookings[a.tripInstanceId]
   return html`<li><a class="dep tone-${s.tone}" href="#t/${a.tripInstanceId}" data-trip="${a.tripInstanceId}">
   <span class="dep-main">
     <span class="dep-route">${name}${kindTag(name, a.kind, lang)}</span>
     <span class="dep-head">${t(lang, 'to', { place: a.headsign })}</span>
     <span class="dep-status">${s.text}</span>
+    ${bookingLine(booking, lang, now)}
+    ${a.status === 'cancelled' ? reasonLine(booking?.cancelReason ?? ahead?.cancelled[a.tripInstanceId], lang) : ''}
   </span>
   <span class="dep-when${w.struck ? ' struck' : ''}${w.planned ? ' planned' : ''}"><b>${w.big}</b><small>${w.small}</small></span>
 </a></li>`
 }
 
-export function departuresSection(arrivals: readonly StopArrival[], lang: Lang, now: number, c: Connection): Html {
+export function departuresSection(arrivals: readonly StopArrival[], lang: Lang, now: number, c: Connection, ahead?: AheadData, routes: readonly RouteInfo[] = []): Html {
+  // A stop served only on market days names the next one.
+  const market = routes.filter((r) => r.kind === 'market').map((r) => marketLine(ahead, r.id, lang))[0] ?? ''
   return html`<section class="deps-section" data-live="departures" aria-live="polite">
   <h2>${t(lang, 'departures')}${c.updatedTs !== null ? html` <small class="updated">${t(lang, 'updated', { time: clock(c.updatedTs) })}</small>` : ''}</h2>
-  ${arrivals.length === 0 ? html`<p class="empty">${t(lang, 'noDepartures')}</p>` : html`<ol class="deps">${arrivals.map((a) => departureCard(a, lang, now))}</ol>`}
+  ${arrivals.length === 0 ? html`<p class="empty">${t(lang, 'noDepartures')}${market ? html`<br>${market}` : ''}</p>` : html`<ol class="deps">${arrivals.map((a) => departureCard(a, lang, now, ahead))}</ol>`}
 </section>`
 }
 
-function routesSection(routes: readonly RouteInfo[], lang: Lang): Html {
+function routesSection(routes: readonly RouteInfo[], lang: Lang, ahead?: AheadData): Html {
   return html`<section class="routes"><h2>${t(lang, 'routes')}</h2>${
-    routes.length === 0 ? html`<p class="empty">${t(lang, 'noRoutes')}</p>` : html`<ul class="chips">${routes.map((r) => html`<li class="chip kind-${r.kind}">${routeName(r, lang)}</li>`)}</ul>`
-  }</section>`
+    routes.length === 0
+      ? html`<p class="empty">${t(lang, 'noRoutes')}</p>`
+      : html`<ul class="chips">${routes.map((r) => html`<li class="chip kind-${r.kind}">${routeName(r, lang)}${r.kind === 'market' ? marketLine(ahead, r.id, lang) : ''}</li>`)}</ul>`
+  }<a class="btn btn-secondary tt-link" href="#week" data-action="nav">${t(lang, 'timetable')}</a></section>`
 }
 
 export function actionBar(lang: Lang): Html {
@@ -84,12 +99,13 @@ export function notFoundPage(code: string, lang: Lang): Html {
 export function stopPage(boot: BootData, lang: Lang, now: number, c: Connection): Html {
   if (!boot.stop) return notFoundPage(boot.code, lang)
   const stop = boot.stop
-  return html`${header(lang, stopName(stop, lang), html`${t(lang, 'stopCode')} <b class="code">${stop.code}</b>`, false)}
+  return html`${header(lang, stopName(stop, lang), html`${t(lang, 'stopCode')} <b class="code">${stop.code}</b>`, false, true)}
 ${banner(lang, c)}
 <main class="page">
   ${stop.status === 'removed' ? html`<p class="warning">${t(lang, 'signRemoved')}</p>` : ''}
-  ${departuresSection(boot.arrivals, lang, now, c)}
-  ${routesSection(boot.routes, lang)}
+  ${departuresSection(boot.arrivals, lang, now, c, boot.ahead, boot.routes)}
+  ${aheadSection(boot.ahead, lang, now)}
+  ${routesSection(boot.routes, lang, boot.ahead)}
 </main>
 ${actionBar(lang)}`
 }

@@ -1,9 +1,11 @@
 /** One departure: what it is doing, where the bus is (route strip), who drives, and "book a seat". */
 import { html, type Html } from '../html.js'
 import { t } from '../i18n.js'
-import type { CrewView, Lang, StopArrival, TripStopsView } from '../model.js'
+import type { CrewView, Lang, StopArrival, TripBookingState, TripStopsView } from '../model.js'
 import { stripModel, type StripRow } from '../strip.js'
 import { statusWords, whenWords } from '../words.js'
+import { bookingLine, reasonLine } from './ahead.js'
+import { pageContext } from './context.js'
 import { banner, header, stopName, type Connection } from './stop.js'
 
 /** Something fetched on demand. */
@@ -55,7 +57,7 @@ export function crewSection(crew: Loadable<CrewView>, lang: Lang): Html {
   <p>${t(lang, 'driverNumber')} <b class="code">${driver.code}</b></p>
   <p>${t(lang, 'years', { n: driver.yearsOfService })}</p>
   <p>${t(lang, 'phone')} <span class="code">${driver.phoneMasked}</span></p>
-</div></div>`
+</div></div>${pageContext.hotline ? html`<p class="call-hint">${t(lang, 'callHint')} <a href="tel:${pageContext.hotline.phone.replace(/[^\d+]/g, '')}" data-call>${pageContext.hotline.phone}</a></p>` : ''}`
         : html`<p class="muted">${t(lang, 'noDriver')}</p>`
     }${
       vehicle
@@ -77,7 +79,11 @@ export function bookability(stops: Loadable<TripStopsView>, a: StopArrival, now:
   return 'bookable'
 }
 
-export function tripPage(a: StopArrival, stopCode: string, stops: Loadable<TripStopsView>, crew: Loadable<CrewView>, lang: Lang, now: number, c: Connection): Html {
+/** Whether "tell me when it comes" makes sense: the bus has not reached the stop and the trip runs. */
+const remindable = (a: StopArrival, booking: TripBookingState | undefined): boolean =>
+  !['at_stop', 'departed', 'completed', 'cancelled'].includes(a.status) && booking?.onDemand !== 'cancelled' && booking?.status !== 'cancelled'
+
+export function tripPage(a: StopArrival, stopCode: string, stops: Loadable<TripStopsView>, crew: Loadable<CrewView>, lang: Lang, now: number, c: Connection, booking?: TripBookingState, reason?: string | null): Html {
   const s = statusWords(a, lang)
   const w = whenWords(a, lang, now)
   const b = bookability(stops, a, now)
@@ -88,6 +94,9 @@ ${banner(lang, c)}
   <section class="card status tone-${s.tone}" data-live="trip-status">
     <p class="status-words">${s.text}</p>
     <p class="status-when${w.struck ? ' struck' : ''}"><b>${w.big}</b> <small>${w.small}</small></p>
+    ${bookingLine(booking, lang, now)}
+    ${a.status === 'cancelled' ? reasonLine(reason, lang) : ''}
+    ${remindable(a, booking) ? html`<a class="btn btn-secondary remind-btn" href="#r/${a.tripInstanceId}" data-action="nav">${t(lang, 'remindMe')}</a>` : ''}
   </section>
   ${stripSection(stops, a, stopCode, lang)}
   ${crewSection(crew, lang)}
