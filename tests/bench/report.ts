@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { BookingRound } from './booking.js'
+import type { TrackRead } from './track.js'
 import type { StepResult } from './ingest.js'
 import type { MachineInfo } from './machine.js'
 import type { BenchOptions, TargetName } from './options.js'
@@ -19,6 +20,8 @@ export interface TargetResult {
   steps: StepResult[]
   /** Booking contention rounds (null: not run on this target; once per database). */
   bookings: BookingRound[] | null
+  /** Vehicle-day reads (null: not run on this target; once per database, with the bookings). */
+  track: TrackRead[] | null
   exit: number | string | null
   error: string | null
   /** Last lines of the server's log (warnings and errors only: LOG_LEVEL=warn). */

@@ -19,6 +19,7 @@ import { connectLiveProbe } from './latency.js'
 import { runStep, type StepPlan, type StepResult } from './ingest.js'
 import { killAllHelpers } from './proc.js'
 import { BOOKING_SERVER_ENV, benchBookings, bookingTable, bookingsExact } from './booking.js'
+import { benchTrack, trackTable } from './track.js'
 import { rawDbTable, rawMqttTable, stepLabel, stepsTable, warnings, writeResults, type BenchResults, type TargetResult } from './report.js'
 
 const startedAt = new Date()
@@ -99,7 +100,7 @@ async function step(target: RunningTarget, load: Load | 'capacity', probe: Await
 
 async function runTarget(name: TargetName, raw: { mqtt: RawMqttResult[]; db: RawDbResult[] }): Promise<TargetResult> {
   progress(`starting the server: ${name}`)
-  const result: TargetResult = { name, describe: '', startMs: 0, rawMqttRate: null, rawDbRate: null, warmup: null, steps: [], bookings: null, exit: null, error: null, logTail: '' }
+  const result: TargetResult = { name, describe: '', startMs: 0, rawMqttRate: null, rawDbRate: null, warmup: null, steps: [], bookings: null, track: null, exit: null, error: null, logTail: '' }
   const brokerRaw = name.endsWith('+mqtt') ? raw.mqtt.find((r) => r.broker === opts.mqttUrl) : raw.mqtt.find((r) => !r.broker.startsWith('mqtt'))
   result.rawMqttRate = brokerRaw?.rate ?? null
   result.rawDbRate = raw.db.find((r) => (name.startsWith('postgres') ? r.db === 'postgres' : r.db !== 'postgres'))?.rate ?? null
@@ -134,6 +135,8 @@ async function runTarget(name: TargetName, raw: { mqtt: RawMqttResult[]; db: Raw
       bookingDbs.add(db)
       progress(`${name}: bookings, ${opts.bookingRounds} round(s) of ${opts.bookingAttempts} simultaneous attempts on a 30-seat trip`)
       result.bookings = await benchBookings(target.baseUrl, target.token, { rounds: opts.bookingRounds, attempts: opts.bookingAttempts })
+      progress(`${name}: a vehicle-day of history (86,400 fixes) stored, then read back in both forms`)
+      result.track = await benchTrack(target)
     }
   } catch (err) {
     result.error = (err as Error).stack ?? String(err)
@@ -160,6 +163,7 @@ function printTarget(t: TargetResult): void {
     log(bookingTable(t.name, t.bookings))
     if (!bookingsExact(t.bookings)) losses.push(`!!! ${t.name}: a booking round confirmed other than 30 seats or left requests unanswered`)
   }
+  if (t.track) log(trackTable(t.name, t.track))
   if (t.error) log(`  ERROR: ${t.error.split('\n')[0]}`)
   log()
 }
@@ -178,6 +182,14 @@ function budgets(targets: TargetResult[]): void {
     const exact = rounds.filter((r) => r.exact && r.failed === 0).length
     const worst = (k: 'p50' | 'p99'): number => Math.max(...rounds.map((r) => r.ms[k]))
     log(`  ${t.name.padEnd(14)} bookings: exactly 30 seats in ${exact} of ${rounds.length} round(s) [target: every round]; per request p50 ≤ ${Math.round(worst('p50'))} ms, p99 ≤ ${Math.round(worst('p99'))} ms (worst round)`)
+  }
+  for (const t of targets.filter((x) => x.track)) {
+    const p50 = (form: string, max: number | null): string => {
+      const r = t.track?.find((x) => x.form === form && x.maxPoints === max)
+      return r ? `${Math.round([...r.ms].sort((a, b) => a - b)[Math.floor((r.ms.length - 1) / 2)] ?? 0)} ms` : '—'
+    }
+    const goal = t.name.startsWith('postgres') ? '[target ≤ 250 ms full, ≤ 100 ms with maxPoints]' : '[target ≤ 400 ms full, ≤ 150 ms with maxPoints]'
+    log(`  ${t.name.padEnd(14)} vehicle-day read p50: compact ${p50('compact', null)} full, ${p50('compact', 2000)} maxPoints=2000; points ${p50('points', null)} full, ${p50('points', 2000)} maxPoints=2000 ${goal}`)
   }
   log(`  live latency includes the hub's per-tick coalescing: up to one tick (${tickMs} ms), ${tickMs / 2} ms on average.`)
   log()
