@@ -15,6 +15,7 @@ import type { DriverMessage } from '@rb/protocol'
 import type { DriverTrips, DriverVehicleView, Lang, ManifestView, Mark, SessionUser } from './model.js'
 import { messagesBanner } from './messages.js'
 import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
+import { ParcelsScreen } from './parcels/controller.js'
 import { PupilsScreen } from './pupils/controller.js'
 
 type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string } | { name: 'pupils'; id: string }
@@ -52,6 +53,9 @@ const state = {
   messages: [] as DriverMessage[],
 }
 ;(globalThis as unknown as { rbDriver: typeof state }).rbDriver = state
+// Parcels (parcels/): a section under each manifest, and the whole page for a post point's keeper.
+const parcels = new ParcelsScreen({ render: () => render(), lang: () => state.lang })
+;(globalThis as unknown as { rbParcels: ParcelsScreen }).rbParcels = parcels
 // The student runs' roll call (pupils/): its own screen, its card on the trips screen, its offline queue.
 const pupils = new PupilsScreen({ render: () => render(), lang: () => state.lang, storageKey: 'rb-driver-taps' })
 ;(globalThis as unknown as { rbPupils: PupilsScreen }).rbPupils = pupils
@@ -72,10 +76,11 @@ function render(): void {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en'
   if (user === undefined) return
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
+  else if (user.role === 'station') root.innerHTML = parcels.keeperHtml(lang)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
   else if (state.view.name === 'pupils') root.innerHTML = messagesBanner(lang, state.messages) + pupils.html(lang, live)
   else if (state.view.name === 'trips') root.innerHTML = messagesBanner(lang, state.messages) + tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + (state.view.day === 'today' ? pupils.card(lang) : '') + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
-  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy })
+  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) + parcels.tripSection(lang)
 }
 
 /** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
@@ -119,6 +124,7 @@ async function loadOnce(): Promise<void> {
     await driving
     if (view.day === 'today') await pupils.loadRuns()
   } else {
+    void parcels.loadTrip(view.id)
     try {
       const manifest = await request<ManifestView>('GET', `/api/trip-instances/${encodeURIComponent(view.id)}/manifest`)
       if (state.view === view) Object.assign(state, { manifest, manifestError: null })
@@ -152,8 +158,10 @@ function route(): void {
   if (state.view.name === 'trip' || state.view.name === 'pupils') state.live?.follow([state.view.id])
   if (state.view.name === 'pupils') pupils.open(state.view.id)
   else pupils.close()
+  if (state.view.name !== 'trip') parcels.leaveTrip()
   render()
   if (state.user?.role === 'driver') refresh()
+  if (state.user?.role === 'station') void parcels.loadKeeper()
 }
 
 // ── Session and live updates ──
@@ -251,6 +259,7 @@ async function drive(vehicleId: string | null): Promise<void> {
 }
 
 root.addEventListener('click', (ev) => {
+  if (parcels.onClick(ev.target)) return
   if (state.view.name === 'pupils' && pupils.onClick(ev.target)) return
   const el = (ev.target as HTMLElement).closest<HTMLElement>('[data-action],[data-mark]')
   if (!el) return
@@ -269,6 +278,7 @@ root.addEventListener('click', (ev) => {
 root.addEventListener('submit', (ev) => {
   ev.preventDefault()
   const form = ev.target as HTMLFormElement
+  if (parcels.onSubmit(form, (ev as SubmitEvent).submitter)) return
   if (pupils.onSubmit(form)) return
   if (form.classList.contains('driving-form')) {
     const typed = normaliseVehicleId(String(new FormData(form).get('vehicleId') ?? ''))

@@ -2,6 +2,7 @@
  * The console's words in Chinese, keyed by their English (the words the code is written in; the
  * English page shows the key itself). Grouped by where the words are shown.
  */
+import { PARCEL_WORDS } from './zh-parcels.js'
 import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
@@ -9,6 +10,8 @@ import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
 export const ZH = {
   // Suspicious bookings (views/suspicious.ts).
   ...BOOKING_LIMIT_WORDS,
+  // Parcels on the village bus (views/parcels.ts).
+  ...PARCEL_WORDS,
   // Student buses (views/school.ts).
   ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).

@@ -15,7 +15,8 @@ import { rosterView } from './roster.js'
 import { schoolView } from './school.js'
 import { simView } from './sim.js'
 import { ticketsView } from './tickets.js'
+import { parcelsView } from './parcels.js'
 import { bookingsView, tripsView } from './trips.js'
 import { suspiciousView } from './suspicious.js'
 
-export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, suspiciousView, ticketsView, schoolView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
+export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, suspiciousView, ticketsView, schoolView, parcelsView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]

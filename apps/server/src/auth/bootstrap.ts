@@ -57,6 +57,8 @@ async function seedDemoAccounts(db: Db, auth: AuthService, log: Log): Promise<st
     { username: 'dispatcher', displayName: 'Demo dispatcher', role: 'dispatcher' as const, driverCode: null },
     { username: 'operator', displayName: 'Demo operator', role: 'operator' as const, driverCode: null },
     ...(driver ? [{ username: 'driver', displayName: driver.name, role: 'driver' as const, driverCode: driver.id }] : []),
+    // The keeper of the county bus station's post point (linked when the demo post points are loaded).
+    { username: 'station', displayName: '叙永县综合运输服务站', role: 'station' as const, driverCode: null },
   ]
   const made: string[] = []
   for (const w of wanted) {

@@ -6,6 +6,7 @@ export const DEMO_PASSWORDS = {
   dispatcher: 'demo-dispatcher',
   operator: 'demo-operator',
   driver: 'demo-driver',
+  station: 'demo-station',
 } as const
 
 export const WEAK_PASSWORDS: readonly string[] = [

@@ -17,6 +17,8 @@ export const LIVE_READ_ROUTES: readonly string[] = [
   '/api/trips/today',
   '/api/trips/:id/crew',
   '/api/driver/vehicle',
+  '/api/parcels/:number/track',
+  '/p/:number',
   '/gtfs-rt/vehicle-positions',
   '/gtfs-rt/trip-updates',
   '/gtfs-rt/alerts',
