@@ -195,10 +195,13 @@ export async function messagesDueNow(q: Queryable, bookingId: number, now: numbe
 
 // ── The dispatcher's view ──
 
-/** Per phone, address or account: requests taken, refused by a limit, which limits, trips, lapsed holds, last request. */
-const AGGS = `count(*) FILTER (WHERE refused IS NULL OR refused LIKE 'booking:%')::int AS requests,
-  count(*) FILTER (WHERE refused IS NOT NULL AND refused NOT LIKE 'booking:%')::int AS refused,
-  array_agg(DISTINCT refused) FILTER (WHERE refused IS NOT NULL AND refused NOT LIKE 'booking:%') AS limits,
+/**
+ * Per phone, address or account: requests taken, refused by a limit of that kind (a phone refused
+ * for its address is the address's doing), which limits, trips, lapsed holds, last request.
+ */
+const aggs = (kind: 'phone' | 'address' | 'account'): string => `count(*) FILTER (WHERE refused IS NULL OR refused LIKE 'booking:%')::int AS requests,
+  count(*) FILTER (WHERE refused LIKE '${kind}_%')::int AS refused,
+  array_agg(DISTINCT refused) FILTER (WHERE refused LIKE '${kind}_%') AS limits,
   count(DISTINCT trip_instance_id)::int AS trips, count(*) FILTER (WHERE lapsed)::int AS expired, max(created_at) AS last`
 
 export interface SuspectRow {
@@ -223,11 +226,11 @@ export async function suspects(q: Queryable, since: number, flag: { phone: numbe
        FROM booking_attempt a LEFT JOIN booking_hold h ON h.idempotency_key = a.idempotency_key
        WHERE a.created_at > ${ts(1)}
      ), g AS (
-       SELECT 'phone' AS kind, phone AS key, ${AGGS} FROM w GROUP BY phone
+       SELECT 'phone' AS kind, phone AS key, ${aggs('phone')} FROM w GROUP BY phone
        UNION ALL
-       SELECT 'address', client_addr, ${AGGS} FROM w WHERE client_addr IS NOT NULL AND account IS NULL GROUP BY client_addr
+       SELECT 'address', client_addr, ${aggs('address')} FROM w WHERE client_addr IS NOT NULL AND account IS NULL GROUP BY client_addr
        UNION ALL
-       SELECT 'account', account, ${AGGS} FROM w WHERE account IS NOT NULL GROUP BY account
+       SELECT 'account', account, ${aggs('account')} FROM w WHERE account IS NOT NULL GROUP BY account
      )
      SELECT kind, key, requests, refused, limits, trips, expired, ${ms('last', 'last_ms')} FROM g
      WHERE refused > 0 OR expired > 0
