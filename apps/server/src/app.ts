@@ -55,6 +55,7 @@ import { SettingsService, settingsRoutes } from './settings/index.js'
 import { SystemAlerts } from './alerts/system.js'
 import { waitForDatabase } from './startup.js'
 import { preferenceRoutes } from './console/preferences.js'
+import { holidayRoutes } from './routes/network/holidays.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
 import { startVillager, type VillagerModule } from './villager/index.js'
@@ -326,6 +327,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(stopRoutes, { network, publicUrl: config.publicUrl })
   await app.register(lineRoutes, { network })
   await app.register(timetableRoutes, { network })
+  await app.register(holidayRoutes, { network })
   await app.register(fleetRoutes, { network })
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
   await app.register(simRoutes, { sim })

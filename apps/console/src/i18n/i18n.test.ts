@@ -30,7 +30,7 @@ function code(text: string): string {
 }
 
 /** Words that stay as they are in Chinese text: names of formats, protocols and codes. */
-const LATIN_OK = new Set(['GTFS', 'CSV', 'JSON', 'GeoJSON', 'LineString', 'Feature', 'GPX', 'gpx', 'JT', 'T', 'MQTT', 'SOS', 'WGS', 'A4', 'XY', 'V001', 'type', 'coordinates', 'calendar_dates', 'zhang', 'wei', 'English', 'TileJSON', 'PMTiles', 'XYZ', 'GCJ', 'CGCS2000', 'URL', 'km', 'h', 'min', 'Tab'])
+const LATIN_OK = new Set(['GTFS', 'CSV', 'JSON', 'GeoJSON', 'LineString', 'Feature', 'GPX', 'gpx', 'JT', 'T', 'MQTT', 'SOS', 'WGS', 'A4', 'XY', 'V001', 'type', 'coordinates', 'calendar_dates', 'zhang', 'wei', 'English', 'TileJSON', 'PMTiles', 'XYZ', 'GCJ', 'CGCS2000', 'URL', 'km', 'h', 'min', 'Tab', 'kg', 'Excel', 'xlsx', 'UTF'])
 
 describe('the message catalogue', () => {
   afterEach(() => useLang('zh'))

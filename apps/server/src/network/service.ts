@@ -5,6 +5,7 @@
  */
 import {
   AppError,
+  applyHolidays,
   assignmentProblems,
   DEFAULT_DAILY_DRIVING_MIN,
   formatStopCode,
@@ -22,7 +23,7 @@ import {
   type Trip,
   type TripInstance,
 } from '@rb/domain'
-import { networkRepo, rosterRepo, type Db } from '@rb/db'
+import { holidaysRepo, networkRepo, rosterRepo, type Db } from '@rb/db'
 import { loadRosterDay } from '../roster/day.js'
 
 export interface NetworkSettings {
@@ -70,7 +71,8 @@ export class NetworkService {
 
   /** The whole network, cached until the next write. */
   snapshot(): Promise<NetworkSnapshot> {
-    this.#snapshot ??= networkRepo.loadNetwork(this.db).catch((err: unknown) => {
+    // The timetable reads each calendar with the county-wide holiday exceptions applied.
+    this.#snapshot ??= Promise.all([networkRepo.loadNetwork(this.db), holidaysRepo.listHolidays(this.db)]).then(([net, holidays]) => ({ ...net, calendars: applyHolidays(net.calendars, holidays) })).catch((err: unknown) => {
       this.#snapshot = undefined
       throw err
     })

@@ -3,32 +3,42 @@
  * added and removed dates — listed and edited with a small rule editor (src/calendar-rules.ts).
  */
 import type { Calendar, CalendarJson, MarketCalendarKind, MarketPattern, Weekday } from '@rb/domain'
-import { api, qs } from '../../api.js'
+import { api } from '../../api.js'
 import { formatTerms, fromSimple, MARKET_PATTERNS, parseDates, parseTerms, toSimple } from '../../calendar-rules.js'
 import type { Ctx, View } from '../../context.js'
-import { t } from '../../i18n/index.js'
+import { lang, t } from '../../i18n/index.js'
 import { clear, field, h, table, type Children } from '../../ui/dom.js'
 import { day } from '../../ui/format.js'
+import { holidaysCard, kindWord, type CalendarSummary } from './holidays-card.js'
 import { editCard, editLayout } from './network.js'
+import { yearPreview } from './year-preview.js'
 
 const WEEKDAYS = (): string[] => [t('Mon'), t('Tue'), t('Wed'), t('Thu'), t('Fri'), t('Sat'), t('Sun')]
 
 function calendars(el: HTMLElement, ctx: Ctx): void {
   const canEdit = ctx.can(['operator'])
-  const { list, edit } = editLayout(el, t('Calendars'), t('When trips run: weekdays, market days (lunar or Gregorian, by the last digit of the day), school terms, and dates added or removed by hand. All chosen conditions must hold; a calendar shows the days it runs in the next 30 days.'), canEdit, () => open(null))
-  const dates = h('div', { class: 'next-days' })
+  const { list, edit } = editLayout(el, t('Calendars'), t('When trips run: weekdays, market days (lunar or Gregorian, by the last digit of the day), school terms, and dates added or removed by hand. All chosen conditions must hold; a calendar shows its next twelve months with lunar dates and market days.'), canEdit, () => open(null))
+  const dates = h('div', { class: 'next-days year-preview' })
+  let shown: string | null = null
   const showDates = (id: string): void => {
-    const from = day(Date.now())
-    const to = day(Date.now() + 29 * 86_400_000)
-    void api.get<{ dates: string[] }>(`/api/calendars/${encodeURIComponent(id)}/dates${qs({ from, to })}`).then(
-      (d) => clear(dates, h('p', null, t('{n} service days from {from} to {to}', { n: d.dates.length, from, to })), h('p', { class: 'dates' }, d.dates.join(' '))),
-      (err: Error) => clear(dates, h('p', { class: 'status error' }, err.message)),
-    )
+    shown = id
+    void yearPreview(dates, id, day(Date.now())).catch((err: Error) => clear(dates, h('p', { class: 'status error' }, err.message)))
+  }
+  let calendarsById = new Map<string, Calendar>()
+  let summaries: CalendarSummary[] = []
+  const words = (id: string): string => {
+    const s = summaries.find((x) => x.id === id)
+    return s ? s.words[lang()] : ''
   }
   const load = async (): Promise<void> => {
-    const r = await api.get<{ items: Calendar[] }>('/api/calendars')
-    clear(list, table([t('Id'), t('Name'), t('Rules')], r.items, (c) => [c.id, c.name, h('code', { class: 'rules' }, JSON.stringify(c.rules))], { rowId: (c) => c.id, onRow: (c) => open(c) }))
+    const [r, s] = await Promise.all([api.get<{ items: Calendar[] }>('/api/calendars'), api.get<{ items: CalendarSummary[] }>('/api/calendars-summary')])
+    calendarsById = new Map(r.items.map((c) => [c.id, c]))
+    summaries = s.items
+    clear(list, table([t('Id'), t('Title'), t('Kind'), t('Runs')], s.items, (c) => [c.id, c.name, h('span', { class: `tag cal-${c.kind}` }, kindWord(c.kind)), h('span', { class: 'rule-words' }, c.words[lang()])], { rowId: (c) => c.id, onRow: (c) => open(calendarsById.get(c.id) ?? null) }))
   }
+  // County-wide exceptions: below the list; a change redraws the open calendar's year.
+  const holidays = holidaysCard(ctx, () => summaries, () => (shown ? showDates(shown) : undefined))
+  list.parentElement?.after(holidays.el)
   function open(c: Calendar | null): void {
     const rules: CalendarJson = c?.rules ?? { rule: { kind: 'all', rules: [] }, added: [], removed: [] }
     const simple = toSimple(rules)
@@ -45,8 +55,8 @@ function calendars(el: HTMLElement, ctx: Ctx): void {
     const json = h('textarea', { name: 'ruleJson', rows: 8 })
     json.value = JSON.stringify(rules.rule, null, 1)
     const body: Children[] = simple
-      ? [field(t('Name'), name), h('fieldset', { class: 'weekdays' }, h('legend', null, t('Weekdays (none: any day)')), weekdays), h('div', { class: 'row' }, field(t('Market days'), marketCal), field(t('Days ending in'), marketPattern)), field(t('School terms'), terms, t('one per line: start end [label]; school days are weekdays inside a term')), field(t('Added dates'), added), field(t('Removed dates'), removed)]
-      : [field(t('Name'), name), h('p', { class: 'muted' }, t('This calendar’s rules are more than the simple editor shows: edit them as JSON.')), field(t('Rule (JSON)'), json), field(t('Added dates'), added), field(t('Removed dates'), removed)]
+      ? [field(t('Title'), name), h('fieldset', { class: 'weekdays' }, h('legend', null, t('Weekdays (none: any day)')), weekdays), h('div', { class: 'row' }, field(t('Market days'), marketCal), field(t('Days ending in'), marketPattern)), field(t('School terms'), terms, t('one per line: start end [label]; school days are weekdays inside a term')), field(t('Added dates'), added), field(t('Removed dates'), removed)]
+      : [field(t('Title'), name), h('p', { class: 'muted' }, t('This calendar’s rules are more than the simple editor shows: edit them as JSON.')), field(t('Rule (JSON)'), json), field(t('Added dates'), added), field(t('Removed dates'), removed)]
     const build = (): CalendarJson => {
       if (!simple) return { rule: JSON.parse(json.value) as CalendarJson['rule'], added: parseDates(added.value), removed: parseDates(removed.value) }
       const termList = parseTerms(terms.value)
@@ -64,7 +74,7 @@ function calendars(el: HTMLElement, ctx: Ctx): void {
         id: c?.id ?? null,
         canEdit,
         readOnlyNote: t('Operators edit calendars.'),
-        body: [body, h('h3', null, t('Next 30 days')), dates],
+        body: [c ? h('p', { class: 'rule-words' }, h('b', null, `${t('Runs')}: `), words(c.id)) : null, body, h('h3', null, t('The next twelve months')), dates],
         save: async (id) => {
           await api.put(`/api/calendars/${encodeURIComponent(id)}`, { name: name.value.trim(), rules: build() })
           await load()
@@ -76,7 +86,7 @@ function calendars(el: HTMLElement, ctx: Ctx): void {
     clear(dates)
     if (c) showDates(c.id)
   }
-  void load()
+  void load().then(() => holidays.reload())
 }
 
 export const calendarsView: View = { path: 'admin/calendars', title: 'Calendars', roles: ['dispatcher', 'operator'], map: false, mount: calendars }
