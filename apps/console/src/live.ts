@@ -45,8 +45,9 @@ export class LiveConnection {
     s.on('connect', () => {
       s.emit('subscribe', ['all'], (ack) => {
         this.setState(ack.ok ? 'live' : 'down')
+        // The fleet is for staff: an account the room refuses (a school's) reads no positions either.
+        if (ack.ok) void this.snapshot()
       })
-      void this.snapshot()
     })
     s.on('disconnect', () => this.setState('down'))
     s.on('connect_error', () => this.setState('down'))

@@ -1,6 +1,6 @@
 /** The network as the console shows it: read once at start and after an edit or a GTFS import. */
 import type { LngLat, Route, Stop, Township, Vehicle } from '@rb/domain'
-import { api, qs } from './api.js'
+import { api, ApiError, qs } from './api.js'
 import type { NetworkIndex } from './fleet.js'
 
 /** A driver as the API lists them (phone masked). */
@@ -46,12 +46,17 @@ export class NetworkData {
   home: LngLat[] = []
 
   async load(): Promise<void> {
+    // Buses and drivers (phones, terminal numbers) are for dispatchers: a school's account does without.
+    const staffOnly = <T>(err: unknown): T[] => {
+      if (err instanceof ApiError && err.status === 403) return []
+      throw err
+    }
     const [routes, stops, townships, vehicles, drivers, home] = await Promise.all([
       allPages<Route>('/api/routes'),
       allPages<Stop>('/api/stops'),
       api.get<{ items: Township[] }>('/api/townships'),
-      allPages<Vehicle>('/api/vehicles'),
-      allPages<DriverView>('/api/drivers'),
+      allPages<Vehicle>('/api/vehicles').catch(staffOnly<Vehicle>),
+      allPages<DriverView>('/api/drivers').catch(staffOnly<DriverView>),
       api.get<{ bounds: [number, number, number, number] | null }>('/api/network/home-view'),
     ])
     this.home = home.bounds ? [[home.bounds[0], home.bounds[1]], [home.bounds[2], home.bounds[3]]] : []

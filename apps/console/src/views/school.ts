@@ -85,7 +85,7 @@ export const schoolView: View = {
     })
 
     function renderTabs(): void {
-      const names: [Tab, string][] = [['live', t("Today's runs")], ['absent', t('Absentees')], ['report', t('Term report')], ['roster', t('Roster')]]
+      const names: [Tab, string][] = [['live', t("Today's runs")], ['absent', t('Absentees')], ['report', t('Term report')], ['roster', t('Pupil roster')]]
       clear(tabs, names.map(([k, label]) => {
         const b = h('button', { type: 'button', class: k === tab ? 'on' : '', dataset: { tab: k } }, label)
         b.addEventListener('click', () => {
@@ -118,12 +118,13 @@ export const schoolView: View = {
       const over = r.end.endedTs !== null
       const state = over ? t('Run over') : r.live ? t('On the way') : t('Not started')
       const delay = r.live?.delayS != null ? (Math.abs(r.live.delayS) < 60 ? t('on time') : r.live.delayS > 0 ? t('{n} min late', { n: Math.round(r.live.delayS / 60) }) : '') : ''
-      const next = r.live?.nextStop ? t('next stop {stop} at {time}', { stop: stopName(r.live.nextStop.stopCode), time: clock(r.live.nextStop.etaTs) }) : ''
+      const nextStop = r.live?.nextStop
+      const next = nextStop ? (nextStop.etaTs !== null ? t('next stop {stop} at {time}', { stop: stopName(nextStop.stopCode), time: clock(nextStop.etaTs) }) : t('next stop {stop}', { stop: stopName(nextStop.stopCode) })) : ''
       const departed = new Set(r.departed)
       const nextCode = r.live?.nextStop?.stopCode
       const strip = h('ol', { class: 'run-strip' }, r.stops.map((s) => {
         const where = departed.has(s.stopCode) ? 'passed' : s.stopCode === nextCode ? 'next' : ''
-        return h('li', { class: where, dataset: { stop: s.stopCode } }, h('i', { class: 'dot' }), s.stopCode === nextCode ? h('b', { class: 'bus', attrs: { 'aria-label': 'bus' } }, '🚌') : null, h('span', null, s.stopName), h('small', null, clock(s.arrivalTs)))
+        return h('li', { class: where, dataset: { stop: s.stopCode } }, h('i', { class: 'dot' }), s.stopCode === nextCode ? h('b', { class: 'bus', attrs: { 'aria-label': t('Bus {plate}', { plate: r.trip.plate ?? '' }) } }, '车') : null, h('span', null, s.stopName), h('small', null, clock(s.arrivalTs)))
       }))
       const people = r.stops.flatMap((s) => s.boarding).map((e) => h('span', { class: `kid ${e.status ?? 'waiting'}`, dataset: { pupil: String(e.pupilId), status: e.status ?? '' }, title: stopName(e.board) }, e.name))
       const others = r.others.map((o) => h('span', { class: `kid ${o.status ?? 'waiting'} extra` }, o.name))
