@@ -4,30 +4,14 @@
  * imported with that stop given a new number, and undone from the import list — the county's
  * station never changes, and after the undo the feed's stops are gone.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { zipSync } from 'fflate'
 import type { Stop } from '@rb/domain'
+import { nevadaFeed } from '../support/gtfs-feeds.js'
 import { TEST_USER_PASSWORD, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
 import { startDemoServer } from './support/console.js'
-
-const SAMPLE = fileURLToPath(new URL('../../packages/protocol/src/gtfs/testdata/sample-feed/', import.meta.url))
-
-/** The reference sample feed (Nevada) with its Stagecoach stop numbered XY-0001. */
-function nevadaFeed(): Buffer {
-  const files = Object.fromEntries(
-    readdirSync(SAMPLE)
-      .filter((f) => f.endsWith('.txt'))
-      .map((f) => {
-        const text = readFileSync(`${SAMPLE}${f}`, 'utf8')
-        return [f, new TextEncoder().encode(f === 'stops.txt' || f === 'stop_times.txt' ? text.replaceAll('STAGECOACH', 'XY-0001') : text)]
-      }),
-  )
-  return Buffer.from(zipSync(files))
-}
 
 describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, confirm, undo', () => {
   let server: TestServer
@@ -57,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
 
   it('lists the conflict in the dry run and does not import until a choice is made', async () => {
     const card = page.locator('.card.gtfs-import')
-    await card.locator('input[name=feed]').setInputFiles({ name: 'nevada.zip', mimeType: 'application/zip', buffer: nevadaFeed() })
+    await card.locator('input[name=feed]').setInputFiles({ name: 'nevada.zip', mimeType: 'application/zip', buffer: Buffer.from(nevadaFeed()) })
     expect(await card.locator('button.import').isDisabled()).toBe(true)
     await card.locator('button.dry-run').click()
     await expect.poll(() => card.locator('.import-status .status').textContent(), { timeout: 60_000 }).toMatch(/^预检：将写入 \d+ 行，1 个冲突$/)

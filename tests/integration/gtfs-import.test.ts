@@ -4,24 +4,12 @@
  * that can be undone back to the exact previous state, and the feed publisher and the map's home
  * view stay the county's. A feed with frequencies.txt runs its headways and exports them back.
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { strFromU8, unzipSync, zipSync } from 'fflate'
+import { strFromU8, unzipSync } from 'fflate'
 import { networkRepo } from '@rb/db'
 import { demoCounty, type Stop } from '@rb/domain'
+import { nevadaFeed, sampleFiles, zipFeed as zip } from '../support/gtfs-feeds.js'
 import { startServer, targets, type TestServer } from '../support/server.js'
-
-const SAMPLE = fileURLToPath(new URL('../../packages/protocol/src/gtfs/testdata/sample-feed/', import.meta.url))
-const sampleFiles = (): Record<string, string> => Object.fromEntries(readdirSync(SAMPLE).filter((f) => f.endsWith('.txt')).map((f) => [f, readFileSync(`${SAMPLE}${f}`, 'utf8')]))
-const zip = (files: Record<string, string>): Uint8Array => zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, new TextEncoder().encode(text)])))
-
-/** The reference sample feed (Nevada) with its Stagecoach stop called XY-0001, as in the incident. */
-function nevadaFeed(): Uint8Array {
-  const files = sampleFiles()
-  for (const name of ['stops.txt', 'stop_times.txt']) files[name] = (files[name] ?? '').replaceAll('STAGECOACH', 'XY-0001')
-  return zip(files)
-}
 
 const csv = (zipBytes: Uint8Array, file: string): string[][] => {
   const text = unzipSync(zipBytes)[file]
