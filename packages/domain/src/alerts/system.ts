@@ -4,6 +4,7 @@
  * it had queued for the server while the link was down — positions it had already acknowledged to
  * the buses — is gone. A dispatcher should know the picture of that outage may have holes.
  */
+import { makeAlert } from '../tracking/alert-life.js'
 import type { LiveAlert } from '../tracking/views.js'
 
 export interface BrokerSessionLost {
@@ -19,24 +20,6 @@ export interface BrokerSessionLost {
 
 export function brokerSessionLostAlert(x: BrokerSessionLost): LiveAlert {
   const since = x.downSinceTs === null ? '' : ` (link down for ${Math.max(1, Math.round((x.ts - x.downSinceTs) / 1000))} s)`
-  return {
-    id: `broker_session_lost:${x.clientId}:${x.ts}`,
-    type: 'broker_session_lost',
-    severity: 'critical',
-    state: 'active',
-    ts: x.ts,
-    clearedTs: null,
-    vehicleId: null,
-    tripInstanceId: null,
-    stopCode: null,
-    message: `MQTT broker ${x.broker} lost the server's session ${x.clientId} on reconnect${since}: positions it held for the server were lost`,
-    data: { broker: x.broker, clientId: x.clientId, downSinceTs: x.downSinceTs },
-    status: 'open',
-    ackBy: null,
-    ackTs: null,
-    ackNote: null,
-    resolvedBy: null,
-    resolvedTs: null,
-    resolveNote: null,
-  }
+  const message = `MQTT broker ${x.broker} lost the server's session ${x.clientId} on reconnect${since}: positions it held for the server were lost`
+  return makeAlert('broker_session_lost', 'critical', x.ts, null, null, null, message, { broker: x.broker, clientId: x.clientId, downSinceTs: x.downSinceTs })
 }
