@@ -40,7 +40,7 @@ export function bookedMessage(t: TripLabel, b: Booking): OutgoingMessage {
 }
 
 export function waitlistedMessage(t: TripLabel, b: Booking, position: number): OutgoingMessage {
-  return toPassenger('waitlisted', b, `已登记候补（第${position}位）：${tripText(t)}，${ride(t, b)}。有空位时短信通知。候补码 ${b.code}。`)
+  return toPassenger('waitlisted', b, `已登记候补（第${position}位）：${tripText(t)}，${ride(t, b)}。有空位时短信通知。乘车码 ${b.code}。`)
 }
 
 export function promotedMessage(t: TripLabel, b: Booking): OutgoingMessage {

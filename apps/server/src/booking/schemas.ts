@@ -22,7 +22,17 @@ const SeatRequest = {
   waitlist: Type.Boolean({ default: true, description: 'when the trip is full: true = join the waitlist, false = refuse' }),
 }
 
-export const BookBody = Type.Object({ tripInstanceId: InstanceId, ...SeatRequest, idempotencyKey: Type.Optional(IdempotencyKey) })
+export const BookBody = Type.Object({
+  tripInstanceId: InstanceId,
+  ...SeatRequest,
+  idempotencyKey: Type.Optional(IdempotencyKey),
+  bookedBy: Type.Optional(
+    Type.Object(
+      { name: Type.String({ minLength: 1, maxLength: 40 }), phone: Phone },
+      { description: 'booking for someone else (name and phone above are the rider\'s): who books; gets the texts too and may look the booking up and cancel it with this phone' },
+    ),
+  ),
+})
 export const PhoneBookBody = Type.Object({ ...SeatRequest, idempotencyKey: Type.Optional(IdempotencyKey) })
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) })
 

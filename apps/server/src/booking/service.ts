@@ -39,6 +39,7 @@ import type { NetworkService, TripInstanceView } from '../network/service.js'
 import { bookedMessage, cancelledMessage, promotedMessage, waitlistedMessage, type TripLabel } from './messages.js'
 import { bookingView, dispatcherView, type BookingView, type DispatcherBookingView } from './views.js'
 import { KeyedQueue } from './keyed-queue.js'
+import { bookedBy, normalizeBooker, saveBookers, withBookerCopies } from '../villager/family.js'
 import { GroupQueue, type Settled } from './group-queue.js'
 
 /** Who asks: a passenger (code + phone), a signed-in dispatcher or driver, or the server itself. */
@@ -58,6 +59,8 @@ export interface BookRequest {
   /** Take a place on the waitlist when the trip is full (default); false: refuse instead. */
   waitlist: boolean
   idempotencyKey: string
+  /** Booking for someone else: who books (told by SMS too, may look it up and cancel with this phone). */
+  bookedBy?: { name: string; phone: string } | undefined
 }
 
 export interface BookingChange {
@@ -100,6 +103,7 @@ export interface BookResult {
 
 interface GroupedRequest extends GroupRequest {
   createdBy: string | null
+  bookedBy: { name: string; phone: string } | null
 }
 
 /** A booking's key or code was taken by another trip instance's transaction meanwhile. */
@@ -175,7 +179,7 @@ export class BookingService {
       const seats = (await bookingLimitsRepo.tripSeats(tx, trip.tripId)) ?? trip.seats
       const current: TripInstanceView = lock.cancelled ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason } : { ...trip, seats }
       const out = await fn(tx, lock.onDemand, label, current)
-      await bookingRepo.enqueueMessages(tx, out.messages, this.#now())
+      await bookingRepo.enqueueMessages(tx, await withBookerCopies(tx, out.messages), this.#now())
       const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
       return { out, after, current }
     })
@@ -209,6 +213,7 @@ export class BookingService {
       span: { ...resolveSpan(trip.stops, req.boardStop, req.alightStop), seats: req.seats },
       waitlist: req.waitlist,
       createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
+      bookedBy: normalizeBooker(req.bookedBy, normalizePhone(req.phone)),
     }
     return this.#groups.submit(trip.id, request, (requests) => this.#bookGroup(trip, requests))
   }
@@ -256,6 +261,7 @@ export class BookingService {
           )
           // A key or code taken meanwhile by another trip instance's transaction: decide again.
           if (inserted.length !== fresh.length) throw new GroupRaced()
+          await saveBookers(tx, new Map(fresh.map((d) => [d.request.idempotencyKey, d.request.bookedBy])), inserted)
           const after = [...bookings, ...inserted]
           const byNewKey = new Map(inserted.map((b) => [b.idempotencyKey, b]))
           const result = decided.map((d): Settled<BookResult> => {
@@ -313,7 +319,8 @@ export class BookingService {
     })()
     const b = code ? await bookingRepo.bookingByCode(this.db, code) : null
     // One answer for a wrong code and a wrong phone: a code alone reveals nothing.
-    if (!b || b.phone !== phone) throw new AppError('BOOKING_NOT_FOUND', 'no booking with this code and phone number')
+    // The rider's phone, or the booker's for a booking made for someone else.
+    if (!b || (b.phone !== phone && !(await bookedBy(this.db, b.id, phone)))) throw new AppError('BOOKING_NOT_FOUND', 'no booking with this code and phone number')
     return { booking: b, trip: await this.network.instance(b.tripInstanceId) }
   }
 
