@@ -29,7 +29,9 @@ export async function seedDemoStudents(db: Db, net: NetworkSnapshot, now: number
     }
   })
   const primary = schools.find((s) => s.name.endsWith('小学'))
+  let account: string | null = null
   if (accounts && primary) {
+    account = `${DEMO_SCHOOL_ACCOUNT.username} / ${DEMO_SCHOOL_ACCOUNT.password} (${primary.id} ${primary.name})`
     const made = await accounts.create({ username: DEMO_SCHOOL_ACCOUNT.username, displayName: `${primary.name} 值班老师`, role: 'school', password: DEMO_SCHOOL_ACCOUNT.password })
     if (made) await studentsRepo.setStaffSchool(db, made.id, primary.id)
     else {
@@ -37,5 +39,5 @@ export async function seedDemoStudents(db: Db, net: NetworkSnapshot, now: number
       if (existing?.role === 'school') await studentsRepo.setStaffSchool(db, existing.id, primary.id)
     }
   }
-  log.info({ schools: schools.length, pupils, term: `${term.start}..${term.end}` }, 'demo county: schools and pupil rosters of its student routes loaded')
+  log.info({ schools: schools.length, pupils, term: `${term.start}..${term.end}`, account }, `demo county: schools and pupil rosters of its student routes loaded${account ? `; demo school account ${account} (published password, refused in production)` : ''}`)
 }
