@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:net'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
 import { Aedes } from 'aedes'
 import { topics } from '@rb/protocol'
 import { freePort, spawnServer, type ChildServer } from '../support/child.js'
 import { freshVehicleId, getJson, getJsonAsAdmin, metric, startServer, waitFor } from '../support/server.js'
 import { startTcpProxy } from '../support/tcp-proxy.js'
+import { lockSharedServices, usesSharedBroker } from '../support/services-lock.js'
 
 const dirs: string[] = []
 const tmp = (): string => {
@@ -114,6 +115,12 @@ if (process.env.TEST_MQTT_URL) {
 }
 
 describe.each(externalBrokers)('external broker: $name', { timeout: PROCESS_TEST_TIMEOUT_MS }, (broker) => {
+  // On the shared broker the lock is held across the server's restart, not only while a server lives.
+  let unlock = async (): Promise<void> => {}
+  beforeAll(async () => {
+    if (process.env.TEST_MQTT_URL && usesSharedBroker({ MQTT_URL: (await broker.start()).url })) unlock = await lockSharedServices()
+  })
+  afterAll(() => unlock())
   it('a point the broker delivered survives SIGKILL of the server before its commit', async () => {
     const b = await broker.start()
     const dataDir = tmp()

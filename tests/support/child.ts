@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { TEST_ADMIN_PASSWORD, TEST_TEMPLATE_DIR, waitFor } from './server.js'
+import { lockSharedServices, usesSharedBroker } from './services-lock.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -28,6 +29,8 @@ export interface ChildServer {
 
 export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort())
+  // Held while the child lives (see services-lock.ts).
+  const unlock = usesSharedBroker(env) ? await lockSharedServices() : async () => {}
   let out = ''
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
@@ -37,6 +40,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
   const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  void exited.then(unlock)
   const baseUrl = `http://127.0.0.1:${port}`
   let gone = false
   void exited.then(() => (gone = true))

@@ -9,6 +9,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Role, SessionUser } from '@rb/domain'
 import { buildApp } from '../../apps/server/src/app.js'
 import { loadConfig } from '../../apps/server/src/config.js'
+import { lockSharedServices, usesSharedBroker } from './services-lock.js'
 
 export interface Target {
   name: string
@@ -105,8 +106,15 @@ export async function startServer(env: Record<string, string> = {}, opts: { logg
   // A generous public limit: tests poll; the rate-limit tests set their own. Likewise the booking
   // limits per phone, address and account (tests book many times with one phone from one address).
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...GENEROUS_BOOKING_LIMITS, ...env })
-  const app = await buildApp(config, opts.logger ? { logger: opts.logger } : {})
-  await app.listen({ port: 0, host: '127.0.0.1' })
+  const unlock = usesSharedBroker(env) ? await lockSharedServices() : async () => {}
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, opts.logger ? { logger: opts.logger } : {})
+    await app.listen({ port: 0, host: '127.0.0.1' })
+  } catch (err) {
+    await unlock()
+    throw err
+  }
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
   const mqttUrl = config.mqttUrl ?? `mqtt://127.0.0.1:${app.rb.mqttPort}`
@@ -149,7 +157,11 @@ export async function startServer(env: Record<string, string> = {}, opts: { logg
     async close() {
       const schema = config.databaseUrl ? config.databaseSchema : undefined
       if (schema) await app.rb.db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {})
-      await app.close()
+      try {
+        await app.close()
+      } finally {
+        await unlock()
+      }
     },
   }
 }
