@@ -3,33 +3,12 @@
  * many requests or let held seats lapse (GET /api/bookings/suspicious), each with its active
  * bookings, which a dispatcher cancels as fake with one click (the passenger is told the reason).
  */
+import type { SuspectBookingView as SuspectBooking, SuspectView as Suspect } from '@rb/domain'
 import { api, qs } from '../api.js'
 import type { View } from '../context.js'
 import { clear, h, table } from '../ui/dom.js'
 import { clock, day } from '../ui/format.js'
 import { has, t } from '../i18n/index.js'
-
-interface SuspectBooking {
-  code: string
-  tripInstanceId: string
-  name: string
-  phone: string
-  seats: number
-  status: string
-  held: boolean
-  createdAt: string
-}
-interface Suspect {
-  kind: 'phone' | 'address' | 'account'
-  key: string
-  requests: number
-  refused: number
-  limits: string[]
-  trips: number
-  expiredHolds: number
-  lastAt: string
-  bookings: SuspectBooking[]
-}
 
 const KIND = { phone: 'Phone', address: 'Address', account: 'Account' } as const
 const limitText = (l: string): string => (has(l) ? t(l) : l)

@@ -113,3 +113,31 @@ export function needsPhoneCode(mode: VerifyMode, trip: DemandView, verifiedRecen
   if (mode === 'always') return true
   return trip.bookingPolicy === 'required' || trip.seatsTaken >= Math.ceil(trip.capacity * share)
 }
+
+/** One active booking of a suspect, as the dispatcher's view shows it (GET /api/bookings/suspicious). */
+export interface SuspectBookingView {
+  code: string
+  tripInstanceId: string
+  name: string
+  phone: string
+  seats: number
+  status: string
+  /** Seats held, waiting for the SMS code. */
+  held: boolean
+  address: string | null
+  account: string | null
+  createdAt: string
+}
+
+/** A phone, client address or account the dispatcher should look at, with its active bookings. */
+export interface SuspectView {
+  kind: 'phone' | 'address' | 'account'
+  key: string
+  requests: number
+  refused: number
+  limits: string[]
+  trips: number
+  expiredHolds: number
+  lastAt: string
+  bookings: SuspectBookingView[]
+}
