@@ -3,6 +3,7 @@
  * speed control, with its events (arrivals, departures, alerts) placed on the track.
  */
 import type { LngLat } from '@rb/domain'
+import { decodeTrack, type CompactTrack } from '@rb/protocol/track'
 import { api, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
 import { PlaybackClock, sampleAt, type TrackPoint } from '../replay.js'
@@ -10,10 +11,9 @@ import { clear, field, h, table } from '../ui/dom.js'
 import { clockS, day, fromLocalInput, toLocalInput } from '../ui/format.js'
 import { t, word } from '../i18n/index.js'
 
-interface TrackResponse {
+interface TrackResponse extends CompactTrack {
   count: number
   downsampled: boolean
-  points: TrackPoint[]
 }
 interface EventItem {
   ts: number
@@ -61,10 +61,10 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     if (!(fromMs < toMs)) throw new Error(t('“From” must be before “To”'))
     const range = { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() }
     const [track, events] = await Promise.all([
-      api.get<TrackResponse>(`/api/vehicles/${encodeURIComponent(id)}/track${qs({ ...range, maxPoints: 50_000 })}`),
+      api.get<TrackResponse>(`/api/vehicles/${encodeURIComponent(id)}/track${qs({ ...range, maxPoints: 50_000, format: 'compact' })}`),
       api.get<{ items: EventItem[] }>(`/api/events${qs({ ...range, vehicleId: id, limit: 2000 })}`).catch(() => ({ items: [] })),
     ])
-    const pts = track.points
+    const pts: TrackPoint[] = decodeTrack(track)
     if (pts.length === 0) {
       ctx.map.setReplay(null, null)
       clear(player)
