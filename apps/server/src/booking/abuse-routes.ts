@@ -136,7 +136,7 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
       const l = abuse.limits
       const half = (n: number): number => (n > 0 ? Math.max(2, Math.ceil(n / 2)) : 1_000_000)
       const rows = await bookingLimitsRepo.suspects(app.rb.db, since, { phone: half(l.phoneDailyMax), address: half(l.addressDailyMax), account: half(l.accountDailyMax) })
-      const items = []
+      const items: SuspectView[] = []
       for (const r of rows) {
         const bookings = await bookingLimitsRepo.bookingsOfSuspect(app.rb.db, r.kind, r.key, since)
         items.push({
