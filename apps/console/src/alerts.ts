@@ -8,7 +8,7 @@ import type { AlertStatus } from '@rb/domain'
 import type { AlertType, LiveAlert } from '@rb/protocol'
 import { api, qs } from './api.js'
 import { Emitter } from './live.js'
-import { t, type MessageKey } from './i18n/index.js'
+import { t, word, type MessageKey } from './i18n/index.js'
 
 export const ALERT_STATUSES: readonly AlertStatus[] = ['open', 'acknowledged', 'resolved']
 
@@ -31,11 +31,16 @@ const ALERT_TYPE_WORDS = {
   on_demand_under_min: 'On-demand under minimum',
   trip_missed: 'Trip not run',
   driver_mismatch: 'Driver differs from roster',
+  geofence: 'Geofence',
   pupil_left_on_bus: 'Pupil left on bus',
   broker_session_lost: 'Broker lost queued positions',
-} as const satisfies Record<AlertType, MessageKey>
+} as const satisfies Partial<Record<AlertType, MessageKey>>
 export const ALERT_TYPES = Object.keys(ALERT_TYPE_WORDS) as AlertType[]
-export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => (a.type in ALERT_TYPE_WORDS ? t(ALERT_TYPE_WORDS[a.type]) : a.type)
+/** An alert type in words; a type added on the server before its words are here is shown as sent. */
+export const alertTypeLabel = (a: Pick<LiveAlert, 'type'>): string => {
+  const key = (ALERT_TYPE_WORDS as Partial<Record<string, MessageKey>>)[a.type]
+  return key ? t(key) : word(a.type)
+}
 
 const SEVERITY_WORDS: Record<string, MessageKey> = { info: 'info', warning: 'warning', critical: 'critical' }
 export const severityLabel = (s: string): string => (SEVERITY_WORDS[s] ? t(SEVERITY_WORDS[s]) : s)

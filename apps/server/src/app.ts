@@ -56,6 +56,7 @@ import { SystemAlerts } from './alerts/system.js'
 import { waitForDatabase } from './startup.js'
 import { preferenceRoutes } from './console/preferences.js'
 import { holidayRoutes } from './routes/network/holidays.js'
+import { geofenceRoutes, startGeofences } from './geofence/index.js'
 import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
 import { startVillager, type VillagerModule } from './villager/index.js'
@@ -164,11 +165,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const settings = await SettingsService.start(db, log)
   settings.onChange((s) => tracking.engine.setPolicy(enginePolicy(s)))
 
+  // Geofences follow every fix after tracking (which says the route a bus runs).
+  const geofences = await startGeofences({ db, network, routeOf: (id) => tracking.engine.state(id)?.routeId ?? null, publishAlerts: (a) => hub.publishAlerts(a), log })
+
   // Cluster mode: a vehicle's live stages run on the instance owning it; the router forwards.
   let cluster: Cluster | undefined
   if (config.redisUrl) {
     try {
-      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, hub], network, log })
+      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], network, log })
     } catch (err) {
       hub.close()
       await db.close()
@@ -184,7 +188,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     metrics,
     // A pos/batch the broker let through is taken whole: the batch limit is the packet limit.
     limits: { ...DEFAULT_LIMITS, maxBatchBytes: config.mqttMaxPacketKb * 1024, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
-    stages: cluster ? [cluster.router] : [latest, tracking, hub],
+    stages: cluster ? [cluster.router] : [latest, tracking, geofences, hub],
     log,
   })
 
@@ -328,6 +332,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(lineRoutes, { network })
   await app.register(timetableRoutes, { network })
   await app.register(holidayRoutes, { network })
+  await app.register(geofenceRoutes, { db, stage: geofences })
   await app.register(fleetRoutes, { network })
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
   await app.register(simRoutes, { sim })

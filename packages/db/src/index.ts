@@ -18,6 +18,7 @@ export type { NewIncidentNote, IncidentQuery } from './repositories/incidents.js
 export * as settingsRepo from './repositories/settings.js'
 export * as consolePrefsRepo from './repositories/console-prefs.js'
 export * as holidaysRepo from './repositories/holidays.js'
+export * as geofencesRepo from './repositories/geofences.js'
 export type { StoredSetting } from './repositories/settings.js'
 export * as bookingRepo from './repositories/booking.js'
 export * as bookingLimitsRepo from './repositories/booking-limits.js'

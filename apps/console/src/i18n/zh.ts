@@ -738,4 +738,6 @@ export const ZH = {
   "The next twelve months": "未来十二个月",
   // Calendars: words, year, holiday exceptions
   "Title": "名称",
+  // Geofences
+  "Geofence": "电子围栏",
 } as const satisfies Record<string, string>

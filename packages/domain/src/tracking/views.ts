@@ -76,6 +76,8 @@ export type AlertType =
   /** A student run ended with a pupil boarded and not alighted (critical; cleared by the driver's confirmation). */
   | 'pupil_left_on_bus'
   | 'broker_session_lost'
+  /** A bus left a geofence it must keep to, or went over a geofence's speed limit (data.rule). */
+  | 'geofence'
 
 export type AlertSeverity = 'info' | 'warning' | 'critical'
 
