@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import GtfsRealtimeBindings from 'gtfs-realtime-bindings'
 import { strFromU8, unzipSync } from 'fflate'
-import { serviceDayOf, serviceDayStartMs, type TripBoardRow } from '@rb/domain'
+import { serviceDayOf, serviceDayStartMs, type ServiceDate, type TripBoardRow } from '@rb/domain'
 import { topics } from '@rb/protocol'
 import { startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
@@ -33,18 +33,24 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
   let pub: MqttClient
   // Unique per run: a real broker keeps retained state between runs.
   const vehicleId = `RT-V${String(10_000 + Math.floor(Math.random() * 89_999))}`
-  // The trip left ten minutes ago; its last stop was due four minutes ago.
-  const departureTs = Math.round((Date.now() - 600_000) / 1000) * 1000
-  const date = serviceDayOf(departureTs)
-  const ymd = date.replaceAll('-', '')
-  const departureS = (departureTs - serviceDayStartMs(date)) / 1000
-  const instanceId = `RT-R01-T_${ymd}`
+  // Set once the server runs: the trip left three minutes ago, so the drive below reaches half-way
+  // now (its ETAs stand: its last fix is fresh); its last stop is due in three minutes.
+  let departureTs = 0
+  let date = '' as ServiceDate
+  let ymd = ''
+  let instanceId = ''
   // A slow trip a minute earlier, still under way by the timetable, that the dispatcher cancels.
-  const cancelledId = `RT-R01-C_${ymd}`
+  let cancelledId = ''
   const codes: string[] = []
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'RT' })
+    departureTs = Math.round((Date.now() - 185_000) / 1000) * 1000
+    date = serviceDayOf(departureTs)
+    ymd = date.replaceAll('-', '')
+    const departureS = (departureTs - serviceDayStartMs(date)) / 1000
+    instanceId = `RT-R01-T_${ymd}`
+    cancelledId = `RT-R01-C_${ymd}`
     const put = async (path: string, body: unknown, method = 'PUT') => {
       const r = await server.apiJson<{ code?: string }>(method, path, body)
       expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
@@ -153,6 +159,7 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
   })
 
   it('has no trip update for the completed trip, and the bus leaves the vehicle feed when its trip ends', async () => {
+    // The rest of the trip, up to three minutes ahead of the clock (within MAX_FUTURE_SKEW_S).
     await drive(1500, 3000)
     const end = departureTs + (3000 / SPEED_MS) * 1000
     for (const dt of [30_000, 61_000, 75_000]) await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: end + dt, lat: at(3000)[1], lon: at(3000)[0], speed: 0, heading: 0 }), { qos: 1 })

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { serviceDayOf, serviceDayStartMs, type StopArrival, type TripBoardRow, type VehicleStateView } from '@rb/domain'
+import { serviceDayOf, serviceDayStartMs, type ServiceDate, type StopArrival, type TripBoardRow, type VehicleStateView } from '@rb/domain'
 import { topics, type ClientToServerEvents, type ServerToClientEvents, type StopArrivalsUpdate } from '@rb/protocol'
 import { startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
@@ -23,14 +23,18 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
   let stopSocket: Socket<ServerToClientEvents, ClientToServerEvents>
   const vehicleId = `TK-V${String(100 + Math.floor(Math.random() * 899))}`
   const stopUpdates: StopArrivalsUpdate[] = []
-  // The trip left ten minutes ago; its last stop was due four minutes ago.
-  const departureTs = Math.round((Date.now() - 600_000) / 1000) * 1000
-  const date = serviceDayOf(departureTs)
-  const instanceId = `TK-R01-T_${date.replaceAll('-', '')}`
+  // Set once the server runs: the trip left three minutes ago, so the first drive reaches half-way
+  // now (its ETAs stand: its last fix is fresh); its last stop is due in three minutes.
+  let departureTs = 0
+  let date = '' as ServiceDate
+  let instanceId = ''
   const codes: string[] = []
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'TK' })
+    departureTs = Math.round((Date.now() - 185_000) / 1000) * 1000
+    date = serviceDayOf(departureTs)
+    instanceId = `TK-R01-T_${date.replaceAll('-', '')}`
     const put = async (path: string, body: unknown, method = 'PUT') => {
       const r = await server.apiJson<{ code?: string }>(method, path, body)
       expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
@@ -61,13 +65,16 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     await server?.close()
   })
 
-  /** Fixes every 5 s: waiting a minute at the first stop, then 30 km/h along the line (the timetable's pace). */
+  /**
+   * Fixes every 5 s: waiting a minute at the first stop, then 30 km/h along the line (the
+   * timetable's pace) — the end of the trip a few minutes ahead of the clock (within MAX_FUTURE_SKEW_S).
+   */
   function fixes(fromM: number, toM: number) {
     const out: { ts: number; lat: number; lon: number; speed: number; heading: number }[] = []
     for (let t = departureTs - 60_000; ; t += 5000) {
       const m = t < departureTs ? 0 : Math.min(3000, ((t - departureTs) / 1000) * SPEED_MS)
       if (m >= fromM && m <= toM) out.push({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 })
-      if (m >= toM || t > Date.now()) break
+      if (m >= toM || t > Date.now() + 240_000) break
     }
     return out
   }
@@ -110,7 +117,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     expect(Math.abs(row.delayS ?? 999)).toBeLessThanOrEqual(15)
 
     const events = await waitFor(async () => {
-      const r = await server.apiJson<{ items: { type: string; stopCode: string | null; ts: number }[] }>('GET', `/api/events?vehicleId=${vehicleId}&from=${new Date(departureTs - 3600_000).toISOString()}`)
+      const r = await server.apiJson<{ items: { type: string; stopCode: string | null; ts: number }[] }>('GET', `/api/events?vehicleId=${vehicleId}&from=${new Date(departureTs - 3600_000).toISOString()}&to=${new Date(departureTs + 3600_000).toISOString()}`)
       return r.body.items.some((e) => e.type === 'trip_end') ? r.body.items : null
     }, 15_000)
     const visits = events.filter((e) => e.type === 'arrival' || e.type === 'departure').map((e) => `${e.type[0]}:${codes.indexOf(e.stopCode ?? '') + 1}`)

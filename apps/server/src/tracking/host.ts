@@ -4,7 +4,7 @@
  * change and at midnight), ETA history loaded from the database, and what the engine produces
  * stored (events, legs, alerts) and pushed live (states, alerts, departures of watched stops).
  */
-import { addDays, arrivalsAt, finishedOutcomes, type EngineEvent, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type TrackingEngine } from '@rb/domain'
+import { addDays, arrivalsAt, finishedOutcomes, type EngineEvent, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type StartStat, type TrackingEngine } from '@rb/domain'
 import { readDriverEvent, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import { telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -178,6 +178,19 @@ export class TrackingHost implements LiveStage {
       this.engine.setSegmentStats((routeId, direction, fromSeq) => byKey.get(`${routeId}|${direction}|${fromSeq}`))
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not load ETA history; the timetable stands in')
+    }
+    try {
+      // When this route's and this driver's buses leave their first stop (a bus waiting there).
+      const starts = await trackingRepo.loadStartStats(this.#o.db, this.#now() - HISTORY_DAYS * 86_400_000)
+      const routes = new Map<string, StartStat>()
+      const drivers = new Map<string, StartStat>()
+      for (const r of starts) {
+        if (r.kind === 'route') routes.set(`${r.routeId}|${r.direction}`, { delayS: r.delayS, n: r.n })
+        else if (r.driverId) drivers.set(r.driverId, { delayS: r.delayS, n: r.n })
+      }
+      this.engine.setStartStats({ route: (routeId, direction) => routes.get(`${routeId}|${direction}`), driver: (id) => drivers.get(id) })
+    } catch (err) {
+      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not load start history; buses at their first stop are expected on time')
     }
   }
 

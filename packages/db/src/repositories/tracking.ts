@@ -42,6 +42,38 @@ export async function loadSegmentStats(q: Queryable, sinceMs: number): Promise<S
   return r.rows.map((x) => ({ routeId: x.route_id, direction: x.direction === 1 ? 1 : 0, fromSeq: x.from_seq, travelS: Number(x.travel_s), dwellS: x.dwell_s === null ? null : Number(x.dwell_s), n: Number(x.n) }))
 }
 
+export interface StartStatRow {
+  /** `route` rows name a route and direction; `driver` rows a driver. */
+  kind: 'route' | 'driver'
+  routeId: string | null
+  direction: 0 | 1 | null
+  driverId: string | null
+  /** Median of (departure from the first stop − scheduled departure), seconds. */
+  delayS: number
+  n: number
+}
+
+/**
+ * When buses leave their first stop, since `sinceMs`: the median delay per route and direction and
+ * per driver, from the first-stop departures the engine stores (their `startDelayS`).
+ */
+export async function loadStartStats(q: Queryable, sinceMs: number): Promise<StartStatRow[]> {
+  const r = await q.query<{ kind: 'route' | 'driver'; route_id: string | null; direction: number | null; driver_id: string | null; delay_s: number; n: string }>(
+    `WITH s AS (
+       SELECT data->>'routeId' AS route_id, (data->>'direction')::int AS direction, data->>'driverId' AS driver_id, (data->>'startDelayS')::float8 AS d
+       FROM vehicle_event
+       WHERE type = 'departure' AND ts >= to_timestamp($1::float8 / 1000.0) AND data ? 'startDelayS'
+     )
+     SELECT 'route' AS kind, route_id, direction, NULL AS driver_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS delay_s, count(*)::text AS n
+     FROM s WHERE route_id IS NOT NULL GROUP BY route_id, direction
+     UNION ALL
+     SELECT 'driver', NULL, NULL, driver_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY d), count(*)::text
+     FROM s WHERE driver_id IS NOT NULL GROUP BY driver_id`,
+    [sinceMs],
+  )
+  return r.rows.map((x) => ({ kind: x.kind, routeId: x.route_id, direction: x.direction === null ? null : x.direction === 1 ? 1 : 0, driverId: x.driver_id, delayS: Number(x.delay_s), n: Number(x.n) }))
+}
+
 /**
  * Stores alerts; an alert already stored takes the new condition (state, clear time, message, data)
  * but keeps its life-cycle: the first acknowledgement stands, and so does a resolution already
