@@ -153,6 +153,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     engine: new TrackingEngine({
       tracker: { offRouteM: config.offRouteM },
       alerts: { offlineAfterS: config.offlineAfterS, lateStartS: config.lateStartS, defaultSpeedLimitKmh: config.defaultSpeedLimitKmh },
+      // One freshness rule for every prediction shown (arrivals, villager page, console, GTFS-RT, SMS).
+      etaGraceS: config.etaGraceS,
+      lostAfterS: Math.max(config.tripLostAfterS, config.etaGraceS),
     }),
     db,
     network,

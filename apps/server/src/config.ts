@@ -53,6 +53,8 @@ export interface Config {
   trackingReplayMin: number
   offRouteM: number
   offlineAfterS: number
+  etaGraceS: number
+  tripLostAfterS: number
   lateStartS: number
   defaultSpeedLimitKmh: number
   shutdownTimeoutS: number
@@ -243,6 +245,8 @@ export const CONFIG_SPEC = {
   trackingReplayMin: { name: 'TRACKING_REPLAY_MIN', doc: 'At start, stored positions of this many minutes are replayed to rebuild trips in progress; 0 = none', default: '30', parse: int(0, 1440) },
   offRouteM: { name: 'OFF_ROUTE_M', doc: 'A bus farther than this from its route line is off route, m', default: '100', parse: int(20, 2000) },
   offlineAfterS: { name: 'OFFLINE_AFTER_S', doc: 'A bus in service silent this long raises an offline alert, s', default: '180', parse: int(10, 86_400) },
+  etaGraceS: { name: 'ETA_GRACE_S', doc: 'A live ETA stands this long after the bus\'s last fix; past it riders see "no live position — timetable HH:MM" and the age of the last fix, s', default: '120', parse: int(20, 3600) },
+  tripLostAfterS: { name: 'TRIP_LOST_AFTER_S', doc: 'A bus silent this long on a trip: the trip board shows the trip lost, s', default: '900', parse: int(60, 86_400) },
   lateStartS: { name: 'LATE_START_S', doc: 'An assigned trip not departed this long after its time raises a late-start alert, s', default: '300', parse: int(0, 86_400) },
   defaultSpeedLimitKmh: { name: 'DEFAULT_SPEED_LIMIT_KMH', doc: 'Overspeed limit for a bus off trip (routes carry their own), km/h', default: '60', parse: int(10, 150) },
   countyPrefix: { name: 'COUNTY_PREFIX', doc: 'Prefix of unified numbers printed on stop signs (XY-0421)', default: 'XY', parse: (raw: string): string => {

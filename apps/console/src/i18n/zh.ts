@@ -6,8 +6,11 @@ import { PARCEL_WORDS } from './zh-parcels.js'
 import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
+import { FRESHNESS_WORDS } from './zh-freshness.js'
 
 export const ZH = {
+  // A bus with no live position (trip board, stop and vehicle panels).
+  ...FRESHNESS_WORDS,
   // Suspicious bookings (views/suspicious.ts).
   ...BOOKING_LIMIT_WORDS,
   // Parcels on the village bus (views/parcels.ts).
