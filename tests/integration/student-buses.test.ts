@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { addDays, type LiveAlert } from '@rb/domain'
-import { bookingRepo } from '@rb/db'
+import { addDays, serviceDate, serviceDayStartMs, type LiveAlert } from '@rb/domain'
+import { bookingRepo, studentsRepo } from '@rb/db'
+import { XLSX_TYPE, writeXlsx } from '../../apps/server/src/students/spreadsheet.js'
 import { topics, type ClientToServerEvents, type DriverMessage, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { ROSTER_HEADER, STUDENT_OFFSETS_S as OFFSETS_S, STUDENT_STOPS_M as STOPS_M, studentNetwork, type StudentNetwork } from '../support/student-network.js'
@@ -188,4 +189,31 @@ describe.each(targets())('student buses on $name', (target) => {
     expect(sms.some((m) => m.recipient === '13900000011')).toBe(false)
     expect(sms.find((m) => m.kind === 'pupil_boarded' && m.recipient === '13900000001')?.body).toMatch(/^【学生车】王子涵 \d\d:\d\d 在「石坝村」上车（车牌川E·S0001）。$/)
   }, 180_000)
+
+  it('reports the term per class, imports a workbook, and deletes terms past their keeping', async () => {
+    const report = await server.apiJson<{ classes: string[]; items: { pupilNo: string; expected: number; rides: number; absences: number; late: number }[] }>('GET', '/api/schools/SB-SCH01/report?class=三年级1班', undefined, school)
+    expect(report.body.classes).toEqual(['三年级1班'])
+    // Got off the morning bus after 08:20 (local) is late; the run above ran now.
+    const late = Date.now() > serviceDayStartMs(net.date) + (8 * 60 + 20) * 60_000 ? 1 : 0
+    const by = new Map(report.body.items.map((r) => [r.pupilNo, r]))
+    expect(by.get('1001')).toMatchObject({ expected: 1, rides: 1, absences: 0, late })
+    expect(by.get('1004')).toMatchObject({ expected: 1, rides: 0, absences: 1, late: 0 })
+    expect(by.get('1006')).toMatchObject({ expected: 1, rides: 1, absences: 0, late: 0 })
+
+    const workbook = writeXlsx('名单', [header.split(','), row('1007', '黄可馨', 2, '13900000007').split(',')])
+    const res = await fetch(`${server.baseUrl}/api/schools/SB-SCH01/roster`, { method: 'POST', headers: { 'content-type': XLSX_TYPE, cookie: school.cookie }, body: Buffer.from(workbook) })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ format: 'xlsx', rows: 1, added: 1, updated: 0 })
+    const template = await fetch(`${server.baseUrl}/api/schools/roster-template?format=xlsx`, { headers: { cookie: school.cookie } })
+    expect(template.headers.get('content-type')).toBe(XLSX_TYPE)
+
+    // A term that ended longer ago than STUDENT_RETENTION_DAYS (30) is deleted by the sweep.
+    await put('/api/schools/SB-SCH03', { name: '旧学期', stopCode: null, classesStart: '08:00', termStart: '2025-09-01', termEnd: '2025-12-31', routes: [{ routeId: 'SB-R01', toSchoolDirection: 0 }] })
+    const db = server.app.rb.db
+    await db.transaction((tx) => studentsRepo.saveRoster(tx, 'SB-SCH03', { start: serviceDate('2025-09-01'), end: serviceDate('2025-12-31') }, [{ pupilNo: '9001', name: '旧生', className: '一年级1班', routeId: 'SB-R01', morning: { board: codes[0] as string, alight: codes[3] as string }, afternoon: null, days: [1], guardians: [{ name: '某', phone: '13900000009', sms: true }] }], false))
+    const purged = await server.app.rb.students.purge()
+    expect(purged.pupils).toBe(1)
+    expect(await studentsRepo.listPupils(db, { schoolId: 'SB-SCH03' })).toEqual([])
+    expect((await studentsRepo.listPupils(db, { schoolId: 'SB-SCH01' })).length).toBe(7)
+  })
 })
