@@ -5,6 +5,7 @@ import type { EngineInstance } from './engine-types.js'
 import { fixAgeMin, freshnessOf } from './freshness.js'
 import { TimetablePace } from './pace.js'
 import { T0, makeInstance, makeTrack } from './test-factories.js'
+import { whereWords } from '../villager/sms.js'
 
 const VEH = 'XY-V001'
 const rules = { etaGraceS: 120, lostAfterS: 900 }
@@ -67,6 +68,17 @@ describe('a bus that goes silent mid-trip', () => {
     engine.tick((back.at(-1) as { ts: number }).ts)
     expect(tripBoard(engine)[0]?.status).toBe('in_progress')
     expect(at(engine, (back.at(-1) as { ts: number }).ts)?.freshness).toBe('live')
+  })
+
+  it('the SMS answer to a stop query says the same: no live position, the timetable', () => {
+    const { engine, lastTs } = silentBus()
+    const now = lastTs + 8 * 60_000
+    const row = at(engine, now)
+    expect(row).toBeDefined()
+    const words = whereWords(row as NonNullable<typeof row>, now)
+    expect(words).toContain('暂无车辆实时位置')
+    expect(words).not.toContain('即将到站')
+    expect(whereWords(at(engine, lastTs + 30_000) as NonNullable<typeof row>, lastTs + 30_000)).toContain('正在路上')
   })
 
   it('follows a grace the county set', () => {
