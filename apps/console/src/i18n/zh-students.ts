@@ -56,4 +56,9 @@ export const STUDENT_WORDS = {
   '{n} pupils': '{n} 名学生',
   'Every read of this roster is recorded in the audit log.': '每次查看名单都记入审计日志。',
   'Pupil left on bus': '学生遗留车内',
+  school: '学校',
+  'Staff account': '学校账号',
+  'Link a school account (role school) to this school: it then sees this school only.': '把一个“学校”角色的账号关联到本校：该账号只能看到本校。',
+  Link: '关联',
+  'Linked {username}.': '已关联 {username}。',
 } as const

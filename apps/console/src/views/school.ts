@@ -235,7 +235,22 @@ export const schoolView: View = {
         const c = p.cells
         return [p.className, p.pupilNo, p.name, p.routeId, c.morningBoard ? `${stopName(c.morningBoard)} – ${stopName(c.morningAlight ?? '')}` : '—', c.afternoonBoard ? `${stopName(c.afternoonBoard)} – ${stopName(c.afternoonAlight ?? '')}` : '—', c.days ?? '', p.guardians.map((g) => `${g.name} ${g.phone}${g.sms ? ' ✉' : ''}`).join('；'), h('span', { class: 'row-actions' }, edit, del)]
       }, { rowId: (p) => String(p.id) })
-      clear(body, h('p', { class: 'hint' }, `${t('{n} pupils', { n: r.items.length })} · ${t('Every read of this roster is recorded in the audit log.')}`), h('div', { class: 'toolbar' }, add), editor, rows, importForm)
+      clear(body, h('p', { class: 'hint' }, `${t('{n} pupils', { n: r.items.length })} · ${t('Every read of this roster is recorded in the audit log.')}`), h('div', { class: 'toolbar' }, add), editor, rows, importForm, ctx.can(['admin']) ? staffForm(id) : null)
+    }
+
+    /** An admin links a `school` account to this school. */
+    function staffForm(id: string): HTMLFormElement {
+      const username = h('input', { name: 'username', required: true })
+      const status = h('p', { class: 'hint' })
+      const form = h('form', { class: 'import-form staff-form' }, h('h2', null, t('Staff account')), h('p', { class: 'hint' }, t('Link a school account (role school) to this school: it then sees this school only.')), username, h('button', { type: 'submit', class: 'primary' }, t('Link')), status)
+      form.addEventListener('submit', (e) => {
+        e.preventDefault()
+        api.post(`/api/schools/${encodeURIComponent(id)}/staff`, { username: username.value.trim() }).then(
+          () => (status.textContent = t('Linked {username}.', { username: username.value.trim() })),
+          (err: Error) => (status.textContent = err.message),
+        )
+      })
+      return form
     }
 
     void (async () => {

@@ -17,7 +17,7 @@ interface User {
   createdAt: string
 }
 
-const ROLES: Role[] = ['dispatcher', 'operator', 'driver', 'station', 'admin']
+const ROLES: Role[] = ['dispatcher', 'operator', 'driver', 'station', 'school', 'admin']
 
 function mount(el: HTMLElement, ctx: Ctx): void {
   const list = h('div')
