@@ -8,13 +8,13 @@
  * empty "my bookings" offering trips to book.
  * DOC_SCREENSHOTS=1 writes the screenshots into docs/images (else test-results/villager).
  */
-import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { addDays, isMarketDay, lunarLabel, serviceDate, serviceDayOf, serviceDayStartMs, type ServiceDate } from '@rb/domain'
 import { buildVillager } from '../../apps/villager/scripts/build.js'
 import { startServer, waitFor, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
+import { apiPut, villagerShot } from './support/villager.js'
 
 const ORIGIN: [number, number] = [105.46, 28.12]
 const at = (m: number): [number, number] => [ORIGIN[0], ORIGIN[1] + m / 111_195]
@@ -26,7 +26,6 @@ const HEIGHT = 740
 const PHONE = { viewport: { width: 360, height: HEIGHT }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 const HOTLINE = '0830-6222222'
 const MARKET = { kind: 'marketDays', calendar: 'lunar', digits: [1, 4, 7] } as const
-const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../docs/images/', import.meta.url) : new URL('../../test-results/villager/', import.meta.url)
 const WEEK = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
 // Records what the page asks the phone to say (speech synthesis has no voice in a headless browser).
 const SPEECH_RECORDER = `(() => {
@@ -50,16 +49,8 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
   const here = (): string => codes[3] as string
   const stopUrl = (code = here()): string => `${server.baseUrl}/s/${code}`
 
-  async function shot(p: Page, name: string, fullPage = false): Promise<void> {
-    mkdirSync(SHOTS, { recursive: true })
-    await p.screenshot({ path: new URL(`villager-${name}.png`, SHOTS).pathname, fullPage })
-  }
-
-  async function put(path: string, body: unknown, method = 'PUT'): Promise<{ code?: string }> {
-    const r = await server.apiJson<{ code?: string }>(method, path, body)
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`)
-    return r.body
-  }
+  const shot = villagerShot
+  const put = (path: string, body: unknown, method = 'PUT') => apiPut(server, path, body, method)
 
   /** Inside the screen: visible, top and bottom within the viewport. */
   async function inView(l: Locator): Promise<boolean> {
@@ -158,6 +149,29 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     expect(await toast.getAttribute('aria-live')).toBe('assertive')
     const list = await server.apiJson<{ items: { status: string }[] }>('GET', `/api/trip-instances/${tripFar}/bookings`)
     expect(list.body.items.map((b) => b.status)).toEqual(['confirmed'])
+  })
+
+  it('books for family: the rider named on the booking, both phones get the SMS', async () => {
+    await page.goto(stopUrl())
+    await page.goto(`${stopUrl()}#b/${tripFar}`)
+    await page.locator('form[data-form=book]').waitFor()
+    await page.locator('.choice', { hasText: '卫生院' }).click()
+    await page.locator('input[name=forFamily]').check()
+    await page.fill('#bk-rider-name', '王奶奶')
+    await page.fill('#bk-rider-phone', '13900000401')
+    await page.fill('#bk-name', '王小明')
+    await page.fill('#bk-phone', '13900000402')
+    await shot(page, 'family-zh')
+    await page.locator('form[data-form=book] button[type=submit]').click()
+    const code = ((await page.locator('[data-code]').textContent({ timeout: 20_000 })) ?? '').trim()
+    const list = await server.apiJson<{ items: { code: string; name: string; phone: string }[] }>('GET', `/api/trip-instances/${tripFar}/bookings`)
+    expect(list.body.items.find((b) => b.code === code)).toMatchObject({ name: '王奶奶', phone: '13900000401' })
+    const texts = async (phone: string) => (await server.app.rb.db.query<{ kind: string }>('SELECT kind FROM notification_outbox WHERE recipient = $1', [phone])).rows.map((r) => r.kind)
+    expect(await texts('13900000401')).toEqual(['booked'])
+    expect(await texts('13900000402')).toEqual(['booked'])
+    // "My bookings" on this phone looks it up with the booker's phone.
+    await page.goto(`${stopUrl()}#mine`)
+    await expect.poll(() => page.locator(`.booking[data-booking="${code}"] .pill`).textContent(), { timeout: 10_000 }).toBe('已确认')
   })
 
   it('shows every booking error next to its field and in a toast, inside the screen', async () => {

@@ -6,7 +6,6 @@
  * side has the booking and the report alerts. Prints the first-load size and a slow-3G first paint.
  * DOC_SCREENSHOTS=1 writes the screenshots into docs/images (else test-results/villager).
  */
-import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
@@ -16,6 +15,7 @@ import { topics, type ClientToServerEvents, type ServerToClientEvents } from '@r
 import { buildVillager, FIRST_LOAD_BUDGET_BYTES, FIRST_PAINT_BUDGET_MS, firstLoadBytes } from '../../apps/villager/scripts/build.js'
 import { startServer, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
+import { apiPut, villagerShot } from './support/villager.js'
 
 const ORIGIN: [number, number] = [105.44, 28.1]
 const at = (m: number): [number, number] => [ORIGIN[0], ORIGIN[1] + m / 111_195]
@@ -35,7 +35,6 @@ const BUS_AT = `(() => {
   const gap = document.querySelector('.strip-gap.has-bus')
   return gap ? 'before:' + (gap.nextElementSibling && gap.nextElementSibling.getAttribute('data-stop')) : 'none'
 })()`
-const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../docs/images/', import.meta.url) : new URL('../../test-results/villager/', import.meta.url)
 
 describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
   let server: TestServer
@@ -57,16 +56,8 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
   const here = (): string => codes[HERE] as string
   const stopUrl = (): string => `${server.baseUrl}/s/${here()}`
 
-  async function shot(p: Page, name: string, fullPage = false): Promise<void> {
-    mkdirSync(SHOTS, { recursive: true })
-    await p.screenshot({ path: new URL(`villager-${name}.png`, SHOTS).pathname, fullPage })
-  }
-
-  async function put(path: string, body: unknown, method = 'PUT'): Promise<{ code?: string }> {
-    const r = await server.apiJson<{ code?: string }>(method, path, body)
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`)
-    return r.body
-  }
+  const shot = villagerShot
+  const put = (path: string, body: unknown, method = 'PUT') => apiPut(server, path, body, method)
 
   const fix = (ts: number, m: number, speedKmh: number) => JSON.stringify({ ts, lat: at(m)[1], lon: at(m)[0], speed: speedKmh, heading: 0 })
 
