@@ -743,4 +743,6 @@ export const ZH = {
   "Title": "名称",
   // Geofences
   "Geofence": "电子围栏",
+  // Trip states the server added
+  "lost": "失去联系",
 } as const satisfies Record<string, string>
