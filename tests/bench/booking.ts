@@ -19,7 +19,7 @@ const SEATS = 30
 /** Villagers' requests have no session: lift the per-address limits the bench's one address would hit. */
 // Every attempt comes from one address with few phones: the per-address and per-phone booking limits are off here.
 export const BOOKING_SERVER_ENV: Record<string, string> = {
-  PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0', BOOKING_PHONE_TRIP_SEATS: '6', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0',
+  PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0', BOOKING_PHONE_TRIP_SEATS: '1000', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0',
 }
 
 /** Whether every round confirmed exactly the seats there are and answered every request. */

@@ -13,7 +13,7 @@ describe.each(targets())('sign-in delays on $name', (target) => {
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, TRUST_PROXY: '127.0.0.1', LOGIN_FREE_FAILURES: '3', LOGIN_DELAY_MAX_S: '600' })
-  })
+  }, 60_000)
   afterAll(async () => {
     await server?.close()
   })
@@ -40,7 +40,7 @@ describe.each(targets())('sign-in delays on $name', (target) => {
     expect(stranger.retryAfter).toBeGreaterThan(0)
     // …but the admin at the office signs in at once.
     expect((await login('admin', TEST_ADMIN_PASSWORD, '10.1.1.1')).status).toBe(200)
-  })
+  }, 120_000)
 
   it('waits longer after each failure from one address, and lets the right password in once the wait is over', async () => {
     const from = '10.3.3.3'
@@ -49,17 +49,20 @@ describe.each(targets())('sign-in delays on $name', (target) => {
     expect(first.status).toBe(429)
     expect(first.retryAfter).toBe(1)
     // Once the wait is over the attempt is checked (and fails again): the next wait is twice as long.
-    await waitFor(async () => (await login('someone', 'not-it', from)).status === 401, 10_000, 200)
+    await waitFor(async () => (await login('someone', 'not-it', from)).status === 401, 60_000, 200)
+    const failedAt = Date.now()
     const second = await login('someone', 'not-it', from)
     expect(second.status).toBe(429)
-    expect(second.retryAfter).toBe(2)
+    // 2 s from that failure, less whatever a busy machine took to ask again.
+    if (Date.now() - failedAt < 1000) expect(second.retryAfter).toBe(2)
+    else expect([1, 2]).toContain(second.retryAfter)
     // Not a lock: after the wait, the right password signs in (and clears the address's failures).
     await server.loginAs('dispatcher', { username: 'waited' })
     const ok = await waitFor(async () => {
       const r = await login('waited', 'test-user-Pa55phrase', from)
       return r.status === 200 ? r : null
-    }, 15_000, 250)
+    }, 60_000, 250)
     expect(ok.status).toBe(200)
     expect((await login('nobody-x', 'not-it', from)).status).toBe(401)
-  })
+  }, 120_000)
 })

@@ -100,7 +100,7 @@ export function captureLog(): CapturedLog {
 }
 
 /** Booking limits out of the way, for tests of something else (booking-limits.test.ts sets its own). */
-export const GENEROUS_BOOKING_LIMITS: Record<string, string> = { BOOKING_PHONE_TRIP_SEATS: '6', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0', BOOKING_ACCOUNT_RATE_LIMIT: '0' }
+export const GENEROUS_BOOKING_LIMITS: Record<string, string> = { BOOKING_PHONE_TRIP_SEATS: '1000', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0', BOOKING_ACCOUNT_RATE_LIMIT: '0' }
 
 export async function startServer(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestServer> {
   // A generous public limit: tests poll; the rate-limit tests set their own. Likewise the booking

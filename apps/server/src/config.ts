@@ -308,7 +308,7 @@ export const CONFIG_SPEC = {
   bookingWaitlistSeats: { name: 'BOOKING_WAITLIST_SEATS', doc: 'Most seats the waitlist of one trip instance holds; 0 = a full trip refuses further bookings', default: '10', parse: int(0, 1000) },
   bookingRateLimit: { name: 'BOOKING_RATE_LIMIT', doc: 'Public booking requests (book, look up, cancel) per minute per client address; 0 = unlimited', default: '20', parse: int(0, 1_000_000) },
   bookingAccountRateLimit: { name: 'BOOKING_ACCOUNT_RATE_LIMIT', doc: 'The same requests per minute per signed-in account (drivers, staff); 0 = unlimited', default: '60', parse: int(0, 1_000_000) },
-  bookingPhoneTripSeats: { name: 'BOOKING_PHONE_TRIP_SEATS', doc: 'Most seats one phone holds on one trip (its active bookings together), booked through the public API', default: '4', parse: int(1, 6) },
+  bookingPhoneTripSeats: { name: 'BOOKING_PHONE_TRIP_SEATS', doc: 'Most seats one phone holds on one trip (its active bookings together), booked through the public API', default: '4', parse: int(1, 1000) },
   bookingPhoneTripBookings: { name: 'BOOKING_PHONE_TRIP_BOOKINGS', doc: 'Most active bookings of one phone on one trip, booked through the public API', default: '2', parse: int(1, 100) },
   bookingPhoneDaily: { name: 'BOOKING_PHONE_DAILY', doc: 'Most booking requests taken from one phone in 24 hours through the public API; 0 = no cap', default: '6', parse: int(0, 100_000) },
   bookingAddressDaily: { name: 'BOOKING_ADDRESS_DAILY', doc: 'Most booking requests taken from one client address without a session in 24 hours; 0 = no cap', default: '12', parse: int(0, 1_000_000) },
