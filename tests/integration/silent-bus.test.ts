@@ -124,7 +124,7 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
     const { row, html } = await page()
     expect(row).toMatchObject({ status: 'no_position', etaTs: null, lastFixTs: lastTs, freshness: 'stale', scheduledTs: stale.scheduledTs })
     expect(html).toContain('暂无实时位置')
-    expect(html).toMatch(/按时刻表 \d\d:\d\d，最后位置/)
+    expect(html).toMatch(/计划 \d\d:\d\d · 最后位置/)
     expect(html).not.toContain('即将到站')
     expect(await rtArrivalS()).toBeNull()
     const state = await server.apiJson<{ state: VehicleStateView; etas: unknown[] }>('GET', `/api/vehicles/${vehicleId}/state`)

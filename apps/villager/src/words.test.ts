@@ -108,9 +108,10 @@ describe('a bus with no live position', () => {
     const w = whenWords(silent, 'zh', silent.scheduledTs + 60_000)
     expect(w).toMatchObject({ big: clock(silent.scheduledTs), planned: true })
     expect(w.big).not.toBe('即将到站')
-    expect(whenWords(silent, 'zh', T0).small).toBe(`按时刻表 ${clock(silent.scheduledTs)}，最后位置 3 分钟前`)
-    expect(whenWords(silent, 'en', T0).small).toBe(`Timetable ${clock(silent.scheduledTs)}, last position 3 min ago`)
+    expect(whenWords(silent, 'zh', T0).small).toBe(`计划 ${clock(silent.scheduledTs)} · 最后位置 3 分钟前`)
+    expect(whenWords(silent, 'en', T0).small).toBe(`Timetable ${clock(silent.scheduledTs)} · last position 3 min ago`)
     expect(whenWords({ ...silent, lastFixTs: T0 - 30_000 }, 'zh', T0).small).toContain('最后位置不到 1 分钟前')
+    expect(whenWords({ ...silent, lastFixTs: null }, 'zh', T0).small).toBe(`按时刻表 ${clock(silent.scheduledTs)}`)
   })
 })
 

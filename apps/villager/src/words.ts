@@ -102,7 +102,10 @@ export function whenWords(a: StopArrival, lang: Lang, now: number): WhenWords {
   if (a.status === 'cancelled') return { big: clock(a.scheduledTs), small: planned, planned: true, struck: true }
   if (a.status === 'at_stop') return { big: t(lang, 'here'), small: planned, planned: false, struck: false }
   // No live position: the timetable, and how old the last position is — never "due now".
-  if (a.status === 'no_position') return { big: clock(a.scheduledTs), small: join(lang, [t(lang, 'byTimetable', { time: clock(a.scheduledTs) }), lastFixWords(a, lang, now)]), planned: true, struck: false }
+  if (a.status === 'no_position') {
+    const age = lastFixWords(a, lang, now)
+    return { big: clock(a.scheduledTs), small: age ? `${planned} · ${age}` : t(lang, 'byTimetable', { time: clock(a.scheduledTs) }), planned: true, struck: false }
+  }
   if (a.etaTs === null) return { big: clock(a.scheduledTs), small: planned, planned: true, struck: false }
   const mins = Math.ceil((a.etaTs - now) / 60_000)
   const small = clock(a.etaTs) === clock(a.scheduledTs) ? planned : `${planned} · ${t(lang, 'expected', { time: clock(a.etaTs) })}`
