@@ -2,7 +2,9 @@
  * The student-run roll call on the driver's page in real Chromium on a phone screen: the driver
  * opens today's student run from the trips screen, taps a pupil on while online, then loses the
  * signal, taps two more (the screen shows them at once, waiting), and when the signal is back the
- * page sends them by itself: the server has each tap once.
+ * page sends them by itself: the server has each tap once. When the run ends with pupils on board,
+ * the roll call turns red until the driver confirms the bus empty, and the dispatcher's console
+ * sounds it in the SOS banner.
  */
 import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { buildDriver } from '../../apps/driver/scripts/build.js'
 import { startServer, TEST_USER_PASSWORD, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { ROSTER_HEADER, studentNetwork, type StudentNetwork } from '../support/student-network.js'
-import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
+import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 /** Screenshots for the docs. */
@@ -97,5 +99,32 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     await page.screenshot({ path: new URL('student-driver.png', SHOTS).pathname })
     // The one 401 is the page asking who is signed in before sign-in; the rest are the lost signal's.
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|socket\.io|status of 401/.test(e))).toEqual([])
+  })
+
+  it('turns red when the run ends with pupils on board, until the driver confirms the bus is empty; the dispatcher hears it', async () => {
+    // The run's end as the tracking engine reports it (driven over MQTT in the integration test).
+    const alert = await server.app.rb.students.runs.end(net.instanceId, Date.now(), 'SD-V001')
+    expect(alert).toMatchObject({ type: 'pupil_left_on_bus', severity: 'critical', data: { count: 2 } })
+    server.app.rb.students.publishAlerts([alert!])
+
+    const dispatcher = await server.loginAs('dispatcher', { username: 'sd-dispatcher' })
+    const consolePage = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await signIn(consolePage, server.baseUrl, dispatcher.user.username, TEST_USER_PASSWORD, '#/alerts', 'zh')
+    const banner = consolePage.locator(`.sos-banner li[data-alert="${alert!.id}"]`)
+    await banner.waitFor({ timeout: 20_000 })
+    expect(await banner.innerText()).toMatch(/车上仍有学生 王子涵（三年级1班）、李欣怡（三年级1班）/)
+    await consolePage.screenshot({ path: new URL('student-left-console.png', SHOTS).pathname })
+    await consolePage.close()
+
+    await page.reload()
+    const notice = page.locator('section.left-alarm')
+    await notice.waitFor({ timeout: 20_000 })
+    expect(await notice.locator('.left-names').innerText()).toBe('李欣怡、王子涵')
+    await page.screenshot({ path: new URL('student-driver-left.png', SHOTS).pathname })
+    await notice.locator('button.confirm-empty').click()
+    await notice.waitFor({ state: 'detached' })
+    await page.locator('p.banner.ok', { hasText: '已确认车内无人' }).waitFor()
+    const after = await server.apiJson<{ items: { id: string; status: string; resolvedBy: string | null }[] }>('GET', `/api/alerts?tripInstanceId=${net.instanceId}&status=resolved`)
+    expect(after.body.items.find((a) => a.id === alert!.id)).toMatchObject({ status: 'resolved', resolvedBy: 'sd-driver' })
   })
 })
