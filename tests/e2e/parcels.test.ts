@@ -83,7 +83,7 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     expect(await label.locator('.label .number').innerText()).toBe(number)
     expect(await label.locator('.label .to').innerText()).toContain('石坝村邮站')
     expect(decodeQrSvg(await label.locator('.label .qr').innerHTML())).toBe(`${PUBLIC_URL}/p/${number}`)
-    await label.screenshot({ path: shot('label.png') })
+    await label.locator('.label').screenshot({ path: shot('label.png') })
     const pdf = await label.pdf({ preferCSSPageSize: true, printBackground: true })
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1)
     await label.close()

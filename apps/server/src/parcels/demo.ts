@@ -23,7 +23,10 @@ export async function seedDemoParcels(service: ParcelService, log: ParcelLog): P
   if ((await parcelsRepo.listPostPoints(service.db)).length > 0) return false
   const points = demoPostPoints(await service.network.snapshot())
   const keeper = await accountsRepo.findUserByUsername(service.db, 'station')
-  for (const p of points) await service.savePostPoint(p, p.stopCode === DEMO_STATION_STOP && keeper?.role === 'station' ? ['station'] : undefined, CALLER)
+  await service.db.transaction(async (tx) => {
+    for (const p of points) await parcelsRepo.upsertPostPoint(tx, p)
+    if (keeper?.role === 'station') await parcelsRepo.setKeepers(tx, DEMO_STATION_STOP, [keeper.id])
+  })
   const clerk = new DemoClerk(service, service.db, log, 7)
   let sent = 0
   for (let i = 0; i < IN_FLIGHT * 2 && sent < IN_FLIGHT; i++) if (await clerk.sendOne()) sent++
@@ -55,19 +58,32 @@ export class DemoClerk {
     await this.#ticker?.stop()
   }
 
-  /** Consigns one parcel from the county station (or a village) to a village post point; false when no bus takes it. */
+  /**
+   * Consigns one parcel to a village post point — from the county station mostly, else from a
+   * township station or another village — on the trip leaving soonest among a few random pairs,
+   * so the demo has parcels on the buses running now; false when no bus takes one.
+   */
   async sendOne(): Promise<boolean> {
-    const points = (await parcelsRepo.listPostPoints(this.db, { activeOnly: true }))
+    const points = await parcelsRepo.listPostPoints(this.db, { activeOnly: true })
     const villages = points.filter((p) => p.kind === 'village')
     if (villages.length === 0 || !points.some((p) => p.stopCode === DEMO_STATION_STOP)) return false
     const r = this.#rng
-    const to = r.pick(villages)
-    const from = r.chance(0.75) ? DEMO_STATION_STOP : r.pick(points.filter((p) => p.stopCode !== to.stopCode)).stopCode
-    const person = (): { name: string; phone: string } => ({ name: r.pick(SURNAMES) + r.pick(GIVEN), phone: `1${r.pick(['3', '5', '8'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}` })
     const sizeClass = r.pick(SIZE_CLASSES)
     const weightKg = Math.round((sizeClass === 'S' ? 0.3 + r.int(0, 25) / 10 : sizeClass === 'M' ? 3 + r.int(0, 60) / 10 : 8 + r.int(0, 150) / 10) * 10) / 10
+    const tariff = await this.service.tariff()
+    const need = { slots: tariff.sizes[sizeClass].slots, kg: weightKg }
+    let best: { from: string; to: string; trip: string; departureTs: number } | null = null
+    const plan = await this.service.planner()
+    for (let i = 0; i < 8; i++) {
+      const to = r.pick(villages).stopCode
+      const from = r.chance(0.6) ? DEMO_STATION_STOP : r.pick(points.filter((p) => p.stopCode !== to)).stopCode
+      const first = plan(from, to, need, 3).find((o) => o.fits)?.legs[0]
+      if (first && (!best || first.departureTs < best.departureTs)) best = { from, to, trip: first.tripInstanceId, departureTs: first.departureTs }
+    }
+    if (!best) return false
+    const person = (): { name: string; phone: string } => ({ name: r.pick(SURNAMES) + r.pick(GIVEN), phone: `1${r.pick(['3', '5', '8'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}` })
     try {
-      await this.service.consign({ fromPoint: from, toPoint: to.stopCode, sender: person(), recipient: person(), sizeClass, weightKg }, CALLER, null)
+      await this.service.consign({ fromPoint: best.from, toPoint: best.to, sender: person(), recipient: person(), sizeClass, weightKg, tripInstanceId: best.trip }, CALLER, null)
       return true
     } catch (err) {
       if (err instanceof AppError && (err.code === 'NO_TRIP_FOR_PARCEL' || err.code === 'PARCEL_OVER_CAPACITY')) return false
@@ -80,8 +96,13 @@ export class DemoClerk {
     const open = (await parcelsRepo.listParcels(this.db, { status: ['accepted', 'loaded', 'at_transfer'], limit: 500 })).filter((p) => p.createdBy === CLERK.username)
     for (const p of open) {
       const leg = p.legs[p.legIndex]
-      const run = leg ? this.service.tracking.engine.progressOf(leg.tripInstanceId) : undefined
-      if (!leg || !run) continue
+      if (!leg) continue
+      const run = this.service.tracking.engine.progressOf(leg.tripInstanceId)
+      if (!run) {
+        // Its bus never came (a missed run, a server that was off): the next trip takes it.
+        if (p.status !== 'loaded' && leg.arrivalTs < Date.now() - 3_600_000) await this.#moveOn(p.number, leg.fromStop, p.toPoint, p.sizeClass, p.weightKg)
+        continue
+      }
       const passed = (seq: number): boolean => run.completedTs !== null || (run.nextStopSeq ?? 0) > seq
       try {
         if (p.status !== 'loaded' && passed(leg.fromSeq)) await this.service.scan(p.number, { action: 'load', vehicleId: run.vehicleId }, CALLER)
@@ -92,5 +113,11 @@ export class DemoClerk {
       }
     }
     if (open.length < IN_FLIGHT) await this.sendOne()
+  }
+
+  async #moveOn(number: string, at: string, to: string, size: (typeof SIZE_CLASSES)[number], weightKg: number): Promise<void> {
+    const tariff = await this.service.tariff()
+    const next = (await this.service.options(at, to, { slots: tariff.sizes[size].slots, kg: weightKg })).find((o) => o.fits)?.legs[0]
+    if (next) await this.service.assign(number, next.tripInstanceId, CALLER).catch((err: Error) => this.log.info({ parcel: number, err: err.message }, 'demo clerk: could not move a parcel on'))
   }
 }

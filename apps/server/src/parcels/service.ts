@@ -168,11 +168,16 @@ export class ParcelService {
 
   /** Options for a parcel of this size and weight from one post point to another, in the order proposed. */
   async options(from: string, to: string, need: { slots: number; kg: number }, opts: { exceptParcelId?: number | null; limit?: number } = {}): Promise<RouteOption[]> {
+    return (await this.planner(opts.exceptParcelId ?? null))(from, to, need, opts.limit ?? 5)
+  }
+
+  /** Answers many routing questions on one reading of the trips (the demo clerk compares a few). */
+  async planner(exceptParcelId: number | null = null): Promise<(from: string, to: string, need: { slots: number; kg: number }, limit?: number) => RouteOption[]> {
     const now = this.now()
     const tariff = await this.tariff()
-    const table = await tripTable(this.db, this.network, tariff, now, opts.exceptParcelId ?? null)
+    const table = await tripTable(this.db, this.network, tariff, now, exceptParcelId)
     const stations = new Set((await parcelsRepo.listPostPoints(this.db, { kind: 'station', activeOnly: true })).map((p) => p.stopCode))
-    return proposeRoutes({ from, to, trips: table.trips, transferPoints: stations, notBeforeTs: now, minTransferMs: this.#d.minTransferMs, need, limit: opts.limit ?? 5 })
+    return (from, to, need, limit = 5) => proposeRoutes({ from, to, trips: table.trips, transferPoints: stations, notBeforeTs: now, minTransferMs: this.#d.minTransferMs, need, limit })
   }
 
   /** Re-checks, under the trips' locks, that the legs still fit (others may have loaded meanwhile). */
