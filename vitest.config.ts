@@ -8,8 +8,14 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'simulators/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/e2e/**'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hooks start servers: on a busy two-core box that can take a minute, and a file's part on the
+    // shared broker waits for the other file's (tests/support/services-lock.ts). They wait on
+    // conditions, so a long limit costs nothing when things are quick.
+    hookTimeout: 600_000,
     pool: 'forks',
+    // Two files at a time: most of a test's time is waiting on servers, sockets and conditions.
+    // TEST_WORKERS overrides (1 on a box too small for two servers at once).
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     // End-to-end tests (real Chromium, the built console) are their own project: tests/e2e/vitest.config.ts.
     projects: [{ extends: true, test: { name: 'main' } }, 'tests/e2e/vitest.config.ts'],
   },
