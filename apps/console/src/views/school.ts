@@ -5,6 +5,7 @@
  * the template (all rows or none, problems by line), add, edit, delete. A school account sees its
  * own school; dispatchers pick one. Runs and absentees are read again every ten seconds.
  */
+import type { LiveRun } from '@rb/domain'
 import { api, ApiError, qs } from '../api.js'
 import type { View } from '../context.js'
 import { t } from '../i18n/index.js'
@@ -19,23 +20,7 @@ interface School {
   termStart: string
   termEnd: string
 }
-interface Entry {
-  pupilId: number
-  name: string
-  className: string
-  board: string
-  alight: string
-  status: 'boarded' | 'alighted' | 'absent' | null
-}
-interface Run {
-  trip: { id: string; routeName: string; period: 'morning' | 'afternoon' | null; departureTs: number; plate: string | null; vehicleId: string | null }
-  stops: { stopCode: string; stopName: string; arrivalTs: number; boarding: Entry[]; alighting: Entry[] }[]
-  others: { name: string; status: Entry['status'] }[]
-  counts: { expected: number; boarded: number; alighted: number; absent: number; onBoard: number }
-  end: { endedTs: number | null; alertId: string | null; confirmedBy: string | null; confirmedTs: number | null }
-  live: { status: string; delayS: number | null; nextStop: { stopCode: string; etaTs: number | null } | null } | null
-  departed: string[]
-}
+type Run = LiveRun
 interface Absentee {
   pupilId: number
   name: string

@@ -3,14 +3,14 @@
  * monitor on the tracking engine's output, the school's live view and term report, and the
  * retention sweep that deletes terms past their keeping.
  */
-import { AppError, foldMarks, purgeTermsEndedBefore, serviceDayOf, termReport, tripPattern, type LiveAlert, type ReportRun, type School, type TrackingEngine } from '@rb/domain'
+import { AppError, foldMarks, purgeTermsEndedBefore, serviceDayOf, termReport, tripPattern, type LiveAlert, type LiveRun, type ReportRun, type School, type StudentRunSummary, type TrackingEngine } from '@rb/domain'
 import { studentsRepo, trackingRepo, type Db } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import type { LatestState } from '../live/latest-state.js'
 import type { TrackingHost } from '../tracking/host.js'
 import { StudentMonitor, type DriverTexter, type MonitorLog } from './monitor.js'
 import { Rosters } from './rosters.js'
-import { Runs, type RunView } from './runs.js'
+import { Runs } from './runs.js'
 
 export { studentRoutes } from './routes.js'
 export { seedDemoStudents } from './demo.js'
@@ -31,12 +31,6 @@ export interface StudentDeps {
   now?: () => number
 }
 
-export interface LiveRun extends RunView {
-  live: { status: string; delayS: number | null; nextStop: { stopCode: string; etaTs: number | null } | null; lng: number | null; lat: number | null; lastTs: number | null; online: boolean | null } | null
-  /** Stops the bus has left on this run. */
-  departed: string[]
-}
-
 export interface StudentModule {
   rosters: Rosters
   runs: Runs
@@ -44,7 +38,7 @@ export interface StudentModule {
   saveSchool(school: School): Promise<School>
   live(school: School, date: string): Promise<{ date: string; runs: LiveRun[]; absentees: Awaited<ReturnType<Runs['absentees']>> }>
   report(school: School, className?: string): Promise<{ term: { start: string; end: string }; classes: string[]; items: ReturnType<typeof termReport> }>
-  runsOfDriver(driverId: string, date: string): Promise<{ id: string; routeName: string; departureTs: number; period: string | null; counts: RunView['counts']; end: RunView['end']; vehicleId: string | null }[]>
+  runsOfDriver(driverId: string, date: string): Promise<StudentRunSummary[]>
   publishAlerts(alerts: LiveAlert[]): void
   purge(): Promise<{ pupils: number; runs: number; messages: number }>
   close(): Promise<void>

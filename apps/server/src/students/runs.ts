@@ -22,13 +22,18 @@ import {
   type CheckStatus,
   type ExpectedRide,
   type LiveAlert,
+  type OtherRider,
   type Pupil,
+  type PupilEntry,
   type PupilRunState,
+  type RunView,
   type School,
   type StudentRun,
 } from '@rb/domain'
 import { incidentsRepo, studentsRepo, trackingRepo, type Db, type GuardianMessage, type Queryable, type RunRecord } from '@rb/db'
 import type { NetworkService, TripInstanceView } from '../network/service.js'
+
+export type { PupilEntry, RunView }
 
 /** A tap as the phone sends it. */
 export interface MarkInput {
@@ -40,42 +45,6 @@ export interface MarkInput {
   stopCode: string | null
   ts: number
   reason?: string | null | undefined
-}
-
-export interface PupilEntry {
-  pupilId: number
-  schoolId: string
-  name: string
-  className: string
-  board: string
-  alight: string
-  status: PupilRunState['status']
-  boardedTs: number | null
-  boardedStop: string | null
-  alightedTs: number | null
-  reason: string | null
-}
-
-export interface RunView {
-  trip: {
-    id: string
-    routeId: string
-    routeName: string
-    direction: 0 | 1
-    period: 'morning' | 'afternoon' | null
-    serviceDate: string
-    departureTs: number
-    status: 'scheduled' | 'cancelled'
-    vehicleId: string | null
-    plate: string | null
-    driverId: string | null
-  }
-  schools: { id: string; name: string }[]
-  stops: { seq: number; stopCode: string; stopName: string; arrivalTs: number; boarding: PupilEntry[]; alighting: PupilEntry[] }[]
-  /** Pupils who rode without being expected here: riders not on the roster, or at another stop or day. */
-  others: { subject: string; pupilId: number | null; name: string; className: string | null; status: PupilRunState['status']; boardedStop: string | null; reason: string | null }[]
-  counts: { expected: number; boarded: number; alighted: number; absent: number; onBoard: number }
-  end: { endedTs: number | null; leftOnBoard: number | null; alertId: string | null; confirmedBy: string | null; confirmedTs: number | null }
 }
 
 export interface RunsDeps {
@@ -139,7 +108,7 @@ export class Runs {
     }
     const expectedIds = new Set(rides.map((r) => r.pupil.id))
     const byId = new Map(pupils.map((p) => [p.id, p]))
-    const others = [...states.values()]
+    const others: OtherRider[] = [...states.values()]
       .filter((s) => (s.pupilId === null ? !schoolOnly : !expectedIds.has(s.pupilId) && byId.has(s.pupilId)) && s.status !== null)
       .map((s) => {
         const p = s.pupilId !== null ? byId.get(s.pupilId) : undefined

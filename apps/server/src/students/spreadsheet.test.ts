@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { strToU8, zipSync } from 'fflate'
-import { AppError, ROSTER_COLUMNS } from '@rb/domain'
+import { ROSTER_COLUMNS } from '@rb/domain'
+import { refusal } from '../../../../packages/domain/src/testing/refusal.js'
 import { readTable, rosterTemplate, writeXlsx } from './spreadsheet.js'
-
-const refusal = (fn: () => unknown): AppError => {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof AppError) return err
-    throw err
-  }
-  throw new Error('expected a refusal')
-}
 
 describe('roster spreadsheets', () => {
   it('reads back the workbook it writes, with row numbers, escaped text and gaps', () => {
