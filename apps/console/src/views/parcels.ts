@@ -9,38 +9,13 @@ import { api, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
 import { action, clear, field, h, table } from '../ui/dom.js'
 import { clock, day } from '../ui/format.js'
+import type { ParcelLine, ParcelStatus, ReportLine, StaffParcelView } from '@rb/domain'
 import { t, type MessageKey } from '../i18n/index.js'
 
-type Status = 'accepted' | 'loaded' | 'at_transfer' | 'arrived' | 'collected' | 'returned'
-interface Point {
-  code: string
-  name: string
-}
-interface Line {
-  number: string
-  status: Status
-  from: Point
-  to: Point
-  sizeClass: string
-  weightKg: number
-  feeFen: number
-  recipient: string
-  tripInstanceId: string | null
-  routeName: string | null
-  vehicleId: string | null
-  departureTs: string | null
-  expectedTs: string | null
-  acceptedTs: string
-  overdue: boolean
-}
-interface Detail extends Omit<Line, 'recipient'> {
-  sender: { name: string; phone: string }
-  recipient: string
-  recipientPhone: string
-  distanceM: number
-  expectedTs: string | null
-  ride: { vehicleId: string; etaTs: string | null; scheduledTs: string; unloadAt: Point } | null
-  legs: { tripInstanceId: string; routeName: string; from: Point; to: Point; departureTs: string; arrivalTs: string; vehicleId: string | null }[]
+type Status = ParcelStatus
+type Line = ParcelLine
+/** GET /api/parcels/:number for staff: the view, its custody steps and the texts sent. */
+interface Detail extends StaffParcelView {
   custody: { ts: string; action: string; fromStatus: Status | null; toStatus: Status; byName: string; byRole: string; place: string | null; vehicleId: string | null; note: string | null }[]
   messages?: { kind: string; recipientRole: string; body: string; createdTs: string; sentTs: string | null }[]
 }
@@ -49,16 +24,6 @@ interface PostPoint {
   name: string
   kind: 'village' | 'station'
   active: boolean
-}
-interface ReportLine {
-  key: string
-  name: string
-  parcels: number
-  received: number | null
-  weightKg: number
-  revenueFen: number
-  collected: number
-  avgDoorToDoorS: number | null
 }
 
 const STATUS_WORD: Record<Status, MessageKey> = { accepted: 'Accepted', loaded: 'On a bus', at_transfer: 'Changing buses', arrived: 'Waiting for pickup', collected: 'Collected', returned: 'Returned' }

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { AppError, feeFor, isOverdue, monthRange, readParcelNumber, reportCsv, roleAllows, serviceDayOf, yuan, PARCEL_STATUSES, type ParcelStatus, type ReportLine } from '@rb/domain'
+import { AppError, feeFor, isOverdue, monthRange, readParcelNumber, reportCsv, roleAllows, yuan, PARCEL_STATUSES, type ParcelStatus, type ReportLine } from '@rb/domain'
 import { parcelsRepo } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
 import { markAudited } from '../auth/audit.js'
@@ -21,6 +21,15 @@ const common = { tags: ['parcels'] }
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
 /** Views are described by their TypeScript types (views.ts); the answer is sent as it is. */
 const answers = { 200: Type.Unknown(), ...errors }
+
+/** Whose post point: a keeper's own (asking for another is refused), or the one staff name (or none). */
+async function pointFor(req: FastifyRequest, asked: string | undefined, service: ParcelService): Promise<string | undefined> {
+  const user = userOf(req)
+  if (user.role !== 'station') return asked
+  const c = await service.custodian(user)
+  if (c.kind !== 'keeper' || (asked && asked !== c.postPoint)) throw new AppError('FORBIDDEN', 'a keeper sees the parcels of their own post point')
+  return c.postPoint
+}
 
 export const parcelRoutes: FastifyPluginAsyncTypebox<{ service: ParcelService; views: ParcelViews }> = async (app, { service, views }) => {
   const PUBLIC = { access: 'public' as const }
@@ -92,13 +101,7 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{ service: ParcelService; v
   )
 
   app.get('/api/parcels', { config: { access: KEEPERS }, schema: { ...common, summary: "Parcels by post point, trip and status, newest first; a keeper sees their own post point's", querystring: ListQuery, response: answers } }, async (req) => {
-    const user = userOf(req)
-    let point = req.query.point
-    if (user.role === 'station') {
-      const c = await service.custodian(user)
-      if (c.kind !== 'keeper' || (point && point !== c.postPoint)) throw new AppError('FORBIDDEN', 'a keeper sees the parcels of their own post point')
-      point = c.postPoint
-    }
+    const point = await pointFor(req, req.query.point, service)
     const status = req.query.status?.split(',').map((s) => s.trim()).filter(Boolean)
     const bad = status?.find((s) => !(PARCEL_STATUSES as readonly string[]).includes(s))
     if (bad) throw new AppError('VALIDATION_FAILED', `unknown status ${bad} (one of ${PARCEL_STATUSES.join(', ')})`, { field: 'status' })
@@ -195,14 +198,8 @@ export const parcelRoutes: FastifyPluginAsyncTypebox<{ service: ParcelService; v
   )
 
   app.get('/api/keeper/parcels', { config: { access: KEEPERS }, schema: { ...common, summary: "A post point's parcels: due in, waiting for pickup, overdue, to send (a keeper's own; `point` for staff)", querystring: Type.Object({ point: Type.Optional(StopCode) }), response: answers } }, async (req) => {
-    const user = userOf(req)
-    let point = req.query.point
-    if (user.role === 'station') {
-      const c = await service.custodian(user)
-      if (c.kind !== 'keeper' || (point && point !== c.postPoint)) throw new AppError('FORBIDDEN', 'a keeper sees the parcels of their own post point')
-      point = c.postPoint
-    }
+    const point = await pointFor(req, req.query.point, service)
     if (!point) throw new AppError('VALIDATION_FAILED', 'say which post point: point', { field: 'point' })
-    return { ...(await views.keeper(point, service.now())), today: serviceDayOf(service.now()) }
+    return views.keeper(point, service.now())
   })
 }

@@ -3,7 +3,7 @@
  * no pickup code), the staff and keeper view, the driver's parcels per stop of a trip, and a
  * keeper's lists (due in, waiting for pickup, overdue, to send).
  */
-import { AppError, isOverdue, maskPhone, nextScans, returnDueTs, type CustodyEvent, type Parcel, type ParcelLeg, type ParcelStatus, type ScanAction } from '@rb/domain'
+import { AppError, isOverdue, maskPhone, nextScans, returnDueTs, serviceDayOf, type KeeperView, type LegView, type Parcel, type ParcelLeg, type ParcelLine, type PointRef, type RideView, type StaffParcelView, type TrackView, type TripParcels } from '@rb/domain'
 import { parcelsRepo, type StoredPostPoint } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import type { ParcelService } from './service.js'
@@ -15,71 +15,12 @@ export const maskName = (name: string): string => {
   return chars.length <= 1 ? name : `${chars[0]}${'*'.repeat(Math.min(3, chars.length - 1))}`
 }
 
-export interface PointRef {
-  code: string
-  name: string
-  kind: 'village' | 'station'
-  hours: string
-  phone: string
-}
 const ref = (p: StoredPostPoint | undefined, code: string): PointRef => ({ code, name: p?.name ?? code, kind: p?.kind ?? 'village', hours: p?.hours ?? '', phone: p?.phone ?? '' })
 
-export interface LegView {
-  idx: number
-  tripInstanceId: string
-  routeId: string
-  routeName: string
-  from: PointRef
-  to: PointRef
-  departureTs: string
-  arrivalTs: string
-  vehicleId: string | null
-  loadedTs: string | null
-  unloadedTs: string | null
-}
 
-/** Where the bus carrying the parcel is, and when it is due at the post point it is unloaded at. */
-export interface RideView {
-  vehicleId: string
-  position: { lng: number; lat: number; ts: string } | null
-  unloadAt: PointRef
-  scheduledTs: string
-  /** From the tracking engine, null before it follows the bus. */
-  etaTs: string | null
-  stopsAway: number | null
-  /** The receiving post point: its arrival (the last leg's ETA or timetable). */
-  finalEtaTs: string
-}
 
-export interface TrackView {
-  number: string
-  status: ParcelStatus
-  from: PointRef
-  to: PointRef
-  recipient: string
-  sizeClass: string
-  weightKg: number
-  acceptedTs: string
-  arrivedTs: string | null
-  closedTs: string | null
-  returnDueTs: string | null
-  /** Expected at the receiving post point (tracker's ETA when it follows the bus, else the timetable). */
-  expectedTs: string | null
-  ride: RideView | null
-  legs: LegView[]
-  events: { ts: string; action: CustodyEvent['action']; toStatus: ParcelStatus; place: string | null; placeName: string | null; vehicleId: string | null }[]
-}
 
-export interface StaffParcelView extends Omit<TrackView, 'recipient'> {
-  sender: { name: string; phone: string }
-  recipient: string
-  recipientPhone: string
-  feeFen: number
-  distanceM: number
-  overdue: boolean
-  next: ScanAction[]
-  createdBy: string
-}
+export type { KeeperView, ParcelLine, StaffParcelView, TrackView, TripParcels }
 
 export class ParcelViews {
   constructor(
@@ -182,6 +123,7 @@ export class ParcelViews {
     const sendHere = (x: Parcel): boolean => (x.status === 'accepted' || x.status === 'at_transfer') && (x.legs[x.legIndex]?.fromStop ?? x.fromPoint) === point
     const byTime = (a: ParcelLine, b: ParcelLine): number => (a.expectedTs ?? '').localeCompare(b.expectedTs ?? '') || a.number.localeCompare(b.number)
     return {
+      today: serviceDayOf(now),
       point: { ...ref(p, point), holdDays: p.holdDays },
       dueIn: lines.filter(({ x }) => dueHere(x)).map(({ l }) => l).sort(byTime),
       waiting: lines.filter(({ x }) => x.status === 'arrived' && x.toPoint === point && !isOverdue(x, now)).map(({ l }) => l),
@@ -191,32 +133,6 @@ export class ParcelViews {
   }
 }
 
-/** One parcel in a list: where it is, the trip it waits for or rides, when it is expected. */
-export interface ParcelLine {
-  number: string
-  status: ParcelStatus
-  from: PointRef
-  to: PointRef
-  sizeClass: string
-  weightKg: number
-  feeFen: number
-  recipient: string
-  recipientPhone: string
-  /** The current (or given) leg. */
-  tripInstanceId: string | null
-  routeName: string | null
-  vehicleId: string | null
-  legFrom: string | null
-  legTo: string | null
-  departureTs: string | null
-  /** Timetabled arrival of the current leg (lists; the tracking view has the live ETA). */
-  expectedTs: string | null
-  acceptedTs: string
-  arrivedTs: string | null
-  returnDueTs: string | null
-  overdue: boolean
-  next: ScanAction[]
-}
 
 function line(p: Parcel, c: { points: Map<string, StoredPostPoint>; routeName: (id: string) => string }, now: number, leg?: ParcelLeg): ParcelLine {
   const l = leg ?? p.legs[p.legIndex] ?? null
@@ -229,17 +145,4 @@ function line(p: Parcel, c: { points: Map<string, StoredPostPoint>; routeName: (
   }
 }
 
-export interface TripParcels {
-  tripInstanceId: string
-  status: 'scheduled' | 'cancelled'
-  counts: { total: number; toLoad: number; onBoard: number; unloaded: number }
-  stops: { seq: number; stopCode: string; stopName: string; postPoint: boolean; load: ParcelLine[]; unload: ParcelLine[] }[]
-}
 
-export interface KeeperView {
-  point: PointRef & { holdDays: number }
-  dueIn: ParcelLine[]
-  waiting: ParcelLine[]
-  overdue: ParcelLine[]
-  toSend: ParcelLine[]
-}
