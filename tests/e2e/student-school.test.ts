@@ -8,7 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { topics } from '@rb/protocol'
-import { startServer, TEST_USER_PASSWORD, waitFor, type RoleSession, type TestServer } from '../support/server.js'
+import { startServer, TEST_USER_PASSWORD, type RoleSession, type TestServer } from '../support/server.js'
 import { ROSTER_HEADER, STUDENT_OFFSETS_S, studentNetwork, type StudentNetwork } from '../support/student-network.js'
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
 
