@@ -126,6 +126,8 @@ export function judgeAlert(a: SeenAlert, truth: AlertTruth, r: AlertRules): Verd
     case 'road_report':
     case 'on_demand_under_min':
     case 'broker_session_lost':
+    case 'geofence':
+    case 'pupil_left_on_bus':
       return { false: null, why: 'no truth in the simulation' }
   }
 }

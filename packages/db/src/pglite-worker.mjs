@@ -1,6 +1,7 @@
 // Hosts embedded PGlite (Postgres compiled to WASM, with TimescaleDB) in a worker thread.
 // PGlite runs Postgres in the calling thread: a 1,000-row insert blocks for ~25 ms, so it lives
 // here and the main thread (MQTT, sockets, HTTP) only exchanges messages with it.
+import { Blob } from 'node:buffer'
 import { readFileSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'

@@ -40,7 +40,7 @@ export function watchErrors(page: Page): string[] {
  */
 export async function signIn(page: Page, baseUrl: string, username: string, password: string, hash = '#/live', lang: 'zh' | 'en' = 'en'): Promise<void> {
   await page.goto(`${baseUrl}/${hash}`)
-  await page.evaluate((l) => localStorage.setItem('rb.console.lang', l), lang)
+  await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('rb.console.lang', l), lang)
   await page.reload()
   await page.fill('input[name=username]', username)
   await page.fill('input[name=password]', password)
