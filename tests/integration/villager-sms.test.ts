@@ -113,7 +113,7 @@ for (const target of targets()) {
       const phone = '13900000003'
       const booked = await fetch(`${server.baseUrl}/api/bookings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name}-1` },
+        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name.replace(/[^A-Za-z0-9]/g, '')}-1` },
         body: JSON.stringify({ tripInstanceId: tripB, boardStop: here(), alightStop: codes[4], seats: 1, name: '李秀英', phone }),
       })
       expect(booked.status).toBe(201)
@@ -135,7 +135,7 @@ for (const target of targets()) {
       const booker = '13900000012'
       const booked = await fetch(`${server.baseUrl}/api/bookings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name}-family` },
+        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name.replace(/[^A-Za-z0-9]/g, '')}-family` },
         body: JSON.stringify({ tripInstanceId: tripB, boardStop: here(), alightStop: codes[4], seats: 1, name: '王奶奶', phone: rider, bookedBy: { name: '王小明', phone: booker } }),
       })
       expect(booked.status).toBe(201)
@@ -155,7 +155,7 @@ for (const target of targets()) {
       // A bad booker phone is named as such.
       const bad = await fetch(`${server.baseUrl}/api/bookings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name}-family-bad` },
+        headers: { 'content-type': 'application/json', 'idempotency-key': `bk-sms-${target.name.replace(/[^A-Za-z0-9]/g, '')}-family-bad` },
         body: JSON.stringify({ tripInstanceId: tripB, boardStop: here(), alightStop: codes[4], seats: 1, name: '王奶奶', phone: rider, bookedBy: { name: '王小明', phone: '12ab34' } }),
       })
       expect(bad.status).toBe(400)
