@@ -6,6 +6,7 @@
  * with its lunar date; the calendars' own rules are untouched. Bad input is refused with its field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { demoCounty } from '@rb/domain'
 import { startServer, targets, type TestServer } from '../support/server.js'
 
 interface Instance {
@@ -44,6 +45,8 @@ describe.each(targets())('holiday exceptions on $name', (target) => {
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, DEMO_DATA: 'auto', SIM_VEHICLES: '0' })
+    // The demo county seeds itself into the embedded database only; PostgreSQL gets it here.
+    if ((await server.app.rb.network.snapshot()).stops.length === 0) await server.app.rb.network.importNetwork(demoCounty())
     const summary = (await server.apiJson<{ items: Summary[] }>('GET', '/api/calendars-summary')).body.items
     marketCalendars = summary.filter((c) => c.kind === 'market').map((c) => c.id)
     const schedule = (await server.apiJson<{ items: { id: string; calendarId: string }[] }>('GET', '/api/schedule/trips')).body.items
