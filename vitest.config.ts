@@ -13,9 +13,11 @@ export default defineConfig({
     // conditions, so a long limit costs nothing when things are quick.
     hookTimeout: 600_000,
     pool: 'forks',
-    // Two files at a time: most of a test's time is waiting on servers, sockets and conditions.
-    // TEST_WORKERS overrides (1 on a box too small for two servers at once).
-    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
+    // One file at a time by default. TEST_WORKERS=2 runs two (most of a test's time is waiting on
+    // servers, sockets and conditions, and the shared-broker lock keeps the real-service parts
+    // apart), but hooks that set their own shorter timeout can then run out while they wait for
+    // that lock or for a slow start: those must go before two becomes the default.
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 1),
     // End-to-end tests (real Chromium, the built console) are their own project: tests/e2e/vitest.config.ts.
     projects: [{ extends: true, test: { name: 'main' } }, 'tests/e2e/vitest.config.ts'],
   },
