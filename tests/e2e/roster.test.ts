@@ -94,7 +94,7 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     expect(await page.locator('[data-published]').innerText()).toContain('未发布')
     expect(await page.locator(`${lane(duty.id)} select[name=vehicle]`).inputValue()).toBe(duty.vehicleId)
     expect(await page.locator(`${lane(duty.id)} select[name=driver]`).inputValue()).toBe(OTHER_DRIVER)
-    expect(await page.locator(`${lane(duty.id)} [data-k=driving]`).innerText()).toMatch(/驾驶 .+ \/ 8 h/)
+    expect(await page.locator(`${lane(duty.id)} [data-k=driving]`).innerText()).toMatch(/驾驶 .+ \/ 8 小时/)
     expect(await page.locator(`${lane(duty.id)} .trip-block`).count()).toBe(1)
     expect(await page.locator(`.lane.unassigned .trip-block[data-trip="${later.instanceId}"]`).count()).toBe(1)
     // Fits the screen: the view does not scroll sideways; the lanes scroll in their own box.
