@@ -21,4 +21,5 @@ export const BOOKING_LIMIT_WORDS = {
   phone_day: '同一手机号每日预约数',
   address_day: '同一地址每日预约数',
   account_day: '同一账号每日预约数',
+  'Cancelled: the dispatcher judged it a false booking': '调度员判定为虚假预约，已取消',
 } as const

@@ -8,7 +8,7 @@
 import type { LiveRun } from '@rb/domain'
 import { api, ApiError, qs } from '../api.js'
 import type { View } from '../context.js'
-import { t } from '../i18n/index.js'
+import { t, type MessageKey } from '../i18n/index.js'
 import { clear, h, table } from '../ui/dom.js'
 import { clock } from '../ui/format.js'
 import './school.css'
@@ -39,10 +39,11 @@ interface Pupil {
 }
 type Tab = 'live' | 'absent' | 'report' | 'roster'
 
-const COLUMNS: [key: string, label: string][] = [
-  ['pupilNo', '学号'], ['name', '姓名'], ['className', '班级'], ['route', '线路'], ['morningBoard', '早上车站'], ['morningAlight', '早下车站'],
-  ['afternoonBoard', '午上车站'], ['afternoonAlight', '午下车站'], ['days', '乘车日'], ['guardian1', '监护人1'], ['phone1', '电话1'], ['sms1', '短信1'],
-  ['guardian2', '监护人2'], ['phone2', '电话2'], ['sms2', '短信2'],
+/** The roster's columns as the pupil form shows them (the import template's columns, in the catalogue's words). */
+const COLUMNS: [key: string, label: MessageKey][] = [
+  ['pupilNo', 'Pupil no.'], ['name', 'Name'], ['className', 'Class'], ['route', 'Route'], ['morningBoard', 'Morning: boards at'], ['morningAlight', 'Morning: gets off at'],
+  ['afternoonBoard', 'Afternoon: boards at'], ['afternoonAlight', 'Afternoon: gets off at'], ['days', 'Days'], ['guardian1', 'Guardian 1'], ['phone1', 'Phone 1'], ['sms1', 'SMS 1'],
+  ['guardian2', 'Guardian 2'], ['phone2', 'Phone 2'], ['sms2', 'SMS 2'],
 ]
 const REFRESH_MS = 10_000
 
@@ -109,11 +110,11 @@ export const schoolView: View = {
       const nextCode = r.live?.nextStop?.stopCode
       const strip = h('ol', { class: 'run-strip' }, r.stops.map((s) => {
         const where = departed.has(s.stopCode) ? 'passed' : s.stopCode === nextCode ? 'next' : ''
-        return h('li', { class: where, dataset: { stop: s.stopCode } }, h('i', { class: 'dot' }), s.stopCode === nextCode ? h('b', { class: 'bus', attrs: { 'aria-label': t('Bus {plate}', { plate: r.trip.plate ?? '' }) } }, '车') : null, h('span', null, s.stopName), h('small', null, clock(s.arrivalTs)))
+        return h('li', { class: where, dataset: { stop: s.stopCode } }, h('i', { class: 'dot' }), s.stopCode === nextCode ? h('b', { class: 'bus', attrs: { 'aria-label': t('Bus {plate}', { plate: r.trip.plate ?? '' }) } }, t('bus (mark on the strip)')) : null, h('span', null, s.stopName), h('small', null, clock(s.arrivalTs)))
       }))
       const people = r.stops.flatMap((s) => s.boarding).map((e) => h('span', { class: `kid ${e.status ?? 'waiting'}`, dataset: { pupil: String(e.pupilId), status: e.status ?? '' }, title: stopName(e.board) }, e.name))
       const others = r.others.map((o) => h('span', { class: `kid ${o.status ?? 'waiting'} extra` }, o.name))
-      const leftNames = [...r.stops.flatMap((s) => s.alighting), ...r.others].filter((e) => e.status === 'boarded').map((e) => e.name).join('、')
+      const leftNames = [...r.stops.flatMap((s) => s.alighting), ...r.others].filter((e) => e.status === 'boarded').map((e) => e.name).join(t(', '))
       const alarm = r.end.alertId && !r.end.confirmedBy
         ? h('p', { class: 'run-alarm', attrs: { role: 'alert' } }, t('A pupil was left on the bus: {names}', { names: leftNames }))
         : r.end.confirmedBy ? h('p', { class: 'run-ok' }, t('The driver confirmed the bus empty ({by} {time})', { by: r.end.confirmedBy, time: clock(r.end.confirmedTs) })) : null
@@ -164,7 +165,7 @@ export const schoolView: View = {
     // ── Roster ──
 
     function pupilForm(id: string, pupil: Pupil | null, done: () => void): HTMLFormElement {
-      const form = h('form', { class: 'pupil-form' }, COLUMNS.map(([k, label]) => h('label', null, label, h('input', { name: k, value: pupil?.cells[k] ?? '' }))))
+      const form = h('form', { class: 'pupil-form' }, COLUMNS.map(([k, label]) => h('label', null, t(label), h('input', { name: k, value: pupil?.cells[k] ?? '' }))))
       const status = h('p', { class: 'error', hidden: true })
       const cancel = h('button', { type: 'button' }, t('Cancel'))
       cancel.addEventListener('click', done)
@@ -218,7 +219,7 @@ export const schoolView: View = {
           if (confirm(t('Delete {name} from the roster?', { name: p.name }))) void api.del(`/api/schools/${encodeURIComponent(id)}/pupils/${p.id}`).then(() => renderRoster(id))
         })
         const c = p.cells
-        return [p.className, p.pupilNo, p.name, p.routeId, c.morningBoard ? `${stopName(c.morningBoard)} – ${stopName(c.morningAlight ?? '')}` : '—', c.afternoonBoard ? `${stopName(c.afternoonBoard)} – ${stopName(c.afternoonAlight ?? '')}` : '—', c.days ?? '', p.guardians.map((g) => `${g.name} ${g.phone}${g.sms ? ' ✉' : ''}`).join('；'), h('span', { class: 'row-actions' }, edit, del)]
+        return [p.className, p.pupilNo, p.name, p.routeId, c.morningBoard ? `${stopName(c.morningBoard)} – ${stopName(c.morningAlight ?? '')}` : '—', c.afternoonBoard ? `${stopName(c.afternoonBoard)} – ${stopName(c.afternoonAlight ?? '')}` : '—', c.days ?? '', p.guardians.map((g) => `${g.name} ${g.phone}${g.sms ? ' ✉' : ''}`).join(t('; ')), h('span', { class: 'row-actions' }, edit, del)]
       }, { rowId: (p) => String(p.id) })
       clear(body, h('p', { class: 'hint' }, `${t('{n} pupils', { n: r.items.length })} · ${t('Every read of this roster is recorded in the audit log.')}`), h('div', { class: 'toolbar' }, add), editor, rows, importForm, ctx.can(['admin']) ? staffForm(id) : null)
     }

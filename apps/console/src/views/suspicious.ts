@@ -36,7 +36,7 @@ export const suspiciousView: View = {
             h('span', null, h('small', null, t(KIND[s.kind])), ' ', h('code', null, s.key)),
             String(s.requests),
             String(s.refused),
-            s.limits.map(limitText).join('、') || '—',
+            s.limits.map(limitText).join(t(', ')) || '—',
             String(s.expiredHolds),
             `${day(Date.parse(s.lastAt))} ${clock(Date.parse(s.lastAt))}`,
             h('div', { class: 'suspect-bookings' }, s.bookings.length === 0 ? '—' : s.bookings.map((b) => bookingLine(b, load))),
@@ -59,7 +59,7 @@ function bookingLine(b: SuspectBooking, reload: () => Promise<void>): HTMLElemen
   const cancel = h('button', { type: 'button', class: 'danger small', dataset: { cancel: b.code } }, t('Cancel as fake'))
   cancel.addEventListener('click', () => {
     cancel.disabled = true
-    api.post(`/api/bookings/${b.code}/cancel`, { reason: '调度员判定为虚假预约，已取消' }).then(
+    api.post(`/api/bookings/${b.code}/cancel`, { reason: t('Cancelled: the dispatcher judged it a false booking') }).then(
       () => {
         status.className = 'status ok'
         status.textContent = t('Cancelled: {code}', { code: b.code })
