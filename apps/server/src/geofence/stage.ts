@@ -100,10 +100,13 @@ export class GeofenceStage implements LiveStage {
   async #write(): Promise<void> {
     const events = this.#events.splice(0)
     const alerts = this.#alerts.splice(0)
+    // An alert raised and cleared between two writes is queued twice under one id: write its last
+    // state only (one statement may not change the same row twice).
+    const latest = [...new Map(alerts.map((a) => [a.id, a])).values()]
     try {
       const stored = await this.#deps.db.transaction(async (tx) => {
         await telemetryRepo.insertEvents(tx, events.map((e) => ({ vehicleId: e.vehicleId, ts: e.ts, type: `geofence_${e.type}`, tripInstanceId: null, stopCode: null, data: { fenceId: e.fenceId, fence: this.#names.get(e.fenceId) ?? e.fenceId } })))
-        return trackingRepo.upsertAlerts(tx, alerts)
+        return trackingRepo.upsertAlerts(tx, latest)
       })
       if (stored.length) this.#deps.publishAlerts(stored)
     } catch (err) {
