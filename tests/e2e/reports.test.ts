@@ -58,15 +58,15 @@ describe.skipIf(!chromiumAvailable())('reports view', () => {
     expect(await page.locator('input[name=from]').inputValue()).toBe(DAY)
   })
 
-  // Skipped: failed in the fresh-clone run after the console's language change (not yet diagnosed).
-  it.skip('downloads a report as CSV (BOM, header, the vehicle row) with the link', async () => {
+  it('downloads a report as CSV (BOM, header, the vehicle row) with the link', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-csv=kilometres]').click()])
     expect(download.suggestedFilename()).toBe(`kilometres_${DAY}_${DAY}.csv`)
     const path = await download.path()
     const text = readFileSync(path, 'utf8')
     expect(text).toBe(`\uFEFFdate,vehicle_id,plate,km,points\r\n${DAY},E2E-KM,,2.224,3\r\n`)
-    // The one 401 is the sign-in page asking who is signed in before anyone is.
+    // The 401s are the sign-in page asking who is signed in before anyone is: once per load, and
+    // signIn loads it twice (the second time in the language it set).
     expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([])
-    expect(errors.length).toBeLessThanOrEqual(1)
+    expect(errors.length).toBeLessThanOrEqual(2)
   })
 })
