@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    // Pure packages: no I/O and no clock (CONVENTIONS.md 1).
+    // Pure packages: no I/O and no clock (docs/design.md §1).
     files: ['packages/domain/src/**/*.ts', 'packages/geo/src/**/*.ts', 'packages/protocol/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {

@@ -1,5 +1,5 @@
 /**
- * Booking latency under contention (DESIGN.md §8: 500 simultaneous attempts on a 30-seat trip,
+ * Booking latency under contention (docs/design.md §4: 500 simultaneous attempts on a 30-seat trip,
  * exactly 30 seats confirmed): the real server as a child process per setup, a fresh 30-seat trip
  * per round, 500 villager requests fired at once, each timed from send to answer. Figures only;
  * a round that confirms any other number of seats is marked WRONG and the exit code is 2.

@@ -1,5 +1,5 @@
 /**
- * Raw QoS 1 pass-through, the machine's own limit (DESIGN.md §8): closed-loop mqtt.js publishers
+ * Raw QoS 1 pass-through, the machine's own limit (docs/design.md §4): closed-loop mqtt.js publishers
  * → broker → one mqtt.js subscriber that only parses JSON. Rate = messages received by the
  * subscriber / (last receipt − first publish). The publishers are the simulator's load generator
  * with the same vehicles, connections, window and payloads as the server's capacity step (only

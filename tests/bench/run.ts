@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the budgets of DESIGN.md §8 as figures, in one run on one machine —
+ * `npm run bench`: the budgets of docs/design.md §4 as figures, in one run on one machine —
  *   1. raw limits: MQTT QoS 1 pass-through (aedes, and BENCH_MQTT_URL) and batched inserts
  *      (embedded PGlite, and DATABASE_URL);
  *   2. the real server as a child process per setup: fixed loads (positions/s stored, sent vs
@@ -169,7 +169,7 @@ function printTarget(t: TargetResult): void {
 }
 
 function budgets(targets: TargetResult[]): void {
-  log('DESIGN.md §8 budgets (figures, side by side with the targets)')
+  log('docs/design.md §4 budgets (figures, side by side with the targets)')
   for (const t of targets) {
     const cap = t.steps.find((s) => s.kind === 'capacity')
     const at5k = t.steps.filter((s) => s.kind === 'rate').sort((a, b) => (b.offered ?? 0) - (a.offered ?? 0))[0]

@@ -1,7 +1,7 @@
 /**
  * Performance of the live map in real Chromium: applying one tick of 5,000 moving vehicles (the
  * fleet update plus building the one GeoJSON FeatureCollection and handing it to the map) is
- * timed on the main thread and printed; DESIGN.md §8 budgets it at ≤ 16 ms. Printed, not asserted
+ * timed on the main thread and printed; docs/design.md §4 budgets it at ≤ 16 ms. Printed, not asserted
  * (speed is measured, not unit-tested); the test asserts the map really holds all 5,000.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 /**
- * The one database port (DESIGN.md §2): `query` and `transaction`, nothing else.
+ * The one database port (docs/design.md §1): `query` and `transaction`, nothing else.
  * Two adapters implement it: node-postgres (production) and embedded PGlite in a worker thread.
  */
 export interface QueryResult<R> {

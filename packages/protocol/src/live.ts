@@ -1,4 +1,4 @@
-/** socket.io wire map of the live hub (DESIGN.md §6), shared by server, console and villager page. */
+/** socket.io wire map of the live hub (docs/design.md §2), shared by server, console and villager page. */
 import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, StopStatus, TicketStatus, TripBookingState, VehicleStateView } from '@rb/domain'
 import type { Position } from './position.js'
 

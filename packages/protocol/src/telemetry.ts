@@ -1,5 +1,5 @@
 /**
- * Telemetry wire contract (DESIGN.md §5): the JSON a vehicle publishes and the checks every
+ * Telemetry wire contract (docs/design.md §2): the JSON a vehicle publishes and the checks every
  * consumer applies before a point is accepted. Pure: `nowMs` is a parameter.
  */
 import { Type, type Static } from '@sinclair/typebox'

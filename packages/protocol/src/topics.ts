@@ -1,4 +1,4 @@
-/** MQTT topic layout of DESIGN.md §5: `rb/v1/veh/{vehicleId}/{kind}`. */
+/** MQTT topic layout of docs/design.md §2: `rb/v1/veh/{vehicleId}/{kind}`. */
 import { isVehicleId } from './position.js'
 
 export const TOPIC_PREFIX = 'rb/v1/veh'

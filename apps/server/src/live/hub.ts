@@ -1,5 +1,5 @@
 /**
- * Live hub (DESIGN.md §6): positions are coalesced per tick and per room — the newest fix per
+ * Live hub (docs/design.md §2): positions are coalesced per tick and per room — the newest fix per
  * vehicle — and each room gets one array per tick, never one message per position
  * (socket.io costs ~1 ms of CPU per 70 deliveries).
  */

@@ -1,4 +1,4 @@
-/** Test factories (CONVENTIONS.md 12): valid objects with overridable fields. */
+/** Test factories (docs/design.md §5): valid objects with overridable fields. */
 import { AppError } from '../errors.js'
 import type { BookableTrip } from './lifecycle.js'
 import type { ManifestTrip } from './manifest.js'

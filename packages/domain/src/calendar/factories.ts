@@ -1,4 +1,4 @@
-/** Test factories: valid objects with overridable fields (CONVENTIONS.md 12). */
+/** Test factories: valid objects with overridable fields (docs/design.md §5). */
 import type { CalendarJson, ServiceCalendar } from './calendar.js'
 import { parseCalendar } from './validate.js'
 

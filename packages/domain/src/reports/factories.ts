@@ -1,4 +1,4 @@
-/** Test factories (CONVENTIONS.md 12): valid reports and tickets with overridable fields. */
+/** Test factories (docs/design.md §5): valid reports and tickets with overridable fields. */
 import type { Report, Ticket } from './types.js'
 
 /** 09:00 on 2026-11-30 in Asia/Shanghai. */

@@ -1,4 +1,4 @@
-/** Test factories (CONVENTIONS.md 12): valid roster objects with overridable fields. */
+/** Test factories (docs/design.md §5): valid roster objects with overridable fields. */
 import { serviceDate, serviceDayStartMs, type ServiceDate } from '../calendar/index.js'
 import { tripInstanceId } from '../network/timetable.js'
 import { DEFAULT_DAILY_DRIVING_MIN, TURNAROUND_MIN, type DayTrip, type DutyTemplate, type RosterDay, type RosterDriver, type RosterVehicle, type TripAssignment } from './types.js'

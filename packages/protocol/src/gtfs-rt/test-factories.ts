@@ -1,5 +1,5 @@
 /**
- * Test factories (CONVENTIONS.md 12) for the realtime feeds: a 3 km route due north with four
+ * Test factories (docs/design.md §5) for the realtime feeds: a 3 km route due north with four
  * stops a kilometre apart, a trip instance on it timed at 30 km/h, an engine holding it, and the
  * fixes of a bus driven along it. Deterministic; every instant is given.
  */

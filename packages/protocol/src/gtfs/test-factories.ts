@@ -1,4 +1,4 @@
-/** Test factories (CONVENTIONS.md 12): a small valid network, and zipping text files. */
+/** Test factories (docs/design.md §5): a small valid network, and zipping text files. */
 import { prepareRoute, type Calendar, type LngLat, type NetworkSnapshot, type Route, type RouteInput, type Stop, type Trip } from '@rb/domain'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 

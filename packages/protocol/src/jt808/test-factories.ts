@@ -1,5 +1,5 @@
 import { Jt808Error, type Jt808ErrorCode } from './errors.js'
-/** Factories for tests: valid inputs with overridable fields (CONVENTIONS.md 12). */
+/** Factories for tests: valid inputs with overridable fields (docs/design.md §5). */
 import { statusFlagsToRaw } from './bodies/location-flags.js'
 import type { LocationInput } from './bodies/location.js'
 import type { HeaderInput } from './header.js'
