@@ -4,7 +4,7 @@
  * bus leaving a fence it must keep to, speeding inside a zone) as alerts of type `geofence`, pushed
  * to dispatchers once stored. Writes are queued and retried; the map never waits for them.
  */
-import { GeofenceWatch, type FenceAlert, type FenceEvent, type Geofence, type LiveAlert, type ServiceKind } from '@rb/domain'
+import { GeofenceWatch, OPEN, type FenceAlert, type FenceEvent, type Geofence, type LiveAlert, type ServiceKind } from '@rb/domain'
 import { geofencesRepo, telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { Position } from '@rb/protocol'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -76,13 +76,7 @@ export class GeofenceStage implements LiveStage {
       stopCode: null,
       message,
       data: { rule: a.rule, fenceId: a.fenceId, fence: name, ...(a.speedKmh !== undefined ? { speedKmh: a.speedKmh, limitKmh: a.limitKmh } : {}) },
-      status: 'open',
-      ackBy: null,
-      ackTs: null,
-      ackNote: null,
-      resolvedBy: null,
-      resolvedTs: null,
-      resolveNote: null,
+      ...OPEN,
     }
     if (!a.cleared) this.#open.set(key, alert)
     return alert

@@ -17,6 +17,7 @@ import {
   periodOf,
   serviceDayOf,
   serviceDayStartMs,
+  OPEN,
   stillOnBoard,
   type CheckMark,
   type CheckStatus,
@@ -235,13 +236,7 @@ export class Runs {
         stopCode: inst.stops.at(-1)?.stopCode ?? null,
         message: `${who.length} pupil${who.length === 1 ? '' : 's'} boarded and not alighted at the end of the student run: ${names}`,
         data: { alarm: `车上仍有学生 ${names}`, pupils: who, count: who.length, routeId: inst.routeId },
-        status: 'open',
-        ackBy: null,
-        ackTs: null,
-        ackNote: null,
-        resolvedBy: null,
-        resolvedTs: null,
-        resolveNote: null,
+        ...OPEN,
       }
       const [stored] = await trackingRepo.upsertAlerts(tx, [alert])
       await studentsRepo.endRun(tx, tripInstanceId, endedTs, who.length, alert.id)
