@@ -4,17 +4,9 @@
  * packages/domain/src/calendar) and back. A rule tree the editor cannot show (e.g. "not on market
  * days") is edited as JSON instead (`simple` is null).
  */
-import type { CalendarJson, CalendarRule, DayDigit, MarketCalendarKind, MarketPattern, Weekday } from '@rb/domain'
-
-/** The same digit sets as the domain's MARKET_DIGITS (the type keeps the names in step). */
-export const MARKET_PATTERNS: Record<MarketPattern, readonly DayDigit[]> = {
-  '1-4-7': [1, 4, 7],
-  '2-5-8': [2, 5, 8],
-  '3-6-9': [3, 6, 9],
-  '4-7-10': [4, 7, 0],
-  odd: [1, 3, 5, 7, 9],
-  even: [2, 4, 6, 8, 0],
-}
+import type { CalendarJson, CalendarRule, MarketCalendarKind, Weekday } from '@rb/domain'
+// The digit sets come from the domain module that imports nothing (no lunar calendar in the bundle).
+import { MARKET_DIGITS, type MarketPattern } from '@rb/domain/market-digits'
 
 export interface SimpleRules {
   /** ISO weekdays 1–7; empty: no weekday condition. */
@@ -30,7 +22,7 @@ type Rule = CalendarRule<string>
 
 function patternOf(digits: readonly number[]): MarketPattern | null {
   const key = [...digits].sort().join(',')
-  return (Object.keys(MARKET_PATTERNS) as MarketPattern[]).find((p) => [...MARKET_PATTERNS[p]].sort().join(',') === key) ?? null
+  return (Object.keys(MARKET_DIGITS) as MarketPattern[]).find((p) => [...MARKET_DIGITS[p]].sort().join(',') === key) ?? null
 }
 
 /** The editor's fields for `rules`, or null when its rule tree is more than the editor shows. */
@@ -56,7 +48,7 @@ export function toSimple(rules: CalendarJson): SimpleRules | null {
 export function fromSimple(s: SimpleRules): CalendarJson {
   const parts: Rule[] = []
   if (s.weekdays.length) parts.push({ kind: 'weekdays', weekdays: [...s.weekdays].sort() })
-  if (s.market) parts.push({ kind: 'marketDays', calendar: s.market.calendar, digits: MARKET_PATTERNS[s.market.pattern] })
+  if (s.market) parts.push({ kind: 'marketDays', calendar: s.market.calendar, digits: MARKET_DIGITS[s.market.pattern] })
   if (s.school) parts.push({ kind: 'schoolDays', terms: s.school.terms, holidays: s.school.holidays, makeUpWorkdays: s.school.makeUpWorkdays })
   return { rule: parts.length === 1 ? parts[0]! : { kind: 'all', rules: parts }, added: [...s.added], removed: [...s.removed] }
 }

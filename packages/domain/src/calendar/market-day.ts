@@ -4,12 +4,12 @@
  * fixed n-day cycle (a 12-day earthly-branch cycle, a 5-day cycle) from a known market day.
  */
 import { lunarDateOf } from './lunar.js'
+import type { DayDigit } from './market-digits.js'
 import { daysBetween, gregorianPartsOf, type ServiceDate } from './service-day.js'
 
-export type MarketCalendarKind = 'lunar' | 'gregorian'
+export { MARKET_DIGITS, type DayDigit, type MarketPattern } from './market-digits.js'
 
-/** Last digits of the market days; 0 stands for days 10, 20 and 30. */
-export type DayDigit = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
+export type MarketCalendarKind = 'lunar' | 'gregorian'
 
 /**
  * Market on every day of the month whose last digit is in `digits`. A lunar month has 29 or 30
@@ -28,18 +28,6 @@ export interface DayCycleRule<D extends string = ServiceDate> {
   anchor: D
   periodDays: number
 }
-
-/** The usual digit sets by the names towns give them ("4-7-10" is written with 10 for digit 0). */
-export const MARKET_DIGITS = {
-  '1-4-7': [1, 4, 7],
-  '2-5-8': [2, 5, 8],
-  '3-6-9': [3, 6, 9],
-  '4-7-10': [4, 7, 0],
-  odd: [1, 3, 5, 7, 9],
-  even: [2, 4, 6, 8, 0],
-} as const satisfies Record<string, readonly DayDigit[]>
-
-export type MarketPattern = keyof typeof MARKET_DIGITS
 
 /** Day of the month on the given calendar, 1–31 (Gregorian) or 1–30 (lunar). */
 export function dayOfMonthOn(calendar: MarketCalendarKind, date: ServiceDate): number {

@@ -3,8 +3,9 @@
  * added and removed dates — listed and edited with a small rule editor (src/calendar-rules.ts).
  */
 import type { Calendar, CalendarJson, MarketCalendarKind, MarketPattern, Weekday } from '@rb/domain'
+import { MARKET_DIGITS } from '@rb/domain/market-digits'
 import { api } from '../../api.js'
-import { formatTerms, fromSimple, MARKET_PATTERNS, parseDates, parseTerms, toSimple } from '../../calendar-rules.js'
+import { formatTerms, fromSimple, parseDates, parseTerms, toSimple } from '../../calendar-rules.js'
 import type { Ctx, View } from '../../context.js'
 import { lang, t } from '../../i18n/index.js'
 import { clear, field, h, table, type Children } from '../../ui/dom.js'
@@ -45,7 +46,7 @@ function calendars(el: HTMLElement, ctx: Ctx): void {
     const name = h('input', { name: 'name', required: true, value: c?.name ?? '' })
     const weekdays = WEEKDAYS().map((label, i) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: `wd${i + 1}`, checked: simple?.weekdays.includes((i + 1) as Weekday) ?? false }), label))
     const marketCal = h('select', { name: 'marketCalendar' }, [['', t('no market-day rule')], ['lunar', t('lunar')], ['gregorian', t('Gregorian')]].map(([v, l]) => h('option', { value: v!, selected: (simple?.market?.calendar ?? '') === v }, l)))
-    const marketPattern = h('select', { name: 'marketPattern' }, (Object.keys(MARKET_PATTERNS) as MarketPattern[]).map((p) => h('option', { value: p, selected: simple?.market?.pattern === p }, p)))
+    const marketPattern = h('select', { name: 'marketPattern' }, (Object.keys(MARKET_DIGITS) as MarketPattern[]).map((p) => h('option', { value: p, selected: simple?.market?.pattern === p }, p)))
     const terms = h('textarea', { name: 'terms', rows: 3, placeholder: t('2026-03-01 2026-07-10 spring term') })
     terms.value = simple?.school ? formatTerms(simple.school.terms) : ''
     const added = h('textarea', { name: 'added', rows: 2, placeholder: '2026-12-24 …' })
