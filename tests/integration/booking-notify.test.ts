@@ -8,7 +8,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bookingRepo, type OpenedDb } from '@rb/db'
 import { testDatabases } from '../../packages/db/src/testing/databases.js'
-import { OutboxSender, retryDelayMs, WebhookNotifier } from '../../apps/server/src/notify/index.js'
+import { OutboxSender, WebhookNotifier } from '../../apps/server/src/notify/index.js'
 
 interface Received {
   headers: IncomingHttpHeaders
@@ -16,13 +16,6 @@ interface Received {
 }
 
 const T0 = Date.UTC(2026, 10, 30, 0, 0)
-
-describe('retry backoff', () => {
-  it('doubles from the base per failed attempt and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5].map((n) => retryDelayMs(n, 1000, 10_000))).toEqual([1000, 2000, 4000, 8000, 10_000])
-    expect(retryDelayMs(500, 1000, 10_000)).toBe(10_000)
-  })
-})
 
 describe.each(testDatabases())('notification outbox on $name', (target) => {
   let opened: OpenedDb

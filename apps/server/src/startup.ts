@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import { createPgDb, isTransientDbError } from '@rb/db'
+import { backoffMs } from './backoff.js'
 import type { Config } from './config.js'
 
 export interface StartLog {
@@ -38,7 +39,7 @@ export async function openWithRetry<T>(open: () => Promise<T>, opts: RetryOption
       return await open()
     } catch (err) {
       if (!isTransientDbError(err)) throw err
-      const waitMs = Math.min(opts.maxMs, opts.minMs * 2 ** (attempt - 1))
+      const waitMs = backoffMs(attempt, { baseMs: opts.minMs, maxMs: opts.maxMs })
       opts.onRetry({ attempt, error: (err as Error).message || String((err as { code?: string }).code ?? err), waitMs })
       opts.signal?.throwIfAborted()
       await new Promise<void>((resolve, reject) => {

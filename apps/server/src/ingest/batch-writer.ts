@@ -10,6 +10,7 @@
  */
 import type { Position } from '@rb/protocol'
 import type { LinkStatus, StoredEvent } from '@rb/db'
+import { Backoff } from '../backoff.js'
 
 export interface WriteItem {
   positions: readonly Position[]
@@ -90,7 +91,7 @@ export class BatchWriter {
   #pendingPoints = 0
   #writing = false
   #timer: NodeJS.Timeout | undefined
-  #attempt = 0
+  readonly #backoff: Backoff
   #downSince: number | undefined
   #closed = false
   #idleWaiters: (() => void)[] = []
@@ -101,6 +102,8 @@ export class BatchWriter {
     this.#policy = policy
     this.#opts = opts
     this.#hooks = hooks
+    // Spread so instances that lost the database together do not all come back at once.
+    this.#backoff = new Backoff({ baseMs: opts.retryMinMs, maxMs: opts.retryMaxMs, jitter: 0.2 })
   }
 
   /** Points (and events) accepted but not yet committed. */
@@ -242,7 +245,7 @@ export class BatchWriter {
       const seconds = (performance.now() - started) / 1000
       if (this.#downSince !== undefined) this.#hooks.onRecovered?.(Date.now() - this.#downSince)
       this.#downSince = undefined
-      this.#attempt = 0
+      this.#backoff.succeeded()
       this.#writing = false
       this.#setPending(this.#pendingPoints - taken.reduce((n, p) => n + p.weight, 0))
       this.#hooks.onWritten?.(batch, outcome, seconds)
@@ -255,10 +258,9 @@ export class BatchWriter {
       // Back to the front, in order: acknowledgements must follow arrival order.
       this.#queue.unshift(...taken)
       this.#downSince ??= Date.now()
-      this.#attempt++
-      this.#hooks.onWriteError?.(err as Error, this.#attempt, this.#pendingPoints)
-      const backoff = Math.min(this.#opts.retryMaxMs, this.#opts.retryMinMs * 2 ** (this.#attempt - 1))
-      this.#kick(backoff * (0.8 + Math.random() * 0.4))
+      const waitMs = this.#backoff.failed()
+      this.#hooks.onWriteError?.(err as Error, this.#backoff.failures, this.#pendingPoints)
+      this.#kick(waitMs)
       return
     }
     if (this.#queue.length > 0) this.#kick(this.#nextDelay())

@@ -4,6 +4,7 @@
  * a message is never dropped. Several server instances may run a sender: leases keep them apart.
  */
 import { bookingRepo, type Db } from '@rb/db'
+import { backoffMs } from '../backoff.js'
 import type { Notifier } from './notifier.js'
 
 export interface OutboxOptions {
@@ -21,11 +22,6 @@ export interface OutboxLog {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
   error(obj: object, msg: string): void
-}
-
-/** Backoff before attempt `attempts + 1`: base · 2^(attempts − 1), at most `max`. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)))
 }
 
 export class OutboxSender {
@@ -84,7 +80,7 @@ export class OutboxSender {
           this.sent++
         } catch (err) {
           const attempts = m.attempts + 1
-          const delay = retryDelayMs(attempts, this.opts.retryBaseMs, this.opts.retryMaxMs)
+          const delay = backoffMs(attempts, { baseMs: this.opts.retryBaseMs, maxMs: this.opts.retryMaxMs })
           this.failed++
           this.log.warn({ notification: m.id, kind: m.kind, adapter: this.notifier.name, attempts, retryInMs: delay, err: (err as Error).message }, 'notification not delivered; will retry')
           await bookingRepo.markFailed(this.db, m.id, (err as Error).message, this.#now() + delay)

@@ -4,6 +4,7 @@
  * failure (the database away) is logged and retried sooner; nothing here ever throws.
  */
 import { addDays, serviceDayOf, serviceDayStartMs } from '@rb/domain'
+import { Backoff, backoffMs } from '../backoff.js'
 import type { RosterService } from './service.js'
 
 export interface RosterAutoLog {
@@ -23,12 +24,11 @@ export interface RosterAutoOptions {
 
 export class RosterAutoJob {
   readonly #intervalMs: number
-  readonly #retryMs: number
   readonly #days: number
   readonly #now: () => number
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
-  #failures = 0
+  readonly #backoff: Backoff
   #stopped = false
 
   constructor(
@@ -37,7 +37,7 @@ export class RosterAutoJob {
     opts: RosterAutoOptions = {},
   ) {
     this.#intervalMs = opts.intervalMs ?? 600_000
-    this.#retryMs = opts.retryMs ?? 5_000
+    this.#backoff = new Backoff({ baseMs: opts.retryMs ?? 5_000, maxMs: this.#intervalMs })
     this.#days = opts.days ?? 2
     this.#now = opts.now ?? Date.now
   }
@@ -75,7 +75,8 @@ export class RosterAutoJob {
         this.log.warn({ date, err: (err as Error).message }, `could not make sure ${date} has a roster; will retry`)
       }
     }
-    this.#failures = failed ? this.#failures + 1 : 0
+    if (failed) this.#backoff.failed()
+    else this.#backoff.succeeded()
   }
 
   /** Next run: a retry after a failure, else the interval, and never later than the next service day. */
@@ -84,7 +85,7 @@ export class RosterAutoJob {
     clearTimeout(this.#timer)
     const now = this.#now()
     const nextDay = serviceDayStartMs(addDays(serviceDayOf(now), 1)) - now + 1_000
-    const regular = this.#failures > 0 ? Math.min(this.#intervalMs, this.#retryMs * 2 ** (this.#failures - 1)) : this.#intervalMs
+    const regular = this.#backoff.failures > 0 ? backoffMs(this.#backoff.failures, this.#backoff.policy) : this.#intervalMs
     this.#timer = setTimeout(() => void this.runOnce(), Math.max(0, Math.min(regular, nextDay)))
     this.#timer.unref()
   }

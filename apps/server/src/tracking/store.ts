@@ -6,6 +6,7 @@
  */
 import type { EngineEvent, EngineOutput, LiveAlert, SegmentObservation } from '@rb/domain'
 import { telemetryRepo, trackingRepo, type Db } from '@rb/db'
+import { Backoff } from '../backoff.js'
 
 export interface StoreLog {
   warn(obj: object, msg: string): void
@@ -23,7 +24,7 @@ export class TrackingStore {
   #segments: SegmentObservation[] = []
   #alerts = new Map<string, LiveAlert>()
   #writing: Promise<void> | undefined
-  #failures = 0
+  readonly #backoff = new Backoff({ baseMs: 500, maxMs: 30_000 })
   #retryAt = 0
   dropped = 0
 
@@ -55,7 +56,7 @@ export class TrackingStore {
     this.#retryAt = 0
     while (this.pending > 0) {
       await (this.#writing ?? this.#write())
-      if (this.#failures > 0) return
+      if (this.#backoff.failures > 0) return
     }
   }
 
@@ -80,12 +81,11 @@ export class TrackingStore {
       this.#events.splice(0, events.length)
       this.#segments.splice(0, segments.length)
       for (const a of alerts) if (this.#alerts.get(a.id) === a) this.#alerts.delete(a.id)
-      this.#failures = 0
+      this.#backoff.succeeded()
       // Pushed as stored: with any acknowledgement a dispatcher already gave.
       if (stored.length > 0) this.#onAlertsStored(stored)
     } catch (err) {
-      this.#failures++
-      const backoffMs = Math.min(30_000, 250 * 2 ** Math.min(this.#failures, 7))
+      const backoffMs = this.#backoff.failed()
       this.#retryAt = Date.now() + backoffMs
       this.#log.warn({ err: (err as Error).message, pending: this.pending, retryInMs: backoffMs }, 'tracking: could not store events; will retry')
       setTimeout(() => void this.#write(), backoffMs).unref()
