@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'simulators/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/e2e/**'],
-    testTimeout: 30_000,
+    testTimeout: 180_000,
     // Hooks start servers: on a busy two-core box that can take a minute, and a file's part on the
     // shared broker waits for the other file's (tests/support/services-lock.ts). They wait on
     // conditions, so a long limit costs nothing when things are quick.

@@ -56,7 +56,7 @@ describe.each(targets())('booking API on $name', (target) => {
     net = await bookingNetwork(server, 'BK')
     s = net.stops
     dispatcher = await server.loginAs('dispatcher')
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

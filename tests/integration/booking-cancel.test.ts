@@ -73,7 +73,7 @@ describe.each(targets())('cancelling a trip instance on $name', (target) => {
     net = await bookingNetwork(server, 'CX')
     s = net.stops
     dispatcher = await server.loginAs('dispatcher')
-  }, 60_000)
+  })
   afterAll(async () => {
     for (const socket of sockets) socket.close()
     await server?.close()

@@ -24,7 +24,7 @@ describe.each(targets())('booking under contention on $name', (target) => {
   beforeAll(async () => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'BC', BOOKING_WAITLIST_SEATS: String(WAITLIST), BOOKING_RATE_LIMIT: '0' })
     net = await bookingNetwork(server, 'BC')
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

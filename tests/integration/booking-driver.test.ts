@@ -54,7 +54,7 @@ describe.each(targets())('driver page support on $name', (target) => {
     await server.apiJson('PUT', '/api/vehicles/DV-V001', { plate: '川E·00001', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
     liu = await server.loginAs('driver', { username: 'dv-liu', driverCode: 'DV-D001' })
     zhang = await server.loginAs('driver', { username: 'dv-zhang', driverCode: 'DV-D002' })
-  }, 60_000)
+  })
   afterAll(async () => {
     for (const s of sockets) s.close()
     await server?.close()

@@ -61,7 +61,7 @@ describe.each(targets())('booking limits on $name', (target) => {
     server = await startServer({ ...target.env, ...LIMITS, COUNTY_PREFIX: 'BL' })
     net = await bookingNetwork(server, 'BL')
     dispatcher = await server.loginAs('dispatcher')
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })
@@ -145,7 +145,7 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
   beforeAll(async () => {
     server = await startServer({ ...target.env, ...LIMITS, COUNTY_PREFIX: 'BV', BOOKING_VERIFY: 'demand', BOOKING_VERIFY_HOLD_S: '120', BOOKING_HIGH_DEMAND_PCT: '50' })
     net = await bookingNetwork(server, 'BV')
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

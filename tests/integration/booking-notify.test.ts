@@ -39,7 +39,7 @@ describe.each(testDatabases())('notification outbox on $name', (target) => {
     await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', () => resolve()))
     const addr = gateway.address()
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/sms`
-  }, 60_000)
+  })
   afterAll(async () => {
     await new Promise<void>((resolve) => gateway?.close(() => resolve()))
     await opened?.db.close()

@@ -18,7 +18,7 @@ describe.each(targets())('console preferences on $name', (target) => {
 
   beforeAll(async () => {
     server = await startServer(target.env)
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

@@ -158,7 +158,7 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     expect(await terminal.report()).toBe(0)
     await waitFor(async () => (await state()).tripInstanceId === instanceId, 15_000)
     device = await mqtt.connectAsync(server.mqttUrl, { clientId: `${VEHICLE}-crew-${target.name}` })
-  }, 60_000)
+  })
 
   afterAll(async () => {
     terminal?.close()

@@ -36,7 +36,7 @@ describe.each(targets())('geofences on $name', (target) => {
     // An external broker delivers to the server's subscription only once it exists.
     await waitFor(async () => (await getJson<{ status: string }>(`${server.baseUrl}/api/health`)).body.status === 'ok', 60_000, 100)
     device = await mqtt.connectAsync(server.mqttUrl, { clientId: `gf-${vehicle}` })
-  }, 120_000)
+  })
   afterAll(async () => {
     await device?.endAsync()
     await server?.close()

@@ -22,7 +22,7 @@ describe('GTFS over HTTP', () => {
   beforeAll(async () => {
     ;[a, b] = await Promise.all([startServer({ DEMO_DATA: 'auto' }), startServer({ COUNTY_PREFIX: 'GT' })])
     // Two servers, one seeding the demo county: minutes on a busy 2-core box.
-  }, 240_000)
+  })
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()])
   })

@@ -59,7 +59,7 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
     server = await startServer({ DEMO_DATA: 'auto', ...env })
     // The demo county seeds itself into the embedded database only; PostgreSQL gets it here.
     if ((await server.app.rb.network.snapshot()).stops.length === 0) await server.app.rb.network.importNetwork(demoCounty())
-  }, 180_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

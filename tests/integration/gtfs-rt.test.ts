@@ -72,7 +72,7 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     // the run below does not hang on which request came last.
     await server.app.rb.tracking.reloadNetwork()
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-dev` })
-  }, 60_000)
+  })
 
   afterAll(async () => {
     await pub?.endAsync()

@@ -51,7 +51,7 @@ describe.each(targets())('holiday exceptions on $name', (target) => {
     marketCalendars = summary.filter((c) => c.kind === 'market').map((c) => c.id)
     const schedule = (await server.apiJson<{ items: { id: string; calendarId: string }[] }>('GET', '/api/schedule/trips')).body.items
     tripCalendar = new Map(schedule.map((t) => [t.id, t.calendarId]))
-  }, 180_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

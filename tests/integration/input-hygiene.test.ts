@@ -61,7 +61,7 @@ describe.each(targets())('text and photo input on $name', (target) => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'IH', TRUST_PROXY: '127.0.0.1', REPORT_RATE_LIMIT: '0', REPORT_PHOTO_STORE: 'db' })
     net = await bookingNetwork(server, 'IH')
     stopCode = net.stops[1] as string
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

@@ -62,7 +62,7 @@ describe.skipIf(!cluster)('two instances agree on the network', () => {
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
     net = await bookingNetwork(a, 'IA')
     dispatcherA = await a.loginAs('dispatcher')
-  }, 90_000)
+  })
 
   afterAll(async () => {
     await b?.close()
@@ -99,7 +99,7 @@ describe.each(targets())('seats are read inside the booking transaction on $name
   beforeAll(async () => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'IC', TRUST_PROXY: '127.0.0.1', BOOKING_RATE_LIMIT: '0' })
     net = await bookingNetwork(server, 'IC')
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

@@ -67,7 +67,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     await put(`/api/trip-instances/${id('missed')}/assignment`, { vehicleId: V.absent, driverId: 'LP-D003' })
     await put(`/api/trip-instances/${id('parked')}/assignment`, { vehicleId: V.parked, driverId: 'LP-D004' })
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `lp-${suffix}` })
-  }, 180_000)
+  })
 
   afterAll(async () => {
     await pub?.endAsync()

@@ -12,7 +12,7 @@ describe('the demo county has a post office', () => {
 
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto' })
-  }, 180_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

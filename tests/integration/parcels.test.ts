@@ -56,7 +56,7 @@ describe.each(targets())('parcels on the village bus on $name', (target) => {
     line = await makeParcelLine(server, 'PX', vehicleId)
     dispatcher = await server.loginAs('dispatcher')
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-dev` })
-  }, 180_000)
+  })
   afterAll(async () => {
     await pub?.endAsync()
     await server?.close()

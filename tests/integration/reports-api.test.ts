@@ -96,7 +96,7 @@ describe.each(targets())('repair reports on $name', (target) => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'RP', REPORT_PHOTO_STORE: 'files', UPLOADS_DIR: uploads, REPORT_RATE_LIMIT: '0' })
     r = createReportClient(server, 'RP')
     dispatcher = await server.loginAs('dispatcher')
-  }, 60_000)
+  })
 
   afterAll(async () => {
     await server?.close()
@@ -433,7 +433,7 @@ describe('repair report photos in the database (DATA_DIR=memory), and the public
     server = await startServer({ COUNTY_PREFIX: 'RQ', REPORT_RATE_LIMIT: '3', PUBLIC_RATE_LIMIT: '20', TRUST_PROXY: 'on' })
     r = createReportClient(server, 'RQ')
     dispatcher = await server.loginAs('dispatcher')
-  }, 60_000)
+  })
 
   afterAll(async () => {
     await server?.close()

@@ -47,7 +47,7 @@ describe.each(targets())('duty roster on $name', (target) => {
     // The county's daily driving limit: the county settings when they carry it, else ROSTER_DRIVING_LIMIT_MIN.
     expect((await server.apiJson('PUT', '/api/settings', { dailyDrivingLimitMin: LIMIT_MIN })).status).toBe(200)
     dispatcher = await server.loginAs('dispatcher')
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

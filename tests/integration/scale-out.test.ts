@@ -49,7 +49,7 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     })
     await new Promise<void>((resolve, reject) => socket.emit('subscribe', ['all'], (ack) => (ack.ok ? resolve() : reject(new Error(JSON.stringify(ack.refused))))))
     pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
-  }, 90_000)
+  })
 
   afterAll(async () => {
     socket?.close()
@@ -111,7 +111,7 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
     await waitFor(() => (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 && b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0), 20_000, 100)
     pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
-  }, 90_000)
+  })
 
   afterAll(async () => {
     await pub?.endAsync()

@@ -13,7 +13,7 @@ describe.each(targets())('sign-in delays on $name', (target) => {
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, TRUST_PROXY: '127.0.0.1', LOGIN_FREE_FAILURES: '3', LOGIN_DELAY_MAX_S: '600' })
-  }, 60_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

@@ -48,7 +48,7 @@ describe.each(targets())('stop-by-hour report on $name', (target) => {
   beforeAll(async () => {
     server = await startServer(target.env)
     await seed(server.app.rb.db)
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
   })

@@ -83,13 +83,13 @@ describe.each(targets())('student buses on $name', (target) => {
     page.on('driverMessage', (m) => pageMessages.push(m))
     const ack = await new Promise<{ ok: boolean }>((resolve) => page.emit('subscribe', [`trip:${instanceId}`], resolve))
     expect(ack.ok).toBe(true)
-  }, 180_000)
+  })
 
   afterAll(async () => {
     page?.close()
     await device?.endAsync()
     await server?.close()
-  }, 60_000)
+  })
 
   const header = ROSTER_HEADER
   const row = (no: string, name: string, stop: number, phone: string, extra = '') => net.row(no, name, stop, phone, extra)

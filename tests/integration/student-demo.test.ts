@@ -11,10 +11,10 @@ describe('demo county student buses', () => {
 
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto', SIM_VEHICLES: '0' })
-  }, 180_000)
+  })
   afterAll(async () => {
     await server?.close()
-  }, 60_000)
+  })
 
   it('gives every student route a school with its pupils, and a demo school account for one of them', async () => {
     const routes = (await server.apiJson<{ items: { id: string; kind: string }[] }>('GET', '/api/routes?limit=1000')).body.items.filter((r) => r.kind === 'student').map((r) => r.id).sort()

@@ -57,7 +57,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     stopSocket = connectSocket(server.baseUrl, { transports: ['websocket'] })
     stopSocket.on('arrivals', (u) => stopUpdates.push(u))
     await new Promise<void>((resolve) => stopSocket.emit('subscribe', [`stop:${codes[2]}`], () => resolve()))
-  }, 60_000)
+  })
 
   afterAll(async () => {
     stopSocket?.close()

@@ -78,7 +78,7 @@ for (const target of targets()) {
       await put(`/api/trip-instances/${tripA}/assignment`, { vehicleId, driverId: null })
       pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-dev-${target.name}` })
       for (let t = depA - 60_000; t <= Date.now(); t += 5000) await pub.publishAsync(topics.position(vehicleId), fix(t, 0, 0), { qos: 1 })
-    }, 120_000)
+    })
 
     afterAll(async () => {
       await pub?.endAsync()

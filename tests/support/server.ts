@@ -172,7 +172,7 @@ export function freshVehicleId(prefix = 'T'): string {
 }
 
 /** Polls `fn` until it returns a truthy value or the time is up. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000, stepMs = 20): Promise<T> {
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60_000, stepMs = 20): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()

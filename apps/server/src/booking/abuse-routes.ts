@@ -1,21 +1,20 @@
 /**
  * The booking limits on the HTTP side. Registered before the booking routes, it adds to them as
- * they are registered: a per-account limit on the public booking routes for signed-in accounts
- * (those without a session have the per-address one), the per-request limits around the two
- * booking routes (checked after the body's validation, before the booking; a booking that then
- * fails stops counting), and the SMS code hold's answer. Its own routes: the booker confirms the
- * code; dispatchers read the suspicious phones, addresses and accounts.
+ * they are registered a per-account limit on the public booking routes for signed-in accounts
+ * (those without a session have the per-address one). The per-phone, per-address and per-account
+ * booking caps are judged with the booking itself (`limits-gate.ts`). Its own routes: the booker
+ * confirms the SMS code; dispatchers read the suspicious phones, addresses and accounts.
  */
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { SuspectView } from '@rb/domain'
-import { bookingLimitsRepo, bookingRepo } from '@rb/db'
+import { bookingLimitsRepo } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
 import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
 import { DISPATCHERS } from './actor.js'
-import type { BookingAbuse, Verification } from './abuse.js'
+import type { BookingAbuse } from './abuse.js'
 import { BookingView, CodeParam } from './schemas.js'
 
 export interface BookingLimitRoutesOptions {
@@ -28,20 +27,6 @@ export interface BookingLimitRoutesOptions {
 
 /** Public routes where a signed-in account is limited per account. */
 const PUBLIC_BOOKING_ROUTES = new Set(['POST /api/bookings', 'GET /api/bookings/lookup', 'GET /api/bookings/:code', 'POST /api/bookings/:code/cancel', 'POST /api/bookings/:code/verify'])
-/** Routes that book, and as whom. */
-const BOOKING_ROUTES: Record<string, 'public' | 'staff'> = { 'POST /api/bookings': 'public', 'POST /api/trip-instances/:id/bookings': 'staff' }
-
-interface Admitted {
-  key: string
-  verify: boolean
-}
-const admitted = new WeakMap<FastifyRequest, Admitted>()
-/** The client address, taken before validation (the headers schema drops X-Forwarded-For). */
-const addresses = new WeakMap<FastifyRequest, string>()
-const rememberAddress = async (req: FastifyRequest): Promise<void> => {
-  addresses.set(req, req.ip)
-}
-
 const toArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
 const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app, { abuse, accountRatePerMin, publicRatePerMin }) => {
@@ -54,49 +39,12 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
     if (req.user) refuseIfLimited(reply, perAccount.hit(`u:${req.user.id}`, Date.now()), `booking requests from account ${req.user.username}`)
   }
 
-  const admit = (as: 'public' | 'staff') => async (req: FastifyRequest): Promise<void> => {
-    const body = req.body as { tripInstanceId?: string; phone: string; seats: number; idempotencyKey?: string }
-    const key = (req.headers['idempotency-key'] as string | undefined) ?? body.idempotencyKey
-    if (!key) return // the route answers 400
-    const tripInstanceId = as === 'staff' ? (req.params as { id: string }).id : (body.tripInstanceId as string)
-    const user = req.user
-    const r = await abuse.admit({
-      idempotencyKey: key,
-      tripInstanceId,
-      phone: body.phone,
-      seats: body.seats,
-      who: as === 'staff' && user ? { kind: 'staff', account: user.username } : { kind: 'public', address: addresses.get(req) ?? req.ip, account: user?.username ?? null },
-      channel: as === 'staff' ? 'phone' : 'web',
-    })
-    admitted.set(req, { key, verify: r.verify })
-  }
-
-  const afterwards = async (req: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-    const a = admitted.get(req)
-    if (!a) return payload
-    if (reply.statusCode >= 400) {
-      await abuse.failed(a.key, `HTTP ${reply.statusCode}`)
-      return payload
-    }
-    if (reply.statusCode !== 201 || !a.verify || typeof payload !== 'string') return payload
-    const sent = JSON.parse(payload) as { code: string }
-    const booking = await bookingRepo.bookingByCode(app.rb.db, sent.code)
-    const verification: Verification | null = booking ? await abuse.booked(a.key, booking) : null
-    return verification ? JSON.stringify({ ...sent, verification }) : payload
-  }
-
   // Added to the routes as they are registered (this plugin shares its parent's hooks).
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = toArray(route.method)
     for (const method of methods) {
       const id = `${method} ${route.url}`
       if (PUBLIC_BOOKING_ROUTES.has(id)) route.onRequest = [...toArray(route.onRequest), accountLimit]
-      const as = BOOKING_ROUTES[id]
-      if (as) {
-        route.onRequest = [...toArray(route.onRequest), rememberAddress]
-        route.preHandler = [...toArray(route.preHandler), admit(as)]
-        route.onSend = [...toArray(route.onSend), afterwards]
-      }
     }
   })
 

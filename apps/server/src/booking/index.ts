@@ -15,6 +15,7 @@ import { ManifestDownlink, type DownlinkLog, type TextTerminals } from './downli
 import { OnDemandRunner } from './on-demand.js'
 import { BookingService } from './service.js'
 import { BookingAbuse } from './abuse.js'
+import { LimitGate } from './limits-gate.js'
 import { TripCancellations, type TripCancelLog } from './trip-cancel.js'
 
 export { bookingRoutes } from './routes.js'
@@ -61,8 +62,9 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
   // The outbox is made after the service and the limits it asks (a held booking's texts wait).
   const slot: { outbox?: OutboxSender } = {}
   const kick = (): void => slot.outbox?.kick()
-  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: kick })
-  const abuse = new BookingAbuse({ db, booking: service, randomInt, log, kickOutbox: kick }, bookingLimits(config))
+  const limits = bookingLimits(config)
+  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: kick, limits: new LimitGate(limits, randomInt) })
+  const abuse = new BookingAbuse({ db, booking: service, kickOutbox: kick }, limits)
   const outbox = new OutboxSender(db, abuse.notifier(notifier), { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
   slot.outbox = outbox
   const holdSweep = setInterval(() => void abuse.sweep().catch((err: Error) => log.warn({ err: err.message }, 'booking holds: sweep failed; will retry')), Math.min(15_000, config.bookingVerifyHoldS * 500))

@@ -17,6 +17,7 @@ import type { BookingService } from './service.js'
 import { tripSummary as tripSummaryView } from './views.js'
 import {
   BookBody,
+  BookedView,
   BookingView,
   CancelBody,
   CodeParam,
@@ -31,6 +32,12 @@ import {
 } from './schemas.js'
 
 const iso = (ts: number): string => new Date(ts).toISOString()
+
+/** The client address, taken before validation (the headers schema drops X-Forwarded-For). */
+const addresses = new WeakMap<FastifyRequest, string>()
+const rememberAddress = async (req: FastifyRequest): Promise<void> => {
+  addresses.set(req, req.ip)
+}
 
 function idempotencyKey(header: string | undefined, body: string | undefined): string {
   if (header && body && header !== body) throw new AppError('VALIDATION_FAILED', 'the Idempotency-Key header and the idempotencyKey field differ')
@@ -60,21 +67,23 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     '/api/bookings',
     {
       config: PUBLIC,
-      onRequest: limited,
+      onRequest: [limited, rememberAddress],
       schema: {
         ...common,
-        summary: 'Book seats on a trip instance (villager page); answers 201 with the booking code, or 409 SEAT_UNAVAILABLE / BOOKING_CLOSED / TRIP_CANCELLED',
+        summary: 'Book seats on a trip instance (villager page); answers 201 with the booking code, or 409 SEAT_UNAVAILABLE / BOOKING_CLOSED / TRIP_CANCELLED, 429 BOOKING_LIMIT',
         description: 'A resent request with the same Idempotency-Key answers the same booking (header `Idempotent-Replayed: true`).',
         headers: IdempotencyHeaders,
         body: BookBody,
-        response: { 201: BookingView, ...errors, ...tooMany },
+        response: { 201: BookedView, ...errors, ...tooMany },
       },
     },
     async (req, reply) => {
       const key = idempotencyKey(req.headers['idempotency-key'], req.body.idempotencyKey)
-      const r = await booking.book({ ...req.body, idempotencyKey: key }, { kind: 'passenger' })
+      const requester = { kind: 'public' as const, address: addresses.get(req) ?? req.ip, account: req.user?.username ?? null }
+      const r = await booking.book({ ...req.body, idempotencyKey: key, requester }, { kind: 'passenger' })
       if (r.replayed) void reply.header('idempotent-replayed', 'true')
-      return reply.status(201).send(await booking.view(r.booking, r.trip, r.queue))
+      const view = await booking.view(r.booking, r.trip, r.queue)
+      return reply.status(201).send(r.verification ? { ...view, verification: r.verification } : view)
     },
   )
 
@@ -148,12 +157,13 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
         params: Type.Object({ id: InstanceId }),
         headers: IdempotencyHeaders,
         body: PhoneBookBody,
-        response: { 201: DispatcherBookingView, 401: ErrorResponse, 403: ErrorResponse, ...errors },
+        response: { 201: DispatcherBookingView, 401: ErrorResponse, 403: ErrorResponse, ...errors, ...tooMany },
       },
     },
     async (req, reply) => {
       const key = idempotencyKey(req.headers['idempotency-key'], req.body.idempotencyKey)
-      const r = await booking.book({ ...req.body, tripInstanceId: req.params.id, idempotencyKey: key }, actorOf(req))
+      const username = req.user?.username ?? 'unknown'
+      const r = await booking.book({ ...req.body, tripInstanceId: req.params.id, idempotencyKey: key, requester: { kind: 'staff', account: username } }, actorOf(req))
       if (r.replayed) void reply.header('idempotent-replayed', 'true')
       else await audit(req, 'booking.phone', `booking:${r.booking.code}`, null, { tripInstanceId: r.trip.id, seats: r.booking.seats, status: r.booking.status })
       const views = await booking.dispatcherViews([r.booking], r.trip)

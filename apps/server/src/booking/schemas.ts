@@ -66,6 +66,16 @@ export const BookingView = Type.Object({
   updatedAt: Time,
 })
 
+/** A new booking as its booker sees it: with `verification` while its seats wait for the phone's SMS code. */
+export const BookedView = Type.Composite([
+  BookingView,
+  Type.Object({
+    verification: Type.Optional(
+      Type.Object({ required: Type.Literal(true), expiresAt: Time }, { description: 'the seats are held until `expiresAt`; confirm with POST /api/bookings/{code}/verify and the code the phone was sent' }),
+    ),
+  }),
+])
+
 export const DispatcherBookingView = Type.Composite([
   BookingView,
   Type.Object({

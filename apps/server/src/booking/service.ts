@@ -31,6 +31,7 @@ import {
   type ManifestMark,
   type OnDemandState,
   type RandomInt,
+  type Requester,
   type ServiceDate,
 } from '@rb/domain'
 import { bookingLimitsRepo, bookingRepo, type Db, type OutgoingMessage, type StoredBooking } from '@rb/db'
@@ -41,6 +42,7 @@ import { bookingView, dispatcherView, type BookingView, type DispatcherBookingVi
 import { KeyedQueue } from './keyed-queue.js'
 import { bookedBy, normalizeBooker, saveBookers, withBookerCopies } from '../villager/family.js'
 import { GroupQueue, type Settled } from './group-queue.js'
+import type { LimitGate, Verification } from './limits-gate.js'
 
 /** Who asks: a passenger (code + phone), a signed-in dispatcher or driver, or the server itself. */
 export type Actor =
@@ -61,6 +63,8 @@ export interface BookRequest {
   idempotencyKey: string
   /** Booking for someone else: who books (told by SMS too, may look it up and cancel with this phone). */
   bookedBy?: { name: string; phone: string } | undefined
+  /** Who asks, for the booking limits (absent: not limited). */
+  requester?: Requester | undefined
 }
 
 export interface BookingChange {
@@ -91,6 +95,8 @@ export interface BookingDeps {
   randomInt: RandomInt
   /** Called after a change wrote messages to the outbox. */
   onMessages?: () => void
+  /** Booking limits and SMS code holds, judged inside the group's transaction (absent: none). */
+  limits?: LimitGate
 }
 
 export interface BookResult {
@@ -99,11 +105,14 @@ export interface BookResult {
   replayed: boolean
   /** The trip instance's bookings right after the change (waitlist positions come from it). */
   queue: readonly StoredBooking[]
+  /** The seats are held until the phone confirms the SMS code it was sent. */
+  verification: Verification | null
 }
 
 interface GroupedRequest extends GroupRequest {
   createdBy: string | null
   bookedBy: { name: string; phone: string } | null
+  requester: Requester | null
 }
 
 /** A booking's key or code was taken by another trip instance's transaction meanwhile. */
@@ -129,6 +138,7 @@ export class BookingService {
   readonly #now: () => number
   readonly #randomInt: RandomInt
   readonly #onMessages: () => void
+  readonly #limits: LimitGate | null
   readonly #queue = new KeyedQueue()
   readonly #groups = new GroupQueue(this.#queue, MAX_GROUP)
   readonly #listeners: ((e: BookingEvent) => void)[] = []
@@ -140,6 +150,7 @@ export class BookingService {
     this.#now = deps.now ?? Date.now
     this.#randomInt = deps.randomInt
     this.#onMessages = deps.onMessages ?? (() => {})
+    this.#limits = deps.limits ?? null
   }
 
   now(): number {
@@ -214,6 +225,7 @@ export class BookingService {
       waitlist: req.waitlist,
       createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
       bookedBy: normalizeBooker(req.bookedBy, normalizePhone(req.phone)),
+      requester: req.requester ?? null,
     }
     return this.#groups.submit(trip.id, request, (requests) => this.#bookGroup(trip, requests))
   }
@@ -234,14 +246,16 @@ export class BookingService {
           const elsewhere = requests.map((r) => r.idempotencyKey).filter((k) => !byKey.has(k))
           for (const b of await bookingRepo.bookingsByIdempotencyKeys(tx, elsewhere)) byKey.set(b.idempotencyKey, b)
           const now = this.#now()
+          const bookable = this.bookable(current, onDemand)
           const decided = decideGroup({
-            trip: this.bookable(current, onDemand),
+            trip: bookable,
             capacity: current.seats,
             bookings,
             requests,
             byKey,
             now,
             waitlistMaxSeats: this.#settings.waitlistMaxSeats,
+            ...(this.#limits ? { limits: await this.#limits.open(tx, requests, bookings, now) } : {}),
           })
           const fresh = decided.flatMap((d) => (d.kind === 'new' ? [d] : []))
           const codes = await this.#freeCodes(tx, fresh.length)
@@ -262,6 +276,8 @@ export class BookingService {
           // A key or code taken meanwhile by another trip instance's transaction: decide again.
           if (inserted.length !== fresh.length) throw new GroupRaced()
           await saveBookers(tx, new Map(fresh.map((d) => [d.request.idempotencyKey, d.request.bookedBy])), inserted)
+          const held = this.#limits ? await this.#limits.close(tx, { trip: bookable, capacity: current.seats, tripInstanceId: trip.id, bookings, decided, inserted, now }) : new Map<string, Verification>()
+          const verification = (key: string): Verification | null => held.get(key) ?? null
           const after = [...bookings, ...inserted]
           const byNewKey = new Map(inserted.map((b) => [b.idempotencyKey, b]))
           const result = decided.map((d): Settled<BookResult> => {
@@ -269,10 +285,10 @@ export class BookingService {
               case 'error':
                 return { ok: false, error: d.error }
               case 'replay':
-                return { ok: true, value: { booking: d.booking, trip, replayed: true, queue: after } }
+                return { ok: true, value: { booking: d.booking, trip, replayed: true, queue: after, verification: verification(d.request.idempotencyKey) } }
               case 'new':
               case 'twin':
-                return { ok: true, value: { booking: byNewKey.get(d.request.idempotencyKey) as StoredBooking, trip, replayed: d.kind === 'twin', queue: after } }
+                return { ok: true, value: { booking: byNewKey.get(d.request.idempotencyKey) as StoredBooking, trip, replayed: d.kind === 'twin', queue: after, verification: verification(d.request.idempotencyKey) } }
             }
           })
           const confirmed = inserted.filter((b) => b.status === 'confirmed')

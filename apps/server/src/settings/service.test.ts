@@ -33,7 +33,7 @@ describe.each(testDatabases())('county settings service on $name', (target) => {
 
   beforeAll(async () => {
     opened = await target.open()
-  }, 60_000)
+  })
   afterAll(async () => {
     for (const s of started) s.close()
     await opened?.db.close()

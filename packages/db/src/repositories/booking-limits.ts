@@ -16,14 +16,17 @@ export async function tripSeats(q: Queryable, tripId: string): Promise<number | 
 }
 
 /**
- * Serialises requests of the same phone, address or account across instances for the rest of
- * the transaction (advisory locks, always taken in sorted order so two requests never wait on
- * each other crosswise).
+ * Serialises the booking groups that share a phone, address or account across instances for the
+ * rest of the transaction: one advisory lock per key, taken in sorted order in one statement, so
+ * two groups never wait on each other crosswise.
  */
 export async function lockRequesters(tx: Queryable, keys: readonly string[]): Promise<void> {
-  for (const k of [...new Set(keys)].sort()) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rb-booking:${k}`])
+  const sorted = [...new Set(keys)].sort().map((k) => `rb-booking:${k}`)
+  if (sorted.length === 0) return
+  await tx.query('SELECT count(pg_advisory_xact_lock(hashtext(k)))::int AS n FROM unnest($1::text[]) WITH ORDINALITY AS u(k, i)', [sorted])
 }
 
+/** A booking request as the limits record it (one row per idempotency key). */
 export interface Attempt {
   idempotencyKey: string
   tripInstanceId: string
@@ -33,74 +36,54 @@ export interface Attempt {
   account: string | null
   channel: string
   createdTs: number
+  /** The limit that refused it, `booking:<code>` when the booking itself failed, null when it became a booking. */
   refused: string | null
 }
 
-export async function attemptByKey(q: Queryable, key: string): Promise<Attempt | null> {
-  const r = await q.query<{ trip_instance_id: string; phone: string; seats: number; client_addr: string | null; account: string | null; channel: string; created_ms: number; refused: string | null }>(
-    `SELECT trip_instance_id, phone, seats, client_addr, account, channel, ${ms('created_at', 'created_ms')}, refused FROM booking_attempt WHERE idempotency_key = $1`,
-    [key],
+/**
+ * Requests that counted (not refused) since `since`, per phone, per client address without a
+ * session and per account, for the given keys.
+ */
+export async function dayCounts(
+  q: Queryable,
+  c: { phones: readonly string[]; addresses: readonly string[]; accounts: readonly string[]; since: number },
+): Promise<{ phone: Map<string, number>; address: Map<string, number>; account: Map<string, number> }> {
+  const r = await q.query<{ kind: 'phone' | 'address' | 'account'; key: string; n: number }>(
+    `SELECT 'phone' AS kind, phone AS key, count(*)::int AS n FROM booking_attempt
+       WHERE phone = ANY($1::text[]) AND refused IS NULL AND created_at > ${ts(4)} GROUP BY phone
+     UNION ALL
+     SELECT 'address', client_addr, count(*)::int FROM booking_attempt
+       WHERE client_addr = ANY($2::text[]) AND account IS NULL AND refused IS NULL AND created_at > ${ts(4)} GROUP BY client_addr
+     UNION ALL
+     SELECT 'account', account, count(*)::int FROM booking_attempt
+       WHERE account = ANY($3::text[]) AND refused IS NULL AND created_at > ${ts(4)} GROUP BY account`,
+    [[...new Set(c.phones)], [...new Set(c.addresses)], [...new Set(c.accounts)], c.since],
   )
-  const x = r.rows[0]
-  return x ? { idempotencyKey: key, tripInstanceId: x.trip_instance_id, phone: x.phone, seats: x.seats, clientAddr: x.client_addr, account: x.account, channel: x.channel, createdTs: Math.round(x.created_ms), refused: x.refused } : null
+  const out = { phone: new Map<string, number>(), address: new Map<string, number>(), account: new Map<string, number>() }
+  for (const x of r.rows) out[x.kind].set(x.key, x.n)
+  return out
 }
 
-export interface CountsQuery {
-  phone: string
-  tripInstanceId: string
-  address: string | null
-  account: string | null
-  /** Start of the daily window. */
-  since: number
-  /** Requests taken after this and not yet a booking are still being decided (they count for the trip). */
-  inFlightSince: number
-}
-
-/** Counts for the limits (the request being decided not included). */
-export async function limitCounts(q: Queryable, c: CountsQuery): Promise<{ phoneTripBookings: number; phoneTripSeats: number; phoneDay: number; addressDay: number; accountDay: number }> {
-  const r = await q.query<{ tb: number; tseats: number; fb: number; fseats: number; pd: number; ad: number; ud: number }>(
-    `SELECT
-       (SELECT count(*)::int FROM booking WHERE trip_instance_id = $2 AND phone = $1 AND status IN ${ACTIVE}) AS tb,
-       (SELECT coalesce(sum(seats), 0)::int FROM booking WHERE trip_instance_id = $2 AND phone = $1 AND status IN ${ACTIVE}) AS tseats,
-       (SELECT count(*)::int FROM booking_attempt a WHERE a.trip_instance_id = $2 AND a.phone = $1 AND a.refused IS NULL AND a.created_at > ${ts(6)}
-          AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.idempotency_key = a.idempotency_key)) AS fb,
-       (SELECT coalesce(sum(seats), 0)::int FROM booking_attempt a WHERE a.trip_instance_id = $2 AND a.phone = $1 AND a.refused IS NULL AND a.created_at > ${ts(6)}
-          AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.idempotency_key = a.idempotency_key)) AS fseats,
-       (SELECT count(*)::int FROM booking_attempt WHERE phone = $1 AND refused IS NULL AND created_at > ${ts(5)}) AS pd,
-       (SELECT count(*)::int FROM booking_attempt WHERE $3::text IS NOT NULL AND client_addr = $3 AND account IS NULL AND refused IS NULL AND created_at > ${ts(5)}) AS ad,
-       (SELECT count(*)::int FROM booking_attempt WHERE $4::text IS NOT NULL AND account = $4 AND refused IS NULL AND created_at > ${ts(5)}) AS ud`,
-    [c.phone, c.tripInstanceId, c.address, c.account, c.since, c.inFlightSince],
-  )
-  const x = r.rows[0] ?? { tb: 0, tseats: 0, fb: 0, fseats: 0, pd: 0, ad: 0, ud: 0 }
-  return { phoneTripBookings: x.tb + x.fb, phoneTripSeats: x.tseats + x.fseats, phoneDay: x.pd, addressDay: x.ad, accountDay: x.ud }
-}
-
-/** Records (or, for a resent request, updates) a request and whether a limit refused it. */
-export async function recordAttempt(tx: Queryable, a: Attempt): Promise<void> {
+/** Records requests, or for a resent one (same key) what became of it this time. */
+export async function recordAttempts(tx: Queryable, attempts: readonly Attempt[]): Promise<void> {
+  if (attempts.length === 0) return
+  const col = <K extends keyof Attempt>(k: K): Attempt[K][] => attempts.map((a) => a[k])
   await tx.query(
     `INSERT INTO booking_attempt (idempotency_key, trip_instance_id, phone, seats, client_addr, account, channel, created_at, refused)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, ${ts(8)}, $9)
+     SELECT k, t, p, s, ad, ac, ch, to_timestamp(c::float8 / 1000.0), rf
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[]) AS u(k, t, p, s, ad, ac, ch, c, rf)
      ON CONFLICT (idempotency_key) DO UPDATE SET refused = EXCLUDED.refused, created_at = EXCLUDED.created_at`,
-    [a.idempotencyKey, a.tripInstanceId, a.phone, a.seats, a.clientAddr, a.account, a.channel, a.createdTs, a.refused],
+    [col('idempotencyKey'), col('tripInstanceId'), col('phone'), col('seats'), col('clientAddr'), col('account'), col('channel'), col('createdTs'), col('refused')],
   )
-}
-
-/** A request the limits let through did not become a booking (trip full, closed, …): it no longer counts. */
-export async function settleRefused(q: Queryable, key: string, why: string): Promise<void> {
-  await q.query("UPDATE booking_attempt SET refused = $2 WHERE idempotency_key = $1 AND refused IS NULL AND NOT EXISTS (SELECT 1 FROM booking WHERE idempotency_key = $1)", [key, why.slice(0, 80)])
-}
-
-/** Seats held now (confirmed and boarded) on a trip instance. */
-export async function seatsTaken(q: Queryable, tripInstanceId: string): Promise<number> {
-  const r = await q.query<{ n: number }>("SELECT coalesce(sum(seats), 0)::int AS n FROM booking WHERE trip_instance_id = $1 AND status IN ('confirmed', 'boarded')", [tripInstanceId])
-  return r.rows[0]?.n ?? 0
 }
 
 // ── Phone confirmation ──
 
-export async function verifiedSince(q: Queryable, phone: string, since: number): Promise<boolean> {
-  const r = await q.query(`SELECT 1 FROM phone_verified WHERE phone = $1 AND verified_at > ${ts(2)}`, [phone, since])
-  return r.rows.length > 0
+/** Of `phones`, those that confirmed a code since `since`. */
+export async function verifiedSince(q: Queryable, phones: readonly string[], since: number): Promise<Set<string>> {
+  if (phones.length === 0) return new Set()
+  const r = await q.query<{ phone: string }>(`SELECT phone FROM phone_verified WHERE phone = ANY($1::text[]) AND verified_at > ${ts(2)}`, [[...new Set(phones)], since])
+  return new Set(r.rows.map((x) => x.phone))
 }
 
 export async function markVerified(q: Queryable, phone: string, now: number): Promise<void> {
@@ -145,24 +128,31 @@ const toHold = (x: HoldRow): Hold => ({
   releasedTs: x.released_ms === null ? null : Math.round(x.released_ms),
 })
 
-/** A hold for a request about to be booked (kept when the request is resent). */
-export async function insertHold(tx: Queryable, h: { idempotencyKey: string; phone: string; codeHash: string; expiresTs: number }): Promise<void> {
-  await tx.query(`INSERT INTO booking_hold (idempotency_key, phone, code_hash, expires_at) VALUES ($1, $2, $3, ${ts(4)}) ON CONFLICT DO NOTHING`, [h.idempotencyKey, h.phone, h.codeHash, h.expiresTs])
+/** Holds for bookings just made, whose phones must confirm a code (their attempts are recorded). */
+export async function insertHolds(tx: Queryable, holds: readonly { idempotencyKey: string; bookingId: number; phone: string; codeHash: string; expiresTs: number }[]): Promise<void> {
+  if (holds.length === 0) return
+  await tx.query(
+    `INSERT INTO booking_hold (idempotency_key, booking_id, phone, code_hash, expires_at)
+     SELECT k, b, p, h, to_timestamp(e::float8 / 1000.0) FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[]) AS u(k, b, p, h, e)
+     ON CONFLICT DO NOTHING`,
+    [holds.map((h) => h.idempotencyKey), holds.map((h) => h.bookingId), holds.map((h) => h.phone), holds.map((h) => h.codeHash), holds.map((h) => h.expiresTs)],
+  )
 }
 
-export async function holdByKey(q: Queryable, key: string): Promise<Hold | null> {
-  const r = await q.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM booking_hold WHERE idempotency_key = $1`, [key])
-  return r.rows[0] ? toHold(r.rows[0]) : null
+/** Of the given requests' keys, those whose seats are still held waiting for a code: expiry per key. */
+export async function openHolds(q: Queryable, keys: readonly string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map()
+  const r = await q.query<{ idempotency_key: string; expires_ms: number }>(
+    `SELECT idempotency_key, ${ms('expires_at', 'expires_ms')} FROM booking_hold WHERE idempotency_key = ANY($1::text[]) AND confirmed_at IS NULL AND released_at IS NULL`,
+    [[...keys]],
+  )
+  return new Map(r.rows.map((x) => [x.idempotency_key, Math.round(x.expires_ms)]))
 }
 
 /** The hold of a booking, found by the booking's id or its idempotency key. */
 export async function holdOfBooking(q: Queryable, bookingId: number): Promise<Hold | null> {
   const r = await q.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM booking_hold WHERE idempotency_key = (SELECT idempotency_key FROM booking WHERE id = $1)`, [bookingId])
   return r.rows[0] ? toHold(r.rows[0]) : null
-}
-
-export async function attachHold(q: Queryable, key: string, bookingId: number): Promise<void> {
-  await q.query('UPDATE booking_hold SET booking_id = $2 WHERE idempotency_key = $1', [key, bookingId])
 }
 
 export async function countHoldAttempt(q: Queryable, key: string): Promise<number> {

@@ -37,6 +37,16 @@ export interface GroupInput<R extends GroupRequest, B extends Booking> {
   byKey: ReadonlyMap<string, B>
   now: number
   waitlistMaxSeats: number
+  /**
+   * Limits judged before the seats (a refusal is the request's error); `took` hears of each
+   * request that becomes a booking, so it counts for the requests after it.
+   */
+  limits?: GroupLimits<R>
+}
+
+export interface GroupLimits<R> {
+  refuse(request: R): AppError | null
+  took(request: R): void
 }
 
 /** The same request sent again: same trip instance, stops, seats, name and phone. */
@@ -68,10 +78,13 @@ export function decideGroup<R extends GroupRequest, B extends Booking>(input: Gr
       return sameIdentity(first.identity, request.identity) ? { kind: 'twin', request, of: twin } : { kind: 'error', request, error: new AppError('CONFLICT', KEY_REUSED_MESSAGE) }
     }
     try {
+      const refused = input.limits?.refuse(request)
+      if (refused) return { kind: 'error', request, error: refused }
       checkBookingOpen(trip, request.channel, request.span.boardSeq, input.now)
       const admission = admit({ capacity: input.capacity, stopCount: trip.stops.length, bookings: held, request: request.span, waitlistMaxSeats: input.waitlistMaxSeats, acceptWaitlist: request.waitlist })
       earlier.set(key, index)
       held.push({ ...request.span, status: admission.status })
+      input.limits?.took(request)
       return { kind: 'new', request, status: admission.status }
     } catch (err) {
       if (err instanceof AppError) return { kind: 'error', request, error: err }

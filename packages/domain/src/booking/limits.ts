@@ -91,10 +91,84 @@ export function limitRefusal(who: Requester, seats: number, c: LimitCounts, l: B
   return null
 }
 
-/** Throws BOOKING_LIMIT for a refusal. */
-export function refuseOver(r: Refusal | null): void {
-  if (r) throw new AppError('BOOKING_LIMIT', r.message, { limit: r.limit, max: r.max })
+/** Requests taken in the last 24 hours per phone, client address and account, as stored. */
+export interface DayCounts {
+  phone: ReadonlyMap<string, number>
+  address: ReadonlyMap<string, number>
+  account: ReadonlyMap<string, number>
 }
+
+/** A request as the limits see it. */
+export interface LimitedRequest {
+  who: Requester
+  /** Normalised phone. */
+  phone: string
+  seats: number
+}
+
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['confirmed', 'waitlisted', 'boarded'])
+
+/**
+ * The limits of a group of requests for one trip instance, decided in arrival order: each
+ * request is judged against what was stored before the group and the requests of the group
+ * taken before it, exactly as one-by-one decisions would judge it. Only a request that becomes
+ * a booking counts for the ones after it.
+ */
+export class LimitTally {
+  readonly #limits: BookingLimits
+  readonly #day: { phone: Map<string, number>; address: Map<string, number>; account: Map<string, number> }
+  readonly #trip = new Map<string, { bookings: number; seats: number }>()
+
+  /** `tripBookings`: every booking of the trip instance (its active ones count per phone). */
+  constructor(limits: BookingLimits, day: DayCounts, tripBookings: readonly { phone: string; seats: number; status: string }[]) {
+    this.#limits = limits
+    this.#day = { phone: new Map(day.phone), address: new Map(day.address), account: new Map(day.account) }
+    for (const b of tripBookings) if (ACTIVE_STATUSES.has(b.status)) this.#addTrip(b.phone, b.seats)
+  }
+
+  /** The first limit `r` would break, or null. */
+  refusal(r: LimitedRequest): Refusal | null {
+    const trip = this.#trip.get(r.phone) ?? { bookings: 0, seats: 0 }
+    const { address, account } = requesterKeys(r.who)
+    return limitRefusal(r.who, r.seats, {
+      phoneTripBookings: trip.bookings,
+      phoneTripSeats: trip.seats,
+      phoneDay: this.#day.phone.get(r.phone) ?? 0,
+      addressDay: address === null ? 0 : (this.#day.address.get(address) ?? 0),
+      accountDay: account === null ? 0 : (this.#day.account.get(account) ?? 0),
+    }, this.#limits)
+  }
+
+  /** `r` became a booking: it counts for the requests after it. */
+  took(r: LimitedRequest): void {
+    this.#addTrip(r.phone, r.seats)
+    const { address, account } = requesterKeys(r.who)
+    bump(this.#day.phone, r.phone)
+    if (address !== null) bump(this.#day.address, address)
+    if (account !== null) bump(this.#day.account, account)
+  }
+
+  #addTrip(phone: string, seats: number): void {
+    const t = this.#trip.get(phone) ?? { bookings: 0, seats: 0 }
+    this.#trip.set(phone, { bookings: t.bookings + 1, seats: t.seats + seats })
+  }
+}
+
+const bump = (m: Map<string, number>, k: string): void => {
+  m.set(k, (m.get(k) ?? 0) + 1)
+}
+
+/**
+ * The address and account a request counts against: a villager without a session counts against
+ * its address, a signed-in account against itself (never its address).
+ */
+export function requesterKeys(who: Requester): { address: string | null; account: string | null } {
+  if (who.kind === 'staff') return { address: null, account: who.account }
+  return { address: who.account === null ? who.address : null, account: who.account }
+}
+
+/** The BOOKING_LIMIT error (429) of a refusal. */
+export const refusalError = (r: Refusal): AppError => new AppError('BOOKING_LIMIT', r.message, { limit: r.limit, max: r.max })
 
 export interface DemandView {
   bookingPolicy: 'none' | 'optional' | 'required'
