@@ -13,6 +13,8 @@ export default defineConfig({
     // conditions, so a long limit costs nothing when things are quick.
     hookTimeout: 600_000,
     pool: 'forks',
+    // The slowest files are printed at the end (TEST_TIMES_FILE=path keeps every file's time).
+    reporters: ['default', './tests/support/slowest-reporter.ts'],
     // One file at a time by default. TEST_WORKERS=2 runs two (most of a test's time is waiting on
     // servers, sockets and conditions, and the shared-broker lock keeps the real-service parts
     // apart), but hooks that set their own shorter timeout can then run out while they wait for
