@@ -27,6 +27,7 @@ import { lineRoutes } from './routes/network/lines.js'
 import { timetableRoutes } from './routes/network/timetable.js'
 import { fleetRoutes } from './routes/network/fleet.js'
 import { seedDemoCounty } from './network/demo.js'
+import { basemapRoutes, basemapSpec, demoArchive } from './basemap/index.js'
 import { gtfsRoutes } from './routes/network/gtfs.js'
 import { homeRoutes } from './routes/home.js'
 import { consoleRoutes } from './routes/console.js'
@@ -43,7 +44,7 @@ import { AlertService } from './alerts/service.js'
 import { DriverMessenger } from './alerts/messages.js'
 import { analyticsRoutes } from './analytics/routes.js'
 import { embeddedPublisher, mqttPublisher } from './broker/downlink.js'
-import { TrackingEngine, brokerSessionLostAlert, enginePolicy } from '@rb/domain'
+import { TrackingEngine, brokerSessionLostAlert, enginePolicy, holdsDemoCounty } from '@rb/domain'
 import { TrackingHost } from './tracking/host.js'
 import { startCluster, type Cluster } from './cluster/index.js'
 import { installReadProxy } from './cluster/read-proxy.js'
@@ -340,7 +341,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(gtfsRoutes, { network, publicUrl: config.publicUrl })
   await app.register(simRoutes, { sim })
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
-  await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap: { url: config.basemapUrl, attribution: config.basemapAttribution, gcj02: config.basemapGcj02, maxZoom: config.basemapMaxZoom } })
+  // The basemap: a preset of tile services, or an archive this server serves (the demo county's is made here, once).
+  const basemap = basemapSpec(config, holdsDemoCounty((await network.snapshot()).townships))
+  await app.register(basemapRoutes, { demoArchive: basemap.preset === 'demo' ? demoArchive() : null, countyFile: basemap.preset === 'pmtiles' ? (config.basemapFile ?? null) : null })
+  await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap })
   await app.register(jt808Routes, { db, gateway: jt808 })
   // Before the booking routes: it adds the per-request limits to them as they are registered.
   await app.register(bookingLimitRoutes, { abuse: booking.abuse, accountRatePerMin: config.bookingAccountRateLimit, publicRatePerMin: config.bookingRateLimit })

@@ -35,3 +35,32 @@ describe('loadConfig', () => {
     for (const spec of Object.values(CONFIG_SPEC)) expect(doc).toContain(`\`${spec.name}\``)
   })
 })
+
+describe('basemap presets', () => {
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env)
+      return []
+    } catch (e) {
+      return (e as ConfigError).problems
+    }
+  }
+
+  it('defaults to auto and accepts each preset with what it needs', () => {
+    expect(loadConfig({}).basemap).toBe('auto')
+    expect(loadConfig({ BASEMAP: 'tianditu', TIANDITU_KEY: '0123456789abcdef0123456789abcdef' }).tiandituKey).toBe('0123456789abcdef0123456789abcdef')
+    expect(loadConfig({ BASEMAP: 'tilejson', BASEMAP_URL: 'https://t.example.org/tiles.json' }).basemapUrl).toBe('https://t.example.org/tiles.json')
+    expect(loadConfig({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/srv/county.pmtiles' }).basemapFile).toBe('/srv/county.pmtiles')
+    expect(loadConfig({ BASEMAP_URL: 'https://t.example.org/{z}/{x}/{y}.png' }).basemap).toBe('auto')
+  })
+
+  it('refuses a preset without what it needs, saying what', () => {
+    expect(problems({ BASEMAP: 'tianditu' })).toEqual([expect.stringMatching(/BASEMAP=tianditu: needs TIANDITU_KEY/)])
+    expect(problems({ BASEMAP: 'tianditu', TIANDITU_KEY: 'abc' })).toEqual([expect.stringMatching(/TIANDITU_KEY.*32 hexadecimal/)])
+    expect(problems({ BASEMAP: 'xyz' })).toEqual([expect.stringMatching(/needs BASEMAP_URL/)])
+    expect(problems({ BASEMAP: 'xyz', BASEMAP_URL: 'https://t.example.org/tiles.json' })).toEqual([expect.stringMatching(/\{z\}, \{x\} and \{y\}/)])
+    expect(problems({ BASEMAP: 'pmtiles' })).toEqual([expect.stringMatching(/BASEMAP_URL .*or BASEMAP_FILE/)])
+    expect(problems({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/a.pmtiles', BASEMAP_URL: 'https://t.example.org/a.pmtiles' })).toEqual([expect.stringMatching(/not both/)])
+    expect(problems({ BASEMAP: 'google' })).toEqual([expect.stringMatching(/^BASEMAP=/)])
+  })
+})

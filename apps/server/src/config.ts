@@ -6,14 +6,23 @@ import { hostname } from 'node:os'
 import { passwordProblem } from '@rb/domain'
 import { DEMO_PASSWORDS, WEAK_PASSWORDS } from './auth/known-passwords.js'
 
+export const BASEMAP_PRESETS = ['auto', 'none', 'demo', 'tianditu', 'tianditu-imagery', 'amap', 'amap-imagery', 'xyz', 'tilejson', 'pmtiles'] as const
+export type BasemapPreset = (typeof BASEMAP_PRESETS)[number]
+
 export interface Config {
   /** HTTP port (API, console, villager pages, socket.io). */
   port: number
   host: string
   /** Base URL printed on stop-sign QR codes. */
   publicUrl: string
-  /** Console basemap: raster tile URL template ({z}/{x}/{y}); unset → the offline style. */
+  /** Which basemap the console draws (docs/console.md#basemap); auto picks from the others. */
+  basemap: BasemapPreset
+  /** The preset's URL: a raster template ({z}/{x}/{y}), a TileJSON, or a PMTiles archive. */
   basemapUrl: string | undefined
+  /** A PMTiles archive on this machine, served to the console at /basemap/county.pmtiles. */
+  basemapFile: string | undefined
+  /** The county's Tianditu (天地图) key, for the tianditu presets. */
+  tiandituKey: string | undefined
   basemapAttribution: string
   /** The basemap's tiles are in GCJ-02 (AMap, Tencent): positions are converted for display. */
   basemapGcj02: boolean
@@ -202,9 +211,11 @@ export const CONFIG_SPEC = {
   port: { name: 'PORT', doc: 'HTTP port (API, console, villager pages, socket.io)', default: '8080', parse: int(0, 65535) },
   host: { name: 'HOST', doc: 'Interface to listen on', default: '0.0.0.0', parse: str },
   publicUrl: { name: 'PUBLIC_URL', doc: 'Base URL printed in stop-sign QR codes', default: 'http://localhost:8080', parse: url('http', 'https') },
-  basemapUrl: { name: 'BASEMAP_URL', doc: 'Console basemap: raster tile URL template with {z}, {x}, {y} (a key goes in the URL); unset → a self-contained offline style', default: undefined, parse: (raw: string): string => {
-    url('http', 'https')(raw)
-    if (!raw.includes('{z}') || !raw.includes('{x}') || !raw.includes('{y}')) throw new Error('must contain {z}, {x} and {y}')
+  basemap: { name: 'BASEMAP', doc: 'Console basemap preset: auto, none, demo (the demo county\'s generated map), tianditu, tianditu-imagery (need TIANDITU_KEY), amap, amap-imagery (GCJ-02), xyz, tilejson, pmtiles (BASEMAP_URL or BASEMAP_FILE); auto = xyz with BASEMAP_URL, pmtiles with BASEMAP_FILE, demo when the database holds the demo county, else none', default: 'auto', parse: oneOf(...BASEMAP_PRESETS) },
+  basemapUrl: { name: 'BASEMAP_URL', doc: 'URL of the xyz (raster tile template with {z}, {x}, {y}), tilejson or pmtiles preset', default: undefined, parse: url('http', 'https') },
+  basemapFile: { name: 'BASEMAP_FILE', doc: 'A PMTiles file on this machine (OpenMapTiles schema, vector) the server serves as the pmtiles basemap, with HTTP range requests', default: undefined, parse: str },
+  tiandituKey: { name: 'TIANDITU_KEY', doc: 'The county\'s Tianditu (天地图) key (a browser-side key bound to the console\'s address), for the tianditu presets', default: undefined, parse: (raw: string): string => {
+    if (!/^[0-9a-f]{32}$/i.test(raw)) throw new Error('must be the 32 hexadecimal characters Tianditu issues')
     return raw
   } },
   basemapAttribution: { name: 'BASEMAP_ATTRIBUTION', doc: 'Attribution shown under the basemap (required by most tile providers)', default: '', parse: str },
@@ -339,6 +350,20 @@ export const CONFIG_SPEC = {
   studentRemindS: { name: 'STUDENT_REMIND_S', doc: 'After a student run ends with a pupil on board, the driver is told again this often until they confirm the bus empty, s', default: '120', parse: int(10, 3600) },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
+/** What a basemap preset needs besides itself (checked once the variables are parsed). */
+function basemapProblems(out: Record<string, unknown>, env: Env): string[] {
+  const preset = out.basemap as BasemapPreset | undefined
+  const url = out.basemapUrl as string | undefined
+  const problems: string[] = []
+  if ((preset === 'tianditu' || preset === 'tianditu-imagery') && !env.TIANDITU_KEY?.trim()) problems.push(`BASEMAP=${preset}: needs TIANDITU_KEY, the county's Tianditu key`)
+  if ((preset === 'xyz' || preset === 'tilejson') && !url) problems.push(`BASEMAP=${preset}: needs BASEMAP_URL`)
+  if (preset === 'pmtiles' && !url && !out.basemapFile) problems.push('BASEMAP=pmtiles: needs BASEMAP_URL (an archive on a web server) or BASEMAP_FILE (a file this server serves)')
+  if (preset === 'pmtiles' && url && out.basemapFile) problems.push('BASEMAP=pmtiles: set BASEMAP_URL or BASEMAP_FILE, not both')
+  const templated = (preset === 'xyz' || (preset === 'auto' && !out.basemapFile)) && url
+  if (templated && !(url.includes('{z}') && url.includes('{x}') && url.includes('{y}'))) problems.push(`BASEMAP_URL=${JSON.stringify(url)}: a tile template must contain {z}, {x} and {y}`)
+  return problems
+}
+
 /** Parses and validates the environment; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Env): Config {
   const problems: string[] = []
@@ -364,6 +389,7 @@ export function loadConfig(env: Env): Config {
   if (out.nodeEnv === 'production' && out.deviceAuth === 'off') problems.push('DEVICE_AUTH="off": devices must sign in when NODE_ENV=production (use on or auto)')
   const adminProblem = typeof out.adminPassword === 'string' ? passwordProblem(out.adminPassword, 'admin', [...WEAK_PASSWORDS, ...Object.values(DEMO_PASSWORDS)]) : null
   if (adminProblem) problems.push(`ADMIN_PASSWORD: the password ${adminProblem}`)
+  problems.push(...basemapProblems(out, env))
   if (problems.length > 0) throw new ConfigError(problems)
   return { ...out, defaulted } as unknown as Config
 }

@@ -7,10 +7,13 @@ import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
 import { FRESHNESS_WORDS } from './zh-freshness.js'
+import { MAP_WORDS } from './zh-map.js'
 
 export const ZH = {
   // A bus with no live position (trip board, stop and vehicle panels).
   ...FRESHNESS_WORDS,
+  // The basemap, replay chart and timeline, geofences (map/, views/replay*.ts, views/geofences*.ts).
+  ...MAP_WORDS,
   // Suspicious bookings (views/suspicious.ts).
   ...BOOKING_LIMIT_WORDS,
   // Parcels on the village bus (views/parcels.ts).

@@ -2,14 +2,16 @@
  * The one map of the console: network layers (routes, numbered stop signs, townships), the live
  * fleet as ONE GeoJSON source redrawn at most once per animation frame, and a replay layer.
  */
-import { Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl'
+import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
 // The worker is a separate file maplibre finds at run time; Vite copies it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import type { LngLat, Route, Stop, Township } from '@rb/domain'
 import { displayProjection, type DisplayProjection } from '../gcj02.js'
 import type { Fleet, FleetFilter, NetworkIndex } from '../fleet.js'
-import { baseStyle, EMERGENCY_COLOUR, FONT, STATUS_COLOURS, STATUS_MARKS, STOP_COLOURS, STOP_MARKS, STOP_STROKE, type BasemapConfig } from './style.js'
+import { EMERGENCY_COLOUR, FONT, STATUS_COLOURS, STATUS_MARKS, STOP_COLOURS, STOP_MARKS, STOP_STROKE } from './style.js'
+import { baseStyle, type BasemapConfig } from './basemap-style.js'
+import { t } from '../i18n/index.js'
 import { markImage, markOnlyImage } from '../ui/marks.js'
 
 setWorkerUrl(workerUrl)
@@ -76,15 +78,18 @@ export class MapView {
     this.project = displayProjection(basemap.gcj02)
     this.map = new MlMap({
       container,
-      style: baseStyle(basemap),
+      style: baseStyle(basemap, location.origin),
       center: [105.44, 28.16],
       zoom: 9,
       maxZoom: 18,
-      attributionControl: basemap.url ? { compact: false } : false,
+      attributionControl: false,
       localIdeographFontFamily: FONT.join(', '),
       // The console runs without internet: never ask for telemetry or fonts elsewhere.
       cancelPendingTileRequestsWhileZooming: true,
     })
+    // The demo county's basemap says what it is: made from the demo's data, not a survey.
+    const credit = basemap.preset === 'demo' ? t('Demo county basemap, made from its own data') : basemap.attribution
+    if (credit || basemap.raster.length > 0 || basemap.pmtiles) this.map.addControl(new AttributionControl({ compact: false, customAttribution: credit || undefined }), 'bottom-right')
     this.map.addControl(new NavigationControl({ showCompass: true }), 'bottom-right')
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right')
     this.ready = new Promise((resolve) => this.map.once('load', () => {

@@ -1,21 +1,12 @@
 /**
- * The map's base style: self-contained (a plain background and our own layers, no tile, glyph or
- * sprite URL from the internet), with an optional raster basemap when the server is configured
- * with one (BASEMAP_URL). Text (stop numbers, township names) is drawn from local fonts by maplibre.
+ * What the map draws with: colours, marks and words of bus and sign states, service kinds, and the
+ * local font stack. The basemap under them is `basemap-style.ts`.
  */
-import type { StyleSpecification } from 'maplibre-gl'
 import type { ServiceKind, StopStatus } from '@rb/domain'
 import type { VehicleServiceStatus } from '@rb/protocol'
 import { t, type MessageKey } from '../i18n/index.js'
 
-export interface BasemapConfig {
-  /** `{z}/{x}/{y}` raster tile URL template; null = offline style. */
-  url: string | null
-  attribution: string
-  /** Tiles are in GCJ-02 (AMap, Tencent): our WGS-84 layers are shifted for display. */
-  gcj02: boolean
-  maxZoom: number
-}
+export type { BasemapConfig } from './basemap-style.js'
 
 /**
  * Bus colours, one per status, none shared with a sign's colour or the emergency red (a dispatcher
@@ -96,16 +87,3 @@ export const kindLabel = (k: ServiceKind): string => t(KIND_WORDS[k])
 
 /** The local font stack maplibre draws text with (no glyph server). */
 export const FONT = ['Noto Sans CJK SC', 'sans-serif']
-
-export function baseStyle(basemap: BasemapConfig): StyleSpecification {
-  const style: StyleSpecification = {
-    version: 8,
-    sources: {},
-    layers: [{ id: 'background', type: 'background', paint: { 'background-color': basemap.url ? '#dfe3e8' : '#eef0ea' } }],
-  }
-  if (basemap.url) {
-    style.sources.basemap = { type: 'raster', tiles: [basemap.url], tileSize: 256, maxzoom: basemap.maxZoom, attribution: basemap.attribution }
-    style.layers.push({ id: 'basemap', type: 'raster', source: 'basemap' })
-  }
-  return style
-}

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { BasemapSpec } from '../basemap/index.js'
 import { homePage, mqttAddress, type ServerAddresses } from './home.js'
 
 /** Where `npm run build` puts the console. */
@@ -17,13 +18,20 @@ export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', impo
 export interface ConsoleRoutesOptions extends ServerAddresses {
   /** Built console directory; default apps/console/dist. */
   distDir?: string
-  basemap: { url: string | undefined; attribution: string; gcj02: boolean; maxZoom: number }
+  basemap: BasemapSpec
 }
 
 const PUBLIC = { access: 'public' as const }
 
 const ConsoleConfig = Type.Object({
-  basemap: Type.Object({ url: Type.Union([Type.Null(), Type.String()]), attribution: Type.String(), gcj02: Type.Boolean(), maxZoom: Type.Integer() }),
+  basemap: Type.Object({
+    preset: Type.String({ description: 'The BASEMAP preset in use (auto resolved)' }),
+    raster: Type.Array(Type.Object({ tiles: Type.Optional(Type.Array(Type.String())), url: Type.Optional(Type.String()) }), { description: 'Raster layers, bottom first: tile URL templates or a TileJSON URL' }),
+    pmtiles: Type.Union([Type.Null(), Type.String()], { description: 'A vector PMTiles archive (OpenMapTiles schema): a path on this server or a URL' }),
+    attribution: Type.String(),
+    gcj02: Type.Boolean(),
+    maxZoom: Type.Integer(),
+  }),
   server: Type.Object({ mqtt: Type.String(), jt808Port: Type.Union([Type.Null(), Type.Integer()]) }),
 })
 
@@ -53,7 +61,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleRoutesOptions> = as
     '/api/console/config',
     { config: PUBLIC, schema: { tags: ['console'], summary: 'What the console needs before sign-in: the basemap and where devices connect', response: { 200: ConsoleConfig } } },
     async (req) => ({
-      basemap: { url: opts.basemap.url ?? null, attribution: opts.basemap.attribution, gcj02: opts.basemap.gcj02, maxZoom: opts.basemap.maxZoom },
+      basemap: opts.basemap,
       server: { mqtt: mqttAddress(opts, req.hostname), jt808Port: opts.jt808Port ?? null },
     }),
   )
