@@ -176,7 +176,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let cluster: Cluster | undefined
   if (config.redisUrl) {
     try {
-      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], network, log })
+      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], caches: { network, settings }, log })
     } catch (err) {
       hub.close()
       await db.close()

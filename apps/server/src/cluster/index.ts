@@ -10,7 +10,7 @@ import type { LiveStage } from '../ingest/pipeline.js'
 import type { LiveHub } from '../live/hub.js'
 import { PartitionLeases, type LeaseLog } from './leases.js'
 import { LiveRouter, type RouterLog } from './router.js'
-import { syncNetworkChanges, type SyncedNetwork } from './network-sync.js'
+import { syncChanges, type SyncedCache } from './invalidation.js'
 
 export interface ClusterOptions {
   redisUrl: string
@@ -23,8 +23,8 @@ export interface ClusterOptions {
   local: readonly LiveStage[]
   log: LeaseLog & RouterLog
   leaseMs?: number
-  /** The cached network: a change on any instance drops every instance's copy at once. */
-  network?: SyncedNetwork
+  /** Caches held per instance, by name (`network`, `settings`): a change on any instance drops every instance's copy at once. */
+  caches?: Readonly<Record<string, SyncedCache>>
 }
 
 export interface Cluster {
@@ -70,7 +70,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       // not ours
     }
   })
-  if (o.network) await syncNetworkChanges({ pub, sub, name: o.name, instanceId: o.instanceId, network: o.network, log: o.log })
+  for (const [what, cache] of Object.entries(o.caches ?? {})) await syncChanges({ pub, sub, name: o.name, what, instanceId: o.instanceId, cache, log: o.log })
   const router = new LiveRouter({ name: o.name, local: o.local, leases, pub, sub, instanceId: o.instanceId, partitions: o.partitions, log: o.log })
   slot.router = router
   await leases.start()

@@ -1,7 +1,7 @@
 /**
  * The network as the server sees it: the repositories for storage, the domain for rules, and a
  * cached snapshot for timetable questions ("which trips run on date D" is asked often). In cluster
- * mode a change on any instance drops the cached copy on every instance (cluster/network-sync.ts).
+ * mode a change on any instance drops the cached copy on every instance (cluster/invalidation.ts).
  */
 import {
   AppError,

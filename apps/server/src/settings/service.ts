@@ -1,8 +1,9 @@
 /**
  * The county settings as the server holds them: loaded at start (defaults, with a warning, while
  * the database is away), read synchronously by every module through `get()`, changed by an admin
- * through `update()`, and re-read every minute so another instance's change (or the database
- * coming back) reaches this one. Listeners hear every change, once at `onChange` time too.
+ * through `update()`. In cluster mode a change is announced to every other instance, which re-reads
+ * the table at once (cluster/invalidation.ts); a re-read every minute besides brings the database's
+ * return after a start without it. Listeners hear every change, once at `onChange` time too.
  */
 import {
   applySettingsPatch,
@@ -42,6 +43,10 @@ export class SettingsService {
   readonly #listeners: Listener[] = []
   #view: SettingsView = { settings: structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings, updatedTs: null, updatedBy: null }
   #timer: NodeJS.Timeout | undefined
+  #broadcast: (() => void) | undefined
+  /** Reads are numbered as they start; an answer older than the one applied is dropped (reads race). */
+  #reads = 0
+  #applied = 0
 
   constructor(db: Db, log: SettingsLog, now: () => number = Date.now) {
     this.#db = db
@@ -77,6 +82,16 @@ export class SettingsService {
     listener(this.get())
   }
 
+  /** Cluster mode: how a change here reaches the other instances (they call `changedElsewhere`). */
+  broadcastChangesWith(send: () => void): void {
+    this.#broadcast = send
+  }
+
+  /** Another instance changed the settings (or its announcements may have been missed): re-read them. */
+  changedElsewhere(): void {
+    void this.refresh()
+  }
+
   /** Applies a partial update (validated; 400 otherwise), stores the changed keys and tells the listeners. */
   async update(patch: CountySettingsPatch, by: string, audit?: SettingsAudit): Promise<SettingsView> {
     const now = this.#now()
@@ -88,16 +103,19 @@ export class SettingsService {
       const keys = changedKeys(current.settings, after)
       await settingsRepo.saveSettings(tx, new Map(keys.map((k) => [k, after[k]])), by, now)
       await audit?.(tx, current.settings, after)
-      return keys.length > 0 ? { settings: after, updatedTs: now, updatedBy: by } : current
+      return { view: keys.length > 0 ? { settings: after, updatedTs: now, updatedBy: by } : current, changed: keys.length > 0 }
     })
-    this.#set(next)
-    return next
+    // Committed: any read started before now may hold the old values.
+    this.#set(next.view, ++this.#reads)
+    if (next.changed) this.#broadcast?.()
+    return next.view
   }
 
   /** Re-reads the stored settings; false when the database did not answer (the current ones stay). */
   async refresh(): Promise<boolean> {
+    const n = ++this.#reads
     try {
-      this.#set(await this.#read(this.#db))
+      this.#set(await this.#read(this.#db), n)
       return true
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'county settings: could not read them; keeping the current ones')
@@ -113,7 +131,9 @@ export class SettingsService {
     return { settings, updatedTs: newest?.updatedTs ?? null, updatedBy: newest?.updatedBy ?? null }
   }
 
-  #set(view: SettingsView): void {
+  #set(view: SettingsView, n: number): void {
+    if (n < this.#applied) return
+    this.#applied = n
     const changed = !sameSettings(this.#view.settings, view.settings)
     this.#view = view
     if (!changed) return
