@@ -1,14 +1,17 @@
 /**
- * Instances agree on the network, and no instance confirms beyond a bus's seats.
+ * Instances agree on the network, the county settings and sign-in delays, and no instance
+ * confirms beyond a bus's seats.
  *
  * Two instances sharing PostgreSQL, MQTT and Redis (needs TEST_DATABASE_URL, TEST_MQTT_URL and
  * TEST_REDIS_URL, as scale-out.test.ts): a trip made on A is known to B at once, seats cut on A
- * bind bookings on B. On one instance (embedded database too): seats cut in the database behind
- * the server's cached network still bind, because the booking transaction reads the capacity.
+ * bind bookings on B, a county setting changed on A applies on B at once, and failed sign-ins
+ * on either make the next attempt wait the same on both. On one instance (embedded database
+ * too): seats cut in the database behind the server's cached network still bind, because the
+ * booking transaction reads the capacity.
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
+import { startServer, targets, TEST_USER_PASSWORD, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 
 const env = process.env
@@ -38,7 +41,7 @@ async function bookMany(server: TestServer, trip: string, stops: string[], n: nu
   )
 }
 
-describe.skipIf(!cluster)('two instances agree on the network', () => {
+describe.skipIf(!cluster)('two instances agree', () => {
   let a: TestServer
   let b: TestServer
   let net: BookingNetwork
@@ -57,6 +60,7 @@ describe.skipIf(!cluster)('two instances agree on the network', () => {
       COUNTY_PREFIX: 'IA',
       TRUST_PROXY: '127.0.0.1',
       BOOKING_RATE_LIMIT: '0',
+      LOGIN_FREE_FAILURES: '3',
     }
     a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
@@ -89,6 +93,53 @@ describe.skipIf(!cluster)('two instances agree on the network', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(16)
     const onA = await a.apiJson<{ counts: Counts }>('GET', `/api/trip-instances/${trip}/bookings`, undefined, dispatcherA)
     expect(onA.body.counts).toMatchObject({ capacity: 5, confirmed: 5 })
+  })
+
+  it('applies on B at once a county setting changed on A', async () => {
+    // B's own minute re-read is stopped: only A's announcement can bring the change.
+    b.app.rb.settings.close()
+    const lateS = b.app.rb.settings.get().lateness.lateS === 420 ? 480 : 420
+    expect((await a.apiJson('PUT', '/api/settings', { lateness: { lateS } })).status).toBe(200)
+    const seen = await waitFor(async () => {
+      const r = await b.apiJson<{ lateness: { lateS: number }; updatedBy: string | null }>('GET', '/api/settings')
+      return r.body.lateness.lateS === lateS ? r.body : null
+    }, 10_000, 50)
+    expect(seen.updatedBy).toBe('admin')
+    // B's tracking engine judges its buses by the new threshold too.
+    expect(b.app.rb.tracking.engine.config.lateThresholdS).toBe(lateS)
+  })
+
+  /** Sign-in attempts from `from`, answered with the status and Retry-After. */
+  const login = async (server: TestServer, username: string, password: string, from: string) => {
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ username, password }) })
+    await res.arrayBuffer()
+    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) }
+  }
+  /** Six failures taken in turns on A and B (each once its wait is over): the wait reaches 8 s. */
+  const failInTurns = async (attempt: (i: number) => [TestServer, string, string]) => {
+    for (let i = 0; i < 6; i++) {
+      const [server, username, from] = attempt(i)
+      await waitFor(async () => (await login(server, username, 'not-the-password', from)).status === 401, 30_000, 100)
+    }
+  }
+
+  it('makes an address wait as long on B as on A after failures seen by both', async () => {
+    const from = '10.88.1.1'
+    await failInTurns((i) => [i % 2 === 0 ? a : b, `nobody-${i}`, from])
+    const [onA, onB] = [await login(a, 'nobody-x', 'not-it', from), await login(b, 'nobody-x', 'not-it', from)]
+    expect(onA.status).toBe(429)
+    expect(onB.status).toBe(429)
+    expect(Math.abs(onA.retryAfter - onB.retryAfter)).toBeLessThanOrEqual(1)
+  })
+
+  it('makes a user name wait as long on B as on A from new addresses, and lets it in from a known one', async () => {
+    // t-dispatcher signed in on A from 127.0.0.1 (dispatcherA): a known address of the account.
+    await failInTurns((i) => [i % 2 === 0 ? b : a, 't-dispatcher', `10.89.${i}.1`])
+    const [onA, onB] = [await login(a, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.1'), await login(b, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.2')]
+    expect(onA.status).toBe(429)
+    expect(onB.status).toBe(429)
+    expect(Math.abs(onA.retryAfter - onB.retryAfter)).toBeLessThanOrEqual(1)
+    expect((await login(b, 't-dispatcher', TEST_USER_PASSWORD, '127.0.0.1')).status).toBe(200)
   })
 })
 

@@ -10,7 +10,7 @@ export type { StoredEvent, LatestRow, LinkStatus } from './repositories/telemetr
 export * as networkRepo from './repositories/network/index.js'
 export * as jt808Repo from './repositories/jt808.js'
 export * as accountsRepo from './repositories/accounts/index.js'
-export type { UserRecord, SessionRecord, AuditRecord, AuditEntry } from './repositories/accounts/index.js'
+export type { UserRecord, SessionRecord, AuditRecord, AuditEntry, FailureKind } from './repositories/accounts/index.js'
 export * as trackingRepo from './repositories/tracking.js'
 export type { SegmentRow, SegmentStatRow, AlertQuery, EventRow, EventQuery } from './repositories/tracking.js'
 export * as incidentsRepo from './repositories/incidents.js'

@@ -21,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   const byClient = new RateLimiter(opts.perClient)
   const { signIn } = opts
   const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
-  const prune = setInterval(() => signIn.prune(Date.now()), 10 * 60_000)
+  const prune = setInterval(() => void signIn.prune(Date.now()).catch((err: Error) => app.log.warn({ err: err.message }, 'sign-in failures: could not prune')), 10 * 60_000)
   prune.unref()
   app.addHook('onClose', async () => clearInterval(prune))
 
@@ -47,7 +47,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       try {
         result = await app.auth.login(username, req.body.password, now)
       } catch (err) {
-        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') signIn.failed(username, req.ip, Date.now())
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') await signIn.failed(username, req.ip, Date.now())
         throw err
       }
       await signIn.succeeded(result.user, req.ip, now)
@@ -92,12 +92,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (req, reply) => {
       const user = userOf(req)
-      const wait = signIn.userWait(user.username, Date.now())
+      const wait = await signIn.userWait(user.username, Date.now())
       if (wait > 0) refuseIfLimited(reply, seconds(wait), `failed password checks for ${user.username}`)
       try {
         await app.auth.changeOwnPassword(user.id, req.body.current, req.body.next)
       } catch (err) {
-        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') signIn.failed(user.username, null, Date.now())
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') await signIn.failed(user.username, null, Date.now())
         throw err
       }
       return reply.status(204).header('set-cookie', clearedSessionCookie(opts.cookie)).send(null)
