@@ -236,7 +236,9 @@ describe.each(targets())('cancelling a trip instance on $name', (target) => {
     // The network's cancellation alone, as if the server stopped before the booking module heard of it.
     await networkRepo.cancelInstance(server.app.rb.db, { id: trip, tripId: 'CX-S', serviceDate: serviceDate(dayFromNow(2)), reason: '停电' })
     const swept = await server.app.rb.booking.cancellations.sweep(Date.now())
-    expect(swept.find((o) => o.tripInstanceId === trip)).toEqual({ tripInstanceId: trip, cancelled: [open.code], driverTold: false })
+    // The server's own periodic sweep may have got there first on a slow box; then this one finds nothing left.
+    const mine = swept.find((o) => o.tripInstanceId === trip)
+    if (mine) expect(mine).toEqual({ tripInstanceId: trip, cancelled: [open.code], driverTold: false })
     expect((await bookingsOf(trip)).items[0]).toMatchObject({ status: 'cancelled', cancelReason: '停电', cancelledBy: 'system' })
     expect((await messages(trip)).filter((m) => !m.startsWith('booked'))).toEqual(['trip_cancelled→13500000031'])
     expect((await server.app.rb.booking.cancellations.sweep(Date.now())).find((o) => o.tripInstanceId === trip)).toBeUndefined()
