@@ -16,7 +16,7 @@ interface ErrorBody {
 interface Booking {
   code: string
   status: string
-  verification?: { required: boolean; expiresAt: string }
+  verification?: { required: boolean; expiresAt: string; resendAt: string | null }
 }
 type Res<T> = { status: number; body: T }
 
@@ -172,6 +172,46 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     await waitFor(async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked' && m.sentTs !== null), 20_000, 100)
     // The phone is remembered: its next booking stands at once.
     expect((await book(trip, { phone })).body.verification).toBeUndefined()
+  })
+
+  it('sends the code again a minute apart at the soonest, three codes in all; a new code replaces the old; a look-up says the seat is held', async () => {
+    const trip = await net.trip('BV-RS', dayFromNow(3), { bookingPolicy: 'required', minRiders: 2 })
+    const phone = newPhone()
+    const res = await book(trip, { phone })
+    const v = res.body.verification
+    expect(Date.parse(v?.resendAt ?? '') - Date.now()).toBeGreaterThan(30_000)
+    const stored = await bookingRepo.bookingByCode(server.app.rb.db, res.body.code)
+    const codes = async () => (await messages(stored?.id ?? 0)).filter((m) => m.kind === 'verify_code').map((m) => /验证码(\d{6})/.exec(m.body)?.[1] as string)
+    await waitFor(async () => (await codes()).length === 1)
+    // A look-up by the passenger says the seat is held, and until when.
+    const looked = await call<Booking>('GET', `/api/bookings/lookup?code=${res.body.code}&phone=${phone}`)
+    expect(looked.body.verification).toMatchObject({ required: true, expiresAt: v?.expiresAt })
+    const resend = () => call<{ sent: boolean; verification: { resendAt: string | null } | null } & ErrorBody>('POST', `/api/bookings/${res.body.code}/verify/resend`, { phone })
+    // At once: too soon, with the wait.
+    const soon = await resend()
+    expect(soon.status).toBe(429)
+    expect(soon.body.error.details).toMatchObject({ reason: 'too_soon' })
+    expect(soon.body.error.details?.retryAfterS).toBeGreaterThan(30)
+    // A minute later (moved back in the database), twice: two new codes, then no more.
+    const aMinuteAgo = () => server.app.rb.db.query("UPDATE booking_hold SET code_sent_at = now() - interval '61 seconds' WHERE booking_id = $1", [stored?.id])
+    for (const n of [2, 3]) {
+      await aMinuteAgo()
+      const again = await resend()
+      expect(again.status).toBe(200)
+      expect(again.body.sent).toBe(true)
+      expect(again.body.verification?.resendAt ?? null).toEqual(n === 3 ? null : expect.any(String))
+      await waitFor(async () => (await codes()).length === n)
+    }
+    await aMinuteAgo()
+    const noMore = await resend()
+    expect(noMore.status).toBe(429)
+    expect(noMore.body.error.details).toMatchObject({ reason: 'too_many_sends' })
+    // Only the newest code works.
+    const [first, , newest] = await codes()
+    if (first !== newest) expect((await call<ErrorBody>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: first })).status).toBe(400)
+    expect((await call<Booking>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: newest })).status).toBe(200)
+    expect((await call<Booking>('GET', `/api/bookings/lookup?code=${res.body.code}&phone=${phone}`)).body.verification).toBeUndefined()
+    expect((await resend()).body).toMatchObject({ sent: false, verification: null })
   })
 
   it('releases the seats of a booking whose code never comes back', async () => {

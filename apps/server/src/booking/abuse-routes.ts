@@ -3,19 +3,19 @@
  * they are registered a per-account limit on the public booking routes for signed-in accounts
  * (those without a session have the per-address one). The per-phone, per-address and per-account
  * booking caps are judged with the booking itself (`limits-gate.ts`). Its own routes: the booker
- * confirms the SMS code; dispatchers read the suspicious phones, addresses and accounts.
+ * confirms the SMS code or asks for it again; dispatchers read the suspicious phones, addresses and accounts.
  */
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import type { SuspectView } from '@rb/domain'
+import { AppError, type SuspectView } from '@rb/domain'
 import { bookingLimitsRepo } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
 import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
 import { DISPATCHERS } from './actor.js'
 import type { BookingAbuse } from './abuse.js'
-import { BookingView, CodeParam } from './schemas.js'
+import { BookingView, CodeParam, Verification } from './schemas.js'
 
 export interface BookingLimitRoutesOptions {
   abuse: BookingAbuse
@@ -26,7 +26,7 @@ export interface BookingLimitRoutesOptions {
 }
 
 /** Public routes where a signed-in account is limited per account. */
-const PUBLIC_BOOKING_ROUTES = new Set(['POST /api/bookings', 'GET /api/bookings/lookup', 'GET /api/bookings/:code', 'POST /api/bookings/:code/cancel', 'POST /api/bookings/:code/verify'])
+const PUBLIC_BOOKING_ROUTES = new Set(['POST /api/bookings', 'GET /api/bookings/lookup', 'GET /api/bookings/:code', 'POST /api/bookings/:code/cancel', 'POST /api/bookings/:code/verify', 'POST /api/bookings/:code/verify/resend'])
 const toArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
 const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app, { abuse, accountRatePerMin, publicRatePerMin }) => {
@@ -68,6 +68,31 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
     },
   )
 
+  app.post(
+    '/api/bookings/:code/verify/resend',
+    {
+      config: { access: 'public' },
+      onRequest: addressLimit,
+      schema: {
+        tags: ['booking'],
+        summary: 'Send the SMS code of a held booking again (a new code; the old one stops working): a minute after the last at the soonest, three codes in all',
+        params: Type.Object({ code: CodeParam }),
+        body: Type.Object({ phone: Type.String({ minLength: 5, maxLength: 24 }) }),
+        response: { 200: Resent, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const v = await abuse.resend(req.params.code, req.body.phone)
+        return v ? { sent: true, verification: v } : { sent: false, verification: null }
+      } catch (err) {
+        const wait = err instanceof AppError ? err.details?.['retryAfterS'] : undefined
+        if (typeof wait === 'number') void reply.header('retry-after', String(wait))
+        throw err
+      }
+    },
+  )
+
   app.get(
     '/api/bookings/suspicious',
     {
@@ -103,6 +128,11 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
     },
   )
 }
+
+const Resent = Type.Object({
+  sent: Type.Boolean({ description: 'false: the phone had nothing left to confirm' }),
+  verification: Type.Union([Type.Null(), Verification]),
+})
 
 const Suspicious = Type.Object({
   since: Type.String({ format: 'date-time' }),

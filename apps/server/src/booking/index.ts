@@ -64,7 +64,7 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
   const kick = (): void => slot.outbox?.kick()
   const limits = bookingLimits(config)
   const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: kick, limits: new LimitGate(limits, randomInt) })
-  const abuse = new BookingAbuse({ db, booking: service, kickOutbox: kick }, limits)
+  const abuse = new BookingAbuse({ db, booking: service, kickOutbox: kick, randomInt }, limits)
   const outbox = new OutboxSender(db, abuse.notifier(notifier), { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
   slot.outbox = outbox
   const holdSweep = setInterval(() => void abuse.sweep().catch((err: Error) => log.warn({ err: err.message }, 'booking holds: sweep failed; will retry')), Math.min(15_000, config.bookingVerifyHoldS * 500))

@@ -27,7 +27,31 @@ import { bookingLimitsRepo, bookingRepo, type Queryable, type StoredBooking } fr
 /** What the booker is told when their phone must confirm a code. */
 export interface Verification {
   required: true
+  /** When the held seats are released unless the code came back. */
   expiresAt: string
+  /** The soonest the code may be sent again (null: sent as often as it may be). */
+  resendAt: string | null
+}
+
+/** The soonest a code may be sent again after the last one. */
+export const RESEND_AFTER_MS = 60_000
+/** Codes sent for one hold at most (each text costs money; a made-up phone never answers). */
+export const MAX_CODE_SENDS = 3
+
+/** When a hold's code was last sent (holds from before that was kept: when the hold began). */
+export const codeSentTs = (h: { expiresTs: number; codeSentTs: number | null }, holdMs: number): number => h.codeSentTs ?? h.expiresTs - holdMs
+
+/** What the booker is told about a hold: until when, and when the code may be sent again. */
+export function verificationOf(h: { expiresTs: number; codeSentTs: number | null; codeSends: number }, holdMs: number): Verification {
+  const resendTs = codeSentTs(h, holdMs) + RESEND_AFTER_MS
+  const canResend = h.codeSends < MAX_CODE_SENDS && resendTs < h.expiresTs
+  return { required: true, expiresAt: new Date(h.expiresTs).toISOString(), resendAt: canResend ? new Date(resendTs).toISOString() : null }
+}
+
+/** The text carrying a code. */
+export const codeText = (code: string, holdMs: number, bookingCode: string): string => {
+  const minutes = Math.round(holdMs / 60_000)
+  return `【乡村公交】验证码${code}，${minutes}分钟内在订座页输入，座位为您保留${minutes}分钟。订座码${bookingCode}。`
 }
 
 /** A request as the gate needs it. */
@@ -110,7 +134,7 @@ export class LimitGate {
     const out = await this.#hold(tx, g, byKey)
     // A resent request whose seats are still held is told so again.
     const resent = g.decided.flatMap((d) => (d.kind === 'replay' && d.request.requester ? [d.request.idempotencyKey] : []))
-    for (const [key, expiresTs] of await bookingLimitsRepo.openHolds(tx, resent)) out.set(key, { required: true, expiresAt: new Date(expiresTs).toISOString() })
+    for (const [key, hold] of await bookingLimitsRepo.openHolds(tx, resent)) out.set(key, verificationOf(hold, this.limits.holdMs))
     return out
   }
 
@@ -135,21 +159,20 @@ export class LimitGate {
       held.push({ idempotencyKey: b.idempotencyKey, bookingId: b.id, phone: b.phone, codeHash: codeHash(b.idempotencyKey, code), expiresTs: g.now + this.limits.holdMs, booking: b, code })
     }
     if (held.length === 0) return out
-    await bookingLimitsRepo.insertHolds(tx, held)
-    const minutes = Math.round(this.limits.holdMs / 60_000)
+    await bookingLimitsRepo.insertHolds(tx, held, g.now)
     await bookingRepo.enqueueMessages(
       tx,
       held.map((h) => ({
         kind: 'verify_code',
         recipient: h.phone,
         recipientRole: 'passenger',
-        body: `【乡村公交】验证码${h.code}，${minutes}分钟内在订座页输入，座位为您保留${minutes}分钟。订座码${h.booking.code}。`,
+        body: codeText(h.code, this.limits.holdMs, h.booking.code),
         bookingId: h.bookingId,
         tripInstanceId: h.booking.tripInstanceId,
       })),
       g.now,
     )
-    for (const h of held) out.set(h.idempotencyKey, { required: true, expiresAt: new Date(h.expiresTs).toISOString() })
+    for (const h of held) out.set(h.idempotencyKey, verificationOf({ expiresTs: h.expiresTs, codeSentTs: g.now, codeSends: 1 }, this.limits.holdMs))
     return out
   }
 }

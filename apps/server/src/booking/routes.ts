@@ -89,9 +89,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
 
   const lookup = async (code: string, phone: string) => {
     const found = await booking.findForPassenger(code, phone)
-    return booking.view(found.booking, found.trip)
+    const view = await booking.view(found.booking, found.trip)
+    // A booking still held for its SMS code says so (a page reopened goes back to the code).
+    const verification = await app.rb.booking.abuse.pending(found.booking)
+    return verification ? { ...view, verification } : view
   }
-  const lookupSchema = { 200: BookingView, 400: ErrorResponse, 404: ErrorResponse, ...tooMany }
+  const lookupSchema = { 200: BookedView, 400: ErrorResponse, 404: ErrorResponse, ...tooMany }
   app.get(
     '/api/bookings/lookup',
     { config: PUBLIC, onRequest: limited, schema: { ...common, summary: 'A passenger looks up their booking by code and phone', querystring: Type.Object({ code: CodeParam, phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },

@@ -66,13 +66,21 @@ export const BookingView = Type.Object({
   updatedAt: Time,
 })
 
-/** A new booking as its booker sees it: with `verification` while its seats wait for the phone's SMS code. */
+/** A booking whose seats wait for the phone's SMS code: until when, and when the code may be sent again. */
+export const Verification = Type.Object(
+  {
+    required: Type.Literal(true),
+    expiresAt: Time,
+    resendAt: Type.Union([Type.Null(), Time], { description: 'the soonest POST /api/bookings/{code}/verify/resend may send the code again; null: no more' }),
+  },
+  { description: 'the seats are held until `expiresAt`; confirm with POST /api/bookings/{code}/verify and the code the phone was sent' },
+)
+
+/** A booking as its booker sees it (new, or looked up): with `verification` while its seats wait for the phone's SMS code. */
 export const BookedView = Type.Composite([
   BookingView,
   Type.Object({
-    verification: Type.Optional(
-      Type.Object({ required: Type.Literal(true), expiresAt: Time }, { description: 'the seats are held until `expiresAt`; confirm with POST /api/bookings/{code}/verify and the code the phone was sent' }),
-    ),
+    verification: Type.Optional(Verification),
   }),
 ])
 

@@ -101,6 +101,9 @@ export interface Hold {
   attempts: number
   confirmedTs: number | null
   releasedTs: number | null
+  /** When the code was last sent (null: held before migration 022) and how many codes were sent. */
+  codeSentTs: number | null
+  codeSends: number
 }
 
 interface HoldRow {
@@ -113,9 +116,11 @@ interface HoldRow {
   attempts: number
   confirmed_ms: number | null
   released_ms: number | null
+  code_sent_ms: number | null
+  code_sends: number
 }
 
-const HOLD_COLUMNS = `idempotency_key, booking_id, (SELECT code FROM booking b WHERE b.id = booking_hold.booking_id) AS booking_code, phone, code_hash, ${ms('expires_at', 'expires_ms')}, attempts, ${ms('confirmed_at', 'confirmed_ms')}, ${ms('released_at', 'released_ms')}`
+const HOLD_COLUMNS = `idempotency_key, booking_id, (SELECT code FROM booking b WHERE b.id = booking_hold.booking_id) AS booking_code, phone, code_hash, ${ms('expires_at', 'expires_ms')}, attempts, ${ms('confirmed_at', 'confirmed_ms')}, ${ms('released_at', 'released_ms')}, ${ms('code_sent_at', 'code_sent_ms')}, code_sends`
 const toHold = (x: HoldRow): Hold => ({
   idempotencyKey: x.idempotency_key,
   bookingId: x.booking_id === null ? null : Number(x.booking_id),
@@ -126,33 +131,43 @@ const toHold = (x: HoldRow): Hold => ({
   attempts: x.attempts,
   confirmedTs: x.confirmed_ms === null ? null : Math.round(x.confirmed_ms),
   releasedTs: x.released_ms === null ? null : Math.round(x.released_ms),
+  codeSentTs: x.code_sent_ms === null ? null : Math.round(x.code_sent_ms),
+  codeSends: x.code_sends,
 })
 
 /** Holds for bookings just made, whose phones must confirm a code (their attempts are recorded). */
-export async function insertHolds(tx: Queryable, holds: readonly { idempotencyKey: string; bookingId: number; phone: string; codeHash: string; expiresTs: number }[]): Promise<void> {
+export async function insertHolds(tx: Queryable, holds: readonly { idempotencyKey: string; bookingId: number; phone: string; codeHash: string; expiresTs: number }[], sentTs: number): Promise<void> {
   if (holds.length === 0) return
   await tx.query(
-    `INSERT INTO booking_hold (idempotency_key, booking_id, phone, code_hash, expires_at)
-     SELECT k, b, p, h, to_timestamp(e::float8 / 1000.0) FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[]) AS u(k, b, p, h, e)
+    `INSERT INTO booking_hold (idempotency_key, booking_id, phone, code_hash, expires_at, code_sent_at)
+     SELECT k, b, p, h, to_timestamp(e::float8 / 1000.0), ${ts(6)} FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[]) AS u(k, b, p, h, e)
      ON CONFLICT DO NOTHING`,
-    [holds.map((h) => h.idempotencyKey), holds.map((h) => h.bookingId), holds.map((h) => h.phone), holds.map((h) => h.codeHash), holds.map((h) => h.expiresTs)],
+    [holds.map((h) => h.idempotencyKey), holds.map((h) => h.bookingId), holds.map((h) => h.phone), holds.map((h) => h.codeHash), holds.map((h) => h.expiresTs), sentTs],
   )
 }
 
-/** Of the given requests' keys, those whose seats are still held waiting for a code: expiry per key. */
-export async function openHolds(q: Queryable, keys: readonly string[]): Promise<Map<string, number>> {
+/** Of the given requests' keys, those whose seats are still held waiting for a code, per key. */
+export async function openHolds(q: Queryable, keys: readonly string[]): Promise<Map<string, Hold>> {
   if (keys.length === 0) return new Map()
-  const r = await q.query<{ idempotency_key: string; expires_ms: number }>(
-    `SELECT idempotency_key, ${ms('expires_at', 'expires_ms')} FROM booking_hold WHERE idempotency_key = ANY($1::text[]) AND confirmed_at IS NULL AND released_at IS NULL`,
-    [[...keys]],
-  )
-  return new Map(r.rows.map((x) => [x.idempotency_key, Math.round(x.expires_ms)]))
+  const r = await q.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM booking_hold WHERE idempotency_key = ANY($1::text[]) AND confirmed_at IS NULL AND released_at IS NULL`, [[...keys]])
+  return new Map(r.rows.map((x) => [x.idempotency_key, toHold(x)]))
 }
 
 /** The hold of a booking, found by the booking's id or its idempotency key. */
 export async function holdOfBooking(q: Queryable, bookingId: number): Promise<Hold | null> {
   const r = await q.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM booking_hold WHERE idempotency_key = (SELECT idempotency_key FROM booking WHERE id = $1)`, [bookingId])
   return r.rows[0] ? toHold(r.rows[0]) : null
+}
+
+/** The hold of a booking, locked for the rest of the transaction (a code sent again, once across instances). */
+export async function lockHoldOfBooking(tx: Queryable, bookingId: number): Promise<Hold | null> {
+  const r = await tx.query<HoldRow>(`SELECT ${HOLD_COLUMNS} FROM booking_hold WHERE idempotency_key = (SELECT idempotency_key FROM booking WHERE id = $1) FOR UPDATE`, [bookingId])
+  return r.rows[0] ? toHold(r.rows[0]) : null
+}
+
+/** A new code replaces the old one (which stops working); the wrong tries still count. */
+export async function replaceHoldCode(tx: Queryable, key: string, codeHash: string, sentTs: number): Promise<void> {
+  await tx.query(`UPDATE booking_hold SET code_hash = $2, code_sent_at = ${ts(3)}, code_sends = code_sends + 1 WHERE idempotency_key = $1`, [key, codeHash, sentTs])
 }
 
 export async function countHoldAttempt(q: Queryable, key: string): Promise<number> {
