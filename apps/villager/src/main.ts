@@ -9,7 +9,7 @@ import { api, ApiError, NetworkError, refusedField, sendReport } from './api.js'
 import { Bookings, submit, type BookingRequest } from './booking.js'
 import { errorText, isLang, t, type MessageKey } from './i18n.js'
 import { connectStop } from './live.js'
-import type { AheadData, BootData, CrewView, Lang, PlannedDeparture, ReminderView, StopArrival, StopArrivalsUpdate, StopTimetable, TripBookingState, TripStopsView } from './model.js'
+import type { AheadData, BookingView, BootData, CrewView, Lang, PlannedDeparture, ReminderView, StopArrival, StopArrivalsUpdate, StopTimetable, TripBookingState, TripStopsView } from './model.js'
 import { ReportOutbox, type ReportCategory } from './outbox.js'
 import { shrinkPhoto } from './photo.js'
 import { BOOT_ID } from './ssr.js'
@@ -251,7 +251,7 @@ function render(): void {
       }
       const ahead = state.boot.ahead
       if (v.name === 'trip') out = tripPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.crews.get(v.id) ?? { state: 'loading' }, lang, now(), connection(), ahead?.bookings[v.id], ahead?.bookings[v.id]?.cancelReason ?? ahead?.cancelled[v.id]).value
-      else if (v.name === 'book') out = (views as typeof LazyViews).bookPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.bookForm, state.bookPhase, lang).value
+      else if (v.name === 'book') out = (views as typeof LazyViews).bookPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.bookForm, state.bookPhase, lang, now()).value
       else out = (views as typeof LazyViews).remindPage(a, state.remindForm, state.remindPhase, lang).value
       break
     }
@@ -334,6 +334,13 @@ function prepareBooking(id: string): void {
   const pending = bookings.pending()
   const profile = bookings.profile()
   state.bookFor = id
+  // Booked on this phone and held for its SMS code (the page was left or reloaded): enter the code, not book again.
+  const held = bookings.list().find((b) => b.tripInstanceId === id && b.view.verification && Date.parse(b.view.verification.expiresAt) > now())
+  if (held) {
+    state.bookPhase = { kind: 'sending', retryNo: null }
+    void loadLazy().then(() => hold(held.view, held.phone))
+    return
+  }
   if (pending && pending.request.tripInstanceId === id) {
     // An attempt whose answer never came: show it as sent, "try again" resends the same key.
     const r = pending.request
@@ -404,7 +411,10 @@ async function book(id: string): Promise<void> {
       if (state.view.name === 'book') render()
     },
   })
-  if (outcome.kind === 'booked') {
+  if (outcome.kind === 'booked' && outcome.booking.verification) {
+    // Its seats are held until the phone confirms the SMS code.
+    return hold(outcome.booking, attempt.request.bookedBy?.phone ?? attempt.request.phone)
+  } else if (outcome.kind === 'booked') {
     state.bookPhase = { kind: 'done', booking: outcome.booking }
     const b = outcome.booking
     toast(b.status === 'waitlisted' ? t(state.lang, 'waitlistedToast', { n: b.waitlistPosition ?? 1 }) : t(state.lang, 'bookedToast', { code: b.code }), b.status === 'waitlisted' ? 'warn' : 'ok')
@@ -422,6 +432,37 @@ async function book(id: string): Promise<void> {
     if (state.bookPhase.kind === 'done') window.scrollTo(0, 0)
     else showFieldError()
   }
+}
+
+/** The SMS code confirmation (lazy.ts → verify.ts) drives the booking view through this. */
+const verifyHost: LazyViews.VerifyHost = {
+  root,
+  lang: () => state.lang,
+  now,
+  phase: () => state.bookPhase,
+  set(p) {
+    state.bookPhase = p
+    // Released (time ran out, too many wrong codes): the server cancels it; this phone stops offering the code.
+    if (p.closed) bookings.update({ ...p.booking, status: 'cancelled', verification: undefined })
+    if (state.view.name === 'book') render()
+  },
+  toast,
+  done(b) {
+    bookings.update(b)
+    state.bookPhase = { kind: 'done', booking: b }
+    toast(t(state.lang, 'bookedToast', { code: b.code }), 'ok')
+    if (state.view.name === 'book') render()
+    void refreshAhead()
+  },
+}
+
+function hold(b: BookingView, phone: string): void {
+  const p = lazy?.heldPhase(b, phone)
+  if (!lazy || !p) return verifyHost.done(b)
+  verifyHost.set(p)
+  lazy.watchHold(verifyHost)
+  toast(lazy.vt(state.lang, 'held'), 'warn')
+  root.querySelector<HTMLInputElement>('#sms-code')?.focus()
 }
 
 /** A booking sent before the page was closed, answer unseen: send it again (same key) so it gets its code. */
@@ -663,6 +704,12 @@ root.addEventListener('click', (e) => {
       state.reportForm.category = el.dataset.category as ReportCategory
       state.reportNotice = null
       return render()
+    case 'resend-code':
+      return void lazy?.resendCode(verifyHost)
+    case 'book-again':
+      e.preventDefault()
+      state.bookFor = null
+      return onRoute()
     case 'cancel-booking':
       return void cancelBooking(el.dataset.code ?? '')
     case 'discard-report':
@@ -687,6 +734,7 @@ root.addEventListener('input', (e) => {
   else if (el.name === 'riderPhone') state.bookForm.riderPhone = el.value
   else if (el.name === 'remindPhone') state.remindForm.phone = el.value
   else if (el.name === 'note') state.reportForm.note = el.value
+  else if (el.name === 'smsCode' && state.bookPhase.kind === 'verify') state.bookPhase.typed = el.value
 })
 
 root.addEventListener('change', (e) => {
@@ -711,6 +759,9 @@ root.addEventListener('submit', (e) => {
   if (kind === 'book' && state.view.name === 'book') {
     e.preventDefault()
     if (state.bookPhase.kind !== 'sending') void book(state.view.id)
+  } else if (kind === 'verify') {
+    e.preventDefault()
+    void lazy?.confirmCode(verifyHost)
   } else if (kind === 'remind' && state.view.name === 'remind') {
     e.preventDefault()
     if (state.remindPhase.kind !== 'sending') void remind(state.view.id)

@@ -4,6 +4,7 @@
  * answers with these interfaces.
  */
 import type { BookingView as WireBookingView, StopArrival, TripBookingState } from '@rb/protocol'
+import type { HoldVerification } from './views/verify.js'
 
 export type { StopArrival, StopArrivalsUpdate, TripBookingState } from '@rb/protocol'
 
@@ -157,8 +158,11 @@ export interface CrewView {
   } | null
 }
 
-/** A booking as the booking API answers a passenger (the wire type; the page reads these fields). */
-export type BookingView = Omit<WireBookingView, 'routeId' | 'channel' | 'createdAt' | 'updatedAt'>
+/**
+ * A booking as the booking API answers a passenger (the wire type; the page reads these fields);
+ * `verification` when its seats are held until the phone confirms an SMS code.
+ */
+export type BookingView = Omit<WireBookingView, 'routeId' | 'channel' | 'createdAt' | 'updatedAt'> & { verification?: HoldVerification }
 
 /** A report as the villager's phone sees it (the reports API: POST /api/stops/:code/reports, GET /api/reports/:id). */
 export interface PublicReport {

@@ -4,6 +4,7 @@ import { t } from '../i18n.js'
 import type { BookingView, Lang, StopArrival, TripStop, TripStopsView } from '../model.js'
 import { clock } from '../words.js'
 import { header, stopName } from './stop.js'
+import { verifyCard, type VerifyPhase } from './verify.js'
 import type { Loadable } from './trip.js'
 
 export interface BookForm {
@@ -27,6 +28,8 @@ export type BookPhase =
   /** No answer: the same attempt (same key) is sent again by "try again". */
   | { kind: 'unreachable' }
   | { kind: 'done'; booking: BookingView }
+  /** Booked, the seats held until the phone confirms the SMS code (views/verify.ts). */
+  | VerifyPhase
 
 export const MAX_SEATS = 6
 
@@ -52,9 +55,10 @@ export function bookingResult(b: BookingView, lang: Lang): Html {
 </section>`
 }
 
-export function bookPage(a: StopArrival, stopCode: string, stops: Loadable<TripStopsView>, form: BookForm, phase: BookPhase, lang: Lang): Html {
+export function bookPage(a: StopArrival, stopCode: string, stops: Loadable<TripStopsView>, form: BookForm, phase: BookPhase, lang: Lang, now: number): Html {
   const title = t(lang, 'bookTitle')
   const sub = `${lang === 'en' && a.routeNameEn ? a.routeNameEn : a.routeName} · ${clock(a.scheduledTs)} · ${t(lang, 'to', { place: a.headsign })}`
+  if (phase.kind === 'verify') return html`${header(lang, title, sub, true)}<main class="page">${verifyCard(phase, lang, now)}</main>`
   if (phase.kind === 'done') {
     return html`${header(lang, title, sub, true)}<main class="page">${bookingResult(phase.booking, lang)}</main>
 <nav class="actions"><a class="btn btn-primary btn-wide" href="#" data-action="back">${t(lang, 'done')}</a></nav>`

@@ -7,6 +7,7 @@ import { clock } from '../words.js'
 import { bookableList } from './ahead.js'
 import { remindersSection } from './remind.js'
 import { header } from './stop.js'
+import { vt } from './verify.js'
 
 const CANCELLABLE = new Set(['confirmed', 'waitlisted'])
 
@@ -18,6 +19,7 @@ function bookingRow(b: SavedBooking, lang: Lang, now: number, busy: boolean): Ht
   <p>${v.serviceDate.slice(5)} ${clock(Date.parse(v.boardTime))} ${t(lang, 'fromTo', { from: v.boardStopName, to: v.alightStopName })} · ${t(lang, 'seatsN', { n: v.seats })}</p>
   ${v.status === 'waitlisted' && v.waitlistPosition !== null ? html`<p>${t(lang, 'waitlistPos', { n: v.waitlistPosition })}</p>` : ''}
   ${v.cancelReason ? html`<p class="muted">${v.cancelReason}</p>` : ''}
+  ${v.verification && v.status === 'confirmed' && now < Date.parse(v.verification.expiresAt) ? html`<p class="warning">${vt(lang, 'heldLine')}</p><a class="btn btn-primary btn-wide" href="#b/${v.tripInstanceId}">${vt(lang, 'enterCode')}</a>` : ''}
   ${canCancel ? html`<button class="btn btn-danger" data-action="cancel-booking" data-code="${v.code}"${busy ? ' disabled' : ''}>${t(lang, 'cancel')}</button>` : ''}
 </li>`
 }
