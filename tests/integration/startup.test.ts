@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { spawnServer } from '../support/child.js'
-import { startServer } from '../support/server.js'
+import { freePort, spawnServer } from '../support/child.js'
+import { startServer, TEST_TEMPLATE_DIR } from '../support/server.js'
 import { buildApp } from '../../apps/server/src/app.js'
 import { loadConfig } from '../../apps/server/src/config.js'
 
@@ -33,6 +33,20 @@ describe('start-up errors', () => {
       await app.close()
       blocker.close()
     }
+  })
+
+  it('a step that fails undoes the ones before it: the MQTT broker it had started lets go of its port', async () => {
+    const mqttPort = await freePort()
+    // The accounts are set up after the database, the live hub, the broker and the timers start;
+    // loadConfig would refuse this password at once, so it is put in afterwards.
+    const config = { ...loadConfig({ DATA_DIR: 'memory', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MQTT_PORT: String(mqttPort), JT808_PORT: 'off', DEMO_DATA: 'off', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR }), adminPassword: 'short' }
+    await expect(buildApp(config)).rejects.toThrow(/ADMIN_PASSWORD is refused/)
+    const again = createServer()
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject)
+      again.listen(mqttPort, '127.0.0.1', () => resolve())
+    })
+    await new Promise((resolve) => again.close(resolve))
   })
 
   it('bad configuration stops the process with every problem listed', async () => {

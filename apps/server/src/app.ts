@@ -1,6 +1,7 @@
 /**
  * Composition root: builds the server from explicit pieces — config, database, metrics, live
- * state, live hub, ingest, broker — and shuts them down in order. `main.ts` only listens.
+ * state, live hub, ingest, broker — each start-up step adding its undo, and shuts them down in
+ * reverse (also when a step fails part-way). `main.ts` only listens.
  */
 import { hostname } from 'node:os'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -54,7 +55,7 @@ import { gtfsRtRoutes } from './tracking/gtfs-rt.js'
 import { alertRoutes } from './alerts/routes.js'
 import { SettingsService, settingsRoutes } from './settings/index.js'
 import { SystemAlerts } from './alerts/system.js'
-import { waitForDatabase } from './startup.js'
+import { StartupSteps, waitForDatabase } from './startup.js'
 import { preferenceRoutes } from './console/preferences.js'
 import { holidayRoutes } from './routes/network/holidays.js'
 import { geofenceRoutes, startGeofences } from './geofence/index.js'
@@ -118,7 +119,21 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
 }
 
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app = createApp(config, opts)
+  installErrorHandler(app)
+  // Every route: NUL and lone surrogates refused (400, field named), control characters removed.
+  app.addHook('onRoute', textInputOnRoute)
+  // Each part started keeps its undo: they run last first if a later part fails, and on close.
+  const steps = new StartupSteps(app.log)
+  await steps.run(() => compose(app, config, opts, steps))
+  app.addHook('onClose', () => steps.undo())
+  return app
+}
+
+type App = ReturnType<typeof createApp>
+
+function createApp(config: Config, opts: BuildOptions) {
+  return Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: loggerOptions(config) }),
     // Per-request lines would drown the log (the console polls); errors are logged by the handler.
     logController: new LogController({ disableRequestLogging: true }),
@@ -128,16 +143,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Nullable fields list Null first: with type coercion, a string alternative first would turn null into ''.
     ajv: { customOptions: { removeAdditional: 'all', coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+}
+
+/** Opens, starts and registers everything, in order; `steps` gets each part's undo as it runs. */
+async function compose(app: App, config: Config, opts: BuildOptions, steps: StartupSteps): Promise<void> {
   const log = app.log
   const startedAt = Date.now()
-  installErrorHandler(app)
-  // Every route: NUL and lone surrogates refused (400, field named), control characters removed.
-  app.addHook('onRoute', textInputOnRoute)
-
   if (opts.waitForDatabase) await waitForDatabase(config, { log, signal: opts.waitForDatabase.signal })
   const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
   const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention, templateDir: config.embeddedTemplateDir })
   const { db, mode } = opened
+  steps.add('database', () => db.close())
   if (mode === 'timescale') log.info({ db: db.kind, applied: opened.applied }, 'storage: TimescaleDB (hypertables, compression, retention policies)')
   else log.warn({ db: db.kind, reason: opened.plainReason, applied: opened.applied }, 'storage: plain PostgreSQL tables, app-side retention (no TimescaleDB)')
 
@@ -149,6 +165,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // A trip's room (`trip:<id>`) admits staff and the driver assigned to that trip instance.
   const driverOf = (tripInstanceId: string): Promise<string | null> => network.instance(tripInstanceId).then((i) => i.driverId, () => null)
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard(driverOf) })
+  steps.add('live hub', () => hub.close())
   installSocketAuth(hub.io, auth, config.publicUrl, log)
   const tracking = new TrackingHost({
     engine: new TrackingEngine({
@@ -167,6 +184,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   // One lateness policy for the console, villager page, GTFS-RT (the engine's) and the reports (read per request).
   const settings = await SettingsService.start(db, log)
+  steps.add('settings', () => settings.close())
   settings.onChange((s) => tracking.engine.setPolicy(enginePolicy(s)))
 
   // Geofences follow every fix after tracking (which says the route a bus runs).
@@ -175,18 +193,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // Cluster mode: a vehicle's live stages run on the instance owning it; the router forwards.
   let cluster: Cluster | undefined
   if (config.redisUrl) {
-    try {
-      cluster = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], caches: { network, settings }, log })
-    } catch (err) {
+    const started = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], caches: { network, settings }, log })
+    cluster = started
+    // The hub first: its last flush goes out through the Redis adapter (closing it twice is a no-op).
+    steps.add('cluster', async () => {
       hub.close()
-      await db.close()
-      throw err
-    }
+      await started.close()
+    })
     log.info({ instanceId: config.instanceId, partitions: config.clusterPartitions, owned: cluster.leases.owned.size }, 'cluster mode: sharing the load through Redis')
     installReadProxy(app, { leases: cluster.leases, instanceId: config.instanceId, partitions: config.clusterPartitions })
   }
 
   const writer = createIngestWriter(db, latest, metrics, log, config)
+  steps.add('ingest writer', () => writer.close())
   const ingest = new Ingest({
     writer,
     metrics,
@@ -201,6 +220,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let broker: EmbeddedBroker | undefined
   let source: MqttSource | undefined
   const systemAlerts = new SystemAlerts({ db, publish: (alerts) => hub.publishAlerts(alerts), log })
+  steps.add('system alerts', () => systemAlerts.close())
   if (config.mqttUrl) {
     source = startMqttSource({
       url: config.mqttUrl,
@@ -217,37 +237,29 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
       log,
     })
+    const started = source
+    steps.add('mqtt source', () => started.close())
   } else {
-    try {
-      broker = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
-    } catch (err) {
-      hub.close()
-      await db.close()
-      throw err
-    }
+    const started = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
+    broker = started
+    steps.add('mqtt broker', () => started.close())
   }
 
   let jt808: Jt808Gateway | undefined
   if (config.jt808Port !== null) {
-    try {
-      jt808 = await listenWithFallback(
-        config,
-        'JT808_PORT',
-        config.jt808Port,
-        (port) =>
-          Jt808Gateway.start(
-            { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections, subpackageTtlMs: config.jt808SubpackageTtlS * 1000 },
-            { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
-          ),
-        log,
-      )
-    } catch (err) {
-      await source?.close()
-      await broker?.close()
-      hub.close()
-      await db.close()
-      throw err
-    }
+    const started = await listenWithFallback(
+      config,
+      'JT808_PORT',
+      config.jt808Port,
+      (port) =>
+        Jt808Gateway.start(
+          { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections, subpackageTtlMs: config.jt808SubpackageTtlS * 1000 },
+          { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
+        ),
+      log,
+    )
+    jt808 = started
+    steps.add('jt808 gateway', () => started.close())
   }
 
   // The newest position per vehicle reaches `vehicle_latest` once a second, not in every batch.
@@ -262,13 +274,20 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     )
   }, config.maintenanceIntervalS * 1000)
   maintenance.unref()
+  steps.add('timers', () => {
+    clearInterval(maintenance)
+    clearInterval(latestTimer)
+  })
 
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
   await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
   // Before tracking starts and the demo fleet reads today's trips: today's roster exists.
   const roster = await startRoster({ config, db, network, log, drivingLimitMin: () => settings.get().dailyDrivingLimitMin })
+  steps.add('roster', () => roster.close())
   await tracking.start()
+  steps.add('tracking', () => tracking.close())
   const sim = new SimControl(log, simCredentials(auth, deviceAuth))
+  steps.add('simulated fleet', () => sim.stop())
   // Simulated fleets talk to this server over its own HTTP and MQTT ports, known once it listens.
   app.addHook('onListen', () => {
     const address = app.server.address()
@@ -278,6 +297,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
+  steps.add('booking', () => booking.close())
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
   const reports = startReports({ config, db, hub, network, log })
@@ -287,10 +307,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return p ? { lng: p.lng, lat: p.lat, ts: p.ts } : null
   }
   const parcels = startParcels({ db, network, tracking, prefix: config.countyPrefix, publicUrl: config.publicUrl, onMessages: () => booking.outbox.kick(), log, livePosition, demoClerk: config.demoData === 'auto' && config.simVehicles !== 0 && db.kind === 'embedded' })
+  steps.add('parcels', () => parcels.close())
   network.onCancel((e) => parcels.onCancelled(e))
   if (demoSeeded) await seedDemoParcels(parcels.service, log)
   // Days ahead on the stop page, booking states pushed to stop rooms, reminders, inbound SMS.
   const villager = startVillager({ config, db, network, tracking, hub, booking, log })
+  steps.add('villager', () => villager.close())
   // Student buses: the checks, the guardians' SMS, and the end of each run watched for a child left on board.
   const students = await startStudents({
     db,
@@ -305,6 +327,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     checkMs: config.studentCheckS * 1000,
     remindMs: config.studentRemindS * 1000,
   })
+  steps.add('student buses', () => students.close())
   if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
@@ -367,16 +390,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(villagerPage, { network, tracking, schedule: villager.schedule })
   await villager.register(app)
 
-  // Shutdown order: simulated fleet → stop intake → JT/T 808 gateway (acks of points taken in go
-  // out, then it hangs up) → write what is pending (acks go out) → latest state → tracking events →
-  // broker side → live hub → database. Points unwritten at the deadline stay unacknowledged: they are resent.
+  // The last step, so its undo runs first on close: simulated fleet → stop intake → JT/T 808
+  // gateway (acks of points taken in go out, then it hangs up) → write what is pending (acks go out)
+  // → latest state; the other steps' undos follow in reverse (services, broker side, live hub,
+  // database). The fleet, gateway and writer are closed here early; their own undos then do nothing.
+  // Points unwritten at the deadline stay unacknowledged: they are resent.
   let closing = false
   app.addHook('preClose', () => {
     closing = true
   })
-  app.addHook('onClose', async () => {
-    clearInterval(maintenance)
-    clearInterval(latestTimer)
+  steps.add('intake', async () => {
     await sim.stop()
     ingest.stopIntake()
     await jt808?.close()
@@ -386,22 +409,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // What is still unwritten is given back unacknowledged, so the broker side can close.
     writer.close()
     await persistLatest()
-    await villager.close()
-    await parcels.close()
-    await booking.close()
-    await roster.close()
-    await students.close()
-    await tracking.close()
-    settings.close()
-    systemAlerts.close()
-    await source?.close()
-    await broker?.close()
-    hub.close()
-    await cluster?.close()
-    await db.close()
   })
-
-  return app
 }
 
 /** Texts a driver from the system (a child left on board): the bus's terminal (0x8300), its MQTT downlink, the driver page. */

@@ -135,3 +135,69 @@ function startWaitingServer(config: Config, log: StartLog): WaitingServer {
       }),
   }
 }
+
+export interface StepLog {
+  error(obj: object, msg: string): void
+}
+
+/**
+ * Start-up as a list of steps, each with its undo: every part the server opens, starts or listens
+ * on adds how to stop it as soon as it runs. The undos run last first — when a later step fails,
+ * and when the server closes — and each is attempted even when an earlier one throws: the failures
+ * are logged as they happen, naming the step, and reported together at the end.
+ */
+export class StartupSteps {
+  readonly #log: StepLog
+  readonly #undos: { step: string; undo: () => unknown }[] = []
+  #undoing: Promise<void> | undefined
+
+  constructor(log: StepLog) {
+    this.#log = log
+  }
+
+  /** Keeps the undo of a step just done. */
+  add(step: string, undo: () => unknown): void {
+    if (this.#undoing) throw new Error(`start-up step "${step}" came after the steps were undone`)
+    this.#undos.push({ step, undo })
+  }
+
+  /** The steps done so far, in order. */
+  get done(): string[] {
+    return this.#undos.map((u) => u.step)
+  }
+
+  /**
+   * Undoes every step, last first. Rejects with an AggregateError naming the steps whose undo
+   * failed (its `errors` are theirs). Runs once: a second call gets the first one's outcome.
+   */
+  undo(): Promise<void> {
+    this.#undoing ??= this.#undoAll()
+    return this.#undoing
+  }
+
+  async #undoAll(): Promise<void> {
+    const failed: { step: string; err: unknown }[] = []
+    for (const { step, undo } of this.#undos.toReversed()) {
+      try {
+        await undo()
+      } catch (err) {
+        this.#log.error({ step, err }, `start-up step "${step}" could not be undone`)
+        failed.push({ step, err })
+      }
+    }
+    if (failed.length > 0) throw new AggregateError(failed.map((f) => f.err), `could not undo start-up step${failed.length > 1 ? 's' : ''}: ${failed.map((f) => f.step).join(', ')}`)
+  }
+
+  /**
+   * Runs `start` (which adds its steps); when it throws, undoes what it did before passing its
+   * error on (the undo's own failures are logged above).
+   */
+  async run<T>(start: (steps: this) => Promise<T>): Promise<T> {
+    try {
+      return await start(this)
+    } catch (err) {
+      await this.undo().catch(() => undefined)
+      throw err
+    }
+  }
+}

@@ -60,6 +60,7 @@ export class LiveHub implements LiveStage {
   #alerts = new Map<string, LiveAlert>()
   #arrivals = new Map<string, StopArrivalsUpdate>()
   readonly #timer: NodeJS.Timeout
+  #closed = false
 
   constructor(server: HttpServer, metrics: Metrics, opts: HubOptions) {
     this.#metrics = metrics
@@ -287,7 +288,10 @@ export class LiveHub implements LiveStage {
     }
   }
 
+  /** Stops the ticks and hangs up; a second call does nothing. */
   close(): void {
+    if (this.#closed) return
+    this.#closed = true
     clearInterval(this.#timer)
     clearInterval(this.#presenceTimer)
     this.flush()
