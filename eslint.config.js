@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '**/*.d.ts', '.ci/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '{apps,packages,simulators}/*/build/**', 'data/**', '**/*.d.ts', '.ci/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

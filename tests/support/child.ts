@@ -27,12 +27,19 @@ export interface ChildServer {
   exited: Promise<number | string>
 }
 
-export async function spawnServer(env: Record<string, string>): Promise<ChildServer> {
+export interface SpawnOptions {
+  /** How node starts the server; by default the TypeScript source through tsx, as `npm start` does. */
+  argv?: string[]
+  /** How long start-up may take (seeding the demo county takes minutes on a busy box); default 120 s. */
+  startWithinMs?: number
+}
+
+export async function spawnServer(env: Record<string, string>, opts: SpawnOptions = {}): Promise<ChildServer> {
   const port = env.PORT ?? String(await freePort())
   // Held while the child lives (see services-lock.ts).
   const unlock = usesSharedBroker(env) ? await lockSharedServices() : async () => {}
   let out = ''
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const proc = spawn(process.execPath, opts.argv ?? ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +59,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ChildSer
         const res = await fetch(`${baseUrl}/api/health`).catch(() => null)
         return res?.status === 200
       },
-      120_000,
+      opts.startWithinMs ?? 120_000,
       100,
     )
   } catch (err) {

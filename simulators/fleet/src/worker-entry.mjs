@@ -1,6 +1,13 @@
-// Worker thread entry: loads TypeScript support, then the simulation worker. A plain .mjs file so
-// the worker starts the same way under `node --import tsx`, vitest, or a bundled server.
-import { register } from 'tsx/esm/api'
+// Worker thread entry, a plain .mjs file so the worker starts the same way everywhere: from the
+// emitted JavaScript (`npm run build` puts worker.js beside this file in build/), or from the
+// TypeScript source under `node --import tsx` or vitest, where it loads TypeScript support first.
+import { existsSync } from 'node:fs'
 
-register()
-await import('./worker.ts')
+const compiled = new URL('./worker.js', import.meta.url)
+if (existsSync(compiled)) {
+  await import(compiled.href)
+} else {
+  const { register } = await import('tsx/esm/api')
+  register()
+  await import('./worker.ts')
+}
