@@ -405,7 +405,7 @@ export class TrackingEngine {
         this.#deadlines.clearLateStart(inst.id, e.ts)
       }
       if (e.seq !== lastSeq) slot.alerts.departure(e, inst.id, e.seq === first ? inst.departureTs : e.scheduledTs)
-      if (e.seq !== first && e.seq !== lastSeq) this.#eta.stopLeft(e.passedWithoutStopping)
+      if (e.seq !== first && e.seq !== lastSeq) this.#eta.stopLeft(e.stopCode, e.passedWithoutStopping)
       return
     }
     // Arrival: the leg just driven feeds ETA history.

@@ -10,6 +10,7 @@
  */
 import type { InstanceStop, TripInstance } from '../network/timetable.js'
 import { NEUTRAL_PACE, tripPace } from './pace.js'
+import { DEFAULT_SERVICE_RULES } from './service.js'
 import type { TrackerState } from './types.js'
 
 /** Observed means of one leg (from a stop to the next), from stored stop visits. */
@@ -21,6 +22,13 @@ export interface SegmentStat {
   /** Observations behind the means. */
   n: number
 }
+
+/**
+ * How hard the wait for the timetable at a stop the bus may drive through is leaned early: the
+ * share of it counted is the chance the stop is served to this power (served 70 % of the time:
+ * a third of the wait).
+ */
+export const HOLD_LEAN = 3
 
 export type SegmentStats = (routeId: string, direction: 0 | 1, fromSeq: number) => SegmentStat | undefined
 
@@ -56,7 +64,7 @@ export function expectedStartDelayS(stats: StartStats, routeId: string, directio
 
 export interface EtaInput {
   instance: Pick<TripInstance, 'routeId' | 'direction' | 'departureTs' | 'stops'>
-  state: Pick<TrackerState, 'progressM' | 'lastTs' | 'visits' | 'nextStopSeq'>
+  state: Pick<TrackerState, 'progressM' | 'lastTs' | 'visits' | 'nextStopSeq'> & { lastFix?: TrackerState['lastFix'] }
   stats: SegmentStats
   /** The host's clock, epoch ms: no ETA before it. Default the last fix's time (tests). */
   now?: number
@@ -72,8 +80,14 @@ export interface EtaInput {
   stopZoneM?: number
   /** How today's buses drive the timetable's legs where there is no history (factor, default 1): the start of each trip's own pace. */
   timetablePace?: number
+  /** Per leg (by the seq it leaves), how today's buses drive the timetable there; replaces `timetablePace` when given. */
+  timetableLegPace?: (fromSeq: number) => number
+  /** Seconds of legs without history before the trip's own pace counts half against them. */
+  timetableHalfS?: number
   /** Share of stops today's buses drove through without stopping (default 0): the start of this trip's own share. */
   passSharePrior?: number
+  /** Per stop, the share of buses that drove through it today (replaces `passSharePrior` when given). */
+  stopPassShare?: (stopCode: string) => number
 }
 
 /**
@@ -112,35 +126,45 @@ export function predictArrivals(input: EtaInput): StopEta[] {
     return s && s.n >= minN ? s : undefined
   }
   /** Expected travel time of the leg from stops[i] to stops[i+1], seconds: history, else the timetable. */
+  const legFactor = (i: number): number => (input.timetableLegPace ? input.timetableLegPace((stops[i] as InstanceStop).seq) : 1)
   const baseLegS = (i: number): number => {
     const observed = stat(i)?.travelS
     if (observed !== undefined) return observed
     const a = stops[i] as InstanceStop
     const b = stops[i + 1] as InstanceStop
     // The timetable's leg includes the dwell at the stop it leaves (none at the first).
-    return Math.max(0, (b.arrivalTs - a.arrivalTs) / 1000 - (i === 0 ? 0 : baseDwellS(i)))
+    return Math.max(0, (b.arrivalTs - a.arrivalTs) / 1000 - (i === 0 ? 0 : baseDwellS(i))) * legFactor(i)
   }
   const baseDwellS = (i: number): number => stat(i)?.dwellS ?? defaultDwellS
   // History times legs edge to edge of the stop zones, the timetable stop to stop: the pace compares like with like.
   const zoneM = input.stopZoneM ?? 40
-  const edgeLegS = (i: number): number => (stat(i) ? baseLegS(i) : timetableEdgeLegS(stops, i, baseDwellS(i), zoneM))
+  const edgeLegS = (i: number): number => (stat(i) ? baseLegS(i) : timetableEdgeLegS(stops, i, baseDwellS(i), zoneM) * legFactor(i))
   const pace =
     input.ownPace === false
       ? NEUTRAL_PACE
-      : tripPace({ stops, visits: state.visits, progressM: state.progressM, lastTs: at, expectedLegS: edgeLegS, expectedDwellS: baseDwellS, hasHistory: (i) => stat(i) !== undefined, timetablePrior: input.timetablePace ?? 1 })
+      : tripPace({ stops, visits: state.visits, progressM: state.progressM, lastTs: at, expectedLegS: edgeLegS, expectedDwellS: baseDwellS, hasHistory: (i) => stat(i) !== undefined, timetablePrior: input.timetableLegPace ? 1 : (input.timetablePace ?? 1), timetableHalfS: input.timetableHalfS })
   const legS = (i: number): number => baseLegS(i) * (stat(i) ? pace.history : pace.timetable)
   const dwellS = (i: number): number => baseDwellS(i) * pace.dwell
   // A stop nobody waits at is driven through, early or not: the share of this trip's stops passed so
-  // far — starting from today's share over the network, worth three stops — is the chance a stop ahead is.
+  // far — starting from today's share at that stop (else over the network), worth three stops — is
+  // the chance a stop ahead is.
   const judged = state.visits.filter((v, k) => k > 0 && v.departureTs !== null)
-  const passShare = input.ownPace === false ? 0 : (judged.filter((v) => v.passedWithoutStopping).length + 3 * (input.passSharePrior ?? 0)) / (judged.length + 3)
+  const passedSoFar = judged.filter((v) => v.passedWithoutStopping).length
+  const passShare = (i: number): number => {
+    if (input.ownPace === false) return 0
+    const prior = input.stopPassShare ? input.stopPassShare((stops[i] as InstanceStop).stopCode) : (input.passSharePrior ?? 0)
+    return (passedSoFar + 3 * prior) / (judged.length + 3)
+  }
+  // The wait for the timetable is leaned early much more than the dwell: a rider told too early waits
+  // a little, one told too late misses the bus — and a wait is minutes where a dwell is seconds.
+  const holdShareAt = (i: number): number => (1 - passShare(i)) ** HOLD_LEAN
+  /** Leaving stops[i] reached at `arrivalTs`: its dwell as likely as the stop is served, the wait for its time leaned early. */
   const leave = (i: number, arrivalTs: number): number => {
     const stop = stops[i] as InstanceStop
     const t = arrivalTs + (i === 0 ? 0 : dwellS(i) * 1000)
     const served = holdAtStops ? Math.max(t, i === 0 ? instance.departureTs : stop.arrivalTs) : t
-    // Leaning early: a rider told too early waits a little, one told too late misses the bus.
-    const holdShare = (1 - passShare) ** 1.5
-    return i === 0 || i === stops.length - 1 ? served : arrivalTs + holdShare * (served - arrivalTs)
+    if (i === 0 || i === stops.length - 1) return served
+    return arrivalTs + (1 - passShare(i)) * (t - arrivalTs) + holdShareAt(i) * (served - t)
   }
 
   const nextIdx = state.nextStopSeq === null ? -1 : stops.findIndex((x) => x.seq === state.nextStopSeq)
@@ -165,7 +189,11 @@ export function predictArrivals(input: EtaInput): StopEta[] {
     i = nextIdx
     const elapsedS = (at - last.arrivalTs) / 1000
     leaveTs = at + Math.max(0, dwellS(i) - elapsedS) * 1000
-    if (holdAtStops) leaveTs = Math.max(leaveTs, (stops[i] as InstanceStop).arrivalTs)
+    // Standing in the zone it serves the stop and does not leave before its time; still moving, it
+    // may be driving through: its wait is leaned as a stop's ahead.
+    const standing = (state.lastFix?.speedKmh ?? 0) <= DEFAULT_SERVICE_RULES.stopSpeedKmh
+    const wait = Math.max(0, (stops[i] as InstanceStop).arrivalTs - leaveTs)
+    if (holdAtStops) leaveTs += (standing ? 1 : holdShareAt(i)) * wait
   } else {
     // Between two stops: the part of the leg still ahead at the leg's pace.
     const a = stops[nextIdx - 1] as InstanceStop

@@ -114,12 +114,12 @@ describe('today\'s pace of the timetable', () => {
   it('starts new trips from how today\'s buses drive the timetable: the route\'s, else the network\'s', () => {
     const p = new TimetablePace()
     expect(p.prior('R|0')).toBe(1)
-    for (let i = 0; i < 20; i++) p.add('R|0', 70, 100)
+    for (let i = 0; i < 20; i++) p.add('R|0', 'a>b', 70, 100)
     expect(p.prior('R|0')).toBeLessThan(0.8)
     expect(p.prior('S|1')).toBeLessThan(0.9)
     expect(p.prior('S|1')).toBeGreaterThan(p.prior('R|0'))
     // A breakdown is not a pace: one leg counts as twice as slow at most.
-    p.add('Q|0', 100_000, 100)
+    p.add('Q|0', 'a>b', 100_000, 100)
     expect(p.prior('Q|0')).toBeLessThan(1.5)
   })
 

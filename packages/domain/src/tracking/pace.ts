@@ -21,14 +21,18 @@ export interface PaceInput {
   hasHistory: (i: number) => boolean
   /** How today's buses drive the timetable where there is no history (factor): where this trip's own pace starts from. Default 1. */
   timetablePrior?: number
+  /** Seconds of legs without history before the own pace counts half against them (default TIMETABLE_HALF_S). */
+  timetableHalfS?: number
 }
 
 /**
- * Expected seconds seen before the bus's own pace counts half: legs with history (the history is
- * already what buses do there: the pace counts slowly), legs with only the timetable (a plan, often
- * slack or tight for every bus: the pace counts fast), dwells.
+ * Expected seconds seen before the bus's own pace counts half: legs with history (each leg's
+ * history is what buses do there, so what is left is the driver — today's, on this bus — and a
+ * driver slower or faster keeps it through the trip: five minutes of legs count half), legs with
+ * only the timetable as written (a plan, often slack or tight for every bus: the pace counts fast;
+ * once today's buses have taught the legs, slowly — see TimetablePace.ownHalfS), dwells.
  */
-const HISTORY_HALF_S = 900
+const HISTORY_HALF_S = 300
 const TIMETABLE_HALF_S = 30
 const DWELL_HALF_S = 60
 /** One leg or stop may say at most this much slower or faster (a breakdown is not a pace). */
@@ -86,7 +90,7 @@ export function tripPace(p: PaceInput): Pace {
       if (expS >= 30) add(travel(i), (p.lastTs - v.departureTs) / 1000, expS, LEG_RATIO)
     }
   }
-  return { history: blend(history, HISTORY_HALF_S), timetable: blend(timetable, TIMETABLE_HALF_S, p.timetablePrior ?? 1), dwell: blend(dwell, DWELL_HALF_S) }
+  return { history: blend(history, HISTORY_HALF_S), timetable: blend(timetable, p.timetableHalfS ?? TIMETABLE_HALF_S, p.timetablePrior ?? 1), dwell: blend(dwell, DWELL_HALF_S) }
 }
 
 /** The observed ratio, weighted by how much was seen: none → the prior, `halfS` of it → half way. */
@@ -97,19 +101,28 @@ export function blend(a: { obs: number; exp: number }, halfS: number, prior = 1)
 }
 
 /**
- * How today's buses drive the timetable's legs that have no history, per route (and direction)
- * and over the network: a slack or tight timetable is so for every bus. Each new trip's pace
- * starts from it (the route's, the more it has seen, else the network's) instead of from the
- * timetable as written.
+ * How today's buses drive the timetable's legs that have no history, per leg, per route (and
+ * direction) and over the network: a slack or tight timetable is so for every bus, and its slack
+ * differs leg by leg (a flat speed on paper, winding roads and straight ones on the ground). A
+ * leg ahead is expected as today's buses drove it (the leg's own factor, the more it has seen,
+ * else the route's, else the network's) instead of as the timetable writes it.
  */
 export class TimetablePace {
   #sums = new Map<string, { obs: number; exp: number }>()
   #stops = { passed: 0, judged: 0 }
+  #byStop = new Map<string, { passed: number; judged: number }>()
+  /** Legs driven today by the road they drove (from a stop to the next), on any route. */
+  #roads = new Map<string, { sumS: number; n: number }>()
 
   /** An intermediate stop left: served, or driven through. */
-  addStop(passed: boolean): void {
+  addStop(passed: boolean, stopCode?: string): void {
     this.#stops.judged++
     if (passed) this.#stops.passed++
+    if (stopCode === undefined) return
+    const a = this.#byStop.get(stopCode) ?? { passed: 0, judged: 0 }
+    a.judged++
+    if (passed) a.passed++
+    this.#byStop.set(stopCode, a)
   }
 
   /** Share of stops driven through today (with five served ones assumed first). */
@@ -117,8 +130,18 @@ export class TimetablePace {
     return this.#stops.passed / (this.#stops.judged + 5)
   }
 
-  /** A leg driven without history: its time, and the timetable's (edge to edge), seconds. */
-  add(routeKey: string, obsS: number, expS: number): void {
+  /** Share of buses that drove through this stop today, starting from the network's (worth three visits). */
+  passShareAt(stopCode: string): number {
+    const a = this.#byStop.get(stopCode) ?? { passed: 0, judged: 0 }
+    return (a.passed + 3 * this.passShare()) / (a.judged + 3)
+  }
+
+  /**
+   * A leg driven without history: its time, and the timetable's (edge to edge), seconds. `roadKey`
+   * names the road it drove (from one stop to the next: another route between the same two stops
+   * drives the same road).
+   */
+  add(routeKey: string, roadKey: string, obsS: number, expS: number): void {
     if (!(expS > 0) || !(obsS >= 0)) return
     const o = Math.min(expS * LEG_RATIO.max, Math.max(expS * LEG_RATIO.min, obsS))
     for (const k of [routeKey, '*']) {
@@ -127,14 +150,45 @@ export class TimetablePace {
       a.exp += expS
       this.#sums.set(k, a)
     }
+    const r = this.#roads.get(roadKey) ?? { sumS: 0, n: 0 }
+    r.sumS += o
+    r.n++
+    this.#roads.set(roadKey, r)
   }
 
-  /** The factor a new trip on the route starts from (1 before any leg was seen). */
+  /** The factor on the timetable a trip on the route starts from (1 before any leg was seen). */
   prior(routeKey: string): number {
     const network = blend(this.#sums.get('*') ?? { obs: 0, exp: 0 }, PRIOR_HALF_S)
     return blend(this.#sums.get(routeKey) ?? { obs: 0, exp: 0 }, PRIOR_HALF_S, network)
+  }
+
+  /**
+   * The factor on the timetable of one leg of the route (`expS` its timetable time, edge to edge):
+   * as today's buses drove that road, on any route, the more of them the more; else the route's prior.
+   */
+  legFactor(routeKey: string, roadKey: string, expS: number): number {
+    const prior = this.prior(routeKey)
+    const r = this.#roads.get(roadKey)
+    if (!r || !(expS > 0)) return prior
+    return blend({ obs: (r.sumS / r.n) * r.n, exp: expS * r.n }, LEG_PRIOR_HALF_S, prior)
+  }
+
+  /**
+   * Seconds of a trip's own legs before its pace counts half against the timetable as today's
+   * buses drive it: fast while nothing was learned (the bare timetable is a plan, often slack or
+   * tight for every bus), slowly once today's buses have taught the legs (the ratio of one leg to
+   * its expectation transfers little to the next: the slack differs leg by leg).
+   */
+  ownHalfS(): number {
+    const seen = this.#sums.get('*')?.exp ?? 0
+    const w = seen / (seen + PRIOR_HALF_S)
+    return TIMETABLE_HALF_S + w * (LEARNED_TIMETABLE_HALF_S - TIMETABLE_HALF_S)
   }
 }
 
 /** Seconds of legs seen before today's pace counts half in a new trip's prior. */
 const PRIOR_HALF_S = 600
+/** Seconds of one leg seen today before its own factor counts half against the route's. */
+const LEG_PRIOR_HALF_S = 120
+/** The own pace's half against a timetable today's buses have taught. */
+const LEARNED_TIMETABLE_HALF_S = 900

@@ -36,17 +36,27 @@ export class EtaModel {
     const i = inst.stops.findIndex((s) => s.seq === leg.fromSeq)
     if (i < 0 || i + 1 >= inst.stops.length) return
     const expS = timetableEdgeLegS(inst.stops, i, known?.dwellS ?? this.#config.defaultDwellS, this.#config.tracker.stopZoneM)
-    this.#timetablePace.add(`${inst.routeId}|${inst.direction}`, leg.travelS, expS)
+    this.#timetablePace.add(`${inst.routeId}|${inst.direction}`, roadKey(inst, i), leg.travelS, expS)
   }
 
   /** An intermediate stop left, served or driven through. */
-  stopLeft(passedWithoutStopping: boolean): void {
-    this.#timetablePace.addStop(passedWithoutStopping)
+  stopLeft(stopCode: string, passedWithoutStopping: boolean): void {
+    this.#timetablePace.addStop(passedWithoutStopping, stopCode)
   }
 
   /** When a bus of this route with this driver leaves its first stop, seconds after the scheduled departure. */
   startDelayS(inst: Pick<EngineInstance, 'routeId' | 'direction'>, driverId: string | null): number {
     return expectedStartDelayS(this.#startStats, inst.routeId, inst.direction, driverId)
+  }
+
+  /** How today's buses drove the road of the leg from `fromSeq` against this instance's timetable (a factor). */
+  #legFactor(inst: EngineInstance, fromSeq: number): number {
+    const routeKey = `${inst.routeId}|${inst.direction}`
+    const i = inst.stops.findIndex((s) => s.seq === fromSeq)
+    if (i < 0 || i + 1 >= inst.stops.length) return this.#timetablePace.prior(routeKey)
+    const known = this.#stats(inst.routeId, inst.direction, fromSeq)
+    const expS = timetableEdgeLegS(inst.stops, i, known?.dwellS ?? this.#config.defaultDwellS, this.#config.tracker.stopZoneM)
+    return this.#timetablePace.legFactor(routeKey, roadKey(inst, i), expS)
   }
 
   /** Predicted arrivals at the stops ahead of a bus on `inst`, none earlier than `now`. */
@@ -55,8 +65,15 @@ export class EtaModel {
     return predictArrivals({
       instance: inst, state, stats: this.#stats, now, defaultDwellS, holdAtStops,
       startDelayS: this.startDelayS(inst, driverId), stopZoneM: this.#config.tracker.stopZoneM,
-      timetablePace: this.#timetablePace.prior(`${inst.routeId}|${inst.direction}`),
+      timetableLegPace: (fromSeq: number) => this.#legFactor(inst, fromSeq),
+      timetableHalfS: this.#timetablePace.ownHalfS(),
       passSharePrior: this.#timetablePace.passShare(),
+      stopPassShare: (code: string) => this.#timetablePace.passShareAt(code),
     })
   }
+}
+
+/** The road of the leg from stops[i] to the next: the two stops it joins (the same on any route). */
+function roadKey(inst: Pick<EngineInstance, 'stops'>, i: number): string {
+  return `${inst.stops[i]?.stopCode ?? '?'}>${inst.stops[i + 1]?.stopCode ?? '?'}`
 }
