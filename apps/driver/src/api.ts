@@ -4,8 +4,6 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** The field the server named (`details.field`), if any. */
-    readonly field: string | null = null,
   ) {
     super(message)
   }
@@ -21,9 +19,8 @@ export async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string
   const text = await res.text()
   const parsed = text ? (JSON.parse(text) as unknown) : null
   if (!res.ok) {
-    const err = (parsed as { error?: { code?: string; message?: string; details?: { field?: unknown } } } | null)?.error
-    const field = typeof err?.details?.field === 'string' ? err.details.field : null
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, field)
+    const err = (parsed as { error?: { code?: string; message?: string } } | null)?.error
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText)
   }
   return parsed as T
 }

@@ -40,8 +40,7 @@ export function roomGuard(driverOf: DriverOfTrip): RoomGuard {
   }
 }
 
-/** The internal room every socket of an account joins at its handshake (notices to a driver go there). */
-export const userRoom = (userId: number): string => `user#${userId}`
+const userRoom = (userId: number): string => `user#${userId}`
 const sessionRoom = (tokenHash: string): string => `session#${tokenHash.slice(0, 32)}`
 
 /**

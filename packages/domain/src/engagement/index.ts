@@ -1,2 +1,0 @@
-export * from './notices.js'
-export * from './surveys.js'
