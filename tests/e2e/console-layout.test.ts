@@ -113,10 +113,18 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
       const rows = page.locator('.board tbody tr[data-id]')
       await waitFor(async () => (await rows.count()) > 40, 30_000, 200)
       const last = rows.last()
-      await last.scrollIntoViewIfNeeded()
-      await last.click()
       const detail = page.locator('.detail .trip-detail h2')
-      await detail.waitFor()
+      // The board re-renders as buses report: a row may be replaced while it is scrolled to; try again then.
+      await waitFor(async () => {
+        try {
+          await last.scrollIntoViewIfNeeded({ timeout: 5_000 })
+          await last.click({ timeout: 5_000 })
+          await detail.waitFor({ timeout: 5_000 })
+          return true
+        } catch {
+          return false
+        }
+      }, 60_000, 200)
       const box = await detail.boundingBox()
       expect(box).not.toBeNull()
       expect(box!.y).toBeGreaterThanOrEqual(0)
