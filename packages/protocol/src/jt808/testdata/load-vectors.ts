@@ -1,6 +1,5 @@
 /**
- * Test-only loader for the shared JT/T 808 vectors. Prefers the committed copy beside this file so
- * tests need nothing outside the repository; falls back to `<repoRoot>/../shared/testdata/jt808/`.
+ * Test-only loader for the JT/T 808 vectors committed beside this file (see README.md here).
  */
 // eslint-disable-next-line no-restricted-imports -- test fixture loader; the codec never imports it
 import { existsSync, readFileSync } from 'node:fs'
@@ -56,8 +55,6 @@ export interface Vector {
 
 const CANDIDATES = [
   new URL('./vectors.json', import.meta.url),
-  // packages/protocol/src/jt808/testdata → repo root is five levels up; shared/ sits beside it.
-  new URL('../../../../../../shared/testdata/jt808/vectors.json', import.meta.url),
 ]
 
 export function loadVectors(): Vector[] {
