@@ -78,8 +78,7 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     expect(await page.locator('tr.emergency', { hasText: 'Driver alarm' }).count()).toBe(1)
   })
 
-  // Skipped: fails in a fresh clone (line 85) though it passes in a working tree; to be found and fixed.
-  it.skip('says the sound is blocked on a page nobody has clicked yet, and sounds after a click', async () => {
+  it('says the sound is blocked on a page nobody has clicked yet, and sounds after a click', async () => {
     await page.reload()
     await waitForConsole(page)
     const enable = page.locator('.sos-banner button.sos-enable')

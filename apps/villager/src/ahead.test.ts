@@ -10,6 +10,7 @@ const state = (over: Partial<TripBookingState> = {}): TripBookingState => ({
   minRiders: 3,
   riders: 2,
   seatsFree: 17,
+  asOf: T0,
   onDemand: 'pending',
   status: 'scheduled',
   cancelReason: null,

@@ -8,6 +8,7 @@ import './styles.css'
 import { api, ApiError, NetworkError, refusedField, sendReport } from './api.js'
 import { Bookings, submit, type BookingRequest } from './booking.js'
 import { errorText, isLang, t, type MessageKey } from './i18n.js'
+import { isNewerArrivals, newerBookings } from './freshness.js'
 import { connectStop } from './live.js'
 import type { AheadData, BookingView, BootData, CrewView, Lang, PlannedDeparture, ReminderView, StopArrival, StopArrivalsUpdate, StopTimetable, TripBookingState, TripStopsView } from './model.js'
 import { ReportOutbox, type ReportCategory } from './outbox.js'
@@ -145,6 +146,8 @@ function plannedArrival(p: PlannedDeparture): StopArrival {
 }
 
 function setAhead(a: AheadData): void {
+  // A trip's booking state pushed after this answer was read stays (the answer would undo a booking).
+  a.bookings = newerBookings(a.bookings, Object.values(state.boot.ahead?.bookings ?? {}))
   state.boot.ahead = a
   pageContext.hotline = a.hotline
   for (const p of [...a.departures, ...a.more]) {
@@ -166,10 +169,8 @@ async function refreshAhead(): Promise<void> {
 function setTripBookings(batch: readonly TripBookingState[]): void {
   const a = state.boot.ahead
   if (!a) return
-  for (const s of batch) {
-    a.bookings[s.tripInstanceId] = s
-    if (s.status === 'cancelled') a.cancelled[s.tripInstanceId] = s.cancelReason
-  }
+  a.bookings = newerBookings(a.bookings, batch)
+  for (const s of batch) if (a.bookings[s.tripInstanceId] === s && s.status === 'cancelled') a.cancelled[s.tripInstanceId] = s.cancelReason
 }
 
 /** A departure by trip instance: live, planned, or (a timetable link) built from its stops once loaded. */
@@ -189,6 +190,8 @@ function arrivalFor(id: string): StopArrival | 'loading' | null {
 }
 
 function setArrivals(u: StopArrivalsUpdate): void {
+  // An answer read before the last push is older than what is shown.
+  if (!isNewerArrivals(state.updatedTs, u)) return
   state.boot.arrivals = u.arrivals
   state.updatedTs = u.ts
   state.skewMs = u.ts - Date.now()

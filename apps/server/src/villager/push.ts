@@ -19,7 +19,7 @@ export function pushTripBookings(booking: BookingService, hub: LiveHub, db: Db, 
     state.then(
       (onDemand) => {
         const d = { tripInstanceId: trip.id, bookingPolicy: trip.bookingPolicy, bookingCutoffTs: cutoffTs(trip), minRiders: trip.minRiders, status: trip.status, cancelReason: trip.cancelReason }
-        hub.publishTripBookings(trip.stops.map((s) => s.stopCode), tripBookingState(d, e.counts, onDemand))
+        hub.publishTripBookings(trip.stops.map((s) => s.stopCode), tripBookingState(d, e.counts, onDemand, Date.now()))
       },
       (err: Error) => log.warn({ err: err.message, tripInstanceId: trip.id }, 'villager push: could not read the on-demand state'),
     )

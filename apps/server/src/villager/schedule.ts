@@ -94,7 +94,7 @@ export class StopSchedule {
       const bookings = await bookingRepo.bookingsOf(this.#o.db, d.tripInstanceId)
       const instance = (await this.#day(d.serviceDate, now)).find((i) => i.id === d.tripInstanceId)
       const counts = bookingCounts(d.seats, instance?.stops.length ?? 2, bookings)
-      out[d.tripInstanceId] = tripBookingState(d, counts, states.get(d.tripInstanceId) ?? null)
+      out[d.tripInstanceId] = tripBookingState(d, counts, states.get(d.tripInstanceId) ?? null, now)
     }
     return out
   }
@@ -168,7 +168,7 @@ export class StopSchedule {
   }
 }
 
-export function tripBookingState(d: Pick<StopDeparture, 'tripInstanceId' | 'bookingPolicy' | 'bookingCutoffTs' | 'minRiders' | 'status' | 'cancelReason'>, counts: { capacity: number; riders: number; peakLoad: number }, onDemand: TripBookingState['onDemand']): TripBookingState {
+export function tripBookingState(d: Pick<StopDeparture, 'tripInstanceId' | 'bookingPolicy' | 'bookingCutoffTs' | 'minRiders' | 'status' | 'cancelReason'>, counts: { capacity: number; riders: number; peakLoad: number }, onDemand: TripBookingState['onDemand'], asOf: number): TripBookingState {
   const required = d.bookingPolicy === 'required'
   return {
     tripInstanceId: d.tripInstanceId,
@@ -180,5 +180,6 @@ export function tripBookingState(d: Pick<StopDeparture, 'tripInstanceId' | 'book
     onDemand: required ? (onDemand ?? 'pending') : null,
     status: d.status,
     cancelReason: d.cancelReason,
+    asOf,
   }
 }

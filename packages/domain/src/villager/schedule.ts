@@ -121,4 +121,9 @@ export interface TripBookingState {
   onDemand: 'pending' | 'confirmed' | 'cancelled' | null
   status: 'scheduled' | 'cancelled'
   cancelReason: string | null
+  /**
+   * When the counts were read, epoch ms (a push: after the change committed). A page holding two
+   * states of one trip keeps the newer: an HTTP answer read before a booking must not undo its push.
+   */
+  asOf: number
 }
