@@ -70,6 +70,22 @@ describe.each(targets())('booking under contention on $name', (target) => {
     expect(stored.slice(0, SEATS).every((b) => b.status === 'confirmed')).toBe(true)
   }, 120_000)
 
+  it('looks a trip up once for simultaneous requests, and afresh after a change', async () => {
+    const trip = await net.trip('BC-L', dayFromNow(3), { seats: SEATS })
+    const network = server.app.rb.network
+    const same = await Promise.all(Array.from({ length: 20 }, () => network.instance(trip)))
+    expect(new Set(same).size).toBe(1)
+    expect(same[0]?.status).toBe('scheduled')
+    await network.cancel(trip, '道路塌方')
+    expect((await network.instance(trip)).status).toBe('cancelled')
+    const refused = await fetch(`${server.baseUrl}/api/bookings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `bc-${run}-after-cancel` },
+      body: JSON.stringify({ tripInstanceId: trip, boardStop: net.stops[0], alightStop: net.stops[4], seats: 1, name: '乘客', phone: '13900000999' }),
+    })
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('TRIP_CANCELLED')
+  })
+
   it('stays exact with two server instances on one database: the trip row lock decides, not the in-memory queue', async () => {
     const trip = await net.trip('BC-B', dayFromNow(3), { seats: SEATS })
     const config = server.app.rb.config

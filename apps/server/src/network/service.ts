@@ -61,6 +61,7 @@ export interface InstanceCancelled {
 export class NetworkService {
   #snapshot: Promise<NetworkSnapshot> | undefined
   readonly #listeners: (() => void)[] = []
+  readonly #instanceLookups = new Map<string, Promise<TripInstanceView>>()
   #broadcast: (() => void) | undefined
   readonly #cancelListeners: ((e: InstanceCancelled) => Promise<void>)[] = []
 
@@ -97,6 +98,8 @@ export class NetworkService {
 
   /** Another instance wrote (cluster mode): drop the cached copy and tell the listeners, nobody else. */
   changedElsewhere(): void {
+    // A lookup on its way may have read the state from before the change.
+    this.#instanceLookups.clear()
     this.#snapshot = undefined
     for (const l of this.#listeners) l()
   }
@@ -161,7 +164,22 @@ export class NetworkService {
     return instancesOn(date, net.trips, net.routes, net.calendars).map((i) => withState(i, states.get(i.id)))
   }
 
-  async instance(id: string): Promise<TripInstanceView> {
+  /**
+   * One trip instance with its state. Lookups of one instance made while another is on its way
+   * share it (a booking rush asks for one trip hundreds of times at once); nothing is kept after.
+   */
+  instance(id: string): Promise<TripInstanceView> {
+    let p = this.#instanceLookups.get(id)
+    if (!p) {
+      const mine = this.#lookUpInstance(id).finally(() => {
+        if (this.#instanceLookups.get(id) === mine) this.#instanceLookups.delete(id)
+      })
+      this.#instanceLookups.set(id, (p = mine))
+    }
+    return p
+  }
+
+  async #lookUpInstance(id: string): Promise<TripInstanceView> {
     const net = await this.snapshot()
     const found = instanceById(id, net.trips, net.routes, net.calendars)
     if (!found) throw new AppError('TRIP_NOT_FOUND', `trip instance ${id} does not exist (or does not run that day)`)
