@@ -119,7 +119,7 @@ export class LiveHub implements LiveStage {
 
   #stage(room: RoomName, p: LivePosition): void {
     let m = this.#pending.get(room)
-    if (!m) this.#pending.set(room, (m = new Map()))
+    if (!m) this.#pending.set(room, (m = new Map<string, LivePosition>()))
     const cur = m.get(p.vehicleId)
     if (!cur || p.ts >= cur.ts) m.set(p.vehicleId, p)
   }
@@ -191,7 +191,7 @@ export class LiveHub implements LiveStage {
       for (const room of rooms) {
         if (room !== 'all' && !this.#hasMembers(room)) continue
         let m = this.#states.get(room)
-        if (!m) this.#states.set(room, (m = new Map()))
+        if (!m) this.#states.set(room, (m = new Map<string, VehicleStateView>()))
         m.set(st.vehicleId, st)
       }
     }

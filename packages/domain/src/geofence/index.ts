@@ -164,7 +164,7 @@ export class GeofenceWatch {
     this.#last.set(fix.vehicleId, fix.ts)
     const first = last === undefined
     let inside = this.#inside.get(fix.vehicleId)
-    if (!inside) this.#inside.set(fix.vehicleId, (inside = new Map()))
+    if (!inside) this.#inside.set(fix.vehicleId, (inside = new Map<string, Inside>()))
     let away = this.#outside.get(fix.vehicleId)
     for (const f of this.#fences) {
       const now = contains(f.shape, fix.point)

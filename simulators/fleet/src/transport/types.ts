@@ -53,7 +53,7 @@ export const newCounters = (): TransportCounters => ({ messages: 0, acked: 0, co
 
 /** Runs `fn` over `items` with at most `limit` in flight (connecting thousands of devices at once floods the broker). */
 export async function withLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
-  const results: PromiseSettledResult<void>[] = new Array(items.length)
+  const results = new Array<PromiseSettledResult<void>>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < items.length) {
