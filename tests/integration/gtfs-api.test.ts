@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { zipSync } from 'fflate'
-import { gtfs } from '@rb/protocol'
+import { gtfs } from '@rb/gtfs'
 import { startServer, type TestServer } from '../support/server.js'
 
-const SAMPLE = fileURLToPath(new URL('../../packages/protocol/src/gtfs/testdata/sample-feed/', import.meta.url))
+const SAMPLE = fileURLToPath(new URL('../../packages/gtfs/src/static/testdata/sample-feed/', import.meta.url))
 const sampleZip = (): Uint8Array =>
   zipSync(Object.fromEntries(readdirSync(SAMPLE).filter((f) => f.endsWith('.txt')).map((f) => [f, new Uint8Array(readFileSync(`${SAMPLE}${f}`))])))
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { zipSync } from 'fflate'
 
-const SAMPLE = fileURLToPath(new URL('../../packages/protocol/src/gtfs/testdata/sample-feed/', import.meta.url))
+const SAMPLE = fileURLToPath(new URL('../../packages/gtfs/src/static/testdata/sample-feed/', import.meta.url))
 
 /** The sample feed's text files by name. */
 export function sampleFiles(): Record<string, string> {

@@ -21,7 +21,7 @@ import {
   type RowOfKind,
   type UndoBlocker,
 } from '@rb/domain'
-import { gtfs } from '@rb/protocol'
+import { gtfs } from '@rb/gtfs'
 import { networkRepo, type Queryable } from '@rb/db'
 import type { NetworkService } from './service.js'
 

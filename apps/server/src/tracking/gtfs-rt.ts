@@ -2,12 +2,12 @@
  * GTFS-Realtime over HTTP (docs/gtfs-realtime.md): vehicle positions, trip updates and service
  * alerts from the tracking engine, as protobuf (`application/x-protobuf`, what journey planners
  * poll) or, with `?format=json`, the same feed as JSON for people. Public, like the static feed.
- * The mapping is pure (`gtfsRt` in @rb/protocol); this file gathers its inputs.
+ * The mapping is pure (`gtfsRt` in @rb/gtfs); this file gathers its inputs.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { addDays, serviceDayOf, type EngineInstance, type NetworkSnapshot } from '@rb/domain'
-import { gtfsRt } from '@rb/protocol'
+import { gtfsRt } from '@rb/gtfs'
 import { trackingRepo, type Db } from '@rb/db'
 import type { FastifyReply } from 'fastify'
 import type { NetworkService } from '../network/service.js'

@@ -1,35 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../errors.js'
-import { csvField, toCsv } from './csv.js'
 import { reportRange } from './range.js'
 import { kilometresRow, onTimeRow, ridershipRow, turnaroundRow } from './shape.js'
-
-describe('csv', () => {
-  it('quotes commas, quotes, line breaks and edge spaces; doubles quotes', () => {
-    expect(csvField('赶场1路')).toBe('赶场1路')
-    expect(csvField('a,b')).toBe('"a,b"')
-    expect(csvField('say "hi"')).toBe('"say ""hi"""')
-    expect(csvField('two\nlines')).toBe('"two\nlines"')
-    expect(csvField(' pad')).toBe('" pad"')
-    expect(csvField(null)).toBe('')
-    expect(csvField(-1.5)).toBe('-1.5')
-    expect(csvField(Number.NaN)).toBe('')
-    expect(csvField(true)).toBe('true')
-  })
-  it('defuses formulas in text fields', () => {
-    expect(csvField('=SUM(A1)')).toBe("'=SUM(A1)")
-    expect(csvField('-3')).toBe("'-3")
-    expect(csvField('@x')).toBe("'@x")
-  })
-  it('a file: BOM, header, CRLF after every line', () => {
-    const cols = [
-      { header: 'name', value: (r: { n: string; v: number | null }) => r.n },
-      { header: 'value', value: (r: { n: string; v: number | null }) => r.v },
-    ]
-    expect(toCsv(cols, [{ n: '石坝, 村', v: 1 }, { n: 'x', v: null }])).toBe('\uFEFFname,value\r\n"石坝, 村",1\r\nx,\r\n')
-    expect(toCsv(cols, [])).toBe('\uFEFFname,value\r\n')
-  })
-})
 
 describe('reportRange', () => {
   it('bounds the range by Shanghai midnights and lists its days', () => {

@@ -1,4 +1,5 @@
 export * from './range.js'
-export * from './csv.js'
+// Report downloads are spreadsheet CSV, written by the one CSV module.
+export { CSV_BOM, csvField, toCsv, type CsvColumn } from '@rb/csv'
 export * from './shape.js'
 export * from './stop-hours.js'

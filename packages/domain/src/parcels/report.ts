@@ -1,7 +1,7 @@
 /** The monthly parcel report: the month's bounds in county time, and its CSV. */
 import { AppError } from '../errors.js'
 import { serviceDate, serviceDayStartMs, type ServiceDate } from '../calendar/index.js'
-import { toCsv, type CsvColumn } from '../analytics/csv.js'
+import { toCsv, type CsvColumn } from '@rb/csv'
 import { yuan } from './tariff.js'
 
 /** `2026-12` → the first instant of 1 December and of 1 January, Asia/Shanghai. */

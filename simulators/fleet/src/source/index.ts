@@ -1,7 +1,7 @@
 /** Where the network of the run comes from: in memory, a snapshot, the server's API or a GTFS zip. */
 import { readFileSync } from 'node:fs'
 import type { NetworkSnapshot } from '@rb/domain'
-import { gtfs } from '@rb/protocol'
+import { gtfs } from '@rb/gtfs'
 import type { SimNetwork } from '../model/types.js'
 import { fetchNetwork, signIn } from './api.js'
 import { networkFromSnapshot } from './snapshot.js'

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { demoCounty, serviceDate } from '@rb/domain'
-import { gtfs } from '@rb/protocol'
+import { gtfs } from '@rb/gtfs'
 import { createFleet } from '../model/fleet.js'
 import { DEFAULT_BEHAVIOUR, faultProfile } from '../model/config.js'
 import { loadNetwork } from './index.js'
@@ -23,7 +23,7 @@ describe('network sources', () => {
     expect(fleet.unassigned).toHaveLength(0)
   })
 
-  it('reads a GTFS zip through the protocol package, making up vehicles GTFS does not have', async () => {
+  it('reads a GTFS zip through the GTFS package, making up vehicles GTFS does not have', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-sim-gtfs-'))
     const file = join(dir, 'feed.zip')
     writeFileSync(file, gtfs.exportGtfs(demo, { from: serviceDate('2026-11-01'), to: serviceDate('2026-12-31'), agencyUrl: 'https://bus.example.cn' }))

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { AppError, addDays, serviceDayOf } from '@rb/domain'
-import { gtfs } from '@rb/protocol'
+import { gtfs } from '@rb/gtfs'
 import { dateParam, type NetworkService } from '../../network/service.js'
 import { GtfsImports, parseChoices, type ImportRequest } from '../../network/gtfs-import.js'
 import { audit } from '../../auth/audit.js'

@@ -5,7 +5,7 @@
  * route's id, stop_id the sign code — so a consumer joins the two feeds.
  */
 import { serviceDayStartMs, type EngineInstance, type NetworkSnapshot } from '@rb/domain'
-import { formatDate, formatTime } from '../gtfs/values.js'
+import { formatDate, formatTime } from '../static/values.js'
 import { rt, type transit_realtime } from './bindings.js'
 
 export interface Names {

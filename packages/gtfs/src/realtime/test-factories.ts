@@ -4,7 +4,7 @@
  * fixes of a bus driven along it. Deterministic; every instant is given.
  */
 import { serviceDate, serviceDayStartMs, TrackingEngine, type EngineConfigInput, type EngineInstance, type LngLat } from '@rb/domain'
-import type { Position } from '../position.js'
+import type { Position } from '@rb/protocol'
 import { realtimeNetwork, type FeedContext } from './context.js'
 
 export const VEH = 'XY-V001'

@@ -1,6 +1,6 @@
 import { addDays, instancesOn, serviceDate, weekdayOf, type NetworkSnapshot, type ServiceDate } from '@rb/domain'
 import { describe, expect, it } from 'vitest'
-import { parseCsv } from './csv.js'
+import { parseCsv } from '@rb/csv'
 import { exportGtfs, importGtfs, validateGtfs } from './index.js'
 import { makeNetwork, makeTrip, unzipTexts } from './test-factories.js'
 

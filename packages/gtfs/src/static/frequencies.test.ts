@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { serviceDate } from '@rb/domain'
 import { exportGtfs, importGtfs, validateGtfs } from './index.js'
 import { unzipTexts, zipTexts } from './test-factories.js'
-import { parseCsv } from './csv.js'
+import { parseCsv } from '@rb/csv'
 
 /** A town shuttle every 15 minutes in the morning and every 30 at midday, one timed trip back. */
 const feed = {

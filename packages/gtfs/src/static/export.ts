@@ -5,7 +5,7 @@
 import { tripPattern, tripProblems, type NetworkSnapshot, type Route, type ServiceDate, type Stop, type Trip } from '@rb/domain'
 import { cumulativeDistancesM } from '@rb/geo'
 import { runningDates } from './calendar-mapping.js'
-import { writeCsv } from './csv.js'
+import { writeCsv } from '@rb/csv'
 import { GtfsError } from './errors.js'
 import { headwayGroups, type HeadwayGroup } from './export-frequencies.js'
 import { EXT_SERVICE_KIND, EXT_SPEED_LIMIT } from './spec.js'

@@ -1,6 +1,8 @@
 /**
- * RFC 4180 CSV, as GTFS uses it: quoted fields with embedded commas, quotes and line breaks,
- * CRLF or LF (or a lone CR) between records, an optional UTF-8 byte order mark at the start.
+ * Reads RFC 4180 CSV as GTFS feeds and spreadsheets save it: quoted fields with embedded commas,
+ * quotes and line breaks, CRLF or LF (or a lone CR) between records, an optional UTF-8 byte order
+ * mark at the start. Each record keeps the line it starts on, so a problem is reported where the
+ * sender sees it in a text editor.
  */
 
 export interface CsvRecord {
@@ -103,13 +105,4 @@ export function parseCsv(text: string): CsvRecord[] {
   }
   if (!atFieldStart || field !== '' || fields.length > 0) endRecord()
   return records
-}
-
-function quote(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value
-}
-
-/** Writes rows as CSV with CRLF line ends (RFC 4180), quoting only fields that need it. */
-export function writeCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => row.map(quote).join(',') + '\r\n').join('')
 }

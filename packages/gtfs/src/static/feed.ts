@@ -1,5 +1,5 @@
 /** A feed as tables of rows: the zip read, each known file parsed as CSV with its header. */
-import { CsvSyntaxError, parseCsv } from './csv.js'
+import { CsvSyntaxError, parseCsv } from '@rb/csv'
 import { GtfsError } from './errors.js'
 import { parseNonNegativeInt } from './values.js'
 import { readZip } from './zip.js'
