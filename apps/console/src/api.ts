@@ -1,16 +1,7 @@
-/** HTTP client of the console: same origin, session cookie, the server's `{error:{code,message}}` turned into ApiError. */
+/** HTTP client of the console: the pages' one client (`@rb/web/http`), and a sign-in page when a session ends. */
+import { ApiError, request as send } from '@rb/web/http'
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** The error's `details` as the server gave them (e.g. a refused roster change's `problems`). */
-    readonly details?: unknown,
-  ) {
-    super(message)
-  }
-}
+export { ApiError }
 
 type Listener = () => void
 const unauthorised = new Set<Listener>()
@@ -21,30 +12,13 @@ export function onUnauthorised(fn: Listener): () => void {
   return () => unauthorised.delete(fn)
 }
 
-async function request<T>(method: string, path: string, body?: unknown, raw?: BodyInit, contentType?: string): Promise<T> {
-  const headers: Record<string, string> = {}
-  let payload: BodyInit | null = null
-  if (raw !== undefined) {
-    payload = raw
-    if (contentType) headers['content-type'] = contentType
-  } else if (body !== undefined) {
-    payload = JSON.stringify(body)
-    headers['content-type'] = 'application/json'
-  }
-  const res = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' })
-  const text = await res.text()
-  let parsed: unknown = null
+async function request<T>(method: string, path: string, body?: unknown, raw?: Blob, contentType?: string): Promise<T> {
   try {
-    parsed = text ? JSON.parse(text) : null
-  } catch {
-    parsed = text
+    return await send<T>(path, raw !== undefined ? { method, raw, headers: { 'content-type': contentType ?? 'application/octet-stream' } } : { method, json: body })
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && !path.startsWith('/api/auth/')) for (const fn of unauthorised) fn()
+    throw err
   }
-  if (!res.ok) {
-    const err = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
-    if (res.status === 401 && !path.startsWith('/api/auth/')) for (const fn of unauthorised) fn()
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (typeof parsed === 'string' && parsed ? parsed : res.statusText), err?.details)
-  }
-  return parsed as T
 }
 
 export const api = {

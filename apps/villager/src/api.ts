@@ -1,58 +1,15 @@
 /**
- * The few HTTP calls of the page. A failed connection (no signal, timeout) is a NetworkError and
- * may be retried; an answer from the server is returned or thrown as ApiError with its code.
+ * The few HTTP calls of the page, through the pages' one client (`@rb/web/http`). A failed
+ * connection (no signal, timeout) is a NetworkError and may be retried; an answer from the server
+ * is returned or thrown as ApiError with its code.
  */
-import type { AheadData, ApiErrorBody, BookingView, CrewView, PublicReport, ReminderView, StopArrivalsUpdate, StopTimetable, TripStopsView } from './model.js'
+import { ApiError, NetworkError, request, type RequestOptions } from '@rb/web/http'
+import type { AheadData, BookingView, CrewView, PublicReport, ReminderView, StopArrivalsUpdate, StopTimetable, TripStopsView } from './model.js'
 import type { QueuedReport, SendResult } from './outbox.js'
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: Record<string, unknown> | null,
-    /** Seconds the server asked us to wait (429, 503). */
-    readonly retryAfterS: number | null,
-  ) {
-    super(message)
-  }
+export { ApiError, NetworkError, request }
 
-  /** Worth sending again later: the server was busy or away, not refusing this request. */
-  get transient(): boolean {
-    return this.status === 408 || this.status === 429 || this.status >= 500
-  }
-}
-
-export class NetworkError extends Error {}
-
-const TIMEOUT_MS = 20_000
-
-export async function request<T>(path: string, init: RequestInit = {}, timeoutMs = TIMEOUT_MS): Promise<T> {
-  const ctrl = typeof AbortController === 'function' ? new AbortController() : null
-  const timer = ctrl ? setTimeout(() => ctrl.abort(), timeoutMs) : undefined
-  let res: Response
-  try {
-    res = await fetch(path, { ...init, credentials: 'same-origin', ...(ctrl ? { signal: ctrl.signal } : {}) })
-  } catch (err) {
-    throw new NetworkError((err as Error).message || 'network error')
-  } finally {
-    clearTimeout(timer)
-  }
-  let body: unknown = null
-  try {
-    body = res.status === 204 ? null : await res.json()
-  } catch {
-    if (res.ok) throw new NetworkError('the answer was cut off')
-  }
-  if (!res.ok) {
-    const e = (body as ApiErrorBody | null)?.error
-    const retry = Number(res.headers.get('retry-after'))
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? res.statusText, e?.details ?? null, Number.isFinite(retry) && retry > 0 ? retry : null)
-  }
-  return body as T
-}
-
-const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({ method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestOptions => ({ method, headers, json: body })
 const enc = encodeURIComponent
 
 export const api = {
@@ -66,8 +23,7 @@ export const api = {
   report: (r: QueuedReport) =>
     request<PublicReport>(
       `/api/stops/${enc(r.stopCode)}/reports`,
-      json('POST', { category: r.category, note: r.note, reportedAt: new Date(r.createdTs).toISOString(), ...(r.photo ? { photo: r.photo } : {}) }, { 'idempotency-key': r.key }),
-      60_000,
+      { ...json('POST', { category: r.category, note: r.note, reportedAt: new Date(r.createdTs).toISOString(), ...(r.photo ? { photo: r.photo } : {}) }, { 'idempotency-key': r.key }), timeoutMs: 60_000 },
     ),
   reportStatus: (id: string) => request<PublicReport>(`/api/reports/${enc(id)}`),
   ahead: (code: string) => request<AheadData>(`/api/stops/${enc(code)}/ahead`),

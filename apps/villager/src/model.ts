@@ -177,8 +177,3 @@ export interface PublicReport {
   hasPhoto: boolean
   reportCount: number
 }
-
-/** The server's error answer. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> | null }
-}

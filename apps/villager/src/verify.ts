@@ -24,7 +24,7 @@ export interface VerifyHost {
 }
 
 const enc = encodeURIComponent
-const post = <T>(path: string, body: unknown): Promise<T> => request<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = <T>(path: string, body: unknown): Promise<T> => request<T>(path, { method: 'POST', json: body })
 
 /** The phase for a booking whose seats are held, or null when it stands as it is. */
 export function heldPhase(booking: BookingView, phone: string): VerifyPhase | null {
