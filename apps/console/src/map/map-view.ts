@@ -17,6 +17,12 @@ import { markImage, markOnlyImage } from '../ui/marks.js'
 setWorkerUrl(workerUrl)
 
 type Fc = GeoJSON.FeatureCollection
+
+export interface ReplayTrack {
+  id: string
+  colour: string
+  line: LngLat[]
+}
 const empty = (): Fc => ({ type: 'FeatureCollection', features: [] })
 
 /** Main-thread cost of the last fleet redraws (what the 16 ms budget is about). */
@@ -116,7 +122,7 @@ export class MapView {
     m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'township-labels', type: 'symbol', source: 'townships', layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-allow-overlap': false, 'text-anchor': 'bottom', 'text-offset': [0, -0.8] }, paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
     m.addLayer({ id: 'focus', type: 'circle', source: 'focus', paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
-    m.addLayer({ id: 'replay-track', type: 'line', source: 'replay-track', paint: { 'line-color': '#0969da', 'line-width': 3, 'line-opacity': 0.7 } })
+    m.addLayer({ id: 'replay-track', type: 'line', source: 'replay-track', layout: { 'line-join': 'round' }, paint: { 'line-color': ['coalesce', ['get', 'colour'], '#0969da'], 'line-width': 3, 'line-opacity': 0.7 } })
     // An SOS bus: a red halo under its dot, pulsing (PULSE) while any is drawn.
     m.addLayer({ id: 'vehicle-emergency', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'emergency'], true], paint: { 'circle-radius': PULSE[0]!.radius, 'circle-color': EMERGENCY_COLOUR, 'circle-opacity': PULSE[0]!.opacity, 'circle-stroke-color': EMERGENCY_COLOUR, 'circle-stroke-width': 2, 'circle-stroke-opacity': 0.8 } })
     m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': vehicleColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
@@ -124,7 +130,8 @@ export class MapView {
     m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-offset': [0, -20], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
     m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
     m.addLayer({ id: 'replay-events', type: 'circle', source: 'replay-events', paint: { 'circle-radius': 5, 'circle-color': '#e16f24', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
-    m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': '#0969da', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
+    m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': ['coalesce', ['get', 'colour'], '#0969da'], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
+    m.addLayer({ id: 'replay-label', type: 'symbol', source: 'replay-point', layout: { 'text-field': ['get', 'id'], 'text-font': FONT, 'text-size': 12, 'text-offset': [0, 1.3], 'text-anchor': 'top', 'text-allow-overlap': true }, paint: { 'text-color': ['coalesce', ['get', 'colour'], '#0969da'], 'text-halo-color': '#ffffff', 'text-halo-width': 2 } })
     for (const layer of ['vehicles', 'stops']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'))
       m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''))
@@ -231,14 +238,16 @@ export class MapView {
     this.map.flyTo({ center: this.project(point), zoom: Math.max(this.map.getZoom(), zoom), duration: 600 })
   }
 
-  setReplay(track: LngLat[] | null, point: LngLat | null, events: { point: LngLat; type: string }[] = []): void {
-    void this.source('replay-track')?.setData(track && track.length > 1 ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: track.map(this.project) } }] } : empty())
+  /** Replayed buses: each one's track in its colour, and the events placed on the tracks. */
+  setReplay(tracks: ReplayTrack[], events: { point: LngLat; type: string }[] = []): void {
+    void this.source('replay-track')?.setData({ type: 'FeatureCollection', features: tracks.filter((t) => t.line.length > 1).map((t) => ({ type: 'Feature', properties: { id: t.id, colour: t.colour }, geometry: { type: 'LineString', coordinates: t.line.map(this.project) } })) })
     void this.source('replay-events')?.setData({ type: 'FeatureCollection', features: events.map((e) => ({ type: 'Feature', properties: { type: e.type }, geometry: { type: 'Point', coordinates: this.project(e.point) } })) })
-    this.setReplayPoint(point)
+    this.setReplayPoints([])
   }
 
-  setReplayPoint(point: LngLat | null): void {
-    void this.source('replay-point')?.setData(point ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.project(point) } }] } : empty())
+  /** Where each replayed bus is at the replay's instant (in the order of the tracks). */
+  setReplayPoints(points: { id: string; colour: string; point: LngLat }[]): void {
+    void this.source('replay-point')?.setData({ type: 'FeatureCollection', features: points.map((p) => ({ type: 'Feature', properties: { id: p.id, colour: p.colour }, geometry: { type: 'Point', coordinates: this.project(p.point) } })) })
   }
 
   showFleet(on: boolean): void {
