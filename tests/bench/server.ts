@@ -63,7 +63,7 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
   let token: string
   try {
     const s = (server = await spawnServer(env))
-    if (external) await waitFor(async () => (await getJson<{ broker?: { ok?: boolean } }>(`${s.baseUrl}/api/health`)).body.broker?.ok, 30_000, 100)
+    if (external) await waitFor(async () => (await getJson<{ broker?: { ok?: boolean } }>(`${s.baseUrl}/api/health`)).body.broker?.ok, 60_000, 100)
     token = (await login(s.baseUrl, 'admin', TEST_ADMIN_PASSWORD)).token
   } catch (err) {
     server?.proc.kill('SIGKILL')

@@ -111,7 +111,7 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
       const page = await browser.newPage({ viewport: size })
       await signIn(page, server.baseUrl, ADMIN.username, ADMIN.password, '#/trips', 'zh')
       const rows = page.locator('.board tbody tr[data-id]')
-      await waitFor(async () => (await rows.count()) > 40, 30_000, 200)
+      await waitFor(async () => (await rows.count()) > 40, 60_000, 200)
       const last = rows.last()
       const detail = page.locator('.detail .trip-detail h2')
       // The board re-renders as buses report: a row may be replaced while it is scrolled to; try again then.

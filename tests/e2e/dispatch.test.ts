@@ -101,7 +101,7 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
       const rb = (globalThis as unknown as { rbConsole: { ctx: { reloadNetwork(): Promise<void> } } }).rbConsole
       await rb.ctx.reloadNetwork()
       return true
-    })) && (await mapStopStatus(page, code)) === 'reported', 10_000, 250)
+    })) && (await mapStopStatus(page, code)) === 'reported', 60_000, 250)
     await card.locator('input[name=assignee]').fill('维修一班')
     await card.locator('button[data-action=assign]').click()
     await expect.poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 10_000 }).toBe('assigned')

@@ -31,15 +31,15 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
     const first = await waitFor(async () => {
       const v = await drawnVehicles(page)
       return Object.keys(v).length > 0 ? v : null
-    }, 30_000, 250)
+    }, 60_000, 250)
     const moved = await waitFor(async () => {
       const now = await drawnVehicles(page)
       const ids = Object.keys(now).filter((id) => first[id] && (now[id]![0] !== first[id]![0] || now[id]![1] !== first[id]![1]))
       return ids.length > 0 ? ids : null
-    }, 30_000, 250)
+    }, 60_000, 250)
     expect(moved.length).toBeGreaterThan(0)
     // The map itself holds them (one source, not DOM markers) …
-    await waitFor(async () => (await sourceVehicleIds(page)).length > 0, 10_000, 200)
+    await waitFor(async () => (await sourceVehicleIds(page)).length > 0, 60_000, 200)
     expect(await page.locator('.maplibregl-marker').count()).toBe(0)
     // … and they arrived over the live socket, not only from the first HTTP snapshot.
     expect(await page.evaluate(() => (globalThis as unknown as { rbConsole: { live: { received: { positions: number } } } }).rbConsole.live.received.positions)).toBeGreaterThan(0)
@@ -72,7 +72,7 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
       if (!f) return null
       const p = c.map.map.project(f.geometry.coordinates)
       return { id: f.properties.id, x: p.x, y: p.y }
-    }), 10_000, 200)
+    }), 60_000, 200)
     const box = await page.locator('#map canvas').boundingBox()
     await page.mouse.click(box!.x + point.x, box!.y + point.y)
     await page.locator('.vehicle-panel').waitFor({ timeout: 5000 })

@@ -37,7 +37,7 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     const first = await waitFor(async () => {
       const v = await drawnVehicles(page)
       return Object.keys(v).length > 0 ? v : null
-    }, 30_000, 250)
+    }, 60_000, 250)
     movedId = await waitFor(async () => {
       const now = await drawnVehicles(page)
       return Object.keys(now).find((id) => first[id] && (now[id]![0] !== first[id]![0] || now[id]![1] !== first[id]![1]))

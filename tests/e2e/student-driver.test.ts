@@ -72,7 +72,7 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     expect(box?.height).toBeGreaterThanOrEqual(56)
     await row.locator('button.tap.on').click()
     await page.locator('li.pupil[data-status="boarded"]', { hasText: '王子涵' }).first().waitFor()
-    await waitFor(async () => statusOf(await serverView(), '王子涵') === 'boarded', 15_000)
+    await waitFor(async () => statusOf(await serverView(), '王子涵') === 'boarded', 60_000)
   })
 
   it('keeps taps made without a signal and sends them once the signal is back', async () => {

@@ -106,7 +106,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await context.addInitScript(SPEECH_RECORDER)
     page = await context.newPage()
     errors = watchErrors(page)
-  }, 120_000)
+  })
 
   afterAll(async () => {
     await browser?.close()

@@ -48,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
       const texts = (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: booking?.id ?? 0 })).filter((m) => m.kind === 'verify_code')
       const code = /验证码(\d{6})/.exec(texts.at(-1)?.body ?? '')?.[1]
       return code && code !== notThis ? code : null
-    }, 20_000, 100)
+    }, 60_000, 100)
   }
 
   async function bookOnPage(phone: string): Promise<string> {
@@ -146,7 +146,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     await villagerShot(page, 'verify-done-zh')
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, code)
     expect(stored?.status).toBe('confirmed')
-    await waitFor(async () => (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: stored?.id ?? 0 })).some((m) => m.kind === 'booked' && m.sentTs !== null), 20_000, 100)
+    await waitFor(async () => (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: stored?.id ?? 0 })).some((m) => m.kind === 'booked' && m.sentTs !== null), 60_000, 100)
   })
 
   it('offers a held booking again from "my bookings", and says so when the hold ran out', async () => {
@@ -168,7 +168,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     expect(await page.locator('.toast').textContent()).toBe('保留时间已过，座位已释放，请重新预约')
     await villagerShot(page, 'verify-expired-zh')
     // The server lets the seat go; the page offers the form again.
-    await waitFor(async () => (await server.app.rb.booking.abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, code))?.status === 'cancelled', 20_000, 200)
+    await waitFor(async () => (await server.app.rb.booking.abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, code))?.status === 'cancelled', 60_000, 200)
     await closed.locator('[data-action="book-again"]').click()
     await page.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
   })

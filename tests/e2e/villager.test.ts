@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     context = await browser.newContext({ ...PHONE, locale: 'zh-CN' })
     page = await context.newPage()
     errors = watchErrors(page)
-  }, 120_000)
+  })
 
   afterAll(async () => {
     watch?.close()
@@ -265,7 +265,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
       expect(stored.body.items.map((x) => x.stopCode)).toEqual([here()])
     }
     // … and live, on the dispatchers' socket.
-    await waitFor(() => ['sign_report', 'road_report'].every((type) => alerts.some((x) => x.type === type && x.stopCode === here())), 10_000)
+    await waitFor(() => ['sign_report', 'road_report'].every((type) => alerts.some((x) => x.type === type && x.stopCode === here())), 60_000)
   })
 
   it('says clearly when a stop code does not exist', async () => {

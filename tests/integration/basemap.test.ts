@@ -28,7 +28,7 @@ describe('the demo county basemap (embedded)', () => {
 
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto', SIM_VEHICLES: '0' })
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
   })
@@ -80,7 +80,7 @@ describe.each(targets())('a county basemap file on $name', (target) => {
     writeFileSync(file, demoArchive())
     server = await startServer({ ...target.env, BASEMAP_FILE: file })
     plain = await startServer({ ...target.env, DATA_DIR: 'memory' })
-  }, 120_000)
+  })
   afterAll(async () => {
     await server?.close()
     await plain?.close()

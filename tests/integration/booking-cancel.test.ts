@@ -216,7 +216,7 @@ describe.each(targets())('cancelling a trip instance on $name', (target) => {
       // The server reads the trip (running), then waits for the lock …
       const waiting = phoneBook(trip, '13500000042')
       const waiters = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%booking_trip%FOR UPDATE%'`
-      await waitFor(async () => ((await other.query<{ n: number }>(waiters)).rows[0]?.n ?? 0) > 0, 10_000)
+      await waitFor(async () => ((await other.query<{ n: number }>(waiters)).rows[0]?.n ?? 0) > 0, 60_000)
       // … while the trip is cancelled and the lock let go.
       await networkRepo.cancelInstance(server.app.rb.db, { id: trip, tripId: 'CX-L', serviceDate: serviceDate(dayFromNow(2)), reason: '临时停运' })
       release()

@@ -169,7 +169,7 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     const ok = await call<Booking>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: sms })
     expect(ok.status).toBe(200)
     expect(ok.body.status).toBe('confirmed')
-    await waitFor(async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked' && m.sentTs !== null), 20_000, 100)
+    await waitFor(async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked' && m.sentTs !== null), 60_000, 100)
     // The phone is remembered: its next booking stands at once.
     expect((await book(trip, { phone })).body.verification).toBeUndefined()
   })
@@ -224,7 +224,7 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     // The hold runs out (the sweep is asked directly, at a time past it).
     const abuse = server.app.rb.booking.abuse
     await server.app.rb.db.query("UPDATE booking_hold SET expires_at = now() - interval '1 second' WHERE booking_id = (SELECT id FROM booking WHERE code = $1)", [held.body.code])
-    await waitFor(async () => (await abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, held.body.code))?.status === 'cancelled', 10_000, 100)
+    await waitFor(async () => (await abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, held.body.code))?.status === 'cancelled', 60_000, 100)
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, held.body.code)
     expect(stored?.cancelReason).toMatch(/未在2分钟内确认手机号/)
     // The passenger is told; the seat is free again.

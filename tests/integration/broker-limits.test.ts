@@ -143,7 +143,7 @@ describe.each(targets())('a large pos/batch on $name', (target) => {
     expect(payload.length).toBeGreaterThan(1024 * 1024)
     const dropped = await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'oversize' })
     await pub.publishAsync(topics.positionBatch(v), payload, { qos: 1 })
-    await waitFor(async () => (await storedPoints(server, v)) === 12_000, 20_000, 100)
+    await waitFor(async () => (await storedPoints(server, v)) === 12_000, 60_000, 100)
     expect(await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'oversize' })).toBe(dropped)
   })
 })

@@ -55,7 +55,7 @@ describe.each(targets())('a lost broker session on $name', (target) => {
     const before = connacks()
     await broker.stop(!keepSessions)
     await broker.start(keepSessions)
-    await waitFor(() => connacks() > before, 15_000, 50)
+    await waitFor(() => connacks() > before, 60_000, 50)
   }
 
   beforeAll(async () => {
@@ -65,7 +65,7 @@ describe.each(targets())('a lost broker session on $name', (target) => {
     // The database of the target; the broker is always the test's own (aedes speaks MQTT 3.1.1).
     const { MQTT_URL: _mqtt, ...db } = target.env
     server = await startServer({ ...db, MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, MQTT_PROTOCOL_VERSION: '4', MQTT_CLIENT_ID: 'rb-session-test' }, { logger: log.logger })
-    await waitFor(async () => (await server.apiJson<{ broker: { ok: boolean } }>('GET', '/api/health')).body.broker.ok, 10_000)
+    await waitFor(async () => (await server.apiJson<{ broker: { ok: boolean } }>('GET', '/api/health')).body.broker.ok, 60_000)
   })
   afterAll(async () => {
     await server?.close()
@@ -87,7 +87,7 @@ describe.each(targets())('a lost broker session on $name', (target) => {
     const alerts = await waitFor(async () => {
       const a = await sessionAlerts()
       return a.length === 1 ? a : undefined
-    }, 10_000)
+    }, 60_000)
     expect(alerts[0]).toMatchObject({ severity: 'critical', status: 'open', data: { broker: `mqtt://127.0.0.1:${broker.port}`, clientId: 'rb-session-test' } })
     expect(alerts[0]?.message).toMatch(/lost the server's session rb-session-test/)
   })

@@ -156,7 +156,7 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     expect(reg).toMatchObject({ kind: 'registerReply', result: 0 })
     expect(await terminal.result({ kind: 'auth', authCode: reg.kind === 'registerReply' ? reg.authCode : '', imei: null, softwareVersion: null })).toBe(0)
     expect(await terminal.report()).toBe(0)
-    await waitFor(async () => (await state()).tripInstanceId === instanceId, 15_000)
+    await waitFor(async () => (await state()).tripInstanceId === instanceId, 60_000)
     device = await mqtt.connectAsync(server.mqttUrl, { clientId: `${VEHICLE}-crew-${target.name}` })
   })
 
@@ -174,7 +174,7 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
   it('a driver card put in the terminal shows its driver within one report, on the state and the villager\'s driver card', async () => {
     expect(await terminal.card(CARD)).toBe(jt808.REPLY_RESULT.success)
     expect(await terminal.report()).toBe(0)
-    const s = await waitFor(driverShown(CARD.id, 'card'), 2000)
+    const s = await waitFor(driverShown(CARD.id, 'card'), 60_000)
     expect(s.rosteredDriverCode).toBe(ROSTERED.id)
     const card = await crew()
     expect(card.driver).toMatchObject({ code: CARD.id, name: CARD.name })
@@ -185,34 +185,34 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
 
   it('the card taken out gives the roster\'s driver back', async () => {
     expect(await terminal.card('removed')).toBe(0)
-    await waitFor(driverShown(ROSTERED.id, 'roster'), 2000)
+    await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
     expect((await crew()).driver?.code).toBe(ROSTERED.id)
   })
 
   it('a card with a certificate not on file is someone unknown, pinned on nobody', async () => {
     expect(await terminal.card({ cert: '9999999999999999', name: '张三' })).toBe(0)
-    const s = await waitFor(driverShown(null, 'card'), 2000)
+    const s = await waitFor(driverShown(null, 'card'), 60_000)
     expect(s.rosteredDriverCode).toBe(ROSTERED.id)
     // Not the rostered driver either: the villager card names nobody rather than the wrong person.
     expect((await crew()).driver).toBeNull()
     const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>('GET', `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`)
     expect(events.body.items.at(-1)?.data).toMatchObject({ cert: '9999999999999999', name: '张三', source: 'card' })
     expect(await terminal.card('removed')).toBe(0)
-    await waitFor(driverShown(ROSTERED.id, 'roster'), 2000)
+    await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
   })
 
   it('an MQTT driver event does the same; a bad one is dropped as schema and changes nothing', async () => {
     await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: new Date().toISOString(), type: 'driver', action: 'on', driverId: DEVICE_DRIVER }), { qos: 1 })
-    await waitFor(driverShown(DEVICE_DRIVER, 'device'), 5000)
+    await waitFor(driverShown(DEVICE_DRIVER, 'device'), 60_000)
     expect((await crew()).driver?.code).toBe(DEVICE_DRIVER)
 
     const dropped = await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })
     await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: Date.now(), type: 'driver', driverId: CARD.id }), { qos: 1 })
-    await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })) > dropped, 5000)
+    await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })) > dropped, 60_000)
     expect(await state()).toMatchObject({ driverCode: DEVICE_DRIVER, driverSource: 'device' })
 
     await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: Date.now(), type: 'driver', action: 'off' }), { qos: 1 })
-    await waitFor(driverShown(ROSTERED.id, 'roster'), 5000)
+    await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
   })
 
   it('the driver page\'s "I am driving" puts the signed-in driver on the bus, and signing off takes them off', async () => {
@@ -224,13 +224,13 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     const on = await server.apiJson<DriverVehicleBody>('POST', '/api/driver/vehicle', { vehicleId: VEHICLE }, driver)
     expect(on.status).toBe(200)
     expect(on.body.current).toMatchObject({ vehicleId: VEHICLE, source: 'app' })
-    await waitFor(driverShown(CARD.id, 'app'), 2000)
+    await waitFor(driverShown(CARD.id, 'app'), 60_000)
     expect((await crew()).driver?.code).toBe(CARD.id)
 
     const off = await server.apiJson<DriverVehicleBody>('DELETE', '/api/driver/vehicle', undefined, driver)
     expect(off.status).toBe(200)
     expect(off.body.current).toBeNull()
-    await waitFor(driverShown(ROSTERED.id, 'roster'), 2000)
+    await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
     const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>('GET', `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`)
     expect(events.body.items.slice(-2).map((e) => [e.data.action, e.data.source, e.data.driverId])).toEqual([['on', 'app', CARD.id], ['off', 'app', CARD.id]])
   })

@@ -122,6 +122,6 @@ describe('device sign-in on the embedded broker', () => {
     expect(final.pointsSent).toBeGreaterThan(10)
     const day = serviceDayStartMs(serviceDate(date))
     const stored = async () => (await getJsonAsAdmin<{ count: number }>(`${server.baseUrl}/api/vehicles/DA-V002/track?from=${new Date(day).toISOString()}&to=${new Date(day + 86_400_000).toISOString()}`)).body.count
-    await waitFor(async () => (await stored()) === final.pointsSent, 10_000)
+    await waitFor(async () => (await stored()) === final.pointsSent, 60_000)
   })
 })

@@ -56,7 +56,7 @@ describe.each(targets())('geofences on $name', (target) => {
     const events = await waitFor(async () => {
       const r = await server.apiJson<{ items: FenceEvent[] }>('GET', `/api/geofences/events?vehicle=${vehicle}`)
       return r.body.items.length >= 2 ? r.body.items : null
-    }, 30_000, 200)
+    }, 60_000, 200)
     expect(events.map((e) => [e.type, e.fenceId]).reverse()).toEqual([['geofence_enter', 'school-zone'], ['geofence_exit', 'school-zone']])
     const byFence = await server.apiJson<{ items: FenceEvent[] }>('GET', '/api/geofences/events?fence=school-zone')
     expect(byFence.body.items.filter((e) => e.vehicleId === vehicle)).toHaveLength(2)
@@ -64,7 +64,7 @@ describe.each(targets())('geofences on $name', (target) => {
     const alert = await waitFor(async () => {
       const r = await server.apiJson<{ items: LiveAlert[] }>('GET', `/api/alerts?status=open&limit=500`)
       return r.body.items.find((a) => a.type === 'geofence' && a.vehicleId === vehicle && a.state === 'cleared') ?? null
-    }, 30_000, 200)
+    }, 60_000, 200)
     expect(alert.data).toMatchObject({ rule: 'speeding', fenceId: 'school-zone', speedKmh: 48, limitKmh: 30 })
     expect(alert.message).toContain('叙永一中')
   })

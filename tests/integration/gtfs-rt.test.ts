@@ -109,7 +109,7 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     const vp = await waitFor(async () => {
       const e = (await feed('vehicle-positions')).entity.find((x) => x.vehicle?.vehicle?.id === vehicleId)
       return e?.vehicle && e.vehicle.stopId === codes[2] ? e.vehicle : null
-    }, 15_000)
+    }, 60_000)
     expect(vp.trip).toMatchObject({ tripId: 'RT-R01-T', routeId: 'RT-R01', startDate: ymd, scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED })
     expect(vp.vehicle).toMatchObject({ id: vehicleId, label: `${vehicleId} RT-D001`, licensePlate: '川E·T0002' })
     expect(vp).toMatchObject({ currentStopSequence: 3, currentStatus: VehiclePosition.VehicleStopStatus.IN_TRANSIT_TO })
@@ -166,11 +166,11 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     await waitFor(async () => {
       const board = await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)
       return board.body.items.find((i) => i.instanceId === instanceId)?.status === 'completed'
-    }, 15_000)
+    }, 60_000)
     const tu = (await feed('trip-updates')).entity.map((e) => e.id)
     expect(tu).not.toContain(instanceId)
     expect(tu).toContain(cancelledId)
-    await waitFor(async () => !(await feed('vehicle-positions')).entity.some((e) => e.vehicle?.vehicle?.id === vehicleId), 15_000)
+    await waitFor(async () => !(await feed('vehicle-positions')).entity.some((e) => e.vehicle?.vehicle?.id === vehicleId), 60_000)
   })
 
   it('refuses an unknown format, and the feeds are in the API document', async () => {

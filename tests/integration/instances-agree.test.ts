@@ -77,15 +77,15 @@ describe.skipIf(!cluster)('two instances agree', () => {
     const date = dayFromNow(2)
     const first = await net.trip('IA-1', date)
     // B has read the network (and cached it) before the new trip exists.
-    await waitFor(async () => (await fetch(`${b.baseUrl}/api/trip-instances/${first}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200, 10_000, 50)
+    await waitFor(async () => (await fetch(`${b.baseUrl}/api/trip-instances/${first}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200, 60_000, 50)
     const later = await net.trip('IA-2', date)
-    const seen = await waitFor(async () => ((await fetch(`${b.baseUrl}/api/trip-instances/${later}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200 ? true : null), 10_000, 50)
+    const seen = await waitFor(async () => ((await fetch(`${b.baseUrl}/api/trip-instances/${later}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200 ? true : null), 60_000, 50)
     expect(seen).toBe(true)
   })
 
   it('books on B within the seats cut on A: nobody confirms beyond capacity', async () => {
     const trip = await net.trip('IA-3', dayFromNow(2), { seats: 40 })
-    await waitFor(async () => (await bookMany(b, trip, net.stops, 1, `${tag}-warm`))[0] === 201, 10_000, 50)
+    await waitFor(async () => (await bookMany(b, trip, net.stops, 1, `${tag}-warm`))[0] === 201, 60_000, 50)
     // Cut to 5 on A (the trip as it was, seats changed).
     await net.trip('IA-3', dayFromNow(2), { seats: 5 })
     const statuses = await bookMany(b, trip, net.stops, 20, `${tag}-b`)
@@ -103,7 +103,7 @@ describe.skipIf(!cluster)('two instances agree', () => {
     const seen = await waitFor(async () => {
       const r = await b.apiJson<{ lateness: { lateS: number }; updatedBy: string | null }>('GET', '/api/settings')
       return r.body.lateness.lateS === lateS ? r.body : null
-    }, 10_000, 50)
+    }, 60_000, 50)
     expect(seen.updatedBy).toBe('admin')
     // B's tracking engine judges its buses by the new threshold too.
     expect(b.app.rb.tracking.engine.config.lateThresholdS).toBe(lateS)
@@ -119,7 +119,7 @@ describe.skipIf(!cluster)('two instances agree', () => {
   const failInTurns = async (attempt: (i: number) => [TestServer, string, string]) => {
     for (let i = 0; i < 6; i++) {
       const [server, username, from] = attempt(i)
-      await waitFor(async () => (await login(server, username, 'not-the-password', from)).status === 401, 30_000, 100)
+      await waitFor(async () => (await login(server, username, 'not-the-password', from)).status === 401, 60_000, 100)
     }
   }
 

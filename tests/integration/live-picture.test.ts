@@ -86,7 +86,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     const s = await waitFor(async () => {
       const st = await state(V.mid)
       return st.tripInstanceId === id('mid') ? st : null
-    }, 15_000)
+    }, 60_000)
     expect(s).toMatchObject({ match: 'assigned', driverCode: 'LP-D001', driverSource: 'roster', status: 'on_time', punctuality: 'on_time' })
     expect(s.delayS).toBeGreaterThan(120)
     expect((await board())[id('mid')]).toMatchObject({ status: 'in_progress', vehicleId: V.mid, driverCode: 'LP-D001' })
@@ -101,7 +101,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     const s = await waitFor(async () => {
       const st = await state(V.lent)
       return st.tripInstanceId ? st : null
-    }, 15_000)
+    }, 60_000)
     expect(s).toMatchObject({ tripInstanceId: id('lent'), match: 'inferred', routeId: 'LP-R01' })
   })
 
@@ -122,13 +122,13 @@ describe.each(targets())('the live picture on $name', (target) => {
       const m = Math.max(0, Math.min(3000, ((t - dep) / 1000) * SPEED_MS))
       await send(V.parked, t, m, m > 0 && m < 3000 ? 30 : 0)
     }
-    const row = await waitFor(async () => ((await board())[id('parked')]?.status === 'completed' ? (await board())[id('parked')] : null), 15_000)
+    const row = await waitFor(async () => ((await board())[id('parked')]?.status === 'completed' ? (await board())[id('parked')] : null), 60_000)
     expect(row).toMatchObject({ vehicleId: V.parked, driverCode: 'LP-D004' })
     // Silent longer than OFFLINE_AFTER_S: the engine has noticed (online false), and said nothing.
     const s = await waitFor(async () => {
       const st = await state(V.parked)
       return st.online === false ? st : null
-    }, 30_000)
+    }, 60_000)
     expect(['layover', 'off_duty']).toContain(s.status)
     expect((await alerts()).filter((a) => a.vehicleId === V.parked).map((a) => `${a.type}: ${a.message}`)).toEqual([])
   })

@@ -71,7 +71,7 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     let brokerLog = ''
     broker.stderr?.on('data', (d: Buffer) => (brokerLog += d.toString()))
     broker.once('exit', (code) => (brokerLog += `\nexited with ${code}`))
-    await waitFor(async () => (await mqtt.connectAsync(url, { username: 'rb-ingest', password: INGEST_PASSWORD, reconnectPeriod: 0 }).then((c) => c.endAsync().then(() => true)).catch(() => false)), 10_000, 100).catch((err: Error) => {
+    await waitFor(async () => (await mqtt.connectAsync(url, { username: 'rb-ingest', password: INGEST_PASSWORD, reconnectPeriod: 0 }).then((c) => c.endAsync().then(() => true)).catch(() => false)), 60_000, 100).catch((err: Error) => {
       throw new Error(`${err.message}; mosquitto said: ${brokerLog}`)
     })
     // The same vehicles in a fresh server that ingests through the broker with its own account.
@@ -101,7 +101,7 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     await Promise.race([rogue.publishAsync(topics.position('MQ-V002'), fix(t0), { qos: 1 }), closed])
     const dev = await connect({ clientId: 'dev2-MQ-V001', username: 'MQ-V001', password: secrets['MQ-V001'] })
     await dev.publishAsync(topics.position('MQ-V001'), fix(t0), { qos: 1 })
-    await waitFor(async () => (await trackCount('MQ-V001')) === 1, 10_000)
+    await waitFor(async () => (await trackCount('MQ-V001')) === 1, 60_000)
     expect(await trackCount('MQ-V002')).toBe(0)
   })
 

@@ -252,7 +252,7 @@ describe('external broker restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => 
       await waitFor(async () => {
         await publishOne(t0 + 1000)
         return (await countTrack(server.baseUrl, v, t0)) === 2
-      }, 10_000, 300)
+      }, 60_000, 300)
     } finally {
       await server.close()
       await stopBroker()

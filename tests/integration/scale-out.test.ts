@@ -39,9 +39,9 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
     // Both hold partitions once the leases settle (a fair share each).
-    await waitFor(() => a.app.rb.cluster?.leases.owned.size === PARTITIONS / 2 && b.app.rb.cluster?.leases.owned.size === PARTITIONS / 2, 20_000, 100)
+    await waitFor(() => a.app.rb.cluster?.leases.owned.size === PARTITIONS / 2 && b.app.rb.cluster?.leases.owned.size === PARTITIONS / 2, 60_000, 100)
     // …and each knows who holds every partition.
-    await waitFor(() => [a, b].every((s) => Array.from({ length: PARTITIONS }, (_, p) => s.app.rb.cluster?.leases.ownerOf(p)).every((o) => o === `a-${tag}` || o === `b-${tag}`)), 10_000, 100)
+    await waitFor(() => [a, b].every((s) => Array.from({ length: PARTITIONS }, (_, p) => s.app.rb.cluster?.leases.ownerOf(p)).every((o) => o === `a-${tag}` || o === `b-${tag}`)), 60_000, 100)
     const dispatcher = await a.loginAs('dispatcher')
     socket = connectSocket(a.baseUrl, { transports: ['websocket'], auth: { token: dispatcher.token } })
     socket.on('positions', (batch: LivePosition[]) => {
@@ -73,7 +73,7 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     }
     const lastTs = t0 + (perVehicle - 1) * 1000
     // The dispatcher on A sees every vehicle at its newest point, B's included.
-    await waitFor(() => vehicles.every((v) => seen.get(v) === lastTs), 30_000, 100)
+    await waitFor(() => vehicles.every((v) => seen.get(v) === lastTs), 60_000, 100)
 
     // Both instances took messages from the shared subscription, and the owners' live state is complete.
     const received = [await metric(a.baseUrl, 'rb_ingest_points_received_total'), await metric(b.baseUrl, 'rb_ingest_points_received_total')]
@@ -85,7 +85,7 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     const rows = await waitFor(async () => {
       const r = await a.app.rb.db.query<{ n: string }>('SELECT count(*)::text AS n FROM position WHERE vehicle_id = ANY($1::text[])', [vehicles])
       return Number(r.rows[0]?.n) === vehicles.length * perVehicle ? Number(r.rows[0]?.n) : null
-    }, 20_000, 200)
+    }, 60_000, 200)
     expect(rows).toBe(vehicles.length * perVehicle)
   })
 })
@@ -109,7 +109,7 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     }
     a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
-    await waitFor(() => (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 && b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0), 20_000, 100)
+    await waitFor(() => (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 && b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0), 60_000, 100)
     pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
   })
 
@@ -127,11 +127,11 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     const t0 = Date.now() - 30_000
     for (let k = 0; k < 5; k++) await Promise.all(vehicles.map((v, i) => pub.publishAsync(topics.position(v), JSON.stringify({ ts: t0 + k * 1000, lat: 28.1 + i * 0.001, lon: 105.44, speed: 20, heading: 90 }), { qos: 1 })))
     // All live state is on the leader, whichever instance took the message.
-    await waitFor(() => vehicles.every((v) => leader.app.rb.latest.get(v)?.position?.ts === t0 + 4000), 20_000, 100)
+    await waitFor(() => vehicles.every((v) => leader.app.rb.latest.get(v)?.position?.ts === t0 + 4000), 60_000, 100)
     expect(vehicles.some((v) => follower.app.rb.latest.get(v))).toBe(false)
     // A dispatcher signed in on the follower reads them all there (once it knows where the leader answers).
     const leaderId = leader.app.rb.config.instanceId
-    await waitFor(() => follower.app.rb.cluster?.leases.urlOf(leaderId) === leader.baseUrl, 10_000, 100)
+    await waitFor(() => follower.app.rb.cluster?.leases.urlOf(leaderId) === leader.baseUrl, 60_000, 100)
     const dispatcher = await follower.loginAs('dispatcher')
     const positions = await follower.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/positions', undefined, dispatcher)
     expect(positions.status).toBe(200)

@@ -95,7 +95,7 @@ for (const target of targets()) {
 
     it('answers "0004" with the next departures at that sign and where the first bus is', async () => {
       const phone = '13900000002'
-      await waitFor(async () => (await arrival()) !== undefined, 15_000, 200)
+      await waitFor(async () => (await arrival()) !== undefined, 60_000, 200)
       const a = await answer(phone, here().slice(3))
       expect(a).toMatchObject({ command: 'query', outcome: 'answered' })
       expect(a.reply).toMatch(/^【乡村公交】水尾村（SM-0004）下一班车：\d\d:\d\d 场镇—卫生院 就医车 开往卫生院：/)
@@ -105,7 +105,7 @@ for (const target of targets()) {
       expect((await answer(phone, here().toLowerCase())).outcome).toBe('answered')
       expect((await answer(phone, '9999')).reply).toContain('没有找到站牌 SM-9999')
       expect((await answer(phone, '你好')).reply).toContain('发站牌编号')
-      await waitFor(async () => (await outbox(phone)).length === 4, 5000)
+      await waitFor(async () => (await outbox(phone)).length === 4, 60_000)
       expect((await outbox(phone)).map((m) => m.kind)).toEqual(['sms_reply', 'sms_reply', 'sms_reply', 'sms_reply'])
     })
 
@@ -185,7 +185,7 @@ for (const target of targets()) {
     it('texts "bus is 2 stops away" exactly once as the bus approaches', async () => {
       const phone = '13900000006'
       // The page's reminder: the bus is at the first stop, three stops before this one.
-      await waitFor(async () => (await arrival())?.stopsAway === 3, 15_000, 200)
+      await waitFor(async () => (await arrival())?.stopsAway === 3, 60_000, 200)
       const res = await fetch(`${server.baseUrl}/api/reminders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tripInstanceId: tripA, stopCode: here(), phone }) })
       expect(res.status).toBe(201)
       const r = (await res.json()) as { token: string; state: string; stopsBefore: number; phoneMasked: string }
@@ -210,7 +210,7 @@ for (const target of targets()) {
         await pub.publishAsync(topics.position(vehicleId), fix(Date.now(), STOP_M[3]!, 0), { qos: 1 })
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
-      await waitFor(async () => (await arrival())?.status === 'at_stop', 15_000, 200)
+      await waitFor(async () => (await arrival())?.status === 'at_stop', 60_000, 200)
       await server.app.rb.villager.reminders.runOnce(Date.now())
       const texts = await outbox(phone)
       expect(texts).toHaveLength(1)
@@ -219,7 +219,7 @@ for (const target of targets()) {
       expect(counts).toEqual(new Set([0, 1]))
       expect(((await (await fetch(`${server.baseUrl}/api/reminders/${r.token}`)).json()) as { state: string }).state).toBe('sent')
       // The sender delivered it through the notifier (log adapter here).
-      await waitFor(async () => (await server.app.rb.db.query<{ sent: boolean }>("SELECT sent_at IS NOT NULL AS sent FROM notification_outbox WHERE recipient = $1 AND kind = 'reminder'", [phone])).rows[0]?.sent, 15_000, 200)
+      await waitFor(async () => (await server.app.rb.db.query<{ sent: boolean }>("SELECT sent_at IS NOT NULL AS sent FROM notification_outbox WHERE recipient = $1 AND kind = 'reminder'", [phone])).rows[0]?.sent, 60_000, 200)
       // A cancel after it went answers it unchanged.
       const after = await fetch(`${server.baseUrl}/api/reminders/${r.token}/cancel`, { method: 'POST' })
       expect(((await after.json()) as { state: string }).state).toBe('sent')

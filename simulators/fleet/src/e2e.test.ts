@@ -110,7 +110,7 @@ describe('simulator against the real server', () => {
     const stored = await waitFor(async () => {
       const n = await trackCount(from, to)
       return n >= sent.size ? n : undefined
-    }, 10_000)
+    }, 60_000)
     await new Promise((r) => setTimeout(r, 500))
     expect(await trackCount(from, to)).toBe(stored)
     expect(stored).toBe(sent.size)
@@ -145,7 +145,7 @@ describe('simulator against the real server', () => {
     const stored = await waitFor(async () => {
       const n = await trackCount(from, to)
       return n >= final.pointsSent ? n : undefined
-    }, 10_000)
+    }, 60_000)
     await new Promise((r) => setTimeout(r, 500))
     expect(await trackCount(from, to)).toBe(stored)
     expect(stored).toBe(final.pointsSent)

@@ -29,7 +29,7 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
 export async function runScenario(server: TestServer, scenario = 'school-morning', speed = 60): Promise<void> {
   const r = await server.apiJson('POST', '/api/sim/start', { scenario, speed })
   if (r.status !== 202) throw new Error(`could not start ${scenario}: ${r.status} ${JSON.stringify(r.body)}`)
-  await waitFor(async () => (await server.apiJson<{ items: unknown[] }>('GET', '/api/vehicles/positions')).body.items.length > 0, 30_000, 250)
+  await waitFor(async () => (await server.apiJson<{ items: unknown[] }>('GET', '/api/vehicles/positions')).body.items.length > 0, 60_000, 250)
 }
 
 export const ADMIN = { username: 'admin', password: TEST_ADMIN_PASSWORD }
