@@ -1,6 +1,48 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/**
+ * What each workspace may import of the others: `may` as values and types, `types` as types only
+ * (`import type`). Anything else from `@rb/…` fails `npm run lint`. docs/architecture.md's table
+ * "Where code lives" says the same; tests/docs/architecture-doc.test.ts keeps the two in step.
+ */
+export const BOUNDARIES = [
+  { path: 'packages/csv', may: [] },
+  { path: 'packages/geo', may: [] },
+  { path: 'packages/domain', may: ['@rb/geo', '@rb/csv'] },
+  { path: 'packages/protocol', may: [], types: ['@rb/domain'] },
+  { path: 'packages/gtfs', may: ['@rb/domain', '@rb/protocol', '@rb/geo', '@rb/csv'] },
+  { path: 'packages/db', may: [], types: ['@rb/domain', '@rb/protocol'] },
+  { path: 'packages/web', may: [] },
+  { path: 'apps/console', may: ['@rb/web/http', '@rb/domain/access', '@rb/domain/market-digits', '@rb/protocol/track'], types: ['@rb/domain', '@rb/protocol'] },
+  { path: 'apps/driver', may: ['@rb/web/http'], types: ['@rb/domain', '@rb/protocol'] },
+  { path: 'apps/villager', may: ['@rb/web/http'], types: ['@rb/domain', '@rb/protocol'] },
+  { path: 'simulators/fleet', may: ['@rb/protocol', '@rb/domain', '@rb/geo', '@rb/gtfs'] },
+  { path: 'apps/server', may: ['@rb/csv', '@rb/geo', '@rb/domain', '@rb/protocol', '@rb/gtfs', '@rb/db', '@rb/sim', '@rb/villager/ssr'] },
+]
+
+/** Pure packages: no I/O and no clock (docs/design.md §1, docs/architecture.md). */
+export const PURE_PACKAGES = ['packages/csv', 'packages/domain', 'packages/geo', 'packages/gtfs', 'packages/protocol']
+
+/**
+ * The lint rules for one workspace: its code as the table says; its tests (bundled nowhere) may
+ * also use values of what the code takes as types, and reach test helpers by path.
+ */
+function boundary({ path, may, types = [] }) {
+  const what = `${path} may import ${[...may, ...types.map((t) => `${t} (types)`)].join(', ') || 'no other workspace'} (docs/architecture.md)`
+  const others = { group: ['@rb/*', '@rb/*/*', ...[...may, ...types].map((m) => `!${m}`)], message: what }
+  const code = [
+    others,
+    { regex: '^(\\.\\./)+(.+/)?src/', message: 'import another workspace by its package name, not by a path into it' },
+    ...(types.length > 0 ? [{ group: types, allowTypeImports: true, message: `${what}: use \`import type\`` }] : []),
+  ]
+  const rule = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] })
+  return [
+    { files: [`${path}/src/**/*.ts`], ignores: ['**/*.test.ts'], rules: rule(code) },
+    { files: [`${path}/src/**/*.test.ts`], rules: rule([others]) },
+  ]
+}
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '{apps,packages,simulators}/*/build/**', 'data/**', '**/*.d.ts', '.ci/**'] },
   js.configs.recommended,
@@ -31,11 +73,12 @@ export default tseslint.config(
   },
   {
     // Pure packages: no I/O and no clock (docs/design.md §1).
-    files: ['packages/domain/src/**/*.ts', 'packages/geo/src/**/*.ts', 'packages/protocol/src/**/*.ts'],
+    files: PURE_PACKAGES.map((p) => `${p}/src/**/*.ts`),
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['pg', 'mqtt', 'socket.io*', 'fastify*', 'node:fs*', 'node:net', 'fs', 'net', '@electric-sql/*', 'aedes'] }],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pass `now` in as a parameter.' }],
     },
   },
+  ...BOUNDARIES.flatMap(boundary),
 )
