@@ -1,68 +1,59 @@
 import type { DeviceEvent, Position, PositionSource, TrackPoint, VehicleStatus } from '@rb/protocol'
 import type { Queryable } from '../port.js'
 
+/**
+ * The columns of one stored fix, listed once for both tables that hold fixes (`position`, the
+ * history, and `vehicle_latest`): the field of `Position` each column takes and the type its array
+ * travels as. A field added to `Position` without a column here fails the typecheck.
+ */
+const FIX_COLUMNS = {
+  vehicleId: { column: 'vehicle_id', array: 'text' },
+  // Epoch ms travel as float8 and become timestamptz in SQL: identical on both adapters.
+  ts: { column: 'ts', array: 'float8', epochMs: true },
+  lng: { column: 'lng', array: 'float8' },
+  lat: { column: 'lat', array: 'float8' },
+  speedKmh: { column: 'speed_kmh', array: 'real' },
+  headingDeg: { column: 'heading_deg', array: 'real' },
+  accM: { column: 'acc_m', array: 'real' },
+  odoM: { column: 'odo_m', array: 'float8' },
+  source: { column: 'source', array: 'text' },
+} as const satisfies { [K in keyof Position]-?: { column: string; array: string; epochMs?: true } }
+
+const FIX_FIELDS = Object.keys(FIX_COLUMNS) as (keyof typeof FIX_COLUMNS)[]
+const fixColumn = (f: keyof typeof FIX_COLUMNS): { column: string; array: string; epochMs?: true } => FIX_COLUMNS[f]
+
+/** `(columns…, received_at) SELECT … FROM unnest($1…$9) …` with `$10` the time received, epoch ms. */
+const FIX_ROWS = (() => {
+  const columns = FIX_FIELDS.map((f) => fixColumn(f).column)
+  const values = FIX_FIELDS.map((f, i) => (fixColumn(f).epochMs ? `to_timestamp(c${i} / 1000.0)` : `c${i}`))
+  const arrays = FIX_FIELDS.map((f, i) => `$${i + 1}::${fixColumn(f).array}[]`)
+  return `(${columns.join(', ')}, received_at)
+     SELECT ${values.join(', ')}, to_timestamp($${FIX_FIELDS.length + 1}::float8 / 1000.0)
+     FROM unnest(${arrays.join(', ')}) AS u(${FIX_FIELDS.map((_, i) => `c${i}`).join(', ')})`
+})()
+
+/** The query's parameters for FIX_ROWS: one array per column, then the time received. */
+function fixParams(positions: readonly Position[], receivedAtMs: number): unknown[] {
+  return [...FIX_FIELDS.map((f) => positions.map((p) => p[f])), receivedAtMs]
+}
+
 /** Stores positions in one statement; a point already stored (same vehicle and ts) is skipped. Returns rows inserted. */
 export async function insertPositions(q: Queryable, positions: readonly Position[], receivedAtMs: number): Promise<number> {
   if (positions.length === 0) return 0
-  const n = positions.length
-  const vehicleIds = new Array<string>(n)
-  const ts = new Array<number>(n)
-  const lng = new Array<number>(n)
-  const lat = new Array<number>(n)
-  const speed = new Array<number>(n)
-  const heading = new Array<number>(n)
-  const acc = new Array<number | null>(n)
-  const odo = new Array<number | null>(n)
-  const source = new Array<string>(n)
-  for (let i = 0; i < n; i++) {
-    const p = positions[i] as Position
-    vehicleIds[i] = p.vehicleId
-    ts[i] = p.ts
-    lng[i] = p.lng
-    lat[i] = p.lat
-    speed[i] = p.speedKmh
-    heading[i] = p.headingDeg
-    acc[i] = p.accM
-    odo[i] = p.odoM
-    source[i] = p.source
-  }
-  // Epoch ms travel as float8 and become timestamptz in SQL: identical on both adapters.
-  const r = await q.query(
-    `INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source, received_at)
-     SELECT v, to_timestamp(t / 1000.0), x, y, s, h, a, o, src, to_timestamp($10::float8 / 1000.0)
-     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::float8[], $9::text[])
-       AS u(v, t, x, y, s, h, a, o, src)
-     ON CONFLICT DO NOTHING`,
-    [vehicleIds, ts, lng, lat, speed, heading, acc, odo, source, receivedAtMs],
-  )
+  const r = await q.query(`INSERT INTO position ${FIX_ROWS}\n     ON CONFLICT DO NOTHING`, fixParams(positions, receivedAtMs))
   return r.rowCount
 }
+
+const LATEST_UPDATE = [...FIX_FIELDS.filter((f) => f !== 'vehicleId').map((f) => fixColumn(f).column), 'received_at'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')
 
 /** Keeps `vehicle_latest` at the newest fix per vehicle; `latest` holds at most one position per vehicle. */
 export async function upsertLatest(q: Queryable, latest: readonly Position[], receivedAtMs: number): Promise<void> {
   if (latest.length === 0) return
   await q.query(
-    `INSERT INTO vehicle_latest AS l (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source, received_at)
-     SELECT v, to_timestamp(t / 1000.0), x, y, s, h, a, o, src, to_timestamp($10::float8 / 1000.0)
-     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[], $7::real[], $8::float8[], $9::text[])
-       AS u(v, t, x, y, s, h, a, o, src)
-     ON CONFLICT (vehicle_id) DO UPDATE SET
-       ts = EXCLUDED.ts, lng = EXCLUDED.lng, lat = EXCLUDED.lat, speed_kmh = EXCLUDED.speed_kmh,
-       heading_deg = EXCLUDED.heading_deg, acc_m = EXCLUDED.acc_m, odo_m = EXCLUDED.odo_m,
-       source = EXCLUDED.source, received_at = EXCLUDED.received_at
+    `INSERT INTO vehicle_latest AS l ${FIX_ROWS}
+     ON CONFLICT (vehicle_id) DO UPDATE SET ${LATEST_UPDATE}
      WHERE l.ts IS NULL OR EXCLUDED.ts > l.ts`,
-    [
-      latest.map((p) => p.vehicleId),
-      latest.map((p) => p.ts),
-      latest.map((p) => p.lng),
-      latest.map((p) => p.lat),
-      latest.map((p) => p.speedKmh),
-      latest.map((p) => p.headingDeg),
-      latest.map((p) => p.accM),
-      latest.map((p) => p.odoM),
-      latest.map((p) => p.source),
-      receivedAtMs,
-    ],
+    fixParams(latest, receivedAtMs),
   )
 }
 
