@@ -1,6 +1,8 @@
 /** JSON schemas of the network API (requests are checked, responses serialised, OpenAPI generated). */
-import { Type, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { DRIVER_NUMBER_PATTERN, STOP_CODE_PATTERN, VEHICLE_NUMBER_PATTERN } from '@rb/domain'
+import type * as domain from '@rb/domain'
+import type { Expect, SameFields, Within } from '../../http/schema-check.js'
 
 export const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })
 export const StopCode = Type.String({ pattern: STOP_CODE_PATTERN, examples: ['XY-0421'] })
@@ -150,3 +152,20 @@ export const Driver = Type.Object({
   yearsOfService: Type.Integer(),
   status: FleetStatus,
 })
+
+// ── The schemas against the domain's types (apps/server/src/http/schema-check.ts) ──
+// Answers carry every domain field (some add derived ones: a stop's routes and URLs, a driver's
+// years of service); bodies set nothing the domain does not store.
+type _Operator = Expect<SameFields<Static<typeof Operator>, domain.Operator>>
+type _Township = Expect<SameFields<Static<typeof Township>, domain.Township>>
+type _Stop = Expect<SameFields<Static<typeof Stop>, domain.Stop, never, 'routes' | 'qrUrl' | 'villagerUrl'>>
+type _StopBody = Expect<Within<Static<typeof StopBody>, domain.Stop>>
+type _Route = Expect<SameFields<Static<typeof Route>, domain.Route>>
+type _RouteBody = Expect<Within<Static<typeof RouteBody>, domain.Route, 'stopCodes'>>
+type _Calendar = Expect<SameFields<Static<typeof Calendar>, domain.Calendar>>
+type _Trip = Expect<SameFields<Static<typeof Trip>, domain.Trip>>
+type _Vehicle = Expect<SameFields<Static<typeof Vehicle>, domain.Vehicle>>
+// The public driver: the phone only masked.
+type _Driver = Expect<SameFields<Static<typeof Driver>, domain.Driver, 'phone', 'phoneMasked' | 'yearsOfService'>>
+type _DriverBody = Expect<Within<Static<typeof DriverBody>, domain.Driver>>
+type _VehicleBody = Expect<Within<Static<typeof VehicleBody>, domain.Vehicle>>
