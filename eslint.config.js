@@ -30,11 +30,13 @@ export const PURE_PACKAGES = ['packages/csv', 'packages/domain', 'packages/geo',
  */
 function boundary({ path, may, types = [] }) {
   const what = `${path} may import ${[...may, ...types.map((t) => `${t} (types)`)].join(', ') || 'no other workspace'} (docs/architecture.md)`
-  const others = { group: ['@rb/*', '@rb/*/*', ...[...may, ...types].map((m) => `!${m}`)], message: what }
+  const exactly = (names) => names.map((n) => n.replaceAll('/', '\\/')).join('|')
+  // Any `@rb/…` specifier but the ones listed, exactly (a listed subpath allows no other subpath).
+  const others = { regex: `^@rb\\/(?!(${exactly([...may, ...types].map((m) => m.slice(4)))})$)`, message: what }
   const code = [
     others,
     { regex: '^(\\.\\./)+(.+/)?src/', message: 'import another workspace by its package name, not by a path into it' },
-    ...(types.length > 0 ? [{ group: types, allowTypeImports: true, message: `${what}: use \`import type\`` }] : []),
+    ...(types.length > 0 ? [{ regex: `^(${exactly(types)})$`, allowTypeImports: true, message: `${what}: use \`import type\`` }] : []),
   ]
   const rule = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] })
   return [
