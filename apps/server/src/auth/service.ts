@@ -4,6 +4,7 @@
  */
 import { AppError, isRole, passwordProblem, USERNAME_PATTERN, type Role, type SessionUser } from '@rb/domain'
 import { accountsRepo, isUniqueViolation, networkRepo, type Db, type UserRecord } from '@rb/db'
+import type { UserView } from '@rb/protocol'
 import { generatePassword, hashPassword, needsRehash, UNUSABLE_HASH, verifyPassword } from './password.js'
 import { newToken, tokenHash } from './tokens.js'
 import { DEMO_PASSWORDS, WEAK_PASSWORDS } from './known-passwords.js'
@@ -21,17 +22,8 @@ export interface Session {
   expiresAt: number
 }
 
-/** A user as the admin pages see it (never the hash). */
-export interface UserView {
-  id: number
-  username: string
-  displayName: string
-  role: Role
-  driverCode: string | null
-  disabled: boolean
-  demo: boolean
-  createdAt: string
-}
+/** A user as the admin pages see it (never the hash): the wire type of @rb/protocol. */
+export type { UserView }
 
 export const userView = (u: UserRecord): UserView => ({
   id: u.id,

@@ -1,21 +1,13 @@
 /** Admin: accounts — list, create (a generated password is shown once), change role, link a driver, disable, reset password. */
 import type { Role } from '@rb/domain'
+import type { UserView } from '@rb/protocol'
 import { api } from '../../api.js'
 import type { Ctx, View } from '../../context.js'
 import { action, clear, field, h, table } from '../../ui/dom.js'
 import { t } from '../../i18n/index.js'
 import { roleLabel } from '../../ui/words.js'
 
-interface User {
-  id: number
-  username: string
-  displayName: string
-  role: Role
-  driverCode: string | null
-  disabled: boolean
-  demo: boolean
-  createdAt: string
-}
+type User = UserView
 
 const ROLES: Role[] = ['dispatcher', 'operator', 'driver', 'station', 'school', 'admin']
 
