@@ -33,6 +33,8 @@ export function firstLoadBytes(): { html: number; js: number; total: number; laz
 export const villagerApp = webApp({
   dir: 'apps/villager',
   label: 'the villager page (apps/villager)',
+  // It bundles the shared HTTP client (@rb/web/http); of @rb/domain and @rb/protocol, types only.
+  alsoFrom: ['packages/web/src'],
   summary: () => `first load ${(firstLoadBytes().total / 1024).toFixed(1)} KB gzip (budget ${FIRST_LOAD_BUDGET_BYTES / 1024} KB)`,
 })
 
