@@ -5,6 +5,8 @@ export interface Boundary {
   path: string
   may: string[]
   types?: string[]
+  /** Imported as types by the workspace's tests and test factories only. */
+  testTypes?: string[]
 }
 export declare const BOUNDARIES: Boundary[]
 export declare const PURE_PACKAGES: string[]

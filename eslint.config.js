@@ -9,7 +9,8 @@ import tseslint from 'typescript-eslint'
 export const BOUNDARIES = [
   { path: 'packages/csv', may: [] },
   { path: 'packages/geo', may: [] },
-  { path: 'packages/domain', may: ['@rb/geo', '@rb/csv'] },
+  // The tracking engine's tests and their factories build fixes as the wire's Position (types only).
+  { path: 'packages/domain', may: ['@rb/geo', '@rb/csv'], testTypes: ['@rb/protocol'] },
   { path: 'packages/protocol', may: [], types: ['@rb/domain'] },
   { path: 'packages/gtfs', may: ['@rb/domain', '@rb/protocol', '@rb/geo', '@rb/csv'] },
   { path: 'packages/db', may: [], types: ['@rb/domain', '@rb/protocol'] },
@@ -25,10 +26,11 @@ export const BOUNDARIES = [
 export const PURE_PACKAGES = ['packages/csv', 'packages/domain', 'packages/geo', 'packages/gtfs', 'packages/protocol']
 
 /**
- * The lint rules for one workspace: its code as the table says; its tests (bundled nowhere) may
- * also use values of what the code takes as types, and reach test helpers by path.
+ * The lint rules for one workspace: its code as the table says; its tests and test factories
+ * (bundled nowhere) may also use values of what the code takes as types, the types of `testTypes`,
+ * and reach test helpers by path.
  */
-function boundary({ path, may, types = [] }) {
+function boundary({ path, may, types = [], testTypes = [] }) {
   const what = `${path} may import ${[...may, ...types.map((t) => `${t} (types)`)].join(', ') || 'no other workspace'} (docs/architecture.md)`
   const exactly = (names) => names.map((n) => n.replaceAll('/', '\\/')).join('|')
   // Any `@rb/…` specifier but the ones listed, exactly (a listed subpath allows no other subpath).
@@ -38,10 +40,15 @@ function boundary({ path, may, types = [] }) {
     { regex: '^(\\.\\./)+(.+/)?src/', message: 'import another workspace by its package name, not by a path into it' },
     ...(types.length > 0 ? [{ regex: `^(${exactly(types)})$`, allowTypeImports: true, message: `${what}: use \`import type\`` }] : []),
   ]
+  const tests = [
+    { regex: `^@rb\\/(?!(${exactly([...may, ...types, ...testTypes].map((m) => m.slice(4)))})$)`, message: what },
+    ...(testTypes.length > 0 ? [{ regex: `^(${exactly(testTypes)})$`, allowTypeImports: true, message: `tests of ${path} may import ${testTypes.join(', ')} as types only` }] : []),
+  ]
   const rule = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] })
+  const testFiles = [`${path}/src/**/*.test.ts`, `${path}/src/**/test-factories.ts`]
   return [
-    { files: [`${path}/src/**/*.ts`], ignores: ['**/*.test.ts'], rules: rule(code) },
-    { files: [`${path}/src/**/*.test.ts`], rules: rule([others]) },
+    { files: [`${path}/src/**/*.ts`], ignores: testFiles, rules: rule(code) },
+    { files: testFiles, rules: rule(tests) },
   ]
 }
 
