@@ -47,7 +47,8 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     bus = await mqtt.connectAsync(server.mqttUrl, { clientId: `${line.vehicleId}-sos` })
     for (let i = 3; i >= 0; i--) await bus.publishAsync(topics.position(line.vehicleId), JSON.stringify({ ts: new Date(Date.now() - i * 5000).toISOString(), lat: first[1], lon: first[0], speed: 0, heading: 0 }), { qos: 1 })
     mkdirSync(SHOTS, { recursive: true })
-    browser = await launch()
+    // Audio only after a click on the page itself, whatever else the browser knows of the site.
+    browser = await launch(['--autoplay-policy=document-user-activation-required'])
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     errors = watchErrors(page)
     await signIn(page, server.baseUrl, dispatcher, TEST_USER_PASSWORD, '#/trips')

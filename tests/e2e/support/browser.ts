@@ -16,8 +16,9 @@ export function chromiumAvailable(): boolean {
   return false
 }
 
-export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+/** `extraArgs`: more Chromium switches (the SOS test makes the autoplay policy strict with one). */
+export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] })
 }
 
 /** Collects the page's console errors and failed requests (a test asserts there are none). */
