@@ -63,6 +63,7 @@ import { villagerRoutes } from './routes/villager.js'
 import { villagerPage } from './routes/villager-page.js'
 import { startVillager, type VillagerModule } from './villager/index.js'
 import { driverPage } from './routes/driver-page.js'
+import { MemoryRateStore, RedisRateStore } from './http/rate-limit.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 
@@ -331,7 +332,8 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
   app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
-  await registerAuth(app, auth, db, config)
+  // Rate limits are counted once for all instances in cluster mode (http/rate-limit.ts).
+  await registerAuth(app, auth, db, config, cluster ? new RedisRateStore(cluster.redis, `${config.clusterName}:rate:`) : new MemoryRateStore())
   await registerOpenApi(app)
 
   await app.register(healthRoutes, {

@@ -2,6 +2,7 @@
  * Accounts, sessions and access control (docs/security.md). `registerAuth` goes before any
  * route: it guards every route registered after it.
  */
+import type { RateStore } from '../http/rate-limit.js'
 import type { FastifyInstance } from 'fastify'
 import type { Db } from '@rb/db'
 import type { Config } from '../config.js'
@@ -27,8 +28,8 @@ export const isProduction = (config: Config): boolean => config.nodeEnv === 'pro
 /** DEVICE_AUTH: `auto` is on in production only (config refuses `off` there). */
 export const deviceAuthEnabled = (config: Config): boolean => config.deviceAuth === 'on' || (config.deviceAuth === 'auto' && isProduction(config))
 
-export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config): Promise<void> {
-  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, publicUrl: config.publicUrl, log: app.log })
+export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config, rateStore: RateStore): Promise<void> {
+  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, rateStore, publicUrl: config.publicUrl, log: app.log })
   const cookie = { secure: config.publicUrl.startsWith('https:') }
   await app.register(authRoutes, {
     cookie,

@@ -12,12 +12,14 @@ import { accessFor, DEFAULT_ACCESS, describeAccess } from './policy.js'
 import type { AuthService, Session } from './service.js'
 import type { AuditLog } from './audit.js'
 import { installAutoAudit } from './auto-audit.js'
-import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
+import { limitHook, RateLimiter, type Limit, type RateStore } from '../http/rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     auth: AuthService
     auditLog: AuditLog
+    /** A named limit counted in the server's one rate store (shared by the instances in cluster mode). */
+    rateLimiter(name: string, limit: Limit): RateLimiter
     /** Every route with the access it was given, in registration order. */
     routeAccess: { method: string; url: string; access: Access }[]
   }
@@ -37,6 +39,8 @@ export interface AuthPluginOptions {
   auditLog: AuditLog
   /** Requests per minute per client without a session; 0 = unlimited. */
   publicRatePerMin: number
+  /** Where every rate limit is counted (http/rate-limit.ts). */
+  rateStore: RateStore
   /** PUBLIC_URL: a cookie-carrying write from another origin is refused. */
   publicUrl: string
   log: { warn(obj: object, msg: string): void }
@@ -61,6 +65,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   app.decorate('auth', auth)
   app.decorate('auditLog', opts.auditLog)
   app.decorate('routeAccess', [])
+  app.decorate('rateLimiter', (name: string, limit: Limit) => new RateLimiter(opts.rateStore, name, limit))
   app.decorateRequest('user', null)
   app.decorateRequest('authSession', null)
 
@@ -112,11 +117,8 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 
   installAutoAudit(app)
 
-  const limiter = new RateLimiter({ max: opts.publicRatePerMin, windowMs: 60_000 })
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.user || UNLIMITED.has(request.url.split('?')[0] ?? '')) return
-    refuseIfLimited(reply, limiter.hit(request.ip, Date.now()), 'requests from this address')
-  })
+  const publicLimiter = app.rateLimiter('public', { max: opts.publicRatePerMin, windowMs: 60_000 })
+  app.addHook('onRequest', limitHook(publicLimiter, (request) => (request.user || UNLIMITED.has(request.url.split('?')[0] ?? '') ? null : request.ip), 'requests from this address'))
 }
 
 export const authenticate = fp(authPlugin, { name: 'rb-auth', fastify: '5.x' })

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { AppError } from '@rb/domain'
 import { ErrorResponse } from '../http/schemas.js'
-import { RateLimiter, refuseIfLimited, type Limit } from '../http/rate-limit.js'
+import { refuseIfLimited, type Limit } from '../http/rate-limit.js'
 import type { SignInGuard } from './sign-in-guard.js'
 import { clearedSessionCookie, sessionCookie, tokenFrom, type CookieOptions } from './cookie.js'
 import { userOf } from './guard.js'
@@ -18,7 +18,7 @@ export interface AuthRoutesOptions {
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, opts) => {
-  const byClient = new RateLimiter(opts.perClient)
+  const byClient = app.rateLimiter('sign-in', opts.perClient)
   const { signIn } = opts
   const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
   const prune = setInterval(() => void signIn.prune(Date.now()).catch((err: Error) => app.log.warn({ err: err.message }, 'sign-in failures: could not prune')), 10 * 60_000)
@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     async (req, reply) => {
       const now = Date.now()
       const username = req.body.username.trim().toLowerCase()
-      refuseIfLimited(reply, byClient.hit(req.ip, now), 'sign-in attempts from this address')
+      refuseIfLimited(reply, await byClient.hit(req.ip, now), 'sign-in attempts from this address')
       const wait = await signIn.check(username, req.ip, now)
       if (wait.reason) refuseIfLimited(reply, seconds(wait.waitMs), wait.reason === 'address' ? 'failed sign-ins from this address' : `failed sign-ins for ${username} from addresses it never signed in from`)
       let result

@@ -7,12 +7,12 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { RouteOptions } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { AppError, type SuspectView } from '@rb/domain'
 import { bookingLimitsRepo } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
-import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
+import { limitHook } from '../http/rate-limit.js'
 import { DISPATCHERS } from './actor.js'
 import type { BookingAbuse } from './abuse.js'
 import { BookingView, CodeParam, Verification } from './schemas.js'
@@ -30,14 +30,8 @@ const PUBLIC_BOOKING_ROUTES = new Set(['POST /api/bookings', 'GET /api/bookings/
 const toArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
 const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app, { abuse, accountRatePerMin, publicRatePerMin }) => {
-  const perAccount = new RateLimiter({ max: accountRatePerMin, windowMs: 60_000 })
-  const perAddress = new RateLimiter({ max: publicRatePerMin, windowMs: 60_000 })
-  const addressLimit = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!req.user) refuseIfLimited(reply, perAddress.hit(req.ip, Date.now()), 'code confirmations from this address')
-  }
-  const accountLimit = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (req.user) refuseIfLimited(reply, perAccount.hit(`u:${req.user.id}`, Date.now()), `booking requests from account ${req.user.username}`)
-  }
+  const addressLimit = limitHook(app.rateLimiter('booking-verify', { max: publicRatePerMin, windowMs: 60_000 }), (req) => (req.user ? null : req.ip), 'code confirmations from this address')
+  const accountLimit = limitHook(app.rateLimiter('booking-account', { max: accountRatePerMin, windowMs: 60_000 }), (req) => (req.user ? `u:${req.user.id}` : null), (req) => `booking requests from account ${req.user?.username ?? ''}`)
 
   // Added to the routes as they are registered (this plugin shares its parent's hooks).
   app.addHook('onRoute', (route: RouteOptions) => {

@@ -3,7 +3,7 @@
  * phone, list and cancel; drivers read and mark their trip's manifest. Thin: the service decides.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { AppError, normalizePhone, type Manifest } from '@rb/domain'
 import { bookingRepo } from '@rb/db'
@@ -11,7 +11,7 @@ import { ErrorResponse } from '../http/schemas.js'
 import type { TripInstanceView } from '../network/service.js'
 import { audit } from '../auth/audit.js'
 import { checkAccess } from '../auth/guard.js'
-import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
+import { limitHook } from '../http/rate-limit.js'
 import { actorOf, CREW, DISPATCHERS } from './actor.js'
 import type { BookingService } from './service.js'
 import { tripSummary as tripSummaryView } from './views.js'
@@ -56,10 +56,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
   const PUBLIC = { access: 'public' as const }
   // Without a session, bookings, look-ups and cancellations share a per-address limit: it blunts
   // filling a trip with made-up bookings and guessing codes. Dispatchers are not limited.
-  const limiter = new RateLimiter({ max: publicRatePerMin, windowMs: 60_000 })
-  const limited = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!req.user) refuseIfLimited(reply, limiter.hit(req.ip, Date.now()), 'booking requests from this address')
-  }
+  const limited = limitHook(app.rateLimiter('bookings', { max: publicRatePerMin, windowMs: 60_000 }), (req) => (req.user ? null : req.ip), 'booking requests from this address')
   const tooMany = { 429: ErrorResponse }
   const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
 

@@ -30,6 +30,8 @@ export interface ClusterOptions {
 export interface Cluster {
   router: LiveRouter
   leases: PartitionLeases
+  /** A Redis client for commands (shared counters such as the rate limits). */
+  redis: RedisClientType
   close(): Promise<void>
 }
 
@@ -79,6 +81,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   return {
     router,
     leases,
+    redis: cmd,
     async close() {
       await leases.close()
       for (const c of clients) await c.quit().catch(() => undefined)

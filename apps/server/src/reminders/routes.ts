@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { MAX_REMINDER_MINUTES, MAX_REMINDER_STOPS, STOP_CODE_PATTERN } from '@rb/domain'
 import { ErrorResponse } from '../http/schemas.js'
-import { RateLimiter, refuseIfLimited } from '../http/rate-limit.js'
+import { refuseIfLimited } from '../http/rate-limit.js'
 import type { ReminderService } from './service.js'
 
 const ReminderView = Type.Object({
@@ -36,7 +36,7 @@ const TokenParam = Type.Object({ token: Type.String({ minLength: 8, maxLength: 6
 export const reminderRoutes: FastifyPluginAsyncTypebox<{ reminders: ReminderService; perAddressPerHour: number }> = async (app, { reminders, perAddressPerHour }) => {
   const common = { tags: ['villager'] }
   const PUBLIC = { access: 'public' as const }
-  const limiter = new RateLimiter({ max: perAddressPerHour, windowMs: 3_600_000 })
+  const limiter = app.rateLimiter('reminders', { max: perAddressPerHour, windowMs: 3_600_000 })
 
   app.post(
     '/api/reminders',
@@ -50,7 +50,7 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ reminders: ReminderServ
       },
     },
     async (req, reply) => {
-      if (!req.user) refuseIfLimited(reply, limiter.hit(req.ip, Date.now()), 'reminders from this address')
+      if (!req.user) refuseIfLimited(reply, await limiter.hit(req.ip, Date.now()), 'reminders from this address')
       const r = await reminders.create(req.body, 'web')
       return reply.status(201).send(await reminders.view(r))
     },

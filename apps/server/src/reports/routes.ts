@@ -10,7 +10,7 @@ import { Type } from '@sinclair/typebox'
 import { AppError, nextActions, type Role, type TicketCommand, type TicketStatus } from '@rb/domain'
 import type { PhotoMeta, StoredReport, TicketListItem } from '@rb/db'
 import { ErrorResponse } from '../http/schemas.js'
-import { perClientLimit } from '../http/rate-limit.js'
+import { limitHook } from '../http/rate-limit.js'
 import { audit } from '../auth/audit.js'
 import { userOf } from '../auth/guard.js'
 import type { ReportService } from './service.js'
@@ -155,7 +155,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
     '/api/stops/:code/reports',
     {
       config: { access: 'public' },
-      onRequest: perClientLimit({ max: opts.ratePerMin, windowMs: 60_000 }, 'reports from this address'),
+      onRequest: limitHook(app.rateLimiter('reports', { max: opts.ratePerMin, windowMs: 60_000 }), (req) => req.ip, 'reports from this address'),
       // Room for a base64 photo of the largest size taken; past it, the same clear 413 as a photo too large.
       bodyLimit: Math.ceil(photoMaxBytes / 3) * 4 + 64 * 1024,
       errorHandler(err: FastifyError) {
