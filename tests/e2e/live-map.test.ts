@@ -65,17 +65,23 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
       const c = (globalThis as unknown as { rbConsole: { map: { fitTo(p: [number, number][]): void }; ctx: { network: { stops: { point: [number, number] }[] } } } }).rbConsole
       c.map.fitTo(c.ctx.network.stops.map((s) => s.point))
     })
-    const point = await waitFor(async () => page.evaluate(() => {
-      const c = (globalThis as unknown as { rbConsole: { map: { map: { queryRenderedFeatures(o: { layers: string[] }): { properties: { id: string } }[]; project(p: [number, number]): { x: number; y: number } } ; lastCollection: { features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[] } } } }).rbConsole
-      const rendered = new Set(c.map.map.queryRenderedFeatures({ layers: ['vehicles'] }).map((f) => f.properties.id))
-      const f = c.map.lastCollection.features.find((x) => rendered.has(x.properties.id))
-      if (!f) return null
-      const p = c.map.map.project(f.geometry.coordinates)
-      return { id: f.properties.id, x: p.x, y: p.y }
-    }), 60_000, 200)
     const box = await page.locator('#map canvas').boundingBox()
-    await page.mouse.click(box!.x + point.x, box!.y + point.y)
-    await page.locator('.vehicle-panel').waitFor({ timeout: 5000 })
+    // Where a drawn bus is once the camera has stopped; the bus may move on before the click lands,
+    // so a click that opens nothing is tried again at its new place.
+    await waitFor(async () => {
+      const point = await page.evaluate(() => {
+        const c = (globalThis as unknown as { rbConsole: { map: { map: { isMoving(): boolean; queryRenderedFeatures(o: { layers: string[] }): { properties: { id: string } }[]; project(p: [number, number]): { x: number; y: number } } ; lastCollection: { features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[] } } } }).rbConsole
+        if (c.map.map.isMoving()) return null
+        const rendered = new Set(c.map.map.queryRenderedFeatures({ layers: ['vehicles'] }).map((f) => f.properties.id))
+        const f = c.map.lastCollection.features.find((x) => rendered.has(x.properties.id))
+        if (!f) return null
+        const p = c.map.map.project(f.geometry.coordinates)
+        return { id: f.properties.id, x: p.x, y: p.y }
+      })
+      if (!point) return null
+      await page.mouse.click(box!.x + point.x, box!.y + point.y)
+      return page.locator('.vehicle-panel').waitFor({ timeout: 3000 }).then(() => true, () => null)
+    }, 60_000, 200)
     // The bus moves between reading its place and the click: any vehicle's panel means the click hit one.
     expect(await page.locator('.vehicle-panel h2').textContent()).toMatch(/\S+/)
   })

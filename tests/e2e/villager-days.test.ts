@@ -124,7 +124,8 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     expect(await page.locator(`[data-trip="${tripCancelled}"] [data-reason]`).textContent()).toBe('取消原因：道路塌方')
     const call = page.locator('a[data-call]').first()
     expect(await call.getAttribute('href')).toBe('tel:08306222222')
-    expect(await inView(call)).toBe(true)
+    // Where it is, should the page not have settled (a re-render as the live count arrives).
+    await expect.poll(async () => ((await inView(call)) ? true : JSON.stringify({ box: await call.boundingBox(), scrollY: await page.evaluate('scrollY') })), { timeout: 30_000 }).toBe(true)
     await shot(page, 'ondemand-zh')
   })
 
