@@ -66,6 +66,7 @@ import { driverPage } from './routes/driver-page.js'
 import { MemoryRateStore, RedisRateStore } from './http/rate-limit.js'
 import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
+import { seedDemoEngagement, startEngagement, type EngagementModule } from './engagement/index.js'
 
 export interface Services {
   config: Config
@@ -90,6 +91,8 @@ export interface Services {
   sim: SimControl
   /** The stop page's days ahead, reminders, inbound SMS. */
   villager: VillagerModule
+  /** Notices to drivers and surveys (docs/engagement.md). */
+  engagement: EngagementModule
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
   /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
@@ -329,8 +332,12 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     remindMs: config.studentRemindS * 1000,
   })
   steps.add('student buses', () => students.close())
+  // Notices to drivers (and their unread reminders) and surveys.
+  const engagement = startEngagement({ config, db, hub, engine: tracking.engine, publish, terminals: jt808, kickOutbox: () => booking.outbox.kick(), log })
+  steps.add('notices and surveys', () => engagement.close())
+  if (demoSeeded) await seedDemoEngagement(db, Date.now(), log)
   if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, engagement, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
 
   // Rate limits are counted once for all instances in cluster mode (http/rate-limit.ts).
   await registerAuth(app, auth, db, config, cluster ? new RedisRateStore(cluster.redis, `${config.clusterName}:rate:`) : new MemoryRateStore())
@@ -391,6 +398,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   await app.register(villagerRoutes, { network, tracking })
   await app.register(villagerPage, { network, tracking, schedule: villager.schedule })
   await villager.register(app)
+  await engagement.register(app)
 
   // The last step, so its undo runs first on close: simulated fleet → stop intake → JT/T 808
   // gateway (acks of points taken in go out, then it hangs up) → write what is pending (acks go out)

@@ -157,6 +157,10 @@ export interface Config {
   studentCheckS: number
   /** A driver who has not confirmed the bus empty after a left-on-board alert is told again after this, s. */
   studentRemindS: number
+  /** A notice not read after this many hours gets one reminder, unless its writer chose otherwise; 0 = none by default. */
+  noticeRemindAfterH: number
+  /** How often notices are checked for drivers due their reminder, s. */
+  noticeSweepS: number
   /** Variables that were not set and took their default (a taken default port falls back). */
   defaulted: ReadonlySet<string>
 }
@@ -348,6 +352,8 @@ export const CONFIG_SPEC = {
   studentRetentionDays: { name: 'STUDENT_RETENTION_DAYS', doc: 'Pupil rosters, boarding checks and guardians\' messages are deleted this many days after their school term ends (docs/student-buses.md)', default: '30', parse: int(0, 3650) },
   studentCheckS: { name: 'STUDENT_CHECK_S', doc: 'How often student runs are checked: the bus 10 minutes from a pupil\'s stop (guardians\' SMS), drivers who have not confirmed the bus empty, s', default: '10', parse: int(1, 600) },
   studentRemindS: { name: 'STUDENT_REMIND_S', doc: 'After a student run ends with a pupil on board, the driver is told again this often until they confirm the bus empty, s', default: '120', parse: int(10, 3600) },
+  noticeRemindAfterH: { name: 'NOTICE_REMIND_AFTER_H', doc: 'A notice to drivers not read after this many hours gets one reminder (driver page, terminal, SMS), unless its writer chose another number; 0 = no reminder by default (docs/engagement.md)', default: '4', parse: int(0, 720) },
+  noticeSweepS: { name: 'NOTICE_SWEEP_S', doc: 'How often unread notices are checked for drivers due their reminder, s', default: '60', parse: int(1, 3600) },
 } satisfies { [K in Exclude<keyof Config, 'defaulted'>]: Spec<Config[K]> }
 
 /** What a basemap preset needs besides itself (checked once the variables are parsed). */

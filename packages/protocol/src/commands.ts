@@ -47,4 +47,20 @@ export interface RefusedCommand {
   maxBytes: number
 }
 
-export type VehicleCommand = ManifestCommand | DriverMessageCommand | RefusedCommand
+/** A notice to the driver on duty with this bus, shortened for the screen (the whole notice is on the driver page). */
+export interface NoticeCommand {
+  type: 'notice'
+  /** Server time it was sent, epoch ms. */
+  ts: number
+  /** The notice; the same notice (or its reminder) sent twice has the same id. */
+  id: number
+  driverId: string
+  title: string
+  /** At most 60 characters: `【通知】title：body…`. */
+  text: string
+  link: string | null
+  /** A reminder of a notice the driver has not read. */
+  reminder: boolean
+}
+
+export type VehicleCommand = ManifestCommand | DriverMessageCommand | NoticeCommand | RefusedCommand

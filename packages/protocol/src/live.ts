@@ -48,6 +48,8 @@ export interface ServerToClientEvents {
   stopStatus: (changes: StopStatusChange[]) => void
   /** A dispatcher's text to the driver of a vehicle (rooms `vehicle:{id}` and the `trip:{id}` of the trip it runs or runs next). */
   driverMessage: (message: DriverMessage) => void
+  /** A notice for the signed-in driver, or its reminder (the account's own socket; the page then fetches its notices). */
+  notice: (push: NoticePush) => void
 }
 
 export interface ClientToServerEvents {
@@ -115,4 +117,15 @@ export interface DriverMessage {
   text: string
   /** The dispatcher's display name. */
   from: string
+}
+
+// ── Notices to drivers ──
+
+/** A notice reached this driver (or a reminder of one not read): the page lists its notices again. */
+export interface NoticePush {
+  id: number
+  title: string
+  /** When it was sent (or the reminder), epoch ms. */
+  ts: number
+  reminder: boolean
 }

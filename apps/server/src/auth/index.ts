@@ -18,7 +18,7 @@ export { AuthService, userView, type Session, type UserView } from './service.js
 export { audit, AuditLog } from './audit.js'
 export { requireRole, requireUser, requireAccess, userOf, type Access } from './guard.js'
 export { bootstrapAccounts } from './bootstrap.js'
-export { installSocketAuth, roomGuard, type DriverOfTrip } from './socket.js'
+export { installSocketAuth, roomGuard, userRoom, type DriverOfTrip } from './socket.js'
 export { DEMO_PASSWORDS } from './known-passwords.js'
 export { simCredentials } from './sim-credentials.js'
 

@@ -40,7 +40,8 @@ export function roomGuard(driverOf: DriverOfTrip): RoomGuard {
   }
 }
 
-const userRoom = (userId: number): string => `user#${userId}`
+/** The internal room every socket of an account joins at its handshake (notices to a driver go there). */
+export const userRoom = (userId: number): string => `user#${userId}`
 const sessionRoom = (tokenHash: string): string => `session#${tokenHash.slice(0, 32)}`
 
 /**

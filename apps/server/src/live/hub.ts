@@ -9,6 +9,7 @@ import {
   isRoomName,
   type ClientToServerEvents,
   type DriverMessage,
+  type NoticePush,
   type LinkChange,
   type LiveBookingChange,
   type LivePosition,
@@ -207,6 +208,13 @@ export class LiveHub implements LiveStage {
     this.io.to([...rooms]).emit('driverMessage', message)
     this.#metrics.liveEmits.inc()
     return rooms.filter((r) => this.#hasMembers(r))
+  }
+
+  /** Tells signed-in accounts of a notice at once (their own internal rooms, `user#<id>`: every instance's sockets through the adapter). */
+  sendNotice(accountRooms: readonly string[], push: NoticePush): void {
+    if (accountRooms.length === 0) return
+    this.io.to([...accountRooms]).emit('notice', push)
+    this.#metrics.liveEmits.inc()
   }
 
   /** Stages a stop's next departures for its room. */
