@@ -80,6 +80,23 @@ describe('demo county on a fresh embedded database', () => {
     expect(driver.user).toMatchObject({ role: 'driver', driverCode: 'XY-D001' })
   })
 
+  it('has a notice some drivers read (the demo driver not yet) and a closed survey with answers', async () => {
+    const notices = await get<{ items: { id: number; recipients: number; read: number }[] }>('/api/notices')
+    expect(notices.items).toHaveLength(1)
+    const n = notices.items[0] as { id: number; recipients: number; read: number }
+    expect(n.recipients).toBeGreaterThanOrEqual(50)
+    expect(n.read).toBeGreaterThan(0)
+    expect(n.read).toBeLessThan(n.recipients)
+    const driver = await login(server.baseUrl, 'driver', 'demo-driver')
+    const mine = await server.apiJson<{ unread: number }>('GET', '/api/driver/notices', undefined, driver)
+    expect(mine.body.unread).toBe(1)
+    const surveys = await get<{ items: { id: number; phase: string; audience: string; responses: number }[] }>('/api/surveys')
+    expect(surveys.items).toEqual([expect.objectContaining({ phase: 'closed', audience: 'villagers' })])
+    const results = await get<{ results: { responses: number; questions: { counts: number[] }[] } }>(`/api/surveys/${surveys.items[0]?.id}/results`)
+    expect(results.results.responses).toBeGreaterThan(20)
+    expect(results.results.questions[2]?.counts.reduce((a, b) => a + b, 0)).toBe(results.results.responses)
+  })
+
   it('is not loaded twice', async () => {
     const before = (await get<Page>('/api/stops?limit=1')).total
     const { seedDemoCounty } = await import('../../apps/server/src/network/demo.js')

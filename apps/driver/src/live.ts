@@ -11,6 +11,8 @@ export interface LiveHandlers {
   onChange(tripInstanceIds: Set<string>): void
   /** A dispatcher's text to this driver's bus (sent to the rooms of its trips). */
   onMessage(message: DriverMessage): void
+  /** A notice for this driver, or its reminder (to the account's own sockets). */
+  onNotice(): void
   onUp(): void
   onDown(): void
 }
@@ -29,6 +31,7 @@ export class Live {
     this.#socket.on('connect_error', () => h.onDown())
     this.#socket.on('bookings', (batch: LiveBookingChange[]) => h.onChange(new Set(batch.map((c) => c.tripInstanceId))))
     this.#socket.on('driverMessage', (m) => h.onMessage(m))
+    this.#socket.on('notice', () => h.onNotice())
   }
 
   /** Follows these trip instances (and no others). */

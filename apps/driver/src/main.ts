@@ -14,11 +14,12 @@ import { drivingCard, normaliseVehicleId, suggestedVehicle } from './driving.js'
 import type { DriverMessage } from '@rb/protocol'
 import type { DriverTrips, DriverVehicleView, Lang, ManifestView, Mark, SessionUser } from './model.js'
 import { messagesBanner } from './messages.js'
-import { manifestPage, notDriverPage, signInPage, tripsPage, type Day } from './views.js'
+import { manifestPage, notDriverPage, signInPage, simplePage, tripsPage, withBarExtra, type Day } from './views.js'
 import { ParcelsScreen } from './parcels/controller.js'
 import { PupilsScreen } from './pupils/controller.js'
+import { NoticesScreen } from './notices/controller.js'
 
-type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string } | { name: 'pupils'; id: string }
+type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string } | { name: 'pupils'; id: string } | { name: 'notices' } | { name: 'notice'; id: number } | { name: 'survey'; id: number }
 
 const root = document.getElementById('app') as HTMLElement
 
@@ -59,10 +60,18 @@ const parcels = new ParcelsScreen({ render: () => render(), lang: () => state.la
 // The student runs' roll call (pupils/): its own screen, its card on the trips screen, its offline queue.
 const pupils = new PupilsScreen({ render: () => render(), lang: () => state.lang, storageKey: 'rb-driver-taps' })
 ;(globalThis as unknown as { rbPupils: PupilsScreen }).rbPupils = pupils
+// Notices from dispatch and drivers' surveys (notices/): pinned until read, a badge in the top bar.
+const notices = new NoticesScreen({ render: () => render(), lang: () => state.lang })
+;(globalThis as unknown as { rbNotices: NoticesScreen }).rbNotices = notices
 
 const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : t(state.lang, 'loadFailed'))
 
 function parseHash(): View {
+  if (location.hash === '#/notices') return { name: 'notices' }
+  const notice = /^#\/notice\/(\d+)$/.exec(location.hash)
+  if (notice) return { name: 'notice', id: Number(notice[1]) }
+  const survey = /^#\/survey\/(\d+)$/.exec(location.hash)
+  if (survey) return { name: 'survey', id: Number(survey[1]) }
   const trip = /^#\/trip\/(.+)$/.exec(location.hash)
   const run = /^#\/pupils\/(.+)$/.exec(location.hash)
   if (run) return { name: 'pupils', id: decodeURIComponent(run[1] as string) }
@@ -78,9 +87,19 @@ function render(): void {
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
   else if (user.role === 'station') root.innerHTML = parcels.keeperHtml(lang)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else if (state.view.name === 'pupils') root.innerHTML = messagesBanner(lang, state.messages) + pupils.html(lang, live)
-  else if (state.view.name === 'trips') root.innerHTML = messagesBanner(lang, state.messages) + tripsPage(lang, state.trips, state.view.day, state.tripsError, live, drivingNow(lang, state.view.day) + (state.view.day === 'today' ? pupils.card(lang) : '') + dutyCards(lang, state.duties, { today: state.today, open: state.view.day, error: state.dutiesError }))
-  else root.innerHTML = messagesBanner(lang, state.messages) + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) + parcels.tripSection(lang)
+  else root.innerHTML = withBarExtra(driverScreen(lang, live), notices.bar(lang))
+}
+
+/** The signed-in driver's screen: dispatch's messages and the unread notices on top, then the view. */
+function driverScreen(lang: Lang, live: boolean | null): string {
+  const v = state.view
+  const top = messagesBanner(lang, state.messages) + (v.name === 'notice' || v.name === 'survey' ? '' : notices.pinnedHtml(lang))
+  if (v.name === 'notices') return top + simplePage(lang, live, notices.listHtml(lang))
+  if (v.name === 'notice') return top + simplePage(lang, live, notices.noticeHtml(lang, v.id))
+  if (v.name === 'survey') return top + simplePage(lang, live, notices.surveyHtml(lang, v.id))
+  if (v.name === 'pupils') return top + pupils.html(lang, live)
+  if (v.name === 'trips') return top + tripsPage(lang, state.trips, v.day, state.tripsError, live, drivingNow(lang, v.day) + (v.day === 'today' ? pupils.card(lang) : '') + dutyCards(lang, state.duties, { today: state.today, open: v.day, error: state.dutiesError }))
+  return top + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) + parcels.tripSection(lang)
 }
 
 /** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
@@ -97,6 +116,14 @@ let again = false
 
 async function loadOnce(): Promise<void> {
   const view = state.view
+  if (view.name === 'notices' || view.name === 'survey') {
+    await notices.load()
+    return
+  }
+  if (view.name === 'notice') {
+    await notices.open(view.id)
+    return
+  }
   if (view.name === 'pupils') {
     await pupils.load()
     return
@@ -161,6 +188,7 @@ function route(): void {
   if (state.view.name !== 'trip') parcels.leaveTrip()
   render()
   if (state.user?.role === 'driver') refresh()
+  if (state.user?.role === 'driver' && notices.notices === null && state.view.name !== 'notices' && state.view.name !== 'survey') void notices.load()
   if (state.user?.role === 'station') void parcels.loadKeeper()
 }
 
@@ -174,6 +202,9 @@ function startLive(): void {
       const v = state.view
       if (v.name === 'trip' ? ids.has(v.id) : (state.trips?.items ?? []).some((x) => ids.has(x.id))) refresh()
     },
+    onNotice() {
+      notices.onPush()
+    },
     onMessage(m) {
       if (state.messages.some((x) => x.id === m.id)) return
       state.messages = [m, ...state.messages].slice(0, 5)
@@ -183,6 +214,7 @@ function startLive(): void {
     },
     onUp() {
       state.liveUp = true
+      void notices.load()
       void pupils.flush()
       refresh()
     },
@@ -279,6 +311,7 @@ root.addEventListener('submit', (ev) => {
   ev.preventDefault()
   const form = ev.target as HTMLFormElement
   if (parcels.onSubmit(form, (ev as SubmitEvent).submitter)) return
+  if (notices.onSubmit(form)) return
   if (pupils.onSubmit(form)) return
   if (form.classList.contains('driving-form')) {
     const typed = normaliseVehicleId(String(new FormData(form).get('vehicleId') ?? ''))

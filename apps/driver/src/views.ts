@@ -23,6 +23,16 @@ export function topBar(lang: Lang, opts: { back?: boolean; live?: boolean | null
 </header>`
 }
 
+/** Puts `extra` (the notices link and its badge) into a screen's top bar, before the spacer. */
+export function withBarExtra(screen: string, extra: string): string {
+  return screen.replace('<span class="grow"></span>', `${extra}<span class="grow"></span>`)
+}
+
+/** A screen of its own under the bar with a back link (notices, one notice, a survey). */
+export function simplePage(lang: Lang, live: boolean | null, body: string): string {
+  return `${topBar(lang, { back: true, signedIn: true, live })}<main class="simple">${body || `<p class="loading">${esc(t(lang, 'loading'))}</p>`}</main>`
+}
+
 export function signInPage(lang: Lang, error: string | null): string {
   return `${topBar(lang, { signedIn: false })}
 <main>

@@ -3,6 +3,7 @@ import type { Lang } from './model.js'
 
 const zh = {
   title: '下一班车',
+  surveyLink: '参与问卷：{title}',
   stopCode: '站牌编号',
   routes: '经过线路',
   noRoutes: '暂无线路经过',
@@ -206,6 +207,7 @@ export type MessageKey = keyof typeof zh
 
 const en: Record<MessageKey, string> = {
   title: 'Next bus',
+  surveyLink: 'Take the survey: {title}',
   stopCode: 'Stop code',
   routes: 'Routes',
   noRoutes: 'No route serves this stop',

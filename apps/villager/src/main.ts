@@ -5,7 +5,7 @@
  * while there is no connection. Views are strings (views/*), re-rendered on change.
  */
 import './styles.css'
-import { api, ApiError, NetworkError, refusedField, sendReport } from './api.js'
+import { api, ApiError, NetworkError, refusedField, request, sendReport } from './api.js'
 import { Bookings, submit, type BookingRequest } from './booking.js'
 import { errorText, isLang, t, type MessageKey } from './i18n.js'
 import { isNewerArrivals, newerBookings } from './freshness.js'
@@ -32,6 +32,7 @@ type View =
   | { name: 'mine' }
   | { name: 'report' }
   | { name: 'week' }
+  | { name: 'survey'; id: number; invite: string | null }
 
 const root = document.getElementById('app') as HTMLElement
 const bootEl = document.getElementById(BOOT_ID)
@@ -88,6 +89,9 @@ const state = {
   remindForm: { phone: '', stopsBefore: 2 } as RemindForm,
   remindFor: null as string | null,
   remindPhase: { kind: 'form', error: null } as RemindPhase,
+  /** Villagers' surveys open now: a link on the stop page. */
+  surveys: [] as { id: number; title: string }[],
+  survey: null as LazyViews.SurveyFlow | null,
 }
 
 const now = (): number => Date.now() + state.skewMs
@@ -219,6 +223,8 @@ function refreshCrew(id: string): void {
 // ── Rendering ──
 
 function parseView(hash: string): View {
+  const q = /^#?q\/(\d+)(?:\/(sv-[0-9a-f]{24}))?$/.exec(hash)
+  if (q) return { name: 'survey', id: Number(q[1]), invite: q[2] ?? null }
   const [name, id] = hash.replace(/^#/, '').split('/', 2)
   if (name === 't' && id) return { name: 'trip', id: decodeURIComponent(id) }
   if (name === 'b' && id) return { name: 'book', id: decodeURIComponent(id) }
@@ -241,7 +247,7 @@ function render(): void {
   }
   switch (v.name) {
     case 'stop':
-      out = stopPage(state.boot, lang, now(), connection()).value
+      out = stopPage(state.boot, lang, now(), connection(), state.surveys).value
       break
     case 'trip':
     case 'book':
@@ -264,6 +270,9 @@ function render(): void {
     case 'mine':
       out = (views as typeof LazyViews).minePage(bookings.list(), lang, now(), state.mineBusy, state.mineError, state.boot.ahead, reminders()).value
       break
+    case 'survey':
+      out = surveyFlow(views as typeof LazyViews).html(lang).value
+      break
     case 'report':
       out = (views as typeof LazyViews).reportPage(state.reportForm, state.reportNotice, outbox.queued(), outbox.sent(), lang, connection()).value
       break
@@ -279,6 +288,16 @@ function renderLive(): void {
   if (el) el.outerHTML = banner(state.lang, connection()).value
 }
 
+/** The survey screen's flow, made once the lazy chunk is there. */
+const surveyFlow = (views: typeof LazyViews): LazyViews.SurveyFlow => (state.survey ??= new views.SurveyFlow(() => state.view.name === 'survey' && render()))
+
+async function refreshSurveys(): Promise<void> {
+  const r = await request<{ items: { id: number; title: string }[] }>('/api/villager/surveys').catch(() => null)
+  if (!r || JSON.stringify(r.items) === JSON.stringify(state.surveys)) return
+  state.surveys = r.items
+  if (state.view.name === 'stop') render()
+}
+
 function go(hash: string): void {
   if (location.hash.replace(/^#/, '') === hash) onRoute()
   else location.hash = hash
@@ -292,6 +311,11 @@ function onRoute(): void {
   if (v.name === 'book') prepareBooking(v.id)
   if (v.name === 'remind') prepareReminder(v.id)
   if (v.name === 'week') loadTimetable()
+  if (v.name === 'survey') {
+    const id = v.id
+    const invite = v.invite
+    void loadLazy().then(() => lazy && surveyFlow(lazy).open(id, invite, bookings.profile()?.phone ?? ''))
+  }
   if (v.name === 'mine') void refreshReminders()
   if (v.name === 'mine') void refreshBookings()
   if (v.name === 'report') {
@@ -768,6 +792,12 @@ root.addEventListener('submit', (e) => {
   } else if (kind === 'remind' && state.view.name === 'remind') {
     e.preventDefault()
     if (state.remindPhase.kind !== 'sending') void remind(state.view.id)
+  } else if (kind === 'survey' && state.survey) {
+    e.preventDefault()
+    void state.survey.submit(form, code, state.lang).then(() => {
+      render()
+      showFieldError()
+    })
   } else if (kind === 'report') {
     e.preventDefault()
     sendReportForm()
@@ -838,6 +868,7 @@ function start(): void {
       state.reachable = true
       void refreshArrivals()
       void refreshAhead()
+      void refreshSurveys()
       flushReports(true)
     },
     onDown() {

@@ -3,6 +3,7 @@
  * English page shows the key itself). Grouped by where the words are shown.
  */
 import { PARCEL_WORDS } from './zh-parcels.js'
+import { ENGAGEMENT_WORDS } from './zh-engagement.js'
 import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
@@ -18,6 +19,8 @@ export const ZH = {
   ...BOOKING_LIMIT_WORDS,
   // Parcels on the village bus (views/parcels.ts).
   ...PARCEL_WORDS,
+  // Notices to drivers and surveys (views/notices.ts, views/surveys.ts).
+  ...ENGAGEMENT_WORDS,
   // Student buses (views/school.ts).
   ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).

@@ -96,7 +96,12 @@ export function notFoundPage(code: string, lang: Lang): Html {
 }
 
 /** The whole stop page (also what the server sends as the first paint). */
-export function stopPage(boot: BootData, lang: Lang, now: number, c: Connection): Html {
+/** Open surveys for villagers, each a link to its questions (`#q/<id>`). */
+function surveysSection(surveys: readonly { id: number; title: string }[], lang: Lang): Html | '' {
+  return surveys.length === 0 ? '' : html`<section class="surveys">${surveys.map((s) => html`<a class="card survey-link" href="#q/${s.id}" data-survey="${s.id}">📝 ${t(lang, 'surveyLink', { title: s.title })}</a>`)}</section>`
+}
+
+export function stopPage(boot: BootData, lang: Lang, now: number, c: Connection, surveys: readonly { id: number; title: string }[] = []): Html {
   if (!boot.stop) return notFoundPage(boot.code, lang)
   const stop = boot.stop
   return html`${header(lang, stopName(stop, lang), html`${t(lang, 'stopCode')} <b class="code">${stop.code}</b>`, false, true)}
@@ -105,6 +110,7 @@ ${banner(lang, c)}
   ${stop.status === 'removed' ? html`<p class="warning">${t(lang, 'signRemoved')}</p>` : ''}
   ${departuresSection(boot.arrivals, lang, now, c, boot.ahead, boot.routes)}
   ${aheadSection(boot.ahead, lang, now)}
+  ${surveysSection(surveys, lang)}
   ${routesSection(boot.routes, lang, boot.ahead)}
 </main>
 ${actionBar(lang)}`
