@@ -87,13 +87,18 @@ function render(): void {
   if (user === null) root.innerHTML = signInPage(lang, state.signInError)
   else if (user.role === 'station') root.innerHTML = parcels.keeperHtml(lang)
   else if (user.role !== 'driver') root.innerHTML = notDriverPage(lang, user.role)
-  else root.innerHTML = withBarExtra(driverScreen(lang, live), notices.bar(lang))
+  else root.innerHTML = withBarExtra(driverScreen(lang, live), notices.bar(lang), pinnedNow(lang))
 }
 
-/** The signed-in driver's screen: dispatch's messages and the unread notices on top, then the view. */
+/** Unread notices and open surveys, under the bar (not on the notice or survey being read). */
+function pinnedNow(lang: Lang): string {
+  return state.view.name === 'notice' || state.view.name === 'survey' ? '' : notices.pinnedHtml(lang)
+}
+
+/** The signed-in driver's screen: dispatch's messages on top, then the view. */
 function driverScreen(lang: Lang, live: boolean | null): string {
   const v = state.view
-  const top = messagesBanner(lang, state.messages) + (v.name === 'notice' || v.name === 'survey' ? '' : notices.pinnedHtml(lang))
+  const top = messagesBanner(lang, state.messages)
   if (v.name === 'notices') return top + simplePage(lang, live, notices.listHtml(lang))
   if (v.name === 'notice') return top + simplePage(lang, live, notices.noticeHtml(lang, v.id))
   if (v.name === 'survey') return top + simplePage(lang, live, notices.surveyHtml(lang, v.id))

@@ -23,9 +23,9 @@ export function topBar(lang: Lang, opts: { back?: boolean; live?: boolean | null
 </header>`
 }
 
-/** Puts `extra` (the notices link and its badge) into a screen's top bar, before the spacer. */
-export function withBarExtra(screen: string, extra: string): string {
-  return screen.replace('<span class="grow"></span>', `${extra}<span class="grow"></span>`)
+/** Puts `extra` (the notices link and its badge) into a screen's top bar, before the spacer, and `below` right under the bar. */
+export function withBarExtra(screen: string, extra: string, below = ''): string {
+  return screen.replace('<span class="grow"></span>', `${extra}<span class="grow"></span>`).replace('</header>', `</header>${below}`)
 }
 
 /** A screen of its own under the bar with a back link (notices, one notice, a survey). */

@@ -44,6 +44,7 @@ export const ENGAGEMENT_WORDS = {
   'Write a survey': '写问卷',
   Introduction: '说明',
   'Not open yet': '未开始',
+  'Open now': '进行中',
   'Single choice': '单选',
   'Multiple choice': '多选',
   'Rating 1–5': '1–5 分评分',

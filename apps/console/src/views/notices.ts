@@ -67,7 +67,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     clear(detail, h('div', { class: 'card notice-detail', dataset: { notice: String(n.id) } },
       h('h2', null, n.title),
       h('p', { class: 'muted' }, `${n.createdByName} · ${when(n.createdTs)}`),
-      h('p', { class: 'notice-body' }, n.body),
+      h('p', { class: 'notice-body', style: 'white-space: pre-line' }, n.body),
       n.link ? h('p', null, h('a', { href: n.link, target: '_blank', rel: 'noopener' }, n.link)) : null,
       h('p', null, t('{read} of {n} read, {delivered} on their phones', { read: n.read, n: n.recipients, delivered: n.delivered })),
       ctx.can(['dispatcher']) && unread > 0 ? h('div', { class: 'row' }, remind, status) : null,
@@ -94,8 +94,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     const operatorField = field(t('Operator'), operator)
     const driversField = field(t('Drivers'), drivers, t('Hold Ctrl to choose several'))
     const show = (): void => {
-      operatorField.hidden = audience.value !== 'operator'
-      driversField.hidden = audience.value !== 'drivers'
+      operatorField.style.display = audience.value === 'operator' ? '' : 'none'
+      driversField.style.display = audience.value === 'drivers' ? '' : 'none'
     }
     audience.addEventListener('change', show)
     show()

@@ -33,7 +33,7 @@ interface QuestionResult {
   texts: string[]
 }
 
-const PHASE: Record<Survey['phase'], MessageKey> = { upcoming: 'Not open yet', open: 'Open', closed: 'Closed' }
+const PHASE: Record<Survey['phase'], MessageKey> = { upcoming: 'Not open yet', open: 'Open now', closed: 'Closed' }
 const KIND: Record<Kind, MessageKey> = { single: 'Single choice', multiple: 'Multiple choice', rating: 'Rating 1–5', text: 'Free text' }
 /** Commas, ASCII or full-width, separate the options typed. */
 const OPTION_SEPARATOR = /[,\uFF0C]/
@@ -76,7 +76,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       h('p', { class: 'muted' }, `${t(KIND[q.kind])} · ${t('{n} answered', { n: q.answered })}${q.average !== null ? ` · ${t('mean {v}', { v: q.average.toFixed(2) })}` : ''}`),
       q.kind === 'text'
         ? h('ul', { class: 'survey-texts' }, q.texts.map((x) => h('li', null, x)))
-        : barChart({ name: `survey-${s.id}-${q.id}`, categories: q.labels, series: [{ name: t('Answers'), color: '#0969da', values: q.counts }], format: (v) => String(Math.round(v)), height: 200 }),
+        : barChart({ name: `survey-${s.id}-${q.id}`, categories: q.labels, series: [{ name: t('Answers'), color: '#0969da', values: q.counts }], format: (v) => String(Math.round(v)), max: Math.max(4, Math.ceil(Math.max(...q.counts) / 4) * 4), height: 200 }),
     ))
     clear(detail, h('div', { class: 'card survey-detail', dataset: { survey: String(s.id) } },
       h('h2', null, s.title),
