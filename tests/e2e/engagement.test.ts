@@ -61,8 +61,8 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     await driverPage.fill('input[name=username]', 'eg-driver')
     await driverPage.fill('input[name=password]', TEST_USER_PASSWORD)
     await driverPage.click('form.sign-in button[type=submit]')
-    await driverPage.locator('nav.days').waitFor({ timeout: 20_000 })
-    await driverPage.locator('[data-live=up]').waitFor({ timeout: 20_000 })
+    await driverPage.locator('nav.days').waitFor({ timeout: 30_000 })
+    await driverPage.locator('[data-live=up]').waitFor({ timeout: 30_000 })
     expect(await driverPage.locator('.pinned-notice').count()).toBe(0)
     expect(await driverPage.evaluate(PUSHES)).toBe(0)
 
@@ -70,7 +70,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     expect(sent.status).toBe(201)
     noticeId = sent.body.id
     const pinned = driverPage.locator(`.pinned-notice[data-notice="${noticeId}"]`)
-    await pinned.waitFor({ timeout: 20_000 })
+    await pinned.waitFor({ timeout: 30_000 })
     // It came over the socket: the page was not reloaded and does not poll.
     expect(await driverPage.evaluate(PUSHES)).toBeGreaterThanOrEqual(1)
     expect(await driverPage.locator('.unread-badge').innerText()).toBe('1')
@@ -78,7 +78,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     await driverPage.screenshot({ path: shot('engagement-driver-pinned-zh.png') })
 
     await pinned.click()
-    await driverPage.locator(`article.notice[data-notice="${noticeId}"] .read-mark`).waitFor({ timeout: 20_000 })
+    await driverPage.locator(`article.notice[data-notice="${noticeId}"] .read-mark`).waitFor({ timeout: 30_000 })
     expect(await driverPage.locator('article.notice').innerText()).toContain('弯道减速慢行')
     expect(await driverPage.locator('.unread-badge').count()).toBe(0)
     await driverPage.screenshot({ path: shot('engagement-driver-notice-zh.png') })
@@ -88,7 +88,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     })
     expect(receipt.readTs).toBeGreaterThan(0)
     await driverPage.goto(`${server.baseUrl}/driver#/`)
-    await driverPage.locator('nav.days').waitFor({ timeout: 20_000 })
+    await driverPage.locator('nav.days').waitFor({ timeout: 30_000 })
     expect(await driverPage.locator('.pinned-notice').count()).toBe(0)
     // The one 401 is the page asking who is signed in before the sign-in.
     expect(errors.filter((e) => !e.includes('status of 401'))).toEqual([])
@@ -122,10 +122,10 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     const phoneErrors = watchErrors(phone)
     await phone.goto(`${server.baseUrl}/s/${stopCode}`)
     const link = phone.locator(`a.survey-link[data-survey="${id}"]`)
-    await link.waitFor({ timeout: 20_000 })
+    await link.waitFor({ timeout: 30_000 })
     await phone.screenshot({ path: shot('engagement-stop-link-zh.png') })
     await link.click()
-    await phone.locator('form.survey').waitFor({ timeout: 20_000 })
+    await phone.locator('form.survey').waitFor({ timeout: 30_000 })
     await phone.locator('[data-question=q1] label.choice', { hasText: '赶场天才坐' }).click()
     await phone.locator('[data-question=q2] label.choice', { hasText: '更准点' }).click()
     await phone.locator('[data-question=q3] label.choice', { hasText: '4' }).click()
@@ -133,7 +133,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     await phone.fill('input[name=phone]', '139 0000 0003')
     await phone.screenshot({ path: shot('engagement-survey-phone-zh.png'), fullPage: true })
     await phone.click('form.survey button[type=submit]')
-    await phone.locator('[data-survey-state=sent]').waitFor({ timeout: 20_000 })
+    await phone.locator('[data-survey-state=sent]').waitFor({ timeout: 30_000 })
     await phone.screenshot({ path: shot('engagement-survey-sent-zh.png') })
     expect(phoneErrors).toEqual([])
     const results = await server.apiJson<{ results: { responses: number; questions: { counts: number[] }[] } }>('GET', `/api/surveys/${id}/results`, undefined, dispatcher)
@@ -144,7 +144,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     const deskErrors = watchErrors(desk)
     await signIn(desk, server.baseUrl, dispatcher.user.username, TEST_USER_PASSWORD, `#/surveys?survey=${id}`, 'zh')
     const bar = desk.locator(`.chart[data-chart="survey-${id}-q1"] rect[data-category="赶场天才坐"]`)
-    await bar.waitFor({ timeout: 20_000 })
+    await bar.waitFor({ timeout: 30_000 })
     expect(await bar.getAttribute('data-value')).toBe('2')
     expect(await desk.locator(`.chart[data-chart="survey-${id}-q3"] rect[data-category="4"]`).getAttribute('data-value')).toBe('2')
     expect(await desk.locator('.survey-texts').innerText()).toContain('赶场天希望加一班车')
@@ -152,7 +152,7 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
 
     await desk.goto(`${server.baseUrl}/#/notices?notice=${noticeId}`)
     const counts = desk.locator(`.notice-detail[data-notice="${noticeId}"]`)
-    await counts.waitFor({ timeout: 20_000 })
+    await counts.waitFor({ timeout: 30_000 })
     expect(await desk.locator('tr .read-count').first().innerText()).toBe('1 / 2')
     await desk.screenshot({ path: shot('engagement-console-notices-zh.png') })
     // The console asks who is signed in before the sign-in form: those 401s are expected.

@@ -76,7 +76,7 @@ describe.each(targets())('notices to drivers on $name', (target) => {
     page.on('notice', (n) => pushed.push(n))
     page2 = connectSocket(server.baseUrl, { transports: ['websocket'], auth: { token: d2.token } })
     page2.on('notice', (n) => pushed2.push(n))
-    await waitFor(() => page.connected && page2.connected, 20_000)
+    await waitFor(() => page.connected && page2.connected)
   })
 
   afterAll(async () => {
@@ -94,11 +94,11 @@ describe.each(targets())('notices to drivers on $name', (target) => {
     expect(sent.status).toBe(201)
     expect(sent.body).toMatchObject({ recipients: 2, remindAfterH: 2 })
     noticeId = sent.body.id
-    const push = await waitFor(() => pushed.find((p) => p.id === noticeId), 20_000)
+    const push = await waitFor(() => pushed.find((p) => p.id === noticeId))
     expect(push).toMatchObject({ title: '冬季防滑', reminder: false })
-    const text = await waitFor(() => terminal.texts.find((t) => t.startsWith('【通知】冬季防滑')), 20_000)
+    const text = await waitFor(() => terminal.texts.find((t) => t.startsWith('【通知】冬季防滑')))
     expect([...text].length).toBeLessThanOrEqual(60)
-    const cmd = await waitFor(() => commands.find((c) => c.type === 'notice' && c.id === noticeId), 20_000)
+    const cmd = await waitFor(() => commands.find((c) => c.type === 'notice' && c.id === noticeId))
     expect(cmd).toMatchObject({ driverId: 'NT-D001', title: '冬季防滑', text, link: 'https://example.org/winter', reminder: false })
     const detail = await waitFor(async () => {
       const d = (await server.apiJson<NoticeDetail>('GET', `/api/notices/${noticeId}`, undefined, dispatcher)).body
@@ -157,7 +157,7 @@ describe.each(targets())('notices to drivers on $name', (target) => {
     const [a, b] = await Promise.all([sweep(Date.now() + 2 * H + 60_000), sweep(Date.now() + 2 * H + 60_000)])
     expect(a.reminded + b.reminded).toBe(1)
     expect((await sweep(Date.now() + 5 * H)).reminded).toBe(0)
-    await waitFor(() => pushed2.find((p) => p.id === noticeId && p.reminder), 20_000)
+    await waitFor(() => pushed2.find((p) => p.id === noticeId && p.reminder))
     expect(pushed.filter((p) => p.id === noticeId && p.reminder)).toEqual([])
     const d = (await server.apiJson<NoticeDetail>('GET', `/api/notices/${noticeId}`, undefined, dispatcher)).body
     expect(d.receipts.find((r) => r.driverId === 'NT-D002')).toMatchObject({ reminders: 1, readTs: null })
