@@ -4,6 +4,7 @@
  * per question: option counts, the 1–5 ratings with their mean), the free texts, and the CSV of
  * every answer; close it now; invite villagers by SMS.
  */
+import type { QuestionKind, QuestionResult } from '@rb/domain'
 import { api } from '../api.js'
 import type { Ctx, View } from '../context.js'
 import { barChart } from '../ui/chart.js'
@@ -11,7 +12,7 @@ import { action, clear, field, h, table } from '../ui/dom.js'
 import { clock, day } from '../ui/format.js'
 import { t, type MessageKey } from '../i18n/index.js'
 
-type Kind = 'single' | 'multiple' | 'rating' | 'text'
+type Kind = QuestionKind
 interface Survey {
   id: number
   title: string
@@ -21,16 +22,6 @@ interface Survey {
   closesTs: number
   responses: number
   invited: number
-}
-interface QuestionResult {
-  id: string
-  kind: Kind
-  text: string
-  answered: number
-  counts: number[]
-  labels: string[]
-  average: number | null
-  texts: string[]
 }
 
 const PHASE: Record<Survey['phase'], MessageKey> = { upcoming: 'Not open yet', open: 'Open now', closed: 'Closed' }
