@@ -11,7 +11,7 @@ import { AppError, NOTICE_REMIND_MAX_H, QUESTION_KINDS, type Role } from '@rb/do
 import type { Queryable } from '@rb/db'
 import { audit, userOf } from '../auth/index.js'
 import { ErrorResponse } from '../http/schemas.js'
-import { perClientLimit } from '../http/rate-limit.js'
+import { limitHook } from '../http/rate-limit.js'
 import type { AuditFn, NoticeService } from './notices.js'
 import type { SurveyService } from './surveys.js'
 
@@ -128,7 +128,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<EngagementRoutesOptions
 
   // ── Surveys: villagers (public) ──
 
-  const publicLimit = perClientLimit({ max: publicRatePerMin, windowMs: 60_000 }, 'survey answers')
+  const publicLimit = limitHook(app.rateLimiter('survey-answers', { max: publicRatePerMin, windowMs: 60_000 }), (req) => req.ip, 'survey answers')
 
   app.get('/api/villager/surveys', { config: { access: 'public' }, schema: { tags, summary: 'Villagers\' surveys open now (the stop page links to them)' } }, async () => ({ items: (await surveys.open('villagers')).map((s) => ({ id: s.id, title: s.title, closesTs: s.closesTs })) }))
 
