@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
     // Nothing written by the dry run.
     expect((await stops()).length).toBe(stopCount)
     expect((await server.apiJson<{ items: unknown[] }>('GET', '/api/gtfs/imports')).body.items).toEqual([])
-    await card.screenshot({ path: fileURLToPath(new URL('../../docs/images/gtfs-import-dry-run.png', import.meta.url)) })
+    await card.screenshot({ path: fileURLToPath(new URL(`../../${process.env.DOC_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/gtfs'}/gtfs-import-dry-run.png`, import.meta.url)) })
   })
 
   it('imports with the feed’s stop given a new number, leaving the county bus station as it was', async () => {

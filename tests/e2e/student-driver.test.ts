@@ -16,7 +16,8 @@ import { chromiumAvailable, launch, signIn, watchErrors } from './support/browse
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 /** Screenshots for the docs. */
-const SHOTS = new URL('../../docs/images/', import.meta.url)
+/** DOC_SCREENSHOTS=1 writes into docs/images (the pictures the docs show), else test-results/students. */
+const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../docs/images/', import.meta.url) : new URL('../../test-results/students/', import.meta.url)
 
 interface RunView {
   counts: { boarded: number; absent: number }

@@ -12,7 +12,8 @@ import { startServer, TEST_USER_PASSWORD, type RoleSession, type TestServer } fr
 import { ROSTER_HEADER, STUDENT_OFFSETS_S, studentNetwork, type StudentNetwork } from '../support/student-network.js'
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
 
-const SHOTS = new URL('../../docs/images/', import.meta.url)
+/** DOC_SCREENSHOTS=1 writes into docs/images (the pictures the docs show), else test-results/students. */
+const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../docs/images/', import.meta.url) : new URL('../../test-results/students/', import.meta.url)
 
 describe.skipIf(!chromiumAvailable())('the school view in the console', () => {
   let server: TestServer
