@@ -44,7 +44,8 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
       },
     },
     async (req) => {
-      const state = engine.state(req.params.id)
+      const t0 = now()
+      const state = engine.state(req.params.id, t0)
       if (!state) {
         const known = (await network.snapshot()).vehicles.some((v) => v.id === req.params.id)
         if (!known) throw new AppError('VEHICLE_NOT_FOUND', `no vehicle ${req.params.id}`)
@@ -55,7 +56,7 @@ export const trackingRoutes: FastifyPluginAsyncTypebox<TrackingRoutesOptions> = 
         }
       }
       const t = engine.trackerState(req.params.id)
-      return { state, etas: engine.etas(req.params.id, now()), counters: { stale: t?.counters.stale ?? 0, jumps: t?.counters.jumps ?? 0, offRouteFixes: t?.counters.offRoute ?? 0 } }
+      return { state, etas: engine.etas(req.params.id, t0), counters: { stale: t?.counters.stale ?? 0, jumps: t?.counters.jumps ?? 0, offRouteFixes: t?.counters.offRoute ?? 0 } }
     },
   )
 

@@ -256,12 +256,13 @@ export class TrackingEngine {
     return Math.max(now, run.instance.departureTs + this.#eta.startDelayS(run.instance, this.driverOf(vehicleId)) * 1000)
   }
 
-  state(vehicleId: string): VehicleStateView | null {
+  /** A vehicle's state as of `now` (the engine's clock unless told: an API answer passes the real time, as its ETAs do). */
+  state(vehicleId: string, now = this.#clock): VehicleStateView | null {
     const slot = this.#slots.get(vehicleId)
     if (!slot) return null
-    const etas = this.etas(vehicleId)
+    const etas = this.etas(vehicleId, now)
     return vehicleStateView(slot, {
-      config: this.config, now: this.#clock, freshness: this.freshness(vehicleId).freshness, nextRostered: this.#nextRostered(slot, this.#clock),
+      config: this.config, now, freshness: this.freshness(vehicleId, now).freshness, nextRostered: this.#nextRostered(slot, now),
       rosteredDriver: this.#rosteredDriver(slot), etaTs: (seq) => etas.find((e) => e.seq === seq)?.etaTs ?? null,
     })
   }
