@@ -13,6 +13,7 @@ import { serviceDayOf, serviceDayStartMs, type StopArrival, type TripBoardRow, t
 import { topics } from '@rb/protocol'
 import { trackingRepo } from '@rb/db'
 import { startServer, targets, waitFor, type TestServer } from '../support/server.js'
+import { buildVillager } from '../../apps/villager/scripts/build.js'
 
 const { FeedMessage } = GtfsRealtimeBindings.transit_realtime
 
@@ -36,6 +37,8 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
   const codes: string[] = []
 
   beforeAll(async () => {
+    // The stop page's data is read from the built page (skipped when the build is fresh).
+    await buildVillager({ quiet: true })
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'SB', ETA_GRACE_S: String(GRACE_S), TRIP_LOST_AFTER_S: String(LOST_S), TRACKING_TICK_MS: '200', ROSTER_AUTO: 'off' })
     const put = async (path: string, body: unknown, method = 'PUT') => {
       const r = await server.apiJson<{ code?: string }>(method, path, body)
