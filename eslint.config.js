@@ -15,11 +15,18 @@ export const BOUNDARIES = [
   { path: 'packages/gtfs', may: ['@rb/domain', '@rb/protocol', '@rb/geo', '@rb/csv'] },
   { path: 'packages/db', may: [], types: ['@rb/domain', '@rb/protocol'] },
   { path: 'packages/web', may: [] },
-  { path: 'apps/console', may: ['@rb/web/http', '@rb/domain/access', '@rb/domain/market-digits', '@rb/protocol/track'], types: ['@rb/domain', '@rb/protocol'] },
+  {
+    path: 'apps/console',
+    may: ['@rb/web/http', '@rb/domain/access', '@rb/domain/market-digits', '@rb/protocol/track'],
+    types: ['@rb/domain', '@rb/protocol'],
+  },
   { path: 'apps/driver', may: ['@rb/web/http'], types: ['@rb/domain', '@rb/protocol'] },
   { path: 'apps/villager', may: ['@rb/web/http'], types: ['@rb/domain', '@rb/protocol'] },
   { path: 'simulators/fleet', may: ['@rb/protocol', '@rb/domain', '@rb/geo', '@rb/gtfs'] },
-  { path: 'apps/server', may: ['@rb/csv', '@rb/geo', '@rb/domain', '@rb/protocol', '@rb/gtfs', '@rb/db', '@rb/sim', '@rb/villager/ssr'] },
+  {
+    path: 'apps/server',
+    may: ['@rb/csv', '@rb/geo', '@rb/domain', '@rb/protocol', '@rb/gtfs', '@rb/db', '@rb/sim', '@rb/villager/ssr'],
+  },
 ]
 
 /** Pure packages: no I/O and no clock (docs/design.md §1, docs/architecture.md). */
@@ -38,11 +45,21 @@ function boundary({ path, may, types = [], testTypes = [] }) {
   const code = [
     others,
     { regex: '^(\\.\\./)+(.+/)?src/', message: 'import another workspace by its package name, not by a path into it' },
-    ...(types.length > 0 ? [{ regex: `^(${exactly(types)})$`, allowTypeImports: true, message: `${what}: use \`import type\`` }] : []),
+    ...(types.length > 0
+      ? [{ regex: `^(${exactly(types)})$`, allowTypeImports: true, message: `${what}: use \`import type\`` }]
+      : []),
   ]
   const tests = [
     { regex: `^@rb\\/(?!(${exactly([...may, ...types, ...testTypes].map((m) => m.slice(4)))})$)`, message: what },
-    ...(testTypes.length > 0 ? [{ regex: `^(${exactly(testTypes)})$`, allowTypeImports: true, message: `tests of ${path} may import ${testTypes.join(', ')} as types only` }] : []),
+    ...(testTypes.length > 0
+      ? [
+          {
+            regex: `^(${exactly(testTypes)})$`,
+            allowTypeImports: true,
+            message: `tests of ${path} may import ${testTypes.join(', ')} as types only`,
+          },
+        ]
+      : []),
   ]
   const rule = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] })
   const testFiles = [`${path}/src/**/*.test.ts`, `${path}/src/**/test-factories.ts`]
@@ -53,7 +70,16 @@ function boundary({ path, may, types = [], testTypes = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '{apps,packages,simulators}/*/build/**', 'data/**', '**/*.d.ts', '.ci/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '{apps,packages,simulators}/*/build/**',
+      'data/**',
+      '**/*.d.ts',
+      '.ci/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -85,8 +111,27 @@ export default tseslint.config(
     files: PURE_PACKAGES.map((p) => `${p}/src/**/*.ts`),
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['pg', 'mqtt', 'socket.io*', 'fastify*', 'node:fs*', 'node:net', 'fs', 'net', '@electric-sql/*', 'aedes'] }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pass `now` in as a parameter.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'pg',
+            'mqtt',
+            'socket.io*',
+            'fastify*',
+            'node:fs*',
+            'node:net',
+            'fs',
+            'net',
+            '@electric-sql/*',
+            'aedes',
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Pass `now` in as a parameter.' },
+      ],
     },
   },
   ...BOUNDARIES.flatMap(boundary),

@@ -10,13 +10,19 @@ import { villagerApp } from '../apps/villager/scripts/build.js'
 import { serverBuild } from './build/emit.js'
 import type { BuildOptions, Target } from './build/target.js'
 
-export const TARGETS: Record<string, Target & { build(opts?: BuildOptions): Promise<'fresh' | 'built'> }> = { console: consoleApp, villager: villagerApp, driver: driverApp, server: serverBuild }
+export const TARGETS: Record<string, Target & { build(opts?: BuildOptions): Promise<'fresh' | 'built'> }> = {
+  console: consoleApp,
+  villager: villagerApp,
+  driver: driverApp,
+  server: serverBuild,
+}
 
 async function main(args: string[]): Promise<void> {
   const ifStale = args.includes('--if-stale')
   const names = args.filter((a) => !a.startsWith('--'))
   const unknown = names.filter((n) => !(n in TARGETS))
-  if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')} (targets: ${Object.keys(TARGETS).join(', ')})`)
+  if (unknown.length > 0)
+    throw new Error(`unknown target ${unknown.join(', ')} (targets: ${Object.keys(TARGETS).join(', ')})`)
   for (const name of names.length > 0 ? names : Object.keys(TARGETS)) {
     const target = TARGETS[name] as (typeof TARGETS)[string]
     try {

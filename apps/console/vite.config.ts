@@ -8,7 +8,9 @@ export default defineConfig({
   root: import.meta.dirname,
   resolve: {
     // Role rules without the rest of @rb/domain (its calendars pull in a lunar-calendar library).
-    alias: { '@rb/domain/access': fileURLToPath(new URL('../../packages/domain/src/access/index.ts', import.meta.url)) },
+    alias: {
+      '@rb/domain/access': fileURLToPath(new URL('../../packages/domain/src/access/index.ts', import.meta.url)),
+    },
   },
   base: '/',
   publicDir: false,

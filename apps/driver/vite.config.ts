@@ -12,7 +12,11 @@ function precompress(): Plugin {
         if (!/\.(js|css)$/.test(file.fileName)) continue
         const body = Buffer.from(file.type === 'chunk' ? file.code : file.source)
         this.emitFile({ type: 'asset', fileName: `${file.fileName}.gz`, source: gzipSync(body, { level: 9 }) })
-        this.emitFile({ type: 'asset', fileName: `${file.fileName}.br`, source: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) })
+        this.emitFile({
+          type: 'asset',
+          fileName: `${file.fileName}.br`,
+          source: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        })
       }
     },
   }

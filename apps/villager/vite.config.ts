@@ -20,7 +20,9 @@ function inlineCssAndPrecompress(): Plugin {
         let text = String(html.source)
         for (const [name, file] of Object.entries(bundle)) {
           if (file.type !== 'asset' || !name.endsWith('.css')) continue
-          const link = new RegExp(`<link rel="stylesheet"[^>]*href="[^"]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`)
+          const link = new RegExp(
+            `<link rel="stylesheet"[^>]*href="[^"]*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"[^>]*>`,
+          )
           if (!link.test(text)) continue
           text = text.replace(link, () => `<style>${String(file.source)}</style>`)
           delete bundle[name]
@@ -36,7 +38,10 @@ function inlineCssAndPrecompress(): Plugin {
         if (!/\.(js|css|svg)$/.test(name)) continue
         const body = readFileSync(join(dir, name))
         writeFileSync(join(dir, `${name}.gz`), gzipSync(body, { level: 9 }))
-        writeFileSync(join(dir, `${name}.br`), brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }))
+        writeFileSync(
+          join(dir, `${name}.br`),
+          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        )
       }
     },
   }

@@ -72,13 +72,16 @@ export interface Verdict {
 }
 
 /** On a trip: left the first stop, not at the last yet (waiting at a terminus is parked). */
-const onTripAt = (t: TruthTrip, ts: number): boolean => (t.departedTs ?? Infinity) <= ts && ts <= (t.completedTs ?? Infinity)
+const onTripAt = (t: TruthTrip, ts: number): boolean =>
+  (t.departedTs ?? Infinity) <= ts && ts <= (t.completedTs ?? Infinity)
 const overlaps = (a0: number, a1: number, b0: number, b1: number): boolean => a0 <= b1 && b0 <= a1
 const sec = (ms: number): string => `${Math.round(ms / 1000)} s`
 
 /** Whether one alert was false against the truth, and why (one line a person can check). */
 /** An alert, and when the engine handed it out (a missed trip's `ts` is its deadline, raised maybe later). */
-export type SeenAlert = Pick<LiveAlert, 'type' | 'ts' | 'clearedTs' | 'vehicleId' | 'tripInstanceId' | 'data'> & { seenTs?: number }
+export type SeenAlert = Pick<LiveAlert, 'type' | 'ts' | 'clearedTs' | 'vehicleId' | 'tripInstanceId' | 'data'> & {
+  seenTs?: number
+}
 
 export function judgeAlert(a: SeenAlert, truth: AlertTruth, r: AlertRules): Verdict {
   const trip = a.tripInstanceId ? truth.trips.get(a.tripInstanceId) : undefined
@@ -89,36 +92,68 @@ export function judgeAlert(a: SeenAlert, truth: AlertTruth, r: AlertRules): Verd
       if (trip.vehicleId !== a.vehicleId) return { false: true, why: `the trip was run by ${trip.vehicleId}` }
       if (trip.departedTs === null) return { false: false, why: 'never left the first stop' }
       const lateMs = trip.departedTs - trip.scheduledDepartureTs
-      return lateMs > r.lateStartS * 1000 ? { false: false, why: `left ${sec(lateMs)} late` } : { false: true, why: `left ${sec(lateMs)} after the scheduled departure, within the ${r.lateStartS} s threshold` }
+      return lateMs > r.lateStartS * 1000
+        ? { false: false, why: `left ${sec(lateMs)} late` }
+        : {
+            false: true,
+            why: `left ${sec(lateMs)} after the scheduled departure, within the ${r.lateStartS} s threshold`,
+          }
     }
     case 'offline': {
-      const silence = truth.silences.find((s) => s.vehicleId === a.vehicleId && s.fromTs - r.slackMs <= a.ts && a.ts <= s.toTs)
-      const onTrip = [...truth.trips.values()].some((t) => t.vehicleId === a.vehicleId && onTripAt(t, Math.max(a.ts, silence?.fromTs ?? a.ts)))
+      const silence = truth.silences.find(
+        (s) => s.vehicleId === a.vehicleId && s.fromTs - r.slackMs <= a.ts && a.ts <= s.toTs,
+      )
+      const onTrip = [...truth.trips.values()].some(
+        (t) => t.vehicleId === a.vehicleId && onTripAt(t, Math.max(a.ts, silence?.fromTs ?? a.ts)),
+      )
       if (!silence) return { false: true, why: onTrip ? 'the bus was reporting' : 'a bus parked off trip, quiet' }
-      return onTrip ? { false: false, why: `silent on a trip (${silence.cause})` } : { false: true, why: `silent (${silence.cause}) but not on a trip` }
+      return onTrip
+        ? { false: false, why: `silent on a trip (${silence.cause})` }
+        : { false: true, why: `silent (${silence.cause}) but not on a trip` }
     }
     case 'off_route': {
-      const d = truth.offRoute.find((o) => o.vehicleId === a.vehicleId && o.offsetM > r.offRouteM && overlaps(o.fromTs, o.toTs, a.ts, a.clearedTs ?? a.ts + r.offRouteMinS * 1000))
-      return d ? { false: false, why: `on a detour up to ${d.offsetM} m off` } : { false: true, why: 'no detour then: the bus was on its route' }
+      const d = truth.offRoute.find(
+        (o) =>
+          o.vehicleId === a.vehicleId &&
+          o.offsetM > r.offRouteM &&
+          overlaps(o.fromTs, o.toTs, a.ts, a.clearedTs ?? a.ts + r.offRouteMinS * 1000),
+      )
+      return d
+        ? { false: false, why: `on a detour up to ${d.offsetM} m off` }
+        : { false: true, why: 'no detour then: the bus was on its route' }
     }
     case 'trip_missed': {
       if (!trip) return { false: false, why: 'nobody ran it' }
       const at = a.seenTs ?? a.ts
       const dark = truth.silences.find((s) => s.vehicleId === trip.vehicleId && s.fromTs <= at && at <= s.toTs)
-      const left = trip.departedTs === null ? '' : `, left ${sec(trip.departedTs - trip.scheduledDepartureTs)} after the scheduled departure`
-      return { false: true, why: `run by ${trip.vehicleId}${left}${dark ? ` (${dark.cause} then)` : ''}`, blind: dark !== undefined }
+      const left =
+        trip.departedTs === null
+          ? ''
+          : `, left ${sec(trip.departedTs - trip.scheduledDepartureTs)} after the scheduled departure`
+      return {
+        false: true,
+        why: `run by ${trip.vehicleId}${left}${dark ? ` (${dark.cause} then)` : ''}`,
+        blind: dark !== undefined,
+      }
     }
     case 'early_departure': {
       const seq = typeof a.data.seq === 'number' ? a.data.seq : null
       const v = a.tripInstanceId && seq !== null ? truth.visits.get(`${a.tripInstanceId}|${seq}`) : undefined
-      if (!v || v.vehicleId !== a.vehicleId) return { false: true, why: 'that bus did not visit that stop on that trip' }
+      if (!v || v.vehicleId !== a.vehicleId)
+        return { false: true, why: 'that bus did not visit that stop on that trip' }
       // The first stop's scheduled arrival is the trip's departure.
       const earlyMs = v.scheduledArrivalTs - v.departureTs
-      return earlyMs >= r.earlyDepartureS * 1000 ? { false: false, why: `left ${sec(earlyMs)} early` } : { false: true, why: `left ${sec(-earlyMs)} after the scheduled time` }
+      return earlyMs >= r.earlyDepartureS * 1000
+        ? { false: false, why: `left ${sec(earlyMs)} early` }
+        : { false: true, why: `left ${sec(-earlyMs)} after the scheduled time` }
     }
     case 'overspeed': {
-      const spell = speedingSpells(truth.speeding.get(a.vehicleId ?? '') ?? [], r).find((s) => overlaps(s.fromTs, s.toTs, a.ts - r.slackMs, Math.max(untilTs, a.ts + r.overspeedMinS * 1000)))
-      return spell ? { false: false, why: `above its route's limit for ${sec(spell.toTs - spell.fromTs)}` } : { false: true, why: `not above its route's limit for ${r.overspeedMinS} s then` }
+      const spell = speedingSpells(truth.speeding.get(a.vehicleId ?? '') ?? [], r).find((s) =>
+        overlaps(s.fromTs, s.toTs, a.ts - r.slackMs, Math.max(untilTs, a.ts + r.overspeedMinS * 1000)),
+      )
+      return spell
+        ? { false: false, why: `above its route's limit for ${sec(spell.toTs - spell.fromTs)}` }
+        : { false: true, why: `not above its route's limit for ${r.overspeedMinS} s then` }
     }
     case 'driver_alarm':
     case 'driver_mismatch':
@@ -136,7 +171,10 @@ export function judgeAlert(a: SeenAlert, truth: AlertTruth, r: AlertRules): Verd
  * Spells of true speeding long enough to be an overspeed: runs of consecutive samples (one per fix,
  * each the mean speed since the fix before) covering at least `overspeedMinS`.
  */
-export function speedingSpells(samples: readonly number[], r: Pick<AlertRules, 'overspeedMinS' | 'fixIntervalS'>): { fromTs: number; toTs: number }[] {
+export function speedingSpells(
+  samples: readonly number[],
+  r: Pick<AlertRules, 'overspeedMinS' | 'fixIntervalS'>,
+): { fromTs: number; toTs: number }[] {
   const stepMs = r.fixIntervalS * 1000
   const out: { fromTs: number; toTs: number }[] = []
   let from: number | null = null
@@ -168,10 +206,18 @@ export interface KindScore {
 }
 
 /** Alerts per kind: how many per 100 trip-hours, how many false; every kind in `kinds` is listed, also at 0. */
-export function scoreAlerts(alerts: readonly SeenAlert[], truth: AlertTruth, rules: AlertRules, tripHours: number, kinds: readonly string[], maxExamples = 50): Record<string, KindScore> {
+export function scoreAlerts(
+  alerts: readonly SeenAlert[],
+  truth: AlertTruth,
+  rules: AlertRules,
+  tripHours: number,
+  kinds: readonly string[],
+  maxExamples = 50,
+): Record<string, KindScore> {
   const per100 = (n: number): number => (tripHours === 0 ? 0 : (n * 100) / tripHours)
   const out: Record<string, KindScore> = {}
-  const kindOf = (k: string): KindScore => (out[k] ??= { raised: 0, per100TripHours: 0, false: 0, falsePer100TripHours: 0, blind: 0, examples: [] })
+  const kindOf = (k: string): KindScore =>
+    (out[k] ??= { raised: 0, per100TripHours: 0, false: 0, falsePer100TripHours: 0, blind: 0, examples: [] })
   for (const k of kinds) kindOf(k)
   for (const a of alerts) {
     const s = kindOf(a.type)
@@ -181,7 +227,8 @@ export function scoreAlerts(alerts: readonly SeenAlert[], truth: AlertTruth, rul
     else if (v.false && s.false !== null) {
       s.false++
       if (v.blind) s.blind++
-      if (s.examples.length < maxExamples) s.examples.push({ vehicleId: a.vehicleId, tripInstanceId: a.tripInstanceId, ts: a.ts, why: v.why })
+      if (s.examples.length < maxExamples)
+        s.examples.push({ vehicleId: a.vehicleId, tripInstanceId: a.tripInstanceId, ts: a.ts, why: v.why })
     }
   }
   for (const s of Object.values(out)) {

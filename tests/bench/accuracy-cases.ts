@@ -32,7 +32,8 @@ export interface CasedDay {
 /** Between a trip's scheduled end and the same bus's next departure, with room for a late run. */
 const GAP_MS = 20 * 60_000
 const endOf = (t: SimTrip): number => t.stops.at(-1)?.arrivalTs ?? t.departureTs
-const fits = (block: readonly SimTrip[], trip: SimTrip): boolean => block.every((o) => endOf(o) + GAP_MS <= trip.departureTs || endOf(trip) + GAP_MS <= o.departureTs)
+const fits = (block: readonly SimTrip[], trip: SimTrip): boolean =>
+  block.every((o) => endOf(o) + GAP_MS <= trip.departureTs || endOf(trip) + GAP_MS <= o.departureTs)
 
 /** Shares of the first trip's scheduled time after which the late terminals come on. */
 const LATE_TERMINAL_SHARES = [0.2, 0.45, 0.7]
@@ -55,7 +56,14 @@ export function fieldCases(net: SimNetwork, planned: readonly FleetVehicle[]): C
     const lent: FieldCases['lent'] = []
     for (const trip of block) {
       if (lent.length === 2) break
-      const other = ids.find((o) => o !== id && operatorOf.get(o) && operatorOf.get(o) !== op && !lent.some((l) => l.vehicleId === o) && fits(blocks.get(o) as SimTrip[], trip))
+      const other = ids.find(
+        (o) =>
+          o !== id &&
+          operatorOf.get(o) &&
+          operatorOf.get(o) !== op &&
+          !lent.some((l) => l.vehicleId === o) &&
+          fits(blocks.get(o) as SimTrip[], trip),
+      )
       if (other) lent.push({ tripInstanceId: trip.id, vehicleId: other })
     }
     if (lent.length > (best?.lent.length ?? 0)) best = { id, lent }
@@ -71,21 +79,31 @@ export function fieldCases(net: SimNetwork, planned: readonly FleetVehicle[]): C
     }
     used.add(best.id)
   }
-  const free = (minTrips: number): string | undefined => ids.find((id) => !used.has(id) && (blocks.get(id) as SimTrip[]).length >= minTrips)
+  const free = (minTrips: number): string | undefined =>
+    ids.find((id) => !used.has(id) && (blocks.get(id) as SimTrip[]).length >= minTrips)
 
   // A breakdown for good half-way through the second-to-last trip: that trip is partial, the last one not run.
   const stranded = free(3)
   if (stranded) {
     used.add(stranded)
     const block = blocks.get(stranded) as SimTrip[]
-    cases.strandings.push({ vehicleId: stranded, tripInstanceId: (block.at(-2) as SimTrip).id, atShare: 0.55, standS: 1800 })
+    cases.strandings.push({
+      vehicleId: stranded,
+      tripInstanceId: (block.at(-2) as SimTrip).id,
+      atShare: 0.55,
+      standS: 1800,
+    })
   }
   for (const share of LATE_TERMINAL_SHARES) {
     const id = free(1)
     if (!id) break
     used.add(id)
     const first = (blocks.get(id) as SimTrip[])[0] as SimTrip
-    cases.lateTerminals.push({ vehicleId: id, tripInstanceId: first.id, fromTs: Math.round(first.departureTs + share * (endOf(first) - first.departureTs)) })
+    cases.lateTerminals.push({
+      vehicleId: id,
+      tripInstanceId: first.id,
+      fromTs: Math.round(first.departureTs + share * (endOf(first) - first.departureTs)),
+    })
   }
   const cancelFrom = free(3)
   if (cancelFrom) cases.cancelled.push(((blocks.get(cancelFrom) as SimTrip[])[1] as SimTrip).id)

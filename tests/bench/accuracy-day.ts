@@ -5,8 +5,28 @@
  * is classified. Collects what the scores need; the scoring itself is elsewhere.
  */
 import { distanceM } from '@rb/geo'
-import { arrivalsAt, demoCounty, serviceDate, TrackingEngine, tripRunStatus, type EngineFix, type EngineInstance, type LiveAlert, type SegmentObservation, type SegmentStat, type StartStats, type TripRunStatus } from '@rb/domain'
-import { createFleet, networkFromSnapshot, type FaultRecord, type ModelConfig, type SimFix, type StopVisitRecord } from '@rb/sim'
+import {
+  arrivalsAt,
+  demoCounty,
+  serviceDate,
+  TrackingEngine,
+  tripRunStatus,
+  type EngineFix,
+  type EngineInstance,
+  type LiveAlert,
+  type SegmentObservation,
+  type SegmentStat,
+  type StartStats,
+  type TripRunStatus,
+} from '@rb/domain'
+import {
+  createFleet,
+  networkFromSnapshot,
+  type FaultRecord,
+  type ModelConfig,
+  type SimFix,
+  type StopVisitRecord,
+} from '@rb/sim'
 import { fieldCases, type FieldCases } from './accuracy-cases.js'
 import type { BenchProfile } from './accuracy-profiles.js'
 import type { DetectedVisit, Prediction } from './accuracy-score.js'
@@ -91,7 +111,11 @@ export interface DayRun {
 }
 
 /** One call into the engine. */
-export type EngineInput = { fix: EngineFix; now: number } | { vehicleId: string; online: boolean; ts: number } | { vehicleId: string; driverId: string; ts: number } | { tick: number }
+export type EngineInput =
+  | { fix: EngineFix; now: number }
+  | { vehicleId: string; online: boolean; ts: number }
+  | { vehicleId: string; driverId: string; ts: number }
+  | { tick: number }
 
 const PREDICT_EVERY_MS = 30_000
 const TICK_MS = 5_000
@@ -101,30 +125,71 @@ const routeLimit = new Map(snapshot.routes.map((r) => [r.id, r.speedLimitKmh]))
 export function simulateDay(o: DayOptions): DayRun {
   const date = o.date
   const plain = networkFromSnapshot(snapshot, date)
-  const config: ModelConfig = { seed: `${o.seed}-${date}`, faults: structuredClone(o.profile.faultConfig), behaviour: o.profile.behaviour }
+  const config: ModelConfig = {
+    seed: `${o.seed}-${date}`,
+    faults: structuredClone(o.profile.faultConfig),
+    behaviour: o.profile.behaviour,
+  }
   const planned = createFleet(plain, config)
   const cased = o.cases ? fieldCases(plain, planned.vehicles) : null
-  const fleet = cased ? createFleet(cased.network, { ...config, faults: { ...config.faults, strandings: cased.cases.strandings } }) : planned
-  const roster = cased?.roster ?? new Map(planned.vehicles.flatMap((v) => v.trips.map((t) => [t.id, v.vehicle.id] as const)))
+  const fleet = cased
+    ? createFleet(cased.network, { ...config, faults: { ...config.faults, strandings: cased.cases.strandings } })
+    : planned
+  const roster =
+    cased?.roster ?? new Map(planned.vehicles.flatMap((v) => v.trips.map((t) => [t.id, v.vehicle.id] as const)))
   const cancelled = new Set(cased?.cases.cancelled ?? [])
   const darkUntil = new Map((cased?.cases.lateTerminals ?? []).map((l) => [l.vehicleId, l.fromTs]))
 
   const engine = new TrackingEngine()
   const instances: EngineInstance[] = plain.trips.map((t) => ({
-    id: t.id, tripId: t.id.replace(/_\d{8}$/, ''), routeId: t.routeId, kind: t.kind, serviceDate: serviceDate(date), direction: t.direction, headsign: '',
-    departureTs: t.departureTs, stops: t.stops, seats: 30, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
-    status: cancelled.has(t.id) ? 'cancelled' : 'scheduled', cancelReason: cancelled.has(t.id) ? 'bench: cancelled' : null,
-    vehicleId: o.assigned ? (roster.get(t.id) ?? null) : null, driverId: null,
+    id: t.id,
+    tripId: t.id.replace(/_\d{8}$/, ''),
+    routeId: t.routeId,
+    kind: t.kind,
+    serviceDate: serviceDate(date),
+    direction: t.direction,
+    headsign: '',
+    departureTs: t.departureTs,
+    stops: t.stops,
+    seats: 30,
+    bookingPolicy: 'none',
+    minRiders: 0,
+    bookingCutoffMin: 0,
+    status: cancelled.has(t.id) ? 'cancelled' : 'scheduled',
+    cancelReason: cancelled.has(t.id) ? 'bench: cancelled' : null,
+    vehicleId: o.assigned ? (roster.get(t.id) ?? null) : null,
+    driverId: null,
   }))
   engine.setNetwork({ instances, routes: snapshot.routes, vehicles: snapshot.vehicles })
   engine.setSegmentStats((routeId, direction, fromSeq) => o.stats.get(`${routeId}|${direction}|${fromSeq}`))
   engine.setStartStats(o.startStats)
 
   const run: DayRun = {
-    date, engine, instances, cases: cased?.cases ?? null, positions: 0, inputs: [], segments: [], visits: [], faults: [], detected: [], predictions: [],
-    alerts: new Map(), alertSeenTs: new Map(), starts: [], fixTs: new Map(), firstSeen: new Map(), firstMoving: new Map(), speeding: new Map(), moving: { fixes: 0, right: 0 },
-    trueTrips: new Map(), matchedTrips: new Map(), classifiedAt: 0, statuses: new Map(),
-    starts0: [], shown: { samples: 0, rows: 0, noPosition: 0, etaPastGrace: 0, duePastGrace: 0, maxAgeBehindEtaS: 0 },
+    date,
+    engine,
+    instances,
+    cases: cased?.cases ?? null,
+    positions: 0,
+    inputs: [],
+    segments: [],
+    visits: [],
+    faults: [],
+    detected: [],
+    predictions: [],
+    alerts: new Map(),
+    alertSeenTs: new Map(),
+    starts: [],
+    fixTs: new Map(),
+    firstSeen: new Map(),
+    firstMoving: new Map(),
+    speeding: new Map(),
+    moving: { fixes: 0, right: 0 },
+    trueTrips: new Map(),
+    matchedTrips: new Map(),
+    classifiedAt: 0,
+    statuses: new Map(),
+    starts0: [],
+    shown: { samples: 0, rows: 0, noPosition: 0, etaPastGrace: 0, duePastGrace: 0, maxAgeBehindEtaS: 0 },
   }
   const graceMs = engine.config.etaGraceS * 1000
   const visits = new Map<string, DetectedVisit>()
@@ -149,14 +214,25 @@ export function simulateDay(o: DayOptions): DayRun {
       if (e.type === 'trip_end' && e.data.reason === 'bad_match') {
         const s = run.starts.findLast((x) => x.tripInstanceId === e.tripInstanceId && x.vehicleId === e.vehicleId)
         if (s) s.dropped = true
-        if (e.tripInstanceId && run.matchedTrips.get(e.tripInstanceId) === e.vehicleId) run.matchedTrips.delete(e.tripInstanceId)
+        if (e.tripInstanceId && run.matchedTrips.get(e.tripInstanceId) === e.vehicleId)
+          run.matchedTrips.delete(e.tripInstanceId)
       }
       if ((e.type !== 'arrival' && e.type !== 'departure') || !e.tripInstanceId) continue
       if (e.type === 'departure' && typeof e.data.startDelayS === 'number') {
-        run.starts0.push({ routeKey: `${String(e.data.routeId)}|${String(e.data.direction)}`, driverId: typeof e.data.driverId === 'string' ? e.data.driverId : null, delayS: e.data.startDelayS })
+        run.starts0.push({
+          routeKey: `${String(e.data.routeId)}|${String(e.data.direction)}`,
+          driverId: typeof e.data.driverId === 'string' ? e.data.driverId : null,
+          delayS: e.data.startDelayS,
+        })
       }
       const key = `${e.tripInstanceId}|${String(e.data.seq)}`
-      const v = visits.get(key) ?? { tripInstanceId: e.tripInstanceId, seq: Number(e.data.seq), arrivalTs: e.ts, departureTs: null, passedWithoutStopping: false }
+      const v = visits.get(key) ?? {
+        tripInstanceId: e.tripInstanceId,
+        seq: Number(e.data.seq),
+        arrivalTs: e.ts,
+        departureTs: null,
+        passedWithoutStopping: false,
+      }
       if (e.type === 'departure') {
         v.departureTs = e.ts
         v.passedWithoutStopping = e.data.passedWithoutStopping === true
@@ -172,7 +248,10 @@ export function simulateDay(o: DayOptions): DayRun {
     const trip = f.meta.tripInstanceId
     if (!prev || !trip || prev.meta.tripInstanceId !== trip || f.ts - prev.ts > 10_000) return
     // Along the route where it winds (a chord cuts the bends), straight where a detour leaves it.
-    const alongM = prev.meta.routeDistM === null || f.meta.routeDistM === null ? 0 : Math.abs(f.meta.routeDistM - prev.meta.routeDistM)
+    const alongM =
+      prev.meta.routeDistM === null || f.meta.routeDistM === null
+        ? 0
+        : Math.abs(f.meta.routeDistM - prev.meta.routeDistM)
     const kmh = (Math.max(alongM, distanceM(prev.meta.truePoint, f.meta.truePoint)) / ((f.ts - prev.ts) / 1000)) * 3.6
     const limit = routeLimit.get(f.meta.routeId ?? '') ?? engine.config.alerts.defaultSpeedLimitKmh
     if (kmh <= limit) return
@@ -187,7 +266,10 @@ export function simulateDay(o: DayOptions): DayRun {
       run.trueTrips.set(trip, vehicleId)
       if (!run.firstSeen.has(trip)) run.firstSeen.set(trip, f.ts)
     }
-    call({ fix: { vehicleId, ts: f.ts, lng: f.lng, lat: f.lat, speedKmh: f.speedKmh, headingDeg: f.headingDeg }, now: receivedAt })
+    call({
+      fix: { vehicleId, ts: f.ts, lng: f.lng, lat: f.lat, speedKmh: f.speedKmh, headingDeg: f.headingDeg },
+      now: receivedAt,
+    })
     run.positions++
     const list = run.fixTs.get(vehicleId) ?? []
     list.push(f.ts)
@@ -217,7 +299,13 @@ export function simulateDay(o: DayOptions): DayRun {
     }
     run.shown.samples++
     for (const stopCode of stops) {
-      for (const a of arrivalsAt(engine, { stopCode, now, horizonMs: 2 * 3600_000, limit: 50, routeNames: () => undefined })) {
+      for (const a of arrivalsAt(engine, {
+        stopCode,
+        now,
+        horizonMs: 2 * 3600_000,
+        limit: 50,
+        routeNames: () => undefined,
+      })) {
         if (a.vehicleId === null || a.lastFixTs === null) continue
         run.shown.rows++
         if (a.status === 'no_position') run.shown.noPosition++
@@ -266,7 +354,8 @@ export function simulateDay(o: DayOptions): DayRun {
         for (const vehicleId of engine.vehicleIds()) {
           const r = engine.runOf(vehicleId)
           if (!r) continue
-          for (const e of engine.etas(vehicleId, until)) run.predictions.push({ tripInstanceId: r.instance.id, seq: e.seq, madeTs: nextPredict, etaTs: e.etaTs })
+          for (const e of engine.etas(vehicleId, until))
+            run.predictions.push({ tripInstanceId: r.instance.id, seq: e.seq, madeTs: nextPredict, etaTs: e.etaTs })
         }
         // What riders are shown, once a minute (every second prediction round).
         if (predictRound++ % 2 === 0) checkShown(until)
@@ -288,7 +377,15 @@ export function simulateDay(o: DayOptions): DayRun {
 function apply(engine: TrackingEngine, input: EngineInput): void {
   if ('fix' in input) engine.onPosition(input.fix, input.now)
   else if ('tick' in input) engine.tick(input.tick)
-  else if ('driverId' in input) engine.onDriver(input.vehicleId, { ts: input.ts, driverId: input.driverId, name: null, cert: null, source: 'card', action: 'on' })
+  else if ('driverId' in input)
+    engine.onDriver(input.vehicleId, {
+      ts: input.ts,
+      driverId: input.driverId,
+      name: null,
+      cert: null,
+      source: 'card',
+      action: 'on',
+    })
   else engine.onLink(input.vehicleId, input.online, input.ts)
 }
 
@@ -296,7 +393,11 @@ function apply(engine: TrackingEngine, input: EngineInput): void {
  * The engine's cost alone: the day's inputs replayed into a fresh engine (drained every tick, as
  * the server does), CPU time of the process and wall time, per position.
  */
-export function engineCost(run: DayRun, stats: ReadonlyMap<string, SegmentStat>, startStats: StartStats): { positions: number; cpuUsPerPosition: number; wallUsPerPosition: number } {
+export function engineCost(
+  run: DayRun,
+  stats: ReadonlyMap<string, SegmentStat>,
+  startStats: StartStats,
+): { positions: number; cpuUsPerPosition: number; wallUsPerPosition: number } {
   const engine = new TrackingEngine()
   engine.setNetwork({ instances: run.instances, routes: snapshot.routes, vehicles: snapshot.vehicles })
   engine.setSegmentStats((routeId, direction, fromSeq) => stats.get(`${routeId}|${direction}|${fromSeq}`))
@@ -310,5 +411,9 @@ export function engineCost(run: DayRun, stats: ReadonlyMap<string, SegmentStat>,
   const cpu = process.cpuUsage(cpu0)
   const wallMs = performance.now() - wall0
   const positions = engine.counters.fixes
-  return { positions, cpuUsPerPosition: (cpu.user + cpu.system) / positions, wallUsPerPosition: (wallMs * 1000) / positions }
+  return {
+    positions,
+    cpuUsPerPosition: (cpu.user + cpu.system) / positions,
+    wallUsPerPosition: (wallMs * 1000) / positions,
+  }
 }

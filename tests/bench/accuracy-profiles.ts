@@ -14,7 +14,14 @@
  * The new profiles report at one fix per 10 s (where pass-bys are hard to see); the two fault
  * profiles keep the simulator's 5 s, as their figures always had.
  */
-import { DEFAULT_BEHAVIOUR, faultProfile, type BehaviourConfig, type FaultConfig, type FaultProfile, type SlowDriver } from '@rb/sim'
+import {
+  DEFAULT_BEHAVIOUR,
+  faultProfile,
+  type BehaviourConfig,
+  type FaultConfig,
+  type FaultProfile,
+  type SlowDriver,
+} from '@rb/sim'
 import { demoCounty } from '@rb/domain'
 
 export const PROFILE_NAMES = ['realistic', 'heavy', 'cold-start', 'late-driver', 'silent-bus', 'none'] as const
@@ -36,18 +43,32 @@ export interface BenchProfile {
 
 /** Every third bus of the county, by number: the slow drivers' buses. */
 function slowDrivers(): SlowDriver[] {
-  const ids = demoCounty().vehicles.map((v) => v.id).sort()
-  return ids.filter((_, i) => i % 3 === 1).map((vehicleId) => ({ vehicleId, paceFactor: 1.15, dwellFactor: 2, lateStartS: { min: 60, max: 150 } }))
+  const ids = demoCounty()
+    .vehicles.map((v) => v.id)
+    .sort()
+  return ids
+    .filter((_, i) => i % 3 === 1)
+    .map((vehicleId) => ({ vehicleId, paceFactor: 1.15, dwellFactor: 2, lateStartS: { min: 60, max: 150 } }))
 }
 
 export function benchProfile(name: ProfileName, intervalS?: number): BenchProfile {
   const base = name === 'heavy' || name === 'none' ? name : 'realistic'
   const faultConfig = faultProfile(base)
   const tenSeconds = name === 'cold-start' || name === 'late-driver' || name === 'silent-bus'
-  const behaviour: BehaviourConfig = { ...DEFAULT_BEHAVIOUR, intervalS: intervalS ?? (tenSeconds ? 10 : DEFAULT_BEHAVIOUR.intervalS) }
+  const behaviour: BehaviourConfig = {
+    ...DEFAULT_BEHAVIOUR,
+    intervalS: intervalS ?? (tenSeconds ? 10 : DEFAULT_BEHAVIOUR.intervalS),
+  }
   let slow: SlowDriver[] = []
   if (name === 'cold-start') behaviour.ownPace = true
   if (name === 'late-driver') behaviour.slowDrivers = slow = slowDrivers()
   if (name === 'silent-bus') faultConfig.reboot = { probability: 0.33, durationS: { min: 240, max: 900 } }
-  return { name, faults: base, faultConfig, behaviour, noHistory: name === 'cold-start', slowVehicles: new Set(slow.map((s) => s.vehicleId)) }
+  return {
+    name,
+    faults: base,
+    faultConfig,
+    behaviour,
+    noHistory: name === 'cold-start',
+    slowVehicles: new Set(slow.map((s) => s.vehicleId)),
+  }
 }

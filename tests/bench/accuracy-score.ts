@@ -49,7 +49,13 @@ export function scorePassBys(truth: readonly TruthVisit[], detected: readonly De
     }
     if (t.passed && d.passedWithoutStopping) right++
   }
-  return { truth: n, flaggedRight: right, flagged, recall: n === 0 ? 1 : right / n, precision: flagged === 0 ? 1 : flaggedTrue / flagged }
+  return {
+    truth: n,
+    flaggedRight: right,
+    flagged,
+    recall: n === 0 ? 1 : right / n,
+    precision: flagged === 0 ? 1 : flaggedTrue / flagged,
+  }
 }
 
 export interface VisitScore {
@@ -64,7 +70,11 @@ export interface VisitScore {
 }
 
 /** A detected visit matches the true visit of the same trip and stop within `toleranceS` of its arrival. */
-export function scoreVisits(truth: readonly TruthVisit[], detected: readonly DetectedVisit[], toleranceS = 120): VisitScore {
+export function scoreVisits(
+  truth: readonly TruthVisit[],
+  detected: readonly DetectedVisit[],
+  toleranceS = 120,
+): VisitScore {
   const byKey = new Map(truth.map((t) => [`${t.tripInstanceId}|${t.seq}`, t]))
   let matched = 0
   let arrErr = 0
@@ -126,7 +136,10 @@ const HORIZONS = { '5min': 300, '10min': 600, '20min': 1200 } as const
 
 export function scoreEtas(truth: readonly TruthVisit[], predictions: readonly Prediction[]): EtaScore {
   const arrival = new Map(truth.map((t) => [`${t.tripInstanceId}|${t.seq}`, t.arrivalTs]))
-  const mae = Object.fromEntries(Object.keys(HORIZONS).map((k) => [k, { n: 0, sum: 0 }])) as Record<keyof typeof HORIZONS, { n: number; sum: number }>
+  const mae = Object.fromEntries(Object.keys(HORIZONS).map((k) => [k, { n: 0, sum: 0 }])) as Record<
+    keyof typeof HORIZONS,
+    { n: number; sum: number }
+  >
   const buckets = BUCKETS.map((b) => ({ ...b, n: 0, ok: 0 }))
   let verifiable = 0
   for (const p of predictions) {
@@ -151,7 +164,9 @@ export function scoreEtas(truth: readonly TruthVisit[], predictions: readonly Pr
   return {
     predictions: predictions.length,
     verifiable,
-    maeS: Object.fromEntries(Object.entries(mae).map(([k, v]) => [k, { n: v.n, maeS: v.n === 0 ? 0 : v.sum / v.n }])) as EtaScore['maeS'],
+    maeS: Object.fromEntries(
+      Object.entries(mae).map(([k, v]) => [k, { n: v.n, maeS: v.n === 0 ? 0 : v.sum / v.n }]),
+    ) as EtaScore['maeS'],
     buckets: bucketList,
     bucketScore: bucketList.reduce((s, b) => s + b.accuracy, 0) / bucketList.length,
   }

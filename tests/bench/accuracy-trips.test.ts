@@ -7,7 +7,11 @@ const fixes = new Map([['V1', Array.from({ length: 60 }, (_, i) => T - 60_000 + 
 
 describe('time to match', () => {
   it('counts the fixes from the bus leaving (or first seen moving) to the one that matched, both included', () => {
-    const [t] = matchTimes([{ tripInstanceId: 'A', vehicleId: 'V1', fromTs: T, groups: [] }], [{ tripInstanceId: 'A', vehicleId: 'V1', ts: T + 5000, dropped: false }], fixes)
+    const [t] = matchTimes(
+      [{ tripInstanceId: 'A', vehicleId: 'V1', fromTs: T, groups: [] }],
+      [{ tripInstanceId: 'A', vehicleId: 'V1', ts: T + 5000, dropped: false }],
+      fixes,
+    )
     expect(t).toMatchObject({ matched: true, dropped: false, fixes: 2, seconds: 5 })
   })
 
@@ -27,7 +31,10 @@ describe('time to match', () => {
     expect(a).toMatchObject({ matched: true, fixes: 0, seconds: 0 })
     expect(b).toMatchObject({ matched: false, dropped: true, fixes: 3 })
     expect(c).toMatchObject({ matched: false, dropped: false, fixes: null })
-    const s = summarizeMatches([a, b, c].filter((x) => x !== undefined), 3)
+    const s = summarizeMatches(
+      [a, b, c].filter((x) => x !== undefined),
+      3,
+    )
     expect(s).toMatchObject({ trips: 3, matched: 1 })
     expect(s.slow.map((x) => x.tripInstanceId)).toEqual(['B', 'C'])
   })
@@ -55,6 +62,11 @@ describe('trip classification', () => {
     ])
     expect(c.table.completed).toEqual({ completed: 1, missed: 1 })
     expect(c.table.cancelled).toEqual({})
-    expect(c).toMatchObject({ total: 4, right: 3, share: 0.75, wrong: [{ tripInstanceId: 'B', truth: 'completed', engine: 'missed' }] })
+    expect(c).toMatchObject({
+      total: 4,
+      right: 3,
+      share: 0.75,
+      wrong: [{ tripInstanceId: 'B', truth: 'completed', engine: 'missed' }],
+    })
   })
 })

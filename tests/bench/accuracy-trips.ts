@@ -39,7 +39,11 @@ export interface MatchTime {
 }
 
 /** Time to match of each case; `fixTs` is every fix ts the server received, per vehicle, ascending. */
-export function matchTimes(cases: readonly MatchCase[], starts: readonly RunStart[], fixTs: ReadonlyMap<string, readonly number[]>): MatchTime[] {
+export function matchTimes(
+  cases: readonly MatchCase[],
+  starts: readonly RunStart[],
+  fixTs: ReadonlyMap<string, readonly number[]>,
+): MatchTime[] {
   const kept = new Map<string, number>()
   const dropped = new Map<string, number>()
   for (const s of starts) {
@@ -50,7 +54,13 @@ export function matchTimes(cases: readonly MatchCase[], starts: readonly RunStar
   return cases.map((c) => {
     const key = `${c.tripInstanceId}|${c.vehicleId}`
     const ts = kept.get(key) ?? dropped.get(key)
-    const base = { tripInstanceId: c.tripInstanceId, vehicleId: c.vehicleId, groups: c.groups, matched: kept.has(key), dropped: !kept.has(key) && dropped.has(key) }
+    const base = {
+      tripInstanceId: c.tripInstanceId,
+      vehicleId: c.vehicleId,
+      groups: c.groups,
+      matched: kept.has(key),
+      dropped: !kept.has(key) && dropped.has(key),
+    }
     if (ts === undefined) return { ...base, fixes: null, seconds: null }
     if (ts < c.fromTs) return { ...base, fixes: 0, seconds: 0 }
     const all = fixTs.get(c.vehicleId) ?? []
@@ -80,7 +90,8 @@ export interface Spread {
 /** Nearest-rank percentiles. */
 export function spread(values: readonly number[]): Spread {
   const s = [...values].sort((a, b) => a - b)
-  const at = (q: number): number | null => (s.length === 0 ? null : (s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number))
+  const at = (q: number): number | null =>
+    s.length === 0 ? null : (s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] as number)
   return { n: s.length, p50: at(0.5), p95: at(0.95), max: at(1) }
 }
 

@@ -27,7 +27,14 @@ export function dayTruth(day: DayRun): DayTruth {
   const byTrip = new Map<string, TruthStopVisit[]>()
   const visits = new Map<string, TruthStopVisit>()
   for (const v of day.visits) {
-    const tv: TruthStopVisit = { tripInstanceId: v.tripInstanceId, vehicleId: v.vehicleId, seq: v.seq, scheduledArrivalTs: v.scheduledArrivalTs, arrivalTs: v.arrivalTs, departureTs: v.departureTs }
+    const tv: TruthStopVisit = {
+      tripInstanceId: v.tripInstanceId,
+      vehicleId: v.vehicleId,
+      seq: v.seq,
+      scheduledArrivalTs: v.scheduledArrivalTs,
+      arrivalTs: v.arrivalTs,
+      departureTs: v.departureTs,
+    }
     visits.set(`${v.tripInstanceId}|${v.seq}`, tv)
     byTrip.set(v.tripInstanceId, [...(byTrip.get(v.tripInstanceId) ?? []), tv])
   }
@@ -38,12 +45,25 @@ export function dayTruth(day: DayRun): DayTruth {
   for (const inst of day.instances) {
     const seen = (byTrip.get(inst.id) ?? []).sort((a, b) => a.seq - b.seq)
     const lastSeq = (inst.stops.at(-1) as { seq: number }).seq
-    classOf.set(inst.id, trueClass(inst.status === 'cancelled', seen.map((v) => v.seq), lastSeq))
+    classOf.set(
+      inst.id,
+      trueClass(
+        inst.status === 'cancelled',
+        seen.map((v) => v.seq),
+        lastSeq,
+      ),
+    )
     const first = seen[0]
     if (!first) continue
     const last = seen.at(-1) as TruthStopVisit
     const completedTs = last.seq === lastSeq ? last.arrivalTs : null
-    trips.set(inst.id, { tripInstanceId: inst.id, vehicleId: first.vehicleId, scheduledDepartureTs: inst.departureTs, departedTs: first.departureTs, completedTs })
+    trips.set(inst.id, {
+      tripInstanceId: inst.id,
+      vehicleId: first.vehicleId,
+      scheduledDepartureTs: inst.departureTs,
+      departedTs: first.departureTs,
+      completedTs,
+    })
     const strandedUntil = final.find((f) => f.tripInstanceId === inst.id)?.toTs
     tripMs += (completedTs ?? strandedUntil ?? last.departureTs) - first.departureTs
   }
@@ -51,12 +71,21 @@ export function dayTruth(day: DayRun): DayTruth {
   const silences: Silence[] = []
   const offRoute: OffRoute[] = []
   for (const f of day.faults) {
-    if (f.type === 'dead_zone' || f.type === 'reboot') silences.push({ vehicleId: f.vehicleId, fromTs: f.fromTs, toTs: f.toTs, cause: f.type })
-    if (f.type === 'breakdown' && f.details.final === true) silences.push({ vehicleId: f.vehicleId, fromTs: f.toTs, toTs: Infinity, cause: 'switched off after a breakdown for good' })
-    if (f.type === 'detour') offRoute.push({ vehicleId: f.vehicleId, fromTs: f.fromTs, toTs: f.toTs, offsetM: Number(f.details.offsetM) })
+    if (f.type === 'dead_zone' || f.type === 'reboot')
+      silences.push({ vehicleId: f.vehicleId, fromTs: f.fromTs, toTs: f.toTs, cause: f.type })
+    if (f.type === 'breakdown' && f.details.final === true)
+      silences.push({
+        vehicleId: f.vehicleId,
+        fromTs: f.toTs,
+        toTs: Infinity,
+        cause: 'switched off after a breakdown for good',
+      })
+    if (f.type === 'detour')
+      offRoute.push({ vehicleId: f.vehicleId, fromTs: f.fromTs, toTs: f.toTs, offsetM: Number(f.details.offsetM) })
   }
   const late = day.cases?.lateTerminals ?? []
-  for (const l of late) silences.push({ vehicleId: l.vehicleId, fromTs: -Infinity, toTs: l.fromTs, cause: 'terminal not switched on yet' })
+  for (const l of late)
+    silences.push({ vehicleId: l.vehicleId, fromTs: -Infinity, toTs: l.fromTs, cause: 'terminal not switched on yet' })
 
   const matchCases: MatchCase[] = []
   for (const t of trips.values()) {
@@ -68,15 +97,32 @@ export function dayTruth(day: DayRun): DayTruth {
     if (midRoute) groups.push('mid-route')
     const route = day.engine.instance(t.tripInstanceId)?.routeId ?? ''
     if (operatorOfVehicle.get(t.vehicleId) !== operatorOfRoute.get(route)) groups.push('other operator')
-    matchCases.push({ tripInstanceId: t.tripInstanceId, vehicleId: t.vehicleId, fromTs: midRoute ? movingTs : t.departedTs, groups })
+    matchCases.push({
+      tripInstanceId: t.tripInstanceId,
+      vehicleId: t.vehicleId,
+      fromTs: midRoute ? movingTs : t.departedTs,
+      groups,
+    })
   }
 
   const darkUntil = new Map(late.map((l) => [l.tripInstanceId, l.fromTs]))
   const observableVisits = day.visits
     .filter((v) => v.departureTs >= (darkUntil.get(v.tripInstanceId) ?? -Infinity))
-    .map((v) => ({ tripInstanceId: v.tripInstanceId, seq: v.seq, arrivalTs: v.arrivalTs, departureTs: v.departureTs, passed: v.passedWithoutStopping }))
+    .map((v) => ({
+      tripInstanceId: v.tripInstanceId,
+      seq: v.seq,
+      arrivalTs: v.arrivalTs,
+      departureTs: v.departureTs,
+      passed: v.passedWithoutStopping,
+    }))
 
-  return { alerts: { trips, visits, silences, offRoute, speeding: day.speeding }, tripHours: tripMs / 3_600_000, matchCases, classOf, observableVisits }
+  return {
+    alerts: { trips, visits, silences, offRoute, speeding: day.speeding },
+    tripHours: tripMs / 3_600_000,
+    matchCases,
+    classOf,
+    observableVisits,
+  }
 }
 
 /** Several days' truths as one (trip ids name their day; silences and detours their instants). */

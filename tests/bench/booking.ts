@@ -19,11 +19,18 @@ const SEATS = 30
 /** Villagers' requests have no session: lift the per-address limits the bench's one address would hit. */
 // Every attempt comes from one address with few phones: the per-address and per-phone booking limits are off here.
 export const BOOKING_SERVER_ENV: Record<string, string> = {
-  PUBLIC_RATE_LIMIT: '0', BOOKING_RATE_LIMIT: '0', BOOKING_PHONE_TRIP_SEATS: '1000', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0',
+  PUBLIC_RATE_LIMIT: '0',
+  BOOKING_RATE_LIMIT: '0',
+  BOOKING_PHONE_TRIP_SEATS: '1000',
+  BOOKING_PHONE_TRIP_BOOKINGS: '100',
+  BOOKING_PHONE_DAILY: '0',
+  BOOKING_ADDRESS_DAILY: '0',
+  BOOKING_ACCOUNT_DAILY: '0',
 }
 
 /** Whether every round confirmed exactly the seats there are and answered every request. */
-export const bookingsExact = (rounds: readonly BookingRound[]): boolean => rounds.every((r) => r.exact && r.failed === 0)
+export const bookingsExact = (rounds: readonly BookingRound[]): boolean =>
+  rounds.every((r) => r.exact && r.failed === 0)
 
 export interface BookingRound {
   attempts: number
@@ -38,13 +45,21 @@ export interface BookingRound {
   exact: boolean
 }
 
-const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0
 
 /** Signed-in JSON calls for setting up the network. */
 function client(baseUrl: string, token: string) {
   return {
     async apiJson<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-      const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? null : JSON.stringify(body) })
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+      })
       const text = await res.text()
       return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
     },
@@ -52,7 +67,11 @@ function client(baseUrl: string, token: string) {
 }
 
 /** Runs `rounds` rounds of `attempts` simultaneous bookings on fresh 30-seat trips. */
-export async function benchBookings(baseUrl: string, token: string, opts: { rounds?: number; attempts?: number } = {}): Promise<BookingRound[]> {
+export async function benchBookings(
+  baseUrl: string,
+  token: string,
+  opts: { rounds?: number; attempts?: number } = {},
+): Promise<BookingRound[]> {
   const rounds = opts.rounds ?? 3
   const attempts = opts.attempts ?? 500
   const prefix = 'BB'
@@ -65,7 +84,14 @@ export async function benchBookings(baseUrl: string, token: string, opts: { roun
       const res = await fetch(`${baseUrl}/api/bookings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${trip}-${i}` },
-        body: JSON.stringify({ tripInstanceId: trip, boardStop: net.stops[0], alightStop: net.stops[4], seats: 1, name: `乘客${i}`, phone: `139${String(i).padStart(8, '0')}` }),
+        body: JSON.stringify({
+          tripInstanceId: trip,
+          boardStop: net.stops[0],
+          alightStop: net.stops[4],
+          seats: 1,
+          name: `乘客${i}`,
+          phone: `139${String(i).padStart(8, '0')}`,
+        }),
       })
       const body = (await res.json()) as { status?: string }
       return { status: res.status, ms: performance.now() - t0, ...(body.status ? { booking: body.status } : {}) }
@@ -82,7 +108,12 @@ export async function benchBookings(baseUrl: string, token: string, opts: { roun
       refused: answers.filter((a) => a.status === 409).length,
       failed: answers.filter((a) => a.status !== 201 && a.status !== 409).length,
       wallMs,
-      ms: { p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), max: sorted.at(-1) ?? 0 },
+      ms: {
+        p50: quantile(sorted, 0.5),
+        p90: quantile(sorted, 0.9),
+        p99: quantile(sorted, 0.99),
+        max: sorted.at(-1) ?? 0,
+      },
       exact: confirmedSeats === Math.min(SEATS, attempts),
     })
   }
@@ -100,7 +131,14 @@ export function bookingTable(target: string, rounds: readonly BookingRound[]): s
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string' }, rounds: { type: 'string', default: '3' }, attempts: { type: 'string', default: '500' } }, strict: true })
+  const { values } = parseArgs({
+    options: {
+      targets: { type: 'string' },
+      rounds: { type: 'string', default: '3' },
+      attempts: { type: 'string', default: '500' },
+    },
+    strict: true,
+  })
   const base = parseOptions(values.targets ? ['--targets', values.targets] : [], process.env)
   const opts = { ...base, serverEnv: { ...base.serverEnv, ...BOOKING_SERVER_ENV } }
   let wrong = false
@@ -108,7 +146,10 @@ async function main(): Promise<void> {
     console.log(`  … starting the server: ${name}`)
     const target = await startTarget(name, opts)
     try {
-      const rounds = await benchBookings(target.baseUrl, target.token, { rounds: Number(values.rounds), attempts: Number(values.attempts) })
+      const rounds = await benchBookings(target.baseUrl, target.token, {
+        rounds: Number(values.rounds),
+        attempts: Number(values.attempts),
+      })
       console.log(bookingTable(`${name} (${target.describe})`, rounds))
       wrong ||= !bookingsExact(rounds)
     } finally {

@@ -59,7 +59,13 @@ export interface StepPlan {
   tickMs: number
 }
 
-export async function runStep(target: RunningTarget, fleet: Fleet, probe: LiveProbe, plan: StepPlan, rowsBefore: number | null): Promise<StepResult> {
+export async function runStep(
+  target: RunningTarget,
+  fleet: Fleet,
+  probe: LiveProbe,
+  plan: StepPlan,
+  rowsBefore: number | null,
+): Promise<StepResult> {
   const s0 = await scrape(target.baseUrl)
   const box = boxCpu()
   const bench0 = cpuMs()
@@ -73,11 +79,17 @@ export async function runStep(target: RunningTarget, fleet: Fleet, probe: LivePr
       await sleep(100)
     }
   })()
-  const accounted = (s: Snapshot): number => delta(s0, s, 'rb_ingest_points_stored_total') + delta(s0, s, 'rb_ingest_dropped_total') + delta(s0, s, 'rb_ingest_points_duplicate_total')
+  const accounted = (s: Snapshot): number =>
+    delta(s0, s, 'rb_ingest_points_stored_total') +
+    delta(s0, s, 'rb_ingest_dropped_total') +
+    delta(s0, s, 'rb_ingest_points_duplicate_total')
   // An external broker acknowledges on receipt: without credit from the server's counters the
   // closed loop would measure the broker, and overflow its queue for the ingest subscription.
   const credit = target.broker === 'external' ? async () => accounted(await scrape(target.baseUrl)) : undefined
-  const send = plan.kind === 'capacity' ? await fleet.max(plan.seconds, plan.window ?? 20, credit) : await fleet.rate(plan.hz ?? 1, plan.seconds)
+  const send =
+    plan.kind === 'capacity'
+      ? await fleet.max(plan.seconds, plan.window ?? 20, credit)
+      : await fleet.rate(plan.hz ?? 1, plan.seconds)
   sending = false
   await poller
 
@@ -90,7 +102,11 @@ export async function runStep(target: RunningTarget, fleet: Fleet, probe: LivePr
     maxDepth = Math.max(maxDepth, s1.sum('rb_ingest_buffer_depth'))
     await sleep(50)
     const next = await scrape(target.baseUrl)
-    if (accounted(next) !== accounted(s1) || next.sum('rb_ingest_points_received_total') !== s1.sum('rb_ingest_points_received_total')) lastChange = next.at
+    if (
+      accounted(next) !== accounted(s1) ||
+      next.sum('rb_ingest_points_received_total') !== s1.sum('rb_ingest_points_received_total')
+    )
+      lastChange = next.at
     s1 = next
     if (next.at - lastChange > 10_000) {
       stalled = true
@@ -116,7 +132,11 @@ export async function runStep(target: RunningTarget, fleet: Fleet, probe: LivePr
   const server = delta(s0, s2, 'process_cpu_seconds_total') / wallS
   const publisher = send.publisherCpuMs / 1000 / wallS
   const bench = benchCpu / wallS
-  const dropped = Object.fromEntries(Object.entries(s1.byLabel('rb_ingest_dropped_total', 'reason')).map(([k, v]) => [k, v - (s0.byLabel('rb_ingest_dropped_total', 'reason')[k] ?? 0)]).filter(([, v]) => (v as number) > 0))
+  const dropped = Object.fromEntries(
+    Object.entries(s1.byLabel('rb_ingest_dropped_total', 'reason'))
+      .map(([k, v]) => [k, v - (s0.byLabel('rb_ingest_dropped_total', 'reason')[k] ?? 0)])
+      .filter(([, v]) => (v as number) > 0),
+  )
   const rowsAfter = rowsBefore === null ? null : await target.countRows()
   return {
     kind: plan.kind,

@@ -26,7 +26,11 @@ export interface LiveProbe {
 
 /** Counts only vehicles whose id starts with `idPrefix` (the bench's own). The `all` room needs a staff session's `token`. */
 export async function connectLiveProbe(baseUrl: string, idPrefix: string, token: string): Promise<LiveProbe> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, { transports: ['websocket'], reconnection: true, auth: { token } })
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(baseUrl, {
+    transports: ['websocket'],
+    reconnection: true,
+    auth: { token },
+  })
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('socket.io: no connection within 10 s')), 10_000)

@@ -35,16 +35,33 @@ process.on('message', (msg: HostIn) => {
 onParentMessage<HostIn>(async (msg) => {
   switch (msg.type) {
     case 'connect': {
-      gen = await connectLoad({ mqttUrl: msg.url, vehicles: msg.ids, connections: msg.connections, topicPrefix: msg.topicPrefix, clientIdPrefix: msg.clientIdPrefix })
+      gen = await connectLoad({
+        mqttUrl: msg.url,
+        vehicles: msg.ids,
+        connections: msg.connections,
+        topicPrefix: msg.topicPrefix,
+        clientIdPrefix: msg.clientIdPrefix,
+      })
       // A bench step with vehicles that cannot send would measure less than it says.
       if (gen.warnings.length > 0) throw new Error(gen.warnings.join('; '))
       return reply<HostOut>({ type: 'connected', ms: gen.connectMs })
     }
     case 'open':
-      run = loaded().openLoop({ hz: msg.hz, seconds: msg.seconds, startAt: msg.startAt, drainTimeoutMs: DRAIN_TIMEOUT_MS })
+      run = loaded().openLoop({
+        hz: msg.hz,
+        seconds: msg.seconds,
+        startAt: msg.startAt,
+        drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      })
       return reply<HostOut>({ type: 'done', report: await run.done })
     case 'closed':
-      run = loaded().closedLoop({ window: msg.window, seconds: msg.seconds, startAt: msg.startAt, credit: msg.credit ?? undefined, drainTimeoutMs: DRAIN_TIMEOUT_MS })
+      run = loaded().closedLoop({
+        window: msg.window,
+        seconds: msg.seconds,
+        startAt: msg.startAt,
+        credit: msg.credit ?? undefined,
+        drainTimeoutMs: DRAIN_TIMEOUT_MS,
+      })
       return reply<HostOut>({ type: 'done', report: await run.done })
     case 'credit':
       return

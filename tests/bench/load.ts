@@ -66,7 +66,14 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
         helpers.push(h)
         const mine = ids.filter((_, i) => i % pubs === p)
         const connections = Math.floor(o.connections / pubs) + (p < o.connections % pubs ? 1 : 0)
-        h.send({ type: 'connect', url: o.url, ids: mine, connections, topicPrefix: o.topicPrefix, clientIdPrefix: `bench-${o.tag}-${p}-` })
+        h.send({
+          type: 'connect',
+          url: o.url,
+          ids: mine,
+          connections,
+          topicPrefix: o.topicPrefix,
+          clientIdPrefix: `bench-${o.tag}-${p}-`,
+        })
         await h.next((m) => m.type === 'connected', 60_000)
       }),
     )
@@ -78,7 +85,9 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
   const runAll = async (msg: (startAt: number) => HostIn): Promise<StepSend> => {
     const startAt = Date.now() + 300
     for (const h of helpers) h.send(msg(startAt))
-    const reports = await Promise.all(helpers.map(async (h) => ((await h.next((m) => m.type === 'done', 600_000)) as { report: LoadReport }).report))
+    const reports = await Promise.all(
+      helpers.map(async (h) => ((await h.next((m) => m.type === 'done', 600_000)) as { report: LoadReport }).report),
+    )
     return merge(reports)
   }
   return {
@@ -97,7 +106,13 @@ export async function startFleet(o: FleetOptions): Promise<Fleet> {
         }
       })()
       try {
-        return await runAll((startAt) => ({ type: 'closed', seconds, window, startAt, credit: accounted ? share(ahead) : null }))
+        return await runAll((startAt) => ({
+          type: 'closed',
+          seconds,
+          window,
+          startAt,
+          credit: accounted ? share(ahead) : null,
+        }))
       } finally {
         running = false
         await granting
@@ -129,7 +144,14 @@ function merge(rs: LoadReport[]): StepSend {
     behind: sum((r) => r.behind),
     lagAtEndMs: max((r) => r.lagAtEndMs),
     maxLagMs: max((r) => r.maxLagMs),
-    ack: { n: sum((r) => r.ackMs.n), p50: worst('p50'), p90: worst('p90'), p99: worst('p99'), max: worst('max'), mean: worst('mean') },
+    ack: {
+      n: sum((r) => r.ackMs.n),
+      p50: worst('p50'),
+      p90: worst('p90'),
+      p99: worst('p99'),
+      max: worst('max'),
+      mean: worst('mean'),
+    },
     disconnects: sum((r) => r.disconnects),
     publisherCpuMs: sum((r) => r.cpuMs),
   }

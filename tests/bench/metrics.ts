@@ -43,7 +43,8 @@ export async function scrape(baseUrl: string): Promise<Snapshot> {
 }
 
 /** Difference of one series between two snapshots. */
-export const delta = (a: Snapshot, b: Snapshot, name: string, labels?: Record<string, string>): number => b.sum(name, labels) - a.sum(name, labels)
+export const delta = (a: Snapshot, b: Snapshot, name: string, labels?: Record<string, string>): number =>
+  b.sum(name, labels) - a.sum(name, labels)
 
 export interface HistogramDelta {
   count: number
@@ -62,7 +63,10 @@ export function histogramDelta(a: Snapshot, b: Snapshot, name: string): Histogra
   for (const key of b.series.keys()) {
     const m = new RegExp(`^${name}_bucket\\{.*le="([^"]+)"`).exec(key)
     if (!m?.[1]) continue
-    buckets.push({ le: m[1] === '+Inf' ? Infinity : Number(m[1]), n: (b.series.get(key) ?? 0) - (a.series.get(key) ?? 0) })
+    buckets.push({
+      le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+      n: (b.series.get(key) ?? 0) - (a.series.get(key) ?? 0),
+    })
   }
   buckets.sort((x, y) => x.le - y.le)
   const q = (p: number): number => buckets.find((bk) => bk.n >= p * count)?.le ?? NaN

@@ -69,7 +69,13 @@ const USAGE = `npm run bench -- [flags]
   BENCH_MQTT_URL       also measure that broker (raw pass-through, and the server via MQTT_URL)
   INGEST_BATCH_MAX, INGEST_FLUSH_MS, INGEST_MAX_PENDING, LIVE_TICK_MS are passed to the server.`
 
-const SERVER_VARS = ['INGEST_BATCH_MAX', 'INGEST_FLUSH_MS', 'INGEST_MAX_PENDING', 'LIVE_TICK_MS', 'MQTT_PROTOCOL_VERSION']
+const SERVER_VARS = [
+  'INGEST_BATCH_MAX',
+  'INGEST_FLUSH_MS',
+  'INGEST_MAX_PENDING',
+  'LIVE_TICK_MS',
+  'MQTT_PROTOCOL_VERSION',
+]
 const TARGETS: TargetName[] = ['embedded', 'postgres', 'postgres+mqtt', 'embedded+mqtt']
 
 function num(name: string, raw: string | undefined, fallback: number, min: number): number {
@@ -114,8 +120,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
   }
   const pick = (flag: string | undefined, envName: string): string | undefined => flag ?? env[envName]
   const envSweep = env.BENCH_SWEEP
-  const sweep = values.sweep ? true : values['no-sweep'] ? false : envSweep === undefined || envSweep === '' ? undefined : envSweep !== '0' && envSweep !== 'false'
-  const loads = (pick(values.loads, 'BENCH_LOADS') ?? '1000,3000,5000').split(',').map((s) => num('--loads', s.trim(), 0, 1))
+  const sweep = values.sweep
+    ? true
+    : values['no-sweep']
+      ? false
+      : envSweep === undefined || envSweep === ''
+        ? undefined
+        : envSweep !== '0' && envSweep !== 'false'
+  const loads = (pick(values.loads, 'BENCH_LOADS') ?? '1000,3000,5000')
+    .split(',')
+    .map((s) => num('--loads', s.trim(), 0, 1))
   const databaseUrl = env.DATABASE_URL || undefined
   const mqttUrl = env.BENCH_MQTT_URL || env.MQTT_URL || undefined
   const available: TargetName[] = ['embedded']
@@ -166,11 +180,19 @@ export interface Load {
 }
 
 export function connectionsFor(opts: BenchOptions, vehicles: number): number {
-  return Math.min(vehicles, opts.connections > 0 ? opts.connections : Math.max(1, Math.ceil(vehicles / opts.perConnection)))
+  return Math.min(
+    vehicles,
+    opts.connections > 0 ? opts.connections : Math.max(1, Math.ceil(vehicles / opts.perConnection)),
+  )
 }
 
 /** Loads of this run, and whether they are a sweep (decided by the estimated length when not forced). */
-export function planLoads(opts: BenchOptions): { loads: Load[]; sweep: boolean; estimateS: number; sweepEstimateS: number } {
+export function planLoads(opts: BenchOptions): {
+  loads: Load[]
+  sweep: boolean
+  estimateS: number
+  sweepEstimateS: number
+} {
   const single: Load[] = [{ vehicles: opts.vehicles, hz: opts.hz, connections: connectionsFor(opts, opts.vehicles) }]
   const sweepLoads: Load[] = opts.loads.map((rate) => {
     const vehicles = Math.max(1, Math.round(rate / opts.hz))
@@ -181,7 +203,11 @@ export function planLoads(opts: BenchOptions): { loads: Load[]; sweep: boolean; 
     const dbs = 1 + (opts.databaseUrl ? 1 : 0)
     const raw = brokers * (opts.rawRepeats * (opts.rawSeconds + 1.5) + 3) + dbs * (opts.rawDbSeconds + 6)
     // Bookings: about 5 s a round (500 requests answered in 1–3 s, plus the trip's setup).
-    const perTarget = 8 + steps * (opts.seconds + 4) + (opts.capacitySeconds > 0 ? opts.capacitySeconds + 6 : 0) + opts.bookingRounds * 5
+    const perTarget =
+      8 +
+      steps * (opts.seconds + 4) +
+      (opts.capacitySeconds > 0 ? opts.capacitySeconds + 6 : 0) +
+      opts.bookingRounds * 5
     return Math.round(raw + opts.targets.length * perTarget)
   }
   const sweepEstimateS = estimate(sweepLoads.length)

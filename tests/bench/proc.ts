@@ -92,10 +92,12 @@ export function reply<Out>(msg: Out): void {
 export function onParentMessage<In>(handler: (msg: In) => Promise<void> | void): void {
   let chain: Promise<void> = Promise.resolve()
   process.on('message', (m: In) => {
-    chain = chain.then(() => handler(m)).catch((err: unknown) => {
-      console.error(err)
-      process.exit(1)
-    })
+    chain = chain
+      .then(() => handler(m))
+      .catch((err: unknown) => {
+        console.error(err)
+        process.exit(1)
+      })
   })
   // The parent gone (crash, Ctrl-C): do not linger.
   process.on('disconnect', () => process.exit(0))

@@ -22,7 +22,9 @@ export interface RawDbResult {
   startMs: number
 }
 
-const INSERT = (table: string): string => `INSERT INTO ${table} (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, source, received_at)
+const INSERT = (
+  table: string,
+): string => `INSERT INTO ${table} (vehicle_id, ts, lng, lat, speed_kmh, heading_deg, source, received_at)
   SELECT v, to_timestamp(t / 1000.0), x, y, s, h, 'mqtt', now()
   FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::real[], $6::real[]) AS u(v, t, x, y, s, h)
   ON CONFLICT DO NOTHING`
@@ -46,7 +48,12 @@ function rowsFor(batch: number, seq: number, t0: number): unknown[] {
   return [v, t, x, y, s, h]
 }
 
-async function measure(db: Db, table: string, batch: number, seconds: number): Promise<Omit<RawDbResult, 'db' | 'startMs'>> {
+async function measure(
+  db: Db,
+  table: string,
+  batch: number,
+  seconds: number,
+): Promise<Omit<RawDbResult, 'db' | 'startMs'>> {
   await db.query(`CREATE TABLE ${table} (
     vehicle_id text NOT NULL, ts timestamptz NOT NULL, lng double precision NOT NULL, lat double precision NOT NULL,
     speed_kmh real NOT NULL, heading_deg real NOT NULL, acc_m real, odo_m double precision,
@@ -115,7 +122,10 @@ export async function rawPostgres(url: string, batch: number, seconds: number): 
     const startMs = performance.now() - s0
     return { db: 'postgres', startMs, ...(await measure(db, `${schema}.position`, batch, seconds)) }
   } finally {
-    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(() => leftovers.delete(schema), () => {})
+    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).then(
+      () => leftovers.delete(schema),
+      () => {},
+    )
     await db.close()
   }
 }

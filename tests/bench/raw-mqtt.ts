@@ -59,9 +59,22 @@ export async function rawMqtt(o: RawMqttOptions): Promise<RawMqttResult> {
   const prefix = `bench/raw/${tag}`
   let fleet: Fleet | undefined
   try {
-    sub.send({ type: 'subscribe', url, filter: `${prefix}/+/pos`, clientId: `bench-rawsub-${tag}`, protocolVersion: o.url ? 5 : 4 })
+    sub.send({
+      type: 'subscribe',
+      url,
+      filter: `${prefix}/+/pos`,
+      clientId: `bench-rawsub-${tag}`,
+      protocolVersion: o.url ? 5 : 4,
+    })
     await sub.next((m) => m.type === 'subscribed', 30_000)
-    fleet = await startFleet({ url, vehicles: o.vehicles, connections: o.connections, publishers: o.publishers, topicPrefix: prefix, tag: `raw-${tag}` })
+    fleet = await startFleet({
+      url,
+      vehicles: o.vehicles,
+      connections: o.connections,
+      publishers: o.publishers,
+      topicPrefix: prefix,
+      tag: `raw-${tag}`,
+    })
     const stats = async (): Promise<Extract<SubscriberOut, { type: 'stats' }>> => {
       sub.send({ type: 'stats' })
       return (await sub.next((m) => m.type === 'stats')) as Extract<SubscriberOut, { type: 'stats' }>
@@ -79,7 +92,7 @@ export async function rawMqtt(o: RawMqttOptions): Promise<RawMqttResult> {
       const send = await (fleet as Fleet).max(o.seconds, o.window)
       // Wait for the subscriber to catch up (or stop making progress: a broker dropping messages).
       let s = await stats()
-      for (let still = 0; s.received - sub0.received < send.acked && still < 30; ) {
+      for (let still = 0; s.received - sub0.received < send.acked && still < 30;) {
         await sleep(100)
         const n = await stats()
         still = n.received === s.received ? still + 1 : 0

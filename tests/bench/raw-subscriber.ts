@@ -8,8 +8,13 @@ import mqtt from 'mqtt'
 import { onParentMessage, reply } from './proc.js'
 import { cpuMs } from '@rb/sim/sample'
 
-export type SubscriberIn = { type: 'subscribe'; url: string; filter: string; clientId: string; protocolVersion: 4 | 5 } | { type: 'stats' } | { type: 'bye' }
-export type SubscriberOut = { type: 'subscribed' } | { type: 'stats'; received: number; badJson: number; firstAt: number; lastAt: number; cpuMs: number }
+export type SubscriberIn =
+  | { type: 'subscribe'; url: string; filter: string; clientId: string; protocolVersion: 4 | 5 }
+  | { type: 'stats' }
+  | { type: 'bye' }
+export type SubscriberOut =
+  | { type: 'subscribed' }
+  | { type: 'stats'; received: number; badJson: number; firstAt: number; lastAt: number; cpuMs: number }
 
 let client: mqtt.MqttClient | undefined
 let received = 0

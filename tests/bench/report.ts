@@ -42,7 +42,8 @@ export interface BenchResults {
   losses: string[]
 }
 
-const int = (n: number | null | undefined): string => (n == null || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString('en-US'))
+const int = (n: number | null | undefined): string =>
+  n == null || !Number.isFinite(n) ? '—' : Math.round(n).toLocaleString('en-US')
 const ms = (n: number): string => (Number.isFinite(n) ? String(Math.round(n)) : '—')
 const pct = (a: number, b: number | null): string => (b && Number.isFinite(a) ? `${Math.round((a / b) * 100)}%` : '—')
 const cores = (n: number | null): string => (n == null ? '—' : n.toFixed(2))
@@ -50,29 +51,75 @@ const cores = (n: number | null): string => (n == null ? '—' : n.toFixed(2))
 export function table(rows: string[][], indent = '  '): string {
   const widths: number[] = []
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
-  return rows.map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')).join('\n')
+  return rows
+    .map((r) => indent + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '))
+    .join('\n')
 }
 
 export function rawMqttTable(rs: RawMqttResult[]): string {
-  const head = ['broker', 'msg/s', 'all runs', 'sent', 'received', 'lost', 'puback p50/p99 ms', 'cores box/pub/sub/broker']
+  const head = [
+    'broker',
+    'msg/s',
+    'all runs',
+    'sent',
+    'received',
+    'lost',
+    'puback p50/p99 ms',
+    'cores box/pub/sub/broker',
+  ]
   return table([
     head,
-    ...rs.map((r) => [r.broker, int(r.rate), r.runs.map(int).join(' '), int(r.sent), int(r.received), int(r.lost), `${ms(r.ackMs.p50)}/${ms(r.ackMs.p99)}`, `${cores(r.cpu.box)}/${cores(r.cpu.publisher)}/${cores(r.cpu.subscriber)}/${cores(r.cpu.broker)}`]),
+    ...rs.map((r) => [
+      r.broker,
+      int(r.rate),
+      r.runs.map(int).join(' '),
+      int(r.sent),
+      int(r.received),
+      int(r.lost),
+      `${ms(r.ackMs.p50)}/${ms(r.ackMs.p99)}`,
+      `${cores(r.cpu.box)}/${cores(r.cpu.publisher)}/${cores(r.cpu.subscriber)}/${cores(r.cpu.broker)}`,
+    ]),
   ])
 }
 
 export function rawDbTable(rs: RawDbResult[]): string {
   const head = ['database', 'rows/s', 'rows/batch', 'batch p50/p99 ms', '1-row INSERTs/s']
-  return table([head, ...rs.map((r) => [r.db, int(r.rate), int(r.batchRows), `${ms(r.batchMs.p50)}/${ms(r.batchMs.p99)}`, int(r.singleRowRate)])])
+  return table([
+    head,
+    ...rs.map((r) => [
+      r.db,
+      int(r.rate),
+      int(r.batchRows),
+      `${ms(r.batchMs.p50)}/${ms(r.batchMs.p99)}`,
+      int(r.singleRowRate),
+    ]),
+  ])
 }
 
 export function stepLabel(s: StepResult): string {
-  if (s.kind === 'capacity') return s.credited ? `max (≤ ${s.connections}×${s.window} ahead of stored)` : `max (${s.connections}×${s.window} in flight)`
+  if (s.kind === 'capacity')
+    return s.credited
+      ? `max (≤ ${s.connections}×${s.window} ahead of stored)`
+      : `max (${s.connections}×${s.window} in flight)`
   return `${int(s.offered)}/s (${int(s.vehicles)} veh × ${s.hz} Hz)`
 }
 
 export function stepsTable(t: TargetResult): string {
-  const head = ['step', 'sent/s', 'stored/s', '% raw mqtt', '% raw db', 'sent', 'stored', 'lost', 'drain ms', 'live p50/p90/p99/max ms', 'puback p50/p99 ms', 'batch ms/pts', 'cores srv/pub/box/other']
+  const head = [
+    'step',
+    'sent/s',
+    'stored/s',
+    '% raw mqtt',
+    '% raw db',
+    'sent',
+    'stored',
+    'lost',
+    'drain ms',
+    'live p50/p90/p99/max ms',
+    'puback p50/p99 ms',
+    'batch ms/pts',
+    'cores srv/pub/box/other',
+  ]
   const rows = t.steps.map((s) => [
     stepLabel(s),
     int(s.send.sendRate),
@@ -95,17 +142,31 @@ export function stepsTable(t: TargetResult): string {
 export function warnings(target: string, s: StepResult, tickMs: number): string[] {
   const out: string[] = []
   const where = `${target} ${stepLabel(s)}`
-  if (s.lost > 0) out.push(`!!! LOST ${int(s.lost)} points in ${where}: sent ${int(s.send.sent)}, stored ${int(s.stored)}${s.stalled ? ' (stopped waiting: nothing moved for 10 s)' : ''}; dropped ${JSON.stringify(s.dropped)}`)
-  if (s.rowsCounted !== null && s.rowsCounted !== s.send.sent) out.push(`!!! ${where}: ${int(s.rowsCounted)} rows of bench vehicles in the database for ${int(s.send.sent)} sent`)
-  if (s.extra > 0) out.push(`!!  ${where}: ${int(s.extra)} more stored than sent (another publisher on a shared broker?)`)
-  if (s.send.errors > 0 || s.send.acked < s.send.sent) out.push(`!!  ${where}: ${int(s.send.sent - s.send.acked)} publishes not acknowledged (${int(s.send.errors)} errors)`)
+  if (s.lost > 0)
+    out.push(
+      `!!! LOST ${int(s.lost)} points in ${where}: sent ${int(s.send.sent)}, stored ${int(s.stored)}${s.stalled ? ' (stopped waiting: nothing moved for 10 s)' : ''}; dropped ${JSON.stringify(s.dropped)}`,
+    )
+  if (s.rowsCounted !== null && s.rowsCounted !== s.send.sent)
+    out.push(`!!! ${where}: ${int(s.rowsCounted)} rows of bench vehicles in the database for ${int(s.send.sent)} sent`)
+  if (s.extra > 0)
+    out.push(`!!  ${where}: ${int(s.extra)} more stored than sent (another publisher on a shared broker?)`)
+  if (s.send.errors > 0 || s.send.acked < s.send.sent)
+    out.push(
+      `!!  ${where}: ${int(s.send.sent - s.send.acked)} publishes not acknowledged (${int(s.send.errors)} errors)`,
+    )
   if (s.offered !== null && s.send.sendRate < s.offered * 0.97) {
-    out.push(`!!  ${where}: the publisher reached only ${int(s.send.sendRate)}/s of the asked ${int(s.offered)}/s (last point ${ms(s.send.lagAtEndMs)} ms late; ${int(s.send.behind)} due points skipped, their connection's backlog full)`)
+    out.push(
+      `!!  ${where}: the publisher reached only ${int(s.send.sendRate)}/s of the asked ${int(s.offered)}/s (last point ${ms(s.send.lagAtEndMs)} ms late; ${int(s.send.behind)} due points skipped, their connection's backlog full)`,
+    )
   }
   // At most one point per vehicle per tick: nothing is coalesced away, every point should arrive.
-  if (s.hz !== null && s.hz * (tickMs / 1000) < 1 && s.live.received < s.send.sent * 0.99) out.push(`!!  ${where}: only ${int(s.live.received)} of ${int(s.send.sent)} positions reached the socket`)
+  if (s.hz !== null && s.hz * (tickMs / 1000) < 1 && s.live.received < s.send.sent * 0.99)
+    out.push(`!!  ${where}: only ${int(s.live.received)} of ${int(s.send.sent)} positions reached the socket`)
   // Only the embedded setup has no third party (database, broker) of its own on the box.
-  if (target === 'embedded' && s.cpu.other > 0.4) out.push(`!   ${where}: other work on the box used ${s.cpu.other.toFixed(2)} cores during this step: its figures are depressed`)
+  if (target === 'embedded' && s.cpu.other > 0.4)
+    out.push(
+      `!   ${where}: other work on the box used ${s.cpu.other.toFixed(2)} cores during this step: its figures are depressed`,
+    )
   return out
 }
 

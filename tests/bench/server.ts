@@ -31,7 +31,15 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
   // No demo county (the bench measures ingest into an empty database) and no JT/T 808 gateway
   // (its default port may be taken by another server on the box).
   // The first admin gets a known password, for the live probe's session.
-  const env: Record<string, string> = { LOG_LEVEL: 'warn', SHUTDOWN_TIMEOUT_S: '60', DEMO_DATA: 'off', JT808_PORT: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, ...opts.serverEnv }
+  const env: Record<string, string> = {
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_TIMEOUT_S: '60',
+    DEMO_DATA: 'off',
+    JT808_PORT: 'off',
+    SIM_VEHICLES: '0',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    ...opts.serverEnv,
+  }
   const external = name.endsWith('+mqtt')
   const postgres = name.startsWith('postgres')
   const hex = randomBytes(5).toString('hex')
@@ -63,7 +71,12 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
   let token: string
   try {
     const s = (server = await spawnServer(env))
-    if (external) await waitFor(async () => (await getJson<{ broker?: { ok?: boolean } }>(`${s.baseUrl}/api/health`)).body.broker?.ok, 60_000, 100)
+    if (external)
+      await waitFor(
+        async () => (await getJson<{ broker?: { ok?: boolean } }>(`${s.baseUrl}/api/health`)).body.broker?.ok,
+        60_000,
+        100,
+      )
     token = (await login(s.baseUrl, 'admin', TEST_ADMIN_PASSWORD)).token
   } catch (err) {
     server?.proc.kill('SIGKILL')
@@ -87,7 +100,9 @@ export async function startTarget(name: TargetName, opts: BenchOptions): Promise
       if (!schema || !opts.databaseUrl) return null
       const db = createPgDb({ url: opts.databaseUrl, maxConnections: 1 })
       try {
-        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.position WHERE vehicle_id LIKE 'BV%'`)
+        const r = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${schema}.position WHERE vehicle_id LIKE 'BV%'`,
+        )
         return r.rows[0]?.n ?? 0
       } finally {
         await db.close()

@@ -45,7 +45,13 @@ export function vehicleDay(endMs: number): TrackPoint[] {
     const d = speed / 3.6 / 111_000
     lng += d * Math.sin((heading * Math.PI) / 180)
     lat += d * Math.cos((heading * Math.PI) / 180)
-    out.push([start + i * 1000, Math.round(lng * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7, Math.round(speed * 10) / 10, Math.round((heading + 360) % 360)])
+    out.push([
+      start + i * 1000,
+      Math.round(lng * 1e7) / 1e7,
+      Math.round(lat * 1e7) / 1e7,
+      Math.round(speed * 10) / 10,
+      Math.round((heading + 360) % 360),
+    ])
   }
   return out
 }
@@ -78,7 +84,9 @@ async function storeDay(target: RunningTarget, vehicleId: string, points: readon
   const client = await mqtt.connectAsync(target.mqttUrl, { clientId: `bench-track-${vehicleId}`, protocolVersion: 4 })
   try {
     for (let i = 0; i < points.length; i += BATCH) {
-      const batch = points.slice(i, i + BATCH).map(([t, lng, lat, speed, heading]) => ({ ts: new Date(t).toISOString(), lon: lng, lat, speed, heading }))
+      const batch = points
+        .slice(i, i + BATCH)
+        .map(([t, lng, lat, speed, heading]) => ({ ts: new Date(t).toISOString(), lon: lng, lat, speed, heading }))
       await client.publishAsync(topics.positionBatch(vehicleId), JSON.stringify(batch), { qos: 1 })
     }
   } finally {
@@ -101,12 +109,19 @@ export async function benchTrack(target: RunningTarget, opts: { repeats?: number
   const url = (q: string): string => `${target.baseUrl}/api/vehicles/${vehicleId}/track?${range}${q}`
   const headers = { authorization: `Bearer ${target.token}` }
   await storeDay(target, vehicleId, day)
-  await waitFor(async () => {
-    const r = await fetch(url('&maxPoints=2'), { headers })
-    const body = (await r.json()) as { downsampled?: boolean; count?: number }
-    // Two points answered, and downsampled: every point of the day is stored (count from the database).
-    return body.downsampled === true && (await (await fetch(url('&format=compact'), { headers })).json() as { count: number }).count === DAY_FIXES
-  }, 300_000, 500)
+  await waitFor(
+    async () => {
+      const r = await fetch(url('&maxPoints=2'), { headers })
+      const body = (await r.json()) as { downsampled?: boolean; count?: number }
+      // Two points answered, and downsampled: every point of the day is stored (count from the database).
+      return (
+        body.downsampled === true &&
+        ((await (await fetch(url('&format=compact'), { headers })).json()) as { count: number }).count === DAY_FIXES
+      )
+    },
+    300_000,
+    500,
+  )
 
   const out: TrackRead[] = []
   for (const form of ['points', 'compact'] as const) {
@@ -124,7 +139,14 @@ export async function benchTrack(target: RunningTarget, opts: { repeats?: number
       }
       const body = JSON.parse(text) as { count: number; points?: TrackPoint[] } & Partial<CompactTrack>
       const line = form === 'compact' ? decodeTrack(body as CompactTrack) : (body.points ?? [])
-      out.push({ form, maxPoints, count: body.count, bytes: Buffer.byteLength(text), ms, strayM: maxPoints ? maxStray(day, line) : null })
+      out.push({
+        form,
+        maxPoints,
+        count: body.count,
+        bytes: Buffer.byteLength(text),
+        ms,
+        strayM: maxPoints ? maxStray(day, line) : null,
+      })
     }
   }
   return out
@@ -142,13 +164,18 @@ export function trackTable(target: string, reads: readonly TrackRead[]): string 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { targets: { type: 'string' }, repeats: { type: 'string', default: '5' } }, strict: true })
+  const { values } = parseArgs({
+    options: { targets: { type: 'string' }, repeats: { type: 'string', default: '5' } },
+    strict: true,
+  })
   const opts = parseOptions(values.targets ? ['--targets', values.targets] : [], process.env)
   for (const name of opts.targets.filter((t): t is TargetName => !t.endsWith('+mqtt'))) {
     console.log(`  … starting the server: ${name}`)
     const target = await startTarget(name, opts)
     try {
-      console.log(trackTable(`${name} (${target.describe})`, await benchTrack(target, { repeats: Number(values.repeats) })))
+      console.log(
+        trackTable(`${name} (${target.describe})`, await benchTrack(target, { repeats: Number(values.repeats) })),
+      )
     } finally {
       await target.stop()
     }

@@ -14,7 +14,10 @@ import { codesIn, readDoc, tableRows } from './doc-table.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const doc = readDoc('architecture.md')
-const rows = tableRows(doc, 'path').map((r) => ({ path: (codesIn(r[0] ?? '')[0] ?? '').replace(/\/$/, ''), cell: r[2] ?? '' }))
+const rows = tableRows(doc, 'path').map((r) => ({
+  path: (codesIn(r[0] ?? '')[0] ?? '').replace(/\/$/, ''),
+  cell: r[2] ?? '',
+}))
 
 /** A "may import" cell as the rule spells it: `@rb/x` for values and types, `@rb/x (types)` for types only. */
 function allowed(cell: string): string[] {
@@ -25,7 +28,10 @@ function allowed(cell: string): string[] {
     return /\(types\)/.test(part) ? `${name} (types)` : name
   })
 }
-const ruleOf = (b: { may: string[]; types?: string[] }): string[] => [...b.may, ...(b.types ?? []).map((t) => `${t} (types)`)]
+const ruleOf = (b: { may: string[]; types?: string[] }): string[] => [
+  ...b.may,
+  ...(b.types ?? []).map((t) => `${t} (types)`),
+]
 
 describe('docs/architecture.md', () => {
   it('has a row for every workspace the lint rule knows, allowing the same imports', () => {
@@ -34,7 +40,9 @@ describe('docs/architecture.md', () => {
       if (!row) return [`${b.path}: no row`]
       const said = allowed(row.cell).sort()
       const rule = ruleOf(b).sort()
-      return said.join(', ') === rule.join(', ') ? [] : [`${b.path}: the table says ${said.join(', ') || 'nothing'}, the rule ${rule.join(', ') || 'nothing'}`]
+      return said.join(', ') === rule.join(', ')
+        ? []
+        : [`${b.path}: the table says ${said.join(', ') || 'nothing'}, the rule ${rule.join(', ') || 'nothing'}`]
     })
     expect(wrong).toEqual([])
   })
@@ -42,16 +50,25 @@ describe('docs/architecture.md', () => {
   it('names no import for a part of a workspace beyond what the workspace may import', () => {
     const wrong = rows.flatMap((r) => {
       const parent = BOUNDARIES.find((b) => r.path !== b.path && r.path.startsWith(`${b.path}/`))
-      if (!parent) return BOUNDARIES.some((b) => b.path === r.path) || r.cell === 'everything' ? [] : [`${r.path}: no lint rule covers it`]
+      if (!parent)
+        return BOUNDARIES.some((b) => b.path === r.path) || r.cell === 'everything'
+          ? []
+          : [`${r.path}: no lint rule covers it`]
       const rule = new Set(ruleOf(parent))
-      return allowed(r.cell).filter((a) => !rule.has(a) && !rule.has(a.replace(' (types)', ''))).map((a) => `${r.path}: ${a}`)
+      return allowed(r.cell)
+        .filter((a) => !rule.has(a) && !rule.has(a.replace(' (types)', '')))
+        .map((a) => `${r.path}: ${a}`)
     })
     expect(wrong).toEqual([])
   })
 
   it('names the pure packages (no I/O, no clock) the lint rule checks', () => {
     const sentence = doc.split('\n\n').find((p) => p.includes('import no') && p.includes('I/O modules')) ?? ''
-    expect(codesIn(sentence).filter((c) => c.startsWith('packages/')).sort()).toEqual([...PURE_PACKAGES].sort())
+    expect(
+      codesIn(sentence)
+        .filter((c) => c.startsWith('packages/'))
+        .sort(),
+    ).toEqual([...PURE_PACKAGES].sort())
   })
 })
 
@@ -66,9 +83,15 @@ function importsOf(dir: string): Set<string> {
       const path = join(d, e.name)
       if (e.isDirectory()) {
         if (e.name !== 'testdata' && e.name !== 'testing') walk(path)
-      } else if (/\.(ts|mjs)$/.test(e.name) && !/\.(test|d)\.ts$/.test(e.name) && !/^test-(factories|support)\./.test(e.name)) {
+      } else if (
+        /\.(ts|mjs)$/.test(e.name) &&
+        !/\.(test|d)\.ts$/.test(e.name) &&
+        !/^test-(factories|support)\./.test(e.name)
+      ) {
         const text = readFileSync(path, 'utf8')
-        for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)/g)) {
+        for (const m of text.matchAll(
+          /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^'.][^']*)'|import\('([^'.][^']*)'\)/g,
+        )) {
           const spec = (m[1] ?? m[2]) as string
           if (spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0] as string)) continue
           names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string))
@@ -83,9 +106,15 @@ function importsOf(dir: string): Set<string> {
 describe('package.json of each workspace', () => {
   it('declares every package its code imports', () => {
     const wrong = BOUNDARIES.flatMap((b) => {
-      const pkg = JSON.parse(readFileSync(join(ROOT, b.path, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+      const pkg = JSON.parse(readFileSync(join(ROOT, b.path, 'package.json'), 'utf8')) as {
+        name: string
+        dependencies?: Record<string, string>
+        devDependencies?: Record<string, string>
+      }
       const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})])
-      return [...importsOf(join(ROOT, b.path))].filter((n) => n !== pkg.name && !declared.has(n) && !UNDECLARED_OK.has(n)).map((n) => `${b.path} imports ${n}`)
+      return [...importsOf(join(ROOT, b.path))]
+        .filter((n) => n !== pkg.name && !declared.has(n) && !UNDECLARED_OK.has(n))
+        .map((n) => `${b.path} imports ${n}`)
     })
     expect(wrong).toEqual([])
   })
@@ -93,17 +122,27 @@ describe('package.json of each workspace', () => {
   it('exports only files that exist', () => {
     // An export is a file, or one per condition (`rb-built` for the emitted build, `default` for the
     // source); the emitted files exist only after `npm run build`, which checks them itself.
-    const sources = (target: unknown): string[] => (typeof target === 'string' ? [target] : Object.entries(target as Record<string, unknown>).flatMap(([condition, t]) => (condition === 'rb-built' ? [] : sources(t))))
+    const sources = (target: unknown): string[] =>
+      typeof target === 'string'
+        ? [target]
+        : Object.entries(target as Record<string, unknown>).flatMap(([condition, t]) =>
+            condition === 'rb-built' ? [] : sources(t),
+          )
     const wrong = BOUNDARIES.flatMap((b) => {
-      const pkg = JSON.parse(readFileSync(join(ROOT, b.path, 'package.json'), 'utf8')) as { exports?: Record<string, unknown> }
-      return Object.values(pkg.exports ?? {}).flatMap(sources).filter((file) => {
-        try {
-          readFileSync(join(ROOT, b.path, file))
-          return false
-        } catch {
-          return true
-        }
-      }).map((file) => `${b.path}: ${file}`)
+      const pkg = JSON.parse(readFileSync(join(ROOT, b.path, 'package.json'), 'utf8')) as {
+        exports?: Record<string, unknown>
+      }
+      return Object.values(pkg.exports ?? {})
+        .flatMap(sources)
+        .filter((file) => {
+          try {
+            readFileSync(join(ROOT, b.path, file))
+            return false
+          } catch {
+            return true
+          }
+        })
+        .map((file) => `${b.path}: ${file}`)
     })
     expect(wrong).toEqual([])
   })

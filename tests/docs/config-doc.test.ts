@@ -43,7 +43,9 @@ describe('docs/configuration.md', () => {
   })
 
   it('is all there is: nothing but config.ts reads the environment', () => {
-    const readers = sources(SERVER_SRC).filter((f) => !f.endsWith('/config.ts') && !f.endsWith('/main.ts') && /process\.env\b/.test(readFileSync(f, 'utf8')))
+    const readers = sources(SERVER_SRC).filter(
+      (f) => !f.endsWith('/config.ts') && !f.endsWith('/main.ts') && /process\.env\b/.test(readFileSync(f, 'utf8')),
+    )
     expect(readers.map((f) => f.slice(SERVER_SRC.length))).toEqual([])
   })
 })

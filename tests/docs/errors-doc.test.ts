@@ -9,7 +9,10 @@ describe('docs/errors.md', () => {
 
   it('has every error code with its HTTP status', () => {
     const missing = Object.entries(ERRORS).filter(([code, status]) => documented.get(code) !== status)
-    expect(missing.map(([code, status]) => `${code} ${status}`), 'codes missing from docs/errors.md or shown with another status').toEqual([])
+    expect(
+      missing.map(([code, status]) => `${code} ${status}`),
+      'codes missing from docs/errors.md or shown with another status',
+    ).toEqual([])
   })
 
   it('lists no code the server no longer has', () => {

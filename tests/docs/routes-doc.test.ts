@@ -18,7 +18,9 @@ afterAll(async () => {
 })
 
 /** The document: one row per path and access, methods joined, in path order. */
-function render(routes: readonly { method: string; url: string; access: Parameters<typeof describeAccess>[0] }[]): string {
+function render(
+  routes: readonly { method: string; url: string; access: Parameters<typeof describeAccess>[0] }[],
+): string {
   const rows = new Map<string, { url: string; methods: Set<string>; access: string }>()
   for (const r of routes) {
     if (r.method === 'HEAD' || r.method === 'OPTIONS') continue
@@ -33,7 +35,7 @@ function render(routes: readonly { method: string; url: string; access: Paramete
   return [
     '# HTTP routes and who may call them',
     '',
-    'Every route the server registers, with the access its guard enforces (from the route\'s',
+    "Every route the server registers, with the access its guard enforces (from the route's",
     '`config.access` or the table in `apps/server/src/auth/policy.ts`; a route in neither is staff',
     'only). [security.md](security.md#access-to-http-routes) explains the rules; the OpenAPI',
     'description at `/docs` has the bodies and answers. `public` needs no session, `signed-in` any',
@@ -43,7 +45,10 @@ function render(routes: readonly { method: string; url: string; access: Paramete
     '',
     '| route | methods | access |',
     '|---|---|---|',
-    ...sorted.map((r) => `| \`${r.url}\` | ${[...r.methods].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(', ')} | ${r.access} |`),
+    ...sorted.map(
+      (r) =>
+        `| \`${r.url}\` | ${[...r.methods].sort((a, b) => order.indexOf(a) - order.indexOf(b)).join(', ')} | ${r.access} |`,
+    ),
     '',
   ].join('\n')
 }

@@ -37,7 +37,14 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await card.locator('button.save').click()
     await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toBe('XY-0007 saved')
     expect((await server.apiJson<{ name: string }>('GET', '/api/stops/XY-0007')).body.name).toBe('新修站牌')
-    expect(await page.evaluate(() => (globalThis as unknown as { rbConsole: { ctx: { network: { stop(c: string): { name: string } } } } }).rbConsole.ctx.network.stop('XY-0007').name)).toBe('新修站牌')
+    expect(
+      await page.evaluate(
+        () =>
+          (
+            globalThis as unknown as { rbConsole: { ctx: { network: { stop(c: string): { name: string } } } } }
+          ).rbConsole.ctx.network.stop('XY-0007').name,
+      ),
+    ).toBe('新修站牌')
   })
 
   it('edits a vehicle and a driver (the driver phone is typed again: the list shows it masked)', async () => {
@@ -65,16 +72,26 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await page.goto(`${server.baseUrl}/#/admin/gtfs`)
     const href = await page.locator('a.export').getAttribute('href')
     expect(href).toMatch(/^\/api\/gtfs\/export\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/)
-    const zip = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), href!)
+    const zip = await page.evaluate(
+      async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())),
+      href!,
+    )
     expect(String.fromCharCode(zip[0]!, zip[1]!)).toBe('PK')
-    await page.locator('input[name=feed]').setInputFiles({ name: 'network.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) })
+    await page
+      .locator('input[name=feed]')
+      .setInputFiles({ name: 'network.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) })
     // Its own export again: the dry run lists what differs from the county's rows (calendars come
     // back as dates), and keeping the county's for all of them writes nothing.
     await page.locator('button.dry-run').click()
-    await expect.poll(() => page.locator('.import-status .status').textContent(), { timeout: 60_000 }).toMatch(/^dry run: \d+ rows would be written, \d+ conflicts$/)
-    if ((await page.locator('select[name=choice-all]').count()) > 0) await page.locator('select[name=choice-all]').selectOption('keep')
+    await expect
+      .poll(() => page.locator('.import-status .status').textContent(), { timeout: 60_000 })
+      .toMatch(/^dry run: \d+ rows would be written, \d+ conflicts$/)
+    if ((await page.locator('select[name=choice-all]').count()) > 0)
+      await page.locator('select[name=choice-all]').selectOption('keep')
     await page.locator('button.import').click()
-    await expect.poll(() => page.locator('.import-status .status').textContent(), { timeout: 60_000 }).toMatch(/^imported as import \d+: 0 rows written$/)
+    await expect
+      .poll(() => page.locator('.import-status .status').textContent(), { timeout: 60_000 })
+      .toMatch(/^imported as import \d+: 0 rows written$/)
     const sheet = await page.locator('a', { hasText: 'Print township' }).getAttribute('href')
     const html = await page.evaluate(async (url) => (await fetch(url)).text(), sheet!)
     expect(html).toContain('<svg')
@@ -103,7 +120,9 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await card.locator('input[name=displayName]').fill('调度员小张')
     await card.locator('select[name=role]').selectOption('dispatcher')
     await card.locator('button.save').click()
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/^created; password \(shown once\): \S{10,}$/)
+    await expect
+      .poll(() => card.locator('.status').textContent(), { timeout: 10_000 })
+      .toMatch(/^created; password \(shown once\): \S{10,}$/)
     const password = (await card.locator('.status').textContent())!.split(': ')[1]!
     await admin.locator('tbody tr[data-id="e2e.clerk"]').waitFor()
     await admin.close()

@@ -19,14 +19,23 @@ interface MapHandle {
 }
 
 /** Rendered features per basemap layer, once every tile in view has loaded. */
-async function rendered(page: Page, layers: string[]): Promise<Record<string, { properties: Record<string, unknown> }[]>> {
-  await page.waitForFunction(() => {
-    const m = (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map
-    return m.loaded() && m.areTilesLoaded()
-  }, null, { timeout: 60_000 })
+async function rendered(
+  page: Page,
+  layers: string[],
+): Promise<Record<string, { properties: Record<string, unknown> }[]>> {
+  await page.waitForFunction(
+    () => {
+      const m = (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map
+      return m.loaded() && m.areTilesLoaded()
+    },
+    null,
+    { timeout: 60_000 },
+  )
   return page.evaluate((ids) => {
     const m = (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map
-    return Object.fromEntries(ids.map((id) => [id, m.queryRenderedFeatures({ layers: [id] }).map((f) => ({ properties: f.properties }))]))
+    return Object.fromEntries(
+      ids.map((id) => [id, m.queryRenderedFeatures({ layers: [id] }).map((f) => ({ properties: f.properties }))]),
+    )
   }, layers)
 }
 
@@ -52,32 +61,59 @@ describe.skipIf(!chromiumAvailable())('the demo county basemap', () => {
   })
 
   it('shows roads, rivers, relief and woods over the whole county', async () => {
-    const got = await waitFor(async () => {
-      const r = await rendered(page, ['bm-road', 'bm-waterway', 'bm-contour', 'bm-hillshade-shadow', 'bm-landcover-wood', 'bm-landuse'])
-      return Object.values(r).every((list) => list.length > 0) ? r : null
-    }, 60_000, 500)
+    const got = await waitFor(
+      async () => {
+        const r = await rendered(page, [
+          'bm-road',
+          'bm-waterway',
+          'bm-contour',
+          'bm-hillshade-shadow',
+          'bm-landcover-wood',
+          'bm-landuse',
+        ])
+        return Object.values(r).every((list) => list.length > 0) ? r : null
+      },
+      60_000,
+      500,
+    )
     expect(new Set(got['bm-waterway']!.map((f) => f.properties.name))).toEqual(new Set(['永宁河', '倒流河', '赤水河']))
     expect(got['bm-contour']!.some((f) => f.properties.index === true)).toBe(true)
     await page.screenshot({ path: '/tmp/e2e-basemap-county.png' })
   })
 
   it('names the villages and rivers from local fonts when zoomed in, with no glyph or sprite server', async () => {
-    await page.evaluate(() => (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map.jumpTo({ center: [105.445, 28.175], zoom: 12.5 }))
-    const got = await waitFor(async () => {
-      const r = await rendered(page, ['bm-place-village', 'bm-waterway-name'])
-      return r['bm-place-village']!.length > 0 && r['bm-waterway-name']!.length > 0 ? r : null
-    }, 60_000, 500)
+    await page.evaluate(() =>
+      (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map.jumpTo({
+        center: [105.445, 28.175],
+        zoom: 12.5,
+      }),
+    )
+    const got = await waitFor(
+      async () => {
+        const r = await rendered(page, ['bm-place-village', 'bm-waterway-name'])
+        return r['bm-place-village']!.length > 0 && r['bm-waterway-name']!.length > 0 ? r : null
+      },
+      60_000,
+      500,
+    )
     for (const f of got['bm-place-village']!) expect(f.properties.name).toMatch(/村$/)
-    const style = await page.evaluate(() => (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map.getStyle())
+    const style = await page.evaluate(() =>
+      (globalThis as unknown as { rbConsole: { map: { map: MapHandle } } }).rbConsole.map.map.getStyle(),
+    )
     expect(style.glyphs).toBeUndefined()
     expect(style.sprite).toBeUndefined()
-    expect(style.sources.basemap).toMatchObject({ type: 'vector', url: `pmtiles://${server.baseUrl}/basemap/demo.pmtiles` })
+    expect(style.sources.basemap).toMatchObject({
+      type: 'vector',
+      url: `pmtiles://${server.baseUrl}/basemap/demo.pmtiles`,
+    })
     await page.screenshot({ path: '/tmp/e2e-basemap-villages.png' })
   })
 
   it('read the archive from the server by range requests, and nothing from anywhere else', async () => {
     const origin = new URL(server.baseUrl).origin
-    expect(requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith('blob:') && !r.url.startsWith('data:'))).toEqual([])
+    expect(
+      requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith('blob:') && !r.url.startsWith('data:')),
+    ).toEqual([])
     const archive = requests.filter((r) => r.url.endsWith('/basemap/demo.pmtiles'))
     expect(archive.length).toBeGreaterThan(2)
     expect(archive.every((r) => /^bytes=\d+-\d+$/.test(r.range ?? '') && r.status === 206)).toBe(true)

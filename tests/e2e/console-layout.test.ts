@@ -18,29 +18,81 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ]
 /** Every view an admin has (the navigation's paths). */
-const VIEWS = ['live', 'alerts', 'trips', 'roster', 'bookings', 'tickets', 'replay', 'reports', 'sim', 'admin/stops', 'admin/routes', 'admin/calendars', 'admin/trips', 'admin/vehicles', 'admin/drivers', 'admin/gtfs', 'admin/users', 'admin/settings']
+const VIEWS = [
+  'live',
+  'alerts',
+  'trips',
+  'roster',
+  'bookings',
+  'tickets',
+  'replay',
+  'reports',
+  'sim',
+  'admin/stops',
+  'admin/routes',
+  'admin/calendars',
+  'admin/trips',
+  'admin/vehicles',
+  'admin/drivers',
+  'admin/gtfs',
+  'admin/users',
+  'admin/settings',
+]
 
 /** Labels: what the console itself writes (headings, column heads, buttons, field names, navigation, legend, tabs, chips). */
-const LABELS = 'nav a, nav summary, h1, h3, h4, th, button:not(.lang-switch):not(.trip-block), label.field > span, legend, .tabs, .state-chips, .legend, .kv > span'
+const LABELS =
+  'nav a, nav summary, h1, h3, h4, th, button:not(.lang-switch):not(.trip-block), label.field > span, legend, .tabs, .state-chips, .legend, .kv > span'
 
 /** Texts of the labels on screen, one per element. */
 async function labels(page: Page): Promise<string[]> {
-  return page.evaluate((sel) => [...document.querySelectorAll<HTMLElement>(sel)].filter((e) => e.offsetParent !== null || e.closest('nav')).map((e) => (e.innerText || e.textContent || '').trim()).filter(Boolean), LABELS)
+  return page.evaluate(
+    (sel) =>
+      [...document.querySelectorAll<HTMLElement>(sel)]
+        .filter((e) => e.offsetParent !== null || e.closest('nav'))
+        .map((e) => (e.innerText || e.textContent || '').trim())
+        .filter(Boolean),
+    LABELS,
+  )
 }
 
 const CJK = /[\u3400-\u9fff]/
 /** English words in a Chinese label, once codes (XY-V001, school-morning), units and format names are set aside. */
 function englishWords(text: string): string[] {
   const plain = text.replace(/[\w.-]*\d[\w.-]*|\w+(?:-\w+)+/g, ' ')
-  return (plain.match(/[A-Za-z]{3,}/g) ?? []).filter((w) => !['GTFS', 'CSV', 'JSON', 'GeoJSON', 'GPX', 'MQTT', 'SOS', 'WGS', 'LineString', 'Feature', 'gpx', 'English'].includes(w))
+  return (plain.match(/[A-Za-z]{3,}/g) ?? []).filter(
+    (w) =>
+      ![
+        'GTFS',
+        'CSV',
+        'JSON',
+        'GeoJSON',
+        'GPX',
+        'MQTT',
+        'SOS',
+        'WGS',
+        'LineString',
+        'Feature',
+        'gpx',
+        'English',
+      ].includes(w),
+  )
 }
 
 async function overflow(page: Page): Promise<{ doc: number; view: number; topRight: number; width: number }> {
   return page.evaluate(() => {
     const view = document.getElementById('view')!
     const top = document.querySelector('header.top')!
-    const right = Math.max(...[...top.querySelectorAll<HTMLElement>('*')].filter((e) => e.offsetParent !== null && !e.closest('details:not([open]) .menu')).map((e) => e.getBoundingClientRect().right))
-    return { doc: document.documentElement.scrollWidth - document.documentElement.clientWidth, view: view.scrollWidth - view.clientWidth, topRight: right, width: window.innerWidth }
+    const right = Math.max(
+      ...[...top.querySelectorAll<HTMLElement>('*')]
+        .filter((e) => e.offsetParent !== null && !e.closest('details:not([open]) .menu'))
+        .map((e) => e.getBoundingClientRect().right),
+    )
+    return {
+      doc: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      view: view.scrollWidth - view.clientWidth,
+      topRight: right,
+      width: window.innerWidth,
+    }
   })
 }
 
@@ -74,10 +126,17 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
       for (const path of VIEWS) {
         await open(page, path)
         const o = await overflow(page)
-        expect({ path, ...o, doc: o.doc <= 0, view: o.view <= 1, topRight: o.topRight <= o.width }).toEqual({ path, ...o, doc: true, view: true, topRight: true })
+        expect({ path, ...o, doc: o.doc <= 0, view: o.view <= 1, topRight: o.topRight <= o.width }).toEqual({
+          path,
+          ...o,
+          doc: true,
+          view: true,
+          topRight: true,
+        })
         const english = (await labels(page)).flatMap((l) => englishWords(l).map((w) => `${path}: "${w}" in "${l}"`))
         expect(english).toEqual([])
-        if (size.width === 1366) await page.screenshot({ path: new URL(`${path.replace('/', '-')}-zh.png`, SHOTS).pathname })
+        if (size.width === 1366)
+          await page.screenshot({ path: new URL(`${path.replace('/', '-')}-zh.png`, SHOTS).pathname })
       }
       expect(errors.filter((e) => !e.includes('401'))).toEqual([])
       await page.close()
@@ -89,7 +148,9 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
     await signIn(page, server.baseUrl, ADMIN.username, ADMIN.password, '#/trips', 'zh')
     expect(await page.locator('h1').innerText()).toBe('班次')
     await page.locator('header .lang-switch').click()
-    await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('h1')?.textContent === 'Trip board')
+    await page.waitForFunction(
+      () => document.documentElement.lang === 'en' && document.querySelector('h1')?.textContent === 'Trip board',
+    )
     await waitForConsole(page)
     for (const path of VIEWS) {
       await open(page, path)
@@ -101,7 +162,9 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
     await signIn(other, server.baseUrl, ADMIN.username, ADMIN.password, '#/alerts', 'zh')
     await other.waitForFunction(() => document.querySelector('h1')?.textContent === 'Alerts')
     await other.locator('header .lang-switch').click()
-    await other.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.querySelector('h1')?.textContent === '告警')
+    await other.waitForFunction(
+      () => document.documentElement.lang === 'zh-CN' && document.querySelector('h1')?.textContent === '告警',
+    )
     await page.close()
     await other.close()
   })
@@ -115,16 +178,20 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
       const last = rows.last()
       const detail = page.locator('.detail .trip-detail h2')
       // The board re-renders as buses report: a row may be replaced while it is scrolled to; try again then.
-      await waitFor(async () => {
-        try {
-          await last.scrollIntoViewIfNeeded({ timeout: 5_000 })
-          await last.click({ timeout: 5_000 })
-          await detail.waitFor({ timeout: 5_000 })
-          return true
-        } catch {
-          return false
-        }
-      }, 60_000, 200)
+      await waitFor(
+        async () => {
+          try {
+            await last.scrollIntoViewIfNeeded({ timeout: 5_000 })
+            await last.click({ timeout: 5_000 })
+            await detail.waitFor({ timeout: 5_000 })
+            return true
+          } catch {
+            return false
+          }
+        },
+        60_000,
+        200,
+      )
       const box = await detail.boundingBox()
       expect(box).not.toBeNull()
       expect(box!.y).toBeGreaterThanOrEqual(0)
@@ -134,7 +201,9 @@ describe.skipIf(!chromiumAvailable())('console layout and language', () => {
       // The legend: a shape for every bus and sign state, not only a colour.
       await open(page, 'live')
       const shapes = await page.evaluate(() => ({
-        buses: [...document.querySelectorAll('.legend .chip[data-status] svg.mark.dot')].map((s) => s.querySelector('path')?.getAttribute('d') ?? ''),
+        buses: [...document.querySelectorAll('.legend .chip[data-status] svg.mark.dot')].map(
+          (s) => s.querySelector('path')?.getAttribute('d') ?? '',
+        ),
         signs: [...document.querySelectorAll('.legend .key[data-sign] svg.mark.square')].length,
       }))
       expect(shapes.buses.length).toBe(8)

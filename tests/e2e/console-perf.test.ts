@@ -38,37 +38,55 @@ describe.skipIf(!chromiumAvailable())('live map performance', () => {
   it(`applies a ${VEHICLES.toLocaleString('en')}-vehicle tick and prints the main-thread ms per tick`, async () => {
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Performance.enable')
-    const taskDuration = async (): Promise<number> => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
+    const taskDuration = async (): Promise<number> =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0
 
     // Warm-up tick (first allocation of 5,000 vehicles), then the measured ticks.
     const run = async (ticks: number): Promise<{ syncMs: number[]; features: number }> =>
-      page.evaluate(async ({ n, ticks }) => {
-        type Pos = { vehicleId: string; ts: number; lng: number; lat: number; speedKmh: number; headingDeg: number }
-        const c = (globalThis as unknown as { rbConsole: { live: { applyPositions(b: Pos[]): void }; map: { flushFleet(force?: boolean): number; lastCollection: { features: unknown[] } } } }).rbConsole
-        const raf = (globalThis as unknown as { requestAnimationFrame(cb: () => void): number }).requestAnimationFrame
-        const frame = (): Promise<void> => new Promise((r) => raf(() => r()))
-        const base = (globalThis as unknown as { __tick?: number }).__tick ?? 0
-        const syncMs: number[] = []
-        for (let t = 0; t < ticks; t++) {
-          const k = base + t
-          const ts = 1_800_000_000_000 + k * 1000
-          const batch: Pos[] = new Array(n)
-          for (let i = 0; i < n; i++) {
-            const a = (i * 2.399963) % (2 * Math.PI)
-            const r = 0.02 + 0.25 * Math.sqrt(i / n)
-            batch[i] = { vehicleId: `P-${i}`, ts, lng: 105.44 + r * Math.cos(a + k * 0.001), lat: 28.1 + r * Math.sin(a + k * 0.001), speedKmh: 30, headingDeg: (i * 7 + k) % 360 }
+      page.evaluate(
+        async ({ n, ticks }) => {
+          type Pos = { vehicleId: string; ts: number; lng: number; lat: number; speedKmh: number; headingDeg: number }
+          const c = (
+            globalThis as unknown as {
+              rbConsole: {
+                live: { applyPositions(b: Pos[]): void }
+                map: { flushFleet(force?: boolean): number; lastCollection: { features: unknown[] } }
+              }
+            }
+          ).rbConsole
+          const raf = (globalThis as unknown as { requestAnimationFrame(cb: () => void): number }).requestAnimationFrame
+          const frame = (): Promise<void> => new Promise((r) => raf(() => r()))
+          const base = (globalThis as unknown as { __tick?: number }).__tick ?? 0
+          const syncMs: number[] = []
+          for (let t = 0; t < ticks; t++) {
+            const k = base + t
+            const ts = 1_800_000_000_000 + k * 1000
+            const batch: Pos[] = new Array(n)
+            for (let i = 0; i < n; i++) {
+              const a = (i * 2.399963) % (2 * Math.PI)
+              const r = 0.02 + 0.25 * Math.sqrt(i / n)
+              batch[i] = {
+                vehicleId: `P-${i}`,
+                ts,
+                lng: 105.44 + r * Math.cos(a + k * 0.001),
+                lat: 28.1 + r * Math.sin(a + k * 0.001),
+                speedKmh: 30,
+                headingDeg: (i * 7 + k) % 360,
+              }
+            }
+            // What a `positions` batch costs from the socket handler to the map's setData.
+            const t0 = performance.now()
+            c.live.applyPositions(batch)
+            c.map.flushFleet()
+            syncMs.push(performance.now() - t0)
+            await frame()
+            await frame()
           }
-          // What a `positions` batch costs from the socket handler to the map's setData.
-          const t0 = performance.now()
-          c.live.applyPositions(batch)
-          c.map.flushFleet()
-          syncMs.push(performance.now() - t0)
-          await frame()
-          await frame()
-        }
-        ;(globalThis as unknown as { __tick?: number }).__tick = base + ticks
-        return { syncMs, features: c.map.lastCollection.features.length }
-      }, { n: VEHICLES, ticks })
+          ;(globalThis as unknown as { __tick?: number }).__tick = base + ticks
+          return { syncMs, features: c.map.lastCollection.features.length }
+        },
+        { n: VEHICLES, ticks },
+      )
 
     await run(3)
     const before = await taskDuration()
@@ -85,7 +103,11 @@ describe.skipIf(!chromiumAvailable())('live map performance', () => {
     expect(figures.features).toBeGreaterThanOrEqual(VEHICLES)
     // The map's own source holds them: the worker tiled every one of them.
     const inSource = await page.evaluate(() => {
-      const c = (globalThis as unknown as { rbConsole: { map: { map: { querySourceFeatures(id: string): { properties: { id: string } }[] } } } }).rbConsole
+      const c = (
+        globalThis as unknown as {
+          rbConsole: { map: { map: { querySourceFeatures(id: string): { properties: { id: string } }[] } } }
+        }
+      ).rbConsole
       return new Set(c.map.map.querySourceFeatures('vehicles').map((f) => f.properties.id)).size
     })
     expect(inSource).toBeGreaterThanOrEqual(VEHICLES * 0.95)

@@ -13,7 +13,12 @@ import { ADMIN, startDemoServer } from './support/console.js'
 
 const SHOTS = new URL('../../test-results/settings/', import.meta.url)
 
-interface Settings { lateness: { earlyS: number; lateS: number }; missedGraceS: number; dailyDrivingLimitMin: number; updatedBy: string | null }
+interface Settings {
+  lateness: { earlyS: number; lateS: number }
+  missedGraceS: number
+  dailyDrivingLimitMin: number
+  updatedBy: string | null
+}
 
 describe.skipIf(!chromiumAvailable())('county settings page', () => {
   let server: TestServer
@@ -57,7 +62,12 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/saved/)
     expect(await page.locator('input[name=lateMin]').getAttribute('class')).not.toContain('invalid')
     const saved = (await server.apiJson<Settings>('GET', '/api/settings')).body
-    expect(saved).toMatchObject({ lateness: { earlyS: 60, lateS: 180 }, missedGraceS: 900, dailyDrivingLimitMin: 480, updatedBy: 'admin' })
+    expect(saved).toMatchObject({
+      lateness: { earlyS: 60, lateS: 180 },
+      missedGraceS: 900,
+      dailyDrivingLimitMin: 480,
+      updatedBy: 'admin',
+    })
     expect(await page.locator('form.settings p.muted').last().textContent()).toMatch(/Last changed by admin/)
     expect(errors.filter((e) => !e.includes('401') && !e.includes('400'))).toEqual([])
   })

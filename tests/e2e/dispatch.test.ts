@@ -10,10 +10,14 @@ import { chromiumAvailable, launch, signIn, watchErrors } from './support/browse
 import { startDemoServer } from './support/console.js'
 import { driveOffRoute, makeTestLine, type TestLine } from './support/trip.js'
 
-interface StopFeature { properties: { code: string; status: string } }
+interface StopFeature {
+  properties: { code: string; status: string }
+}
 const mapStopStatus = async (page: Page, code: string): Promise<string | undefined> =>
   page.evaluate((c) => {
-    const rb = (globalThis as unknown as { rbConsole: { map: { map: { querySourceFeatures(id: string): StopFeature[] } } } }).rbConsole
+    const rb = (
+      globalThis as unknown as { rbConsole: { map: { map: { querySourceFeatures(id: string): StopFeature[] } } } }
+    ).rbConsole
     return rb.map.map.querySourceFeatures('stops').find((f) => f.properties.code === c)?.properties.status
   }, code)
 
@@ -49,15 +53,22 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     // It leaves the open alerts for the acknowledged ones, with who and when.
     await page.locator('.tabs .tab[data-status=acknowledged]').click()
     await expect.poll(() => row.locator('.ack').textContent(), { timeout: 10_000 }).toContain(dispatcher)
-    const alerts = await server.apiJson<{ items: { type: string; vehicleId: string; ackBy: string | null }[] }>('GET', '/api/alerts?limit=50')
-    expect(alerts.body.items.find((a) => a.type === 'off_route' && a.vehicleId === line.vehicleId)?.ackBy).toBe(dispatcher)
+    const alerts = await server.apiJson<{ items: { type: string; vehicleId: string; ackBy: string | null }[] }>(
+      'GET',
+      '/api/alerts?limit=50',
+    )
+    expect(alerts.body.items.find((a) => a.type === 'off_route' && a.vehicleId === line.vehicleId)?.ackBy).toBe(
+      dispatcher,
+    )
   })
 
   it('opens the vehicle from the alert: its trip and driver are in the panel, coloured off route', async () => {
     await page.locator('tr', { hasText: 'Off route' }).locator(`a[href*="${line.vehicleId}"]`).first().click()
     const panel = page.locator(`.vehicle-panel[data-vehicle="${line.vehicleId}"]`)
     await panel.waitFor({ timeout: 10_000 })
-    await expect.poll(() => panel.locator('[data-k=driver]').textContent(), { timeout: 10_000 }).toContain(line.driverName)
+    await expect
+      .poll(() => panel.locator('[data-k=driver]').textContent(), { timeout: 10_000 })
+      .toContain(line.driverName)
     expect(await panel.locator('[data-k=trip]').textContent()).toContain(line.runningTrip)
     expect(await panel.locator('[data-k=plate]').textContent()).toBe('川E·E2E01')
     await expect.poll(() => panel.locator('.badge').textContent(), { timeout: 10_000 }).toMatch(/Off route/)
@@ -69,7 +80,9 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await detail.locator('.phone-booking').waitFor({ timeout: 10_000 })
     expect(await detail.locator('.booked-count').textContent()).toBe('0 / 19')
     // The board reads the seats held on bookable trips when it opens …
-    await expect.poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 }).toContain('0 / 19')
+    await expect
+      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 })
+      .toContain('0 / 19')
     const form = detail.locator('.phone-booking')
     await form.locator('select[name=board]').selectOption(line.stopCodes[0]!)
     await form.locator('select[name=alight]').selectOption(line.stopCodes[2]!)
@@ -77,17 +90,25 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await form.locator('input[name=name]').fill('王大妈')
     await form.locator('input[name=phone]').fill('13912345678')
     await form.locator('button.book').click()
-    await expect.poll(() => form.locator('.status').textContent(), { timeout: 10_000 }).toMatch(/booked: code \S+ \(confirmed\)/)
+    await expect
+      .poll(() => form.locator('.status').textContent(), { timeout: 10_000 })
+      .toMatch(/booked: code \S+ \(confirmed\)/)
     await expect.poll(() => detail.locator('.booked-count').textContent(), { timeout: 10_000 }).toBe('2 / 19')
     expect(await detail.locator('.bookings tbody tr', { hasText: '王大妈' }).count()).toBe(1)
     // … and follows the live booking change.
-    await expect.poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 }).toContain('2 / 19')
+    await expect
+      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 })
+      .toContain('2 / 19')
   })
 
   it('moves a sign repair ticket to fixed, and the sign on the map turns from reported to in repair to ok', async () => {
     const code = line.stopCodes[1]!
     // A villager reports the sign from its QR page (public, no session).
-    const res = await fetch(`${server.baseUrl}/api/stops/${code}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: 'damaged', note: '牌子被撞歪了', idempotencyKey: 'e2e-report-0001' }) })
+    const res = await fetch(`${server.baseUrl}/api/stops/${code}/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ category: 'damaged', note: '牌子被撞歪了', idempotencyKey: 'e2e-report-0001' }),
+    })
     expect(res.status, await res.clone().text()).toBeLessThan(300)
     await page.goto(`${server.baseUrl}/#/tickets`)
     const row = page.locator('tbody tr', { hasText: code })
@@ -97,14 +118,21 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await card.waitFor()
     expect(await card.getAttribute('data-status')).toBe('open')
     // The map shows the reported sign.
-    await waitFor(async () => (await page.evaluate(async () => {
-      const rb = (globalThis as unknown as { rbConsole: { ctx: { reloadNetwork(): Promise<void> } } }).rbConsole
-      await rb.ctx.reloadNetwork()
-      return true
-    })) && (await mapStopStatus(page, code)) === 'reported', 60_000, 250)
+    await waitFor(
+      async () =>
+        (await page.evaluate(async () => {
+          const rb = (globalThis as unknown as { rbConsole: { ctx: { reloadNetwork(): Promise<void> } } }).rbConsole
+          await rb.ctx.reloadNetwork()
+          return true
+        })) && (await mapStopStatus(page, code)) === 'reported',
+      60_000,
+      250,
+    )
     await card.locator('input[name=assignee]').fill('维修一班')
     await card.locator('button[data-action=assign]').click()
-    await expect.poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 10_000 }).toBe('assigned')
+    await expect
+      .poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 10_000 })
+      .toBe('assigned')
     await expect.poll(() => mapStopStatus(page, code), { timeout: 10_000 }).toBe('in_repair')
     await page.locator('.card.ticket textarea[name=note]').fill('换了新牌子')
     await page.locator('.card.ticket button[data-action=fix]').click()

@@ -51,8 +51,14 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     const localS = Math.floor((Date.now() / 1000 + 8 * 3600) % 86_400)
     onTomorrow = localS + 3600 >= 86_400
     const departureS = (localS + 3600) % 86_400
-    trip = await net.trip(`DRV-${randomBytes(3).toString('hex')}`, dayFromNow(onTomorrow ? 1 : 0), { departureS, bookingCutoffMin: 10_080 })
-    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: null, driverId: DEMO_DRIVER.code })
+    trip = await net.trip(`DRV-${randomBytes(3).toString('hex')}`, dayFromNow(onTomorrow ? 1 : 0), {
+      departureS,
+      bookingCutoffMin: 10_080,
+    })
+    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, {
+      vehicleId: null,
+      driverId: DEMO_DRIVER.code,
+    })
     expect(assigned.status).toBe(200)
     mkdirSync(SHOTS, { recursive: true })
     browser = await launch()
@@ -75,7 +81,12 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     expect(await text(page, 'h1')).toContain(DEMO_DRIVER.code)
     expect(await card.innerText()).toMatch(/场镇 → 卫生院[\s\S]*预约 0 座/)
     // Only this driver's trips: every card is one the API says is theirs.
-    const mine = await server.apiJson<{ items: { id: string }[] }>('GET', `/api/driver/trips?driverId=${DEMO_DRIVER.code}&date=${dayFromNow(onTomorrow ? 1 : 0)}`, undefined, dispatcher)
+    const mine = await server.apiJson<{ items: { id: string }[] }>(
+      'GET',
+      `/api/driver/trips?driverId=${DEMO_DRIVER.code}&date=${dayFromNow(onTomorrow ? 1 : 0)}`,
+      undefined,
+      dispatcher,
+    )
     const shown = await page.locator('a.trip').evaluateAll((els) => els.map((e) => e.getAttribute('data-trip')))
     expect(shown.sort()).toEqual(mine.body.items.map((x) => x.id).sort())
     await page.screenshot({ path: new URL('trips.png', SHOTS).pathname, fullPage: true })
@@ -83,7 +94,10 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
 
   it('says "I am driving" a bus, pre-filled with the bus of the trip, and signs off; the bus shows the driver', async () => {
     const BUS = 'XY-V003'
-    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: BUS, driverId: DEMO_DRIVER.code })
+    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, {
+      vehicleId: BUS,
+      driverId: DEMO_DRIVER.code,
+    })
     expect(assigned.status).toBe(200)
     await page.goto(`${server.baseUrl}/driver#/`)
     const card = page.locator('section.driving[data-driving=off]')
@@ -97,7 +111,15 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await page.click('section.driving button[type=submit]')
     await page.locator(`section.driving[data-driving=on] [data-current="${BUS}"]`).waitFor({ timeout: 10_000 })
     expect(await text(page, 'section.driving')).toMatch(new RegExp(`您正在驾驶 ${BUS}[\\s\\S]*本页登记`))
-    const state = async () => (await server.apiJson<{ state: { driverCode: string | null; driverSource: string | null } }>('GET', `/api/vehicles/${BUS}/state`, undefined, dispatcher)).body.state
+    const state = async () =>
+      (
+        await server.apiJson<{ state: { driverCode: string | null; driverSource: string | null } }>(
+          'GET',
+          `/api/vehicles/${BUS}/state`,
+          undefined,
+          dispatcher,
+        )
+      ).body.state
     expect(await state()).toMatchObject({ driverCode: DEMO_DRIVER.code, driverSource: 'app' })
     await page.screenshot({ path: new URL('driving.png', SHOTS).pathname, fullPage: true })
 
@@ -105,7 +127,14 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await page.locator('section.driving[data-driving=off]').waitFor({ timeout: 10_000 })
     expect((await state()).driverSource).not.toBe('app')
     // The trip as the tests after this one expect it: no bus.
-    expect((await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: null, driverId: DEMO_DRIVER.code })).status).toBe(200)
+    expect(
+      (
+        await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, {
+          vehicleId: null,
+          driverId: DEMO_DRIVER.code,
+        })
+      ).status,
+    ).toBe(200)
     if (onTomorrow) await page.click('nav.days a[href="#/tomorrow"]')
     await page.locator(`a.trip[data-trip="${trip}"]`).waitFor({ timeout: 15_000 })
   })
@@ -120,7 +149,14 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     const booked = await server.apiJson<{ code: string; status: string }>(
       'POST',
       `/api/trip-instances/${trip}/bookings`,
-      { boardStop: stops[1], alightStop: stops[4], seats: 2, name: '王大爷', phone: '13712345678', idempotencyKey: `e2e-${randomBytes(6).toString('hex')}` },
+      {
+        boardStop: stops[1],
+        alightStop: stops[4],
+        seats: 2,
+        name: '王大爷',
+        phone: '13712345678',
+        idempotencyKey: `e2e-${randomBytes(6).toString('hex')}`,
+      },
       dispatcher,
     )
     expect(booked.body.status).toBe('confirmed')
@@ -128,7 +164,9 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await row.waitFor({ timeout: 10_000 })
     expect((await page.evaluate(RECEIVED)) as number).toBeGreaterThan(before)
     expect(await row.innerText()).toMatch(/2座[\s\S]*王大爷 · 137\*\*\*\*5678/)
-    expect(await page.locator('section.stop[data-stop="' + stops[4] + '"] .off').innerText()).toContain(`${booked.body.code}×2`)
+    expect(await page.locator('section.stop[data-stop="' + stops[4] + '"] .off').innerText()).toContain(
+      `${booked.body.code}×2`,
+    )
 
     await row.locator('button[data-mark=boarded]').click()
     await page.locator(`.pax[data-code="${booked.body.code}"][data-status=boarded]`).waitFor({ timeout: 10_000 })
@@ -141,11 +179,18 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await page.click('button[data-action=lang]')
     await page.locator(`.pax[data-code="${booked.body.code}"] button[data-mark=confirmed]`).click()
     await page.locator(`.pax[data-code="${booked.body.code}"][data-status=confirmed]`).waitFor({ timeout: 10_000 })
-    expect(await page.locator(`.pax[data-code="${booked.body.code}"] button[data-mark=boarded]`).innerText()).toBe('Boarded')
+    expect(await page.locator(`.pax[data-code="${booked.body.code}"] button[data-mark=boarded]`).innerText()).toBe(
+      'Boarded',
+    )
   })
 
   it('says so live when a dispatcher cancels the trip, and marks are closed', async () => {
-    const cancelled = await server.apiJson('POST', `/api/trip-instances/${trip}/cancel`, { reason: 'road closed by a landslide' }, dispatcher)
+    const cancelled = await server.apiJson(
+      'POST',
+      `/api/trip-instances/${trip}/cancel`,
+      { reason: 'road closed by a landslide' },
+      dispatcher,
+    )
     expect(cancelled.status).toBe(200)
     await page.locator('.banner.no').waitFor({ timeout: 10_000 })
     expect(await text(page, '.banner.no')).toContain('road closed by a landslide')

@@ -15,7 +15,10 @@ import { startServer, TEST_USER_PASSWORD, waitFor, type RoleSession, type TestSe
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
 
 const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
-const SHOTS = new URL(process.env.DOC_SCREENSHOTS ? '../../docs/images/' : '../../test-results/engagement/', import.meta.url)
+const SHOTS = new URL(
+  process.env.DOC_SCREENSHOTS ? '../../docs/images/' : '../../test-results/engagement/',
+  import.meta.url,
+)
 const shot = (name: string): string => new URL(name, SHOTS).pathname
 // Page-side expressions as strings: this file is type-checked without the DOM library.
 const PUSHES = 'globalThis.rbNotices.pushes'
@@ -39,8 +42,18 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     server = await startServer({ COUNTY_PREFIX: 'EG' })
     dispatcher = await server.loginAs('dispatcher')
     stopCode = (await bookingNetwork(server, 'EG')).stops[0] as string
-    for (const [id, name] of [['EG-D001', '王建国'], ['EG-D002', '李春华']]) {
-      const r = await server.apiJson('PUT', `/api/drivers/${id}`, { name, phone: '13812345678', licenceClass: 'A1', serviceSince: '2010-05-01', pioneer: false, status: 'active' })
+    for (const [id, name] of [
+      ['EG-D001', '王建国'],
+      ['EG-D002', '李春华'],
+    ]) {
+      const r = await server.apiJson('PUT', `/api/drivers/${id}`, {
+        name,
+        phone: '13812345678',
+        licenceClass: 'A1',
+        serviceSince: '2010-05-01',
+        pioneer: false,
+        status: 'active',
+      })
       expect(r.status).toBeLessThan(300)
     }
     await server.loginAs('driver', { username: 'eg-driver', driverCode: 'EG-D001' })
@@ -66,7 +79,19 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     expect(await driverPage.locator('.pinned-notice').count()).toBe(0)
     expect(await driverPage.evaluate(PUSHES)).toBe(0)
 
-    const sent = await server.apiJson<{ id: number }>('POST', '/api/notices', { title: '冬季山区道路行车安全', body: '近期夜间气温低于零度，桃花岭一带弯道易结冰。\n请出车前检查防滑链，弯道减速慢行。', link: 'https://example.org/winter', audience: 'drivers', driverIds: ['EG-D001', 'EG-D002'], remindAfterH: 4 }, dispatcher)
+    const sent = await server.apiJson<{ id: number }>(
+      'POST',
+      '/api/notices',
+      {
+        title: '冬季山区道路行车安全',
+        body: '近期夜间气温低于零度，桃花岭一带弯道易结冰。\n请出车前检查防滑链，弯道减速慢行。',
+        link: 'https://example.org/winter',
+        audience: 'drivers',
+        driverIds: ['EG-D001', 'EG-D002'],
+        remindAfterH: 4,
+      },
+      dispatcher,
+    )
     expect(sent.status).toBe(201)
     noticeId = sent.body.id
     const pinned = driverPage.locator(`.pinned-notice[data-notice="${noticeId}"]`)
@@ -97,24 +122,41 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
 
   it('lets a villager answer a survey from the stop page on a phone, and charts it in the console', async () => {
     const hour = 3_600_000
-    const created = await server.apiJson<{ id: number }>('POST', '/api/surveys', {
-      title: '乡村公交服务满意度调查',
-      intro: '请花一分钟告诉我们您对班车的看法。',
-      audience: 'villagers',
-      opensAt: new Date(Date.now() - hour).toISOString(),
-      closesAt: new Date(Date.now() + 72 * hour).toISOString(),
-      questions: [
-        { kind: 'single', text: '您多久坐一次乡村公交？', options: ['几乎每天', '每周几次', '赶场天才坐', '很少坐'] },
-        { kind: 'multiple', text: '您最希望改进哪些方面？', options: ['增加班次', '更准点', '车内更干净'], required: false },
-        { kind: 'rating', text: '总体满意度（1–5分）' },
-        { kind: 'text', text: '还有什么建议？', required: false },
-      ],
-    }, dispatcher)
+    const created = await server.apiJson<{ id: number }>(
+      'POST',
+      '/api/surveys',
+      {
+        title: '乡村公交服务满意度调查',
+        intro: '请花一分钟告诉我们您对班车的看法。',
+        audience: 'villagers',
+        opensAt: new Date(Date.now() - hour).toISOString(),
+        closesAt: new Date(Date.now() + 72 * hour).toISOString(),
+        questions: [
+          { kind: 'single', text: '您多久坐一次乡村公交？', options: ['几乎每天', '每周几次', '赶场天才坐', '很少坐'] },
+          {
+            kind: 'multiple',
+            text: '您最希望改进哪些方面？',
+            options: ['增加班次', '更准点', '车内更干净'],
+            required: false,
+          },
+          { kind: 'rating', text: '总体满意度（1–5分）' },
+          { kind: 'text', text: '还有什么建议？', required: false },
+        ],
+      },
+      dispatcher,
+    )
     expect(created.status).toBe(201)
     const id = created.body.id
     // Two answers already in, so the chart has more than one bar.
-    for (const [phone, q1, q3] of [['13900000001', 0, 5], ['13900000002', 2, 4]] as const) {
-      const r = await fetch(`${server.baseUrl}/api/villager/surveys/${id}/answers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, answers: { q1, q3 } }) })
+    for (const [phone, q1, q3] of [
+      ['13900000001', 0, 5],
+      ['13900000002', 2, 4],
+    ] as const) {
+      const r = await fetch(`${server.baseUrl}/api/villager/surveys/${id}/answers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone, answers: { q1, q3 } }),
+      })
       expect(r.status).toBe(201)
     }
 
@@ -136,7 +178,12 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     await phone.locator('[data-survey-state=sent]').waitFor({ timeout: 30_000 })
     await phone.screenshot({ path: shot('engagement-survey-sent-zh.png') })
     expect(phoneErrors).toEqual([])
-    const results = await server.apiJson<{ results: { responses: number; questions: { counts: number[] }[] } }>('GET', `/api/surveys/${id}/results`, undefined, dispatcher)
+    const results = await server.apiJson<{ results: { responses: number; questions: { counts: number[] }[] } }>(
+      'GET',
+      `/api/surveys/${id}/results`,
+      undefined,
+      dispatcher,
+    )
     expect(results.body.results.responses).toBe(3)
     expect(results.body.results.questions[0]?.counts).toEqual([1, 0, 2, 0])
 
@@ -146,9 +193,13 @@ describe.skipIf(!chromiumAvailable())('notices and surveys in Chromium', () => {
     const bar = desk.locator(`.chart[data-chart="survey-${id}-q1"] rect[data-category="赶场天才坐"]`)
     await bar.waitFor({ timeout: 30_000 })
     expect(await bar.getAttribute('data-value')).toBe('2')
-    expect(await desk.locator(`.chart[data-chart="survey-${id}-q3"] rect[data-category="4"]`).getAttribute('data-value')).toBe('2')
+    expect(
+      await desk.locator(`.chart[data-chart="survey-${id}-q3"] rect[data-category="4"]`).getAttribute('data-value'),
+    ).toBe('2')
     expect(await desk.locator('.survey-texts').innerText()).toContain('赶场天希望加一班车')
-    await desk.locator(`.survey-detail[data-survey="${id}"]`).screenshot({ path: shot('engagement-console-survey-zh.png') })
+    await desk
+      .locator(`.survey-detail[data-survey="${id}"]`)
+      .screenshot({ path: shot('engagement-console-survey-zh.png') })
 
     await desk.goto(`${server.baseUrl}/#/notices?notice=${noticeId}`)
     const counts = desk.locator(`.notice-detail[data-notice="${noticeId}"]`)

@@ -21,7 +21,8 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
   let station: Stop
   let stopCount: number
 
-  const stops = async (): Promise<Stop[]> => (await server.apiJson<{ items: Stop[] }>('GET', '/api/stops?limit=1000')).body.items
+  const stops = async (): Promise<Stop[]> =>
+    (await server.apiJson<{ items: Stop[] }>('GET', '/api/stops?limit=1000')).body.items
 
   beforeAll(async () => {
     server = await startDemoServer()
@@ -41,19 +42,32 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
 
   it('lists the conflict in the dry run and does not import until a choice is made', async () => {
     const card = page.locator('.card.gtfs-import')
-    await card.locator('input[name=feed]').setInputFiles({ name: 'nevada.zip', mimeType: 'application/zip', buffer: Buffer.from(nevadaFeed()) })
+    await card
+      .locator('input[name=feed]')
+      .setInputFiles({ name: 'nevada.zip', mimeType: 'application/zip', buffer: Buffer.from(nevadaFeed()) })
     expect(await card.locator('button.import').isDisabled()).toBe(true)
     await card.locator('button.dry-run').click()
-    await expect.poll(() => card.locator('.import-status .status').textContent(), { timeout: 60_000 }).toMatch(/^预检：将写入 \d+ 行，1 个冲突$/)
+    await expect
+      .poll(() => card.locator('.import-status .status').textContent(), { timeout: 60_000 })
+      .toMatch(/^预检：将写入 \d+ 行，1 个冲突$/)
     const conflict = card.locator('tr[data-id="stop:XY-0001"]')
     expect(await conflict.textContent()).toContain(station.name)
     expect(await conflict.textContent()).toContain('Stagecoach Hotel & Casino')
-    expect(await card.locator('.conflicts-title').textContent()).toBe('数据包中有 1 个编号已被本县使用：请逐个选择，或统一选择')
+    expect(await card.locator('.conflicts-title').textContent()).toBe(
+      '数据包中有 1 个编号已被本县使用：请逐个选择，或统一选择',
+    )
     expect(await card.locator('button.import').isDisabled()).toBe(true)
     // Nothing written by the dry run.
     expect((await stops()).length).toBe(stopCount)
     expect((await server.apiJson<{ items: unknown[] }>('GET', '/api/gtfs/imports')).body.items).toEqual([])
-    await card.screenshot({ path: fileURLToPath(new URL(`../../${process.env.DOC_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/gtfs'}/gtfs-import-dry-run.png`, import.meta.url)) })
+    await card.screenshot({
+      path: fileURLToPath(
+        new URL(
+          `../../${process.env.DOC_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/gtfs'}/gtfs-import-dry-run.png`,
+          import.meta.url,
+        ),
+      ),
+    })
   })
 
   it('imports with the feed’s stop given a new number, leaving the county bus station as it was', async () => {
@@ -62,7 +76,9 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
     await card.locator('select[name="choice-stop:XY-0001"]').selectOption('rename')
     expect(await card.locator('button.import').isDisabled()).toBe(false)
     await card.locator('button.import').click()
-    await expect.poll(() => card.locator('.import-status .status').textContent(), { timeout: 60_000 }).toMatch(/^已导入（第 \d+ 次导入）：写入 \d+ 行$/)
+    await expect
+      .poll(() => card.locator('.import-status .status').textContent(), { timeout: 60_000 })
+      .toMatch(/^已导入（第 \d+ 次导入）：写入 \d+ 行$/)
     const after = await stops()
     expect(after.length).toBe(before + 9)
     expect(after.find((s) => s.code === 'XY-0001')).toEqual(station)
@@ -74,10 +90,14 @@ describe.skipIf(!chromiumAvailable())('GTFS import in the console: dry run, conf
   it('undoes the import from the list: the feed’s stops are gone again', async () => {
     const card = page.locator('.card.gtfs-import')
     await card.locator('.import-history tbody tr').first().locator('button.undo').click()
-    await expect.poll(() => card.locator('.undo-status .status').textContent(), { timeout: 60_000 }).toMatch(/^第 \d+ 次导入已撤销：删除 \d+ 行，恢复 0 行$/)
+    await expect
+      .poll(() => card.locator('.undo-status .status').textContent(), { timeout: 60_000 })
+      .toMatch(/^第 \d+ 次导入已撤销：删除 \d+ 行，恢复 0 行$/)
     expect((await stops()).some((s) => s.name === 'Stagecoach Hotel & Casino (Demo)')).toBe(false)
     expect((await stops()).find((s) => s.code === 'XY-0001')).toEqual(station)
-    await expect.poll(() => card.locator('.import-history tbody tr').first().textContent()).toMatch(/已由 t-operator 撤销/)
+    await expect
+      .poll(() => card.locator('.import-history tbody tr').first().textContent())
+      .toMatch(/已由 t-operator 撤销/)
     expect(await card.locator('.import-history tbody tr').first().locator('button.undo').isDisabled()).toBe(true)
     expect(errors.filter((e) => !e.includes('401'))).toEqual([])
   })

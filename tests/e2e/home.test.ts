@@ -53,7 +53,8 @@ describe.skipIf(!chromiumAvailable())('the day at a glance', () => {
     await page.screenshot({ path: new URL('home-zh.png', SHOTS).pathname })
     expect(await page.locator('h1').innerText()).toBe('今日概览')
     expect(await page.locator('a.tile').count()).toBe(12)
-    for (const href of await page.locator('a.tile').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))) expect(href).toMatch(/^#\//)
+    for (const href of await page.locator('a.tile').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? '')))
+      expect(href).toMatch(/^#\//)
   })
 
   it('counts trips as the trip board lists them under the link', async () => {

@@ -36,7 +36,10 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     line = await makeParcelLine(server, 'PX', 'PX-V901')
     // A trip from the station to the village in an hour, with its bus and driver.
     trip = await line.trip1('PX-R1-E2E', Date.now() + 3_600_000, [0, 600, 900])
-    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, { vehicleId: 'PX-V901', driverId: line.driverId })
+    const assigned = await server.apiJson('PUT', `/api/trip-instances/${trip}/assignment`, {
+      vehicleId: 'PX-V901',
+      driverId: line.driverId,
+    })
     expect(assigned.status).toBe(200)
     mkdirSync(SHOTS, { recursive: true })
     browser = await launch()
@@ -108,11 +111,20 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     const message = driver.locator('[data-parcel-message]')
     await message.waitFor({ timeout: 15_000 })
     expect(await message.innerText()).toContain(`${number}：在车上`)
-    await driver.locator(`.parcel-stop[data-stop="${line.station}"] [data-parcel="${number}"][data-status="loaded"]`).waitFor({ timeout: 15_000 })
+    await driver
+      .locator(`.parcel-stop[data-stop="${line.station}"] [data-parcel="${number}"][data-status="loaded"]`)
+      .waitFor({ timeout: 15_000 })
     await driver.screenshot({ path: shot('driver-scanned.png'), fullPage: true })
-    const api = await server.apiJson<{ status: string; custody: { action: string; byName: string; vehicleId: string }[] }>('GET', `/api/parcels/${number}`)
+    const api = await server.apiJson<{
+      status: string
+      custody: { action: string; byName: string; vehicleId: string }[]
+    }>('GET', `/api/parcels/${number}`)
     expect(api.body.status).toBe('loaded')
-    expect(api.body.custody.at(-1)).toMatchObject({ action: 'load', byName: line.driver.user.username, vehicleId: 'PX-V901' })
+    expect(api.body.custody.at(-1)).toMatchObject({
+      action: 'load',
+      byName: line.driver.user.username,
+      vehicleId: 'PX-V901',
+    })
 
     // The same label again: refused, and the page says why.
     await driver.fill('.parcel-scan-form input[name=code]', number)

@@ -12,8 +12,13 @@ import { chromiumAvailable, launch, signIn, watchErrors } from './support/browse
 import { ADMIN, runScenario, startDemoServer } from './support/console.js'
 
 /** The routes `school-morning` drives and its service day (Asia/Shanghai, UTC+8) as a UTC range. */
-const SCENARIO = JSON.parse(readFileSync(new URL('../../simulators/fleet/scenarios/school-morning.json', import.meta.url), 'utf8')) as { date: string; routes: string[] }
-const SCENARIO_DAY = { from: new Date(Date.parse(`${SCENARIO.date}T00:00:00+08:00`)).toISOString(), to: new Date(Date.parse(`${SCENARIO.date}T24:00:00+08:00`)).toISOString() }
+const SCENARIO = JSON.parse(
+  readFileSync(new URL('../../simulators/fleet/scenarios/school-morning.json', import.meta.url), 'utf8'),
+) as { date: string; routes: string[] }
+const SCENARIO_DAY = {
+  from: new Date(Date.parse(`${SCENARIO.date}T00:00:00+08:00`)).toISOString(),
+  to: new Date(Date.parse(`${SCENARIO.date}T24:00:00+08:00`)).toISOString(),
+}
 
 interface Source {
   serialize(): { data: { features: { properties: { id: string; colour: string } }[] } }
@@ -40,19 +45,40 @@ describe.skipIf(!chromiumAvailable())('replay: several buses, speed chart, event
       const route = (await server.apiJson<{ geometry: [number, number][] }>('GET', `/api/routes/${id}`)).body
       for (const at of [0.3, 0.6]) {
         const center = route.geometry[Math.floor(route.geometry.length * at)]!
-        const put = await server.apiJson('PUT', `/api/geofences/${id}-${at * 10}`, { name: `${id} ${at * 10}`, category: 'other', shape: { kind: 'circle', center, radiusM: 400 }, speedLimitKmh: null, alertOnExit: false, routeKinds: [], dwellS: null, active: true })
-        if (put.status !== 200) throw new Error(`could not put a fence on ${id}: ${put.status} ${JSON.stringify(put.body)}`)
+        const put = await server.apiJson('PUT', `/api/geofences/${id}-${at * 10}`, {
+          name: `${id} ${at * 10}`,
+          category: 'other',
+          shape: { kind: 'circle', center, radiusM: 400 },
+          speedLimitKmh: null,
+          alertOnExit: false,
+          routeKinds: [],
+          dwellS: null,
+          active: true,
+        })
+        if (put.status !== 200)
+          throw new Error(`could not put a fence on ${id}: ${put.status} ${JSON.stringify(put.body)}`)
       }
     }
     await runScenario(server)
     // Two buses that have driven a while, the first with a fence crossed inside its track.
-    buses = await waitFor(async () => {
-      const crossed = (await server.apiJson<{ items: { vehicleId: string; type: string }[] }>('GET', `/api/events?from=${SCENARIO_DAY.from}&to=${SCENARIO_DAY.to}&type=geofence_enter,geofence_exit&limit=1000`)).body.items
-      const first = crossed.find((e) => e.type === 'geofence_exit')?.vehicleId
-      const moving = (await server.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/positions')).body.items.map((p) => p.vehicleId)
-      const second = moving.find((id) => id !== first)
-      return first && second ? [first, second] : null
-    }, 110_000, 1000)
+    buses = await waitFor(
+      async () => {
+        const crossed = (
+          await server.apiJson<{ items: { vehicleId: string; type: string }[] }>(
+            'GET',
+            `/api/events?from=${SCENARIO_DAY.from}&to=${SCENARIO_DAY.to}&type=geofence_enter,geofence_exit&limit=1000`,
+          )
+        ).body.items
+        const first = crossed.find((e) => e.type === 'geofence_exit')?.vehicleId
+        const moving = (
+          await server.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/positions')
+        ).body.items.map((p) => p.vehicleId)
+        const second = moving.find((id) => id !== first)
+        return first && second ? [first, second] : null
+      },
+      110_000,
+      1000,
+    )
   })
   beforeAll(async () => {
     browser = await launch()
@@ -72,20 +98,42 @@ describe.skipIf(!chromiumAvailable())('replay: several buses, speed chart, event
     const dock = page.locator('.replay-dock')
     await dock.waitFor({ timeout: 10_000 })
     // Each bus its own speed line, drawn.
-    for (const id of buses) expect((await dock.locator(`path.dock-speed-line[data-vehicle="${id}"]`).getAttribute('d'))?.length).toBeGreaterThan(10)
+    for (const id of buses)
+      expect(
+        (await dock.locator(`path.dock-speed-line[data-vehicle="${id}"]`).getAttribute('d'))?.length,
+      ).toBeGreaterThan(10)
     // Both tracks and both buses on the map, in different colours.
     const sources = await page.evaluate(() => {
-      const m = (globalThis as unknown as { rbConsole: { map: { map: { getSource(id: string): Source } } } }).rbConsole.map.map
-      return { tracks: m.getSource('replay-track').serialize().data.features.map((f) => f.properties), points: m.getSource('replay-point').serialize().data.features.map((f) => f.properties) }
+      const m = (globalThis as unknown as { rbConsole: { map: { map: { getSource(id: string): Source } } } }).rbConsole
+        .map.map
+      return {
+        tracks: m
+          .getSource('replay-track')
+          .serialize()
+          .data.features.map((f) => f.properties),
+        points: m
+          .getSource('replay-point')
+          .serialize()
+          .data.features.map((f) => f.properties),
+      }
     })
     expect(sources.tracks.map((f) => f.id).sort()).toEqual([...buses].sort())
     expect(new Set(sources.tracks.map((f) => f.colour)).size).toBe(2)
     expect(sources.points.length).toBeGreaterThanOrEqual(1)
     // The first bus's fence crossings are marks in the fences' lane, and rows naming the fence.
-    expect(await dock.locator(`.dock-mark[data-kind="geofence"][data-vehicle="${buses[0]}"]`).count()).toBeGreaterThan(0)
-    expect(await panel.locator('.events tr', { hasText: buses[0] }).filter({ hasText: /离开围栏 XY-R\d+ \d/ }).count()).toBeGreaterThan(0)
+    expect(await dock.locator(`.dock-mark[data-kind="geofence"][data-vehicle="${buses[0]}"]`).count()).toBeGreaterThan(
+      0,
+    )
+    expect(
+      await panel
+        .locator('.events tr', { hasText: buses[0] })
+        .filter({ hasText: /离开围栏 XY-R\d+ \d/ })
+        .count(),
+    ).toBeGreaterThan(0)
     // Inside the view: no sideways scroll, the dock on screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    ).toBe(true)
     const box = (await dock.boundingBox())!
     expect(box.x + box.width).toBeLessThanOrEqual(1366)
     expect(box.y + box.height).toBeLessThanOrEqual(768)
@@ -98,7 +146,9 @@ describe.skipIf(!chromiumAvailable())('replay: several buses, speed chart, event
     // A wider screen: the chart redraws to its width and still fits.
     const narrowSvg = Number(await dock.locator('svg.dock-svg').getAttribute('width'))
     await page.setViewportSize({ width: 1440, height: 900 })
-    await expect.poll(async () => Number(await dock.locator('svg.dock-svg').getAttribute('width'))).toBe(narrowSvg + 1440 - 1366)
+    await expect
+      .poll(async () => Number(await dock.locator('svg.dock-svg').getAttribute('width')))
+      .toBe(narrowSvg + 1440 - 1366)
     const wide = (await dock.boundingBox())!
     expect(wide.x + wide.width).toBeLessThanOrEqual(1440)
     expect(wide.y + wide.height).toBeLessThanOrEqual(900)
@@ -114,11 +164,14 @@ describe.skipIf(!chromiumAvailable())('replay: several buses, speed chart, event
     const replayTs = async (): Promise<number> => Number(await page.locator('#view').getAttribute('data-replay-ts'))
     const cursorX = async (): Promise<number> => Number(await dock.getAttribute('data-cursor-x'))
     expect(await cursorX()).toBe(0)
-    await slider.evaluate((el, value) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
-      input.value = String(value)
-      input.dispatchEvent(new Event('input'))
-    }, Math.round((min + max) / 2))
+    await slider.evaluate(
+      (el, value) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
+        input.value = String(value)
+        input.dispatchEvent(new Event('input'))
+      },
+      Math.round((min + max) / 2),
+    )
     const chart = (await dock.locator('.dock-chart').boundingBox())!
     const plotWidth = Number(await dock.locator('svg.dock-svg').getAttribute('width')) - 64
     expect(Math.abs((await cursorX()) - plotWidth / 2)).toBeLessThanOrEqual(2)

@@ -24,7 +24,10 @@ describe.skipIf(!chromiumAvailable())('reports view', () => {
     const db = server.app.rb.db
     // Three fixes 0.01° apart along a meridian: 2 × 1.112 km.
     for (const [i, lat] of [28.1, 28.11, 28.12].entries()) {
-      await db.query(`INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg) VALUES ('E2E-KM', to_timestamp($1::float8 / 1000.0), 105.44, $2, 30, 0)`, [at(`${DAY}T08:0${i}:00`), lat])
+      await db.query(
+        `INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg) VALUES ('E2E-KM', to_timestamp($1::float8 / 1000.0), 105.44, $2, 30, 0)`,
+        [at(`${DAY}T08:0${i}:00`), lat],
+      )
     }
     const stop = (await db.query<{ code: string }>('SELECT code FROM stop ORDER BY code LIMIT 1')).rows[0]?.code
     await db.query(
@@ -59,7 +62,10 @@ describe.skipIf(!chromiumAvailable())('reports view', () => {
   })
 
   it('downloads a report as CSV (BOM, header, the vehicle row) with the link', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[data-csv=kilometres]').click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('a[data-csv=kilometres]').click(),
+    ])
     expect(download.suggestedFilename()).toBe(`kilometres_${DAY}_${DAY}.csv`)
     const path = await download.path()
     const text = readFileSync(path, 'utf8')

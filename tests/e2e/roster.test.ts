@@ -56,7 +56,8 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
   let clash: Trip
   let later: Trip
 
-  const roster = async (): Promise<Roster> => (await server.apiJson<Roster>('GET', `/api/roster?date=${date}`, undefined, dispatcher)).body
+  const roster = async (): Promise<Roster> =>
+    (await server.apiJson<Roster>('GET', `/api/roster?date=${date}`, undefined, dispatcher)).body
   const lane = (id: string): string => `.lane.duty[data-duty="${id}"]`
 
   beforeAll(async () => {
@@ -69,11 +70,25 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     const gapMs = (day.limits.turnaroundMin + 5) * 60_000
     first = day.unassigned[0] as Trip
     clash = day.unassigned.find((t) => t !== first && t.departureTs < first.endTs) as Trip
-    later = day.unassigned.find((t) => t.departureTs >= first.endTs + gapMs && t.endTs - t.departureTs < 3 * 3_600_000) as Trip
+    later = day.unassigned.find(
+      (t) => t.departureTs >= first.endTs + gapMs && t.endTs - t.departureTs < 3 * 3_600_000,
+    ) as Trip
     expect([first, clash, later].every(Boolean)).toBe(true)
-    const vehicles = (await server.apiJson<{ items: { id: string; seats: number; status: string }[] }>('GET', '/api/vehicles?limit=1000', undefined, dispatcher)).body.items
+    const vehicles = (
+      await server.apiJson<{ items: { id: string; seats: number; status: string }[] }>(
+        'GET',
+        '/api/vehicles?limit=1000',
+        undefined,
+        dispatcher,
+      )
+    ).body.items
     const vehicle = vehicles.find((v) => v.status === 'active' && v.seats >= 19) as { id: string }
-    const made = await server.apiJson<Duty>('POST', '/api/roster/duties', { date, vehicleId: vehicle.id, driverId: OTHER_DRIVER, tripInstanceIds: [first.instanceId] }, dispatcher)
+    const made = await server.apiJson<Duty>(
+      'POST',
+      '/api/roster/duties',
+      { date, vehicleId: vehicle.id, driverId: OTHER_DRIVER, tripInstanceIds: [first.instanceId] },
+      dispatcher,
+    )
     expect(made.status).toBe(201)
     duty = made.body
     mkdirSync(SHOTS, { recursive: true })
@@ -169,10 +184,14 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     await published.waitFor({ timeout: 15_000 })
     expect(await published.getAttribute('data-duty')).toBe(duty.id)
     const text = await published.innerText()
-    const plate = (await server.apiJson<{ plate: string }>('GET', `/api/vehicles/${duty.vehicleId}`, undefined, dispatcher)).body.plate
+    const plate = (
+      await server.apiJson<{ plate: string }>('GET', `/api/vehicles/${duty.vehicleId}`, undefined, dispatcher)
+    ).body.plate
     expect(text).toContain(plate)
     expect(text).toContain(later.headsign)
-    expect(await published.locator('.duty-trips li').evaluateAll((els) => els.map((e) => e.getAttribute('data-trip')))).toEqual([first.instanceId, later.instanceId])
+    expect(
+      await published.locator('.duty-trips li').evaluateAll((els) => els.map((e) => e.getAttribute('data-trip'))),
+    ).toEqual([first.instanceId, later.instanceId])
     await phone.screenshot({ path: new URL('driver.png', SHOTS).pathname, fullPage: true })
     // Only the 401 of /api/auth/me before signing in.
     expect(phoneErrors.filter((e) => !e.includes('status of 401'))).toEqual([])

@@ -33,19 +33,39 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     expect(await page.locator('.sim-scenarios button[data-scenario]').count()).toBeGreaterThanOrEqual(3)
     await page.fill('.sim-panel input[name=speed]', '60')
     await page.click('button[data-scenario="school-morning"]')
-    await expect.poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('running')
-    const first = await waitFor(async () => {
-      const v = await drawnVehicles(page)
-      return Object.keys(v).length > 0 ? v : null
-    }, 60_000, 250)
-    movedId = await waitFor(async () => {
-      const now = await drawnVehicles(page)
-      return Object.keys(now).find((id) => first[id] && (now[id]![0] !== first[id]![0] || now[id]![1] !== first[id]![1]))
-    }, 60_000, 250)
+    await expect
+      .poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('running')
+    const first = await waitFor(
+      async () => {
+        const v = await drawnVehicles(page)
+        return Object.keys(v).length > 0 ? v : null
+      },
+      60_000,
+      250,
+    )
+    movedId = await waitFor(
+      async () => {
+        const now = await drawnVehicles(page)
+        return Object.keys(now).find(
+          (id) => first[id] && (now[id]![0] !== first[id]![0] || now[id]![1] !== first[id]![1]),
+        )
+      },
+      60_000,
+      250,
+    )
     expect(movedId).toBeTruthy()
-    await expect.poll(async () => Number((await page.locator('.sim-run [data-k=points]').textContent())?.split('/')[0]?.replace(/,/g, '')), { timeout: 10_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(
+        async () =>
+          Number((await page.locator('.sim-run [data-k=points]').textContent())?.split('/')[0]?.replace(/,/g, '')),
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0)
     await page.click('.sim-panel button.stop')
-    await expect.poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('stopped')
+    await expect
+      .poll(() => page.locator('.sim-run .sim-state').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('stopped')
   })
 
   it('replays the track of a vehicle the scenario drove: time slider, speed control, play and pause', async () => {
@@ -60,10 +80,23 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     const replayTs = async (): Promise<number> => Number(await page.locator('#view').getAttribute('data-replay-ts'))
     expect(await replayTs()).toBe(min)
     // The point on the map is where the track starts.
-    const point = async (): Promise<[number, number] | null> => page.evaluate(() => {
-      const c = (globalThis as unknown as { rbConsole: { map: { map: { getSource(id: string): { serialize(): { data: { features: { geometry: { coordinates: [number, number] } }[] } } } } } } }).rbConsole
-      return c.map.map.getSource('replay-point').serialize().data.features[0]?.geometry.coordinates ?? null
-    })
+    const point = async (): Promise<[number, number] | null> =>
+      page.evaluate(() => {
+        const c = (
+          globalThis as unknown as {
+            rbConsole: {
+              map: {
+                map: {
+                  getSource(id: string): {
+                    serialize(): { data: { features: { geometry: { coordinates: [number, number] } }[] } }
+                  }
+                }
+              }
+            }
+          }
+        ).rbConsole
+        return c.map.map.getSource('replay-point').serialize().data.features[0]?.geometry.coordinates ?? null
+      })
     const start = await point()
     expect(start).not.toBeNull()
     // Played at 600× it runs to the end of the track and stops there.
@@ -74,11 +107,12 @@ describe.skipIf(!chromiumAvailable())('simulator panel and replay', () => {
     const end = await point()
     expect(end).not.toEqual(start)
     // Seeking with the slider moves the bus to that instant.
-    const seek = async (v: number): Promise<void> => slider.evaluate((el, value) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
-      input.value = String(value)
-      input.dispatchEvent(new Event('input'))
-    }, v)
+    const seek = async (v: number): Promise<void> =>
+      slider.evaluate((el, value) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean }
+        input.value = String(value)
+        input.dispatchEvent(new Event('input'))
+      }, v)
     await seek(min)
     expect(await replayTs()).toBe(min)
     expect(await point()).toEqual(start)

@@ -23,9 +23,20 @@ const ALARM = `document.body.dataset.alarm ?? ''`
 const BEEPS = `globalThis.rbConsole.alarm.beeps`
 const AUDIO = `globalThis.rbConsole.alarm.contextState`
 const drawnEmergency = (page: Page, id: string): Promise<boolean | null> =>
-  page.evaluate(`(globalThis.rbConsole.map.lastCollection.features.find((f) => f.properties.id === ${JSON.stringify(id)})?.properties.emergency) ?? null`)
+  page.evaluate(
+    `(globalThis.rbConsole.map.lastCollection.features.find((f) => f.properties.id === ${JSON.stringify(id)})?.properties.emergency) ?? null`,
+  )
 
-interface Alert { id: string; type: string; vehicleId: string | null; status: string; ackBy: string | null; ackNote: string | null; resolvedBy: string | null; resolveNote: string | null }
+interface Alert {
+  id: string
+  type: string
+  vehicleId: string | null
+  status: string
+  ackBy: string | null
+  ackNote: string | null
+  resolvedBy: string | null
+  resolveNote: string | null
+}
 
 describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
   let server: TestServer
@@ -36,16 +47,34 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
   let line: TestLine
   let dispatcher = ''
   let bus: mqtt.MqttClient
-  const sos = async (): Promise<Alert | undefined> => (await server.apiJson<{ items: Alert[] }>('GET', `/api/alerts?type=driver_alarm&vehicleId=${line.vehicleId}&limit=5`)).body.items[0]
+  const sos = async (): Promise<Alert | undefined> =>
+    (
+      await server.apiJson<{ items: Alert[] }>(
+        'GET',
+        `/api/alerts?type=driver_alarm&vehicleId=${line.vehicleId}&limit=5`,
+      )
+    ).body.items[0]
 
   beforeAll(async () => {
     server = await startDemoServer({ SIM_VEHICLES: '0' })
     line = await makeTestLine(server)
     dispatcher = (await server.loginAs('dispatcher')).user.username
     // The bus waits at its first stop, reporting, so the console knows where it is.
-    const first = (await server.apiJson<{ point: [number, number] }>('GET', `/api/stops/${line.stopCodes[0]}`)).body.point
+    const first = (await server.apiJson<{ point: [number, number] }>('GET', `/api/stops/${line.stopCodes[0]}`)).body
+      .point
     bus = await mqtt.connectAsync(server.mqttUrl, { clientId: `${line.vehicleId}-sos` })
-    for (let i = 3; i >= 0; i--) await bus.publishAsync(topics.position(line.vehicleId), JSON.stringify({ ts: new Date(Date.now() - i * 5000).toISOString(), lat: first[1], lon: first[0], speed: 0, heading: 0 }), { qos: 1 })
+    for (let i = 3; i >= 0; i--)
+      await bus.publishAsync(
+        topics.position(line.vehicleId),
+        JSON.stringify({
+          ts: new Date(Date.now() - i * 5000).toISOString(),
+          lat: first[1],
+          lon: first[0],
+          speed: 0,
+          heading: 0,
+        }),
+        { qos: 1 },
+      )
     mkdirSync(SHOTS, { recursive: true })
     // Audio only after a click on the page itself, whatever else the browser knows of the site.
     browser = await launch(['--autoplay-policy=document-user-activation-required'])
@@ -62,7 +91,11 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
   it('shows the banner over any view and sounds the alarm when a bus sends an SOS', async () => {
     await page.locator('h1', { hasText: 'Trip board' }).waitFor()
     expect(await page.evaluate(ALARM)).toBe('')
-    await bus.publishAsync(topics.event(line.vehicleId), JSON.stringify({ ts: new Date().toISOString(), type: 'alarm', alarm: 'emergency' }), { qos: 1 })
+    await bus.publishAsync(
+      topics.event(line.vehicleId),
+      JSON.stringify({ ts: new Date().toISOString(), type: 'alarm', alarm: 'emergency' }),
+      { qos: 1 },
+    )
     const item = page.locator(`.sos-banner li[data-vehicle="${line.vehicleId}"]`)
     await item.waitFor({ timeout: 15_000 })
     const what = await item.locator('.sos-what').textContent()
@@ -96,7 +129,9 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     const enable = page.locator('.sos-banner button.sos-enable')
     await enable.waitFor({ timeout: 15_000 }).catch(async (err: Error) => {
       // What the page had instead, for whoever reads the failure.
-      const seen = await page.evaluate(`JSON.stringify({ banner: document.querySelector('.sos-banner')?.outerHTML, alarm: document.body.dataset.alarm, audio: globalThis.rbConsole.alarm.contextState })`)
+      const seen = await page.evaluate(
+        `JSON.stringify({ banner: document.querySelector('.sos-banner')?.outerHTML, alarm: document.body.dataset.alarm, audio: globalThis.rbConsole.alarm.contextState })`,
+      )
       throw new Error(`${err.message}\npage: ${seen}\nalert: ${JSON.stringify(await sos())}`)
     })
     expect(await page.evaluate(ALARM)).toBe('blocked')
@@ -151,9 +186,15 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     await detail.locator('.resolve-form textarea').fill('司机无恙，车辆已回场')
     await detail.locator('button.do-resolve').click()
     await expect.poll(() => detail.getAttribute('data-status'), { timeout: 10_000 }).toBe('resolved')
-    expect(await sos()).toMatchObject({ status: 'resolved', resolvedBy: dispatcher, resolveNote: '司机无恙，车辆已回场' })
+    expect(await sos()).toMatchObject({
+      status: 'resolved',
+      resolvedBy: dispatcher,
+      resolveNote: '司机无恙，车辆已回场',
+    })
     // The incident log of the bus holds the acknowledgement and the resolution.
-    await expect.poll(() => detail.locator('.incidents tbody tr').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    await expect
+      .poll(() => detail.locator('.incidents tbody tr').count(), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2)
     await page.locator('.tabs .tab[data-status=resolved]').click()
     await page.locator(`tr[data-id="${a.id}"] .resolved`, { hasText: '车辆已回场' }).waitFor({ timeout: 10_000 })
     await page.screenshot({ path: new URL('alerts-resolved.png', SHOTS).pathname })
@@ -165,9 +206,13 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     await page.goto(`${server.baseUrl}/#/trips`)
     const rows = page.locator('.board tbody tr[data-id]')
     await rows.first().waitFor({ timeout: 15_000 })
-    const states = async (): Promise<string[]> => page.$$eval('.board tbody tr[data-id] [data-state]', (els) => [...new Set(els.map((e) => e.getAttribute('data-state') ?? ''))])
+    const states = async (): Promise<string[]> =>
+      page.$$eval('.board tbody tr[data-id] [data-state]', (els) => [
+        ...new Set(els.map((e) => e.getAttribute('data-state') ?? '')),
+      ])
     const all = await rows.count()
-    const count = async (state: string): Promise<number> => Number(await page.locator(`.state-chips .chip[data-state=${state}] b`).textContent())
+    const count = async (state: string): Promise<number> =>
+      Number(await page.locator(`.state-chips .chip[data-state=${state}] b`).textContent())
     expect(await count('all')).toBe(all)
     // Our bookable trip later today has nobody on it yet.
     const scheduled = await count('scheduled')
@@ -184,7 +229,9 @@ describe.skipIf(!chromiumAvailable())('SOS in the dispatcher console', () => {
     await expect.poll(() => rows.count()).toBe(all)
     // Late only: every row left is one the server calls late, with its delay shown.
     await page.locator('input[name=late]').check()
-    await expect.poll(async () => (await rows.count()) === (await page.locator('.board tbody .punct.late').count())).toBe(true)
+    await expect
+      .poll(async () => (await rows.count()) === (await page.locator('.board tbody .punct.late').count()))
+      .toBe(true)
     await page.locator('input[name=late]').uncheck()
     await page.screenshot({ path: new URL('trip-board.png', SHOTS).pathname })
     // The one 401 is the sign-in page asking who is signed in.

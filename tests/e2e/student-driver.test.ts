@@ -17,7 +17,10 @@ import { chromiumAvailable, launch, signIn, watchErrors } from './support/browse
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 /** Screenshots for the docs. */
 /** DOC_SCREENSHOTS=1 writes into docs/images (the pictures the docs show), else test-results/students. */
-const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../docs/images/', import.meta.url) : new URL('../../test-results/students/', import.meta.url)
+const SHOTS =
+  process.env.DOC_SCREENSHOTS === '1'
+    ? new URL('../../docs/images/', import.meta.url)
+    : new URL('../../test-results/students/', import.meta.url)
 
 interface RunView {
   counts: { boarded: number; absent: number }
@@ -37,10 +40,22 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     await buildDriver({ quiet: true })
     server = await startServer({ STUDENT_CHECK_S: '2' })
     // The run leaves in ten minutes: the driver calls the roll while the pupils get on.
-    net = await studentNetwork(server, { prefix: 'SD', origin: [105.5, 28.25], departureTs: Math.floor(Date.now() / 60_000) * 60_000 + 600_000, vehicleId: 'SD-V001', driverCode: 'SD-D001' })
+    net = await studentNetwork(server, {
+      prefix: 'SD',
+      origin: [105.5, 28.25],
+      departureTs: Math.floor(Date.now() / 60_000) * 60_000 + 600_000,
+      vehicleId: 'SD-V001',
+      driverCode: 'SD-D001',
+    })
     const school = await server.loginAs('school', { username: 'sd-school' })
     await server.apiJson('POST', `/api/schools/${net.schoolId}/staff`, { username: 'sd-school' })
-    const roster = [ROSTER_HEADER, net.row('2001', '王子涵', 0, '13900000001'), net.row('2002', '李欣怡', 0, '13900000002'), net.row('2003', '张浩然', 1, '13900000003'), net.row('2004', '刘梓轩', 2, '13900000004')].join('\n')
+    const roster = [
+      ROSTER_HEADER,
+      net.row('2001', '王子涵', 0, '13900000001'),
+      net.row('2002', '李欣怡', 0, '13900000002'),
+      net.row('2003', '张浩然', 1, '13900000003'),
+      net.row('2004', '刘梓轩', 2, '13900000004'),
+    ].join('\n')
     expect((await net.importCsv(school, roster)).status).toBe(200)
     driver = await server.loginAs('driver', { username: 'sd-driver', driverCode: 'SD-D001' })
     mkdirSync(SHOTS, { recursive: true })
@@ -54,8 +69,10 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     await server?.close()
   })
 
-  const serverView = async (): Promise<RunView> => (await server.apiJson<RunView>('GET', `/api/student-runs/${net.instanceId}`, undefined, driver)).body
-  const statusOf = (v: RunView, name: string): string | null | undefined => v.stops.flatMap((s) => s.boarding).find((e) => e.name === name)?.status
+  const serverView = async (): Promise<RunView> =>
+    (await server.apiJson<RunView>('GET', `/api/student-runs/${net.instanceId}`, undefined, driver)).body
+  const statusOf = (v: RunView, name: string): string | null | undefined =>
+    v.stops.flatMap((s) => s.boarding).find((e) => e.name === name)?.status
 
   it('opens the run from the trips screen and taps a pupil on', async () => {
     await page.goto(`${server.baseUrl}/driver`)
@@ -91,15 +108,25 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     await context.setOffline(false)
     await page.locator('p.sync').waitFor({ state: 'detached', timeout: 30_000 })
     const after = await serverView()
-    expect([statusOf(after, '王子涵'), statusOf(after, '李欣怡'), statusOf(after, '张浩然'), statusOf(after, '刘梓轩')]).toEqual(['boarded', 'boarded', 'absent', null])
+    expect([
+      statusOf(after, '王子涵'),
+      statusOf(after, '李欣怡'),
+      statusOf(after, '张浩然'),
+      statusOf(after, '刘梓轩'),
+    ]).toEqual(['boarded', 'boarded', 'absent', null])
     expect(after.counts).toMatchObject({ boarded: 2, absent: 1 })
     // Each tap is stored once, however often the queue sent it.
-    const stored = await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM pupil_check WHERE trip_instance_id = $1', [net.instanceId])
+    const stored = await server.app.rb.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pupil_check WHERE trip_instance_id = $1',
+      [net.instanceId],
+    )
     expect(stored.rows[0]?.n).toBe(3)
     expect(await page.evaluate('globalThis.rbPupils.pending')).toBe(0)
     await page.screenshot({ path: new URL('student-driver.png', SHOTS).pathname })
     // The one 401 is the page asking who is signed in before sign-in; the rest are the lost signal's.
-    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|socket\.io|status of 401/.test(e))).toEqual([])
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|socket\.io|status of 401/.test(e))).toEqual(
+      [],
+    )
   })
 
   it('turns red when the run ends with pupils on board, until the driver confirms the bus is empty; the dispatcher hears it', async () => {
@@ -125,7 +152,13 @@ describe.skipIf(!chromiumAvailable())('student-run roll call on the driver page'
     await notice.locator('button.confirm-empty').click()
     await notice.waitFor({ state: 'detached' })
     await page.locator('p.banner.ok', { hasText: '已确认车内无人' }).waitFor()
-    const after = await server.apiJson<{ items: { id: string; status: string; resolvedBy: string | null }[] }>('GET', `/api/alerts?tripInstanceId=${net.instanceId}&status=resolved`)
-    expect(after.body.items.find((a) => a.id === alert!.id)).toMatchObject({ status: 'resolved', resolvedBy: 'sd-driver' })
+    const after = await server.apiJson<{ items: { id: string; status: string; resolvedBy: string | null }[] }>(
+      'GET',
+      `/api/alerts?tripInstanceId=${net.instanceId}&status=resolved`,
+    )
+    expect(after.body.items.find((a) => a.id === alert!.id)).toMatchObject({
+      status: 'resolved',
+      resolvedBy: 'sd-driver',
+    })
   })
 })

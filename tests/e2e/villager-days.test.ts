@@ -10,7 +10,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { addDays, isMarketDay, lunarLabel, serviceDate, serviceDayOf, serviceDayStartMs, type ServiceDate } from '@rb/domain'
+import {
+  addDays,
+  isMarketDay,
+  lunarLabel,
+  serviceDate,
+  serviceDayOf,
+  serviceDayStartMs,
+  type ServiceDate,
+} from '@rb/domain'
 import { buildVillager } from '../../apps/villager/scripts/build.js'
 import { startServer, waitFor, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
@@ -71,13 +79,49 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     server = await startServer({ COUNTY_PREFIX: 'VD' })
     await put('/api/operators/OP1', { name: '叙永公交', phone: HOTLINE })
     await put('/api/townships/VD-T01', { name: '水尾镇', nameEn: 'Shuiwei', center: ORIGIN })
-    for (const [i, name] of NAMES.entries()) codes.push((await put('/api/stops', { name, nameEn: NAMES_EN[i], townshipId: 'VD-T01', point: at(STOP_M[i] as number), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/VD-R01', { name: '场镇—卫生院', nameEn: 'Town–Health Centre', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(1200)], stopCodes: codes, speedLimitKmh: 120 })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+    for (const [i, name] of NAMES.entries())
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            {
+              name,
+              nameEn: NAMES_EN[i],
+              townshipId: 'VD-T01',
+              point: at(STOP_M[i] as number),
+              installedOn: '2026-01-01',
+            },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/VD-R01', {
+      name: '场镇—卫生院',
+      nameEn: 'Town–Health Centre',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(1200)],
+      stopCodes: codes,
+      speedLimitKmh: 120,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
     const offsets = STOP_M.map((m) => Math.round(m / PACE_MS))
     const trip = async (id: string, dep: number, over: Record<string, unknown>): Promise<string> => {
       const day = serviceDayOf(dep)
-      await put(`/api/schedule/trips/${id}`, { routeId: 'VD-R01', calendarId: 'daily', direction: 0, headsign: '卫生院', departureS: (dep - serviceDayStartMs(day)) / 1000, stopOffsetsS: offsets, seats: 19, minRiders: 0, ...over })
+      await put(`/api/schedule/trips/${id}`, {
+        routeId: 'VD-R01',
+        calendarId: 'daily',
+        direction: 0,
+        headsign: '卫生院',
+        departureS: (dep - serviceDayStartMs(day)) / 1000,
+        stopOffsetsS: offsets,
+        seats: 19,
+        minRiders: 0,
+        ...over,
+      })
       return `${id}_${day.replaceAll('-', '')}`
     }
     const minute = (n: number) => Math.round((Date.now() + n * 60_000) / 60_000) * 60_000
@@ -89,17 +133,49 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     // 30 hours ahead, bookable until an hour before.
     tripFar = await trip('VD-R01-F', minute(30 * 60), { bookingPolicy: 'optional', bookingCutoffMin: 60 })
     // Two riders booked the on-demand trip already.
-    for (const [i, phone] of ['13900000101', '13900000102'].entries()) expect((await bookVia(tripOnDemand, phone, `bk-e2e-days-${i}`)).status).toBe(201)
+    for (const [i, phone] of ['13900000101', '13900000102'].entries())
+      expect((await bookVia(tripOnDemand, phone, `bk-e2e-days-${i}`)).status).toBe(201)
 
     // A stop served only by a market-day bus (lunar 1-4-7), 08:00.
-    marketStop = (await put('/api/stops', { name: '赶场坝', nameEn: 'Market Square', townshipId: 'VD-T01', point: at(2000), installedOn: '2026-01-01' }, 'POST')).code as string
-    const far = (await put('/api/stops', { name: '江门', nameEn: 'Jiangmen', townshipId: 'VD-T01', point: at(2600), installedOn: '2026-01-01' }, 'POST')).code as string
-    await put('/api/routes/VD-R02', { name: '江门赶场车', nameEn: 'Jiangmen market bus', kind: 'market', operatorId: 'OP1', geometry: [at(2000), at(2600)], stopCodes: [marketStop, far] })
+    marketStop = (
+      await put(
+        '/api/stops',
+        { name: '赶场坝', nameEn: 'Market Square', townshipId: 'VD-T01', point: at(2000), installedOn: '2026-01-01' },
+        'POST',
+      )
+    ).code as string
+    const far = (
+      await put(
+        '/api/stops',
+        { name: '江门', nameEn: 'Jiangmen', townshipId: 'VD-T01', point: at(2600), installedOn: '2026-01-01' },
+        'POST',
+      )
+    ).code as string
+    await put('/api/routes/VD-R02', {
+      name: '江门赶场车',
+      nameEn: 'Jiangmen market bus',
+      kind: 'market',
+      operatorId: 'OP1',
+      geometry: [at(2000), at(2600)],
+      stopCodes: [marketStop, far],
+    })
     await put('/api/calendars/market147', { name: '农历1-4-7', rules: { rule: MARKET, added: [], removed: [] } })
-    await put('/api/schedule/trips/VD-R02-M', { routeId: 'VD-R02', calendarId: 'market147', direction: 0, headsign: '江门', departureS: 8 * 3600, stopOffsetsS: [0, 300], seats: 19, minRiders: 0, bookingPolicy: 'none', bookingCutoffMin: 0 })
+    await put('/api/schedule/trips/VD-R02-M', {
+      routeId: 'VD-R02',
+      calendarId: 'market147',
+      direction: 0,
+      headsign: '江门',
+      departureS: 8 * 3600,
+      stopOffsetsS: [0, 300],
+      seats: 19,
+      minRiders: 0,
+      bookingPolicy: 'none',
+      bookingCutoffMin: 0,
+    })
     // The first market day whose 08:00 is still to come.
     marketDate = serviceDayOf(Date.now())
-    while (!isMarketDay(MARKET as never, marketDate) || serviceDayStartMs(marketDate) + 8 * 3_600_000 <= Date.now()) marketDate = addDays(marketDate, 1)
+    while (!isMarketDay(MARKET as never, marketDate) || serviceDayStartMs(marketDate) + 8 * 3_600_000 <= Date.now())
+      marketDate = addDays(marketDate, 1)
 
     browser = await launch()
     context = await browser.newContext({ ...PHONE, locale: 'zh-CN' })
@@ -113,9 +189,11 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await server?.close()
   })
 
-  it('explains an on-demand trip and counts its riders live; shows a cancelled trip\'s reason; the hotline is a tap away', async () => {
+  it("explains an on-demand trip and counts its riders live; shows a cancelled trip's reason; the hotline is a tap away", async () => {
     await page.goto(stopUrl())
-    await expect.poll(() => page.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 }).toBe(true)
+    await expect
+      .poll(() => page.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 })
+      .toBe(true)
     const card = page.locator(`[data-trip="${tripOnDemand}"] [data-booking-line]`)
     expect(await card.textContent()).toMatch(/^需预约 · 满3人发车 · 已约2人 · \d\d:\d\d截止$/)
     // Nobody reloads: a third rider books (by phone, say) and the card counts it.
@@ -125,7 +203,15 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     const call = page.locator('a[data-call]').first()
     expect(await call.getAttribute('href')).toBe('tel:08306222222')
     // Where it is, should the page not have settled (a re-render as the live count arrives).
-    await expect.poll(async () => ((await inView(call)) ? true : JSON.stringify({ box: await call.boundingBox(), scrollY: await page.evaluate('scrollY') })), { timeout: 30_000 }).toBe(true)
+    await expect
+      .poll(
+        async () =>
+          (await inView(call))
+            ? true
+            : JSON.stringify({ box: await call.boundingBox(), scrollY: await page.evaluate('scrollY') }),
+        { timeout: 30_000 },
+      )
+      .toBe(true)
     await shot(page, 'ondemand-zh')
   })
 
@@ -165,14 +251,24 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await shot(page, 'family-zh')
     await page.locator('form[data-form=book] button[type=submit]').click()
     const code = ((await page.locator('[data-code]').textContent({ timeout: 20_000 })) ?? '').trim()
-    const list = await server.apiJson<{ items: { code: string; name: string; phone: string }[] }>('GET', `/api/trip-instances/${tripFar}/bookings`)
+    const list = await server.apiJson<{ items: { code: string; name: string; phone: string }[] }>(
+      'GET',
+      `/api/trip-instances/${tripFar}/bookings`,
+    )
     expect(list.body.items.find((b) => b.code === code)).toMatchObject({ name: '王奶奶', phone: '13900000401' })
-    const texts = async (phone: string) => (await server.app.rb.db.query<{ kind: string }>('SELECT kind FROM notification_outbox WHERE recipient = $1', [phone])).rows.map((r) => r.kind)
+    const texts = async (phone: string) =>
+      (
+        await server.app.rb.db.query<{ kind: string }>('SELECT kind FROM notification_outbox WHERE recipient = $1', [
+          phone,
+        ])
+      ).rows.map((r) => r.kind)
     expect(await texts('13900000401')).toEqual(['booked'])
     expect(await texts('13900000402')).toEqual(['booked'])
     // "My bookings" on this phone looks it up with the booker's phone.
     await page.goto(`${stopUrl()}#mine`)
-    await expect.poll(() => page.locator(`.booking[data-booking="${code}"] .pill`).textContent(), { timeout: 10_000 }).toBe('已确认')
+    await expect
+      .poll(() => page.locator(`.booking[data-booking="${code}"] .pill`).textContent(), { timeout: 10_000 })
+      .toBe('已确认')
   })
 
   it('shows every booking error next to its field and in a toast, inside the screen', async () => {
@@ -215,7 +311,13 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toBe('已发送，谢谢！')
     expect(await inView(toast)).toBe(true)
     // Online but the server says too many: kept, sent later by itself — not "no network".
-    await page.route('**/api/stops/*/reports', (route) => route.fulfill({ status: 429, headers: { 'retry-after': '2', 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many' } }) }))
+    await page.route('**/api/stops/*/reports', (route) =>
+      route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '2', 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'too many' } }),
+      }),
+    )
     await page.locator('[data-category="blocked"]').click()
     await page.locator('form[data-form=report] button[type=submit]').click()
     await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toBe('提交太频繁，已保存在手机上，稍后自动发送')
@@ -254,7 +356,8 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     const expected = `下次赶场 ${m}月${d}日 ${weekday} ${lunarLabel(serviceDate(marketDate))}`
     expect(await page.locator('.chip [data-market="VD-R02"]').textContent()).toBe(expected)
     // With no bus in the next hours, the empty list says when the next market day is.
-    if ((await page.locator('.deps-section .empty').count()) > 0) expect(await page.locator('.deps-section .empty').textContent()).toContain(expected)
+    if ((await page.locator('.deps-section .empty').count()) > 0)
+      expect(await page.locator('.deps-section .empty').textContent()).toContain(expected)
     await shot(page, 'market-zh')
   })
 
@@ -266,17 +369,30 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.fill('#rm-phone', '139 0000 0301')
     await page.locator('form[data-form=remind] button[type=submit]').click()
     const toast = page.locator('.toast')
-    await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toBe('好了：车离本站还有2站时发短信到 139****0301')
+    await expect
+      .poll(() => toast.textContent(), { timeout: 15_000 })
+      .toBe('好了：车离本站还有2站时发短信到 139****0301')
     expect(await inView(toast)).toBe(true)
     await shot(page, 'remind-zh')
-    const rows = (await server.app.rb.db.query<{ state: string; stops_before: number; phone: string }>('SELECT state, stops_before, phone FROM stop_reminder WHERE trip_instance_id = $1', [tripOnDemand])).rows
+    const rows = (
+      await server.app.rb.db.query<{ state: string; stops_before: number; phone: string }>(
+        'SELECT state, stops_before, phone FROM stop_reminder WHERE trip_instance_id = $1',
+        [tripOnDemand],
+      )
+    ).rows
     expect(rows).toEqual([{ state: 'active', stops_before: 2, phone: '13900000301' }])
     await page.goto(`${stopUrl()}#mine`)
     const item = page.locator('[data-live="reminders"] [data-reminder]')
     await expect.poll(() => item.locator('.pill').textContent(), { timeout: 10_000 }).toBe('等待中')
     await item.locator('[data-action="cancel-reminder"]').click()
     await expect.poll(() => item.locator('.pill').textContent(), { timeout: 10_000 }).toBe('已取消')
-    expect((await server.app.rb.db.query<{ state: string }>('SELECT state FROM stop_reminder WHERE trip_instance_id = $1', [tripOnDemand])).rows).toEqual([{ state: 'cancelled' }])
+    expect(
+      (
+        await server.app.rb.db.query<{ state: string }>('SELECT state FROM stop_reminder WHERE trip_instance_id = $1', [
+          tripOnDemand,
+        ])
+      ).rows,
+    ).toEqual([{ state: 'cancelled' }])
   })
 
   it('reads the next bus aloud in Chinese where the phone can speak, and remembers large type', async () => {
@@ -315,7 +431,9 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     const q = await fresh.newPage()
     await q.goto(`${stopUrl()}?lang=en`)
     const card = q.locator(`[data-trip="${tripOnDemand}"]`)
-    await expect.poll(() => q.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 }).toBe(true)
+    await expect
+      .poll(() => q.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 })
+      .toBe(true)
     // Measured in one go in the page (a live redraw may replace the card between two reads).
     const layout = () =>
       q.evaluate<{ whenBelow: boolean; mainWidth: number } | null>(`(() => {
@@ -327,7 +445,9 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
       })()`)
     await expect.poll(layout).toMatchObject({ whenBelow: true })
     expect((await layout())?.mainWidth).toBeGreaterThan(250)
-    expect(await card.locator('[data-booking-line]').textContent()).toMatch(/^Book to ride · runs with 3 riders · \d booked · book by \d\d:\d\d$/)
+    expect(await card.locator('[data-booking-line]').textContent()).toMatch(
+      /^Book to ride · runs with 3 riders · \d booked · book by \d\d:\d\d$/,
+    )
     await shot(q, 'stop-narrow-en')
     await q.locator('.top .lang').click()
     await q.locator('a.btn', { hasText: '我的预约' }).click()

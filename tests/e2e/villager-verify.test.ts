@@ -44,11 +44,17 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
   /** The newest SMS code texted for a booking, once the outbox has written it. */
   async function smsCode(bookingCode: string, notThis?: string): Promise<string> {
     const booking = await bookingRepo.bookingByCode(server.app.rb.db, bookingCode)
-    return waitFor(async () => {
-      const texts = (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: booking?.id ?? 0 })).filter((m) => m.kind === 'verify_code')
-      const code = /验证码(\d{6})/.exec(texts.at(-1)?.body ?? '')?.[1]
-      return code && code !== notThis ? code : null
-    }, 60_000, 100)
+    return waitFor(
+      async () => {
+        const texts = (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: booking?.id ?? 0 })).filter(
+          (m) => m.kind === 'verify_code',
+        )
+        const code = /验证码(\d{6})/.exec(texts.at(-1)?.body ?? '')?.[1]
+        return code && code !== notThis ? code : null
+      },
+      60_000,
+      100,
+    )
   }
 
   async function bookOnPage(phone: string): Promise<string> {
@@ -69,13 +75,38 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     server = await startServer({ COUNTY_PREFIX: 'VV', BOOKING_VERIFY: 'always' })
     await put('/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })
     await put('/api/townships/VV-T01', { name: '水尾镇', nameEn: 'Shuiwei', center: ORIGIN })
-    for (const [i, name] of NAMES.entries()) codes.push((await put('/api/stops', { name, townshipId: 'VV-T01', point: at(i * 400), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/VV-R01', { name: '场镇—卫生院', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(1200)], stopCodes: codes, speedLimitKmh: 120 })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+    for (const [i, name] of NAMES.entries())
+      codes.push(
+        (await put('/api/stops', { name, townshipId: 'VV-T01', point: at(i * 400), installedOn: '2026-01-01' }, 'POST'))
+          .code as string,
+      )
+    await put('/api/routes/VV-R01', {
+      name: '场镇—卫生院',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(1200)],
+      stopCodes: codes,
+      speedLimitKmh: 120,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
     // Three hours ahead, bookable until an hour before.
     const dep = Math.round((Date.now() + 3 * 3_600_000) / 60_000) * 60_000
     const day = serviceDayOf(dep)
-    await put('/api/schedule/trips/VV-R01-A', { routeId: 'VV-R01', calendarId: 'daily', direction: 0, headsign: '卫生院', departureS: (dep - serviceDayStartMs(day)) / 1000, stopOffsetsS: [0, 120, 240, 360], seats: 19, minRiders: 0, bookingPolicy: 'optional', bookingCutoffMin: 60 })
+    await put('/api/schedule/trips/VV-R01-A', {
+      routeId: 'VV-R01',
+      calendarId: 'daily',
+      direction: 0,
+      headsign: '卫生院',
+      departureS: (dep - serviceDayStartMs(day)) / 1000,
+      stopOffsetsS: [0, 120, 240, 360],
+      seats: 19,
+      minRiders: 0,
+      bookingPolicy: 'optional',
+      bookingCutoffMin: 60,
+    })
     trip = `VV-R01-A_${day.replaceAll('-', '')}`
     browser = await launch()
     page = await (await browser.newContext({ ...PHONE, locale: 'zh-CN' })).newPage()
@@ -130,7 +161,9 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     await expect.poll(() => resend.isEnabled(), { timeout: 90_000, interval: 500 }).toBe(true)
     expect(await resend.textContent()).toBe('重新发送验证码')
     await resend.click()
-    await expect.poll(() => page.locator('[data-verify-status]').textContent(), { timeout: 15_000 }).toBe('新验证码已发送，之前的验证码不再有效')
+    await expect
+      .poll(() => page.locator('[data-verify-status]').textContent(), { timeout: 15_000 })
+      .toBe('新验证码已发送，之前的验证码不再有效')
     const fresh = await smsCode(code, sms)
     expect(await resend.isDisabled()).toBe(true)
     await input.fill(sms)
@@ -146,7 +179,14 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     await villagerShot(page, 'verify-done-zh')
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, code)
     expect(stored?.status).toBe('confirmed')
-    await waitFor(async () => (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: stored?.id ?? 0 })).some((m) => m.kind === 'booked' && m.sentTs !== null), 60_000, 100)
+    await waitFor(
+      async () =>
+        (await bookingRepo.messagesFor(server.app.rb.db, { bookingId: stored?.id ?? 0 })).some(
+          (m) => m.kind === 'booked' && m.sentTs !== null,
+        ),
+      60_000,
+      100,
+    )
   })
 
   it('offers a held booking again from "my bookings", and says so when the hold ran out', async () => {
@@ -154,12 +194,17 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     // Left the page before typing the code: "my bookings" says the seat is held and leads back.
     await page.goto(`${stopUrl()}#mine`)
     const row = page.locator(`.booking[data-booking="${code}"]`)
-    await expect.poll(() => row.locator('.warning').textContent(), { timeout: 15_000 }).toBe('座位保留中，输入短信验证码后预约才算成功')
+    await expect
+      .poll(() => row.locator('.warning').textContent(), { timeout: 15_000 })
+      .toBe('座位保留中，输入短信验证码后预约才算成功')
     await row.locator('a', { hasText: '输入短信验证码' }).click()
     await page.locator(`[data-verify="held"][data-booking="${code}"]`).waitFor({ timeout: 15_000 })
     // The hold runs out (moved into the past in the database) before the code is typed.
     const sms = await smsCode(code)
-    await server.app.rb.db.query("UPDATE booking_hold SET expires_at = now() - interval '1 second' WHERE booking_id = (SELECT id FROM booking WHERE code = $1)", [code])
+    await server.app.rb.db.query(
+      "UPDATE booking_hold SET expires_at = now() - interval '1 second' WHERE booking_id = (SELECT id FROM booking WHERE code = $1)",
+      [code],
+    )
     await page.locator('#sms-code').fill(sms)
     await page.locator('form[data-form=verify] button[type=submit]').click()
     const closed = page.locator('[data-verify="closed"]')
@@ -168,7 +213,13 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     expect(await page.locator('.toast').textContent()).toBe('保留时间已过，座位已释放，请重新预约')
     await villagerShot(page, 'verify-expired-zh')
     // The server lets the seat go; the page offers the form again.
-    await waitFor(async () => (await server.app.rb.booking.abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, code))?.status === 'cancelled', 60_000, 200)
+    await waitFor(
+      async () =>
+        (await server.app.rb.booking.abuse.sweep()) >= 0 &&
+        (await bookingRepo.bookingByCode(server.app.rb.db, code))?.status === 'cancelled',
+      60_000,
+      200,
+    )
     await closed.locator('[data-action="book-again"]').click()
     await page.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
   })

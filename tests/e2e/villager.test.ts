@@ -12,7 +12,12 @@ import { io as connectSocket, type Socket } from 'socket.io-client'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { serviceDayOf, serviceDayStartMs, type LiveAlert } from '@rb/domain'
 import { topics, type ClientToServerEvents, type ServerToClientEvents } from '@rb/protocol'
-import { buildVillager, FIRST_LOAD_BUDGET_BYTES, FIRST_PAINT_BUDGET_MS, firstLoadBytes } from '../../apps/villager/scripts/build.js'
+import {
+  buildVillager,
+  FIRST_LOAD_BUDGET_BYTES,
+  FIRST_PAINT_BUDGET_MS,
+  firstLoadBytes,
+} from '../../apps/villager/scripts/build.js'
 import { startServer, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
 import { apiPut, villagerShot } from './support/villager.js'
@@ -59,16 +64,43 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
   const shot = villagerShot
   const put = (path: string, body: unknown, method = 'PUT') => apiPut(server, path, body, method)
 
-  const fix = (ts: number, m: number, speedKmh: number) => JSON.stringify({ ts, lat: at(m)[1], lon: at(m)[0], speed: speedKmh, heading: 0 })
+  const fix = (ts: number, m: number, speedKmh: number) =>
+    JSON.stringify({ ts, lat: at(m)[1], lon: at(m)[0], speed: speedKmh, heading: 0 })
 
   beforeAll(async () => {
     await buildVillager({ quiet: true })
     server = await startServer({ COUNTY_PREFIX: 'VG' })
     await put('/api/operators/OP1', { name: '叙永公交', phone: null })
     await put('/api/townships/VG-T01', { name: '水尾镇', nameEn: 'Shuiwei', center: ORIGIN })
-    for (const [i, name] of NAMES.entries()) codes.push((await put('/api/stops', { name, nameEn: ['Town', 'Shiba Village', 'Middle School', 'Shuiwei Village', 'Health Centre'][i], townshipId: 'VG-T01', point: at(STOP_M[i] as number), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/VG-R01', { name: '场镇—卫生院 就医车', nameEn: 'Town–Health Centre', kind: 'medical', operatorId: 'OP1', geometry: [at(0), at(1200)], stopCodes: codes, speedLimitKmh: 120 })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+    for (const [i, name] of NAMES.entries())
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            {
+              name,
+              nameEn: ['Town', 'Shiba Village', 'Middle School', 'Shuiwei Village', 'Health Centre'][i],
+              townshipId: 'VG-T01',
+              point: at(STOP_M[i] as number),
+              installedOn: '2026-01-01',
+            },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/VG-R01', {
+      name: '场镇—卫生院 就医车',
+      nameEn: 'Town–Health Centre',
+      kind: 'medical',
+      operatorId: 'OP1',
+      geometry: [at(0), at(1200)],
+      stopCodes: codes,
+      speedLimitKmh: 120,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
     // Trip A left 20 s ago (the bus the page watches approach); trip B leaves in 40 minutes (bookable).
     depA = Math.round((Date.now() - 20_000) / 1000) * 1000
     const depB = Math.round((Date.now() + 40 * 60_000) / 1000) * 1000
@@ -76,11 +108,34 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     tripB = `VG-R01-B_${serviceDayOf(depB).replaceAll('-', '')}`
     const offsets = STOP_M.map((m) => Math.round(m / PACE_MS))
     const trip = (id: string, dep: number, over: Record<string, unknown>) =>
-      put(`/api/schedule/trips/${id}`, { routeId: 'VG-R01', calendarId: 'daily', direction: 0, headsign: '卫生院', departureS: (dep - serviceDayStartMs(serviceDayOf(dep))) / 1000, stopOffsetsS: offsets, seats: 19, minRiders: 0, ...over })
+      put(`/api/schedule/trips/${id}`, {
+        routeId: 'VG-R01',
+        calendarId: 'daily',
+        direction: 0,
+        headsign: '卫生院',
+        departureS: (dep - serviceDayStartMs(serviceDayOf(dep))) / 1000,
+        stopOffsetsS: offsets,
+        seats: 19,
+        minRiders: 0,
+        ...over,
+      })
     await trip('VG-R01-A', depA, { bookingPolicy: 'none', bookingCutoffMin: 0 })
     await trip('VG-R01-B', depB, { bookingPolicy: 'optional', bookingCutoffMin: 10 })
-    await put(`/api/vehicles/${vehicleId}`, { plate: '川E·12345', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
-    await put('/api/drivers/VG-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
+    await put(`/api/vehicles/${vehicleId}`, {
+      plate: '川E·12345',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      status: 'active',
+    })
+    await put('/api/drivers/VG-D001', {
+      name: '王建国',
+      phone: '13812345678',
+      licenceClass: 'A1',
+      serviceSince: '2008-05-01',
+      pioneer: true,
+      status: 'active',
+    })
     await put(`/api/trip-instances/${tripA}/assignment`, { vehicleId, driverId: 'VG-D001' })
 
     dispatcher = await server.loginAs('dispatcher')
@@ -137,7 +192,15 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     const crew = page.locator('[data-live="crew"]')
     await expect.poll(() => crew.textContent(), { timeout: 10_000 }).toContain('王建国')
     const card = (await crew.textContent()) ?? ''
-    for (const s of ['先锋司机', 'VG-D001', `驾龄 ${Number(serviceDayOf(Date.now()).slice(0, 4)) - 2008 - (serviceDayOf(Date.now()).slice(5) < '05-01' ? 1 : 0)} 年`, vehicleId, '川E·12345', '138****5678']) expect(card).toContain(s)
+    for (const s of [
+      '先锋司机',
+      'VG-D001',
+      `驾龄 ${Number(serviceDayOf(Date.now()).slice(0, 4)) - 2008 - (serviceDayOf(Date.now()).slice(5) < '05-01' ? 1 : 0)} 年`,
+      vehicleId,
+      '川E·12345',
+      '138****5678',
+    ])
+      expect(card).toContain(s)
     expect(await page.content()).not.toContain('13812345678')
     /** The stop the bus is heading to on the strip, or `here` when it is at this stop. */
     const busAt = () => page.evaluate<string>(BUS_AT)
@@ -147,10 +210,13 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     // Drive the rest of the way now, 30 m/s, a fix every half second; watch the page while it happens.
     const seen: string[] = []
     const look = setInterval(() => {
-      void Promise.all([busAt(), page.locator('.status-words').textContent()]).then(([b, words]) => {
-        const s = `${b} ${words}`
-        if (seen.at(-1) !== s) seen.push(s)
-      }, () => {})
+      void Promise.all([busAt(), page.locator('.status-words').textContent()]).then(
+        ([b, words]) => {
+          const s = `${b} ${words}`
+          if (seen.at(-1) !== s) seen.push(s)
+        },
+        () => {},
+      )
     }, 150)
     try {
       for (let m = busM + 15; m < STOP_M[HERE]!; m += 15) {
@@ -165,7 +231,12 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     } finally {
       clearInterval(look)
     }
-    const order = [`before:${codes[1]} 正在路上，还有 2 站`, `before:${codes[2]} 正在路上，还有 1 站`, `before:${here()} 正在路上，下一站就是本站`, `at:${here()} 车已到站`]
+    const order = [
+      `before:${codes[1]} 正在路上，还有 2 站`,
+      `before:${codes[2]} 正在路上，还有 1 站`,
+      `before:${here()} 正在路上，下一站就是本站`,
+      `at:${here()} 车已到站`,
+    ]
     expect(seen.filter((s) => order.includes(s))).toEqual(order)
     await shot(page, 'trip-at-stop-zh')
   })
@@ -203,9 +274,29 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     await shot(page, 'booked-zh')
     await page.unroute('**/api/bookings')
 
-    const list = await server.apiJson<{ items: { code: string; seats: number; status: string; channel: string; name: string; phone: string; boardStop: string }[] }>('GET', `/api/trip-instances/${tripB}/bookings`, undefined, dispatcher)
+    const list = await server.apiJson<{
+      items: {
+        code: string
+        seats: number
+        status: string
+        channel: string
+        name: string
+        phone: string
+        boardStop: string
+      }[]
+    }>('GET', `/api/trip-instances/${tripB}/bookings`, undefined, dispatcher)
     expect(list.status).toBe(200)
-    expect(list.body.items).toEqual([expect.objectContaining({ code: bookingCode, seats: 2, status: 'confirmed', channel: 'web', name: '李秀英', phone: '13900001111', boardStop: here() })])
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        code: bookingCode,
+        seats: 2,
+        status: 'confirmed',
+        channel: 'web',
+        name: '李秀英',
+        phone: '13900001111',
+        boardStop: here(),
+      }),
+    ])
 
     // The next booking starts with the name and phone remembered.
     await page.locator('[data-action=back]', { hasText: '好的' }).click()
@@ -222,12 +313,20 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     page.once('dialog', (d) => void d.accept())
     await row.locator('[data-action="cancel-booking"]').click()
     await expect.poll(() => row.locator('.pill').textContent(), { timeout: 10_000 }).toBe('已取消')
-    const after = await server.apiJson<{ items: { code: string; status: string }[] }>('GET', `/api/trip-instances/${tripB}/bookings`, undefined, dispatcher)
+    const after = await server.apiJson<{ items: { code: string; status: string }[] }>(
+      'GET',
+      `/api/trip-instances/${tripB}/bookings`,
+      undefined,
+      dispatcher,
+    )
     expect(after.body.items.map((b) => [b.code, b.status])).toEqual([[bookingCode, 'cancelled']])
   })
 
   it('reports the sign and a road hazard while offline; they arrive when the connection returns and the dispatcher gets the alerts', async () => {
-    type Tickets = { items: { category: string; kind: string; photoCount: number; reportCount: number; status: string }[]; total: number }
+    type Tickets = {
+      items: { category: string; kind: string; photoCount: number; reportCount: number; status: string }[]
+      total: number
+    }
     const tickets = () => server.apiJson<Tickets>('GET', `/api/tickets?stop=${here()}`, undefined, dispatcher)
     await page.goto(stopUrl())
     await page.locator('a.btn', { hasText: '报修站牌' }).click()
@@ -237,7 +336,10 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
 
     await page.locator('[data-category="damaged"]').click()
     await page.fill('#rp-note', '站牌被风吹歪了')
-    await page.setInputFiles('#rp-photo', new URL('../../apps/server/src/reports/testdata/photo.jpg', import.meta.url).pathname)
+    await page.setInputFiles(
+      '#rp-photo',
+      new URL('../../apps/server/src/reports/testdata/photo.jpg', import.meta.url).pathname,
+    )
     await page.locator('.photo-preview').waitFor()
     await page.locator('form[data-form=report] button[type=submit]').click()
     await expect.poll(() => page.locator('[data-notice="queued"]').count()).toBe(1)
@@ -261,11 +363,20 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
       ['sign', 'damaged', 'open', 1, 1],
     ])
     for (const type of ['sign_report', 'road_report']) {
-      const stored = await server.apiJson<{ items: LiveAlert[] }>('GET', `/api/alerts?open=true&type=${type}`, undefined, dispatcher)
+      const stored = await server.apiJson<{ items: LiveAlert[] }>(
+        'GET',
+        `/api/alerts?open=true&type=${type}`,
+        undefined,
+        dispatcher,
+      )
       expect(stored.body.items.map((x) => x.stopCode)).toEqual([here()])
     }
     // … and live, on the dispatchers' socket.
-    await waitFor(() => ['sign_report', 'road_report'].every((type) => alerts.some((x) => x.type === type && x.stopCode === here())), 60_000)
+    await waitFor(
+      () =>
+        ['sign_report', 'road_report'].every((type) => alerts.some((x) => x.type === type && x.stopCode === here())),
+      60_000,
+    )
   })
 
   it('says clearly when a stop code does not exist', async () => {
@@ -302,17 +413,26 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     const q = await slow.newPage()
     const cdp2 = await slow.newCDPSession(q)
     await cdp2.send('Network.enable')
-    await cdp2.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: (400 * 1000) / 8, uploadThroughput: (400 * 1000) / 8 })
+    await cdp2.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 400,
+      downloadThroughput: (400 * 1000) / 8,
+      uploadThroughput: (400 * 1000) / 8,
+    })
     await cdp2.send('Emulation.setCPUThrottlingRate', { rate: 4 })
     await q.goto(stopUrl(), { waitUntil: 'domcontentloaded', timeout: 60_000 })
     const paint = await q.evaluate<{ fcp: number | null; departures: number; stop: string | null }>(
       `({ fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null, departures: document.querySelectorAll('.dep').length, stop: document.querySelector('h1')?.textContent ?? null })`,
     )
     // Polled from the test (string predicates in the page would need 'unsafe-eval', which the page's CSP refuses).
-    const timing = await waitFor(async () => {
-      const t = await q.evaluate<{ ready?: string; liveAt?: string }>('({ ...document.documentElement.dataset })')
-      return t.ready && t.liveAt ? { scriptMs: Number(t.ready), liveMs: Number(t.liveAt) } : null
-    }, 60_000, 100)
+    const timing = await waitFor(
+      async () => {
+        const t = await q.evaluate<{ ready?: string; liveAt?: string }>('({ ...document.documentElement.dataset })')
+        return t.ready && t.liveAt ? { scriptMs: Number(t.ready), liveMs: Number(t.liveAt) } : null
+      },
+      60_000,
+      100,
+    )
     const { scriptMs, liveMs } = timing
     await slow.close()
 
@@ -334,7 +454,12 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
   })
 
   it('had no script errors; the only failed requests are the ones the tests caused', () => {
-    const caused = [/\/api\/bookings net::ERR_CONNECTION_RESET$/, /^console: Failed to load resource: net::ERR_CONNECTION_RESET$/, /ERR_INTERNET_DISCONNECTED/, /^console: Failed to load resource: the server responded with a status of 404/]
+    const caused = [
+      /\/api\/bookings net::ERR_CONNECTION_RESET$/,
+      /^console: Failed to load resource: net::ERR_CONNECTION_RESET$/,
+      /ERR_INTERNET_DISCONNECTED/,
+      /^console: Failed to load resource: the server responded with a status of 404/,
+    ]
     expect(errors.filter((e) => !caused.some((c) => c.test(e)))).toEqual([])
   })
 })

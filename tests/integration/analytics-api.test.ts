@@ -14,26 +14,47 @@ const T = (p: number): string => `to_timestamp($${p}::float8 / 1000.0)`
 const R = 6_371_008.8
 const rad = (d: number): number => (d * Math.PI) / 180
 /** Distance by the spherical law of cosines: a different formula from the server's haversine. */
-const cosineLaw = (a: [number, number], b: [number, number]): number => R * Math.acos(Math.sin(rad(a[1])) * Math.sin(rad(b[1])) + Math.cos(rad(a[1])) * Math.cos(rad(b[1])) * Math.cos(rad(b[0] - a[0])))
+const cosineLaw = (a: [number, number], b: [number, number]): number =>
+  R *
+  Math.acos(
+    Math.sin(rad(a[1])) * Math.sin(rad(b[1])) + Math.cos(rad(a[1])) * Math.cos(rad(b[1])) * Math.cos(rad(b[0] - a[0])),
+  )
 
 async function seed(db: Db): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => db.query(sql, params)
   await q(`INSERT INTO operator (id, name) VALUES ('OPA', '叙永公交')`)
   await q(`INSERT INTO township (id, name, lng, lat) VALUES ('TA', '叙永镇', 105.44, 28.1)`)
-  for (const c of ['A-0001', 'A-0002', 'A-0003']) await q(`INSERT INTO stop (code, name, township_id, lng, lat) VALUES ($1, '石坝村', 'TA', 105.44, 28.1)`, [c])
-  await q(`INSERT INTO route (id, name, kind, operator_id, geometry, length_m) VALUES ('R1', '赶场1路', 'market', 'OPA', '[]', 1000), ('R2', '学生专线,"早班"', 'student', 'OPA', '[]', 1000)`)
+  for (const c of ['A-0001', 'A-0002', 'A-0003'])
+    await q(`INSERT INTO stop (code, name, township_id, lng, lat) VALUES ($1, '石坝村', 'TA', 105.44, 28.1)`, [c])
+  await q(
+    `INSERT INTO route (id, name, kind, operator_id, geometry, length_m) VALUES ('R1', '赶场1路', 'market', 'OPA', '[]', 1000), ('R2', '学生专线,"早班"', 'student', 'OPA', '[]', 1000)`,
+  )
   await q(`INSERT INTO calendar (id, name, rules) VALUES ('daily', '每天', '{}')`)
-  await q(`INSERT INTO trip (id, route_id, calendar_id, direction, departure_s, stop_offsets_s, seats) VALUES ('T1', 'R1', 'daily', 0, 28800, '{0,600}', 19), ('T2', 'R2', 'daily', 0, 28800, '{0,600}', 19)`)
+  await q(
+    `INSERT INTO trip (id, route_id, calendar_id, direction, departure_s, stop_offsets_s, seats) VALUES ('T1', 'R1', 'daily', 0, 28800, '{0,600}', 19), ('T2', 'R2', 'daily', 0, 28800, '{0,600}', 19)`,
+  )
   await q(`INSERT INTO vehicle (id, plate, seats, operator_id) VALUES ('V1', '川E·12345', 19, 'OPA')`)
-  await q(`INSERT INTO driver (id, name, phone, licence_class, service_since) VALUES ('XY-D999', '李师傅', '13900000000', 'B1', '2020-01-01')`)
+  await q(
+    `INSERT INTO driver (id, name, phone, licence_class, service_since) VALUES ('XY-D999', '李师傅', '13900000000', 'B1', '2020-01-01')`,
+  )
 
   // ── vehicle events ──
   let n = 0
-  const ev = async (vehicle: string, ts: number, type: string, instance: string, data: Record<string, unknown>): Promise<void> => {
+  const ev = async (
+    vehicle: string,
+    ts: number,
+    type: string,
+    instance: string,
+    data: Record<string, unknown>,
+  ): Promise<void> => {
     n++
-    await q(`INSERT INTO vehicle_event (vehicle_id, ts, type, trip_instance_id, stop_code, data) VALUES ($1, ${T(2)}, $3, $4, NULL, $5::jsonb)`, [vehicle, ts + n, type, instance, JSON.stringify(data)])
+    await q(
+      `INSERT INTO vehicle_event (vehicle_id, ts, type, trip_instance_id, stop_code, data) VALUES ($1, ${T(2)}, $3, $4, NULL, $5::jsonb)`,
+      [vehicle, ts + n, type, instance, JSON.stringify(data)],
+    )
   }
-  const dep = (vehicle: string, ts: number, instance: string, delayS: number, passed = false) => ev(vehicle, ts, 'departure', instance, { seq: 1, delayS, passedWithoutStopping: passed, scheduledTs: ts })
+  const dep = (vehicle: string, ts: number, instance: string, delayS: number, passed = false) =>
+    ev(vehicle, ts, 'departure', instance, { seq: 1, delayS, passedWithoutStopping: passed, scheduledTs: ts })
   // T1 on 2 March: −60 and +300 are on time (the edges), −61 early, +301 late.
   await ev('V1', at('2026-03-02T07:55:00'), 'trip_start', 'T1_20260302', {})
   for (const d of [-60, 0, 300, 301, -61]) await dep('V1', at('2026-03-02T08:10:00'), 'T1_20260302', d)
@@ -52,7 +73,8 @@ async function seed(db: Db): Promise<void> {
   await dep('V1', at('2026-03-04T08:10:00'), 'T1_20260304', 0)
 
   // ── bookings ──
-  for (const id of ['T1_20260302', 'T2_20260302', 'T1_20260301']) await q(`INSERT INTO booking_trip (trip_instance_id) VALUES ($1)`, [id])
+  for (const id of ['T1_20260302', 'T2_20260302', 'T1_20260301'])
+    await q(`INSERT INTO booking_trip (trip_instance_id) VALUES ($1)`, [id])
   let b = 0
   const book = async (instance: string, seats: number, status: string): Promise<void> => {
     b++
@@ -62,12 +84,26 @@ async function seed(db: Db): Promise<void> {
       [`BK${b}`, instance, seats, status],
     )
   }
-  for (const [seats, status] of [[2, 'boarded'], [1, 'boarded'], [3, 'no_show'], [2, 'cancelled'], [1, 'confirmed'], [1, 'waitlisted']] as const) await book('T1_20260302', seats, status)
+  for (const [seats, status] of [
+    [2, 'boarded'],
+    [1, 'boarded'],
+    [3, 'no_show'],
+    [2, 'cancelled'],
+    [1, 'confirmed'],
+    [1, 'waitlisted'],
+  ] as const)
+    await book('T1_20260302', seats, status)
   await book('T2_20260302', 4, 'boarded')
   await book('T1_20260301', 5, 'boarded')
 
   // ── positions ──
-  const fix = (vehicle: string, ts: number, lng: number, lat: number) => q(`INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg) VALUES ($1, ${T(2)}, $3, $4, 30, 0)`, [vehicle, ts, lng, lat])
+  const fix = (vehicle: string, ts: number, lng: number, lat: number) =>
+    q(`INSERT INTO position (vehicle_id, ts, lng, lat, speed_kmh, heading_deg) VALUES ($1, ${T(2)}, $3, $4, 30, 0)`, [
+      vehicle,
+      ts,
+      lng,
+      lat,
+    ])
   await fix('V1', at('2026-03-01T23:59:00'), 105.44, 27.0) // the day before: not counted, nor its jump to the next fix
   await fix('V1', at('2026-03-02T08:00:00'), 105.44, 28.1)
   await fix('V1', at('2026-03-02T08:01:00'), 105.44, 28.11)
@@ -80,12 +116,20 @@ async function seed(db: Db): Promise<void> {
 
   // ── repair tickets ──
   let k = 0
-  const ticket = async (kind: string, category: string, status: string, opened: number, closed: number | null): Promise<void> => {
+  const ticket = async (
+    kind: string,
+    category: string,
+    status: string,
+    opened: number,
+    closed: number | null,
+  ): Promise<void> => {
     k++
     await q(
       `INSERT INTO repair_ticket (kind, category, dedupe_key, stop_code, lng, lat, status, report_count, opened_at, updated_at, closed_at)
        VALUES ($1, $2, $3, 'A-0003', 105.44, 28.1, $4, 1, ${T(5)}, ${T(5)}, ${closed === null ? 'NULL' : T(6)})`,
-      closed === null ? [kind, category, `key-${k}`, status, opened] : [kind, category, `key-${k}`, status, opened, closed],
+      closed === null
+        ? [kind, category, `key-${k}`, status, opened]
+        : [kind, category, `key-${k}`, status, opened, closed],
     )
   }
   await ticket('sign', 'faded', 'fixed', at('2026-03-01T10:00:00'), at('2026-03-02T10:00:00')) // 24 h
@@ -103,7 +147,8 @@ describe.each(targets())('reports API ($name)', ({ env }) => {
   let server: TestServer
   let dispatcher: RoleSession
   const RANGE = 'from=2026-03-02&to=2026-03-03'
-  const get = async (path: string, as?: RoleSession): Promise<Response> => fetch(`${server.baseUrl}${path}`, { headers: as ? as.headers : {} })
+  const get = async (path: string, as?: RoleSession): Promise<Response> =>
+    fetch(`${server.baseUrl}${path}`, { headers: as ? as.headers : {} })
   const json = async <T>(path: string): Promise<T> => {
     const res = await get(path, dispatcher)
     expect(res.status, await res.clone().text()).toBe(200)
@@ -122,9 +167,45 @@ describe.each(targets())('reports API ($name)', ({ env }) => {
     expect(body.from).toBe('2026-03-02')
     expect(body.to).toBe('2026-03-03')
     expect(body.rows).toEqual([
-      { day: '2026-03-02', routeId: 'R1', routeName: '赶场1路', departures: 5, onTime: 3, early: 1, late: 1, onTimeShare: 0.6, meanDelayS: 96, tripsStarted: 1, tripsCompleted: 1 },
-      { day: '2026-03-02', routeId: 'R2', routeName: '学生专线,"早班"', departures: 1, onTime: 0, early: 0, late: 1, onTimeShare: 0, meanDelayS: 600, tripsStarted: 1, tripsCompleted: 1 },
-      { day: '2026-03-03', routeId: 'R1', routeName: '赶场1路', departures: 2, onTime: 2, early: 0, late: 0, onTimeShare: 1, meanDelayS: 180, tripsStarted: 1, tripsCompleted: 0 },
+      {
+        day: '2026-03-02',
+        routeId: 'R1',
+        routeName: '赶场1路',
+        departures: 5,
+        onTime: 3,
+        early: 1,
+        late: 1,
+        onTimeShare: 0.6,
+        meanDelayS: 96,
+        tripsStarted: 1,
+        tripsCompleted: 1,
+      },
+      {
+        day: '2026-03-02',
+        routeId: 'R2',
+        routeName: '学生专线,"早班"',
+        departures: 1,
+        onTime: 0,
+        early: 0,
+        late: 1,
+        onTimeShare: 0,
+        meanDelayS: 600,
+        tripsStarted: 1,
+        tripsCompleted: 1,
+      },
+      {
+        day: '2026-03-03',
+        routeId: 'R1',
+        routeName: '赶场1路',
+        departures: 2,
+        onTime: 2,
+        early: 0,
+        late: 0,
+        onTimeShare: 1,
+        meanDelayS: 180,
+        tripsStarted: 1,
+        tripsCompleted: 0,
+      },
     ])
   })
 
@@ -146,11 +227,36 @@ describe.each(targets())('reports API ($name)', ({ env }) => {
   it('ridership and no-shows by service kind and day (seats; cancelled and waitlisted apart)', async () => {
     const body = await json<{ rows: unknown[] }>(`/api/analytics/ridership?${RANGE}`)
     expect(body.rows).toEqual([
-      { day: '2026-03-02', kind: 'market', bookings: 5, seatsBooked: 7, seatsBoarded: 3, seatsNoShow: 3, seatsCancelled: 2, seatsOpen: 1, noShowRate: 0.5 },
-      { day: '2026-03-02', kind: 'student', bookings: 1, seatsBooked: 4, seatsBoarded: 4, seatsNoShow: 0, seatsCancelled: 0, seatsOpen: 0, noShowRate: 0 },
+      {
+        day: '2026-03-02',
+        kind: 'market',
+        bookings: 5,
+        seatsBooked: 7,
+        seatsBoarded: 3,
+        seatsNoShow: 3,
+        seatsCancelled: 2,
+        seatsOpen: 1,
+        noShowRate: 0.5,
+      },
+      {
+        day: '2026-03-02',
+        kind: 'student',
+        bookings: 1,
+        seatsBooked: 4,
+        seatsBoarded: 4,
+        seatsNoShow: 0,
+        seatsCancelled: 0,
+        seatsOpen: 0,
+        noShowRate: 0,
+      },
     ])
     const csv = await (await get(`/api/analytics/ridership?${RANGE}&format=csv`, dispatcher)).text()
-    expect(csv.split('\r\n')).toEqual(['date,kind,bookings,seats_booked,seats_boarded,seats_no_show,seats_open,seats_cancelled,no_show_rate', '2026-03-02,market,5,7,3,3,1,2,0.5', '2026-03-02,student,1,4,4,0,0,0,0', ''])
+    expect(csv.split('\r\n')).toEqual([
+      'date,kind,bookings,seats_booked,seats_boarded,seats_no_show,seats_open,seats_cancelled,no_show_rate',
+      '2026-03-02,market,5,7,3,3,1,2,0.5',
+      '2026-03-02,student,1,4,4,0,0,0,0',
+      '',
+    ])
   })
 
   it('kilometres per vehicle and day: haversine between consecutive fixes, nothing across midnight', async () => {
@@ -166,7 +272,13 @@ describe.each(targets())('reports API ($name)', ({ env }) => {
     ])
     expect(v2).toBeCloseTo(4.904, 3)
     const csv = await (await get(`/api/analytics/kilometres?${RANGE}&format=csv`, dispatcher)).text()
-    expect(csv.split('\r\n')).toEqual(['date,vehicle_id,plate,km,points', `2026-03-02,V1,川E·12345,${v1},4`, '2026-03-03,V1,川E·12345,0,1', `2026-03-03,V2,,${v2},2`, ''])
+    expect(csv.split('\r\n')).toEqual([
+      'date,vehicle_id,plate,km,points',
+      `2026-03-02,V1,川E·12345,${v1},4`,
+      '2026-03-03,V1,川E·12345,0,1',
+      `2026-03-03,V2,,${v2},2`,
+      '',
+    ])
   })
 
   it('repair turnaround: tickets fixed in the range, median (even count too), mean and longest hours', async () => {
@@ -176,17 +288,26 @@ describe.each(targets())('reports API ($name)', ({ env }) => {
       { kind: 'sign', category: 'missing', fixed: 2, medianHours: 3, meanHours: 3, maxHours: 3.5 },
     ])
     const res = await get(`/api/analytics/repairs?${RANGE}&format=csv`, dispatcher)
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="repair-turnaround_2026-03-02_2026-03-03.csv"')
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="repair-turnaround_2026-03-02_2026-03-03.csv"',
+    )
   })
 
   it('a day with nothing gives no rows (and a CSV of the header alone)', async () => {
     expect((await json<{ rows: unknown[] }>('/api/analytics/on-time?from=2026-01-01&to=2026-01-01')).rows).toEqual([])
-    expect(await (await get('/api/analytics/kilometres?from=2026-01-01&to=2026-01-01&format=csv', dispatcher)).text()).toBe('date,vehicle_id,plate,km,points\r\n') // text() drops the BOM
+    expect(
+      await (await get('/api/analytics/kilometres?from=2026-01-01&to=2026-01-01&format=csv', dispatcher)).text(),
+    ).toBe('date,vehicle_id,plate,km,points\r\n') // text() drops the BOM
   })
 
   it('ranges: at most 92 days, to not before from, real dates', async () => {
     expect((await get('/api/analytics/ridership?from=2026-01-01&to=2026-04-02', dispatcher)).status).toBe(200) // 92 days
-    for (const qs of ['from=2026-01-01&to=2026-04-03', 'from=2026-03-03&to=2026-03-02', 'from=2026-02-30&to=2026-03-02', 'from=2026-3-1&to=2026-03-02']) {
+    for (const qs of [
+      'from=2026-01-01&to=2026-04-03',
+      'from=2026-03-03&to=2026-03-02',
+      'from=2026-02-30&to=2026-03-02',
+      'from=2026-3-1&to=2026-03-02',
+    ]) {
       const res = await get(`/api/analytics/ridership?${qs}`, dispatcher)
       expect(res.status, qs).toBe(400)
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_TIME_RANGE')

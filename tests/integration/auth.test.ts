@@ -6,7 +6,11 @@ import { startServer, targets, TEST_ADMIN_PASSWORD, TEST_USER_PASSWORD, type Tes
 type ErrorBody = { error: { code: string; message: string } }
 
 const post = (base: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -41,7 +45,11 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
   })
 
   it('gives scripts a bearer token instead of a cookie when asked', async () => {
-    const res = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: TEST_ADMIN_PASSWORD, bearer: true })
+    const res = await post(server.baseUrl, '/api/auth/login', {
+      username: 'admin',
+      password: TEST_ADMIN_PASSWORD,
+      bearer: true,
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('set-cookie')).toBeNull()
     const { token } = (await res.json()) as { token: string }
@@ -60,8 +68,17 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
   it('makes the next attempt wait after too many failed sign-ins, even with the right password', async () => {
     await server.loginAs('dispatcher', { username: 'locked-out' })
     const elsewhere = { 'x-forwarded-for': '198.51.100.7' }
-    for (let i = 0; i < 5; i++) expect((await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: `wrong-${i}` }, elsewhere)).status).toBe(401)
-    const res = await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: TEST_USER_PASSWORD }, elsewhere)
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await post(server.baseUrl, '/api/auth/login', { username: 'locked-out', password: `wrong-${i}` }, elsewhere))
+          .status,
+      ).toBe(401)
+    const res = await post(
+      server.baseUrl,
+      '/api/auth/login',
+      { username: 'locked-out', password: TEST_USER_PASSWORD },
+      elsewhere,
+    )
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
     expect(((await res.json()) as ErrorBody).error.code).toBe('RATE_LIMITED')
@@ -80,18 +97,27 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
     expect((await server.apiJson<ErrorBody>('GET', '/api/users', undefined, dispatcher)).status).toBe(403)
 
     const operator = await server.loginAs('operator')
-    expect((await server.apiJson('PUT', '/api/operators/OP9', { name: '叙永公交', phone: '0830-6222222' }, operator)).status).toBe(200)
+    expect(
+      (await server.apiJson('PUT', '/api/operators/OP9', { name: '叙永公交', phone: '0830-6222222' }, operator)).status,
+    ).toBe(200)
     // Public reads stay public.
     expect((await fetch(`${server.baseUrl}/api/operators`)).status).toBe(200)
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
   })
 
   it('lets an admin create, change and disable accounts, and writes each change to the audit log', async () => {
-    const created = await server.apiJson<{ user: { id: number; role: string }; password: string }>('POST', '/api/users', { username: 'wang.li', displayName: '王丽', role: 'dispatcher' })
+    const created = await server.apiJson<{ user: { id: number; role: string }; password: string }>(
+      'POST',
+      '/api/users',
+      { username: 'wang.li', displayName: '王丽', role: 'dispatcher' },
+    )
     expect(created.status).toBe(201)
     expect(created.body.password).toMatch(/^[A-Za-z0-9]{20}$/)
     const id = created.body.user.id
-    const first = await post(server.baseUrl, '/api/auth/login', { username: 'wang.li', password: created.body.password })
+    const first = await post(server.baseUrl, '/api/auth/login', {
+      username: 'wang.li',
+      password: created.body.password,
+    })
     expect(first.status).toBe(200)
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] as string
 
@@ -101,9 +127,19 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
     expect((await fetch(`${server.baseUrl}/api/auth/me`, { headers: { cookie } })).status).toBe(401)
 
     expect((await server.apiJson('PATCH', `/api/users/${id}`, { disabled: true })).status).toBe(200)
-    expect((await post(server.baseUrl, '/api/auth/login', { username: 'wang.li', password: created.body.password })).status).toBe(401)
+    expect(
+      (await post(server.baseUrl, '/api/auth/login', { username: 'wang.li', password: created.body.password })).status,
+    ).toBe(401)
 
-    const log = await server.apiJson<{ items: { action: string; username: string; target: string; before: { role?: string } | null; after: { role?: string; disabled?: boolean } }[] }>('GET', `/api/audit?target=user:${id}`)
+    const log = await server.apiJson<{
+      items: {
+        action: string
+        username: string
+        target: string
+        before: { role?: string } | null
+        after: { role?: string; disabled?: boolean }
+      }[]
+    }>('GET', `/api/audit?target=user:${id}`)
     expect(log.body.items.map((e) => e.action)).toEqual(['user.disable', 'user.update', 'user.create'])
     expect(log.body.items.every((e) => e.username === 'admin')).toBe(true)
     expect(log.body.items[1]).toMatchObject({ before: { role: 'dispatcher' }, after: { role: 'operator' } })
@@ -119,25 +155,44 @@ describe.each(targets())('accounts and sessions on $name', (target) => {
 
   it('refuses weak and published passwords for new accounts', async () => {
     for (const password of ['short', 'password123', 'demo-dispatcher', 'aaaaaaaaaaaa']) {
-      const res = await server.apiJson<ErrorBody>('POST', '/api/users', { username: `weak-${password.length}`, displayName: 'x', role: 'operator', password })
+      const res = await server.apiJson<ErrorBody>('POST', '/api/users', {
+        username: `weak-${password.length}`,
+        displayName: 'x',
+        role: 'operator',
+        password,
+      })
       expect(res.status, password).toBe(400)
     }
   })
 
   it('refuses a cookie-carrying write from another site, but not the same site or a bearer token', async () => {
     const admin = await server.loginAs('admin')
-    const body = (username: string) => JSON.stringify({ username, displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD })
+    const body = (username: string) =>
+      JSON.stringify({ username, displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD })
     const from = (origin: string, headers: Record<string, string>, username: string) =>
-      fetch(`${server.baseUrl}/api/users`, { method: 'POST', headers: { 'content-type': 'application/json', origin, ...headers }, body: body(username) })
+      fetch(`${server.baseUrl}/api/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, ...headers },
+        body: body(username),
+      })
     const cross = await from('https://evil.example', admin.headers, 'csrf.one')
     expect(cross.status).toBe(403)
     expect(((await cross.json()) as ErrorBody).error.message).toMatch(/another site/)
     expect((await from(server.baseUrl, admin.headers, 'csrf.two')).status).toBe(201)
-    expect((await from('https://evil.example', { authorization: `Bearer ${admin.token}` }, 'csrf.three')).status).toBe(201)
+    expect((await from('https://evil.example', { authorization: `Bearer ${admin.token}` }, 'csrf.three')).status).toBe(
+      201,
+    )
   })
 
   it('strips unknown fields from request bodies', async () => {
-    const res = await server.apiJson<{ user: Record<string, unknown> }>('POST', '/api/users', { username: 'extra.field', displayName: 'x', role: 'operator', password: TEST_USER_PASSWORD, isAdmin: true, role2: 'admin' })
+    const res = await server.apiJson<{ user: Record<string, unknown> }>('POST', '/api/users', {
+      username: 'extra.field',
+      displayName: 'x',
+      role: 'operator',
+      password: TEST_USER_PASSWORD,
+      isAdmin: true,
+      role2: 'admin',
+    })
     expect(res.status).toBe(201)
     expect(res.body.user.role).toBe('operator')
     expect(res.body.user).not.toHaveProperty('isAdmin')
@@ -161,7 +216,8 @@ describe('live socket rooms', () => {
     })
     return s
   }
-  const subscribe = (s: LiveSocket, rooms: string[]): Promise<SubscribeAck> => new Promise((resolve) => s.emit('subscribe', rooms as never, (ack) => resolve(ack)))
+  const subscribe = (s: LiveSocket, rooms: string[]): Promise<SubscribeAck> =>
+    new Promise((resolve) => s.emit('subscribe', rooms as never, (ack) => resolve(ack)))
 
   beforeAll(async () => {
     server = await startServer()
@@ -182,18 +238,40 @@ describe('live socket rooms', () => {
   it('refuses a driver and an unknown token, and admits a dispatcher by cookie or by token', async () => {
     const driverAccount = await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })
     expect(driverAccount.status).toBe(200)
-    expect((await server.apiJson('PUT', '/api/drivers/XY-D007', { name: '李师傅', phone: '13800000007', licenceClass: 'A1', serviceSince: '2010-01-01', pioneer: false, status: 'active' })).status).toBe(200)
+    expect(
+      (
+        await server.apiJson('PUT', '/api/drivers/XY-D007', {
+          name: '李师傅',
+          phone: '13800000007',
+          licenceClass: 'A1',
+          serviceSince: '2010-01-01',
+          pioneer: false,
+          status: 'active',
+        })
+      ).status,
+    ).toBe(200)
     const driver = await server.loginAs('driver', { driverCode: 'XY-D007' })
-    expect((await subscribe(await socket({ token: driver.token }), ['all'])).refused[0]?.reason).toMatch(/you are driver/)
+    expect((await subscribe(await socket({ token: driver.token }), ['all'])).refused[0]?.reason).toMatch(
+      /you are driver/,
+    )
     expect((await subscribe(await socket({ token: 'not-a-session' }), ['all'])).joined).toEqual([])
 
     const dispatcher = await server.loginAs('dispatcher')
-    expect((await subscribe(await socket({ cookie: dispatcher.cookie }), ['all', 'vehicle:XY-V001'])).joined).toEqual(['all', 'vehicle:XY-V001'])
-    expect((await subscribe(await socket({ token: dispatcher.token }), ['route:XY-R01'])).joined).toEqual(['route:XY-R01'])
+    expect((await subscribe(await socket({ cookie: dispatcher.cookie }), ['all', 'vehicle:XY-V001'])).joined).toEqual([
+      'all',
+      'vehicle:XY-V001',
+    ])
+    expect((await subscribe(await socket({ token: dispatcher.token }), ['route:XY-R01'])).joined).toEqual([
+      'route:XY-R01',
+    ])
   })
 
   it('disconnects the sockets of a session that signs out', async () => {
-    const res = await post(server.baseUrl, '/api/auth/login', { username: 'admin', password: TEST_ADMIN_PASSWORD, bearer: true })
+    const res = await post(server.baseUrl, '/api/auth/login', {
+      username: 'admin',
+      password: TEST_ADMIN_PASSWORD,
+      bearer: true,
+    })
     const { token } = (await res.json()) as { token: string }
     const s = await socket({ token })
     expect((await subscribe(s, ['all'])).joined).toEqual(['all'])
@@ -214,10 +292,26 @@ describe('automatic audit of writes', () => {
 
   it('records a write by a signed-in account on a route that does not audit itself, without secrets', async () => {
     const operator = await server.loginAs('operator')
-    expect((await server.apiJson('PUT', '/api/operators/OP7', { name: '古蔺公交', phone: '0830-7222222', password: 'not-a-field' }, operator)).status).toBe(200)
-    const log = await server.apiJson<{ items: { action: string; username: string; target: string; after: Record<string, unknown> }[] }>('GET', '/api/audit?target=OP7')
+    expect(
+      (
+        await server.apiJson(
+          'PUT',
+          '/api/operators/OP7',
+          { name: '古蔺公交', phone: '0830-7222222', password: 'not-a-field' },
+          operator,
+        )
+      ).status,
+    ).toBe(200)
+    const log = await server.apiJson<{
+      items: { action: string; username: string; target: string; after: Record<string, unknown> }[]
+    }>('GET', '/api/audit?target=OP7')
     expect(log.body.items).toHaveLength(1)
-    expect(log.body.items[0]).toMatchObject({ action: 'http.PUT /api/operators/:id', username: 't-operator', target: 'OP7', after: { name: '古蔺公交' } })
+    expect(log.body.items[0]).toMatchObject({
+      action: 'http.PUT /api/operators/:id',
+      username: 't-operator',
+      target: 'OP7',
+      after: { name: '古蔺公交' },
+    })
     expect(JSON.stringify(log.body.items)).not.toContain('not-a-field')
     // A refused write is not an action.
     const dispatcher = await server.loginAs('dispatcher')

@@ -19,7 +19,11 @@ interface ConsoleConfig {
 /** The tile of zoom z over a point. */
 const tileAt = (z: number, [lng, lat]: [number, number]): [number, number, number] => {
   const r = (lat * Math.PI) / 180
-  return [z, Math.floor(((lng + 180) / 360) * 2 ** z), Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z)]
+  return [
+    z,
+    Math.floor(((lng + 180) / 360) * 2 ** z),
+    Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z),
+  ]
 }
 const SEAT: [number, number] = [105.44, 28.16]
 
@@ -35,7 +39,12 @@ describe('the demo county basemap (embedded)', () => {
 
   it('is the preset auto picks for the demo county, served by the server itself', async () => {
     const config = await server.apiJson<ConsoleConfig>('GET', '/api/console/config')
-    expect(config.body.basemap).toMatchObject({ preset: 'demo', pmtiles: '/basemap/demo.pmtiles', raster: [], gcj02: false })
+    expect(config.body.basemap).toMatchObject({
+      preset: 'demo',
+      pmtiles: '/basemap/demo.pmtiles',
+      raster: [],
+      gcj02: false,
+    })
   })
 
   it('is read over range requests by the pmtiles reader: roads, rivers, contours and village names over the county seat', async () => {
@@ -46,9 +55,19 @@ describe('the demo county basemap (embedded)', () => {
     expect(header.maxLat).toBeGreaterThan(28.36)
     const tile = await archive.getZxy(...tileAt(11, SEAT))
     const bytes = Buffer.from(tile!.data)
-    for (const word of ['transportation', 'waterway', 'contour', 'hillshade', 'place', '永宁河']) expect(bytes.includes(Buffer.from(word)), word).toBe(true)
+    for (const word of ['transportation', 'waterway', 'contour', 'hillshade', 'place', '永宁河'])
+      expect(bytes.includes(Buffer.from(word)), word).toBe(true)
     const meta = (await archive.getMetadata()) as { vector_layers: { id: string }[] }
-    expect(meta.vector_layers.map((l) => l.id).sort()).toEqual(['contour', 'hillshade', 'landcover', 'landuse', 'mountain_peak', 'place', 'transportation', 'waterway'])
+    expect(meta.vector_layers.map((l) => l.id).sort()).toEqual([
+      'contour',
+      'hillshade',
+      'landcover',
+      'landuse',
+      'mountain_peak',
+      'place',
+      'transportation',
+      'waterway',
+    ])
   })
 
   it('answers ranges with 206 and the part asked for, and refuses one beyond the end', async () => {
@@ -60,7 +79,9 @@ describe('the demo county basemap (embedded)', () => {
     expect(Buffer.from(await part.arrayBuffer())).toEqual(whole.subarray(0, 127))
     const tail = await fetch(`${server.baseUrl}/basemap/demo.pmtiles`, { headers: { range: 'bytes=-10' } })
     expect(Buffer.from(await tail.arrayBuffer())).toEqual(whole.subarray(whole.length - 10))
-    const beyond = await fetch(`${server.baseUrl}/basemap/demo.pmtiles`, { headers: { range: `bytes=${whole.length}-` } })
+    const beyond = await fetch(`${server.baseUrl}/basemap/demo.pmtiles`, {
+      headers: { range: `bytes=${whole.length}-` },
+    })
     expect(beyond.status).toBe(416)
     expect(beyond.headers.get('content-range')).toBe(`bytes */${whole.length}`)
     expect(((await beyond.json()) as { error: { code: string } }).error.code).toBe('RANGE_NOT_SATISFIABLE')
@@ -88,7 +109,10 @@ describe.each(targets())('a county basemap file on $name', (target) => {
   })
 
   it('is served at /basemap/county.pmtiles with ranges, and named in the console configuration', async () => {
-    expect((await server.apiJson<ConsoleConfig>('GET', '/api/console/config')).body.basemap).toMatchObject({ preset: 'pmtiles', pmtiles: '/basemap/county.pmtiles' })
+    expect((await server.apiJson<ConsoleConfig>('GET', '/api/console/config')).body.basemap).toMatchObject({
+      preset: 'pmtiles',
+      pmtiles: '/basemap/county.pmtiles',
+    })
     const archive = new PMTiles(new FetchSource(`${server.baseUrl}/basemap/county.pmtiles`))
     expect((await archive.getHeader()).maxZoom).toBe(12)
     expect(await archive.getZxy(...tileAt(12, SEAT))).toBeDefined()
@@ -100,7 +124,11 @@ describe.each(targets())('a county basemap file on $name', (target) => {
   })
 
   it('auto is a plain map for a county without the demo and with no basemap set', async () => {
-    expect((await plain.apiJson<ConsoleConfig>('GET', '/api/console/config')).body.basemap).toMatchObject({ preset: 'none', pmtiles: null, raster: [] })
+    expect((await plain.apiJson<ConsoleConfig>('GET', '/api/console/config')).body.basemap).toMatchObject({
+      preset: 'none',
+      pmtiles: null,
+      raster: [],
+    })
     expect((await fetch(`${plain.baseUrl}/basemap/county.pmtiles`)).status).toBe(404)
   })
 })

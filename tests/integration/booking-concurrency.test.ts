@@ -22,14 +22,20 @@ describe.each(targets())('booking under contention on $name', (target) => {
   const run = randomBytes(4).toString('hex')
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'BC', BOOKING_WAITLIST_SEATS: String(WAITLIST), BOOKING_RATE_LIMIT: '0' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'BC',
+      BOOKING_WAITLIST_SEATS: String(WAITLIST),
+      BOOKING_RATE_LIMIT: '0',
+    })
     net = await bookingNetwork(server, 'BC')
   })
   afterAll(async () => {
     await server?.close()
   })
 
-  const seatsBy = (bookings: { status: string; seats: number }[], status: string): number => bookings.filter((b) => b.status === status).reduce((n, b) => n + b.seats, 0)
+  const seatsBy = (bookings: { status: string; seats: number }[], status: string): number =>
+    bookings.filter((b) => b.status === status).reduce((n, b) => n + b.seats, 0)
 
   it('confirms exactly 30 of 500 simultaneous attempts, waitlists 100 and refuses the rest; resent keys get the same booking', async () => {
     const trip = await net.trip('BC-A', dayFromNow(3), { seats: SEATS })
@@ -38,13 +44,27 @@ describe.each(targets())('booking under contention on $name', (target) => {
       const res = await fetch(`${server.baseUrl}/api/bookings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': `bc-${run}-${i}` },
-        body: JSON.stringify({ tripInstanceId: trip, boardStop: board, alightStop: alight, seats: 1, name: `乘客${i}`, phone: `139${String(i).padStart(8, '0')}` }),
+        body: JSON.stringify({
+          tripInstanceId: trip,
+          boardStop: board,
+          alightStop: alight,
+          seats: 1,
+          name: `乘客${i}`,
+          phone: `139${String(i).padStart(8, '0')}`,
+        }),
       })
       const body = (await res.json()) as { code?: string; error?: { code: string } }
-      return { i, status: res.status, ...(body.code ? { code: body.code } : {}), ...(body.error ? { error: body.error.code } : {}) }
+      return {
+        i,
+        status: res.status,
+        ...(body.code ? { code: body.code } : {}),
+        ...(body.error ? { error: body.error.code } : {}),
+      }
     }
     // Every tenth attempt is sent twice at once, as a weak 3G connection resends.
-    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => i).flatMap((i) => (i % 10 === 0 ? [attempt(i), attempt(i)] : [attempt(i)])))
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => i).flatMap((i) => (i % 10 === 0 ? [attempt(i), attempt(i)] : [attempt(i)])),
+    )
     expect(answers).toHaveLength(550)
     expect(answers.filter((a) => a.status !== 201 && a.status !== 409)).toEqual([])
     expect(new Set(answers.filter((a) => a.status === 409).map((a) => a.error))).toEqual(new Set(['SEAT_UNAVAILABLE']))
@@ -53,7 +73,10 @@ describe.each(targets())('booking under contention on $name', (target) => {
     for (const a of answers) byKey.set(a.i, [...(byKey.get(a.i) ?? []), a])
     for (const [i, same] of byKey) {
       if (same.length < 2) continue
-      expect(same.map((a) => a.status), `attempt ${i}`).toEqual([same[0]?.status, same[0]?.status])
+      expect(
+        same.map((a) => a.status),
+        `attempt ${i}`,
+      ).toEqual([same[0]?.status, same[0]?.status])
       expect(same[1]?.code, `attempt ${i}`).toBe(same[0]?.code)
     }
 
@@ -81,7 +104,14 @@ describe.each(targets())('booking under contention on $name', (target) => {
     const refused = await fetch(`${server.baseUrl}/api/bookings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': `bc-${run}-after-cancel` },
-      body: JSON.stringify({ tripInstanceId: trip, boardStop: net.stops[0], alightStop: net.stops[4], seats: 1, name: '乘客', phone: '13900000999' }),
+      body: JSON.stringify({
+        tripInstanceId: trip,
+        boardStop: net.stops[0],
+        alightStop: net.stops[4],
+        seats: 1,
+        name: '乘客',
+        phone: '13900000999',
+      }),
     })
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('TRIP_CANCELLED')
   })
@@ -89,16 +119,32 @@ describe.each(targets())('booking under contention on $name', (target) => {
   it('stays exact with two server instances on one database: the trip row lock decides, not the in-memory queue', async () => {
     const trip = await net.trip('BC-B', dayFromNow(3), { seats: SEATS })
     const config = server.app.rb.config
-    const second: Db = config.databaseUrl ? createPgDb({ url: config.databaseUrl, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) }) : server.app.rb.db
+    const second: Db = config.databaseUrl
+      ? createPgDb({ url: config.databaseUrl, ...(config.databaseSchema ? { schema: config.databaseSchema } : {}) })
+      : server.app.rb.db
     try {
       const instance = (db: Db): BookingService =>
-        new BookingService({ db, network: new NetworkService(db, server.app.rb.network.settings), settings: { waitlistMaxSeats: 0 }, randomInt })
+        new BookingService({
+          db,
+          network: new NetworkService(db, server.app.rb.network.settings),
+          settings: { waitlistMaxSeats: 0 },
+          randomInt,
+        })
       const services = [instance(server.app.rb.db), instance(second)]
       const outcomes = await Promise.all(
         Array.from({ length: 400 }, (_, i) =>
           (services[i % 2] as BookingService)
             .book(
-              { tripInstanceId: trip, boardStop: net.stops[1] as string, alightStop: net.stops[3] as string, seats: 1 + (i % 2), name: `乘客${i}`, phone: `137${String(i).padStart(8, '0')}`, waitlist: true, idempotencyKey: `bc2-${run}-${i}` },
+              {
+                tripInstanceId: trip,
+                boardStop: net.stops[1] as string,
+                alightStop: net.stops[3] as string,
+                seats: 1 + (i % 2),
+                name: `乘客${i}`,
+                phone: `137${String(i).padStart(8, '0')}`,
+                waitlist: true,
+                idempotencyKey: `bc2-${run}-${i}`,
+              },
               { kind: 'passenger' },
             )
             .then(

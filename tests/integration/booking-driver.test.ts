@@ -15,7 +15,16 @@ type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 interface DriverTrips {
   date: string
   driver: { id: string; name: string }
-  items: { id: string; status: string; cancelReason: string | null; from: { name: string }; to: { name: string }; vehiclePlate: string | null; seats: number; counts: { riders: number; waitlisted: number } }[]
+  items: {
+    id: string
+    status: string
+    cancelReason: string | null
+    from: { name: string }
+    to: { name: string }
+    vehiclePlate: string | null
+    seats: number
+    counts: { riders: number; waitlisted: number }
+  }[]
 }
 interface ErrorBody {
   error: { code: string }
@@ -34,9 +43,27 @@ describe.each(targets())('driver page support on $name', (target) => {
     return { status: res.status, body: (await res.json()) as T }
   }
   const phoneBook = (trip: string, phone: string, seats = 1) =>
-    server.apiJson<{ code: string; status: string }>('POST', `/api/trip-instances/${trip}/bookings`, { boardStop: net.stops[0], alightStop: net.stops[2], seats, name: '乘客', phone, idempotencyKey: `k-${randomBytes(8).toString('hex')}` }, dispatcher)
-  const subscribe = async (who: RoleSession | null, rooms: string[]): Promise<{ ack: SubscribeAck; live: LiveBookingChange[] }> => {
-    const socket: LiveSocket = connectSocket(server.baseUrl, { transports: ['websocket'], ...(who ? { auth: { token: who.token } } : {}) })
+    server.apiJson<{ code: string; status: string }>(
+      'POST',
+      `/api/trip-instances/${trip}/bookings`,
+      {
+        boardStop: net.stops[0],
+        alightStop: net.stops[2],
+        seats,
+        name: '乘客',
+        phone,
+        idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
+      },
+      dispatcher,
+    )
+  const subscribe = async (
+    who: RoleSession | null,
+    rooms: string[],
+  ): Promise<{ ack: SubscribeAck; live: LiveBookingChange[] }> => {
+    const socket: LiveSocket = connectSocket(server.baseUrl, {
+      transports: ['websocket'],
+      ...(who ? { auth: { token: who.token } } : {}),
+    })
     sockets.push(socket)
     const live: LiveBookingChange[] = []
     socket.on('bookings', (batch) => live.push(...batch))
@@ -48,10 +75,26 @@ describe.each(targets())('driver page support on $name', (target) => {
     server = await startServer({ ...target.env, COUNTY_PREFIX: 'DV' })
     net = await bookingNetwork(server, 'DV')
     dispatcher = await server.loginAs('dispatcher')
-    for (const [code, name, phone] of [['DV-D001', '刘师傅', '13812340001'], ['DV-D002', '张师傅', '13812340002']] as const) {
-      await server.apiJson('PUT', `/api/drivers/${code}`, { name, phone, licenceClass: 'A1', serviceSince: '2012-05-01', pioneer: false, status: 'active' })
+    for (const [code, name, phone] of [
+      ['DV-D001', '刘师傅', '13812340001'],
+      ['DV-D002', '张师傅', '13812340002'],
+    ] as const) {
+      await server.apiJson('PUT', `/api/drivers/${code}`, {
+        name,
+        phone,
+        licenceClass: 'A1',
+        serviceSince: '2012-05-01',
+        pioneer: false,
+        status: 'active',
+      })
     }
-    await server.apiJson('PUT', '/api/vehicles/DV-V001', { plate: '川E·00001', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
+    await server.apiJson('PUT', '/api/vehicles/DV-V001', {
+      plate: '川E·00001',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      status: 'active',
+    })
     liu = await server.loginAs('driver', { username: 'dv-liu', driverCode: 'DV-D001' })
     zhang = await server.loginAs('driver', { username: 'dv-zhang', driverCode: 'DV-D002' })
   })
@@ -66,7 +109,10 @@ describe.each(targets())('driver page support on $name', (target) => {
     const late = await net.trip('DV-B', date, { departureS: 15 * 3600 })
     const others = await net.trip('DV-C', date, { departureS: 9 * 3600 })
     await server.apiJson('PUT', `/api/trip-instances/${late}/assignment`, { vehicleId: null, driverId: 'DV-D001' })
-    await server.apiJson('PUT', `/api/trip-instances/${early}/assignment`, { vehicleId: 'DV-V001', driverId: 'DV-D001' })
+    await server.apiJson('PUT', `/api/trip-instances/${early}/assignment`, {
+      vehicleId: 'DV-V001',
+      driverId: 'DV-D001',
+    })
     await server.apiJson('PUT', `/api/trip-instances/${others}/assignment`, { vehicleId: null, driverId: 'DV-D002' })
     await phoneBook(early, '13500000001', 2)
     await phoneBook(early, '13500000002')
@@ -76,15 +122,28 @@ describe.each(targets())('driver page support on $name', (target) => {
     expect(mine.status).toBe(200)
     expect(mine.body.driver).toEqual({ id: 'DV-D001', name: '刘师傅' })
     expect(mine.body.items.map((x) => x.id)).toEqual([early, late])
-    expect(mine.body.items[0]).toMatchObject({ status: 'scheduled', from: { name: '场镇' }, to: { name: '卫生院' }, vehiclePlate: '川E·00001', seats: 2, counts: { riders: 2, waitlisted: 1 } })
+    expect(mine.body.items[0]).toMatchObject({
+      status: 'scheduled',
+      from: { name: '场镇' },
+      to: { name: '卫生院' },
+      vehiclePlate: '川E·00001',
+      seats: 2,
+      counts: { riders: 2, waitlisted: 1 },
+    })
     expect(mine.body.items[1]).toMatchObject({ status: 'cancelled', cancelReason: '停电', vehiclePlate: null })
     expect(JSON.stringify(mine.body)).not.toMatch(/1350000000|13812340001/)
 
     // Without a date: today (Asia/Shanghai).
     expect((await get<DriverTrips>('/api/driver/trips', liu)).body.date).toBe(dayFromNow(0))
     // A dispatcher names the driver, and sees what that driver sees.
-    expect((await get<DriverTrips>(`/api/driver/trips?date=${date}&driverId=DV-D002`, dispatcher)).body.items.map((x) => x.id)).toEqual([others])
-    expect((await get<ErrorBody>(`/api/driver/trips?date=${date}`, dispatcher)).body.error.code).toBe('VALIDATION_FAILED')
+    expect(
+      (await get<DriverTrips>(`/api/driver/trips?date=${date}&driverId=DV-D002`, dispatcher)).body.items.map(
+        (x) => x.id,
+      ),
+    ).toEqual([others])
+    expect((await get<ErrorBody>(`/api/driver/trips?date=${date}`, dispatcher)).body.error.code).toBe(
+      'VALIDATION_FAILED',
+    )
     expect((await get<ErrorBody>(`/api/driver/trips?driverId=DV-D999`, dispatcher)).body.error.code).toBe('NOT_FOUND')
     // A driver sees only their own.
     const asked = await get<ErrorBody>(`/api/driver/trips?date=${date}&driverId=DV-D002`, liu)
@@ -92,7 +151,9 @@ describe.each(targets())('driver page support on $name', (target) => {
     expect((await get<DriverTrips>(`/api/driver/trips?date=${date}&driverId=DV-D001`, liu)).status).toBe(200)
     expect((await get<ErrorBody>('/api/driver/trips?date=2026-02-30', liu)).body.error.code).toBe('VALIDATION_FAILED')
     expect((await get<ErrorBody>('/api/driver/trips')).status).toBe(401)
-    expect((await get<ErrorBody>(`/api/driver/trips?driverId=DV-D001`, await server.loginAs('operator'))).status).toBe(403)
+    expect((await get<ErrorBody>(`/api/driver/trips?driverId=DV-D001`, await server.loginAs('operator'))).status).toBe(
+      403,
+    )
   })
 
   it("admits to a trip's room its driver and the staff only, and sends it that trip's changes only", async () => {
@@ -107,7 +168,11 @@ describe.each(targets())('driver page support on $name', (target) => {
     expect(own.ack).toEqual({ ok: true, joined: [`trip:${a}`], refused: [] })
     const other = await subscribe(zhang, [`trip:${a}`, 'all', `trip:DV-NOPE_${date.replaceAll('-', '')}`])
     expect(other.ack.joined).toEqual([])
-    expect(other.ack.refused.map((r) => r.reason)).toEqual([`${a} is not assigned to driver DV-D002`, expect.stringMatching(/dispatcher, operator or admin/), expect.stringMatching(/is not assigned to driver DV-D002/)])
+    expect(other.ack.refused.map((r) => r.reason)).toEqual([
+      `${a} is not assigned to driver DV-D002`,
+      expect.stringMatching(/dispatcher, operator or admin/),
+      expect.stringMatching(/is not assigned to driver DV-D002/),
+    ])
     expect((await subscribe(null, [`trip:${a}`])).ack.refused[0]?.reason).toMatch(/sign in first/)
     expect((await subscribe(dispatcher, [`trip:${b}`])).ack.joined).toEqual([`trip:${b}`])
     expect((await subscribe(liu, ['trip:bad id!'])).ack.refused[0]?.reason).toMatch(/not a room name/)

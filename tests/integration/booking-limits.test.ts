@@ -37,17 +37,42 @@ const LIMITS = {
 }
 
 function client(server: () => TestServer, net: () => BookingNetwork) {
-  const call = async <T>(method: string, path: string, body?: unknown, opts: { from?: string; as?: RoleSession; headers?: Record<string, string> } = {}): Promise<Res<T>> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { from?: string; as?: RoleSession; headers?: Record<string, string> } = {},
+  ): Promise<Res<T>> => {
     const res = await fetch(`${server().baseUrl}${path}`, {
       method,
-      headers: { 'x-forwarded-for': opts.from ?? `10.${phoneSeq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(opts.as?.headers ?? {}), ...(opts.headers ?? {}) },
+      headers: {
+        'x-forwarded-for':
+          opts.from ?? `10.${phoneSeq % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(opts.as?.headers ?? {}),
+        ...(opts.headers ?? {}),
+      },
       body: body === undefined ? null : JSON.stringify(body),
     })
     const text = await res.text()
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
   }
   const book = (trip: string, over: Record<string, unknown> = {}, opts: { from?: string; as?: RoleSession } = {}) =>
-    call<Booking & ErrorBody>('POST', '/api/bookings', { tripInstanceId: trip, boardStop: net().stops[0], alightStop: net().stops[3], seats: 1, name: '王芳', phone: newPhone(), waitlist: false, ...over }, { ...opts, headers: { 'idempotency-key': key() } })
+    call<Booking & ErrorBody>(
+      'POST',
+      '/api/bookings',
+      {
+        tripInstanceId: trip,
+        boardStop: net().stops[0],
+        alightStop: net().stops[3],
+        seats: 1,
+        name: '王芳',
+        phone: newPhone(),
+        waitlist: false,
+        ...over,
+      },
+      { ...opts, headers: { 'idempotency-key': key() } },
+    )
   return { call, book }
 }
 
@@ -55,7 +80,10 @@ describe.each(targets())('booking limits on $name', (target) => {
   let server: TestServer
   let net: BookingNetwork
   let dispatcher: RoleSession
-  const { call, book } = client(() => server, () => net)
+  const { call, book } = client(
+    () => server,
+    () => net,
+  )
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, ...LIMITS, COUNTY_PREFIX: 'BL' })
@@ -110,7 +138,14 @@ describe.each(targets())('booking limits on $name', (target) => {
   })
 
   it('limits a driver account too: bookings per day, and requests per minute (no guessing codes)', async () => {
-    await server.apiJson('PUT', '/api/drivers/BL-D001', { name: '刘师傅', phone: '13812340001', licenceClass: 'A1', serviceSince: '2012-05-01', pioneer: false, status: 'active' })
+    await server.apiJson('PUT', '/api/drivers/BL-D001', {
+      name: '刘师傅',
+      phone: '13812340001',
+      licenceClass: 'A1',
+      serviceSince: '2012-05-01',
+      pioneer: false,
+      status: 'active',
+    })
     const driver = await server.loginAs('driver', { username: 'bl-driver', driverCode: 'BL-D001' })
     const trip = await net.trip('BL-DRV', dayFromNow(3), { seats: 30 })
     const from = '10.201.0.1'
@@ -120,18 +155,31 @@ describe.each(targets())('booking limits on $name', (target) => {
     expect(made[8]?.body.error).toMatchObject({ code: 'BOOKING_LIMIT', details: { limit: 'account_day', max: 8 } })
     // 20 requests a minute per account: the guessing stops at once.
     const guesses = []
-    for (let i = 0; i < 15; i++) guesses.push((await call('GET', `/api/bookings/ZZZZZ${i % 10}?phone=13800000000`, undefined, { as: driver, from })).status)
+    for (let i = 0; i < 15; i++)
+      guesses.push(
+        (await call('GET', `/api/bookings/ZZZZZ${i % 10}?phone=13800000000`, undefined, { as: driver, from })).status,
+      )
     expect(guesses).toContain(429)
     expect(guesses.filter((s) => s === 404).length).toBeLessThanOrEqual(20 - 9)
   })
 
   it('shows dispatchers the addresses, phones and accounts that hit a limit, with their bookings', async () => {
-    const r = await call<{ items: { kind: string; key: string; refused: number; limits: string[]; bookings: { code: string; phone: string }[] }[] }>('GET', '/api/bookings/suspicious', undefined, { as: dispatcher })
+    const r = await call<{
+      items: {
+        kind: string
+        key: string
+        refused: number
+        limits: string[]
+        bookings: { code: string; phone: string }[]
+      }[]
+    }>('GET', '/api/bookings/suspicious', undefined, { as: dispatcher })
     expect(r.status).toBe(200)
     const address = r.body.items.find((i) => i.kind === 'address' && i.key === '10.200.0.1')
     expect(address).toMatchObject({ refused: 7, limits: ['address_day'] })
     expect(address?.bookings).toHaveLength(12)
-    expect(r.body.items.find((i) => i.kind === 'account' && i.key === 'bl-driver')).toMatchObject({ limits: ['account_day'] })
+    expect(r.body.items.find((i) => i.kind === 'account' && i.key === 'bl-driver')).toMatchObject({
+      limits: ['account_day'],
+    })
     const driver = await server.loginAs('driver', { username: 'bl-driver', driverCode: 'BL-D001' })
     expect((await call('GET', '/api/bookings/suspicious', undefined, { as: driver })).status).toBe(403)
   })
@@ -140,10 +188,20 @@ describe.each(targets())('booking limits on $name', (target) => {
 describe.each(targets())('SMS code confirmation on $name', (target) => {
   let server: TestServer
   let net: BookingNetwork
-  const { call, book } = client(() => server, () => net)
+  const { call, book } = client(
+    () => server,
+    () => net,
+  )
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, ...LIMITS, COUNTY_PREFIX: 'BV', BOOKING_VERIFY: 'demand', BOOKING_VERIFY_HOLD_S: '120', BOOKING_HIGH_DEMAND_PCT: '50' })
+    server = await startServer({
+      ...target.env,
+      ...LIMITS,
+      COUNTY_PREFIX: 'BV',
+      BOOKING_VERIFY: 'demand',
+      BOOKING_VERIFY_HOLD_S: '120',
+      BOOKING_HIGH_DEMAND_PCT: '50',
+    })
     net = await bookingNetwork(server, 'BV')
   })
   afterAll(async () => {
@@ -159,17 +217,26 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     expect(res.status).toBe(201)
     expect(res.body.verification).toMatchObject({ required: true })
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, res.body.code)
-    const codeText = await waitFor(async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'verify_code' && m.sentTs !== null))
+    const codeText = await waitFor(async () =>
+      (await messages(stored?.id ?? 0)).find((m) => m.kind === 'verify_code' && m.sentTs !== null),
+    )
     const sms = /验证码(\d{6})/.exec(codeText.body)?.[1] as string
     // Held: the seat counts, the booked text is not sent.
     expect((await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked')?.sentTs).toBeNull()
-    const wrong = await call<ErrorBody>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: sms === '000000' ? '111111' : '000000' })
+    const wrong = await call<ErrorBody>('POST', `/api/bookings/${res.body.code}/verify`, {
+      phone,
+      smsCode: sms === '000000' ? '111111' : '000000',
+    })
     expect(wrong.status).toBe(400)
     expect(wrong.body.error.details).toMatchObject({ field: 'code', triesLeft: 4 })
     const ok = await call<Booking>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: sms })
     expect(ok.status).toBe(200)
     expect(ok.body.status).toBe('confirmed')
-    await waitFor(async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked' && m.sentTs !== null), 60_000, 100)
+    await waitFor(
+      async () => (await messages(stored?.id ?? 0)).find((m) => m.kind === 'booked' && m.sentTs !== null),
+      60_000,
+      100,
+    )
     // The phone is remembered: its next booking stands at once.
     expect((await book(trip, { phone })).body.verification).toBeUndefined()
   })
@@ -181,19 +248,31 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     const v = res.body.verification
     expect(Date.parse(v?.resendAt ?? '') - Date.now()).toBeGreaterThan(30_000)
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, res.body.code)
-    const codes = async () => (await messages(stored?.id ?? 0)).filter((m) => m.kind === 'verify_code').map((m) => /验证码(\d{6})/.exec(m.body)?.[1] as string)
+    const codes = async () =>
+      (await messages(stored?.id ?? 0))
+        .filter((m) => m.kind === 'verify_code')
+        .map((m) => /验证码(\d{6})/.exec(m.body)?.[1] as string)
     await waitFor(async () => (await codes()).length === 1)
     // A look-up by the passenger says the seat is held, and until when.
     const looked = await call<Booking>('GET', `/api/bookings/lookup?code=${res.body.code}&phone=${phone}`)
     expect(looked.body.verification).toMatchObject({ required: true, expiresAt: v?.expiresAt })
-    const resend = () => call<{ sent: boolean; verification: { resendAt: string | null } | null } & ErrorBody>('POST', `/api/bookings/${res.body.code}/verify/resend`, { phone })
+    const resend = () =>
+      call<{ sent: boolean; verification: { resendAt: string | null } | null } & ErrorBody>(
+        'POST',
+        `/api/bookings/${res.body.code}/verify/resend`,
+        { phone },
+      )
     // At once: too soon, with the wait.
     const soon = await resend()
     expect(soon.status).toBe(429)
     expect(soon.body.error.details).toMatchObject({ reason: 'too_soon' })
     expect(soon.body.error.details?.retryAfterS).toBeGreaterThan(30)
     // A minute later (moved back in the database), twice: two new codes, then no more.
-    const aMinuteAgo = () => server.app.rb.db.query("UPDATE booking_hold SET code_sent_at = now() - interval '61 seconds' WHERE booking_id = $1", [stored?.id])
+    const aMinuteAgo = () =>
+      server.app.rb.db.query(
+        "UPDATE booking_hold SET code_sent_at = now() - interval '61 seconds' WHERE booking_id = $1",
+        [stored?.id],
+      )
     for (const n of [2, 3]) {
       await aMinuteAgo()
       const again = await resend()
@@ -208,9 +287,16 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     expect(noMore.body.error.details).toMatchObject({ reason: 'too_many_sends' })
     // Only the newest code works.
     const [first, , newest] = await codes()
-    if (first !== newest) expect((await call<ErrorBody>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: first })).status).toBe(400)
-    expect((await call<Booking>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: newest })).status).toBe(200)
-    expect((await call<Booking>('GET', `/api/bookings/lookup?code=${res.body.code}&phone=${phone}`)).body.verification).toBeUndefined()
+    if (first !== newest)
+      expect(
+        (await call<ErrorBody>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: first })).status,
+      ).toBe(400)
+    expect(
+      (await call<Booking>('POST', `/api/bookings/${res.body.code}/verify`, { phone, smsCode: newest })).status,
+    ).toBe(200)
+    expect(
+      (await call<Booking>('GET', `/api/bookings/lookup?code=${res.body.code}&phone=${phone}`)).body.verification,
+    ).toBeUndefined()
     expect((await resend()).body).toMatchObject({ sent: false, verification: null })
   })
 
@@ -223,8 +309,17 @@ describe.each(targets())('SMS code confirmation on $name', (target) => {
     expect((await book(trip)).status).toBe(409)
     // The hold runs out (the sweep is asked directly, at a time past it).
     const abuse = server.app.rb.booking.abuse
-    await server.app.rb.db.query("UPDATE booking_hold SET expires_at = now() - interval '1 second' WHERE booking_id = (SELECT id FROM booking WHERE code = $1)", [held.body.code])
-    await waitFor(async () => (await abuse.sweep()) >= 0 && (await bookingRepo.bookingByCode(server.app.rb.db, held.body.code))?.status === 'cancelled', 60_000, 100)
+    await server.app.rb.db.query(
+      "UPDATE booking_hold SET expires_at = now() - interval '1 second' WHERE booking_id = (SELECT id FROM booking WHERE code = $1)",
+      [held.body.code],
+    )
+    await waitFor(
+      async () =>
+        (await abuse.sweep()) >= 0 &&
+        (await bookingRepo.bookingByCode(server.app.rb.db, held.body.code))?.status === 'cancelled',
+      60_000,
+      100,
+    )
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, held.body.code)
     expect(stored?.cancelReason).toMatch(/未在2分钟内确认手机号/)
     // The passenger is told; the seat is free again.

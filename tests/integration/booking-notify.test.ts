@@ -45,13 +45,25 @@ describe.each(testDatabases())('notification outbox on $name', (target) => {
     await opened?.db.close()
   })
 
-  const message = (recipient: string, tripInstanceId: string) => ({ kind: 'booked', recipient, recipientRole: 'passenger' as const, body: '【乡村公交】预约成功', bookingId: null, tripInstanceId })
+  const message = (recipient: string, tripInstanceId: string) => ({
+    kind: 'booked',
+    recipient,
+    recipientRole: 'passenger' as const,
+    body: '【乡村公交】预约成功',
+    bookingId: null,
+    tripInstanceId,
+  })
 
   it('keeps messages through a failing gateway and delivers them once it answers, retrying with backoff', async () => {
     let now = T0
     const trip = `NT-A_${target.name}`
     await bookingRepo.enqueueMessages(opened.db, [message('13800000001', trip), message('13800000002', trip)], now)
-    const sender = new OutboxSender(opened.db, new WebhookNotifier({ url, token: 'secret-token', timeoutMs: 5000 }), { pollMs: 3_600_000, retryBaseMs: 1000, retryMaxMs: 60_000, now: () => now }, log)
+    const sender = new OutboxSender(
+      opened.db,
+      new WebhookNotifier({ url, token: 'secret-token', timeoutMs: 5000 }),
+      { pollMs: 3_600_000, retryBaseMs: 1000, retryMaxMs: 60_000, now: () => now },
+      log,
+    )
     const round = async (at: number): Promise<number> => {
       now = at
       const before = received.length
@@ -80,7 +92,12 @@ describe.each(testDatabases())('notification outbox on $name', (target) => {
       expect(await round(T0 + 100_000)).toBe(0)
       const last = received.at(-1) as Received
       expect(last.headers.authorization).toBe('Bearer secret-token')
-      expect(last.body).toMatchObject({ to: '13800000002', text: '【乡村公交】预约成功', kind: 'booked', role: 'passenger' })
+      expect(last.body).toMatchObject({
+        to: '13800000002',
+        text: '【乡村公交】预约成功',
+        kind: 'booked',
+        role: 'passenger',
+      })
       // Every attempt of one message carries the same key, so the gateway can drop a repeat.
       const keys = received.filter((r) => r.body.to === '13800000001').map((r) => r.headers['idempotency-key'])
       expect(new Set(keys)).toEqual(new Set([`rb-notification-${stored[0]?.id}`]))
@@ -96,7 +113,12 @@ describe.each(testDatabases())('notification outbox on $name', (target) => {
     // A sender takes it and dies before sending.
     expect(await bookingRepo.claimDueMessages(opened.db, T0, T0 + 60_000, 10)).toHaveLength(1)
     let now = T0 + 59_999
-    const sender = new OutboxSender(opened.db, new WebhookNotifier({ url, timeoutMs: 5000 }), { pollMs: 3_600_000, retryBaseMs: 1000, retryMaxMs: 60_000, now: () => now }, log)
+    const sender = new OutboxSender(
+      opened.db,
+      new WebhookNotifier({ url, timeoutMs: 5000 }),
+      { pollMs: 3_600_000, retryBaseMs: 1000, retryMaxMs: 60_000, now: () => now },
+      log,
+    )
     try {
       sender.kick()
       await sender.idle()
@@ -104,7 +126,10 @@ describe.each(testDatabases())('notification outbox on $name', (target) => {
       now = T0 + 60_000
       sender.kick()
       await sender.idle()
-      expect((await bookingRepo.messagesFor(opened.db, { tripInstanceId: trip }))[0]).toMatchObject({ sentTs: T0 + 60_000, attempts: 1 })
+      expect((await bookingRepo.messagesFor(opened.db, { tripInstanceId: trip }))[0]).toMatchObject({
+        sentTs: T0 + 60_000,
+        attempts: 1,
+      })
       expect(received.at(-1)?.body.to).toBe('13800000003')
     } finally {
       await sender.close()

@@ -10,9 +10,22 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { topics } from '@rb/protocol'
 import { freshVehicleId, metric, startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
-const fix = (ts: number) => ({ ts: new Date(ts).toISOString(), lat: 28.1612, lon: 105.4431, speed: 31.5, heading: 87, acc: 4 })
+const fix = (ts: number) => ({
+  ts: new Date(ts).toISOString(),
+  lat: 28.1612,
+  lon: 105.4431,
+  speed: 31.5,
+  heading: 87,
+  acc: 4,
+})
 const storedPoints = async (server: TestServer, vehicleId: string): Promise<number> =>
-  Number((await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM position WHERE vehicle_id = $1', [vehicleId])).rows[0]?.n ?? 0)
+  Number(
+    (
+      await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM position WHERE vehicle_id = $1', [
+        vehicleId,
+      ])
+    ).rows[0]?.n ?? 0,
+  )
 
 /** MQTT's variable-length "remaining length". */
 function varint(n: number): number[] {
@@ -27,7 +40,9 @@ function varint(n: number): number[] {
 }
 
 /** A raw TCP connection to the broker that records what comes back and when it is closed. */
-async function rawClient(port: number): Promise<{ socket: Socket; received: () => number; closed: Promise<void>; isClosed: () => boolean }> {
+async function rawClient(
+  port: number,
+): Promise<{ socket: Socket; received: () => number; closed: Promise<void>; isClosed: () => boolean }> {
   const socket = connect(port, '127.0.0.1')
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
   let received = 0
@@ -68,7 +83,9 @@ describe('embedded broker limits', () => {
     }
     await c.closed
     expect(c.received()).toBe(0)
-    expect((await metric(server.baseUrl, 'rb_mqtt_refused_total', { reason: 'too_much_before_sign_in' })) - before).toBe(1)
+    expect(
+      (await metric(server.baseUrl, 'rb_mqtt_refused_total', { reason: 'too_much_before_sign_in' })) - before,
+    ).toBe(1)
     // Nothing of it is held once it is gone.
     await waitFor(async () => (await metric(server.baseUrl, 'rb_mqtt_connections')) === 0)
   })
@@ -77,7 +94,17 @@ describe('embedded broker limits', () => {
     const c = await rawClient(port)
     const field = (s: Buffer) => [s.length >> 8, s.length & 0xff, ...s]
     const will = Buffer.alloc(60_000, 0x61)
-    const body = [...field(Buffer.from('MQTT')), 4, 0x02 | 0x04, 0, 60, ...field(Buffer.from('big-connect')), ...field(Buffer.from('w/t')), ...field(will), ...field(Buffer.from('x'.repeat(20_000)))]
+    const body = [
+      ...field(Buffer.from('MQTT')),
+      4,
+      0x02 | 0x04,
+      0,
+      60,
+      ...field(Buffer.from('big-connect')),
+      ...field(Buffer.from('w/t')),
+      ...field(will),
+      ...field(Buffer.from('x'.repeat(20_000))),
+    ]
     c.socket.write(Uint8Array.from([0x10, ...varint(body.length), ...body]))
     await c.closed
     expect(c.received()).toBe(0)
@@ -107,11 +134,19 @@ describe('embedded broker limits', () => {
     // Back again on its persistent session: the reason waits on its command topic.
     const back = mqtt.connect(server.mqttUrl, opts)
     clients.push(back)
-    const notice = await new Promise<Record<string, unknown>>((resolve) => back.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()) as Record<string, unknown>)))
-    expect(notice).toMatchObject({ type: 'refused', topic: topics.positionBatch(v), reason: 'packet_too_large', maxBytes: 64 * 1024 })
+    const notice = await new Promise<Record<string, unknown>>((resolve) =>
+      back.on('message', (_t, payload) => resolve(JSON.parse(payload.toString()) as Record<string, unknown>)),
+    )
+    expect(notice).toMatchObject({
+      type: 'refused',
+      topic: topics.positionBatch(v),
+      reason: 'packet_too_large',
+      maxBytes: 64 * 1024,
+    })
     expect(notice.bytes).toBeGreaterThan(64 * 1024)
     // The same points in messages within the limit are all stored.
-    for (let i = 0; i < batch.length; i += 250) await back.publishAsync(topics.positionBatch(v), JSON.stringify(batch.slice(i, i + 250)), { qos: 1 })
+    for (let i = 0; i < batch.length; i += 250)
+      await back.publishAsync(topics.positionBatch(v), JSON.stringify(batch.slice(i, i + 250)), { qos: 1 })
     expect(await storedPoints(server, v)).toBe(1_000)
   })
 
@@ -128,7 +163,12 @@ describe.each(targets())('a large pos/batch on $name', (target) => {
 
   beforeAll(async () => {
     server = await startServer({ ...target.env, MQTT_MAX_PACKET_KB: '2048' })
-    pub = await mqtt.connectAsync(server.mqttUrl, { clientId: freshVehicleId('pub'), clean: true, protocolVersion: 4, reconnectPeriod: 0 })
+    pub = await mqtt.connectAsync(server.mqttUrl, {
+      clientId: freshVehicleId('pub'),
+      clean: true,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    })
   })
   afterAll(async () => {
     await pub?.endAsync(true).catch(() => {})

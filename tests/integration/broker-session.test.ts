@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Aedes } from 'aedes'
 import type { LiveAlert } from '@rb/domain'
 import { freePort } from '../support/child.js'
-import { captureLog, metric, startServer, targets, waitFor, type CapturedLog, type TestServer } from '../support/server.js'
+import {
+  captureLog,
+  metric,
+  startServer,
+  targets,
+  waitFor,
+  type CapturedLog,
+  type TestServer,
+} from '../support/server.js'
 
 /** An MQTT broker on a fixed port: its sessions live in `aedes`, which `restart` keeps or replaces. */
 class TestBroker {
@@ -27,7 +35,9 @@ class TestBroker {
       socket.once('close', () => this.#sockets.delete(socket))
       aedes.handle(socket)
     })
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()))
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()),
+    )
     this.#server = server
   }
 
@@ -47,9 +57,12 @@ describe.each(targets())('a lost broker session on $name', (target) => {
 
   const lostLines = () => log.lines.filter((l) => l.level === 'error' && l.msg.includes('lost the ingest session'))
   const sessionAlerts = async (): Promise<LiveAlert[]> =>
-    (await server.apiJson<{ items: LiveAlert[] }>('GET', '/api/alerts?status=open')).body.items.filter((a) => a.type === 'broker_session_lost')
+    (await server.apiJson<{ items: LiveAlert[] }>('GET', '/api/alerts?status=open')).body.items.filter(
+      (a) => a.type === 'broker_session_lost',
+    )
   /** CONNACKs the ingest has had (with its session or without). */
-  const connacks = () => log.lines.filter((l) => l.msg === 'connected to MQTT broker' || l.msg.includes('lost the ingest session')).length
+  const connacks = () =>
+    log.lines.filter((l) => l.msg === 'connected to MQTT broker' || l.msg.includes('lost the ingest session')).length
   /** Restarts the broker (`keepSessions` or not) and waits for the ingest's next CONNACK. */
   const restartBroker = async (keepSessions: boolean): Promise<void> => {
     const before = connacks()
@@ -64,8 +77,19 @@ describe.each(targets())('a lost broker session on $name', (target) => {
     log = captureLog()
     // The database of the target; the broker is always the test's own (aedes speaks MQTT 3.1.1).
     const { MQTT_URL: _mqtt, ...db } = target.env
-    server = await startServer({ ...db, MQTT_URL: `mqtt://127.0.0.1:${broker.port}`, MQTT_PROTOCOL_VERSION: '4', MQTT_CLIENT_ID: 'rb-session-test' }, { logger: log.logger })
-    await waitFor(async () => (await server.apiJson<{ broker: { ok: boolean } }>('GET', '/api/health')).body.broker.ok, 60_000)
+    server = await startServer(
+      {
+        ...db,
+        MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
+        MQTT_PROTOCOL_VERSION: '4',
+        MQTT_CLIENT_ID: 'rb-session-test',
+      },
+      { logger: log.logger },
+    )
+    await waitFor(
+      async () => (await server.apiJson<{ broker: { ok: boolean } }>('GET', '/api/health')).body.broker.ok,
+      60_000,
+    )
   })
   afterAll(async () => {
     await server?.close()
@@ -88,7 +112,11 @@ describe.each(targets())('a lost broker session on $name', (target) => {
       const a = await sessionAlerts()
       return a.length === 1 ? a : undefined
     }, 60_000)
-    expect(alerts[0]).toMatchObject({ severity: 'critical', status: 'open', data: { broker: `mqtt://127.0.0.1:${broker.port}`, clientId: 'rb-session-test' } })
+    expect(alerts[0]).toMatchObject({
+      severity: 'critical',
+      status: 'open',
+      data: { broker: `mqtt://127.0.0.1:${broker.port}`, clientId: 'rb-session-test' },
+    })
     expect(alerts[0]?.message).toMatch(/lost the server's session rb-session-test/)
   })
 })

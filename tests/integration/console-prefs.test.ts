@@ -36,7 +36,9 @@ describe.each(targets())('console preferences on $name', (target) => {
     const again = await login(server.baseUrl, 'pref-a', TEST_USER_PASSWORD)
     expect((await server.apiJson<Prefs>('GET', '/api/me/preferences', undefined, again)).body).toEqual({ lang: 'en' })
 
-    expect((await server.apiJson<Prefs>('PUT', '/api/me/preferences', { lang: 'zh' }, again)).body).toEqual({ lang: 'zh' })
+    expect((await server.apiJson<Prefs>('PUT', '/api/me/preferences', { lang: 'zh' }, again)).body).toEqual({
+      lang: 'zh',
+    })
     expect((await server.apiJson<Prefs>('GET', '/api/me/preferences', undefined, a)).body).toEqual({ lang: 'zh' })
   })
 

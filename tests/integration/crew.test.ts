@@ -56,7 +56,8 @@ class Terminal {
   async send(body: jt808.Jt808BodyInput): Promise<jt808.Jt808Body> {
     const serial = this.#serial++
     this.#socket.write(jt808.encodeMessage({ phone: PHONE, protocolVersion: null, serial }, body))
-    const answers = (m: jt808.Jt808Message): boolean => (m.body.kind === 'platformGeneralReply' || m.body.kind === 'registerReply') && m.body.ackSerial === serial
+    const answers = (m: jt808.Jt808Message): boolean =>
+      (m.body.kind === 'platformGeneralReply' || m.body.kind === 'registerReply') && m.body.ackSerial === serial
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const m = this.#got.find(answers)
@@ -79,13 +80,36 @@ class Terminal {
   /** One location report at the first stop, standing. */
   report(): Promise<number> {
     const [lng, lat] = at(0)
-    return this.result({ kind: 'location', alarmRaw: 0, statusRaw: jt808.statusFlagsToRaw({ accOn: true, located: true, gps: true }), lat, lng, altitudeM: 300, speedKmh: 0, headingDeg: 0, ts: this.nextTs() })
+    return this.result({
+      kind: 'location',
+      alarmRaw: 0,
+      statusRaw: jt808.statusFlagsToRaw({ accOn: true, located: true, gps: true }),
+      lat,
+      lng,
+      altitudeM: 300,
+      speedKmh: 0,
+      headingDeg: 0,
+      ts: this.nextTs(),
+    })
   }
 
   card(card: { cert: string; name: string } | 'removed'): Promise<number> {
     const ts = this.nextTs()
-    if (card === 'removed') return this.result({ kind: 'driverIdentity', status: jt808.IC_CARD_STATUS.removed, ts, readResult: null, card: null })
-    return this.result({ kind: 'driverIdentity', status: jt808.IC_CARD_STATUS.inserted, ts, readResult: jt808.IC_READ_RESULT.ok, card: { ...card, authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: null } })
+    if (card === 'removed')
+      return this.result({
+        kind: 'driverIdentity',
+        status: jt808.IC_CARD_STATUS.removed,
+        ts,
+        readResult: null,
+        card: null,
+      })
+    return this.result({
+      kind: 'driverIdentity',
+      status: jt808.IC_CARD_STATUS.inserted,
+      ts,
+      readResult: jt808.IC_READ_RESULT.ok,
+      card: { ...card, authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: null },
+    })
   }
 
   close(): void {
@@ -116,17 +140,74 @@ async function seed(server: TestServer, departureTs: number): Promise<string> {
   await put('/api/operators/OP1', { name: '叙永公交', phone: null })
   await put('/api/townships/CR-T01', { name: '叙永镇', nameEn: 'Xuyong', center: ORIGIN })
   const codes: string[] = []
-  for (const m of [0, 1000, 2000, 3000]) codes.push((await put('/api/stops', { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'CR-T01', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-  await put('/api/routes/CR-R01', { name: '乘务线', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(3000)], stopCodes: codes })
-  await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
-  await put('/api/schedule/trips/CR-R01-T', {
-    routeId: 'CR-R01', calendarId: 'daily', direction: 0, headsign: '终点', departureS: (departureTs - serviceDayStartMs(date)) / 1000,
-    stopOffsetsS: [0, 120, 240, 360], seats: 19, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
+  for (const m of [0, 1000, 2000, 3000])
+    codes.push(
+      (
+        await put(
+          '/api/stops',
+          { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'CR-T01', point: at(m), installedOn: '2026-01-01' },
+          'POST',
+        )
+      ).code as string,
+    )
+  await put('/api/routes/CR-R01', {
+    name: '乘务线',
+    kind: 'regular',
+    operatorId: 'OP1',
+    geometry: [at(0), at(3000)],
+    stopCodes: codes,
   })
-  await put(`/api/vehicles/${VEHICLE}`, { plate: '川E·C0101', seats: 19, operatorId: 'OP1', model: '宇通', jt808Phone: PHONE, status: 'active' })
-  await put(`/api/drivers/${ROSTERED.id}`, { name: '王建国', phone: '13812345678', licenceClass: 'A1', qualificationCert: ROSTERED.cert, serviceSince: '2008-05-01', pioneer: true, status: 'active' })
-  await put(`/api/drivers/${CARD.id}`, { name: CARD.name, phone: '13812345679', licenceClass: 'A1', qualificationCert: CARD.cert, serviceSince: '2012-03-01', pioneer: false, status: 'active' })
-  await put(`/api/drivers/${DEVICE_DRIVER}`, { name: '赵军', phone: '13812345670', licenceClass: 'A1', qualificationCert: '', serviceSince: '2015-03-01', pioneer: false, status: 'active' })
+  await put('/api/calendars/daily', {
+    name: '每天',
+    rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+  })
+  await put('/api/schedule/trips/CR-R01-T', {
+    routeId: 'CR-R01',
+    calendarId: 'daily',
+    direction: 0,
+    headsign: '终点',
+    departureS: (departureTs - serviceDayStartMs(date)) / 1000,
+    stopOffsetsS: [0, 120, 240, 360],
+    seats: 19,
+    bookingPolicy: 'none',
+    minRiders: 0,
+    bookingCutoffMin: 0,
+  })
+  await put(`/api/vehicles/${VEHICLE}`, {
+    plate: '川E·C0101',
+    seats: 19,
+    operatorId: 'OP1',
+    model: '宇通',
+    jt808Phone: PHONE,
+    status: 'active',
+  })
+  await put(`/api/drivers/${ROSTERED.id}`, {
+    name: '王建国',
+    phone: '13812345678',
+    licenceClass: 'A1',
+    qualificationCert: ROSTERED.cert,
+    serviceSince: '2008-05-01',
+    pioneer: true,
+    status: 'active',
+  })
+  await put(`/api/drivers/${CARD.id}`, {
+    name: CARD.name,
+    phone: '13812345679',
+    licenceClass: 'A1',
+    qualificationCert: CARD.cert,
+    serviceSince: '2012-03-01',
+    pioneer: false,
+    status: 'active',
+  })
+  await put(`/api/drivers/${DEVICE_DRIVER}`, {
+    name: '赵军',
+    phone: '13812345670',
+    licenceClass: 'A1',
+    qualificationCert: '',
+    serviceSince: '2015-03-01',
+    pioneer: false,
+    status: 'active',
+  })
   const instanceId = `CR-R01-T_${date.replaceAll('-', '')}`
   await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId: VEHICLE, driverId: ROSTERED.id })
   return instanceId
@@ -139,8 +220,10 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
   let driver: RoleSession
   let instanceId = ''
 
-  const state = async (): Promise<VehicleStateView> => (await server.apiJson<StateBody>('GET', `/api/vehicles/${VEHICLE}/state`)).body.state
-  const crew = async (): Promise<CrewBody> => (await (await fetch(`${server.baseUrl}/api/trips/${instanceId}/crew`)).json()) as CrewBody
+  const state = async (): Promise<VehicleStateView> =>
+    (await server.apiJson<StateBody>('GET', `/api/vehicles/${VEHICLE}/state`)).body.state
+  const crew = async (): Promise<CrewBody> =>
+    (await (await fetch(`${server.baseUrl}/api/trips/${instanceId}/crew`)).json()) as CrewBody
   const driverShown = (code: string | null, source: VehicleStateView['driverSource']) => async () => {
     const s = await state()
     return s.driverCode === code && s.driverSource === source ? s : null
@@ -152,9 +235,26 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     instanceId = await seed(server, Math.round((Date.now() - 60_000) / 1000) * 1000)
     driver = await server.loginAs('driver', { username: 't-crew-driver', driverCode: CARD.id })
     terminal = await Terminal.open(server.app.rb.jt808Port as number)
-    const reg = await terminal.send({ kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG-808B', terminalId: 'T000101', plateColor: 1, plate: '川EC0101' })
+    const reg = await terminal.send({
+      kind: 'register',
+      layout: '2013',
+      provinceId: 51,
+      cityId: 524,
+      manufacturerId: 'XYBUS',
+      terminalModel: 'TG-808B',
+      terminalId: 'T000101',
+      plateColor: 1,
+      plate: '川EC0101',
+    })
     expect(reg).toMatchObject({ kind: 'registerReply', result: 0 })
-    expect(await terminal.result({ kind: 'auth', authCode: reg.kind === 'registerReply' ? reg.authCode : '', imei: null, softwareVersion: null })).toBe(0)
+    expect(
+      await terminal.result({
+        kind: 'auth',
+        authCode: reg.kind === 'registerReply' ? reg.authCode : '',
+        imei: null,
+        softwareVersion: null,
+      }),
+    ).toBe(0)
     expect(await terminal.report()).toBe(0)
     await waitFor(async () => (await state()).tripInstanceId === instanceId, 60_000)
     device = await mqtt.connectAsync(server.mqttUrl, { clientId: `${VEHICLE}-crew-${target.name}` })
@@ -166,12 +266,16 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     await server?.close()
   })
 
-  it('shows the roster\'s driver until the bus says otherwise', async () => {
-    expect(await state()).toMatchObject({ driverCode: ROSTERED.id, driverSource: 'roster', rosteredDriverCode: ROSTERED.id })
+  it("shows the roster's driver until the bus says otherwise", async () => {
+    expect(await state()).toMatchObject({
+      driverCode: ROSTERED.id,
+      driverSource: 'roster',
+      rosteredDriverCode: ROSTERED.id,
+    })
     expect((await crew()).driver?.code).toBe(ROSTERED.id)
   })
 
-  it('a driver card put in the terminal shows its driver within one report, on the state and the villager\'s driver card', async () => {
+  it("a driver card put in the terminal shows its driver within one report, on the state and the villager's driver card", async () => {
     expect(await terminal.card(CARD)).toBe(jt808.REPLY_RESULT.success)
     expect(await terminal.report()).toBe(0)
     const s = await waitFor(driverShown(CARD.id, 'card'), 60_000)
@@ -179,11 +283,17 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     const card = await crew()
     expect(card.driver).toMatchObject({ code: CARD.id, name: CARD.name })
     expect(card.vehicle?.id).toBe(VEHICLE)
-    const events = await server.apiJson<{ items: { type: string; data: Record<string, unknown> }[] }>('GET', `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`)
-    expect(events.body.items.at(-1)).toMatchObject({ type: 'driver', data: { action: 'on', source: 'card', cert: CARD.cert, name: CARD.name, readResult: 0 } })
+    const events = await server.apiJson<{ items: { type: string; data: Record<string, unknown> }[] }>(
+      'GET',
+      `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+    )
+    expect(events.body.items.at(-1)).toMatchObject({
+      type: 'driver',
+      data: { action: 'on', source: 'card', cert: CARD.cert, name: CARD.name, readResult: 0 },
+    })
   })
 
-  it('the card taken out gives the roster\'s driver back', async () => {
+  it("the card taken out gives the roster's driver back", async () => {
     expect(await terminal.card('removed')).toBe(0)
     await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
     expect((await crew()).driver?.code).toBe(ROSTERED.id)
@@ -195,23 +305,41 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     expect(s.rosteredDriverCode).toBe(ROSTERED.id)
     // Not the rostered driver either: the villager card names nobody rather than the wrong person.
     expect((await crew()).driver).toBeNull()
-    const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>('GET', `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`)
+    const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>(
+      'GET',
+      `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+    )
     expect(events.body.items.at(-1)?.data).toMatchObject({ cert: '9999999999999999', name: '张三', source: 'card' })
     expect(await terminal.card('removed')).toBe(0)
     await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
   })
 
   it('an MQTT driver event does the same; a bad one is dropped as schema and changes nothing', async () => {
-    await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: new Date().toISOString(), type: 'driver', action: 'on', driverId: DEVICE_DRIVER }), { qos: 1 })
+    await device.publishAsync(
+      topics.event(VEHICLE),
+      JSON.stringify({ ts: new Date().toISOString(), type: 'driver', action: 'on', driverId: DEVICE_DRIVER }),
+      { qos: 1 },
+    )
     await waitFor(driverShown(DEVICE_DRIVER, 'device'), 60_000)
     expect((await crew()).driver?.code).toBe(DEVICE_DRIVER)
 
     const dropped = await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })
-    await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: Date.now(), type: 'driver', driverId: CARD.id }), { qos: 1 })
-    await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })) > dropped, 60_000)
+    await device.publishAsync(
+      topics.event(VEHICLE),
+      JSON.stringify({ ts: Date.now(), type: 'driver', driverId: CARD.id }),
+      { qos: 1 },
+    )
+    await waitFor(
+      async () => (await metric(server.baseUrl, 'rb_ingest_dropped_total', { reason: 'schema' })) > dropped,
+      60_000,
+    )
     expect(await state()).toMatchObject({ driverCode: DEVICE_DRIVER, driverSource: 'device' })
 
-    await device.publishAsync(topics.event(VEHICLE), JSON.stringify({ ts: Date.now(), type: 'driver', action: 'off' }), { qos: 1 })
+    await device.publishAsync(
+      topics.event(VEHICLE),
+      JSON.stringify({ ts: Date.now(), type: 'driver', action: 'off' }),
+      { qos: 1 },
+    )
     await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
   })
 
@@ -231,8 +359,14 @@ describe.each(targets())('who drives, from the bus, on $name', (target) => {
     expect(off.status).toBe(200)
     expect(off.body.current).toBeNull()
     await waitFor(driverShown(ROSTERED.id, 'roster'), 60_000)
-    const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>('GET', `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`)
-    expect(events.body.items.slice(-2).map((e) => [e.data.action, e.data.source, e.data.driverId])).toEqual([['on', 'app', CARD.id], ['off', 'app', CARD.id]])
+    const events = await server.apiJson<{ items: { data: Record<string, unknown> }[] }>(
+      'GET',
+      `/api/events?vehicleId=${VEHICLE}&type=driver&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+    )
+    expect(events.body.items.slice(-2).map((e) => [e.data.action, e.data.source, e.data.driverId])).toEqual([
+      ['on', 'app', CARD.id],
+      ['off', 'app', CARD.id],
+    ])
   })
 
   it('refuses a bus that does not exist, and anyone but a driver', async () => {
@@ -248,7 +382,7 @@ describe('who drives, after a restart', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'rb-crew-'))
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-  it('knows who is on board from the day\'s stored driver events', { timeout: 180_000 }, async () => {
+  it("knows who is on board from the day's stored driver events", { timeout: 180_000 }, async () => {
     const first = await startServer({ DATA_DIR: dataDir, COUNTY_PREFIX: 'CR' })
     try {
       await seed(first, Math.round((Date.now() - 60_000) / 1000) * 1000)

@@ -3,8 +3,12 @@ import { serviceDayOf } from '@rb/domain'
 import { getJsonAsAdmin, login, startServer, type TestServer } from '../support/server.js'
 import { decodeQrSvg } from '../support/qr.js'
 
-interface Page { total: number }
-interface Trips { items: { id: string; tripId: string; kind: string }[] }
+interface Page {
+  total: number
+}
+interface Trips {
+  items: { id: string; tripId: string; kind: string }[]
+}
 
 describe('demo county on a fresh embedded database', () => {
   let server: TestServer
@@ -25,7 +29,8 @@ describe('demo county on a fresh embedded database', () => {
     expect((await get<Page>('/api/routes?limit=1')).total).toBeGreaterThanOrEqual(20)
     expect((await get<Page>('/api/vehicles?limit=1')).total).toBeGreaterThanOrEqual(40)
     expect((await get<Page>('/api/drivers?limit=1')).total).toBeGreaterThanOrEqual(50)
-    for (const kind of ['market', 'student', 'medical', 'regular']) expect((await get<Page>(`/api/routes?kind=${kind}&limit=1`)).total).toBeGreaterThan(0)
+    for (const kind of ['market', 'student', 'medical', 'regular'])
+      expect((await get<Page>(`/api/routes?kind=${kind}&limit=1`)).total).toBeGreaterThan(0)
   })
 
   it('runs student trips on a school day and not on National Day', async () => {
@@ -38,13 +43,17 @@ describe('demo county on a fresh embedded database', () => {
   it("runs a town's market-day trips on its market days only", async () => {
     const calendars = await get<{ items: { id: string; rules: { rule: { kind: string } } }[] }>('/api/calendars')
     const trips = await get<{ items: { id: string; calendarId: string }[] }>('/api/schedule/trips')
-    const market = calendars.items.find((c) => JSON.stringify(c.rules).includes('marketDays') && trips.items.some((t) => t.calendarId === c.id))
+    const market = calendars.items.find(
+      (c) => JSON.stringify(c.rules).includes('marketDays') && trips.items.some((t) => t.calendarId === c.id),
+    )
     expect(market).toBeDefined()
     const marketTripIds = new Set(trips.items.filter((t) => t.calendarId === market?.id).map((t) => t.id))
     const { dates } = await get<{ dates: string[] }>(`/api/calendars/${market?.id}/dates?from=2026-12-01&to=2026-12-31`)
     expect(dates.length).toBeGreaterThan(0)
     const marketDay = dates[0] as string
-    const other = Array.from({ length: 31 }, (_, i) => `2026-12-${String(i + 1).padStart(2, '0')}`).find((d) => !dates.includes(d)) as string
+    const other = Array.from({ length: 31 }, (_, i) => `2026-12-${String(i + 1).padStart(2, '0')}`).find(
+      (d) => !dates.includes(d),
+    ) as string
     const onMarket = (await get<Trips>(`/api/trips?date=${marketDay}`)).items.filter((i) => marketTripIds.has(i.tripId))
     const onOther = (await get<Trips>(`/api/trips?date=${other}`)).items.filter((i) => marketTripIds.has(i.tripId))
     expect(onMarket.length).toBe(marketTripIds.size)
@@ -52,15 +61,35 @@ describe('demo county on a fresh embedded database', () => {
   })
 
   it("has today's and tomorrow's rosters published: every trip has a bus and a driver, and a bus of one operator is lent to the other", async () => {
-    const routeOperator = new Map((await get<{ items: { id: string; operatorId: string }[] }>('/api/routes?limit=1000')).items.map((r) => [r.id, r.operatorId]))
-    const vehicleOperator = new Map((await get<{ items: { id: string; operatorId: string }[] }>('/api/vehicles?limit=1000')).items.map((v) => [v.id, v.operatorId]))
+    const routeOperator = new Map(
+      (await get<{ items: { id: string; operatorId: string }[] }>('/api/routes?limit=1000')).items.map((r) => [
+        r.id,
+        r.operatorId,
+      ]),
+    )
+    const vehicleOperator = new Map(
+      (await get<{ items: { id: string; operatorId: string }[] }>('/api/vehicles?limit=1000')).items.map((v) => [
+        v.id,
+        v.operatorId,
+      ]),
+    )
     for (const date of [serviceDayOf(Date.now()), serviceDayOf(Date.now() + 86_400_000)]) {
-      const trips = (await get<{ items: { id: string; routeId: string; vehicleId: string | null; driverId: string | null }[] }>(`/api/trips?date=${date}`)).items
+      const trips = (
+        await get<{ items: { id: string; routeId: string; vehicleId: string | null; driverId: string | null }[] }>(
+          `/api/trips?date=${date}`,
+        )
+      ).items
       expect(trips.length).toBeGreaterThan(50)
       expect(trips.filter((t) => t.vehicleId === null || t.driverId === null)).toEqual([])
-      const roster = await get<{ published: boolean; unassigned: unknown[]; duties: { vehicleId: string; trips: { routeId: string }[] }[] }>(`/api/roster?date=${date}`)
+      const roster = await get<{
+        published: boolean
+        unassigned: unknown[]
+        duties: { vehicleId: string; trips: { routeId: string }[] }[]
+      }>(`/api/roster?date=${date}`)
       expect(roster).toMatchObject({ published: true, unassigned: [] })
-      const lent = roster.duties.filter((d) => d.trips.some((t) => routeOperator.get(t.routeId) !== vehicleOperator.get(d.vehicleId)))
+      const lent = roster.duties.filter((d) =>
+        d.trips.some((t) => routeOperator.get(t.routeId) !== vehicleOperator.get(d.vehicleId)),
+      )
       expect(lent.length, date).toBeGreaterThan(0)
     }
   })
@@ -90,9 +119,13 @@ describe('demo county on a fresh embedded database', () => {
     const driver = await login(server.baseUrl, 'driver', 'demo-driver')
     const mine = await server.apiJson<{ unread: number }>('GET', '/api/driver/notices', undefined, driver)
     expect(mine.body.unread).toBe(1)
-    const surveys = await get<{ items: { id: number; phase: string; audience: string; responses: number }[] }>('/api/surveys')
+    const surveys = await get<{ items: { id: number; phase: string; audience: string; responses: number }[] }>(
+      '/api/surveys',
+    )
     expect(surveys.items).toEqual([expect.objectContaining({ phase: 'closed', audience: 'villagers' })])
-    const results = await get<{ results: { responses: number; questions: { counts: number[] }[] } }>(`/api/surveys/${surveys.items[0]?.id}/results`)
+    const results = await get<{ results: { responses: number; questions: { counts: number[] }[] } }>(
+      `/api/surveys/${surveys.items[0]?.id}/results`,
+    )
     expect(results.results.responses).toBeGreaterThan(20)
     expect(results.results.questions[2]?.counts.reduce((a, b) => a + b, 0)).toBe(results.results.responses)
   })

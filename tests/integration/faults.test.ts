@@ -10,7 +10,15 @@ import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { mulberry32 } from '@rb/domain'
 import { jt808, topics, type ClientToServerEvents, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
-import { freshVehicleId, metric, startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
+import {
+  freshVehicleId,
+  metric,
+  startServer,
+  targets,
+  waitFor,
+  type RoleSession,
+  type TestServer,
+} from '../support/server.js'
 
 const point = (ts: number, i = 0) => ({ ts, lat: 28.16 + i * 1e-5, lon: 105.44, speed: 20, heading: 10 })
 
@@ -30,7 +38,10 @@ describe.each(targets())('faults on $name', (target) => {
   })
 
   const stored = async (v: string): Promise<number> => {
-    const r = await server.app.rb.db.query<{ n: string }>('SELECT count(*)::text AS n FROM position WHERE vehicle_id = $1', [v])
+    const r = await server.app.rb.db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM position WHERE vehicle_id = $1',
+      [v],
+    )
     return Number(r.rows[0]?.n)
   }
 
@@ -44,7 +55,8 @@ describe.each(targets())('faults on $name', (target) => {
       sends.push(() => pub.publishAsync(topics.position(v), JSON.stringify(p), { qos: 1 }))
       sends.push(() => pub.publishAsync(topics.position(v), JSON.stringify(p), { qos: 1 }))
     }
-    for (let i = 0; i < pts.length; i += 20) sends.push(() => pub.publishAsync(topics.positionBatch(v), JSON.stringify(pts.slice(i, i + 20)), { qos: 1 }))
+    for (let i = 0; i < pts.length; i += 20)
+      sends.push(() => pub.publishAsync(topics.positionBatch(v), JSON.stringify(pts.slice(i, i + 20)), { qos: 1 }))
     const rand = mulberry32(42)
     for (let i = sends.length - 1; i > 0; i--) {
       const j = rand.int(0, i)
@@ -58,8 +70,10 @@ describe.each(targets())('faults on $name', (target) => {
   })
 
   it('a socket.io client that stops reading does not slow the others', async () => {
-    const open = (): Socket<ServerToClientEvents, ClientToServerEvents> => connectSocket(server.baseUrl, { transports: ['websocket'], auth: { token: admin.token } })
-    const join = (s: Socket<ServerToClientEvents, ClientToServerEvents>) => new Promise<void>((resolve) => s.emit('subscribe', ['all'], () => resolve()))
+    const open = (): Socket<ServerToClientEvents, ClientToServerEvents> =>
+      connectSocket(server.baseUrl, { transports: ['websocket'], auth: { token: admin.token } })
+    const join = (s: Socket<ServerToClientEvents, ClientToServerEvents>) =>
+      new Promise<void>((resolve) => s.emit('subscribe', ['all'], () => resolve()))
     const slow = open()
     const fast = open()
     await Promise.all([join(slow), join(fast)])
@@ -73,7 +87,12 @@ describe.each(targets())('faults on $name', (target) => {
     })
     const vehicles = Array.from({ length: 50 }, () => freshVehicleId('S'))
     const t0 = Date.now() - 300_000
-    for (let k = 0; k < 40; k++) await Promise.all(vehicles.map((v, i) => pub.publishAsync(topics.position(v), JSON.stringify(point(t0 + k * 1000, i)), { qos: 1 })))
+    for (let k = 0; k < 40; k++)
+      await Promise.all(
+        vehicles.map((v, i) =>
+          pub.publishAsync(topics.position(v), JSON.stringify(point(t0 + k * 1000, i)), { qos: 1 }),
+        ),
+      )
     const lastTs = t0 + 39_000
     const started = Date.now()
     await waitFor(() => vehicles.every((v) => newest.get(v) === lastTs), 60_000)
@@ -89,7 +108,15 @@ describe.each(targets())('faults on $name', (target) => {
       fc.string(),
       fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
       fc.jsonValue().map((j) => JSON.stringify(j)),
-      fc.record({ ts: fc.oneof(fc.integer(), fc.string(), fc.double()), lat: fc.double(), lon: fc.double(), speed: fc.double(), heading: fc.double() }).map((j) => JSON.stringify(j)),
+      fc
+        .record({
+          ts: fc.oneof(fc.integer(), fc.string(), fc.double()),
+          lat: fc.double(),
+          lon: fc.double(),
+          speed: fc.double(),
+          heading: fc.double(),
+        })
+        .map((j) => JSON.stringify(j)),
     )
     const kind = fc.constantFrom('pos', 'pos/batch', 'status', 'event', 'nonsense')
     const samples = fc.sample(fc.tuple(kind, payload), { numRuns: 300, seed: 7 })
@@ -113,7 +140,12 @@ describe.each(targets())('faults on $name', (target) => {
       ['POST', '/api/sim/start'],
       ['POST', '/api/alerts/x/ack'],
     ]
-    const body = fc.oneof(fc.jsonValue().map((j) => JSON.stringify(j)), fc.string({ maxLength: 200 }), fc.constant('{"a":'), fc.constant(''))
+    const body = fc.oneof(
+      fc.jsonValue().map((j) => JSON.stringify(j)),
+      fc.string({ maxLength: 200 }),
+      fc.constant('{"a":'),
+      fc.constant(''),
+    )
     const cases = fc.sample(fc.tuple(fc.constantFrom(...routes), body, fc.boolean()), { numRuns: 250, seed: 11 })
     const statuses = new Map<number, number>()
     for (const [[method, path], payload, asAdmin] of cases) {
@@ -133,7 +165,9 @@ describe.each(targets())('faults on $name', (target) => {
       fc.oneof(
         fc.uint8Array({ minLength: 1, maxLength: 400 }),
         // Well-framed garbage: 0x7e … 0x7e with random content (bad check codes, bad bodies).
-        fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Uint8Array.from([0x7e, ...b.map((x) => (x === 0x7e ? 0x7d : x)), 0x7e])),
+        fc
+          .uint8Array({ minLength: 1, maxLength: 200 })
+          .map((b) => Uint8Array.from([0x7e, ...b.map((x) => (x === 0x7e ? 0x7d : x)), 0x7e])),
       ),
       { numRuns: 60, seed: 3 },
     )
@@ -150,7 +184,17 @@ describe.each(targets())('faults on $name', (target) => {
     // A terminal that registers afterwards still gets its answer (unknown here, but answered).
     const frame = jt808.encodeMessage(
       { phone: '013900000077', protocolVersion: null, serial: 1 },
-      { kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG-808B', terminalId: 'F000001', plateColor: 1, plate: '川E·FZ001' },
+      {
+        kind: 'register',
+        layout: '2013',
+        provinceId: 51,
+        cityId: 524,
+        manufacturerId: 'XYBUS',
+        terminalModel: 'TG-808B',
+        terminalId: 'F000001',
+        plateColor: 1,
+        plate: '川E·FZ001',
+      },
     )
     const reply = await new Promise<Buffer>((resolve, reject) => {
       const sock = tcpConnect(port as number, '127.0.0.1', () => sock.write(frame))
@@ -165,4 +209,3 @@ describe.each(targets())('faults on $name', (target) => {
     expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
   })
 })
-

@@ -7,7 +7,13 @@ import { startServer, type TestServer } from '../support/server.js'
 
 const SAMPLE = fileURLToPath(new URL('../../packages/gtfs/src/static/testdata/sample-feed/', import.meta.url))
 const sampleZip = (): Uint8Array =>
-  zipSync(Object.fromEntries(readdirSync(SAMPLE).filter((f) => f.endsWith('.txt')).map((f) => [f, new Uint8Array(readFileSync(`${SAMPLE}${f}`))])))
+  zipSync(
+    Object.fromEntries(
+      readdirSync(SAMPLE)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => [f, new Uint8Array(readFileSync(`${SAMPLE}${f}`))]),
+    ),
+  )
 
 const post = (server: TestServer, body: Uint8Array) =>
   server.api('/api/gtfs/import', { method: 'POST', headers: { 'content-type': 'application/zip' }, body })
@@ -35,7 +41,9 @@ describe('GTFS over HTTP', () => {
     expect(body.added).toMatchObject({ stop: 9, trip: 144 })
     expect(body.renumberedStops.FUR_CREEK_RES).toMatch(/^GT-\d{4}$/)
     // AB1 (service FULLW) runs Beatty Airport → Bullfrog; feed times are read as service-day times (with a warning on the time zone).
-    const trips = (await (await fetch(`${b.baseUrl}/api/trips?date=2008-01-07`)).json()) as { items: { tripId: string; stops: string[] }[] }
+    const trips = (await (await fetch(`${b.baseUrl}/api/trips?date=2008-01-07`)).json()) as {
+      items: { tripId: string; stops: string[] }[]
+    }
     const ab1 = trips.items.find((t) => t.tripId === 'AB1')
     expect(ab1?.stops).toEqual([body.renumberedStops.BEATTY_AIRPORT, body.renumberedStops.BULLFROG])
   })
@@ -51,7 +59,10 @@ describe('GTFS over HTTP', () => {
   it('rejects a broken feed with a coded 400', async () => {
     const res = await post(b, new TextEncoder().encode('not a zip at all'))
     expect(res.status).toBe(400)
-    expect(((await res.json()) as { error: { code: string; details: { gtfsCode: string } } }).error).toMatchObject({ code: 'VALIDATION_FAILED', details: { gtfsCode: 'BAD_ZIP' } })
+    expect(((await res.json()) as { error: { code: string; details: { gtfsCode: string } } }).error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { gtfsCode: 'BAD_ZIP' },
+    })
   })
 
   it('exports the demo county as a valid feed that imports to the same trips on the same dates', async () => {

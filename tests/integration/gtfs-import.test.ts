@@ -13,7 +13,12 @@ import { startServer, targets, type TestServer } from '../support/server.js'
 
 const csv = (zipBytes: Uint8Array, file: string): string[][] => {
   const text = unzipSync(zipBytes)[file]
-  return text ? strFromU8(text).trim().split(/\r?\n/).map((line) => line.split(',')) : []
+  return text
+    ? strFromU8(text)
+        .trim()
+        .split(/\r?\n/)
+        .map((line) => line.split(','))
+    : []
 }
 
 interface Conflict {
@@ -43,12 +48,14 @@ interface ErrorBody {
 
 describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
   let server: TestServer
-  const post = (path: string, body: Uint8Array) => server.api(path, { method: 'POST', headers: { 'content-type': 'application/zip' }, body })
+  const post = (path: string, body: Uint8Array) =>
+    server.api(path, { method: 'POST', headers: { 'content-type': 'application/zip' }, body })
   const postJson = async <T>(path: string, body: Uint8Array): Promise<{ status: number; body: T }> => {
     const res = await post(path, body)
     return { status: res.status, body: (await res.json()) as T }
   }
-  const exportZip = async (): Promise<Uint8Array> => new Uint8Array(await (await fetch(`${server.baseUrl}/api/gtfs/export?from=2026-11-23&to=2026-11-29`)).arrayBuffer())
+  const exportZip = async (): Promise<Uint8Array> =>
+    new Uint8Array(await (await fetch(`${server.baseUrl}/api/gtfs/export?from=2026-11-23&to=2026-11-29`)).arrayBuffer())
   const homeView = async (): Promise<unknown> => (await fetch(`${server.baseUrl}/api/network/home-view`)).json()
   const state = async () => ({
     network: await networkRepo.loadNetwork(server.app.rb.db),
@@ -58,7 +65,8 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'auto', ...env })
     // The demo county seeds itself into the embedded database only; PostgreSQL gets it here.
-    if ((await server.app.rb.network.snapshot()).stops.length === 0) await server.app.rb.network.importNetwork(demoCounty())
+    if ((await server.app.rb.network.snapshot()).stops.length === 0)
+      await server.app.rb.network.importNetwork(demoCounty())
   })
   afterAll(async () => {
     await server?.close()
@@ -69,7 +77,9 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
     const exportBefore = await exportZip()
     const homeBefore = await homeView()
     const station = before.network.stops.find((s) => s.code === 'XY-0001') as Stop
-    const stationRoutes = before.network.routes.filter((r) => r.active && r.stops.some((s) => s.stopCode === 'XY-0001')).length
+    const stationRoutes = before.network.routes.filter(
+      (r) => r.active && r.stops.some((s) => s.stopCode === 'XY-0001'),
+    ).length
     expect(stationRoutes).toBeGreaterThan(1)
 
     // Without a choice: 409 naming the conflict, and nothing written.
@@ -82,7 +92,17 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
     // The dry run says what would happen, and writes nothing either.
     const dry = await postJson<Preview>('/api/gtfs/import/dry-run', nevadaFeed())
     expect(dry.status).toBe(200)
-    expect(dry.body.conflicts).toEqual([{ key: 'stop:XY-0001', kind: 'stop', id: 'XY-0001', existing: expect.stringContaining(station.name), incoming: expect.stringContaining('Stagecoach Hotel & Casino'), usedBy: stationRoutes, choice: null }])
+    expect(dry.body.conflicts).toEqual([
+      {
+        key: 'stop:XY-0001',
+        kind: 'stop',
+        id: 'XY-0001',
+        existing: expect.stringContaining(station.name),
+        incoming: expect.stringContaining('Stagecoach Hotel & Casino'),
+        usedBy: stationRoutes,
+        choice: null,
+      },
+    ])
     expect(dry.body.unresolved).toBe(1)
     expect(dry.body.added).toMatchObject({ operator: 1, stop: 8, route: 5, calendar: 2, trip: 8 + 136, frequency: 136 })
     expect(dry.body.changed.stop).toBe(0)
@@ -114,10 +134,18 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
 
     // The same feed again lands on the same rows: no conflict, nothing to change.
     const again = await postJson<Preview>('/api/gtfs/import/dry-run', nevadaFeed())
-    expect(again.body).toMatchObject({ conflicts: [], unresolved: 0, changesTotal: 0, unchanged: { stop: 9, route: 5, trip: 144 } })
+    expect(again.body).toMatchObject({
+      conflicts: [],
+      unresolved: 0,
+      changesTotal: 0,
+      unchanged: { stop: 9, route: 5, trip: 144 },
+    })
 
     // Undone: back to the exact previous state, as stored and as exported.
-    const undo = await server.apiJson<{ id: number; deleted: number }>('POST', `/api/gtfs/imports/${done.body.importId}/undo`)
+    const undo = await server.apiJson<{ id: number; deleted: number }>(
+      'POST',
+      `/api/gtfs/imports/${done.body.importId}/undo`,
+    )
     expect(undo.status).toBe(200)
     expect(undo.body.deleted).toBe(done.body.changesTotal)
     expect(await state()).toEqual(before)
@@ -148,8 +176,12 @@ describe.each(targets())('GTFS import, dry run and undo ($name)', ({ env }) => {
     const blocked = await server.apiJson<ErrorBody>('POST', `/api/gtfs/imports/${done.body.importId}/undo`)
     expect(blocked.status).toBe(409)
     expect(blocked.body.error.code).toBe('IMPORT_UNDO_BLOCKED')
-    expect(blocked.body.error.details.blockers?.map((b) => b.reason)).toContain(`stop ${code} was changed after the import`)
-    expect((await networkRepo.loadNetwork(server.app.rb.db)).stops.find((s) => s.code === code)?.name).toBe('Furnace Creek (renamed here)')
+    expect(blocked.body.error.details.blockers?.map((b) => b.reason)).toContain(
+      `stop ${code} was changed after the import`,
+    )
+    expect((await networkRepo.loadNetwork(server.app.rb.db)).stops.find((s) => s.code === code)?.name).toBe(
+      'Furnace Creek (renamed here)',
+    )
   })
 })
 
@@ -163,20 +195,46 @@ describe.each(targets())('GTFS frequencies over HTTP ($name)', ({ env }) => {
   })
 
   it('runs a frequency-based trip at every headway and exports it back as frequencies.txt', async () => {
-    const res = await server.api('/api/gtfs/import', { method: 'POST', headers: { 'content-type': 'application/zip' }, body: zip(sampleFiles()) })
+    const res = await server.api('/api/gtfs/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/zip' },
+      body: zip(sampleFiles()),
+    })
     expect(res.status).toBe(200)
     // CITY1 runs every 30 minutes from 6:00, every 10 from 8:00, every 30 from 10:00 …
-    const trips = (await (await fetch(`${server.baseUrl}/api/trips?date=2007-06-05`)).json()) as { items: { tripId: string; stopTimes: { departure?: string; arrival: string }[] }[] }
+    const trips = (await (await fetch(`${server.baseUrl}/api/trips?date=2007-06-05`)).json()) as {
+      items: { tripId: string; stopTimes: { departure?: string; arrival: string }[] }[]
+    }
     const city1 = trips.items.filter((t) => t.tripId.startsWith('CITY1-')).map((t) => t.tripId)
     expect(city1).toHaveLength(52)
-    expect(city1.slice(0, 6)).toEqual(['CITY1-0600', 'CITY1-0630', 'CITY1-0700', 'CITY1-0730', 'CITY1-0800', 'CITY1-0810'])
+    expect(city1.slice(0, 6)).toEqual([
+      'CITY1-0600',
+      'CITY1-0630',
+      'CITY1-0700',
+      'CITY1-0730',
+      'CITY1-0800',
+      'CITY1-0810',
+    ])
 
-    const feed = new Uint8Array(await (await fetch(`${server.baseUrl}/api/gtfs/export?from=2007-06-01&to=2007-06-30`)).arrayBuffer())
+    const feed = new Uint8Array(
+      await (await fetch(`${server.baseUrl}/api/gtfs/export?from=2007-06-01&to=2007-06-30`)).arrayBuffer(),
+    )
     const frequencies = csv(feed, 'frequencies.txt')
     expect(frequencies[0]).toEqual(['trip_id', 'start_time', 'end_time', 'headway_secs', 'exact_times'])
-    const sample = csv(zip(sampleFiles()), 'frequencies.txt').slice(1).map(([trip, start, end, headway]) => [trip, start?.padStart(8, '0'), end?.padStart(8, '0'), headway, '0'].join(','))
-    expect(frequencies.slice(1).map((r) => r.join(',')).sort()).toEqual(sample.sort())
-    const tripIds = csv(feed, 'trips.txt').slice(1).map((r) => r[2])
+    const sample = csv(zip(sampleFiles()), 'frequencies.txt')
+      .slice(1)
+      .map(([trip, start, end, headway]) =>
+        [trip, start?.padStart(8, '0'), end?.padStart(8, '0'), headway, '0'].join(','),
+      )
+    expect(
+      frequencies
+        .slice(1)
+        .map((r) => r.join(','))
+        .sort(),
+    ).toEqual(sample.sort())
+    const tripIds = csv(feed, 'trips.txt')
+      .slice(1)
+      .map((r) => r[2])
     expect(tripIds).toContain('CITY1')
     expect(tripIds.filter((id) => id?.startsWith('CITY1-'))).toEqual([])
   })

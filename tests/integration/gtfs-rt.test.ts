@@ -24,7 +24,10 @@ const at = (m: number): [number, number] => [ORIGIN[0], ORIGIN[1] + m / M_PER_DE
 
 /** Rows of one file of a GTFS zip, as objects by header (the names here hold no commas or quotes). */
 function csv(zip: Record<string, Uint8Array>, name: string): Record<string, string>[] {
-  const [head, ...rows] = strFromU8(zip[name] as Uint8Array).trim().split(/\r?\n/).map((l) => l.split(','))
+  const [head, ...rows] = strFromU8(zip[name] as Uint8Array)
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.split(','))
   return rows.map((r) => Object.fromEntries((head as string[]).map((h, i) => [h, r[i] ?? ''])))
 }
 
@@ -58,14 +61,63 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     }
     await put('/api/operators/OP1', { name: '叙永公交', phone: null })
     await put('/api/townships/RT-T01', { name: '叙永镇', nameEn: 'Xuyong', center: ORIGIN })
-    for (const m of STOPS_M) codes.push((await put('/api/stops', { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'RT-T01', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/RT-R01', { name: '测试线', nameEn: 'Test Line', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(3000)], stopCodes: codes })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
-    const trip = { routeId: 'RT-R01', calendarId: 'daily', direction: 0, headsign: '终点', seats: 19, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0 }
-    await put('/api/schedule/trips/RT-R01-T', { ...trip, departureS, stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)) })
-    await put('/api/schedule/trips/RT-R01-C', { ...trip, departureS: departureS - 60, stopOffsetsS: [0, 1200, 2400, 3600] })
-    await put(`/api/vehicles/${vehicleId}`, { plate: '川E·T0002', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
-    await put('/api/drivers/RT-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
+    for (const m of STOPS_M)
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'RT-T01', point: at(m), installedOn: '2026-01-01' },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/RT-R01', {
+      name: '测试线',
+      nameEn: 'Test Line',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(3000)],
+      stopCodes: codes,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
+    const trip = {
+      routeId: 'RT-R01',
+      calendarId: 'daily',
+      direction: 0,
+      headsign: '终点',
+      seats: 19,
+      bookingPolicy: 'none',
+      minRiders: 0,
+      bookingCutoffMin: 0,
+    }
+    await put('/api/schedule/trips/RT-R01-T', {
+      ...trip,
+      departureS,
+      stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
+    })
+    await put('/api/schedule/trips/RT-R01-C', {
+      ...trip,
+      departureS: departureS - 60,
+      stopOffsetsS: [0, 1200, 2400, 3600],
+    })
+    await put(`/api/vehicles/${vehicleId}`, {
+      plate: '川E·T0002',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      status: 'active',
+    })
+    await put('/api/drivers/RT-D001', {
+      name: '王建国',
+      phone: '13812345678',
+      licenceClass: 'A1',
+      serviceSince: '2008-05-01',
+      pioneer: true,
+      status: 'active',
+    })
     await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId, driverId: 'RT-D001' })
     await put(`/api/trip-instances/${cancelledId}/cancel`, { reason: '道路塌方' }, 'POST')
     // Assignments and cancellations do not reload the tracking engine by themselves: reload it, so
@@ -85,7 +137,11 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     for (let t = departureTs - 60_000; ; t += 5000) {
       const m = t < departureTs ? 0 : Math.min(3000, ((t - departureTs) / 1000) * SPEED_MS)
       if (m >= fromM && m <= toM) {
-        await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 }), { qos: 1 })
+        await pub.publishAsync(
+          topics.position(vehicleId),
+          JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 }),
+          { qos: 1 },
+        )
         last = t
       }
       if (m >= toM) return last
@@ -104,13 +160,18 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     return msg
   }
 
-  it('shows the running bus on its trip and predicts the stops ahead, with the static feed\'s ids', async () => {
+  it("shows the running bus on its trip and predicts the stops ahead, with the static feed's ids", async () => {
     const lastTs = await drive(0, 1500)
     const vp = await waitFor(async () => {
       const e = (await feed('vehicle-positions')).entity.find((x) => x.vehicle?.vehicle?.id === vehicleId)
       return e?.vehicle && e.vehicle.stopId === codes[2] ? e.vehicle : null
     }, 60_000)
-    expect(vp.trip).toMatchObject({ tripId: 'RT-R01-T', routeId: 'RT-R01', startDate: ymd, scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED })
+    expect(vp.trip).toMatchObject({
+      tripId: 'RT-R01-T',
+      routeId: 'RT-R01',
+      startDate: ymd,
+      scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED,
+    })
     expect(vp.vehicle).toMatchObject({ id: vehicleId, label: `${vehicleId} RT-D001`, licensePlate: '川E·T0002' })
     expect(vp).toMatchObject({ currentStopSequence: 3, currentStatus: VehiclePosition.VehicleStopStatus.IN_TRANSIT_TO })
     expect(Number(vp.timestamp)).toBe(lastTs / 1000)
@@ -120,28 +181,44 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
 
     const tu = (await feed('trip-updates')).entity
     const running = tu.find((e) => e.id === instanceId)?.tripUpdate
-    expect(running?.trip).toMatchObject({ tripId: 'RT-R01-T', startDate: ymd, scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED })
+    expect(running?.trip).toMatchObject({
+      tripId: 'RT-R01-T',
+      startDate: ymd,
+      scheduleRelationship: TripDescriptor.ScheduleRelationship.SCHEDULED,
+    })
     expect(running?.vehicle?.id).toBe(vehicleId)
-    expect((running?.stopTimeUpdate ?? []).map((u) => `${u.stopSequence}:${u.stopId}`)).toEqual([`3:${codes[2]}`, `4:${codes[3]}`])
+    expect((running?.stopTimeUpdate ?? []).map((u) => `${u.stopSequence}:${u.stopId}`)).toEqual([
+      `3:${codes[2]}`,
+      `4:${codes[3]}`,
+    ])
     for (const u of running?.stopTimeUpdate ?? []) {
       const scheduled = departureTs / 1000 + STOPS_M[(u.stopSequence ?? 1) - 1]! / SPEED_MS
       expect(Math.abs(Number(u.arrival?.time) - scheduled)).toBeLessThan(30)
       expect(u.arrival?.delay).toBe(Number(u.arrival?.time) - scheduled)
     }
     const cancelled = tu.find((e) => e.id === cancelledId)?.tripUpdate
-    expect(cancelled?.trip).toMatchObject({ tripId: 'RT-R01-C', startDate: ymd, scheduleRelationship: TripDescriptor.ScheduleRelationship.CANCELED })
+    expect(cancelled?.trip).toMatchObject({
+      tripId: 'RT-R01-C',
+      startDate: ymd,
+      scheduleRelationship: TripDescriptor.ScheduleRelationship.CANCELED,
+    })
     expect(cancelled?.stopTimeUpdate).toEqual([])
 
     // A consumer joins these to the static feed: the trip, its stops and their sequence numbers are there.
-    const zip = unzipSync(new Uint8Array(await (await fetch(`${server.baseUrl}/api/gtfs/export?from=${date}&to=${date}`)).arrayBuffer()))
+    const zip = unzipSync(
+      new Uint8Array(await (await fetch(`${server.baseUrl}/api/gtfs/export?from=${date}&to=${date}`)).arrayBuffer()),
+    )
     expect(csv(zip, 'trips.txt').find((t) => t.trip_id === 'RT-R01-T')).toMatchObject({ route_id: 'RT-R01' })
     const stopTimes = csv(zip, 'stop_times.txt').filter((s) => s.trip_id === 'RT-R01-T')
-    for (const u of running?.stopTimeUpdate ?? []) expect(stopTimes.find((s) => s.stop_id === u.stopId)?.stop_sequence).toBe(String(u.stopSequence))
+    for (const u of running?.stopTimeUpdate ?? [])
+      expect(stopTimes.find((s) => s.stop_id === u.stopId)?.stop_sequence).toBe(String(u.stopSequence))
     expect(csv(zip, 'calendar_dates.txt').some((c) => c.date === ymd)).toBe(true)
     expect(csv(zip, 'stops.txt').map((s) => s.stop_id)).toEqual(expect.arrayContaining(codes))
 
     // The same feed as JSON for people.
-    const json = (await (await fetch(`${server.baseUrl}/gtfs-rt/trip-updates?format=json`)).json()) as { entity: { id: string; tripUpdate: { trip: { scheduleRelationship: string } } }[] }
+    const json = (await (await fetch(`${server.baseUrl}/gtfs-rt/trip-updates?format=json`)).json()) as {
+      entity: { id: string; tripUpdate: { trip: { scheduleRelationship: string } } }[]
+    }
     expect(json.entity.find((e) => e.id === cancelledId)?.tripUpdate.trip.scheduleRelationship).toBe('CANCELED')
     expect(json.entity.find((e) => e.id === instanceId)?.tripUpdate.trip.scheduleRelationship).toBe('SCHEDULED')
   })
@@ -155,14 +232,21 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     const text = (lang: string) => a?.descriptionText?.translation?.find((t) => t.language === lang)?.text
     expect(text('zh')).toContain('原因：道路塌方')
     expect(text('en')).toContain('from Stop 0 to Stop 3')
-    expect(a?.headerText?.translation?.find((t) => t.language === 'en')?.text).toMatch(/^Test Line: the \d\d:\d\d trip is cancelled$/)
+    expect(a?.headerText?.translation?.find((t) => t.language === 'en')?.text).toMatch(
+      /^Test Line: the \d\d:\d\d trip is cancelled$/,
+    )
   })
 
   it('has no trip update for the completed trip, and the bus leaves the vehicle feed when its trip ends', async () => {
     // The rest of the trip, up to three minutes ahead of the clock (within MAX_FUTURE_SKEW_S).
     await drive(1500, 3000)
     const end = departureTs + (3000 / SPEED_MS) * 1000
-    for (const dt of [30_000, 61_000, 75_000]) await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: end + dt, lat: at(3000)[1], lon: at(3000)[0], speed: 0, heading: 0 }), { qos: 1 })
+    for (const dt of [30_000, 61_000, 75_000])
+      await pub.publishAsync(
+        topics.position(vehicleId),
+        JSON.stringify({ ts: end + dt, lat: at(3000)[1], lon: at(3000)[0], speed: 0, heading: 0 }),
+        { qos: 1 },
+      )
     await waitFor(async () => {
       const board = await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)
       return board.body.items.find((i) => i.instanceId === instanceId)?.status === 'completed'
@@ -170,13 +254,18 @@ describe.each(targets())('GTFS-Realtime feeds on $name', (target) => {
     const tu = (await feed('trip-updates')).entity.map((e) => e.id)
     expect(tu).not.toContain(instanceId)
     expect(tu).toContain(cancelledId)
-    await waitFor(async () => !(await feed('vehicle-positions')).entity.some((e) => e.vehicle?.vehicle?.id === vehicleId), 60_000)
+    await waitFor(
+      async () => !(await feed('vehicle-positions')).entity.some((e) => e.vehicle?.vehicle?.id === vehicleId),
+      60_000,
+    )
   })
 
   it('refuses an unknown format, and the feeds are in the API document', async () => {
     const res = await fetch(`${server.baseUrl}/gtfs-rt/alerts?format=xml`)
     expect(res.status).toBe(400)
     const doc = (await (await fetch(`${server.baseUrl}/docs/json`)).json()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/gtfs-rt/vehicle-positions', '/gtfs-rt/trip-updates', '/gtfs-rt/alerts']))
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/gtfs-rt/vehicle-positions', '/gtfs-rt/trip-updates', '/gtfs-rt/alerts']),
+    )
   })
 })

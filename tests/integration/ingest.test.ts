@@ -1,8 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { decodeTrack, topics, type ClientToServerEvents, type CompactTrack, type LivePosition, type ServerToClientEvents } from '@rb/protocol'
-import { freshVehicleId, getJson, getJsonAsAdmin, metric, startServer, targets, waitFor, type TestServer } from '../support/server.js'
+import {
+  decodeTrack,
+  topics,
+  type ClientToServerEvents,
+  type CompactTrack,
+  type LivePosition,
+  type ServerToClientEvents,
+} from '@rb/protocol'
+import {
+  freshVehicleId,
+  getJson,
+  getJsonAsAdmin,
+  metric,
+  startServer,
+  targets,
+  waitFor,
+  type TestServer,
+} from '../support/server.js'
 
 interface LatestItem {
   vehicleId: string
@@ -18,7 +34,14 @@ interface TrackBody {
   points: [number, number, number, number, number][]
 }
 
-const fix = (tsMs: number, over: Record<string, unknown> = {}) => ({ ts: new Date(tsMs).toISOString(), lat: 28.1612, lon: 105.4431, speed: 31.5, heading: 87, ...over })
+const fix = (tsMs: number, over: Record<string, unknown> = {}) => ({
+  ts: new Date(tsMs).toISOString(),
+  lat: 28.1612,
+  lon: 105.4431,
+  speed: 31.5,
+  heading: 87,
+  ...over,
+})
 
 describe.each(targets())('telemetry ingest on $name', (target) => {
   let server: TestServer
@@ -43,22 +66,33 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
   })
 
   const latestOf = async (vehicleId: string): Promise<LatestItem | undefined> =>
-    (await getJsonAsAdmin<{ items: LatestItem[] }>(`${server.baseUrl}/api/vehicles/positions`)).body.items.find((i) => i.vehicleId === vehicleId)
+    (await getJsonAsAdmin<{ items: LatestItem[] }>(`${server.baseUrl}/api/vehicles/positions`)).body.items.find(
+      (i) => i.vehicleId === vehicleId,
+    )
   const trackOf = async (vehicleId: string, query = ''): Promise<TrackBody> => {
     const from = new Date(Date.now() - 2 * 3_600_000).toISOString()
     const to = new Date(Date.now() + 600_000).toISOString()
-    return (await getJsonAsAdmin<TrackBody>(`${server.baseUrl}/api/vehicles/${vehicleId}/track?from=${from}&to=${to}${query}`)).body
+    return (
+      await getJsonAsAdmin<TrackBody>(`${server.baseUrl}/api/vehicles/${vehicleId}/track?from=${from}&to=${to}${query}`)
+    ).body
   }
 
   it('reports the database and broker in /api/health', async () => {
-    const { status, body } = await getJson<{ status: string; db: { ok: boolean; kind: string; mode: string }; broker: { ok: boolean; kind: string } }>(`${server.baseUrl}/api/health`)
+    const { status, body } = await getJson<{
+      status: string
+      db: { ok: boolean; kind: string; mode: string }
+      broker: { ok: boolean; kind: string }
+    }>(`${server.baseUrl}/api/health`)
     expect(status).toBe(200)
     expect(body.db.ok).toBe(true)
     expect(body.broker.kind).toBe(target.name === 'embedded' ? 'embedded' : 'external')
     expect(body.db.mode).toMatch(target.name === 'embedded' ? /^timescale$/ : /^(timescale|plain)$/)
     // Orchestrator probes, without signing in.
     expect((await getJson(`${server.baseUrl}/api/health/live`)).body).toEqual({ status: 'ok' })
-    expect(await getJson(`${server.baseUrl}/api/health/ready`)).toEqual({ status: 200, body: { ready: true, reasons: [] } })
+    expect(await getJson(`${server.baseUrl}/api/health/ready`)).toEqual({
+      status: 200,
+      body: { ready: true, reasons: [] },
+    })
   })
 
   it('a published point shows in latest positions, on the socket and in the track', async () => {
@@ -99,7 +133,8 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
   it('counts and drops bad messages per reason, keeping the good points of a batch', async () => {
     const v = freshVehicleId()
     const now = Date.now()
-    const before = async (reason: string): Promise<number> => metric(server.baseUrl, 'rb_ingest_dropped_total', { reason })
+    const before = async (reason: string): Promise<number> =>
+      metric(server.baseUrl, 'rb_ingest_dropped_total', { reason })
     const reasons = ['bad_json', 'schema', 'coordinates', 'future_ts', 'vehicle_mismatch', 'oversize'] as const
     const start = Object.fromEntries(await Promise.all(reasons.map(async (r) => [r, await before(r)] as const)))
     const bad: [string, string][] = [
@@ -115,7 +150,9 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
     ]
     for (const [, payload] of bad) await pub.publishAsync(topics.position(v), payload, { qos: 1 })
     // A batch with one good point and one bad one keeps the good one.
-    await pub.publishAsync(topics.positionBatch(v), JSON.stringify([fix(now - 2000), fix(now - 1000, { lat: -200 })]), { qos: 1 })
+    await pub.publishAsync(topics.positionBatch(v), JSON.stringify([fix(now - 2000), fix(now - 1000, { lat: -200 })]), {
+      qos: 1,
+    })
     const expected = { bad_json: 1, schema: 3, coordinates: 3, future_ts: 1, vehicle_mismatch: 1, oversize: 1 }
     await waitFor(async () => {
       for (const r of reasons) if ((await before(r)) - (start[r] ?? 0) < expected[r]) return false
@@ -156,22 +193,46 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
     expect(small.points.at(-1)?.[0]).toBe(t0 + 1199 * 1000)
     // The same track in the compact form: the same points, integer columns, downsampled alike.
     const full = await trackOf(v)
-    const compact = await trackOf(v, '&format=compact') as unknown as CompactTrack & { count: number; downsampled: boolean }
+    const compact = (await trackOf(v, '&format=compact')) as unknown as CompactTrack & {
+      count: number
+      downsampled: boolean
+    }
     expect(compact).toMatchObject({ count: 1200, downsampled: false, encoding: 'delta-int-v1' })
     expect(compact.t.slice(0, 3)).toEqual([t0, 1000, 1000])
     expect(compact.lng.slice(0, 3)).toEqual([105_400_000, 10, 10])
-    expect(decodeTrack(compact)).toEqual(full.points.map(([t, lng, lat, s, h]) => [t, Math.round(lng * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6, Math.round(s * 10) / 10, Math.round(h)]))
-    const smallCompact = await trackOf(v, '&format=compact&maxPoints=100') as unknown as CompactTrack & { count: number }
+    expect(decodeTrack(compact)).toEqual(
+      full.points.map(([t, lng, lat, s, h]) => [
+        t,
+        Math.round(lng * 1e6) / 1e6,
+        Math.round(lat * 1e6) / 1e6,
+        Math.round(s * 10) / 10,
+        Math.round(h),
+      ]),
+    )
+    const smallCompact = (await trackOf(v, '&format=compact&maxPoints=100')) as unknown as CompactTrack & {
+      count: number
+    }
     expect(smallCompact.count).toBe(100)
     expect(decodeTrack(smallCompact).map((p) => p[0])).toEqual(small.points.map((p) => p[0]))
     // An empty range answers empty columns.
-    expect(await trackOf(freshVehicleId(), '&format=compact')).toMatchObject({ count: 0, t: [], lng: [], lat: [], speed: [], heading: [] })
+    expect(await trackOf(freshVehicleId(), '&format=compact')).toMatchObject({
+      count: 0,
+      t: [],
+      lng: [],
+      lat: [],
+      speed: [],
+      heading: [],
+    })
   })
 
   it('answers bad HTTP input with a coded 4xx', async () => {
-    const r1 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`)
+    const r1 = await getJsonAsAdmin<{ error: { code: string } }>(
+      `${server.baseUrl}/api/vehicles/V1/track?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`,
+    )
     expect(r1).toMatchObject({ status: 400, body: { error: { code: 'BAD_TIME_RANGE' } } })
-    const r2 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/V1/track?from=yesterday`)
+    const r2 = await getJsonAsAdmin<{ error: { code: string } }>(
+      `${server.baseUrl}/api/vehicles/V1/track?from=yesterday`,
+    )
     expect(r2).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } })
     const r3 = await getJsonAsAdmin<{ error: { code: string } }>(`${server.baseUrl}/api/vehicles/bad%20id/track`)
     expect(r3.status).toBe(400)
@@ -181,7 +242,13 @@ describe.each(targets())('telemetry ingest on $name', (target) => {
 
   it('exposes Prometheus metrics', async () => {
     const text = await (await fetch(`${server.baseUrl}/metrics`)).text()
-    for (const name of ['rb_ingest_points_received_total', 'rb_ingest_points_stored_total', 'rb_ingest_dropped_total', 'rb_ingest_batch_seconds_bucket', 'rb_ingest_buffer_depth']) {
+    for (const name of [
+      'rb_ingest_points_received_total',
+      'rb_ingest_points_stored_total',
+      'rb_ingest_dropped_total',
+      'rb_ingest_batch_seconds_bucket',
+      'rb_ingest_buffer_depth',
+    ]) {
       expect(text).toContain(name)
     }
   })

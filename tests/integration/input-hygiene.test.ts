@@ -38,7 +38,12 @@ function png(width: number, height: number, idat: Buffer): Buffer {
   ihdr.writeUInt32BE(height, 4)
   ihdr[8] = 8 // bit depth
   ihdr[9] = 0 // greyscale
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ])
 }
 
 describe.each(targets())('text and photo input on $name', (target) => {
@@ -46,19 +51,35 @@ describe.each(targets())('text and photo input on $name', (target) => {
   let net: BookingNetwork
   let stopCode: string
 
-  const call = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res<T>> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Res<T>> => {
     const res = await fetch(`${server.baseUrl}${path}`, {
       method,
-      headers: { 'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? null : JSON.stringify(body),
     })
     const text = await res.text()
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
   }
-  const report = (body: Record<string, unknown>, idem = key()) => call<ErrorBody & { id: string }>('POST', `/api/stops/${stopCode}/reports`, body, { 'idempotency-key': idem })
+  const report = (body: Record<string, unknown>, idem = key()) =>
+    call<ErrorBody & { id: string }>('POST', `/api/stops/${stopCode}/reports`, body, { 'idempotency-key': idem })
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'IH', TRUST_PROXY: '127.0.0.1', REPORT_RATE_LIMIT: '0', REPORT_PHOTO_STORE: 'db' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'IH',
+      TRUST_PROXY: '127.0.0.1',
+      REPORT_RATE_LIMIT: '0',
+      REPORT_PHOTO_STORE: 'db',
+    })
     net = await bookingNetwork(server, 'IH')
     stopCode = net.stops[1] as string
   })
@@ -68,13 +89,29 @@ describe.each(targets())('text and photo input on $name', (target) => {
 
   it('refuses a NUL in a booking name with 400 naming the field, and strips control characters from one', async () => {
     const trip = await net.trip('IH-A', dayFromNow(3))
-    const base = { tripInstanceId: trip, boardStop: net.stops[0], alightStop: net.stops[2], seats: 1, phone: '13912345678' }
-    const nul = await call<ErrorBody>('POST', '/api/bookings', { ...base, name: '王\u0000芳' }, { 'idempotency-key': key() })
+    const base = {
+      tripInstanceId: trip,
+      boardStop: net.stops[0],
+      alightStop: net.stops[2],
+      seats: 1,
+      phone: '13912345678',
+    }
+    const nul = await call<ErrorBody>(
+      'POST',
+      '/api/bookings',
+      { ...base, name: '王\u0000芳' },
+      { 'idempotency-key': key() },
+    )
     expect(nul.status).toBe(400)
     expect(nul.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'name' } })
     expect(nul.body.error.message).toMatch(/NUL/)
 
-    const ok = await call<{ code: string; name: string }>('POST', '/api/bookings', { ...base, name: '王\u0001芳\u001b[31m' }, { 'idempotency-key': key() })
+    const ok = await call<{ code: string; name: string }>(
+      'POST',
+      '/api/bookings',
+      { ...base, name: '王\u0001芳\u001b[31m' },
+      { 'idempotency-key': key() },
+    )
     expect(ok.status).toBe(201)
     expect(ok.body.name).toBe('王芳[31m')
     const stored = await bookingRepo.bookingByCode(server.app.rb.db, ok.body.code)
@@ -82,7 +119,13 @@ describe.each(targets())('text and photo input on $name', (target) => {
   })
 
   it('refuses a NUL or a lone surrogate in a stop name with 400, in the query string too', async () => {
-    const made = await server.apiJson<ErrorBody>('POST', '/api/stops', { name: '石坝\u0000村', nameEn: 'Shiba', townshipId: 'IH-T01', point: [105.44, 28.1], installedOn: '2026-01-01' })
+    const made = await server.apiJson<ErrorBody>('POST', '/api/stops', {
+      name: '石坝\u0000村',
+      nameEn: 'Shiba',
+      townshipId: 'IH-T01',
+      point: [105.44, 28.1],
+      installedOn: '2026-01-01',
+    })
     expect(made.status).toBe(400)
     expect(made.body.error.details).toEqual({ field: 'name' })
     const put = await server.apiJson<ErrorBody>('PATCH', `/api/stops/${stopCode}`, { name: '石坝\ud800村' })
@@ -104,16 +147,23 @@ describe.each(targets())('text and photo input on $name', (target) => {
     }
     const good = await report({ category: 'damaged', note: '牌子\u0007坏了' }, idem)
     expect(good.status).toBe(201)
-    const stored = await server.app.rb.db.query<{ note: string }>('SELECT note FROM report WHERE id = $1', [good.body.id])
+    const stored = await server.app.rb.db.query<{ note: string }>('SELECT note FROM report WHERE id = $1', [
+      good.body.id,
+    ])
     expect(stored.rows[0]?.note).toBe('牌子坏了')
   })
 
   it('answers 400 to a multipart report cut off mid-part, and checks its text fields the same way', async () => {
     const boundary = `----rb${randomBytes(6).toString('hex')}`
-    const part = (name: string, value: string): string => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+    const part = (name: string, value: string): string =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
     const whole = Buffer.from(`${part('category', 'damaged')}${part('note', '倒了')}--${boundary}--\r\n`)
     const send = (body: Buffer) =>
-      fetch(`${server.baseUrl}/api/stops/${stopCode}/reports`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'idempotency-key': key() }, body })
+      fetch(`${server.baseUrl}/api/stops/${stopCode}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'idempotency-key': key() },
+        body,
+      })
     const cut = whole.subarray(0, whole.indexOf('倒了') + 3)
     const res = await send(cut)
     expect(res.status).toBe(400)
@@ -125,7 +175,8 @@ describe.each(targets())('text and photo input on $name', (target) => {
   })
 
   it('decodes photos: a PNG whose data is not zlib and a 49-megapixel canvas are refused; a good one is re-encoded', async () => {
-    const before = (await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM report_photo')).rows[0]?.n
+    const before = (await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM report_photo')).rows[0]
+      ?.n
     const notZlib = png(64, 48, randomBytes(600))
     const bad = await report({ category: 'damaged', photo: notZlib.toString('base64') })
     expect(bad.status).toBe(415)
@@ -137,11 +188,16 @@ describe.each(targets())('text and photo input on $name', (target) => {
     const big = await report({ category: 'damaged', photo: huge.toString('base64') })
     expect(big.status).toBe(415)
     expect(big.body.error).toMatchObject({ code: 'UNSUPPORTED_PHOTO', details: { reason: 'dimensions' } })
-    expect((await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM report_photo')).rows[0]?.n).toBe(before)
+    expect(
+      (await server.app.rb.db.query<{ n: number }>('SELECT count(*)::int AS n FROM report_photo')).rows[0]?.n,
+    ).toBe(before)
 
     const good = await report({ category: 'damaged', photo: fixture('photo.png').toString('base64') })
     expect(good.status).toBe(201)
-    const row = await server.app.rb.db.query<{ data: Uint8Array; width: number; height: number }>('SELECT width, height, data FROM report_photo WHERE report_id = $1', [good.body.id])
+    const row = await server.app.rb.db.query<{ data: Uint8Array; width: number; height: number }>(
+      'SELECT width, height, data FROM report_photo WHERE report_id = $1',
+      [good.body.id],
+    )
     const stored = Buffer.from(row.rows[0]?.data ?? [])
     expect(row.rows[0]).toMatchObject({ width: 48, height: 32 })
     expect(stored.equals(fixture('photo.png'))).toBe(false)

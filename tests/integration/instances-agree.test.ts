@@ -11,7 +11,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, targets, TEST_USER_PASSWORD, waitFor, type RoleSession, type TestServer } from '../support/server.js'
+import {
+  startServer,
+  targets,
+  TEST_USER_PASSWORD,
+  waitFor,
+  type RoleSession,
+  type TestServer,
+} from '../support/server.js'
 import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 
 const env = process.env
@@ -32,8 +39,20 @@ async function bookMany(server: TestServer, trip: string, stops: string[], n: nu
     Array.from({ length: n }, async (_, i) => {
       const res = await fetch(`${server.baseUrl}/api/bookings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `${tag}-${i}-${randomBytes(4).toString('hex')}`, 'x-forwarded-for': `10.77.${Math.floor(i / 200)}.${i % 200}` },
-        body: JSON.stringify({ tripInstanceId: trip, boardStop: stops[0], alightStop: stops[3], seats: 1, name: `乘客${i}`, phone: `${prefix}${String(i).padStart(8, '0')}`, waitlist: false }),
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': `${tag}-${i}-${randomBytes(4).toString('hex')}`,
+          'x-forwarded-for': `10.77.${Math.floor(i / 200)}.${i % 200}`,
+        },
+        body: JSON.stringify({
+          tripInstanceId: trip,
+          boardStop: stops[0],
+          alightStop: stops[3],
+          seats: 1,
+          name: `乘客${i}`,
+          phone: `${prefix}${String(i).padStart(8, '0')}`,
+          waitlist: false,
+        }),
       })
       await res.arrayBuffer()
       return res.status
@@ -77,9 +96,29 @@ describe.skipIf(!cluster)('two instances agree', () => {
     const date = dayFromNow(2)
     const first = await net.trip('IA-1', date)
     // B has read the network (and cached it) before the new trip exists.
-    await waitFor(async () => (await fetch(`${b.baseUrl}/api/trip-instances/${first}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200, 60_000, 50)
+    await waitFor(
+      async () =>
+        (
+          await fetch(`${b.baseUrl}/api/trip-instances/${first}/bookings`, {
+            headers: (await b.loginAs('dispatcher')).headers,
+          })
+        ).status === 200,
+      60_000,
+      50,
+    )
     const later = await net.trip('IA-2', date)
-    const seen = await waitFor(async () => ((await fetch(`${b.baseUrl}/api/trip-instances/${later}/bookings`, { headers: (await b.loginAs('dispatcher')).headers })).status === 200 ? true : null), 60_000, 50)
+    const seen = await waitFor(
+      async () =>
+        (
+          await fetch(`${b.baseUrl}/api/trip-instances/${later}/bookings`, {
+            headers: (await b.loginAs('dispatcher')).headers,
+          })
+        ).status === 200
+          ? true
+          : null,
+      60_000,
+      50,
+    )
     expect(seen).toBe(true)
   })
 
@@ -91,7 +130,12 @@ describe.skipIf(!cluster)('two instances agree', () => {
     const statuses = await bookMany(b, trip, net.stops, 20, `${tag}-b`)
     expect(statuses.filter((s) => s === 201)).toHaveLength(4)
     expect(statuses.filter((s) => s === 409)).toHaveLength(16)
-    const onA = await a.apiJson<{ counts: Counts }>('GET', `/api/trip-instances/${trip}/bookings`, undefined, dispatcherA)
+    const onA = await a.apiJson<{ counts: Counts }>(
+      'GET',
+      `/api/trip-instances/${trip}/bookings`,
+      undefined,
+      dispatcherA,
+    )
     expect(onA.body.counts).toMatchObject({ capacity: 5, confirmed: 5 })
   })
 
@@ -100,10 +144,14 @@ describe.skipIf(!cluster)('two instances agree', () => {
     b.app.rb.settings.close()
     const lateS = b.app.rb.settings.get().lateness.lateS === 420 ? 480 : 420
     expect((await a.apiJson('PUT', '/api/settings', { lateness: { lateS } })).status).toBe(200)
-    const seen = await waitFor(async () => {
-      const r = await b.apiJson<{ lateness: { lateS: number }; updatedBy: string | null }>('GET', '/api/settings')
-      return r.body.lateness.lateS === lateS ? r.body : null
-    }, 60_000, 50)
+    const seen = await waitFor(
+      async () => {
+        const r = await b.apiJson<{ lateness: { lateS: number }; updatedBy: string | null }>('GET', '/api/settings')
+        return r.body.lateness.lateS === lateS ? r.body : null
+      },
+      60_000,
+      50,
+    )
     expect(seen.updatedBy).toBe('admin')
     // B's tracking engine judges its buses by the new threshold too.
     expect(b.app.rb.tracking.engine.config.lateThresholdS).toBe(lateS)
@@ -111,7 +159,11 @@ describe.skipIf(!cluster)('two instances agree', () => {
 
   /** Sign-in attempts from `from`, answered with the status and Retry-After. */
   const login = async (server: TestServer, username: string, password: string, from: string) => {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ username, password }) })
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+      body: JSON.stringify({ username, password }),
+    })
     await res.arrayBuffer()
     return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0) }
   }
@@ -135,7 +187,10 @@ describe.skipIf(!cluster)('two instances agree', () => {
   it('makes a user name wait as long on B as on A from new addresses, and lets it in from a known one', async () => {
     // t-dispatcher signed in on A from 127.0.0.1 (dispatcherA): a known address of the account.
     await failInTurns((i) => [i % 2 === 0 ? b : a, 't-dispatcher', `10.89.${i}.1`])
-    const [onA, onB] = [await login(a, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.1'), await login(b, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.2')]
+    const [onA, onB] = [
+      await login(a, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.1'),
+      await login(b, 't-dispatcher', TEST_USER_PASSWORD, '10.89.99.2'),
+    ]
     expect(onA.status).toBe(429)
     expect(onB.status).toBe(429)
     expect(Math.abs(onA.retryAfter - onB.retryAfter)).toBeLessThanOrEqual(1)
@@ -148,7 +203,12 @@ describe.each(targets())('seats are read inside the booking transaction on $name
   let net: BookingNetwork
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'IC', TRUST_PROXY: '127.0.0.1', BOOKING_RATE_LIMIT: '0' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'IC',
+      TRUST_PROXY: '127.0.0.1',
+      BOOKING_RATE_LIMIT: '0',
+    })
     net = await bookingNetwork(server, 'IC')
   })
   afterAll(async () => {
@@ -164,7 +224,10 @@ describe.each(targets())('seats are read inside the booking transaction on $name
     const statuses = await bookMany(server, trip, net.stops, 20, 'ic')
     expect(statuses.filter((s) => s === 201)).toHaveLength(4)
     expect(statuses.filter((s) => s === 409)).toHaveLength(16)
-    const confirmed = await server.app.rb.db.query<{ n: number }>("SELECT count(*)::int AS n FROM booking WHERE trip_instance_id = $1 AND status = 'confirmed'", [trip])
+    const confirmed = await server.app.rb.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM booking WHERE trip_instance_id = $1 AND status = 'confirmed'",
+      [trip],
+    )
     expect(confirmed.rows[0]?.n).toBe(5)
   })
 })

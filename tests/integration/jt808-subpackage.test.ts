@@ -22,14 +22,30 @@ describe.each(targets())('JT/T 808 sub-packaged uploads on $name', (target) => {
     return t
   }
   const stored = async (vehicleId: string, from: number): Promise<number> =>
-    Number((await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM position WHERE vehicle_id = $1 AND ts >= to_timestamp($2 / 1000.0)', [vehicleId, from])).rows[0]?.n ?? 0)
-  const keptPackets = async (): Promise<number> => Number((await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM jt808_subpackage')).rows[0]?.n ?? 0)
+    Number(
+      (
+        await server.app.rb.db.query<{ n: string }>(
+          'SELECT count(*) AS n FROM position WHERE vehicle_id = $1 AND ts >= to_timestamp($2 / 1000.0)',
+          [vehicleId, from],
+        )
+      ).rows[0]?.n ?? 0,
+    )
+  const keptPackets = async (): Promise<number> =>
+    Number((await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM jt808_subpackage')).rows[0]?.n ?? 0)
 
   /** A blind-area upload of 60 points in exactly three packets, numbered from `firstSerial`. */
   const upload = (phone: string, firstSerial: number, t0: number): Uint8Array[] => {
-    const body: jt808.Jt808BodyInput = { kind: 'batchLocation', uploadType: jt808.BATCH_TYPE.backfill, items: Array.from({ length: 60 }, (_, i) => location(t0 + i * 1000)) }
+    const body: jt808.Jt808BodyInput = {
+      kind: 'batchLocation',
+      uploadType: jt808.BATCH_TYPE.backfill,
+      items: Array.from({ length: 60 }, (_, i) => location(t0 + i * 1000)),
+    }
     const size = jt808.encodeBody(body, null).length
-    const frames = jt808.encodeSubpackaged({ phone, protocolVersion: null, serial: firstSerial }, body, Math.ceil(size / 3))
+    const frames = jt808.encodeSubpackaged(
+      { phone, protocolVersion: null, serial: firstSerial },
+      body,
+      Math.ceil(size / 3),
+    )
     expect(frames).toHaveLength(3)
     return frames
   }
@@ -38,8 +54,22 @@ describe.each(targets())('JT/T 808 sub-packaged uploads on $name', (target) => {
     server = await startServer({ ...target.env, DEMO_DATA: 'off' })
     port = server.app.rb.jt808Port ?? 0
     expect((await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交' })).status).toBe(200)
-    for (const [id, plate, phone] of [['XY-V301', '川E·C3001', '013912343001'], ['XY-V302', '川E·C3002', '013912343002'], ['XY-V303', '川E·C3003', '013912343003']] as const) {
-      expect((await server.apiJson('PUT', `/api/vehicles/${id}`, { plate, seats: 19, operatorId: 'OP1', jt808Phone: phone, status: 'active' })).status).toBe(200)
+    for (const [id, plate, phone] of [
+      ['XY-V301', '川E·C3001', '013912343001'],
+      ['XY-V302', '川E·C3002', '013912343002'],
+      ['XY-V303', '川E·C3003', '013912343003'],
+    ] as const) {
+      expect(
+        (
+          await server.apiJson('PUT', `/api/vehicles/${id}`, {
+            plate,
+            seats: 19,
+            operatorId: 'OP1',
+            jt808Phone: phone,
+            status: 'active',
+          })
+        ).status,
+      ).toBe(200)
     }
   })
   afterAll(async () => {
@@ -55,7 +85,10 @@ describe.each(targets())('JT/T 808 sub-packaged uploads on $name', (target) => {
     await first.login('川EC3001')
     for (const [i, f] of frames.slice(0, 2).entries()) {
       await first.write(f)
-      expect(await first.replyTo(1000 + i)).toMatchObject({ ackMsgId: MSG_ID.batchLocation, result: REPLY_RESULT.success })
+      expect(await first.replyTo(1000 + i)).toMatchObject({
+        ackMsgId: MSG_ID.batchLocation,
+        result: REPLY_RESULT.success,
+      })
     }
     // Answered "received": the packets are in the database, not in the connection's memory.
     expect(await keptPackets()).toBe(2)
@@ -98,7 +131,9 @@ describe.each(targets())('JT/T 808 sub-packaged uploads on $name', (target) => {
     expect((await again.replyTo(2001)).result).toBe(REPLY_RESULT.success)
     expect((await again.replyTo(2002)).result).toBe(REPLY_RESULT.success)
     expect(await stored('XY-V302', t0)).toBe(60)
-    expect((await metric(server.baseUrl, 'rb_jt808_subpackages_total', { outcome: 'resend_requested' })) - asked).toBe(2)
+    expect((await metric(server.baseUrl, 'rb_jt808_subpackages_total', { outcome: 'resend_requested' })) - asked).toBe(
+      2,
+    )
   })
 
   it("answers the terminal's resend request (0x0005) by sending the downlink again", async () => {
@@ -108,9 +143,20 @@ describe.each(targets())('JT/T 808 sub-packaged uploads on $name', (target) => {
     const sent = server.app.rb.jt808?.sendText('XY-V303', '明早7:00 石坝村')
     const text = await t.waitFor((m) => m.body.kind === 'textMessage')
     const resend = await t.send({ kind: 'terminalResendRequest', firstSerial: text.header.serial, packets: [1] })
-    expect(await t.replyTo(resend)).toMatchObject({ ackMsgId: MSG_ID.terminalResendRequest, result: REPLY_RESULT.success })
-    await waitFor(() => t.received.filter((m) => m.body.kind === 'textMessage' && m.header.serial === text.header.serial).length === 2)
-    await t.send({ kind: 'terminalGeneralReply', ackSerial: text.header.serial, ackMsgId: MSG_ID.textMessage, result: REPLY_RESULT.success })
+    expect(await t.replyTo(resend)).toMatchObject({
+      ackMsgId: MSG_ID.terminalResendRequest,
+      result: REPLY_RESULT.success,
+    })
+    await waitFor(
+      () =>
+        t.received.filter((m) => m.body.kind === 'textMessage' && m.header.serial === text.header.serial).length === 2,
+    )
+    await t.send({
+      kind: 'terminalGeneralReply',
+      ackSerial: text.header.serial,
+      ackMsgId: MSG_ID.textMessage,
+      result: REPLY_RESULT.success,
+    })
     expect(await sent).toEqual({ replied: true, result: 0 })
     // A message the platform never sent (or no longer holds): "failure", nothing sent.
     const unknown = await t.send({ kind: 'terminalResendRequest', firstSerial: 60_000, packets: [1] })

@@ -32,8 +32,16 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
   let port = 0
   const terminals: TestTerminal[] = []
 
-  const call = async <T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await server.api(path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) })
+  const call = async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const res = await server.api(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    })
     return { status: res.status, body: (await res.json()) as T }
   }
   const trackOf = async (vehicleId: string): Promise<TrackBody> => {
@@ -42,7 +50,14 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     return (await call<TrackBody>('GET', `/api/vehicles/${vehicleId}/track?from=${from}&to=${to}`)).body
   }
   const vehicle = async (id: string, plate: string, jt808Phone: string | null): Promise<void> => {
-    const r = await call('PUT', `/api/vehicles/${id}`, { plate, seats: 19, operatorId: 'OP1', model: '宇通 ZK6609', jt808Phone, status: 'active' })
+    const r = await call('PUT', `/api/vehicles/${id}`, {
+      plate,
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通 ZK6609',
+      jt808Phone,
+      status: 'active',
+    })
     expect(r.status).toBe(200)
   }
   const terminal = async (phone: string, opts: { v2019?: boolean; bytewise?: boolean } = {}): Promise<TestTerminal> => {
@@ -121,11 +136,20 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     // The platform numbers its own messages per connection, from 0, one step each.
     for (const t of [a, b, c, d]) expect(t.received.map((m) => m.header.serial)).toEqual(t.received.map((_, i) => i))
     // Replies come back in the terminal's header form (2019 with its version byte and 20-digit phone).
-    expect(c.received.every((m) => m.header.protocolVersion === 1 && m.header.phone === '00000000013912345680')).toBe(true)
+    expect(c.received.every((m) => m.header.protocolVersion === 1 && m.header.phone === '00000000013912345680')).toBe(
+      true,
+    )
     expect((await metric(server.baseUrl, 'rb_jt808_positions_total', { outcome: 'accepted' })) - storedBefore).toBe(16)
-    const latest = (await call<{ items: { vehicleId: string; online: boolean | null; source: string }[] }>('GET', '/api/vehicles/positions')).body.items
+    const latest = (
+      await call<{ items: { vehicleId: string; online: boolean | null; source: string }[] }>(
+        'GET',
+        '/api/vehicles/positions',
+      )
+    ).body.items
     expect(latest.find((i) => i.vehicleId === 'XY-V101')).toMatchObject({ online: true, source: 'jt808' })
-    expect(await metric(server.baseUrl, 'rb_jt808_frames_received_total', { msg_id: '0x0704' })).toBeGreaterThanOrEqual(4)
+    expect(await metric(server.baseUrl, 'rb_jt808_frames_received_total', { msg_id: '0x0704' })).toBeGreaterThanOrEqual(
+      4,
+    )
   })
 
   it('refuses to register an unknown terminal, with the reason the standard has for it', async () => {
@@ -143,7 +167,9 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     const refusedBefore = await metric(server.baseUrl, 'rb_jt808_positions_total', { outcome: 'unauthenticated' })
     const ts = nowS() - 3000
     expect((await t.request({ kind: 'location', ...location(ts) })).result).toBe(REPLY_RESULT.failure)
-    expect((await metric(server.baseUrl, 'rb_jt808_positions_total', { outcome: 'unauthenticated' })) - refusedBefore).toBe(1)
+    expect(
+      (await metric(server.baseUrl, 'rb_jt808_positions_total', { outcome: 'unauthenticated' })) - refusedBefore,
+    ).toBe(1)
     await sleep(200)
     expect((await trackOf('XY-V105')).count).toBe(0)
     // Registering again hands out the same code; with it the terminal gets in.
@@ -158,7 +184,13 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     const t = await terminal('013912345686', { bytewise: false })
     await t.login('川EA1006')
     const reasons = ['GARBAGE', 'BAD_CHECKSUM', 'TRUNCATED'] as const
-    const before = Object.fromEntries(await Promise.all(reasons.map(async (r) => [r, await metric(server.baseUrl, 'rb_jt808_frames_malformed_total', { reason: r })] as const)))
+    const before = Object.fromEntries(
+      await Promise.all(
+        reasons.map(
+          async (r) => [r, await metric(server.baseUrl, 'rb_jt808_frames_malformed_total', { reason: r })] as const,
+        ),
+      ),
+    )
     await t.write(Uint8Array.from([0x7e, 0x01, 0x02, 0x03, 0x7e]))
     await t.write(withBadChecksum(t.frame({ kind: 'location', ...location(nowS() - 4000) }).bytes))
     // Header and check code fine, body cut short: the standard's "message error".
@@ -168,9 +200,14 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     const ts = nowS() - 2000
     expect((await t.request({ kind: 'location', ...location(ts) })).result).toBe(REPLY_RESULT.success)
     expect((await trackOf('XY-V106')).points.map((p) => p[0])).toEqual([ts])
-    for (const r of reasons) expect((await metric(server.baseUrl, 'rb_jt808_frames_malformed_total', { reason: r })) - (before[r] ?? 0)).toBe(1)
+    for (const r of reasons)
+      expect((await metric(server.baseUrl, 'rb_jt808_frames_malformed_total', { reason: r })) - (before[r] ?? 0)).toBe(
+        1,
+      )
     // Unknown message ids are answered "not supported".
-    expect((await t.request({ kind: 'raw', msgId: 0x0900, bytes: Uint8Array.of(0xf0, 1, 2) })).result).toBe(REPLY_RESULT.unsupported)
+    expect((await t.request({ kind: 'raw', msgId: 0x0900, bytes: Uint8Array.of(0xf0, 1, 2) })).result).toBe(
+      REPLY_RESULT.unsupported,
+    )
   })
 
   it('turns a raised SOS bit into one alarm event, not one per report', async () => {
@@ -179,13 +216,17 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     const sos = jt808.alarmFlagsToRaw({ sos: true })
     const t0 = nowS() - 30_000
     for (const [i, alarmRaw] of [0, sos, sos, sos, 0].entries()) {
-      expect((await t.request({ kind: 'location', ...location(t0 + i * 5000, { alarmRaw }) })).result).toBe(REPLY_RESULT.success)
+      expect((await t.request({ kind: 'location', ...location(t0 + i * 5000, { alarmRaw }) })).result).toBe(
+        REPLY_RESULT.success,
+      )
     }
     const rows = await server.app.rb.db.query<{ t: number; data: Record<string, unknown> }>(
       "SELECT extract(epoch FROM ts)::float8 * 1000 AS t, data FROM vehicle_event WHERE vehicle_id = $1 AND type = 'alarm'",
       ['XY-V107'],
     )
-    expect(rows.rows.map((r) => [Math.round(r.t), r.data])).toEqual([[t0 + 5000, { alarm: 'sos', source: 'jt808', lng: 105.441389, lat: 28.166667 }]])
+    expect(rows.rows.map((r) => [Math.round(r.t), r.data])).toEqual([
+      [t0 + 5000, { alarm: 'sos', source: 'jt808', lng: 105.441389, lat: 28.166667 }],
+    ])
     expect(await metric(server.baseUrl, 'rb_jt808_alarms_total', { alarm: 'sos' })).toBeGreaterThanOrEqual(1)
   })
 
@@ -193,23 +234,45 @@ describe.each(targets())('JT/T 808 gateway on $name', (target) => {
     const t = await terminal('013912345688')
     await t.login('川EA1008')
     const text = '明早7:00 石坝村 预约3人'
-    const sent = call<{ delivered: boolean; result: number | null }>('POST', '/api/vehicles/XY-V108/jt808/text', { text })
+    const sent = call<{ delivered: boolean; result: number | null }>('POST', '/api/vehicles/XY-V108/jt808/text', {
+      text,
+    })
     const down = await t.waitFor((m) => m.body.kind === 'textMessage')
     expect(down.body).toMatchObject({ kind: 'textMessage', text, flags: jt808.TEXT_FLAG.display })
-    await t.send({ kind: 'terminalGeneralReply', ackSerial: down.header.serial, ackMsgId: MSG_ID.textMessage, result: REPLY_RESULT.success })
+    await t.send({
+      kind: 'terminalGeneralReply',
+      ackSerial: down.header.serial,
+      ackMsgId: MSG_ID.textMessage,
+      result: REPLY_RESULT.success,
+    })
     expect(await sent).toEqual({ status: 200, body: { delivered: true, result: 0 } })
     // The gateway API itself, as the booking manifest will use it.
     const direct = server.app.rb.jt808?.sendText('XY-V108', '改为7:30')
     const second = await t.waitFor((m) => m.body.kind === 'textMessage' && m.body.text === '改为7:30')
-    await t.send({ kind: 'terminalGeneralReply', ackSerial: second.header.serial, ackMsgId: MSG_ID.textMessage, result: REPLY_RESULT.failure })
+    await t.send({
+      kind: 'terminalGeneralReply',
+      ackSerial: second.header.serial,
+      ackMsgId: MSG_ID.textMessage,
+      result: REPLY_RESULT.failure,
+    })
     expect(await direct).toEqual({ replied: true, result: REPLY_RESULT.failure })
 
-    const offline = await call<{ error: { code: string; message: string; details: { reason: string } } }>('POST', '/api/vehicles/XY-V109/jt808/text', { text: '你好' })
+    const offline = await call<{ error: { code: string; message: string; details: { reason: string } } }>(
+      'POST',
+      '/api/vehicles/XY-V109/jt808/text',
+      { text: '你好' },
+    )
     expect(offline.status).toBe(409)
-    expect(offline.body.error).toMatchObject({ code: 'CONFLICT', details: { reason: 'VEHICLE_OFFLINE' }, message: expect.stringContaining('XY-V109') })
+    expect(offline.body.error).toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'VEHICLE_OFFLINE' },
+      message: expect.stringContaining('XY-V109'),
+    })
     await expect(server.app.rb.jt808?.sendText('XY-V109', '你好')).rejects.toThrow(/no JT\/T 808 terminal connected/)
     expect((await call('POST', '/api/vehicles/XY-V999/jt808/text', { text: '你好' })).status).toBe(404)
-    const notGbk = await call<{ error: { code: string } }>('POST', '/api/vehicles/XY-V108/jt808/text', { text: '到站了😀' })
+    const notGbk = await call<{ error: { code: string } }>('POST', '/api/vehicles/XY-V108/jt808/text', {
+      text: '到站了😀',
+    })
     expect(notGbk).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } })
   })
 
@@ -260,9 +323,20 @@ describe('JT/T 808 idle timeout', () => {
   let server: TestServer
   beforeAll(async () => {
     server = await startServer({ DEMO_DATA: 'off', JT808_IDLE_TIMEOUT_S: '1' })
-    const call = (path: string, body: unknown) => server.api(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const call = (path: string, body: unknown) =>
+      server.api(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect((await call('/api/operators/OP1', { name: '叙永公交' })).status).toBe(200)
-    expect((await call('/api/vehicles/XY-V201', { plate: '川E·B2001', seats: 19, operatorId: 'OP1', jt808Phone: '013912340201', status: 'active' })).status).toBe(200)
+    expect(
+      (
+        await call('/api/vehicles/XY-V201', {
+          plate: '川E·B2001',
+          seats: 19,
+          operatorId: 'OP1',
+          jt808Phone: '013912340201',
+          status: 'active',
+        })
+      ).status,
+    ).toBe(200)
   })
   afterAll(async () => {
     await server?.close()
@@ -277,7 +351,11 @@ describe('JT/T 808 idle timeout', () => {
     await t.closed
     expect(Date.now() - openedAt).toBeGreaterThanOrEqual(800)
     const latest = async () =>
-      (await (await server.api('/api/vehicles/positions')).json() as { items: { vehicleId: string; online: boolean | null }[] }).items.find((i) => i.vehicleId === 'XY-V201')
+      (
+        (await (await server.api('/api/vehicles/positions')).json()) as {
+          items: { vehicleId: string; online: boolean | null }[]
+        }
+      ).items.find((i) => i.vehicleId === 'XY-V201')
     await waitFor(async () => (await latest())?.online === false)
     await waitFor(async () => (await metric(server.baseUrl, 'rb_jt808_connections')) === 0)
   })

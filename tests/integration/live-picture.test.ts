@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
-import { serviceDayOf, serviceDayStartMs, type LiveAlert, type ServiceDate, type TripBoardRow, type VehicleStateView } from '@rb/domain'
+import {
+  serviceDayOf,
+  serviceDayStartMs,
+  type LiveAlert,
+  type ServiceDate,
+  type TripBoardRow,
+  type VehicleStateView,
+} from '@rb/domain'
 import { topics } from '@rb/protocol'
 import { startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
@@ -33,7 +40,13 @@ describe.each(targets())('the live picture on $name', (target) => {
 
   beforeAll(async () => {
     // A short offline limit, so "parked and quiet" is decided within the test.
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'LP', OFFLINE_AFTER_S: '10', TRACKING_TICK_MS: '200', ROSTER_AUTO: 'off' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'LP',
+      OFFLINE_AFTER_S: '10',
+      TRACKING_TICK_MS: '200',
+      ROSTER_AUTO: 'off',
+    })
     now = Math.round(Date.now() / 1000) * 1000
     date = serviceDayOf(now)
     trips = {
@@ -51,18 +64,59 @@ describe.each(targets())('the live picture on $name', (target) => {
     await put('/api/operators/OP1', { name: '叙永公交', phone: null })
     await put('/api/operators/OP2', { name: '永宁客运', phone: null })
     await put('/api/townships/LP-T01', { name: '叙永镇', nameEn: 'Xuyong', center: ORIGIN })
-    for (const m of STOPS_M) codes.push((await put('/api/stops', { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'LP-T01', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/LP-R01', { name: '测试线', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(3000)], stopCodes: codes })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+    for (const m of STOPS_M)
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'LP-T01', point: at(m), installedOn: '2026-01-01' },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/LP-R01', {
+      name: '测试线',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(3000)],
+      stopCodes: codes,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
     for (const [k, dep] of Object.entries(trips)) {
       if (serviceDayOf(dep) !== date) continue
       await put(`/api/schedule/trips/LP-R01-${k}`, {
-        routeId: 'LP-R01', calendarId: 'daily', direction: 0, headsign: '终点', departureS: (dep - serviceDayStartMs(date)) / 1000,
-        stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)), seats: 19, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
+        routeId: 'LP-R01',
+        calendarId: 'daily',
+        direction: 0,
+        headsign: '终点',
+        departureS: (dep - serviceDayStartMs(date)) / 1000,
+        stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
+        seats: 19,
+        bookingPolicy: 'none',
+        minRiders: 0,
+        bookingCutoffMin: 0,
       })
     }
-    for (const [k, v] of Object.entries(V)) await put(`/api/vehicles/${v}`, { plate: `川E·L${k.length}${v.slice(-4)}`, seats: 19, operatorId: k === 'lent' ? 'OP2' : 'OP1', model: '宇通', status: 'active' })
-    for (const d of ['LP-D001', 'LP-D003', 'LP-D004']) await put(`/api/drivers/${d}`, { name: `司机${d.slice(-1)}`, phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: false, status: 'active' })
+    for (const [k, v] of Object.entries(V))
+      await put(`/api/vehicles/${v}`, {
+        plate: `川E·L${k.length}${v.slice(-4)}`,
+        seats: 19,
+        operatorId: k === 'lent' ? 'OP2' : 'OP1',
+        model: '宇通',
+        status: 'active',
+      })
+    for (const d of ['LP-D001', 'LP-D003', 'LP-D004'])
+      await put(`/api/drivers/${d}`, {
+        name: `司机${d.slice(-1)}`,
+        phone: '13812345678',
+        licenceClass: 'A1',
+        serviceSince: '2008-05-01',
+        pioneer: false,
+        status: 'active',
+      })
     await put(`/api/trip-instances/${id('mid')}/assignment`, { vehicleId: V.mid, driverId: 'LP-D001' })
     await put(`/api/trip-instances/${id('missed')}/assignment`, { vehicleId: V.absent, driverId: 'LP-D003' })
     await put(`/api/trip-instances/${id('parked')}/assignment`, { vehicleId: V.parked, driverId: 'LP-D004' })
@@ -75,9 +129,20 @@ describe.each(targets())('the live picture on $name', (target) => {
   })
 
   const send = (vehicleId: string, ts: number, m: number, speed: number) =>
-    pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts, lat: at(m)[1], lon: at(m)[0], speed, heading: 0 }), { qos: 1 })
-  const state = async (v: string) => (await server.apiJson<{ state: VehicleStateView }>('GET', `/api/vehicles/${v}/state`)).body.state
-  const board = async () => Object.fromEntries((await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)).body.items.map((r) => [r.instanceId, r]))
+    pub.publishAsync(
+      topics.position(vehicleId),
+      JSON.stringify({ ts, lat: at(m)[1], lon: at(m)[0], speed, heading: 0 }),
+      { qos: 1 },
+    )
+  const state = async (v: string) =>
+    (await server.apiJson<{ state: VehicleStateView }>('GET', `/api/vehicles/${v}/state`)).body.state
+  const board = async () =>
+    Object.fromEntries(
+      (await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)).body.items.map((r) => [
+        r.instanceId,
+        r,
+      ]),
+    )
   const alerts = async () => (await server.apiJson<{ items: LiveAlert[] }>('GET', '/api/alerts')).body.items
 
   it('a bus first seen mid-route is in progress with its trip, driver and delay within 3 fixes, and no late start', async () => {
@@ -87,7 +152,13 @@ describe.each(targets())('the live picture on $name', (target) => {
       const st = await state(V.mid)
       return st.tripInstanceId === id('mid') ? st : null
     }, 60_000)
-    expect(s).toMatchObject({ match: 'assigned', driverCode: 'LP-D001', driverSource: 'roster', status: 'on_time', punctuality: 'on_time' })
+    expect(s).toMatchObject({
+      match: 'assigned',
+      driverCode: 'LP-D001',
+      driverSource: 'roster',
+      status: 'on_time',
+      punctuality: 'on_time',
+    })
     expect(s.delayS).toBeGreaterThan(120)
     expect((await board())[id('mid')]).toMatchObject({ status: 'in_progress', vehicleId: V.mid, driverCode: 'LP-D001' })
     // It has left (first seen beyond the first stop), so no late start can follow; none was raised.
@@ -105,16 +176,23 @@ describe.each(targets())('the live picture on $name', (target) => {
     expect(s).toMatchObject({ tripInstanceId: id('lent'), match: 'inferred', routeId: 'LP-R01' })
   })
 
-  it('trips nobody ran are missed — one alert while it is news, none for an earlier hour — never late', { timeout: 180_000 }, async () => {
-    await waitFor(async () => (await alerts()).some((a) => a.type === 'trip_missed' && a.tripInstanceId === id('missed')), 120_000)
-    const rows = await board()
-    expect(rows[id('missed')]).toMatchObject({ status: 'missed', vehicleId: V.absent })
-    if (rows[id('morning')]) expect(rows[id('morning')]?.status).toBe('missed')
-    expect(Object.values(rows).map((r) => r.status)).not.toContain('late')
-    const missed = (await alerts()).filter((a) => a.type === 'trip_missed')
-    expect(missed.map((a) => a.tripInstanceId)).toEqual([id('missed')])
-    expect(missed[0]).toMatchObject({ status: 'open', state: 'active' })
-  })
+  it(
+    'trips nobody ran are missed — one alert while it is news, none for an earlier hour — never late',
+    { timeout: 180_000 },
+    async () => {
+      await waitFor(
+        async () => (await alerts()).some((a) => a.type === 'trip_missed' && a.tripInstanceId === id('missed')),
+        120_000,
+      )
+      const rows = await board()
+      expect(rows[id('missed')]).toMatchObject({ status: 'missed', vehicleId: V.absent })
+      if (rows[id('morning')]) expect(rows[id('morning')]?.status).toBe('missed')
+      expect(Object.values(rows).map((r) => r.status)).not.toContain('late')
+      const missed = (await alerts()).filter((a) => a.type === 'trip_missed')
+      expect(missed.map((a) => a.tripInstanceId)).toEqual([id('missed')])
+      expect(missed[0]).toMatchObject({ status: 'open', state: 'active' })
+    },
+  )
 
   it('a bus parked at its terminus after the trip goes quiet without an offline alert', async () => {
     const dep = trips.parked
@@ -122,7 +200,10 @@ describe.each(targets())('the live picture on $name', (target) => {
       const m = Math.max(0, Math.min(3000, ((t - dep) / 1000) * SPEED_MS))
       await send(V.parked, t, m, m > 0 && m < 3000 ? 30 : 0)
     }
-    const row = await waitFor(async () => ((await board())[id('parked')]?.status === 'completed' ? (await board())[id('parked')] : null), 60_000)
+    const row = await waitFor(
+      async () => ((await board())[id('parked')]?.status === 'completed' ? (await board())[id('parked')] : null),
+      60_000,
+    )
     expect(row).toMatchObject({ vehicleId: V.parked, driverCode: 'LP-D004' })
     // Silent longer than OFFLINE_AFTER_S: the engine has noticed (online false), and said nothing.
     const s = await waitFor(async () => {

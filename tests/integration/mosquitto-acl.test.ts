@@ -32,11 +32,23 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
   }
   const VEHICLES = ['MQ-V001', 'MQ-V002'] as const
   const addVehicle = async (id: string): Promise<void> => {
-    const r = await server.apiJson('PUT', `/api/vehicles/${id}`, { plate: `川E·M${id.slice(-4)}`, seats: 19, operatorId: 'OP1', model: '宇通', deviceId: null, jt808Phone: null, status: 'active' })
+    const r = await server.apiJson('PUT', `/api/vehicles/${id}`, {
+      plate: `川E·M${id.slice(-4)}`,
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      deviceId: null,
+      jt808Phone: null,
+      status: 'active',
+    })
     expect(r.status).toBe(200)
   }
   const trackCount = async (v: string): Promise<number> =>
-    (await getJsonAsAdmin<{ count: number }>(`${server.baseUrl}/api/vehicles/${v}/track?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`)).body.count
+    (
+      await getJsonAsAdmin<{ count: number }>(
+        `${server.baseUrl}/api/vehicles/${v}/track?from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+      )
+    ).body.count
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rb-mosq-'))
@@ -45,7 +57,9 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     const port = await freePort()
     url = `mqtt://127.0.0.1:${port}`
     server = await startServer({ COUNTY_PREFIX: 'MQ', JT808_PORT: 'off' }) // only for issuing secrets first
-    expect((await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })).status).toBe(200)
+    expect(
+      (await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })).status,
+    ).toBe(200)
     const passwd = join(dir, 'passwd')
     // The shipped ACL, copied beside the password file: a checkout may sit in a directory the
     // mosquitto user cannot enter (a fresh clone under mktemp -d is 0700).
@@ -53,32 +67,62 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
     copyFileSync(ACL, acl)
     chmodSync(acl, 0o644)
     const add = (user: string, password: string, create = false): void => {
-      const r = spawnSync('mosquitto_passwd', [...(create ? ['-c'] : []), '-b', passwd, user, password], { encoding: 'utf8' })
-      if (r.status !== 0) throw new Error(`mosquitto_passwd failed (is Mosquitto installed?): ${r.stderr || r.error?.message}`)
+      const r = spawnSync('mosquitto_passwd', [...(create ? ['-c'] : []), '-b', passwd, user, password], {
+        encoding: 'utf8',
+      })
+      if (r.status !== 0)
+        throw new Error(`mosquitto_passwd failed (is Mosquitto installed?): ${r.stderr || r.error?.message}`)
     }
     add('rb-ingest', INGEST_PASSWORD, true)
     for (const id of VEHICLES) {
       await addVehicle(id)
-      secrets[id] = (await server.apiJson<{ password: string }>('POST', `/api/vehicles/${id}/device-secret`)).body.password
+      secrets[id] = (
+        await server.apiJson<{ password: string }>('POST', `/api/vehicles/${id}/device-secret`)
+      ).body.password
       add(id, secrets[id] as string)
     }
     await server.close()
     writeFileSync(
       join(dir, 'mosquitto.conf'),
-      [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwd}`, `acl_file ${acl}`, 'persistence false', 'max_queued_messages 0', 'max_inflight_messages 0'].join('\n') + '\n',
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous false',
+        `password_file ${passwd}`,
+        `acl_file ${acl}`,
+        'persistence false',
+        'max_queued_messages 0',
+        'max_inflight_messages 0',
+      ].join('\n') + '\n',
     )
     broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
     let brokerLog = ''
     broker.stderr?.on('data', (d: Buffer) => (brokerLog += d.toString()))
     broker.once('exit', (code) => (brokerLog += `\nexited with ${code}`))
-    await waitFor(async () => (await mqtt.connectAsync(url, { username: 'rb-ingest', password: INGEST_PASSWORD, reconnectPeriod: 0 }).then((c) => c.endAsync().then(() => true)).catch(() => false)), 60_000, 100).catch((err: Error) => {
+    await waitFor(
+      async () =>
+        await mqtt
+          .connectAsync(url, { username: 'rb-ingest', password: INGEST_PASSWORD, reconnectPeriod: 0 })
+          .then((c) => c.endAsync().then(() => true))
+          .catch(() => false),
+      60_000,
+      100,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; mosquitto said: ${brokerLog}`)
     })
     // The same vehicles in a fresh server that ingests through the broker with its own account.
-    server = await startServer({ COUNTY_PREFIX: 'MQ', JT808_PORT: 'off', MQTT_URL: `mqtt://rb-ingest:${INGEST_PASSWORD}@127.0.0.1:${port}`, MQTT_CLIENT_ID: 'rb-ingest-acl-test' })
-    expect((await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })).status).toBe(200)
+    server = await startServer({
+      COUNTY_PREFIX: 'MQ',
+      JT808_PORT: 'off',
+      MQTT_URL: `mqtt://rb-ingest:${INGEST_PASSWORD}@127.0.0.1:${port}`,
+      MQTT_CLIENT_ID: 'rb-ingest-acl-test',
+    })
+    expect(
+      (await server.apiJson('PUT', '/api/operators/OP1', { name: '叙永公交', phone: '0830-6222222' })).status,
+    ).toBe(200)
     for (const id of VEHICLES) await addVehicle(id)
-    await waitFor(async () => (await getJsonAsAdmin<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok)
+    await waitFor(
+      async () => (await getJsonAsAdmin<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok,
+    )
   })
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})))
@@ -89,7 +133,9 @@ describe('Mosquitto with the shipped password and ACL setup', () => {
 
   it('refuses anonymous devices and wrong secrets', async () => {
     await expect(connect({ clientId: 'anon' })).rejects.toThrow(/Not authorized|Bad username/i)
-    await expect(connect({ clientId: 'wrong', username: 'MQ-V001', password: secrets['MQ-V002'] })).rejects.toThrow(/Not authorized|Bad username/i)
+    await expect(connect({ clientId: 'wrong', username: 'MQ-V001', password: secrets['MQ-V002'] })).rejects.toThrow(
+      /Not authorized|Bad username/i,
+    )
   })
 
   it("stores a device's own points and drops what it publishes for another vehicle", async () => {

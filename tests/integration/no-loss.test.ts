@@ -29,7 +29,8 @@ const fix = (ts: number) => JSON.stringify({ ts, lat: 28.16, lon: 105.44, speed:
 const countTrack = async (baseUrl: string, v: string, t0: number): Promise<number> => {
   const from = new Date(t0 - 3_600_000).toISOString()
   const to = new Date(t0 + 3_600_000).toISOString()
-  return (await getJsonAsAdmin<{ count: number }>(`${baseUrl}/api/vehicles/${v}/track?from=${from}&to=${to}`)).body.count
+  return (await getJsonAsAdmin<{ count: number }>(`${baseUrl}/api/vehicles/${v}/track?from=${from}&to=${to}`)).body
+    .count
 }
 const kill = async (s: ChildServer, signal: NodeJS.Signals): Promise<number | string> => {
   s.proc.kill(signal)
@@ -48,20 +49,30 @@ describe('embedded broker and database', { timeout: PROCESS_TEST_TIMEOUT_MS }, (
     let server = await spawnServer(env)
     const v = freshVehicleId('K')
     const t0 = Date.now() - 60_000
-    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: `dev-${v}`, clean: false, reconnectPeriod: 200 })
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      clientId: `dev-${v}`,
+      clean: false,
+      reconnectPeriod: 200,
+    })
     const sentAt = Date.now()
-    await Promise.all(Array.from({ length: 50 }, (_, i) => device.publishAsync(topics.position(v), fix(t0 + i * 1000), { qos: 1 })))
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => device.publishAsync(topics.position(v), fix(t0 + i * 1000), { qos: 1 })),
+    )
     // The device got its PUBACKs only once the batch was committed.
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(350)
     // These 30 are in the server's hands, not yet committed, when it dies.
-    const unacked = Array.from({ length: 30 }, (_, i) => device.publishAsync(topics.position(v), fix(t0 + (50 + i) * 1000), { qos: 1 }))
+    const unacked = Array.from({ length: 30 }, (_, i) =>
+      device.publishAsync(topics.position(v), fix(t0 + (50 + i) * 1000), { qos: 1 }),
+    )
     await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_points_accepted_total')) >= 80)
     expect(await kill(server, 'SIGKILL')).toBe('SIGKILL')
 
     server = await spawnServer(env)
     expect(await countTrack(server.baseUrl, v, t0)).toBeGreaterThanOrEqual(50)
     // The latest position per vehicle is restored from the database at start.
-    const latest = await getJsonAsAdmin<{ items: { vehicleId: string; ts: string }[] }>(`${server.baseUrl}/api/vehicles/positions`)
+    const latest = await getJsonAsAdmin<{ items: { vehicleId: string; ts: string }[] }>(
+      `${server.baseUrl}/api/vehicles/positions`,
+    )
     expect(Date.parse(latest.body.items.find((i) => i.vehicleId === v)?.ts ?? '')).toBeGreaterThanOrEqual(t0 + 49_000)
     // mqtt.js resends its unacknowledged QoS 1 messages after reconnecting.
     await Promise.all(unacked)
@@ -89,7 +100,11 @@ describe('embedded broker and database', { timeout: PROCESS_TEST_TIMEOUT_MS }, (
 })
 
 /** External brokers: aedes in this process (MQTT 3.1.1), and the real Mosquitto when TEST_MQTT_URL is set. */
-const externalBrokers: { name: string; protocol: '4' | '5'; start(): Promise<{ url: string; close(): Promise<void> }> }[] = [
+const externalBrokers: {
+  name: string
+  protocol: '4' | '5'
+  start(): Promise<{ url: string; close(): Promise<void> }>
+}[] = [
   {
     name: 'aedes (3.1.1)',
     protocol: '4',
@@ -118,7 +133,8 @@ describe.each(externalBrokers)('external broker: $name', { timeout: PROCESS_TEST
   // On the shared broker the lock is held across the server's restart, not only while a server lives.
   let unlock = async (): Promise<void> => {}
   beforeAll(async () => {
-    if (process.env.TEST_MQTT_URL && usesSharedBroker({ MQTT_URL: (await broker.start()).url })) unlock = await lockSharedServices()
+    if (process.env.TEST_MQTT_URL && usesSharedBroker({ MQTT_URL: (await broker.start()).url }))
+      unlock = await lockSharedServices()
   })
   afterAll(() => unlock())
   it('a point the broker delivered survives SIGKILL of the server before its commit', async () => {
@@ -134,11 +150,15 @@ describe.each(externalBrokers)('external broker: $name', { timeout: PROCESS_TEST
     }
     let server = await spawnServer(env)
     // The subscription exists once the server says the broker is up.
-    await waitFor(async () => (await getJson<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok)
+    await waitFor(
+      async () => (await getJson<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok,
+    )
     const v = freshVehicleId('E')
     const t0 = Date.now() - 60_000
     const pub = await mqtt.connectAsync(b.url, { clientId: freshVehicleId('pub') })
-    await Promise.all(Array.from({ length: 60 }, (_, i) => pub.publishAsync(topics.position(v), fix(t0 + i * 1000), { qos: 1 })))
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => pub.publishAsync(topics.position(v), fix(t0 + i * 1000), { qos: 1 })),
+    )
     await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_points_accepted_total')) >= 60)
     expect(await metric(server.baseUrl, 'rb_ingest_points_stored_total')).toBe(0)
     expect(await kill(server, 'SIGKILL')).toBe('SIGKILL')
@@ -156,64 +176,74 @@ const OUTAGE_S = 60
 const outageDatabases = process.env.TEST_DATABASE_URL ? [process.env.TEST_DATABASE_URL] : []
 
 describe.each(outageDatabases)('database outage (%s)', (databaseUrl) => {
-  it('buffers while the database is unreachable for a minute, reports it, and stores every point when it returns', { timeout: (OUTAGE_S + 60) * 1000 }, async () => {
-    const real = new URL(databaseUrl)
-    const proxy = await startTcpProxy(real.hostname, Number(real.port || 5432))
-    const viaProxy = new URL(databaseUrl)
-    viaProxy.host = `127.0.0.1:${proxy.port}`
-    const server = await startServer({
-      DATABASE_URL: viaProxy.toString(),
-      DATABASE_SCHEMA: `t_${freshVehicleId('o').slice(2).toLowerCase()}`,
-      INGEST_RETRY_MAX_MS: '500',
-      SHUTDOWN_TIMEOUT_S: '5',
-    })
-    try {
-      const v = freshVehicleId('O')
-      const t0 = Date.now() - 120_000
-      const pub = await mqtt.connectAsync(server.mqttUrl, { clientId: freshVehicleId('pub') })
-      let sent = 0
-      const publishSome = async (n: number): Promise<void> => {
-        const batch: Promise<unknown>[] = []
-        for (let i = 0; i < n; i++) batch.push(pub.publishAsync(topics.position(v), fix(t0 + sent++ * 100), { qos: 1 }))
-        // During the outage PUBACKs wait for the database: do not await them here.
-        void Promise.allSettled(batch)
-      }
-      await publishSome(20)
-      await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === 20)
-
-      // A minute without the database while the bus keeps reporting ten points a second.
-      proxy.cut()
-      const outageEnds = Date.now() + OUTAGE_S * 1000
-      let checked = false
-      while (Date.now() < outageEnds) {
-        await publishSome(10)
-        if (!checked && sent >= 70) {
-          // The embedded broker holds a device's next message until its previous one is committed,
-          // so the rest wait on the device (unacknowledged) rather than in the server.
-          await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_buffer_depth')) >= 1)
-          await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_write_errors_total')) > 0)
-          const health = await getJson<{ status: string; db: { ok: boolean }; ingest: { writeFailing: boolean } }>(`${server.baseUrl}/api/health`)
-          expect(health).toMatchObject({ status: 503, body: { status: 'degraded', db: { ok: false }, ingest: { writeFailing: true } } })
-          // Not ready: a load balancer sends traffic elsewhere meanwhile.
-          expect((await getJson<{ ready: boolean }>(`${server.baseUrl}/api/health/ready`)).status).toBe(503)
-          // What was taken in is live although it is not stored yet.
-          expect(server.app.rb.latest.get(v)?.position?.ts).toBeGreaterThanOrEqual(t0 + 20 * 100)
-          checked = true
+  it(
+    'buffers while the database is unreachable for a minute, reports it, and stores every point when it returns',
+    { timeout: (OUTAGE_S + 60) * 1000 },
+    async () => {
+      const real = new URL(databaseUrl)
+      const proxy = await startTcpProxy(real.hostname, Number(real.port || 5432))
+      const viaProxy = new URL(databaseUrl)
+      viaProxy.host = `127.0.0.1:${proxy.port}`
+      const server = await startServer({
+        DATABASE_URL: viaProxy.toString(),
+        DATABASE_SCHEMA: `t_${freshVehicleId('o').slice(2).toLowerCase()}`,
+        INGEST_RETRY_MAX_MS: '500',
+        SHUTDOWN_TIMEOUT_S: '5',
+      })
+      try {
+        const v = freshVehicleId('O')
+        const t0 = Date.now() - 120_000
+        const pub = await mqtt.connectAsync(server.mqttUrl, { clientId: freshVehicleId('pub') })
+        let sent = 0
+        const publishSome = async (n: number): Promise<void> => {
+          const batch: Promise<unknown>[] = []
+          for (let i = 0; i < n; i++)
+            batch.push(pub.publishAsync(topics.position(v), fix(t0 + sent++ * 100), { qos: 1 }))
+          // During the outage PUBACKs wait for the database: do not await them here.
+          void Promise.allSettled(batch)
         }
-        await new Promise((r) => setTimeout(r, 1000))
+        await publishSome(20)
+        await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === 20)
+
+        // A minute without the database while the bus keeps reporting ten points a second.
+        proxy.cut()
+        const outageEnds = Date.now() + OUTAGE_S * 1000
+        let checked = false
+        while (Date.now() < outageEnds) {
+          await publishSome(10)
+          if (!checked && sent >= 70) {
+            // The embedded broker holds a device's next message until its previous one is committed,
+            // so the rest wait on the device (unacknowledged) rather than in the server.
+            await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_buffer_depth')) >= 1)
+            await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_write_errors_total')) > 0)
+            const health = await getJson<{ status: string; db: { ok: boolean }; ingest: { writeFailing: boolean } }>(
+              `${server.baseUrl}/api/health`,
+            )
+            expect(health).toMatchObject({
+              status: 503,
+              body: { status: 'degraded', db: { ok: false }, ingest: { writeFailing: true } },
+            })
+            // Not ready: a load balancer sends traffic elsewhere meanwhile.
+            expect((await getJson<{ ready: boolean }>(`${server.baseUrl}/api/health/ready`)).status).toBe(503)
+            // What was taken in is live although it is not stored yet.
+            expect(server.app.rb.latest.get(v)?.position?.ts).toBeGreaterThanOrEqual(t0 + 20 * 100)
+            checked = true
+          }
+          await new Promise((r) => setTimeout(r, 1000))
+        }
+        expect(checked).toBe(true)
+        proxy.restore()
+        const total = sent
+        await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === total, 120_000)
+        expect(await metric(server.baseUrl, 'rb_ingest_buffer_depth')).toBe(0)
+        await pub.endAsync()
+      } finally {
+        proxy.restore()
+        await server.close()
+        await proxy.close()
       }
-      expect(checked).toBe(true)
-      proxy.restore()
-      const total = sent
-      await waitFor(async () => (await countTrack(server.baseUrl, v, t0)) === total, 120_000)
-      expect(await metric(server.baseUrl, 'rb_ingest_buffer_depth')).toBe(0)
-      await pub.endAsync()
-    } finally {
-      proxy.restore()
-      await server.close()
-      await proxy.close()
-    }
-  })
+    },
+  )
 })
 
 describe('external broker restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
@@ -230,9 +260,14 @@ describe('external broker restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => 
     }
     let stopBroker = await startBroker()
     const url = `mqtt://127.0.0.1:${port}`
-    const server = await startServer({ MQTT_URL: url, MQTT_PROTOCOL_VERSION: '4', MQTT_CLIENT_ID: freshVehicleId('ingest') })
+    const server = await startServer({
+      MQTT_URL: url,
+      MQTT_PROTOCOL_VERSION: '4',
+      MQTT_CLIENT_ID: freshVehicleId('ingest'),
+    })
     try {
-      const brokerOk = async () => (await getJson<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok
+      const brokerOk = async () =>
+        (await getJson<{ broker: { ok: boolean } }>(`${server.baseUrl}/api/health`)).body.broker.ok
       await waitFor(brokerOk)
       const v = freshVehicleId('R')
       const t0 = Date.now() - 60_000
@@ -249,10 +284,14 @@ describe('external broker restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, () => 
       stopBroker = await startBroker()
       // A fresh broker has no session for the ingest: it must subscribe again by itself.
       await waitFor(brokerOk)
-      await waitFor(async () => {
-        await publishOne(t0 + 1000)
-        return (await countTrack(server.baseUrl, v, t0)) === 2
-      }, 60_000, 300)
+      await waitFor(
+        async () => {
+          await publishOne(t0 + 1000)
+          return (await countTrack(server.baseUrl, v, t0)) === 2
+        },
+        60_000,
+        300,
+      )
     } finally {
       await server.close()
       await stopBroker()

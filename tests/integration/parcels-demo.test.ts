@@ -18,14 +18,21 @@ describe('the demo county has a post office', () => {
   })
 
   it('has post points, a keeper and parcels on their way', async () => {
-    const points = (await (await fetch(`${server.baseUrl}/api/post-points`)).json()) as { items: { stopCode: string; kind: string }[] }
+    const points = (await (await fetch(`${server.baseUrl}/api/post-points`)).json()) as {
+      items: { stopCode: string; kind: string }[]
+    }
     expect(points.items.filter((p) => p.kind === 'station')).toHaveLength(14)
     expect(points.items.length).toBeGreaterThanOrEqual(27)
     const keeper = await login(server.baseUrl, 'station', 'demo-station')
     expect(keeper.user.role).toBe('station')
-    const mine = await server.apiJson<{ point: { code: string }; toSend: { number: string; tripInstanceId: string | null; status: string }[] }>('GET', '/api/keeper/parcels', undefined, keeper)
+    const mine = await server.apiJson<{
+      point: { code: string }
+      toSend: { number: string; tripInstanceId: string | null; status: string }[]
+    }>('GET', '/api/keeper/parcels', undefined, keeper)
     expect(mine.body.point.code).toBe(DEMO_STATION_STOP)
-    const all = await server.apiJson<{ items: { number: string; status: string; tripInstanceId: string | null; createdBy?: string }[] }>('GET', '/api/parcels?limit=50')
+    const all = await server.apiJson<{
+      items: { number: string; status: string; tripInstanceId: string | null; createdBy?: string }[]
+    }>('GET', '/api/parcels?limit=50')
     expect(all.body.items.length).toBeGreaterThanOrEqual(4)
     // Every one rides (or waits for) a trip, and /p/<number> tells where it is.
     for (const p of all.body.items) expect(p.tripInstanceId).not.toBeNull()

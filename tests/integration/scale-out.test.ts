@@ -39,15 +39,32 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
     // Both hold partitions once the leases settle (a fair share each).
-    await waitFor(() => a.app.rb.cluster?.leases.owned.size === PARTITIONS / 2 && b.app.rb.cluster?.leases.owned.size === PARTITIONS / 2, 60_000, 100)
+    await waitFor(
+      () =>
+        a.app.rb.cluster?.leases.owned.size === PARTITIONS / 2 &&
+        b.app.rb.cluster?.leases.owned.size === PARTITIONS / 2,
+      60_000,
+      100,
+    )
     // …and each knows who holds every partition.
-    await waitFor(() => [a, b].every((s) => Array.from({ length: PARTITIONS }, (_, p) => s.app.rb.cluster?.leases.ownerOf(p)).every((o) => o === `a-${tag}` || o === `b-${tag}`)), 60_000, 100)
+    await waitFor(
+      () =>
+        [a, b].every((s) =>
+          Array.from({ length: PARTITIONS }, (_, p) => s.app.rb.cluster?.leases.ownerOf(p)).every(
+            (o) => o === `a-${tag}` || o === `b-${tag}`,
+          ),
+        ),
+      60_000,
+      100,
+    )
     const dispatcher = await a.loginAs('dispatcher')
     socket = connectSocket(a.baseUrl, { transports: ['websocket'], auth: { token: dispatcher.token } })
     socket.on('positions', (batch: LivePosition[]) => {
       for (const p of batch) seen.set(p.vehicleId, Math.max(seen.get(p.vehicleId) ?? 0, p.ts))
     })
-    await new Promise<void>((resolve, reject) => socket.emit('subscribe', ['all'], (ack) => (ack.ok ? resolve() : reject(new Error(JSON.stringify(ack.refused))))))
+    await new Promise<void>((resolve, reject) =>
+      socket.emit('subscribe', ['all'], (ack) => (ack.ok ? resolve() : reject(new Error(JSON.stringify(ack.refused))))),
+    )
     pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
   })
 
@@ -69,23 +86,47 @@ describe.skipIf(!ready)('two instances sharing the load', () => {
     const t0 = Date.now() - 60_000
     const perVehicle = 25
     for (let k = 0; k < perVehicle; k++) {
-      await Promise.all(vehicles.map((v, i) => pub.publishAsync(topics.position(v), JSON.stringify({ ts: t0 + k * 1000, lat: 28.1 + i * 0.001, lon: 105.44 + k * 0.0001, speed: 20, heading: 90 }), { qos: 1 })))
+      await Promise.all(
+        vehicles.map((v, i) =>
+          pub.publishAsync(
+            topics.position(v),
+            JSON.stringify({
+              ts: t0 + k * 1000,
+              lat: 28.1 + i * 0.001,
+              lon: 105.44 + k * 0.0001,
+              speed: 20,
+              heading: 90,
+            }),
+            { qos: 1 },
+          ),
+        ),
+      )
     }
     const lastTs = t0 + (perVehicle - 1) * 1000
     // The dispatcher on A sees every vehicle at its newest point, B's included.
     await waitFor(() => vehicles.every((v) => seen.get(v) === lastTs), 60_000, 100)
 
     // Both instances took messages from the shared subscription, and the owners' live state is complete.
-    const received = [await metric(a.baseUrl, 'rb_ingest_points_received_total'), await metric(b.baseUrl, 'rb_ingest_points_received_total')]
+    const received = [
+      await metric(a.baseUrl, 'rb_ingest_points_received_total'),
+      await metric(b.baseUrl, 'rb_ingest_points_received_total'),
+    ]
     expect((received[0] ?? 0) + (received[1] ?? 0)).toBe(vehicles.length * perVehicle)
     expect(Math.min(...received)).toBeGreaterThan(0)
     for (const v of onB) expect(b.app.rb.latest.get(v)?.position?.ts).toBe(lastTs)
 
     // Stored once each: the count in the shared database is exactly what was sent.
-    const rows = await waitFor(async () => {
-      const r = await a.app.rb.db.query<{ n: string }>('SELECT count(*)::text AS n FROM position WHERE vehicle_id = ANY($1::text[])', [vehicles])
-      return Number(r.rows[0]?.n) === vehicles.length * perVehicle ? Number(r.rows[0]?.n) : null
-    }, 60_000, 200)
+    const rows = await waitFor(
+      async () => {
+        const r = await a.app.rb.db.query<{ n: string }>(
+          'SELECT count(*)::text AS n FROM position WHERE vehicle_id = ANY($1::text[])',
+          [vehicles],
+        )
+        return Number(r.rows[0]?.n) === vehicles.length * perVehicle ? Number(r.rows[0]?.n) : null
+      },
+      60_000,
+      200,
+    )
     expect(rows).toBe(vehicles.length * perVehicle)
   })
 })
@@ -109,7 +150,13 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     }
     a = await startServer({ ...shared, INSTANCE_ID: `a-${tag}`, MQTT_CLIENT_ID: `rb-a-${tag}` })
     b = await startServer({ ...shared, INSTANCE_ID: `b-${tag}`, MQTT_CLIENT_ID: `rb-b-${tag}` })
-    await waitFor(() => (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 && b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0), 60_000, 100)
+    await waitFor(
+      () =>
+        (a.app.rb.cluster?.leases.owned.size ?? 0) + (b.app.rb.cluster?.leases.owned.size ?? 0) === 1 &&
+        b.app.rb.cluster?.leases.ownerOf(0) === a.app.rb.cluster?.leases.ownerOf(0),
+      60_000,
+      100,
+    )
     pub = await mqtt.connectAsync(env.TEST_MQTT_URL as string, { clientId: `pub-${tag}` })
   })
 
@@ -125,7 +172,16 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     const leader = leaderIsA ? a : b
     const vehicles = Array.from({ length: 12 }, (_, i) => `L${tag}-${i}`)
     const t0 = Date.now() - 30_000
-    for (let k = 0; k < 5; k++) await Promise.all(vehicles.map((v, i) => pub.publishAsync(topics.position(v), JSON.stringify({ ts: t0 + k * 1000, lat: 28.1 + i * 0.001, lon: 105.44, speed: 20, heading: 90 }), { qos: 1 })))
+    for (let k = 0; k < 5; k++)
+      await Promise.all(
+        vehicles.map((v, i) =>
+          pub.publishAsync(
+            topics.position(v),
+            JSON.stringify({ ts: t0 + k * 1000, lat: 28.1 + i * 0.001, lon: 105.44, speed: 20, heading: 90 }),
+            { qos: 1 },
+          ),
+        ),
+      )
     // All live state is on the leader, whichever instance took the message.
     await waitFor(() => vehicles.every((v) => leader.app.rb.latest.get(v)?.position?.ts === t0 + 4000), 60_000, 100)
     expect(vehicles.some((v) => follower.app.rb.latest.get(v))).toBe(false)
@@ -133,10 +189,20 @@ describe.skipIf(!ready)('two instances with one leader (the default)', () => {
     const leaderId = leader.app.rb.config.instanceId
     await waitFor(() => follower.app.rb.cluster?.leases.urlOf(leaderId) === leader.baseUrl, 60_000, 100)
     const dispatcher = await follower.loginAs('dispatcher')
-    const positions = await follower.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/positions', undefined, dispatcher)
+    const positions = await follower.apiJson<{ items: { vehicleId: string }[] }>(
+      'GET',
+      '/api/vehicles/positions',
+      undefined,
+      dispatcher,
+    )
     expect(positions.status).toBe(200)
     expect(vehicles.every((v) => positions.body.items.some((i) => i.vehicleId === v))).toBe(true)
-    const states = await follower.apiJson<{ items: { vehicleId: string }[] }>('GET', '/api/vehicles/states', undefined, dispatcher)
+    const states = await follower.apiJson<{ items: { vehicleId: string }[] }>(
+      'GET',
+      '/api/vehicles/states',
+      undefined,
+      dispatcher,
+    )
     expect(vehicles.every((v) => states.body.items.some((i) => i.vehicleId === v))).toBe(true)
     // Access is still checked (by the leader): no session, no positions.
     expect((await fetch(`${follower.baseUrl}/api/vehicles/positions`)).status).toBe(401)

@@ -12,15 +12,28 @@ describe.each(targets())('sign-in delays on $name', (target) => {
   let server: TestServer
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, TRUST_PROXY: '127.0.0.1', LOGIN_FREE_FAILURES: '3', LOGIN_DELAY_MAX_S: '600' })
+    server = await startServer({
+      ...target.env,
+      TRUST_PROXY: '127.0.0.1',
+      LOGIN_FREE_FAILURES: '3',
+      LOGIN_DELAY_MAX_S: '600',
+    })
   })
   afterAll(async () => {
     await server?.close()
   })
 
   const login = async (username: string, password: string, from: string) => {
-    const res = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ username, password }) })
-    return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), body: (await res.json()) as ErrorBody }
+    const res = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+      body: JSON.stringify({ username, password }),
+    })
+    return {
+      status: res.status,
+      retryAfter: Number(res.headers.get('retry-after') ?? 0),
+      body: (await res.json()) as ErrorBody,
+    }
   }
 
   it('never keeps the admin out of an address it signed in from, whatever strangers try elsewhere', async () => {
@@ -58,10 +71,14 @@ describe.each(targets())('sign-in delays on $name', (target) => {
     else expect([1, 2]).toContain(second.retryAfter)
     // Not a lock: after the wait, the right password signs in (and clears the address's failures).
     await server.loginAs('dispatcher', { username: 'waited' })
-    const ok = await waitFor(async () => {
-      const r = await login('waited', 'test-user-Pa55phrase', from)
-      return r.status === 200 ? r : null
-    }, 60_000, 250)
+    const ok = await waitFor(
+      async () => {
+        const r = await login('waited', 'test-user-Pa55phrase', from)
+        return r.status === 200 ? r : null
+      },
+      60_000,
+      250,
+    )
     expect(ok.status).toBe(200)
     expect((await login('nobody-x', 'not-it', from)).status).toBe(401)
   })

@@ -39,7 +39,14 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
   beforeAll(async () => {
     // The stop page's data is read from the built page (skipped when the build is fresh).
     await buildVillager({ quiet: true })
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'SB', ETA_GRACE_S: String(GRACE_S), TRIP_LOST_AFTER_S: String(LOST_S), TRACKING_TICK_MS: '200', ROSTER_AUTO: 'off' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'SB',
+      ETA_GRACE_S: String(GRACE_S),
+      TRIP_LOST_AFTER_S: String(LOST_S),
+      TRACKING_TICK_MS: '200',
+      ROSTER_AUTO: 'off',
+    })
     const put = async (path: string, body: unknown, method = 'PUT') => {
       const r = await server.apiJson<{ code?: string }>(method, path, body)
       expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
@@ -47,18 +54,51 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
     }
     await put('/api/operators/OP1', { name: '叙永公交', phone: null })
     await put('/api/townships/SB-T01', { name: '叙永镇', nameEn: 'Xuyong', center: ORIGIN })
-    for (const m of STOPS_M) codes.push((await put('/api/stops', { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'SB-T01', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/SB-R01', { name: '测试线', nameEn: 'Test Line', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(3000)], stopCodes: codes })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+    for (const m of STOPS_M)
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'SB-T01', point: at(m), installedOn: '2026-01-01' },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/SB-R01', {
+      name: '测试线',
+      nameEn: 'Test Line',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(3000)],
+      stopCodes: codes,
+    })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
     // The trip left a little over two minutes ago, on the timetable's pace: the bus is at 1,100 m now.
     departureTs = Math.round((Date.now() - 135_000) / 1000) * 1000
     const date = serviceDayOf(departureTs)
     instanceId = `SB-R01-T_${date.replaceAll('-', '')}`
     await put('/api/schedule/trips/SB-R01-T', {
-      routeId: 'SB-R01', calendarId: 'daily', direction: 0, headsign: '终点', seats: 19, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
-      departureS: (departureTs - serviceDayStartMs(date)) / 1000, stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
+      routeId: 'SB-R01',
+      calendarId: 'daily',
+      direction: 0,
+      headsign: '终点',
+      seats: 19,
+      bookingPolicy: 'none',
+      minRiders: 0,
+      bookingCutoffMin: 0,
+      departureS: (departureTs - serviceDayStartMs(date)) / 1000,
+      stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
     })
-    await put(`/api/vehicles/${vehicleId}`, { plate: '川E·S0001', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
+    await put(`/api/vehicles/${vehicleId}`, {
+      plate: '川E·S0001',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      status: 'active',
+    })
     await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId, driverId: null })
     await server.app.rb.tracking.reloadNetwork()
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-dev` })
@@ -66,7 +106,11 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
     const until = Date.now() - 1000
     for (let t = departureTs - 60_000; t <= until; t += 5000) {
       const m = t < departureTs ? 0 : ((t - departureTs) / 1000) * SPEED_MS
-      await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 }), { qos: 1 })
+      await pub.publishAsync(
+        topics.position(vehicleId),
+        JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 }),
+        { qos: 1 },
+      )
       lastTs = t
     }
   })
@@ -117,42 +161,85 @@ describe.each(targets())('a bus silent mid-trip on $name', (target) => {
     expect(Math.abs(starts.delayS)).toBeLessThan(10)
   })
 
-  it('silent past the grace: no ETA anywhere — the timetable and the last fix instead, never "due now"', async () => {
-    const stale = await waitFor(async () => {
-      const a = await arrival()
-      return a?.status === 'no_position' ? a : null
-    }, (GRACE_S + 60) * 1000, 500)
-    expect(Date.now() - lastTs).toBeGreaterThan(GRACE_S * 1000)
-    expect(stale).toMatchObject({ etaTs: null, lastFixTs: lastTs, freshness: 'stale', vehicleId, stopsAway: 0, scheduledTs: departureTs + 240_000 })
-    const { row, html } = await page()
-    expect(row).toMatchObject({ status: 'no_position', etaTs: null, lastFixTs: lastTs, freshness: 'stale', scheduledTs: stale.scheduledTs })
-    expect(html).toContain('暂无实时位置')
-    expect(html).toMatch(/计划 \d\d:\d\d · 最后位置/)
-    expect(html).not.toContain('即将到站')
-    expect(await rtArrivalS()).toBeNull()
-    const state = await server.apiJson<{ state: VehicleStateView; etas: unknown[] }>('GET', `/api/vehicles/${vehicleId}/state`)
-    expect(state.body.state).toMatchObject({ freshness: 'stale', tripInstanceId: instanceId, nextStop: { etaTs: null } })
-    expect(state.body.etas).toEqual([])
-  }, (GRACE_S + 90) * 1000)
+  it(
+    'silent past the grace: no ETA anywhere — the timetable and the last fix instead, never "due now"',
+    async () => {
+      const stale = await waitFor(
+        async () => {
+          const a = await arrival()
+          return a?.status === 'no_position' ? a : null
+        },
+        (GRACE_S + 60) * 1000,
+        500,
+      )
+      expect(Date.now() - lastTs).toBeGreaterThan(GRACE_S * 1000)
+      expect(stale).toMatchObject({
+        etaTs: null,
+        lastFixTs: lastTs,
+        freshness: 'stale',
+        vehicleId,
+        stopsAway: 0,
+        scheduledTs: departureTs + 240_000,
+      })
+      const { row, html } = await page()
+      expect(row).toMatchObject({
+        status: 'no_position',
+        etaTs: null,
+        lastFixTs: lastTs,
+        freshness: 'stale',
+        scheduledTs: stale.scheduledTs,
+      })
+      expect(html).toContain('暂无实时位置')
+      expect(html).toMatch(/计划 \d\d:\d\d · 最后位置/)
+      expect(html).not.toContain('即将到站')
+      expect(await rtArrivalS()).toBeNull()
+      const state = await server.apiJson<{ state: VehicleStateView; etas: unknown[] }>(
+        'GET',
+        `/api/vehicles/${vehicleId}/state`,
+      )
+      expect(state.body.state).toMatchObject({
+        freshness: 'stale',
+        tripInstanceId: instanceId,
+        nextStop: { etaTs: null },
+      })
+      expect(state.body.etas).toEqual([])
+    },
+    (GRACE_S + 90) * 1000,
+  )
 
-  it('silent longer, the trip is lost on the board; its next fix brings the live ETA back everywhere', async () => {
-    const board = async (): Promise<TripBoardRow | undefined> => (await server.apiJson<{ items: TripBoardRow[] }>('GET', '/api/trips/today')).body.items.find((r) => r.instanceId === instanceId)
-    const lost = await waitFor(async () => {
-      const r = await board()
-      return r?.status === 'lost' ? r : null
-    }, (LOST_S + 60) * 1000, 500)
-    expect(lost).toMatchObject({ vehicleId, lastFixTs: lastTs })
-    // Back: it drove on meanwhile, a little slower than the timetable.
-    const t = Date.now() - 500
-    const m = 1100 + ((t - lastTs) / 1000) * SPEED_MS * 0.5
-    await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: 30, heading: 0 }), { qos: 1 })
-    const back = await waitFor(async () => {
-      const a = await arrival()
-      return a?.freshness === 'live' && a.lastFixTs === t ? a : null
-    }, 60_000)
-    expect(back.etaTs).not.toBeNull()
-    expect((await page()).row).toMatchObject({ freshness: 'live', lastFixTs: t })
-    expect(await waitFor(() => rtArrivalS(), 60_000)).toBeGreaterThan(0)
-    expect(await waitFor(async () => ((await board())?.status === 'in_progress' ? true : null), 60_000)).toBe(true)
-  }, (LOST_S + 90) * 1000)
+  it(
+    'silent longer, the trip is lost on the board; its next fix brings the live ETA back everywhere',
+    async () => {
+      const board = async (): Promise<TripBoardRow | undefined> =>
+        (await server.apiJson<{ items: TripBoardRow[] }>('GET', '/api/trips/today')).body.items.find(
+          (r) => r.instanceId === instanceId,
+        )
+      const lost = await waitFor(
+        async () => {
+          const r = await board()
+          return r?.status === 'lost' ? r : null
+        },
+        (LOST_S + 60) * 1000,
+        500,
+      )
+      expect(lost).toMatchObject({ vehicleId, lastFixTs: lastTs })
+      // Back: it drove on meanwhile, a little slower than the timetable.
+      const t = Date.now() - 500
+      const m = 1100 + ((t - lastTs) / 1000) * SPEED_MS * 0.5
+      await pub.publishAsync(
+        topics.position(vehicleId),
+        JSON.stringify({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: 30, heading: 0 }),
+        { qos: 1 },
+      )
+      const back = await waitFor(async () => {
+        const a = await arrival()
+        return a?.freshness === 'live' && a.lastFixTs === t ? a : null
+      }, 60_000)
+      expect(back.etaTs).not.toBeNull()
+      expect((await page()).row).toMatchObject({ freshness: 'live', lastFixTs: t })
+      expect(await waitFor(() => rtArrivalS(), 60_000)).toBeGreaterThan(0)
+      expect(await waitFor(async () => ((await board())?.status === 'in_progress' ? true : null), 60_000)).toBe(true)
+    },
+    (LOST_S + 90) * 1000,
+  )
 })

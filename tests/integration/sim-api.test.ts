@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getJsonAsAdmin, startServer, waitFor, type TestServer } from '../support/server.js'
 
-interface SimView { run: { name: string; state: string; stats: { pointsSent: number; acked: number } | null } | null; scenarios: string[] }
+interface SimView {
+  run: { name: string; state: string; stats: { pointsSent: number; acked: number } | null } | null
+  scenarios: string[]
+}
 
 describe('simulated fleet run by the server', () => {
   let server: TestServer
@@ -15,7 +18,11 @@ describe('simulated fleet run by the server', () => {
     await server?.close()
   })
   const post = async (path: string, body: unknown) => {
-    const res = await server.api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await server.api(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
 
@@ -30,8 +37,16 @@ describe('simulated fleet run by the server', () => {
     const started = await post('/api/sim/start', { scenario: 'school-morning', speed: 60 })
     expect(started.status).toBe(202)
     expect((await post('/api/sim/start', { vehicles: 3 })).status).toBe(409)
-    await waitFor(async () => (await getJsonAsAdmin<SimView>(`${server.baseUrl}/api/sim`)).body.run?.state === 'running', 60_000, 200)
-    await waitFor(async () => ((await getJsonAsAdmin<SimView>(`${server.baseUrl}/api/sim`)).body.run?.stats?.acked ?? 0) > 20, 60_000, 200)
+    await waitFor(
+      async () => (await getJsonAsAdmin<SimView>(`${server.baseUrl}/api/sim`)).body.run?.state === 'running',
+      60_000,
+      200,
+    )
+    await waitFor(
+      async () => ((await getJsonAsAdmin<SimView>(`${server.baseUrl}/api/sim`)).body.run?.stats?.acked ?? 0) > 20,
+      60_000,
+      200,
+    )
     const positions = await getJsonAsAdmin<{ items: unknown[] }>(`${server.baseUrl}/api/vehicles/positions`)
     expect(positions.body.items.length).toBeGreaterThan(0)
     const stopped = await post('/api/sim/stop', {})

@@ -31,7 +31,10 @@ describe('the simulator drives a demo-county run through the JT/T 808 gateway', 
     expect(final).toMatchObject({ state: 'done', errors: 0 })
     expect(final.vehicles).toBe(8)
     expect(final.pointsSent).toBeGreaterThan(100)
-    await waitFor(async () => (await metric(server.baseUrl, 'rb_ingest_points_stored_total')) >= final.pointsSent, 60_000)
+    await waitFor(
+      async () => (await metric(server.baseUrl, 'rb_ingest_points_stored_total')) >= final.pointsSent,
+      60_000,
+    )
     await new Promise((r) => setTimeout(r, 300))
     expect(await metric(server.baseUrl, 'rb_ingest_points_stored_total')).toBe(final.pointsSent)
     expect(await metric(server.baseUrl, 'rb_jt808_connections')).toBe(0)

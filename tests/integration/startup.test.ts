@@ -12,7 +12,9 @@ describe('start-up errors', () => {
     const addr = blocker.address()
     const port = typeof addr === 'object' && addr ? addr.port : 0
     try {
-      await expect(startServer({ MQTT_PORT: String(port) })).rejects.toThrow(`port ${port} is already in use; set MQTT_PORT`)
+      await expect(startServer({ MQTT_PORT: String(port) })).rejects.toThrow(
+        `port ${port} is already in use; set MQTT_PORT`,
+      )
     } finally {
       blocker.close()
     }
@@ -23,7 +25,10 @@ describe('start-up errors', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
     const addr = blocker.address()
     const taken = typeof addr === 'object' && addr ? addr.port : 0
-    const config = { ...loadConfig({ DATA_DIR: 'memory', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JT808_PORT: '0', DEMO_DATA: 'off' }), mqttPort: taken }
+    const config = {
+      ...loadConfig({ DATA_DIR: 'memory', HOST: '127.0.0.1', LOG_LEVEL: 'silent', JT808_PORT: '0', DEMO_DATA: 'off' }),
+      mqttPort: taken,
+    }
     expect(config.defaulted.has('MQTT_PORT')).toBe(true)
     const app = await buildApp(config)
     try {
@@ -39,7 +44,18 @@ describe('start-up errors', () => {
     const mqttPort = await freePort()
     // The accounts are set up after the database, the live hub, the broker and the timers start;
     // loadConfig would refuse this password at once, so it is put in afterwards.
-    const config = { ...loadConfig({ DATA_DIR: 'memory', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MQTT_PORT: String(mqttPort), JT808_PORT: 'off', DEMO_DATA: 'off', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR }), adminPassword: 'short' }
+    const config = {
+      ...loadConfig({
+        DATA_DIR: 'memory',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        MQTT_PORT: String(mqttPort),
+        JT808_PORT: 'off',
+        DEMO_DATA: 'off',
+        EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR,
+      }),
+      adminPassword: 'short',
+    }
     await expect(buildApp(config)).rejects.toThrow(/ADMIN_PASSWORD is refused/)
     const again = createServer()
     await new Promise<void>((resolve, reject) => {
@@ -50,6 +66,8 @@ describe('start-up errors', () => {
   })
 
   it('bad configuration stops the process with every problem listed', async () => {
-    await expect(spawnServer({ DATA_DIR: 'memory', PORT: 'x', RETENTION_DAYS: '7' })).rejects.toThrow(/invalid configuration:[\s\S]*PORT="x"[\s\S]*RETENTION_DAYS="7"/)
+    await expect(spawnServer({ DATA_DIR: 'memory', PORT: 'x', RETENTION_DAYS: '7' })).rejects.toThrow(
+      /invalid configuration:[\s\S]*PORT="x"[\s\S]*RETENTION_DAYS="7"/,
+    )
   })
 })

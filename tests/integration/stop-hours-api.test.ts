@@ -14,23 +14,52 @@ interface Answer {
   from: string
   to: string
   stopOrder: string[]
-  rows: { stopCode: string; stopName: string; hour: number; departures: number; onTime: number; onTimeShare: number; meanDelayS: number }[]
+  rows: {
+    stopCode: string
+    stopName: string
+    hour: number
+    departures: number
+    onTime: number
+    onTimeShare: number
+    meanDelayS: number
+  }[]
 }
 
 async function seed(db: Db): Promise<void> {
   const q = (sql: string, params: unknown[] = []) => db.query(sql, params)
   await q(`INSERT INTO operator (id, name) VALUES ('HOPA', '叙永公交')`)
   await q(`INSERT INTO township (id, name, lng, lat) VALUES ('HTA', '叙永镇', 105.44, 28.1)`)
-  for (const [c, name] of [['H-0001', '石坝村'], ['H-0002', '大坪'], ['H-0003', '场镇']]) await q(`INSERT INTO stop (code, name, township_id, lng, lat) VALUES ($1, $2, 'HTA', 105.44, 28.1)`, [c, name])
-  await q(`INSERT INTO route (id, name, kind, operator_id, geometry, length_m) VALUES ('HR1', '赶场1路', 'market', 'HOPA', '[]', 1000), ('HR2', '学生线', 'student', 'HOPA', '[]', 1000)`)
+  for (const [c, name] of [
+    ['H-0001', '石坝村'],
+    ['H-0002', '大坪'],
+    ['H-0003', '场镇'],
+  ])
+    await q(`INSERT INTO stop (code, name, township_id, lng, lat) VALUES ($1, $2, 'HTA', 105.44, 28.1)`, [c, name])
+  await q(
+    `INSERT INTO route (id, name, kind, operator_id, geometry, length_m) VALUES ('HR1', '赶场1路', 'market', 'HOPA', '[]', 1000), ('HR2', '学生线', 'student', 'HOPA', '[]', 1000)`,
+  )
   // Route HR1 runs H-0003 → H-0001 → H-0002: the heat map's rows come in that order.
-  for (const [seq, code] of [[0, 'H-0003'], [1, 'H-0001'], [2, 'H-0002']] as const) await q(`INSERT INTO route_stop (route_id, seq, stop_code, dist_m) VALUES ('HR1', $1, $2, $3)`, [seq, code, seq * 500])
+  for (const [seq, code] of [
+    [0, 'H-0003'],
+    [1, 'H-0001'],
+    [2, 'H-0002'],
+  ] as const)
+    await q(`INSERT INTO route_stop (route_id, seq, stop_code, dist_m) VALUES ('HR1', $1, $2, $3)`, [
+      seq,
+      code,
+      seq * 500,
+    ])
   await q(`INSERT INTO calendar (id, name, rules) VALUES ('hdaily', '每天', '{}')`)
-  await q(`INSERT INTO trip (id, route_id, calendar_id, direction, departure_s, stop_offsets_s, seats) VALUES ('HT1', 'HR1', 'hdaily', 0, 25200, '{0,600,900}', 19), ('HT2', 'HR2', 'hdaily', 0, 25200, '{0,600}', 19)`)
+  await q(
+    `INSERT INTO trip (id, route_id, calendar_id, direction, departure_s, stop_offsets_s, seats) VALUES ('HT1', 'HR1', 'hdaily', 0, 25200, '{0,600,900}', 19), ('HT2', 'HR2', 'hdaily', 0, 25200, '{0,600}', 19)`,
+  )
   let n = 0
   const dep = async (vehicle: string, local: string, instance: string, stop: string, delayS: number): Promise<void> => {
     n++
-    await q(`INSERT INTO vehicle_event (vehicle_id, ts, type, trip_instance_id, stop_code, data) VALUES ($1, to_timestamp($2::float8 / 1000.0), 'departure', $3, $4, $5::jsonb)`, [vehicle, at(local) + n, instance, stop, JSON.stringify({ delayS })])
+    await q(
+      `INSERT INTO vehicle_event (vehicle_id, ts, type, trip_instance_id, stop_code, data) VALUES ($1, to_timestamp($2::float8 / 1000.0), 'departure', $3, $4, $5::jsonb)`,
+      [vehicle, at(local) + n, instance, stop, JSON.stringify({ delayS })],
+    )
   }
   // 07:xx at H-0001: on time at both edges of the window (−60 s, +300 s), late (+301 s), early (−61 s).
   for (const d of [-60, 300, 301, -61]) await dep('HV1', '2026-03-02T07:20:00', 'HT1_20260302', 'H-0001', d)
@@ -72,10 +101,16 @@ describe.each(targets())('stop-by-hour report on $name', (target) => {
     const csv = await server.api('/api/analytics/stop-hours?from=2026-03-02&to=2026-03-02&route=HR1&format=csv')
     expect(csv.status).toBe(200)
     expect(csv.headers.get('content-disposition')).toContain('stop-hours_2026-03-02_2026-03-02.csv')
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/)
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/)
     expect(lines[0]).toBe('stop_code,stop_name,hour,departures,on_time,on_time_share,mean_delay_s')
     expect(lines[1]).toBe('H-0001,石坝村,7,4,2,0.5,120')
-    const bad = await server.apiJson<{ error: { code: string } }>('GET', '/api/analytics/stop-hours?from=2026-03-05&to=2026-03-02')
+    const bad = await server.apiJson<{ error: { code: string } }>(
+      'GET',
+      '/api/analytics/stop-hours?from=2026-03-05&to=2026-03-02',
+    )
     expect(bad.status).toBe(400)
   })
 })

@@ -13,13 +13,24 @@ import { bookingRepo, studentsRepo } from '@rb/db'
 import { XLSX_TYPE, writeXlsx } from '../../apps/server/src/students/spreadsheet.js'
 import { topics, type ClientToServerEvents, type DriverMessage, type ServerToClientEvents } from '@rb/protocol'
 import { startServer, targets, waitFor, type RoleSession, type TestServer } from '../support/server.js'
-import { ROSTER_HEADER, STUDENT_OFFSETS_S as OFFSETS_S, STUDENT_STOPS_M as STOPS_M, studentNetwork, type StudentNetwork } from '../support/student-network.js'
+import {
+  ROSTER_HEADER,
+  STUDENT_OFFSETS_S as OFFSETS_S,
+  STUDENT_STOPS_M as STOPS_M,
+  studentNetwork,
+  type StudentNetwork,
+} from '../support/student-network.js'
 
 const ORIGIN: [number, number] = [105.47, 28.2]
-const until = <T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> => waitFor(fn, 60_000, 100)
+const until = <T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false): Promise<T> =>
+  waitFor(fn, 60_000, 100)
 
 interface ErrorBody {
-  error: { code: string; message: string; details?: { errors?: { line: number; field: string | null; message: string }[] } }
+  error: {
+    code: string
+    message: string
+    details?: { errors?: { line: number; field: string | null; message: string }[] }
+  }
 }
 interface RunView {
   stops: { stopCode: string; boarding: { pupilId: number; name: string; status: string | null }[] }[]
@@ -50,10 +61,28 @@ describe.each(targets())('student buses on $name', (target) => {
     return r.body
   }
   const importRoster = (csv: string) => net.importCsv<ErrorBody & { added: number; rows: number }>(school, csv)
-  const pupils = async () => (await server.apiJson<{ items: { id: number; pupilNo: string; name: string }[] }>('GET', '/api/schools/SB-SCH01/pupils', undefined, school)).body.items
-  const view = async () => (await server.apiJson<RunView>('GET', `/api/student-runs/${instanceId}`, undefined, driver)).body
-  const mark = (marks: unknown[]) => server.apiJson<{ stored: number; skipped: number; view: RunView } & ErrorBody>('POST', `/api/student-runs/${instanceId}/checks`, { marks }, driver)
-  const guardianSms = async () => (await bookingRepo.messagesFor(server.app.rb.db, { tripInstanceId: instanceId })).filter((m) => (m.recipientRole as string) === 'guardian')
+  const pupils = async () =>
+    (
+      await server.apiJson<{ items: { id: number; pupilNo: string; name: string }[] }>(
+        'GET',
+        '/api/schools/SB-SCH01/pupils',
+        undefined,
+        school,
+      )
+    ).body.items
+  const view = async () =>
+    (await server.apiJson<RunView>('GET', `/api/student-runs/${instanceId}`, undefined, driver)).body
+  const mark = (marks: unknown[]) =>
+    server.apiJson<{ stored: number; skipped: number; view: RunView } & ErrorBody>(
+      'POST',
+      `/api/student-runs/${instanceId}/checks`,
+      { marks },
+      driver,
+    )
+  const guardianSms = async () =>
+    (await bookingRepo.messagesFor(server.app.rb.db, { tripInstanceId: instanceId })).filter(
+      (m) => (m.recipientRole as string) === 'guardian',
+    )
   /** Fixes every 5 s along the line from `fromS` to `toS` seconds after departure (standing 10 s at each stop). */
   async function drive(fromS: number, toS: number): Promise<void> {
     for (let s = fromS; s <= toS; s += 5) {
@@ -62,15 +91,30 @@ describe.each(targets())('student buses on $name', (target) => {
       else {
         const leg = OFFSETS_S.findIndex((o, i) => s >= o && s < (OFFSETS_S[i + 1] ?? Infinity))
         const into = s - (OFFSETS_S[leg] as number)
-        m = leg >= STOPS_M.length - 1 ? (STOPS_M.at(-1) as number) : into < 10 ? (STOPS_M[leg] as number) : Math.min(STOPS_M[leg + 1] as number, (STOPS_M[leg] as number) + (into - 10) * 10)
+        m =
+          leg >= STOPS_M.length - 1
+            ? (STOPS_M.at(-1) as number)
+            : into < 10
+              ? (STOPS_M[leg] as number)
+              : Math.min(STOPS_M[leg + 1] as number, (STOPS_M[leg] as number) + (into - 10) * 10)
       }
       const [lon, lat] = net.at(m)
-      await device.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: departureTs + s * 1000, lat, lon, speed: s > 0 && m < 1500 ? 36 : 0, heading: 0 }), { qos: 1 })
+      await device.publishAsync(
+        topics.position(vehicleId),
+        JSON.stringify({ ts: departureTs + s * 1000, lat, lon, speed: s > 0 && m < 1500 ? 36 : 0, heading: 0 }),
+        { qos: 1 },
+      )
     }
   }
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'SB', STUDENT_CHECK_S: '1', STUDENT_REMIND_S: '10', TRACKING_TICK_MS: '200' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'SB',
+      STUDENT_CHECK_S: '1',
+      STUDENT_REMIND_S: '10',
+      TRACKING_TICK_MS: '200',
+    })
     net = await studentNetwork(server, { prefix: 'SB', origin: ORIGIN, departureTs, vehicleId, driverCode: 'SB-D001' })
     ;({ codes, instanceId } = net)
     school = await server.loginAs('school', { username: 'sb-school' })
@@ -92,14 +136,22 @@ describe.each(targets())('student buses on $name', (target) => {
   })
 
   const header = ROSTER_HEADER
-  const row = (no: string, name: string, stop: number, phone: string, extra = '') => net.row(no, name, stop, phone, extra)
+  const row = (no: string, name: string, stop: number, phone: string, extra = '') =>
+    net.row(no, name, stop, phone, extra)
 
   it('refuses a roster with a bad row, by its line, and imports nothing; the good file imports every pupil', async () => {
-    const bad = [header, row('1001', '王子涵', 0, '13900000001'), row('1002', '李欣怡', 0, '1390000'), row('1003', '张浩然', 1, '13900000003')].join('\n')
+    const bad = [
+      header,
+      row('1001', '王子涵', 0, '13900000001'),
+      row('1002', '李欣怡', 0, '1390000'),
+      row('1003', '张浩然', 1, '13900000003'),
+    ].join('\n')
     const refused = await importRoster(bad)
     expect(refused.status).toBe(400)
     expect(refused.body.error.code).toBe('VALIDATION_FAILED')
-    expect(refused.body.error.details?.errors).toEqual([{ line: 3, field: 'phone1', message: "guardian 1's phone '1390000' is not an 11-digit mobile number" }])
+    expect(refused.body.error.details?.errors).toEqual([
+      { line: 3, field: 'phone1', message: "guardian 1's phone '1390000' is not an 11-digit mobile number" },
+    ])
     expect(refused.body.error.message).toMatch(/nothing was changed.*line 3 \(phone1\)/)
     expect(await pupils()).toEqual([])
 
@@ -117,17 +169,34 @@ describe.each(targets())('student buses on $name', (target) => {
     expect(imported.body).toMatchObject({ format: 'csv', rows: 6, added: 6, updated: 0 })
     expect((await pupils()).map((p) => p.pupilNo)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006'])
     // Every read of the roster by staff is in the audit log.
-    const audit = await server.apiJson<{ items: { action: string; username: string }[] }>('GET', `/api/audit?target=${encodeURIComponent('school:SB-SCH01')}`)
-    expect(audit.body.items.filter((a) => a.action === 'roster.read').map((a) => a.username)).toEqual(['sb-school', 'sb-school'])
+    const audit = await server.apiJson<{ items: { action: string; username: string }[] }>(
+      'GET',
+      `/api/audit?target=${encodeURIComponent('school:SB-SCH01')}`,
+    )
+    expect(audit.body.items.filter((a) => a.action === 'roster.read').map((a) => a.username)).toEqual([
+      'sb-school',
+      'sb-school',
+    ])
   })
 
   it('keeps pupil data to its school: another school account and a driver of another run are refused', async () => {
-    await put('/api/schools/SB-SCH02', { name: '别的学校', stopCode: null, classesStart: '08:00', termStart: addDays(net.date, -30), termEnd: addDays(net.date, 60), routes: [] })
+    await put('/api/schools/SB-SCH02', {
+      name: '别的学校',
+      stopCode: null,
+      classesStart: '08:00',
+      termStart: addDays(net.date, -30),
+      termEnd: addDays(net.date, 60),
+      routes: [],
+    })
     const other = await server.loginAs('school', { username: 'sb-other' })
     await put('/api/schools/SB-SCH02/staff', { username: 'sb-other' }, 'POST')
     expect((await server.apiJson('GET', '/api/schools/SB-SCH01/pupils', undefined, other)).status).toBe(403)
     expect((await server.apiJson('GET', `/api/student-runs/${instanceId}`, undefined, other)).status).toBe(403)
-    expect((await server.apiJson<{ items: { id: string }[] }>('GET', '/api/schools', undefined, other)).body.items.map((s) => s.id)).toEqual(['SB-SCH02'])
+    expect(
+      (await server.apiJson<{ items: { id: string }[] }>('GET', '/api/schools', undefined, other)).body.items.map(
+        (s) => s.id,
+      ),
+    ).toEqual(['SB-SCH02'])
     const stranger = await server.loginAs('driver', { username: 'sb-driver2', driverCode: 'SB-D001' })
     expect((await server.apiJson('GET', '/api/schools/SB-SCH01/pupils', undefined, stranger)).status).toBe(403)
   })
@@ -138,7 +207,14 @@ describe.each(targets())('student buses on $name', (target) => {
     await until(async () => (await guardianSms()).filter((m) => m.kind === 'pupil_bus_near').length === 4)
     const ids = new Map((await pupils()).map((p) => [p.pupilNo, p.id]))
     const id = (no: string): number => ids.get(no) as number
-    const tap = (no: string, status: string, stop: number, extra: Record<string, unknown> = {}) => ({ opId: op(), pupilId: id(no), status, stopCode: codes[stop], ts: Date.now(), ...extra })
+    const tap = (no: string, status: string, stop: number, extra: Record<string, unknown> = {}) => ({
+      opId: op(),
+      pupilId: id(no),
+      status,
+      stopCode: codes[stop],
+      ts: Date.now(),
+      ...extra,
+    })
 
     const first = [tap('1001', 'boarded', 0), tap('1002', 'boarded', 0)]
     expect((await mark(first)).body).toMatchObject({ stored: 2, skipped: 0 })
@@ -155,28 +231,57 @@ describe.each(targets())('student buses on $name', (target) => {
     expect((await mark([tap('1005', 'boarded', 2), tap('1006', 'boarded', 2)])).body).toMatchObject({ stored: 2 })
     // The school sees who did not come, once the bus has left their stop.
     const absent = await until(async () => {
-      const r = await server.apiJson<{ items: { pupilId: number; why: string }[] }>('GET', '/api/schools/SB-SCH01/absentees', undefined, school)
+      const r = await server.apiJson<{ items: { pupilId: number; why: string }[] }>(
+        'GET',
+        '/api/schools/SB-SCH01/absentees',
+        undefined,
+        school,
+      )
       return r.body.items.length > 0 ? r.body.items : null
     })
     expect(absent).toEqual([expect.objectContaining({ pupilId: id('1004'), why: 'marked_absent' })])
 
     await drive(135, 185)
     // At the school gate everybody gets off but 杨一诺.
-    expect((await mark(['1001', '1002', '1003', '1005'].map((no) => tap(no, 'alighted', 3)))).body).toMatchObject({ stored: 4 })
+    expect((await mark(['1001', '1002', '1003', '1005'].map((no) => tap(no, 'alighted', 3)))).body).toMatchObject({
+      stored: 4,
+    })
     expect((await view()).counts).toMatchObject({ expected: 6, boarded: 1, alighted: 4, absent: 1, onBoard: 1 })
     // Standing at the gate a minute longer ends the run.
     await drive(190, 260)
 
-    const alert = await until(async () => (await server.apiJson<{ items: LiveAlert[] }>('GET', `/api/alerts?tripInstanceId=${instanceId}`)).body.items.find((a) => (a.type as string) === 'pupil_left_on_bus'))
-    expect(alert).toMatchObject({ severity: 'critical', status: 'open', vehicleId, tripInstanceId: instanceId, data: { count: 1, pupils: [expect.objectContaining({ pupilId: id('1006'), name: '杨一诺' })] } })
+    const alert = await until(async () =>
+      (await server.apiJson<{ items: LiveAlert[] }>('GET', `/api/alerts?tripInstanceId=${instanceId}`)).body.items.find(
+        (a) => (a.type as string) === 'pupil_left_on_bus',
+      ),
+    )
+    expect(alert).toMatchObject({
+      severity: 'critical',
+      status: 'open',
+      vehicleId,
+      tripInstanceId: instanceId,
+      data: { count: 1, pupils: [expect.objectContaining({ pupilId: id('1006'), name: '杨一诺' })] },
+    })
     // The driver is told on the page (the run's room) and the terminal's MQTT downlink, and again until confirming.
     await until(() => pageMessages.filter((m) => m.alertId === alert.id).length >= 2)
     expect(pageMessages[0]?.text).toMatch(/车上仍有学生未下车：杨一诺（三年级1班）/)
-    await until(() => commands.some((c) => c.type === 'message' && c.alertId === alert.id && /杨一诺/.test(c.text ?? '')))
+    await until(() =>
+      commands.some((c) => c.type === 'message' && c.alertId === alert.id && /杨一诺/.test(c.text ?? '')),
+    )
 
-    const confirmed = await server.apiJson<{ alert: LiveAlert; view: RunView }>('POST', `/api/student-runs/${instanceId}/confirm-empty`, undefined, driver)
+    const confirmed = await server.apiJson<{ alert: LiveAlert; view: RunView }>(
+      'POST',
+      `/api/student-runs/${instanceId}/confirm-empty`,
+      undefined,
+      driver,
+    )
     expect(confirmed.status).toBe(200)
-    expect(confirmed.body.alert).toMatchObject({ id: alert.id, status: 'resolved', state: 'cleared', resolvedBy: 'sb-driver' })
+    expect(confirmed.body.alert).toMatchObject({
+      id: alert.id,
+      status: 'resolved',
+      state: 'cleared',
+      resolvedBy: 'sb-driver',
+    })
     expect(confirmed.body.view.end).toMatchObject({ alertId: alert.id, confirmedBy: 'sb-driver' })
 
     // One SMS per event and guardian who opted in: boarded ×5, alighted ×4, bus near ×4 (stops 2 and 3); the second guardian of 1001 said no.
@@ -187,11 +292,16 @@ describe.each(targets())('student buses on $name', (target) => {
     const count = (kind: string) => sms.filter((m) => m.kind === kind).length
     expect([count('pupil_boarded'), count('pupil_alighted'), count('pupil_bus_near')]).toEqual([5, 4, 4])
     expect(sms.some((m) => m.recipient === '13900000011')).toBe(false)
-    expect(sms.find((m) => m.kind === 'pupil_boarded' && m.recipient === '13900000001')?.body).toMatch(/^【学生车】王子涵 \d\d:\d\d 在「石坝村」上车（车牌川E·S0001）。$/)
+    expect(sms.find((m) => m.kind === 'pupil_boarded' && m.recipient === '13900000001')?.body).toMatch(
+      /^【学生车】王子涵 \d\d:\d\d 在「石坝村」上车（车牌川E·S0001）。$/,
+    )
   }, 180_000)
 
   it('reports the term per class, imports a workbook, and deletes terms past their keeping', async () => {
-    const report = await server.apiJson<{ classes: string[]; items: { pupilNo: string; expected: number; rides: number; absences: number; late: number }[] }>('GET', '/api/schools/SB-SCH01/report?class=三年级1班', undefined, school)
+    const report = await server.apiJson<{
+      classes: string[]
+      items: { pupilNo: string; expected: number; rides: number; absences: number; late: number }[]
+    }>('GET', '/api/schools/SB-SCH01/report?class=三年级1班', undefined, school)
     expect(report.body.classes).toEqual(['三年级1班'])
     // Got off the morning bus after 08:20 (local) is late; the run above ran now.
     const late = Date.now() > serviceDayStartMs(net.date) + (8 * 60 + 20) * 60_000 ? 1 : 0
@@ -201,16 +311,48 @@ describe.each(targets())('student buses on $name', (target) => {
     expect(by.get('1006')).toMatchObject({ expected: 1, rides: 1, absences: 0, late: 0 })
 
     const workbook = writeXlsx('名单', [header.split(','), row('1007', '黄可馨', 2, '13900000007').split(',')])
-    const res = await fetch(`${server.baseUrl}/api/schools/SB-SCH01/roster`, { method: 'POST', headers: { 'content-type': XLSX_TYPE, cookie: school.cookie }, body: Buffer.from(workbook) })
+    const res = await fetch(`${server.baseUrl}/api/schools/SB-SCH01/roster`, {
+      method: 'POST',
+      headers: { 'content-type': XLSX_TYPE, cookie: school.cookie },
+      body: Buffer.from(workbook),
+    })
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ format: 'xlsx', rows: 1, added: 1, updated: 0 })
-    const template = await fetch(`${server.baseUrl}/api/schools/roster-template?format=xlsx`, { headers: { cookie: school.cookie } })
+    const template = await fetch(`${server.baseUrl}/api/schools/roster-template?format=xlsx`, {
+      headers: { cookie: school.cookie },
+    })
     expect(template.headers.get('content-type')).toBe(XLSX_TYPE)
 
     // A term that ended longer ago than STUDENT_RETENTION_DAYS (30) is deleted by the sweep.
-    await put('/api/schools/SB-SCH03', { name: '旧学期', stopCode: null, classesStart: '08:00', termStart: '2025-09-01', termEnd: '2025-12-31', routes: [{ routeId: 'SB-R01', toSchoolDirection: 0 }] })
+    await put('/api/schools/SB-SCH03', {
+      name: '旧学期',
+      stopCode: null,
+      classesStart: '08:00',
+      termStart: '2025-09-01',
+      termEnd: '2025-12-31',
+      routes: [{ routeId: 'SB-R01', toSchoolDirection: 0 }],
+    })
     const db = server.app.rb.db
-    await db.transaction((tx) => studentsRepo.saveRoster(tx, 'SB-SCH03', { start: serviceDate('2025-09-01'), end: serviceDate('2025-12-31') }, [{ pupilNo: '9001', name: '旧生', className: '一年级1班', routeId: 'SB-R01', morning: { board: codes[0] as string, alight: codes[3] as string }, afternoon: null, days: [1], guardians: [{ name: '某', phone: '13900000009', sms: true }] }], false))
+    await db.transaction((tx) =>
+      studentsRepo.saveRoster(
+        tx,
+        'SB-SCH03',
+        { start: serviceDate('2025-09-01'), end: serviceDate('2025-12-31') },
+        [
+          {
+            pupilNo: '9001',
+            name: '旧生',
+            className: '一年级1班',
+            routeId: 'SB-R01',
+            morning: { board: codes[0] as string, alight: codes[3] as string },
+            afternoon: null,
+            days: [1],
+            guardians: [{ name: '某', phone: '13900000009', sms: true }],
+          },
+        ],
+        false,
+      ),
+    )
     const purged = await server.app.rb.students.purge()
     expect(purged.pupils).toBe(1)
     expect(await studentsRepo.listPupils(db, { schoolId: 'SB-SCH03' })).toEqual([])

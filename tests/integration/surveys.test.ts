@@ -37,18 +37,55 @@ describe.each(targets())('surveys on $name', (target) => {
 
   /** A request without a session (a villager) from its own client address. */
   const pub = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${server.baseUrl}${path}`, { method, headers: { 'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? null : JSON.stringify(body) })
+    const res = await fetch(`${server.baseUrl}${path}`, {
+      method,
+      headers: {
+        'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    })
     const text = await res.text()
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
   }
-  const answerCount = async (id: number): Promise<number> => Number((await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM survey_answer WHERE survey_id = $1', [id])).rows[0]?.n)
+  const answerCount = async (id: number): Promise<number> =>
+    Number(
+      (
+        await server.app.rb.db.query<{ n: string }>('SELECT count(*) AS n FROM survey_answer WHERE survey_id = $1', [
+          id,
+        ])
+      ).rows[0]?.n,
+    )
   const create = (audience: string, opensTs: number, closesTs: number) =>
-    server.apiJson<Survey & ErrorBody>('POST', '/api/surveys', { title: audience === 'drivers' ? '驾驶员调查' : '满意度调查', audience, opensAt: iso(opensTs), closesAt: iso(closesTs), questions: QUESTIONS }, dispatcher)
+    server.apiJson<Survey & ErrorBody>(
+      'POST',
+      '/api/surveys',
+      {
+        title: audience === 'drivers' ? '驾驶员调查' : '满意度调查',
+        audience,
+        opensAt: iso(opensTs),
+        closesAt: iso(closesTs),
+        questions: QUESTIONS,
+      },
+      dispatcher,
+    )
 
   beforeAll(async () => {
-    server = await startServer({ ...target.env, COUNTY_PREFIX: 'SV', TRUST_PROXY: '127.0.0.1', PUBLIC_URL: 'https://bus.example.org' })
+    server = await startServer({
+      ...target.env,
+      COUNTY_PREFIX: 'SV',
+      TRUST_PROXY: '127.0.0.1',
+      PUBLIC_URL: 'https://bus.example.org',
+    })
     dispatcher = await server.loginAs('dispatcher')
-    await server.apiJson('PUT', '/api/drivers/SV-D001', { name: '王建国', phone: '13812345001', licenceClass: 'A1', serviceSince: '2010-05-01', pioneer: false, status: 'active' })
+    await server.apiJson('PUT', '/api/drivers/SV-D001', {
+      name: '王建国',
+      phone: '13812345001',
+      licenceClass: 'A1',
+      serviceSince: '2010-05-01',
+      pioneer: false,
+      status: 'active',
+    })
     driver = await server.loginAs('driver', { username: 'sv-driver1', driverCode: 'SV-D001' })
   })
 
@@ -64,18 +101,31 @@ describe.each(targets())('surveys on $name', (target) => {
     const shown = await pub<{ questions: unknown[]; phase: string }>('GET', `/api/villager/surveys/${s.id}`)
     expect(shown.body).toMatchObject({ phase: 'open' })
     expect(shown.body.questions).toHaveLength(4)
-    const first = await pub<{ phoneMasked: string }>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '138 0000 1111', stopCode: 'SV-0001', answers: { q1: 0, q2: [0, 2], q3: 5, q4: '多开早班' } })
+    const first = await pub<{ phoneMasked: string }>('POST', `/api/villager/surveys/${s.id}/answers`, {
+      phone: '138 0000 1111',
+      stopCode: 'SV-0001',
+      answers: { q1: 0, q2: [0, 2], q3: 5, q4: '多开早班' },
+    })
     expect(first.status).toBe(201)
     expect(first.body.phoneMasked).toBe('138****1111')
-    const second = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '+86 13800001111', answers: { q1: 1, q3: 1 } })
+    const second = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+      phone: '+86 13800001111',
+      answers: { q1: 1, q3: 1 },
+    })
     expect(second.status).toBe(409)
     expect(second.body.error.code).toBe('SURVEY_ANSWERED')
-    const bad = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13800002222', answers: { q1: 0, q3: 6 } })
+    const bad = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+      phone: '13800002222',
+      answers: { q1: 0, q3: 6 },
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.error.details).toMatchObject({ field: 'answers/q3' })
     const noPhone = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { answers: { q1: 0, q3: 3 } })
     expect(noPhone.body.error.details).toMatchObject({ field: 'phone' })
-    expect((await pub('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13800003333', answers: { q1: 0, q3: 3 } })).status).toBe(201)
+    expect(
+      (await pub('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13800003333', answers: { q1: 0, q3: 3 } }))
+        .status,
+    ).toBe(201)
     expect(await answerCount(s.id)).toBe(2)
 
     const r = (await server.apiJson<Results>('GET', `/api/surveys/${s.id}/results`, undefined, dispatcher)).body.results
@@ -87,7 +137,10 @@ describe.each(targets())('surveys on $name', (target) => {
     const csv = await server.api(`/api/surveys/${s.id}/results?format=csv`)
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/)
     // Bytes, not text(): a decoder would drop the byte-order mark the spreadsheet needs.
-    const lines = Buffer.from(await csv.arrayBuffer()).toString('utf8').split('\r\n').filter(Boolean)
+    const lines = Buffer.from(await csv.arrayBuffer())
+      .toString('utf8')
+      .split('\r\n')
+      .filter(Boolean)
     expect(lines[0]?.startsWith('\uFEFFanswered_at,respondent,channel,stop_code,q1 您多久坐一次班车？')).toBe(true)
     expect(lines).toHaveLength(3)
     expect(lines[1]).toContain('138****1111,stop_page,SV-0001,每天,班次; 票价,5,多开早班')
@@ -95,59 +148,161 @@ describe.each(targets())('surveys on $name', (target) => {
 
   it('refuses answers before the opening and after the closing, storing nothing', async () => {
     const later = (await create('villagers', Date.now() + 24 * H, Date.now() + 48 * H)).body
-    const early = await pub<ErrorBody>('POST', `/api/villager/surveys/${later.id}/answers`, { phone: '13800004444', answers: { q1: 0, q3: 3 } })
+    const early = await pub<ErrorBody>('POST', `/api/villager/surveys/${later.id}/answers`, {
+      phone: '13800004444',
+      answers: { q1: 0, q3: 3 },
+    })
     expect(early.status).toBe(409)
     expect(early.body.error.code).toBe('SURVEY_NOT_OPEN')
     const s = (await create('villagers', Date.now() - H, Date.now() + H)).body
     const closed = await server.apiJson<Survey>('POST', `/api/surveys/${s.id}/close`, undefined, dispatcher)
     expect(closed.body.phase).toBe('closed')
-    const late = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13800004444', answers: { q1: 0, q3: 3 } })
+    const late = await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+      phone: '13800004444',
+      answers: { q1: 0, q3: 3 },
+    })
     expect(late.status).toBe(409)
     expect(late.body.error).toMatchObject({ code: 'SURVEY_CLOSED' })
     expect(await answerCount(s.id)).toBe(0)
     expect(await answerCount(later.id)).toBe(0)
-    expect((await pub<{ items: { id: number }[] }>('GET', '/api/villager/surveys')).body.items.map((x) => x.id)).not.toContain(s.id)
+    expect(
+      (await pub<{ items: { id: number }[] }>('GET', '/api/villager/surveys')).body.items.map((x) => x.id),
+    ).not.toContain(s.id)
     const audit = await server.apiJson<{ items: { target: string }[] }>('GET', '/api/audit?action=survey.close')
     expect(audit.body.items.map((x) => x.target)).toContain(`survey:${s.id}`)
-    const bad = await server.apiJson<ErrorBody>('POST', '/api/surveys', { title: 'x', audience: 'villagers', opensAt: iso(Date.now()), closesAt: iso(Date.now() - H), questions: QUESTIONS }, dispatcher)
+    const bad = await server.apiJson<ErrorBody>(
+      'POST',
+      '/api/surveys',
+      {
+        title: 'x',
+        audience: 'villagers',
+        opensAt: iso(Date.now()),
+        closesAt: iso(Date.now() - H),
+        questions: QUESTIONS,
+      },
+      dispatcher,
+    )
     expect(bad.body.error.details).toMatchObject({ field: 'closesAt' })
-    expect((await server.apiJson('POST', '/api/surveys', { title: 'x', audience: 'villagers', opensAt: iso(Date.now()), closesAt: iso(Date.now() + H), questions: QUESTIONS }, driver)).status).toBe(403)
+    expect(
+      (
+        await server.apiJson(
+          'POST',
+          '/api/surveys',
+          {
+            title: 'x',
+            audience: 'villagers',
+            opensAt: iso(Date.now()),
+            closesAt: iso(Date.now() + H),
+            questions: QUESTIONS,
+          },
+          driver,
+        )
+      ).status,
+    ).toBe(403)
   })
 
-  it('takes one answer per driver on a drivers\' survey, which villagers cannot see', async () => {
+  it("takes one answer per driver on a drivers' survey, which villagers cannot see", async () => {
     const s = (await create('drivers', Date.now() - H, Date.now() + H)).body
-    const open = await server.apiJson<{ items: { id: number; answered: boolean }[] }>('GET', '/api/driver/surveys', undefined, driver)
+    const open = await server.apiJson<{ items: { id: number; answered: boolean }[] }>(
+      'GET',
+      '/api/driver/surveys',
+      undefined,
+      driver,
+    )
     expect(open.body.items.find((x) => x.id === s.id)).toMatchObject({ answered: false })
-    expect((await server.apiJson('POST', `/api/driver/surveys/${s.id}/answers`, { answers: { q1: 2, q3: 4 } }, driver)).status).toBe(201)
-    const again = await server.apiJson<ErrorBody>('POST', `/api/driver/surveys/${s.id}/answers`, { answers: { q1: 1, q3: 2 } }, driver)
+    expect(
+      (await server.apiJson('POST', `/api/driver/surveys/${s.id}/answers`, { answers: { q1: 2, q3: 4 } }, driver))
+        .status,
+    ).toBe(201)
+    const again = await server.apiJson<ErrorBody>(
+      'POST',
+      `/api/driver/surveys/${s.id}/answers`,
+      { answers: { q1: 1, q3: 2 } },
+      driver,
+    )
     expect(again.status).toBe(409)
     expect(again.body.error.code).toBe('SURVEY_ANSWERED')
-    expect((await server.apiJson<{ items: { id: number; answered: boolean }[] }>('GET', '/api/driver/surveys', undefined, driver)).body.items.find((x) => x.id === s.id)?.answered).toBe(true)
+    expect(
+      (
+        await server.apiJson<{ items: { id: number; answered: boolean }[] }>(
+          'GET',
+          '/api/driver/surveys',
+          undefined,
+          driver,
+        )
+      ).body.items.find((x) => x.id === s.id)?.answered,
+    ).toBe(true)
     expect((await pub<ErrorBody>('GET', `/api/villager/surveys/${s.id}`)).body.error.code).toBe('SURVEY_NOT_FOUND')
-    expect((await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13800005555', answers: { q1: 0, q3: 3 } })).status).toBe(404)
+    expect(
+      (
+        await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+          phone: '13800005555',
+          answers: { q1: 0, q3: 3 },
+        })
+      ).status,
+    ).toBe(404)
     expect(await answerCount(s.id)).toBe(1)
   })
 
   it('invites recent bookers by SMS, each link standing for its phone', async () => {
     const net = await bookingNetwork(server, 'SV')
     const trip = await net.trip('SV-T1', dayFromNow(2))
-    const booked = await pub('POST', '/api/bookings', { tripInstanceId: trip, boardStop: net.stops[1], alightStop: net.stops[4], seats: 1, name: '王芳', phone: '13900007777', idempotencyKey: `k-${randomBytes(8).toString('hex')}` })
+    const booked = await pub('POST', '/api/bookings', {
+      tripInstanceId: trip,
+      boardStop: net.stops[1],
+      alightStop: net.stops[4],
+      seats: 1,
+      name: '王芳',
+      phone: '13900007777',
+      idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
+    })
     expect(booked.status).toBe(201)
     const s = (await create('villagers', Date.now() - H, Date.now() + 24 * H)).body
     const inv = await server.apiJson<{ invited: number }>('POST', `/api/surveys/${s.id}/invite`, undefined, dispatcher)
     expect(inv.body.invited).toBe(1)
-    expect((await server.apiJson<{ invited: number }>('POST', `/api/surveys/${s.id}/invite`, undefined, dispatcher)).body.invited).toBe(0)
-    const sms = (await server.app.rb.db.query<{ recipient: string; body: string }>(`SELECT recipient, body FROM notification_outbox WHERE kind = 'survey_invite'`)).rows
+    expect(
+      (await server.apiJson<{ invited: number }>('POST', `/api/surveys/${s.id}/invite`, undefined, dispatcher)).body
+        .invited,
+    ).toBe(0)
+    const sms = (
+      await server.app.rb.db.query<{ recipient: string; body: string }>(
+        `SELECT recipient, body FROM notification_outbox WHERE kind = 'survey_invite'`,
+      )
+    ).rows
     expect(sms).toHaveLength(1)
     const link = /https:\/\/bus\.example\.org\/s\/([A-Z0-9-]+)#q\/(\d+)\/(sv-[0-9a-f]{24})/.exec(sms[0]?.body ?? '')
     expect(link?.[1]).toBe(net.stops[1])
     const token = link?.[3] as string
-    expect((await pub<{ invite: unknown }>('GET', `/api/villager/surveys/${s.id}?invite=${token}`)).body.invite).toEqual({ phoneMasked: '139****7777', answered: false })
-    const a = await pub<{ phoneMasked: string }>('POST', `/api/villager/surveys/${s.id}/answers`, { invite: token, answers: { q1: 1, q3: 4 } })
+    expect(
+      (await pub<{ invite: unknown }>('GET', `/api/villager/surveys/${s.id}?invite=${token}`)).body.invite,
+    ).toEqual({ phoneMasked: '139****7777', answered: false })
+    const a = await pub<{ phoneMasked: string }>('POST', `/api/villager/surveys/${s.id}/answers`, {
+      invite: token,
+      answers: { q1: 1, q3: 4 },
+    })
     expect(a.status).toBe(201)
-    expect((await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { phone: '13900007777', answers: { q1: 1, q3: 4 } })).body.error.code).toBe('SURVEY_ANSWERED')
-    expect((await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, { invite: 'sv-000000000000000000000000', answers: { q1: 1, q3: 4 } })).status).toBe(404)
-    const rows = (await server.app.rb.db.query<{ channel: string; stop_code: string }>('SELECT channel, stop_code FROM survey_answer WHERE survey_id = $1', [s.id])).rows
+    expect(
+      (
+        await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+          phone: '13900007777',
+          answers: { q1: 1, q3: 4 },
+        })
+      ).body.error.code,
+    ).toBe('SURVEY_ANSWERED')
+    expect(
+      (
+        await pub<ErrorBody>('POST', `/api/villager/surveys/${s.id}/answers`, {
+          invite: 'sv-000000000000000000000000',
+          answers: { q1: 1, q3: 4 },
+        })
+      ).status,
+    ).toBe(404)
+    const rows = (
+      await server.app.rb.db.query<{ channel: string; stop_code: string }>(
+        'SELECT channel, stop_code FROM survey_answer WHERE survey_id = $1',
+        [s.id],
+      )
+    ).rows
     expect(rows).toEqual([{ channel: 'sms_link', stop_code: net.stops[1] }])
   })
 })

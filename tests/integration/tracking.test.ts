@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import mqtt, { type MqttClient } from 'mqtt'
 import { io as connectSocket, type Socket } from 'socket.io-client'
-import { serviceDayOf, serviceDayStartMs, type ServiceDate, type StopArrival, type TripBoardRow, type VehicleStateView } from '@rb/domain'
+import {
+  serviceDayOf,
+  serviceDayStartMs,
+  type ServiceDate,
+  type StopArrival,
+  type TripBoardRow,
+  type VehicleStateView,
+} from '@rb/domain'
 import { topics, type ClientToServerEvents, type ServerToClientEvents, type StopArrivalsUpdate } from '@rb/protocol'
 import { startServer, targets, waitFor, type TestServer } from '../support/server.js'
 
@@ -42,15 +49,54 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     }
     await put('/api/operators/OP1', { name: '叙永公交', phone: null })
     await put('/api/townships/TK-T01', { name: '叙永镇', nameEn: 'Xuyong', center: ORIGIN })
-    for (const m of STOPS_M) codes.push((await put('/api/stops', { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'TK-T01', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-    await put('/api/routes/TK-R01', { name: '测试线', kind: 'regular', operatorId: 'OP1', geometry: [at(0), at(3000)], stopCodes: codes })
-    await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
-    await put('/api/schedule/trips/TK-R01-T', {
-      routeId: 'TK-R01', calendarId: 'daily', direction: 0, headsign: '终点', departureS: (departureTs - serviceDayStartMs(date)) / 1000,
-      stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)), seats: 19, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 0,
+    for (const m of STOPS_M)
+      codes.push(
+        (
+          await put(
+            '/api/stops',
+            { name: `站${m}`, nameEn: `Stop ${m}`, townshipId: 'TK-T01', point: at(m), installedOn: '2026-01-01' },
+            'POST',
+          )
+        ).code as string,
+      )
+    await put('/api/routes/TK-R01', {
+      name: '测试线',
+      kind: 'regular',
+      operatorId: 'OP1',
+      geometry: [at(0), at(3000)],
+      stopCodes: codes,
     })
-    await put(`/api/vehicles/${vehicleId}`, { plate: '川E·T0001', seats: 19, operatorId: 'OP1', model: '宇通', status: 'active' })
-    await put('/api/drivers/TK-D001', { name: '王建国', phone: '13812345678', licenceClass: 'A1', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
+    await put('/api/calendars/daily', {
+      name: '每天',
+      rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+    })
+    await put('/api/schedule/trips/TK-R01-T', {
+      routeId: 'TK-R01',
+      calendarId: 'daily',
+      direction: 0,
+      headsign: '终点',
+      departureS: (departureTs - serviceDayStartMs(date)) / 1000,
+      stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
+      seats: 19,
+      bookingPolicy: 'none',
+      minRiders: 0,
+      bookingCutoffMin: 0,
+    })
+    await put(`/api/vehicles/${vehicleId}`, {
+      plate: '川E·T0001',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通',
+      status: 'active',
+    })
+    await put('/api/drivers/TK-D001', {
+      name: '王建国',
+      phone: '13812345678',
+      licenceClass: 'A1',
+      serviceSince: '2008-05-01',
+      pioneer: true,
+      status: 'active',
+    })
     await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId, driverId: 'TK-D001' })
     pub = await mqtt.connectAsync(server.mqttUrl, { clientId: `${vehicleId}-dev` })
     // A villager's page listens on its stop's room: no sign-in needed.
@@ -73,13 +119,20 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     const out: { ts: number; lat: number; lon: number; speed: number; heading: number }[] = []
     for (let t = departureTs - 60_000; ; t += 5000) {
       const m = t < departureTs ? 0 : Math.min(3000, ((t - departureTs) / 1000) * SPEED_MS)
-      if (m >= fromM && m <= toM) out.push({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 })
+      if (m >= fromM && m <= toM)
+        out.push({ ts: t, lat: at(m)[1], lon: at(m)[0], speed: t < departureTs ? 0 : 30, heading: 0 })
       if (m >= toM || t > Date.now() + 240_000) break
     }
     return out
   }
 
-  const state = async () => (await server.apiJson<{ state: VehicleStateView; etas: { stopCode: string; etaTs: number }[] }>('GET', `/api/vehicles/${vehicleId}/state`)).body
+  const state = async () =>
+    (
+      await server.apiJson<{ state: VehicleStateView; etas: { stopCode: string; etaTs: number }[] }>(
+        'GET',
+        `/api/vehicles/${vehicleId}/state`,
+      )
+    ).body
 
   it('shows the bus approaching a stop while it drives', async () => {
     for (const f of fixes(0, 1500)) await pub.publishAsync(topics.position(vehicleId), JSON.stringify(f), { qos: 1 })
@@ -95,10 +148,24 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as { arrivals: StopArrival[] }
     const mine = body.arrivals.find((a) => a.tripInstanceId === instanceId)
-    expect(mine).toMatchObject({ status: 'on_the_way', vehicleId, stopsAway: 0, driverCode: 'TK-D001', routeName: '测试线' })
+    expect(mine).toMatchObject({
+      status: 'on_the_way',
+      vehicleId,
+      stopsAway: 0,
+      driverCode: 'TK-D001',
+      routeName: '测试线',
+    })
     expect(Math.abs(((mine?.etaTs ?? 0) - (mine?.scheduledTs ?? 0)) / 1000)).toBeLessThan(30)
     // The stop's room got the same departures pushed.
-    await waitFor(() => stopUpdates.some((u) => u.stopCode === codes[2] && u.arrivals.some((a) => a.tripInstanceId === instanceId && a.vehicleId === vehicleId)), 60_000)
+    await waitFor(
+      () =>
+        stopUpdates.some(
+          (u) =>
+            u.stopCode === codes[2] &&
+            u.arrivals.some((a) => a.tripInstanceId === instanceId && a.vehicleId === vehicleId),
+        ),
+      60_000,
+    )
     expect((await fetch(`${server.baseUrl}/api/stops/TK-9999/arrivals`)).status).toBe(404)
   })
 
@@ -106,7 +173,12 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     for (const f of fixes(1500, 3000)) await pub.publishAsync(topics.position(vehicleId), JSON.stringify(f), { qos: 1 })
     // Standing at the terminus a while longer ends the trip.
     const end = departureTs + (3000 / SPEED_MS) * 1000
-    for (const dt of [30_000, 61_000, 75_000]) await pub.publishAsync(topics.position(vehicleId), JSON.stringify({ ts: end + dt, lat: at(3000)[1], lon: at(3000)[0], speed: 0, heading: 0 }), { qos: 1 })
+    for (const dt of [30_000, 61_000, 75_000])
+      await pub.publishAsync(
+        topics.position(vehicleId),
+        JSON.stringify({ ts: end + dt, lat: at(3000)[1], lon: at(3000)[0], speed: 0, heading: 0 }),
+        { qos: 1 },
+      )
 
     const row = await waitFor(async () => {
       const board = await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)
@@ -117,17 +189,25 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     expect(Math.abs(row.delayS ?? 999)).toBeLessThanOrEqual(15)
 
     const events = await waitFor(async () => {
-      const r = await server.apiJson<{ items: { type: string; stopCode: string | null; ts: number }[] }>('GET', `/api/events?vehicleId=${vehicleId}&from=${new Date(departureTs - 3600_000).toISOString()}&to=${new Date(departureTs + 3600_000).toISOString()}`)
+      const r = await server.apiJson<{ items: { type: string; stopCode: string | null; ts: number }[] }>(
+        'GET',
+        `/api/events?vehicleId=${vehicleId}&from=${new Date(departureTs - 3600_000).toISOString()}&to=${new Date(departureTs + 3600_000).toISOString()}`,
+      )
       return r.body.items.some((e) => e.type === 'trip_end') ? r.body.items : null
     }, 60_000)
-    const visits = events.filter((e) => e.type === 'arrival' || e.type === 'departure').map((e) => `${e.type[0]}:${codes.indexOf(e.stopCode ?? '') + 1}`)
+    const visits = events
+      .filter((e) => e.type === 'arrival' || e.type === 'departure')
+      .map((e) => `${e.type[0]}:${codes.indexOf(e.stopCode ?? '') + 1}`)
     expect(visits).toEqual(['a:1', 'd:1', 'a:2', 'd:2', 'a:3', 'd:3', 'a:4'])
     // The depot arrival is the first fix there, a minute before departure.
     expect(events.find((e) => e.type === 'arrival')?.ts).toBe(departureTs - 60_000)
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['trip_start', 'trip_end']))
     expect((await state()).state.status).toBe('off_duty')
     // Nothing went wrong on this trip, so no alert was raised for it.
-    const alerts = await server.apiJson<{ items: { type: string; vehicleId: string }[] }>('GET', `/api/alerts?vehicleId=${vehicleId}`)
+    const alerts = await server.apiJson<{ items: { type: string; vehicleId: string }[] }>(
+      'GET',
+      `/api/alerts?vehicleId=${vehicleId}`,
+    )
     expect(alerts.body.items).toEqual([])
   })
 })

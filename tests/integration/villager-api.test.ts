@@ -23,9 +23,25 @@ describe('villager API and page', () => {
     net = await bookingNetwork(server, 'VA')
     instanceId = await net.trip('VA-R01-A', today, { departureS, bookingCutoffMin: 30 })
     unassigned = await net.trip('VA-R01-B', today, { departureS: departureS + 600, bookingPolicy: 'none' })
-    const put = async (path: string, body: unknown) => expect((await server.apiJson('PUT', path, body)).status).toBeLessThan(300)
-    await put('/api/vehicles/VA-V001', { plate: '川E·V0001', seats: 19, operatorId: 'OP1', model: '宇通 ZK6729', status: 'active' })
-    await put('/api/drivers/VA-D001', { name: '王建国', phone: '138-1234-5678', licenceClass: 'A1', qualificationCert: 'QC-7788', photoUrl: '/photos/d001.jpg', serviceSince: '2008-05-01', pioneer: true, status: 'active' })
+    const put = async (path: string, body: unknown) =>
+      expect((await server.apiJson('PUT', path, body)).status).toBeLessThan(300)
+    await put('/api/vehicles/VA-V001', {
+      plate: '川E·V0001',
+      seats: 19,
+      operatorId: 'OP1',
+      model: '宇通 ZK6729',
+      status: 'active',
+    })
+    await put('/api/drivers/VA-D001', {
+      name: '王建国',
+      phone: '138-1234-5678',
+      licenceClass: 'A1',
+      qualificationCert: 'QC-7788',
+      photoUrl: '/photos/d001.jpg',
+      serviceSince: '2008-05-01',
+      pioneer: true,
+      status: 'active',
+    })
     await put(`/api/trip-instances/${instanceId}/assignment`, { vehicleId: 'VA-V001', driverId: 'VA-D001' })
   })
   afterAll(async () => {
@@ -40,7 +56,14 @@ describe('villager API and page', () => {
     expect(JSON.parse(text)).toEqual({
       tripInstanceId: instanceId,
       vehicle: { id: 'VA-V001', plate: '川E·V0001', model: '宇通 ZK6729' },
-      driver: { code: 'VA-D001', name: '王建国', photoUrl: '/photos/d001.jpg', pioneer: true, yearsOfService: years, phoneMasked: '138****5678' },
+      driver: {
+        code: 'VA-D001',
+        name: '王建国',
+        photoUrl: '/photos/d001.jpg',
+        pioneer: true,
+        yearsOfService: years,
+        phoneMasked: '138****5678',
+      },
     })
     expect(text).not.toMatch(/12345678|1234-5678|QC-7788|A1/)
     // The staff-only driver list stays staff-only.
@@ -48,7 +71,11 @@ describe('villager API and page', () => {
   })
 
   it('answers no crew for a departure nobody was assigned to, and 404 for a departure that does not exist', async () => {
-    expect(await (await fetch(`${server.baseUrl}/api/trips/${unassigned}/crew`)).json()).toEqual({ tripInstanceId: unassigned, vehicle: null, driver: null })
+    expect(await (await fetch(`${server.baseUrl}/api/trips/${unassigned}/crew`)).json()).toEqual({
+      tripInstanceId: unassigned,
+      vehicle: null,
+      driver: null,
+    })
     const missing = await fetch(`${server.baseUrl}/api/trips/VA-R99-X_20261130/crew`)
     expect(missing.status).toBe(404)
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('TRIP_NOT_FOUND')
@@ -57,11 +84,27 @@ describe('villager API and page', () => {
   it("answers a departure's stops in order with names and times, and until when villagers may book", async () => {
     const res = await fetch(`${server.baseUrl}/api/trips/${instanceId}/stops`)
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { stops: { code: string; name: string; scheduledTs: number }[]; bookingCutoffTs: number; bookingPolicy: string; routeName: string; status: string }
+    const body = (await res.json()) as {
+      stops: { code: string; name: string; scheduledTs: number }[]
+      bookingCutoffTs: number
+      bookingPolicy: string
+      routeName: string
+      status: string
+    }
     const dep = serviceDayStartMs(today) + departureS * 1000
-    expect(body.stops.map((s) => [s.code, s.name, s.scheduledTs - dep])).toEqual(net.stops.map((c, i) => [c, ['场镇', '石坝村', '中学', '水尾村', '卫生院'][i], i * 600_000]))
-    expect(body).toMatchObject({ bookingPolicy: 'optional', bookingCutoffTs: dep - 30 * 60_000, routeName: '场镇—卫生院', status: 'scheduled' })
-    expect(((await (await fetch(`${server.baseUrl}/api/trips/${unassigned}/stops`)).json()) as { bookingCutoffTs: unknown }).bookingCutoffTs).toBeNull()
+    expect(body.stops.map((s) => [s.code, s.name, s.scheduledTs - dep])).toEqual(
+      net.stops.map((c, i) => [c, ['场镇', '石坝村', '中学', '水尾村', '卫生院'][i], i * 600_000]),
+    )
+    expect(body).toMatchObject({
+      bookingPolicy: 'optional',
+      bookingCutoffTs: dep - 30 * 60_000,
+      routeName: '场镇—卫生院',
+      status: 'scheduled',
+    })
+    expect(
+      ((await (await fetch(`${server.baseUrl}/api/trips/${unassigned}/stops`)).json()) as { bookingCutoffTs: unknown })
+        .bookingCutoffTs,
+    ).toBeNull()
   })
 
   it('serves the stop page painted by the server: name, code, routes and departures, in Chinese or English', async () => {
@@ -80,7 +123,9 @@ describe('villager API and page', () => {
     expect(en).toContain('<html lang="en"')
     expect(en).toContain('Not started yet')
     // The language the villager chose last time (a cookie the page sets).
-    expect(await (await fetch(`${server.baseUrl}/s/${code}`, { headers: { cookie: 'rb_lang=en' } })).text()).toContain('Next buses')
+    expect(await (await fetch(`${server.baseUrl}/s/${code}`, { headers: { cookie: 'rb_lang=en' } })).text()).toContain(
+      'Next buses',
+    )
   })
 
   it('sends the page compressed, and its script pre-compressed and cached for a year', async () => {

@@ -23,7 +23,8 @@ const lowest = semver.minVersion(declared)?.version
 const imageMajor = /^FROM node:(\d+)-/m.exec(read('infra/Dockerfile'))?.[1]
 
 /** Linux is where the project runs (this machine, the image); npm skips the other platforms' packages. */
-const installedOnLinux = (entry: LockEntry): boolean => !entry.os || entry.os.some((os) => os === 'linux' || (os.startsWith('!') && os !== '!linux'))
+const installedOnLinux = (entry: LockEntry): boolean =>
+  !entry.os || entry.os.some((os) => os === 'linux' || (os.startsWith('!') && os !== '!linux'))
 
 /** Packages whose `engines.node` does not admit `version` (name@version: range). */
 function refusing(version: string): string[] {

@@ -26,7 +26,10 @@ const HOOK = `export async function resolve(specifier, context, next) {
   if (/\\.[cm]?ts$/.test(new URL(resolved.url).pathname)) throw new Error('TypeScript source loaded in production: ' + resolved.url)
   return resolved
 }`
-const NO_TYPESCRIPT = ['--import', `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)})`)}`]
+const NO_TYPESCRIPT = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent(`import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOK)}`)})`)}`,
+]
 
 interface SimView {
   run: { state: string; stats: { acked: number } | null } | null
@@ -40,7 +43,10 @@ describe('the emitted server, run as the image runs it', () => {
 
   beforeAll(async () => {
     await serverBuild.build({ quiet: true })
-    server = await spawnServer({ NODE_ENV: 'production', LOG_FORMAT: 'json', DATA_DIR: 'memory', DEMO_DATA: 'auto', SIM_VEHICLES: '0' }, { argv: [...NO_TYPESCRIPT, ...imageCommand().slice(1)], startWithinMs: SLOW_MS })
+    server = await spawnServer(
+      { NODE_ENV: 'production', LOG_FORMAT: 'json', DATA_DIR: 'memory', DEMO_DATA: 'auto', SIM_VEHICLES: '0' },
+      { argv: [...NO_TYPESCRIPT, ...imageCommand().slice(1)], startWithinMs: SLOW_MS },
+    )
   })
   afterAll(() => {
     // Never leave the child behind, whatever failed.
@@ -54,32 +60,58 @@ describe('the emitted server, run as the image runs it', () => {
     expect(args.join(' ')).not.toMatch(/tsx|\.ts\b|--import|--loader|--experimental/)
   })
 
-  it('is ready on the embedded database', async () => {
-    const { baseUrl } = server as ChildServer
-    const ready = await waitFor(
-      async () => {
-        const res = await fetch(`${baseUrl}/api/health/ready`)
-        return res.status === 200 ? ((await res.json()) as { ready: boolean; reasons: string[] }) : null
-      },
-      SLOW_MS,
-      200,
-    )
-    expect(ready).toEqual({ ready: true, reasons: [] })
-  }, SLOW_MS)
+  it(
+    'is ready on the embedded database',
+    async () => {
+      const { baseUrl } = server as ChildServer
+      const ready = await waitFor(
+        async () => {
+          const res = await fetch(`${baseUrl}/api/health/ready`)
+          return res.status === 200 ? ((await res.json()) as { ready: boolean; reasons: string[] }) : null
+        },
+        SLOW_MS,
+        200,
+      )
+      expect(ready).toEqual({ ready: true, reasons: [] })
+    },
+    SLOW_MS,
+  )
 
-  it('runs a simulated fleet in its worker thread (emitted worker-entry.mjs and worker.js)', async () => {
-    const { baseUrl } = server as ChildServer
-    const admin = await login(baseUrl, 'admin', TEST_ADMIN_PASSWORD)
-    const api = (path: string, init: RequestInit = {}) => fetch(`${baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${admin.token}`, ...(init.headers as Record<string, string> | undefined) } })
-    const started = await api('/api/sim/start', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ scenario: 'school-morning', speed: 60 }) })
-    expect(started.status).toBe(202)
-    await waitFor(async () => (((await (await api('/api/sim')).json()) as SimView).run?.stats?.acked ?? 0) > 0, SLOW_MS, 200)
-  }, SLOW_MS)
+  it(
+    'runs a simulated fleet in its worker thread (emitted worker-entry.mjs and worker.js)',
+    async () => {
+      const { baseUrl } = server as ChildServer
+      const admin = await login(baseUrl, 'admin', TEST_ADMIN_PASSWORD)
+      const api = (path: string, init: RequestInit = {}) =>
+        fetch(`${baseUrl}${path}`, {
+          ...init,
+          headers: { authorization: `Bearer ${admin.token}`, ...(init.headers as Record<string, string> | undefined) },
+        })
+      const started = await api('/api/sim/start', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scenario: 'school-morning', speed: 60 }),
+      })
+      expect(started.status).toBe(202)
+      await waitFor(
+        async () => (((await (await api('/api/sim')).json()) as SimView).run?.stats?.acked ?? 0) > 0,
+        SLOW_MS,
+        200,
+      )
+    },
+    SLOW_MS,
+  )
 
-  it('stops cleanly on SIGTERM, having loaded no TypeScript', async () => {
-    const child = server as ChildServer
-    child.proc.kill('SIGTERM')
-    expect(await child.exited).toBe(0)
-    expect(child.output()).not.toMatch(/no tsx in production|TypeScript source loaded|ERR_UNKNOWN_FILE_EXTENSION|ERR_MODULE_NOT_FOUND|Cannot find module/)
-  }, SLOW_MS)
+  it(
+    'stops cleanly on SIGTERM, having loaded no TypeScript',
+    async () => {
+      const child = server as ChildServer
+      child.proc.kill('SIGTERM')
+      expect(await child.exited).toBe(0)
+      expect(child.output()).not.toMatch(
+        /no tsx in production|TypeScript source loaded|ERR_UNKNOWN_FILE_EXTENSION|ERR_MODULE_NOT_FOUND|Cannot find module/,
+      )
+    },
+    SLOW_MS,
+  )
 })

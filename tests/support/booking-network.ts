@@ -31,23 +31,52 @@ export async function bookingNetwork(server: Pick<TestServer, 'apiJson'>, prefix
   const names = ['场镇', '石坝村', '中学', '水尾村', '卫生院']
   const stops: string[] = []
   for (const [i, name] of names.entries()) {
-    stops.push((await put('/api/stops', { name, nameEn: name, townshipId: `${prefix}-T01`, point: at(i * 1000), installedOn: '2026-01-01' }, 'POST')).code as string)
+    stops.push(
+      (
+        await put(
+          '/api/stops',
+          { name, nameEn: name, townshipId: `${prefix}-T01`, point: at(i * 1000), installedOn: '2026-01-01' },
+          'POST',
+        )
+      ).code as string,
+    )
   }
-  await put(`/api/routes/${prefix}-R01`, { name: '场镇—卫生院', kind: 'medical', operatorId: 'OP1', geometry: [at(0), at(4000)], stopCodes: stops })
-  await put('/api/calendars/daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
+  await put(`/api/routes/${prefix}-R01`, {
+    name: '场镇—卫生院',
+    kind: 'medical',
+    operatorId: 'OP1',
+    geometry: [at(0), at(4000)],
+    stopCodes: stops,
+  })
+  await put('/api/calendars/daily', {
+    name: '每天',
+    rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+  })
   return {
     prefix,
     stops,
     async trip(id, date, over = {}) {
       await put(`/api/schedule/trips/${id}`, {
-        routeId: `${prefix}-R01`, calendarId: 'daily', direction: 0, headsign: '卫生院', departureS: 8 * 3600,
-        stopOffsetsS: [0, 600, 1200, 1800, 2400], seats: 30, bookingPolicy: 'optional', minRiders: 0, bookingCutoffMin: 60, ...over,
+        routeId: `${prefix}-R01`,
+        calendarId: 'daily',
+        direction: 0,
+        headsign: '卫生院',
+        departureS: 8 * 3600,
+        stopOffsetsS: [0, 600, 1200, 1800, 2400],
+        seats: 30,
+        bookingPolicy: 'optional',
+        minRiders: 0,
+        bookingCutoffMin: 60,
+        ...over,
       })
       return `${id}_${date.replaceAll('-', '')}`
     },
     async onlyOn(date) {
       const id = `on-${date.replaceAll('-', '')}`
-      await put(`/api/calendars/${id}`, { name: date, rules: { rule: { kind: 'dateRange', start: date, end: date }, added: [], removed: [] } })
+      await put(`/api/calendars/${id}`, {
+        name: date,
+        rules: { rule: { kind: 'dateRange', start: date, end: date }, added: [], removed: [] },
+      })
       return id
     },
   }

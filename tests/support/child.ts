@@ -41,12 +41,27 @@ export async function spawnServer(env: Record<string, string>, opts: SpawnOption
   let out = ''
   const proc = spawn(process.execPath, opts.argv ?? ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOST: '127.0.0.1', LOG_LEVEL: 'info', JT808_PORT: '0', DEMO_DATA: 'off', SIM_VEHICLES: '0', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...env, PORT: port },
+    env: {
+      PATH: process.env.PATH ?? '',
+      TZ: 'UTC',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      JT808_PORT: '0',
+      DEMO_DATA: 'off',
+      SIM_VEHICLES: '0',
+      ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+      PUBLIC_RATE_LIMIT: '0',
+      EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR,
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()))
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()))
-  const exited = new Promise<number | string>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  const exited = new Promise<number | string>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  )
   void exited.then(unlock)
   const baseUrl = `http://127.0.0.1:${port}`
   let gone = false

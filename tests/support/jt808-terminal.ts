@@ -42,7 +42,11 @@ export class TestTerminal {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()))
   }
 
-  static async connect(port: number, phone: string, opts: { v2019?: boolean; bytewise?: boolean } = {}): Promise<TestTerminal> {
+  static async connect(
+    port: number,
+    phone: string,
+    opts: { v2019?: boolean; bytewise?: boolean } = {},
+  ): Promise<TestTerminal> {
     const socket = connect(port, '127.0.0.1')
     socket.setNoDelay(true)
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject))
@@ -57,7 +61,10 @@ export class TestTerminal {
   frame(body: Body): { serial: number; bytes: Uint8Array } {
     const serial = this.#serial
     this.#serial = (serial + 1) & 0xffff
-    return { serial, bytes: jt808.encodeMessage({ phone: this.phone, protocolVersion: this.protocolVersion, serial }, body) }
+    return {
+      serial,
+      bytes: jt808.encodeMessage({ phone: this.phone, protocolVersion: this.protocolVersion, serial }, body),
+    }
   }
 
   /** Reserves `n` consecutive serials (a sub-packaged message), returning the first. */
@@ -123,7 +130,9 @@ export class TestTerminal {
 
   auth(code = this.authCode): Promise<jt808.GeneralReply> {
     return this.request(
-      this.v2019 ? { kind: 'auth', authCode: code, imei: '860000000000001', softwareVersion: 'V1.0.3' } : { kind: 'auth', authCode: code, imei: null, softwareVersion: null },
+      this.v2019
+        ? { kind: 'auth', authCode: code, imei: '860000000000001', softwareVersion: 'V1.0.3' }
+        : { kind: 'auth', authCode: code, imei: null, softwareVersion: null },
     )
   }
 
@@ -174,17 +183,33 @@ export async function jt808TextTerminal(port: number, phone: string, timeoutMs =
   const received: jt808.Jt808Message[] = []
   const texts: string[] = []
   let serial = 0
-  const send = (body: jt808.Jt808BodyInput): void => void socket.write(jt808.encodeMessage({ phone, protocolVersion: null, serial: serial++ }, body))
+  const send = (body: jt808.Jt808BodyInput): void =>
+    void socket.write(jt808.encodeMessage({ phone, protocolVersion: null, serial: serial++ }, body))
   socket.on('data', (chunk: Buffer) => {
     for (const f of splitter.push(chunk).frames) {
       const m = jt808.decodeMessage(f)
       received.push(m)
       if (m.body.kind !== 'textMessage') continue
       texts.push(m.body.text)
-      send({ kind: 'terminalGeneralReply', ackSerial: m.header.serial, ackMsgId: jt808.MSG_ID.textMessage, result: jt808.REPLY_RESULT.success })
+      send({
+        kind: 'terminalGeneralReply',
+        ackSerial: m.header.serial,
+        ackMsgId: jt808.MSG_ID.textMessage,
+        result: jt808.REPLY_RESULT.success,
+      })
     }
   })
-  send({ kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG-808B', terminalId: 'T000001', plateColor: 1, plate: '' })
+  send({
+    kind: 'register',
+    layout: '2013',
+    provinceId: 51,
+    cityId: 524,
+    manufacturerId: 'XYBUS',
+    terminalModel: 'TG-808B',
+    terminalId: 'T000001',
+    plateColor: 1,
+    plate: '',
+  })
   const reg = await waitFor(() => received.find((m) => m.body.kind === 'registerReply'), timeoutMs)
   send({ kind: 'auth', authCode: (reg.body as jt808.RegisterReply).authCode, imei: null, softwareVersion: null })
   await waitFor(() => received.find((m) => m.body.kind === 'platformGeneralReply'), timeoutMs)

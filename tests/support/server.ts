@@ -63,13 +63,22 @@ export interface TestServer {
   /** fetch with the admin's session; `path` is `/api/…` or a full URL. */
   api(path: string, init?: RequestInit): Promise<Response>
   /** JSON request with the admin's session (or `as`'s): `{ status, body }`. */
-  apiJson<T = unknown>(method: string, path: string, body?: unknown, as?: RoleSession): Promise<{ status: number; body: T }>
+  apiJson<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as?: RoleSession,
+  ): Promise<{ status: number; body: T }>
   close(): Promise<void>
 }
 
 /** Signs in to any server (a child process too); the admin of a test server by default. */
 export async function login(baseUrl: string, username = 'admin', password = TEST_ADMIN_PASSWORD): Promise<RoleSession> {
-  const res = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
   const body = (await res.json()) as { user: SessionUser }
   if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(body)}`)
   const cookie = /rb_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[0]
@@ -95,17 +104,51 @@ export function captureLog(): CapturedLog {
     if (typeof obj === 'string') lines.push({ level, msg: obj, obj: {} })
     else lines.push({ level, msg: msg ?? '', obj: (obj ?? {}) as Record<string, unknown> })
   }
-  const logger = { level: 'info', fatal: at('fatal'), error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), trace: at('trace'), silent: () => {}, child: () => logger } as unknown as FastifyBaseLogger
+  const logger = {
+    level: 'info',
+    fatal: at('fatal'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    trace: at('trace'),
+    silent: () => {},
+    child: () => logger,
+  } as unknown as FastifyBaseLogger
   return { lines, logger }
 }
 
 /** Booking limits out of the way, for tests of something else (booking-limits.test.ts sets its own). */
-export const GENEROUS_BOOKING_LIMITS: Record<string, string> = { BOOKING_PHONE_TRIP_SEATS: '1000', BOOKING_PHONE_TRIP_BOOKINGS: '100', BOOKING_PHONE_DAILY: '0', BOOKING_ADDRESS_DAILY: '0', BOOKING_ACCOUNT_DAILY: '0', BOOKING_ACCOUNT_RATE_LIMIT: '0' }
+export const GENEROUS_BOOKING_LIMITS: Record<string, string> = {
+  BOOKING_PHONE_TRIP_SEATS: '1000',
+  BOOKING_PHONE_TRIP_BOOKINGS: '100',
+  BOOKING_PHONE_DAILY: '0',
+  BOOKING_ADDRESS_DAILY: '0',
+  BOOKING_ACCOUNT_DAILY: '0',
+  BOOKING_ACCOUNT_RATE_LIMIT: '0',
+}
 
-export async function startServer(env: Record<string, string> = {}, opts: { logger?: FastifyBaseLogger } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { logger?: FastifyBaseLogger } = {},
+): Promise<TestServer> {
   // A generous public limit: tests poll; the rate-limit tests set their own. Likewise the booking
   // limits per phone, address and account (tests book many times with one phone from one address).
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', MQTT_PORT: '0', JT808_PORT: '0', DATA_DIR: 'memory', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DEMO_DATA: 'off', ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, PUBLIC_RATE_LIMIT: '0', LOGIN_LIMIT_PER_CLIENT: '0', EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR, ...GENEROUS_BOOKING_LIMITS, ...env })
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    JT808_PORT: '0',
+    DATA_DIR: 'memory',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO_DATA: 'off',
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+    PUBLIC_RATE_LIMIT: '0',
+    LOGIN_LIMIT_PER_CLIENT: '0',
+    EMBEDDED_TEMPLATE_DIR: TEST_TEMPLATE_DIR,
+    ...GENEROUS_BOOKING_LIMITS,
+    ...env,
+  })
   const unlock = usesSharedBroker(env) ? await lockSharedServices() : async () => {}
   let app: FastifyInstance
   try {
@@ -120,7 +163,8 @@ export async function startServer(env: Record<string, string> = {}, opts: { logg
   const mqttUrl = config.mqttUrl ?? `mqtt://127.0.0.1:${app.rb.mqttPort}`
   const baseUrl = `http://127.0.0.1:${port}`
   const sessions = new Map<string, Promise<RoleSession>>()
-  const admin = (): Promise<RoleSession> => cached('admin', () => login(baseUrl, 'admin', config.adminPassword ?? TEST_ADMIN_PASSWORD))
+  const admin = (): Promise<RoleSession> =>
+    cached('admin', () => login(baseUrl, 'admin', config.adminPassword ?? TEST_ADMIN_PASSWORD))
   function cached(key: string, make: () => Promise<RoleSession>): Promise<RoleSession> {
     let s = sessions.get(key)
     if (!s) {
@@ -131,8 +175,17 @@ export async function startServer(env: Record<string, string> = {}, opts: { logg
     return s
   }
   const url = (path: string): string => (/^https?:/.test(path) ? path : `${baseUrl}${path}`)
-  async function apiJson<T>(method: string, path: string, body?: unknown, as?: RoleSession): Promise<{ status: number; body: T }> {
-    const init: RequestInit = { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? null : JSON.stringify(body) }
+  async function apiJson<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as?: RoleSession,
+  ): Promise<{ status: number; body: T }> {
+    const init: RequestInit = {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    }
     const res = await fetch(url(path), withSession(init, as ?? (await admin())))
     const text = await res.text()
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
@@ -145,8 +198,15 @@ export async function startServer(env: Record<string, string> = {}, opts: { logg
       const username = opts.username ?? `t-${role}`
       if (username === 'admin') return admin()
       return cached(username, async () => {
-        const created = await apiJson('POST', '/api/users', { username, displayName: `Test ${role}`, role, driverCode: opts.driverCode ?? null, password: TEST_USER_PASSWORD })
-        if (created.status !== 201 && created.status !== 409) throw new Error(`could not create ${username}: ${created.status} ${JSON.stringify(created.body)}`)
+        const created = await apiJson('POST', '/api/users', {
+          username,
+          displayName: `Test ${role}`,
+          role,
+          driverCode: opts.driverCode ?? null,
+          password: TEST_USER_PASSWORD,
+        })
+        if (created.status !== 201 && created.status !== 409)
+          throw new Error(`could not create ${username}: ${created.status} ${JSON.stringify(created.body)}`)
         return login(baseUrl, username, TEST_USER_PASSWORD)
       })
     },
@@ -172,7 +232,11 @@ export function freshVehicleId(prefix = 'T'): string {
 }
 
 /** Polls `fn` until it returns a truthy value or the time is up. */
-export async function waitFor<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60_000, stepMs = 20): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 60_000,
+  stepMs = 20,
+): Promise<T> {
   const until = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()
@@ -182,7 +246,10 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>
   }
 }
 
-export async function getJson<T = unknown>(url: string, headers?: Record<string, string>): Promise<{ status: number; body: T }> {
+export async function getJson<T = unknown>(
+  url: string,
+  headers?: Record<string, string>,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(url, headers ? { headers } : {})
   return { status: res.status, body: (await res.json()) as T }
 }

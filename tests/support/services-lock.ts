@@ -68,6 +68,11 @@ const hostPort = (url: string): string => {
 }
 
 /** Whether a server with this environment subscribes on the shared broker (TEST_MQTT_URL). */
-export function usesSharedBroker(serverEnv: Record<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(serverEnv.MQTT_URL && env.TEST_MQTT_URL && hostPort(serverEnv.MQTT_URL) === hostPort(env.TEST_MQTT_URL))
+export function usesSharedBroker(
+  serverEnv: Record<string, string | undefined>,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
+  return Boolean(
+    serverEnv.MQTT_URL && env.TEST_MQTT_URL && hostPort(serverEnv.MQTT_URL) === hostPort(env.TEST_MQTT_URL),
+  )
 }

@@ -13,14 +13,27 @@ export default class SlowestReporter implements Reporter {
     const rows = modules
       .map((m) => {
         const d = m.diagnostic()
-        return { file: m.relativeModuleId, project: m.project.name, ms: d.collectDuration + d.setupDuration + d.duration, state: m.state() }
+        return {
+          file: m.relativeModuleId,
+          project: m.project.name,
+          ms: d.collectDuration + d.setupDuration + d.duration,
+          state: m.state(),
+        }
       })
       .sort((a, b) => b.ms - a.ms)
     if (rows.length === 0) return
     const total = rows.reduce((n, r) => n + r.ms, 0)
-    const lines = rows.slice(0, SHOW).map((r) => `  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.project.padEnd(5)} ${r.file}${r.state === 'passed' ? '' : ` (${r.state})`}`)
-    process.stdout.write(`\nSlowest test files (of ${rows.length}; ${(total / 1000).toFixed(0)} s of file time in all):\n${lines.join('\n')}\n`)
+    const lines = rows
+      .slice(0, SHOW)
+      .map(
+        (r) =>
+          `  ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${r.project.padEnd(5)} ${r.file}${r.state === 'passed' ? '' : ` (${r.state})`}`,
+      )
+    process.stdout.write(
+      `\nSlowest test files (of ${rows.length}; ${(total / 1000).toFixed(0)} s of file time in all):\n${lines.join('\n')}\n`,
+    )
     const out = process.env.TEST_TIMES_FILE
-    if (out) appendFileSync(out, rows.map((r) => `${Math.round(r.ms)}\t${r.project}\t${r.file}\t${r.state}`).join('\n') + '\n')
+    if (out)
+      appendFileSync(out, rows.map((r) => `${Math.round(r.ms)}\t${r.project}\t${r.file}\t${r.state}`).join('\n') + '\n')
   }
 }

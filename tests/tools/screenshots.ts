@@ -14,7 +14,9 @@ import { driveOffRoute, makeTestLine, type TestLine } from '../e2e/support/trip.
 import { buildConsole } from '../../apps/console/scripts/build.js'
 
 // SHOTS_DIR writes the pictures elsewhere (to compare, or to take one without touching the others).
-const out = process.env.SHOTS_DIR ? pathToFileURL(`${process.env.SHOTS_DIR.replace(/\/$/, '')}/`) : new URL('../../docs/images/', import.meta.url)
+const out = process.env.SHOTS_DIR
+  ? pathToFileURL(`${process.env.SHOTS_DIR.replace(/\/$/, '')}/`)
+  : new URL('../../docs/images/', import.meta.url)
 const given = process.argv[2]
 
 /** Plain pages (no sign-in needed, or the sheets with a session). */
@@ -40,8 +42,25 @@ async function demo(): Promise<Session> {
   await driveOffRoute(server, line)
   const dispatcher = await server.loginAs('dispatcher')
   // A phone booking and a villager's sign report, so those views have something in them.
-  await server.apiJson('POST', `/api/trip-instances/${line.bookableTrip}/bookings`, { boardStop: line.stopCodes[0], alightStop: line.stopCodes[3], seats: 2, name: '王大妈', phone: '13912345678', waitlist: true, idempotencyKey: 'docs-booking-1' }, dispatcher)
-  await fetch(`${server.baseUrl}/api/stops/${line.stopCodes[1]}/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ category: 'damaged', note: '牌子被撞歪了', idempotencyKey: 'docs-report-1' }) })
+  await server.apiJson(
+    'POST',
+    `/api/trip-instances/${line.bookableTrip}/bookings`,
+    {
+      boardStop: line.stopCodes[0],
+      alightStop: line.stopCodes[3],
+      seats: 2,
+      name: '王大妈',
+      phone: '13912345678',
+      waitlist: true,
+      idempotencyKey: 'docs-booking-1',
+    },
+    dispatcher,
+  )
+  await fetch(`${server.baseUrl}/api/stops/${line.stopCodes[1]}/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: 'damaged', note: '牌子被撞歪了', idempotencyKey: 'docs-report-1' }),
+  })
   return { base: server.baseUrl, user: dispatcher.user.username, password: TEST_USER_PASSWORD, server, line }
 }
 
@@ -57,11 +76,20 @@ async function consoleShots(page: Page, s: Session): Promise<void> {
   await shot(page, 'console-sign-in.png')
   await signIn(page, s.base, s.user, s.password)
   // Wait for buses on the map, then open the one that is off route (or the first).
-  const id = await waitFor(async () => page.evaluate(() => {
-    const c = (globalThis as unknown as { rbConsole: { map: { lastCollection: { features: { properties: { id: string; status: string } }[] } } } }).rbConsole
-    const f = c.map.lastCollection.features
-    return (f.find((x) => x.properties.status === 'off_route') ?? f[0])?.properties.id ?? null
-  }), 60_000, 500)
+  const id = await waitFor(
+    async () =>
+      page.evaluate(() => {
+        const c = (
+          globalThis as unknown as {
+            rbConsole: { map: { lastCollection: { features: { properties: { id: string; status: string } }[] } } }
+          }
+        ).rbConsole
+        const f = c.map.lastCollection.features
+        return (f.find((x) => x.properties.status === 'off_route') ?? f[0])?.properties.id ?? null
+      }),
+    60_000,
+    500,
+  )
   await page.waitForTimeout(3000)
   await shot(page, 'console-live-map.png')
   await page.goto(`${s.base}/#/live?vehicle=${encodeURIComponent(s.line?.vehicleId ?? id)}`)
@@ -101,7 +129,9 @@ async function consoleShots(page: Page, s: Session): Promise<void> {
   await shot(page, 'console-admin-stops.png')
 }
 
-const session: Session = given ? { base: given, user: process.argv[3] ?? 'dispatcher', password: process.argv[4] ?? 'demo-dispatcher' } : await demo()
+const session: Session = given
+  ? { base: given, user: process.argv[3] ?? 'dispatcher', password: process.argv[4] ?? 'demo-dispatcher' }
+  : await demo()
 const browser = await launch()
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 } })

@@ -7,7 +7,12 @@ export const consoleApp = webApp({
   // The slices of the workspaces it bundles without the rest: the role rules (aliased in
   // vite.config.ts), the market-day digit sets (@rb/domain/market-digits), the track codec
   // (@rb/protocol/track) and the shared HTTP client (@rb/web/http).
-  alsoFrom: ['packages/domain/src/access', 'packages/domain/src/calendar/market-digits.ts', 'packages/protocol/src/track.ts', 'packages/web/src'],
+  alsoFrom: [
+    'packages/domain/src/access',
+    'packages/domain/src/calendar/market-digits.ts',
+    'packages/protocol/src/track.ts',
+    'packages/web/src',
+  ],
 })
 
 export const buildConsole = consoleApp.build

@@ -1,20 +1,62 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveAlert } from '@rb/protocol'
-import { alertTypeLabel, AlertStore, countByStatus, emergencyVehicles, filterAlerts, isEmergency, sounding, type AlertFilter } from './alerts.js'
+import {
+  alertTypeLabel,
+  AlertStore,
+  countByStatus,
+  emergencyVehicles,
+  filterAlerts,
+  isEmergency,
+  sounding,
+  type AlertFilter,
+} from './alerts.js'
 
 const T0 = Date.UTC(2026, 2, 2, 2, 0)
 const alert = (over: Partial<LiveAlert> = {}): LiveAlert => ({
-  id: `off_route:XY-V001:${T0}`, type: 'off_route', severity: 'warning', state: 'active', ts: T0, clearedTs: null, vehicleId: 'XY-V001', tripInstanceId: 'XY-T1_20260302', stopCode: null,
-  message: 'off route', data: {}, status: 'open', ackBy: null, ackTs: null, ackNote: null, resolvedBy: null, resolvedTs: null, resolveNote: null, ...over,
+  id: `off_route:XY-V001:${T0}`,
+  type: 'off_route',
+  severity: 'warning',
+  state: 'active',
+  ts: T0,
+  clearedTs: null,
+  vehicleId: 'XY-V001',
+  tripInstanceId: 'XY-T1_20260302',
+  stopCode: null,
+  message: 'off route',
+  data: {},
+  status: 'open',
+  ackBy: null,
+  ackTs: null,
+  ackNote: null,
+  resolvedBy: null,
+  resolvedTs: null,
+  resolveNote: null,
+  ...over,
 })
-const sos = (vehicleId: string, over: Partial<LiveAlert> = {}): LiveAlert => alert({ id: `driver_alarm:${vehicleId}:${over.ts ?? T0}`, type: 'driver_alarm', severity: 'critical', vehicleId, data: { alarm: 'emergency' }, ...over })
+const sos = (vehicleId: string, over: Partial<LiveAlert> = {}): LiveAlert =>
+  alert({
+    id: `driver_alarm:${vehicleId}:${over.ts ?? T0}`,
+    type: 'driver_alarm',
+    severity: 'critical',
+    vehicleId,
+    data: { alarm: 'emergency' },
+    ...over,
+  })
 const all: AlertFilter = { status: 'all', type: null, subject: '' }
 
 describe('alerts by their life-cycle', () => {
   const list = [
     alert({ id: 'a', ts: T0 + 1 }),
     alert({ id: 'b', ts: T0 + 2, status: 'acknowledged', ackBy: 'dispatcher', ackTs: T0 + 10, ackNote: '已电话联系' }),
-    alert({ id: 'c', ts: T0 + 3, status: 'resolved', state: 'cleared', clearedTs: T0 + 20, resolvedBy: 'system', resolvedTs: T0 + 20 }),
+    alert({
+      id: 'c',
+      ts: T0 + 3,
+      status: 'resolved',
+      state: 'cleared',
+      clearedTs: T0 + 20,
+      resolvedBy: 'system',
+      resolvedTs: T0 + 20,
+    }),
     alert({ id: 'd', ts: T0 + 4, type: 'trip_missed', vehicleId: null, tripInstanceId: 'XY-T9_20260302' }),
     sos('XY-V002', { id: 'e', ts: T0 - 5 }),
   ]
@@ -59,7 +101,9 @@ describe('alerts by their life-cycle', () => {
     store.apply([{ ...a, status: 'acknowledged', ackBy: 'd', ackTs: T0 + 1 }])
     store.apply([a])
     expect(store.get('z')?.status).toBe('acknowledged')
-    store.apply([{ ...a, status: 'resolved', state: 'cleared', clearedTs: T0 + 2, resolvedBy: 'system', resolvedTs: T0 + 2 }])
+    store.apply([
+      { ...a, status: 'resolved', state: 'cleared', clearedTs: T0 + 2, resolvedBy: 'system', resolvedTs: T0 + 2 },
+    ])
     expect(store.get('z')?.status).toBe('resolved')
     expect(store.unacknowledged()).toBe(0)
     expect(seen).toEqual([['acknowledged'], ['resolved']])
@@ -67,7 +111,11 @@ describe('alerts by their life-cycle', () => {
 
   it('refuses to acknowledge a critical alert or resolve anything without a note, before asking the server', async () => {
     const store = new AlertStore()
-    store.apply([sos('XY-V002', { id: 's' }), alert({ id: 'o', type: 'offline', severity: 'critical' }), alert({ id: 'r' })])
+    store.apply([
+      sos('XY-V002', { id: 's' }),
+      alert({ id: 'o', type: 'offline', severity: 'critical' }),
+      alert({ id: 'r' }),
+    ])
     await expect(store.acknowledge('s', '  ')).rejects.toThrow(/说明.*紧急情况/)
     await expect(store.acknowledge('o', '')).rejects.toThrow(/说明/)
     await expect(store.resolve('r', '')).rejects.toThrow(/说明/)

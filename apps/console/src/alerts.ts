@@ -79,8 +79,16 @@ export interface AlertFilter {
 export function filterAlerts(alerts: Iterable<LiveAlert>, f: AlertFilter): LiveAlert[] {
   const subject = f.subject.trim().toUpperCase()
   return [...alerts]
-    .filter((a) => (f.status === 'all' || a.status === f.status) && (!f.type || a.type === f.type) && (!subject || [a.vehicleId, a.stopCode, a.tripInstanceId].some((s) => s?.toUpperCase() === subject)))
-    .sort((a, b) => Number(isEmergency(b) && b.status === 'open') - Number(isEmergency(a) && a.status === 'open') || b.ts - a.ts)
+    .filter(
+      (a) =>
+        (f.status === 'all' || a.status === f.status) &&
+        (!f.type || a.type === f.type) &&
+        (!subject || [a.vehicleId, a.stopCode, a.tripInstanceId].some((s) => s?.toUpperCase() === subject)),
+    )
+    .sort(
+      (a, b) =>
+        Number(isEmergency(b) && b.status === 'open') - Number(isEmergency(a) && a.status === 'open') || b.ts - a.ts,
+    )
 }
 
 /** How many alerts are in each state (the tabs). */
@@ -140,7 +148,10 @@ export class AlertStore {
   async acknowledge(id: string, note = ''): Promise<LiveAlert> {
     const a = this.items.get(id)
     const text = note.trim()
-    if (a && ackNeedsNote(a) && !text) throw new NoteRequired(isEmergency(a) ? t('what was done about the emergency') : t('what was done about this critical alert'))
+    if (a && ackNeedsNote(a) && !text)
+      throw new NoteRequired(
+        isEmergency(a) ? t('what was done about the emergency') : t('what was done about this critical alert'),
+      )
     const saved = await api.post<LiveAlert>(`/api/alerts/${encodeURIComponent(id)}/ack`, text ? { note: text } : {})
     this.apply([saved])
     return saved

@@ -14,9 +14,15 @@ export function onUnauthorised(fn: Listener): () => void {
 
 async function request<T>(method: string, path: string, body?: unknown, raw?: Blob, contentType?: string): Promise<T> {
   try {
-    return await send<T>(path, raw !== undefined ? { method, raw, headers: { 'content-type': contentType ?? 'application/octet-stream' } } : { method, json: body })
+    return await send<T>(
+      path,
+      raw !== undefined
+        ? { method, raw, headers: { 'content-type': contentType ?? 'application/octet-stream' } }
+        : { method, json: body },
+    )
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401 && !path.startsWith('/api/auth/')) for (const fn of unauthorised) fn()
+    if (err instanceof ApiError && err.status === 401 && !path.startsWith('/api/auth/'))
+      for (const fn of unauthorised) fn()
     throw err
   }
 }
@@ -27,7 +33,8 @@ export const api = {
   put: <T>(path: string, body: unknown): Promise<T> => request<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown): Promise<T> => request<T>('PATCH', path, body),
   del: <T>(path: string): Promise<T> => request<T>('DELETE', path),
-  upload: <T>(path: string, data: Blob, contentType: string): Promise<T> => request<T>('POST', path, undefined, data, contentType),
+  upload: <T>(path: string, data: Blob, contentType: string): Promise<T> =>
+    request<T>('POST', path, undefined, data, contentType),
 }
 
 /** Query string from defined values only. */

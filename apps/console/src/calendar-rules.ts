@@ -13,7 +13,11 @@ export interface SimpleRules {
   weekdays: Weekday[]
   market: { calendar: MarketCalendarKind; pattern: MarketPattern } | null
   /** School terms; null: no school-day condition. Holidays and make-up days are kept as they were. */
-  school: { terms: { start: string; end: string; label?: string }[]; holidays: { start: string; end: string; label?: string }[]; makeUpWorkdays: string[] } | null
+  school: {
+    terms: { start: string; end: string; label?: string }[]
+    holidays: { start: string; end: string; label?: string }[]
+    makeUpWorkdays: string[]
+  } | null
   added: string[]
   removed: string[]
 }
@@ -22,13 +26,21 @@ type Rule = CalendarRule<string>
 
 function patternOf(digits: readonly number[]): MarketPattern | null {
   const key = [...digits].sort().join(',')
-  return (Object.keys(MARKET_DIGITS) as MarketPattern[]).find((p) => [...MARKET_DIGITS[p]].sort().join(',') === key) ?? null
+  return (
+    (Object.keys(MARKET_DIGITS) as MarketPattern[]).find((p) => [...MARKET_DIGITS[p]].sort().join(',') === key) ?? null
+  )
 }
 
 /** The editor's fields for `rules`, or null when its rule tree is more than the editor shows. */
 export function toSimple(rules: CalendarJson): SimpleRules | null {
   const parts: readonly Rule[] = rules.rule.kind === 'all' ? rules.rule.rules : [rules.rule]
-  const out: SimpleRules = { weekdays: [], market: null, school: null, added: [...rules.added], removed: [...rules.removed] }
+  const out: SimpleRules = {
+    weekdays: [],
+    market: null,
+    school: null,
+    added: [...rules.added],
+    removed: [...rules.removed],
+  }
   const seen = new Set<string>()
   for (const r of parts) {
     if (seen.has(r.kind)) return null
@@ -38,7 +50,12 @@ export function toSimple(rules: CalendarJson): SimpleRules | null {
       const pattern = patternOf(r.digits)
       if (!pattern) return null
       out.market = { calendar: r.calendar, pattern }
-    } else if (r.kind === 'schoolDays') out.school = { terms: r.terms.map((t) => ({ ...t })), holidays: r.holidays.map((t) => ({ ...t })), makeUpWorkdays: [...r.makeUpWorkdays] }
+    } else if (r.kind === 'schoolDays')
+      out.school = {
+        terms: r.terms.map((t) => ({ ...t })),
+        holidays: r.holidays.map((t) => ({ ...t })),
+        makeUpWorkdays: [...r.makeUpWorkdays],
+      }
     else return null
   }
   return out
@@ -49,8 +66,18 @@ export function fromSimple(s: SimpleRules): CalendarJson {
   const parts: Rule[] = []
   if (s.weekdays.length) parts.push({ kind: 'weekdays', weekdays: [...s.weekdays].sort() })
   if (s.market) parts.push({ kind: 'marketDays', calendar: s.market.calendar, digits: MARKET_DIGITS[s.market.pattern] })
-  if (s.school) parts.push({ kind: 'schoolDays', terms: s.school.terms, holidays: s.school.holidays, makeUpWorkdays: s.school.makeUpWorkdays })
-  return { rule: parts.length === 1 ? parts[0]! : { kind: 'all', rules: parts }, added: [...s.added], removed: [...s.removed] }
+  if (s.school)
+    parts.push({
+      kind: 'schoolDays',
+      terms: s.school.terms,
+      holidays: s.school.holidays,
+      makeUpWorkdays: s.school.makeUpWorkdays,
+    })
+  return {
+    rule: parts.length === 1 ? parts[0]! : { kind: 'all', rules: parts },
+    added: [...s.added],
+    removed: [...s.removed],
+  }
 }
 
 /** Dates typed as a list separated by spaces, commas or new lines. */

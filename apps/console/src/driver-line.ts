@@ -15,7 +15,10 @@ const DRIVER_SOURCE_WORDS = {
 
 type Who = (code: string) => { name: string; pioneer: boolean } | undefined
 
-export function driverLine(s: Pick<VehicleStateView, 'driverCode' | 'driverSource' | 'rosteredDriverCode'> | null, who: Who): string {
+export function driverLine(
+  s: Pick<VehicleStateView, 'driverCode' | 'driverSource' | 'rosteredDriverCode'> | null,
+  who: Who,
+): string {
   if (!s || s.driverSource === null) return '—'
   const named = (code: string): string => {
     const d = who(code)
@@ -23,6 +26,9 @@ export function driverLine(s: Pick<VehicleStateView, 'driverCode' | 'driverSourc
   }
   // A card or device naming nobody on file: someone is at the wheel, the server cannot say who.
   const driver = s.driverCode ? named(s.driverCode) : t('unknown driver')
-  const rostered = s.driverSource !== 'roster' && s.rosteredDriverCode && s.rosteredDriverCode !== s.driverCode ? ` · ${t('rostered {code}', { code: s.rosteredDriverCode })}` : ''
+  const rostered =
+    s.driverSource !== 'roster' && s.rosteredDriverCode && s.rosteredDriverCode !== s.driverCode
+      ? ` · ${t('rostered {code}', { code: s.rosteredDriverCode })}`
+      : ''
   return `${driver} (${t(DRIVER_SOURCE_WORDS[s.driverSource])})${rostered}`
 }

@@ -4,10 +4,33 @@ import { ALL_STATUSES, displayStatus, emptyFilter, Fleet, type NetworkIndex } fr
 import { identity, wgs84ToGcj02 } from './gcj02.js'
 import { EMERGENCY_COLOUR, STATUS_COLOURS, STATUS_MARKS, statusLabel, STOP_COLOURS } from './map/style.js'
 
-const pos = (vehicleId: string, ts: number, lng = 105.44, lat = 28.16, headingDeg = 90): LivePosition => ({ vehicleId, ts, lng, lat, speedKmh: 30, headingDeg })
+const pos = (vehicleId: string, ts: number, lng = 105.44, lat = 28.16, headingDeg = 90): LivePosition => ({
+  vehicleId,
+  ts,
+  lng,
+  lat,
+  speedKmh: 30,
+  headingDeg,
+})
 const state = (vehicleId: string, over: Partial<VehicleStateView> = {}): VehicleStateView => ({
-  vehicleId, status: 'on_time', online: true, lastTs: 1, freshness: 'live', tripInstanceId: 'T1_20260302', routeId: 'R1', match: 'assigned', driverCode: 'XY-D001',
-  driverSource: 'roster', rosteredDriverCode: 'XY-D001', delayS: 0, punctuality: 'on_time', progressM: 100, offsetM: 3, offRoute: false, nextStop: null, ...over,
+  vehicleId,
+  status: 'on_time',
+  online: true,
+  lastTs: 1,
+  freshness: 'live',
+  tripInstanceId: 'T1_20260302',
+  routeId: 'R1',
+  match: 'assigned',
+  driverCode: 'XY-D001',
+  driverSource: 'roster',
+  rosteredDriverCode: 'XY-D001',
+  delayS: 0,
+  punctuality: 'on_time',
+  progressM: 100,
+  offsetM: 3,
+  offRoute: false,
+  nextStop: null,
+  ...over,
 })
 const network: NetworkIndex = {
   routes: new Map([
@@ -39,7 +62,9 @@ describe('Fleet', () => {
     const ids = fc.features.map((x) => x.id)
     f.applyPositions([pos('XY-V002', 2, 105.7, 28.2)])
     expect(f.toGeoJSON(emptyFilter(), network, identity).features.map((x) => x.id)).toEqual(ids)
-    expect(f.toGeoJSON(emptyFilter(), network, wgs84ToGcj02).features[0]?.geometry.coordinates).toEqual(wgs84ToGcj02([105.44, 28.16]))
+    expect(f.toGeoJSON(emptyFilter(), network, wgs84ToGcj02).features[0]?.geometry.coordinates).toEqual(
+      wgs84ToGcj02([105.44, 28.16]),
+    )
   })
 
   it('colours by tracking status, and by the link before tracking knows the vehicle', () => {
@@ -62,7 +87,8 @@ describe('Fleet', () => {
     const f = new Fleet()
     f.applyPositions([pos('XY-V001', 1), pos('XY-V002', 1), pos('XY-V003', 1)])
     f.applyStates([state('XY-V001'), state('XY-V002', { routeId: 'R2', status: 'off_route', driverCode: 'XY-D002' })])
-    const ids = (over: Partial<ReturnType<typeof emptyFilter>>): string[] => f.toGeoJSON({ ...emptyFilter(), ...over }, network, identity).features.map((x) => x.properties.id)
+    const ids = (over: Partial<ReturnType<typeof emptyFilter>>): string[] =>
+      f.toGeoJSON({ ...emptyFilter(), ...over }, network, identity).features.map((x) => x.properties.id)
     expect(ids({})).toEqual(['XY-V001', 'XY-V002', 'XY-V003'])
     expect(ids({ statuses: new Set(['off_route']) })).toEqual(['XY-V002'])
     expect(ids({ routeId: 'R1' })).toEqual(['XY-V001'])
@@ -76,12 +102,25 @@ describe('Fleet', () => {
     expect(ids({ query: 'nobody' })).toEqual([])
   })
 
-  it('shows the server\'s layover and off-duty states as they come, each in the legend with its count', () => {
+  it("shows the server's layover and off-duty states as they come, each in the legend with its count", () => {
     const f = new Fleet()
     f.applyPositions([pos('A', 1), pos('B', 1), pos('C', 1)])
-    f.applyStates([state('A', { status: 'layover', tripInstanceId: null, delayS: null, punctuality: null }), state('B', { status: 'off_duty', tripInstanceId: null }), state('C', { status: 'late', delayS: 400, punctuality: 'late' })])
+    f.applyStates([
+      state('A', { status: 'layover', tripInstanceId: null, delayS: null, punctuality: null }),
+      state('B', { status: 'off_duty', tripInstanceId: null }),
+      state('C', { status: 'late', delayS: 400, punctuality: 'late' }),
+    ])
     expect(['A', 'B', 'C'].map((id) => displayStatus(f.vehicles.get(id)!))).toEqual(['layover', 'off_duty', 'late'])
-    expect(f.counts()).toEqual({ on_time: 0, late: 1, early: 0, off_route: 0, layover: 1, off_duty: 1, not_in_service: 0, offline: 0 })
+    expect(f.counts()).toEqual({
+      on_time: 0,
+      late: 1,
+      early: 0,
+      off_route: 0,
+      layover: 1,
+      off_duty: 1,
+      not_in_service: 0,
+      offline: 0,
+    })
     // An off-duty bus whose link drops is offline, like any other.
     f.applyLinks([{ vehicleId: 'B', online: false, ts: 2 }])
     expect(displayStatus(f.vehicles.get('B')!)).toBe('offline')
@@ -89,10 +128,21 @@ describe('Fleet', () => {
 
   it('has a colour and a label for every status, none shared between buses, signs and the emergency red', () => {
     expect(Object.keys(STATUS_COLOURS).sort()).toEqual([...ALL_STATUSES].sort())
-    expect(ALL_STATUSES.map(statusLabel)).toEqual(['准点', '晚点', '早点', '偏线', '站间休息', '收车', '非运营', '离线'])
+    expect(ALL_STATUSES.map(statusLabel)).toEqual([
+      '准点',
+      '晚点',
+      '早点',
+      '偏线',
+      '站间休息',
+      '收车',
+      '非运营',
+      '离线',
+    ])
     // A shape per status too, none shared: a colour-blind dispatcher reads the mark.
     expect(new Set(ALL_STATUSES.map((s) => STATUS_MARKS[s])).size).toBe(ALL_STATUSES.length)
-    const all = [...Object.values(STATUS_COLOURS), ...Object.values(STOP_COLOURS), EMERGENCY_COLOUR].map((c) => c.toLowerCase())
+    const all = [...Object.values(STATUS_COLOURS), ...Object.values(STOP_COLOURS), EMERGENCY_COLOUR].map((c) =>
+      c.toLowerCase(),
+    )
     expect(new Set(all).size).toBe(all.length)
   })
 
@@ -106,7 +156,10 @@ describe('Fleet', () => {
     f.setEmergencies(new Set(['A'])) // the same set: no redraw
     expect(f.version).toBe(v0 + 1)
     const fc = f.toGeoJSON({ ...emptyFilter(), statuses: new Set(['late']) }, network, identity)
-    expect(fc.features.map((x) => [x.properties.id, x.properties.emergency, x.properties.status])).toEqual([['A', true, 'on_time'], ['B', false, 'late']])
+    expect(fc.features.map((x) => [x.properties.id, x.properties.emergency, x.properties.status])).toEqual([
+      ['A', true, 'on_time'],
+      ['B', false, 'late'],
+    ])
     f.setEmergencies(new Set())
     expect(f.toGeoJSON(emptyFilter(), network, identity).features.every((x) => !x.properties.emergency)).toBe(true)
   })

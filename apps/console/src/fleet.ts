@@ -37,10 +37,25 @@ export interface FleetFilter {
   query: string
 }
 
-export const ALL_STATUSES: readonly VehicleServiceStatus[] = ['on_time', 'late', 'early', 'off_route', 'layover', 'off_duty', 'not_in_service', 'offline']
+export const ALL_STATUSES: readonly VehicleServiceStatus[] = [
+  'on_time',
+  'late',
+  'early',
+  'off_route',
+  'layover',
+  'off_duty',
+  'not_in_service',
+  'offline',
+]
 export const ALL_KINDS: readonly ServiceKind[] = ['market', 'student', 'medical', 'regular']
 
-export const emptyFilter = (): FleetFilter => ({ kinds: new Set(), routeId: null, townshipId: null, statuses: new Set(), query: '' })
+export const emptyFilter = (): FleetFilter => ({
+  kinds: new Set(),
+  routeId: null,
+  townshipId: null,
+  statuses: new Set(),
+  query: '',
+})
 
 export interface VehicleFeature {
   type: 'Feature'
@@ -138,7 +153,12 @@ export class Fleet {
         type: 'Feature',
         id: this.featureIds.get(v.id) ?? 0,
         geometry: { type: 'Point', coordinates: project([v.lng, v.lat]) },
-        properties: { id: v.id, status: displayStatus(v), heading: v.headingDeg, emergency: this.emergencies.has(v.id) },
+        properties: {
+          id: v.id,
+          status: displayStatus(v),
+          heading: v.headingDeg,
+          emergency: this.emergencies.has(v.id),
+        },
       })
     }
     return { type: 'FeatureCollection', features }
@@ -165,7 +185,9 @@ export function matches(v: FleetVehicle, f: FleetFilter, network: NetworkIndex):
   const q = f.query.trim().toLowerCase()
   if (q) {
     const driver = v.state?.driverCode ?? ''
-    const hay = [v.id, network.plates.get(v.id) ?? '', driver, network.driverNames.get(driver) ?? ''].join('\n').toLowerCase()
+    const hay = [v.id, network.plates.get(v.id) ?? '', driver, network.driverNames.get(driver) ?? '']
+      .join('\n')
+      .toLowerCase()
     if (!hay.includes(q)) return false
   }
   return true

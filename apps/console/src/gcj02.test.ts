@@ -23,7 +23,15 @@ describe('wgs84ToGcj02', () => {
   })
 
   it('leaves points outside China unchanged, including (0,0) and the edges of the box', () => {
-    for (const p of [[0, 0], [2.35, 48.85], [-74, 40.7], [72.0, 30], [138, 35], [110, 0.5], [110, 56]] as [number, number][]) {
+    for (const p of [
+      [0, 0],
+      [2.35, 48.85],
+      [-74, 40.7],
+      [72.0, 30],
+      [138, 35],
+      [110, 0.5],
+      [110, 56],
+    ] as [number, number][]) {
       expect(outOfChina(p)).toBe(true)
       expect(wgs84ToGcj02(p)).toEqual(p)
     }

@@ -10,7 +10,8 @@ export class GeometryImportError extends Error {}
 function checkPoints(points: LngLat[]): LngLat[] {
   if (points.length < 2) throw new GeometryImportError(`a line needs at least 2 points, found ${points.length}`)
   points.forEach(([lng, lat], i) => {
-    if (!Number.isFinite(lng) || !Number.isFinite(lat) || lng < -180 || lng > 180 || lat < -90 || lat > 90) throw new GeometryImportError(`point ${i + 1} is not a longitude, latitude pair: ${lng}, ${lat}`)
+    if (!Number.isFinite(lng) || !Number.isFinite(lat) || lng < -180 || lng > 180 || lat < -90 || lat > 90)
+      throw new GeometryImportError(`point ${i + 1} is not a longitude, latitude pair: ${lng}, ${lat}`)
   })
   return points
 }
@@ -18,7 +19,8 @@ function checkPoints(points: LngLat[]): LngLat[] {
 function coords(raw: unknown): LngLat[] {
   if (!Array.isArray(raw)) throw new GeometryImportError('coordinates are not a list')
   return raw.map((p, i) => {
-    if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') throw new GeometryImportError(`point ${i + 1} is not [longitude, latitude]`)
+    if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number')
+      throw new GeometryImportError(`point ${i + 1} is not [longitude, latitude]`)
     return [p[0], p[1]]
   })
 }
@@ -31,7 +33,10 @@ function fromGeoJson(g: unknown): LngLat[] {
       return coords(o.coordinates)
     case 'MultiLineString': {
       const parts = o.coordinates
-      if (!Array.isArray(parts) || parts.length !== 1) throw new GeometryImportError(`a MultiLineString with ${Array.isArray(parts) ? parts.length : 0} parts: give one line`)
+      if (!Array.isArray(parts) || parts.length !== 1)
+        throw new GeometryImportError(
+          `a MultiLineString with ${Array.isArray(parts) ? parts.length : 0} parts: give one line`,
+        )
       return coords(parts[0])
     }
     case 'Feature':
@@ -43,7 +48,9 @@ function fromGeoJson(g: unknown): LngLat[] {
       return fromGeoJson(line.geometry)
     }
     default:
-      throw new GeometryImportError(`GeoJSON ${String(o.type)} is not a line: give a LineString or a Feature holding one`)
+      throw new GeometryImportError(
+        `GeoJSON ${String(o.type)} is not a line: give a LineString or a Feature holding one`,
+      )
   }
 }
 
@@ -85,7 +92,9 @@ export function lineLengthM(points: readonly LngLat[]): number {
   for (let i = 1; i < points.length; i++) {
     const [lng1, lat1] = points[i - 1]!
     const [lng2, lat2] = points[i]!
-    const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2
+    const a =
+      Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+      Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2
     sum += 2 * R * Math.asin(Math.sqrt(a))
   }
   return sum

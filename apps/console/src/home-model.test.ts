@@ -8,8 +8,25 @@ const T0 = Date.UTC(2026, 2, 2, 0, 0)
 let n = 0
 const row = (over: Partial<TripBoardRow> = {}): TripBoardRow =>
   ({
-    instanceId: `XY-T${++n}_20260302`, tripId: `XY-T${n}`, routeId: 'XY-R01', kind: 'market', headsign: '江门场镇', departureTs: T0, endTs: T0 + 3_600_000,
-    status: 'scheduled', delayS: null, punctuality: null, vehicleId: null, driverCode: null, match: null, departedTs: null, completedTs: null, nextStopCode: null, cancelReason: null, lastFixTs: null, ...over,
+    instanceId: `XY-T${++n}_20260302`,
+    tripId: `XY-T${n}`,
+    routeId: 'XY-R01',
+    kind: 'market',
+    headsign: '江门场镇',
+    departureTs: T0,
+    endTs: T0 + 3_600_000,
+    status: 'scheduled',
+    delayS: null,
+    punctuality: null,
+    vehicleId: null,
+    driverCode: null,
+    match: null,
+    departedTs: null,
+    completedTs: null,
+    nextStopCode: null,
+    cancelReason: null,
+    lastFixTs: null,
+    ...over,
   }) as TripBoardRow
 const alert = (status: LiveAlert['status']): LiveAlert => ({ id: `a${++n}`, status }) as LiveAlert
 
@@ -27,7 +44,10 @@ describe('the day at a glance', () => {
   ]
   const f = dayFigures({
     trips,
-    ridership: [{ bookings: 3, seatsBooked: 5, seatsNoShow: 1 }, { bookings: 2, seatsBooked: 2, seatsNoShow: 0 }],
+    ridership: [
+      { bookings: 3, seatsBooked: 5, seatsNoShow: 1 },
+      { bookings: 2, seatsBooked: 2, seatsNoShow: 0 },
+    ],
     ticketsOpen: 4,
     alerts: [alert('open'), alert('open'), alert('acknowledged'), alert('resolved')],
     fleet: { on_time: 3, late: 1, early: 0, off_route: 0, layover: 0, off_duty: 2, not_in_service: 0, offline: 5 },
@@ -46,7 +66,15 @@ describe('the day at a glance', () => {
 
   it('shares on time among the departures the server judged', () => {
     expect(f.onTimeShare).toBeCloseTo(2 / 5)
-    expect(dayFigures({ trips: [row()], ridership: [], ticketsOpen: 0, alerts: [], fleet: { on_time: 0, late: 0, early: 0, off_route: 0, layover: 0, off_duty: 0, not_in_service: 0, offline: 0 } }).onTimeShare).toBeNull()
+    expect(
+      dayFigures({
+        trips: [row()],
+        ridership: [],
+        ticketsOpen: 0,
+        alerts: [],
+        fleet: { on_time: 0, late: 0, early: 0, off_route: 0, layover: 0, off_duty: 0, not_in_service: 0, offline: 0 },
+      }).onTimeShare,
+    ).toBeNull()
   })
 
   it('adds bookings and no-shows, counts open alerts only, takes tickets and offline buses as given', () => {

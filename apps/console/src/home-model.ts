@@ -39,7 +39,9 @@ export interface DayInputs {
 
 export function dayFigures(i: DayInputs): DayFigures {
   const count = (pred: (r: TripBoardRow) => boolean): number => i.trips.filter(pred).length
-  const judged = i.trips.filter((r) => r.punctuality !== null && (r.status === 'in_progress' || r.status === 'completed' || r.status === 'partial'))
+  const judged = i.trips.filter(
+    (r) => r.punctuality !== null && (r.status === 'in_progress' || r.status === 'completed' || r.status === 'partial'),
+  )
   let alertsOpen = 0
   for (const a of i.alerts) if (a.status === 'open') alertsOpen++
   const sum = (k: 'bookings' | 'seatsBooked' | 'seatsNoShow'): number => i.ridership.reduce((s, r) => s + r[k], 0)

@@ -4,7 +4,15 @@
  * (re)connect the latest positions and states are read over HTTP, so a gap is filled.
  */
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, LinkChange, LiveAlert, LiveBookingChange, LivePosition, ServerToClientEvents, VehicleStateView } from '@rb/protocol'
+import type {
+  ClientToServerEvents,
+  LinkChange,
+  LiveAlert,
+  LiveBookingChange,
+  LivePosition,
+  ServerToClientEvents,
+  VehicleStateView,
+} from '@rb/protocol'
 import { api } from './api.js'
 import type { Fleet } from './fleet.js'
 
@@ -23,7 +31,15 @@ export class Emitter<T> {
 }
 
 interface PositionsResponse {
-  items: { vehicleId: string; ts: string; lng: number; lat: number; speedKmh: number; headingDeg: number; online: boolean | null }[]
+  items: {
+    vehicleId: string
+    ts: string
+    lng: number
+    lat: number
+    speedKmh: number
+    headingDeg: number
+    online: boolean | null
+  }[]
 }
 
 export type LinkState = 'connecting' | 'live' | 'down'
@@ -89,9 +105,25 @@ export class LiveConnection {
 
   /** Latest positions and tracking states over HTTP. */
   async snapshot(): Promise<void> {
-    const [positions, states] = await Promise.all([api.get<PositionsResponse>('/api/vehicles/positions'), api.get<{ items: VehicleStateView[] }>('/api/vehicles/states')])
-    this.fleet.applyPositions(positions.items.map((p) => ({ vehicleId: p.vehicleId, ts: Date.parse(p.ts), lng: p.lng, lat: p.lat, speedKmh: p.speedKmh, headingDeg: p.headingDeg })))
-    this.fleet.applyLinks(positions.items.filter((p) => p.online !== null).map((p) => ({ vehicleId: p.vehicleId, online: p.online === true, ts: Date.parse(p.ts) })))
+    const [positions, states] = await Promise.all([
+      api.get<PositionsResponse>('/api/vehicles/positions'),
+      api.get<{ items: VehicleStateView[] }>('/api/vehicles/states'),
+    ])
+    this.fleet.applyPositions(
+      positions.items.map((p) => ({
+        vehicleId: p.vehicleId,
+        ts: Date.parse(p.ts),
+        lng: p.lng,
+        lat: p.lat,
+        speedKmh: p.speedKmh,
+        headingDeg: p.headingDeg,
+      })),
+    )
+    this.fleet.applyLinks(
+      positions.items
+        .filter((p) => p.online !== null)
+        .map((p) => ({ vehicleId: p.vehicleId, online: p.online === true, ts: Date.parse(p.ts) })),
+    )
     this.fleet.applyStates(states.items)
     this.changed.emit()
   }

@@ -25,9 +25,12 @@ export interface Page<T> {
 }
 
 /** Every page of a paged list. */
-export async function allPages<T>(path: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<T[]> {
+export async function allPages<T>(
+  path: string,
+  params: Record<string, string | number | boolean | undefined> = {},
+): Promise<T[]> {
   const out: T[] = []
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await api.get<Page<T>>(`${path}${qs({ ...params, limit: 1000, offset })}`)
     out.push(...page.items)
     offset += page.items.length
@@ -59,7 +62,12 @@ export class NetworkData {
       allPages<DriverView>('/api/drivers').catch(staffOnly<DriverView>),
       api.get<{ bounds: [number, number, number, number] | null }>('/api/network/home-view'),
     ])
-    this.home = home.bounds ? [[home.bounds[0], home.bounds[1]], [home.bounds[2], home.bounds[3]]] : []
+    this.home = home.bounds
+      ? [
+          [home.bounds[0], home.bounds[1]],
+          [home.bounds[2], home.bounds[3]],
+        ]
+      : []
     this.routes = routes
     this.stops = stops
     this.townships = townships.items
@@ -67,7 +75,17 @@ export class NetworkData {
     this.drivers = drivers
     const stopTownship = new Map(stops.map((s) => [s.code, s.townshipId]))
     this.index = {
-      routes: new Map(routes.map((r) => [r.id, { kind: r.kind, townships: new Set(r.stops.map((s) => stopTownship.get(s.stopCode)).filter((t): t is string => t !== undefined)) }])),
+      routes: new Map(
+        routes.map((r) => [
+          r.id,
+          {
+            kind: r.kind,
+            townships: new Set(
+              r.stops.map((s) => stopTownship.get(s.stopCode)).filter((t): t is string => t !== undefined),
+            ),
+          },
+        ]),
+      ),
       plates: new Map(vehicles.map((v) => [v.id, v.plate])),
       driverNames: new Map(drivers.map((d) => [d.id, d.name])),
     }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import type { TrackPoint } from './replay.js'
-import { markAt, markKind, placeMarks, playRange, speedPath, speedScaleKmh, ticks, timeAxis } from './replay-timeline.js'
+import {
+  markAt,
+  markKind,
+  placeMarks,
+  playRange,
+  speedPath,
+  speedScaleKmh,
+  ticks,
+  timeAxis,
+} from './replay-timeline.js'
 
 const T0 = Date.UTC(2026, 11, 7, 0, 0) // 08:00 in Asia/Shanghai
 const pt = (s: number, kmh: number): TrackPoint => [T0 + s * 1000, 105.44, 28.16, kmh, 0]
@@ -38,14 +47,22 @@ describe('the replay timeline', () => {
   })
 
   it('sorts events into lanes by kind and finds the one clicked', () => {
-    expect(['arrival', 'departure', 'geofence_enter', 'geofence_dwell', 'trip_start', 'alert', 'online'].map(markKind)).toEqual(['stop', 'stop', 'geofence', 'geofence', 'trip', 'alert', 'other'])
+    expect(
+      ['arrival', 'departure', 'geofence_enter', 'geofence_dwell', 'trip_start', 'alert', 'online'].map(markKind),
+    ).toEqual(['stop', 'stop', 'geofence', 'geofence', 'trip', 'alert', 'other'])
     const a = timeAxis(T0, T0 + 1_000_000, 1000)
-    const marks = placeMarks([
-      { ts: T0 + 500_000, vehicleId: 'V1', type: 'arrival', label: 'a' },
-      { ts: T0 + 100_000, vehicleId: 'V2', type: 'alert', label: 'b' },
-      { ts: T0 + 2_000_000, vehicleId: 'V1', type: 'arrival', label: 'outside' },
-    ], a)
-    expect(marks.map((m) => [m.label, m.x, m.lane])).toEqual([['b', 100, 0], ['a', 500, 2]])
+    const marks = placeMarks(
+      [
+        { ts: T0 + 500_000, vehicleId: 'V1', type: 'arrival', label: 'a' },
+        { ts: T0 + 100_000, vehicleId: 'V2', type: 'alert', label: 'b' },
+        { ts: T0 + 2_000_000, vehicleId: 'V1', type: 'arrival', label: 'outside' },
+      ],
+      a,
+    )
+    expect(marks.map((m) => [m.label, m.x, m.lane])).toEqual([
+      ['b', 100, 0],
+      ['a', 500, 2],
+    ])
     expect(markAt(marks, 503, 2)?.label).toBe('a')
     expect(markAt(marks, 503, 0)).toBeNull()
     expect(markAt(marks, 520, 2)).toBeNull()

@@ -58,7 +58,13 @@ export function speedScaleKmh(tracks: readonly (readonly TrackPoint[])[]): numbe
  * speed in it, so a stop or a burst is never smoothed away), and a break wherever no fix came
  * for `maxGapMs` (a dead zone is a gap in the line, not a straight slope across it).
  */
-export function speedPath(points: readonly TrackPoint[], axis: TimeAxis, heightPx: number, topKmh: number, maxGapMs = 120_000): string {
+export function speedPath(
+  points: readonly TrackPoint[],
+  axis: TimeAxis,
+  heightPx: number,
+  topKmh: number,
+  maxGapMs = 120_000,
+): string {
   const y = (kmh: number): number => Math.round((heightPx - (Math.min(kmh, topKmh) / topKmh) * heightPx) * 10) / 10
   const parts: string[] = []
   let column = Number.NaN
@@ -132,7 +138,9 @@ export function placeMarks(events: readonly TimelineEvent[], axis: TimeAxis): Pl
 /** The mark nearest to `x` within `tolerancePx`, for a click on the timeline. */
 export function markAt(marks: readonly PlacedMark[], x: number, lane: number, tolerancePx = 5): PlacedMark | null {
   let best: PlacedMark | null = null
-  for (const m of marks) if (m.lane === lane && Math.abs(m.x - x) <= tolerancePx && (!best || Math.abs(m.x - x) < Math.abs(best.x - x))) best = m
+  for (const m of marks)
+    if (m.lane === lane && Math.abs(m.x - x) <= tolerancePx && (!best || Math.abs(m.x - x) < Math.abs(best.x - x)))
+      best = m
   return best
 }
 

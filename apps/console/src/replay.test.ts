@@ -40,7 +40,15 @@ describe('sampleAt', () => {
   })
 
   it('copes with two fixes at the same instant (a resent point)', () => {
-    expect(sampleAt([[5, 1, 2, 0, 0], [5, 1, 2, 0, 0]], 5)!.point).toEqual([1, 2])
+    expect(
+      sampleAt(
+        [
+          [5, 1, 2, 0, 0],
+          [5, 1, 2, 0, 0],
+        ],
+        5,
+      )!.point,
+    ).toEqual([1, 2])
   })
 })
 

@@ -37,9 +37,15 @@ export function sampleAt(points: readonly TrackPoint[], ts: number, maxGapMs = 1
   if (i < 0) return null
   const a = points[i]!
   const b = points[i + 1]
-  if (!b || b[0] - a[0] > maxGapMs || b[0] === a[0]) return { point: [a[1], a[2]], speedKmh: a[3], headingDeg: a[4], index: i }
+  if (!b || b[0] - a[0] > maxGapMs || b[0] === a[0])
+    return { point: [a[1], a[2]], speedKmh: a[3], headingDeg: a[4], index: i }
   const f = (ts - a[0]) / (b[0] - a[0])
-  return { point: [a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f], speedKmh: a[3] + (b[3] - a[3]) * f, headingDeg: a[4], index: i }
+  return {
+    point: [a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f],
+    speedKmh: a[3] + (b[3] - a[3]) * f,
+    headingDeg: a[4],
+    index: i,
+  }
 }
 
 /** The playback clock: track time advances `speed` times as fast as the wall clock while playing. */

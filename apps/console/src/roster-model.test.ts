@@ -52,7 +52,15 @@ const makeDuty = (over: Partial<Duty> & { id: string }): Duty => ({
 })
 
 const LIMITS = { dailyDrivingMin: 480, turnaroundMin: 10 }
-const makeDay = (over: Partial<RosterDay> = {}): RosterDay => ({ date: DATE, published: false, publishedAt: null, limits: { dailyDrivingMin: 480, turnaroundMin: 10 }, duties: [], unassigned: [], ...over })
+const makeDay = (over: Partial<RosterDay> = {}): RosterDay => ({
+  date: DATE,
+  published: false,
+  publishedAt: null,
+  limits: { dailyDrivingMin: 480, turnaroundMin: 10 },
+  duties: [],
+  unassigned: [],
+  ...over,
+})
 
 describe('dates', () => {
   it('counts service days in Asia/Shanghai, whatever the machine clock', () => {
@@ -81,7 +89,10 @@ describe('the time axis', () => {
   })
 
   it('widens to whole hours for a trip before 05:00 or after 22:00, past midnight included', () => {
-    const axis = axisFor(DATE, [makeTrip({ instanceId: 'E_1', departureTs: at('04:40'), endTs: at('05:30') }), makeTrip({ instanceId: 'L_1', departureTs: at('22:15'), endTs: at('00:20', '2026-03-03') })])
+    const axis = axisFor(DATE, [
+      makeTrip({ instanceId: 'E_1', departureTs: at('04:40'), endTs: at('05:30') }),
+      makeTrip({ instanceId: 'L_1', departureTs: at('22:15'), endTs: at('00:20', '2026-03-03') }),
+    ])
     expect(axis.hours[0]).toBe(4)
     expect(axis.hours.at(-1)).toBe(25)
     expect(axis.startTs).toBe(at('04:00'))
@@ -123,7 +134,12 @@ describe('the time axis', () => {
       ['C_1', 0],
     ])
     expect(rows).toBe(2)
-    expect(blocks.filter((b) => b.overlaps).map((b) => b.trip.instanceId).sort()).toEqual(['A_1', 'B_1', 'C_1', 'D_1'])
+    expect(
+      blocks
+        .filter((b) => b.overlaps)
+        .map((b) => b.trip.instanceId)
+        .sort(),
+    ).toEqual(['A_1', 'B_1', 'C_1', 'D_1'])
     // The unassigned trips overlap all day long: that is no conflict there.
     expect(layoutLane(axis, trips, { ...opts, clashes: false }).blocks.some((b) => b.overlaps)).toBe(false)
   })
@@ -141,7 +157,11 @@ describe('conflicts as a lane shows them', () => {
   })
 
   it('counts the turnaround after a trip’s end when the server gives one', () => {
-    const trips = [makeTrip({ instanceId: 'A_1', departureTs: at('07:00'), endTs: at('08:00') }), makeTrip({ instanceId: 'B_1', departureTs: at('08:09'), endTs: at('08:30') }), makeTrip({ instanceId: 'C_1', departureTs: at('08:40'), endTs: at('09:00') })]
+    const trips = [
+      makeTrip({ instanceId: 'A_1', departureTs: at('07:00'), endTs: at('08:00') }),
+      makeTrip({ instanceId: 'B_1', departureTs: at('08:09'), endTs: at('08:30') }),
+      makeTrip({ instanceId: 'C_1', departureTs: at('08:40'), endTs: at('09:00') }),
+    ]
     expect(overlapping(trips).size).toBe(0)
     // B leaves 9 min after A ends (one short of 10); C exactly 10 min after B: allowed.
     expect([...overlapping(trips, 10)].sort()).toEqual(['A_1', 'B_1'])
@@ -158,7 +178,13 @@ describe('conflicts as a lane shows them', () => {
   it('says what it sees when the server gave no problems: overlaps, over the limit, too few seats', () => {
     const trips = [
       makeTrip({ instanceId: 'A_1', departureTs: at('06:00'), endTs: at('10:00'), bookedSeats: 12 }),
-      makeTrip({ instanceId: 'B_1', departureTs: at('09:30'), endTs: at('14:30'), routeName: '城关—龙潭', bookedSeats: 25 }),
+      makeTrip({
+        instanceId: 'B_1',
+        departureTs: at('09:30'),
+        endTs: at('14:30'),
+        routeName: '城关—龙潭',
+        bookedSeats: 25,
+      }),
     ]
     const lines = problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)
     expect(lines).toHaveLength(3)
@@ -167,11 +193,17 @@ describe('conflicts as a lane shows them', () => {
     expect(lines[2]).toBe('座位不足（19）： 09:30 已订 25 座')
     useLang('en')
     try {
-      expect(problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)).toEqual(['Overlapping trips: 06:00 城关—白岩, 09:30 城关—龙潭', 'Over the daily driving limit: 9 h > 8 h', 'Too few seats (19): 09:30 25 seats booked'])
+      expect(problemLines(makeDuty({ id: 'd1', trips, drivingMin: 540 }), LIMITS, 19)).toEqual([
+        'Overlapping trips: 06:00 城关—白岩, 09:30 城关—龙潭',
+        'Over the daily driving limit: 9 h > 8 h',
+        'Too few seats (19): 09:30 25 seats booked',
+      ])
     } finally {
       useLang('zh')
     }
-    expect(problemLines(makeDuty({ id: 'd2', trips: [trips[0] as RosterTrip], drivingMin: 240 }), LIMITS, 19)).toEqual([])
+    expect(problemLines(makeDuty({ id: 'd2', trips: [trips[0] as RosterTrip], drivingMin: 240 }), LIMITS, 19)).toEqual(
+      [],
+    )
   })
 
   it('reads driving time against the limit, over it in red', () => {
@@ -182,14 +214,22 @@ describe('conflicts as a lane shows them', () => {
   })
 
   it('words a refusal with each of the server’s problems, or its message when it lists none', () => {
-    expect(refusalLines('roster change refused', { problems: ['driver on an overlapping trip', 'over the daily driving limit'] })).toEqual(['driver on an overlapping trip', 'over the daily driving limit'])
+    expect(
+      refusalLines('roster change refused', {
+        problems: ['driver on an overlapping trip', 'over the daily driving limit'],
+      }),
+    ).toEqual(['driver on an overlapping trip', 'over the daily driving limit'])
     expect(refusalLines('vehicle XY-V009 is retired', undefined)).toEqual(['vehicle XY-V009 is retired'])
     expect(refusalLines('refused', { problems: [] })).toEqual(['refused'])
     expect(refusalLines('refused', { problems: [3, ''] })).toEqual(['refused'])
   })
 
   it('lists duties by their first departure, empty ones last', () => {
-    const duties = [makeDuty({ id: 'empty', vehicleId: 'XY-V001' }), makeDuty({ id: 'late', vehicleId: 'XY-V002', startTs: at('09:00') }), makeDuty({ id: 'early', vehicleId: 'XY-V003', startTs: at('06:00') })]
+    const duties = [
+      makeDuty({ id: 'empty', vehicleId: 'XY-V001' }),
+      makeDuty({ id: 'late', vehicleId: 'XY-V002', startTs: at('09:00') }),
+      makeDuty({ id: 'early', vehicleId: 'XY-V003', startTs: at('06:00') }),
+    ]
     expect(sortDuties(duties).map((d) => d.id)).toEqual(['early', 'late', 'empty'])
   })
 })
@@ -199,7 +239,10 @@ describe('moving a trip', () => {
   const b = makeTrip({ instanceId: 'B_1', departureTs: at('09:00'), endTs: at('09:45') })
   const c = makeTrip({ instanceId: 'C_1', departureTs: at('08:15'), endTs: at('08:45') })
   const day = makeDay({
-    duties: [makeDuty({ id: 'd1', trips: [a, b], drivingMin: 105, startTs: a.departureTs, endTs: b.endTs }), makeDuty({ id: 'd2', vehicleId: 'XY-V002', driverId: 'XY-D002' })],
+    duties: [
+      makeDuty({ id: 'd1', trips: [a, b], drivingMin: 105, startTs: a.departureTs, endTs: b.endTs }),
+      makeDuty({ id: 'd2', vehicleId: 'XY-V002', driverId: 'XY-D002' }),
+    ],
     unassigned: [c],
   })
 
@@ -212,7 +255,11 @@ describe('moving a trip', () => {
     expect(whereIs(next, 'C_1')).toBe('d1')
     // The day it was given is left as it was (the board redraws it on a refusal).
     expect(whereIs(day, 'C_1')).toBeNull()
-    expect(moveRequest(day, 'C_1', 'd1')).toEqual({ method: 'POST', path: '/api/roster/duties/d1/trips', body: { tripInstanceId: 'C_1' } })
+    expect(moveRequest(day, 'C_1', 'd1')).toEqual({
+      method: 'POST',
+      path: '/api/roster/duties/d1/trips',
+      body: { tripInstanceId: 'C_1' },
+    })
   })
 
   it('moves a trip from one duty to another; the one it left starts later and drives less', () => {
@@ -230,7 +277,11 @@ describe('moving a trip', () => {
     const next = moveTrip(day, 'B_1', null)
     expect(next.unassigned.map((t) => t.instanceId)).toEqual(['C_1', 'B_1'])
     expect(next.duties.find((d) => d.id === 'd1')?.trips.map((t) => t.instanceId)).toEqual(['A_1'])
-    expect(moveRequest(day, 'B_1', null)).toEqual({ method: 'PUT', path: '/api/roster/duties/d1', body: { tripInstanceIds: ['A_1'] } })
+    expect(moveRequest(day, 'B_1', null)).toEqual({
+      method: 'PUT',
+      path: '/api/roster/duties/d1',
+      body: { tripInstanceIds: ['A_1'] },
+    })
   })
 
   it('changes nothing and asks nothing when the trip is already there, unknown, or the duty is', () => {
@@ -244,7 +295,9 @@ describe('moving a trip', () => {
   })
 
   it('leaves a duty empty (no span) when its last trip goes', () => {
-    const one = makeDay({ duties: [makeDuty({ id: 'd1', trips: [a], drivingMin: 60, startTs: a.departureTs, endTs: a.endTs })] })
+    const one = makeDay({
+      duties: [makeDuty({ id: 'd1', trips: [a], drivingMin: 60, startTs: a.departureTs, endTs: a.endTs })],
+    })
     const d1 = moveTrip(one, 'A_1', null).duties[0]
     expect([d1?.trips.length, d1?.drivingMin, d1?.startTs, d1?.endTs]).toEqual([0, 0, null, null])
   })

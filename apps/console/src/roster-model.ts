@@ -19,7 +19,8 @@ const HOUR_MS = 3_600_000
 
 /** Midnight of a service day, Asia/Shanghai. */
 export const dayStartMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`)
-export const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+export const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 /** ISO weekday of a date: 1 Monday … 7 Sunday (as calendars and templates count them). */
 export const isoWeekday = (date: string): number => new Date(Date.parse(`${date}T00:00:00Z`)).getUTCDay() || 7
 
@@ -104,7 +105,11 @@ export interface LaneOptions {
  * Blocks of one lane in departure order; a block that would cover another goes to the next free
  * row (first fit), so every trip stays visible. `rows` is how many rows the lane needs.
  */
-export function layoutLane(axis: Axis, trips: readonly RosterTrip[], opts: LaneOptions = {}): { blocks: Block[]; rows: number } {
+export function layoutLane(
+  axis: Axis,
+  trips: readonly RosterTrip[],
+  opts: LaneOptions = {},
+): { blocks: Block[]; rows: number } {
   const clash = opts.clashes === false ? new Set<string>() : overlapping(trips, opts.turnaroundMin)
   const minWidth = opts.minWidthPct ?? MIN_WIDTH_PCT
   const rowEnds: number[] = []
@@ -129,13 +134,21 @@ export function hoursText(min: number): string {
   const m = Math.round(min)
   const h = Math.floor(m / 60)
   const r = m % 60
-  return h === 0 ? t('{n} min', { n: r }) : r === 0 ? t('{n} h', { n: h }) : `${t('{n} h', { n: h })} ${t('{n} min', { n: r })}`
+  return h === 0
+    ? t('{n} min', { n: r })
+    : r === 0
+      ? t('{n} h', { n: h })
+      : `${t('{n} h', { n: h })} ${t('{n} min', { n: r })}`
 }
 
 /** Driving time against the daily limit: the words, the bar's share (capped at 100) and whether it is over. */
 export function drivingGauge(drivingMin: number, limitMin: number): { text: string; pct: number; over: boolean } {
   const over = drivingMin > limitMin
-  return { text: `${hoursText(drivingMin)} / ${hoursText(limitMin)}`, pct: limitMin > 0 ? Math.min(100, (drivingMin / limitMin) * 100) : 100, over }
+  return {
+    text: `${hoursText(drivingMin)} / ${hoursText(limitMin)}`,
+    pct: limitMin > 0 ? Math.min(100, (drivingMin / limitMin) * 100) : 100,
+    over,
+  }
 }
 
 /** What a duty's lane warns about before the server's own problems: overlaps, driving time, seats. */
@@ -143,11 +156,21 @@ export function laneWarnings(duty: Duty, limits: RosterLimits, vehicleSeats: num
   const out: string[] = []
   const limitMin = limits.dailyDrivingMin
   const clash = overlapping(duty.trips, limits.turnaroundMin)
-  if (clash.size > 0) out.push(`${t('Overlapping trips:')} ${duty.trips.filter((t) => clash.has(t.instanceId)).map((t) => `${clock(t.departureTs)} ${t.routeName}`).join(', ')}`)
-  if (duty.drivingMin > limitMin) out.push(`${t('Over the daily driving limit:')} ${hoursText(duty.drivingMin)} > ${hoursText(limitMin)}`)
+  if (clash.size > 0)
+    out.push(
+      `${t('Overlapping trips:')} ${duty.trips
+        .filter((t) => clash.has(t.instanceId))
+        .map((t) => `${clock(t.departureTs)} ${t.routeName}`)
+        .join(', ')}`,
+    )
+  if (duty.drivingMin > limitMin)
+    out.push(`${t('Over the daily driving limit:')} ${hoursText(duty.drivingMin)} > ${hoursText(limitMin)}`)
   if (vehicleSeats !== undefined) {
     const full = duty.trips.filter((t) => running(t) && t.bookedSeats > vehicleSeats)
-    if (full.length > 0) out.push(`${t('Too few seats ({n}):', { n: vehicleSeats })} ${full.map((x) => `${clock(x.departureTs)} ${t('{n} seats booked', { n: x.bookedSeats })}`).join(', ')}`)
+    if (full.length > 0)
+      out.push(
+        `${t('Too few seats ({n}):', { n: vehicleSeats })} ${full.map((x) => `${clock(x.departureTs)} ${t('{n} seats booked', { n: x.bookedSeats })}`).join(', ')}`,
+      )
   }
   return out
 }
@@ -165,7 +188,9 @@ export function problemLines(duty: Duty, limits: RosterLimits, vehicleSeats: num
  */
 export function refusalLines(message: string, details: unknown): string[] {
   const problems = (details as { problems?: unknown } | null | undefined)?.problems
-  const lines = Array.isArray(problems) ? problems.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : []
+  const lines = Array.isArray(problems)
+    ? problems.filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+    : []
   return lines.length > 0 ? lines : [message]
 }
 
@@ -205,14 +230,26 @@ function withTrips(duty: Duty, trips: RosterTrip[]): Duty {
 export function moveTrip(day: RosterDay, instanceId: string, to: string | null): RosterDay {
   const from = whereIs(day, instanceId)
   if (from === undefined || from === to || (to !== null && !day.duties.some((d) => d.id === to))) return day
-  const trip = from === null ? day.unassigned.find((t) => t.instanceId === instanceId) : day.duties.find((d) => d.id === from)?.trips.find((t) => t.instanceId === instanceId)
+  const trip =
+    from === null
+      ? day.unassigned.find((t) => t.instanceId === instanceId)
+      : day.duties.find((d) => d.id === from)?.trips.find((t) => t.instanceId === instanceId)
   if (!trip) return day
   const duties = day.duties.map((d) => {
-    if (d.id === from) return withTrips(d, d.trips.filter((t) => t.instanceId !== instanceId))
+    if (d.id === from)
+      return withTrips(
+        d,
+        d.trips.filter((t) => t.instanceId !== instanceId),
+      )
     if (d.id === to) return withTrips(d, [...d.trips, trip].sort(byDeparture))
     return d
   })
-  const unassigned = from === null ? day.unassigned.filter((t) => t.instanceId !== instanceId) : to === null ? [...day.unassigned, trip].sort(byDeparture) : day.unassigned
+  const unassigned =
+    from === null
+      ? day.unassigned.filter((t) => t.instanceId !== instanceId)
+      : to === null
+        ? [...day.unassigned, trip].sort(byDeparture)
+        : day.unassigned
   return { ...day, duties, unassigned }
 }
 
@@ -231,8 +268,17 @@ export interface RosterRequest {
 export function moveRequest(day: RosterDay, instanceId: string, to: string | null): RosterRequest | null {
   const from = whereIs(day, instanceId)
   if (from === undefined || from === to) return null
-  if (to !== null) return { method: 'POST', path: `/api/roster/duties/${encodeURIComponent(to)}/trips`, body: { tripInstanceId: instanceId } }
+  if (to !== null)
+    return {
+      method: 'POST',
+      path: `/api/roster/duties/${encodeURIComponent(to)}/trips`,
+      body: { tripInstanceId: instanceId },
+    }
   const duty = day.duties.find((d) => d.id === from)
   if (!duty) return null
-  return { method: 'PUT', path: `/api/roster/duties/${encodeURIComponent(duty.id)}`, body: { tripInstanceIds: duty.trips.filter((t) => t.instanceId !== instanceId).map((t) => t.instanceId) } }
+  return {
+    method: 'PUT',
+    path: `/api/roster/duties/${encodeURIComponent(duty.id)}`,
+    body: { tripInstanceIds: duty.trips.filter((t) => t.instanceId !== instanceId).map((t) => t.instanceId) },
+  }
 }

@@ -27,7 +27,12 @@ declare global {
   }
 }
 
-export async function startShell(root: HTMLElement, user: SessionUser, config: ConsoleConfig, onSignedOut: () => void): Promise<void> {
+export async function startShell(
+  root: HTMLElement,
+  user: SessionUser,
+  config: ConsoleConfig,
+  onSignedOut: () => void,
+): Promise<void> {
   const mapEl = h('div', { id: 'map' })
   const viewEl = h('section', { id: 'view' })
   const nav = h('nav', { class: 'nav' })
@@ -36,7 +41,25 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const bannerSlot = h('div', { class: 'banner-slot' })
   clear(
     root,
-    h('header', { class: 'top' }, h('a', { class: 'brand', href: '#/' }, t('Rural bus dispatch')), nav, h('div', { class: 'me' }, link, h('span', { class: 'who', title: `${user.displayName} · ${roleLabel(user.role)}` }, user.displayName), langSwitch(), h('a', { class: 'about', href: '/about', target: '_blank', title: t('server addresses, API docs, feeds') }, t('About')), signOutBtn)),
+    h(
+      'header',
+      { class: 'top' },
+      h('a', { class: 'brand', href: '#/' }, t('Rural bus dispatch')),
+      nav,
+      h(
+        'div',
+        { class: 'me' },
+        link,
+        h('span', { class: 'who', title: `${user.displayName} · ${roleLabel(user.role)}` }, user.displayName),
+        langSwitch(),
+        h(
+          'a',
+          { class: 'about', href: '/about', target: '_blank', title: t('server addresses, API docs, feeds') },
+          t('About'),
+        ),
+        signOutBtn,
+      ),
+    ),
     bannerSlot,
     h('main', { class: 'body' }, mapEl, viewEl),
   )
@@ -47,7 +70,13 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
   const network = new NetworkData()
   await network.load()
   const filter = emptyFilter()
-  const map = new MapView(mapEl, config.basemap, fleet, () => filter, () => network.index)
+  const map = new MapView(
+    mapEl,
+    config.basemap,
+    fleet,
+    () => filter,
+    () => network.index,
+  )
   const live = new LiveConnection(fleet)
   live.changed.on(() => map.scheduleFleet())
   live.status.on((s) => (link.className = `link-state ${s}`))
@@ -76,7 +105,15 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
 
   // SOS alarms: the banner over every view, the sound, the red dot on the map (staff who handle alerts).
   if (ctx.can(['dispatcher', 'operator'])) {
-    const banner = sosBanner({ alerts, fleet, map, network, sound: alarm, onFleetChange: (fn) => live.changed.on(fn), go: ctx.go })
+    const banner = sosBanner({
+      alerts,
+      fleet,
+      map,
+      network,
+      sound: alarm,
+      onFleetChange: (fn) => live.changed.on(fn),
+      go: ctx.go,
+    })
     bannerSlot.append(banner.el)
     void alerts.load().catch(() => {})
   }
@@ -91,7 +128,16 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
     nav,
     [...groups.entries()].map(([group, views]) =>
       group
-        ? h('details', { class: 'group' }, h('summary', null, group), h('div', { class: 'menu' }, views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, t(v.title)))))
+        ? h(
+            'details',
+            { class: 'group' },
+            h('summary', null, group),
+            h(
+              'div',
+              { class: 'menu' },
+              views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, t(v.title))),
+            ),
+          )
         : views.map((v) => h('a', { href: `#/${v.path}`, dataset: { path: v.path } }, t(v.title))),
     ),
   )
@@ -113,7 +159,21 @@ export async function startShell(root: HTMLElement, user: SessionUser, config: C
     const [path = '', query = ''] = location.hash.replace(/^#\/?/, '').split('?')
     const view = visible.find((v) => v.path === path) ?? visible[0]
     if (!view) {
-      clear(viewEl, h('div', { class: 'page' }, h('h1', null, t('No console views for this account')), h('p', null, t('The {role} role has no console pages; drivers use their manifest on the phone or terminal.', { role: roleLabel(user.role) }))))
+      clear(
+        viewEl,
+        h(
+          'div',
+          { class: 'page' },
+          h('h1', null, t('No console views for this account')),
+          h(
+            'p',
+            null,
+            t('The {role} role has no console pages; drivers use their manifest on the phone or terminal.', {
+              role: roleLabel(user.role),
+            }),
+          ),
+        ),
+      )
       return
     }
     if (typeof unmount === 'function') unmount()

@@ -1,15 +1,44 @@
 import { describe, expect, it } from 'vitest'
 import type { TripBoardRow } from '@rb/domain'
-import { countStates, emptyBoardFilter, filterBoard, showsDelay, tripStateLabel, TRIP_STATES, type BoardFilter } from './trip-board.js'
+import {
+  countStates,
+  emptyBoardFilter,
+  filterBoard,
+  showsDelay,
+  tripStateLabel,
+  TRIP_STATES,
+  type BoardFilter,
+} from './trip-board.js'
 
 const T0 = Date.UTC(2026, 2, 2, 0, 0)
 let n = 0
 const row = (over: Partial<TripBoardRow> = {}): TripBoardRow => ({
-  instanceId: `XY-T${++n}_20260302`, tripId: `XY-T${n}`, routeId: 'XY-R01', kind: 'market', headsign: '江门场镇', departureTs: T0, endTs: T0 + 3_600_000,
-  status: 'scheduled', delayS: null, punctuality: null, vehicleId: null, driverCode: null, match: null, departedTs: null, completedTs: null, nextStopCode: null, cancelReason: null, lastFixTs: null, ...over,
+  instanceId: `XY-T${++n}_20260302`,
+  tripId: `XY-T${n}`,
+  routeId: 'XY-R01',
+  kind: 'market',
+  headsign: '江门场镇',
+  departureTs: T0,
+  endTs: T0 + 3_600_000,
+  status: 'scheduled',
+  delayS: null,
+  punctuality: null,
+  vehicleId: null,
+  driverCode: null,
+  match: null,
+  departedTs: null,
+  completedTs: null,
+  nextStopCode: null,
+  cancelReason: null,
+  lastFixTs: null,
+  ...over,
 })
-const names = { route: (id: string) => (id === 'XY-R01' ? '叙永—江门' : undefined), driver: (code: string) => (code === 'XY-D001' ? '王建国' : undefined) }
-const ids = (rows: TripBoardRow[], over: Partial<BoardFilter>): string[] => filterBoard(rows, { ...emptyBoardFilter(), ...over }, names).map((r) => r.tripId)
+const names = {
+  route: (id: string) => (id === 'XY-R01' ? '叙永—江门' : undefined),
+  driver: (code: string) => (code === 'XY-D001' ? '王建国' : undefined),
+}
+const ids = (rows: TripBoardRow[], over: Partial<BoardFilter>): string[] =>
+  filterBoard(rows, { ...emptyBoardFilter(), ...over }, names).map((r) => r.tripId)
 
 describe('trip board', () => {
   const rows = [
@@ -25,8 +54,26 @@ describe('trip board', () => {
   const [t1, t2, t3, t4, t5, t6, t7, t8] = rows.map((r) => r.tripId)
 
   it('labels every state the server sends, and shows a delay only where a bus ran', () => {
-    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'zh'))).toEqual(['待派车', '已派车', '运行中', '失联', '已完成', '未开行', '未跑完', '已取消'])
-    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'en'))).toEqual(['Scheduled', 'Assigned', 'In progress', 'Lost', 'Completed', 'Not run', 'Partly run', 'Cancelled'])
+    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'zh'))).toEqual([
+      '待派车',
+      '已派车',
+      '运行中',
+      '失联',
+      '已完成',
+      '未开行',
+      '未跑完',
+      '已取消',
+    ])
+    expect(TRIP_STATES.map((s) => tripStateLabel(s, 'en'))).toEqual([
+      'Scheduled',
+      'Assigned',
+      'In progress',
+      'Lost',
+      'Completed',
+      'Not run',
+      'Partly run',
+      'Cancelled',
+    ])
     expect(TRIP_STATES.filter(showsDelay)).toEqual(['in_progress', 'lost', 'completed', 'partial'])
   })
 
@@ -56,7 +103,25 @@ describe('trip board', () => {
   })
 
   it('counts the rows of each state, every state present', () => {
-    expect(countStates(rows)).toEqual({ scheduled: 1, assigned: 1, in_progress: 2, lost: 0, completed: 1, missed: 1, partial: 1, cancelled: 1 })
-    expect(countStates([])).toEqual({ scheduled: 0, assigned: 0, in_progress: 0, lost: 0, completed: 0, missed: 0, partial: 0, cancelled: 0 })
+    expect(countStates(rows)).toEqual({
+      scheduled: 1,
+      assigned: 1,
+      in_progress: 2,
+      lost: 0,
+      completed: 1,
+      missed: 1,
+      partial: 1,
+      cancelled: 1,
+    })
+    expect(countStates([])).toEqual({
+      scheduled: 0,
+      assigned: 0,
+      in_progress: 0,
+      lost: 0,
+      completed: 0,
+      missed: 0,
+      partial: 0,
+      cancelled: 0,
+    })
   })
 })

@@ -5,7 +5,16 @@
 import type { TripBoardRow, TripRunStatus } from '@rb/domain'
 import { lang, t, word, type Lang, type MessageKey } from './i18n/index.js'
 
-export const TRIP_STATES: readonly TripRunStatus[] = ['scheduled', 'assigned', 'in_progress', 'lost', 'completed', 'missed', 'partial', 'cancelled']
+export const TRIP_STATES: readonly TripRunStatus[] = [
+  'scheduled',
+  'assigned',
+  'in_progress',
+  'lost',
+  'completed',
+  'missed',
+  'partial',
+  'cancelled',
+]
 
 const TRIP_STATE_WORDS = {
   scheduled: 'Scheduled',
@@ -24,7 +33,8 @@ export const tripStateLabel = (s: TripRunStatus, in_: Lang = lang()): string => 
 }
 
 /** States whose delay means something: a bus ran (or runs) the trip. */
-export const showsDelay = (status: TripRunStatus): boolean => status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial'
+export const showsDelay = (status: TripRunStatus): boolean =>
+  status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial'
 
 export interface BoardFilter {
   /** Empty = every state. */
@@ -52,7 +62,17 @@ export function filterBoard(rows: readonly TripBoardRow[], f: BoardFilter, names
     if (f.kind && r.kind !== f.kind) return false
     if (!text) return true
     const driver = r.driverCode ?? ''
-    return [r.routeId, names.route(r.routeId) ?? '', r.headsign, r.vehicleId ?? '', driver, driver ? (names.driver(driver) ?? '') : ''].join('\n').toLowerCase().includes(text)
+    return [
+      r.routeId,
+      names.route(r.routeId) ?? '',
+      r.headsign,
+      r.vehicleId ?? '',
+      driver,
+      driver ? (names.driver(driver) ?? '') : '',
+    ]
+      .join('\n')
+      .toLowerCase()
+      .includes(text)
   })
 }
 

@@ -40,7 +40,18 @@ export interface DispatcherBooking {
 }
 
 export interface TripBookingsView {
-  trip: { id: string; departure: string; headsign: string; bookingPolicy: string; minRiders: number; cutoff: string; status: 'scheduled' | 'cancelled'; onDemand: string | null; vehicleId: string | null; driverId: string | null }
+  trip: {
+    id: string
+    departure: string
+    headsign: string
+    bookingPolicy: string
+    minRiders: number
+    cutoff: string
+    status: 'scheduled' | 'cancelled'
+    onDemand: string | null
+    vehicleId: string | null
+    driverId: string | null
+  }
   counts: BookingCounts
   items: DispatcherBooking[]
 }
@@ -55,6 +66,14 @@ interface ManifestEntry {
 
 export interface ManifestView {
   counts: BookingCounts
-  stops: { seq: number; stopCode: string; stopName: string; arrival: string; boarding: ManifestEntry[]; alighting: ManifestEntry[]; loadAfter: number }[]
+  stops: {
+    seq: number
+    stopCode: string
+    stopName: string
+    arrival: string
+    boarding: ManifestEntry[]
+    alighting: ManifestEntry[]
+    loadAfter: number
+  }[]
   waitlist: ManifestEntry[]
 }

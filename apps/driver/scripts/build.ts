@@ -2,6 +2,10 @@
 import { webApp } from '../../../scripts/build/target.js'
 
 // It bundles the shared HTTP client (@rb/web/http); of @rb/domain and @rb/protocol, types only.
-export const driverApp = webApp({ dir: 'apps/driver', label: 'the driver page (apps/driver)', alsoFrom: ['packages/web/src'] })
+export const driverApp = webApp({
+  dir: 'apps/driver',
+  label: 'the driver page (apps/driver)',
+  alsoFrom: ['packages/web/src'],
+})
 
 export const buildDriver = driverApp.build

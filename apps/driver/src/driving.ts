@@ -29,7 +29,10 @@ export interface DrivingOptions {
 }
 
 export function drivingCard(lang: Lang, data: DriverVehicleView | null, o: DrivingOptions): string {
-  if (!data) return o.error ? `<section class="driving" data-driving="error"><p class="error" role="alert">${esc(o.error)}</p></section>` : ''
+  if (!data)
+    return o.error
+      ? `<section class="driving" data-driving="error"><p class="error" role="alert">${esc(o.error)}</p></section>`
+      : ''
   const cur = data.current
   const disabled = o.busy ? ' disabled' : ''
   const now = cur

@@ -19,7 +19,13 @@ import { ParcelsScreen } from './parcels/controller.js'
 import { PupilsScreen } from './pupils/controller.js'
 import { NoticesScreen } from './notices/controller.js'
 
-type View = { name: 'trips'; day: Day } | { name: 'trip'; id: string } | { name: 'pupils'; id: string } | { name: 'notices' } | { name: 'notice'; id: number } | { name: 'survey'; id: number }
+type View =
+  | { name: 'trips'; day: Day }
+  | { name: 'trip'; id: string }
+  | { name: 'pupils'; id: string }
+  | { name: 'notices' }
+  | { name: 'notice'; id: number }
+  | { name: 'survey'; id: number }
 
 const root = document.getElementById('app') as HTMLElement
 
@@ -103,15 +109,36 @@ function driverScreen(lang: Lang, live: boolean | null): string {
   if (v.name === 'notice') return top + simplePage(lang, live, notices.noticeHtml(lang, v.id))
   if (v.name === 'survey') return top + simplePage(lang, live, notices.surveyHtml(lang, v.id))
   if (v.name === 'pupils') return top + pupils.html(lang, live)
-  if (v.name === 'trips') return top + tripsPage(lang, state.trips, v.day, state.tripsError, live, drivingNow(lang, v.day) + (v.day === 'today' ? pupils.card(lang) : '') + dutyCards(lang, state.duties, { today: state.today, open: v.day, error: state.dutiesError }))
-  return top + manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) + parcels.tripSection(lang)
+  if (v.name === 'trips')
+    return (
+      top +
+      tripsPage(
+        lang,
+        state.trips,
+        v.day,
+        state.tripsError,
+        live,
+        drivingNow(lang, v.day) +
+          (v.day === 'today' ? pupils.card(lang) : '') +
+          dutyCards(lang, state.duties, { today: state.today, open: v.day, error: state.dutiesError }),
+      )
+    )
+  return (
+    top +
+    manifestPage(lang, state.manifest, { now: Date.now(), live, error: state.manifestError, busy: state.busy }) +
+    parcels.tripSection(lang)
+  )
 }
 
 /** The "I am driving" card, on today's screen only, pre-filled with the bus of the current or next trip. */
 function drivingNow(lang: Lang, day: Day): string {
   if (day !== 'today') return ''
   const suggested = state.trips ? suggestedVehicle(state.trips.items, Date.now()) : null
-  return drivingCard(lang, state.driving, { input: state.vehicleInput ?? suggested ?? '', busy: state.drivingBusy, error: state.drivingError })
+  return drivingCard(lang, state.driving, {
+    input: state.vehicleInput ?? suggested ?? '',
+    busy: state.drivingBusy,
+    error: state.drivingError,
+  })
 }
 
 // ── Loading (one request at a time per screen; a change during one asks for another after it) ──
@@ -182,7 +209,8 @@ function refresh(): void {
   })
 }
 
-const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 
 function route(): void {
   state.view = parseHash()
@@ -193,7 +221,13 @@ function route(): void {
   if (state.view.name !== 'trip') parcels.leaveTrip()
   render()
   if (state.user?.role === 'driver') refresh()
-  if (state.user?.role === 'driver' && notices.notices === null && state.view.name !== 'notices' && state.view.name !== 'survey') void notices.load()
+  if (
+    state.user?.role === 'driver' &&
+    notices.notices === null &&
+    state.view.name !== 'notices' &&
+    state.view.name !== 'survey'
+  )
+    void notices.load()
   if (state.user?.role === 'station') void parcels.loadKeeper()
 }
 
@@ -243,7 +277,10 @@ async function boot(): Promise<void> {
 async function signIn(form: HTMLFormElement): Promise<void> {
   const data = new FormData(form)
   try {
-    const r = await request<{ user: SessionUser }>('POST', '/api/auth/login', { username: String(data.get('username') ?? '').trim(), password: String(data.get('password') ?? '') })
+    const r = await request<{ user: SessionUser }>('POST', '/api/auth/login', {
+      username: String(data.get('username') ?? '').trim(),
+      password: String(data.get('password') ?? ''),
+    })
     Object.assign(state, { user: r.user, signInError: null })
     // The socket carries the session from its handshake: open it now that there is one.
     if (r.user.role === 'driver') startLive()
@@ -257,7 +294,19 @@ async function signIn(form: HTMLFormElement): Promise<void> {
 async function signOut(): Promise<void> {
   await request('POST', '/api/auth/logout').catch(() => null)
   state.live?.close()
-  Object.assign(state, { live: null, liveUp: false, user: null, trips: null, manifest: null, today: null, duties: null, dutiesError: null, driving: null, drivingError: null, vehicleInput: null })
+  Object.assign(state, {
+    live: null,
+    liveUp: false,
+    user: null,
+    trips: null,
+    manifest: null,
+    today: null,
+    duties: null,
+    dutiesError: null,
+    driving: null,
+    drivingError: null,
+    vehicleInput: null,
+  })
   location.hash = '#/'
   render()
 }
@@ -268,7 +317,10 @@ async function mark(code: string, to: Mark): Promise<void> {
   state.busy = code
   render()
   try {
-    state.manifest = await request<ManifestView>('POST', `/api/trip-instances/${encodeURIComponent(v.id)}/manifest`, { code, status: to })
+    state.manifest = await request<ManifestView>('POST', `/api/trip-instances/${encodeURIComponent(v.id)}/manifest`, {
+      code,
+      status: to,
+    })
     state.manifestError = null
   } catch (err) {
     state.manifestError = errorText(err)
@@ -284,7 +336,10 @@ async function drive(vehicleId: string | null): Promise<void> {
   state.drivingBusy = true
   render()
   try {
-    state.driving = vehicleId === null ? await request<DriverVehicleView>('DELETE', '/api/driver/vehicle') : await request<DriverVehicleView>('POST', '/api/driver/vehicle', { vehicleId })
+    state.driving =
+      vehicleId === null
+        ? await request<DriverVehicleView>('DELETE', '/api/driver/vehicle')
+        : await request<DriverVehicleView>('POST', '/api/driver/vehicle', { vehicleId })
     Object.assign(state, { drivingError: null, vehicleInput: null })
   } catch (err) {
     state.drivingError = errorText(err)

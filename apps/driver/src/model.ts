@@ -41,7 +41,6 @@ export interface DriverTrips {
   items: DriverTrip[]
 }
 
-
 export interface ManifestStop {
   seq: number
   stopCode: string

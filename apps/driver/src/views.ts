@@ -13,7 +13,10 @@ export type Day = 'today' | 'tomorrow'
 
 /** The top bar: title, live state (on the manifest), language switch, sign-out. */
 export function topBar(lang: Lang, opts: { back?: boolean; live?: boolean | null; signedIn: boolean }): string {
-  const live = opts.live === undefined || opts.live === null ? '' : `<span class="live ${opts.live ? 'up' : 'down'}" data-live="${opts.live ? 'up' : 'down'}">${esc(t(lang, opts.live ? 'live' : 'offline'))}</span>`
+  const live =
+    opts.live === undefined || opts.live === null
+      ? ''
+      : `<span class="live ${opts.live ? 'up' : 'down'}" data-live="${opts.live ? 'up' : 'down'}">${esc(t(lang, opts.live ? 'live' : 'offline'))}</span>`
   return `<header class="bar">
   ${opts.back ? `<a class="back" href="#/">‹ ${esc(t(lang, 'back'))}</a>` : `<strong>${esc(t(lang, 'title'))}</strong>`}
   ${live}
@@ -25,7 +28,9 @@ export function topBar(lang: Lang, opts: { back?: boolean; live?: boolean | null
 
 /** Puts `extra` (the notices link and its badge) into a screen's top bar, before the spacer, and `below` right under the bar. */
 export function withBarExtra(screen: string, extra: string, below = ''): string {
-  return screen.replace('<span class="grow"></span>', `${extra}<span class="grow"></span>`).replace('</header>', `</header>${below}`)
+  return screen
+    .replace('<span class="grow"></span>', `${extra}<span class="grow"></span>`)
+    .replace('</header>', `</header>${below}`)
 }
 
 /** A screen of its own under the bar with a back link (notices, one notice, a survey). */
@@ -56,7 +61,11 @@ function tripCard(lang: Lang, trip: DriverTrip): string {
   const counts =
     trip.bookingPolicy === 'none'
       ? `<span>${esc(t(lang, 'noBookings'))}</span>`
-      : [t(lang, 'booked', { n: c.riders }), t(lang, 'boardedCount', { n: c.boarded }), c.waitlisted > 0 ? t(lang, 'waitlistCount', { n: c.waitlisted }) : '']
+      : [
+          t(lang, 'booked', { n: c.riders }),
+          t(lang, 'boardedCount', { n: c.boarded }),
+          c.waitlisted > 0 ? t(lang, 'waitlistCount', { n: c.waitlisted }) : '',
+        ]
           .filter(Boolean)
           .map((s) => `<span>${esc(s)}</span>`)
           .join('')
@@ -70,7 +79,14 @@ function tripCard(lang: Lang, trip: DriverTrip): string {
 }
 
 /** `duties`: the duty cards (duty.ts), drawn above the day tabs. */
-export function tripsPage(lang: Lang, data: DriverTrips | null, day: Day, error: string | null, live: boolean | null, duties = ''): string {
+export function tripsPage(
+  lang: Lang,
+  data: DriverTrips | null,
+  day: Day,
+  error: string | null,
+  live: boolean | null,
+  duties = '',
+): string {
   const dayWord = t(lang, day)
   const tabs = `<nav class="days">${(['today', 'tomorrow'] as const).map((d) => `<a href="#/${d === 'today' ? '' : 'tomorrow'}" class="${d === day ? 'on' : ''}">${esc(t(lang, d))}</a>`).join('')}</nav>`
   const body = error
@@ -97,7 +113,11 @@ export function marksOpen(m: ManifestView, now: number): boolean {
 function passenger(lang: Lang, e: ManifestEntry, open: boolean, busy: string | null): string {
   const disabled = !open || busy !== null ? ' disabled' : ''
   const status =
-    e.status === 'boarded' ? `<em class="badge ok">${esc(t(lang, 'statusBoarded'))}</em>` : e.status === 'no_show' ? `<em class="badge no">${esc(t(lang, 'statusNoShow'))}</em>` : ''
+    e.status === 'boarded'
+      ? `<em class="badge ok">${esc(t(lang, 'statusBoarded'))}</em>`
+      : e.status === 'no_show'
+        ? `<em class="badge no">${esc(t(lang, 'statusNoShow'))}</em>`
+        : ''
   const buttons =
     e.status === 'confirmed'
       ? `<button type="button" class="mark ok" data-mark="boarded" data-code="${esc(e.code)}"${disabled}>${esc(t(lang, 'board'))}</button>
@@ -110,8 +130,13 @@ function passenger(lang: Lang, e: ManifestEntry, open: boolean, busy: string | n
 </li>`
 }
 
-export function manifestPage(lang: Lang, m: ManifestView | null, opts: { now: number; live: boolean | null; error: string | null; busy: string | null }): string {
-  if (!m) return `${topBar(lang, { back: true, signedIn: true, live: opts.live })}<main>${opts.error ? `<p class="error" role="alert">${esc(opts.error)}</p>` : `<p class="loading">${esc(t(lang, 'loading'))}</p>`}</main>`
+export function manifestPage(
+  lang: Lang,
+  m: ManifestView | null,
+  opts: { now: number; live: boolean | null; error: string | null; busy: string | null },
+): string {
+  if (!m)
+    return `${topBar(lang, { back: true, signedIn: true, live: opts.live })}<main>${opts.error ? `<p class="error" role="alert">${esc(opts.error)}</p>` : `<p class="loading">${esc(t(lang, 'loading'))}</p>`}</main>`
   const open = marksOpen(m, opts.now)
   const first = m.stops[0]
   const last = m.stops.at(-1)
@@ -124,7 +149,10 @@ export function manifestPage(lang: Lang, m: ManifestView | null, opts: { now: nu
   const stops = m.stops
     .map((s) => {
       const quiet = s.boarding.length === 0 && s.alighting.length === 0
-      const off = s.alighting.length > 0 ? `<p class="off">${esc(t(lang, 'alighting'))}：${s.alighting.map((e) => `${esc(e.code)}×${e.seats}`).join('，')}</p>` : ''
+      const off =
+        s.alighting.length > 0
+          ? `<p class="off">${esc(t(lang, 'alighting'))}：${s.alighting.map((e) => `${esc(e.code)}×${e.seats}`).join('，')}</p>`
+          : ''
       return `<section class="stop${quiet ? ' quiet' : ''}" data-stop="${esc(s.stopCode)}">
   <h2><span class="time">${esc(clock(s.arrival))}</span> ${esc(s.stopName)} <small>${esc(t(lang, 'load', { n: s.loadAfter }))}</small></h2>
   ${s.boarding.length > 0 ? `<ul class="boarding">${s.boarding.map((e) => passenger(lang, e, open, opts.busy)).join('')}</ul>` : ''}

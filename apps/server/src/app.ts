@@ -4,7 +4,12 @@
  * reverse (also when a step fails part-way). `main.ts` only listens.
  */
 import { hostname } from 'node:os'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { DEFAULT_LIMITS } from '@rb/protocol'
 import { openDatabase, runMaintenance, telemetryRepo, type Db, type StorageMode } from '@rb/db'
@@ -64,7 +69,16 @@ import { villagerPage } from './routes/villager-page.js'
 import { startVillager, type VillagerModule } from './villager/index.js'
 import { driverPage } from './routes/driver-page.js'
 import { MemoryRateStore, RedisRateStore } from './http/rate-limit.js'
-import { AuthService, bootstrapAccounts, deviceAuthEnabled, installSocketAuth, isProduction, registerAuth, roomGuard, simCredentials } from './auth/index.js'
+import {
+  AuthService,
+  bootstrapAccounts,
+  deviceAuthEnabled,
+  installSocketAuth,
+  isProduction,
+  registerAuth,
+  roomGuard,
+  simCredentials,
+} from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 import { seedDemoEngagement, startEngagement, type EngagementModule } from './engagement/index.js'
 
@@ -117,7 +131,10 @@ export interface BuildOptions {
 
 function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   if (config.logFormat === 'pretty') {
-    return { level: config.logLevel, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+    return {
+      level: config.logLevel,
+      transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
+    }
   }
   return { level: config.logLevel }
 }
@@ -155,11 +172,25 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   const startedAt = Date.now()
   if (opts.waitForDatabase) await waitForDatabase(config, { log, signal: opts.waitForDatabase.signal })
   const retention = { retentionDays: config.retentionDays, compressAfterDays: config.compressAfterDays }
-  const opened = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, retention, templateDir: config.embeddedTemplateDir })
+  const opened = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: config.databaseSchema,
+    retention,
+    templateDir: config.embeddedTemplateDir,
+  })
   const { db, mode } = opened
   steps.add('database', () => db.close())
-  if (mode === 'timescale') log.info({ db: db.kind, applied: opened.applied }, 'storage: TimescaleDB (hypertables, compression, retention policies)')
-  else log.warn({ db: db.kind, reason: opened.plainReason, applied: opened.applied }, 'storage: plain PostgreSQL tables, app-side retention (no TimescaleDB)')
+  if (mode === 'timescale')
+    log.info(
+      { db: db.kind, applied: opened.applied },
+      'storage: TimescaleDB (hypertables, compression, retention policies)',
+    )
+  else
+    log.warn(
+      { db: db.kind, reason: opened.plainReason, applied: opened.applied },
+      'storage: plain PostgreSQL tables, app-side retention (no TimescaleDB)',
+    )
 
   const metrics = createMetrics()
   const latest = new LatestState()
@@ -167,14 +198,22 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   const auth = new AuthService(db, { production: isProduction(config), sessionTtlMs: config.sessionTtlH * 3_600_000 })
   const network = new NetworkService(db, { countyPrefix: config.countyPrefix, stopToleranceM: config.stopToleranceM })
   // A trip's room (`trip:<id>`) admits staff and the driver assigned to that trip instance.
-  const driverOf = (tripInstanceId: string): Promise<string | null> => network.instance(tripInstanceId).then((i) => i.driverId, () => null)
+  const driverOf = (tripInstanceId: string): Promise<string | null> =>
+    network.instance(tripInstanceId).then(
+      (i) => i.driverId,
+      () => null,
+    )
   const hub = new LiveHub(app.server, metrics, { tickMs: config.liveTickMs, guard: roomGuard(driverOf) })
   steps.add('live hub', () => hub.close())
   installSocketAuth(hub.io, auth, config.publicUrl, log)
   const tracking = new TrackingHost({
     engine: new TrackingEngine({
       tracker: { offRouteM: config.offRouteM },
-      alerts: { offlineAfterS: config.offlineAfterS, lateStartS: config.lateStartS, defaultSpeedLimitKmh: config.defaultSpeedLimitKmh },
+      alerts: {
+        offlineAfterS: config.offlineAfterS,
+        lateStartS: config.lateStartS,
+        defaultSpeedLimitKmh: config.defaultSpeedLimitKmh,
+      },
       // One freshness rule for every prediction shown (arrivals, villager page, console, GTFS-RT, SMS).
       etaGraceS: config.etaGraceS,
       lostAfterS: Math.max(config.tripLostAfterS, config.etaGraceS),
@@ -192,20 +231,42 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   settings.onChange((s) => tracking.engine.setPolicy(enginePolicy(s)))
 
   // Geofences follow every fix after tracking (which says the route a bus runs).
-  const geofences = await startGeofences({ db, network, routeOf: (id) => tracking.engine.state(id)?.routeId ?? null, publishAlerts: (a) => hub.publishAlerts(a), log })
+  const geofences = await startGeofences({
+    db,
+    network,
+    routeOf: (id) => tracking.engine.state(id)?.routeId ?? null,
+    publishAlerts: (a) => hub.publishAlerts(a),
+    log,
+  })
 
   // Cluster mode: a vehicle's live stages run on the instance owning it; the router forwards.
   let cluster: Cluster | undefined
   if (config.redisUrl) {
-    const started = await startCluster({ redisUrl: config.redisUrl, name: config.clusterName, instanceId: config.instanceId, partitions: config.clusterPartitions, hub, local: [latest, tracking, geofences, hub], caches: { network, settings }, log })
+    const started = await startCluster({
+      redisUrl: config.redisUrl,
+      name: config.clusterName,
+      instanceId: config.instanceId,
+      partitions: config.clusterPartitions,
+      hub,
+      local: [latest, tracking, geofences, hub],
+      caches: { network, settings },
+      log,
+    })
     cluster = started
     // The hub first: its last flush goes out through the Redis adapter (closing it twice is a no-op).
     steps.add('cluster', async () => {
       hub.close()
       await started.close()
     })
-    log.info({ instanceId: config.instanceId, partitions: config.clusterPartitions, owned: cluster.leases.owned.size }, 'cluster mode: sharing the load through Redis')
-    installReadProxy(app, { leases: cluster.leases, instanceId: config.instanceId, partitions: config.clusterPartitions })
+    log.info(
+      { instanceId: config.instanceId, partitions: config.clusterPartitions, owned: cluster.leases.owned.size },
+      'cluster mode: sharing the load through Redis',
+    )
+    installReadProxy(app, {
+      leases: cluster.leases,
+      instanceId: config.instanceId,
+      partitions: config.clusterPartitions,
+    })
   }
 
   const writer = createIngestWriter(db, latest, metrics, log, config)
@@ -214,13 +275,24 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     writer,
     metrics,
     // A pos/batch the broker let through is taken whole: the batch limit is the packet limit.
-    limits: { ...DEFAULT_LIMITS, maxBatchBytes: config.mqttMaxPacketKb * 1024, maxFutureSkewMs: config.maxFutureSkewS * 1000 },
+    limits: {
+      ...DEFAULT_LIMITS,
+      maxBatchBytes: config.mqttMaxPacketKb * 1024,
+      maxFutureSkewMs: config.maxFutureSkewS * 1000,
+    },
     stages: cluster ? [cluster.router] : [latest, tracking, geofences, hub],
     log,
   })
 
   const deviceAuth = !config.mqttUrl && deviceAuthEnabled(config) ? new DeviceAuth(db, log) : undefined
-  log.info({ deviceAuth: config.mqttUrl ? 'external broker' : deviceAuth ? 'on' : 'off' }, config.mqttUrl ? 'mqtt device sign-in: the external broker\'s (infra/mosquitto)' : deviceAuth ? 'mqtt devices sign in per vehicle (DEVICE_AUTH)' : 'mqtt devices need no sign-in (DEVICE_AUTH off; development only)')
+  log.info(
+    { deviceAuth: config.mqttUrl ? 'external broker' : deviceAuth ? 'on' : 'off' },
+    config.mqttUrl
+      ? "mqtt device sign-in: the external broker's (infra/mosquitto)"
+      : deviceAuth
+        ? 'mqtt devices sign in per vehicle (DEVICE_AUTH)'
+        : 'mqtt devices need no sign-in (DEVICE_AUTH off; development only)',
+  )
   let broker: EmbeddedBroker | undefined
   let source: MqttSource | undefined
   const systemAlerts = new SystemAlerts({ db, publish: (alerts) => hub.publishAlerts(alerts), log })
@@ -244,7 +316,21 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     const started = source
     steps.add('mqtt source', () => started.close())
   } else {
-    const started = await listenWithFallback(config, 'MQTT_PORT', config.mqttPort, (port) => startEmbeddedBroker({ port, host: config.host, onUplink: (topic, payload) => ingest.accept(topic, payload), log, deviceAuth, ...embeddedLimits(config, metrics) }), log)
+    const started = await listenWithFallback(
+      config,
+      'MQTT_PORT',
+      config.mqttPort,
+      (port) =>
+        startEmbeddedBroker({
+          port,
+          host: config.host,
+          onUplink: (topic, payload) => ingest.accept(topic, payload),
+          log,
+          deviceAuth,
+          ...embeddedLimits(config, metrics),
+        }),
+      log,
+    )
     broker = started
     steps.add('mqtt broker', () => started.close())
   }
@@ -257,7 +343,14 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
       config.jt808Port,
       (port) =>
         Jt808Gateway.start(
-          { port, host: config.host, idleTimeoutMs: config.jt808IdleTimeoutS * 1000, replyTimeoutMs: config.jt808ReplyTimeoutS * 1000, maxConnections: config.jt808MaxConnections, subpackageTtlMs: config.jt808SubpackageTtlS * 1000 },
+          {
+            port,
+            host: config.host,
+            idleTimeoutMs: config.jt808IdleTimeoutS * 1000,
+            replyTimeoutMs: config.jt808ReplyTimeoutS * 1000,
+            maxConnections: config.jt808MaxConnections,
+            subpackageTtlMs: config.jt808SubpackageTtlS * 1000,
+          },
           { db, sink: ingest, waitForRoom: () => writer.waitForRoom(), metrics, log },
         ),
       log,
@@ -267,7 +360,10 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   }
 
   // The newest position per vehicle reaches `vehicle_latest` once a second, not in every batch.
-  const persistLatest = (): Promise<unknown> => latest.persist(db, Date.now()).catch((err: Error) => log.warn({ err: err.message }, 'could not save latest positions; will retry'))
+  const persistLatest = (): Promise<unknown> =>
+    latest
+      .persist(db, Date.now())
+      .catch((err: Error) => log.warn({ err: err.message }, 'could not save latest positions; will retry'))
   const latestTimer = setInterval(() => void persistLatest(), 1000)
   latestTimer.unref()
 
@@ -284,9 +380,20 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   })
 
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
-  await bootstrapAccounts(db, auth, { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded }, log)
+  await bootstrapAccounts(
+    db,
+    auth,
+    { adminPassword: config.adminPassword, production: isProduction(config), demoSeeded },
+    log,
+  )
   // Before tracking starts and the demo fleet reads today's trips: today's roster exists.
-  const roster = await startRoster({ config, db, network, log, drivingLimitMin: () => settings.get().dailyDrivingLimitMin })
+  const roster = await startRoster({
+    config,
+    db,
+    network,
+    log,
+    drivingLimitMin: () => settings.get().dailyDrivingLimitMin,
+  })
   steps.add('roster', () => roster.close())
   await tracking.start()
   steps.add('tracking', () => tracking.close())
@@ -295,9 +402,17 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   // Simulated fleets talk to this server over its own HTTP and MQTT ports, known once it listens.
   app.addHook('onListen', () => {
     const address = app.server.address()
-    if (typeof address === 'object' && address) sim.setTargets({ apiUrl: `http://127.0.0.1:${address.port}`, mqttUrl: config.mqttUrl ?? `mqtt://127.0.0.1:${broker?.port}` })
+    if (typeof address === 'object' && address)
+      sim.setTargets({
+        apiUrl: `http://127.0.0.1:${address.port}`,
+        mqttUrl: config.mqttUrl ?? `mqtt://127.0.0.1:${broker?.port}`,
+      })
     // The other instances of a cluster reach this one here (INSTANCE_URL when the host name is not it).
-    if (typeof address === 'object' && address) cluster?.leases.setUrl(config.instanceUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${address.port}`)
+    if (typeof address === 'object' && address)
+      cluster?.leases.setUrl(
+        config.instanceUrl ??
+          `http://${config.host === '0.0.0.0' || config.host === '::' ? hostname() : config.host}:${address.port}`,
+      )
   })
   const publish = broker ? embeddedPublisher(broker.aedes) : source ? mqttPublisher(source.client) : undefined
   const booking = startBooking({ config, db, network, hub, publish, terminals: jt808, log })
@@ -310,7 +425,17 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     const p = latest.get(id)?.position
     return p ? { lng: p.lng, lat: p.lat, ts: p.ts } : null
   }
-  const parcels = startParcels({ db, network, tracking, prefix: config.countyPrefix, publicUrl: config.publicUrl, onMessages: () => booking.outbox.kick(), log, livePosition, demoClerk: config.demoData === 'auto' && config.simVehicles !== 0 && db.kind === 'embedded' })
+  const parcels = startParcels({
+    db,
+    network,
+    tracking,
+    prefix: config.countyPrefix,
+    publicUrl: config.publicUrl,
+    onMessages: () => booking.outbox.kick(),
+    log,
+    livePosition,
+    demoClerk: config.demoData === 'auto' && config.simVehicles !== 0 && db.kind === 'embedded',
+  })
   steps.add('parcels', () => parcels.close())
   network.onCancel((e) => parcels.onCancelled(e))
   if (demoSeeded) await seedDemoParcels(parcels.service, log)
@@ -333,14 +458,67 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   })
   steps.add('student buses', () => students.close())
   // Notices to drivers (and their unread reminders) and surveys.
-  const engagement = startEngagement({ config, db, hub, engine: tracking.engine, publish, terminals: jt808, kickOutbox: () => booking.outbox.kick(), log })
+  const engagement = startEngagement({
+    config,
+    db,
+    hub,
+    engine: tracking.engine,
+    publish,
+    terminals: jt808,
+    kickOutbox: () => booking.outbox.kick(),
+    log,
+  })
   steps.add('notices and surveys', () => engagement.close())
   if (demoSeeded) await seedDemoEngagement(db, Date.now(), log)
-  if (demoSeeded) await seedDemoStudents(db, await network.snapshot(), Date.now(), isProduction(config) ? null : { create: (u) => auth.createUser({ ...u, demo: true }).then((r) => ({ id: r.user.id }), () => null) }, log)
-  app.decorate('rb', { config, db, storageMode: mode, metrics, latest, hub, ingest, tracking, network, booking, reports, students, parcels, settings, roster, sim, villager, engagement, mqttPort: broker?.port, jt808, jt808Port: jt808?.port, cluster })
+  if (demoSeeded)
+    await seedDemoStudents(
+      db,
+      await network.snapshot(),
+      Date.now(),
+      isProduction(config)
+        ? null
+        : {
+            create: (u) =>
+              auth.createUser({ ...u, demo: true }).then(
+                (r) => ({ id: r.user.id }),
+                () => null,
+              ),
+          },
+      log,
+    )
+  app.decorate('rb', {
+    config,
+    db,
+    storageMode: mode,
+    metrics,
+    latest,
+    hub,
+    ingest,
+    tracking,
+    network,
+    booking,
+    reports,
+    students,
+    parcels,
+    settings,
+    roster,
+    sim,
+    villager,
+    engagement,
+    mqttPort: broker?.port,
+    jt808,
+    jt808Port: jt808?.port,
+    cluster,
+  })
 
   // Rate limits are counted once for all instances in cluster mode (http/rate-limit.ts).
-  await registerAuth(app, auth, db, config, cluster ? new RedisRateStore(cluster.redis, `${config.clusterName}:rate:`) : new MemoryRateStore())
+  await registerAuth(
+    app,
+    auth,
+    db,
+    config,
+    cluster ? new RedisRateStore(cluster.redis, `${config.clusterName}:rate:`) : new MemoryRateStore(),
+  )
   await registerOpenApi(app)
 
   await app.register(healthRoutes, {
@@ -349,7 +527,10 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     probe: {
       async db() {
         try {
-          await Promise.race([db.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref())])
+          await Promise.race([
+            db.query('SELECT 1'),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+          ])
           return { ok: true, kind: db.kind, mode }
         } catch (err) {
           return { ok: false, kind: db.kind, mode, detail: (err as Error).message }
@@ -357,7 +538,11 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
       },
       broker: () =>
         source
-          ? { ok: source.connected, kind: 'external' as const, ...(source.connected ? {} : { detail: 'not connected; retrying' }) }
+          ? {
+              ok: source.connected,
+              kind: 'external' as const,
+              ...(source.connected ? {} : { detail: 'not connected; retrying' }),
+            }
           : { ok: true, kind: 'embedded' as const },
       ingest: () => ({ pendingPoints: writer.pendingPoints, writeFailing: writer.isFailing }),
       closing: () => closing,
@@ -375,16 +560,32 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   await app.register(homeRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port })
   // The basemap: a preset of tile services, or an archive this server serves (the demo county's is made here, once).
   const basemap = basemapSpec(config, holdsDemoCounty((await network.snapshot()).townships))
-  await app.register(basemapRoutes, { demoArchive: basemap.preset === 'demo' ? demoArchive() : null, countyFile: basemap.preset === 'pmtiles' ? (config.basemapFile ?? null) : null })
-  await app.register(consoleRoutes, { mqttUrl: config.mqttUrl, mqttPort: broker?.port, jt808Port: jt808?.port, basemap })
+  await app.register(basemapRoutes, {
+    demoArchive: basemap.preset === 'demo' ? demoArchive() : null,
+    countyFile: basemap.preset === 'pmtiles' ? (config.basemapFile ?? null) : null,
+  })
+  await app.register(consoleRoutes, {
+    mqttUrl: config.mqttUrl,
+    mqttPort: broker?.port,
+    jt808Port: jt808?.port,
+    basemap,
+  })
   await app.register(jt808Routes, { db, gateway: jt808 })
   // Before the booking routes: it adds the per-request limits to them as they are registered.
-  await app.register(bookingLimitRoutes, { abuse: booking.abuse, accountRatePerMin: config.bookingAccountRateLimit, publicRatePerMin: config.bookingRateLimit })
+  await app.register(bookingLimitRoutes, {
+    abuse: booking.abuse,
+    accountRatePerMin: config.bookingAccountRateLimit,
+    publicRatePerMin: config.bookingRateLimit,
+  })
   await app.register(bookingRoutes, { booking: booking.service, publicRatePerMin: config.bookingRateLimit })
   await app.register(driverRoutes, { booking: booking.service })
   await app.register(rosterRoutes, { roster: roster.service })
   await app.register(driverPage)
-  await app.register(reportRoutes, { service: reports, photoMaxBytes: config.reportPhotoMaxKb * 1024, ratePerMin: config.reportRateLimit })
+  await app.register(reportRoutes, {
+    service: reports,
+    photoMaxBytes: config.reportPhotoMaxKb * 1024,
+    ratePerMin: config.reportRateLimit,
+  })
   await app.register(analyticsRoutes, { db, settings })
   await app.register(parcelRoutes, { service: parcels.service, views: parcels.views })
   await app.register(trackPageRoutes, { views: parcels.views })
@@ -413,9 +614,15 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     await sim.stop()
     ingest.stopIntake()
     await jt808?.close()
-    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref())
+    const deadline = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), config.shutdownTimeoutS * 1000).unref(),
+    )
     const drained = await Promise.race([writer.drain().then(() => 'drained' as const), deadline])
-    if (drained === 'timeout') log.warn({ pendingPoints: writer.pendingPoints }, 'shutdown: points not written in time stay with the broker/devices')
+    if (drained === 'timeout')
+      log.warn(
+        { pendingPoints: writer.pendingPoints },
+        'shutdown: points not written in time stay with the broker/devices',
+      )
     // What is still unwritten is given back unacknowledged, so the broker side can close.
     writer.close()
     await persistLatest()
@@ -423,10 +630,36 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
 }
 
 /** Texts a driver from the system (a child left on board): the bus's terminal (0x8300), its MQTT downlink, the driver page. */
-function studentTexter(db: Db, hub: LiveHub, network: NetworkService, publish: ReturnType<typeof embeddedPublisher> | undefined, terminals: Jt808Gateway | undefined, log: FastifyBaseLogger) {
-  const alerts = new AlertService({ db, publish: (a) => hub.publishAlerts(a), checkTrip: async (id) => void (await network.instance(id)) })
+function studentTexter(
+  db: Db,
+  hub: LiveHub,
+  network: NetworkService,
+  publish: ReturnType<typeof embeddedPublisher> | undefined,
+  terminals: Jt808Gateway | undefined,
+  log: FastifyBaseLogger,
+) {
+  const alerts = new AlertService({
+    db,
+    publish: (a) => hub.publishAlerts(a),
+    checkTrip: async (id) => void (await network.instance(id)),
+  })
   // The run's own trip room (the alert names it), not the bus's next trip.
-  const messenger = new DriverMessenger({ db, alerts, publish, terminals, emit: (rooms, m) => hub.sendDriverMessage(rooms, m), tripOf: async () => null, log })
-  return { send: async (vehicleId: string, text: string, alertId: string) => (await messenger.send(vehicleId, text, alertId, { username: 'system', displayName: '学生车安全 Student bus safety' })).channels }
+  const messenger = new DriverMessenger({
+    db,
+    alerts,
+    publish,
+    terminals,
+    emit: (rooms, m) => hub.sendDriverMessage(rooms, m),
+    tripOf: async () => null,
+    log,
+  })
+  return {
+    send: async (vehicleId: string, text: string, alertId: string) =>
+      (
+        await messenger.send(vehicleId, text, alertId, {
+          username: 'system',
+          displayName: '学生车安全 Student bus safety',
+        })
+      ).channels,
+  }
 }
-

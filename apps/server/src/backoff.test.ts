@@ -3,7 +3,9 @@ import { Backoff, backoffMs } from './backoff.js'
 
 describe('backoff', () => {
   it('doubles from the base up to the longest wait', () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, { baseMs: 1000, maxMs: 10_000 }))).toEqual([1000, 2000, 4000, 8000, 10_000])
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, { baseMs: 1000, maxMs: 10_000 }))).toEqual([
+      1000, 2000, 4000, 8000, 10_000,
+    ])
     expect(backoffMs(500, { baseMs: 1000, maxMs: 10_000 })).toBe(10_000)
     expect(backoffMs(0, { baseMs: 1000, maxMs: 10_000 })).toBe(1000)
   })

@@ -5,12 +5,30 @@ import { CONFIG_SPEC, ConfigError, loadConfig } from './config.js'
 describe('loadConfig', () => {
   it('has a working default for everything (the embedded setup needs no variables)', () => {
     const c = loadConfig({})
-    expect(c).toMatchObject({ port: 8080, dataDir: './data', databaseUrl: undefined, mqttUrl: undefined, mqttPort: 1883, logLevel: 'info', retentionDays: 400 })
+    expect(c).toMatchObject({
+      port: 8080,
+      dataDir: './data',
+      databaseUrl: undefined,
+      mqttUrl: undefined,
+      mqttPort: 1883,
+      logLevel: 'info',
+      retentionDays: 400,
+    })
   })
 
   it('reads and converts values', () => {
-    const c = loadConfig({ PORT: '9000', DATABASE_URL: 'postgres://u@db:5432/bus', MQTT_URL: 'mqtt://broker:1883/', MQTT_PROTOCOL_VERSION: '4' })
-    expect(c).toMatchObject({ port: 9000, databaseUrl: 'postgres://u@db:5432/bus', mqttUrl: 'mqtt://broker:1883', mqttProtocolVersion: 4 })
+    const c = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://u@db:5432/bus',
+      MQTT_URL: 'mqtt://broker:1883/',
+      MQTT_PROTOCOL_VERSION: '4',
+    })
+    expect(c).toMatchObject({
+      port: 9000,
+      databaseUrl: 'postgres://u@db:5432/bus',
+      mqttUrl: 'mqtt://broker:1883',
+      mqttProtocolVersion: 4,
+    })
   })
 
   it('reports every bad value at once, naming the variable', () => {
@@ -48,19 +66,31 @@ describe('basemap presets', () => {
 
   it('defaults to auto and accepts each preset with what it needs', () => {
     expect(loadConfig({}).basemap).toBe('auto')
-    expect(loadConfig({ BASEMAP: 'tianditu', TIANDITU_KEY: '0123456789abcdef0123456789abcdef' }).tiandituKey).toBe('0123456789abcdef0123456789abcdef')
-    expect(loadConfig({ BASEMAP: 'tilejson', BASEMAP_URL: 'https://t.example.org/tiles.json' }).basemapUrl).toBe('https://t.example.org/tiles.json')
-    expect(loadConfig({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/srv/county.pmtiles' }).basemapFile).toBe('/srv/county.pmtiles')
+    expect(loadConfig({ BASEMAP: 'tianditu', TIANDITU_KEY: '0123456789abcdef0123456789abcdef' }).tiandituKey).toBe(
+      '0123456789abcdef0123456789abcdef',
+    )
+    expect(loadConfig({ BASEMAP: 'tilejson', BASEMAP_URL: 'https://t.example.org/tiles.json' }).basemapUrl).toBe(
+      'https://t.example.org/tiles.json',
+    )
+    expect(loadConfig({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/srv/county.pmtiles' }).basemapFile).toBe(
+      '/srv/county.pmtiles',
+    )
     expect(loadConfig({ BASEMAP_URL: 'https://t.example.org/{z}/{x}/{y}.png' }).basemap).toBe('auto')
   })
 
   it('refuses a preset without what it needs, saying what', () => {
     expect(problems({ BASEMAP: 'tianditu' })).toEqual([expect.stringMatching(/BASEMAP=tianditu: needs TIANDITU_KEY/)])
-    expect(problems({ BASEMAP: 'tianditu', TIANDITU_KEY: 'abc' })).toEqual([expect.stringMatching(/TIANDITU_KEY.*32 hexadecimal/)])
+    expect(problems({ BASEMAP: 'tianditu', TIANDITU_KEY: 'abc' })).toEqual([
+      expect.stringMatching(/TIANDITU_KEY.*32 hexadecimal/),
+    ])
     expect(problems({ BASEMAP: 'xyz' })).toEqual([expect.stringMatching(/needs BASEMAP_URL/)])
-    expect(problems({ BASEMAP: 'xyz', BASEMAP_URL: 'https://t.example.org/tiles.json' })).toEqual([expect.stringMatching(/\{z\}, \{x\} and \{y\}/)])
+    expect(problems({ BASEMAP: 'xyz', BASEMAP_URL: 'https://t.example.org/tiles.json' })).toEqual([
+      expect.stringMatching(/\{z\}, \{x\} and \{y\}/),
+    ])
     expect(problems({ BASEMAP: 'pmtiles' })).toEqual([expect.stringMatching(/BASEMAP_URL .*or BASEMAP_FILE/)])
-    expect(problems({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/a.pmtiles', BASEMAP_URL: 'https://t.example.org/a.pmtiles' })).toEqual([expect.stringMatching(/not both/)])
+    expect(
+      problems({ BASEMAP: 'pmtiles', BASEMAP_FILE: '/a.pmtiles', BASEMAP_URL: 'https://t.example.org/a.pmtiles' }),
+    ).toEqual([expect.stringMatching(/not both/)])
     expect(problems({ BASEMAP: 'google' })).toEqual([expect.stringMatching(/^BASEMAP=/)])
   })
 })

@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   app.log.info({ url: `http://localhost:${port}`, mqtt }, `rural bus server ready at http://localhost:${port}`)
 
   if (config.simVehicles !== 0) {
-    app.log.info({ vehicles: config.simVehicles, speed: config.simSpeed }, "starting a simulated demo fleet on today's timetable (SIM_VEHICLES=0 turns it off)")
+    app.log.info(
+      { vehicles: config.simVehicles, speed: config.simSpeed },
+      "starting a simulated demo fleet on today's timetable (SIM_VEHICLES=0 turns it off)",
+    )
     app.rb.sim.start({ vehicles: config.simVehicles, speed: config.simSpeed })
   }
 

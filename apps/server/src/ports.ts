@@ -17,7 +17,10 @@ export async function listenWithFallback<T>(
     return await start(port)
   } catch (err) {
     if (!(err instanceof PortInUseError) || !config.defaulted.has(variable) || port === 0) throw err
-    log.warn({ port, variable }, `default port ${port} is taken; listening on a free port instead (set ${variable} to choose one)`)
+    log.warn(
+      { port, variable },
+      `default port ${port} is taken; listening on a free port instead (set ${variable} to choose one)`,
+    )
     return start(0)
   }
 }

@@ -16,20 +16,32 @@ describe('opening the database at start', () => {
       { minMs: 1, maxMs: 4, onRetry: (s) => seen.push(s) },
     )
     expect(db).toBe('opened')
-    expect(seen.map((s) => [s.attempt, s.waitMs])).toEqual([[1, 1], [2, 2], [3, 4], [4, 4]])
+    expect(seen.map((s) => [s.attempt, s.waitMs])).toEqual([
+      [1, 1],
+      [2, 2],
+      [3, 4],
+      [4, 4],
+    ])
     expect(seen[0]?.error).toMatch(/ECONNREFUSED/)
   })
 
   it('stops at once on an error that waiting cannot fix (a wrong password)', async () => {
     const badPassword = Object.assign(new Error('password authentication failed for user "rb"'), { code: '28P01' })
     const seen: RetryStatus[] = []
-    await expect(openWithRetry(() => Promise.reject(badPassword), { minMs: 1, maxMs: 4, onRetry: (s) => seen.push(s) })).rejects.toThrow(/password authentication failed/)
+    await expect(
+      openWithRetry(() => Promise.reject(badPassword), { minMs: 1, maxMs: 4, onRetry: (s) => seen.push(s) }),
+    ).rejects.toThrow(/password authentication failed/)
     expect(seen).toEqual([])
   })
 
   it('ends the wait when told to stop', async () => {
     const stop = new AbortController()
-    const waiting = openWithRetry(() => Promise.reject(refused()), { minMs: 60_000, maxMs: 60_000, signal: stop.signal, onRetry: () => stop.abort(new Error('SIGTERM')) })
+    const waiting = openWithRetry(() => Promise.reject(refused()), {
+      minMs: 60_000,
+      maxMs: 60_000,
+      signal: stop.signal,
+      onRetry: () => stop.abort(new Error('SIGTERM')),
+    })
     await expect(waiting).rejects.toThrow('SIGTERM')
   })
 })

@@ -88,7 +88,10 @@ export async function waitForDatabase(config: Config, wait: WaitForDatabase): Pr
       signal: wait.signal,
       onRetry: (s) => {
         const reason = `database: not reachable yet (attempt ${s.attempt}: ${s.error}); retrying in ${Math.round(s.waitMs / 1000)} s`
-        wait.log.warn({ attempt: s.attempt, err: s.error, retryInMs: s.waitMs }, 'database not reachable at start; retrying')
+        wait.log.warn(
+          { attempt: s.attempt, err: s.error, retryInMs: s.waitMs },
+          'database not reachable at start; retrying',
+        )
         waiting ??= startWaitingServer(config, wait.log)
         waiting.reason = reason
       },
@@ -110,7 +113,10 @@ function startWaitingServer(config: Config, log: StartLog): WaitingServer {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]
     const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(status === 503 ? { 'retry-after': '5' } : {}) })
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...(status === 503 ? { 'retry-after': '5' } : {}),
+      })
       res.end(JSON.stringify(body))
     }
     if (path === '/api/health/live') return send(200, { status: 'ok' })
@@ -118,8 +124,12 @@ function startWaitingServer(config: Config, log: StartLog): WaitingServer {
     if (path === '/api/health') return send(503, { status: 'starting', db: { ok: false, detail: state.reason } })
     send(503, { error: { code: 'STARTING', message: `the server is starting: ${state.reason}` } })
   })
-  server.on('error', (err: NodeJS.ErrnoException) => log.warn({ port: config.port, err: err.message }, 'cannot answer health checks while waiting for the database'))
-  server.listen(config.port, config.host, () => log.info({ port: config.port }, 'waiting for the database; /api/health/ready says so meanwhile'))
+  server.on('error', (err: NodeJS.ErrnoException) =>
+    log.warn({ port: config.port, err: err.message }, 'cannot answer health checks while waiting for the database'),
+  )
+  server.listen(config.port, config.host, () =>
+    log.info({ port: config.port }, 'waiting for the database; /api/health/ready says so meanwhile'),
+  )
   return {
     get reason() {
       return state.reason
@@ -185,7 +195,11 @@ export class StartupSteps {
         failed.push({ step, err })
       }
     }
-    if (failed.length > 0) throw new AggregateError(failed.map((f) => f.err), `could not undo start-up step${failed.length > 1 ? 's' : ''}: ${failed.map((f) => f.step).join(', ')}`)
+    if (failed.length > 0)
+      throw new AggregateError(
+        failed.map((f) => f.err),
+        `could not undo start-up step${failed.length > 1 ? 's' : ''}: ${failed.map((f) => f.step).join(', ')}`,
+      )
   }
 
   /**

@@ -35,7 +35,8 @@ export const villagerApp = webApp({
   label: 'the villager page (apps/villager)',
   // It bundles the shared HTTP client (@rb/web/http); of @rb/domain and @rb/protocol, types only.
   alsoFrom: ['packages/web/src'],
-  summary: () => `first load ${(firstLoadBytes().total / 1024).toFixed(1)} KB gzip (budget ${FIRST_LOAD_BUDGET_BYTES / 1024} KB)`,
+  summary: () =>
+    `first load ${(firstLoadBytes().total / 1024).toFixed(1)} KB gzip (budget ${FIRST_LOAD_BUDGET_BYTES / 1024} KB)`,
 })
 
 export const buildVillager = villagerApp.build

@@ -20,14 +20,24 @@ const state = (over: Partial<TripBookingState> = {}): TripBookingState => ({
 describe('booking state in words', () => {
   it('explains an on-demand trip before its cutoff, in both languages', () => {
     expect(bookingWords(state(), 'zh', T0)).toEqual({ text: '需预约 · 满3人发车 · 已约2人 · 13:30截止', tone: 'warn' })
-    expect(bookingWords(state({ riders: 1 }), 'en', T0)?.text).toBe('Book to ride · runs with 3 riders · 1 booked · book by 13:30')
+    expect(bookingWords(state({ riders: 1 }), 'en', T0)?.text).toBe(
+      'Book to ride · runs with 3 riders · 1 booked · book by 13:30',
+    )
     // A cutoff on another day names the day.
-    expect(bookingWords(state({ cutoffTs: T0 + 24 * 3_600_000 }), 'zh', T0)?.text).toBe('需预约 · 满3人发车 · 已约2人 · 12月8日 周二 12:00截止')
+    expect(bookingWords(state({ cutoffTs: T0 + 24 * 3_600_000 }), 'zh', T0)?.text).toBe(
+      '需预约 · 满3人发车 · 已约2人 · 12月8日 周二 12:00截止',
+    )
   })
   it('says whether it runs after the cutoff', () => {
     expect(bookingWords(state(), 'zh', T0 + 90 * 60_000)?.text).toBe('已截止，已约2人，正在确认是否发车')
-    expect(bookingWords(state({ onDemand: 'confirmed', riders: 4 }), 'zh', T0 + 2 * 3_600_000)).toEqual({ text: '人数已够，确定发车 · 已约4人', tone: 'ok' })
-    expect(bookingWords(state({ onDemand: 'cancelled' }), 'zh', T0 + 2 * 3_600_000)).toEqual({ text: '人数不足，不开行', tone: 'bad' })
+    expect(bookingWords(state({ onDemand: 'confirmed', riders: 4 }), 'zh', T0 + 2 * 3_600_000)).toEqual({
+      text: '人数已够，确定发车 · 已约4人',
+      tone: 'ok',
+    })
+    expect(bookingWords(state({ onDemand: 'cancelled' }), 'zh', T0 + 2 * 3_600_000)).toEqual({
+      text: '人数不足，不开行',
+      tone: 'bad',
+    })
   })
   it('tells seats of an optional trip while it can be booked, nothing after', () => {
     const optional = state({ policy: 'optional', onDemand: null })

@@ -4,31 +4,57 @@
  * is returned or thrown as ApiError with its code.
  */
 import { ApiError, NetworkError, request, type RequestOptions } from '@rb/web/http'
-import type { AheadData, BookingView, CrewView, PublicReport, ReminderView, StopArrivalsUpdate, StopTimetable, TripStopsView } from './model.js'
+import type {
+  AheadData,
+  BookingView,
+  CrewView,
+  PublicReport,
+  ReminderView,
+  StopArrivalsUpdate,
+  StopTimetable,
+  TripStopsView,
+} from './model.js'
 import type { QueuedReport, SendResult } from './outbox.js'
 
 export { ApiError, NetworkError, request }
 
-const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestOptions => ({ method, headers, json: body })
+const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestOptions => ({
+  method,
+  headers,
+  json: body,
+})
 const enc = encodeURIComponent
 
 export const api = {
   arrivals: (code: string) => request<StopArrivalsUpdate>(`/api/stops/${enc(code)}/arrivals`),
   tripStops: (id: string) => request<TripStopsView>(`/api/trips/${enc(id)}/stops`),
   crew: (id: string) => request<CrewView>(`/api/trips/${enc(id)}/crew`),
-  book: (body: unknown, idempotencyKey: string) => request<BookingView>('/api/bookings', json('POST', body, { 'idempotency-key': idempotencyKey })),
-  lookupBooking: (code: string, phone: string) => request<BookingView>(`/api/bookings/lookup?code=${enc(code)}&phone=${enc(phone)}`),
-  cancelBooking: (code: string, phone: string) => request<BookingView>(`/api/bookings/${enc(code)}/cancel`, json('POST', { phone })),
+  book: (body: unknown, idempotencyKey: string) =>
+    request<BookingView>('/api/bookings', json('POST', body, { 'idempotency-key': idempotencyKey })),
+  lookupBooking: (code: string, phone: string) =>
+    request<BookingView>(`/api/bookings/lookup?code=${enc(code)}&phone=${enc(phone)}`),
+  cancelBooking: (code: string, phone: string) =>
+    request<BookingView>(`/api/bookings/${enc(code)}/cancel`, json('POST', { phone })),
   // A photo goes as a data: URL inside the JSON (the reports API takes that or multipart); uploads get a minute.
   report: (r: QueuedReport) =>
-    request<PublicReport>(
-      `/api/stops/${enc(r.stopCode)}/reports`,
-      { ...json('POST', { category: r.category, note: r.note, reportedAt: new Date(r.createdTs).toISOString(), ...(r.photo ? { photo: r.photo } : {}) }, { 'idempotency-key': r.key }), timeoutMs: 60_000 },
-    ),
+    request<PublicReport>(`/api/stops/${enc(r.stopCode)}/reports`, {
+      ...json(
+        'POST',
+        {
+          category: r.category,
+          note: r.note,
+          reportedAt: new Date(r.createdTs).toISOString(),
+          ...(r.photo ? { photo: r.photo } : {}),
+        },
+        { 'idempotency-key': r.key },
+      ),
+      timeoutMs: 60_000,
+    }),
   reportStatus: (id: string) => request<PublicReport>(`/api/reports/${enc(id)}`),
   ahead: (code: string) => request<AheadData>(`/api/stops/${enc(code)}/ahead`),
   timetable: (code: string) => request<StopTimetable>(`/api/stops/${enc(code)}/timetable`),
-  remind: (body: { tripInstanceId: string; stopCode: string; phone: string; stopsBefore: number }) => request<ReminderView>('/api/reminders', json('POST', body)),
+  remind: (body: { tripInstanceId: string; stopCode: string; phone: string; stopsBefore: number }) =>
+    request<ReminderView>('/api/reminders', json('POST', body)),
   reminder: (token: string) => request<ReminderView>(`/api/reminders/${enc(token)}`),
   cancelReminder: (token: string) => request<ReminderView>(`/api/reminders/${enc(token)}/cancel`, json('POST', {})),
 }
@@ -54,6 +80,10 @@ export async function sendReport(r: QueuedReport): Promise<SendResult> {
     if (err instanceof ApiError && !err.transient) return { kind: 'refused', error: err.message }
     // A busy server is not "no network": the page says which (RATE_LIMITED: sent later by itself).
     const error = err instanceof ApiError ? err.code : err instanceof NetworkError ? 'NETWORK' : (err as Error).message
-    return { kind: 'retry', afterMs: err instanceof ApiError && err.retryAfterS !== null ? err.retryAfterS * 1000 : null, error }
+    return {
+      kind: 'retry',
+      afterMs: err instanceof ApiError && err.retryAfterS !== null ? err.retryAfterS * 1000 : null,
+      error,
+    }
   }
 }

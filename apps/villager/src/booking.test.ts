@@ -4,13 +4,36 @@ import { Bookings, submit, type Attempt, type BookingRequest } from './booking.j
 import type { BookingView } from './model.js'
 import { memoryStore, randomKey } from './store.js'
 
-const REQ: BookingRequest = { tripInstanceId: 'XY-R21-0800_20261130', boardStop: 'XY-0005', alightStop: 'XY-0009', seats: 2, name: '王秀英', phone: '13812345678' }
+const REQ: BookingRequest = {
+  tripInstanceId: 'XY-R21-0800_20261130',
+  boardStop: 'XY-0005',
+  alightStop: 'XY-0009',
+  seats: 2,
+  name: '王秀英',
+  phone: '13812345678',
+}
 
 function view(code: string, req: BookingRequest): BookingView {
   const t = '2026-11-30T00:30:00.000Z'
   return {
-    code, status: 'confirmed', tripInstanceId: req.tripInstanceId, serviceDate: '2026-11-30', headsign: '县人民医院', departure: t, boardStop: req.boardStop, boardStopName: '石坝村', boardTime: t,
-    alightStop: req.alightStop, alightStopName: '卫生院', alightTime: t, seats: req.seats, name: req.name, phoneMasked: '138****5678', waitlistPosition: null, cancelBefore: t, cancelReason: null,
+    code,
+    status: 'confirmed',
+    tripInstanceId: req.tripInstanceId,
+    serviceDate: '2026-11-30',
+    headsign: '县人民医院',
+    departure: t,
+    boardStop: req.boardStop,
+    boardStopName: '石坝村',
+    boardTime: t,
+    alightStop: req.alightStop,
+    alightStopName: '卫生院',
+    alightTime: t,
+    seats: req.seats,
+    name: req.name,
+    phoneMasked: '138****5678',
+    waitlistPosition: null,
+    cancelBefore: t,
+    cancelReason: null,
   }
 }
 
@@ -44,14 +67,23 @@ function flakyServer(loseAnswers: number, refuseFirst = 0) {
 }
 
 const noSleep = async () => {}
-const newBookings = (store = memoryStore()) => new Bookings(store, () => randomKey('bk'), () => 1000)
+const newBookings = (store = memoryStore()) =>
+  new Bookings(
+    store,
+    () => randomKey('bk'),
+    () => 1000,
+  )
 
 describe('a booking on a flaky connection', () => {
   it('resends the same key until an answer comes, and the server made one booking', async () => {
     const bookings = newBookings()
     const server = flakyServer(2)
     const retries: number[] = []
-    const out = await submit(bookings, bookings.attemptFor(REQ), { send: (a) => server.send(a), sleep: noSleep, onRetry: (n) => retries.push(n) })
+    const out = await submit(bookings, bookings.attemptFor(REQ), {
+      send: (a) => server.send(a),
+      sleep: noSleep,
+      onRetry: (n) => retries.push(n),
+    })
     expect(out).toMatchObject({ kind: 'booked', booking: { code: 'K1M3QX' } })
     expect(server.keys).toHaveLength(3)
     expect(new Set(server.keys).size).toBe(1)
@@ -77,7 +109,10 @@ describe('a booking on a flaky connection', () => {
     expect(again.key).toBe(attempt.key)
     const answered = flakyServer(0)
     answered.byKey.set(attempt.key, server.byKey.get(attempt.key) as BookingView)
-    expect(await submit(reloaded, again, { send: (a) => answered.send(a), sleep: noSleep })).toMatchObject({ kind: 'booked', booking: { code: 'K1M3QX' } })
+    expect(await submit(reloaded, again, { send: (a) => answered.send(a), sleep: noSleep })).toMatchObject({
+      kind: 'booked',
+      booking: { code: 'K1M3QX' },
+    })
     expect(answered.byKey.size).toBe(1)
   })
 
@@ -130,6 +165,9 @@ describe('a booking on a flaky connection', () => {
     bookings.save(view('AAAAAA', REQ), REQ)
     bookings.save(view('BBBBBB', REQ), REQ)
     bookings.save({ ...view('AAAAAA', REQ), status: 'cancelled' }, REQ)
-    expect(bookings.list().map((b) => [b.code, b.view.status])).toEqual([['AAAAAA', 'cancelled'], ['BBBBBB', 'confirmed']])
+    expect(bookings.list().map((b) => [b.code, b.view.status])).toEqual([
+      ['AAAAAA', 'cancelled'],
+      ['BBBBBB', 'confirmed'],
+    ])
   })
 })

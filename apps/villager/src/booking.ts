@@ -42,8 +42,14 @@ export interface Profile {
 }
 
 const sameRequest = (a: BookingRequest, b: BookingRequest): boolean =>
-  a.tripInstanceId === b.tripInstanceId && a.boardStop === b.boardStop && a.alightStop === b.alightStop && a.seats === b.seats && a.name === b.name && a.phone === b.phone &&
-  a.bookedBy?.name === b.bookedBy?.name && a.bookedBy?.phone === b.bookedBy?.phone
+  a.tripInstanceId === b.tripInstanceId &&
+  a.boardStop === b.boardStop &&
+  a.alightStop === b.alightStop &&
+  a.seats === b.seats &&
+  a.name === b.name &&
+  a.phone === b.phone &&
+  a.bookedBy?.name === b.bookedBy?.name &&
+  a.bookedBy?.phone === b.bookedBy?.phone
 
 export class Bookings {
   constructor(
@@ -84,12 +90,23 @@ export class Bookings {
     const rest = this.list().filter((b) => b.code !== view.code)
     // The phone's owner is the booker: their phone looks the booking up; their name and phone are remembered.
     const me = request.bookedBy ?? { name: request.name, phone: request.phone }
-    writeJson(this.store, KEYS.bookings, [{ code: view.code, phone: me.phone, tripInstanceId: view.tripInstanceId, savedTs: this.now(), view }, ...rest].slice(0, 30))
+    writeJson(
+      this.store,
+      KEYS.bookings,
+      [
+        { code: view.code, phone: me.phone, tripInstanceId: view.tripInstanceId, savedTs: this.now(), view },
+        ...rest,
+      ].slice(0, 30),
+    )
     writeJson(this.store, KEYS.profile, { name: me.name, phone: me.phone })
   }
 
   update(view: BookingView): void {
-    writeJson(this.store, KEYS.bookings, this.list().map((b) => (b.code === view.code ? { ...b, view } : b)))
+    writeJson(
+      this.store,
+      KEYS.bookings,
+      this.list().map((b) => (b.code === view.code ? { ...b, view } : b)),
+    )
   }
 }
 
@@ -118,7 +135,10 @@ export async function submit(bookings: Bookings, attempt: Attempt, opts: SubmitO
   for (let i = 0; i <= delays.length; i++) {
     if (i > 0) {
       opts.onRetry?.(i + 1)
-      const wait = lastError instanceof ApiError && lastError.retryAfterS !== null ? lastError.retryAfterS * 1000 : (delays[i - 1] ?? 0)
+      const wait =
+        lastError instanceof ApiError && lastError.retryAfterS !== null
+          ? lastError.retryAfterS * 1000
+          : (delays[i - 1] ?? 0)
       await sleep(wait)
     }
     try {

@@ -4,11 +4,20 @@ import type { TripBookingState } from './model.js'
 
 const T0 = Date.UTC(2026, 11, 7, 4, 0)
 const state = (riders: number, asOf: number, trip = 'R1-D_20261207'): TripBookingState => ({
-  tripInstanceId: trip, policy: 'required', cutoffTs: T0 + 3_600_000, minRiders: 3, riders, seatsFree: 19 - riders, onDemand: 'pending', status: 'scheduled', cancelReason: null, asOf,
+  tripInstanceId: trip,
+  policy: 'required',
+  cutoffTs: T0 + 3_600_000,
+  minRiders: 3,
+  riders,
+  seatsFree: 19 - riders,
+  onDemand: 'pending',
+  status: 'scheduled',
+  cancelReason: null,
+  asOf,
 })
 
 describe('a stop page keeps the newer of what it hears', () => {
-  it('an HTTP answer read before a booking does not undo the booking\'s push', () => {
+  it("an HTTP answer read before a booking does not undo the booking's push", () => {
     const pushed = newerBookings({}, [state(3, T0 + 2000)])
     // The answer to the request made on joining the room, read at T0 + 1 s, arrives after the push.
     const answered = newerBookings({ [state(2, T0 + 1000).tripInstanceId]: state(2, T0 + 1000) }, Object.values(pushed))

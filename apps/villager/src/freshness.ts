@@ -6,7 +6,10 @@
 import type { StopArrivalsUpdate, TripBookingState } from './model.js'
 
 /** Booking states by trip, `incoming` laid over `held` wherever it is not older. */
-export function newerBookings(held: Readonly<Record<string, TripBookingState>>, incoming: Iterable<TripBookingState>): Record<string, TripBookingState> {
+export function newerBookings(
+  held: Readonly<Record<string, TripBookingState>>,
+  incoming: Iterable<TripBookingState>,
+): Record<string, TripBookingState> {
   const out = { ...held }
   for (const s of incoming) {
     const had = out[s.tripInstanceId]

@@ -18,7 +18,12 @@ export interface LiveHandlers {
 
 export function connectStop(stopCode: string, h: LiveHandlers): Socket<ServerToClientEvents, ClientToServerEvents> {
   // WebSocket first: on a 2 s round trip, polling's extra handshakes cost seconds; polling when it is refused.
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket', 'polling'], tryAllTransports: true, reconnectionDelayMax: 10_000, timeout: 15_000 })
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    reconnectionDelayMax: 10_000,
+    timeout: 15_000,
+  })
   socket.on('connect', () => {
     socket.emit('subscribe', [`stop:${stopCode}`], () => h.onUp())
   })

@@ -10,7 +10,20 @@ import { Bookings, submit, type BookingRequest } from './booking.js'
 import { errorText, isLang, t, type MessageKey } from './i18n.js'
 import { isNewerArrivals, newerBookings } from './freshness.js'
 import { connectStop } from './live.js'
-import type { AheadData, BookingView, BootData, CrewView, Lang, PlannedDeparture, ReminderView, StopArrival, StopArrivalsUpdate, StopTimetable, TripBookingState, TripStopsView } from './model.js'
+import type {
+  AheadData,
+  BookingView,
+  BootData,
+  CrewView,
+  Lang,
+  PlannedDeparture,
+  ReminderView,
+  StopArrival,
+  StopArrivalsUpdate,
+  StopTimetable,
+  TripBookingState,
+  TripStopsView,
+} from './model.js'
 import { ReportOutbox, type ReportCategory } from './outbox.js'
 import { shrinkPhoto } from './photo.js'
 import { BOOT_ID } from './ssr.js'
@@ -64,7 +77,15 @@ function loadLazy(): Promise<void> {
 }
 
 const state = {
-  boot: booted?.boot ?? ({ code: location.pathname.split('/')[2]?.toUpperCase() ?? '', stop: null, routes: [], arrivals: [], ts: Date.now() } as BootData),
+  boot:
+    booted?.boot ??
+    ({
+      code: location.pathname.split('/')[2]?.toUpperCase() ?? '',
+      stop: null,
+      routes: [],
+      arrivals: [],
+      ts: Date.now(),
+    } as BootData),
   lang: booted?.lang ?? 'zh',
   /** Server clock minus the phone's clock, ms. */
   skewMs: 0,
@@ -78,7 +99,15 @@ const state = {
   known: new Map<string, StopArrival>(),
   tripStops: new Map<string, Loadable<TripStopsView>>(),
   crews: new Map<string, Loadable<CrewView>>(),
-  bookForm: { alightStop: null, seats: 1, name: '', phone: '', forFamily: false, riderName: '', riderPhone: '' } as BookForm,
+  bookForm: {
+    alightStop: null,
+    seats: 1,
+    name: '',
+    phone: '',
+    forFamily: false,
+    riderName: '',
+    riderPhone: '',
+  } as BookForm,
   bookFor: null as string | null,
   bookPhase: { kind: 'form', error: null } as BookPhase,
   mineBusy: null as string | null,
@@ -174,7 +203,8 @@ function setTripBookings(batch: readonly TripBookingState[]): void {
   const a = state.boot.ahead
   if (!a) return
   a.bookings = newerBookings(a.bookings, batch)
-  for (const s of batch) if (a.bookings[s.tripInstanceId] === s && s.status === 'cancelled') a.cancelled[s.tripInstanceId] = s.cancelReason
+  for (const s of batch)
+    if (a.bookings[s.tripInstanceId] === s && s.status === 'cancelled') a.cancelled[s.tripInstanceId] = s.cancelReason
 }
 
 /** A departure by trip instance: live, planned, or (a timetable link) built from its stops once loaded. */
@@ -187,7 +217,18 @@ function arrivalFor(id: string): StopArrival | 'loading' | null {
   const v = stops.value
   const here = v.stops.find((s) => s.code === code)
   if (!here) return null
-  const a = plannedArrival({ tripInstanceId: v.tripInstanceId, routeId: v.routeId, routeName: v.routeName, routeNameEn: v.routeNameEn, kind: 'regular', headsign: v.headsign, serviceDate: '', scheduledTs: here.scheduledTs, status: v.status, cancelReason: null })
+  const a = plannedArrival({
+    tripInstanceId: v.tripInstanceId,
+    routeId: v.routeId,
+    routeName: v.routeName,
+    routeNameEn: v.routeNameEn,
+    kind: 'regular',
+    headsign: v.headsign,
+    serviceDate: '',
+    scheduledTs: here.scheduledTs,
+    status: v.status,
+    cancelReason: null,
+  })
   planned.add(id)
   state.known.set(id, a)
   return a
@@ -204,7 +245,12 @@ function setArrivals(u: StopArrivalsUpdate): void {
     state.known.set(a.tripInstanceId, a)
     planned.delete(a.tripInstanceId)
     // Another driver took the wheel (IC card, driver page) or another bus took the trip: the driver card follows.
-    if (before && state.crews.has(a.tripInstanceId) && (before.driverCode !== a.driverCode || before.vehicleId !== a.vehicleId)) refreshCrew(a.tripInstanceId)
+    if (
+      before &&
+      state.crews.has(a.tripInstanceId) &&
+      (before.driverCode !== a.driverCode || before.vehicleId !== a.vehicleId)
+    )
+      refreshCrew(a.tripInstanceId)
   }
   writeJson(store, KEYS.lastArrivals(code), u)
 }
@@ -259,22 +305,62 @@ function render(): void {
         break
       }
       const ahead = state.boot.ahead
-      if (v.name === 'trip') out = tripPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.crews.get(v.id) ?? { state: 'loading' }, lang, now(), connection(), ahead?.bookings[v.id], ahead?.bookings[v.id]?.cancelReason ?? ahead?.cancelled[v.id]).value
-      else if (v.name === 'book') out = (views as typeof LazyViews).bookPage(a, code, state.tripStops.get(v.id) ?? { state: 'loading' }, state.bookForm, state.bookPhase, lang, now()).value
+      if (v.name === 'trip')
+        out = tripPage(
+          a,
+          code,
+          state.tripStops.get(v.id) ?? { state: 'loading' },
+          state.crews.get(v.id) ?? { state: 'loading' },
+          lang,
+          now(),
+          connection(),
+          ahead?.bookings[v.id],
+          ahead?.bookings[v.id]?.cancelReason ?? ahead?.cancelled[v.id],
+        ).value
+      else if (v.name === 'book')
+        out = (views as typeof LazyViews).bookPage(
+          a,
+          code,
+          state.tripStops.get(v.id) ?? { state: 'loading' },
+          state.bookForm,
+          state.bookPhase,
+          lang,
+          now(),
+        ).value
       else out = (views as typeof LazyViews).remindPage(a, state.remindForm, state.remindPhase, lang).value
       break
     }
     case 'week':
-      out = (views as typeof LazyViews).timetablePage(state.timetable ?? { state: 'loading' }, state.boot.routes, lang, now()).value
+      out = (views as typeof LazyViews).timetablePage(
+        state.timetable ?? { state: 'loading' },
+        state.boot.routes,
+        lang,
+        now(),
+      ).value
       break
     case 'mine':
-      out = (views as typeof LazyViews).minePage(bookings.list(), lang, now(), state.mineBusy, state.mineError, state.boot.ahead, reminders()).value
+      out = (views as typeof LazyViews).minePage(
+        bookings.list(),
+        lang,
+        now(),
+        state.mineBusy,
+        state.mineError,
+        state.boot.ahead,
+        reminders(),
+      ).value
       break
     case 'survey':
       out = surveyFlow(views as typeof LazyViews).html(lang).value
       break
     case 'report':
-      out = (views as typeof LazyViews).reportPage(state.reportForm, state.reportNotice, outbox.queued(), outbox.sent(), lang, connection()).value
+      out = (views as typeof LazyViews).reportPage(
+        state.reportForm,
+        state.reportNotice,
+        outbox.queued(),
+        outbox.sent(),
+        lang,
+        connection(),
+      ).value
       break
   }
   root.innerHTML = out
@@ -289,7 +375,8 @@ function renderLive(): void {
 }
 
 /** The survey screen's flow, made once the lazy chunk is there. */
-const surveyFlow = (views: typeof LazyViews): LazyViews.SurveyFlow => (state.survey ??= new views.SurveyFlow(() => state.view.name === 'survey' && render()))
+const surveyFlow = (views: typeof LazyViews): LazyViews.SurveyFlow =>
+  (state.survey ??= new views.SurveyFlow(() => state.view.name === 'survey' && render()))
 
 async function refreshSurveys(): Promise<void> {
   const r = await request<{ items: { id: number; title: string }[] }>('/api/villager/surveys').catch(() => null)
@@ -320,7 +407,9 @@ function onRoute(): void {
   if (v.name === 'mine') void refreshBookings()
   if (v.name === 'report') {
     state.reportNotice = null
-    void outbox.refreshStatuses(async (id) => (await api.reportStatus(id)).status).then(() => state.view.name === 'report' && render())
+    void outbox
+      .refreshStatuses(async (id) => (await api.reportStatus(id)).status)
+      .then(() => state.view.name === 'report' && render())
   }
   render()
   window.scrollTo(0, 0)
@@ -332,13 +421,15 @@ function load<T>(cache: Map<string, Loadable<T>>, id: string, fetcher: () => Pro
   const cur = cache.get(id)
   if (cur && cur.state !== 'failed') return
   cache.set(id, { state: 'loading' })
-  fetcher().then(
-    (value) => cache.set(id, { state: 'ready', value }),
-    () => cache.set(id, { state: 'failed' }),
-  ).finally(() => {
-    const v = state.view
-    if ((v.name === 'trip' || v.name === 'book' || v.name === 'remind') && v.id === id) render()
-  })
+  fetcher()
+    .then(
+      (value) => cache.set(id, { state: 'ready', value }),
+      () => cache.set(id, { state: 'failed' }),
+    )
+    .finally(() => {
+      const v = state.view
+      if ((v.name === 'trip' || v.name === 'book' || v.name === 'remind') && v.id === id) render()
+    })
 }
 
 const loadTrip = (id: string): void => load(state.tripStops, id, () => api.tripStops(id))
@@ -362,7 +453,9 @@ function prepareBooking(id: string): void {
   const profile = bookings.profile()
   state.bookFor = id
   // Booked on this phone and held for its SMS code (the page was left or reloaded): enter the code, not book again.
-  const held = bookings.list().find((b) => b.tripInstanceId === id && b.view.verification && Date.parse(b.view.verification.expiresAt) > now())
+  const held = bookings
+    .list()
+    .find((b) => b.tripInstanceId === id && b.view.verification && Date.parse(b.view.verification.expiresAt) > now())
   if (held) {
     state.bookPhase = { kind: 'sending', retryNo: null }
     void loadLazy().then(() => hold(held.view, held.phone))
@@ -372,32 +465,74 @@ function prepareBooking(id: string): void {
     // An attempt whose answer never came: show it as sent, "try again" resends the same key.
     const r = pending.request
     state.bookForm = r.bookedBy
-      ? { alightStop: r.alightStop, seats: r.seats, name: r.bookedBy.name, phone: r.bookedBy.phone, forFamily: true, riderName: r.name, riderPhone: r.phone }
-      : { alightStop: r.alightStop, seats: r.seats, name: r.name, phone: r.phone, forFamily: false, riderName: '', riderPhone: '' }
+      ? {
+          alightStop: r.alightStop,
+          seats: r.seats,
+          name: r.bookedBy.name,
+          phone: r.bookedBy.phone,
+          forFamily: true,
+          riderName: r.name,
+          riderPhone: r.phone,
+        }
+      : {
+          alightStop: r.alightStop,
+          seats: r.seats,
+          name: r.name,
+          phone: r.phone,
+          forFamily: false,
+          riderName: '',
+          riderPhone: '',
+        }
     state.bookPhase = { kind: 'unreachable' }
     return
   }
-  state.bookForm = { alightStop: null, seats: 1, name: profile?.name ?? '', phone: profile?.phone ?? '', forFamily: false, riderName: '', riderPhone: '' }
+  state.bookForm = {
+    alightStop: null,
+    seats: 1,
+    name: profile?.name ?? '',
+    phone: profile?.phone ?? '',
+    forFamily: false,
+    riderName: '',
+    riderPhone: '',
+  }
   state.bookPhase = { kind: 'form', error: null }
 }
 
-const FIELD_LABEL: Record<BookField, MessageKey> = { alightStop: 'getOffAt', name: 'name', phone: 'phoneNumber', riderName: 'riderName', riderPhone: 'riderPhone', seats: 'seats' }
+const FIELD_LABEL: Record<BookField, MessageKey> = {
+  alightStop: 'getOffAt',
+  name: 'name',
+  phone: 'phoneNumber',
+  riderName: 'riderName',
+  riderPhone: 'riderPhone',
+  seats: 'seats',
+}
 
 /** "手机号：手机号要 7–15 位数字": the field named, then why. */
-const fieldMessage = (field: BookField, msg: string): string => (field === 'alightStop' ? msg : t(state.lang, 'fieldError', { field: t(state.lang, FIELD_LABEL[field]), msg }))
+const fieldMessage = (field: BookField, msg: string): string =>
+  field === 'alightStop' ? msg : t(state.lang, 'fieldError', { field: t(state.lang, FIELD_LABEL[field]), msg })
 
 function bookingRequest(id: string): BookingRequest | { field: BookField; error: string } {
   const f = state.bookForm
   const lang = state.lang
   const badPhone = (p: string): boolean => p.replace(/\D/g, '').length < 7
   if (!f.alightStop) return { field: 'alightStop', error: t(lang, 'needStop') }
-  if (f.forFamily && !f.riderName.trim()) return { field: 'riderName', error: fieldMessage('riderName', t(lang, 'badName')) }
-  if (f.forFamily && badPhone(f.riderPhone)) return { field: 'riderPhone', error: fieldMessage('riderPhone', t(lang, 'badPhone')) }
+  if (f.forFamily && !f.riderName.trim())
+    return { field: 'riderName', error: fieldMessage('riderName', t(lang, 'badName')) }
+  if (f.forFamily && badPhone(f.riderPhone))
+    return { field: 'riderPhone', error: fieldMessage('riderPhone', t(lang, 'badPhone')) }
   if (!f.name.trim()) return { field: 'name', error: t(lang, 'needName') }
   if (badPhone(f.phone)) return { field: 'phone', error: t(lang, 'needPhone') }
   const me = { name: f.name.trim(), phone: f.phone.trim() }
   if (!f.forFamily) return { tripInstanceId: id, boardStop: code, alightStop: f.alightStop, seats: f.seats, ...me }
-  return { tripInstanceId: id, boardStop: code, alightStop: f.alightStop, seats: f.seats, name: f.riderName.trim(), phone: f.riderPhone.trim(), bookedBy: me }
+  return {
+    tripInstanceId: id,
+    boardStop: code,
+    alightStop: f.alightStop,
+    seats: f.seats,
+    name: f.riderName.trim(),
+    phone: f.riderPhone.trim(),
+    bookedBy: me,
+  }
 }
 
 /** Which form field a refusal is about: the rider's fields when booking for family. */
@@ -414,7 +549,18 @@ function refusalField(err: ApiError): BookField | null {
 
 function refusalText(err: ApiError, field: BookField | null): string {
   const lang = state.lang
-  if (field && err.code === 'VALIDATION_FAILED') return fieldMessage(field, t(lang, field === 'phone' || field === 'riderPhone' ? 'badPhone' : field === 'name' || field === 'riderName' ? 'badName' : 'needStop'))
+  if (field && err.code === 'VALIDATION_FAILED')
+    return fieldMessage(
+      field,
+      t(
+        lang,
+        field === 'phone' || field === 'riderPhone'
+          ? 'badPhone'
+          : field === 'name' || field === 'riderName'
+            ? 'badName'
+            : 'needStop',
+      ),
+    )
   const text = errorText(lang, err.code, err.message)
   return field ? fieldMessage(field, text) : text
 }
@@ -444,7 +590,12 @@ async function book(id: string): Promise<void> {
   } else if (outcome.kind === 'booked') {
     state.bookPhase = { kind: 'done', booking: outcome.booking }
     const b = outcome.booking
-    toast(b.status === 'waitlisted' ? t(state.lang, 'waitlistedToast', { n: b.waitlistPosition ?? 1 }) : t(state.lang, 'bookedToast', { code: b.code }), b.status === 'waitlisted' ? 'warn' : 'ok')
+    toast(
+      b.status === 'waitlisted'
+        ? t(state.lang, 'waitlistedToast', { n: b.waitlistPosition ?? 1 })
+        : t(state.lang, 'bookedToast', { code: b.code }),
+      b.status === 'waitlisted' ? 'warn' : 'ok',
+    )
     void refreshAhead()
   } else if (outcome.kind === 'refused') {
     const field = refusalField(outcome.error)
@@ -502,7 +653,10 @@ async function resumePendingBooking(): Promise<void> {
 async function refreshBookings(): Promise<void> {
   state.mineError = null
   // Look-ups are rate-limited per address: only bookings that can still change, newest first.
-  const open = bookings.list().filter((b) => b.view.status === 'confirmed' || b.view.status === 'waitlisted').slice(0, 5)
+  const open = bookings
+    .list()
+    .filter((b) => b.view.status === 'confirmed' || b.view.status === 'waitlisted')
+    .slice(0, 5)
   for (const b of open) {
     try {
       bookings.update(await api.lookupBooking(b.code, b.phone))
@@ -522,7 +676,8 @@ async function cancelBooking(bookingCode: string): Promise<void> {
   try {
     bookings.update(await api.cancelBooking(b.code, b.phone))
   } catch (err) {
-    state.mineError = err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime')
+    state.mineError =
+      err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime')
     toast(state.mineError, 'bad')
   }
   state.mineBusy = null
@@ -538,7 +693,8 @@ function flushReports(force = false): void {
   clearTimeout(flushTimer)
   void outbox.flush(force).then(() => {
     // "Saved on the phone" is over once everything went.
-    if (state.reportNotice === 'queued' && !outbox.queued().some((q) => q.state === 'queued')) state.reportNotice = 'sent'
+    if (state.reportNotice === 'queued' && !outbox.queued().some((q) => q.state === 'queued'))
+      state.reportNotice = 'sent'
     if (state.view.name === 'report') render()
     const due = outbox.nextDueTs()
     if (due !== null) flushTimer = setTimeout(() => flushReports(), Math.max(1000, due - Date.now()))
@@ -567,8 +723,19 @@ function sendReportForm(): void {
   void outbox.flush(true).then(() => {
     const waiting = outbox.queued().find((q) => q.key === r.key)
     // Still waiting: the server was busy (sent later by itself), or the connection failed.
-    state.reportNotice = !waiting ? 'sent' : waiting.error === 'RATE_LIMITED' ? 'rate_limited' : state.navigatorOnline ? 'queued_online' : 'queued'
-    const words: Record<string, [MessageKey, 'ok' | 'warn']> = { sent: ['reportSent', 'ok'], rate_limited: ['reportRateLimited', 'warn'], queued_online: ['reportQueuedOnline', 'warn'], queued: ['reportQueued', 'warn'] }
+    state.reportNotice = !waiting
+      ? 'sent'
+      : waiting.error === 'RATE_LIMITED'
+        ? 'rate_limited'
+        : state.navigatorOnline
+          ? 'queued_online'
+          : 'queued'
+    const words: Record<string, [MessageKey, 'ok' | 'warn']> = {
+      sent: ['reportSent', 'ok'],
+      rate_limited: ['reportRateLimited', 'warn'],
+      queued_online: ['reportQueuedOnline', 'warn'],
+      queued: ['reportQueued', 'warn'],
+    }
     const [key, tone] = words[state.reportNotice] ?? ['reportSent', 'ok']
     toast(t(state.lang, key), tone)
     if (state.view.name === 'report') render()
@@ -579,7 +746,8 @@ function sendReportForm(): void {
 // ── Reminders: "车快到了提醒我" ──
 
 const reminders = (): ReminderView[] => readJson<ReminderView[]>(store, KEYS.reminders, [])
-const saveReminder = (r: ReminderView): void => writeJson(store, KEYS.reminders, [r, ...reminders().filter((x) => x.token !== r.token)].slice(0, 20))
+const saveReminder = (r: ReminderView): void =>
+  writeJson(store, KEYS.reminders, [r, ...reminders().filter((x) => x.token !== r.token)].slice(0, 20))
 
 function prepareReminder(id: string): void {
   if (state.remindFor === id && state.remindPhase.kind !== 'done') return
@@ -592,7 +760,10 @@ async function remind(id: string): Promise<void> {
   const lang = state.lang
   const f = state.remindForm
   if (f.phone.replace(/\D/g, '').length < 7) {
-    state.remindPhase = { kind: 'form', error: t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') }) }
+    state.remindPhase = {
+      kind: 'form',
+      error: t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') }),
+    }
     render()
     showFieldError()
     toast(state.remindPhase.error ?? '', 'bad')
@@ -601,7 +772,12 @@ async function remind(id: string): Promise<void> {
   state.remindPhase = { kind: 'sending' }
   render()
   try {
-    const r = await api.remind({ tripInstanceId: id, stopCode: code, phone: f.phone.trim(), stopsBefore: f.stopsBefore })
+    const r = await api.remind({
+      tripInstanceId: id,
+      stopCode: code,
+      phone: f.phone.trim(),
+      stopsBefore: f.stopsBefore,
+    })
     saveReminder(r)
     state.remindPhase = { kind: 'done', reminder: r }
     toast(t(lang, 'remindSet', { n: r.stopsBefore, phone: r.phoneMasked }), 'ok')
@@ -609,7 +785,11 @@ async function remind(id: string): Promise<void> {
     let error = t(lang, 'offlineNoTime')
     if (err instanceof ApiError) {
       const tooMany = err.details?.reason === 'too_many_reminders'
-      error = tooMany ? t(lang, 'remindRefusedPhone', { n: Number(err.details?.limit ?? 0) }) : refusedField(err) === 'phone' ? t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') }) : errorText(lang, err.code, err.message)
+      error = tooMany
+        ? t(lang, 'remindRefusedPhone', { n: Number(err.details?.limit ?? 0) })
+        : refusedField(err) === 'phone'
+          ? t(lang, 'fieldError', { field: t(lang, 'phoneNumber'), msg: t(lang, 'badPhone') })
+          : errorText(lang, err.code, err.message)
     }
     state.remindPhase = { kind: 'form', error }
     toast(error, 'bad')
@@ -621,7 +801,9 @@ async function remind(id: string): Promise<void> {
 }
 
 async function refreshReminders(): Promise<void> {
-  for (const r of reminders().filter((x) => x.state === 'active').slice(0, 5)) {
+  for (const r of reminders()
+    .filter((x) => x.state === 'active')
+    .slice(0, 5)) {
     try {
       saveReminder(await api.reminder(r.token))
     } catch {
@@ -638,7 +820,10 @@ async function cancelReminder(token: string): Promise<void> {
     saveReminder(await api.cancelReminder(token))
     toast(t(state.lang, 'reminderCancelled'), 'ok')
   } catch (err) {
-    toast(err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime'), 'bad')
+    toast(
+      err instanceof ApiError ? errorText(state.lang, err.code, err.message) : t(state.lang, 'offlineNoTime'),
+      'bad',
+    )
   }
   state.mineBusy = null
   if (state.view.name === 'mine') render()
@@ -647,10 +832,13 @@ async function cancelReminder(token: string): Promise<void> {
 function loadTimetable(): void {
   if (state.timetable?.state === 'ready' || state.timetable?.state === 'loading') return
   state.timetable = { state: 'loading' }
-  api.timetable(code).then(
-    (v) => (state.timetable = { state: 'ready', value: v }),
-    () => (state.timetable = { state: 'failed' }),
-  ).finally(() => state.view.name === 'week' && render())
+  api
+    .timetable(code)
+    .then(
+      (v) => (state.timetable = { state: 'ready', value: v }),
+      () => (state.timetable = { state: 'failed' }),
+    )
+    .finally(() => state.view.name === 'week' && render())
 }
 
 // ── Read aloud, large type ──

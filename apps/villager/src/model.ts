@@ -101,7 +101,14 @@ export interface StopTimetable {
     nameEn: string
     kind: ServiceKind
     marketDays: LunarDay[]
-    departures: { tripInstanceId: string; serviceDate: string; scheduledTs: number; headsign: string; status: 'scheduled' | 'cancelled'; bookable: boolean }[]
+    departures: {
+      tripInstanceId: string
+      serviceDate: string
+      scheduledTs: number
+      headsign: string
+      status: 'scheduled' | 'cancelled'
+      bookable: boolean
+    }[]
   }[]
 }
 
@@ -162,7 +169,9 @@ export interface CrewView {
  * A booking as the booking API answers a passenger (the wire type; the page reads these fields);
  * `verification` when its seats are held until the phone confirms an SMS code.
  */
-export type BookingView = Omit<WireBookingView, 'routeId' | 'channel' | 'createdAt' | 'updatedAt'> & { verification?: HoldVerification }
+export type BookingView = Omit<WireBookingView, 'routeId' | 'channel' | 'createdAt' | 'updatedAt'> & {
+  verification?: HoldVerification
+}
 
 /** A report as the villager's phone sees it (the reports API: POST /api/stops/:code/reports, GET /api/reports/:id). */
 export interface PublicReport {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { HAZARD_CATEGORIES as DOMAIN_HAZARDS, SIGN_CATEGORIES as DOMAIN_SIGN } from '@rb/domain'
-import { backoffMs, HAZARD_CATEGORIES, ReportOutbox, SIGN_CATEGORIES, type QueuedReport, type SendResult } from './outbox.js'
+import {
+  backoffMs,
+  HAZARD_CATEGORIES,
+  ReportOutbox,
+  SIGN_CATEGORIES,
+  type QueuedReport,
+  type SendResult,
+} from './outbox.js'
 import { memoryStore, randomKey } from './store.js'
 
 /** A reports server as the API behaves: one report per idempotency key; `down` = no connection. */
@@ -32,11 +39,21 @@ function setup() {
   const clock = { t: 1_000_000 }
   const server = reportsServer()
   const store = memoryStore()
-  const outbox = new ReportOutbox(store, (r) => server.send(r), () => clock.t, () => randomKey('rp'))
+  const outbox = new ReportOutbox(
+    store,
+    (r) => server.send(r),
+    () => clock.t,
+    () => randomKey('rp'),
+  )
   return { clock, server, store, outbox }
 }
 
-const draft = (category: 'damaged' | 'pothole' = 'damaged') => ({ stopCode: 'XY-0421', category, note: '牌子倒了', photo: null })
+const draft = (category: 'damaged' | 'pothole' = 'damaged') => ({
+  stopCode: 'XY-0421',
+  category,
+  note: '牌子倒了',
+  photo: null,
+})
 
 describe('reports queued on the phone', () => {
   it('waits offline with backoff, and goes when the connection returns', async () => {
@@ -56,7 +73,16 @@ describe('reports queued on the phone', () => {
     server.down = false
     expect(await outbox.flush(true)).toBe(1)
     expect(outbox.queued()).toEqual([])
-    expect(outbox.sent()).toMatchObject([{ key: r.key, reportId: 'R1', stopCode: 'XY-0421', category: 'damaged', ticketStatus: 'open', createdTs: 1_000_000 }])
+    expect(outbox.sent()).toMatchObject([
+      {
+        key: r.key,
+        reportId: 'R1',
+        stopCode: 'XY-0421',
+        category: 'damaged',
+        ticketStatus: 'open',
+        createdTs: 1_000_000,
+      },
+    ])
     expect(new Set(server.sends)).toEqual(new Set([r.key]))
   })
 
@@ -95,7 +121,12 @@ describe('reports queued on the phone', () => {
     expect(server.sends).toHaveLength(1)
     server.down = false
     expect(await outbox.flush(true)).toBe(2)
-    expect(outbox.sent().map((s) => s.category).sort()).toEqual(['damaged', 'pothole'])
+    expect(
+      outbox
+        .sent()
+        .map((s) => s.category)
+        .sort(),
+    ).toEqual(['damaged', 'pothole'])
   })
 
   it('sends each report once when flushes overlap (online event, timer, socket reconnect)', async () => {

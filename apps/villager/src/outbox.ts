@@ -78,7 +78,15 @@ export class ReportOutbox {
 
   /** Queues a report (it is sent by the next flush). */
   add(draft: ReportDraft): QueuedReport {
-    const r: QueuedReport = { ...draft, key: this.newKey(), createdTs: this.now(), attempts: 0, nextTryTs: 0, state: 'queued', error: null }
+    const r: QueuedReport = {
+      ...draft,
+      key: this.newKey(),
+      createdTs: this.now(),
+      attempts: 0,
+      nextTryTs: 0,
+      state: 'queued',
+      error: null,
+    }
     this.#save([...this.queued(), r])
     return r
   }
@@ -90,7 +98,9 @@ export class ReportOutbox {
 
   /** When the next queued report is due, or null when none waits. */
   nextDueTs(): number | null {
-    const due = this.queued().filter((r) => r.state === 'queued').map((r) => r.nextTryTs)
+    const due = this.queued()
+      .filter((r) => r.state === 'queued')
+      .map((r) => r.nextTryTs)
     return due.length === 0 ? null : Math.min(...due)
   }
 
@@ -113,7 +123,9 @@ export class ReportOutbox {
     const tried = new Set<string>()
     for (;;) {
       // Re-read each time: a report added while a send was out is taken in this flush too.
-      const r = this.queued().find((q) => q.state === 'queued' && !tried.has(q.key) && (force || q.nextTryTs <= this.now()))
+      const r = this.queued().find(
+        (q) => q.state === 'queued' && !tried.has(q.key) && (force || q.nextTryTs <= this.now()),
+      )
       if (!r) break
       tried.add(r.key)
       let result: SendResult
@@ -126,7 +138,17 @@ export class ReportOutbox {
       if (result.kind === 'sent') {
         sent++
         this.#save(rest)
-        const done: SentReport = { key: r.key, reportId: result.reportId, stopCode: r.stopCode, category: r.category, hasPhoto: r.photo !== null, createdTs: r.createdTs, sentTs: this.now(), ticketStatus: result.ticketStatus, checkedTs: this.now() }
+        const done: SentReport = {
+          key: r.key,
+          reportId: result.reportId,
+          stopCode: r.stopCode,
+          category: r.category,
+          hasPhoto: r.photo !== null,
+          createdTs: r.createdTs,
+          sentTs: this.now(),
+          ticketStatus: result.ticketStatus,
+          checkedTs: this.now(),
+        }
         writeJson(this.store, KEYS.reportsSent, [done, ...this.sent().filter((s) => s.key !== r.key)].slice(0, 50))
         continue
       }
@@ -134,7 +156,12 @@ export class ReportOutbox {
       const updated: QueuedReport =
         result.kind === 'refused'
           ? { ...r, attempts, state: 'failed', error: result.error }
-          : { ...r, attempts, nextTryTs: this.now() + Math.max(result.afterMs ?? 0, backoffMs(attempts)), error: result.error }
+          : {
+              ...r,
+              attempts,
+              nextTryTs: this.now() + Math.max(result.afterMs ?? 0, backoffMs(attempts)),
+              error: result.error,
+            }
       this.#save([...rest, updated].sort((a, b) => a.createdTs - b.createdTs))
       // The connection is down: the later reports would fail the same way.
       if (result.kind === 'retry') break
@@ -153,7 +180,13 @@ export class ReportOutbox {
       } catch {
         return
       }
-      writeJson(this.store, KEYS.reportsSent, this.sent().map((x) => (x.key === s.key ? { ...x, ticketStatus: status ?? x.ticketStatus, checkedTs: this.now() } : x)))
+      writeJson(
+        this.store,
+        KEYS.reportsSent,
+        this.sent().map((x) =>
+          x.key === s.key ? { ...x, ticketStatus: status ?? x.ticketStatus, checkedTs: this.now() } : x,
+        ),
+      )
     }
   }
 

@@ -42,7 +42,12 @@ describe('the page as the server sends it', () => {
 
   it('escapes names in the markup and keeps the JSON from closing its script element', () => {
     const evil = '</script><script>alert(1)</script>'
-    const doc = renderDocument(template, boot({ stop: { code: 'XY-0421', name: evil, nameEn: '', status: 'ok' } }), 'zh', T0)
+    const doc = renderDocument(
+      template,
+      boot({ stop: { code: 'XY-0421', name: evil, nameEn: '', status: 'ok' } }),
+      'zh',
+      T0,
+    )
     expect(doc).not.toContain('<script>alert(1)')
     expect(doc).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;')
     expect((bootOf(doc) as { boot: BootData }).boot.stop?.name).toBe(evil)
@@ -57,6 +62,13 @@ describe('the page as the server sends it', () => {
 
   it('says when no bus comes in the next hours, and when the sign was retired', () => {
     expect(renderDocument(template, boot({ arrivals: [] }), 'en', T0)).toContain('No bus in the next few hours')
-    expect(renderDocument(template, boot({ stop: { code: 'XY-0421', name: '石坝村', nameEn: '', status: 'removed' } }), 'zh', T0)).toContain('这个站牌已撤销')
+    expect(
+      renderDocument(
+        template,
+        boot({ stop: { code: 'XY-0421', name: '石坝村', nameEn: '', status: 'removed' } }),
+        'zh',
+        T0,
+      ),
+    ).toContain('这个站牌已撤销')
   })
 })

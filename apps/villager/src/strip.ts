@@ -47,7 +47,13 @@ export function stripModel(stops: readonly TripStop[], stopCode: string, a: Stop
   for (let i = start; i <= end; i++) {
     if (i > 0 || gap === 0) rows.push({ kind: 'gap', bus: gap === i })
     const reached = gap ?? at
-    rows.push({ kind: 'stop', stop: stops[i] as TripStop, here: i === hereIdx, passed: reached !== null && i < reached, bus: at === i })
+    rows.push({
+      kind: 'stop',
+      stop: stops[i] as TripStop,
+      here: i === hereIdx,
+      passed: reached !== null && i < reached,
+      bus: at === i,
+    })
   }
   return { rows, busShown: bus !== null }
 }

@@ -7,7 +7,15 @@
 import { ApiError, NetworkError, request } from './api.js'
 import { errorText } from './i18n.js'
 import type { BookingView, Lang } from './model.js'
-import { countdown, problemText, resendState, vt, type HoldVerification, type VerifyPhase, type VerifyProblem } from './views/verify.js'
+import {
+  countdown,
+  problemText,
+  resendState,
+  vt,
+  type HoldVerification,
+  type VerifyPhase,
+  type VerifyProblem,
+} from './views/verify.js'
 
 /** What of the page the flow needs (main.ts gives it). */
 export interface VerifyHost {
@@ -30,7 +38,18 @@ const post = <T>(path: string, body: unknown): Promise<T> => request<T>(path, { 
 export function heldPhase(booking: BookingView, phone: string): VerifyPhase | null {
   const v = booking.verification
   if (!v?.required || booking.status !== 'confirmed') return null
-  return { kind: 'verify', booking, phone, expiresTs: Date.parse(v.expiresAt), resendTs: v.resendAt === null ? null : Date.parse(v.resendAt), typed: '', busy: null, problem: null, resent: false, closed: null }
+  return {
+    kind: 'verify',
+    booking,
+    phone,
+    expiresTs: Date.parse(v.expiresAt),
+    resendTs: v.resendAt === null ? null : Date.parse(v.resendAt),
+    typed: '',
+    busy: null,
+    problem: null,
+    resent: false,
+    closed: null,
+  }
 }
 
 const current = (host: VerifyHost): VerifyPhase | null => {
@@ -106,7 +125,9 @@ export async function confirmCode(host: VerifyHost): Promise<void> {
   if (!/^\d{6}$/.test(digits)) return refused(host, p, { kind: 'need_code' })
   host.set({ ...p, busy: 'confirm', problem: null })
   try {
-    host.done(await post<BookingView>(`/api/bookings/${enc(p.booking.code)}/verify`, { phone: p.phone, smsCode: digits }))
+    host.done(
+      await post<BookingView>(`/api/bookings/${enc(p.booking.code)}/verify`, { phone: p.phone, smsCode: digits }),
+    )
   } catch (err) {
     if (err instanceof ApiError && err.code === 'VALIDATION_FAILED') {
       const left = Number(err.details?.triesLeft)
@@ -121,17 +142,28 @@ export async function resendCode(host: VerifyHost): Promise<void> {
   if (!p || p.busy || p.closed) return
   host.set({ ...p, busy: 'resend', problem: null, resent: false })
   try {
-    const r = await post<{ sent: boolean; verification: HoldVerification | null }>(`/api/bookings/${enc(p.booking.code)}/verify/resend`, { phone: p.phone })
+    const r = await post<{ sent: boolean; verification: HoldVerification | null }>(
+      `/api/bookings/${enc(p.booking.code)}/verify/resend`,
+      { phone: p.phone },
+    )
     if (!r.sent || !r.verification) {
       // Nothing left to confirm (confirmed meanwhile, on another tab): the booking as it stands.
       host.done(await request<BookingView>(`/api/bookings/lookup?code=${enc(p.booking.code)}&phone=${enc(p.phone)}`))
       return
     }
     const v = r.verification
-    host.set({ ...p, busy: null, problem: null, resent: true, expiresTs: Date.parse(v.expiresAt), resendTs: v.resendAt === null ? null : Date.parse(v.resendAt) })
+    host.set({
+      ...p,
+      busy: null,
+      problem: null,
+      resent: true,
+      expiresTs: Date.parse(v.expiresAt),
+      resendTs: v.resendAt === null ? null : Date.parse(v.resendAt),
+    })
     host.toast(vt(host.lang(), 'resent'), 'ok')
   } catch (err) {
-    if (err instanceof ApiError && err.code === 'RATE_LIMITED' && err.details?.reason === 'too_many_sends') return refused(host, p, { kind: 'no_more_sends' }, { resendTs: null })
+    if (err instanceof ApiError && err.code === 'RATE_LIMITED' && err.details?.reason === 'too_many_sends')
+      return refused(host, p, { kind: 'no_more_sends' }, { resendTs: null })
     if (err instanceof ApiError && err.code === 'RATE_LIMITED') {
       const s = err.retryAfterS ?? 60
       return refused(host, p, { kind: 'too_soon', seconds: s }, { resendTs: host.now() + s * 1000 })

@@ -10,25 +10,61 @@ describe('status in words', () => {
   })
 
   it('says the next stop is this one, and one stop in the singular', () => {
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'zh').text).toBe('正在路上，下一站就是本站')
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'en').text).toBe('On the way, this stop is next')
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 1, vehicleId: 'V' }), 'en').text).toBe('On the way, 1 stop away')
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'zh').text).toBe(
+      '正在路上，下一站就是本站',
+    )
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 0, vehicleId: 'V' }), 'en').text).toBe(
+      'On the way, this stop is next',
+    )
+    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 1, vehicleId: 'V' }), 'en').text).toBe(
+      'On the way, 1 stop away',
+    )
   })
 
   it('says how late a bus on the road is when the server calls it late, rounded to minutes', () => {
     const a = makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 370, punctuality: 'late' })
     expect(statusWords(a, 'zh')).toEqual({ text: '晚点约 6 分钟，还有 2 站', tone: 'warn' })
     expect(statusWords(a, 'en')).toEqual({ text: 'Running 6 minutes late, 2 stops away', tone: 'warn' })
-    expect(statusWords(makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 60 * 1 + 100, punctuality: 'late' }), 'en').text).toBe('Running 3 minutes late, 2 stops away')
+    expect(
+      statusWords(
+        makeArrival({ status: 'late', vehicleId: 'V', stopsAway: 2, delayS: 60 * 1 + 100, punctuality: 'late' }),
+        'en',
+      ).text,
+    ).toBe('Running 3 minutes late, 2 stops away')
   })
 
   it('adds the delay to "on the way" only when the server judges it late or early', () => {
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'on_time' }), 'en')).toEqual({ text: 'On the way, 4 stops away', tone: 'ok' })
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'late' }), 'en')).toEqual({ text: 'On the way, 4 stops away, running 3 minutes late', tone: 'warn' })
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -130, vehicleId: 'V', punctuality: 'early' }), 'zh')).toEqual({ text: '正在路上，还有 4 站，提前约 2 分钟', tone: 'warn' })
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -20, vehicleId: 'V', punctuality: 'early' }), 'en').text).toBe('On the way, 4 stops away, running early')
+    expect(
+      statusWords(
+        makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'on_time' }),
+        'en',
+      ),
+    ).toEqual({ text: 'On the way, 4 stops away', tone: 'ok' })
+    expect(
+      statusWords(
+        makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 150, vehicleId: 'V', punctuality: 'late' }),
+        'en',
+      ),
+    ).toEqual({ text: 'On the way, 4 stops away, running 3 minutes late', tone: 'warn' })
+    expect(
+      statusWords(
+        makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -130, vehicleId: 'V', punctuality: 'early' }),
+        'zh',
+      ),
+    ).toEqual({ text: '正在路上，还有 4 站，提前约 2 分钟', tone: 'warn' })
+    expect(
+      statusWords(
+        makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: -20, vehicleId: 'V', punctuality: 'early' }),
+        'en',
+      ).text,
+    ).toBe('On the way, 4 stops away, running early')
     // Not judged (the bus is not tracked on the trip yet): no word either way.
-    expect(statusWords(makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 400, vehicleId: 'V', punctuality: null }), 'en').text).toBe('On the way, 4 stops away')
+    expect(
+      statusWords(
+        makeArrival({ status: 'on_the_way', stopsAway: 4, delayS: 400, vehicleId: 'V', punctuality: null }),
+        'en',
+      ).text,
+    ).toBe('On the way, 4 stops away')
   })
 
   it('says a bus 14 s behind is on time, whatever status the departure has', () => {
@@ -42,7 +78,10 @@ describe('status in words', () => {
   it('says a bus 6 min behind is late', () => {
     const a = makeArrival({ status: 'on_the_way', vehicleId: 'V', stopsAway: 2, delayS: 360, punctuality: 'late' })
     expect(statusWords(a, 'zh')).toEqual({ text: '正在路上，还有 2 站，晚点约 6 分钟', tone: 'warn' })
-    expect(statusWords(makeArrival({ ...a, status: 'late' }), 'zh')).toEqual({ text: '晚点约 6 分钟，还有 2 站', tone: 'warn' })
+    expect(statusWords(makeArrival({ ...a, status: 'late' }), 'zh')).toEqual({
+      text: '晚点约 6 分钟，还有 2 站',
+      tone: 'warn',
+    })
   })
 
   it('says "running late" with no figure when the server calls late a delay under a minute', () => {
@@ -52,7 +91,10 @@ describe('status in words', () => {
   })
 
   it('says a bus past its departure that never left has not started', () => {
-    expect(statusWords(makeArrival({ status: 'late' }), 'zh')).toEqual({ text: '还未发车（已过发车时间）', tone: 'warn' })
+    expect(statusWords(makeArrival({ status: 'late' }), 'zh')).toEqual({
+      text: '还未发车（已过发车时间）',
+      tone: 'warn',
+    })
     expect(statusWords(makeArrival({ status: 'late' }), 'en').text).toBe('Not started yet (past its departure time)')
   })
 
@@ -61,7 +103,10 @@ describe('status in words', () => {
     expect(statusWords(makeArrival({ status: 'scheduled' }), 'en').text).toBe('Not started yet')
     expect(statusWords(makeArrival({ status: 'cancelled' }), 'zh')).toEqual({ text: '已取消', tone: 'bad' })
     expect(statusWords(makeArrival({ status: 'cancelled' }), 'en').text).toBe('Cancelled')
-    expect(statusWords(makeArrival({ status: 'at_stop', stopsAway: 0, vehicleId: 'V' }), 'zh')).toEqual({ text: '车已到站', tone: 'ok' })
+    expect(statusWords(makeArrival({ status: 'at_stop', stopsAway: 0, vehicleId: 'V' }), 'zh')).toEqual({
+      text: '车已到站',
+      tone: 'ok',
+    })
     expect(statusWords(makeArrival({ status: 'at_stop' }), 'en').text).toBe('At the stop now')
     expect(statusWords(makeArrival({ status: 'departed' }), 'en').text).toBe('Already left')
   })
@@ -86,7 +131,12 @@ describe('when it comes', () => {
   })
 
   it('shows the timetable time, marked as such, before the bus is tracked; struck through when cancelled', () => {
-    expect(whenWords(makeArrival(), 'en', T0)).toEqual({ big: '08:30', small: 'Timetable 08:30', planned: true, struck: false })
+    expect(whenWords(makeArrival(), 'en', T0)).toEqual({
+      big: '08:30',
+      small: 'Timetable 08:30',
+      planned: true,
+      struck: false,
+    })
     expect(whenWords(makeArrival({ status: 'cancelled' }), 'zh', T0)).toMatchObject({ big: '08:30', struck: true })
     expect(whenWords(makeArrival({ status: 'at_stop', etaTs: at }), 'zh', at).big).toBe('已到站')
   })
@@ -99,7 +149,17 @@ describe('when it comes', () => {
 })
 
 describe('a bus with no live position', () => {
-  const silent = makeArrival({ status: 'no_position', vehicleId: 'XY-V012', stopsAway: 1, etaTs: null, lastFixTs: T0 - 3 * 60_000 - 20_000, online: false, freshness: 'stale', delayS: 30, punctuality: 'on_time' })
+  const silent = makeArrival({
+    status: 'no_position',
+    vehicleId: 'XY-V012',
+    stopsAway: 1,
+    etaTs: null,
+    lastFixTs: T0 - 3 * 60_000 - 20_000,
+    online: false,
+    freshness: 'stale',
+    delayS: 30,
+    punctuality: 'on_time',
+  })
 
   it('shows the timetable and the age of the last position, never "due now"', () => {
     expect(statusWords(silent, 'zh')).toEqual({ text: '暂无实时位置', tone: 'warn' })
@@ -114,4 +174,3 @@ describe('a bus with no live position', () => {
     expect(whenWords({ ...silent, lastFixTs: null }, 'zh', T0).small).toBe(`按时刻表 ${clock(silent.scheduledTs)}`)
   })
 })
-

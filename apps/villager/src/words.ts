@@ -43,7 +43,8 @@ function away(a: StopArrival, lang: Lang): string | null {
   return a.stopsAway === 0 ? t(lang, 'nextIsHere') : t(lang, 'stopsAway', { n: a.stopsAway })
 }
 
-const join = (lang: Lang, parts: (string | null)[]): string => parts.filter((p): p is string => p !== null).join(lang === 'zh' ? '，' : ', ')
+const join = (lang: Lang, parts: (string | null)[]): string =>
+  parts.filter((p): p is string => p !== null).join(lang === 'zh' ? '，' : ', ')
 
 /** A followed bus on its way: where, and late or early only when the server says so. */
 function coming(a: StopArrival, lang: Lang, lateFirst: boolean): StatusWords {
@@ -104,11 +105,17 @@ export function whenWords(a: StopArrival, lang: Lang, now: number): WhenWords {
   // No live position: the timetable, and how old the last position is — never "due now".
   if (a.status === 'no_position') {
     const age = lastFixWords(a, lang, now)
-    return { big: clock(a.scheduledTs), small: age ? `${planned} · ${age}` : t(lang, 'byTimetable', { time: clock(a.scheduledTs) }), planned: true, struck: false }
+    return {
+      big: clock(a.scheduledTs),
+      small: age ? `${planned} · ${age}` : t(lang, 'byTimetable', { time: clock(a.scheduledTs) }),
+      planned: true,
+      struck: false,
+    }
   }
   if (a.etaTs === null) return { big: clock(a.scheduledTs), small: planned, planned: true, struck: false }
   const mins = Math.ceil((a.etaTs - now) / 60_000)
-  const small = clock(a.etaTs) === clock(a.scheduledTs) ? planned : `${planned} · ${t(lang, 'expected', { time: clock(a.etaTs) })}`
+  const small =
+    clock(a.etaTs) === clock(a.scheduledTs) ? planned : `${planned} · ${t(lang, 'expected', { time: clock(a.etaTs) })}`
   if (mins <= 0) return { big: t(lang, 'due'), small, planned: false, struck: false }
   if (mins < 60) return { big: t(lang, 'min', { n: mins }), small, planned: false, struck: false }
   return { big: clock(a.etaTs), small, planned: false, struck: false }

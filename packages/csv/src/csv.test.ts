@@ -14,11 +14,20 @@ describe('parseCsv', () => {
   })
 
   it('drops a byte order mark at the start and accepts LF, CRLF and lone CR', () => {
-    expect(fields('\uFEFFa,b\nc,d\r\ne,f\rg,h')).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['g', 'h']])
+    expect(fields('\uFEFFa,b\nc,d\r\ne,f\rg,h')).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+      ['g', 'h'],
+    ])
   })
 
   it('keeps empty fields, a trailing empty field and skips blank lines', () => {
-    expect(fields('a,,c\n\n,\nx,\n')).toEqual([['a', '', 'c'], ['', ''], ['x', '']])
+    expect(fields('a,,c\n\n,\nx,\n')).toEqual([
+      ['a', '', 'c'],
+      ['', ''],
+      ['x', ''],
+    ])
     expect(fields('')).toEqual([])
   })
 
@@ -41,7 +50,12 @@ describe('parseCsv', () => {
 
 describe('writeCsv', () => {
   it('quotes only what needs it and reads back the same', () => {
-    const rows = [['id', 'name'], ['XY-0004', '江门场, "老街"'], ['XY-0005', 'two\nlines'], ['XY-0006', ' spaced ']]
+    const rows = [
+      ['id', 'name'],
+      ['XY-0004', '江门场, "老街"'],
+      ['XY-0005', 'two\nlines'],
+      ['XY-0006', ' spaced '],
+    ]
     const text = writeCsv(rows)
     expect(text).toBe('id,name\r\nXY-0004,"江门场, ""老街"""\r\nXY-0005,"two\nlines"\r\nXY-0006," spaced "\r\n')
     expect(fields(text)).toEqual(rows)
@@ -66,14 +80,24 @@ describe('spreadsheet CSV', () => {
     expect(csvField('@x')).toBe("'@x")
     expect(csvField('-105.4', {})).toBe('-105.4')
     expect(writeCsv([['=1', '-2']])).toBe('=1,-2\r\n')
-    expect(['=SUM(A1)', '-3', '@x', "'quoted"].map((v) => unguardFormula(csvField(v)))).toEqual(['=SUM(A1)', '-3', '@x', "'quoted"])
+    expect(['=SUM(A1)', '-3', '@x', "'quoted"].map((v) => unguardFormula(csvField(v)))).toEqual([
+      '=SUM(A1)',
+      '-3',
+      '@x',
+      "'quoted",
+    ])
   })
   it('a file: BOM, header, CRLF after every line', () => {
     const cols = [
       { header: 'name', value: (r: { n: string; v: number | null }) => r.n },
       { header: 'value', value: (r: { n: string; v: number | null }) => r.v },
     ]
-    expect(toCsv(cols, [{ n: '石坝, 村', v: 1 }, { n: 'x', v: null }])).toBe('\uFEFFname,value\r\n"石坝, 村",1\r\nx,\r\n')
+    expect(
+      toCsv(cols, [
+        { n: '石坝, 村', v: 1 },
+        { n: 'x', v: null },
+      ]),
+    ).toBe('\uFEFFname,value\r\n"石坝, 村",1\r\nx,\r\n')
     expect(toCsv(cols, [])).toBe('\uFEFFname,value\r\n')
   })
 })

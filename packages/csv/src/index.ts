@@ -1,2 +1,11 @@
 export { CsvSyntaxError, parseCsv, type CsvRecord } from './read.js'
-export { CSV_BOM, csvField, toCsv, unguardFormula, writeCsv, type CsvColumn, type CsvValue, type CsvWriteOptions } from './write.js'
+export {
+  CSV_BOM,
+  csvField,
+  toCsv,
+  unguardFormula,
+  writeCsv,
+  type CsvColumn,
+  type CsvValue,
+  type CsvWriteOptions,
+} from './write.js'

@@ -42,7 +42,9 @@ export function writeCsv(rows: readonly (readonly CsvValue[])[], opts: CsvWriteO
 
 /** A spreadsheet file from columns: BOM, header row, one line per row. */
 export function toCsv<R>(columns: readonly CsvColumn<R>[], rows: readonly R[]): string {
-  return writeCsv([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))], { spreadsheet: true })
+  return writeCsv([columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.value(r)))], {
+    spreadsheet: true,
+  })
 }
 
 /** A cell read back from a spreadsheet file this module wrote: the formula guard taken off. */

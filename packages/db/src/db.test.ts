@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Position } from '@rb/protocol'
 import { testDatabases } from './testing/databases.js'
 import type { OpenedDb } from './open.js'
-import { insertPositions, loadLatest, queryTrack, upsertLatest, insertEvents, upsertLinkStatus } from './repositories/telemetry.js'
+import {
+  insertPositions,
+  loadLatest,
+  queryTrack,
+  upsertLatest,
+  insertEvents,
+  upsertLinkStatus,
+} from './repositories/telemetry.js'
 import { runMaintenance } from './maintenance.js'
 
 let seq = 0
@@ -67,7 +74,11 @@ describe.each(testDatabases())('database port on $name', (target) => {
   it('keeps millisecond timestamps exact and returns out-of-order points in time order', async () => {
     const v = vid()
     const t0 = Date.UTC(2026, 10, 2, 3, 4, 5, 123)
-    await insertPositions(opened.db, [makePosition({ vehicleId: v, ts: t0 + 2001 }), makePosition({ vehicleId: v, ts: t0 })], Date.now())
+    await insertPositions(
+      opened.db,
+      [makePosition({ vehicleId: v, ts: t0 + 2001 }), makePosition({ vehicleId: v, ts: t0 })],
+      Date.now(),
+    )
     const track = await queryTrack(opened.db, v, t0, t0 + 5000, 10)
     expect(track.map((p) => p[0])).toEqual([t0, t0 + 2001])
   })
@@ -115,7 +126,9 @@ describe.each(testDatabases())('database port on $name', (target) => {
         await insertPositions(tx, [p], Date.now())
         throw new Error('abort')
       }),
-      opened.db.transaction(async (tx) => insertPositions(tx, [makePosition({ vehicleId: v, ts: p.ts + 1 })], Date.now())),
+      opened.db.transaction(async (tx) =>
+        insertPositions(tx, [makePosition({ vehicleId: v, ts: p.ts + 1 })], Date.now()),
+      ),
     ])
     expect(results[0].status).toBe('rejected')
     expect(results[1]).toMatchObject({ status: 'fulfilled', value: 1 })
@@ -126,7 +139,10 @@ describe.each(testDatabases())('database port on $name', (target) => {
     const v = vid()
     const e = { vehicleId: v, ts: Date.UTC(2026, 10, 2, 6), type: 'alarm', data: { alarm: 'sos' } }
     expect(await insertEvents(opened.db, [e, e])).toBe(1)
-    const r = await opened.db.query<{ data: { alarm: string } }>('SELECT data FROM vehicle_event WHERE vehicle_id = $1', [v])
+    const r = await opened.db.query<{ data: { alarm: string } }>(
+      'SELECT data FROM vehicle_event WHERE vehicle_id = $1',
+      [v],
+    )
     expect(r.rows[0]?.data.alarm).toBe('sos')
   })
 

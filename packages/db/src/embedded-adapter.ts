@@ -32,7 +32,9 @@ interface Reply {
 export async function createEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedDb> {
   if (opts.dataDir !== 'memory') mkdirSync(opts.dataDir, { recursive: true })
   const template = opts.dataDir === 'memory' ? opts.template : undefined
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: { dataDir: opts.dataDir, template } })
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    workerData: { dataDir: opts.dataDir, template },
+  })
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let nextTx = 1
@@ -69,11 +71,16 @@ export async function createEmbeddedDb(opts: EmbeddedOptions): Promise<EmbeddedD
       pending.set(id, { resolve, reject })
       worker.postMessage({ ...msg, id })
     }).then((r) => {
-      if (!r.ok) throw new DbError(r.error?.message ?? 'database error', r.error?.code, r.error?.detail, r.error?.constraint)
+      if (!r.ok)
+        throw new DbError(r.error?.message ?? 'database error', r.error?.code, r.error?.detail, r.error?.constraint)
       return r
     })
   }
-  const query = async <R>(sql: string, params: readonly unknown[] | undefined, txId?: number): Promise<QueryResult<R>> => {
+  const query = async <R>(
+    sql: string,
+    params: readonly unknown[] | undefined,
+    txId?: number,
+  ): Promise<QueryResult<R>> => {
     const r = await call({ type: 'query', sql, params, txId })
     return { rows: (r.rows ?? []) as R[], rowCount: r.rowCount ?? 0 }
   }

@@ -3,7 +3,12 @@ export { createPgDb, type PgOptions } from './pg-adapter.js'
 export { createEmbeddedDb, type EmbeddedOptions } from './embedded-adapter.js'
 export { migrate, loadMigrations, type Migration, type MigrateResult, type StorageMode } from './migrate.js'
 export { splitSqlStatements } from './sql-split.js'
-export { applyTelemetryPolicies, runMaintenance, type RetentionSettings, type MaintenanceReport } from './maintenance.js'
+export {
+  applyTelemetryPolicies,
+  runMaintenance,
+  type RetentionSettings,
+  type MaintenanceReport,
+} from './maintenance.js'
 export { openDatabase, type OpenOptions, type OpenedDb } from './open.js'
 export * as telemetryRepo from './repositories/telemetry.js'
 export type { StoredEvent, LatestRow, LinkStatus } from './repositories/telemetry.js'
@@ -22,7 +27,12 @@ export * as geofencesRepo from './repositories/geofences.js'
 export type { StoredSetting } from './repositories/settings.js'
 export * as bookingRepo from './repositories/booking.js'
 export * as bookingLimitsRepo from './repositories/booking-limits.js'
-export type { Attempt as BookingAttempt, Hold as BookingHold, SuspectRow, SuspectBooking } from './repositories/booking-limits.js'
+export type {
+  Attempt as BookingAttempt,
+  Hold as BookingHold,
+  SuspectRow,
+  SuspectBooking,
+} from './repositories/booking-limits.js'
 export type { StoredBooking, OutboxMessage, OutgoingMessage, RecipientRole } from './repositories/booking.js'
 export * as rosterRepo from './repositories/roster.js'
 export type { StoredDuty, DutyRecord, RosterDayRecord } from './repositories/roster.js'
@@ -31,10 +41,27 @@ export type { StoredReport, PhotoMeta, TicketFilter, TicketListItem } from './re
 export * as analyticsRepo from './repositories/analytics.js'
 export type { DayRange } from './repositories/analytics.js'
 export * as parcelsRepo from './repositories/parcels/index.js'
-export type { StoredPostPoint, ParcelText, ParcelFilter, ParcelMessage, ReportRow, RidingRow } from './repositories/parcels/index.js'
+export type {
+  StoredPostPoint,
+  ParcelText,
+  ParcelFilter,
+  ParcelMessage,
+  ReportRow,
+  RidingRow,
+} from './repositories/parcels/index.js'
 export * as villagerRepo from './repositories/villager.js'
 export type { StoredReminder, NewReminder, InboundSmsRecord, Booker } from './repositories/villager.js'
 export * as studentsRepo from './repositories/students.js'
 export type { RunRecord, GuardianMessage, PupilFilter } from './repositories/students.js'
 export * as engagementRepo from './repositories/engagement.js'
-export type { StoredNotice, NoticeReceipt, NoticeCounts, DriverNotice, TerminalOutcome, StoredSurvey, StoredAnswer, AnswerChannel, SurveyInvite } from './repositories/engagement.js'
+export type {
+  StoredNotice,
+  NoticeReceipt,
+  NoticeCounts,
+  DriverNotice,
+  TerminalOutcome,
+  StoredSurvey,
+  StoredAnswer,
+  AnswerChannel,
+  SurveyInvite,
+} from './repositories/engagement.js'

@@ -20,11 +20,17 @@ export async function applyTelemetryPolicies(db: Db, mode: StorageMode, s: Reten
   if (mode !== 'timescale') return
   for (const table of RETAINED_TABLES) {
     await db.query('SELECT remove_retention_policy($1::regclass, if_exists => true)', [table])
-    await db.query('SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2::int))', [table, s.retentionDays])
+    await db.query('SELECT add_retention_policy($1::regclass, drop_after => make_interval(days => $2::int))', [
+      table,
+      s.retentionDays,
+    ])
   }
   for (const table of TELEMETRY_TABLES) {
     await db.query('SELECT remove_compression_policy($1::regclass, if_exists => true)', [table])
-    await db.query('SELECT add_compression_policy($1::regclass, compress_after => make_interval(days => $2::int))', [table, s.compressAfterDays])
+    await db.query('SELECT add_compression_policy($1::regclass, compress_after => make_interval(days => $2::int))', [
+      table,
+      s.compressAfterDays,
+    ])
   }
 }
 
@@ -41,7 +47,12 @@ export interface MaintenanceReport {
  * - embedded TimescaleDB: PGlite has no background workers, so run the policy jobs here.
  * A real TimescaleDB server runs its own jobs; nothing to do.
  */
-export async function runMaintenance(db: Db, mode: StorageMode, s: RetentionSettings, nowMs: number): Promise<MaintenanceReport> {
+export async function runMaintenance(
+  db: Db,
+  mode: StorageMode,
+  s: RetentionSettings,
+  nowMs: number,
+): Promise<MaintenanceReport> {
   let deletedRows = 0
   let jobsRun = 0
   if (mode === 'plain') {
@@ -69,7 +80,9 @@ export async function runMaintenance(db: Db, mode: StorageMode, s: RetentionSett
     }
   }
   // Alerts are an ordinary table in both modes.
-  const alerts = await db.query('DELETE FROM alert WHERE ts < to_timestamp($1::float8 / 1000.0)', [nowMs - s.retentionDays * 86_400_000])
+  const alerts = await db.query('DELETE FROM alert WHERE ts < to_timestamp($1::float8 / 1000.0)', [
+    nowMs - s.retentionDays * 86_400_000,
+  ])
   deletedRows += alerts.rowCount
   return { deletedRows, jobsRun }
 }

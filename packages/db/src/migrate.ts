@@ -57,11 +57,16 @@ async function detectMode(db: Db): Promise<{ mode: StorageMode; reason?: string 
   const recorded = await db.query<{ mode: string }>('SELECT mode FROM schema_migration ORDER BY version LIMIT 1')
   const avail = await db.query("SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'")
   if (avail.rows.length === 0) {
-    if (recorded.rows[0]?.mode === 'timescale') throw new Error('this database was set up with TimescaleDB, which is no longer available')
+    if (recorded.rows[0]?.mode === 'timescale')
+      throw new Error('this database was set up with TimescaleDB, which is no longer available')
     return { mode: 'plain', reason: 'the timescaledb extension is not installed on this server' }
   }
   if (recorded.rows[0]?.mode === 'plain') {
-    return { mode: 'plain', reason: 'the schema was created without TimescaleDB; converting tables to hypertables is a manual step (docs/operations.md)' }
+    return {
+      mode: 'plain',
+      reason:
+        'the schema was created without TimescaleDB; converting tables to hypertables is a manual step (docs/operations.md)',
+    }
   }
   try {
     await db.query('CREATE EXTENSION IF NOT EXISTS timescaledb')
@@ -91,14 +96,22 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
         if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK])
         if (await record(tx)) return false
         await runScript(tx, script)
-        await tx.query('INSERT INTO schema_migration (version, name, mode) VALUES ($1, $2, $3)', [m.version, m.name, mode])
+        await tx.query('INSERT INTO schema_migration (version, name, mode) VALUES ($1, $2, $3)', [
+          m.version,
+          m.name,
+          mode,
+        ])
         return true
       })
       if (ran) applied.push(`${m.version}_${m.name}`)
     } else if (!(await record(db))) {
       // Non-transactional scripts must be idempotent (IF NOT EXISTS): two instances may both run them.
       await runScript(db, script)
-      await db.query('INSERT INTO schema_migration (version, name, mode) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [m.version, m.name, mode])
+      await db.query('INSERT INTO schema_migration (version, name, mode) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        m.version,
+        m.name,
+        mode,
+      ])
       applied.push(`${m.version}_${m.name}`)
     }
   }

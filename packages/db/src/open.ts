@@ -34,9 +34,12 @@ export interface OpenedDb {
 
 /** Opens the configured database, applies migrations and telemetry policies. */
 export async function openDatabase(opts: OpenOptions): Promise<OpenedDb> {
-  const template = !opts.url && opts.dataDir === 'memory' && opts.templateDir ? templatePath(opts.templateDir) : undefined
+  const template =
+    !opts.url && opts.dataDir === 'memory' && opts.templateDir ? templatePath(opts.templateDir) : undefined
   const fromTemplate = template !== undefined && existsSync(template)
-  const embedded = opts.url ? undefined : await createEmbeddedDb({ dataDir: opts.dataDir, ...(fromTemplate ? { template } : {}) })
+  const embedded = opts.url
+    ? undefined
+    : await createEmbeddedDb({ dataDir: opts.dataDir, ...(fromTemplate ? { template } : {}) })
   const db = embedded ?? createPgDb({ url: opts.url as string, ...(opts.schema ? { schema: opts.schema } : {}) })
   try {
     if (opts.url && opts.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`)

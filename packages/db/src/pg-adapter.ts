@@ -13,7 +13,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 
 /** node-postgres Pool behind the database port. */
 export function createPgDb(opts: PgOptions): Db {
-  if (opts.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema)) throw new Error(`invalid schema name ${opts.schema}`)
+  if (opts.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema))
+    throw new Error(`invalid schema name ${opts.schema}`)
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.maxConnections ?? 10,
@@ -23,7 +24,11 @@ export function createPgDb(opts: PgOptions): Db {
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', () => {})
 
-  const run = async <R>(q: Queryable | pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+  const run = async <R>(
+    q: Queryable | pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> => {
     const r = await (q as pg.Pool).query(sql, params as unknown[] | undefined)
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 }
   }

@@ -25,7 +25,11 @@ const result = (r) => ({ rows: r.rows, rowCount: r.affectedRows ?? r.rows.length
 async function start() {
   // A template (an in-memory database's files, migrated) skips initdb and the migrations: ~5× faster.
   const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined
-  db = await PGlite.create({ dataDir: dataDir === 'memory' ? undefined : dataDir, extensions: { timescaledb }, ...(loadDataDir ? { loadDataDir } : {}) })
+  db = await PGlite.create({
+    dataDir: dataDir === 'memory' ? undefined : dataDir,
+    extensions: { timescaledb },
+    ...(loadDataDir ? { loadDataDir } : {}),
+  })
   // PGlite starts with enable_seqscan=off; plan like a normal server so plans match PostgreSQL.
   await db.exec('SET enable_seqscan = on')
   // On a reopened database the extension library is otherwise loaded lazily, without its

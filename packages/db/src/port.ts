@@ -46,5 +46,7 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isTransientDbError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return true
-  return code.startsWith('08') || code.startsWith('53') || code.startsWith('57P') || code === '40001' || code === '40P01'
+  return (
+    code.startsWith('08') || code.startsWith('53') || code.startsWith('57P') || code === '40001' || code === '40P01'
+  )
 }

@@ -20,7 +20,8 @@ export function splitSqlStatements(script: string): string[] {
       let j = i + 1
       while (j < n) {
         if (script[j] === c) {
-          if (script[j + 1] === c) j += 2 // doubled quote escapes itself
+          if (script[j + 1] === c)
+            j += 2 // doubled quote escapes itself
           else break
         } else j++
       }

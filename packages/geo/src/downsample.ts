@@ -3,7 +3,10 @@
  * per bucket, the point that spans the largest triangle with its neighbours — corners and
  * detours survive, straight stretches thin out. Input must be in time order.
  */
-export function downsampleTrack<P extends readonly [number, number, number, ...number[]]>(points: readonly P[], maxPoints: number): P[] {
+export function downsampleTrack<P extends readonly [number, number, number, ...number[]]>(
+  points: readonly P[],
+  maxPoints: number,
+): P[] {
   const n = points.length
   if (maxPoints >= n || n <= 2) return points.slice()
   if (maxPoints < 3) return [points[0] as P, points[n - 1] as P].slice(0, Math.max(1, maxPoints))

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { distanceM, lineLengthM, locateStops, projectOnLine, cumulativeDistancesM, type LngLat } from './route-geometry.js'
+import {
+  distanceM,
+  lineLengthM,
+  locateStops,
+  projectOnLine,
+  cumulativeDistancesM,
+  type LngLat,
+} from './route-geometry.js'
 
 // ~1 km per 0.00905° of latitude; a line going north then back south on a parallel road 20 m east.
 const north: LngLat[] = [
@@ -29,11 +36,15 @@ describe('route geometry', () => {
 
   it('locates stops in order along a route that comes back on a parallel road', () => {
     // The third stop is next to the first one, on the way back: it must land near the end, not the start.
-    const r = locateStops(outAndBack, [
-      { code: 'XY-0001', point: [105.44, 28.1601] },
-      { code: 'XY-0002', point: [105.4401, 28.17] },
-      { code: 'XY-0003', point: [105.4402, 28.1601] },
-    ], 15)
+    const r = locateStops(
+      outAndBack,
+      [
+        { code: 'XY-0001', point: [105.44, 28.1601] },
+        { code: 'XY-0002', point: [105.4401, 28.17] },
+        { code: 'XY-0003', point: [105.4402, 28.1601] },
+      ],
+      15,
+    )
     expect(r.ok).toBe(true)
     if (r.ok) {
       expect(r.distancesM[0]).toBeLessThan(20)
@@ -43,19 +54,27 @@ describe('route geometry', () => {
   })
 
   it('names the stop that is too far from the line', () => {
-    const r = locateStops(north, [
-      { code: 'XY-0001', point: [105.44, 28.16] },
-      { code: 'XY-0002', point: [105.45, 28.165] },
-    ], 30)
+    const r = locateStops(
+      north,
+      [
+        { code: 'XY-0001', point: [105.44, 28.16] },
+        { code: 'XY-0002', point: [105.45, 28.165] },
+      ],
+      30,
+    )
     expect(r).toMatchObject({ ok: false, code: 'XY-0002' })
     if (!r.ok) expect(r.message).toMatch(/stop XY-0002 is \d+ m from the route line; the tolerance is 30 m/)
   })
 
   it('says when stops are out of order', () => {
-    const r = locateStops(north, [
-      { code: 'XY-0002', point: [105.44, 28.169] },
-      { code: 'XY-0001', point: [105.44, 28.161] },
-    ], 30)
+    const r = locateStops(
+      north,
+      [
+        { code: 'XY-0002', point: [105.44, 28.169] },
+        { code: 'XY-0001', point: [105.44, 28.161] },
+      ],
+      30,
+    )
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.message).toContain('is the stop order right?')
   })

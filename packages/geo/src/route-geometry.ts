@@ -27,7 +27,8 @@ export function lineLengthM(coords: readonly LngLat[]): number {
 /** Cumulative distance at each vertex, metres (first is 0). */
 export function cumulativeDistancesM(coords: readonly LngLat[]): number[] {
   const out = [0]
-  for (let i = 1; i < coords.length; i++) out.push((out[i - 1] as number) + distanceM(coords[i - 1] as LngLat, coords[i] as LngLat))
+  for (let i = 1; i < coords.length; i++)
+    out.push((out[i - 1] as number) + distanceM(coords[i - 1] as LngLat, coords[i] as LngLat))
   return out
 }
 
@@ -61,7 +62,13 @@ function projectOnSegment(p: LngLat, a: LngLat, b: LngLat): { t: number; offsetM
  * Projects a point onto the line, considering only the part between `fromM` and `toM` along it
  * (a search window: a route that doubles back or uses a road twice then cannot jump).
  */
-export function projectOnLine(coords: readonly LngLat[], cumM: readonly number[], p: LngLat, fromM = 0, toM = Infinity): Projection | null {
+export function projectOnLine(
+  coords: readonly LngLat[],
+  cumM: readonly number[],
+  p: LngLat,
+  fromM = 0,
+  toM = Infinity,
+): Projection | null {
   let best: Projection | null = null
   for (let i = 0; i + 1 < coords.length; i++) {
     const startM = cumM[i] as number
@@ -87,7 +94,12 @@ export function projectOnLine(coords: readonly LngLat[], cumM: readonly number[]
  * The nearest point of every segment lying within `maxOffsetM` of p, in order along the line: a
  * road used twice (out and back) gives one candidate per pass, for the caller to choose by heading.
  */
-export function nearbyProjections(coords: readonly LngLat[], cumM: readonly number[], p: LngLat, maxOffsetM: number): Projection[] {
+export function nearbyProjections(
+  coords: readonly LngLat[],
+  cumM: readonly number[],
+  p: LngLat,
+  maxOffsetM: number,
+): Projection[] {
   const out: Projection[] = []
   for (let i = 0; i + 1 < coords.length; i++) {
     const a = coords[i] as LngLat
@@ -96,7 +108,12 @@ export function nearbyProjections(coords: readonly LngLat[], cumM: readonly numb
     if (offsetM > maxOffsetM) continue
     const startM = cumM[i] as number
     const endM = cumM[i + 1] as number
-    out.push({ alongM: startM + t * (endM - startM), offsetM, segment: i, point: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])] })
+    out.push({
+      alongM: startM + t * (endM - startM),
+      offsetM,
+      segment: i,
+      point: [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])],
+    })
   }
   return out
 }
@@ -107,16 +124,20 @@ export interface StopOnRoute {
 }
 
 export type LocateResult =
-  | { ok: true; distancesM: number[]; lengthM: number }
-  | { ok: false; code: string; offsetM: number; message: string }
+  { ok: true; distancesM: number[]; lengthM: number } | { ok: false; code: string; offsetM: number; message: string }
 
 /**
  * Distance along the route of each stop, in the order given: each stop is searched forward from
  * the previous one, so the order of stops is the order of travel. A stop farther than
  * `toleranceM` from the line is an error naming it.
  */
-export function locateStops(coords: readonly LngLat[], stops: readonly StopOnRoute[], toleranceM: number): LocateResult {
-  if (coords.length < 2) return { ok: false, code: '', offsetM: 0, message: 'the route geometry needs at least two points' }
+export function locateStops(
+  coords: readonly LngLat[],
+  stops: readonly StopOnRoute[],
+  toleranceM: number,
+): LocateResult {
+  if (coords.length < 2)
+    return { ok: false, code: '', offsetM: 0, message: 'the route geometry needs at least two points' }
   const cum = cumulativeDistancesM(coords)
   const distancesM: number[] = []
   let fromM = 0
@@ -125,8 +146,14 @@ export function locateStops(coords: readonly LngLat[], stops: readonly StopOnRou
     if (!proj || proj.offsetM > toleranceM) {
       const anywhere = projectOnLine(coords, cum, s.point)
       const offsetM = Math.round(proj?.offsetM ?? Infinity)
-      const hint = anywhere && anywhere.offsetM <= toleranceM ? ' after the previous stop (is the stop order right?)' : ''
-      return { ok: false, code: s.code, offsetM, message: `stop ${s.code} is ${offsetM} m from the route line${hint}; the tolerance is ${toleranceM} m` }
+      const hint =
+        anywhere && anywhere.offsetM <= toleranceM ? ' after the previous stop (is the stop order right?)' : ''
+      return {
+        ok: false,
+        code: s.code,
+        offsetM,
+        message: `stop ${s.code} is ${offsetM} m from the route line${hint}; the tolerance is ${toleranceM} m`,
+      }
     }
     distancesM.push(Math.round(proj.alongM * 10) / 10)
     fromM = proj.alongM
@@ -141,7 +168,7 @@ export function bearingDeg(a: LngLat, b: LngLat): number {
   const Δλ = (b[0] - a[0]) * RAD
   const y = Math.sin(Δλ) * Math.cos(φ2)
   const x = Math.cos(φ1) * Math.sin(φ2) - Math.sin(φ1) * Math.cos(φ2) * Math.cos(Δλ)
-  return ((Math.atan2(y, x) / RAD) % 360 + 360) % 360
+  return (((Math.atan2(y, x) / RAD) % 360) + 360) % 360
 }
 
 /** Smallest angle between two headings, degrees in [0, 180]. */

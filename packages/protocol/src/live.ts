@@ -1,5 +1,14 @@
 /** socket.io wire map of the live hub (docs/design.md §2), shared by server, console and villager page. */
-import type { BookingChangeKind, BookingCounts, LiveAlert, StopArrivalsUpdate, StopStatus, TicketStatus, TripBookingState, VehicleStateView } from '@rb/domain'
+import type {
+  BookingChangeKind,
+  BookingCounts,
+  LiveAlert,
+  StopArrivalsUpdate,
+  StopStatus,
+  TicketStatus,
+  TripBookingState,
+  VehicleStateView,
+} from '@rb/domain'
 import type { Position } from './position.js'
 
 /** One vehicle's newest position as pushed live. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_LIMITS, encodePositionPayload, parseDeviceEventMessage, parsePositionBatchMessage, parsePositionMessage, parseStatusMessage } from './telemetry.js'
+import {
+  DEFAULT_LIMITS,
+  encodePositionPayload,
+  parseDeviceEventMessage,
+  parsePositionBatchMessage,
+  parsePositionMessage,
+  parseStatusMessage,
+} from './telemetry.js'
 import { parseUplinkTopic, topics } from './topics.js'
 import { readDriverEvent } from './driver-events.js'
 
@@ -11,7 +18,20 @@ describe('position payload', () => {
   it('accepts ISO-8601 with an offset and epoch ms, as the same instant', () => {
     const iso = parsePositionMessage('V1', msg(good), NOW)
     const ms = parsePositionMessage('V1', msg({ ...good, ts: NOW }), NOW)
-    expect(iso).toEqual({ ok: true, value: { vehicleId: 'V1', ts: NOW, lng: 105.4431, lat: 28.1612, speedKmh: 31.5, headingDeg: 87, accM: null, odoM: null, source: 'mqtt' } })
+    expect(iso).toEqual({
+      ok: true,
+      value: {
+        vehicleId: 'V1',
+        ts: NOW,
+        lng: 105.4431,
+        lat: 28.1612,
+        speedKmh: 31.5,
+        headingDeg: 87,
+        accM: null,
+        odoM: null,
+        source: 'mqtt',
+      },
+    })
     expect(ms.ok && ms.value.ts).toBe(NOW)
   })
 
@@ -56,14 +76,30 @@ describe('position payload', () => {
   })
 
   it('round-trips through the encoder producers use', () => {
-    const r = parsePositionMessage('V1', msg(encodePositionPayload({ ts: NOW, lat: 28.2, lng: 105.3, speedKmh: 12, headingDeg: 180, accM: 3 })), NOW)
-    expect(r.ok && r.value).toMatchObject({ ts: NOW, lat: 28.2, lng: 105.3, speedKmh: 12, headingDeg: 180, accM: 3, odoM: null })
+    const r = parsePositionMessage(
+      'V1',
+      msg(encodePositionPayload({ ts: NOW, lat: 28.2, lng: 105.3, speedKmh: 12, headingDeg: 180, accM: 3 })),
+      NOW,
+    )
+    expect(r.ok && r.value).toMatchObject({
+      ts: NOW,
+      lat: 28.2,
+      lng: 105.3,
+      speedKmh: 12,
+      headingDeg: 180,
+      accM: 3,
+      odoM: null,
+    })
   })
 })
 
 describe('batch payload', () => {
   it('keeps the good points and reports each bad one, in order', () => {
-    const r = parsePositionBatchMessage('V1', msg([{ ...good, ts: NOW - 2000 }, { ...good, lat: 95 }, { ...good, ts: NOW - 1000 }, 'junk']), NOW)
+    const r = parsePositionBatchMessage(
+      'V1',
+      msg([{ ...good, ts: NOW - 2000 }, { ...good, lat: 95 }, { ...good, ts: NOW - 1000 }, 'junk']),
+      NOW,
+    )
     expect(r.positions.map((p) => p.ts)).toEqual([NOW - 2000, NOW - 1000])
     expect(r.rejects.map((x) => x.reason)).toEqual(['coordinates', 'schema'])
   })
@@ -72,8 +108,13 @@ describe('batch payload', () => {
     expect(parsePositionBatchMessage('V1', msg(good), NOW).rejects[0]?.reason).toBe('schema')
     const many = Array.from({ length: 12_000 }, (_, i) => ({ ...good, ts: NOW - i * 1000 }))
     const payload = msg(many)
-    expect(parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length }).positions).toHaveLength(12_000)
-    expect(parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length - 1 }).rejects[0]?.reason).toBe('oversize')
+    expect(
+      parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length }).positions,
+    ).toHaveLength(12_000)
+    expect(
+      parsePositionBatchMessage('V1', payload, NOW, { ...DEFAULT_LIMITS, maxBatchBytes: payload.length - 1 }).rejects[0]
+        ?.reason,
+    ).toBe('oversize')
   })
 })
 
@@ -90,13 +131,32 @@ describe('status and event payloads', () => {
     expect(parseDeviceEventMessage('V1', msg({ ts: NOW, type: 'fire' }), NOW).ok).toBe(false)
   })
 
-  it('reads who took the wheel and who left it, marked as the device\'s word', () => {
-    const on = parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国' }), NOW)
-    expect(on).toEqual({ ok: true, value: { vehicleId: 'XY-V012', ts: NOW, type: 'driver', data: { action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国', source: 'device' } } })
-    expect(readDriverEvent(on.ok ? on.value.data : {})).toMatchObject({ action: 'on', source: 'device', driverId: 'XY-D007', idCard: null })
+  it("reads who took the wheel and who left it, marked as the device's word", () => {
+    const on = parseDeviceEventMessage(
+      'XY-V012',
+      msg({ ts: NOW, type: 'driver', action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国' }),
+      NOW,
+    )
+    expect(on).toEqual({
+      ok: true,
+      value: {
+        vehicleId: 'XY-V012',
+        ts: NOW,
+        type: 'driver',
+        data: { action: 'on', driverId: 'XY-D007', cert: '5105242008123456', name: '王建国', source: 'device' },
+      },
+    })
+    expect(readDriverEvent(on.ok ? on.value.data : {})).toMatchObject({
+      action: 'on',
+      source: 'device',
+      driverId: 'XY-D007',
+      idCard: null,
+    })
     const off = parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'off' }), NOW)
     expect(off.ok && off.value.data).toEqual({ action: 'off', source: 'device' })
-    expect(parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'on', cert: 'A1' }), NOW).ok).toBe(true)
+    expect(parseDeviceEventMessage('XY-V012', msg({ ts: NOW, type: 'driver', action: 'on', cert: 'A1' }), NOW).ok).toBe(
+      true,
+    )
   })
 
   it.each([
@@ -126,7 +186,14 @@ describe('topics', () => {
     expect(parseUplinkTopic(topics.event('V1'))).toEqual({ vehicleId: 'V1', kind: 'event' })
   })
 
-  it.each(['rb/v1/veh//pos', 'rb/v1/veh/V 1/pos', 'rb/v1/veh/V1/cmd', 'rb/v2/veh/V1/pos', 'rb/v1/veh/V1', `rb/v1/veh/${'x'.repeat(65)}/pos`])('rejects %s', (t) => {
+  it.each([
+    'rb/v1/veh//pos',
+    'rb/v1/veh/V 1/pos',
+    'rb/v1/veh/V1/cmd',
+    'rb/v2/veh/V1/pos',
+    'rb/v1/veh/V1',
+    `rb/v1/veh/${'x'.repeat(65)}/pos`,
+  ])('rejects %s', (t) => {
     expect(parseUplinkTopic(t)).toBeNull()
   })
 })

@@ -19,7 +19,9 @@ export const PositionPayload = Type.Object(
     heading: Type.Number({ minimum: 0, maximum: 360, description: 'degrees clockwise from north' }),
     acc: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000, description: 'horizontal accuracy, m' })),
     odo: Type.Optional(Type.Number({ minimum: 0, description: 'odometer, m' })),
-    vehicleId: Type.Optional(Type.String({ maxLength: 64, description: 'must equal the topic vehicle id when present' })),
+    vehicleId: Type.Optional(
+      Type.String({ maxLength: 64, description: 'must equal the topic vehicle id when present' }),
+    ),
   },
   { $id: 'PositionPayload', additionalProperties: true },
 )
@@ -37,7 +39,9 @@ export const DeviceEventPayload = Type.Object(
     count: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
     // `driver` events: who took the wheel (`on`) or left it (`off`).
     action: Type.Optional(Type.Union([Type.Literal('on'), Type.Literal('off')])),
-    driverId: Type.Optional(Type.String({ pattern: DRIVER_ID_PATTERN, description: 'unified driver number, e.g. XY-D007' })),
+    driverId: Type.Optional(
+      Type.String({ pattern: DRIVER_ID_PATTERN, description: 'unified driver number, e.g. XY-D007' }),
+    ),
     cert: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'qualification certificate number' })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     vehicleId: Type.Optional(Type.String({ maxLength: 64 })),
@@ -48,13 +52,7 @@ export type DeviceEventPayload = Static<typeof DeviceEventPayload>
 
 /** Why a message (or one point of a batch) was dropped; the label of the `dropped` metric. */
 export type RejectReason =
-  | 'bad_json'
-  | 'schema'
-  | 'coordinates'
-  | 'future_ts'
-  | 'vehicle_mismatch'
-  | 'oversize'
-  | 'bad_topic'
+  'bad_json' | 'schema' | 'coordinates' | 'future_ts' | 'vehicle_mismatch' | 'oversize' | 'bad_topic'
 
 export const REJECT_REASONS: readonly RejectReason[] = [
   'bad_json',
@@ -126,7 +124,12 @@ function firstSchemaError(errors: Iterable<{ path: string; message: string }>): 
 }
 
 /** One already-parsed JSON value → a canonical position, or why not. */
-export function toPosition(vehicleId: string, raw: unknown, nowMs: number, limits: TelemetryLimits = DEFAULT_LIMITS): Parsed<Position> {
+export function toPosition(
+  vehicleId: string,
+  raw: unknown,
+  nowMs: number,
+  limits: TelemetryLimits = DEFAULT_LIMITS,
+): Parsed<Position> {
   if (!checkPosition.Check(raw)) return fail('schema', firstSchemaError(checkPosition.Errors(raw)))
   const p = raw
   if (p.vehicleId !== undefined && p.vehicleId !== vehicleId) {
@@ -169,7 +172,12 @@ function parseJson(payload: Uint8Array | string, maxBytes: number): Parsed<unkno
 }
 
 /** A `…/pos` message → one position, or why it was dropped. */
-export function parsePositionMessage(vehicleId: string, payload: Uint8Array | string, nowMs: number, limits: TelemetryLimits = DEFAULT_LIMITS): Parsed<Position> {
+export function parsePositionMessage(
+  vehicleId: string,
+  payload: Uint8Array | string,
+  nowMs: number,
+  limits: TelemetryLimits = DEFAULT_LIMITS,
+): Parsed<Position> {
   const json = parseJson(payload, limits.maxPositionBytes)
   if (!json.ok) return json
   return toPosition(vehicleId, json.value, nowMs, limits)
@@ -184,10 +192,16 @@ export interface BatchResult {
  * A `…/pos/batch` message (store-and-forward after a dead zone). Each point stands alone:
  * one bad point is dropped and counted, the good ones are kept.
  */
-export function parsePositionBatchMessage(vehicleId: string, payload: Uint8Array | string, nowMs: number, limits: TelemetryLimits = DEFAULT_LIMITS): BatchResult {
+export function parsePositionBatchMessage(
+  vehicleId: string,
+  payload: Uint8Array | string,
+  nowMs: number,
+  limits: TelemetryLimits = DEFAULT_LIMITS,
+): BatchResult {
   const json = parseJson(payload, limits.maxBatchBytes)
   if (!json.ok) return { positions: [], rejects: [json.reject] }
-  if (!Array.isArray(json.value)) return { positions: [], rejects: [{ reason: 'schema', detail: 'a batch must be a JSON array of positions' }] }
+  if (!Array.isArray(json.value))
+    return { positions: [], rejects: [{ reason: 'schema', detail: 'a batch must be a JSON array of positions' }] }
   const positions: Position[] = []
   const rejects: Reject[] = []
   for (const raw of json.value) {
@@ -206,13 +220,21 @@ export interface DeviceEvent {
 }
 
 /** A `…/event` message (driver alarm, door, passenger count, who drives). */
-export function parseDeviceEventMessage(vehicleId: string, payload: Uint8Array | string, nowMs: number, limits: TelemetryLimits = DEFAULT_LIMITS): Parsed<DeviceEvent> {
+export function parseDeviceEventMessage(
+  vehicleId: string,
+  payload: Uint8Array | string,
+  nowMs: number,
+  limits: TelemetryLimits = DEFAULT_LIMITS,
+): Parsed<DeviceEvent> {
   const json = parseJson(payload, limits.maxPositionBytes)
   if (!json.ok) return json
   const raw = json.value
   if (!checkEvent.Check(raw)) return fail('schema', firstSchemaError(checkEvent.Errors(raw)))
   if (raw.vehicleId !== undefined && raw.vehicleId !== vehicleId) {
-    return fail('vehicle_mismatch', `payload names vehicle ${JSON.stringify(raw.vehicleId)} on the topic of ${vehicleId}`)
+    return fail(
+      'vehicle_mismatch',
+      `payload names vehicle ${JSON.stringify(raw.vehicleId)} on the topic of ${vehicleId}`,
+    )
   }
   const driverProblem = driverFieldsProblem(raw)
   if (driverProblem) return fail('schema', driverProblem)
@@ -221,13 +243,19 @@ export function parseDeviceEventMessage(vehicleId: string, payload: Uint8Array |
   if (ts.value > nowMs + limits.maxFutureSkewMs) return fail('future_ts', 'event ts is in the future')
   const { ts: _ts, type, vehicleId: _v, ...data } = raw
   // A device's word on who drives is marked as such: the IC card and the driver page say it otherwise.
-  return { ok: true, value: { vehicleId, ts: ts.value, type, data: type === 'driver' ? { ...data, source: 'device' } : data } }
+  return {
+    ok: true,
+    value: { vehicleId, ts: ts.value, type, data: type === 'driver' ? { ...data, source: 'device' } : data },
+  }
 }
 
 /** `driver` events need an action, and someone named when a driver comes on; the other events carry none of these fields. */
 function driverFieldsProblem(e: DeviceEventPayload): string | null {
   const named = e.driverId !== undefined || e.cert !== undefined || e.name !== undefined
-  if (e.type !== 'driver') return named || e.action !== undefined ? `/action, /driverId, /cert and /name belong to driver events, not ${e.type}` : null
+  if (e.type !== 'driver')
+    return named || e.action !== undefined
+      ? `/action, /driverId, /cert and /name belong to driver events, not ${e.type}`
+      : null
   if (e.action === undefined) return '/action: a driver event says "on" (took the wheel) or "off" (left it)'
   if (e.action === 'on' && !named) return '/driverId: a driver coming on needs driverId, cert or name'
   return null
@@ -244,8 +272,16 @@ export function parseStatusMessage(payload: Uint8Array | string): Parsed<Vehicle
 }
 
 /** Encodes a canonical position as the wire payload (producers: simulator, tests, bench). */
-export function encodePositionPayload(p: Pick<Position, 'ts' | 'lat' | 'lng' | 'speedKmh' | 'headingDeg'> & Partial<Pick<Position, 'accM' | 'odoM'>>): PositionPayload {
-  const out: PositionPayload = { ts: new Date(p.ts).toISOString(), lat: p.lat, lon: p.lng, speed: p.speedKmh, heading: p.headingDeg }
+export function encodePositionPayload(
+  p: Pick<Position, 'ts' | 'lat' | 'lng' | 'speedKmh' | 'headingDeg'> & Partial<Pick<Position, 'accM' | 'odoM'>>,
+): PositionPayload {
+  const out: PositionPayload = {
+    ts: new Date(p.ts).toISOString(),
+    lat: p.lat,
+    lon: p.lng,
+    speed: p.speedKmh,
+    heading: p.headingDeg,
+  }
   if (p.accM != null) out.acc = p.accM
   if (p.odoM != null) out.odo = p.odoM
   return out

@@ -11,15 +11,29 @@ describe('compact track form', () => {
       [1_765_000_002_500, 105.443203, 28.161304, 0, 359],
     ]
     const c = encodeTrack(points)
-    expect(c).toEqual({ t: [1_765_000_000_000, 1000, 1500], lng: [105443123, 100, -20], lat: [28161234, -30, 100], speed: [315, 320, 0], heading: [87, 88, 359] })
+    expect(c).toEqual({
+      t: [1_765_000_000_000, 1000, 1500],
+      lng: [105443123, 100, -20],
+      lat: [28161234, -30, 100],
+      speed: [315, 320, 0],
+      heading: [87, 88, 359],
+    })
     expect(decodeTrack(c)).toEqual(points)
   })
 
   it('round-trips any track within the scale (0.1 m, 0.1 km/h, 1°)', () => {
-    const point = fc.tuple(fc.integer({ min: 0, max: 86_400_000 }), fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -90, max: 90, noNaN: true }), fc.double({ min: 0, max: 200, noNaN: true }), fc.double({ min: 0, max: 359.4, noNaN: true }))
+    const point = fc.tuple(
+      fc.integer({ min: 0, max: 86_400_000 }),
+      fc.double({ min: -180, max: 180, noNaN: true }),
+      fc.double({ min: -90, max: 90, noNaN: true }),
+      fc.double({ min: 0, max: 200, noNaN: true }),
+      fc.double({ min: 0, max: 359.4, noNaN: true }),
+    )
     fc.assert(
       fc.property(fc.array(point, { maxLength: 50 }), (raw) => {
-        const points = raw.map(([t, lng, lat, s, h]): TrackPoint => [1_765_000_000_000 + t, lng, lat, s, h]).sort((a, b) => a[0] - b[0])
+        const points = raw
+          .map(([t, lng, lat, s, h]): TrackPoint => [1_765_000_000_000 + t, lng, lat, s, h])
+          .sort((a, b) => a[0] - b[0])
         const back = decodeTrack(encodeTrack(points))
         back.forEach((p, i) => {
           const q = points[i] as TrackPoint
@@ -34,6 +48,8 @@ describe('compact track form', () => {
   })
 
   it('refuses columns of different lengths', () => {
-    expect(() => decodeTrack({ t: [1, 2], lng: [1], lat: [1, 2], speed: [1, 2], heading: [1, 2] })).toThrow('differ in length')
+    expect(() => decodeTrack({ t: [1, 2], lng: [1], lat: [1, 2], speed: [1, 2], heading: [1, 2] })).toThrow(
+      'differ in length',
+    )
   })
 })

@@ -35,7 +35,8 @@ const cumulative = (deltas: readonly number[]): number[] => {
   return out
 }
 
-const deltas = (values: readonly number[]): number[] => values.map((v, i) => (i === 0 ? v : v - (values[i - 1] as number)))
+const deltas = (values: readonly number[]): number[] =>
+  values.map((v, i) => (i === 0 ? v : v - (values[i - 1] as number)))
 
 /** Points (oldest first) → compact columns; positions round to the encoding's scale. */
 export function encodeTrack(points: readonly TrackPoint[]): CompactTrackColumns {
@@ -51,9 +52,16 @@ export function encodeTrack(points: readonly TrackPoint[]): CompactTrackColumns 
 /** Compact columns → points, oldest first. Throws on columns of different lengths. */
 export function decodeTrack(c: CompactTrackColumns): TrackPoint[] {
   const n = c.t.length
-  if (c.lng.length !== n || c.lat.length !== n || c.speed.length !== n || c.heading.length !== n) throw new Error('compact track columns differ in length')
+  if (c.lng.length !== n || c.lat.length !== n || c.speed.length !== n || c.heading.length !== n)
+    throw new Error('compact track columns differ in length')
   const t = cumulative(c.t)
   const lng = cumulative(c.lng)
   const lat = cumulative(c.lat)
-  return t.map((ts, i) => [ts, (lng[i] as number) / TRACK_SCALE.lng, (lat[i] as number) / TRACK_SCALE.lat, (c.speed[i] as number) / TRACK_SCALE.speed, c.heading[i] as number])
+  return t.map((ts, i) => [
+    ts,
+    (lng[i] as number) / TRACK_SCALE.lng,
+    (lat[i] as number) / TRACK_SCALE.lat,
+    (c.speed[i] as number) / TRACK_SCALE.speed,
+    c.heading[i] as number,
+  ])
 }

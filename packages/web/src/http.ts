@@ -54,7 +54,9 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   try {
     res = await fetch(path, {
       ...init,
-      headers: hasJson ? { 'content-type': 'application/json', ...(headers as Record<string, string> | undefined) } : headers,
+      headers: hasJson
+        ? { 'content-type': 'application/json', ...(headers as Record<string, string> | undefined) }
+        : headers,
       body: raw ?? (hasJson ? JSON.stringify(json) : null),
       credentials: 'same-origin',
       ...(ctrl ? { signal: ctrl.signal } : {}),
@@ -79,7 +81,13 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     const e = (body as ErrorBody | null)?.error
     const retry = Number(res.headers.get('retry-after'))
     const message = e?.message ?? (typeof body === 'string' && body ? body : res.statusText)
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, message, e?.details ?? null, Number.isFinite(retry) && retry > 0 ? retry : null)
+    throw new ApiError(
+      res.status,
+      e?.code ?? `HTTP_${res.status}`,
+      message,
+      e?.details ?? null,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    )
   }
   return body as T
 }

@@ -80,7 +80,13 @@ export interface CliRequest {
   options: SimulationOptions
 }
 
-const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean))
+const list = (v: string | undefined): string[] | undefined =>
+  v === undefined
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined
@@ -91,15 +97,42 @@ function num(name: string, v: string | undefined): number | undefined {
 
 /** Every option the command line takes (each one is in HELP: a test checks it). */
 export const CLI_OPTIONS = {
-  api: { type: 'string' }, gtfs: { type: 'string' }, date: { type: 'string' }, from: { type: 'string' }, until: { type: 'string' },
-  speed: { type: 'string' }, 'allow-future': { type: 'boolean' }, vehicles: { type: 'string' }, vehicle: { type: 'string' },
-  routes: { type: 'string' }, interval: { type: 'string' }, 'market-day': { type: 'boolean' }, faults: { type: 'string' },
-  'no-faults': { type: 'boolean' }, seed: { type: 'string' }, scenario: { type: 'string' }, truth: { type: 'string' },
-  load: { type: 'boolean' }, hz: { type: 'string' }, window: { type: 'string' }, seconds: { type: 'string' },
-  connections: { type: 'string' }, 'max-backlog': { type: 'string' }, 'topic-prefix': { type: 'string' }, protocol: { type: 'string' },
-  mqtt: { type: 'string' }, 'mqtt-username': { type: 'string' }, 'mqtt-password': { type: 'string' }, 'mqtt-secrets': { type: 'string' }, jt808: { type: 'string' },
-  'api-token': { type: 'string' }, 'api-user': { type: 'string' }, 'api-password': { type: 'string' },
-  quiet: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  api: { type: 'string' },
+  gtfs: { type: 'string' },
+  date: { type: 'string' },
+  from: { type: 'string' },
+  until: { type: 'string' },
+  speed: { type: 'string' },
+  'allow-future': { type: 'boolean' },
+  vehicles: { type: 'string' },
+  vehicle: { type: 'string' },
+  routes: { type: 'string' },
+  interval: { type: 'string' },
+  'market-day': { type: 'boolean' },
+  faults: { type: 'string' },
+  'no-faults': { type: 'boolean' },
+  seed: { type: 'string' },
+  scenario: { type: 'string' },
+  truth: { type: 'string' },
+  load: { type: 'boolean' },
+  hz: { type: 'string' },
+  window: { type: 'string' },
+  seconds: { type: 'string' },
+  connections: { type: 'string' },
+  'max-backlog': { type: 'string' },
+  'topic-prefix': { type: 'string' },
+  protocol: { type: 'string' },
+  mqtt: { type: 'string' },
+  'mqtt-username': { type: 'string' },
+  'mqtt-password': { type: 'string' },
+  'mqtt-secrets': { type: 'string' },
+  jt808: { type: 'string' },
+  'api-token': { type: 'string' },
+  'api-user': { type: 'string' },
+  'api-password': { type: 'string' },
+  quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const
 
 /** `{ "<vehicle id>": "<device secret>" }` from a file. */
@@ -110,7 +143,12 @@ function readSecrets(file: string): Record<string, string> {
   } catch (err) {
     throw new Error(`--mqtt-secrets ${file}: ${(err as Error).message}`)
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((s) => typeof s === 'string')) {
+  if (
+    !parsed ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((s) => typeof s === 'string')
+  ) {
     throw new Error(`--mqtt-secrets ${file}: must be a JSON object of vehicle id → secret`)
   }
   return parsed as Record<string, string>
@@ -121,14 +159,16 @@ export function parseCli(argv: readonly string[]): CliRequest {
   const request: CliRequest = { help: v.help ?? false, quiet: v.quiet ?? false, json: v.json ?? false, options: {} }
   if (request.help) return request
   const o = request.options
-  if (v.protocol !== undefined && v.protocol !== 'mqtt' && v.protocol !== 'jt808') throw new Error(`--protocol must be mqtt or jt808, got "${v.protocol}"`)
+  if (v.protocol !== undefined && v.protocol !== 'mqtt' && v.protocol !== 'jt808')
+    throw new Error(`--protocol must be mqtt or jt808, got "${v.protocol}"`)
   o.protocol = v.protocol as Protocol | undefined
   o.mqttUrl = v.mqtt
   o.mqttUsername = v['mqtt-username']
   o.mqttPassword = v['mqtt-password']
   if (v['mqtt-secrets'] !== undefined) o.mqttSecrets = readSecrets(v['mqtt-secrets'])
   if (v['api-token'] !== undefined) o.apiToken = v['api-token']
-  if ((v['api-user'] === undefined) !== (v['api-password'] === undefined)) throw new Error('give --api-user and --api-password together')
+  if ((v['api-user'] === undefined) !== (v['api-password'] === undefined))
+    throw new Error('give --api-user and --api-password together')
   if (v['api-user'] !== undefined) {
     o.apiUser = v['api-user']
     o.apiPassword = v['api-password']
@@ -157,7 +197,9 @@ export function parseCli(argv: readonly string[]): CliRequest {
     }
     return request
   }
-  const loadOnly = (['hz', 'window', 'seconds', 'connections', 'max-backlog', 'topic-prefix'] as const).filter((k) => v[k] !== undefined)
+  const loadOnly = (['hz', 'window', 'seconds', 'connections', 'max-backlog', 'topic-prefix'] as const).filter(
+    (k) => v[k] !== undefined,
+  )
   if (loadOnly.length > 0) throw new Error(`${loadOnly.map((k) => `--${k}`).join(', ')} belong to --load`)
   if (v.api !== undefined && v.gtfs !== undefined) throw new Error('give --api or --gtfs, not both')
   if (v.gtfs !== undefined) o.gtfs = v.gtfs
@@ -173,7 +215,8 @@ export function parseCli(argv: readonly string[]): CliRequest {
   o.routes = list(v.routes)
   o.intervalS = num('interval', v.interval)
   o.marketDay = v['market-day']
-  if (v.faults !== undefined && !FAULT_PROFILES.includes(v.faults as FaultProfile)) throw new Error(`--faults must be one of ${FAULT_PROFILES.join(', ')}`)
+  if (v.faults !== undefined && !FAULT_PROFILES.includes(v.faults as FaultProfile))
+    throw new Error(`--faults must be one of ${FAULT_PROFILES.join(', ')}`)
   o.faults = v['no-faults'] ? 'none' : (v.faults as FaultProfile | undefined)
   o.truthFile = v.truth
   return request

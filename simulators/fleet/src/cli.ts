@@ -23,21 +23,33 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let sim: Simulation
   try {
-    sim = await startSimulation({ ...req.options, statsIntervalMs: tty ? 250 : 10_000, onStats: show, onLog: (line) => process.stderr.write(`${line}\n`) })
+    sim = await startSimulation({
+      ...req.options,
+      statsIntervalMs: tty ? 250 : 10_000,
+      onStats: show,
+      onLog: (line) => process.stderr.write(`${line}\n`),
+    })
   } catch (err) {
     process.stderr.write(`cannot start: ${(err as Error).message}\n`)
     return 1
   }
   const first = sim.stats()
   if (!req.quiet) {
-    const what = first.mode === 'load' ? `${first.vehicles} synthetic vehicles` : `${sim.vehicles.length} vehicles, ${sim.vehicles.reduce((n, v) => n + v.trips.length, 0)} trips`
-    process.stdout.write(`running ${what} over ${first.protocol}${first.mode === 'timetable' ? ` at ×${first.speed}` : ''}; Ctrl-C stops\n`)
+    const what =
+      first.mode === 'load'
+        ? `${first.vehicles} synthetic vehicles`
+        : `${sim.vehicles.length} vehicles, ${sim.vehicles.reduce((n, v) => n + v.trips.length, 0)} trips`
+    process.stdout.write(
+      `running ${what} over ${first.protocol}${first.mode === 'timetable' ? ` at ×${first.speed}` : ''}; Ctrl-C stops\n`,
+    )
     for (const w of first.warnings) process.stderr.write(`warning: ${w}\n`)
   }
   let interrupted = 0
   const onSignal = (signal: NodeJS.Signals): void => {
     if (++interrupted > 1) process.exit(130)
-    process.stderr.write(`\n${signal}: stopping — sent points are drained, the truth file closed (again to quit at once)…\n`)
+    process.stderr.write(
+      `\n${signal}: stopping — sent points are drained, the truth file closed (again to quit at once)…\n`,
+    )
     void sim.stop()
   }
   process.on('SIGINT', onSignal)

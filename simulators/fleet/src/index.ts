@@ -11,12 +11,31 @@ export { resolveOptions, type SimulationOptions, type LoadOptions, type Protocol
 export { parseScenario, readScenario, type Scenario } from './scenario.js'
 export { statusLine, summary, type SimStats } from './stats.js'
 export {
-  connectLoad, loadProblems, loadVehicleId,
-  type LoadGenerator, type LoadGeneratorOptions, type LoadPlan, type LoadProgress, type LoadReport, type LoadRun, type OpenLoopOptions, type ClosedLoopOptions,
+  connectLoad,
+  loadProblems,
+  loadVehicleId,
+  type LoadGenerator,
+  type LoadGeneratorOptions,
+  type LoadPlan,
+  type LoadProgress,
+  type LoadReport,
+  type LoadRun,
+  type OpenLoopOptions,
+  type ClosedLoopOptions,
 } from './load/generator.js'
 export { Sample, summarize, cpuMs, type Summary } from './load/sample.js'
 export { createFleet, type Fleet, type FleetVehicle, type Selection } from './model/fleet.js'
-export { DEFAULT_BEHAVIOUR, FAULT_PROFILES, faultProfile, type BehaviourConfig, type FaultConfig, type FaultProfile, type ModelConfig, type SlowDriver, type Stranding } from './model/config.js'
+export {
+  DEFAULT_BEHAVIOUR,
+  FAULT_PROFILES,
+  faultProfile,
+  type BehaviourConfig,
+  type FaultConfig,
+  type FaultProfile,
+  type ModelConfig,
+  type SlowDriver,
+  type Stranding,
+} from './model/config.js'
 export type * from './model/types.js'
 export { fetchNetwork } from './source/api.js'
 export { networkFromSnapshot } from './source/snapshot.js'

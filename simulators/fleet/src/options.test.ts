@@ -12,26 +12,86 @@ describe('command line', () => {
   it('documents every option it takes in --help', () => {
     const options = [...HELP.matchAll(/^ {2}(--[a-z0-9-]+)/gm)].map((m) => m[1])
     expect(options.length).toBeGreaterThan(20)
-    for (const o of options) expect(() => parseCli([o as string, ...(o === '--help' || o === '--load' ? [] : ['1'])])).not.toThrow(/Unknown option/)
+    for (const o of options)
+      expect(() => parseCli([o as string, ...(o === '--help' || o === '--load' ? [] : ['1'])])).not.toThrow(
+        /Unknown option/,
+      )
     expect(parseCli(['-h']).help).toBe(true)
     // …and the other way round: every option the parser takes is in the help.
     for (const name of Object.keys(CLI_OPTIONS)) expect(HELP, name).toMatch(new RegExp(`--${name}\\b`))
   })
 
   it('reads a timetable run, with the server API as the default source', () => {
-    const { options } = parseCli(['--date', '2026-11-25', '--from', '06:00', '--speed', '30', '--vehicles', '12', '--routes', 'XY-R01,XY-R09', '--no-faults', '--seed', '42', '--protocol', 'jt808', '--jt808', 'gw:7000'])
-    expect(options).toMatchObject({ api: 'http://localhost:8080', date: '2026-11-25', from: '06:00', speed: 30, maxVehicles: 12, routes: ['XY-R01', 'XY-R09'], faults: 'none', seed: 42, protocol: 'jt808', jt808: 'gw:7000' })
+    const { options } = parseCli([
+      '--date',
+      '2026-11-25',
+      '--from',
+      '06:00',
+      '--speed',
+      '30',
+      '--vehicles',
+      '12',
+      '--routes',
+      'XY-R01,XY-R09',
+      '--no-faults',
+      '--seed',
+      '42',
+      '--protocol',
+      'jt808',
+      '--jt808',
+      'gw:7000',
+    ])
+    expect(options).toMatchObject({
+      api: 'http://localhost:8080',
+      date: '2026-11-25',
+      from: '06:00',
+      speed: 30,
+      maxVehicles: 12,
+      routes: ['XY-R01', 'XY-R09'],
+      faults: 'none',
+      seed: 42,
+      protocol: 'jt808',
+      jt808: 'gw:7000',
+    })
   })
 
   it('reads load mode and refuses half of it', () => {
-    expect(parseCli(['--load', '--vehicles', '500', '--hz', '2', '--seconds', '30']).options.load).toEqual({ vehicles: 500, hz: 2, seconds: 30 })
-    expect(parseCli(['--load', '--vehicles', '5000', '--window', '20', '--seconds', '10', '--connections', '200', '--topic-prefix', 'bench/raw']).options.load).toEqual({
-      vehicles: 5000, window: 20, seconds: 10, connections: 200, topicPrefix: 'bench/raw',
+    expect(parseCli(['--load', '--vehicles', '500', '--hz', '2', '--seconds', '30']).options.load).toEqual({
+      vehicles: 500,
+      hz: 2,
+      seconds: 30,
     })
-    expect(parseCli(['--load', '--vehicles', '10', '--hz', '1', '--seconds', '5', '--max-backlog', '50']).options.load).toEqual({ vehicles: 10, hz: 1, seconds: 5, maxBacklog: 50 })
+    expect(
+      parseCli([
+        '--load',
+        '--vehicles',
+        '5000',
+        '--window',
+        '20',
+        '--seconds',
+        '10',
+        '--connections',
+        '200',
+        '--topic-prefix',
+        'bench/raw',
+      ]).options.load,
+    ).toEqual({
+      vehicles: 5000,
+      window: 20,
+      seconds: 10,
+      connections: 200,
+      topicPrefix: 'bench/raw',
+    })
+    expect(
+      parseCli(['--load', '--vehicles', '10', '--hz', '1', '--seconds', '5', '--max-backlog', '50']).options.load,
+    ).toEqual({ vehicles: 10, hz: 1, seconds: 5, maxBacklog: 50 })
     expect(() => parseCli(['--load', '--vehicles', '500'])).toThrow(/--load needs/)
-    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--hz', '1', '--window', '2'])).toThrow(/one of --hz H \(open loop\) or --window W/)
-    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--window', 'wide'])).toThrow(/--window must be a number/)
+    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--hz', '1', '--window', '2'])).toThrow(
+      /one of --hz H \(open loop\) or --window W/,
+    )
+    expect(() => parseCli(['--load', '--vehicles', '5', '--seconds', '5', '--window', 'wide'])).toThrow(
+      /--window must be a number/,
+    )
     expect(() => parseCli(['--hz', '2'])).toThrow(/belong to --load/)
     expect(() => parseCli(['--connections', '2', '--window', '3'])).toThrow(/--window, --connections belong to --load/)
     expect(() => parseCli(['--speed', 'fast'])).toThrow(/--speed must be a number/)
@@ -62,9 +122,15 @@ describe('scenarios', () => {
   })
 
   it('names every problem of a bad scenario', () => {
-    expect(() => parseScenario({ speed: 100, from: '25:00', faults: { breakdwn: {} }, deadZones: [{ routeId: 'R', fromM: 5, toM: 1 }], colour: 'red' })).toThrow(
-      /unknown key "colour".*from must be a time.*speed must be.*unknown fault "breakdwn".*deadZones\[0\]/,
-    )
+    expect(() =>
+      parseScenario({
+        speed: 100,
+        from: '25:00',
+        faults: { breakdwn: {} },
+        deadZones: [{ routeId: 'R', fromM: 5, toM: 1 }],
+        colour: 'red',
+      }),
+    ).toThrow(/unknown key "colour".*from must be a time.*speed must be.*unknown fault "breakdwn".*deadZones\[0\]/)
   })
 
   it('defaults to today in Asia/Shanghai and checks ranges', () => {

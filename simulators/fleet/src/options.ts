@@ -3,7 +3,17 @@
  * the defaults. Everything but the callbacks is plain data, so options cross into a worker thread.
  */
 import { serviceDate, serviceDayOf, serviceDayStartMs, type NetworkSnapshot } from '@rb/domain'
-import { DEFAULT_BEHAVIOUR, FAULT_PROFILES, faultProfile, merge, type BehaviourConfig, type DeepPartial, type FaultConfig, type FaultProfile, type ModelConfig } from './model/config.js'
+import {
+  DEFAULT_BEHAVIOUR,
+  FAULT_PROFILES,
+  faultProfile,
+  merge,
+  type BehaviourConfig,
+  type DeepPartial,
+  type FaultConfig,
+  type FaultProfile,
+  type ModelConfig,
+} from './model/config.js'
 import type { Selection } from './model/fleet.js'
 import type { DeadZone, SimEvent, SimNetwork } from './model/types.js'
 import { DATE, readScenario, TIME_OF_DAY, type Scenario } from './scenario.js'
@@ -148,7 +158,8 @@ export function resolveOptions(opts: SimulationOptions, nowMs: number): Resolved
   const untilS = time('until', opts.until ?? scenario.until)
   if (fromS !== null && untilS !== null && untilS <= fromS) problems.push('until must be after from')
   const protocol = opts.protocol ?? 'mqtt'
-  if (protocol !== 'mqtt' && protocol !== 'jt808') problems.push(`protocol must be mqtt or jt808, got ${String(protocol)}`)
+  if (protocol !== 'mqtt' && protocol !== 'jt808')
+    problems.push(`protocol must be mqtt or jt808, got ${String(protocol)}`)
   let jt808 = { host: 'localhost', port: 6808 }
   try {
     jt808 = parseHostPort(opts.jt808 ?? 'localhost:6808', 6808)
@@ -159,7 +170,13 @@ export function resolveOptions(opts: SimulationOptions, nowMs: number): Resolved
   const profile = opts.faults ?? sf.profile ?? 'realistic'
   if (!FAULT_PROFILES.includes(profile)) problems.push(`faults must be one of ${FAULT_PROFILES.join(', ')}`)
   const { profile: _p, ...scenarioFaults } = sf
-  let faults = merge(merge(faultProfile(FAULT_PROFILES.includes(profile) ? profile : 'none'), scenarioFaults as DeepPartial<FaultConfig>), opts.faultOverrides)
+  let faults = merge(
+    merge(
+      faultProfile(FAULT_PROFILES.includes(profile) ? profile : 'none'),
+      scenarioFaults as DeepPartial<FaultConfig>,
+    ),
+    opts.faultOverrides,
+  )
   const zones = [...(scenario.deadZones ?? []), ...(opts.deadZones ?? [])]
   if (zones.length > 0) faults = { ...faults, deadZones: [...faults.deadZones, ...zones] }
   let behaviour = merge(merge(DEFAULT_BEHAVIOUR, scenario.behaviour), opts.behaviour)
@@ -191,4 +208,5 @@ export function resolveOptions(opts: SimulationOptions, nowMs: number): Resolved
 }
 
 /** Start of the service day plus a time of day, epoch ms. */
-export const atTimeOfDay = (date: string, seconds: number): number => serviceDayStartMs(serviceDate(date)) + seconds * 1000
+export const atTimeOfDay = (date: string, seconds: number): number =>
+  serviceDayStartMs(serviceDate(date)) + seconds * 1000

@@ -51,8 +51,12 @@ describe('runner over MQTT (real broker)', () => {
     expect(final.acked).toBe(final.messages)
 
     const v = 'rb/v1/veh/XY-V001'
-    const live = broker.messages.filter((m) => m.topic === `${v}/pos`).map((m) => JSON.parse(m.payload) as { ts: string })
-    const batches = broker.messages.filter((m) => m.topic === `${v}/pos/batch`).map((m) => JSON.parse(m.payload) as { ts: string }[])
+    const live = broker.messages
+      .filter((m) => m.topic === `${v}/pos`)
+      .map((m) => JSON.parse(m.payload) as { ts: string })
+    const batches = broker.messages
+      .filter((m) => m.topic === `${v}/pos/batch`)
+      .map((m) => JSON.parse(m.payload) as { ts: string }[])
     expect(batches).toHaveLength(1)
     const batch = batches[0] as { ts: string }[]
     expect(batch.length).toBe(final.batchPoints)
@@ -70,12 +74,16 @@ describe('runner over MQTT (real broker)', () => {
     // online → offline (the will, on losing coverage) → online → offline (switched off at the end)
     const status = broker.messages.filter((m) => m.topic === `${v}/status`).map((m) => m.payload)
     expect(status).toEqual(['online', 'offline', 'online', 'offline'])
-    const order = broker.messages.filter((m) => m.topic.startsWith(v)).map((m) => m.topic.slice(v.length + 1) + (m.topic.endsWith('status') ? `:${m.payload}` : ''))
+    const order = broker.messages
+      .filter((m) => m.topic.startsWith(v))
+      .map((m) => m.topic.slice(v.length + 1) + (m.topic.endsWith('status') ? `:${m.payload}` : ''))
     expect(order.indexOf('pos/batch')).toBeGreaterThan(order.lastIndexOf('status:online'))
 
     const lines = truthOf(truthFile)
     expect(JSON.parse(lines[0] as string)).toMatchObject({ kind: 'run', seed: 5, date: TEST_DATE })
-    const records = lines.slice(1).map((l) => JSON.parse(l) as { kind: string; type?: string; details?: { points?: number } })
+    const records = lines
+      .slice(1)
+      .map((l) => JSON.parse(l) as { kind: string; type?: string; details?: { points?: number } })
     expect(records.find((r) => r.type === 'dead_zone')?.details?.points).toBe(final.batchPoints)
     expect(records.filter((r) => r.kind === 'stop_visit').length).toBeGreaterThan(0)
   })
@@ -92,7 +100,9 @@ describe('runner over JT/T 808 (minimal fake platform on the project codec)', ()
 
   it('registers, authenticates, reports 0x0200, and backfills the dead zone with 0x0704 after re-auth', async () => {
     const truthFile = join(dir, 'jt808.jsonl')
-    const final = await (await startSimulation({ ...base(), protocol: 'jt808', jt808: `${platform.host}:${platform.port}`, truthFile })).done
+    const final = await (
+      await startSimulation({ ...base(), protocol: 'jt808', jt808: `${platform.host}:${platform.port}`, truthFile })
+    ).done
     expect(final.state).toBe('done')
     const kinds = platform.received.map((r) => `${r.conn}:${r.msg.body.kind}`)
     expect(kinds.filter((k) => k.endsWith(':register'))).toEqual(['1:register'])
@@ -101,7 +111,9 @@ describe('runner over JT/T 808 (minimal fake platform on the project codec)', ()
     const locations = platform.received.flatMap((r) => (r.msg.body.kind === 'location' ? [r.msg.body] : []))
     expect(new Set(locations.map((l) => l.ts)).size).toBe(final.livePoints)
     expect(locations.length).toBeGreaterThanOrEqual(final.livePoints + final.duplicates)
-    const batches = platform.received.flatMap((r) => (r.msg.body.kind === 'batchLocation' ? [{ conn: r.conn, body: r.msg.body }] : []))
+    const batches = platform.received.flatMap((r) =>
+      r.msg.body.kind === 'batchLocation' ? [{ conn: r.conn, body: r.msg.body }] : [],
+    )
     expect(batches.length).toBeGreaterThan(0)
     expect(batches.every((b) => b.conn === 2 && b.body.uploadType === jt808.BATCH_TYPE.backfill)).toBe(true)
     const backfilled = batches.flatMap((b) => b.body.items.map((i) => i.ts))

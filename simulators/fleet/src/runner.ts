@@ -38,9 +38,18 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const fleet = createFleet(network, r.model, r.selection)
   const stats = emptyStats('timetable', r.protocol, r.speed)
   stats.warnings.push(...warnings)
-  if (fleet.unassigned.length > 0) stats.warnings.push(`${fleet.unassigned.length} trips have no vehicle to run them (the fleet is too small or limited)`)
-  if (fleet.notSimulated.length > 0) stats.warnings.push(`${fleet.notSimulated.length} trips are assigned to vehicles not simulated; they are left to them`)
-  if (fleet.vehicles.length === 0) stats.warnings.push(`no trips to run on ${r.date}${r.selection.routeIds ? ` on routes ${r.selection.routeIds.join(', ')}` : ''}`)
+  if (fleet.unassigned.length > 0)
+    stats.warnings.push(
+      `${fleet.unassigned.length} trips have no vehicle to run them (the fleet is too small or limited)`,
+    )
+  if (fleet.notSimulated.length > 0)
+    stats.warnings.push(
+      `${fleet.notSimulated.length} trips are assigned to vehicles not simulated; they are left to them`,
+    )
+  if (fleet.vehicles.length === 0)
+    stats.warnings.push(
+      `no trips to run on ${r.date}${r.selection.routeIds ? ` on routes ${r.selection.routeIds.join(', ')}` : ''}`,
+    )
 
   const wallStart = now()
   const today = serviceDayOf(wallStart) === r.date
@@ -50,7 +59,9 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   else virtualStart = (fleet.window?.fromTs ?? atTimeOfDay(r.date, 0)) - LEAD_IN_MS
   const untilTs = r.untilS === null ? Infinity : atTimeOfDay(r.date, r.untilS)
   if (!options.allowFuture && virtualStart > wallStart + 60_000) {
-    throw new Error(`the run would start at ${new Date(virtualStart).toISOString()}, in the future: the server drops fixes more than 5 minutes ahead of its clock. Pick a past --date or --from, or pass --allow-future`)
+    throw new Error(
+      `the run would start at ${new Date(virtualStart).toISOString()}, in the future: the server drops fixes more than 5 minutes ahead of its clock. Pick a past --date or --from, or pass --allow-future`,
+    )
   }
 
   // Skip to the start: what happened before it is not sent, but who is on a trip, out of coverage or at the wheel is kept.
@@ -65,9 +76,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     else if (e.type === 'link_up') downAtStart.delete(e.vehicleId)
   }
 
-  const transport: Transport = r.protocol === 'mqtt'
-    ? mqttTransport({ url: r.mqttUrl, username: options.mqttUsername, password: options.mqttPassword, secrets: options.mqttSecrets })
-    : jt808Transport({ host: r.jt808.host, port: r.jt808.port })
+  const transport: Transport =
+    r.protocol === 'mqtt'
+      ? mqttTransport({
+          url: r.mqttUrl,
+          username: options.mqttUsername,
+          password: options.mqttPassword,
+          secrets: options.mqttSecrets,
+        })
+      : jt808Transport({ host: r.jt808.host, port: r.jt808.port })
   const links = new Map<string, VehicleLink>()
   for (const v of fleet.vehicles) {
     if (r.protocol === 'jt808' && !v.vehicle.jt808Phone) {
@@ -87,7 +104,10 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     }
     stats.warnings.push(`${failed.length} vehicles could not connect and are left out (${reason.message})`)
     for (const id of failed) {
-      void links.get(id)?.close().catch(() => {})
+      void links
+        .get(id)
+        ?.close()
+        .catch(() => {})
       links.delete(id)
     }
   }
@@ -96,7 +116,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   for (const id of downAtStart) links.get(id)?.linkDown()
 
   const truth: TruthWriter | null = options.truthFile
-    ? openTruthFile(options.truthFile, { seed: r.seed, date: r.date, from: new Date(virtualStart).toISOString(), until: Number.isFinite(untilTs) ? new Date(untilTs).toISOString() : null, scenario: r.scenarioName, vehicles: fleet.vehicles.map((v) => v.vehicle.id), deadZones: fleet.deadZones })
+    ? openTruthFile(options.truthFile, {
+        seed: r.seed,
+        date: r.date,
+        from: new Date(virtualStart).toISOString(),
+        until: Number.isFinite(untilTs) ? new Date(untilTs).toISOString() : null,
+        scenario: r.scenarioName,
+        vehicles: fleet.vehicles.map((v) => v.vehicle.id),
+        deadZones: fleet.deadZones,
+      })
     : null
 
   const dispatch = (e: SimEvent): void => {
@@ -146,7 +174,19 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   let lastRatePoints = 0
   const snapshot = (): SimStats => {
     const c = transport.counters()
-    return { ...stats, running: running.size, connected: c.connected, messages: c.messages, acked: c.acked, reconnects: c.reconnects, errors: c.errors, lastError: c.lastError, elapsedS: (now() - wallStart) / 1000, faults: { ...stats.faults }, warnings: [...stats.warnings] }
+    return {
+      ...stats,
+      running: running.size,
+      connected: c.connected,
+      messages: c.messages,
+      acked: c.acked,
+      reconnects: c.reconnects,
+      errors: c.errors,
+      lastError: c.lastError,
+      elapsedS: (now() - wallStart) / 1000,
+      faults: { ...stats.faults },
+      warnings: [...stats.warnings],
+    }
   }
   const emitStats = (): void => {
     const t = now()
@@ -170,8 +210,11 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       const drained = await Promise.all([...links.values()].map((l) => l.drain(DRAIN_TIMEOUT_MS)))
       stats.drainS = (now() - drainFrom) / 1000
       const stuck = drained.filter((ok) => !ok).length
-      if (stuck > 0) stats.warnings.push(`${stuck} vehicles still had unacknowledged messages after ${DRAIN_TIMEOUT_MS / 1000} s`)
-      await Promise.all([...links.values()].map((l) => l.close().catch((err: Error) => log(`closing ${l.vehicleId}: ${err.message}`))))
+      if (stuck > 0)
+        stats.warnings.push(`${stuck} vehicles still had unacknowledged messages after ${DRAIN_TIMEOUT_MS / 1000} s`)
+      await Promise.all(
+        [...links.values()].map((l) => l.close().catch((err: Error) => log(`closing ${l.vehicleId}: ${err.message}`))),
+      )
       await truth?.close()
       stats.state = failure ? 'failed' : 'done'
       emitStats()
@@ -206,6 +249,8 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     stats: snapshot,
     stop: () => finish(),
     done,
-    vehicles: fleet.vehicles.filter((v) => links.has(v.vehicle.id)).map((v) => ({ id: v.vehicle.id, trips: v.trips.map((t) => t.id) })),
+    vehicles: fleet.vehicles
+      .filter((v) => links.has(v.vehicle.id))
+      .map((v) => ({ id: v.vehicle.id, trips: v.trips.map((t) => t.id) })),
   }
 }

@@ -3,7 +3,13 @@
  * trainer can hand out so every run of it is the same run. Checked in full when read.
  */
 import { readFileSync } from 'node:fs'
-import { FAULT_PROFILES, type BehaviourConfig, type DeepPartial, type FaultConfig, type FaultProfile } from './model/config.js'
+import {
+  FAULT_PROFILES,
+  type BehaviourConfig,
+  type DeepPartial,
+  type FaultConfig,
+  type FaultProfile,
+} from './model/config.js'
 import type { DeadZone } from './model/types.js'
 
 export interface Scenario {
@@ -32,8 +38,33 @@ export interface Scenario {
   deadZones?: DeadZone[]
 }
 
-const KEYS = new Set(['name', 'description', 'seed', 'speed', 'date', 'from', 'until', 'routes', 'vehicles', 'intervalS', 'marketDay', 'faults', 'behaviour', 'deadZones'])
-const FAULT_KEYS = new Set(['profile', 'lateStart', 'breakdown', 'detour', 'reboot', 'gpsJump', 'duplicate', 'deadZones', 'randomDeadZones'])
+const KEYS = new Set([
+  'name',
+  'description',
+  'seed',
+  'speed',
+  'date',
+  'from',
+  'until',
+  'routes',
+  'vehicles',
+  'intervalS',
+  'marketDay',
+  'faults',
+  'behaviour',
+  'deadZones',
+])
+const FAULT_KEYS = new Set([
+  'profile',
+  'lateStart',
+  'breakdown',
+  'detour',
+  'reboot',
+  'gpsJump',
+  'duplicate',
+  'deadZones',
+  'randomDeadZones',
+])
 
 export const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/
 export const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -54,34 +85,53 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   str('date', DATE, 'a date YYYY-MM-DD')
   str('from', TIME_OF_DAY, 'a time of day HH:MM[:SS]')
   str('until', TIME_OF_DAY, 'a time of day HH:MM[:SS]')
-  if (s.seed !== undefined && typeof s.seed !== 'string' && !Number.isFinite(s.seed)) fail('seed must be a number or a string')
-  if (s.speed !== undefined && !(typeof s.speed === 'number' && s.speed >= 1 && s.speed <= 60)) fail('speed must be a number in 1..60')
-  if (s.intervalS !== undefined && !(Number.isInteger(s.intervalS) && (s.intervalS as number) >= 1)) fail('intervalS must be a whole number of seconds ≥ 1')
+  if (s.seed !== undefined && typeof s.seed !== 'string' && !Number.isFinite(s.seed))
+    fail('seed must be a number or a string')
+  if (s.speed !== undefined && !(typeof s.speed === 'number' && s.speed >= 1 && s.speed <= 60))
+    fail('speed must be a number in 1..60')
+  if (s.intervalS !== undefined && !(Number.isInteger(s.intervalS) && (s.intervalS as number) >= 1))
+    fail('intervalS must be a whole number of seconds ≥ 1')
   if (s.marketDay !== undefined && typeof s.marketDay !== 'boolean') fail('marketDay must be true or false')
-  if (s.routes !== undefined && !(Array.isArray(s.routes) && s.routes.every((r) => typeof r === 'string'))) fail('routes must be a list of route ids')
+  if (s.routes !== undefined && !(Array.isArray(s.routes) && s.routes.every((r) => typeof r === 'string')))
+    fail('routes must be a list of route ids')
   const v = s.vehicles
-  if (v !== undefined && !(Array.isArray(v) ? v.every((x) => typeof x === 'string') : Number.isInteger(v) && (v as number) >= 1)) fail('vehicles must be a list of vehicle ids or a count ≥ 1')
+  if (
+    v !== undefined &&
+    !(Array.isArray(v) ? v.every((x) => typeof x === 'string') : Number.isInteger(v) && (v as number) >= 1)
+  )
+    fail('vehicles must be a list of vehicle ids or a count ≥ 1')
   const f = s.faults
   if (typeof f === 'string') {
-    if (!FAULT_PROFILES.includes(f as FaultProfile)) fail(`faults must be one of ${FAULT_PROFILES.join(', ')} or an object`)
+    if (!FAULT_PROFILES.includes(f as FaultProfile))
+      fail(`faults must be one of ${FAULT_PROFILES.join(', ')} or an object`)
   } else if (f !== undefined) {
     if (typeof f !== 'object' || f === null || Array.isArray(f)) fail('faults must be a profile name or an object')
     else {
-      for (const k of Object.keys(f)) if (!FAULT_KEYS.has(k)) fail(`unknown fault "${k}" (known: ${[...FAULT_KEYS].join(', ')})`)
+      for (const k of Object.keys(f))
+        if (!FAULT_KEYS.has(k)) fail(`unknown fault "${k}" (known: ${[...FAULT_KEYS].join(', ')})`)
       const p = (f as { profile?: unknown }).profile
-      if (p !== undefined && !FAULT_PROFILES.includes(p as FaultProfile)) fail(`faults.profile must be one of ${FAULT_PROFILES.join(', ')}`)
+      if (p !== undefined && !FAULT_PROFILES.includes(p as FaultProfile))
+        fail(`faults.profile must be one of ${FAULT_PROFILES.join(', ')}`)
     }
   }
-  if (s.behaviour !== undefined && (typeof s.behaviour !== 'object' || s.behaviour === null)) fail('behaviour must be an object')
+  if (s.behaviour !== undefined && (typeof s.behaviour !== 'object' || s.behaviour === null))
+    fail('behaviour must be an object')
   const zones = s.deadZones
   if (zones !== undefined) {
     if (!Array.isArray(zones)) fail('deadZones must be a list')
-    else zones.forEach((z: unknown, i) => {
-      const zz = z as Partial<DeadZone> | null
-      if (!zz || typeof zz.routeId !== 'string' || typeof zz.fromM !== 'number' || typeof zz.toM !== 'number' || !(zz.toM > zz.fromM)) {
-        fail(`deadZones[${i}] must be { "routeId": string, "fromM": number, "toM": number } with toM > fromM`)
-      }
-    })
+    else
+      zones.forEach((z: unknown, i) => {
+        const zz = z as Partial<DeadZone> | null
+        if (
+          !zz ||
+          typeof zz.routeId !== 'string' ||
+          typeof zz.fromM !== 'number' ||
+          typeof zz.toM !== 'number' ||
+          !(zz.toM > zz.fromM)
+        ) {
+          fail(`deadZones[${i}] must be { "routeId": string, "fromM": number, "toM": number } with toM > fromM`)
+        }
+      })
   }
   if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`)
   return s as Scenario

@@ -44,9 +44,34 @@ export interface SimStats {
 
 export function emptyStats(mode: SimStats['mode'], protocol: SimStats['protocol'], speed: number): SimStats {
   return {
-    mode, state: 'starting', protocol, virtualTs: null, speed, heldAtWallClock: false, vehicles: 0, running: 0, connected: 0,
-    pointsSent: 0, livePoints: 0, batchPoints: 0, batches: 0, duplicates: 0, messages: 0, acked: 0, reconnects: 0, errors: 0,
-    lastError: null, ratePerS: 0, truthRecords: 0, faults: {}, elapsedS: 0, drainS: 0, targetRatePerS: null, behindPoints: 0, load: null, warnings: [],
+    mode,
+    state: 'starting',
+    protocol,
+    virtualTs: null,
+    speed,
+    heldAtWallClock: false,
+    vehicles: 0,
+    running: 0,
+    connected: 0,
+    pointsSent: 0,
+    livePoints: 0,
+    batchPoints: 0,
+    batches: 0,
+    duplicates: 0,
+    messages: 0,
+    acked: 0,
+    reconnects: 0,
+    errors: 0,
+    lastError: null,
+    ratePerS: 0,
+    truthRecords: 0,
+    faults: {},
+    elapsedS: 0,
+    drainS: 0,
+    targetRatePerS: null,
+    behindPoints: 0,
+    load: null,
+    warnings: [],
   }
 }
 
@@ -60,12 +85,19 @@ export function clockOf(ts: number): string {
 export function statusLine(s: SimStats): string {
   const parts: string[] = []
   if (s.mode === 'load') {
-    const rate = s.targetRatePerS === null ? `${n(s.ratePerS)}/s closed loop` : `${n(s.ratePerS)}/s of ${n(s.targetRatePerS)}/s`
+    const rate =
+      s.targetRatePerS === null ? `${n(s.ratePerS)}/s closed loop` : `${n(s.ratePerS)}/s of ${n(s.targetRatePerS)}/s`
     parts.push(`load ${s.protocol}`, `${s.connected} connected`, `sent ${n(s.pointsSent)}`, rate, `acked ${n(s.acked)}`)
     if (s.behindPoints > 0) parts.push(`behind ${n(s.behindPoints)}`)
   } else {
     const clock = s.virtualTs === null ? '--:--:--' : clockOf(s.virtualTs)
-    parts.push(`${clock} ×${s.speed}${s.heldAtWallClock ? ' (live)' : ''}`, `${s.running}/${s.vehicles} running`, `${s.connected} online`, `points ${n(s.pointsSent)}`, `${n(s.ratePerS)}/s`)
+    parts.push(
+      `${clock} ×${s.speed}${s.heldAtWallClock ? ' (live)' : ''}`,
+      `${s.running}/${s.vehicles} running`,
+      `${s.connected} online`,
+      `points ${n(s.pointsSent)}`,
+      `${n(s.ratePerS)}/s`,
+    )
     parts.push(`batches ${n(s.batches)}`, `reconnects ${n(s.reconnects)}`, `dups ${n(s.duplicates)}`)
   }
   if (s.errors > 0) parts.push(`errors ${n(s.errors)}`)
@@ -81,7 +113,13 @@ export function summary(s: SimStats): string {
   if (s.mode === 'load') {
     lines.push(...loadLines(s))
   } else {
-    lines.push(`truth records ${n(s.truthRecords)}; faults ${Object.entries(s.faults).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`)
+    lines.push(
+      `truth records ${n(s.truthRecords)}; faults ${
+        Object.entries(s.faults)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || 'none'
+      }`,
+    )
   }
   if (s.lastError) lines.push(`last error: ${s.lastError}`)
   for (const w of s.warnings) lines.push(`warning: ${w}`)
@@ -93,18 +131,26 @@ const ms = (x: number): string => (Number.isFinite(x) ? String(Math.round(x)) : 
 /** What a load run achieved, against what was asked. */
 function loadLines(s: SimStats): string[] {
   const achieved = s.elapsedS > 0 ? s.pointsSent / s.elapsedS : 0
-  const acks = s.load ? `acknowledged ${n(s.load.ackRatePerS)}/s (last ack ${s.drainS.toFixed(1)} s after sending stopped)` : `acknowledged ${n(s.acked)}`
+  const acks = s.load
+    ? `acknowledged ${n(s.load.ackRatePerS)}/s (last ack ${s.drainS.toFixed(1)} s after sending stopped)`
+    : `acknowledged ${n(s.acked)}`
   const lines: string[] = []
   if (s.targetRatePerS !== null) {
     const pct = s.targetRatePerS > 0 ? (100 * achieved) / s.targetRatePerS : 0
-    lines.push(`rate: asked ${n(s.targetRatePerS)}/s, sent ${n(achieved)}/s (${pct.toFixed(1)} %) over ${s.elapsedS.toFixed(1)} s; ${acks}; ${n(s.behindPoints)} points were due but not sent`)
+    lines.push(
+      `rate: asked ${n(s.targetRatePerS)}/s, sent ${n(achieved)}/s (${pct.toFixed(1)} %) over ${s.elapsedS.toFixed(1)} s; ${acks}; ${n(s.behindPoints)} points were due but not sent`,
+    )
   } else {
-    lines.push(`closed loop${s.load ? `, ${s.load.window} in flight per connection` : ''}: sent ${n(achieved)}/s over ${s.elapsedS.toFixed(1)} s (what the receiver sustained); ${acks}`)
+    lines.push(
+      `closed loop${s.load ? `, ${s.load.window} in flight per connection` : ''}: sent ${n(achieved)}/s over ${s.elapsedS.toFixed(1)} s (what the receiver sustained); ${acks}`,
+    )
   }
   const l = s.load
   if (l) {
     const lag = l.loop === 'open' ? `; last fix ${ms(l.lagAtEndMs)} ms late, worst ${ms(l.maxLagMs)} ms` : ''
-    lines.push(`${n(l.vehicles)} vehicles on ${n(l.connections)} connections; send → ack ms p50/p90/p99/max ${ms(l.ackMs.p50)}/${ms(l.ackMs.p90)}/${ms(l.ackMs.p99)}/${ms(l.ackMs.max)}${lag}`)
+    lines.push(
+      `${n(l.vehicles)} vehicles on ${n(l.connections)} connections; send → ack ms p50/p90/p99/max ${ms(l.ackMs.p50)}/${ms(l.ackMs.p90)}/${ms(l.ackMs.p99)}/${ms(l.ackMs.max)}${lag}`,
+    )
   }
   return lines
 }

@@ -46,7 +46,9 @@ export async function startBroker(filter = 'rb/v1/veh/#'): Promise<TestBroker> {
   const messages: Recorded[] = []
   const sub = await mqtt.connectAsync(url, { clientId: 'test-recorder', clean: true })
   await sub.subscribeAsync(filter, { qos: 1 })
-  sub.on('message', (topic, payload, packet) => messages.push({ topic, payload: payload.toString(), retain: packet.retain }))
+  sub.on('message', (topic, payload, packet) =>
+    messages.push({ topic, payload: payload.toString(), retain: packet.retain }),
+  )
   return {
     url,
     messages,
@@ -96,7 +98,8 @@ export async function startFakePlatform(): Promise<FakePlatform> {
         received.push({ conn, msg })
         const h = msg.header
         const code = `AC${jt808.canonicalPhone(h.phone)}`
-        if (msg.body.kind === 'register') send(h, { kind: 'registerReply', ackSerial: h.serial, result: jt808.REGISTER_RESULT.success, authCode: code })
+        if (msg.body.kind === 'register')
+          send(h, { kind: 'registerReply', ackSerial: h.serial, result: jt808.REGISTER_RESULT.success, authCode: code })
         else {
           const ok = msg.body.kind !== 'auth' || msg.body.authCode === code
           send(h, { kind: 'platformGeneralReply', ackSerial: h.serial, ackMsgId: h.msgId, result: ok ? 0 : 1 })

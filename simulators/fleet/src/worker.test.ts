@@ -18,7 +18,18 @@ describe('runInWorker', () => {
     const date = serviceDayOf(Date.now() - 86_400_000)
     const seen: SimStats[] = []
     const sim = runInWorker(
-      { network: makeNetwork({ date }), date, from: '07:00', until: '07:03', speed: 60, seed: 2, intervalS: 2, faults: 'none', mqttUrl: broker.url, statsIntervalMs: 200 },
+      {
+        network: makeNetwork({ date }),
+        date,
+        from: '07:00',
+        until: '07:03',
+        speed: 60,
+        seed: 2,
+        intervalS: 2,
+        faults: 'none',
+        mqttUrl: broker.url,
+        statsIntervalMs: 200,
+      },
       { onStats: (s) => seen.push(s) },
     )
     const { vehicles } = await sim.started
@@ -34,7 +45,14 @@ describe('runInWorker', () => {
 
   it('stops on request with the final stats', async () => {
     const date = serviceDayOf(Date.now() - 86_400_000)
-    const sim = runInWorker({ network: makeNetwork({ date }), date, from: '07:00', speed: 1, faults: 'none', mqttUrl: broker.url })
+    const sim = runInWorker({
+      network: makeNetwork({ date }),
+      date,
+      from: '07:00',
+      speed: 1,
+      faults: 'none',
+      mqttUrl: broker.url,
+    })
     await sim.started
     const final = await sim.stop()
     expect(final.state).toBe('done')

@@ -12,7 +12,11 @@ const post = (m: WorkerReply): void => port.postMessage(m)
 const options = workerData as WorkerOptions
 
 try {
-  const sim = await startSimulation({ ...options, onStats: (stats) => post({ type: 'stats', stats }), onLog: (line) => post({ type: 'log', line }) })
+  const sim = await startSimulation({
+    ...options,
+    onStats: (stats) => post({ type: 'stats', stats }),
+    onLog: (line) => post({ type: 'log', line }),
+  })
   post({ type: 'started', vehicles: sim.vehicles, stats: sim.stats() })
   port.on('message', (m: WorkerRequest) => {
     if (m.type === 'stop') void sim.stop()

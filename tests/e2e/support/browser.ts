@@ -6,12 +6,20 @@ import { existsSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** Whether this machine can run the end-to-end tests; CI (CI=true) must. */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true
-  if (process.env.CI === 'true') throw new Error(`end-to-end tests need Chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`)
+  if (process.env.CI === 'true')
+    throw new Error(`end-to-end tests need Chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it`)
   console.warn(`end-to-end tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium fonts-noto-cjk)`)
   return false
 }
@@ -29,7 +37,8 @@ export function watchErrors(page: Page): string[] {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`)
   })
   page.on('requestfailed', (req) => {
-    if (!req.failure()?.errorText.includes('ERR_ABORTED')) errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`)
+    if (!req.failure()?.errorText.includes('ERR_ABORTED'))
+      errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`)
   })
   return errors
 }
@@ -39,9 +48,23 @@ export function watchErrors(page: Page): string[] {
  * language this browser last used (the console's own switch; an account that saved a choice gets
  * that instead); the console's default is Chinese.
  */
-export async function signIn(page: Page, baseUrl: string, username: string, password: string, hash = '#/live', lang: 'zh' | 'en' = 'en'): Promise<void> {
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  hash = '#/live',
+  lang: 'zh' | 'en' = 'en',
+): Promise<void> {
   await page.goto(`${baseUrl}/${hash}`)
-  await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('rb.console.lang', l), lang)
+  await page.evaluate(
+    (l) =>
+      (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+        'rb.console.lang',
+        l,
+      ),
+    lang,
+  )
   await page.reload()
   await page.fill('input[name=username]', username)
   await page.fill('input[name=password]', password)
@@ -51,8 +74,14 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 
 /** Waits until the shell has started and the map has drawn its network. */
 export async function waitForConsole(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    const c = (globalThis as unknown as { rbConsole?: { map: { map: { loaded(): boolean; getSource(id: string): unknown } } } }).rbConsole
-    return !!c && c.map.map.getSource('vehicles') !== undefined
-  }, null, { timeout: 30_000 })
+  await page.waitForFunction(
+    () => {
+      const c = (
+        globalThis as unknown as { rbConsole?: { map: { map: { loaded(): boolean; getSource(id: string): unknown } } } }
+      ).rbConsole
+      return !!c && c.map.map.getSource('vehicles') !== undefined
+    },
+    null,
+    { timeout: 30_000 },
+  )
 }

@@ -5,7 +5,15 @@ import { startServer, TEST_ADMIN_PASSWORD, waitFor, type TestServer } from '../.
 /** Vehicle id → [lng, lat] of the FeatureCollection the console last gave the map. */
 export async function drawnVehicles(page: Page): Promise<Record<string, [number, number]>> {
   return page.evaluate(() => {
-    const c = (globalThis as unknown as { rbConsole: { map: { lastCollection: { features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[] } } } }).rbConsole
+    const c = (
+      globalThis as unknown as {
+        rbConsole: {
+          map: {
+            lastCollection: { features: { properties: { id: string }; geometry: { coordinates: [number, number] } }[] }
+          }
+        }
+      }
+    ).rbConsole
     return Object.fromEntries(c.map.lastCollection.features.map((f) => [f.properties.id, f.geometry.coordinates]))
   })
 }
@@ -13,7 +21,11 @@ export async function drawnVehicles(page: Page): Promise<Record<string, [number,
 /** Vehicle ids the map itself holds in the vehicles source (what the GPU draws from). */
 export async function sourceVehicleIds(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const c = (globalThis as unknown as { rbConsole: { map: { map: { querySourceFeatures(id: string): { properties: { id: string } }[] } } } }).rbConsole
+    const c = (
+      globalThis as unknown as {
+        rbConsole: { map: { map: { querySourceFeatures(id: string): { properties: { id: string } }[] } } }
+      }
+    ).rbConsole
     return [...new Set(c.map.map.querySourceFeatures('vehicles').map((f) => f.properties.id))].sort()
   })
 }
@@ -29,7 +41,11 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
 export async function runScenario(server: TestServer, scenario = 'school-morning', speed = 60): Promise<void> {
   const r = await server.apiJson('POST', '/api/sim/start', { scenario, speed })
   if (r.status !== 202) throw new Error(`could not start ${scenario}: ${r.status} ${JSON.stringify(r.body)}`)
-  await waitFor(async () => (await server.apiJson<{ items: unknown[] }>('GET', '/api/vehicles/positions')).body.items.length > 0, 60_000, 250)
+  await waitFor(
+    async () => (await server.apiJson<{ items: unknown[] }>('GET', '/api/vehicles/positions')).body.items.length > 0,
+    60_000,
+    250,
+  )
 }
 
 export const ADMIN = { username: 'admin', password: TEST_ADMIN_PASSWORD }

@@ -13,7 +13,10 @@ const ORIGIN: [number, number] = [105.5, 28.05]
 const STOPS_M = [0, 1000, 2000, 3000]
 /** 30 km/h: a kilometre in two minutes. */
 const SPEED_MS = 1000 / 120
-const at = (m: number, eastM = 0): [number, number] => [ORIGIN[0] + eastM / (M_PER_DEG_LAT * Math.cos((ORIGIN[1] * Math.PI) / 180)), ORIGIN[1] + m / M_PER_DEG_LAT]
+const at = (m: number, eastM = 0): [number, number] => [
+  ORIGIN[0] + eastM / (M_PER_DEG_LAT * Math.cos((ORIGIN[1] * Math.PI) / 180)),
+  ORIGIN[1] + m / M_PER_DEG_LAT,
+]
 
 export interface TestLine {
   vehicleId: string
@@ -41,19 +44,76 @@ export async function makeTestLine(server: TestServer): Promise<TestLine> {
   await put('/api/operators/E2E', { name: '测试客运', phone: null })
   await put('/api/townships/E2E-T', { name: '测试镇', nameEn: 'Test town', center: ORIGIN })
   const stopCodes: string[] = []
-  for (const m of STOPS_M) stopCodes.push((await put('/api/stops', { name: `测试站${m / 1000}`, nameEn: `Test ${m}`, townshipId: 'E2E-T', point: at(m), installedOn: '2026-01-01' }, 'POST')).code as string)
-  await put('/api/routes/E2E-R01', { name: '测试线', kind: 'medical', operatorId: 'E2E', geometry: [at(0), at(3000)], stopCodes, color: '#8250df' })
-  await put('/api/calendars/e2e-daily', { name: '每天', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } })
-  const trip = (departureS: number, bookingPolicy: string) => ({ routeId: 'E2E-R01', calendarId: 'e2e-daily', direction: 0, headsign: '测试终点', departureS, stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)), seats: 19, bookingPolicy, minRiders: 0, bookingCutoffMin: 0 })
+  for (const m of STOPS_M)
+    stopCodes.push(
+      (
+        await put(
+          '/api/stops',
+          {
+            name: `测试站${m / 1000}`,
+            nameEn: `Test ${m}`,
+            townshipId: 'E2E-T',
+            point: at(m),
+            installedOn: '2026-01-01',
+          },
+          'POST',
+        )
+      ).code as string,
+    )
+  await put('/api/routes/E2E-R01', {
+    name: '测试线',
+    kind: 'medical',
+    operatorId: 'E2E',
+    geometry: [at(0), at(3000)],
+    stopCodes,
+    color: '#8250df',
+  })
+  await put('/api/calendars/e2e-daily', {
+    name: '每天',
+    rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+  })
+  const trip = (departureS: number, bookingPolicy: string) => ({
+    routeId: 'E2E-R01',
+    calendarId: 'e2e-daily',
+    direction: 0,
+    headsign: '测试终点',
+    departureS,
+    stopOffsetsS: STOPS_M.map((m) => Math.round(m / SPEED_MS)),
+    seats: 19,
+    bookingPolicy,
+    minRiders: 0,
+    bookingCutoffMin: 0,
+  })
   const depS = (departureTs - day0) / 1000
   await put('/api/schedule/trips/E2E-T1', trip(depS, 'none'))
   await put('/api/schedule/trips/E2E-T2', trip(Math.min(86_000 - 600, depS + 3 * 3600), 'optional'))
-  await put(`/api/vehicles/${vehicleId}`, { plate: '川E·E2E01', seats: 19, operatorId: 'E2E', model: '宇通', status: 'active' })
-  await put(`/api/drivers/${driverId}`, { name: '李先锋', phone: '13800000901', licenceClass: 'A1', serviceSince: '2010-05-01', pioneer: true, status: 'active' })
+  await put(`/api/vehicles/${vehicleId}`, {
+    plate: '川E·E2E01',
+    seats: 19,
+    operatorId: 'E2E',
+    model: '宇通',
+    status: 'active',
+  })
+  await put(`/api/drivers/${driverId}`, {
+    name: '李先锋',
+    phone: '13800000901',
+    licenceClass: 'A1',
+    serviceSince: '2010-05-01',
+    pioneer: true,
+    status: 'active',
+  })
   const ymd = date.replaceAll('-', '')
   const runningTrip = `E2E-T1_${ymd}`
   await put(`/api/trip-instances/${runningTrip}/assignment`, { vehicleId, driverId })
-  return { vehicleId, driverId, driverName: '李先锋', stopCodes, runningTrip, bookableTrip: `E2E-T2_${ymd}`, departureTs }
+  return {
+    vehicleId,
+    driverId,
+    driverName: '李先锋',
+    stopCodes,
+    runningTrip,
+    bookableTrip: `E2E-T2_${ymd}`,
+    departureTs,
+  }
 }
 
 /**
@@ -65,7 +125,11 @@ export async function driveOffRoute(server: TestServer, line: TestLine, offRoute
   try {
     let t = line.departureTs - 60_000
     const send = async (p: [number, number], speed: number): Promise<void> => {
-      await client.publishAsync(topics.position(line.vehicleId), JSON.stringify({ ts: t, lat: p[1], lon: p[0], speed, heading: 0 }), { qos: 1 })
+      await client.publishAsync(
+        topics.position(line.vehicleId),
+        JSON.stringify({ ts: t, lat: p[1], lon: p[0], speed, heading: 0 }),
+        { qos: 1 },
+      )
       t += 5000
     }
     while (t < line.departureTs) await send(at(0), 0)

@@ -4,7 +4,10 @@ import type { Page } from 'playwright-core'
 import type { TestServer } from '../../support/server.js'
 
 /** DOC_SCREENSHOTS=1 writes into docs/images, else test-results/villager. */
-const SHOTS = process.env.DOC_SCREENSHOTS === '1' ? new URL('../../../docs/images/', import.meta.url) : new URL('../../../test-results/villager/', import.meta.url)
+const SHOTS =
+  process.env.DOC_SCREENSHOTS === '1'
+    ? new URL('../../../docs/images/', import.meta.url)
+    : new URL('../../../test-results/villager/', import.meta.url)
 
 /** Saves `villager-<name>.png`. */
 export async function villagerShot(p: Page, name: string, fullPage = false): Promise<void> {
@@ -13,7 +16,12 @@ export async function villagerShot(p: Page, name: string, fullPage = false): Pro
 }
 
 /** A write as the admin that must succeed (the answer's body, e.g. a new stop's `code`). */
-export async function apiPut(server: TestServer, path: string, body: unknown, method = 'PUT'): Promise<{ code?: string }> {
+export async function apiPut(
+  server: TestServer,
+  path: string,
+  body: unknown,
+  method = 'PUT',
+): Promise<{ code?: string }> {
   const r = await server.apiJson<{ code?: string }>(method, path, body)
   if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`)
   return r.body

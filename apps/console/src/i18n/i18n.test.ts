@@ -30,7 +30,44 @@ function code(text: string): string {
 }
 
 /** Words that stay as they are in Chinese text: names of formats, protocols and codes. */
-const LATIN_OK = new Set(['GTFS', 'CSV', 'JSON', 'GeoJSON', 'LineString', 'Feature', 'GPX', 'gpx', 'JT', 'T', 'MQTT', 'SOS', 'WGS', 'A4', 'XY', 'V001', 'type', 'coordinates', 'calendar_dates', 'zhang', 'wei', 'English', 'TileJSON', 'PMTiles', 'XYZ', 'GCJ', 'CGCS2000', 'URL', 'km', 'h', 'min', 'Tab', 'kg', 'Excel', 'xlsx', 'UTF'])
+const LATIN_OK = new Set([
+  'GTFS',
+  'CSV',
+  'JSON',
+  'GeoJSON',
+  'LineString',
+  'Feature',
+  'GPX',
+  'gpx',
+  'JT',
+  'T',
+  'MQTT',
+  'SOS',
+  'WGS',
+  'A4',
+  'XY',
+  'V001',
+  'type',
+  'coordinates',
+  'calendar_dates',
+  'zhang',
+  'wei',
+  'English',
+  'TileJSON',
+  'PMTiles',
+  'XYZ',
+  'GCJ',
+  'CGCS2000',
+  'URL',
+  'km',
+  'h',
+  'min',
+  'Tab',
+  'kg',
+  'Excel',
+  'xlsx',
+  'UTF',
+])
 
 describe('the message catalogue', () => {
   afterEach(() => useLang('zh'))
@@ -61,7 +98,11 @@ describe('the message catalogue', () => {
     for (const [key, zh] of Object.entries(ZH) as [string, string][]) {
       if (CJK.test(key)) problems.push(`key in Chinese: ${key}`)
       if (!zh.trim()) problems.push(`empty: ${key}`)
-      const slots = (s: string): string => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',')
+      const slots = (s: string): string =>
+        [...s.matchAll(/\{(\w+)\}/g)]
+          .map((m) => m[1])
+          .sort()
+          .join(',')
       if (slots(key) !== slots(zh)) problems.push(`slots differ: ${key} → ${zh}`)
       const latin = zh.replace(/\{\w+\}/g, '').match(/[A-Za-z][A-Za-z0-9_]*/g) ?? []
       const left = latin.filter((w) => !LATIN_OK.has(w))

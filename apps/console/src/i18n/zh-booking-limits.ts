@@ -1,7 +1,8 @@
 /** The suspicious-bookings view's words in Chinese (views/suspicious.ts), keyed by their English; spread into the catalogue. */
 export const BOOKING_LIMIT_WORDS = {
   'Suspicious bookings': '可疑预约',
-  'Phones, addresses and accounts that hit a booking limit, made many requests or let held seats lapse, in the last {n} hours.': '近 {n} 小时内触发预约限制、请求过多或保留座位未确认的手机号、地址和账号。',
+  'Phones, addresses and accounts that hit a booking limit, made many requests or let held seats lapse, in the last {n} hours.':
+    '近 {n} 小时内触发预约限制、请求过多或保留座位未确认的手机号、地址和账号。',
   Phone: '手机号',
   Address: '地址',
   Account: '账号',

@@ -17,13 +17,15 @@ export const STUDENT_WORDS = {
   'on time': '准点',
   'Bus {plate}': '车辆 {plate}',
   'no bus assigned': '未派车',
-  'Expected {expected} · on board {onBoard} · got off {alighted} · absent {absent}': '应到 {expected} · 车上 {onBoard} · 已下车 {alighted} · 缺席 {absent}',
+  'Expected {expected} · on board {onBoard} · got off {alighted} · absent {absent}':
+    '应到 {expected} · 车上 {onBoard} · 已下车 {alighted} · 缺席 {absent}',
   'A pupil was left on the bus: {names}': '有学生留在车上：{names}',
   'The driver confirmed the bus empty ({by} {time})': '司机已确认车内无人（{by} {time}）',
   'No runs of this school today.': '今天本校没有校车班次。',
   'Marked absent': '司机标记缺席',
   'Not boarded': '未上车',
-  'Pupils not boarded on today\'s morning runs: marked absent by the driver, or the bus left their stop without them.': '今天早上的校车中未上车的学生：司机标记缺席，或校车离开其站点时未上车。',
+  "Pupils not boarded on today's morning runs: marked absent by the driver, or the bus left their stop without them.":
+    '今天早上的校车中未上车的学生：司机标记缺席，或校车离开其站点时未上车。',
   'Nobody missing so far.': '目前没有缺席。',
   Class: '班级',
   'All classes': '全部班级',
@@ -53,12 +55,14 @@ export const STUDENT_WORDS = {
   ', ': '、',
   '; ': '；',
   'Import a roster': '导入名单',
-  'CSV (UTF-8) or Excel (.xlsx) with the template\'s columns. Every row is checked first; if any row is wrong, nothing is imported and each problem is listed with its line.': 'CSV（UTF-8）或 Excel（.xlsx），按模板的列填写。先逐行检查；只要有一行有错，就一行也不导入，并按行号列出每个问题。',
+  "CSV (UTF-8) or Excel (.xlsx) with the template's columns. Every row is checked first; if any row is wrong, nothing is imported and each problem is listed with its line.":
+    'CSV（UTF-8）或 Excel（.xlsx），按模板的列填写。先逐行检查；只要有一行有错，就一行也不导入，并按行号列出每个问题。',
   'Template (Excel)': '模板（Excel）',
   'Template (CSV)': '模板（CSV）',
   'Also remove pupils missing from the file': '同时删除文件中没有的学生',
   Import: '导入',
-  'Imported: {added} added, {updated} updated, {removed} removed.': '已导入：新增 {added}，更新 {updated}，删除 {removed}。',
+  'Imported: {added} added, {updated} updated, {removed} removed.':
+    '已导入：新增 {added}，更新 {updated}，删除 {removed}。',
   'line {line}': '第 {line} 行',
   'Add a pupil': '添加学生',
   Edit: '编辑',
@@ -71,7 +75,8 @@ export const STUDENT_WORDS = {
   'Pupil left on bus': '学生遗留车内',
   school: '学校',
   'Staff account': '学校账号',
-  'Link a school account (role school) to this school: it then sees this school only.': '把一个“学校”角色的账号关联到本校：该账号只能看到本校。',
+  'Link a school account (role school) to this school: it then sees this school only.':
+    '把一个“学校”角色的账号关联到本校：该账号只能看到本校。',
   Link: '关联',
   'Linked {username}.': '已关联 {username}。',
 } as const

@@ -2,7 +2,16 @@
  * The one map of the console: network layers (routes, numbered stop signs, townships), the live
  * fleet as ONE GeoJSON source redrawn at most once per animation frame, and a replay layer.
  */
-import { AttributionControl, Map as MlMap, NavigationControl, ScaleControl, setWorkerUrl, type ExpressionSpecification, type GeoJSONSource, type LngLatBoundsLike } from 'maplibre-gl'
+import {
+  AttributionControl,
+  Map as MlMap,
+  NavigationControl,
+  ScaleControl,
+  setWorkerUrl,
+  type ExpressionSpecification,
+  type GeoJSONSource,
+  type LngLatBoundsLike,
+} from 'maplibre-gl'
 import 'maplibre-gl/dist/maplibre-gl.css'
 // The worker is a separate file maplibre finds at run time; Vite copies it and gives its URL.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
@@ -34,8 +43,18 @@ export interface FlushStats {
   features: number
 }
 
-const statusColour: ExpressionSpecification = ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#6e7781'] as unknown as ExpressionSpecification
-const vehicleColour: ExpressionSpecification = ['case', ['boolean', ['get', 'emergency'], false], EMERGENCY_COLOUR, statusColour]
+const statusColour: ExpressionSpecification = [
+  'match',
+  ['get', 'status'],
+  ...Object.entries(STATUS_COLOURS).flat(),
+  '#6e7781',
+] as unknown as ExpressionSpecification
+const vehicleColour: ExpressionSpecification = [
+  'case',
+  ['boolean', ['get', 'emergency'], false],
+  EMERGENCY_COLOUR,
+  statusColour,
+]
 
 /** The halo's pulse: a few steps a second (each step repaints the map; software GL pays ~100 ms for it). */
 const PULSE = [
@@ -95,13 +114,19 @@ export class MapView {
     })
     // The demo county's basemap says what it is: made from the demo's data, not a survey.
     const credit = basemap.preset === 'demo' ? t('Demo county basemap, made from its own data') : basemap.attribution
-    if (credit || basemap.raster.length > 0 || basemap.pmtiles) this.map.addControl(new AttributionControl({ compact: false, customAttribution: credit || undefined }), 'bottom-right')
+    if (credit || basemap.raster.length > 0 || basemap.pmtiles)
+      this.map.addControl(
+        new AttributionControl({ compact: false, customAttribution: credit || undefined }),
+        'bottom-right',
+      )
     this.map.addControl(new NavigationControl({ showCompass: true }), 'bottom-right')
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right')
-    this.ready = new Promise((resolve) => this.map.once('load', () => {
-      this.addLayers()
-      resolve()
-    }))
+    this.ready = new Promise((resolve) =>
+      this.map.once('load', () => {
+        this.addLayers()
+        resolve()
+      }),
+    )
   }
 
   whenReady(): Promise<void> {
@@ -112,26 +137,198 @@ export class MapView {
     const m = this.map
     m.addImage('arrow', arrowImage(), { pixelRatio: 2 })
     // Shapes as well as colours: a mark per bus status inside its dot; signs are squares with theirs.
-    for (const [status, mark] of Object.entries(STATUS_MARKS)) m.addImage(`mark-${status}`, markOnlyImage(mark), { pixelRatio: 4 })
-    for (const [status, mark] of Object.entries(STOP_MARKS)) m.addImage(`sign-${status}`, markImage('square', STOP_COLOURS[status as keyof typeof STOP_COLOURS], STOP_STROKE, mark, status === 'ok' ? STOP_STROKE : '#ffffff'), { pixelRatio: 2 })
-    for (const id of ['routes', 'stops', 'townships', 'replay-track', 'replay-events', 'replay-point', 'focus']) m.addSource(id, { type: 'geojson', data: empty() })
+    for (const [status, mark] of Object.entries(STATUS_MARKS))
+      m.addImage(`mark-${status}`, markOnlyImage(mark), { pixelRatio: 4 })
+    for (const [status, mark] of Object.entries(STOP_MARKS))
+      m.addImage(
+        `sign-${status}`,
+        markImage(
+          'square',
+          STOP_COLOURS[status as keyof typeof STOP_COLOURS],
+          STOP_STROKE,
+          mark,
+          status === 'ok' ? STOP_STROKE : '#ffffff',
+        ),
+        { pixelRatio: 2 },
+      )
+    for (const id of ['routes', 'stops', 'townships', 'replay-track', 'replay-events', 'replay-point', 'focus'])
+      m.addSource(id, { type: 'geojson', data: empty() })
     // Points need no detail beyond zoom 12 (overscaled above): fewer tiles to rebuild on every tick.
     m.addSource('vehicles', { type: 'geojson', data: empty(), maxzoom: 12 })
-    m.addLayer({ id: 'routes', type: 'line', source: 'routes', layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': ['get', 'color'], 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4], 'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8] } })
-    m.addLayer({ id: 'stops', type: 'symbol', source: 'stops', layout: { 'icon-image': ['concat', 'sign-', ['get', 'status']], 'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 13, 0.65, 16, 0.9], 'icon-allow-overlap': true, 'icon-ignore-placement': true } })
-    m.addLayer({ id: 'stop-numbers', type: 'symbol', source: 'stops', minzoom: 12, layout: { 'text-field': ['get', 'number'], 'text-font': FONT, 'text-size': 11, 'text-offset': [0, 1.1], 'text-anchor': 'top' }, paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
-    m.addLayer({ id: 'township-labels', type: 'symbol', source: 'townships', layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-allow-overlap': false, 'text-anchor': 'bottom', 'text-offset': [0, -0.8] }, paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } })
-    m.addLayer({ id: 'focus', type: 'circle', source: 'focus', paint: { 'circle-radius': 16, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
-    m.addLayer({ id: 'replay-track', type: 'line', source: 'replay-track', layout: { 'line-join': 'round' }, paint: { 'line-color': ['coalesce', ['get', 'colour'], '#0969da'], 'line-width': 3, 'line-opacity': 0.7 } })
+    m.addLayer({
+      id: 'routes',
+      type: 'line',
+      source: 'routes',
+      layout: { 'line-cap': 'round', 'line-join': 'round' },
+      paint: {
+        'line-color': ['get', 'color'],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.5, 14, 4],
+        'line-opacity': ['case', ['boolean', ['get', 'dim'], false], 0.15, 0.8],
+      },
+    })
+    m.addLayer({
+      id: 'stops',
+      type: 'symbol',
+      source: 'stops',
+      layout: {
+        'icon-image': ['concat', 'sign-', ['get', 'status']],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 8, 0.3, 13, 0.65, 16, 0.9],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+      },
+    })
+    m.addLayer({
+      id: 'stop-numbers',
+      type: 'symbol',
+      source: 'stops',
+      minzoom: 12,
+      layout: {
+        'text-field': ['get', 'number'],
+        'text-font': FONT,
+        'text-size': 11,
+        'text-offset': [0, 1.1],
+        'text-anchor': 'top',
+      },
+      paint: { 'text-color': '#24292f', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    })
+    m.addLayer({
+      id: 'township-labels',
+      type: 'symbol',
+      source: 'townships',
+      layout: {
+        'text-field': ['get', 'name'],
+        'text-font': FONT,
+        'text-size': 14,
+        'text-allow-overlap': false,
+        'text-anchor': 'bottom',
+        'text-offset': [0, -0.8],
+      },
+      paint: { 'text-color': '#57606a', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 },
+    })
+    m.addLayer({
+      id: 'focus',
+      type: 'circle',
+      source: 'focus',
+      paint: {
+        'circle-radius': 16,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#0969da',
+        'circle-stroke-width': 3,
+      },
+    })
+    m.addLayer({
+      id: 'replay-track',
+      type: 'line',
+      source: 'replay-track',
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': ['coalesce', ['get', 'colour'], '#0969da'], 'line-width': 3, 'line-opacity': 0.7 },
+    })
     // An SOS bus: a red halo under its dot, pulsing (PULSE) while any is drawn.
-    m.addLayer({ id: 'vehicle-emergency', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'emergency'], true], paint: { 'circle-radius': PULSE[0]!.radius, 'circle-color': EMERGENCY_COLOUR, 'circle-opacity': PULSE[0]!.opacity, 'circle-stroke-color': EMERGENCY_COLOUR, 'circle-stroke-width': 2, 'circle-stroke-opacity': 0.8 } })
-    m.addLayer({ id: 'vehicles', type: 'circle', source: 'vehicles', paint: { 'circle-color': vehicleColour, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
-    m.addLayer({ id: 'vehicle-mark', type: 'symbol', source: 'vehicles', minzoom: 11, filter: ['!=', ['get', 'emergency'], true], layout: { 'icon-image': ['concat', 'mark-', ['get', 'status']], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 11, 0.75, 14, 0.95] } })
-    m.addLayer({ id: 'vehicle-heading', type: 'symbol', source: 'vehicles', minzoom: 10, layout: { 'icon-image': 'arrow', 'icon-rotate': ['get', 'heading'], 'icon-rotation-alignment': 'map', 'icon-offset': [0, -20], 'icon-allow-overlap': true, 'icon-ignore-placement': true, 'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9] } })
-    m.addLayer({ id: 'vehicle-selected', type: 'circle', source: 'vehicles', filter: ['==', ['get', 'id'], ''], paint: { 'circle-radius': 14, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#0969da', 'circle-stroke-width': 3 } })
-    m.addLayer({ id: 'replay-events', type: 'circle', source: 'replay-events', paint: { 'circle-radius': 5, 'circle-color': '#e16f24', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5 } })
-    m.addLayer({ id: 'replay-point', type: 'circle', source: 'replay-point', paint: { 'circle-radius': 9, 'circle-color': ['coalesce', ['get', 'colour'], '#0969da'], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 } })
-    m.addLayer({ id: 'replay-label', type: 'symbol', source: 'replay-point', layout: { 'text-field': ['get', 'id'], 'text-font': FONT, 'text-size': 12, 'text-offset': [0, 1.3], 'text-anchor': 'top', 'text-allow-overlap': true }, paint: { 'text-color': ['coalesce', ['get', 'colour'], '#0969da'], 'text-halo-color': '#ffffff', 'text-halo-width': 2 } })
+    m.addLayer({
+      id: 'vehicle-emergency',
+      type: 'circle',
+      source: 'vehicles',
+      filter: ['==', ['get', 'emergency'], true],
+      paint: {
+        'circle-radius': PULSE[0]!.radius,
+        'circle-color': EMERGENCY_COLOUR,
+        'circle-opacity': PULSE[0]!.opacity,
+        'circle-stroke-color': EMERGENCY_COLOUR,
+        'circle-stroke-width': 2,
+        'circle-stroke-opacity': 0.8,
+      },
+    })
+    m.addLayer({
+      id: 'vehicles',
+      type: 'circle',
+      source: 'vehicles',
+      paint: {
+        'circle-color': vehicleColour,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 8, 5, 14, 9],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+      },
+    })
+    m.addLayer({
+      id: 'vehicle-mark',
+      type: 'symbol',
+      source: 'vehicles',
+      minzoom: 11,
+      filter: ['!=', ['get', 'emergency'], true],
+      layout: {
+        'icon-image': ['concat', 'mark-', ['get', 'status']],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 11, 0.75, 14, 0.95],
+      },
+    })
+    m.addLayer({
+      id: 'vehicle-heading',
+      type: 'symbol',
+      source: 'vehicles',
+      minzoom: 10,
+      layout: {
+        'icon-image': 'arrow',
+        'icon-rotate': ['get', 'heading'],
+        'icon-rotation-alignment': 'map',
+        'icon-offset': [0, -20],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 14, 0.9],
+      },
+    })
+    m.addLayer({
+      id: 'vehicle-selected',
+      type: 'circle',
+      source: 'vehicles',
+      filter: ['==', ['get', 'id'], ''],
+      paint: {
+        'circle-radius': 14,
+        'circle-color': 'rgba(0,0,0,0)',
+        'circle-stroke-color': '#0969da',
+        'circle-stroke-width': 3,
+      },
+    })
+    m.addLayer({
+      id: 'replay-events',
+      type: 'circle',
+      source: 'replay-events',
+      paint: {
+        'circle-radius': 5,
+        'circle-color': '#e16f24',
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 1.5,
+      },
+    })
+    m.addLayer({
+      id: 'replay-point',
+      type: 'circle',
+      source: 'replay-point',
+      paint: {
+        'circle-radius': 9,
+        'circle-color': ['coalesce', ['get', 'colour'], '#0969da'],
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 2,
+      },
+    })
+    m.addLayer({
+      id: 'replay-label',
+      type: 'symbol',
+      source: 'replay-point',
+      layout: {
+        'text-field': ['get', 'id'],
+        'text-font': FONT,
+        'text-size': 12,
+        'text-offset': [0, 1.3],
+        'text-anchor': 'top',
+        'text-allow-overlap': true,
+      },
+      paint: {
+        'text-color': ['coalesce', ['get', 'colour'], '#0969da'],
+        'text-halo-color': '#ffffff',
+        'text-halo-width': 2,
+      },
+    })
     for (const layer of ['vehicles', 'stops']) {
       m.on('mouseenter', layer, () => (m.getCanvas().style.cursor = 'pointer'))
       m.on('mouseleave', layer, () => (m.getCanvas().style.cursor = ''))
@@ -146,13 +343,35 @@ export class MapView {
     const p = this.project
     void this.source('routes')?.setData({
       type: 'FeatureCollection',
-      features: routes.map((r) => ({ type: 'Feature', properties: { id: r.id, color: r.color, dim: highlightRoute !== null && r.id !== highlightRoute }, geometry: { type: 'LineString', coordinates: r.geometry.map(p) } })),
+      features: routes.map((r) => ({
+        type: 'Feature',
+        properties: { id: r.id, color: r.color, dim: highlightRoute !== null && r.id !== highlightRoute },
+        geometry: { type: 'LineString', coordinates: r.geometry.map(p) },
+      })),
     })
     void this.source('stops')?.setData({
       type: 'FeatureCollection',
-      features: stops.filter((s) => s.status !== 'removed').map((s) => ({ type: 'Feature', properties: { code: s.code, number: String(Number(s.code.split('-').at(-1))), status: s.status, name: s.name }, geometry: { type: 'Point', coordinates: p(s.point) } })),
+      features: stops
+        .filter((s) => s.status !== 'removed')
+        .map((s) => ({
+          type: 'Feature',
+          properties: {
+            code: s.code,
+            number: String(Number(s.code.split('-').at(-1))),
+            status: s.status,
+            name: s.name,
+          },
+          geometry: { type: 'Point', coordinates: p(s.point) },
+        })),
     })
-    void this.source('townships')?.setData({ type: 'FeatureCollection', features: townships.map((t) => ({ type: 'Feature', properties: { name: t.name }, geometry: { type: 'Point', coordinates: p(t.center) } })) })
+    void this.source('townships')?.setData({
+      type: 'FeatureCollection',
+      features: townships.map((t) => ({
+        type: 'Feature',
+        properties: { name: t.name },
+        geometry: { type: 'Point', coordinates: p(t.center) },
+      })),
+    })
   }
 
   fitTo(points: LngLat[]): void {
@@ -164,7 +383,13 @@ export class MapView {
       s = Math.min(s, pt[1])
       n = Math.max(n, pt[1])
     }
-    this.map.fitBounds([[w, s], [e, n]] as LngLatBoundsLike, { padding: 40, duration: 0, maxZoom: 15 })
+    this.map.fitBounds(
+      [
+        [w, s],
+        [e, n],
+      ] as LngLatBoundsLike,
+      { padding: 40, duration: 0, maxZoom: 15 },
+    )
   }
 
   /** Asks for a fleet redraw on the next animation frame (many ticks in one frame draw once). */
@@ -231,7 +456,16 @@ export class MapView {
   }
 
   focus(point: LngLat | null): void {
-    void this.source('focus')?.setData(point ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.project(point) } }] } : empty())
+    void this.source('focus')?.setData(
+      point
+        ? {
+            type: 'FeatureCollection',
+            features: [
+              { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: this.project(point) } },
+            ],
+          }
+        : empty(),
+    )
   }
 
   flyTo(point: LngLat, zoom = 14): void {
@@ -240,18 +474,42 @@ export class MapView {
 
   /** Replayed buses: each one's track in its colour, and the events placed on the tracks. */
   setReplay(tracks: ReplayTrack[], events: { point: LngLat; type: string }[] = []): void {
-    void this.source('replay-track')?.setData({ type: 'FeatureCollection', features: tracks.filter((t) => t.line.length > 1).map((t) => ({ type: 'Feature', properties: { id: t.id, colour: t.colour }, geometry: { type: 'LineString', coordinates: t.line.map(this.project) } })) })
-    void this.source('replay-events')?.setData({ type: 'FeatureCollection', features: events.map((e) => ({ type: 'Feature', properties: { type: e.type }, geometry: { type: 'Point', coordinates: this.project(e.point) } })) })
+    void this.source('replay-track')?.setData({
+      type: 'FeatureCollection',
+      features: tracks
+        .filter((t) => t.line.length > 1)
+        .map((t) => ({
+          type: 'Feature',
+          properties: { id: t.id, colour: t.colour },
+          geometry: { type: 'LineString', coordinates: t.line.map(this.project) },
+        })),
+    })
+    void this.source('replay-events')?.setData({
+      type: 'FeatureCollection',
+      features: events.map((e) => ({
+        type: 'Feature',
+        properties: { type: e.type },
+        geometry: { type: 'Point', coordinates: this.project(e.point) },
+      })),
+    })
     this.setReplayPoints([])
   }
 
   /** Where each replayed bus is at the replay's instant (in the order of the tracks). */
   setReplayPoints(points: { id: string; colour: string; point: LngLat }[]): void {
-    void this.source('replay-point')?.setData({ type: 'FeatureCollection', features: points.map((p) => ({ type: 'Feature', properties: { id: p.id, colour: p.colour }, geometry: { type: 'Point', coordinates: this.project(p.point) } })) })
+    void this.source('replay-point')?.setData({
+      type: 'FeatureCollection',
+      features: points.map((p) => ({
+        type: 'Feature',
+        properties: { id: p.id, colour: p.colour },
+        geometry: { type: 'Point', coordinates: this.project(p.point) },
+      })),
+    })
   }
 
   showFleet(on: boolean): void {
-    for (const id of ['vehicle-emergency', 'vehicles', 'vehicle-mark', 'vehicle-heading', 'vehicle-selected']) this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
+    for (const id of ['vehicle-emergency', 'vehicles', 'vehicle-mark', 'vehicle-heading', 'vehicle-selected'])
+      this.map.setLayoutProperty(id, 'visibility', on ? 'visible' : 'none')
   }
 
   resize(): void {

@@ -71,7 +71,12 @@ const STOP_WORDS = {
 export const stopLabel = (s: StopStatus): string => t(STOP_WORDS[s])
 
 /** Signs are squares (buses are dots); a sign with a problem has a mark: reported "!", in repair a cross. */
-export const STOP_MARKS: Record<StopStatus, string> = { ok: 'none', reported: 'bang', in_repair: 'cross', removed: 'none' }
+export const STOP_MARKS: Record<StopStatus, string> = {
+  ok: 'none',
+  reported: 'bang',
+  in_repair: 'cross',
+  removed: 'none',
+}
 
 /** The ring around a sign (buses have a white one). */
 export const STOP_STROKE = '#24292f'

@@ -47,7 +47,11 @@ export class AlarmSound {
       this.ctx = new AudioContext()
       this.ctx.addEventListener('statechange', () => this.update())
     }
-    if (this.ctx.state === 'suspended') void this.ctx.resume().then(() => this.update(), () => this.update())
+    if (this.ctx.state === 'suspended')
+      void this.ctx.resume().then(
+        () => this.update(),
+        () => this.update(),
+      )
     this.update()
   }
 

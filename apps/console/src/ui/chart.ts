@@ -25,7 +25,11 @@ export interface BarChartOptions {
   height?: number
 }
 
-export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, ...children: (SVGElement | string)[]): SVGElementTagNameMap[K] {
+export function s<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+  ...children: (SVGElement | string)[]
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG, tag)
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v))
   for (const c of children) el.append(c)
@@ -46,7 +50,9 @@ export function barChart(o: BarChartOptions): HTMLElement {
   wrap.className = 'chart'
   wrap.dataset.chart = o.name
   if (o.categories.length === 0 || o.series.length === 0) {
-    wrap.append(Object.assign(document.createElement('p'), { className: 'muted', textContent: t('No data in this range.') }))
+    wrap.append(
+      Object.assign(document.createElement('p'), { className: 'muted', textContent: t('No data in this range.') }),
+    )
     return wrap
   }
   const height = o.height ?? 220
@@ -71,12 +77,38 @@ export function barChart(o: BarChartOptions): HTMLElement {
     o.series.forEach((ser, si) => {
       const v = ser.values[ci]
       if (v === null || v === undefined) return
-      const bar = s('rect', { x: gx + si * barW, y: y(v), width: Math.max(1, barW - 1), height: top + plotH - y(v), fill: ser.color, 'data-series': ser.name, 'data-category': cat, 'data-value': v }, s('title', {}, `${cat} · ${ser.name}: ${fmt(v)}`))
+      const bar = s(
+        'rect',
+        {
+          x: gx + si * barW,
+          y: y(v),
+          width: Math.max(1, barW - 1),
+          height: top + plotH - y(v),
+          fill: ser.color,
+          'data-series': ser.name,
+          'data-category': cat,
+          'data-value': v,
+        },
+        s('title', {}, `${cat} · ${ser.name}: ${fmt(v)}`),
+      )
       svg.append(bar)
     })
     const label = cat.length > 12 ? `${cat.slice(0, 11)}…` : cat
     const lx = gx + (groupW - 6) / 2
-    svg.append(s('text', { x: lx, y: top + plotH + 12, 'text-anchor': 'end', 'font-size': 10, fill: '#1f2328', transform: `rotate(-35 ${lx} ${top + plotH + 12})` }, label))
+    svg.append(
+      s(
+        'text',
+        {
+          x: lx,
+          y: top + plotH + 12,
+          'text-anchor': 'end',
+          'font-size': 10,
+          fill: '#1f2328',
+          transform: `rotate(-35 ${lx} ${top + plotH + 12})`,
+        },
+        label,
+      ),
+    )
   })
   const legend = document.createElement('div')
   legend.className = 'chart-legend'

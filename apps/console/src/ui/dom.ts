@@ -9,7 +9,11 @@ type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagN
   attrs?: Record<string, string>
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props<K> | null, ...children: Children[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props?: Props<K> | null,
+  ...children: Children[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   if (props) {
     const { class: cls, style, dataset, attrs, ...rest } = props
@@ -36,18 +40,35 @@ export function clear(el: Element, ...children: Children[]): void {
 }
 
 /** A table from rows; `cells` returns one cell per column. */
-export function table<T>(columns: string[], rows: T[], cells: (row: T) => Child[], opts: { onRow?: (row: T) => void; rowId?: (row: T) => string } = {}): HTMLTableElement {
+export function table<T>(
+  columns: string[],
+  rows: T[],
+  cells: (row: T) => Child[],
+  opts: { onRow?: (row: T) => void; rowId?: (row: T) => string } = {},
+): HTMLTableElement {
   return h(
     'table',
     { class: 'grid' },
-    h('thead', null, h('tr', null, columns.map((c) => h('th', null, c)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        columns.map((c) => h('th', null, c)),
+      ),
+    ),
     h(
       'tbody',
       null,
       rows.length === 0
         ? h('tr', null, h('td', { colSpan: columns.length, class: 'empty' }, '—'))
         : rows.map((r) => {
-            const tr = h('tr', opts.rowId ? { dataset: { id: opts.rowId(r) } } : null, cells(r).map((c) => h('td', null, c)))
+            const tr = h(
+              'tr',
+              opts.rowId ? { dataset: { id: opts.rowId(r) } } : null,
+              cells(r).map((c) => h('td', null, c)),
+            )
             if (opts.onRow) {
               tr.classList.add('clickable')
               tr.addEventListener('click', () => opts.onRow?.(r))
@@ -69,17 +90,19 @@ export function action(button: HTMLButtonElement, status: HTMLElement, run: () =
     button.disabled = true
     status.className = 'status'
     status.textContent = '…'
-    run().then(
-      (msg) => {
-        status.className = 'status ok'
-        status.textContent = msg ?? ''
-      },
-      (err: Error) => {
-        status.className = 'status error'
-        status.textContent = err.message
-      },
-    ).finally(() => {
-      button.disabled = false
-    })
+    run()
+      .then(
+        (msg) => {
+          status.className = 'status ok'
+          status.textContent = msg ?? ''
+        },
+        (err: Error) => {
+          status.className = 'status error'
+          status.textContent = err.message
+        },
+      )
+      .finally(() => {
+        button.disabled = false
+      })
   })
 }

@@ -23,13 +23,22 @@ export function buildForm(specs: FieldSpec[], initial: Record<string, unknown> =
     let input: HTMLInputElement | HTMLSelectElement
     switch (s.kind) {
       case 'select':
-        input = h('select', { name: s.name }, s.options.map(([value, label]) => h('option', { value, selected: String(v ?? '') === value }, label)))
+        input = h(
+          'select',
+          { name: s.name },
+          s.options.map(([value, label]) => h('option', { value, selected: String(v ?? '') === value }, label)),
+        )
         break
       case 'checkbox':
         input = h('input', { type: 'checkbox', name: s.name, checked: v === true })
         break
       case 'number':
-        input = h('input', { type: 'number', name: s.name, value: v === null || v === undefined ? '' : String(v), required: s.required ?? false })
+        input = h('input', {
+          type: 'number',
+          name: s.name,
+          value: v === null || v === undefined ? '' : String(v),
+          required: s.required ?? false,
+        })
         if (s.min !== undefined) input.min = String(s.min)
         if (s.max !== undefined) input.max = String(s.max)
         input.step = String(s.step ?? 'any')
@@ -37,7 +46,12 @@ export function buildForm(specs: FieldSpec[], initial: Record<string, unknown> =
       case 'text':
       case 'date':
       case 'tel':
-        input = h('input', { type: s.kind, name: s.name, value: v === null || v === undefined ? '' : String(v), required: s.required ?? false })
+        input = h('input', {
+          type: s.kind,
+          name: s.name,
+          value: v === null || v === undefined ? '' : String(v),
+          required: s.required ?? false,
+        })
         if (s.pattern) input.pattern = s.pattern
         break
     }

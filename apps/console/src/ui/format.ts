@@ -4,14 +4,24 @@ import { t, type MessageKey } from '../i18n/index.js'
 
 const TZ = 'Asia/Shanghai'
 const hm = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hour12: false })
-const hms = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+const hms = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+})
 const ymd = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' })
 
 export const clock = (ts: number | null | undefined): string => (ts === null || ts === undefined ? '—' : hm.format(ts))
-export const clockS = (ts: number | null | undefined): string => (ts === null || ts === undefined ? '—' : hms.format(ts))
+export const clockS = (ts: number | null | undefined): string =>
+  ts === null || ts === undefined ? '—' : hms.format(ts)
 export const day = (ts: number): string => ymd.format(ts)
 
-const PUNCTUALITY_WORDS = { early: 'Early', on_time: 'On time', late: 'Late' } as const satisfies Record<Punctuality, MessageKey>
+const PUNCTUALITY_WORDS = { early: 'Early', on_time: 'On time', late: 'Late' } as const satisfies Record<
+  Punctuality,
+  MessageKey
+>
 export const punctualityLabel = (p: Punctuality): string => t(PUNCTUALITY_WORDS[p])
 
 /** "+6 min", "−2 min", "+14 s": a delay as a figure, no judgement (that is the server's `punctuality`). */
@@ -23,9 +33,14 @@ export function delayFigure(delayS: number | null | undefined): string {
 }
 
 /** "Late · +6 min" (晚点 · +6 分钟): the server's judgement with the figure; the figure alone when not judged. */
-export function punctualityText(punctuality: Punctuality | null | undefined, delayS: number | null | undefined): string {
+export function punctualityText(
+  punctuality: Punctuality | null | undefined,
+  delayS: number | null | undefined,
+): string {
   if (!punctuality) return delayFigure(delayS)
-  return delayS === null || delayS === undefined ? punctualityLabel(punctuality) : `${punctualityLabel(punctuality)} · ${delayFigure(delayS)}`
+  return delayS === null || delayS === undefined
+    ? punctualityLabel(punctuality)
+    : `${punctualityLabel(punctuality)} · ${delayFigure(delayS)}`
 }
 
 /** "12 s ago", "4 min ago", "2 h ago". */

@@ -20,7 +20,11 @@ export async function loadPreferences(): Promise<void> {
 /** `rerender` redraws the page in the new language (the sign-in page); without it the account keeps the choice and the page reloads. */
 export function langSwitch(rerender?: () => void): HTMLButtonElement {
   const other: Lang = lang() === 'zh' ? 'en' : 'zh'
-  const b = h('button', { type: 'button', class: 'quiet lang-switch', lang: other === 'zh' ? 'zh-CN' : 'en', dataset: { lang: other } }, LANG_NAMES[other])
+  const b = h(
+    'button',
+    { type: 'button', class: 'quiet lang-switch', lang: other === 'zh' ? 'zh-CN' : 'en', dataset: { lang: other } },
+    LANG_NAMES[other],
+  )
   b.addEventListener('click', () => {
     useLang(other)
     if (rerender) return rerender()

@@ -56,13 +56,22 @@ function svg(shape: 'dot' | 'square', fill: string, stroke: string, mark: string
 }
 
 /** A bus status in the legend: its coloured dot with its mark. */
-export const statusKey = (s: VehicleServiceStatus, colour: string): SVGSVGElement => svg('dot', colour, '#ffffff', STATUS_MARKS[s], '#ffffff')
+export const statusKey = (s: VehicleServiceStatus, colour: string): SVGSVGElement =>
+  svg('dot', colour, '#ffffff', STATUS_MARKS[s], '#ffffff')
 
 /** A sign status in the legend: its square with its mark. */
-export const signKey = (s: StopStatus, colour: string, ring: string): SVGSVGElement => svg('square', colour, ring, STOP_MARKS[s], s === 'ok' ? ring : '#ffffff')
+export const signKey = (s: StopStatus, colour: string, ring: string): SVGSVGElement =>
+  svg('square', colour, ring, STOP_MARKS[s], s === 'ok' ? ring : '#ffffff')
 
 /** A map image (ImageData) of a shape with its mark, `size` px square. */
-export function markImage(shape: 'dot' | 'square', fill: string, stroke: string, mark: string, markColour: string, size = 40): ImageData {
+export function markImage(
+  shape: 'dot' | 'square',
+  fill: string,
+  stroke: string,
+  mark: string,
+  markColour: string,
+  size = 40,
+): ImageData {
   const c = document.createElement('canvas')
   c.width = c.height = size
   const g = c.getContext('2d')

@@ -33,13 +33,25 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
   const el = h('div', { class: 'sos-banner', attrs: { role: 'alert', 'aria-live': 'assertive' }, hidden: true })
   const soundLine = h('div', { class: 'sos-sound' })
   const list = h('ul', { class: 'sos-list' })
-  el.append(h('div', { class: 'sos-head' }, h('strong', null, h('i', { class: 'sos-light' }), `SOS ${t('SOS emergency')}`), soundLine), list)
+  el.append(
+    h(
+      'div',
+      { class: 'sos-head' },
+      h('strong', null, h('i', { class: 'sos-light' }), `SOS ${t('SOS emergency')}`),
+      soundLine,
+    ),
+    list,
+  )
   // Forms being typed into survive re-renders: one item per alert, kept while it is shown.
   const items = new Map<string, { li: HTMLLIElement; refresh(a: LiveAlert): void }>()
 
   function item(a: LiveAlert): { li: HTMLLIElement; refresh(a: LiveAlert): void } {
     const what = h('span', { class: 'sos-what' })
-    const note = h('input', { name: 'note', placeholder: t('what was done (required)'), attrs: { 'aria-label': t('acknowledgement note') } })
+    const note = h('input', {
+      name: 'note',
+      placeholder: t('what was done (required)'),
+      attrs: { 'aria-label': t('acknowledgement note') },
+    })
     const ack = h('button', { class: 'primary sos-ack', type: 'submit' }, t('Acknowledge'))
     const status = h('span', { class: 'sos-status' })
     const show = h('button', { type: 'button', class: 'sos-show' }, t('Show on map'))
@@ -69,8 +81,16 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
     const refresh = (x: LiveAlert): void => {
       const v = x.vehicleId ? fleet.vehicles.get(x.vehicleId) : undefined
       const plate = x.vehicleId ? network.vehicle(x.vehicleId)?.plate : undefined
-      const place = v?.lng != null && v.lat != null ? placeName([v.lng, v.lat], network.stops, (id) => network.township(id)?.name) : t('position unknown')
-      const alarm = typeof x.data.alarm === 'string' ? word(x.data.alarm) : Array.isArray(x.data.alarms) ? x.data.alarms.map((w) => word(String(w))).join(', ') : t('alarm')
+      const place =
+        v?.lng != null && v.lat != null
+          ? placeName([v.lng, v.lat], network.stops, (id) => network.township(id)?.name)
+          : t('position unknown')
+      const alarm =
+        typeof x.data.alarm === 'string'
+          ? word(x.data.alarm)
+          : Array.isArray(x.data.alarms)
+            ? x.data.alarms.map((w) => word(String(w))).join(', ')
+            : t('alarm')
       what.textContent = `${x.vehicleId ?? t('vehicle ?')}${plate ? ` ${plate}` : ''} · ${alarm} · ${clockS(x.ts)} · ${place}`
       show.disabled = !x.vehicleId
     }
@@ -89,10 +109,11 @@ export function sosBanner(deps: SosBannerDeps): { el: HTMLElement; dispose(): vo
   function render(): void {
     const open = sounding(alerts.items.values())
     const ids = new Set(open.map((a) => a.id))
-    for (const [id, it] of items) if (!ids.has(id)) {
-      it.li.remove()
-      items.delete(id)
-    }
+    for (const [id, it] of items)
+      if (!ids.has(id)) {
+        it.li.remove()
+        items.delete(id)
+      }
     for (const a of open) {
       const it = items.get(a.id)
       if (it) it.refresh(a)

@@ -26,7 +26,12 @@ export interface Incident {
   text: string
 }
 
-const INCIDENT_KINDS = { note: 'note', ack: 'acknowledged', resolve: 'resolved', message: 'message to driver' } as const satisfies Record<Incident['kind'], MessageKey>
+const INCIDENT_KINDS = {
+  note: 'note',
+  ack: 'acknowledged',
+  resolve: 'resolved',
+  message: 'message to driver',
+} as const satisfies Record<Incident['kind'], MessageKey>
 
 /** POST /api/vehicles/:id/message: the channels that took it, and what each attempt came to. */
 export interface MessageAnswer {
@@ -34,14 +39,28 @@ export interface MessageAnswer {
   attempts: { channel: string; status: 'delivered' | 'sent' | 'not_reached' | 'failed'; detail: string }[]
 }
 
-const CHANNELS: Record<string, MessageKey> = { jt808: 'terminal screen (JT/T 808)', mqtt: 'terminal (MQTT)', driver_page: 'driver page' }
-const ATTEMPTS: Record<string, MessageKey> = { delivered: 'delivered', sent: 'sent', not_reached: 'not reached', failed: 'failed' }
+const CHANNELS: Record<string, MessageKey> = {
+  jt808: 'terminal screen (JT/T 808)',
+  mqtt: 'terminal (MQTT)',
+  driver_page: 'driver page',
+}
+const ATTEMPTS: Record<string, MessageKey> = {
+  delivered: 'delivered',
+  sent: 'sent',
+  not_reached: 'not reached',
+  failed: 'failed',
+}
 
 /** "sent via driver page, terminal (MQTT)" — or why it reached nobody. */
 export function messageOutcome(r: MessageAnswer): string {
   const name = (c: string): string => (CHANNELS[c] ? t(CHANNELS[c]) : c)
   if (r.channels.length) return t('sent via {channels}', { channels: r.channels.map(name).join(', ') })
-  const why = r.attempts.map((a) => `${name(a.channel)}: ${ATTEMPTS[a.status] ? t(ATTEMPTS[a.status]!) : a.status}${a.detail ? ` (${a.detail})` : ''}`).join('; ')
+  const why = r.attempts
+    .map(
+      (a) =>
+        `${name(a.channel)}: ${ATTEMPTS[a.status] ? t(ATTEMPTS[a.status]!) : a.status}${a.detail ? ` (${a.detail})` : ''}`,
+    )
+    .join('; ')
   return `${t('no channel took it')}${why ? ` — ${why}` : ''}`
 }
 
@@ -82,7 +101,14 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
   const facts = h('div', { class: 'facts' })
 
   /** A note and a button that sends it; the note is emptied once the step is taken. */
-  const noteForm = (cls: string, title: string, placeholder: string, button: HTMLButtonElement, run: (note: string) => Promise<unknown>, done: string): HTMLElement => {
+  const noteForm = (
+    cls: string,
+    title: string,
+    placeholder: string,
+    button: HTMLButtonElement,
+    run: (note: string) => Promise<unknown>,
+    done: string,
+  ): HTMLElement => {
     const note = h('textarea', { name: 'note', rows: 2, placeholder })
     const status = h('p', { class: 'status' })
     action(button, status, async () => {
@@ -92,8 +118,22 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
     })
     return h('div', { class: `sub ${cls}` }, h('h3', null, title), note, button, status)
   }
-  const ackCard = noteForm('ack-form', t('Acknowledge'), ackNeedsNote(first) ? t('what was done (required)') : t('note (optional)'), h('button', { class: 'primary do-ack' }, t('Acknowledge')), (note) => store.acknowledge(alertId, note), t('acknowledged'))
-  const resolveCard = noteForm('resolve-form', t('Resolve'), t('how it was resolved (required)'), h('button', { class: 'do-resolve' }, t('Resolve')), (note) => store.resolve(alertId, note), t('resolved'))
+  const ackCard = noteForm(
+    'ack-form',
+    t('Acknowledge'),
+    ackNeedsNote(first) ? t('what was done (required)') : t('note (optional)'),
+    h('button', { class: 'primary do-ack' }, t('Acknowledge')),
+    (note) => store.acknowledge(alertId, note),
+    t('acknowledged'),
+  )
+  const resolveCard = noteForm(
+    'resolve-form',
+    t('Resolve'),
+    t('how it was resolved (required)'),
+    h('button', { class: 'do-resolve' }, t('Resolve')),
+    (note) => store.resolve(alertId, note),
+    t('resolved'),
+  )
 
   // The log is written by the server too (acknowledgements, resolutions, messages): read again after each.
   const log = incidentsCard(first)
@@ -109,19 +149,47 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
     el.dataset.status = a.status
     clear(
       head,
-      h('header', null, h('h2', null, alertTypeLabel(a)), h('button', { class: 'icon', title: t('Close'), onclick: onClose }, '×')),
-      h('p', null, h('span', { class: `tag ${a.severity}` }, severityLabel(a.severity)), ' ', h('span', { class: `tag alert-${a.status}` }, alertStatusLabel(a.status)), ' ', h('span', { class: 'muted' }, a.id)),
+      h(
+        'header',
+        null,
+        h('h2', null, alertTypeLabel(a)),
+        h('button', { class: 'icon', title: t('Close'), onclick: onClose }, '×'),
+      ),
+      h(
+        'p',
+        null,
+        h('span', { class: `tag ${a.severity}` }, severityLabel(a.severity)),
+        ' ',
+        h('span', { class: `tag alert-${a.status}` }, alertStatusLabel(a.status)),
+        ' ',
+        h('span', { class: 'muted' }, a.id),
+      ),
     )
     const rows: [string, string, Node | string][] = [
       ['raised', t('Raised'), when(a.ts)],
       ['where', t('Where'), subjectLink(a)],
-      ['trip', t('Trip'), a.tripInstanceId ? h('a', { href: `#/trips?trip=${enc(a.tripInstanceId)}` }, a.tripInstanceId) : '—'],
+      [
+        'trip',
+        t('Trip'),
+        a.tripInstanceId ? h('a', { href: `#/trips?trip=${enc(a.tripInstanceId)}` }, a.tripInstanceId) : '—',
+      ],
       ['message', t('Message'), a.message],
-      ['condition', t('Condition'), a.state === 'cleared' ? t('cleared {when}', { when: when(a.clearedTs) }) : a.status === 'resolved' ? '—' : t('active')],
+      [
+        'condition',
+        t('Condition'),
+        a.state === 'cleared'
+          ? t('cleared {when}', { when: when(a.clearedTs) })
+          : a.status === 'resolved'
+            ? '—'
+            : t('active'),
+      ],
       ['acknowledged', t('Acknowledged'), ackText(a) ?? '—'],
       ['resolved', t('Resolved'), resolvedText(a) ?? '—'],
     ]
-    clear(facts, rows.map(([k, label, v]) => h('div', { class: 'kv', dataset: { k } }, h('span', null, label), h('b', null, v))))
+    clear(
+      facts,
+      rows.map(([k, label, v]) => h('div', { class: 'kv', dataset: { k } }, h('span', null, label), h('b', null, v))),
+    )
     ackCard.hidden = a.status !== 'open'
     resolveCard.hidden = a.status === 'resolved'
   }
@@ -134,37 +202,86 @@ export function alertDetail(ctx: Ctx, alertId: string, onClose: () => void): { e
     action(send, status, async () => {
       const body = text.value.trim()
       if (!body) throw new Error(t('write the message first'))
-      const r = await api.post<MessageAnswer>(`/api/vehicles/${enc(a.vehicleId ?? '')}/message`, { text: body, alertId: a.id })
+      const r = await api.post<MessageAnswer>(`/api/vehicles/${enc(a.vehicleId ?? '')}/message`, {
+        text: body,
+        alertId: a.id,
+      })
       text.value = ''
       log.reload()
       return messageOutcome(r)
     })
-    return h('div', { class: 'sub message-form' }, h('h3', null, t('Message the driver of {vehicle}', { vehicle: a.vehicleId ?? '' })), text, send, status)
+    return h(
+      'div',
+      { class: 'sub message-form' },
+      h('h3', null, t('Message the driver of {vehicle}', { vehicle: a.vehicleId ?? '' })),
+      text,
+      send,
+      status,
+    )
   }
 
   /** The log of the alert's vehicle (its whole story), else its trip, else the alert itself. */
   function incidentsCard(a: LiveAlert): { el: HTMLElement; reload(): void } {
-    const about = a.vehicleId ? { vehicleId: a.vehicleId } : a.tripInstanceId ? { tripInstanceId: a.tripInstanceId } : { alertId: a.id }
+    const about = a.vehicleId
+      ? { vehicleId: a.vehicleId }
+      : a.tripInstanceId
+        ? { tripInstanceId: a.tripInstanceId }
+        : { alertId: a.id }
     const list = h('div', { class: 'incident-list' })
     const text = h('textarea', { name: 'incident', rows: 2, placeholder: t('what happened, who was called') })
     const add = h('button', { class: 'add-incident' }, t('Add to log'))
     const status = h('p', { class: 'status' })
     const load = async (): Promise<void> => {
       const r = await api.get<{ items: Incident[] }>(`/api/incidents${qs({ ...about, limit: 50 })}`)
-      clear(list, table([t('When'), t('Who'), t('What'), t('Text')], r.items, (i) => [when(i.ts), i.by, h('span', { class: `tag incident-${i.kind}` }, i.kind in INCIDENT_KINDS ? t(INCIDENT_KINDS[i.kind]) : i.kind, i.alertId === a.id ? ` · ${t('this alert')}` : ''), i.text], { rowId: (i) => String(i.id) }))
+      clear(
+        list,
+        table(
+          [t('When'), t('Who'), t('What'), t('Text')],
+          r.items,
+          (i) => [
+            when(i.ts),
+            i.by,
+            h(
+              'span',
+              { class: `tag incident-${i.kind}` },
+              i.kind in INCIDENT_KINDS ? t(INCIDENT_KINDS[i.kind]) : i.kind,
+              i.alertId === a.id ? ` · ${t('this alert')}` : '',
+            ),
+            i.text,
+          ],
+          { rowId: (i) => String(i.id) },
+        ),
+      )
     }
     action(add, status, async () => {
       const body = text.value.trim()
       if (!body) throw new Error(t('write the note first'))
-      await api.post('/api/incidents', { ...about, tripInstanceId: a.tripInstanceId ?? undefined, alertId: a.id, text: body })
+      await api.post('/api/incidents', {
+        ...about,
+        tripInstanceId: a.tripInstanceId ?? undefined,
+        alertId: a.id,
+        text: body,
+      })
       text.value = ''
       await load()
       return t('added')
     })
-    const reload = (): void => void load().catch((err: Error) => clear(list, h('p', { class: 'status error' }, err.message)))
+    const reload = (): void =>
+      void load().catch((err: Error) => clear(list, h('p', { class: 'status error' }, err.message)))
     reload()
     const title = t('Incident log of {subject}', { subject: a.vehicleId ?? a.tripInstanceId ?? t('this alert') })
-    return { el: h('div', { class: 'sub incidents' }, h('h3', null, title), list, canAct ? field(t('Add a note'), text) : null, canAct ? add : null, status), reload }
+    return {
+      el: h(
+        'div',
+        { class: 'sub incidents' },
+        h('h3', null, title),
+        list,
+        canAct ? field(t('Add a note'), text) : null,
+        canAct ? add : null,
+        status,
+      ),
+      reload,
+    }
   }
 
   refresh()

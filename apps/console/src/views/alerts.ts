@@ -5,7 +5,18 @@
  */
 import type { AlertStatus } from '@rb/domain'
 import type { AlertType, LiveAlert } from '@rb/protocol'
-import { ackNeedsNote, ALERT_STATUSES, ALERT_TYPES, alertStatusLabel, alertTypeLabel, countByStatus, filterAlerts, isEmergency, severityLabel, type AlertFilter } from '../alerts.js'
+import {
+  ackNeedsNote,
+  ALERT_STATUSES,
+  ALERT_TYPES,
+  alertStatusLabel,
+  alertTypeLabel,
+  countByStatus,
+  filterAlerts,
+  isEmergency,
+  severityLabel,
+  type AlertFilter,
+} from '../alerts.js'
 import { t } from '../i18n/index.js'
 import type { Ctx, View } from '../context.js'
 import { clear, field, h, table } from '../ui/dom.js'
@@ -18,14 +29,38 @@ const TABS: readonly Tab[] = [...ALERT_STATUSES, 'all']
 function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const store = ctx.alerts
   const initial = params.get('status')
-  const filter: AlertFilter = { status: TABS.includes(initial as Tab) ? (initial as Tab) : 'open', type: null, subject: params.get('subject') ?? '' }
+  const filter: AlertFilter = {
+    status: TABS.includes(initial as Tab) ? (initial as Tab) : 'open',
+    type: null,
+    subject: params.get('subject') ?? '',
+  }
   const tabs = h('div', { class: 'tabs', attrs: { role: 'tablist' } })
-  const type = h('select', { name: 'type' }, h('option', { value: '' }, t('All types')), ALERT_TYPES.map((x) => h('option', { value: x }, alertTypeLabel({ type: x }))))
-  const subject = h('input', { type: 'search', name: 'subject', placeholder: t('XY-V001, XY-0421 or a trip'), value: filter.subject })
+  const type = h(
+    'select',
+    { name: 'type' },
+    h('option', { value: '' }, t('All types')),
+    ALERT_TYPES.map((x) => h('option', { value: x }, alertTypeLabel({ type: x }))),
+  )
+  const subject = h('input', {
+    type: 'search',
+    name: 'subject',
+    placeholder: t('XY-V001, XY-0421 or a trip'),
+    value: filter.subject,
+  })
   const status = h('p', { class: 'status' })
   const body = h('div')
   const detailBox = h('div', { class: 'detail' })
-  el.append(h('div', { class: 'page wide' }, h('h1', null, t('Alerts')), tabs, h('div', { class: 'row' }, field(t('Type'), type), field(t('Vehicle, stop or trip'), subject)), status, h('div', { class: 'split' }, body, detailBox)))
+  el.append(
+    h(
+      'div',
+      { class: 'page wide' },
+      h('h1', null, t('Alerts')),
+      tabs,
+      h('div', { class: 'row' }, field(t('Type'), type), field(t('Vehicle, stop or trip'), subject)),
+      status,
+      h('div', { class: 'split' }, body, detailBox),
+    ),
+  )
 
   let selected: string | null = params.get('alert')
   let detail: { dispose(): void } | null = null
@@ -42,7 +77,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     markSelected()
   }
   const markSelected = (): void => {
-    for (const tr of body.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.classList.toggle('selected', tr.dataset.id === selected)
+    for (const tr of body.querySelectorAll<HTMLTableRowElement>('tbody tr'))
+      tr.classList.toggle('selected', tr.dataset.id === selected)
   }
 
   /** A routine alert is acknowledged from its row; a critical one needs its note, in the detail. */
@@ -51,7 +87,15 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     if (done) return h('span', { class: 'muted ack' }, done)
     if (a.status !== 'open' || !ctx.can(['dispatcher', 'operator'])) return '—'
     const note = ackNeedsNote(a)
-    const b = h('button', { class: note ? 'danger ack-note' : 'ack', dataset: { alert: a.id }, title: note ? t('critical: acknowledged with a note') : '' }, note ? t('Acknowledge…') : t('Acknowledge'))
+    const b = h(
+      'button',
+      {
+        class: note ? 'danger ack-note' : 'ack',
+        dataset: { alert: a.id },
+        title: note ? t('critical: acknowledged with a note') : '',
+      },
+      note ? t('Acknowledge…') : t('Acknowledge'),
+    )
     b.addEventListener('click', (e) => {
       e.stopPropagation()
       if (note) return open(a.id)
@@ -70,10 +114,20 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     clear(
       tabs,
       TABS.map((tab) => {
-        const b = h('button', { class: `tab${filter.status === tab ? ' on' : ''}`, dataset: { status: tab }, attrs: { role: 'tab', 'aria-selected': String(filter.status === tab) } }, tab === 'all' ? t('All') : alertStatusLabel(tab), tab === 'all' ? null : h('b', null, String(counts[tab])))
+        const b = h(
+          'button',
+          {
+            class: `tab${filter.status === tab ? ' on' : ''}`,
+            dataset: { status: tab },
+            attrs: { role: 'tab', 'aria-selected': String(filter.status === tab) },
+          },
+          tab === 'all' ? t('All') : alertStatusLabel(tab),
+          tab === 'all' ? null : h('b', null, String(counts[tab])),
+        )
         b.addEventListener('click', () => {
           filter.status = tab
-          if (tab === 'resolved' || tab === 'all') void store.loadStatus('resolved').catch((err: Error) => (status.textContent = err.message))
+          if (tab === 'resolved' || tab === 'all')
+            void store.loadStatus('resolved').catch((err: Error) => (status.textContent = err.message))
           render()
         })
         return b
@@ -89,7 +143,16 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     clear(
       body,
       table(
-        [t('Raised'), t('Alert'), t('Severity'), t('Vehicle / stop'), t('Message'), t('State'), t('Acknowledged'), t('Resolved')],
+        [
+          t('Raised'),
+          t('Alert'),
+          t('Severity'),
+          t('Vehicle / stop'),
+          t('Message'),
+          t('State'),
+          t('Acknowledged'),
+          t('Resolved'),
+        ],
         rows,
         (a) => [
           `${day(a.ts)} ${clockS(a.ts)}`,
@@ -131,4 +194,10 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 }
 
-export const alertsView: View = { path: 'alerts', title: 'Alerts', roles: ['dispatcher', 'operator'], map: false, mount }
+export const alertsView: View = {
+  path: 'alerts',
+  title: 'Alerts',
+  roles: ['dispatcher', 'operator'],
+  map: false,
+  mount,
+}

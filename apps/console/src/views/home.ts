@@ -33,10 +33,26 @@ function tiles(date: string): { title: MessageKey; tiles: Tile[] }[] {
       tiles: [
         { key: 'tripsRun', label: 'Trips run', href: trips({ state: 'completed' }) },
         { key: 'tripsRunning', label: 'Running now', href: trips({ state: 'in_progress' }), tone: () => 'ok' },
-        { key: 'tripsMissed', label: 'Not run', href: trips({ state: 'missed' }), tone: (f) => (f.tripsMissed ? 'bad' : '') },
-        { key: 'tripsLate', label: 'Running late', href: trips({ late: '1' }), tone: (f) => (f.tripsLate ? 'warn' : '') },
+        {
+          key: 'tripsMissed',
+          label: 'Not run',
+          href: trips({ state: 'missed' }),
+          tone: (f) => (f.tripsMissed ? 'bad' : ''),
+        },
+        {
+          key: 'tripsLate',
+          label: 'Running late',
+          href: trips({ late: '1' }),
+          tone: (f) => (f.tripsLate ? 'warn' : ''),
+        },
         { key: 'tripsToCome', label: 'Still to run', href: trips({ state: 'scheduled,assigned' }) },
-        { key: 'onTimeShare', label: 'On time', href: `#/reports${qs({ from: date, to: date })}`, show: (f) => (f.onTimeShare === null ? '—' : `${Math.round(f.onTimeShare * 100)}%`), tone: (f) => (f.onTimeShare !== null && f.onTimeShare < 0.8 ? 'warn' : '') },
+        {
+          key: 'onTimeShare',
+          label: 'On time',
+          href: `#/reports${qs({ from: date, to: date })}`,
+          show: (f) => (f.onTimeShare === null ? '—' : `${Math.round(f.onTimeShare * 100)}%`),
+          tone: (f) => (f.onTimeShare !== null && f.onTimeShare < 0.8 ? 'warn' : ''),
+        },
       ],
     },
     {
@@ -44,15 +60,35 @@ function tiles(date: string): { title: MessageKey; tiles: Tile[] }[] {
       tiles: [
         { key: 'bookings', label: 'Bookings', href: `#/bookings${qs({ date })}` },
         { key: 'seatsBooked', label: 'Seats booked', href: `#/bookings${qs({ date })}` },
-        { key: 'noShows', label: 'No-show seats', href: `#/reports${qs({ from: date, to: date })}`, tone: (f) => (f.noShows ? 'warn' : '') },
+        {
+          key: 'noShows',
+          label: 'No-show seats',
+          href: `#/reports${qs({ from: date, to: date })}`,
+          tone: (f) => (f.noShows ? 'warn' : ''),
+        },
       ],
     },
     {
       title: 'Needs attention',
       tiles: [
-        { key: 'alertsOpen', label: 'Open alerts', href: '#/alerts?status=open', tone: (f) => (f.alertsOpen ? 'bad' : '') },
-        { key: 'ticketsOpen', label: 'Open repair tickets', href: '#/tickets?status=open,assigned', tone: (f) => (f.ticketsOpen ? 'warn' : '') },
-        { key: 'busesOffline', label: 'Buses offline', href: '#/live?status=offline', tone: (f) => (f.busesOffline ? 'warn' : '') },
+        {
+          key: 'alertsOpen',
+          label: 'Open alerts',
+          href: '#/alerts?status=open',
+          tone: (f) => (f.alertsOpen ? 'bad' : ''),
+        },
+        {
+          key: 'ticketsOpen',
+          label: 'Open repair tickets',
+          href: '#/tickets?status=open,assigned',
+          tone: (f) => (f.ticketsOpen ? 'warn' : ''),
+        },
+        {
+          key: 'busesOffline',
+          label: 'Buses offline',
+          href: '#/live?status=offline',
+          tone: (f) => (f.busesOffline ? 'warn' : ''),
+        },
       ],
     },
   ]
@@ -62,13 +98,28 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
   const date = day(Date.now())
   const status = h('p', { class: 'status' })
   const body = h('div', { class: 'glance' })
-  el.append(h('div', { class: 'page wide home' }, h('h1', null, t('The day at a glance')), h('p', { class: 'muted' }, t('Service day {date} · every number opens its list', { date })), body, status))
+  el.append(
+    h(
+      'div',
+      { class: 'page wide home' },
+      h('h1', null, t('The day at a glance')),
+      h('p', { class: 'muted' }, t('Service day {date} · every number opens its list', { date })),
+      body,
+      status,
+    ),
+  )
 
   let rows: TripBoardRow[] = []
   let ridership: Ridership['rows'] = []
   let tickets = 0
   const render = (): void => {
-    const f = dayFigures({ trips: rows, ridership, ticketsOpen: tickets, alerts: ctx.alerts.items.values(), fleet: ctx.fleet.counts() })
+    const f = dayFigures({
+      trips: rows,
+      ridership,
+      ticketsOpen: tickets,
+      alerts: ctx.alerts.items.values(),
+      fleet: ctx.fleet.counts(),
+    })
     clear(
       body,
       tiles(date).map((g) =>
@@ -80,7 +131,12 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
             'div',
             { class: 'tiles' },
             g.tiles.map((tile) =>
-              h('a', { class: `tile ${tile.tone?.(f) ?? ''}`, href: tile.href, dataset: { figure: tile.key } }, h('b', null, tile.show ? tile.show(f) : String(f[tile.key] ?? '—')), h('span', null, t(tile.label))),
+              h(
+                'a',
+                { class: `tile ${tile.tone?.(f) ?? ''}`, href: tile.href, dataset: { figure: tile.key } },
+                h('b', null, tile.show ? tile.show(f) : String(f[tile.key] ?? '—')),
+                h('span', null, t(tile.label)),
+              ),
             ),
           ),
         ),
@@ -90,8 +146,12 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
   const load = async (): Promise<void> => {
     const [b, r, tk] = await Promise.all([
       api.get<{ items: TripBoardRow[] }>(`/api/trips/today${qs({ date })}`),
-      ctx.can(['dispatcher', 'operator']) ? api.get<Ridership>(`/api/analytics/ridership${qs({ from: date, to: date })}`).catch(() => ({ rows: [] })) : { rows: [] },
-      api.get<{ total: number }>(`/api/tickets${qs({ status: 'open,assigned', limit: 1 })}`).catch(() => ({ total: 0 })),
+      ctx.can(['dispatcher', 'operator'])
+        ? api.get<Ridership>(`/api/analytics/ridership${qs({ from: date, to: date })}`).catch(() => ({ rows: [] }))
+        : { rows: [] },
+      api
+        .get<{ total: number }>(`/api/tickets${qs({ status: 'open,assigned', limit: 1 })}`)
+        .catch(() => ({ total: 0 })),
     ])
     rows = b.items
     ridership = r.rows

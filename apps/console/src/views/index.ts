@@ -21,4 +21,29 @@ import { suspiciousView } from './suspicious.js'
 import { noticesView } from './notices.js'
 import { surveysView } from './surveys.js'
 
-export const VIEWS: View[] = [homeView, liveMapView, alertsView, tripsView, rosterView, bookingsView, suspiciousView, ticketsView, schoolView, parcelsView, noticesView, surveysView, replayView, reportsView, simView, stopsView, routesView, calendarsView, timetableView, vehiclesView, driversView, gtfsView, usersView, settingsView]
+export const VIEWS: View[] = [
+  homeView,
+  liveMapView,
+  alertsView,
+  tripsView,
+  rosterView,
+  bookingsView,
+  suspiciousView,
+  ticketsView,
+  schoolView,
+  parcelsView,
+  noticesView,
+  surveysView,
+  replayView,
+  reportsView,
+  simView,
+  stopsView,
+  routesView,
+  calendarsView,
+  timetableView,
+  vehiclesView,
+  driversView,
+  gtfsView,
+  usersView,
+  settingsView,
+]

@@ -7,7 +7,16 @@ import type { ServiceKind, StopStatus } from '@rb/domain'
 import type { VehicleServiceStatus } from '@rb/protocol'
 import type { Ctx, View } from '../context.js'
 import { ALL_KINDS, ALL_STATUSES, matches } from '../fleet.js'
-import { EMERGENCY_COLOUR, emergencyLabel, kindLabel, STATUS_COLOURS, statusLabel, STOP_COLOURS, stopLabel, STOP_STROKE } from '../map/style.js'
+import {
+  EMERGENCY_COLOUR,
+  emergencyLabel,
+  kindLabel,
+  STATUS_COLOURS,
+  statusLabel,
+  STOP_COLOURS,
+  stopLabel,
+  STOP_STROKE,
+} from '../map/style.js'
 import { t } from '../i18n/index.js'
 import { signKey, statusKey } from '../ui/marks.js'
 import { clear, h } from '../ui/dom.js'
@@ -25,10 +34,31 @@ export function stopCodeFor(query: string, codes: readonly string[]): string | n
 
 function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const f = ctx.filter
-  const search = h('input', { type: 'search', placeholder: t('Vehicle, plate, driver or stop code'), value: f.query, class: 'search', attrs: { 'aria-label': t('Search') } })
-  const kind = h('select', { attrs: { 'aria-label': t('Service kind') } }, h('option', { value: '' }, t('All kinds')), ALL_KINDS.map((k) => h('option', { value: k, selected: f.kinds.has(k) }, kindLabel(k))))
-  const route = h('select', { attrs: { 'aria-label': t('Route') } }, h('option', { value: '' }, t('All routes')), ctx.network.routes.map((r) => h('option', { value: r.id, selected: f.routeId === r.id }, `${r.name}`)))
-  const township = h('select', { attrs: { 'aria-label': t('Township') } }, h('option', { value: '' }, t('All townships')), ctx.network.townships.map((x) => h('option', { value: x.id, selected: f.townshipId === x.id }, x.name)))
+  const search = h('input', {
+    type: 'search',
+    placeholder: t('Vehicle, plate, driver or stop code'),
+    value: f.query,
+    class: 'search',
+    attrs: { 'aria-label': t('Search') },
+  })
+  const kind = h(
+    'select',
+    { attrs: { 'aria-label': t('Service kind') } },
+    h('option', { value: '' }, t('All kinds')),
+    ALL_KINDS.map((k) => h('option', { value: k, selected: f.kinds.has(k) }, kindLabel(k))),
+  )
+  const route = h(
+    'select',
+    { attrs: { 'aria-label': t('Route') } },
+    h('option', { value: '' }, t('All routes')),
+    ctx.network.routes.map((r) => h('option', { value: r.id, selected: f.routeId === r.id }, `${r.name}`)),
+  )
+  const township = h(
+    'select',
+    { attrs: { 'aria-label': t('Township') } },
+    h('option', { value: '' }, t('All townships')),
+    ctx.network.townships.map((x) => h('option', { value: x.id, selected: f.townshipId === x.id }, x.name)),
+  )
   const legend = h('div', { class: 'legend' })
   const panelSlot = h('div', { class: 'panel-slot' })
   const hint = h('div', { class: 'hint' })
@@ -65,7 +95,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     ctx.map.flushFleet()
     renderLegend()
   }
-  const highlight = (): void => ctx.map.setNetwork(ctx.network.routes, ctx.network.stops, ctx.network.townships, f.routeId)
+  const highlight = (): void =>
+    ctx.map.setNetwork(ctx.network.routes, ctx.network.stops, ctx.network.townships, f.routeId)
 
   // The legend is built once and its counts updated in place: a chip being clicked is never replaced.
   const SIGN_STATUSES: readonly StopStatus[] = ['ok', 'reported', 'in_repair']
@@ -75,9 +106,21 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     countOf.set(key, b)
     return b
   }
-  const sosKey = h('div', { class: 'key sos', dataset: { status: 'emergency' }, hidden: true }, h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }), `${emergencyLabel()} `, counted('sos'))
+  const sosKey = h(
+    'div',
+    { class: 'key sos', dataset: { status: 'emergency' }, hidden: true },
+    h('i', { class: 'sos-dot', style: `background:${EMERGENCY_COLOUR}` }),
+    `${emergencyLabel()} `,
+    counted('sos'),
+  )
   const chips = ALL_STATUSES.map((s: VehicleServiceStatus) => {
-    const chip = h('button', { class: 'chip', dataset: { status: s }, title: t('Show only this status (click again to clear)') }, statusKey(s, STATUS_COLOURS[s]), `${statusLabel(s)} `, counted(s))
+    const chip = h(
+      'button',
+      { class: 'chip', dataset: { status: s }, title: t('Show only this status (click again to clear)') },
+      statusKey(s, STATUS_COLOURS[s]),
+      `${statusLabel(s)} `,
+      counted(s),
+    )
     chip.addEventListener('click', () => {
       if (f.statuses.has(s)) (f.statuses as Set<VehicleServiceStatus>).delete(s)
       else (f.statuses as Set<VehicleServiceStatus>).add(s)
@@ -91,7 +134,15 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     sosKey,
     chips,
     h('h4', null, t('Stop signs')),
-    SIGN_STATUSES.map((s) => h('div', { class: 'key', dataset: { sign: s } }, signKey(s, STOP_COLOURS[s], STOP_STROKE), `${stopLabel(s)} `, counted(`sign:${s}`))),
+    SIGN_STATUSES.map((s) =>
+      h(
+        'div',
+        { class: 'key', dataset: { sign: s } },
+        signKey(s, STOP_COLOURS[s], STOP_STROKE),
+        `${stopLabel(s)} `,
+        counted(`sign:${s}`),
+      ),
+    ),
   )
   const setCount = (key: string, n: number): void => {
     const b = countOf.get(key)
@@ -112,13 +163,21 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 
   search.addEventListener('input', () => {
-    f.query = stopCodeFor(search.value, ctx.network.stops.map((s) => s.code)) ? '' : search.value
+    f.query = stopCodeFor(
+      search.value,
+      ctx.network.stops.map((s) => s.code),
+    )
+      ? ''
+      : search.value
     hint.textContent = ''
     redraw()
   })
   search.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return
-    const code = stopCodeFor(search.value, ctx.network.stops.map((s) => s.code))
+    const code = stopCodeFor(
+      search.value,
+      ctx.network.stops.map((s) => s.code),
+    )
     if (code) return openStop(code, true)
     const found = [...ctx.fleet.vehicles.values()].filter((v) => v.lng !== null && matches(v, f, ctx.network.index))
     hint.textContent = found.length === 1 ? '' : t('{n} vehicles match', { n: found.length })
@@ -181,4 +240,10 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   }
 }
 
-export const liveMapView: View = { path: 'live', title: 'Live map', roles: ['dispatcher', 'operator'], map: true, mount }
+export const liveMapView: View = {
+  path: 'live',
+  title: 'Live map',
+  roles: ['dispatcher', 'operator'],
+  map: true,
+  mount,
+}

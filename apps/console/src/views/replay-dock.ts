@@ -4,7 +4,18 @@
  * a cursor at the replay's instant. A click or drag on it seeks the replay there.
  */
 import { t, word } from '../i18n/index.js'
-import { MARK_KINDS, markAt, placeMarks, speedPath, speedScaleKmh, ticks, timeAxis, type MarkKind, type PlacedMark, type TimelineEvent } from '../replay-timeline.js'
+import {
+  MARK_KINDS,
+  markAt,
+  placeMarks,
+  speedPath,
+  speedScaleKmh,
+  ticks,
+  timeAxis,
+  type MarkKind,
+  type PlacedMark,
+  type TimelineEvent,
+} from '../replay-timeline.js'
 import type { TrackPoint } from '../replay.js'
 import { s as svg } from '../ui/chart.js'
 import { h } from '../ui/dom.js'
@@ -16,8 +27,20 @@ export interface DockBus {
   points: TrackPoint[]
 }
 
-const LANE_WORDS = { alert: 'Alerts', geofence: 'Geofences', stop: 'Stops', trip: 'Trips', other: 'Other' } as const satisfies Record<MarkKind, string>
-const MARK_COLOURS: Record<MarkKind, string> = { alert: '#cf222e', geofence: '#8250df', stop: '#57606a', trip: '#1a7f37', other: '#8c959f' }
+const LANE_WORDS = {
+  alert: 'Alerts',
+  geofence: 'Geofences',
+  stop: 'Stops',
+  trip: 'Trips',
+  other: 'Other',
+} as const satisfies Record<MarkKind, string>
+const MARK_COLOURS: Record<MarkKind, string> = {
+  alert: '#cf222e',
+  geofence: '#8250df',
+  stop: '#57606a',
+  trip: '#1a7f37',
+  other: '#8c959f',
+}
 
 const LABEL_PX = 64
 /** Room above the speed scale's top label, the speed chart's height, and a gap before the lanes. */
@@ -34,11 +57,35 @@ export interface ReplayDock {
   destroy(): void
 }
 
-export function replayDock(buses: DockBus[], events: TimelineEvent[], range: [number, number], seek: (ts: number) => void): ReplayDock {
+export function replayDock(
+  buses: DockBus[],
+  events: TimelineEvent[],
+  range: [number, number],
+  seek: (ts: number) => void,
+): ReplayDock {
   const readouts = buses.map(() => h('b', { class: 'dock-speed' }, '—'))
-  const legend = h('div', { class: 'dock-legend' }, h('span', { class: 'muted' }, t('Speed (km/h)')), buses.map((b, i) => h('span', { class: 'dock-bus', dataset: { vehicle: b.id } }, h('i', { style: `background:${b.colour}` }), b.id, ' ', readouts[i] ?? null)))
+  const legend = h(
+    'div',
+    { class: 'dock-legend' },
+    h('span', { class: 'muted' }, t('Speed (km/h)')),
+    buses.map((b, i) =>
+      h(
+        'span',
+        { class: 'dock-bus', dataset: { vehicle: b.id } },
+        h('i', { style: `background:${b.colour}` }),
+        b.id,
+        ' ',
+        readouts[i] ?? null,
+      ),
+    ),
+  )
   const box = h('div', { class: 'dock-chart' })
-  const el = h('div', { class: 'replay-dock panel', attrs: { role: 'group', 'aria-label': t('Speed and events over time') } }, legend, box)
+  const el = h(
+    'div',
+    { class: 'replay-dock panel', attrs: { role: 'group', 'aria-label': t('Speed and events over time') } },
+    legend,
+    box,
+  )
   const laneCount = MARK_KINDS.length
   const heightPx = CHART_PX + laneCount * LANE_PX + AXIS_PX
   let cursor: SVGLineElement | null = null
@@ -60,25 +107,56 @@ export function replayDock(buses: DockBus[], events: TimelineEvent[], range: [nu
       root.append(svg('text', { x: LABEL_PX - 6, y: y + 4, 'text-anchor': 'end', class: 'dock-tick' }, String(v)))
     }
     const speeds = svg('g', { transform: `translate(0,${TOP_PX})` })
-    for (const b of buses) speeds.append(svg('path', { d: speedPath(b.points, axisOf, SPEED_PX, top), fill: 'none', stroke: b.colour, 'stroke-width': 1.5, 'data-vehicle': b.id, class: 'dock-speed-line' }))
+    for (const b of buses)
+      speeds.append(
+        svg('path', {
+          d: speedPath(b.points, axisOf, SPEED_PX, top),
+          fill: 'none',
+          stroke: b.colour,
+          'stroke-width': 1.5,
+          'data-vehicle': b.id,
+          class: 'dock-speed-line',
+        }),
+      )
     plot.append(speeds)
     // Event lanes.
     MARK_KINDS.forEach((kind, lane) => {
       const y = CHART_PX + lane * LANE_PX
-      root.append(svg('text', { x: LABEL_PX - 6, y: y + LANE_PX - 3, 'text-anchor': 'end', class: 'dock-tick' }, t(LANE_WORDS[kind])))
+      root.append(
+        svg(
+          'text',
+          { x: LABEL_PX - 6, y: y + LANE_PX - 3, 'text-anchor': 'end', class: 'dock-tick' },
+          t(LANE_WORDS[kind]),
+        ),
+      )
       plot.append(svg('line', { x1: 0, x2: widthPx, y1: y + LANE_PX / 2, y2: y + LANE_PX / 2, class: 'dock-lane' }))
     })
     const busColour = new Map(buses.map((b) => [b.id, b.colour]))
     for (const m of marks) {
       const cy = CHART_PX + m.lane * LANE_PX + LANE_PX / 2
       const title = svg('title', {}, `${clockS(m.ts)} ${m.vehicleId} · ${m.label}`)
-      const common = { class: 'dock-mark', 'data-kind': m.kind, 'data-ts': m.ts, 'data-vehicle': m.vehicleId, fill: MARK_COLOURS[m.kind], stroke: busColour.get(m.vehicleId) ?? '#fff', 'stroke-width': 1.2 }
+      const common = {
+        class: 'dock-mark',
+        'data-kind': m.kind,
+        'data-ts': m.ts,
+        'data-vehicle': m.vehicleId,
+        fill: MARK_COLOURS[m.kind],
+        stroke: busColour.get(m.vehicleId) ?? '#fff',
+        'stroke-width': 1.2,
+      }
       // A shape per lane, so the kinds read without their colour.
       const shape =
-        m.kind === 'alert' ? svg('path', { ...common, d: `M${m.x} ${cy - 5}L${m.x + 5} ${cy + 4}L${m.x - 5} ${cy + 4}Z` }, title)
-        : m.kind === 'geofence' ? svg('path', { ...common, d: `M${m.x} ${cy - 5}L${m.x + 5} ${cy}L${m.x} ${cy + 5}L${m.x - 5} ${cy}Z` }, title)
-        : m.kind === 'trip' ? svg('rect', { ...common, x: m.x - 1.5, y: cy - 5, width: 3, height: 10 }, title)
-        : svg('circle', { ...common, cx: m.x, cy, r: 3 }, title)
+        m.kind === 'alert'
+          ? svg('path', { ...common, d: `M${m.x} ${cy - 5}L${m.x + 5} ${cy + 4}L${m.x - 5} ${cy + 4}Z` }, title)
+          : m.kind === 'geofence'
+            ? svg(
+                'path',
+                { ...common, d: `M${m.x} ${cy - 5}L${m.x + 5} ${cy}L${m.x} ${cy + 5}L${m.x - 5} ${cy}Z` },
+                title,
+              )
+            : m.kind === 'trip'
+              ? svg('rect', { ...common, x: m.x - 1.5, y: cy - 5, width: 3, height: 10 }, title)
+              : svg('circle', { ...common, cx: m.x, cy, r: 3 }, title)
       plot.append(shape)
     }
     // Time axis.
@@ -86,7 +164,10 @@ export function replayDock(buses: DockBus[], events: TimelineEvent[], range: [nu
     plot.append(svg('line', { x1: 0, x2: widthPx, y1: axisY, y2: axisY, class: 'dock-axis' }))
     for (const ts of ticks(axisOf)) {
       const x = axisOf.x(ts)
-      plot.append(svg('line', { x1: x, x2: x, y1: axisY, y2: axisY + 4, class: 'dock-axis' }), svg('text', { x, y: axisY + 14, 'text-anchor': 'middle', class: 'dock-tick' }, clock(ts)))
+      plot.append(
+        svg('line', { x1: x, x2: x, y1: axisY, y2: axisY + 4, class: 'dock-axis' }),
+        svg('text', { x, y: axisY + 14, 'text-anchor': 'middle', class: 'dock-tick' }, clock(ts)),
+      )
     }
     cursor = svg('line', { x1: 0, x2: 0, y1: 0, y2: axisY, class: 'dock-cursor' })
     plot.append(cursor)

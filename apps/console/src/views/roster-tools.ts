@@ -20,21 +20,34 @@ export interface ToolsHost {
 }
 
 /** `el`: generate, copy and template; `publishEl`: publish, for beside the published state. */
-export function rosterTools(host: ToolsHost): { el: HTMLElement; publishEl: HTMLElement; update(day: RosterDay | null): void } {
+export function rosterTools(host: ToolsHost): {
+  el: HTMLElement
+  publishEl: HTMLElement
+  update(day: RosterDay | null): void
+} {
   const replace = h('input', { type: 'checkbox', name: 'replace' })
   const fill = h('input', { type: 'checkbox', name: 'fill', checked: true })
   /** Generates the day; the answer says what generation left out. */
   const generateDay = async (body: Record<string, unknown>): Promise<string> => {
     let warnings: string[] = []
     await host.change(async () => {
-      const r = await api.post<{ warnings?: string[] }>('/api/roster/generate', { date: host.date(), replace: replace.checked, fill: fill.checked, ...body })
+      const r = await api.post<{ warnings?: string[] }>('/api/roster/generate', {
+        date: host.date(),
+        replace: replace.checked,
+        fill: fill.checked,
+        ...body,
+      })
       warnings = r.warnings ?? []
     })
     return warnings.length > 0 ? `\n${t('left out:')}\n${warnings.join('\n')}` : ''
   }
   const generate = h('button', { type: 'button', class: 'generate' }, t('From weekly template'))
   const generateStatus = h('p', { class: 'status' })
-  action(generate, generateStatus, async () => `${t('generated from the weekly template')}${await generateDay({ from: 'template' })}`)
+  action(
+    generate,
+    generateStatus,
+    async () => `${t('generated from the weekly template')}${await generateDay({ from: 'template' })}`,
+  )
 
   const source = h('input', { type: 'date', name: 'source', attrs: { 'aria-label': t('copy from') } })
   let sourceTouched = false
@@ -46,13 +59,18 @@ export function rosterTools(host: ToolsHost): { el: HTMLElement; publishEl: HTML
     return `${t('{day} copied', { day: source.value })}${await generateDay({ from: 'copy', sourceDate: source.value })}`
   })
 
-  const days = WEEKDAYS().map((w, i) => h('input', { type: 'checkbox', name: 'weekday', value: String(i + 1), attrs: { 'aria-label': w } }))
+  const days = WEEKDAYS().map((w, i) =>
+    h('input', { type: 'checkbox', name: 'weekday', value: String(i + 1), attrs: { 'aria-label': w } }),
+  )
   const saveTemplate = h('button', { type: 'button', class: 'save-template' }, t('Save as weekly template'))
   const templateStatus = h('p', { class: 'status' })
   action(saveTemplate, templateStatus, async () => {
     const weekdays = days.filter((d) => d.checked).map((d) => Number(d.value))
     if (weekdays.length === 0) throw new Error(t('tick at least one weekday'))
-    const r = await api.post<{ items?: unknown[] } | unknown[]>('/api/roster/templates/from-day', { date: host.date(), weekdays })
+    const r = await api.post<{ items?: unknown[] } | unknown[]>('/api/roster/templates/from-day', {
+      date: host.date(),
+      weekdays,
+    })
     const n = Array.isArray(r) ? r.length : Array.isArray(r?.items) ? r.items.length : null
     return `${t('saved as the template of {days}', { days: weekdays.map((d) => WEEKDAYS()[d - 1]).join(', ') })}${n === null ? '' : ` (${t('{n} duties', { n })})`}`
   })
@@ -65,12 +83,45 @@ export function rosterTools(host: ToolsHost): { el: HTMLElement; publishEl: HTML
   })
 
   for (const b of [generate, copy, saveTemplate, publish]) b.disabled = !host.canEdit
-  const group = (cls: string, ...children: (Node | string)[]): HTMLElement => h('div', { class: `tool ${cls}` }, ...children)
+  const group = (cls: string, ...children: (Node | string)[]): HTMLElement =>
+    h('div', { class: `tool ${cls}` }, ...children)
   const el = h(
     'div',
     { class: 'roster-tools' },
-    group('fill', h('div', { class: 'tool-row' }, generate, h('span', { class: 'muted' }, t('or')), source, copy, h('label', { class: 'check', title: t('the planner places the trips still without a crew') }, fill, ` ${t('fill')}`), h('label', { class: 'check', title: t('delete the day’s duties first') }, replace, ` ${t('replace')}`)), generateStatus, copyStatus),
-    group('template', h('div', { class: 'tool-row' }, h('span', { class: 'weekdays' }, days.map((d, i) => h('label', { class: 'check' }, d, WEEKDAYS()[i] ?? ''))), saveTemplate), templateStatus),
+    group(
+      'fill',
+      h(
+        'div',
+        { class: 'tool-row' },
+        generate,
+        h('span', { class: 'muted' }, t('or')),
+        source,
+        copy,
+        h(
+          'label',
+          { class: 'check', title: t('the planner places the trips still without a crew') },
+          fill,
+          ` ${t('fill')}`,
+        ),
+        h('label', { class: 'check', title: t('delete the day’s duties first') }, replace, ` ${t('replace')}`),
+      ),
+      generateStatus,
+      copyStatus,
+    ),
+    group(
+      'template',
+      h(
+        'div',
+        { class: 'tool-row' },
+        h(
+          'span',
+          { class: 'weekdays' },
+          days.map((d, i) => h('label', { class: 'check' }, d, WEEKDAYS()[i] ?? '')),
+        ),
+        saveTemplate,
+      ),
+      templateStatus,
+    ),
   )
   const publishEl = group('publish', h('div', { class: 'tool-row' }, publish), publishStatus)
 

@@ -7,17 +7,35 @@
  */
 import { api, ApiError, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
-import { addDays, moveRequest, moveTrip, refusalLines, sortDuties, whereIs, type Duty, type RosterDay } from '../roster-model.js'
+import {
+  addDays,
+  moveRequest,
+  moveTrip,
+  refusalLines,
+  sortDuties,
+  whereIs,
+  type Duty,
+  type RosterDay,
+} from '../roster-model.js'
 import { clear, h } from '../ui/dom.js'
 import { clock, day as dayOf } from '../ui/format.js'
-import { boardEl, driverLabel, noteEl, vehicleLabel, type LaneHandlers, type Note, type NoteKey } from './roster-lanes.js'
+import {
+  boardEl,
+  driverLabel,
+  noteEl,
+  vehicleLabel,
+  type LaneHandlers,
+  type Note,
+  type NoteKey,
+} from './roster-lanes.js'
 import { publishedBadge, rosterTools } from './roster-tools.js'
 import { t } from '../i18n/index.js'
 
 const enc = encodeURIComponent
 
 /** The words of a failed call, one line per problem the server named. */
-const failure = (err: unknown): string[] => (err instanceof ApiError ? refusalLines(err.message, err.details) : [err instanceof Error ? err.message : String(err)])
+const failure = (err: unknown): string[] =>
+  err instanceof ApiError ? refusalLines(err.message, err.details) : [err instanceof Error ? err.message : String(err)]
 
 function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   const canEdit = ctx.can(['dispatcher', 'operator'])
@@ -41,7 +59,15 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     h(
       'div',
       { class: 'page wide roster' },
-      h('div', { class: 'roster-head' }, h('h1', null, t('Roster')), h('div', { class: 'day-picker' }, prev, dateInput, next, today), badge, tools.publishEl, loadStatus),
+      h(
+        'div',
+        { class: 'roster-head' },
+        h('h1', null, t('Roster')),
+        h('div', { class: 'day-picker' }, prev, dateInput, next, today),
+        badge,
+        tools.publishEl,
+        loadStatus,
+      ),
       tools.el,
       selection,
       board,
@@ -132,11 +158,21 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     },
     move: (id, to) => move(id, to, to ?? 'unassigned'),
     setCrew(duty, patch) {
-      const who = patch.vehicleId ? (ctx.network.vehicle(patch.vehicleId)?.plate ?? patch.vehicleId) : (ctx.network.driver(patch.driverId)?.name ?? patch.driverId)
-      void laneChange(duty.id, () => api.put(`/api/roster/duties/${enc(duty.id)}`, patch), t('changed to {who}', { who: who ?? '' }))
+      const who = patch.vehicleId
+        ? (ctx.network.vehicle(patch.vehicleId)?.plate ?? patch.vehicleId)
+        : (ctx.network.driver(patch.driverId)?.name ?? patch.driverId)
+      void laneChange(
+        duty.id,
+        () => api.put(`/api/roster/duties/${enc(duty.id)}`, patch),
+        t('changed to {who}', { who: who ?? '' }),
+      )
     },
     remove(duty) {
-      void laneChange('unassigned', () => api.del(`/api/roster/duties/${enc(duty.id)}`), t('duty {vehicle} · {driver} deleted; its trips are here', { vehicle: duty.vehicleId, driver: duty.driverId }))
+      void laneChange(
+        'unassigned',
+        () => api.del(`/api/roster/duties/${enc(duty.id)}`),
+        t('duty {vehicle} · {driver} deleted; its trips are here', { vehicle: duty.vehicleId, driver: duty.driverId }),
+      )
     },
     add(vehicleId, driverId) {
       if (!vehicleId || !driverId) {
@@ -144,19 +180,39 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
         render()
         return
       }
-      void laneChange('add', () => api.post('/api/roster/duties', { date, vehicleId, driverId, tripInstanceIds: [] }), t('duty added: now give it trips'))
+      void laneChange(
+        'add',
+        () => api.post('/api/roster/duties', { date, vehicleId, driverId, tripInstanceIds: [] }),
+        t('duty added: now give it trips'),
+      )
     },
   }
 
   function selectionBar(day: RosterDay, duties: Duty[]): HTMLElement[] {
-    const trip = selected ? [...day.unassigned, ...day.duties.flatMap((d) => d.trips)].find((t) => t.instanceId === selected) : undefined
-    if (!trip) return [h('p', { class: 'muted hint' }, t('Select a trip (click, or Tab and Enter), then choose a duty — or drag it onto a duty.'))]
+    const trip = selected
+      ? [...day.unassigned, ...day.duties.flatMap((d) => d.trips)].find((t) => t.instanceId === selected)
+      : undefined
+    if (!trip)
+      return [
+        h(
+          'p',
+          { class: 'muted hint' },
+          t('Select a trip (click, or Tab and Enter), then choose a duty — or drag it onto a duty.'),
+        ),
+      ]
     const now = whereIs(day, trip.instanceId)
-    const label = (d: Duty): string => `${vehicleLabel(ctx.network.vehicle(d.vehicleId) ?? { id: d.vehicleId, plate: '', seats: 0 })} · ${driverLabel(ctx.network.driver(d.driverId) ?? { id: d.driverId, name: '' })}`
+    const label = (d: Duty): string =>
+      `${vehicleLabel(ctx.network.vehicle(d.vehicleId) ?? { id: d.vehicleId, plate: '', seats: 0 })} · ${driverLabel(ctx.network.driver(d.driverId) ?? { id: d.driverId, name: '' })}`
     const to = h(
       'select',
       { name: 'to', attrs: { 'aria-label': t('move to duty') } },
-      duties.map((d) => h('option', { value: d.id, selected: d.id === now, disabled: d.id === now }, `${label(d)}${d.id === now ? ` (${t('now')})` : ''}`)),
+      duties.map((d) =>
+        h(
+          'option',
+          { value: d.id, selected: d.id === now, disabled: d.id === now },
+          `${label(d)}${d.id === now ? ` (${t('now')})` : ''}`,
+        ),
+      ),
       h('option', { value: '', selected: now === null, disabled: now === null }, t('Unassigned')),
     )
     // Pre-choose the first duty the trip is not in.
@@ -175,7 +231,12 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       h(
         'div',
         { class: 'tool-row', dataset: { trip: trip.instanceId } },
-        h('span', null, h('b', null, `${t('Selected')} `), `${clock(trip.departureTs)}–${clock(trip.endTs)} ${trip.routeName} → ${trip.headsign} · ${t('{n} seats booked', { n: trip.bookedSeats })} · ${now === null ? t('unassigned') : t('in a duty')}`),
+        h(
+          'span',
+          null,
+          h('b', null, `${t('Selected')} `),
+          `${clock(trip.departureTs)}–${clock(trip.endTs)} ${trip.routeName} → ${trip.headsign} · ${t('{n} seats booked', { n: trip.bookedSeats })} · ${now === null ? t('unassigned') : t('in a duty')}`,
+        ),
         h('label', { class: 'check' }, `${t('to')} `, to),
         moveBtn,
         clearBtn,
@@ -195,7 +256,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
     // Redrawn from the server after every change: keep the scroll and a keyboard user's place.
     const active = document.activeElement instanceof HTMLElement ? document.activeElement : null
     const focusedTrip = active && board.contains(active) ? active.dataset.trip : undefined
-    const focusedSelect = active && selection.contains(active) && active instanceof HTMLSelectElement ? active.name : undefined
+    const focusedSelect =
+      active && selection.contains(active) && active instanceof HTMLSelectElement ? active.name : undefined
     const scroll = { top: board.scrollTop, left: board.scrollLeft }
     const duties = sortDuties(current.duties)
     clear(selection, selectionBar(current, duties))
@@ -221,4 +283,10 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   return () => document.removeEventListener('keydown', onKey)
 }
 
-export const rosterView: View = { path: 'roster', title: 'Roster', roles: ['dispatcher', 'operator'], map: false, mount }
+export const rosterView: View = {
+  path: 'roster',
+  title: 'Roster',
+  roles: ['dispatcher', 'operator'],
+  map: false,
+  mount,
+}

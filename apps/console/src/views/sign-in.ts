@@ -12,7 +12,11 @@ export function signInPage(root: HTMLElement, onSignedIn: () => void): void {
   const form = h(
     'form',
     { class: 'sign-in' },
-    h('div', { class: 'sign-in-lang' }, langSwitch(() => signInPage(root, onSignedIn))),
+    h(
+      'div',
+      { class: 'sign-in-lang' },
+      langSwitch(() => signInPage(root, onSignedIn)),
+    ),
     h('h1', null, t('Rural bus dispatch')),
     h('p', { class: 'sub' }, t('Rural bus dispatch console')),
     field(t('User name'), username),

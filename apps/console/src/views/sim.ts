@@ -19,8 +19,16 @@ interface SimStatus {
   scenarios: string[]
 }
 
-const num = (v: unknown): string => (typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '—')
-const SIM_STATES: Record<string, MessageKey> = { starting: 'starting', running: 'running', stopping: 'stopping', stopped: 'stopped', finished: 'finished', failed: 'failed' }
+const num = (v: unknown): string =>
+  typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '—'
+const SIM_STATES: Record<string, MessageKey> = {
+  starting: 'starting',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  finished: 'finished',
+  failed: 'failed',
+}
 
 function mount(el: HTMLElement, ctx: Ctx): () => void {
   const operator = ctx.can(['operator'])
@@ -37,7 +45,9 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
       { class: 'panel side sim-panel' },
       h('h2', null, t('Simulated fleet')),
       runBox,
-      operator ? h('div', { class: 'row' }, field(t('Speed-up ×'), speed), stopBtn) : h('p', { class: 'muted' }, t('Operators start and stop simulated fleets.')),
+      operator
+        ? h('div', { class: 'row' }, field(t('Speed-up ×'), speed), stopBtn)
+        : h('p', { class: 'muted' }, t('Operators start and stop simulated fleets.')),
       h('h3', null, t('Scenarios')),
       list,
       operator ? h('div', { class: 'row' }, field(t('Vehicles'), vehicles), timetable) : null,
@@ -61,12 +71,33 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
             { class: 'card', dataset: { state: r.state } },
             h('b', { class: 'sim-name' }, r.name),
             ' ',
-            h('span', { class: `tag ${active ? 'running' : ''} sim-state`, dataset: { state: r.state } }, SIM_STATES[r.state] ? t(SIM_STATES[r.state]!) : r.state),
-            h('div', { class: 'kv' }, h('span', null, t('Vehicles running')), h('b', { dataset: { k: 'running' } }, `${num(stats.running)} / ${num(stats.vehicles)}`)),
-            h('div', { class: 'kv' }, h('span', null, t('Points sent / acknowledged')), h('b', { dataset: { k: 'points' } }, `${num(stats.pointsSent)} / ${num(stats.acked)}`)),
-            h('div', { class: 'kv' }, h('span', null, t('Rate')), h('b', null, t('{n} /s', { n: num(stats.ratePerS) }))),
+            h(
+              'span',
+              { class: `tag ${active ? 'running' : ''} sim-state`, dataset: { state: r.state } },
+              SIM_STATES[r.state] ? t(SIM_STATES[r.state]!) : r.state,
+            ),
+            h(
+              'div',
+              { class: 'kv' },
+              h('span', null, t('Vehicles running')),
+              h('b', { dataset: { k: 'running' } }, `${num(stats.running)} / ${num(stats.vehicles)}`),
+            ),
+            h(
+              'div',
+              { class: 'kv' },
+              h('span', null, t('Points sent / acknowledged')),
+              h('b', { dataset: { k: 'points' } }, `${num(stats.pointsSent)} / ${num(stats.acked)}`),
+            ),
+            h(
+              'div',
+              { class: 'kv' },
+              h('span', null, t('Rate')),
+              h('b', null, t('{n} /s', { n: num(stats.ratePerS) })),
+            ),
             r.error ? h('p', { class: 'status error' }, r.error) : null,
-            Array.isArray(stats.warnings) ? (stats.warnings as string[]).map((w) => h('p', { class: 'muted' }, w)) : null,
+            Array.isArray(stats.warnings)
+              ? (stats.warnings as string[]).map((w) => h('p', { class: 'muted' }, w))
+              : null,
           )
         : h('p', { class: 'muted' }, t('No simulated fleet is running.')),
     )
@@ -74,7 +105,11 @@ function mount(el: HTMLElement, ctx: Ctx): () => void {
     clear(
       list,
       current.scenarios.map((name) => {
-        const start = h('button', { class: 'primary', dataset: { scenario: name }, disabled: !operator || active, title: name }, t('Start'))
+        const start = h(
+          'button',
+          { class: 'primary', dataset: { scenario: name }, disabled: !operator || active, title: name },
+          t('Start'),
+        )
         action(start, status, async () => {
           await api.post('/api/sim/start', { scenario: name, speed: Number(speed.value) })
           await refresh()

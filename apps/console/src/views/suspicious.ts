@@ -21,7 +21,23 @@ export const suspiciousView: View = {
   mount(el, _ctx, params) {
     const hours = Number(params.get('hours') ?? 24) || 24
     const body = h('div', { class: 'suspects' })
-    clear(el, h('section', { class: 'card' }, h('h2', null, t('Suspicious bookings')), h('p', { class: 'hint' }, t('Phones, addresses and accounts that hit a booking limit, made many requests or let held seats lapse, in the last {n} hours.', { n: hours })), body))
+    clear(
+      el,
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, t('Suspicious bookings')),
+        h(
+          'p',
+          { class: 'hint' },
+          t(
+            'Phones, addresses and accounts that hit a booking limit, made many requests or let held seats lapse, in the last {n} hours.',
+            { n: hours },
+          ),
+        ),
+        body,
+      ),
+    )
     let stopped = false
     const load = async (): Promise<void> => {
       const r = await api.get<{ items: Suspect[] }>(`/api/bookings/suspicious${qs({ hours })}`)
@@ -30,7 +46,15 @@ export const suspiciousView: View = {
       clear(
         body,
         table(
-          [t('Who'), t('Requests'), t('Refused'), t('Limits hit'), t('Lapsed holds'), t('Last request'), t('Active bookings')],
+          [
+            t('Who'),
+            t('Requests'),
+            t('Refused'),
+            t('Limits hit'),
+            t('Lapsed holds'),
+            t('Last request'),
+            t('Active bookings'),
+          ],
           r.items,
           (s) => [
             h('span', null, h('small', null, t(KIND[s.kind])), ' ', h('code', null, s.key)),
@@ -39,7 +63,11 @@ export const suspiciousView: View = {
             s.limits.map(limitText).join(t(', ')) || '—',
             String(s.expiredHolds),
             `${day(Date.parse(s.lastAt))} ${clock(Date.parse(s.lastAt))}`,
-            h('div', { class: 'suspect-bookings' }, s.bookings.length === 0 ? '—' : s.bookings.map((b) => bookingLine(b, load))),
+            h(
+              'div',
+              { class: 'suspect-bookings' },
+              s.bookings.length === 0 ? '—' : s.bookings.map((b) => bookingLine(b, load)),
+            ),
           ],
           { rowId: (s) => `${s.kind}:${s.key}` },
         ),
@@ -56,21 +84,27 @@ export const suspiciousView: View = {
 
 function bookingLine(b: SuspectBooking, reload: () => Promise<void>): HTMLElement {
   const status = h('span', { class: 'status' })
-  const cancel = h('button', { type: 'button', class: 'danger small', dataset: { cancel: b.code } }, t('Cancel as fake'))
+  const cancel = h(
+    'button',
+    { type: 'button', class: 'danger small', dataset: { cancel: b.code } },
+    t('Cancel as fake'),
+  )
   cancel.addEventListener('click', () => {
     cancel.disabled = true
-    api.post(`/api/bookings/${b.code}/cancel`, { reason: t('Cancelled: the dispatcher judged it a false booking') }).then(
-      () => {
-        status.className = 'status ok'
-        status.textContent = t('Cancelled: {code}', { code: b.code })
-        void reload().catch(() => undefined)
-      },
-      (err: Error) => {
-        cancel.disabled = false
-        status.className = 'status error'
-        status.textContent = err.message
-      },
-    )
+    api
+      .post(`/api/bookings/${b.code}/cancel`, { reason: t('Cancelled: the dispatcher judged it a false booking') })
+      .then(
+        () => {
+          status.className = 'status ok'
+          status.textContent = t('Cancelled: {code}', { code: b.code })
+          void reload().catch(() => undefined)
+        },
+        (err: Error) => {
+          cancel.disabled = false
+          status.className = 'status error'
+          status.textContent = err.message
+        },
+      )
   })
   return h(
     'div',

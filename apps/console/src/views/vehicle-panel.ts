@@ -15,7 +15,11 @@ interface StateResponse {
   etas: { seq: number; stopCode: string; scheduledTs: number; etaTs: number | null }[]
 }
 
-export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): { el: HTMLElement; refresh(): void; dispose(): void } {
+export function vehiclePanel(
+  ctx: Ctx,
+  vehicleId: string,
+  onClose: () => void,
+): { el: HTMLElement; refresh(): void; dispose(): void } {
   const el = h('aside', { class: 'panel vehicle-panel', dataset: { vehicle: vehicleId } })
   let etas: StateResponse['etas'] = []
   let counts: BookingCounts | null = null
@@ -30,7 +34,12 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     const trip = r.state.tripInstanceId
     if (trip && trip !== countsFor && ctx.can(['dispatcher'])) {
       countsFor = trip
-      counts = (await api.get<{ counts: BookingCounts }>(`/api/trip-instances/${encodeURIComponent(trip)}/bookings`).catch(() => null))?.counts ?? null
+      counts =
+        (
+          await api
+            .get<{ counts: BookingCounts }>(`/api/trip-instances/${encodeURIComponent(trip)}/bookings`)
+            .catch(() => null)
+        )?.counts ?? null
     }
     render()
   }
@@ -50,7 +59,12 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
   const warn = h('p', { class: 'warn' })
   clear(
     el,
-    h('header', null, h('h2', null, vehicleId), h('button', { class: 'icon', title: t('Close'), onclick: onClose }, '×')),
+    h(
+      'header',
+      null,
+      h('h2', null, vehicleId),
+      h('button', { class: 'icon', title: t('Close'), onclick: onClose }, '×'),
+    ),
     badge,
     row(t('Plate'), 'plate'),
     row(t('Driver'), 'driver'),
@@ -78,13 +92,38 @@ export function vehiclePanel(ctx: Ctx, vehicleId: string, onClose: () => void): 
     badge.style.background = sos ? EMERGENCY_COLOUR : STATUS_COLOURS[status]
     badge.textContent = sos ? `${emergencyLabel()} · ${statusLabel(status)}` : statusLabel(status)
     set('plate', info?.plate ?? '—')
-    set('driver', driverLine(s, (code) => ctx.network.driver(code)))
-    set('trip', s?.tripInstanceId ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ` (${t('inferred')})` : ''}` : t('not on a trip'))
+    set(
+      'driver',
+      driverLine(s, (code) => ctx.network.driver(code)),
+    )
+    set(
+      'trip',
+      s?.tripInstanceId
+        ? `${route ? `${route.name} ` : ''}${s.tripInstanceId}${s.match === 'inferred' ? ` (${t('inferred')})` : ''}`
+        : t('not on a trip'),
+    )
     set('delay', s?.tripInstanceId ? punctualityText(s.punctuality, s.delayS) : '—')
-    set('next', next ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · ${t('due {time}', { time: clock(next.scheduledTs) })}` : '—')
+    set(
+      'next',
+      next
+        ? `${next.stopCode}${nextStop ? ` ${nextStop.name}` : ''} · ${t('due {time}', { time: clock(next.scheduledTs) })}`
+        : '—',
+    )
     // Past the server's grace of the last fix there is no ETA: the timetable (the "Last update" row says how old).
-    set('eta', next && s && s.freshness !== 'live' ? t('no live position · timetable {time}', { time: clock(next.scheduledTs) }) : eta ? clock(eta) : '—')
-    set('booked', counts ? `${t('{riders} / {capacity} seats', { riders: counts.riders, capacity: counts.capacity })}${counts.waitlisted ? ` · ${t('{n} waiting', { n: counts.waitlisted })}` : ''}` : '—')
+    set(
+      'eta',
+      next && s && s.freshness !== 'live'
+        ? t('no live position · timetable {time}', { time: clock(next.scheduledTs) })
+        : eta
+          ? clock(eta)
+          : '—',
+    )
+    set(
+      'booked',
+      counts
+        ? `${t('{riders} / {capacity} seats', { riders: counts.riders, capacity: counts.capacity })}${counts.waitlisted ? ` · ${t('{n} waiting', { n: counts.waitlisted })}` : ''}`
+        : '—',
+    )
     set('speed', v ? `${Math.round(v.speedKmh)} km/h · ${Math.round(v.headingDeg)}°` : '—')
     set('age', age(v?.ts, Date.now()))
     warn.textContent = s?.offRoute ? t('Off route by {m} m', { m: Math.round(s.offsetM ?? 0) }) : ''

@@ -6,7 +6,16 @@
 import './notices.css'
 import { ApiError, request } from '../api.js'
 import type { Lang } from '../model.js'
-import { noticePage, noticesLink, noticesPage, pinned, readAnswers, surveyPage, type DriverNotice, type DriverSurvey } from './views.js'
+import {
+  noticePage,
+  noticesLink,
+  noticesPage,
+  pinned,
+  readAnswers,
+  surveyPage,
+  type DriverNotice,
+  type DriverSurvey,
+} from './views.js'
 
 export class NoticesScreen {
   notices: DriverNotice[] | null = null
@@ -20,7 +29,10 @@ export class NoticesScreen {
 
   async load(): Promise<void> {
     try {
-      const [n, s] = await Promise.all([request<{ unread: number; items: DriverNotice[] }>('GET', '/api/driver/notices'), request<{ items: DriverSurvey[] }>('GET', '/api/driver/surveys')])
+      const [n, s] = await Promise.all([
+        request<{ unread: number; items: DriverNotice[] }>('GET', '/api/driver/notices'),
+        request<{ items: DriverSurvey[] }>('GET', '/api/driver/surveys'),
+      ])
       Object.assign(this, { notices: n.items, unread: n.unread, surveys: s.items })
     } catch {
       // The trips screen still works; the next push or visit lists them.
@@ -64,12 +76,19 @@ export class NoticesScreen {
   }
 
   noticeHtml(lang: Lang, id: number): string {
-    return noticePage(lang, this.notices?.find((x) => x.id === id))
+    return noticePage(
+      lang,
+      this.notices?.find((x) => x.id === id),
+    )
   }
 
   surveyHtml(lang: Lang, id: number): string {
     const s = this.#survey
-    return surveyPage(lang, this.surveys.find((x) => x.id === id), { busy: s.busy, error: s.error, errorField: s.errorField, done: s.done.has(id) })
+    return surveyPage(
+      lang,
+      this.surveys.find((x) => x.id === id),
+      { busy: s.busy, error: s.error, errorField: s.errorField, done: s.done.has(id) },
+    )
   }
 
   /** The survey form was sent; answers whether it was ours. */
@@ -81,21 +100,24 @@ export class NoticesScreen {
     const answers = readAnswers(form, survey.questions)
     this.#survey.busy = true
     this.o.render()
-    request('POST', `/api/driver/surveys/${id}/answers`, { answers }).then(
-      () => {
-        Object.assign(this.#survey, { error: null, errorField: null })
-        this.#survey.done.add(id)
-        survey.answered = true
-      },
-      (err: unknown) => {
-        this.#survey.error = err instanceof ApiError ? err.message : String(err)
-        this.#survey.errorField = err instanceof ApiError && typeof err.details?.field === 'string' ? err.details.field : null
-        if (err instanceof ApiError && err.code === 'SURVEY_ANSWERED') survey.answered = true
-      },
-    ).finally(() => {
-      this.#survey.busy = false
-      this.o.render()
-    })
+    request('POST', `/api/driver/surveys/${id}/answers`, { answers })
+      .then(
+        () => {
+          Object.assign(this.#survey, { error: null, errorField: null })
+          this.#survey.done.add(id)
+          survey.answered = true
+        },
+        (err: unknown) => {
+          this.#survey.error = err instanceof ApiError ? err.message : String(err)
+          this.#survey.errorField =
+            err instanceof ApiError && typeof err.details?.field === 'string' ? err.details.field : null
+          if (err instanceof ApiError && err.code === 'SURVEY_ANSWERED') survey.answered = true
+        },
+      )
+      .finally(() => {
+        this.#survey.busy = false
+        this.o.render()
+      })
     return true
   }
 }

@@ -10,7 +10,8 @@ interface BarcodeDetectorLike {
 }
 type DetectorClass = new (o: { formats: string[] }) => BarcodeDetectorLike
 
-export const cameraScanAvailable = (): boolean => 'BarcodeDetector' in globalThis && !!navigator.mediaDevices?.getUserMedia
+export const cameraScanAvailable = (): boolean =>
+  'BarcodeDetector' in globalThis && !!navigator.mediaDevices?.getUserMedia
 
 /** Reads QR codes from the rear camera into `video` until one is found or `signal` aborts. */
 export async function scanQr(video: HTMLVideoElement, signal: AbortSignal): Promise<string | null> {

@@ -32,7 +32,9 @@ const REFUSED_ZH: Record<string, string> = {
 
 /** A form being filled in (a consignment, a pickup code): no redraw under the keeper's fingers. */
 const editing = (): boolean =>
-  [...document.querySelectorAll<HTMLInputElement>('.consign-form input, .collect-form input')].some((i) => i.value !== '' || i === document.activeElement)
+  [...document.querySelectorAll<HTMLInputElement>('.consign-form input, .collect-form input')].some(
+    (i) => i.value !== '' || i === document.activeElement,
+  )
 
 export class ParcelsScreen {
   trip: TripParcels | null = null
@@ -68,7 +70,8 @@ export class ParcelsScreen {
   /** A trip's parcels, under its manifest. */
   async loadTrip(id: string): Promise<void> {
     this.#mode = 'trip'
-    if (this.tripId !== id) Object.assign(this, { trip: null, box: { code: '', message: null, error: null, busy: false, camera: false } })
+    if (this.tripId !== id)
+      Object.assign(this, { trip: null, box: { code: '', message: null, error: null, busy: false, camera: false } })
     this.tripId = id
     try {
       this.trip = await request<TripParcels>('GET', `/api/trip-instances/${encodeURIComponent(id)}/parcels`)
@@ -90,9 +93,11 @@ export class ParcelsScreen {
     try {
       this.keeper = await request<KeeperView>('GET', '/api/keeper/parcels')
       this.keeperError = null
-      if (this.consign.points.length === 0) this.consign.points = (await request<{ items: PostPointItem[] }>('GET', '/api/post-points')).items
+      if (this.consign.points.length === 0)
+        this.consign.points = (await request<{ items: PostPointItem[] }>('GET', '/api/post-points')).items
     } catch (err) {
-      this.keeperError = err instanceof ApiError && err.status === 403 ? pw(this.o.lang(), 'keeperNone') : this.#refused(err)
+      this.keeperError =
+        err instanceof ApiError && err.status === 403 ? pw(this.o.lang(), 'keeperNone') : this.#refused(err)
     }
     this.o.render()
   }
@@ -105,12 +110,19 @@ export class ParcelsScreen {
     return keeperPage(lang, this.keeper, { error: this.keeperError, box: this.box, consign: this.consign })
   }
 
-  async scan(code: string, action: ScanAction, extra: { pickupCode?: string; phoneLast4?: string } = {}): Promise<void> {
+  async scan(
+    code: string,
+    action: ScanAction,
+    extra: { pickupCode?: string; phoneLast4?: string } = {},
+  ): Promise<void> {
     if (this.box.busy) return
     this.box = { ...this.box, busy: true, message: null, error: null }
     this.o.render()
     try {
-      const r = await request<{ number: string; status: 'accepted' | 'loaded' | 'at_transfer' | 'arrived' | 'collected' | 'returned' }>('POST', '/api/parcels/scan', { code, action, ...extra })
+      const r = await request<{
+        number: string
+        status: 'accepted' | 'loaded' | 'at_transfer' | 'arrived' | 'collected' | 'returned'
+      }>('POST', '/api/parcels/scan', { code, action, ...extra })
       this.scans++
       this.box.code = ''
       this.box.message = pw(this.o.lang(), 'scanned', { number: r.number, status: statusWord(this.o.lang(), r.status) })
@@ -130,7 +142,14 @@ export class ParcelsScreen {
     this.consign = { ...this.consign, busy: true, error: null, result: null }
     this.o.render()
     try {
-      const body = { fromPoint: this.keeper?.point.code, toPoint: v('toPoint'), sender: { name: v('senderName'), phone: v('senderPhone') }, recipient: { name: v('recipientName'), phone: v('recipientPhone') }, sizeClass: v('sizeClass'), weightKg: Number(v('weightKg')) }
+      const body = {
+        fromPoint: this.keeper?.point.code,
+        toPoint: v('toPoint'),
+        sender: { name: v('senderName'), phone: v('senderPhone') },
+        recipient: { name: v('recipientName'), phone: v('recipientPhone') },
+        sizeClass: v('sizeClass'),
+        weightKg: Number(v('weightKg')),
+      }
       this.consign.result = await request<Consigned>('POST', '/api/parcels', body)
     } catch (err) {
       this.consign.error = this.#refused(err)
@@ -191,7 +210,10 @@ export class ParcelsScreen {
     }
     if (form.classList.contains('collect-form')) {
       const f = new FormData(form)
-      void this.scan(form.dataset.number ?? '', 'collect', { pickupCode: String(f.get('pickupCode') ?? '').trim(), phoneLast4: String(f.get('phoneLast4') ?? '').trim() })
+      void this.scan(form.dataset.number ?? '', 'collect', {
+        pickupCode: String(f.get('pickupCode') ?? '').trim(),
+        phoneLast4: String(f.get('phoneLast4') ?? '').trim(),
+      })
       return true
     }
     if (form.classList.contains('consign-form')) {

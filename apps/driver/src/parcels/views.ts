@@ -7,7 +7,15 @@
 import { clock, t } from '../i18n.js'
 import type { Lang } from '../model.js'
 import { esc } from '../views.js'
-import type { Consigned, KeeperView, ParcelLine, ParcelStatus, PostPointItem, ScanAction, TripParcels } from './model.js'
+import type {
+  Consigned,
+  KeeperView,
+  ParcelLine,
+  ParcelStatus,
+  PostPointItem,
+  ScanAction,
+  TripParcels,
+} from './model.js'
 import { pw, type ParcelWord } from './words.js'
 
 const STATUS: Record<ParcelStatus, ParcelWord> = {
@@ -44,7 +52,13 @@ export function scanBox(lang: Lang, actions: readonly ScanAction[], s: ScanBoxSt
 }
 
 function parcelItem(lang: Lang, p: ParcelLine, actions: readonly ScanAction[], extra = ''): string {
-  const buttons = actions.filter((a) => p.next.includes(a) && a !== 'collect').map((a) => `<button class="small" data-parcel-scan="${a}" data-number="${esc(p.number)}">${esc(pw(lang, a))}</button>`).join('')
+  const buttons = actions
+    .filter((a) => p.next.includes(a) && a !== 'collect')
+    .map(
+      (a) =>
+        `<button class="small" data-parcel-scan="${a}" data-number="${esc(p.number)}">${esc(pw(lang, a))}</button>`,
+    )
+    .join('')
   return `<li class="parcel${p.overdue ? ' overdue' : ''}" data-parcel="${esc(p.number)}" data-status="${p.status}">
   <div><b class="num">${esc(p.number)}</b> <em class="badge ${p.status}">${esc(statusWord(lang, p.status))}</em></div>
   <small>${esc(p.sizeClass)} · ${esc(p.weightKg)} kg · → ${esc(p.to.name)} · ${esc(p.recipient)} ${esc(p.recipientPhone)}${p.vehicleId && p.status === 'loaded' ? ` · ${esc(pw(lang, 'bus', { bus: p.vehicleId }))}` : ''}</small>
@@ -52,17 +66,27 @@ function parcelItem(lang: Lang, p: ParcelLine, actions: readonly ScanAction[], e
 </li>`
 }
 
-const list = (lang: Lang, items: readonly ParcelLine[], actions: readonly ScanAction[], extra?: (p: ParcelLine) => string): string =>
-  items.length === 0 ? `<p class="empty small">${esc(pw(lang, 'nothing'))}</p>` : `<ul class="parcels">${items.map((p) => parcelItem(lang, p, actions, extra?.(p))).join('')}</ul>`
+const list = (
+  lang: Lang,
+  items: readonly ParcelLine[],
+  actions: readonly ScanAction[],
+  extra?: (p: ParcelLine) => string,
+): string =>
+  items.length === 0
+    ? `<p class="empty small">${esc(pw(lang, 'nothing'))}</p>`
+    : `<ul class="parcels">${items.map((p) => parcelItem(lang, p, actions, extra?.(p))).join('')}</ul>`
 
 /** The parcels section under a trip's manifest. */
 export function tripParcelsSection(lang: Lang, data: TripParcels | null, box: ScanBoxState): string {
   if (!data) return ''
   const head = `<h2 class="parcels-title">${esc(pw(lang, 'parcels'))} <small>${esc(pw(lang, 'parcelsCount', { n: data.counts.total, load: data.counts.toLoad, on: data.counts.onBoard }))}</small></h2>`
-  if (data.counts.total === 0) return `<section class="trip-parcels">${head}<p class="empty small">${esc(pw(lang, 'noParcels'))}</p></section>`
+  if (data.counts.total === 0)
+    return `<section class="trip-parcels">${head}<p class="empty small">${esc(pw(lang, 'noParcels'))}</p></section>`
   const stops = data.stops
     .map(
-      (s) => `<div class="stop parcel-stop" data-stop="${esc(s.stopCode)}"><h3>${esc(s.stopName)} <small>${esc(s.stopCode)}</small></h3>
+      (
+        s,
+      ) => `<div class="stop parcel-stop" data-stop="${esc(s.stopCode)}"><h3>${esc(s.stopName)} <small>${esc(s.stopCode)}</small></h3>
   ${s.load.length > 0 ? `<h4>${esc(pw(lang, 'loadHere'))}</h4>${list(lang, s.load, ['load'])}` : ''}
   ${s.unload.length > 0 ? `<h4>${esc(pw(lang, 'unloadHere'))}</h4>${list(lang, s.unload, ['unload'])}` : ''}</div>`,
     )
@@ -78,8 +102,12 @@ export interface ConsignState {
 }
 
 function consignForm(lang: Lang, own: string, c: ConsignState): string {
-  const options = c.points.filter((p) => p.active && p.stopCode !== own).map((p) => `<option value="${esc(p.stopCode)}">${esc(p.name)} (${esc(p.stopCode)})</option>`).join('')
-  const field = (name: string, word: ParcelWord, attrs = ''): string => `<label>${esc(pw(lang, word))}<input name="${name}" ${attrs} required></label>`
+  const options = c.points
+    .filter((p) => p.active && p.stopCode !== own)
+    .map((p) => `<option value="${esc(p.stopCode)}">${esc(p.name)} (${esc(p.stopCode)})</option>`)
+    .join('')
+  const field = (name: string, word: ParcelWord, attrs = ''): string =>
+    `<label>${esc(pw(lang, word))}<input name="${name}" ${attrs} required></label>`
   return `<section class="consign"><h2>${esc(pw(lang, 'consign'))}</h2>
 <form class="consign-form">
   <label>${esc(pw(lang, 'to'))}<select name="toPoint" required>${options}</select></label>
@@ -94,24 +122,54 @@ ${c.error ? `<p class="error">${esc(c.error)}</p>` : ''}</section>`
 }
 
 /** The keeper's top bar: the page's language switch and sign-out, the post office's title. */
-const keeperBar = (lang: Lang): string => `<header class="bar"><strong>${esc(lang === 'zh' ? '邮政点' : 'Post point')}</strong><span class="grow"></span>
+const keeperBar = (
+  lang: Lang,
+): string => `<header class="bar"><strong>${esc(lang === 'zh' ? '邮政点' : 'Post point')}</strong><span class="grow"></span>
   <button type="button" class="link" data-action="lang">${esc(t(lang, 'switchLang'))}</button><button type="button" class="link" data-action="sign-out">${esc(t(lang, 'signOut'))}</button></header>`
 
 /** The keeper's phone page. */
-export function keeperPage(lang: Lang, data: KeeperView | null, o: { error: string | null; box: ScanBoxState; consign: ConsignState }): string {
+export function keeperPage(
+  lang: Lang,
+  data: KeeperView | null,
+  o: { error: string | null; box: ScanBoxState; consign: ConsignState },
+): string {
   const bar = keeperBar(lang)
-  if (!data) return `${bar}<main>${o.error ? `<p class="error">${esc(o.error)}</p>` : `<p class="loading">…</p>`}</main>`
-  const collectForm = (p: ParcelLine): string => `<form class="collect-form" data-number="${esc(p.number)}"><input name="pickupCode" inputmode="numeric" maxlength="6" placeholder="${esc(pw(lang, 'pickupCode'))}" required><input name="phoneLast4" inputmode="numeric" maxlength="4" placeholder="${esc(pw(lang, 'last4'))}" required><button class="small">${esc(pw(lang, 'collect'))}</button></form>`
-  const when = (p: ParcelLine): string => (p.expectedTs ? `<small>${esc(pw(lang, 'expected', { time: clock(p.expectedTs) }))}</small>` : '')
-  const due = (p: ParcelLine): string => (p.returnDueTs ? `<small>${esc(pw(lang, 'due', { time: `${p.returnDueTs.slice(5, 10)} ${clock(p.returnDueTs)}` }))}</small>` : '')
-  const section = (id: string, word: ParcelWord, items: readonly ParcelLine[], html: string): string => `<section class="keeper-list" data-list="${id}"><h2>${esc(pw(lang, word))} <small>${items.length}</small></h2>${html}</section>`
+  if (!data)
+    return `${bar}<main>${o.error ? `<p class="error">${esc(o.error)}</p>` : `<p class="loading">…</p>`}</main>`
+  const collectForm = (p: ParcelLine): string =>
+    `<form class="collect-form" data-number="${esc(p.number)}"><input name="pickupCode" inputmode="numeric" maxlength="6" placeholder="${esc(pw(lang, 'pickupCode'))}" required><input name="phoneLast4" inputmode="numeric" maxlength="4" placeholder="${esc(pw(lang, 'last4'))}" required><button class="small">${esc(pw(lang, 'collect'))}</button></form>`
+  const when = (p: ParcelLine): string =>
+    p.expectedTs ? `<small>${esc(pw(lang, 'expected', { time: clock(p.expectedTs) }))}</small>` : ''
+  const due = (p: ParcelLine): string =>
+    p.returnDueTs
+      ? `<small>${esc(pw(lang, 'due', { time: `${p.returnDueTs.slice(5, 10)} ${clock(p.returnDueTs)}` }))}</small>`
+      : ''
+  const section = (id: string, word: ParcelWord, items: readonly ParcelLine[], html: string): string =>
+    `<section class="keeper-list" data-list="${id}"><h2>${esc(pw(lang, word))} <small>${items.length}</small></h2>${html}</section>`
   return `${bar}<main class="keeper">
 <h1>${esc(pw(lang, 'keeperTitle', { name: data.point.name }))} <small>${esc(data.point.code)} · ${esc(data.point.hours)}</small></h1>
 ${scanBox(lang, ['unload', 'load'], o.box)}
 ${section('dueIn', 'dueIn', data.dueIn, list(lang, data.dueIn, ['unload'], when))}
-${section('waiting', 'waiting', data.waiting, list(lang, data.waiting, [], (p) => due(p) + collectForm(p)))}
-${section('overdue', 'overdue', data.overdue, list(lang, data.overdue, ['return'], (p) => due(p) + collectForm(p)))}
-${section('toSend', 'toSend', data.toSend, list(lang, data.toSend, ['load'], (p) => (p.departureTs ? `<small>${esc(clock(p.departureTs))} ${esc(p.routeName ?? '')}</small>` : '')))}
+${section(
+  'waiting',
+  'waiting',
+  data.waiting,
+  list(lang, data.waiting, [], (p) => due(p) + collectForm(p)),
+)}
+${section(
+  'overdue',
+  'overdue',
+  data.overdue,
+  list(lang, data.overdue, ['return'], (p) => due(p) + collectForm(p)),
+)}
+${section(
+  'toSend',
+  'toSend',
+  data.toSend,
+  list(lang, data.toSend, ['load'], (p) =>
+    p.departureTs ? `<small>${esc(clock(p.departureTs))} ${esc(p.routeName ?? '')}</small>` : '',
+  ),
+)}
 ${consignForm(lang, data.point.code, o.consign)}
 </main>`
 }

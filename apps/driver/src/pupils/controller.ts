@@ -33,10 +33,13 @@ export class PupilsScreen {
   constructor(private readonly o: { render(): void; lang(): Lang; storageKey: string }) {
     this.#queue = new TapQueue(localStorage, o.storageKey)
     window.addEventListener('online', () => void this.flush())
-    this.#timer = setInterval(() => {
-      if (this.#queue.items.length > 0) void this.flush()
-      else if (this.runId && document.visibilityState === 'visible') void this.load()
-    }, Math.min(RETRY_MS, REFRESH_MS))
+    this.#timer = setInterval(
+      () => {
+        if (this.#queue.items.length > 0) void this.flush()
+        else if (this.runId && document.visibilityState === 'visible') void this.load()
+      },
+      Math.min(RETRY_MS, REFRESH_MS),
+    )
   }
 
   get pending(): number {
@@ -68,7 +71,8 @@ export class PupilsScreen {
       const view = await request<RunView>('GET', `/api/student-runs/${encodeURIComponent(id)}`)
       if (this.runId === id) Object.assign(this, { view, error: null })
     } catch (err) {
-      if (this.runId === id && !this.view) this.error = err instanceof ApiError ? err.message : w(this.o.lang(), 'pending', { n: this.pending })
+      if (this.runId === id && !this.view)
+        this.error = err instanceof ApiError ? err.message : w(this.o.lang(), 'pending', { n: this.pending })
     }
     this.o.render()
   }
@@ -77,8 +81,19 @@ export class PupilsScreen {
   html(lang: Lang, live: boolean | null): string {
     const view = this.view && this.runId ? withPending(this.view, this.#queue.of(this.runId)) : null
     const expected = new Set(view?.stops.flatMap((s) => s.boarding.map((e) => e.pupilId)) ?? [])
-    const roster = (view?.stops.flatMap((s) => s.boarding) ?? []).filter((e, i, all) => all.findIndex((x) => x.pupilId === e.pupilId) === i && expected.has(e.pupilId)).map((e) => ({ pupilId: e.pupilId, name: e.name, className: e.className }))
-    return pupilsPage(lang, view, { live, error: this.error, pending: this.runId ? this.#queue.of(this.runId).length : 0, syncing: this.syncing, busy: this.busy, roster, adding: this.adding, addError: this.addError })
+    const roster = (view?.stops.flatMap((s) => s.boarding) ?? [])
+      .filter((e, i, all) => all.findIndex((x) => x.pupilId === e.pupilId) === i && expected.has(e.pupilId))
+      .map((e) => ({ pupilId: e.pupilId, name: e.name, className: e.className }))
+    return pupilsPage(lang, view, {
+      live,
+      error: this.error,
+      pending: this.runId ? this.#queue.of(this.runId).length : 0,
+      syncing: this.syncing,
+      busy: this.busy,
+      roster,
+      adding: this.adding,
+      addError: this.addError,
+    })
   }
 
   card(lang: Lang): string {
@@ -99,8 +114,19 @@ export class PupilsScreen {
     if (el.dataset.tap) {
       const subject = el.dataset.subject
       const extraKey = subject?.startsWith('x:') ? subject.slice(2) : null
-      const pupilId = el.dataset.pupil ? Number(el.dataset.pupil) : subject?.startsWith('p:') ? Number(subject.slice(2)) : null
-      this.#tap({ pupilId, extraKey, extraName: null, status: el.dataset.tap as Tap, stopCode: el.dataset.stop ?? null, reason: null })
+      const pupilId = el.dataset.pupil
+        ? Number(el.dataset.pupil)
+        : subject?.startsWith('p:')
+          ? Number(subject.slice(2))
+          : null
+      this.#tap({
+        pupilId,
+        extraKey,
+        extraName: null,
+        status: el.dataset.tap as Tap,
+        stopCode: el.dataset.stop ?? null,
+        reason: null,
+      })
       return true
     }
     if (el.dataset.action === 'add-open') {
@@ -129,8 +155,17 @@ export class PupilsScreen {
     }
     const stopCode = form.dataset.stop ?? null
     this.adding = null
-    if (picked) this.#tap({ pupilId: Number(picked), extraKey: null, extraName: null, status: 'boarded', stopCode, reason })
-    else this.#tap({ pupilId: null, extraKey: newOpId(Date.now()).slice(1), extraName: name, status: 'boarded', stopCode, reason })
+    if (picked)
+      this.#tap({ pupilId: Number(picked), extraKey: null, extraName: null, status: 'boarded', stopCode, reason })
+    else
+      this.#tap({
+        pupilId: null,
+        extraKey: newOpId(Date.now()).slice(1),
+        extraName: name,
+        status: 'boarded',
+        stopCode,
+        reason,
+      })
     return true
   }
 
@@ -149,9 +184,22 @@ export class PupilsScreen {
       this.syncing = true
       this.o.render()
       try {
-        const r = await request<{ stored: number; skipped: number; view: RunView }>('POST', `/api/student-runs/${encodeURIComponent(runId)}/checks`, {
-          marks: taps.map((t) => ({ opId: t.opId, pupilId: t.pupilId, extraKey: t.extraKey, extraName: t.extraName, status: t.status, stopCode: t.stopCode, ts: t.ts, reason: t.reason })),
-        })
+        const r = await request<{ stored: number; skipped: number; view: RunView }>(
+          'POST',
+          `/api/student-runs/${encodeURIComponent(runId)}/checks`,
+          {
+            marks: taps.map((t) => ({
+              opId: t.opId,
+              pupilId: t.pupilId,
+              extraKey: t.extraKey,
+              extraName: t.extraName,
+              status: t.status,
+              stopCode: t.stopCode,
+              ts: t.ts,
+              reason: t.reason,
+            })),
+          },
+        )
         this.#queue.remove(taps.map((t) => t.opId))
         this.sent += r.stored
         if (this.runId === runId) Object.assign(this, { view: r.view, error: null })

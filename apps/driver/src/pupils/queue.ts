@@ -83,9 +83,27 @@ export function withPending(view: RunView, pending: readonly PendingTap[]): RunV
     const subject = t.pupilId !== null ? `p:${t.pupilId}` : `x:${t.extraKey}`
     const other = next.others.find((o) => o.subject === subject)
     if (other) Object.assign(other, { status, ...(t.status === 'boarded' ? { boardedStop: t.stopCode } : {}) })
-    else next.others.push({ subject, pupilId: t.pupilId, name: t.extraName ?? '?', className: null, status, boardedStop: t.status === 'boarded' ? t.stopCode : null, reason: t.reason })
+    else
+      next.others.push({
+        subject,
+        pupilId: t.pupilId,
+        name: t.extraName ?? '?',
+        className: null,
+        status,
+        boardedStop: t.status === 'boarded' ? t.stopCode : null,
+        reason: t.reason,
+      })
   }
-  const all = [...new Map([...entries.map((e) => [e.pupilId, e.status] as const)]).values(), ...next.others.map((o) => o.status)]
-  next.counts = { ...next.counts, boarded: all.filter((s) => s === 'boarded').length, alighted: all.filter((s) => s === 'alighted').length, absent: all.filter((s) => s === 'absent').length, onBoard: all.filter((s) => s === 'boarded').length }
+  const all = [
+    ...new Map([...entries.map((e) => [e.pupilId, e.status] as const)]).values(),
+    ...next.others.map((o) => o.status),
+  ]
+  next.counts = {
+    ...next.counts,
+    boarded: all.filter((s) => s === 'boarded').length,
+    alighted: all.filter((s) => s === 'alighted').length,
+    absent: all.filter((s) => s === 'absent').length,
+    onBoard: all.filter((s) => s === 'boarded').length,
+  }
   return next
 }

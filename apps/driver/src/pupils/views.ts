@@ -9,7 +9,13 @@ import type { Lang } from '../model.js'
 import type { OtherRider, PupilEntry, RunView, StudentRunSummary } from './model.js'
 import { w } from './words.js'
 
-const clock = (ts: number): string => new Date(ts).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'Asia/Shanghai' })
+const clock = (ts: number): string =>
+  new Date(ts).toLocaleTimeString('zh-CN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Shanghai',
+  })
 
 /** The card on the trips screen: today's student runs, each opening its roll call. */
 export function studentRunsCard(lang: Lang, runs: readonly StudentRunSummary[] | null): string {
@@ -35,34 +41,55 @@ function statusBadge(lang: Lang, status: PupilEntry['status']): string {
   return ''
 }
 
-const tapButton = (lang: Lang, e: { pupilId: number }, to: string, cls: string, label: string, stop: string, busy: boolean): string =>
+const tapButton = (
+  lang: Lang,
+  e: { pupilId: number },
+  to: string,
+  cls: string,
+  label: string,
+  stop: string,
+  busy: boolean,
+): string =>
   `<button type="button" class="tap ${cls}" data-tap="${to}" data-pupil="${e.pupilId}" data-stop="${esc(stop)}"${busy ? ' disabled' : ''}>${esc(label)}</button>`
 
 /** A pupil at the stop where they get on: 上车 / 缺席, or what was tapped with an undo. */
 function boardRow(lang: Lang, e: PupilEntry, stop: string, busy: boolean): string {
   const buttons =
     e.status === null
-      ? tapButton(lang, e, 'boarded', 'on', w(lang, 'board'), stop, busy) + tapButton(lang, e, 'absent', 'absent', w(lang, 'absent'), stop, busy)
+      ? tapButton(lang, e, 'boarded', 'on', w(lang, 'board'), stop, busy) +
+        tapButton(lang, e, 'absent', 'absent', w(lang, 'absent'), stop, busy)
       : e.status === 'boarded' || e.status === 'absent'
         ? tapButton(lang, e, 'none', 'undo', w(lang, 'undo'), stop, busy)
         : ''
-  const where = e.status === 'boarded' && e.boardedStop && e.boardedStop !== stop ? ` <small>${esc(w(lang, 'elsewhere', { stop: e.boardedStop }))}</small>` : ''
+  const where =
+    e.status === 'boarded' && e.boardedStop && e.boardedStop !== stop
+      ? ` <small>${esc(w(lang, 'elsewhere', { stop: e.boardedStop }))}</small>`
+      : ''
   return `<li class="pupil ${e.status ?? 'waiting'}" data-pupil="${e.pupilId}" data-status="${e.status ?? ''}"><div class="who"><b>${esc(e.name)}</b> <small>${esc(e.className)}</small> ${statusBadge(lang, e.status)}${where}</div><div class="taps">${buttons}</div></li>`
 }
 
 /** A pupil at the stop where they get off: 下车 once on board. */
 function alightRow(lang: Lang, e: PupilEntry, stop: string, busy: boolean): string {
-  const buttons = e.status === 'boarded' ? tapButton(lang, e, 'alighted', 'off', w(lang, 'alight'), stop, busy) : e.status === 'alighted' ? tapButton(lang, e, 'boarded', 'undo', w(lang, 'undo'), stop, busy) : ''
+  const buttons =
+    e.status === 'boarded'
+      ? tapButton(lang, e, 'alighted', 'off', w(lang, 'alight'), stop, busy)
+      : e.status === 'alighted'
+        ? tapButton(lang, e, 'boarded', 'undo', w(lang, 'undo'), stop, busy)
+        : ''
   return `<li class="pupil ${e.status ?? 'waiting'}" data-pupil="${e.pupilId}" data-status="${e.status ?? ''}"><div class="who"><b>${esc(e.name)}</b> <small>${esc(e.className)}</small> ${statusBadge(lang, e.status)}</div><div class="taps">${buttons}</div></li>`
 }
 
 function otherRow(lang: Lang, o: OtherRider, lastStop: string, busy: boolean): string {
-  const off = o.status === 'boarded' ? `<button type="button" class="tap off" data-tap="alighted" data-subject="${esc(o.subject)}" data-stop="${esc(lastStop)}"${busy ? ' disabled' : ''}>${esc(w(lang, 'alight'))}</button>` : ''
+  const off =
+    o.status === 'boarded'
+      ? `<button type="button" class="tap off" data-tap="alighted" data-subject="${esc(o.subject)}" data-stop="${esc(lastStop)}"${busy ? ' disabled' : ''}>${esc(w(lang, 'alight'))}</button>`
+      : ''
   return `<li class="pupil ${o.status ?? 'waiting'}" data-subject="${esc(o.subject)}"><div class="who"><b>${esc(o.name)}</b> ${o.className ? `<small>${esc(o.className)}</small>` : ''} ${statusBadge(lang, o.status)}${o.reason ? ` <small>${esc(o.reason)}</small>` : ''}</div><div class="taps">${off}</div></li>`
 }
 
 /** Who is still on board: expected pupils and riders added on the way. */
-const onBoardNames = (v: RunView): string[] => [...v.stops.flatMap((s) => s.alighting), ...v.others].filter((e) => e.status === 'boarded').map((e) => e.name)
+const onBoardNames = (v: RunView): string[] =>
+  [...v.stops.flatMap((s) => s.alighting), ...v.others].filter((e) => e.status === 'boarded').map((e) => e.name)
 
 export interface PupilsPageOpts {
   live: boolean | null
@@ -80,8 +107,12 @@ export interface PupilsPageOpts {
 
 export function pupilsPage(lang: Lang, v: RunView | null, o: PupilsPageOpts): string {
   const bar = topBar(lang, { back: true, signedIn: true, live: o.live })
-  if (!v) return `${bar}<main>${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : '<p class="loading">…</p>'}</main>`
-  const sync = o.pending > 0 ? `<p class="banner sync" role="status" data-pending="${o.pending}">${esc(w(lang, o.syncing ? 'syncing' : 'pending', { n: o.pending }))}</p>` : ''
+  if (!v)
+    return `${bar}<main>${o.error ? `<p class="error" role="alert">${esc(o.error)}</p>` : '<p class="loading">…</p>'}</main>`
+  const sync =
+    o.pending > 0
+      ? `<p class="banner sync" role="status" data-pending="${o.pending}">${esc(w(lang, o.syncing ? 'syncing' : 'pending', { n: o.pending }))}</p>`
+      : ''
   const left =
     v.end.alertId && !v.end.confirmedBy
       ? `<section class="left-alarm" role="alert" aria-live="assertive"><h2>${esc(w(lang, 'leftTitle'))}</h2><p>${esc(w(lang, 'leftBody'))}</p><p class="left-names">${esc(onBoardNames(v).join('、'))}</p><button type="button" class="confirm-empty" data-action="confirm-empty"${o.busy ? ' disabled' : ''}>${esc(w(lang, 'confirmEmpty'))}</button></section>`
@@ -112,7 +143,9 @@ export function pupilsPage(lang: Lang, v: RunView | null, o: PupilsPageOpts): st
 </section>`
     })
     .join('')
-  const others = v.others.length ? `<section class="pstop others"><h2>${esc(w(lang, 'others'))}</h2><ul class="pupils">${v.others.map((x) => otherRow(lang, x, lastStop, o.busy)).join('')}</ul></section>` : ''
+  const others = v.others.length
+    ? `<section class="pstop others"><h2>${esc(w(lang, 'others'))}</h2><ul class="pupils">${v.others.map((x) => otherRow(lang, x, lastStop, o.busy)).join('')}</ul></section>`
+    : ''
   const c = v.counts
   return `${bar}
 <main class="pupils-run" data-run="${esc(v.trip.id)}">

@@ -67,7 +67,7 @@ const en: Record<PupilWord, string> = {
   syncing: 'Sending {n} taps…',
   synced: 'Roll call sent',
   others: 'Not on this list / another stop',
-  addTitle: 'Add a pupil (not on this stop\'s list)',
+  addTitle: "Add a pupil (not on this stop's list)",
   addName: 'Name',
   addPupil: 'Pupil on the roster',
   addNew: '— not on the roster —',

@@ -6,7 +6,14 @@
  * as an incident note, so the log holds it whatever reached the bus; the note then keeps which
  * channels took it.
  */
-import { AppError, cleanText, MESSAGE_MAX_CHARS, serviceDayOf, type IncidentNote, type TrackingEngine } from '@rb/domain'
+import {
+  AppError,
+  cleanText,
+  MESSAGE_MAX_CHARS,
+  serviceDayOf,
+  type IncidentNote,
+  type TrackingEngine,
+} from '@rb/domain'
 import { incidentsRepo, type Db } from '@rb/db'
 import { jt808, topics, type DriverMessage, type DriverMessageCommand, type RoomName } from '@rb/protocol'
 import type { PublishFn } from '../broker/downlink.js'
@@ -72,21 +79,48 @@ export class DriverMessenger {
     this.#now = deps.now ?? Date.now
   }
 
-  async send(vehicleId: string, rawText: string, alertId: string | null, from: Sender, audit?: (note: IncidentNote, took: Channel[]) => Promise<void>): Promise<MessageResult> {
+  async send(
+    vehicleId: string,
+    rawText: string,
+    alertId: string | null,
+    from: Sender,
+    audit?: (note: IncidentNote, took: Channel[]) => Promise<void>,
+  ): Promise<MessageResult> {
     const text = cleanText(rawText, { field: 'text', maxChars: MESSAGE_MAX_CHARS, required: true }) as string
     const subject = await this.#d.alerts.subject({ vehicleId, alertId })
     const about = alertId ? (await this.#d.alerts.get(alertId)).vehicleId : null
-    if (about && about !== vehicleId) throw new AppError('VALIDATION_FAILED', `alert ${alertId} is about vehicle ${about}, not ${vehicleId}`, { field: 'alertId' })
+    if (about && about !== vehicleId)
+      throw new AppError('VALIDATION_FAILED', `alert ${alertId} is about vehicle ${about}, not ${vehicleId}`, {
+        field: 'alertId',
+      })
     const now = this.#now()
     const tripInstanceId = (await this.#d.tripOf(vehicleId, now)) ?? subject.tripInstanceId
-    const note = await incidentsRepo.insertIncidentNote(this.#d.db, { ts: now, vehicleId, tripInstanceId, alertId: subject.alertId, kind: 'message', by: from.username, text })
-    const message: DriverMessage = { id: note.id, vehicleId, tripInstanceId, alertId: subject.alertId, ts: now, text, from: from.displayName }
+    const note = await incidentsRepo.insertIncidentNote(this.#d.db, {
+      ts: now,
+      vehicleId,
+      tripInstanceId,
+      alertId: subject.alertId,
+      kind: 'message',
+      by: from.username,
+      text,
+    })
+    const message: DriverMessage = {
+      id: note.id,
+      vehicleId,
+      tripInstanceId,
+      alertId: subject.alertId,
+      ts: now,
+      text,
+      from: from.displayName,
+    }
     const page = this.#page(message)
     const attempts = [...(await Promise.all([this.#jt808(vehicleId, text), this.#mqtt(message)])), page]
     const channels = attempts.filter(tookIt).map((c) => c.channel)
     const data = { channels, attempts }
     // The message went out: a failure to note the outcome must not turn it into an error.
-    await incidentsRepo.setIncidentData(this.#d.db, note.id, data).catch((err: Error) => this.#d.log.warn({ err: err.message, noteId: note.id }, 'message channels not noted'))
+    await incidentsRepo
+      .setIncidentData(this.#d.db, note.id, data)
+      .catch((err: Error) => this.#d.log.warn({ err: err.message, noteId: note.id }, 'message channels not noted'))
     await audit?.(note, channels)
     return { channels, attempts, note: { ...note, data } }
   }
@@ -94,12 +128,19 @@ export class DriverMessenger {
   async #jt808(vehicleId: string, text: string): Promise<ChannelResult> {
     const t = this.#d.terminals
     if (!t) return { channel: 'jt808', status: 'not_reached', detail: 'the JT/T 808 gateway is off' }
-    if (!t.isConnected(vehicleId)) return { channel: 'jt808', status: 'not_reached', detail: 'no JT/T 808 terminal connected for this vehicle' }
+    if (!t.isConnected(vehicleId))
+      return { channel: 'jt808', status: 'not_reached', detail: 'no JT/T 808 terminal connected for this vehicle' }
     try {
       const r = await t.sendText(vehicleId, text)
-      if (!r.replied) return { channel: 'jt808', status: 'sent', detail: 'sent to the terminal; it did not answer in time' }
-      if (r.result === jt808.REPLY_RESULT.success) return { channel: 'jt808', status: 'delivered', detail: 'the terminal confirmed it' }
-      return { channel: 'jt808', status: 'failed', detail: `the terminal answered result ${r.result ?? '?'} (0 success, 1 failure, 2 message error, 3 not supported)` }
+      if (!r.replied)
+        return { channel: 'jt808', status: 'sent', detail: 'sent to the terminal; it did not answer in time' }
+      if (r.result === jt808.REPLY_RESULT.success)
+        return { channel: 'jt808', status: 'delivered', detail: 'the terminal confirmed it' }
+      return {
+        channel: 'jt808',
+        status: 'failed',
+        detail: `the terminal answered result ${r.result ?? '?'} (0 success, 1 failure, 2 message error, 3 not supported)`,
+      }
     } catch (err) {
       // A character outside GBK cannot go on the terminal's screen; the other channels still carry it.
       return { channel: 'jt808', status: 'failed', detail: (err as Error).message }
@@ -110,7 +151,15 @@ export class DriverMessenger {
     const publish = this.#d.publish
     const topic = topics.command(m.vehicleId)
     if (!publish) return { channel: 'mqtt', status: 'not_reached', detail: 'no MQTT broker' }
-    const cmd: DriverMessageCommand = { type: 'message', ts: m.ts, id: m.id, text: m.text, from: m.from, alertId: m.alertId, tripInstanceId: m.tripInstanceId }
+    const cmd: DriverMessageCommand = {
+      type: 'message',
+      ts: m.ts,
+      id: m.id,
+      text: m.text,
+      from: m.from,
+      alertId: m.alertId,
+      tripInstanceId: m.tripInstanceId,
+    }
     try {
       await publish(topic, JSON.stringify(cmd))
       return { channel: 'mqtt', status: 'sent', detail: `published on ${topic} (QoS 1)` }
@@ -122,19 +171,31 @@ export class DriverMessenger {
   #page(m: DriverMessage): ChannelResult {
     const trip: RoomName | null = m.tripInstanceId ? `trip:${m.tripInstanceId}` : null
     const heard = this.#d.emit(trip ? [trip, `vehicle:${m.vehicleId}`] : [`vehicle:${m.vehicleId}`], m)
-    if (!trip) return { channel: 'driver_page', status: 'not_reached', detail: 'the vehicle runs no trip today: no driver page follows it' }
-    if (!heard.includes(trip)) return { channel: 'driver_page', status: 'not_reached', detail: `no driver page open on ${m.tripInstanceId}` }
+    if (!trip)
+      return {
+        channel: 'driver_page',
+        status: 'not_reached',
+        detail: 'the vehicle runs no trip today: no driver page follows it',
+      }
+    if (!heard.includes(trip))
+      return { channel: 'driver_page', status: 'not_reached', detail: `no driver page open on ${m.tripInstanceId}` }
     return { channel: 'driver_page', status: 'sent', detail: `shown on the driver page of ${m.tripInstanceId}` }
   }
 }
 
 /** The trip a vehicle runs now (the engine's), else the next one of today's assigned to it that has not ended. */
-export function tripOfVehicle(engine: Pick<TrackingEngine, 'state'>, network: Pick<NetworkService, 'instancesOn'>): MessengerDeps['tripOf'] {
+export function tripOfVehicle(
+  engine: Pick<TrackingEngine, 'state'>,
+  network: Pick<NetworkService, 'instancesOn'>,
+): MessengerDeps['tripOf'] {
   return async (vehicleId, now) => {
     const running = engine.state(vehicleId)?.tripInstanceId
     if (running) return running
     const ahead = (await network.instancesOn(serviceDayOf(now)))
-      .filter((i) => i.vehicleId === vehicleId && i.status !== 'cancelled' && (i.stops.at(-1)?.arrivalTs ?? i.departureTs) >= now)
+      .filter(
+        (i) =>
+          i.vehicleId === vehicleId && i.status !== 'cancelled' && (i.stops.at(-1)?.arrivalTs ?? i.departureTs) >= now,
+      )
       .sort((a, b) => a.departureTs - b.departureTs)
     return ahead[0]?.id ?? null
   }

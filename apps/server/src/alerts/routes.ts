@@ -14,7 +14,17 @@ import type { PublishFn } from '../broker/downlink.js'
 import type { NetworkService } from '../network/service.js'
 import { AlertService } from './service.js'
 import { DriverMessenger, tripOfVehicle, type MessageTerminals } from './messages.js'
-import { ALERT_STATUSES, AlertId, AlertIdParam, AlertView, IncidentView, MessageAnswer, NoteText, TripInstanceId, VehicleId } from './schemas.js'
+import {
+  ALERT_STATUSES,
+  AlertId,
+  AlertIdParam,
+  AlertView,
+  IncidentView,
+  MessageAnswer,
+  NoteText,
+  TripInstanceId,
+  VehicleId,
+} from './schemas.js'
 
 export interface AlertRoutesOptions {
   db: Db
@@ -35,10 +45,15 @@ const DAY_MS = 86_400_000
 const ms = (iso: string | undefined): number | undefined => {
   if (iso === undefined) return undefined
   const t = Date.parse(iso)
-  if (Number.isNaN(t)) throw new AppError('BAD_TIME_RANGE', `not a time: '${iso.slice(0, 40)}' (ISO 8601, e.g. 2026-03-02T08:00:00+08:00)`)
+  if (Number.isNaN(t))
+    throw new AppError('BAD_TIME_RANGE', `not a time: '${iso.slice(0, 40)}' (ISO 8601, e.g. 2026-03-02T08:00:00+08:00)`)
   return t
 }
-const list = (csv: string | undefined): string[] | undefined => csv?.split(',').map((s) => s.trim()).filter(Boolean)
+const list = (csv: string | undefined): string[] | undefined =>
+  csv
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 /** A POST without a body is one without a note: the domain then says whether a note is needed, and why. */
 const emptyBody = async (req: FastifyRequest): Promise<void> => {
@@ -48,7 +63,12 @@ const emptyBody = async (req: FastifyRequest): Promise<void> => {
 function statuses(csv: string | undefined): AlertStatus[] | undefined {
   const xs = list(csv)
   const bad = xs?.find((s) => !(ALERT_STATUSES as readonly string[]).includes(s))
-  if (bad !== undefined) throw new AppError('VALIDATION_FAILED', `status must be open, acknowledged or resolved (comma-separated), not '${bad.slice(0, 40)}'`, { field: 'status' })
+  if (bad !== undefined)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `status must be open, acknowledged or resolved (comma-separated), not '${bad.slice(0, 40)}'`,
+      { field: 'status' },
+    )
   return xs as AlertStatus[] | undefined
 }
 
@@ -56,7 +76,16 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
   const now = o.now ?? Date.now
   const checkTrip = async (id: string): Promise<void> => void (await o.network.instance(id))
   const service = new AlertService({ db: o.db, publish: (alerts) => o.hub.publishAlerts(alerts), checkTrip, now })
-  const messenger = new DriverMessenger({ db: o.db, alerts: service, publish: o.publish, terminals: o.terminals, emit: (rooms, m) => o.hub.sendDriverMessage(rooms, m), tripOf: tripOfVehicle(o.engine, o.network), log: o.log, now })
+  const messenger = new DriverMessenger({
+    db: o.db,
+    alerts: service,
+    publish: o.publish,
+    terminals: o.terminals,
+    emit: (rooms, m) => o.hub.sendDriverMessage(rooms, m),
+    tripOf: tripOfVehicle(o.engine, o.network),
+    log: o.log,
+    now,
+  })
 
   app.get(
     '/api/alerts',
@@ -64,14 +93,19 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       config: DISPATCH,
       schema: {
         tags: ['alerts'],
-        summary: 'Alerts, newest first. `open=true` keeps those not resolved (any age); otherwise the last 7 days unless `from` is given',
+        summary:
+          'Alerts, newest first. `open=true` keeps those not resolved (any age); otherwise the last 7 days unless `from` is given',
         querystring: Type.Object({
           open: Type.Optional(Type.Boolean()),
-          status: Type.Optional(Type.String({ pattern: '^[a-z,]{0,100}$', description: 'comma-separated: open, acknowledged, resolved' })),
+          status: Type.Optional(
+            Type.String({ pattern: '^[a-z,]{0,100}$', description: 'comma-separated: open, acknowledged, resolved' }),
+          ),
           type: Type.Optional(Type.String({ pattern: '^[a-z_,]{0,300}$', description: 'comma-separated alert types' })),
           vehicleId: Type.Optional(VehicleId),
           tripInstanceId: Type.Optional(TripInstanceId),
-          from: Type.Optional(Type.String({ maxLength: 40, description: 'raised at or after, ISO 8601 (alias: since)' })),
+          from: Type.Optional(
+            Type.String({ maxLength: 40, description: 'raised at or after, ISO 8601 (alias: since)' }),
+          ),
           since: Type.Optional(Type.String({ maxLength: 40 })),
           to: Type.Optional(Type.String({ maxLength: 40, description: 'raised before, ISO 8601; default now' })),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
@@ -108,7 +142,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       preValidation: emptyBody,
       schema: {
         tags: ['alerts'],
-        summary: 'Acknowledge an alert: who, when, a note (required for critical alerts: SOS, emergency). The first acknowledgement stands',
+        summary:
+          'Acknowledge an alert: who, when, a note (required for critical alerts: SOS, emergency). The first acknowledgement stands',
         params: AlertIdParam,
         body: Type.Object({ note: Type.Optional(Type.Union([Type.Null(), NoteText])) }),
         response: { 200: AlertView, 400: ErrorResponse, 404: ErrorResponse },
@@ -116,7 +151,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     },
     async (req) => {
       const by = userOf(req).username
-      return service.acknowledge(req.params.id, by, req.body.note, (tx, before, after) => audit(req, 'alert.ack', `alert:${req.params.id}`, before, after, tx))
+      return service.acknowledge(req.params.id, by, req.body.note, (tx, before, after) =>
+        audit(req, 'alert.ack', `alert:${req.params.id}`, before, after, tx),
+      )
     },
   )
 
@@ -135,7 +172,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     },
     async (req) => {
       const by = userOf(req).username
-      return service.resolve(req.params.id, by, req.body.note, (tx, before, after) => audit(req, 'alert.resolve', `alert:${req.params.id}`, before, after, tx))
+      return service.resolve(req.params.id, by, req.body.note, (tx, before, after) =>
+        audit(req, 'alert.resolve', `alert:${req.params.id}`, before, after, tx),
+      )
     },
   )
 
@@ -176,7 +215,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       config: DISPATCH,
       schema: {
         tags: ['alerts'],
-        summary: 'Write a note in the incident log about a vehicle, a trip instance or an alert (an alert’s vehicle and trip are filled in)',
+        summary:
+          'Write a note in the incident log about a vehicle, a trip instance or an alert (an alert’s vehicle and trip are filled in)',
         body: Type.Object({
           vehicleId: Type.Optional(Type.Union([Type.Null(), VehicleId])),
           tripInstanceId: Type.Optional(Type.Union([Type.Null(), TripInstanceId])),
@@ -188,7 +228,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     },
     async (req, reply) => {
       const by = userOf(req).username
-      const note = await service.addNote(req.body, by, (tx, _before, after) => audit(req, 'incident.note', `incident:${(after as { id: number }).id}`, null, after, tx))
+      const note = await service.addNote(req.body, by, (tx, _before, after) =>
+        audit(req, 'incident.note', `incident:${(after as { id: number }).id}`, null, after, tx),
+      )
       return reply.status(201).send(note)
     },
   )
@@ -199,16 +241,33 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
       config: DISPATCH,
       schema: {
         tags: ['alerts'],
-        summary: "Send the vehicle's driver a text: JT/T 808 terminal screen, MQTT downlink, driver page; answers which channels took it. Kept in the incident log",
+        summary:
+          "Send the vehicle's driver a text: JT/T 808 terminal screen, MQTT downlink, driver page; answers which channels took it. Kept in the incident log",
         params: VehicleIdParam,
-        body: Type.Object({ text: Type.String({ description: 'plain text, at most 500 characters (a terminal screen); GBK characters reach a JT/T 808 screen' }), alertId: Type.Optional(Type.Union([Type.Null(), AlertId])) }),
+        body: Type.Object({
+          text: Type.String({
+            description:
+              'plain text, at most 500 characters (a terminal screen); GBK characters reach a JT/T 808 screen',
+          }),
+          alertId: Type.Optional(Type.Union([Type.Null(), AlertId])),
+        }),
         response: { 200: MessageAnswer, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
     async (req) => {
       const user = userOf(req)
-      return messenger.send(req.params.id, req.body.text, req.body.alertId ?? null, { username: user.username, displayName: user.displayName }, (note, channels) =>
-        audit(req, 'vehicle.message', `vehicle:${req.params.id}`, null, { noteId: note.id, text: note.text, alertId: note.alertId, channels }),
+      return messenger.send(
+        req.params.id,
+        req.body.text,
+        req.body.alertId ?? null,
+        { username: user.username, displayName: user.displayName },
+        (note, channels) =>
+          audit(req, 'vehicle.message', `vehicle:${req.params.id}`, null, {
+            noteId: note.id,
+            text: note.text,
+            alertId: note.alertId,
+            channels,
+          }),
       )
     },
   )

@@ -24,7 +24,10 @@ export const AlertView = Type.Object({
   ackBy: NullableStr,
   ackTs: NullableMs,
   ackNote: NullableStr,
-  resolvedBy: Type.Union([Type.Null(), Type.String({ description: '`system` when the condition cleared by itself, else the staff user name' })]),
+  resolvedBy: Type.Union([
+    Type.Null(),
+    Type.String({ description: '`system` when the condition cleared by itself, else the staff user name' }),
+  ]),
   resolvedTs: NullableMs,
   resolveNote: NullableStr,
 })
@@ -43,7 +46,9 @@ export const IncidentView = Type.Object({
 
 const Channel = literals(['jt808', 'mqtt', 'driver_page'])
 export const MessageAnswer = Type.Object({
-  channels: Type.Array(Channel, { description: 'the channels that took the message (delivered or sent); empty when none could' }),
+  channels: Type.Array(Channel, {
+    description: 'the channels that took the message (delivered or sent); empty when none could',
+  }),
   attempts: Type.Array(
     Type.Object({
       channel: Channel,
@@ -60,4 +65,6 @@ export const AlertId = Type.String({ pattern: '^[A-Za-z0-9_:.-]{1,200}$' })
 export const VehicleId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })
 export const TripInstanceId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,80}$' })
 export const AlertIdParam = Type.Object({ id: AlertId })
-export const NoteText = Type.String({ description: 'plain text, at most 1,000 characters after trimming (the body limit bounds it before the check)' })
+export const NoteText = Type.String({
+  description: 'plain text, at most 1,000 characters after trimming (the body limit bounds it before the check)',
+})

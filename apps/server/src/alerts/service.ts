@@ -4,8 +4,25 @@
  * transaction — the alert row locked, the change, its incident note and its audit row — and is
  * pushed to the dispatchers' room after the commit.
  */
-import { AppError, ackNote, checkResolvable, checkSubject, incidentText, resolveNote, type IncidentNote, type LiveAlert } from '@rb/domain'
-import { incidentsRepo, networkRepo, trackingRepo, type AlertQuery, type Db, type IncidentQuery, type Queryable } from '@rb/db'
+import {
+  AppError,
+  ackNote,
+  checkResolvable,
+  checkSubject,
+  incidentText,
+  resolveNote,
+  type IncidentNote,
+  type LiveAlert,
+} from '@rb/domain'
+import {
+  incidentsRepo,
+  networkRepo,
+  trackingRepo,
+  type AlertQuery,
+  type Db,
+  type IncidentQuery,
+  type Queryable,
+} from '@rb/db'
 
 /** The audit row of a dispatcher's action, written in its transaction. */
 export type AuditHook = (tx: Queryable, before: unknown, after: unknown) => Promise<void>
@@ -26,7 +43,15 @@ export interface NoteInput {
   text: string
 }
 
-const lifeOf = (a: LiveAlert) => ({ status: a.status, ackBy: a.ackBy, ackTs: a.ackTs, ackNote: a.ackNote, resolvedBy: a.resolvedBy, resolvedTs: a.resolvedTs, resolveNote: a.resolveNote })
+const lifeOf = (a: LiveAlert) => ({
+  status: a.status,
+  ackBy: a.ackBy,
+  ackTs: a.ackTs,
+  ackNote: a.ackNote,
+  resolvedBy: a.resolvedBy,
+  resolvedTs: a.resolvedTs,
+  resolveNote: a.resolveNote,
+})
 
 export class AlertService {
   readonly db: Db
@@ -98,13 +123,16 @@ export class AlertService {
   }
 
   /** Checks what a note names exists; fills the vehicle and trip from the alert when the note does not name them. */
-  async subject(input: Omit<NoteInput, 'text'>): Promise<{ vehicleId: string | null; tripInstanceId: string | null; alertId: string | null }> {
+  async subject(
+    input: Omit<NoteInput, 'text'>,
+  ): Promise<{ vehicleId: string | null; tripInstanceId: string | null; alertId: string | null }> {
     const alert = input.alertId ? await this.get(input.alertId) : null
     const vehicleId = input.vehicleId || alert?.vehicleId || null
     const tripInstanceId = input.tripInstanceId || alert?.tripInstanceId || null
     const s = { vehicleId, tripInstanceId, alertId: alert?.id ?? null }
     checkSubject(s)
-    if (input.vehicleId && !(await networkRepo.findVehicle(this.db, 'id', input.vehicleId))) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${input.vehicleId} does not exist`)
+    if (input.vehicleId && !(await networkRepo.findVehicle(this.db, 'id', input.vehicleId)))
+      throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${input.vehicleId} does not exist`)
     if (input.tripInstanceId) await this.#deps.checkTrip(input.tripInstanceId)
     return s
   }
@@ -114,7 +142,22 @@ export class AlertService {
     return this.get(id, tx, true)
   }
 
-  #note(tx: Queryable, a: LiveAlert, kind: 'ack' | 'resolve', by: string, text: string, now: number): Promise<IncidentNote> {
-    return incidentsRepo.insertIncidentNote(tx, { ts: now, vehicleId: a.vehicleId, tripInstanceId: a.tripInstanceId, alertId: a.id, kind, by, text })
+  #note(
+    tx: Queryable,
+    a: LiveAlert,
+    kind: 'ack' | 'resolve',
+    by: string,
+    text: string,
+    now: number,
+  ): Promise<IncidentNote> {
+    return incidentsRepo.insertIncidentNote(tx, {
+      ts: now,
+      vehicleId: a.vehicleId,
+      tripInstanceId: a.tripInstanceId,
+      alertId: a.id,
+      kind,
+      by,
+      text,
+    })
   }
 }

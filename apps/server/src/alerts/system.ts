@@ -34,11 +34,15 @@ export class SystemAlerts {
             resolve()
           },
           (err: Error) => {
-            if (n === 0) this.#deps.log.warn({ alertId: alert.id, err: err.message }, 'system alert not stored yet; retrying')
-            const timer = setTimeout(() => {
-              this.#timers.delete(timer)
-              attempt(n + 1)
-            }, Math.min(this.#deps.retryMaxMs ?? 30_000, 500 * 2 ** n))
+            if (n === 0)
+              this.#deps.log.warn({ alertId: alert.id, err: err.message }, 'system alert not stored yet; retrying')
+            const timer = setTimeout(
+              () => {
+                this.#timers.delete(timer)
+                attempt(n + 1)
+              },
+              Math.min(this.#deps.retryMaxMs ?? 30_000, 500 * 2 ** n),
+            )
             timer.unref()
             this.#timers.add(timer)
           },

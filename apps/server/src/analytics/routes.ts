@@ -39,8 +39,12 @@ const Query = Type.Object({
   format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
 })
 const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union([Type.Null(), t])
-const page = <P extends TProperties>(row: TObject<P>) => Type.Object({ from: Type.String(), to: Type.String(), rows: Type.Array(row) })
-const Lateness = Type.Object({ earlyS: Type.Integer(), lateS: Type.Integer() }, { description: 'the lateness policy the figures were counted with (GET /api/settings)' })
+const page = <P extends TProperties>(row: TObject<P>) =>
+  Type.Object({ from: Type.String(), to: Type.String(), rows: Type.Array(row) })
+const Lateness = Type.Object(
+  { earlyS: Type.Integer(), lateS: Type.Integer() },
+  { description: 'the lateness policy the figures were counted with (GET /api/settings)' },
+)
 
 const OnTimeView = Type.Object({
   day: Type.String(),
@@ -66,8 +70,21 @@ const RidershipView = Type.Object({
   seatsOpen: Type.Integer(),
   noShowRate: Nullable(Type.Number()),
 })
-const KilometresView = Type.Object({ day: Type.String(), vehicleId: Type.String(), plate: Type.Union([Type.Null(), Type.String()]), km: Type.Number(), points: Type.Integer() })
-const TurnaroundView = Type.Object({ kind: Type.String(), category: Type.String(), fixed: Type.Integer(), medianHours: Type.Number(), meanHours: Type.Number(), maxHours: Type.Number() })
+const KilometresView = Type.Object({
+  day: Type.String(),
+  vehicleId: Type.String(),
+  plate: Type.Union([Type.Null(), Type.String()]),
+  km: Type.Number(),
+  points: Type.Integer(),
+})
+const TurnaroundView = Type.Object({
+  kind: Type.String(),
+  category: Type.String(),
+  fixed: Type.Integer(),
+  medianHours: Type.Number(),
+  meanHours: Type.Number(),
+  maxHours: Type.Number(),
+})
 
 const col = <R>(header: string, value: CsvColumn<R>['value']): CsvColumn<R> => ({ header, value })
 const ON_TIME_CSV: CsvColumn<OnTimeRow>[] = [
@@ -94,7 +111,13 @@ const RIDERSHIP_CSV: CsvColumn<RidershipRow>[] = [
   col('seats_cancelled', (r) => r.seatsCancelled),
   col('no_show_rate', (r) => r.noShowRate),
 ]
-const KILOMETRES_CSV: CsvColumn<KilometresRow>[] = [col('date', (r) => r.day), col('vehicle_id', (r) => r.vehicleId), col('plate', (r) => r.plate), col('km', (r) => r.km), col('points', (r) => r.points)]
+const KILOMETRES_CSV: CsvColumn<KilometresRow>[] = [
+  col('date', (r) => r.day),
+  col('vehicle_id', (r) => r.vehicleId),
+  col('plate', (r) => r.plate),
+  col('km', (r) => r.km),
+  col('points', (r) => r.points),
+]
 const TURNAROUND_CSV: CsvColumn<TurnaroundRow>[] = [
   col('kind', (r) => r.kind),
   col('category', (r) => r.category),
@@ -105,7 +128,15 @@ const TURNAROUND_CSV: CsvColumn<TurnaroundRow>[] = [
 ]
 
 /** JSON `{from, to, rows}` (and `extra`), or the CSV file named `<name>_<from>_<to>.csv`. */
-function answer<R, E extends object = object>(reply: FastifyReply, format: 'json' | 'csv', name: string, range: ReportRange, rows: R[], columns: CsvColumn<R>[], extra?: E): ({ from: string; to: string; rows: R[] } & E) | FastifyReply {
+function answer<R, E extends object = object>(
+  reply: FastifyReply,
+  format: 'json' | 'csv',
+  name: string,
+  range: ReportRange,
+  rows: R[],
+  columns: CsvColumn<R>[],
+  extra?: E,
+): ({ from: string; to: string; rows: R[] } & E) | FastifyReply {
   if (format === 'json') return { from: range.from, to: range.to, ...(extra as E), rows }
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
@@ -126,7 +157,10 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> 
     {
       config: STAFF,
       schema: {
-        ...schema('On-time performance by route and service day: departures within the county\'s lateness policy (default −1/+5 min), mean delay, trips run', OnTimeView),
+        ...schema(
+          "On-time performance by route and service day: departures within the county's lateness policy (default −1/+5 min), mean delay, trips run",
+          OnTimeView,
+        ),
         response: { 200: Type.Composite([page(OnTimeView), Type.Object({ lateness: Lateness })]), 400: ErrorResponse },
       },
     },
@@ -138,23 +172,47 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRoutesOptions> 
     },
   )
 
-  app.get('/api/analytics/ridership', { config: STAFF, schema: schema('Bookings, boarded and no-show seats by service day and service kind', RidershipView) }, async (req, reply) => {
-    const range = reportRange(req.query.from, req.query.to)
-    const rows = (await analyticsRepo.ridership(db, range)).map(ridershipRow)
-    return answer(reply, req.query.format, 'ridership', range, rows, RIDERSHIP_CSV)
-  })
+  app.get(
+    '/api/analytics/ridership',
+    {
+      config: STAFF,
+      schema: schema('Bookings, boarded and no-show seats by service day and service kind', RidershipView),
+    },
+    async (req, reply) => {
+      const range = reportRange(req.query.from, req.query.to)
+      const rows = (await analyticsRepo.ridership(db, range)).map(ridershipRow)
+      return answer(reply, req.query.format, 'ridership', range, rows, RIDERSHIP_CSV)
+    },
+  )
 
-  app.get('/api/analytics/kilometres', { config: STAFF, schema: schema('Kilometres driven per vehicle and service day, from the stored positions', KilometresView) }, async (req, reply) => {
-    const range = reportRange(req.query.from, req.query.to)
-    const rows = (await analyticsRepo.kilometres(db, range)).map(kilometresRow)
-    return answer(reply, req.query.format, 'kilometres', range, rows, KILOMETRES_CSV)
-  })
+  app.get(
+    '/api/analytics/kilometres',
+    {
+      config: STAFF,
+      schema: schema('Kilometres driven per vehicle and service day, from the stored positions', KilometresView),
+    },
+    async (req, reply) => {
+      const range = reportRange(req.query.from, req.query.to)
+      const rows = (await analyticsRepo.kilometres(db, range)).map(kilometresRow)
+      return answer(reply, req.query.format, 'kilometres', range, rows, KILOMETRES_CSV)
+    },
+  )
 
-  app.get('/api/analytics/repairs', { config: STAFF, schema: schema('Repair tickets fixed in the range: median and mean hours from opened to fixed, by kind and category', TurnaroundView) }, async (req, reply) => {
-    const range = reportRange(req.query.from, req.query.to)
-    const rows = (await analyticsRepo.repairTurnaround(db, range)).map(turnaroundRow)
-    return answer(reply, req.query.format, 'repair-turnaround', range, rows, TURNAROUND_CSV)
-  })
+  app.get(
+    '/api/analytics/repairs',
+    {
+      config: STAFF,
+      schema: schema(
+        'Repair tickets fixed in the range: median and mean hours from opened to fixed, by kind and category',
+        TurnaroundView,
+      ),
+    },
+    async (req, reply) => {
+      const range = reportRange(req.query.from, req.query.to)
+      const rows = (await analyticsRepo.repairTurnaround(db, range)).map(turnaroundRow)
+      return answer(reply, req.query.format, 'repair-turnaround', range, rows, TURNAROUND_CSV)
+    },
+  )
 
   await app.register(stopHourRoutes, { db, settings })
 }

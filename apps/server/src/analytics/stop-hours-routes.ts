@@ -25,7 +25,13 @@ const Row = Type.Object({
   onTimeShare: Type.Number(),
   meanDelayS: Type.Number({ description: 'mean delay at departure, seconds; positive is behind the timetable' }),
 })
-const Answer = Type.Object({ from: Type.String(), to: Type.String(), lateness: Type.Object({ earlyS: Type.Integer(), lateS: Type.Integer() }), stopOrder: Type.Array(Type.String()), rows: Type.Array(Row) })
+const Answer = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  lateness: Type.Object({ earlyS: Type.Integer(), lateS: Type.Integer() }),
+  stopOrder: Type.Array(Type.String()),
+  rows: Type.Array(Row),
+})
 
 const CSV: CsvColumn<StopHourRow>[] = [
   { header: 'stop_code', value: (r) => r.stopCode },
@@ -37,12 +43,20 @@ const CSV: CsvColumn<StopHourRow>[] = [
   { header: 'mean_delay_s', value: (r) => r.meanDelayS },
 ]
 
-export const stopHourRoutes: FastifyPluginAsyncTypebox<{ db: Db; settings: { get(): CountySettings } }> = async (app, { db, settings }) => {
+export const stopHourRoutes: FastifyPluginAsyncTypebox<{ db: Db; settings: { get(): CountySettings } }> = async (
+  app,
+  { db, settings },
+) => {
   app.get(
     '/api/analytics/stop-hours',
     {
       config: { access: ['dispatcher', 'operator'] },
-      schema: { tags: ['analytics'], summary: 'Departures by stop and hour of the day: on-time share and mean delay (the heat map)', querystring: Query, response: { 200: Answer, 400: ErrorResponse } },
+      schema: {
+        tags: ['analytics'],
+        summary: 'Departures by stop and hour of the day: on-time share and mean delay (the heat map)',
+        querystring: Query,
+        response: { 200: Answer, 400: ErrorResponse },
+      },
     },
     async (req, reply) => {
       const range = reportRange(req.query.from, req.query.to)

@@ -34,11 +34,26 @@ export const markAudited = (request: FastifyRequest): void => {
  * `booking.cancel`), `target` names the thing (`stop:XY-0421`); before/after are JSON-able
  * snapshots (null for a creation or a deletion). Never put secrets in them.
  */
-export async function audit(request: FastifyRequest, action: string, target: string, before: unknown, after: unknown, q?: Queryable): Promise<void> {
+export async function audit(
+  request: FastifyRequest,
+  action: string,
+  target: string,
+  before: unknown,
+  after: unknown,
+  q?: Queryable,
+): Promise<void> {
   const user = request.user
   ;(request as Marked)[AUDITED] = true
   await request.server.auditLog.write(
-    { userId: user && user.id > 0 ? user.id : null, username: user?.username ?? 'anonymous', action, target, before: before ?? null, after: after ?? null, ip: request.ip },
+    {
+      userId: user && user.id > 0 ? user.id : null,
+      username: user?.username ?? 'anonymous',
+      action,
+      target,
+      before: before ?? null,
+      after: after ?? null,
+      ip: request.ip,
+    },
     Date.now(),
     q,
   )

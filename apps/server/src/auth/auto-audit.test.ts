@@ -3,7 +3,9 @@ import { auditBody } from './auto-audit.js'
 
 describe('auditBody', () => {
   it('keeps small JSON bodies and redacts secrets at any depth', () => {
-    expect(auditBody({ name: 'x', password: 'p', nested: { deviceSecret: 's', list: [{ apiToken: 't', ok: 1 }] } })).toEqual({
+    expect(
+      auditBody({ name: 'x', password: 'p', nested: { deviceSecret: 's', list: [{ apiToken: 't', ok: 1 }] } }),
+    ).toEqual({
       name: 'x',
       password: '[redacted]',
       nested: { deviceSecret: '[redacted]', list: [{ apiToken: '[redacted]', ok: 1 }] },

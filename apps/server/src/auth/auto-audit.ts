@@ -14,7 +14,9 @@ const MAX_JSON = 8 * 1024
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1))
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : redact(v, depth + 1)]))
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET.test(k) ? '[redacted]' : redact(v, depth + 1)]),
+  )
 }
 
 /** The request body as it may be stored. */
@@ -29,7 +31,7 @@ export function auditBody(body: unknown): unknown {
 function targetOf(request: FastifyRequest): string {
   const params = (request.params ?? {}) as Record<string, unknown>
   const values = Object.values(params).filter((v) => typeof v === 'string' || typeof v === 'number')
-  return values.length > 0 ? values.join('/') : request.routeOptions.url ?? request.url.split('?')[0] ?? ''
+  return values.length > 0 ? values.join('/') : (request.routeOptions.url ?? request.url.split('?')[0] ?? '')
 }
 
 export function installAutoAudit(app: FastifyInstance): void {
@@ -52,7 +54,10 @@ export function installAutoAudit(app: FastifyInstance): void {
         Date.now(),
       )
     } catch (err) {
-      request.log.error({ err: (err as Error).message, route: request.routeOptions.url }, 'could not write the audit row')
+      request.log.error(
+        { err: (err as Error).message, route: request.routeOptions.url },
+        'could not write the audit row',
+      )
     }
     return payload
   })

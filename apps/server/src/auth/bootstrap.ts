@@ -24,14 +24,25 @@ export interface BootstrapResult {
   demoAccounts: string[]
 }
 
-export async function bootstrapAccounts(db: Db, auth: AuthService, opts: BootstrapOptions, log: Log): Promise<BootstrapResult> {
+export async function bootstrapAccounts(
+  db: Db,
+  auth: AuthService,
+  opts: BootstrapOptions,
+  log: Log,
+): Promise<BootstrapResult> {
   const result: BootstrapResult = { adminCreated: false, demoAccounts: [] }
   if ((await accountsRepo.countUsers(db)) === 0) {
     let created
     try {
-      created = await auth.createUser({ username: 'admin', displayName: 'Administrator', role: 'admin', password: opts.adminPassword })
+      created = await auth.createUser({
+        username: 'admin',
+        displayName: 'Administrator',
+        role: 'admin',
+        password: opts.adminPassword,
+      })
     } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') throw new Error(`ADMIN_PASSWORD is refused: ${err.message}`)
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED')
+        throw new Error(`ADMIN_PASSWORD is refused: ${err.message}`)
       // Several instances starting on one fresh database: another one created it first.
       if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err
     }
@@ -41,7 +52,10 @@ export async function bootstrapAccounts(db: Db, auth: AuthService, opts: Bootstr
       result.adminCreated = true
       result.generatedAdminPassword = created.generatedPassword
       // The one time this password is shown: it is not stored anywhere but as a hash.
-      log.warn({ username: 'admin', password: created.generatedPassword }, `first start: created account "admin" with password ${created.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`)
+      log.warn(
+        { username: 'admin', password: created.generatedPassword },
+        `first start: created account "admin" with password ${created.generatedPassword} (shown once; set ADMIN_PASSWORD to choose it)`,
+      )
     } else {
       result.adminCreated = true
       log.info({ username: 'admin' }, 'first start: created account "admin" with the password from ADMIN_PASSWORD')
@@ -56,7 +70,9 @@ async function seedDemoAccounts(db: Db, auth: AuthService, log: Log): Promise<st
   const wanted = [
     { username: 'dispatcher', displayName: 'Demo dispatcher', role: 'dispatcher' as const, driverCode: null },
     { username: 'operator', displayName: 'Demo operator', role: 'operator' as const, driverCode: null },
-    ...(driver ? [{ username: 'driver', displayName: driver.name, role: 'driver' as const, driverCode: driver.id }] : []),
+    ...(driver
+      ? [{ username: 'driver', displayName: driver.name, role: 'driver' as const, driverCode: driver.id }]
+      : []),
     // The keeper of the county bus station's post point (linked when the demo post points are loaded).
     { username: 'station', displayName: '叙永县综合运输服务站', role: 'station' as const, driverCode: null },
   ]

@@ -11,7 +11,9 @@ describe('security configuration', () => {
   })
 
   it('refuses a weak or published ADMIN_PASSWORD at start, naming the rule', () => {
-    expect(() => loadConfig({ ADMIN_PASSWORD: 'admin' })).toThrow(/ADMIN_PASSWORD: the password must be at least 10 characters/)
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'admin' })).toThrow(
+      /ADMIN_PASSWORD: the password must be at least 10 characters/,
+    )
     expect(() => loadConfig({ ADMIN_PASSWORD: 'password123' })).toThrow(/published or default/)
     expect(() => loadConfig({ ADMIN_PASSWORD: 'demo-operator' })).toThrow(/published or default/)
     expect(loadConfig({ ADMIN_PASSWORD: 'county-Office-2026!' }).adminPassword).toBe('county-Office-2026!')

@@ -17,6 +17,8 @@ describe('session token sources', () => {
 
   it('marks the cookie Secure only for https deployments', () => {
     expect(sessionCookie('t', 60, { secure: false })).toBe('rb_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax')
-    expect(sessionCookie('t', 60, { secure: true })).toBe('rb_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure')
+    expect(sessionCookie('t', 60, { secure: true })).toBe(
+      'rb_session=t; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure',
+    )
   })
 })

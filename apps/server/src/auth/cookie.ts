@@ -18,11 +18,17 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 /** `Authorization: Bearer <token>` first (scripts, the simulator), then the cookie (browsers). */
-export function tokenFrom(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
+export function tokenFrom(headers: {
+  cookie?: string | undefined
+  authorization?: string | undefined
+}): string | undefined {
   return tokenSource(headers)?.token
 }
 
-export function tokenSource(headers: { cookie?: string | undefined; authorization?: string | undefined }): { token: string; via: 'bearer' | 'cookie' } | undefined {
+export function tokenSource(headers: {
+  cookie?: string | undefined
+  authorization?: string | undefined
+}): { token: string; via: 'bearer' | 'cookie' } | undefined {
   const auth = headers.authorization
   if (auth && /^Bearer\s+/i.test(auth)) {
     const token = auth.replace(/^Bearer\s+/i, '').trim()

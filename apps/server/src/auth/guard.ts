@@ -21,7 +21,11 @@ export function checkAccess(user: SessionUser | null, access: Access): void {
   if (access === 'public') return
   if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first (POST /api/auth/login)')
   if (access === 'signed-in') return
-  if (!roleAllows(user.role, access)) throw new AppError('FORBIDDEN', `this needs the role ${access.join(' or ')}${access.includes('admin') ? '' : ' (or admin)'}; you are ${user.role}`)
+  if (!roleAllows(user.role, access))
+    throw new AppError(
+      'FORBIDDEN',
+      `this needs the role ${access.join(' or ')}${access.includes('admin') ? '' : ' (or admin)'}; you are ${user.role}`,
+    )
 }
 
 export function requireAccess(access: Access): GuardHook {

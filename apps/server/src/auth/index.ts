@@ -26,15 +26,34 @@ const FIFTEEN_MIN = 15 * 60_000
 
 export const isProduction = (config: Config): boolean => config.nodeEnv === 'production'
 /** DEVICE_AUTH: `auto` is on in production only (config refuses `off` there). */
-export const deviceAuthEnabled = (config: Config): boolean => config.deviceAuth === 'on' || (config.deviceAuth === 'auto' && isProduction(config))
+export const deviceAuthEnabled = (config: Config): boolean =>
+  config.deviceAuth === 'on' || (config.deviceAuth === 'auto' && isProduction(config))
 
-export async function registerAuth(app: FastifyInstance, auth: AuthService, db: Db, config: Config, rateStore: RateStore): Promise<void> {
-  await app.register(authenticate, { auth, auditLog: new AuditLog(db), publicRatePerMin: config.publicRateLimit, rateStore, publicUrl: config.publicUrl, log: app.log })
+export async function registerAuth(
+  app: FastifyInstance,
+  auth: AuthService,
+  db: Db,
+  config: Config,
+  rateStore: RateStore,
+): Promise<void> {
+  await app.register(authenticate, {
+    auth,
+    auditLog: new AuditLog(db),
+    publicRatePerMin: config.publicRateLimit,
+    rateStore,
+    publicUrl: config.publicUrl,
+    log: app.log,
+  })
   const cookie = { secure: config.publicUrl.startsWith('https:') }
   await app.register(authRoutes, {
     cookie,
     perClient: { max: config.loginLimitPerClient, windowMs: FIFTEEN_MIN },
-    signIn: new SignInGuard(db, { freeFailures: config.loginFreeFailures, baseMs: 1000, maxMs: config.loginDelayMaxS * 1000, forgetMs: 24 * 3_600_000 }),
+    signIn: new SignInGuard(db, {
+      freeFailures: config.loginFreeFailures,
+      baseMs: 1000,
+      maxMs: config.loginDelayMaxS * 1000,
+      forgetMs: 24 * 3_600_000,
+    }),
   })
   await app.register(userRoutes)
   await app.register(deviceSecretRoutes, { db })

@@ -27,7 +27,12 @@ describe('password hashing (scrypt)', () => {
 
   it('refuses unreadable or tampered hashes instead of throwing (and never asks for huge memory)', async () => {
     expect(await verifyPassword('x', 'plain-text-password')).toBe(false)
-    expect(await verifyPassword('x', '$scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(false)
+    expect(
+      await verifyPassword(
+        'x',
+        '$scrypt$ln=30,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      ),
+    ).toBe(false)
     expect(await verifyPassword('', UNUSABLE_HASH)).toBe(false)
     expect(needsRehash('garbage')).toBe(true)
   })

@@ -20,7 +20,9 @@ const scrypt = (password: string, salt: Buffer, params: ScryptParams): Promise<B
   const N = 2 ** params.ln
   // Node refuses above 32 MiB by default; allow what the parameters need, with room.
   const opts: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }
-  return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))))
+  return new Promise((resolve, reject) =>
+    scryptCb(password.normalize('NFKC'), salt, KEY_LEN, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  )
 }
 
 const b64 = (b: Buffer): string => b.toString('base64').replace(/=+$/, '')

@@ -75,12 +75,18 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     for (const method of methods) app.routeAccess.push({ method, url: route.url, access })
     const classified = route.config?.access !== undefined || methods.some((m) => accessFor(m, route.url) !== undefined)
     if (!classified && methods.some((m) => m !== 'HEAD')) {
-      opts.log.warn({ route: `${methods.join(',')} ${route.url}`, access: describeAccess(access) }, 'route has no access rule (auth/policy.ts or config.access); staff only')
+      opts.log.warn(
+        { route: `${methods.join(',')} ${route.url}`, access: describeAccess(access) },
+        'route has no access rule (auth/policy.ts or config.access); staff only',
+      )
     }
     if (access === 'public') return
     const guard = async (request: FastifyRequest): Promise<void> => {
       if (!request.user && (request as MaybeUnavailable)[sessionUnavailable]) {
-        throw new AppError('SERVICE_UNAVAILABLE', 'sessions cannot be checked right now (the database does not answer); try again shortly')
+        throw new AppError(
+          'SERVICE_UNAVAILABLE',
+          'sessions cannot be checked right now (the database does not answer); try again shortly',
+        )
       }
       checkAccess(request.user, access)
     }
@@ -95,7 +101,11 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
     if (!source || source.token.length > 200) return
     const token = source.token
     // SameSite=Lax already keeps the cookie off other sites' writes; this also covers old browsers.
-    if (source.via === 'cookie' && !SAFE.has(request.method) && isCrossSite(request.headers.origin, request.headers.host, opts.publicUrl)) {
+    if (
+      source.via === 'cookie' &&
+      !SAFE.has(request.method) &&
+      isCrossSite(request.headers.origin, request.headers.host, opts.publicUrl)
+    ) {
       throw new AppError('FORBIDDEN', 'a signed-in write from another site is refused (cross-site request)')
     }
     try {
@@ -110,7 +120,9 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
 
   // Expired sessions are deleted hourly (they are refused anyway).
   const prune = setInterval(() => {
-    auth.pruneSessions(Date.now()).catch((err: Error) => opts.log.warn({ err: err.message }, 'could not delete expired sessions'))
+    auth
+      .pruneSessions(Date.now())
+      .catch((err: Error) => opts.log.warn({ err: err.message }, 'could not delete expired sessions'))
   }, 3_600_000)
   prune.unref()
   app.addHook('onClose', async () => clearInterval(prune))
@@ -118,7 +130,14 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions): Promis
   installAutoAudit(app)
 
   const publicLimiter = app.rateLimiter('public', { max: opts.publicRatePerMin, windowMs: 60_000 })
-  app.addHook('onRequest', limitHook(publicLimiter, (request) => (request.user || UNLIMITED.has(request.url.split('?')[0] ?? '') ? null : request.ip), 'requests from this address'))
+  app.addHook(
+    'onRequest',
+    limitHook(
+      publicLimiter,
+      (request) => (request.user || UNLIMITED.has(request.url.split('?')[0] ?? '') ? null : request.ip),
+      'requests from this address',
+    ),
+  )
 }
 
 export const authenticate = fp(authPlugin, { name: 'rb-auth', fastify: '5.x' })

@@ -3,7 +3,14 @@ import { accessFor, DEFAULT_ACCESS } from './policy.js'
 
 describe('route access table', () => {
   it('keeps the villager page, published network and feeds public', () => {
-    for (const [m, p] of [['GET', '/s/XY-0421'], ['GET', '/api/stops/:code'], ['HEAD', '/api/stops'], ['GET', '/api/gtfs/export'], ['GET', '/api/health'], ['GET', '/api/trips']]) {
+    for (const [m, p] of [
+      ['GET', '/s/XY-0421'],
+      ['GET', '/api/stops/:code'],
+      ['HEAD', '/api/stops'],
+      ['GET', '/api/gtfs/export'],
+      ['GET', '/api/health'],
+      ['GET', '/api/trips'],
+    ]) {
       expect(accessFor(m as string, p as string), `${m} ${p}`).toBe('public')
     }
   })

@@ -97,8 +97,13 @@ const matches = (r: AccessRule, method: string, path: string): boolean => {
 }
 
 /** The rule for a route, or undefined when no rule covers it. */
-export function accessFor(method: string, path: string, rules: readonly AccessRule[] = ACCESS_RULES): Access | undefined {
+export function accessFor(
+  method: string,
+  path: string,
+  rules: readonly AccessRule[] = ACCESS_RULES,
+): Access | undefined {
   return rules.find((r) => matches(r, method, path))?.access
 }
 
-export const describeAccess = (a: Access): string => (typeof a === 'string' ? a : [...a, ...(a.includes('admin') ? [] : ['admin'])].join(', '))
+export const describeAccess = (a: Access): string =>
+  typeof a === 'string' ? a : [...a, ...(a.includes('admin') ? [] : ['admin'])].join(', ')

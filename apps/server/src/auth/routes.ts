@@ -21,7 +21,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   const byClient = app.rateLimiter('sign-in', opts.perClient)
   const { signIn } = opts
   const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000))
-  const prune = setInterval(() => void signIn.prune(Date.now()).catch((err: Error) => app.log.warn({ err: err.message }, 'sign-in failures: could not prune')), 10 * 60_000)
+  const prune = setInterval(
+    () =>
+      void signIn
+        .prune(Date.now())
+        .catch((err: Error) => app.log.warn({ err: err.message }, 'sign-in failures: could not prune')),
+    10 * 60_000,
+  )
   prune.unref()
   app.addHook('onClose', async () => clearInterval(prune))
 
@@ -42,7 +48,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const username = req.body.username.trim().toLowerCase()
       refuseIfLimited(reply, await byClient.hit(req.ip, now), 'sign-in attempts from this address')
       const wait = await signIn.check(username, req.ip, now)
-      if (wait.reason) refuseIfLimited(reply, seconds(wait.waitMs), wait.reason === 'address' ? 'failed sign-ins from this address' : `failed sign-ins for ${username} from addresses it never signed in from`)
+      if (wait.reason)
+        refuseIfLimited(
+          reply,
+          seconds(wait.waitMs),
+          wait.reason === 'address'
+            ? 'failed sign-ins from this address'
+            : `failed sign-ins for ${username} from addresses it never signed in from`,
+        )
       let result
       try {
         result = await app.auth.login(username, req.body.password, now)
@@ -61,7 +74,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'public' }, schema: { tags: ['accounts'], summary: 'Sign out: ends this session and clears the cookie', response: { 204: Type.Null() } } },
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out: ends this session and clears the cookie',
+        response: { 204: Type.Null() },
+      },
+    },
     async (req, reply) => {
       const token = tokenFrom(req.headers)
       if (token) await app.auth.logout(token)
@@ -73,9 +93,19 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     '/api/auth/me',
     {
       config: { access: 'signed-in' },
-      schema: { tags: ['accounts'], summary: 'The signed-in account', response: { 200: Type.Object({ user: SessionUserSchema, expiresAt: Type.String({ format: 'date-time' }) }), 401: ErrorResponse } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'The signed-in account',
+        response: {
+          200: Type.Object({ user: SessionUserSchema, expiresAt: Type.String({ format: 'date-time' }) }),
+          401: ErrorResponse,
+        },
+      },
     },
-    async (req) => ({ user: userOf(req), expiresAt: new Date(Math.min(req.authSession?.expiresAt ?? 0, 8.64e15)).toISOString() }),
+    async (req) => ({
+      user: userOf(req),
+      expiresAt: new Date(Math.min(req.authSession?.expiresAt ?? 0, 8.64e15)).toISOString(),
+    }),
   )
 
   app.post(
@@ -97,7 +127,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       try {
         await app.auth.changeOwnPassword(user.id, req.body.current, req.body.next)
       } catch (err) {
-        if (err instanceof AppError && err.code === 'UNAUTHENTICATED') await signIn.failed(user.username, null, Date.now())
+        if (err instanceof AppError && err.code === 'UNAUTHENTICATED')
+          await signIn.failed(user.username, null, Date.now())
         throw err
       }
       return reply.status(204).header('set-cookie', clearedSessionCookie(opts.cookie)).send(null)

@@ -4,7 +4,10 @@ import { DRIVER_NUMBER_PATTERN, PASSWORD_MAX_LENGTH, ROLES, USERNAME_PATTERN } f
 
 export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)))
 const DriverCode = Type.String({ pattern: DRIVER_NUMBER_PATTERN, description: "The driver's unified number (XY-D031)" })
-export const Username = Type.String({ pattern: USERNAME_PATTERN, description: '2–40 lower-case letters, digits, . _ -' })
+export const Username = Type.String({
+  pattern: USERNAME_PATTERN,
+  description: '2–40 lower-case letters, digits, . _ -',
+})
 // The byte limit is checked again after decoding; this only bounds what is parsed.
 export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH })
 
@@ -30,13 +33,19 @@ export const UserSchema = Type.Object({
 export const LoginBody = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 60 }),
   password: Password,
-  bearer: Type.Optional(Type.Boolean({ description: 'Answer with the token in the body instead of setting the cookie (scripts, simulators)' })),
+  bearer: Type.Optional(
+    Type.Boolean({
+      description: 'Answer with the token in the body instead of setting the cookie (scripts, simulators)',
+    }),
+  ),
 })
 
 export const LoginResult = Type.Object({
   user: SessionUserSchema,
   expiresAt: Type.String({ format: 'date-time' }),
-  token: Type.Optional(Type.String({ description: 'Only when asked for with bearer: true; send as Authorization: Bearer <token>' })),
+  token: Type.Optional(
+    Type.String({ description: 'Only when asked for with bearer: true; send as Authorization: Bearer <token>' }),
+  ),
 })
 
 export const NewUserBody = Type.Object({

@@ -36,7 +36,13 @@ export const userView = (u: UserRecord): UserView => ({
   createdAt: new Date(u.createdAt).toISOString(),
 })
 
-const toSessionUser = (u: { id: number; username: string; displayName: string; role: Role; driverCode: string | null }): SessionUser => ({
+const toSessionUser = (u: {
+  id: number
+  username: string
+  displayName: string
+  role: Role
+  driverCode: string | null
+}): SessionUser => ({
   id: u.id,
   username: u.username,
   displayName: u.displayName,
@@ -72,15 +78,23 @@ export class AuthService {
   }
 
   /** Checks the password and opens a session; UNAUTHENTICATED with one message for every refusal. */
-  async login(username: string, password: string, now: number): Promise<{ token: string; session: Session; user: UserRecord }> {
+  async login(
+    username: string,
+    password: string,
+    now: number,
+  ): Promise<{ token: string; session: Session; user: UserRecord }> {
     const user = USERNAME.test(username) ? await accountsRepo.findUserByUsername(this.#db, username) : null
     // Unknown users cost the same hashing time as known ones: no user-name probing by timing.
     const ok = await verifyPassword(password, user?.passwordHash ?? UNUSABLE_HASH)
     if (!user || !ok || user.disabled) throw new AppError('UNAUTHENTICATED', BAD_LOGIN)
     if (this.#opts.production && (user.demo || this.knownPasswords().includes(password))) {
-      throw new AppError('UNAUTHENTICATED', 'this account has a demo or default password, which never works in production; an admin must reset it')
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'this account has a demo or default password, which never works in production; an admin must reset it',
+      )
     }
-    if (needsRehash(user.passwordHash)) await accountsRepo.setPasswordHash(this.#db, user.id, await hashPassword(password), { demo: user.demo })
+    if (needsRehash(user.passwordHash))
+      await accountsRepo.setPasswordHash(this.#db, user.id, await hashPassword(password), { demo: user.demo })
     const token = newToken()
     const hash = tokenHash(token)
     const expiresAt = now + this.#opts.sessionTtlMs
@@ -96,7 +110,17 @@ export class AuthService {
     const s = await accountsRepo.findLiveSession(this.#db, hash, now)
     if (!s) return null
     if (now - s.lastSeenAt > TOUCH_EVERY_MS) await accountsRepo.touchSession(this.#db, hash, now)
-    return { user: toSessionUser({ id: s.userId, username: s.username, displayName: s.displayName, role: s.role, driverCode: s.driverCode }), tokenHash: hash, expiresAt: s.expiresAt }
+    return {
+      user: toSessionUser({
+        id: s.userId,
+        username: s.username,
+        displayName: s.displayName,
+        role: s.role,
+        driverCode: s.driverCode,
+      }),
+      tokenHash: hash,
+      expiresAt: s.expiresAt,
+    }
   }
 
   async logout(token: string): Promise<void> {
@@ -144,22 +168,45 @@ export class AuthService {
   }
 
   async #checkDriver(role: Role, driverCode: string | null): Promise<void> {
-    if (role === 'driver' && !driverCode) throw new AppError('VALIDATION_FAILED', 'a driver account needs the driver\'s unified number (driverCode)', { field: 'driverCode' })
-    if (role !== 'driver' && driverCode) throw new AppError('VALIDATION_FAILED', 'only driver accounts have a driverCode', { field: 'driverCode' })
-    if (driverCode && !(await networkRepo.getDriver(this.#db, driverCode))) throw new AppError('NOT_FOUND', `no driver ${driverCode}`)
+    if (role === 'driver' && !driverCode)
+      throw new AppError('VALIDATION_FAILED', "a driver account needs the driver's unified number (driverCode)", {
+        field: 'driverCode',
+      })
+    if (role !== 'driver' && driverCode)
+      throw new AppError('VALIDATION_FAILED', 'only driver accounts have a driverCode', { field: 'driverCode' })
+    if (driverCode && !(await networkRepo.getDriver(this.#db, driverCode)))
+      throw new AppError('NOT_FOUND', `no driver ${driverCode}`)
   }
 
   /** Creates an account; without a password one is generated and returned (shown once). */
-  async createUser(input: { username: string; displayName: string; role: Role; driverCode?: string | null | undefined; password?: string | undefined; demo?: boolean }): Promise<{ user: UserRecord; generatedPassword?: string }> {
-    if (!USERNAME.test(input.username)) throw new AppError('VALIDATION_FAILED', 'user names are 2–40 lower-case letters, digits, . _ -', { field: 'username' })
-    if (!isRole(input.role)) throw new AppError('VALIDATION_FAILED', `unknown role ${String(input.role)}`, { field: 'role' })
+  async createUser(input: {
+    username: string
+    displayName: string
+    role: Role
+    driverCode?: string | null | undefined
+    password?: string | undefined
+    demo?: boolean
+  }): Promise<{ user: UserRecord; generatedPassword?: string }> {
+    if (!USERNAME.test(input.username))
+      throw new AppError('VALIDATION_FAILED', 'user names are 2–40 lower-case letters, digits, . _ -', {
+        field: 'username',
+      })
+    if (!isRole(input.role))
+      throw new AppError('VALIDATION_FAILED', `unknown role ${String(input.role)}`, { field: 'role' })
     const driverCode = input.driverCode ?? null
     await this.#checkDriver(input.role, driverCode)
     const generated = input.password === undefined ? generatePassword() : undefined
     const password = input.password ?? (generated as string)
     if (!input.demo) this.#checkPassword(password, input.username)
     try {
-      const user = await accountsRepo.insertUser(this.#db, { username: input.username, displayName: input.displayName, role: input.role, driverCode, passwordHash: await hashPassword(password), demo: input.demo ?? false })
+      const user = await accountsRepo.insertUser(this.#db, {
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        driverCode,
+        passwordHash: await hashPassword(password),
+        demo: input.demo ?? false,
+      })
       return { user, ...(generated ? { generatedPassword: generated } : {}) }
     } catch (err) {
       if (isUniqueViolation(err)) throw new AppError('CONFLICT', `user name ${input.username} is taken`)
@@ -168,16 +215,31 @@ export class AuthService {
   }
 
   /** Changes name, role, driver link or the disabled flag; sessions end when access changes. */
-  async updateUser(id: number, patch: { displayName?: string | undefined; role?: Role | undefined; driverCode?: string | null | undefined; disabled?: boolean | undefined }): Promise<{ before: UserRecord; after: UserRecord }> {
+  async updateUser(
+    id: number,
+    patch: {
+      displayName?: string | undefined
+      role?: Role | undefined
+      driverCode?: string | null | undefined
+      disabled?: boolean | undefined
+    },
+  ): Promise<{ before: UserRecord; after: UserRecord }> {
     const before = await this.getUser(id)
     const role = patch.role ?? before.role
     const driverCode = patch.driverCode !== undefined ? patch.driverCode : role === 'driver' ? before.driverCode : null
     await this.#checkDriver(role, driverCode)
     const losesAdmin = before.role === 'admin' && (role !== 'admin' || patch.disabled === true)
-    if (losesAdmin && (await accountsRepo.countOtherActiveAdmins(this.#db, id)) === 0) throw new AppError('CONFLICT', 'this is the last enabled admin; make another admin first')
-    const after = await accountsRepo.updateUser(this.#db, id, { displayName: patch.displayName, role: patch.role, driverCode, disabled: patch.disabled })
+    if (losesAdmin && (await accountsRepo.countOtherActiveAdmins(this.#db, id)) === 0)
+      throw new AppError('CONFLICT', 'this is the last enabled admin; make another admin first')
+    const after = await accountsRepo.updateUser(this.#db, id, {
+      displayName: patch.displayName,
+      role: patch.role,
+      driverCode,
+      disabled: patch.disabled,
+    })
     if (!after) throw new AppError('NOT_FOUND', `no account ${id}`)
-    if (after.role !== before.role || after.driverCode !== before.driverCode || (after.disabled && !before.disabled)) await this.#revokeAll(id)
+    if (after.role !== before.role || after.driverCode !== before.driverCode || (after.disabled && !before.disabled))
+      await this.#revokeAll(id)
     return { before, after }
   }
 
@@ -195,7 +257,8 @@ export class AuthService {
   /** A signed-in person changes their own password (knowing the current one). */
   async changeOwnPassword(id: number, current: string, next: string): Promise<void> {
     const user = await this.getUser(id)
-    if (!(await verifyPassword(current, user.passwordHash))) throw new AppError('UNAUTHENTICATED', 'the current password is wrong')
+    if (!(await verifyPassword(current, user.passwordHash)))
+      throw new AppError('UNAUTHENTICATED', 'the current password is wrong')
     this.#checkPassword(next, user.username)
     await accountsRepo.setPasswordHash(this.#db, id, await hashPassword(next))
     await this.#revokeAll(id)

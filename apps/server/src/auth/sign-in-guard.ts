@@ -18,7 +18,10 @@ export interface SignInCheck {
 
 type Key = { kind: FailureKind; key: string }
 
-const keysOf = (username: string, addr: string | null): Key[] => [{ kind: 'user', key: username }, ...(addr !== null ? [{ kind: 'addr' as const, key: addr }] : [])]
+const keysOf = (username: string, addr: string | null): Key[] => [
+  { kind: 'user', key: username },
+  ...(addr !== null ? [{ kind: 'addr' as const, key: addr }] : []),
+]
 
 export class SignInGuard {
   constructor(
@@ -32,7 +35,8 @@ export class SignInGuard {
     const byAddr = signInWait(stored.get(`addr:${addr}`), now, this.backoff)
     if (byAddr > 0) return { waitMs: byAddr, reason: 'address' }
     const byUser = signInWait(stored.get(`user:${username}`), now, this.backoff)
-    if (byUser > 0 && !(await accountsRepo.isKnownAddress(this.db, username, addr))) return { waitMs: byUser, reason: 'user' }
+    if (byUser > 0 && !(await accountsRepo.isKnownAddress(this.db, username, addr)))
+      return { waitMs: byUser, reason: 'user' }
     return { waitMs: 0, reason: null }
   }
 
@@ -48,7 +52,13 @@ export class SignInGuard {
     await this.db.transaction(async (tx) => {
       await accountsRepo.lockSignInFailures(tx, keys)
       const stored = await accountsRepo.signInFailures(tx, keys)
-      for (const k of keys) await accountsRepo.saveSignInFailures(tx, k.kind, k.key, withFailure(stored.get(`${k.kind}:${k.key}`), now, this.backoff))
+      for (const k of keys)
+        await accountsRepo.saveSignInFailures(
+          tx,
+          k.kind,
+          k.key,
+          withFailure(stored.get(`${k.kind}:${k.key}`), now, this.backoff),
+        )
     })
   }
 

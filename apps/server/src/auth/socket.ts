@@ -29,12 +29,15 @@ export function roomGuard(driverOf: DriverOfTrip): RoomGuard {
   return (socket, room) => {
     if (isPublicRoom(room)) return null
     const a = authOf(socket)
-    if (!a?.user || a.expiresAt <= Date.now()) return 'sign in first: this room needs a dispatcher, operator or admin session'
+    if (!a?.user || a.expiresAt <= Date.now())
+      return 'sign in first: this room needs a dispatcher, operator or admin session'
     if (roleAllows(a.user.role, STAFF_ROLES)) return null
     const driverCode = a.user.role === 'driver' ? a.user.driverCode : undefined
     if (room.startsWith('trip:') && driverCode) {
       const tripInstanceId = room.slice('trip:'.length)
-      return driverOf(tripInstanceId).then((assigned) => (assigned === driverCode ? null : `${tripInstanceId} is not assigned to driver ${driverCode}`))
+      return driverOf(tripInstanceId).then((assigned) =>
+        assigned === driverCode ? null : `${tripInstanceId} is not assigned to driver ${driverCode}`,
+      )
     }
     return `this room needs a dispatcher, operator or admin session; you are ${a.user.role}`
   }
@@ -48,7 +51,12 @@ const sessionRoom = (tokenHash: string): string => `session#${tokenHash.slice(0,
  * Authenticates sockets at the handshake and drops them when their account's access changes or
  * their session ends. (Internal rooms use `#`, which subscribe never accepts.)
  */
-export function installSocketAuth(io: Server, auth: AuthService, publicUrl: string, log: { warn(obj: object, msg: string): void }): void {
+export function installSocketAuth(
+  io: Server,
+  auth: AuthService,
+  publicUrl: string,
+  log: { warn(obj: object, msg: string): void },
+): void {
   io.use((socket, next) => {
     const headers = socket.handshake.headers
     const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token
@@ -65,7 +73,10 @@ export function installSocketAuth(io: Server, auth: AuthService, publicUrl: stri
           data.auth = { user: s.user, expiresAt: s.expiresAt }
           void socket.join([userRoom(s.user.id), sessionRoom(s.tokenHash)])
           // A socket does not outlive its session (it would keep receiving the fleet).
-          const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(0, s.expiresAt - Date.now()), 2 ** 31 - 1))
+          const expiry = setTimeout(
+            () => socket.disconnect(true),
+            Math.min(Math.max(0, s.expiresAt - Date.now()), 2 ** 31 - 1),
+          )
           expiry.unref()
           socket.once('disconnect', () => clearTimeout(expiry))
         }

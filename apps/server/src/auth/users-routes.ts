@@ -11,9 +11,20 @@ const IdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const admin = { access: ['admin'] as const }
 
-  app.get('/api/users', { config: admin, schema: { tags: ['accounts'], summary: 'Accounts', response: { 200: Type.Object({ items: Type.Array(UserSchema) }) } } }, async () => ({
-    items: await app.auth.listUsers(),
-  }))
+  app.get(
+    '/api/users',
+    {
+      config: admin,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Accounts',
+        response: { 200: Type.Object({ items: Type.Array(UserSchema) }) },
+      },
+    },
+    async () => ({
+      items: await app.auth.listUsers(),
+    }),
+  )
 
   app.post(
     '/api/users',
@@ -29,7 +40,9 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const { user, generatedPassword } = await app.auth.createUser(req.body)
       await audit(req, 'user.create', `user:${user.id}`, null, userView(user))
-      return reply.status(201).send({ user: userView(user), ...(generatedPassword ? { password: generatedPassword } : {}) })
+      return reply
+        .status(201)
+        .send({ user: userView(user), ...(generatedPassword ? { password: generatedPassword } : {}) })
     },
   )
 
@@ -39,7 +52,8 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: admin,
       schema: {
         tags: ['accounts'],
-        summary: "Change an account's name, role, driver link or disabled flag (its sessions end when its access changes)",
+        summary:
+          "Change an account's name, role, driver link or disabled flag (its sessions end when its access changes)",
         params: IdParam,
         body: UserPatchBody,
         response: { 200: UserSchema, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse },
@@ -47,7 +61,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const { before, after } = await app.auth.updateUser(req.params.id, req.body)
-      await audit(req, after.disabled && !before.disabled ? 'user.disable' : 'user.update', `user:${after.id}`, userView(before), userView(after))
+      await audit(
+        req,
+        after.disabled && !before.disabled ? 'user.disable' : 'user.update',
+        `user:${after.id}`,
+        userView(before),
+        userView(after),
+      )
       return userView(after)
     },
   )
@@ -68,7 +88,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const { user, generatedPassword } = await app.auth.resetPassword(req.params.id, req.body.password)
       // Never the password itself.
-      await audit(req, 'user.password_reset', `user:${user.id}`, null, { username: user.username, generated: generatedPassword !== undefined })
+      await audit(req, 'user.password_reset', `user:${user.id}`, null, {
+        username: user.username,
+        generated: generatedPassword !== undefined,
+      })
       return { user: userView({ ...user, demo: false }), ...(generatedPassword ? { password: generatedPassword } : {}) }
     },
   )
@@ -92,7 +115,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const q = req.query
-      const rows = await app.auditLog.list({ limit: q.limit, beforeId: q.before, target: q.target, username: q.username, action: q.action })
+      const rows = await app.auditLog.list({
+        limit: q.limit,
+        beforeId: q.before,
+        target: q.target,
+        username: q.username,
+        action: q.action,
+      })
       return { items: rows.map((r) => ({ ...r, ts: new Date(r.ts).toISOString() })) }
     },
   )

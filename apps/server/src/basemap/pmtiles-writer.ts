@@ -106,7 +106,8 @@ export function writeArchive(tiles: ArchiveTile[], opts: ArchiveOptions): Buffer
     else entries.push({ tileId: t.id, offset: at.offset, length: at.length, runLength: 1 })
   }
   const root = gzipSync(directory(entries))
-  if (root.length > MAX_ROOT_BYTES) throw new RangeError(`the root directory is ${root.length} bytes; leaf directories are not written`)
+  if (root.length > MAX_ROOT_BYTES)
+    throw new RangeError(`the root directory is ${root.length} bytes; leaf directories are not written`)
   const metadata = gzipSync(Buffer.from(JSON.stringify(opts.metadata)))
   const rootOffset = HEADER_BYTES
   const metadataOffset = rootOffset + root.length

@@ -40,7 +40,11 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 function sendBuffer(reply: FastifyReply, body: Buffer, range: string | undefined, etag: string): FastifyReply {
-  reply.header('accept-ranges', 'bytes').header('etag', etag).header('cache-control', 'no-cache').type('application/vnd.pmtiles')
+  reply
+    .header('accept-ranges', 'bytes')
+    .header('etag', etag)
+    .header('cache-control', 'no-cache')
+    .type('application/vnd.pmtiles')
   let part: { start: number; end: number } | null
   try {
     part = parseRange(range, body.length)
@@ -49,7 +53,10 @@ function sendBuffer(reply: FastifyReply, body: Buffer, range: string | undefined
     throw err
   }
   if (!part) return reply.send(body)
-  return reply.code(206).header('content-range', `bytes ${part.start}-${part.end}/${body.length}`).send(body.subarray(part.start, part.end + 1))
+  return reply
+    .code(206)
+    .header('content-range', `bytes ${part.start}-${part.end}/${body.length}`)
+    .send(body.subarray(part.start, part.end + 1))
 }
 
 export const basemapRoutes: FastifyPluginAsync<BasemapRoutesOptions> = async (app, opts) => {
@@ -57,12 +64,19 @@ export const basemapRoutes: FastifyPluginAsync<BasemapRoutesOptions> = async (ap
   if (opts.demoArchive) {
     const archive = opts.demoArchive
     const etag = `"${createHash('sha1').update(archive).digest('base64url')}"`
-    app.get(DEMO_ARCHIVE_PATH, { config: PUBLIC, schema: hide }, async (req, reply) => sendBuffer(reply, archive, req.headers.range, etag))
+    app.get(DEMO_ARCHIVE_PATH, { config: PUBLIC, schema: hide }, async (req, reply) =>
+      sendBuffer(reply, archive, req.headers.range, etag),
+    )
   }
   if (opts.countyFile) {
     const file = resolve(opts.countyFile)
     // @fastify/static answers ranges, ETag and Last-Modified.
     await app.register(fastifyStatic, { root: dirname(file), serve: false })
-    app.get(COUNTY_ARCHIVE_PATH, { config: PUBLIC, schema: hide }, async (_req, reply) => reply.header('cache-control', 'no-cache').type('application/vnd.pmtiles').sendFile(basename(file), dirname(file), { acceptRanges: true }))
+    app.get(COUNTY_ARCHIVE_PATH, { config: PUBLIC, schema: hide }, async (_req, reply) =>
+      reply
+        .header('cache-control', 'no-cache')
+        .type('application/vnd.pmtiles')
+        .sendFile(basename(file), dirname(file), { acceptRanges: true }),
+    )
   }
 }

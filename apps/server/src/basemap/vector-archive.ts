@@ -31,7 +31,8 @@ function boundsOf(layers: Record<string, GeoJSON.FeatureCollection>): Bounds {
       b[3] = Math.max(b[3], lat)
     } else if (Array.isArray(c)) for (const inner of c) visit(inner)
   }
-  for (const fc of Object.values(layers)) for (const f of fc.features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates)
+  for (const fc of Object.values(layers))
+    for (const f of fc.features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates)
   return b
 }
 
@@ -43,12 +44,24 @@ const tileY = (lat: number, z: number): number => {
 
 const fieldsOf = (fc: GeoJSON.FeatureCollection): Record<string, string> => {
   const fields: Record<string, string> = {}
-  for (const f of fc.features) for (const [k, v] of Object.entries(f.properties ?? {})) fields[k] = typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'String'
+  for (const f of fc.features)
+    for (const [k, v] of Object.entries(f.properties ?? {}))
+      fields[k] = typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'String'
   return fields
 }
 
 export function vectorArchive(layers: Record<string, GeoJSON.FeatureCollection>, opts: VectorArchiveOptions): Buffer {
-  const indexes = Object.entries(layers).map(([name, fc]) => ({ name, index: new GeoJSONVT(fc, { maxZoom: opts.maxZoom, indexMaxZoom: opts.maxZoom, indexMaxPoints: 0, extent: EXTENT, buffer: 64, tolerance: 3 }) }))
+  const indexes = Object.entries(layers).map(([name, fc]) => ({
+    name,
+    index: new GeoJSONVT(fc, {
+      maxZoom: opts.maxZoom,
+      indexMaxZoom: opts.maxZoom,
+      indexMaxPoints: 0,
+      extent: EXTENT,
+      buffer: 64,
+      tolerance: 3,
+    }),
+  }))
   const bounds = boundsOf(layers)
   const tiles: ArchiveTile[] = []
   for (let z = opts.minZoom; z <= opts.maxZoom; z++) {
@@ -64,7 +77,11 @@ export function vectorArchive(layers: Record<string, GeoJSON.FeatureCollection>,
       }
     }
   }
-  const center: [number, number, number] = [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.min(opts.maxZoom, 10)]
+  const center: [number, number, number] = [
+    (bounds[0] + bounds[2]) / 2,
+    (bounds[1] + bounds[3]) / 2,
+    Math.min(opts.maxZoom, 10),
+  ]
   return writeArchive(tiles, {
     tileType: 'mvt',
     tileCompression: 'gzip',
@@ -76,7 +93,12 @@ export function vectorArchive(layers: Record<string, GeoJSON.FeatureCollection>,
       format: 'pbf',
       minzoom: opts.minZoom,
       maxzoom: opts.maxZoom,
-      vector_layers: Object.entries(layers).map(([id, fc]) => ({ id, fields: fieldsOf(fc), minzoom: opts.minZoom, maxzoom: opts.maxZoom })),
+      vector_layers: Object.entries(layers).map(([id, fc]) => ({
+        id,
+        fields: fieldsOf(fc),
+        minzoom: opts.minZoom,
+        maxzoom: opts.maxZoom,
+      })),
     },
   })
 }

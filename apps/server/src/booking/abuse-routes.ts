@@ -26,12 +26,30 @@ export interface BookingLimitRoutesOptions {
 }
 
 /** Public routes where a signed-in account is limited per account. */
-const PUBLIC_BOOKING_ROUTES = new Set(['POST /api/bookings', 'GET /api/bookings/lookup', 'GET /api/bookings/:code', 'POST /api/bookings/:code/cancel', 'POST /api/bookings/:code/verify', 'POST /api/bookings/:code/verify/resend'])
+const PUBLIC_BOOKING_ROUTES = new Set([
+  'POST /api/bookings',
+  'GET /api/bookings/lookup',
+  'GET /api/bookings/:code',
+  'POST /api/bookings/:code/cancel',
+  'POST /api/bookings/:code/verify',
+  'POST /api/bookings/:code/verify/resend',
+])
 const toArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x])
 
-const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app, { abuse, accountRatePerMin, publicRatePerMin }) => {
-  const addressLimit = limitHook(app.rateLimiter('booking-verify', { max: publicRatePerMin, windowMs: 60_000 }), (req) => (req.user ? null : req.ip), 'code confirmations from this address')
-  const accountLimit = limitHook(app.rateLimiter('booking-account', { max: accountRatePerMin, windowMs: 60_000 }), (req) => (req.user ? `u:${req.user.id}` : null), (req) => `booking requests from account ${req.user?.username ?? ''}`)
+const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (
+  app,
+  { abuse, accountRatePerMin, publicRatePerMin },
+) => {
+  const addressLimit = limitHook(
+    app.rateLimiter('booking-verify', { max: publicRatePerMin, windowMs: 60_000 }),
+    (req) => (req.user ? null : req.ip),
+    'code confirmations from this address',
+  )
+  const accountLimit = limitHook(
+    app.rateLimiter('booking-account', { max: accountRatePerMin, windowMs: 60_000 }),
+    (req) => (req.user ? `u:${req.user.id}` : null),
+    (req) => `booking requests from account ${req.user?.username ?? ''}`,
+  )
 
   // Added to the routes as they are registered (this plugin shares its parent's hooks).
   app.addHook('onRoute', (route: RouteOptions) => {
@@ -49,9 +67,13 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
       onRequest: addressLimit,
       schema: {
         tags: ['booking'],
-        summary: 'Confirm the SMS code sent to the phone of a booking whose seats are held (BOOKING_VERIFY); its "booked" text then goes out',
+        summary:
+          'Confirm the SMS code sent to the phone of a booking whose seats are held (BOOKING_VERIFY); its "booked" text then goes out',
         params: Type.Object({ code: CodeParam }),
-        body: Type.Object({ phone: Type.String({ minLength: 5, maxLength: 24 }), smsCode: Type.String({ pattern: '^\\s*\\d{6}\\s*$', description: 'the 6 digits of the SMS' }) }),
+        body: Type.Object({
+          phone: Type.String({ minLength: 5, maxLength: 24 }),
+          smsCode: Type.String({ pattern: '^\\s*\\d{6}\\s*$', description: 'the 6 digits of the SMS' }),
+        }),
         response: { 200: BookingView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
       },
     },
@@ -69,7 +91,8 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
       onRequest: addressLimit,
       schema: {
         tags: ['booking'],
-        summary: 'Send the SMS code of a held booking again (a new code; the old one stops working): a minute after the last at the soonest, three codes in all',
+        summary:
+          'Send the SMS code of a held booking again (a new code; the old one stops working): a minute after the last at the soonest, three codes in all',
         params: Type.Object({ code: CodeParam }),
         body: Type.Object({ phone: Type.String({ minLength: 5, maxLength: 24 }) }),
         response: { 200: Resent, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
@@ -93,7 +116,8 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
       config: { access: DISPATCHERS },
       schema: {
         tags: ['booking'],
-        summary: 'Phones, client addresses and accounts that hit a booking limit, made many booking requests, or let held seats lapse, with their active bookings (dispatcher)',
+        summary:
+          'Phones, client addresses and accounts that hit a booking limit, made many booking requests, or let held seats lapse, with their active bookings (dispatcher)',
         querystring: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 24 * 14, default: 24 }) }),
         response: { 200: Suspicious, 401: ErrorResponse, 403: ErrorResponse },
       },
@@ -102,7 +126,11 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
       const since = Date.now() - req.query.hours * 3_600_000
       const l = abuse.limits
       const half = (n: number): number => (n > 0 ? Math.max(2, Math.ceil(n / 2)) : 1_000_000)
-      const rows = await bookingLimitsRepo.suspects(app.rb.db, since, { phone: half(l.phoneDailyMax), address: half(l.addressDailyMax), account: half(l.accountDailyMax) })
+      const rows = await bookingLimitsRepo.suspects(app.rb.db, since, {
+        phone: half(l.phoneDailyMax),
+        address: half(l.addressDailyMax),
+        account: half(l.accountDailyMax),
+      })
       const items: SuspectView[] = []
       for (const r of rows) {
         const bookings = await bookingLimitsRepo.bookingsOfSuspect(app.rb.db, r.kind, r.key, since)
@@ -115,7 +143,18 @@ const plugin: FastifyPluginAsyncTypebox<BookingLimitRoutesOptions> = async (app,
           trips: r.trips,
           expiredHolds: r.expiredHolds,
           lastAt: new Date(r.lastTs).toISOString(),
-          bookings: bookings.map((b) => ({ code: b.code, tripInstanceId: b.tripInstanceId, name: b.name, phone: b.phone, seats: b.seats, status: b.status, held: b.held, address: b.clientAddr, account: b.account, createdAt: new Date(b.createdTs).toISOString() })),
+          bookings: bookings.map((b) => ({
+            code: b.code,
+            tripInstanceId: b.tripInstanceId,
+            name: b.name,
+            phone: b.phone,
+            seats: b.seats,
+            status: b.status,
+            held: b.held,
+            address: b.clientAddr,
+            account: b.account,
+            createdAt: new Date(b.createdTs).toISOString(),
+          })),
         })
       }
       return { since: new Date(since).toISOString(), items }

@@ -13,7 +13,15 @@ import { AppError, type BookingLimits, type RandomInt } from '@rb/domain'
 import { bookingLimitsRepo, bookingRepo, type Db, type OutboxMessage, type StoredBooking } from '@rb/db'
 import type { Notifier } from '../notify/index.js'
 import type { BookingService } from './service.js'
-import { codeHash, codeSentTs, codeText, MAX_CODE_SENDS, RESEND_AFTER_MS, verificationOf, type Verification } from './limits-gate.js'
+import {
+  codeHash,
+  codeSentTs,
+  codeText,
+  MAX_CODE_SENDS,
+  RESEND_AFTER_MS,
+  verificationOf,
+  type Verification,
+} from './limits-gate.js'
 
 /** Wrong codes before a hold is given up. */
 const MAX_CODE_TRIES = 5
@@ -59,12 +67,35 @@ export class BookingAbuse {
       const hold = await bookingLimitsRepo.lockHoldOfBooking(tx, found.booking.id)
       if (!hold || hold.confirmedTs !== null) return null
       if (hold.releasedTs !== null || hold.expiresTs <= now) throw heldNoMore('expired')
-      if (hold.codeSends >= MAX_CODE_SENDS) throw new AppError('RATE_LIMITED', `the code was sent ${hold.codeSends} times already; look for it in your texts`, { field: 'code', reason: 'too_many_sends' })
+      if (hold.codeSends >= MAX_CODE_SENDS)
+        throw new AppError(
+          'RATE_LIMITED',
+          `the code was sent ${hold.codeSends} times already; look for it in your texts`,
+          { field: 'code', reason: 'too_many_sends' },
+        )
       const wait = Math.ceil((codeSentTs(hold, this.limits.holdMs) + RESEND_AFTER_MS - now) / 1000)
-      if (wait > 0) throw new AppError('RATE_LIMITED', `the code was sent moments ago; ask again in ${wait} s`, { field: 'code', reason: 'too_soon', retryAfterS: wait })
+      if (wait > 0)
+        throw new AppError('RATE_LIMITED', `the code was sent moments ago; ask again in ${wait} s`, {
+          field: 'code',
+          reason: 'too_soon',
+          retryAfterS: wait,
+        })
       await bookingLimitsRepo.replaceHoldCode(tx, hold.idempotencyKey, codeHash(hold.idempotencyKey, code), now)
       const b = found.booking
-      await bookingRepo.enqueueMessages(tx, [{ kind: 'verify_code', recipient: b.phone, recipientRole: 'passenger', body: codeText(code, this.limits.holdMs, b.code), bookingId: b.id, tripInstanceId: b.tripInstanceId }], now)
+      await bookingRepo.enqueueMessages(
+        tx,
+        [
+          {
+            kind: 'verify_code',
+            recipient: b.phone,
+            recipientRole: 'passenger',
+            body: codeText(code, this.limits.holdMs, b.code),
+            bookingId: b.id,
+            tripInstanceId: b.tripInstanceId,
+          },
+        ],
+        now,
+      )
       return verificationOf({ ...hold, codeSentTs: now, codeSends: hold.codeSends + 1 }, this.limits.holdMs)
     })
     if (out) this.#kick()
@@ -80,14 +111,18 @@ export class BookingAbuse {
     const hold = await bookingLimitsRepo.holdOfBooking(this.#db, found.booking.id)
     if (!hold || hold.confirmedTs !== null) return { booking: found.booking }
     const now = this.#now()
-    if (hold.releasedTs !== null || hold.expiresTs <= now) throw heldNoMore(hold.attempts >= MAX_CODE_TRIES ? 'too_many_tries' : 'expired')
+    if (hold.releasedTs !== null || hold.expiresTs <= now)
+      throw heldNoMore(hold.attempts >= MAX_CODE_TRIES ? 'too_many_tries' : 'expired')
     if (!sameCode(hold.codeHash, codeHash(hold.idempotencyKey, smsCode.trim()))) {
       const tries = await bookingLimitsRepo.countHoldAttempt(this.#db, hold.idempotencyKey)
       if (tries >= MAX_CODE_TRIES) {
         await this.#release(hold.idempotencyKey, found.booking.code, '验证码错误次数过多，座位已释放')
         throw heldNoMore('too_many_tries')
       }
-      throw new AppError('VALIDATION_FAILED', `wrong code; ${MAX_CODE_TRIES - tries} tries left`, { field: 'code', triesLeft: MAX_CODE_TRIES - tries })
+      throw new AppError('VALIDATION_FAILED', `wrong code; ${MAX_CODE_TRIES - tries} tries left`, {
+        field: 'code',
+        triesLeft: MAX_CODE_TRIES - tries,
+      })
     }
     await this.#db.transaction(async (tx) => {
       await bookingLimitsRepo.confirmHold(tx, hold.idempotencyKey, now)
@@ -104,7 +139,12 @@ export class BookingAbuse {
     this.#sweeping = true
     try {
       const expired = await bookingLimitsRepo.expiredHolds(this.#db, this.#now())
-      for (const h of expired) await this.#release(h.idempotencyKey, h.bookingCode, `未在${Math.round(this.limits.holdMs / 60_000)}分钟内确认手机号，座位已释放`)
+      for (const h of expired)
+        await this.#release(
+          h.idempotencyKey,
+          h.bookingCode,
+          `未在${Math.round(this.limits.holdMs / 60_000)}分钟内确认手机号，座位已释放`,
+        )
       return expired.length
     } finally {
       this.#sweeping = false
@@ -114,7 +154,8 @@ export class BookingAbuse {
   async #release(key: string, bookingCode: string | null, reason: string): Promise<void> {
     if (bookingCode) {
       const found = await this.#booking.findByCode(bookingCode).catch(() => null)
-      if (found && (found.booking.status === 'confirmed' || found.booking.status === 'waitlisted')) await this.#booking.cancel(found, { kind: 'system' }, reason)
+      if (found && (found.booking.status === 'confirmed' || found.booking.status === 'waitlisted'))
+        await this.#booking.cancel(found, { kind: 'system' }, reason)
     }
     await bookingLimitsRepo.releaseHold(this.#db, key, this.#now())
   }
@@ -143,5 +184,12 @@ export class BookingAbuse {
 
 /** 409: the seats are no longer held (`reason` says why: the time ran out, or too many wrong codes). */
 const heldNoMore = (reason: 'expired' | 'too_many_tries'): AppError =>
-  new AppError('BOOKING_CLOSED', reason === 'expired' ? 'the seats were held only for a few minutes and have been released; book again' : 'too many wrong codes; the seats have been released', { field: 'code', reason })
-const sameCode = (a: string, b: string): boolean => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
+  new AppError(
+    'BOOKING_CLOSED',
+    reason === 'expired'
+      ? 'the seats were held only for a few minutes and have been released; book again'
+      : 'too many wrong codes; the seats have been released',
+    { field: 'code', reason },
+  )
+const sameCode = (a: string, b: string): boolean =>
+  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))

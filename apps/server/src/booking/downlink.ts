@@ -8,7 +8,6 @@ import { topics, type ManifestCommand } from '@rb/protocol'
 import type { PublishFn } from '../broker/downlink.js'
 import type { BookingEvent } from './service.js'
 
-
 export interface TextTerminals {
   isConnected(vehicleId: string): boolean
   sendText(vehicleId: string, text: string): Promise<{ replied: boolean }>
@@ -20,7 +19,14 @@ export interface DownlinkLog {
 }
 
 export function manifestCommand(e: BookingEvent): ManifestCommand {
-  return { type: 'manifest', ts: e.ts, tripInstanceId: e.trip.id, tripStatus: e.trip.status, changes: e.changes, manifest: e.manifest }
+  return {
+    type: 'manifest',
+    ts: e.ts,
+    tripInstanceId: e.trip.id,
+    tripStatus: e.trip.status,
+    changes: e.changes,
+    manifest: e.manifest,
+  }
 }
 
 export class ManifestDownlink {
@@ -36,14 +42,22 @@ export class ManifestDownlink {
     if (!vehicleId) return
     if (this.publish) {
       this.publish(topics.command(vehicleId), JSON.stringify(manifestCommand(e))).catch((err: Error) =>
-        this.log.warn({ vehicleId, tripInstanceId: e.trip.id, err: err.message }, 'manifest not published to the vehicle downlink'),
+        this.log.warn(
+          { vehicleId, tripInstanceId: e.trip.id, err: err.message },
+          'manifest not published to the vehicle downlink',
+        ),
       )
     }
     if (this.terminals?.isConnected(vehicleId)) {
-      const text = e.trip.status === 'cancelled' ? `${e.trip.id} 已取消，无需出车` : manifestText(e.manifest, e.label.stopName)
+      const text =
+        e.trip.status === 'cancelled' ? `${e.trip.id} 已取消，无需出车` : manifestText(e.manifest, e.label.stopName)
       this.terminals.sendText(vehicleId, text).then(
         (r) => this.log.debug({ vehicleId, replied: r.replied }, 'manifest text sent to JT/T 808 terminal'),
-        (err: Error) => this.log.warn({ vehicleId, tripInstanceId: e.trip.id, err: err.message }, 'manifest text not sent to JT/T 808 terminal'),
+        (err: Error) =>
+          this.log.warn(
+            { vehicleId, tripInstanceId: e.trip.id, err: err.message },
+            'manifest text not sent to JT/T 808 terminal',
+          ),
       )
     }
   }

@@ -17,8 +17,10 @@ const iso = (ts: number): string => new Date(ts).toISOString()
 /** Whose trips: a driver's own (asking for another's is refused), or the one a dispatcher names. */
 function driverIdFor(actor: Actor, asked: string | undefined): string {
   if (actor.kind === 'driver') {
-    if (!actor.driverCode) throw new AppError('FORBIDDEN', 'this driver account is not linked to a driver number; ask an admin to link it')
-    if (asked !== undefined && asked !== actor.driverCode) throw new AppError('FORBIDDEN', 'a driver sees only their own trips')
+    if (!actor.driverCode)
+      throw new AppError('FORBIDDEN', 'this driver account is not linked to a driver number; ask an admin to link it')
+    if (asked !== undefined && asked !== actor.driverCode)
+      throw new AppError('FORBIDDEN', 'a driver sees only their own trips')
     return actor.driverCode
   }
   if (actor.kind === 'dispatcher' && asked) return asked
@@ -32,7 +34,8 @@ export const driverRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService }
       config: { access: CREW },
       schema: {
         tags: ['booking'],
-        summary: "A driver's trip instances on a day (default today) with seat counts: the signed-in driver's own, or `driverId` for a dispatcher",
+        summary:
+          "A driver's trip instances on a day (default today) with seat counts: the signed-in driver's own, or `driverId` for a dispatcher",
         querystring: DriverTripsQuery,
         response: { 200: DriverTrips, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },

@@ -41,8 +41,21 @@ export interface BookingModule {
 export interface BookingModuleDeps {
   config: Pick<
     Config,
-    | 'bookingWaitlistSeats' | 'onDemandCheckS' | 'notifyWebhookUrl' | 'notifyWebhookToken' | 'notifyRetryBaseS' | 'notifyRetryMaxS'
-    | 'bookingPhoneTripSeats' | 'bookingPhoneTripBookings' | 'bookingPhoneDaily' | 'bookingAddressDaily' | 'bookingAccountDaily' | 'bookingVerify' | 'bookingVerifyHoldS' | 'bookingVerifyRememberDays' | 'bookingHighDemandPct'
+    | 'bookingWaitlistSeats'
+    | 'onDemandCheckS'
+    | 'notifyWebhookUrl'
+    | 'notifyWebhookToken'
+    | 'notifyRetryBaseS'
+    | 'notifyRetryMaxS'
+    | 'bookingPhoneTripSeats'
+    | 'bookingPhoneTripBookings'
+    | 'bookingPhoneDaily'
+    | 'bookingAddressDaily'
+    | 'bookingAccountDaily'
+    | 'bookingVerify'
+    | 'bookingVerifyHoldS'
+    | 'bookingVerifyRememberDays'
+    | 'bookingHighDemandPct'
   >
   db: Db
   network: NetworkService
@@ -63,15 +76,42 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
   const slot: { outbox?: OutboxSender } = {}
   const kick = (): void => slot.outbox?.kick()
   const limits = bookingLimits(config)
-  const service = new BookingService({ db, network: deps.network, settings: { waitlistMaxSeats: config.bookingWaitlistSeats }, randomInt, onMessages: kick, limits: new LimitGate(limits, randomInt) })
+  const service = new BookingService({
+    db,
+    network: deps.network,
+    settings: { waitlistMaxSeats: config.bookingWaitlistSeats },
+    randomInt,
+    onMessages: kick,
+    limits: new LimitGate(limits, randomInt),
+  })
   const abuse = new BookingAbuse({ db, booking: service, kickOutbox: kick, randomInt }, limits)
-  const outbox = new OutboxSender(db, abuse.notifier(notifier), { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 }, log)
+  const outbox = new OutboxSender(
+    db,
+    abuse.notifier(notifier),
+    { pollMs: 5_000, retryBaseMs: config.notifyRetryBaseS * 1000, retryMaxMs: config.notifyRetryMaxS * 1000 },
+    log,
+  )
   slot.outbox = outbox
-  const holdSweep = setInterval(() => void abuse.sweep().catch((err: Error) => log.warn({ err: err.message }, 'booking holds: sweep failed; will retry')), Math.min(15_000, config.bookingVerifyHoldS * 500))
+  const holdSweep = setInterval(
+    () =>
+      void abuse
+        .sweep()
+        .catch((err: Error) => log.warn({ err: err.message }, 'booking holds: sweep failed; will retry')),
+    Math.min(15_000, config.bookingVerifyHoldS * 500),
+  )
   holdSweep.unref()
   const downlink = new ManifestDownlink(deps.publish, deps.terminals, log)
   service.onEvent((e) => {
-    deps.hub.publishBookings(e.changes.map((c) => ({ tripInstanceId: e.trip.id, ts: e.ts, kind: c.kind, codes: c.codes, counts: e.counts, tripStatus: e.trip.status })))
+    deps.hub.publishBookings(
+      e.changes.map((c) => ({
+        tripInstanceId: e.trip.id,
+        ts: e.ts,
+        kind: c.kind,
+        codes: c.codes,
+        counts: e.counts,
+        tripStatus: e.trip.status,
+      })),
+    )
     downlink.onEvent(e)
   })
   const onDemand = new OnDemandRunner(service, log)
@@ -97,7 +137,20 @@ export function startBooking(deps: BookingModuleDeps): BookingModule {
 }
 
 /** The limits as configured (docs/booking.md#limits). */
-export function bookingLimits(config: Pick<Config, 'bookingPhoneTripSeats' | 'bookingPhoneTripBookings' | 'bookingPhoneDaily' | 'bookingAddressDaily' | 'bookingAccountDaily' | 'bookingVerify' | 'bookingVerifyHoldS' | 'bookingVerifyRememberDays' | 'bookingHighDemandPct'>): BookingLimits {
+export function bookingLimits(
+  config: Pick<
+    Config,
+    | 'bookingPhoneTripSeats'
+    | 'bookingPhoneTripBookings'
+    | 'bookingPhoneDaily'
+    | 'bookingAddressDaily'
+    | 'bookingAccountDaily'
+    | 'bookingVerify'
+    | 'bookingVerifyHoldS'
+    | 'bookingVerifyRememberDays'
+    | 'bookingHighDemandPct'
+  >,
+): BookingLimits {
   return {
     maxSeatsPerPhoneTrip: config.bookingPhoneTripSeats,
     maxBookingsPerPhoneTrip: config.bookingPhoneTripBookings,

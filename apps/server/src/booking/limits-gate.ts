@@ -39,13 +39,21 @@ export const RESEND_AFTER_MS = 60_000
 export const MAX_CODE_SENDS = 3
 
 /** When a hold's code was last sent (holds from before that was kept: when the hold began). */
-export const codeSentTs = (h: { expiresTs: number; codeSentTs: number | null }, holdMs: number): number => h.codeSentTs ?? h.expiresTs - holdMs
+export const codeSentTs = (h: { expiresTs: number; codeSentTs: number | null }, holdMs: number): number =>
+  h.codeSentTs ?? h.expiresTs - holdMs
 
 /** What the booker is told about a hold: until when, and when the code may be sent again. */
-export function verificationOf(h: { expiresTs: number; codeSentTs: number | null; codeSends: number }, holdMs: number): Verification {
+export function verificationOf(
+  h: { expiresTs: number; codeSentTs: number | null; codeSends: number },
+  holdMs: number,
+): Verification {
   const resendTs = codeSentTs(h, holdMs) + RESEND_AFTER_MS
   const canResend = h.codeSends < MAX_CODE_SENDS && resendTs < h.expiresTs
-  return { required: true, expiresAt: new Date(h.expiresTs).toISOString(), resendAt: canResend ? new Date(resendTs).toISOString() : null }
+  return {
+    required: true,
+    expiresAt: new Date(h.expiresTs).toISOString(),
+    resendAt: canResend ? new Date(resendTs).toISOString() : null,
+  }
 }
 
 /** The text carrying a code. */
@@ -64,9 +72,11 @@ export interface GatedRequest {
 }
 
 /** The SHA-256 of a code with its request's key: the code itself is only in the SMS. */
-export const codeHash = (key: string, code: string): string => createHash('sha256').update(`${key}:${code}`).digest('hex')
+export const codeHash = (key: string, code: string): string =>
+  createHash('sha256').update(`${key}:${code}`).digest('hex')
 
-const limited = (r: GatedRequest): LimitedRequest | null => (r.requester ? { who: r.requester, phone: r.identity.phone, seats: r.identity.seats } : null)
+const limited = (r: GatedRequest): LimitedRequest | null =>
+  r.requester ? { who: r.requester, phone: r.identity.phone, seats: r.identity.seats } : null
 
 export class LimitGate {
   constructor(
@@ -75,7 +85,12 @@ export class LimitGate {
   ) {}
 
   /** Locks the group's requesters and reads their counts; the result judges the group's requests. */
-  async open<R extends GatedRequest>(tx: Queryable, requests: readonly R[], bookings: readonly StoredBooking[], now: number): Promise<GroupLimits<R>> {
+  async open<R extends GatedRequest>(
+    tx: Queryable,
+    requests: readonly R[],
+    bookings: readonly StoredBooking[],
+    now: number,
+  ): Promise<GroupLimits<R>> {
     const asked = requests.flatMap((r) => {
       const l = limited(r)
       return l ? [{ l, keys: requesterKeys(l.who) }] : []
@@ -83,8 +98,15 @@ export class LimitGate {
     const phones = asked.map((a) => a.l.phone)
     const addresses = asked.flatMap((a) => (a.keys.address === null ? [] : [a.keys.address]))
     const accounts = asked.flatMap((a) => (a.keys.account === null ? [] : [a.keys.account]))
-    await bookingLimitsRepo.lockRequesters(tx, [...phones.map((p) => `p:${p}`), ...addresses.map((a) => `a:${a}`), ...accounts.map((a) => `u:${a}`)])
-    const day = asked.length === 0 ? { phone: new Map(), address: new Map(), account: new Map() } : await bookingLimitsRepo.dayCounts(tx, { phones, addresses, accounts, since: now - LIMIT_WINDOW_MS })
+    await bookingLimitsRepo.lockRequesters(tx, [
+      ...phones.map((p) => `p:${p}`),
+      ...addresses.map((a) => `a:${a}`),
+      ...accounts.map((a) => `u:${a}`),
+    ])
+    const day =
+      asked.length === 0
+        ? { phone: new Map(), address: new Map(), account: new Map() }
+        : await bookingLimitsRepo.dayCounts(tx, { phones, addresses, accounts, since: now - LIMIT_WINDOW_MS })
     const tally = new LimitTally(this.limits, day, bookings)
     return {
       refuse: (r: R): AppError | null => {
@@ -106,7 +128,15 @@ export class LimitGate {
    */
   async close<R extends GatedRequest>(
     tx: Queryable,
-    g: { trip: BookableTrip; capacity: number; tripInstanceId: string; bookings: readonly StoredBooking[]; decided: readonly GroupDecision<R, StoredBooking>[]; inserted: readonly StoredBooking[]; now: number },
+    g: {
+      trip: BookableTrip
+      capacity: number
+      tripInstanceId: string
+      bookings: readonly StoredBooking[]
+      decided: readonly GroupDecision<R, StoredBooking>[]
+      inserted: readonly StoredBooking[]
+      now: number
+    },
   ): Promise<Map<string, Verification>> {
     const byKey = new Map(g.inserted.map((b) => [b.idempotencyKey, b]))
     const attempts: bookingLimitsRepo.Attempt[] = []
@@ -114,10 +144,21 @@ export class LimitGate {
     for (const d of g.decided) {
       const r = d.request
       // A resent request answered from its booking, and a key reused for another booking, count nothing new.
-      if (!r.requester || d.kind === 'replay' || d.kind === 'twin' || (d.kind === 'error' && d.error.code === 'CONFLICT')) continue
+      if (
+        !r.requester ||
+        d.kind === 'replay' ||
+        d.kind === 'twin' ||
+        (d.kind === 'error' && d.error.code === 'CONFLICT')
+      )
+        continue
       if (recorded.has(r.idempotencyKey)) continue
       recorded.add(r.idempotencyKey)
-      const refused = d.kind === 'error' ? (d.error.code === 'BOOKING_LIMIT' ? String(d.error.details?.['limit']) : `booking:${d.error.code}`) : null
+      const refused =
+        d.kind === 'error'
+          ? d.error.code === 'BOOKING_LIMIT'
+            ? String(d.error.details?.['limit'])
+            : `booking:${d.error.code}`
+          : null
       attempts.push({
         idempotencyKey: r.idempotencyKey,
         tripInstanceId: g.tripInstanceId,
@@ -133,30 +174,65 @@ export class LimitGate {
     await bookingLimitsRepo.recordAttempts(tx, attempts)
     const out = await this.#hold(tx, g, byKey)
     // A resent request whose seats are still held is told so again.
-    const resent = g.decided.flatMap((d) => (d.kind === 'replay' && d.request.requester ? [d.request.idempotencyKey] : []))
-    for (const [key, hold] of await bookingLimitsRepo.openHolds(tx, resent)) out.set(key, verificationOf(hold, this.limits.holdMs))
+    const resent = g.decided.flatMap((d) =>
+      d.kind === 'replay' && d.request.requester ? [d.request.idempotencyKey] : [],
+    )
+    for (const [key, hold] of await bookingLimitsRepo.openHolds(tx, resent))
+      out.set(key, verificationOf(hold, this.limits.holdMs))
     return out
   }
 
   async #hold<R extends GatedRequest>(
     tx: Queryable,
-    g: { trip: BookableTrip; capacity: number; bookings: readonly StoredBooking[]; decided: readonly GroupDecision<R, StoredBooking>[]; now: number },
+    g: {
+      trip: BookableTrip
+      capacity: number
+      bookings: readonly StoredBooking[]
+      decided: readonly GroupDecision<R, StoredBooking>[]
+      now: number
+    },
     byKey: ReadonlyMap<string, StoredBooking>,
   ): Promise<Map<string, Verification>> {
     const out = new Map<string, Verification>()
     const mode = this.limits.verify
-    const villagers = g.decided.flatMap((d) => (d.kind === 'new' && d.request.requester?.kind === 'public' && d.request.requester.account === null ? [byKey.get(d.request.idempotencyKey) as StoredBooking] : []))
+    const villagers = g.decided.flatMap((d) =>
+      d.kind === 'new' && d.request.requester?.kind === 'public' && d.request.requester.account === null
+        ? [byKey.get(d.request.idempotencyKey) as StoredBooking]
+        : [],
+    )
     if (mode === 'off' || villagers.length === 0) return out
-    const verified = await bookingLimitsRepo.verifiedSince(tx, villagers.map((b) => b.phone), g.now - this.limits.rememberVerifiedMs)
+    const verified = await bookingLimitsRepo.verifiedSince(
+      tx,
+      villagers.map((b) => b.phone),
+      g.now - this.limits.rememberVerifiedMs,
+    )
     // Seats taken as each booking of the group was decided (the earlier ones included).
-    let taken = g.bookings.filter((b) => b.status === 'confirmed' || b.status === 'boarded').reduce((n, b) => n + b.seats, 0)
-    const held: { idempotencyKey: string; bookingId: number; phone: string; codeHash: string; expiresTs: number; booking: StoredBooking; code: string }[] = []
+    let taken = g.bookings
+      .filter((b) => b.status === 'confirmed' || b.status === 'boarded')
+      .reduce((n, b) => n + b.seats, 0)
+    const held: {
+      idempotencyKey: string
+      bookingId: number
+      phone: string
+      codeHash: string
+      expiresTs: number
+      booking: StoredBooking
+      code: string
+    }[] = []
     for (const b of villagers) {
       const demand = { bookingPolicy: g.trip.bookingPolicy, capacity: g.capacity, seatsTaken: taken }
       if (b.status === 'confirmed') taken += b.seats
       if (!needsPhoneCode(mode, demand, verified.has(b.phone), this.limits.highDemandShare)) continue
       const code = String(this.randomInt(1_000_000)).padStart(6, '0')
-      held.push({ idempotencyKey: b.idempotencyKey, bookingId: b.id, phone: b.phone, codeHash: codeHash(b.idempotencyKey, code), expiresTs: g.now + this.limits.holdMs, booking: b, code })
+      held.push({
+        idempotencyKey: b.idempotencyKey,
+        bookingId: b.id,
+        phone: b.phone,
+        codeHash: codeHash(b.idempotencyKey, code),
+        expiresTs: g.now + this.limits.holdMs,
+        booking: b,
+        code,
+      })
     }
     if (held.length === 0) return out
     await bookingLimitsRepo.insertHolds(tx, held, g.now)
@@ -172,7 +248,11 @@ export class LimitGate {
       })),
       g.now,
     )
-    for (const h of held) out.set(h.idempotencyKey, verificationOf({ expiresTs: h.expiresTs, codeSentTs: g.now, codeSends: 1 }, this.limits.holdMs))
+    for (const h of held)
+      out.set(
+        h.idempotencyKey,
+        verificationOf({ expiresTs: h.expiresTs, codeSentTs: g.now, codeSends: 1 }, this.limits.holdMs),
+      )
     return out
   }
 }

@@ -61,7 +61,10 @@ export class OnDemandRunner {
     const dates: ServiceDate[] = []
     for (let d = 0; d <= DAYS_AHEAD; d++) dates.push(addDays(today, d))
     const candidates = dates.flatMap((d) => instancesOn(d, required, net.routes, net.calendars))
-    const states = await bookingRepo.onDemandStates(this.booking.db, candidates.map((c) => c.id))
+    const states = await bookingRepo.onDemandStates(
+      this.booking.db,
+      candidates.map((c) => c.id),
+    )
     const open = candidates.filter((c) => now < c.departureTs && (states.get(c.id) ?? 'pending') === 'pending')
     const outcomes: OnDemandOutcome[] = []
     for (const date of new Set(open.map((c) => c.serviceDate))) {
@@ -84,29 +87,54 @@ export class OnDemandRunner {
       const bookings = await bookingRepo.bookingsOf(tx, trip.id)
       const riders = bookings.reduce((n, b) => n + (holdsSeat(b.status) ? b.seats : 0), 0)
       const decision = decideOnDemand(this.booking.bookable(current, onDemand), riders, now)
-      if ((decision !== 'confirm' && decision !== 'cancel') || now >= trip.departureTs) return { result: null, changes: [], messages: [] }
+      if ((decision !== 'confirm' && decision !== 'cancel') || now >= trip.departureTs)
+        return { result: null, changes: [], messages: [] }
       const messages: OutgoingMessage[] = []
       if (decision === 'confirm') {
         await bookingRepo.setOnDemand(tx, trip.id, 'confirmed', now)
         const riding = bookings.filter((b) => b.status === 'confirmed')
         messages.push(...riding.map((b) => tripConfirmedMessage(label, b)))
         if (driverPhone) messages.push(driverMessage('driver_trip_confirmed', label, driverPhone, riders))
-        const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'confirmed', riders, minRiders: trip.minRiders }
+        const result: OnDemandOutcome = {
+          tripInstanceId: trip.id,
+          decision: 'confirmed',
+          riders,
+          minRiders: trip.minRiders,
+        }
         return { result, changes: [{ kind: 'trip_confirmed' as const, codes: riding.map((b) => b.code) }], messages }
       }
-      const reason = current.status === 'cancelled' ? `班次已停开${current.cancelReason ? `（${current.cancelReason}）` : ''}` : `截止时预约${riders}人，不足${trip.minRiders}人`
+      const reason =
+        current.status === 'cancelled'
+          ? `班次已停开${current.cancelReason ? `（${current.cancelReason}）` : ''}`
+          : `截止时预约${riders}人，不足${trip.minRiders}人`
       await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
-      if (current.status !== 'cancelled') await networkRepo.cancelInstance(tx, { id: trip.id, tripId: trip.tripId, serviceDate: trip.serviceDate, reason })
+      if (current.status !== 'cancelled')
+        await networkRepo.cancelInstance(tx, {
+          id: trip.id,
+          tripId: trip.tripId,
+          serviceDate: trip.serviceDate,
+          reason,
+        })
       const active = bookings.filter((b) => b.status === 'confirmed' || b.status === 'waitlisted')
-      const cancelled = await bookingRepo.setStatus(tx, active.map((b) => b.id), { status: 'cancelled', now, cancelReason: reason, cancelledBy: 'system' })
+      const cancelled = await bookingRepo.setStatus(
+        tx,
+        active.map((b) => b.id),
+        { status: 'cancelled', now, cancelReason: reason, cancelledBy: 'system' },
+      )
       messages.push(...cancelled.map((b) => tripCancelledMessage(label, b, reason)))
       if (driverPhone) messages.push(driverMessage('driver_trip_cancelled', label, driverPhone, riders, reason))
-      const result: OnDemandOutcome = { tripInstanceId: trip.id, decision: 'cancelled', riders, minRiders: trip.minRiders }
+      const result: OnDemandOutcome = {
+        tripInstanceId: trip.id,
+        decision: 'cancelled',
+        riders,
+        minRiders: trip.minRiders,
+      }
       return { result, changes: [{ kind: 'trip_cancelled' as const, codes: cancelled.map((b) => b.code) }], messages }
     })
     if (outcome) {
       this.log.info({ ...outcome, driverNotified: driverPhone !== null }, `on-demand trip ${outcome.decision}`)
-      if (!driverPhone) this.log.warn({ tripInstanceId: trip.id }, 'on-demand trip decided but no driver is assigned: nobody to tell')
+      if (!driverPhone)
+        this.log.warn({ tripInstanceId: trip.id }, 'on-demand trip decided but no driver is assigned: nobody to tell')
     }
     return outcome
   }

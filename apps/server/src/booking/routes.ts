@@ -40,9 +40,15 @@ const rememberAddress = async (req: FastifyRequest): Promise<void> => {
 }
 
 function idempotencyKey(header: string | undefined, body: string | undefined): string {
-  if (header && body && header !== body) throw new AppError('VALIDATION_FAILED', 'the Idempotency-Key header and the idempotencyKey field differ')
+  if (header && body && header !== body)
+    throw new AppError('VALIDATION_FAILED', 'the Idempotency-Key header and the idempotencyKey field differ')
   const key = header ?? body
-  if (!key) throw new AppError('VALIDATION_FAILED', 'send an Idempotency-Key header (or an idempotencyKey field): one per booking, the same when retrying', { field: 'idempotencyKey' })
+  if (!key)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'send an Idempotency-Key header (or an idempotencyKey field): one per booking, the same when retrying',
+      { field: 'idempotencyKey' },
+    )
   return key
 }
 
@@ -51,12 +57,19 @@ async function tripSummary(booking: BookingService, trip: TripInstanceView) {
   return tripSummaryView(trip, booking.bookable(trip, states.get(trip.id) ?? null).onDemand)
 }
 
-export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService; publicRatePerMin: number }> = async (app, { booking, publicRatePerMin }) => {
+export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService; publicRatePerMin: number }> = async (
+  app,
+  { booking, publicRatePerMin },
+) => {
   const common = { tags: ['booking'] }
   const PUBLIC = { access: 'public' as const }
   // Without a session, bookings, look-ups and cancellations share a per-address limit: it blunts
   // filling a trip with made-up bookings and guessing codes. Dispatchers are not limited.
-  const limited = limitHook(app.rateLimiter('bookings', { max: publicRatePerMin, windowMs: 60_000 }), (req) => (req.user ? null : req.ip), 'booking requests from this address')
+  const limited = limitHook(
+    app.rateLimiter('bookings', { max: publicRatePerMin, windowMs: 60_000 }),
+    (req) => (req.user ? null : req.ip),
+    'booking requests from this address',
+  )
   const tooMany = { 429: ErrorResponse }
   const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse }
 
@@ -67,8 +80,10 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
       onRequest: [limited, rememberAddress],
       schema: {
         ...common,
-        summary: 'Book seats on a trip instance (villager page); answers 201 with the booking code, or 409 SEAT_UNAVAILABLE / BOOKING_CLOSED / TRIP_CANCELLED, 429 BOOKING_LIMIT',
-        description: 'A resent request with the same Idempotency-Key answers the same booking (header `Idempotent-Replayed: true`).',
+        summary:
+          'Book seats on a trip instance (villager page); answers 201 with the booking code, or 409 SEAT_UNAVAILABLE / BOOKING_CLOSED / TRIP_CANCELLED, 429 BOOKING_LIMIT',
+        description:
+          'A resent request with the same Idempotency-Key answers the same booking (header `Idempotent-Replayed: true`).',
         headers: IdempotencyHeaders,
         body: BookBody,
         response: { 201: BookedView, ...errors, ...tooMany },
@@ -76,7 +91,11 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     },
     async (req, reply) => {
       const key = idempotencyKey(req.headers['idempotency-key'], req.body.idempotencyKey)
-      const requester = { kind: 'public' as const, address: addresses.get(req) ?? req.ip, account: req.user?.username ?? null }
+      const requester = {
+        kind: 'public' as const,
+        address: addresses.get(req) ?? req.ip,
+        account: req.user?.username ?? null,
+      }
       const r = await booking.book({ ...req.body, idempotencyKey: key, requester }, { kind: 'passenger' })
       if (r.replayed) void reply.header('idempotent-replayed', 'true')
       const view = await booking.view(r.booking, r.trip, r.queue)
@@ -94,12 +113,31 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
   const lookupSchema = { 200: BookedView, 400: ErrorResponse, 404: ErrorResponse, ...tooMany }
   app.get(
     '/api/bookings/lookup',
-    { config: PUBLIC, onRequest: limited, schema: { ...common, summary: 'A passenger looks up their booking by code and phone', querystring: Type.Object({ code: CodeParam, phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
+    {
+      config: PUBLIC,
+      onRequest: limited,
+      schema: {
+        ...common,
+        summary: 'A passenger looks up their booking by code and phone',
+        querystring: Type.Object({ code: CodeParam, phone: Type.String({ maxLength: 24 }) }),
+        response: lookupSchema,
+      },
+    },
     async (req) => lookup(req.query.code, req.query.phone),
   )
   app.get(
     '/api/bookings/:code',
-    { config: PUBLIC, onRequest: limited, schema: { ...common, summary: 'A passenger looks up their booking (the phone it was made with is required)', params: Type.Object({ code: CodeParam }), querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }), response: lookupSchema } },
+    {
+      config: PUBLIC,
+      onRequest: limited,
+      schema: {
+        ...common,
+        summary: 'A passenger looks up their booking (the phone it was made with is required)',
+        params: Type.Object({ code: CodeParam }),
+        querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }),
+        response: lookupSchema,
+      },
+    },
     async (req) => lookup(req.params.code, req.query.phone),
   )
 
@@ -111,7 +149,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
       onRequest: limited,
       schema: {
         ...common,
-        summary: 'Cancel a booking: the passenger with `phone` (until the cutoff), or a signed-in dispatcher with a `reason` (any time)',
+        summary:
+          'Cancel a booking: the passenger with `phone` (until the cutoff), or a signed-in dispatcher with a `reason` (any time)',
         params: Type.Object({ code: CodeParam }),
         body: CancelBody,
         response: { 200: BookingView, 401: ErrorResponse, 403: ErrorResponse, ...errors, ...tooMany },
@@ -124,10 +163,19 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
         return booking.view(b, found.trip)
       }
       checkAccess(req.user, DISPATCHERS)
-      if (!req.body.reason) throw new AppError('VALIDATION_FAILED', 'a dispatcher cancels with a reason (the passenger is told it)', { field: 'reason' })
+      if (!req.body.reason)
+        throw new AppError('VALIDATION_FAILED', 'a dispatcher cancels with a reason (the passenger is told it)', {
+          field: 'reason',
+        })
       const found = await booking.findByCode(req.params.code)
       const b = await booking.cancel(found, actorOf(req), req.body.reason)
-      await audit(req, 'booking.cancel', `booking:${b.code}`, { status: found.booking.status }, { status: b.status, reason: req.body.reason, tripInstanceId: b.tripInstanceId })
+      await audit(
+        req,
+        'booking.cancel',
+        `booking:${b.code}`,
+        { status: found.booking.status },
+        { status: b.status, reason: req.body.reason, tripInstanceId: b.tripInstanceId },
+      )
       return booking.view(b, found.trip)
     },
   )
@@ -138,7 +186,12 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     '/api/bookings/no-shows',
     {
       config: { access: DISPATCHERS },
-      schema: { ...common, summary: 'How often a phone number was marked no-show (dispatcher)', querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }), response: { 200: NoShows, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse } },
+      schema: {
+        ...common,
+        summary: 'How often a phone number was marked no-show (dispatcher)',
+        querystring: Type.Object({ phone: Type.String({ maxLength: 24 }) }),
+        response: { 200: NoShows, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
     },
     async (req) => {
       const phone = normalizePhone(req.query.phone)
@@ -153,7 +206,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
       config: { access: DISPATCHERS },
       schema: {
         ...common,
-        summary: 'Phone booking: a dispatcher books for a villager who called (channel phone); open until the bus is due at the boarding stop',
+        summary:
+          'Phone booking: a dispatcher books for a villager who called (channel phone); open until the bus is due at the boarding stop',
         params: Type.Object({ id: InstanceId }),
         headers: IdempotencyHeaders,
         body: PhoneBookBody,
@@ -163,9 +217,22 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     async (req, reply) => {
       const key = idempotencyKey(req.headers['idempotency-key'], req.body.idempotencyKey)
       const username = req.user?.username ?? 'unknown'
-      const r = await booking.book({ ...req.body, tripInstanceId: req.params.id, idempotencyKey: key, requester: { kind: 'staff', account: username } }, actorOf(req))
+      const r = await booking.book(
+        {
+          ...req.body,
+          tripInstanceId: req.params.id,
+          idempotencyKey: key,
+          requester: { kind: 'staff', account: username },
+        },
+        actorOf(req),
+      )
       if (r.replayed) void reply.header('idempotent-replayed', 'true')
-      else await audit(req, 'booking.phone', `booking:${r.booking.code}`, null, { tripInstanceId: r.trip.id, seats: r.booking.seats, status: r.booking.status })
+      else
+        await audit(req, 'booking.phone', `booking:${r.booking.code}`, null, {
+          tripInstanceId: r.trip.id,
+          seats: r.booking.seats,
+          status: r.booking.status,
+        })
       const views = await booking.dispatcherViews([r.booking], r.trip)
       return reply.status(201).send(views[0] as (typeof views)[number])
     },
@@ -175,9 +242,23 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     const { trip, bookings, counts } = await booking.bookingsOf(id)
     return { trip: await tripSummary(booking, trip), counts, items: await booking.dispatcherViews(bookings, trip) }
   }
-  const listSchema = (summary: string) => ({ config: { access: DISPATCHERS }, schema: { ...common, summary, params: Type.Object({ id: InstanceId }), response: { 200: TripBookings, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } } })
-  app.get('/api/trip-instances/:id/bookings', listSchema('Every booking of a trip instance with full phones and no-show counts (dispatcher)'), async (req) => listBookings(req.params.id))
-  app.get('/api/trips/:id/bookings', listSchema('Same as /api/trip-instances/{id}/bookings'), async (req) => listBookings(req.params.id))
+  const listSchema = (summary: string) => ({
+    config: { access: DISPATCHERS },
+    schema: {
+      ...common,
+      summary,
+      params: Type.Object({ id: InstanceId }),
+      response: { 200: TripBookings, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    },
+  })
+  app.get(
+    '/api/trip-instances/:id/bookings',
+    listSchema('Every booking of a trip instance with full phones and no-show counts (dispatcher)'),
+    async (req) => listBookings(req.params.id),
+  )
+  app.get('/api/trips/:id/bookings', listSchema('Same as /api/trip-instances/{id}/bookings'), async (req) =>
+    listBookings(req.params.id),
+  )
 
   // ── Drivers (their own trips) and dispatchers ──
 
@@ -186,7 +267,15 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     return {
       trip: await tripSummary(booking, trip),
       counts: m.counts,
-      stops: m.stops.map((s) => ({ seq: s.seq, stopCode: s.stopCode, stopName: label.stopName(s.stopCode), arrival: iso(s.arrivalTs), boarding: s.boarding, alighting: s.alighting, loadAfter: s.loadAfter })),
+      stops: m.stops.map((s) => ({
+        seq: s.seq,
+        stopCode: s.stopCode,
+        stopName: label.stopName(s.stopCode),
+        arrival: iso(s.arrivalTs),
+        boarding: s.boarding,
+        alighting: s.alighting,
+        loadAfter: s.loadAfter,
+      })),
       waitlist: m.waitlist,
     }
   }
@@ -194,9 +283,25 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     const { trip, manifest } = await booking.manifest(id, actorOf(req))
     return manifestView(trip, manifest)
   }
-  const manifestSchema = (summary: string) => ({ config: { access: CREW }, schema: { ...common, summary, params: Type.Object({ id: InstanceId }), response: { 200: ManifestView, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse } } })
-  app.get('/api/trip-instances/:id/manifest', manifestSchema('Driver manifest: who boards and alights where, seats and codes (the assigned driver or a dispatcher; phones masked)'), async (req) => getManifest(req, req.params.id))
-  app.get('/api/trips/:id/manifest', manifestSchema('Same as /api/trip-instances/{id}/manifest'), async (req) => getManifest(req, req.params.id))
+  const manifestSchema = (summary: string) => ({
+    config: { access: CREW },
+    schema: {
+      ...common,
+      summary,
+      params: Type.Object({ id: InstanceId }),
+      response: { 200: ManifestView, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    },
+  })
+  app.get(
+    '/api/trip-instances/:id/manifest',
+    manifestSchema(
+      'Driver manifest: who boards and alights where, seats and codes (the assigned driver or a dispatcher; phones masked)',
+    ),
+    async (req) => getManifest(req, req.params.id),
+  )
+  app.get('/api/trips/:id/manifest', manifestSchema('Same as /api/trip-instances/{id}/manifest'), async (req) =>
+    getManifest(req, req.params.id),
+  )
 
   app.post(
     '/api/trip-instances/:id/manifest',
@@ -204,7 +309,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
       config: { access: CREW },
       schema: {
         ...common,
-        summary: 'Mark a booking boarded or no-show (or back to confirmed) on the manifest; the manifest goes to the vehicle and the console live',
+        summary:
+          'Mark a booking boarded or no-show (or back to confirmed) on the manifest; the manifest goes to the vehicle and the console live',
         params: Type.Object({ id: InstanceId }),
         body: MarkBody,
         response: { 200: ManifestView, 401: ErrorResponse, 403: ErrorResponse, ...errors },
@@ -213,7 +319,11 @@ export const bookingRoutes: FastifyPluginAsyncTypebox<{ booking: BookingService;
     async (req) => {
       const actor = actorOf(req)
       const b = await booking.mark(req.params.id, req.body.code, req.body.status, actor)
-      if (actor.kind === 'dispatcher') await audit(req, 'booking.mark', `booking:${b.code}`, null, { tripInstanceId: b.tripInstanceId, status: b.status })
+      if (actor.kind === 'dispatcher')
+        await audit(req, 'booking.mark', `booking:${b.code}`, null, {
+          tripInstanceId: b.tripInstanceId,
+          status: b.status,
+        })
       const { trip, manifest } = await booking.manifest(req.params.id, actor)
       return manifestView(trip, manifest)
     },

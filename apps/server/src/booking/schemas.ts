@@ -4,13 +4,26 @@ import { MAX_SEATS_PER_BOOKING, STOP_CODE_PATTERN } from '@rb/domain'
 
 const Time = Type.String({ format: 'date-time' })
 const StopCode = Type.String({ pattern: STOP_CODE_PATTERN, examples: ['XY-0421'] })
-export const InstanceId = Type.String({ minLength: 10, maxLength: 90, description: 'trip instance id: <tripId>_<YYYYMMDD>' })
-export const CodeParam = Type.String({ minLength: 4, maxLength: 16, description: 'booking code (case, spaces and dashes do not matter)' })
+export const InstanceId = Type.String({
+  minLength: 10,
+  maxLength: 90,
+  description: 'trip instance id: <tripId>_<YYYYMMDD>',
+})
+export const CodeParam = Type.String({
+  minLength: 4,
+  maxLength: 16,
+  description: 'booking code (case, spaces and dashes do not matter)',
+})
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_.:-]{8,100}$'
-const IdempotencyKey = Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'one per booking attempt; resend the same key when retrying' })
+const IdempotencyKey = Type.String({
+  pattern: IDEMPOTENCY_KEY_PATTERN,
+  description: 'one per booking attempt; resend the same key when retrying',
+})
 const Phone = Type.String({ minLength: 5, maxLength: 24, examples: ['13812345678'] })
 
-export const BookingStatus = Type.Union(['confirmed', 'waitlisted', 'cancelled', 'boarded', 'no_show'].map((s) => Type.Literal(s)))
+export const BookingStatus = Type.Union(
+  ['confirmed', 'waitlisted', 'cancelled', 'boarded', 'no_show'].map((s) => Type.Literal(s)),
+)
 const Channel = Type.Union(['web', 'phone', 'driver'].map((s) => Type.Literal(s)))
 
 const SeatRequest = {
@@ -19,7 +32,10 @@ const SeatRequest = {
   seats: Type.Integer({ minimum: 1, maximum: MAX_SEATS_PER_BOOKING, default: 1 }),
   name: Type.String({ minLength: 1, maxLength: 40 }),
   phone: Phone,
-  waitlist: Type.Boolean({ default: true, description: 'when the trip is full: true = join the waitlist, false = refuse' }),
+  waitlist: Type.Boolean({
+    default: true,
+    description: 'when the trip is full: true = join the waitlist, false = refuse',
+  }),
 }
 
 export const BookBody = Type.Object({
@@ -29,7 +45,10 @@ export const BookBody = Type.Object({
   bookedBy: Type.Optional(
     Type.Object(
       { name: Type.String({ minLength: 1, maxLength: 40 }), phone: Phone },
-      { description: 'booking for someone else (name and phone above are the rider\'s): who books; gets the texts too and may look the booking up and cancel it with this phone' },
+      {
+        description:
+          "booking for someone else (name and phone above are the rider's): who books; gets the texts too and may look the booking up and cancel it with this phone",
+      },
     ),
   ),
 })
@@ -71,9 +90,14 @@ export const Verification = Type.Object(
   {
     required: Type.Literal(true),
     expiresAt: Time,
-    resendAt: Type.Union([Type.Null(), Time], { description: 'the soonest POST /api/bookings/{code}/verify/resend may send the code again; null: no more' }),
+    resendAt: Type.Union([Type.Null(), Time], {
+      description: 'the soonest POST /api/bookings/{code}/verify/resend may send the code again; null: no more',
+    }),
   },
-  { description: 'the seats are held until `expiresAt`; confirm with POST /api/bookings/{code}/verify and the code the phone was sent' },
+  {
+    description:
+      'the seats are held until `expiresAt`; confirm with POST /api/bookings/{code}/verify and the code the phone was sent',
+  },
 )
 
 /** A booking as its booker sees it (new, or looked up): with `verification` while its seats wait for the phone's SMS code. */
@@ -151,16 +175,26 @@ export const ManifestView = Type.Object({
 
 export const MarkBody = Type.Object({
   code: CodeParam,
-  status: Type.Union([Type.Literal('boarded'), Type.Literal('no_show'), Type.Literal('confirmed')], { description: 'confirmed undoes a mark' }),
+  status: Type.Union([Type.Literal('boarded'), Type.Literal('no_show'), Type.Literal('confirmed')], {
+    description: 'confirmed undoes a mark',
+  }),
 })
 
-export const NoShows = Type.Object({ phone: Type.String(), noShows: Type.Integer(), lastNoShowAt: Type.Union([Type.Null(), Time]) })
+export const NoShows = Type.Object({
+  phone: Type.String(),
+  noShows: Type.Integer(),
+  lastNoShowAt: Type.Union([Type.Null(), Time]),
+})
 
 const StopRef = Type.Object({ code: Type.String(), name: Type.String() })
 
 export const DriverTripsQuery = Type.Object({
-  date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'service day (Asia/Shanghai); default today' })),
-  driverId: Type.Optional(Type.String({ maxLength: 64, description: 'dispatchers: whose trips; a driver sees only their own' })),
+  date: Type.Optional(
+    Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'service day (Asia/Shanghai); default today' }),
+  ),
+  driverId: Type.Optional(
+    Type.String({ maxLength: 64, description: 'dispatchers: whose trips; a driver sees only their own' }),
+  ),
 })
 
 export const DriverTrips = Type.Object({

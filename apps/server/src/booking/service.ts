@@ -121,7 +121,12 @@ class GroupRaced extends Error {}
 /** Most booking requests of one trip instance decided in one transaction. */
 const MAX_GROUP = 250
 
-type LockedFn<T> = (tx: Queryable, onDemand: BookableTrip['onDemand'], label: TripLabel, current: TripInstanceView) => Promise<Locked<T>>
+type LockedFn<T> = (
+  tx: Queryable,
+  onDemand: BookableTrip['onDemand'],
+  label: TripLabel,
+  current: TripInstanceView,
+) => Promise<Locked<T>>
 
 interface Locked<T> {
   result: T
@@ -168,7 +173,13 @@ export class BookingService {
 
   async label(trip: TripInstanceView): Promise<TripLabel> {
     const names = new Map((await this.network.snapshot()).stops.map((s) => [s.code, s.name]))
-    return { id: trip.id, departureTs: trip.departureTs, headsign: trip.headsign, stopName: (c) => names.get(c) ?? c, cutoffTs: cutoffTs(trip) }
+    return {
+      id: trip.id,
+      departureTs: trip.departureTs,
+      headsign: trip.headsign,
+      stopName: (c) => names.get(c) ?? c,
+      cutoffTs: cutoffTs(trip),
+    }
   }
 
   /**
@@ -188,7 +199,9 @@ export class BookingService {
       const lock = await bookingRepo.lockTrip(tx, trip.id)
       // The seats as stored now: the cached network may not know yet of a change made elsewhere.
       const seats = (await bookingLimitsRepo.tripSeats(tx, trip.tripId)) ?? trip.seats
-      const current: TripInstanceView = lock.cancelled ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason } : { ...trip, seats }
+      const current: TripInstanceView = lock.cancelled
+        ? { ...trip, seats, status: 'cancelled', cancelReason: lock.cancelled.reason }
+        : { ...trip, seats }
       const out = await fn(tx, lock.onDemand, label, current)
       await bookingRepo.enqueueMessages(tx, await withBookerCopies(tx, out.messages), this.#now())
       const after = out.changes.length === 0 ? [] : (out.after ?? (await bookingRepo.bookingsOf(tx, trip.id)))
@@ -220,7 +233,13 @@ export class BookingService {
     const request: GroupedRequest = {
       idempotencyKey: req.idempotencyKey,
       channel,
-      identity: { boardStop: req.boardStop, alightStop: req.alightStop, seats: req.seats, name: normalizeName(req.name), phone: normalizePhone(req.phone) },
+      identity: {
+        boardStop: req.boardStop,
+        alightStop: req.alightStop,
+        seats: req.seats,
+        name: normalizeName(req.name),
+        phone: normalizePhone(req.phone),
+      },
       span: { ...resolveSpan(trip.stops, req.boardStop, req.alightStop), seats: req.seats },
       waitlist: req.waitlist,
       createdBy: actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : null,
@@ -276,7 +295,17 @@ export class BookingService {
           // A key or code taken meanwhile by another trip instance's transaction: decide again.
           if (inserted.length !== fresh.length) throw new GroupRaced()
           await saveBookers(tx, new Map(fresh.map((d) => [d.request.idempotencyKey, d.request.bookedBy])), inserted)
-          const held = this.#limits ? await this.#limits.close(tx, { trip: bookable, capacity: current.seats, tripInstanceId: trip.id, bookings, decided, inserted, now }) : new Map<string, Verification>()
+          const held = this.#limits
+            ? await this.#limits.close(tx, {
+                trip: bookable,
+                capacity: current.seats,
+                tripInstanceId: trip.id,
+                bookings,
+                decided,
+                inserted,
+                now,
+              })
+            : new Map<string, Verification>()
           const verification = (key: string): Verification | null => held.get(key) ?? null
           const after = [...bookings, ...inserted]
           const byNewKey = new Map(inserted.map((b) => [b.idempotencyKey, b]))
@@ -285,10 +314,28 @@ export class BookingService {
               case 'error':
                 return { ok: false, error: d.error }
               case 'replay':
-                return { ok: true, value: { booking: d.booking, trip, replayed: true, queue: after, verification: verification(d.request.idempotencyKey) } }
+                return {
+                  ok: true,
+                  value: {
+                    booking: d.booking,
+                    trip,
+                    replayed: true,
+                    queue: after,
+                    verification: verification(d.request.idempotencyKey),
+                  },
+                }
               case 'new':
               case 'twin':
-                return { ok: true, value: { booking: byNewKey.get(d.request.idempotencyKey) as StoredBooking, trip, replayed: d.kind === 'twin', queue: after, verification: verification(d.request.idempotencyKey) } }
+                return {
+                  ok: true,
+                  value: {
+                    booking: byNewKey.get(d.request.idempotencyKey) as StoredBooking,
+                    trip,
+                    replayed: d.kind === 'twin',
+                    queue: after,
+                    verification: verification(d.request.idempotencyKey),
+                  },
+                }
             }
           })
           const confirmed = inserted.filter((b) => b.status === 'confirmed')
@@ -297,7 +344,11 @@ export class BookingService {
             ...(confirmed.length > 0 ? [{ kind: 'booked' as const, codes: confirmed.map((b) => b.code) }] : []),
             ...(waitlisted.length > 0 ? [{ kind: 'waitlisted' as const, codes: waitlisted.map((b) => b.code) }] : []),
           ]
-          const messages = inserted.map((b) => (b.status === 'confirmed' ? bookedMessage(label, b) : waitlistedMessage(label, b, waitlistPosition(after, b))))
+          const messages = inserted.map((b) =>
+            b.status === 'confirmed'
+              ? bookedMessage(label, b)
+              : waitlistedMessage(label, b, waitlistPosition(after, b)),
+          )
           return { result, changes, messages, after }
         })
       } catch (err) {
@@ -324,7 +375,10 @@ export class BookingService {
   }
 
   /** A booking by code, for the passenger who gives the phone it was made with (else 404). */
-  async findForPassenger(typedCode: string, typedPhone: string): Promise<{ booking: StoredBooking; trip: TripInstanceView }> {
+  async findForPassenger(
+    typedCode: string,
+    typedPhone: string,
+  ): Promise<{ booking: StoredBooking; trip: TripInstanceView }> {
     const code = normalizeBookingCode(typedCode)
     const phone = (() => {
       try {
@@ -336,7 +390,8 @@ export class BookingService {
     const b = code ? await bookingRepo.bookingByCode(this.db, code) : null
     // One answer for a wrong code and a wrong phone: a code alone reveals nothing.
     // The rider's phone, or the booker's for a booking made for someone else.
-    if (!b || (b.phone !== phone && !(await bookedBy(this.db, b.id, phone)))) throw new AppError('BOOKING_NOT_FOUND', 'no booking with this code and phone number')
+    if (!b || (b.phone !== phone && !(await bookedBy(this.db, b.id, phone))))
+      throw new AppError('BOOKING_NOT_FOUND', 'no booking with this code and phone number')
     return { booking: b, trip: await this.network.instance(b.tripInstanceId) }
   }
 
@@ -351,14 +406,24 @@ export class BookingService {
    * Cancels a booking: by the passenger (until the cutoff), a dispatcher (any time, with a
    * reason) or the system. Seats return to the pool and the waitlist moves up.
    */
-  async cancel(found: { booking: StoredBooking; trip: TripInstanceView }, actor: Actor, reason: string | null): Promise<StoredBooking> {
+  async cancel(
+    found: { booking: StoredBooking; trip: TripInstanceView },
+    actor: Actor,
+    reason: string | null,
+  ): Promise<StoredBooking> {
     const { trip } = found
     return this.locked(trip, async (tx, onDemand, label, current) => {
       const b = (await bookingRepo.bookingByCode(tx, found.booking.code)) as StoredBooking
       const who = actor.kind === 'passenger' ? 'passenger' : actor.kind === 'system' ? 'system' : 'dispatcher'
-      if (checkCancel(this.bookable(current, onDemand), b, who, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      if (checkCancel(this.bookable(current, onDemand), b, who, this.#now()) === 'unchanged')
+        return { result: b, changes: [], messages: [] }
       const by = actor.kind === 'dispatcher' || actor.kind === 'driver' ? actor.username : actor.kind
-      const [cancelled] = await bookingRepo.setStatus(tx, [b.id], { status: 'cancelled', now: this.#now(), cancelReason: reason, cancelledBy: by })
+      const [cancelled] = await bookingRepo.setStatus(tx, [b.id], {
+        status: 'cancelled',
+        now: this.#now(),
+        cancelReason: reason,
+        cancelledBy: by,
+      })
       const promoted = await this.#promote(tx, current, label)
       return {
         result: cancelled as StoredBooking,
@@ -369,11 +434,22 @@ export class BookingService {
   }
 
   /** Confirms the waitlisted bookings that fit now, in order (inside a locked transaction). */
-  async #promote(tx: Queryable, trip: TripInstanceView, label: TripLabel): Promise<{ changes: BookingChange[]; messages: OutgoingMessage[] }> {
+  async #promote(
+    tx: Queryable,
+    trip: TripInstanceView,
+    label: TripLabel,
+  ): Promise<{ changes: BookingChange[]; messages: OutgoingMessage[] }> {
     const fit = promotable(trip.seats, trip.stops.length, await bookingRepo.bookingsOf(tx, trip.id))
     if (fit.length === 0) return { changes: [], messages: [] }
-    const promoted = await bookingRepo.setStatus(tx, fit.map((b) => b.id), { status: 'confirmed', now: this.#now() })
-    return { changes: [{ kind: 'promoted', codes: promoted.map((b) => b.code) }], messages: promoted.map((b) => promotedMessage(label, b)) }
+    const promoted = await bookingRepo.setStatus(
+      tx,
+      fit.map((b) => b.id),
+      { status: 'confirmed', now: this.#now() },
+    )
+    return {
+      changes: [{ kind: 'promoted', codes: promoted.map((b) => b.code) }],
+      messages: promoted.map((b) => promotedMessage(label, b)),
+    }
   }
 
   /** The driver (of this trip) or a dispatcher marks a booking boarded or no-show, or undoes it. */
@@ -383,18 +459,29 @@ export class BookingService {
     const code = normalizeBookingCode(typedCode)
     return this.locked(trip, async (tx, onDemand, label, current) => {
       const b = code ? await bookingRepo.bookingByCode(tx, code) : null
-      if (!b || b.tripInstanceId !== trip.id) throw new AppError('BOOKING_NOT_FOUND', `no booking ${typedCode} on this trip`)
-      if (checkMark(this.bookable(current, onDemand), b, to, this.#now()) === 'unchanged') return { result: b, changes: [], messages: [] }
+      if (!b || b.tripInstanceId !== trip.id)
+        throw new AppError('BOOKING_NOT_FOUND', `no booking ${typedCode} on this trip`)
+      if (checkMark(this.bookable(current, onDemand), b, to, this.#now()) === 'unchanged')
+        return { result: b, changes: [], messages: [] }
       if (b.status === 'no_show') {
         // Its seats may have gone to the waitlist meanwhile.
         const others = (await bookingRepo.bookingsOf(tx, trip.id)).filter((x) => x.id !== b.id)
         const free = seatsFree(current.seats, segmentLoads(trip.stops.length, others), b)
-        if (free < b.seats) throw new AppError('SEAT_UNAVAILABLE', `the seats of ${b.code} went to the waitlist; ${Math.max(0, free)} free now`, { seatsFree: Math.max(0, free) })
+        if (free < b.seats)
+          throw new AppError(
+            'SEAT_UNAVAILABLE',
+            `the seats of ${b.code} went to the waitlist; ${Math.max(0, free)} free now`,
+            { seatsFree: Math.max(0, free) },
+          )
       }
       const [changed] = await bookingRepo.setStatus(tx, [b.id], { status: to, now: this.#now() })
       const kind: BookingChangeKind = to === 'confirmed' ? 'unmarked' : to
       const promoted = to === 'no_show' ? await this.#promote(tx, current, label) : { changes: [], messages: [] }
-      return { result: changed as StoredBooking, changes: [{ kind, codes: [b.code] }, ...promoted.changes], messages: promoted.messages }
+      return {
+        result: changed as StoredBooking,
+        changes: [{ kind, codes: [b.code] }, ...promoted.changes],
+        messages: promoted.messages,
+      }
     })
   }
 
@@ -402,23 +489,38 @@ export class BookingService {
   checkCrew(trip: TripInstanceView, actor: Actor): void {
     if (actor.kind === 'dispatcher' || actor.kind === 'system') return
     if (actor.kind === 'driver' && actor.driverCode !== null && actor.driverCode === trip.driverId) return
-    throw new AppError('FORBIDDEN', `only the driver assigned to ${trip.id} or a dispatcher may see or change its manifest`)
+    throw new AppError(
+      'FORBIDDEN',
+      `only the driver assigned to ${trip.id} or a dispatcher may see or change its manifest`,
+    )
   }
 
-  async bookingsOf(tripInstanceId: string): Promise<{ trip: TripInstanceView; bookings: StoredBooking[]; counts: BookingCounts }> {
+  async bookingsOf(
+    tripInstanceId: string,
+  ): Promise<{ trip: TripInstanceView; bookings: StoredBooking[]; counts: BookingCounts }> {
     const trip = await this.network.instance(tripInstanceId)
     const bookings = await bookingRepo.bookingsOf(this.db, trip.id)
     return { trip, bookings, counts: bookingCounts(trip.seats, trip.stops.length, bookings) }
   }
 
   /** A driver's trip instances on a service day, in departure order, with seat counts and on-demand state. */
-  async tripsOfDriver(driverId: string, date: ServiceDate): Promise<{ trip: TripInstanceView; counts: BookingCounts; onDemand: OnDemandState | null }[]> {
+  async tripsOfDriver(
+    driverId: string,
+    date: ServiceDate,
+  ): Promise<{ trip: TripInstanceView; counts: BookingCounts; onDemand: OnDemandState | null }[]> {
     const trips = (await this.network.instancesOn(date)).filter((t) => t.driverId === driverId)
-    const states = await bookingRepo.onDemandStates(this.db, trips.map((t) => t.id))
+    const states = await bookingRepo.onDemandStates(
+      this.db,
+      trips.map((t) => t.id),
+    )
     const out: { trip: TripInstanceView; counts: BookingCounts; onDemand: OnDemandState | null }[] = []
     for (const trip of trips) {
       const bookings = await bookingRepo.bookingsOf(this.db, trip.id)
-      out.push({ trip, counts: bookingCounts(trip.seats, trip.stops.length, bookings), onDemand: this.bookable(trip, states.get(trip.id) ?? null).onDemand })
+      out.push({
+        trip,
+        counts: bookingCounts(trip.seats, trip.stops.length, bookings),
+        onDemand: this.bookable(trip, states.get(trip.id) ?? null).onDemand,
+      })
     }
     return out
   }
@@ -445,6 +547,8 @@ export class BookingService {
   async dispatcherViews(bookings: readonly StoredBooking[], trip: TripInstanceView): Promise<DispatcherBookingView[]> {
     const label = await this.label(trip)
     const counts = await this.noShows(bookings.map((b) => b.phone))
-    return bookings.map((b) => dispatcherView(bookingView(b, trip, label.stopName, bookings), b, counts.get(b.phone)?.count ?? 0))
+    return bookings.map((b) =>
+      dispatcherView(bookingView(b, trip, label.stopName, bookings), b, counts.get(b.phone)?.count ?? 0),
+    )
   }
 }

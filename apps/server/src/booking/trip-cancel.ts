@@ -50,7 +50,10 @@ export class TripCancellations {
     try {
       await this.cascade(e.trip, { by: e.by, tellDriver: e.previous === 'scheduled' })
     } catch (err) {
-      this.log.error({ tripInstanceId: e.trip.id, err: (err as Error).message }, 'bookings of a cancelled trip not cancelled yet; the sweep will retry')
+      this.log.error(
+        { tripInstanceId: e.trip.id, err: (err as Error).message },
+        'bookings of a cancelled trip not cancelled yet; the sweep will retry',
+      )
     }
   }
 
@@ -61,24 +64,41 @@ export class TripCancellations {
    */
   async cascade(trip: TripInstanceView, opts: { by: string | null; tellDriver: boolean }): Promise<TripCancelOutcome> {
     // Read before the transaction: on the embedded database nothing else runs while it is open.
-    const driverPhone = (await this.booking.network.snapshot()).drivers.find((d) => d.id === trip.driverId)?.phone ?? null
+    const driverPhone =
+      (await this.booking.network.snapshot()).drivers.find((d) => d.id === trip.driverId)?.phone ?? null
     const now = this.booking.now()
     const outcome = await this.booking.locked(trip, async (tx, onDemand, label, current) => {
       const reason = current.cancelReason ?? DEFAULT_REASON
-      const open = (await bookingRepo.bookingsOf(tx, trip.id)).filter((b) => b.status === 'confirmed' || b.status === 'waitlisted')
-      const cancelled = await bookingRepo.setStatus(tx, open.map((b) => b.id), { status: 'cancelled', now, cancelReason: reason, cancelledBy: opts.by ?? 'system' })
+      const open = (await bookingRepo.bookingsOf(tx, trip.id)).filter(
+        (b) => b.status === 'confirmed' || b.status === 'waitlisted',
+      )
+      const cancelled = await bookingRepo.setStatus(
+        tx,
+        open.map((b) => b.id),
+        { status: 'cancelled', now, cancelReason: reason, cancelledBy: opts.by ?? 'system' },
+      )
       // An undecided on-demand trip is decided here, so the on-demand runner does not tell everyone again.
       const onDemandTrip = trip.bookingPolicy === 'required'
-      if (onDemandTrip && (onDemand ?? 'pending') === 'pending') await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
+      if (onDemandTrip && (onDemand ?? 'pending') === 'pending')
+        await bookingRepo.setOnDemand(tx, trip.id, 'cancelled', now)
       const riders = open.reduce((n, b) => n + (b.status === 'confirmed' ? b.seats : 0), 0)
       const messages: OutgoingMessage[] = cancelled.map((b) => tripCancelledMessage(label, b, reason))
       const driverTold = opts.tellDriver && driverPhone !== null
-      if (driverTold) messages.push(driverMessage('driver_trip_cancelled', label, driverPhone, riders, reason, onDemandTrip))
+      if (driverTold)
+        messages.push(driverMessage('driver_trip_cancelled', label, driverPhone, riders, reason, onDemandTrip))
       const result: TripCancelOutcome = { tripInstanceId: trip.id, cancelled: cancelled.map((b) => b.code), driverTold }
       const changed = cancelled.length > 0 || opts.tellDriver
-      return { result, changes: changed ? [{ kind: 'trip_cancelled' as const, codes: result.cancelled }] : [], messages }
+      return {
+        result,
+        changes: changed ? [{ kind: 'trip_cancelled' as const, codes: result.cancelled }] : [],
+        messages,
+      }
     })
-    if (outcome.cancelled.length > 0 || outcome.driverTold) this.log.info({ ...outcome, cancelled: outcome.cancelled.length }, 'trip cancelled: its bookings are cancelled and the passengers told')
+    if (outcome.cancelled.length > 0 || outcome.driverTold)
+      this.log.info(
+        { ...outcome, cancelled: outcome.cancelled.length },
+        'trip cancelled: its bookings are cancelled and the passengers told',
+      )
     return outcome
   }
 
@@ -89,7 +109,10 @@ export class TripCancellations {
     for (const id of ids) {
       const trip = await this.booking.network.instance(id).catch(() => null)
       if (!trip) {
-        this.log.warn({ tripInstanceId: id }, 'a cancelled trip instance with open bookings is no longer in the timetable; left to the dispatcher')
+        this.log.warn(
+          { tripInstanceId: id },
+          'a cancelled trip instance with open bookings is no longer in the timetable; left to the dispatcher',
+        )
         continue
       }
       out.push(await this.cascade(trip, { by: null, tellDriver: false }))

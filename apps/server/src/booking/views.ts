@@ -16,7 +16,12 @@ export interface DispatcherBookingView extends BookingView {
 
 const iso = (ts: number): string => new Date(ts).toISOString()
 
-export function bookingView(b: StoredBooking, trip: TripInstanceView, stopName: (code: string) => string, waitlist: readonly StoredBooking[]): BookingView {
+export function bookingView(
+  b: StoredBooking,
+  trip: TripInstanceView,
+  stopName: (code: string) => string,
+  waitlist: readonly StoredBooking[],
+): BookingView {
   const at = (seq: number): string => iso(trip.stops.find((s) => s.seq === seq)?.arrivalTs ?? trip.departureTs)
   const position = b.status === 'waitlisted' ? waitlistPosition(waitlist, b) : null
   return {

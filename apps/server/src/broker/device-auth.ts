@@ -20,7 +20,8 @@ const BAD_USERNAME_OR_PASSWORD = 4
 const VEHICLE = Symbol('vehicleId')
 type DeviceClient = Client & { [VEHICLE]?: string }
 
-const authError = (message: string, returnCode: number): Error & { returnCode: number } => Object.assign(new Error(message), { returnCode })
+const authError = (message: string, returnCode: number): Error & { returnCode: number } =>
+  Object.assign(new Error(message), { returnCode })
 
 export class DeviceAuth {
   readonly #db: Queryable
@@ -47,15 +48,28 @@ export class DeviceAuth {
   }
 
   /** aedes `authenticate`. */
-  authenticate = (client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done: (error: (Error & { returnCode: number }) | null, success: boolean | null) => void): void => {
+  authenticate = (
+    client: Client,
+    username: Readonly<string | undefined>,
+    password: Readonly<Buffer | undefined>,
+    done: (error: (Error & { returnCode: number }) | null, success: boolean | null) => void,
+  ): void => {
     const vehicleId = username ?? ''
     const refuse = (reason: string, code = BAD_USERNAME_OR_PASSWORD): void => {
-      this.#log.warn({ clientId: client.id.slice(0, 64), username: vehicleId.slice(0, 64), reason }, 'mqtt device refused')
+      this.#log.warn(
+        { clientId: client.id.slice(0, 64), username: vehicleId.slice(0, 64), reason },
+        'mqtt device refused',
+      )
       done(authError(reason, code), false)
     }
-    if (!isVehicleId(vehicleId) || !password || password.length > 200) return refuse('user name must be the vehicle id and password its device secret')
+    if (!isVehicleId(vehicleId) || !password || password.length > 200)
+      return refuse('user name must be the vehicle id and password its device secret')
     // Checked before the secret: a client id of another vehicle is refused whoever asks.
-    if (!clientIdBelongsTo(client.id, vehicleId)) return refuse(`client id must be the vehicle id ${vehicleId} or start with it and a separator such as "."`, IDENTIFIER_REJECTED)
+    if (!clientIdBelongsTo(client.id, vehicleId))
+      return refuse(
+        `client id must be the vehicle id ${vehicleId} or start with it and a separator such as "."`,
+        IDENTIFIER_REJECTED,
+      )
     this.#secretMatches(vehicleId, password.toString('utf8')).then(
       (ok) => {
         if (!ok) return refuse('wrong vehicle id or device secret')
@@ -82,7 +96,11 @@ export class DeviceAuth {
   }
 
   /** aedes `authorizeSubscribe`: only the device's own command topic; others are refused (SUBACK 0x80). */
-  authorizeSubscribe = (client: Client, sub: Subscription, done: (error: Error | null, subscription?: Subscription | null) => void): void => {
+  authorizeSubscribe = (
+    client: Client,
+    sub: Subscription,
+    done: (error: Error | null, subscription?: Subscription | null) => void,
+  ): void => {
     const own = (client as DeviceClient)[VEHICLE]
     if (own !== undefined && sub.topic === topics.command(own)) return done(null, sub)
     this.#log.warn({ clientId: client.id, topic: sub.topic.slice(0, 120) }, 'mqtt subscription refused')

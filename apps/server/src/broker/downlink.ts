@@ -8,7 +8,10 @@ export type PublishFn = (topic: string, payload: string) => Promise<void>
 export function embeddedPublisher(aedes: Aedes): PublishFn {
   return (topic, payload) =>
     new Promise<void>((resolve, reject) => {
-      aedes.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false }, (err) => (err ? reject(err) : resolve()))
+      aedes.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+        (err) => (err ? reject(err) : resolve()),
+      )
     })
 }
 

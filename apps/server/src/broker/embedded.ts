@@ -59,7 +59,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     ...(auth ? { authenticate: auth.authenticate, authorizeSubscribe: auth.authorizeSubscribe } : {}),
     authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
       if (auth && !auth.mayPublish(client, packet)) {
-        opts.log.warn({ clientId: client?.id, topic: packet.topic.slice(0, 120) }, 'mqtt publish refused: not this device\'s topic')
+        opts.log.warn(
+          { clientId: client?.id, topic: packet.topic.slice(0, 120) },
+          "mqtt publish refused: not this device's topic",
+        )
         return callback(new Error('not authorized'))
       }
       if (!client || !parseUplinkTopic(packet.topic)) return callback(null)
@@ -69,8 +72,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       )
     },
   })
-  aedes.on('clientError', (client, err) => opts.log.warn({ clientId: client.id, err: err.message }, 'mqtt client error'))
-  const server: NetServer = createServer((socket) => guard(socket, aedes.handle(socket) as unknown as Client & AedesClientInternals))
+  aedes.on('clientError', (client, err) =>
+    opts.log.warn({ clientId: client.id, err: err.message }, 'mqtt client error'),
+  )
+  const server: NetServer = createServer((socket) =>
+    guard(socket, aedes.handle(socket) as unknown as Client & AedesClientInternals),
+  )
   server.maxConnections = opts.maxConnections
   let open = 0
   server.on('connection', (socket) => {
@@ -83,7 +90,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
    * the server hold more than one packet of the limit: a larger one closes it at its header.
    */
   function guard(socket: Socket, client: Client & AedesClientInternals): void {
-    const limits = new PacketGuard({ maxPacket: opts.maxPacketBytes, beforeSignIn: Math.min(BEFORE_SIGN_IN_BYTES, opts.maxPacketBytes) })
+    const limits = new PacketGuard({
+      maxPacket: opts.maxPacketBytes,
+      beforeSignIn: Math.min(BEFORE_SIGN_IN_BYTES, opts.maxPacketBytes),
+    })
     const parser = client._parser
     const parse = parser.parse.bind(parser)
     parser.parse = (buf: Buffer): number => {
@@ -96,7 +106,18 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 
   function refuse(socket: Socket, client: Client & AedesClientInternals, r: Refusal): void {
     opts.onRefused?.(r)
-    opts.log.warn({ clientId: client.id?.slice(0, 64), peer: socket.remoteAddress, reason: r.reason, packetType: r.packetType, bytes: r.declared, limit: r.limit, topic: r.topic?.slice(0, 120) }, 'mqtt connection closed: packet over the limit, nothing acknowledged')
+    opts.log.warn(
+      {
+        clientId: client.id?.slice(0, 64),
+        peer: socket.remoteAddress,
+        reason: r.reason,
+        packetType: r.packetType,
+        bytes: r.declared,
+        limit: r.limit,
+        topic: r.topic?.slice(0, 120),
+      },
+      'mqtt connection closed: packet over the limit, nothing acknowledged',
+    )
     tellDevice(client, r)
     socket.destroy()
   }
@@ -109,11 +130,30 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     const parsed = r.topic === undefined ? null : parseUplinkTopic(r.topic)
     if (!parsed || !client.connackSent) return
     if (auth && auth.vehicleOf(client) !== parsed.vehicleId) return
-    const notice: RefusedCommand = { type: 'refused', ts: Date.now(), topic: r.topic as string, reason: 'packet_too_large', bytes: r.declared, maxBytes: r.limit }
-    aedes.publish({ cmd: 'publish', topic: topics.command(parsed.vehicleId), payload: Buffer.from(JSON.stringify(notice)), qos: 1, retain: false, dup: false }, () => {})
+    const notice: RefusedCommand = {
+      type: 'refused',
+      ts: Date.now(),
+      topic: r.topic as string,
+      reason: 'packet_too_large',
+      bytes: r.declared,
+      maxBytes: r.limit,
+    }
+    aedes.publish(
+      {
+        cmd: 'publish',
+        topic: topics.command(parsed.vehicleId),
+        payload: Buffer.from(JSON.stringify(notice)),
+        qos: 1,
+        retain: false,
+        dup: false,
+      },
+      () => {},
+    )
   }
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'MQTT_PORT') : err))
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'MQTT_PORT') : err),
+    )
     server.listen(opts.port, opts.host, () => resolve())
   })
   const address = server.address()
@@ -135,7 +175,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 export function embeddedLimits(
   config: { mqttMaxPacketKb: number; mqttConnectTimeoutS: number; mqttMaxConnections: number },
   metrics: { mqttRefused: { inc(labels: { reason: string }): void }; mqttConnections: { set(n: number): void } },
-): Pick<EmbeddedBrokerOptions, 'maxPacketBytes' | 'connectTimeoutMs' | 'maxConnections' | 'onRefused' | 'onConnections'> {
+): Pick<
+  EmbeddedBrokerOptions,
+  'maxPacketBytes' | 'connectTimeoutMs' | 'maxConnections' | 'onRefused' | 'onConnections'
+> {
   return {
     maxPacketBytes: config.mqttMaxPacketKb * 1024,
     connectTimeoutMs: config.mqttConnectTimeoutS * 1000,

@@ -28,7 +28,11 @@ export interface MqttSourceOptions {
    * session from a lost one.)
    */
   onSessionLost?: (info: { broker: string; clientId: string; downSinceTs: number | null }) => void
-  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+  log: {
+    info(obj: object, msg: string): void
+    warn(obj: object, msg: string): void
+    error(obj: object, msg: string): void
+  }
 }
 
 export interface MqttSource {
@@ -60,7 +64,9 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     protocolVersion: opts.protocolVersion,
     // Many unacknowledged messages in flight: acks wait for batch commits (~tens of ms). With
     // 3.1.1 the broker's own limit applies (Mosquitto: max_inflight_messages, default 20).
-    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: opts.sessionExpiryS, receiveMaximum: 65_535 } } : {}),
+    ...(opts.protocolVersion === 5
+      ? { properties: { sessionExpiryInterval: opts.sessionExpiryS, receiveMaximum: 65_535 } }
+      : {}),
     reconnectPeriod: 1_000,
     connectTimeout: 10_000,
     keepalive: 30,
@@ -80,7 +86,11 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
   let closing = false
   client.handleMessage = (_packet, done) => {
     // While closing, never call back: mqtt.js then takes no further message from the socket.
-    if (!closing) opts.waitForRoom().then(() => done(), () => done())
+    if (!closing)
+      opts.waitForRoom().then(
+        () => done(),
+        () => done(),
+      )
   }
 
   const raw = client as unknown as { _sendPacket: SendPacket }
@@ -94,7 +104,12 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     // Let mqtt.js go on with the next packet now; the ack follows the commit, in order.
     cb?.()
     ackChain = ackChain
-      .then(() => committed.then(() => true, () => false))
+      .then(() =>
+        committed.then(
+          () => true,
+          () => false,
+        ),
+      )
       .then((ok) => {
         pendingAcks--
         // Not committed (shutting down): no ack, the broker redelivers it to the next run.
@@ -108,13 +123,18 @@ export function startMqttSource(opts: MqttSourceOptions): MqttSource {
     generation++
     commits.clear()
     if (reconnect && !connack.sessionPresent) {
-      opts.log.error({ url: broker, clientId: opts.clientId, downSinceTs: downSince }, 'MQTT broker lost the ingest session on reconnect (sessionPresent=false): messages it had queued for the server are lost')
+      opts.log.error(
+        { url: broker, clientId: opts.clientId, downSinceTs: downSince },
+        'MQTT broker lost the ingest session on reconnect (sessionPresent=false): messages it had queued for the server are lost',
+      )
       opts.onSessionLost?.({ broker, clientId: opts.clientId, downSinceTs: downSince })
     } else {
       opts.log.info({ url: broker, sessionPresent: connack.sessionPresent }, 'connected to MQTT broker')
     }
     downSince = null
-    const filters = opts.sharedGroup ? UPLINK_SUBSCRIPTIONS.map((t) => `$share/${opts.sharedGroup}/${t}`) : [...UPLINK_SUBSCRIPTIONS]
+    const filters = opts.sharedGroup
+      ? UPLINK_SUBSCRIPTIONS.map((t) => `$share/${opts.sharedGroup}/${t}`)
+      : [...UPLINK_SUBSCRIPTIONS]
     client.subscribe(filters, { qos: 1 }, (err) => {
       if (err) opts.log.error({ err: err.message }, 'MQTT subscribe failed')
     })

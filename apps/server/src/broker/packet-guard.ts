@@ -51,7 +51,12 @@ export class PacketGuard {
     if (!signedIn) {
       this.#early += chunk.length
       if (this.#early > this.#limits.beforeSignIn) {
-        return { reason: 'too_much_before_sign_in', packetType: this.#type, declared: this.#early, limit: this.#limits.beforeSignIn }
+        return {
+          reason: 'too_much_before_sign_in',
+          packetType: this.#type,
+          declared: this.#early,
+          limit: this.#limits.beforeSignIn,
+        }
       }
     }
     let i = 0
@@ -70,13 +75,24 @@ export class PacketGuard {
           this.#multiplier *= 128
           this.#lengthBytes++
           if (b & 0x80) {
-            if (this.#lengthBytes === 4) return { reason: 'malformed_length', packetType: this.#type, declared: this.#length, limit: this.#limits.maxPacket }
+            if (this.#lengthBytes === 4)
+              return {
+                reason: 'malformed_length',
+                packetType: this.#type,
+                declared: this.#length,
+                limit: this.#limits.maxPacket,
+              }
             break
           }
           const declared = 1 + this.#lengthBytes + this.#length
           const limit = signedIn ? this.#limits.maxPacket : this.#limits.beforeSignIn
           if (declared > limit) {
-            const refusal: Refusal = { reason: signedIn ? 'packet_too_large' : 'too_much_before_sign_in', packetType: this.#type, declared, limit }
+            const refusal: Refusal = {
+              reason: signedIn ? 'packet_too_large' : 'too_much_before_sign_in',
+              packetType: this.#type,
+              declared,
+              limit,
+            }
             const topic = this.#type === 3 ? topicAt(chunk, i) : undefined
             return topic === undefined ? refusal : { ...refusal, topic }
           }

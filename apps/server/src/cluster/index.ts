@@ -38,13 +38,22 @@ export interface Cluster {
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const clients: RedisClientType[] = []
   const client = async (): Promise<RedisClientType> => {
-    const c: RedisClientType = createClient({ url: o.redisUrl, socket: { reconnectStrategy: (retries) => Math.min(5000, 100 * 2 ** Math.min(retries, 6)) } })
+    const c: RedisClientType = createClient({
+      url: o.redisUrl,
+      socket: { reconnectStrategy: (retries) => Math.min(5000, 100 * 2 ** Math.min(retries, 6)) },
+    })
     c.on('error', (err: Error) => o.log.warn({ err: err.message }, 'cluster: Redis connection problem; reconnecting'))
     clients.push(c)
     await c.connect()
     return c
   }
-  const [adapterPub, adapterSub, pub, sub, cmd] = [await client(), await client(), await client(), await client(), await client()]
+  const [adapterPub, adapterSub, pub, sub, cmd] = [
+    await client(),
+    await client(),
+    await client(),
+    await client(),
+    await client(),
+  ]
   o.hub.io.adapter(createAdapter(adapterPub, adapterSub, { key: `${o.name}-io` }))
   o.hub.followClusterRooms(1000)
 
@@ -58,7 +67,9 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     leaseMs: o.leaseMs ?? 6000,
     log: o.log,
     onChange: (_owned, gained, lost) => {
-      slot.router?.follow(gained, lost).catch((err: Error) => o.log.warn({ err: err.message }, 'cluster: could not follow partition channels'))
+      slot.router
+        ?.follow(gained, lost)
+        .catch((err: Error) => o.log.warn({ err: err.message }, 'cluster: could not follow partition channels'))
       // Tell the others at once, so they forward to us without waiting for their next round.
       pub.publish(announce, JSON.stringify({ id: o.instanceId, gained, lost })).catch(() => undefined)
     },
@@ -72,8 +83,18 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       // not ours
     }
   })
-  for (const [what, cache] of Object.entries(o.caches ?? {})) await syncChanges({ pub, sub, name: o.name, what, instanceId: o.instanceId, cache, log: o.log })
-  const router = new LiveRouter({ name: o.name, local: o.local, leases, pub, sub, instanceId: o.instanceId, partitions: o.partitions, log: o.log })
+  for (const [what, cache] of Object.entries(o.caches ?? {}))
+    await syncChanges({ pub, sub, name: o.name, what, instanceId: o.instanceId, cache, log: o.log })
+  const router = new LiveRouter({
+    name: o.name,
+    local: o.local,
+    leases,
+    pub,
+    sub,
+    instanceId: o.instanceId,
+    partitions: o.partitions,
+    log: o.log,
+  })
   slot.router = router
   await leases.start()
   await router.follow([...leases.owned], [])

@@ -20,7 +20,15 @@ export interface InvalidationLog {
   warn(obj: object, msg: string): void
 }
 
-export async function syncChanges(o: { pub: RedisClientType; sub: RedisClientType; name: string; what: string; instanceId: string; cache: SyncedCache; log: InvalidationLog }): Promise<void> {
+export async function syncChanges(o: {
+  pub: RedisClientType
+  sub: RedisClientType
+  name: string
+  what: string
+  instanceId: string
+  cache: SyncedCache
+  log: InvalidationLog
+}): Promise<void> {
   const channel = `${o.name}:${o.what}`
   await o.sub.subscribe(channel, (message) => {
     let from: unknown
@@ -31,7 +39,11 @@ export async function syncChanges(o: { pub: RedisClientType; sub: RedisClientTyp
     }
     if (from !== o.instanceId) o.cache.changedElsewhere()
   })
-  const failed = (err: Error): void => o.log.warn({ err: err.message, what: o.what }, 'cluster: could not announce a change; the others reload after their reconnect')
+  const failed = (err: Error): void =>
+    o.log.warn(
+      { err: err.message, what: o.what },
+      'cluster: could not announce a change; the others reload after their reconnect',
+    )
   o.cache.broadcastChangesWith(() => {
     // A closed client throws at once rather than rejecting (a change during shutdown).
     try {

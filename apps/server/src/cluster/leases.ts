@@ -110,9 +110,14 @@ export class PartitionLeases {
     const next = new Set<number>()
     for (let p = 0; p < partitions; p++) {
       if (this.#owners[p] !== me) continue
-      if (Number(await redis.eval(RENEW, { keys: [this.#partKey(p)], arguments: [me, String(leaseMs)] })) === 1) next.add(p)
+      if (Number(await redis.eval(RENEW, { keys: [this.#partKey(p)], arguments: [me, String(leaseMs)] })) === 1)
+        next.add(p)
     }
-    const plan = planLeases(this.#owners.map((o, p) => (o === me && !next.has(p) ? null : o)), me, live)
+    const plan = planLeases(
+      this.#owners.map((o, p) => (o === me && !next.has(p) ? null : o)),
+      me,
+      live,
+    )
     for (const p of plan.release) {
       await redis.eval(RELEASE, { keys: [this.#partKey(p)], arguments: [me] })
       next.delete(p)

@@ -28,7 +28,10 @@ const FORWARDED = 'x-rb-forwarded-by'
 const PASS_REQUEST = ['cookie', 'authorization', 'accept', 'accept-language', 'user-agent'] as const
 const PASS_RESPONSE = ['content-type', 'cache-control', 'etag'] as const
 
-export function installReadProxy(app: FastifyInstance, o: { leases: PartitionLeases; instanceId: string; partitions: number }): void {
+export function installReadProxy(
+  app: FastifyInstance,
+  o: { leases: PartitionLeases; instanceId: string; partitions: number },
+): void {
   if (o.partitions !== 1) return
   const routes = new Set(LIVE_READ_ROUTES)
   app.addHook('onRequest', async (req, reply) => {

@@ -35,7 +35,16 @@ export class LiveRouter implements LiveStage {
   forwarded = 0
   received = 0
 
-  constructor(o: { name: string; local: readonly LiveStage[]; leases: PartitionLeases; pub: RedisClientType; sub: RedisClientType; instanceId: string; partitions: number; log: RouterLog }) {
+  constructor(o: {
+    name: string
+    local: readonly LiveStage[]
+    leases: PartitionLeases
+    pub: RedisClientType
+    sub: RedisClientType
+    instanceId: string
+    partitions: number
+    log: RouterLog
+  }) {
     this.#channel = (p) => `${o.name}:live:${p}`
     this.#local = o.local
     this.#leases = o.leases

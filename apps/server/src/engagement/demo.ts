@@ -20,27 +20,55 @@ export const DEMO_SURVEY = {
   title: '乡村公交服务满意度调查',
   intro: '请花一分钟告诉我们您对班车的看法，帮助我们改进班次和服务。',
   questions: [
-    { kind: 'single' as const, text: '您多久坐一次乡村公交？', options: ['几乎每天', '每周几次', '赶场天才坐', '很少坐'] },
-    { kind: 'multiple' as const, text: '您最希望改进哪些方面？（可多选）', options: ['增加班次', '更准点', '车内更干净', '站牌信息更清楚', '预约更方便'], required: false },
+    {
+      kind: 'single' as const,
+      text: '您多久坐一次乡村公交？',
+      options: ['几乎每天', '每周几次', '赶场天才坐', '很少坐'],
+    },
+    {
+      kind: 'multiple' as const,
+      text: '您最希望改进哪些方面？（可多选）',
+      options: ['增加班次', '更准点', '车内更干净', '站牌信息更清楚', '预约更方便'],
+      required: false,
+    },
     { kind: 'rating' as const, text: '总体满意度（1–5分）' },
     { kind: 'rating' as const, text: '驾驶员服务态度（1–5分）' },
     { kind: 'text' as const, text: '还有什么意见或建议？', required: false },
   ],
 }
 
-const SUGGESTIONS = ['早上七点前希望加一班', '赶场天车太挤，能不能加车', '司机师傅很耐心，谢谢', '站牌二维码很好用', '下雨天希望准点一点', '希望晚上能多一班回村的车']
+const SUGGESTIONS = [
+  '早上七点前希望加一班',
+  '赶场天车太挤，能不能加车',
+  '司机师傅很耐心，谢谢',
+  '站牌二维码很好用',
+  '下雨天希望准点一点',
+  '希望晚上能多一班回村的车',
+]
 
 /** Loads them unless there are notices already (a database the demo was loaded into earlier). */
-export async function seedDemoEngagement(db: Db, now: number, log: { info(obj: object, msg: string): void }): Promise<boolean> {
+export async function seedDemoEngagement(
+  db: Db,
+  now: number,
+  log: { info(obj: object, msg: string): void },
+): Promise<boolean> {
   if ((await engagementRepo.noticeCount(db)) > 0) return false
   const rng = mulberry32(20261207)
   const drivers = await engagementRepo.activeDriverIds(db)
-  const stops = (await db.query<{ code: string }>('SELECT code FROM stop ORDER BY code LIMIT 60')).rows.map((r) => r.code)
+  const stops = (await db.query<{ code: string }>('SELECT code FROM stop ORDER BY code LIMIT 60')).rows.map(
+    (r) => r.code,
+  )
   const sentTs = now - 26 * H
   const by = { username: 'dispatcher', displayName: '县客运调度中心' }
   let read = 0
   await db.transaction(async (tx) => {
-    const notice = await engagementRepo.insertNotice(tx, cleanNotice({ ...DEMO_NOTICE, audience: 'all', remindAfterH: 4 }), by, drivers, sentTs)
+    const notice = await engagementRepo.insertNotice(
+      tx,
+      cleanNotice({ ...DEMO_NOTICE, audience: 'all', remindAfterH: 4 }),
+      by,
+      drivers,
+      sentTs,
+    )
     for (const [i, driverId] of drivers.entries()) {
       // The first driver is the demo account's: it has not read it, so the driver page shows it pinned.
       const hasRead = i > 0 && rng.next() < 0.65
@@ -52,16 +80,33 @@ export async function seedDemoEngagement(db: Db, now: number, log: { info(obj: o
         remindedTs: hasRead ? null : sentTs + 4 * H,
       })
     }
-    const survey = await engagementRepo.insertSurvey(tx, cleanSurvey({ ...DEMO_SURVEY, audience: 'villagers', opensTs: now - 9 * DAY, closesTs: now - 2 * DAY }), 'dispatcher', now - 10 * DAY)
+    const survey = await engagementRepo.insertSurvey(
+      tx,
+      cleanSurvey({ ...DEMO_SURVEY, audience: 'villagers', opensTs: now - 9 * DAY, closesTs: now - 2 * DAY }),
+      'dispatcher',
+      now - 10 * DAY,
+    )
     for (let i = 0; i < 46; i++) {
-      const answers: SurveyAnswers = { q1: Math.min(3, Math.floor(rng.next() * rng.next() * 5)), q3: pick(rng.next(), [5, 5, 4, 4, 4, 3, 5, 2]), q4: pick(rng.next(), [5, 5, 5, 4, 4, 3]) }
+      const answers: SurveyAnswers = {
+        q1: Math.min(3, Math.floor(rng.next() * rng.next() * 5)),
+        q3: pick(rng.next(), [5, 5, 4, 4, 4, 3, 5, 2]),
+        q4: pick(rng.next(), [5, 5, 5, 4, 4, 3]),
+      }
       const wishes = [0, 1, 2, 3, 4].filter(() => rng.next() < 0.35)
       if (wishes.length > 0) answers.q2 = wishes
       if (rng.next() < 0.3) answers.q5 = pick(rng.next(), SUGGESTIONS)
       const channel: AnswerChannel = rng.next() < 0.6 ? 'stop_page' : 'sms_link'
       // Made-up numbers, each its own (one answer per phone).
       const phone = `1390830${String(1000 + i * 37)}`
-      await engagementRepo.insertAnswer(tx, { surveyId: survey.id, driverId: null, phone, answers, channel, stopCode: stops.length > 0 ? pick(rng.next(), stops) : null, createdTs: now - 9 * DAY + Math.round(rng.range(1, 160)) * H })
+      await engagementRepo.insertAnswer(tx, {
+        surveyId: survey.id,
+        driverId: null,
+        phone,
+        answers,
+        channel,
+        stopCode: stops.length > 0 ? pick(rng.next(), stops) : null,
+        createdTs: now - 9 * DAY + Math.round(rng.range(1, 160)) * H,
+      })
     }
   })
   log.info({ notice: 1, drivers: drivers.length, read, surveys: 1 }, 'demo notice and closed survey loaded')

@@ -7,8 +7,27 @@
  * one. Reminders are claimed by an update that only one instance can win, so a sweep running on
  * every instance, restarted or not, reminds each driver once.
  */
-import { AppError, cleanNotice, noticeReminderSms, serviceDayOf, terminalText, type NoticeInput, type TrackingEngine } from '@rb/domain'
-import { bookingRepo, engagementRepo, type Db, type DriverNotice, type NoticeCounts, type NoticeReceipt, type OutgoingMessage, type Queryable, type StoredNotice, type TerminalOutcome } from '@rb/db'
+import {
+  AppError,
+  cleanNotice,
+  noticeReminderSms,
+  serviceDayOf,
+  terminalText,
+  type NoticeInput,
+  type TrackingEngine,
+} from '@rb/domain'
+import {
+  bookingRepo,
+  engagementRepo,
+  type Db,
+  type DriverNotice,
+  type NoticeCounts,
+  type NoticeReceipt,
+  type OutgoingMessage,
+  type Queryable,
+  type StoredNotice,
+  type TerminalOutcome,
+} from '@rb/db'
 import { jt808, topics, type NoticeCommand } from '@rb/protocol'
 import type { PublishFn } from '../broker/downlink.js'
 import type { MessageTerminals } from '../alerts/messages.js'
@@ -78,21 +97,36 @@ export class NoticeService {
     if (n.audience === 'all') return engagementRepo.activeDriverIds(db)
     if (n.audience === 'operator') {
       const id = n.operatorId as string
-      if (!(await engagementRepo.operatorExists(db, id))) throw new AppError('NOT_FOUND', `operator ${id} does not exist`, { field: 'operatorId' })
+      if (!(await engagementRepo.operatorExists(db, id)))
+        throw new AppError('NOT_FOUND', `operator ${id} does not exist`, { field: 'operatorId' })
       return engagementRepo.operatorDriverIds(db, id, serviceDayOf(now - OPERATOR_DUTY_DAYS * DAY_MS))
     }
     const known = new Set(await engagementRepo.knownDriverIds(db, n.driverIds))
     const missing = n.driverIds.filter((d) => !known.has(d))
-    if (missing.length > 0) throw new AppError('VALIDATION_FAILED', `no driver ${missing.slice(0, 5).join(', ')} on file`, { field: 'driverIds', missing })
+    if (missing.length > 0)
+      throw new AppError('VALIDATION_FAILED', `no driver ${missing.slice(0, 5).join(', ')} on file`, {
+        field: 'driverIds',
+        missing,
+      })
     return n.driverIds
   }
 
   /** Writes the notice to its drivers and sends it; refused (nothing stored) when it reaches nobody. */
   async send(input: NoticeInput, by: Author, audit: AuditFn): Promise<NoticeView> {
     const now = this.#now()
-    const n = cleanNotice({ ...input, remindAfterH: input.remindAfterH === undefined ? this.#d.remindAfterH || null : input.remindAfterH })
+    const n = cleanNotice({
+      ...input,
+      remindAfterH: input.remindAfterH === undefined ? this.#d.remindAfterH || null : input.remindAfterH,
+    })
     const drivers = await this.#recipients(n, now)
-    if (drivers.length === 0) throw new AppError('VALIDATION_FAILED', n.audience === 'operator' ? `operator ${n.operatorId} has no driver rostered on its buses` : 'there is no active driver to send it to', { field: n.audience === 'operator' ? 'operatorId' : 'audience' })
+    if (drivers.length === 0)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        n.audience === 'operator'
+          ? `operator ${n.operatorId} has no driver rostered on its buses`
+          : 'there is no active driver to send it to',
+        { field: n.audience === 'operator' ? 'operatorId' : 'audience' },
+      )
     const notice = await this.#d.db.transaction(async (tx) => {
       const stored = await engagementRepo.insertNotice(tx, n, by, drivers, now)
       await audit(tx, null, { ...stored, drivers })
@@ -117,7 +151,13 @@ export class NoticeService {
     const n = await this.get(id)
     const receipts = await engagementRepo.receipts(this.#d.db, id)
     const count = (f: (r: NoticeReceipt) => boolean): number => receipts.filter(f).length
-    return { ...n, recipients: receipts.length, delivered: count((r) => r.deliveredTs !== null), read: count((r) => r.readTs !== null), receipts }
+    return {
+      ...n,
+      recipients: receipts.length,
+      delivered: count((r) => r.deliveredTs !== null),
+      read: count((r) => r.readTs !== null),
+      receipts,
+    }
   }
 
   /** The driver's notices (unread first); listing them is their delivery to the page. */
@@ -126,7 +166,10 @@ export class NoticeService {
     const now = this.#now()
     const fresh = items.filter((x) => x.deliveredTs === null).map((x) => x.id)
     await engagementRepo.markDelivered(this.#d.db, driverId, fresh, now)
-    return { unread: items.filter((x) => x.readTs === null).length, items: items.map((x) => (x.deliveredTs === null ? { ...x, deliveredTs: now } : x)) }
+    return {
+      unread: items.filter((x) => x.readTs === null).length,
+      items: items.map((x) => (x.deliveredTs === null ? { ...x, deliveredTs: now } : x)),
+    }
   }
 
   /** The driver opened the notice: its receipt says when (the first opening stands). */
@@ -174,7 +217,14 @@ export class NoticeService {
     if (driverIds.length === 0) return
     const phones = await engagementRepo.driverPhones(tx, driverIds)
     const body = noticeReminderSms(notice, notice.remindAfterH)
-    const messages: OutgoingMessage[] = [...phones.values()].map((phone) => ({ kind: 'notice_reminder', recipient: phone, recipientRole: 'driver', body, bookingId: null, tripInstanceId: null }))
+    const messages: OutgoingMessage[] = [...phones.values()].map((phone) => ({
+      kind: 'notice_reminder',
+      recipient: phone,
+      recipientRole: 'driver',
+      body,
+      bookingId: null,
+      tripInstanceId: null,
+    }))
     await bookingRepo.enqueueMessages(tx, messages, now)
   }
 
@@ -183,9 +233,15 @@ export class NoticeService {
     if (driverIds.length === 0) return
     try {
       const accounts = await engagementRepo.driverAccounts(this.#d.db, driverIds)
-      this.#d.push(accounts.map((a) => a.userId), { id: notice.id, title: notice.title, ts: now, reminder })
+      this.#d.push(
+        accounts.map((a) => a.userId),
+        { id: notice.id, title: notice.title, ts: now, reminder },
+      )
     } catch (err) {
-      this.#d.log.warn({ err: (err as Error).message, notice: notice.id }, 'notice: live push failed; the page lists it on its next load')
+      this.#d.log.warn(
+        { err: (err as Error).message, notice: notice.id },
+        'notice: live push failed; the page lists it on its next load',
+      )
     }
     const atWheel = new Map<string, string>()
     for (const v of this.#d.engine.vehicleIds()) {
@@ -198,10 +254,24 @@ export class NoticeService {
       driverIds.map(async (driverId) => {
         try {
           const vehicleId = atWheel.get(driverId) ?? (await engagementRepo.dutyVehicle(this.#d.db, driverId, day))
-          const outcome = vehicleId ? await this.#toBus(vehicleId, { type: 'notice', ts: now, id: notice.id, driverId, title: notice.title, text, link: notice.link, reminder }) : { vehicleId: null, channels: [], detail: 'not on a bus and no duty today', ts: now }
+          const outcome = vehicleId
+            ? await this.#toBus(vehicleId, {
+                type: 'notice',
+                ts: now,
+                id: notice.id,
+                driverId,
+                title: notice.title,
+                text,
+                link: notice.link,
+                reminder,
+              })
+            : { vehicleId: null, channels: [], detail: 'not on a bus and no duty today', ts: now }
           await engagementRepo.setTerminal(this.#d.db, notice.id, driverId, outcome)
         } catch (err) {
-          this.#d.log.warn({ err: (err as Error).message, notice: notice.id, driverId }, 'notice: terminal outcome not noted')
+          this.#d.log.warn(
+            { err: (err as Error).message, notice: notice.id, driverId },
+            'notice: terminal outcome not noted',
+          )
         }
       }),
     )

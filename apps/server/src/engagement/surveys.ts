@@ -6,8 +6,33 @@
  * number of instances. Results are counted from the stored answers, as JSON or CSV.
  */
 import { randomBytes } from 'node:crypto'
-import { AppError, answerCell, assertOpen, cleanAnswers, cleanSurvey, maskPhone, normalizePhone, surveyInviteSms, surveyPhase, tallySurvey, toCsv, type CsvColumn, type SurveyInput, type SurveyPhase, type SurveyResults } from '@rb/domain'
-import { bookingRepo, engagementRepo, isUniqueViolation, type AnswerChannel, type Db, type OutgoingMessage, type StoredAnswer, type StoredSurvey } from '@rb/db'
+import {
+  AppError,
+  answerCell,
+  assertOpen,
+  cleanAnswers,
+  cleanSurvey,
+  maskPhone,
+  normalizePhone,
+  surveyInviteSms,
+  surveyPhase,
+  tallySurvey,
+  toCsv,
+  type CsvColumn,
+  type SurveyInput,
+  type SurveyPhase,
+  type SurveyResults,
+} from '@rb/domain'
+import {
+  bookingRepo,
+  engagementRepo,
+  isUniqueViolation,
+  type AnswerChannel,
+  type Db,
+  type OutgoingMessage,
+  type StoredAnswer,
+  type StoredSurvey,
+} from '@rb/db'
 import type { AuditFn } from './notices.js'
 
 export interface SurveyDeps {
@@ -53,12 +78,19 @@ export class SurveyService {
   }
 
   async list(limit: number): Promise<(SurveyView & { responses: number; invited: number })[]> {
-    return (await engagementRepo.listSurveys(this.#d.db, limit)).map((s) => ({ ...s, phase: surveyPhase(s, this.#now()) }))
+    return (await engagementRepo.listSurveys(this.#d.db, limit)).map((s) => ({
+      ...s,
+      phase: surveyPhase(s, this.#now()),
+    }))
   }
 
   async get(id: number, audience?: StoredSurvey['audience']): Promise<SurveyView> {
     const s = await engagementRepo.getSurvey(this.#d.db, id)
-    if (!s || (audience && s.audience !== audience)) throw new AppError('SURVEY_NOT_FOUND', `no ${audience === 'villagers' ? 'villagers\' ' : audience === 'drivers' ? 'drivers\' ' : ''}survey ${id}`)
+    if (!s || (audience && s.audience !== audience))
+      throw new AppError(
+        'SURVEY_NOT_FOUND',
+        `no ${audience === 'villagers' ? "villagers' " : audience === 'drivers' ? "drivers' " : ''}survey ${id}`,
+      )
     return this.#view(s)
   }
 
@@ -81,16 +113,28 @@ export class SurveyService {
 
   async openForDriver(driverId: string): Promise<(SurveyView & { answered: boolean })[]> {
     const open = await this.open('drivers')
-    const answered = await engagementRepo.answeredByDriver(this.#d.db, driverId, open.map((s) => s.id))
+    const answered = await engagementRepo.answeredByDriver(
+      this.#d.db,
+      driverId,
+      open.map((s) => s.id),
+    )
     return open.map((s) => ({ ...s, answered: answered.has(s.id) }))
   }
 
   async answerAsDriver(id: number, driverId: string, raw: Record<string, unknown>): Promise<StoredAnswer> {
-    return this.#answer(await this.get(id, 'drivers'), { driverId, phone: null, stopCode: null, channel: 'driver_page' }, raw)
+    return this.#answer(
+      await this.get(id, 'drivers'),
+      { driverId, phone: null, stopCode: null, channel: 'driver_page' },
+      raw,
+    )
   }
 
   /** A villager's answer: the phone typed on the page, or the one the SMS link was sent to. */
-  async answerAsVillager(id: number, who: { phone?: string | undefined; invite?: string | undefined; stopCode?: string | undefined }, raw: Record<string, unknown>): Promise<StoredAnswer & { phoneMasked: string }> {
+  async answerAsVillager(
+    id: number,
+    who: { phone?: string | undefined; invite?: string | undefined; stopCode?: string | undefined },
+    raw: Record<string, unknown>,
+  ): Promise<StoredAnswer & { phoneMasked: string }> {
     const survey = await this.get(id, 'villagers')
     let phone: string
     let channel: AnswerChannel = 'stop_page'
@@ -108,24 +152,49 @@ export class SurveyService {
 
   async invite(surveyId: number, token: string): Promise<engagementRepo.SurveyInvite> {
     const inv = /^sv-[0-9a-f]{24}$/.test(token) ? await engagementRepo.inviteByToken(this.#d.db, token) : null
-    if (!inv || inv.surveyId !== surveyId) throw new AppError('NOT_FOUND', 'this survey link is not valid; open the survey from the stop page instead', { field: 'invite' })
+    if (!inv || inv.surveyId !== surveyId)
+      throw new AppError('NOT_FOUND', 'this survey link is not valid; open the survey from the stop page instead', {
+        field: 'invite',
+      })
     return inv
   }
 
   /** What the page shows of an invitation: the phone masked, and whether it answered already. */
   async inviteView(surveyId: number, token: string): Promise<{ phoneMasked: string; answered: boolean }> {
     const inv = await this.invite(surveyId, token)
-    return { phoneMasked: maskPhone(inv.phone), answered: await engagementRepo.hasAnswer(this.#d.db, surveyId, { phone: inv.phone }) }
+    return {
+      phoneMasked: maskPhone(inv.phone),
+      answered: await engagementRepo.hasAnswer(this.#d.db, surveyId, { phone: inv.phone }),
+    }
   }
 
-  async #answer(survey: SurveyView, who: { driverId: string | null; phone: string | null; stopCode: string | null; channel: AnswerChannel }, raw: Record<string, unknown>): Promise<StoredAnswer> {
+  async #answer(
+    survey: SurveyView,
+    who: { driverId: string | null; phone: string | null; stopCode: string | null; channel: AnswerChannel },
+    raw: Record<string, unknown>,
+  ): Promise<StoredAnswer> {
     const now = this.#now()
     assertOpen(survey, now)
     const answers = cleanAnswers(survey.questions, raw)
     try {
-      return await engagementRepo.insertAnswer(this.#d.db, { surveyId: survey.id, driverId: who.driverId, phone: who.phone, answers, channel: who.channel, stopCode: who.stopCode, createdTs: now })
+      return await engagementRepo.insertAnswer(this.#d.db, {
+        surveyId: survey.id,
+        driverId: who.driverId,
+        phone: who.phone,
+        answers,
+        channel: who.channel,
+        stopCode: who.stopCode,
+        createdTs: now,
+      })
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('SURVEY_ANSWERED', who.driverId ? `driver ${who.driverId} has already answered survey ${survey.id}` : `this phone has already answered survey ${survey.id}`, { field: who.driverId ? 'driver' : 'phone' })
+      if (isUniqueViolation(err))
+        throw new AppError(
+          'SURVEY_ANSWERED',
+          who.driverId
+            ? `driver ${who.driverId} has already answered survey ${survey.id}`
+            : `this phone has already answered survey ${survey.id}`,
+          { field: who.driverId ? 'driver' : 'phone' },
+        )
       throw err
     }
   }
@@ -133,7 +202,13 @@ export class SurveyService {
   async results(id: number): Promise<{ survey: SurveyView; results: SurveyResults }> {
     const survey = await this.get(id)
     const answers = await engagementRepo.answers(this.#d.db, id)
-    return { survey, results: tallySurvey(survey.questions, answers.map((a) => a.answers)) }
+    return {
+      survey,
+      results: tallySurvey(
+        survey.questions,
+        answers.map((a) => a.answers),
+      ),
+    }
   }
 
   /** One line per answer: when, who (driver number or masked phone), how, then one column per question. */
@@ -145,7 +220,10 @@ export class SurveyService {
       { header: 'respondent', value: (a) => a.driverId ?? maskPhone(a.phone ?? '') },
       { header: 'channel', value: (a) => a.channel },
       { header: 'stop_code', value: (a) => a.stopCode },
-      ...survey.questions.map((q): CsvColumn<StoredAnswer> => ({ header: `${q.id} ${q.text}`, value: (a) => answerCell(q, a.answers[q.id]) })),
+      ...survey.questions.map((q): CsvColumn<StoredAnswer> => ({
+        header: `${q.id} ${q.text}`,
+        value: (a) => answerCell(q, a.answers[q.id]),
+      })),
     ]
     return { survey, csv: toCsv(columns, [...answers].reverse()) }
   }
@@ -160,8 +238,24 @@ export class SurveyService {
     if (survey.phase === 'closed') assertOpen(survey, now)
     const phones = await engagementRepo.recentBookerPhones(this.#d.db, now - INVITE_BOOKERS_DAYS * DAY_MS, INVITE_MAX)
     const invited = await this.#d.db.transaction(async (tx) => {
-      const written = await engagementRepo.insertInvites(tx, phones.map((p) => ({ token: `sv-${randomBytes(12).toString('hex')}`, surveyId: id, phone: p.phone, stopCode: p.stopCode })), now)
-      const messages: OutgoingMessage[] = written.map((i) => ({ kind: 'survey_invite', recipient: i.phone, recipientRole: 'passenger', body: surveyInviteSms(survey, this.link(survey.id, i.stopCode, i.token)), bookingId: null, tripInstanceId: null }))
+      const written = await engagementRepo.insertInvites(
+        tx,
+        phones.map((p) => ({
+          token: `sv-${randomBytes(12).toString('hex')}`,
+          surveyId: id,
+          phone: p.phone,
+          stopCode: p.stopCode,
+        })),
+        now,
+      )
+      const messages: OutgoingMessage[] = written.map((i) => ({
+        kind: 'survey_invite',
+        recipient: i.phone,
+        recipientRole: 'passenger',
+        body: surveyInviteSms(survey, this.link(survey.id, i.stopCode, i.token)),
+        bookingId: null,
+        tripInstanceId: null,
+      }))
       await bookingRepo.enqueueMessages(tx, messages, now)
       await audit(tx, null, { surveyId: id, invited: written.length })
       return written.length

@@ -21,8 +21,16 @@ export async function startGeofences(o: {
     kinds.clear()
     for (const r of net.routes) kinds.set(r.id, r.kind)
   }
-  const stage = new GeofenceStage({ db: o.db, kindOf: (id) => kinds.get(o.routeOf(id) ?? '') ?? null, publishAlerts: o.publishAlerts, log: o.log })
+  const stage = new GeofenceStage({
+    db: o.db,
+    kindOf: (id) => kinds.get(o.routeOf(id) ?? '') ?? null,
+    publishAlerts: o.publishAlerts,
+    log: o.log,
+  })
   await Promise.all([readKinds(), stage.reload()])
-  o.network.onChange(() => void readKinds().catch((err: Error) => o.log.warn({ err: err.message }, 'geofences: could not read the routes')))
+  o.network.onChange(
+    () =>
+      void readKinds().catch((err: Error) => o.log.warn({ err: err.message }, 'geofences: could not read the routes')),
+  )
   return stage
 }

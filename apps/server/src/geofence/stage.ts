@@ -4,7 +4,15 @@
  * bus leaving a fence it must keep to, speeding inside a zone) as alerts of type `geofence`, pushed
  * to dispatchers once stored. Writes are queued and retried; the map never waits for them.
  */
-import { GeofenceWatch, OPEN, type FenceAlert, type FenceEvent, type Geofence, type LiveAlert, type ServiceKind } from '@rb/domain'
+import {
+  GeofenceWatch,
+  OPEN,
+  type FenceAlert,
+  type FenceEvent,
+  type Geofence,
+  type LiveAlert,
+  type ServiceKind,
+} from '@rb/domain'
 import { geofencesRepo, telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { Position } from '@rb/protocol'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -17,7 +25,8 @@ export interface GeofenceStageDeps {
   log: { warn(obj: object, msg: string): void }
 }
 
-const alertId = (a: Pick<FenceAlert, 'vehicleId' | 'fenceId' | 'rule'>, since: number): string => `geofence:${a.rule}:${a.fenceId}:${a.vehicleId}:${since}`
+const alertId = (a: Pick<FenceAlert, 'vehicleId' | 'fenceId' | 'rule'>, since: number): string =>
+  `geofence:${a.rule}:${a.fenceId}:${a.vehicleId}:${since}`
 
 export class GeofenceStage implements LiveStage {
   readonly name = 'geofences'
@@ -48,7 +57,13 @@ export class GeofenceStage implements LiveStage {
   onPositions(positions: readonly Position[]): void {
     if (this.watch.fences.length === 0) return
     for (const p of positions) {
-      const out = this.watch.step({ vehicleId: p.vehicleId, ts: p.ts, point: [p.lng, p.lat], speedKmh: p.speedKmh, kind: this.#deps.kindOf(p.vehicleId) })
+      const out = this.watch.step({
+        vehicleId: p.vehicleId,
+        ts: p.ts,
+        point: [p.lng, p.lat],
+        speedKmh: p.speedKmh,
+        kind: this.#deps.kindOf(p.vehicleId),
+      })
       this.#events.push(...out.events)
       for (const a of out.alerts) this.#alerts.push(this.#alert(a))
     }
@@ -63,7 +78,10 @@ export class GeofenceStage implements LiveStage {
       this.#open.delete(key)
       return { ...open, state: 'cleared', clearedTs: a.ts }
     }
-    const message = a.rule === 'speeding' ? `${a.vehicleId} at ${Math.round(a.speedKmh ?? 0)} km/h in ${name} (limit ${a.limitKmh} km/h)` : `${a.vehicleId} left ${name}`
+    const message =
+      a.rule === 'speeding'
+        ? `${a.vehicleId} at ${Math.round(a.speedKmh ?? 0)} km/h in ${name} (limit ${a.limitKmh} km/h)`
+        : `${a.vehicleId} left ${name}`
     const alert: LiveAlert = {
       id: alertId(a, a.ts),
       type: 'geofence',
@@ -75,7 +93,12 @@ export class GeofenceStage implements LiveStage {
       tripInstanceId: null,
       stopCode: null,
       message,
-      data: { rule: a.rule, fenceId: a.fenceId, fence: name, ...(a.speedKmh !== undefined ? { speedKmh: a.speedKmh, limitKmh: a.limitKmh } : {}) },
+      data: {
+        rule: a.rule,
+        fenceId: a.fenceId,
+        fence: name,
+        ...(a.speedKmh !== undefined ? { speedKmh: a.speedKmh, limitKmh: a.limitKmh } : {}),
+      },
       ...OPEN,
     }
     if (!a.cleared) this.#open.set(key, alert)
@@ -99,14 +122,27 @@ export class GeofenceStage implements LiveStage {
     const latest = [...new Map(alerts.map((a) => [a.id, a])).values()]
     try {
       const stored = await this.#deps.db.transaction(async (tx) => {
-        await telemetryRepo.insertEvents(tx, events.map((e) => ({ vehicleId: e.vehicleId, ts: e.ts, type: `geofence_${e.type}`, tripInstanceId: null, stopCode: null, data: { fenceId: e.fenceId, fence: this.#names.get(e.fenceId) ?? e.fenceId } })))
+        await telemetryRepo.insertEvents(
+          tx,
+          events.map((e) => ({
+            vehicleId: e.vehicleId,
+            ts: e.ts,
+            type: `geofence_${e.type}`,
+            tripInstanceId: null,
+            stopCode: null,
+            data: { fenceId: e.fenceId, fence: this.#names.get(e.fenceId) ?? e.fenceId },
+          })),
+        )
         return trackingRepo.upsertAlerts(tx, latest)
       })
       if (stored.length) this.#deps.publishAlerts(stored)
     } catch (err) {
       this.#events.unshift(...events)
       this.#alerts.unshift(...alerts)
-      this.#deps.log.warn({ err: (err as Error).message, pending: this.#events.length + this.#alerts.length }, 'geofences: could not store events; will retry')
+      this.#deps.log.warn(
+        { err: (err as Error).message, pending: this.#events.length + this.#alerts.length },
+        'geofences: could not store events; will retry',
+      )
     }
   }
 }

@@ -9,7 +9,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Rural bus dispatch API',
         version: '0.1.0',
-        description: 'Numbered stop signs, routes, timetables, vehicles and drivers; live telemetry; operations. Errors are `{ "error": { "code", "message", "details" } }`.',
+        description:
+          'Numbered stop signs, routes, timetables, vehicles and drivers; live telemetry; operations. Errors are `{ "error": { "code", "message", "details" } }`.',
       },
       tags: [
         { name: 'network', description: 'stop signs, townships, routes' },

@@ -16,7 +16,10 @@ async function redisStore(prefix: string): Promise<RateStore> {
   return new RedisRateStore(c, prefix)
 }
 
-const stores: [string, (prefix: string) => Promise<RateStore> | RateStore][] = [['memory', () => new MemoryRateStore()], ...(redisUrl ? [['redis', redisStore] as [string, (prefix: string) => Promise<RateStore>]] : [])]
+const stores: [string, (prefix: string) => Promise<RateStore> | RateStore][] = [
+  ['memory', () => new MemoryRateStore()],
+  ...(redisUrl ? [['redis', redisStore] as [string, (prefix: string) => Promise<RateStore>]] : []),
+]
 
 describe.each(stores)('RateLimiter on %s', (_name, makeStore) => {
   it('allows max hits per key per window, then says how long to wait', async () => {
@@ -59,7 +62,14 @@ describe.runIf(redisUrl)('RedisRateStore', () => {
     const one = new RateLimiter(await redisStore(prefix), 'bookings', { max: 4, windowMs: 60_000 })
     const two = new RateLimiter(await redisStore(prefix), 'bookings', { max: 4, windowMs: 60_000 })
     const now = Date.now()
-    const waits = [await one.hit('10.0.0.1', now), await two.hit('10.0.0.1', now), await one.hit('10.0.0.1', now), await two.hit('10.0.0.1', now), await one.hit('10.0.0.1', now), await two.hit('10.0.0.1', now)]
+    const waits = [
+      await one.hit('10.0.0.1', now),
+      await two.hit('10.0.0.1', now),
+      await one.hit('10.0.0.1', now),
+      await two.hit('10.0.0.1', now),
+      await one.hit('10.0.0.1', now),
+      await two.hit('10.0.0.1', now),
+    ]
     expect(waits.map((w) => w > 0)).toEqual([false, false, false, false, true, true])
   })
 })

@@ -58,7 +58,11 @@ export class RedisRateStore implements RateStore {
 
   async hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
     const k = `${this.prefix}${key}`
-    const [count, , ttl] = (await this.redis.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec()) as unknown as [number, unknown, number]
+    const [count, , ttl] = (await this.redis.multi().incr(k).pExpire(k, windowMs, 'NX').pTTL(k).exec()) as unknown as [
+      number,
+      unknown,
+      number,
+    ]
     return { count: Number(count), resetAt: now + (Number(ttl) > 0 ? Number(ttl) : windowMs) }
   }
 }
@@ -98,6 +102,7 @@ export function limitHook(
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (request, reply) => {
     const key = keyOf(request)
-    if (key !== null) refuseIfLimited(reply, await limiter.hit(key, Date.now()), typeof what === 'string' ? what : what(request))
+    if (key !== null)
+      refuseIfLimited(reply, await limiter.hit(key, Date.now()), typeof what === 'string' ? what : what(request))
   }
 }

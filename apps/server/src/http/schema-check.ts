@@ -13,14 +13,26 @@
 export type Expect<T extends true> = T
 
 /** The schema carries every field of the domain type (but those in `Except`), each with a type the domain's value fits. */
-export type Carries<Schema, Domain, Except extends keyof Domain = never> = [Exclude<keyof Domain, Except | keyof Schema>] extends [never]
-  ? [Pick<Domain, Exclude<keyof Domain, Except>>] extends [Pick<Schema, Extract<Exclude<keyof Domain, Except>, keyof Schema>>]
+export type Carries<Schema, Domain, Except extends keyof Domain = never> = [
+  Exclude<keyof Domain, Except | keyof Schema>,
+] extends [never]
+  ? [Pick<Domain, Exclude<keyof Domain, Except>>] extends [
+      Pick<Schema, Extract<Exclude<keyof Domain, Except>, keyof Schema>>,
+    ]
     ? true
-    : { mismatched: { [K in Extract<Exclude<keyof Domain, Except>, keyof Schema>]: [Domain[K]] extends [Schema[K]] ? never : K }[Extract<Exclude<keyof Domain, Except>, keyof Schema>] }
+    : {
+        mismatched: {
+          [K in Extract<Exclude<keyof Domain, Except>, keyof Schema>]: [Domain[K]] extends [Schema[K]] ? never : K
+        }[Extract<Exclude<keyof Domain, Except>, keyof Schema>]
+      }
   : { missing: Exclude<keyof Domain, Except | keyof Schema> }
 
 /** The schema has no field the domain type lacks (but those in `Extra`): what a body may set, the domain stores. */
-export type Within<Schema, Domain, Extra extends keyof Schema = never> = [Exclude<keyof Schema, Extra | keyof Domain>] extends [never] ? true : { unknownToDomain: Exclude<keyof Schema, Extra | keyof Domain> }
+export type Within<Schema, Domain, Extra extends keyof Schema = never> = [
+  Exclude<keyof Schema, Extra | keyof Domain>,
+] extends [never]
+  ? true
+  : { unknownToDomain: Exclude<keyof Schema, Extra | keyof Domain> }
 
 /** Both: the same fields (but the exceptions named), the domain's values fitting the schema. */
 export type SameFields<Schema, Domain, Except extends keyof Domain = never, Extra extends keyof Schema = never> =

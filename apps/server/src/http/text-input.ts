@@ -63,6 +63,10 @@ async function cleanRequestText(request: FastifyRequest): Promise<void> {
  * text last before validation (after the hooks of its plugin, e.g. the multipart parser).
  */
 export function textInputOnRoute(route: RouteOptions): void {
-  const existing = route.preValidation ? (Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation]) : []
+  const existing = route.preValidation
+    ? Array.isArray(route.preValidation)
+      ? route.preValidation
+      : [route.preValidation]
+    : []
   route.preValidation = [...existing, cleanRequestText]
 }

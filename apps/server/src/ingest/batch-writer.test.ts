@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest'
 import type { Position } from '@rb/protocol'
 import { BatchWriter, type Batch, type BatchWriterOptions, type WriteItem } from './batch-writer.js'
 
-const pos = (vehicleId: string, ts: number): Position => ({ vehicleId, ts, lng: 105, lat: 28, speedKmh: 0, headingDeg: 0, accM: null, odoM: null, source: 'mqtt' })
-const item = (n: number, ts0 = 0): WriteItem => ({ positions: Array.from({ length: n }, (_, i) => pos('V', ts0 + i)), events: [], statuses: [] })
+const pos = (vehicleId: string, ts: number): Position => ({
+  vehicleId,
+  ts,
+  lng: 105,
+  lat: 28,
+  speedKmh: 0,
+  headingDeg: 0,
+  accM: null,
+  odoM: null,
+  source: 'mqtt',
+})
+const item = (n: number, ts0 = 0): WriteItem => ({
+  positions: Array.from({ length: n }, (_, i) => pos('V', ts0 + i)),
+  events: [],
+  statuses: [],
+})
 const opts: BatchWriterOptions = { maxBatchPoints: 100, flushMs: 5, maxPending: 1000, retryMinMs: 5, retryMaxMs: 20 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const transientErr = Object.assign(new Error('connection lost'), { code: '08006' })
@@ -55,7 +69,12 @@ describe('BatchWriter', () => {
     const r = recorder((_b, call) => (call <= 3 ? transientErr : undefined))
     const errors: number[] = []
     let recovered = false
-    const w = new BatchWriter(r.store, opts, { isTransient, deadLetter: async () => {} }, { onWriteError: (_e, attempt) => errors.push(attempt), onRecovered: () => (recovered = true) })
+    const w = new BatchWriter(
+      r.store,
+      opts,
+      { isTransient, deadLetter: async () => {} },
+      { onWriteError: (_e, attempt) => errors.push(attempt), onRecovered: () => (recovered = true) },
+    )
     const done = Promise.all([w.add(item(1, 1)), w.add(item(1, 2))])
     await sleep(2)
     expect(w.isFailing || r.calls() === 0).toBe(true)
@@ -79,7 +98,11 @@ describe('BatchWriter', () => {
   it('drain writes everything now; waitForRoom waits while the buffer is full', async () => {
     let fail = true
     const r = recorder(() => (fail ? transientErr : undefined))
-    const w = new BatchWriter(r.store, { ...opts, maxPending: 10, flushMs: 10_000 }, { isTransient, deadLetter: async () => {} })
+    const w = new BatchWriter(
+      r.store,
+      { ...opts, maxPending: 10, flushMs: 10_000 },
+      { isTransient, deadLetter: async () => {} },
+    )
     void w.add(item(10))
     expect(w.isFull).toBe(true)
     let room = false
@@ -96,7 +119,12 @@ describe('BatchWriter', () => {
   it('on close, gives back what the database never took: rejected, so nobody acknowledges it', async () => {
     const r = recorder(() => transientErr)
     const w = new BatchWriter(r.store, opts, { isTransient, deadLetter: async () => {} })
-    const outcomes = [item(2), item(3)].map((i) => w.add(i).then(() => 'stored', () => 'given back'))
+    const outcomes = [item(2), item(3)].map((i) =>
+      w.add(i).then(
+        () => 'stored',
+        () => 'given back',
+      ),
+    )
     await sleep(30)
     expect(r.calls()).toBeGreaterThan(1)
     w.close()
@@ -118,7 +146,10 @@ describe('BatchWriter and a large item', () => {
     expect(order).toEqual(['small', 'big'])
     expect(r.batches[0]?.positions.some((p) => p.vehicleId === 'B')).toBe(true)
     expect(Math.max(...r.batches.map((b) => b.positions.length))).toBeLessThanOrEqual(opts.maxBatchPoints)
-    const stored = r.batches.flatMap((b) => b.positions).filter((p) => p.vehicleId === 'V').map((p) => p.ts)
+    const stored = r.batches
+      .flatMap((b) => b.positions)
+      .filter((p) => p.vehicleId === 'V')
+      .map((p) => p.ts)
     expect(stored).toEqual(Array.from({ length: 1_200 }, (_, i) => i))
     expect(w.pendingPoints).toBe(0)
   })

@@ -68,14 +68,19 @@ interface Pending {
   group?: object
 }
 
-const weightOf = (item: WriteItem): number => Math.max(1, item.positions.length + item.events.length + item.statuses.length)
+const weightOf = (item: WriteItem): number =>
+  Math.max(1, item.positions.length + item.events.length + item.statuses.length)
 
 /** An item cut into chunks of at most `size` points; its events and link statuses go with the first. */
 function chunksOf(item: WriteItem, size: number): WriteItem[] {
   if (item.positions.length <= size) return [item]
   const out: WriteItem[] = []
   for (let i = 0; i < item.positions.length; i += size) {
-    out.push({ positions: item.positions.slice(i, i + size), events: i === 0 ? item.events : [], statuses: i === 0 ? item.statuses : [] })
+    out.push({
+      positions: item.positions.slice(i, i + size),
+      events: i === 0 ? item.events : [],
+      statuses: i === 0 ? item.statuses : [],
+    })
   }
   return out
 }
@@ -97,7 +102,12 @@ export class BatchWriter {
   #idleWaiters: (() => void)[] = []
   #roomWaiters: (() => void)[] = []
 
-  constructor(store: (batch: Batch) => Promise<WriteOutcome>, opts: BatchWriterOptions, policy: BatchWriterPolicy, hooks: BatchWriterHooks = {}) {
+  constructor(
+    store: (batch: Batch) => Promise<WriteOutcome>,
+    opts: BatchWriterOptions,
+    policy: BatchWriterPolicy,
+    hooks: BatchWriterHooks = {},
+  ) {
     this.#store = store
     this.#policy = policy
     this.#opts = opts
@@ -204,7 +214,8 @@ export class BatchWriter {
     const later: number[] = []
     const groups = new Set<object>()
     let points = 0
-    const fits = (p: Pending): boolean => chosen.size === 0 || (this.#isolate === 0 && points + p.weight <= this.#opts.maxBatchPoints)
+    const fits = (p: Pending): boolean =>
+      chosen.size === 0 || (this.#isolate === 0 && points + p.weight <= this.#opts.maxBatchPoints)
     let end = 0
     for (; end < this.#queue.length; end++) {
       const next = this.#queue[end] as Pending

@@ -42,7 +42,14 @@ export class Ingest {
   readonly #log: IngestLog
   readonly #now: () => number
 
-  constructor(deps: { writer: BatchWriter; metrics: Metrics; limits: TelemetryLimits; stages: LiveStage[]; log: IngestLog; now?: () => number }) {
+  constructor(deps: {
+    writer: BatchWriter
+    metrics: Metrics
+    limits: TelemetryLimits
+    stages: LiveStage[]
+    log: IngestLog
+    now?: () => number
+  }) {
     this.#writer = deps.writer
     this.#metrics = deps.metrics
     this.#limits = deps.limits
@@ -117,7 +124,11 @@ export class Ingest {
   acceptStatus(vehicleId: string, status: VehicleStatus, ts: number): Promise<void> {
     if (this.#stopped) return Promise.reject(new Error('server is shutting down'))
     this.#runStages('onStatus', (s) => s.onStatus?.(vehicleId, status, ts))
-    return this.#writer.add({ positions: [], events: [{ vehicleId, ts, type: status }], statuses: [{ vehicleId, status, ts }] })
+    return this.#writer.add({
+      positions: [],
+      events: [{ vehicleId, ts, type: status }],
+      statuses: [{ vehicleId, status, ts }],
+    })
   }
 
   /** A driver alarm, door or passenger-count event. */
@@ -136,7 +147,8 @@ export class Ingest {
     this.#metrics.pointsReceived.inc(positions.length)
     const maxTs = this.#now() + this.#limits.maxFutureSkewMs
     const ok = positions.filter((p) => p.ts <= maxTs)
-    for (let i = ok.length; i < positions.length; i++) this.#drop({ reason: 'future_ts', detail: 'fix ahead of the server clock' }, 'decoded')
+    for (let i = ok.length; i < positions.length; i++)
+      this.#drop({ reason: 'future_ts', detail: 'fix ahead of the server clock' }, 'decoded')
     return this.#accept(ok)
   }
 
@@ -160,7 +172,11 @@ export class Ingest {
 
   #drop(reject: Reject, topic: string, level: 'debug' | 'error' = 'debug'): void {
     this.#metrics.dropped.inc({ reason: reject.reason })
-    if (level === 'error') this.#log.error({ topic, reason: reject.reason, detail: reject.detail }, 'pos/batch over MQTT_MAX_PACKET_KB dropped: set the broker\'s max_packet_size to the same limit so devices are refused instead')
+    if (level === 'error')
+      this.#log.error(
+        { topic, reason: reject.reason, detail: reject.detail },
+        "pos/batch over MQTT_MAX_PACKET_KB dropped: set the broker's max_packet_size to the same limit so devices are refused instead",
+      )
     else this.#log.debug({ topic, reason: reject.reason, detail: reject.detail }, 'telemetry dropped')
   }
 }

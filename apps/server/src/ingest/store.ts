@@ -23,7 +23,11 @@ export interface LatestRows {
  * row of vehicles seen for the first time. Updating every vehicle's row here would double the
  * cost of each batch; the live state saves them about once a second instead (LatestState.persist).
  */
-export function createBatchStore(db: Db, latest: LatestRows, now: () => number = Date.now): (batch: Batch) => Promise<WriteOutcome> {
+export function createBatchStore(
+  db: Db,
+  latest: LatestRows,
+  now: () => number = Date.now,
+): (batch: Batch) => Promise<WriteOutcome> {
   return async (batch) => {
     const fresh = latest.firstSeen(batch.positions)
     const out = await db.transaction(async (tx) => {

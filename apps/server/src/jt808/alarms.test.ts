@@ -55,7 +55,12 @@ describe('AlarmTracker', () => {
     const t = new AlarmTracker()
     const sos = raw({ sos: true })
     expect(observe(t, [{ alarmRaw: sos, ts: T0 + 600_000 }])).toHaveLength(1)
-    expect(observe(t, [{ alarmRaw: sos, ts: T0 + 100_000 }, { alarmRaw: sos, ts: T0 + 200_000 }])).toEqual([])
+    expect(
+      observe(t, [
+        { alarmRaw: sos, ts: T0 + 100_000 },
+        { alarmRaw: sos, ts: T0 + 200_000 },
+      ]),
+    ).toEqual([])
   })
 
   it('treats a resent report (same ts) as no change', () => {

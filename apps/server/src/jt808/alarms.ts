@@ -7,7 +7,9 @@ import { jt808 } from '@rb/protocol'
 export type AlarmName = jt808.AlarmName
 
 /** Bit number → name, lowest bit first (so SOS, bit 0, always comes first). */
-const NAMES_BY_BIT: readonly (readonly [number, AlarmName])[] = (Object.entries(jt808.ALARM_BITS) as [AlarmName, number][])
+const NAMES_BY_BIT: readonly (readonly [number, AlarmName])[] = (
+  Object.entries(jt808.ALARM_BITS) as [AlarmName, number][]
+)
   .map(([name, bit]) => [bit, name] as const)
   .sort((a, b) => a[0] - b[0])
 

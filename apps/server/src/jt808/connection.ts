@@ -41,7 +41,10 @@ export class Jt808Connection {
     socket.setNoDelay(true)
     socket.setKeepAlive(true, 60_000)
     socket.setTimeout(opts.idleTimeoutMs, () => {
-      hooks.log.info({ peer, vehicleId: this.session.vehicleId, idleS: opts.idleTimeoutMs / 1000 }, 'jt808 connection idle; closing')
+      hooks.log.info(
+        { peer, vehicleId: this.session.vehicleId, idleS: opts.idleTimeoutMs / 1000 },
+        'jt808 connection idle; closing',
+      )
       socket.destroy()
     })
     this.#authDeadline = setTimeout(() => {
@@ -110,7 +113,10 @@ export class Jt808Connection {
       const decoded = jt808.tryDecodeFrame(frame)
       if (!decoded.ok) {
         this.#hooks.metrics.jt808Malformed.inc({ reason: decoded.error.code })
-        this.#hooks.log.debug({ peer: this.session.peer, code: decoded.error.code, err: decoded.error.message }, 'jt808 frame dropped')
+        this.#hooks.log.debug(
+          { peer: this.session.peer, code: decoded.error.code, err: decoded.error.message },
+          'jt808 frame dropped',
+        )
         return
       }
       await this.session.handleFrame(decoded.value)

@@ -73,7 +73,15 @@ export class Jt808Gateway {
     this.#deps = deps
     const registry = deps.registry ?? (deps.db ? createTerminalRegistry(deps.db) : undefined)
     if (!registry) throw new Error('Jt808Gateway needs a db or a registry')
-    const subpackages = deps.subpackages ?? (deps.db ? createSubpackageStore(deps.db, { ...DEFAULT_SUBPACKAGE_LIMITS, ttlMs: opts.subpackageTtlMs ?? DEFAULT_SUBPACKAGE_LIMITS.ttlMs }, deps.now) : undefined)
+    const subpackages =
+      deps.subpackages ??
+      (deps.db
+        ? createSubpackageStore(
+            deps.db,
+            { ...DEFAULT_SUBPACKAGE_LIMITS, ttlMs: opts.subpackageTtlMs ?? DEFAULT_SUBPACKAGE_LIMITS.ttlMs },
+            deps.now,
+          )
+        : undefined)
     if (!subpackages) throw new Error('Jt808Gateway needs a db or a sub-package store')
     this.#expiry = setInterval(() => {
       subpackages.expire().then(
@@ -116,7 +124,9 @@ export class Jt808Gateway {
   static async start(opts: GatewayOptions, deps: GatewayDeps): Promise<Jt808Gateway> {
     const gw = new Jt808Gateway(opts, deps)
     await new Promise<void>((resolve, reject) => {
-      gw.#server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'JT808_PORT') : err))
+      gw.#server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new PortInUseError(opts.port, 'JT808_PORT') : err),
+      )
       gw.#server.listen(opts.port, opts.host, () => resolve())
     })
     gw.#server.on('error', (err) => deps.log.error({ err }, 'jt808 gateway listener error'))
@@ -195,7 +205,10 @@ export class Jt808Gateway {
     this.#bound.set(id, session)
     if (old && old !== session) {
       // A terminal that reconnects before its old connection timed out: the new one wins.
-      this.#deps.log.info({ vehicleId: id, old: old.peer, new: session.peer }, 'jt808 vehicle reconnected; closing its older connection')
+      this.#deps.log.info(
+        { vehicleId: id, old: old.peer, new: session.peer },
+        'jt808 vehicle reconnected; closing its older connection',
+      )
       for (const c of this.#connections) if (c.session === old) c.hangUp()
     }
   }

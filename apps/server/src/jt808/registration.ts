@@ -43,7 +43,10 @@ export function decideRegistration(f: RegistrationFacts): RegistrationDecision {
     }
   }
   if (f.plate !== '') {
-    return { result: REGISTER_RESULT.vehicleNotFound, detail: `no active vehicle has terminal phone ${f.phone} or plate ${f.plate}` }
+    return {
+      result: REGISTER_RESULT.vehicleNotFound,
+      detail: `no active vehicle has terminal phone ${f.phone} or plate ${f.plate}`,
+    }
   }
   return { result: REGISTER_RESULT.terminalNotFound, detail: `no active vehicle has terminal phone ${f.phone}` }
 }
@@ -67,9 +70,12 @@ export function decideAuth(
   registration: { vehicleId: string; authCode: string } | null,
   vehicle: TerminalVehicle | null,
 ): AuthDecision {
-  if (registration === null) return { ok: false, detail: `terminal ${phone} is not registered; it must send 0x0100 first` }
-  if (!authCodeMatches(registration.authCode, offered)) return { ok: false, detail: `wrong auth code from terminal ${phone}` }
-  if (!active(vehicle)) return { ok: false, detail: `vehicle ${registration.vehicleId} of terminal ${phone} is retired or gone` }
+  if (registration === null)
+    return { ok: false, detail: `terminal ${phone} is not registered; it must send 0x0100 first` }
+  if (!authCodeMatches(registration.authCode, offered))
+    return { ok: false, detail: `wrong auth code from terminal ${phone}` }
+  if (!active(vehicle))
+    return { ok: false, detail: `vehicle ${registration.vehicleId} of terminal ${phone} is retired or gone` }
   if (vehicle.jt808Phone !== null && jt808.canonicalPhone(vehicle.jt808Phone) !== phone) {
     return { ok: false, detail: `vehicle ${vehicle.id} is now configured for terminal ${vehicle.jt808Phone}` }
   }

@@ -36,7 +36,8 @@ export function createTerminalRegistry(db: Queryable, makeCode: () => string = n
         plate === '' ? Promise.resolve(null) : jt808Repo.findVehicleByPlate(db, plate),
       ])
       const decision = decideRegistration({ phone, plate, byPhone, byPlate })
-      if (decision.result !== jt808.REGISTER_RESULT.success) return { result: decision.result, authCode: '', vehicleId: null, detail: decision.detail }
+      if (decision.result !== jt808.REGISTER_RESULT.success)
+        return { result: decision.result, authCode: '', vehicleId: null, detail: decision.detail }
       const vehicleId = decision.vehicle.id
       // A terminal that lost the 0x8100 registers again: it gets the same code back.
       const existing = await jt808Repo.getTerminal(db, phone)
@@ -51,7 +52,12 @@ export function createTerminalRegistry(db: Queryable, makeCode: () => string = n
         terminalId: body.terminalId,
         protocol: body.layout,
       })
-      return { result: decision.result, authCode, vehicleId, detail: `bound to vehicle ${vehicleId} by ${decision.via}` }
+      return {
+        result: decision.result,
+        authCode,
+        vehicleId,
+        detail: `bound to vehicle ${vehicleId} by ${decision.via}`,
+      }
     },
 
     async authenticate(phone, authCode) {

@@ -16,12 +16,21 @@ export interface Jt808RoutesOptions {
 const TextBody = Type.Object({
   // One packet holds 1,023 bytes: about 500 Chinese characters in GBK.
   text: Type.String({ minLength: 1, maxLength: 500, description: 'Shown on the terminal screen; GBK characters only' }),
-  flags: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'Raw 0x8300 flag byte; default: show on the display (2019: as service information)' })),
+  flags: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 255,
+      description: 'Raw 0x8300 flag byte; default: show on the display (2019: as service information)',
+    }),
+  ),
 })
 
 const TextResult = Type.Object({
   delivered: Type.Boolean({ description: 'The terminal answered with success' }),
-  result: Type.Union([Type.Null(), Type.Integer()], { description: "The terminal's 0x0001 result: 0 success, 1 failure, 2 message error, 3 not supported; null when it did not answer in time" }),
+  result: Type.Union([Type.Null(), Type.Integer()], {
+    description:
+      "The terminal's 0x0001 result: 0 success, 1 failure, 2 message error, 3 not supported; null when it did not answer in time",
+  }),
 })
 
 export const jt808Routes: FastifyPluginAsyncTypebox<Jt808RoutesOptions> = async (app, { db, gateway }) => {
@@ -39,15 +48,19 @@ export const jt808Routes: FastifyPluginAsyncTypebox<Jt808RoutesOptions> = async 
     async (req) => {
       const { id } = req.params
       if (!gateway) throw new AppError('SERVICE_UNAVAILABLE', 'the JT/T 808 gateway is off (JT808_PORT=off)')
-      if (!(await networkRepo.findVehicle(db, 'id', id))) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${id} does not exist`)
+      if (!(await networkRepo.findVehicle(db, 'id', id)))
+        throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${id} does not exist`)
       try {
         const r = await gateway.sendText(id, req.body.text, req.body.flags)
         return { delivered: r.replied && r.result === jt808.REPLY_RESULT.success, result: r.result ?? null }
       } catch (err) {
         if (err instanceof VehicleNotConnectedError) {
-          throw new AppError('CONFLICT', `${err.message}; the text can be sent once its terminal is online`, { reason: err.code })
+          throw new AppError('CONFLICT', `${err.message}; the text can be sent once its terminal is online`, {
+            reason: err.code,
+          })
         }
-        if (err instanceof jt808.Jt808Error && err.code === 'BAD_FIELD') throw new AppError('VALIDATION_FAILED', err.message)
+        if (err instanceof jt808.Jt808Error && err.code === 'BAD_FIELD')
+          throw new AppError('VALIDATION_FAILED', err.message)
         throw err
       }
     },

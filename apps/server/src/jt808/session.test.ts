@@ -34,7 +34,17 @@ const location = (over: Partial<jt808.LocationInput> = {}): jt808.Jt808BodyInput
   ts: T0,
   ...over,
 })
-const register: jt808.Jt808BodyInput = { kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'TG808', terminalId: 'T000001', plateColor: 1, plate: '川EA1234' }
+const register: jt808.Jt808BodyInput = {
+  kind: 'register',
+  layout: '2013',
+  provinceId: 51,
+  cityId: 524,
+  manufacturerId: 'XYBUS',
+  terminalModel: 'TG808',
+  terminalId: 'T000001',
+  plateColor: 1,
+  plate: '川EA1234',
+}
 const auth = (authCode: string): jt808.Jt808BodyInput => ({ kind: 'auth', authCode, imei: null, softwareVersion: null })
 
 interface Deferred {
@@ -51,13 +61,16 @@ function setup(opts: { autoCommit?: boolean; replyTimeoutMs?: number; release?: 
   const commits: Deferred[] = []
   let hungUp = false
   const commit = (): Promise<void> =>
-    opts.autoCommit === false ? new Promise<void>((resolve, reject) => commits.push({ resolve, reject })) : Promise.resolve()
+    opts.autoCommit === false
+      ? new Promise<void>((resolve, reject) => commits.push({ resolve, reject }))
+      : Promise.resolve()
   const registry: TerminalRegistry = {
     register: async (phone) =>
       phone === '13912345678'
         ? { result: REGISTER_RESULT.success, authCode: 'code-1', vehicleId: 'XY-V101', detail: '' }
         : { result: REGISTER_RESULT.terminalNotFound, authCode: '', vehicleId: null, detail: '' },
-    authenticate: async (phone, code) => (phone === '13912345678' && code === 'code-1' ? { ok: true, vehicleId: 'XY-V101' } : { ok: false, detail: 'no' }),
+    authenticate: async (phone, code) =>
+      phone === '13912345678' && code === 'code-1' ? { ok: true, vehicleId: 'XY-V101' } : { ok: false, detail: 'no' },
     deregister: async () => {},
   }
   const tracker = new AlarmTracker()
@@ -77,7 +90,11 @@ function setup(opts: { autoCommit?: boolean; replyTimeoutMs?: number; release?: 
     bind: () => {},
     release: () => opts.release ?? true,
   }
-  const session = new Jt808Session(hooks, { write: (b) => written.push(jt808.decodeMessage(b)), hangUp: () => (hungUp = true) }, 'test')
+  const session = new Jt808Session(
+    hooks,
+    { write: (b) => written.push(jt808.decodeMessage(b)), hangUp: () => (hungUp = true) },
+    'test',
+  )
   let serial = 100
   const feed = async (body: jt808.Jt808BodyInput, phone = PHONE): Promise<number> => {
     const s = serial++
@@ -104,7 +121,12 @@ describe('Jt808Session', () => {
     const authSerial = await t.feed(auth('code-1'))
     expect(t.written.map((m) => m.header.serial)).toEqual([0, 1])
     expect(t.written[0]?.body).toEqual({ kind: 'registerReply', ackSerial: regSerial, result: 0, authCode: 'code-1' })
-    expect(replyOf(t.written[1])).toEqual({ kind: 'platformGeneralReply', ackSerial: authSerial, ackMsgId: MSG_ID.auth, result: 0 })
+    expect(replyOf(t.written[1])).toEqual({
+      kind: 'platformGeneralReply',
+      ackSerial: authSerial,
+      ackMsgId: MSG_ID.auth,
+      result: 0,
+    })
     expect(t.written[1]?.header.phone).toBe(PHONE)
     expect(t.session.vehicleId).toBe('XY-V101')
     await t.settle()
@@ -115,7 +137,11 @@ describe('Jt808Session', () => {
     const t = setup()
     await t.feed(register)
     const s = await t.feed(location())
-    expect(replyOf(t.written[1])).toMatchObject({ ackSerial: s, ackMsgId: MSG_ID.location, result: REPLY_RESULT.failure })
+    expect(replyOf(t.written[1])).toMatchObject({
+      ackSerial: s,
+      ackMsgId: MSG_ID.location,
+      result: REPLY_RESULT.failure,
+    })
     expect(t.positions).toEqual([])
     await t.feed(auth('wrong'))
     expect(replyOf(t.written[2]).result).toBe(REPLY_RESULT.failure)
@@ -127,7 +153,9 @@ describe('Jt808Session', () => {
     const t = setup({ autoCommit: false })
     await t.login()
     const s = await t.feed(location())
-    expect(t.positions).toMatchObject([{ vehicleId: 'XY-V101', ts: T0, lng: 105.441389, lat: 28.166667, source: 'jt808' }])
+    expect(t.positions).toMatchObject([
+      { vehicleId: 'XY-V101', ts: T0, lng: 105.441389, lat: 28.166667, source: 'jt808' },
+    ])
     expect(t.written).toHaveLength(2)
     t.commits[0]?.resolve()
     await t.settle()
@@ -165,28 +193,70 @@ describe('Jt808Session', () => {
     await t.feed(location({ alarmRaw: sos }))
     await t.feed(location({ alarmRaw: sos, ts: T0 + 10_000 }))
     await t.settle()
-    expect(t.events).toEqual([{ vehicleId: 'XY-V101', ts: T0, type: 'alarm', data: { alarm: 'sos', source: 'jt808', lng: 105.441389, lat: 28.166667 } }])
+    expect(t.events).toEqual([
+      {
+        vehicleId: 'XY-V101',
+        ts: T0,
+        type: 'alarm',
+        data: { alarm: 'sos', source: 'jt808', lng: 105.441389, lat: 28.166667 },
+      },
+    ])
     expect(t.written.slice(2).map((m) => replyOf(m).result)).toEqual([0, 0])
   })
 
   it('turns a driver card report into a driver event, acknowledged once it is stored', async () => {
     const t = setup({ autoCommit: false })
-    const card = { name: '王建国', cert: '5105242008123456', authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: null }
+    const card = {
+      name: '王建国',
+      cert: '5105242008123456',
+      authority: '叙永县交通运输局',
+      validUntil: '2030-12-31',
+      idCard: null,
+    }
     const before = await t.feed({ kind: 'driverIdentity', status: 1, ts: T0, readResult: 0, card })
-    expect(replyOf(t.written[0])).toMatchObject({ ackSerial: before, ackMsgId: MSG_ID.driverIdentity, result: REPLY_RESULT.failure })
+    expect(replyOf(t.written[0])).toMatchObject({
+      ackSerial: before,
+      ackMsgId: MSG_ID.driverIdentity,
+      result: REPLY_RESULT.failure,
+    })
     await t.login()
     const s = await t.feed({ kind: 'driverIdentity', status: 1, ts: T0, readResult: 0, card })
-    expect(t.events).toEqual([{
-      vehicleId: 'XY-V101', ts: T0, type: 'driver',
-      data: { action: 'on', cert: '5105242008123456', name: '王建国', authority: '叙永县交通运输局', validUntil: '2030-12-31', source: 'card', readResult: 0 },
-    }])
+    expect(t.events).toEqual([
+      {
+        vehicleId: 'XY-V101',
+        ts: T0,
+        type: 'driver',
+        data: {
+          action: 'on',
+          cert: '5105242008123456',
+          name: '王建国',
+          authority: '叙永县交通运输局',
+          validUntil: '2030-12-31',
+          source: 'card',
+          readResult: 0,
+        },
+      },
+    ])
     expect(t.written).toHaveLength(3)
     t.commits[0]?.resolve()
     await t.settle()
     expect(replyOf(t.written[3])).toMatchObject({ ackSerial: s, ackMsgId: MSG_ID.driverIdentity, result: 0 })
     // Removed a minute later, by a terminal whose clock runs ahead: never later than the server's clock.
     await t.feed({ kind: 'driverIdentity', status: 2, ts: T0 + 60_000, readResult: null, card: null })
-    expect(t.events[1]).toEqual({ vehicleId: 'XY-V101', ts: T0 + 1000, type: 'driver', data: { action: 'off', cert: null, name: null, authority: null, validUntil: null, source: 'card', readResult: null } })
+    expect(t.events[1]).toEqual({
+      vehicleId: 'XY-V101',
+      ts: T0 + 1000,
+      type: 'driver',
+      data: {
+        action: 'off',
+        cert: null,
+        name: null,
+        authority: null,
+        validUntil: null,
+        source: 'card',
+        readResult: null,
+      },
+    })
     // A body cut short is a message error, and nothing is taken.
     await t.feed({ kind: 'raw', msgId: MSG_ID.driverIdentity, bytes: new Uint8Array([1, 0x26, 0x05]) })
     expect(replyOf(t.written.at(-1)).result).toBe(REPLY_RESULT.messageError)
@@ -196,12 +266,20 @@ describe('Jt808Session', () => {
   it('stores a sub-packaged blind-area batch, answering every packet', async () => {
     const t = setup()
     await t.login()
-    const items = Array.from({ length: 12 }, (_, i) => location({ ts: T0 - 600_000 + i * 10_000 }) as jt808.LocationInput)
-    const frames = jt808.encodeSubpackaged({ phone: PHONE, protocolVersion: null, serial: 500 }, { kind: 'batchLocation', uploadType: jt808.BATCH_TYPE.backfill, items }, 200)
+    const items = Array.from(
+      { length: 12 },
+      (_, i) => location({ ts: T0 - 600_000 + i * 10_000 }) as jt808.LocationInput,
+    )
+    const frames = jt808.encodeSubpackaged(
+      { phone: PHONE, protocolVersion: null, serial: 500 },
+      { kind: 'batchLocation', uploadType: jt808.BATCH_TYPE.backfill, items },
+      200,
+    )
     expect(frames.length).toBeGreaterThan(1)
     for (const f of frames) await t.session.handleFrame(jt808.decodeFrame(f))
     // The last packet is answered once every packet is stored and the points committed: wait for that.
-    for (let i = 0; i < 1000 && (t.positions.length < 12 || t.written.length < 2 + frames.length); i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 1000 && (t.positions.length < 12 || t.written.length < 2 + frames.length); i++)
+      await new Promise((r) => setTimeout(r, 10))
     expect(t.positions).toHaveLength(12)
     const acks = t.written.slice(2).map((m) => replyOf(m))
     expect(acks.map((a) => a.ackSerial)).toEqual(frames.map((_, i) => 500 + i))
@@ -213,8 +291,18 @@ describe('Jt808Session', () => {
     await t.login()
     const pending = t.session.sendText('明早7点 石坝村 3人')
     const sent = t.written[2]
-    expect(sent?.body).toMatchObject({ kind: 'textMessage', text: '明早7点 石坝村 3人', flags: jt808.TEXT_FLAG.display, textType: null })
-    await t.feed({ kind: 'terminalGeneralReply', ackSerial: sent?.header.serial ?? -1, ackMsgId: MSG_ID.textMessage, result: 0 })
+    expect(sent?.body).toMatchObject({
+      kind: 'textMessage',
+      text: '明早7点 石坝村 3人',
+      flags: jt808.TEXT_FLAG.display,
+      textType: null,
+    })
+    await t.feed({
+      kind: 'terminalGeneralReply',
+      ackSerial: sent?.header.serial ?? -1,
+      ackMsgId: MSG_ID.textMessage,
+      result: 0,
+    })
     await expect(pending).resolves.toEqual({ replied: true, result: 0 })
     await expect(t.session.sendText('无人应答')).resolves.toEqual({ replied: false })
     expect(() => t.session.sendText('😀')).toThrow(jt808.Jt808Error)
@@ -225,7 +313,10 @@ describe('Jt808Session', () => {
     await t.login()
     t.session.closed()
     await t.settle()
-    expect(t.statuses).toEqual([['XY-V101', 'online'], ['XY-V101', 'offline']])
+    expect(t.statuses).toEqual([
+      ['XY-V101', 'online'],
+      ['XY-V101', 'offline'],
+    ])
     const replaced = setup({ release: false })
     await replaced.login()
     replaced.session.closed()

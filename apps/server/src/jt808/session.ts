@@ -67,7 +67,8 @@ export interface DownlinkResult {
 
 /** Message-id label for metrics: known ids by hex, everything else as `other` (bounded cardinality). */
 const KNOWN_IDS = new Set<number>(Object.values(MSG_ID))
-export const msgIdLabel = (msgId: number): string => (KNOWN_IDS.has(msgId) ? `0x${msgId.toString(16).padStart(4, '0')}` : 'other')
+export const msgIdLabel = (msgId: number): string =>
+  KNOWN_IDS.has(msgId) ? `0x${msgId.toString(16).padStart(4, '0')}` : 'other'
 
 export class Jt808Session {
   /** Remote address, for logs. */
@@ -119,7 +120,10 @@ export class Jt808Session {
       if (body !== null) await this.#dispatch(h, body)
     } catch (err) {
       metrics.jt808HandlerErrors.inc({ msg_id: msgIdLabel(h.msgId) })
-      log.error({ err, peer: this.peer, phone: h.phone, msgId: h.msgId }, 'jt808 message handling failed; connection goes on')
+      log.error(
+        { err, peer: this.peer, phone: h.phone, msgId: h.msgId },
+        'jt808 message handling failed; connection goes on',
+      )
       this.#reply(h, REPLY_RESULT.failure)
     }
   }
@@ -163,7 +167,10 @@ export class Jt808Session {
       if (!(err instanceof jt808.Jt808Error)) throw err
       // Header and check code were good, so the terminal can be told: 2 = message error, 3 = unsupported (RSA).
       this.#hooks.metrics.jt808Malformed.inc({ reason: err.code })
-      this.#hooks.log.debug({ peer: this.peer, phone: h.phone, msgId: h.msgId, code: err.code, err: err.message }, 'jt808 body not decodable')
+      this.#hooks.log.debug(
+        { peer: this.peer, phone: h.phone, msgId: h.msgId, code: err.code, err: err.message },
+        'jt808 body not decodable',
+      )
       answer(err.code === 'UNSUPPORTED' ? REPLY_RESULT.unsupported : REPLY_RESULT.messageError)
       return null
     }
@@ -208,7 +215,14 @@ export class Jt808Session {
   /** The whole message was handled: its packets go (unless it is to be sent again), then the answers. */
   async #finish(key: SubpackageKey, h: Header, serials: readonly number[], result: number): Promise<void> {
     if (result !== REPLY_RESULT.failure) {
-      await this.#hooks.subpackages.done(key).catch((err: Error) => this.#hooks.log.error({ phone: key.phone, err: err.message }, 'jt808 sub-packaged message handled but its packets not deleted'))
+      await this.#hooks.subpackages
+        .done(key)
+        .catch((err: Error) =>
+          this.#hooks.log.error(
+            { phone: key.phone, err: err.message },
+            'jt808 sub-packaged message handled but its packets not deleted',
+          ),
+        )
     }
     for (const serial of serials) this.#reply({ ...h, serial }, result)
   }
@@ -218,7 +232,10 @@ export class Jt808Session {
     const terminal = this.#terminal
     if (terminal === null) return
     this.#hooks.metrics.jt808Subpackages.inc({ outcome: 'resend_requested' })
-    this.#hooks.log.info({ peer: this.peer, phone: this.#phone, firstSerial, packets }, 'jt808 asking for missing packets (0x8003)')
+    this.#hooks.log.info(
+      { peer: this.peer, phone: this.#phone, firstSerial, packets },
+      'jt808 asking for missing packets (0x8003)',
+    )
     this.#send(terminal, { kind: 'platformResendRequest', firstSerial, packets })
   }
 
@@ -227,7 +244,10 @@ export class Jt808Session {
     try {
       for (const m of await this.#hooks.subpackages.incomplete(phone)) this.#askForPackets(m.firstSerial, m.missing)
     } catch (err) {
-      this.#hooks.log.warn({ peer: this.peer, phone, err: (err as Error).message }, 'jt808 could not read unfinished sub-packaged messages')
+      this.#hooks.log.warn(
+        { peer: this.peer, phone, err: (err as Error).message },
+        'jt808 could not read unfinished sub-packaged messages',
+      )
     }
   }
 
@@ -278,7 +298,10 @@ export class Jt808Session {
     const phone = jt808.canonicalPhone(h.phone)
     const out = await this.#hooks.registry.register(phone, body, this.#hooks.now())
     const level = out.result === jt808.REGISTER_RESULT.success ? 'info' : 'warn'
-    this.#hooks.log[level]({ peer: this.peer, phone, plate: body.plate, result: out.result, vehicleId: out.vehicleId, detail: out.detail }, 'jt808 register')
+    this.#hooks.log[level](
+      { peer: this.peer, phone, plate: body.plate, result: out.result, vehicleId: out.vehicleId, detail: out.detail },
+      'jt808 register',
+    )
     this.#send(h, { kind: 'registerReply', ackSerial: h.serial, result: out.result, authCode: out.authCode })
   }
 
@@ -292,13 +315,17 @@ export class Jt808Session {
     }
     if (this.#state === 'closed') return
     const previous = this.#vehicleId
-    if (this.#state === 'authenticated' && previous !== null && previous !== d.vehicleId && this.#hooks.release(this)) this.#status(previous, 'offline')
+    if (this.#state === 'authenticated' && previous !== null && previous !== d.vehicleId && this.#hooks.release(this))
+      this.#status(previous, 'offline')
     this.#state = 'authenticated'
     this.#phone = phone
     this.#vehicleId = d.vehicleId
     this.#terminal = { phone: h.phone, protocolVersion: h.protocolVersion }
     this.#hooks.bind(this)
-    this.#hooks.log.info({ peer: this.peer, phone, vehicleId: d.vehicleId, version: h.protocolVersion ?? '2013' }, 'jt808 terminal authenticated')
+    this.#hooks.log.info(
+      { peer: this.peer, phone, vehicleId: d.vehicleId, version: h.protocolVersion ?? '2013' },
+      'jt808 terminal authenticated',
+    )
     this.#reply(h, REPLY_RESULT.success)
     this.#status(d.vehicleId, 'online')
     await this.#askForMissing(phone)
@@ -311,12 +338,20 @@ export class Jt808Session {
     }
     // 0x0003 is deregistration: the issued auth code stops working; the terminal registers again.
     await this.#hooks.registry.deregister(this.#phone as string)
-    this.#hooks.log.info({ peer: this.peer, phone: this.#phone, vehicleId: this.#vehicleId }, 'jt808 terminal logged out (deregistered)')
+    this.#hooks.log.info(
+      { peer: this.peer, phone: this.#phone, vehicleId: this.#vehicleId },
+      'jt808 terminal logged out (deregistered)',
+    )
     this.#reply(h, REPLY_RESULT.success)
     this.#io.hangUp()
   }
 
-  #locations(h: Header, answer: Answer, reports: readonly jt808.LocationReport[], convert: (vehicleId: string) => { positions: Position[]; rejects: unknown[] }): void {
+  #locations(
+    h: Header,
+    answer: Answer,
+    reports: readonly jt808.LocationReport[],
+    convert: (vehicleId: string) => { positions: Position[]; rejects: unknown[] },
+  ): void {
     const { metrics, sink, log } = this.#hooks
     const vehicleId = this.#vehicleId
     if (!this.#speaksFor(h) || vehicleId === null) {
@@ -353,10 +388,14 @@ export class Jt808Session {
       return
     }
     const event = driverCardEvent(vehicleId, body, this.#hooks.now())
-    this.#hooks.log.info({ peer: this.peer, vehicleId, action: event.data.action, readResult: body.readResult }, 'jt808 driver card')
+    this.#hooks.log.info(
+      { peer: this.peer, vehicleId, action: event.data.action, readResult: body.readResult },
+      'jt808 driver card',
+    )
     const committed = this.#hooks.sink.acceptDeviceEvent(event).then(
       () => answer(REPLY_RESULT.success),
-      (err: Error) => this.#hooks.log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 driver card not acknowledged'),
+      (err: Error) =>
+        this.#hooks.log.debug({ peer: this.peer, vehicleId, err: err.message }, 'jt808 driver card not acknowledged'),
     )
     this.#inflight.add(committed)
     void committed.finally(() => this.#inflight.delete(committed))

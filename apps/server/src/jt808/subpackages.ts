@@ -21,7 +21,12 @@ export interface SubpackageLimits {
   maxPackets: number
 }
 
-export const DEFAULT_SUBPACKAGE_LIMITS: SubpackageLimits = { ttlMs: 86_400_000, maxPerTerminal: 8, maxBytes: 1024 * 1024, maxPackets: 4096 }
+export const DEFAULT_SUBPACKAGE_LIMITS: SubpackageLimits = {
+  ttlMs: 86_400_000,
+  maxPerTerminal: 8,
+  maxBytes: 1024 * 1024,
+  maxPackets: 4096,
+}
 
 export type SubpackageKey = jt808Repo.SubpackageKey
 
@@ -49,15 +54,26 @@ export interface SubpackageStore {
   expire(): Promise<number>
 }
 
-export function createSubpackageStore(db: Queryable, limits: SubpackageLimits = DEFAULT_SUBPACKAGE_LIMITS, now: () => number = Date.now): SubpackageStore {
+export function createSubpackageStore(
+  db: Queryable,
+  limits: SubpackageLimits = DEFAULT_SUBPACKAGE_LIMITS,
+  now: () => number = Date.now,
+): SubpackageStore {
   return {
     async add(phone, frame) {
       const h = frame.header
       const sub = h.subpackage
       if (sub === null) throw new Error('not a sub-packaged frame')
-      if (sub.total > limits.maxPackets) return { status: 'refused', reason: `${sub.total} packets is more than ${limits.maxPackets}` }
+      if (sub.total > limits.maxPackets)
+        return { status: 'refused', reason: `${sub.total} packets is more than ${limits.maxPackets}` }
       if (sub.total === 1) {
-        return { status: 'complete', key: { phone, msgId: h.msgId, firstSerial: h.serial }, header: { ...h, subpackage: null }, body: frame.body, answer: [h.serial] }
+        return {
+          status: 'complete',
+          key: { phone, msgId: h.msgId, firstSerial: h.serial },
+          header: { ...h, subpackage: null },
+          body: frame.body,
+          answer: [h.serial],
+        }
       }
       const key: SubpackageKey = { phone, msgId: h.msgId, firstSerial: jt808.firstSerialOf(h.serial, sub.index) }
       const at = now()
@@ -67,7 +83,13 @@ export function createSubpackageStore(db: Queryable, limits: SubpackageLimits = 
       for (const old of others.slice(0, Math.max(0, others.length - limits.maxPerTerminal + 1))) {
         await jt808Repo.deleteSubpackage(db, { phone, msgId: old.msgId, firstSerial: old.firstSerial })
       }
-      await jt808Repo.storeSubpackagePiece(db, key, sub.total, { packet: sub.index, serial: h.serial, body: frame.body }, at)
+      await jt808Repo.storeSubpackagePiece(
+        db,
+        key,
+        sub.total,
+        { packet: sub.index, serial: h.serial, body: frame.body },
+        at,
+      )
       const pieces = await jt808Repo.subpackagePieces(db, key)
       const bytes = pieces.reduce((n, p) => n + p.body.length, 0)
       if (bytes > limits.maxBytes) {
@@ -76,7 +98,16 @@ export function createSubpackageStore(db: Queryable, limits: SubpackageLimits = 
       }
       if (pieces.length < sub.total) {
         const last = pieces.some((p) => p.packet === sub.total)
-        return { status: 'pending', key, missing: last ? jt808.missingPackets(pieces.map((p) => p.packet), sub.total) : null }
+        return {
+          status: 'pending',
+          key,
+          missing: last
+            ? jt808.missingPackets(
+                pieces.map((p) => p.packet),
+                sub.total,
+              )
+            : null,
+        }
       }
       const body = jt808.joinPieces(pieces.map((p) => p.body))
       const lastSerial = pieces[pieces.length - 1]?.serial ?? h.serial

@@ -5,7 +5,17 @@ import type { ClientToServerEvents, LivePosition, Position, ServerToClientEvents
 import { LiveHub } from './hub.js'
 import { createMetrics } from '../metrics.js'
 
-const pos = (vehicleId: string, ts: number): Position => ({ vehicleId, ts, lng: 105 + ts / 1e6, lat: 28, speedKmh: 10, headingDeg: 0, accM: null, odoM: null, source: 'mqtt' })
+const pos = (vehicleId: string, ts: number): Position => ({
+  vehicleId,
+  ts,
+  lng: 105 + ts / 1e6,
+  lat: 28,
+  speedKmh: 10,
+  headingDeg: 0,
+  accM: null,
+  odoM: null,
+  source: 'mqtt',
+})
 
 describe('LiveHub', () => {
   const cleanup: (() => void)[] = []
@@ -19,10 +29,14 @@ describe('LiveHub', () => {
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
     const addr = http.address()
     const port = typeof addr === 'object' && addr ? addr.port : 0
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'] })
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = connect(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+    })
     const got: LivePosition[][] = []
     socket.on('positions', (b) => got.push(b))
-    const ack = await new Promise<{ joined: string[]; refused: { room: string }[] }>((r) => socket.emit('subscribe', rooms, r))
+    const ack = await new Promise<{ joined: string[]; refused: { room: string }[] }>((r) =>
+      socket.emit('subscribe', rooms, r),
+    )
     cleanup.push(() => {
       socket.close()
       hub.close()
@@ -36,7 +50,10 @@ describe('LiveHub', () => {
     hub.onPositions([pos('A', 1000), pos('B', 1000), pos('A', 3000), pos('A', 2000)])
     hub.flush()
     await expect.poll(() => got.length).toBe(1)
-    expect(got[0]?.map((p) => [p.vehicleId, p.ts]).sort()).toEqual([['A', 3000], ['B', 1000]])
+    expect(got[0]?.map((p) => [p.vehicleId, p.ts]).sort()).toEqual([
+      ['A', 3000],
+      ['B', 1000],
+    ])
     expect((await metrics.registry.getSingleMetric('rb_live_emits_total')?.get())?.values[0]?.value).toBe(1)
     hub.flush()
     await new Promise((r) => setTimeout(r, 50))

@@ -103,7 +103,10 @@ export class LiveHub implements LiveStage {
     const refused: { room: string; reason: string }[] = []
     for (const room of rooms) {
       if (!isRoomName(room)) {
-        refused.push({ room: String(room).slice(0, 80), reason: 'not a room name (all, route:<id>, stop:<code>, vehicle:<id>, trip:<tripInstanceId>)' })
+        refused.push({
+          room: String(room).slice(0, 80),
+          reason: 'not a room name (all, route:<id>, stop:<code>, vehicle:<id>, trip:<tripInstanceId>)',
+        })
         continue
       }
       // A guard that cannot decide (its look-up failed) refuses: the client may ask again.
@@ -160,7 +163,8 @@ export class LiveHub implements LiveStage {
   /** Stop codes whose room has a member on this instance or, in cluster mode, any instance. */
   #stopRooms(): string[] {
     const out = new Set<string>()
-    for (const [room, members] of this.io.sockets.adapter.rooms) if (room.startsWith('stop:') && members.size > 0) out.add(room.slice(5))
+    for (const [room, members] of this.io.sockets.adapter.rooms)
+      if (room.startsWith('stop:') && members.size > 0) out.add(room.slice(5))
     for (const room of this.#clusterRooms ?? []) if (room.startsWith('stop:')) out.add(room.slice(5))
     return [...out]
   }

@@ -93,6 +93,8 @@ export class LatestState implements LiveStage {
 
   /** Vehicles that have a position, by vehicle id. */
   positions(): VehicleLatest[] {
-    return [...this.#byVehicle.values()].filter((v) => v.position !== null).sort((a, b) => (a.vehicleId < b.vehicleId ? -1 : 1))
+    return [...this.#byVehicle.values()]
+      .filter((v) => v.position !== null)
+      .sort((a, b) => (a.vehicleId < b.vehicleId ? -1 : 1))
   }
 }

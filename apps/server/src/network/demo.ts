@@ -7,7 +7,11 @@ import type { NetworkService } from './service.js'
  * whole network — and its weekly duty templates, from which each day's roster is made. Never
  * touches a database that has any stop or route, nor a real PostgreSQL.
  */
-export async function seedDemoCounty(db: Db, network: NetworkService, log: { info(obj: object, msg: string): void }): Promise<boolean> {
+export async function seedDemoCounty(
+  db: Db,
+  network: NetworkService,
+  log: { info(obj: object, msg: string): void },
+): Promise<boolean> {
   if (db.kind !== 'embedded' || !(await networkRepo.networkIsEmpty(db))) return false
   const net = demoCounty()
   await network.importNetwork(net)
@@ -15,6 +19,16 @@ export async function seedDemoCounty(db: Db, network: NetworkService, log: { inf
   await db.transaction(async (tx) => {
     for (const t of templates) await rosterRepo.saveTemplate(tx, t)
   })
-  log.info({ stops: net.stops.length, routes: net.routes.length, trips: net.trips.length, vehicles: net.vehicles.length, drivers: net.drivers.length, dutyTemplates: templates.length }, 'demo county loaded into the empty embedded database')
+  log.info(
+    {
+      stops: net.stops.length,
+      routes: net.routes.length,
+      trips: net.trips.length,
+      vehicles: net.vehicles.length,
+      drivers: net.drivers.length,
+      dutyTemplates: templates.length,
+    },
+    'demo county loaded into the empty embedded database',
+  )
   return true
 }

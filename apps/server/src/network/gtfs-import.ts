@@ -80,7 +80,10 @@ function nameOf(change: RowChange): string {
 
 /** The feed's identity when the operator gives none: its agencies (a feed is its publisher's). */
 function sourceOf(operators: readonly { id: string }[]): string {
-  return `agency:${operators.map((o) => o.id).sort().join(',')}`
+  return `agency:${operators
+    .map((o) => o.id)
+    .sort()
+    .join(',')}`
 }
 
 function parse(zip: Uint8Array): gtfs.GtfsImport {
@@ -104,22 +107,46 @@ export class GtfsImports {
   }
 
   /** Writes the feed as one change; refused with GTFS_CONFLICTS while a conflict has no choice. */
-  async apply(req: ImportRequest, by: string, audit?: (q: Queryable, id: number, preview: ImportPreview) => Promise<void>): Promise<ImportPreview & { importId: number }> {
+  async apply(
+    req: ImportRequest,
+    by: string,
+    audit?: (q: Queryable, id: number, preview: ImportPreview) => Promise<void>,
+  ): Promise<ImportPreview & { importId: number }> {
     const result = await this.network.db.transaction(async (tx) => {
       await networkRepo.lockImports(tx)
       const { preview, plan } = await this.#plan(tx, req, true)
       if (preview.unresolved > 0) {
-        throw new AppError('GTFS_CONFLICTS', `${preview.unresolved} of the feed's ids are already ours (${preview.conflicts.filter((c) => !c.choice).slice(0, 3).map((c) => c.key).join(', ')}${preview.unresolved > 3 ? ', …' : ''}); choose keep, rename or replace for each, or for all`, {
-          conflicts: preview.conflicts.filter((c) => !c.choice),
-        })
+        throw new AppError(
+          'GTFS_CONFLICTS',
+          `${preview.unresolved} of the feed's ids are already ours (${preview.conflicts
+            .filter((c) => !c.choice)
+            .slice(0, 3)
+            .map((c) => c.key)
+            .join(', ')}${preview.unresolved > 3 ? ', …' : ''}); choose keep, rename or replace for each, or for all`,
+          {
+            conflicts: preview.conflicts.filter((c) => !c.choice),
+          },
+        )
       }
       for (const change of plan.changes) {
         if (change.after === null) await networkRepo.deleteRow(tx, change.kind, change.id)
         else await networkRepo.writeRow(tx, change.kind, change.after as RowOfKind[ChangeKind])
       }
       await networkRepo.raiseStopCounter(tx, this.network.settings.countyPrefix, plan.lastStopNumber)
-      const summary = { added: preview.added, changed: preview.changed, removed: preview.removed, unchanged: preview.unchanged, conflicts: preview.conflicts.map((c) => ({ key: c.key, choice: c.choice })), renamed: preview.renamed.length, warnings: preview.warnings.length }
-      const importId = await networkRepo.insertImport(tx, { source: preview.source, feedSha256: preview.feedSha256, createdBy: by, summary, changes: plan.changes }, this.now())
+      const summary = {
+        added: preview.added,
+        changed: preview.changed,
+        removed: preview.removed,
+        unchanged: preview.unchanged,
+        conflicts: preview.conflicts.map((c) => ({ key: c.key, choice: c.choice })),
+        renamed: preview.renamed.length,
+        warnings: preview.warnings.length,
+      }
+      const importId = await networkRepo.insertImport(
+        tx,
+        { source: preview.source, feedSha256: preview.feedSha256, createdBy: by, summary, changes: plan.changes },
+        this.now(),
+      )
       await networkRepo.addExternalIds(tx, preview.source, importId, plan.externalIds.added)
       await audit?.(tx, importId, preview)
       return { ...preview, importId }
@@ -142,11 +169,15 @@ export class GtfsImports {
       await networkRepo.lockImports(tx)
       const rec = await networkRepo.getImport(tx, id)
       if (!rec) throw new AppError('IMPORT_NOT_FOUND', `import ${id} does not exist`)
-      if (rec.undoneTs !== null) throw new AppError('IMPORT_UNDO_BLOCKED', `import ${id} was undone already`, { blockers: [] })
+      if (rec.undoneTs !== null)
+        throw new AppError('IMPORT_UNDO_BLOCKED', `import ${id} was undone already`, { blockers: [] })
       const blockers = await this.#blockers(tx, rec.id, rec.changes)
       if (blockers.length > 0) {
         const more = blockers.length > 1 ? ` (and ${blockers.length - 1} more)` : ''
-        throw new AppError('IMPORT_UNDO_BLOCKED', `import ${id} cannot be undone: ${blockers[0]?.reason}${more}`, { blockers: blockers.slice(0, MAX_LISTED_BLOCKERS), total: blockers.length })
+        throw new AppError('IMPORT_UNDO_BLOCKED', `import ${id} cannot be undone: ${blockers[0]?.reason}${more}`, {
+          blockers: blockers.slice(0, MAX_LISTED_BLOCKERS),
+          total: blockers.length,
+        })
       }
       let deleted = 0
       try {
@@ -160,7 +191,12 @@ export class GtfsImports {
         }
       } catch (err) {
         // Something we do not model points at an added row (a booking, a report of a stop …).
-        if ((err as { code?: string }).code === '23503') throw new AppError('IMPORT_UNDO_BLOCKED', `import ${id} cannot be undone: a row it added is in use (${(err as Error).message})`, { blockers: [] })
+        if ((err as { code?: string }).code === '23503')
+          throw new AppError(
+            'IMPORT_UNDO_BLOCKED',
+            `import ${id} cannot be undone: a row it added is in use (${(err as Error).message})`,
+            { blockers: [] },
+          )
         throw err
       }
       await networkRepo.removeExternalIdsOf(tx, id)
@@ -177,7 +213,11 @@ export class GtfsImports {
    * Where the live map opens: around the county's own stops, never a feed's (a feed from far away
    * would open it on the whole world). When every stop came from imports, around all of them.
    */
-  async homeView(): Promise<{ bounds: [number, number, number, number] | null; stops: number; basis: 'county' | 'all' }> {
+  async homeView(): Promise<{
+    bounds: [number, number, number, number] | null
+    stops: number
+    basis: 'county' | 'all'
+  }> {
     const net = await this.network.snapshot()
     const imported = await networkRepo.importedIds(this.network.db, 'stop')
     const live = net.stops.filter((s) => s.status !== 'removed')
@@ -199,8 +239,19 @@ export class GtfsImports {
     const feed = parse(req.zip)
     const source = req.source ?? sourceOf(feed.network.operators)
     const prefix = this.network.settings.countyPrefix
-    const [current, owned, lastStopNumber] = [await networkRepo.loadNetwork(tx), await networkRepo.externalIdsOf(tx, source), lock ? await networkRepo.lockStopCounter(tx, prefix) : await networkRepo.lastStopNumber(tx, prefix)]
-    const plan = planImport({ incoming: feed.network, current, owned, countyPrefix: prefix, lastStopNumber, choices: req.choices })
+    const [current, owned, lastStopNumber] = [
+      await networkRepo.loadNetwork(tx),
+      await networkRepo.externalIdsOf(tx, source),
+      lock ? await networkRepo.lockStopCounter(tx, prefix) : await networkRepo.lastStopNumber(tx, prefix),
+    ]
+    const plan = planImport({
+      incoming: feed.network,
+      current,
+      owned,
+      countyPrefix: prefix,
+      lastStopNumber,
+      choices: req.choices,
+    })
     const added = zero()
     const changed = zero()
     const removed = zero()
@@ -214,7 +265,9 @@ export class GtfsImports {
       changed,
       removed,
       unchanged: plan.unchanged,
-      changes: plan.changes.slice(0, MAX_LISTED_CHANGES).map((c) => ({ kind: c.kind, id: c.id, action: c.action, name: nameOf(c) })),
+      changes: plan.changes
+        .slice(0, MAX_LISTED_CHANGES)
+        .map((c) => ({ kind: c.kind, id: c.id, action: c.action, name: nameOf(c) })),
       changesTotal: plan.changes.length,
       renamed: plan.renamed,
       skipped: plan.skipped,
@@ -228,11 +281,21 @@ export class GtfsImports {
     const mine = new Set(changes.map((c) => `${c.kind}:${c.id}`))
     for (const later of await networkRepo.laterImports(tx, id)) {
       const touched = later.changes.find((c) => mine.has(`${c.kind}:${c.id}`))
-      if (touched) blockers.push({ kind: touched.kind, id: touched.id, reason: `import ${later.id} changed ${touched.kind} ${touched.id} afterwards; undo import ${later.id} first` })
+      if (touched)
+        blockers.push({
+          kind: touched.kind,
+          id: touched.id,
+          reason: `import ${later.id} changed ${touched.kind} ${touched.id} afterwards; undo import ${later.id} first`,
+        })
     }
     blockers.push(...undoBlockers(changes, await networkRepo.loadNetwork(tx)))
     const addedTrips = changes.filter((c) => c.kind === 'trip' && c.before === null).map((c) => c.id)
-    for (const use of await networkRepo.tripUses(tx, addedTrips)) blockers.push({ kind: 'trip', id: use.tripId, reason: `trip ${use.tripId} has ${use.n} ${use.what} since the import` })
+    for (const use of await networkRepo.tripUses(tx, addedTrips))
+      blockers.push({
+        kind: 'trip',
+        id: use.tripId,
+        reason: `trip ${use.tripId} has ${use.n} ${use.what} since the import`,
+      })
     return blockers
   }
 }
@@ -250,15 +313,25 @@ function boundsOf(points: readonly LngLat[]): [number, number, number, number] |
 }
 
 /** Parses the conflict choices of a request: `onConflict` for all, `resolve` entries `kind:id=choice`. */
-export function parseChoices(onConflict: string | undefined, resolve: string | readonly string[] | undefined): ImportChoices {
+export function parseChoices(
+  onConflict: string | undefined,
+  resolve: string | readonly string[] | undefined,
+): ImportChoices {
   const choice = (value: string, field: string): 'keep' | 'rename' | 'replace' => {
     if (value === 'keep' || value === 'rename' || value === 'replace') return value
-    throw new AppError('VALIDATION_FAILED', `${field} must be keep, rename or replace, not ${JSON.stringify(value)}`, { field })
+    throw new AppError('VALIDATION_FAILED', `${field} must be keep, rename or replace, not ${JSON.stringify(value)}`, {
+      field,
+    })
   }
   const each: Record<string, 'keep' | 'rename' | 'replace'> = {}
   for (const entry of typeof resolve === 'string' ? [resolve] : (resolve ?? [])) {
     const m = /^([a-z]+):(.+)=([a-z]+)$/.exec(entry)
-    if (!m || !IMPORT_KINDS.includes(m[1] as ImportKind)) throw new AppError('VALIDATION_FAILED', `resolve entries are kind:id=choice with kind one of ${IMPORT_KINDS.join(', ')} (e.g. stop:XY-0001=rename), not ${JSON.stringify(entry)}`, { field: 'resolve' })
+    if (!m || !IMPORT_KINDS.includes(m[1] as ImportKind))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `resolve entries are kind:id=choice with kind one of ${IMPORT_KINDS.join(', ')} (e.g. stop:XY-0001=rename), not ${JSON.stringify(entry)}`,
+        { field: 'resolve' },
+      )
     each[`${m[1]}:${m[2]}`] = choice(m[3] as string, 'resolve')
   }
   return { all: onConflict === undefined || onConflict === '' ? undefined : choice(onConflict, 'onConflict'), each }

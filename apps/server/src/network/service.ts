@@ -73,10 +73,12 @@ export class NetworkService {
   /** The whole network, cached until the next write. */
   snapshot(): Promise<NetworkSnapshot> {
     // The timetable reads each calendar with the county-wide holiday exceptions applied.
-    this.#snapshot ??= Promise.all([networkRepo.loadNetwork(this.db), holidaysRepo.listHolidays(this.db)]).then(([net, holidays]) => ({ ...net, calendars: applyHolidays(net.calendars, holidays) })).catch((err: unknown) => {
-      this.#snapshot = undefined
-      throw err
-    })
+    this.#snapshot ??= Promise.all([networkRepo.loadNetwork(this.db), holidaysRepo.listHolidays(this.db)])
+      .then(([net, holidays]) => ({ ...net, calendars: applyHolidays(net.calendars, holidays) }))
+      .catch((err: unknown) => {
+        this.#snapshot = undefined
+        throw err
+      })
     return this.#snapshot
   }
 
@@ -133,12 +135,17 @@ export class NetworkService {
 
   async saveRoute(input: RouteInput): Promise<Route> {
     const net = await this.snapshot()
-    if (!net.operators.some((o) => o.id === input.operatorId)) throw new AppError('VALIDATION_FAILED', `operator ${input.operatorId} does not exist`)
+    if (!net.operators.some((o) => o.id === input.operatorId))
+      throw new AppError('VALIDATION_FAILED', `operator ${input.operatorId} does not exist`)
     const route = prepareRoute(input, new Map(net.stops.map((s) => [s.code, s])), this.settings.stopToleranceM)
     const trips = net.trips.filter((t) => t.routeId === route.id && t.active)
     const broken = trips.filter((t) => tripProblems(t, route).length > 0)
     if (broken.length > 0) {
-      throw new AppError('CONFLICT', `the new stop list does not fit ${broken.length} trip(s) of this route; change or retire them first`, { trips: broken.map((t) => t.id) })
+      throw new AppError(
+        'CONFLICT',
+        `the new stop list does not fit ${broken.length} trip(s) of this route; change or retire them first`,
+        { trips: broken.map((t) => t.id) },
+      )
     }
     await this.db.transaction((tx) => networkRepo.saveRoute(tx, route))
     this.changed()
@@ -149,7 +156,8 @@ export class NetworkService {
     const net = await this.snapshot()
     const route = net.routes.find((r) => r.id === trip.routeId)
     if (!route) throw new AppError('ROUTE_NOT_FOUND', `route ${trip.routeId} does not exist`)
-    if (!net.calendars.some((c) => c.id === trip.calendarId)) throw new AppError('VALIDATION_FAILED', `calendar ${trip.calendarId} does not exist`)
+    if (!net.calendars.some((c) => c.id === trip.calendarId))
+      throw new AppError('VALIDATION_FAILED', `calendar ${trip.calendarId} does not exist`)
     const problems = tripProblems(trip, route)
     if (problems.length > 0) throw new AppError('VALIDATION_FAILED', problems.join('; '), { problems })
     await networkRepo.saveTrip(this.db, trip)
@@ -189,15 +197,26 @@ export class NetworkService {
   async assign(id: string, vehicleId: string | null, driverId: string | null): Promise<TripInstanceView> {
     const inst = await this.instance(id)
     const net = await this.snapshot()
-    if (vehicleId && !net.vehicles.some((v) => v.id === vehicleId && v.status === 'active')) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist or is retired`)
-    if (driverId && !net.drivers.some((d) => d.id === driverId && d.status === 'active')) throw new AppError('NOT_FOUND', `driver ${driverId} does not exist or is retired`)
+    if (vehicleId && !net.vehicles.some((v) => v.id === vehicleId && v.status === 'active'))
+      throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist or is retired`)
+    if (driverId && !net.drivers.some((d) => d.id === driverId && d.status === 'active'))
+      throw new AppError('NOT_FOUND', `driver ${driverId} does not exist or is retired`)
     // Under the day's roster lock: a bus or a driver is on one trip at a time (docs/roster.md).
     await this.db.transaction(async (tx) => {
       await rosterRepo.lockDay(tx, inst.serviceDate)
-      const day = await loadRosterDay(tx, net, inst.serviceDate, { dailyDrivingMin: DEFAULT_DAILY_DRIVING_MIN, turnaroundMin: TURNAROUND_MIN })
+      const day = await loadRosterDay(tx, net, inst.serviceDate, {
+        dailyDrivingMin: DEFAULT_DAILY_DRIVING_MIN,
+        turnaroundMin: TURNAROUND_MIN,
+      })
       const problems = assignmentProblems(id, vehicleId, driverId, day)
       if (problems.length > 0) throw new AppError('ROSTER_CONFLICT', problems.join('; '), { problems })
-      await networkRepo.assignInstance(tx, { id, tripId: inst.tripId, serviceDate: inst.serviceDate, vehicleId, driverId })
+      await networkRepo.assignInstance(tx, {
+        id,
+        tripId: inst.tripId,
+        serviceDate: inst.serviceDate,
+        vehicleId,
+        driverId,
+      })
       // Set by hand to another crew, the trip leaves its duty.
       await rosterRepo.leaveDutyIfReassigned(tx, id)
     })
@@ -221,7 +240,8 @@ export class NetworkService {
   }
 
   async #requireTownship(id: string): Promise<void> {
-    if (!(await this.snapshot()).townships.some((t) => t.id === id)) throw new AppError('VALIDATION_FAILED', `township ${id} does not exist`)
+    if (!(await this.snapshot()).townships.some((t) => t.id === id))
+      throw new AppError('VALIDATION_FAILED', `township ${id} does not exist`)
   }
 }
 

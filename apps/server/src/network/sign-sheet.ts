@@ -12,7 +12,8 @@ export function stopQrSvg(url: string): Promise<string> {
   return QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })
 }
 
-export const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
+export const esc = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
 
 export interface SheetEntry {
   stop: Stop
@@ -26,7 +27,8 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
   const pages = await Promise.all(
     entries.map(async (e) => {
       const qr = await stopQrSvg(e.url)
-      const routes = e.routes.length > 0 ? e.routes.map((r) => `<li><b>${esc(r.id)}</b> ${esc(r.name)}</li>`).join('') : '<li>—</li>'
+      const routes =
+        e.routes.length > 0 ? e.routes.map((r) => `<li><b>${esc(r.id)}</b> ${esc(r.name)}</li>`).join('') : '<li>—</li>'
       return `<section class="sheet">
   <div class="code">${esc(e.stop.code)}</div>
   <div class="name">${esc(e.stop.name)}</div>
@@ -38,7 +40,16 @@ export async function renderSignSheets(entries: SheetEntry[]): Promise<string> {
 </section>`
     }),
   )
-  return printDocument({ title: `站牌 ${entries.map((e) => e.stop.code).join(', ').slice(0, 80)}`, page: 'A4', margin: '12mm', css: SIGN_CSS, pages })
+  return printDocument({
+    title: `站牌 ${entries
+      .map((e) => e.stop.code)
+      .join(', ')
+      .slice(0, 80)}`,
+    page: 'A4',
+    margin: '12mm',
+    css: SIGN_CSS,
+    pages,
+  })
 }
 
 const SIGN_CSS = `
@@ -54,7 +65,13 @@ const SIGN_CSS = `
   .url { margin-top: auto; font-size: 4mm; }`
 
 /** A printable HTML document: one `<section class="sheet">` per page, page size and margin for the printer. */
-export function printDocument(o: { title: string; page: string; margin: string; css: string; pages: readonly string[] }): string {
+export function printDocument(o: {
+  title: string
+  page: string
+  margin: string
+  css: string
+  pages: readonly string[]
+}): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(o.title)}</title>
 <style>

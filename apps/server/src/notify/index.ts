@@ -4,7 +4,11 @@ import { LogNotifier, WebhookNotifier, type Notifier, type NotifyLog } from './n
 export { LogNotifier, WebhookNotifier, type Notifier } from './notifier.js'
 export { OutboxSender } from './outbox.js'
 
-export function createNotifier(config: { notifyWebhookUrl: string | undefined; notifyWebhookToken: string | undefined }, log: NotifyLog): Notifier {
-  if (config.notifyWebhookUrl) return new WebhookNotifier({ url: config.notifyWebhookUrl, token: config.notifyWebhookToken, timeoutMs: 10_000 })
+export function createNotifier(
+  config: { notifyWebhookUrl: string | undefined; notifyWebhookToken: string | undefined },
+  log: NotifyLog,
+): Notifier {
+  if (config.notifyWebhookUrl)
+    return new WebhookNotifier({ url: config.notifyWebhookUrl, token: config.notifyWebhookToken, timeoutMs: 10_000 })
   return new LogNotifier(log)
 }

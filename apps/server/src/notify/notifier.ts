@@ -23,7 +23,10 @@ export class LogNotifier implements Notifier {
   constructor(private readonly log: NotifyLog) {}
 
   async send(m: OutboxMessage): Promise<void> {
-    this.log.info({ notification: m.id, kind: m.kind, to: maskPhone(m.recipient), role: m.recipientRole, text: m.body }, 'notification (log adapter)')
+    this.log.info(
+      { notification: m.id, kind: m.kind, to: maskPhone(m.recipient), role: m.recipientRole, text: m.body },
+      'notification (log adapter)',
+    )
   }
 }
 
@@ -55,7 +58,15 @@ export class WebhookNotifier implements Notifier {
         'idempotency-key': `rb-notification-${m.id}`,
         ...(this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {}),
       },
-      body: JSON.stringify({ id: m.id, to: m.recipient, text: m.body, kind: m.kind, role: m.recipientRole, bookingId: m.bookingId, tripInstanceId: m.tripInstanceId }),
+      body: JSON.stringify({
+        id: m.id,
+        to: m.recipient,
+        text: m.body,
+        kind: m.kind,
+        role: m.recipientRole,
+        bookingId: m.bookingId,
+        tripInstanceId: m.tripInstanceId,
+      }),
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     })
     if (!res.ok) {

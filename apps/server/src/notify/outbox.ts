@@ -52,7 +52,9 @@ export class OutboxSender {
       return
     }
     this.#running = this.#round()
-      .catch((err: Error) => this.log.warn({ err: err.message }, 'notification outbox: could not read due messages; will retry'))
+      .catch((err: Error) =>
+        this.log.warn({ err: err.message }, 'notification outbox: could not read due messages; will retry'),
+      )
       .finally(() => {
         this.#running = undefined
         if (this.#again) {
@@ -82,7 +84,17 @@ export class OutboxSender {
           const attempts = m.attempts + 1
           const delay = backoffMs(attempts, { baseMs: this.opts.retryBaseMs, maxMs: this.opts.retryMaxMs })
           this.failed++
-          this.log.warn({ notification: m.id, kind: m.kind, adapter: this.notifier.name, attempts, retryInMs: delay, err: (err as Error).message }, 'notification not delivered; will retry')
+          this.log.warn(
+            {
+              notification: m.id,
+              kind: m.kind,
+              adapter: this.notifier.name,
+              attempts,
+              retryInMs: delay,
+              err: (err as Error).message,
+            },
+            'notification not delivered; will retry',
+          )
           await bookingRepo.markFailed(this.db, m.id, (err as Error).message, this.#now() + delay)
         }
       }

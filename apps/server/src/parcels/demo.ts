@@ -5,7 +5,15 @@
  * post points (and sends a new one now and then), so the demo always has parcels in flight whose
  * steps match where the buses really were. It never touches a parcel a person consigned.
  */
-import { AppError, DEMO_STATION_NAME, DEMO_STATION_STOP, demoPostPoints, mulberry32, SIZE_CLASSES, type SessionUser } from '@rb/domain'
+import {
+  AppError,
+  DEMO_STATION_NAME,
+  DEMO_STATION_STOP,
+  demoPostPoints,
+  mulberry32,
+  SIZE_CLASSES,
+  type SessionUser,
+} from '@rb/domain'
 import { accountsRepo, parcelsRepo, type Db } from '@rb/db'
 import { Ticker } from '../booking/ticker.js'
 import type { ParcelService } from './service.js'
@@ -50,7 +58,10 @@ export class DemoClerk {
   }
 
   start(intervalMs = 15_000): void {
-    this.#ticker = new Ticker(() => this.round(), (err) => this.log.warn({ err: err.message }, 'demo clerk: round failed; next round tries again'))
+    this.#ticker = new Ticker(
+      () => this.round(),
+      (err) => this.log.warn({ err: err.message }, 'demo clerk: round failed; next round tries again'),
+    )
     this.#ticker.start(intervalMs)
   }
 
@@ -69,7 +80,14 @@ export class DemoClerk {
     if (villages.length === 0 || !points.some((p) => p.stopCode === DEMO_STATION_STOP)) return false
     const r = this.#rng
     const sizeClass = r.pick(SIZE_CLASSES)
-    const weightKg = Math.round((sizeClass === 'S' ? 0.3 + r.int(0, 25) / 10 : sizeClass === 'M' ? 3 + r.int(0, 60) / 10 : 8 + r.int(0, 150) / 10) * 10) / 10
+    const weightKg =
+      Math.round(
+        (sizeClass === 'S'
+          ? 0.3 + r.int(0, 25) / 10
+          : sizeClass === 'M'
+            ? 3 + r.int(0, 60) / 10
+            : 8 + r.int(0, 150) / 10) * 10,
+      ) / 10
     const tariff = await this.service.tariff()
     const need = { slots: tariff.sizes[sizeClass].slots, kg: weightKg }
     let best: { from: string; to: string; trip: string; departureTs: number } | null = null
@@ -78,35 +96,57 @@ export class DemoClerk {
       const to = r.pick(villages).stopCode
       const from = r.chance(0.6) ? DEMO_STATION_STOP : r.pick(points.filter((p) => p.stopCode !== to)).stopCode
       const first = plan(from, to, need, 3).find((o) => o.fits)?.legs[0]
-      if (first && (!best || first.departureTs < best.departureTs)) best = { from, to, trip: first.tripInstanceId, departureTs: first.departureTs }
+      if (first && (!best || first.departureTs < best.departureTs))
+        best = { from, to, trip: first.tripInstanceId, departureTs: first.departureTs }
     }
     if (!best) return false
-    const person = (): { name: string; phone: string } => ({ name: r.pick(SURNAMES) + r.pick(GIVEN), phone: `1${r.pick(['3', '5', '8'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}` })
+    const person = (): { name: string; phone: string } => ({
+      name: r.pick(SURNAMES) + r.pick(GIVEN),
+      phone: `1${r.pick(['3', '5', '8'])}${String(r.int(0, 999_999_999)).padStart(9, '0')}`,
+    })
     try {
-      await this.service.consign({ fromPoint: best.from, toPoint: best.to, sender: person(), recipient: person(), sizeClass, weightKg, tripInstanceId: best.trip }, CALLER, null)
+      await this.service.consign(
+        {
+          fromPoint: best.from,
+          toPoint: best.to,
+          sender: person(),
+          recipient: person(),
+          sizeClass,
+          weightKg,
+          tripInstanceId: best.trip,
+        },
+        CALLER,
+        null,
+      )
       return true
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'NO_TRIP_FOR_PARCEL' || err.code === 'PARCEL_OVER_CAPACITY')) return false
+      if (err instanceof AppError && (err.code === 'NO_TRIP_FOR_PARCEL' || err.code === 'PARCEL_OVER_CAPACITY'))
+        return false
       throw err
     }
   }
 
   /** Loads the demo's parcels when their bus leaves the post point, unloads them when it gets there. */
   async round(): Promise<void> {
-    const open = (await parcelsRepo.listParcels(this.db, { status: ['accepted', 'loaded', 'at_transfer'], limit: 500 })).filter((p) => p.createdBy === CLERK.username)
+    const open = (
+      await parcelsRepo.listParcels(this.db, { status: ['accepted', 'loaded', 'at_transfer'], limit: 500 })
+    ).filter((p) => p.createdBy === CLERK.username)
     for (const p of open) {
       const leg = p.legs[p.legIndex]
       if (!leg) continue
       const run = this.service.tracking.engine.progressOf(leg.tripInstanceId)
       if (!run) {
         // Its bus never came (a missed run, a server that was off): the next trip takes it.
-        if (p.status !== 'loaded' && leg.arrivalTs < Date.now() - 3_600_000) await this.#moveOn(p.number, leg.fromStop, p.toPoint, p.sizeClass, p.weightKg)
+        if (p.status !== 'loaded' && leg.arrivalTs < Date.now() - 3_600_000)
+          await this.#moveOn(p.number, leg.fromStop, p.toPoint, p.sizeClass, p.weightKg)
         continue
       }
       const passed = (seq: number): boolean => run.completedTs !== null || (run.nextStopSeq ?? 0) > seq
       try {
-        if (p.status !== 'loaded' && passed(leg.fromSeq)) await this.service.scan(p.number, { action: 'load', vehicleId: run.vehicleId }, CALLER)
-        else if (p.status === 'loaded' && passed(leg.toSeq)) await this.service.scan(p.number, { action: 'unload' }, CALLER)
+        if (p.status !== 'loaded' && passed(leg.fromSeq))
+          await this.service.scan(p.number, { action: 'load', vehicleId: run.vehicleId }, CALLER)
+        else if (p.status === 'loaded' && passed(leg.toSeq))
+          await this.service.scan(p.number, { action: 'unload' }, CALLER)
       } catch (err) {
         if (!(err instanceof AppError)) throw err
         this.log.info({ parcel: p.number, err: err.message }, 'demo clerk: scan refused')
@@ -115,9 +155,22 @@ export class DemoClerk {
     if (open.length < IN_FLIGHT) await this.sendOne()
   }
 
-  async #moveOn(number: string, at: string, to: string, size: (typeof SIZE_CLASSES)[number], weightKg: number): Promise<void> {
+  async #moveOn(
+    number: string,
+    at: string,
+    to: string,
+    size: (typeof SIZE_CLASSES)[number],
+    weightKg: number,
+  ): Promise<void> {
     const tariff = await this.service.tariff()
-    const next = (await this.service.options(at, to, { slots: tariff.sizes[size].slots, kg: weightKg })).find((o) => o.fits)?.legs[0]
-    if (next) await this.service.assign(number, next.tripInstanceId, CALLER).catch((err: Error) => this.log.info({ parcel: number, err: err.message }, 'demo clerk: could not move a parcel on'))
+    const next = (await this.service.options(at, to, { slots: tariff.sizes[size].slots, kg: weightKg })).find(
+      (o) => o.fits,
+    )?.legs[0]
+    if (next)
+      await this.service
+        .assign(number, next.tripInstanceId, CALLER)
+        .catch((err: Error) =>
+          this.log.info({ parcel: number, err: err.message }, 'demo clerk: could not move a parcel on'),
+        )
   }
 }

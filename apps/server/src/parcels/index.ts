@@ -53,23 +53,44 @@ export interface ParcelModuleDeps {
 }
 
 export function startParcels(d: ParcelModuleDeps): ParcelModule {
-  const service = new ParcelService({ db: d.db, network: d.network, tracking: d.tracking, prefix: d.prefix, publicUrl: d.publicUrl, randomInt, onMessages: d.onMessages, minTransferMs: (d.minTransferMin ?? 15) * 60_000, ...(d.livePosition ? { livePosition: d.livePosition } : {}) })
+  const service = new ParcelService({
+    db: d.db,
+    network: d.network,
+    tracking: d.tracking,
+    prefix: d.prefix,
+    publicUrl: d.publicUrl,
+    randomInt,
+    onMessages: d.onMessages,
+    minTransferMs: (d.minTransferMin ?? 15) * 60_000,
+    ...(d.livePosition ? { livePosition: d.livePosition } : {}),
+  })
   const views = new ParcelViews(service, d.network)
   const move = async (tripInstanceId: string, by: string | null): Promise<void> => {
     const r = await service.moveOff(tripInstanceId, SYSTEM)
-    if (r.moved.length + r.stranded.length > 0) d.log.info({ tripInstanceId, moved: r.moved, stranded: r.stranded, by }, 'trip cancelled: its parcels ride other trips; keepers told')
+    if (r.moved.length + r.stranded.length > 0)
+      d.log.info(
+        { tripInstanceId, moved: r.moved, stranded: r.stranded, by },
+        'trip cancelled: its parcels ride other trips; keepers told',
+      )
   }
   const sweep = async (): Promise<void> => {
     const today = serviceDayOf(service.now())
     const cancelled: string[] = []
-    for (const day of [addDays(today, -1), today, addDays(today, 1)]) cancelled.push(...(await d.network.instancesOn(day)).filter((i) => i.status === 'cancelled').map((i) => i.id))
+    for (const day of [addDays(today, -1), today, addDays(today, 1)])
+      cancelled.push(...(await d.network.instancesOn(day)).filter((i) => i.status === 'cancelled').map((i) => i.id))
     for (const id of await parcelsRepo.tripsWithWaitingLegs(d.db, cancelled)) await move(id, null)
   }
-  const ticker = new Ticker(sweep, (err) => d.log.error({ err: err.message }, 'parcel sweep of cancelled trips failed; will retry'))
+  const ticker = new Ticker(sweep, (err) =>
+    d.log.error({ err: err.message }, 'parcel sweep of cancelled trips failed; will retry'),
+  )
   ticker.start(SWEEP_MS)
   const clerk = d.demoClerk ? new DemoClerk(service, d.db, d.log) : undefined
   // Only on the demo county's own post office (its county station is the marker).
-  if (clerk) void parcelsRepo.getPostPoint(d.db, DEMO_STATION_STOP).then((p) => p?.name === DEMO_STATION_NAME && clerk.start(), () => undefined)
+  if (clerk)
+    void parcelsRepo.getPostPoint(d.db, DEMO_STATION_STOP).then(
+      (p) => p?.name === DEMO_STATION_NAME && clerk.start(),
+      () => undefined,
+    )
   return {
     service,
     views,
@@ -78,7 +99,10 @@ export function startParcels(d: ParcelModuleDeps): ParcelModule {
       try {
         await move(e.trip.id, e.by)
       } catch (err) {
-        d.log.error({ tripInstanceId: e.trip.id, err: (err as Error).message }, 'parcels of a cancelled trip not moved yet; the sweep will retry')
+        d.log.error(
+          { tripInstanceId: e.trip.id, err: (err as Error).message },
+          'parcels of a cancelled trip not moved yet; the sweep will retry',
+        )
       }
     },
     sweep,

@@ -25,8 +25,14 @@ export async function renderLabels(entries: readonly LabelEntry[]): Promise<stri
     entries.map(async (e) => {
       const p = e.parcel
       const qr = await stopQrSvg(e.url)
-      const point = (x: StoredPostPoint | undefined, code: string): string => `<b>${esc(x?.name ?? code)}</b><small>${esc(code)}${x ? ` · ${KIND[x.kind]} · ${esc(x.hours)}` : ''}</small>`
-      const legs = p.legs.map((l) => `<li>${esc(localTime(l.departureTs))} ${esc(e.routeName(l.routeId))} · ${esc(l.fromStop)} → ${esc(l.toStop)}</li>`).join('')
+      const point = (x: StoredPostPoint | undefined, code: string): string =>
+        `<b>${esc(x?.name ?? code)}</b><small>${esc(code)}${x ? ` · ${KIND[x.kind]} · ${esc(x.hours)}` : ''}</small>`
+      const legs = p.legs
+        .map(
+          (l) =>
+            `<li>${esc(localTime(l.departureTs))} ${esc(e.routeName(l.routeId))} · ${esc(l.fromStop)} → ${esc(l.toStop)}</li>`,
+        )
+        .join('')
       return `<section class="sheet label" data-number="${esc(p.number)}">
   <div class="brand">乡村客运 · 邮件快件 <small>交邮融合</small></div>
   <div class="number">${esc(p.number)}</div>
@@ -37,7 +43,16 @@ export async function renderLabels(entries: readonly LabelEntry[]): Promise<stri
 </section>`
     }),
   )
-  return printDocument({ title: `包裹 ${entries.map((e) => e.parcel.number).join(', ').slice(0, 80)}`, page: '100mm 150mm', margin: '0', css: LABEL_CSS, pages })
+  return printDocument({
+    title: `包裹 ${entries
+      .map((e) => e.parcel.number)
+      .join(', ')
+      .slice(0, 80)}`,
+    page: '100mm 150mm',
+    margin: '0',
+    css: LABEL_CSS,
+    pages,
+  })
 }
 
 const LABEL_CSS = `

@@ -8,19 +8,35 @@ export const DISPATCH: readonly Role[] = ['dispatcher', 'operator']
 export const OPERATOR: readonly Role[] = ['operator']
 
 export const StopCode = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9_-]+$' })
-export const ParcelNumber = Type.String({ pattern: PARCEL_NUMBER_PATTERN, description: 'unified parcel number, e.g. XY-P-20261207-0042' })
-const SizeClass = Type.Union(SIZE_CLASSES.map((s) => Type.Literal(s)), { description: 'S (1 slot) · M (2) · L (4): see the tariff' })
-const Person = Type.Object({ name: Type.String({ minLength: 1, maxLength: 40 }), phone: Type.String({ minLength: 5, maxLength: 24 }) })
+export const ParcelNumber = Type.String({
+  pattern: PARCEL_NUMBER_PATTERN,
+  description: 'unified parcel number, e.g. XY-P-20261207-0042',
+})
+const SizeClass = Type.Union(
+  SIZE_CLASSES.map((s) => Type.Literal(s)),
+  { description: 'S (1 slot) · M (2) · L (4): see the tariff' },
+)
+const Person = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 40 }),
+  phone: Type.String({ minLength: 5, maxLength: 24 }),
+})
 const WeightKg = Type.Number({ exclusiveMinimum: 0, maximum: 500 })
 
 export const PostPointBody = Type.Object({
-  kind: Type.Union([Type.Literal('village'), Type.Literal('station')], { description: 'village: 村邮站 · station: 综合运输服务站 (parcels may change buses here)' }),
+  kind: Type.Union([Type.Literal('village'), Type.Literal('station')], {
+    description: 'village: 村邮站 · station: 综合运输服务站 (parcels may change buses here)',
+  }),
   name: Type.String({ minLength: 1, maxLength: 60 }),
   phone: Type.String({ minLength: 5, maxLength: 24 }),
   hours: Type.String({ maxLength: 11, description: 'local opening hours, HH:MM-HH:MM' }),
   holdDays: Type.Integer({ minimum: 1, maximum: 60, default: 7 }),
   active: Type.Boolean({ default: true }),
-  keepers: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 10, description: 'user names of station accounts who keep it (replaces the list)' })),
+  keepers: Type.Optional(
+    Type.Array(Type.String({ maxLength: 40 }), {
+      maxItems: 10,
+      description: 'user names of station accounts who keep it (replaces the list)',
+    }),
+  ),
 })
 
 export const ConsignBody = Type.Object({
@@ -30,13 +46,19 @@ export const ConsignBody = Type.Object({
   recipient: Person,
   sizeClass: SizeClass,
   weightKg: WeightKg,
-  tripInstanceId: Type.Optional(Type.String({ maxLength: 90, description: 'ride this trip (by hand); default: the first proposed trip with room' })),
+  tripInstanceId: Type.Optional(
+    Type.String({ maxLength: 90, description: 'ride this trip (by hand); default: the first proposed trip with room' }),
+  ),
 })
 
 export const OptionsQuery = Type.Object({ from: StopCode, to: StopCode, sizeClass: SizeClass, weightKg: WeightKg })
 
 export const ScanBody = Type.Object({
-  code: Type.String({ minLength: 5, maxLength: 300, description: "the parcel number, or what the label's QR holds (its tracking address)" }),
+  code: Type.String({
+    minLength: 5,
+    maxLength: 300,
+    description: "the parcel number, or what the label's QR holds (its tracking address)",
+  }),
   action: Type.Union(SCAN_ACTIONS.map((a) => Type.Literal(a))),
   pickupCode: Type.Optional(Type.String({ maxLength: 12 })),
   phoneLast4: Type.Optional(Type.String({ maxLength: 8 })),
@@ -52,9 +74,16 @@ export const ListQuery = Type.Object({
 })
 
 export const TariffBody = Type.Object({
-  sizes: Type.Object({ S: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }), M: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }), L: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }) }),
+  sizes: Type.Object({
+    S: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }),
+    M: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }),
+    L: Type.Object({ slots: Type.Integer(), maxKg: Type.Number() }),
+  }),
   bandsKm: Type.Array(Type.Number(), { minItems: 1, maxItems: 8 }),
   feesFen: Type.Object({ S: Type.Array(Type.Integer()), M: Type.Array(Type.Integer()), L: Type.Array(Type.Integer()) }),
 })
 
-export const CapacityBody = Type.Object({ slots: Type.Integer({ minimum: 0, maximum: 500 }), kg: Type.Number({ minimum: 0, maximum: 5000 }) })
+export const CapacityBody = Type.Object({
+  slots: Type.Integer({ minimum: 0, maximum: 500 }),
+  kg: Type.Number({ minimum: 0, maximum: 5000 }),
+})

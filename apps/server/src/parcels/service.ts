@@ -34,10 +34,29 @@ import {
   type SessionUser,
   type Tariff,
 } from '@rb/domain'
-import { accountsRepo, isUniqueViolation, parcelsRepo, type Db, type ParcelText, type Queryable, type StoredPostPoint } from '@rb/db'
+import {
+  accountsRepo,
+  isUniqueViolation,
+  parcelsRepo,
+  type Db,
+  type ParcelText,
+  type Queryable,
+  type StoredPostPoint,
+} from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import type { TrackingHost } from '../tracking/host.js'
-import { acceptedTexts, arrivedTexts, collectedTexts, loadedTexts, movedTexts, returnedTexts, strandedTexts, transferTexts, type PointLabel, type TextContext } from './messages.js'
+import {
+  acceptedTexts,
+  arrivedTexts,
+  collectedTexts,
+  loadedTexts,
+  movedTexts,
+  returnedTexts,
+  strandedTexts,
+  transferTexts,
+  type PointLabel,
+  type TextContext,
+} from './messages.js'
 import { ridingLegs, tripTable } from './trips.js'
 
 /** Who asks, for the custody log and the audit log. */
@@ -72,7 +91,8 @@ interface Picked {
   buses: Map<string, string | null>
 }
 
-const legsFrom = (planned: readonly PlannedLeg[], startIdx: number): ParcelLeg[] => planned.map((l, i) => ({ ...l, idx: startIdx + i, vehicleId: null, loadedTs: null, unloadedTs: null }))
+const legsFrom = (planned: readonly PlannedLeg[], startIdx: number): ParcelLeg[] =>
+  planned.map((l, i) => ({ ...l, idx: startIdx + i, vehicleId: null, loadedTs: null, unloadedTs: null }))
 
 export class ParcelService {
   readonly db: Db
@@ -117,26 +137,50 @@ export class ParcelService {
     return p
   }
 
-  async savePostPoint(input: PostPoint, keepers: readonly string[] | undefined, caller: Caller): Promise<StoredPostPoint> {
+  async savePostPoint(
+    input: PostPoint,
+    keepers: readonly string[] | undefined,
+    caller: Caller,
+  ): Promise<StoredPostPoint> {
     const p = cleanPostPoint(input)
     const stop = (await this.network.snapshot()).stops.find((s) => s.code === p.stopCode)
-    if (!stop || stop.status === 'removed') throw new AppError('STOP_NOT_FOUND', `stop ${p.stopCode} does not exist`, { field: 'stopCode' })
-    const users = keepers ? await Promise.all(keepers.map((u) => accountsRepo.findUserByUsername(this.db, u))) : undefined
+    if (!stop || stop.status === 'removed')
+      throw new AppError('STOP_NOT_FOUND', `stop ${p.stopCode} does not exist`, { field: 'stopCode' })
+    const users = keepers
+      ? await Promise.all(keepers.map((u) => accountsRepo.findUserByUsername(this.db, u)))
+      : undefined
     users?.forEach((u, i) => {
-      if (!u || u.role !== 'station') throw new AppError('VALIDATION_FAILED', `${keepers?.[i]} is not a post point keeper account (role station)`, { field: 'keepers' })
+      if (!u || u.role !== 'station')
+        throw new AppError('VALIDATION_FAILED', `${keepers?.[i]} is not a post point keeper account (role station)`, {
+          field: 'keepers',
+        })
     })
     const before = await parcelsRepo.getPostPoint(this.db, p.stopCode)
     const now = this.now()
     await this.db.transaction(async (tx) => {
       await parcelsRepo.upsertPostPoint(tx, p)
-      if (users) await parcelsRepo.setKeepers(tx, p.stopCode, users.map((u) => (u as { id: number }).id))
-      await this.#audit(tx, caller, before ? 'post_point.update' : 'post_point.create', `post-point:${p.stopCode}`, before, { ...p, ...(keepers ? { keepers } : {}) }, now)
+      if (users)
+        await parcelsRepo.setKeepers(
+          tx,
+          p.stopCode,
+          users.map((u) => (u as { id: number }).id),
+        )
+      await this.#audit(
+        tx,
+        caller,
+        before ? 'post_point.update' : 'post_point.create',
+        `post-point:${p.stopCode}`,
+        before,
+        { ...p, ...(keepers ? { keepers } : {}) },
+        now,
+      )
     })
     return this.point(p.stopCode)
   }
 
   async setCapacity(vehicleId: string, c: ParcelCapacity, caller: Caller): Promise<ParcelCapacity> {
-    if (!(await this.network.snapshot()).vehicles.some((v) => v.id === vehicleId)) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist`)
+    if (!(await this.network.snapshot()).vehicles.some((v) => v.id === vehicleId))
+      throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist`)
     const now = this.now()
     await this.db.transaction(async (tx) => {
       const before = (await parcelsRepo.capacities(tx, [vehicleId])).get(vehicleId) ?? null
@@ -151,7 +195,8 @@ export class ParcelService {
     if (user.role === 'driver') return { kind: 'driver', username: user.username, driverCode: user.driverCode ?? null }
     if (user.role === 'station') {
       const postPoint = await parcelsRepo.keptBy(this.db, user.id)
-      if (!postPoint) throw new AppError('FORBIDDEN', 'this keeper account keeps no post point yet; an operator links it to one')
+      if (!postPoint)
+        throw new AppError('FORBIDDEN', 'this keeper account keeps no post point yet; an operator links it to one')
       return { kind: 'keeper', username: user.username, postPoint }
     }
     return { kind: 'staff', username: user.username }
@@ -161,27 +206,53 @@ export class ParcelService {
   async #checkKeeper(caller: Caller, points: readonly string[], what: string): Promise<void> {
     if (caller.user?.role !== 'station') return
     const c = await this.custodian(caller.user)
-    if (c.kind === 'keeper' && !points.includes(c.postPoint)) throw new AppError('FORBIDDEN', `a keeper ${what} only at their own post point (${c.postPoint})`)
+    if (c.kind === 'keeper' && !points.includes(c.postPoint))
+      throw new AppError('FORBIDDEN', `a keeper ${what} only at their own post point (${c.postPoint})`)
   }
 
   // ── Routing ──
 
   /** Options for a parcel of this size and weight from one post point to another, in the order proposed. */
-  async options(from: string, to: string, need: { slots: number; kg: number }, opts: { exceptParcelId?: number | null; limit?: number } = {}): Promise<RouteOption[]> {
+  async options(
+    from: string,
+    to: string,
+    need: { slots: number; kg: number },
+    opts: { exceptParcelId?: number | null; limit?: number } = {},
+  ): Promise<RouteOption[]> {
     return (await this.planner(opts.exceptParcelId ?? null))(from, to, need, opts.limit ?? 5)
   }
 
   /** Answers many routing questions on one reading of the trips (the demo clerk compares a few). */
-  async planner(exceptParcelId: number | null = null): Promise<(from: string, to: string, need: { slots: number; kg: number }, limit?: number) => RouteOption[]> {
+  async planner(
+    exceptParcelId: number | null = null,
+  ): Promise<(from: string, to: string, need: { slots: number; kg: number }, limit?: number) => RouteOption[]> {
     const now = this.now()
     const tariff = await this.tariff()
     const table = await tripTable(this.db, this.network, tariff, now, exceptParcelId)
-    const stations = new Set((await parcelsRepo.listPostPoints(this.db, { kind: 'station', activeOnly: true })).map((p) => p.stopCode))
-    return (from, to, need, limit = 5) => proposeRoutes({ from, to, trips: table.trips, transferPoints: stations, notBeforeTs: now, minTransferMs: this.#d.minTransferMs, need, limit })
+    const stations = new Set(
+      (await parcelsRepo.listPostPoints(this.db, { kind: 'station', activeOnly: true })).map((p) => p.stopCode),
+    )
+    return (from, to, need, limit = 5) =>
+      proposeRoutes({
+        from,
+        to,
+        trips: table.trips,
+        transferPoints: stations,
+        notBeforeTs: now,
+        minTransferMs: this.#d.minTransferMs,
+        need,
+        limit,
+      })
   }
 
   /** Re-checks, under the trips' locks, that the legs still fit (others may have loaded meanwhile). */
-  async #checkRoom(tx: Queryable, picked: Picked, need: { slots: number; kg: number }, tariff: Tariff, exceptParcelId: number | null): Promise<void> {
+  async #checkRoom(
+    tx: Queryable,
+    picked: Picked,
+    need: { slots: number; kg: number },
+    tariff: Tariff,
+    exceptParcelId: number | null,
+  ): Promise<void> {
     const legs = picked.route.legs
     const ids = legs.map((l) => l.tripInstanceId)
     await parcelsRepo.lockTrips(tx, ids)
@@ -192,17 +263,40 @@ export class ParcelService {
       const bus = picked.buses.get(l.tripInstanceId) ?? null
       const capacity = (bus ? caps.get(bus) : undefined) ?? DEFAULT_PARCEL_CAPACITY
       if (!fitsOn({ capacity, riding: riding.get(l.tripInstanceId) ?? [] }, l.fromSeq, l.toSeq, need)) {
-        throw new AppError('PARCEL_OVER_CAPACITY', `trip ${l.tripInstanceId} has no parcel room left between ${l.fromStop} and ${l.toStop}`, { tripInstanceId: l.tripInstanceId, capacity })
+        throw new AppError(
+          'PARCEL_OVER_CAPACITY',
+          `trip ${l.tripInstanceId} has no parcel room left between ${l.fromStop} and ${l.toStop}`,
+          { tripInstanceId: l.tripInstanceId, capacity },
+        )
       }
     }
   }
 
-  async #pick(from: string, to: string, need: { slots: number; kg: number }, tripInstanceId: string | undefined, exceptParcelId: number | null): Promise<Picked> {
+  async #pick(
+    from: string,
+    to: string,
+    need: { slots: number; kg: number },
+    tripInstanceId: string | undefined,
+    exceptParcelId: number | null,
+  ): Promise<Picked> {
     const options = await this.options(from, to, need, { exceptParcelId, limit: tripInstanceId ? 200 : 5 })
-    if (options.length === 0) throw new AppError('NO_TRIP_FOR_PARCEL', `no bus serves ${from} to ${to} in the next three days`, { from, to })
-    const chosen = tripInstanceId ? options.find((o) => o.legs[0]?.tripInstanceId === tripInstanceId) : options.find((o) => o.fits)
-    if (tripInstanceId && !chosen) throw new AppError('NO_TRIP_FOR_PARCEL', `trip ${tripInstanceId} does not take a parcel from ${from} to ${to} (it does not serve both, has left, or is cancelled)`, { field: 'tripInstanceId', from, to })
-    if (!chosen || !chosen.fits) throw new AppError('PARCEL_OVER_CAPACITY', `the buses from ${from} to ${to} have no parcel room left${tripInstanceId ? ` on ${tripInstanceId}` : ' in the next three days'}`, { options: options.map((o) => o.legs.map((l) => l.tripInstanceId)) })
+    if (options.length === 0)
+      throw new AppError('NO_TRIP_FOR_PARCEL', `no bus serves ${from} to ${to} in the next three days`, { from, to })
+    const chosen = tripInstanceId
+      ? options.find((o) => o.legs[0]?.tripInstanceId === tripInstanceId)
+      : options.find((o) => o.fits)
+    if (tripInstanceId && !chosen)
+      throw new AppError(
+        'NO_TRIP_FOR_PARCEL',
+        `trip ${tripInstanceId} does not take a parcel from ${from} to ${to} (it does not serve both, has left, or is cancelled)`,
+        { field: 'tripInstanceId', from, to },
+      )
+    if (!chosen || !chosen.fits)
+      throw new AppError(
+        'PARCEL_OVER_CAPACITY',
+        `the buses from ${from} to ${to} have no parcel room left${tripInstanceId ? ` on ${tripInstanceId}` : ' in the next three days'}`,
+        { options: options.map((o) => o.legs.map((l) => l.tripInstanceId)) },
+      )
     // The instances' buses, read before the transaction (the embedded database runs one thing at a time).
     const ids = chosen.legs.map((l) => l.tripInstanceId)
     const views = await Promise.all(ids.map((id) => this.network.instance(id)))
@@ -211,15 +305,23 @@ export class ParcelService {
 
   // ── Consignment ──
 
-  async consign(input: ConsignmentInput & { tripInstanceId?: string | undefined }, caller: Caller, idempotencyKey: string | null): Promise<Parcel> {
+  async consign(
+    input: ConsignmentInput & { tripInstanceId?: string | undefined },
+    caller: Caller,
+    idempotencyKey: string | null,
+  ): Promise<Parcel> {
     if (idempotencyKey) {
       const existing = await parcelsRepo.parcelByKey(this.db, idempotencyKey)
       if (existing) return existing
     }
     const from = await this.point(input.fromPoint, 'fromPoint')
     const to = await this.point(input.toPoint, 'toPoint')
-    if (!from.active) throw new AppError('POST_POINT_NOT_FOUND', `${from.stopCode} takes no parcels now (closed)`, { field: 'fromPoint' })
-    if (!to.active) throw new AppError('POST_POINT_NOT_FOUND', `${to.stopCode} takes no parcels now (closed)`, { field: 'toPoint' })
+    if (!from.active)
+      throw new AppError('POST_POINT_NOT_FOUND', `${from.stopCode} takes no parcels now (closed)`, {
+        field: 'fromPoint',
+      })
+    if (!to.active)
+      throw new AppError('POST_POINT_NOT_FOUND', `${to.stopCode} takes no parcels now (closed)`, { field: 'toPoint' })
     await this.#checkKeeper(caller, [from.stopCode], 'takes parcels')
     const tariff = await this.tariff()
     const clean = cleanConsignment(input, tariff)
@@ -235,16 +337,54 @@ export class ParcelService {
         await this.#checkRoom(tx, picked, need, tariff, null)
         const number = formatParcelNumber(this.#d.prefix, day, await parcelsRepo.nextNumber(tx, this.#d.prefix, day))
         const base = {
-          number, fromPoint: from.stopCode, toPoint: to.stopCode, sender: clean.sender, recipient: clean.recipient, sizeClass: clean.sizeClass, weightKg: clean.weightKg,
-          feeFen: feeFor(tariff, clean.sizeClass, route.distanceM), distanceM: Math.round(route.distanceM), status: 'accepted' as const, legIndex: 0, pickupCode,
-          holdDays: to.holdDays, createdBy: caller.user?.username ?? 'system', acceptedTs: now,
+          number,
+          fromPoint: from.stopCode,
+          toPoint: to.stopCode,
+          sender: clean.sender,
+          recipient: clean.recipient,
+          sizeClass: clean.sizeClass,
+          weightKg: clean.weightKg,
+          feeFen: feeFor(tariff, clean.sizeClass, route.distanceM),
+          distanceM: Math.round(route.distanceM),
+          status: 'accepted' as const,
+          legIndex: 0,
+          pickupCode,
+          holdDays: to.holdDays,
+          createdBy: caller.user?.username ?? 'system',
+          acceptedTs: now,
         }
         const id = await parcelsRepo.insertParcel(tx, { ...base, idempotencyKey }, now)
         const legs = legsFrom(route.legs, 0)
         await parcelsRepo.replaceLegs(tx, id, 0, legs)
         const p: Parcel = { ...base, id, legs, arrivedTs: null, closedTs: null }
-        await this.#event(tx, p, caller, { ts: now, action: 'accept', fromStatus: null, toStatus: 'accepted', place: from.stopCode, vehicleId: null, tripInstanceId: legs[0]?.tripInstanceId ?? null, lng: from.point[0], lat: from.point[1], note: null })
-        await this.#audit(tx, caller, 'parcel.accept', `parcel:${number}`, null, { from: p.fromPoint, to: p.toPoint, sizeClass: p.sizeClass, weightKg: p.weightKg, feeFen: p.feeFen, trips: legs.map((l) => l.tripInstanceId) }, now)
+        await this.#event(tx, p, caller, {
+          ts: now,
+          action: 'accept',
+          fromStatus: null,
+          toStatus: 'accepted',
+          place: from.stopCode,
+          vehicleId: null,
+          tripInstanceId: legs[0]?.tripInstanceId ?? null,
+          lng: from.point[0],
+          lat: from.point[1],
+          note: null,
+        })
+        await this.#audit(
+          tx,
+          caller,
+          'parcel.accept',
+          `parcel:${number}`,
+          null,
+          {
+            from: p.fromPoint,
+            to: p.toPoint,
+            sizeClass: p.sizeClass,
+            weightKg: p.weightKg,
+            feeFen: p.feeFen,
+            trips: legs.map((l) => l.tripInstanceId),
+          },
+          now,
+        )
         await this.#texts(tx, p, acceptedTexts(this.#context(p, from, to), route.arrivalTs), now)
         return p
       })
@@ -278,7 +418,12 @@ export class ParcelService {
   /** Puts a parcel waiting at a post point on the trip a dispatcher or keeper chose (with a change when it needs one). */
   async assign(number: string, tripInstanceId: string, caller: Caller): Promise<Parcel> {
     const p = await this.get(number)
-    if (p.status !== 'accepted' && p.status !== 'at_transfer') throw new AppError('PARCEL_OUT_OF_ORDER', `${number} is ${p.status}: only a parcel waiting at a post point is assigned to a trip`, { reason: 'out_of_order', status: p.status })
+    if (p.status !== 'accepted' && p.status !== 'at_transfer')
+      throw new AppError(
+        'PARCEL_OUT_OF_ORDER',
+        `${number} is ${p.status}: only a parcel waiting at a post point is assigned to a trip`,
+        { reason: 'out_of_order', status: p.status },
+      )
     const at = p.legs[p.legIndex]?.fromStop ?? p.fromPoint
     await this.#checkKeeper(caller, [at], 'assigns parcels')
     const tariff = await this.tariff()
@@ -292,8 +437,27 @@ export class ParcelService {
       const legs = legsFrom(route.legs, locked.legIndex)
       await parcelsRepo.replaceLegs(tx, p.id, locked.legIndex, legs)
       const before = locked.legs.slice(locked.legIndex).map((l) => l.tripInstanceId)
-      await this.#event(tx, locked, caller, { ts: now, action: 'assign', fromStatus: locked.status, toStatus: locked.status, place: at, vehicleId: null, tripInstanceId: tripInstanceId, lng: null, lat: null, note: `${before.join(' + ') || '—'} → ${legs.map((l) => l.tripInstanceId).join(' + ')}` })
-      await this.#audit(tx, caller, 'parcel.assign', `parcel:${number}`, { trips: before }, { trips: legs.map((l) => l.tripInstanceId) }, now)
+      await this.#event(tx, locked, caller, {
+        ts: now,
+        action: 'assign',
+        fromStatus: locked.status,
+        toStatus: locked.status,
+        place: at,
+        vehicleId: null,
+        tripInstanceId: tripInstanceId,
+        lng: null,
+        lat: null,
+        note: `${before.join(' + ') || '—'} → ${legs.map((l) => l.tripInstanceId).join(' + ')}`,
+      })
+      await this.#audit(
+        tx,
+        caller,
+        'parcel.assign',
+        `parcel:${number}`,
+        { trips: before },
+        { trips: legs.map((l) => l.tripInstanceId) },
+        now,
+      )
       return { ...locked, legs: [...locked.legs.slice(0, locked.legIndex), ...legs] }
     })
     return out
@@ -303,14 +467,24 @@ export class ParcelService {
   async #lockedParcel(tx: Queryable, number: string, seen: Parcel): Promise<Parcel> {
     const locked = await parcelsRepo.getParcel(tx, number, { forUpdate: true })
     if (!locked) throw new AppError('PARCEL_NOT_FOUND', `no parcel ${number}`)
-    const same = locked.status === seen.status && locked.legIndex === seen.legIndex && locked.legs.map((l) => l.tripInstanceId).join() === seen.legs.map((l) => l.tripInstanceId).join()
-    if (!same) throw new AppError('CONFLICT', `${number} changed meanwhile (it is ${locked.status} now); scan or try again`, { status: locked.status })
+    const same =
+      locked.status === seen.status &&
+      locked.legIndex === seen.legIndex &&
+      locked.legs.map((l) => l.tripInstanceId).join() === seen.legs.map((l) => l.tripInstanceId).join()
+    if (!same)
+      throw new AppError('CONFLICT', `${number} changed meanwhile (it is ${locked.status} now); scan or try again`, {
+        status: locked.status,
+      })
     return locked
   }
 
   // ── Custody ──
 
-  async scan(number: string, scan: Scan, caller: Caller & { user: SessionUser }): Promise<{ parcel: Parcel; event: CustodyEvent }> {
+  async scan(
+    number: string,
+    scan: Scan,
+    caller: Caller & { user: SessionUser },
+  ): Promise<{ parcel: Parcel; event: CustodyEvent }> {
     const by = await this.custodian(caller.user)
     const p = await this.get(number)
     const leg = p.legs[p.legIndex] ?? null
@@ -321,7 +495,11 @@ export class ParcelService {
       if (inst) {
         const bus = scan.vehicleId ?? leg.vehicleId ?? inst.vehicleId
         const atWheel = bus ? this.tracking.engine.driverOf(bus) : null
-        trip = { status: inst.status, vehicleId: leg.vehicleId ?? inst.vehicleId, driverCodes: [inst.driverId, atWheel].filter((d): d is string => d !== null) }
+        trip = {
+          status: inst.status,
+          vehicleId: leg.vehicleId ?? inst.vehicleId,
+          driverCodes: [inst.driverId, atWheel].filter((d): d is string => d !== null),
+        }
       }
     }
     const now = this.now()
@@ -330,23 +508,61 @@ export class ParcelService {
     const points = new Map((await parcelsRepo.listPostPoints(this.db)).map((x) => [x.stopCode, x]))
     const place = step.place ? points.get(step.place) : undefined
     const busAt = by.kind === 'driver' && step.vehicleId ? await this.busPosition(step.vehicleId) : null
-    const where = busAt ? { lng: busAt.lng, lat: busAt.lat } : place ? { lng: place.point[0], lat: place.point[1] } : { lng: null, lat: null }
+    const where = busAt
+      ? { lng: busAt.lng, lat: busAt.lat }
+      : place
+        ? { lng: place.point[0], lat: place.point[1] }
+        : { lng: null, lat: null }
     const eta = step.action === 'load' && step.leg ? this.etaAt(step.leg) : null
     const from = points.get(p.fromPoint) as StoredPostPoint
     const to = points.get(p.toPoint) as StoredPostPoint
-    const event: CustodyEvent = { ts: now, action: step.action, fromStatus: step.fromStatus, toStatus: step.toStatus, byName: by.username, byRole: caller.user.role, place: step.place, vehicleId: step.vehicleId, tripInstanceId: step.tripInstanceId, ...where, note: null }
+    const event: CustodyEvent = {
+      ts: now,
+      action: step.action,
+      fromStatus: step.fromStatus,
+      toStatus: step.toStatus,
+      byName: by.username,
+      byRole: caller.user.role,
+      place: step.place,
+      vehicleId: step.vehicleId,
+      tripInstanceId: step.tripInstanceId,
+      ...where,
+      note: null,
+    }
     const parcel = await this.db.transaction(async (tx) => {
       const locked = await this.#lockedParcel(tx, number, p)
-      const state = { status: step.toStatus, legIndex: step.legIndex, arrivedTs: step.arrivedTs, closedTs: step.closedTs }
+      const state = {
+        status: step.toStatus,
+        legIndex: step.legIndex,
+        arrivedTs: step.arrivedTs,
+        closedTs: step.closedTs,
+      }
       await parcelsRepo.updateState(tx, p.id, state, now)
       if (step.leg) await parcelsRepo.updateLeg(tx, p.id, step.leg)
-      const after: Parcel = { ...locked, ...state, legs: locked.legs.map((l) => (step.leg && l.idx === step.leg.idx ? step.leg : l)) }
+      const after: Parcel = {
+        ...locked,
+        ...state,
+        legs: locked.legs.map((l) => (step.leg && l.idx === step.leg.idx ? step.leg : l)),
+      }
       await this.#event(tx, after, caller, { ...event, byName: by.username })
-      await this.#audit(tx, caller, `parcel.${step.action}`, `parcel:${number}`, { status: step.fromStatus }, { status: step.toStatus, place: step.place, vehicleId: step.vehicleId, tripInstanceId: step.tripInstanceId }, now)
+      await this.#audit(
+        tx,
+        caller,
+        `parcel.${step.action}`,
+        `parcel:${number}`,
+        { status: step.fromStatus },
+        { status: step.toStatus, place: step.place, vehicleId: step.vehicleId, tripInstanceId: step.tripInstanceId },
+        now,
+      )
       const ctx = this.#context(after, from, to)
       const texts: ParcelText[] =
         step.action === 'load' && step.leg
-          ? loadedTexts(ctx, { vehicleId: step.leg.vehicleId as string, tripInstanceId: step.leg.tripInstanceId, unloadAt: label(points.get(step.leg.toStop) ?? to), etaTs: eta?.etaTs ?? step.leg.arrivalTs })
+          ? loadedTexts(ctx, {
+              vehicleId: step.leg.vehicleId as string,
+              tripInstanceId: step.leg.tripInstanceId,
+              unloadAt: label(points.get(step.leg.toStop) ?? to),
+              etaTs: eta?.etaTs ?? step.leg.arrivalTs,
+            })
           : step.action === 'unload' && step.toStatus === 'at_transfer'
             ? transferTexts(ctx, label(place ?? to), after.legs[after.legIndex] ?? null)
             : step.action === 'unload'
@@ -372,20 +588,31 @@ export class ParcelService {
    * The tracking engine's ETA at the leg's last stop while a bus runs the leg's trip (the stop
    * need not be one anybody boards at, e.g. a route's terminus), with the stops still between.
    */
-  etaAt(leg: Pick<ParcelLeg, 'tripInstanceId' | 'toStop' | 'toSeq' | 'arrivalTs'>): { etaTs: number | null; scheduledTs: number; vehicleId: string; stopsAway: number | null } | null {
+  etaAt(
+    leg: Pick<ParcelLeg, 'tripInstanceId' | 'toStop' | 'toSeq' | 'arrivalTs'>,
+  ): { etaTs: number | null; scheduledTs: number; vehicleId: string; stopsAway: number | null } | null {
     const engine = this.tracking.engine
     const p = engine.progressOf(leg.tripInstanceId)
     if (!p || p.endedTs || p.completedTs || engine.runOf(p.vehicleId)?.instance.id !== leg.tripInstanceId) return null
     const eta = engine.etas(p.vehicleId).find((e) => e.seq === leg.toSeq)
     const next = engine.trackerState(p.vehicleId)?.nextStopSeq ?? null
-    return { etaTs: eta?.etaTs ?? null, scheduledTs: eta?.scheduledTs ?? leg.arrivalTs, vehicleId: p.vehicleId, stopsAway: next === null ? null : Math.max(0, leg.toSeq - next) }
+    return {
+      etaTs: eta?.etaTs ?? null,
+      scheduledTs: eta?.scheduledTs ?? leg.arrivalTs,
+      vehicleId: p.vehicleId,
+      stopsAway: next === null ? null : Math.max(0, leg.toSeq - next),
+    }
   }
 
   // ── A cancelled trip ──
 
   /** Moves the parcels waiting for a cancelled trip to the next trip with room; their keepers (and recipients) are told. */
   async moveOff(tripInstanceId: string, caller: Caller): Promise<{ moved: string[]; stranded: string[] }> {
-    const waiting = (await parcelsRepo.parcelsRiding(this.db, [tripInstanceId])).filter((p) => (p.status === 'accepted' || p.status === 'at_transfer') && p.legs.slice(p.legIndex).some((l) => l.tripInstanceId === tripInstanceId && l.loadedTs === null))
+    const waiting = (await parcelsRepo.parcelsRiding(this.db, [tripInstanceId])).filter(
+      (p) =>
+        (p.status === 'accepted' || p.status === 'at_transfer') &&
+        p.legs.slice(p.legIndex).some((l) => l.tripInstanceId === tripInstanceId && l.loadedTs === null),
+    )
     const moved: string[] = []
     const stranded: string[] = []
     const tariff = await this.tariff()
@@ -397,7 +624,8 @@ export class ParcelService {
       try {
         picked = await this.#pick(at, p.toPoint, need, undefined, p.id)
       } catch (err) {
-        if (!(err instanceof AppError && (err.code === 'NO_TRIP_FOR_PARCEL' || err.code === 'PARCEL_OVER_CAPACITY'))) throw err
+        if (!(err instanceof AppError && (err.code === 'NO_TRIP_FOR_PARCEL' || err.code === 'PARCEL_OVER_CAPACITY')))
+          throw err
       }
       const now = this.now()
       const from = points.get(p.fromPoint) as StoredPostPoint
@@ -408,7 +636,18 @@ export class ParcelService {
         if (!locked || locked.legIndex !== p.legIndex || locked.status !== p.status) return null
         const ctx = this.#context(locked, from, to)
         if (!picked) {
-          await this.#event(tx, locked, caller, { ts: now, action: 'reroute', fromStatus: locked.status, toStatus: locked.status, place: at, vehicleId: null, tripInstanceId, lng: null, lat: null, note: 'trip cancelled; no trip with room in the next three days' })
+          await this.#event(tx, locked, caller, {
+            ts: now,
+            action: 'reroute',
+            fromStatus: locked.status,
+            toStatus: locked.status,
+            place: at,
+            vehicleId: null,
+            tripInstanceId,
+            lng: null,
+            lat: null,
+            note: 'trip cancelled; no trip with room in the next three days',
+          })
           await this.#texts(tx, locked, strandedTexts(ctx, label(held), tripInstanceId), now)
           // Off the cancelled trip, so the sweep does not try again every minute; a dispatcher assigns it.
           await parcelsRepo.replaceLegs(tx, locked.id, locked.legIndex, [])
@@ -418,10 +657,41 @@ export class ParcelService {
         const legs = legsFrom(picked.route.legs, locked.legIndex)
         await parcelsRepo.replaceLegs(tx, locked.id, locked.legIndex, legs)
         const first = legs[0] as ParcelLeg
-        await this.#event(tx, locked, caller, { ts: now, action: 'reroute', fromStatus: locked.status, toStatus: locked.status, place: at, vehicleId: null, tripInstanceId: first.tripInstanceId, lng: null, lat: null, note: `${tripInstanceId} cancelled → ${legs.map((l) => l.tripInstanceId).join(' + ')}` })
-        await this.#audit(tx, caller, 'parcel.reroute', `parcel:${p.number}`, { trips: locked.legs.slice(locked.legIndex).map((l) => l.tripInstanceId) }, { trips: legs.map((l) => l.tripInstanceId) }, now)
+        await this.#event(tx, locked, caller, {
+          ts: now,
+          action: 'reroute',
+          fromStatus: locked.status,
+          toStatus: locked.status,
+          place: at,
+          vehicleId: null,
+          tripInstanceId: first.tripInstanceId,
+          lng: null,
+          lat: null,
+          note: `${tripInstanceId} cancelled → ${legs.map((l) => l.tripInstanceId).join(' + ')}`,
+        })
+        await this.#audit(
+          tx,
+          caller,
+          'parcel.reroute',
+          `parcel:${p.number}`,
+          { trips: locked.legs.slice(locked.legIndex).map((l) => l.tripInstanceId) },
+          { trips: legs.map((l) => l.tripInstanceId) },
+          now,
+        )
         const unloadAt = points.get(first.toStop) ?? to
-        await this.#texts(tx, locked, movedTexts(ctx, { from: label(held), unloadAt: label(unloadAt), oldTrip: tripInstanceId, newTrip: first.tripInstanceId, departureTs: first.departureTs, arrivalTs: first.arrivalTs }), now)
+        await this.#texts(
+          tx,
+          locked,
+          movedTexts(ctx, {
+            from: label(held),
+            unloadAt: label(unloadAt),
+            oldTrip: tripInstanceId,
+            newTrip: first.tripInstanceId,
+            departureTs: first.departureTs,
+            arrivalTs: first.arrivalTs,
+          }),
+          now,
+        )
         return 'moved' as const
       })
       if (done === 'moved') moved.push(p.number)
@@ -437,13 +707,42 @@ export class ParcelService {
     return { parcel: p, from: label(from), to: label(to), url: this.trackingUrl(p.number) }
   }
 
-  async #event(tx: Queryable, p: Parcel, caller: Caller, e: Omit<CustodyEvent, 'byName' | 'byRole'> & { byName?: string }): Promise<void> {
-    await parcelsRepo.insertEvent(tx, p.id, { ...e, byName: e.byName ?? caller.user?.username ?? 'system', byRole: caller.user?.role ?? 'system' })
+  async #event(
+    tx: Queryable,
+    p: Parcel,
+    caller: Caller,
+    e: Omit<CustodyEvent, 'byName' | 'byRole'> & { byName?: string },
+  ): Promise<void> {
+    await parcelsRepo.insertEvent(tx, p.id, {
+      ...e,
+      byName: e.byName ?? caller.user?.username ?? 'system',
+      byRole: caller.user?.role ?? 'system',
+    })
   }
 
-  async #audit(tx: Queryable, caller: Caller, action: string, target: string, before: unknown, after: unknown, now: number): Promise<void> {
+  async #audit(
+    tx: Queryable,
+    caller: Caller,
+    action: string,
+    target: string,
+    before: unknown,
+    after: unknown,
+    now: number,
+  ): Promise<void> {
     const u = caller.user
-    await accountsRepo.insertAudit(tx, { userId: u && u.id > 0 ? u.id : null, username: u?.username ?? 'system', action, target, before: before ?? null, after: after ?? null, ip: caller.ip }, now)
+    await accountsRepo.insertAudit(
+      tx,
+      {
+        userId: u && u.id > 0 ? u.id : null,
+        username: u?.username ?? 'system',
+        action,
+        target,
+        before: before ?? null,
+        after: after ?? null,
+        ip: caller.ip,
+      },
+      now,
+    )
   }
 
   async #texts(tx: Queryable, p: Parcel, texts: readonly ParcelText[], now: number): Promise<void> {

@@ -10,7 +10,8 @@ import { esc } from '../network/sign-sheet.js'
 import { localTime } from '../booking/messages.js'
 import type { ParcelViews, TrackView } from './views.js'
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 export const STATUS_ZH: Record<ParcelStatus, string> = {
   accepted: '已收寄，等待装车',
@@ -20,12 +21,22 @@ export const STATUS_ZH: Record<ParcelStatus, string> = {
   collected: '已签收',
   returned: '逾期已退回',
 }
-const ACTION_ZH = { accept: '收寄', assign: '改派', reroute: '改乘班车', load: '装车', unload: '卸车', collect: '签收', return: '退回' } as const
+const ACTION_ZH = {
+  accept: '收寄',
+  assign: '改派',
+  reroute: '改乘班车',
+  load: '装车',
+  unload: '卸车',
+  collect: '签收',
+  return: '退回',
+} as const
 
 const time = (iso: string | null): string => (iso ? localTime(Date.parse(iso)) : '—')
 
 export function trackPage(v: TrackView | null, number: string): string {
-  const body = v ? found(v) : `<h1>查无此件</h1><p>没有编号为 <b>${esc(number)}</b> 的包裹，请核对运单号。<br><small>No parcel with this number.</small></p>`
+  const body = v
+    ? found(v)
+    : `<h1>查无此件</h1><p>没有编号为 <b>${esc(number)}</b> 的包裹，请核对运单号。<br><small>No parcel with this number.</small></p>`
   const live = v && (v.status === 'accepted' || v.status === 'loaded' || v.status === 'at_transfer')
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -57,12 +68,19 @@ function found(v: TrackView): string {
   <small>${ride.etaTs ? '实时预计（按车辆位置）' : '按时刻表'}${ride.position ? ` · 车辆位置更新于 ${time(ride.position.ts)}` : ''}</small>
   <div><a href="/s/${esc(ride.unloadAt.code)}">看车在哪 →</a></div></div>`
     : ''
-  const expected = !ride && v.expectedTs ? `<div class="card">预计 <b>${time(v.expectedTs)}</b> 到${esc(v.to.name)}</div>` : ''
+  const expected =
+    !ride && v.expectedTs ? `<div class="card">预计 <b>${time(v.expectedTs)}</b> 到${esc(v.to.name)}</div>` : ''
   const pickup =
     v.status === 'arrived'
       ? `<div class="card">请到 <b>${esc(v.to.name)}</b> 取件（营业 ${esc(v.to.hours)}，电话 ${esc(v.to.phone)}），凭短信取件码和手机尾号。${v.returnDueTs ? `<br>请在 <b>${time(v.returnDueTs)}</b> 前取件，逾期退回。` : ''}</div>`
       : ''
-  const steps = [...v.events].reverse().map((e) => `<li>${time(e.ts)} · ${ACTION_ZH[e.action]}${e.placeName ? ` · ${esc(e.placeName)}` : ''}${e.vehicleId ? ` · ${esc(e.vehicleId)}` : ''}</li>`).join('')
+  const steps = [...v.events]
+    .reverse()
+    .map(
+      (e) =>
+        `<li>${time(e.ts)} · ${ACTION_ZH[e.action]}${e.placeName ? ` · ${esc(e.placeName)}` : ''}${e.vehicleId ? ` · ${esc(e.vehicleId)}` : ''}</li>`,
+    )
+    .join('')
   return `<h1>包裹 <span class="num">${esc(v.number)}</span></h1>
 <div class="card"><div class="status ${v.status}" data-status="${v.status}">${STATUS_ZH[v.status]}</div>
 <dl><dt>寄出</dt><dd>${esc(v.from.name)}</dd><dt>寄达</dt><dd>${esc(v.to.name)}（${esc(v.to.hours)}）</dd><dt>收件人</dt><dd>${esc(v.recipient)}</dd><dt>规格</dt><dd>${esc(v.sizeClass)} · ${v.weightKg} kg</dd></dl></div>
@@ -90,5 +108,7 @@ export const trackPageRoutes: FastifyPluginAsync<{ views: ParcelViews }> = async
       .send(trackPage(view, number))
   })
   // The keeper's phone page is the driver page's keeper view.
-  app.get('/post', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/driver#/post'))
+  app.get('/post', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.redirect('/driver#/post'),
+  )
 }

@@ -3,7 +3,24 @@
  * no pickup code), the staff and keeper view, the driver's parcels per stop of a trip, and a
  * keeper's lists (due in, waiting for pickup, overdue, to send).
  */
-import { AppError, isOverdue, maskPhone, nextScans, returnDueTs, serviceDayOf, type KeeperView, type LegView, type Parcel, type ParcelLeg, type ParcelLine, type PointRef, type RideView, type StaffParcelView, type TrackView, type TripParcels } from '@rb/domain'
+import {
+  AppError,
+  isOverdue,
+  maskPhone,
+  nextScans,
+  returnDueTs,
+  serviceDayOf,
+  type KeeperView,
+  type LegView,
+  type Parcel,
+  type ParcelLeg,
+  type ParcelLine,
+  type PointRef,
+  type RideView,
+  type StaffParcelView,
+  type TrackView,
+  type TripParcels,
+} from '@rb/domain'
 import { parcelsRepo, type StoredPostPoint } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import type { ParcelService } from './service.js'
@@ -15,10 +32,13 @@ export const maskName = (name: string): string => {
   return chars.length <= 1 ? name : `${chars[0]}${'*'.repeat(Math.min(3, chars.length - 1))}`
 }
 
-const ref = (p: StoredPostPoint | undefined, code: string): PointRef => ({ code, name: p?.name ?? code, kind: p?.kind ?? 'village', hours: p?.hours ?? '', phone: p?.phone ?? '' })
-
-
-
+const ref = (p: StoredPostPoint | undefined, code: string): PointRef => ({
+  code,
+  name: p?.name ?? code,
+  kind: p?.kind ?? 'village',
+  hours: p?.hours ?? '',
+  phone: p?.phone ?? '',
+})
 
 export type { KeeperView, ParcelLine, StaffParcelView, TrackView, TripParcels }
 
@@ -36,14 +56,27 @@ export class ParcelViews {
 
   #leg(l: ParcelLeg, c: { points: Map<string, StoredPostPoint>; routeName: (id: string) => string }): LegView {
     return {
-      idx: l.idx, tripInstanceId: l.tripInstanceId, routeId: l.routeId, routeName: c.routeName(l.routeId), from: ref(c.points.get(l.fromStop), l.fromStop), to: ref(c.points.get(l.toStop), l.toStop),
-      departureTs: iso(l.departureTs) as string, arrivalTs: iso(l.arrivalTs) as string, vehicleId: l.vehicleId, loadedTs: iso(l.loadedTs), unloadedTs: iso(l.unloadedTs),
+      idx: l.idx,
+      tripInstanceId: l.tripInstanceId,
+      routeId: l.routeId,
+      routeName: c.routeName(l.routeId),
+      from: ref(c.points.get(l.fromStop), l.fromStop),
+      to: ref(c.points.get(l.toStop), l.toStop),
+      departureTs: iso(l.departureTs) as string,
+      arrivalTs: iso(l.arrivalTs) as string,
+      vehicleId: l.vehicleId,
+      loadedTs: iso(l.loadedTs),
+      unloadedTs: iso(l.unloadedTs),
     }
   }
 
   /** The tracker's ETA of the bus carrying the parcel, its position, and the final arrival. */
-  async #ride(p: Parcel, c: { points: Map<string, StoredPostPoint> }): Promise<{ ride: RideView | null; expectedTs: number | null }> {
-    if (p.status === 'arrived' || p.status === 'collected' || p.status === 'returned') return { ride: null, expectedTs: null }
+  async #ride(
+    p: Parcel,
+    c: { points: Map<string, StoredPostPoint> },
+  ): Promise<{ ride: RideView | null; expectedTs: number | null }> {
+    if (p.status === 'arrived' || p.status === 'collected' || p.status === 'returned')
+      return { ride: null, expectedTs: null }
     const last = p.legs.at(-1)
     if (!last) return { ride: null, expectedTs: null }
     const lastEta = this.service.etaAt(last)
@@ -70,16 +103,46 @@ export class ParcelViews {
     const { ride, expectedTs } = await this.#ride(p, c)
     const events = await parcelsRepo.eventsOf(this.service.db, p.id)
     return {
-      number: p.number, status: p.status, from: ref(c.points.get(p.fromPoint), p.fromPoint), to: ref(c.points.get(p.toPoint), p.toPoint), recipient: maskName(p.recipient.name),
-      sizeClass: p.sizeClass, weightKg: p.weightKg, acceptedTs: iso(p.acceptedTs) as string, arrivedTs: iso(p.arrivedTs), closedTs: iso(p.closedTs), returnDueTs: iso(returnDueTs(p)),
-      expectedTs: iso(expectedTs), ride, legs: p.legs.map((l) => this.#leg(l, c)),
-      events: events.filter((e) => e.action !== 'assign').map((e) => ({ ts: iso(e.ts) as string, action: e.action, toStatus: e.toStatus, place: e.place, placeName: e.place ? (c.points.get(e.place)?.name ?? e.place) : null, vehicleId: e.vehicleId })),
+      number: p.number,
+      status: p.status,
+      from: ref(c.points.get(p.fromPoint), p.fromPoint),
+      to: ref(c.points.get(p.toPoint), p.toPoint),
+      recipient: maskName(p.recipient.name),
+      sizeClass: p.sizeClass,
+      weightKg: p.weightKg,
+      acceptedTs: iso(p.acceptedTs) as string,
+      arrivedTs: iso(p.arrivedTs),
+      closedTs: iso(p.closedTs),
+      returnDueTs: iso(returnDueTs(p)),
+      expectedTs: iso(expectedTs),
+      ride,
+      legs: p.legs.map((l) => this.#leg(l, c)),
+      events: events
+        .filter((e) => e.action !== 'assign')
+        .map((e) => ({
+          ts: iso(e.ts) as string,
+          action: e.action,
+          toStatus: e.toStatus,
+          place: e.place,
+          placeName: e.place ? (c.points.get(e.place)?.name ?? e.place) : null,
+          vehicleId: e.vehicleId,
+        })),
     }
   }
 
   async staff(p: Parcel, now: number): Promise<StaffParcelView> {
     const t = await this.track(p.number)
-    return { ...t, sender: p.sender, recipient: p.recipient.name, recipientPhone: maskPhone(p.recipient.phone), feeFen: p.feeFen, distanceM: p.distanceM, overdue: isOverdue(p, now), next: nextScans(p.status), createdBy: p.createdBy }
+    return {
+      ...t,
+      sender: p.sender,
+      recipient: p.recipient.name,
+      recipientPhone: maskPhone(p.recipient.phone),
+      feeFen: p.feeFen,
+      distanceM: p.distanceM,
+      overdue: isOverdue(p, now),
+      next: nextScans(p.status),
+      createdBy: p.createdBy,
+    }
   }
 
   /** A short line per parcel for lists (no tracker lookups). */
@@ -94,7 +157,14 @@ export class ParcelViews {
     const c = await this.#context()
     const parcels = await parcelsRepo.listParcels(this.service.db, { tripInstanceId, limit: 500 })
     const names = new Map((await this.network.snapshot()).stops.map((s) => [s.code, s.name]))
-    const stops = inst.stops.map((s) => ({ seq: s.seq, stopCode: s.stopCode, stopName: names.get(s.stopCode) ?? s.stopCode, postPoint: c.points.has(s.stopCode), load: [] as ParcelLine[], unload: [] as ParcelLine[] }))
+    const stops = inst.stops.map((s) => ({
+      seq: s.seq,
+      stopCode: s.stopCode,
+      stopName: names.get(s.stopCode) ?? s.stopCode,
+      postPoint: c.points.has(s.stopCode),
+      load: [] as ParcelLine[],
+      unload: [] as ParcelLine[],
+    }))
     for (const p of parcels) {
       for (const l of p.legs) {
         if (l.tripInstanceId !== tripInstanceId) continue
@@ -102,11 +172,18 @@ export class ParcelViews {
         stops.find((s) => s.seq === l.toSeq)?.unload.push(line(p, c, now, l))
       }
     }
-    const onTrip = parcels.flatMap((p) => p.legs.filter((l) => l.tripInstanceId === tripInstanceId).map((l) => ({ p, l })))
+    const onTrip = parcels.flatMap((p) =>
+      p.legs.filter((l) => l.tripInstanceId === tripInstanceId).map((l) => ({ p, l })),
+    )
     return {
       tripInstanceId,
       status: inst.status,
-      counts: { total: onTrip.length, toLoad: onTrip.filter(({ l }) => l.loadedTs === null).length, onBoard: onTrip.filter(({ l }) => l.loadedTs !== null && l.unloadedTs === null).length, unloaded: onTrip.filter(({ l }) => l.unloadedTs !== null).length },
+      counts: {
+        total: onTrip.length,
+        toLoad: onTrip.filter(({ l }) => l.loadedTs === null).length,
+        onBoard: onTrip.filter(({ l }) => l.loadedTs !== null && l.unloadedTs === null).length,
+        unloaded: onTrip.filter(({ l }) => l.unloadedTs !== null).length,
+      },
       stops: stops.filter((s) => s.load.length + s.unload.length > 0),
     }
   }
@@ -116,33 +193,72 @@ export class ParcelViews {
     const c = await this.#context()
     const p = c.points.get(point)
     if (!p) throw new AppError('POST_POINT_NOT_FOUND', `${point} is not a post point`)
-    const all = await parcelsRepo.listParcels(this.service.db, { point, status: ['accepted', 'loaded', 'at_transfer', 'arrived'], limit: 1000 })
-    const through = (await parcelsRepo.listParcels(this.service.db, { status: ['accepted', 'loaded', 'at_transfer'], limit: 1000 })).filter((x) => x.legs.some((l) => l.toStop === point || l.fromStop === point) && !all.some((a) => a.id === x.id))
+    const all = await parcelsRepo.listParcels(this.service.db, {
+      point,
+      status: ['accepted', 'loaded', 'at_transfer', 'arrived'],
+      limit: 1000,
+    })
+    const through = (
+      await parcelsRepo.listParcels(this.service.db, { status: ['accepted', 'loaded', 'at_transfer'], limit: 1000 })
+    ).filter((x) => x.legs.some((l) => l.toStop === point || l.fromStop === point) && !all.some((a) => a.id === x.id))
     const lines = [...all, ...through].map((x) => ({ x, l: line(x, c, now) }))
-    const dueHere = (x: Parcel): boolean => (x.status === 'loaded' || x.status === 'accepted' || x.status === 'at_transfer') && x.legs[x.legIndex]?.toStop === point && x.legs[x.legIndex]?.fromStop !== point
-    const sendHere = (x: Parcel): boolean => (x.status === 'accepted' || x.status === 'at_transfer') && (x.legs[x.legIndex]?.fromStop ?? x.fromPoint) === point
-    const byTime = (a: ParcelLine, b: ParcelLine): number => (a.expectedTs ?? '').localeCompare(b.expectedTs ?? '') || a.number.localeCompare(b.number)
+    const dueHere = (x: Parcel): boolean =>
+      (x.status === 'loaded' || x.status === 'accepted' || x.status === 'at_transfer') &&
+      x.legs[x.legIndex]?.toStop === point &&
+      x.legs[x.legIndex]?.fromStop !== point
+    const sendHere = (x: Parcel): boolean =>
+      (x.status === 'accepted' || x.status === 'at_transfer') && (x.legs[x.legIndex]?.fromStop ?? x.fromPoint) === point
+    const byTime = (a: ParcelLine, b: ParcelLine): number =>
+      (a.expectedTs ?? '').localeCompare(b.expectedTs ?? '') || a.number.localeCompare(b.number)
     return {
       today: serviceDayOf(now),
       point: { ...ref(p, point), holdDays: p.holdDays },
-      dueIn: lines.filter(({ x }) => dueHere(x)).map(({ l }) => l).sort(byTime),
-      waiting: lines.filter(({ x }) => x.status === 'arrived' && x.toPoint === point && !isOverdue(x, now)).map(({ l }) => l),
-      overdue: lines.filter(({ x }) => x.status === 'arrived' && x.toPoint === point && isOverdue(x, now)).map(({ l }) => l),
-      toSend: lines.filter(({ x }) => sendHere(x)).map(({ l }) => l).sort((a, b) => (a.departureTs ?? '').localeCompare(b.departureTs ?? '')),
+      dueIn: lines
+        .filter(({ x }) => dueHere(x))
+        .map(({ l }) => l)
+        .sort(byTime),
+      waiting: lines
+        .filter(({ x }) => x.status === 'arrived' && x.toPoint === point && !isOverdue(x, now))
+        .map(({ l }) => l),
+      overdue: lines
+        .filter(({ x }) => x.status === 'arrived' && x.toPoint === point && isOverdue(x, now))
+        .map(({ l }) => l),
+      toSend: lines
+        .filter(({ x }) => sendHere(x))
+        .map(({ l }) => l)
+        .sort((a, b) => (a.departureTs ?? '').localeCompare(b.departureTs ?? '')),
     }
   }
 }
 
-
-function line(p: Parcel, c: { points: Map<string, StoredPostPoint>; routeName: (id: string) => string }, now: number, leg?: ParcelLeg): ParcelLine {
+function line(
+  p: Parcel,
+  c: { points: Map<string, StoredPostPoint>; routeName: (id: string) => string },
+  now: number,
+  leg?: ParcelLeg,
+): ParcelLine {
   const l = leg ?? p.legs[p.legIndex] ?? null
   return {
-    number: p.number, status: p.status, from: ref(c.points.get(p.fromPoint), p.fromPoint), to: ref(c.points.get(p.toPoint), p.toPoint), sizeClass: p.sizeClass, weightKg: p.weightKg, feeFen: p.feeFen,
-    recipient: maskName(p.recipient.name), recipientPhone: maskPhone(p.recipient.phone),
-    tripInstanceId: l?.tripInstanceId ?? null, routeName: l ? c.routeName(l.routeId) : null, vehicleId: l?.vehicleId ?? null, legFrom: l?.fromStop ?? null, legTo: l?.toStop ?? null,
-    departureTs: iso(l?.departureTs ?? null), expectedTs: iso(l?.arrivalTs ?? null), acceptedTs: iso(p.acceptedTs) as string, arrivedTs: iso(p.arrivedTs), returnDueTs: iso(returnDueTs(p)),
-    overdue: isOverdue(p, now), next: nextScans(p.status),
+    number: p.number,
+    status: p.status,
+    from: ref(c.points.get(p.fromPoint), p.fromPoint),
+    to: ref(c.points.get(p.toPoint), p.toPoint),
+    sizeClass: p.sizeClass,
+    weightKg: p.weightKg,
+    feeFen: p.feeFen,
+    recipient: maskName(p.recipient.name),
+    recipientPhone: maskPhone(p.recipient.phone),
+    tripInstanceId: l?.tripInstanceId ?? null,
+    routeName: l ? c.routeName(l.routeId) : null,
+    vehicleId: l?.vehicleId ?? null,
+    legFrom: l?.fromStop ?? null,
+    legTo: l?.toStop ?? null,
+    departureTs: iso(l?.departureTs ?? null),
+    expectedTs: iso(l?.arrivalTs ?? null),
+    acceptedTs: iso(p.acceptedTs) as string,
+    arrivedTs: iso(p.arrivedTs),
+    returnDueTs: iso(returnDueTs(p)),
+    overdue: isOverdue(p, now),
+    next: nextScans(p.status),
   }
 }
-
-

@@ -27,13 +27,31 @@ const NewReminder = Type.Object({
   tripInstanceId: Type.String({ minLength: 10, maxLength: 90 }),
   stopCode: Type.String({ pattern: STOP_CODE_PATTERN }),
   phone: Type.String({ minLength: 5, maxLength: 24 }),
-  stopsBefore: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_REMINDER_STOPS, description: 'text when the bus is this many stops away (default 2)' })),
-  minutesBefore: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: MAX_REMINDER_MINUTES, description: 'or this many minutes away, whichever comes first' })])),
+  stopsBefore: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_REMINDER_STOPS,
+      description: 'text when the bus is this many stops away (default 2)',
+    }),
+  ),
+  minutesBefore: Type.Optional(
+    Type.Union([
+      Type.Null(),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_REMINDER_MINUTES,
+        description: 'or this many minutes away, whichever comes first',
+      }),
+    ]),
+  ),
 })
 
 const TokenParam = Type.Object({ token: Type.String({ minLength: 8, maxLength: 64 }) })
 
-export const reminderRoutes: FastifyPluginAsyncTypebox<{ reminders: ReminderService; perAddressPerHour: number }> = async (app, { reminders, perAddressPerHour }) => {
+export const reminderRoutes: FastifyPluginAsyncTypebox<{
+  reminders: ReminderService
+  perAddressPerHour: number
+}> = async (app, { reminders, perAddressPerHour }) => {
   const common = { tags: ['villager'] }
   const PUBLIC = { access: 'public' as const }
   const limiter = app.rateLimiter('reminders', { max: perAddressPerHour, windowMs: 3_600_000 })
@@ -44,7 +62,8 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ reminders: ReminderServ
       config: PUBLIC,
       schema: {
         ...common,
-        summary: '车快到了提醒我: one SMS when the bus of this departure is N stops (default 2) or M minutes from the stop',
+        summary:
+          '车快到了提醒我: one SMS when the bus of this departure is N stops (default 2) or M minutes from the stop',
         body: NewReminder,
         response: { 201: ReminderView, 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 429: ErrorResponse },
       },
@@ -58,13 +77,29 @@ export const reminderRoutes: FastifyPluginAsyncTypebox<{ reminders: ReminderServ
 
   app.get(
     '/api/reminders/:token',
-    { config: PUBLIC, schema: { ...common, summary: 'A reminder by its token', params: TokenParam, response: { 200: ReminderView, 404: ErrorResponse } } },
+    {
+      config: PUBLIC,
+      schema: {
+        ...common,
+        summary: 'A reminder by its token',
+        params: TokenParam,
+        response: { 200: ReminderView, 404: ErrorResponse },
+      },
+    },
     async (req) => reminders.view(await reminders.byToken(req.params.token)),
   )
 
   app.post(
     '/api/reminders/:token/cancel',
-    { config: PUBLIC, schema: { ...common, summary: 'Cancels a reminder (again: answered unchanged)', params: TokenParam, response: { 200: ReminderView, 404: ErrorResponse } } },
+    {
+      config: PUBLIC,
+      schema: {
+        ...common,
+        summary: 'Cancels a reminder (again: answered unchanged)',
+        params: TokenParam,
+        response: { 200: ReminderView, 404: ErrorResponse },
+      },
+    },
     async (req) => reminders.view(await reminders.cancel(req.params.token)),
   )
 }

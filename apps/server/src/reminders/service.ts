@@ -98,11 +98,27 @@ export class ReminderService {
     const now = this.#now()
     const phone = normalizePhone(req.phone)
     const inst = await this.#d.network.instance(req.tripInstanceId)
-    if (inst.status === 'cancelled') throw new AppError('TRIP_CANCELLED', `${inst.id} does not run${inst.cancelReason ? `: ${inst.cancelReason}` : ''}`)
-    const dep = departuresAt([inst], req.stopCode).find((d) => this.#arrivalOf(d.tripInstanceId, req.stopCode, d.scheduledTs, now) !== 'gone')
-    if (!dep) throw new AppError('VALIDATION_FAILED', `the bus of ${inst.id} does not stop at ${req.stopCode} any more today`, { field: 'stopCode' })
-    const refusal = reminderRefusal((await villagerRepo.activeRemindersOf(this.#d.db, phone)).length, { perPhone: this.#d.perPhone })
-    if (refusal) throw new AppError('RATE_LIMITED', refusal, { field: 'phone', reason: 'too_many_reminders', limit: this.#d.perPhone })
+    if (inst.status === 'cancelled')
+      throw new AppError(
+        'TRIP_CANCELLED',
+        `${inst.id} does not run${inst.cancelReason ? `: ${inst.cancelReason}` : ''}`,
+      )
+    const dep = departuresAt([inst], req.stopCode).find(
+      (d) => this.#arrivalOf(d.tripInstanceId, req.stopCode, d.scheduledTs, now) !== 'gone',
+    )
+    if (!dep)
+      throw new AppError('VALIDATION_FAILED', `the bus of ${inst.id} does not stop at ${req.stopCode} any more today`, {
+        field: 'stopCode',
+      })
+    const refusal = reminderRefusal((await villagerRepo.activeRemindersOf(this.#d.db, phone)).length, {
+      perPhone: this.#d.perPhone,
+    })
+    if (refusal)
+      throw new AppError('RATE_LIMITED', refusal, {
+        field: 'phone',
+        reason: 'too_many_reminders',
+        limit: this.#d.perPhone,
+      })
     const r = await villagerRepo.insertReminder(this.#d.db, {
       token: `rm-${randomBytes(16).toString('hex')}`,
       tripInstanceId: inst.id,
@@ -114,13 +130,18 @@ export class ReminderService {
       channel,
       createdTs: now,
     })
-    this.#d.log.info({ reminder: r.id, tripInstanceId: r.tripInstanceId, stopCode: r.stopCode, channel, to: maskPhone(phone) }, 'reminder set')
+    this.#d.log.info(
+      { reminder: r.id, tripInstanceId: r.tripInstanceId, stopCode: r.stopCode, channel, to: maskPhone(phone) },
+      'reminder set',
+    )
     return r
   }
 
   /** Whether the departure is still to come at the stop (listed live, or timetabled ahead), or gone. */
   #arrivalOf(tripInstanceId: string, stopCode: string, scheduledTs: number, now: number): 'coming' | 'gone' {
-    const a = this.#d.tracking.arrivals(stopCode, ARRIVALS_LOOKED_AT, now).find((x) => x.tripInstanceId === tripInstanceId && x.scheduledTs === scheduledTs)
+    const a = this.#d.tracking
+      .arrivals(stopCode, ARRIVALS_LOOKED_AT, now)
+      .find((x) => x.tripInstanceId === tripInstanceId && x.scheduledTs === scheduledTs)
     if (a) return a.status === 'departed' || a.status === 'completed' ? 'gone' : 'coming'
     // Not listed: further ahead than the live list (coming), or it passed (gone).
     return scheduledTs > now ? 'coming' : 'gone'
@@ -142,7 +163,14 @@ export class ReminderService {
   /** Cancels every waiting reminder of a phone ("取消提醒" by SMS); answers how many. */
   async cancelAllOf(phone: string): Promise<number> {
     const active = await villagerRepo.activeRemindersOf(this.#d.db, phone)
-    return (await villagerRepo.closeReminders(this.#d.db, active.map((r) => r.id), 'cancelled', this.#now())).length
+    return (
+      await villagerRepo.closeReminders(
+        this.#d.db,
+        active.map((r) => r.id),
+        'cancelled',
+        this.#now(),
+      )
+    ).length
   }
 
   /** Looks at every waiting reminder once: sends, tells of a cancellation, or lets it expire. */
@@ -162,10 +190,21 @@ export class ReminderService {
       if (verdict === 'wait') continue
       const stop = { name: stops.get(r.stopCode)?.name ?? r.stopCode }
       let message: OutgoingMessage | null = null
-      if (verdict === 'send' && a) message = this.#message(r, approachingText(stop, { ...a, plate: a.vehicleId ? (plates.get(a.vehicleId) ?? null) : null }, now))
+      if (verdict === 'send' && a)
+        message = this.#message(
+          r,
+          approachingText(stop, { ...a, plate: a.vehicleId ? (plates.get(a.vehicleId) ?? null) : null }, now),
+        )
       if (verdict === 'cancelled') {
         const inst = await this.#d.network.instance(r.tripInstanceId).catch(() => null)
-        message = this.#message(r, reminderCancelledTripText(stop, { scheduledTs: r.scheduledTs, headsign: a?.headsign ?? inst?.headsign ?? '' }, inst?.cancelReason ?? null))
+        message = this.#message(
+          r,
+          reminderCancelledTripText(
+            stop,
+            { scheduledTs: r.scheduledTs, headsign: a?.headsign ?? inst?.headsign ?? '' },
+            inst?.cancelReason ?? null,
+          ),
+        )
       }
       const state = verdict === 'send' ? 'sent' : verdict === 'cancelled' ? 'cancelled' : 'expired'
       const moved = await this.#d.db.transaction(async (tx) => {
@@ -177,13 +216,24 @@ export class ReminderService {
       if (verdict === 'send') out.sent++
       else if (verdict === 'cancelled') out.cancelled++
       else out.expired++
-      if (message) this.#d.log.info({ reminder: r.id, tripInstanceId: r.tripInstanceId, stopCode: r.stopCode, verdict, to: maskPhone(r.phone) }, 'reminder: text written')
+      if (message)
+        this.#d.log.info(
+          { reminder: r.id, tripInstanceId: r.tripInstanceId, stopCode: r.stopCode, verdict, to: maskPhone(r.phone) },
+          'reminder: text written',
+        )
     }
     if (out.sent + out.cancelled > 0) this.#d.onMessages()
     return out
   }
 
   #message(r: StoredReminder, body: string): OutgoingMessage {
-    return { kind: 'reminder', recipient: r.phone, recipientRole: 'passenger', body, bookingId: null, tripInstanceId: r.tripInstanceId }
+    return {
+      kind: 'reminder',
+      recipient: r.phone,
+      recipientRole: 'passenger',
+      body,
+      bookingId: null,
+      tripInstanceId: r.tripInstanceId,
+    }
   }
 }

@@ -14,7 +14,10 @@ export { reportRoutes, type ReportRoutesOptions } from './routes.js'
 export type { ReportService } from './service.js'
 
 export interface ReportModuleDeps {
-  config: Pick<Config, 'reportPhotoStore' | 'uploadsDir' | 'dataDir' | 'redisUrl' | 'reportPhotoMaxMegapixels' | 'reportPhotoMaxSidePx'>
+  config: Pick<
+    Config,
+    'reportPhotoStore' | 'uploadsDir' | 'dataDir' | 'redisUrl' | 'reportPhotoMaxMegapixels' | 'reportPhotoMaxSidePx'
+  >
   db: Db
   hub: LiveHub
   network: NetworkService
@@ -27,7 +30,10 @@ export function startReports(deps: ReportModuleDeps): ReportService {
     db: deps.db,
     photos,
     randomInt,
-    photoLimits: { maxSidePx: deps.config.reportPhotoMaxSidePx, maxPixels: deps.config.reportPhotoMaxMegapixels * 1_000_000 },
+    photoLimits: {
+      maxSidePx: deps.config.reportPhotoMaxSidePx,
+      maxPixels: deps.config.reportPhotoMaxMegapixels * 1_000_000,
+    },
     events: {
       alerts: (alerts) => deps.hub.publishAlerts(alerts),
       // Rare (a sign changes status a few times a day): sent at once, not staged for the tick.
@@ -36,6 +42,9 @@ export function startReports(deps: ReportModuleDeps): ReportService {
     // The network's cached snapshot holds stop statuses (GTFS export, sign sheets).
     onStopChanged: () => deps.network.changed(),
   })
-  deps.log.info({ photos: photos.kind === 'file' ? `files in ${photos.dir}` : 'in the database' }, 'repair reports: ready')
+  deps.log.info(
+    { photos: photos.kind === 'file' ? `files in ${photos.dir}` : 'in the database' },
+    'repair reports: ready',
+  )
   return service
 }

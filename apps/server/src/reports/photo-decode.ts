@@ -23,13 +23,30 @@ export async function preparePhoto(input: Uint8Array, limits: PhotoLimits = DEFA
   try {
     // limitInputPixels holds even if a header lied to the container check; failOn 'warning'
     // refuses data a decoder would only patch over (cut-off scans, bad checksums).
-    const image = sharp(checked.bytes, { limitInputPixels: limits.maxPixels, failOn: 'warning', sequentialRead: true, animated: false }).rotate()
-    const encoded = checked.mime === 'image/jpeg' ? image.jpeg({ quality: 85 }) : checked.mime === 'image/png' ? image.png({ compressionLevel: 9 }) : image.webp({ quality: 80, alphaQuality: 90 })
+    const image = sharp(checked.bytes, {
+      limitInputPixels: limits.maxPixels,
+      failOn: 'warning',
+      sequentialRead: true,
+      animated: false,
+    }).rotate()
+    const encoded =
+      checked.mime === 'image/jpeg'
+        ? image.jpeg({ quality: 85 })
+        : checked.mime === 'image/png'
+          ? image.png({ compressionLevel: 9 })
+          : image.webp({ quality: 80, alphaQuality: 90 })
     out = await encoded.toBuffer({ resolveWithObject: true })
   } catch (err) {
-    throw new AppError('UNSUPPORTED_PHOTO', `the photo's image data does not decode (${firstLine(err)}); send a JPEG, PNG or WebP photo`, { reason: 'undecodable' })
+    throw new AppError(
+      'UNSUPPORTED_PHOTO',
+      `the photo's image data does not decode (${firstLine(err)}); send a JPEG, PNG or WebP photo`,
+      { reason: 'undecodable' },
+    )
   }
   return { mime: checked.mime, ext: checked.ext, bytes: out.data, width: out.info.width, height: out.info.height }
 }
 
-const firstLine = (err: unknown): string => String((err as Error).message ?? err).split('\n')[0]?.slice(0, 120) ?? 'unknown error'
+const firstLine = (err: unknown): string =>
+  String((err as Error).message ?? err)
+    .split('\n')[0]
+    ?.slice(0, 120) ?? 'unknown error'

@@ -47,7 +47,8 @@ export class PhotoStore {
 
   /** Removes what `put` wrote when the transaction did not commit. */
   async discard(stored: StoredBytes): Promise<void> {
-    if (this.dir && stored.fileName && FILE_NAME.test(stored.fileName)) await unlink(join(this.dir, stored.fileName)).catch(() => {})
+    if (this.dir && stored.fileName && FILE_NAME.test(stored.fileName))
+      await unlink(join(this.dir, stored.fileName)).catch(() => {})
   }
 
   /** The photo's bytes, or null when they are gone (a file deleted by hand). */
@@ -78,7 +79,14 @@ export interface PhotoStoreSettings {
  * (REDIS_URL: instances share no disk); otherwise files under UPLOADS_DIR (default DATA_DIR/uploads).
  */
 export function createPhotoStore(s: PhotoStoreSettings, db: Db): PhotoStore {
-  const kind = s.reportPhotoStore === 'auto' ? (s.dataDir === 'memory' || s.redisUrl ? 'db' : 'file') : s.reportPhotoStore === 'files' ? 'file' : 'db'
+  const kind =
+    s.reportPhotoStore === 'auto'
+      ? s.dataDir === 'memory' || s.redisUrl
+        ? 'db'
+        : 'file'
+      : s.reportPhotoStore === 'files'
+        ? 'file'
+        : 'db'
   const dir = s.uploadsDir ?? (s.dataDir === 'memory' ? undefined : join(s.dataDir, 'uploads'))
   if (kind === 'file' && !dir) throw new Error('REPORT_PHOTO_STORE=files with DATA_DIR=memory needs UPLOADS_DIR')
   return new PhotoStore(db, kind, dir)

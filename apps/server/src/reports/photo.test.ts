@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { AppError } from '@rb/domain'
 import { cleanPhoto, exifOrientation, MAX_SIDE_PX, sniffPhoto } from './photo.js'
-import { animatedWebp, containsAny, exifBlock, fixture, phoneJpeg, SECRETS, taggedPng, taggedWebp, withPngChunk } from './testdata/fixtures.js'
+import {
+  animatedWebp,
+  containsAny,
+  exifBlock,
+  fixture,
+  phoneJpeg,
+  SECRETS,
+  taggedPng,
+  taggedWebp,
+  withPngChunk,
+} from './testdata/fixtures.js'
 
 function refusal(input: Buffer): AppError {
   try {
@@ -62,10 +72,22 @@ describe('JPEG', () => {
 
   it('reads the orientation from big- and little-endian EXIF and ignores a broken block', () => {
     expect(exifOrientation(exifBlock(8).subarray(6))).toBe(8)
-    expect(exifOrientation(Buffer.from('MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x03\0\0\0\0\0\0', 'latin1'))).toBe(3)
+    expect(
+      exifOrientation(Buffer.from('MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x03\0\0\0\0\0\0', 'latin1')),
+    ).toBe(3)
     expect(exifOrientation(Buffer.from('II*\0\xff\xff\xff\x00', 'latin1'))).toBeNull()
     expect(exifOrientation(Buffer.from('XX', 'latin1'))).toBeNull()
-    const cleaned = cleanPhoto(phoneJpeg(1, Buffer.concat([fixture('photo.jpg').subarray(0, 2), Buffer.from([0xff, 0xe1, 0x00, 0x0a]), Buffer.from('Exif\0\0II', 'latin1'), fixture('photo.jpg').subarray(2)])))
+    const cleaned = cleanPhoto(
+      phoneJpeg(
+        1,
+        Buffer.concat([
+          fixture('photo.jpg').subarray(0, 2),
+          Buffer.from([0xff, 0xe1, 0x00, 0x0a]),
+          Buffer.from('Exif\0\0II', 'latin1'),
+          fixture('photo.jpg').subarray(2),
+        ]),
+      ),
+    )
     expect(cleaned.width).toBe(64)
   })
 
@@ -78,7 +100,9 @@ describe('JPEG', () => {
   })
 
   it('refuses a JPEG without image data (only headers)', () => {
-    expect(refusal(Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x04, 0x41, 0x42, 0xff, 0xd9])).details).toEqual({ reason: 'damaged' })
+    expect(refusal(Buffer.from([0xff, 0xd8, 0xff, 0xfe, 0x00, 0x04, 0x41, 0x42, 0xff, 0xd9])).details).toEqual({
+      reason: 'damaged',
+    })
   })
 
   it('refuses a canvas too large to show (a decompression bomb)', () => {
@@ -117,7 +141,9 @@ describe('PNG', () => {
     png[png.length - 20] = (png[png.length - 20] as number) ^ 0xff // inside IDAT
     expect(refusal(png).details).toEqual({ reason: 'damaged' })
     expect(refusal(withPngChunk('ZZZZ', Buffer.from('x'))).details).toEqual({ reason: 'png_feature' })
-    expect(refusal(fixture('photo.png').subarray(0, fixture('photo.png').length - 12)).details).toEqual({ reason: 'damaged' })
+    expect(refusal(fixture('photo.png').subarray(0, fixture('photo.png').length - 12)).details).toEqual({
+      reason: 'damaged',
+    })
   })
 })
 

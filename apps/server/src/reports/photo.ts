@@ -40,21 +40,34 @@ export function sniffPhoto(b: Uint8Array): PhotoMime | null {
 }
 
 /** Checks and rebuilds a photo; throws UNSUPPORTED_PHOTO (415) with a reason a person can act on. */
-export function cleanPhoto(input: Uint8Array, limits: PhotoLimits = { maxSidePx: MAX_SIDE_PX, maxPixels: MAX_PIXELS }): CleanPhoto {
+export function cleanPhoto(
+  input: Uint8Array,
+  limits: PhotoLimits = { maxSidePx: MAX_SIDE_PX, maxPixels: MAX_PIXELS },
+): CleanPhoto {
   const b = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   const mime = sniffPhoto(b)
   if (!mime) throw refuse(`the photo must be ${ACCEPTED}; this file is not one`, 'type')
   const out = mime === 'image/jpeg' ? cleanJpeg(b) : mime === 'image/png' ? cleanPng(b) : cleanWebp(b)
   const maxSide = Math.min(limits.maxSidePx, MAX_SIDE_PX)
   const maxPixels = Math.min(limits.maxPixels, MAX_PIXELS)
-  if (out.width < 1 || out.height < 1 || out.width > maxSide || out.height > maxSide || out.width * out.height > maxPixels) {
-    throw refuse(`the photo is ${out.width}×${out.height} pixels; at most ${maxSide} pixels a side and ${maxPixels / 1e6} megapixels are taken`, 'dimensions')
+  if (
+    out.width < 1 ||
+    out.height < 1 ||
+    out.width > maxSide ||
+    out.height > maxSide ||
+    out.width * out.height > maxPixels
+  ) {
+    throw refuse(
+      `the photo is ${out.width}×${out.height} pixels; at most ${maxSide} pixels a side and ${maxPixels / 1e6} megapixels are taken`,
+      'dimensions',
+    )
   }
   return { mime, ext: mime === 'image/jpeg' ? 'jpg' : mime === 'image/png' ? 'png' : 'webp', ...out }
 }
 
 const refuse = (message: string, reason: string): AppError => new AppError('UNSUPPORTED_PHOTO', message, { reason })
-const damaged = (what: string): AppError => refuse(`the photo is damaged or cut off (${what}); send ${ACCEPTED}`, 'damaged')
+const damaged = (what: string): AppError =>
+  refuse(`the photo is damaged or cut off (${what}); send ${ACCEPTED}`, 'damaged')
 const ascii = (b: Uint8Array, at: number, n: number): string => String.fromCharCode(...b.subarray(at, at + n))
 
 interface Parsed {
@@ -91,10 +104,14 @@ function cleanJpeg(b: Buffer): Parsed {
     pos += len
     if (marker === 0xe0) {
       // JFIF, without its thumbnail.
-      if (!jfif && data.length >= 14 && ascii(data, 0, 5) === 'JFIF\0') jfif = Buffer.concat([Buffer.from([0xff, 0xe0, 0x00, 0x10]), data.subarray(0, 12), Buffer.from([0, 0])])
+      if (!jfif && data.length >= 14 && ascii(data, 0, 5) === 'JFIF\0')
+        jfif = Buffer.concat([Buffer.from([0xff, 0xe0, 0x00, 0x10]), data.subarray(0, 12), Buffer.from([0, 0])])
     } else if (marker === 0xe1) {
       if (ascii(data, 0, 6) === 'Exif\0\0') orientation ??= exifOrientation(data.subarray(6))
-    } else if ((marker === 0xe2 && ascii(data, 0, 12) === 'ICC_PROFILE\0') || (marker === 0xee && ascii(data, 0, 5) === 'Adobe')) {
+    } else if (
+      (marker === 0xe2 && ascii(data, 0, 12) === 'ICC_PROFILE\0') ||
+      (marker === 0xee && ascii(data, 0, 5) === 'Adobe')
+    ) {
       kept.push(seg) // colour profile; Adobe colour transform
     } else if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
       // other application data and comments: dropped
@@ -112,11 +129,18 @@ function cleanJpeg(b: Buffer): Parsed {
       pos = end
       scans++
     } else {
-      throw refuse(`this JPEG uses a feature photos do not (marker 0x${marker.toString(16)}); send ${ACCEPTED}`, 'jpeg_feature')
+      throw refuse(
+        `this JPEG uses a feature photos do not (marker 0x${marker.toString(16)}); send ${ACCEPTED}`,
+        'jpeg_feature',
+      )
     }
   }
   if (!size || scans === 0) throw damaged('JPEG without image data')
-  const head = [Buffer.from([0xff, 0xd8]), ...(jfif ? [jfif] : []), ...(orientation !== null && orientation > 1 ? [orientationApp1(orientation)] : [])]
+  const head = [
+    Buffer.from([0xff, 0xd8]),
+    ...(jfif ? [jfif] : []),
+    ...(orientation !== null && orientation > 1 ? [orientationApp1(orientation)] : []),
+  ]
   return { bytes: Buffer.concat([...head, ...kept, Buffer.from([0xff, 0xd9])]), ...size }
 }
 
@@ -191,7 +215,8 @@ function cleanPng(b: Buffer): Parsed {
     if (!/^[A-Za-z]{4}$/.test(type)) throw damaged('PNG chunk type')
     const at = pos
     const chunk = b.subarray(at, at + 12 + len)
-    if (crc32(b.subarray(pos + 4, pos + 8 + len)) !== b.readUInt32BE(pos + 8 + len)) throw damaged(`PNG ${type} checksum`)
+    if (crc32(b.subarray(pos + 4, pos + 8 + len)) !== b.readUInt32BE(pos + 8 + len))
+      throw damaged(`PNG ${type} checksum`)
     const first = at === 8
     pos += 12 + len
     if (first !== (type === 'IHDR')) throw damaged('PNG header chunk')
@@ -225,7 +250,7 @@ function cleanWebp(b: Buffer): Parsed {
   const riffEnd = 8 + b.readUInt32LE(4)
   if (riffEnd > b.length || riffEnd < 12 + 8) throw damaged('WebP length')
   const chunks: { type: string; data: Buffer }[] = []
-  for (let pos = 12; pos < riffEnd; ) {
+  for (let pos = 12; pos < riffEnd;) {
     if (pos + 8 > riffEnd) throw damaged('WebP chunk header')
     const type = ascii(b, pos, 4)
     const len = b.readUInt32LE(pos + 4)
@@ -244,10 +269,13 @@ function cleanWebp(b: Buffer): Parsed {
   } else if (first.type === 'VP8X') {
     if (first.data.length < 10) throw damaged('WebP extended header')
     const flags = first.data[0] as number
-    if (flags & VP8X_ANIMATION || chunks.some((c) => c.type === 'ANIM' || c.type === 'ANMF')) throw refuse(`animated images are not taken; send ${ACCEPTED}`, 'animated')
+    if (flags & VP8X_ANIMATION || chunks.some((c) => c.type === 'ANIM' || c.type === 'ANMF'))
+      throw refuse(`animated images are not taken; send ${ACCEPTED}`, 'animated')
     const images = chunks.filter((c) => c.type === 'VP8 ' || c.type === 'VP8L')
     if (images.length !== 1) throw damaged('WebP image data')
-    const rest = chunks.slice(1).filter((c) => c.type === 'ICCP' || c.type === 'ALPH' || c.type === 'VP8 ' || c.type === 'VP8L')
+    const rest = chunks
+      .slice(1)
+      .filter((c) => c.type === 'ICCP' || c.type === 'ALPH' || c.type === 'VP8 ' || c.type === 'VP8L')
     const header = Buffer.from(first.data.subarray(0, 10))
     header[0] = flags & ~(VP8X_EXIF | VP8X_XMP) & ~(rest.some((c) => c.type === 'ICCP') ? 0 : VP8X_ICC)
     size = { width: 1 + header.readUIntLE(4, 3), height: 1 + header.readUIntLE(7, 3) }

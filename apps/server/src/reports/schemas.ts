@@ -6,16 +6,25 @@ import { IDEMPOTENCY_KEY_PATTERN } from '../booking/schemas.js'
 const Time = Type.String({ format: 'date-time' })
 const NullableTime = Type.Union([Type.Null(), Time])
 export const StopCodeParam = Type.Object({ code: Type.String({ pattern: STOP_CODE_PATTERN, examples: ['XY-0421'] }) })
-export const ReportIdParam = Type.Object({ id: Type.String({ pattern: REPORT_ID_PATTERN, description: 'the report id the phone was given' }) })
+export const ReportIdParam = Type.Object({
+  id: Type.String({ pattern: REPORT_ID_PATTERN, description: 'the report id the phone was given' }),
+})
 export const TicketIdParam = Type.Object({ id: Type.Integer({ minimum: 1 }) })
 export const PhotoIdParam = Type.Object({ id: Type.String({ pattern: '^[0-9a-f]{32}$' }) })
 
-export const Category = Type.Union(REPORT_CATEGORIES.map((c) => Type.Literal(c)), {
-  description: 'sign: damaged, missing, faded, blocked, other; road hazard at the stop: pothole, broken_manhole_cover, landslide, flooding, other_hazard',
-})
+export const Category = Type.Union(
+  REPORT_CATEGORIES.map((c) => Type.Literal(c)),
+  {
+    description:
+      'sign: damaged, missing, faded, blocked, other; road hazard at the stop: pothole, broken_manhole_cover, landslide, flooding, other_hazard',
+  },
+)
 const Kind = Type.Union([Type.Literal('sign'), Type.Literal('road')])
 export const TicketStatus = Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s)))
-const IdempotencyKey = Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'one per report, made on the phone; resend the same key when retrying' })
+const IdempotencyKey = Type.String({
+  pattern: IDEMPOTENCY_KEY_PATTERN,
+  description: 'one per report, made on the phone; resend the same key when retrying',
+})
 
 export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) })
 
@@ -27,10 +36,17 @@ export const ReportBody = Type.Object({
   category: Category,
   // Counted exactly (500 characters after trimming) by the domain; this only bounds the parse.
   note: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000 })])),
-  reportedAt: Type.Optional(Type.Union([Type.Null(), Time], { description: 'when the villager tapped send, if the report waited in an offline queue' })),
+  reportedAt: Type.Optional(
+    Type.Union([Type.Null(), Time], {
+      description: 'when the villager tapped send, if the report waited in an offline queue',
+    }),
+  ),
   idempotencyKey: Type.Optional(IdempotencyKey),
   photo: Type.Optional(
-    Type.Unsafe<string | Buffer | null>({ description: 'JPEG, PNG or WebP, at most REPORT_PHOTO_MAX_KB: base64 (or a data: URL) in JSON, a file part in multipart' }),
+    Type.Unsafe<string | Buffer | null>({
+      description:
+        'JPEG, PNG or WebP, at most REPORT_PHOTO_MAX_KB: base64 (or a data: URL) in JSON, a file part in multipart',
+    }),
   ),
 })
 
@@ -76,7 +92,14 @@ export const TicketView = Type.Object({
   nextActions: Type.Array(Action),
 })
 
-const PhotoView = Type.Object({ id: Type.String(), url: Type.String(), mime: Type.String(), bytes: Type.Integer(), width: Type.Integer(), height: Type.Integer() })
+const PhotoView = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  mime: Type.String(),
+  bytes: Type.Integer(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+})
 
 export const TicketDetail = Type.Composite([
   TicketView,
@@ -106,10 +129,20 @@ export const TicketDetail = Type.Composite([
   }),
 ])
 
-export const TicketList = Type.Object({ items: Type.Array(TicketView), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() })
+export const TicketList = Type.Object({
+  items: Type.Array(TicketView),
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+})
 
 export const TicketQuery = Type.Object({
-  status: Type.Optional(Type.String({ pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`, description: 'one or more, comma-separated (open,assigned)' })),
+  status: Type.Optional(
+    Type.String({
+      pattern: `^(${TICKET_STATUSES.join('|')})(,(${TICKET_STATUSES.join('|')}))*$`,
+      description: 'one or more, comma-separated (open,assigned)',
+    }),
+  ),
   kind: Type.Optional(Kind),
   category: Type.Optional(Category),
   stop: Type.Optional(Type.String({ pattern: STOP_CODE_PATTERN })),
@@ -120,6 +153,9 @@ export const TicketQuery = Type.Object({
 })
 
 const Note = Type.String({ maxLength: 2000 })
-export const AssignBody = Type.Object({ assignee: Type.String({ minLength: 1, maxLength: 200, description: 'who does the work: a crew, a person' }), note: Type.Optional(Type.Union([Type.Null(), Note])) })
+export const AssignBody = Type.Object({
+  assignee: Type.String({ minLength: 1, maxLength: 200, description: 'who does the work: a crew, a person' }),
+  note: Type.Optional(Type.Union([Type.Null(), Note])),
+})
 export const FixBody = Type.Object({ note: Type.Optional(Type.Union([Type.Null(), Note])) })
 export const NoteBody = Type.Object({ note: Note })

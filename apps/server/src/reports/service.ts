@@ -28,7 +28,16 @@ import {
   type TicketCommand,
   type TicketStep,
 } from '@rb/domain'
-import { networkRepo, reportsRepo, trackingRepo, type Db, type PhotoMeta, type Queryable, type StoredReport, type TicketFilter } from '@rb/db'
+import {
+  networkRepo,
+  reportsRepo,
+  trackingRepo,
+  type Db,
+  type PhotoMeta,
+  type Queryable,
+  type StoredReport,
+  type TicketFilter,
+} from '@rb/db'
 import type { StopStatusChange } from '@rb/protocol'
 import { DEFAULT_PHOTO_LIMITS, preparePhoto, type PhotoLimits } from './photo-decode.js'
 import type { PhotoStore, StoredBytes } from './photo-store.js'
@@ -109,7 +118,16 @@ export class ReportService {
     if (prior) return this.#replay(prior, input)
 
     const receivedTs = this.#now()
-    const report = { id: generateReportId(this.#randomInt), stopCode: input.stopCode, kind, category: input.category, note, reportedTs: reportedAt(input.reportedTs, receivedTs), receivedTs, idempotencyKey: input.idempotencyKey }
+    const report = {
+      id: generateReportId(this.#randomInt),
+      stopCode: input.stopCode,
+      kind,
+      category: input.category,
+      note,
+      reportedTs: reportedAt(input.reportedTs, receivedTs),
+      receivedTs,
+      idempotencyKey: input.idempotencyKey,
+    }
     let written: StoredBytes | null = null
     let out: { ticket: Ticket; alerts: LiveAlert[]; change: StopStatusChange | null; photoId: string | null }
     try {
@@ -120,7 +138,15 @@ export class ReportService {
         const placement = placeReport(report.reportedTs, await reportsRepo.ticketsFor(tx, stop.code, key))
         let ticketId: number
         if (placement.kind === 'open') {
-          const opened = await reportsRepo.insertTicket(tx, { kind, category: input.category, dedupeKey: key, stopCode: stop.code, point: stop.point, previousTicketId: placement.previousTicketId, openedTs: receivedTs })
+          const opened = await reportsRepo.insertTicket(tx, {
+            kind,
+            category: input.category,
+            dedupeKey: key,
+            stopCode: stop.code,
+            point: stop.point,
+            previousTicketId: placement.previousTicketId,
+            openedTs: receivedTs,
+          })
           // The stop's row lock makes a concurrent open ticket impossible; the index would refuse one anyway.
           if (!opened) throw new Error(`an open ticket appeared at ${stop.code} while its row was locked`)
           await reportsRepo.insertStep(tx, opened.id, openingStep(receivedTs))
@@ -149,7 +175,9 @@ export class ReportService {
           await reportsRepo.insertPhoto(tx, meta, written.data)
         }
         const late = placement.kind === 'join' && placement.late
-        const alerts = await trackingRepo.upsertAlerts(tx, [reportAlert({ report: { ...report, hasPhoto: photo !== null }, ticket, stop, late })])
+        const alerts = await trackingRepo.upsertAlerts(tx, [
+          reportAlert({ report: { ...report, hasPhoto: photo !== null }, ticket, stop, late }),
+        ])
         const change = await this.#syncStopStatus(tx, stop, ticket, receivedTs)
         return { ticket, alerts, change, photoId }
       })
@@ -162,13 +190,21 @@ export class ReportService {
       throw err
     }
     this.#afterCommit(out.alerts, out.change)
-    return { report: { ...report, ticketId: out.ticket.id, hasPhoto: out.photoId !== null, photoId: out.photoId }, ticket: out.ticket, replayed: false }
+    return {
+      report: { ...report, ticketId: out.ticket.id, hasPhoto: out.photoId !== null, photoId: out.photoId },
+      ticket: out.ticket,
+      replayed: false,
+    }
   }
 
   async #replay(prior: StoredReport, input: ReportInput): Promise<Submitted> {
     // A key is one report: the same key for another stop or category is a client bug, not a resend.
     if (prior.stopCode !== input.stopCode || prior.category !== input.category) {
-      throw new AppError('CONFLICT', 'this idempotency key was already used for another report; make a new key for each report', { field: 'idempotencyKey' })
+      throw new AppError(
+        'CONFLICT',
+        'this idempotency key was already used for another report; make a new key for each report',
+        { field: 'idempotencyKey' },
+      )
     }
     const ticket = await reportsRepo.getTicket(this.db, prior.ticketId)
     if (!ticket) throw new Error(`report ${prior.id} has no ticket`)
@@ -187,7 +223,14 @@ export class ReportService {
     const status = stopStatusFor(stop.status, await reportsRepo.openSignTicketStatuses(tx, stop.code))
     if (status === stop.status) return null
     await networkRepo.setStopStatus(tx, stop.code, status)
-    return { stopCode: stop.code, status, previous: stop.status, ts: now, ticketId: ticket.id, ticketStatus: ticket.status }
+    return {
+      stopCode: stop.code,
+      status,
+      previous: stop.status,
+      ts: now,
+      ticketId: ticket.id,
+      ticketStatus: ticket.status,
+    }
   }
 
   #afterCommit(alerts: LiveAlert[], change: StopStatusChange | null): void {
@@ -199,7 +242,12 @@ export class ReportService {
   }
 
   /** A dispatcher's step on a ticket; the audit row is written in the same transaction. */
-  async act(id: number, cmd: TicketCommand, by: string, audit?: AuditHook): Promise<{ ticket: Ticket; step: TicketStep; stopStatus: StopStatusChange | null }> {
+  async act(
+    id: number,
+    cmd: TicketCommand,
+    by: string,
+    audit?: AuditHook,
+  ): Promise<{ ticket: Ticket; step: TicketStep; stopStatus: StopStatusChange | null }> {
     const out = await this.db.transaction(async (tx) => {
       const found = await reportsRepo.getTicket(tx, id)
       if (!found) throw new AppError('TICKET_NOT_FOUND', `ticket #${id} does not exist`)
@@ -209,18 +257,40 @@ export class ReportService {
       const now = this.#now()
       const step = applyTicketCommand(current, cmd, by, now)
       if (step.action === 'reopen') {
-        const open = (await reportsRepo.ticketsFor(tx, current.stopCode, current.dedupeKey, 0)).find((t) => isOpenTicket(t.status))
+        const open = (await reportsRepo.ticketsFor(tx, current.stopCode, current.dedupeKey, 0)).find((t) =>
+          isOpenTicket(t.status),
+        )
         if (open) {
-          throw new AppError('TICKET_STATE_CONFLICT', `ticket #${open.id} is open for the same problem at stop ${current.stopCode}; new reports gather there`, { ticketId: id, openTicketId: open.id })
+          throw new AppError(
+            'TICKET_STATE_CONFLICT',
+            `ticket #${open.id} is open for the same problem at stop ${current.stopCode}; new reports gather there`,
+            { ticketId: id, openTicketId: open.id },
+          )
         }
       }
       const closing = step.to === 'fixed' || step.to === 'rejected'
-      const ticket = await reportsRepo.updateTicket(tx, id, { status: step.to, assignee: assigneeAfter(current.assignee, step), now, closedTs: closing ? now : null })
+      const ticket = await reportsRepo.updateTicket(tx, id, {
+        status: step.to,
+        assignee: assigneeAfter(current.assignee, step),
+        now,
+        closedTs: closing ? now : null,
+      })
       await reportsRepo.insertStep(tx, id, step)
       // The reports' alerts are handled with the ticket.
-      const alerts = closing ? await trackingRepo.upsertAlerts(tx, (await reportsRepo.reportsOf(tx, id)).map((r) => reportAlert({ report: r, ticket, stop, late: false, closing: { by: step.by, note: step.note } }))) : []
+      const alerts = closing
+        ? await trackingRepo.upsertAlerts(
+            tx,
+            (await reportsRepo.reportsOf(tx, id)).map((r) =>
+              reportAlert({ report: r, ticket, stop, late: false, closing: { by: step.by, note: step.note } }),
+            ),
+          )
+        : []
       const change = await this.#syncStopStatus(tx, stop, ticket, now)
-      await audit?.(tx, { status: current.status, assignee: current.assignee }, { status: ticket.status, assignee: ticket.assignee, note: step.note })
+      await audit?.(
+        tx,
+        { status: current.status, assignee: current.assignee },
+        { status: ticket.status, assignee: ticket.assignee, note: step.note },
+      )
       return { ticket, step, alerts, change }
     })
     this.#afterCommit(out.alerts, out.change)
@@ -230,7 +300,11 @@ export class ReportService {
   async report(id: string): Promise<{ report: StoredReport; ticket: Ticket; steps: TicketStep[]; stopName: string }> {
     const report = await reportsRepo.getReport(this.db, id)
     if (!report) throw new AppError('REPORT_NOT_FOUND', `report ${id} does not exist`)
-    const [ticket, steps, stop] = await Promise.all([reportsRepo.getTicket(this.db, report.ticketId), reportsRepo.stepsOf(this.db, report.ticketId), networkRepo.getStop(this.db, report.stopCode)])
+    const [ticket, steps, stop] = await Promise.all([
+      reportsRepo.getTicket(this.db, report.ticketId),
+      reportsRepo.stepsOf(this.db, report.ticketId),
+      networkRepo.getStop(this.db, report.stopCode),
+    ])
     if (!ticket) throw new Error(`report ${id} has no ticket`)
     return { report, ticket, steps, stopName: stop?.name ?? report.stopCode }
   }

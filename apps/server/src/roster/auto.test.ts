@@ -15,18 +15,30 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
 
 function recorder() {
   const lines: { level: string; msg: string }[] = []
-  return { lines, log: { info: (_: object, msg: string) => lines.push({ level: 'info', msg }), warn: (_: object, msg: string) => lines.push({ level: 'warn', msg }) } }
+  return {
+    lines,
+    log: {
+      info: (_: object, msg: string) => lines.push({ level: 'info', msg }),
+      warn: (_: object, msg: string) => lines.push({ level: 'warn', msg }),
+    },
+  }
 }
 
 describe('the automatic roster job', () => {
   it('makes sure today and tomorrow have a roster, at start', async () => {
     const asked: ServiceDate[] = []
     const { log, lines } = recorder()
-    const job = new RosterAutoJob({ ensureRoster: async (date) => (asked.push(date), { created: date === '2026-11-30', duties: 3, warnings: [] }) }, log, { now: () => NOW })
+    const job = new RosterAutoJob(
+      { ensureRoster: async (date) => (asked.push(date), { created: date === '2026-11-30', duties: 3, warnings: [] }) },
+      log,
+      { now: () => NOW },
+    )
     await job.start()
     await job.stop()
     expect(asked).toEqual(['2026-11-30', '2026-12-01'])
-    expect(lines).toEqual([{ level: 'info', msg: 'roster of 2026-11-30 made from the templates and the planner, and published' }])
+    expect(lines).toEqual([
+      { level: 'info', msg: 'roster of 2026-11-30 made from the templates and the planner, and published' },
+    ])
   })
 
   it('lives through the database being away: logs, retries sooner, and carries on when it is back', async () => {
@@ -58,7 +70,11 @@ describe('the automatic roster job', () => {
     // 23:59:59.9: the service day changes in 100 ms.
     let now = Date.UTC(2026, 10, 30, 15, 59, 59, 900)
     const asked: string[] = []
-    const job = new RosterAutoJob({ ensureRoster: async (date) => (asked.push(date), { created: false, duties: 0, warnings: [] }) }, recorder().log, { now: () => now, intervalMs: 600_000 })
+    const job = new RosterAutoJob(
+      { ensureRoster: async (date) => (asked.push(date), { created: false, duties: 0, warnings: [] }) },
+      recorder().log,
+      { now: () => now, intervalMs: 600_000 },
+    )
     await job.start()
     now += 2_000
     // The next run is due just after midnight (plus a second), not in 10 minutes.

@@ -69,7 +69,11 @@ export class RosterAutoJob {
       const date = addDays(today, i)
       try {
         const r = await this.roster.ensureRoster(date)
-        if (r.created) this.log.info({ date, duties: r.duties, warnings: r.warnings }, `roster of ${date} made from the templates and the planner, and published`)
+        if (r.created)
+          this.log.info(
+            { date, duties: r.duties, warnings: r.warnings },
+            `roster of ${date} made from the templates and the planner, and published`,
+          )
       } catch (err) {
         failed = true
         this.log.warn({ date, err: (err as Error).message }, `could not make sure ${date} has a roster; will retry`)
@@ -85,7 +89,8 @@ export class RosterAutoJob {
     clearTimeout(this.#timer)
     const now = this.#now()
     const nextDay = serviceDayStartMs(addDays(serviceDayOf(now), 1)) - now + 1_000
-    const regular = this.#backoff.failures > 0 ? backoffMs(this.#backoff.failures, this.#backoff.policy) : this.#intervalMs
+    const regular =
+      this.#backoff.failures > 0 ? backoffMs(this.#backoff.failures, this.#backoff.policy) : this.#intervalMs
     this.#timer = setTimeout(() => void this.runOnce(), Math.max(0, Math.min(regular, nextDay)))
     this.#timer.unref()
   }

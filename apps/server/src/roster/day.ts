@@ -21,11 +21,19 @@ import {
 } from '@rb/domain'
 import { networkRepo, rosterRepo, type Queryable, type StoredDuty } from '@rb/db'
 
-export async function loadRosterDay(q: Queryable, net: NetworkSnapshot, date: ServiceDate, limits: RosterLimits): Promise<RosterDay> {
+export async function loadRosterDay(
+  q: Queryable,
+  net: NetworkSnapshot,
+  date: ServiceDate,
+  limits: RosterLimits,
+): Promise<RosterDay> {
   const instances = instancesOn(date, net.trips, net.routes, net.calendars)
   const states = await networkRepo.instanceStatesOn(q, date)
   const dutyOf = await rosterRepo.dutyOfInstances(q, date)
-  const held = await rosterRepo.heldSeats(q, instances.map((i) => i.id))
+  const held = await rosterRepo.heldSeats(
+    q,
+    instances.map((i) => i.id),
+  )
   const heldBy = new Map<string, typeof held>()
   for (const h of held) heldBy.set(h.tripInstanceId, [...(heldBy.get(h.tripInstanceId) ?? []), h])
   const stateOf = new Map(states.map((s) => [s.id, s]))
@@ -34,7 +42,10 @@ export async function loadRosterDay(q: Queryable, net: NetworkSnapshot, date: Se
   for (const i of instances) {
     const route = routes.get(i.routeId)
     if (!route) continue
-    const loads = segmentLoads(i.stops.length, (heldBy.get(i.id) ?? []).map((h) => ({ ...h, status: 'confirmed' as const })))
+    const loads = segmentLoads(
+      i.stops.length,
+      (heldBy.get(i.id) ?? []).map((h) => ({ ...h, status: 'confirmed' as const })),
+    )
     trips.set(i.id, dayTrip(i, route, stateOf.get(i.id)?.status ?? 'scheduled', Math.max(0, ...loads)))
   }
   const assignments: TripAssignment[] = states
@@ -75,9 +86,12 @@ export function dutyView(duty: StoredDuty, day: RosterDay): DutyView {
     drivingMin: drivingMin(trips),
     startTs: trips[0]?.departureTs ?? null,
     endTs: trips.length > 0 ? Math.max(...trips.map((t) => t.endTs)) : null,
-    problems: dutyProblems({ vehicleId: duty.vehicleId, driverId: duty.driverId, instanceIds: duty.instanceIds }, day, { dutyId: duty.id }),
+    problems: dutyProblems({ vehicleId: duty.vehicleId, driverId: duty.driverId, instanceIds: duty.instanceIds }, day, {
+      dutyId: duty.id,
+    }),
   }
 }
 
 /** Duties by first departure (empty ones last), then id. */
-export const byStart = (a: DutyView, b: DutyView): number => (a.startTs ?? Infinity) - (b.startTs ?? Infinity) || a.id.localeCompare(b.id)
+export const byStart = (a: DutyView, b: DutyView): number =>
+  (a.startTs ?? Infinity) - (b.startTs ?? Infinity) || a.id.localeCompare(b.id)

@@ -28,7 +28,11 @@ export async function startRoster(deps: {
   drivingLimitMin?: () => number
 }): Promise<RosterModule> {
   const { config } = deps
-  const service = new RosterService({ db: deps.db, network: deps.network, drivingLimitMin: deps.drivingLimitMin ?? (() => config.rosterDrivingLimitMin) })
+  const service = new RosterService({
+    db: deps.db,
+    network: deps.network,
+    drivingLimitMin: deps.drivingLimitMin ?? (() => config.rosterDrivingLimitMin),
+  })
   const auto = config.rosterAuto ? new RosterAutoJob(service, deps.log) : undefined
   await auto?.start()
   return {

@@ -1,12 +1,20 @@
 /** JSON schemas of the roster API (requests are checked, responses serialised, OpenAPI generated). */
 import { Type } from '@sinclair/typebox'
 
-const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'service day (Asia/Shanghai), YYYY-MM-DD', examples: ['2026-11-30'] })
+const DateString = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'service day (Asia/Shanghai), YYYY-MM-DD',
+  examples: ['2026-11-30'],
+})
 const Id = Type.String({ minLength: 1, maxLength: 64 })
 const InstanceId = Type.String({ minLength: 10, maxLength: 90, description: 'trip instance id: <tripId>_<YYYYMMDD>' })
 const Ms = Type.Number({ description: 'epoch ms' })
 const Note = Type.Union([Type.Null(), Type.String({ maxLength: 200 })])
-const Weekdays = Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { minItems: 1, maxItems: 7, description: 'ISO weekdays: 1 = Monday … 7 = Sunday' })
+const Weekdays = Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), {
+  minItems: 1,
+  maxItems: 7,
+  description: 'ISO weekdays: 1 = Monday … 7 = Sunday',
+})
 
 export const DateQuery = Type.Object({ date: DateString })
 export const DutyParams = Type.Object({ id: Id })
@@ -52,7 +60,10 @@ const RosterFields = {
 }
 
 export const Roster = Type.Object(RosterFields)
-export const GeneratedRoster = Type.Object({ ...RosterFields, warnings: Type.Array(Type.String(), { description: 'what generation left out, and why' }) })
+export const GeneratedRoster = Type.Object({
+  ...RosterFields,
+  warnings: Type.Array(Type.String(), { description: 'what generation left out, and why' }),
+})
 
 export const CreateDutyBody = Type.Object({
   date: DateString,
@@ -65,7 +76,9 @@ export const CreateDutyBody = Type.Object({
 export const UpdateDutyBody = Type.Object({
   vehicleId: Type.Optional(Id),
   driverId: Type.Optional(Id),
-  tripInstanceIds: Type.Optional(Type.Array(InstanceId, { maxItems: 60, description: 'the whole list: trips left out become unassigned' })),
+  tripInstanceIds: Type.Optional(
+    Type.Array(InstanceId, { maxItems: 60, description: 'the whole list: trips left out become unassigned' }),
+  ),
   note: Type.Optional(Note),
 })
 
@@ -106,7 +119,9 @@ export const Templates = Type.Object({ items: Type.Array(Template) })
 
 export const DriverDutiesQuery = Type.Object({
   days: Type.Integer({ minimum: 1, maximum: 14, default: 2, description: 'today and the following days' }),
-  driverId: Type.Optional(Type.String({ maxLength: 64, description: "staff: whose duties; a driver sees only their own" })),
+  driverId: Type.Optional(
+    Type.String({ maxLength: 64, description: 'staff: whose duties; a driver sees only their own' }),
+  ),
 })
 
 export const DriverDuties = Type.Object({
@@ -114,9 +129,14 @@ export const DriverDuties = Type.Object({
     Type.Object({
       date: Type.String(),
       published: Type.Boolean(),
-      duty: Type.Union([Type.Null(), Duty], { description: 'the first duty of the day; null when none or not published' }),
+      duty: Type.Union([Type.Null(), Duty], {
+        description: 'the first duty of the day; null when none or not published',
+      }),
       duties: Type.Array(Duty, { description: 'every duty of the driver that day (usually one)' }),
-      vehicle: Type.Union([Type.Null(), Type.Object({ id: Type.String(), plate: Type.String(), seats: Type.Integer() })]),
+      vehicle: Type.Union([
+        Type.Null(),
+        Type.Object({ id: Type.String(), plate: Type.String(), seats: Type.Integer() }),
+      ]),
     }),
   ),
 })

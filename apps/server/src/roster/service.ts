@@ -82,7 +82,8 @@ export interface RosterDeps {
   newDutyId?: (date: ServiceDate) => string
 }
 
-const refuse = (problems: readonly string[]): AppError => new AppError('ROSTER_CONFLICT', problems.join('; '), { problems: [...problems] })
+const refuse = (problems: readonly string[]): AppError =>
+  new AppError('ROSTER_CONFLICT', problems.join('; '), { problems: [...problems] })
 
 export class RosterService {
   readonly db: Db
@@ -118,7 +119,14 @@ export class RosterService {
       const issues = dutyIssues({ vehicleId: input.vehicleId, driverId: input.driverId, instanceIds: ids }, day)
       if (issues.length > 0) throw refuse(issues.map((i) => i.message))
       const id = this.#newDutyId(date)
-      await rosterRepo.insertDuty(tx, { id, date, vehicleId: input.vehicleId, driverId: input.driverId, note: input.note ?? null, templateId: null })
+      await rosterRepo.insertDuty(tx, {
+        id,
+        date,
+        vehicleId: input.vehicleId,
+        driverId: input.driverId,
+        note: input.note ?? null,
+        templateId: null,
+      })
       await this.#setTrips(tx, day, { id, vehicleId: input.vehicleId, driverId: input.driverId }, ids)
       await rosterRepo.touchDay(tx, date)
       return id
@@ -139,10 +147,23 @@ export class RosterService {
     const ids = patch.tripInstanceIds ? this.#instanceIds(patch.tripInstanceIds, found.date) : null
     await this.#write(found.date, async (tx, day) => {
       const cur = await this.#duty(tx, id)
-      const next = { vehicleId: patch.vehicleId ?? cur.vehicleId, driverId: patch.driverId ?? cur.driverId, instanceIds: ids ?? cur.instanceIds }
-      if (ids) this.#requireTrips(day, ids.filter((i) => !cur.instanceIds.includes(i)))
+      const next = {
+        vehicleId: patch.vehicleId ?? cur.vehicleId,
+        driverId: patch.driverId ?? cur.driverId,
+        instanceIds: ids ?? cur.instanceIds,
+      }
+      if (ids)
+        this.#requireTrips(
+          day,
+          ids.filter((i) => !cur.instanceIds.includes(i)),
+        )
       this.#refuseIfWorse(cur, next, day)
-      await rosterRepo.updateDuty(tx, { id, vehicleId: next.vehicleId, driverId: next.driverId, note: patch.note === undefined ? cur.note : patch.note })
+      await rosterRepo.updateDuty(tx, {
+        id,
+        vehicleId: next.vehicleId,
+        driverId: next.driverId,
+        note: patch.note === undefined ? cur.note : patch.note,
+      })
       await this.#setTrips(tx, day, { id, vehicleId: next.vehicleId, driverId: next.driverId }, next.instanceIds)
     })
     return this.duty(id)
@@ -163,7 +184,11 @@ export class RosterService {
       const cur = await this.#duty(tx, id)
       if (cur.instanceIds.includes(instanceId)) return
       this.#requireTrips(day, [instanceId])
-      const next = { vehicleId: cur.vehicleId, driverId: cur.driverId, instanceIds: [...cur.instanceIds, instance as string] }
+      const next = {
+        vehicleId: cur.vehicleId,
+        driverId: cur.driverId,
+        instanceIds: [...cur.instanceIds, instance as string],
+      }
       this.#refuseIfWorse(cur, next, day)
       await this.#setTrips(tx, day, { id, vehicleId: cur.vehicleId, driverId: cur.driverId }, next.instanceIds)
     })
@@ -178,20 +203,30 @@ export class RosterService {
     const date = dateParam(input.date)
     let source: ServiceDate | null = null
     if (input.from === 'copy') {
-      if (!input.sourceDate) throw new AppError('VALIDATION_FAILED', 'copying needs sourceDate: the day whose duties to copy', { field: 'sourceDate' })
+      if (!input.sourceDate)
+        throw new AppError('VALIDATION_FAILED', 'copying needs sourceDate: the day whose duties to copy', {
+          field: 'sourceDate',
+        })
       source = dateParam(input.sourceDate)
-      if (source === date) throw new AppError('VALIDATION_FAILED', 'sourceDate is the day itself; copy from another day', { field: 'sourceDate' })
+      if (source === date)
+        throw new AppError('VALIDATION_FAILED', 'sourceDate is the day itself; copy from another day', {
+          field: 'sourceDate',
+        })
     }
     const warnings = await this.#write(date, async (tx, day, net) => {
       const existing = await rosterRepo.dutiesOn(tx, date)
       if (existing.length > 0 && !input.replace) {
-        throw refuse([`${date} has ${existing.length} dut${existing.length === 1 ? 'y' : 'ies'} already; send replace: true to make the day again`])
+        throw refuse([
+          `${date} has ${existing.length} dut${existing.length === 1 ? 'y' : 'ies'} already; send replace: true to make the day again`,
+        ])
       }
       if (existing.length > 0) {
         await rosterRepo.deleteDutiesOn(tx, date)
         day = await loadRosterDay(tx, net, date, this.limits())
       }
-      const proposals = source ? proposeFromDuties(await this.#sourceDuties(tx, source), day) : proposeFromTemplates(await rosterRepo.listTemplates(tx), day)
+      const proposals = source
+        ? proposeFromDuties(await this.#sourceDuties(tx, source), day)
+        : proposeFromTemplates(await rosterRepo.listTemplates(tx), day)
       const generated = generateDuties(day, proposals, { fill: input.fill ?? false })
       await this.#insertDuties(tx, day, generated.duties)
       await rosterRepo.markGenerated(tx, date, source ? `copy:${source}` : 'template')
@@ -217,7 +252,9 @@ export class RosterService {
       if (await rosterRepo.hasRoster(tx, date)) return { created: false, duties: 0, warnings: [] }
       const day = await loadRosterDay(tx, net, date, this.limits())
       if (day.trips.size === 0) return { created: false, duties: 0, warnings: [] }
-      const generated = generateDuties(day, proposeFromTemplates(await rosterRepo.listTemplates(tx), day), { fill: true })
+      const generated = generateDuties(day, proposeFromTemplates(await rosterRepo.listTemplates(tx), day), {
+        fill: true,
+      })
       await this.#insertDuties(tx, day, generated.duties)
       await rosterRepo.markGenerated(tx, date, 'auto')
       await rosterRepo.publishDay(tx, date, 'system', this.now())
@@ -232,7 +269,12 @@ export class RosterService {
   }
 
   async saveTemplate(id: string, input: TemplateInput): Promise<DutyTemplate> {
-    const template: DutyTemplate = { ...input, id, weekdays: [...new Set(input.weekdays)].sort() as Weekday[], tripIds: [...new Set(input.tripIds)] }
+    const template: DutyTemplate = {
+      ...input,
+      id,
+      weekdays: [...new Set(input.weekdays)].sort() as Weekday[],
+      tripIds: [...new Set(input.tripIds)],
+    }
     const net = await this.network.snapshot()
     const others = await rosterRepo.listTemplates(this.db)
     const problems = templateProblems(template, this.#templateContext(net, others))
@@ -243,7 +285,8 @@ export class RosterService {
   }
 
   async deleteTemplate(id: string): Promise<void> {
-    if (!(await rosterRepo.deleteTemplate(this.db, id))) throw new AppError('NOT_FOUND', `template ${id} does not exist`)
+    if (!(await rosterRepo.deleteTemplate(this.db, id)))
+      throw new AppError('NOT_FOUND', `template ${id} does not exist`)
   }
 
   /**
@@ -289,7 +332,8 @@ export class RosterService {
   /** The driver's duties of the published days from `from` on, `days` days. */
   async driverDuties(driverId: string, from: ServiceDate, days: number): Promise<DriverDay[]> {
     const net = await this.network.snapshot()
-    if (!net.drivers.some((d) => d.id === driverId)) throw new AppError('NOT_FOUND', `driver ${driverId} does not exist`)
+    if (!net.drivers.some((d) => d.id === driverId))
+      throw new AppError('NOT_FOUND', `driver ${driverId} does not exist`)
     const dates = Array.from({ length: days }, (_, i) => addDays(from, i))
     const published = await rosterRepo.rosterDays(this.db, dates)
     const duties = await rosterRepo.dutiesOfDriver(this.db, driverId, dates)
@@ -301,7 +345,13 @@ export class RosterService {
       const views = day ? mine.map((d) => dutyView(d, day)).sort(byStart) : []
       const first = views[0] ?? null
       const vehicle = first ? net.vehicles.find((v) => v.id === first.vehicleId) : undefined
-      out.push({ date, published: isPublished, duty: first, duties: views, vehicle: vehicle ? { id: vehicle.id, plate: vehicle.plate, seats: vehicle.seats } : null })
+      out.push({
+        date,
+        published: isPublished,
+        duty: first,
+        duties: views,
+        vehicle: vehicle ? { id: vehicle.id, plate: vehicle.plate, seats: vehicle.seats } : null,
+      })
     }
     return out
   }
@@ -310,19 +360,26 @@ export class RosterService {
     const day = await loadRosterDay(q, net, date, this.limits())
     const duties = await rosterRepo.dutiesOn(q, date)
     const record = (await rosterRepo.rosterDays(q, [date])).get(date)
-    const withVehicle = new Set(day.assignments.filter((a) => a.dutyId !== null || a.vehicleId !== null).map((a) => a.instanceId))
+    const withVehicle = new Set(
+      day.assignments.filter((a) => a.dutyId !== null || a.vehicleId !== null).map((a) => a.instanceId),
+    )
     return {
       date,
       published: (record?.publishedAt ?? null) !== null,
       publishedAt: record?.publishedAt ?? null,
       limits: day.limits,
       duties: duties.map((d) => dutyView(d, day)).sort(byStart),
-      unassigned: tripsOf(day, [...day.trips.keys()]).filter((t) => !withVehicle.has(t.instanceId)).map(rosterTripView),
+      unassigned: tripsOf(day, [...day.trips.keys()])
+        .filter((t) => !withVehicle.has(t.instanceId))
+        .map(rosterTripView),
     }
   }
 
   /** Runs `fn` under the day's lock with the day as it is; the network reloads after. */
-  async #write<T>(date: ServiceDate, fn: (tx: Queryable, day: RosterDay, net: NetworkSnapshot) => Promise<T>): Promise<T> {
+  async #write<T>(
+    date: ServiceDate,
+    fn: (tx: Queryable, day: RosterDay, net: NetworkSnapshot) => Promise<T>,
+  ): Promise<T> {
     const net = await this.network.snapshot()
     const r = await this.db.transaction(async (tx) => {
       await rosterRepo.lockDay(tx, date)
@@ -339,51 +396,93 @@ export class RosterService {
   }
 
   #requireCrew(net: NetworkSnapshot, vehicleId: string, driverId: string): void {
-    if (!net.vehicles.some((v) => v.id === vehicleId)) throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist`)
-    if (!net.drivers.some((d) => d.id === driverId)) throw new AppError('NOT_FOUND', `driver ${driverId} does not exist`)
+    if (!net.vehicles.some((v) => v.id === vehicleId))
+      throw new AppError('VEHICLE_NOT_FOUND', `vehicle ${vehicleId} does not exist`)
+    if (!net.drivers.some((d) => d.id === driverId))
+      throw new AppError('NOT_FOUND', `driver ${driverId} does not exist`)
   }
 
   /** Instance ids of the day, once each; one of another day is a 400. */
   #instanceIds(ids: readonly string[], date: ServiceDate): string[] {
     for (const id of ids) {
       const parsed = parseTripInstanceId(id)
-      if (!parsed) throw new AppError('VALIDATION_FAILED', `${id} is not a trip instance id (<tripId>_<YYYYMMDD>)`, { field: 'tripInstanceIds' })
-      if (parsed.date !== date) throw new AppError('VALIDATION_FAILED', `trip instance ${id} is on ${parsed.date}, not on the duty's day ${date}`, { field: 'tripInstanceIds' })
+      if (!parsed)
+        throw new AppError('VALIDATION_FAILED', `${id} is not a trip instance id (<tripId>_<YYYYMMDD>)`, {
+          field: 'tripInstanceIds',
+        })
+      if (parsed.date !== date)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `trip instance ${id} is on ${parsed.date}, not on the duty's day ${date}`,
+          { field: 'tripInstanceIds' },
+        )
     }
     return [...new Set(ids)]
   }
 
   #requireTrips(day: RosterDay, ids: readonly string[]): void {
     const missing = ids.filter((id) => !day.trips.has(id))
-    if (missing.length > 0) throw new AppError('TRIP_NOT_FOUND', `trip instance ${missing.join(', ')} does not run on ${day.date}`, { tripInstanceIds: missing })
+    if (missing.length > 0)
+      throw new AppError('TRIP_NOT_FOUND', `trip instance ${missing.join(', ')} does not run on ${day.date}`, {
+        tripInstanceIds: missing,
+      })
   }
 
   /** Refuses a change that adds a problem to the duty or makes one worse. */
-  #refuseIfWorse(cur: StoredDuty, next: { vehicleId: string; driverId: string; instanceIds: readonly string[] }, day: RosterDay): void {
-    const before = dutyIssues({ vehicleId: cur.vehicleId, driverId: cur.driverId, instanceIds: cur.instanceIds }, day, { dutyId: cur.id })
+  #refuseIfWorse(
+    cur: StoredDuty,
+    next: { vehicleId: string; driverId: string; instanceIds: readonly string[] },
+    day: RosterDay,
+  ): void {
+    const before = dutyIssues({ vehicleId: cur.vehicleId, driverId: cur.driverId, instanceIds: cur.instanceIds }, day, {
+      dutyId: cur.id,
+    })
     const after = dutyIssues(next, day, { dutyId: cur.id })
     const worse = worsened(before, after)
     if (worse.length > 0) throw refuse(worse.map((i) => i.message))
   }
 
-  async #setTrips(tx: Queryable, day: RosterDay, duty: { id: string; vehicleId: string; driverId: string }, instanceIds: readonly string[]): Promise<void> {
+  async #setTrips(
+    tx: Queryable,
+    day: RosterDay,
+    duty: { id: string; vehicleId: string; driverId: string },
+    instanceIds: readonly string[],
+  ): Promise<void> {
     const trips = instanceIds.flatMap((instanceId) => {
       const t = day.trips.get(instanceId) ?? null
       const tripId = t?.tripId ?? parseTripInstanceId(instanceId)?.tripId
       return tripId ? [{ instanceId, tripId }] : []
     })
-    await rosterRepo.setDutyTrips(tx, { dutyId: duty.id, date: day.date, vehicleId: duty.vehicleId, driverId: duty.driverId, trips })
+    await rosterRepo.setDutyTrips(tx, {
+      dutyId: duty.id,
+      date: day.date,
+      vehicleId: duty.vehicleId,
+      driverId: duty.driverId,
+      trips,
+    })
   }
 
   async #insertDuties(tx: Queryable, day: RosterDay, duties: readonly ProposedDuty[]): Promise<void> {
     for (const d of duties) {
       const id = this.#newDutyId(day.date)
-      await rosterRepo.insertDuty(tx, { id, date: day.date, vehicleId: d.vehicleId, driverId: d.driverId, note: d.note, templateId: d.templateId })
+      await rosterRepo.insertDuty(tx, {
+        id,
+        date: day.date,
+        vehicleId: d.vehicleId,
+        driverId: d.driverId,
+        note: d.note,
+        templateId: d.templateId,
+      })
       await this.#setTrips(tx, day, { id, vehicleId: d.vehicleId, driverId: d.driverId }, d.instanceIds)
     }
   }
 
-  async #sourceDuties(q: Queryable, date: ServiceDate): Promise<{ vehicleId: string; driverId: string; note: string | null; templateId: string | null; tripIds: string[] }[]> {
+  async #sourceDuties(
+    q: Queryable,
+    date: ServiceDate,
+  ): Promise<
+    { vehicleId: string; driverId: string; note: string | null; templateId: string | null; tripIds: string[] }[]
+  > {
     return (await rosterRepo.dutiesOn(q, date)).map((d) => ({
       ...d,
       tripIds: d.instanceIds.flatMap((id) => {

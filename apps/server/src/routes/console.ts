@@ -26,8 +26,13 @@ const PUBLIC = { access: 'public' as const }
 const ConsoleConfig = Type.Object({
   basemap: Type.Object({
     preset: Type.String({ description: 'The BASEMAP preset in use (auto resolved)' }),
-    raster: Type.Array(Type.Object({ tiles: Type.Optional(Type.Array(Type.String())), url: Type.Optional(Type.String()) }), { description: 'Raster layers, bottom first: tile URL templates or a TileJSON URL' }),
-    pmtiles: Type.Union([Type.Null(), Type.String()], { description: 'A vector PMTiles archive (OpenMapTiles schema): a path on this server or a URL' }),
+    raster: Type.Array(
+      Type.Object({ tiles: Type.Optional(Type.Array(Type.String())), url: Type.Optional(Type.String()) }),
+      { description: 'Raster layers, bottom first: tile URL templates or a TileJSON URL' },
+    ),
+    pmtiles: Type.Union([Type.Null(), Type.String()], {
+      description: 'A vector PMTiles archive (OpenMapTiles schema): a path on this server or a URL',
+    }),
     attribution: Type.String(),
     gcj02: Type.Boolean(),
     maxZoom: Type.Integer(),
@@ -45,7 +50,13 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleRoutesOptions> = as
     if (!built()) {
       return reply
         .type('text/html; charset=utf-8')
-        .send(homePage(opts, req.hostname, 'The dispatcher console is not built yet: run <code>npm run build</code> (or <code>npm start</code>, which builds it when needed) and reload.'))
+        .send(
+          homePage(
+            opts,
+            req.hostname,
+            'The dispatcher console is not built yet: run <code>npm run build</code> (or <code>npm start</code>, which builds it when needed) and reload.',
+          ),
+        )
     }
     // The page names the hashed assets of the current build: never cached.
     return reply.header('cache-control', 'no-cache').sendFile('index.html', dist)
@@ -59,7 +70,14 @@ export const consoleRoutes: FastifyPluginAsyncTypebox<ConsoleRoutesOptions> = as
 
   app.get(
     '/api/console/config',
-    { config: PUBLIC, schema: { tags: ['console'], summary: 'What the console needs before sign-in: the basemap and where devices connect', response: { 200: ConsoleConfig } } },
+    {
+      config: PUBLIC,
+      schema: {
+        tags: ['console'],
+        summary: 'What the console needs before sign-in: the basemap and where devices connect',
+        response: { 200: ConsoleConfig },
+      },
+    },
     async (req) => ({
       basemap: opts.basemap,
       server: { mqtt: mqttAddress(opts, req.hostname), jt808Port: opts.jt808Port ?? null },

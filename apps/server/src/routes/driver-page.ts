@@ -13,7 +13,8 @@ export const DRIVER_DIST = fileURLToPath(new URL('../../../driver/dist/', import
 
 const ASSET_NAME = /^[\w-]+\.(js|css)$/
 // Scripts and styles from this server only; the socket to this server.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 export const driverPage: FastifyPluginAsync<{ distDir?: string }> = async (app, opts) => {
   const dist = opts.distDir ?? DRIVER_DIST
@@ -26,7 +27,9 @@ export const driverPage: FastifyPluginAsync<{ distDir?: string }> = async (app, 
       return reply
         .status(503)
         .type('text/html; charset=utf-8')
-        .send('<!doctype html><meta charset="utf-8"><title>503</title><p>驾驶员页面还没有构建 · The driver page is not built: run <code>npm run build</code> (npm start does it).</p>')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>503</title><p>驾驶员页面还没有构建 · The driver page is not built: run <code>npm run build</code> (npm start does it).</p>',
+        )
     }
     // The page names the hashed assets of the current build: never kept.
     return reply
@@ -41,8 +44,11 @@ export const driverPage: FastifyPluginAsync<{ distDir?: string }> = async (app, 
 
   app.get('/driver/assets/:file', route, async (req, reply) => {
     const { file } = req.params as { file: string }
-    if (!ASSET_NAME.test(file)) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such file', details: null } })
+    if (!ASSET_NAME.test(file))
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such file', details: null } })
     // Names carry a content hash: a year of caching is safe.
-    return reply.header('x-content-type-options', 'nosniff').sendFile(`assets/${file}`, dist, { maxAge: '365d', immutable: true })
+    return reply
+      .header('x-content-type-options', 'nosniff')
+      .sendFile(`assets/${file}`, dist, { maxAge: '365d', immutable: true })
   })
 }

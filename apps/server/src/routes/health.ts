@@ -10,7 +10,11 @@ export interface HealthProbe {
   closing(): boolean
 }
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metrics: Metrics; startedAt: number }> = async (app, opts) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  probe: HealthProbe
+  metrics: Metrics
+  startedAt: number
+}> = async (app, opts) => {
   app.get(
     '/api/health',
     {
@@ -21,7 +25,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metri
           '2xx': Type.Object({
             status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
             uptimeS: Type.Integer(),
-            db: Type.Object({ ok: Type.Boolean(), kind: Type.String(), mode: Type.String(), detail: Type.Optional(Type.String()) }),
+            db: Type.Object({
+              ok: Type.Boolean(),
+              kind: Type.String(),
+              mode: Type.String(),
+              detail: Type.Optional(Type.String()),
+            }),
             broker: Type.Object({ ok: Type.Boolean(), kind: Type.String(), detail: Type.Optional(Type.String()) }),
             ingest: Type.Object({ pendingPoints: Type.Integer(), writeFailing: Type.Boolean() }),
           }),
@@ -32,14 +41,31 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metri
     async (_request, reply) => {
       const [db, broker, ingest] = [await opts.probe.db(), opts.probe.broker(), opts.probe.ingest()]
       const ok = db.ok && broker.ok
-      const body = { status: ok ? ('ok' as const) : ('degraded' as const), uptimeS: Math.round((Date.now() - opts.startedAt) / 1000), db, broker, ingest }
+      const body = {
+        status: ok ? ('ok' as const) : ('degraded' as const),
+        uptimeS: Math.round((Date.now() - opts.startedAt) / 1000),
+        db,
+        broker,
+        ingest,
+      }
       return reply.status(ok ? 200 : 503).send(body)
     },
   )
 
   // For orchestrators: alive = the process answers; ready = it can do its work (database and
   // broker reachable) and is not shutting down, so a load balancer may send it traffic.
-  app.get('/api/health/live', { config: { access: 'public' }, schema: { summary: 'Liveness: the process answers', tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }))
+  app.get(
+    '/api/health/live',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Liveness: the process answers',
+        tags: ['operations'],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
 
   app.get(
     '/api/health/ready',
@@ -48,7 +74,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metri
       schema: {
         summary: 'Readiness: database and broker reachable and not shutting down (503 otherwise)',
         tags: ['operations'],
-        response: { 200: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }), 503: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }) },
+        response: {
+          200: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }),
+          503: Type.Object({ ready: Type.Boolean(), reasons: Type.Array(Type.String()) }),
+        },
       },
     },
     async (_request, reply) => {
@@ -62,8 +91,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ probe: HealthProbe; metri
     },
   )
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: Type.String() } } }, async (_request, reply) => {
-    reply.type(opts.metrics.registry.contentType)
-    return opts.metrics.registry.metrics()
-  })
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics', tags: ['operations'], response: { 200: Type.String() } } },
+    async (_request, reply) => {
+      reply.type(opts.metrics.registry.contentType)
+      return opts.metrics.registry.metrics()
+    },
+  )
 }

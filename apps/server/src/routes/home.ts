@@ -8,7 +8,8 @@ export interface ServerAddresses {
 }
 
 /** Where devices connect, as a person reading the page would type it. */
-export const mqttAddress = (opts: ServerAddresses, hostname: string): string => opts.mqttUrl ?? `mqtt://${hostname.split(':')[0] ?? 'localhost'}:${opts.mqttPort}`
+export const mqttAddress = (opts: ServerAddresses, hostname: string): string =>
+  opts.mqttUrl ?? `mqtt://${hostname.split(':')[0] ?? 'localhost'}:${opts.mqttPort}`
 
 const LINKS: [string, string][] = [
   ['/', 'dispatcher console'],
@@ -35,5 +36,9 @@ export function homePage(opts: ServerAddresses, hostname: string, note = ''): st
 
 /** `/about`: the plain page (the console links to it). */
 export const homeRoutes: FastifyPluginAsyncTypebox<ServerAddresses> = async (app, opts) => {
-  app.get('/about', { config: { access: 'public' }, schema: { hide: true, response: { 200: Type.String() } } }, async (req, reply) => reply.type('text/html; charset=utf-8').send(homePage(opts, req.hostname)))
+  app.get(
+    '/about',
+    { config: { access: 'public' }, schema: { hide: true, response: { 200: Type.String() } } },
+    async (req, reply) => reply.type('text/html; charset=utf-8').send(homePage(opts, req.hostname)),
+  )
 }

@@ -98,8 +98,21 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRoutesOptions> 
         }),
         response: {
           200: Type.Union([
-            Type.Object({ ...TrackMeta, points: Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number(), Type.Number()])) }),
-            Type.Object({ ...TrackMeta, encoding: Type.Literal(TRACK_ENCODING), t: Column, lng: Column, lat: Column, speed: Column, heading: Column }),
+            Type.Object({
+              ...TrackMeta,
+              points: Type.Array(
+                Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number(), Type.Number()]),
+              ),
+            }),
+            Type.Object({
+              ...TrackMeta,
+              encoding: Type.Literal(TRACK_ENCODING),
+              t: Column,
+              lng: Column,
+              lat: Column,
+              speed: Column,
+              heading: Column,
+            }),
           ]),
           400: ErrorResponse,
         },
@@ -110,15 +123,31 @@ export const telemetryRoutes: FastifyPluginAsyncTypebox<TelemetryRoutesOptions> 
       const toMs = request.query.to ? Date.parse(request.query.to) : now()
       const fromMs = request.query.from ? Date.parse(request.query.from) : toMs - 86_400_000
       if (!(fromMs < toMs)) throw new AppError('BAD_TIME_RANGE', '`from` must be before `to`')
-      if (toMs - fromMs > MAX_RANGE_MS) throw new AppError('BAD_TIME_RANGE', 'a track covers at most 31 days; ask for a shorter range')
+      if (toMs - fromMs > MAX_RANGE_MS)
+        throw new AppError('BAD_TIME_RANGE', 'a track covers at most 31 days; ask for a shorter range')
       const limit = Math.min(request.query.maxPoints ?? MAX_TRACK_ROWS, MAX_TRACK_ROWS)
       const compact = request.query.format === 'compact'
       const stored = await telemetryRepo.countTrack(opts.db, id, fromMs, toMs)
-      const meta = (count: number) => ({ vehicleId: id, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), count, downsampled: count < stored })
+      const meta = (count: number) => ({
+        vehicleId: id,
+        from: new Date(fromMs).toISOString(),
+        to: new Date(toMs).toISOString(),
+        count,
+        downsampled: count < stored,
+      })
       if (stored > limit) {
-        const sampled = await telemetryRepo.sampledTrack(opts.db, id, fromMs, toMs, stored / (SAMPLE_FACTOR * limit), stored)
+        const sampled = await telemetryRepo.sampledTrack(
+          opts.db,
+          id,
+          fromMs,
+          toMs,
+          stored / (SAMPLE_FACTOR * limit),
+          stored,
+        )
         const points = downsampleTrack(sampled, limit)
-        return compact ? { ...meta(points.length), encoding: TRACK_ENCODING, ...encodeTrack(points) } : { ...meta(points.length), points }
+        return compact
+          ? { ...meta(points.length), encoding: TRACK_ENCODING, ...encodeTrack(points) }
+          : { ...meta(points.length), points }
       }
       if (!compact) return { ...meta(stored), points: await telemetryRepo.queryTrack(opts.db, id, fromMs, toMs, limit) }
       // The database wrote the columns as text: sent as they are, never parsed into numbers here.

@@ -32,9 +32,11 @@ export const VILLAGER_DIST = fileURLToPath(new URL('../../../villager/dist/', im
 const STOP_CODE = new RegExp(STOP_CODE_PATTERN)
 const DEPARTURES = 8
 // Scripts from this server only; the boot data is JSON (not run); driver photos may live elsewhere.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-const accepts = (req: FastifyRequest, encoding: string): boolean => new RegExp(`\\b${encoding}\\b`).test(String(req.headers['accept-encoding'] ?? ''))
+const accepts = (req: FastifyRequest, encoding: string): boolean =>
+  new RegExp(`\\b${encoding}\\b`).test(String(req.headers['accept-encoding'] ?? ''))
 
 export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app, opts) => {
   const dist = opts.distDir ?? VILLAGER_DIST
@@ -72,7 +74,14 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
       .sort((a, b) => a.name.localeCompare(b.name, 'zh'))
     const arrivals = tracking.arrivals(code, DEPARTURES, t)
     const ahead = schedule ? await schedule.ahead(code, arrivals, t) : undefined
-    return { code, stop: { code: stop.code, name: stop.name, nameEn: stop.nameEn, status: stop.status }, routes, arrivals, ts: t, ...(ahead ? { ahead } : {}) }
+    return {
+      code,
+      stop: { code: stop.code, name: stop.name, nameEn: stop.nameEn, status: stop.status },
+      routes,
+      arrivals,
+      ts: t,
+      ...(ahead ? { ahead } : {}),
+    }
   }
 
   async function sendPage(req: FastifyRequest, reply: FastifyReply, code: string): Promise<FastifyReply> {
@@ -81,11 +90,15 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
       return reply
         .status(503)
         .type('text/html; charset=utf-8')
-        .send('<!doctype html><meta charset="utf-8"><title>503</title><p>站牌页面还没有构建 · The villager page is not built: run <code>npm run build -w @rb/villager</code> (npm start does it).</p>')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>503</title><p>站牌页面还没有构建 · The villager page is not built: run <code>npm run build -w @rb/villager</code> (npm start does it).</p>',
+        )
     }
     const boot = await bootData(code)
     // Large type chosen on this phone (the page keeps it in the rb_large cookie too): painted large at once.
-    const html = renderDocument(tpl, boot, language(req), boot.ts, { large: readCookie(req.headers.cookie, 'rb_large') === '1' })
+    const html = renderDocument(tpl, boot, language(req), boot.ts, {
+      large: readCookie(req.headers.cookie, 'rb_large') === '1',
+    })
     void reply
       .status(boot.stop ? 200 : 404)
       .type('text/html; charset=utf-8')
@@ -103,8 +116,16 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
   // As the console serves its assets (routes/console.ts): only reply.sendFile, from routes that declare their access.
   // Hashed names, so the phone keeps them a year; the build's .br/.gz siblings go when the browser takes them.
   // (sendFile writes cache-control itself, from these options.)
-  await app.register(fastifyStatic, { root: join(dist, 'assets'), serve: false, preCompressed: true, maxAge: 365 * 86_400_000, immutable: true })
-  app.get('/s/assets/*', hide, async (req, reply) => reply.header('vary', 'accept-encoding').sendFile((req.params as { '*': string })['*']))
+  await app.register(fastifyStatic, {
+    root: join(dist, 'assets'),
+    serve: false,
+    preCompressed: true,
+    maxAge: 365 * 86_400_000,
+    immutable: true,
+  })
+  app.get('/s/assets/*', hide, async (req, reply) =>
+    reply.header('vary', 'accept-encoding').sendFile((req.params as { '*': string })['*']),
+  )
 
   // /s/?code=xy-0421 — the "type the code" form works without the script too.
   const typed = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -120,7 +141,8 @@ export const villagerPage: FastifyPluginAsync<VillagerPageOptions> = async (app,
     const raw = (req.params as { code: string }).code
     const code = raw.trim().toUpperCase()
     // One address per sign: /s/xy-0421 → /s/XY-0421.
-    if (code !== raw && STOP_CODE.test(code)) return reply.redirect(`/s/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301)
+    if (code !== raw && STOP_CODE.test(code))
+      return reply.redirect(`/s/${code}${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`, 301)
     return sendPage(req, reply, code.slice(0, 20))
   })
 }

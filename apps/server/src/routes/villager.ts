@@ -18,11 +18,20 @@ export interface VillagerRoutesOptions {
   now?: () => number
 }
 
-const InstanceParam = Type.Object({ id: Type.String({ minLength: 10, maxLength: 90, description: 'trip instance id: <tripId>_<YYYYMMDD>' }) })
+const InstanceParam = Type.Object({
+  id: Type.String({ minLength: 10, maxLength: 90, description: 'trip instance id: <tripId>_<YYYYMMDD>' }),
+})
 
 const CrewSchema = Type.Object({
   tripInstanceId: Type.String(),
-  vehicle: Type.Union([Type.Null(), Type.Object({ id: Type.String({ description: 'unified vehicle number' }), plate: Type.String(), model: Type.String() })]),
+  vehicle: Type.Union([
+    Type.Null(),
+    Type.Object({
+      id: Type.String({ description: 'unified vehicle number' }),
+      plate: Type.String(),
+      model: Type.String(),
+    }),
+  ]),
   driver: Type.Union([
     Type.Null(),
     Type.Object({
@@ -44,11 +53,25 @@ const TripStopsSchema = Type.Object({
   headsign: Type.String(),
   status: Type.Union([Type.Literal('scheduled'), Type.Literal('cancelled')]),
   bookingPolicy: Type.Union([Type.Literal('none'), Type.Literal('optional'), Type.Literal('required')]),
-  bookingCutoffTs: Type.Union([Type.Null(), Type.Number({ description: 'villagers book until this instant, epoch ms' })]),
-  stops: Type.Array(Type.Object({ seq: Type.Integer(), code: Type.String(), name: Type.String(), nameEn: Type.String(), scheduledTs: Type.Number({ description: 'scheduled arrival, epoch ms' }) })),
+  bookingCutoffTs: Type.Union([
+    Type.Null(),
+    Type.Number({ description: 'villagers book until this instant, epoch ms' }),
+  ]),
+  stops: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      nameEn: Type.String(),
+      scheduledTs: Type.Number({ description: 'scheduled arrival, epoch ms' }),
+    }),
+  ),
 })
 
-export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = async (app, { network, tracking, now = Date.now }) => {
+export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = async (
+  app,
+  { network, tracking, now = Date.now },
+) => {
   const common = { tags: ['villager'] }
   const PUBLIC = { access: 'public' as const }
 
@@ -58,7 +81,8 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
       config: PUBLIC,
       schema: {
         ...common,
-        summary: "Who drives a departure and in which bus: the driver's card (number, name, photo, pioneer badge, years of service, masked phone), the vehicle's number and plate",
+        summary:
+          "Who drives a departure and in which bus: the driver's card (number, name, photo, pioneer badge, years of service, masked phone), the vehicle's number and plate",
         params: InstanceParam,
         response: { 200: CrewSchema, 404: ErrorResponse },
       },
@@ -78,7 +102,14 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
         tripInstanceId: inst.id,
         vehicle: v ? { id: v.id, plate: v.plate, model: v.model } : null,
         driver: d
-          ? { code: d.id, name: d.name, photoUrl: d.photoUrl, pioneer: d.pioneer, yearsOfService: yearsOfService(d.serviceSince, serviceDayOf(now())), phoneMasked: maskPhone(d.phone) }
+          ? {
+              code: d.id,
+              name: d.name,
+              photoUrl: d.photoUrl,
+              pioneer: d.pioneer,
+              yearsOfService: yearsOfService(d.serviceSince, serviceDayOf(now())),
+              phoneMasked: maskPhone(d.phone),
+            }
           : null,
       }
     },
@@ -90,7 +121,8 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
       config: PUBLIC,
       schema: {
         ...common,
-        summary: 'The stops of a departure in the order of travel, with names and scheduled times, and until when villagers may book it',
+        summary:
+          'The stops of a departure in the order of travel, with names and scheduled times, and until when villagers may book it',
         params: InstanceParam,
         response: { 200: TripStopsSchema, 404: ErrorResponse },
       },
@@ -109,7 +141,13 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
         status: inst.status,
         bookingPolicy: inst.bookingPolicy,
         bookingCutoffTs: inst.bookingPolicy === 'none' ? null : cutoffTs(inst),
-        stops: inst.stops.map((s) => ({ seq: s.seq, code: s.stopCode, name: stops.get(s.stopCode)?.name ?? s.stopCode, nameEn: stops.get(s.stopCode)?.nameEn ?? '', scheduledTs: s.arrivalTs })),
+        stops: inst.stops.map((s) => ({
+          seq: s.seq,
+          code: s.stopCode,
+          name: stops.get(s.stopCode)?.name ?? s.stopCode,
+          nameEn: stops.get(s.stopCode)?.nameEn ?? '',
+          scheduledTs: s.arrivalTs,
+        })),
       }
     },
   )

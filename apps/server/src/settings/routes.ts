@@ -24,7 +24,9 @@ const SettingsAnswer = Type.Composite([
   SettingsSchema,
   Type.Object({
     defaults: SettingsSchema,
-    limits: Type.Record(Type.String(), Range, { description: 'accepted values per field (dotted path), whole numbers, inclusive' }),
+    limits: Type.Record(Type.String(), Range, {
+      description: 'accepted values per field (dotted path), whole numbers, inclusive',
+    }),
     updatedTs: Type.Union([Type.Null(), Type.Number({ description: 'epoch ms' })]),
     updatedBy: Type.Union([Type.Null(), Type.String()]),
   }),
@@ -38,14 +40,25 @@ const SettingsPatch = Type.Object({
 })
 
 /** The settings themselves at the top level, with their defaults, ranges and last change. */
-const answer = (v: SettingsView) => ({ ...v.settings, defaults: DEFAULT_COUNTY_SETTINGS, limits: SETTING_LIMITS, updatedTs: v.updatedTs, updatedBy: v.updatedBy })
+const answer = (v: SettingsView) => ({
+  ...v.settings,
+  defaults: DEFAULT_COUNTY_SETTINGS,
+  limits: SETTING_LIMITS,
+  updatedTs: v.updatedTs,
+  updatedBy: v.updatedBy,
+})
 
 export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = async (app, { settings }) => {
   app.get(
     '/api/settings',
     {
       config: { access: STAFF_ROLES },
-      schema: { tags: ['settings'], summary: "The county's settings: lateness policy, missed-trip grace, daily driving limit (with defaults and accepted ranges)", response: { 200: SettingsAnswer } },
+      schema: {
+        tags: ['settings'],
+        summary:
+          "The county's settings: lateness policy, missed-trip grace, daily driving limit (with defaults and accepted ranges)",
+        response: { 200: SettingsAnswer },
+      },
     },
     async () => answer(settings.view()),
   )
@@ -56,14 +69,17 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       config: { access: ['admin'] },
       schema: {
         tags: ['settings'],
-        summary: 'Change some of the county settings (a partial update; values checked against their ranges and each other); applies at once everywhere',
+        summary:
+          'Change some of the county settings (a partial update; values checked against their ranges and each other); applies at once everywhere',
         body: SettingsPatch,
         response: { 200: SettingsAnswer, 400: ErrorResponse },
       },
     },
     async (req) => {
       const by = userOf(req).username
-      const view = await settings.update(req.body, by, (tx, before, after) => audit(req, 'settings.update', 'settings', before, after, tx))
+      const view = await settings.update(req.body, by, (tx, before, after) =>
+        audit(req, 'settings.update', 'settings', before, after, tx),
+      )
       return answer(view)
     },
   )

@@ -19,7 +19,11 @@ function switchable(db: Db): Db & { away: boolean } {
 
 function quietLog() {
   const lines: { level: string; msg: string }[] = []
-  return { lines, info: (_: object, msg: string) => lines.push({ level: 'info', msg }), warn: (_: object, msg: string) => lines.push({ level: 'warn', msg }) }
+  return {
+    lines,
+    info: (_: object, msg: string) => lines.push({ level: 'info', msg }),
+    warn: (_: object, msg: string) => lines.push({ level: 'warn', msg }),
+  }
 }
 
 describe.each(testDatabases())('county settings service on $name', (target) => {
@@ -79,7 +83,9 @@ describe.each(testDatabases())('county settings service on $name', (target) => {
   })
 
   it('keeps the defaults for a stored value edited by hand out of range, and says so', async () => {
-    await opened.db.query("INSERT INTO county_setting (key, value, updated_at, updated_by) VALUES ('missedGraceS', '99999', now(), 'psql') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+    await opened.db.query(
+      "INSERT INTO county_setting (key, value, updated_at, updated_by) VALUES ('missedGraceS', '99999', now(), 'psql') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+    )
     const log = quietLog()
     const s = await start(opened.db, log)
     expect(s.get().missedGraceS).toBe(600)

@@ -41,7 +41,11 @@ export class SettingsService {
   readonly #log: SettingsLog
   readonly #now: () => number
   readonly #listeners: Listener[] = []
-  #view: SettingsView = { settings: structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings, updatedTs: null, updatedBy: null }
+  #view: SettingsView = {
+    settings: structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings,
+    updatedTs: null,
+    updatedBy: null,
+  }
   #timer: NodeJS.Timeout | undefined
   #broadcast: (() => void) | undefined
   /** Reads are numbered as they start; an answer older than the one applied is dropped (reads race). */
@@ -58,7 +62,11 @@ export class SettingsService {
   static async start(db: Db, log: SettingsLog, now?: () => number): Promise<SettingsService> {
     const s = new SettingsService(db, log, now)
     const loaded = await s.refresh()
-    if (!loaded) log.warn({ settings: s.get() }, 'county settings: database not reachable at start; using the defaults until it is')
+    if (!loaded)
+      log.warn(
+        { settings: s.get() },
+        'county settings: database not reachable at start; using the defaults until it is',
+      )
     s.#timer = setInterval(() => void s.refresh(), REFRESH_MS)
     s.#timer.unref()
     return s
@@ -103,7 +111,10 @@ export class SettingsService {
       const keys = changedKeys(current.settings, after)
       await settingsRepo.saveSettings(tx, new Map(keys.map((k) => [k, after[k]])), by, now)
       await audit?.(tx, current.settings, after)
-      return { view: keys.length > 0 ? { settings: after, updatedTs: now, updatedBy: by } : current, changed: keys.length > 0 }
+      return {
+        view: keys.length > 0 ? { settings: after, updatedTs: now, updatedBy: by } : current,
+        changed: keys.length > 0,
+      }
     })
     // Committed: any read started before now may hold the old values.
     this.#set(next.view, ++this.#reads)
@@ -126,8 +137,12 @@ export class SettingsService {
   async #read(q: Queryable): Promise<SettingsView> {
     const rows = await settingsRepo.loadSettings(q)
     const { settings, problems } = settingsFromStored(new Map(rows.map((r) => [r.key, r.value])))
-    if (problems.length > 0) this.#log.warn({ problems }, 'county settings: stored values refused; their defaults stand')
-    const newest = rows.reduce<(typeof rows)[number] | null>((a, r) => (a === null || r.updatedTs > a.updatedTs ? r : a), null)
+    if (problems.length > 0)
+      this.#log.warn({ problems }, 'county settings: stored values refused; their defaults stand')
+    const newest = rows.reduce<(typeof rows)[number] | null>(
+      (a, r) => (a === null || r.updatedTs > a.updatedTs ? r : a),
+      null,
+    )
     return { settings, updatedTs: newest?.updatedTs ?? null, updatedBy: newest?.updatedBy ?? null }
   }
 

@@ -50,7 +50,10 @@ export class SimControl {
   }
 
   scenarios(): string[] {
-    return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort()
+    return readdirSync(SCENARIO_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort()
   }
 
   status(): SimRun | null {
@@ -63,7 +66,11 @@ export class SimControl {
    * vehicle with a duty today, exactly its trips; a number at most that many, rostered ones first.
    * One run at a time.
    */
-  start(req: { scenario?: string | undefined; vehicles?: number | 'roster' | undefined; speed?: number | undefined }): SimRun {
+  start(req: {
+    scenario?: string | undefined
+    vehicles?: number | 'roster' | undefined
+    speed?: number | undefined
+  }): SimRun {
     if (!this.#targets) throw new AppError('SERVICE_UNAVAILABLE', 'the server is not listening yet')
     if (this.#run && (this.#run.info.state === 'starting' || this.#run.info.state === 'running')) {
       throw new AppError('CONFLICT', `simulation ${this.#run.info.name} is running; stop it first`)
@@ -75,14 +82,22 @@ export class SimControl {
     const options: WorkerOptions = {
       api: this.#targets.apiUrl,
       ...(creds ? { apiToken: creds.apiToken } : {}),
-      ...(creds?.mqttUsername !== undefined ? { mqttUsername: creds.mqttUsername, mqttPassword: creds.mqttPassword } : {}),
+      ...(creds?.mqttUsername !== undefined
+        ? { mqttUsername: creds.mqttUsername, mqttPassword: creds.mqttPassword }
+        : {}),
       mqttUrl: this.#targets.mqttUrl,
       protocol: 'mqtt',
       ...(req.scenario ? { scenario: `${SCENARIO_DIR}${req.scenario}.json` } : {}),
-      ...(req.vehicles === 'roster' ? { rosteredOnly: true } : req.vehicles !== undefined ? { maxVehicles: req.vehicles } : {}),
+      ...(req.vehicles === 'roster'
+        ? { rosteredOnly: true }
+        : req.vehicles !== undefined
+          ? { maxVehicles: req.vehicles }
+          : {}),
       ...(req.speed !== undefined ? { speed: req.speed } : {}),
     }
-    const name = req.scenario ?? (req.vehicles === 'roster' ? "timetable (today's roster)" : `timetable (${req.vehicles ?? 'all'} vehicles)`)
+    const name =
+      req.scenario ??
+      (req.vehicles === 'roster' ? "timetable (today's roster)" : `timetable (${req.vehicles ?? 'all'} vehicles)`)
     const info: SimRun = { name, startedAt: Date.now(), options, stats: null, state: 'starting', error: null }
     const sim = runInWorker(options, { onStats: (s) => (info.stats = s) })
     this.#run = { info, sim }

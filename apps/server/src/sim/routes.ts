@@ -14,12 +14,27 @@ const Run = Type.Union([
   }),
 ])
 
-const view = (r: SimRun | null) => (r ? { name: r.name, startedAt: new Date(r.startedAt).toISOString(), state: r.state, error: r.error, stats: r.stats as Record<string, unknown> | null } : null)
+const view = (r: SimRun | null) =>
+  r
+    ? {
+        name: r.name,
+        startedAt: new Date(r.startedAt).toISOString(),
+        state: r.state,
+        error: r.error,
+        stats: r.stats as Record<string, unknown> | null,
+      }
+    : null
 
 export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControl }> = async (app, { sim }) => {
   app.get(
     '/api/sim',
-    { schema: { tags: ['operations'], summary: 'The simulated fleet the server runs, and the scenarios it can run', response: { 200: Type.Object({ run: Run, scenarios: Type.Array(Type.String()) }) } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The simulated fleet the server runs, and the scenarios it can run',
+        response: { 200: Type.Object({ run: Run, scenarios: Type.Array(Type.String()) }) },
+      },
+    },
     async () => ({ run: view(sim.status()), scenarios: sim.scenarios() }),
   )
 
@@ -40,5 +55,9 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControl }> = async (
     async (req, reply) => reply.status(202).send(view(sim.start(req.body))),
   )
 
-  app.post('/api/sim/stop', { schema: { tags: ['operations'], summary: 'Stop the simulated fleet', response: { 200: Run } } }, async () => view(await sim.stop()))
+  app.post(
+    '/api/sim/stop',
+    { schema: { tags: ['operations'], summary: 'Stop the simulated fleet', response: { 200: Run } } },
+    async () => view(await sim.stop()),
+  )
 }

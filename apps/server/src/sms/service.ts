@@ -78,8 +78,30 @@ export class SmsService {
     if (recent >= this.#d.perPhonePerHour) [outcome, reply] = ['rate_limited', null]
     else [outcome, reply] = await this.#answer(command, phone, now)
     const id = await this.#d.db.transaction(async (tx) => {
-      const logged = await villagerRepo.logInboundSms(tx, { sender: phone, body: m.text.slice(0, 500), receivedTs: m.receivedTs, loggedTs: now, command: command.kind, outcome, reply })
-      if (reply) await bookingRepo.enqueueMessages(tx, [{ kind: 'sms_reply', recipient: phone, recipientRole: 'passenger', body: reply, bookingId: null, tripInstanceId: null }], now)
+      const logged = await villagerRepo.logInboundSms(tx, {
+        sender: phone,
+        body: m.text.slice(0, 500),
+        receivedTs: m.receivedTs,
+        loggedTs: now,
+        command: command.kind,
+        outcome,
+        reply,
+      })
+      if (reply)
+        await bookingRepo.enqueueMessages(
+          tx,
+          [
+            {
+              kind: 'sms_reply',
+              recipient: phone,
+              recipientRole: 'passenger',
+              body: reply,
+              bookingId: null,
+              tripInstanceId: null,
+            },
+          ],
+          now,
+        )
       return logged
     })
     if (reply) this.#d.onMessages()
@@ -100,33 +122,58 @@ export class SmsService {
         const coming = this.#d.tracking.arrivals(c.stopCode, 8, now).filter((a) => !GONE.has(a.status))
         if (c.kind === 'query') {
           const plates = new Map((await this.#d.network.snapshot()).vehicles.map((v) => [v.id, v.plate]))
-          const later = coming.length > 0 ? null : ((await this.#d.schedule.departures(c.stopCode, now)).find((d) => d.scheduledTs > now && d.status === 'scheduled') ?? null)
-          const routeName = later ? ((await this.#d.network.snapshot()).routes.find((r) => r.id === later.routeId)?.name ?? later.routeId) : ''
+          const later =
+            coming.length > 0
+              ? null
+              : ((await this.#d.schedule.departures(c.stopCode, now)).find(
+                  (d) => d.scheduledTs > now && d.status === 'scheduled',
+                ) ?? null)
+          const routeName = later
+            ? ((await this.#d.network.snapshot()).routes.find((r) => r.id === later.routeId)?.name ?? later.routeId)
+            : ''
           return [
             'answered',
-            queryReply(stop, coming.map((a) => ({ ...a, plate: a.vehicleId ? (plates.get(a.vehicleId) ?? null) : null })), now, later ? { scheduledTs: later.scheduledTs, routeName, headsign: later.headsign } : null),
+            queryReply(
+              stop,
+              coming.map((a) => ({ ...a, plate: a.vehicleId ? (plates.get(a.vehicleId) ?? null) : null })),
+              now,
+              later ? { scheduledTs: later.scheduledTs, routeName, headsign: later.headsign } : null,
+            ),
           ]
         }
         const next = coming.find((a) => a.status !== 'cancelled' && a.status !== 'at_stop')
         if (!next) return ['nothing_to_remind', nothingToRemindReply(stop)]
         try {
-          const r = await this.#d.reminders.create({ tripInstanceId: next.tripInstanceId, stopCode: c.stopCode, phone }, 'sms')
+          const r = await this.#d.reminders.create(
+            { tripInstanceId: next.tripInstanceId, stopCode: c.stopCode, phone },
+            'sms',
+          )
           return ['reminder_set', remindReply(stop, next, r.stopsBefore)]
         } catch (err) {
-          if (err instanceof AppError && err.code === 'RATE_LIMITED') return ['too_many_reminders', `【乡村公交】您已有${String(err.details?.limit ?? '')}个到站提醒在等待，请先回复"取消提醒"。`]
+          if (err instanceof AppError && err.code === 'RATE_LIMITED')
+            return [
+              'too_many_reminders',
+              `【乡村公交】您已有${String(err.details?.limit ?? '')}个到站提醒在等待，请先回复"取消提醒"。`,
+            ]
           throw err
         }
       }
       case 'cancel_booking': {
         try {
           const found = await this.#d.booking.findForPassenger(c.code, phone)
-          if (found.booking.status === 'cancelled') return ['already_cancelled', cancelRefusedReply(c.code, 'cancelled')]
+          if (found.booking.status === 'cancelled')
+            return ['already_cancelled', cancelRefusedReply(c.code, 'cancelled')]
           await this.#d.booking.cancel(found, { kind: 'passenger' }, '短信取消')
           // The booking's own cancellation text is the answer.
           return ['booking_cancelled', null]
         } catch (err) {
-          if (err instanceof AppError && err.code === 'BOOKING_NOT_FOUND') return ['booking_not_found', cancelRefusedReply(c.code, 'not_found')]
-          if (err instanceof AppError && (err.code === 'BOOKING_CLOSED' || err.code === 'TRIP_CANCELLED' || err.code === 'CONFLICT')) return ['cancel_refused', cancelRefusedReply(c.code, 'closed')]
+          if (err instanceof AppError && err.code === 'BOOKING_NOT_FOUND')
+            return ['booking_not_found', cancelRefusedReply(c.code, 'not_found')]
+          if (
+            err instanceof AppError &&
+            (err.code === 'BOOKING_CLOSED' || err.code === 'TRIP_CANCELLED' || err.code === 'CONFLICT')
+          )
+            return ['cancel_refused', cancelRefusedReply(c.code, 'closed')]
           throw err
         }
       }

@@ -11,10 +11,21 @@ export const DEMO_SCHOOL_ACCOUNT = { username: 'school', password: 'demo-school'
 
 export interface DemoAccounts {
   /** Creates a demo account (marked demo: refused in production); null when the name is taken. */
-  create(input: { username: string; displayName: string; role: 'school'; password: string }): Promise<{ id: number } | null>
+  create(input: {
+    username: string
+    displayName: string
+    role: 'school'
+    password: string
+  }): Promise<{ id: number } | null>
 }
 
-export async function seedDemoStudents(db: Db, net: NetworkSnapshot, now: number, accounts: DemoAccounts | null, log: { info(obj: object, msg: string): void }): Promise<void> {
+export async function seedDemoStudents(
+  db: Db,
+  net: NetworkSnapshot,
+  now: number,
+  accounts: DemoAccounts | null,
+  log: { info(obj: object, msg: string): void },
+): Promise<void> {
   if ((await studentsRepo.listSchools(db)).length > 0) return
   const today = serviceDayOf(now)
   const term = SCHOOL_TERMS.find((t) => t.end >= today) ?? (SCHOOL_TERMS.at(-1) as (typeof SCHOOL_TERMS)[number])
@@ -22,7 +33,15 @@ export async function seedDemoStudents(db: Db, net: NetworkSnapshot, now: number
   let pupils = 0
   await db.transaction(async (tx) => {
     for (const s of schools) {
-      const school: School = { id: s.id, name: s.name, stopCode: s.stopCode, classesStartS: s.classesStartS, termStart: serviceDate(term.start), termEnd: serviceDate(term.end), routes: s.routes }
+      const school: School = {
+        id: s.id,
+        name: s.name,
+        stopCode: s.stopCode,
+        classesStartS: s.classesStartS,
+        termStart: serviceDate(term.start),
+        termEnd: serviceDate(term.end),
+        routes: s.routes,
+      }
       await studentsRepo.saveSchool(tx, school)
       await studentsRepo.saveRoster(tx, s.id, { start: school.termStart, end: school.termEnd }, s.pupils, false)
       pupils += s.pupils.length
@@ -32,12 +51,20 @@ export async function seedDemoStudents(db: Db, net: NetworkSnapshot, now: number
   let account: string | null = null
   if (accounts && primary) {
     account = `${DEMO_SCHOOL_ACCOUNT.username} / ${DEMO_SCHOOL_ACCOUNT.password} (${primary.id} ${primary.name})`
-    const made = await accounts.create({ username: DEMO_SCHOOL_ACCOUNT.username, displayName: `${primary.name} 值班老师`, role: 'school', password: DEMO_SCHOOL_ACCOUNT.password })
+    const made = await accounts.create({
+      username: DEMO_SCHOOL_ACCOUNT.username,
+      displayName: `${primary.name} 值班老师`,
+      role: 'school',
+      password: DEMO_SCHOOL_ACCOUNT.password,
+    })
     if (made) await studentsRepo.setStaffSchool(db, made.id, primary.id)
     else {
       const existing = await accountsRepo.findUserByUsername(db, DEMO_SCHOOL_ACCOUNT.username)
       if (existing?.role === 'school') await studentsRepo.setStaffSchool(db, existing.id, primary.id)
     }
   }
-  log.info({ schools: schools.length, pupils, term: `${term.start}..${term.end}`, account }, `demo county: schools and pupil rosters of its student routes loaded${account ? `; demo school account ${account} (published password, refused in production)` : ''}`)
+  log.info(
+    { schools: schools.length, pupils, term: `${term.start}..${term.end}`, account },
+    `demo county: schools and pupil rosters of its student routes loaded${account ? `; demo school account ${account} (published password, refused in production)` : ''}`,
+  )
 }

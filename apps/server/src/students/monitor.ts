@@ -5,7 +5,17 @@
  * bus is empty; in the morning, guardians are told when the engine's ETA puts the bus within
  * ten minutes of their child's stop (once per run).
  */
-import { busNear, foldMarks, noticesFor, periodOf, serviceDayOf, type EngineOutput, type LiveAlert, type RunEndReason, type TrackingEngine } from '@rb/domain'
+import {
+  busNear,
+  foldMarks,
+  noticesFor,
+  periodOf,
+  serviceDayOf,
+  type EngineOutput,
+  type LiveAlert,
+  type RunEndReason,
+  type TrackingEngine,
+} from '@rb/domain'
 import { studentsRepo, trackingRepo, type Db, type GuardianMessage } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import type { Runs } from './runs.js'
@@ -38,10 +48,20 @@ export interface MonitorDeps {
 }
 
 /** Ends of a run that leave the bus with its pupils (a bad match is the engine changing its mind, not an end). */
-const REAL_END: ReadonlySet<RunEndReason> = new Set(['completed', 'abandoned', 'cancelled', 'removed', 'assigned_elsewhere'])
+const REAL_END: ReadonlySet<RunEndReason> = new Set([
+  'completed',
+  'abandoned',
+  'cancelled',
+  'removed',
+  'assigned_elsewhere',
+])
 
 export function leftOnBoardText(alert: LiveAlert): string {
-  const names = Array.isArray(alert.data.pupils) ? (alert.data.pupils as { name: string; className: string | null }[]).map((p) => (p.className ? `${p.name}（${p.className}）` : p.name)).join('、') : ''
+  const names = Array.isArray(alert.data.pupils)
+    ? (alert.data.pupils as { name: string; className: string | null }[])
+        .map((p) => (p.className ? `${p.name}（${p.className}）` : p.name))
+        .join('、')
+    : ''
   return `【学生车安全】本趟已结束，车上仍有学生未下车：${names}。请立即检查车厢，确认无人后在驾驶员页面点「确认车内无人」。`
 }
 
@@ -76,7 +96,9 @@ export class StudentMonitor {
 
   /** Serialised: a run's start is stored before its end is looked at. */
   #queue(what: string, fn: () => Promise<void>): void {
-    this.#work = this.#work.then(fn).catch((err: Error) => this.#d.log.error({ err: err.message, what }, 'student runs: a step failed'))
+    this.#work = this.#work
+      .then(fn)
+      .catch((err: Error) => this.#d.log.error({ err: err.message, what }, 'student runs: a step failed'))
   }
 
   /** Resolves when everything queued so far is done (tests, shutdown). */
@@ -98,13 +120,23 @@ export class StudentMonitor {
         const run = await this.#d.runs.run(id).catch(() => null)
         if (!run) return
         if (e.type === 'trip_start') {
-          await studentsRepo.ensureRun(this.#d.db, { tripInstanceId: id, serviceDate: run.run.serviceDate, routeId: run.run.routeId, direction: run.run.direction, vehicleId: e.vehicleId, driverId: run.inst.driverId })
+          await studentsRepo.ensureRun(this.#d.db, {
+            tripInstanceId: id,
+            serviceDate: run.run.serviceDate,
+            routeId: run.run.routeId,
+            direction: run.run.direction,
+            vehicleId: e.vehicleId,
+            driverId: run.inst.driverId,
+          })
           return
         }
         if (!REAL_END.has(e.data.reason as RunEndReason)) return
         const alert = await this.#d.runs.end(id, e.ts, e.vehicleId)
         if (!alert) return
-        this.#d.log.warn({ tripInstanceId: id, vehicleId: e.vehicleId, pupils: alert.data.count }, 'student run ended with pupils on board: critical alert raised')
+        this.#d.log.warn(
+          { tripInstanceId: id, vehicleId: e.vehicleId, pupils: alert.data.count },
+          'student run ended with pupils on board: critical alert raised',
+        )
         this.#d.publishAlerts([alert])
         await this.#tell(id, alert)
       })
@@ -116,9 +148,15 @@ export class StudentMonitor {
     if (!alert.vehicleId) return
     try {
       const channels = await this.#d.texter.send(alert.vehicleId, leftOnBoardText(alert), alert.id)
-      this.#d.log.info({ tripInstanceId: runId, vehicleId: alert.vehicleId, channels }, 'student run: driver told to check the bus')
+      this.#d.log.info(
+        { tripInstanceId: runId, vehicleId: alert.vehicleId, channels },
+        'student run: driver told to check the bus',
+      )
     } catch (err) {
-      this.#d.log.warn({ tripInstanceId: runId, err: (err as Error).message }, 'student run: could not tell the driver; will try again')
+      this.#d.log.warn(
+        { tripInstanceId: runId, err: (err as Error).message },
+        'student run: could not tell the driver; will try again',
+      )
     }
   }
 
@@ -157,13 +195,35 @@ export class StudentMonitor {
       const net = await this.#d.network.snapshot()
       const plate = net.vehicles.find((v) => v.id === vehicleId)?.plate ?? null
       const messages: GuardianMessage[] = near.flatMap(({ ride, etaTs }) =>
-        noticesFor('pupil_bus_near', { tripInstanceId: id, pupilId: ride.pupil.id, pupilName: ride.pupil.name, guardians: ride.pupil.guardians, stopName: net.stops.find((s) => s.code === ride.board)?.name ?? ride.board, ts: etaTs, plate })
+        noticesFor('pupil_bus_near', {
+          tripInstanceId: id,
+          pupilId: ride.pupil.id,
+          pupilName: ride.pupil.name,
+          guardians: ride.pupil.guardians,
+          stopName: net.stops.find((s) => s.code === ride.board)?.name ?? ride.board,
+          ts: etaTs,
+          plate,
+        })
           .filter((n) => !this.#near.has(n.key))
-          .map((n) => ({ key: n.key, kind: n.kind, tripInstanceId: id, pupilId: n.pupilId, recipient: n.recipient, body: n.body })),
+          .map((n) => ({
+            key: n.key,
+            kind: n.kind,
+            tripInstanceId: id,
+            pupilId: n.pupilId,
+            recipient: n.recipient,
+            body: n.body,
+          })),
       )
       if (messages.length === 0) continue
       const queued = await this.#d.db.transaction(async (tx) => {
-        await studentsRepo.ensureRun(tx, { tripInstanceId: id, serviceDate: run.serviceDate, routeId: run.routeId, direction: run.direction, vehicleId, driverId: inst.driverId })
+        await studentsRepo.ensureRun(tx, {
+          tripInstanceId: id,
+          serviceDate: run.serviceDate,
+          routeId: run.routeId,
+          direction: run.direction,
+          vehicleId,
+          driverId: inst.driverId,
+        })
         return studentsRepo.enqueueGuardianMessages(tx, messages, now)
       })
       for (const m of messages) this.#near.add(m.key)

@@ -2,7 +2,21 @@
  * Schools and their rosters: who may see which school, the roster import (all rows or none),
  * edits of one pupil, and the school accounts' link to their school.
  */
-import { AppError, maySeeSchool, readRoster, readRosterRow, rosterRows, serviceDayOf, termShown, type Pupil, type PupilInput, type RosterContext, type RowError, type School, type SessionUser } from '@rb/domain'
+import {
+  AppError,
+  maySeeSchool,
+  readRoster,
+  readRosterRow,
+  rosterRows,
+  serviceDayOf,
+  termShown,
+  type Pupil,
+  type PupilInput,
+  type RosterContext,
+  type RowError,
+  type School,
+  type SessionUser,
+} from '@rb/domain'
 import { accountsRepo, studentsRepo, type Db, type Queryable } from '@rb/db'
 import type { NetworkService } from '../network/service.js'
 import { readTable } from './spreadsheet.js'
@@ -61,8 +75,16 @@ export class Rosters {
   }
 
   /** The roster of the current (and any coming) term; past terms are not shown. */
-  pupils(school: School, filter: { routeId?: string | undefined; className?: string | undefined } = {}): Promise<Pupil[]> {
-    return studentsRepo.listPupils(this.#db, { schoolId: school.id, termEndFrom: this.today, ...(filter.routeId ? { routeId: filter.routeId } : {}), ...(filter.className ? { className: filter.className } : {}) })
+  pupils(
+    school: School,
+    filter: { routeId?: string | undefined; className?: string | undefined } = {},
+  ): Promise<Pupil[]> {
+    return studentsRepo.listPupils(this.#db, {
+      schoolId: school.id,
+      termEndFrom: this.today,
+      ...(filter.routeId ? { routeId: filter.routeId } : {}),
+      ...(filter.className ? { className: filter.className } : {}),
+    })
   }
 
   async context(school: School): Promise<RosterContext> {
@@ -70,7 +92,9 @@ export class Rosters {
     const ids = new Set(school.routes.map((r) => r.routeId))
     return {
       school,
-      routes: net.routes.filter((r) => ids.has(r.id)).map((r) => ({ id: r.id, name: r.name, stopCodes: r.stops.map((s) => s.stopCode) })),
+      routes: net.routes
+        .filter((r) => ids.has(r.id))
+        .map((r) => ({ id: r.id, name: r.name, stopCodes: r.stops.map((s) => s.stopCode) })),
       stops: net.stops.map((s) => ({ code: s.code, name: s.name })),
     }
   }
@@ -80,13 +104,24 @@ export class Rosters {
    * transaction; any problem refuses the whole file (400, `details.errors` with line numbers).
    */
   async importRoster(school: School, bytes: Uint8Array, replace: boolean): Promise<ImportResult> {
-    if (!termShown(school, this.today)) throw new AppError('VALIDATION_FAILED', `the school's term ended on ${school.termEnd}: set the new term first`, { field: 'term' })
+    if (!termShown(school, this.today))
+      throw new AppError('VALIDATION_FAILED', `the school's term ended on ${school.termEnd}: set the new term first`, {
+        field: 'term',
+      })
     const table = readTable(bytes)
     const { rows, errors: headerErrors } = rosterRows(table.rows)
-    const checked = headerErrors.length > 0 ? { pupils: [], errors: headerErrors } : readRoster(rows, await this.context(school))
-    if (checked.errors.length > 0) throw new AppError('VALIDATION_FAILED', refusedMessage(checked.errors), { field: 'file', errors: checked.errors.slice(0, 200), problems: checked.errors.length })
+    const checked =
+      headerErrors.length > 0 ? { pupils: [], errors: headerErrors } : readRoster(rows, await this.context(school))
+    if (checked.errors.length > 0)
+      throw new AppError('VALIDATION_FAILED', refusedMessage(checked.errors), {
+        field: 'file',
+        errors: checked.errors.slice(0, 200),
+        problems: checked.errors.length,
+      })
     const term = { start: school.termStart, end: school.termEnd }
-    const saved = await this.#db.transaction((tx) => studentsRepo.saveRoster(tx, school.id, term, checked.pupils, replace))
+    const saved = await this.#db.transaction((tx) =>
+      studentsRepo.saveRoster(tx, school.id, term, checked.pupils, replace),
+    )
     return { format: table.format, rows: rows.length, ...saved, term }
   }
 
@@ -102,16 +137,22 @@ export class Rosters {
 
   async addPupil(school: School, input: PupilInput): Promise<Pupil> {
     const term = { start: school.termStart, end: school.termEnd }
-    const existing = (await studentsRepo.listPupils(this.#db, { schoolId: school.id, termEndFrom: this.today })).find((p) => p.pupilNo === input.pupilNo && p.termStart === school.termStart)
-    if (existing) throw new AppError('CONFLICT', `pupil number ${input.pupilNo} is already on the roster`, { field: 'pupilNo' })
+    const existing = (await studentsRepo.listPupils(this.#db, { schoolId: school.id, termEndFrom: this.today })).find(
+      (p) => p.pupilNo === input.pupilNo && p.termStart === school.termStart,
+    )
+    if (existing)
+      throw new AppError('CONFLICT', `pupil number ${input.pupilNo} is already on the roster`, { field: 'pupilNo' })
     await this.#db.transaction((tx) => studentsRepo.saveRoster(tx, school.id, term, [input], false))
-    const made = (await studentsRepo.listPupils(this.#db, { schoolId: school.id, termEndFrom: this.today })).find((p) => p.pupilNo === input.pupilNo && p.termStart === school.termStart)
+    const made = (await studentsRepo.listPupils(this.#db, { schoolId: school.id, termEndFrom: this.today })).find(
+      (p) => p.pupilNo === input.pupilNo && p.termStart === school.termStart,
+    )
     return made as Pupil
   }
 
   async pupil(school: School, id: number): Promise<Pupil> {
     const p = await studentsRepo.getPupil(this.#db, id)
-    if (!p || p.schoolId !== school.id || !termShown(p, this.today)) throw new AppError('NOT_FOUND', `no pupil ${id} on the roster of ${school.id}`)
+    if (!p || p.schoolId !== school.id || !termShown(p, this.today))
+      throw new AppError('NOT_FOUND', `no pupil ${id} on the roster of ${school.id}`)
     return p
   }
 
@@ -121,7 +162,8 @@ export class Rosters {
       const after = await this.#db.transaction((tx) => studentsRepo.updatePupil(tx, id, input))
       return { before, after: after as Pupil }
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw new AppError('CONFLICT', `pupil number ${input.pupilNo} is already on the roster`, { field: 'pupilNo' })
+      if ((err as { code?: string }).code === '23505')
+        throw new AppError('CONFLICT', `pupil number ${input.pupilNo} is already on the roster`, { field: 'pupilNo' })
       throw err
     }
   }
@@ -133,10 +175,19 @@ export class Rosters {
   }
 
   /** Links a `school` account to its school (an admin's step after creating the account). */
-  async linkStaff(school: School, username: string, q: Queryable = this.#db): Promise<{ userId: number; username: string }> {
+  async linkStaff(
+    school: School,
+    username: string,
+    q: Queryable = this.#db,
+  ): Promise<{ userId: number; username: string }> {
     const user = await accountsRepo.findUserByUsername(q, username)
     if (!user) throw new AppError('NOT_FOUND', `no account ${username}`)
-    if (user.role !== 'school') throw new AppError('VALIDATION_FAILED', `account ${username} has the role ${user.role}; only a school account is linked to a school`, { field: 'username' })
+    if (user.role !== 'school')
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `account ${username} has the role ${user.role}; only a school account is linked to a school`,
+        { field: 'username' },
+      )
     await studentsRepo.setStaffSchool(q, user.id, school.id)
     return { userId: user.id, username: user.username }
   }

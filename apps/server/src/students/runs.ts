@@ -31,7 +31,15 @@ import {
   type School,
   type StudentRun,
 } from '@rb/domain'
-import { incidentsRepo, studentsRepo, trackingRepo, type Db, type GuardianMessage, type Queryable, type RunRecord } from '@rb/db'
+import {
+  incidentsRepo,
+  studentsRepo,
+  trackingRepo,
+  type Db,
+  type GuardianMessage,
+  type Queryable,
+  type RunRecord,
+} from '@rb/db'
 import type { NetworkService, TripInstanceView } from '../network/service.js'
 
 export type { PupilEntry, RunView }
@@ -76,17 +84,35 @@ export class Runs {
     const inst = await this.#d.network.instance(tripInstanceId)
     const schools = await studentsRepo.schoolsOfRoute(this.#d.db, inst.routeId)
     if (schools.length === 0) throw new AppError('NOT_FOUND', `trip ${tripInstanceId} is not a run of a school's route`)
-    return { inst, schools, run: { tripInstanceId: inst.id, routeId: inst.routeId, direction: inst.direction, serviceDate: inst.serviceDate, stopCodes: inst.stops.map((s) => s.stopCode) } }
+    return {
+      inst,
+      schools,
+      run: {
+        tripInstanceId: inst.id,
+        routeId: inst.routeId,
+        direction: inst.direction,
+        serviceDate: inst.serviceDate,
+        stopCodes: inst.stops.map((s) => s.stopCode),
+      },
+    }
   }
 
   /** Pupils of these schools on the run's route, in term that day. */
   async pupilsOf(schools: readonly School[], run: StudentRun, q: Queryable = this.#d.db): Promise<Pupil[]> {
     const ids = new Set(schools.map((s) => s.id))
-    return (await studentsRepo.listPupils(q, { routeId: run.routeId, inTermOn: run.serviceDate })).filter((p) => ids.has(p.schoolId))
+    return (await studentsRepo.listPupils(q, { routeId: run.routeId, inTermOn: run.serviceDate })).filter((p) =>
+      ids.has(p.schoolId),
+    )
   }
 
   expected(schools: readonly School[], pupils: readonly Pupil[], run: StudentRun): ExpectedRide[] {
-    return schools.flatMap((s) => expectedRides(s, pupils.filter((p) => p.schoolId === s.id), run))
+    return schools.flatMap((s) =>
+      expectedRides(
+        s,
+        pupils.filter((p) => p.schoolId === s.id),
+        run,
+      ),
+    )
   }
 
   /** The run as its driver sees it (every school's pupils), or as one school sees it (`onlySchool`). */
@@ -100,23 +126,55 @@ export class Runs {
     return this.#shape(inst, schools, pupils, rides, states, record, onlySchool !== undefined)
   }
 
-  async #shape(inst: TripInstanceView, schools: School[], pupils: Pupil[], rides: ExpectedRide[], states: Map<string, PupilRunState>, record: RunRecord | null, schoolOnly: boolean): Promise<RunView> {
+  async #shape(
+    inst: TripInstanceView,
+    schools: School[],
+    pupils: Pupil[],
+    rides: ExpectedRide[],
+    states: Map<string, PupilRunState>,
+    record: RunRecord | null,
+    schoolOnly: boolean,
+  ): Promise<RunView> {
     const net = await this.#d.network.snapshot()
     const stopName = new Map(net.stops.map((s) => [s.code, s.name]))
     const entry = (r: ExpectedRide): PupilEntry => {
       const s = states.get(`p:${r.pupil.id}`)
-      return { pupilId: r.pupil.id, schoolId: r.pupil.schoolId, name: r.pupil.name, className: r.pupil.className, board: r.board, alight: r.alight, status: s?.status ?? null, boardedTs: s?.boardedTs ?? null, boardedStop: s?.boardedStop ?? null, alightedTs: s?.alightedTs ?? null, reason: s?.reason ?? null }
+      return {
+        pupilId: r.pupil.id,
+        schoolId: r.pupil.schoolId,
+        name: r.pupil.name,
+        className: r.pupil.className,
+        board: r.board,
+        alight: r.alight,
+        status: s?.status ?? null,
+        boardedTs: s?.boardedTs ?? null,
+        boardedStop: s?.boardedStop ?? null,
+        alightedTs: s?.alightedTs ?? null,
+        reason: s?.reason ?? null,
+      }
     }
     const expectedIds = new Set(rides.map((r) => r.pupil.id))
     const byId = new Map(pupils.map((p) => [p.id, p]))
     const others: OtherRider[] = [...states.values()]
-      .filter((s) => (s.pupilId === null ? !schoolOnly : !expectedIds.has(s.pupilId) && byId.has(s.pupilId)) && s.status !== null)
+      .filter(
+        (s) =>
+          (s.pupilId === null ? !schoolOnly : !expectedIds.has(s.pupilId) && byId.has(s.pupilId)) && s.status !== null,
+      )
       .map((s) => {
         const p = s.pupilId !== null ? byId.get(s.pupilId) : undefined
-        return { subject: s.subject, pupilId: s.pupilId, name: p?.name ?? s.extraName ?? '?', className: p?.className ?? null, status: s.status, boardedStop: s.boardedStop, reason: s.reason }
+        return {
+          subject: s.subject,
+          pupilId: s.pupilId,
+          name: p?.name ?? s.extraName ?? '?',
+          className: p?.className ?? null,
+          status: s.status,
+          boardedStop: s.boardedStop,
+          reason: s.reason,
+        }
       })
     const entries = rides.map(entry)
-    const count = (st: PupilRunState['status']): number => entries.filter((e) => e.status === st).length + others.filter((o) => o.status === st).length
+    const count = (st: PupilRunState['status']): number =>
+      entries.filter((e) => e.status === st).length + others.filter((o) => o.status === st).length
     const route = net.routes.find((r) => r.id === inst.routeId)
     return {
       trip: {
@@ -142,8 +200,20 @@ export class Runs {
         alighting: entries.filter((e) => e.alight === s.stopCode),
       })),
       others,
-      counts: { expected: entries.length, boarded: count('boarded'), alighted: count('alighted'), absent: count('absent'), onBoard: count('boarded') },
-      end: { endedTs: record?.endedTs ?? null, leftOnBoard: record?.leftOnBoard ?? null, alertId: record?.alertId ?? null, confirmedBy: record?.confirmedBy ?? null, confirmedTs: record?.confirmedTs ?? null },
+      counts: {
+        expected: entries.length,
+        boarded: count('boarded'),
+        alighted: count('alighted'),
+        absent: count('absent'),
+        onBoard: count('boarded'),
+      },
+      end: {
+        endedTs: record?.endedTs ?? null,
+        leftOnBoard: record?.leftOnBoard ?? null,
+        alertId: record?.alertId ?? null,
+        confirmedBy: record?.confirmedBy ?? null,
+        confirmedTs: record?.confirmedTs ?? null,
+      },
     }
   }
 
@@ -153,35 +223,76 @@ export class Runs {
    * skipped. Boardings and alightings newly recorded queue the guardians' SMS in the same
    * transaction, once per event.
    */
-  async mark(tripInstanceId: string, inputs: readonly MarkInput[], by: string): Promise<{ stored: number; skipped: number; view: RunView }> {
+  async mark(
+    tripInstanceId: string,
+    inputs: readonly MarkInput[],
+    by: string,
+  ): Promise<{ stored: number; skipped: number; view: RunView }> {
     const { inst, schools, run } = await this.run(tripInstanceId)
     if (inst.status === 'cancelled') throw new AppError('TRIP_CANCELLED', `trip ${tripInstanceId} is cancelled`)
     const now = this.#d.now()
     const today = serviceDayOf(now)
-    if (run.serviceDate > today || run.serviceDate < addDays(today, -2)) throw new AppError('VALIDATION_FAILED', `checks of ${run.serviceDate} are taken from that day until two days after`, { field: 'tripInstanceId' })
+    if (run.serviceDate > today || run.serviceDate < addDays(today, -2))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `checks of ${run.serviceDate} are taken from that day until two days after`,
+        { field: 'tripInstanceId' },
+      )
     const pupils = await this.pupilsOf(schools, run)
     const rides = this.expected(schools, pupils, run)
     const rosterIds = new Set(pupils.map((p) => p.id))
     const marks: CheckMark[] = inputs.map((m, i) => {
-      if (!(CHECK_STATUSES as readonly string[]).includes(m.status)) throw new AppError('VALIDATION_FAILED', `marks[${i}].status must be one of ${CHECK_STATUSES.join(', ')}`, { field: 'status', index: i })
-      if (m.ts > now + MAX_FUTURE_MS) throw new AppError('VALIDATION_FAILED', `marks[${i}].ts is in the future (check the phone's clock)`, { field: 'ts', index: i })
-      const mark: CheckMark = { opId: m.opId, tripInstanceId, pupilId: m.pupilId, extraKey: m.pupilId === null ? (m.extraKey ?? null) : null, extraName: m.pupilId === null ? (m.extraName?.trim() ?? null) : null, status: m.status, stopCode: m.stopCode, ts: Math.round(m.ts), reason: m.reason?.trim() || null, by }
+      if (!(CHECK_STATUSES as readonly string[]).includes(m.status))
+        throw new AppError('VALIDATION_FAILED', `marks[${i}].status must be one of ${CHECK_STATUSES.join(', ')}`, {
+          field: 'status',
+          index: i,
+        })
+      if (m.ts > now + MAX_FUTURE_MS)
+        throw new AppError('VALIDATION_FAILED', `marks[${i}].ts is in the future (check the phone's clock)`, {
+          field: 'ts',
+          index: i,
+        })
+      const mark: CheckMark = {
+        opId: m.opId,
+        tripInstanceId,
+        pupilId: m.pupilId,
+        extraKey: m.pupilId === null ? (m.extraKey ?? null) : null,
+        extraName: m.pupilId === null ? (m.extraName?.trim() ?? null) : null,
+        status: m.status,
+        stopCode: m.stopCode,
+        ts: Math.round(m.ts),
+        reason: m.reason?.trim() || null,
+        by,
+      }
       try {
         checkPupilMark(mark, rides, run, rosterIds)
       } catch (err) {
-        if (err instanceof AppError) throw new AppError(err.code, `marks[${i}]: ${err.message}`, { ...err.details, index: i })
+        if (err instanceof AppError)
+          throw new AppError(err.code, `marks[${i}]: ${err.message}`, { ...err.details, index: i })
         throw err
       }
       return mark
     })
-    const elsewhere = await studentsRepo.marksElsewhere(this.#d.db, marks.map((m) => m.opId), tripInstanceId)
-    if (elsewhere.length > 0) throw new AppError('CONFLICT', `opId ${elsewhere[0]} was already used for another run`, { field: 'opId' })
+    const elsewhere = await studentsRepo.marksElsewhere(
+      this.#d.db,
+      marks.map((m) => m.opId),
+      tripInstanceId,
+    )
+    if (elsewhere.length > 0)
+      throw new AppError('CONFLICT', `opId ${elsewhere[0]} was already used for another run`, { field: 'opId' })
     const net = await this.#d.network.snapshot()
     const plate = net.vehicles.find((v) => v.id === inst.vehicleId)?.plate ?? null
     const stopName = (code: string | null): string => net.stops.find((s) => s.code === code)?.name ?? code ?? ''
 
     const { stored, queued } = await this.#d.db.transaction(async (tx) => {
-      await studentsRepo.ensureRun(tx, { tripInstanceId, serviceDate: run.serviceDate, routeId: run.routeId, direction: run.direction, vehicleId: inst.vehicleId, driverId: inst.driverId })
+      await studentsRepo.ensureRun(tx, {
+        tripInstanceId,
+        serviceDate: run.serviceDate,
+        routeId: run.routeId,
+        direction: run.direction,
+        vehicleId: inst.vehicleId,
+        driverId: inst.driverId,
+      })
       await studentsRepo.getRun(tx, tripInstanceId, true)
       const before = foldMarks(await studentsRepo.marksOf(tx, [tripInstanceId]))
       const inserted = await studentsRepo.insertMarks(tx, marks, now)
@@ -193,8 +304,25 @@ export class Runs {
         const pupil = s.pupilId !== null ? pupils.find((p) => p.id === s.pupilId) : undefined
         if (!kind || !pupil) continue
         const boarded = kind === 'pupil_boarded'
-        const facts = { tripInstanceId, pupilId: pupil.id, pupilName: pupil.name, guardians: pupil.guardians, stopName: stopName(boarded ? s.boardedStop : s.alightedStop), ts: (boarded ? s.boardedTs : s.alightedTs) as number, plate }
-        messages.push(...noticesFor(kind, facts).map((n) => ({ key: n.key, kind: n.kind, tripInstanceId, pupilId: n.pupilId, recipient: n.recipient, body: n.body })))
+        const facts = {
+          tripInstanceId,
+          pupilId: pupil.id,
+          pupilName: pupil.name,
+          guardians: pupil.guardians,
+          stopName: stopName(boarded ? s.boardedStop : s.alightedStop),
+          ts: (boarded ? s.boardedTs : s.alightedTs) as number,
+          plate,
+        }
+        messages.push(
+          ...noticesFor(kind, facts).map((n) => ({
+            key: n.key,
+            kind: n.kind,
+            tripInstanceId,
+            pupilId: n.pupilId,
+            recipient: n.recipient,
+            body: n.body,
+          })),
+        )
       }
       return { stored: inserted.size, queued: await studentsRepo.enqueueGuardianMessages(tx, messages, now) }
     })
@@ -210,7 +338,14 @@ export class Runs {
     const { inst, schools, run } = await this.run(tripInstanceId)
     const pupils = await this.pupilsOf(schools, run)
     return this.#d.db.transaction(async (tx) => {
-      await studentsRepo.ensureRun(tx, { tripInstanceId, serviceDate: run.serviceDate, routeId: run.routeId, direction: run.direction, vehicleId: vehicleId ?? inst.vehicleId, driverId: inst.driverId })
+      await studentsRepo.ensureRun(tx, {
+        tripInstanceId,
+        serviceDate: run.serviceDate,
+        routeId: run.routeId,
+        direction: run.direction,
+        vehicleId: vehicleId ?? inst.vehicleId,
+        driverId: inst.driverId,
+      })
       const record = await studentsRepo.getRun(tx, tripInstanceId, true)
       if (!record || record.endedTs !== null) return null
       const left = stillOnBoard(foldMarks(await studentsRepo.marksOf(tx, [tripInstanceId])).values())
@@ -220,7 +355,12 @@ export class Runs {
       }
       const who = left.map((s) => {
         const p = s.pupilId !== null ? pupils.find((x) => x.id === s.pupilId) : undefined
-        return { pupilId: s.pupilId, name: p?.name ?? s.extraName ?? '?', className: p?.className ?? null, boardedStop: s.boardedStop }
+        return {
+          pupilId: s.pupilId,
+          name: p?.name ?? s.extraName ?? '?',
+          className: p?.className ?? null,
+          boardedStop: s.boardedStop,
+        }
       })
       const names = who.map((w) => (w.className ? `${w.name}（${w.className}）` : w.name)).join('、')
       const alert: LiveAlert = {
@@ -259,24 +399,64 @@ export class Runs {
       await studentsRepo.confirmRun(tx, tripInstanceId, by, now)
       if (alert.resolvedTs !== null && alert.state === 'cleared') return alert
       const note = '司机确认车内已无学生 · the driver walked the bus and confirms it is empty'
-      const [after] = await trackingRepo.upsertAlerts(tx, [{ ...alert, state: 'cleared', clearedTs: now, resolvedBy: by, resolvedTs: now, resolveNote: note }])
-      await incidentsRepo.insertIncidentNote(tx, { ts: now, vehicleId: alert.vehicleId, tripInstanceId, alertId: alert.id, kind: 'resolve', by, text: note })
+      const [after] = await trackingRepo.upsertAlerts(tx, [
+        { ...alert, state: 'cleared', clearedTs: now, resolvedBy: by, resolvedTs: now, resolveNote: note },
+      ])
+      await incidentsRepo.insertIncidentNote(tx, {
+        ts: now,
+        vehicleId: alert.vehicleId,
+        tripInstanceId,
+        alertId: alert.id,
+        kind: 'resolve',
+        by,
+        text: note,
+      })
       return after ?? alert
     })
   }
 
   /** Pupils of one school not boarded on today's morning runs so far (marked absent, or the bus left their stop). */
-  async absentees(school: School, date: string): Promise<{ tripInstanceId: string; pupilId: number; name: string; className: string; board: string; why: string }[]> {
-    const records = await studentsRepo.runsOf(this.#d.db, { routeIds: school.routes.map((r) => r.routeId), from: date as never, to: date as never })
-    const out: { tripInstanceId: string; pupilId: number; name: string; className: string; board: string; why: string }[] = []
+  async absentees(
+    school: School,
+    date: string,
+  ): Promise<
+    { tripInstanceId: string; pupilId: number; name: string; className: string; board: string; why: string }[]
+  > {
+    const records = await studentsRepo.runsOf(this.#d.db, {
+      routeIds: school.routes.map((r) => r.routeId),
+      from: date as never,
+      to: date as never,
+    })
+    const out: {
+      tripInstanceId: string
+      pupilId: number
+      name: string
+      className: string
+      board: string
+      why: string
+    }[] = []
     for (const rec of records) {
       if (periodOf(school, rec) !== 'morning') continue
       const { run } = await this.run(rec.tripInstanceId)
       const rides = expectedRides(school, await this.pupilsOf([school], run), run)
       const states = foldMarks(await studentsRepo.marksOf(this.#d.db, [rec.tripInstanceId]))
-      const events = await trackingRepo.listEvents(this.#d.db, { fromMs: serviceDayStartMs(rec.serviceDate), toMs: this.#d.now() + 60_000, types: ['departure'], tripInstanceId: rec.tripInstanceId, limit: 1000 })
+      const events = await trackingRepo.listEvents(this.#d.db, {
+        fromMs: serviceDayStartMs(rec.serviceDate),
+        toMs: this.#d.now() + 60_000,
+        types: ['departure'],
+        tripInstanceId: rec.tripInstanceId,
+        limit: 1000,
+      })
       const departed = new Set(events.map((e) => e.stopCode).filter((c): c is string => c !== null))
-      for (const a of absentees(rides, states, departed, rec.endedTs !== null)) out.push({ tripInstanceId: rec.tripInstanceId, pupilId: a.pupil.id, name: a.pupil.name, className: a.pupil.className, board: a.board, why: a.why })
+      for (const a of absentees(rides, states, departed, rec.endedTs !== null))
+        out.push({
+          tripInstanceId: rec.tripInstanceId,
+          pupilId: a.pupil.id,
+          name: a.pupil.name,
+          className: a.pupil.className,
+          board: a.board,
+          why: a.why,
+        })
     }
     return out
   }

@@ -20,10 +20,18 @@ describe('roster spreadsheets', () => {
   it('reads what spreadsheet programs write: shared strings, rich text, numbers, skipped rows and columns', () => {
     const x = '<?xml version="1.0" encoding="UTF-8"?>'
     const bytes = zipSync({
-      'xl/workbook.xml': strToU8(`${x}<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="7" r:id="rId3"/></sheets></workbook>`),
-      'xl/_rels/workbook.xml.rels': strToU8(`${x}<Relationships><Relationship Id="rId3" Type="ws" Target="/xl/worksheets/sheet9.xml"/></Relationships>`),
-      'xl/sharedStrings.xml': strToU8(`${x}<sst><si><t>学号</t></si><si><r><t>王</t></r><r><t xml:space="preserve">子涵</t></r><rPh><t>wang</t></rPh></si></sst>`),
-      'xl/worksheets/sheet9.xml': strToU8(`${x}<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="b"><v>1</v></c></row><row r="5"><c r="B5" t="s"><v>1</v></c><c r="C5"><v>13812345678</v></c></row></sheetData></worksheet>`),
+      'xl/workbook.xml': strToU8(
+        `${x}<workbook xmlns:r="r"><sheets><sheet name="S" sheetId="7" r:id="rId3"/></sheets></workbook>`,
+      ),
+      'xl/_rels/workbook.xml.rels': strToU8(
+        `${x}<Relationships><Relationship Id="rId3" Type="ws" Target="/xl/worksheets/sheet9.xml"/></Relationships>`,
+      ),
+      'xl/sharedStrings.xml': strToU8(
+        `${x}<sst><si><t>学号</t></si><si><r><t>王</t></r><r><t xml:space="preserve">子涵</t></r><rPh><t>wang</t></rPh></si></sst>`,
+      ),
+      'xl/worksheets/sheet9.xml': strToU8(
+        `${x}<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="b"><v>1</v></c></row><row r="5"><c r="B5" t="s"><v>1</v></c><c r="C5"><v>13812345678</v></c></row></sheetData></worksheet>`,
+      ),
     })
     expect(readTable(bytes).rows).toEqual([
       { line: 1, cells: ['学号', '', 'TRUE'] },
@@ -41,7 +49,9 @@ describe('roster spreadsheets', () => {
 
   it('refuses files that are neither: another zip, a legacy binary, too large', () => {
     expect(refusal(() => readTable(zipSync({ 'a.txt': strToU8('x') }))).message).toMatch(/no workbook/)
-    expect(refusal(() => readTable(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0xff, 0xfe]))).message).toMatch(/neither XLSX nor UTF-8/)
+    expect(
+      refusal(() => readTable(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0xff, 0xfe]))).message,
+    ).toMatch(/neither XLSX nor UTF-8/)
     expect(refusal(() => readTable(new Uint8Array(5 * 1024 * 1024))).code).toBe('PAYLOAD_TOO_LARGE')
     expect(refusal(() => readTable(strToU8('a,"b\n'))).details).toMatchObject({ errors: [{ line: 1 }] })
   })

@@ -3,12 +3,24 @@ import type { Driver } from '@rb/domain'
 import { driverDirectory } from './driver-directory.js'
 
 const makeDriver = (over: Partial<Driver> = {}): Driver => ({
-  id: 'XY-D007', name: '王建国', phone: '13812345678', licenceClass: 'A1', qualificationCert: '5105242008123456',
-  photoUrl: null, pioneer: false, serviceSince: '2008-05-01' as Driver['serviceSince'], status: 'active', ...over,
+  id: 'XY-D007',
+  name: '王建国',
+  phone: '13812345678',
+  licenceClass: 'A1',
+  qualificationCert: '5105242008123456',
+  photoUrl: null,
+  pioneer: false,
+  serviceSince: '2008-05-01' as Driver['serviceSince'],
+  status: 'active',
+  ...over,
 })
 
 describe('driver directory', () => {
-  const dir = driverDirectory([makeDriver(), makeDriver({ id: 'XY-D008', name: '李梅', qualificationCert: '5105242011654321' }), makeDriver({ id: 'XY-D009', qualificationCert: '' })])
+  const dir = driverDirectory([
+    makeDriver(),
+    makeDriver({ id: 'XY-D008', name: '李梅', qualificationCert: '5105242011654321' }),
+    makeDriver({ id: 'XY-D009', qualificationCert: '' }),
+  ])
 
   it('takes a known driver number first, then the certificate', () => {
     expect(dir.resolve({ driverId: 'XY-D008', cert: '5105242008123456' })?.id).toBe('XY-D008')
@@ -29,7 +41,10 @@ describe('driver directory', () => {
   })
 
   it('does not guess between two drivers whose certificates differ only in padding', () => {
-    const twin = driverDirectory([makeDriver({ id: 'A-D001', qualificationCert: '123450' }), makeDriver({ id: 'A-D002', qualificationCert: '12345' })])
+    const twin = driverDirectory([
+      makeDriver({ id: 'A-D001', qualificationCert: '123450' }),
+      makeDriver({ id: 'A-D002', qualificationCert: '12345' }),
+    ])
     expect(twin.resolve({ cert: '12345' })?.id).toBe('A-D002')
     expect(twin.resolve({ cert: '1234500' })).toBeNull()
   })

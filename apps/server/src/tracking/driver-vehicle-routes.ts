@@ -29,14 +29,21 @@ const DriverVehicleView = Type.Object({
     Type.Object({
       vehicleId: Type.String({ description: 'the bus this driver is on board, as the bus or this page last said' }),
       plate: Type.Union([Type.Null(), Type.String()]),
-      source: Type.Union(ON_BOARD_SOURCES.map((s) => Type.Literal(s)), { description: 'card: the IC card in the terminal; app: this page; device: the on-board device' }),
+      source: Type.Union(
+        ON_BOARD_SOURCES.map((s) => Type.Literal(s)),
+        { description: 'card: the IC card in the terminal; app: this page; device: the on-board device' },
+      ),
     }),
   ]),
-  vehicles: Type.Array(Type.Object({ id: Type.String(), plate: Type.String() }), { description: 'the active buses, to pick from' }),
+  vehicles: Type.Array(Type.Object({ id: Type.String(), plate: Type.String() }), {
+    description: 'the active buses, to pick from',
+  }),
 })
 type DriverVehicleView = typeof DriverVehicleView.static
 
-const VehicleChoice = Type.Object({ vehicleId: Type.String({ pattern: VEHICLE_NUMBER_PATTERN, description: 'unified vehicle number, e.g. XY-V012' }) })
+const VehicleChoice = Type.Object({
+  vehicleId: Type.String({ pattern: VEHICLE_NUMBER_PATTERN, description: 'unified vehicle number, e.g. XY-V012' }),
+})
 
 const schema = (summary: string) => ({
   tags: ['tracking'],
@@ -45,7 +52,10 @@ const schema = (summary: string) => ({
 })
 
 /** The bus the engine has this driver on board (not merely rostered), if any. */
-function onBoardVehicle(engine: TrackingEngine, driverId: string): { vehicleId: string; source: (typeof ON_BOARD_SOURCES)[number] } | null {
+function onBoardVehicle(
+  engine: TrackingEngine,
+  driverId: string,
+): { vehicleId: string; source: (typeof ON_BOARD_SOURCES)[number] } | null {
   for (const vehicleId of engine.vehicleIds()) {
     if (engine.driverOf(vehicleId) !== driverId) continue
     const source = engine.state(vehicleId)?.driverSource
@@ -54,10 +64,14 @@ function onBoardVehicle(engine: TrackingEngine, driverId: string): { vehicleId: 
   return null
 }
 
-export const driverVehicleRoutes: FastifyPluginAsyncTypebox<DriverVehicleOptions> = async (app, { sink, engine, network, now = Date.now }) => {
+export const driverVehicleRoutes: FastifyPluginAsyncTypebox<DriverVehicleOptions> = async (
+  app,
+  { sink, engine, network, now = Date.now },
+) => {
   /** The signed-in driver on file; an account not linked to a driver number has nothing to say here. */
   const me = async (driverCode: string | undefined): Promise<Driver> => {
-    if (!driverCode) throw new AppError('FORBIDDEN', 'this account is not linked to a driver number; ask an admin to link it')
+    if (!driverCode)
+      throw new AppError('FORBIDDEN', 'this account is not linked to a driver number; ask an admin to link it')
     const d = (await network.snapshot()).drivers.find((x) => x.id === driverCode)
     if (!d) throw new AppError('NOT_FOUND', `driver ${driverCode} does not exist`)
     return d
@@ -66,32 +80,57 @@ export const driverVehicleRoutes: FastifyPluginAsyncTypebox<DriverVehicleOptions
   const view = async (driver: Driver): Promise<DriverVehicleView> => {
     const net = await network.snapshot()
     const onBoard = onBoardVehicle(engine, driver.id)
-    const vehicles = net.vehicles.filter((v) => v.status === 'active').map((v) => ({ id: v.id, plate: v.plate })).sort((a, b) => a.id.localeCompare(b.id))
+    const vehicles = net.vehicles
+      .filter((v) => v.status === 'active')
+      .map((v) => ({ id: v.id, plate: v.plate }))
+      .sort((a, b) => a.id.localeCompare(b.id))
     return {
       driver: { id: driver.id, name: driver.name },
-      current: onBoard ? { ...onBoard, plate: net.vehicles.find((v) => v.id === onBoard.vehicleId)?.plate ?? null } : null,
+      current: onBoard
+        ? { ...onBoard, plate: net.vehicles.find((v) => v.id === onBoard.vehicleId)?.plate ?? null }
+        : null,
       vehicles,
     }
   }
 
   const record = (vehicleId: string, driver: Driver, action: 'on' | 'off', username: string): Promise<void> => {
-    const data: DriverEventData = { action, driverId: driver.id, name: driver.name, cert: driver.qualificationCert || null, source: 'app' }
+    const data: DriverEventData = {
+      action,
+      driverId: driver.id,
+      name: driver.name,
+      cert: driver.qualificationCert || null,
+      source: 'app',
+    }
     return sink.acceptDeviceEvent({ vehicleId, ts: now(), type: 'driver', data: { ...data, by: username } })
   }
 
-  app.get('/api/driver/vehicle', { schema: schema('The bus the signed-in driver is on board now (as the bus or this page said), and the active buses to pick from') }, async (req) =>
-    view(await me(userOf(req).driverCode)),
+  app.get(
+    '/api/driver/vehicle',
+    {
+      schema: schema(
+        'The bus the signed-in driver is on board now (as the bus or this page said), and the active buses to pick from',
+      ),
+    },
+    async (req) => view(await me(userOf(req).driverCode)),
   )
 
   app.post(
     '/api/driver/vehicle',
-    { schema: { ...schema('"I am driving this bus": the signed-in driver takes the wheel of `vehicleId` (and leaves the bus they were on)'), body: VehicleChoice } },
+    {
+      schema: {
+        ...schema(
+          '"I am driving this bus": the signed-in driver takes the wheel of `vehicleId` (and leaves the bus they were on)',
+        ),
+        body: VehicleChoice,
+      },
+    },
     async (req) => {
       const user = userOf(req)
       const driver = await me(user.driverCode)
       const vehicleId = req.body.vehicleId
       const vehicle = (await network.snapshot()).vehicles.find((v) => v.id === vehicleId)
-      if (!vehicle || vehicle.status !== 'active') throw new AppError('VEHICLE_NOT_FOUND', `there is no active bus ${vehicleId}`, { vehicleId })
+      if (!vehicle || vehicle.status !== 'active')
+        throw new AppError('VEHICLE_NOT_FOUND', `there is no active bus ${vehicleId}`, { vehicleId })
       const before = onBoardVehicle(engine, driver.id)
       if (before && before.vehicleId !== vehicleId) await record(before.vehicleId, driver, 'off', user.username)
       await record(vehicleId, driver, 'on', user.username)
@@ -99,11 +138,15 @@ export const driverVehicleRoutes: FastifyPluginAsyncTypebox<DriverVehicleOptions
     },
   )
 
-  app.delete('/api/driver/vehicle', { schema: schema('The signed-in driver leaves the bus they are on (nothing happens when they are on none)') }, async (req) => {
-    const user = userOf(req)
-    const driver = await me(user.driverCode)
-    const onBoard = onBoardVehicle(engine, driver.id)
-    if (onBoard) await record(onBoard.vehicleId, driver, 'off', user.username)
-    return view(driver)
-  })
+  app.delete(
+    '/api/driver/vehicle',
+    { schema: schema('The signed-in driver leaves the bus they are on (nothing happens when they are on none)') },
+    async (req) => {
+      const user = userOf(req)
+      const driver = await me(user.driverCode)
+      const onBoard = onBoardVehicle(engine, driver.id)
+      if (onBoard) await record(onBoard.vehicleId, driver, 'off', user.username)
+      return view(driver)
+    },
+  )
 }

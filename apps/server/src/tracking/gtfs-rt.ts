@@ -29,7 +29,11 @@ const RIDER_ALERT_TYPES = ['late_start', 'off_route'] as const
 const ALERT_LOOKBACK_MS = 2 * 86_400_000
 
 const Query = Type.Object({
-  format: Type.Optional(Type.Union([Type.Literal('protobuf'), Type.Literal('json')], { description: 'protobuf (default) or json: the same feed for people' })),
+  format: Type.Optional(
+    Type.Union([Type.Literal('protobuf'), Type.Literal('json')], {
+      description: 'protobuf (default) or json: the same feed for people',
+    }),
+  ),
 })
 
 export const gtfsRtRoutes: FastifyPluginAsyncTypebox<GtfsRtRoutesOptions> = async (app, o) => {
@@ -52,38 +56,67 @@ export const gtfsRtRoutes: FastifyPluginAsyncTypebox<GtfsRtRoutesOptions> = asyn
     try {
       return [...(await o.network.instancesOn(addDays(today, -1))), ...(await o.network.instancesOn(today))]
     } catch (err) {
-      app.log.warn({ err: (err as Error).message }, 'gtfs-rt: could not read trip instances; using the tracking engine\'s copy')
+      app.log.warn(
+        { err: (err as Error).message },
+        "gtfs-rt: could not read trip instances; using the tracking engine's copy",
+      )
       return engine.instances()
     }
   }
 
-  const send = (reply: FastifyReply, feed: gtfsRt.FeedMessage, format: 'protobuf' | 'json' | undefined): FastifyReply => {
+  const send = (
+    reply: FastifyReply,
+    feed: gtfsRt.FeedMessage,
+    format: 'protobuf' | 'json' | undefined,
+  ): FastifyReply => {
     if (format === 'json') return reply.type('application/json; charset=utf-8').send(gtfsRt.feedToJson(feed))
     const bytes = gtfsRt.encodeFeed(feed)
     return reply.type('application/x-protobuf').send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   }
 
-  const schema = (summary: string) => ({ tags: ['gtfs-realtime'], summary, querystring: Query, response: { 200: Type.Any({ description: 'a GTFS-Realtime 2.0 FeedMessage (FULL_DATASET)' }) } })
+  const schema = (summary: string) => ({
+    tags: ['gtfs-realtime'],
+    summary,
+    querystring: Query,
+    response: { 200: Type.Any({ description: 'a GTFS-Realtime 2.0 FeedMessage (FULL_DATASET)' }) },
+  })
 
   app.get(
     '/gtfs-rt/vehicle-positions',
-    { config: { access: 'public' }, schema: schema('GTFS-Realtime VehiclePositions: every bus in service with its trip, position and next stop') },
+    {
+      config: { access: 'public' },
+      schema: schema('GTFS-Realtime VehiclePositions: every bus in service with its trip, position and next stop'),
+    },
     async (req, reply) => send(reply, gtfsRt.vehiclePositionsFeed(engine, await context()), req.query.format),
   )
 
   app.get(
     '/gtfs-rt/trip-updates',
-    { config: { access: 'public' }, schema: schema('GTFS-Realtime TripUpdates: predicted arrivals at the stops ahead of every running trip; cancelled trips') },
+    {
+      config: { access: 'public' },
+      schema: schema(
+        'GTFS-Realtime TripUpdates: predicted arrivals at the stops ahead of every running trip; cancelled trips',
+      ),
+    },
     async (req, reply) => send(reply, gtfsRt.tripUpdatesFeed(engine, await context()), req.query.format),
   )
 
   app.get(
     '/gtfs-rt/alerts',
-    { config: { access: 'public' }, schema: schema('GTFS-Realtime Alerts for riders (zh, en): cancelled trips, late starts, detours') },
+    {
+      config: { access: 'public' },
+      schema: schema('GTFS-Realtime Alerts for riders (zh, en): cancelled trips, late starts, detours'),
+    },
     async (req, reply) => {
       const ctx = await context()
       // Riders hear of conditions still on, whether or not a dispatcher has dealt with them.
-      const stored = await trackingRepo.listAlerts(o.db, { sinceMs: ctx.now - ALERT_LOOKBACK_MS, untilMs: ctx.now + 60_000, active: true, types: RIDER_ALERT_TYPES, limit: 1000 })
+      const stored = await trackingRepo.listAlerts(o.db, {
+        sinceMs: ctx.now - ALERT_LOOKBACK_MS,
+        untilMs: ctx.now + 60_000,
+        active: true,
+        types: RIDER_ALERT_TYPES,
+        limit: 1000,
+      })
       return send(reply, gtfsRt.alertsFeed(engine, stored, ctx), req.query.format)
     },
   )

@@ -4,7 +4,21 @@
  * change and at midnight), ETA history loaded from the database, and what the engine produces
  * stored (events, legs, alerts) and pushed live (states, alerts, departures of watched stops).
  */
-import { addDays, arrivalsAt, finishedOutcomes, type EngineEvent, serviceDayOf, serviceDayStartMs, type EngineInstance, type EngineOutput, type LiveAlert, type RouteNames, type SegmentStat, type StartStat, type TrackingEngine } from '@rb/domain'
+import {
+  addDays,
+  arrivalsAt,
+  finishedOutcomes,
+  type EngineEvent,
+  serviceDayOf,
+  serviceDayStartMs,
+  type EngineInstance,
+  type EngineOutput,
+  type LiveAlert,
+  type RouteNames,
+  type SegmentStat,
+  type StartStat,
+  type TrackingEngine,
+} from '@rb/domain'
 import { readDriverEvent, type DeviceEvent, type Position, type VehicleStatus } from '@rb/protocol'
 import { telemetryRepo, trackingRepo, type Db } from '@rb/db'
 import type { LiveStage } from '../ingest/pipeline.js'
@@ -98,7 +112,12 @@ export class TrackingHost implements LiveStage {
   onDeviceEvent(e: DeviceEvent): void {
     if (e.type === 'driver') return this.#onDriver(e.vehicleId, e.ts, e.data)
     if (e.type !== 'alarm') return
-    const name = typeof e.data.alarm === 'string' ? e.data.alarm : Array.isArray(e.data.alarms) ? e.data.alarms.join(', ') : 'alarm'
+    const name =
+      typeof e.data.alarm === 'string'
+        ? e.data.alarm
+        : Array.isArray(e.data.alarms)
+          ? e.data.alarms.join(', ')
+          : 'alarm'
     this.engine.onAlarm(e.vehicleId, e.ts, name, e.data)
   }
 
@@ -108,7 +127,14 @@ export class TrackingHost implements LiveStage {
     // A card the reader could not read names nobody: it is stored, and who is on board stays as it was.
     if (!d || (d.source === 'card' && d.action === 'on' && d.readResult !== 0)) return
     const driver = this.#drivers.resolve(d)
-    this.engine.onDriver(vehicleId, { ts, driverId: driver?.id ?? null, name: d.name ?? driver?.name ?? null, cert: d.cert ?? null, source: d.source, action: d.action })
+    this.engine.onDriver(vehicleId, {
+      ts,
+      driverId: driver?.id ?? null,
+      name: d.name ?? driver?.name ?? null,
+      cert: d.cert ?? null,
+      source: d.source,
+      action: d.action,
+    })
   }
 
   /** Clock rules, then everything produced goes out: stored, and pushed live. */
@@ -135,7 +161,13 @@ export class TrackingHost implements LiveStage {
 
   /** Next departures at a stop, now. */
   arrivals(stopCode: string, limit = ARRIVALS_LIMIT, now = this.#now()) {
-    return arrivalsAt(this.engine, { stopCode, now, horizonMs: ARRIVALS_HORIZON_MS, limit, routeNames: (id) => this.#routeNames.get(id) })
+    return arrivalsAt(this.engine, {
+      stopCode,
+      now,
+      horizonMs: ARRIVALS_HORIZON_MS,
+      limit,
+      routeNames: (id) => this.#routeNames.get(id),
+    })
   }
 
   /** Reloads the trip instances of yesterday and today with their assignments; coalesces bursts of changes. */
@@ -152,7 +184,10 @@ export class TrackingHost implements LiveStage {
         try {
           await this.#loadNetwork()
         } catch (err) {
-          this.#o.log.error({ err: (err as Error).message }, 'tracking: could not load the network; keeping the previous one')
+          this.#o.log.error(
+            { err: (err as Error).message },
+            'tracking: could not load the network; keeping the previous one',
+          )
         }
       } while (this.#reloadAgain)
     })().finally(() => {
@@ -164,7 +199,10 @@ export class TrackingHost implements LiveStage {
   async #loadNetwork(): Promise<void> {
     const today = serviceDayOf(this.#now())
     const net = await this.#o.network.snapshot()
-    const instances: EngineInstance[] = [...(await this.#o.network.instancesOn(addDays(today, -1))), ...(await this.#o.network.instancesOn(today))]
+    const instances: EngineInstance[] = [
+      ...(await this.#o.network.instancesOn(addDays(today, -1))),
+      ...(await this.#o.network.instancesOn(today)),
+    ]
     this.engine.setNetwork({ instances, routes: net.routes, vehicles: net.vehicles })
     this.#routeNames = new Map(net.routes.map((r) => [r.id, { name: r.name, nameEn: r.nameEn }]))
     this.#drivers = driverDirectory(net.drivers)
@@ -174,7 +212,9 @@ export class TrackingHost implements LiveStage {
   async #loadStats(): Promise<void> {
     try {
       const rows = await trackingRepo.loadSegmentStats(this.#o.db, this.#now() - HISTORY_DAYS * 86_400_000)
-      const byKey = new Map<string, SegmentStat>(rows.map((r) => [`${r.routeId}|${r.direction}|${r.fromSeq}`, { travelS: r.travelS, dwellS: r.dwellS, n: r.n }]))
+      const byKey = new Map<string, SegmentStat>(
+        rows.map((r) => [`${r.routeId}|${r.direction}|${r.fromSeq}`, { travelS: r.travelS, dwellS: r.dwellS, n: r.n }]),
+      )
       this.engine.setSegmentStats((routeId, direction, fromSeq) => byKey.get(`${routeId}|${direction}|${fromSeq}`))
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not load ETA history; the timetable stands in')
@@ -188,20 +228,33 @@ export class TrackingHost implements LiveStage {
         if (r.kind === 'route') routes.set(`${r.routeId}|${r.direction}`, { delayS: r.delayS, n: r.n })
         else if (r.driverId) drivers.set(r.driverId, { delayS: r.delayS, n: r.n })
       }
-      this.engine.setStartStats({ route: (routeId, direction) => routes.get(`${routeId}|${direction}`), driver: (id) => drivers.get(id) })
+      this.engine.setStartStats({
+        route: (routeId, direction) => routes.get(`${routeId}|${direction}`),
+        driver: (id) => drivers.get(id),
+      })
     } catch (err) {
-      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not load start history; buses at their first stop are expected on time')
+      this.#o.log.warn(
+        { err: (err as Error).message },
+        'tracking: could not load start history; buses at their first stop are expected on time',
+      )
     }
   }
 
   /** Who is on board after a restart: the service day's driver events, oldest first, before the positions replay. */
   async #restoreDrivers(): Promise<void> {
     try {
-      const rows = await telemetryRepo.driverEventsSince(this.#o.db, serviceDayStartMs(serviceDayOf(this.#now())), 100_000)
+      const rows = await telemetryRepo.driverEventsSince(
+        this.#o.db,
+        serviceDayStartMs(serviceDayOf(this.#now())),
+        100_000,
+      )
       for (const r of rows) this.#onDriver(r.vehicleId, r.ts, r.data)
       if (rows.length > 0) this.#o.log.info({ events: rows.length }, 'tracking: drivers on board restored')
     } catch (err) {
-      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not restore who is on board; the roster stands in')
+      this.#o.log.warn(
+        { err: (err as Error).message },
+        'tracking: could not restore who is on board; the roster stands in',
+      )
     }
   }
 
@@ -209,12 +262,21 @@ export class TrackingHost implements LiveStage {
   async #restoreOutcomes(): Promise<void> {
     const now = this.#now()
     try {
-      const events = await trackingRepo.listEvents(this.#o.db, { fromMs: serviceDayStartMs(addDays(serviceDayOf(now), -1)), toMs: now + 60_000, types: ['trip_start', 'trip_end', 'departure', 'arrival'], limit: 500_000 })
+      const events = await trackingRepo.listEvents(this.#o.db, {
+        fromMs: serviceDayStartMs(addDays(serviceDayOf(now), -1)),
+        toMs: now + 60_000,
+        types: ['trip_start', 'trip_end', 'departure', 'arrival'],
+        limit: 500_000,
+      })
       const outcomes = finishedOutcomes(events as EngineEvent[], this.engine.instances())
       this.engine.restoreProgress(outcomes)
-      if (outcomes.length > 0) this.#o.log.info({ trips: outcomes.length }, 'tracking: finished trips of yesterday and today restored')
+      if (outcomes.length > 0)
+        this.#o.log.info({ trips: outcomes.length }, 'tracking: finished trips of yesterday and today restored')
     } catch (err) {
-      this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not restore finished trips; earlier trips of the day may show missed')
+      this.#o.log.warn(
+        { err: (err as Error).message },
+        'tracking: could not restore finished trips; earlier trips of the day may show missed',
+      )
     }
   }
 
@@ -230,7 +292,11 @@ export class TrackingHost implements LiveStage {
       for (const p of positions) this.engine.onPosition(p, p.ts)
       this.engine.tick(now)
       this.#dispatch(this.engine.drain(), now)
-      if (positions.length > 0) this.#o.log.info({ positions: positions.length, vehicles: this.engine.vehicleIds().length }, 'tracking: state rebuilt from recent positions')
+      if (positions.length > 0)
+        this.#o.log.info(
+          { positions: positions.length, vehicles: this.engine.vehicleIds().length },
+          'tracking: state rebuilt from recent positions',
+        )
     } catch (err) {
       this.#o.log.warn({ err: (err as Error).message }, 'tracking: could not replay recent positions; starting fresh')
     }

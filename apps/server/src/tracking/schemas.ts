@@ -5,15 +5,39 @@ const Nullable = <T extends ReturnType<typeof Type.Number>>(t: T) => Type.Union(
 const NullableStr = Type.Union([Type.Null(), Type.String()])
 const NullableInt = Type.Union([Type.Null(), Type.Integer()])
 const Ms = Type.Number({ description: 'epoch ms' })
-const Kind = Type.Union([Type.Literal('market'), Type.Literal('student'), Type.Literal('medical'), Type.Literal('regular')])
-export const TRIP_RUN_STATUSES = ['scheduled', 'assigned', 'in_progress', 'lost', 'completed', 'missed', 'partial', 'cancelled'] as const
-const Freshness = Type.Union(['live', 'stale', 'lost'].map((s) => Type.Literal(s)), { description: 'live: within the ETA grace of the last fix (ETAs stand); stale: past it (the timetable stands); lost: silent for TRIP_LOST_AFTER_S' })
+const Kind = Type.Union([
+  Type.Literal('market'),
+  Type.Literal('student'),
+  Type.Literal('medical'),
+  Type.Literal('regular'),
+])
+export const TRIP_RUN_STATUSES = [
+  'scheduled',
+  'assigned',
+  'in_progress',
+  'lost',
+  'completed',
+  'missed',
+  'partial',
+  'cancelled',
+] as const
+const Freshness = Type.Union(
+  ['live', 'stale', 'lost'].map((s) => Type.Literal(s)),
+  {
+    description:
+      'live: within the ETA grace of the last fix (ETAs stand); stale: past it (the timetable stands); lost: silent for TRIP_LOST_AFTER_S',
+  },
+)
 const Punctuality = Type.Union([Type.Null(), Type.Literal('early'), Type.Literal('on_time'), Type.Literal('late')])
 const Match = Type.Union([Type.Null(), Type.Literal('assigned'), Type.Literal('inferred')])
 
 export const VehicleStateSchema = Type.Object({
   vehicleId: Type.String(),
-  status: Type.Union(['on_time', 'late', 'early', 'off_route', 'layover', 'off_duty', 'offline', 'not_in_service'].map((s) => Type.Literal(s))),
+  status: Type.Union(
+    ['on_time', 'late', 'early', 'off_route', 'layover', 'off_duty', 'offline', 'not_in_service'].map((s) =>
+      Type.Literal(s),
+    ),
+  ),
   online: Type.Boolean(),
   lastTs: Nullable(Ms),
   freshness: Freshness,
@@ -28,7 +52,10 @@ export const VehicleStateSchema = Type.Object({
   progressM: Nullable(Type.Number()),
   offsetM: Nullable(Type.Number()),
   offRoute: Type.Boolean(),
-  nextStop: Type.Union([Type.Null(), Type.Object({ seq: Type.Integer(), stopCode: Type.String(), scheduledTs: Ms, etaTs: Nullable(Ms) })]),
+  nextStop: Type.Union([
+    Type.Null(),
+    Type.Object({ seq: Type.Integer(), stopCode: Type.String(), scheduledTs: Ms, etaTs: Nullable(Ms) }),
+  ]),
 })
 
 export const StopEtaView = Type.Object({ seq: Type.Integer(), stopCode: Type.String(), scheduledTs: Ms, etaTs: Ms })
@@ -42,16 +69,24 @@ export const StopArrivalView = Type.Object({
   headsign: Type.String(),
   scheduledTs: Ms,
   etaTs: Nullable(Ms),
-  status: Type.Union(['scheduled', 'on_the_way', 'at_stop', 'departed', 'late', 'cancelled', 'completed', 'no_position'].map((s) => Type.Literal(s)), {
-    description: 'no_position: a bus runs the trip but its last fix is older than the ETA grace — no ETA; the timetable and lastFixTs stand',
-  }),
+  status: Type.Union(
+    ['scheduled', 'on_the_way', 'at_stop', 'departed', 'late', 'cancelled', 'completed', 'no_position'].map((s) =>
+      Type.Literal(s),
+    ),
+    {
+      description:
+        'no_position: a bus runs the trip but its last fix is older than the ETA grace — no ETA; the timetable and lastFixTs stand',
+    },
+  ),
   delayS: NullableInt,
   punctuality: Punctuality,
   vehicleId: NullableStr,
   stopsAway: NullableInt,
   driverCode: NullableStr,
-  lastFixTs: Type.Union([Type.Null(), Ms], { description: 'newest fix of the bus running the trip; null before one is tracked' }),
-  online: Type.Union([Type.Null(), Type.Boolean()], { description: 'that bus\'s link; null before one is tracked' }),
+  lastFixTs: Type.Union([Type.Null(), Ms], {
+    description: 'newest fix of the bus running the trip; null before one is tracked',
+  }),
+  online: Type.Union([Type.Null(), Type.Boolean()], { description: "that bus's link; null before one is tracked" }),
   freshness: Type.Union([Type.Null(), Freshness]),
 })
 
@@ -75,7 +110,9 @@ export const BoardRow = Type.Object({
   completedTs: Nullable(Ms),
   nextStopCode: NullableStr,
   cancelReason: NullableStr,
-  lastFixTs: Type.Union([Type.Null(), Ms], { description: 'newest fix of the bus while it runs the trip (how long a lost trip has been silent)' }),
+  lastFixTs: Type.Union([Type.Null(), Ms], {
+    description: 'newest fix of the bus while it runs the trip (how long a lost trip has been silent)',
+  }),
 })
 
 export const EventView = Type.Object({

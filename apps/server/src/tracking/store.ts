@@ -87,7 +87,10 @@ export class TrackingStore {
     } catch (err) {
       const backoffMs = this.#backoff.failed()
       this.#retryAt = Date.now() + backoffMs
-      this.#log.warn({ err: (err as Error).message, pending: this.pending, retryInMs: backoffMs }, 'tracking: could not store events; will retry')
+      this.#log.warn(
+        { err: (err as Error).message, pending: this.pending, retryInMs: backoffMs },
+        'tracking: could not store events; will retry',
+      )
       setTimeout(() => void this.#write(), backoffMs).unref()
     }
   }

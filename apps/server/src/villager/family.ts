@@ -15,7 +15,8 @@ export function normalizeBooker(b: { name: string; phone: string } | undefined, 
     try {
       return fn()
     } catch (err) {
-      if (err instanceof AppError) throw new AppError(err.code, `booked by: ${err.message}`, { ...err.details, field: `bookedBy.${f}` })
+      if (err instanceof AppError)
+        throw new AppError(err.code, `booked by: ${err.message}`, { ...err.details, field: `bookedBy.${f}` })
       throw err
     }
   }
@@ -25,7 +26,11 @@ export function normalizeBooker(b: { name: string; phone: string } | undefined, 
 }
 
 /** Keeps who booked the bookings just inserted, matched by idempotency key. */
-export async function saveBookers(tx: Queryable, bookers: ReadonlyMap<string, Booker | null>, inserted: readonly StoredBooking[]): Promise<void> {
+export async function saveBookers(
+  tx: Queryable,
+  bookers: ReadonlyMap<string, Booker | null>,
+  inserted: readonly StoredBooking[],
+): Promise<void> {
   for (const b of inserted) {
     const booker = bookers.get(b.idempotencyKey)
     if (booker) await villagerRepo.saveBooker(tx, b.id, booker)
@@ -33,8 +38,13 @@ export async function saveBookers(tx: Queryable, bookers: ReadonlyMap<string, Bo
 }
 
 /** The texts to a rider, each with a copy for the booker of a booking made for someone else. */
-export async function withBookerCopies(tx: Queryable, messages: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
-  const ids = [...new Set(messages.flatMap((m) => (m.bookingId !== null && m.recipientRole === 'passenger' ? [m.bookingId] : [])))]
+export async function withBookerCopies(
+  tx: Queryable,
+  messages: readonly OutgoingMessage[],
+): Promise<OutgoingMessage[]> {
+  const ids = [
+    ...new Set(messages.flatMap((m) => (m.bookingId !== null && m.recipientRole === 'passenger' ? [m.bookingId] : []))),
+  ]
   if (ids.length === 0) return [...messages]
   const bookers = await villagerRepo.bookersOf(tx, ids)
   if (bookers.size === 0) return [...messages]

@@ -29,7 +29,16 @@ export interface VillagerModule {
 }
 
 export interface VillagerDeps {
-  config: Pick<Config, 'countyPrefix' | 'smsInboundSecret' | 'smsInboundPerHour' | 'reminderMaxPerPhone' | 'reminderRateLimit' | 'reminderCheckS' | 'villagerHotline'>
+  config: Pick<
+    Config,
+    | 'countyPrefix'
+    | 'smsInboundSecret'
+    | 'smsInboundPerHour'
+    | 'reminderMaxPerPhone'
+    | 'reminderRateLimit'
+    | 'reminderCheckS'
+    | 'villagerHotline'
+  >
   db: Db
   network: NetworkService
   tracking: TrackingHost
@@ -42,9 +51,27 @@ export function startVillager(d: VillagerDeps): VillagerModule {
   const { config, db, network, tracking, log } = d
   const kick = (): void => d.booking.outbox.kick()
   const schedule = new StopSchedule({ network, db, hotline: config.villagerHotline })
-  const reminders = new ReminderService({ db, network, tracking, perPhone: config.reminderMaxPerPhone, onMessages: kick, log })
+  const reminders = new ReminderService({
+    db,
+    network,
+    tracking,
+    perPhone: config.reminderMaxPerPhone,
+    onMessages: kick,
+    log,
+  })
   reminders.start(config.reminderCheckS * 1000)
-  const sms = new SmsService({ db, network, tracking, schedule, reminders, booking: d.booking.service, countyPrefix: config.countyPrefix, perPhonePerHour: config.smsInboundPerHour, onMessages: kick, log })
+  const sms = new SmsService({
+    db,
+    network,
+    tracking,
+    schedule,
+    reminders,
+    booking: d.booking.service,
+    countyPrefix: config.countyPrefix,
+    perPhonePerHour: config.smsInboundPerHour,
+    onMessages: kick,
+    log,
+  })
   pushTripBookings(d.booking.service, d.hub, db, log)
   return {
     schedule,

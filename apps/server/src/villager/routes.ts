@@ -22,12 +22,16 @@ export interface ScheduleRoutesOptions {
 const StopParam = Type.Object({ code: Type.String({ pattern: STOP_CODE_PATTERN, examples: ['XY-0421'] }) })
 const Open = Type.Object({}, { additionalProperties: true })
 
-export const scheduleRoutes: FastifyPluginAsyncTypebox<ScheduleRoutesOptions> = async (app, { network, tracking, schedule, now = Date.now }) => {
+export const scheduleRoutes: FastifyPluginAsyncTypebox<ScheduleRoutesOptions> = async (
+  app,
+  { network, tracking, schedule, now = Date.now },
+) => {
   const common = { tags: ['villager'] }
   const PUBLIC = { access: 'public' as const }
 
   async function requireStop(code: string): Promise<void> {
-    if (!(await network.snapshot()).stops.some((s) => s.code === code)) throw new AppError('STOP_NOT_FOUND', `no stop sign ${code}`)
+    if (!(await network.snapshot()).stops.some((s) => s.code === code))
+      throw new AppError('STOP_NOT_FOUND', `no stop sign ${code}`)
   }
 
   app.get(
@@ -36,7 +40,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<ScheduleRoutesOptions> = 
       config: PUBLIC,
       schema: {
         ...common,
-        summary: "A stop's departures after the live ones (rest of today, tomorrow, bookable trips further ahead), their booking states, market days and the hotline",
+        summary:
+          "A stop's departures after the live ones (rest of today, tomorrow, bookable trips further ahead), their booking states, market days and the hotline",
         params: StopParam,
         response: { 200: Open, 404: ErrorResponse },
       },
@@ -54,7 +59,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<ScheduleRoutesOptions> = 
       config: PUBLIC,
       schema: {
         ...common,
-        summary: "A stop's timetable for the next 7 days by route, with lunar dates, next market days, and which departures can be booked now",
+        summary:
+          "A stop's timetable for the next 7 days by route, with lunar dates, next market days, and which departures can be booked now",
         params: StopParam,
         response: { 200: Open, 404: ErrorResponse },
       },

@@ -71,7 +71,9 @@ export class StopSchedule {
   /** The next market days of each market-day route serving the stop (from the timetable's calendars). */
   async marketDays(stopCode: string, now: number): Promise<MarketDayView[]> {
     const net = await this.#o.network.snapshot()
-    const routes = net.routes.filter((r) => r.active && r.kind === 'market' && r.stops.some((s) => s.stopCode === stopCode))
+    const routes = net.routes.filter(
+      (r) => r.active && r.kind === 'market' && r.stops.some((s) => s.stopCode === stopCode),
+    )
     if (routes.length === 0) return []
     const ids = new Set(routes.map((r) => r.id))
     const trips = net.trips.filter((t) => ids.has(t.routeId))
@@ -79,16 +81,28 @@ export class StopSchedule {
     const found: StopDeparture[] = []
     for (let i = 0; i < MARKET_SEARCH_DAYS; i++) {
       const date = addDays(today, i)
-      const instances = instancesOn(date, trips, net.routes, net.calendars).map((x) => ({ ...x, status: 'scheduled' as const, cancelReason: null }))
+      const instances = instancesOn(date, trips, net.routes, net.calendars).map((x) => ({
+        ...x,
+        status: 'scheduled' as const,
+        cancelReason: null,
+      }))
       found.push(...departuresAt(instances, stopCode).filter((d) => d.scheduledTs > now))
     }
-    return routes.map((r) => ({ routeId: r.id, dates: serviceDatesOf(found, r.id, MARKET_DAYS_SHOWN).map((date) => ({ date, lunar: lunarLabel(date) })) }))
+    return routes.map((r) => ({
+      routeId: r.id,
+      dates: serviceDatesOf(found, r.id, MARKET_DAYS_SHOWN).map((date) => ({ date, lunar: lunarLabel(date) })),
+    }))
   }
 
   /** Booking state of departures that take bookings (riders counted from the bookings). */
   async bookingStates(deps: readonly StopDeparture[], now: number): Promise<Record<string, TripBookingState>> {
-    const bookable = [...new Map(deps.filter((d) => d.bookingPolicy !== 'none').map((d) => [d.tripInstanceId, d])).values()]
-    const states = await bookingRepo.onDemandStates(this.#o.db, bookable.map((d) => d.tripInstanceId))
+    const bookable = [
+      ...new Map(deps.filter((d) => d.bookingPolicy !== 'none').map((d) => [d.tripInstanceId, d])).values(),
+    ]
+    const states = await bookingRepo.onDemandStates(
+      this.#o.db,
+      bookable.map((d) => d.tripInstanceId),
+    )
     const out: Record<string, TripBookingState> = {}
     for (const d of bookable) {
       const bookings = await bookingRepo.bookingsOf(this.#o.db, d.tripInstanceId)
@@ -101,18 +115,30 @@ export class StopSchedule {
 
   async hotline(stopCode: string): Promise<Hotline | null> {
     const net = await this.#o.network.snapshot()
-    const operatorIds = new Set(net.routes.filter((r) => r.active && r.stops.some((s) => s.stopCode === stopCode)).map((r) => r.operatorId))
+    const operatorIds = new Set(
+      net.routes.filter((r) => r.active && r.stops.some((s) => s.stopCode === stopCode)).map((r) => r.operatorId),
+    )
     const op = net.operators.filter((o) => operatorIds.has(o.id) && o.phone).sort((a, b) => a.id.localeCompare(b.id))[0]
     if (op?.phone) return { name: op.name, phone: op.phone }
     return this.#o.hotline ? { name: '', phone: this.#o.hotline } : null
   }
 
   /** What the stop page lists after its live departures (`shown`), and what it needs to tell them. */
-  async ahead(stopCode: string, shown: readonly { tripInstanceId: string; status: string }[], now: number): Promise<AheadData> {
+  async ahead(
+    stopCode: string,
+    shown: readonly { tripInstanceId: string; status: string }[],
+    now: number,
+  ): Promise<AheadData> {
     const net = await this.#o.network.snapshot()
     const all = await this.departures(stopCode, now)
     const tomorrowEnd = serviceDayStartMs(addDays(serviceDayOf(now), 2))
-    const ahead = departuresAhead(all, { now, shown: new Set(shown.map((a) => a.tripInstanceId)), untilTs: tomorrowEnd, bookableBeyond: BOOKABLE_BEYOND, limit: AHEAD_LIMIT })
+    const ahead = departuresAhead(all, {
+      now,
+      shown: new Set(shown.map((a) => a.tripInstanceId)),
+      untilTs: tomorrowEnd,
+      bookableBeyond: BOOKABLE_BEYOND,
+      limit: AHEAD_LIMIT,
+    })
     const bookable = nextBookable(all, now, BOOKABLE_LISTED)
     const names = new Map(net.routes.map((r) => [r.id, r]))
     const planned = (d: StopDeparture): PlannedDeparture => ({
@@ -130,7 +156,9 @@ export class StopSchedule {
     const shownIds = new Set(shown.map((a) => a.tripInstanceId))
     const aheadIds = new Set(ahead.map((d) => d.tripInstanceId))
     // The live ones, the listed ones and the bookable ones: their booking state and cancellations.
-    const onPage = all.filter((d) => shownIds.has(d.tripInstanceId) || aheadIds.has(d.tripInstanceId) || bookable.includes(d))
+    const onPage = all.filter(
+      (d) => shownIds.has(d.tripInstanceId) || aheadIds.has(d.tripInstanceId) || bookable.includes(d),
+    )
     const cancelled: Record<string, string | null> = {}
     for (const d of onPage) if (d.status === 'cancelled') cancelled[d.tripInstanceId] = d.cancelReason
     return {
@@ -161,14 +189,32 @@ export class StopSchedule {
         marketDays: market.get(r.id) ?? [],
         departures: all
           .filter((d) => d.routeId === r.id)
-          .map((d) => ({ tripInstanceId: d.tripInstanceId, serviceDate: d.serviceDate, scheduledTs: d.scheduledTs, headsign: d.headsign, status: d.status, bookable: d.status === 'scheduled' && d.bookingCutoffTs !== null && now < d.bookingCutoffTs })),
+          .map((d) => ({
+            tripInstanceId: d.tripInstanceId,
+            serviceDate: d.serviceDate,
+            scheduledTs: d.scheduledTs,
+            headsign: d.headsign,
+            status: d.status,
+            bookable: d.status === 'scheduled' && d.bookingCutoffTs !== null && now < d.bookingCutoffTs,
+          })),
       }))
-    const days = Array.from({ length: TIMETABLE_DAYS }, (_, i) => addDays(today, i)).map((date) => ({ date, lunar: lunarLabel(date) }))
+    const days = Array.from({ length: TIMETABLE_DAYS }, (_, i) => addDays(today, i)).map((date) => ({
+      date,
+      lunar: lunarLabel(date),
+    }))
     return { stopCode, ts: now, days, routes }
   }
 }
 
-export function tripBookingState(d: Pick<StopDeparture, 'tripInstanceId' | 'bookingPolicy' | 'bookingCutoffTs' | 'minRiders' | 'status' | 'cancelReason'>, counts: { capacity: number; riders: number; peakLoad: number }, onDemand: TripBookingState['onDemand'], asOf: number): TripBookingState {
+export function tripBookingState(
+  d: Pick<
+    StopDeparture,
+    'tripInstanceId' | 'bookingPolicy' | 'bookingCutoffTs' | 'minRiders' | 'status' | 'cancelReason'
+  >,
+  counts: { capacity: number; riders: number; peakLoad: number },
+  onDemand: TripBookingState['onDemand'],
+  asOf: number,
+): TripBookingState {
   const required = d.bookingPolicy === 'required'
   return {
     tripInstanceId: d.tripInstanceId,

@@ -5,7 +5,15 @@
  */
 import { html, type Html } from '../html.js'
 import { t } from '../i18n.js'
-import type { AheadData, Lang, LunarDay, PlannedDeparture, RouteInfo, StopTimetable, TripBookingState } from '../model.js'
+import type {
+  AheadData,
+  Lang,
+  LunarDay,
+  PlannedDeparture,
+  RouteInfo,
+  StopTimetable,
+  TripBookingState,
+} from '../model.js'
 import { clock } from '../words.js'
 import { header, routeName } from './stop.js'
 import type { Loadable } from './trip.js'
@@ -42,17 +50,36 @@ function whenClock(ts: number, now: number, lang: Lang): string {
 }
 
 /** The booking state of a departure in a line; empty for one that takes no bookings. */
-export function bookingWords(s: TripBookingState | undefined, lang: Lang, now: number): { text: string; tone: 'ok' | 'warn' | 'bad' } | null {
+export function bookingWords(
+  s: TripBookingState | undefined,
+  lang: Lang,
+  now: number,
+): { text: string; tone: 'ok' | 'warn' | 'bad' } | null {
   if (!s) return null
   const sep = ' · '
   if (s.policy === 'required') {
     if (s.onDemand === 'cancelled' || s.status === 'cancelled') return { text: t(lang, 'notRunning'), tone: 'bad' }
     if (s.onDemand === 'confirmed') return { text: t(lang, 'runs', { n: s.riders }), tone: 'ok' }
     if (now >= s.cutoffTs) return { text: t(lang, 'decidingAfterCutoff', { n: s.riders }), tone: 'warn' }
-    return { text: [t(lang, 'needBooking'), t(lang, 'minRiders', { n: s.minRiders }), t(lang, 'booked', { n: s.riders }), t(lang, 'cutoffAt', { time: whenClock(s.cutoffTs, now, lang) })].join(sep), tone: 'warn' }
+    return {
+      text: [
+        t(lang, 'needBooking'),
+        t(lang, 'minRiders', { n: s.minRiders }),
+        t(lang, 'booked', { n: s.riders }),
+        t(lang, 'cutoffAt', { time: whenClock(s.cutoffTs, now, lang) }),
+      ].join(sep),
+      tone: 'warn',
+    }
   }
   if (s.status === 'cancelled' || now >= s.cutoffTs) return null
-  return { text: [t(lang, 'bookableTag'), t(lang, 'seatsLeft', { n: s.seatsFree }), t(lang, 'cutoffAt', { time: whenClock(s.cutoffTs, now, lang) })].join(sep), tone: 'ok' }
+  return {
+    text: [
+      t(lang, 'bookableTag'),
+      t(lang, 'seatsLeft', { n: s.seatsFree }),
+      t(lang, 'cutoffAt', { time: whenClock(s.cutoffTs, now, lang) }),
+    ].join(sep),
+    tone: 'ok',
+  }
 }
 
 export function bookingLine(s: TripBookingState | undefined, lang: Lang, now: number): Html | '' {
@@ -67,16 +94,24 @@ export function reasonLine(reason: string | null | undefined, lang: Lang): Html 
 function plannedCard(p: PlannedDeparture, ahead: AheadData, lang: Lang, now: number): Html {
   const name = lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName
   const cancelled = p.status === 'cancelled' || ahead.bookings[p.tripInstanceId]?.status === 'cancelled'
-  return html`<li><a class="dep planned-dep ${cancelled ? 'tone-bad' : 'tone-muted'}" href="#t/${p.tripInstanceId}" data-trip="${p.tripInstanceId}">
-  <span class="dep-main">
-    <span class="dep-route">${name}</span>
-    <span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>
-    ${cancelled ? html`<span class="dep-status">${t(lang, 'cancelled')}</span>` : ''}
-    ${bookingLine(ahead.bookings[p.tripInstanceId], lang, now)}
-    ${cancelled ? reasonLine(p.cancelReason ?? ahead.cancelled[p.tripInstanceId], lang) : ''}
-  </span>
-  <span class="dep-when planned${cancelled ? ' struck' : ''}"><b>${clock(p.scheduledTs)}</b><small>${t(lang, 'planned', { time: clock(p.scheduledTs) })}</small></span>
-</a></li>`
+  return html`<li>
+    <a
+      class="dep planned-dep ${cancelled ? 'tone-bad' : 'tone-muted'}"
+      href="#t/${p.tripInstanceId}"
+      data-trip="${p.tripInstanceId}"
+    >
+      <span class="dep-main">
+        <span class="dep-route">${name}</span>
+        <span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>
+        ${cancelled ? html`<span class="dep-status">${t(lang, 'cancelled')}</span>` : ''}
+        ${bookingLine(ahead.bookings[p.tripInstanceId], lang, now)}
+        ${cancelled ? reasonLine(p.cancelReason ?? ahead.cancelled[p.tripInstanceId], lang) : ''}
+      </span>
+      <span class="dep-when planned${cancelled ? ' struck' : ''}"
+        ><b>${clock(p.scheduledTs)}</b><small>${t(lang, 'planned', { time: clock(p.scheduledTs) })}</small></span
+      >
+    </a>
+  </li>`
 }
 
 /** Later today, tomorrow, and the bookable trips beyond, grouped by day. */
@@ -89,51 +124,102 @@ export function aheadSection(ahead: AheadData | undefined, lang: Lang, now: numb
     if (day && day.date === date) day.list.push(p)
     else days.push({ date, list: [p] })
   }
-  return html`<section class="ahead" data-live="ahead">${days.map(
-    (d) => html`<h2 class="day" data-day="${d.date}">${dayWords(d.date, now, lang)}</h2><ol class="deps">${d.list.map((p) => plannedCard(p, ahead, lang, now))}</ol>`,
-  )}</section>`
+  return html`<section class="ahead" data-live="ahead">
+    ${days.map(
+      (d) =>
+        html`<h2 class="day" data-day="${d.date}">${dayWords(d.date, now, lang)}</h2>
+          <ol class="deps">
+            ${d.list.map((p) => plannedCard(p, ahead, lang, now))}
+          </ol>`,
+    )}
+  </section>`
 }
 
 /** "下次赶场 12月9日 周三 冬月初一" for a market-day route. */
 export function marketLine(ahead: AheadData | undefined, routeId: string, lang: Lang): Html | '' {
   const dates = ahead?.marketDays.find((m) => m.routeId === routeId)?.dates ?? []
   const first = dates[0]
-  return first ? html`<span class="market" data-market="${routeId}">${t(lang, 'nextMarket', { when: lunarDayWords(first, lang) })}</span>` : ''
+  return first
+    ? html`<span class="market" data-market="${routeId}"
+        >${t(lang, 'nextMarket', { when: lunarDayWords(first, lang) })}</span
+      >`
+    : ''
 }
 
 /** The empty "my bookings": the next trips that can be booked. */
 export function bookableList(ahead: AheadData | undefined, lang: Lang, now: number): Html {
   const all = [...(ahead?.departures ?? []), ...(ahead?.more ?? [])]
-  const list = (ahead?.bookable ?? []).map((id) => all.find((p) => p.tripInstanceId === id)).filter((p): p is PlannedDeparture => p !== undefined)
+  const list = (ahead?.bookable ?? [])
+    .map((id) => all.find((p) => p.tripInstanceId === id))
+    .filter((p): p is PlannedDeparture => p !== undefined)
   if (list.length === 0) return html`<p class="muted">${t(lang, 'noBookable')}</p>`
-  return html`<section class="bookable" data-live="bookable"><h2>${t(lang, 'nextBookable')}</h2><ol class="deps">${list.map(
-    (p) => html`<li><a class="dep tone-ok" href="#b/${p.tripInstanceId}" data-book="${p.tripInstanceId}">
-  <span class="dep-main"><span class="dep-route">${lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName}</span><span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>${bookingLine(ahead?.bookings[p.tripInstanceId], lang, now)}</span>
-  <span class="dep-when planned"><b>${clock(p.scheduledTs)}</b><small>${dayWords(chinaDate(p.scheduledTs), now, lang)}</small></span>
-</a></li>`,
-  )}</ol></section>`
+  return html`<section class="bookable" data-live="bookable">
+    <h2>${t(lang, 'nextBookable')}</h2>
+    <ol class="deps">
+      ${list.map(
+        (p) =>
+          html`<li>
+            <a class="dep tone-ok" href="#b/${p.tripInstanceId}" data-book="${p.tripInstanceId}">
+              <span class="dep-main"
+                ><span class="dep-route">${lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName}</span
+                ><span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span
+                >${bookingLine(ahead?.bookings[p.tripInstanceId], lang, now)}</span
+              >
+              <span class="dep-when planned"
+                ><b>${clock(p.scheduledTs)}</b><small>${dayWords(chinaDate(p.scheduledTs), now, lang)}</small></span
+              >
+            </a>
+          </li>`,
+      )}
+    </ol>
+  </section>`
 }
 
 /** The stop's timetable for 7 days by route; bookable departures link to booking. */
-export function timetablePage(tt: Loadable<StopTimetable>, routes: readonly RouteInfo[], lang: Lang, now: number): Html {
+export function timetablePage(
+  tt: Loadable<StopTimetable>,
+  routes: readonly RouteInfo[],
+  lang: Lang,
+  now: number,
+): Html {
   const head = header(lang, t(lang, 'timetableTitle'), null, true)
-  if (tt.state !== 'ready') return html`${head}<main class="page"><p class="muted">${t(lang, tt.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
+  if (tt.state !== 'ready')
+    return html`${head}
+      <main class="page"><p class="muted">${t(lang, tt.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
   const v = tt.value
-  return html`${head}<main class="page timetable">${v.routes.map((r) => {
-    const info = routes.find((x) => x.id === r.id) ?? r
-    return html`<section class="card tt-route" data-route="${r.id}">
-  <h2>${routeName(info, lang)}</h2>
-  ${r.marketDays.length > 0 ? html`<p class="market">${t(lang, 'nextMarket', { when: r.marketDays.map((d) => lunarDayWords(d, lang)).join('，') })}</p>` : ''}
-  <dl class="tt-days">${v.days
-    .map((d) => ({ d, deps: r.departures.filter((x) => x.serviceDate === d.date) }))
-    .filter((x) => x.deps.length > 0)
-    .map(
-      ({ d, deps }) => html`<dt>${dayWords(d.date, now, lang) === t(lang, 'later') ? t(lang, 'today') : dayWords(d.date, now, lang)}</dt><dd>${deps.map((x) =>
-        x.bookable
-          ? html`<a class="tt-time bookable" href="#b/${x.tripInstanceId}" data-book="${x.tripInstanceId}">${clock(x.scheduledTs)}<small>${t(lang, 'bookableTag')}</small></a>`
-          : html`<span class="tt-time${x.status === 'cancelled' ? ' struck-text' : ''}">${clock(x.scheduledTs)}</span>`,
-      )}</dd>`,
-    )}</dl>
-</section>`
-  })}</main>`
+  return html`${head}
+    <main class="page timetable">
+      ${v.routes.map((r) => {
+        const info = routes.find((x) => x.id === r.id) ?? r
+        return html`<section class="card tt-route" data-route="${r.id}">
+          <h2>${routeName(info, lang)}</h2>
+          ${r.marketDays.length > 0 ? html`<p class="market">${t(lang, 'nextMarket', { when: r.marketDays.map((d) => lunarDayWords(d, lang)).join('，') })}</p>` : ''}
+          <dl class="tt-days">
+            ${v.days
+              .map((d) => ({ d, deps: r.departures.filter((x) => x.serviceDate === d.date) }))
+              .filter((x) => x.deps.length > 0)
+              .map(
+                ({ d, deps }) =>
+                  html`<dt>
+                      ${dayWords(d.date, now, lang) === t(lang, 'later') ? t(lang, 'today') : dayWords(d.date, now, lang)}
+                    </dt>
+                    <dd>
+                      ${deps.map((x) =>
+                        x.bookable
+                          ? html`<a
+                              class="tt-time bookable"
+                              href="#b/${x.tripInstanceId}"
+                              data-book="${x.tripInstanceId}"
+                              >${clock(x.scheduledTs)}<small>${t(lang, 'bookableTag')}</small></a
+                            >`
+                          : html`<span class="tt-time${x.status === 'cancelled' ? ' struck-text' : ''}"
+                              >${clock(x.scheduledTs)}</span
+                            >`,
+                      )}
+                    </dd>`,
+              )}
+          </dl>
+        </section>`
+      })}
+    </main>`
 }

@@ -26,18 +26,60 @@ interface SurveyData {
 }
 
 const WORDS = {
-  zh: { survey: '问卷调查', phone: '手机号（每个手机号填一次）', phoneFromSms: '用收到短信的手机号 {phone} 提交', send: '提交', sending: '正在提交…', thanks: '提交成功，谢谢您的意见！', answered: '这个手机号已经填写过这份问卷', closed: '这份问卷已经结束，谢谢关注', notOpen: '这份问卷还没有开始', optional: '选填', needAnswer: '请回答这一题', needPhone: '请填写手机号', closes: '{time} 截止', loading: '正在加载…', failed: '加载失败，请稍后再试', offline: '网络不通，请稍后再提交', stars: '{n} 分' },
-  en: { survey: 'Survey', phone: 'Mobile number (one answer per phone)', phoneFromSms: 'Sent with {phone}, the phone the text came to', send: 'Send', sending: 'Sending…', thanks: 'Sent. Thank you for your views!', answered: 'This phone has already answered this survey', closed: 'This survey has closed. Thank you', notOpen: 'This survey has not opened yet', optional: 'optional', needAnswer: 'Please answer this question', needPhone: 'Please enter your mobile number', closes: 'closes {time}', loading: 'Loading…', failed: 'Could not load; try again shortly', offline: 'No connection; please send again shortly', stars: '{n} points' },
+  zh: {
+    survey: '问卷调查',
+    phone: '手机号（每个手机号填一次）',
+    phoneFromSms: '用收到短信的手机号 {phone} 提交',
+    send: '提交',
+    sending: '正在提交…',
+    thanks: '提交成功，谢谢您的意见！',
+    answered: '这个手机号已经填写过这份问卷',
+    closed: '这份问卷已经结束，谢谢关注',
+    notOpen: '这份问卷还没有开始',
+    optional: '选填',
+    needAnswer: '请回答这一题',
+    needPhone: '请填写手机号',
+    closes: '{time} 截止',
+    loading: '正在加载…',
+    failed: '加载失败，请稍后再试',
+    offline: '网络不通，请稍后再提交',
+    stars: '{n} 分',
+  },
+  en: {
+    survey: 'Survey',
+    phone: 'Mobile number (one answer per phone)',
+    phoneFromSms: 'Sent with {phone}, the phone the text came to',
+    send: 'Send',
+    sending: 'Sending…',
+    thanks: 'Sent. Thank you for your views!',
+    answered: 'This phone has already answered this survey',
+    closed: 'This survey has closed. Thank you',
+    notOpen: 'This survey has not opened yet',
+    optional: 'optional',
+    needAnswer: 'Please answer this question',
+    needPhone: 'Please enter your mobile number',
+    closes: 'closes {time}',
+    loading: 'Loading…',
+    failed: 'Could not load; try again shortly',
+    offline: 'No connection; please send again shortly',
+    stars: '{n} points',
+  },
 }
 type Word = keyof (typeof WORDS)['zh']
-const w = (lang: Lang, k: Word, slots: Record<string, string | number> = {}): string => WORDS[lang][k].replace(/\{(\w+)\}/g, (m, s: string) => (s in slots ? String(slots[s]) : m))
+const w = (lang: Lang, k: Word, slots: Record<string, string | number> = {}): string =>
+  WORDS[lang][k].replace(/\{(\w+)\}/g, (m, s: string) => (s in slots ? String(slots[s]) : m))
 
 const when = (ts: number): string => {
   const d = new Date(ts + 8 * 3_600_000)
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
 }
 
-type Phase = { kind: 'loading' } | { kind: 'failed' } | { kind: 'form'; error: string | null; field: string | null } | { kind: 'sending' } | { kind: 'done'; answered: boolean }
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'failed' }
+  | { kind: 'form'; error: string | null; field: string | null }
+  | { kind: 'sending' }
+  | { kind: 'done'; answered: boolean }
 
 /** One survey's screen: its data, what was typed, and where the sending is. */
 export class SurveyFlow {
@@ -55,13 +97,17 @@ export class SurveyFlow {
     if (this.id === id && this.invite === invite && this.data) return
     Object.assign(this, { id, invite, data: null, phase: { kind: 'loading' }, phone: rememberedPhone })
     this.#answers = new Map()
-    request<SurveyData>(`/api/villager/surveys/${id}${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`).then(
-      (d) => {
-        this.data = d
-        this.phase = d.invite?.answered ? { kind: 'done', answered: true } : { kind: 'form', error: null, field: null }
-      },
-      () => (this.phase = { kind: 'failed' }),
-    ).finally(() => this.id === id && this.rerender())
+    request<SurveyData>(`/api/villager/surveys/${id}${invite ? `?invite=${encodeURIComponent(invite)}` : ''}`)
+      .then(
+        (d) => {
+          this.data = d
+          this.phase = d.invite?.answered
+            ? { kind: 'done', answered: true }
+            : { kind: 'form', error: null, field: null }
+        },
+        () => (this.phase = { kind: 'failed' }),
+      )
+      .finally(() => this.id === id && this.rerender())
   }
 
   /** Keeps what was tapped or typed (the page re-renders on live updates). */
@@ -101,7 +147,12 @@ export class SurveyFlow {
     } catch (err) {
       if (err instanceof ApiError && err.code === 'SURVEY_ANSWERED') this.phase = { kind: 'done', answered: true }
       else if (err instanceof ApiError && err.code === 'SURVEY_CLOSED' && this.data) this.data.phase = 'closed'
-      else this.phase = { kind: 'form', error: err instanceof NetworkError ? w(lang, 'offline') : (err as Error).message, field: err instanceof ApiError ? refusedField(err) : null }
+      else
+        this.phase = {
+          kind: 'form',
+          error: err instanceof NetworkError ? w(lang, 'offline') : (err as Error).message,
+          field: err instanceof ApiError ? refusedField(err) : null,
+        }
       if (this.phase.kind === 'sending') this.phase = { kind: 'form', error: null, field: null }
       return null
     }
@@ -109,39 +160,86 @@ export class SurveyFlow {
 
   html(lang: Lang): Html {
     const d = this.data
-    const top = header(lang, d?.title ?? w(lang, 'survey'), d ? w(lang, 'closes', { time: when(d.closesTs) }) : null, true)
+    const top = header(
+      lang,
+      d?.title ?? w(lang, 'survey'),
+      d ? w(lang, 'closes', { time: when(d.closesTs) }) : null,
+      true,
+    )
     const p = this.phase
-    if (!d) return html`${top}<main class="page"><p class="muted">${w(lang, p.kind === 'failed' ? 'failed' : 'loading')}</p></main>`
-    if (d.phase !== 'open') return html`${top}<main class="page"><p class="card warning" role="status" data-survey-state="${d.phase}">${w(lang, d.phase === 'closed' ? 'closed' : 'notOpen')}</p></main>`
-    if (p.kind === 'done') return html`${top}<main class="page"><p class="card ${p.answered ? 'warning' : 'ok'}" role="status" data-survey-state="${p.answered ? 'answered' : 'sent'}">${w(lang, p.answered ? 'answered' : 'thanks')}</p></main>`
+    if (!d)
+      return html`${top}
+        <main class="page"><p class="muted">${w(lang, p.kind === 'failed' ? 'failed' : 'loading')}</p></main>`
+    if (d.phase !== 'open')
+      return html`${top}
+        <main class="page">
+          <p class="card warning" role="status" data-survey-state="${d.phase}">
+            ${w(lang, d.phase === 'closed' ? 'closed' : 'notOpen')}
+          </p>
+        </main>`
+    if (p.kind === 'done')
+      return html`${top}
+        <main class="page">
+          <p
+            class="card ${p.answered ? 'warning' : 'ok'}"
+            role="status"
+            data-survey-state="${p.answered ? 'answered' : 'sent'}"
+          >
+            ${w(lang, p.answered ? 'answered' : 'thanks')}
+          </p>
+        </main>`
     const error = p.kind === 'form' ? p : null
-    const fieldError = (f: string): Html | '' => (error?.field === f && error.error ? html`<p class="error" role="alert" data-field-error>${error.error}</p>` : '')
+    const fieldError = (f: string): Html | '' =>
+      error?.field === f && error.error ? html`<p class="error" role="alert" data-field-error>${error.error}</p>` : ''
     const phone = this.invite
       ? html`<p class="muted">${w(lang, 'phoneFromSms', { phone: d.invite?.phoneMasked ?? '' })}</p>`
-      : html`<label for="sv-phone">${w(lang, 'phone')}</label><input id="sv-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" value="${this.phone}"${error?.field === 'phone' ? html` aria-invalid="true"` : ''}>${fieldError('phone')}`
+      : html`<label for="sv-phone">${w(lang, 'phone')}</label
+          ><input
+            id="sv-phone"
+            name="phone"
+            type="tel"
+            inputmode="tel"
+            autocomplete="tel"
+            value="${this.phone}"
+            ${error?.field === 'phone' ? html` aria-invalid="true"` : ''}
+          />${fieldError('phone')}`
     const general = error?.error && !error.field ? html`<p class="error" role="alert">${error.error}</p>` : ''
     return html`${top}
-<main class="page">
-${d.intro ? html`<p>${d.intro}</p>` : ''}
-<form class="survey" data-form="survey" novalidate>
-${d.questions.map((q, i) => this.#question(q, i, lang, fieldError(`answers/${q.id}`)))}
-<fieldset class="card">${phone}</fieldset>
-${general}
-<div class="actions"><button class="btn btn-primary btn-wide" type="submit"${p.kind === 'sending' ? ' disabled' : ''}>${w(lang, p.kind === 'sending' ? 'sending' : 'send')}</button></div>
-</form>
-</main>`
+      <main class="page">
+        ${d.intro ? html`<p>${d.intro}</p>` : ''}
+        <form class="survey" data-form="survey" novalidate>
+          ${d.questions.map((q, i) => this.#question(q, i, lang, fieldError(`answers/${q.id}`)))}
+          <fieldset class="card">${phone}</fieldset>
+          ${general}
+          <div class="actions">
+            <button class="btn btn-primary btn-wide" type="submit" ${p.kind === 'sending' ? ' disabled' : ''}>
+              ${w(lang, p.kind === 'sending' ? 'sending' : 'send')}
+            </button>
+          </div>
+        </form>
+      </main>`
   }
 
   #question(q: Question, i: number, lang: Lang, error: Html | ''): Html {
     const picked = this.#answers.get(q.id) ?? []
     const choice = (type: 'radio' | 'checkbox', value: string, label: string): Html =>
-      html`<label class="choice${type === 'radio' && q.kind === 'rating' ? ' star' : ''}"><input type="${type}" name="${q.id}" value="${value}"${picked.includes(value) ? ' checked' : ''}> <span>${label}</span></label>`
+      html`<label class="choice${type === 'radio' && q.kind === 'rating' ? ' star' : ''}"
+        ><input type="${type}" name="${q.id}" value="${value}" ${picked.includes(value) ? ' checked' : ''} />
+        <span>${label}</span></label
+      >`
     const body =
       q.kind === 'text'
         ? html`<textarea name="${q.id}" rows="3" maxlength="500">${picked[0] ?? ''}</textarea>`
         : q.kind === 'rating'
           ? html`<div class="rating">${[1, 2, 3, 4, 5].map((n) => choice('radio', String(n), String(n)))}</div>`
-          : html`<div class="choices">${q.options.map((o, j) => choice(q.kind === 'single' ? 'radio' : 'checkbox', String(j), o))}</div>`
-    return html`<fieldset class="card question" data-question="${q.id}"><legend>${i + 1}. ${q.text}${q.required ? '' : html` <small class="muted">（${w(lang, 'optional')}）</small>`}</legend>${body}${error}</fieldset>`
+          : html`<div class="choices">
+              ${q.options.map((o, j) => choice(q.kind === 'single' ? 'radio' : 'checkbox', String(j), o))}
+            </div>`
+    return html`<fieldset class="card question" data-question="${q.id}">
+      <legend>
+        ${i + 1}. ${q.text}${q.required ? '' : html` <small class="muted">（${w(lang, 'optional')}）</small>`}
+      </legend>
+      ${body}${error}
+    </fieldset>`
   }
 }

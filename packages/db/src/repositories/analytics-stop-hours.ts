@@ -9,8 +9,20 @@ import type { DayRange } from './analytics.js'
 
 const DAY_MS = 86_400_000
 
-export async function stopHours(q: Queryable, range: DayRange, lateness: LatenessSettings, routeId: string | null = null): Promise<StopHourSums[]> {
-  const r = await q.query<{ stop_code: string; stop_name: string | null; hour: number; departures: string; on_time: string; delay_sum: number | null }>(
+export async function stopHours(
+  q: Queryable,
+  range: DayRange,
+  lateness: LatenessSettings,
+  routeId: string | null = null,
+): Promise<StopHourSums[]> {
+  const r = await q.query<{
+    stop_code: string
+    stop_name: string | null
+    hour: number
+    departures: string
+    on_time: string
+    delay_sum: number | null
+  }>(
     `WITH ev AS (
        SELECT e.stop_code, (e.data ->> 'delayS')::float8 AS delay,
               extract(hour FROM e.ts AT TIME ZONE 'Asia/Shanghai')::int AS hour,
@@ -31,11 +43,20 @@ export async function stopHours(q: Queryable, range: DayRange, lateness: Latenes
      ORDER BY ev.stop_code, ev.hour`,
     [range.startMs - DAY_MS, range.endMs + DAY_MS, range.from, range.to, lateness.earlyS, lateness.lateS, routeId],
   )
-  return r.rows.map((x) => ({ stopCode: x.stop_code, stopName: x.stop_name ?? '', hour: Number(x.hour), departures: Number(x.departures), onTime: Number(x.on_time), delaySumS: x.delay_sum === null ? 0 : Number(x.delay_sum) }))
+  return r.rows.map((x) => ({
+    stopCode: x.stop_code,
+    stopName: x.stop_name ?? '',
+    hour: Number(x.hour),
+    departures: Number(x.departures),
+    onTime: Number(x.on_time),
+    delaySumS: x.delay_sum === null ? 0 : Number(x.delay_sum),
+  }))
 }
 
 /** A route's stop codes in the order of travel (the heat map's rows for one route). */
 export async function routeStopOrder(q: Queryable, routeId: string): Promise<string[]> {
-  const r = await q.query<{ stop_code: string }>('SELECT stop_code FROM route_stop WHERE route_id = $1 ORDER BY seq', [routeId])
+  const r = await q.query<{ stop_code: string }>('SELECT stop_code FROM route_stop WHERE route_id = $1 ORDER BY seq', [
+    routeId,
+  ])
   return r.rows.map((x) => x.stop_code)
 }

@@ -33,7 +33,18 @@ const instanceTrip = (col: string): string => `left(${col}, length(${col}) - 9)`
  * start before its service day's midnight or end after).
  */
 export async function onTime(q: Queryable, range: DayRange, lateness: LatenessSettings): Promise<OnTimeSums[]> {
-  const r = await q.query<{ day: string; route_id: string; route_name: string; departures: string; on_time: string; early: string; late: string; delay_sum: number | null; started: string; completed: string }>(
+  const r = await q.query<{
+    day: string
+    route_id: string
+    route_name: string
+    departures: string
+    on_time: string
+    early: string
+    late: string
+    delay_sum: number | null
+    started: string
+    completed: string
+  }>(
     `WITH ev AS (
        SELECT e.type, e.trip_instance_id, e.data, ${instanceDay('e.trip_instance_id')} AS day, ${instanceTrip('e.trip_instance_id')} AS trip_id,
               CASE WHEN e.type = 'departure' AND jsonb_typeof(e.data -> 'delayS') = 'number' THEN (e.data ->> 'delayS')::float8 END AS delay
@@ -70,7 +81,16 @@ export async function onTime(q: Queryable, range: DayRange, lateness: LatenessSe
 
 /** Bookings and seats by status, per service day and service kind (route.kind). */
 export async function ridership(q: Queryable, range: DayRange): Promise<RidershipSums[]> {
-  const r = await q.query<{ day: string; kind: string; bookings: string; booked: string; boarded: string; no_show: string; cancelled: string; open: string }>(
+  const r = await q.query<{
+    day: string
+    kind: string
+    bookings: string
+    booked: string
+    boarded: string
+    no_show: string
+    cancelled: string
+    open: string
+  }>(
     `SELECT ${instanceDay('b.trip_instance_id')} AS day, r.kind,
             count(*) FILTER (WHERE b.status <> 'cancelled') AS bookings,
             coalesce(sum(b.seats) FILTER (WHERE b.status IN ('confirmed', 'boarded', 'no_show')), 0) AS booked,
@@ -84,7 +104,16 @@ export async function ridership(q: Queryable, range: DayRange): Promise<Ridershi
      ORDER BY 1, r.kind`,
     [range.from.replaceAll('-', ''), range.to.replaceAll('-', '')],
   )
-  return r.rows.map((x) => ({ day: x.day, kind: x.kind, bookings: n(x.bookings), seatsBooked: n(x.booked), seatsBoarded: n(x.boarded), seatsNoShow: n(x.no_show), seatsCancelled: n(x.cancelled), seatsOpen: n(x.open) }))
+  return r.rows.map((x) => ({
+    day: x.day,
+    kind: x.kind,
+    bookings: n(x.bookings),
+    seatsBooked: n(x.booked),
+    seatsBoarded: n(x.boarded),
+    seatsNoShow: n(x.no_show),
+    seatsCancelled: n(x.cancelled),
+    seatsOpen: n(x.open),
+  }))
 }
 
 /**
@@ -113,14 +142,22 @@ export async function kilometres(q: Queryable, range: DayRange): Promise<Kilomet
        ORDER BY s.vehicle_id`,
       [start, start + DAY_MS],
     )
-    for (const x of r.rows) out.push({ day, vehicleId: x.vehicle_id, plate: x.plate, metres: n(x.metres), points: n(x.points) })
+    for (const x of r.rows)
+      out.push({ day, vehicleId: x.vehicle_id, plate: x.plate, metres: n(x.metres), points: n(x.points) })
   }
   return out
 }
 
 /** Tickets fixed in the range (closed as fixed, by `closed_at`): count, median, mean and longest open → fixed time, per kind and category. */
 export async function repairTurnaround(q: Queryable, range: DayRange): Promise<TurnaroundSums[]> {
-  const r = await q.query<{ kind: string; category: string; fixed: string; median_s: number; mean_s: number; max_s: number }>(
+  const r = await q.query<{
+    kind: string
+    category: string
+    fixed: string
+    median_s: number
+    mean_s: number
+    max_s: number
+  }>(
     `SELECT kind, category, count(*) AS fixed,
             (percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::float8 AS median_s, avg(s)::float8 AS mean_s, max(s)::float8 AS max_s
      FROM (SELECT kind, category, extract(epoch FROM closed_at - opened_at)::float8 AS s
@@ -129,7 +166,14 @@ export async function repairTurnaround(q: Queryable, range: DayRange): Promise<T
      ORDER BY kind, category`,
     [range.startMs, range.endMs],
   )
-  return r.rows.map((x) => ({ kind: x.kind, category: x.category, fixed: n(x.fixed), medianS: n(x.median_s), meanS: n(x.mean_s), maxS: n(x.max_s) }))
+  return r.rows.map((x) => ({
+    kind: x.kind,
+    category: x.category,
+    fixed: n(x.fixed),
+    medianS: n(x.median_s),
+    meanS: n(x.mean_s),
+    maxS: n(x.max_s),
+  }))
 }
 
 export { routeStopOrder, stopHours } from './analytics-stop-hours.js'

@@ -30,7 +30,10 @@ export async function lockTrip(tx: Queryable, tripInstanceId: string): Promise<T
     await tx.query('INSERT INTO booking_trip (trip_instance_id) VALUES ($1) ON CONFLICT DO NOTHING', [tripInstanceId])
     r = await tx.query<{ on_demand: OnDemandState | null }>(sql, [tripInstanceId])
   }
-  const run = await tx.query<{ status: string; cancel_reason: string | null }>('SELECT status, cancel_reason FROM trip_instance WHERE id = $1', [tripInstanceId])
+  const run = await tx.query<{ status: string; cancel_reason: string | null }>(
+    'SELECT status, cancel_reason FROM trip_instance WHERE id = $1',
+    [tripInstanceId],
+  )
   const cancelled = run.rows[0]?.status === 'cancelled' ? { reason: run.rows[0].cancel_reason } : null
   return { tripInstanceId, onDemand: r.rows[0]?.on_demand ?? null, cancelled }
 }
@@ -51,7 +54,10 @@ export async function cancelledWithOpenBookings(q: Queryable, since: string): Pr
 }
 
 /** On-demand states of trip instances that have a row (the rest are undecided). */
-export async function onDemandStates(q: Queryable, tripInstanceIds: readonly string[]): Promise<Map<string, OnDemandState | null>> {
+export async function onDemandStates(
+  q: Queryable,
+  tripInstanceIds: readonly string[],
+): Promise<Map<string, OnDemandState | null>> {
   if (tripInstanceIds.length === 0) return new Map()
   const r = await q.query<{ trip_instance_id: string; on_demand: OnDemandState | null }>(
     'SELECT trip_instance_id, on_demand FROM booking_trip WHERE trip_instance_id = ANY($1::text[])',
@@ -60,8 +66,16 @@ export async function onDemandStates(q: Queryable, tripInstanceIds: readonly str
   return new Map(r.rows.map((x) => [x.trip_instance_id, x.on_demand]))
 }
 
-export async function setOnDemand(tx: Queryable, tripInstanceId: string, state: OnDemandState, now: number): Promise<void> {
-  await tx.query(`UPDATE booking_trip SET on_demand = $2, decided_at = ${ts(3)}, updated_at = ${ts(3)} WHERE trip_instance_id = $1`, [tripInstanceId, state, now])
+export async function setOnDemand(
+  tx: Queryable,
+  tripInstanceId: string,
+  state: OnDemandState,
+  now: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE booking_trip SET on_demand = $2, decided_at = ${ts(3)}, updated_at = ${ts(3)} WHERE trip_instance_id = $1`,
+    [tripInstanceId, state, now],
+  )
 }
 
 interface BookingRow {
@@ -116,7 +130,9 @@ const toBooking = (r: BookingRow): StoredBooking => ({
 
 /** Every booking of a trip instance, in request order. */
 export async function bookingsOf(q: Queryable, tripInstanceId: string): Promise<StoredBooking[]> {
-  const r = await q.query<BookingRow>(`SELECT ${COLUMNS} FROM booking WHERE trip_instance_id = $1 ORDER BY id`, [tripInstanceId])
+  const r = await q.query<BookingRow>(`SELECT ${COLUMNS} FROM booking WHERE trip_instance_id = $1 ORDER BY id`, [
+    tripInstanceId,
+  ])
   return r.rows.map(toBooking)
 }
 
@@ -159,8 +175,20 @@ export async function insertBookings(tx: Queryable, list: readonly NewBooking[])
      ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
     [
-      col('code'), col('tripInstanceId'), col('boardStop'), col('alightStop'), col('boardSeq'), col('alightSeq'), col('seats'), col('name'), col('phone'),
-      col('status'), col('channel'), col('idempotencyKey'), col('createdBy'), col('createdTs'),
+      col('code'),
+      col('tripInstanceId'),
+      col('boardStop'),
+      col('alightStop'),
+      col('boardSeq'),
+      col('alightSeq'),
+      col('seats'),
+      col('name'),
+      col('phone'),
+      col('status'),
+      col('channel'),
+      col('idempotencyKey'),
+      col('createdBy'),
+      col('createdTs'),
     ],
   )
   return r.rows.map(toBooking).sort((a, b) => a.id - b.id)
@@ -187,13 +215,18 @@ export async function setStatus(tx: Queryable, ids: readonly number[], c: Status
 }
 
 /** How often a phone was marked no-show, and when last. */
-export async function noShows(q: Queryable, phones: readonly string[]): Promise<Map<string, { count: number; lastTs: number | null }>> {
+export async function noShows(
+  q: Queryable,
+  phones: readonly string[],
+): Promise<Map<string, { count: number; lastTs: number | null }>> {
   if (phones.length === 0) return new Map()
   const r = await q.query<{ phone: string; n: number; last_ms: number | null }>(
     `SELECT phone, count(*)::int AS n, ${ms('max(updated_at)', 'last_ms')} FROM booking WHERE status = 'no_show' AND phone = ANY($1::text[]) GROUP BY phone`,
     [phones],
   )
-  return new Map(r.rows.map((x) => [x.phone, { count: x.n, lastTs: x.last_ms === null ? null : Math.round(x.last_ms) }]))
+  return new Map(
+    r.rows.map((x) => [x.phone, { count: x.n, lastTs: x.last_ms === null ? null : Math.round(x.last_ms) }]),
+  )
 }
 
 // ── Notification outbox ──
@@ -261,7 +294,12 @@ const toMessage = (x: OutboxRow): OutboxMessage => ({
  * Takes up to `limit` due messages and leases them until `leaseUntil` (another sender skips
  * them meanwhile; a sender that dies leaves them due again when the lease ends).
  */
-export async function claimDueMessages(q: Queryable, now: number, leaseUntil: number, limit: number): Promise<OutboxMessage[]> {
+export async function claimDueMessages(
+  q: Queryable,
+  now: number,
+  leaseUntil: number,
+  limit: number,
+): Promise<OutboxMessage[]> {
   const r = await q.query<OutboxRow>(
     `UPDATE notification_outbox SET next_attempt_at = ${ts(2)}
      WHERE id IN (SELECT id FROM notification_outbox WHERE sent_at IS NULL AND next_attempt_at <= ${ts(1)} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
@@ -272,11 +310,17 @@ export async function claimDueMessages(q: Queryable, now: number, leaseUntil: nu
 }
 
 export async function markSent(q: Queryable, id: number, now: number): Promise<void> {
-  await q.query(`UPDATE notification_outbox SET sent_at = ${ts(2)}, attempts = attempts + 1, last_error = NULL WHERE id = $1`, [id, now])
+  await q.query(
+    `UPDATE notification_outbox SET sent_at = ${ts(2)}, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+    [id, now],
+  )
 }
 
 export async function markFailed(q: Queryable, id: number, error: string, retryAt: number): Promise<void> {
-  await q.query(`UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = ${ts(3)} WHERE id = $1`, [id, error.slice(0, 500), retryAt])
+  await q.query(
+    `UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = ${ts(3)} WHERE id = $1`,
+    [id, error.slice(0, 500), retryAt],
+  )
 }
 
 export interface OutboxStats {
@@ -291,15 +335,26 @@ export async function outboxStats(q: Queryable): Promise<OutboxStats> {
      FROM notification_outbox WHERE sent_at IS NULL`,
   )
   const row = r.rows[0]
-  return { pending: row?.pending ?? 0, failing: row?.failing ?? 0, oldestPendingTs: row?.oldest_ms == null ? null : Math.round(row.oldest_ms) }
+  return {
+    pending: row?.pending ?? 0,
+    failing: row?.failing ?? 0,
+    oldestPendingTs: row?.oldest_ms == null ? null : Math.round(row.oldest_ms),
+  }
 }
 
 /** Messages of one booking or trip instance, newest last (dispatchers and tests read them). */
-export async function messagesFor(q: Queryable, f: { bookingId?: number; tripInstanceId?: string }): Promise<(OutboxMessage & { sentTs: number | null; lastError: string | null })[]> {
+export async function messagesFor(
+  q: Queryable,
+  f: { bookingId?: number; tripInstanceId?: string },
+): Promise<(OutboxMessage & { sentTs: number | null; lastError: string | null })[]> {
   const r = await q.query<OutboxRow & { sent_ms: number | null; last_error: string | null }>(
     `SELECT id, kind, recipient, recipient_role, body, booking_id, trip_instance_id, attempts, ${ms('created_at', 'created_ms')}, ${ms('sent_at', 'sent_ms')}, last_error
      FROM notification_outbox WHERE ($1::bigint IS NULL OR booking_id = $1) AND ($2::text IS NULL OR trip_instance_id = $2) ORDER BY id`,
     [f.bookingId ?? null, f.tripInstanceId ?? null],
   )
-  return r.rows.map((x) => ({ ...toMessage(x), sentTs: x.sent_ms === null ? null : Math.round(x.sent_ms), lastError: x.last_error }))
+  return r.rows.map((x) => ({
+    ...toMessage(x),
+    sentTs: x.sent_ms === null ? null : Math.round(x.sent_ms),
+    lastError: x.last_error,
+  }))
 }

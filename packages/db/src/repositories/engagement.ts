@@ -2,7 +2,14 @@
  * Notices to drivers with their receipts, and surveys with their answers and SMS invitations
  * (migration 019, docs/engagement.md). Times are epoch ms.
  */
-import type { CleanNotice, CleanSurvey, NoticeAudience, SurveyAnswers, SurveyAudience, SurveyQuestion } from '@rb/domain'
+import type {
+  CleanNotice,
+  CleanSurvey,
+  NoticeAudience,
+  SurveyAnswers,
+  SurveyAudience,
+  SurveyQuestion,
+} from '@rb/domain'
 import type { Queryable } from '../port.js'
 
 const ms = (column: string, as: string): string => `(extract(epoch FROM ${column})::float8 * 1000) AS ${as}`
@@ -83,7 +90,13 @@ const toNotice = (r: NoticeRow): StoredNotice => ({
   createdTs: Number(r.created_ts),
 })
 
-export async function insertNotice(tx: Queryable, n: CleanNotice, by: { username: string; displayName: string }, driverIds: readonly string[], now: number): Promise<StoredNotice> {
+export async function insertNotice(
+  tx: Queryable,
+  n: CleanNotice,
+  by: { username: string; displayName: string },
+  driverIds: readonly string[],
+  now: number,
+): Promise<StoredNotice> {
   const r = await tx.query<NoticeRow>(
     `WITH n AS (
        INSERT INTO notice (title, body, link, audience, operator_id, remind_after_h, created_by, created_by_name, created_at)
@@ -92,7 +105,10 @@ export async function insertNotice(tx: Queryable, n: CleanNotice, by: { username
     [n.title, n.body, n.link, n.audience, n.operatorId, n.remindAfterH, by.username, by.displayName, now],
   )
   const notice = toNotice(r.rows[0] as NoticeRow)
-  await tx.query('INSERT INTO notice_receipt (notice_id, driver_id) SELECT $1, d FROM unnest($2::text[]) AS d', [notice.id, driverIds])
+  await tx.query('INSERT INTO notice_receipt (notice_id, driver_id) SELECT $1, d FROM unnest($2::text[]) AS d', [
+    notice.id,
+    driverIds,
+  ])
   return notice
 }
 
@@ -137,7 +153,12 @@ export async function listNotices(q: Queryable, limit: number): Promise<(StoredN
      FROM notice n ORDER BY n.created_at DESC, n.id DESC LIMIT $1`,
     [limit],
   )
-  return r.rows.map((x) => ({ ...toNotice(x), recipients: Number(x.recipients), delivered: Number(x.delivered), read: Number(x.read) }))
+  return r.rows.map((x) => ({
+    ...toNotice(x),
+    recipients: Number(x.recipients),
+    delivered: Number(x.delivered),
+    read: Number(x.read),
+  }))
 }
 
 export async function getNotice(q: Queryable, id: number): Promise<StoredNotice | null> {
@@ -169,7 +190,11 @@ const toReceipt = (r: ReceiptRow): NoticeReceipt => ({
   remindedTs: num(r.reminded_ts),
 })
 
-export async function receipts(q: Queryable, noticeId: number, driverIds?: readonly string[]): Promise<NoticeReceipt[]> {
+export async function receipts(
+  q: Queryable,
+  noticeId: number,
+  driverIds?: readonly string[],
+): Promise<NoticeReceipt[]> {
   const r = await q.query<ReceiptRow>(
     `SELECT ${RECEIPT_COLS} FROM notice_receipt r JOIN driver d ON d.id = r.driver_id
      WHERE r.notice_id = $1 AND ($2::text[] IS NULL OR r.driver_id = ANY($2::text[])) ORDER BY r.driver_id`,
@@ -190,13 +215,26 @@ export async function driverNotices(q: Queryable, driverId: string, limit: numbe
 }
 
 /** The driver's page got these notices: the first time is kept. */
-export async function markDelivered(q: Queryable, driverId: string, noticeIds: readonly number[], now: number): Promise<void> {
+export async function markDelivered(
+  q: Queryable,
+  driverId: string,
+  noticeIds: readonly number[],
+  now: number,
+): Promise<void> {
   if (noticeIds.length === 0) return
-  await q.query(`UPDATE notice_receipt SET delivered_at = ${ts(3)} WHERE driver_id = $1 AND notice_id = ANY($2::bigint[]) AND delivered_at IS NULL`, [driverId, noticeIds, now])
+  await q.query(
+    `UPDATE notice_receipt SET delivered_at = ${ts(3)} WHERE driver_id = $1 AND notice_id = ANY($2::bigint[]) AND delivered_at IS NULL`,
+    [driverId, noticeIds, now],
+  )
 }
 
 /** The driver opened it: read (and delivered) from now on; a second opening keeps the first time. Null when not theirs. */
-export async function markRead(q: Queryable, noticeId: number, driverId: string, now: number): Promise<NoticeReceipt | null> {
+export async function markRead(
+  q: Queryable,
+  noticeId: number,
+  driverId: string,
+  now: number,
+): Promise<NoticeReceipt | null> {
   await q.query(
     `UPDATE notice_receipt SET read_at = COALESCE(read_at, ${ts(3)}), delivered_at = COALESCE(delivered_at, ${ts(3)}) WHERE notice_id = $1 AND driver_id = $2`,
     [noticeId, driverId, now],
@@ -204,8 +242,17 @@ export async function markRead(q: Queryable, noticeId: number, driverId: string,
   return (await receipts(q, noticeId, [driverId]))[0] ?? null
 }
 
-export async function setTerminal(q: Queryable, noticeId: number, driverId: string, outcome: TerminalOutcome): Promise<void> {
-  await q.query('UPDATE notice_receipt SET terminal = $3 WHERE notice_id = $1 AND driver_id = $2', [noticeId, driverId, JSON.stringify(outcome)])
+export async function setTerminal(
+  q: Queryable,
+  noticeId: number,
+  driverId: string,
+  outcome: TerminalOutcome,
+): Promise<void> {
+  await q.query('UPDATE notice_receipt SET terminal = $3 WHERE notice_id = $1 AND driver_id = $2', [
+    noticeId,
+    driverId,
+    JSON.stringify(outcome),
+  ])
 }
 
 /** Notices with unread receipts past their reminder time and not yet reminded automatically. */
@@ -226,7 +273,13 @@ export async function dueReminders(q: Queryable, now: number): Promise<{ noticeI
  * for by staff (every unread receipt). The update decides, so on any number of instances each
  * reminder is claimed once. Answers the drivers claimed.
  */
-export async function claimReminders(tx: Queryable, noticeId: number, driverIds: readonly string[] | null, kind: 'auto' | 'manual', now: number): Promise<string[]> {
+export async function claimReminders(
+  tx: Queryable,
+  noticeId: number,
+  driverIds: readonly string[] | null,
+  kind: 'auto' | 'manual',
+  now: number,
+): Promise<string[]> {
   const r = await tx.query<{ driver_id: string }>(
     `UPDATE notice_receipt SET reminders = reminders + 1, reminded_at = ${ts(3)}, auto_reminded = auto_reminded OR $4
      WHERE notice_id = $1 AND read_at IS NULL AND ($2::text[] IS NULL OR driver_id = ANY($2::text[])) AND (NOT $4 OR NOT auto_reminded)
@@ -237,20 +290,32 @@ export async function claimReminders(tx: Queryable, noticeId: number, driverIds:
 }
 
 /** The accounts of these drivers (a driver may have none, or more than one). */
-export async function driverAccounts(q: Queryable, driverIds: readonly string[]): Promise<{ userId: number; driverId: string }[]> {
-  const r = await q.query<{ id: number; driver_code: string }>('SELECT id, driver_code FROM app_user WHERE driver_code = ANY($1::text[]) AND NOT disabled', [driverIds])
+export async function driverAccounts(
+  q: Queryable,
+  driverIds: readonly string[],
+): Promise<{ userId: number; driverId: string }[]> {
+  const r = await q.query<{ id: number; driver_code: string }>(
+    'SELECT id, driver_code FROM app_user WHERE driver_code = ANY($1::text[]) AND NOT disabled',
+    [driverIds],
+  )
   return r.rows.map((x) => ({ userId: x.id, driverId: x.driver_code }))
 }
 
 /** The phones on file of these drivers. */
 export async function driverPhones(q: Queryable, driverIds: readonly string[]): Promise<Map<string, string>> {
-  const r = await q.query<{ id: string; phone: string }>(`SELECT id, phone FROM driver WHERE id = ANY($1::text[]) AND phone <> ''`, [driverIds])
+  const r = await q.query<{ id: string; phone: string }>(
+    `SELECT id, phone FROM driver WHERE id = ANY($1::text[]) AND phone <> ''`,
+    [driverIds],
+  )
   return new Map(r.rows.map((x) => [x.id, x.phone]))
 }
 
 /** The bus a driver is rostered on for a service day (the first duty of the day), or null. */
 export async function dutyVehicle(q: Queryable, driverId: string, serviceDate: string): Promise<string | null> {
-  const r = await q.query<{ vehicle_id: string }>('SELECT vehicle_id FROM duty WHERE driver_id = $1 AND service_date = $2::date ORDER BY id LIMIT 1', [driverId, serviceDate])
+  const r = await q.query<{ vehicle_id: string }>(
+    'SELECT vehicle_id FROM duty WHERE driver_id = $1 AND service_date = $2::date ORDER BY id LIMIT 1',
+    [driverId, serviceDate],
+  )
   return r.rows[0]?.vehicle_id ?? null
 }
 
@@ -323,7 +388,10 @@ export async function getSurvey(q: Queryable, id: number): Promise<StoredSurvey 
   return r.rows[0] ? toSurvey(r.rows[0]) : null
 }
 
-export async function listSurveys(q: Queryable, limit: number): Promise<(StoredSurvey & { responses: number; invited: number })[]> {
+export async function listSurveys(
+  q: Queryable,
+  limit: number,
+): Promise<(StoredSurvey & { responses: number; invited: number })[]> {
   const r = await q.query<SurveyRow & { responses: string; invited: string }>(
     `SELECT ${SURVEY_COLS}, (SELECT count(*) FROM survey_answer a WHERE a.survey_id = s.id) AS responses, (SELECT count(*) FROM survey_invite i WHERE i.survey_id = s.id) AS invited
      FROM survey s ORDER BY s.created_at DESC, s.id DESC LIMIT $1`,
@@ -334,13 +402,19 @@ export async function listSurveys(q: Queryable, limit: number): Promise<(StoredS
 
 /** Surveys of an audience open at `now`. */
 export async function openSurveys(q: Queryable, audience: SurveyAudience, now: number): Promise<StoredSurvey[]> {
-  const r = await q.query<SurveyRow>(`SELECT ${SURVEY_COLS} FROM survey s WHERE s.audience = $1 AND s.opens_at <= ${ts(2)} AND s.closes_at > ${ts(2)} ORDER BY s.closes_at, s.id`, [audience, now])
+  const r = await q.query<SurveyRow>(
+    `SELECT ${SURVEY_COLS} FROM survey s WHERE s.audience = $1 AND s.opens_at <= ${ts(2)} AND s.closes_at > ${ts(2)} ORDER BY s.closes_at, s.id`,
+    [audience, now],
+  )
   return r.rows.map(toSurvey)
 }
 
 /** Closes a survey now (its closing time moves to now when it was later); answers the survey. */
 export async function closeSurvey(tx: Queryable, id: number, now: number): Promise<StoredSurvey | null> {
-  await tx.query(`UPDATE survey SET closes_at = ${ts(2)}, opens_at = LEAST(opens_at, ${ts(2)} - interval '1 millisecond') WHERE id = $1 AND closes_at > ${ts(2)}`, [id, now])
+  await tx.query(
+    `UPDATE survey SET closes_at = ${ts(2)}, opens_at = LEAST(opens_at, ${ts(2)} - interval '1 millisecond') WHERE id = $1 AND closes_at > ${ts(2)}`,
+    [id, now],
+  )
   return getSurvey(tx, id)
 }
 
@@ -355,21 +429,54 @@ export async function insertAnswer(tx: Queryable, a: Omit<StoredAnswer, 'id'>): 
 
 /** A survey's answers, newest first. */
 export async function answers(q: Queryable, surveyId: number): Promise<StoredAnswer[]> {
-  const r = await q.query<{ id: string | number; survey_id: string | number; driver_id: string | null; phone: string | null; answers: SurveyAnswers; channel: AnswerChannel; stop_code: string | null; created_ts: number }>(
+  const r = await q.query<{
+    id: string | number
+    survey_id: string | number
+    driver_id: string | null
+    phone: string | null
+    answers: SurveyAnswers
+    channel: AnswerChannel
+    stop_code: string | null
+    created_ts: number
+  }>(
     `SELECT id, survey_id, driver_id, phone, answers, channel, stop_code, ${ms('created_at', 'created_ts')} FROM survey_answer WHERE survey_id = $1 ORDER BY created_at DESC, id DESC`,
     [surveyId],
   )
-  return r.rows.map((x) => ({ id: Number(x.id), surveyId: Number(x.survey_id), driverId: x.driver_id, phone: x.phone, answers: x.answers, channel: x.channel, stopCode: x.stop_code, createdTs: Number(x.created_ts) }))
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    surveyId: Number(x.survey_id),
+    driverId: x.driver_id,
+    phone: x.phone,
+    answers: x.answers,
+    channel: x.channel,
+    stopCode: x.stop_code,
+    createdTs: Number(x.created_ts),
+  }))
 }
 
 /** Which of these surveys the driver answered. */
-export async function answeredByDriver(q: Queryable, driverId: string, surveyIds: readonly number[]): Promise<Set<number>> {
-  const r = await q.query<{ survey_id: string | number }>('SELECT survey_id FROM survey_answer WHERE driver_id = $1 AND survey_id = ANY($2::bigint[])', [driverId, surveyIds])
+export async function answeredByDriver(
+  q: Queryable,
+  driverId: string,
+  surveyIds: readonly number[],
+): Promise<Set<number>> {
+  const r = await q.query<{ survey_id: string | number }>(
+    'SELECT survey_id FROM survey_answer WHERE driver_id = $1 AND survey_id = ANY($2::bigint[])',
+    [driverId, surveyIds],
+  )
   return new Set(r.rows.map((x) => Number(x.survey_id)))
 }
 
-export async function hasAnswer(q: Queryable, surveyId: number, who: { driverId?: string; phone?: string }): Promise<boolean> {
-  const r = await q.query('SELECT 1 FROM survey_answer WHERE survey_id = $1 AND (driver_id = $2 OR phone = $3)', [surveyId, who.driverId ?? null, who.phone ?? null])
+export async function hasAnswer(
+  q: Queryable,
+  surveyId: number,
+  who: { driverId?: string; phone?: string },
+): Promise<boolean> {
+  const r = await q.query('SELECT 1 FROM survey_answer WHERE survey_id = $1 AND (driver_id = $2 OR phone = $3)', [
+    surveyId,
+    who.driverId ?? null,
+    who.phone ?? null,
+  ])
   return r.rows.length > 0
 }
 
@@ -381,25 +488,42 @@ export interface SurveyInvite {
 }
 
 /** Invitations written (a phone already invited to this survey is skipped); answers those written. */
-export async function insertInvites(tx: Queryable, invites: readonly SurveyInvite[], now: number): Promise<SurveyInvite[]> {
+export async function insertInvites(
+  tx: Queryable,
+  invites: readonly SurveyInvite[],
+  now: number,
+): Promise<SurveyInvite[]> {
   if (invites.length === 0) return []
   const r = await tx.query<{ token: string; survey_id: string | number; phone: string; stop_code: string | null }>(
     `INSERT INTO survey_invite (token, survey_id, phone, stop_code, created_at)
      SELECT t, s, p, c, ${ts(5)} FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[]) AS u(t, s, p, c)
      ON CONFLICT (survey_id, phone) DO NOTHING RETURNING token, survey_id, phone, stop_code`,
-    [invites.map((i) => i.token), invites.map((i) => i.surveyId), invites.map((i) => i.phone), invites.map((i) => i.stopCode), now],
+    [
+      invites.map((i) => i.token),
+      invites.map((i) => i.surveyId),
+      invites.map((i) => i.phone),
+      invites.map((i) => i.stopCode),
+      now,
+    ],
   )
   return r.rows.map((x) => ({ token: x.token, surveyId: Number(x.survey_id), phone: x.phone, stopCode: x.stop_code }))
 }
 
 export async function inviteByToken(q: Queryable, token: string): Promise<SurveyInvite | null> {
-  const r = await q.query<{ token: string; survey_id: string | number; phone: string; stop_code: string | null }>('SELECT token, survey_id, phone, stop_code FROM survey_invite WHERE token = $1', [token])
+  const r = await q.query<{ token: string; survey_id: string | number; phone: string; stop_code: string | null }>(
+    'SELECT token, survey_id, phone, stop_code FROM survey_invite WHERE token = $1',
+    [token],
+  )
   const x = r.rows[0]
   return x ? { token: x.token, surveyId: Number(x.survey_id), phone: x.phone, stopCode: x.stop_code } : null
 }
 
 /** Phones that booked a ride since `sinceTs`, each with the stop it last boarded at (the link opens that stop's page). */
-export async function recentBookerPhones(q: Queryable, sinceTs: number, limit: number): Promise<{ phone: string; stopCode: string }[]> {
+export async function recentBookerPhones(
+  q: Queryable,
+  sinceTs: number,
+  limit: number,
+): Promise<{ phone: string; stopCode: string }[]> {
   const r = await q.query<{ phone: string; board_stop: string }>(
     `SELECT DISTINCT ON (phone) phone, board_stop FROM booking WHERE created_at >= ${ts(1)} AND status <> 'cancelled' ORDER BY phone, created_at DESC LIMIT $2`,
     [sinceTs, limit],
@@ -408,7 +532,12 @@ export async function recentBookerPhones(q: Queryable, sinceTs: number, limit: n
 }
 
 /** The demo county's history: a receipt as it stood (delivered, read, reminded at those times). */
-export async function setReceiptHistory(tx: Queryable, noticeId: number, driverId: string, h: { deliveredTs: number | null; readTs: number | null; remindedTs: number | null }): Promise<void> {
+export async function setReceiptHistory(
+  tx: Queryable,
+  noticeId: number,
+  driverId: string,
+  h: { deliveredTs: number | null; readTs: number | null; remindedTs: number | null },
+): Promise<void> {
   await tx.query(
     `UPDATE notice_receipt SET delivered_at = ${ts(3)}, read_at = ${ts(4)}, reminded_at = ${ts(5)}, reminders = CASE WHEN $5::float8 IS NULL THEN 0 ELSE 1 END, auto_reminded = $5::float8 IS NOT NULL
      WHERE notice_id = $1 AND driver_id = $2`,

@@ -12,7 +12,14 @@ interface Row {
 }
 
 const SELECT = `SELECT id, name, to_char(start_date, 'YYYY-MM-DD') AS start_date, to_char(end_date, 'YYYY-MM-DD') AS end_date, kinds, exempt_calendars FROM holiday_exception`
-const of = (r: Row): HolidayException => ({ id: r.id, name: r.name, start: r.start_date, end: r.end_date, kinds: r.kinds, exemptCalendars: r.exempt_calendars })
+const of = (r: Row): HolidayException => ({
+  id: r.id,
+  name: r.name,
+  start: r.start_date,
+  end: r.end_date,
+  kinds: r.kinds,
+  exemptCalendars: r.exempt_calendars,
+})
 
 export async function listHolidays(q: Queryable): Promise<HolidayException[]> {
   return (await q.query<Row>(`${SELECT} ORDER BY start_date, id`)).rows.map(of)

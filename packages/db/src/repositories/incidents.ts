@@ -53,7 +53,8 @@ interface NoteRow {
   data: Record<string, unknown>
 }
 
-const NOTE_COLUMNS = 'id, extract(epoch FROM ts) * 1000 AS t, vehicle_id, trip_instance_id, alert_id, kind, author, text, data'
+const NOTE_COLUMNS =
+  'id, extract(epoch FROM ts) * 1000 AS t, vehicle_id, trip_instance_id, alert_id, kind, author, text, data'
 
 const toNote = (x: NoteRow): IncidentNote => ({
   id: Number(x.id),

@@ -30,10 +30,18 @@ interface VehicleRow {
   status: VehicleStatus
 }
 
-const toVehicle = (r: VehicleRow): TerminalVehicle => ({ id: r.id, plate: r.plate, jt808Phone: r.jt808_phone, status: r.status })
+const toVehicle = (r: VehicleRow): TerminalVehicle => ({
+  id: r.id,
+  plate: r.plate,
+  jt808Phone: r.jt808_phone,
+  status: r.status,
+})
 
 /** The vehicle whose configured terminal phone equals `phone` once both lose their zero padding. */
-export async function findVehicleByTerminalPhone(q: Queryable, canonicalPhone: string): Promise<TerminalVehicle | null> {
+export async function findVehicleByTerminalPhone(
+  q: Queryable,
+  canonicalPhone: string,
+): Promise<TerminalVehicle | null> {
   const r = await q.query<VehicleRow>(
     `SELECT id, plate, jt808_phone, status FROM vehicle WHERE jt808_phone IS NOT NULL AND ltrim(lower(jt808_phone), '0') = $1 ORDER BY id LIMIT 1`,
     [canonicalPhone],
@@ -135,8 +143,19 @@ export interface SubpackageKey {
  * Stores one packet (again: the newer copy wins). Packets stored under the same key with another
  * total belong to an older message whose serials came round again: they go.
  */
-export async function storeSubpackagePiece(q: Queryable, key: SubpackageKey, total: number, piece: SubpackagePiece, atMs: number): Promise<void> {
-  await q.query('DELETE FROM jt808_subpackage WHERE phone = $1 AND msg_id = $2 AND first_serial = $3 AND total <> $4', [key.phone, key.msgId, key.firstSerial, total])
+export async function storeSubpackagePiece(
+  q: Queryable,
+  key: SubpackageKey,
+  total: number,
+  piece: SubpackagePiece,
+  atMs: number,
+): Promise<void> {
+  await q.query('DELETE FROM jt808_subpackage WHERE phone = $1 AND msg_id = $2 AND first_serial = $3 AND total <> $4', [
+    key.phone,
+    key.msgId,
+    key.firstSerial,
+    total,
+  ])
   await q.query(
     `INSERT INTO jt808_subpackage (phone, msg_id, first_serial, total, packet, serial, body, received_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8 / 1000.0))
@@ -156,17 +175,35 @@ export async function subpackagePieces(q: Queryable, key: SubpackageKey): Promis
 
 /** A terminal's unfinished messages, oldest first. */
 export async function pendingSubpackages(q: Queryable, phone: string): Promise<PendingSubpackage[]> {
-  const r = await q.query<{ msg_id: number; first_serial: number; total: number; packets: number[]; bytes: string; first_ms: number }>(
+  const r = await q.query<{
+    msg_id: number
+    first_serial: number
+    total: number
+    packets: number[]
+    bytes: string
+    first_ms: number
+  }>(
     `SELECT msg_id, first_serial, max(total) AS total, array_agg(packet ORDER BY packet) AS packets,
             sum(length(body)) AS bytes, extract(epoch FROM min(received_at))::float8 * 1000 AS first_ms
      FROM jt808_subpackage WHERE phone = $1 GROUP BY msg_id, first_serial ORDER BY first_ms`,
     [phone],
   )
-  return r.rows.map((x) => ({ msgId: x.msg_id, firstSerial: x.first_serial, total: x.total, packets: x.packets.map(Number), bytes: Number(x.bytes), firstReceivedTs: Math.round(x.first_ms) }))
+  return r.rows.map((x) => ({
+    msgId: x.msg_id,
+    firstSerial: x.first_serial,
+    total: x.total,
+    packets: x.packets.map(Number),
+    bytes: Number(x.bytes),
+    firstReceivedTs: Math.round(x.first_ms),
+  }))
 }
 
 export async function deleteSubpackage(q: Queryable, key: SubpackageKey): Promise<void> {
-  await q.query('DELETE FROM jt808_subpackage WHERE phone = $1 AND msg_id = $2 AND first_serial = $3', [key.phone, key.msgId, key.firstSerial])
+  await q.query('DELETE FROM jt808_subpackage WHERE phone = $1 AND msg_id = $2 AND first_serial = $3', [
+    key.phone,
+    key.msgId,
+    key.firstSerial,
+  ])
 }
 
 /**

@@ -2,7 +2,16 @@
  * Repair reports, tickets with their steps, and report photos. Times are epoch ms; they travel as
  * float8 and become timestamptz in SQL, the same on both adapters.
  */
-import type { LngLat, Report, ReportCategory, ReportKind, StopStatus, Ticket, TicketStatus, TicketStep } from '@rb/domain'
+import type {
+  LngLat,
+  Report,
+  ReportCategory,
+  ReportKind,
+  StopStatus,
+  Ticket,
+  TicketStatus,
+  TicketStep,
+} from '@rb/domain'
 import type { Queryable } from '../port.js'
 
 const ms = (column: string, as: string): string => `extract(epoch FROM ${column})::float8 * 1000 AS ${as}`
@@ -12,15 +21,24 @@ const num = (v: number | null): number | null => (v === null ? null : Math.round
 // ── Stops ──
 
 /** Locks the stop's row for the rest of the transaction: every report and ticket change of one stop takes it first. */
-export async function lockStop(tx: Queryable, code: string): Promise<{ code: string; name: string; point: LngLat; status: StopStatus } | null> {
-  const r = await tx.query<{ code: string; name: string; lng: number; lat: number; status: StopStatus }>('SELECT code, name, lng, lat, status FROM stop WHERE code = $1 FOR UPDATE', [code])
+export async function lockStop(
+  tx: Queryable,
+  code: string,
+): Promise<{ code: string; name: string; point: LngLat; status: StopStatus } | null> {
+  const r = await tx.query<{ code: string; name: string; lng: number; lat: number; status: StopStatus }>(
+    'SELECT code, name, lng, lat, status FROM stop WHERE code = $1 FOR UPDATE',
+    [code],
+  )
   const s = r.rows[0]
   return s ? { code: s.code, name: s.name, point: [s.lng, s.lat], status: s.status } : null
 }
 
 /** Statuses of the stop's sign tickets still open or assigned. */
 export async function openSignTicketStatuses(q: Queryable, stopCode: string): Promise<TicketStatus[]> {
-  const r = await q.query<{ status: TicketStatus }>("SELECT status FROM repair_ticket WHERE stop_code = $1 AND kind = 'sign' AND status IN ('open', 'assigned')", [stopCode])
+  const r = await q.query<{ status: TicketStatus }>(
+    "SELECT status FROM repair_ticket WHERE stop_code = $1 AND kind = 'sign' AND status IN ('open', 'assigned')",
+    [stopCode],
+  )
   return r.rows.map((x) => x.status)
 }
 
@@ -44,7 +62,9 @@ interface TicketRow {
 }
 
 /** The ticket columns of table alias `t`. */
-const ticketColumns = (t: string): string => `${t}.id, ${t}.kind, ${t}.category, ${t}.dedupe_key, ${t}.stop_code, ${t}.lng, ${t}.lat, ${t}.status, ${t}.assignee,
+const ticketColumns = (
+  t: string,
+): string => `${t}.id, ${t}.kind, ${t}.category, ${t}.dedupe_key, ${t}.stop_code, ${t}.lng, ${t}.lat, ${t}.status, ${t}.assignee,
   ${t}.previous_ticket_id, ${t}.report_count, ${ms(`${t}.opened_at`, 'opened_ms')}, ${ms(`${t}.updated_at`, 'updated_ms')}, ${ms(`${t}.closed_at`, 'closed_ms')}`
 const TICKET_COLUMNS = ticketColumns('repair_ticket')
 
@@ -65,7 +85,12 @@ const toTicket = (r: TicketRow): Ticket => ({
 })
 
 /** The open ticket of a stop and key, then the most recently closed ones (the candidates a report may join). */
-export async function ticketsFor(q: Queryable, stopCode: string, dedupeKey: string, closedLimit = 3): Promise<Ticket[]> {
+export async function ticketsFor(
+  q: Queryable,
+  stopCode: string,
+  dedupeKey: string,
+  closedLimit = 3,
+): Promise<Ticket[]> {
   const r = await q.query<TicketRow>(
     `(SELECT ${TICKET_COLUMNS} FROM repair_ticket WHERE stop_code = $1 AND dedupe_key = $2 AND status IN ('open', 'assigned'))
      UNION ALL
@@ -90,19 +115,29 @@ export async function insertTicket(tx: Queryable, t: NewTicket): Promise<Ticket 
 }
 
 export async function getTicket(q: Queryable, id: number, opts: { forUpdate?: boolean } = {}): Promise<Ticket | null> {
-  const r = await q.query<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM repair_ticket WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])
+  const r = await q.query<TicketRow>(
+    `SELECT ${TICKET_COLUMNS} FROM repair_ticket WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  )
   return r.rows[0] ? toTicket(r.rows[0]) : null
 }
 
 /** Counts one more report on a ticket (a report that joined it is news: updated_at moves). */
 export async function countReport(tx: Queryable, ticketId: number, now: number): Promise<Ticket> {
-  const r = await tx.query<TicketRow>(`UPDATE repair_ticket SET report_count = report_count + 1, updated_at = ${ts(2)} WHERE id = $1 RETURNING ${TICKET_COLUMNS}`, [ticketId, now])
+  const r = await tx.query<TicketRow>(
+    `UPDATE repair_ticket SET report_count = report_count + 1, updated_at = ${ts(2)} WHERE id = $1 RETURNING ${TICKET_COLUMNS}`,
+    [ticketId, now],
+  )
   if (!r.rows[0]) throw new Error(`ticket ${ticketId} vanished`)
   return toTicket(r.rows[0])
 }
 
 /** Applies a step's result to the ticket row. */
-export async function updateTicket(tx: Queryable, id: number, c: { status: TicketStatus; assignee: string | null; now: number; closedTs: number | null }): Promise<Ticket> {
+export async function updateTicket(
+  tx: Queryable,
+  id: number,
+  c: { status: TicketStatus; assignee: string | null; now: number; closedTs: number | null },
+): Promise<Ticket> {
   const r = await tx.query<TicketRow>(
     `UPDATE repair_ticket SET status = $2, assignee = $3, updated_at = ${ts(4)}, closed_at = ${ts(5)} WHERE id = $1 RETURNING ${TICKET_COLUMNS}`,
     [id, c.status, c.assignee, c.now, c.closedTs],
@@ -112,24 +147,34 @@ export async function updateTicket(tx: Queryable, id: number, c: { status: Ticke
 }
 
 export async function insertStep(tx: Queryable, ticketId: number, s: TicketStep): Promise<void> {
-  await tx.query(`INSERT INTO repair_ticket_step (ticket_id, action, from_status, to_status, by_name, ts, note, assignee) VALUES ($1, $2, $3, $4, $5, ${ts(6)}, $7, $8)`, [
-    ticketId,
-    s.action,
-    s.from,
-    s.to,
-    s.by,
-    s.ts,
-    s.note,
-    s.assignee,
-  ])
+  await tx.query(
+    `INSERT INTO repair_ticket_step (ticket_id, action, from_status, to_status, by_name, ts, note, assignee) VALUES ($1, $2, $3, $4, $5, ${ts(6)}, $7, $8)`,
+    [ticketId, s.action, s.from, s.to, s.by, s.ts, s.note, s.assignee],
+  )
 }
 
 export async function stepsOf(q: Queryable, ticketId: number): Promise<TicketStep[]> {
-  const r = await q.query<{ action: TicketStep['action']; from_status: TicketStatus | null; to_status: TicketStatus; by_name: string; t: number; note: string | null; assignee: string | null }>(
+  const r = await q.query<{
+    action: TicketStep['action']
+    from_status: TicketStatus | null
+    to_status: TicketStatus
+    by_name: string
+    t: number
+    note: string | null
+    assignee: string | null
+  }>(
     `SELECT action, from_status, to_status, by_name, ${ms('ts', 't')}, note, assignee FROM repair_ticket_step WHERE ticket_id = $1 ORDER BY id`,
     [ticketId],
   )
-  return r.rows.map((x) => ({ action: x.action, from: x.from_status, to: x.to_status, by: x.by_name, ts: Math.round(x.t), note: x.note, assignee: x.assignee }))
+  return r.rows.map((x) => ({
+    action: x.action,
+    from: x.from_status,
+    to: x.to_status,
+    by: x.by_name,
+    ts: Math.round(x.t),
+    note: x.note,
+    assignee: x.assignee,
+  }))
 }
 
 export interface TicketFilter {
@@ -156,9 +201,21 @@ export async function listTickets(q: Queryable, f: TicketFilter): Promise<{ item
   const where = `($1::text[] IS NULL OR t.status = ANY($1::text[])) AND ($2::text IS NULL OR t.kind = $2) AND ($3::text IS NULL OR t.category = $3
       OR EXISTS (SELECT 1 FROM report c WHERE c.ticket_id = t.id AND c.category = $3))
     AND ($4::text IS NULL OR t.stop_code = $4) AND ($5::text IS NULL OR s.township_id = $5) AND ($6::float8 IS NULL OR t.updated_at >= ${ts(6)})`
-  const params = [f.status && f.status.length > 0 ? [...f.status] : null, f.kind ?? null, f.category ?? null, f.stopCode ?? null, f.townshipId ?? null, f.sinceMs ?? null]
-  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM repair_ticket t JOIN stop s ON s.code = t.stop_code WHERE ${where}`, params)
-  const r = await q.query<TicketRow & { stop_name: string; township_id: string; photo_count: number; last_report_ms: number | null }>(
+  const params = [
+    f.status && f.status.length > 0 ? [...f.status] : null,
+    f.kind ?? null,
+    f.category ?? null,
+    f.stopCode ?? null,
+    f.townshipId ?? null,
+    f.sinceMs ?? null,
+  ]
+  const total = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM repair_ticket t JOIN stop s ON s.code = t.stop_code WHERE ${where}`,
+    params,
+  )
+  const r = await q.query<
+    TicketRow & { stop_name: string; township_id: string; photo_count: number; last_report_ms: number | null }
+  >(
     `SELECT ${ticketColumns('t')}, s.name AS stop_name, s.township_id,
        (SELECT count(*)::int FROM report_photo p JOIN report x ON x.id = p.report_id WHERE x.ticket_id = t.id) AS photo_count,
        (SELECT ${ms('max(x.received_at)', 'm')} FROM report x WHERE x.ticket_id = t.id) AS last_report_ms
@@ -168,7 +225,13 @@ export async function listTickets(q: Queryable, f: TicketFilter): Promise<{ item
     [...params, f.limit, f.offset],
   )
   return {
-    items: r.rows.map((x) => ({ ...toTicket(x), stopName: x.stop_name, townshipId: x.township_id, photoCount: x.photo_count, lastReportTs: Math.round(x.last_report_ms ?? x.opened_ms) })),
+    items: r.rows.map((x) => ({
+      ...toTicket(x),
+      stopName: x.stop_name,
+      townshipId: x.township_id,
+      photoCount: x.photo_count,
+      lastReportTs: Math.round(x.last_report_ms ?? x.opened_ms),
+    })),
     total: total.rows[0]?.n ?? 0,
   }
 }
@@ -221,7 +284,10 @@ export async function reportByIdempotencyKey(q: Queryable, key: string): Promise
 }
 
 export async function reportsOf(q: Queryable, ticketId: number): Promise<StoredReport[]> {
-  const r = await q.query<ReportRow>(`SELECT ${REPORT_COLUMNS} FROM report r WHERE r.ticket_id = $1 ORDER BY r.received_at, r.id`, [ticketId])
+  const r = await q.query<ReportRow>(
+    `SELECT ${REPORT_COLUMNS} FROM report r WHERE r.ticket_id = $1 ORDER BY r.received_at, r.id`,
+    [ticketId],
+  )
   return r.rows.map(toReport)
 }
 
@@ -275,7 +341,8 @@ interface PhotoRow {
   created_ms: number
 }
 
-const photoColumns = (p: string): string => `${p}.id, ${p}.report_id, ${p}.mime, ${p}.bytes, ${p}.width, ${p}.height, ${p}.sha256, ${p}.storage, ${p}.file_name, ${ms(`${p}.created_at`, 'created_ms')}`
+const photoColumns = (p: string): string =>
+  `${p}.id, ${p}.report_id, ${p}.mime, ${p}.bytes, ${p}.width, ${p}.height, ${p}.sha256, ${p}.storage, ${p}.file_name, ${ms(`${p}.created_at`, 'created_ms')}`
 
 const toPhoto = (r: PhotoRow): PhotoMeta => ({
   id: r.id,

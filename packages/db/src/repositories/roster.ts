@@ -54,7 +54,9 @@ const toDuty = (r: DutyRow): StoredDuty => ({
 })
 
 export async function dutiesOn(q: Queryable, date: ServiceDate): Promise<StoredDuty[]> {
-  return (await q.query<DutyRow>(`${DUTY_SELECT} WHERE d.service_date = $1::date ORDER BY d.id`, [date])).rows.map(toDuty)
+  return (await q.query<DutyRow>(`${DUTY_SELECT} WHERE d.service_date = $1::date ORDER BY d.id`, [date])).rows.map(
+    toDuty,
+  )
 }
 
 export async function getDuty(q: Queryable, id: string): Promise<StoredDuty | null> {
@@ -62,14 +64,24 @@ export async function getDuty(q: Queryable, id: string): Promise<StoredDuty | nu
   return r.rows[0] ? toDuty(r.rows[0]) : null
 }
 
-export async function dutiesOfDriver(q: Queryable, driverId: string, dates: readonly ServiceDate[]): Promise<StoredDuty[]> {
-  const r = await q.query<DutyRow>(`${DUTY_SELECT} WHERE d.driver_id = $1 AND d.service_date = ANY($2::date[]) ORDER BY d.service_date, d.id`, [driverId, dates])
+export async function dutiesOfDriver(
+  q: Queryable,
+  driverId: string,
+  dates: readonly ServiceDate[],
+): Promise<StoredDuty[]> {
+  const r = await q.query<DutyRow>(
+    `${DUTY_SELECT} WHERE d.driver_id = $1 AND d.service_date = ANY($2::date[]) ORDER BY d.service_date, d.id`,
+    [driverId, dates],
+  )
   return r.rows.map(toDuty)
 }
 
 /** Instance id → duty id, for the day's instances that are in a duty. */
 export async function dutyOfInstances(q: Queryable, date: ServiceDate): Promise<Map<string, string>> {
-  const r = await q.query<{ id: string; duty_id: string }>('SELECT id, duty_id FROM trip_instance WHERE service_date = $1::date AND duty_id IS NOT NULL', [date])
+  const r = await q.query<{ id: string; duty_id: string }>(
+    'SELECT id, duty_id FROM trip_instance WHERE service_date = $1::date AND duty_id IS NOT NULL',
+    [date],
+  )
   return new Map(r.rows.map((x) => [x.id, x.duty_id]))
 }
 
@@ -77,13 +89,22 @@ export async function dutyOfInstances(q: Queryable, date: ServiceDate): Promise<
 export type DutyRecord = Omit<StoredDuty, 'instanceIds'>
 
 export async function insertDuty(tx: Queryable, d: DutyRecord): Promise<void> {
-  await tx.query('INSERT INTO duty (id, service_date, vehicle_id, driver_id, note, template_id) VALUES ($1, $2::date, $3, $4, $5, $6)', [
-    d.id, d.date, d.vehicleId, d.driverId, d.note, d.templateId,
-  ])
+  await tx.query(
+    'INSERT INTO duty (id, service_date, vehicle_id, driver_id, note, template_id) VALUES ($1, $2::date, $3, $4, $5, $6)',
+    [d.id, d.date, d.vehicleId, d.driverId, d.note, d.templateId],
+  )
 }
 
-export async function updateDuty(tx: Queryable, d: Pick<DutyRecord, 'id' | 'vehicleId' | 'driverId' | 'note'>): Promise<void> {
-  await tx.query('UPDATE duty SET vehicle_id = $2, driver_id = $3, note = $4, updated_at = now() WHERE id = $1', [d.id, d.vehicleId, d.driverId, d.note])
+export async function updateDuty(
+  tx: Queryable,
+  d: Pick<DutyRecord, 'id' | 'vehicleId' | 'driverId' | 'note'>,
+): Promise<void> {
+  await tx.query('UPDATE duty SET vehicle_id = $2, driver_id = $3, note = $4, updated_at = now() WHERE id = $1', [
+    d.id,
+    d.vehicleId,
+    d.driverId,
+    d.note,
+  ])
 }
 
 /**
@@ -92,7 +113,13 @@ export async function updateDuty(tx: Queryable, d: Pick<DutyRecord, 'id' | 'vehi
  */
 export async function setDutyTrips(
   tx: Queryable,
-  d: { dutyId: string; date: ServiceDate; vehicleId: string; driverId: string; trips: readonly { instanceId: string; tripId: string }[] },
+  d: {
+    dutyId: string
+    date: ServiceDate
+    vehicleId: string
+    driverId: string
+    trips: readonly { instanceId: string; tripId: string }[]
+  },
 ): Promise<void> {
   const ids = d.trips.map((t) => t.instanceId)
   await tx.query(
@@ -111,7 +138,10 @@ export async function setDutyTrips(
 
 /** Deletes a duty; its trip instances are left with no vehicle and no driver. */
 export async function deleteDuty(tx: Queryable, id: string): Promise<boolean> {
-  await tx.query('UPDATE trip_instance SET duty_id = NULL, vehicle_id = NULL, driver_id = NULL, updated_at = now() WHERE duty_id = $1', [id])
+  await tx.query(
+    'UPDATE trip_instance SET duty_id = NULL, vehicle_id = NULL, driver_id = NULL, updated_at = now() WHERE duty_id = $1',
+    [id],
+  )
   return (await tx.query('DELETE FROM duty WHERE id = $1', [id])).rowCount > 0
 }
 
@@ -157,18 +187,33 @@ export async function rosterDays(q: Queryable, dates: readonly ServiceDate[]): P
      FROM roster_day WHERE service_date = ANY($1::date[])`,
     [dates],
   )
-  return new Map(r.rows.map((x) => [x.service_date, { date: x.service_date as ServiceDate, publishedAt: x.published_ms === null ? null : Math.round(Number(x.published_ms)), publishedBy: x.published_by, generatedFrom: x.generated_from }]))
+  return new Map(
+    r.rows.map((x) => [
+      x.service_date,
+      {
+        date: x.service_date as ServiceDate,
+        publishedAt: x.published_ms === null ? null : Math.round(Number(x.published_ms)),
+        publishedBy: x.published_by,
+        generatedFrom: x.generated_from,
+      },
+    ]),
+  )
 }
 
 /** Whether the day has a roster: a roster_day row, or any duty. */
 export async function hasRoster(q: Queryable, date: ServiceDate): Promise<boolean> {
-  const r = await q.query('SELECT 1 FROM roster_day WHERE service_date = $1::date UNION ALL SELECT 1 FROM duty WHERE service_date = $1::date LIMIT 1', [date])
+  const r = await q.query(
+    'SELECT 1 FROM roster_day WHERE service_date = $1::date UNION ALL SELECT 1 FROM duty WHERE service_date = $1::date LIMIT 1',
+    [date],
+  )
   return r.rows.length > 0
 }
 
 /** The day has a roster being made by hand (kept as it is when it exists). */
 export async function touchDay(tx: Queryable, date: ServiceDate): Promise<void> {
-  await tx.query('INSERT INTO roster_day (service_date) VALUES ($1::date) ON CONFLICT (service_date) DO NOTHING', [date])
+  await tx.query('INSERT INTO roster_day (service_date) VALUES ($1::date) ON CONFLICT (service_date) DO NOTHING', [
+    date,
+  ])
 }
 
 /** The day's roster was (re)generated: unpublished until someone publishes it. */
@@ -189,14 +234,22 @@ export async function publishDay(tx: Queryable, date: ServiceDate, by: string, n
 }
 
 /** Seats held (confirmed and boarded bookings) on these trip instances, per booking. */
-export async function heldSeats(q: Queryable, instanceIds: readonly string[]): Promise<{ tripInstanceId: string; boardSeq: number; alightSeq: number; seats: number }[]> {
+export async function heldSeats(
+  q: Queryable,
+  instanceIds: readonly string[],
+): Promise<{ tripInstanceId: string; boardSeq: number; alightSeq: number; seats: number }[]> {
   if (instanceIds.length === 0) return []
   const r = await q.query<{ trip_instance_id: string; board_seq: number; alight_seq: number; seats: number }>(
     `SELECT trip_instance_id, board_seq, alight_seq, seats FROM booking
      WHERE trip_instance_id = ANY($1::text[]) AND status IN ('confirmed', 'boarded')`,
     [instanceIds],
   )
-  return r.rows.map((x) => ({ tripInstanceId: x.trip_instance_id, boardSeq: x.board_seq, alightSeq: x.alight_seq, seats: x.seats }))
+  return r.rows.map((x) => ({
+    tripInstanceId: x.trip_instance_id,
+    boardSeq: x.board_seq,
+    alightSeq: x.alight_seq,
+    seats: x.seats,
+  }))
 }
 
 interface TemplateRow {

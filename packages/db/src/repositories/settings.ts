@@ -12,11 +12,21 @@ export async function loadSettings(q: Queryable): Promise<StoredSetting[]> {
   const r = await q.query<{ key: string; value: unknown; t: number; updated_by: string }>(
     'SELECT key, value, extract(epoch FROM updated_at) * 1000 AS t, updated_by FROM county_setting ORDER BY key',
   )
-  return r.rows.map((x) => ({ key: x.key, value: x.value, updatedTs: Math.round(Number(x.t)), updatedBy: x.updated_by }))
+  return r.rows.map((x) => ({
+    key: x.key,
+    value: x.value,
+    updatedTs: Math.round(Number(x.t)),
+    updatedBy: x.updated_by,
+  }))
 }
 
 /** Writes the given keys (insert or replace), all with the same author and time. */
-export async function saveSettings(q: Queryable, values: ReadonlyMap<string, unknown>, by: string, atMs: number): Promise<void> {
+export async function saveSettings(
+  q: Queryable,
+  values: ReadonlyMap<string, unknown>,
+  by: string,
+  atMs: number,
+): Promise<void> {
   if (values.size === 0) return
   await q.query(
     `INSERT INTO county_setting (key, value, updated_at, updated_by)

@@ -33,7 +33,10 @@ const toSchool = (r: SchoolRow): School => ({
   classesStartS: r.classes_start_s,
   termStart: r.term_start as ServiceDate,
   termEnd: r.term_end as ServiceDate,
-  routes: (r.routes ?? []).map((x) => ({ routeId: x.routeId, toSchoolDirection: Number(x.toSchoolDirection) === 1 ? 1 : 0 })),
+  routes: (r.routes ?? []).map((x) => ({
+    routeId: x.routeId,
+    toSchoolDirection: Number(x.toSchoolDirection) === 1 ? 1 : 0,
+  })),
 })
 
 export async function listSchools(q: Queryable): Promise<School[]> {
@@ -47,12 +50,19 @@ export async function getSchool(q: Queryable, id: string): Promise<School | null
 
 /** Schools one of whose routes this is. */
 export async function schoolsOfRoute(q: Queryable, routeId: string): Promise<School[]> {
-  return (await q.query<SchoolRow>(`${SCHOOL_SELECT} WHERE s.id IN (SELECT school_id FROM school_route WHERE route_id = $1) ORDER BY s.id`, [routeId])).rows.map(toSchool)
+  return (
+    await q.query<SchoolRow>(
+      `${SCHOOL_SELECT} WHERE s.id IN (SELECT school_id FROM school_route WHERE route_id = $1) ORDER BY s.id`,
+      [routeId],
+    )
+  ).rows.map(toSchool)
 }
 
 /** Route ids that serve some school. */
 export async function studentRouteIds(q: Queryable): Promise<Set<string>> {
-  return new Set((await q.query<{ route_id: string }>('SELECT DISTINCT route_id FROM school_route')).rows.map((r) => r.route_id))
+  return new Set(
+    (await q.query<{ route_id: string }>('SELECT DISTINCT route_id FROM school_route')).rows.map((r) => r.route_id),
+  )
 }
 
 /** Creates or replaces a school and its routes. */
@@ -65,11 +75,10 @@ export async function saveSchool(tx: Queryable, s: School): Promise<void> {
   )
   await tx.query('DELETE FROM school_route WHERE school_id = $1', [s.id])
   if (s.routes.length > 0) {
-    await tx.query(`INSERT INTO school_route (school_id, route_id, to_school_direction) SELECT $1, r, d FROM unnest($2::text[], $3::smallint[]) AS u(r, d)`, [
-      s.id,
-      s.routes.map((r) => r.routeId),
-      s.routes.map((r) => r.toSchoolDirection),
-    ])
+    await tx.query(
+      `INSERT INTO school_route (school_id, route_id, to_school_direction) SELECT $1, r, d FROM unnest($2::text[], $3::smallint[]) AS u(r, d)`,
+      [s.id, s.routes.map((r) => r.routeId), s.routes.map((r) => r.toSchoolDirection)],
+    )
   }
 }
 
@@ -77,14 +86,23 @@ export async function saveSchool(tx: Queryable, s: School): Promise<void> {
 
 /** The school a `school` account works for, or null. */
 export async function staffSchool(q: Queryable, userId: number): Promise<string | null> {
-  return (await q.query<{ school_id: string }>('SELECT school_id FROM school_staff WHERE user_id = $1', [userId])).rows[0]?.school_id ?? null
+  return (
+    (await q.query<{ school_id: string }>('SELECT school_id FROM school_staff WHERE user_id = $1', [userId])).rows[0]
+      ?.school_id ?? null
+  )
 }
 
 export async function setStaffSchool(tx: Queryable, userId: number, schoolId: string): Promise<void> {
-  await tx.query('INSERT INTO school_staff (user_id, school_id) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET school_id = EXCLUDED.school_id', [userId, schoolId])
+  await tx.query(
+    'INSERT INTO school_staff (user_id, school_id) VALUES ($1, $2) ON CONFLICT (user_id) DO UPDATE SET school_id = EXCLUDED.school_id',
+    [userId, schoolId],
+  )
 }
 
-export async function staffOf(q: Queryable, schoolId: string): Promise<{ userId: number; username: string; displayName: string }[]> {
+export async function staffOf(
+  q: Queryable,
+  schoolId: string,
+): Promise<{ userId: number; username: string; displayName: string }[]> {
   const r = await q.query<{ id: number; username: string; display_name: string }>(
     'SELECT u.id, u.username, u.display_name FROM school_staff s JOIN app_user u ON u.id = s.user_id WHERE s.school_id = $1 ORDER BY u.username',
     [schoolId],
@@ -128,7 +146,18 @@ const toPupil = (r: PupilRow): Pupil => ({
   guardians: r.guardians,
 })
 
-const pupilParams = (p: PupilInput) => [p.pupilNo, p.name, p.className, p.routeId, p.morning?.board ?? null, p.morning?.alight ?? null, p.afternoon?.board ?? null, p.afternoon?.alight ?? null, p.days, JSON.stringify(p.guardians)]
+const pupilParams = (p: PupilInput) => [
+  p.pupilNo,
+  p.name,
+  p.className,
+  p.routeId,
+  p.morning?.board ?? null,
+  p.morning?.alight ?? null,
+  p.afternoon?.board ?? null,
+  p.afternoon?.alight ?? null,
+  p.days,
+  JSON.stringify(p.guardians),
+]
 
 export interface PupilFilter {
   schoolId?: string
@@ -161,7 +190,13 @@ export async function getPupil(q: Queryable, id: number): Promise<Pupil | null> 
  * number (updated, or added); with `replace`, pupils of that school and term missing from the
  * list are removed. Returns how many were added, updated and removed.
  */
-export async function saveRoster(tx: Queryable, schoolId: string, term: { start: ServiceDate; end: ServiceDate }, pupils: readonly PupilInput[], replace: boolean): Promise<{ added: number; updated: number; removed: number }> {
+export async function saveRoster(
+  tx: Queryable,
+  schoolId: string,
+  term: { start: ServiceDate; end: ServiceDate },
+  pupils: readonly PupilInput[],
+  replace: boolean,
+): Promise<{ added: number; updated: number; removed: number }> {
   let added = 0
   let updated = 0
   for (const p of pupils) {
@@ -179,7 +214,10 @@ export async function saveRoster(tx: Queryable, schoolId: string, term: { start:
   }
   let removed = 0
   if (replace) {
-    const r = await tx.query('DELETE FROM pupil WHERE school_id = $1 AND term_start = $2 AND NOT (pupil_no = ANY($3::text[]))', [schoolId, term.start, pupils.map((p) => p.pupilNo)])
+    const r = await tx.query(
+      'DELETE FROM pupil WHERE school_id = $1 AND term_start = $2 AND NOT (pupil_no = ANY($3::text[]))',
+      [schoolId, term.start, pupils.map((p) => p.pupilNo)],
+    )
     removed = r.rowCount
   }
   return { added, updated, removed }
@@ -246,7 +284,10 @@ const toRun = (r: RunRow): RunRecord => ({
 })
 
 /** Records a run (once; a later call updates its bus and driver while it has not ended). */
-export async function ensureRun(q: Queryable, r: Pick<RunRecord, 'tripInstanceId' | 'serviceDate' | 'routeId' | 'direction' | 'vehicleId' | 'driverId'>): Promise<void> {
+export async function ensureRun(
+  q: Queryable,
+  r: Pick<RunRecord, 'tripInstanceId' | 'serviceDate' | 'routeId' | 'direction' | 'vehicleId' | 'driverId'>,
+): Promise<void> {
   await q.query(
     `INSERT INTO student_run (trip_instance_id, service_date, route_id, direction, vehicle_id, driver_id) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (trip_instance_id) DO UPDATE SET vehicle_id = coalesce(EXCLUDED.vehicle_id, student_run.vehicle_id), driver_id = coalesce(EXCLUDED.driver_id, student_run.driver_id)
@@ -257,26 +298,53 @@ export async function ensureRun(q: Queryable, r: Pick<RunRecord, 'tripInstanceId
 
 /** One run; `forUpdate` holds its row until the transaction ends (taps, the end, the confirmation of one run in turn). */
 export async function getRun(q: Queryable, id: string, forUpdate = false): Promise<RunRecord | null> {
-  const row = (await q.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM student_run WHERE trip_instance_id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id])).rows[0]
+  const row = (
+    await q.query<RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM student_run WHERE trip_instance_id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+      [id],
+    )
+  ).rows[0]
   return row ? toRun(row) : null
 }
 
-export async function runsOf(q: Queryable, f: { routeIds: readonly string[]; from: ServiceDate; to: ServiceDate }): Promise<RunRecord[]> {
-  const r = await q.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM student_run WHERE route_id = ANY($1::text[]) AND service_date BETWEEN $2 AND $3 ORDER BY service_date, trip_instance_id`, [f.routeIds, f.from, f.to])
+export async function runsOf(
+  q: Queryable,
+  f: { routeIds: readonly string[]; from: ServiceDate; to: ServiceDate },
+): Promise<RunRecord[]> {
+  const r = await q.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM student_run WHERE route_id = ANY($1::text[]) AND service_date BETWEEN $2 AND $3 ORDER BY service_date, trip_instance_id`,
+    [f.routeIds, f.from, f.to],
+  )
   return r.rows.map(toRun)
 }
 
 /** Runs that ended with pupils on board and no confirmation yet. */
 export async function unconfirmedRuns(q: Queryable): Promise<RunRecord[]> {
-  return (await q.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM student_run WHERE alert_id IS NOT NULL AND confirmed_ts IS NULL ORDER BY ended_ts`)).rows.map(toRun)
+  return (
+    await q.query<RunRow>(
+      `SELECT ${RUN_COLUMNS} FROM student_run WHERE alert_id IS NOT NULL AND confirmed_ts IS NULL ORDER BY ended_ts`,
+    )
+  ).rows.map(toRun)
 }
 
-export async function endRun(tx: Queryable, id: string, endedTs: number, leftOnBoard: number, alertId: string | null): Promise<void> {
-  await tx.query(`UPDATE student_run SET ended_ts = ${ts(2)}, left_on_board = $3, alert_id = $4 WHERE trip_instance_id = $1 AND ended_ts IS NULL`, [id, endedTs, leftOnBoard, alertId])
+export async function endRun(
+  tx: Queryable,
+  id: string,
+  endedTs: number,
+  leftOnBoard: number,
+  alertId: string | null,
+): Promise<void> {
+  await tx.query(
+    `UPDATE student_run SET ended_ts = ${ts(2)}, left_on_board = $3, alert_id = $4 WHERE trip_instance_id = $1 AND ended_ts IS NULL`,
+    [id, endedTs, leftOnBoard, alertId],
+  )
 }
 
 export async function confirmRun(tx: Queryable, id: string, by: string, at: number): Promise<void> {
-  await tx.query(`UPDATE student_run SET confirmed_by = $2, confirmed_ts = ${ts(3)} WHERE trip_instance_id = $1 AND confirmed_ts IS NULL`, [id, by, at])
+  await tx.query(
+    `UPDATE student_run SET confirmed_by = $2, confirmed_ts = ${ts(3)} WHERE trip_instance_id = $1 AND confirmed_ts IS NULL`,
+    [id, by, at],
+  )
 }
 
 // ── Boarding checks ──
@@ -308,7 +376,11 @@ const toMark = (r: MarkRow): CheckMark => ({
 })
 
 /** Stores taps; one already stored (same opId) is skipped. Returns the opIds stored now. */
-export async function insertMarks(tx: Queryable, marks: readonly CheckMark[], receivedAt: number): Promise<Set<string>> {
+export async function insertMarks(
+  tx: Queryable,
+  marks: readonly CheckMark[],
+  receivedAt: number,
+): Promise<Set<string>> {
   if (marks.length === 0) return new Set()
   const r = await tx.query<{ op_id: string }>(
     `INSERT INTO pupil_check (op_id, trip_instance_id, pupil_id, extra_key, extra_name, status, stop_code, ts, reason, by_name, received_at)
@@ -344,9 +416,18 @@ export async function marksOf(q: Queryable, tripInstanceIds: readonly string[]):
 }
 
 /** Which of these opIds another run already holds (an opId is one tap of one run). */
-export async function marksElsewhere(q: Queryable, opIds: readonly string[], tripInstanceId: string): Promise<string[]> {
+export async function marksElsewhere(
+  q: Queryable,
+  opIds: readonly string[],
+  tripInstanceId: string,
+): Promise<string[]> {
   if (opIds.length === 0) return []
-  return (await q.query<{ op_id: string }>('SELECT op_id FROM pupil_check WHERE op_id = ANY($1::text[]) AND trip_instance_id <> $2', [opIds, tripInstanceId])).rows.map((r) => r.op_id)
+  return (
+    await q.query<{ op_id: string }>(
+      'SELECT op_id FROM pupil_check WHERE op_id = ANY($1::text[]) AND trip_instance_id <> $2',
+      [opIds, tripInstanceId],
+    )
+  ).rows.map((r) => r.op_id)
 }
 
 // ── Guardians' SMS ──
@@ -364,10 +445,17 @@ export interface GuardianMessage {
  * Queues each message whose key was never queued before, in the caller's transaction (a message
  * per event and guardian, however often the event is seen). Returns how many were queued.
  */
-export async function enqueueGuardianMessages(tx: Queryable, messages: readonly GuardianMessage[], now: number): Promise<number> {
+export async function enqueueGuardianMessages(
+  tx: Queryable,
+  messages: readonly GuardianMessage[],
+  now: number,
+): Promise<number> {
   let queued = 0
   for (const m of messages) {
-    const fresh = await tx.query(`INSERT INTO pupil_notice (key, trip_instance_id, pupil_id, created_at) VALUES ($1, $2, $3, ${ts(4)}) ON CONFLICT (key) DO NOTHING RETURNING key`, [m.key, m.tripInstanceId, m.pupilId, now])
+    const fresh = await tx.query(
+      `INSERT INTO pupil_notice (key, trip_instance_id, pupil_id, created_at) VALUES ($1, $2, $3, ${ts(4)}) ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [m.key, m.tripInstanceId, m.pupilId, now],
+    )
     if (fresh.rows.length === 0) continue
     const out = await tx.query<{ id: number | string }>(
       `INSERT INTO notification_outbox (kind, recipient, recipient_role, body, trip_instance_id, created_at, next_attempt_at)
@@ -386,10 +474,18 @@ export async function enqueueGuardianMessages(tx: Queryable, messages: readonly 
  * Deletes terms that ended before `before` (their pupils, with their taps and notices), runs of
  * days before it, and the guardians' messages sent before it (they name the child).
  */
-export async function purgeBefore(tx: Queryable, before: ServiceDate): Promise<{ pupils: number; runs: number; messages: number }> {
+export async function purgeBefore(
+  tx: Queryable,
+  before: ServiceDate,
+): Promise<{ pupils: number; runs: number; messages: number }> {
   const pupils = (await tx.query('DELETE FROM pupil WHERE term_end < $1', [before])).rowCount
   const runs = (await tx.query('DELETE FROM student_run WHERE service_date < $1', [before])).rowCount
   await tx.query('DELETE FROM pupil_notice WHERE created_at < $1::date', [before])
-  const messages = (await tx.query(`DELETE FROM notification_outbox WHERE recipient_role = 'guardian' AND sent_at IS NOT NULL AND created_at < $1::date`, [before])).rowCount
+  const messages = (
+    await tx.query(
+      `DELETE FROM notification_outbox WHERE recipient_role = 'guardian' AND sent_at IS NOT NULL AND created_at < $1::date`,
+      [before],
+    )
+  ).rowCount
   return { pupils, runs, messages }
 }

@@ -38,13 +38,22 @@ function fixParams(positions: readonly Position[], receivedAtMs: number): unknow
 }
 
 /** Stores positions in one statement; a point already stored (same vehicle and ts) is skipped. Returns rows inserted. */
-export async function insertPositions(q: Queryable, positions: readonly Position[], receivedAtMs: number): Promise<number> {
+export async function insertPositions(
+  q: Queryable,
+  positions: readonly Position[],
+  receivedAtMs: number,
+): Promise<number> {
   if (positions.length === 0) return 0
-  const r = await q.query(`INSERT INTO position ${FIX_ROWS}\n     ON CONFLICT DO NOTHING`, fixParams(positions, receivedAtMs))
+  const r = await q.query(
+    `INSERT INTO position ${FIX_ROWS}\n     ON CONFLICT DO NOTHING`,
+    fixParams(positions, receivedAtMs),
+  )
   return r.rowCount
 }
 
-const LATEST_UPDATE = [...FIX_FIELDS.filter((f) => f !== 'vehicleId').map((f) => fixColumn(f).column), 'received_at'].map((c) => `${c} = EXCLUDED.${c}`).join(', ')
+const LATEST_UPDATE = [...FIX_FIELDS.filter((f) => f !== 'vehicleId').map((f) => fixColumn(f).column), 'received_at']
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ')
 
 /** Keeps `vehicle_latest` at the newest fix per vehicle; `latest` holds at most one position per vehicle. */
 export async function upsertLatest(q: Queryable, latest: readonly Position[], receivedAtMs: number): Promise<void> {
@@ -88,7 +97,12 @@ export async function insertEvents(q: Queryable, events: readonly StoredEvent[])
 
 /** Alarms and who drives keep their own type (the engine and the restart read them); the rest are `device_<type>`. */
 export function deviceEventToStored(e: DeviceEvent): StoredEvent {
-  return { vehicleId: e.vehicleId, ts: e.ts, type: e.type === 'alarm' || e.type === 'driver' ? e.type : `device_${e.type}`, data: e.data }
+  return {
+    vehicleId: e.vehicleId,
+    ts: e.ts,
+    type: e.type === 'alarm' || e.type === 'driver' ? e.type : `device_${e.type}`,
+    data: e.data,
+  }
 }
 
 export interface LinkStatus {
@@ -165,9 +179,14 @@ export async function loadLatest(q: Queryable): Promise<LatestRow[]> {
   }))
 }
 
-
 /** A vehicle's points in [fromMs, toMs), oldest first, at most `limit` rows. */
-export async function queryTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, limit: number): Promise<TrackPoint[]> {
+export async function queryTrack(
+  q: Queryable,
+  vehicleId: string,
+  fromMs: number,
+  toMs: number,
+  limit: number,
+): Promise<TrackPoint[]> {
   const r = await q.query<{ t: number; lng: number; lat: number; s: number; h: number }>(
     `SELECT extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh::float8 AS s, heading_deg::float8 AS h
      FROM position
@@ -179,11 +198,16 @@ export async function queryTrack(q: Queryable, vehicleId: string, fromMs: number
   return r.rows.map((row) => [Math.round(row.t), row.lng, row.lat, row.s, row.h])
 }
 
-const IN_RANGE = 'vehicle_id = $1 AND ts >= to_timestamp($2::float8 / 1000.0) AND ts < to_timestamp($3::float8 / 1000.0)'
+const IN_RANGE =
+  'vehicle_id = $1 AND ts >= to_timestamp($2::float8 / 1000.0) AND ts < to_timestamp($3::float8 / 1000.0)'
 
 /** How many points a vehicle stored in [fromMs, toMs) (an index-only count). */
 export async function countTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number): Promise<number> {
-  const r = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM position WHERE ${IN_RANGE}`, [vehicleId, fromMs, toMs])
+  const r = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM position WHERE ${IN_RANGE}`, [
+    vehicleId,
+    fromMs,
+    toMs,
+  ])
   return r.rows[0]?.n ?? 0
 }
 
@@ -203,7 +227,13 @@ export interface CompactTrackText {
  * joins it into text, so a vehicle-day never becomes 86,400 JavaScript objects. The window and
  * the aggregates read the rows in the subquery's time order.
  */
-export async function compactTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, limit: number): Promise<CompactTrackText> {
+export async function compactTrack(
+  q: Queryable,
+  vehicleId: string,
+  fromMs: number,
+  toMs: number,
+  limit: number,
+): Promise<CompactTrackText> {
   const r = await q.query<CompactTrackText>(
     `SELECT count(*)::int AS count,
        coalesce(string_agg((t - coalesce(pt, 0))::text, ','), '') AS t,
@@ -230,7 +260,14 @@ export async function compactTrack(q: Queryable, vehicleId: string, fromMs: numb
  * thinning in the database (by count, so a dead zone or a night parked leaves no hole) before a
  * finer downsampling in memory. `stored` is how many points the range holds (`countTrack`).
  */
-export async function sampledTrack(q: Queryable, vehicleId: string, fromMs: number, toMs: number, step: number, stored: number): Promise<TrackPoint[]> {
+export async function sampledTrack(
+  q: Queryable,
+  vehicleId: string,
+  fromMs: number,
+  toMs: number,
+  step: number,
+  stored: number,
+): Promise<TrackPoint[]> {
   const r = await q.query<{ t: number; lng: number; lat: number; s: number; h: number }>(
     `SELECT t, lng, lat, s, h FROM (
        SELECT date_part('epoch', ts) * 1000 AS t, lng, lat, speed_kmh::float8 AS s, heading_deg::float8 AS h, row_number() OVER (ORDER BY ts) AS n
@@ -256,7 +293,17 @@ export async function insertDeadLetter(q: Queryable, error: string, item: unknow
 
 /** Every stored position since `fromMs`, oldest first (the tracking engine rebuilds its state from them). */
 export async function positionsSince(q: Queryable, fromMs: number, limit: number): Promise<Position[]> {
-  const r = await q.query<{ vehicle_id: string; t: number; lng: number; lat: number; speed_kmh: number; heading_deg: number; acc_m: number | null; odo_m: number | null; source: string }>(
+  const r = await q.query<{
+    vehicle_id: string
+    t: number
+    lng: number
+    lat: number
+    speed_kmh: number
+    heading_deg: number
+    acc_m: number | null
+    odo_m: number | null
+    source: string
+  }>(
     `SELECT vehicle_id, extract(epoch FROM ts)::float8 * 1000 AS t, lng, lat, speed_kmh, heading_deg, acc_m, odo_m, source
      FROM position WHERE ts >= to_timestamp($1::float8 / 1000.0)
      ORDER BY ts, vehicle_id LIMIT $2`,

@@ -13,7 +13,14 @@ export async function insertSegments(q: Queryable, rows: readonly SegmentRow[]):
      SELECT to_timestamp(t / 1000.0), r, d, f, tr, dw
      FROM unnest($1::float8[], $2::text[], $3::int2[], $4::int4[], $5::real[], $6::real[]) AS u(t, r, d, f, tr, dw)
      ON CONFLICT DO NOTHING`,
-    [rows.map((s) => s.ts), rows.map((s) => s.routeId), rows.map((s) => s.direction), rows.map((s) => s.fromSeq), rows.map((s) => s.travelS), rows.map((s) => s.dwellS)],
+    [
+      rows.map((s) => s.ts),
+      rows.map((s) => s.routeId),
+      rows.map((s) => s.direction),
+      rows.map((s) => s.fromSeq),
+      rows.map((s) => s.travelS),
+      rows.map((s) => s.dwellS),
+    ],
   )
   return r.rowCount
 }
@@ -29,7 +36,14 @@ export interface SegmentStatRow {
 
 /** Mean travel and dwell per leg over the hourly aggregate since `sinceMs`. */
 export async function loadSegmentStats(q: Queryable, sinceMs: number): Promise<SegmentStatRow[]> {
-  const r = await q.query<{ route_id: string; direction: number; from_seq: number; travel_s: number; dwell_s: number | null; n: string }>(
+  const r = await q.query<{
+    route_id: string
+    direction: number
+    from_seq: number
+    travel_s: number
+    dwell_s: number | null
+    n: string
+  }>(
     `SELECT route_id, direction, from_seq,
             sum(travel_s * n) / sum(n) AS travel_s,
             sum(dwell_s * n_dwell) / nullif(sum(n_dwell), 0) AS dwell_s,
@@ -39,7 +53,14 @@ export async function loadSegmentStats(q: Queryable, sinceMs: number): Promise<S
      GROUP BY route_id, direction, from_seq`,
     [sinceMs],
   )
-  return r.rows.map((x) => ({ routeId: x.route_id, direction: x.direction === 1 ? 1 : 0, fromSeq: x.from_seq, travelS: Number(x.travel_s), dwellS: x.dwell_s === null ? null : Number(x.dwell_s), n: Number(x.n) }))
+  return r.rows.map((x) => ({
+    routeId: x.route_id,
+    direction: x.direction === 1 ? 1 : 0,
+    fromSeq: x.from_seq,
+    travelS: Number(x.travel_s),
+    dwellS: x.dwell_s === null ? null : Number(x.dwell_s),
+    n: Number(x.n),
+  }))
 }
 
 export interface StartStatRow {
@@ -58,7 +79,14 @@ export interface StartStatRow {
  * per driver, from the first-stop departures the engine stores (their `startDelayS`).
  */
 export async function loadStartStats(q: Queryable, sinceMs: number): Promise<StartStatRow[]> {
-  const r = await q.query<{ kind: 'route' | 'driver'; route_id: string | null; direction: number | null; driver_id: string | null; delay_s: number; n: string }>(
+  const r = await q.query<{
+    kind: 'route' | 'driver'
+    route_id: string | null
+    direction: number | null
+    driver_id: string | null
+    delay_s: number
+    n: string
+  }>(
     `WITH s AS (
        SELECT data->>'routeId' AS route_id, (data->>'direction')::int AS direction, data->>'driverId' AS driver_id, (data->>'startDelayS')::float8 AS d
        FROM vehicle_event
@@ -71,7 +99,14 @@ export async function loadStartStats(q: Queryable, sinceMs: number): Promise<Sta
      FROM s WHERE driver_id IS NOT NULL GROUP BY driver_id`,
     [sinceMs],
   )
-  return r.rows.map((x) => ({ kind: x.kind, routeId: x.route_id, direction: x.direction === null ? null : x.direction === 1 ? 1 : 0, driverId: x.driver_id, delayS: Number(x.delay_s), n: Number(x.n) }))
+  return r.rows.map((x) => ({
+    kind: x.kind,
+    routeId: x.route_id,
+    direction: x.direction === null ? null : x.direction === 1 ? 1 : 0,
+    driverId: x.driver_id,
+    delayS: Number(x.delay_s),
+    n: Number(x.n),
+  }))
 }
 
 /**
@@ -124,8 +159,15 @@ export async function upsertAlerts(q: Queryable, alerts: readonly LiveAlert[]): 
 }
 
 /** One alert; `forUpdate` locks its row until the transaction ends (a dispatcher's change). */
-export async function getAlert(q: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<LiveAlert | null> {
-  const r = await q.query<AlertDbRow>(`SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id])
+export async function getAlert(
+  q: Queryable,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<LiveAlert | null> {
+  const r = await q.query<AlertDbRow>(
+    `SELECT ${ALERT_COLUMNS} FROM alert WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  )
   const row = r.rows[0]
   return row ? toAlert(row) : null
 }
@@ -135,7 +177,13 @@ export async function getAlert(q: Queryable, id: string, opts: { forUpdate?: boo
  * changes nothing. Also allowed after it was resolved (status stays resolved). Null when there is
  * no such alert.
  */
-export async function acknowledgeAlert(q: Queryable, id: string, by: string, note: string | null, atMs: number): Promise<LiveAlert | null> {
+export async function acknowledgeAlert(
+  q: Queryable,
+  id: string,
+  by: string,
+  note: string | null,
+  atMs: number,
+): Promise<LiveAlert | null> {
   const r = await q.query<AlertDbRow>(
     `UPDATE alert SET ack_by = coalesce(ack_by, $2), ack_note = CASE WHEN ack_ts IS NULL THEN $3 ELSE ack_note END,
                       ack_ts = coalesce(ack_ts, to_timestamp($4::float8 / 1000.0))
@@ -147,7 +195,13 @@ export async function acknowledgeAlert(q: Queryable, id: string, by: string, not
 }
 
 /** Resolves an alert by hand; null when there is no such alert or it is already resolved (the first resolution stands). */
-export async function resolveAlert(q: Queryable, id: string, by: string, note: string, atMs: number): Promise<LiveAlert | null> {
+export async function resolveAlert(
+  q: Queryable,
+  id: string,
+  by: string,
+  note: string,
+  atMs: number,
+): Promise<LiveAlert | null> {
   const r = await q.query<AlertDbRow>(
     `UPDATE alert SET resolved_by = $2, resolve_note = $3, resolved_ts = to_timestamp($4::float8 / 1000.0)
      WHERE id = $1 AND resolved_ts IS NULL RETURNING ${ALERT_COLUMNS}`,
@@ -182,7 +236,17 @@ export async function listAlerts(q: Queryable, f: AlertQuery): Promise<LiveAlert
        AND ($5::text[] IS NULL OR status = ANY($5)) AND ($6::text[] IS NULL OR type = ANY($6))
        AND ($7::text IS NULL OR vehicle_id = $7) AND ($8::text IS NULL OR trip_instance_id = $8)
      ORDER BY ts DESC, id LIMIT $9`,
-    [f.sinceMs ?? null, f.untilMs, f.open ?? false, f.active ?? false, nonEmpty(f.statuses), nonEmpty(f.types), f.vehicleId ?? null, f.tripInstanceId ?? null, f.limit],
+    [
+      f.sinceMs ?? null,
+      f.untilMs,
+      f.open ?? false,
+      f.active ?? false,
+      nonEmpty(f.statuses),
+      nonEmpty(f.types),
+      f.vehicleId ?? null,
+      f.tripInstanceId ?? null,
+      f.limit,
+    ],
   )
   return r.rows.map(toAlert)
 }
@@ -208,16 +272,37 @@ export interface EventQuery {
 }
 
 export async function listEvents(q: Queryable, f: EventQuery): Promise<EventRow[]> {
-  const r = await q.query<{ vehicle_id: string; t: number; type: string; trip_instance_id: string | null; stop_code: string | null; data: Record<string, unknown> }>(
+  const r = await q.query<{
+    vehicle_id: string
+    t: number
+    type: string
+    trip_instance_id: string | null
+    stop_code: string | null
+    data: Record<string, unknown>
+  }>(
     `SELECT vehicle_id, extract(epoch FROM ts) * 1000 AS t, type, trip_instance_id, stop_code, data
      FROM vehicle_event
      WHERE ts >= to_timestamp($1::float8 / 1000.0) AND ts < to_timestamp($2::float8 / 1000.0)
        AND ($3::text[] IS NULL OR type = ANY($3)) AND ($4::text IS NULL OR vehicle_id = $4)
        AND ($5::text IS NULL OR trip_instance_id = $5)
      ORDER BY ts, vehicle_id LIMIT $6`,
-    [f.fromMs, f.toMs, f.types && f.types.length > 0 ? f.types : null, f.vehicleId ?? null, f.tripInstanceId ?? null, f.limit],
+    [
+      f.fromMs,
+      f.toMs,
+      f.types && f.types.length > 0 ? f.types : null,
+      f.vehicleId ?? null,
+      f.tripInstanceId ?? null,
+      f.limit,
+    ],
   )
-  return r.rows.map((x) => ({ vehicleId: x.vehicle_id, ts: Math.round(Number(x.t)), type: x.type, tripInstanceId: x.trip_instance_id, stopCode: x.stop_code, data: x.data }))
+  return r.rows.map((x) => ({
+    vehicleId: x.vehicle_id,
+    ts: Math.round(Number(x.t)),
+    type: x.type,
+    tripInstanceId: x.trip_instance_id,
+    stopCode: x.stop_code,
+    data: x.data,
+  }))
 }
 
 interface AlertDbRow {

@@ -64,7 +64,17 @@ export async function insertReminder(q: Queryable, r: NewReminder): Promise<Stor
   const res = await q.query<ReminderRow>(
     `INSERT INTO stop_reminder (token, trip_instance_id, stop_code, scheduled_at, phone, stops_before, minutes_before, channel, created_at, state)
      VALUES ($1, $2, $3, ${ts(4)}, $5, $6, $7, $8, ${ts(9)}, 'active') RETURNING ${REMINDER}`,
-    [r.token, r.tripInstanceId, r.stopCode, r.scheduledTs, r.phone, r.stopsBefore, r.minutesBefore, r.channel, r.createdTs],
+    [
+      r.token,
+      r.tripInstanceId,
+      r.stopCode,
+      r.scheduledTs,
+      r.phone,
+      r.stopsBefore,
+      r.minutesBefore,
+      r.channel,
+      r.createdTs,
+    ],
   )
   return toReminder(res.rows[0] as ReminderRow)
 }
@@ -81,7 +91,10 @@ export async function activeReminders(q: Queryable): Promise<StoredReminder[]> {
 
 /** Reminders of one phone still waiting (the per-phone limit counts them). */
 export async function activeRemindersOf(q: Queryable, phone: string): Promise<StoredReminder[]> {
-  const r = await q.query<ReminderRow>(`SELECT ${REMINDER} FROM stop_reminder WHERE state = 'active' AND phone = $1 ORDER BY id`, [phone])
+  const r = await q.query<ReminderRow>(
+    `SELECT ${REMINDER} FROM stop_reminder WHERE state = 'active' AND phone = $1 ORDER BY id`,
+    [phone],
+  )
   return r.rows.map(toReminder)
 }
 
@@ -89,7 +102,12 @@ export async function activeRemindersOf(q: Queryable, phone: string): Promise<St
  * Moves active reminders to `state`; answers those it moved (a reminder already closed, by
  * another server say, is not moved again — so its message is written once).
  */
-export async function closeReminders(q: Queryable, ids: readonly number[], state: Exclude<ReminderState, 'active'>, now: number): Promise<StoredReminder[]> {
+export async function closeReminders(
+  q: Queryable,
+  ids: readonly number[],
+  state: Exclude<ReminderState, 'active'>,
+  now: number,
+): Promise<StoredReminder[]> {
   if (ids.length === 0) return []
   const r = await q.query<ReminderRow>(
     `UPDATE stop_reminder SET state = $2, closed_at = ${ts(3)} WHERE id = ANY($1::bigint[]) AND state = 'active' RETURNING ${REMINDER}`,
@@ -120,16 +138,37 @@ export async function logInboundSms(q: Queryable, m: InboundSmsRecord): Promise<
 
 /** Messages from one phone logged since `since` (the per-phone limit). */
 export async function inboundCountSince(q: Queryable, sender: string, since: number): Promise<number> {
-  const r = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM sms_inbound WHERE sender = $1 AND logged_at >= ${ts(2)}`, [sender, since])
+  const r = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM sms_inbound WHERE sender = $1 AND logged_at >= ${ts(2)}`,
+    [sender, since],
+  )
   return r.rows[0]?.n ?? 0
 }
 
 export async function inboundOf(q: Queryable, sender: string): Promise<(InboundSmsRecord & { id: number })[]> {
-  const r = await q.query<{ id: number; sender: string; body: string; received_ms: number; logged_ms: number; command: string; outcome: string; reply: string | null }>(
+  const r = await q.query<{
+    id: number
+    sender: string
+    body: string
+    received_ms: number
+    logged_ms: number
+    command: string
+    outcome: string
+    reply: string | null
+  }>(
     `SELECT id, sender, body, ${ms('received_at', 'received_ms')}, ${ms('logged_at', 'logged_ms')}, command, outcome, reply FROM sms_inbound WHERE sender = $1 ORDER BY id`,
     [sender],
   )
-  return r.rows.map((x) => ({ id: Number(x.id), sender: x.sender, body: x.body, receivedTs: Math.round(x.received_ms), loggedTs: Math.round(x.logged_ms), command: x.command, outcome: x.outcome, reply: x.reply }))
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    sender: x.sender,
+    body: x.body,
+    receivedTs: Math.round(x.received_ms),
+    loggedTs: Math.round(x.logged_ms),
+    command: x.command,
+    outcome: x.outcome,
+    reply: x.reply,
+  }))
 }
 
 // ── Bookings for someone else ──
@@ -140,13 +179,19 @@ export interface Booker {
 }
 
 export async function saveBooker(q: Queryable, bookingId: number, b: Booker): Promise<void> {
-  await q.query('INSERT INTO booking_booker (booking_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (booking_id) DO NOTHING', [bookingId, b.name, b.phone])
+  await q.query(
+    'INSERT INTO booking_booker (booking_id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (booking_id) DO NOTHING',
+    [bookingId, b.name, b.phone],
+  )
 }
 
 /** Who booked each of these bookings, for those made for someone else. */
 export async function bookersOf(q: Queryable, bookingIds: readonly number[]): Promise<Map<number, Booker>> {
   if (bookingIds.length === 0) return new Map()
-  const r = await q.query<{ booking_id: number; name: string; phone: string }>('SELECT booking_id, name, phone FROM booking_booker WHERE booking_id = ANY($1::bigint[])', [bookingIds])
+  const r = await q.query<{ booking_id: number; name: string; phone: string }>(
+    'SELECT booking_id, name, phone FROM booking_booker WHERE booking_id = ANY($1::bigint[])',
+    [bookingIds],
+  )
   return new Map(r.rows.map((x) => [Number(x.booking_id), { name: x.name, phone: x.phone }]))
 }
 

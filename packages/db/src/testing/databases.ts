@@ -23,7 +23,10 @@ export function testDatabases(env: NodeJS.ProcessEnv = process.env): TestDatabas
   ]
   const url = env.TEST_DATABASE_URL
   if (url) {
-    targets.push({ name: 'postgres', open: () => openDatabase({ url, dataDir: 'memory', schema: testSchemaName(), retention: RETENTION }) })
+    targets.push({
+      name: 'postgres',
+      open: () => openDatabase({ url, dataDir: 'memory', schema: testSchemaName(), retention: RETENTION }),
+    })
   }
   return targets
 }

@@ -8,7 +8,8 @@ export type Role = (typeof ROLES)[number]
 /** People at the county office: they see the live fleet, tracks and phones. */
 export const STAFF_ROLES: readonly Role[] = ['dispatcher', 'operator', 'admin']
 
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value)
+export const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 
 /** Whether `role` satisfies a check that asks for one of `allowed`; admin passes every check. */
 export function roleAllows(role: Role, allowed: readonly Role[]): boolean {
@@ -38,7 +39,8 @@ export const PASSWORD_MAX_LENGTH = 200
  */
 export function passwordProblem(password: string, username: string, known: readonly string[]): string | null {
   if (password.length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters`
-  if (new TextEncoder().encode(password).length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} bytes`
+  if (new TextEncoder().encode(password).length > PASSWORD_MAX_LENGTH)
+    return `must be at most ${PASSWORD_MAX_LENGTH} bytes`
   const lower = password.toLowerCase()
   if (lower.includes(username.toLowerCase())) return 'must not contain the user name'
   if (known.some((k) => k.toLowerCase() === lower)) return 'is a published or default password'

@@ -5,7 +5,9 @@ const b: SignInBackoff = { freeFailures: 3, baseMs: 1000, maxMs: 60_000, forgetM
 
 describe('sign-in delays', () => {
   it('costs nothing for the free failures, then doubles from the base up to the ceiling', () => {
-    expect([0, 1, 2, 3, 4, 5, 8, 9, 30].map((n) => signInDelay(n, b))).toEqual([0, 0, 0, 1000, 2000, 4000, 32_000, 60_000, 60_000])
+    expect([0, 1, 2, 3, 4, 5, 8, 9, 30].map((n) => signInDelay(n, b))).toEqual([
+      0, 0, 0, 1000, 2000, 4000, 32_000, 60_000, 60_000,
+    ])
   })
 
   it('counts failures and waits from the last one', () => {

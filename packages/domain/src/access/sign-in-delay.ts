@@ -17,7 +17,12 @@ export interface SignInBackoff {
   forgetMs: number
 }
 
-export const DEFAULT_SIGN_IN_BACKOFF: SignInBackoff = { freeFailures: 5, baseMs: 1000, maxMs: 15 * 60_000, forgetMs: 24 * 3_600_000 }
+export const DEFAULT_SIGN_IN_BACKOFF: SignInBackoff = {
+  freeFailures: 5,
+  baseMs: 1000,
+  maxMs: 15 * 60_000,
+  forgetMs: 24 * 3_600_000,
+}
 
 /** Failed sign-ins of one user name or one address. */
 export interface FailureRecord {

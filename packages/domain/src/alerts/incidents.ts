@@ -29,8 +29,12 @@ export interface IncidentSubject {
 /** A note must be about something: a vehicle, a trip instance or an alert. */
 export function checkSubject(s: IncidentSubject): void {
   if (s.vehicleId === null && s.tripInstanceId === null && s.alertId === null) {
-    throw new AppError('VALIDATION_FAILED', 'say what the note is about: vehicleId, tripInstanceId or alertId', { field: 'vehicleId', reason: 'required' })
+    throw new AppError('VALIDATION_FAILED', 'say what the note is about: vehicleId, tripInstanceId or alertId', {
+      field: 'vehicleId',
+      reason: 'required',
+    })
   }
 }
 
-export const incidentText = (raw: string | null | undefined): string => cleanText(raw, { field: 'text', maxChars: STAFF_NOTE_MAX_CHARS, required: true }) as string
+export const incidentText = (raw: string | null | undefined): string =>
+  cleanText(raw, { field: 'text', maxChars: STAFF_NOTE_MAX_CHARS, required: true }) as string

@@ -26,7 +26,6 @@ const alert = (over: Partial<LiveAlert> = {}): LiveAlert => ({
   ...over,
 })
 
-
 describe('alert status', () => {
   it('is open until someone acknowledges or it is resolved', () => {
     expect(alertStatus(alert())).toBe('open')
@@ -48,12 +47,22 @@ describe('acknowledging', () => {
     expect(ackNeedsNote(alert())).toBe(true)
     expect(ackNeedsNote(alert({ type: 'off_route', severity: 'warning' }))).toBe(false)
     const err = refusal(() => ackNote(alert(), undefined))
-    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', status: 400, details: { field: 'note', reason: 'required' } })
-    expect(err.message).toMatch(/^note is required: a driver alarm \(SOS, emergency\) is acknowledged with what was done/)
+    expect(err).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      details: { field: 'note', reason: 'required' },
+    })
+    expect(err.message).toMatch(
+      /^note is required: a driver alarm \(SOS, emergency\) is acknowledged with what was done/,
+    )
     expect(refusal(() => ackNote(alert(), '   ')).details).toMatchObject({ reason: 'required' })
-    expect(ackNote(alert(), '  called the driver; ambulance on its way ')).toBe('called the driver; ambulance on its way')
+    expect(ackNote(alert(), '  called the driver; ambulance on its way ')).toBe(
+      'called the driver; ambulance on its way',
+    )
     expect(ackNote(alert({ type: 'off_route', severity: 'warning' }), undefined)).toBeNull()
-    expect(ackNote(alert({ type: 'off_route', severity: 'warning' }), 'detour for roadworks')).toBe('detour for roadworks')
+    expect(ackNote(alert({ type: 'off_route', severity: 'warning' }), 'detour for roadworks')).toBe(
+      'detour for roadworks',
+    )
   })
 })
 
@@ -63,7 +72,11 @@ describe('resolving', () => {
     expect(refusal(() => resolveNote('')).details).toMatchObject({ field: 'note', reason: 'required' })
     expect(() => checkResolvable(alert({ ackTs: T0 }))).not.toThrow()
     const bySystem = refusal(() => checkResolvable(alert({ resolvedTs: T0, resolvedBy: 'system' })))
-    expect(bySystem).toMatchObject({ code: 'ALERT_STATE_CONFLICT', status: 409, details: { status: 'resolved', resolvedBy: 'system' } })
+    expect(bySystem).toMatchObject({
+      code: 'ALERT_STATE_CONFLICT',
+      status: 409,
+      details: { status: 'resolved', resolvedBy: 'system' },
+    })
     expect(bySystem.message).toContain('by itself')
     expect(refusal(() => checkResolvable(alert({ resolvedTs: T0, resolvedBy: 'li' }))).message).toContain('by li')
   })
@@ -78,11 +91,19 @@ describe('typed text', () => {
   })
 
   it('refuses NUL and other control characters, broken Unicode and overlong text with a clear reason', () => {
-    expect(refusal(() => cleanText('a\u0000b', rule))).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'text', reason: 'control_character' } })
-    expect(refusal(() => cleanText('a\u0000b', rule)).message).toBe('text contains a control character (U+0000, NUL); send plain text')
+    expect(refusal(() => cleanText('a\u0000b', rule))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { field: 'text', reason: 'control_character' },
+    })
+    expect(refusal(() => cleanText('a\u0000b', rule)).message).toBe(
+      'text contains a control character (U+0000, NUL); send plain text',
+    )
     expect(refusal(() => cleanText('a\u001bb', rule)).details).toMatchObject({ reason: 'control_character' })
     expect(refusal(() => cleanText('a\ud800b', rule)).details).toMatchObject({ reason: 'encoding' })
-    expect(refusal(() => cleanText('x'.repeat(11), rule))).toMatchObject({ message: 'text may hold at most 10 characters, not 11', details: { reason: 'too_long', maxChars: 10 } })
+    expect(refusal(() => cleanText('x'.repeat(11), rule))).toMatchObject({
+      message: 'text may hold at most 10 characters, not 11',
+      details: { reason: 'too_long', maxChars: 10 },
+    })
     expect(cleanText(null, { ...rule, required: false })).toBeNull()
   })
 })

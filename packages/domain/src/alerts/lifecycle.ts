@@ -33,17 +33,29 @@ export const ackNeedsNote = (a: Pick<LiveAlert, 'severity'>): boolean => a.sever
 
 /** The note of an acknowledgement, checked against the alert; null when none was given (and none is needed). */
 export function ackNote(a: Pick<LiveAlert, 'id' | 'type' | 'severity'>, raw: string | null | undefined): string | null {
-  const why = a.type === 'driver_alarm' ? 'a driver alarm (SOS, emergency) is acknowledged with what was done, e.g. "called the driver, ambulance on its way"' : `a critical ${a.type} alert is acknowledged with what was done`
+  const why =
+    a.type === 'driver_alarm'
+      ? 'a driver alarm (SOS, emergency) is acknowledged with what was done, e.g. "called the driver, ambulance on its way"'
+      : `a critical ${a.type} alert is acknowledged with what was done`
   return cleanText(raw, { field: 'note', maxChars: STAFF_NOTE_MAX_CHARS, required: ackNeedsNote(a), why })
 }
 
 /** The note of a resolution by hand: always required (how it ended). */
 export const resolveNote = (raw: string | null | undefined): string =>
-  cleanText(raw, { field: 'note', maxChars: STAFF_NOTE_MAX_CHARS, required: true, why: 'say how it was resolved' }) as string
+  cleanText(raw, {
+    field: 'note',
+    maxChars: STAFF_NOTE_MAX_CHARS,
+    required: true,
+    why: 'say how it was resolved',
+  }) as string
 
 /** Refuses resolving an alert already resolved (a second click, or a colleague was faster). */
 export function checkResolvable(a: LiveAlert): void {
   if (a.resolvedTs === null) return
   const by = a.resolvedBy === SYSTEM_RESOLVER ? 'by itself (its condition cleared)' : `by ${a.resolvedBy ?? '?'}`
-  throw new AppError('ALERT_STATE_CONFLICT', `alert ${a.id} was already resolved ${by}; add a note to the incident log instead`, { status: 'resolved', resolvedBy: a.resolvedBy, resolvedTs: a.resolvedTs })
+  throw new AppError(
+    'ALERT_STATE_CONFLICT',
+    `alert ${a.id} was already resolved ${by}; add a note to the incident log instead`,
+    { status: 'resolved', resolvedBy: a.resolvedBy, resolvedTs: a.resolvedTs },
+  )
 }

@@ -26,16 +26,33 @@ export interface TextRule {
 export function cleanText(raw: string | null | undefined, rule: TextRule): string | null {
   const text = (raw ?? '').replace(/\r\n?/g, '\n').trim()
   if (text === '') {
-    if (rule.required) throw new AppError('VALIDATION_FAILED', `${rule.field} is required${rule.why ? `: ${rule.why}` : ''}`, { field: rule.field, reason: 'required' })
+    if (rule.required)
+      throw new AppError('VALIDATION_FAILED', `${rule.field} is required${rule.why ? `: ${rule.why}` : ''}`, {
+        field: rule.field,
+        reason: 'required',
+      })
     return null
   }
   const control = CONTROL.exec(text)
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).padStart(4, '0')
-    throw new AppError('VALIDATION_FAILED', `${rule.field} contains a control character (U+${code}${code === '0000' ? ', NUL' : ''}); send plain text`, { field: rule.field, reason: 'control_character' })
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${rule.field} contains a control character (U+${code}${code === '0000' ? ', NUL' : ''}); send plain text`,
+      { field: rule.field, reason: 'control_character' },
+    )
   }
-  if (LONE_SURROGATE.test(text)) throw new AppError('VALIDATION_FAILED', `${rule.field} is not valid Unicode text (a broken surrogate pair)`, { field: rule.field, reason: 'encoding' })
+  if (LONE_SURROGATE.test(text))
+    throw new AppError('VALIDATION_FAILED', `${rule.field} is not valid Unicode text (a broken surrogate pair)`, {
+      field: rule.field,
+      reason: 'encoding',
+    })
   const chars = [...text].length
-  if (chars > rule.maxChars) throw new AppError('VALIDATION_FAILED', `${rule.field} may hold at most ${rule.maxChars} characters, not ${chars}`, { field: rule.field, reason: 'too_long', maxChars: rule.maxChars })
+  if (chars > rule.maxChars)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${rule.field} may hold at most ${rule.maxChars} characters, not ${chars}`,
+      { field: rule.field, reason: 'too_long', maxChars: rule.maxChars },
+    )
   return text
 }

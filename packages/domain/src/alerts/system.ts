@@ -19,7 +19,12 @@ export interface BrokerSessionLost {
 }
 
 export function brokerSessionLostAlert(x: BrokerSessionLost): LiveAlert {
-  const since = x.downSinceTs === null ? '' : ` (link down for ${Math.max(1, Math.round((x.ts - x.downSinceTs) / 1000))} s)`
+  const since =
+    x.downSinceTs === null ? '' : ` (link down for ${Math.max(1, Math.round((x.ts - x.downSinceTs) / 1000))} s)`
   const message = `MQTT broker ${x.broker} lost the server's session ${x.clientId} on reconnect${since}: positions it held for the server were lost`
-  return makeAlert('broker_session_lost', 'critical', x.ts, null, null, null, message, { broker: x.broker, clientId: x.clientId, downSinceTs: x.downSinceTs })
+  return makeAlert('broker_session_lost', 'critical', x.ts, null, null, null, message, {
+    broker: x.broker,
+    clientId: x.clientId,
+    downSinceTs: x.downSinceTs,
+  })
 }

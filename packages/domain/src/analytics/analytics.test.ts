@@ -30,9 +30,23 @@ describe('reportRange', () => {
 
 describe('row shaping', () => {
   it('on-time share and mean delay; none with no departures', () => {
-    const base = { day: '2026-03-02', routeId: 'R1', routeName: 'r', early: 0, late: 1, tripsStarted: 1, tripsCompleted: 1 }
-    expect(onTimeRow({ ...base, departures: 3, onTime: 2, delaySumS: 100 })).toMatchObject({ onTimeShare: 0.6667, meanDelayS: 33.3 })
-    expect(onTimeRow({ ...base, departures: 0, onTime: 0, delaySumS: 0 })).toMatchObject({ onTimeShare: null, meanDelayS: null })
+    const base = {
+      day: '2026-03-02',
+      routeId: 'R1',
+      routeName: 'r',
+      early: 0,
+      late: 1,
+      tripsStarted: 1,
+      tripsCompleted: 1,
+    }
+    expect(onTimeRow({ ...base, departures: 3, onTime: 2, delaySumS: 100 })).toMatchObject({
+      onTimeShare: 0.6667,
+      meanDelayS: 33.3,
+    })
+    expect(onTimeRow({ ...base, departures: 0, onTime: 0, delaySumS: 0 })).toMatchObject({
+      onTimeShare: null,
+      meanDelayS: null,
+    })
   })
   it('no-show rate of the decided seats', () => {
     const base = { day: 'd', kind: 'market', bookings: 1, seatsBooked: 4, seatsCancelled: 0, seatsOpen: 0 }
@@ -41,7 +55,13 @@ describe('row shaping', () => {
   })
   it('kilometres and hours', () => {
     expect(kilometresRow({ day: 'd', vehicleId: 'V', plate: null, metres: 1234.5678, points: 2 }).km).toBe(1.235)
-    expect(turnaroundRow({ kind: 'sign', category: 'faded', fixed: 1, medianS: 5400, meanS: 3600 * (86 / 3), maxS: 60 }).medianHours).toBe(1.5)
-    expect(turnaroundRow({ kind: 'sign', category: 'faded', fixed: 1, medianS: 5400, meanS: 3600 * (86 / 3), maxS: 60 }).meanHours).toBe(28.67)
+    expect(
+      turnaroundRow({ kind: 'sign', category: 'faded', fixed: 1, medianS: 5400, meanS: 3600 * (86 / 3), maxS: 60 })
+        .medianHours,
+    ).toBe(1.5)
+    expect(
+      turnaroundRow({ kind: 'sign', category: 'faded', fixed: 1, medianS: 5400, meanS: 3600 * (86 / 3), maxS: 60 })
+        .meanHours,
+    ).toBe(28.67)
   })
 })

@@ -56,7 +56,10 @@ export interface RidershipRow extends RidershipSums {
   /** No-show seats of the seats that were decided (boarded or no-show), 0–1. */
   noShowRate: number | null
 }
-export const ridershipRow = (s: RidershipSums): RidershipRow => ({ ...s, noShowRate: share(s.seatsNoShow, s.seatsBoarded + s.seatsNoShow) })
+export const ridershipRow = (s: RidershipSums): RidershipRow => ({
+  ...s,
+  noShowRate: share(s.seatsNoShow, s.seatsBoarded + s.seatsNoShow),
+})
 
 export interface KilometresSums {
   day: string
@@ -72,7 +75,13 @@ export interface KilometresRow {
   km: number
   points: number
 }
-export const kilometresRow = (s: KilometresSums): KilometresRow => ({ day: s.day, vehicleId: s.vehicleId, plate: s.plate, km: round(s.metres / 1000, 3), points: s.points })
+export const kilometresRow = (s: KilometresSums): KilometresRow => ({
+  day: s.day,
+  vehicleId: s.vehicleId,
+  plate: s.plate,
+  km: round(s.metres / 1000, 3),
+  points: s.points,
+})
 
 export interface TurnaroundSums {
   kind: string

@@ -12,13 +12,23 @@ type Held = SeatSpan & { status: BookingStatus }
 export const holdsSeat = (status: BookingStatus): boolean => status === 'confirmed' || status === 'boarded'
 
 /** Boarding and alighting stops → stop seqs; the alighting stop is the first one after boarding. */
-export function resolveSpan(stops: readonly { seq: number; stopCode: string }[], boardStop: string, alightStop: string): { boardSeq: number; alightSeq: number } {
+export function resolveSpan(
+  stops: readonly { seq: number; stopCode: string }[],
+  boardStop: string,
+  alightStop: string,
+): { boardSeq: number; alightSeq: number } {
   const board = stops.findIndex((s) => s.stopCode === boardStop)
   if (board < 0) throw new AppError('VALIDATION_FAILED', `stop ${boardStop} is not on this trip`, { stop: boardStop })
   const alight = stops.findIndex((s, i) => i > board && s.stopCode === alightStop)
   if (alight < 0) {
     const anywhere = stops.some((s) => s.stopCode === alightStop)
-    throw new AppError('VALIDATION_FAILED', anywhere ? `stop ${alightStop} does not come after ${boardStop} on this trip` : `stop ${alightStop} is not on this trip`, { stop: alightStop })
+    throw new AppError(
+      'VALIDATION_FAILED',
+      anywhere
+        ? `stop ${alightStop} does not come after ${boardStop} on this trip`
+        : `stop ${alightStop} is not on this trip`,
+      { stop: alightStop },
+    )
   }
   return { boardSeq: (stops[board] as { seq: number }).seq, alightSeq: (stops[alight] as { seq: number }).seq }
 }
@@ -36,9 +46,14 @@ export function segmentLoads(stopCount: number, bookings: readonly Held[]): numb
 }
 
 /** Seats free over the whole span (the tightest segment decides). */
-export function seatsFree(capacity: number, loads: readonly number[], span: Pick<SeatSpan, 'boardSeq' | 'alightSeq'>): number {
+export function seatsFree(
+  capacity: number,
+  loads: readonly number[],
+  span: Pick<SeatSpan, 'boardSeq' | 'alightSeq'>,
+): number {
   let free = capacity
-  for (let s = Math.max(1, span.boardSeq); s < Math.min(loads.length + 1, span.alightSeq); s++) free = Math.min(free, capacity - (loads[s - 1] as number))
+  for (let s = Math.max(1, span.boardSeq); s < Math.min(loads.length + 1, span.alightSeq); s++)
+    free = Math.min(free, capacity - (loads[s - 1] as number))
   return free
 }
 
@@ -46,7 +61,8 @@ export function checkSeats(seats: number, capacity: number): void {
   if (!Number.isInteger(seats) || seats < 1 || seats > MAX_SEATS_PER_BOOKING) {
     throw new AppError('VALIDATION_FAILED', `a booking holds 1–${MAX_SEATS_PER_BOOKING} seats, not ${seats}`)
   }
-  if (seats > capacity) throw new AppError('SEAT_UNAVAILABLE', `this trip has only ${capacity} seats`, { seatsFree: capacity })
+  if (seats > capacity)
+    throw new AppError('SEAT_UNAVAILABLE', `this trip has only ${capacity} seats`, { seatsFree: capacity })
 }
 
 export interface AdmitInput {
@@ -75,7 +91,10 @@ export function admit(input: AdmitInput): Admission {
   if (free >= request.seats) return { status: 'confirmed' }
   const waiting = input.bookings.filter((b) => b.status === 'waitlisted')
   const waitingSeats = waiting.reduce((n, b) => n + b.seats, 0)
-  const details = { seatsFree: Math.max(0, free), waitlistSeatsFree: Math.max(0, input.waitlistMaxSeats - waitingSeats) }
+  const details = {
+    seatsFree: Math.max(0, free),
+    waitlistSeatsFree: Math.max(0, input.waitlistMaxSeats - waitingSeats),
+  }
   if (!input.acceptWaitlist) throw new AppError('SEAT_UNAVAILABLE', seatsMessage(free, request.seats), details)
   if (waitingSeats + request.seats > input.waitlistMaxSeats) {
     throw new AppError('SEAT_UNAVAILABLE', `${seatsMessage(free, request.seats)}, and the waitlist is full`, details)
@@ -84,19 +103,26 @@ export function admit(input: AdmitInput): Admission {
 }
 
 const seatsMessage = (free: number, wanted: number): string =>
-  free <= 0 ? 'no seat is free on this part of the trip' : `only ${free} seat${free === 1 ? ' is' : 's are'} free on this part of the trip, not ${wanted}`
+  free <= 0
+    ? 'no seat is free on this part of the trip'
+    : `only ${free} seat${free === 1 ? ' is' : 's are'} free on this part of the trip, not ${wanted}`
 
 /**
  * Waitlisted bookings that fit now, in request order. A request that does not fit is passed
  * over for a later one that does (first fit) and stays first in line for the next free seat.
  */
-export function promotable<B extends Held & Pick<Booking, 'id'>>(capacity: number, stopCount: number, bookings: readonly B[]): B[] {
+export function promotable<B extends Held & Pick<Booking, 'id'>>(
+  capacity: number,
+  stopCount: number,
+  bookings: readonly B[],
+): B[] {
   const loads = segmentLoads(stopCount, bookings)
   const out: B[] = []
   for (const b of [...bookings].filter((x) => x.status === 'waitlisted').sort((x, y) => x.id - y.id)) {
     if (seatsFree(capacity, loads, b) < b.seats) continue
     out.push(b)
-    for (let s = Math.max(1, b.boardSeq); s < Math.min(stopCount, b.alightSeq); s++) loads[s - 1] = (loads[s - 1] as number) + b.seats
+    for (let s = Math.max(1, b.boardSeq); s < Math.min(stopCount, b.alightSeq); s++)
+      loads[s - 1] = (loads[s - 1] as number) + b.seats
   }
   return out
 }

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { BOOKING_CODE_ALPHABET, generateBookingCode, normalizeBookingCode, normalizeName, normalizePhone } from './codes.js'
+import {
+  BOOKING_CODE_ALPHABET,
+  generateBookingCode,
+  normalizeBookingCode,
+  normalizeName,
+  normalizePhone,
+} from './codes.js'
 
 /** A deterministic random source (mulberry32). */
-const seeded = (seed: number) => (n: number): number => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n)
-}
+const seeded =
+  (seed: number) =>
+  (n: number): number => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n)
+  }
 
 describe('booking codes', () => {
   it('are 6 characters from an alphabet without look-alikes', () => {

@@ -13,7 +13,8 @@ export function generateBookingCode(randomInt: RandomInt): string {
   let code = ''
   for (let i = 0; i < BOOKING_CODE_LENGTH; i++) {
     const k = randomInt(BOOKING_CODE_ALPHABET.length)
-    if (!Number.isInteger(k) || k < 0 || k >= BOOKING_CODE_ALPHABET.length) throw new RangeError(`random source gave ${k}, not an integer in [0, ${BOOKING_CODE_ALPHABET.length})`)
+    if (!Number.isInteger(k) || k < 0 || k >= BOOKING_CODE_ALPHABET.length)
+      throw new RangeError(`random source gave ${k}, not an integer in [0, ${BOOKING_CODE_ALPHABET.length})`)
     code += BOOKING_CODE_ALPHABET[k]
   }
   return code
@@ -33,15 +34,22 @@ export function normalizeBookingCode(typed: string): string | null {
  */
 export function normalizePhone(typed: string): string {
   const compact = typed.replace(/[\s\-().]/g, '')
-  if (!/^\+?\d+$/.test(compact)) throw new AppError('VALIDATION_FAILED', 'the phone number may only hold digits, spaces, dashes and a leading +', { field: 'phone' })
+  if (!/^\+?\d+$/.test(compact))
+    throw new AppError('VALIDATION_FAILED', 'the phone number may only hold digits, spaces, dashes and a leading +', {
+      field: 'phone',
+    })
   const digits = compact.replace(/^(\+86|0086)(?=\d{11}$)/, '').replace(/^\+/, '')
-  if (digits.length < 7 || digits.length > 15) throw new AppError('VALIDATION_FAILED', `the phone number needs 7–15 digits, not ${digits.length}`, { field: 'phone' })
+  if (digits.length < 7 || digits.length > 15)
+    throw new AppError('VALIDATION_FAILED', `the phone number needs 7–15 digits, not ${digits.length}`, {
+      field: 'phone',
+    })
   return digits
 }
 
 /** A passenger name as stored: trimmed, inner runs of space collapsed, 1–40 characters. */
 export function normalizeName(typed: string): string {
   const name = typed.trim().replace(/\s+/g, ' ')
-  if (name.length === 0 || [...name].length > 40) throw new AppError('VALIDATION_FAILED', 'the passenger name needs 1–40 characters', { field: 'name' })
+  if (name.length === 0 || [...name].length > 40)
+    throw new AppError('VALIDATION_FAILED', 'the passenger name needs 1–40 characters', { field: 'name' })
   return name
 }

@@ -55,9 +55,14 @@ export function sameBooking(b: Booking, tripInstanceId: string, identity: GroupR
 }
 
 const sameIdentity = (a: GroupRequest['identity'], b: GroupRequest['identity']): boolean =>
-  a.boardStop === b.boardStop && a.alightStop === b.alightStop && a.seats === b.seats && a.name === b.name && a.phone === b.phone
+  a.boardStop === b.boardStop &&
+  a.alightStop === b.alightStop &&
+  a.seats === b.seats &&
+  a.name === b.name &&
+  a.phone === b.phone
 
-export const KEY_REUSED_MESSAGE = 'this idempotency key was already used for a different booking; send a new key for a new booking'
+export const KEY_REUSED_MESSAGE =
+  'this idempotency key was already used for a different booking; send a new key for a new booking'
 
 /** Decides each request in order; a request's refusal is its own and the others go on. */
 export function decideGroup<R extends GroupRequest, B extends Booking>(input: GroupInput<R, B>): GroupDecision<R, B>[] {
@@ -75,13 +80,22 @@ export function decideGroup<R extends GroupRequest, B extends Booking>(input: Gr
     const twin = earlier.get(key)
     if (twin !== undefined) {
       const first = requests[twin] as R
-      return sameIdentity(first.identity, request.identity) ? { kind: 'twin', request, of: twin } : { kind: 'error', request, error: new AppError('CONFLICT', KEY_REUSED_MESSAGE) }
+      return sameIdentity(first.identity, request.identity)
+        ? { kind: 'twin', request, of: twin }
+        : { kind: 'error', request, error: new AppError('CONFLICT', KEY_REUSED_MESSAGE) }
     }
     try {
       const refused = input.limits?.refuse(request)
       if (refused) return { kind: 'error', request, error: refused }
       checkBookingOpen(trip, request.channel, request.span.boardSeq, input.now)
-      const admission = admit({ capacity: input.capacity, stopCount: trip.stops.length, bookings: held, request: request.span, waitlistMaxSeats: input.waitlistMaxSeats, acceptWaitlist: request.waitlist })
+      const admission = admit({
+        capacity: input.capacity,
+        stopCount: trip.stops.length,
+        bookings: held,
+        request: request.span,
+        waitlistMaxSeats: input.waitlistMaxSeats,
+        acceptWaitlist: request.waitlist,
+      })
       earlier.set(key, index)
       held.push({ ...request.span, status: admission.status })
       input.limits?.took(request)

@@ -5,7 +5,6 @@ import { checkBookingOpen, checkCancel, checkMark, cutoffTs, decideOnDemand } fr
 const MIN = 60_000
 const CUTOFF = DEPARTURE - 60 * MIN
 
-
 describe('booking window', () => {
   it('closes villager bookings at the cutoff instant', () => {
     const trip = makeTrip()
@@ -37,11 +36,24 @@ describe('booking window', () => {
   it('refuses trips that take no bookings, cancelled runs and on-demand runs cancelled at the cutoff', () => {
     expect(codeOf(() => checkBookingOpen(makeTrip({ bookingPolicy: 'none' }), 'phone', 1, 0))).toBe('BOOKING_CLOSED')
     expect(codeOf(() => checkBookingOpen(makeTrip({ status: 'cancelled' }), 'web', 1, 0))).toBe('TRIP_CANCELLED')
-    expect(codeOf(() => checkBookingOpen(makeTrip({ bookingPolicy: 'required', onDemand: 'cancelled' }), 'phone', 1, CUTOFF + 1))).toBe('TRIP_CANCELLED')
+    expect(
+      codeOf(() =>
+        checkBookingOpen(makeTrip({ bookingPolicy: 'required', onDemand: 'cancelled' }), 'phone', 1, CUTOFF + 1),
+      ),
+    ).toBe('TRIP_CANCELLED')
   })
 
   it('keeps an on-demand trip open by phone after it was confirmed', () => {
-    expect(codeOf(() => checkBookingOpen(makeTrip({ bookingPolicy: 'required', minRiders: 3, onDemand: 'confirmed' }), 'phone', 1, CUTOFF + 5 * MIN))).toBe('ok')
+    expect(
+      codeOf(() =>
+        checkBookingOpen(
+          makeTrip({ bookingPolicy: 'required', minRiders: 3, onDemand: 'confirmed' }),
+          'phone',
+          1,
+          CUTOFF + 5 * MIN,
+        ),
+      ),
+    ).toBe('ok')
   })
 })
 
@@ -85,7 +97,9 @@ describe('manifest marks', () => {
   it('refuses marks on bookings that hold no seat and on cancelled runs', () => {
     expect(codeOf(() => checkMark(trip, makeBooking({ status: 'waitlisted' }), 'boarded', DEPARTURE))).toBe('CONFLICT')
     expect(codeOf(() => checkMark(trip, makeBooking({ status: 'cancelled' }), 'no_show', DEPARTURE))).toBe('CONFLICT')
-    expect(codeOf(() => checkMark(makeTrip({ status: 'cancelled' }), makeBooking(), 'boarded', DEPARTURE))).toBe('TRIP_CANCELLED')
+    expect(codeOf(() => checkMark(makeTrip({ status: 'cancelled' }), makeBooking(), 'boarded', DEPARTURE))).toBe(
+      'TRIP_CANCELLED',
+    )
   })
 })
 

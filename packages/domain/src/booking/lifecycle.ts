@@ -21,7 +21,8 @@ export interface BookableTrip {
 }
 
 /** Bookings by villagers close, and an on-demand trip is decided, at this instant. */
-export const cutoffTs = (trip: Pick<BookableTrip, 'departureTs' | 'bookingCutoffMin'>): number => trip.departureTs - trip.bookingCutoffMin * 60_000
+export const cutoffTs = (trip: Pick<BookableTrip, 'departureTs' | 'bookingCutoffMin'>): number =>
+  trip.departureTs - trip.bookingCutoffMin * 60_000
 
 const iso = (ts: number): string => new Date(ts).toISOString()
 
@@ -40,17 +41,31 @@ export function isCancelled(trip: Pick<BookableTrip, 'status' | 'onDemand'>): bo
  * - the driver until the bus is due at the last stop.
  */
 export function checkBookingOpen(trip: BookableTrip, channel: BookingChannel, boardSeq: number, now: number): void {
-  if (trip.bookingPolicy === 'none') throw new AppError('BOOKING_CLOSED', 'this trip takes no bookings: wait at the stop sign and wave the bus down', { reason: 'not_bookable' })
-  if (isCancelled(trip)) throw new AppError('TRIP_CANCELLED', 'this trip does not run that day', { reason: trip.onDemand === 'cancelled' ? 'too_few_riders' : 'cancelled' })
+  if (trip.bookingPolicy === 'none')
+    throw new AppError('BOOKING_CLOSED', 'this trip takes no bookings: wait at the stop sign and wave the bus down', {
+      reason: 'not_bookable',
+    })
+  if (isCancelled(trip))
+    throw new AppError('TRIP_CANCELLED', 'this trip does not run that day', {
+      reason: trip.onDemand === 'cancelled' ? 'too_few_riders' : 'cancelled',
+    })
   switch (channel) {
     case 'web': {
       const cutoff = cutoffTs(trip)
-      if (now >= cutoff) throw new AppError('BOOKING_CLOSED', `bookings closed at ${iso(cutoff)}; call the dispatcher`, { reason: 'cutoff', cutoff: iso(cutoff) })
+      if (now >= cutoff)
+        throw new AppError('BOOKING_CLOSED', `bookings closed at ${iso(cutoff)}; call the dispatcher`, {
+          reason: 'cutoff',
+          cutoff: iso(cutoff),
+        })
       return
     }
     case 'phone': {
       const due = arrivalAt(trip, boardSeq)
-      if (now >= due) throw new AppError('BOOKING_CLOSED', `the bus was due at the boarding stop at ${iso(due)}`, { reason: 'departed', due: iso(due) })
+      if (now >= due)
+        throw new AppError('BOOKING_CLOSED', `the bus was due at the boarding stop at ${iso(due)}`, {
+          reason: 'departed',
+          due: iso(due),
+        })
       return
     }
     case 'driver': {
@@ -68,18 +83,29 @@ export type CancelActor = 'passenger' | 'dispatcher' | 'system'
  * request). A passenger cancels a confirmed seat until the cutoff and leaves the waitlist any
  * time; a dispatcher (or the system) cancels any booking not yet boarded or marked no-show.
  */
-export function checkCancel(trip: BookableTrip, booking: Pick<Booking, 'status'>, actor: CancelActor, now: number): 'cancel' | 'unchanged' {
+export function checkCancel(
+  trip: BookableTrip,
+  booking: Pick<Booking, 'status'>,
+  actor: CancelActor,
+  now: number,
+): 'cancel' | 'unchanged' {
   switch (booking.status) {
     case 'cancelled':
       return 'unchanged'
     case 'boarded':
     case 'no_show':
-      throw new AppError('CONFLICT', `this booking is already marked ${booking.status === 'boarded' ? 'boarded' : 'no-show'}`)
+      throw new AppError(
+        'CONFLICT',
+        `this booking is already marked ${booking.status === 'boarded' ? 'boarded' : 'no-show'}`,
+      )
     case 'waitlisted':
       return 'cancel'
     case 'confirmed':
       if (actor === 'passenger' && now >= cutoffTs(trip)) {
-        throw new AppError('BOOKING_CLOSED', `cancelling closed at ${iso(cutoffTs(trip))}; call the dispatcher`, { reason: 'cutoff', cutoff: iso(cutoffTs(trip)) })
+        throw new AppError('BOOKING_CLOSED', `cancelling closed at ${iso(cutoffTs(trip))}; call the dispatcher`, {
+          reason: 'cutoff',
+          cutoff: iso(cutoffTs(trip)),
+        })
       }
       return 'cancel'
   }
@@ -93,12 +119,19 @@ export type ManifestMark = 'boarded' | 'no_show' | 'confirmed'
  * Marks open at the cutoff (until then the passenger may still cancel); cancelled and
  * waitlisted bookings hold no seat and cannot be marked.
  */
-export function checkMark(trip: BookableTrip, booking: Pick<Booking, 'status'>, to: ManifestMark, now: number): 'change' | 'unchanged' {
+export function checkMark(
+  trip: BookableTrip,
+  booking: Pick<Booking, 'status'>,
+  to: ManifestMark,
+  now: number,
+): 'change' | 'unchanged' {
   if (isCancelled(trip)) throw new AppError('TRIP_CANCELLED', 'this trip does not run that day')
   if (booking.status === to) return 'unchanged'
   const from: BookingStatus = booking.status
-  if (from === 'cancelled' || from === 'waitlisted') throw new AppError('CONFLICT', `a ${from} booking holds no seat and cannot be marked`)
-  if (now < cutoffTs(trip)) throw new AppError('CONFLICT', `the manifest opens at the booking cutoff, ${iso(cutoffTs(trip))}`)
+  if (from === 'cancelled' || from === 'waitlisted')
+    throw new AppError('CONFLICT', `a ${from} booking holds no seat and cannot be marked`)
+  if (now < cutoffTs(trip))
+    throw new AppError('CONFLICT', `the manifest opens at the booking cutoff, ${iso(cutoffTs(trip))}`)
   return 'change'
 }
 

@@ -15,9 +15,13 @@ describe('booking limits', () => {
   })
 
   it('holds one phone to its seats and bookings on a trip', () => {
-    expect(limitRefusal(villager, 2, { ...none, phoneTripBookings: 1, phoneTripSeats: 3 }, l)?.limit).toBe('phone_trip_seats')
+    expect(limitRefusal(villager, 2, { ...none, phoneTripBookings: 1, phoneTripSeats: 3 }, l)?.limit).toBe(
+      'phone_trip_seats',
+    )
     expect(limitRefusal(villager, 1, { ...none, phoneTripBookings: 1, phoneTripSeats: 3 }, l)).toBeNull()
-    expect(limitRefusal(villager, 1, { ...none, phoneTripBookings: 2, phoneTripSeats: 2 }, l)?.limit).toBe('phone_trip_bookings')
+    expect(limitRefusal(villager, 1, { ...none, phoneTripBookings: 2, phoneTripSeats: 2 }, l)?.limit).toBe(
+      'phone_trip_bookings',
+    )
   })
 
   it('caps a phone, an address without a session, and an account per day', () => {
@@ -32,7 +36,14 @@ describe('booking limits', () => {
     expect(limitRefusal(staff, 6, { ...none, phoneTripBookings: 5, phoneTripSeats: 20, phoneDay: 50 }, l)).toBeNull()
     expect(limitRefusal(staff, 1, { ...none, accountDay: l.accountDailyMax }, l)?.limit).toBe('account_day')
     // 0 = no cap.
-    expect(limitRefusal(villager, 1, { ...none, phoneDay: 1000, addressDay: 1000 }, { ...l, phoneDailyMax: 0, addressDailyMax: 0 })).toBeNull()
+    expect(
+      limitRefusal(
+        villager,
+        1,
+        { ...none, phoneDay: 1000, addressDay: 1000 },
+        { ...l, phoneDailyMax: 0, addressDailyMax: 0 },
+      ),
+    ).toBeNull()
   })
 
   it('asks for an SMS code on on-demand trips and trips in high demand, unless the phone confirmed one lately', () => {
@@ -47,7 +58,11 @@ describe('booking limits', () => {
 })
 
 describe('limits of a group of requests decided together', () => {
-  const empty = { phone: new Map<string, number>(), address: new Map<string, number>(), account: new Map<string, number>() }
+  const empty = {
+    phone: new Map<string, number>(),
+    address: new Map<string, number>(),
+    account: new Map<string, number>(),
+  }
   const req = (i: number, phone: string, address = '10.0.0.1'): GroupRequest & { who: typeof villager } => ({
     idempotencyKey: `k${i}`,
     channel: 'web',
@@ -76,16 +91,41 @@ describe('limits of a group of requests decided together', () => {
 
   it('judges each request against the ones of the group before it, as one by one would', () => {
     const l2 = { ...l, maxBookingsPerPhoneTrip: 2, addressDailyMax: 4 }
-    const requests = [req(0, '13900000001'), req(1, '13900000001'), req(2, '13900000001'), req(3, '13900000002'), req(4, '13900000003'), req(5, '13900000004', '10.0.0.2')]
-    expect(decide(requests, new LimitTally(l2, empty, []))).toEqual(['new', 'new', 'phone_trip_bookings', 'new', 'new', 'new'])
+    const requests = [
+      req(0, '13900000001'),
+      req(1, '13900000001'),
+      req(2, '13900000001'),
+      req(3, '13900000002'),
+      req(4, '13900000003'),
+      req(5, '13900000004', '10.0.0.2'),
+    ]
+    expect(decide(requests, new LimitTally(l2, empty, []))).toEqual([
+      'new',
+      'new',
+      'phone_trip_bookings',
+      'new',
+      'new',
+      'new',
+    ])
     // The fifth from 10.0.0.1 would be its fifth booking today: refused once the day already holds one.
-    expect(decide(requests, new LimitTally(l2, { ...empty, address: new Map([['10.0.0.1', 1]]) }, []))).toEqual(['new', 'new', 'phone_trip_bookings', 'new', 'address_day', 'new'])
+    expect(decide(requests, new LimitTally(l2, { ...empty, address: new Map([['10.0.0.1', 1]]) }, []))).toEqual([
+      'new',
+      'new',
+      'phone_trip_bookings',
+      'new',
+      'address_day',
+      'new',
+    ])
   })
 
   it('counts only the requests that became bookings', () => {
     // One seat: the second request is refused for want of seats and does not use up its phone's booking.
     const tally = new LimitTally({ ...l, maxBookingsPerPhoneTrip: 1 }, empty, [])
-    expect(decide([req(0, '13900000001'), req(1, '13900000002'), req(2, '13900000002')], tally, 1)).toEqual(['new', 'SEAT_UNAVAILABLE', 'SEAT_UNAVAILABLE'])
+    expect(decide([req(0, '13900000001'), req(1, '13900000002'), req(2, '13900000002')], tally, 1)).toEqual([
+      'new',
+      'SEAT_UNAVAILABLE',
+      'SEAT_UNAVAILABLE',
+    ])
     expect(tally.refusal({ who: villager, phone: '13900000002', seats: 1 })).toBeNull()
     expect(tally.refusal({ who: villager, phone: '13900000001', seats: 1 })?.limit).toBe('phone_trip_bookings')
   })

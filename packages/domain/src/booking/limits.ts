@@ -74,19 +74,40 @@ export function limitRefusal(who: Requester, seats: number, c: LimitCounts, l: B
   const over = (n: number, max: number): boolean => max > 0 && n >= max
   if (who.kind === 'public') {
     if (c.phoneTripBookings >= l.maxBookingsPerPhoneTrip) {
-      return { limit: 'phone_trip_bookings', max: l.maxBookingsPerPhoneTrip, message: `this phone already has ${c.phoneTripBookings} booking(s) on this trip; at most ${l.maxBookingsPerPhoneTrip}` }
+      return {
+        limit: 'phone_trip_bookings',
+        max: l.maxBookingsPerPhoneTrip,
+        message: `this phone already has ${c.phoneTripBookings} booking(s) on this trip; at most ${l.maxBookingsPerPhoneTrip}`,
+      }
     }
     if (c.phoneTripSeats + seats > l.maxSeatsPerPhoneTrip) {
-      return { limit: 'phone_trip_seats', max: l.maxSeatsPerPhoneTrip, message: `one phone may hold at most ${l.maxSeatsPerPhoneTrip} seats on a trip; this one holds ${c.phoneTripSeats}` }
+      return {
+        limit: 'phone_trip_seats',
+        max: l.maxSeatsPerPhoneTrip,
+        message: `one phone may hold at most ${l.maxSeatsPerPhoneTrip} seats on a trip; this one holds ${c.phoneTripSeats}`,
+      }
     }
-    if (over(c.phoneDay, l.phoneDailyMax)) return { limit: 'phone_day', max: l.phoneDailyMax, message: `this phone made ${c.phoneDay} bookings in the last 24 hours; at most ${l.phoneDailyMax}. Call the dispatcher` }
+    if (over(c.phoneDay, l.phoneDailyMax))
+      return {
+        limit: 'phone_day',
+        max: l.phoneDailyMax,
+        message: `this phone made ${c.phoneDay} bookings in the last 24 hours; at most ${l.phoneDailyMax}. Call the dispatcher`,
+      }
     if (who.account === null && who.address !== null && over(c.addressDay, l.addressDailyMax)) {
-      return { limit: 'address_day', max: l.addressDailyMax, message: `${c.addressDay} bookings came from this address in the last 24 hours; at most ${l.addressDailyMax}. Call the dispatcher` }
+      return {
+        limit: 'address_day',
+        max: l.addressDailyMax,
+        message: `${c.addressDay} bookings came from this address in the last 24 hours; at most ${l.addressDailyMax}. Call the dispatcher`,
+      }
     }
   }
   const account = who.account
   if (account !== null && over(c.accountDay, l.accountDailyMax)) {
-    return { limit: 'account_day', max: l.accountDailyMax, message: `account ${account} made ${c.accountDay} bookings in the last 24 hours; at most ${l.accountDailyMax}` }
+    return {
+      limit: 'account_day',
+      max: l.accountDailyMax,
+      message: `account ${account} made ${c.accountDay} bookings in the last 24 hours; at most ${l.accountDailyMax}`,
+    }
   }
   return null
 }
@@ -120,7 +141,11 @@ export class LimitTally {
   readonly #trip = new Map<string, { bookings: number; seats: number }>()
 
   /** `tripBookings`: every booking of the trip instance (its active ones count per phone). */
-  constructor(limits: BookingLimits, day: DayCounts, tripBookings: readonly { phone: string; seats: number; status: string }[]) {
+  constructor(
+    limits: BookingLimits,
+    day: DayCounts,
+    tripBookings: readonly { phone: string; seats: number; status: string }[],
+  ) {
     this.#limits = limits
     this.#day = { phone: new Map(day.phone), address: new Map(day.address), account: new Map(day.account) }
     for (const b of tripBookings) if (ACTIVE_STATUSES.has(b.status)) this.#addTrip(b.phone, b.seats)
@@ -130,13 +155,18 @@ export class LimitTally {
   refusal(r: LimitedRequest): Refusal | null {
     const trip = this.#trip.get(r.phone) ?? { bookings: 0, seats: 0 }
     const { address, account } = requesterKeys(r.who)
-    return limitRefusal(r.who, r.seats, {
-      phoneTripBookings: trip.bookings,
-      phoneTripSeats: trip.seats,
-      phoneDay: this.#day.phone.get(r.phone) ?? 0,
-      addressDay: address === null ? 0 : (this.#day.address.get(address) ?? 0),
-      accountDay: account === null ? 0 : (this.#day.account.get(account) ?? 0),
-    }, this.#limits)
+    return limitRefusal(
+      r.who,
+      r.seats,
+      {
+        phoneTripBookings: trip.bookings,
+        phoneTripSeats: trip.seats,
+        phoneDay: this.#day.phone.get(r.phone) ?? 0,
+        addressDay: address === null ? 0 : (this.#day.address.get(address) ?? 0),
+        accountDay: account === null ? 0 : (this.#day.account.get(account) ?? 0),
+      },
+      this.#limits,
+    )
   }
 
   /** `r` became a booking: it counts for the requests after it. */
@@ -168,7 +198,8 @@ export function requesterKeys(who: Requester): { address: string | null; account
 }
 
 /** The BOOKING_LIMIT error (429) of a refusal. */
-export const refusalError = (r: Refusal): AppError => new AppError('BOOKING_LIMIT', r.message, { limit: r.limit, max: r.max })
+export const refusalError = (r: Refusal): AppError =>
+  new AppError('BOOKING_LIMIT', r.message, { limit: r.limit, max: r.max })
 
 export interface DemandView {
   bookingPolicy: 'none' | 'optional' | 'required'

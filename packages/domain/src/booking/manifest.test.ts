@@ -14,7 +14,9 @@ describe('manifest', () => {
   const m = buildManifest(trip, bookings)
 
   it('lists who boards and alights at each stop, with the load leaving it', () => {
-    expect(m.stops.map((s) => [s.stopCode, s.boarding.map((b) => b.code), s.alighting.map((b) => b.code), s.loadAfter])).toEqual([
+    expect(
+      m.stops.map((s) => [s.stopCode, s.boarding.map((b) => b.code), s.alighting.map((b) => b.code), s.loadAfter]),
+    ).toEqual([
       ['XY-0001', ['AAAAAA'], [], 2],
       ['XY-0002', ['BBBBBB', 'CCCCCC'], [], 3],
       ['XY-0003', [], ['AAAAAA'], 1],
@@ -31,9 +33,20 @@ describe('manifest', () => {
   })
 
   it('renders a short terminal text: boarding codes and alighting seats per stop, no-shows left out', () => {
-    const names = new Map([['XY-0001', '场镇'], ['XY-0002', '中学']])
+    const names = new Map([
+      ['XY-0001', '场镇'],
+      ['XY-0002', '中学'],
+    ])
     const text = manifestText(m, (code) => names.get(code) ?? code)
-    expect(text).toBe(['08:00 XY-R01-0800_20261130 订座3/19 候补1', '场镇 上AAAAAA×2', '中学 上BBBBBB×1', 'XY-0003 下2', 'XY-0005 下1'].join('\n'))
+    expect(text).toBe(
+      [
+        '08:00 XY-R01-0800_20261130 订座3/19 候补1',
+        '场镇 上AAAAAA×2',
+        '中学 上BBBBBB×1',
+        'XY-0003 下2',
+        'XY-0005 下1',
+      ].join('\n'),
+    )
   })
 
   it('cuts a long text with an ellipsis', () => {

@@ -88,7 +88,9 @@ const hhmm = (ts: number): string => {
  * codes boarding (+) and seats alighting (-). At most `maxChars` characters; cut with "…".
  */
 export function manifestText(m: Manifest, stopName: (code: string) => string = (code) => code, maxChars = 200): string {
-  const lines = [`${hhmm(m.departureTs)} ${m.tripInstanceId} 订座${m.counts.riders}/${m.counts.capacity}${m.counts.waitlisted ? ` 候补${m.counts.waitlisted}` : ''}`]
+  const lines = [
+    `${hhmm(m.departureTs)} ${m.tripInstanceId} 订座${m.counts.riders}/${m.counts.capacity}${m.counts.waitlisted ? ` 候补${m.counts.waitlisted}` : ''}`,
+  ]
   for (const s of m.stops) {
     const up = s.boarding.filter((b) => b.status !== 'no_show')
     const down = s.alighting.filter((b) => b.status !== 'no_show').reduce((n, b) => n + b.seats, 0)

@@ -59,4 +59,13 @@ export interface BookingCounts {
 }
 
 /** What happened to a trip instance's bookings (live events and vehicle downlinks carry it). */
-export type BookingChangeKind = 'booked' | 'waitlisted' | 'promoted' | 'cancelled' | 'boarded' | 'no_show' | 'unmarked' | 'trip_confirmed' | 'trip_cancelled'
+export type BookingChangeKind =
+  | 'booked'
+  | 'waitlisted'
+  | 'promoted'
+  | 'cancelled'
+  | 'boarded'
+  | 'no_show'
+  | 'unmarked'
+  | 'trip_confirmed'
+  | 'trip_cancelled'

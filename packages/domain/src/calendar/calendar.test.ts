@@ -36,7 +36,11 @@ describe('composition', () => {
         ],
       },
     })
-    expect(expandDates(marchWeekends, d('2026-02-27'), d('2026-03-10'))).toEqual(['2026-03-01', '2026-03-07', '2026-03-08'])
+    expect(expandDates(marchWeekends, d('2026-02-27'), d('2026-03-10'))).toEqual([
+      '2026-03-01',
+      '2026-03-07',
+      '2026-03-08',
+    ])
   })
 
   it('"any" unites: a bus serving a lunar "1-4-7" town and a Gregorian "3-6-9" town', () => {
@@ -51,7 +55,10 @@ describe('composition', () => {
     })
     // Lunar: 2026-03-02 is 正月十四, 03-05 is 正月十七. Gregorian: 03-03, 03-06.
     expect(expandDates(twoTowns, d('2026-03-01'), d('2026-03-07'))).toEqual([
-      '2026-03-02', '2026-03-03', '2026-03-05', '2026-03-06',
+      '2026-03-02',
+      '2026-03-03',
+      '2026-03-05',
+      '2026-03-06',
     ])
   })
 
@@ -94,7 +101,12 @@ describe('added and removed dates', () => {
 
   it('expandDates applies both and keeps only dates inside the window, in order', () => {
     expect(expandDates(calendar, d('2026-03-01'), d('2026-03-09'))).toEqual([
-      '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-09',
+      '2026-03-03',
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+      '2026-03-09',
     ])
   })
 })
@@ -121,7 +133,10 @@ describe('tripsRunningOn', () => {
     calendar: ServiceCalendar
   }
   const trips: TestTrip[] = [
-    { id: 'market-lunar-147', calendar: makeCalendar({ rule: { kind: 'marketDays', calendar: 'lunar', digits: [1, 4, 7] } }) },
+    {
+      id: 'market-lunar-147',
+      calendar: makeCalendar({ rule: { kind: 'marketDays', calendar: 'lunar', digits: [1, 4, 7] } }),
+    },
     { id: 'weekday-commuter', calendar: makeCalendar({ rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5] } }) },
     { id: 'cycle-12', calendar: makeCalendar({ rule: { kind: 'dayCycle', anchor: '2026-03-05', periodDays: 12 } }) },
     { id: 'daily-but-removed', calendar: makeCalendar({ removed: ['2026-03-02'] }) },

@@ -1,10 +1,6 @@
 /** Stable codes a caller (HTTP layer, console) can switch on; messages are for people. */
 export type CalendarErrorCode =
-  | 'INVALID_DATE'
-  | 'INVALID_INSTANT'
-  | 'INVALID_DATE_RANGE'
-  | 'INVALID_CALENDAR'
-  | 'HOLIDAY_DATA_MISSING'
+  'INVALID_DATE' | 'INVALID_INSTANT' | 'INVALID_DATE_RANGE' | 'INVALID_CALENDAR' | 'HOLIDAY_DATA_MISSING'
 
 /** One problem found in a calendar document; `path` points into the JSON, e.g. `rule.rules[1].digits[0]`. */
 export interface CalendarIssue {

@@ -49,7 +49,8 @@ export function holidayDates(h: Pick<HolidayException, 'start' | 'end'>): Servic
   const start = serviceDate(h.start)
   const end = serviceDate(h.end)
   const n = daysBetween(start, end)
-  if (n < 0) throw new CalendarError('INVALID_DATE_RANGE', `the exception ends (${h.end}) before it starts (${h.start})`)
+  if (n < 0)
+    throw new CalendarError('INVALID_DATE_RANGE', `the exception ends (${h.end}) before it starts (${h.start})`)
   if (n > 365) throw new CalendarError('INVALID_DATE_RANGE', 'an exception spans at most a year')
   return Array.from({ length: n + 1 }, (_, i) => addDays(start, i))
 }
@@ -63,7 +64,10 @@ export function stops(h: HolidayException, calendarId: string, kind: CalendarKin
  * The calendars as the timetable reads them: each one's removed dates plus the days of every
  * exception that stops it (a date added by hand to a calendar still runs: the hand wins).
  */
-export function applyHolidays<C extends { id: string; rules: CalendarJson }>(calendars: readonly C[], holidays: readonly HolidayException[]): C[] {
+export function applyHolidays<C extends { id: string; rules: CalendarJson }>(
+  calendars: readonly C[],
+  holidays: readonly HolidayException[],
+): C[] {
   if (holidays.length === 0) return [...calendars]
   const days = new Map(holidays.map((h) => [h.id, holidayDates(h)]))
   return calendars.map((c) => {

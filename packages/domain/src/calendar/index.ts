@@ -55,4 +55,14 @@ export {
 export { MAX_RULE_DEPTH, parseCalendar, validateCalendar, type CalendarValidation } from './validate.js'
 export { makeCalendar } from './factories.js'
 export { calendarWords, type WordsLang } from './words.js'
-export { applyHolidays, calendarKind, CALENDAR_KINDS, holidayDates, isMarketDayOf, springFestival, stops as holidayStops, type CalendarKind, type HolidayException } from './holidays.js'
+export {
+  applyHolidays,
+  calendarKind,
+  CALENDAR_KINDS,
+  holidayDates,
+  isMarketDayOf,
+  springFestival,
+  stops as holidayStops,
+  type CalendarKind,
+  type HolidayException,
+} from './holidays.js'

@@ -34,7 +34,12 @@ const studentCalendar = makeCalendar({ rule: makeSchoolRule() })
 describe('publicHolidaysOf (from chinese-days)', () => {
   it('lists the six 2026 make-up workdays announced by the State Council', () => {
     expect(publicHolidaysOf(2026).makeUpWorkdays).toEqual([
-      '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10',
+      '2026-01-04',
+      '2026-02-14',
+      '2026-02-28',
+      '2026-05-09',
+      '2026-09-20',
+      '2026-10-10',
     ])
   })
 

@@ -104,4 +104,3 @@ export function publicHolidaysOf(year: number): PublicHolidayYear {
   const makeUpWorkdays = datesOfYear(table.workdays, year).filter((date) => weekdayOf(date) >= 6)
   return { year, holidays, makeUpWorkdays }
 }
-

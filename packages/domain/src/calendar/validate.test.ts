@@ -116,7 +116,12 @@ describe('validateCalendar rejects, naming the place', () => {
     ],
     [
       'a make-up workday on a weekday',
-      withRule({ kind: 'schoolDays', terms: [{ start: '2026-02-24', end: '2026-07-10' }], holidays: [], makeUpWorkdays: ['2026-02-13'] }),
+      withRule({
+        kind: 'schoolDays',
+        terms: [{ start: '2026-02-24', end: '2026-07-10' }],
+        holidays: [],
+        makeUpWorkdays: ['2026-02-13'],
+      }),
       { path: 'rule.makeUpWorkdays[0]', message: '2026-02-13 is a Friday; a make-up workday is a Saturday or Sunday' },
     ],
     [
@@ -150,7 +155,13 @@ describe('validateCalendar rejects, naming the place', () => {
 
   it('reports every problem at once', () => {
     const issues = issuesOf({
-      rule: { kind: 'all', rules: [{ kind: 'weekdays', weekdays: [8] }, { kind: 'dayCycle', anchor: 'soon', periodDays: 0 }] },
+      rule: {
+        kind: 'all',
+        rules: [
+          { kind: 'weekdays', weekdays: [8] },
+          { kind: 'dayCycle', anchor: 'soon', periodDays: 0 },
+        ],
+      },
       added: ['2026-13-01'],
       removed: [],
     })

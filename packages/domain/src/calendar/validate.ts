@@ -9,9 +9,7 @@ import type { DayDigit } from './market-day.js'
 import type { DateRange } from './school-term.js'
 import { isServiceDate, weekdayOf, type ServiceDate, type Weekday } from './service-day.js'
 
-export type CalendarValidation =
-  | { ok: true; calendar: ServiceCalendar }
-  | { ok: false; issues: CalendarIssue[] }
+export type CalendarValidation = { ok: true; calendar: ServiceCalendar } | { ok: false; issues: CalendarIssue[] }
 
 // Operators build trees of a few levels; a deeper one is a mistake or hostile input that would
 // otherwise recurse without bound.

@@ -33,7 +33,8 @@ function digitsWords(digits: readonly number[], lang: WordsLang): string {
   return `days ending in ${d.map((x) => (x === 0 ? '0' : String(x))).join(', ')}`
 }
 
-const range = (r: DateRange<string>, lang: WordsLang): string => (r.start === r.end ? r.start : lang === 'zh' ? `${r.start} 至 ${r.end}` : `${r.start} to ${r.end}`)
+const range = (r: DateRange<string>, lang: WordsLang): string =>
+  r.start === r.end ? r.start : lang === 'zh' ? `${r.start} 至 ${r.end}` : `${r.start} to ${r.end}`
 
 function ruleWords(rule: CalendarRule<string>, lang: WordsLang): string {
   const zh = lang === 'zh'
@@ -43,9 +44,13 @@ function ruleWords(rule: CalendarRule<string>, lang: WordsLang): string {
     case 'dateRange':
       return range(rule, lang)
     case 'marketDays':
-      return zh ? `${rule.calendar === 'lunar' ? '农历' : '公历'}每月${digitsWords(rule.digits, lang)}` : `${rule.calendar === 'lunar' ? 'lunar' : 'Gregorian'} ${digitsWords(rule.digits, lang)}`
+      return zh
+        ? `${rule.calendar === 'lunar' ? '农历' : '公历'}每月${digitsWords(rule.digits, lang)}`
+        : `${rule.calendar === 'lunar' ? 'lunar' : 'Gregorian'} ${digitsWords(rule.digits, lang)}`
     case 'dayCycle':
-      return zh ? `每 ${rule.periodDays} 天一次（${rule.anchor} 起算）` : `every ${rule.periodDays} days (counted from ${rule.anchor})`
+      return zh
+        ? `每 ${rule.periodDays} 天一次（${rule.anchor} 起算）`
+        : `every ${rule.periodDays} days (counted from ${rule.anchor})`
     case 'schoolDays': {
       const terms = rule.terms.map((t) => (t.label ? t.label : range(t, lang)))
       return zh
@@ -53,9 +58,17 @@ function ruleWords(rule: CalendarRule<string>, lang: WordsLang): string {
         : `Mon–Fri in term, not in school breaks or public holidays${rule.makeUpWorkdays.length ? ', make-up school days included' : ''} (${terms.join('; ') || 'no term set'})`
     }
     case 'all':
-      return rule.rules.length === 0 ? (zh ? '每天' : 'every day') : rule.rules.map((r) => ruleWords(r, lang)).join(zh ? '，且' : ', and ')
+      return rule.rules.length === 0
+        ? zh
+          ? '每天'
+          : 'every day'
+        : rule.rules.map((r) => ruleWords(r, lang)).join(zh ? '，且' : ', and ')
     case 'any':
-      return rule.rules.length === 0 ? (zh ? '只在加开日' : 'only on added dates') : rule.rules.map((r) => ruleWords(r, lang)).join(zh ? '，或' : ', or ')
+      return rule.rules.length === 0
+        ? zh
+          ? '只在加开日'
+          : 'only on added dates'
+        : rule.rules.map((r) => ruleWords(r, lang)).join(zh ? '，或' : ', or ')
     case 'not':
       return zh ? `除${ruleWords(rule.rule, lang)}以外` : `except ${ruleWords(rule.rule, lang)}`
   }

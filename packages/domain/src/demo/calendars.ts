@@ -2,7 +2,14 @@
  * The demo county's service calendars: every day (民心专线), school days (学生车), clinic days
  * (就医出行车) and each township's market days (赶场车). Every one is checked with `parseCalendar`.
  */
-import { CalendarError, MARKET_DIGITS, parseCalendar, publicHolidaysOf, type CalendarJson, type DateRange } from '../calendar/index.js'
+import {
+  CalendarError,
+  MARKET_DIGITS,
+  parseCalendar,
+  publicHolidaysOf,
+  type CalendarJson,
+  type DateRange,
+} from '../calendar/index.js'
 import type { Calendar } from '../network/types.js'
 import { TOWNSHIPS } from './townships.js'
 
@@ -63,12 +70,28 @@ export function calendars(): Calendar[] {
     makeUpWorkdays: [...makeUpWorkdays],
   })
   const out: Calendar[] = [
-    calendar(CAL_DAILY, '每日', { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] }),
+    calendar(CAL_DAILY, '每日', {
+      rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] },
+      added: [],
+      removed: [],
+    }),
     calendar(CAL_SCHOOL, '上学日', { rule: schoolDays(), added: [], removed: [] }),
     // Boarding pupils go to the county middle school on Monday morning and come home on Friday.
-    calendar(CAL_SCHOOL_MONDAY, '上学日·周一返校', { rule: { kind: 'all', rules: [schoolDays(), { kind: 'weekdays', weekdays: [1] }] }, added: [], removed: [] }),
-    calendar(CAL_SCHOOL_FRIDAY, '上学日·周五放学', { rule: { kind: 'all', rules: [schoolDays(), { kind: 'weekdays', weekdays: [5] }] }, added: [], removed: [] }),
-    calendar(CAL_MEDICAL, '就医日·周二四六', { rule: { kind: 'weekdays', weekdays: [2, 4, 6] }, added: [], removed: [] }),
+    calendar(CAL_SCHOOL_MONDAY, '上学日·周一返校', {
+      rule: { kind: 'all', rules: [schoolDays(), { kind: 'weekdays', weekdays: [1] }] },
+      added: [],
+      removed: [],
+    }),
+    calendar(CAL_SCHOOL_FRIDAY, '上学日·周五放学', {
+      rule: { kind: 'all', rules: [schoolDays(), { kind: 'weekdays', weekdays: [5] }] },
+      added: [],
+      removed: [],
+    }),
+    calendar(CAL_MEDICAL, '就医日·周二四六', {
+      rule: { kind: 'weekdays', weekdays: [2, 4, 6] },
+      added: [],
+      removed: [],
+    }),
   ]
   for (const t of TOWNSHIPS) {
     if (!t.market) continue

@@ -1,6 +1,14 @@
 import { cumulativeDistancesM, distanceM, locateStops, projectOnLine } from '@rb/geo'
 import { describe, expect, it } from 'vitest'
-import { addDays, parseCalendar, runsOn, serviceDate, weekdayOf, type ServiceCalendar, type ServiceDate } from '../calendar/index.js'
+import {
+  addDays,
+  parseCalendar,
+  runsOn,
+  serviceDate,
+  weekdayOf,
+  type ServiceCalendar,
+  type ServiceDate,
+} from '../calendar/index.js'
 import {
   DRIVER_NUMBER_PATTERN,
   SERVICE_KINDS,
@@ -12,7 +20,15 @@ import {
   yearsOfService,
   type NetworkSnapshot,
 } from '../network/index.js'
-import { CAL_SCHOOL, DEMO_REFERENCE_DATE, SEAT, STOP_TOLERANCE_M, demoCounty, marketCalendarId, mulberry32 } from './index.js'
+import {
+  CAL_SCHOOL,
+  DEMO_REFERENCE_DATE,
+  SEAT,
+  STOP_TOLERANCE_M,
+  demoCounty,
+  marketCalendarId,
+  mulberry32,
+} from './index.js'
 
 // Built once: 150 ms, and no test changes it.
 const county = demoCounty()
@@ -76,7 +92,15 @@ describe('demo counts and numbers', () => {
   })
 
   it('has unique, well-formed ids everywhere', () => {
-    for (const list of [county.operators, county.townships, county.routes, county.calendars, county.trips, county.vehicles, county.drivers]) {
+    for (const list of [
+      county.operators,
+      county.townships,
+      county.routes,
+      county.calendars,
+      county.trips,
+      county.vehicles,
+      county.drivers,
+    ]) {
       expect(unique(list.map((x) => x.id))).toBe(true)
     }
     expect(county.stops.map((s) => s.code)).toEqual(county.stops.map((_, i) => formatStopCode('XY', i + 1)))
@@ -113,7 +137,8 @@ describe('demo townships and stops', () => {
 
   it('serves every stop sign by a route, and the seat and township centres by several', () => {
     const routesAt = new Map<string, number>()
-    for (const r of county.routes) for (const s of r.stops) routesAt.set(s.stopCode, (routesAt.get(s.stopCode) ?? 0) + 1)
+    for (const r of county.routes)
+      for (const s of r.stops) routesAt.set(s.stopCode, (routesAt.get(s.stopCode) ?? 0) + 1)
     expect(county.stops.filter((s) => !routesAt.has(s.code)).map((s) => s.code)).toEqual([])
     expect(routesAt.get('XY-0001')).toBeGreaterThanOrEqual(6)
     const centres = county.stops.filter((s) => s.name.endsWith('场镇'))
@@ -124,7 +149,8 @@ describe('demo townships and stops', () => {
 describe('demo routes', () => {
   it('has routes of every service kind, each with a name, colour, operator and rural speed limit', () => {
     const operatorIds = new Set(county.operators.map((o) => o.id))
-    for (const kind of SERVICE_KINDS) expect(county.routes.filter((r) => r.kind === kind).length).toBeGreaterThanOrEqual(3)
+    for (const kind of SERVICE_KINDS)
+      expect(county.routes.filter((r) => r.kind === kind).length).toBeGreaterThanOrEqual(3)
     for (const r of county.routes) {
       expect(r.name).toMatch(/^.+—.+ (赶场车|学生车|就医出行车|民心专线)$/)
       expect(r.color).toMatch(/^#[0-9a-f]{6}$/)
@@ -191,8 +217,12 @@ describe('demo calendars and trips', () => {
       expect(kmh, t.id).toBeLessThan(40)
       expect(t.departureS + t.stopOffsetsS.at(-1)!).toBeLessThanOrEqual(19.5 * 3600)
     }
-    for (const r of county.routes) expect(new Set(county.trips.filter((t) => t.routeId === r.id).map((t) => t.direction)), r.id).toEqual(new Set([0, 1]))
-    for (const kind of SERVICE_KINDS) expect(county.trips.some((t) => routeById.get(t.routeId)?.kind === kind)).toBe(true)
+    for (const r of county.routes)
+      expect(new Set(county.trips.filter((t) => t.routeId === r.id).map((t) => t.direction)), r.id).toEqual(
+        new Set([0, 1]),
+      )
+    for (const kind of SERVICE_KINDS)
+      expect(county.trips.some((t) => routeById.get(t.routeId)?.kind === kind)).toBe(true)
   })
 
   it('makes some medical trips bookable on demand and others optionally', () => {
@@ -210,8 +240,14 @@ describe('demo calendars and trips', () => {
   /** Two dates in the school year on which every calendar agrees except `calendarId` (and any with the same rules). */
   function marketPair(calendarId: string): { market: ServiceDate; plain: ServiceDate; flipping: Set<string> } {
     const target = county.calendars.find((c) => c.id === calendarId)!
-    const flipping = new Set(county.calendars.filter((c) => JSON.stringify(c.rules) === JSON.stringify(target.rules)).map((c) => c.id))
-    const signature = (d: ServiceDate): string => county.calendars.filter((c) => !flipping.has(c.id)).map((c) => (runsOn(parsed.get(c.id)!, d) ? 1 : 0)).join('')
+    const flipping = new Set(
+      county.calendars.filter((c) => JSON.stringify(c.rules) === JSON.stringify(target.rules)).map((c) => c.id),
+    )
+    const signature = (d: ServiceDate): string =>
+      county.calendars
+        .filter((c) => !flipping.has(c.id))
+        .map((c) => (runsOn(parsed.get(c.id)!, d) ? 1 : 0))
+        .join('')
     const days = Array.from({ length: 300 }, (_, i) => addDays(serviceDate('2026-09-01'), i))
     for (const market of days.filter((d) => runsOn(parsed.get(calendarId)!, d))) {
       const plain = days.find((d) => !runsOn(parsed.get(calendarId)!, d) && signature(d) === signature(market))
@@ -220,12 +256,15 @@ describe('demo calendars and trips', () => {
     throw new Error(`no pair of dates for ${calendarId}`)
   }
 
-  it.each([['XY-T02'], ['XY-T05']])('runs more trips on a market day of %s than on a day without its market', (townshipId) => {
-    const { market, plain, flipping } = marketPair(marketCalendarId(townshipId))
-    const marketTrips = county.trips.filter((t) => flipping.has(t.calendarId)).length
-    expect(marketTrips).toBeGreaterThan(0)
-    expect(instances(market).length - instances(plain).length).toBe(marketTrips)
-  })
+  it.each([['XY-T02'], ['XY-T05']])(
+    'runs more trips on a market day of %s than on a day without its market',
+    (townshipId) => {
+      const { market, plain, flipping } = marketPair(marketCalendarId(townshipId))
+      const marketTrips = county.trips.filter((t) => flipping.has(t.calendarId)).length
+      expect(marketTrips).toBeGreaterThan(0)
+      expect(instances(market).length - instances(plain).length).toBe(marketTrips)
+    },
+  )
 
   it('runs student trips on school days and make-up workdays, not on public holidays or weekends', () => {
     const student = (date: string) => instances(date).filter((i) => i.kind === 'student')
@@ -239,7 +278,11 @@ describe('demo calendars and trips', () => {
     expect(student('2026-10-17')).toEqual([])
     // Boarding runs: Monday morning into the county seat, Friday afternoon home.
     expect(student('2026-10-12').some((i) => i.headsign === '叙永一中')).toBe(true)
-    expect(student('2026-10-16').some((i) => i.direction === 1 && i.departureTs - Date.parse('2026-10-16T00:00:00+08:00') > 16 * 3_600_000)).toBe(true)
+    expect(
+      student('2026-10-16').some(
+        (i) => i.direction === 1 && i.departureTs - Date.parse('2026-10-16T00:00:00+08:00') > 16 * 3_600_000,
+      ),
+    ).toBe(true)
     expect(student('2026-08-20')).toEqual([])
   })
 
@@ -262,7 +305,8 @@ describe('demo fleet', () => {
       expect(v.jt808Phone).toMatch(/^\d{11,12}$/)
       expect(v.deviceId).toMatch(/^[A-Za-z0-9_-]+$/)
     }
-    for (const key of ['plate', 'deviceId', 'jt808Phone'] as const) expect(unique(county.vehicles.map((v) => v[key]))).toBe(true)
+    for (const key of ['plate', 'deviceId', 'jt808Phone'] as const)
+      expect(unique(county.vehicles.map((v) => v[key]))).toBe(true)
     const retired = county.vehicles.filter((v) => v.status === 'retired').length
     expect(retired).toBeGreaterThan(0)
     expect(retired).toBeLessThan(6)

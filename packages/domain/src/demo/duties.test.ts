@@ -16,10 +16,12 @@ function dayOf(date: ServiceDate): RosterDay {
   const instances = instancesOn(date, net.trips, net.routes, net.calendars)
   return {
     date,
-    trips: new Map(instances.flatMap((i) => {
-      const route = routes.get(i.routeId)
-      return route ? [[i.id, dayTrip(i, route, 'scheduled', 0)] as const] : []
-    })),
+    trips: new Map(
+      instances.flatMap((i) => {
+        const route = routes.get(i.routeId)
+        return route ? [[i.id, dayTrip(i, route, 'scheduled', 0)] as const] : []
+      }),
+    ),
     assignments: [],
     vehicles,
     drivers: new Map(net.drivers.map((d) => [d.id, d])),
@@ -45,9 +47,16 @@ describe('the demo county’s duty templates', () => {
       const { duties, warnings } = generateDuties(day, proposeFromTemplates(templates, day), { fill: true })
       expect(warnings, date).toEqual([])
       expect(new Set(duties.flatMap((d) => d.instanceIds)).size, date).toBe(day.trips.size)
-      const after = withDuties(day, duties.map((d, k) => ({ ...d, dutyId: `P${k}` })))
-      duties.forEach((d, k) => expect(dutyProblems(d, after, { dutyId: `P${k}` }), `${date} ${d.vehicleId}`).toEqual([]))
-      const lent = duties.filter((d) => d.instanceIds.some((id) => day.trips.get(id)?.operatorId !== vehicles.get(d.vehicleId)?.operatorId))
+      const after = withDuties(
+        day,
+        duties.map((d, k) => ({ ...d, dutyId: `P${k}` })),
+      )
+      duties.forEach((d, k) =>
+        expect(dutyProblems(d, after, { dutyId: `P${k}` }), `${date} ${d.vehicleId}`).toEqual([]),
+      )
+      const lent = duties.filter((d) =>
+        d.instanceIds.some((id) => day.trips.get(id)?.operatorId !== vehicles.get(d.vehicleId)?.operatorId),
+      )
       expect(lent.length, `${date} (weekday ${weekdayOf(date)})`).toBeGreaterThan(0)
     }
   })

@@ -10,7 +10,13 @@ import type { NetworkSnapshot } from '../network/types.js'
 import { instancesOn } from '../network/timetable.js'
 import { planRoster } from '../roster/planner.js'
 import { dayTrip, tripSpan, tripsOf } from '../roster/rules.js'
-import { DEFAULT_DAILY_DRIVING_MIN, TURNAROUND_MIN, type DutyTemplate, type RosterDay, type RosterLimits } from '../roster/types.js'
+import {
+  DEFAULT_DAILY_DRIVING_MIN,
+  TURNAROUND_MIN,
+  type DutyTemplate,
+  type RosterDay,
+  type RosterLimits,
+} from '../roster/types.js'
 import { CAL_DAILY, CAL_MEDICAL, CAL_SCHOOL } from './calendars.js'
 import { COUNTY_PREFIX, OPERATOR_BUS } from './townships.js'
 
@@ -29,12 +35,29 @@ interface TemplateSet {
 }
 
 const SETS: readonly TemplateSet[] = [
-  { key: 'WD', name: '工作日', weekdays: [1, 2, 3, 4, 5], date: '2026-09-16', calendars: [CAL_DAILY, CAL_SCHOOL], servicing: OPERATOR_BUS },
-  { key: 'SA', name: '周六', weekdays: [6], date: '2026-09-19', calendars: [CAL_DAILY, CAL_MEDICAL], servicing: OPERATOR_BUS },
+  {
+    key: 'WD',
+    name: '工作日',
+    weekdays: [1, 2, 3, 4, 5],
+    date: '2026-09-16',
+    calendars: [CAL_DAILY, CAL_SCHOOL],
+    servicing: OPERATOR_BUS,
+  },
+  {
+    key: 'SA',
+    name: '周六',
+    weekdays: [6],
+    date: '2026-09-19',
+    calendars: [CAL_DAILY, CAL_MEDICAL],
+    servicing: OPERATOR_BUS,
+  },
   { key: 'SU', name: '周日', weekdays: [7], date: '2026-09-20', calendars: [CAL_DAILY], servicing: OPERATOR_BUS },
 ]
 
-export function demoDutyTemplates(net: NetworkSnapshot, limits: RosterLimits = { dailyDrivingMin: DEFAULT_DAILY_DRIVING_MIN, turnaroundMin: TURNAROUND_MIN }): DutyTemplate[] {
+export function demoDutyTemplates(
+  net: NetworkSnapshot,
+  limits: RosterLimits = { dailyDrivingMin: DEFAULT_DAILY_DRIVING_MIN, turnaroundMin: TURNAROUND_MIN },
+): DutyTemplate[] {
   const routes = new Map(net.routes.map((r) => [r.id, r]))
   const out: DutyTemplate[] = []
   for (const set of SETS) {
@@ -43,10 +66,12 @@ export function demoDutyTemplates(net: NetworkSnapshot, limits: RosterLimits = {
     const instances = instancesOn(date, trips, net.routes, net.calendars)
     const dayOf = (vehicles: NetworkSnapshot['vehicles']): RosterDay => ({
       date,
-      trips: new Map(instances.flatMap((i) => {
-        const route = routes.get(i.routeId)
-        return route ? [[i.id, dayTrip(i, route, 'scheduled', 0)] as const] : []
-      })),
+      trips: new Map(
+        instances.flatMap((i) => {
+          const route = routes.get(i.routeId)
+          return route ? [[i.id, dayTrip(i, route, 'scheduled', 0)] as const] : []
+        }),
+      ),
       assignments: [],
       vehicles: new Map(vehicles.map((v) => [v.id, v])),
       drivers: new Map(net.drivers.map((d) => [d.id, d])),
@@ -56,9 +81,14 @@ export function demoDutyTemplates(net: NetworkSnapshot, limits: RosterLimits = {
     let plan = planRoster(day)
     // Only the operator's buses the plan used go out, but one: again until another operator's bus
     // runs one of its trips (the planner borrows only when it must).
-    const lends = (): boolean => plan.duties.some((d) => tripsOf(day, d.instanceIds).some((t) => t.operatorId !== day.vehicles.get(d.vehicleId)?.operatorId))
+    const lends = (): boolean =>
+      plan.duties.some((d) =>
+        tripsOf(day, d.instanceIds).some((t) => t.operatorId !== day.vehicles.get(d.vehicleId)?.operatorId),
+      )
     for (let round = 0; set.servicing && !lends() && round < net.vehicles.length; round++) {
-      const used = [...new Set(plan.duties.map((d) => d.vehicleId))].filter((id) => day.vehicles.get(id)?.operatorId === set.servicing).sort()
+      const used = [...new Set(plan.duties.map((d) => d.vehicleId))]
+        .filter((id) => day.vehicles.get(id)?.operatorId === set.servicing)
+        .sort()
       const onRoad = new Set(used.slice(0, -1))
       day = dayOf(net.vehicles.filter((v) => v.operatorId !== set.servicing || onRoad.has(v.id)))
       plan = planRoster(day)

@@ -39,7 +39,15 @@ export function demoCounty(opts: DemoCountyOptions = {}): NetworkSnapshot {
 }
 
 export { COUNTY_PREFIX, DEMO_REFERENCE_DATE, SEAT } from './townships.js'
-export { CAL_DAILY, CAL_MEDICAL, CAL_SCHOOL, CAL_SCHOOL_FRIDAY, CAL_SCHOOL_MONDAY, SCHOOL_TERMS, marketCalendarId } from './calendars.js'
+export {
+  CAL_DAILY,
+  CAL_MEDICAL,
+  CAL_SCHOOL,
+  CAL_SCHOOL_FRIDAY,
+  CAL_SCHOOL_MONDAY,
+  SCHOOL_TERMS,
+  marketCalendarId,
+} from './calendars.js'
 export { STOP_TOLERANCE_M } from './routes.js'
 export { demoDutyTemplates } from './duties.js'
 export { mulberry32, type Rng } from './rng.js'

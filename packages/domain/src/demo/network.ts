@@ -45,9 +45,27 @@ const VALLEY_ROADS = new Set(['XY-T01>XY-T02', 'XY-T01>XY-T06', 'XY-T12>XY-T13']
 
 function seatPlaces(): Place[] {
   return [
-    { key: SEAT_TOWNSHIP_ID, point: [...SEAT], townshipId: SEAT_TOWNSHIP_ID, short: { zh: '叙永', en: 'Xuyong' }, stop: { zh: '叙永汽车站', en: 'Xuyong Bus Station' } },
-    { key: HOSPITAL, point: [105.4575, 28.1655], townshipId: SEAT_TOWNSHIP_ID, short: { zh: '县人民医院', en: 'County Hospital' }, stop: { zh: '县人民医院', en: "Xuyong County People's Hospital" } },
-    { key: MIDDLE_SCHOOL, point: [105.4245, 28.172], townshipId: SEAT_TOWNSHIP_ID, short: { zh: '叙永一中', en: 'Xuyong No.1 Middle School' }, stop: { zh: '叙永一中', en: 'Xuyong No.1 Middle School' } },
+    {
+      key: SEAT_TOWNSHIP_ID,
+      point: [...SEAT],
+      townshipId: SEAT_TOWNSHIP_ID,
+      short: { zh: '叙永', en: 'Xuyong' },
+      stop: { zh: '叙永汽车站', en: 'Xuyong Bus Station' },
+    },
+    {
+      key: HOSPITAL,
+      point: [105.4575, 28.1655],
+      townshipId: SEAT_TOWNSHIP_ID,
+      short: { zh: '县人民医院', en: 'County Hospital' },
+      stop: { zh: '县人民医院', en: "Xuyong County People's Hospital" },
+    },
+    {
+      key: MIDDLE_SCHOOL,
+      point: [105.4245, 28.172],
+      townshipId: SEAT_TOWNSHIP_ID,
+      short: { zh: '叙永一中', en: 'Xuyong No.1 Middle School' },
+      stop: { zh: '叙永一中', en: 'Xuyong No.1 Middle School' },
+    },
   ]
 }
 
@@ -65,11 +83,20 @@ function spurEnd(rng: Rng, center: LngLat, awayFrom: number[]): LngLat {
 }
 
 export function buildRoads(rng: Rng): RoadNet {
-  const nextVillage = villageNames(rng.fork('village-names'), TOWNSHIPS.map((t) => t.short))
+  const nextVillage = villageNames(
+    rng.fork('village-names'),
+    TOWNSHIPS.map((t) => t.short),
+  )
   const places = new Map<string, Place>(seatPlaces().map((p) => [p.key, p]))
   for (const t of TOWNSHIPS) {
     if (t.id === SEAT_TOWNSHIP_ID) continue
-    places.set(t.id, { key: t.id, point: [...t.center], townshipId: t.id, short: { zh: t.short, en: t.nameEn }, stop: { zh: `${t.short}场镇`, en: `${t.nameEn} Town` } })
+    places.set(t.id, {
+      key: t.id,
+      point: [...t.center],
+      townshipId: t.id,
+      short: { zh: t.short, en: t.nameEn },
+      stop: { zh: `${t.short}场镇`, en: `${t.nameEn} Town` },
+    })
   }
   const roads: Road[] = []
   const road = (from: string, to: string, style: RoadStyle): void => {
@@ -95,7 +122,13 @@ export function buildRoads(rng: Rng): RoadNet {
       const xy = toXy(point)
       angles.push(Math.atan2(xy[1] - c[1], xy[0] - c[0]))
       const key = spurKey(t.id, n)
-      places.set(key, { key, point, townshipId: t.id, short: village, stop: { zh: `${village.zh}村委会`, en: `${village.en} Village Committee` } })
+      places.set(key, {
+        key,
+        point,
+        townshipId: t.id,
+        short: village,
+        stop: { zh: `${village.zh}村委会`, en: `${village.en} Village Committee` },
+      })
       road(t.id, key, 'mountain')
     }
   }

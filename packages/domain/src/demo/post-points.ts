@@ -22,13 +22,41 @@ export function demoPostPoints(net: Pick<NetworkSnapshot, 'stops' | 'routes'>, s
   const phone = (): string => `1${rng.pick(['3', '5', '8', '9'])}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`
   const out: PostPoint[] = []
   const seat = net.stops.find((s) => s.code === DEMO_STATION_STOP)
-  if (seat) out.push({ stopCode: seat.code, kind: 'station', name: DEMO_STATION_NAME, phone: '08306221036', hours: '07:00-19:00', holdDays: 7, active: true })
+  if (seat)
+    out.push({
+      stopCode: seat.code,
+      kind: 'station',
+      name: DEMO_STATION_NAME,
+      phone: '08306221036',
+      hours: '07:00-19:00',
+      holdDays: 7,
+      active: true,
+    })
   for (const t of TOWNSHIPS.slice(1)) {
     const centre = net.stops.find((s) => s.name === `${t.short}场镇` && served.has(s.code))
-    if (centre) out.push({ stopCode: centre.code, kind: 'station', name: `${t.name}综合运输服务站`, phone: `0830${String(rng.int(6_200_000, 6_299_999))}`, hours: '08:00-18:00', holdDays: 7, active: true })
-    const villages = net.stops.filter((s) => s.townshipId === t.id && s.name.endsWith('村委会') && served.has(s.code) && s.status !== 'removed')
+    if (centre)
+      out.push({
+        stopCode: centre.code,
+        kind: 'station',
+        name: `${t.name}综合运输服务站`,
+        phone: `0830${String(rng.int(6_200_000, 6_299_999))}`,
+        hours: '08:00-18:00',
+        holdDays: 7,
+        active: true,
+      })
+    const villages = net.stops.filter(
+      (s) => s.townshipId === t.id && s.name.endsWith('村委会') && served.has(s.code) && s.status !== 'removed',
+    )
     for (const v of villages.slice(0, VILLAGES_PER_TOWNSHIP)) {
-      out.push({ stopCode: v.code, kind: 'village', name: `${v.name.replace(/村委会$/, '')}村邮站`, phone: phone(), hours: '08:00-20:00', holdDays: 5, active: true })
+      out.push({
+        stopCode: v.code,
+        kind: 'village',
+        name: `${v.name.replace(/村委会$/, '')}村邮站`,
+        phone: phone(),
+        hours: '08:00-20:00',
+        holdDays: 5,
+        active: true,
+      })
     }
   }
   return out

@@ -17,7 +17,10 @@ const M_PER_DEG_LNG = M_PER_DEG_LAT * Math.cos((SEAT[1] * Math.PI) / 180)
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6
 
 export const toXy = ([lng, lat]: LngLat): Xy => [(lng - SEAT[0]) * M_PER_DEG_LNG, (lat - SEAT[1]) * M_PER_DEG_LAT]
-export const toLngLat = ([x, y]: Xy): LngLat => [round6(SEAT[0] + x / M_PER_DEG_LNG), round6(SEAT[1] + y / M_PER_DEG_LAT)]
+export const toLngLat = ([x, y]: Xy): LngLat => [
+  round6(SEAT[0] + x / M_PER_DEG_LNG),
+  round6(SEAT[1] + y / M_PER_DEG_LAT),
+]
 
 const dist = (a: Xy, b: Xy): number => Math.hypot(b[0] - a[0], b[1] - a[1])
 const bearing = (a: Xy, b: Xy): number => Math.atan2(b[1] - a[1], b[0] - a[0])
@@ -99,7 +102,10 @@ function chaikin(pts: readonly Xy[], climb: readonly boolean[]): { pts: Xy[]; cl
     const a = pts[i] as Xy
     const b = pts[i + 1] as Xy
     const flag = (climb[i] ?? false) || (climb[i + 1] ?? false)
-    out.push([0.75 * a[0] + 0.25 * b[0], 0.75 * a[1] + 0.25 * b[1]], [0.25 * a[0] + 0.75 * b[0], 0.25 * a[1] + 0.75 * b[1]])
+    out.push(
+      [0.75 * a[0] + 0.25 * b[0], 0.75 * a[1] + 0.25 * b[1]],
+      [0.25 * a[0] + 0.75 * b[0], 0.25 * a[1] + 0.75 * b[1]],
+    )
     flags.push(flag, flag)
   }
   out.push(pts.at(-1) as Xy)
@@ -149,7 +155,11 @@ function walkRoad(rng: Rng, start: Xy, end: Xy, p: StyleParams, mountain: boolea
     }
     // An Ornstein–Uhlenbeck meander around the straight line; roads leave and enter a place
     // nearly straight, so that two roads out of one town do not run side by side.
-    const spread = Math.min(1, remM / Math.min(3_000, 0.2 * totalM), 0.1 + dist(start, w.pos) / Math.min(2_000, 0.15 * totalM))
+    const spread = Math.min(
+      1,
+      remM / Math.min(3_000, 0.2 * totalM),
+      0.1 + dist(start, w.pos) / Math.min(2_000, 0.15 * totalM),
+    )
     offset = clamp(0.93 * offset + p.sigma * rng.normal(), p.maxOffset * spread)
     const turnLimit = p.maxTurn * (remM < 2_000 ? 2 : 1)
     w.heading += clamp(wrap(bearing(w.pos, end) + offset - w.heading), turnLimit)

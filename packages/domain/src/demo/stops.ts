@@ -53,7 +53,10 @@ function villageStopNames(rng: Rng, nextVillage: () => PlaceName, count: number)
   while (out.length < count) {
     const v = nextVillage()
     const k = Math.min(count - out.length, rng.pick([1, 2, 2, 3]))
-    const groups = rng.shuffle(Array.from({ length: 12 }, (_, i) => i + 1)).slice(0, k).sort((a, b) => a - b)
+    const groups = rng
+      .shuffle(Array.from({ length: 12 }, (_, i) => i + 1))
+      .slice(0, k)
+      .sort((a, b) => a - b)
     if (rng.chance(0.5)) groups.reverse()
     const committeeAt = rng.chance(k >= 2 ? 0.6 : 0.2) ? rng.int(0, k - 1) : -1
     const schoolAt = k >= 2 && rng.chance(0.3) ? (committeeAt + 1) % k : -1
@@ -77,10 +80,21 @@ function clearOfBends(road: Road, cumM: readonly number[], alongM: number): numb
 }
 
 /** Distances along the road for stops: `gapM` apart (random in the range), clear of both ends and of bends. */
-function stopPositions(rng: Rng, road: Road, cumM: readonly number[], startM: number, gapM: [number, number], endClearM: number): number[] {
+function stopPositions(
+  rng: Rng,
+  road: Road,
+  cumM: readonly number[],
+  startM: number,
+  gapM: [number, number],
+  endClearM: number,
+): number[] {
   const lastM = (cumM.at(-1) ?? 0) - endClearM
   const out: number[] = []
-  for (let at = clearOfBends(road, cumM, startM + rng.range(gapM[0], gapM[1])); at < lastM; at = clearOfBends(road, cumM, at + rng.range(gapM[0], gapM[1]))) {
+  for (
+    let at = clearOfBends(road, cumM, startM + rng.range(gapM[0], gapM[1]));
+    at < lastM;
+    at = clearOfBends(road, cumM, at + rng.range(gapM[0], gapM[1]))
+  ) {
     out.push(at)
   }
   return out
@@ -94,7 +108,15 @@ export function placeStops(rng: Rng, net: RoadNet): StopLayout {
   const add = (name: PlaceName, point: LngLat, village: boolean): string => {
     const code = formatStopCode(COUNTY_PREFIX, stops.length + 1)
     const installedOn = village ? installed('2024-03-01', 840) : installed('2024-01-08', 60)
-    stops.push({ code, name: name.zh, nameEn: name.en, townshipId: nearestTownship(point), point, status: 'ok', installedOn: serviceDate(installedOn) })
+    stops.push({
+      code,
+      name: name.zh,
+      nameEn: name.en,
+      townshipId: nearestTownship(point),
+      point,
+      status: 'ok',
+      installedOn: serviceDate(installedOn),
+    })
     if (village) villageStops.push(stops.length - 1)
     return code
   }
@@ -108,18 +130,28 @@ export function placeStops(rng: Rng, net: RoadNet): StopLayout {
     const named: { name: PlaceName; alongM: number; village: boolean }[] = []
     if (road.style === 'urban') {
       const at = stopPositions(rng, road, cumM, 0, [450, 800], 350)
-      for (const alongM of at) named.push({ name: URBAN_STOPS[urbanNext++ % URBAN_STOPS.length] as PlaceName, alongM, village: false })
+      for (const alongM of at)
+        named.push({ name: URBAN_STOPS[urbanNext++ % URBAN_STOPS.length] as PlaceName, alongM, village: false })
     } else {
       let startM = 0
       if (road.to.endsWith('/V0')) {
         // The first spur road out of a township passes its health centre and central primary school.
         const t = townshipFact(road.from)
         // Out of a bend if there is room before the village end, else where it is.
-        const near = (alongM: number): number => Math.min(clearOfBends(road, cumM, alongM), Math.max(alongM, lengthM - 2_000))
+        const near = (alongM: number): number =>
+          Math.min(clearOfBends(road, cumM, alongM), Math.max(alongM, lengthM - 2_000))
         const clinicM = near(rng.range(350, 650))
         const schoolM = near(clinicM + rng.range(500, 800))
-        named.push({ name: { zh: `${t.name}卫生院`, en: `${t.nameEn} Health Centre` }, alongM: clinicM, village: false })
-        named.push({ name: { zh: `${t.name}中心小学`, en: `${t.nameEn} Central Primary School` }, alongM: schoolM, village: false })
+        named.push({
+          name: { zh: `${t.name}卫生院`, en: `${t.nameEn} Health Centre` },
+          alongM: clinicM,
+          village: false,
+        })
+        named.push({
+          name: { zh: `${t.name}中心小学`, en: `${t.nameEn} Central Primary School` },
+          alongM: schoolM,
+          village: false,
+        })
         startM = schoolM
       }
       const at = stopPositions(rng, road, cumM, startM, [1_100, 2_900], 700)

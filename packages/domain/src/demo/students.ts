@@ -14,9 +14,86 @@ export interface DemoSchool extends Omit<School, 'termStart' | 'termEnd'> {
   pupils: PupilInput[]
 }
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '罗', '何', '邓', '曾', '胡', '谢', '唐', '彭', '袁', '蒋', '苏', '先', '税', '熊', '穆', '余']
-const CHILD = ['子涵', '欣怡', '浩然', '梓轩', '雨桐', '一诺', '宇航', '思远', '佳怡', '梦瑶', '俊杰', '诗琪', '晨曦', '子豪', '雨欣', '嘉怡', '博文', '可馨', '天佑', '语嫣', '家豪', '靖雯', '明轩', '若曦', '小龙', '春燕', '文静', '鑫']
-const ADULT = ['建国', '志强', '德华', '国平', '明军', '永红', '玉兰', '春梅', '世洪', '成林', '开明', '其富', '洪波', '家富', '定贵', '仕明', '利华', '红梅', '秀英', '桂芳']
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '周',
+  '吴',
+  '罗',
+  '何',
+  '邓',
+  '曾',
+  '胡',
+  '谢',
+  '唐',
+  '彭',
+  '袁',
+  '蒋',
+  '苏',
+  '先',
+  '税',
+  '熊',
+  '穆',
+  '余',
+]
+const CHILD = [
+  '子涵',
+  '欣怡',
+  '浩然',
+  '梓轩',
+  '雨桐',
+  '一诺',
+  '宇航',
+  '思远',
+  '佳怡',
+  '梦瑶',
+  '俊杰',
+  '诗琪',
+  '晨曦',
+  '子豪',
+  '雨欣',
+  '嘉怡',
+  '博文',
+  '可馨',
+  '天佑',
+  '语嫣',
+  '家豪',
+  '靖雯',
+  '明轩',
+  '若曦',
+  '小龙',
+  '春燕',
+  '文静',
+  '鑫',
+]
+const ADULT = [
+  '建国',
+  '志强',
+  '德华',
+  '国平',
+  '明军',
+  '永红',
+  '玉兰',
+  '春梅',
+  '世洪',
+  '成林',
+  '开明',
+  '其富',
+  '洪波',
+  '家富',
+  '定贵',
+  '仕明',
+  '利华',
+  '红梅',
+  '秀英',
+  '桂芳',
+]
 const MIDDLE_CLASSES = ['初一(1)班', '初一(2)班', '初二(1)班', '初二(2)班', '初三(1)班']
 const PRIMARY_CLASSES = ['一年级1班', '二年级1班', '三年级1班', '四年级1班', '五年级1班', '六年级1班']
 
@@ -41,7 +118,9 @@ export function demoStudents(net: NetworkSnapshot, seed = 20_260_901): DemoSchoo
   }
   const schools: DemoSchool[] = []
   let n = 0
-  for (const [stopCode, routes] of [...byStop.entries()].sort((a, b) => (a[1][0] as Route).id.localeCompare((b[1][0] as Route).id))) {
+  for (const [stopCode, routes] of [...byStop.entries()].sort((a, b) =>
+    (a[1][0] as Route).id.localeCompare((b[1][0] as Route).id),
+  )) {
     n++
     const id = `XY-SCH${String(n).padStart(2, '0')}`
     const middle = !stopName(stopCode).endsWith('小学')
@@ -53,15 +132,32 @@ export function demoStudents(net: NetworkSnapshot, seed = 20_260_901): DemoSchoo
       const before = codes.slice(0, codes.indexOf(stopCode))
       for (const board of before) {
         const count = middle ? rng.int(1, 4) : rng.int(2, 6)
-        for (let k = 0; k < count; k++) pupils.push(pupil(rng, used, pupils.length, id, middle, route.id, board, stopCode))
+        for (let k = 0; k < count; k++)
+          pupils.push(pupil(rng, used, pupils.length, id, middle, route.id, board, stopCode))
       }
     }
-    schools.push({ id, name: stopName(stopCode), stopCode, classesStartS: middle ? MIDDLE_START_S : PRIMARY_START_S, routes: routes.map((r) => ({ routeId: r.id, toSchoolDirection: 0 })), pupils })
+    schools.push({
+      id,
+      name: stopName(stopCode),
+      stopCode,
+      classesStartS: middle ? MIDDLE_START_S : PRIMARY_START_S,
+      routes: routes.map((r) => ({ routeId: r.id, toSchoolDirection: 0 })),
+      pupils,
+    })
   }
   return schools
 }
 
-function pupil(rng: Rng, used: Set<string>, index: number, schoolId: string, middle: boolean, routeId: string, home: string, school: string): PupilInput {
+function pupil(
+  rng: Rng,
+  used: Set<string>,
+  index: number,
+  schoolId: string,
+  middle: boolean,
+  routeId: string,
+  home: string,
+  school: string,
+): PupilInput {
   let name = ''
   const surname = rng.pick(SURNAMES)
   do name = surname + rng.pick(CHILD)
@@ -69,7 +165,8 @@ function pupil(rng: Rng, used: Set<string>, index: number, schoolId: string, mid
   used.add(name)
   const phone = (): string => `13${rng.int(0, 9)}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`
   const guardians = [{ name: surname + rng.pick(ADULT), phone: phone(), sms: rng.chance(0.85) }]
-  if (rng.chance(0.4)) guardians.push({ name: rng.pick(SURNAMES) + rng.pick(ADULT), phone: phone(), sms: rng.chance(0.5) })
+  if (rng.chance(0.4))
+    guardians.push({ name: rng.pick(SURNAMES) + rng.pick(ADULT), phone: phone(), sms: rng.chance(0.5) })
   // Boarders go to school on Monday and come home on Friday; day pupils ride every school day.
   const days: Weekday[] = middle ? [1, 5] : [1, 2, 3, 4, 5]
   return {

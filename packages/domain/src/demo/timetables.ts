@@ -5,13 +5,21 @@
  */
 import { tripPattern, tripProblems } from '../network/timetable.js'
 import type { BookingPolicy, Route, Stop, Trip } from '../network/types.js'
-import { CAL_DAILY, CAL_MEDICAL, CAL_SCHOOL, CAL_SCHOOL_FRIDAY, CAL_SCHOOL_MONDAY, marketCalendarId } from './calendars.js'
+import {
+  CAL_DAILY,
+  CAL_MEDICAL,
+  CAL_SCHOOL,
+  CAL_SCHOOL_FRIDAY,
+  CAL_SCHOOL_MONDAY,
+  marketCalendarId,
+} from './calendars.js'
 import type { Rng } from './rng.js'
 import type { Plan, RouteSpec } from './routes.js'
 
 const MIN = 60
 const hm = (h: number, m = 0): number => (h * 60 + m) * MIN
-const hhmm = (s: number): string => `${String(Math.floor(s / 3600)).padStart(2, '0')}${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`
+const hhmm = (s: number): string =>
+  `${String(Math.floor(s / 3600)).padStart(2, '0')}${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`
 /** Rounds up to the next 5 minutes, as printed timetables have it. */
 const ceil5 = (s: number): number => Math.ceil(s / (5 * MIN)) * 5 * MIN
 /** No bus is still on the road after this (mountain roads in the dark). */
@@ -36,7 +44,12 @@ const SEATS: Record<Plan, readonly number[]> = {
   'medical-optional': [19, 24],
 }
 
-export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly RouteSpec[], stops: readonly Stop[]): Trip[] {
+export function buildTrips(
+  rng: Rng,
+  routes: readonly Route[],
+  specs: readonly RouteSpec[],
+  stops: readonly Stop[],
+): Trip[] {
   const stopName = new Map(stops.map((s) => [s.code, s.name]))
   const trips: Trip[] = []
   for (const route of routes) {
@@ -47,7 +60,9 @@ export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly R
     const dwellS = rng.int(20, 40)
     const seats = rng.pick(SEATS[spec.plan])
     const offsets = ([0, 1] as const).map((direction) =>
-      tripPattern(route, direction).map((s, i) => (i === 0 ? 0 : Math.round((s.distM / speedMps + (i - 1) * dwellS) / 10) * 10)),
+      tripPattern(route, direction).map((s, i) =>
+        i === 0 ? 0 : Math.round((s.distM / speedMps + (i - 1) * dwellS) / 10) * 10,
+      ),
     )
     const jitter = (): number => rng.int(-2, 2) * 5 * MIN
 
@@ -57,7 +72,13 @@ export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly R
       for (const leg of legs) {
         let departureS = ceil5(Math.max(leg.notBeforeS, freeAtS))
         // Two buses of one route leaving the same way within a quarter of an hour would bunch.
-        while (trips.some((t) => t.routeId === route.id && t.direction === leg.direction && Math.abs(t.departureS - departureS) < 15 * MIN)) departureS += 5 * MIN
+        while (
+          trips.some(
+            (t) =>
+              t.routeId === route.id && t.direction === leg.direction && Math.abs(t.departureS - departureS) < 15 * MIN,
+          )
+        )
+          departureS += 5 * MIN
         const stopOffsetsS = offsets[leg.direction] as number[]
         const arrivalS = departureS + (stopOffsetsS.at(-1) ?? 0)
         if (arrivalS > DAY_END_S) break
@@ -84,7 +105,11 @@ export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly R
     }
     /** Alternating legs from `firstDirection`, as many as fit in the day, at most `maxLegs`. */
     const shuttle = (firstDirection: 0 | 1, startS: number, maxLegs: number): Leg[] =>
-      Array.from({ length: maxLegs }, (_, i) => ({ direction: ((firstDirection + i) % 2) as 0 | 1, notBeforeS: i === 0 ? startS : 0, calendarId: CAL_DAILY }))
+      Array.from({ length: maxLegs }, (_, i) => ({
+        direction: ((firstDirection + i) % 2) as 0 | 1,
+        notBeforeS: i === 0 ? startS : 0,
+        calendarId: CAL_DAILY,
+      }))
 
     switch (spec.plan) {
       case 'trunk': {
@@ -97,47 +122,63 @@ export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly R
         break
       }
       case 'village':
-        chain([
-          { direction: 0, notBeforeS: hm(6, 40) + jitter(), calendarId: CAL_DAILY },
-          { direction: 1, notBeforeS: hm(11) + jitter(), calendarId: CAL_DAILY },
-          { direction: 0, notBeforeS: hm(13, 30) + jitter(), calendarId: CAL_DAILY },
-          { direction: 1, notBeforeS: hm(17) + jitter(), calendarId: CAL_DAILY },
-        ], [15, 30])
+        chain(
+          [
+            { direction: 0, notBeforeS: hm(6, 40) + jitter(), calendarId: CAL_DAILY },
+            { direction: 1, notBeforeS: hm(11) + jitter(), calendarId: CAL_DAILY },
+            { direction: 0, notBeforeS: hm(13, 30) + jitter(), calendarId: CAL_DAILY },
+            { direction: 1, notBeforeS: hm(17) + jitter(), calendarId: CAL_DAILY },
+          ],
+          [15, 30],
+        )
         break
       case 'market': {
         // Into the market town early, home after the morning's trading.
         const calendarId = marketCalendarId(spec.market ?? '')
         const runs = rng.int(2, 3)
         for (let k = 0; k < runs; k++) {
-          chain([
-            { direction: 0, notBeforeS: hm(6) + k * hm(0, 50) + jitter(), calendarId },
-            { direction: 1, notBeforeS: hm(11, 30) + k * hm(1) + jitter(), calendarId },
-          ], [20, 40])
+          chain(
+            [
+              { direction: 0, notBeforeS: hm(6) + k * hm(0, 50) + jitter(), calendarId },
+              { direction: 1, notBeforeS: hm(11, 30) + k * hm(1) + jitter(), calendarId },
+            ],
+            [20, 40],
+          )
         }
         break
       }
       case 'boarding':
-        chain([
-          { direction: 0, notBeforeS: hm(6) + jitter(), calendarId: CAL_SCHOOL_MONDAY },
-          { direction: 1, notBeforeS: hm(16, 30) + jitter(), calendarId: CAL_SCHOOL_FRIDAY },
-        ], [30, 60])
+        chain(
+          [
+            { direction: 0, notBeforeS: hm(6) + jitter(), calendarId: CAL_SCHOOL_MONDAY },
+            { direction: 1, notBeforeS: hm(16, 30) + jitter(), calendarId: CAL_SCHOOL_FRIDAY },
+          ],
+          [30, 60],
+        )
         break
       case 'school-run':
-        chain([
-          { direction: 0, notBeforeS: hm(6, 45) + jitter(), calendarId: CAL_SCHOOL },
-          { direction: 1, notBeforeS: hm(16, 50) + jitter(), calendarId: CAL_SCHOOL },
-        ], [30, 60])
+        chain(
+          [
+            { direction: 0, notBeforeS: hm(6, 45) + jitter(), calendarId: CAL_SCHOOL },
+            { direction: 1, notBeforeS: hm(16, 50) + jitter(), calendarId: CAL_SCHOOL },
+          ],
+          [30, 60],
+        )
         break
       case 'medical-required':
       case 'medical-optional': {
         // Runs only when enough riders have booked by the cutoff (required), or takes bookings to hold a seat (optional).
-        const booking = spec.plan === 'medical-required'
-          ? { policy: 'required' as const, minRiders: rng.int(3, 6), cutoffMin: 120 }
-          : { policy: 'optional' as const, minRiders: 0, cutoffMin: 60 }
-        chain([
-          { direction: 0, notBeforeS: hm(7) + jitter(), calendarId: CAL_MEDICAL, booking },
-          { direction: 1, notBeforeS: hm(14) + jitter(), calendarId: CAL_MEDICAL, booking },
-        ], [30, 60])
+        const booking =
+          spec.plan === 'medical-required'
+            ? { policy: 'required' as const, minRiders: rng.int(3, 6), cutoffMin: 120 }
+            : { policy: 'optional' as const, minRiders: 0, cutoffMin: 60 }
+        chain(
+          [
+            { direction: 0, notBeforeS: hm(7) + jitter(), calendarId: CAL_MEDICAL, booking },
+            { direction: 1, notBeforeS: hm(14) + jitter(), calendarId: CAL_MEDICAL, booking },
+          ],
+          [30, 60],
+        )
         break
       }
     }
@@ -147,5 +188,7 @@ export function buildTrips(rng: Rng, routes: readonly Route[], specs: readonly R
     const problems = route ? tripProblems(trip, route) : [`route ${trip.routeId} is missing`]
     if (problems.length > 0) throw new Error(`demo trip ${trip.id}: ${problems.join('; ')}`)
   }
-  return trips.sort((a, b) => a.routeId.localeCompare(b.routeId) || a.departureS - b.departureS || a.direction - b.direction)
+  return trips.sort(
+    (a, b) => a.routeId.localeCompare(b.routeId) || a.departureS - b.departureS || a.direction - b.direction,
+  )
 }

@@ -31,19 +31,123 @@ export interface TownshipFact {
 
 export const TOWNSHIPS: readonly TownshipFact[] = [
   { id: 'XY-T01', name: '叙永镇', nameEn: 'Xuyong', short: '叙永', center: SEAT, market: null, spurs: 0 },
-  { id: 'XY-T02', name: '江门镇', nameEn: 'Jiangmen', short: '江门', center: [105.47, 28.33], market: { calendar: 'lunar', pattern: '1-4-7' }, spurs: 1 },
-  { id: 'XY-T03', name: '马岭镇', nameEn: 'Maling', short: '马岭', center: [105.35, 28.255], market: { calendar: 'lunar', pattern: '2-5-8' }, spurs: 2 },
-  { id: 'XY-T04', name: '正东镇', nameEn: 'Zhengdong', short: '正东', center: [105.54, 28.215], market: { calendar: 'lunar', pattern: '3-6-9' }, spurs: 1 },
-  { id: 'XY-T05', name: '观兴镇', nameEn: 'Guanxing', short: '观兴', center: [105.625, 28.29], market: { calendar: 'gregorian', pattern: '1-4-7' }, spurs: 1 },
-  { id: 'XY-T06', name: '落卜镇', nameEn: 'Luobu', short: '落卜', center: [105.575, 28.11], market: { calendar: 'lunar', pattern: '2-5-8' }, spurs: 1 },
-  { id: 'XY-T07', name: '黄坭镇', nameEn: 'Huangni', short: '黄坭', center: [105.64, 28.02], market: { calendar: 'lunar', pattern: '3-6-9' }, spurs: 1 },
-  { id: 'XY-T08', name: '赤水镇', nameEn: 'Chishui', short: '赤水', center: [105.7, 27.915], market: { calendar: 'gregorian', pattern: '2-5-8' }, spurs: 2 },
-  { id: 'XY-T09', name: '后山镇', nameEn: 'Houshan', short: '后山', center: [105.47, 28.04], market: { calendar: 'lunar', pattern: '1-4-7' }, spurs: 1 },
-  { id: 'XY-T10', name: '摩尼镇', nameEn: 'Moni', short: '摩尼', center: [105.42, 27.925], market: { calendar: 'lunar', pattern: '2-5-8' }, spurs: 1 },
-  { id: 'XY-T11', name: '麻城镇', nameEn: 'Macheng', short: '麻城', center: [105.3, 27.87], market: { calendar: 'lunar', pattern: '3-6-9' }, spurs: 2 },
-  { id: 'XY-T12', name: '两河镇', nameEn: 'Lianghe', short: '两河', center: [105.33, 28.085], market: { calendar: 'lunar', pattern: '1-4-7' }, spurs: 1 },
-  { id: 'XY-T13', name: '分水镇', nameEn: 'Fenshui', short: '分水', center: [105.215, 28.0], market: { calendar: 'gregorian', pattern: '3-6-9' }, spurs: 1 },
-  { id: 'XY-T14', name: '水尾镇', nameEn: 'Shuiwei', short: '水尾', center: [105.14, 28.07], market: { calendar: 'lunar', pattern: '2-5-8' }, spurs: 2 },
+  {
+    id: 'XY-T02',
+    name: '江门镇',
+    nameEn: 'Jiangmen',
+    short: '江门',
+    center: [105.47, 28.33],
+    market: { calendar: 'lunar', pattern: '1-4-7' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T03',
+    name: '马岭镇',
+    nameEn: 'Maling',
+    short: '马岭',
+    center: [105.35, 28.255],
+    market: { calendar: 'lunar', pattern: '2-5-8' },
+    spurs: 2,
+  },
+  {
+    id: 'XY-T04',
+    name: '正东镇',
+    nameEn: 'Zhengdong',
+    short: '正东',
+    center: [105.54, 28.215],
+    market: { calendar: 'lunar', pattern: '3-6-9' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T05',
+    name: '观兴镇',
+    nameEn: 'Guanxing',
+    short: '观兴',
+    center: [105.625, 28.29],
+    market: { calendar: 'gregorian', pattern: '1-4-7' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T06',
+    name: '落卜镇',
+    nameEn: 'Luobu',
+    short: '落卜',
+    center: [105.575, 28.11],
+    market: { calendar: 'lunar', pattern: '2-5-8' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T07',
+    name: '黄坭镇',
+    nameEn: 'Huangni',
+    short: '黄坭',
+    center: [105.64, 28.02],
+    market: { calendar: 'lunar', pattern: '3-6-9' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T08',
+    name: '赤水镇',
+    nameEn: 'Chishui',
+    short: '赤水',
+    center: [105.7, 27.915],
+    market: { calendar: 'gregorian', pattern: '2-5-8' },
+    spurs: 2,
+  },
+  {
+    id: 'XY-T09',
+    name: '后山镇',
+    nameEn: 'Houshan',
+    short: '后山',
+    center: [105.47, 28.04],
+    market: { calendar: 'lunar', pattern: '1-4-7' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T10',
+    name: '摩尼镇',
+    nameEn: 'Moni',
+    short: '摩尼',
+    center: [105.42, 27.925],
+    market: { calendar: 'lunar', pattern: '2-5-8' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T11',
+    name: '麻城镇',
+    nameEn: 'Macheng',
+    short: '麻城',
+    center: [105.3, 27.87],
+    market: { calendar: 'lunar', pattern: '3-6-9' },
+    spurs: 2,
+  },
+  {
+    id: 'XY-T12',
+    name: '两河镇',
+    nameEn: 'Lianghe',
+    short: '两河',
+    center: [105.33, 28.085],
+    market: { calendar: 'lunar', pattern: '1-4-7' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T13',
+    name: '分水镇',
+    nameEn: 'Fenshui',
+    short: '分水',
+    center: [105.215, 28.0],
+    market: { calendar: 'gregorian', pattern: '3-6-9' },
+    spurs: 1,
+  },
+  {
+    id: 'XY-T14',
+    name: '水尾镇',
+    nameEn: 'Shuiwei',
+    short: '水尾',
+    center: [105.14, 28.07],
+    market: { calendar: 'lunar', pattern: '2-5-8' },
+    spurs: 2,
+  },
 ]
 
 export const SEAT_TOWNSHIP_ID = 'XY-T01'
@@ -54,7 +158,8 @@ export function townshipFact(id: string): TownshipFact {
   return fact
 }
 
-export const townships = (): Township[] => TOWNSHIPS.map(({ id, name, nameEn, center }) => ({ id, name, nameEn, center: [...center] }))
+export const townships = (): Township[] =>
+  TOWNSHIPS.map(({ id, name, nameEn, center }) => ({ id, name, nameEn, center: [...center] }))
 
 /** Trunk roads between townships (the road tree grows from the county seat). */
 export const TRUNK_ROADS: readonly (readonly [from: string, to: string])[] = [

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { refusal } from '../testing/refusal.js'
 import { cleanNotice, reminderDue, terminalText } from './notices.js'
-import { answerCell, assertOpen, cleanAnswers, cleanSurvey, surveyPhase, tallySurvey, type SurveyInput } from './surveys.js'
+import {
+  answerCell,
+  assertOpen,
+  cleanAnswers,
+  cleanSurvey,
+  surveyPhase,
+  tallySurvey,
+  type SurveyInput,
+} from './surveys.js'
 
 const T0 = Date.parse('2026-12-07T01:00:00Z')
 const H = 3_600_000
@@ -22,13 +30,39 @@ const makeSurvey = (over: Partial<SurveyInput> = {}): SurveyInput => ({
 
 describe('notices', () => {
   it('cleans a notice and checks its audience, link and reminder hours', () => {
-    const n = cleanNotice({ title: ' 冬季防滑 ', body: '山路结冰，请减速慢行。', link: 'https://example.org/a', audience: 'drivers', driverIds: ['XY-D001', 'XY-D001', ' XY-D002 '], remindAfterH: 4 })
-    expect(n).toEqual({ title: '冬季防滑', body: '山路结冰，请减速慢行。', link: 'https://example.org/a', audience: 'drivers', operatorId: null, driverIds: ['XY-D001', 'XY-D002'], remindAfterH: 4 })
-    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'drivers', driverIds: [] }))).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'driverIds' } })
-    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'operator' }))).toMatchObject({ details: { field: 'operatorId' } })
-    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'all', link: 'javascript:alert(1)' }))).toMatchObject({ details: { field: 'link' } })
-    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'all', remindAfterH: 0 }))).toMatchObject({ details: { field: 'remindAfterH' } })
-    expect(refusal(() => cleanNotice({ title: '', body: 'y', audience: 'all' }))).toMatchObject({ details: { field: 'title' } })
+    const n = cleanNotice({
+      title: ' 冬季防滑 ',
+      body: '山路结冰，请减速慢行。',
+      link: 'https://example.org/a',
+      audience: 'drivers',
+      driverIds: ['XY-D001', 'XY-D001', ' XY-D002 '],
+      remindAfterH: 4,
+    })
+    expect(n).toEqual({
+      title: '冬季防滑',
+      body: '山路结冰，请减速慢行。',
+      link: 'https://example.org/a',
+      audience: 'drivers',
+      operatorId: null,
+      driverIds: ['XY-D001', 'XY-D002'],
+      remindAfterH: 4,
+    })
+    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'drivers', driverIds: [] }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { field: 'driverIds' },
+    })
+    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'operator' }))).toMatchObject({
+      details: { field: 'operatorId' },
+    })
+    expect(
+      refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'all', link: 'javascript:alert(1)' })),
+    ).toMatchObject({ details: { field: 'link' } })
+    expect(refusal(() => cleanNotice({ title: 'x', body: 'y', audience: 'all', remindAfterH: 0 }))).toMatchObject({
+      details: { field: 'remindAfterH' },
+    })
+    expect(refusal(() => cleanNotice({ title: '', body: 'y', audience: 'all' }))).toMatchObject({
+      details: { field: 'title' },
+    })
     expect(cleanNotice({ title: 'x', body: 'y', audience: 'all', link: '/s/XY-0001' }).link).toBe('/s/XY-0001')
   })
 
@@ -50,10 +84,19 @@ describe('notices', () => {
 describe('surveys', () => {
   it('numbers the questions and refuses a bad definition', () => {
     const s = cleanSurvey(makeSurvey())
-    expect(s.questions.map((q) => [q.id, q.kind, q.required])).toEqual([['q1', 'single', true], ['q2', 'multiple', false], ['q3', 'rating', true], ['q4', 'text', false]])
+    expect(s.questions.map((q) => [q.id, q.kind, q.required])).toEqual([
+      ['q1', 'single', true],
+      ['q2', 'multiple', false],
+      ['q3', 'rating', true],
+      ['q4', 'text', false],
+    ])
     expect(refusal(() => cleanSurvey(makeSurvey({ closesTs: T0 })))).toMatchObject({ details: { field: 'closesAt' } })
-    expect(refusal(() => cleanSurvey(makeSurvey({ questions: [{ kind: 'single', text: 'a', options: ['x'] }] })))).toMatchObject({ details: { field: 'questions/0/options' } })
-    expect(refusal(() => cleanSurvey(makeSurvey({ questions: [{ kind: 'rating', text: 'a', options: ['x', 'y'] }] })))).toMatchObject({ details: { field: 'questions/0/options' } })
+    expect(
+      refusal(() => cleanSurvey(makeSurvey({ questions: [{ kind: 'single', text: 'a', options: ['x'] }] }))),
+    ).toMatchObject({ details: { field: 'questions/0/options' } })
+    expect(
+      refusal(() => cleanSurvey(makeSurvey({ questions: [{ kind: 'rating', text: 'a', options: ['x', 'y'] }] }))),
+    ).toMatchObject({ details: { field: 'questions/0/options' } })
     expect(refusal(() => cleanSurvey(makeSurvey({ questions: [] })))).toMatchObject({ details: { field: 'questions' } })
   })
 
@@ -69,7 +112,12 @@ describe('surveys', () => {
 
   it('checks each answer against its question', () => {
     const qs = cleanSurvey(makeSurvey()).questions
-    expect(cleanAnswers(qs, { q1: 0, q2: [2, 0, 2], q3: 5, q4: '  多开早班  ' })).toEqual({ q1: 0, q2: [0, 2], q3: 5, q4: '多开早班' })
+    expect(cleanAnswers(qs, { q1: 0, q2: [2, 0, 2], q3: 5, q4: '  多开早班  ' })).toEqual({
+      q1: 0,
+      q2: [0, 2],
+      q3: 5,
+      q4: '多开早班',
+    })
     expect(cleanAnswers(qs, { q1: 2, q3: 1, q4: '' })).toEqual({ q1: 2, q3: 1 })
     expect(refusal(() => cleanAnswers(qs, { q3: 4 }))).toMatchObject({ details: { field: 'answers/q1' } })
     expect(refusal(() => cleanAnswers(qs, { q1: 3, q3: 4 }))).toMatchObject({ details: { field: 'answers/q1' } })
@@ -80,7 +128,11 @@ describe('surveys', () => {
 
   it('counts the results and writes cells', () => {
     const qs = cleanSurvey(makeSurvey()).questions
-    const r = tallySurvey(qs, [{ q1: 0, q2: [0, 2], q3: 5, q4: '好' }, { q1: 0, q3: 4 }, { q1: 2, q2: [2], q3: 2 }])
+    const r = tallySurvey(qs, [
+      { q1: 0, q2: [0, 2], q3: 5, q4: '好' },
+      { q1: 0, q3: 4 },
+      { q1: 2, q2: [2], q3: 2 },
+    ])
     expect(r.responses).toBe(3)
     expect(r.questions[0]).toMatchObject({ answered: 3, counts: [2, 0, 1], labels: ['每天', '每周', '很少'] })
     expect(r.questions[1]).toMatchObject({ answered: 2, counts: [1, 0, 2] })

@@ -41,14 +41,35 @@ export function cleanNotice(input: NoticeInput): CleanNotice {
   if (title.includes('\n')) throw new AppError('VALIDATION_FAILED', 'title must be one line', { field: 'title' })
   const body = cleanText(input.body, { field: 'body', maxChars: NOTICE_BODY_MAX_CHARS, required: true }) as string
   const link = cleanText(input.link ?? null, { field: 'link', maxChars: NOTICE_LINK_MAX_CHARS, required: false })
-  if (link !== null && !isWebLink(link)) throw new AppError('VALIDATION_FAILED', 'link must be an http:// or https:// address, or a path on this server starting with /', { field: 'link' })
+  if (link !== null && !isWebLink(link))
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'link must be an http:// or https:// address, or a path on this server starting with /',
+      { field: 'link' },
+    )
   const operatorId = input.audience === 'operator' ? (input.operatorId ?? '').trim() : null
-  if (input.audience === 'operator' && !operatorId) throw new AppError('VALIDATION_FAILED', 'operatorId is required when the audience is one operator\'s drivers', { field: 'operatorId' })
-  const driverIds = input.audience === 'drivers' ? [...new Set((input.driverIds ?? []).map((d) => d.trim()).filter(Boolean))] : []
-  if (input.audience === 'drivers' && driverIds.length === 0) throw new AppError('VALIDATION_FAILED', 'choose at least one driver (driverIds) when the audience is chosen drivers', { field: 'driverIds' })
+  if (input.audience === 'operator' && !operatorId)
+    throw new AppError('VALIDATION_FAILED', "operatorId is required when the audience is one operator's drivers", {
+      field: 'operatorId',
+    })
+  const driverIds =
+    input.audience === 'drivers' ? [...new Set((input.driverIds ?? []).map((d) => d.trim()).filter(Boolean))] : []
+  if (input.audience === 'drivers' && driverIds.length === 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'choose at least one driver (driverIds) when the audience is chosen drivers',
+      { field: 'driverIds' },
+    )
   const remindAfterH = input.remindAfterH ?? null
-  if (remindAfterH !== null && (!Number.isInteger(remindAfterH) || remindAfterH < 1 || remindAfterH > NOTICE_REMIND_MAX_H)) {
-    throw new AppError('VALIDATION_FAILED', `remindAfterH must be a whole number of hours from 1 to ${NOTICE_REMIND_MAX_H}, or null for no reminder`, { field: 'remindAfterH' })
+  if (
+    remindAfterH !== null &&
+    (!Number.isInteger(remindAfterH) || remindAfterH < 1 || remindAfterH > NOTICE_REMIND_MAX_H)
+  ) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `remindAfterH must be a whole number of hours from 1 to ${NOTICE_REMIND_MAX_H}, or null for no reminder`,
+      { field: 'remindAfterH' },
+    )
   }
   return { title, body, link, audience: input.audience, operatorId, driverIds, remindAfterH }
 }
@@ -67,7 +88,10 @@ function isWebLink(s: string): boolean {
  * The notice for a terminal's small screen: `【通知】title：body`, one line, cut to `maxChars`
  * with an ellipsis (the driver reads the whole notice on the phone). A reminder says so first.
  */
-export function terminalText(n: { title: string; body: string }, opts: { reminder?: boolean; maxChars?: number } = {}): string {
+export function terminalText(
+  n: { title: string; body: string },
+  opts: { reminder?: boolean; maxChars?: number } = {},
+): string {
   const max = opts.maxChars ?? NOTICE_TERMINAL_MAX_CHARS
   const head = opts.reminder ? '【通知提醒】' : '【通知】'
   const full = `${head}${n.title}：${n.body}`.replace(/\s+/g, ' ').trim()

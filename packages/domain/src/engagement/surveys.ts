@@ -37,7 +37,12 @@ export interface SurveyInput {
   audience: SurveyAudience
   opensTs: number
   closesTs: number
-  questions: readonly { kind: QuestionKind; text: string; options?: readonly string[] | undefined; required?: boolean | undefined }[]
+  questions: readonly {
+    kind: QuestionKind
+    text: string
+    options?: readonly string[] | undefined
+    required?: boolean | undefined
+  }[]
 }
 
 export interface CleanSurvey {
@@ -56,14 +61,20 @@ export function cleanSurvey(input: SurveyInput): CleanSurvey {
   const intro = cleanText(input.intro ?? null, { field: 'intro', maxChars: SURVEY_INTRO_MAX_CHARS, required: false })
   if (!(input.opensTs < input.closesTs)) throw bad('closesAt', 'closesAt must be after opensAt')
   if (input.questions.length === 0) throw bad('questions', 'a survey needs at least one question')
-  if (input.questions.length > MAX_QUESTIONS) throw bad('questions', `a survey holds at most ${MAX_QUESTIONS} questions`)
+  if (input.questions.length > MAX_QUESTIONS)
+    throw bad('questions', `a survey holds at most ${MAX_QUESTIONS} questions`)
   const questions = input.questions.map((q, i): SurveyQuestion => {
     const at = `questions/${i}`
     if (!QUESTION_KINDS.includes(q.kind)) throw bad(`${at}/kind`, 'kind must be single, multiple, rating or text')
     const text = cleanText(q.text, { field: `${at}/text`, maxChars: QUESTION_MAX_CHARS, required: true }) as string
     const choice = q.kind === 'single' || q.kind === 'multiple'
-    const options = choice ? (q.options ?? []).map((o, j) => cleanText(o, { field: `${at}/options/${j}`, maxChars: OPTION_MAX_CHARS, required: true }) as string) : []
-    if (choice && (options.length < 2 || options.length > MAX_OPTIONS)) throw bad(`${at}/options`, `a choice question needs 2–${MAX_OPTIONS} options`)
+    const options = choice
+      ? (q.options ?? []).map(
+          (o, j) => cleanText(o, { field: `${at}/options/${j}`, maxChars: OPTION_MAX_CHARS, required: true }) as string,
+        )
+      : []
+    if (choice && (options.length < 2 || options.length > MAX_OPTIONS))
+      throw bad(`${at}/options`, `a choice question needs 2–${MAX_OPTIONS} options`)
     if (new Set(options).size !== options.length) throw bad(`${at}/options`, 'options must differ from each other')
     if (!choice && (q.options ?? []).length > 0) throw bad(`${at}/options`, `a ${q.kind} question has no options`)
     return { id: `q${i + 1}`, kind: q.kind, text, options, required: q.required ?? true }
@@ -80,8 +91,16 @@ export function surveyPhase(s: { opensTs: number; closesTs: number }, now: numbe
 /** Refuses an answer outside the survey's window, with the code the person is shown. */
 export function assertOpen(s: { id: number; opensTs: number; closesTs: number }, now: number): void {
   const phase = surveyPhase(s, now)
-  if (phase === 'upcoming') throw new AppError('SURVEY_NOT_OPEN', `survey ${s.id} opens at ${new Date(s.opensTs).toISOString()}`, { opensAt: new Date(s.opensTs).toISOString() })
-  if (phase === 'closed') throw new AppError('SURVEY_CLOSED', `survey ${s.id} closed at ${new Date(s.closesTs).toISOString()}; answers are no longer taken`, { closesAt: new Date(s.closesTs).toISOString() })
+  if (phase === 'upcoming')
+    throw new AppError('SURVEY_NOT_OPEN', `survey ${s.id} opens at ${new Date(s.opensTs).toISOString()}`, {
+      opensAt: new Date(s.opensTs).toISOString(),
+    })
+  if (phase === 'closed')
+    throw new AppError(
+      'SURVEY_CLOSED',
+      `survey ${s.id} closed at ${new Date(s.closesTs).toISOString()}; answers are no longer taken`,
+      { closesAt: new Date(s.closesTs).toISOString() },
+    )
 }
 
 /** The answers as stored: every key a question, every value of its kind, every required question answered. */
@@ -99,7 +118,8 @@ export function cleanAnswers(questions: readonly SurveyQuestion[], raw: Record<s
       continue
     }
     const index = (x: unknown): number => {
-      if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= q.options.length) throw bad(field, `choose one of the ${q.options.length} options (0–${q.options.length - 1})`)
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= q.options.length)
+        throw bad(field, `choose one of the ${q.options.length} options (0–${q.options.length - 1})`)
       return x
     }
     if (q.kind === 'single') out[q.id] = index(v)
@@ -108,7 +128,8 @@ export function cleanAnswers(questions: readonly SurveyQuestion[], raw: Record<s
       const picked = [...new Set(v.map(index))].sort((a, b) => a - b)
       out[q.id] = picked
     } else if (q.kind === 'rating') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 5) throw bad(field, 'a rating is a whole number from 1 to 5')
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 5)
+        throw bad(field, 'a rating is a whole number from 1 to 5')
       out[q.id] = v
     } else {
       if (typeof v !== 'string') throw bad(field, 'a free-text answer is text')
@@ -145,7 +166,11 @@ export interface SurveyResults {
 }
 
 /** Counts every answer; `answers` newest first. */
-export function tallySurvey(questions: readonly SurveyQuestion[], answers: readonly SurveyAnswers[], textLimit = 50): SurveyResults {
+export function tallySurvey(
+  questions: readonly SurveyQuestion[],
+  answers: readonly SurveyAnswers[],
+  textLimit = 50,
+): SurveyResults {
   return {
     responses: answers.length,
     questions: questions.map((q) => {
@@ -159,7 +184,8 @@ export function tallySurvey(questions: readonly SurveyQuestion[], answers: reado
         if (rating && typeof v === 'number') counts[v - 1] = (counts[v - 1] ?? 0) + 1
       }
       const ratings = rating ? given.filter((v): v is number => typeof v === 'number') : []
-      const average = ratings.length > 0 ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null
+      const average =
+        ratings.length > 0 ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null
       const texts = q.kind === 'text' ? given.filter((v): v is string => typeof v === 'string').slice(0, textLimit) : []
       return { id: q.id, kind: q.kind, text: q.text, answered: given.length, counts, labels, average, texts }
     }),

@@ -80,18 +80,29 @@ export function contains(shape: FenceShape, p: LngLat): boolean {
 }
 
 /** Why a fence is not acceptable, or null: a clear sentence naming the part. */
-export function fenceProblem(f: Pick<Geofence, 'shape' | 'speedLimitKmh' | 'dwellS'>): { field: string; message: string } | null {
-  const ok = (p: unknown): p is LngLat => Array.isArray(p) && p.length >= 2 && Math.abs(Number(p[0])) <= 180 && Math.abs(Number(p[1])) <= 90
+export function fenceProblem(
+  f: Pick<Geofence, 'shape' | 'speedLimitKmh' | 'dwellS'>,
+): { field: string; message: string } | null {
+  const ok = (p: unknown): p is LngLat =>
+    Array.isArray(p) && p.length >= 2 && Math.abs(Number(p[0])) <= 180 && Math.abs(Number(p[1])) <= 90
   if (f.shape.kind === 'circle') {
     if (!ok(f.shape.center)) return { field: 'shape.center', message: 'the centre is [longitude, latitude] in WGS-84' }
-    if (!(f.shape.radiusM >= 10 && f.shape.radiusM <= 50_000)) return { field: 'shape.radiusM', message: 'the radius is 10 m to 50 km' }
+    if (!(f.shape.radiusM >= 10 && f.shape.radiusM <= 50_000))
+      return { field: 'shape.radiusM', message: 'the radius is 10 m to 50 km' }
   } else {
     const outer = f.shape.rings[0]
-    if (!outer || outer.length < 4) return { field: 'shape.rings', message: 'a polygon needs a closed ring of at least 3 corners (4 positions, the last equal to the first)' }
-    if (!f.shape.rings.every((r) => r.every(ok))) return { field: 'shape.rings', message: 'every position is [longitude, latitude] in WGS-84' }
+    if (!outer || outer.length < 4)
+      return {
+        field: 'shape.rings',
+        message: 'a polygon needs a closed ring of at least 3 corners (4 positions, the last equal to the first)',
+      }
+    if (!f.shape.rings.every((r) => r.every(ok)))
+      return { field: 'shape.rings', message: 'every position is [longitude, latitude] in WGS-84' }
   }
-  if (f.speedLimitKmh !== null && !(f.speedLimitKmh >= 5 && f.speedLimitKmh <= 120)) return { field: 'speedLimitKmh', message: 'a speed limit is 5 to 120 km/h' }
-  if (f.dwellS !== null && !(f.dwellS >= 30 && f.dwellS <= 86_400)) return { field: 'dwellS', message: 'a dwell time is 30 s to a day' }
+  if (f.speedLimitKmh !== null && !(f.speedLimitKmh >= 5 && f.speedLimitKmh <= 120))
+    return { field: 'speedLimitKmh', message: 'a speed limit is 5 to 120 km/h' }
+  if (f.dwellS !== null && !(f.dwellS >= 30 && f.dwellS <= 86_400))
+    return { field: 'dwellS', message: 'a dwell time is 30 s to a day' }
   return null
 }
 
@@ -103,15 +114,24 @@ export function fencesFromGeoJson(input: unknown): { name: string; shape: FenceS
   const out: { name: string; shape: FenceShape }[] = []
   const walk = (g: unknown, props: Record<string, unknown>): void => {
     if (!g || typeof g !== 'object') return
-    const o = g as { type?: string; coordinates?: unknown; geometry?: unknown; features?: unknown[]; properties?: Record<string, unknown> | null }
+    const o = g as {
+      type?: string
+      coordinates?: unknown
+      geometry?: unknown
+      features?: unknown[]
+      properties?: Record<string, unknown> | null
+    }
     const name = typeof props.name === 'string' ? props.name : ''
     if (o.type === 'FeatureCollection') for (const f of o.features ?? []) walk(f, {})
     else if (o.type === 'Feature') walk(o.geometry, o.properties ?? {})
     else if (o.type === 'Polygon') out.push({ name, shape: { kind: 'polygon', rings: o.coordinates as LngLat[][] } })
-    else if (o.type === 'MultiPolygon') for (const [i, rings] of (o.coordinates as LngLat[][][]).entries()) out.push({ name: name && i > 0 ? `${name} ${i + 1}` : name, shape: { kind: 'polygon', rings } })
+    else if (o.type === 'MultiPolygon')
+      for (const [i, rings] of (o.coordinates as LngLat[][][]).entries())
+        out.push({ name: name && i > 0 ? `${name} ${i + 1}` : name, shape: { kind: 'polygon', rings } })
     else if (o.type === 'Point') {
       const r = Number(props.radius ?? props.radiusM)
-      if (Number.isFinite(r) && r > 0) out.push({ name, shape: { kind: 'circle', center: o.coordinates as LngLat, radiusM: r } })
+      if (Number.isFinite(r) && r > 0)
+        out.push({ name, shape: { kind: 'circle', center: o.coordinates as LngLat, radiusM: r } })
     }
   }
   walk(input, {})
@@ -169,15 +189,18 @@ export class GeofenceWatch {
     for (const f of this.#fences) {
       const now = contains(f.shape, fix.point)
       const was = inside.get(f.id)
-      const ruled = f.alertOnExit && (f.routeKinds.length === 0 || (fix.kind !== null && f.routeKinds.includes(fix.kind)))
+      const ruled =
+        f.alertOnExit && (f.routeKinds.length === 0 || (fix.kind !== null && f.routeKinds.includes(fix.kind)))
       if (now && !was) {
         inside.set(f.id, { since: fix.ts, dwellSent: false, speeding: false })
         if (!first) events.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, type: 'enter' })
-        if (away?.delete(f.id)) alerts.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, rule: 'left_fence', cleared: true })
+        if (away?.delete(f.id))
+          alerts.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, rule: 'left_fence', cleared: true })
       } else if (!now && was) {
         inside.delete(f.id)
         events.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, type: 'exit' })
-        if (was.speeding) alerts.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, rule: 'speeding', cleared: true })
+        if (was.speeding)
+          alerts.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, rule: 'speeding', cleared: true })
         if (ruled) {
           if (!away) this.#outside.set(fix.vehicleId, (away = new Set()))
           away.add(f.id)
@@ -194,7 +217,15 @@ export class GeofenceWatch {
         const over = fix.speedKmh > f.speedLimitKmh
         if (over !== cur.speeding) {
           cur.speeding = over
-          alerts.push({ vehicleId: fix.vehicleId, ts: fix.ts, fenceId: f.id, rule: 'speeding', speedKmh: fix.speedKmh, limitKmh: f.speedLimitKmh, cleared: !over })
+          alerts.push({
+            vehicleId: fix.vehicleId,
+            ts: fix.ts,
+            fenceId: f.id,
+            rule: 'speeding',
+            speedKmh: fix.speedKmh,
+            limitKmh: f.speedLimitKmh,
+            cleared: !over,
+          })
         }
       }
     }

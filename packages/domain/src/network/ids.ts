@@ -5,8 +5,10 @@ const PREFIX = /^[A-Z]{2,4}$/
 
 /** `XY` + 421 → `XY-0421`. */
 export function formatStopCode(prefix: string, n: number): string {
-  if (!PREFIX.test(prefix)) throw new AppError('VALIDATION_FAILED', `county prefix must be 2–4 capital letters, not ${JSON.stringify(prefix)}`)
-  if (!Number.isInteger(n) || n < 1 || n > 99_999) throw new AppError('VALIDATION_FAILED', `stop number must be 1–99999, not ${n}`)
+  if (!PREFIX.test(prefix))
+    throw new AppError('VALIDATION_FAILED', `county prefix must be 2–4 capital letters, not ${JSON.stringify(prefix)}`)
+  if (!Number.isInteger(n) || n < 1 || n > 99_999)
+    throw new AppError('VALIDATION_FAILED', `stop number must be 1–99999, not ${n}`)
   return `${prefix}-${String(n).padStart(4, '0')}`
 }
 

@@ -99,7 +99,14 @@ export interface ImportPlanInput {
 const KEPT_STOP_TOLERANCE_M = 500
 
 type Rows = { [K in ImportKind]: RowOfKind[K][] }
-const rowsOf = (net: NetworkSnapshot): Rows => ({ operator: net.operators, township: net.townships, stop: net.stops, calendar: net.calendars, route: net.routes, trip: net.trips })
+const rowsOf = (net: NetworkSnapshot): Rows => ({
+  operator: net.operators,
+  township: net.townships,
+  stop: net.stops,
+  calendar: net.calendars,
+  route: net.routes,
+  trip: net.trips,
+})
 export const rowId = (kind: ChangeKind, row: unknown): string => {
   if (kind === 'stop') return (row as Stop).code
   if (kind === 'frequency') return (row as TripFrequency).tripId
@@ -108,7 +115,11 @@ export const rowId = (kind: ChangeKind, row: unknown): string => {
 
 /** JSON with object keys sorted, so rows compare by value whatever order the database gives keys in. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v))
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  )
 }
 export const sameRow = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b)
 
@@ -134,7 +145,9 @@ function usage(kind: ImportKind, id: string, net: NetworkSnapshot): number {
     case 'calendar':
       return net.trips.filter((t) => t.active && t.calendarId === id).length
     case 'operator':
-      return net.routes.filter((r) => r.operatorId === id).length + net.vehicles.filter((v) => v.operatorId === id).length
+      return (
+        net.routes.filter((r) => r.operatorId === id).length + net.vehicles.filter((v) => v.operatorId === id).length
+      )
     case 'township':
       return net.stops.filter((s) => s.townshipId === id).length
     case 'trip':
@@ -146,11 +159,19 @@ export function planImport(input: ImportPlanInput): ImportPlan {
   const { incoming, current, countyPrefix } = input
   const incomingRows = rowsOf(incoming)
   const currentRows = rowsOf(current)
-  const currentById = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Map((currentRows[k] as unknown[]).map((r) => [rowId(k, r), r]))])) as { [K in ImportKind]: Map<string, RowOfKind[K]> }
-  const owned = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Map<string, string>()])) as Record<ImportKind, Map<string, string>>
+  const currentById = Object.fromEntries(
+    IMPORT_KINDS.map((k) => [k, new Map((currentRows[k] as unknown[]).map((r) => [rowId(k, r), r]))]),
+  ) as { [K in ImportKind]: Map<string, RowOfKind[K]> }
+  const owned = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Map<string, string>()])) as Record<
+    ImportKind,
+    Map<string, string>
+  >
   for (const e of input.owned) owned[e.kind].set(e.externalId, e.localId)
   /** Feed id → our id, per kind, for every feed row that is written or points at ours. */
-  const idMap = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Map<string, string>()])) as Record<ImportKind, Map<string, string>>
+  const idMap = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Map<string, string>()])) as Record<
+    ImportKind,
+    Map<string, string>
+  >
   /** Feed rows left out because ours was kept (routes and trips only: the others are pointed at). */
   const dropped = { route: new Set<string>(), trip: new Set<string>() }
   /** Our trips the feed's trips are written to (their headway rows follow the feed's). */
@@ -167,7 +188,12 @@ export function planImport(input: ImportPlanInput): ImportPlan {
     externalIds: { all: [...input.owned], added: [] },
     lastStopNumber: input.lastStopNumber,
   }
-  const taken = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Set([...currentById[k].keys(), ...(incomingRows[k] as unknown[]).map((r) => rowId(k, r))])])) as Record<ImportKind, Set<string>>
+  const taken = Object.fromEntries(
+    IMPORT_KINDS.map((k) => [
+      k,
+      new Set([...currentById[k].keys(), ...(incomingRows[k] as unknown[]).map((r) => rowId(k, r))]),
+    ]),
+  ) as Record<ImportKind, Set<string>>
   const freshId = (kind: ImportKind, id: string): string => {
     if (kind === 'stop') {
       let code = formatStopCode(countyPrefix, ++plan.lastStopNumber)
@@ -201,7 +227,17 @@ export function planImport(input: ImportPlanInput): ImportPlan {
       }
       case 'route': {
         const r = row as Route
-        return relocated({ ...r, id, operatorId: ref('operator', r.operatorId), stops: r.stops.map((s) => ({ ...s, stopCode: ref('stop', s.stopCode) })) }, r, movedStops, currentById.stop) as RowOfKind[K]
+        return relocated(
+          {
+            ...r,
+            id,
+            operatorId: ref('operator', r.operatorId),
+            stops: r.stops.map((s) => ({ ...s, stopCode: ref('stop', s.stopCode) })),
+          },
+          r,
+          movedStops,
+          currentById.stop,
+        ) as RowOfKind[K]
       }
       case 'trip': {
         const t = row as Trip
@@ -248,7 +284,15 @@ export function planImport(input: ImportPlanInput): ImportPlan {
         }
         const key = `${kind}:${feedId}`
         const choice = input.choices.each?.[key] ?? input.choices.all ?? null
-        plan.conflicts.push({ key, kind, id: feedId, existing: describe(kind, existing), incoming: describe(kind, row), usedBy: usage(kind, feedId, current), choice })
+        plan.conflicts.push({
+          key,
+          kind,
+          id: feedId,
+          existing: describe(kind, existing),
+          incoming: describe(kind, row),
+          usedBy: usage(kind, feedId, current),
+          choice,
+        })
         if (choice === null) plan.unresolved++
         if (choice === null) {
           // Undecided: the rest is planned as if the feed's row were written, so its conflicts show too.
@@ -259,7 +303,10 @@ export function planImport(input: ImportPlanInput): ImportPlan {
           idMap[kind].set(feedId, feedId)
           if (kind === 'route' || kind === 'trip') dropped[kind].add(feedId)
           if (kind === 'stop' && !sameRow((existing as Stop).point, (row as Stop).point)) movedStops.add(feedId)
-          if (kind === 'route' || kind === 'trip') plan.skipped.push(`${kind} ${feedId}: ours is kept, so the feed's ${kind === 'route' ? 'route and its trips are' : 'trip is'} left out`)
+          if (kind === 'route' || kind === 'trip')
+            plan.skipped.push(
+              `${kind} ${feedId}: ours is kept, so the feed's ${kind === 'route' ? 'route and its trips are' : 'trip is'} left out`,
+            )
           continue
         }
         const id = choice === 'rename' ? freshId(kind, feedId) : feedId
@@ -302,22 +349,37 @@ function carryOver<K extends ImportKind>(kind: K, next: RowOfKind[K], ours: RowO
   }
   if (kind === 'trip') {
     const [n, o] = [next as Trip, ours as Trip]
-    return { ...n, seats: o.seats, bookingPolicy: o.bookingPolicy, minRiders: o.minRiders, bookingCutoffMin: o.bookingCutoffMin } as RowOfKind[K]
+    return {
+      ...n,
+      seats: o.seats,
+      bookingPolicy: o.bookingPolicy,
+      minRiders: o.minRiders,
+      bookingCutoffMin: o.bookingCutoffMin,
+    } as RowOfKind[K]
   }
   return next
 }
 
 /** Rows an earlier import of this feed made that the feed no longer has: stops removed, routes and trips inactive. */
-function retireWhatTheFeedDropped(input: ImportPlanInput, incoming: Rows, currentById: { [K in ImportKind]: Map<string, RowOfKind[K]> }, plan: ImportPlan): void {
-  const present = Object.fromEntries(IMPORT_KINDS.map((k) => [k, new Set((incoming[k] as unknown[]).map((r) => rowId(k, r)))])) as Record<ImportKind, Set<string>>
+function retireWhatTheFeedDropped(
+  input: ImportPlanInput,
+  incoming: Rows,
+  currentById: { [K in ImportKind]: Map<string, RowOfKind[K]> },
+  plan: ImportPlan,
+): void {
+  const present = Object.fromEntries(
+    IMPORT_KINDS.map((k) => [k, new Set((incoming[k] as unknown[]).map((r) => rowId(k, r)))]),
+  ) as Record<ImportKind, Set<string>>
   for (const e of input.owned) {
     if (present[e.kind].has(e.externalId)) continue
     if (e.kind === 'stop') {
       const s = currentById.stop.get(e.localId)
-      if (s && s.status !== 'removed') plan.changes.push({ kind: 'stop', id: s.code, action: 'retire', before: s, after: { ...s, status: 'removed' } })
+      if (s && s.status !== 'removed')
+        plan.changes.push({ kind: 'stop', id: s.code, action: 'retire', before: s, after: { ...s, status: 'removed' } })
     } else if (e.kind === 'route' || e.kind === 'trip') {
       const r = currentById[e.kind].get(e.localId)
-      if (r?.active) plan.changes.push({ kind: e.kind, id: r.id, action: 'retire', before: r, after: { ...r, active: false } })
+      if (r?.active)
+        plan.changes.push({ kind: e.kind, id: r.id, action: 'retire', before: r, after: { ...r, active: false } })
     }
   }
 }
@@ -331,13 +393,25 @@ function retireTripsThatNoLongerFit(current: NetworkSnapshot, plan: ImportPlan):
       if (trip.routeId !== route.id || !trip.active || written.has(trip.id)) continue
       const problems = tripProblems(trip, route)
       if (problems.length === 0) continue
-      plan.changes.push({ kind: 'trip', id: trip.id, action: 'retire', before: trip, after: { ...trip, active: false } })
+      plan.changes.push({
+        kind: 'trip',
+        id: trip.id,
+        action: 'retire',
+        before: trip,
+        after: { ...trip, active: false },
+      })
       plan.skipped.push(`trip ${trip.id} no longer fits route ${route.id} (${problems[0]}) and is retired with it`)
     }
   }
 }
 
-function planFrequencies(incoming: readonly TripFrequency[], current: readonly TripFrequency[], tripIds: ReadonlyMap<string, string>, feedTrips: ReadonlySet<string>, plan: ImportPlan): void {
+function planFrequencies(
+  incoming: readonly TripFrequency[],
+  current: readonly TripFrequency[],
+  tripIds: ReadonlyMap<string, string>,
+  feedTrips: ReadonlySet<string>,
+  plan: ImportPlan,
+): void {
   const currentByTrip = new Map(current.map((f) => [f.tripId, f]))
   const next = new Map<string, TripFrequency>()
   for (const f of incoming) {
@@ -362,15 +436,30 @@ function frequencyChange(tripId: string, before: TripFrequency | null, after: Tr
  * The feed's route on our stops: where a stop of ours was kept and stands elsewhere than the
  * feed's, distances are measured again on the line (or stop to stop when the line misses it).
  */
-function relocated(route: Route, feedRoute: Route, moved: ReadonlySet<string>, ourStops: ReadonlyMap<string, Stop>): Route {
+function relocated(
+  route: Route,
+  feedRoute: Route,
+  moved: ReadonlySet<string>,
+  ourStops: ReadonlyMap<string, Stop>,
+): Route {
   if (!feedRoute.stops.some((s) => moved.has(s.stopCode))) return route
   const stops = route.stops.map((s) => ({ code: s.stopCode, point: ourStops.get(s.stopCode)?.point ?? [0, 0] }))
   const onLine = locateStops(route.geometry, stops, KEPT_STOP_TOLERANCE_M)
-  if (onLine.ok) return { ...route, lengthM: onLine.lengthM, stops: route.stops.map((s, i) => ({ ...s, distM: onLine.distancesM[i] ?? 0 })) }
+  if (onLine.ok)
+    return {
+      ...route,
+      lengthM: onLine.lengthM,
+      stops: route.stops.map((s, i) => ({ ...s, distM: onLine.distancesM[i] ?? 0 })),
+    }
   const geometry = stops.map((s) => s.point)
   const line = locateStops(geometry, stops, KEPT_STOP_TOLERANCE_M)
   if (!line.ok) return route
-  return { ...route, geometry, lengthM: line.lengthM, stops: route.stops.map((s, i) => ({ ...s, distM: line.distancesM[i] ?? 0 })) }
+  return {
+    ...route,
+    geometry,
+    lengthM: line.lengthM,
+    stops: route.stops.map((s, i) => ({ ...s, distM: line.distancesM[i] ?? 0 })),
+  }
 }
 
 /** Why an import cannot be undone now: a row of it changed since, or something new depends on a row it added. */
@@ -399,7 +488,8 @@ export function undoBlockers(changes: readonly RowChange[], current: NetworkSnap
   for (const c of changes) {
     const now = lookup(c.kind, c.id)
     if (c.after === null) {
-      if (now !== undefined) blockers.push({ kind: c.kind, id: c.id, reason: `${c.kind} ${c.id} was added again after the import` })
+      if (now !== undefined)
+        blockers.push({ kind: c.kind, id: c.id, reason: `${c.kind} ${c.id} was added again after the import` })
     } else if (now === undefined) {
       blockers.push({ kind: c.kind, id: c.id, reason: `${c.kind} ${c.id} is gone since the import` })
     } else if (!sameRow(now, c.after)) {
@@ -419,8 +509,11 @@ export function undoBlockers(changes: readonly RowChange[], current: NetworkSnap
       const key = `${kind}\u0000${rowId(kind, r)}`
       return removed.has(key) ? [] : [(restored.get(key) as RowOfKind[K] | undefined) ?? r]
     })
-  const gone = (kind: ImportKind): Set<string> => new Set(changes.filter((c) => c.kind === kind && c.before === null).map((c) => c.id))
-  const [stops, townships, operators, calendars, routes] = (['stop', 'township', 'operator', 'calendar', 'route'] as const).map(gone) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>]
+  const gone = (kind: ImportKind): Set<string> =>
+    new Set(changes.filter((c) => c.kind === kind && c.before === null).map((c) => c.id))
+  const [stops, townships, operators, calendars, routes] = (
+    ['stop', 'township', 'operator', 'calendar', 'route'] as const
+  ).map(gone) as [Set<string>, Set<string>, Set<string>, Set<string>, Set<string>]
   const uses = (kind: ChangeKind, id: string, what: string): void => {
     blockers.push({ kind, id, reason: `${kind} ${id} ${what}, which the import added` })
   }
@@ -433,6 +526,12 @@ export function undoBlockers(changes: readonly RowChange[], current: NetworkSnap
     if (routes.has(t.routeId)) uses('trip', t.id, `runs on route ${t.routeId}`)
     if (calendars.has(t.calendarId)) uses('trip', t.id, `runs on calendar ${t.calendarId}`)
   }
-  for (const v of current.vehicles) if (operators.has(v.operatorId)) blockers.push({ kind: 'operator', id: v.operatorId, reason: `vehicle ${v.id} belongs to operator ${v.operatorId}, which the import added` })
+  for (const v of current.vehicles)
+    if (operators.has(v.operatorId))
+      blockers.push({
+        kind: 'operator',
+        id: v.operatorId,
+        reason: `vehicle ${v.id} belongs to operator ${v.operatorId}, which the import added`,
+      })
   return blockers
 }

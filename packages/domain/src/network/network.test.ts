@@ -3,11 +3,25 @@ import { makeCalendar, serviceDate } from '../calendar/index.js'
 import { AppError } from '../errors.js'
 import { formatStopCode, maskPhone, parseStopCode } from './ids.js'
 import { prepareRoute, type RouteInput } from './route-input.js'
-import { instancesOn, parseTripInstanceId, tripInstanceId, tripPattern, tripProblems, yearsOfService } from './timetable.js'
+import {
+  instancesOn,
+  parseTripInstanceId,
+  tripInstanceId,
+  tripPattern,
+  tripProblems,
+  yearsOfService,
+} from './timetable.js'
 import type { Calendar, Stop, Trip } from './types.js'
 
 const makeStop = (code: string, point: [number, number], over: Partial<Stop> = {}): Stop => ({
-  code, name: code, nameEn: code, townshipId: 'XY-T01', point, status: 'ok', installedOn: null, ...over,
+  code,
+  name: code,
+  nameEn: code,
+  townshipId: 'XY-T01',
+  point,
+  status: 'ok',
+  installedOn: null,
+  ...over,
 })
 const stops = new Map([
   ['XY-0001', makeStop('XY-0001', [105.44, 28.16])],
@@ -16,12 +30,35 @@ const stops = new Map([
   ['XY-0009', makeStop('XY-0009', [105.44, 28.168], { status: 'removed' })],
 ])
 const makeRouteInput = (over: Partial<RouteInput> = {}): RouteInput => ({
-  id: 'XY-R01', name: '叙永—江门', nameEn: 'Xuyong–Jiangmen', kind: 'market', operatorId: 'OP1',
-  geometry: [[105.44, 28.16], [105.44, 28.17]], stopCodes: ['XY-0001', 'XY-0002', 'XY-0003'], color: '#aa3300', speedLimitKmh: 50, active: true, ...over,
+  id: 'XY-R01',
+  name: '叙永—江门',
+  nameEn: 'Xuyong–Jiangmen',
+  kind: 'market',
+  operatorId: 'OP1',
+  geometry: [
+    [105.44, 28.16],
+    [105.44, 28.17],
+  ],
+  stopCodes: ['XY-0001', 'XY-0002', 'XY-0003'],
+  color: '#aa3300',
+  speedLimitKmh: 50,
+  active: true,
+  ...over,
 })
 const makeTrip = (over: Partial<Trip> = {}): Trip => ({
-  id: 'T1', routeId: 'XY-R01', calendarId: 'C1', direction: 0, headsign: '江门', departureS: 6 * 3600 + 30 * 60,
-  stopOffsetsS: [0, 300, 600], seats: 30, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 60, active: true, ...over,
+  id: 'T1',
+  routeId: 'XY-R01',
+  calendarId: 'C1',
+  direction: 0,
+  headsign: '江门',
+  departureS: 6 * 3600 + 30 * 60,
+  stopOffsetsS: [0, 300, 600],
+  seats: 30,
+  bookingPolicy: 'none',
+  minRiders: 0,
+  bookingCutoffMin: 60,
+  active: true,
+  ...over,
 })
 
 describe('unified numbers', () => {
@@ -46,17 +83,36 @@ describe('prepareRoute', () => {
   it.each([
     [{ stopCodes: ['XY-0001', 'XY-0404'] }, 'STOP_NOT_FOUND', /XY-0404/],
     [{ stopCodes: ['XY-0001', 'XY-0009'] }, 'VALIDATION_FAILED', /XY-0009 has been removed/],
-    [{ geometry: [[105.44, 28.16], [105.43, 28.16]] as [number, number][] }, 'VALIDATION_FAILED', /stop XY-0002 is \d+ m from the route line/],
+    [
+      {
+        geometry: [
+          [105.44, 28.16],
+          [105.43, 28.16],
+        ] as [number, number][],
+      },
+      'VALIDATION_FAILED',
+      /stop XY-0002 is \d+ m from the route line/,
+    ],
     [{ geometry: [[105.44, 28.16]] as [number, number][] }, 'VALIDATION_FAILED', /at least two points/],
   ])('rejects %o with %s', (over, code, message) => {
-    expect(() => prepareRoute(makeRouteInput(over), stops, 30)).toThrow(expect.objectContaining({ code, message: expect.stringMatching(message) }))
+    expect(() => prepareRoute(makeRouteInput(over), stops, 30)).toThrow(
+      expect.objectContaining({ code, message: expect.stringMatching(message) }),
+    )
   })
 })
 
 describe('timetable', () => {
   const route = prepareRoute(makeRouteInput(), stops, 30)
-  const daily: Calendar = { id: 'C1', name: 'daily', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] } }
-  const weekdays: Calendar = { id: 'C2', name: 'Mon–Fri', rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5] }, added: [], removed: ['2026-12-01'] } }
+  const daily: Calendar = {
+    id: 'C1',
+    name: 'daily',
+    rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5, 6, 7] }, added: [], removed: [] },
+  }
+  const weekdays: Calendar = {
+    id: 'C2',
+    name: 'Mon–Fri',
+    rules: { rule: { kind: 'weekdays', weekdays: [1, 2, 3, 4, 5] }, added: [], removed: ['2026-12-01'] },
+  }
 
   it('reverses the pattern for direction 1 with distances measured that way', () => {
     const back = tripPattern(route, 1)
@@ -66,7 +122,11 @@ describe('timetable', () => {
   })
 
   it('lists the instances that run on a date, with Shanghai times', () => {
-    const trips = [makeTrip(), makeTrip({ id: 'T2', calendarId: 'C2', departureS: 6 * 3600 }), makeTrip({ id: 'T3', active: false })]
+    const trips = [
+      makeTrip(),
+      makeTrip({ id: 'T2', calendarId: 'C2', departureS: 6 * 3600 }),
+      makeTrip({ id: 'T3', active: false }),
+    ]
     const sat = instancesOn(serviceDate('2026-11-28'), trips, [route], [daily, weekdays])
     expect(sat.map((i) => i.id)).toEqual(['T1_20261128'])
     const mon = instancesOn(serviceDate('2026-11-30'), trips, [route], [daily, weekdays])
@@ -79,10 +139,15 @@ describe('timetable', () => {
   })
 
   it('round-trips instance ids and checks trips against their route', () => {
-    expect(parseTripInstanceId(tripInstanceId('XY-R01-0630', serviceDate('2026-03-02')))).toEqual({ tripId: 'XY-R01-0630', date: '2026-03-02' })
+    expect(parseTripInstanceId(tripInstanceId('XY-R01-0630', serviceDate('2026-03-02')))).toEqual({
+      tripId: 'XY-R01-0630',
+      date: '2026-03-02',
+    })
     expect(parseTripInstanceId('nonsense')).toBeNull()
     expect(tripProblems(makeTrip(), route)).toEqual([])
-    expect(tripProblems(makeTrip({ stopOffsetsS: [0, 600, 300] }), route)).toEqual(['stopOffsetsS must not decrease (stop 3)'])
+    expect(tripProblems(makeTrip({ stopOffsetsS: [0, 600, 300] }), route)).toEqual([
+      'stopOffsetsS must not decrease (stop 3)',
+    ])
     expect(tripProblems(makeTrip({ stopOffsetsS: [0, 300] }), route)[0]).toMatch(/2 entries but the route has 3 stops/)
     expect(tripProblems(makeTrip({ bookingPolicy: 'required', minRiders: 0 }), route)).toHaveLength(1)
   })

@@ -3,7 +3,14 @@
  * Pure; the service day is a date in Asia/Shanghai.
  */
 import { AppError } from '../errors.js'
-import { parseCalendar, runsOn, serviceDate, serviceDayStartMs, type ServiceCalendar, type ServiceDate } from '../calendar/index.js'
+import {
+  parseCalendar,
+  runsOn,
+  serviceDate,
+  serviceDayStartMs,
+  type ServiceCalendar,
+  type ServiceDate,
+} from '../calendar/index.js'
 import type { BookingPolicy, Calendar, Route, RouteStop, ServiceKind, Trip } from './types.js'
 
 export interface InstanceStop {
@@ -50,7 +57,9 @@ export function parseTripInstanceId(id: string): { tripId: string; date: Service
 /** The route's stops in the trip's direction of travel, distances measured that way. */
 export function tripPattern(route: Pick<Route, 'stops' | 'lengthM'>, direction: 0 | 1): RouteStop[] {
   if (direction === 0) return route.stops
-  return [...route.stops].reverse().map((s, i) => ({ seq: i + 1, stopCode: s.stopCode, distM: Math.round((route.lengthM - s.distM) * 10) / 10 }))
+  return [...route.stops]
+    .reverse()
+    .map((s, i) => ({ seq: i + 1, stopCode: s.stopCode, distM: Math.round((route.lengthM - s.distM) * 10) / 10 }))
 }
 
 /** Checks a trip against its route; returns problems a person can act on (empty when valid). */
@@ -61,10 +70,13 @@ export function tripProblems(trip: Trip, route: Pick<Route, 'stops'>): string[] 
   }
   if (trip.stopOffsetsS[0] !== 0) problems.push('stopOffsetsS must start with 0 (departure from the first stop)')
   for (let i = 1; i < trip.stopOffsetsS.length; i++) {
-    if ((trip.stopOffsetsS[i] as number) < (trip.stopOffsetsS[i - 1] as number)) problems.push(`stopOffsetsS must not decrease (stop ${i + 1})`)
+    if ((trip.stopOffsetsS[i] as number) < (trip.stopOffsetsS[i - 1] as number))
+      problems.push(`stopOffsetsS must not decrease (stop ${i + 1})`)
   }
-  if (trip.departureS < 0 || trip.departureS >= 86_400) problems.push('departureS must be within the service day (0–86399)')
-  if (trip.bookingPolicy === 'required' && trip.minRiders < 1) problems.push('a required-booking trip needs minRiders of at least 1')
+  if (trip.departureS < 0 || trip.departureS >= 86_400)
+    problems.push('departureS must be within the service day (0–86399)')
+  if (trip.bookingPolicy === 'required' && trip.minRiders < 1)
+    problems.push('a required-booking trip needs minRiders of at least 1')
   return problems
 }
 
@@ -89,7 +101,12 @@ export function instanceOf(trip: Trip, route: Route, date: ServiceDate): TripIns
 }
 
 /** Every active trip that runs on `date`, as instances in departure order. */
-export function instancesOn(date: ServiceDate, trips: readonly Trip[], routes: readonly Route[], calendars: readonly Calendar[]): TripInstance[] {
+export function instancesOn(
+  date: ServiceDate,
+  trips: readonly Trip[],
+  routes: readonly Route[],
+  calendars: readonly Calendar[],
+): TripInstance[] {
   const routeById = new Map(routes.map((r) => [r.id, r]))
   const calendarById = new Map<string, ServiceCalendar>()
   for (const c of calendars) calendarById.set(c.id, parsedCalendar(c))
@@ -102,12 +119,22 @@ export function instancesOn(date: ServiceDate, trips: readonly Trip[], routes: r
 }
 
 /** One trip instance by its id, or null when that trip does not run that day (one calendar read, not all). */
-export function instanceById(id: string, trips: readonly Trip[], routes: readonly Route[], calendars: readonly Calendar[]): TripInstance | null {
+export function instanceById(
+  id: string,
+  trips: readonly Trip[],
+  routes: readonly Route[],
+  calendars: readonly Calendar[],
+): TripInstance | null {
   const parsed = parseTripInstanceId(id)
   const trip = parsed ? trips.find((t) => t.id === parsed.tripId) : undefined
   if (!parsed || !trip) return null
   const calendar = calendars.find((c) => c.id === trip.calendarId)
-  return instanceIf(trip, routes.find((r) => r.id === trip.routeId), calendar && parsedCalendar(calendar), parsed.date)
+  return instanceIf(
+    trip,
+    routes.find((r) => r.id === trip.routeId),
+    calendar && parsedCalendar(calendar),
+    parsed.date,
+  )
 }
 
 function parsedCalendar(c: Calendar): ServiceCalendar {
@@ -118,7 +145,12 @@ function parsedCalendar(c: Calendar): ServiceCalendar {
   }
 }
 
-function instanceIf(trip: Trip, route: Route | undefined, calendar: ServiceCalendar | undefined, date: ServiceDate): TripInstance | null {
+function instanceIf(
+  trip: Trip,
+  route: Route | undefined,
+  calendar: ServiceCalendar | undefined,
+  date: ServiceDate,
+): TripInstance | null {
   if (!trip.active || !route || !route.active || !calendar) return null
   return runsOn(calendar, date) ? instanceOf(trip, route, date) : null
 }

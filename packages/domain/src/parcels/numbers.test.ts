@@ -14,7 +14,7 @@ describe('parcel numbers', () => {
     expect(readParcelNumber('XY-0042')).toBeNull()
     expect(() => formatParcelNumber('XY', serviceDate('2026-12-07'), 0)).toThrow(RangeError)
   })
-  it('makes six-digit pickup codes and reads the phone\'s last four', () => {
+  it("makes six-digit pickup codes and reads the phone's last four", () => {
     const digits = [4, 8, 2, 9, 1, 3]
     expect(generatePickupCode(() => digits.shift() as number)).toBe('482913')
     expect(phoneLast4('139-1234-5678')).toBe('5678')
@@ -29,14 +29,33 @@ describe('tariff and consignment', () => {
     expect(yuan(750)).toBe('7.50')
     expect(tariffProblems(DEFAULT_TARIFF)).toEqual([])
     expect(tariffProblems({ ...DEFAULT_TARIFF, bandsKm: [30, 10] })).toContain('bandsKm must be positive and ascending')
-    expect(tariffProblems({ ...DEFAULT_TARIFF, feesFen: { ...DEFAULT_TARIFF.feesFen, S: [1, 2] } })).toContain('feesFen.S needs 3 fees (one per band)')
+    expect(tariffProblems({ ...DEFAULT_TARIFF, feesFen: { ...DEFAULT_TARIFF.feesFen, S: [1, 2] } })).toContain(
+      'feesFen.S needs 3 fees (one per band)',
+    )
   })
   it('refuses a parcel too heavy for its size, or sent to where it is', () => {
-    expect(refusal(() => checkWeight(DEFAULT_TARIFF, 'S', 3.5))).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'weightKg' } })
-    const input = { fromPoint: 'A', toPoint: 'B', sender: { name: ' 张 三 ', phone: '+86 138 0000 0001' }, recipient: { name: '李四', phone: '13912345678' }, sizeClass: 'S' as const, weightKg: 1.234 }
-    expect(cleanConsignment(input, DEFAULT_TARIFF)).toMatchObject({ weightKg: 1.23, sender: { name: '张 三', phone: '13800000001' } })
-    expect(refusal(() => cleanConsignment({ ...input, toPoint: 'A' }, DEFAULT_TARIFF))).toMatchObject({ details: { field: 'toPoint' } })
-    expect(refusal(() => cleanConsignment({ ...input, recipient: { name: '李四', phone: '12ab' } }, DEFAULT_TARIFF))).toMatchObject({ details: { field: 'recipient.phone' } })
+    expect(refusal(() => checkWeight(DEFAULT_TARIFF, 'S', 3.5))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { field: 'weightKg' },
+    })
+    const input = {
+      fromPoint: 'A',
+      toPoint: 'B',
+      sender: { name: ' 张 三 ', phone: '+86 138 0000 0001' },
+      recipient: { name: '李四', phone: '13912345678' },
+      sizeClass: 'S' as const,
+      weightKg: 1.234,
+    }
+    expect(cleanConsignment(input, DEFAULT_TARIFF)).toMatchObject({
+      weightKg: 1.23,
+      sender: { name: '张 三', phone: '13800000001' },
+    })
+    expect(refusal(() => cleanConsignment({ ...input, toPoint: 'A' }, DEFAULT_TARIFF))).toMatchObject({
+      details: { field: 'toPoint' },
+    })
+    expect(
+      refusal(() => cleanConsignment({ ...input, recipient: { name: '李四', phone: '12ab' } }, DEFAULT_TARIFF)),
+    ).toMatchObject({ details: { field: 'recipient.phone' } })
   })
   it('reads opening hours in local time', () => {
     expect(parseHours('08:00-18:30')).toEqual({ open: 480, close: 1110 })

@@ -6,7 +6,8 @@ import type { RandomInt } from '../booking/codes.js'
 const DIGITS = 4
 
 export function formatParcelNumber(prefix: string, date: ServiceDate, n: number): string {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`parcel number of the day must be a positive integer, not ${n}`)
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`parcel number of the day must be a positive integer, not ${n}`)
   return `${prefix}-P-${date.replaceAll('-', '')}-${String(n).padStart(DIGITS, '0')}`
 }
 

@@ -45,5 +45,8 @@ const COLUMNS: CsvColumn<ReportLine & { month: string }>[] = [
 ]
 
 export function reportCsv(month: string, lines: readonly ReportLine[]): string {
-  return toCsv(COLUMNS, lines.map((l) => ({ ...l, month })))
+  return toCsv(
+    COLUMNS,
+    lines.map((l) => ({ ...l, month })),
+  )
 }

@@ -77,16 +77,31 @@ export function loadBetween(riding: readonly RidingLeg[], fromSeq: number, toSeq
 }
 
 /** Whether `need` still fits on `trip` between the two seqs. */
-export function fitsOn(trip: Pick<RoutingTrip, 'capacity' | 'riding'>, fromSeq: number, toSeq: number, need: Need): boolean {
+export function fitsOn(
+  trip: Pick<RoutingTrip, 'capacity' | 'riding'>,
+  fromSeq: number,
+  toSeq: number,
+  need: Need,
+): boolean {
   const used = loadBetween(trip.riding, fromSeq, toSeq)
   return used.slots + need.slots <= trip.capacity.slots && used.kg + need.kg <= trip.capacity.kg + 1e-9
 }
 
 function leg(trip: RoutingTrip, a: RoutingStop, b: RoutingStop): PlannedLeg {
-  return { tripInstanceId: trip.id, routeId: trip.routeId, fromStop: a.stopCode, toStop: b.stopCode, fromSeq: a.seq, toSeq: b.seq, departureTs: a.arrivalTs, arrivalTs: b.arrivalTs }
+  return {
+    tripInstanceId: trip.id,
+    routeId: trip.routeId,
+    fromStop: a.stopCode,
+    toStop: b.stopCode,
+    fromSeq: a.seq,
+    toSeq: b.seq,
+    departureTs: a.arrivalTs,
+    arrivalTs: b.arrivalTs,
+  }
 }
 
-const stopOf = (trip: RoutingTrip, code: string, afterSeq = 0): RoutingStop | undefined => trip.stops.find((s) => s.stopCode === code && s.seq > afterSeq)
+const stopOf = (trip: RoutingTrip, code: string, afterSeq = 0): RoutingStop | undefined =>
+  trip.stops.find((s) => s.stopCode === code && s.seq > afterSeq)
 
 export interface RoutingQuery {
   from: string
@@ -115,9 +130,18 @@ export function proposeRoutes(q: RoutingQuery): RouteOption[] {
     const a = stopOf(t, q.from)
     const b = a && stopOf(t, q.to, a.seq)
     if (!a || !b || a.arrivalTs < q.notBeforeTs) continue
-    direct.push({ legs: [leg(t, a, b)], arrivalTs: b.arrivalTs, direct: true, fits: fitsOn(t, a.seq, b.seq, q.need), distanceM: Math.max(0, b.distM - a.distM) })
+    direct.push({
+      legs: [leg(t, a, b)],
+      arrivalTs: b.arrivalTs,
+      direct: true,
+      fits: fitsOn(t, a.seq, b.seq, q.need),
+      distanceM: Math.max(0, b.distM - a.distM),
+    })
   }
-  const order = (x: RouteOption, y: RouteOption): number => Number(y.fits) - Number(x.fits) || x.arrivalTs - y.arrivalTs || (x.legs[0]?.departureTs ?? 0) - (y.legs[0]?.departureTs ?? 0)
+  const order = (x: RouteOption, y: RouteOption): number =>
+    Number(y.fits) - Number(x.fits) ||
+    x.arrivalTs - y.arrivalTs ||
+    (x.legs[0]?.departureTs ?? 0) - (y.legs[0]?.departureTs ?? 0)
   if (direct.length > 0) return direct.sort(order).slice(0, limit)
 
   const changes: RouteOption[] = []

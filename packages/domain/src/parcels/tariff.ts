@@ -40,9 +40,15 @@ export function feeFor(tariff: Tariff, size: SizeClass, distanceM: number): numb
 
 /** Refuses a parcel heavier than its size class allows, or a weight that is no weight. */
 export function checkWeight(tariff: Tariff, size: SizeClass, weightKg: number): void {
-  if (!Number.isFinite(weightKg) || weightKg <= 0) throw new AppError('VALIDATION_FAILED', 'weightKg must be a positive number of kilograms', { field: 'weightKg' })
+  if (!Number.isFinite(weightKg) || weightKg <= 0)
+    throw new AppError('VALIDATION_FAILED', 'weightKg must be a positive number of kilograms', { field: 'weightKg' })
   const max = tariff.sizes[size].maxKg
-  if (weightKg > max) throw new AppError('VALIDATION_FAILED', `a size ${size} parcel weighs at most ${max} kg; this one weighs ${weightKg} kg (choose a larger size)`, { field: 'weightKg', maxKg: max })
+  if (weightKg > max)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `a size ${size} parcel weighs at most ${max} kg; this one weighs ${weightKg} kg (choose a larger size)`,
+      { field: 'weightKg', maxKg: max },
+    )
 }
 
 /** Problems with a tariff an operator sends (empty when it is valid). */
@@ -51,15 +57,20 @@ export function tariffProblems(t: Tariff): string[] {
   if (t.bandsKm.length === 0 || t.bandsKm.length > 8) problems.push('bandsKm needs 1–8 distance bounds')
   for (let i = 0; i < t.bandsKm.length; i++) {
     const b = t.bandsKm[i] as number
-    if (!(b > 0) || (i > 0 && b <= (t.bandsKm[i - 1] as number))) problems.push('bandsKm must be positive and ascending')
+    if (!(b > 0) || (i > 0 && b <= (t.bandsKm[i - 1] as number)))
+      problems.push('bandsKm must be positive and ascending')
   }
   for (const s of SIZE_CLASSES) {
     const spec = t.sizes[s]
-    if (!spec || !Number.isInteger(spec.slots) || spec.slots < 1 || spec.slots > 50) problems.push(`sizes.${s}.slots must be a whole number 1–50`)
-    if (!spec || !(spec.maxKg > 0) || spec.maxKg > 200) problems.push(`sizes.${s}.maxKg must be above 0 and at most 200`)
+    if (!spec || !Number.isInteger(spec.slots) || spec.slots < 1 || spec.slots > 50)
+      problems.push(`sizes.${s}.slots must be a whole number 1–50`)
+    if (!spec || !(spec.maxKg > 0) || spec.maxKg > 200)
+      problems.push(`sizes.${s}.maxKg must be above 0 and at most 200`)
     const fees = t.feesFen[s]
-    if (!fees || fees.length !== t.bandsKm.length + 1) problems.push(`feesFen.${s} needs ${t.bandsKm.length + 1} fees (one per band)`)
-    else if (fees.some((f) => !Number.isInteger(f) || f < 0 || f > 1_000_000)) problems.push(`feesFen.${s} holds whole fen from 0 to 1000000`)
+    if (!fees || fees.length !== t.bandsKm.length + 1)
+      problems.push(`feesFen.${s} needs ${t.bandsKm.length + 1} fees (one per band)`)
+    else if (fees.some((f) => !Number.isInteger(f) || f < 0 || f > 1_000_000))
+      problems.push(`feesFen.${s} holds whole fen from 0 to 1000000`)
   }
   const max = (s: SizeClass): number => t.sizes[s]?.maxKg ?? 0
   if (max('S') > max('M') || max('M') > max('L')) problems.push('maxKg must grow from S to M to L')

@@ -32,7 +32,14 @@ export const SIZE_CLASSES: readonly SizeClass[] = ['S', 'M', 'L']
  * recipient) or returned (not collected within the hold days).
  */
 export type ParcelStatus = 'accepted' | 'loaded' | 'at_transfer' | 'arrived' | 'collected' | 'returned'
-export const PARCEL_STATUSES: readonly ParcelStatus[] = ['accepted', 'loaded', 'at_transfer', 'arrived', 'collected', 'returned']
+export const PARCEL_STATUSES: readonly ParcelStatus[] = [
+  'accepted',
+  'loaded',
+  'at_transfer',
+  'arrived',
+  'collected',
+  'returned',
+]
 export const CLOSED_PARCEL_STATUSES: readonly ParcelStatus[] = ['collected', 'returned']
 
 export interface Person {

@@ -56,7 +56,14 @@ export interface TrackView {
   expectedTs: string | null
   ride: RideView | null
   legs: LegView[]
-  events: { ts: string; action: CustodyEvent['action']; toStatus: ParcelStatus; place: string | null; placeName: string | null; vehicleId: string | null }[]
+  events: {
+    ts: string
+    action: CustodyEvent['action']
+    toStatus: ParcelStatus
+    place: string | null
+    placeName: string | null
+    vehicleId: string | null
+  }[]
 }
 
 /** One parcel in a list: where it is, the trip it waits for or rides, when it is expected. */
@@ -90,7 +97,14 @@ export interface TripParcels {
   tripInstanceId: string
   status: 'scheduled' | 'cancelled'
   counts: { total: number; toLoad: number; onBoard: number; unloaded: number }
-  stops: { seq: number; stopCode: string; stopName: string; postPoint: boolean; load: ParcelLine[]; unload: ParcelLine[] }[]
+  stops: {
+    seq: number
+    stopCode: string
+    stopName: string
+    postPoint: boolean
+    load: ParcelLine[]
+    unload: ParcelLine[]
+  }[]
 }
 
 export interface KeeperView {

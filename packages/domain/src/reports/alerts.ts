@@ -26,7 +26,15 @@ const SEVERITY: Record<ReportCategory, AlertSeverity> = {
 export const reportSeverity = (category: ReportCategory): AlertSeverity => SEVERITY[category]
 
 export interface ReportAlertInput {
-  report: { id: string; kind: ReportKind; category: ReportCategory; note: string | null; hasPhoto: boolean; receivedTs: number; reportedTs: number }
+  report: {
+    id: string
+    kind: ReportKind
+    category: ReportCategory
+    note: string | null
+    hasPhoto: boolean
+    receivedTs: number
+    reportedTs: number
+  }
   ticket: { id: number; status: TicketStatus; reportCount: number; closedTs: number | null }
   /** The step that closed the ticket (fix or reject), when this alert goes out because of it: who and the note. */
   closing?: { by: string; note: string | null }
@@ -39,7 +47,10 @@ export const reportAlertId = (kind: ReportKind, reportId: string): string => `${
 
 export function reportAlert(x: ReportAlertInput): LiveAlert {
   const { report: r, ticket: t, stop } = x
-  const what = r.kind === 'sign' ? `Stop sign ${stop.code} ${stop.name}: ${r.category}` : `Road hazard at stop ${stop.code} ${stop.name}: ${r.category.replaceAll('_', ' ')}`
+  const what =
+    r.kind === 'sign'
+      ? `Stop sign ${stop.code} ${stop.name}: ${r.category}`
+      : `Road hazard at stop ${stop.code} ${stop.name}: ${r.category.replaceAll('_', ' ')}`
   const count = t.reportCount > 1 ? `, ${t.reportCount} reports` : ''
   const late = x.late ? ` — reported before the ticket was ${t.status}` : ''
   const closed = t.status === 'fixed' || t.status === 'rejected'

@@ -11,7 +11,8 @@ export const REPORT_NOTE_MAX_CHARS = 500
 /** A report queued on a phone longer than this is still taken, dated this far back at most. */
 export const REPORT_MAX_AGE_MS = 7 * 86_400_000
 
-export const isReportCategory = (value: unknown): value is ReportCategory => typeof value === 'string' && (REPORT_CATEGORIES as readonly string[]).includes(value)
+export const isReportCategory = (value: unknown): value is ReportCategory =>
+  typeof value === 'string' && (REPORT_CATEGORIES as readonly string[]).includes(value)
 
 export function kindOf(category: ReportCategory): ReportKind {
   return (HAZARD_CATEGORIES as readonly string[]).includes(category) ? 'road' : 'sign'
@@ -32,11 +33,19 @@ export function dedupeKey(category: ReportCategory): string {
  */
 export function normalizeReportNote(note: string | null | undefined): string | null {
   if (note === null || note === undefined) return null
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  const clean = note.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '').trim()
+  const clean = note
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+    .trim()
   if (clean === '') return null
   const chars = [...clean].length
-  if (chars > REPORT_NOTE_MAX_CHARS) throw new AppError('VALIDATION_FAILED', `the note may hold at most ${REPORT_NOTE_MAX_CHARS} characters, not ${chars}`, { field: 'note' })
+  if (chars > REPORT_NOTE_MAX_CHARS)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `the note may hold at most ${REPORT_NOTE_MAX_CHARS} characters, not ${chars}`,
+      { field: 'note' },
+    )
   return clean
 }
 
@@ -53,7 +62,10 @@ export function reportedAt(deviceTs: number | null | undefined, receivedTs: numb
 export function checkReportable(stop: { code: string; status: StopStatus }, kind: ReportKind): void {
   // A retired sign is no longer served; the road at its place still is.
   if (kind === 'sign' && stop.status === 'removed') {
-    throw new AppError('CONFLICT', `stop ${stop.code} was retired: its sign is no longer in service`, { stopCode: stop.code, reason: 'removed' })
+    throw new AppError('CONFLICT', `stop ${stop.code} was retired: its sign is no longer in service`, {
+      stopCode: stop.code,
+      reason: 'removed',
+    })
   }
 }
 
@@ -67,7 +79,8 @@ export function generateReportId(randomInt: RandomInt): string {
   let id = 'R'
   for (let i = 0; i < REPORT_ID_LENGTH; i++) {
     const k = randomInt(REPORT_ID_ALPHABET.length)
-    if (!Number.isInteger(k) || k < 0 || k >= REPORT_ID_ALPHABET.length) throw new RangeError(`random source gave ${k}, not an integer in [0, ${REPORT_ID_ALPHABET.length})`)
+    if (!Number.isInteger(k) || k < 0 || k >= REPORT_ID_ALPHABET.length)
+      throw new RangeError(`random source gave ${k}, not an integer in [0, ${REPORT_ID_ALPHABET.length})`)
     id += REPORT_ID_ALPHABET[k]
   }
   return id

@@ -8,32 +8,76 @@ const ticket = (status: TicketStatus, assignee: string | null = null) => ({ id: 
 
 describe('ticket lifecycle', () => {
   it('goes open → assigned → fixed, recording who, when, the note and the assignee', () => {
-    const a = applyTicketCommand(ticket('open'), { action: 'assign', assignee: ' 李师傅 (养护队) ', note: '明早去' }, 'dispatcher', T0)
-    expect(a).toEqual({ action: 'assign', from: 'open', to: 'assigned', by: 'dispatcher', ts: T0, note: '明早去', assignee: '李师傅 (养护队)' })
-    const f = applyTicketCommand(ticket('assigned', '李师傅 (养护队)'), { action: 'fix' }, 'dispatcher2', T0 + 86_400_000)
-    expect(f).toEqual({ action: 'fix', from: 'assigned', to: 'fixed', by: 'dispatcher2', ts: T0 + 86_400_000, note: null, assignee: null })
+    const a = applyTicketCommand(
+      ticket('open'),
+      { action: 'assign', assignee: ' 李师傅 (养护队) ', note: '明早去' },
+      'dispatcher',
+      T0,
+    )
+    expect(a).toEqual({
+      action: 'assign',
+      from: 'open',
+      to: 'assigned',
+      by: 'dispatcher',
+      ts: T0,
+      note: '明早去',
+      assignee: '李师傅 (养护队)',
+    })
+    const f = applyTicketCommand(
+      ticket('assigned', '李师傅 (养护队)'),
+      { action: 'fix' },
+      'dispatcher2',
+      T0 + 86_400_000,
+    )
+    expect(f).toEqual({
+      action: 'fix',
+      from: 'assigned',
+      to: 'fixed',
+      by: 'dispatcher2',
+      ts: T0 + 86_400_000,
+      note: null,
+      assignee: null,
+    })
   })
 
   it('may reject an open or assigned ticket, with a note', () => {
     for (const status of ['open', 'assigned'] as const) {
-      expect(applyTicketCommand(ticket(status, 'x'), { action: 'reject', note: '不是我们的站牌' }, 'd', T0)).toMatchObject({ from: status, to: 'rejected', note: '不是我们的站牌' })
+      expect(
+        applyTicketCommand(ticket(status, 'x'), { action: 'reject', note: '不是我们的站牌' }, 'd', T0),
+      ).toMatchObject({ from: status, to: 'rejected', note: '不是我们的站牌' })
     }
   })
 
   it('refuses a rejection or a reopening without a note', () => {
-    expect(refusal(() => applyTicketCommand(ticket('open'), { action: 'reject', note: '  ' }, 'd', T0)).code).toBe('VALIDATION_FAILED')
-    expect(refusal(() => applyTicketCommand(ticket('fixed'), { action: 'reopen', note: '' }, 'd', T0)).code).toBe('VALIDATION_FAILED')
+    expect(refusal(() => applyTicketCommand(ticket('open'), { action: 'reject', note: '  ' }, 'd', T0)).code).toBe(
+      'VALIDATION_FAILED',
+    )
+    expect(refusal(() => applyTicketCommand(ticket('fixed'), { action: 'reopen', note: '' }, 'd', T0)).code).toBe(
+      'VALIDATION_FAILED',
+    )
   })
 
   it('refuses an assignment to nobody, and a note or assignee that is too long', () => {
-    expect(refusal(() => applyTicketCommand(ticket('open'), { action: 'assign', assignee: ' ' }, 'd', T0)).details).toEqual({ field: 'assignee' })
-    expect(refusal(() => applyTicketCommand(ticket('open'), { action: 'assign', assignee: 'x'.repeat(81) }, 'd', T0)).code).toBe('VALIDATION_FAILED')
-    expect(() => applyTicketCommand(ticket('open'), { action: 'assign', assignee: 'x'.repeat(80) }, 'd', T0)).not.toThrow()
-    expect(refusal(() => applyTicketCommand(ticket('open'), { action: 'reject', note: '修'.repeat(501) }, 'd', T0)).code).toBe('VALIDATION_FAILED')
+    expect(
+      refusal(() => applyTicketCommand(ticket('open'), { action: 'assign', assignee: ' ' }, 'd', T0)).details,
+    ).toEqual({ field: 'assignee' })
+    expect(
+      refusal(() => applyTicketCommand(ticket('open'), { action: 'assign', assignee: 'x'.repeat(81) }, 'd', T0)).code,
+    ).toBe('VALIDATION_FAILED')
+    expect(() =>
+      applyTicketCommand(ticket('open'), { action: 'assign', assignee: 'x'.repeat(80) }, 'd', T0),
+    ).not.toThrow()
+    expect(
+      refusal(() => applyTicketCommand(ticket('open'), { action: 'reject', note: '修'.repeat(501) }, 'd', T0)).code,
+    ).toBe('VALIDATION_FAILED')
   })
 
   it('reassigns an assigned ticket to someone else, but not to the same person again', () => {
-    expect(applyTicketCommand(ticket('assigned', 'A'), { action: 'assign', assignee: 'B' }, 'd', T0)).toMatchObject({ from: 'assigned', to: 'assigned', assignee: 'B' })
+    expect(applyTicketCommand(ticket('assigned', 'A'), { action: 'assign', assignee: 'B' }, 'd', T0)).toMatchObject({
+      from: 'assigned',
+      to: 'assigned',
+      assignee: 'B',
+    })
     const e = refusal(() => applyTicketCommand(ticket('assigned', 'A'), { action: 'assign', assignee: 'A' }, 'd', T0))
     expect(e.code).toBe('TICKET_STATE_CONFLICT')
   })
@@ -57,7 +101,10 @@ describe('ticket lifecycle', () => {
       ['assigned', { action: 'reopen', note: 'n' }],
     ]
     for (const [status, cmd] of refused) {
-      expect(refusal(() => applyTicketCommand(ticket(status, 'x'), cmd, 'd', T0)).code, `${cmd.action} from ${status}`).toBe('TICKET_STATE_CONFLICT')
+      expect(
+        refusal(() => applyTicketCommand(ticket(status, 'x'), cmd, 'd', T0)).code,
+        `${cmd.action} from ${status}`,
+      ).toBe('TICKET_STATE_CONFLICT')
     }
   })
 
@@ -84,6 +131,14 @@ describe('ticket lifecycle', () => {
   })
 
   it('starts every ticket with a step by the villager', () => {
-    expect(openingStep(T0)).toEqual({ action: 'open', from: null, to: 'open', by: 'villager', ts: T0, note: null, assignee: null })
+    expect(openingStep(T0)).toEqual({
+      action: 'open',
+      from: null,
+      to: 'open',
+      by: 'villager',
+      ts: T0,
+      note: null,
+      assignee: null,
+    })
   })
 })

@@ -41,7 +41,8 @@ function cleanText(value: string | null | undefined, field: string, max: number,
     if (required) throw new AppError('VALIDATION_FAILED', `${field} is required for this step`, { field })
     return null
   }
-  if ([...v].length > max) throw new AppError('VALIDATION_FAILED', `${field} may hold at most ${max} characters`, { field })
+  if ([...v].length > max)
+    throw new AppError('VALIDATION_FAILED', `${field} may hold at most ${max} characters`, { field })
   return v
 }
 
@@ -50,21 +51,34 @@ function cleanText(value: string | null | undefined, field: string, max: number,
  * act on: TICKET_STATE_CONFLICT when the ticket is not in a state the step starts from (someone
  * else moved it first, or the step is out of order), VALIDATION_FAILED for a missing note.
  */
-export function applyTicketCommand(current: { id: number; status: TicketStatus; assignee: string | null }, cmd: TicketCommand, by: string, now: number): TicketStep {
+export function applyTicketCommand(
+  current: { id: number; status: TicketStatus; assignee: string | null },
+  cmd: TicketCommand,
+  by: string,
+  now: number,
+): TicketStep {
   const rule = TRANSITIONS[cmd.action]
   if (!rule.from.includes(current.status)) {
     const hint = cmd.action === 'fix' && current.status === 'open' ? '; assign it first' : ''
-    throw new AppError('TICKET_STATE_CONFLICT', `ticket #${current.id} is ${current.status}: it cannot be ${pastTense(cmd.action)}${hint}`, {
-      ticketId: current.id,
-      status: current.status,
-      allowed: nextActions(current.status),
-    })
+    throw new AppError(
+      'TICKET_STATE_CONFLICT',
+      `ticket #${current.id} is ${current.status}: it cannot be ${pastTense(cmd.action)}${hint}`,
+      {
+        ticketId: current.id,
+        status: current.status,
+        allowed: nextActions(current.status),
+      },
+    )
   }
   switch (cmd.action) {
     case 'assign': {
       const assignee = cleanText(cmd.assignee, 'assignee', ASSIGNEE_MAX_CHARS, true)
       if (current.status === 'assigned' && assignee === current.assignee) {
-        throw new AppError('TICKET_STATE_CONFLICT', `ticket #${current.id} is already assigned to ${assignee}`, { ticketId: current.id, status: current.status, allowed: nextActions(current.status) })
+        throw new AppError('TICKET_STATE_CONFLICT', `ticket #${current.id} is already assigned to ${assignee}`, {
+          ticketId: current.id,
+          status: current.status,
+          allowed: nextActions(current.status),
+        })
       }
       return step(current.status, cmd.action, by, now, cleanText(cmd.note, 'note', NOTE_MAX_CHARS, false), assignee)
     }
@@ -77,11 +91,19 @@ export function applyTicketCommand(current: { id: number; status: TicketStatus; 
   }
 }
 
-function step(from: TicketStatus, action: StaffAction, by: string, ts: number, note: string | null, assignee: string | null): TicketStep {
+function step(
+  from: TicketStatus,
+  action: StaffAction,
+  by: string,
+  ts: number,
+  note: string | null,
+  assignee: string | null,
+): TicketStep {
   return { action, from, to: TRANSITIONS[action].to, by, ts, note, assignee }
 }
 
-const pastTense = (a: TicketAction): string => ({ open: 'opened', assign: 'assigned', fix: 'marked fixed', reject: 'rejected', reopen: 'reopened' })[a]
+const pastTense = (a: TicketAction): string =>
+  ({ open: 'opened', assign: 'assigned', fix: 'marked fixed', reject: 'rejected', reopen: 'reopened' })[a]
 
 /** The assignee after a step: set by assign, kept by fix and reject (who had it), cleared by reopen. */
 export function assigneeAfter(current: string | null, s: TicketStep): string | null {

@@ -10,8 +10,16 @@ describe('where a report goes (dedupe)', () => {
   })
 
   it('joins the open ticket however many times the sign is reported', () => {
-    expect(placeReport(T0, [{ id: 4, status: 'open', closedTs: null }])).toEqual({ kind: 'join', ticketId: 4, late: false })
-    expect(placeReport(T0, [{ id: 4, status: 'assigned', closedTs: null }])).toEqual({ kind: 'join', ticketId: 4, late: false })
+    expect(placeReport(T0, [{ id: 4, status: 'open', closedTs: null }])).toEqual({
+      kind: 'join',
+      ticketId: 4,
+      late: false,
+    })
+    expect(placeReport(T0, [{ id: 4, status: 'assigned', closedTs: null }])).toEqual({
+      kind: 'join',
+      ticketId: 4,
+      late: false,
+    })
   })
 
   it('prefers the open ticket to closed ones of the same problem', () => {

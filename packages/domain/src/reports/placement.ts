@@ -28,7 +28,9 @@ export type Placement =
 export function placeReport(reportedTs: number, tickets: readonly TicketCandidate[]): Placement {
   const open = tickets.find((t) => isOpenTicket(t.status))
   if (open) return { kind: 'join', ticketId: open.id, late: false }
-  const closed = tickets.filter((t) => t.closedTs !== null).sort((a, b) => (b.closedTs ?? 0) - (a.closedTs ?? 0) || b.id - a.id)[0]
+  const closed = tickets
+    .filter((t) => t.closedTs !== null)
+    .sort((a, b) => (b.closedTs ?? 0) - (a.closedTs ?? 0) || b.id - a.id)[0]
   if (closed && reportedTs < (closed.closedTs ?? 0)) return { kind: 'join', ticketId: closed.id, late: true }
   return { kind: 'open', previousTicketId: closed?.id ?? null }
 }

@@ -1,7 +1,16 @@
 /** Test factories (docs/design.md §5): valid roster objects with overridable fields. */
 import { serviceDate, serviceDayStartMs, type ServiceDate } from '../calendar/index.js'
 import { tripInstanceId } from '../network/timetable.js'
-import { DEFAULT_DAILY_DRIVING_MIN, TURNAROUND_MIN, type DayTrip, type DutyTemplate, type RosterDay, type RosterDriver, type RosterVehicle, type TripAssignment } from './types.js'
+import {
+  DEFAULT_DAILY_DRIVING_MIN,
+  TURNAROUND_MIN,
+  type DayTrip,
+  type DutyTemplate,
+  type RosterDay,
+  type RosterDriver,
+  type RosterVehicle,
+  type TripAssignment,
+} from './types.js'
 
 /** A Monday. */
 export const DAY: ServiceDate = serviceDate('2026-11-30')
@@ -74,9 +83,22 @@ export function makeDay(spec: DaySpec = {}): RosterDay {
 }
 
 /** Hand assignments of these trips to a crew. */
-export const assigned = (trips: readonly DayTrip[], vehicleId: string | null, driverId: string | null, dutyId: string | null = null): TripAssignment[] =>
-  trips.map((t) => ({ instanceId: t.instanceId, vehicleId, driverId, dutyId }))
+export const assigned = (
+  trips: readonly DayTrip[],
+  vehicleId: string | null,
+  driverId: string | null,
+  dutyId: string | null = null,
+): TripAssignment[] => trips.map((t) => ({ instanceId: t.instanceId, vehicleId, driverId, dutyId }))
 
 export function makeTemplate(over: Partial<DutyTemplate> = {}): DutyTemplate {
-  return { id: 'T1', name: '早班', weekdays: [1, 2, 3, 4, 5], vehicleId: 'V1', driverId: 'D1', tripIds: ['R1-0700'], active: true, ...over }
+  return {
+    id: 'T1',
+    name: '早班',
+    weekdays: [1, 2, 3, 4, 5],
+    vehicleId: 'V1',
+    driverId: 'D1',
+    tripIds: ['R1-0700'],
+    active: true,
+    ...over,
+  }
 }

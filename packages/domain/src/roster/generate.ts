@@ -24,7 +24,10 @@ export interface SourceDuty {
 const byId = <T extends { id: string }>(a: T, b: T): number => a.id.localeCompare(b.id)
 
 /** The duties of the active templates whose weekdays include the day's; trips that do not run that day are left out. */
-export function proposeFromTemplates(templates: readonly DutyTemplate[], day: Pick<RosterDay, 'date' | 'trips'>): ProposedDuty[] {
+export function proposeFromTemplates(
+  templates: readonly DutyTemplate[],
+  day: Pick<RosterDay, 'date' | 'trips'>,
+): ProposedDuty[] {
   const weekday = weekdayOf(day.date)
   return templates
     .filter((t) => t.active && t.weekdays.includes(weekday))
@@ -39,7 +42,10 @@ export function proposeFromTemplates(templates: readonly DutyTemplate[], day: Pi
 }
 
 /** Another day's duties on this day, trip by trip id; trips that do not run this day are left out. */
-export function proposeFromDuties(source: readonly SourceDuty[], day: Pick<RosterDay, 'date' | 'trips'>): ProposedDuty[] {
+export function proposeFromDuties(
+  source: readonly SourceDuty[],
+  day: Pick<RosterDay, 'date' | 'trips'>,
+): ProposedDuty[] {
   return source.map((d) => ({
     vehicleId: d.vehicleId,
     driverId: d.driverId,
@@ -71,7 +77,11 @@ export function generateDuties(day: RosterDay, proposals: readonly ProposedDuty[
       warnings.push(`${label} left out: ${crew.join('; ')}`)
       continue
     }
-    const taken = new Set(cur.assignments.filter((a) => a.dutyId !== null || a.vehicleId !== null || a.driverId !== null).map((a) => a.instanceId))
+    const taken = new Set(
+      cur.assignments
+        .filter((a) => a.dutyId !== null || a.vehicleId !== null || a.driverId !== null)
+        .map((a) => a.instanceId),
+    )
     const kept: string[] = []
     for (const t of tripsOf(cur, p.instanceIds)) {
       if (t.status === 'cancelled') continue
@@ -79,7 +89,10 @@ export function generateDuties(day: RosterDay, proposals: readonly ProposedDuty[
         warnings.push(`${label}: trip ${t.instanceId} is already run by another crew; left out`)
         continue
       }
-      const problems = dutyProblems({ vehicleId: p.vehicleId, driverId: p.driverId, instanceIds: [...kept, t.instanceId] }, cur)
+      const problems = dutyProblems(
+        { vehicleId: p.vehicleId, driverId: p.driverId, instanceIds: [...kept, t.instanceId] },
+        cur,
+      )
       if (problems.length > 0) warnings.push(`${label}: trip ${t.instanceId} left out: ${problems.join('; ')}`)
       else kept.push(t.instanceId)
     }
@@ -89,7 +102,10 @@ export function generateDuties(day: RosterDay, proposals: readonly ProposedDuty[
     cur = withDuties(cur, [{ ...placed, dutyId: `proposed-${duties.length}` }])
   }
   if (opts.fill) {
-    const plan = planRoster(cur, uncoveredTrips(cur).map((t) => t.instanceId))
+    const plan = planRoster(
+      cur,
+      uncoveredTrips(cur).map((t) => t.instanceId),
+    )
     duties.push(...plan.duties.map((d) => ({ ...d, note: null, templateId: null })))
     warnings.push(...plan.unplaced.map((u) => `trip ${u.instanceId} has no crew: ${u.reason}`))
   }
@@ -121,7 +137,8 @@ const timesOf = (trip: Pick<Trip, 'departureS' | 'stopOffsetsS'>): { departureTs
 export function templateProblems(t: TemplateInput & { id?: string }, ctx: TemplateContext): string[] {
   const problems: string[] = []
   if (t.weekdays.length === 0) problems.push('a template needs at least one weekday (1 = Monday … 7 = Sunday)')
-  if (t.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) problems.push('weekdays are 1 (Monday) to 7 (Sunday)')
+  if (t.weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7))
+    problems.push('weekdays are 1 (Monday) to 7 (Sunday)')
   if (t.tripIds.length === 0) problems.push('a template needs at least one trip')
   const vehicle = ctx.vehicles.get(t.vehicleId)
   if (!vehicle) problems.push(`vehicle ${t.vehicleId} does not exist`)
@@ -140,7 +157,10 @@ export function templateProblems(t: TemplateInput & { id?: string }, ctx: Templa
     for (let j = i + 1; j < mine.length; j++) {
       const a = mine[i] as (typeof mine)[0]
       const b = mine[j] as (typeof mine)[0]
-      if (tripsClash(a, b, ctx.turnaroundMin)) problems.push(`trips ${a.id} and ${b.id} overlap: the bus and driver need ${ctx.turnaroundMin} min after a trip's scheduled end`)
+      if (tripsClash(a, b, ctx.turnaroundMin))
+        problems.push(
+          `trips ${a.id} and ${b.id} overlap: the bus and driver need ${ctx.turnaroundMin} min after a trip's scheduled end`,
+        )
     }
   }
   if (!t.active) return problems
@@ -148,15 +168,21 @@ export function templateProblems(t: TemplateInput & { id?: string }, ctx: Templa
     const shared = o.weekdays.filter((d) => t.weekdays.includes(d))
     if (o.id === t.id || !o.active || shared.length === 0) continue
     const on = `on weekday${shared.length > 1 ? 's' : ''} ${shared.join(', ')}`
-    for (const id of o.tripIds.filter((id) => t.tripIds.includes(id))) problems.push(`trip ${id} is already in template ${o.id} ${on}`)
-    const crews = [o.vehicleId === t.vehicleId ? `vehicle ${t.vehicleId}` : null, o.driverId === t.driverId ? `driver ${t.driverId}` : null].filter((x) => x !== null)
+    for (const id of o.tripIds.filter((id) => t.tripIds.includes(id)))
+      problems.push(`trip ${id} is already in template ${o.id} ${on}`)
+    const crews = [
+      o.vehicleId === t.vehicleId ? `vehicle ${t.vehicleId}` : null,
+      o.driverId === t.driverId ? `driver ${t.driverId}` : null,
+    ].filter((x) => x !== null)
     if (crews.length === 0) continue
     for (const id of o.tripIds) {
       const trip = ctx.trips.get(id)
       if (!trip || t.tripIds.includes(id)) continue
       const theirs = timesOf(trip)
       for (const m of mine) {
-        if (tripsClash(m, theirs, ctx.turnaroundMin)) for (const who of crews) problems.push(`${who} is already on trip ${id} in template ${o.id} ${on} when trip ${m.id} runs`)
+        if (tripsClash(m, theirs, ctx.turnaroundMin))
+          for (const who of crews)
+            problems.push(`${who} is already on trip ${id} in template ${o.id} ${on} when trip ${m.id} runs`)
       }
     }
   }
@@ -164,7 +190,11 @@ export function templateProblems(t: TemplateInput & { id?: string }, ctx: Templa
 }
 
 /** A day's duty as a weekly template (trip ids in departure order). */
-export function templateOfDuty(duty: { vehicleId: string; driverId: string; note: string | null; trips: readonly DayTrip[] }, weekdays: DutyTemplate['weekdays'], name: string): TemplateInput {
+export function templateOfDuty(
+  duty: { vehicleId: string; driverId: string; note: string | null; trips: readonly DayTrip[] },
+  weekdays: DutyTemplate['weekdays'],
+  name: string,
+): TemplateInput {
   return {
     name: duty.note ?? name,
     weekdays: [...weekdays],

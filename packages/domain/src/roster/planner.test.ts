@@ -13,14 +13,25 @@ function shuttle(from: string, count: number, legMin: number, over: Partial<DayT
   return Array.from({ length: count }, (_, i) => {
     const start = h * 60 + m + i * (legMin + 10)
     const hhmm = `${String(Math.floor(start / 60)).padStart(2, '0')}:${String(start % 60).padStart(2, '0')}`
-    return makeTrip({ from: hhmm, durationMin: legMin, tripId: `${over.routeId ?? 'R1'}-${hhmm.replace(':', '')}`, fromStop: i % 2 === 0 ? 'A' : 'B', toStop: i % 2 === 0 ? 'B' : 'A', ...over })
+    return makeTrip({
+      from: hhmm,
+      durationMin: legMin,
+      tripId: `${over.routeId ?? 'R1'}-${hhmm.replace(':', '')}`,
+      fromStop: i % 2 === 0 ? 'A' : 'B',
+      toStop: i % 2 === 0 ? 'B' : 'A',
+      ...over,
+    })
   })
 }
 
 describe('planRoster: vehicle blocks', () => {
   it('keeps a bus on the trips that leave from where its last one ended', () => {
     const trips = shuttle('07:00', 4, 50)
-    const day = makeDay({ trips, vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })], drivers: drivers(2) })
+    const day = makeDay({
+      trips,
+      vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })],
+      drivers: drivers(2),
+    })
     const plan = planRoster(day)
     expect(plan.unplaced).toEqual([])
     expect(plan.duties).toEqual([{ vehicleId: 'V1', driverId: 'D1', instanceIds: ids(trips) }])
@@ -29,7 +40,11 @@ describe('planRoster: vehicle blocks', () => {
   it("gives a trip to a free bus of its route's operator before another operator's bus waiting at the stop", () => {
     const out = makeTrip({ from: '07:00', operatorId: 'OP2', routeId: 'R2', tripId: 'R2-0700' })
     const back = makeTrip({ from: '08:00', fromStop: 'B', toStop: 'A' })
-    const day = makeDay({ trips: [out, back], vehicles: [makeVehicle({ id: 'V1', operatorId: 'OP1' }), makeVehicle({ id: 'V2', operatorId: 'OP2' })], drivers: drivers(2) })
+    const day = makeDay({
+      trips: [out, back],
+      vehicles: [makeVehicle({ id: 'V1', operatorId: 'OP1' }), makeVehicle({ id: 'V2', operatorId: 'OP2' })],
+      drivers: drivers(2),
+    })
     const plan = planRoster(day)
     // V2 (OP2) ran the 07:00 and waits at B, but the 08:00 is OP1's: V1 takes it.
     expect(plan.duties.map((d) => [d.vehicleId, d.instanceIds])).toEqual([
@@ -41,7 +56,11 @@ describe('planRoster: vehicle blocks', () => {
   it("borrows another operator's bus only when none of the route's operator is free", () => {
     const a = makeTrip({ from: '07:00', tripId: 'R1-a' })
     const b = makeTrip({ from: '07:10', tripId: 'R1-b' })
-    const day = makeDay({ trips: [a, b], vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V9', operatorId: 'OP2', seats: 19 })], drivers: drivers(2) })
+    const day = makeDay({
+      trips: [a, b],
+      vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V9', operatorId: 'OP2', seats: 19 })],
+      drivers: drivers(2),
+    })
     const plan = planRoster(day)
     expect(plan.duties.map((d) => [d.vehicleId, d.instanceIds])).toEqual([
       ['V1', [a.instanceId]],
@@ -54,22 +73,47 @@ describe('planRoster: vehicle blocks', () => {
     const other = makeTrip({ from: '07:00', tripId: 'R1-0700x', fromStop: 'C', toStop: 'D' })
     const fromB = makeTrip({ from: '08:00', tripId: 'R1-0800', fromStop: 'B', toStop: 'E' })
     const fromE = makeTrip({ from: '09:00', tripId: 'R1-0900', fromStop: 'X', toStop: 'Y' })
-    const day = makeDay({ trips: [first, other, fromB, fromE], vehicles: ['V1', 'V2', 'V3'].map((id) => makeVehicle({ id })), drivers: drivers(3) })
+    const day = makeDay({
+      trips: [first, other, fromB, fromE],
+      vehicles: ['V1', 'V2', 'V3'].map((id) => makeVehicle({ id })),
+      drivers: drivers(3),
+    })
     const byVehicle = Object.fromEntries(planRoster(day).duties.map((d) => [d.vehicleId, d.instanceIds]))
-    expect(byVehicle).toEqual({ V1: [first.instanceId, fromB.instanceId], V2: [other.instanceId], V3: [fromE.instanceId] })
+    expect(byVehicle).toEqual({
+      V1: [first.instanceId, fromB.instanceId],
+      V2: [other.instanceId],
+      V3: [fromE.instanceId],
+    })
   })
 
   it('needs a bus with the seats already booked, and prefers the seats the trip is planned for', () => {
     const booked = makeTrip({ bookedSeats: 22, seats: 33 })
-    const day = makeDay({ trips: [booked], vehicles: [makeVehicle({ id: 'V1', seats: 19 }), makeVehicle({ id: 'V2', seats: 45 }), makeVehicle({ id: 'V3', seats: 33 })] })
+    const day = makeDay({
+      trips: [booked],
+      vehicles: [
+        makeVehicle({ id: 'V1', seats: 19 }),
+        makeVehicle({ id: 'V2', seats: 45 }),
+        makeVehicle({ id: 'V3', seats: 33 }),
+      ],
+    })
     expect(planRoster(day).duties.map((d) => d.vehicleId)).toEqual(['V3'])
     const tooMany = makeDay({ trips: [makeTrip({ bookedSeats: 50 })], vehicles: [makeVehicle({ seats: 45 })] })
-    expect(planRoster(tooMany)).toEqual({ duties: [], unplaced: [{ instanceId: 'R1-0700_20261130', reason: 'no vehicle with at least 50 seats is free for 07:00–07:50' }] })
+    expect(planRoster(tooMany)).toEqual({
+      duties: [],
+      unplaced: [
+        { instanceId: 'R1-0700_20261130', reason: 'no vehicle with at least 50 seats is free for 07:00–07:50' },
+      ],
+    })
   })
 
   it('works around the buses and drivers already on trips, and leaves those trips as they are', () => {
     const [taken, free] = [makeTrip({ from: '07:00', tripId: 'T' }), makeTrip({ from: '07:20', tripId: 'F' })]
-    const day = makeDay({ trips: [taken, free], vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })], drivers: drivers(2), assignments: assigned([taken], 'V1', 'D1', 'D-x') })
+    const day = makeDay({
+      trips: [taken, free],
+      vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })],
+      drivers: drivers(2),
+      assignments: assigned([taken], 'V1', 'D1', 'D-x'),
+    })
     expect(planRoster(day).duties).toEqual([{ vehicleId: 'V2', driverId: 'D2', instanceIds: [free.instanceId] }])
   })
 
@@ -95,7 +139,12 @@ describe('planRoster: drivers and the driving limit', () => {
   it('gives each piece a driver with no work that day first, and never one who would pass the limit', () => {
     const mine = shuttle('14:00', 2, 60, { routeId: 'R2' })
     const busy = makeTrip({ from: '06:00', durationMin: 400, tripId: 'BUSY' })
-    const day = makeDay({ trips: [busy, ...mine], vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })], drivers: drivers(2), assignments: assigned([busy], 'V1', 'D1', 'D-x') })
+    const day = makeDay({
+      trips: [busy, ...mine],
+      vehicles: [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2' })],
+      drivers: drivers(2),
+      assignments: assigned([busy], 'V1', 'D1', 'D-x'),
+    })
     expect(planRoster(day).duties).toEqual([{ vehicleId: 'V2', driverId: 'D2', instanceIds: ids(mine) }])
     const onlyD1 = { ...day, drivers: new Map([['D1', makeDriver({ id: 'D1' })]]) } satisfies RosterDay
     expect(planRoster(onlyD1).unplaced.map((u) => u.reason)).toEqual([
@@ -111,12 +160,20 @@ describe('planRoster: drivers and the driving limit', () => {
       ...shuttle('07:00', 6, 70, { routeId: 'R3', operatorId: 'OP3' }),
       ...shuttle('06:30', 8, 40, { routeId: 'R4' }),
     ]
-    const vehicles = [makeVehicle({ id: 'V1' }), makeVehicle({ id: 'V2', operatorId: 'OP2' }), makeVehicle({ id: 'V3', operatorId: 'OP2' }), makeVehicle({ id: 'V4', operatorId: 'OP3' })]
+    const vehicles = [
+      makeVehicle({ id: 'V1' }),
+      makeVehicle({ id: 'V2', operatorId: 'OP2' }),
+      makeVehicle({ id: 'V3', operatorId: 'OP2' }),
+      makeVehicle({ id: 'V4', operatorId: 'OP3' }),
+    ]
     const day = makeDay({ trips, vehicles, drivers: drivers(8) })
     const plan = planRoster(day)
     expect(plan.unplaced).toEqual([])
     expect(new Set(plan.duties.flatMap((d) => d.instanceIds))).toEqual(new Set(ids(trips)))
-    const after = withDuties(day, plan.duties.map((d, i) => ({ ...d, dutyId: `P${i}` })))
+    const after = withDuties(
+      day,
+      plan.duties.map((d, i) => ({ ...d, dutyId: `P${i}` })),
+    )
     plan.duties.forEach((d, i) => expect(dutyProblems(d, after, { dutyId: `P${i}` })).toEqual([]))
   })
 

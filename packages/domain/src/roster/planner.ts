@@ -33,7 +33,10 @@ const compareKeys = (a: readonly number[], b: readonly number[]): number => {
  * seats it is planned for — and to another operator's vehicle only when none of its own is free. Trips already run by
  * someone keep their crew, whose vehicles and drivers are busy then.
  */
-export function planRoster(day: RosterDay, instanceIds: readonly string[] = uncoveredTrips(day).map((t) => t.instanceId)): RosterPlan {
+export function planRoster(
+  day: RosterDay,
+  instanceIds: readonly string[] = uncoveredTrips(day).map((t) => t.instanceId),
+): RosterPlan {
   const { turnaroundMin, dailyDrivingMin } = day.limits
   const limitMs = dailyDrivingMin * MIN_MS
   const replanned = new Set(instanceIds)
@@ -48,7 +51,9 @@ export function planRoster(day: RosterDay, instanceIds: readonly string[] = unco
   const unplaced: RosterPlan['unplaced'] = []
 
   // 1. Vehicle blocks.
-  const vehicles = [...day.vehicles.values()].filter((v) => v.status === 'active').sort((a, b) => a.id.localeCompare(b.id))
+  const vehicles = [...day.vehicles.values()]
+    .filter((v) => v.status === 'active')
+    .sort((a, b) => a.id.localeCompare(b.id))
   const blocks = new Map<string, DayTrip[]>()
   for (const trip of tripsOf(day, instanceIds).filter((t) => t.status === 'scheduled')) {
     let best: { vehicle: RosterVehicle; key: number[] } | null = null
@@ -56,7 +61,10 @@ export function planRoster(day: RosterDay, instanceIds: readonly string[] = unco
       if (v.seats < trip.bookedSeats) continue
       const held = [...(vehicleHeld.get(v.id) ?? []), ...(blocks.get(v.id) ?? [])]
       if (held.some((o) => tripsClash(o, trip, turnaroundMin))) continue
-      const before = held.filter((o) => o.endTs <= trip.departureTs).sort((a, b) => a.endTs - b.endTs).at(-1)
+      const before = held
+        .filter((o) => o.endTs <= trip.departureTs)
+        .sort((a, b) => a.endTs - b.endTs)
+        .at(-1)
       const where = before ? (before.toStop === trip.fromStop ? 0 : 2) : held.length === 0 ? 1 : 2
       const key = [
         v.operatorId === trip.operatorId ? 0 : 1,
@@ -69,7 +77,11 @@ export function planRoster(day: RosterDay, instanceIds: readonly string[] = unco
       if (!best || compareKeys(key, best.key) < 0) best = { vehicle: v, key }
     }
     if (best) push(blocks, best.vehicle.id, trip)
-    else unplaced.push({ instanceId: trip.instanceId, reason: `no vehicle${trip.bookedSeats > 0 ? ` with at least ${trip.bookedSeats} seats` : ''} is free for ${tripSpan(trip)}` })
+    else
+      unplaced.push({
+        instanceId: trip.instanceId,
+        reason: `no vehicle${trip.bookedSeats > 0 ? ` with at least ${trip.bookedSeats} seats` : ''} is free for ${tripSpan(trip)}`,
+      })
   }
 
   // 2. A block longer than the driving limit is cut into pieces of about equal length.
@@ -95,9 +107,15 @@ export function planRoster(day: RosterDay, instanceIds: readonly string[] = unco
   }
 
   // 3. A driver for each piece: one with no work that day first, else the one who drove least.
-  const drivers = [...day.drivers.values()].filter((d) => d.status === 'active').sort((a, b) => a.id.localeCompare(b.id))
+  const drivers = [...day.drivers.values()]
+    .filter((d) => d.status === 'active')
+    .sort((a, b) => a.id.localeCompare(b.id))
   const duties: DutyDraft[] = []
-  pieces.sort((a, b) => (a.trips[0] as DayTrip).departureTs - (b.trips[0] as DayTrip).departureTs || a.vehicleId.localeCompare(b.vehicleId))
+  pieces.sort(
+    (a, b) =>
+      (a.trips[0] as DayTrip).departureTs - (b.trips[0] as DayTrip).departureTs ||
+      a.vehicleId.localeCompare(b.vehicleId),
+  )
   for (const piece of pieces) {
     const pieceMs = spanMs(piece.trips)
     let best: { id: string; key: number[] } | null = null

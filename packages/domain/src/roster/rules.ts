@@ -16,10 +16,16 @@ export function clockTime(ts: number): string {
 }
 
 /** `07:00–07:50` */
-export const tripSpan = (t: Pick<RosterTrip, 'departureTs' | 'endTs'>): string => `${clockTime(t.departureTs)}–${clockTime(t.endTs)}`
+export const tripSpan = (t: Pick<RosterTrip, 'departureTs' | 'endTs'>): string =>
+  `${clockTime(t.departureTs)}–${clockTime(t.endTs)}`
 
 /** A trip instance of the day as the roster sees it. */
-export function dayTrip(instance: TripInstance, route: Pick<Route, 'name' | 'operatorId'>, status: RosterTripStatus, bookedSeats: number): DayTrip {
+export function dayTrip(
+  instance: TripInstance,
+  route: Pick<Route, 'name' | 'operatorId'>,
+  status: RosterTripStatus,
+  bookedSeats: number,
+): DayTrip {
   return {
     instanceId: instance.id,
     tripId: instance.tripId,
@@ -42,7 +48,11 @@ export function dayTrip(instance: TripInstance, route: Pick<Route, 'name' | 'ope
  * Whether one bus or driver cannot run both: their [departure, scheduled end + turnaround]
  * intervals intersect. The next trip may leave exactly `turnaroundMin` after the end.
  */
-export function tripsClash(a: Pick<RosterTrip, 'departureTs' | 'endTs'>, b: Pick<RosterTrip, 'departureTs' | 'endTs'>, turnaroundMin: number): boolean {
+export function tripsClash(
+  a: Pick<RosterTrip, 'departureTs' | 'endTs'>,
+  b: Pick<RosterTrip, 'departureTs' | 'endTs'>,
+  turnaroundMin: number,
+): boolean {
   const gap = turnaroundMin * MIN_MS
   return a.departureTs < b.endTs + gap && b.departureTs < a.endTs + gap
 }
@@ -56,7 +66,8 @@ function drivingMs(trips: readonly Pick<RosterTrip, 'departureTs' | 'endTs' | 's
   return trips.reduce((sum, t) => sum + (t.status === 'scheduled' ? t.endTs - t.departureTs : 0), 0)
 }
 
-const byDeparture = (a: RosterTrip, b: RosterTrip): number => a.departureTs - b.departureTs || a.instanceId.localeCompare(b.instanceId)
+const byDeparture = (a: RosterTrip, b: RosterTrip): number =>
+  a.departureTs - b.departureTs || a.instanceId.localeCompare(b.instanceId)
 
 /** The trips of these instance ids that run that day, once each, in departure order. */
 export function tripsOf(day: Pick<RosterDay, 'trips'>, instanceIds: readonly string[]): DayTrip[] {
@@ -94,7 +105,12 @@ export interface DutyIssue {
   amount?: number
 }
 
-function clashIssues(who: string, trips: readonly DayTrip[], others: readonly Other[], turnaroundMin: number): DutyIssue[] {
+function clashIssues(
+  who: string,
+  trips: readonly DayTrip[],
+  others: readonly Other[],
+  turnaroundMin: number,
+): DutyIssue[] {
   const issues: DutyIssue[] = []
   for (const t of trips) {
     if (t.status !== 'scheduled') continue
@@ -125,16 +141,19 @@ export function dutyIssues(draft: DutyDraft, day: RosterDay, opts: DutyCheckOpti
   const vehicle = day.vehicles.get(draft.vehicleId)
   const driver = day.drivers.get(draft.driverId)
   if (!vehicle) add(`vehicle:${draft.vehicleId}`, `vehicle ${draft.vehicleId} does not exist`)
-  else if (vehicle.status !== 'active') add(`vehicle:${vehicle.id}`, `vehicle ${vehicle.id} is retired; choose another vehicle`)
+  else if (vehicle.status !== 'active')
+    add(`vehicle:${vehicle.id}`, `vehicle ${vehicle.id} is retired; choose another vehicle`)
   if (!driver) add(`driver:${draft.driverId}`, `driver ${draft.driverId} does not exist`)
-  else if (driver.status !== 'active') add(`driver:${driver.id}`, `driver ${driver.id} is retired; choose another driver`)
+  else if (driver.status !== 'active')
+    add(`driver:${driver.id}`, `driver ${driver.id} is retired; choose another driver`)
   for (const id of new Set(draft.instanceIds)) {
     if (!day.trips.has(id)) add(`unknown:${id}`, `trip ${id} does not run on ${day.date}`)
   }
 
   const trips = tripsOf(day, draft.instanceIds)
   for (const t of trips) {
-    if (t.status === 'cancelled') add(`cancelled:${t.instanceId}`, `trip ${t.instanceId} (${tripSpan(t)}) is cancelled; take it out of the duty`)
+    if (t.status === 'cancelled')
+      add(`cancelled:${t.instanceId}`, `trip ${t.instanceId} (${tripSpan(t)}) is cancelled; take it out of the duty`)
   }
   const running = trips.filter((t) => t.status === 'scheduled')
   for (let i = 0; i < running.length; i++) {
@@ -142,18 +161,33 @@ export function dutyIssues(draft: DutyDraft, day: RosterDay, opts: DutyCheckOpti
       const a = running[i] as DayTrip
       const b = running[j] as DayTrip
       if (tripsClash(a, b, turnaroundMin)) {
-        add(`overlap:${a.instanceId}:${b.instanceId}`, `trips ${a.instanceId} (${tripSpan(a)}) and ${b.instanceId} (${tripSpan(b)}) overlap: the bus and driver need ${turnaroundMin} min after a trip's scheduled end`)
+        add(
+          `overlap:${a.instanceId}:${b.instanceId}`,
+          `trips ${a.instanceId} (${tripSpan(a)}) and ${b.instanceId} (${tripSpan(b)}) overlap: the bus and driver need ${turnaroundMin} min after a trip's scheduled end`,
+        )
       }
     }
   }
   if (vehicle) {
     for (const t of running) {
-      if (t.bookedSeats > vehicle.seats) add(`seats:${t.instanceId}`, `vehicle ${vehicle.id} has ${vehicle.seats} seats but trip ${t.instanceId} (${tripSpan(t)}) has ${t.bookedSeats} seats booked`, t.bookedSeats - vehicle.seats)
+      if (t.bookedSeats > vehicle.seats)
+        add(
+          `seats:${t.instanceId}`,
+          `vehicle ${vehicle.id} has ${vehicle.seats} seats but trip ${t.instanceId} (${tripSpan(t)}) has ${t.bookedSeats} seats booked`,
+          t.bookedSeats - vehicle.seats,
+        )
     }
   }
 
   const others = othersOf(day, new Set(draft.instanceIds), opts.dutyId ?? null)
-  issues.push(...clashIssues(`vehicle ${draft.vehicleId}`, running, others.filter((o) => o.assignment.vehicleId === draft.vehicleId), turnaroundMin))
+  issues.push(
+    ...clashIssues(
+      `vehicle ${draft.vehicleId}`,
+      running,
+      others.filter((o) => o.assignment.vehicleId === draft.vehicleId),
+      turnaroundMin,
+    ),
+  )
   const driverOthers = others.filter((o) => o.assignment.driverId === draft.driverId)
   issues.push(...clashIssues(`driver ${draft.driverId}`, running, driverOthers, turnaroundMin))
 
@@ -161,14 +195,22 @@ export function dutyIssues(draft: DutyDraft, day: RosterDay, opts: DutyCheckOpti
   const otherMs = drivingMs(driverOthers.map((o) => o.trip))
   if (ownMs + otherMs > dailyDrivingMin * MIN_MS) {
     const total = Math.round((ownMs + otherMs) / MIN_MS)
-    const split = otherMs > 0 ? ` (this duty ${Math.round(ownMs / MIN_MS)} min, other trips ${Math.round(otherMs / MIN_MS)} min)` : ''
-    add(`limit:${draft.driverId}`, `driver ${draft.driverId} would drive ${total} min on ${day.date}${split}; the daily limit is ${dailyDrivingMin} min`, total)
+    const split =
+      otherMs > 0
+        ? ` (this duty ${Math.round(ownMs / MIN_MS)} min, other trips ${Math.round(otherMs / MIN_MS)} min)`
+        : ''
+    add(
+      `limit:${draft.driverId}`,
+      `driver ${draft.driverId} would drive ${total} min on ${day.date}${split}; the daily limit is ${dailyDrivingMin} min`,
+      total,
+    )
   }
   return issues
 }
 
 /** The messages of `dutyIssues`. */
-export const dutyProblems = (draft: DutyDraft, day: RosterDay, opts: DutyCheckOptions = {}): string[] => dutyIssues(draft, day, opts).map((i) => i.message)
+export const dutyProblems = (draft: DutyDraft, day: RosterDay, opts: DutyCheckOptions = {}): string[] =>
+  dutyIssues(draft, day, opts).map((i) => i.message)
 
 /**
  * What a change makes worse: issues it brings that were not there, or that grew (more minutes
@@ -187,19 +229,42 @@ export function worsened(before: readonly DutyIssue[], after: readonly DutyIssue
  * Setting a trip's vehicle and driver by hand: refused when either is already on an overlapping
  * trip that day. (The duty rules are the roster's; a hand assignment only must not double-book.)
  */
-export function assignmentProblems(instanceId: string, vehicleId: string | null, driverId: string | null, day: RosterDay): string[] {
+export function assignmentProblems(
+  instanceId: string,
+  vehicleId: string | null,
+  driverId: string | null,
+  day: RosterDay,
+): string[] {
   const trip = day.trips.get(instanceId)
   if (!trip || trip.status !== 'scheduled') return []
   const others = othersOf(day, new Set([instanceId]), null)
   return [
-    ...(vehicleId ? clashIssues(`vehicle ${vehicleId}`, [trip], others.filter((o) => o.assignment.vehicleId === vehicleId), day.limits.turnaroundMin) : []),
-    ...(driverId ? clashIssues(`driver ${driverId}`, [trip], others.filter((o) => o.assignment.driverId === driverId), day.limits.turnaroundMin) : []),
+    ...(vehicleId
+      ? clashIssues(
+          `vehicle ${vehicleId}`,
+          [trip],
+          others.filter((o) => o.assignment.vehicleId === vehicleId),
+          day.limits.turnaroundMin,
+        )
+      : []),
+    ...(driverId
+      ? clashIssues(
+          `driver ${driverId}`,
+          [trip],
+          others.filter((o) => o.assignment.driverId === driverId),
+          day.limits.turnaroundMin,
+        )
+      : []),
   ].map((i) => i.message)
 }
 
 /** The instances of the day nobody runs: in no duty, with no vehicle and no driver. */
 export function uncoveredTrips(day: Pick<RosterDay, 'trips' | 'assignments'>): DayTrip[] {
-  const taken = new Set(day.assignments.filter((a) => a.dutyId !== null || a.vehicleId !== null || a.driverId !== null).map((a) => a.instanceId))
+  const taken = new Set(
+    day.assignments
+      .filter((a) => a.dutyId !== null || a.vehicleId !== null || a.driverId !== null)
+      .map((a) => a.instanceId),
+  )
   return [...day.trips.values()].filter((t) => !taken.has(t.instanceId)).sort(byDeparture)
 }
 
@@ -207,7 +272,13 @@ export function uncoveredTrips(day: Pick<RosterDay, 'trips' | 'assignments'>): D
 export function withDuties(day: RosterDay, duties: readonly (DutyDraft & { dutyId?: string | null })[]): RosterDay {
   const moved = new Map<string, TripAssignment>()
   duties.forEach((d, i) => {
-    for (const id of d.instanceIds) moved.set(id, { instanceId: id, vehicleId: d.vehicleId, driverId: d.driverId, dutyId: d.dutyId ?? `new-${i + 1}` })
+    for (const id of d.instanceIds)
+      moved.set(id, {
+        instanceId: id,
+        vehicleId: d.vehicleId,
+        driverId: d.driverId,
+        dutyId: d.dutyId ?? `new-${i + 1}`,
+      })
   })
   return { ...day, assignments: [...day.assignments.filter((a) => !moved.has(a.instanceId)), ...moved.values()] }
 }

@@ -60,4 +60,8 @@ export interface EnginePolicy {
   missedGraceS: number
 }
 
-export const enginePolicy = (s: CountySettings): EnginePolicy => ({ earlyS: s.lateness.earlyS, lateS: s.lateness.lateS, missedGraceS: s.missedGraceS })
+export const enginePolicy = (s: CountySettings): EnginePolicy => ({
+  earlyS: s.lateness.earlyS,
+  lateS: s.lateness.lateS,
+  missedGraceS: s.missedGraceS,
+})

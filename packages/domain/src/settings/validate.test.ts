@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { refusal } from '../testing/refusal.js'
-import { applySettingsPatch, changedKeys, DEFAULT_COUNTY_SETTINGS, enginePolicy, settingsFromStored, type CountySettings } from './index.js'
+import {
+  applySettingsPatch,
+  changedKeys,
+  DEFAULT_COUNTY_SETTINGS,
+  enginePolicy,
+  settingsFromStored,
+  type CountySettings,
+} from './index.js'
 
 const defaults = (): CountySettings => structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings
 
-
 describe('county settings', () => {
   it('default to one minute early, five minutes late, ten minutes missed grace and eight hours of driving', () => {
-    expect(DEFAULT_COUNTY_SETTINGS).toEqual({ lateness: { earlyS: 60, lateS: 300 }, missedGraceS: 600, dailyDrivingLimitMin: 480 })
+    expect(DEFAULT_COUNTY_SETTINGS).toEqual({
+      lateness: { earlyS: 60, lateS: 300 },
+      missedGraceS: 600,
+      dailyDrivingLimitMin: 480,
+    })
     expect(enginePolicy(DEFAULT_COUNTY_SETTINGS)).toEqual({ earlyS: 60, lateS: 300, missedGraceS: 600 })
   })
 
@@ -15,12 +25,25 @@ describe('county settings', () => {
     const next = applySettingsPatch(defaults(), { lateness: { lateS: 180 } })
     expect(next).toEqual({ lateness: { earlyS: 60, lateS: 180 }, missedGraceS: 600, dailyDrivingLimitMin: 480 })
     expect(changedKeys(defaults(), next)).toEqual(['lateness'])
-    expect(applySettingsPatch(next, { dailyDrivingLimitMin: 420, missedGraceS: 900 })).toMatchObject({ lateness: { lateS: 180 }, missedGraceS: 900, dailyDrivingLimitMin: 420 })
+    expect(applySettingsPatch(next, { dailyDrivingLimitMin: 420, missedGraceS: 900 })).toMatchObject({
+      lateness: { lateS: 180 },
+      missedGraceS: 900,
+      dailyDrivingLimitMin: 420,
+    })
   })
 
   it('accept the ends of each range', () => {
-    expect(applySettingsPatch(defaults(), { lateness: { earlyS: 0, lateS: 30 }, missedGraceS: 60, dailyDrivingLimitMin: 60 }).lateness).toEqual({ earlyS: 0, lateS: 30 })
-    expect(applySettingsPatch(defaults(), { lateness: { earlyS: 1800, lateS: 3600 }, missedGraceS: 7200, dailyDrivingLimitMin: 720 }).missedGraceS).toBe(7200)
+    expect(
+      applySettingsPatch(defaults(), { lateness: { earlyS: 0, lateS: 30 }, missedGraceS: 60, dailyDrivingLimitMin: 60 })
+        .lateness,
+    ).toEqual({ earlyS: 0, lateS: 30 })
+    expect(
+      applySettingsPatch(defaults(), {
+        lateness: { earlyS: 1800, lateS: 3600 },
+        missedGraceS: 7200,
+        dailyDrivingLimitMin: 720,
+      }).missedGraceS,
+    ).toBe(7200)
   })
 
   it('refuse values out of range, fractions and non-numbers with the field, range and unit', () => {
@@ -40,7 +63,9 @@ describe('county settings', () => {
       expect(err.details?.field).toBe(field)
       expect(err.message).toContain(field)
     }
-    expect(refusal(() => applySettingsPatch(defaults(), { lateness: { lateS: 4000 } })).message).toBe('lateness.lateS must be a whole number from 30 s to 3600 s (60 min); got 4000')
+    expect(refusal(() => applySettingsPatch(defaults(), { lateness: { lateS: 4000 } })).message).toBe(
+      'lateness.lateS must be a whole number from 30 s to 3600 s (60 min); got 4000',
+    )
   })
 
   it('refuse a missed-trip grace shorter than the late threshold', () => {
@@ -57,9 +82,23 @@ describe('county settings', () => {
   it('read stored rows over the defaults, keeping the defaults for a stored value now refused', () => {
     expect(settingsFromStored(new Map()).settings).toEqual(DEFAULT_COUNTY_SETTINGS)
     // Stored together they are consistent, whatever order they are read in.
-    const ok = settingsFromStored(new Map<string, unknown>([['missedGraceS', 1200], ['lateness', { earlyS: 30, lateS: 900 }]]))
-    expect(ok).toEqual({ settings: { lateness: { earlyS: 30, lateS: 900 }, missedGraceS: 1200, dailyDrivingLimitMin: 480 }, problems: [] })
-    const bad = settingsFromStored(new Map<string, unknown>([['lateness', { earlyS: 'x' }], ['dailyDrivingLimitMin', 9999], ['unknown', 1]]))
+    const ok = settingsFromStored(
+      new Map<string, unknown>([
+        ['missedGraceS', 1200],
+        ['lateness', { earlyS: 30, lateS: 900 }],
+      ]),
+    )
+    expect(ok).toEqual({
+      settings: { lateness: { earlyS: 30, lateS: 900 }, missedGraceS: 1200, dailyDrivingLimitMin: 480 },
+      problems: [],
+    })
+    const bad = settingsFromStored(
+      new Map<string, unknown>([
+        ['lateness', { earlyS: 'x' }],
+        ['dailyDrivingLimitMin', 9999],
+        ['unknown', 1],
+      ]),
+    )
     expect(bad.settings).toEqual(DEFAULT_COUNTY_SETTINGS)
     expect(bad.problems).toHaveLength(2)
     expect(bad.problems[0]).toMatch(/^lateness: lateness.earlyS must be/)

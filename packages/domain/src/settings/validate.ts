@@ -1,13 +1,26 @@
 /** Checking settings: a partial update from a person, and stored rows that may predate today's rules. */
 import { AppError } from '../errors.js'
-import { DEFAULT_COUNTY_SETTINGS, SETTING_KEYS, SETTING_LIMITS, type CountySettings, type CountySettingsPatch, type SettingKey, type SettingPath } from './types.js'
+import {
+  DEFAULT_COUNTY_SETTINGS,
+  SETTING_KEYS,
+  SETTING_LIMITS,
+  type CountySettings,
+  type CountySettingsPatch,
+  type SettingKey,
+  type SettingPath,
+} from './types.js'
 
-const human = (v: number, unit: 's' | 'min'): string => (unit === 's' && v >= 60 && v % 60 === 0 ? `${v} s (${v / 60} min)` : `${v} ${unit}`)
+const human = (v: number, unit: 's' | 'min'): string =>
+  unit === 's' && v >= 60 && v % 60 === 0 ? `${v} s (${v / 60} min)` : `${v} ${unit}`
 
 function checkValue(path: SettingPath, value: unknown): number {
   const { min, max, unit } = SETTING_LIMITS[path]
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new AppError('VALIDATION_FAILED', `${path} must be a whole number from ${human(min, unit)} to ${human(max, unit)}; got ${JSON.stringify(value) ?? 'nothing'}`, { field: path, min, max, unit })
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${path} must be a whole number from ${human(min, unit)} to ${human(max, unit)}; got ${JSON.stringify(value) ?? 'nothing'}`,
+      { field: path, min, max, unit },
+    )
   }
   return value
 }
@@ -16,14 +29,26 @@ function checkValue(path: SettingPath, value: unknown): number {
 function checkTogether(s: CountySettings): void {
   // A trip cannot be missed while a bus leaving then would still count as on time.
   if (s.missedGraceS < s.lateness.lateS) {
-    throw new AppError('VALIDATION_FAILED', `missedGraceS (${s.missedGraceS} s) must be at least lateness.lateS (${s.lateness.lateS} s): a trip cannot be missed before a bus on it would even be late`, { field: 'missedGraceS', min: s.lateness.lateS })
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `missedGraceS (${s.missedGraceS} s) must be at least lateness.lateS (${s.lateness.lateS} s): a trip cannot be missed before a bus on it would even be late`,
+      { field: 'missedGraceS', min: s.lateness.lateS },
+    )
   }
 }
 
 /** The settings after a partial update; refuses out-of-range values and an empty update. */
 export function applySettingsPatch(current: CountySettings, patch: CountySettingsPatch): CountySettings {
-  const touched = (patch.lateness !== undefined && (patch.lateness.earlyS !== undefined || patch.lateness.lateS !== undefined)) || patch.missedGraceS !== undefined || patch.dailyDrivingLimitMin !== undefined
-  if (!touched) throw new AppError('VALIDATION_FAILED', 'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS or dailyDrivingLimitMin', { field: 'body', reason: 'empty' })
+  const touched =
+    (patch.lateness !== undefined && (patch.lateness.earlyS !== undefined || patch.lateness.lateS !== undefined)) ||
+    patch.missedGraceS !== undefined ||
+    patch.dailyDrivingLimitMin !== undefined
+  if (!touched)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS or dailyDrivingLimitMin',
+      { field: 'body', reason: 'empty' },
+    )
   const next = withValues(current, patch)
   checkTogether(next)
   return next
@@ -33,11 +58,21 @@ export function applySettingsPatch(current: CountySettings, patch: CountySetting
 function withValues(current: CountySettings, patch: CountySettingsPatch): CountySettings {
   return {
     lateness: {
-      earlyS: patch.lateness?.earlyS === undefined ? current.lateness.earlyS : checkValue('lateness.earlyS', patch.lateness.earlyS),
-      lateS: patch.lateness?.lateS === undefined ? current.lateness.lateS : checkValue('lateness.lateS', patch.lateness.lateS),
+      earlyS:
+        patch.lateness?.earlyS === undefined
+          ? current.lateness.earlyS
+          : checkValue('lateness.earlyS', patch.lateness.earlyS),
+      lateS:
+        patch.lateness?.lateS === undefined
+          ? current.lateness.lateS
+          : checkValue('lateness.lateS', patch.lateness.lateS),
     },
-    missedGraceS: patch.missedGraceS === undefined ? current.missedGraceS : checkValue('missedGraceS', patch.missedGraceS),
-    dailyDrivingLimitMin: patch.dailyDrivingLimitMin === undefined ? current.dailyDrivingLimitMin : checkValue('dailyDrivingLimitMin', patch.dailyDrivingLimitMin),
+    missedGraceS:
+      patch.missedGraceS === undefined ? current.missedGraceS : checkValue('missedGraceS', patch.missedGraceS),
+    dailyDrivingLimitMin:
+      patch.dailyDrivingLimitMin === undefined
+        ? current.dailyDrivingLimitMin
+        : checkValue('dailyDrivingLimitMin', patch.dailyDrivingLimitMin),
   }
 }
 
@@ -76,7 +111,8 @@ export function settingsFromStored(rows: ReadonlyMap<string, unknown>): StoredSe
 }
 
 function latenessOf(value: unknown): { earlyS: number; lateS: number } {
-  if (typeof value !== 'object' || value === null) throw new AppError('VALIDATION_FAILED', 'lateness must be { earlyS, lateS }')
+  if (typeof value !== 'object' || value === null)
+    throw new AppError('VALIDATION_FAILED', 'lateness must be { earlyS, lateS }')
   const v = value as Record<string, unknown>
   return { earlyS: checkValue('lateness.earlyS', v.earlyS), lateS: checkValue('lateness.lateS', v.lateS) }
 }

@@ -16,4 +16,5 @@ export function maySeeSchool(user: Pick<SessionUser, 'role'>, staffOf: string | 
 export const termShown = (term: { termEnd: string }, today: ServiceDate): boolean => today <= term.termEnd
 
 /** Terms that ended before this day are deleted (their pupils, checks and runs). */
-export const purgeTermsEndedBefore = (today: ServiceDate, retentionDays: number): ServiceDate => addDays(today, -retentionDays)
+export const purgeTermsEndedBefore = (today: ServiceDate, retentionDays: number): ServiceDate =>
+  addDays(today, -retentionDays)

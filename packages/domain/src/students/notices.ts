@@ -26,7 +26,8 @@ const hhmm = (ts: number): string => {
   return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
 }
 
-export const noticeKey = (kind: NoticeKind, tripInstanceId: string, pupilId: number, phone: string): string => `${kind}:${tripInstanceId}:${pupilId}:${phone}`
+export const noticeKey = (kind: NoticeKind, tripInstanceId: string, pupilId: number, phone: string): string =>
+  `${kind}:${tripInstanceId}:${pupilId}:${phone}`
 
 export interface NoticeFacts {
   tripInstanceId: string
@@ -49,13 +50,24 @@ export function noticesFor(kind: NoticeKind, f: NoticeFacts): Notice[] {
         : `【学生车】校车预计 ${hhmm(f.ts)} 到「${f.stopName}」，请${f.pupilName}准备上车${bus}。`
   return f.guardians
     .filter((g) => g.sms)
-    .map((g) => ({ kind, key: noticeKey(kind, f.tripInstanceId, f.pupilId, g.phone), pupilId: f.pupilId, tripInstanceId: f.tripInstanceId, recipient: g.phone, body }))
+    .map((g) => ({
+      kind,
+      key: noticeKey(kind, f.tripInstanceId, f.pupilId, g.phone),
+      pupilId: f.pupilId,
+      tripInstanceId: f.tripInstanceId,
+      recipient: g.phone,
+      body,
+    }))
 }
 
 /** The notice a change of a pupil's state calls for (a boarding or an alighting newly recorded), or null. */
-export function noticeKindOf(before: PupilRunState | undefined, after: PupilRunState): 'pupil_boarded' | 'pupil_alighted' | null {
+export function noticeKindOf(
+  before: PupilRunState | undefined,
+  after: PupilRunState,
+): 'pupil_boarded' | 'pupil_alighted' | null {
   if (after.pupilId === null) return null
-  if (after.boardedTs !== null && before?.boardedTs !== after.boardedTs && after.status === 'boarded') return 'pupil_boarded'
+  if (after.boardedTs !== null && before?.boardedTs !== after.boardedTs && after.status === 'boarded')
+    return 'pupil_boarded'
   if (after.alightedTs !== null && before?.alightedTs !== after.alightedTs) return 'pupil_alighted'
   return null
 }
@@ -64,7 +76,13 @@ export function noticeKindOf(before: PupilRunState | undefined, after: PupilRunS
  * Pupils whose morning bus is due at their stop within BUS_NEAR_MIN (and who have not boarded):
  * `etas` are the engine's predictions for the stops ahead.
  */
-export function busNear(period: RunPeriod | null, rides: readonly ExpectedRide[], etas: readonly { stopCode: string; etaTs: number }[], states: ReadonlyMap<string, PupilRunState>, now: number): { ride: ExpectedRide; etaTs: number }[] {
+export function busNear(
+  period: RunPeriod | null,
+  rides: readonly ExpectedRide[],
+  etas: readonly { stopCode: string; etaTs: number }[],
+  states: ReadonlyMap<string, PupilRunState>,
+  now: number,
+): { ride: ExpectedRide; etaTs: number }[] {
   if (period !== 'morning') return []
   const out: { ride: ExpectedRide; etaTs: number }[] = []
   for (const r of rides) {

@@ -25,8 +25,26 @@ export interface ReportRow {
   late: number
 }
 
-export function termReport(school: Pick<School, 'routes' | 'classesStartS'>, pupils: readonly Pupil[], runs: readonly ReportRun[]): ReportRow[] {
-  const rows = new Map<number, ReportRow>(pupils.map((p) => [p.id, { pupilId: p.id, pupilNo: p.pupilNo, name: p.name, className: p.className, expected: 0, rides: 0, absences: 0, late: 0 }]))
+export function termReport(
+  school: Pick<School, 'routes' | 'classesStartS'>,
+  pupils: readonly Pupil[],
+  runs: readonly ReportRun[],
+): ReportRow[] {
+  const rows = new Map<number, ReportRow>(
+    pupils.map((p) => [
+      p.id,
+      {
+        pupilId: p.id,
+        pupilNo: p.pupilNo,
+        name: p.name,
+        className: p.className,
+        expected: 0,
+        rides: 0,
+        absences: 0,
+        late: 0,
+      },
+    ]),
+  )
   for (const r of runs) {
     const morning = periodOf(school, r.run) === 'morning'
     const classesStart = serviceDayStartMs(r.run.serviceDate) + school.classesStartS * 1000

@@ -16,18 +16,42 @@ export interface RosterColumn {
 }
 
 export type RosterKey =
-  | 'pupilNo' | 'name' | 'className' | 'route'
-  | 'morningBoard' | 'morningAlight' | 'afternoonBoard' | 'afternoonAlight' | 'days'
-  | 'guardian1' | 'phone1' | 'sms1' | 'guardian2' | 'phone2' | 'sms2'
+  | 'pupilNo'
+  | 'name'
+  | 'className'
+  | 'route'
+  | 'morningBoard'
+  | 'morningAlight'
+  | 'afternoonBoard'
+  | 'afternoonAlight'
+  | 'days'
+  | 'guardian1'
+  | 'phone1'
+  | 'sms1'
+  | 'guardian2'
+  | 'phone2'
+  | 'sms2'
 
 export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { key: 'pupilNo', zh: '学号', required: true, example: '20260101', hint: 'unique in the school' },
   { key: 'name', zh: '姓名', required: true, example: '王小明', hint: '' },
   { key: 'className', zh: '班级', required: true, example: '三年级1班', hint: '' },
   { key: 'route', zh: '线路', required: true, example: 'XY-R18', hint: 'route number or name' },
-  { key: 'morningBoard', zh: '早上车站', required: false, example: 'XY-0121', hint: 'stop sign number or name; empty: does not ride in the morning' },
+  {
+    key: 'morningBoard',
+    zh: '早上车站',
+    required: false,
+    example: 'XY-0121',
+    hint: 'stop sign number or name; empty: does not ride in the morning',
+  },
   { key: 'morningAlight', zh: '早下车站', required: false, example: 'XY-0125', hint: '' },
-  { key: 'afternoonBoard', zh: '午上车站', required: false, example: 'XY-0125', hint: 'empty: does not ride in the afternoon' },
+  {
+    key: 'afternoonBoard',
+    zh: '午上车站',
+    required: false,
+    example: 'XY-0125',
+    hint: 'empty: does not ride in the afternoon',
+  },
   { key: 'afternoonAlight', zh: '午下车站', required: false, example: 'XY-0121', hint: '' },
   { key: 'days', zh: '乘车日', required: true, example: '1-5', hint: '1-5, 1,3,5, 周一至周五, 每天' },
   { key: 'guardian1', zh: '监护人1', required: true, example: '王建国', hint: '' },
@@ -79,7 +103,8 @@ export function readHeader(cells: readonly string[]): { keys: (RosterKey | null)
   for (const c of ROSTER_COLUMNS) {
     const n = keys.filter((k) => k === c.key).length
     if (n > 1) errors.push({ line: 1, field: c.key, message: `column ${c.zh} (${c.key}) appears ${n} times` })
-    else if (n === 0 && c.required) errors.push({ line: 1, field: c.key, message: `column ${c.zh} (${c.key}) is missing from the header row` })
+    else if (n === 0 && c.required)
+      errors.push({ line: 1, field: c.key, message: `column ${c.zh} (${c.key}) is missing from the header row` })
   }
   return { keys, errors }
 }
@@ -140,28 +165,40 @@ export function readRosterRow(row: RosterRow, ctx: RosterContext): { pupil: Pupi
     return v
   }
   const pupilNo = text('pupilNo', 'pupil number 学号')
-  if (pupilNo && !/^[A-Za-z0-9_-]{1,30}$/.test(pupilNo)) fail('pupilNo', `pupil number '${pupilNo}' may hold only letters, digits, - and _ (at most 30)`)
+  if (pupilNo && !/^[A-Za-z0-9_-]{1,30}$/.test(pupilNo))
+    fail('pupilNo', `pupil number '${pupilNo}' may hold only letters, digits, - and _ (at most 30)`)
   const name = text('name', 'name 姓名')
   const className = text('className', 'class 班级')
 
   const routeRef = cell('route')
-  const route = routeRef === '' ? fail('route', 'route 线路 is empty') : ctx.routes.find((r) => r.id === routeRef || norm(r.name) === norm(routeRef)) ?? fail('route', `no route '${routeRef}'`)
+  const route =
+    routeRef === ''
+      ? fail('route', 'route 线路 is empty')
+      : (ctx.routes.find((r) => r.id === routeRef || norm(r.name) === norm(routeRef)) ??
+        fail('route', `no route '${routeRef}'`))
   const link = route ? ctx.school.routes.find((l) => l.routeId === route.id) : undefined
   if (route && !link) fail('route', `route ${route.id} does not serve this school`)
 
   const stopOf = (k: RosterKey, label: string): string | null => {
     const ref = cell(k)
     if (!ref || !route) return null
-    const onRoute = route.stopCodes.filter((c) => c === ref || ctx.stops.find((s) => s.code === c && norm(s.name) === norm(ref)))
+    const onRoute = route.stopCodes.filter(
+      (c) => c === ref || ctx.stops.find((s) => s.code === c && norm(s.name) === norm(ref)),
+    )
     if (onRoute.length === 0) return fail(k, `${label} '${ref}' is not a stop of route ${route.id}`)
-    if (onRoute.length > 1) return fail(k, `${label} '${ref}' names ${onRoute.length} stops of route ${route.id}: give the sign number`)
+    if (onRoute.length > 1)
+      return fail(k, `${label} '${ref}' names ${onRoute.length} stops of route ${route.id}: give the sign number`)
     return onRoute[0] as string
   }
   const run = (boardKey: RosterKey, alightKey: RosterKey, label: string, toSchool: boolean): RunStops | null => {
     const hasBoard = cell(boardKey) !== ''
     const hasAlight = cell(alightKey) !== ''
     if (!hasBoard && !hasAlight) return null
-    if (hasBoard !== hasAlight) return fail(hasBoard ? alightKey : boardKey, `${label}: give both the boarding and the alighting stop, or neither`)
+    if (hasBoard !== hasAlight)
+      return fail(
+        hasBoard ? alightKey : boardKey,
+        `${label}: give both the boarding and the alighting stop, or neither`,
+      )
     const board = stopOf(boardKey, `${label} boarding stop`)
     const alight = stopOf(alightKey, `${label} alighting stop`)
     if (!board || !alight || !route || !link) return null
@@ -169,17 +206,33 @@ export function readRosterRow(row: RosterRow, ctx: RosterContext): { pupil: Pupi
     // Direction 0 serves the route's stops in order; the run to school is toSchoolDirection.
     const direction = toSchool ? link.toSchoolDirection : 1 - link.toSchoolDirection
     const order = direction === 0 ? route.stopCodes : [...route.stopCodes].reverse()
-    if (order.indexOf(board) > order.indexOf(alight)) return fail(alightKey, `${label}: the bus reaches ${alight} before ${board} on this run`)
+    if (order.indexOf(board) > order.indexOf(alight))
+      return fail(alightKey, `${label}: the bus reaches ${alight} before ${board} on this run`)
     return { board, alight }
   }
   const morning = run('morningBoard', 'morningAlight', 'morning run 早', true)
   const afternoon = run('afternoonBoard', 'afternoonAlight', 'afternoon run 午', false)
-  if (route && link && cell('morningBoard') === '' && cell('morningAlight') === '' && cell('afternoonBoard') === '' && cell('afternoonAlight') === '') fail('morningBoard', 'no stops: give the morning run, the afternoon run, or both')
+  if (
+    route &&
+    link &&
+    cell('morningBoard') === '' &&
+    cell('morningAlight') === '' &&
+    cell('afternoonBoard') === '' &&
+    cell('afternoonAlight') === ''
+  )
+    fail('morningBoard', 'no stops: give the morning run, the afternoon run, or both')
 
-  const days = cell('days') === '' ? fail('days', 'riding days 乘车日 is empty') : parseDays(cell('days')) ?? fail('days', `riding days '${cell('days')}' cannot be read (e.g. 1-5, 1,3,5, 周一至周五)`)
+  const days =
+    cell('days') === ''
+      ? fail('days', 'riding days 乘车日 is empty')
+      : (parseDays(cell('days')) ??
+        fail('days', `riding days '${cell('days')}' cannot be read (e.g. 1-5, 1,3,5, 周一至周五)`))
 
   const guardians: Guardian[] = []
-  for (const [nk, pk, sk, n] of [['guardian1', 'phone1', 'sms1', 1], ['guardian2', 'phone2', 'sms2', 2]] as const) {
+  for (const [nk, pk, sk, n] of [
+    ['guardian1', 'phone1', 'sms1', 1],
+    ['guardian2', 'phone2', 'sms2', 2],
+  ] as const) {
     const gName = cell(nk)
     const phone = cleanPhone(cell(pk))
     if (n === 2 && gName === '' && phone === '') continue
@@ -197,18 +250,27 @@ export function readRosterRow(row: RosterRow, ctx: RosterContext): { pupil: Pupi
 }
 
 /** Every row checked; duplicates of a pupil number named by both lines. Pupils only when no row has a problem. */
-export function readRoster(rows: readonly RosterRow[], ctx: RosterContext): { pupils: PupilInput[]; errors: RowError[] } {
+export function readRoster(
+  rows: readonly RosterRow[],
+  ctx: RosterContext,
+): { pupils: PupilInput[]; errors: RowError[] } {
   const errors: RowError[] = []
   const pupils: PupilInput[] = []
   if (rows.length === 0) errors.push({ line: 2, field: null, message: 'the file has no pupils under its header row' })
-  if (rows.length > ROSTER_MAX_ROWS) errors.push({ line: (rows[ROSTER_MAX_ROWS] as RosterRow).line, field: null, message: `at most ${ROSTER_MAX_ROWS} pupils per file` })
+  if (rows.length > ROSTER_MAX_ROWS)
+    errors.push({
+      line: (rows[ROSTER_MAX_ROWS] as RosterRow).line,
+      field: null,
+      message: `at most ${ROSTER_MAX_ROWS} pupils per file`,
+    })
   const seen = new Map<string, number>()
   for (const row of rows.slice(0, ROSTER_MAX_ROWS)) {
     const r = readRosterRow(row, ctx)
     errors.push(...r.errors)
     const no = (row.cells.pupilNo ?? '').trim()
     const first = seen.get(no)
-    if (no && first !== undefined) errors.push({ line: row.line, field: 'pupilNo', message: `pupil number ${no} is also on line ${first}` })
+    if (no && first !== undefined)
+      errors.push({ line: row.line, field: 'pupilNo', message: `pupil number ${no} is also on line ${first}` })
     else if (no) seen.set(no, row.line)
     if (r.pupil) pupils.push(r.pupil)
   }
@@ -217,9 +279,16 @@ export function readRoster(rows: readonly RosterRow[], ctx: RosterContext): { pu
 }
 
 /** Rows of data (no header) to cells by key, with their line numbers (header on line `headerLine`). */
-export function rosterRows(table: readonly { line: number; cells: readonly string[] }[]): { rows: RosterRow[]; errors: RowError[] } {
+export function rosterRows(table: readonly { line: number; cells: readonly string[] }[]): {
+  rows: RosterRow[]
+  errors: RowError[]
+} {
   const [head, ...body] = table
-  if (!head) return { rows: [], errors: [{ line: 1, field: null, message: 'the file is empty: start with the template\'s header row' }] }
+  if (!head)
+    return {
+      rows: [],
+      errors: [{ line: 1, field: null, message: "the file is empty: start with the template's header row" }],
+    }
   const { keys, errors } = readHeader(head.cells)
   const rows = body
     .filter((r) => r.cells.some((c) => c.trim() !== ''))
@@ -260,7 +329,7 @@ export function pupilCells(p: PupilInput, routeLabel = p.routeId): Record<Roster
 export function formatDays(days: readonly number[]): string {
   const sorted = [...new Set(days)].sort((a, b) => a - b)
   const parts: string[] = []
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i
     while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++
     parts.push(j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join(','))

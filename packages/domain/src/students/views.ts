@@ -46,10 +46,23 @@ export interface RunView {
     driverId: string | null
   }
   schools: { id: string; name: string }[]
-  stops: { seq: number; stopCode: string; stopName: string; arrivalTs: number; boarding: PupilEntry[]; alighting: PupilEntry[] }[]
+  stops: {
+    seq: number
+    stopCode: string
+    stopName: string
+    arrivalTs: number
+    boarding: PupilEntry[]
+    alighting: PupilEntry[]
+  }[]
   others: OtherRider[]
   counts: { expected: number; boarded: number; alighted: number; absent: number; onBoard: number }
-  end: { endedTs: number | null; leftOnBoard: number | null; alertId: string | null; confirmedBy: string | null; confirmedTs: number | null }
+  end: {
+    endedTs: number | null
+    leftOnBoard: number | null
+    alertId: string | null
+    confirmedBy: string | null
+    confirmedTs: number | null
+  }
 }
 
 /** One of a driver's student runs of the day (the trips screen's card). */
@@ -65,6 +78,14 @@ export interface StudentRunSummary {
 
 /** A run in the school's live view: the run, where its bus is, the stops it has left. */
 export interface LiveRun extends RunView {
-  live: { status: string; delayS: number | null; nextStop: { stopCode: string; etaTs: number | null } | null; lng: number | null; lat: number | null; lastTs: number | null; online: boolean | null } | null
+  live: {
+    status: string
+    delayS: number | null
+    nextStop: { stopCode: string; etaTs: number | null } | null
+    lng: number | null
+    lat: number | null
+    lastTs: number | null
+    online: boolean | null
+  } | null
   departed: string[]
 }

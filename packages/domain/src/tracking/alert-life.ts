@@ -2,12 +2,28 @@
 import type { LiveAlert } from './views.js'
 
 /** The life-cycle fields of an alert just raised. */
-export const OPEN = Object.freeze({ status: 'open', ackBy: null, ackTs: null, ackNote: null, resolvedBy: null, resolvedTs: null, resolveNote: null } as const)
+export const OPEN = Object.freeze({
+  status: 'open',
+  ackBy: null,
+  ackTs: null,
+  ackNote: null,
+  resolvedBy: null,
+  resolvedTs: null,
+  resolveNote: null,
+} as const)
 
 /** The same alert, its condition over: resolved by the system (an acknowledgement is kept by the store). */
 export function clearedAlert(a: LiveAlert, ts: number, data: Record<string, unknown> = {}): LiveAlert {
   const at = Math.round(ts)
-  return { ...a, state: 'cleared', clearedTs: at, status: 'resolved', resolvedBy: a.resolvedBy ?? 'system', resolvedTs: a.resolvedTs ?? at, data: { ...a.data, ...data } }
+  return {
+    ...a,
+    state: 'cleared',
+    clearedTs: at,
+    status: 'resolved',
+    resolvedBy: a.resolvedBy ?? 'system',
+    resolvedTs: a.resolvedTs ?? at,
+    data: { ...a.data, ...data },
+  }
 }
 
 export function makeAlert(
@@ -22,5 +38,18 @@ export function makeAlert(
 ): LiveAlert {
   const subject = vehicleId ?? tripInstanceId ?? stopCode ?? 'network'
   const at = Math.round(ts)
-  return { id: `${type}:${subject}:${at}`, type, severity, state: 'active', ts: at, clearedTs: null, vehicleId, tripInstanceId, stopCode, message, data, ...OPEN }
+  return {
+    id: `${type}:${subject}:${at}`,
+    type,
+    severity,
+    state: 'active',
+    ts: at,
+    clearedTs: null,
+    vehicleId,
+    tripInstanceId,
+    stopCode,
+    message,
+    data,
+    ...OPEN,
+  }
 }

@@ -10,7 +10,14 @@ function world() {
   const { instance, coords } = makeInstance()
   const later = makeInstance({ departureTs: T0 + 2 * 3600_000 }).instance
   const cancelled = makeInstance({ departureTs: T0 + 1800_000 }).instance
-  const e = (i: typeof instance, over: Partial<EngineInstance>): EngineInstance => ({ ...i, status: 'scheduled', cancelReason: null, vehicleId: null, driverId: null, ...over })
+  const e = (i: typeof instance, over: Partial<EngineInstance>): EngineInstance => ({
+    ...i,
+    status: 'scheduled',
+    cancelReason: null,
+    vehicleId: null,
+    driverId: null,
+    ...over,
+  })
   const engine = new TrackingEngine()
   engine.setNetwork({
     instances: [
@@ -43,8 +50,14 @@ describe('next departures at a stop', () => {
 
   it('drops a stop the bus has already left, and never lists the last stop of a trip', () => {
     const { engine, now } = world()
-    expect(arrivalsAt(engine, { stopCode: 'XY-0002', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: names }).map((r) => r.tripInstanceId)).not.toContain('T1_20260302')
-    expect(arrivalsAt(engine, { stopCode: 'XY-0005', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: names })).toEqual([])
+    expect(
+      arrivalsAt(engine, { stopCode: 'XY-0002', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: names }).map(
+        (r) => r.tripInstanceId,
+      ),
+    ).not.toContain('T1_20260302')
+    expect(
+      arrivalsAt(engine, { stopCode: 'XY-0005', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: names }),
+    ).toEqual([])
   })
 })
 
@@ -52,7 +65,12 @@ describe('trip board', () => {
   it('gives every instance of the day its status', () => {
     const { engine } = world()
     const board = Object.fromEntries(tripBoard(engine).map((r) => [r.instanceId, r]))
-    expect(board.T1_20260302).toMatchObject({ status: 'in_progress', vehicleId: VEH, match: 'assigned', nextStopCode: 'XY-0003' })
+    expect(board.T1_20260302).toMatchObject({
+      status: 'in_progress',
+      vehicleId: VEH,
+      match: 'assigned',
+      nextStopCode: 'XY-0003',
+    })
     expect(board.C_20260302).toMatchObject({ status: 'cancelled', cancelReason: 'landslide' })
     expect(board.L_20260302).toMatchObject({ status: 'scheduled', vehicleId: null })
     engine.tick(T0 + 3 * 3600_000)

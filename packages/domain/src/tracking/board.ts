@@ -9,7 +9,11 @@ import type { EngineInstance } from './engine-types.js'
 import type { DepartureStatus, StopArrival, TripBoardRow, TripRunStatus } from './views.js'
 
 /** A trip's state from what the engine saw: never "late" for a trip nobody ran (see TripRunStatus). */
-export function tripRunStatus(engine: TrackingEngine, inst: EngineInstance, p: InstanceProgress | undefined): TripRunStatus {
+export function tripRunStatus(
+  engine: TrackingEngine,
+  inst: EngineInstance,
+  p: InstanceProgress | undefined,
+): TripRunStatus {
   if (inst.status === 'cancelled') return 'cancelled'
   if (p?.completedTs) return 'completed'
   // Running, but its bus silent for lostAfterS (as of the engine's clock): lost until it speaks again.
@@ -28,7 +32,10 @@ export function tripBoardRow(engine: TrackingEngine, inst: EngineInstance): Trip
   const vehicleId = p?.vehicleId ?? inst.vehicleId
   // The driver on board the bus running it, else the rostered one.
   const driverCode = running ? (engine.driverOf(p.vehicleId) ?? inst.driverId) : inst.driverId
-  const delayS = status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial' ? (p?.delayS ?? null) : null
+  const delayS =
+    status === 'in_progress' || status === 'lost' || status === 'completed' || status === 'partial'
+      ? (p?.delayS ?? null)
+      : null
   return {
     instanceId: inst.id,
     tripId: inst.tripId,
@@ -102,7 +109,8 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
     }
     const running = p && !p.endedTs ? engine.runOf(p.vehicleId) : null
     if (inst.status === 'cancelled') {
-      if (stop.arrivalTs >= q.now - 10 * 60_000 && stop.arrivalTs <= q.now + q.horizonMs) out.push({ ...base, etaTs: null, status: 'cancelled', delayS: null, vehicleId: null, stopsAway: null })
+      if (stop.arrivalTs >= q.now - 10 * 60_000 && stop.arrivalTs <= q.now + q.horizonMs)
+        out.push({ ...base, etaTs: null, status: 'cancelled', delayS: null, vehicleId: null, stopsAway: null })
       continue
     }
     if (running && running.instance.id === inst.id && p) {
@@ -124,7 +132,17 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
       // Silent past the grace: where it is now nobody knows — the timetable, and how old the last position is.
       if (!live) status = 'no_position'
       const etaTs = !live ? null : atStop ? Math.max(st?.lastTs ?? q.now, q.now) : (eta?.etaTs ?? null)
-      out.push({ ...base, etaTs, status, delayS, punctuality, vehicleId: p.vehicleId, stopsAway: nextIdx < 0 ? null : idx - nextIdx, driverCode: engine.driverOf(p.vehicleId) ?? inst.driverId, ...fresh })
+      out.push({
+        ...base,
+        etaTs,
+        status,
+        delayS,
+        punctuality,
+        vehicleId: p.vehicleId,
+        stopsAway: nextIdx < 0 ? null : idx - nextIdx,
+        driverCode: engine.driverOf(p.vehicleId) ?? inst.driverId,
+        ...fresh,
+      })
       continue
     }
     // Not tracked: the timetable says when; past its departure it is "not started yet" (a bus with a
@@ -133,8 +151,18 @@ export function arrivalsAt(engine: TrackingEngine, q: ArrivalsQuery): StopArriva
     if (p?.endedTs) continue
     const notStarted = q.now > inst.departureTs + cfg.alerts.lateStartS * 1000
     if (notStarted && stop.arrivalTs < q.now) continue
-    out.push({ ...base, etaTs: null, status: notStarted ? 'late' : 'scheduled', delayS: null, vehicleId: inst.vehicleId, stopsAway: null })
+    out.push({
+      ...base,
+      etaTs: null,
+      status: notStarted ? 'late' : 'scheduled',
+      delayS: null,
+      vehicleId: inst.vehicleId,
+      stopsAway: null,
+    })
   }
-  out.sort((a, b) => (a.etaTs ?? a.scheduledTs) - (b.etaTs ?? b.scheduledTs) || a.tripInstanceId.localeCompare(b.tripInstanceId))
+  out.sort(
+    (a, b) =>
+      (a.etaTs ?? a.scheduledTs) - (b.etaTs ?? b.scheduledTs) || a.tripInstanceId.localeCompare(b.tripInstanceId),
+  )
   return out.slice(0, q.limit)
 }

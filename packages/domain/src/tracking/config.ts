@@ -152,7 +152,10 @@ export interface LatenessPolicy {
 }
 
 /** A delay judged by the policy: more than `lateS` behind is late, more than `earlyS` ahead is early. */
-export function punctualityOf(delayS: number | null, cfg: Pick<EngineConfig, 'lateThresholdS' | 'earlyThresholdS'>): Punctuality | null {
+export function punctualityOf(
+  delayS: number | null,
+  cfg: Pick<EngineConfig, 'lateThresholdS' | 'earlyThresholdS'>,
+): Punctuality | null {
   if (delayS === null) return null
   if (delayS > cfg.lateThresholdS) return 'late'
   if (delayS < -cfg.earlyThresholdS) return 'early'

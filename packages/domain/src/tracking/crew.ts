@@ -71,7 +71,10 @@ export class VehicleCrew {
     const ob = this.onBoard
     const differs = tripInstanceId !== null && rostered !== null && ob !== null && ob.driverId !== rostered
     const open = this.#mismatch
-    if (open && (!differs || open.tripInstanceId !== tripInstanceId || open.data.onBoard !== (ob?.driverId ?? ob?.cert ?? null))) {
+    if (
+      open &&
+      (!differs || open.tripInstanceId !== tripInstanceId || open.data.onBoard !== (ob?.driverId ?? ob?.cert ?? null))
+    ) {
       this.#mismatch = null
       const cleared = [clearedAlert(open, ts)]
       return differs ? [...cleared, this.#raise(ts, tripInstanceId, rostered, ob)] : cleared
@@ -81,13 +84,26 @@ export class VehicleCrew {
   }
 
   #raise(ts: number, tripInstanceId: string, rostered: string, ob: OnBoard): LiveAlert {
-    const who = ob.driverId ?? (ob.name ? `${ob.name} (certificate ${ob.cert ?? '?'}, not on file)` : `an unknown card (${ob.cert ?? 'no certificate'})`)
-    const alert = makeAlert('driver_mismatch', 'warning', ts, this.#vehicleId, tripInstanceId, null, `driver on board is ${who}; the roster has ${rostered}`, {
-      onBoard: ob.driverId ?? ob.cert ?? null,
-      onBoardName: ob.name,
-      rostered,
-      source: ob.source,
-    })
+    const who =
+      ob.driverId ??
+      (ob.name
+        ? `${ob.name} (certificate ${ob.cert ?? '?'}, not on file)`
+        : `an unknown card (${ob.cert ?? 'no certificate'})`)
+    const alert = makeAlert(
+      'driver_mismatch',
+      'warning',
+      ts,
+      this.#vehicleId,
+      tripInstanceId,
+      null,
+      `driver on board is ${who}; the roster has ${rostered}`,
+      {
+        onBoard: ob.driverId ?? ob.cert ?? null,
+        onBoardName: ob.name,
+        rostered,
+        source: ob.source,
+      },
+    )
     this.#mismatch = alert
     return alert
   }

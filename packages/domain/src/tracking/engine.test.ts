@@ -13,12 +13,20 @@ function engineInstance(instance: TripInstance, over: Partial<EngineInstance> = 
   return { ...instance, status: 'scheduled', cancelReason: null, vehicleId: null, driverId: null, ...over }
 }
 
-function setup(instances: EngineInstance[], coords: LngLat[], config: EngineConfigInput = {}, speedLimitKmh = 60): TrackingEngine {
+function setup(
+  instances: EngineInstance[],
+  coords: LngLat[],
+  config: EngineConfigInput = {},
+  speedLimitKmh = 60,
+): TrackingEngine {
   const engine = new TrackingEngine(config)
   const net: EngineNetwork = {
     instances,
     routes: [{ id: 'XY-R01', operatorId: 'op1', geometry: coords, speedLimitKmh }],
-    vehicles: [{ id: VEH, operatorId: 'op1' }, { id: 'XY-V002', operatorId: 'op1' }],
+    vehicles: [
+      { id: VEH, operatorId: 'op1' },
+      { id: 'XY-V002', operatorId: 'op1' },
+    ],
   }
   engine.setNetwork(net)
   return engine
@@ -42,7 +50,8 @@ function run(engine: TrackingEngine, fixes: readonly Position[]): EngineOutput {
   return out
 }
 
-const kinds = (o: EngineOutput) => o.events.map((e) => (e.type === 'arrival' || e.type === 'departure' ? `${e.type[0]}${String(e.data.seq)}` : e.type))
+const kinds = (o: EngineOutput) =>
+  o.events.map((e) => (e.type === 'arrival' || e.type === 'departure' ? `${e.type[0]}${String(e.data.seq)}` : e.type))
 
 describe('an assigned vehicle', () => {
   it('runs its trip: start, every stop, end; the board says completed', () => {
@@ -72,7 +81,10 @@ describe('an assigned vehicle', () => {
     const before = engine.state(VEH)
     // A 5 km jump one second later, then an old point resent: neither moves anything.
     const last = track[39] as Position
-    engine.onPosition(makePosition({ ts: last.ts + 1000, ...lnglat(offsetPoint([last.lng, last.lat], 5000, 0)) }), last.ts + 1000)
+    engine.onPosition(
+      makePosition({ ts: last.ts + 1000, ...lnglat(offsetPoint([last.lng, last.lat], 5000, 0)) }),
+      last.ts + 1000,
+    )
     engine.onPosition(track[10] as Position, last.ts + 2000)
     expect(engine.counters.jumps).toBe(1)
     expect(engine.counters.stale).toBe(1)
@@ -99,7 +111,17 @@ describe('trip matching of an unassigned vehicle', () => {
 
   it('picks the direction whose heading fits on a road both directions use', () => {
     const { instance, coords } = makeInstance({ stopDistsM: [0, 3000, 6000] })
-    const back: TripInstance = { ...instance, id: 'B_20260302', tripId: 'B', direction: 1, stops: instance.stops.map((s, i, all) => ({ ...s, distM: 6000 - (all[all.length - 1 - i]?.distM ?? 0), stopCode: all[all.length - 1 - i]?.stopCode ?? '' })) }
+    const back: TripInstance = {
+      ...instance,
+      id: 'B_20260302',
+      tripId: 'B',
+      direction: 1,
+      stops: instance.stops.map((s, i, all) => ({
+        ...s,
+        distM: 6000 - (all[all.length - 1 - i]?.distM ?? 0),
+        stopCode: all[all.length - 1 - i]?.stopCode ?? '',
+      })),
+    }
     const engine = setup([engineInstance(back), engineInstance(instance)], coords)
     const out = run(engine, makeTrack({ coords, startTs: T0, toM: 1500 }))
     expect(out.events[0]).toMatchObject({ type: 'trip_start', tripInstanceId: instance.id })
@@ -113,7 +135,14 @@ describe('trip matching of an unassigned vehicle', () => {
     expect(engine.runOf(VEH)?.match).toBe('inferred')
     // Then it drives 400 m away from the line for 5 minutes.
     const last = onRoute.at(-1) as Position
-    const away = Array.from({ length: 60 }, (_, i) => makePosition({ ts: last.ts + (i + 1) * 5000, ...lnglat(offsetPoint(pointAtM(coords, 1500), 0, -400 - i * 10)), speedKmh: 20, headingDeg: 180 }))
+    const away = Array.from({ length: 60 }, (_, i) =>
+      makePosition({
+        ts: last.ts + (i + 1) * 5000,
+        ...lnglat(offsetPoint(pointAtM(coords, 1500), 0, -400 - i * 10)),
+        speedKmh: 20,
+        headingDeg: 180,
+      }),
+    )
     const out = run(engine, away)
     expect(out.events.find((e) => e.type === 'trip_end')?.data.reason).toBe('bad_match')
     expect(engine.runOf(VEH)).toBeNull()
@@ -144,15 +173,31 @@ describe('alerts', () => {
       for (let t = 0; t < o.forS; t += 5) {
         ts += 5000
         m += 40
-        fixes.push(makePosition({ ts, ...lnglat(offsetPoint(pointAtM(coords, m), 0, -o.offsetM)), speedKmh: 29, headingDeg: 90 }))
+        fixes.push(
+          makePosition({
+            ts,
+            ...lnglat(offsetPoint(pointAtM(coords, m), 0, -o.offsetM)),
+            speedKmh: 29,
+            headingDeg: 90,
+          }),
+        )
       }
     }
     return run(engine, fixes)
   }
 
   it('off route: not for a short excursion; raised after the hold, cleared only well back inside', () => {
-    expect(detour([{ offsetM: 150, forS: 40 }, { offsetM: 10, forS: 60 }]).alerts).toEqual([])
-    const out = detour([{ offsetM: 150, forS: 120 }, { offsetM: 90, forS: 60 }, { offsetM: 10, forS: 60 }])
+    expect(
+      detour([
+        { offsetM: 150, forS: 40 },
+        { offsetM: 10, forS: 60 },
+      ]).alerts,
+    ).toEqual([])
+    const out = detour([
+      { offsetM: 150, forS: 120 },
+      { offsetM: 90, forS: 60 },
+      { offsetM: 10, forS: 60 },
+    ])
     expect(out.alerts.map((a) => `${a.type}:${a.state}`)).toEqual(['off_route:active', 'off_route:cleared'])
     const [raised, cleared] = out.alerts
     // Cleared after 30 s within 80 m, not while hovering at 90 m.
@@ -164,7 +209,12 @@ describe('alerts', () => {
   it('overspeed: a short burst is tolerated; sustained speed above the route limit is raised and cleared', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([engineInstance(instance, { vehicleId: VEH })], coords, {}, 40)
-    const burst = run(engine, makeTrack({ coords, startTs: T0, toM: 1000, speedKmh: 30 }).concat(makeTrack({ coords, startTs: T0 + 200_000, fromM: 1000, toM: 1100, speedKmh: 60 })))
+    const burst = run(
+      engine,
+      makeTrack({ coords, startTs: T0, toM: 1000, speedKmh: 30 }).concat(
+        makeTrack({ coords, startTs: T0 + 200_000, fromM: 1000, toM: 1100, speedKmh: 60 }),
+      ),
+    )
     expect(burst.alerts).toEqual([])
     const fast = run(engine, makeTrack({ coords, startTs: T0 + 300_000, fromM: 1100, toM: 2100, speedKmh: 70 }))
     expect(fast.alerts.map((a) => `${a.type}:${a.state}`)).toEqual(['overspeed:active'])

@@ -8,7 +8,14 @@
 import type { InstanceStop } from '../network/timetable.js'
 import { engineConfig, type EngineConfig, type EngineConfigInput, type LatenessPolicy } from './config.js'
 import { shownDriver, type DriverReport } from './crew.js'
-import type { EngineCounters, EngineEvent, EngineFix, EngineInstance, EngineNetwork, EngineOutput } from './engine-types.js'
+import type {
+  EngineCounters,
+  EngineEvent,
+  EngineFix,
+  EngineInstance,
+  EngineNetwork,
+  EngineOutput,
+} from './engine-types.js'
 import type { SegmentStats, StartStats, StopEta } from './eta.js'
 import { freshnessOf, type BusFreshness } from './freshness.js'
 import { matchTrip } from './matcher.js'
@@ -42,7 +49,8 @@ export class TrackingEngine {
     this.#eta = new EtaModel(this.config)
     this.#deadlines = new TripDeadlines(this.config, {
       alert: (a) => this.#out.alerts.push(a),
-      event: (vehicleId, ts, type, tripInstanceId, stopCode, data) => this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data),
+      event: (vehicleId, ts, type, tripInstanceId, stopCode, data) =>
+        this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data),
       instanceChanged: (id) => this.#instanceChanged(id),
     })
   }
@@ -56,8 +64,10 @@ export class TrackingEngine {
       const run = slot.run
       if (!run) continue
       const fresh = this.#index.instances.get(run.instance.id)
-      if (!fresh || fresh.status === 'cancelled') this.#endRun(slot, run.lastStopTs ?? slot.lastFix?.ts ?? run.startedTs, fresh ? 'cancelled' : 'removed')
-      else if (run.match === 'inferred' && fresh.vehicleId && fresh.vehicleId !== slot.vehicleId) this.#endRun(slot, slot.lastFix?.ts ?? run.startedTs, 'assigned_elsewhere')
+      if (!fresh || fresh.status === 'cancelled')
+        this.#endRun(slot, run.lastStopTs ?? slot.lastFix?.ts ?? run.startedTs, fresh ? 'cancelled' : 'removed')
+      else if (run.match === 'inferred' && fresh.vehicleId && fresh.vehicleId !== slot.vehicleId)
+        this.#endRun(slot, slot.lastFix?.ts ?? run.startedTs, 'assigned_elsewhere')
       else {
         run.instance = fresh
         if (fresh.vehicleId === slot.vehicleId) run.match = 'assigned'
@@ -108,7 +118,9 @@ export class TrackingEngine {
     if (!slot.run) this.#startRun(slot, fix)
     else this.#feed(slot, slot.run, fix)
     const run = slot.run as Run | null
-    const limit = run ? (this.#index.routes.get(run.instance.routeId)?.speedLimitKmh ?? this.config.alerts.defaultSpeedLimitKmh) : this.config.alerts.defaultSpeedLimitKmh
+    const limit = run
+      ? (this.#index.routes.get(run.instance.routeId)?.speedLimitKmh ?? this.config.alerts.defaultSpeedLimitKmh)
+      : this.config.alerts.defaultSpeedLimitKmh
     slot.alerts.onFix(fix, run ? run.tracker.view() : null, run?.instance.id ?? null, limit)
   }
 
@@ -145,12 +157,19 @@ export class TrackingEngine {
     for (const slot of this.#slots.values()) {
       const run = slot.run
       // A bus that reached its last stop and went quiet there has finished its trip all the same.
-      if (run?.lastStopTs && now - run.lastStopTs >= this.config.endAfterLastStopS * 1000) this.#endRun(slot, run.lastStopTs + this.config.endAfterLastStopS * 1000, 'completed')
-      else if (run && !run.lastStopTs && now > endTs(run.instance) + this.config.abandonAfterS * 1000) this.#endRun(slot, slot.lastFix?.ts ?? now, 'abandoned')
+      if (run?.lastStopTs && now - run.lastStopTs >= this.config.endAfterLastStopS * 1000)
+        this.#endRun(slot, run.lastStopTs + this.config.endAfterLastStopS * 1000, 'completed')
+      else if (run && !run.lastStopTs && now > endTs(run.instance) + this.config.abandonAfterS * 1000)
+        this.#endRun(slot, slot.lastFix?.ts ?? now, 'abandoned')
       if (slot.online && slot.lastHeardAt !== null && now - slot.lastHeardAt >= a.offlineAfterS * 1000) {
         slot.online = false
         // Silent on a trip is an alert; silent parked (terminus, layover, off duty) is just switched off.
-        if (this.#onTrip(slot)) slot.alerts.offline(slot.lastHeardAt, slot.run?.instance.id ?? null, `no data for ${Math.round((now - slot.lastHeardAt) / 1000)} s`)
+        if (this.#onTrip(slot))
+          slot.alerts.offline(
+            slot.lastHeardAt,
+            slot.run?.instance.id ?? null,
+            `no data for ${Math.round((now - slot.lastHeardAt) / 1000)} s`,
+          )
         this.#changed(slot.vehicleId)
       }
       if (slot.run) this.#deadlines.lateStartRule(slot, slot.run, this.#progress.get(slot.run.instance.id), now)
@@ -253,7 +272,10 @@ export class TrackingEngine {
   expectedStartTs(vehicleId: string, now = this.#clock): number | null {
     const run = this.#slots.get(vehicleId)?.run
     if (!run || this.#progress.get(run.instance.id)?.departedTs) return null
-    return Math.max(now, run.instance.departureTs + this.#eta.startDelayS(run.instance, this.driverOf(vehicleId)) * 1000)
+    return Math.max(
+      now,
+      run.instance.departureTs + this.#eta.startDelayS(run.instance, this.driverOf(vehicleId)) * 1000,
+    )
   }
 
   /** A vehicle's state as of `now` (the engine's clock unless told: an API answer passes the real time, as its ETAs do). */
@@ -262,8 +284,12 @@ export class TrackingEngine {
     if (!slot) return null
     const etas = this.etas(vehicleId, now)
     return vehicleStateView(slot, {
-      config: this.config, now, freshness: this.freshness(vehicleId, now).freshness, nextRostered: this.#nextRostered(slot, now),
-      rosteredDriver: this.#rosteredDriver(slot), etaTs: (seq) => etas.find((e) => e.seq === seq)?.etaTs ?? null,
+      config: this.config,
+      now,
+      freshness: this.freshness(vehicleId, now).freshness,
+      nextRostered: this.#nextRostered(slot, now),
+      rosteredDriver: this.#rosteredDriver(slot),
+      etaTs: (seq) => etas.find((e) => e.seq === seq)?.etaTs ?? null,
     })
   }
 
@@ -283,7 +309,11 @@ export class TrackingEngine {
   #slot(vehicleId: string): Slot {
     let s = this.#slots.get(vehicleId)
     if (!s) {
-      const sink: AlertSink = { event: (ts, type, tripInstanceId, stopCode, data) => this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data), changed: () => this.#changed(vehicleId) }
+      const sink: AlertSink = {
+        event: (ts, type, tripInstanceId, stopCode, data) =>
+          this.#event(vehicleId, ts, type, tripInstanceId, stopCode, data),
+        changed: () => this.#changed(vehicleId),
+      }
       s = newSlot(vehicleId, this.config, sink)
       this.#slots.set(vehicleId, s)
     }
@@ -314,7 +344,12 @@ export class TrackingEngine {
 
   /** What the trip choice reads of the engine. */
   get #choice(): TripChoiceState {
-    return { index: this.#index, config: this.config, progress: this.#progress, isOnline: (id) => this.#slots.get(id)?.online ?? false }
+    return {
+      index: this.#index,
+      config: this.config,
+      progress: this.#progress,
+      isOnline: (id) => this.#slots.get(id)?.online ?? false,
+    }
   }
 
   /** The vehicle's next rostered instance not finished (or the one it runs). */
@@ -364,7 +399,12 @@ export class TrackingEngine {
     }
     // First seen beyond the first stop: it has left, whenever that was — never "late to start".
     const first = inst.stops[0] as InstanceStop
-    if (progress && !progress.departedTs && st.progressM !== null && st.progressM > first.distM + this.config.tracker.stopZoneM) {
+    if (
+      progress &&
+      !progress.departedTs &&
+      st.progressM !== null &&
+      st.progressM > first.distM + this.config.tracker.stopZoneM
+    ) {
       progress.departedTs = fix.ts
       progress.joinedMidRoute = !st.visits.some((v) => v.seq === first.seq)
       this.#deadlines.clearLateStart(inst.id, fix.ts)
@@ -379,7 +419,11 @@ export class TrackingEngine {
       run.offRouteSince = st.offRoute ? (run.offRouteSince ?? fix.ts) : null
       // A run that has followed its trip through several stops is right: off route now is a detour.
       const trusted = st.visits.length >= this.config.match.trustedAfterStops
-      if (!trusted && run.offRouteSince !== null && fix.ts - run.offRouteSince >= this.config.match.badMatchOffRouteS * 1000) {
+      if (
+        !trusted &&
+        run.offRouteSince !== null &&
+        fix.ts - run.offRouteSince >= this.config.match.badMatchOffRouteS * 1000
+      ) {
         this.counters.badMatches++
         slot.badMatchTs.push(fix.ts)
         slot.refused.add(inst.id)
@@ -388,7 +432,8 @@ export class TrackingEngine {
         return
       }
     }
-    if (run.lastStopTs !== null && fix.ts - run.lastStopTs >= this.config.endAfterLastStopS * 1000) this.#endRun(slot, fix.ts, 'completed')
+    if (run.lastStopTs !== null && fix.ts - run.lastStopTs >= this.config.endAfterLastStopS * 1000)
+      this.#endRun(slot, fix.ts, 'completed')
   }
 
   #visit(slot: Slot, run: Run, e: StopVisitEvent, st: Readonly<TrackerState>): void {
@@ -396,9 +441,21 @@ export class TrackingEngine {
     const progress = this.#progress.get(inst.id)
     const first = (inst.stops[0] as InstanceStop).seq
     const lastSeq = (inst.stops.at(-1) as InstanceStop).seq
-    const data: Record<string, unknown> = { seq: e.seq, scheduledTs: e.scheduledTs, delayS: e.delayS, passedWithoutStopping: e.passedWithoutStopping, serviceConfidence: e.serviceConfidence }
+    const data: Record<string, unknown> = {
+      seq: e.seq,
+      scheduledTs: e.scheduledTs,
+      delayS: e.delayS,
+      passedWithoutStopping: e.passedWithoutStopping,
+      serviceConfidence: e.serviceConfidence,
+    }
     // Leaving the first stop: the start history (when this route's and this driver's buses leave) reads these.
-    if (e.type === 'departure' && e.seq === first) Object.assign(data, { startDelayS: Math.round((e.ts - inst.departureTs) / 1000), routeId: inst.routeId, direction: inst.direction, driverId: this.driverOf(slot.vehicleId) })
+    if (e.type === 'departure' && e.seq === first)
+      Object.assign(data, {
+        startDelayS: Math.round((e.ts - inst.departureTs) / 1000),
+        routeId: inst.routeId,
+        direction: inst.direction,
+        driverId: this.driverOf(slot.vehicleId),
+      })
     this.#event(slot.vehicleId, e.ts, e.type, inst.id, e.stopCode, data)
     if (e.type === 'departure') {
       if (e.seq === first && progress && !progress.departedTs) {
@@ -449,7 +506,14 @@ export class TrackingEngine {
     return run !== null && run.lastStopTs === null && Boolean(this.#progress.get(run.instance.id)?.departedTs)
   }
 
-  #event(vehicleId: string, ts: number, type: EngineEvent['type'], tripInstanceId: string | null, stopCode: string | null, data: Record<string, unknown>): void {
+  #event(
+    vehicleId: string,
+    ts: number,
+    type: EngineEvent['type'],
+    tripInstanceId: string | null,
+    stopCode: string | null,
+    data: Record<string, unknown>,
+  ): void {
     this.#out.events.push({ vehicleId, ts: Math.round(ts), type, tripInstanceId, stopCode, data })
   }
 

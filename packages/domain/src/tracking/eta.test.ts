@@ -46,7 +46,11 @@ describe('ETA', () => {
     expect(offsetS(s5?.etaTs ?? 0, s5?.scheduledTs ?? 0)).toBeGreaterThanOrEqual(110)
     // Too few observations: the timetable still decides.
     const thin: SegmentStats = (_r, _d, fromSeq) => (fromSeq === 3 ? { travelS: 300, dwellS: 0, n: 1 } : undefined)
-    expect(Math.abs(offsetS(predictArrivals({ ...base, instance, state, stats: thin })[1]?.etaTs ?? 0, s4?.scheduledTs ?? 0))).toBeLessThanOrEqual(10)
+    expect(
+      Math.abs(
+        offsetS(predictArrivals({ ...base, instance, state, stats: thin })[1]?.etaTs ?? 0, s4?.scheduledTs ?? 0),
+      ),
+    ).toBeLessThanOrEqual(10)
   })
 
   it('a bus running early is held at its next stop until the scheduled time', () => {
@@ -68,7 +72,7 @@ describe('ETA', () => {
   })
 })
 
-describe('ETA with the bus\'s own pace', () => {
+describe("ETA with the bus's own pace", () => {
   /** The true arrival at each stop of a bus driving at `speedKmh` from T0 (no dwells). */
   const trueArrival = (distM: number, speedKmh: number) => T0 + (distM / (speedKmh / 3.6)) * 1000
   const errorS = (speedKmh: number, toM: number, ownPace: boolean) => {
@@ -97,12 +101,34 @@ describe('ETA with the bus\'s own pace', () => {
   it('the pace is neutral before anything was seen, and a breakdown counts as twice as slow at most', () => {
     const { instance } = makeInstance()
     const stops = instance.stops
-    const none = tripPace({ stops, visits: [], progressM: 0, lastTs: T0, expectedLegS: () => 120, expectedDwellS: () => 0, hasHistory: () => false })
+    const none = tripPace({
+      stops,
+      visits: [],
+      progressM: 0,
+      lastTs: T0,
+      expectedLegS: () => 120,
+      expectedDwellS: () => 0,
+      hasHistory: () => false,
+    })
     expect(none).toEqual({ history: 1, timetable: 1, dwell: 1 })
     const broke = tripPace({
       stops,
-      visits: [{ seq: 1, stopCode: 'a', scheduledTs: T0, arrivalTs: T0 - 60_000, departureTs: T0, passedWithoutStopping: false, serviceConfidence: 1 }],
-      progressM: 500, lastTs: T0 + 3_600_000, expectedLegS: () => 120, expectedDwellS: () => 0, hasHistory: () => false,
+      visits: [
+        {
+          seq: 1,
+          stopCode: 'a',
+          scheduledTs: T0,
+          arrivalTs: T0 - 60_000,
+          departureTs: T0,
+          passedWithoutStopping: false,
+          serviceConfidence: 1,
+        },
+      ],
+      progressM: 500,
+      lastTs: T0 + 3_600_000,
+      expectedLegS: () => 120,
+      expectedDwellS: () => 0,
+      hasHistory: () => false,
     })
     expect(broke.timetable).toBeGreaterThan(1)
     expect(broke.timetable).toBeLessThanOrEqual(2)
@@ -129,7 +155,7 @@ describe('a bus waiting at its first stop', () => {
     driver: () => (driver === undefined ? undefined : { delayS: driver, n }),
   })
 
-  it('leaves when the route\'s and the driver\'s buses typically leave', () => {
+  it("leaves when the route's and the driver's buses typically leave", () => {
     expect(expectedStartDelayS(stats(), 'R', 0, 'D')).toBe(0)
     expect(expectedStartDelayS(stats(30), 'R', 0, null)).toBe(30)
     // Ten starts of the driver weigh 10/15 against the route.
@@ -145,4 +171,3 @@ describe('a bus waiting at its first stop', () => {
     for (const [i, e] of late.entries()) expect(offsetS(e.etaTs, onTime[i]?.etaTs ?? 0)).toBe(90)
   })
 })
-

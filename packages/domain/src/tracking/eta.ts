@@ -53,7 +53,13 @@ export const noStartStats: StartStats = { route: () => undefined, driver: () => 
  * the driver's typical start blended with the route's, the driver's counting more as it has more
  * starts; nothing (on time) without history.
  */
-export function expectedStartDelayS(stats: StartStats, routeId: string, direction: 0 | 1, driverId: string | null, minN = 3): number {
+export function expectedStartDelayS(
+  stats: StartStats,
+  routeId: string,
+  direction: 0 | 1,
+  driverId: string | null,
+  minN = 3,
+): number {
   const route = stats.route(routeId, direction)
   const driver = driverId ? stats.driver(driverId) : undefined
   const r = route && route.n >= minN ? route.delayS : 0
@@ -126,7 +132,8 @@ export function predictArrivals(input: EtaInput): StopEta[] {
     return s && s.n >= minN ? s : undefined
   }
   /** Expected travel time of the leg from stops[i] to stops[i+1], seconds: history, else the timetable. */
-  const legFactor = (i: number): number => (input.timetableLegPace ? input.timetableLegPace((stops[i] as InstanceStop).seq) : 1)
+  const legFactor = (i: number): number =>
+    input.timetableLegPace ? input.timetableLegPace((stops[i] as InstanceStop).seq) : 1
   const baseLegS = (i: number): number => {
     const observed = stat(i)?.travelS
     if (observed !== undefined) return observed
@@ -138,11 +145,22 @@ export function predictArrivals(input: EtaInput): StopEta[] {
   const baseDwellS = (i: number): number => stat(i)?.dwellS ?? defaultDwellS
   // History times legs edge to edge of the stop zones, the timetable stop to stop: the pace compares like with like.
   const zoneM = input.stopZoneM ?? 40
-  const edgeLegS = (i: number): number => (stat(i) ? baseLegS(i) : timetableEdgeLegS(stops, i, baseDwellS(i), zoneM) * legFactor(i))
+  const edgeLegS = (i: number): number =>
+    stat(i) ? baseLegS(i) : timetableEdgeLegS(stops, i, baseDwellS(i), zoneM) * legFactor(i)
   const pace =
     input.ownPace === false
       ? NEUTRAL_PACE
-      : tripPace({ stops, visits: state.visits, progressM: state.progressM, lastTs: at, expectedLegS: edgeLegS, expectedDwellS: baseDwellS, hasHistory: (i) => stat(i) !== undefined, timetablePrior: input.timetableLegPace ? 1 : (input.timetablePace ?? 1), timetableHalfS: input.timetableHalfS })
+      : tripPace({
+          stops,
+          visits: state.visits,
+          progressM: state.progressM,
+          lastTs: at,
+          expectedLegS: edgeLegS,
+          expectedDwellS: baseDwellS,
+          hasHistory: (i) => stat(i) !== undefined,
+          timetablePrior: input.timetableLegPace ? 1 : (input.timetablePace ?? 1),
+          timetableHalfS: input.timetableHalfS,
+        })
   const legS = (i: number): number => baseLegS(i) * (stat(i) ? pace.history : pace.timetable)
   const dwellS = (i: number): number => baseDwellS(i) * pace.dwell
   // A stop nobody waits at is driven through, early or not: the share of this trip's stops passed so
@@ -152,7 +170,9 @@ export function predictArrivals(input: EtaInput): StopEta[] {
   const passedSoFar = judged.filter((v) => v.passedWithoutStopping).length
   const passShare = (i: number): number => {
     if (input.ownPace === false) return 0
-    const prior = input.stopPassShare ? input.stopPassShare((stops[i] as InstanceStop).stopCode) : (input.passSharePrior ?? 0)
+    const prior = input.stopPassShare
+      ? input.stopPassShare((stops[i] as InstanceStop).stopCode)
+      : (input.passSharePrior ?? 0)
     return (passedSoFar + 3 * prior) / (judged.length + 3)
   }
   // The wait for the timetable is leaned early much more than the dwell: a rider told too early waits

@@ -24,15 +24,26 @@ describe('freshness of a bus', () => {
 function silentBus(config = {}) {
   const { instance, coords } = makeInstance()
   const engine = new TrackingEngine(config)
-  const inst: EngineInstance = { ...instance, status: 'scheduled', cancelReason: null, vehicleId: VEH, driverId: 'XY-D007' }
-  engine.setNetwork({ instances: [inst], routes: [{ id: 'XY-R01', operatorId: 'op', geometry: coords, speedLimitKmh: 60 }], vehicles: [{ id: VEH, operatorId: 'op' }] })
+  const inst: EngineInstance = {
+    ...instance,
+    status: 'scheduled',
+    cancelReason: null,
+    vehicleId: VEH,
+    driverId: 'XY-D007',
+  }
+  engine.setNetwork({
+    instances: [inst],
+    routes: [{ id: 'XY-R01', operatorId: 'op', geometry: coords, speedLimitKmh: 60 }],
+    vehicles: [{ id: VEH, operatorId: 'op' }],
+  })
   const fixes = makeTrack({ coords, startTs: T0, toM: 1800 })
   for (const f of fixes) engine.onPosition(f, f.ts)
   const lastTs = (fixes.at(-1) as { ts: number }).ts
   return { engine, lastTs, coords }
 }
 
-const at = (engine: TrackingEngine, now: number) => arrivalsAt(engine, { stopCode: 'XY-0004', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: () => undefined })[0]
+const at = (engine: TrackingEngine, now: number) =>
+  arrivalsAt(engine, { stopCode: 'XY-0004', now, horizonMs: 6 * 3600_000, limit: 10, routeNames: () => undefined })[0]
 
 describe('a bus that goes silent mid-trip', () => {
   it('keeps its ETA within the grace, never earlier than now, and says how fresh it is', () => {
@@ -49,11 +60,23 @@ describe('a bus that goes silent mid-trip', () => {
     // Eight minutes on, the frozen ETA to the next stop would be minutes in the past.
     const now = lastTs + 8 * 60_000
     const row = at(engine, now)
-    expect(row).toMatchObject({ status: 'no_position', etaTs: null, lastFixTs: lastTs, freshness: 'stale', vehicleId: VEH, stopsAway: 1 })
+    expect(row).toMatchObject({
+      status: 'no_position',
+      etaTs: null,
+      lastFixTs: lastTs,
+      freshness: 'stale',
+      vehicleId: VEH,
+      stopsAway: 1,
+    })
     expect(row?.scheduledTs).toBe(makeInstance().instance.stops[3]?.arrivalTs)
     expect(engine.etas(VEH, now)).toEqual([])
     engine.tick(now)
-    expect(engine.state(VEH)).toMatchObject({ freshness: 'stale', online: false, status: 'offline', nextStop: { etaTs: null } })
+    expect(engine.state(VEH)).toMatchObject({
+      freshness: 'stale',
+      online: false,
+      status: 'offline',
+      nextStop: { etaTs: null },
+    })
   })
 
   it('is lost to the dispatcher after lostAfterS, and back in progress with its next fix', () => {
@@ -88,16 +111,23 @@ describe('a bus that goes silent mid-trip', () => {
 })
 
 describe('a bus waiting at its first stop', () => {
-  it('predicts its departure from the route\'s and the driver\'s start history, and tells it when it leaves', () => {
+  it("predicts its departure from the route's and the driver's start history, and tells it when it leaves", () => {
     const { instance, coords } = makeInstance()
     const engine = new TrackingEngine()
-    engine.setNetwork({ instances: [{ ...instance, status: 'scheduled', cancelReason: null, vehicleId: VEH, driverId: 'XY-D007' }], routes: [{ id: 'XY-R01', operatorId: 'op', geometry: coords, speedLimitKmh: 60 }], vehicles: [{ id: VEH, operatorId: 'op' }] })
+    engine.setNetwork({
+      instances: [{ ...instance, status: 'scheduled', cancelReason: null, vehicleId: VEH, driverId: 'XY-D007' }],
+      routes: [{ id: 'XY-R01', operatorId: 'op', geometry: coords, speedLimitKmh: 60 }],
+      vehicles: [{ id: VEH, operatorId: 'op' }],
+    })
     const track = makeTrack({ coords, startTs: T0 - 300_000, dwells: [{ atM: 0, dwellS: 400 }], toM: 500 })
     const waiting = track.filter((f) => f.ts < T0 - 60_000)
     for (const f of waiting) engine.onPosition(f, f.ts)
     const now = (waiting.at(-1) as { ts: number }).ts
     const onTime = engine.etas(VEH, now)
-    engine.setStartStats({ route: () => ({ delayS: 30, n: 20 }), driver: (id) => (id === 'XY-D007' ? { delayS: 120, n: 20 } : undefined) })
+    engine.setStartStats({
+      route: () => ({ delayS: 30, n: 20 }),
+      driver: (id) => (id === 'XY-D007' ? { delayS: 120, n: 20 } : undefined),
+    })
     const late = engine.etas(VEH, now)
     const shiftS = ((late[0]?.etaTs ?? 0) - (onTime[0]?.etaTs ?? 0)) / 1000
     // The driver's 20 starts weigh 20/25 against the route's.
@@ -110,8 +140,8 @@ describe('a bus waiting at its first stop', () => {
   })
 })
 
-describe('today\'s pace of the timetable', () => {
-  it('starts new trips from how today\'s buses drive the timetable: the route\'s, else the network\'s', () => {
+describe("today's pace of the timetable", () => {
+  it("starts new trips from how today's buses drive the timetable: the route's, else the network's", () => {
     const p = new TimetablePace()
     expect(p.prior('R|0')).toBe(1)
     for (let i = 0; i < 20; i++) p.add('R|0', 'a>b', 70, 100)

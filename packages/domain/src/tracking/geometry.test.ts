@@ -24,7 +24,14 @@ describe('tripGeometry', () => {
     const g = tripGeometry(route, 1)
     expect(g.coords).toEqual([...geometry].reverse())
     const pattern = tripPattern(route, 1)
-    const located = locateStops(g.coords, pattern.map((s) => ({ code: s.stopCode, point: pointAtM(geometry, route.stops.find((r) => r.stopCode === s.stopCode)?.distM ?? 0) })), 5)
+    const located = locateStops(
+      g.coords,
+      pattern.map((s) => ({
+        code: s.stopCode,
+        point: pointAtM(geometry, route.stops.find((r) => r.stopCode === s.stopCode)?.distM ?? 0),
+      })),
+      5,
+    )
     expect(located.ok).toBe(true)
     if (!located.ok) return
     located.distancesM.forEach((d, i) => expect(Math.abs(d - (pattern[i]?.distM ?? 0))).toBeLessThan(5))

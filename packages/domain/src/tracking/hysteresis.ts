@@ -19,7 +19,14 @@ export type HoldChange = { kind: 'raise'; ts: number } | { kind: 'clear'; ts: nu
  * Moves `hold` by one observation at `ts`. `bad` is the condition; `good` its clear condition
  * (usually a stricter opposite: back within 80 % of the limit). Neither resets the running timer.
  */
-export function stepHold(hold: Hold, ts: number, bad: boolean, good: boolean, raiseAfterMs: number, clearAfterMs: number): HoldChange {
+export function stepHold(
+  hold: Hold,
+  ts: number,
+  bad: boolean,
+  good: boolean,
+  raiseAfterMs: number,
+  clearAfterMs: number,
+): HoldChange {
   if (!hold.active) {
     if (!bad) {
       hold.since = null

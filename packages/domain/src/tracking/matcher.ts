@@ -41,7 +41,11 @@ export interface TripMatch {
  * The best candidate for a vehicle whose recent fixes (oldest first, newest last) are given, or
  * null when none fits yet.
  */
-export function matchTrip(recent: readonly MatchFix[], candidates: readonly MatchCandidate[], cfg: MatchConfig): TripMatch | null {
+export function matchTrip(
+  recent: readonly MatchFix[],
+  candidates: readonly MatchCandidate[],
+  cfg: MatchConfig,
+): TripMatch | null {
   const newest = recent.at(-1)
   if (!newest || newest.speedKmh < cfg.minSpeedKmh) return null
   let best: (TripMatch & { score: number }) | null = null
@@ -54,7 +58,12 @@ export function matchTrip(recent: readonly MatchFix[], candidates: readonly Matc
   return match
 }
 
-function fit(recent: readonly MatchFix[], newest: MatchFix, c: MatchCandidate, cfg: MatchConfig): (TripMatch & { score: number }) | null {
+function fit(
+  recent: readonly MatchFix[],
+  newest: MatchFix,
+  c: MatchCandidate,
+  cfg: MatchConfig,
+): (TripMatch & { score: number }) | null {
   const { coords, cumM } = c.geometry
   // Nearest pass of the line with a fitting heading (a road driven out and back has two).
   let here: Projection | undefined
@@ -81,7 +90,12 @@ function fit(recent: readonly MatchFix[], newest: MatchFix, c: MatchCandidate, c
   // leaving a shared terminus late is on its own late trip, not the next one out); the line's
   // distance breaks ties between trips on the same road at the same time.
   const timeS = deviationS < 0 ? -deviationS * cfg.earlyWeight : deviationS
-  return { instanceId: c.instance.id, alongM: here.alongM, deviationS: Math.round(deviationS), score: timeS + worstOffsetM + (c.penaltyS ?? 0) }
+  return {
+    instanceId: c.instance.id,
+    alongM: here.alongM,
+    deviationS: Math.round(deviationS),
+    score: timeS + worstOffsetM + (c.penaltyS ?? 0),
+  }
 }
 
 function headingFits(fix: MatchFix, coords: readonly LngLat[], at: Projection, cfg: MatchConfig): boolean {

@@ -4,7 +4,7 @@ import { TimetablePace } from './pace.js'
 import { createVehicleTracker } from './tracker.js'
 import { T0, makeInstance, makeTrack } from './test-factories.js'
 
-describe('today\'s timetable pace, leg by leg', () => {
+describe("today's timetable pace, leg by leg", () => {
   it('a leg driven today on one route sets the expectation of the same road on another', () => {
     const p = new TimetablePace()
     // Route R's buses drive its legs at 0.9 of the timetable; the road a>b takes 60 s.
@@ -18,7 +18,7 @@ describe('today\'s timetable pace, leg by leg', () => {
     expect(p.prior('R|0')).toBeLessThan(1)
   })
 
-  it('counts a trip\'s own pace fast against the bare timetable, slowly once today\'s buses taught it', () => {
+  it("counts a trip's own pace fast against the bare timetable, slowly once today's buses taught it", () => {
     const p = new TimetablePace()
     const bare = p.ownHalfS()
     for (let i = 0; i < 30; i++) p.add('R|0', `s${i}>s${i + 1}`, 80, 100)
@@ -45,7 +45,8 @@ describe('the wait for the timetable at a stop the bus may drive through', () =>
   const early = (toM: number) => {
     const { instance, coords } = makeInstance()
     const tracker = createVehicleTracker({ instance, coords })
-    for (const f of makeTrack({ coords, startTs: T0 - 60_000, dwells: [{ atM: 0, dwellS: 60 }], toM, speedKmh: 45 })) tracker.update(f)
+    for (const f of makeTrack({ coords, startTs: T0 - 60_000, dwells: [{ atM: 0, dwellS: 60 }], toM, speedKmh: 45 }))
+      tracker.update(f)
     return { instance, state: tracker.state() }
   }
   const base = { defaultDwellS: 20, holdAtStops: true, stats: noStats }
@@ -64,11 +65,21 @@ describe('the wait for the timetable at a stop the bus may drive through', () =>
     const at = (speedKmh: number) => {
       const tracker = createVehicleTracker({ instance, coords })
       // Early into stop 2's zone (1,000 m), then a fix in the zone at `speedKmh`.
-      const fixes = makeTrack({ coords, startTs: T0 - 60_000, dwells: [{ atM: 0, dwellS: 60 }], toM: 1000, speedKmh: 45 })
+      const fixes = makeTrack({
+        coords,
+        startTs: T0 - 60_000,
+        dwells: [{ atM: 0, dwellS: 60 }],
+        toM: 1000,
+        speedKmh: 45,
+      })
       for (const f of fixes) tracker.update(f)
       const last = fixes.at(-1)
       if (last) tracker.update({ ...last, ts: last.ts + 5_000, speedKmh })
-      return predictArrivals({ ...base, instance, state: tracker.state(), stopPassShare: () => 0.3 }).find((e) => e.seq === 3)?.etaTs ?? 0
+      return (
+        predictArrivals({ ...base, instance, state: tracker.state(), stopPassShare: () => 0.3 }).find(
+          (e) => e.seq === 3,
+        )?.etaTs ?? 0
+      )
     }
     expect(at(0)).toBeGreaterThan(at(40) + 10_000)
   })

@@ -65,7 +65,12 @@ export function tripPace(p: PaceInput): Pace {
   const timetable = { obs: 0, exp: 0 }
   const travel = (i: number) => (p.hasHistory(i) ? history : timetable)
   const dwell = { obs: 0, exp: 0 }
-  const add = (acc: { obs: number; exp: number }, obsS: number, expS: number, r: { min: number; max: number }): void => {
+  const add = (
+    acc: { obs: number; exp: number },
+    obsS: number,
+    expS: number,
+    r: { min: number; max: number },
+  ): void => {
     if (!(expS > 0)) return
     acc.obs += Math.min(expS * r.max, Math.max(expS * r.min, obsS))
     acc.exp += expS
@@ -74,7 +79,8 @@ export function tripPace(p: PaceInput): Pace {
     const v = p.visits[j] as StopVisit
     const i = index.get(v.seq)
     if (i === undefined || v.departureTs === null) continue
-    if (i > 0 && i < p.stops.length - 1 && v.departureTs > v.scheduledTs + HOLD_MS) add(dwell, (v.departureTs - v.arrivalTs) / 1000, p.expectedDwellS(i), DWELL_RATIO)
+    if (i > 0 && i < p.stops.length - 1 && v.departureTs > v.scheduledTs + HOLD_MS)
+      add(dwell, (v.departureTs - v.arrivalTs) / 1000, p.expectedDwellS(i), DWELL_RATIO)
     const next = p.visits[j + 1]
     if (next && index.get(next.seq) === i + 1) {
       add(travel(i), (next.arrivalTs - v.departureTs) / 1000, p.expectedLegS(i), LEG_RATIO)
@@ -90,7 +96,11 @@ export function tripPace(p: PaceInput): Pace {
       if (expS >= 30) add(travel(i), (p.lastTs - v.departureTs) / 1000, expS, LEG_RATIO)
     }
   }
-  return { history: blend(history, HISTORY_HALF_S), timetable: blend(timetable, p.timetableHalfS ?? TIMETABLE_HALF_S, p.timetablePrior ?? 1), dwell: blend(dwell, DWELL_HALF_S) }
+  return {
+    history: blend(history, HISTORY_HALF_S),
+    timetable: blend(timetable, p.timetableHalfS ?? TIMETABLE_HALF_S, p.timetablePrior ?? 1),
+    dwell: blend(dwell, DWELL_HALF_S),
+  }
 }
 
 /** The observed ratio, weighted by how much was seen: none → the prior, `halfS` of it → half way. */

@@ -6,7 +6,16 @@
  */
 import type { EngineConfig } from './config.js'
 import type { EngineInstance, SegmentObservation } from './engine-types.js'
-import { expectedStartDelayS, noSegmentStats, noStartStats, predictArrivals, timetableEdgeLegS, type SegmentStats, type StartStats, type StopEta } from './eta.js'
+import {
+  expectedStartDelayS,
+  noSegmentStats,
+  noStartStats,
+  predictArrivals,
+  timetableEdgeLegS,
+  type SegmentStats,
+  type StartStats,
+  type StopEta,
+} from './eta.js'
 import { TimetablePace } from './pace.js'
 import type { TrackerState } from './types.js'
 
@@ -35,7 +44,12 @@ export class EtaModel {
     if (known && known.n >= 3) return
     const i = inst.stops.findIndex((s) => s.seq === leg.fromSeq)
     if (i < 0 || i + 1 >= inst.stops.length) return
-    const expS = timetableEdgeLegS(inst.stops, i, known?.dwellS ?? this.#config.defaultDwellS, this.#config.tracker.stopZoneM)
+    const expS = timetableEdgeLegS(
+      inst.stops,
+      i,
+      known?.dwellS ?? this.#config.defaultDwellS,
+      this.#config.tracker.stopZoneM,
+    )
     this.#timetablePace.add(`${inst.routeId}|${inst.direction}`, roadKey(inst, i), leg.travelS, expS)
   }
 
@@ -55,7 +69,12 @@ export class EtaModel {
     const i = inst.stops.findIndex((s) => s.seq === fromSeq)
     if (i < 0 || i + 1 >= inst.stops.length) return this.#timetablePace.prior(routeKey)
     const known = this.#stats(inst.routeId, inst.direction, fromSeq)
-    const expS = timetableEdgeLegS(inst.stops, i, known?.dwellS ?? this.#config.defaultDwellS, this.#config.tracker.stopZoneM)
+    const expS = timetableEdgeLegS(
+      inst.stops,
+      i,
+      known?.dwellS ?? this.#config.defaultDwellS,
+      this.#config.tracker.stopZoneM,
+    )
     return this.#timetablePace.legFactor(routeKey, roadKey(inst, i), expS)
   }
 
@@ -63,8 +82,14 @@ export class EtaModel {
   etas(inst: EngineInstance, state: Readonly<TrackerState>, now: number, driverId: string | null): StopEta[] {
     const { defaultDwellS, holdAtStops } = this.#config
     return predictArrivals({
-      instance: inst, state, stats: this.#stats, now, defaultDwellS, holdAtStops,
-      startDelayS: this.startDelayS(inst, driverId), stopZoneM: this.#config.tracker.stopZoneM,
+      instance: inst,
+      state,
+      stats: this.#stats,
+      now,
+      defaultDwellS,
+      holdAtStops,
+      startDelayS: this.startDelayS(inst, driverId),
+      stopZoneM: this.#config.tracker.stopZoneM,
       timetableLegPace: (fromSeq: number) => this.#legFactor(inst, fromSeq),
       timetableHalfS: this.#timetablePace.ownHalfS(),
       passSharePrior: this.#timetablePace.passShare(),

@@ -51,11 +51,26 @@ export function nextSeq(inst: Pick<EngineInstance, 'stops'>, seq: number): numbe
 
 /** A new board entry: the instance is run by `vehicleId`, nothing achieved yet. */
 export function freshProgress(vehicleId: string, match: TripMatchKind): InstanceProgress {
-  return { vehicleId, match, departedTs: null, completedTs: null, endedTs: null, endReason: null, delayS: null, nextStopSeq: null, joinedMidRoute: false }
+  return {
+    vehicleId,
+    match,
+    departedTs: null,
+    completedTs: null,
+    endedTs: null,
+    endReason: null,
+    delayS: null,
+    nextStopSeq: null,
+    joinedMidRoute: false,
+  }
 }
 
 /** The leg from one stop (left at `from.departureTs`) to the next (reached at `arrivalTs`), as the ETA history stores it. */
-export function legDriven(inst: EngineInstance, from: { seq: number; arrivalTs: number; departureTs: number | null; scheduledTs: number }, arrivalTs: number, firstSeq: number): SegmentObservation {
+export function legDriven(
+  inst: EngineInstance,
+  from: { seq: number; arrivalTs: number; departureTs: number | null; scheduledTs: number },
+  arrivalTs: number,
+  firstSeq: number,
+): SegmentObservation {
   const dep = from.departureTs as number
   // A bus that left at its scheduled time may have been holding for it: the ETA holds buses by
   // itself, so such a wait is not dwell (nor is waiting at the first stop).

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { judgeService, type ZonePass } from './service.js'
 
-const pass = (over: Partial<ZonePass>): ZonePass => ({ entryTs: 0, exitTs: 8000, zoneM: 80, inZoneKmh: [36], beforeKmh: 36, afterKmh: 36, gapS: 10, ...over })
+const pass = (over: Partial<ZonePass>): ZonePass => ({
+  entryTs: 0,
+  exitTs: 8000,
+  zoneM: 80,
+  inZoneKmh: [36],
+  beforeKmh: 36,
+  afterKmh: 36,
+  gapS: 10,
+  ...over,
+})
 
 describe('stop service', () => {
   it('a fix standing in the zone is a stop, surer with two', () => {

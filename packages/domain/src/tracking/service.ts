@@ -52,7 +52,8 @@ export function judgeService(p: ZonePass, rules: ServiceRules = DEFAULT_SERVICE_
     return inZoneS >= rules.minDwellS * 2 ? { served: true, confidence: 0.6 } : { served: false, confidence: 0.5 }
   }
   const excessS = inZoneS - p.zoneM / meanMs
-  if (excessS >= rules.minDwellS) return { served: true, confidence: round2(0.5 + 0.4 * Math.min(1, (excessS - rules.minDwellS) / 20)) }
+  if (excessS >= rules.minDwellS)
+    return { served: true, confidence: round2(0.5 + 0.4 * Math.min(1, (excessS - rules.minDwellS) / 20)) }
   // Driven through: surer with fixes in the zone all moving, less sure across a long gap (a short
   // stop could hide in it).
   const base = p.inZoneKmh.length > 0 ? 0.9 : 0.8

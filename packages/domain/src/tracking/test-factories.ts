@@ -60,11 +60,22 @@ export function makeInstance(opts: InstanceOptions = {}): { instance: TripInstan
     seq: i + 1,
     stopCode: `XY-${String(i + 1).padStart(4, '0')}`,
     distM,
-    arrivalTs: departureTs + Math.round(((distM - (dists[0] ?? 0)) / speedMs)) * 1000,
+    arrivalTs: departureTs + Math.round((distM - (dists[0] ?? 0)) / speedMs) * 1000,
   }))
   const instance: TripInstance = {
-    id: 'T1_20260302', tripId: 'T1', routeId: 'XY-R01', kind: 'market', serviceDate: '2026-03-02' as TripInstance['serviceDate'],
-    direction: 0, headsign: 'end', departureTs, stops, seats: 30, bookingPolicy: 'none', minRiders: 0, bookingCutoffMin: 60,
+    id: 'T1_20260302',
+    tripId: 'T1',
+    routeId: 'XY-R01',
+    kind: 'market',
+    serviceDate: '2026-03-02' as TripInstance['serviceDate'],
+    direction: 0,
+    headsign: 'end',
+    departureTs,
+    stops,
+    seats: 30,
+    bookingPolicy: 'none',
+    minRiders: 0,
+    bookingCutoffMin: 60,
   }
   return { instance, coords }
 }
@@ -112,15 +123,37 @@ export function makeTrack(opts: TrackOptions): Position[] {
     const distM = t1 === t0 ? m1 : m0 + ((at - t0) / (t1 - t0)) * (m1 - m0)
     const moving = t1 !== t0 && m1 !== m0
     const p = offsetPoint(pointAtM(opts.coords, distM), jitter(), jitter())
-    const headingDeg = Math.round(bearingDeg(pointAtM(opts.coords, Math.max(0, distM - 5)), pointAtM(opts.coords, distM + 5)))
-    out.push(makePosition({ ts: Math.round(at), lng: p[0], lat: p[1], speedKmh: moving ? speedMs * 3.6 : 0, headingDeg, ...(opts.vehicleId ? { vehicleId: opts.vehicleId } : {}) }))
+    const headingDeg = Math.round(
+      bearingDeg(pointAtM(opts.coords, Math.max(0, distM - 5)), pointAtM(opts.coords, distM + 5)),
+    )
+    out.push(
+      makePosition({
+        ts: Math.round(at),
+        lng: p[0],
+        lat: p[1],
+        speedKmh: moving ? speedMs * 3.6 : 0,
+        headingDeg,
+        ...(opts.vehicleId ? { vehicleId: opts.vehicleId } : {}),
+      }),
+    )
     if (ts >= endTs) break
   }
   return out
 }
 
 export function makePosition(over: Partial<Position> = {}): Position {
-  return { vehicleId: 'XY-V001', ts: T0, lng: ORIGIN[0], lat: ORIGIN[1], speedKmh: 0, headingDeg: 0, accM: null, odoM: null, source: 'mqtt', ...over }
+  return {
+    vehicleId: 'XY-V001',
+    ts: T0,
+    lng: ORIGIN[0],
+    lat: ORIGIN[1],
+    speedKmh: 0,
+    headingDeg: 0,
+    accM: null,
+    odoM: null,
+    source: 'mqtt',
+    ...over,
+  }
 }
 
 function mulberry32(seed: number): () => number {

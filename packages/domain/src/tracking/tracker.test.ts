@@ -20,8 +20,15 @@ describe('clean run', () => {
     expect(summary(events)).toEqual(['a1', 'd1', 'a2', 'd2', 'a3', 'd3', 'a4', 'd4', 'a5'])
     for (const e of visitsOf(events)) expect(Math.abs(e.delayS)).toBeLessThanOrEqual(10)
     // It never stops: every stop but the first (where the trip starts) is passed, said on leaving.
-    const judged = visitsOf(events).filter((e) => e.type === 'departure').map((e) => [e.seq, e.passedWithoutStopping])
-    expect(judged).toEqual([[1, false], [2, true], [3, true], [4, true]])
+    const judged = visitsOf(events)
+      .filter((e) => e.type === 'departure')
+      .map((e) => [e.seq, e.passedWithoutStopping])
+    expect(judged).toEqual([
+      [1, false],
+      [2, true],
+      [3, true],
+      [4, true],
+    ])
     expect(events.filter((e) => e.type === 'delay')).toEqual([])
     const st = tracker.state()
     expect(st.nextStopSeq).toBeNull()
@@ -49,7 +56,13 @@ describe('dwells', () => {
     const waitEvents = feed(tracker, waiting)
     expect(summary(waitEvents)).toEqual(['a1'])
     expect(tracker.state().delayS).toBe(0)
-    const events = [...waitEvents, ...feed(tracker, fixes.filter((f) => f.ts >= T0))]
+    const events = [
+      ...waitEvents,
+      ...feed(
+        tracker,
+        fixes.filter((f) => f.ts >= T0),
+      ),
+    ]
     expect(summary(events)).toEqual(['a1', 'd1', 'a2', 'd2', 'a3', 'd3', 'a4', 'd4', 'a5'])
     const [a1, d1] = visitsOf(events)
     expect(a1?.ts).toBe(T0 - 600_000)
@@ -68,7 +81,8 @@ describe('dwells', () => {
     expect(at3[1]?.delayS).toBeGreaterThanOrEqual(1195)
     const delays = events.filter((e) => e.type === 'delay').map((e) => e.delayS)
     expect(delays.length).toBeGreaterThanOrEqual(15)
-    for (let i = 1; i < delays.length; i++) expect((delays[i] as number) - (delays[i - 1] as number)).toBeGreaterThanOrEqual(60)
+    for (let i = 1; i < delays.length; i++)
+      expect((delays[i] as number) - (delays[i - 1] as number)).toBeGreaterThanOrEqual(60)
     expect(Math.abs((tracker.state().delayS ?? 0) - 1200)).toBeLessThanOrEqual(10)
   })
 })
@@ -112,9 +126,18 @@ describe('stop service from speeds and dwell', () => {
   it('a short stop no fix caught is served by the time it took, with less confidence', () => {
     const { instance, coords } = makeInstance()
     // 6 s stop between fixes 10 s apart, the bus slow through the zone: the time in the zone gives it away.
-    const fixes = makeTrack({ coords, startTs: T0 + 3000, speedKmh: 30, intervalS: 10, dwells: [{ atM: 1000, dwellS: 14 }] })
+    const fixes = makeTrack({
+      coords,
+      startTs: T0 + 3000,
+      speedKmh: 30,
+      intervalS: 10,
+      dwells: [{ atM: 1000, dwellS: 14 }],
+    })
     const st = createVehicleTracker({ instance, coords })
-    feed(st, fixes.map((f) => (f.speedKmh === 0 ? { ...f, speedKmh: 12 } : f)))
+    feed(
+      st,
+      fixes.map((f) => (f.speedKmh === 0 ? { ...f, speedKmh: 12 } : f)),
+    )
     const v2 = st.state().visits.find((v) => v.seq === 2)
     expect(v2?.passedWithoutStopping).toBe(false)
     expect(v2?.serviceConfidence).toBeGreaterThanOrEqual(0.5)
@@ -126,7 +149,16 @@ describe('noisy and bad fixes', () => {
   it('jitter of ±15 m around a standing bus never moves progress back and adds no visits', () => {
     const { instance, coords } = makeInstance()
     const tracker = createVehicleTracker({ instance, coords })
-    const fixes = makeTrack({ coords, startTs: T0, dwells: [{ atM: 2500, dwellS: 600 }, { atM: 4500, dwellS: 300 }], jitterM: 15, seed: 7 })
+    const fixes = makeTrack({
+      coords,
+      startTs: T0,
+      dwells: [
+        { atM: 2500, dwellS: 600 },
+        { atM: 4500, dwellS: 300 },
+      ],
+      jitterM: 15,
+      seed: 7,
+    })
     const events: TrackerEvent[] = []
     let progress = -Infinity
     for (const f of fixes) {

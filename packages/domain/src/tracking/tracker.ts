@@ -84,17 +84,36 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
     return behind
   }
 
-  function visitEvent(type: 'arrival' | 'departure', stop: InstanceStop, ts: number, judged: ServiceJudgement | null): StopVisitEvent {
+  function visitEvent(
+    type: 'arrival' | 'departure',
+    stop: InstanceStop,
+    ts: number,
+    judged: ServiceJudgement | null,
+  ): StopVisitEvent {
     const at = Math.round(ts)
     return {
-      type, stopCode: stop.stopCode, seq: stop.seq, ts: at, scheduledTs: stop.arrivalTs, delayS: Math.round((at - stop.arrivalTs) / 1000),
-      passedWithoutStopping: judged ? !judged.served : false, serviceConfidence: judged?.confidence ?? null,
+      type,
+      stopCode: stop.stopCode,
+      seq: stop.seq,
+      ts: at,
+      scheduledTs: stop.arrivalTs,
+      delayS: Math.round((at - stop.arrivalTs) / 1000),
+      passedWithoutStopping: judged ? !judged.served : false,
+      serviceConfidence: judged?.confidence ?? null,
     }
   }
 
   function arrive(stop: InstanceStop, ts: number, judged: ServiceJudgement | null): StopVisitEvent {
     const ev = visitEvent('arrival', stop, ts, judged)
-    s.visits.push({ seq: stop.seq, stopCode: stop.stopCode, scheduledTs: stop.arrivalTs, arrivalTs: ev.ts, departureTs: null, passedWithoutStopping: ev.passedWithoutStopping, serviceConfidence: ev.serviceConfidence })
+    s.visits.push({
+      seq: stop.seq,
+      stopCode: stop.stopCode,
+      scheduledTs: stop.arrivalTs,
+      arrivalTs: ev.ts,
+      departureTs: null,
+      passedWithoutStopping: ev.passedWithoutStopping,
+      serviceConfidence: ev.serviceConfidence,
+    })
     return ev
   }
 
@@ -113,7 +132,15 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
   function judge(idx: number, entryTs: number, exitTs: number, afterKmh: number, afterTs: number): ServiceJudgement {
     if (idx === 0) return { served: true, confidence: 1 }
     return judgeService(
-      { entryTs, exitTs, zoneM: 2 * cfg.stopZoneM, inZoneKmh: zoneKmh, beforeKmh: zoneBefore.kmh, afterKmh, gapS: (afterTs - zoneBefore.ts) / 1000 },
+      {
+        entryTs,
+        exitTs,
+        zoneM: 2 * cfg.stopZoneM,
+        inZoneKmh: zoneKmh,
+        beforeKmh: zoneBefore.kmh,
+        afterKmh,
+        gapS: (afterTs - zoneBefore.ts) / 1000,
+      },
       { stopSpeedKmh: cfg.stopSpeedKmh, minDwellS: cfg.minDwellS },
     )
   }
@@ -126,7 +153,14 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
   }
 
   /** Stop visits caused by moving from (fromM, fromTs) to (toM, toTs) with the given lateral offset, at `kmh` reported. */
-  function visits(fromM: number, fromTs: number, toM: number, toTs: number, offsetM: number, kmh: number): StopVisitEvent[] {
+  function visits(
+    fromM: number,
+    fromTs: number,
+    toM: number,
+    toTs: number,
+    offsetM: number,
+    kmh: number,
+  ): StopVisitEvent[] {
     const out: StopVisitEvent[] = []
     for (;;) {
       const stop = stops[nextIdx]
@@ -157,7 +191,13 @@ export function createVehicleTracker(input: VehicleTrackerInput): VehicleTracker
         const ts = crossingTs(fromM, fromTs, toM, toTs, stop.distM)
         zoneKmh = []
         zoneBefore = { ts: fromTs, kmh: progressKmh }
-        const judged = judge(nextIdx, crossingTs(fromM, fromTs, toM, toTs, Math.max(fromM, loM)), crossingTs(fromM, fromTs, toM, toTs, hiM), kmh, toTs)
+        const judged = judge(
+          nextIdx,
+          crossingTs(fromM, fromTs, toM, toTs, Math.max(fromM, loM)),
+          crossingTs(fromM, fromTs, toM, toTs, hiM),
+          kmh,
+          toTs,
+        )
         out.push(arrive(stop, ts, judged), depart(stop, ts, judged))
         continue
       }

@@ -65,7 +65,11 @@ export interface TripChoiceState {
  * one whose line the bus is on and whose timetable expects it there soonest; off every line (at the
  * depot), the one due first.
  */
-export function rosteredFor(s: TripChoiceState, vehicleId: string, fix: Pick<EngineFix, 'ts' | 'lng' | 'lat'>): EngineInstance | undefined {
+export function rosteredFor(
+  s: TripChoiceState,
+  vehicleId: string,
+  fix: Pick<EngineFix, 'ts' | 'lng' | 'lat'>,
+): EngineInstance | undefined {
   const ts = fix.ts
   const open = (s.index.rostered.get(vehicleId) ?? []).filter((inst) => {
     const p = s.progress.get(inst.id)
@@ -85,7 +89,12 @@ export function rosteredFor(s: TripChoiceState, vehicleId: string, fix: Pick<Eng
 }
 
 /** The vehicle's next rostered instance not finished (or the one it runs, when rostered on it). */
-export function nextRostered(s: TripChoiceState, vehicleId: string, run: Run | null, now: number): EngineInstance | undefined {
+export function nextRostered(
+  s: TripChoiceState,
+  vehicleId: string,
+  run: Run | null,
+  now: number,
+): EngineInstance | undefined {
   if (run?.match === 'assigned') return run.instance
   return (s.index.rostered.get(vehicleId) ?? []).find((inst) => {
     const p = s.progress.get(inst.id)
@@ -99,7 +108,12 @@ export function nextRostered(s: TripChoiceState, vehicleId: string, run: Run | n
  * online (behind a larger one) — within the timetable's early/late window, not yet run, and not
  * refused to this bus as a bad match.
  */
-export function matchCandidates(s: TripChoiceState, vehicleId: string, refused: ReadonlySet<string>, now: number): MatchCandidate[] {
+export function matchCandidates(
+  s: TripChoiceState,
+  vehicleId: string,
+  refused: ReadonlySet<string>,
+  now: number,
+): MatchCandidate[] {
   const operator = s.index.operatorOf.get(vehicleId)
   const { earlyS, lateS, foreignOperatorPenaltyS, otherVehiclePenaltyS } = s.config.match
   const out: MatchCandidate[] = []
@@ -112,7 +126,9 @@ export function matchCandidates(s: TripChoiceState, vehicleId: string, refused: 
     const other = inst.vehicleId && inst.vehicleId !== vehicleId
     if (other && s.isOnline(inst.vehicleId as string)) continue
     const geometry = s.index.geometryOf(inst)
-    const penaltyS = (operator !== undefined && route.operatorId !== operator ? foreignOperatorPenaltyS : 0) + (other ? otherVehiclePenaltyS : 0)
+    const penaltyS =
+      (operator !== undefined && route.operatorId !== operator ? foreignOperatorPenaltyS : 0) +
+      (other ? otherVehiclePenaltyS : 0)
     if (geometry) out.push({ instance: inst, geometry, penaltyS })
   }
   return out

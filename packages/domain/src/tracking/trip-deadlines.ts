@@ -17,7 +17,14 @@ import type { LiveAlert } from './views.js'
 
 export interface DeadlineSink {
   alert(a: LiveAlert): void
-  event(vehicleId: string, ts: number, type: EngineEventType, tripInstanceId: string, stopCode: string | null, data: Record<string, unknown>): void
+  event(
+    vehicleId: string,
+    ts: number,
+    type: EngineEventType,
+    tripInstanceId: string,
+    stopCode: string | null,
+    data: Record<string, unknown>,
+  ): void
   instanceChanged(id: string): void
 }
 
@@ -45,7 +52,8 @@ export class TripDeadlines {
       const inst = index.instances.get(id)
       if (inst && inst.status !== 'cancelled') continue
       this.#missed.delete(id)
-      if (alert?.state === 'active') this.#sink.alert(clearedAlert(alert, alert.ts, { reason: inst ? 'cancelled' : 'removed' }))
+      if (alert?.state === 'active')
+        this.#sink.alert(clearedAlert(alert, alert.ts, { reason: inst ? 'cancelled' : 'removed' }))
     }
   }
 
@@ -76,9 +84,18 @@ export class TripDeadlines {
     // Moving off already (not yet past the stop zone's far edge): it has left, not late to start.
     if ((slot.lastFix?.speedKmh ?? 0) >= this.#config.match.minSpeedKmh) return
     const first = inst.stops[0] as InstanceStop
-    const alert = makeAlert('late_start', 'warning', Math.max(deadline, run.startedTs), slot.vehicleId, inst.id, first.stopCode, `has not left the first stop ${a.lateStartS / 60} min after the scheduled departure`, {
-      scheduledTs: inst.departureTs,
-    })
+    const alert = makeAlert(
+      'late_start',
+      'warning',
+      Math.max(deadline, run.startedTs),
+      slot.vehicleId,
+      inst.id,
+      first.stopCode,
+      `has not left the first stop ${a.lateStartS / 60} min after the scheduled departure`,
+      {
+        scheduledTs: inst.departureTs,
+      },
+    )
     this.#lateStarts.set(inst.id, alert)
     this.#sink.alert(alert)
     this.#sink.event(slot.vehicleId, alert.ts, 'late_start', inst.id, alert.stopCode, { scheduledTs: inst.departureTs })
@@ -94,7 +111,12 @@ export class TripDeadlines {
   }
 
   /** No vehicle on a trip by departure + grace: missed ("trip not run"), one alert, only while it is news. */
-  missedRule(index: NetworkIndex, slots: Iterable<Slot>, progress: ReadonlyMap<string, InstanceProgress>, now: number): void {
+  missedRule(
+    index: NetworkIndex,
+    slots: Iterable<Slot>,
+    progress: ReadonlyMap<string, InstanceProgress>,
+    now: number,
+  ): void {
     const graceMs = this.#config.missedGraceS * 1000
     for (const inst of index.net.instances) {
       if (inst.status === 'cancelled' || this.#missed.has(inst.id) || progress.has(inst.id)) continue
@@ -104,12 +126,23 @@ export class TripDeadlines {
       if (busWaitingAt(index, slots, inst, now, this.#config)) continue
       let alert: LiveAlert | null = null
       if (now - deadline <= this.#config.missedAlertMaxAgeS * 1000 && deadline >= this.#watchingSince) {
-        const who = inst.vehicleId ? `rostered ${inst.vehicleId}${inst.driverId ? ` / ${inst.driverId}` : ''} not seen on it` : 'no vehicle rostered'
-        alert = makeAlert('trip_missed', 'warning', deadline, inst.vehicleId, inst.id, (inst.stops[0] as InstanceStop).stopCode, `trip not run: no vehicle on it ${Math.round(graceMs / 60_000)} min after departure (${who})`, {
-          scheduledTs: inst.departureTs,
-          vehicleId: inst.vehicleId,
-          driverId: inst.driverId,
-        })
+        const who = inst.vehicleId
+          ? `rostered ${inst.vehicleId}${inst.driverId ? ` / ${inst.driverId}` : ''} not seen on it`
+          : 'no vehicle rostered'
+        alert = makeAlert(
+          'trip_missed',
+          'warning',
+          deadline,
+          inst.vehicleId,
+          inst.id,
+          (inst.stops[0] as InstanceStop).stopCode,
+          `trip not run: no vehicle on it ${Math.round(graceMs / 60_000)} min after departure (${who})`,
+          {
+            scheduledTs: inst.departureTs,
+            vehicleId: inst.vehicleId,
+            driverId: inst.driverId,
+          },
+        )
         // One alert per trip: its id names the trip, not the vehicle.
         alert = { ...alert, id: `trip_missed:${inst.id}:${Math.round(deadline)}` }
         this.#sink.alert(alert)
@@ -121,14 +154,27 @@ export class TripDeadlines {
 }
 
 /** An online bus on no trip, standing at the instance's first stop now. */
-function busWaitingAt(index: NetworkIndex, slots: Iterable<Slot>, inst: EngineInstance, now: number, config: EngineConfig): boolean {
+function busWaitingAt(
+  index: NetworkIndex,
+  slots: Iterable<Slot>,
+  inst: EngineInstance,
+  now: number,
+  config: EngineConfig,
+): boolean {
   const g = index.geometryOf(inst)
   const first = inst.stops[0]
   if (!g || !first) return false
   const zone = config.tracker.stopZoneLateralM
   for (const slot of slots) {
     const f = slot.lastFix
-    if (slot.run || !slot.online || !f || now - f.ts > config.alerts.offlineAfterS * 1000 || f.speedKmh >= config.match.minSpeedKmh) continue
+    if (
+      slot.run ||
+      !slot.online ||
+      !f ||
+      now - f.ts > config.alerts.offlineAfterS * 1000 ||
+      f.speedKmh >= config.match.minSpeedKmh
+    )
+      continue
     const near = nearbyProjections(g.coords, g.cumM, [f.lng, f.lat], zone)
     if (near.some((pr) => Math.abs(pr.alongM - first.distM) <= config.tracker.stopZoneM)) return true
   }

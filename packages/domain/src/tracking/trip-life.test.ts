@@ -25,7 +25,10 @@ function setup(instances: EngineInstance[], coords: LngLat[], config: EngineConf
   engine.setNetwork({
     instances,
     routes: [{ id: 'XY-R01', operatorId: 'XY-OP1', geometry: coords, speedLimitKmh: 60 }],
-    vehicles: [{ id: VEH, operatorId: 'XY-OP1' }, { id: LENT, operatorId: 'XY-OP2' }],
+    vehicles: [
+      { id: VEH, operatorId: 'XY-OP1' },
+      { id: LENT, operatorId: 'XY-OP2' },
+    ],
   })
   return engine
 }
@@ -56,7 +59,10 @@ describe('matching', () => {
   it('matches a bus lent by another operator to the route it drives within 2 fixes of leaving the terminus', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance)], coords)
-    feed(engine, makeTrack({ coords, startTs: T0 - 120_000, toM: 0, dwells: [{ atM: 0, dwellS: 120 }], vehicleId: LENT }))
+    feed(
+      engine,
+      makeTrack({ coords, startTs: T0 - 120_000, toM: 0, dwells: [{ atM: 0, dwellS: 120 }], vehicleId: LENT }),
+    )
     expect(engine.runOf(LENT)).toBeNull()
     const driving = makeTrack({ coords, startTs: T0 + 5000, toM: 1000, vehicleId: LENT })
     feed(engine, driving.slice(0, 2))
@@ -131,7 +137,10 @@ describe('the end of a trip', () => {
   it('a bus that reaches its last stop and goes quiet there completes the trip, is on layover/off duty, never offline', () => {
     const { instance, coords } = makeInstance()
     const later = makeInstance({ departureTs: T0 + 3600_000 }).instance
-    const engine = setup([inst(instance, { vehicleId: VEH }), inst({ ...later, id: 'N_20260302', tripId: 'N' }, { vehicleId: VEH })], coords)
+    const engine = setup(
+      [inst(instance, { vehicleId: VEH }), inst({ ...later, id: 'N_20260302', tripId: 'N' }, { vehicleId: VEH })],
+      coords,
+    )
     const track = makeTrack({ coords, startTs: T0 - 60_000, dwells: [{ atM: 0, dwellS: 60 }] })
     const out = feed(engine, track)
     const lastTs = (track.at(-1) as Position).ts
@@ -204,7 +213,20 @@ describe('trips nobody ran', () => {
   it('restored outcomes survive a restart: a completed trip stays completed', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance, { vehicleId: VEH })], coords)
-    engine.restoreProgress([{ instanceId: instance.id, vehicleId: VEH, match: 'assigned', departedTs: T0, completedTs: T0 + 700_000, endedTs: null, endReason: 'completed', delayS: 12, nextStopSeq: null, joinedMidRoute: false }])
+    engine.restoreProgress([
+      {
+        instanceId: instance.id,
+        vehicleId: VEH,
+        match: 'assigned',
+        departedTs: T0,
+        completedTs: T0 + 700_000,
+        endedTs: null,
+        endReason: 'completed',
+        delayS: 12,
+        nextStopSeq: null,
+        joinedMidRoute: false,
+      },
+    ])
     engine.tick(T0 + 6 * 3600_000)
     expect(engine.drain().alerts).toEqual([])
     expect(tripBoard(engine)[0]).toMatchObject({ status: 'completed', delayS: 12, punctuality: 'on_time' })
@@ -216,9 +238,24 @@ describe('who drives', () => {
     const { instance, coords } = makeInstance()
     const engine = setup([inst(instance, { vehicleId: VEH, driverId: 'XY-D001' })], coords)
     feed(engine, makeTrack({ coords, startTs: T0, toM: 500 }))
-    expect(engine.state(VEH)).toMatchObject({ driverCode: 'XY-D001', driverSource: 'roster', rosteredDriverCode: 'XY-D001' })
-    engine.onDriver(VEH, { ts: T0 + 70_000, driverId: 'XY-D009', name: '王强', cert: '510524200112345678', source: 'card', action: 'on' })
-    expect(engine.state(VEH)).toMatchObject({ driverCode: 'XY-D009', driverSource: 'card', rosteredDriverCode: 'XY-D001' })
+    expect(engine.state(VEH)).toMatchObject({
+      driverCode: 'XY-D001',
+      driverSource: 'roster',
+      rosteredDriverCode: 'XY-D001',
+    })
+    engine.onDriver(VEH, {
+      ts: T0 + 70_000,
+      driverId: 'XY-D009',
+      name: '王强',
+      cert: '510524200112345678',
+      source: 'card',
+      action: 'on',
+    })
+    expect(engine.state(VEH)).toMatchObject({
+      driverCode: 'XY-D009',
+      driverSource: 'card',
+      rosteredDriverCode: 'XY-D001',
+    })
     expect(alertsOf(engine.drain())).toEqual(['driver_mismatch:active'])
     engine.onDriver(VEH, { ts: T0 + 80_000, driverId: 'XY-D001', name: null, cert: null, source: 'app', action: 'on' })
     expect(alertsOf(engine.drain())).toEqual(['driver_mismatch:cleared'])
@@ -235,7 +272,10 @@ describe('one lateness policy', () => {
     const p = pointAtM(coords, 1000)
     // 1,000 m is due at T0 + 120 s; there at T0 + 134 s.
     feed(engine, makeTrack({ coords, startTs: T0, toM: 900 }))
-    engine.onPosition(makePosition({ ts: T0 + 134_000, lng: p[0], lat: p[1], speedKmh: 30, headingDeg: 90 }), T0 + 134_000)
+    engine.onPosition(
+      makePosition({ ts: T0 + 134_000, lng: p[0], lat: p[1], speedKmh: 30, headingDeg: 90 }),
+      T0 + 134_000,
+    )
     expect(engine.state(VEH)).toMatchObject({ punctuality: 'on_time', status: 'on_time' })
     engine.setPolicy({ earlyS: 60, lateS: 10, missedGraceS: 600 })
     expect(engine.state(VEH)).toMatchObject({ punctuality: 'late', status: 'late' })

@@ -12,7 +12,13 @@ import type { LiveAlert } from './views.js'
 import { OPEN, clearedAlert } from './alert-life.js'
 
 export interface AlertSink {
-  event(ts: number, type: EngineEventType, tripInstanceId: string | null, stopCode: string | null, data: Record<string, unknown>): void
+  event(
+    ts: number,
+    type: EngineEventType,
+    tripInstanceId: string | null,
+    stopCode: string | null,
+    data: Record<string, unknown>,
+  ): void
   /** The vehicle's state view changed. */
   changed(): void
 }
@@ -50,23 +56,59 @@ export class VehicleAlerts {
       const offset = st.offsetM
       if (st.offRoute) this.#maxOffsetM = Math.max(this.#maxOffsetM, offset)
       // Cleared only well inside the limit, so a bus driving along it does not flap.
-      const change = stepHold(this.#offRoute, fix.ts, st.offRoute, offset <= 0.8 * this.#offRouteM, c.offRouteMinS * 1000, c.offRouteClearS * 1000)
+      const change = stepHold(
+        this.#offRoute,
+        fix.ts,
+        st.offRoute,
+        offset <= 0.8 * this.#offRouteM,
+        c.offRouteMinS * 1000,
+        c.offRouteClearS * 1000,
+      )
       if (change?.kind === 'raise') {
         const limitM = this.#offRouteM
-        this.#offRouteAlert = this.#raise('off_route', 'warning', change.ts, instanceId, null, `off route: ${Math.round(offset)} m from the line for ${c.offRouteMinS} s or more`, { offsetM: Math.round(offset), limitM, lng: fix.lng, lat: fix.lat })
-        this.#sink.event(change.ts, 'off_route', instanceId, null, { offsetM: Math.round(offset), lng: fix.lng, lat: fix.lat })
+        this.#offRouteAlert = this.#raise(
+          'off_route',
+          'warning',
+          change.ts,
+          instanceId,
+          null,
+          `off route: ${Math.round(offset)} m from the line for ${c.offRouteMinS} s or more`,
+          { offsetM: Math.round(offset), limitM, lng: fix.lng, lat: fix.lat },
+        )
+        this.#sink.event(change.ts, 'off_route', instanceId, null, {
+          offsetM: Math.round(offset),
+          lng: fix.lng,
+          lat: fix.lat,
+        })
       } else if (change?.kind === 'clear') this.#clearOffRoute(change.ts, instanceId)
     }
 
     const over = fix.speedKmh > limitKmh + c.overspeedToleranceKmh
     if (over || this.#overspeed.active) this.#maxSpeedKmh = Math.max(this.#maxSpeedKmh, fix.speedKmh)
-    const change = stepHold(this.#overspeed, fix.ts, over, fix.speedKmh <= limitKmh, c.overspeedMinS * 1000, c.overspeedClearS * 1000)
+    const change = stepHold(
+      this.#overspeed,
+      fix.ts,
+      over,
+      fix.speedKmh <= limitKmh,
+      c.overspeedMinS * 1000,
+      c.overspeedClearS * 1000,
+    )
     if (change?.kind === 'raise') {
-      this.#overspeedAlert = this.#raise('overspeed', 'warning', change.ts, instanceId, null, `overspeed: ${Math.round(fix.speedKmh)} km/h where the limit is ${limitKmh} km/h`, { speedKmh: Math.round(fix.speedKmh), limitKmh, lng: fix.lng, lat: fix.lat })
+      this.#overspeedAlert = this.#raise(
+        'overspeed',
+        'warning',
+        change.ts,
+        instanceId,
+        null,
+        `overspeed: ${Math.round(fix.speedKmh)} km/h where the limit is ${limitKmh} km/h`,
+        { speedKmh: Math.round(fix.speedKmh), limitKmh, lng: fix.lng, lat: fix.lat },
+      )
       this.#sink.event(change.ts, 'overspeed', instanceId, null, { speedKmh: Math.round(fix.speedKmh), limitKmh })
     } else if (change?.kind === 'clear') {
       this.#sink.event(change.ts, 'overspeed_end', instanceId, null, { maxSpeedKmh: Math.round(this.#maxSpeedKmh) })
-      this.#overspeedAlert = this.#clear(this.#overspeedAlert, change.ts, { maxSpeedKmh: Math.round(this.#maxSpeedKmh) })
+      this.#overspeedAlert = this.#clear(this.#overspeedAlert, change.ts, {
+        maxSpeedKmh: Math.round(this.#maxSpeedKmh),
+      })
       this.#maxSpeedKmh = 0
     }
   }
@@ -76,12 +118,20 @@ export class VehicleAlerts {
     const earlyS = Math.round((scheduledTs - e.ts) / 1000)
     if (earlyS < this.#cfg.earlyDepartureS) return
     const how = e.passedWithoutStopping ? 'passed' : 'left'
-    this.#raise('early_departure', 'warning', e.ts, instanceId, e.stopCode, `${how} stop ${e.stopCode} ${Math.round(earlyS / 60)} min ${earlyS % 60} s before the scheduled time`, {
-      earlyS,
-      scheduledTs,
-      seq: e.seq,
-      passedWithoutStopping: e.passedWithoutStopping,
-    })
+    this.#raise(
+      'early_departure',
+      'warning',
+      e.ts,
+      instanceId,
+      e.stopCode,
+      `${how} stop ${e.stopCode} ${Math.round(earlyS / 60)} min ${earlyS % 60} s before the scheduled time`,
+      {
+        earlyS,
+        scheduledTs,
+        seq: e.seq,
+        passedWithoutStopping: e.passedWithoutStopping,
+      },
+    )
     this.#sink.event(e.ts, 'early_departure', instanceId, e.stopCode, { earlyS, scheduledTs, seq: e.seq })
   }
 
@@ -121,9 +171,30 @@ export class VehicleAlerts {
     this.#maxOffsetM = 0
   }
 
-  #raise(type: LiveAlert['type'], severity: LiveAlert['severity'], ts: number, instanceId: string | null, stopCode: string | null, message: string, data: Record<string, unknown>): LiveAlert {
+  #raise(
+    type: LiveAlert['type'],
+    severity: LiveAlert['severity'],
+    ts: number,
+    instanceId: string | null,
+    stopCode: string | null,
+    message: string,
+    data: Record<string, unknown>,
+  ): LiveAlert {
     const at = Math.round(ts)
-    const alert: LiveAlert = { id: `${type}:${this.#vehicleId}:${at}`, type, severity, state: 'active', ts: at, clearedTs: null, vehicleId: this.#vehicleId, tripInstanceId: instanceId, stopCode, message, data, ...OPEN }
+    const alert: LiveAlert = {
+      id: `${type}:${this.#vehicleId}:${at}`,
+      type,
+      severity,
+      state: 'active',
+      ts: at,
+      clearedTs: null,
+      vehicleId: this.#vehicleId,
+      tripInstanceId: instanceId,
+      stopCode,
+      message,
+      data,
+      ...OPEN,
+    }
     this.#out.push(alert)
     this.#sink.changed()
     return alert

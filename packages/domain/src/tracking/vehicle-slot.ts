@@ -35,9 +35,19 @@ export interface Slot {
 
 export function newSlot(vehicleId: string, config: EngineConfig, sink: AlertSink): Slot {
   return {
-    vehicleId, lastFix: null, lastHeardAt: null, online: true, recent: [], run: null,
+    vehicleId,
+    lastFix: null,
+    lastHeardAt: null,
+    online: true,
+    recent: [],
+    run: null,
     alerts: new VehicleAlerts(vehicleId, config.alerts, config.tracker.offRouteM, sink),
-    badMatchTs: [], jumpRun: 0, jumpRunEnd: null, refused: new Set(), crew: new VehicleCrew(vehicleId), freshness: 'live',
+    badMatchTs: [],
+    jumpRun: 0,
+    jumpRunEnd: null,
+    refused: new Set(),
+    crew: new VehicleCrew(vehicleId),
+    freshness: 'live',
   }
 }
 

@@ -27,7 +27,8 @@ export interface ViewContext {
 export function vehicleStateView(slot: Slot, c: ViewContext): VehicleStateView {
   const run = slot.run
   const st = run?.tracker.view() ?? null
-  const next = run && st && st.nextStopSeq !== null ? run.instance.stops.find((s) => s.seq === st.nextStopSeq) : undefined
+  const next =
+    run && st && st.nextStopSeq !== null ? run.instance.stops.find((s) => s.seq === st.nextStopSeq) : undefined
   const delayS = st?.delayS ?? null
   return {
     vehicleId: slot.vehicleId,
@@ -45,7 +46,9 @@ export function vehicleStateView(slot: Slot, c: ViewContext): VehicleStateView {
     progressM: st?.progressM === null || st?.progressM === undefined ? null : Math.round(st.progressM),
     offsetM: st?.offsetM ?? null,
     offRoute: slot.alerts.isOffRoute(),
-    nextStop: next ? { seq: next.seq, stopCode: next.stopCode, scheduledTs: next.arrivalTs, etaTs: c.etaTs(next.seq) } : null,
+    nextStop: next
+      ? { seq: next.seq, stopCode: next.stopCode, scheduledTs: next.arrivalTs, etaTs: c.etaTs(next.seq) }
+      : null,
   }
 }
 

@@ -11,7 +11,8 @@ import type { Freshness } from './freshness.js'
  * to run today), `off_duty` (no more trips today, or parked without one), `not_in_service` (moving
  * without a trip the engine can name), `offline` (silent while it should report).
  */
-export type VehicleServiceStatus = 'on_time' | 'late' | 'early' | 'off_route' | 'layover' | 'off_duty' | 'offline' | 'not_in_service'
+export type VehicleServiceStatus =
+  'on_time' | 'late' | 'early' | 'off_route' | 'layover' | 'off_duty' | 'offline' | 'not_in_service'
 
 /** A delay judged by the county's lateness policy (one rule for console, villager page, reports, GTFS-RT). */
 export type Punctuality = 'early' | 'on_time' | 'late'
@@ -115,7 +116,8 @@ export interface LiveAlert {
  * `no_position`: a bus runs the trip but its last fix is older than the ETA grace — no live
  * ETA; riders see the timetable (`scheduledTs`) and how old the last position is (`lastFixTs`).
  */
-export type DepartureStatus = 'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed' | 'no_position'
+export type DepartureStatus =
+  'scheduled' | 'on_the_way' | 'at_stop' | 'departed' | 'late' | 'cancelled' | 'completed' | 'no_position'
 
 /** One upcoming departure at a stop: GET /api/stops/:code/arrivals, pushed to `stop:{code}`. */
 export interface StopArrival {
@@ -161,7 +163,8 @@ export interface StopArrivalsUpdate {
  * `in_progress` with the next fix, `partial` if it never comes back. Past trips end in `completed`,
  * `missed`, `partial` or `cancelled`, never "late".
  */
-export type TripRunStatus = 'scheduled' | 'assigned' | 'in_progress' | 'lost' | 'completed' | 'missed' | 'partial' | 'cancelled'
+export type TripRunStatus =
+  'scheduled' | 'assigned' | 'in_progress' | 'lost' | 'completed' | 'missed' | 'partial' | 'cancelled'
 
 /** One trip instance of the service day on the trip board: GET /api/trips/today. */
 export interface TripBoardRow {

@@ -50,9 +50,14 @@ export function reminderVerdict(r: ReminderRule, a: ReminderArrival | null, now:
       break
   }
   // Only a bus the engine follows, with a live position, says how far it is.
-  const followed = (a.status === 'on_the_way' || a.status === 'late') && a.vehicleId !== null && a.stopsAway !== null && a.stopsAway >= 0
+  const followed =
+    (a.status === 'on_the_way' || a.status === 'late') &&
+    a.vehicleId !== null &&
+    a.stopsAway !== null &&
+    a.stopsAway >= 0
   if (followed && (a.stopsAway as number) <= r.stopsBefore) return 'send'
-  if (followed && r.minutesBefore !== null && a.etaTs !== null && a.etaTs - now <= r.minutesBefore * 60_000) return 'send'
+  if (followed && r.minutesBefore !== null && a.etaTs !== null && a.etaTs - now <= r.minutesBefore * 60_000)
+    return 'send'
   return now > r.scheduledTs + REMINDER_EXPIRE_MS ? 'expire' : 'wait'
 }
 
@@ -63,5 +68,7 @@ export interface ReminderLimits {
 
 /** Null when one more reminder for this phone is allowed, else why not. */
 export function reminderRefusal(activeForPhone: number, limits: ReminderLimits): string | null {
-  return activeForPhone >= limits.perPhone ? `this phone already has ${activeForPhone} reminders waiting (at most ${limits.perPhone})` : null
+  return activeForPhone >= limits.perPhone
+    ? `this phone already has ${activeForPhone} reminders waiting (at most ${limits.perPhone})`
+    : null
 }

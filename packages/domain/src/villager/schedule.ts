@@ -58,7 +58,8 @@ export function departuresAt(instances: readonly DayInstance[], stopCode: string
 }
 
 /** Whether a villager may book the departure at `now` (the booking rules' window for the page). */
-export const bookingOpen = (d: Pick<StopDeparture, 'status' | 'bookingCutoffTs'>, now: number): boolean => d.status === 'scheduled' && d.bookingCutoffTs !== null && now < d.bookingCutoffTs
+export const bookingOpen = (d: Pick<StopDeparture, 'status' | 'bookingCutoffTs'>, now: number): boolean =>
+  d.status === 'scheduled' && d.bookingCutoffTs !== null && now < d.bookingCutoffTs
 
 export interface AheadOptions {
   now: number
@@ -81,9 +82,15 @@ export function departuresAhead(all: readonly StopDeparture[], o: AheadOptions):
   const future = all.filter((d) => d.scheduledTs > o.now && !o.shown.has(d.tripInstanceId))
   const near = future.filter((d) => d.scheduledTs <= o.untilTs)
   const nearIds = new Set(near.map((d) => d.tripInstanceId))
-  const bookable = future.filter((d) => d.scheduledTs > o.untilTs && bookingOpen(d, o.now) && !nearIds.has(d.tripInstanceId)).slice(0, o.bookableBeyond)
+  const bookable = future
+    .filter((d) => d.scheduledTs > o.untilTs && bookingOpen(d, o.now) && !nearIds.has(d.tripInstanceId))
+    .slice(0, o.bookableBeyond)
   // Bookable ones first when cutting: they are the reason to list days ahead at all.
-  const keep = new Set([...near.filter((d) => bookingOpen(d, o.now)), ...bookable, ...near].slice(0, o.limit).map((d) => `${d.tripInstanceId}@${d.stopSeq}`))
+  const keep = new Set(
+    [...near.filter((d) => bookingOpen(d, o.now)), ...bookable, ...near]
+      .slice(0, o.limit)
+      .map((d) => `${d.tripInstanceId}@${d.stopSeq}`),
+  )
   return future.filter((d) => keep.has(`${d.tripInstanceId}@${d.stopSeq}`))
 }
 

@@ -16,7 +16,11 @@ export type SmsCommand =
 
 /** Full-width digits and letters (typed on many phones) to ASCII, trimmed, upper case. */
 function plain(text: string): string {
-  return text.normalize('NFKC').replace(/[\s\u3000]+/g, ' ').trim().toUpperCase()
+  return text
+    .normalize('NFKC')
+    .replace(/[\s\u3000]+/g, ' ')
+    .trim()
+    .toUpperCase()
 }
 
 /** A stop code from what was typed: "0115" takes the county's prefix, "xy0115" and "XY-0115" are the same sign. */
@@ -76,8 +80,17 @@ export interface SmsDeparture {
 export function whereWords(d: SmsDeparture, now: number): string {
   if (d.status === 'cancelled') return '已取消'
   if (d.status === 'at_stop') return '车已到站'
-  const followed = (d.status === 'on_the_way' || d.status === 'late') && d.vehicleId !== null && d.stopsAway !== null && d.stopsAway >= 0
-  if (!followed) return d.status === 'late' ? '还未发车（已过发车时间）' : d.status === 'scheduled' ? '还未发车' : `暂无车辆实时位置，时刻表${smsClock(d.scheduledTs)}`
+  const followed =
+    (d.status === 'on_the_way' || d.status === 'late') &&
+    d.vehicleId !== null &&
+    d.stopsAway !== null &&
+    d.stopsAway >= 0
+  if (!followed)
+    return d.status === 'late'
+      ? '还未发车（已过发车时间）'
+      : d.status === 'scheduled'
+        ? '还未发车'
+        : `暂无车辆实时位置，时刻表${smsClock(d.scheduledTs)}`
   const where = d.stopsAway === 0 ? '下一站就是本站' : `还有${d.stopsAway}站`
   if (d.etaTs === null) return `正在路上，${where}`
   const min = Math.ceil((d.etaTs - now) / 60_000)
@@ -85,15 +98,24 @@ export function whereWords(d: SmsDeparture, now: number): string {
 }
 
 /** The answer to a stop-code query: the next three departures, and where the first bus is. */
-export function queryReply(stop: { code: string; name: string }, departures: readonly SmsDeparture[], now: number, later: { scheduledTs: number; routeName: string; headsign: string } | null): string {
+export function queryReply(
+  stop: { code: string; name: string },
+  departures: readonly SmsDeparture[],
+  now: number,
+  later: { scheduledTs: number; routeName: string; headsign: string } | null,
+): string {
   const shortCode = stop.code.replace(/^[A-Z]+-/, '')
   if (departures.length === 0) {
-    const next = later ? `下一班：${smsDay(later.scheduledTs)} ${smsClock(later.scheduledTs)} ${later.routeName} 开往${later.headsign}。` : '近几天没有班车。'
+    const next = later
+      ? `下一班：${smsDay(later.scheduledTs)} ${smsClock(later.scheduledTs)} ${later.routeName} 开往${later.headsign}。`
+      : '近几天没有班车。'
     return `${SMS_SIGN}${stop.name}（${stop.code}）接下来几个小时没有班车。${next}`
   }
   const lines = departures.slice(0, 3).map((d, i) => {
     const head = `${smsClock(d.scheduledTs)} ${d.routeName} 开往${d.headsign}`
-    return i === 0 ? `${head}：${whereWords(d, now)}${d.plate ? `（${d.plate}）` : ''}` : `${head}${d.status === 'cancelled' ? '（已取消）' : ''}`
+    return i === 0
+      ? `${head}：${whereWords(d, now)}${d.plate ? `（${d.plate}）` : ''}`
+      : `${head}${d.status === 'cancelled' ? '（已取消）' : ''}`
   })
   return `${SMS_SIGN}${stop.name}（${stop.code}）下一班车：${lines.join('；')}。回复"提醒 ${shortCode}"车快到时短信告诉您。`
 }
@@ -106,7 +128,11 @@ export function helpReply(): string {
   return `${SMS_SIGN}发站牌编号（如 0421）查下一班车；发"提醒 0421"车快到时短信告诉您；发"取消 乘车码"取消预约；发"取消提醒"不再提醒。`
 }
 
-export function remindReply(stop: { name: string }, d: { scheduledTs: number; headsign: string }, stopsBefore: number): string {
+export function remindReply(
+  stop: { name: string },
+  d: { scheduledTs: number; headsign: string },
+  stopsBefore: number,
+): string {
   return `${SMS_SIGN}好的：${smsClock(d.scheduledTs)}开往${d.headsign}的班车离${stop.name}还有${stopsBefore}站时，短信告诉您。回复"取消提醒"不再提醒。`
 }
 
@@ -119,17 +145,32 @@ export function remindersCancelledReply(n: number): string {
 }
 
 export function cancelRefusedReply(code: string, why: 'not_found' | 'closed' | 'cancelled'): string {
-  const reason = why === 'not_found' ? '没有找到用这个手机号预约的乘车码' : why === 'closed' ? '已过取消时间，请联系客运公司' : '这个预约已经取消了'
+  const reason =
+    why === 'not_found'
+      ? '没有找到用这个手机号预约的乘车码'
+      : why === 'closed'
+        ? '已过取消时间，请联系客运公司'
+        : '这个预约已经取消了'
   return `${SMS_SIGN}乘车码 ${code}：${reason}。`
 }
 
 /** The reminder itself: the bus is close (or at the stop). */
 export function approachingText(stop: { name: string }, d: SmsDeparture, now: number): string {
-  const where = d.status === 'at_stop' ? '已到站' : d.stopsAway === 0 ? `下一站就是${stop.name}` : `离${stop.name}还有${d.stopsAway}站`
-  const eta = d.status !== 'at_stop' && d.etaTs !== null ? `，约${Math.max(1, Math.ceil((d.etaTs - now) / 60_000))}分钟` : ''
+  const where =
+    d.status === 'at_stop'
+      ? '已到站'
+      : d.stopsAway === 0
+        ? `下一站就是${stop.name}`
+        : `离${stop.name}还有${d.stopsAway}站`
+  const eta =
+    d.status !== 'at_stop' && d.etaTs !== null ? `，约${Math.max(1, Math.ceil((d.etaTs - now) / 60_000))}分钟` : ''
   return `${SMS_SIGN}车快到了：${smsClock(d.scheduledTs)}开往${d.headsign}的班车${d.plate ? `（${d.plate}）` : ''}${where}${eta}，请到站等候。`
 }
 
-export function reminderCancelledTripText(stop: { name: string }, d: { scheduledTs: number; headsign: string }, reason: string | null): string {
+export function reminderCancelledTripText(
+  stop: { name: string },
+  d: { scheduledTs: number; headsign: string },
+  reason: string | null,
+): string {
   return `${SMS_SIGN}很抱歉，${smsClock(d.scheduledTs)}开往${d.headsign}的班车不开行${reason ? `：${reason}` : ''}，${stop.name}的到站提醒已取消。`
 }

@@ -45,18 +45,38 @@ describe('lunar words', () => {
 describe('stop schedule', () => {
   it('lists departures at a stop, not at the last stop, in time order', () => {
     const all = departuresAt([inst('B_20261207', T0 + 2 * H), inst('A_20261207', T0)], 'XY-0002')
-    expect(all.map((d) => [d.tripInstanceId, d.scheduledTs - T0])).toEqual([['A_20261207', 600_000], ['B_20261207', 2 * H + 600_000]])
+    expect(all.map((d) => [d.tripInstanceId, d.scheduledTs - T0])).toEqual([
+      ['A_20261207', 600_000],
+      ['B_20261207', 2 * H + 600_000],
+    ])
     expect(departuresAt([inst('A_20261207', T0)], 'XY-0003')).toEqual([])
   })
 
   it('lists days ahead and keeps a bookable trip 30 hours away on the sign', () => {
     const trips = [
       ...Array.from({ length: 10 }, (_, i) => inst(`N${i}_20261207`, T0 + (i + 1) * H)),
-      inst('F_20261208', T0 + 30 * H, { bookingPolicy: 'optional', bookingCutoffMin: 120, serviceDate: serviceDate('2026-12-08') }),
+      inst('F_20261208', T0 + 30 * H, {
+        bookingPolicy: 'optional',
+        bookingCutoffMin: 120,
+        serviceDate: serviceDate('2026-12-08'),
+      }),
     ]
     const all = departuresAt(trips, 'XY-0001')
-    const ahead = departuresAhead(all, { now: T0, shown: new Set(['N0_20261207']), untilTs: T0 + 24 * H, bookableBeyond: 4, limit: 6 })
-    expect(ahead.map((d) => d.tripInstanceId)).toEqual(['N1_20261207', 'N2_20261207', 'N3_20261207', 'N4_20261207', 'N5_20261207', 'F_20261208'])
+    const ahead = departuresAhead(all, {
+      now: T0,
+      shown: new Set(['N0_20261207']),
+      untilTs: T0 + 24 * H,
+      bookableBeyond: 4,
+      limit: 6,
+    })
+    expect(ahead.map((d) => d.tripInstanceId)).toEqual([
+      'N1_20261207',
+      'N2_20261207',
+      'N3_20261207',
+      'N4_20261207',
+      'N5_20261207',
+      'F_20261208',
+    ])
     expect(nextBookable(all, T0, 3).map((d) => d.tripInstanceId)).toEqual(['F_20261208'])
     // At the cutoff it is closed.
     expect(nextBookable(all, T0 + 28 * H, 3)).toEqual([])
@@ -66,7 +86,13 @@ describe('stop schedule', () => {
 
 describe('reminder rule', () => {
   const rule = { stopsBefore: 2, minutesBefore: null, scheduledTs: T0 }
-  const a = (over: object) => ({ status: 'on_the_way' as const, stopsAway: 4, etaTs: T0 + 600_000, vehicleId: 'V1', ...over })
+  const a = (over: object) => ({
+    status: 'on_the_way' as const,
+    stopsAway: 4,
+    etaTs: T0 + 600_000,
+    vehicleId: 'V1',
+    ...over,
+  })
   it('sends at two stops away, at the stop, or within the minutes asked', () => {
     expect(reminderVerdict(rule, a({ stopsAway: 3 }), T0)).toBe('wait')
     expect(reminderVerdict(rule, a({ stopsAway: 2 }), T0)).toBe('send')
@@ -96,11 +122,44 @@ describe('inbound SMS', () => {
     expect(parseSms('取消 ??', 'XY')).toEqual({ kind: 'help' })
   })
   it('answers the next three departures and where the first bus is', () => {
-    const d = (min: number, over: object = {}) => ({ routeName: '就医车', headsign: '卫生院', scheduledTs: T0 + min * 60_000, status: 'scheduled' as const, etaTs: null, stopsAway: null, vehicleId: null, ...over })
-    const text = queryReply({ code: 'XY-0115', name: '水尾村' }, [d(6, { status: 'on_the_way', stopsAway: 2, etaTs: T0 + 6 * 60_000, vehicleId: 'V1', plate: '川E·12345' }), d(60), d(120, { status: 'cancelled' }), d(180)], T0, null)
-    expect(text).toBe('【乡村公交】水尾村（XY-0115）下一班车：08:06 就医车 开往卫生院：正在路上，还有2站，约6分钟（川E·12345）；09:00 就医车 开往卫生院；10:00 就医车 开往卫生院（已取消）。回复"提醒 0115"车快到时短信告诉您。')
-    expect(queryReply({ code: 'XY-0115', name: '水尾村' }, [], T0, { scheduledTs: T0 + 26 * H, routeName: '赶场车', headsign: '场镇' })).toContain('下一班：12月8日 10:00 赶场车 开往场镇。')
+    const d = (min: number, over: object = {}) => ({
+      routeName: '就医车',
+      headsign: '卫生院',
+      scheduledTs: T0 + min * 60_000,
+      status: 'scheduled' as const,
+      etaTs: null,
+      stopsAway: null,
+      vehicleId: null,
+      ...over,
+    })
+    const text = queryReply(
+      { code: 'XY-0115', name: '水尾村' },
+      [
+        d(6, { status: 'on_the_way', stopsAway: 2, etaTs: T0 + 6 * 60_000, vehicleId: 'V1', plate: '川E·12345' }),
+        d(60),
+        d(120, { status: 'cancelled' }),
+        d(180),
+      ],
+      T0,
+      null,
+    )
+    expect(text).toBe(
+      '【乡村公交】水尾村（XY-0115）下一班车：08:06 就医车 开往卫生院：正在路上，还有2站，约6分钟（川E·12345）；09:00 就医车 开往卫生院；10:00 就医车 开往卫生院（已取消）。回复"提醒 0115"车快到时短信告诉您。',
+    )
+    expect(
+      queryReply({ code: 'XY-0115', name: '水尾村' }, [], T0, {
+        scheduledTs: T0 + 26 * H,
+        routeName: '赶场车',
+        headsign: '场镇',
+      }),
+    ).toContain('下一班：12月8日 10:00 赶场车 开往场镇。')
     expect(whereWords(d(0, { status: 'at_stop' }), T0)).toBe('车已到站')
-    expect(approachingText({ name: '水尾村' }, d(6, { status: 'on_the_way', stopsAway: 2, etaTs: T0 + 6 * 60_000, vehicleId: 'V1' }), T0)).toBe('【乡村公交】车快到了：08:06开往卫生院的班车离水尾村还有2站，约6分钟，请到站等候。')
+    expect(
+      approachingText(
+        { name: '水尾村' },
+        d(6, { status: 'on_the_way', stopsAway: 2, etaTs: T0 + 6 * 60_000, vehicleId: 'V1' }),
+        T0,
+      ),
+    ).toBe('【乡村公交】车快到了：08:06开往卫生院的班车离水尾村还有2站，约6分钟，请到站等候。')
   })
 })

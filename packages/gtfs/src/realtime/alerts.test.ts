@@ -6,7 +6,8 @@ import { DEP, SPEED_MS, VEH, drive, fixes, makeContext, makeEngine, makeInstance
 
 const { Cause, Effect, SeverityLevel } = rt.Alert
 const TRIP = { tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startTime: '07:00:00', startDate: '20260302' }
-const text = (t: transit_realtime.ITranslatedString | null | undefined, lang: string) => t?.translation?.find((x) => x.language === lang)?.text
+const text = (t: transit_realtime.ITranslatedString | null | undefined, lang: string) =>
+  t?.translation?.find((x) => x.language === lang)?.text
 
 /** Runs the engine's clock and returns every alert it raised or cleared (what the server stores). */
 function alertsOf(engine: TrackingEngine, into: LiveAlert[]): LiveAlert[] {
@@ -35,7 +36,9 @@ describe('service alerts', () => {
     expect(text(e?.alert?.headerText, 'zh')).toBe('叙永—江门 07:00 班次停运')
     expect(text(e?.alert?.headerText, 'en')).toBe('Xuyong–Jiangmen: the 07:00 trip is cancelled')
     expect(text(e?.alert?.descriptionText, 'zh')).toBe('2026-03-02 07:00 从站1开往江门的班次停运。原因：道路塌方')
-    expect(text(e?.alert?.descriptionText, 'en')).toBe('The 07:00 trip from Stop 1 to Stop 4 on 2026-03-02 does not run. Reason: 道路塌方')
+    expect(text(e?.alert?.descriptionText, 'en')).toBe(
+      'The 07:00 trip from Stop 1 to Stop 4 on 2026-03-02 does not run. Reason: 道路塌方',
+    )
     // After its last stop was due it is gone.
     expect(alertsFeed(engine, [], makeContext(DEP + 361_000)).entity).toEqual([])
   })
@@ -51,7 +54,9 @@ describe('service alerts', () => {
     const engine = makeEngine()
     const instances = [makeInstance({ status: 'cancelled', cancelReason: '车辆故障' })]
     expect(alertsFeed(engine, [], makeContext(DEP)).entity).toEqual([])
-    expect(alertsFeed(engine, [], makeContext(DEP, { instances })).entity?.map((e) => e.id)).toEqual(['cancelled:XY-R01-0700_20260302'])
+    expect(alertsFeed(engine, [], makeContext(DEP, { instances })).entity?.map((e) => e.id)).toEqual([
+      'cancelled:XY-R01-0700_20260302',
+    ])
   })
 
   it('announces a late start as SIGNIFICANT_DELAYS while the bus has not left, and drops it once it has', () => {
@@ -89,7 +94,11 @@ describe('service alerts', () => {
     expect(off?.state).toBe('active')
     const feed = alertsFeed(engine, stored, makeContext(t + 125_000))
     expect(feed.entity?.map((e) => e.id)).toEqual([off?.id])
-    expect(feed.entity?.[0]?.alert).toMatchObject({ effect: Effect.DETOUR, severityLevel: SeverityLevel.INFO, informedEntity: [{ routeId: 'XY-R01', trip: TRIP }] })
+    expect(feed.entity?.[0]?.alert).toMatchObject({
+      effect: Effect.DETOUR,
+      severityLevel: SeverityLevel.INFO,
+      informedEntity: [{ routeId: 'XY-R01', trip: TRIP }],
+    })
     expect(text(feed.entity?.[0]?.alert?.headerText, 'en')).toBe('Xuyong–Jiangmen: the 07:00 bus is off its route')
 
     const backFrom = 1000 + 125 * SPEED_MS
@@ -109,8 +118,24 @@ describe('service alerts', () => {
     const types = alertsOf(engine, stored).map((a) => a.type)
     expect(new Set(types)).toEqual(new Set(['overspeed', 'early_departure', 'driver_alarm', 'offline']))
     const reports: LiveAlert[] = ['sign_report', 'road_report', 'on_demand_under_min'].map((type, i) => ({
-      id: `${type}:x:${i}`, type: type as LiveAlert['type'], severity: 'info', state: 'active', ts: DEP, clearedTs: null, vehicleId: null, tripInstanceId: 'XY-R01-0700_20260302', stopCode: null, message: '', data: {},
-      status: 'open', ackBy: null, ackTs: null, ackNote: null, resolvedBy: null, resolvedTs: null, resolveNote: null,
+      id: `${type}:x:${i}`,
+      type: type as LiveAlert['type'],
+      severity: 'info',
+      state: 'active',
+      ts: DEP,
+      clearedTs: null,
+      vehicleId: null,
+      tripInstanceId: 'XY-R01-0700_20260302',
+      stopCode: null,
+      message: '',
+      data: {},
+      status: 'open',
+      ackBy: null,
+      ackTs: null,
+      ackNote: null,
+      resolvedBy: null,
+      resolvedTs: null,
+      resolveNote: null,
     }))
     expect(alertsFeed(engine, [...stored, ...reports], makeContext(DEP + 241_000)).entity).toEqual([])
   })

@@ -35,7 +35,8 @@ export function alertsFeed(engine: TrackingEngine, stored: readonly LiveAlert[],
     const inst = a.state === 'active' && a.tripInstanceId ? byId.get(a.tripInstanceId) : undefined
     if (!inst || inst.status === 'cancelled') continue
     if (a.type === 'late_start' && notLeft(engine, inst, ctx.now)) add(a.id, lateStart(a, inst, ctx))
-    else if (a.type === 'off_route' && a.vehicleId && stillOffRoute(engine, a.vehicleId, inst)) add(a.id, offRoute(a, inst, ctx))
+    else if (a.type === 'off_route' && a.vehicleId && stillOffRoute(engine, a.vehicleId, inst))
+      add(a.id, offRoute(a, inst, ctx))
   }
   return { header: feedHeader(ctx.now), entity }
 }
@@ -106,7 +107,12 @@ function selector(inst: EngineInstance): transit_realtime.IEntitySelector {
 }
 
 function translated(zh: string, en: string): transit_realtime.ITranslatedString {
-  return { translation: [{ text: zh, language: 'zh' }, { text: en, language: 'en' }] }
+  return {
+    translation: [
+      { text: zh, language: 'zh' },
+      { text: en, language: 'en' },
+    ],
+  }
 }
 
 interface Both {
@@ -114,8 +120,14 @@ interface Both {
   en: string
 }
 
-function texts(inst: EngineInstance, ctx: FeedContext): { route: Both; from: Both; to: Both; time: string; date: string } {
-  const both = (n: Names | undefined, fallback: string): Both => ({ zh: n?.name || fallback, en: n?.nameEn || n?.name || fallback })
+function texts(
+  inst: EngineInstance,
+  ctx: FeedContext,
+): { route: Both; from: Both; to: Both; time: string; date: string } {
+  const both = (n: Names | undefined, fallback: string): Both => ({
+    zh: n?.name || fallback,
+    en: n?.nameEn || n?.name || fallback,
+  })
   const first = inst.stops[0]?.stopCode ?? ''
   const last = inst.stops.at(-1)?.stopCode ?? ''
   const to = both(ctx.network.stops.get(last), last)

@@ -6,7 +6,16 @@ import { vehiclePositionsFeed } from './vehicle-positions.js'
 
 describe('encoding with the official bindings', () => {
   it('encodes a feed that decodes to the same trips, stops and times', () => {
-    const engine = makeEngine([makeInstance(), makeInstance({ id: 'XY-R01-0900_20260302', tripId: 'XY-R01-0900', departureTs: DEP + 7200_000, status: 'cancelled', vehicleId: null })])
+    const engine = makeEngine([
+      makeInstance(),
+      makeInstance({
+        id: 'XY-R01-0900_20260302',
+        tripId: 'XY-R01-0900',
+        departureTs: DEP + 7200_000,
+        status: 'cancelled',
+        vehicleId: null,
+      }),
+    ])
     const now = onTimeRun(engine, 1500)
     const feed = tripUpdatesFeed(engine, makeContext(now))
     const bytes = encodeFeed(feed)
@@ -24,10 +33,22 @@ describe('encoding with the official bindings', () => {
   it('gives people JSON with enum names and plain numbers', () => {
     const engine = makeEngine()
     const now = onTimeRun(engine, 1500)
-    const json = feedToJson(vehiclePositionsFeed(engine, makeContext(now))) as { header: Record<string, unknown>; entity: { id: string; vehicle: Record<string, unknown> }[] }
-    expect(json.header).toEqual({ gtfsRealtimeVersion: '2.0', incrementality: 'FULL_DATASET', timestamp: Math.floor(now / 1000) })
+    const json = feedToJson(vehiclePositionsFeed(engine, makeContext(now))) as {
+      header: Record<string, unknown>
+      entity: { id: string; vehicle: Record<string, unknown> }[]
+    }
+    expect(json.header).toEqual({
+      gtfsRealtimeVersion: '2.0',
+      incrementality: 'FULL_DATASET',
+      timestamp: Math.floor(now / 1000),
+    })
     expect(json.entity[0]?.id).toBe(VEH)
-    expect(json.entity[0]?.vehicle).toMatchObject({ currentStatus: 'IN_TRANSIT_TO', stopId: 'XY-0103', currentStopSequence: 3, trip: { scheduleRelationship: 'SCHEDULED', startDate: '20260302' } })
+    expect(json.entity[0]?.vehicle).toMatchObject({
+      currentStatus: 'IN_TRANSIT_TO',
+      stopId: 'XY-0103',
+      currentStopSequence: 3,
+      trip: { scheduleRelationship: 'SCHEDULED', startDate: '20260302' },
+    })
     // Round-trips through JSON text.
     expect(JSON.parse(JSON.stringify(json))).toEqual(json)
   })

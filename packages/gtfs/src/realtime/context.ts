@@ -25,7 +25,9 @@ export function realtimeNetwork(net: Pick<NetworkSnapshot, 'vehicles' | 'routes'
   return {
     vehicles: new Map(net.vehicles.map((v) => [v.id, { plate: v.plate }])),
     routes: new Map(net.routes.map((r) => [r.id, { name: r.name, nameEn: r.nameEn }])),
-    stops: new Map(net.stops.filter((s) => s.status !== 'removed').map((s) => [s.code, { name: s.name, nameEn: s.nameEn }])),
+    stops: new Map(
+      net.stops.filter((s) => s.status !== 'removed').map((s) => [s.code, { name: s.name, nameEn: s.nameEn }]),
+    ),
   }
 }
 
@@ -46,16 +48,24 @@ export interface FeedContext {
 export const seconds = (ms: number): number => Math.floor(ms / 1000)
 
 export function feedHeader(now: number): transit_realtime.IFeedHeader {
-  return { gtfsRealtimeVersion: '2.0', incrementality: rt.FeedHeader.Incrementality.FULL_DATASET, timestamp: seconds(now) }
+  return {
+    gtfsRealtimeVersion: '2.0',
+    incrementality: rt.FeedHeader.Incrementality.FULL_DATASET,
+    timestamp: seconds(now),
+  }
 }
 
 type InstanceKeys = Pick<EngineInstance, 'tripId' | 'routeId' | 'direction' | 'serviceDate' | 'departureTs'>
 
 /** Seconds after the start of the trip's service day (past 24 h for a trip after midnight). */
-const departureS = (inst: InstanceKeys): number => Math.round((inst.departureTs - serviceDayStartMs(inst.serviceDate)) / 1000)
+const departureS = (inst: InstanceKeys): number =>
+  Math.round((inst.departureTs - serviceDayStartMs(inst.serviceDate)) / 1000)
 
 /** The trip instance as stop_times.txt and calendar_dates.txt have it. */
-export function tripDescriptor(inst: InstanceKeys, relationship: transit_realtime.TripDescriptor.ScheduleRelationship = rt.TripDescriptor.ScheduleRelationship.SCHEDULED): transit_realtime.ITripDescriptor {
+export function tripDescriptor(
+  inst: InstanceKeys,
+  relationship: transit_realtime.TripDescriptor.ScheduleRelationship = rt.TripDescriptor.ScheduleRelationship.SCHEDULED,
+): transit_realtime.ITripDescriptor {
   return {
     tripId: inst.tripId,
     routeId: inst.routeId,
@@ -71,9 +81,17 @@ export function tripDescriptor(inst: InstanceKeys, relationship: transit_realtim
  * on with the driver's unified number (`XY-V012 XY-D007`), the descriptor having no driver field —
  * never a name or a phone. The plate comes from the network.
  */
-export function vehicleDescriptor(vehicleId: string, net: RealtimeNetwork, driverCode: string | null = null): transit_realtime.IVehicleDescriptor {
+export function vehicleDescriptor(
+  vehicleId: string,
+  net: RealtimeNetwork,
+  driverCode: string | null = null,
+): transit_realtime.IVehicleDescriptor {
   const plate = net.vehicles.get(vehicleId)?.plate
-  return { id: vehicleId, label: driverCode ? `${vehicleId} ${driverCode}` : vehicleId, ...(plate ? { licensePlate: plate } : {}) }
+  return {
+    id: vehicleId,
+    label: driverCode ? `${vehicleId} ${driverCode}` : vehicleId,
+    ...(plate ? { licensePlate: plate } : {}),
+  }
 }
 
 /** `07:05`: the departure as a clock in Asia/Shanghai shows it. */

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import { rt, type transit_realtime } from './bindings.js'
-import { DEP, PLATE, STOP_CODES, VEH, drive, fixes, makeContext, makeEngine, makeInstance, onTimeRun } from './test-factories.js'
+import {
+  DEP,
+  PLATE,
+  STOP_CODES,
+  VEH,
+  drive,
+  fixes,
+  makeContext,
+  makeEngine,
+  makeInstance,
+  onTimeRun,
+} from './test-factories.js'
 import { tripUpdatesFeed } from './trip-updates.js'
 
 const s = (ms: number) => Math.floor(ms / 1000)
 /** Scheduled arrival at stop `i` (0-based): two minutes a kilometre. */
 const sched = (i: number) => DEP + i * 120_000
-const stops = (u: transit_realtime.ITripUpdate | null | undefined) => (u?.stopTimeUpdate ?? []).map((x) => `${x.stopSequence}:${x.stopId}`)
+const stops = (u: transit_realtime.ITripUpdate | null | undefined) =>
+  (u?.stopTimeUpdate ?? []).map((x) => `${x.stopSequence}:${x.stopId}`)
 
 describe('TripUpdates', () => {
   it('predicts the arrival at every stop ahead of a running bus, with delays, and the trip delay', () => {
@@ -18,7 +30,14 @@ describe('TripUpdates', () => {
     const e = feed.entity?.[0]
     expect(e?.id).toBe('XY-R01-0700_20260302')
     const u = e?.tripUpdate
-    expect(u?.trip).toEqual({ tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startTime: '07:00:00', startDate: '20260302', scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED })
+    expect(u?.trip).toEqual({
+      tripId: 'XY-R01-0700',
+      routeId: 'XY-R01',
+      directionId: 0,
+      startTime: '07:00:00',
+      startDate: '20260302',
+      scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED,
+    })
     // The label is the bus's number, then its driver's (the rostered one here: nobody reported on board).
     expect(u?.vehicle).toEqual({ id: VEH, label: `${VEH} XY-D001`, licensePlate: PLATE })
     expect(u?.timestamp).toBe(s(now))
@@ -88,11 +107,25 @@ describe('TripUpdates', () => {
     const engine = makeEngine()
     const now = onTimeRun(engine, 1000)
     const cancelled = makeInstance({ status: 'cancelled', cancelReason: '道路塌方' })
-    const later = makeInstance({ id: 'XY-R01-0900_20260302', tripId: 'XY-R01-0900', departureTs: DEP + 2 * 3600_000, status: 'cancelled', cancelReason: null, vehicleId: null })
+    const later = makeInstance({
+      id: 'XY-R01-0900_20260302',
+      tripId: 'XY-R01-0900',
+      departureTs: DEP + 2 * 3600_000,
+      status: 'cancelled',
+      cancelReason: null,
+      vehicleId: null,
+    })
     const feed = tripUpdatesFeed(engine, makeContext(now, { instances: [later, cancelled] }))
     expect(feed.entity?.map((e) => e.id)).toEqual(['XY-R01-0700_20260302', 'XY-R01-0900_20260302'])
     expect(feed.entity?.[0]?.tripUpdate).toEqual({
-      trip: { tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startTime: '07:00:00', startDate: '20260302', scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.CANCELED },
+      trip: {
+        tripId: 'XY-R01-0700',
+        routeId: 'XY-R01',
+        directionId: 0,
+        startTime: '07:00:00',
+        startDate: '20260302',
+        scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.CANCELED,
+      },
     })
     expect(feed.entity?.[1]?.tripUpdate?.trip?.startTime).toBe('09:00:00')
     // Once its last stop was due, a cancelled trip is no longer news.

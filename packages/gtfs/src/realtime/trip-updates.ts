@@ -24,13 +24,20 @@ export function tripUpdatesFeed(engine: TrackingEngine, ctx: FeedContext): FeedM
   }
   for (const inst of [...cancelled].sort((a, b) => a.departureTs - b.departureTs || a.id.localeCompare(b.id))) {
     if (endTs(inst) < ctx.now) continue
-    entity.push({ id: inst.id, tripUpdate: { trip: tripDescriptor(inst, rt.TripDescriptor.ScheduleRelationship.CANCELED) } })
+    entity.push({
+      id: inst.id,
+      tripUpdate: { trip: tripDescriptor(inst, rt.TripDescriptor.ScheduleRelationship.CANCELED) },
+    })
   }
   return { header: feedHeader(ctx.now), entity }
 }
 
 /** The update of the trip a vehicle runs, or null when there is nothing to predict. */
-export function runningTripUpdate(engine: TrackingEngine, vehicleId: string, ctx: FeedContext): { instanceId: string; tripUpdate: transit_realtime.ITripUpdate } | null {
+export function runningTripUpdate(
+  engine: TrackingEngine,
+  vehicleId: string,
+  ctx: FeedContext,
+): { instanceId: string; tripUpdate: transit_realtime.ITripUpdate } | null {
   const state = engine.state(vehicleId)
   const run = engine.runOf(vehicleId)
   const st = engine.trackerState(vehicleId)
@@ -51,7 +58,8 @@ export function runningTripUpdate(engine: TrackingEngine, vehicleId: string, ctx
     // Standing at a stop: its arrival has happened; the stops after it are predicted.
     updates.push({ stopSequence: here.seq, stopId: here.stopCode, arrival: stopTime(here.arrivalTs, here.scheduledTs) })
   }
-  for (const e of etas) updates.push({ stopSequence: e.seq, stopId: e.stopCode, arrival: stopTime(e.etaTs, e.scheduledTs) })
+  for (const e of etas)
+    updates.push({ stopSequence: e.seq, stopId: e.stopCode, arrival: stopTime(e.etaTs, e.scheduledTs) })
   const published = updates.filter((u) => ctx.network.stops.has(u.stopId ?? ''))
   if (published.length === 0) return null
   return {

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { rt } from './bindings.js'
-import { DEP, PLATE, SPEED_MS, STOP_CODES, VEH, at, drive, fixes, makeContext, makeEngine, makeInstance, onTimeRun } from './test-factories.js'
+import {
+  DEP,
+  PLATE,
+  SPEED_MS,
+  STOP_CODES,
+  VEH,
+  at,
+  drive,
+  fixes,
+  makeContext,
+  makeEngine,
+  makeInstance,
+  onTimeRun,
+} from './test-factories.js'
 import { vehiclePositionsFeed } from './vehicle-positions.js'
 
 const { VehicleStopStatus } = rt.VehiclePosition
@@ -9,14 +22,28 @@ describe('VehiclePositions', () => {
   it('names the trip, vehicle and next stop as the static feed does, with the position in m/s', () => {
     const engine = makeEngine()
     const now = onTimeRun(engine, 1500)
-    const feed = vehiclePositionsFeed(engine, makeContext(now + 2000, { headingDeg: (id, ts) => (id === VEH && ts === now ? -10 : undefined) }))
+    const feed = vehiclePositionsFeed(
+      engine,
+      makeContext(now + 2000, { headingDeg: (id, ts) => (id === VEH && ts === now ? -10 : undefined) }),
+    )
 
-    expect(feed.header).toEqual({ gtfsRealtimeVersion: '2.0', incrementality: rt.FeedHeader.Incrementality.FULL_DATASET, timestamp: Math.floor((now + 2000) / 1000) })
+    expect(feed.header).toEqual({
+      gtfsRealtimeVersion: '2.0',
+      incrementality: rt.FeedHeader.Incrementality.FULL_DATASET,
+      timestamp: Math.floor((now + 2000) / 1000),
+    })
     expect(feed.entity).toHaveLength(1)
     const e = feed.entity?.[0]
     expect(e?.id).toBe(VEH)
     expect(e?.vehicle).toMatchObject({
-      trip: { tripId: 'XY-R01-0700', routeId: 'XY-R01', directionId: 0, startDate: '20260302', startTime: '07:00:00', scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED },
+      trip: {
+        tripId: 'XY-R01-0700',
+        routeId: 'XY-R01',
+        directionId: 0,
+        startDate: '20260302',
+        startTime: '07:00:00',
+        scheduleRelationship: rt.TripDescriptor.ScheduleRelationship.SCHEDULED,
+      },
       vehicle: { id: VEH, label: `${VEH} XY-D001`, licensePlate: PLATE },
       currentStopSequence: 3,
       stopId: STOP_CODES[2],
@@ -34,8 +61,19 @@ describe('VehiclePositions', () => {
   it('labels the bus with the driver on board when the bus says who drives, never a name; the bus number alone without a driver', () => {
     const engine = makeEngine()
     const now = onTimeRun(engine, 1500)
-    engine.onDriver(VEH, { ts: now, driverId: 'XY-D007', name: '王建国', cert: '5105242008123456', source: 'card', action: 'on' })
-    expect(vehiclePositionsFeed(engine, makeContext(now + 1000)).entity?.[0]?.vehicle?.vehicle).toEqual({ id: VEH, label: `${VEH} XY-D007`, licensePlate: PLATE })
+    engine.onDriver(VEH, {
+      ts: now,
+      driverId: 'XY-D007',
+      name: '王建国',
+      cert: '5105242008123456',
+      source: 'card',
+      action: 'on',
+    })
+    expect(vehiclePositionsFeed(engine, makeContext(now + 1000)).entity?.[0]?.vehicle?.vehicle).toEqual({
+      id: VEH,
+      label: `${VEH} XY-D007`,
+      licensePlate: PLATE,
+    })
     const nobody = makeEngine([makeInstance({ driverId: null })])
     const t = onTimeRun(nobody, 1500)
     expect(vehiclePositionsFeed(nobody, makeContext(t + 1000)).entity?.[0]?.vehicle?.vehicle?.label).toBe(VEH)
@@ -53,31 +91,50 @@ describe('VehiclePositions', () => {
     const engine = makeEngine()
     drive(engine, fixes({ fromTs: DEP - 60_000, toTs: DEP - 5000, fromM: 0, speedMs: 0 }))
     const status = (now: number) => vehiclePositionsFeed(engine, makeContext(now)).entity?.[0]?.vehicle
-    expect(status(DEP - 5000)).toMatchObject({ currentStopSequence: 1, stopId: STOP_CODES[0], currentStatus: VehicleStopStatus.STOPPED_AT })
+    expect(status(DEP - 5000)).toMatchObject({
+      currentStopSequence: 1,
+      stopId: STOP_CODES[0],
+      currentStatus: VehicleStopStatus.STOPPED_AT,
+    })
 
     // 1850 m: 150 m before the third stop.
     const t1850 = DEP + 222_000
     drive(engine, fixes({ fromTs: DEP, toTs: t1850, fromM: 0 }))
-    expect(status(t1850)).toMatchObject({ currentStopSequence: 3, stopId: STOP_CODES[2], currentStatus: VehicleStopStatus.INCOMING_AT })
+    expect(status(t1850)).toMatchObject({
+      currentStopSequence: 3,
+      stopId: STOP_CODES[2],
+      currentStatus: VehicleStopStatus.INCOMING_AT,
+    })
 
     // At the stop and standing there half a minute.
     const t2000 = DEP + 240_000
     drive(engine, fixes({ fromTs: t1850 + 6000, toTs: t2000, fromM: 1850 + 6 * SPEED_MS }))
     drive(engine, fixes({ fromTs: t2000 + 5000, toTs: t2000 + 30_000, fromM: 2000, speedMs: 0 }))
-    expect(status(t2000 + 30_000)).toMatchObject({ currentStopSequence: 3, stopId: STOP_CODES[2], currentStatus: VehicleStopStatus.STOPPED_AT })
+    expect(status(t2000 + 30_000)).toMatchObject({
+      currentStopSequence: 3,
+      stopId: STOP_CODES[2],
+      currentStatus: VehicleStopStatus.STOPPED_AT,
+    })
     expect(status(t2000 + 30_000)?.position?.speed).toBe(0)
   })
 
   it('is IN_TRANSIT_TO a stop 300 m ahead', () => {
     const engine = makeEngine()
     const now = onTimeRun(engine, 1700)
-    expect(vehiclePositionsFeed(engine, makeContext(now)).entity?.[0]?.vehicle).toMatchObject({ currentStopSequence: 3, currentStatus: VehicleStopStatus.IN_TRANSIT_TO })
+    expect(vehiclePositionsFeed(engine, makeContext(now)).entity?.[0]?.vehicle).toMatchObject({
+      currentStopSequence: 3,
+      currentStatus: VehicleStopStatus.IN_TRANSIT_TO,
+    })
   })
 
   it('is STOPPED_AT the last stop on arrival, and gone once the trip has ended', () => {
     const engine = makeEngine()
     const end = onTimeRun(engine, 3000)
-    expect(vehiclePositionsFeed(engine, makeContext(end)).entity?.[0]?.vehicle).toMatchObject({ currentStopSequence: 4, stopId: STOP_CODES[3], currentStatus: VehicleStopStatus.STOPPED_AT })
+    expect(vehiclePositionsFeed(engine, makeContext(end)).entity?.[0]?.vehicle).toMatchObject({
+      currentStopSequence: 4,
+      stopId: STOP_CODES[3],
+      currentStatus: VehicleStopStatus.STOPPED_AT,
+    })
     // A minute at the terminus ends the trip: the bus is out of service.
     drive(engine, fixes({ fromTs: end + 5000, toTs: end + 70_000, fromM: 3000, speedMs: 0 }))
     expect(engine.runOf(VEH)).toBeNull()

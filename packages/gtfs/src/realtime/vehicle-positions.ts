@@ -13,7 +13,9 @@ export const INCOMING_M = 200
 const Status = rt.VehiclePosition.VehicleStopStatus
 
 export function vehiclePositionsFeed(engine: TrackingEngine, ctx: FeedContext): FeedMessage {
-  const cancelled = new Set((ctx.instances ?? engine.instances()).filter((i) => i.status === 'cancelled').map((i) => i.id))
+  const cancelled = new Set(
+    (ctx.instances ?? engine.instances()).filter((i) => i.status === 'cancelled').map((i) => i.id),
+  )
   const entity: transit_realtime.IFeedEntity[] = []
   for (const vehicleId of [...engine.vehicleIds()].sort()) {
     const vehicle = vehiclePosition(engine, vehicleId, ctx)
@@ -23,7 +25,11 @@ export function vehiclePositionsFeed(engine: TrackingEngine, ctx: FeedContext): 
   return { header: feedHeader(ctx.now), entity }
 }
 
-export function vehiclePosition(engine: TrackingEngine, vehicleId: string, ctx: FeedContext): transit_realtime.IVehiclePosition | null {
+export function vehiclePosition(
+  engine: TrackingEngine,
+  vehicleId: string,
+  ctx: FeedContext,
+): transit_realtime.IVehiclePosition | null {
   if (engine.state(vehicleId)?.online !== true) return null
   const run = engine.runOf(vehicleId)
   const st = engine.trackerState(vehicleId)
@@ -36,14 +42,24 @@ export function vehiclePosition(engine: TrackingEngine, vehicleId: string, ctx: 
     speed: Math.round((fix.speedKmh / 3.6) * 10) / 10,
     ...(heading !== undefined && Number.isFinite(heading) ? { bearing: ((heading % 360) + 360) % 360 } : {}),
   }
-  return { trip: tripDescriptor(run.instance), vehicle: vehicleDescriptor(vehicleId, ctx.network, engine.driverOf(vehicleId)), position, timestamp: seconds(fix.ts), ...stopStatus(run.instance, st, ctx) }
+  return {
+    trip: tripDescriptor(run.instance),
+    vehicle: vehicleDescriptor(vehicleId, ctx.network, engine.driverOf(vehicleId)),
+    position,
+    timestamp: seconds(fix.ts),
+    ...stopStatus(run.instance, st, ctx),
+  }
 }
 
 type Run = NonNullable<ReturnType<TrackingEngine['runOf']>>
 type State = NonNullable<ReturnType<TrackingEngine['trackerState']>>
 
 /** The stop the bus is at or heading to; nothing when that stop is not published. */
-function stopStatus(inst: Run['instance'], st: State, ctx: FeedContext): Pick<transit_realtime.IVehiclePosition, 'currentStopSequence' | 'stopId' | 'currentStatus'> {
+function stopStatus(
+  inst: Run['instance'],
+  st: State,
+  ctx: FeedContext,
+): Pick<transit_realtime.IVehiclePosition, 'currentStopSequence' | 'stopId' | 'currentStatus'> {
   const last = st.visits.at(-1)
   let seq: number
   let status: transit_realtime.VehiclePosition.VehicleStopStatus
@@ -57,7 +73,8 @@ function stopStatus(inst: Run['instance'], st: State, ctx: FeedContext): Pick<tr
     if (!next) return {}
     seq = next.seq
     if (last && last.seq === next.seq && last.departureTs === null) status = Status.STOPPED_AT
-    else if (st.progressM !== null && !st.offRoute && next.distM - st.progressM <= INCOMING_M) status = Status.INCOMING_AT
+    else if (st.progressM !== null && !st.offRoute && next.distM - st.progressM <= INCOMING_M)
+      status = Status.INCOMING_AT
     else status = Status.IN_TRANSIT_TO
   }
   const stop = inst.stops.find((s) => s.seq === seq)

@@ -3,7 +3,16 @@
  * calendar.txt form, so the export lists every running date in calendar_dates.txt; the import
  * turns calendar.txt into a weekday set within a date range, plus added and removed dates.
  */
-import { CalendarError, expandDates, parseCalendar, type Calendar, type CalendarJson, type CalendarRule, type ServiceDate, type Weekday } from '@rb/domain'
+import {
+  CalendarError,
+  expandDates,
+  parseCalendar,
+  type Calendar,
+  type CalendarJson,
+  type CalendarRule,
+  type ServiceDate,
+  type Weekday,
+} from '@rb/domain'
 import { GtfsError } from './errors.js'
 import type { Row } from './feed.js'
 import { WEEKDAYS } from './spec.js'
@@ -22,7 +31,12 @@ export function runningDates(calendar: Calendar, from: ServiceDate, to: ServiceD
 /** A checked date column; validation has already rejected bad ones. */
 function dateOf(row: Row, file: string, column: string): ServiceDate {
   const date = parseDate(row.get(column))
-  if (!date) throw new GtfsError('BAD_VALUE', `${JSON.stringify(row.get(column))} is not a date YYYYMMDD`, { file, line: row.line, field: column })
+  if (!date)
+    throw new GtfsError('BAD_VALUE', `${JSON.stringify(row.get(column))} is not a date YYYYMMDD`, {
+      file,
+      line: row.line,
+      field: column,
+    })
   return date
 }
 
@@ -30,7 +44,8 @@ function dateOf(row: Row, file: string, column: string): ServiceDate {
 export function calendarFromGtfs(service: Row | undefined, exceptions: readonly Row[]): CalendarJson {
   const added = new Set<ServiceDate>()
   const removed = new Set<ServiceDate>()
-  for (const row of exceptions) (row.get('exception_type') === '1' ? added : removed).add(dateOf(row, 'calendar_dates.txt', 'date'))
+  for (const row of exceptions)
+    (row.get('exception_type') === '1' ? added : removed).add(dateOf(row, 'calendar_dates.txt', 'date'))
   return {
     rule: service ? weeklyRule(service) : { kind: 'any', rules: [] },
     added: [...added].sort(),
@@ -42,7 +57,11 @@ function weeklyRule(service: Row): CalendarRule {
   const weekdays = WEEKDAYS.flatMap((day, i) => (service.get(day) === '1' ? [(i + 1) as Weekday] : []))
   // `any` of nothing matches no day: a service that only runs on its added dates.
   if (weekdays.length === 0) return { kind: 'any', rules: [] }
-  const range: CalendarRule = { kind: 'dateRange', start: dateOf(service, 'calendar.txt', 'start_date'), end: dateOf(service, 'calendar.txt', 'end_date') }
+  const range: CalendarRule = {
+    kind: 'dateRange',
+    start: dateOf(service, 'calendar.txt', 'start_date'),
+    end: dateOf(service, 'calendar.txt', 'end_date'),
+  }
   if (weekdays.length === 7) return range
   return { kind: 'all', rules: [range, { kind: 'weekdays', weekdays }] }
 }

@@ -44,15 +44,23 @@ export function headwayGroups(net: NetworkSnapshot): Map<string, HeadwayGroup> {
 }
 
 function sameRun(a: Trip, b: Trip): boolean {
-  return a.routeId === b.routeId && a.calendarId === b.calendarId && a.direction === b.direction && a.headsign === b.headsign && a.stopOffsetsS.join() === b.stopOffsetsS.join()
+  return (
+    a.routeId === b.routeId &&
+    a.calendarId === b.calendarId &&
+    a.direction === b.direction &&
+    a.headsign === b.headsign &&
+    a.stopOffsetsS.join() === b.stopOffsetsS.join()
+  )
 }
 
 /** The distinct windows in start order, or undefined when two of them overlap. */
 function windowsOf(members: readonly TripFrequency[]): HeadwayWindow[] | undefined {
   const byStart = new Map<number, HeadwayWindow>()
-  for (const f of members) byStart.set(f.startS, { startS: f.startS, endS: f.endS, headwayS: f.headwayS, exactTimes: f.exactTimes })
+  for (const f of members)
+    byStart.set(f.startS, { startS: f.startS, endS: f.endS, headwayS: f.headwayS, exactTimes: f.exactTimes })
   const windows = [...byStart.values()].sort((a, b) => a.startS - b.startS)
-  for (let i = 1; i < windows.length; i++) if ((windows[i] as HeadwayWindow).startS < (windows[i - 1] as HeadwayWindow).endS) return undefined
+  for (let i = 1; i < windows.length; i++)
+    if ((windows[i] as HeadwayWindow).startS < (windows[i - 1] as HeadwayWindow).endS) return undefined
   return windows
 }
 

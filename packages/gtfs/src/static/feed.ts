@@ -76,8 +76,14 @@ function parseTable(file: FeedFile, text: string, warnings: string[]): Table {
   })
   const short = body.filter((record) => record.fields.length < columns.length)
   const long = body.filter((record) => record.fields.length > columns.length)
-  if (short[0]) warnings.push(`${file}: ${short.length} rows have fewer fields than the header (first at line ${short[0].line}); the missing ones are read as empty`)
-  if (long[0]) warnings.push(`${file}: ${long.length} rows have more fields than the header (first at line ${long[0].line}); the extra ones are ignored`)
+  if (short[0])
+    warnings.push(
+      `${file}: ${short.length} rows have fewer fields than the header (first at line ${short[0].line}); the missing ones are read as empty`,
+    )
+  if (long[0])
+    warnings.push(
+      `${file}: ${long.length} rows have more fields than the header (first at line ${long[0].line}); the extra ones are ignored`,
+    )
   return { file, columns, rows: body.map((record) => new Row(record.line, record.fields, index)) }
 }
 

@@ -4,7 +4,15 @@
  * the reverse of a direction-0 sequence joins that route as a direction-1 trip.
  */
 import { distanceM, locateStops, type LocateResult } from '@rb/geo'
-import { SERVICE_KINDS, type LngLat, type Route, type ServiceKind, type Stop, type Trip, type TripFrequency } from '@rb/domain'
+import {
+  SERVICE_KINDS,
+  type LngLat,
+  type Route,
+  type ServiceKind,
+  type Stop,
+  type Trip,
+  type TripFrequency,
+} from '@rb/domain'
 import { groupBy, stopTimesByTrip, type Row } from './feed.js'
 import { EXT_SERVICE_KIND, EXT_SPEED_LIMIT } from './spec.js'
 import { formatTime, isColor, parseDecimal, parseTime } from './values.js'
@@ -38,7 +46,10 @@ interface Pattern {
   trips: Omit<Trip, 'routeId'>[]
 }
 
-export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]): { routes: Route[]; trips: Trip[]; frequencies: TripFrequency[] } {
+export function importRoutesAndTrips(
+  input: RouteImportInput,
+  warnings: string[],
+): { routes: Route[]; trips: Trip[]; frequencies: TripFrequency[] } {
   const gtfsRouteById = new Map(input.routes.map((row) => [row.get('route_id'), row]))
   const stopTimes = stopTimesByTrip(input.stopTimes)
   const windowsByTrip = groupBy(input.frequencies, (row) => row.get('trip_id'))
@@ -52,7 +63,9 @@ export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]
     if (list.length < 2 || !gtfsRoute) continue
     const times = tripTimes(list)
     const windows = windowsByTrip.get(row.get('trip_id'))
-    const departures = windows ? expandWindows(row.get('trip_id'), windows, takenTripIds) : [{ id: row.get('trip_id'), departureS: times.departureS, window: undefined }]
+    const departures = windows
+      ? expandWindows(row.get('trip_id'), windows, takenTripIds)
+      : [{ id: row.get('trip_id'), departureS: times.departureS, window: undefined }]
     if (windows) {
       tally.headwayTrips++
       tally.expanded += departures.length
@@ -92,10 +105,17 @@ export function importRoutesAndTrips(input: RouteImportInput, warnings: string[]
       if (run.window) frequencies.push({ tripId: run.id, templateId: row.get('trip_id'), ...run.window })
     }
   }
-  if (tally.afterMidnight) warnings.push(`${tally.afterMidnight} trips start at or after 24:00:00 and were skipped (a departure must fall within its service day)`)
-  if (tally.dwell) warnings.push(`${tally.dwell} trips wait at stops (departure after arrival); only arrival times are kept`)
+  if (tally.afterMidnight)
+    warnings.push(
+      `${tally.afterMidnight} trips start at or after 24:00:00 and were skipped (a departure must fall within its service day)`,
+    )
+  if (tally.dwell)
+    warnings.push(`${tally.dwell} trips wait at stops (departure after arrival); only arrival times are kept`)
   if (tally.interpolated) warnings.push(`${tally.interpolated} trips have stops without times; those were interpolated`)
-  if (tally.headwayTrips) warnings.push(`${tally.headwayTrips} frequency-based trips (frequencies.txt) were expanded into ${tally.expanded} timed trips, one per headway; the export says them as headways again`)
+  if (tally.headwayTrips)
+    warnings.push(
+      `${tally.headwayTrips} frequency-based trips (frequencies.txt) were expanded into ${tally.expanded} timed trips, one per headway; the export says them as headways again`,
+    )
 
   const shapes = shapesById(input.shapes)
   const routeIds = routeIdsOf([...patterns.values()], warnings)
@@ -121,7 +141,9 @@ interface Run {
  */
 function expandWindows(tripId: string, windows: readonly Row[], taken: Set<string>): Run[] {
   const runs: Run[] = []
-  const sorted = [...windows].sort((a, b) => (parseTime(a.get('start_time')) ?? 0) - (parseTime(b.get('start_time')) ?? 0))
+  const sorted = [...windows].sort(
+    (a, b) => (parseTime(a.get('start_time')) ?? 0) - (parseTime(b.get('start_time')) ?? 0),
+  )
   for (const row of sorted) {
     const startS = parseTime(row.get('start_time')) ?? 0
     const endS = parseTime(row.get('end_time')) ?? 0
@@ -157,12 +179,19 @@ function routeIdsOf(patterns: readonly Pattern[], warnings: string[]): Map<Patte
     ids.set(pattern, id)
   }
   for (const [gtfsId, mine] of variants) {
-    if (mine.length > 1) warnings.push(`GTFS route ${gtfsId} has ${mine.length} stop sequences; imported as routes ${mine.join(', ')}`)
+    if (mine.length > 1)
+      warnings.push(`GTFS route ${gtfsId} has ${mine.length} stop sequences; imported as routes ${mine.join(', ')}`)
   }
   return ids
 }
 
-function routeOf(id: string, pattern: Pattern, shapes: ReadonlyMap<string, LngLat[]>, input: RouteImportInput, warnings: string[]): Route {
+function routeOf(
+  id: string,
+  pattern: Pattern,
+  shapes: ReadonlyMap<string, LngLat[]>,
+  input: RouteImportInput,
+  warnings: string[],
+): Route {
   const g = pattern.gtfsRoute
   const stops = pattern.stopIds.map((code) => ({ code, point: input.stopById.get(code)?.point ?? ([0, 0] as LngLat) }))
   const shape0 = shapes.get(pattern.shapeIds[0]) ?? []
@@ -171,7 +200,9 @@ function routeOf(id: string, pattern: Pattern, shapes: ReadonlyMap<string, LngLa
   let located = locateStops(geometry, stops, STOP_TOLERANCE_M)
   if (!located.ok) {
     // Distances must agree with the line they are measured on, so the line becomes the stops' own.
-    warnings.push(`route ${id}: ${located.message}; its line is replaced by straight segments between stops and distances are measured stop to stop`)
+    warnings.push(
+      `route ${id}: ${located.message}; its line is replaced by straight segments between stops and distances are measured stop to stop`,
+    )
     geometry = stops.map((s) => s.point)
     located = stopToStop(geometry)
   }
@@ -195,7 +226,8 @@ function routeOf(id: string, pattern: Pattern, shapes: ReadonlyMap<string, LngLa
 
 function stopToStop(points: readonly LngLat[]): LocateResult {
   const distancesM = [0]
-  for (let i = 1; i < points.length; i++) distancesM.push((distancesM[i - 1] ?? 0) + distanceM(points[i - 1] as LngLat, points[i] as LngLat))
+  for (let i = 1; i < points.length; i++)
+    distancesM.push((distancesM[i - 1] ?? 0) + distanceM(points[i - 1] as LngLat, points[i] as LngLat))
   const rounded = distancesM.map((m) => Math.round(m * 10) / 10)
   return { ok: true, distancesM: rounded, lengthM: rounded.at(-1) ?? 0 }
 }
@@ -203,14 +235,26 @@ function stopToStop(points: readonly LngLat[]): LocateResult {
 function shapesById(points: readonly Row[]): Map<string, LngLat[]> {
   const seq = (row: Row): number => Number(row.get('shape_pt_sequence'))
   const byShape = groupBy(points, (row) => row.get('shape_id'))
-  return new Map([...byShape].map(([id, list]) => [id, list.sort((a, b) => seq(a) - seq(b)).map((row): LngLat => [Number(row.get('shape_pt_lon')), Number(row.get('shape_pt_lat'))])]))
+  return new Map(
+    [...byShape].map(([id, list]) => [
+      id,
+      list
+        .sort((a, b) => seq(a) - seq(b))
+        .map((row): LngLat => [Number(row.get('shape_pt_lon')), Number(row.get('shape_pt_lat'))]),
+    ]),
+  )
 }
 
 /**
  * Departure from the first stop and arrival offsets at each stop. Stops without times (allowed
  * between timepoints) get times interpolated by shape distance when every stop has one, else evenly.
  */
-function tripTimes(list: readonly Row[]): { departureS: number; offsetsS: number[]; dwell: boolean; interpolated: boolean } {
+function tripTimes(list: readonly Row[]): {
+  departureS: number
+  offsetsS: number[]
+  dwell: boolean
+  interpolated: boolean
+} {
   const arrivals = list.map((st) => parseTime(st.get('arrival_time')) ?? parseTime(st.get('departure_time')))
   const first = list[0] as Row
   const departureS = parseTime(first.get('departure_time')) ?? arrivals[0] ?? 0

@@ -4,7 +4,14 @@
  * per headway (`network.frequencies` says where each came from). What the mapping cannot keep (dwell times,
  * stop ids that are not sign codes …) is reported in `warnings`.
  */
-import { STOP_CODE_PATTERN, type Calendar, type NetworkSnapshot, type Operator, type Stop, type Township } from '@rb/domain'
+import {
+  STOP_CODE_PATTERN,
+  type Calendar,
+  type NetworkSnapshot,
+  type Operator,
+  type Stop,
+  type Township,
+} from '@rb/domain'
 import { calendarFromGtfs } from './calendar-mapping.js'
 import { GtfsError } from './errors.js'
 import { groupBy, readFeed, type FeedFile, type Row } from './feed.js'
@@ -32,9 +39,16 @@ export function importGtfs(zip: Uint8Array): GtfsImport {
   const english = translator(rows('translations.txt'))
 
   const agencies = rows('agency.txt')
-  const operators: Operator[] = agencies.map((row, i) => ({ id: row.get('agency_id') || `agency-${i + 1}`, name: row.get('agency_name'), phone: row.get('agency_phone') || null }))
+  const operators: Operator[] = agencies.map((row, i) => ({
+    id: row.get('agency_id') || `agency-${i + 1}`,
+    name: row.get('agency_name'),
+    phone: row.get('agency_phone') || null,
+  }))
   const timezone = agencies[0]?.get('agency_timezone')
-  if (timezone && timezone !== 'Asia/Shanghai') warnings.push(`the feed's time zone is ${timezone}; its times are kept as local times of the service day (ours are Asia/Shanghai)`)
+  if (timezone && timezone !== 'Asia/Shanghai')
+    warnings.push(
+      `the feed's time zone is ${timezone}; its times are kept as local times of the service day (ours are Asia/Shanghai)`,
+    )
 
   const { stops, townships } = importStops(rows('stops.txt'), english, warnings)
   const calendars = importCalendars(rows('calendar.txt'), rows('calendar_dates.txt'))
@@ -51,12 +65,20 @@ export function importGtfs(zip: Uint8Array): GtfsImport {
     },
     warnings,
   )
-  return { network: { operators, townships, stops, routes, calendars, trips, vehicles: [], drivers: [], frequencies }, warnings }
+  return {
+    network: { operators, townships, stops, routes, calendars, trips, vehicles: [], drivers: [], frequencies },
+    warnings,
+  }
 }
 
-function importStops(rows: readonly Row[], english: Translate, warnings: string[]): { stops: Stop[]; townships: Township[] } {
+function importStops(
+  rows: readonly Row[],
+  english: Translate,
+  warnings: string[],
+): { stops: Stop[]; townships: Township[] } {
   const boardable = rows.filter((row) => ['', '0'].includes(row.get('location_type')))
-  if (boardable.length < rows.length) warnings.push(`${rows.length - boardable.length} stations, entrances and nodes (location_type ≠ 0) were skipped`)
+  if (boardable.length < rows.length)
+    warnings.push(`${rows.length - boardable.length} stations, entrances and nodes (location_type ≠ 0) were skipped`)
   const stops = boardable.map((row): Stop => {
     const code = row.get('stop_id')
     return {
@@ -72,11 +94,14 @@ function importStops(rows: readonly Row[], english: Translate, warnings: string[
   const odd = stops.filter((s) => !SIGN_CODE.test(s.code)).map((s) => s.code)
   if (odd.length > 0) {
     const sample = odd.slice(0, 5).join(', ') + (odd.length > 5 ? ', …' : '')
-    warnings.push(`${odd.length} stop ids are not sign codes (${STOP_CODE_PATTERN}) and were kept as they are: ${sample}; renumber them before printing signs`)
+    warnings.push(
+      `${odd.length} stop ids are not sign codes (${STOP_CODE_PATTERN}) and were kept as they are: ${sample}; renumber them before printing signs`,
+    )
   }
   const byTownship = groupBy(stops, (s) => s.townshipId)
   const townships = [...byTownship].map(([id, members]): Township => {
-    const mean = (axis: 0 | 1): number => Math.round((members.reduce((sum, s) => sum + s.point[axis], 0) / members.length) * 1e6) / 1e6
+    const mean = (axis: 0 | 1): number =>
+      Math.round((members.reduce((sum, s) => sum + s.point[axis], 0) / members.length) * 1e6) / 1e6
     return { id, name: id, nameEn: id, center: [mean(0), mean(1)] }
   })
   return { stops, townships }
@@ -86,7 +111,11 @@ function importCalendars(services: readonly Row[], exceptions: readonly Row[]): 
   const serviceRows = new Map(services.map((row) => [row.get('service_id'), row]))
   const exceptionRows = groupBy(exceptions, (row) => row.get('service_id'))
   const ids = new Set([...serviceRows.keys(), ...exceptionRows.keys()])
-  return [...ids].map((id) => ({ id, name: id, rules: calendarFromGtfs(serviceRows.get(id), exceptionRows.get(id) ?? []) }))
+  return [...ids].map((id) => ({
+    id,
+    name: id,
+    rules: calendarFromGtfs(serviceRows.get(id), exceptionRows.get(id) ?? []),
+  }))
 }
 
 /** English names from translations.txt, by record id or by the original text (`field_value`). */
@@ -95,7 +124,9 @@ function translator(rows: readonly Row[]): Translate {
   for (const row of rows) {
     if (!/^en\b/i.test(row.get('language'))) continue
     const base = `${row.get('table_name')}\u0000${row.get('field_name')}\u0000`
-    const key = row.get('record_id') ? `${base}id\u0000${row.get('record_id')}` : `${base}value\u0000${row.get('field_value')}`
+    const key = row.get('record_id')
+      ? `${base}id\u0000${row.get('record_id')}`
+      : `${base}value\u0000${row.get('field_value')}`
     byKey.set(key, row.get('translation'))
   }
   return (table, field, recordId, original) => {

@@ -11,7 +11,10 @@ const opts = { from, to, agencyUrl: 'https://bus.xuyong.example/' }
 /** Each instance as its stop codes in travel order, departure and arrival offsets: no ids. */
 function timetableOn(net: NetworkSnapshot, date: ServiceDate): string[] {
   return instancesOn(date, net.trips, net.routes, net.calendars)
-    .map((i) => `${i.stops.map((s) => s.stopCode).join('>')} @${i.departureTs} +${i.stops.map((s) => s.arrivalTs - i.departureTs).join(',')}`)
+    .map(
+      (i) =>
+        `${i.stops.map((s) => s.stopCode).join('>')} @${i.departureTs} +${i.stops.map((s) => s.arrivalTs - i.departureTs).join(',')}`,
+    )
     .sort()
 }
 
@@ -57,11 +60,14 @@ describe('export → validate → import', () => {
     const route = network.routes[0]
     expect(route?.geometry).toEqual(original?.geometry)
     route?.stops.forEach((s, i) => expect(s.distM).toBeCloseTo(original?.stops[i]?.distM ?? NaN, 0))
-    expect(network.stops.find((s) => s.code === 'XY-0004')).toMatchObject({ name: '江门场, "老街"', nameEn: 'Jiangmen market, old street', townshipId: 'XY-T02' })
+    expect(network.stops.find((s) => s.code === 'XY-0004')).toMatchObject({
+      name: '江门场, "老街"',
+      nameEn: 'Jiangmen market, old street',
+      townshipId: 'XY-T02',
+    })
     expect(network.townships.map((t) => t.id).sort()).toEqual(['XY-T01', 'XY-T02', 'XY-T03'])
   })
 })
-
 
 describe('exportGtfs', () => {
   it('leaves removed stops and inactive trips out', () => {
@@ -74,7 +80,11 @@ describe('exportGtfs', () => {
     const net = makeNetwork()
     const stops = net.stops.map((s) => (s.code === 'XY-0002' ? { ...s, status: 'removed' as const } : s))
     const rows = table(exportGtfs({ ...net, stops }, opts), 'stop_times.txt').filter((r) => r[0] === 'R01-0630')
-    expect(rows.map((r) => [r[3], r[1]])).toEqual([['XY-0001', '06:30:00'], ['XY-0003', '06:45:00'], ['XY-0004', '06:55:00']])
+    expect(rows.map((r) => [r[3], r[1]])).toEqual([
+      ['XY-0001', '06:30:00'],
+      ['XY-0003', '06:45:00'],
+      ['XY-0004', '06:55:00'],
+    ])
   })
 
   it('lists every running date in calendar_dates.txt and writes no calendar.txt', () => {
@@ -94,7 +104,10 @@ describe('exportGtfs', () => {
     const zip = exportGtfs(net, opts)
     const rows = table(zip, 'stop_times.txt').filter((r) => r[0] === 'R01-2350')
     expect(rows.map((r) => r[1])).toEqual(['23:50:00', '23:57:00', '24:05:00', '24:15:00'])
-    expect(importGtfs(zip).network.trips[0]).toMatchObject({ departureS: late.departureS, stopOffsetsS: late.stopOffsetsS })
+    expect(importGtfs(zip).network.trips[0]).toMatchObject({
+      departureS: late.departureS,
+      stopOffsetsS: late.stopOffsetsS,
+    })
   })
 
   it('gives direction-1 trips the reversed line, distances in metres from its start', () => {
@@ -114,9 +127,33 @@ describe('exportGtfs', () => {
 
   it('writes routes, agency and feed info as GTFS wants them', () => {
     const zip = exportGtfs(makeNetwork(), opts)
-    expect(table(zip, 'routes.txt')[1]).toEqual(['XY-R01', 'OP1', 'XY-R01', '叙永—江门', '3', 'AA3300', 'FFFFFF', 'market', '40'])
-    expect(table(zip, 'agency.txt')[1]).toEqual(['OP1', '叙永县公交公司', 'https://bus.xuyong.example/', 'Asia/Shanghai', 'zh', '0830-6123456'])
-    expect(table(zip, 'feed_info.txt')[1]).toEqual(['叙永县公交公司', 'https://bus.xuyong.example/', 'zh', '20260901', '20261030', '20260901-20261030'])
+    expect(table(zip, 'routes.txt')[1]).toEqual([
+      'XY-R01',
+      'OP1',
+      'XY-R01',
+      '叙永—江门',
+      '3',
+      'AA3300',
+      'FFFFFF',
+      'market',
+      '40',
+    ])
+    expect(table(zip, 'agency.txt')[1]).toEqual([
+      'OP1',
+      '叙永县公交公司',
+      'https://bus.xuyong.example/',
+      'Asia/Shanghai',
+      'zh',
+      '0830-6123456',
+    ])
+    expect(table(zip, 'feed_info.txt')[1]).toEqual([
+      '叙永县公交公司',
+      'https://bus.xuyong.example/',
+      'zh',
+      '20260901',
+      '20261030',
+      '20260901-20261030',
+    ])
   })
 
   it('gives the same bytes for the same network and options', () => {
@@ -125,6 +162,11 @@ describe('exportGtfs', () => {
 
   it('refuses an invalid trip, naming it', () => {
     const net = makeNetwork({ trips: [makeTrip({ id: 'BAD', stopOffsetsS: [0, 300] })] })
-    expect(() => exportGtfs(net, opts)).toThrow(expect.objectContaining({ code: 'BAD_VALUE', message: expect.stringMatching(/trip BAD: stopOffsetsS has 2 entries/) }))
+    expect(() => exportGtfs(net, opts)).toThrow(
+      expect.objectContaining({
+        code: 'BAD_VALUE',
+        message: expect.stringMatching(/trip BAD: stopOffsetsS has 2 entries/),
+      }),
+    )
   })
 })

@@ -64,12 +64,21 @@ export function checkFeed(feed: Feed): FeedCheck {
   checkShapes(rows('shapes.txt'), report)
   for (const row of rows('frequencies.txt')) {
     const [from, to] = [parseTime(row.get('start_time')), parseTime(row.get('end_time'))]
-    if (from !== undefined && to !== undefined && to <= from) report.error('BAD_VALUE', `ends (${row.get('end_time')}) at or before it starts (${row.get('start_time')})`, { file: 'frequencies.txt', line: row.line, field: 'end_time' })
+    if (from !== undefined && to !== undefined && to <= from)
+      report.error('BAD_VALUE', `ends (${row.get('end_time')}) at or before it starts (${row.get('start_time')})`, {
+        file: 'frequencies.txt',
+        line: row.line,
+        field: 'end_time',
+      })
   }
-  for (const [file, start, end] of [['calendar.txt', 'start_date', 'end_date'], ['feed_info.txt', 'feed_start_date', 'feed_end_date']] as const) {
+  for (const [file, start, end] of [
+    ['calendar.txt', 'start_date', 'end_date'],
+    ['feed_info.txt', 'feed_start_date', 'feed_end_date'],
+  ] as const) {
     for (const row of rows(file)) {
       const [from, to] = [row.get(start), row.get(end)]
-      if (from && to && to < from) report.error('BAD_VALUE', `ends (${to}) before it starts (${from})`, { file, line: row.line, field: end })
+      if (from && to && to < from)
+        report.error('BAD_VALUE', `ends (${to}) before it starts (${from})`, { file, line: row.line, field: end })
     }
   }
   return report
@@ -79,7 +88,8 @@ function checkTable(table: Table, spec: FileSpec, report: Report): void {
   const { file, columns } = table
   const present = spec.fields.filter((field) => columns.includes(field.name))
   for (const field of spec.fields) {
-    if (field.required && !columns.includes(field.name)) report.error('MISSING_FIELD', 'required column is missing', { file, line: 1, field: field.name })
+    if (field.required && !columns.includes(field.name))
+      report.error('MISSING_FIELD', 'required column is missing', { file, line: 1, field: field.name })
   }
   const unknown = columns.filter((name) => name && !spec.fields.some((field) => field.name === name))
   if (unknown.length) report.warnings.push(`${file}: unknown columns ${unknown.join(', ')} (ignored)`)
@@ -102,7 +112,12 @@ function checkTable(table: Table, spec: FileSpec, report: Report): void {
     const key = values.join('\u0000')
     const first = seen.get(key)
     if (first === undefined) seen.set(key, row.line)
-    else report.error('BAD_VALUE', `duplicate ${spec.key.join(' + ')} ${JSON.stringify(values.join(' + '))} (first at line ${first})`, { file, line: row.line, field: spec.key.at(-1) })
+    else
+      report.error(
+        'BAD_VALUE',
+        `duplicate ${spec.key.join(' + ')} ${JSON.stringify(values.join(' + '))} (first at line ${first})`,
+        { file, line: row.line, field: spec.key.at(-1) },
+      )
   }
 }
 
@@ -110,17 +125,33 @@ function checkAgencies(agencies: readonly Row[], routes: readonly Row[], report:
   const file = 'agency.txt'
   if (agencies.length > 1) {
     for (const row of agencies) {
-      if (!row.get('agency_id')) report.error('MISSING_FIELD', 'agency_id is required when the feed has more than one agency', { file, line: row.line, field: 'agency_id' })
+      if (!row.get('agency_id'))
+        report.error('MISSING_FIELD', 'agency_id is required when the feed has more than one agency', {
+          file,
+          line: row.line,
+          field: 'agency_id',
+        })
     }
   }
   const zones = new Set(agencies.map((row) => row.get('agency_timezone')).filter(Boolean))
-  if (zones.size > 1) report.error('BAD_VALUE', `all agencies must share one time zone, found ${[...zones].join(', ')}`, { file, field: 'agency_timezone' })
+  if (zones.size > 1)
+    report.error('BAD_VALUE', `all agencies must share one time zone, found ${[...zones].join(', ')}`, {
+      file,
+      field: 'agency_timezone',
+    })
   for (const row of routes) {
     const where = { file: 'routes.txt', line: row.line }
     if (!row.get('route_short_name') && !row.get('route_long_name')) {
-      report.error('MISSING_FIELD', 'route_short_name or route_long_name is required', { ...where, field: 'route_short_name' })
+      report.error('MISSING_FIELD', 'route_short_name or route_long_name is required', {
+        ...where,
+        field: 'route_short_name',
+      })
     }
-    if (agencies.length > 1 && !row.get('agency_id')) report.error('MISSING_FIELD', 'agency_id is required when the feed has more than one agency', { ...where, field: 'agency_id' })
+    if (agencies.length > 1 && !row.get('agency_id'))
+      report.error('MISSING_FIELD', 'agency_id is required when the feed has more than one agency', {
+        ...where,
+        field: 'agency_id',
+      })
   }
 }
 
@@ -133,7 +164,9 @@ function checkStops(stops: Table | undefined, report: Report): void {
       report.error('MISSING_FIELD', 'required column is missing', { file, line: 1, field })
       continue
     }
-    for (const row of located) if (!row.get(field)) report.error('MISSING_FIELD', 'required for a stop, station or entrance', { file, line: row.line, field })
+    for (const row of located)
+      if (!row.get(field))
+        report.error('MISSING_FIELD', 'required for a stop, station or entrance', { file, line: row.line, field })
   }
 }
 
@@ -142,14 +175,21 @@ function checkReferences(feed: Feed, rows: (file: FeedFile) => readonly Row[], r
   const refs = (file: FeedFile, column: string, targets: ReadonlySet<string>, what: string): void => {
     for (const row of rows(file)) {
       const value = row.get(column)
-      if (value && !targets.has(value)) report.error('BAD_REFERENCE', `${JSON.stringify(value)} is not ${what}`, { file, line: row.line, field: column })
+      if (value && !targets.has(value))
+        report.error('BAD_REFERENCE', `${JSON.stringify(value)} is not ${what}`, {
+          file,
+          line: row.line,
+          field: column,
+        })
     }
   }
   const stopIds = ids('stops.txt', 'stop_id')
   const tripIds = ids('trips.txt', 'trip_id')
   const services = new Set([...ids('calendar.txt', 'service_id'), ...ids('calendar_dates.txt', 'service_id')])
-  if (feed.tables.has('agency.txt')) refs('routes.txt', 'agency_id', ids('agency.txt', 'agency_id'), 'an agency_id in agency.txt')
-  if (feed.tables.has('routes.txt')) refs('trips.txt', 'route_id', ids('routes.txt', 'route_id'), 'a route_id in routes.txt')
+  if (feed.tables.has('agency.txt'))
+    refs('routes.txt', 'agency_id', ids('agency.txt', 'agency_id'), 'an agency_id in agency.txt')
+  if (feed.tables.has('routes.txt'))
+    refs('trips.txt', 'route_id', ids('routes.txt', 'route_id'), 'a route_id in routes.txt')
   refs('trips.txt', 'service_id', services, 'a service_id in calendar.txt or calendar_dates.txt')
   refs('trips.txt', 'shape_id', ids('shapes.txt', 'shape_id'), 'a shape_id in shapes.txt')
   refs('stops.txt', 'parent_station', stopIds, 'a stop_id in stops.txt')
@@ -159,10 +199,18 @@ function checkReferences(feed: Feed, rows: (file: FeedFile) => readonly Row[], r
   }
   if (!feed.tables.has('stops.txt')) return
   refs('stop_times.txt', 'stop_id', stopIds, 'a stop_id in stops.txt')
-  const notBoardable = new Set(rows('stops.txt').filter((row) => !['', '0'].includes(row.get('location_type'))).map((row) => row.get('stop_id')))
+  const notBoardable = new Set(
+    rows('stops.txt')
+      .filter((row) => !['', '0'].includes(row.get('location_type')))
+      .map((row) => row.get('stop_id')),
+  )
   for (const row of rows('stop_times.txt')) {
     if (notBoardable.has(row.get('stop_id'))) {
-      report.error('BAD_REFERENCE', `${row.get('stop_id')} is a station or node, not a stop (location_type 0)`, { file: 'stop_times.txt', line: row.line, field: 'stop_id' })
+      report.error('BAD_REFERENCE', `${row.get('stop_id')} is a station or node, not a stop (location_type 0)`, {
+        file: 'stop_times.txt',
+        line: row.line,
+        field: 'stop_id',
+      })
     }
   }
 }
@@ -175,7 +223,11 @@ function checkStopTimes(trips: readonly Row[], stopTimes: readonly Row[], report
     if (!tripId) continue
     const list = byTrip.get(tripId) ?? []
     if (list.length < 2) {
-      report.error('BAD_VALUE', `trip ${tripId} has ${list.length} stop times; a trip needs at least 2`, { file: 'trips.txt', line: trip.line, field: 'trip_id' })
+      report.error('BAD_VALUE', `trip ${tripId} has ${list.length} stop times; a trip needs at least 2`, {
+        file: 'trips.txt',
+        line: trip.line,
+        field: 'trip_id',
+      })
       continue
     }
     let previous: { s: number; line: number } | undefined
@@ -186,22 +238,36 @@ function checkStopTimes(trips: readonly Row[], stopTimes: readonly Row[], report
       const at = (field: string): GtfsLocation => ({ file, line: row.line, field })
       const terminal = i === 0 || i === list.length - 1
       if ((terminal || row.get('timepoint') === '1') && !arrival && !departure) {
-        report.error('MISSING_FIELD', `arrival and departure times are required at the ${i === 0 ? 'first' : terminal ? 'last' : 'timepoint'} stop of trip ${tripId}`, at('arrival_time'))
+        report.error(
+          'MISSING_FIELD',
+          `arrival and departure times are required at the ${i === 0 ? 'first' : terminal ? 'last' : 'timepoint'} stop of trip ${tripId}`,
+          at('arrival_time'),
+        )
       } else if (!arrival !== !departure) {
-        report.error('MISSING_FIELD', 'arrival_time and departure_time must both be given or both be empty', at(arrival ? 'departure_time' : 'arrival_time'))
+        report.error(
+          'MISSING_FIELD',
+          'arrival_time and departure_time must both be given or both be empty',
+          at(arrival ? 'departure_time' : 'arrival_time'),
+        )
       }
       const a = parseTime(arrival)
       const d = parseTime(departure)
-      if (a !== undefined && d !== undefined && d < a) report.error('BAD_VALUE', `departure ${departure} is before arrival ${arrival}`, at('departure_time'))
+      if (a !== undefined && d !== undefined && d < a)
+        report.error('BAD_VALUE', `departure ${departure} is before arrival ${arrival}`, at('departure_time'))
       const t = a ?? d
       if (t !== undefined && previous && t < previous.s) {
-        report.error('BAD_VALUE', `trip ${tripId} goes back in time: ${arrival || departure} is before the previous stop's time (line ${previous.line})`, at(a !== undefined ? 'arrival_time' : 'departure_time'))
+        report.error(
+          'BAD_VALUE',
+          `trip ${tripId} goes back in time: ${arrival || departure} is before the previous stop's time (line ${previous.line})`,
+          at(a !== undefined ? 'arrival_time' : 'departure_time'),
+        )
       }
       const last = d ?? a
       if (last !== undefined) previous = { s: Math.max(last, previous?.s ?? last), line: row.line }
       const distM = parseDecimal(row.get('shape_dist_traveled'))
       if (distM === undefined) return
-      if (previousDistM !== undefined && distM < previousDistM) report.error('BAD_VALUE', `shape_dist_traveled decreases along trip ${tripId}`, at('shape_dist_traveled'))
+      if (previousDistM !== undefined && distM < previousDistM)
+        report.error('BAD_VALUE', `shape_dist_traveled decreases along trip ${tripId}`, at('shape_dist_traveled'))
       previousDistM = distM
     })
   }
@@ -217,7 +283,12 @@ function checkShapes(points: readonly Row[], report: Report): void {
     for (const row of list) {
       const distM = parseDecimal(row.get('shape_dist_traveled'))
       if (distM === undefined) continue
-      if (distM < previousDistM) report.error('BAD_VALUE', `shape_dist_traveled decreases along shape ${shapeId}`, { file: 'shapes.txt', line: row.line, field: 'shape_dist_traveled' })
+      if (distM < previousDistM)
+        report.error('BAD_VALUE', `shape_dist_traveled decreases along shape ${shapeId}`, {
+          file: 'shapes.txt',
+          line: row.line,
+          field: 'shape_dist_traveled',
+        })
       previousDistM = distM
     }
   }

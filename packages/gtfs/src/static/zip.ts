@@ -56,7 +56,9 @@ function isFeedText(name: string): boolean {
 /** '' when the files are at the root, else the one folder that holds agency.txt (zipped folder). */
 function feedRoot(names: readonly string[]): string {
   if (names.some((name) => !name.includes('/'))) return ''
-  const folders = names.filter((name) => name.endsWith('/agency.txt')).map((name) => name.slice(0, -'agency.txt'.length))
+  const folders = names
+    .filter((name) => name.endsWith('/agency.txt'))
+    .map((name) => name.slice(0, -'agency.txt'.length))
   return folders.length === 1 ? (folders[0] as string) : ''
 }
 

@@ -15,7 +15,10 @@ export function decodeBcdDigits(bytes: Uint8Array, field: string): string {
 /** Decimal digits → BCD, left-padded with zeros to `byteLength` bytes. */
 export function encodeBcdDigits(digits: string, byteLength: number, field: string): Uint8Array {
   if (!/^[0-9]*$/.test(digits) || digits.length > byteLength * 2) {
-    throw new Jt808Error('BAD_FIELD', `${field} must be at most ${byteLength * 2} decimal digits, got ${JSON.stringify(digits)}`)
+    throw new Jt808Error(
+      'BAD_FIELD',
+      `${field} must be at most ${byteLength * 2} decimal digits, got ${JSON.stringify(digits)}`,
+    )
   }
   return nibblesToBytes(digits.padStart(byteLength * 2, '0'))
 }
@@ -31,7 +34,10 @@ export function decodePhone(bytes: Uint8Array): string {
 
 export function encodePhone(phone: string, byteLength: number): Uint8Array {
   if (!/^[0-9a-fA-F]*$/.test(phone) || phone.length > byteLength * 2) {
-    throw new Jt808Error('BAD_FIELD', `terminal phone must be at most ${byteLength * 2} digits, got ${JSON.stringify(phone)}`)
+    throw new Jt808Error(
+      'BAD_FIELD',
+      `terminal phone must be at most ${byteLength * 2} digits, got ${JSON.stringify(phone)}`,
+    )
   }
   return nibblesToBytes(phone.toLowerCase().padStart(byteLength * 2, '0'))
 }
@@ -52,14 +58,22 @@ function nibblesToBytes(nibbles: string): Uint8Array {
 export function decodeBcdTime(bytes: Uint8Array): number {
   const digits = decodeBcdDigits(bytes, 'time')
   const [yy, mo, dd, hh, mi, ss] = [0, 2, 4, 6, 8, 10].map((i) => Number(digits.slice(i, i + 2))) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ]
   const wall = Date.UTC(2000 + yy, mo - 1, dd, hh, mi, ss)
   // Date.UTC silently rolls 31 Feb into March; reading the fields back catches every such case.
   const back = new Date(wall)
   if (
-    back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== dd || back.getUTCHours() !== hh ||
-    back.getUTCMinutes() !== mi || back.getUTCSeconds() !== ss
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== dd ||
+    back.getUTCHours() !== hh ||
+    back.getUTCMinutes() !== mi ||
+    back.getUTCSeconds() !== ss
   ) {
     throw new Jt808Error('BAD_TIME', `time ${digits} (YYMMDDhhmmss, GMT+8) is not a calendar instant`)
   }
@@ -76,7 +90,11 @@ export function encodeBcdTime(epochMs: number): Uint8Array {
   }
   const two = (n: number): string => String(n).padStart(2, '0')
   const digits =
-    two(year - 2000) + two(wall.getUTCMonth() + 1) + two(wall.getUTCDate()) +
-    two(wall.getUTCHours()) + two(wall.getUTCMinutes()) + two(wall.getUTCSeconds())
+    two(year - 2000) +
+    two(wall.getUTCMonth() + 1) +
+    two(wall.getUTCDate()) +
+    two(wall.getUTCHours()) +
+    two(wall.getUTCMinutes()) +
+    two(wall.getUTCSeconds())
   return nibblesToBytes(digits)
 }

@@ -44,7 +44,10 @@ export class ByteReader {
   u32(field: string): number {
     const at = this.#take(4, field)
     // Multiply rather than shift: `<< 24` would turn bit 31 into a sign bit.
-    return (this.#bytes[at] ?? 0) * 0x1000000 + (((this.#bytes[at + 1] ?? 0) << 16) | ((this.#bytes[at + 2] ?? 0) << 8) | (this.#bytes[at + 3] ?? 0))
+    return (
+      (this.#bytes[at] ?? 0) * 0x1000000 +
+      (((this.#bytes[at + 1] ?? 0) << 16) | ((this.#bytes[at + 2] ?? 0) << 8) | (this.#bytes[at + 3] ?? 0))
+    )
   }
 
   /** A copy, so decoded messages never alias the caller's (reusable) buffer. */

@@ -5,8 +5,19 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
-  IC_CARD_STATUS, IC_READ_RESULT, MSG_ID, decodeBody, decodeDriverIdentity, decodeMessage, encodeDriverIdentity, encodeMessage, fromHex, toHex,
-  tryDecodeMessage, type DriverIdentity, type Jt808Header,
+  IC_CARD_STATUS,
+  IC_READ_RESULT,
+  MSG_ID,
+  decodeBody,
+  decodeDriverIdentity,
+  decodeMessage,
+  encodeDriverIdentity,
+  encodeMessage,
+  fromHex,
+  toHex,
+  tryDecodeMessage,
+  type DriverIdentity,
+  type Jt808Header,
 } from './index.js'
 import { codeOf, makeHeader2013, makeHeader2019 } from './test-factories.js'
 
@@ -27,13 +38,29 @@ const ID_CARD = '353130353234313938303031303131323358' + '0000' // "510524198001
 const BODY_2013 = hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, VALID)
 const BODY_2019 = hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, VALID, ID_CARD)
 
-const card2013 = { name: '王建国', cert: '5105242008123456', authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: null }
-const inserted2013: DriverIdentity = { status: IC_CARD_STATUS.inserted, ts: TS, readResult: IC_READ_RESULT.ok, card: card2013 }
+const card2013 = {
+  name: '王建国',
+  cert: '5105242008123456',
+  authority: '叙永县交通运输局',
+  validUntil: '2030-12-31',
+  idCard: null,
+}
+const inserted2013: DriverIdentity = {
+  status: IC_CARD_STATUS.inserted,
+  ts: TS,
+  readResult: IC_READ_RESULT.ok,
+  card: card2013,
+}
 const inserted2019: DriverIdentity = { ...inserted2013, card: { ...card2013, idCard: '51052419800101123X' } }
 
 const header = (v2019: boolean): Jt808Header => ({
-  msgId: MSG_ID.driverIdentity, bodyLength: 0, encryption: 0, subpackage: null,
-  protocolVersion: v2019 ? 1 : null, phone: v2019 ? '00000000013912345678' : '013912345678', serial: 3,
+  msgId: MSG_ID.driverIdentity,
+  bodyLength: 0,
+  encryption: 0,
+  subpackage: null,
+  protocolVersion: v2019 ? 1 : null,
+  phone: v2019 ? '00000000013912345678' : '013912345678',
+  serial: 3,
 })
 
 describe('0x0702 driver identity, 2013 layout', () => {
@@ -47,7 +74,12 @@ describe('0x0702 driver identity, 2013 layout', () => {
 
   it('a removed card is status and time only', () => {
     const removed = hex('02', TIME)
-    expect(decodeDriverIdentity(removed, false)).toEqual({ status: IC_CARD_STATUS.removed, ts: TS, readResult: null, card: null })
+    expect(decodeDriverIdentity(removed, false)).toEqual({
+      status: IC_CARD_STATUS.removed,
+      ts: TS,
+      readResult: null,
+      card: null,
+    })
     expect(toHex(encodeDriverIdentity({ status: 2, ts: TS, readResult: null, card: null }, false))).toBe(toHex(removed))
   })
 
@@ -55,11 +87,13 @@ describe('0x0702 driver identity, 2013 layout', () => {
     for (const result of [1, 2, 3, 4]) {
       const body = hex(STATUS_IN, TIME, `0${result}`)
       expect(decodeDriverIdentity(body, false)).toEqual({ status: 1, ts: TS, readResult: result, card: null })
-      expect(toHex(encodeDriverIdentity({ status: 1, ts: TS, readResult: result, card: null }, false))).toBe(toHex(body))
+      expect(toHex(encodeDriverIdentity({ status: 1, ts: TS, readResult: result, card: null }, false))).toBe(
+        toHex(body),
+      )
     }
   })
 
-  it('reads the ID card under a 2013 header when exactly its 20 bytes follow; other trailing bytes are a vendor\'s and ignored', () => {
+  it("reads the ID card under a 2013 header when exactly its 20 bytes follow; other trailing bytes are a vendor's and ignored", () => {
     expect(decodeDriverIdentity(BODY_2019, false)).toEqual(inserted2019)
     expect(decodeDriverIdentity(hex(toHex(BODY_2013), '63ffee'), false)).toEqual(inserted2013)
     expect(decodeDriverIdentity(hex('02', TIME, '000000'), false).card).toBeNull()
@@ -94,8 +128,18 @@ describe('0x0702 bodies from a public test suite (SmallChi/JT808, JT808_0x0702Te
   const koike = { name: 'koike', cert: 'qwe123456aaa', authority: 'qwertx', validUntil: '2018-08-16', idCard: null }
 
   it('removed card, unread card', () => {
-    expect(decodeDriverIdentity(fromHex('02180816091616'), false)).toEqual({ status: 2, ts: T_2018, readResult: null, card: null })
-    expect(decodeDriverIdentity(fromHex('0118081609161601'), false)).toEqual({ status: 1, ts: T_2018, readResult: IC_READ_RESULT.keyAuthFailed, card: null })
+    expect(decodeDriverIdentity(fromHex('02180816091616'), false)).toEqual({
+      status: 2,
+      ts: T_2018,
+      readResult: null,
+      card: null,
+    })
+    expect(decodeDriverIdentity(fromHex('0118081609161601'), false)).toEqual({
+      status: 1,
+      ts: T_2018,
+      readResult: IC_READ_RESULT.keyAuthFailed,
+      card: null,
+    })
   })
 
   it('a certificate padded with 0x00 after the text, or before it', () => {
@@ -105,19 +149,31 @@ describe('0x0702 bodies from a public test suite (SmallChi/JT808, JT808_0x0702Te
     expect(decodeDriverIdentity(fromHex(before), false)).toEqual({ status: 1, ts: T_2018, readResult: 0, card: koike })
   })
 
-  it('2019, and 2019 with a vendor\'s face-match score and card UID after the ID card', () => {
-    const v2019 = '0119120111111100056B6F696B65717765313233343536616161000000000000000006717765727478201912013132333435363738393031323334353637000000'
+  it("2019, and 2019 with a vendor's face-match score and card UID after the ID card", () => {
+    const v2019 =
+      '0119120111111100056B6F696B65717765313233343536616161000000000000000006717765727478201912013132333435363738393031323334353637000000'
     expect(decodeDriverIdentity(fromHex(v2019), true)).toEqual({
-      status: 1, ts: Date.UTC(2019, 11, 1, 3, 11, 11), readResult: 0, card: { ...koike, validUntil: '2019-12-01', idCard: '12345678901234567' },
+      status: 1,
+      ts: Date.UTC(2019, 11, 1, 3, 11, 11),
+      readResult: 0,
+      card: { ...koike, validUntil: '2019-12-01', idCard: '12345678901234567' },
     })
-    const extended = '0121052818111100056B6F696B65000000000000000071776531323334353661616106717765727478202105280000003132333435363738393031323334353637630000003132333435363738393031323334353637'
-    expect(decodeDriverIdentity(fromHex(extended), true).card).toEqual({ ...koike, validUntil: '2021-05-28', idCard: '12345678901234567' })
+    const extended =
+      '0121052818111100056B6F696B65000000000000000071776531323334353661616106717765727478202105280000003132333435363738393031323334353637630000003132333435363738393031323334353637'
+    expect(decodeDriverIdentity(fromHex(extended), true).card).toEqual({
+      ...koike,
+      validUntil: '2021-05-28',
+      idCard: '12345678901234567',
+    })
   })
 })
 
 describe('0x0702 refused with a clear code, never a crash', () => {
   it('every cut of a full body is TRUNCATED and names the field it ran out in', () => {
-    for (const [body, v2019] of [[BODY_2013, false], [BODY_2019, true]] as const) {
+    for (const [body, v2019] of [
+      [BODY_2013, false],
+      [BODY_2019, true],
+    ] as const) {
       for (let n = 0; n < body.length; n++) {
         let err: unknown
         try {
@@ -125,22 +181,34 @@ describe('0x0702 refused with a clear code, never a crash', () => {
         } catch (e) {
           err = e
         }
-        expect(err, `${v2019 ? 2019 : 2013} body cut at ${n} bytes`).toMatchObject({ name: 'Jt808Error', code: 'TRUNCATED' })
+        expect(err, `${v2019 ? 2019 : 2013} body cut at ${n} bytes`).toMatchObject({
+          name: 'Jt808Error',
+          code: 'TRUNCATED',
+        })
       }
     }
-    expect(() => decodeDriverIdentity(BODY_2013.subarray(0, 20), false)).toThrow(/qualification certificate number needs 20 byte\(s\)/)
+    expect(() => decodeDriverIdentity(BODY_2013.subarray(0, 20), false)).toThrow(
+      /qualification certificate number needs 20 byte\(s\)/,
+    )
   })
 
   it('a status other than inserted or removed, a bad time, a bad validity', () => {
     expect(codeOf(() => decodeDriverIdentity(hex('03', TIME), false))).toBe('BAD_VALUE')
     expect(codeOf(() => decodeDriverIdentity(hex('02', '260231120000'), false))).toBe('BAD_TIME')
     expect(codeOf(() => decodeDriverIdentity(hex('02', '2605091642ab'), false))).toBe('BAD_BCD')
-    expect(codeOf(() => decodeDriverIdentity(hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, '20260231'), false))).toBe('BAD_TIME')
-    expect(codeOf(() => decodeDriverIdentity(hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, '20261300'), false))).toBe('BAD_TIME')
+    expect(
+      codeOf(() => decodeDriverIdentity(hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, '20260231'), false)),
+    ).toBe('BAD_TIME')
+    expect(
+      codeOf(() => decodeDriverIdentity(hex(STATUS_IN, TIME, READ_OK, NAME, CERT, AUTHORITY, '20261300'), false)),
+    ).toBe('BAD_TIME')
   })
 
   it('through the message decoder: a result, not a throw', () => {
-    const frame = encodeMessage({ ...makeHeader2013(), protocolVersion: null }, { kind: 'raw', msgId: MSG_ID.driverIdentity, bytes: BODY_2013.subarray(0, 12) })
+    const frame = encodeMessage(
+      { ...makeHeader2013(), protocolVersion: null },
+      { kind: 'raw', msgId: MSG_ID.driverIdentity, bytes: BODY_2013.subarray(0, 12) },
+    )
     const r = tryDecodeMessage(frame)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.code).toBe('TRUNCATED')
@@ -148,14 +216,30 @@ describe('0x0702 refused with a clear code, never a crash', () => {
   })
 
   it('the encoder refuses what the wire cannot carry', () => {
-    expect(codeOf(() => encodeDriverIdentity({ status: 2, ts: TS, readResult: 0, card: null }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: null, card: null }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: 0, card: null }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: 1, card: card2013 }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ status: 5, ts: TS, readResult: null, card: null }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, cert: '1'.repeat(21) } }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, name: '王'.repeat(128) } }, false))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, validUntil: '31.12.2030' } }, false))).toBe('BAD_FIELD')
+    expect(codeOf(() => encodeDriverIdentity({ status: 2, ts: TS, readResult: 0, card: null }, false))).toBe(
+      'BAD_FIELD',
+    )
+    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: null, card: null }, false))).toBe(
+      'BAD_FIELD',
+    )
+    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: 0, card: null }, false))).toBe(
+      'BAD_FIELD',
+    )
+    expect(codeOf(() => encodeDriverIdentity({ status: 1, ts: TS, readResult: 1, card: card2013 }, false))).toBe(
+      'BAD_FIELD',
+    )
+    expect(codeOf(() => encodeDriverIdentity({ status: 5, ts: TS, readResult: null, card: null }, false))).toBe(
+      'BAD_FIELD',
+    )
+    expect(
+      codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, cert: '1'.repeat(21) } }, false)),
+    ).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, name: '王'.repeat(128) } }, false)),
+    ).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeDriverIdentity({ ...inserted2013, card: { ...card2013, validUntil: '31.12.2030' } }, false)),
+    ).toBe('BAD_FIELD')
   })
 })
 
@@ -164,7 +248,11 @@ describe.each([
   ['2019', makeHeader2019(), inserted2019],
 ] as const)('0x0702 in a frame with a %s header', (_v, h, identity) => {
   it('round-trips inserted, unread and removed cards', () => {
-    for (const body of [identity, { ...identity, readResult: 3, card: null }, { status: 2, ts: TS + 3_600_000, readResult: null, card: null }]) {
+    for (const body of [
+      identity,
+      { ...identity, readResult: 3, card: null },
+      { status: 2, ts: TS + 3_600_000, readResult: null, card: null },
+    ]) {
       const msg = decodeMessage(encodeMessage(h, { kind: 'driverIdentity', ...body }))
       expect(msg.header.msgId).toBe(0x0702)
       expect(msg.body).toEqual({ kind: 'driverIdentity', ...body })

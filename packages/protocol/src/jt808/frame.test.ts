@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import {
-  decodeBcdTime, decodeFrame, decodeMessage, encodeBcdTime, encodeFrame, encodeMessage, escapeBytes, fromHex,
-  toHex, tryDecodeFrame, unescapeBytes, xorChecksum,
+  decodeBcdTime,
+  decodeFrame,
+  decodeMessage,
+  encodeBcdTime,
+  encodeFrame,
+  encodeMessage,
+  escapeBytes,
+  fromHex,
+  toHex,
+  tryDecodeFrame,
+  unescapeBytes,
+  xorChecksum,
 } from './index.js'
 import { codeOf, makeHeader2013, makeHeader2019 } from './test-factories.js'
-
 
 /** Builds a delimited frame from an unescaped packet, fixing the check code unless told not to. */
 function wire(packetHex: string, checksum?: number): Uint8Array {
@@ -99,12 +108,20 @@ describe('headers', () => {
     const frame = encodeMessage(makeHeader2013({ phone: '13912345678', serial: 0x1234 }), { kind: 'heartbeat' })
     expect(toHex(frame)).toMatch(/^7e000200000139123456781234..7e$/)
     expect(decodeFrame(frame).header).toEqual({
-      msgId: 2, bodyLength: 0, encryption: 0, subpackage: null, protocolVersion: null, phone: '013912345678', serial: 0x1234,
+      msgId: 2,
+      bodyLength: 0,
+      encryption: 0,
+      subpackage: null,
+      protocolVersion: null,
+      phone: '013912345678',
+      serial: 0x1234,
     })
   })
 
   it('2019: attribute bit 14, version byte, 10-byte BCD phone', () => {
-    const frame = encodeMessage(makeHeader2019({ phone: '13912345678', protocolVersion: 1, serial: 9 }), { kind: 'heartbeat' })
+    const frame = encodeMessage(makeHeader2019({ phone: '13912345678', protocolVersion: 1, serial: 9 }), {
+      kind: 'heartbeat',
+    })
     expect(toHex(frame)).toMatch(/^7e0002400001000000000139123456780009..7e$/)
     expect(decodeFrame(frame).header).toMatchObject({ protocolVersion: 1, phone: '00000000013912345678', serial: 9 })
   })
@@ -134,7 +151,9 @@ describe('headers', () => {
   })
 
   it('refuses a phone longer than the header holds, or with non-hex characters', () => {
-    expect(codeOf(() => encodeMessage(makeHeader2013({ phone: '1391234567890' }), { kind: 'heartbeat' }))).toBe('BAD_FIELD')
+    expect(codeOf(() => encodeMessage(makeHeader2013({ phone: '1391234567890' }), { kind: 'heartbeat' }))).toBe(
+      'BAD_FIELD',
+    )
     expect(codeOf(() => encodeMessage(makeHeader2013({ phone: '139-1234' }), { kind: 'heartbeat' }))).toBe('BAD_FIELD')
   })
 

@@ -64,7 +64,11 @@ export function unescapeBytes(content: Uint8Array): Uint8Array {
     if (next === 0x02) out[j++] = FRAME_FLAG
     else if (next === 0x01) out[j++] = ESCAPE_BYTE
     else if (next === undefined) throw new Jt808Error('BAD_ESCAPE', 'frame ends with a lone 0x7d')
-    else throw new Jt808Error('BAD_ESCAPE', `0x7d followed by ${hex(next, 2)} at offset ${i - 1}; only 0x01 and 0x02 may follow`)
+    else
+      throw new Jt808Error(
+        'BAD_ESCAPE',
+        `0x7d followed by ${hex(next, 2)} at offset ${i - 1}; only 0x01 and 0x02 may follow`,
+      )
   }
   return out.slice(0, j)
 }
@@ -97,7 +101,10 @@ export function decodePacket(packet: Uint8Array): Jt808Frame {
   const r = new ByteReader(signed, 'header')
   const header = readHeader(r)
   if (r.remaining !== header.bodyLength) {
-    throw new Jt808Error('LENGTH_MISMATCH', `header declares a ${header.bodyLength}-byte body but ${r.remaining} bytes follow`)
+    throw new Jt808Error(
+      'LENGTH_MISMATCH',
+      `header declares a ${header.bodyLength}-byte body but ${r.remaining} bytes follow`,
+    )
   }
   return { header, body: r.rest() }
 }

@@ -6,8 +6,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
-  FrameSplitter, Jt808Error, MAX_WIRE_FRAME_BYTES, decodeMessage, encodeMessage, escapeBytes, fromHex, unescapeBytes,
-  xorChecksum, type Jt808Message,
+  FrameSplitter,
+  Jt808Error,
+  MAX_WIRE_FRAME_BYTES,
+  decodeMessage,
+  encodeMessage,
+  escapeBytes,
+  fromHex,
+  unescapeBytes,
+  xorChecksum,
+  type Jt808Message,
 } from './index.js'
 import { makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
 import { loadVectors } from './testdata/load-vectors.js'
@@ -23,7 +31,9 @@ function onlyJt808Errors<T>(fn: () => T): T | undefined {
 }
 
 const seedFrames: Uint8Array[] = [
-  ...loadVectors().filter((v) => v.msgId !== null && !v.name.endsWith('_NEGATIVE')).map((v) => fromHex(v.hex)),
+  ...loadVectors()
+    .filter((v) => v.msgId !== null && !v.name.endsWith('_NEGATIVE'))
+    .map((v) => fromHex(v.hex)),
   encodeMessage(makeHeader2019(), { kind: 'location', ...makeLocationInput() }),
   encodeMessage(makeHeader2019(), { kind: 'auth', authCode: 'abc', imei: '866496077582164', softwareVersion: 'V1' }),
   encodeMessage(makeHeader2019(), { kind: 'textMessage', flags: 0x0c, textType: 1, text: '车辆即将到站' }),
@@ -31,11 +41,26 @@ const seedFrames: Uint8Array[] = [
   encodeMessage(makeHeader2013(), { kind: 'terminalGeneralReply', ackSerial: 1, ackMsgId: 0x8300, result: 0 }),
   ...[makeHeader2013(), makeHeader2019()].map((h) =>
     encodeMessage(h, {
-      kind: 'driverIdentity', status: 1, ts: Date.UTC(2026, 4, 9, 8, 42, 27), readResult: 0,
-      card: { name: '王建国', cert: '5105242008123456', authority: '叙永县交通运输局', validUntil: '2030-12-31', idCard: h.protocolVersion === null ? null : '51052419800101123X' },
+      kind: 'driverIdentity',
+      status: 1,
+      ts: Date.UTC(2026, 4, 9, 8, 42, 27),
+      readResult: 0,
+      card: {
+        name: '王建国',
+        cert: '5105242008123456',
+        authority: '叙永县交通运输局',
+        validUntil: '2030-12-31',
+        idCard: h.protocolVersion === null ? null : '51052419800101123X',
+      },
     }),
   ),
-  encodeMessage(makeHeader2013(), { kind: 'driverIdentity', status: 2, ts: Date.UTC(2026, 4, 9, 8, 42, 27), readResult: null, card: null }),
+  encodeMessage(makeHeader2013(), {
+    kind: 'driverIdentity',
+    status: 2,
+    ts: Date.UTC(2026, 4, 9, 8, 42, 27),
+    readResult: null,
+    card: null,
+  }),
 ]
 const seedPackets = seedFrames.map((f) => unescapeBytes(f.subarray(1, f.length - 1)))
 
@@ -186,7 +211,10 @@ describe('location round trip', () => {
       recorderSpeedKmh: fc.integer({ min: 0, max: 0xffff }).map((n) => n / 10),
       signalStrength: fc.integer({ min: 0, max: 255 }),
       gnssSatellites: fc.integer({ min: 0, max: 255 }),
-      other: fc.array(fc.record({ id: fc.integer({ min: 0x04, max: 0x2f }), bytes: fc.uint8Array({ maxLength: 40 }) }), { maxLength: 4 }),
+      other: fc.array(
+        fc.record({ id: fc.integer({ min: 0x04, max: 0x2f }), bytes: fc.uint8Array({ maxLength: 40 }) }),
+        { maxLength: 4 },
+      ),
     },
     { requiredKeys: ['other'] },
   )
@@ -209,7 +237,11 @@ describe('location round trip', () => {
         const msg = decodeMessage(encodeMessage(header, { kind: 'location', ...loc }))
         if (msg.body.kind !== 'location') throw new Error('not a location')
         const { statusRaw: _s, extras: e, ...rest } = loc
-        expect(msg.body).toMatchObject({ ...rest, lat: rest.lat === 0 ? 0 : rest.lat, lng: rest.lng === 0 ? 0 : rest.lng })
+        expect(msg.body).toMatchObject({
+          ...rest,
+          lat: rest.lat === 0 ? 0 : rest.lat,
+          lng: rest.lng === 0 ? 0 : rest.lng,
+        })
         expect(msg.body.extras).toEqual(e)
         expect(msg.body.status.south).toBe(loc.lat < 0 || (loc.lat === 0 && (loc.statusRaw & 4) !== 0))
       }),

@@ -74,14 +74,20 @@ export function readHeader(r: ByteReader): Jt808Header {
 
 export function writeHeader(w: ByteWriter, msgId: number, bodyLength: number, header: HeaderInput): void {
   if (bodyLength > MAX_BODY_BYTES) {
-    throw new Jt808Error('BAD_FIELD', `body is ${bodyLength} bytes; one packet holds ${MAX_BODY_BYTES} (split it into sub-packages)`)
+    throw new Jt808Error(
+      'BAD_FIELD',
+      `body is ${bodyLength} bytes; one packet holds ${MAX_BODY_BYTES} (split it into sub-packages)`,
+    )
   }
   const encryption = header.encryption ?? 0
   if (!Number.isInteger(encryption) || encryption < 0 || encryption > 7) {
     throw new Jt808Error('BAD_FIELD', `encryption must be 0..7, got ${encryption}`)
   }
   const sub = header.subpackage ?? null
-  if (sub !== null && (!Number.isInteger(sub.total) || !Number.isInteger(sub.index) || sub.index < 1 || sub.index > sub.total)) {
+  if (
+    sub !== null &&
+    (!Number.isInteger(sub.total) || !Number.isInteger(sub.index) || sub.index < 1 || sub.index > sub.total)
+  ) {
     throw new Jt808Error('BAD_FIELD', `sub-package ${sub.index} of ${sub.total}: index must be 1..total`)
   }
   const attr =

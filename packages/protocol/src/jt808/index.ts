@@ -20,36 +20,99 @@ export { Jt808Error, type Jt808ErrorCode, type Jt808Result } from './errors.js'
 export { fromHex, toHex } from './bytes.js'
 export { canonicalPhone, decodeBcdTime, encodeBcdTime } from './bcd.js'
 export {
-  FRAME_FLAG, ESCAPE_BYTE, xorChecksum, escapeBytes, unescapeBytes, decodeFrame, tryDecodeFrame, decodePacket, encodeFrame,
-  type Jt808Frame, type DecodeFrameOptions,
+  FRAME_FLAG,
+  ESCAPE_BYTE,
+  xorChecksum,
+  escapeBytes,
+  unescapeBytes,
+  decodeFrame,
+  tryDecodeFrame,
+  decodePacket,
+  encodeFrame,
+  type Jt808Frame,
+  type DecodeFrameOptions,
 } from './frame.js'
 export { MAX_BODY_BYTES, is2019, type Jt808Header, type HeaderInput, type Subpackage } from './header.js'
 export {
-  MSG_ID, decodeBody, decodeMessage, tryDecodeMessage, encodeBody, encodeMessage, msgIdOf, replyHeader,
-  type Jt808Body, type Jt808BodyInput, type Jt808Message, type KnownKind, type RawBody,
+  MSG_ID,
+  decodeBody,
+  decodeMessage,
+  tryDecodeMessage,
+  encodeBody,
+  encodeMessage,
+  msgIdOf,
+  replyHeader,
+  type Jt808Body,
+  type Jt808BodyInput,
+  type Jt808Message,
+  type KnownKind,
+  type RawBody,
 } from './message.js'
 export {
-  ALARM_BITS, STATUS_BITS, decodeAlarmFlags, decodeStatusFlags, alarmFlagsToRaw, statusFlagsToRaw,
-  type AlarmFlags, type AlarmName, type StatusFlags, type StatusName,
+  ALARM_BITS,
+  STATUS_BITS,
+  decodeAlarmFlags,
+  decodeStatusFlags,
+  alarmFlagsToRaw,
+  statusFlagsToRaw,
+  type AlarmFlags,
+  type AlarmName,
+  type StatusFlags,
+  type StatusName,
 } from './bodies/location-flags.js'
 export {
-  LOCATION_FIXED_BYTES, decodeLocation, encodeLocation,
-  type LocationReport, type LocationInput, type LocationExtras, type RawExtraItem,
+  LOCATION_FIXED_BYTES,
+  decodeLocation,
+  encodeLocation,
+  type LocationReport,
+  type LocationInput,
+  type LocationExtras,
+  type RawExtraItem,
 } from './bodies/location.js'
-export { BATCH_TYPE, decodeBatchLocation, encodeBatchLocation, type BatchLocationUpload, type BatchLocationInput } from './bodies/batch.js'
 export {
-  IC_CARD_STATUS, IC_READ_RESULT, decodeDriverIdentity, encodeDriverIdentity, type DriverCard, type DriverIdentity,
+  BATCH_TYPE,
+  decodeBatchLocation,
+  encodeBatchLocation,
+  type BatchLocationUpload,
+  type BatchLocationInput,
+} from './bodies/batch.js'
+export {
+  IC_CARD_STATUS,
+  IC_READ_RESULT,
+  decodeDriverIdentity,
+  encodeDriverIdentity,
+  type DriverCard,
+  type DriverIdentity,
 } from './bodies/driver-identity.js'
 export { decodeRegister, encodeRegister, type TerminalRegister, type RegisterLayout } from './bodies/register.js'
 export { decodeAuth, encodeAuth, type TerminalAuth } from './bodies/auth.js'
 export {
-  REPLY_RESULT, REGISTER_RESULT, decodeGeneralReply, encodeGeneralReply, decodeRegisterReply, encodeRegisterReply,
-  type GeneralReply, type RegisterReply,
+  REPLY_RESULT,
+  REGISTER_RESULT,
+  decodeGeneralReply,
+  encodeGeneralReply,
+  decodeRegisterReply,
+  encodeRegisterReply,
+  type GeneralReply,
+  type RegisterReply,
 } from './bodies/replies.js'
 export { TEXT_FLAG, TEXT_TYPE, decodeTextMessage, encodeTextMessage, type TextMessage } from './bodies/text-message.js'
 export { decodeResendRequest, encodeResendRequest, type ResendRequest } from './bodies/resend.js'
-export { FrameSplitter, MAX_WIRE_FRAME_BYTES, type SplitterOptions, type SplitResult, type Discard } from './splitter.js'
 export {
-  SubpackageAssembler, subpackageKey, firstSerialOf, missingPackets, joinPieces, encodeSubpackaged, type AssemblerOptions, type AssembleResult,
+  FrameSplitter,
+  MAX_WIRE_FRAME_BYTES,
+  type SplitterOptions,
+  type SplitResult,
+  type Discard,
+} from './splitter.js'
+export {
+  SubpackageAssembler,
+  subpackageKey,
+  firstSerialOf,
+  missingPackets,
+  joinPieces,
+  encodeSubpackaged,
+  type AssemblerOptions,
+  type AssembleResult,
 } from './subpackage.js'
 export { locationToPosition, batchToPositions } from './position.js'

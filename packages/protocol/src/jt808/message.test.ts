@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import {
-  BATCH_TYPE, MSG_ID, REGISTER_RESULT, REPLY_RESULT, STATUS_BITS, TEXT_FLAG, TEXT_TYPE, alarmFlagsToRaw,
-  decodeFrame, decodeMessage, encodeFrame, encodeLocation, encodeMessage, fromHex, replyHeader, statusFlagsToRaw, toHex,
-  type HeaderInput, type Jt808BodyInput, type Jt808Message,
+  BATCH_TYPE,
+  MSG_ID,
+  REGISTER_RESULT,
+  REPLY_RESULT,
+  STATUS_BITS,
+  TEXT_FLAG,
+  TEXT_TYPE,
+  alarmFlagsToRaw,
+  decodeFrame,
+  decodeMessage,
+  encodeFrame,
+  encodeLocation,
+  encodeMessage,
+  fromHex,
+  replyHeader,
+  statusFlagsToRaw,
+  toHex,
+  type HeaderInput,
+  type Jt808BodyInput,
+  type Jt808Message,
 } from './index.js'
 import { codeOf, makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
 
-
-const roundTrip = (header: HeaderInput, body: Jt808BodyInput): Jt808Message => decodeMessage(encodeMessage(header, body))
+const roundTrip = (header: HeaderInput, body: Jt808BodyInput): Jt808Message =>
+  decodeMessage(encodeMessage(header, body))
 
 /** decode(encode(decode(encode(x)))) equals decode(encode(x)): the decoded form is a fixed point. */
 function expectLossless(header: HeaderInput, body: Jt808BodyInput): Jt808Message {
@@ -25,7 +42,12 @@ describe.each(headers)('round trips with a %s header', (version, header) => {
   const v2019 = version === '2019'
 
   it('0x0001 terminal general reply', () => {
-    const body = { kind: 'terminalGeneralReply', ackSerial: 65535, ackMsgId: 0x8300, result: REPLY_RESULT.unsupported } as const
+    const body = {
+      kind: 'terminalGeneralReply',
+      ackSerial: 65535,
+      ackMsgId: 0x8300,
+      result: REPLY_RESULT.unsupported,
+    } as const
     expect(expectLossless(header, body).body).toEqual(body)
   })
 
@@ -38,42 +60,74 @@ describe.each(headers)('round trips with a %s header', (version, header) => {
 
   it('0x0100 register in the layout the header allows', () => {
     const body = {
-      kind: 'register', layout: v2019 ? '2019' : '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS',
-      terminalModel: 'YT-808G', terminalId: 'T000042', plateColor: 2, plate: '川Q12345',
+      kind: 'register',
+      layout: v2019 ? '2019' : '2013',
+      provinceId: 51,
+      cityId: 524,
+      manufacturerId: 'XYBUS',
+      terminalModel: 'YT-808G',
+      terminalId: 'T000042',
+      plateColor: 2,
+      plate: '川Q12345',
     } as const
     expect(expectLossless(header, body).body).toEqual(body)
   })
 
   it('0x0102 auth', () => {
     const body = v2019
-      ? { kind: 'auth', authCode: 'k3y-5ecret', imei: '866496077582164', softwareVersion: 'V2.3.1' } as const
-      : { kind: 'auth', authCode: 'k3y-5ecret', imei: null, softwareVersion: null } as const
+      ? ({ kind: 'auth', authCode: 'k3y-5ecret', imei: '866496077582164', softwareVersion: 'V2.3.1' } as const)
+      : ({ kind: 'auth', authCode: 'k3y-5ecret', imei: null, softwareVersion: null } as const)
     expect(expectLossless(header, body).body).toEqual(body)
   })
 
   it('0x0200 location with standard and vendor extras', () => {
     const input = makeLocationInput({
-      extras: { mileageKm: 1.8, fuelL: 12.5, recorderSpeedKmh: 40.2, signalStrength: 31, gnssSatellites: 0, other: [{ id: 0xe1, bytes: fromHex('7e7d00') }] },
+      extras: {
+        mileageKm: 1.8,
+        fuelL: 12.5,
+        recorderSpeedKmh: 40.2,
+        signalStrength: 31,
+        gnssSatellites: 0,
+        other: [{ id: 0xe1, bytes: fromHex('7e7d00') }],
+      },
     })
     const msg = expectLossless(header, { kind: 'location', ...input })
     expect(msg.body).toMatchObject({ kind: 'location', ...input })
   })
 
   it('0x0704 batch upload', () => {
-    const items = [makeLocationInput(), makeLocationInput({ ts: makeLocationInput().ts + 30_000, speedKmh: 0, extras: { other: [] } })]
+    const items = [
+      makeLocationInput(),
+      makeLocationInput({ ts: makeLocationInput().ts + 30_000, speedKmh: 0, extras: { other: [] } }),
+    ]
     const msg = expectLossless(header, { kind: 'batchLocation', uploadType: BATCH_TYPE.backfill, items })
     expect(msg.body).toMatchObject({ kind: 'batchLocation', uploadType: 1, items: items.map((i) => ({ ...i })) })
   })
 
   it('0x8001 platform general reply', () => {
-    const body = { kind: 'platformGeneralReply', ackSerial: 126, ackMsgId: 0x0200, result: REPLY_RESULT.alarmConfirmed } as const
+    const body = {
+      kind: 'platformGeneralReply',
+      ackSerial: 126,
+      ackMsgId: 0x0200,
+      result: REPLY_RESULT.alarmConfirmed,
+    } as const
     expect(expectLossless(header, body).body).toEqual(body)
   })
 
   it('0x8100 register reply, with and without an auth code', () => {
-    const ok = { kind: 'registerReply', ackSerial: 36, result: REGISTER_RESULT.success, authCode: '乡村公交-7' } as const
+    const ok = {
+      kind: 'registerReply',
+      ackSerial: 36,
+      result: REGISTER_RESULT.success,
+      authCode: '乡村公交-7',
+    } as const
     expect(expectLossless(header, ok).body).toEqual(ok)
-    const refused = { kind: 'registerReply', ackSerial: 36, result: REGISTER_RESULT.terminalNotFound, authCode: '' } as const
+    const refused = {
+      kind: 'registerReply',
+      ackSerial: 36,
+      result: REGISTER_RESULT.terminalNotFound,
+      authCode: '',
+    } as const
     const msg = expectLossless(header, refused)
     expect(msg.body).toEqual(refused)
     expect(msg.header.bodyLength).toBe(3)
@@ -81,7 +135,9 @@ describe.each(headers)('round trips with a %s header', (version, header) => {
 
   it('0x8300 text message', () => {
     const body = {
-      kind: 'textMessage', flags: TEXT_FLAG.display | TEXT_FLAG.tts, textType: v2019 ? TEXT_TYPE.notice : null,
+      kind: 'textMessage',
+      flags: TEXT_FLAG.display | TEXT_FLAG.tts,
+      textType: v2019 ? TEXT_TYPE.notice : null,
       text: '明天赶场，7:30 在石坝村站加开一班',
     } as const
     const msg = expectLossless(header, body)
@@ -100,7 +156,9 @@ describe.each(headers)('round trips with a %s header', (version, header) => {
 
 describe('0x0200 location details', () => {
   it('applies south and west as signs and sets the status bits from them', () => {
-    const loc = decodeLocationOf(makeLocationInput({ lat: -33.868820, lng: -151.209290, statusRaw: statusFlagsToRaw({ located: true }) }))
+    const loc = decodeLocationOf(
+      makeLocationInput({ lat: -33.86882, lng: -151.20929, statusRaw: statusFlagsToRaw({ located: true }) }),
+    )
     expect([loc.lat, loc.lng]).toEqual([-33.86882, -151.20929])
     expect([loc.status.south, loc.status.west]).toEqual([true, true])
     expect(loc.statusRaw).toBe(2 ** STATUS_BITS.located + 2 ** STATUS_BITS.south + 2 ** STATUS_BITS.west)
@@ -121,7 +179,9 @@ describe('0x0200 location details', () => {
   })
 
   it('keeps bit 31 of the alarm and status words unsigned', () => {
-    const loc = decodeLocationOf(makeLocationInput({ alarmRaw: alarmFlagsToRaw({ illegalDoorOpen: true, sos: true }), statusRaw: 0x80000003 }))
+    const loc = decodeLocationOf(
+      makeLocationInput({ alarmRaw: alarmFlagsToRaw({ illegalDoorOpen: true, sos: true }), statusRaw: 0x80000003 }),
+    )
     expect(loc.alarmRaw).toBe(0x80000001)
     expect(loc.alarms).toMatchObject({ illegalDoorOpen: true, sos: true, overspeed: false })
     expect(loc.statusRaw).toBe(0x80000003)
@@ -132,7 +192,9 @@ describe('0x0200 location details', () => {
   })
 
   it('decodes the two-bit load state and door bits', () => {
-    const loc = decodeLocationOf(makeLocationInput({ statusRaw: statusFlagsToRaw({ located: true, load: 3, door1Open: true }) }))
+    const loc = decodeLocationOf(
+      makeLocationInput({ statusRaw: statusFlagsToRaw({ located: true, load: 3, door1Open: true }) }),
+    )
     expect(loc.status).toMatchObject({ load: 3, door1Open: true, door2Open: false, located: true })
   })
 
@@ -141,7 +203,10 @@ describe('0x0200 location details', () => {
     const extras = fromHex('0103aabbcc' + '010400000010' + '010400000020')
     const loc = decodeLocationOf(new Uint8Array([...base, ...extras]))
     expect(loc.extras.mileageKm).toBe(1.6)
-    expect(loc.extras.other).toEqual([{ id: 1, bytes: fromHex('aabbcc') }, { id: 1, bytes: fromHex('00000020') }])
+    expect(loc.extras.other).toEqual([
+      { id: 1, bytes: fromHex('aabbcc') },
+      { id: 1, bytes: fromHex('00000020') },
+    ])
   })
 
   it('an extra item running past the end is TRUNCATED', () => {
@@ -158,7 +223,11 @@ describe('0x0200 location details', () => {
     expect(codeOf(() => encodeLocation(makeLocationInput({ lat: 105.4, lng: 28.1 })))).toBe('BAD_FIELD')
     expect(codeOf(() => encodeLocation(makeLocationInput({ speedKmh: 7000 })))).toBe('BAD_FIELD')
     expect(codeOf(() => encodeLocation(makeLocationInput({ lat: Number.NaN })))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeLocation(makeLocationInput({ extras: { other: [{ id: 0xe0, bytes: new Uint8Array(256) }] } })))).toBe('BAD_FIELD')
+    expect(
+      codeOf(() =>
+        encodeLocation(makeLocationInput({ extras: { other: [{ id: 0xe0, bytes: new Uint8Array(256) }] } })),
+      ),
+    ).toBe('BAD_FIELD')
   })
 })
 
@@ -171,8 +240,15 @@ function decodeLocationOf(input: ReturnType<typeof makeLocationInput> | Uint8Arr
 
 describe('layout rules', () => {
   const reg = {
-    kind: 'register', layout: '2013', provinceId: 51, cityId: 524, manufacturerId: 'XYBUS', terminalModel: 'M', terminalId: 'T1',
-    plateColor: 1, plate: '川Q12345',
+    kind: 'register',
+    layout: '2013',
+    provinceId: 51,
+    cityId: 524,
+    manufacturerId: 'XYBUS',
+    terminalModel: 'M',
+    terminalId: 'T1',
+    plateColor: 1,
+    plate: '川Q12345',
   } as const
 
   it('tells the 2011 register layout from 2013 by length', () => {
@@ -191,27 +267,45 @@ describe('layout rules', () => {
   it('refuses a register, auth or text body whose layout does not match the header', () => {
     expect(codeOf(() => encodeMessage(makeHeader2019(), reg))).toBe('BAD_FIELD')
     expect(codeOf(() => encodeMessage(makeHeader2013(), { ...reg, layout: '2019' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2013(), { ...reg, layout: '2011', plate: 'LSVAM4187C2184847' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2019(), { kind: 'auth', authCode: 'x', imei: null, softwareVersion: null }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2013(), { kind: 'auth', authCode: 'x', imei: '1', softwareVersion: '1' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2019(), { kind: 'textMessage', flags: 0, textType: null, text: 'x' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2013(), { kind: 'textMessage', flags: 0, textType: 1, text: 'x' }))).toBe('BAD_FIELD')
+    expect(codeOf(() => encodeMessage(makeHeader2013(), { ...reg, layout: '2011', plate: 'LSVAM4187C2184847' }))).toBe(
+      'BAD_FIELD',
+    )
+    expect(
+      codeOf(() => encodeMessage(makeHeader2019(), { kind: 'auth', authCode: 'x', imei: null, softwareVersion: null })),
+    ).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeMessage(makeHeader2013(), { kind: 'auth', authCode: 'x', imei: '1', softwareVersion: '1' })),
+    ).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeMessage(makeHeader2019(), { kind: 'textMessage', flags: 0, textType: null, text: 'x' })),
+    ).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeMessage(makeHeader2013(), { kind: 'textMessage', flags: 0, textType: 1, text: 'x' })),
+    ).toBe('BAD_FIELD')
   })
 
   it('refuses fixed fields that overflow and text GBK cannot hold', () => {
     expect(codeOf(() => encodeMessage(makeHeader2013(), { ...reg, manufacturerId: 'TOOLONG' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2013(), { kind: 'textMessage', flags: 0, textType: null, text: '🚌 来了' }))).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeMessage(makeHeader2013(), { kind: 'textMessage', flags: 0, textType: null, text: '🚌 来了' })),
+    ).toBe('BAD_FIELD')
   })
 
   it('refuses typed bodies on encrypted or sub-packaged headers', () => {
     expect(codeOf(() => encodeMessage(makeHeader2013({ encryption: 1 }), { kind: 'heartbeat' }))).toBe('BAD_FIELD')
-    expect(codeOf(() => encodeMessage(makeHeader2013({ subpackage: { total: 2, index: 1 } }), { kind: 'heartbeat' }))).toBe('BAD_FIELD')
+    expect(
+      codeOf(() => encodeMessage(makeHeader2013({ subpackage: { total: 2, index: 1 } }), { kind: 'heartbeat' })),
+    ).toBe('BAD_FIELD')
   })
 
   it('a heartbeat with a body, or a general reply with trailing bytes, is LENGTH_MISMATCH', () => {
     expect(codeOf(() => decodeMessage(encodeFrame(0x0002, makeHeader2013(), fromHex('00'))))).toBe('LENGTH_MISMATCH')
-    expect(codeOf(() => decodeMessage(encodeFrame(0x8001, makeHeader2013(), fromHex('0001020000ff'))))).toBe('LENGTH_MISMATCH')
-    expect(codeOf(() => decodeMessage(encodeFrame(0x0704, makeHeader2013(), fromHex('000100' + '0000' + 'ff'))))).not.toBe('no error')
+    expect(codeOf(() => decodeMessage(encodeFrame(0x8001, makeHeader2013(), fromHex('0001020000ff'))))).toBe(
+      'LENGTH_MISMATCH',
+    )
+    expect(
+      codeOf(() => decodeMessage(encodeFrame(0x0704, makeHeader2013(), fromHex('000100' + '0000' + 'ff')))),
+    ).not.toBe('no error')
   })
 
   it('a batch whose count disagrees with its items is rejected', () => {
@@ -227,10 +321,20 @@ describe('layout rules', () => {
 describe('replyHeader', () => {
   it('answers on the same terminal and header version with the platform serial', () => {
     const incoming = decodeMessage(encodeMessage(makeHeader2019({ serial: 500 }), { kind: 'heartbeat' }))
-    const reply = decodeMessage(encodeMessage(replyHeader(incoming.header, 3), {
-      kind: 'platformGeneralReply', ackSerial: incoming.header.serial, ackMsgId: incoming.header.msgId, result: REPLY_RESULT.success,
-    }))
-    expect(reply.header).toMatchObject({ phone: incoming.header.phone, protocolVersion: 1, serial: 3, msgId: MSG_ID.platformGeneralReply })
+    const reply = decodeMessage(
+      encodeMessage(replyHeader(incoming.header, 3), {
+        kind: 'platformGeneralReply',
+        ackSerial: incoming.header.serial,
+        ackMsgId: incoming.header.msgId,
+        result: REPLY_RESULT.success,
+      }),
+    )
+    expect(reply.header).toMatchObject({
+      phone: incoming.header.phone,
+      protocolVersion: 1,
+      serial: 3,
+      msgId: MSG_ID.platformGeneralReply,
+    })
     expect(reply.body).toMatchObject({ ackSerial: 500, ackMsgId: 0x0002 })
   })
 })

@@ -1,11 +1,21 @@
 /** Typed messages: body kinds by message id, decode from a frame and encode back to one. */
 import { decodeAuth, encodeAuth, type TerminalAuth } from './bodies/auth.js'
-import { decodeBatchLocation, encodeBatchLocation, type BatchLocationInput, type BatchLocationUpload } from './bodies/batch.js'
+import {
+  decodeBatchLocation,
+  encodeBatchLocation,
+  type BatchLocationInput,
+  type BatchLocationUpload,
+} from './bodies/batch.js'
 import { decodeDriverIdentity, encodeDriverIdentity, type DriverIdentity } from './bodies/driver-identity.js'
 import { decodeLocation, encodeLocation, type LocationInput, type LocationReport } from './bodies/location.js'
 import { decodeRegister, encodeRegister, type TerminalRegister } from './bodies/register.js'
 import {
-  decodeGeneralReply, decodeRegisterReply, encodeGeneralReply, encodeRegisterReply, type GeneralReply, type RegisterReply,
+  decodeGeneralReply,
+  decodeRegisterReply,
+  encodeGeneralReply,
+  encodeRegisterReply,
+  type GeneralReply,
+  type RegisterReply,
 } from './bodies/replies.js'
 import { decodeResendRequest, encodeResendRequest, type ResendRequest } from './bodies/resend.js'
 import { decodeTextMessage, encodeTextMessage, type TextMessage } from './bodies/text-message.js'
@@ -75,7 +85,10 @@ export function decodeBody(header: Jt808Header, body: Uint8Array): Jt808Body {
   const kind = KIND_BY_ID.get(header.msgId)
   if (header.subpackage !== null || kind === undefined) return { kind: 'raw', msgId: header.msgId, bytes: body.slice() }
   if (header.encryption !== 0) {
-    throw new Jt808Error('UNSUPPORTED', `message ${hex(header.msgId)} has an encrypted body (mode ${header.encryption}); only plain bodies are parsed`)
+    throw new Jt808Error(
+      'UNSUPPORTED',
+      `message ${hex(header.msgId)} has an encrypted body (mode ${header.encryption}); only plain bodies are parsed`,
+    )
   }
   const v2019 = is2019(header)
   switch (kind) {
@@ -84,7 +97,8 @@ export function decodeBody(header: Jt808Header, body: Uint8Array): Jt808Body {
       return { kind, ...decodeGeneralReply(body, kind) }
     case 'heartbeat':
     case 'logout':
-      if (body.length !== 0) throw new Jt808Error('LENGTH_MISMATCH', `${kind} has an empty body, got ${body.length} byte(s)`)
+      if (body.length !== 0)
+        throw new Jt808Error('LENGTH_MISMATCH', `${kind} has an empty body, got ${body.length} byte(s)`)
       return { kind }
     case 'register':
       return { kind, ...decodeRegister(body, v2019) }
@@ -153,7 +167,10 @@ export function encodeBody(body: Jt808BodyInput, protocolVersion: number | null)
 /** Header + body → one escaped, delimited wire frame. Throws `Jt808Error` (`BAD_FIELD`) on bad input. */
 export function encodeMessage(header: HeaderInput, body: Jt808BodyInput): Uint8Array {
   if (body.kind !== 'raw' && ((header.encryption ?? 0) !== 0 || (header.subpackage ?? null) !== null)) {
-    throw new Jt808Error('BAD_FIELD', 'encrypted or sub-packaged frames carry raw bytes: use a raw body (or encodeSubpackaged)')
+    throw new Jt808Error(
+      'BAD_FIELD',
+      'encrypted or sub-packaged frames carry raw bytes: use a raw body (or encodeSubpackaged)',
+    )
   }
   return encodeFrame(msgIdOf(body), header, encodeBody(body, header.protocolVersion))
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { batchToPositions, decodeMessage, encodeMessage, locationToPosition, statusFlagsToRaw, type LocationReport } from './index.js'
+import {
+  batchToPositions,
+  decodeMessage,
+  encodeMessage,
+  locationToPosition,
+  statusFlagsToRaw,
+  type LocationReport,
+} from './index.js'
 import { makeHeader2013, makeLocationInput } from './test-factories.js'
 import type { LocationInput } from './bodies/location.js'
 
@@ -15,8 +22,15 @@ describe('locationToPosition', () => {
     expect(r).toEqual({
       ok: true,
       value: {
-        vehicleId: 'XY-BUS-07', ts: Date.UTC(2026, 4, 9, 8, 42, 27), lng: 105.441389, lat: 28.166667, speedKmh: 38.5,
-        headingDeg: 271, accM: null, odoM: 1800, source: 'jt808',
+        vehicleId: 'XY-BUS-07',
+        ts: Date.UTC(2026, 4, 9, 8, 42, 27),
+        lng: 105.441389,
+        lat: 28.166667,
+        speedKmh: 38.5,
+        headingDeg: 271,
+        accM: null,
+        odoM: 1800,
+        source: 'jt808',
       },
     })
   })
@@ -42,10 +56,17 @@ describe('locationToPosition', () => {
   })
 
   it('converts each batch item and counts the unfixed ones', () => {
-    const batch = decodeMessage(encodeMessage(makeHeader2013(), {
-      kind: 'batchLocation', uploadType: 1,
-      items: [makeLocationInput(), makeLocationInput({ statusRaw: 0 }), makeLocationInput({ ts: Date.UTC(2026, 4, 9, 8, 43, 0) })],
-    }))
+    const batch = decodeMessage(
+      encodeMessage(makeHeader2013(), {
+        kind: 'batchLocation',
+        uploadType: 1,
+        items: [
+          makeLocationInput(),
+          makeLocationInput({ statusRaw: 0 }),
+          makeLocationInput({ ts: Date.UTC(2026, 4, 9, 8, 43, 0) }),
+        ],
+      }),
+    )
     if (batch.body.kind !== 'batchLocation') throw new Error('not a batch')
     const r = batchToPositions('v1', batch.body)
     expect(r.positions.map((p) => p.ts)).toEqual([Date.UTC(2026, 4, 9, 8, 42, 27), Date.UTC(2026, 4, 9, 8, 43, 0)])

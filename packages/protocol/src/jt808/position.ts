@@ -4,7 +4,10 @@ import type { BatchResult, Parsed, Reject } from '../telemetry.js'
 import type { BatchLocationUpload } from './bodies/batch.js'
 import type { LocationReport } from './bodies/location.js'
 
-const reject = (detail: string): { ok: false; reject: Reject } => ({ ok: false, reject: { reason: 'coordinates', detail } })
+const reject = (detail: string): { ok: false; reject: Reject } => ({
+  ok: false,
+  reject: { reason: 'coordinates', detail },
+})
 
 /**
  * One location → a position, or why it is not one. A report without a GNSS fix (status bit 1

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { FrameSplitter, MAX_WIRE_FRAME_BYTES, decodeMessage, encodeMessage, fromHex, type SplitResult } from './index.js'
+import {
+  FrameSplitter,
+  MAX_WIRE_FRAME_BYTES,
+  decodeMessage,
+  encodeMessage,
+  fromHex,
+  type SplitResult,
+} from './index.js'
 import { makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
 
 const heartbeat = encodeMessage(makeHeader2013({ serial: 1 }), { kind: 'heartbeat' })
@@ -31,7 +38,10 @@ function pushAll(splitter: FrameSplitter, chunks: Uint8Array[]): SplitResult {
 describe('FrameSplitter', () => {
   it('reassembles frames fed one byte at a time', () => {
     const stream = concat(heartbeat, location)
-    const r = pushAll(new FrameSplitter(), [...stream].map((b) => new Uint8Array([b])))
+    const r = pushAll(
+      new FrameSplitter(),
+      [...stream].map((b) => new Uint8Array([b])),
+    )
     expect(r.frames).toEqual([heartbeat, location])
     expect(r.discards).toEqual([])
     expect(decodeMessage(r.frames[1]!).body.kind).toBe('location')
@@ -51,7 +61,10 @@ describe('FrameSplitter', () => {
     const splitter = new FrameSplitter()
     const r = pushAll(splitter, [fromHex('2424'), heartbeat, fromHex('0d0a'), location])
     expect(r.frames).toEqual([heartbeat, location])
-    expect(r.discards).toEqual([{ reason: 'garbage', byteCount: 2 }, { reason: 'garbage', byteCount: 2 }])
+    expect(r.discards).toEqual([
+      { reason: 'garbage', byteCount: 2 },
+      { reason: 'garbage', byteCount: 2 },
+    ])
   })
 
   it('hands longer noise between frames to the decoder, which rejects it', () => {

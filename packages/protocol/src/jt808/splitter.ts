@@ -43,7 +43,8 @@ export class FrameSplitter {
 
   constructor(options: SplitterOptions = {}) {
     const max = options.maxFrameBytes ?? MAX_WIRE_FRAME_BYTES
-    if (!Number.isInteger(max) || max < 3) throw new Jt808Error('BAD_FIELD', `maxFrameBytes must be an integer ≥ 3, got ${max}`)
+    if (!Number.isInteger(max) || max < 3)
+      throw new Jt808Error('BAD_FIELD', `maxFrameBytes must be an integer ≥ 3, got ${max}`)
     this.#maxContent = max - 2
     this.#buf = new Uint8Array(this.#maxContent)
   }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
-  Jt808Error, SubpackageAssembler, decodeBody, decodeFrame, encodeSubpackaged, subpackageKey, type Jt808Frame,
+  Jt808Error,
+  SubpackageAssembler,
+  decodeBody,
+  decodeFrame,
+  encodeSubpackaged,
+  subpackageKey,
+  type Jt808Frame,
 } from './index.js'
 import { makeHeader2013, makeHeader2019, makeLocationInput } from './test-factories.js'
 
@@ -64,7 +70,9 @@ describe('SubpackageAssembler', () => {
 
   it('keeps messages of different terminals apart', () => {
     const a = pieces(100)
-    const b = encodeSubpackaged(makeHeader2013({ serial: 100, phone: '013900000001' }), text, 256).map((f) => decodeFrame(f))
+    const b = encodeSubpackaged(makeHeader2013({ serial: 100, phone: '013900000001' }), text, 256).map((f) =>
+      decodeFrame(f),
+    )
     const asm = new SubpackageAssembler()
     a.slice(1).forEach((p) => asm.add(p, T0))
     b.slice(1).forEach((p) => asm.add(p, T0))

@@ -39,7 +39,8 @@ export function subpackageKey(header: Jt808Header): string {
 }
 
 /** The serial of packet 1 of a message, from any packet's serial and number (serials wrap at 65,536). */
-export const firstSerialOf = (serial: number, index: number): number => (((serial - (index - 1)) % 0x10000) + 0x10000) % 0x10000
+export const firstSerialOf = (serial: number, index: number): number =>
+  (((serial - (index - 1)) % 0x10000) + 0x10000) % 0x10000
 
 /** Packet numbers (1-based) of `total` not among `have`. */
 export function missingPackets(have: Iterable<number>, total: number): number[] {
@@ -112,7 +113,12 @@ export class SubpackageAssembler {
     if (entry.received < sub.total) return { status: 'pending', key, received: entry.received, total: sub.total }
     this.#pending.delete(key)
     const joined = joinPieces(entry.pieces.filter((p): p is Uint8Array => p !== undefined))
-    const complete: Jt808Header = { ...entry.header, serial: entry.firstSerial, subpackage: null, bodyLength: joined.length }
+    const complete: Jt808Header = {
+      ...entry.header,
+      serial: entry.firstSerial,
+      subpackage: null,
+      bodyLength: joined.length,
+    }
     return { status: 'complete', header: complete, body: joined }
   }
 
@@ -120,7 +126,10 @@ export class SubpackageAssembler {
   missing(key: string): number[] | null {
     const entry = this.#pending.get(key)
     if (entry === undefined) return null
-    return missingPackets(entry.pieces.flatMap((p, i) => (p === undefined ? [] : [i + 1])), entry.pieces.length)
+    return missingPackets(
+      entry.pieces.flatMap((p, i) => (p === undefined ? [] : [i + 1])),
+      entry.pieces.length,
+    )
   }
 
   /** Drops messages older than `maxAgeMs`; returns their keys. */
@@ -147,7 +156,11 @@ export class SubpackageAssembler {
  * Encodes a body too long for one packet as numbered packets with consecutive serials
  * (header.serial, +1, …). A body that fits is sent as one ordinary frame.
  */
-export function encodeSubpackaged(header: HeaderInput, body: Jt808BodyInput, maxPieceBytes = MAX_BODY_BYTES): Uint8Array[] {
+export function encodeSubpackaged(
+  header: HeaderInput,
+  body: Jt808BodyInput,
+  maxPieceBytes = MAX_BODY_BYTES,
+): Uint8Array[] {
   if (!Number.isInteger(maxPieceBytes) || maxPieceBytes < 1 || maxPieceBytes > MAX_BODY_BYTES) {
     throw new Jt808Error('BAD_FIELD', `maxPieceBytes must be 1..${MAX_BODY_BYTES}, got ${maxPieceBytes}`)
   }

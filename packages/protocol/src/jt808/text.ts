@@ -32,10 +32,18 @@ export function decodeFixedText(bytes: Uint8Array): string {
  * String → exactly `width` bytes padded with 0x00: after the text (2013 and most fields) or, for
  * the 2019 register fields whose standard text says 前补, before it.
  */
-export function encodeFixedText(text: string, width: number, field: string, pad: 'after' | 'before' = 'after'): Uint8Array {
+export function encodeFixedText(
+  text: string,
+  width: number,
+  field: string,
+  pad: 'after' | 'before' = 'after',
+): Uint8Array {
   const bytes = encodeGbk(text, field)
   if (bytes.length > width) {
-    throw new Jt808Error('BAD_FIELD', `${field} ${JSON.stringify(text)} is ${bytes.length} bytes; the field holds ${width}`)
+    throw new Jt808Error(
+      'BAD_FIELD',
+      `${field} ${JSON.stringify(text)} is ${bytes.length} bytes; the field holds ${width}`,
+    )
   }
   if (bytes[0] === 0 || bytes[bytes.length - 1] === 0) {
     throw new Jt808Error('BAD_FIELD', `${field} must not start or end with NUL: it would be read back as padding`)

@@ -25,7 +25,10 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
   },
   traccar_8105_engine_stop_downlink: () => {
     const v = byName('traccar_8105_engine_stop_downlink')
-    const frame = encodeMessage({ phone: '0b3a73ce2ff2', serial: 0, protocolVersion: null }, { kind: 'raw', msgId: 0x8105, bytes: new Uint8Array([0xf0]) })
+    const frame = encodeMessage(
+      { phone: '0b3a73ce2ff2', serial: 0, protocolVersion: null },
+      { kind: 'raw', msgId: 0x8105, bytes: new Uint8Array([0xf0]) },
+    )
     expect(toHex(frame)).toBe(v.expected.frame)
   },
   traccar_issue5089_real_0200: () => {
@@ -40,7 +43,11 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
     expect(loc.headingDeg).toBe(342)
   },
   traccar_issue5089_reply_8001: () => {
-    expect(bodyAs(decodeVector('traccar_issue5089_reply_8001'), 'platformGeneralReply')).toMatchObject({ ackSerial: 418, ackMsgId: 0x0200, result: 0 })
+    expect(bodyAs(decodeVector('traccar_issue5089_reply_8001'), 'platformGeneralReply')).toMatchObject({
+      ackSerial: 418,
+      ackMsgId: 0x0200,
+      result: 0,
+    })
   },
   emqx_0200_haikou_full_expected: () => {
     const msg = decodeVector('emqx_0200_haikou_full_expected')
@@ -53,7 +60,11 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
     expect(loc.extras.signalStrength).toBe(31)
     expect(loc.extras.gnssSatellites).toBe(0)
     // io_status (0x2a), analog (0x2b) and signal (0x25) flags are all zero in the suite.
-    expect(loc.extras.other.map((o) => [o.id, toHex(o.bytes)])).toEqual([[0x25, '00000000'], [0x2a, '0000'], [0x2b, '00000000']])
+    expect(loc.extras.other.map((o) => [o.id, toHex(o.bytes)])).toEqual([
+      [0x25, '00000000'],
+      [0x2a, '0000'],
+      [0x2b, '00000000'],
+    ])
   },
   emqx_0704_batch_escaped_full_expected: () => {
     const msg = decodeVector('emqx_0704_batch_escaped_full_expected')
@@ -62,12 +73,26 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
       header: { msg_id: number; len: number; msg_sn: number; phone: string }
       body: { length: number; type: number; location: Record<string, number | string>[] }
     }
-    expect(msg.header).toMatchObject({ msgId: e.header.msg_id, bodyLength: e.header.len, serial: e.header.msg_sn, phone: e.header.phone })
+    expect(msg.header).toMatchObject({
+      msgId: e.header.msg_id,
+      bodyLength: e.header.len,
+      serial: e.header.msg_sn,
+      phone: e.header.phone,
+    })
     expect([batch.items.length, batch.uploadType]).toEqual([e.body.length, e.body.type])
-    expect(batch.items.map((l) => ({
-      latitude: raw.lat(l), longitude: raw.lng(l), altitude: l.altitudeM, speed: raw.speed(l), direction: l.headingDeg,
-      status: l.statusRaw, time: raw.time(l), mileage: raw.tenths(l.extras.mileageKm), gnss_sat_num: l.extras.gnssSatellites,
-    }))).toEqual(e.body.location)
+    expect(
+      batch.items.map((l) => ({
+        latitude: raw.lat(l),
+        longitude: raw.lng(l),
+        altitude: l.altitudeM,
+        speed: raw.speed(l),
+        direction: l.headingDeg,
+        status: l.statusRaw,
+        time: raw.time(l),
+        mileage: raw.tenths(l.extras.mileageKm),
+        gnss_sat_num: l.extras.gnssSatellites,
+      })),
+    ).toEqual(e.body.location)
   },
   smallchi_0200_escaped_serial_and_value: () => {
     const msg = decodeVector('smallchi_0200_escaped_serial_and_value')
@@ -88,11 +113,19 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
     const msg = decodeVector('smallchi_8100_register_reply')
     expect(msg.header.serial).toBe(10)
     expect(canonicalPhone(msg.header.phone)).toBe('12345678900')
-    expect(bodyAs(msg, 'registerReply')).toEqual({ kind: 'registerReply', ackSerial: 100, result: 0, authCode: '123456' })
+    expect(bodyAs(msg, 'registerReply')).toEqual({
+      kind: 'registerReply',
+      ackSerial: 100,
+      result: 0,
+      authCode: '123456',
+    })
   },
   smallchi_8100_register_reply_failure: () => {
     expect(bodyAs(decodeVector('smallchi_8100_register_reply_failure'), 'registerReply')).toEqual({
-      kind: 'registerReply', ackSerial: 100, result: 4, authCode: '',
+      kind: 'registerReply',
+      ackSerial: 100,
+      result: 4,
+      authCode: '',
     })
   },
   smallchi_8001_general_reply: () => {
@@ -105,8 +138,15 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
     expect(msg.header).toMatchObject({ protocolVersion: 1, serial: 10 })
     expect(canonicalPhone(msg.header.phone)).toBe('123456789')
     expect(bodyAs(msg, 'register')).toEqual({
-      kind: 'register', layout: '2019', provinceId: 40, cityId: 50, manufacturerId: '00000001234', plateColor: 1, plate: '粤A12345',
-      terminalId: '000000000000000000000000CHI123', terminalModel: '0000000000000000000smallchi123',
+      kind: 'register',
+      layout: '2019',
+      provinceId: 40,
+      cityId: 50,
+      manufacturerId: '00000001234',
+      plateColor: 1,
+      plate: '粤A12345',
+      terminalId: '000000000000000000000000CHI123',
+      terminalModel: '0000000000000000000smallchi123',
     })
   },
   smallchi_0704_batch_2013: () => {
@@ -114,8 +154,19 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
     const batch = bodyAs(msg, 'batchLocation')
     expect(msg.header).toMatchObject({ serial: 8888, phone: '112233445566' })
     expect([batch.items.length, batch.uploadType]).toEqual([2, BATCH_TYPE.normal])
-    expect(batch.items.map((l) => [l.alarmRaw, l.statusRaw, raw.lat(l), raw.lng(l), raw.speed(l), l.headingDeg, l.ts,
-      raw.tenths(l.extras.mileageKm), raw.tenths(l.extras.fuelL)])).toEqual([
+    expect(
+      batch.items.map((l) => [
+        l.alarmRaw,
+        l.statusRaw,
+        raw.lat(l),
+        raw.lng(l),
+        raw.speed(l),
+        l.headingDeg,
+        l.ts,
+        raw.tenths(l.extras.mileageKm),
+        raw.tenths(l.extras.fuelL),
+      ]),
+    ).toEqual([
       [1, 2, 12222222, 132444444, 60, 0, Date.parse('2018-07-15T10:10:10+08:00'), 100, 55],
       [2, 1, 13333333, 132555555, 54, 120, Date.parse('2018-07-15T10:10:30+08:00'), 96, 66],
     ])
@@ -129,23 +180,48 @@ const SUITE_ASSERTIONS: Record<string, () => void> = {
   hylexus_0704_2019: () => {
     const batch = bodyAs(decodeVector('hylexus_0704_2019'), 'batchLocation')
     expect(batch.uploadType).toBe(0)
-    expect(batch.items.map((l) => [l.alarmRaw, l.statusRaw, raw.lat(l), raw.lng(l), l.altitudeM, raw.speed(l), l.headingDeg, raw.time(l)])).toEqual([
+    expect(
+      batch.items.map((l) => [
+        l.alarmRaw,
+        l.statusRaw,
+        raw.lat(l),
+        raw.lng(l),
+        l.altitudeM,
+        raw.speed(l),
+        l.headingDeg,
+        raw.time(l),
+      ]),
+    ).toEqual([
       [1, 1, 31000562, 121451372, 666, 33, 89, '241029213903'],
       [1, 1, 31000563, 121451373, 777, 67, 90, '241029213903'],
     ])
   },
   hylexus_8100_2019: () => {
-    expect(bodyAs(decodeVector('hylexus_8100_2019'), 'registerReply')).toMatchObject({ ackSerial: 111, result: 0, authCode: 'ok..ok..ok' })
+    expect(bodyAs(decodeVector('hylexus_8100_2019'), 'registerReply')).toMatchObject({
+      ackSerial: 111,
+      result: 0,
+      authCode: 'ok..ok..ok',
+    })
   },
   hylexus_8001_2019: () => {
-    expect(bodyAs(decodeVector('hylexus_8001_2019'), 'platformGeneralReply')).toMatchObject({ ackSerial: 111, ackMsgId: 512, result: 0 })
+    expect(bodyAs(decodeVector('hylexus_8001_2019'), 'platformGeneralReply')).toMatchObject({
+      ackSerial: 111,
+      ackMsgId: 512,
+      result: 0,
+    })
   },
   yezhihao_0100_register_2013: () => {
     const msg = decodeVector('yezhihao_0100_register_2013')
     expect(canonicalPhone(msg.header.phone)).toBe('12345678901')
     expect(msg.header.serial).toBe(32767)
     expect(bodyAs(msg, 'register')).toMatchObject({
-      provinceId: 31, cityId: 115, manufacturerId: '4', terminalModel: 'BSJ-GF-06', terminalId: 'test123', plateColor: 1, plate: '测A888888',
+      provinceId: 31,
+      cityId: 115,
+      manufacturerId: '4',
+      terminalModel: 'BSJ-GF-06',
+      terminalId: 'test123',
+      plateColor: 1,
+      plate: '测A888888',
     })
   },
 }

@@ -5,8 +5,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
-  Jt808Error, decodeMessage, encodeMessage, fromHex, toHex, tryDecodeMessage, unescapeBytes, xorChecksum,
-  type Jt808Body, type LocationReport,
+  Jt808Error,
+  decodeMessage,
+  encodeMessage,
+  fromHex,
+  toHex,
+  tryDecodeMessage,
+  unescapeBytes,
+  xorChecksum,
+  type Jt808Body,
+  type LocationReport,
 } from './index.js'
 import type { VectorLocation } from './testdata/load-vectors.js'
 import { raw, vectors } from './testdata/vector-helpers.js'
@@ -15,10 +23,15 @@ import { raw, vectors } from './testdata/vector-helpers.js'
 function itemsOf(loc: LocationReport): { id: number; valueHex: string }[] {
   const e = loc.extras
   const std: [number, number | undefined, number][] = [
-    [0x01, raw.tenths(e.mileageKm), 8], [0x02, raw.tenths(e.fuelL), 4], [0x03, raw.tenths(e.recorderSpeedKmh), 4],
-    [0x30, e.signalStrength, 2], [0x31, e.gnssSatellites, 2],
+    [0x01, raw.tenths(e.mileageKm), 8],
+    [0x02, raw.tenths(e.fuelL), 4],
+    [0x03, raw.tenths(e.recorderSpeedKmh), 4],
+    [0x30, e.signalStrength, 2],
+    [0x31, e.gnssSatellites, 2],
   ]
-  const items = std.flatMap(([id, v, w]) => (v === undefined ? [] : [{ id, valueHex: v.toString(16).padStart(w, '0') }]))
+  const items = std.flatMap(([id, v, w]) =>
+    v === undefined ? [] : [{ id, valueHex: v.toString(16).padStart(w, '0') }],
+  )
   items.push(...e.other.map((o) => ({ id: o.id, valueHex: toHex(o.bytes) })))
   return sortItems(items)
 }
@@ -70,7 +83,11 @@ function expectBodyMatchesSpec(body: Jt808Body, spec: Record<string, unknown>): 
     }
     case 'platformGeneralReply':
     case 'terminalGeneralReply':
-      expect(body).toMatchObject({ ackSerial: spec.ackSerial, ackMsgId: Number.parseInt(spec.ackMsgId as string, 16), result: spec.result })
+      expect(body).toMatchObject({
+        ackSerial: spec.ackSerial,
+        ackMsgId: Number.parseInt(spec.ackMsgId as string, 16),
+        result: spec.result,
+      })
       return
     case 'registerReply':
       expect(body).toMatchObject({ ackSerial: spec.ackSerial, result: spec.result, authCode: spec.authCode })
@@ -81,10 +98,14 @@ function expectBodyMatchesSpec(body: Jt808Body, spec: Record<string, unknown>): 
     case 'textMessage':
       throw new Error('no 0x8300 vector yet: add a spec comparison with it')
     case 'driverIdentity':
-      throw new Error('no 0x0702 vector yet: add a spec comparison with it (bodies from a public suite are in driver-identity.test.ts)')
+      throw new Error(
+        'no 0x0702 vector yet: add a spec comparison with it (bodies from a public suite are in driver-identity.test.ts)',
+      )
     case 'platformResendRequest':
     case 'terminalResendRequest':
-      throw new Error('no 0x8003 / 0x0005 vector yet: add a spec comparison with it (layouts are checked in resend.test.ts)')
+      throw new Error(
+        'no 0x8003 / 0x0005 vector yet: add a spec comparison with it (layouts are checked in resend.test.ts)',
+      )
   }
 }
 
@@ -118,7 +139,10 @@ describe('JT/T 808 vectors: field-by-field spec', () => {
       expectBodyMatchesSpec(msg.body, spec.body)
       // bodyLength is re-derived: a sender's extra padding (zero-filled plate) is not kept.
       const again = decodeMessage(encodeMessage(msg.header, msg.body))
-      expect({ ...again, header: { ...again.header, bodyLength: 0 } }).toEqual({ ...msg, header: { ...msg.header, bodyLength: 0 } })
+      expect({ ...again, header: { ...again.header, bodyLength: 0 } }).toEqual({
+        ...msg,
+        header: { ...msg.header, bodyLength: 0 },
+      })
     })
   }
 

@@ -54,13 +54,24 @@ export function spread(vehicles: number, connections: number): number[][] {
   return out
 }
 
-async function openAll<T>(items: readonly T[], concurrency: number, open: (item: T) => Promise<LoadChannel>): Promise<{ channels: LoadChannel[]; firstFailure: string | null }> {
+async function openAll<T>(
+  items: readonly T[],
+  concurrency: number,
+  open: (item: T) => Promise<LoadChannel>,
+): Promise<{ channels: LoadChannel[]; firstFailure: string | null }> {
   const opened: (LoadChannel | null)[] = items.map(() => null)
-  const settled = await withLimit(items.map((item, i) => ({ item, i })), concurrency, async ({ item, i }) => {
-    opened[i] = await open(item)
-  })
+  const settled = await withLimit(
+    items.map((item, i) => ({ item, i })),
+    concurrency,
+    async ({ item, i }) => {
+      opened[i] = await open(item)
+    },
+  )
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
-  return { channels: opened.filter((c): c is LoadChannel => c !== null), firstFailure: failed ? String((failed.reason as Error).message ?? failed.reason) : null }
+  return {
+    channels: opened.filter((c): c is LoadChannel => c !== null),
+    firstFailure: failed ? String((failed.reason as Error).message ?? failed.reason) : null,
+  }
 }
 
 export interface MqttChannelOptions {
@@ -78,16 +89,31 @@ export interface MqttChannelOptions {
 
 export async function mqttChannels(o: MqttChannelOptions): Promise<Channels> {
   const c = newCounters()
-  const topicOf = o.vehicleIds.map((id) => (o.topicPrefix === undefined ? topics.position(id) : `${o.topicPrefix}/${id}/pos`))
+  const topicOf = o.vehicleIds.map((id) =>
+    o.topicPrefix === undefined ? topics.position(id) : `${o.topicPrefix}/${id}/pos`,
+  )
   const groups = spread(o.vehicleIds.length, o.connections)
-  const { channels, firstFailure } = await openAll(groups.map((vehicles, index) => ({ vehicles, index })), o.connectConcurrency, async ({ vehicles, index }) => {
-    const client = await mqtt.connectAsync(
-      o.url,
-      { clientId: `${o.clientIdPrefix}${index}`, clean: true, protocolVersion: 4, keepalive: 60, reconnectPeriod: 1000, connectTimeout: 30_000, username: o.username, password: o.password },
-      false,
-    )
-    return new MqttChannel(client, vehicles, topicOf, c)
-  })
+  const { channels, firstFailure } = await openAll(
+    groups.map((vehicles, index) => ({ vehicles, index })),
+    o.connectConcurrency,
+    async ({ vehicles, index }) => {
+      const client = await mqtt.connectAsync(
+        o.url,
+        {
+          clientId: `${o.clientIdPrefix}${index}`,
+          clean: true,
+          protocolVersion: 4,
+          keepalive: 60,
+          reconnectPeriod: 1000,
+          connectTimeout: 30_000,
+          username: o.username,
+          password: o.password,
+        },
+        false,
+      )
+      return new MqttChannel(client, vehicles, topicOf, c)
+    },
+  )
   return { channels, asked: groups.length, firstFailure, counters: () => ({ ...c }) }
 }
 
@@ -170,7 +196,13 @@ export async function jt808Channels(o: Jt808ChannelOptions): Promise<Channels> {
     counters: () => {
       const t = transport.counters()
       // A terminal that loses its connection reconnects on its own: losses show as reconnects.
-      return { connected: t.connected, disconnects: t.reconnects, reconnects: t.reconnects, errors: t.errors, lastError: t.lastError }
+      return {
+        connected: t.connected,
+        disconnects: t.reconnects,
+        reconnects: t.reconnects,
+        errors: t.errors,
+        lastError: t.lastError,
+      }
     },
   }
 }

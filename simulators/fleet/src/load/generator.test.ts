@@ -31,7 +31,18 @@ describe('load generator over MQTT', () => {
     gen = await connectLoad({ mqttUrl: broker.url, vehicles: 30, connections: 4, clientIdPrefix: 'mux-' })
     expect(gen.connections).toBe(4)
     const report = await gen.openLoop({ hz: 2, seconds: 1.5 }).done
-    expect(report).toMatchObject({ loop: 'open', vehicles: 30, connections: 4, targetRatePerS: 60, due: 90, sent: 90, acked: 90, errors: 0, behind: 0, unacked: 0 })
+    expect(report).toMatchObject({
+      loop: 'open',
+      vehicles: 30,
+      connections: 4,
+      targetRatePerS: 60,
+      due: 90,
+      sent: 90,
+      acked: 90,
+      errors: 0,
+      behind: 0,
+      unacked: 0,
+    })
     expect(report.ackMs.n).toBe(90)
     expect(new Set(broker.clientIds)).toEqual(new Set(['mux-0', 'mux-1', 'mux-2', 'mux-3']))
     await until(() => broker.messages.length >= 90, 'the recorder to see every point')
@@ -44,7 +55,10 @@ describe('load generator over MQTT', () => {
     for (const [id, ts] of byVehicle) {
       expect(ts, id).toHaveLength(3)
       // Each fix is stamped with its send time, strictly increasing per vehicle (none deduplicated).
-      expect(ts.every((t, i) => i === 0 || t > (ts[i - 1] as number)), id).toBe(true)
+      expect(
+        ts.every((t, i) => i === 0 || t > (ts[i - 1] as number)),
+        id,
+      ).toBe(true)
     }
   })
 
@@ -70,14 +84,27 @@ describe('load generator over MQTT', () => {
     await until(() => run.progress().sent > 12, 'the loop to go on once acknowledged')
     run.stop()
     const report = await run.done
-    expect(report).toMatchObject({ loop: 'closed', window: 4, connections: 3, targetRatePerS: null, errors: 0, behind: 0, unacked: 0 })
+    expect(report).toMatchObject({
+      loop: 'closed',
+      window: 4,
+      connections: 3,
+      targetRatePerS: null,
+      errors: 0,
+      behind: 0,
+      unacked: 0,
+    })
     expect(report.acked).toBe(report.sent)
     expect(report.due).toBe(report.sent)
     expect(report.ackMs.n).toBe(report.sent)
   })
 
   it('keeps a closed loop within the credit it is granted, which never shrinks', async () => {
-    gen = await connectLoad({ mqttUrl: broker.url, vehicles: ['R1', 'R2', 'R3', 'R4', 'R5'], connections: 2, topicPrefix: 'bench/raw/t' })
+    gen = await connectLoad({
+      mqttUrl: broker.url,
+      vehicles: ['R1', 'R2', 'R3', 'R4', 'R5'],
+      connections: 2,
+      topicPrefix: 'bench/raw/t',
+    })
     const run = gen.closedLoop({ window: 10, seconds: 120, credit: 7 })
     await until(() => run.progress().acked === 7, 'the credit to be used')
     await settle()
@@ -104,7 +131,9 @@ describe('load generator over MQTT', () => {
     expect(await run.done).toMatchObject({ sent: 0, sendRatePerS: 0, ackRatePerS: 0 })
     expect(() => gen?.openLoop({ hz: 0, seconds: 1 })).toThrow(/hz must be in/)
     await expect(connectLoad({ mqttUrl: broker.url, vehicles: ['A', 'A'] })).rejects.toThrow(/distinct/)
-    await expect(connectLoad({ mqttUrl: 'mqtt://127.0.0.1:1', vehicles: 2 })).rejects.toThrow(/no load connection could be opened over mqtt/)
+    await expect(connectLoad({ mqttUrl: 'mqtt://127.0.0.1:1', vehicles: 2 })).rejects.toThrow(
+      /no load connection could be opened over mqtt/,
+    )
   })
 })
 
@@ -141,9 +170,17 @@ describe('loadProblems', () => {
       'seconds must be in (0, 86400]',
     ])
     expect(loadProblems({ protocol: 'mqtt', vehicles: 10, hz: 51, seconds: 1 })).toEqual(['hz must be in (0, 50]'])
-    expect(loadProblems({ protocol: 'mqtt', vehicles: 10, window: 2.5, seconds: 1 })).toEqual(['window must be a whole number in 1..10000'])
-    expect(loadProblems({ protocol: 'jt808', vehicles: 10, hz: 2, seconds: 1 })).toEqual([expect.stringMatching(/whole seconds/)])
-    expect(loadProblems({ protocol: 'jt808', vehicles: 10, window: 2, seconds: 1 })).toEqual([expect.stringMatching(/closed loop cannot run over JT\/T 808/)])
-    expect(loadProblems({ protocol: 'jt808', vehicles: 10, hz: 1, connections: 2, seconds: 1 })).toEqual([expect.stringMatching(/connections must equal vehicles/)])
+    expect(loadProblems({ protocol: 'mqtt', vehicles: 10, window: 2.5, seconds: 1 })).toEqual([
+      'window must be a whole number in 1..10000',
+    ])
+    expect(loadProblems({ protocol: 'jt808', vehicles: 10, hz: 2, seconds: 1 })).toEqual([
+      expect.stringMatching(/whole seconds/),
+    ])
+    expect(loadProblems({ protocol: 'jt808', vehicles: 10, window: 2, seconds: 1 })).toEqual([
+      expect.stringMatching(/closed loop cannot run over JT\/T 808/),
+    ])
+    expect(loadProblems({ protocol: 'jt808', vehicles: 10, hz: 1, connections: 2, seconds: 1 })).toEqual([
+      expect.stringMatching(/connections must equal vehicles/),
+    ])
   })
 })

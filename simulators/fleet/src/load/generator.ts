@@ -97,23 +97,32 @@ export interface LoadPlan {
   maxBacklog?: number
 }
 
-const whole = (n: number | undefined, min: number, max: number): boolean => n !== undefined && Number.isInteger(n) && n >= min && n <= max
+const whole = (n: number | undefined, min: number, max: number): boolean =>
+  n !== undefined && Number.isInteger(n) && n >= min && n <= max
 
 /** Everything wrong with a load plan, before anything connects. */
 export function loadProblems(p: LoadPlan): string[] {
   const out: string[] = []
   if (!whole(p.vehicles, 1, 100_000)) out.push('vehicles must be a whole number in 1..100000')
-  if (p.connections !== undefined && !whole(p.connections, 1, Math.max(1, p.vehicles))) out.push('connections must be a whole number in 1..vehicles')
-  if ((p.hz === undefined) === (p.window === undefined)) out.push('give hz (open loop) or window (closed loop), one of them')
+  if (p.connections !== undefined && !whole(p.connections, 1, Math.max(1, p.vehicles)))
+    out.push('connections must be a whole number in 1..vehicles')
+  if ((p.hz === undefined) === (p.window === undefined))
+    out.push('give hz (open loop) or window (closed loop), one of them')
   if (p.hz !== undefined && !(p.hz > 0 && p.hz <= 50)) out.push('hz must be in (0, 50]')
   if (p.window !== undefined && !whole(p.window, 1, 10_000)) out.push('window must be a whole number in 1..10000')
   if (!(p.seconds > 0 && p.seconds <= 86_400)) out.push('seconds must be in (0, 86400]')
-  if (p.maxBacklog !== undefined && !whole(p.maxBacklog, 1, 10_000_000)) out.push('maxBacklog must be a whole number ≥ 1')
+  if (p.maxBacklog !== undefined && !whole(p.maxBacklog, 1, 10_000_000))
+    out.push('maxBacklog must be a whole number ≥ 1')
   if (p.protocol === 'jt808') {
     // JT/T 808 times have whole seconds; faster fixes would share a timestamp and be deduplicated.
-    if (p.hz !== undefined && p.hz > 1) out.push('hz above 1 cannot be carried by JT/T 808 (its timestamps have whole seconds)')
-    if (p.window !== undefined) out.push('a closed loop cannot run over JT/T 808 (its whole-second timestamps allow one fix per vehicle per second)')
-    if (p.connections !== undefined && p.connections !== p.vehicles) out.push('a JT/T 808 terminal is its connection: connections must equal vehicles')
+    if (p.hz !== undefined && p.hz > 1)
+      out.push('hz above 1 cannot be carried by JT/T 808 (its timestamps have whole seconds)')
+    if (p.window !== undefined)
+      out.push(
+        'a closed loop cannot run over JT/T 808 (its whole-second timestamps allow one fix per vehicle per second)',
+      )
+    if (p.connections !== undefined && p.connections !== p.vehicles)
+      out.push('a JT/T 808 terminal is its connection: connections must equal vehicles')
   }
   return out
 }
@@ -123,7 +132,8 @@ export const loadVehicleId = (i: number): string => `LOAD-V${String(i + 1).padSt
 export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerator> {
   const protocol = o.protocol ?? 'mqtt'
   const now = o.now ?? Date.now
-  const ids = typeof o.vehicles === 'number' ? Array.from({ length: o.vehicles }, (_, i) => loadVehicleId(i)) : [...o.vehicles]
+  const ids =
+    typeof o.vehicles === 'number' ? Array.from({ length: o.vehicles }, (_, i) => loadVehicleId(i)) : [...o.vehicles]
   const problems = loadProblems({ protocol, vehicles: ids.length, connections: o.connections, hz: 1, seconds: 1 })
   if (new Set(ids).size !== ids.length) problems.push('vehicle ids must be distinct')
   if (problems.length > 0) throw new Error(problems.join('; '))
@@ -143,14 +153,22 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
     })
   } else {
     const { host, port } = parseHostPort(o.jt808 ?? 'localhost:6808', 6808)
-    const vehicles: SimVehicle[] = ids.map((id, i) => ({ id, plate: null, jt808Phone: `0188${String(i + 1).padStart(8, '0')}` }))
+    const vehicles: SimVehicle[] = ids.map((id, i) => ({
+      id,
+      plate: null,
+      jt808Phone: `0188${String(i + 1).padStart(8, '0')}`,
+    }))
     chans = await jt808Channels({ host, port, vehicles, connectConcurrency: concurrency })
   }
   const connectMs = performance.now() - connectStarted
   const { channels } = chans
-  if (channels.length === 0) throw new Error(`no load connection could be opened over ${protocol}: ${chans.firstFailure}`)
+  if (channels.length === 0)
+    throw new Error(`no load connection could be opened over ${protocol}: ${chans.firstFailure}`)
   const warnings: string[] = []
-  if (channels.length < chans.asked) warnings.push(`${chans.asked - channels.length} of ${chans.asked} connections could not connect (their vehicles send nothing): ${chans.firstFailure}`)
+  if (channels.length < chans.asked)
+    warnings.push(
+      `${chans.asked - channels.length} of ${chans.asked} connections could not connect (their vehicles send nothing): ${chans.firstFailure}`,
+    )
 
   const chanOf: LoadChannel[] = []
   for (const ch of channels) for (const v of ch.vehicles) chanOf[v] = ch
@@ -171,7 +189,15 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
     const travelledM = ((SPEED_KMH / 3.6) * (ts - epoch)) / 1000
     const a = c.angle + travelledM / c.radiusM
     const p = offsetPoint(CENTRE, c.radiusM * Math.sin(a), c.radiusM * Math.cos(a))
-    return { ts, lng: Math.round(p[0] * 1e6) / 1e6, lat: Math.round(p[1] * 1e6) / 1e6, speedKmh: SPEED_KMH, headingDeg: Math.round(((a * 180) / Math.PI + 90) % 360), accM: 5, odoM: 1_000_000 + Math.round(travelledM) }
+    return {
+      ts,
+      lng: Math.round(p[0] * 1e6) / 1e6,
+      lat: Math.round(p[1] * 1e6) / 1e6,
+      speedKmh: SPEED_KMH,
+      headingDeg: Math.round(((a * 180) / Math.PI + 90) % 360),
+      accM: 5,
+      odoM: 1_000_000 + Math.round(travelledM),
+    }
   }
 
   let busy = false
@@ -204,7 +230,11 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
     },
 
     openLoop(opts) {
-      const t = begin({ protocol, vehicles: live.length, hz: opts.hz, seconds: opts.seconds, maxBacklog: opts.maxBacklog }, opts.startAt, opts.drainTimeoutMs)
+      const t = begin(
+        { protocol, vehicles: live.length, hz: opts.hz, seconds: opts.seconds, maxBacklog: opts.maxBacklog },
+        opts.startAt,
+        opts.drainTimeoutMs,
+      )
       const rate = live.length * opts.hz
       const periodMs = 1000 / rate
       let total = Math.round(rate * opts.seconds)
@@ -230,14 +260,25 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
         total = j
         // A perfect run's last fix leaves one period before the end of its schedule.
         const spanMs = Math.max(j * periodMs, t.sent > 0 ? t.lastSendPerf - t.t0 + periodMs : 0)
-        t.stopSending(spanMs, { loop: 'open', targetRatePerS: rate, window: null, due: j, lagAtEndMs: lagAtEnd, maxLagMs: maxLag })
+        t.stopSending(spanMs, {
+          loop: 'open',
+          targetRatePerS: rate,
+          window: null,
+          due: j,
+          lagAtEndMs: lagAtEnd,
+          maxLagMs: maxLag,
+        })
       }
       t.onStart(tick)
       return t.run(finish, () => {})
     },
 
     closedLoop(opts) {
-      const t = begin({ protocol, vehicles: live.length, window: opts.window, seconds: opts.seconds }, opts.startAt, opts.drainTimeoutMs)
+      const t = begin(
+        { protocol, vehicles: live.length, window: opts.window, seconds: opts.seconds },
+        opts.startAt,
+        opts.drainTimeoutMs,
+      )
       let allowance = opts.credit ?? Infinity
       let sending = false
       let stopAt = Infinity
@@ -262,7 +303,7 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
       // One fix per connection per pass, from a rotating first one: scarce credit is shared out evenly.
       let first = 0
       const pumpAll = (): void => {
-        for (let progressed = true; progressed; ) {
+        for (let progressed = true; progressed;) {
           progressed = false
           for (let k = 0; k < channels.length; k++) if (sendNext((first + k) % channels.length)) progressed = true
         }
@@ -271,7 +312,14 @@ export async function connectLoad(o: LoadGeneratorOptions): Promise<LoadGenerato
       const finish = (): void => {
         sending = false
         clearTimeout(timer)
-        t.stopSending(performance.now() - t.t0, { loop: 'closed', targetRatePerS: null, window: opts.window, due: t.sent, lagAtEndMs: 0, maxLagMs: 0 })
+        t.stopSending(performance.now() - t.t0, {
+          loop: 'closed',
+          targetRatePerS: null,
+          window: opts.window,
+          due: t.sent,
+          lagAtEndMs: 0,
+          maxLagMs: 0,
+        })
       }
       t.onStart(() => {
         sending = true

@@ -29,16 +29,28 @@ export async function startLoad(options: SimulationOptions, load: LoadOptions): 
     connectConcurrency: options.connectConcurrency,
     now,
   })
-  const base: SimStats = { ...emptyStats('load', r.protocol, 1), vehicles: gen.vehicleIds.length, targetRatePerS: load.hz === undefined ? null : load.vehicles * load.hz }
+  const base: SimStats = {
+    ...emptyStats('load', r.protocol, 1),
+    vehicles: gen.vehicleIds.length,
+    targetRatePerS: load.hz === undefined ? null : load.vehicles * load.hz,
+  }
   base.warnings.push(...gen.warnings)
-  if (r.protocol === 'jt808') base.warnings.push('JT/T 808 load vehicles (LOAD-V…, phones 0188…) must exist on the server with those terminal phones, or the gateway refuses them')
+  if (r.protocol === 'jt808')
+    base.warnings.push(
+      'JT/T 808 load vehicles (LOAD-V…, phones 0188…) must exist on the server with those terminal phones, or the gateway refuses them',
+    )
 
   let run: LoadRun
   try {
     run =
       load.window !== undefined
         ? gen.closedLoop({ window: load.window, seconds: load.seconds, drainTimeoutMs: DRAIN_TIMEOUT_MS })
-        : gen.openLoop({ hz: load.hz ?? 1, seconds: load.seconds, maxBacklog: load.maxBacklog, drainTimeoutMs: DRAIN_TIMEOUT_MS })
+        : gen.openLoop({
+            hz: load.hz ?? 1,
+            seconds: load.seconds,
+            maxBacklog: load.maxBacklog,
+            drainTimeoutMs: DRAIN_TIMEOUT_MS,
+          })
   } catch (err) {
     await gen.close()
     throw err
@@ -80,7 +92,10 @@ export async function startLoad(options: SimulationOptions, load: LoadOptions): 
     await gen.close()
     const c = gen.counters()
     const warnings = [...base.warnings]
-    if (report.unacked > 0) warnings.push(`${report.unacked} fixes were still unacknowledged ${DRAIN_TIMEOUT_MS / 1000} s after sending stopped`)
+    if (report.unacked > 0)
+      warnings.push(
+        `${report.unacked} fixes were still unacknowledged ${DRAIN_TIMEOUT_MS / 1000} s after sending stopped`,
+      )
     const final: SimStats = {
       ...snapshot(),
       state: 'done',

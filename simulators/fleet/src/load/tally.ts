@@ -101,7 +101,14 @@ export class Tally {
   #resolve: (r: LoadReport) => void = () => {}
   readonly done: Promise<LoadReport>
 
-  constructor(protocol: Protocol, now: () => number, chans: Channels, startAt: number, drainTimeoutMs: number, release: () => void) {
+  constructor(
+    protocol: Protocol,
+    now: () => number,
+    chans: Channels,
+    startAt: number,
+    drainTimeoutMs: number,
+    release: () => void,
+  ) {
     this.#protocol = protocol
     this.#now = now
     this.#chans = chans
@@ -113,20 +120,29 @@ export class Tally {
   }
 
   onStart(begin: () => void): void {
-    this.#startTimer = setTimeout(() => {
-      this.#startTimer = undefined
-      this.t0 = performance.now()
-      this.#startWall = this.#now()
-      this.#cpu0 = cpuMs()
-      this.#counters0 = this.#chans.counters()
-      this.#state = 'sending'
-      begin()
-    }, Math.max(0, this.#startAt - this.#now()))
+    this.#startTimer = setTimeout(
+      () => {
+        this.#startTimer = undefined
+        this.t0 = performance.now()
+        this.#startWall = this.#now()
+        this.#cpu0 = cpuMs()
+        this.#counters0 = this.#chans.counters()
+        this.#state = 'sending'
+        begin()
+      },
+      Math.max(0, this.#startAt - this.#now()),
+    )
   }
 
   run(stop: () => void, grant: (upTo: number) => void): LoadRun {
     return {
-      progress: () => ({ state: this.#state, sent: this.sent, acked: this.acked, errors: this.errors, behind: this.behind }),
+      progress: () => ({
+        state: this.#state,
+        sent: this.sent,
+        acked: this.acked,
+        errors: this.errors,
+        behind: this.behind,
+      }),
       grant,
       stop: () => {
         if (this.#startTimer) {

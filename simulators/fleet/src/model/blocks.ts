@@ -18,7 +18,11 @@ export interface BlockAssignment {
 
 const endOf = (t: SimTrip): number => t.stops.at(-1)?.arrivalTs ?? t.departureTs
 
-export function assignBlocks(trips: readonly SimTrip[], pool: readonly SimVehicle[], operatorOf: (routeId: string) => string | null = () => null): BlockAssignment {
+export function assignBlocks(
+  trips: readonly SimTrip[],
+  pool: readonly SimVehicle[],
+  operatorOf: (routeId: string) => string | null = () => null,
+): BlockAssignment {
   const ids = new Set(pool.map((v) => v.id))
   const blocks = new Map<string, SimTrip[]>(pool.map((v) => [v.id, []]))
   const sorted = [...trips].sort((a, b) => a.departureTs - b.departureTs || a.id.localeCompare(b.id))
@@ -40,8 +44,14 @@ export function assignBlocks(trips: readonly SimTrip[], pool: readonly SimVehicl
       if (!fits(block, trip)) continue
       const before = block.filter((o) => o.departureTs < trip.departureTs).at(-1)
       const free = before ? endOf(before) : -Infinity
-      const rank = before?.stops.at(-1)?.stopCode === trip.stops[0]?.stopCode ? 0 : before === undefined && block.length === 0 ? 1 : 2
-      if (!best || rank < best.rank || (rank === best.rank && rank !== 1 && free < best.free)) best = { id: v.id, rank, free }
+      const rank =
+        before?.stops.at(-1)?.stopCode === trip.stops[0]?.stopCode
+          ? 0
+          : before === undefined && block.length === 0
+            ? 1
+            : 2
+      if (!best || rank < best.rank || (rank === best.rank && rank !== 1 && free < best.free))
+        best = { id: v.id, rank, free }
     }
     if (best) (blocks.get(best.id) as SimTrip[]).push(trip)
     else unassigned.push(trip)

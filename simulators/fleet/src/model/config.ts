@@ -117,7 +117,7 @@ export function faultProfile(profile: FaultProfile): FaultConfig {
       return {
         lateStart: { probability: 0.3, delayS: r(120, 900) },
         breakdown: { probability: 0.15, durationS: r(300, 1200) },
-        detour: { probability: 0.15, lengthM: r(1000, 3000) , offsetM: r(250, 600) },
+        detour: { probability: 0.15, lengthM: r(1000, 3000), offsetM: r(250, 600) },
         reboot: { probability: 0.15, durationS: r(30, 180) },
         gpsJump: { probability: 0.005, distanceM: r(300, 1500) },
         duplicate: { probability: 0.03 },
@@ -138,7 +138,9 @@ export const DEFAULT_BEHAVIOUR: BehaviourConfig = {
   minSpeedKmh: 18,
 }
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] }
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K]
+}
 
 /** Overlays `patch` on `base` (objects merged key by key, arrays and scalars replaced). */
 export function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
@@ -152,7 +154,8 @@ export function merge<T>(base: T, patch: DeepPartial<T> | undefined): T {
   return out as T
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Problems a person can act on (empty when the settings make sense). */
 export function configProblems(c: ModelConfig): string[] {
@@ -177,15 +180,19 @@ export function configProblems(c: ModelConfig): string[] {
   range('detour.offsetM', f.detour.offsetM)
   range('reboot.durationS', f.reboot.durationS)
   range('gpsJump.distanceM', f.gpsJump.distanceM)
-  for (const z of f.deadZones) if (!(z.toM > z.fromM && z.fromM >= 0)) out.push(`dead zone on ${z.routeId}: fromM must be ≥ 0 and below toM`)
+  for (const z of f.deadZones)
+    if (!(z.toM > z.fromM && z.fromM >= 0)) out.push(`dead zone on ${z.routeId}: fromM must be ≥ 0 and below toM`)
   for (const s of f.strandings ?? []) {
-    if (!(s.atShare > 0 && s.atShare < 1)) out.push(`stranding on ${s.tripInstanceId}: atShare must be between 0 and 1, got ${s.atShare}`)
+    if (!(s.atShare > 0 && s.atShare < 1))
+      out.push(`stranding on ${s.tripInstanceId}: atShare must be between 0 and 1, got ${s.atShare}`)
     if (!(s.standS >= 0)) out.push(`stranding on ${s.tripInstanceId}: standS must be ≥ 0, got ${s.standS}`)
   }
   const b = c.behaviour
-  if (!(Number.isInteger(b.intervalS) && b.intervalS >= 1 && b.intervalS <= 300)) out.push(`intervalS must be a whole number of seconds in 1..300, got ${b.intervalS}`)
+  if (!(Number.isInteger(b.intervalS) && b.intervalS >= 1 && b.intervalS <= 300))
+    out.push(`intervalS must be a whole number of seconds in 1..300, got ${b.intervalS}`)
   if (!(b.gpsNoiseM >= 0 && b.gpsNoiseM <= 100)) out.push(`gpsNoiseM must be in 0..100, got ${b.gpsNoiseM}`)
   prob('skipStopProbability', b.skipStopProbability)
-  if (!(b.minSpeedKmh > 0 && b.maxSpeedKmh >= b.minSpeedKmh)) out.push('speeds must satisfy 0 < minSpeedKmh ≤ maxSpeedKmh')
+  if (!(b.minSpeedKmh > 0 && b.maxSpeedKmh >= b.minSpeedKmh))
+    out.push('speeds must satisfy 0 < minSpeedKmh ≤ maxSpeedKmh')
   return out
 }

@@ -20,7 +20,10 @@ describe('who drives, in the model stream', () => {
     expect(said.map((e) => e.driver.id)).toEqual([A.id, B.id])
     const starts = events.flatMap((e) => (e.type === 'trip_start' ? [e] : []))
     // Right before the trip it belongs to starts, at the same instant.
-    for (const [e, start] of [[said[0], starts[0]], [said[1], starts[3]]] as const) {
+    for (const [e, start] of [
+      [said[0], starts[0]],
+      [said[1], starts[3]],
+    ] as const) {
       expect(e?.ts).toBe(start?.ts)
       expect(events.indexOf(start as SimEvent) - events.indexOf(e as SimEvent)).toBe(1)
     }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createFleet } from './fleet.js'
 import { makeConfig, makeNetwork } from './test-factories.js'
 
-const tripsOf = (fleet: ReturnType<typeof createFleet>) => Object.fromEntries(fleet.vehicles.map((v) => [v.vehicle.id, v.trips.map((t) => t.id.split('_')[0])]))
+const tripsOf = (fleet: ReturnType<typeof createFleet>) =>
+  Object.fromEntries(fleet.vehicles.map((v) => [v.vehicle.id, v.trips.map((t) => t.id.split('_')[0])]))
 
 describe('the roster drives the simulated fleet', () => {
   // V001 and V002 of different operators; T2 is lent: V002 runs a trip of V001's operator's route.

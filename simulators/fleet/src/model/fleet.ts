@@ -51,7 +51,9 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   const root = new Rng(config.seed)
   const routes = new Map(network.routes.map((r) => [r.id, r]))
   const routeFilter = selection.routeIds ? new Set(selection.routeIds) : null
-  let trips = network.trips.filter((t) => routes.has(t.routeId) && t.stops.length >= 2 && (!routeFilter || routeFilter.has(t.routeId)))
+  let trips = network.trips.filter(
+    (t) => routes.has(t.routeId) && t.stops.length >= 2 && (!routeFilter || routeFilter.has(t.routeId)),
+  )
   if (selection.rosteredOnly) trips = trips.filter((t) => t.vehicleId !== null)
 
   let pool = network.vehicles
@@ -64,8 +66,12 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
     pool = pool.filter((v) => wanted.has(v.id))
   }
   const assignedFirst = new Map<string, number>()
-  for (const t of trips) if (t.vehicleId !== null) assignedFirst.set(t.vehicleId, Math.min(assignedFirst.get(t.vehicleId) ?? Infinity, t.departureTs))
-  pool = [...pool].sort((a, b) => (assignedFirst.get(a.id) ?? Infinity) - (assignedFirst.get(b.id) ?? Infinity) || a.id.localeCompare(b.id))
+  for (const t of trips)
+    if (t.vehicleId !== null)
+      assignedFirst.set(t.vehicleId, Math.min(assignedFirst.get(t.vehicleId) ?? Infinity, t.departureTs))
+  pool = [...pool].sort(
+    (a, b) => (assignedFirst.get(a.id) ?? Infinity) - (assignedFirst.get(b.id) ?? Infinity) || a.id.localeCompare(b.id),
+  )
   if (selection.maxVehicles !== undefined) pool = pool.slice(0, Math.max(0, selection.maxVehicles))
   const simulated = new Set(pool.map((v) => v.id))
   const notSimulated = trips.filter((t) => t.vehicleId !== null && !simulated.has(t.vehicleId))
@@ -85,10 +91,21 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
   const deadZones = placeDeadZones(network.routes, config, root, (id) => pathOf(id, 0).lengthM)
   const zonesByRoute = new Map<string, DeadZone[]>()
   for (const z of deadZones) zonesByRoute.set(z.routeId, [...(zonesByRoute.get(z.routeId) ?? []), z])
-  const world: World = { routes, stops: new Map(network.stops.map((s) => [s.code, s])), deadZones: zonesByRoute, path: pathOf }
+  const world: World = {
+    routes,
+    stops: new Map(network.stops.map((s) => [s.code, s])),
+    deadZones: zonesByRoute,
+    path: pathOf,
+  }
 
-  const vehicles: FleetVehicle[] = pool.filter((v) => blocks.has(v.id)).map((v) => ({ vehicle: v, trips: blocks.get(v.id) as SimTrip[] }))
-  const streams = vehicles.map((v) => ({ it: vehicleEvents(v.vehicle, v.trips, world, config, root), head: null as SimEvent | null, done: false }))
+  const vehicles: FleetVehicle[] = pool
+    .filter((v) => blocks.has(v.id))
+    .map((v) => ({ vehicle: v, trips: blocks.get(v.id) as SimTrip[] }))
+  const streams = vehicles.map((v) => ({
+    it: vehicleEvents(v.vehicle, v.trips, world, config, root),
+    head: null as SimEvent | null,
+    done: false,
+  }))
   const peek = (s: (typeof streams)[0]): SimEvent | null => {
     if (s.head === null && !s.done) {
       const r = s.it.next()
@@ -98,10 +115,13 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
     return s.head
   }
   const selected = vehicles.flatMap((v) => v.trips)
-  const window = selected.length === 0 ? null : {
-    fromTs: Math.min(...selected.map((t) => t.departureTs)),
-    toTs: Math.max(...selected.map((t) => t.stops.at(-1)?.arrivalTs ?? t.departureTs)),
-  }
+  const window =
+    selected.length === 0
+      ? null
+      : {
+          fromTs: Math.min(...selected.map((t) => t.departureTs)),
+          toTs: Math.max(...selected.map((t) => t.stops.at(-1)?.arrivalTs ?? t.departureTs)),
+        }
 
   return {
     vehicles,
@@ -132,7 +152,12 @@ export function createFleet(network: SimNetwork, config: ModelConfig, selection:
 }
 
 /** The scenario's dead zones (clipped to the route) plus seeded ones. */
-function placeDeadZones(routes: readonly SimRoute[], config: ModelConfig, root: Rng, lengthOf: (routeId: string) => number): DeadZone[] {
+function placeDeadZones(
+  routes: readonly SimRoute[],
+  config: ModelConfig,
+  root: Rng,
+  lengthOf: (routeId: string) => number,
+): DeadZone[] {
   const out: DeadZone[] = []
   const known = new Set(routes.map((r) => r.id))
   for (const z of config.faults.deadZones) {

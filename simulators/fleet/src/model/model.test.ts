@@ -12,12 +12,17 @@ const run = (events: SimEvent[]) => ({
 })
 
 describe('reproducibility', () => {
-  const network = makeNetwork({ trips: [{}, { direction: 1, departureS: 8 * 3600 }, { departureS: 10 * 3600, vehicleId: null }], vehicles: [{}, {}] })
+  const network = makeNetwork({
+    trips: [{}, { direction: 1, departureS: 8 * 3600 }, { departureS: 10 * 3600, vehicleId: null }],
+    vehicles: [{}, {}],
+  })
   const everything = (seed: number, stepMs?: number): string => {
     const fleet = createFleet(network, makeConfig(seed, {}, 'heavy'))
     const events: SimEvent[] = []
     if (stepMs === undefined) events.push(...fleet.advance(Infinity))
-    else for (let t = (fleet.window?.fromTs ?? 0) - 3_600_000; fleet.nextTs() !== null; t += stepMs) events.push(...fleet.advance(t))
+    else
+      for (let t = (fleet.window?.fromTs ?? 0) - 3_600_000; fleet.nextTs() !== null; t += stepMs)
+        events.push(...fleet.advance(t))
     return JSON.stringify(events)
   }
 
@@ -39,7 +44,11 @@ describe('reproducibility', () => {
 
 describe('movement', () => {
   it('keeps fixes on whole seconds, strictly increasing per vehicle, a few metres off the truth', () => {
-    const { fixes } = run(createFleet(makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }] }), makeConfig(3)).advance(Infinity))
+    const { fixes } = run(
+      createFleet(makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }] }), makeConfig(3)).advance(
+        Infinity,
+      ),
+    )
     expect(fixes.length).toBeGreaterThan(300)
     fixes.forEach((f, i) => {
       expect(f.ts % 1000).toBe(0)
@@ -49,7 +58,9 @@ describe('movement', () => {
   })
 
   it('drives faster on the straight valley road than on the switchbacks', () => {
-    const { fixes } = run(createFleet(makeNetwork({ trips: [{ offsetsMin: [0, 3, 7, 11, 16] }] }), makeConfig(4)).advance(Infinity))
+    const { fixes } = run(
+      createFleet(makeNetwork({ trips: [{ offsetsMin: [0, 3, 7, 11, 16] }] }), makeConfig(4)).advance(Infinity),
+    )
     const driving = fixes.filter((f) => f.meta.phase === 'drive' && f.speedKmh > 5)
     const mean = (xs: SimFix[]): number => xs.reduce((s, f) => s + f.speedKmh, 0) / xs.length
     const valley = driving.filter((f) => (f.meta.routeDistM as number) > 400 && (f.meta.routeDistM as number) < 2600)
@@ -69,7 +80,9 @@ describe('movement', () => {
 
 describe('stop visits in the truth match the movement', () => {
   const network = makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }], townshipStops: [0, 2, 4] })
-  const { fixes, visits } = run(createFleet(network, makeConfig(11, { lateStart: { probability: 1 } })).advance(Infinity))
+  const { fixes, visits } = run(
+    createFleet(network, makeConfig(11, { lateStart: { probability: 1 } })).advance(Infinity),
+  )
   const stopPoint = new Map(network.stops.map((s) => [s.code, s.point]))
 
   it('has the vehicle within ~30 m of the stop from arrival to departure', () => {
@@ -104,7 +117,12 @@ describe('fault injection', () => {
 
   it('a breakdown is a stopped interval in the fixes and a truth record', () => {
     const network = makeNetwork()
-    const { fixes, faults } = run(createFleet(network, makeConfig(21, { breakdown: { probability: 1, durationS: { min: 300, max: 600 } } })).advance(Infinity))
+    const { fixes, faults } = run(
+      createFleet(
+        network,
+        makeConfig(21, { breakdown: { probability: 1, durationS: { min: 300, max: 600 } } }),
+      ).advance(Infinity),
+    )
     const b = faults.find((f) => f.type === 'breakdown') as FaultRecord
     expect(b).toBeDefined()
     expect(b.toTs - b.fromTs).toBeGreaterThanOrEqual(300_000)
@@ -121,7 +139,12 @@ describe('fault injection', () => {
   it('a breakdown for good ends the trip where the bus stood, and its day with it', () => {
     const network = makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }] })
     const [first, second] = network.trips as [SimTrip, SimTrip]
-    const { fixes, faults, visits } = run(createFleet(network, makeConfig(24, { strandings: [{ tripInstanceId: first.id, atShare: 0.5, standS: 900 }] })).advance(Infinity))
+    const { fixes, faults, visits } = run(
+      createFleet(
+        network,
+        makeConfig(24, { strandings: [{ tripInstanceId: first.id, atShare: 0.5, standS: 900 }] }),
+      ).advance(Infinity),
+    )
     const b = faults.find((f) => f.type === 'breakdown') as FaultRecord
     expect(b).toMatchObject({ tripInstanceId: first.id, toTs: b.fromTs + 900_000, details: { final: true } })
     // Stops beyond half-way are never reached, and the next trip is not run at all.
@@ -135,7 +158,9 @@ describe('fault injection', () => {
 
   it('a detour leaves the route by more than 100 m and comes back', () => {
     const network = makeNetwork()
-    const { fixes, faults } = run(createFleet(network, makeConfig(22, { detour: { probability: 1 } })).advance(Infinity))
+    const { fixes, faults } = run(
+      createFleet(network, makeConfig(22, { detour: { probability: 1 } })).advance(Infinity),
+    )
     const d = faults.find((f) => f.type === 'detour') as FaultRecord
     expect(d).toBeDefined()
     const off = onRoute(network)
@@ -145,7 +170,9 @@ describe('fault injection', () => {
   })
 
   it('a GPS jump is one fix hundreds of metres off, recorded in the truth', () => {
-    const { fixes, faults } = run(createFleet(makeNetwork(), makeConfig(23, { gpsJump: { probability: 0.02 } })).advance(Infinity))
+    const { fixes, faults } = run(
+      createFleet(makeNetwork(), makeConfig(23, { gpsJump: { probability: 0.02 } })).advance(Infinity),
+    )
     const jumps = faults.filter((f) => f.type === 'gps_jump')
     expect(jumps.length).toBeGreaterThan(0)
     for (const j of jumps) {
@@ -157,7 +184,10 @@ describe('fault injection', () => {
   })
 
   it('a reboot drops the link and the fixes for its duration, and is over before the bus reaches its last stop', () => {
-    const fleet = createFleet(makeNetwork(), makeConfig(24, { reboot: { probability: 1, durationS: { min: 60, max: 60 } } }))
+    const fleet = createFleet(
+      makeNetwork(),
+      makeConfig(24, { reboot: { probability: 1, durationS: { min: 60, max: 60 } } }),
+    )
     const events = fleet.advance(Infinity)
     const r = run(events).faults.find((f) => f.type === 'reboot') as FaultRecord
     // This draw starts the reboot less than a minute before the last stop: the device is back 1 s before the bus gets there.
@@ -174,7 +204,11 @@ describe('fault injection', () => {
     const events = createFleet(makeNetwork(), makeConfig(25, { duplicate: { probability: 0.05 } })).advance(Infinity)
     const dups = events.filter((e) => e.type === 'fix' && e.duplicate).map((e) => e.ts)
     expect(dups.length).toBeGreaterThan(5)
-    expect(run(events).faults.filter((f) => f.type === 'duplicate').map((f) => f.fromTs)).toEqual(dups)
+    expect(
+      run(events)
+        .faults.filter((f) => f.type === 'duplicate')
+        .map((f) => f.fromTs),
+    ).toEqual(dups)
   })
 })
 
@@ -182,7 +216,8 @@ describe('dead zones', () => {
   const network = makeNetwork({ trips: [{}, { direction: 1, departureS: 9 * 3600 }] })
   const zone = { routeId: 'R1', fromM: 1000, toM: 2000 }
   const events = createFleet(network, makeConfig(31, { deadZones: [zone] })).advance(Infinity)
-  const inZone = (f: SimFix): boolean => (f.meta.routeDistM as number) >= zone.fromM && (f.meta.routeDistM as number) <= zone.toM
+  const inZone = (f: SimFix): boolean =>
+    (f.meta.routeDistM as number) >= zone.fromM && (f.meta.routeDistM as number) <= zone.toM
 
   it('sends nothing live inside the stretch and everything of it as one batch on exit, in order', () => {
     const live = events.flatMap((e) => (e.type === 'fix' ? [e.fix] : []))
@@ -195,7 +230,10 @@ describe('dead zones', () => {
       expect(e.fixes.every(inZone)).toBe(true)
       e.fixes.forEach((f, k) => k > 0 && expect(f.ts).toBeGreaterThan((e.fixes[k - 1] as SimFix).ts))
       // Announced by link_down before the first kept point, link_up right before the batch, the next live fix after it.
-      const down = events.slice(0, i).filter((x) => x.type === 'link_down').at(-1)
+      const down = events
+        .slice(0, i)
+        .filter((x) => x.type === 'link_down')
+        .at(-1)
       expect(down?.ts).toBe(e.fixes[0]?.ts)
       expect(events[i - 1]?.type).toBe('link_up')
       const next = events.slice(i).find((x) => x.type === 'fix')
@@ -203,7 +241,9 @@ describe('dead zones', () => {
       expect(next?.ts).toBeGreaterThan(e.fixes.at(-1)?.ts ?? Infinity)
     }
     const records = run(events).faults.filter((f) => f.type === 'dead_zone')
-    expect(records.map((r) => r.details.points)).toEqual(batches.map(({ e }) => (e.type === 'batch' ? e.fixes.length : 0)))
+    expect(records.map((r) => r.details.points)).toEqual(
+      batches.map(({ e }) => (e.type === 'batch' ? e.fixes.length : 0)),
+    )
   })
 
   it('keeps every point the vehicle took in the stretch', () => {

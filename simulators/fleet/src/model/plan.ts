@@ -78,13 +78,19 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   const topKmh = Math.min(b.maxSpeedKmh, route.speedLimitKmh)
   const routeDist = (d: number): number => Math.round(trip.direction === 0 ? d : path.lengthM - d)
 
-  const skip = stops.map((s, i) => i > 0 && i < n - 1 && !isTownship(s.stopCode) && rng.chance(b.skipStopProbability * (market ? 0.4 : 1)))
-  const legLen = (i: number): number => (stops[i + 1] as (typeof stops)[0]).distM - (stops[i] as (typeof stops)[0]).distM
+  const skip = stops.map(
+    (s, i) => i > 0 && i < n - 1 && !isTownship(s.stopCode) && rng.chance(b.skipStopProbability * (market ? 0.4 : 1)),
+  )
+  const legLen = (i: number): number =>
+    (stops[i + 1] as (typeof stops)[0]).distM - (stops[i] as (typeof stops)[0]).distM
   const legs = Array.from({ length: n - 1 }, (_, i) => i)
 
   const records: TripPlan['records'] = []
   const fault = (type: FaultRecord['type'], fromTs: number, toTs: number, details: FaultRecord['details']): void => {
-    records.push({ ts: toTs, record: { kind: 'fault', type, vehicleId, tripInstanceId: trip.id, fromTs, toTs, details } })
+    records.push({
+      ts: toTs,
+      record: { kind: 'fault', type, vehicleId, tripInstanceId: trip.id, fromTs, toTs, details },
+    })
   }
 
   // Faults of this trip, drawn before any movement so the draws do not depend on the timetable.
@@ -115,7 +121,9 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   const first = stops[0] as (typeof stops)[0]
   // A breakdown for good (scenario, not drawn): a detour it cuts short or comes before never happens.
   const strandSpec = f.strandings?.find((s) => s.tripInstanceId === trip.id)
-  const strandD = strandSpec ? Math.round(first.distM + strandSpec.atShare * ((stops[n - 1] as (typeof stops)[0]).distM - first.distM)) : null
+  const strandD = strandSpec
+    ? Math.round(first.distM + strandSpec.atShare * ((stops[n - 1] as (typeof stops)[0]).distM - first.distM))
+    : null
   if (strandD !== null && detour && detour.toD > strandD) detour = null
   let stranded = false
   const appear = Math.max(ctx.notBefore, trip.departureTs - Math.round(rng.range(120, 360)) * 1000)
@@ -125,12 +133,21 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   const visit = (i: number, arrivalTs: number, departureTs: number, passedWithoutStopping = false): void => {
     const s = stops[i] as (typeof stops)[0]
     visits.push({
-      kind: 'stop_visit', vehicleId, tripInstanceId: trip.id, routeId: trip.routeId, stopCode: s.stopCode, seq: s.seq,
-      scheduledArrivalTs: s.arrivalTs, arrivalTs, departureTs, passedWithoutStopping,
+      kind: 'stop_visit',
+      vehicleId,
+      tripInstanceId: trip.id,
+      routeId: trip.routeId,
+      stopCode: s.stopCode,
+      seq: s.seq,
+      scheduledArrivalTs: s.arrivalTs,
+      arrivalTs,
+      departureTs,
+      passedWithoutStopping,
     })
   }
   visit(0, appear, depart0)
-  if (lateS > 0) fault('late_start', trip.departureTs, depart0, { delayS: Math.round((depart0 - trip.departureTs) / 1000) })
+  if (lateS > 0)
+    fault('late_start', trip.departureTs, depart0, { delayS: Math.round((depart0 - trip.departureTs) / 1000) })
 
   let t = depart0
   let endTs = depart0
@@ -144,14 +161,15 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
     for (let d = a.distM + CHUNK_M; d < z.distM - 1; d += CHUNK_M) edges.add(d)
     if (breakdown?.leg === i) edges.add(breakdown.d)
     if (strandD !== null && strandD > a.distM && strandD < z.distM) edges.add(strandD)
-    if (detour && detour.fromD > a.distM && detour.toD < z.distM) for (let d = detour.fromD; d < detour.toD; d += 25) edges.add(d)
+    if (detour && detour.fromD > a.distM && detour.toD < z.distM)
+      for (let d = detour.fromD; d < detour.toD; d += 25) edges.add(d)
     const cuts = [...edges].sort((x, y) => x - y)
     let ar = 1
     const chunks = cuts.slice(0, -1).map((from, k) => {
       const to = cuts[k + 1] as number
       const mid = (from + to) / 2
       ar = clamp(0.8 * ar + 0.2 * rng.normal(1, 0.25), 0.7, 1.3)
-      let v = (Math.min(naturalSpeedKmh(path.windingAt(mid), b.minSpeedKmh, topKmh) * driver * ar, topKmh * 1.05) / 3.6)
+      let v = Math.min(naturalSpeedKmh(path.windingAt(mid), b.minSpeedKmh, topKmh) * driver * ar, topKmh * 1.05) / 3.6
       if (stopAtStart) v = Math.min(v, Math.sqrt(CREEP_MS ** 2 + 2 * ACCEL_MS2 * (mid - a.distM)))
       if (stopAtEnd) v = Math.min(v, Math.sqrt(CREEP_MS ** 2 + 2 * ACCEL_MS2 * (z.distM - mid)))
       const inDetour = detour !== null && mid > detour.fromD && mid < detour.toD
@@ -175,14 +193,25 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
         knots.push({ t, d: c.from, phase: 'breakdown' })
         const until = t + Math.round(breakdown.durS) * 1000
         const p = truePointAt(path, detour, c.from)
-        fault('breakdown', t, until, { distM: Math.round(c.from), routeDistM: routeDist(c.from), lng: round6(p[0]), lat: round6(p[1]) })
+        fault('breakdown', t, until, {
+          distM: Math.round(c.from),
+          routeDistM: routeDist(c.from),
+          lng: round6(p[0]),
+          lat: round6(p[1]),
+        })
         t = until
       }
       if (c.from === strandD && strandSpec) {
         endTs = t + Math.round(strandSpec.standS) * 1000
         knots.push({ t, d: c.from, phase: 'breakdown' }, { t: endTs, d: c.from, phase: 'breakdown' })
         const p = truePointAt(path, detour, c.from)
-        fault('breakdown', t, endTs, { distM: Math.round(c.from), routeDistM: routeDist(c.from), lng: round6(p[0]), lat: round6(p[1]), final: true })
+        fault('breakdown', t, endTs, {
+          distM: Math.round(c.from),
+          routeDistM: routeDist(c.from),
+          lng: round6(p[0]),
+          lat: round6(p[1]),
+          final: true,
+        })
         stranded = true
         break
       }
@@ -211,7 +240,11 @@ export function planTrip(trip: SimTrip, ctx: PlanContext): TripPlan {
   if (detour) {
     const fromTs = timeAtDist(knots, detour.fromD)
     const toTs = timeAtDist(knots, detour.toD)
-    fault('detour', fromTs, toTs, { fromRouteM: routeDist(detour.fromD), toRouteM: routeDist(detour.toD), offsetM: Math.round(Math.abs(detour.offsetM)) })
+    fault('detour', fromTs, toTs, {
+      fromRouteM: routeDist(detour.fromD),
+      toRouteM: routeDist(detour.toD),
+      offsetM: Math.round(Math.abs(detour.offsetM)),
+    })
   }
   let reboot: TripPlan['reboot'] = null
   if (rebootDraw) {

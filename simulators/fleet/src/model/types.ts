@@ -159,4 +159,12 @@ export type SimEvent =
   | { type: 'trip_end'; ts: number; vehicleId: string; tripInstanceId: string }
 
 /** The wire part of a fix. */
-export const wireFix = (f: SimFix): Fix => ({ ts: f.ts, lng: f.lng, lat: f.lat, speedKmh: f.speedKmh, headingDeg: f.headingDeg, accM: f.accM, odoM: f.odoM })
+export const wireFix = (f: SimFix): Fix => ({
+  ts: f.ts,
+  lng: f.lng,
+  lat: f.lat,
+  speedKmh: f.speedKmh,
+  headingDeg: f.headingDeg,
+  accM: f.accM,
+  odoM: f.odoM,
+})

@@ -7,7 +7,18 @@ import type { ModelConfig } from './config.js'
 import { bearingDeg, distanceM, offsetPoint, type Path } from './path.js'
 import { planTrip, round6, truePointAt, type Knot, type TripPlan } from './plan.js'
 import type { Rng } from './rng.js'
-import type { DeadZone, FaultRecord, LngLat, Phase, SimEvent, SimFix, SimRoute, SimStop, SimTrip, SimVehicle } from './types.js'
+import type {
+  DeadZone,
+  FaultRecord,
+  LngLat,
+  Phase,
+  SimEvent,
+  SimFix,
+  SimRoute,
+  SimStop,
+  SimTrip,
+  SimVehicle,
+} from './types.js'
 
 export interface World {
   routes: ReadonlyMap<string, SimRoute>
@@ -51,7 +62,13 @@ export function stateAt(plan: TripPlan, t: number): State {
   const before = truePointAt(path, detour, distAt(t - 1000))
   const after = truePointAt(path, detour, distAt(t + 1000))
   const speedKmh = (distanceM(before, after) / 2) * 3.6
-  return { point, d, phase: knot.phase, speedKmh, headingDeg: speedKmh > 0.5 ? bearingDeg(before, after) : path.headingAt(d) }
+  return {
+    point,
+    d,
+    phase: knot.phase,
+    speedKmh,
+    headingDeg: speedKmh > 0.5 ? bearingDeg(before, after) : path.headingAt(d),
+  }
 }
 
 const PARK_GAP_MS = 30 * 60_000
@@ -62,7 +79,13 @@ interface Outage {
   zone: DeadZone
 }
 
-export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], world: World, config: ModelConfig, root: Rng): Generator<SimEvent, void, undefined> {
+export function* vehicleEvents(
+  vehicle: SimVehicle,
+  block: readonly SimTrip[],
+  world: World,
+  config: ModelConfig,
+  root: Rng,
+): Generator<SimEvent, void, undefined> {
   const vehicleId = vehicle.id
   const b = config.behaviour
   const f = config.faults
@@ -75,12 +98,27 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
   /** Out of coverage since `since`, keeping fixes for the upload on the way out. */
   let down: Outage | null = null
   const firstGridAtOrAfter = (t: number): number => Math.ceil((t - gridPhaseMs) / stepMs) * stepMs + gridPhaseMs
-  const faultEvent = (type: FaultRecord['type'], tripInstanceId: string | null, fromTs: number, toTs: number, details: FaultRecord['details']): SimEvent => ({
-    type: 'truth', ts: toTs, vehicleId, record: { kind: 'fault', type, vehicleId, tripInstanceId, fromTs, toTs, details },
+  const faultEvent = (
+    type: FaultRecord['type'],
+    tripInstanceId: string | null,
+    fromTs: number,
+    toTs: number,
+    details: FaultRecord['details'],
+  ): SimEvent => ({
+    type: 'truth',
+    ts: toTs,
+    vehicleId,
+    record: { kind: 'fault', type, vehicleId, tripInstanceId, fromTs, toTs, details },
   })
 
   /** Turns the true state at `t` into what the device reports, and what happens to it. */
-  function* fixAt(t: number, st: State, trip: SimTrip | null, routeId: string | null, exactDistM: number | null): Generator<SimEvent> {
+  function* fixAt(
+    t: number,
+    st: State,
+    trip: SimTrip | null,
+    routeId: string | null,
+    exactDistM: number | null,
+  ): Generator<SimEvent> {
     // Rounded once, so the zone test and the truth carried with the fix agree at the edges.
     const routeDistM = exactDistM === null ? null : Math.round(exactDistM)
     if (lastTrue) odoM += Math.round(distanceM(lastTrue, st.point))
@@ -113,7 +151,12 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
       odoM,
       meta: { tripInstanceId: trip?.id ?? null, routeId, routeDistM, truePoint: st.point, phase: st.phase },
     }
-    if (jumped) yield faultEvent('gps_jump', trip?.id ?? null, t, t, { distanceM: Math.round(jumpDist), lng: fix.lng, lat: fix.lat })
+    if (jumped)
+      yield faultEvent('gps_jump', trip?.id ?? null, t, t, {
+        distanceM: Math.round(jumpDist),
+        lng: fix.lng,
+        lat: fix.lat,
+      })
     if (down) {
       down.buffer.push(fix)
       return
@@ -129,7 +172,12 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
     down = null
     yield { type: 'link_up', ts: t, vehicleId, reason: 'dead_zone' }
     if (buffer.length > 0) yield { type: 'batch', ts: t, vehicleId, fixes: buffer }
-    yield faultEvent('dead_zone', tripInstanceId, since, t, { routeId: zone.routeId, fromM: zone.fromM, toM: zone.toM, points: buffer.length })
+    yield faultEvent('dead_zone', tripInstanceId, since, t, {
+      routeId: zone.routeId,
+      fromM: zone.fromM,
+      toM: zone.toM,
+      points: buffer.length,
+    })
   }
 
   let prev: TripPlan | null = null
@@ -140,9 +188,21 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
     const route = world.routes.get(trip.routeId)
     if (!route) continue
     const path = world.path(trip.routeId, trip.direction)
-    const plan = planTrip(trip, { vehicleId, rng: root.fork(`trip:${trip.id}:${vehicleId}`), config, route, path, stops: world.stops, notBefore: (prev?.endTs ?? -Infinity) + 60_000 })
+    const plan = planTrip(trip, {
+      vehicleId,
+      rng: root.fork(`trip:${trip.id}:${vehicleId}`),
+      config,
+      route,
+      path,
+      stops: world.stops,
+      notBefore: (prev?.endTs ?? -Infinity) + 60_000,
+    })
     // Waiting at the same terminus for the next trip: the device stays on, parked.
-    if (prev && plan.startTs - prev.endTs < PARK_GAP_MS && prev.trip.stops.at(-1)?.stopCode === trip.stops[0]?.stopCode) {
+    if (
+      prev &&
+      plan.startTs - prev.endTs < PARK_GAP_MS &&
+      prev.trip.stops.at(-1)?.stopCode === trip.stops[0]?.stopCode
+    ) {
       const end = stateAt(prev, prev.endTs)
       const routeDistM = prev.trip.direction === 0 ? end.d : prev.path.lengthM - end.d
       for (let t = firstGridAtOrAfter(Math.max(prev.endTs + 1, lastFixTs + 1)); t < plan.startTs; t += stepMs) {
@@ -157,7 +217,10 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
     yield { type: 'trip_start', ts: plan.startTs, vehicleId, tripInstanceId: trip.id }
     // Everything timed in this trip, in time order: truth from the plan, the reboot's edges.
     type Timed = { ts: number; run: () => SimEvent[] }
-    const queue: Timed[] = plan.records.map((r) => ({ ts: r.ts, run: () => [{ type: 'truth', ts: r.ts, vehicleId, record: r.record }] }))
+    const queue: Timed[] = plan.records.map((r) => ({
+      ts: r.ts,
+      run: () => [{ type: 'truth', ts: r.ts, vehicleId, record: r.record }],
+    }))
     let rebooting = false
     const reboot = plan.reboot
     if (reboot) {
@@ -175,7 +238,10 @@ export function* vehicleEvents(vehicle: SimVehicle, block: readonly SimTrip[], w
           if (!rebooting) return []
           rebooting = false
           const durationS = Math.round((reboot.toTs - reboot.fromTs) / 1000)
-          return [{ type: 'link_up', ts: reboot.toTs, vehicleId, reason: 'reboot' }, faultEvent('reboot', trip.id, reboot.fromTs, reboot.toTs, { durationS })]
+          return [
+            { type: 'link_up', ts: reboot.toTs, vehicleId, reason: 'reboot' },
+            faultEvent('reboot', trip.id, reboot.fromTs, reboot.toTs, { durationS }),
+          ]
         },
       })
     }

@@ -51,17 +51,35 @@ const TOWNSHIP_CENTRE_M = 800
 const PAGE = 1000
 
 /** Signs in to the server and returns a bearer token (POST /api/auth/login with bearer: true). */
-export async function signIn(baseUrl: string, username: string, password: string, fetchImpl: typeof fetch = fetch): Promise<string> {
+export async function signIn(
+  baseUrl: string,
+  username: string,
+  password: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
   const url = `${baseUrl.replace(/\/+$/, '')}/api/auth/login`
-  const res = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, bearer: true }) })
+  const res = await fetchImpl(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, bearer: true }),
+  })
   const body = (await res.json().catch(() => ({}))) as { token?: string; error?: { message?: string } }
-  if (!res.ok || !body.token) throw new Error(`cannot sign in to ${baseUrl} as ${username}: ${body.error?.message ?? res.status}`)
+  if (!res.ok || !body.token)
+    throw new Error(`cannot sign in to ${baseUrl} as ${username}: ${body.error?.message ?? res.status}`)
   return body.token
 }
 
-export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typeof fetch = fetch, token?: string): Promise<SimNetwork> {
+export async function fetchNetwork(
+  baseUrl: string,
+  date: string,
+  fetchImpl: typeof fetch = fetch,
+  token?: string,
+): Promise<SimNetwork> {
   const base = baseUrl.replace(/\/+$/, '')
-  const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  }
   const get = async <T>(path: string): Promise<T> => {
     const url = `${base}${path}`
     let res: Response
@@ -71,7 +89,9 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
       throw new Error(`cannot reach the server at ${base}: ${(err as Error).message}`)
     }
     if (res.status === 401 || res.status === 403) {
-      throw new Error(`GET ${url} answered ${res.status}: the vehicle list needs a dispatcher or operator session; give --api-user and --api-password (or --api-token)`)
+      throw new Error(
+        `GET ${url} answered ${res.status}: the vehicle list needs a dispatcher or operator session; give --api-user and --api-password (or --api-token)`,
+      )
     }
     if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`)
     return (await res.json()) as T
@@ -102,12 +122,18 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
   const centres = new Map(townships.map((t) => [t.id, t.center]))
   const simStops: SimStop[] = stops.map((s) => {
     const centre = centres.get(s.townshipId)
-    return { code: s.code, point: s.point, townshipCentre: centre !== undefined && distanceM(centre, s.point) <= TOWNSHIP_CENTRE_M }
+    return {
+      code: s.code,
+      point: s.point,
+      townshipCentre: centre !== undefined && distanceM(centre, s.point) <= TOWNSHIP_CENTRE_M,
+    }
   })
   return {
     date,
     stops: simStops,
-    routes: routes.filter((r) => r.active && r.geometry.length >= 2).map((r) => ({ id: r.id, kind: r.kind, geometry: r.geometry, speedLimitKmh: r.speedLimitKmh })),
+    routes: routes
+      .filter((r) => r.active && r.geometry.length >= 2)
+      .map((r) => ({ id: r.id, kind: r.kind, geometry: r.geometry, speedLimitKmh: r.speedLimitKmh })),
     trips: trips
       .filter((t) => t.status === 'scheduled' && t.stopTimes.length >= 2)
       .map((t) => ({
@@ -116,10 +142,17 @@ export async function fetchNetwork(baseUrl: string, date: string, fetchImpl: typ
         kind: t.kind,
         direction: t.direction === 1 ? 1 : 0,
         departureTs: Date.parse(t.departure),
-        stops: t.stopTimes.map((s, i) => ({ seq: i + 1, stopCode: s.stopCode, distM: s.distM, arrivalTs: Date.parse(s.arrival) })),
+        stops: t.stopTimes.map((s, i) => ({
+          seq: i + 1,
+          stopCode: s.stopCode,
+          distM: s.distM,
+          arrivalTs: Date.parse(s.arrival),
+        })),
         vehicleId: t.vehicleId,
         driver: driverOf(t.driverId ?? null),
       })),
-    vehicles: vehicles.filter((v) => v.status === 'active').map((v) => ({ id: v.id, plate: v.plate, jt808Phone: v.jt808Phone })),
+    vehicles: vehicles
+      .filter((v) => v.status === 'active')
+      .map((v) => ({ id: v.id, plate: v.plate, jt808Phone: v.jt808Phone })),
   }
 }

@@ -29,12 +29,17 @@ export async function loadNetwork(source: NetworkSource, date: string): Promise<
   if (given === 0) throw new Error('no network: give --api <server url>, --gtfs <feed.zip>, or a network in-process')
   if (given > 1) throw new Error('give exactly one network source (--api or --gtfs)')
   if (source.network) {
-    const warnings = source.network.date === date ? [] : [`the network given is for ${source.network.date}, not ${date}; its trip times are used as they are`]
+    const warnings =
+      source.network.date === date
+        ? []
+        : [`the network given is for ${source.network.date}, not ${date}; its trip times are used as they are`]
     return { network: source.network, warnings }
   }
   if (source.snapshot) return { network: networkFromSnapshot(source.snapshot, date), warnings: [] }
   if (source.api) {
-    const token = source.apiToken ?? (source.apiUser !== undefined ? await signIn(source.api, source.apiUser, source.apiPassword ?? '') : undefined)
+    const token =
+      source.apiToken ??
+      (source.apiUser !== undefined ? await signIn(source.api, source.apiUser, source.apiPassword ?? '') : undefined)
     return { network: await fetchNetwork(source.api, date, fetch, token), warnings: [] }
   }
   let zip: Uint8Array
@@ -51,6 +56,9 @@ export async function loadNetwork(source: NetworkSource, date: string): Promise<
   }
   const network = networkFromSnapshot(imported.network, date, { syntheticVehicles: source.syntheticVehicles })
   const warnings = imported.warnings.map((w) => `GTFS: ${w}`)
-  if (imported.network.vehicles.length === 0) warnings.push(`GTFS has no vehicles: running made-up ones (${network.vehicles[0]?.id ?? '—'}…), which the server does not know unless you add them`)
+  if (imported.network.vehicles.length === 0)
+    warnings.push(
+      `GTFS has no vehicles: running made-up ones (${network.vehicles[0]?.id ?? '—'}…), which the server does not know unless you add them`,
+    )
   return { network, warnings }
 }

@@ -18,19 +18,37 @@ export function networkFromSnapshot(snapshot: NetworkSnapshot, date: string, opt
   const day = serviceDate(date)
   const instances = instancesOn(day, snapshot.trips, snapshot.routes, snapshot.calendars)
   const centres = new Map(snapshot.townships.map((t) => [t.id, t.center]))
-  let vehicles: SimVehicle[] = snapshot.vehicles.filter((v) => v.status === 'active').map((v) => ({ id: v.id, plate: v.plate, jt808Phone: v.jt808Phone, operatorId: v.operatorId }))
+  let vehicles: SimVehicle[] = snapshot.vehicles
+    .filter((v) => v.status === 'active')
+    .map((v) => ({ id: v.id, plate: v.plate, jt808Phone: v.jt808Phone, operatorId: v.operatorId }))
   if (vehicles.length === 0) {
     const n = opts.syntheticVehicles ?? Math.min(200, instances.length)
     const prefix = opts.syntheticPrefix ?? 'SIM-V'
-    vehicles = Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i + 1).padStart(3, '0')}`, plate: null, jt808Phone: `0199${String(i + 1).padStart(8, '0')}` }))
+    vehicles = Array.from({ length: n }, (_, i) => ({
+      id: `${prefix}${String(i + 1).padStart(3, '0')}`,
+      plate: null,
+      jt808Phone: `0199${String(i + 1).padStart(8, '0')}`,
+    }))
   }
   return {
     date: day,
     stops: snapshot.stops.map((s) => {
       const centre = centres.get(s.townshipId)
-      return { code: s.code, point: s.point, townshipCentre: centre !== undefined && distanceM(centre, s.point) <= TOWNSHIP_CENTRE_M }
+      return {
+        code: s.code,
+        point: s.point,
+        townshipCentre: centre !== undefined && distanceM(centre, s.point) <= TOWNSHIP_CENTRE_M,
+      }
     }),
-    routes: snapshot.routes.filter((r) => r.active).map((r) => ({ id: r.id, kind: r.kind, geometry: r.geometry, speedLimitKmh: r.speedLimitKmh, operatorId: r.operatorId })),
+    routes: snapshot.routes
+      .filter((r) => r.active)
+      .map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        geometry: r.geometry,
+        speedLimitKmh: r.speedLimitKmh,
+        operatorId: r.operatorId,
+      })),
     trips: instances.map((i) => ({
       id: i.id,
       routeId: i.routeId,

@@ -26,9 +26,20 @@ describe('network sources', () => {
   it('reads a GTFS zip through the GTFS package, making up vehicles GTFS does not have', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rb-sim-gtfs-'))
     const file = join(dir, 'feed.zip')
-    writeFileSync(file, gtfs.exportGtfs(demo, { from: serviceDate('2026-11-01'), to: serviceDate('2026-12-31'), agencyUrl: 'https://bus.example.cn' }))
+    writeFileSync(
+      file,
+      gtfs.exportGtfs(demo, {
+        from: serviceDate('2026-11-01'),
+        to: serviceDate('2026-12-31'),
+        agencyUrl: 'https://bus.example.cn',
+      }),
+    )
     const { network, warnings } = await loadNetwork({ gtfs: file }, DATE)
-    expect(network.trips.map((t) => t.id).sort()).toEqual(networkFromSnapshot(demo, DATE).trips.map((t) => t.id).sort())
+    expect(network.trips.map((t) => t.id).sort()).toEqual(
+      networkFromSnapshot(demo, DATE)
+        .trips.map((t) => t.id)
+        .sort(),
+    )
     expect(network.vehicles[0]?.id).toBe('SIM-V001')
     expect(warnings).toContainEqual(expect.stringMatching(/GTFS has no vehicles/))
   })

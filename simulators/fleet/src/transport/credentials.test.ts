@@ -18,8 +18,22 @@ describe('MQTT sign-in per vehicle', () => {
     try {
       const file = join(dir, 'secrets.json')
       writeFileSync(file, JSON.stringify({ 'XY-V001': 'abc' }))
-      const { options } = parseCli(['--mqtt-secrets', file, '--api-user', 'dispatcher', '--api-password', 'demo-dispatcher', '--api-token', 't'])
-      expect(options).toMatchObject({ mqttSecrets: { 'XY-V001': 'abc' }, apiUser: 'dispatcher', apiPassword: 'demo-dispatcher', apiToken: 't' })
+      const { options } = parseCli([
+        '--mqtt-secrets',
+        file,
+        '--api-user',
+        'dispatcher',
+        '--api-password',
+        'demo-dispatcher',
+        '--api-token',
+        't',
+      ])
+      expect(options).toMatchObject({
+        mqttSecrets: { 'XY-V001': 'abc' },
+        apiUser: 'dispatcher',
+        apiPassword: 'demo-dispatcher',
+        apiToken: 't',
+      })
       writeFileSync(file, JSON.stringify(['XY-V001']))
       expect(() => parseCli(['--mqtt-secrets', file])).toThrow(/JSON object of vehicle id/)
       expect(() => parseCli(['--api-user', 'dispatcher'])).toThrow(/together/)

@@ -115,7 +115,11 @@ class Jt808Link implements VehicleLink {
   sendBatch(fixes: readonly Fix[]): void {
     const size = this.#o.batchItems ?? 25
     for (let i = 0; i < fixes.length; i += size) {
-      this.#enqueue({ kind: 'batchLocation', uploadType: BATCH_TYPE.backfill, items: fixes.slice(i, i + size).map(locationOf) })
+      this.#enqueue({
+        kind: 'batchLocation',
+        uploadType: BATCH_TYPE.backfill,
+        items: fixes.slice(i, i + size).map(locationOf),
+      })
     }
   }
 
@@ -200,7 +204,12 @@ class Jt808Link implements VehicleLink {
   #authenticate(): void {
     this.#state = 'authenticating'
     const v2019 = this.#version !== null
-    this.#write({ kind: 'auth', authCode: this.#authCode ?? '', imei: v2019 ? '860000000000000' : null, softwareVersion: v2019 ? 'rb-sim' : null })
+    this.#write({
+      kind: 'auth',
+      authCode: this.#authCode ?? '',
+      imei: v2019 ? '860000000000000' : null,
+      softwareVersion: v2019 ? 'rb-sim' : null,
+    })
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -208,12 +217,14 @@ class Jt808Link implements VehicleLink {
     if (!m.ok) return this.#fail(`undecodable frame from the platform: ${m.error.message}`)
     const { header, body } = m.value
     if (body.kind === 'registerReply') {
-      if (body.result !== REGISTER_RESULT.success) return this.#fatal(`registration refused (0x8100 result ${body.result}) for terminal ${this.#phone}`)
+      if (body.result !== REGISTER_RESULT.success)
+        return this.#fatal(`registration refused (0x8100 result ${body.result}) for terminal ${this.#phone}`)
       this.#authCode = body.authCode
       this.#authenticate()
     } else if (body.kind === 'platformGeneralReply') {
       if (body.ackMsgId === MSG_ID.auth) {
-        if (body.result !== REPLY_RESULT.success) return this.#fatal(`authentication refused (result ${body.result}) for terminal ${this.#phone}`)
+        if (body.result !== REPLY_RESULT.success)
+          return this.#fatal(`authentication refused (result ${body.result}) for terminal ${this.#phone}`)
         this.#onOnline()
         return
       }
@@ -259,7 +270,8 @@ class Jt808Link implements VehicleLink {
 
   #flush(): void {
     // A socket just destroyed (coverage lost) is still `online` until its close event: keep the queue for the reconnect.
-    while (this.#state === 'online' && this.#socket?.destroyed === false && this.#queue.length > 0) this.#write(this.#queue.shift() as jt808.Jt808BodyInput)
+    while (this.#state === 'online' && this.#socket?.destroyed === false && this.#queue.length > 0)
+      this.#write(this.#queue.shift() as jt808.Jt808BodyInput)
   }
 
   #write(body: jt808.Jt808BodyInput, track = true): void {

@@ -28,10 +28,24 @@ export interface MqttTransportOptions {
 }
 
 /** A fix as the `pos` payload of docs/telemetry.md. */
-export const payloadOf = (f: Fix): string => JSON.stringify(encodePositionPayload({ ts: f.ts, lat: f.lat, lng: f.lng, speedKmh: f.speedKmh, headingDeg: f.headingDeg, accM: f.accM, odoM: f.odoM }))
+export const payloadOf = (f: Fix): string =>
+  JSON.stringify(
+    encodePositionPayload({
+      ts: f.ts,
+      lat: f.lat,
+      lng: f.lng,
+      speedKmh: f.speedKmh,
+      headingDeg: f.headingDeg,
+      accM: f.accM,
+      odoM: f.odoM,
+    }),
+  )
 
 /** The user name and password one vehicle signs in with. */
-export function credentials(opts: Pick<MqttTransportOptions, 'username' | 'password' | 'secrets'>, vehicleId: string): { username?: string; password?: string } {
+export function credentials(
+  opts: Pick<MqttTransportOptions, 'username' | 'password' | 'secrets'>,
+  vehicleId: string,
+): { username?: string; password?: string } {
   const secret = opts.secrets?.[vehicleId]
   if (secret !== undefined) return { username: vehicleId, password: secret }
   return {
@@ -42,7 +56,11 @@ export function credentials(opts: Pick<MqttTransportOptions, 'username' | 'passw
 
 export function mqttTransport(options: MqttTransportOptions): Transport {
   const counters = newCounters()
-  return { name: 'mqtt', link: (vehicle) => new MqttLink(vehicle, options, counters), counters: () => ({ ...counters }) }
+  return {
+    name: 'mqtt',
+    link: (vehicle) => new MqttLink(vehicle, options, counters),
+    counters: () => ({ ...counters }),
+  }
 }
 
 class MqttLink implements VehicleLink {
@@ -125,13 +143,26 @@ class MqttLink implements VehicleLink {
   sendBatch(fixes: readonly Fix[]): void {
     const size = this.#opts.maxBatchPoints ?? 1000
     for (let i = 0; i < fixes.length; i += size) {
-      this.#publish(topics.positionBatch(this.vehicleId), `[${fixes.slice(i, i + size).map(payloadOf).join(',')}]`, false)
+      this.#publish(
+        topics.positionBatch(this.vehicleId),
+        `[${fixes
+          .slice(i, i + size)
+          .map(payloadOf)
+          .join(',')}]`,
+        false,
+      )
     }
   }
 
   /** The `driver` event of docs/telemetry.md: the unified driver number, and the certificate when there is one. */
   announceDriver(driver: SimDriver, ts: number): void {
-    const event: DeviceEventPayload = { ts: new Date(ts).toISOString(), type: 'driver', action: 'on', driverId: driver.id, ...(driver.cert ? { cert: driver.cert } : {}) }
+    const event: DeviceEventPayload = {
+      ts: new Date(ts).toISOString(),
+      type: 'driver',
+      action: 'on',
+      driverId: driver.id,
+      ...(driver.cert ? { cert: driver.cert } : {}),
+    }
     this.#publish(topics.event(this.vehicleId), JSON.stringify(event), false)
   }
 

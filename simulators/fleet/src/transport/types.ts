@@ -49,10 +49,22 @@ export interface Transport {
   counters(): TransportCounters
 }
 
-export const newCounters = (): TransportCounters => ({ messages: 0, acked: 0, control: 0, reconnects: 0, errors: 0, connected: 0, lastError: null })
+export const newCounters = (): TransportCounters => ({
+  messages: 0,
+  acked: 0,
+  control: 0,
+  reconnects: 0,
+  errors: 0,
+  connected: 0,
+  lastError: null,
+})
 
 /** Runs `fn` over `items` with at most `limit` in flight (connecting thousands of devices at once floods the broker). */
-export async function withLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<PromiseSettledResult<void>[]> {
+export async function withLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
   const results = new Array<PromiseSettledResult<void>>(items.length)
   let next = 0
   const worker = async (): Promise<void> => {

@@ -8,7 +8,10 @@ import { action, clear, h, table } from '../../ui/dom.js'
 import { buildForm, type FieldSpec, type FormValues } from '../../ui/form.js'
 import { t, word, type MessageKey } from '../../i18n/index.js'
 
-const STATUS = (): [string, string][] => [['active', t('active (in service)')], ['retired', t('retired')]]
+const STATUS = (): [string, string][] => [
+  ['active', t('active (in service)')],
+  ['retired', t('retired')],
+]
 
 /** A list with an edit panel beside it; `save` returns the message shown. */
 function editablePage<T>(opts: {
@@ -27,12 +30,31 @@ function editablePage<T>(opts: {
     const search = h('input', { type: 'search', placeholder: t('Search') })
     const list = h('div')
     const edit = h('div', { class: 'detail' })
-    el.append(h('div', { class: 'page wide' }, h('h1', null, t(opts.title)), search, h('div', { class: 'split' }, list, edit)))
+    el.append(
+      h('div', { class: 'page wide' }, h('h1', null, t(opts.title)), search, h('div', { class: 'split' }, list, edit)),
+    )
     let rows: T[] = []
     const render = (): void => {
       const q = search.value.trim().toLowerCase()
-      const shown = rows.filter((r) => !q || opts.cells(r).map((c) => (typeof c === 'object' ? (c.textContent ?? '') : String(c))).join(' ').toLowerCase().includes(q))
-      clear(list, table(opts.columns.map((c) => t(c)), shown, opts.cells, { rowId: opts.id, onRow: (r) => open(r) }))
+      const shown = rows.filter(
+        (r) =>
+          !q ||
+          opts
+            .cells(r)
+            .map((c) => (typeof c === 'object' ? (c.textContent ?? '') : String(c)))
+            .join(' ')
+            .toLowerCase()
+            .includes(q),
+      )
+      clear(
+        list,
+        table(
+          opts.columns.map((c) => t(c)),
+          shown,
+          opts.cells,
+          { rowId: opts.id, onRow: (r) => open(r) },
+        ),
+      )
     }
     const reload = async (): Promise<void> => {
       rows = await opts.load()
@@ -51,7 +73,19 @@ function editablePage<T>(opts: {
         await ctx.reloadNetwork()
         return t('{id} saved', { id })
       })
-      clear(edit, h('div', { class: 'card edit', dataset: { id: row ? opts.id(row) : '' } }, h('h2', null, row ? opts.id(row) : t('New')), row ? null : h('label', { class: 'field' }, h('span', null, t('Unified number')), idInput), form.el, save, canEdit ? null : h('p', { class: 'muted' }, t('Operators edit the fleet.')), status))
+      clear(
+        edit,
+        h(
+          'div',
+          { class: 'card edit', dataset: { id: row ? opts.id(row) : '' } },
+          h('h2', null, row ? opts.id(row) : t('New')),
+          row ? null : h('label', { class: 'field' }, h('span', null, t('Unified number')), idInput),
+          form.el,
+          save,
+          canEdit ? null : h('p', { class: 'muted' }, t('Operators edit the fleet.')),
+          status,
+        ),
+      )
     }
     search.addEventListener('input', render)
     const add = h('button', { disabled: !canEdit }, t('+ New'))
@@ -70,13 +104,26 @@ export const vehiclesView: View = {
     title: 'Vehicles (admin)',
     columns: ['Number', 'Plate', 'Seats', 'Model', 'Device', 'JT/T 808 phone', 'Status'],
     load: () => allPages<Vehicle>('/api/vehicles', { status: undefined }),
-    cells: (v) => [v.id, v.plate, v.seats, v.model, v.deviceId ?? '—', v.jt808Phone ?? '—', v.status === 'active' ? t('active (in service)') : word(v.status)],
+    cells: (v) => [
+      v.id,
+      v.plate,
+      v.seats,
+      v.model,
+      v.deviceId ?? '—',
+      v.jt808Phone ?? '—',
+      v.status === 'active' ? t('active (in service)') : word(v.status),
+    ],
     id: (v) => v.id,
     newId: 'XY-V045',
     specs: (ctx) => [
       { name: 'plate', label: t('Plate'), kind: 'text', required: true },
       { name: 'seats', label: t('Seats'), kind: 'number', min: 1, max: 100, step: 1, required: true },
-      { name: 'operatorId', label: t('Operator'), kind: 'select', options: [...new Set(ctx.network.vehicles.map((v) => v.operatorId))].map((o) => [o, o]) },
+      {
+        name: 'operatorId',
+        label: t('Operator'),
+        kind: 'select',
+        options: [...new Set(ctx.network.vehicles.map((v) => v.operatorId))].map((o) => [o, o]),
+      },
       { name: 'model', label: t('Model'), kind: 'text' },
       { name: 'deviceId', label: t('Device id (MQTT)'), kind: 'text' },
       { name: 'jt808Phone', label: t('JT/T 808 terminal phone'), kind: 'text', pattern: '^[0-9]{6,20}$' },
@@ -96,12 +143,26 @@ export const driversView: View = {
     title: 'Drivers',
     columns: ['Number', 'Name', 'Phone', 'Licence', 'Pioneer', 'Since', 'Status'],
     load: () => allPages<DriverView>('/api/drivers'),
-    cells: (d) => [d.id, d.name, d.phoneMasked, d.licenceClass, d.pioneer ? `★ ${t('Pioneer')}` : '', `${d.serviceSince} (${t('{n} y', { n: d.yearsOfService })})`, d.status === 'active' ? t('active (in service)') : word(d.status)],
+    cells: (d) => [
+      d.id,
+      d.name,
+      d.phoneMasked,
+      d.licenceClass,
+      d.pioneer ? `★ ${t('Pioneer')}` : '',
+      `${d.serviceSince} (${t('{n} y', { n: d.yearsOfService })})`,
+      d.status === 'active' ? t('active (in service)') : word(d.status),
+    ],
     id: (d) => d.id,
     newId: 'XY-D055',
     specs: () => [
       { name: 'name', label: t('Name'), kind: 'text', required: true },
-      { name: 'phone', label: t('Phone'), kind: 'tel', required: true, hint: t('the list shows it masked: type it again when saving') },
+      {
+        name: 'phone',
+        label: t('Phone'),
+        kind: 'tel',
+        required: true,
+        hint: t('the list shows it masked: type it again when saving'),
+      },
       { name: 'licenceClass', label: t('Licence class'), kind: 'text', required: true },
       { name: 'qualificationCert', label: t('Qualification certificate'), kind: 'text' },
       { name: 'photoUrl', label: t('Photo URL'), kind: 'text' },
@@ -110,6 +171,7 @@ export const driversView: View = {
       { name: 'status', label: t('Status'), kind: 'select', options: STATUS() },
     ],
     initial: (d) => (d ? { ...d, phone: null } : { status: 'active', licenceClass: 'A1', pioneer: false }),
-    save: (id, f) => api.put(`/api/drivers/${encodeURIComponent(id)}`, { ...f, qualificationCert: f.qualificationCert ?? '' }),
+    save: (id, f) =>
+      api.put(`/api/drivers/${encodeURIComponent(id)}`, { ...f, qualificationCert: f.qualificationCert ?? '' }),
   }),
 }

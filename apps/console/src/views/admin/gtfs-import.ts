@@ -58,10 +58,16 @@ const CHOICES: [Choice, MessageKey][] = [
   ['rename', "give the feed's a new id"],
   ['replace', "replace ours with the feed's"],
 ]
-const sum = (counts: Partial<Record<Kind, number>> | undefined): number => Object.values(counts ?? {}).reduce((a, b) => a + b, 0)
+const sum = (counts: Partial<Record<Kind, number>> | undefined): number =>
+  Object.values(counts ?? {}).reduce((a, b) => a + b, 0)
 
 function choiceSelect(name: string, value: Choice | null): HTMLSelectElement {
-  return h('select', { name }, h('option', { value: '' }, t('choose…')), CHOICES.map(([v, label]) => h('option', { value: v, selected: v === value }, t(label))))
+  return h(
+    'select',
+    { name },
+    h('option', { value: '' }, t('choose…')),
+    CHOICES.map(([v, label]) => h('option', { value: v, selected: v === value }, t(label))),
+  )
 }
 
 /** The import card: file, dry run, the plan with a choice per conflict, confirm; then the list with undo. */
@@ -97,7 +103,17 @@ export function importCard(ctx: Ctx): HTMLElement {
   const render = (p: Preview): void => {
     choices = new Map(p.conflicts.map((c) => [c.key, choices.get(c.key) ?? null]))
     planned = true
-    const counts = table([t('Kind'), t('To add'), t('To change'), t('To retire'), t('Unchanged rows')], KINDS, ([kind, label]) => [t(label), p.added[kind], p.changed[kind], p.removed[kind], kind === 'frequency' ? '' : p.unchanged[kind]])
+    const counts = table(
+      [t('Kind'), t('To add'), t('To change'), t('To retire'), t('Unchanged rows')],
+      KINDS,
+      ([kind, label]) => [
+        t(label),
+        p.added[kind],
+        p.changed[kind],
+        p.removed[kind],
+        kind === 'frequency' ? '' : p.unchanged[kind],
+      ],
+    )
     const parts: (HTMLElement | null)[] = [h('h3', null, t('What the import would do')), counts]
     if (p.conflicts.length > 0) {
       const allSelect = choiceSelect('choice-all', all)
@@ -105,26 +121,68 @@ export function importCard(ctx: Ctx): HTMLElement {
         all = (allSelect.value || null) as Choice | null
         refreshConfirm()
       })
-      const rows = table([t('Id'), t('Kind'), t('Ours'), t("The feed's"), t('Used by'), t('Choice')], p.conflicts, (c) => {
-        const select = choiceSelect(`choice-${c.key}`, choices.get(c.key) ?? null)
-        select.addEventListener('change', () => {
-          choices.set(c.key, (select.value || null) as Choice | null)
-          refreshConfirm()
-        })
-        return [c.id, t(KINDS.find(([k]) => k === c.kind)?.[1] ?? 'stop signs'), c.existing, c.incoming, c.usedBy, select]
-      }, { rowId: (c) => c.key })
+      const rows = table(
+        [t('Id'), t('Kind'), t('Ours'), t("The feed's"), t('Used by'), t('Choice')],
+        p.conflicts,
+        (c) => {
+          const select = choiceSelect(`choice-${c.key}`, choices.get(c.key) ?? null)
+          select.addEventListener('change', () => {
+            choices.set(c.key, (select.value || null) as Choice | null)
+            refreshConfirm()
+          })
+          return [
+            c.id,
+            t(KINDS.find(([k]) => k === c.kind)?.[1] ?? 'stop signs'),
+            c.existing,
+            c.incoming,
+            c.usedBy,
+            select,
+          ]
+        },
+        { rowId: (c) => c.key },
+      )
       parts.push(
-        h('h3', { class: 'conflicts-title' }, t('{n} ids of the feed are already ours: choose for each, or for all', { n: p.conflicts.length })),
-        h('p', { class: 'muted' }, t('Nothing is imported while one has no choice. Keep: ours stays and the feed uses it. New id: the feed’s row is added beside ours (a stop gets the next sign number). Replace: the feed’s row overwrites ours (undo puts ours back).')),
+        h(
+          'h3',
+          { class: 'conflicts-title' },
+          t('{n} ids of the feed are already ours: choose for each, or for all', { n: p.conflicts.length }),
+        ),
+        h(
+          'p',
+          { class: 'muted' },
+          t(
+            'Nothing is imported while one has no choice. Keep: ours stays and the feed uses it. New id: the feed’s row is added beside ours (a stop gets the next sign number). Replace: the feed’s row overwrites ours (undo puts ours back).',
+          ),
+        ),
         h('div', { class: 'row' }, h('label', null, t('For every conflict without its own choice'), ' ', allSelect)),
         rows,
       )
     } else {
       parts.push(h('p', { class: 'no-conflicts ok' }, t('No id of the feed collides with ours.')))
     }
-    if (p.renamed.length > 0) parts.push(h('details', null, h('summary', null, t('{n} ids given a new one', { n: p.renamed.length })), h('p', { class: 'renamed' }, p.renamed.map((r) => `${r.externalId} → ${r.localId}`).join(', '))))
+    if (p.renamed.length > 0)
+      parts.push(
+        h(
+          'details',
+          null,
+          h('summary', null, t('{n} ids given a new one', { n: p.renamed.length })),
+          h('p', { class: 'renamed' }, p.renamed.map((r) => `${r.externalId} → ${r.localId}`).join(', ')),
+        ),
+      )
     const notes = [...p.skipped, ...p.warnings]
-    if (notes.length > 0) parts.push(h('details', null, h('summary', null, t('{n} notes on the feed', { n: notes.length })), h('ul', null, notes.map((w) => h('li', { class: 'muted' }, w)))))
+    if (notes.length > 0)
+      parts.push(
+        h(
+          'details',
+          null,
+          h('summary', null, t('{n} notes on the feed', { n: notes.length })),
+          h(
+            'ul',
+            null,
+            notes.map((w) => h('li', { class: 'muted' }, w)),
+          ),
+        ),
+      )
     clear(plan, ...parts)
     refreshConfirm()
   }
@@ -137,23 +195,48 @@ export function importCard(ctx: Ctx): HTMLElement {
     }
     clear(
       history,
-      table([t('Import'), t('When'), t('By'), t('Feed'), t('Rows'), t('Status'), ''], r.items, (i) => {
-        const undo = h('button', { class: 'undo', disabled: !canImport || i.undoneTs !== null }, t('Undo'))
-        action(undo, historyStatus, async () => {
-          try {
-            const res = await api.post<{ id: number; deleted: number; restored: number }>(`/api/gtfs/imports/${i.id}/undo`)
-            await ctx.reloadNetwork()
-            await loadHistory()
-            return t('import {id} undone: {deleted} rows deleted, {restored} put back as they were', { id: res.id, deleted: res.deleted, restored: res.restored })
-          } catch (err) {
-            const blockers = err instanceof ApiError ? ((err.details as { blockers?: { reason: string }[] } | undefined)?.blockers ?? []) : []
-            if (err instanceof ApiError && err.code === 'IMPORT_UNDO_BLOCKED') throw new Error(`${t('Cannot undo:')} ${blockers.length ? blockers.map((b) => b.reason).join('; ') : err.message}`)
-            throw err
-          }
-        })
-        const rows = `+${sum(i.summary.added)} ~${sum(i.summary.changed)} −${sum(i.summary.removed)}`
-        return [`#${i.id}`, new Date(i.createdTs).toLocaleString(), i.createdBy, i.source, rows, i.undoneTs === null ? t('imported') : t('undone by {by}', { by: i.undoneBy ?? '' }), undo]
-      }, { rowId: (i) => String(i.id) }),
+      table(
+        [t('Import'), t('When'), t('By'), t('Feed'), t('Rows'), t('Status'), ''],
+        r.items,
+        (i) => {
+          const undo = h('button', { class: 'undo', disabled: !canImport || i.undoneTs !== null }, t('Undo'))
+          action(undo, historyStatus, async () => {
+            try {
+              const res = await api.post<{ id: number; deleted: number; restored: number }>(
+                `/api/gtfs/imports/${i.id}/undo`,
+              )
+              await ctx.reloadNetwork()
+              await loadHistory()
+              return t('import {id} undone: {deleted} rows deleted, {restored} put back as they were', {
+                id: res.id,
+                deleted: res.deleted,
+                restored: res.restored,
+              })
+            } catch (err) {
+              const blockers =
+                err instanceof ApiError
+                  ? ((err.details as { blockers?: { reason: string }[] } | undefined)?.blockers ?? [])
+                  : []
+              if (err instanceof ApiError && err.code === 'IMPORT_UNDO_BLOCKED')
+                throw new Error(
+                  `${t('Cannot undo:')} ${blockers.length ? blockers.map((b) => b.reason).join('; ') : err.message}`,
+                )
+              throw err
+            }
+          })
+          const rows = `+${sum(i.summary.added)} ~${sum(i.summary.changed)} −${sum(i.summary.removed)}`
+          return [
+            `#${i.id}`,
+            new Date(i.createdTs).toLocaleString(),
+            i.createdBy,
+            i.source,
+            rows,
+            i.undoneTs === null ? t('imported') : t('undone by {by}', { by: i.undoneBy ?? '' }),
+            undo,
+          ]
+        },
+        { rowId: (i) => String(i.id) },
+      ),
     )
   }
 
@@ -198,7 +281,13 @@ export function importCard(ctx: Ctx): HTMLElement {
     'div',
     { class: 'card gtfs-import' },
     h('h2', null, t('Import')),
-    h('p', { class: 'muted' }, t('A GTFS static zip. The dry run says what it would add, change and retire, and which of its ids are already ours; nothing is written until you confirm, and every import can be undone. Operators only.')),
+    h(
+      'p',
+      { class: 'muted' },
+      t(
+        'A GTFS static zip. The dry run says what it would add, change and retire, and which of its ids are already ours; nothing is written until you confirm, and every import can be undone. Operators only.',
+      ),
+    ),
     h('div', { class: 'row' }, file, dryRun, confirm),
     h('div', { class: 'import-status' }, status),
     plan,

@@ -27,7 +27,8 @@ export interface SettingsAnswer extends CountySettings {
 
 /** Form minutes ↔ the API's seconds; null when a field is empty or not a number. */
 const minutes = (s: number): string => String(Math.round((s / 60) * 100) / 100)
-const seconds = (min: string): number | null => (min.trim() === '' || !Number.isFinite(Number(min)) ? null : Math.round(Number(min) * 60))
+const seconds = (min: string): number | null =>
+  min.trim() === '' || !Number.isFinite(Number(min)) ? null : Math.round(Number(min) * 60)
 
 /** The field a refusal names (`details.field`, a dotted path such as `lateness.lateS`), if any. */
 export function refusedField(err: unknown): string | null {
@@ -45,7 +46,8 @@ const rangeHint = (r: { min: number; max: number; unit: string } | undefined): s
 function mount(el: HTMLElement, ctx: Ctx): void {
   const canEdit = ctx.can(['admin'])
   // No min/max on the inputs: the server checks the ranges, and its message says which and why.
-  const input = (name: string, step: string): HTMLInputElement => h('input', { type: 'number', name, step, disabled: !canEdit })
+  const input = (name: string, step: string): HTMLInputElement =>
+    h('input', { type: 'number', name, step, disabled: !canEdit })
   const fields: Record<string, HTMLInputElement> = {
     'lateness.earlyS': input('earlyMin', '0.5'),
     'lateness.lateS': input('lateMin', '0.5'),
@@ -65,7 +67,13 @@ function mount(el: HTMLElement, ctx: Ctx): void {
     'form',
     { class: 'card settings', noValidate: true },
     h('h2', null, t('Lateness')),
-    h('p', { class: 'muted' }, t('A bus is on time from this much early to this much late; outside it is early or late — on the map, the trip board, the villager page and the reports alike.')),
+    h(
+      'p',
+      { class: 'muted' },
+      t(
+        'A bus is on time from this much early to this much late; outside it is early or late — on the map, the trip board, the villager page and the reports alike.',
+      ),
+    ),
     h('div', { class: 'row' }, labels['lateness.earlyS'], labels['lateness.lateS']),
     h('h2', null, t('Trips not run')),
     h('div', { class: 'row' }, labels.missedGraceS),
@@ -75,7 +83,15 @@ function mount(el: HTMLElement, ctx: Ctx): void {
     status,
     changed,
   )
-  el.append(h('div', { class: 'page' }, h('h1', null, t('County settings')), canEdit ? null : h('p', { class: 'muted' }, t('Admins change these.')), form))
+  el.append(
+    h(
+      'div',
+      { class: 'page' },
+      h('h1', null, t('County settings')),
+      canEdit ? null : h('p', { class: 'muted' }, t('Admins change these.')),
+      form,
+    ),
+  )
 
   const show = (s: SettingsAnswer): void => {
     fields['lateness.earlyS']!.value = minutes(s.lateness.earlyS)
@@ -86,7 +102,12 @@ function mount(el: HTMLElement, ctx: Ctx): void {
       const small = label.querySelector('small') ?? label.appendChild(h('small'))
       small.textContent = rangeHint(s.limits[path])
     }
-    changed.textContent = s.updatedTs ? t('Last changed by {who} on {when}', { who: s.updatedBy ?? '?', when: `${day(s.updatedTs)} ${clock(s.updatedTs)}` }) : t('The defaults: never changed.')
+    changed.textContent = s.updatedTs
+      ? t('Last changed by {who} on {when}', {
+          who: s.updatedBy ?? '?',
+          when: `${day(s.updatedTs)} ${clock(s.updatedTs)}`,
+        })
+      : t('The defaults: never changed.')
   }
   const say = (cls: string, text: string, path: string | null = null): void => {
     status.className = `status ${cls}`
@@ -100,19 +121,33 @@ function mount(el: HTMLElement, ctx: Ctx): void {
     const lateS = seconds(fields['lateness.lateS']!.value)
     const missedGraceS = seconds(fields.missedGraceS!.value)
     const limit = fields.dailyDrivingLimitMin!.value.trim()
-    if (earlyS === null || lateS === null || missedGraceS === null || limit === '' || !Number.isFinite(Number(limit))) return say('error', t('fill in every field with a number'))
+    if (earlyS === null || lateS === null || missedGraceS === null || limit === '' || !Number.isFinite(Number(limit)))
+      return say('error', t('fill in every field with a number'))
     save.disabled = true
     say('', '…')
-    void api.put<SettingsAnswer>('/api/settings', { lateness: { earlyS, lateS }, missedGraceS, dailyDrivingLimitMin: Number(limit) }).then(
-      (saved) => {
-        show(saved)
-        say('ok', t('saved: it applies from now on'))
-      },
-      (err: Error) => say('error', err.message, refusedField(err)),
-    ).finally(() => (save.disabled = !canEdit))
+    void api
+      .put<SettingsAnswer>('/api/settings', {
+        lateness: { earlyS, lateS },
+        missedGraceS,
+        dailyDrivingLimitMin: Number(limit),
+      })
+      .then(
+        (saved) => {
+          show(saved)
+          say('ok', t('saved: it applies from now on'))
+        },
+        (err: Error) => say('error', err.message, refusedField(err)),
+      )
+      .finally(() => (save.disabled = !canEdit))
   })
 
   void api.get<SettingsAnswer>('/api/settings').then(show, (err: Error) => say('error', err.message))
 }
 
-export const settingsView: View = { path: 'admin/settings', title: 'County settings', roles: ['admin'], map: false, mount }
+export const settingsView: View = {
+  path: 'admin/settings',
+  title: 'County settings',
+  roles: ['admin'],
+  map: false,
+  mount,
+}

@@ -7,9 +7,25 @@ const Choice = Type.Union([Type.Literal('keep'), Type.Literal('rename'), Type.Li
 const counts = (keys: readonly string[]) => Type.Object(Object.fromEntries(keys.map((k) => [k, Type.Integer()])))
 
 export const ImportQuery = Type.Object({
-  onConflict: Type.Optional(Type.String({ description: 'For every id collision without a choice of its own: keep (ours stays, the feed points at it), rename (the feed row gets a new id: a new sign code for a stop) or replace (the feed row overwrites ours)' })),
-  resolve: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Per collision, repeatable: kind:id=choice, e.g. stop:XY-0001=rename' })),
-  source: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Which feed this is; default agency:<its agency ids>. The same feed imported again lands on the rows its earlier imports made" })),
+  onConflict: Type.Optional(
+    Type.String({
+      description:
+        'For every id collision without a choice of its own: keep (ours stays, the feed points at it), rename (the feed row gets a new id: a new sign code for a stop) or replace (the feed row overwrites ours)',
+    }),
+  ),
+  resolve: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String())], {
+      description: 'Per collision, repeatable: kind:id=choice, e.g. stop:XY-0001=rename',
+    }),
+  ),
+  source: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Which feed this is; default agency:<its agency ids>. The same feed imported again lands on the rows its earlier imports made',
+    }),
+  ),
 })
 
 const Conflict = Type.Object({
@@ -18,7 +34,9 @@ const Conflict = Type.Object({
   id: Type.String(),
   existing: Type.String({ description: 'ours, in a few words' }),
   incoming: Type.String({ description: "the feed's, in a few words" }),
-  usedBy: Type.Integer({ description: 'how many of our rows use ours (routes through a stop, trips of a route or calendar …)' }),
+  usedBy: Type.Integer({
+    description: 'how many of our rows use ours (routes through a stop, trips of a route or calendar …)',
+  }),
   choice: Type.Union([Choice, Type.Null()]),
 })
 
@@ -33,7 +51,10 @@ const previewFields = {
   changed: counts(ChangeKinds),
   removed: counts(ChangeKinds),
   unchanged: counts(Kinds),
-  changes: Type.Array(Type.Object({ kind: Type.String(), id: Type.String(), action: Type.String(), name: Type.String() }), { description: 'the first 500 rows written' }),
+  changes: Type.Array(
+    Type.Object({ kind: Type.String(), id: Type.String(), action: Type.String(), name: Type.String() }),
+    { description: 'the first 500 rows written' },
+  ),
   changesTotal: Type.Integer(),
   renamed: Type.Array(External, { description: 'feed ids given another id of ours' }),
   skipped: Type.Array(Type.String()),
@@ -45,7 +66,9 @@ export const ImportPreview = Type.Object(previewFields)
 export const ImportResult = Type.Object({
   ...previewFields,
   importId: Type.Integer({ description: 'undo it with POST /api/gtfs/imports/{importId}/undo' }),
-  renumberedStops: Type.Record(Type.String(), Type.String(), { description: 'GTFS stop_id → our stop code, where they differ' }),
+  renumberedStops: Type.Record(Type.String(), Type.String(), {
+    description: 'GTFS stop_id → our stop code, where they differ',
+  }),
 })
 
 export const ImportList = Type.Object({

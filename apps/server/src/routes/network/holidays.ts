@@ -31,7 +31,10 @@ import { ErrorResponse } from '../../http/schemas.js'
 import type { NetworkService } from '../../network/service.js'
 import { DateString, Id } from './schemas.js'
 
-const Kind = Type.Union(CALENDAR_KINDS.map((k) => Type.Literal(k)), { description: 'market: market days; school: school days; weekly: weekdays only; other' })
+const Kind = Type.Union(
+  CALENDAR_KINDS.map((k) => Type.Literal(k)),
+  { description: 'market: market days; school: school days; weekly: weekdays only; other' },
+)
 const Holiday = Type.Object({
   id: Id,
   name: Type.String({ minLength: 1, maxLength: 80 }),
@@ -50,7 +53,15 @@ const PreviewDay = Type.Object({
   market: Type.Boolean({ description: 'a market day by the calendar’s market rule' }),
   holiday: Type.Union([Type.Null(), Type.String()], { description: 'the exception that stops it that day' }),
 })
-const Preview = Type.Object({ id: Type.String(), name: Type.String(), kind: Kind, words: Words, from: Type.String(), to: Type.String(), days: Type.Array(PreviewDay) })
+const Preview = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: Kind,
+  words: Words,
+  from: Type.String(),
+  to: Type.String(),
+  days: Type.Array(PreviewDay),
+})
 
 /** The wire shape (mutable arrays). */
 const plain = (h: HolidayException) => ({ ...h, kinds: [...h.kinds], exemptCalendars: [...h.exemptCalendars] })
@@ -61,14 +72,32 @@ const WRITE = { access: ['operator'] as const }
 export const holidayRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService }> = async (app, { network }) => {
   const db = network.db
 
-  app.get('/api/holiday-exceptions', { config: READ, schema: { tags: ['timetable'], summary: 'County-wide holiday exceptions', response: { 200: Type.Object({ items: Type.Array(Holiday) }) } } }, async () => ({ items: (await holidaysRepo.listHolidays(db)).map(plain) }))
+  app.get(
+    '/api/holiday-exceptions',
+    {
+      config: READ,
+      schema: {
+        tags: ['timetable'],
+        summary: 'County-wide holiday exceptions',
+        response: { 200: Type.Object({ items: Type.Array(Holiday) }) },
+      },
+    },
+    async () => ({ items: (await holidaysRepo.listHolidays(db)).map(plain) }),
+  )
 
   app.put(
     '/api/holiday-exceptions/:id',
     {
       config: WRITE,
       bodyLimit: 64 * 1024,
-      schema: { tags: ['timetable'], summary: 'Create or replace a holiday exception: every calendar of its kinds stops on its days, but the exempt ones', params: Type.Object({ id: Id }), body: HolidayBody, response: { 200: Holiday, 400: ErrorResponse } },
+      schema: {
+        tags: ['timetable'],
+        summary:
+          'Create or replace a holiday exception: every calendar of its kinds stops on its days, but the exempt ones',
+        params: Type.Object({ id: Id }),
+        body: HolidayBody,
+        response: { 200: Holiday, 400: ErrorResponse },
+      },
     },
     async (req) => {
       const h: HolidayException = { id: req.params.id, ...req.body }
@@ -80,7 +109,8 @@ export const holidayRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService 
       }
       const known = new Set((await networkRepo.listCalendars(db)).map((c) => c.id))
       const unknown = h.exemptCalendars.filter((id) => !known.has(id))
-      if (unknown.length) throw new AppError('VALIDATION_FAILED', `no calendar ${unknown.join(', ')}`, { field: 'exemptCalendars' })
+      if (unknown.length)
+        throw new AppError('VALIDATION_FAILED', `no calendar ${unknown.join(', ')}`, { field: 'exemptCalendars' })
       const before = await holidaysRepo.getHoliday(db, h.id)
       await holidaysRepo.saveHoliday(db, h, userOf(req).username)
       await audit(req, 'holiday.save', h.id, before, h)
@@ -89,24 +119,62 @@ export const holidayRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService 
     },
   )
 
-  app.delete('/api/holiday-exceptions/:id', { config: WRITE, schema: { tags: ['timetable'], summary: 'Delete a holiday exception', params: Type.Object({ id: Id }), response: { 204: Type.Null(), 404: ErrorResponse } } }, async (req, reply) => {
-    const before = await holidaysRepo.getHoliday(db, req.params.id)
-    if (!before || !(await holidaysRepo.deleteHoliday(db, req.params.id))) throw new AppError('NOT_FOUND', `no holiday exception ${req.params.id}`)
-    await audit(req, 'holiday.delete', req.params.id, before, null)
-    network.changed()
-    return reply.status(204).send(null)
-  })
+  app.delete(
+    '/api/holiday-exceptions/:id',
+    {
+      config: WRITE,
+      schema: {
+        tags: ['timetable'],
+        summary: 'Delete a holiday exception',
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), 404: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const before = await holidaysRepo.getHoliday(db, req.params.id)
+      if (!before || !(await holidaysRepo.deleteHoliday(db, req.params.id)))
+        throw new AppError('NOT_FOUND', `no holiday exception ${req.params.id}`)
+      await audit(req, 'holiday.delete', req.params.id, before, null)
+      network.changed()
+      return reply.status(204).send(null)
+    },
+  )
 
   app.get(
     '/api/holiday-exceptions/spring-festival',
-    { config: READ, schema: { tags: ['timetable'], summary: 'The days of Spring Festival a county stops for: 除夕 to 初三 of the lunar new year in that Gregorian year', querystring: Type.Object({ year: Type.Integer({ minimum: 1950, maximum: 2100 }) }), response: { 200: Type.Object({ start: Type.String(), end: Type.String() }), 400: ErrorResponse } } },
+    {
+      config: READ,
+      schema: {
+        tags: ['timetable'],
+        summary:
+          'The days of Spring Festival a county stops for: 除夕 to 初三 of the lunar new year in that Gregorian year',
+        querystring: Type.Object({ year: Type.Integer({ minimum: 1950, maximum: 2100 }) }),
+        response: { 200: Type.Object({ start: Type.String(), end: Type.String() }), 400: ErrorResponse },
+      },
+    },
     async (req) => springFestival(req.query.year),
   )
 
-  app.get('/api/calendars-summary', { config: READ, schema: { tags: ['timetable'], summary: 'Every calendar with its kind and its rule in words (Chinese and English)', response: { 200: Type.Object({ items: Type.Array(Summary) }) } } }, async () => {
-    const items = (await networkRepo.listCalendars(db)).map((c) => ({ id: c.id, name: c.name, kind: calendarKind(c.rules), words: { zh: calendarWords(c.rules, 'zh'), en: calendarWords(c.rules, 'en') } }))
-    return { items }
-  })
+  app.get(
+    '/api/calendars-summary',
+    {
+      config: READ,
+      schema: {
+        tags: ['timetable'],
+        summary: 'Every calendar with its kind and its rule in words (Chinese and English)',
+        response: { 200: Type.Object({ items: Type.Array(Summary) }) },
+      },
+    },
+    async () => {
+      const items = (await networkRepo.listCalendars(db)).map((c) => ({
+        id: c.id,
+        name: c.name,
+        kind: calendarKind(c.rules),
+        words: { zh: calendarWords(c.rules, 'zh'), en: calendarWords(c.rules, 'en') },
+      }))
+      return { items }
+    },
+  )
 
   app.get(
     '/api/calendars/:id/preview',
@@ -114,7 +182,8 @@ export const holidayRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService 
       config: READ,
       schema: {
         tags: ['timetable'],
-        summary: 'A calendar day by day (12 months from `from` by default): runs or not with the exceptions applied, the lunar date, market days, the exception of each day off',
+        summary:
+          'A calendar day by day (12 months from `from` by default): runs or not with the exceptions applied, the lunar date, market days, the exception of each day off',
         params: Type.Object({ id: Id }),
         querystring: Type.Object({ from: DateString, months: Type.Integer({ minimum: 1, maximum: 24, default: 12 }) }),
         response: { 200: Preview, 400: ErrorResponse, 404: ErrorResponse },
@@ -132,13 +201,28 @@ export const holidayRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService 
       const endMonth = new Date(Date.UTC(y, m - 1 + req.query.months, 1))
       const to = addDays(serviceDate(endMonth.toISOString().slice(0, 10)), -1)
       const offBy = new Map<string, string>()
-      for (const h of holidays) if (holidayStops(h, c.id, kind)) for (const d of holidayDates(h)) if (!offBy.has(d)) offBy.set(d, h.name)
+      for (const h of holidays)
+        if (holidayStops(h, c.id, kind)) for (const d of holidayDates(h)) if (!offBy.has(d)) offBy.set(d, h.name)
       const days = []
       for (let d = from; d <= to; d = addDays(d, 1)) {
         const runs = runsOn(parsed, d)
-        days.push({ date: d, runs, lunar: lunarLabel(d), market: isMarketDayOf(c.rules, d), holiday: !runs && offBy.has(d) && !c.rules.removed.includes(d) ? offBy.get(d)! : null })
+        days.push({
+          date: d,
+          runs,
+          lunar: lunarLabel(d),
+          market: isMarketDayOf(c.rules, d),
+          holiday: !runs && offBy.has(d) && !c.rules.removed.includes(d) ? offBy.get(d)! : null,
+        })
       }
-      return { id: c.id, name: c.name, kind, words: { zh: calendarWords(c.rules, 'zh'), en: calendarWords(c.rules, 'en') }, from, to, days }
+      return {
+        id: c.id,
+        name: c.name,
+        kind,
+        words: { zh: calendarWords(c.rules, 'zh'), en: calendarWords(c.rules, 'en') },
+        from,
+        to,
+        days,
+      }
     },
   )
 }

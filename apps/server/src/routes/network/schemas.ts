@@ -9,9 +9,22 @@ export const StopCode = Type.String({ pattern: STOP_CODE_PATTERN, examples: ['XY
 export const VehicleNumber = Type.String({ pattern: VEHICLE_NUMBER_PATTERN, examples: ['XY-V012'] })
 export const DriverNumber = Type.String({ pattern: DRIVER_NUMBER_PATTERN, examples: ['XY-D031'] })
 export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-11-29'] })
-export const LngLat = Type.Tuple([Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })], { description: '[lng, lat], WGS-84' })
-export const ServiceKind = Type.Union([Type.Literal('market'), Type.Literal('student'), Type.Literal('medical'), Type.Literal('regular')])
-export const StopStatus = Type.Union([Type.Literal('ok'), Type.Literal('reported'), Type.Literal('in_repair'), Type.Literal('removed')])
+export const LngLat = Type.Tuple(
+  [Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })],
+  { description: '[lng, lat], WGS-84' },
+)
+export const ServiceKind = Type.Union([
+  Type.Literal('market'),
+  Type.Literal('student'),
+  Type.Literal('medical'),
+  Type.Literal('regular'),
+])
+export const StopStatus = Type.Union([
+  Type.Literal('ok'),
+  Type.Literal('reported'),
+  Type.Literal('in_repair'),
+  Type.Literal('removed'),
+])
 export const FleetStatus = Type.Union([Type.Literal('active'), Type.Literal('retired')])
 export const BookingPolicy = Type.Union([Type.Literal('none'), Type.Literal('optional'), Type.Literal('required')])
 
@@ -54,7 +67,11 @@ export const RouteBody = Type.Object({
   kind: ServiceKind,
   operatorId: Id,
   geometry: Type.Array(LngLat, { minItems: 2, maxItems: 20_000 }),
-  stopCodes: Type.Array(Type.String(), { minItems: 2, maxItems: 200, description: 'stop codes in the order of travel' }),
+  stopCodes: Type.Array(Type.String(), {
+    minItems: 2,
+    maxItems: 200,
+    description: 'stop codes in the order of travel',
+  }),
   color: Type.String({ pattern: '^#[0-9a-fA-F]{6}$', default: '#1f6feb' }),
   speedLimitKmh: Type.Number({ minimum: 10, maximum: 120, default: 50 }),
   active: Type.Boolean({ default: true }),
@@ -107,7 +124,9 @@ export const TripInstance = Type.Object({
   headsign: Type.String(),
   departure: Type.String({ format: 'date-time' }),
   stops: Type.Array(Type.String(), { description: 'stop codes in the order of travel' }),
-  stopTimes: Type.Array(Type.Object({ stopCode: Type.String(), distM: Type.Number(), arrival: Type.String({ format: 'date-time' }) })),
+  stopTimes: Type.Array(
+    Type.Object({ stopCode: Type.String(), distM: Type.Number(), arrival: Type.String({ format: 'date-time' }) }),
+  ),
   seats: Type.Integer(),
   bookingPolicy: BookingPolicy,
   minRiders: Type.Integer(),

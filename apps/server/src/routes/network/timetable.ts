@@ -1,6 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { AppError, expandDates, serviceDayOf, validateCalendar, type CalendarJson, type Trip as TripModel } from '@rb/domain'
+import {
+  AppError,
+  expandDates,
+  serviceDayOf,
+  validateCalendar,
+  type CalendarJson,
+  type Trip as TripModel,
+} from '@rb/domain'
 import { networkRepo } from '@rb/db'
 import { dateParam, type NetworkService, type TripInstanceView } from '../../network/service.js'
 import { ErrorResponse } from '../../http/schemas.js'
@@ -16,7 +23,11 @@ const view = (i: TripInstanceView) => ({
   headsign: i.headsign,
   departure: new Date(i.departureTs).toISOString(),
   stops: i.stops.map((s) => s.stopCode),
-  stopTimes: i.stops.map((s) => ({ stopCode: s.stopCode, distM: s.distM, arrival: new Date(s.arrivalTs).toISOString() })),
+  stopTimes: i.stops.map((s) => ({
+    stopCode: s.stopCode,
+    distM: s.distM,
+    arrival: new Date(s.arrivalTs).toISOString(),
+  })),
   seats: i.seats,
   bookingPolicy: i.bookingPolicy,
   minRiders: i.minRiders,
@@ -27,18 +38,37 @@ const view = (i: TripInstanceView) => ({
   driverId: i.driverId,
 })
 
-export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService; now?: () => number }> = async (app, { network, now = Date.now }) => {
+export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkService; now?: () => number }> = async (
+  app,
+  { network, now = Date.now },
+) => {
   const db = network.db
 
-  app.get('/api/calendars', { schema: { tags: ['timetable'], summary: 'Service calendars', response: { 200: Type.Object({ items: Type.Array(Calendar) }) } } }, async () => ({
-    items: await networkRepo.listCalendars(db),
-  }))
+  app.get(
+    '/api/calendars',
+    {
+      schema: {
+        tags: ['timetable'],
+        summary: 'Service calendars',
+        response: { 200: Type.Object({ items: Type.Array(Calendar) }) },
+      },
+    },
+    async () => ({
+      items: await networkRepo.listCalendars(db),
+    }),
+  )
 
-  app.get('/api/calendars/:id', { schema: { tags: ['timetable'], params: Type.Object({ id: Id }), response: { 200: Calendar, 404: ErrorResponse } } }, async (req) => {
-    const c = await networkRepo.getCalendar(db, req.params.id)
-    if (!c) throw new AppError('NOT_FOUND', `calendar ${req.params.id} does not exist`)
-    return c
-  })
+  app.get(
+    '/api/calendars/:id',
+    {
+      schema: { tags: ['timetable'], params: Type.Object({ id: Id }), response: { 200: Calendar, 404: ErrorResponse } },
+    },
+    async (req) => {
+      const c = await networkRepo.getCalendar(db, req.params.id)
+      if (!c) throw new AppError('NOT_FOUND', `calendar ${req.params.id} does not exist`)
+      return c
+    },
+  )
 
   app.get(
     '/api/calendars/:id/dates',
@@ -55,7 +85,8 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
       const c = await networkRepo.getCalendar(db, req.params.id)
       if (!c) throw new AppError('NOT_FOUND', `calendar ${req.params.id} does not exist`)
       const parsed = validateCalendar(c.rules)
-      if (!parsed.ok) throw new AppError('VALIDATION_FAILED', 'the stored calendar is invalid', { issues: parsed.issues })
+      if (!parsed.ok)
+        throw new AppError('VALIDATION_FAILED', 'the stored calendar is invalid', { issues: parsed.issues })
       try {
         return { dates: expandDates(parsed.calendar, dateParam(req.query.from), dateParam(req.query.to)) }
       } catch (err) {
@@ -78,7 +109,12 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
     },
     async (req) => {
       const parsed = validateCalendar(req.body.rules)
-      if (!parsed.ok) throw new AppError('VALIDATION_FAILED', `the calendar rules are invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues: parsed.issues })
+      if (!parsed.ok)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `the calendar rules are invalid: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          { issues: parsed.issues },
+        )
       const calendar = { id: req.params.id, name: req.body.name, rules: req.body.rules as unknown as CalendarJson }
       await networkRepo.saveCalendar(db, calendar)
       network.changed()
@@ -86,37 +122,88 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
     },
   )
 
-  app.delete('/api/calendars/:id', { schema: { tags: ['timetable'], summary: 'Delete a calendar no trip uses', params: Type.Object({ id: Id }), response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } } }, async (req, reply) => {
-    const r = await networkRepo.deleteCalendar(db, req.params.id)
-    if (r === 'missing') throw new AppError('NOT_FOUND', `calendar ${req.params.id} does not exist`)
-    if (r === 'in_use') throw new AppError('CONFLICT', `calendar ${req.params.id} is used by trips; move them to another calendar first`)
-    network.changed()
-    return reply.status(204).send(null)
-  })
+  app.delete(
+    '/api/calendars/:id',
+    {
+      schema: {
+        tags: ['timetable'],
+        summary: 'Delete a calendar no trip uses',
+        params: Type.Object({ id: Id }),
+        response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (req, reply) => {
+      const r = await networkRepo.deleteCalendar(db, req.params.id)
+      if (r === 'missing') throw new AppError('NOT_FOUND', `calendar ${req.params.id} does not exist`)
+      if (r === 'in_use')
+        throw new AppError(
+          'CONFLICT',
+          `calendar ${req.params.id} is used by trips; move them to another calendar first`,
+        )
+      network.changed()
+      return reply.status(204).send(null)
+    },
+  )
 
   app.get(
     '/api/schedule/trips',
-    { schema: { tags: ['timetable'], summary: 'Trip definitions (the timetable)', querystring: Type.Object({ route: Type.Optional(Type.String()), includeRetired: Type.Boolean({ default: false }) }), response: { 200: Type.Object({ items: Type.Array(Trip) }) } } },
-    async (req) => ({ items: await networkRepo.listTrips(db, { routeId: req.query.route, includeRetired: req.query.includeRetired }) }),
+    {
+      schema: {
+        tags: ['timetable'],
+        summary: 'Trip definitions (the timetable)',
+        querystring: Type.Object({
+          route: Type.Optional(Type.String()),
+          includeRetired: Type.Boolean({ default: false }),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(Trip) }) },
+      },
+    },
+    async (req) => ({
+      items: await networkRepo.listTrips(db, { routeId: req.query.route, includeRetired: req.query.includeRetired }),
+    }),
   )
 
-  app.get('/api/schedule/trips/:id', { schema: { tags: ['timetable'], params: Type.Object({ id: Id }), response: { 200: Trip, 404: ErrorResponse } } }, async (req) => {
-    const t = await networkRepo.getTrip(db, req.params.id)
-    if (!t) throw new AppError('TRIP_NOT_FOUND', `trip ${req.params.id} does not exist`)
-    return t
-  })
+  app.get(
+    '/api/schedule/trips/:id',
+    { schema: { tags: ['timetable'], params: Type.Object({ id: Id }), response: { 200: Trip, 404: ErrorResponse } } },
+    async (req) => {
+      const t = await networkRepo.getTrip(db, req.params.id)
+      if (!t) throw new AppError('TRIP_NOT_FOUND', `trip ${req.params.id} does not exist`)
+      return t
+    },
+  )
 
   app.put(
     '/api/schedule/trips/:id',
-    { schema: { tags: ['timetable'], summary: 'Create or replace a trip definition', params: Type.Object({ id: Id }), body: TripBody, response: { 200: Trip, 400: ErrorResponse, 404: ErrorResponse } } },
+    {
+      schema: {
+        tags: ['timetable'],
+        summary: 'Create or replace a trip definition',
+        params: Type.Object({ id: Id }),
+        body: TripBody,
+        response: { 200: Trip, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
     async (req) => network.saveTrip({ ...req.body, id: req.params.id } as TripModel),
   )
 
-  app.delete('/api/schedule/trips/:id', { schema: { tags: ['timetable'], summary: 'Retire a trip', params: Type.Object({ id: Id }), response: { 200: Trip, 404: ErrorResponse } } }, async (req) => {
-    if (!(await networkRepo.setTripActive(db, req.params.id, false))) throw new AppError('TRIP_NOT_FOUND', `trip ${req.params.id} does not exist`)
-    network.changed()
-    return (await networkRepo.getTrip(db, req.params.id)) as TripModel
-  })
+  app.delete(
+    '/api/schedule/trips/:id',
+    {
+      schema: {
+        tags: ['timetable'],
+        summary: 'Retire a trip',
+        params: Type.Object({ id: Id }),
+        response: { 200: Trip, 404: ErrorResponse },
+      },
+    },
+    async (req) => {
+      if (!(await networkRepo.setTripActive(db, req.params.id, false)))
+        throw new AppError('TRIP_NOT_FOUND', `trip ${req.params.id} does not exist`)
+      network.changed()
+      return (await networkRepo.getTrip(db, req.params.id)) as TripModel
+    },
+  )
 
   app.get(
     '/api/trips',
@@ -124,20 +211,34 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
       schema: {
         tags: ['timetable'],
         summary: 'Trip instances running on a service day (Asia/Shanghai), in departure order',
-        querystring: Type.Object({ date: Type.Optional(DateString), route: Type.Optional(Type.String()), kind: Type.Optional(ServiceKind) }),
+        querystring: Type.Object({
+          date: Type.Optional(DateString),
+          route: Type.Optional(Type.String()),
+          kind: Type.Optional(ServiceKind),
+        }),
         response: { 200: Type.Object({ date: Type.String(), items: Type.Array(TripInstance) }), 400: ErrorResponse },
       },
     },
     async (req) => {
       const date = req.query.date ? dateParam(req.query.date) : serviceDayOf(now())
       const all = await network.instancesOn(date)
-      const items = all.filter((i) => (!req.query.route || i.routeId === req.query.route) && (!req.query.kind || i.kind === req.query.kind))
+      const items = all.filter(
+        (i) => (!req.query.route || i.routeId === req.query.route) && (!req.query.kind || i.kind === req.query.kind),
+      )
       return { date, items: items.map(view) }
     },
   )
 
-  app.get('/api/trip-instances/:id', { schema: { tags: ['timetable'], params: Type.Object({ id: Type.String({ maxLength: 90 }) }), response: { 200: TripInstance, 404: ErrorResponse } } }, async (req) =>
-    view(await network.instance(req.params.id)),
+  app.get(
+    '/api/trip-instances/:id',
+    {
+      schema: {
+        tags: ['timetable'],
+        params: Type.Object({ id: Type.String({ maxLength: 90 }) }),
+        response: { 200: TripInstance, 404: ErrorResponse },
+      },
+    },
+    async (req) => view(await network.instance(req.params.id)),
   )
 
   app.put(
@@ -147,7 +248,10 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
         tags: ['timetable'],
         summary: 'Assign (or clear) the vehicle and driver of a trip instance',
         params: Type.Object({ id: Type.String({ maxLength: 90 }) }),
-        body: Type.Object({ vehicleId: Type.Union([Type.Null(), Type.String()]), driverId: Type.Union([Type.Null(), Type.String()]) }),
+        body: Type.Object({
+          vehicleId: Type.Union([Type.Null(), Type.String()]),
+          driverId: Type.Union([Type.Null(), Type.String()]),
+        }),
         response: { 200: TripInstance, 404: ErrorResponse },
       },
     },
@@ -159,7 +263,8 @@ export const timetableRoutes: FastifyPluginAsyncTypebox<{ network: NetworkServic
     {
       schema: {
         tags: ['timetable'],
-        summary: 'Cancel a trip instance with a reason; its bookings are cancelled and the passengers and the driver told',
+        summary:
+          'Cancel a trip instance with a reason; its bookings are cancelled and the passengers and the driver told',
         params: Type.Object({ id: Type.String({ maxLength: 90 }) }),
         body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }),
         response: { 200: TripInstance, 404: ErrorResponse },

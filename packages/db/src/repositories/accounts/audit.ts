@@ -35,7 +35,16 @@ export async function insertAudit(q: Queryable, e: AuditEntry, now: number): Pro
   await q.query(
     `INSERT INTO audit_log (ts, user_id, username, action, target, before, after, ip)
      VALUES (to_timestamp($1::float8 / 1000.0), $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
-    [now, e.userId, e.username, e.action, e.target, e.before === undefined ? null : JSON.stringify(e.before), e.after === undefined ? null : JSON.stringify(e.after), e.ip],
+    [
+      now,
+      e.userId,
+      e.username,
+      e.action,
+      e.target,
+      e.before === undefined ? null : JSON.stringify(e.before),
+      e.after === undefined ? null : JSON.stringify(e.after),
+      e.ip,
+    ],
   )
 }
 

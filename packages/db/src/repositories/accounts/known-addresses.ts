@@ -3,7 +3,10 @@ import type { Queryable } from '../../port.js'
 
 /** Whether the account with this user name has signed in from `addr` before. */
 export async function isKnownAddress(q: Queryable, username: string, addr: string): Promise<boolean> {
-  const r = await q.query('SELECT 1 FROM login_known_address k JOIN app_user u ON u.id = k.user_id WHERE u.username = $1 AND k.addr = $2', [username, addr])
+  const r = await q.query(
+    'SELECT 1 FROM login_known_address k JOIN app_user u ON u.id = k.user_id WHERE u.username = $1 AND k.addr = $2',
+    [username, addr],
+  )
   return r.rows.length > 0
 }
 

@@ -24,7 +24,10 @@ interface Row {
   last_seen_ms: number
 }
 
-export async function insertSession(q: Queryable, s: { tokenHash: string; userId: number; now: number; expiresAt: number }): Promise<void> {
+export async function insertSession(
+  q: Queryable,
+  s: { tokenHash: string; userId: number; now: number; expiresAt: number },
+): Promise<void> {
   await q.query(
     `INSERT INTO app_session (token_hash, user_id, created_at, expires_at, last_seen_at)
      VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), to_timestamp($4::float8 / 1000.0), to_timestamp($3::float8 / 1000.0))`,
@@ -56,7 +59,10 @@ export async function findLiveSession(q: Queryable, tokenHash: string, now: numb
 }
 
 export async function touchSession(q: Queryable, tokenHash: string, now: number): Promise<void> {
-  await q.query('UPDATE app_session SET last_seen_at = to_timestamp($2::float8 / 1000.0) WHERE token_hash = $1', [tokenHash, now])
+  await q.query('UPDATE app_session SET last_seen_at = to_timestamp($2::float8 / 1000.0) WHERE token_hash = $1', [
+    tokenHash,
+    now,
+  ])
 }
 
 export async function deleteSession(q: Queryable, tokenHash: string): Promise<boolean> {
@@ -69,5 +75,6 @@ export async function deleteSessionsOfUser(q: Queryable, userId: number): Promis
 }
 
 export async function deleteExpiredSessions(q: Queryable, now: number): Promise<number> {
-  return (await q.query('DELETE FROM app_session WHERE expires_at <= to_timestamp($1::float8 / 1000.0)', [now])).rowCount
+  return (await q.query('DELETE FROM app_session WHERE expires_at <= to_timestamp($1::float8 / 1000.0)', [now]))
+    .rowCount
 }

@@ -9,7 +9,10 @@ export interface StoredFailures {
 }
 
 /** The failures of each (kind, key) asked for that has any. */
-export async function signInFailures(q: Queryable, keys: readonly { kind: FailureKind; key: string }[]): Promise<Map<string, StoredFailures>> {
+export async function signInFailures(
+  q: Queryable,
+  keys: readonly { kind: FailureKind; key: string }[],
+): Promise<Map<string, StoredFailures>> {
   const out = new Map<string, StoredFailures>()
   if (keys.length === 0) return out
   const r = await q.query<{ kind: FailureKind; key: string; failures: number; last_ts: number }>(
@@ -25,11 +28,20 @@ export async function signInFailures(q: Queryable, keys: readonly { kind: Failur
  * Serialises changes to the same user name's or address's failures across instances for the
  * rest of the transaction (taken in sorted order, so two sign-ins never wait on each other crosswise).
  */
-export async function lockSignInFailures(tx: Queryable, keys: readonly { kind: FailureKind; key: string }[]): Promise<void> {
-  for (const k of [...new Set(keys.map((x) => `${x.kind}:${x.key}`))].sort()) await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rb-sign-in:${k}`])
+export async function lockSignInFailures(
+  tx: Queryable,
+  keys: readonly { kind: FailureKind; key: string }[],
+): Promise<void> {
+  for (const k of [...new Set(keys.map((x) => `${x.kind}:${x.key}`))].sort())
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rb-sign-in:${k}`])
 }
 
-export async function saveSignInFailures(q: Queryable, kind: FailureKind, key: string, f: StoredFailures): Promise<void> {
+export async function saveSignInFailures(
+  q: Queryable,
+  kind: FailureKind,
+  key: string,
+  f: StoredFailures,
+): Promise<void> {
   await q.query(
     `INSERT INTO login_failure (kind, key, failures, last_at) VALUES ($1, $2, $3, to_timestamp($4::float8 / 1000.0))
      ON CONFLICT (kind, key) DO UPDATE SET failures = EXCLUDED.failures, last_at = EXCLUDED.last_at`,
@@ -37,9 +49,15 @@ export async function saveSignInFailures(q: Queryable, kind: FailureKind, key: s
   )
 }
 
-export async function clearSignInFailures(q: Queryable, keys: readonly { kind: FailureKind; key: string }[]): Promise<void> {
+export async function clearSignInFailures(
+  q: Queryable,
+  keys: readonly { kind: FailureKind; key: string }[],
+): Promise<void> {
   if (keys.length === 0) return
-  await q.query('DELETE FROM login_failure WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [keys.map((k) => k.kind), keys.map((k) => k.key)])
+  await q.query('DELETE FROM login_failure WHERE (kind, key) IN (SELECT * FROM unnest($1::text[], $2::text[]))', [
+    keys.map((k) => k.kind),
+    keys.map((k) => k.key),
+  ])
 }
 
 /** Drops failures whose last one is older than `beforeTs` (forgotten anyway). */

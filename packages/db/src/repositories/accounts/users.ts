@@ -80,7 +80,10 @@ export async function countUsers(q: Queryable): Promise<number> {
 
 /** Enabled admins other than `exceptId`: the last one may not be demoted or disabled. */
 export async function countOtherActiveAdmins(q: Queryable, exceptId: number): Promise<number> {
-  const r = await q.query<{ n: number }>("SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled AND id <> $1", [exceptId])
+  const r = await q.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM app_user WHERE role = 'admin' AND NOT disabled AND id <> $1",
+    [exceptId],
+  )
   return r.rows[0]?.n ?? 0
 }
 
@@ -100,13 +103,29 @@ export async function updateUser(q: Queryable, id: number, patch: UserPatch): Pr
        driver_code = CASE WHEN $4::boolean THEN $5 ELSE driver_code END,
        disabled = COALESCE($6, disabled)
      WHERE id = $1 RETURNING ${COLUMNS}`,
-    [id, patch.displayName ?? null, patch.role ?? null, patch.driverCode !== undefined, patch.driverCode ?? null, patch.disabled ?? null],
+    [
+      id,
+      patch.displayName ?? null,
+      patch.role ?? null,
+      patch.driverCode !== undefined,
+      patch.driverCode ?? null,
+      patch.disabled ?? null,
+    ],
   )
   return r.rows[0] ? toUser(r.rows[0]) : null
 }
 
 /** Replaces the password hash; a reset also clears the demo mark. */
-export async function setPasswordHash(q: Queryable, id: number, passwordHash: string, opts: { demo?: boolean } = {}): Promise<boolean> {
-  const r = await q.query('UPDATE app_user SET password_hash = $2, demo = $3 WHERE id = $1', [id, passwordHash, opts.demo ?? false])
+export async function setPasswordHash(
+  q: Queryable,
+  id: number,
+  passwordHash: string,
+  opts: { demo?: boolean } = {},
+): Promise<boolean> {
+  const r = await q.query('UPDATE app_user SET password_hash = $2, demo = $3 WHERE id = $1', [
+    id,
+    passwordHash,
+    opts.demo ?? false,
+  ])
   return r.rowCount > 0
 }

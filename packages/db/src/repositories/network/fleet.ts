@@ -35,13 +35,23 @@ export interface FleetFilter {
 
 export async function listVehicles(q: Queryable, f: FleetFilter): Promise<{ items: Vehicle[]; total: number }> {
   const where = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id ILIKE '%' || $2 || '%' OR plate ILIKE '%' || $2 || '%')`
-  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM vehicle WHERE ${where}`, [f.status ?? null, f.q ?? null])
-  const r = await q.query<VehicleRow>(`SELECT ${VEHICLE_COLUMNS} FROM vehicle WHERE ${where} ORDER BY id LIMIT $3 OFFSET $4`, [f.status ?? null, f.q ?? null, f.limit, f.offset])
+  const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM vehicle WHERE ${where}`, [
+    f.status ?? null,
+    f.q ?? null,
+  ])
+  const r = await q.query<VehicleRow>(
+    `SELECT ${VEHICLE_COLUMNS} FROM vehicle WHERE ${where} ORDER BY id LIMIT $3 OFFSET $4`,
+    [f.status ?? null, f.q ?? null, f.limit, f.offset],
+  )
   return { items: r.rows.map(toVehicle), total: total.rows[0]?.n ?? 0 }
 }
 
 /** By unified number, plate, MQTT device id or JT/T 808 terminal phone. */
-export async function findVehicle(q: Queryable, by: 'id' | 'plate' | 'device_id' | 'jt808_phone', value: string): Promise<Vehicle | null> {
+export async function findVehicle(
+  q: Queryable,
+  by: 'id' | 'plate' | 'device_id' | 'jt808_phone',
+  value: string,
+): Promise<Vehicle | null> {
   const column = { id: 'id', plate: 'plate', device_id: 'device_id', jt808_phone: 'jt808_phone' }[by]
   const r = await q.query<VehicleRow>(`SELECT ${VEHICLE_COLUMNS} FROM vehicle WHERE ${column} = $1`, [value])
   return r.rows[0] ? toVehicle(r.rows[0]) : null
@@ -80,13 +90,20 @@ const toDriver = (r: DriverRow): Driver => ({
   status: r.status,
 })
 
-const DRIVER_COLUMNS = 'id, name, phone, licence_class, qualification_cert, photo_url, pioneer, service_since::text AS service_since, status'
+const DRIVER_COLUMNS =
+  'id, name, phone, licence_class, qualification_cert, photo_url, pioneer, service_since::text AS service_since, status'
 
-export async function listDrivers(q: Queryable, f: FleetFilter & { pioneer?: boolean | undefined }): Promise<{ items: Driver[]; total: number }> {
+export async function listDrivers(
+  q: Queryable,
+  f: FleetFilter & { pioneer?: boolean | undefined },
+): Promise<{ items: Driver[]; total: number }> {
   const where = `($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR id ILIKE '%' || $2 || '%' OR name ILIKE '%' || $2 || '%') AND ($3::bool IS NULL OR pioneer = $3)`
   const params = [f.status ?? null, f.q ?? null, f.pioneer ?? null]
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM driver WHERE ${where}`, params)
-  const r = await q.query<DriverRow>(`SELECT ${DRIVER_COLUMNS} FROM driver WHERE ${where} ORDER BY id LIMIT $4 OFFSET $5`, [...params, f.limit, f.offset])
+  const r = await q.query<DriverRow>(
+    `SELECT ${DRIVER_COLUMNS} FROM driver WHERE ${where} ORDER BY id LIMIT $4 OFFSET $5`,
+    [...params, f.limit, f.offset],
+  )
   return { items: r.rows.map(toDriver), total: total.rows[0]?.n ?? 0 }
 }
 
@@ -106,7 +123,15 @@ export async function saveDriver(q: Queryable, d: Driver): Promise<void> {
   )
 }
 
-export async function setFleetStatus(q: Queryable, table: 'vehicle' | 'driver', id: string, status: VehicleStatus): Promise<boolean> {
-  const sql = table === 'vehicle' ? 'UPDATE vehicle SET status = $2, updated_at = now() WHERE id = $1' : 'UPDATE driver SET status = $2, updated_at = now() WHERE id = $1'
+export async function setFleetStatus(
+  q: Queryable,
+  table: 'vehicle' | 'driver',
+  id: string,
+  status: VehicleStatus,
+): Promise<boolean> {
+  const sql =
+    table === 'vehicle'
+      ? 'UPDATE vehicle SET status = $2, updated_at = now() WHERE id = $1'
+      : 'UPDATE driver SET status = $2, updated_at = now() WHERE id = $1'
   return (await q.query(sql, [id, status])).rowCount > 0
 }

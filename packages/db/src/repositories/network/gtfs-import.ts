@@ -18,8 +18,17 @@ interface FrequencyRow {
 }
 
 export async function listFrequencies(q: Queryable): Promise<TripFrequency[]> {
-  const r = await q.query<FrequencyRow>('SELECT trip_id, template_id, start_s, end_s, headway_s, exact_times FROM trip_frequency ORDER BY trip_id')
-  return r.rows.map((f) => ({ tripId: f.trip_id, templateId: f.template_id, startS: f.start_s, endS: f.end_s, headwayS: f.headway_s, exactTimes: f.exact_times }))
+  const r = await q.query<FrequencyRow>(
+    'SELECT trip_id, template_id, start_s, end_s, headway_s, exact_times FROM trip_frequency ORDER BY trip_id',
+  )
+  return r.rows.map((f) => ({
+    tripId: f.trip_id,
+    templateId: f.template_id,
+    startS: f.start_s,
+    endS: f.end_s,
+    headwayS: f.headway_s,
+    exactTimes: f.exact_times,
+  }))
 }
 
 export async function saveFrequency(q: Queryable, f: TripFrequency): Promise<void> {
@@ -109,11 +118,19 @@ interface ExternalRow {
 }
 
 export async function externalIdsOf(q: Queryable, source: string): Promise<ExternalId[]> {
-  const r = await q.query<ExternalRow>('SELECT kind, external_id, local_id FROM gtfs_external_id WHERE source = $1 ORDER BY kind, external_id', [source])
+  const r = await q.query<ExternalRow>(
+    'SELECT kind, external_id, local_id FROM gtfs_external_id WHERE source = $1 ORDER BY kind, external_id',
+    [source],
+  )
   return r.rows.map((e) => ({ kind: e.kind, externalId: e.external_id, localId: e.local_id }))
 }
 
-export async function addExternalIds(q: Queryable, source: string, importId: number, ids: readonly ExternalId[]): Promise<void> {
+export async function addExternalIds(
+  q: Queryable,
+  source: string,
+  importId: number,
+  ids: readonly ExternalId[],
+): Promise<void> {
   if (ids.length === 0) return
   await q.query(
     `INSERT INTO gtfs_external_id (source, kind, external_id, local_id, import_id)
@@ -129,7 +146,9 @@ export async function removeExternalIdsOf(q: Queryable, importId: number): Promi
 
 /** Our ids of a kind that some import brought in (from any feed). */
 export async function importedIds(q: Queryable, kind: ImportKind): Promise<Set<string>> {
-  const r = await q.query<{ local_id: string }>('SELECT DISTINCT local_id FROM gtfs_external_id WHERE kind = $1', [kind])
+  const r = await q.query<{ local_id: string }>('SELECT DISTINCT local_id FROM gtfs_external_id WHERE kind = $1', [
+    kind,
+  ])
   return new Set(r.rows.map((e) => e.local_id))
 }
 
@@ -172,7 +191,11 @@ const toImport = (r: ImportRow, withChanges: boolean): ImportRecord => ({
   undoneBy: r.undone_by,
 })
 
-export async function insertImport(q: Queryable, rec: { source: string; feedSha256: string; createdBy: string; summary: unknown; changes: readonly RowChange[] }, now: number): Promise<number> {
+export async function insertImport(
+  q: Queryable,
+  rec: { source: string; feedSha256: string; createdBy: string; summary: unknown; changes: readonly RowChange[] },
+  now: number,
+): Promise<number> {
   const r = await q.query<{ id: string | number }>(
     `INSERT INTO gtfs_import (source, feed_sha256, created_at, created_by, summary, changes)
      VALUES ($1, $2, to_timestamp($3::float8 / 1000.0), $4, $5::jsonb, $6::jsonb) RETURNING id`,
@@ -183,7 +206,10 @@ export async function insertImport(q: Queryable, rec: { source: string; feedSha2
 
 /** The newest imports first, without their row changes. */
 export async function listImports(q: Queryable, limit: number): Promise<ImportRecord[]> {
-  const r = await q.query<ImportRow>(`SELECT ${IMPORT_COLUMNS.replace('changes,', "'[]'::jsonb AS changes,")} FROM gtfs_import ORDER BY id DESC LIMIT $1`, [limit])
+  const r = await q.query<ImportRow>(
+    `SELECT ${IMPORT_COLUMNS.replace('changes,', "'[]'::jsonb AS changes,")} FROM gtfs_import ORDER BY id DESC LIMIT $1`,
+    [limit],
+  )
   return r.rows.map((row) => toImport(row, false))
 }
 
@@ -194,16 +220,26 @@ export async function getImport(q: Queryable, id: number): Promise<ImportRecord 
 
 /** Imports after this one that are not undone, with their changes. */
 export async function laterImports(q: Queryable, id: number): Promise<ImportRecord[]> {
-  const r = await q.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM gtfs_import WHERE id > $1 AND undone_at IS NULL ORDER BY id`, [id])
+  const r = await q.query<ImportRow>(
+    `SELECT ${IMPORT_COLUMNS} FROM gtfs_import WHERE id > $1 AND undone_at IS NULL ORDER BY id`,
+    [id],
+  )
   return r.rows.map((row) => toImport(row, true))
 }
 
 export async function markUndone(q: Queryable, id: number, by: string, now: number): Promise<void> {
-  await q.query('UPDATE gtfs_import SET undone_at = to_timestamp($2::float8 / 1000.0), undone_by = $3 WHERE id = $1', [id, now, by])
+  await q.query('UPDATE gtfs_import SET undone_at = to_timestamp($2::float8 / 1000.0), undone_by = $3 WHERE id = $1', [
+    id,
+    now,
+    by,
+  ])
 }
 
 /** Per trip, what the service day holds of it: assignments and cancellations, duty templates. */
-export async function tripUses(q: Queryable, tripIds: readonly string[]): Promise<{ tripId: string; what: string; n: number }[]> {
+export async function tripUses(
+  q: Queryable,
+  tripIds: readonly string[],
+): Promise<{ tripId: string; what: string; n: number }[]> {
   if (tripIds.length === 0) return []
   const r = await q.query<{ trip_id: string; what: string; n: number }>(
     `SELECT trip_id, 'trip instances (assignments or cancellations)' AS what, count(*)::int AS n FROM trip_instance WHERE trip_id = ANY($1::text[]) GROUP BY trip_id

@@ -30,11 +30,16 @@ export async function listOperators(q: Queryable): Promise<Operator[]> {
 }
 
 export async function upsertOperator(q: Queryable, o: Operator): Promise<void> {
-  await q.query('INSERT INTO operator (id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone', [o.id, o.name, o.phone])
+  await q.query(
+    'INSERT INTO operator (id, name, phone) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone',
+    [o.id, o.name, o.phone],
+  )
 }
 
 export async function listTownships(q: Queryable): Promise<Township[]> {
-  const r = await q.query<{ id: string; name: string; name_en: string; lng: number; lat: number }>('SELECT id, name, name_en, lng, lat FROM township ORDER BY id')
+  const r = await q.query<{ id: string; name: string; name_en: string; lng: number; lat: number }>(
+    'SELECT id, name, name_en, lng, lat FROM township ORDER BY id',
+  )
   return r.rows.map((t) => ({ id: t.id, name: t.name, nameEn: t.name_en, center: [t.lng, t.lat] }))
 }
 
@@ -62,7 +67,10 @@ export async function listStops(q: Queryable, f: StopFilter): Promise<{ items: S
     AND ($4::text IS NULL OR code IN (SELECT stop_code FROM route_stop WHERE route_id = $4))`
   const params = [f.townshipId ?? null, f.status ?? null, f.q ?? null, f.routeId ?? null]
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM stop WHERE ${where}`, params)
-  const rows = await q.query<StopRow>(`SELECT ${STOP_COLUMNS} FROM stop WHERE ${where} ORDER BY code LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset])
+  const rows = await q.query<StopRow>(
+    `SELECT ${STOP_COLUMNS} FROM stop WHERE ${where} ORDER BY code LIMIT $5 OFFSET $6`,
+    [...params, f.limit, f.offset],
+  )
   return { items: rows.rows.map(toStop), total: total.rows[0]?.n ?? 0 }
 }
 

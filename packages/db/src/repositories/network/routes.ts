@@ -52,7 +52,11 @@ export async function listRoutes(q: Queryable, f: RouteFilter): Promise<{ items:
     AND ($4::bool OR r.active)`
   const params = [f.kind ?? null, f.townshipId ?? null, f.stopCode ?? null, f.includeRetired ?? false]
   const total = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM route r ${where}`, params)
-  const rows = await q.query<RouteRow>(`${ROUTE_SELECT} ${where} ORDER BY r.id LIMIT $5 OFFSET $6`, [...params, f.limit, f.offset])
+  const rows = await q.query<RouteRow>(`${ROUTE_SELECT} ${where} ORDER BY r.id LIMIT $5 OFFSET $6`, [
+    ...params,
+    f.limit,
+    f.offset,
+  ])
   return { items: rows.rows.map(toRoute), total: total.rows[0]?.n ?? 0 }
 }
 
@@ -73,7 +77,18 @@ export async function saveRoute(q: Queryable, r: Route): Promise<void> {
      ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, kind = EXCLUDED.kind,
        operator_id = EXCLUDED.operator_id, geometry = EXCLUDED.geometry, length_m = EXCLUDED.length_m, color = EXCLUDED.color,
        speed_limit_kmh = EXCLUDED.speed_limit_kmh, active = EXCLUDED.active, updated_at = now()`,
-    [r.id, r.name, r.nameEn, r.kind, r.operatorId, JSON.stringify(r.geometry), r.lengthM, r.color, r.speedLimitKmh, r.active],
+    [
+      r.id,
+      r.name,
+      r.nameEn,
+      r.kind,
+      r.operatorId,
+      JSON.stringify(r.geometry),
+      r.lengthM,
+      r.color,
+      r.speedLimitKmh,
+      r.active,
+    ],
   )
   await q.query('DELETE FROM route_stop WHERE route_id = $1', [r.id])
   await q.query(

@@ -55,7 +55,10 @@ const toTrip = (r: TripRow): Trip => ({
   active: r.active,
 })
 
-export async function listTrips(q: Queryable, f: { routeId?: string | undefined; includeRetired?: boolean } = {}): Promise<Trip[]> {
+export async function listTrips(
+  q: Queryable,
+  f: { routeId?: string | undefined; includeRetired?: boolean } = {},
+): Promise<Trip[]> {
   const r = await q.query<TripRow>(
     'SELECT * FROM trip WHERE ($1::text IS NULL OR route_id = $1) AND ($2::bool OR active) ORDER BY route_id, departure_s, id',
     [f.routeId ?? null, f.includeRetired ?? false],
@@ -76,7 +79,20 @@ export async function saveTrip(q: Queryable, t: Trip): Promise<void> {
        headsign = EXCLUDED.headsign, departure_s = EXCLUDED.departure_s, stop_offsets_s = EXCLUDED.stop_offsets_s, seats = EXCLUDED.seats,
        booking_policy = EXCLUDED.booking_policy, min_riders = EXCLUDED.min_riders, booking_cutoff_min = EXCLUDED.booking_cutoff_min,
        active = EXCLUDED.active, updated_at = now()`,
-    [t.id, t.routeId, t.calendarId, t.direction, t.headsign, t.departureS, t.stopOffsetsS, t.seats, t.bookingPolicy, t.minRiders, t.bookingCutoffMin, t.active],
+    [
+      t.id,
+      t.routeId,
+      t.calendarId,
+      t.direction,
+      t.headsign,
+      t.departureS,
+      t.stopOffsetsS,
+      t.seats,
+      t.bookingPolicy,
+      t.minRiders,
+      t.bookingCutoffMin,
+      t.active,
+    ],
   )
 }
 
@@ -117,7 +133,9 @@ const toState = (r: InstanceRow): InstanceState => ({
 const INSTANCE_COLUMNS = 'id, trip_id, service_date::text AS service_date, status, cancel_reason, vehicle_id, driver_id'
 
 export async function instanceStatesOn(q: Queryable, date: ServiceDate): Promise<InstanceState[]> {
-  return (await q.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM trip_instance WHERE service_date = $1::date`, [date])).rows.map(toState)
+  return (
+    await q.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM trip_instance WHERE service_date = $1::date`, [date])
+  ).rows.map(toState)
 }
 
 export async function getInstanceState(q: Queryable, id: string): Promise<InstanceState | null> {
@@ -126,7 +144,10 @@ export async function getInstanceState(q: Queryable, id: string): Promise<Instan
 }
 
 /** Sets the vehicle and driver of a trip instance (null clears). */
-export async function assignInstance(q: Queryable, s: { id: string; tripId: string; serviceDate: ServiceDate; vehicleId: string | null; driverId: string | null }): Promise<void> {
+export async function assignInstance(
+  q: Queryable,
+  s: { id: string; tripId: string; serviceDate: ServiceDate; vehicleId: string | null; driverId: string | null },
+): Promise<void> {
   await q.query(
     `INSERT INTO trip_instance (id, trip_id, service_date, vehicle_id, driver_id) VALUES ($1, $2, $3::date, $4, $5)
      ON CONFLICT (id) DO UPDATE SET vehicle_id = EXCLUDED.vehicle_id, driver_id = EXCLUDED.driver_id, updated_at = now()`,
@@ -134,7 +155,10 @@ export async function assignInstance(q: Queryable, s: { id: string; tripId: stri
   )
 }
 
-export async function cancelInstance(q: Queryable, s: { id: string; tripId: string; serviceDate: ServiceDate; reason: string }): Promise<void> {
+export async function cancelInstance(
+  q: Queryable,
+  s: { id: string; tripId: string; serviceDate: ServiceDate; reason: string },
+): Promise<void> {
   await q.query(
     `INSERT INTO trip_instance (id, trip_id, service_date, status, cancel_reason) VALUES ($1, $2, $3::date, 'cancelled', $4)
      ON CONFLICT (id) DO UPDATE SET status = 'cancelled', cancel_reason = EXCLUDED.cancel_reason, updated_at = now()`,

@@ -21,7 +21,17 @@ export interface StoredPostPoint extends PostPoint {
   townshipId: string
 }
 
-const toPoint = (r: PointRow): StoredPostPoint => ({ stopCode: r.stop_code, kind: r.kind, name: r.name, phone: r.phone, hours: r.hours, holdDays: r.hold_days, active: r.active, point: [r.lng, r.lat], townshipId: r.township_id })
+const toPoint = (r: PointRow): StoredPostPoint => ({
+  stopCode: r.stop_code,
+  kind: r.kind,
+  name: r.name,
+  phone: r.phone,
+  hours: r.hours,
+  holdDays: r.hold_days,
+  active: r.active,
+  point: [r.lng, r.lat],
+  townshipId: r.township_id,
+})
 const POINT = `SELECT p.stop_code, p.kind, p.name, p.phone, p.hours, p.hold_days, p.active, s.lng, s.lat, s.township_id FROM post_point p JOIN stop s ON s.code = p.stop_code`
 
 export async function upsertPostPoint(q: Queryable, p: PostPoint): Promise<void> {
@@ -37,8 +47,14 @@ export async function getPostPoint(q: Queryable, stopCode: string): Promise<Stor
   return r.rows[0] ? toPoint(r.rows[0]) : null
 }
 
-export async function listPostPoints(q: Queryable, f: { kind?: PostPoint['kind'] | undefined; activeOnly?: boolean } = {}): Promise<StoredPostPoint[]> {
-  const r = await q.query<PointRow>(`${POINT} WHERE ($1::text IS NULL OR p.kind = $1) AND (NOT $2 OR p.active) ORDER BY p.kind DESC, p.stop_code`, [f.kind ?? null, f.activeOnly ?? false])
+export async function listPostPoints(
+  q: Queryable,
+  f: { kind?: PostPoint['kind'] | undefined; activeOnly?: boolean } = {},
+): Promise<StoredPostPoint[]> {
+  const r = await q.query<PointRow>(
+    `${POINT} WHERE ($1::text IS NULL OR p.kind = $1) AND (NOT $2 OR p.active) ORDER BY p.kind DESC, p.stop_code`,
+    [f.kind ?? null, f.activeOnly ?? false],
+  )
   return r.rows.map(toPoint)
 }
 
@@ -61,7 +77,10 @@ export async function keepersOf(q: Queryable, stopCodes: readonly string[]): Pro
 
 /** Makes these accounts (by id) the keepers of the post point; keepers not listed lose it. */
 export async function setKeepers(q: Queryable, stopCode: string, userIds: readonly number[]): Promise<void> {
-  await q.query('DELETE FROM post_point_keeper WHERE stop_code = $1 AND NOT (user_id = ANY($2::int[]))', [stopCode, userIds])
+  await q.query('DELETE FROM post_point_keeper WHERE stop_code = $1 AND NOT (user_id = ANY($2::int[]))', [
+    stopCode,
+    userIds,
+  ])
   await q.query(
     `INSERT INTO post_point_keeper (user_id, stop_code) SELECT u, $1 FROM unnest($2::int[]) AS u ON CONFLICT (user_id) DO UPDATE SET stop_code = $1`,
     [stopCode, userIds],
@@ -69,7 +88,10 @@ export async function setKeepers(q: Queryable, stopCode: string, userIds: readon
 }
 
 export async function capacities(q: Queryable, vehicleIds: readonly string[]): Promise<Map<string, ParcelCapacity>> {
-  const r = await q.query<{ vehicle_id: string; slots: number; kg: number }>('SELECT vehicle_id, slots, kg FROM vehicle_parcel_capacity WHERE vehicle_id = ANY($1::text[])', [vehicleIds])
+  const r = await q.query<{ vehicle_id: string; slots: number; kg: number }>(
+    'SELECT vehicle_id, slots, kg FROM vehicle_parcel_capacity WHERE vehicle_id = ANY($1::text[])',
+    [vehicleIds],
+  )
   return new Map(r.rows.map((x) => [x.vehicle_id, { slots: x.slots, kg: Number(x.kg) }]))
 }
 
@@ -95,11 +117,16 @@ export async function setTariff(q: Queryable, t: Tariff, by: string, now: number
 }
 
 /** The newest position of a bus (what a scan on board records as its place). */
-export async function vehiclePosition(q: Queryable, vehicleId: string): Promise<{ lng: number; lat: number; ts: number } | null> {
+export async function vehiclePosition(
+  q: Queryable,
+  vehicleId: string,
+): Promise<{ lng: number; lat: number; ts: number } | null> {
   const r = await q.query<{ lng: number | null; lat: number | null; ts_ms: number | null }>(
     'SELECT lng, lat, extract(epoch FROM ts)::float8 * 1000 AS ts_ms FROM vehicle_latest WHERE vehicle_id = $1',
     [vehicleId],
   )
   const row = r.rows[0]
-  return row && row.lng !== null && row.lat !== null && row.ts_ms !== null ? { lng: row.lng, lat: row.lat, ts: Math.round(row.ts_ms) } : null
+  return row && row.lng !== null && row.lat !== null && row.ts_ms !== null
+    ? { lng: row.lng, lat: row.lat, ts: Math.round(row.ts_ms) }
+    : null
 }

@@ -36,7 +36,9 @@ describe('the demo county basemap', () => {
     const levels = layers.contour.features.map((f) => f.properties?.ele as number)
     expect(levels.length).toBeGreaterThan(8)
     expect(levels.every((m) => m % 100 === 0)).toBe(true)
-    expect(layers.contour.features.filter((f) => f.properties?.index).map((f) => f.properties?.ele)).toEqual(levels.filter((m) => m % 500 === 0))
+    expect(layers.contour.features.filter((f) => f.properties?.index).map((f) => f.properties?.ele)).toEqual(
+      levels.filter((m) => m % 500 === 0),
+    )
     expect(new Set(layers.hillshade.features.map((f) => f.properties?.class))).toEqual(new Set(['shadow', 'highlight']))
     expect(layers.landcover.features.length).toBeGreaterThan(0)
     expect(layers.mountain_peak.features.every((f) => (f.properties?.ele as number) >= 900)).toBe(true)
@@ -70,7 +72,15 @@ describe('holdsDemoCounty', () => {
 
 describe('terrain', () => {
   // A cone 1,000 m high in the middle of a 21 × 21 grid of 100 m cells.
-  const cone: Grid = { originM: [0, 0], cellM: 100, cols: 21, rows: 21, values: Float64Array.from({ length: 441 }, (_, i) => Math.max(0, 1_000 - 100 * Math.hypot((i % 21) - 10, Math.floor(i / 21) - 10))) }
+  const cone: Grid = {
+    originM: [0, 0],
+    cellM: 100,
+    cols: 21,
+    rows: 21,
+    values: Float64Array.from({ length: 441 }, (_, i) =>
+      Math.max(0, 1_000 - 100 * Math.hypot((i % 21) - 10, Math.floor(i / 21) - 10)),
+    ),
+  }
 
   it('draws a contour as a ring round the cone at its height', () => {
     const [ring] = contourLines(cone, [500])
@@ -82,7 +92,8 @@ describe('terrain', () => {
   it('leaves out the pieces of a band that run along the edge of the grid', () => {
     // Everything above 50 m reaches the edge: its outline there is the grid's end, not a contour.
     const [low] = contourLines(cone, [50])
-    for (const line of low!.lines) for (const [x, y] of line) expect(Math.min(x, y, 2_000 - x, 2_000 - y)).toBeGreaterThan(50)
+    for (const line of low!.lines)
+      for (const [x, y] of line) expect(Math.min(x, y, 2_000 - x, 2_000 - y)).toBeGreaterThan(50)
   })
 
   it('lights the north-west face and shades the south-east one', () => {

@@ -50,7 +50,8 @@ function riverDistances(grid: Omit<Grid, 'values'>, rivers: Xy[][]): Float64Arra
       const a = line[i] as Xy
       const b = line[i + 1] as Xy
       const steps = Math.max(1, Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / (cellM / 2)))
-      for (let k = 0; k <= steps; k++) seedCell([a[0] + ((b[0] - a[0]) * k) / steps, a[1] + ((b[1] - a[1]) * k) / steps])
+      for (let k = 0; k <= steps; k++)
+        seedCell([a[0] + ((b[0] - a[0]) * k) / steps, a[1] + ((b[1] - a[1]) * k) / steps])
     }
   }
   const diag = cellM * Math.SQRT2
@@ -93,7 +94,12 @@ export function heightField(rng: Rng, input: TerrainInput): Grid {
   // Ridges: a few dozen broad hills of random size, plus long folds running south-west to north-east
   // as the Sichuan basin's edge does.
   // About one hill per 50 km².
-  const hills = Array.from({ length: Math.round(((e - w) * (n - s)) / 50e6) }, () => ({ x: rng.range(w, e), y: rng.range(s, n), sigmaM: rng.range(1_500, 5_000), hM: rng.range(150, 550) }))
+  const hills = Array.from({ length: Math.round(((e - w) * (n - s)) / 50e6) }, () => ({
+    x: rng.range(w, e),
+    y: rng.range(s, n),
+    sigmaM: rng.range(1_500, 5_000),
+    hM: rng.range(150, 550),
+  }))
   const foldPhase = rng.range(0, Math.PI * 2)
   const values = new Float64Array(cols * rows)
   for (let r = 0; r < rows; r++) {
@@ -126,7 +132,8 @@ export function heightField(rng: Rng, input: TerrainInput): Grid {
  */
 export function hillShade(g: Grid, exaggeration = 2): Grid {
   const values = new Float64Array(g.values.length)
-  const at = (r: number, c: number): number => g.values[Math.min(g.rows - 1, Math.max(0, r)) * g.cols + Math.min(g.cols - 1, Math.max(0, c))] as number
+  const at = (r: number, c: number): number =>
+    g.values[Math.min(g.rows - 1, Math.max(0, r)) * g.cols + Math.min(g.cols - 1, Math.max(0, c))] as number
   const azimuth = (315 * Math.PI) / 180
   const altitude = Math.PI / 4
   for (let r = 0; r < g.rows; r++) {
@@ -136,7 +143,8 @@ export function hillShade(g: Grid, exaggeration = 2): Grid {
       const slope = Math.atan(Math.hypot(dzdx, dzdy))
       // Aspect measured like a compass (clockwise from north) of the downhill direction.
       const aspect = Math.atan2(-dzdx, -dzdy)
-      const shade = Math.sin(altitude) * Math.cos(slope) + Math.cos(altitude) * Math.sin(slope) * Math.cos(azimuth - aspect)
+      const shade =
+        Math.sin(altitude) * Math.cos(slope) + Math.cos(altitude) * Math.sin(slope) * Math.cos(azimuth - aspect)
       values[r * g.cols + c] = Math.max(0, shade)
     }
   }
@@ -152,11 +160,16 @@ export interface Band {
 /** Polygons of the cells at or above each threshold, in the local frame (metres). */
 export function bands(g: Grid, thresholds: number[]): Band[] {
   const toM = ([c, r]: number[]): Xy => [g.originM[0] + (c as number) * g.cellM, g.originM[1] + (r as number) * g.cellM]
-  return contours().size([g.cols, g.rows]).thresholds(thresholds)(Array.from(g.values)).map((mp) => ({
-    value: mp.value,
-    // d3-contour's x and y are the grid's column and row, from cell centres at .5: shift back.
-    polygons: mp.coordinates.map((poly) => poly.map((ring) => ring.map(([c, r]) => toM([(c as number) - 0.5, (r as number) - 0.5])))),
-  }))
+  return contours()
+    .size([g.cols, g.rows])
+    .thresholds(thresholds)(Array.from(g.values))
+    .map((mp) => ({
+      value: mp.value,
+      // d3-contour's x and y are the grid's column and row, from cell centres at .5: shift back.
+      polygons: mp.coordinates.map((poly) =>
+        poly.map((ring) => ring.map(([c, r]) => toM([(c as number) - 0.5, (r as number) - 0.5]))),
+      ),
+    }))
 }
 
 /**

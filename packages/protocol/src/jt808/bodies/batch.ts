@@ -27,7 +27,10 @@ export function decodeBatchLocation(body: Uint8Array): BatchLocationUpload {
     items.push(decodeLocation(r.bytes(len, `item ${i + 1} of ${count}`)))
   }
   if (r.remaining > 0) {
-    throw new Jt808Error('LENGTH_MISMATCH', `batch declares ${count} item(s) but ${r.remaining} byte(s) follow the last one`)
+    throw new Jt808Error(
+      'LENGTH_MISMATCH',
+      `batch declares ${count} item(s) but ${r.remaining} byte(s) follow the last one`,
+    )
   }
   return { uploadType, items }
 }

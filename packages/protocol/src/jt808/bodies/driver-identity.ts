@@ -13,7 +13,13 @@ import { decodeFixedText, decodeGbk, encodeFixedText, encodeGbk } from '../text.
 export const IC_CARD_STATUS = { inserted: 0x01, removed: 0x02 } as const
 
 /** The IC read result byte (status `inserted` only); other values are kept as sent. */
-export const IC_READ_RESULT = { ok: 0x00, keyAuthFailed: 0x01, cardLocked: 0x02, cardPulledOut: 0x03, checksumError: 0x04 } as const
+export const IC_READ_RESULT = {
+  ok: 0x00,
+  keyAuthFailed: 0x01,
+  cardLocked: 0x02,
+  cardPulledOut: 0x03,
+  checksumError: 0x04,
+} as const
 
 /** Width of the certificate and ID-card fields (STRING[20], 0x00-padded). */
 const CERT_BYTES = 20
@@ -64,17 +70,20 @@ export function decodeDriverIdentity(body: Uint8Array, header2019: boolean): Dri
   const cert = decodeFixedText(r.bytes(CERT_BYTES, 'qualification certificate number'))
   const authority = decodeGbk(r.bytes(r.u8('issuing authority length'), 'issuing authority'))
   const validUntil = decodeValidity(r.bytes(4, 'validity date'))
-  const idCard = header2019 || r.remaining === ID_CARD_BYTES ? decodeFixedText(r.bytes(ID_CARD_BYTES, 'ID card number')) : null
+  const idCard =
+    header2019 || r.remaining === ID_CARD_BYTES ? decodeFixedText(r.bytes(ID_CARD_BYTES, 'ID card number')) : null
   return { status, ts, readResult, card: { name, cert, authority, validUntil, idCard } }
 }
 
 export function encodeDriverIdentity(d: DriverIdentity, header2019: boolean): Uint8Array {
   const w = new ByteWriter().u8(d.status, 'status').bytes(encodeBcdTime(d.ts))
   if (d.status === IC_CARD_STATUS.removed) {
-    if (d.readResult !== null || d.card !== null) throw new Jt808Error('BAD_FIELD', 'a removed card carries no read result and no card: set both to null')
+    if (d.readResult !== null || d.card !== null)
+      throw new Jt808Error('BAD_FIELD', 'a removed card carries no read result and no card: set both to null')
     return w.finish()
   }
-  if (d.status !== IC_CARD_STATUS.inserted) throw new Jt808Error('BAD_FIELD', `status must be 1 (inserted) or 2 (removed), got ${d.status}`)
+  if (d.status !== IC_CARD_STATUS.inserted)
+    throw new Jt808Error('BAD_FIELD', `status must be 1 (inserted) or 2 (removed), got ${d.status}`)
   if (d.readResult === null) throw new Jt808Error('BAD_FIELD', 'an inserted card needs a readResult')
   w.u8(d.readResult, 'readResult')
   if ((d.readResult === IC_READ_RESULT.ok) !== (d.card !== null)) {
@@ -93,7 +102,8 @@ export function encodeDriverIdentity(d: DriverIdentity, header2019: boolean): Ui
 
 function lengthPrefixed(text: string, field: string): Uint8Array {
   const bytes = encodeGbk(text, field)
-  if (bytes.length > 0xff) throw new Jt808Error('BAD_FIELD', `${field} is ${bytes.length} bytes in GBK; its length byte holds 255`)
+  if (bytes.length > 0xff)
+    throw new Jt808Error('BAD_FIELD', `${field} is ${bytes.length} bytes in GBK; its length byte holds 255`)
   return new ByteWriter().u8(bytes.length, `${field} length`).bytes(bytes).finish()
 }
 
@@ -112,6 +122,7 @@ function decodeValidity(bytes: Uint8Array): string | null {
 
 function encodeValidity(date: string | null): Uint8Array {
   if (date === null) return new Uint8Array(4)
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Jt808Error('BAD_FIELD', `validUntil must be YYYY-MM-DD or null, got ${JSON.stringify(date)}`)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new Jt808Error('BAD_FIELD', `validUntil must be YYYY-MM-DD or null, got ${JSON.stringify(date)}`)
   return encodeBcdDigits(date.replaceAll('-', ''), 4, 'validUntil')
 }

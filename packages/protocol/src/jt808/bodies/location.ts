@@ -3,7 +3,12 @@ import { decodeBcdTime, encodeBcdTime } from '../bcd.js'
 import { ByteReader, ByteWriter } from '../bytes.js'
 import { Jt808Error } from '../errors.js'
 import {
-  STATUS_BITS, decodeAlarmFlags, decodeStatusFlags, withBit, type AlarmFlags, type StatusFlags,
+  STATUS_BITS,
+  decodeAlarmFlags,
+  decodeStatusFlags,
+  withBit,
+  type AlarmFlags,
+  type StatusFlags,
 } from './location-flags.js'
 
 /** An extra item kept as it came: vendor ids, and standard ids with an unexpected length. */
@@ -157,6 +162,8 @@ function writeExtras(w: ByteWriter, extras: Partial<LocationExtras>): void {
     else w.u8(raw, std.key)
   }
   for (const item of extras.other ?? []) {
-    w.u8(item.id, 'extra item id').u8(item.bytes.length, `extra item 0x${item.id.toString(16)} length`).bytes(item.bytes)
+    w.u8(item.id, 'extra item id')
+      .u8(item.bytes.length, `extra item 0x${item.id.toString(16)} length`)
+      .bytes(item.bytes)
   }
 }

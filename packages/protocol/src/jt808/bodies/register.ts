@@ -55,7 +55,10 @@ export function decodeRegister(body: Uint8Array, header2019: boolean): TerminalR
 
 export function encodeRegister(reg: TerminalRegister, header2019: boolean): Uint8Array {
   if ((reg.layout === '2019') !== header2019) {
-    throw new Jt808Error('BAD_FIELD', `a ${reg.layout}-layout register body needs a ${header2019 ? '2011/2013' : '2019'} header`)
+    throw new Jt808Error(
+      'BAD_FIELD',
+      `a ${reg.layout}-layout register body needs a ${header2019 ? '2011/2013' : '2019'} header`,
+    )
   }
   const w = WIDTHS[reg.layout]
   const pad = reg.layout === '2019' ? 'before' : 'after'
@@ -72,7 +75,10 @@ export function encodeRegister(reg: TerminalRegister, header2019: boolean): Uint
     .u8(reg.plateColor, 'plateColor')
     .bytes(plate)
   if (reg.layout === '2011' && out.length >= fixedBytes('2013')) {
-    throw new Jt808Error('BAD_FIELD', 'a 2011-layout register body of 37+ bytes would be read back as 2013; shorten the plate')
+    throw new Jt808Error(
+      'BAD_FIELD',
+      'a 2011-layout register body of 37+ bytes would be read back as 2013; shorten the plate',
+    )
   }
   return out.finish()
 }

@@ -40,7 +40,11 @@ export function decodeGeneralReply(body: Uint8Array, what = 'general reply'): Ge
 }
 
 export function encodeGeneralReply(reply: GeneralReply): Uint8Array {
-  return new ByteWriter().u16(reply.ackSerial, 'ackSerial').u16(reply.ackMsgId, 'ackMsgId').u8(reply.result, 'result').finish()
+  return new ByteWriter()
+    .u16(reply.ackSerial, 'ackSerial')
+    .u16(reply.ackMsgId, 'ackMsgId')
+    .u8(reply.result, 'result')
+    .finish()
 }
 
 export function decodeRegisterReply(body: Uint8Array): RegisterReply {
@@ -60,5 +64,6 @@ export function encodeRegisterReply(reply: RegisterReply): Uint8Array {
 
 /** Fixed-size bodies: trailing bytes mean the sender and this codec disagree on the layout. */
 export function expectEnd(r: ByteReader, what: string): void {
-  if (r.remaining > 0) throw new Jt808Error('LENGTH_MISMATCH', `${what}: ${r.remaining} unexpected byte(s) after the last field`)
+  if (r.remaining > 0)
+    throw new Jt808Error('LENGTH_MISMATCH', `${what}: ${r.remaining} unexpected byte(s) after the last field`)
 }

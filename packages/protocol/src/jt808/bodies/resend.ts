@@ -21,13 +21,15 @@ export function decodeResendRequest(body: Uint8Array, v2019: boolean, what = 're
   const count = v2019 ? r.u16('packet count') : r.u8('packet count')
   const packets: number[] = []
   for (let i = 0; i < count; i++) packets.push(r.u16(`packet ${i + 1}`))
-  if (r.remaining !== 0) throw new Jt808Error('LENGTH_MISMATCH', `${what}: ${r.remaining} byte(s) after ${count} packet number(s)`)
+  if (r.remaining !== 0)
+    throw new Jt808Error('LENGTH_MISMATCH', `${what}: ${r.remaining} byte(s) after ${count} packet number(s)`)
   return { firstSerial, packets }
 }
 
 export function encodeResendRequest(req: ResendRequest, v2019: boolean): Uint8Array {
   const max = v2019 ? 0xffff : 0xff
-  if (req.packets.length > max) throw new Jt808Error('BAD_FIELD', `a resend request names at most ${max} packets, got ${req.packets.length}`)
+  if (req.packets.length > max)
+    throw new Jt808Error('BAD_FIELD', `a resend request names at most ${max} packets, got ${req.packets.length}`)
   const w = new ByteWriter().u16(req.firstSerial, 'firstSerial')
   if (v2019) w.u16(req.packets.length, 'count')
   else w.u8(req.packets.length, 'count')

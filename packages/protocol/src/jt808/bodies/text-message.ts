@@ -38,7 +38,10 @@ export function decodeTextMessage(body: Uint8Array, header2019: boolean): TextMe
 
 export function encodeTextMessage(msg: TextMessage, header2019: boolean): Uint8Array {
   if ((msg.textType !== null) !== header2019) {
-    throw new Jt808Error('BAD_FIELD', header2019 ? 'a 2019 text message needs a textType' : 'textType exists only in 2019; set it to null')
+    throw new Jt808Error(
+      'BAD_FIELD',
+      header2019 ? 'a 2019 text message needs a textType' : 'textType exists only in 2019; set it to null',
+    )
   }
   const w = new ByteWriter().u8(msg.flags, 'flags')
   if (msg.textType !== null) w.u8(msg.textType, 'textType')
