@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('admin network pages', () => {
     await card.locator('select[name=marketPattern]').selectOption('1-4-7')
     await card.locator('textarea[name=added]').fill('2030-01-02')
     await card.locator('button.save').click()
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toBe('E2E-CAL saved')
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('E2E-CAL saved')
     const cal = (await server.apiJson<Calendar>('GET', '/api/calendars/E2E-CAL')).body
     expect(cal.name).toBe('赶场 1-4-7 与周六')
     expect(cal.rules).toEqual({
@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('admin network pages', () => {
       removed: [],
     })
     await expect
-      .poll(() => card.locator('.next-days').textContent(), { timeout: 10_000 })
+      .poll(() => card.locator('.next-days').textContent(), { timeout: 30_000 })
       .toMatch(/^\d+ service days from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2}/)
     await page.locator('tbody tr[data-id="E2E-CAL"]').waitFor()
   })
@@ -91,12 +91,12 @@ describe.skipIf(!chromiumAvailable())('admin network pages', () => {
     await card.locator('textarea[name=stopCodes]').fill([codes[0], far.code].join('\n'))
     await card.locator('button.save').click()
     await expect
-      .poll(() => card.locator('.status').textContent(), { timeout: 10_000 })
+      .poll(() => card.locator('.status').textContent(), { timeout: 30_000 })
       .toMatch(new RegExp(`^stop ${far.code} is \\d+ m from the route line`))
 
     await card.locator('textarea[name=stopCodes]').fill(codes.join(', '))
     await card.locator('button.save').click()
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toBe('E2E-R1 saved')
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('E2E-R1 saved')
     const route = (await server.apiJson<Route>('GET', '/api/routes/E2E-R1')).body
     expect(route).toMatchObject({
       name: '测试线',
@@ -127,11 +127,11 @@ describe.skipIf(!chromiumAvailable())('admin network pages', () => {
     await card.locator('input[name=bookingCutoffMin]').fill('90')
     await card.locator('button.save').click()
     await expect
-      .poll(() => card.locator('.status').textContent(), { timeout: 10_000 })
+      .poll(() => card.locator('.status').textContent(), { timeout: 30_000 })
       .toBe(`give ${n} stop offsets (one per stop of E2E-R1), not ${n - 1}`)
     await card.locator('input[name=offsets]').fill(Array.from({ length: n }, (_, i) => i * 5).join(' '))
     await card.locator('button.save').click()
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toBe('E2E-T1 saved')
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('E2E-T1 saved')
     const trip = (await server.apiJson<Trip>('GET', '/api/schedule/trips/E2E-T1')).body
     expect(trip).toMatchObject({
       routeId: 'E2E-R1',

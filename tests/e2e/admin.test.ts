@@ -30,12 +30,12 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
   it('edits a stop sign: the new name is saved and the console network has it', async () => {
     await page.fill('input[name=q]', 'XY-0007')
     const row = page.locator('tbody tr[data-id="XY-0007"]')
-    await row.waitFor({ timeout: 10_000 })
+    await row.waitFor({ timeout: 30_000 })
     await row.click()
     const card = page.locator('.card.edit[data-id="XY-0007"]')
     await card.locator('input[name=name]').fill('新修站牌')
     await card.locator('button.save').click()
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 10_000 }).toBe('XY-0007 saved')
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('XY-0007 saved')
     expect((await server.apiJson<{ name: string }>('GET', '/api/stops/XY-0007')).body.name).toBe('新修站牌')
     expect(
       await page.evaluate(
@@ -53,7 +53,7 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     const v = page.locator('.card.edit[data-id="XY-V001"]')
     await v.locator('input[name=seats]').fill('23')
     await v.locator('button.save').click()
-    await expect.poll(() => v.locator('.status').textContent(), { timeout: 10_000 }).toBe('XY-V001 saved')
+    await expect.poll(() => v.locator('.status').textContent(), { timeout: 30_000 }).toBe('XY-V001 saved')
     expect((await server.apiJson<{ seats: number }>('GET', '/api/vehicles/XY-V001')).body.seats).toBe(23)
 
     await page.goto(`${server.baseUrl}/#/admin/drivers`)
@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await d.locator('input[name=phone]').fill('13700001111')
     await d.locator('input[name=pioneer]').check()
     await d.locator('button.save').click()
-    await expect.poll(() => d.locator('.status').textContent(), { timeout: 10_000 }).toBe('XY-D001 saved')
+    await expect.poll(() => d.locator('.status').textContent(), { timeout: 30_000 }).toBe('XY-D001 saved')
     const driver = (await server.apiJson<{ pioneer: boolean; phoneMasked: string }>('GET', '/api/drivers/XY-D001')).body
     expect(driver.pioneer).toBe(true)
     expect(driver.phoneMasked.endsWith('1111')).toBe(true)
@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('admin pages', () => {
     await card.locator('select[name=role]').selectOption('dispatcher')
     await card.locator('button.save').click()
     await expect
-      .poll(() => card.locator('.status').textContent(), { timeout: 10_000 })
+      .poll(() => card.locator('.status').textContent(), { timeout: 30_000 })
       .toMatch(/^created; password \(shown once\): \S{10,}$/)
     const password = (await card.locator('.status').textContent())!.split(': ')[1]!
     await admin.locator('tbody tr[data-id="e2e.clerk"]').waitFor()

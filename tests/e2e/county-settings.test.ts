@@ -41,7 +41,7 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
 
   it('shows the settings in minutes with their ranges', async () => {
     const late = page.locator('input[name=lateMin]')
-    await expect.poll(() => late.inputValue(), { timeout: 10_000 }).toBe('5')
+    await expect.poll(() => late.inputValue(), { timeout: 30_000 }).toBe('5')
     expect(await page.locator('input[name=earlyMin]').inputValue()).toBe('1')
     expect(await page.locator('input[name=missedGraceMin]').inputValue()).toBe('10')
     expect(await page.locator('input[name=dailyDrivingLimitMin]').inputValue()).toBe('480')
@@ -52,14 +52,14 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
     await page.locator('input[name=lateMin]').fill('0.25')
     await page.locator('form.settings button.save').click()
     const status = page.locator('form.settings .status')
-    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/lateness\.lateS must be/)
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/lateness\.lateS must be/)
     expect(await status.getAttribute('class')).toContain('error')
     expect(await page.locator('input[name=lateMin]').getAttribute('class')).toContain('invalid')
     await page.screenshot({ path: new URL('refused.png', SHOTS).pathname })
     await page.locator('input[name=lateMin]').fill('3')
     await page.locator('input[name=missedGraceMin]').fill('15')
     await page.locator('form.settings button.save').click()
-    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/saved/)
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/saved/)
     expect(await page.locator('input[name=lateMin]').getAttribute('class')).not.toContain('invalid')
     const saved = (await server.apiJson<Settings>('GET', '/api/settings')).body
     expect(saved).toMatchObject({

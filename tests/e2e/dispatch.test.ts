@@ -52,7 +52,7 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await row.locator('button.ack').click()
     // It leaves the open alerts for the acknowledged ones, with who and when.
     await page.locator('.tabs .tab[data-status=acknowledged]').click()
-    await expect.poll(() => row.locator('.ack').textContent(), { timeout: 10_000 }).toContain(dispatcher)
+    await expect.poll(() => row.locator('.ack').textContent(), { timeout: 30_000 }).toContain(dispatcher)
     const alerts = await server.apiJson<{ items: { type: string; vehicleId: string; ackBy: string | null }[] }>(
       'GET',
       '/api/alerts?limit=50',
@@ -65,23 +65,23 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
   it('opens the vehicle from the alert: its trip and driver are in the panel, coloured off route', async () => {
     await page.locator('tr', { hasText: 'Off route' }).locator(`a[href*="${line.vehicleId}"]`).first().click()
     const panel = page.locator(`.vehicle-panel[data-vehicle="${line.vehicleId}"]`)
-    await panel.waitFor({ timeout: 10_000 })
+    await panel.waitFor({ timeout: 30_000 })
     await expect
-      .poll(() => panel.locator('[data-k=driver]').textContent(), { timeout: 10_000 })
+      .poll(() => panel.locator('[data-k=driver]').textContent(), { timeout: 30_000 })
       .toContain(line.driverName)
     expect(await panel.locator('[data-k=trip]').textContent()).toContain(line.runningTrip)
     expect(await panel.locator('[data-k=plate]').textContent()).toBe('川E·E2E01')
-    await expect.poll(() => panel.locator('.badge').textContent(), { timeout: 10_000 }).toMatch(/Off route/)
+    await expect.poll(() => panel.locator('.badge').textContent(), { timeout: 30_000 }).toMatch(/Off route/)
   })
 
   it('takes a phone booking: the code is given and the seats held go up', async () => {
     await page.goto(`${server.baseUrl}/#/bookings?trip=${encodeURIComponent(line.bookableTrip)}`)
     const detail = page.locator(`.trip-detail[data-trip="${line.bookableTrip}"]`)
-    await detail.locator('.phone-booking').waitFor({ timeout: 10_000 })
+    await detail.locator('.phone-booking').waitFor({ timeout: 30_000 })
     expect(await detail.locator('.booked-count').textContent()).toBe('0 / 19')
     // The board reads the seats held on bookable trips when it opens …
     await expect
-      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 })
+      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 30_000 })
       .toContain('0 / 19')
     const form = detail.locator('.phone-booking')
     await form.locator('select[name=board]').selectOption(line.stopCodes[0]!)
@@ -91,13 +91,13 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await form.locator('input[name=phone]').fill('13912345678')
     await form.locator('button.book').click()
     await expect
-      .poll(() => form.locator('.status').textContent(), { timeout: 10_000 })
+      .poll(() => form.locator('.status').textContent(), { timeout: 30_000 })
       .toMatch(/booked: code \S+ \(confirmed\)/)
-    await expect.poll(() => detail.locator('.booked-count').textContent(), { timeout: 10_000 }).toBe('2 / 19')
+    await expect.poll(() => detail.locator('.booked-count').textContent(), { timeout: 30_000 }).toBe('2 / 19')
     expect(await detail.locator('.bookings tbody tr', { hasText: '王大妈' }).count()).toBe(1)
     // … and follows the live booking change.
     await expect
-      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 10_000 })
+      .poll(() => page.locator(`tr[data-id="${line.bookableTrip}"]`).textContent(), { timeout: 30_000 })
       .toContain('2 / 19')
   })
 
@@ -112,7 +112,7 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     expect(res.status, await res.clone().text()).toBeLessThan(300)
     await page.goto(`${server.baseUrl}/#/tickets`)
     const row = page.locator('tbody tr', { hasText: code })
-    await row.waitFor({ timeout: 10_000 })
+    await row.waitFor({ timeout: 30_000 })
     await row.click()
     const card = page.locator('.card.ticket')
     await card.waitFor()
@@ -131,13 +131,13 @@ describe.skipIf(!chromiumAvailable())('dispatcher workflow', () => {
     await card.locator('input[name=assignee]').fill('维修一班')
     await card.locator('button[data-action=assign]').click()
     await expect
-      .poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 10_000 })
+      .poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('assigned')
-    await expect.poll(() => mapStopStatus(page, code), { timeout: 10_000 }).toBe('in_repair')
+    await expect.poll(() => mapStopStatus(page, code), { timeout: 30_000 }).toBe('in_repair')
     await page.locator('.card.ticket textarea[name=note]').fill('换了新牌子')
     await page.locator('.card.ticket button[data-action=fix]').click()
-    await expect.poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 10_000 }).toBe('fixed')
-    await expect.poll(() => mapStopStatus(page, code), { timeout: 10_000 }).toBe('ok')
+    await expect.poll(() => page.locator('.card.ticket').getAttribute('data-status'), { timeout: 30_000 }).toBe('fixed')
+    await expect.poll(() => mapStopStatus(page, code), { timeout: 30_000 }).toBe('ok')
     expect(await page.locator('.card.ticket tbody tr', { hasText: dispatcher }).count()).toBeGreaterThanOrEqual(2)
     expect(errors.filter((e) => !e.includes('401'))).toEqual([])
   })

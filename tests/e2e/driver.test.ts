@@ -77,7 +77,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await page.click('form.sign-in button[type=submit]')
     if (onTomorrow) await page.click('nav.days a[href="#/tomorrow"]')
     const card = page.locator(`a.trip[data-trip="${trip}"]`)
-    await card.waitFor({ timeout: 15_000 })
+    await card.waitFor({ timeout: 30_000 })
     expect(await text(page, 'h1')).toContain(DEMO_DRIVER.code)
     expect(await card.innerText()).toMatch(/场镇 → 卫生院[\s\S]*预约 0 座/)
     // Only this driver's trips: every card is one the API says is theirs.
@@ -101,7 +101,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     expect(assigned.status).toBe(200)
     await page.goto(`${server.baseUrl}/driver#/`)
     const card = page.locator('section.driving[data-driving=off]')
-    await card.waitFor({ timeout: 15_000 })
+    await card.waitFor({ timeout: 30_000 })
     expect(await card.innerText()).toContain('还没有登记您在开哪辆车')
     expect(await page.locator(`#rb-vehicles option[value="${BUS}"]`).count()).toBe(1)
     // Today's trip names the bus: it is offered. (Late in the evening the trip is tomorrow's: typed instead.)
@@ -109,7 +109,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     if (!onTomorrow) await waitFor(async () => (await field.inputValue()) === BUS)
     await field.fill(BUS.toLowerCase())
     await page.click('section.driving button[type=submit]')
-    await page.locator(`section.driving[data-driving=on] [data-current="${BUS}"]`).waitFor({ timeout: 10_000 })
+    await page.locator(`section.driving[data-driving=on] [data-current="${BUS}"]`).waitFor({ timeout: 30_000 })
     expect(await text(page, 'section.driving')).toMatch(new RegExp(`您正在驾驶 ${BUS}[\\s\\S]*本页登记`))
     const state = async () =>
       (
@@ -124,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     await page.screenshot({ path: new URL('driving.png', SHOTS).pathname, fullPage: true })
 
     await page.click('section.driving button[data-action=sign-off-bus]')
-    await page.locator('section.driving[data-driving=off]').waitFor({ timeout: 10_000 })
+    await page.locator('section.driving[data-driving=off]').waitFor({ timeout: 30_000 })
     expect((await state()).driverSource).not.toBe('app')
     // The trip as the tests after this one expect it: no bus.
     expect(
@@ -136,13 +136,13 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
       ).status,
     ).toBe(200)
     if (onTomorrow) await page.click('nav.days a[href="#/tomorrow"]')
-    await page.locator(`a.trip[data-trip="${trip}"]`).waitFor({ timeout: 15_000 })
+    await page.locator(`a.trip[data-trip="${trip}"]`).waitFor({ timeout: 30_000 })
   })
 
   it('shows a booking made through the API live, marks it boarded, and the manifest API says boarded', async () => {
     await page.click(`a.trip[data-trip="${trip}"]`)
-    await page.locator(`main.manifest[data-trip="${trip}"]`).waitFor({ timeout: 15_000 })
-    await page.locator('[data-live=up]').waitFor({ timeout: 15_000 })
+    await page.locator(`main.manifest[data-trip="${trip}"]`).waitFor({ timeout: 30_000 })
+    await page.locator('[data-live=up]').waitFor({ timeout: 30_000 })
     expect(await page.locator('.pax').count()).toBe(0)
     const before = (await page.evaluate(RECEIVED)) as number
 
@@ -161,7 +161,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     )
     expect(booked.body.status).toBe('confirmed')
     const row = page.locator(`.pax[data-code="${booked.body.code}"]`)
-    await row.waitFor({ timeout: 10_000 })
+    await row.waitFor({ timeout: 30_000 })
     expect((await page.evaluate(RECEIVED)) as number).toBeGreaterThan(before)
     expect(await row.innerText()).toMatch(/2座[\s\S]*王大爷 · 137\*\*\*\*5678/)
     expect(await page.locator('section.stop[data-stop="' + stops[4] + '"] .off').innerText()).toContain(
@@ -169,7 +169,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     )
 
     await row.locator('button[data-mark=boarded]').click()
-    await page.locator(`.pax[data-code="${booked.body.code}"][data-status=boarded]`).waitFor({ timeout: 10_000 })
+    await page.locator(`.pax[data-code="${booked.body.code}"][data-status=boarded]`).waitFor({ timeout: 30_000 })
     expect(await text(page, '[data-k=summary]')).toContain('已上车 2 / 预约 2')
     await page.screenshot({ path: new URL('manifest.png', SHOTS).pathname, fullPage: true })
     const api = await server.apiJson<Manifest>('GET', `/api/trip-instances/${trip}/manifest`, undefined, dispatcher)
@@ -178,7 +178,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
     // Undo, in English this time.
     await page.click('button[data-action=lang]')
     await page.locator(`.pax[data-code="${booked.body.code}"] button[data-mark=confirmed]`).click()
-    await page.locator(`.pax[data-code="${booked.body.code}"][data-status=confirmed]`).waitFor({ timeout: 10_000 })
+    await page.locator(`.pax[data-code="${booked.body.code}"][data-status=confirmed]`).waitFor({ timeout: 30_000 })
     expect(await page.locator(`.pax[data-code="${booked.body.code}"] button[data-mark=boarded]`).innerText()).toBe(
       'Boarded',
     )
@@ -192,7 +192,7 @@ describe.skipIf(!chromiumAvailable())('driver page in Chromium', () => {
       dispatcher,
     )
     expect(cancelled.status).toBe(200)
-    await page.locator('.banner.no').waitFor({ timeout: 10_000 })
+    await page.locator('.banner.no').waitFor({ timeout: 30_000 })
     expect(await text(page, '.banner.no')).toContain('road closed by a landslide')
     expect(await page.locator('.pax').count()).toBe(0)
     const api = await server.apiJson<Manifest>('GET', `/api/trip-instances/${trip}/manifest`, undefined, dispatcher)

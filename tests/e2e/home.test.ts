@@ -63,8 +63,8 @@ describe.skipIf(!chromiumAvailable())('the day at a glance', () => {
       const n = await figure(page, key)
       await follow(page, key)
       await page.locator('h1', { hasText: '班次' }).waitFor()
-      await expect.poll(async () => page.locator('.board tbody tr[data-id]').count(), { timeout: 15_000 }).toBe(n)
-      await expect.poll(() => page.locator('.page > p.status').innerText(), { timeout: 15_000 }).toBe(`${n} 个班次`)
+      await expect.poll(async () => page.locator('.board tbody tr[data-id]').count(), { timeout: 30_000 }).toBe(n)
+      await expect.poll(() => page.locator('.page > p.status').innerText(), { timeout: 30_000 }).toBe(`${n} 个班次`)
     }
     // The demo county at this hour has trips nobody ran and trips still to come: the test means something.
     await home(page, server.baseUrl)
@@ -81,7 +81,7 @@ describe.skipIf(!chromiumAvailable())('the day at a glance', () => {
     await home(page, server.baseUrl)
     const tickets = await figure(page, 'ticketsOpen')
     await follow(page, 'ticketsOpen')
-    await expect.poll(async () => page.locator('.page tbody tr[data-id]').count(), { timeout: 15_000 }).toBe(tickets)
+    await expect.poll(async () => page.locator('.page tbody tr[data-id]').count(), { timeout: 30_000 }).toBe(tickets)
 
     await home(page, server.baseUrl)
     const offline = await figure(page, 'busesOffline')

@@ -66,12 +66,12 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
     const id = ids[0]!
     await page.goto(`${server.baseUrl}/#/live?vehicle=${encodeURIComponent(id)}`)
     const panel = page.locator(`.vehicle-panel[data-vehicle="${id}"]`)
-    await panel.waitFor({ timeout: 10_000 })
-    await expect.poll(() => panel.locator('[data-k=plate]').textContent(), { timeout: 10_000 }).toMatch(/\S{3,}/)
+    await panel.waitFor({ timeout: 30_000 })
+    await expect.poll(() => panel.locator('[data-k=plate]').textContent(), { timeout: 30_000 }).toMatch(/\S{3,}/)
     expect(await panel.locator('h2').textContent()).toBe(id)
     for (const k of ['driver', 'trip', 'delay', 'next', 'eta', 'booked', 'age'])
       expect(await panel.locator(`[data-k=${k}]`).count()).toBe(1)
-    await expect.poll(() => panel.locator('[data-k=age]').textContent(), { timeout: 10_000 }).toMatch(/ago/)
+    await expect.poll(() => panel.locator('[data-k=age]').textContent(), { timeout: 30_000 }).toMatch(/ago/)
     await panel.locator('button[title=Close]').click()
     expect(await page.locator('.vehicle-panel').count()).toBe(0)
   })
@@ -124,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
         await page.mouse.click(box!.x + point.x, box!.y + point.y)
         return page
           .locator('.vehicle-panel')
-          .waitFor({ timeout: 3000 })
+          .waitFor({ timeout: 30_000 })
           .then(
             () => true,
             () => null,
@@ -142,9 +142,9 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
     expect(all.length).toBeGreaterThan(1)
     const target = all[all.length - 1]!
     await page.fill('input.search', target)
-    await expect.poll(async () => Object.keys(await drawnVehicles(page)), { timeout: 5000 }).toEqual([target])
+    await expect.poll(async () => Object.keys(await drawnVehicles(page)), { timeout: 30_000 }).toEqual([target])
     await page.fill('input.search', '')
-    await expect.poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 5000 }).toBeGreaterThan(1)
+    await expect.poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 30_000 }).toBeGreaterThan(1)
     // A status with no vehicle in it empties the map; clicking again clears the filter.
     const counts = await page.$$eval('.legend .chip', (chips) =>
       chips.map((c) => [c.getAttribute('data-status'), Number(c.querySelector('b')?.textContent)] as const),
@@ -152,13 +152,15 @@ describe.skipIf(!chromiumAvailable())('live map', () => {
     const none = counts.find(([, n]) => n === 0)?.[0]
     if (none) {
       await page.click(`.legend .chip[data-status=${none}]`)
-      await expect.poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 5000 }).toBe(0)
+      await expect.poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 30_000 }).toBe(0)
       await page.click(`.legend .chip[data-status=${none}]`)
-      await expect.poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 5000 }).toBeGreaterThan(0)
+      await expect
+        .poll(async () => Object.keys(await drawnVehicles(page)).length, { timeout: 30_000 })
+        .toBeGreaterThan(0)
     }
     await page.fill('input.search', '1')
     await page.press('input.search', 'Enter')
-    await page.locator('.stop-panel[data-stop$="-0001"]').waitFor({ timeout: 5000 })
+    await page.locator('.stop-panel[data-stop$="-0001"]').waitFor({ timeout: 30_000 })
     await page.fill('input.search', '')
   })
 

@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     await keeper.fill('input[name=username]', line.keeperStation.user.username)
     await keeper.fill('input[name=password]', TEST_USER_PASSWORD)
     await keeper.click('form.sign-in button[type=submit]')
-    await keeper.locator('main.keeper h1').waitFor({ timeout: 15_000 })
+    await keeper.locator('main.keeper h1').waitFor({ timeout: 30_000 })
     expect(await keeper.locator('main.keeper h1').innerText()).toContain('江门镇综合运输服务站')
 
     await keeper.selectOption('.consign-form select[name=toPoint]', line.village)
@@ -69,12 +69,12 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     await keeper.fill('.consign-form input[name=weightKg]', '4.5')
     await keeper.click('.consign-form button')
     const done = keeper.locator('[data-consigned]')
-    await done.waitFor({ timeout: 15_000 })
+    await done.waitFor({ timeout: 30_000 })
     number = (await done.getAttribute('data-consigned')) as string
     expect(number).toMatch(/^PX-P-\d{8}-0001$/)
     expect(await done.innerText()).toContain('¥5.00')
     // It waits at the station for its bus.
-    await keeper.locator(`[data-list="toSend"] [data-parcel="${number}"]`).waitFor({ timeout: 15_000 })
+    await keeper.locator(`[data-list="toSend"] [data-parcel="${number}"]`).waitFor({ timeout: 30_000 })
     await keeper.screenshot({ path: shot('keeper.png'), fullPage: true })
 
     // The label, as printed: one 100 × 150 mm page, the number, both post points, the QR of the tracking address.
@@ -97,10 +97,10 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     await driver.fill('input[name=username]', line.driver.user.username)
     await driver.fill('input[name=password]', TEST_USER_PASSWORD)
     await driver.click('form.sign-in button[type=submit]')
-    await driver.locator('header.bar').waitFor({ timeout: 15_000 })
+    await driver.locator('header.bar').waitFor({ timeout: 30_000 })
     await driver.goto(`${server.baseUrl}/driver#/trip/${encodeURIComponent(trip)}`)
     const item = driver.locator(`.parcel-stop[data-stop="${line.station}"] [data-parcel="${number}"]`)
-    await item.waitFor({ timeout: 15_000 })
+    await item.waitFor({ timeout: 30_000 })
     expect(await driver.locator('.trip-parcels h2').first().innerText()).toContain('包裹 1 件 · 待装 1')
     expect(await driver.locator(`.parcel-stop[data-stop="${line.village}"] [data-parcel="${number}"]`).count()).toBe(1)
     await driver.screenshot({ path: shot('driver-before.png'), fullPage: true })
@@ -109,11 +109,11 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     await driver.fill('.parcel-scan-form input[name=code]', number.toLowerCase())
     await driver.click('.parcel-scan-form button[value=load]')
     const message = driver.locator('[data-parcel-message]')
-    await message.waitFor({ timeout: 15_000 })
+    await message.waitFor({ timeout: 30_000 })
     expect(await message.innerText()).toContain(`${number}：在车上`)
     await driver
       .locator(`.parcel-stop[data-stop="${line.station}"] [data-parcel="${number}"][data-status="loaded"]`)
-      .waitFor({ timeout: 15_000 })
+      .waitFor({ timeout: 30_000 })
     await driver.screenshot({ path: shot('driver-scanned.png'), fullPage: true })
     const api = await server.apiJson<{
       status: string
@@ -129,7 +129,7 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     // The same label again: refused, and the page says why.
     await driver.fill('.parcel-scan-form input[name=code]', number)
     await driver.click('.parcel-scan-form button[value=load]')
-    await driver.locator('[data-parcel-error]').waitFor({ timeout: 15_000 })
+    await driver.locator('[data-parcel-error]').waitFor({ timeout: 30_000 })
     expect(await driver.locator('[data-parcel-error]').innerText()).toContain('这件已经扫过了')
     expect(errors.filter((e) => !e.includes('409'))).toEqual([])
   })
@@ -150,10 +150,10 @@ describe.skipIf(!chromiumAvailable())('parcels in Chromium', () => {
     const dispatcher = await server.loginAs('dispatcher')
     await signIn(desk, server.baseUrl, dispatcher.user.username, TEST_USER_PASSWORD, '#/parcels')
     const row = desk.locator(`.parcels-view tr[data-id="${number}"]`)
-    await row.waitFor({ timeout: 15_000 })
+    await row.waitFor({ timeout: 30_000 })
     await row.click()
     const card = desk.locator(`.card.parcel[data-parcel="${number}"]`)
-    await card.waitFor({ timeout: 15_000 })
+    await card.waitFor({ timeout: 30_000 })
     expect(await card.innerText()).toMatch(/(交接记录|Custody)[\s\S]*(装车 → 运输中|Loaded → On a bus)[\s\S]*PX-V901/)
     await desk.screenshot({ path: shot('console.png'), fullPage: true })
     await desk.close()

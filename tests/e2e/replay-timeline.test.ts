@@ -96,7 +96,7 @@ describe.skipIf(!chromiumAvailable())('replay: several buses, speed chart, event
     const panel = page.locator('.replay-panel')
     await expect.poll(() => panel.locator('.status').textContent(), { timeout: 30_000 }).toMatch(/^\d+ 个点/)
     const dock = page.locator('.replay-dock')
-    await dock.waitFor({ timeout: 10_000 })
+    await dock.waitFor({ timeout: 30_000 })
     // Each bus its own speed line, drawn.
     for (const id of buses)
       expect(

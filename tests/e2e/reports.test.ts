@@ -50,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('reports view', () => {
     await page.locator('h1', { hasText: 'Reports' }).waitFor()
     expect(await page.locator('a[data-path=reports]').count()).toBe(1)
     const kmBar = page.locator('[data-chart=kilometres] rect[data-category="E2E-KM"]')
-    await kmBar.waitFor({ timeout: 15_000 })
+    await kmBar.waitFor({ timeout: 30_000 })
     expect(Number(await kmBar.getAttribute('data-value'))).toBe(2.2)
     expect(await page.locator('[data-report=kilometres] table').textContent()).toContain('E2E-KM')
     const repair = page.locator('[data-chart=repairs] rect[data-series="median hours"]')

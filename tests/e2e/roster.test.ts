@@ -103,7 +103,7 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
   })
 
   it('shows the day: the duty with its vehicle, driver and driving time, the unassigned trips, not published', async () => {
-    await page.locator(lane(duty.id)).waitFor({ timeout: 15_000 })
+    await page.locator(lane(duty.id)).waitFor({ timeout: 30_000 })
     expect(await page.locator('h1').innerText()).toContain('排班')
     expect(await page.locator('input[name=date]').inputValue()).toBe(date)
     expect(await page.locator('[data-published]').innerText()).toContain('未发布')
@@ -125,7 +125,7 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
 
   it('moves an unassigned trip onto the duty by drag and drop', async () => {
     await page.dragAndDrop(`.lane.unassigned .trip-block[data-trip="${later.instanceId}"]`, `${lane(duty.id)} .track`)
-    await page.locator(`${lane(duty.id)} .trip-block[data-trip="${later.instanceId}"]`).waitFor({ timeout: 10_000 })
+    await page.locator(`${lane(duty.id)} .trip-block[data-trip="${later.instanceId}"]`).waitFor({ timeout: 30_000 })
     expect(await page.locator(`.lane.unassigned .trip-block[data-trip="${later.instanceId}"]`).count()).toBe(0)
     const d = (await roster()).duties.find((x) => x.id === duty.id)
     expect(d?.trips.map((t) => t.instanceId)).toEqual([first.instanceId, later.instanceId])
@@ -140,7 +140,7 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     await page.locator('.roster-selection select[name=to]').selectOption(duty.id)
     await page.locator('.roster-selection button.move').click()
     const refusal = page.locator('.roster-selection .note.error')
-    await refusal.waitFor({ timeout: 10_000 })
+    await refusal.waitFor({ timeout: 30_000 })
     expect(await refusal.innerText()).toContain('overlap')
     expect(await refusal.innerText()).toContain(clash.instanceId)
     // Nothing moved: the trip is still unassigned (on the board and on the server).
@@ -150,14 +150,14 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     // Dropped on the lane instead, the same refusal is drawn in that lane.
     await page.dragAndDrop(`.lane.unassigned .trip-block[data-trip="${clash.instanceId}"]`, `${lane(duty.id)} .track`)
     const inLane = page.locator(`${lane(duty.id)} .note.error`)
-    await inLane.waitFor({ timeout: 10_000 })
+    await inLane.waitFor({ timeout: 30_000 })
     expect(await inLane.innerText()).toContain('overlap')
     await shot(page, 'refused.png')
   })
 
   it('changes the duty’s driver with its select', async () => {
     await page.locator(`${lane(duty.id)} select[name=driver]`).selectOption(DEMO_DRIVER.code)
-    await page.locator(`${lane(duty.id)} .note.ok`).waitFor({ timeout: 10_000 })
+    await page.locator(`${lane(duty.id)} .note.ok`).waitFor({ timeout: 30_000 })
     expect(await page.locator(`${lane(duty.id)} select[name=driver]`).inputValue()).toBe(DEMO_DRIVER.code)
     expect((await roster()).duties.find((x) => x.id === duty.id)?.driverId).toBe(DEMO_DRIVER.code)
   })
@@ -170,18 +170,18 @@ describe.skipIf(!chromiumAvailable())('roster board in Chromium', () => {
     await phone.fill('input[name=password]', DEMO_DRIVER.password)
     await phone.click('form.sign-in button[type=submit]')
     const card = phone.locator(`.duty[data-date="${date}"]`)
-    await card.waitFor({ timeout: 15_000 })
+    await card.waitFor({ timeout: 30_000 })
     expect(await card.getAttribute('data-published')).toBe('no')
     expect(await card.innerText()).toContain('还没发布')
 
     await page.click('button.publish')
-    await expect.poll(() => page.locator('[data-published]').innerText(), { timeout: 10_000 }).toContain('已发布')
+    await expect.poll(() => page.locator('[data-published]').innerText(), { timeout: 30_000 }).toContain('已发布')
     expect((await roster()).published).toBe(true)
     await shot(page, 'board.png')
 
     await phone.reload()
     const published = phone.locator(`.duty[data-date="${date}"][data-published=yes]`)
-    await published.waitFor({ timeout: 15_000 })
+    await published.waitFor({ timeout: 30_000 })
     expect(await published.getAttribute('data-duty')).toBe(duty.id)
     const text = await published.innerText()
     const plate = (

@@ -95,7 +95,7 @@ describe.skipIf(!chromiumAvailable())('the school view in the console', () => {
       'school',
     ])
     const card = page.locator(`article.run-card[data-run="${net.instanceId}"]`)
-    await card.waitFor({ timeout: 20_000 })
+    await card.waitFor({ timeout: 30_000 })
     expect(await card.locator('header').innerText()).toMatch(/石坝—水尾小学 学生车[\s\S]*上学[\s\S]*川E·S0001/)
 
     // The driver taps; the bus drives on: the page follows without a reload.
@@ -107,10 +107,10 @@ describe.skipIf(!chromiumAvailable())('the school view in the console', () => {
     )
     expect(r.body.stored).toBe(2)
     await drive(5, Math.min(STUDENT_OFFSETS_S[1] as number, Math.floor((Date.now() - departureTs) / 1000) + 20))
-    await card.locator('.kid[data-status="boarded"]', { hasText: '王子涵' }).waitFor({ timeout: 20_000 })
+    await card.locator('.kid[data-status="boarded"]', { hasText: '王子涵' }).waitFor({ timeout: 30_000 })
     await card.locator('.kid[data-status="absent"]', { hasText: '李欣怡' }).waitFor()
-    await card.locator('.run-state.moving').waitFor({ timeout: 20_000 })
-    await card.locator('.run-strip li.passed').first().waitFor({ timeout: 20_000 })
+    await card.locator('.run-state.moving').waitFor({ timeout: 30_000 })
+    await card.locator('.run-strip li.passed').first().waitFor({ timeout: 30_000 })
     expect(await card.locator('.run-strip li.next').getAttribute('data-stop')).toBe(net.codes[1])
     expect(await card.locator('[data-k=counts]').innerText()).toMatch(/应到 4 · 车上 1 · 已下车 0 · 缺席 1/)
     await page.screenshot({ path: new URL('student-school-live.png', SHOTS).pathname })

@@ -192,13 +192,13 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
   it("explains an on-demand trip and counts its riders live; shows a cancelled trip's reason; the hotline is a tap away", async () => {
     await page.goto(stopUrl())
     await expect
-      .poll(() => page.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 })
+      .poll(() => page.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 30_000 })
       .toBe(true)
     const card = page.locator(`[data-trip="${tripOnDemand}"] [data-booking-line]`)
     expect(await card.textContent()).toMatch(/^需预约 · 满3人发车 · 已约2人 · \d\d:\d\d截止$/)
     // Nobody reloads: a third rider books (by phone, say) and the card counts it.
     expect((await bookVia(tripOnDemand, '13900000103', 'bk-e2e-days-3')).status).toBe(201)
-    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toMatch(/已约3人/)
+    await expect.poll(() => card.textContent(), { timeout: 30_000 }).toMatch(/已约3人/)
     expect(await page.locator(`[data-trip="${tripCancelled}"] [data-reason]`).textContent()).toBe('取消原因：道路塌方')
     const call = page.locator('a[data-call]').first()
     expect(await call.getAttribute('href')).toBe('tel:08306222222')
@@ -228,7 +228,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.fill('#bk-name', '李秀英')
     await page.fill('#bk-phone', '13900000201')
     await page.locator('form[data-form=book] button[type=submit]').click()
-    await page.locator('[data-code]').waitFor({ timeout: 20_000 })
+    await page.locator('[data-code]').waitFor({ timeout: 30_000 })
     expect(await page.locator('.code-label').textContent()).toBe('乘车码')
     const toast = page.locator('.toast')
     expect(await toast.textContent()).toMatch(/^预约成功，乘车码 [2-9A-Z]{6}$/)
@@ -250,7 +250,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.fill('#bk-phone', '13900000402')
     await shot(page, 'family-zh')
     await page.locator('form[data-form=book] button[type=submit]').click()
-    const code = ((await page.locator('[data-code]').textContent({ timeout: 20_000 })) ?? '').trim()
+    const code = ((await page.locator('[data-code]').textContent({ timeout: 30_000 })) ?? '').trim()
     const list = await server.apiJson<{ items: { code: string; name: string; phone: string }[] }>(
       'GET',
       `/api/trip-instances/${tripFar}/bookings`,
@@ -267,7 +267,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     // "My bookings" on this phone looks it up with the booker's phone.
     await page.goto(`${stopUrl()}#mine`)
     await expect
-      .poll(() => page.locator(`.booking[data-booking="${code}"] .pill`).textContent(), { timeout: 10_000 })
+      .poll(() => page.locator(`.booking[data-booking="${code}"] .pill`).textContent(), { timeout: 30_000 })
       .toBe('已确认')
   })
 
@@ -289,7 +289,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.fill('#bk-phone', '1390000020212345')
     await page.locator('form[data-form=book] button[type=submit]').click()
     const phoneError = page.locator('[data-field-error="phone"]')
-    await phoneError.waitFor({ timeout: 15_000 })
+    await phoneError.waitFor({ timeout: 30_000 })
     expect(await phoneError.textContent()).toBe('手机号：手机号要 7–15 位数字')
     expect(await inView(phoneError)).toBe(true)
     expect(await page.locator('#bk-phone').getAttribute('aria-invalid')).toBe('true')
@@ -308,7 +308,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     // Sent.
     await page.locator('[data-category="faded"]').click()
     await page.locator('form[data-form=report] button[type=submit]').click()
-    await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toBe('已发送，谢谢！')
+    await expect.poll(() => toast.textContent(), { timeout: 30_000 }).toBe('已发送，谢谢！')
     expect(await inView(toast)).toBe(true)
     // Online but the server says too many: kept, sent later by itself — not "no network".
     await page.route('**/api/stops/*/reports', (route) =>
@@ -320,7 +320,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     )
     await page.locator('[data-category="blocked"]').click()
     await page.locator('form[data-form=report] button[type=submit]').click()
-    await expect.poll(() => toast.textContent(), { timeout: 15_000 }).toBe('提交太频繁，已保存在手机上，稍后自动发送')
+    await expect.poll(() => toast.textContent(), { timeout: 30_000 }).toBe('提交太频繁，已保存在手机上，稍后自动发送')
     expect(await inView(toast)).toBe(true)
     await shot(page, 'report-rate-limited-zh')
     await page.unroute('**/api/stops/*/reports')
@@ -341,12 +341,12 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.goto(stopUrl())
     await page.locator('a.tt-link').click()
     const route = page.locator('.tt-route[data-route="VD-R01"]')
-    await route.waitFor({ timeout: 15_000 })
+    await route.waitFor({ timeout: 30_000 })
     expect(await route.locator('dt').count()).toBeGreaterThanOrEqual(6)
     expect(await route.locator(`[data-book="${tripFar}"]`).count()).toBe(1)
     await shot(page, 'timetable-zh')
     await route.locator(`[data-book="${tripFar}"]`).click()
-    await page.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
+    await page.locator('form[data-form=book]').waitFor({ timeout: 30_000 })
   })
 
   it('names the next market day of a market-day-only stop with its lunar date', async () => {
@@ -370,7 +370,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await page.locator('form[data-form=remind] button[type=submit]').click()
     const toast = page.locator('.toast')
     await expect
-      .poll(() => toast.textContent(), { timeout: 15_000 })
+      .poll(() => toast.textContent(), { timeout: 30_000 })
       .toBe('好了：车离本站还有2站时发短信到 139****0301')
     expect(await inView(toast)).toBe(true)
     await shot(page, 'remind-zh')
@@ -383,9 +383,9 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     expect(rows).toEqual([{ state: 'active', stops_before: 2, phone: '13900000301' }])
     await page.goto(`${stopUrl()}#mine`)
     const item = page.locator('[data-live="reminders"] [data-reminder]')
-    await expect.poll(() => item.locator('.pill').textContent(), { timeout: 10_000 }).toBe('等待中')
+    await expect.poll(() => item.locator('.pill').textContent(), { timeout: 30_000 }).toBe('等待中')
     await item.locator('[data-action="cancel-reminder"]').click()
-    await expect.poll(() => item.locator('.pill').textContent(), { timeout: 10_000 }).toBe('已取消')
+    await expect.poll(() => item.locator('.pill').textContent(), { timeout: 30_000 }).toBe('已取消')
     expect(
       (
         await server.app.rb.db.query<{ state: string }>('SELECT state FROM stop_reminder WHERE trip_instance_id = $1', [
@@ -432,7 +432,7 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await q.goto(`${stopUrl()}?lang=en`)
     const card = q.locator(`[data-trip="${tripOnDemand}"]`)
     await expect
-      .poll(() => q.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 20_000 })
+      .poll(() => q.evaluate("document.documentElement.dataset.live === 'up'"), { timeout: 30_000 })
       .toBe(true)
     // Measured in one go in the page (a live redraw may replace the card between two reads).
     const layout = () =>
@@ -452,11 +452,11 @@ describe.skipIf(!chromiumAvailable())('villager page, days ahead and the rest, i
     await q.locator('.top .lang').click()
     await q.locator('a.btn', { hasText: '我的预约' }).click()
     const offer = q.locator(`[data-live="bookable"] [data-book="${tripFar}"]`)
-    await offer.waitFor({ timeout: 10_000 })
+    await offer.waitFor({ timeout: 30_000 })
     expect(await q.locator('.empty').textContent()).toBe('还没有预约')
     await shot(q, 'mine-empty-zh')
     await offer.click()
-    await q.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
+    await q.locator('form[data-form=book]').waitFor({ timeout: 30_000 })
     await fresh.close()
   })
 

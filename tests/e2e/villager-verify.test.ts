@@ -60,13 +60,13 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
   async function bookOnPage(phone: string): Promise<string> {
     await page.goto(stopUrl())
     await page.goto(`${stopUrl()}#b/${trip}`)
-    await page.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
+    await page.locator('form[data-form=book]').waitFor({ timeout: 30_000 })
     await page.locator('.choice', { hasText: '卫生院' }).click()
     await page.fill('#bk-name', '李秀英')
     await page.fill('#bk-phone', phone)
     await page.locator('form[data-form=book] button[type=submit]').click()
     const held = page.locator('[data-verify="held"]')
-    await held.waitFor({ timeout: 20_000 })
+    await held.waitFor({ timeout: 30_000 })
     return (await held.getAttribute('data-booking')) ?? ''
   }
 
@@ -127,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     expect(await left.getAttribute('role')).toBe('timer')
     const first = (await left.textContent()) ?? ''
     expect(first).toMatch(/^[45]:\d\d$/)
-    await expect.poll(() => left.textContent(), { timeout: 10_000 }).not.toBe(first)
+    await expect.poll(() => left.textContent(), { timeout: 30_000 }).not.toBe(first)
     expect(await page.locator('[data-verify="held"]').textContent()).toContain('139****0501')
     // The number keypad, and the text's code offered by the keyboard.
     const input = page.locator('#sms-code')
@@ -149,7 +149,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     const sms = await smsCode(code)
     await input.fill(sms === '000000' ? '111111' : '000000')
     await page.locator('form[data-form=verify] button[type=submit]').click()
-    await expect.poll(() => fieldError.textContent(), { timeout: 15_000 }).toBe('验证码不对，还可以试 4 次')
+    await expect.poll(() => fieldError.textContent(), { timeout: 30_000 }).toBe('验证码不对，还可以试 4 次')
     expect(await fieldError.getAttribute('role')).toBe('alert')
     expect(await input.getAttribute('aria-invalid')).toBe('true')
     expect(await inView(fieldError)).toBe(true)
@@ -162,18 +162,18 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     expect(await resend.textContent()).toBe('重新发送验证码')
     await resend.click()
     await expect
-      .poll(() => page.locator('[data-verify-status]').textContent(), { timeout: 15_000 })
+      .poll(() => page.locator('[data-verify-status]').textContent(), { timeout: 30_000 })
       .toBe('新验证码已发送，之前的验证码不再有效')
     const fresh = await smsCode(code, sms)
     expect(await resend.isDisabled()).toBe(true)
     await input.fill(sms)
     await page.locator('form[data-form=verify] button[type=submit]').click()
-    await expect.poll(() => fieldError.textContent(), { timeout: 15_000 }).toBe('验证码不对，还可以试 3 次')
+    await expect.poll(() => fieldError.textContent(), { timeout: 30_000 }).toBe('验证码不对，还可以试 3 次')
 
     // The right code: the booking stands, its code shown big, the "booked" text goes out.
     await input.fill(fresh)
     await page.locator('form[data-form=verify] button[type=submit]').click()
-    await page.locator('[data-code]').waitFor({ timeout: 15_000 })
+    await page.locator('[data-code]').waitFor({ timeout: 30_000 })
     expect((await page.locator('[data-code]').textContent())?.trim()).toBe(code)
     expect(await toast.textContent()).toBe(`预约成功，乘车码 ${code}`)
     await villagerShot(page, 'verify-done-zh')
@@ -195,10 +195,10 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     await page.goto(`${stopUrl()}#mine`)
     const row = page.locator(`.booking[data-booking="${code}"]`)
     await expect
-      .poll(() => row.locator('.warning').textContent(), { timeout: 15_000 })
+      .poll(() => row.locator('.warning').textContent(), { timeout: 30_000 })
       .toBe('座位保留中，输入短信验证码后预约才算成功')
     await row.locator('a', { hasText: '输入短信验证码' }).click()
-    await page.locator(`[data-verify="held"][data-booking="${code}"]`).waitFor({ timeout: 15_000 })
+    await page.locator(`[data-verify="held"][data-booking="${code}"]`).waitFor({ timeout: 30_000 })
     // The hold runs out (moved into the past in the database) before the code is typed.
     const sms = await smsCode(code)
     await server.app.rb.db.query(
@@ -208,7 +208,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
     await page.locator('#sms-code').fill(sms)
     await page.locator('form[data-form=verify] button[type=submit]').click()
     const closed = page.locator('[data-verify="closed"]')
-    await closed.waitFor({ timeout: 15_000 })
+    await closed.waitFor({ timeout: 30_000 })
     expect(await closed.locator('h2').textContent()).toBe('保留时间已过，座位已释放，请重新预约')
     expect(await page.locator('.toast').textContent()).toBe('保留时间已过，座位已释放，请重新预约')
     await villagerShot(page, 'verify-expired-zh')
@@ -221,7 +221,7 @@ describe.skipIf(!chromiumAvailable())('villager page, booking with an SMS code, 
       200,
     )
     await closed.locator('[data-action="book-again"]').click()
-    await page.locator('form[data-form=book]').waitFor({ timeout: 15_000 })
+    await page.locator('form[data-form=book]').waitFor({ timeout: 30_000 })
   })
 
   it('had no script errors; the only failed requests are the refusals the tests caused', () => {

@@ -169,10 +169,10 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     expect(await page.locator('.top .code').textContent()).toBe(here())
     expect(await page.locator('.routes .chip').allTextContents()).toEqual(['场镇—卫生院 就医车'])
     const a = page.locator(`[data-trip="${tripA}"]`)
-    await expect.poll(() => a.locator('.dep-status').textContent(), { timeout: 15_000 }).toBe('正在路上，还有 2 站')
+    await expect.poll(() => a.locator('.dep-status').textContent(), { timeout: 30_000 }).toBe('正在路上，还有 2 站')
     expect(await a.locator('.dep-when b').textContent()).toMatch(/^\d+ 分钟$/)
     expect(await page.locator(`[data-trip="${tripB}"] .dep-status`).textContent()).toBe('还未发车')
-    await expect.poll(() => page.evaluate(LIVE_UP), { timeout: 15_000 }).toBe(true)
+    await expect.poll(() => page.evaluate(LIVE_UP), { timeout: 30_000 }).toBe(true)
     await shot(page, 'stop-zh')
 
     await page.locator('.top .lang').click()
@@ -190,7 +190,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
   it('shows who drives and where the bus is, and the bus approaching live on the route strip', async () => {
     await page.locator(`[data-trip="${tripA}"]`).click()
     const crew = page.locator('[data-live="crew"]')
-    await expect.poll(() => crew.textContent(), { timeout: 10_000 }).toContain('王建国')
+    await expect.poll(() => crew.textContent(), { timeout: 30_000 }).toContain('王建国')
     const card = (await crew.textContent()) ?? ''
     for (const s of [
       '先锋司机',
@@ -204,7 +204,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     expect(await page.content()).not.toContain('13812345678')
     /** The stop the bus is heading to on the strip, or `here` when it is at this stop. */
     const busAt = () => page.evaluate<string>(BUS_AT)
-    await expect.poll(busAt, { timeout: 10_000 }).toBe(`before:${codes[1]}`)
+    await expect.poll(busAt, { timeout: 30_000 }).toBe(`before:${codes[1]}`)
     await shot(page, 'trip-zh')
 
     // Drive the rest of the way now, 30 m/s, a fix every half second; watch the page while it happens.
@@ -227,7 +227,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
         await pub.publishAsync(topics.position(vehicleId), fix(Date.now(), STOP_M[HERE]!, 0), { qos: 1 })
         await new Promise((r) => setTimeout(r, 500))
       }
-      await expect.poll(busAt, { timeout: 15_000 }).toBe(`at:${here()}`)
+      await expect.poll(busAt, { timeout: 30_000 }).toBe(`at:${here()}`)
     } finally {
       clearInterval(look)
     }
@@ -264,7 +264,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     await page.fill('#bk-phone', '139 0000 1111')
     await page.locator('form[data-form=book] button[type=submit]').click()
     const code = page.locator('[data-code]')
-    await code.waitFor({ timeout: 20_000 })
+    await code.waitFor({ timeout: 30_000 })
     const bookingCode = ((await code.textContent()) ?? '').trim()
     expect(bookingCode).toMatch(/^[23456789ABCDEFGHJKMNPQRSTWXYZ]{6}$/)
     expect(await page.locator('.result h2').textContent()).toBe('预约成功')
@@ -309,10 +309,10 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     await page.goto(stopUrl())
     await page.locator('a.btn', { hasText: '我的预约' }).click()
     const row = page.locator(`.booking[data-booking="${bookingCode}"]`)
-    await expect.poll(() => row.locator('.pill').textContent(), { timeout: 10_000 }).toBe('已确认')
+    await expect.poll(() => row.locator('.pill').textContent(), { timeout: 30_000 }).toBe('已确认')
     page.once('dialog', (d) => void d.accept())
     await row.locator('[data-action="cancel-booking"]').click()
-    await expect.poll(() => row.locator('.pill').textContent(), { timeout: 10_000 }).toBe('已取消')
+    await expect.poll(() => row.locator('.pill').textContent(), { timeout: 30_000 }).toBe('已取消')
     const after = await server.apiJson<{ items: { code: string; status: string }[] }>(
       'GET',
       `/api/trip-instances/${tripB}/bookings`,
@@ -352,7 +352,7 @@ describe.skipIf(!chromiumAvailable())('villager page in Chromium', () => {
     expect((await tickets()).body.total).toBe(0)
 
     await context.setOffline(false)
-    await expect.poll(() => page.locator('.report-item.r-sent').count(), { timeout: 20_000 }).toBe(2)
+    await expect.poll(() => page.locator('.report-item.r-sent').count(), { timeout: 30_000 }).toBe(2)
     expect(await page.locator('.report-item.r-sent .pill').allTextContents()).toEqual(['已受理', '已受理'])
     expect(await page.locator('[data-live="banner"]').isVisible()).toBe(false)
     await shot(page, 'report-sent-zh', true)

@@ -140,35 +140,31 @@ describe('device sign-in on the embedded broker', () => {
     expect(tbox.connected).toBe(true)
   })
 
-  it(
-    'runs the simulator against it with per-vehicle secrets: every point it sent is stored',
-    { timeout: 60_000 },
-    async () => {
-      // Yesterday: every simulated fix lies in the past, as the ingest requires.
-      const date = serviceDayOf(Date.now() - 86_400_000)
-      const sim = await startSimulation({
-        network: makeNetwork({ date, vehicles: [{ id: 'DA-V002' }], trips: [{ vehicleId: 'DA-V002' }] }),
-        mqttUrl: server.mqttUrl,
-        mqttSecrets: { 'DA-V002': v2.password },
-        date,
-        from: '07:00',
-        until: '07:03',
-        speed: 60,
-        intervalS: 5,
-        faults: 'none',
-        tickMs: 50,
-      })
-      const final = await sim.done
-      expect(final).toMatchObject({ state: 'done', errors: 0 })
-      expect(final.pointsSent).toBeGreaterThan(10)
-      const day = serviceDayStartMs(serviceDate(date))
-      const stored = async () =>
-        (
-          await getJsonAsAdmin<{ count: number }>(
-            `${server.baseUrl}/api/vehicles/DA-V002/track?from=${new Date(day).toISOString()}&to=${new Date(day + 86_400_000).toISOString()}`,
-          )
-        ).body.count
-      await waitFor(async () => (await stored()) === final.pointsSent, 60_000)
-    },
-  )
+  it('runs the simulator against it with per-vehicle secrets: every point it sent is stored', async () => {
+    // Yesterday: every simulated fix lies in the past, as the ingest requires.
+    const date = serviceDayOf(Date.now() - 86_400_000)
+    const sim = await startSimulation({
+      network: makeNetwork({ date, vehicles: [{ id: 'DA-V002' }], trips: [{ vehicleId: 'DA-V002' }] }),
+      mqttUrl: server.mqttUrl,
+      mqttSecrets: { 'DA-V002': v2.password },
+      date,
+      from: '07:00',
+      until: '07:03',
+      speed: 60,
+      intervalS: 5,
+      faults: 'none',
+      tickMs: 50,
+    })
+    const final = await sim.done
+    expect(final).toMatchObject({ state: 'done', errors: 0 })
+    expect(final.pointsSent).toBeGreaterThan(10)
+    const day = serviceDayStartMs(serviceDate(date))
+    const stored = async () =>
+      (
+        await getJsonAsAdmin<{ count: number }>(
+          `${server.baseUrl}/api/vehicles/DA-V002/track?from=${new Date(day).toISOString()}&to=${new Date(day + 86_400_000).toISOString()}`,
+        )
+      ).body.count
+    await waitFor(async () => (await stored()) === final.pointsSent, 60_000)
+  })
 })

@@ -151,7 +151,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     const s = await waitFor(async () => {
       const st = await state(V.mid)
       return st.tripInstanceId === id('mid') ? st : null
-    }, 60_000)
+    })
     expect(s).toMatchObject({
       match: 'assigned',
       driverCode: 'LP-D001',
@@ -172,7 +172,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     const s = await waitFor(async () => {
       const st = await state(V.lent)
       return st.tripInstanceId ? st : null
-    }, 60_000)
+    })
     expect(s).toMatchObject({ tripInstanceId: id('lent'), match: 'inferred', routeId: 'LP-R01' })
   })
 
@@ -209,7 +209,7 @@ describe.each(targets())('the live picture on $name', (target) => {
     const s = await waitFor(async () => {
       const st = await state(V.parked)
       return st.online === false ? st : null
-    }, 60_000)
+    })
     expect(['layover', 'off_duty']).toContain(s.status)
     expect((await alerts()).filter((a) => a.vehicleId === V.parked).map((a) => `${a.type}: ${a.message}`)).toEqual([])
   })

@@ -324,7 +324,7 @@ describe.each(targets())('parcels on the village bus on $name', (target) => {
     const moved = await waitFor(async () => {
       const s = await staff(p.body.number)
       return s.legs[0]?.tripInstanceId !== first ? s : null
-    }, 60_000)
+    })
     expect(moved.legs.map((l) => l.tripInstanceId)).toEqual([second])
     expect(moved.status).toBe('accepted')
     expect(moved.custody.at(-1)).toMatchObject({ action: 'reroute', toStatus: 'accepted', place: line.station })

@@ -139,7 +139,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
     const s = await waitFor(async () => {
       const b = await state()
       return b.state.tripInstanceId === instanceId && b.state.nextStop?.seq === 3 ? b : null
-    }, 60_000)
+    })
     expect(s.state).toMatchObject({ match: 'assigned', driverCode: 'TK-D001', routeId: 'TK-R01', offRoute: false })
     expect(Math.abs(s.state.delayS ?? 999)).toBeLessThanOrEqual(15)
     expect(s.etas.map((e) => e.stopCode)).toEqual(codes.slice(2))
@@ -184,7 +184,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
       const board = await server.apiJson<{ items: TripBoardRow[] }>('GET', `/api/trips/today?date=${date}`)
       const r = board.body.items.find((i) => i.instanceId === instanceId)
       return r?.status === 'completed' ? r : null
-    }, 60_000)
+    })
     expect(row).toMatchObject({ vehicleId, driverCode: 'TK-D001', match: 'assigned' })
     expect(Math.abs(row.delayS ?? 999)).toBeLessThanOrEqual(15)
 
@@ -194,7 +194,7 @@ describe.each(targets())('tracking over MQTT on $name', (target) => {
         `/api/events?vehicleId=${vehicleId}&from=${new Date(departureTs - 3600_000).toISOString()}&to=${new Date(departureTs + 3600_000).toISOString()}`,
       )
       return r.body.items.some((e) => e.type === 'trip_end') ? r.body.items : null
-    }, 60_000)
+    })
     const visits = events
       .filter((e) => e.type === 'arrival' || e.type === 'departure')
       .map((e) => `${e.type[0]}:${codes.indexOf(e.stopCode ?? '') + 1}`)

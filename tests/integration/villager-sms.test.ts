@@ -360,7 +360,7 @@ for (const target of targets()) {
       // A cancel after it went answers it unchanged.
       const after = await fetch(`${server.baseUrl}/api/reminders/${r.token}/cancel`, { method: 'POST' })
       expect(((await after.json()) as { state: string }).state).toBe('sent')
-    }, 90_000)
+    })
 
     it('refuses a reminder for a phone over its limit, a bad phone, and an unknown token', async () => {
       const body = (phone: string) => JSON.stringify({ tripInstanceId: tripB, stopCode: here(), phone })
