@@ -130,6 +130,28 @@ describe('demo county on a fresh embedded database', () => {
     expect(results.results.questions[2]?.counts.reduce((a, b) => a + b, 0)).toBe(results.results.responses)
   })
 
+  it('has grid reporters with points in several townships, a rejected report with none, and a ticket behind every sign shown in repair', async () => {
+    const board = await get<{ items: { townshipId: string; points: number }[] }>('/api/grid/leaderboard')
+    expect(board.items.length).toBeGreaterThanOrEqual(4)
+    expect(new Set(board.items.map((r) => r.townshipId)).size).toBeGreaterThanOrEqual(3)
+    expect(board.items.every((r) => r.points > 0)).toBe(true)
+    const db = server.app.rb.db
+    const rejected = await db.query<{ id: string; points: number | null }>(
+      `SELECT r.id, p.points FROM report r JOIN repair_ticket t ON t.id = r.ticket_id LEFT JOIN grid_points p ON p.report_id = r.id
+       WHERE r.reporter_id IS NOT NULL AND t.status = 'rejected'`,
+    )
+    expect(rejected.rows).toEqual([expect.objectContaining({ points: null })])
+    const orphans = await db.query<{ code: string }>(
+      `SELECT s.code FROM stop s WHERE s.status IN ('reported', 'in_repair') AND NOT EXISTS (
+         SELECT 1 FROM repair_ticket t WHERE t.stop_code = s.code AND t.kind = 'sign'
+           AND t.status = CASE s.status WHEN 'in_repair' THEN 'assigned' ELSE 'open' END)`,
+    )
+    expect(orphans.rows).toEqual([])
+    expect(
+      (await db.query("SELECT 1 FROM stop WHERE status IN ('reported', 'in_repair')")).rows.length,
+    ).toBeGreaterThan(0)
+  })
+
   it('is not loaded twice', async () => {
     const before = (await get<Page>('/api/stops?limit=1')).total
     const { seedDemoCounty } = await import('../../apps/server/src/network/demo.js')

@@ -81,6 +81,7 @@ import {
 } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
 import { seedDemoEngagement, startEngagement, type EngagementModule } from './engagement/index.js'
+import { seedDemoGrid, startGrid, type GridModule } from './grid/index.js'
 
 export interface Services {
   config: Config
@@ -107,6 +108,8 @@ export interface Services {
   villager: VillagerModule
   /** Notices to drivers and surveys (docs/engagement.md). */
   engagement: EngagementModule
+  /** Grid reporters: registration, points, leaderboard (docs/engagement.md#grid-reporters). */
+  grid: GridModule
   /** Port of the embedded broker, when it runs. */
   mqttPort: number | undefined
   /** The JT/T 808 gateway and its port, unless JT808_PORT=off. */
@@ -419,7 +422,16 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   steps.add('booking', () => booking.close())
   // A cancelled trip instance cancels its bookings and tells its passengers and driver.
   network.onCancel((e) => booking.cancellations.onCancelled(e))
-  const reports = startReports({ config, db, hub, network, log })
+  // Grid reporters' points are written in the transaction of the ticket step that confirms a report.
+  const grid = startGrid({ db, rule: () => settings.get().gridPoints, kickOutbox: () => booking.outbox.kick() })
+  const reports = startReports({
+    config,
+    db,
+    hub,
+    network,
+    log,
+    stepHook: (tx, ticket, step) => grid.service.onTicketStep(tx, ticket, step),
+  })
   // Parcels ride the village bus; a cancelled trip moves the parcels waiting for it (keepers told).
   const livePosition = (id: string) => {
     const p = latest.get(id)?.position
@@ -470,6 +482,17 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   })
   steps.add('notices and surveys', () => engagement.close())
   if (demoSeeded) await seedDemoEngagement(db, Date.now(), log)
+  if (demoSeeded) {
+    await seedDemoGrid({
+      db,
+      photos: reports.photos,
+      grid: grid.service,
+      network: await network.snapshot(),
+      now: Date.now(),
+      log,
+    })
+    network.changed()
+  }
   if (demoSeeded)
     await seedDemoStudents(
       db,
@@ -505,6 +528,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     sim,
     villager,
     engagement,
+    grid,
     mqttPort: broker?.port,
     jt808,
     jt808Port: jt808?.port,
@@ -585,6 +609,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
     service: reports,
     photoMaxBytes: config.reportPhotoMaxKb * 1024,
     ratePerMin: config.reportRateLimit,
+    reporterOf: (token) => grid.service.reporterOf(token),
   })
   await app.register(analyticsRoutes, { db, settings })
   await app.register(parcelRoutes, { service: parcels.service, views: parcels.views })
@@ -600,6 +625,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   await app.register(villagerPage, { network, tracking, schedule: villager.schedule })
   await villager.register(app)
   await engagement.register(app)
+  await grid.register(app, config.bookingRateLimit)
 
   // The last step, so its undo runs first on close: simulated fleet → stop intake → JT/T 808
   // gateway (acks of points taken in go out, then it hangs up) → write what is pending (acks go out)

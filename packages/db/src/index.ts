@@ -53,6 +53,8 @@ export * as villagerRepo from './repositories/villager.js'
 export type { StoredReminder, NewReminder, InboundSmsRecord, Booker } from './repositories/villager.js'
 export * as studentsRepo from './repositories/students.js'
 export type { RunRecord, GuardianMessage, PupilFilter } from './repositories/students.js'
+export * as gridRepo from './repositories/grid.js'
+export type { StoredReporter, ReporterReport, StandingRow } from './repositories/grid.js'
 export * as engagementRepo from './repositories/engagement.js'
 export type {
   StoredNotice,

@@ -23,8 +23,8 @@ import {
   type Verification,
 } from './limits-gate.js'
 
-/** Wrong codes before a hold is given up. */
-const MAX_CODE_TRIES = 5
+/** Wrong codes before a hold (or a grid reporter's registration code) is given up. */
+export const MAX_CODE_TRIES = 5
 /** Messages that wait while their booking's phone has not confirmed its code. */
 const WAITING_KINDS = new Set(['booked', 'waitlisted', 'promoted'])
 
@@ -191,5 +191,6 @@ const heldNoMore = (reason: 'expired' | 'too_many_tries'): AppError =>
       : 'too many wrong codes; the seats have been released',
     { field: 'code', reason },
   )
-const sameCode = (a: string, b: string): boolean =>
+/** Compares two code hashes in constant time. */
+export const sameCode = (a: string, b: string): boolean =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))

@@ -8,10 +8,10 @@ import type { Config } from '../config.js'
 import type { LiveHub } from '../live/hub.js'
 import type { NetworkService } from '../network/service.js'
 import { createPhotoStore } from './photo-store.js'
-import { ReportService } from './service.js'
+import { ReportService, type StepHook } from './service.js'
 
 export { reportRoutes, type ReportRoutesOptions } from './routes.js'
-export type { ReportService } from './service.js'
+export type { ReportService, StepHook } from './service.js'
 
 export interface ReportModuleDeps {
   config: Pick<
@@ -22,6 +22,8 @@ export interface ReportModuleDeps {
   hub: LiveHub
   network: NetworkService
   log: { info(obj: object, msg: string): void }
+  /** Grid reporters' points, written in each staff step's transaction. */
+  stepHook?: StepHook
 }
 
 export function startReports(deps: ReportModuleDeps): ReportService {
@@ -30,6 +32,7 @@ export function startReports(deps: ReportModuleDeps): ReportService {
     db: deps.db,
     photos,
     randomInt,
+    stepHook: deps.stepHook,
     photoLimits: {
       maxSidePx: deps.config.reportPhotoMaxSidePx,
       maxPixels: deps.config.reportPhotoMaxMegapixels * 1_000_000,

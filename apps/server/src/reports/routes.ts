@@ -36,6 +36,8 @@ export interface ReportRoutesOptions {
   photoMaxBytes: number
   /** Reports per minute per client address without a session; 0 = unlimited. */
   ratePerMin: number
+  /** The grid reporter whose phone keeps a token (401 REPORTER_TOKEN_INVALID when none does). */
+  reporterOf?: (token: string) => Promise<{ id: string }>
 }
 
 /** Who handles repair tickets (admin passes every check). */
@@ -86,7 +88,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
   // Multipart is parsed in this plugin's routes only (fastify encapsulation): everywhere else the API takes JSON alone.
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
-    limits: { fileSize: photoMaxBytes, files: 1, fields: 8, parts: 10, fieldSize: 16 * 1024 },
+    limits: { fileSize: photoMaxBytes, files: 1, fields: 9, parts: 11, fieldSize: 16 * 1024 },
     async onFile(this: FastifyRequest, part: MultipartFile) {
       if (part.fieldname !== 'photo') {
         part.file.resume()
@@ -186,6 +188,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
           note: r.note,
           reportedAt: iso(r.reportedTs),
           receivedAt: iso(r.receivedTs),
+          reporterId: r.reporterId,
           photo: p ? views.photo(p) : null,
         }
       }),
@@ -248,7 +251,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox<ReportRoutesOptions> = asyn
           field: 'photo',
         })
       const reportedTs = req.body.reportedAt ? Date.parse(req.body.reportedAt) : null
+      // A grid reporter's phone sends its token: the report carries the reporter's id (a token not on file stores nothing).
+      const token = req.headers['x-reporter-token'] ?? req.body.reporterToken
+      const reporterId = token && opts.reporterOf ? (await opts.reporterOf(token)).id : null
       const r = await service.submit({
+        reporterId,
         stopCode: req.params.code,
         category: req.body.category,
         note: req.body.note,

@@ -26,7 +26,15 @@ const IdempotencyKey = Type.String({
   description: 'one per report, made on the phone; resend the same key when retrying',
 })
 
-export const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) })
+const ReporterToken = Type.String({
+  minLength: 16,
+  maxLength: 100,
+  description: "a grid reporter's token (POST /api/grid/verify): the report carries the reporter's id",
+})
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(IdempotencyKey),
+  'x-reporter-token': Type.Optional(ReporterToken),
+})
 
 /**
  * JSON (photo as base64 or a data: URL) or multipart/form-data (the same fields as text parts,
@@ -42,6 +50,7 @@ export const ReportBody = Type.Object({
     }),
   ),
   idempotencyKey: Type.Optional(IdempotencyKey),
+  reporterToken: Type.Optional(ReporterToken),
   photo: Type.Optional(
     Type.Unsafe<string | Buffer | null>({
       description:
@@ -123,6 +132,7 @@ export const TicketDetail = Type.Composite([
         note: Type.Union([Type.Null(), Type.String()]),
         reportedAt: Time,
         receivedAt: Time,
+        reporterId: Type.Union([Type.Null(), Type.String()], { description: 'the grid reporter who sent it' }),
         photo: Type.Union([Type.Null(), PhotoView]),
       }),
     ),

@@ -51,6 +51,8 @@ export interface ReportInput {
   idempotencyKey: string
   /** The photo as sent (checked and cleaned here), or null. */
   photo: Buffer | null
+  /** The grid reporter who sent it (their phone's token, resolved by the route); null: anonymous. */
+  reporterId?: string | null | undefined
 }
 
 export interface Submitted {
@@ -75,7 +77,14 @@ export interface ReportServiceDeps {
   now?: () => number
   /** Largest photo dimensions taken (default DEFAULT_PHOTO_LIMITS). */
   photoLimits?: PhotoLimits
+  /**
+   * Called in every staff step's transaction after the ticket changed (grid reporters' points);
+   * what it answers goes into the step's audit row as `points`.
+   */
+  stepHook?: StepHook
 }
+
+export type StepHook = (tx: Queryable, ticket: Ticket, step: TicketStep) => Promise<unknown>
 
 interface Stop {
   code: string
@@ -98,6 +107,7 @@ export class ReportService {
   readonly #randomInt: RandomInt
   readonly #now: () => number
   readonly #photoLimits: PhotoLimits
+  readonly #stepHook: StepHook | undefined
 
   constructor(deps: ReportServiceDeps) {
     this.db = deps.db
@@ -107,6 +117,7 @@ export class ReportService {
     this.#randomInt = deps.randomInt
     this.#now = deps.now ?? Date.now
     this.#photoLimits = deps.photoLimits ?? DEFAULT_PHOTO_LIMITS
+    this.#stepHook = deps.stepHook
   }
 
   /** Takes a villager's report: checks and cleans the photo first, so a refused one stores nothing. */
@@ -127,6 +138,7 @@ export class ReportService {
       reportedTs: reportedAt(input.reportedTs, receivedTs),
       receivedTs,
       idempotencyKey: input.idempotencyKey,
+      reporterId: input.reporterId ?? null,
     }
     let written: StoredBytes | null = null
     let out: { ticket: Ticket; alerts: LiveAlert[]; change: StopStatusChange | null; photoId: string | null }
@@ -276,6 +288,7 @@ export class ReportService {
         closedTs: closing ? now : null,
       })
       await reportsRepo.insertStep(tx, id, step)
+      const points = await this.#stepHook?.(tx, ticket, step)
       // The reports' alerts are handled with the ticket.
       const alerts = closing
         ? await trackingRepo.upsertAlerts(
@@ -289,7 +302,7 @@ export class ReportService {
       await audit?.(
         tx,
         { status: current.status, assignee: current.assignee },
-        { status: ticket.status, assignee: ticket.assignee, note: step.note },
+        { status: ticket.status, assignee: ticket.assignee, note: step.note, ...(points ? { points } : {}) },
       )
       return { ticket, step, alerts, change }
     })

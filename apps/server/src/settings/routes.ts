@@ -18,6 +18,14 @@ const SettingsSchema = Type.Object({
   }),
   missedGraceS: Int('a trip no bus has started this long after its departure is missed, seconds'),
   dailyDrivingLimitMin: Int("a driver's daily driving limit, minutes"),
+  gridPoints: Type.Object(
+    {
+      sign: Int('a confirmed stop sign report'),
+      road: Int('a confirmed road hazard (pothole, manhole cover, other)'),
+      critical: Int('a confirmed hazard that may stop the buses (landslide, flooding)'),
+    },
+    { description: "grid reporters' points per confirmed report" },
+  ),
 })
 const Range = Type.Object({ min: Type.Integer(), max: Type.Integer(), unit: Type.String() })
 const SettingsAnswer = Type.Composite([
@@ -37,6 +45,7 @@ const SettingsPatch = Type.Object({
   lateness: Type.Optional(Type.Object({ earlyS: Num, lateS: Num })),
   missedGraceS: Num,
   dailyDrivingLimitMin: Num,
+  gridPoints: Type.Optional(Type.Object({ sign: Num, road: Num, critical: Num })),
 })
 
 /** The settings themselves at the top level, with their defaults, ranges and last change. */

@@ -62,7 +62,12 @@ describe.each(testDatabases())('county settings service on $name', (target) => {
     const b = await start(opened.db)
     await b.update({ lateness: { lateS: 240 }, dailyDrivingLimitMin: 420 }, 'admin')
     expect(await a.refresh()).toBe(true)
-    expect(a.get()).toEqual({ lateness: { earlyS: 60, lateS: 240 }, missedGraceS: 600, dailyDrivingLimitMin: 420 })
+    expect(a.get()).toEqual({
+      lateness: { earlyS: 60, lateS: 240 },
+      missedGraceS: 600,
+      dailyDrivingLimitMin: 420,
+      gridPoints: DEFAULT_COUNTY_SETTINGS.gridPoints,
+    })
     expect(a.view()).toMatchObject({ updatedBy: 'admin', updatedTs: Date.parse('2026-03-02T00:00:00Z') })
     expect(heard.at(-1)).toEqual(a.get())
     expect(heard).toHaveLength(2)

@@ -249,14 +249,17 @@ interface ReportRow {
   reported_ms: number
   received_ms: number
   photo_id: string | null
+  reporter_id: string | null
 }
 
-const REPORT_COLUMNS = `r.id, r.ticket_id, r.stop_code, r.kind, r.category, r.note, r.idempotency_key, ${ms('r.reported_at', 'reported_ms')}, ${ms('r.received_at', 'received_ms')},
+const REPORT_COLUMNS = `r.id, r.ticket_id, r.stop_code, r.kind, r.category, r.note, r.idempotency_key, ${ms('r.reported_at', 'reported_ms')}, ${ms('r.received_at', 'received_ms')}, r.reporter_id,
   (SELECT p.id FROM report_photo p WHERE p.report_id = r.id) AS photo_id`
 
 export interface StoredReport extends Report {
   idempotencyKey: string
   photoId: string | null
+  /** The grid reporter who sent it (docs/engagement.md#grid-reporters); null: an anonymous villager. */
+  reporterId: string | null
 }
 
 const toReport = (r: ReportRow): StoredReport => ({
@@ -271,6 +274,7 @@ const toReport = (r: ReportRow): StoredReport => ({
   hasPhoto: r.photo_id !== null,
   idempotencyKey: r.idempotency_key,
   photoId: r.photo_id,
+  reporterId: r.reporter_id,
 })
 
 export async function getReport(q: Queryable, id: string): Promise<StoredReport | null> {
@@ -296,10 +300,21 @@ export type NewReport = Omit<StoredReport, 'hasPhoto' | 'photoId'>
 /** Stores a report; false when its idempotency key is taken (a resend racing this one). */
 export async function insertReport(tx: Queryable, r: NewReport): Promise<boolean> {
   const res = await tx.query(
-    `INSERT INTO report (id, ticket_id, stop_code, kind, category, note, idempotency_key, reported_at, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, ${ts(8)}, ${ts(9)})
+    `INSERT INTO report (id, ticket_id, stop_code, kind, category, note, idempotency_key, reported_at, received_at, reporter_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, ${ts(8)}, ${ts(9)}, $10)
      ON CONFLICT (idempotency_key) DO NOTHING`,
-    [r.id, r.ticketId, r.stopCode, r.kind, r.category, r.note, r.idempotencyKey, r.reportedTs, r.receivedTs],
+    [
+      r.id,
+      r.ticketId,
+      r.stopCode,
+      r.kind,
+      r.category,
+      r.note,
+      r.idempotencyKey,
+      r.reportedTs,
+      r.receivedTs,
+      r.reporterId,
+    ],
   )
   return res.rowCount > 0
 }

@@ -17,6 +17,18 @@ export interface CountySettings {
   missedGraceS: number
   /** Most a driver may drive in one service day, minutes. */
   dailyDrivingLimitMin: number
+  /** Points a grid reporter earns for a confirmed report (docs/engagement.md#grid-reporters). */
+  gridPoints: GridPointsSettings
+}
+
+/** Points per confirmed report, by what it reported; rejected and duplicate reports earn none. */
+export interface GridPointsSettings {
+  /** A stop sign damaged, missing, faded, blocked. */
+  sign: number
+  /** A road hazard: pothole, broken manhole cover, other. */
+  road: number
+  /** A hazard that may stop the buses: landslide, flooding. */
+  critical: number
 }
 
 /** A partial update: any top-level key, and either half of `lateness`. */
@@ -24,22 +36,24 @@ export interface CountySettingsPatch {
   lateness?: Partial<LatenessSettings>
   missedGraceS?: number
   dailyDrivingLimitMin?: number
+  gridPoints?: Partial<GridPointsSettings>
 }
 
 /** The top-level keys, one stored row each. */
-export const SETTING_KEYS = ['lateness', 'missedGraceS', 'dailyDrivingLimitMin'] as const
+export const SETTING_KEYS = ['lateness', 'missedGraceS', 'dailyDrivingLimitMin', 'gridPoints'] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 
 export const DEFAULT_COUNTY_SETTINGS: Readonly<CountySettings> = Object.freeze({
   lateness: Object.freeze({ earlyS: 60, lateS: 300 }),
   missedGraceS: 600,
   dailyDrivingLimitMin: 480,
+  gridPoints: Object.freeze({ sign: 5, road: 10, critical: 30 }),
 })
 
 export interface Range {
   min: number
   max: number
-  unit: 's' | 'min'
+  unit: 's' | 'min' | 'pt'
 }
 
 /** Accepted values, whole numbers, inclusive. */
@@ -49,6 +63,9 @@ export const SETTING_LIMITS = Object.freeze({
   missedGraceS: { min: 60, max: 7200, unit: 's' },
   // Chinese rules for passenger drivers allow 8 h a day; a county may set less, or a little more for a long market day.
   dailyDrivingLimitMin: { min: 60, max: 720, unit: 'min' },
+  'gridPoints.sign': { min: 1, max: 1000, unit: 'pt' },
+  'gridPoints.road': { min: 1, max: 1000, unit: 'pt' },
+  'gridPoints.critical': { min: 1, max: 1000, unit: 'pt' },
 } satisfies Record<string, Range>)
 
 export type SettingPath = keyof typeof SETTING_LIMITS

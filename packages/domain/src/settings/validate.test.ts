@@ -17,13 +17,19 @@ describe('county settings', () => {
       lateness: { earlyS: 60, lateS: 300 },
       missedGraceS: 600,
       dailyDrivingLimitMin: 480,
+      gridPoints: { sign: 5, road: 10, critical: 30 },
     })
     expect(enginePolicy(DEFAULT_COUNTY_SETTINGS)).toEqual({ earlyS: 60, lateS: 300, missedGraceS: 600 })
   })
 
   it('take a partial update, keeping what it does not name', () => {
     const next = applySettingsPatch(defaults(), { lateness: { lateS: 180 } })
-    expect(next).toEqual({ lateness: { earlyS: 60, lateS: 180 }, missedGraceS: 600, dailyDrivingLimitMin: 480 })
+    expect(next).toEqual({
+      lateness: { earlyS: 60, lateS: 180 },
+      missedGraceS: 600,
+      dailyDrivingLimitMin: 480,
+      gridPoints: { sign: 5, road: 10, critical: 30 },
+    })
     expect(changedKeys(defaults(), next)).toEqual(['lateness'])
     expect(applySettingsPatch(next, { dailyDrivingLimitMin: 420, missedGraceS: 900 })).toMatchObject({
       lateness: { lateS: 180 },
@@ -74,6 +80,23 @@ describe('county settings', () => {
     expect(applySettingsPatch(defaults(), { lateness: { lateS: 900 }, missedGraceS: 900 }).lateness.lateS).toBe(900)
   })
 
+  it("take grid reporters' points per tier, refusing a critical hazard worth less than a road one", () => {
+    const next = applySettingsPatch(defaults(), { gridPoints: { critical: 50 } })
+    expect(next.gridPoints).toEqual({ sign: 5, road: 10, critical: 50 })
+    expect(changedKeys(defaults(), next)).toEqual(['gridPoints'])
+    expect(refusal(() => applySettingsPatch(defaults(), { gridPoints: { sign: 0 } })).details).toMatchObject({
+      field: 'gridPoints.sign',
+      unit: 'pt',
+    })
+    expect(refusal(() => applySettingsPatch(defaults(), { gridPoints: { road: 40 } })).details).toMatchObject({
+      field: 'gridPoints.critical',
+      min: 40,
+    })
+    expect(refusal(() => applySettingsPatch(defaults(), { gridPoints: {} })).details).toMatchObject({ reason: 'empty' })
+    const stored = settingsFromStored(new Map<string, unknown>([['gridPoints', { sign: 2, road: 4, critical: 8 }]]))
+    expect(stored.settings.gridPoints).toEqual({ sign: 2, road: 4, critical: 8 })
+  })
+
   it('refuse an update that changes nothing it knows (fields misspelt or nested wrongly)', () => {
     expect(refusal(() => applySettingsPatch(defaults(), {})).details).toMatchObject({ reason: 'empty' })
     expect(refusal(() => applySettingsPatch(defaults(), { lateness: {} })).details).toMatchObject({ reason: 'empty' })
@@ -89,7 +112,12 @@ describe('county settings', () => {
       ]),
     )
     expect(ok).toEqual({
-      settings: { lateness: { earlyS: 30, lateS: 900 }, missedGraceS: 1200, dailyDrivingLimitMin: 480 },
+      settings: {
+        lateness: { earlyS: 30, lateS: 900 },
+        missedGraceS: 1200,
+        dailyDrivingLimitMin: 480,
+        gridPoints: { sign: 5, road: 10, critical: 30 },
+      },
       problems: [],
     })
     const bad = settingsFromStored(

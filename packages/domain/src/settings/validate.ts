@@ -10,7 +10,7 @@ import {
   type SettingPath,
 } from './types.js'
 
-const human = (v: number, unit: 's' | 'min'): string =>
+const human = (v: number, unit: 's' | 'min' | 'pt'): string =>
   unit === 's' && v >= 60 && v % 60 === 0 ? `${v} s (${v / 60} min)` : `${v} ${unit}`
 
 function checkValue(path: SettingPath, value: unknown): number {
@@ -35,6 +35,14 @@ function checkTogether(s: CountySettings): void {
       { field: 'missedGraceS', min: s.lateness.lateS },
     )
   }
+  // A hazard that may stop the buses is worth at least an ordinary one.
+  if (s.gridPoints.critical < s.gridPoints.road) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `gridPoints.critical (${s.gridPoints.critical} pt) must be at least gridPoints.road (${s.gridPoints.road} pt): a landslide is worth at least a pothole`,
+      { field: 'gridPoints.critical', min: s.gridPoints.road },
+    )
+  }
 }
 
 /** The settings after a partial update; refuses out-of-range values and an empty update. */
@@ -42,11 +50,15 @@ export function applySettingsPatch(current: CountySettings, patch: CountySetting
   const touched =
     (patch.lateness !== undefined && (patch.lateness.earlyS !== undefined || patch.lateness.lateS !== undefined)) ||
     patch.missedGraceS !== undefined ||
-    patch.dailyDrivingLimitMin !== undefined
+    patch.dailyDrivingLimitMin !== undefined ||
+    (patch.gridPoints !== undefined &&
+      (patch.gridPoints.sign !== undefined ||
+        patch.gridPoints.road !== undefined ||
+        patch.gridPoints.critical !== undefined))
   if (!touched)
     throw new AppError(
       'VALIDATION_FAILED',
-      'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS or dailyDrivingLimitMin',
+      'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS, dailyDrivingLimitMin or gridPoints.sign, .road, .critical',
       { field: 'body', reason: 'empty' },
     )
   const next = withValues(current, patch)
@@ -73,8 +85,16 @@ function withValues(current: CountySettings, patch: CountySettingsPatch): County
       patch.dailyDrivingLimitMin === undefined
         ? current.dailyDrivingLimitMin
         : checkValue('dailyDrivingLimitMin', patch.dailyDrivingLimitMin),
+    gridPoints: {
+      sign: pick(current.gridPoints.sign, 'gridPoints.sign', patch.gridPoints?.sign),
+      road: pick(current.gridPoints.road, 'gridPoints.road', patch.gridPoints?.road),
+      critical: pick(current.gridPoints.critical, 'gridPoints.critical', patch.gridPoints?.critical),
+    },
   }
 }
+
+const pick = (current: number, path: SettingPath, value: number | undefined): number =>
+  value === undefined ? current : checkValue(path, value)
 
 /** The keys whose value differs (what an update has to store). */
 export function changedKeys(before: CountySettings, after: CountySettings): SettingKey[] {
@@ -95,7 +115,12 @@ export function settingsFromStored(rows: ReadonlyMap<string, unknown>): StoredSe
     if (!rows.has(key)) continue
     const value = rows.get(key)
     try {
-      const patch: CountySettingsPatch = key === 'lateness' ? { lateness: latenessOf(value) } : { [key]: value }
+      const patch: CountySettingsPatch =
+        key === 'lateness'
+          ? { lateness: latenessOf(value) }
+          : key === 'gridPoints'
+            ? { gridPoints: gridPointsOf(value) }
+            : { [key]: value }
       settings = withValues(settings, patch)
     } catch (err) {
       problems.push(`${key}: ${(err as Error).message}`)
@@ -115,4 +140,15 @@ function latenessOf(value: unknown): { earlyS: number; lateS: number } {
     throw new AppError('VALIDATION_FAILED', 'lateness must be { earlyS, lateS }')
   const v = value as Record<string, unknown>
   return { earlyS: checkValue('lateness.earlyS', v.earlyS), lateS: checkValue('lateness.lateS', v.lateS) }
+}
+
+function gridPointsOf(value: unknown): { sign: number; road: number; critical: number } {
+  if (typeof value !== 'object' || value === null)
+    throw new AppError('VALIDATION_FAILED', 'gridPoints must be { sign, road, critical }')
+  const v = value as Record<string, unknown>
+  return {
+    sign: checkValue('gridPoints.sign', v.sign),
+    road: checkValue('gridPoints.road', v.road),
+    critical: checkValue('gridPoints.critical', v.critical),
+  }
 }
