@@ -20,11 +20,11 @@ export default defineConfig({
     pool: 'forks',
     // The slowest files are printed at the end (TEST_TIMES_FILE=path keeps every file's time).
     reporters: ['default', './tests/support/slowest-reporter.ts'],
-    // One file at a time by default. TEST_WORKERS=2 runs two (most of a test's time is waiting on
-    // servers, sockets and conditions, and the shared-broker lock keeps the real-service parts
-    // apart), but hooks that set their own shorter timeout can then run out while they wait for
-    // that lock or for a slow start: those must go before two becomes the default.
-    maxWorkers: Number(process.env.TEST_WORKERS ?? 1),
+    // Two files at a time (TEST_WORKERS=1 for one): most of a test's time is waiting on servers,
+    // sockets and conditions, and the part of a file that runs against the shared broker holds a
+    // lock (tests/support/services-lock.ts). Tests set no limit of their own below the suite's, so
+    // a file that waits for the lock or for a slow start on a busy box does not run out of time.
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 2),
     // End-to-end tests (real Chromium, the built console) are their own project: tests/e2e/vitest.config.ts.
     projects: [{ extends: true, test: { name: 'main' } }, 'tests/e2e/vitest.config.ts'],
   },
