@@ -4,10 +4,10 @@
  * before the opening and after the closing with nothing stored, bad answers refused, results
  * counted and downloaded as CSV, staff changes audited.
  */
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bookingNetwork, dayFromNow } from '../support/booking-network.js'
-import { startServer, targets, type RoleSession, type TestServer } from '../support/server.js'
+import { startServer, targets, villagerRequest, type RoleSession, type TestServer } from '../support/server.js'
 
 interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> }
@@ -36,18 +36,8 @@ describe.each(targets())('surveys on $name', (target) => {
   let driver: RoleSession
 
   /** A request without a session (a villager) from its own client address. */
-  const pub = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${server.baseUrl}${path}`, {
-      method,
-      headers: {
-        'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? null : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
-  }
+  const pub = <T>(method: string, path: string, body?: unknown) =>
+    villagerRequest<T>(server.baseUrl, method, path, body)
   const answerCount = async (id: number): Promise<number> =>
     Number(
       (

@@ -60,7 +60,9 @@ describe('villager API and page', () => {
         code: 'VA-D001',
         name: '王建国',
         photoUrl: '/photos/d001.jpg',
-        pioneer: true,
+        // The badge follows the county's rule over ratings (docs/engagement.md): none yet, so none.
+        pioneer: false,
+        rating: { average: null, count: 0 },
         yearsOfService: years,
         phoneMasked: '138****5678',
       },

@@ -2,7 +2,7 @@
  * Starts the real server in-process for integration tests: embedded database and broker by
  * default; the real PostgreSQL and Mosquitto too when TEST_DATABASE_URL / TEST_MQTT_URL are set.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomInt } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
@@ -246,6 +246,27 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * A request without a session (a villager) from a client address of its own, so that per-address
+ * limits do not add up across a test (the server must trust the proxy header: `TRUST_PROXY`).
+ */
+export async function villagerRequest<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
+}
 export async function getJson<T = unknown>(
   url: string,
   headers?: Record<string, string>,

@@ -473,6 +473,9 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   const engagement = startEngagement({
     config,
     db,
+    network,
+    booking: booking.service,
+    settings,
     hub,
     engine: tracking.engine,
     publish,
@@ -621,7 +624,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   await app.register(driverVehicleRoutes, { sink: ingest, engine: tracking.engine, network })
   await app.register(alertRoutes, { db, hub, network, engine: tracking.engine, publish, terminals: jt808, log })
   await app.register(gtfsRtRoutes, { host: tracking, network, db, latest })
-  await app.register(villagerRoutes, { network, tracking })
+  await app.register(villagerRoutes, { network, tracking, driverRating: (id) => engagement.ratings.driver(id) })
   await app.register(villagerPage, { network, tracking, schedule: villager.schedule })
   await villager.register(app)
   await engagement.register(app)

@@ -158,7 +158,10 @@ export interface CrewView {
     code: string
     name: string
     photoUrl: string | null
+    /** 先锋司机, by the county's rule over the driver's ratings. */
     pioneer: boolean
+    /** Average stars (two decimals; null without ratings) and count, in the rule's window. */
+    rating: { average: number | null; count: number }
     yearsOfService: number
     /** e.g. 138****5678 */
     phoneMasked: string

@@ -56,6 +56,8 @@ export type { RunRecord, GuardianMessage, PupilFilter } from './repositories/stu
 export * as gridRepo from './repositories/grid.js'
 export type { StoredReporter, ReporterReport, StandingRow } from './repositories/grid.js'
 export * as engagementRepo from './repositories/engagement.js'
+export * as ratingsRepo from './repositories/ratings.js'
+export type { StoredRating, StoredComplaint, RatingChannel } from './repositories/ratings.js'
 export type {
   StoredNotice,
   NoticeReceipt,

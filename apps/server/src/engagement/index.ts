@@ -10,14 +10,21 @@ import { userRoom } from '../auth/index.js'
 import { NoticeService, type NoticeLog } from './notices.js'
 import { SurveyService } from './surveys.js'
 import { engagementRoutes } from './routes.js'
+import { RatingService } from './ratings.js'
+import { ratingRoutes } from './ratings-routes.js'
+import type { NetworkService } from '../network/service.js'
+import type { BookingService } from '../booking/service.js'
+import type { SettingsService } from '../settings/service.js'
 
 export { seedDemoEngagement } from './demo.js'
 export type { NoticeService } from './notices.js'
 export type { SurveyService } from './surveys.js'
+export type { RatingService } from './ratings.js'
 
 export interface EngagementModule {
   notices: NoticeService
   surveys: SurveyService
+  ratings: RatingService
   register(app: FastifyInstance): Promise<void>
   close(): Promise<void>
 }
@@ -25,6 +32,9 @@ export interface EngagementModule {
 export interface EngagementDeps {
   config: Pick<Config, 'noticeRemindAfterH' | 'noticeSweepS' | 'publicUrl' | 'bookingRateLimit'>
   db: Db
+  network: Pick<NetworkService, 'instance' | 'snapshot'>
+  booking: Pick<BookingService, 'findForPassenger'>
+  settings: Pick<SettingsService, 'get'>
   hub: Pick<LiveHub, 'sendNotice'>
   engine: Pick<TrackingEngine, 'vehicleIds' | 'driverOf'>
   publish: PublishFn | undefined
@@ -47,12 +57,28 @@ export function startEngagement(d: EngagementDeps): EngagementModule {
   })
   notices.start(d.config.noticeSweepS * 1000)
   const surveys = new SurveyService({ db: d.db, publicUrl: d.config.publicUrl, onMessages: d.kickOutbox, log: d.log })
+  const ratings = new RatingService({
+    db: d.db,
+    network: d.network,
+    booking: d.booking,
+    settings: d.settings,
+    publicUrl: d.config.publicUrl,
+    onMessages: d.kickOutbox,
+    log: d.log,
+  })
+  // The SMS after a ride: swept as often as the notices' reminders.
+  ratings.start(d.config.noticeSweepS * 1000)
   return {
     notices,
     surveys,
+    ratings,
     register: async (app) => {
       await app.register(engagementRoutes, { notices, surveys, publicRatePerMin: d.config.bookingRateLimit })
+      await app.register(ratingRoutes, { ratings, publicRatePerMin: d.config.bookingRateLimit })
     },
-    close: () => notices.stop(),
+    close: async () => {
+      await notices.stop()
+      await ratings.stop()
+    },
   }
 }

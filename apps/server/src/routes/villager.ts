@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { cutoffTs, maskPhone, serviceDayOf, yearsOfService } from '@rb/domain'
+import { cutoffTs, maskPhone, serviceDayOf, yearsOfService, type DriverRatingSummary } from '@rb/domain'
 import type { CrewView, TripStopsView } from '@rb/villager/ssr'
 import type { NetworkService } from '../network/service.js'
 import type { TrackingHost } from '../tracking/host.js'
@@ -15,6 +15,8 @@ import { ErrorResponse } from '../http/schemas.js'
 export interface VillagerRoutesOptions {
   network: NetworkService
   tracking: TrackingHost
+  /** The driver's ratings in the badge rule's window and the 先锋司机 badge (docs/engagement.md). */
+  driverRating(driverId: string): Promise<DriverRatingSummary>
   now?: () => number
 }
 
@@ -38,7 +40,11 @@ const CrewSchema = Type.Object({
       code: Type.String({ description: 'unified driver number' }),
       name: Type.String(),
       photoUrl: Type.Union([Type.Null(), Type.String()]),
-      pioneer: Type.Boolean({ description: '先锋司机 badge' }),
+      pioneer: Type.Boolean({ description: "先锋司机 badge, by the county's rule over the driver's ratings" }),
+      rating: Type.Object({
+        average: Type.Union([Type.Null(), Type.Number({ description: 'stars, two decimals' })]),
+        count: Type.Integer({ description: "ratings in the badge rule's window" }),
+      }),
       yearsOfService: Type.Integer(),
       phoneMasked: Type.String({ examples: ['138****5678'] }),
     }),
@@ -70,7 +76,7 @@ const TripStopsSchema = Type.Object({
 
 export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = async (
   app,
-  { network, tracking, now = Date.now },
+  { network, tracking, driverRating, now = Date.now },
 ) => {
   const common = { tags: ['villager'] }
   const PUBLIC = { access: 'public' as const }
@@ -82,7 +88,7 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
       schema: {
         ...common,
         summary:
-          "Who drives a departure and in which bus: the driver's card (number, name, photo, pioneer badge, years of service, masked phone), the vehicle's number and plate",
+          "Who drives a departure and in which bus: the driver's card (number, name, photo, average stars and count, pioneer badge, years of service, masked phone), the vehicle's number and plate",
         params: InstanceParam,
         response: { 200: CrewSchema, 404: ErrorResponse },
       },
@@ -98,6 +104,7 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
       const running = p && !p.endedTs && !p.completedTs
       const driverCode = running ? tracking.engine.driverOf(p.vehicleId) : inst.driverId
       const d = driverCode ? net.drivers.find((x) => x.id === driverCode) : undefined
+      const rated = d ? await driverRating(d.id) : null
       return {
         tripInstanceId: inst.id,
         vehicle: v ? { id: v.id, plate: v.plate, model: v.model } : null,
@@ -106,7 +113,8 @@ export const villagerRoutes: FastifyPluginAsyncTypebox<VillagerRoutesOptions> = 
               code: d.id,
               name: d.name,
               photoUrl: d.photoUrl,
-              pioneer: d.pioneer,
+              pioneer: rated?.pioneer ?? false,
+              rating: { average: rated?.average ?? null, count: rated?.count ?? 0 },
               yearsOfService: yearsOfService(d.serviceSince, serviceDayOf(now())),
               phoneMasked: maskPhone(d.phone),
             }

@@ -26,14 +26,28 @@ const SettingsSchema = Type.Object({
     },
     { description: "grid reporters' points per confirmed report" },
   ),
+  pioneer: Type.Object(
+    {
+      minAverage: Type.Number({ description: 'average stars at least this (one decimal)' }),
+      minRatings: Int('over at least this many ratings'),
+      ratingDays: Int('given in this many days'),
+      complaintDays: Int('and no complaint upheld about a ride in this many days'),
+    },
+    { description: 'the 先锋司机 badge rule (docs/engagement.md)' },
+  ),
 })
-const Range = Type.Object({ min: Type.Integer(), max: Type.Integer(), unit: Type.String() })
+const Range = Type.Object({
+  min: Type.Number(),
+  max: Type.Number(),
+  unit: Type.String(),
+  step: Type.Optional(Type.Number({ description: 'values are multiples of this; whole numbers when absent' })),
+})
 const SettingsAnswer = Type.Composite([
   SettingsSchema,
   Type.Object({
     defaults: SettingsSchema,
     limits: Type.Record(Type.String(), Range, {
-      description: 'accepted values per field (dotted path), whole numbers, inclusive',
+      description: 'accepted values per field (dotted path), inclusive; whole numbers unless a step is given',
     }),
     updatedTs: Type.Union([Type.Null(), Type.Number({ description: 'epoch ms' })]),
     updatedBy: Type.Union([Type.Null(), Type.String()]),
@@ -46,6 +60,7 @@ const SettingsPatch = Type.Object({
   missedGraceS: Num,
   dailyDrivingLimitMin: Num,
   gridPoints: Type.Optional(Type.Object({ sign: Num, road: Num, critical: Num })),
+  pioneer: Type.Optional(Type.Object({ minAverage: Num, minRatings: Num, ratingDays: Num, complaintDays: Num })),
 })
 
 /** The settings themselves at the top level, with their defaults, ranges and last change. */

@@ -63,10 +63,9 @@ describe.each(testDatabases())('county settings service on $name', (target) => {
     await b.update({ lateness: { lateS: 240 }, dailyDrivingLimitMin: 420 }, 'admin')
     expect(await a.refresh()).toBe(true)
     expect(a.get()).toEqual({
+      ...DEFAULT_COUNTY_SETTINGS,
       lateness: { earlyS: 60, lateS: 240 },
-      missedGraceS: 600,
       dailyDrivingLimitMin: 420,
-      gridPoints: DEFAULT_COUNTY_SETTINGS.gridPoints,
     })
     expect(a.view()).toMatchObject({ updatedBy: 'admin', updatedTs: Date.parse('2026-03-02T00:00:00Z') })
     expect(heard.at(-1)).toEqual(a.get())

@@ -1,2 +1,3 @@
 export * from './notices.js'
 export * from './surveys.js'
+export * from './ratings.js'

@@ -18,18 +18,14 @@ describe('county settings', () => {
       missedGraceS: 600,
       dailyDrivingLimitMin: 480,
       gridPoints: { sign: 5, road: 10, critical: 30 },
+      pioneer: { minAverage: 4.8, minRatings: 50, ratingDays: 90, complaintDays: 90 },
     })
     expect(enginePolicy(DEFAULT_COUNTY_SETTINGS)).toEqual({ earlyS: 60, lateS: 300, missedGraceS: 600 })
   })
 
   it('take a partial update, keeping what it does not name', () => {
     const next = applySettingsPatch(defaults(), { lateness: { lateS: 180 } })
-    expect(next).toEqual({
-      lateness: { earlyS: 60, lateS: 180 },
-      missedGraceS: 600,
-      dailyDrivingLimitMin: 480,
-      gridPoints: { sign: 5, road: 10, critical: 30 },
-    })
+    expect(next).toEqual({ ...defaults(), lateness: { earlyS: 60, lateS: 180 } })
     expect(changedKeys(defaults(), next)).toEqual(['lateness'])
     expect(applySettingsPatch(next, { dailyDrivingLimitMin: 420, missedGraceS: 900 })).toMatchObject({
       lateness: { lateS: 180 },
@@ -112,12 +108,7 @@ describe('county settings', () => {
       ]),
     )
     expect(ok).toEqual({
-      settings: {
-        lateness: { earlyS: 30, lateS: 900 },
-        missedGraceS: 1200,
-        dailyDrivingLimitMin: 480,
-        gridPoints: { sign: 5, road: 10, critical: 30 },
-      },
+      settings: { ...defaults(), lateness: { earlyS: 30, lateS: 900 }, missedGraceS: 1200 },
       problems: [],
     })
     const bad = settingsFromStored(

@@ -1,28 +1,35 @@
 /** Checking settings: a partial update from a person, and stored rows that may predate today's rules. */
 import { AppError } from '../errors.js'
+import type { PioneerRule } from '../engagement/ratings.js'
 import {
   DEFAULT_COUNTY_SETTINGS,
   SETTING_KEYS,
   SETTING_LIMITS,
   type CountySettings,
   type CountySettingsPatch,
+  type Range,
   type SettingKey,
   type SettingPath,
 } from './types.js'
 
-const human = (v: number, unit: 's' | 'min' | 'pt'): string =>
+const human = (v: number, unit: Range['unit']): string =>
   unit === 's' && v >= 60 && v % 60 === 0 ? `${v} s (${v / 60} min)` : `${v} ${unit}`
 
 function checkValue(path: SettingPath, value: unknown): number {
-  const { min, max, unit } = SETTING_LIMITS[path]
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  const range: Range = SETTING_LIMITS[path]
+  const { min, max, unit, step } = range
+  const onStep = (v: number): boolean =>
+    step === undefined ? Number.isInteger(v) : Math.abs(Math.round(v / step) * step - v) < 1e-9
+  if (typeof value !== 'number' || !Number.isFinite(value) || !onStep(value) || value < min || value > max) {
+    const what = step === undefined ? 'a whole number' : `a multiple of ${step}`
     throw new AppError(
       'VALIDATION_FAILED',
-      `${path} must be a whole number from ${human(min, unit)} to ${human(max, unit)}; got ${JSON.stringify(value) ?? 'nothing'}`,
-      { field: path, min, max, unit },
+      `${path} must be ${what} from ${human(min, unit)} to ${human(max, unit)}; got ${JSON.stringify(value) ?? 'nothing'}`,
+      { field: path, min, max, unit, ...(step === undefined ? {} : { step }) },
     )
   }
-  return value
+  // 4.8, not 4.800000000000001, when a step was typed as a sum.
+  return step === undefined ? value : Math.round(value / step) / Math.round(1 / step)
 }
 
 /** Rules between values, after the ranges. */
@@ -54,11 +61,12 @@ export function applySettingsPatch(current: CountySettings, patch: CountySetting
     (patch.gridPoints !== undefined &&
       (patch.gridPoints.sign !== undefined ||
         patch.gridPoints.road !== undefined ||
-        patch.gridPoints.critical !== undefined))
+        patch.gridPoints.critical !== undefined)) ||
+    (patch.pioneer !== undefined && PIONEER_KEYS.some((k) => patch.pioneer?.[k] !== undefined))
   if (!touched)
     throw new AppError(
       'VALIDATION_FAILED',
-      'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS, dailyDrivingLimitMin or gridPoints.sign, .road, .critical',
+      'nothing to change: give lateness.earlyS, lateness.lateS, missedGraceS, dailyDrivingLimitMin, gridPoints.sign, .road, .critical or pioneer.minAverage, .minRatings, .ratingDays, .complaintDays',
       { field: 'body', reason: 'empty' },
     )
   const next = withValues(current, patch)
@@ -90,11 +98,20 @@ function withValues(current: CountySettings, patch: CountySettingsPatch): County
       road: pick(current.gridPoints.road, 'gridPoints.road', patch.gridPoints?.road),
       critical: pick(current.gridPoints.critical, 'gridPoints.critical', patch.gridPoints?.critical),
     },
+    pioneer: withPioneer(current.pioneer, patch.pioneer),
   }
 }
 
 const pick = (current: number, path: SettingPath, value: number | undefined): number =>
   value === undefined ? current : checkValue(path, value)
+
+const PIONEER_KEYS = ['minAverage', 'minRatings', 'ratingDays', 'complaintDays'] as const
+
+function withPioneer(current: PioneerRule, patch: Partial<PioneerRule> | undefined): PioneerRule {
+  const next = { ...current }
+  for (const k of PIONEER_KEYS) next[k] = pick(current[k], `pioneer.${k}`, patch?.[k])
+  return next
+}
 
 /** The keys whose value differs (what an update has to store). */
 export function changedKeys(before: CountySettings, after: CountySettings): SettingKey[] {
@@ -120,7 +137,9 @@ export function settingsFromStored(rows: ReadonlyMap<string, unknown>): StoredSe
           ? { lateness: latenessOf(value) }
           : key === 'gridPoints'
             ? { gridPoints: gridPointsOf(value) }
-            : { [key]: value }
+            : key === 'pioneer'
+              ? { pioneer: pioneerOf(value) }
+              : { [key]: value }
       settings = withValues(settings, patch)
     } catch (err) {
       problems.push(`${key}: ${(err as Error).message}`)
@@ -133,6 +152,18 @@ export function settingsFromStored(rows: ReadonlyMap<string, unknown>): StoredSe
     settings = structuredClone(DEFAULT_COUNTY_SETTINGS) as CountySettings
   }
   return { settings, problems }
+}
+
+function pioneerOf(value: unknown): PioneerRule {
+  if (typeof value !== 'object' || value === null)
+    throw new AppError('VALIDATION_FAILED', 'pioneer must be { minAverage, minRatings, ratingDays, complaintDays }')
+  const v = value as Record<string, unknown>
+  return withPioneer(DEFAULT_COUNTY_SETTINGS.pioneer, {
+    minAverage: v.minAverage as number,
+    minRatings: v.minRatings as number,
+    ratingDays: v.ratingDays as number,
+    complaintDays: v.complaintDays as number,
+  })
 }
 
 function latenessOf(value: unknown): { earlyS: number; lateS: number } {
