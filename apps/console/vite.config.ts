@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
 
 // `npm run dev -w @rb/console` serves the console with hot reload against a server on :8080.
@@ -6,12 +5,6 @@ const server = process.env.RB_SERVER ?? 'http://localhost:8080'
 
 export default defineConfig({
   root: import.meta.dirname,
-  resolve: {
-    // Role rules without the rest of @rb/domain (its calendars pull in a lunar-calendar library).
-    alias: {
-      '@rb/domain/access': fileURLToPath(new URL('../../packages/domain/src/access/index.ts', import.meta.url)),
-    },
-  },
   base: '/',
   publicDir: false,
   build: {
