@@ -72,7 +72,10 @@ describe('docs/architecture.md', () => {
   })
 })
 
-/** The simulator's worker entry runs TypeScript through the root's tsx until the worker is built to JavaScript. */
+/**
+ * The simulator's worker entry loads the root's tsx only when it runs from the TypeScript source (development,
+ * tests); built, it imports the emitted worker.js and production never reaches tsx.
+ */
 const UNDECLARED_OK = new Set(['tsx'])
 
 /** Bare module names imported by a workspace's code (tests and their helpers left out). */
