@@ -46,6 +46,7 @@ type View =
   | { name: 'report' }
   | { name: 'week' }
   | { name: 'survey'; id: number; invite: string | null }
+  | { name: 'rate'; key: string }
 
 const root = document.getElementById('app') as HTMLElement
 const bootEl = document.getElementById(BOOT_ID)
@@ -121,6 +122,7 @@ const state = {
   /** Villagers' surveys open now: a link on the stop page. */
   surveys: [] as { id: number; title: string }[],
   survey: null as LazyViews.SurveyFlow | null,
+  rate: null as LazyViews.RateFlow | null,
 }
 
 const now = (): number => Date.now() + state.skewMs
@@ -271,6 +273,8 @@ function refreshCrew(id: string): void {
 function parseView(hash: string): View {
   const q = /^#?q\/(\d+)(?:\/(sv-[0-9a-f]{24}))?$/.exec(hash)
   if (q) return { name: 'survey', id: Number(q[1]), invite: q[2] ?? null }
+  const r = /^#?rate\/([A-Za-z0-9-]{4,40})$/.exec(hash)
+  if (r) return { name: 'rate', key: r[1] as string }
   const [name, id] = hash.replace(/^#/, '').split('/', 2)
   if (name === 't' && id) return { name: 'trip', id: decodeURIComponent(id) }
   if (name === 'b' && id) return { name: 'book', id: decodeURIComponent(id) }
@@ -352,6 +356,9 @@ function render(): void {
     case 'survey':
       out = surveyFlow(views as typeof LazyViews).html(lang).value
       break
+    case 'rate':
+      out = rateFlow(views as typeof LazyViews).html(lang).value
+      break
     case 'report':
       out = (views as typeof LazyViews).reportPage(
         state.reportForm,
@@ -378,6 +385,14 @@ function renderLive(): void {
 const surveyFlow = (views: typeof LazyViews): LazyViews.SurveyFlow =>
   (state.survey ??= new views.SurveyFlow(() => state.view.name === 'survey' && render()))
 
+/** The phone a booking made here was made with (else the one remembered): it stands for the rider. */
+const phoneFor = (code: string): string =>
+  bookings.list().find((b) => b.code === code)?.phone ?? bookings.profile()?.phone ?? ''
+
+/** The rating screen's flow, made once the lazy chunk is there. */
+const rateFlow = (views: typeof LazyViews): LazyViews.RateFlow =>
+  (state.rate ??= new views.RateFlow(() => state.view.name === 'rate' && render()))
+
 async function refreshSurveys(): Promise<void> {
   const r = await request<{ items: { id: number; title: string }[] }>('/api/villager/surveys').catch(() => null)
   if (!r || JSON.stringify(r.items) === JSON.stringify(state.surveys)) return
@@ -402,6 +417,10 @@ function onRoute(): void {
     const id = v.id
     const invite = v.invite
     void loadLazy().then(() => lazy && surveyFlow(lazy).open(id, invite, bookings.profile()?.phone ?? ''))
+  }
+  if (v.name === 'rate') {
+    const key = v.key
+    void loadLazy().then(() => lazy && rateFlow(lazy).open(key, phoneFor(key)))
   }
   if (v.name === 'mine') void refreshReminders()
   if (v.name === 'mine') void refreshBookings()
@@ -983,6 +1002,12 @@ root.addEventListener('submit', (e) => {
   } else if (kind === 'survey' && state.survey) {
     e.preventDefault()
     void state.survey.submit(form, code, state.lang).then(() => {
+      render()
+      showFieldError()
+    })
+  } else if (kind === 'rate' && state.rate) {
+    e.preventDefault()
+    void state.rate.submit(form, state.lang).then(() => {
       render()
       showFieldError()
     })

@@ -8,6 +8,7 @@ import { bookableList } from './ahead.js'
 import { remindersSection } from './remind.js'
 import { header } from './stop.js'
 import { vt } from './verify.js'
+import { ratedStars, rw } from './rate.js'
 
 const CANCELLABLE = new Set(['confirmed', 'waitlisted'])
 
@@ -30,8 +31,18 @@ function bookingRow(b: SavedBooking, lang: Lang, now: number, busy: boolean): Ht
             <a class="btn btn-primary btn-wide" href="#b/${v.tripInstanceId}">${vt(lang, 'enterCode')}</a>`
         : ''
     }
+    ${rateLine(v.code, v.status, lang)}
     ${canCancel ? html`<button class="btn btn-danger" data-action="cancel-booking" data-code="${v.code}" ${busy ? ' disabled' : ''}>${t(lang, 'cancel')}</button>` : ''}
   </li>`
+}
+
+/** A ride taken: rate it once (the form says if it was rated elsewhere), or the stars given here. */
+function rateLine(code: string, status: string, lang: Lang): Html | '' {
+  if (status !== 'boarded') return ''
+  const stars = ratedStars(code)
+  return stars
+    ? html`<p class="muted" data-rated="${code}">${rw(lang, 'rated', { stars })}</p>`
+    : html`<a class="btn btn-primary btn-wide" href="#rate/${code}" data-rate="${code}">${rw(lang, 'rate')}</a>`
 }
 
 export function minePage(

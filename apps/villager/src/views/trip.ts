@@ -87,6 +87,7 @@ export function crewSection(crew: Loadable<CrewView>, lang: Lang): Html {
                 <p class="driver-name">
                   ${driver.name}${driver.pioneer ? html` <span class="badge">★ ${t(lang, 'pioneer')}</span>` : ''}
                 </p>
+                ${driver.rating.average !== null ? html`<p class="driver-rating">${t(lang, 'ratingLine', { avg: driver.rating.average.toFixed(1), n: driver.rating.count })}</p>` : ''}
                 <p>${t(lang, 'driverNumber')} <b class="code">${driver.code}</b></p>
                 <p>${t(lang, 'years', { n: driver.yearsOfService })}</p>
                 <p>${t(lang, 'phone')} <span class="code">${driver.phoneMasked}</span></p>
