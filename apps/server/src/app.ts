@@ -383,6 +383,8 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   })
 
   const demoSeeded = config.demoData === 'auto' && (await seedDemoCounty(db, network, log))
+  // The demo's fences were written after the stage read the (then empty) table.
+  if (demoSeeded) await geofences.reload()
   await bootstrapAccounts(
     db,
     auth,

@@ -50,6 +50,7 @@ export {
 } from './calendars.js'
 export { STOP_TOLERANCE_M } from './routes.js'
 export { demoDutyTemplates } from './duties.js'
+export { demoGeofences } from './geofences.js'
 export { mulberry32, type Rng } from './rng.js'
 export { demoPostPoints, DEMO_STATION_NAME, DEMO_STATION_STOP } from './post-points.js'
 export { demoStudents, type DemoSchool } from './students.js'
