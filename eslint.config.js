@@ -17,7 +17,7 @@ export const BOUNDARIES = [
   { path: 'packages/web', may: [] },
   {
     path: 'apps/console',
-    may: ['@rb/web/http', '@rb/domain/access', '@rb/domain/market-digits', '@rb/protocol/track'],
+    may: ['@rb/web/http', '@rb/domain/access', '@rb/domain/market-digits', '@rb/domain/geofence', '@rb/protocol/track'],
     types: ['@rb/domain', '@rb/protocol'],
   },
   { path: 'apps/driver', may: ['@rb/web/http'], types: ['@rb/domain', '@rb/protocol'] },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { displayProjection, outOfChina, wgs84ToGcj02 } from './gcj02.js'
+import { displayInverse, displayProjection, gcj02ToWgs84, outOfChina, wgs84ToGcj02 } from './gcj02.js'
 
 /** Distance in metres between two nearby points (equirectangular; fine at these offsets). */
 const metres = ([a, b]: [number, number], [c, d]: [number, number]): number => {
@@ -50,5 +50,19 @@ describe('displayProjection', () => {
     const p: [number, number] = [105.44, 28.16]
     expect(displayProjection(false)(p)).toBe(p)
     expect(displayProjection(true)(p)).not.toEqual(p)
+  })
+})
+
+describe('gcj02ToWgs84', () => {
+  it('undoes the forward transform to well under a metre in the demo county', () => {
+    for (const p of [
+      [105.44, 28.16],
+      [105.2, 27.9],
+      [116.404, 39.915],
+    ] as [number, number][]) {
+      expect(metres(p, gcj02ToWgs84(wgs84ToGcj02(p)))).toBeLessThan(0.01)
+    }
+    expect(gcj02ToWgs84([2.35, 48.85])).toEqual([2.35, 48.85])
+    expect(displayInverse(false)([105.44, 28.16])).toEqual([105.44, 28.16])
   })
 })

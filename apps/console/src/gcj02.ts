@@ -47,3 +47,17 @@ export type DisplayProjection = (p: LngLat) => LngLat
 export const identity: DisplayProjection = (p) => p
 
 export const displayProjection = (gcj02: boolean): DisplayProjection => (gcj02 ? wgs84ToGcj02 : identity)
+
+/** GCJ-02 → WGS-84 by iterating the forward transform (well under a centimetre after a few steps). */
+export function gcj02ToWgs84(p: LngLat): LngLat {
+  if (outOfChina(p)) return [p[0], p[1]]
+  let guess: LngLat = [p[0], p[1]]
+  for (let i = 0; i < 6; i++) {
+    const f = wgs84ToGcj02(guess)
+    guess = [guess[0] + p[0] - f[0], guess[1] + p[1] - f[1]]
+  }
+  return guess
+}
+
+/** From the map's drawing coordinates back to WGS-84 (a point clicked on the map). */
+export const displayInverse = (gcj02: boolean): DisplayProjection => (gcj02 ? gcj02ToWgs84 : identity)

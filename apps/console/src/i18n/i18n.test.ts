@@ -63,6 +63,7 @@ const LATIN_OK = new Set([
   'h',
   'min',
   'Tab',
+  'Esc',
   'kg',
   'Excel',
   'xlsx',

@@ -7,6 +7,7 @@ import { settingsView } from './admin/settings.js'
 import { stopsView } from './admin/stops.js'
 import { usersView } from './admin/users.js'
 import { alertsView } from './alerts.js'
+import { geofencesView } from './geofences.js'
 import { homeView } from './home.js'
 import { liveMapView } from './live-map.js'
 import { replayView } from './replay.js'
@@ -35,6 +36,7 @@ export const VIEWS: View[] = [
   noticesView,
   surveysView,
   replayView,
+  geofencesView,
   reportsView,
   simView,
   stopsView,
