@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import mqtt from 'mqtt'
 import type { Geofence } from '@rb/domain'
 import { TEST_USER_PASSWORD, waitFor, type RoleSession, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, signIn, watchErrors } from './support/browser.js'
@@ -52,6 +53,27 @@ describe.skipIf(!chromiumAvailable())('the geofence page in Chromium', () => {
     server = await startDemoServer()
     operator = await server.loginAs('operator')
     dispatcher = await server.loginAs('dispatcher')
+    // A demo bus drives in and out of the bus station's fence: its events are on the page.
+    const device = await mqtt.connectAsync(server.mqttUrl, { clientId: 'gf-e2e-XY-V001' })
+    let ts = Date.now() - 120_000
+    for (const [lon, lat] of [
+      [105.446, 28.16],
+      [105.4402, 28.1601],
+      [105.4401, 28.16],
+      [105.447, 28.1603],
+    ]) {
+      ts += 20_000
+      await device.publishAsync(
+        'rb/v1/veh/XY-V001/pos',
+        JSON.stringify({ ts: new Date(ts).toISOString(), lat, lon, speed: 20, heading: 90 }),
+        { qos: 1 },
+      )
+    }
+    await device.endAsync()
+    await waitFor(async () => {
+      const r = await server.apiJson<{ items: { type: string }[] }>('GET', '/api/geofences/events', undefined, operator)
+      return r.body.items.some((e) => e.type === 'geofence_exit') || null
+    })
     mkdirSync(SHOTS, { recursive: true })
     browser = await launch()
     page = await (await browser.newContext({ viewport: VIEWPORT })).newPage()
@@ -74,6 +96,13 @@ describe.skipIf(!chromiumAvailable())('the geofence page in Chromium', () => {
       return ids.length > 0 ? ids : null
     })
     expect(drawn.every((id) => id.startsWith('XY-G'))).toBe(true)
+    // The bus that drove through the station's fence: enter and exit, newest first.
+    const events = page.locator('.fence-recent li[data-fence="XY-G01"]')
+    await events.nth(1).waitFor({ timeout: 30_000 })
+    expect(
+      await events.evaluateAll((li) => li.map((e) => (e as unknown as { dataset: { type: string } }).dataset.type)),
+    ).toEqual(['geofence_exit', 'geofence_enter'])
+    expect(await events.first().innerText()).toContain('XY-V001')
     expect(await page.evaluate(NO_SIDEWAYS_SCROLL)).toBe(true)
   })
 

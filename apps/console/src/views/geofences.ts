@@ -169,6 +169,7 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
   /** Opens a fence's form (or a new fence's, with `id` null), drawing tool reset. */
   function open(fence: Geofence | null, start?: 'polygon' | 'circle'): void {
     clear(slot)
+    clear(status)
     draw.edit(fence && canEdit ? fence.shape : null)
     if (fence && !canEdit) layers.setDraft({ shape: fence.shape })
     const p = fencePanel({

@@ -56,8 +56,8 @@ export function simplifyLine(line: readonly LngLat[], toleranceM: number): LngLa
 export function hullRing(points: readonly LngLat[], marginM: number): LngLat[] {
   const around: LngLat[] = points.flatMap((p) => {
     const k = M_PER_DEG_LAT * Math.cos((p[1] * Math.PI) / 180)
-    return Array.from({ length: 12 }, (_, i): LngLat => {
-      const a = (i * Math.PI) / 6
+    return Array.from({ length: 8 }, (_, i): LngLat => {
+      const a = (i * Math.PI) / 4
       return [p[0] + (Math.cos(a) * marginM) / k, p[1] + (Math.sin(a) * marginM) / M_PER_DEG_LAT]
     })
   })
