@@ -26,6 +26,7 @@ const VIEWS = [
   'bookings',
   'tickets',
   'replay',
+  'geofences',
   'reports',
   'sim',
   'admin/stops',
