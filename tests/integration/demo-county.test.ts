@@ -130,6 +130,24 @@ describe('demo county on a fresh embedded database', () => {
     expect(results.results.questions[2]?.counts.reduce((a, b) => a + b, 0)).toBe(results.results.responses)
   })
 
+  it("has ride ratings: the fleet's pioneers earn the badge by the rule and nobody else, a complaint open", async () => {
+    const d = await get<{ items: { driverId: string; count: number; average: number | null; pioneer: boolean }[] }>(
+      '/api/ratings/drivers',
+    )
+    const flagged = new Set(
+      (
+        await server.app.rb.db.query<{ id: string }>("SELECT id FROM driver WHERE pioneer AND status = 'active'")
+      ).rows.map((r) => r.id),
+    )
+    const badged = d.items.filter((x) => x.pioneer)
+    expect(badged.length).toBeGreaterThanOrEqual(5)
+    expect(new Set(badged.map((x) => x.driverId))).toEqual(flagged)
+    for (const x of badged) expect(x.count).toBeGreaterThanOrEqual(50)
+    expect(d.items.filter((x) => x.count > 0).length).toBeGreaterThan(badged.length)
+    const open = await get<{ items: { status: string }[] }>('/api/ratings/complaints?status=open')
+    expect(open.items.length).toBeGreaterThan(0)
+  })
+
   it('has grid reporters with points in several townships, a rejected report with none, and a ticket behind every sign shown in repair', async () => {
     const board = await get<{ items: { townshipId: string; points: number }[] }>('/api/grid/leaderboard')
     expect(board.items.length).toBeGreaterThanOrEqual(4)

@@ -80,7 +80,7 @@ import {
   simCredentials,
 } from './auth/index.js'
 import { DeviceAuth } from './broker/device-auth.js'
-import { seedDemoEngagement, startEngagement, type EngagementModule } from './engagement/index.js'
+import { seedDemoEngagement, seedDemoRatings, startEngagement, type EngagementModule } from './engagement/index.js'
 import { seedDemoGrid, startGrid, type GridModule } from './grid/index.js'
 
 export interface Services {
@@ -487,6 +487,7 @@ async function compose(app: App, config: Config, opts: BuildOptions, steps: Star
   })
   steps.add('notices and surveys', () => engagement.close())
   if (demoSeeded) await seedDemoEngagement(db, Date.now(), log)
+  if (demoSeeded) await seedDemoRatings(db, Date.now(), log)
   if (demoSeeded) {
     await seedDemoGrid({
       db,

@@ -4,6 +4,7 @@
  */
 import { PARCEL_WORDS } from './zh-parcels.js'
 import { ENGAGEMENT_WORDS } from './zh-engagement.js'
+import { RATING_WORDS } from './zh-ratings.js'
 import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
@@ -21,6 +22,7 @@ export const ZH = {
   ...PARCEL_WORDS,
   // Notices to drivers and surveys (views/notices.ts, views/surveys.ts).
   ...ENGAGEMENT_WORDS,
+  ...RATING_WORDS,
   // Student buses (views/school.ts).
   ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).

@@ -21,6 +21,7 @@ import { bookingsView, tripsView } from './trips.js'
 import { suspiciousView } from './suspicious.js'
 import { noticesView } from './notices.js'
 import { surveysView } from './surveys.js'
+import { ratingsView } from './ratings.js'
 
 export const VIEWS: View[] = [
   homeView,
@@ -35,6 +36,7 @@ export const VIEWS: View[] = [
   parcelsView,
   noticesView,
   surveysView,
+  ratingsView,
   replayView,
   geofencesView,
   reportsView,

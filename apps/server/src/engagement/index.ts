@@ -17,6 +17,7 @@ import type { BookingService } from '../booking/service.js'
 import type { SettingsService } from '../settings/service.js'
 
 export { seedDemoEngagement } from './demo.js'
+export { seedDemoRatings } from './ratings-demo.js'
 export type { NoticeService } from './notices.js'
 export type { SurveyService } from './surveys.js'
 export type { RatingService } from './ratings.js'

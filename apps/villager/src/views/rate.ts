@@ -27,7 +27,7 @@ const TAGS = ['on_time', 'friendly', 'smooth', 'clean'] as const
 const WORDS = {
   zh: {
     title: '评价本次乘车',
-    rate: '⭐ 评价本次乘车',
+    rate: '★ 评价本次乘车',
     rated: '已评价 {stars} 星',
     stars: '您给这次乘车打几颗星？',
     star: '{n} 星',
@@ -53,7 +53,7 @@ const WORDS = {
   },
   en: {
     title: 'Rate this ride',
-    rate: '⭐ Rate this ride',
+    rate: '★ Rate this ride',
     rated: 'Rated {stars} stars',
     stars: 'How many stars for this ride?',
     star: '{n} stars',

@@ -1,0 +1,25 @@
+/** The ratings view's words in Chinese (views/ratings.ts), keyed by their English. */
+export const RATING_WORDS = {
+  "Riders' ratings": '乘客评价',
+  Open: '待处理',
+  Upheld: '投诉成立',
+  Dismissed: '不予支持',
+  Note: '处理说明',
+  Uphold: '投诉成立',
+  Dismiss: '不予支持',
+  'Complaints ({n} open)': '乘客投诉（{n} 件待处理）',
+  Received: '收到',
+  Stars: '星级',
+  Complaint: '投诉内容',
+  Booking: '预约',
+  Decision: '处理',
+  "Drivers' ratings": '驾驶员评价',
+  'Pioneer driver: at least {avg} stars over {n} ratings in {days} days, no complaint upheld in {cdays} days':
+    '先锋司机：近 {days} 天至少 {n} 条评价、平均 {avg} 星以上，且近 {cdays} 天没有成立的投诉',
+  Average: '平均星级',
+  'Ratings ({days} days)': '评价数（近 {days} 天）',
+  'All ratings': '累计评价',
+  'Open complaints': '待处理投诉',
+  'Upheld complaints': '成立的投诉',
+  Badge: '徽章',
+} as const
