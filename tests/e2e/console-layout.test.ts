@@ -25,6 +25,7 @@ const VIEWS = [
   'roster',
   'bookings',
   'tickets',
+  'ratings',
   'replay',
   'geofences',
   'reports',
