@@ -25,6 +25,9 @@ const json = (method: string, body: unknown, headers: Record<string, string> = {
 })
 const enc = encodeURIComponent
 
+/** The grid reporter's token kept on the phone (main.ts sets where it lives): reports carry it. */
+export const reporterToken = { get: (): string | null => null, forget: (): void => {} }
+
 export const api = {
   arrivals: (code: string) => request<StopArrivalsUpdate>(`/api/stops/${enc(code)}/arrivals`),
   tripStops: (id: string) => request<TripStopsView>(`/api/trips/${enc(id)}/stops`),
@@ -36,7 +39,7 @@ export const api = {
   cancelBooking: (code: string, phone: string) =>
     request<BookingView>(`/api/bookings/${enc(code)}/cancel`, json('POST', { phone })),
   // A photo goes as a data: URL inside the JSON (the reports API takes that or multipart); uploads get a minute.
-  report: (r: QueuedReport) =>
+  report: (r: QueuedReport, token = reporterToken.get()) =>
     request<PublicReport>(`/api/stops/${enc(r.stopCode)}/reports`, {
       ...json(
         'POST',
@@ -46,7 +49,7 @@ export const api = {
           reportedAt: new Date(r.createdTs).toISOString(),
           ...(r.photo ? { photo: r.photo } : {}),
         },
-        { 'idempotency-key': r.key },
+        { 'idempotency-key': r.key, ...(token ? { 'x-reporter-token': token } : {}) },
       ),
       timeoutMs: 60_000,
     }),
@@ -77,6 +80,11 @@ export async function sendReport(r: QueuedReport): Promise<SendResult> {
     const done = await api.report(r)
     return { kind: 'sent', reportId: done.id, ticketStatus: done.status }
   } catch (err) {
+    // Registered again on another phone: this one's token stopped working; the report goes anonymous.
+    if (err instanceof ApiError && err.code === 'REPORTER_TOKEN_INVALID') {
+      reporterToken.forget()
+      return { kind: 'retry', afterMs: 0, error: err.code }
+    }
     if (err instanceof ApiError && !err.transient) return { kind: 'refused', error: err.message }
     // A busy server is not "no network": the page says which (RATE_LIMITED: sent later by itself).
     const error = err instanceof ApiError ? err.code : err instanceof NetworkError ? 'NETWORK' : (err as Error).message

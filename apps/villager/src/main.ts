@@ -5,7 +5,7 @@
  * while there is no connection. Views are strings (views/*), re-rendered on change.
  */
 import './styles.css'
-import { api, ApiError, NetworkError, refusedField, request, sendReport } from './api.js'
+import { api, ApiError, NetworkError, refusedField, reporterToken, request, sendReport } from './api.js'
 import { Bookings, submit, type BookingRequest } from './booking.js'
 import { errorText, isLang, t, type MessageKey } from './i18n.js'
 import { isNewerArrivals, newerBookings } from './freshness.js'
@@ -47,6 +47,7 @@ type View =
   | { name: 'week' }
   | { name: 'survey'; id: number; invite: string | null }
   | { name: 'rate'; key: string }
+  | { name: 'grid' }
 
 const root = document.getElementById('app') as HTMLElement
 const bootEl = document.getElementById(BOOT_ID)
@@ -123,12 +124,15 @@ const state = {
   surveys: [] as { id: number; title: string }[],
   survey: null as LazyViews.SurveyFlow | null,
   rate: null as LazyViews.RateFlow | null,
+  grid: null as LazyViews.GridFlow | null,
 }
 
 const now = (): number => Date.now() + state.skewMs
 const code = state.boot.code
 const bookings = new Bookings(store, () => randomKey('bk'), Date.now)
 const outbox = new ReportOutbox(store, sendReport, Date.now, () => randomKey('rp'))
+reporterToken.get = () => readJson<{ token: string } | null>(store, KEYS.gridReporter, null)?.token ?? null
+reporterToken.forget = () => store.remove(KEYS.gridReporter)
 
 const connection = (): Connection => ({ online: state.navigatorOnline && state.reachable, updatedTs: state.updatedTs })
 
@@ -282,6 +286,7 @@ function parseView(hash: string): View {
   if (name === 'week') return { name: 'week' }
   if (name === 'mine') return { name: 'mine' }
   if (name === 'report') return { name: 'report' }
+  if (name === 'grid') return { name: 'grid' }
   return { name: 'stop' }
 }
 
@@ -359,6 +364,9 @@ function render(): void {
     case 'rate':
       out = rateFlow(views as typeof LazyViews).html(lang).value
       break
+    case 'grid':
+      out = gridFlow(views as typeof LazyViews).html(lang).value
+      break
     case 'report':
       out = (views as typeof LazyViews).reportPage(
         state.reportForm,
@@ -380,6 +388,10 @@ function renderLive(): void {
   const el = root.querySelector('[data-live="banner"]')
   if (el) el.outerHTML = banner(state.lang, connection()).value
 }
+
+/** The grid reporter's screen (registration, my reports and points), made once the lazy chunk is there. */
+const gridFlow = (views: typeof LazyViews): LazyViews.GridFlow =>
+  (state.grid ??= new views.GridFlow(store, () => state.view.name === 'grid' && render(), now))
 
 /** The survey screen's flow, made once the lazy chunk is there. */
 const surveyFlow = (views: typeof LazyViews): LazyViews.SurveyFlow =>
@@ -422,6 +434,7 @@ function onRoute(): void {
     const key = v.key
     void loadLazy().then(() => lazy && rateFlow(lazy).open(key, phoneFor(key)))
   }
+  if (v.name === 'grid') void loadLazy().then(() => lazy && gridFlow(lazy).open())
   if (v.name === 'mine') void refreshReminders()
   if (v.name === 'mine') void refreshBookings()
   if (v.name === 'report') {
@@ -940,6 +953,8 @@ root.addEventListener('click', (e) => {
       return render()
     case 'resend-code':
       return void lazy?.resendCode(verifyHost)
+    case 'grid-resend':
+      return void state.grid?.resend(code, state.lang)
     case 'book-again':
       e.preventDefault()
       state.bookFor = null
@@ -1011,6 +1026,9 @@ root.addEventListener('submit', (e) => {
       render()
       showFieldError()
     })
+  } else if (kind?.startsWith('grid-') && state.grid) {
+    e.preventDefault()
+    void state.grid.submit(form, code, state.lang)
   } else if (kind === 'report') {
     e.preventDefault()
     sendReportForm()

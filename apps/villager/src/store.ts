@@ -74,6 +74,8 @@ export const KEYS = {
   lastArrivals: (code: string) => `rb.arrivals.${code}`,
   reminders: 'rb.reminders',
   large: 'rb.large',
+  /** The grid reporter this phone is registered as: { token, id, name }. */
+  gridReporter: 'rb.grid',
 } as const
 
 /** An unguessable key for one attempt (booking or report): 128 random bits. */

@@ -5,6 +5,7 @@
 import { PARCEL_WORDS } from './zh-parcels.js'
 import { ENGAGEMENT_WORDS } from './zh-engagement.js'
 import { RATING_WORDS } from './zh-ratings.js'
+import { GRID_WORDS } from './zh-grid.js'
 import { STUDENT_WORDS } from './zh-students.js'
 
 import { BOOKING_LIMIT_WORDS } from './zh-booking-limits.js'
@@ -23,6 +24,8 @@ export const ZH = {
   // Notices to drivers and surveys (views/notices.ts, views/surveys.ts).
   ...ENGAGEMENT_WORDS,
   ...RATING_WORDS,
+  // Grid reporters' points (views/grid.ts, views/grid-points.ts).
+  ...GRID_WORDS,
   // Student buses (views/school.ts).
   ...STUDENT_WORDS,
   // Bus states, sign states, service kinds, punctuality (map, legend, panels, boards).

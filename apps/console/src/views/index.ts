@@ -22,6 +22,7 @@ import { suspiciousView } from './suspicious.js'
 import { noticesView } from './notices.js'
 import { surveysView } from './surveys.js'
 import { ratingsView } from './ratings.js'
+import { gridView } from './grid.js'
 
 export const VIEWS: View[] = [
   homeView,
@@ -32,6 +33,7 @@ export const VIEWS: View[] = [
   bookingsView,
   suspiciousView,
   ticketsView,
+  gridView,
   schoolView,
   parcelsView,
   noticesView,

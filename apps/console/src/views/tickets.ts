@@ -8,6 +8,7 @@ import { api, qs } from '../api.js'
 import type { Ctx, View } from '../context.js'
 import { action, clear, field, h, table } from '../ui/dom.js'
 import { clock, day } from '../ui/format.js'
+import { gridCells } from './grid-points.js'
 import { t, word, type MessageKey } from '../i18n/index.js'
 
 interface Ticket {
@@ -131,6 +132,8 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
       await open(id)
       return t('{step} done', { step: word(a) })
     }
+    // Who sent each report and its points (docs/engagement.md#grid-reporters).
+    const grid = await gridCells(id, status, ctx.can(['dispatcher', 'operator']), () => open(id))
     const buttons = tk.nextActions
       .filter((a) => a !== 'open')
       .map((a) => {
@@ -169,10 +172,11 @@ function mount(el: HTMLElement, ctx: Ctx, params: URLSearchParams): () => void {
           s.note ?? '',
         ]),
         h('h3', null, t('Reports')),
-        table([t('Reported'), t('Problem'), t('Note'), t('Photo')], tk.reports, (r) => [
+        table([t('Reported'), t('Problem'), t('Note'), t('Grid reporter'), t('Photo')], tk.reports, (r) => [
           when(r.reportedAt),
           word(r.category),
           r.note ?? '',
+          grid.get(r.id) ?? '—',
           r.photo
             ? h(
                 'a',

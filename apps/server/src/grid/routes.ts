@@ -14,6 +14,7 @@ import {
   MONTH_PATTERN,
   REPORT_CATEGORIES,
   REPORT_ID_PATTERN,
+  STOP_CODE_PATTERN,
   TICKET_STATUSES,
   toCsv,
   type Role,
@@ -149,7 +150,12 @@ export const gridRoutes: FastifyPluginAsyncTypebox<GridRoutesOptions> = async (a
         body: Type.Object({
           phone: Phone,
           name: Type.String({ minLength: 1, maxLength: 80 }),
-          townshipId: Type.String({ minLength: 1, maxLength: 64, description: 'the township the reporter covers' }),
+          townshipId: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 64, description: 'the township the reporter covers' }),
+          ),
+          stopCode: Type.Optional(
+            Type.String({ pattern: STOP_CODE_PATTERN, description: 'or: the stop sign registered at (its township)' }),
+          ),
         }),
         response: { 200: CodeSent, 400: ErrorResponse, 429: ErrorResponse },
       },

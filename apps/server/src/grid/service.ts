@@ -23,7 +23,7 @@ import {
   type Ticket,
   type TicketStep,
 } from '@rb/domain'
-import { bookingRepo, gridRepo, reportsRepo, type Db, type Queryable, type StoredReporter } from '@rb/db'
+import { bookingRepo, gridRepo, networkRepo, reportsRepo, type Db, type Queryable, type StoredReporter } from '@rb/db'
 import { MAX_CODE_TRIES, sameCode } from '../booking/abuse.js'
 import { codeHash, MAX_CODE_SENDS, RESEND_AFTER_MS } from '../booking/limits-gate.js'
 
@@ -88,16 +88,20 @@ export class GridService {
    * Registers (or registers again) a phone: a 6-digit code goes out by SMS. A new code no sooner
    * than a minute after the last, three a day at most (429 with the wait otherwise).
    */
-  async register(input: { phone: string; name: string; townshipId: string }): Promise<CodeSent> {
+  async register(input: {
+    phone: string
+    name: string
+    townshipId?: string | undefined
+    stopCode?: string | undefined
+  }): Promise<CodeSent> {
     const phone = normalizePhone(input.phone)
     const name = normalizeReporterName(input.name)
-    if (!(await gridRepo.townshipExists(this.db, input.townshipId)))
-      throw new AppError('VALIDATION_FAILED', `township ${input.townshipId} does not exist`, { field: 'townshipId' })
+    const townshipId = await this.#townshipOf(input)
     const now = this.#now()
     const code = String(this.#randomInt(1_000_000)).padStart(6, '0')
     const out = await this.db.transaction(async (tx) => {
       const id = generateReporterId(this.#randomInt)
-      const r = await gridRepo.lockRegistration(tx, { id, phone, name, townshipId: input.townshipId, now })
+      const r = await gridRepo.lockRegistration(tx, { id, phone, name, townshipId, now })
       const last = r.code.sentTs
       const sends = last !== null && now - last < SENDS_WINDOW_MS ? r.code.sends : 0
       if (last !== null) {
@@ -119,7 +123,7 @@ export class GridService {
       // The hash is salted with the reporter id, as a booking's code is with its request's key.
       await gridRepo.setCode(tx, r.id, {
         name,
-        townshipId: input.townshipId,
+        townshipId,
         hash: codeHash(r.id, code),
         sentTs: now,
         sends: sends + 1,
@@ -148,6 +152,25 @@ export class GridService {
     })
     this.#kick()
     return out
+  }
+
+  /** The township named, or that of the stop sign the villager registers at (the stop page's choice). */
+  async #townshipOf(input: { townshipId?: string | undefined; stopCode?: string | undefined }): Promise<string> {
+    if (input.townshipId) {
+      if (!(await gridRepo.townshipExists(this.db, input.townshipId)))
+        throw new AppError('VALIDATION_FAILED', `township ${input.townshipId} does not exist`, { field: 'townshipId' })
+      return input.townshipId
+    }
+    const stop = input.stopCode ? await networkRepo.getStop(this.db, input.stopCode) : null
+    if (!stop)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'name the township the reporter covers, or the stop sign they register at',
+        {
+          field: input.stopCode ? 'stopCode' : 'townshipId',
+        },
+      )
+    return stop.townshipId
   }
 
   /**

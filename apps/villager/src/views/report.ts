@@ -12,6 +12,9 @@ import {
 import { clock } from '../words.js'
 import { banner, header, type Connection } from './stop.js'
 
+/** The grid reporter's page (in this chunk's words, not the first load's). */
+const GRID_LINK = { zh: '网格员：登记、我的上报与积分 ›', en: 'Grid reporters: register, my reports and points ›' }
+
 export interface ReportForm {
   category: ReportCategory | null
   note: string
@@ -64,6 +67,7 @@ export function reportPage(
   const mine = [...queued, ...sent].sort((a, b) => b.createdTs - a.createdTs)
   return html`${header(lang, t(lang, 'reportTitle'), null, true)} ${banner(lang, c)}
     <main class="page">
+      <p><a class="btn btn-secondary btn-wide" href="#grid" data-link="grid">${GRID_LINK[lang]}</a></p>
       <form class="report" data-form="report" novalidate>
         <fieldset class="card">
           <legend>${t(lang, 'reportSign')}</legend>
