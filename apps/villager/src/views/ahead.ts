@@ -94,24 +94,16 @@ export function reasonLine(reason: string | null | undefined, lang: Lang): Html 
 function plannedCard(p: PlannedDeparture, ahead: AheadData, lang: Lang, now: number): Html {
   const name = lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName
   const cancelled = p.status === 'cancelled' || ahead.bookings[p.tripInstanceId]?.status === 'cancelled'
-  return html`<li>
-    <a
-      class="dep planned-dep ${cancelled ? 'tone-bad' : 'tone-muted'}"
-      href="#t/${p.tripInstanceId}"
-      data-trip="${p.tripInstanceId}"
-    >
-      <span class="dep-main">
-        <span class="dep-route">${name}</span>
-        <span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>
-        ${cancelled ? html`<span class="dep-status">${t(lang, 'cancelled')}</span>` : ''}
-        ${bookingLine(ahead.bookings[p.tripInstanceId], lang, now)}
-        ${cancelled ? reasonLine(p.cancelReason ?? ahead.cancelled[p.tripInstanceId], lang) : ''}
-      </span>
-      <span class="dep-when planned${cancelled ? ' struck' : ''}"
-        ><b>${clock(p.scheduledTs)}</b><small>${t(lang, 'planned', { time: clock(p.scheduledTs) })}</small></span
-      >
-    </a>
-  </li>`
+  return html`<li><a class="dep planned-dep ${cancelled ? 'tone-bad' : 'tone-muted'}" href="#t/${p.tripInstanceId}" data-trip="${p.tripInstanceId}">
+  <span class="dep-main">
+    <span class="dep-route">${name}</span>
+    <span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>
+    ${cancelled ? html`<span class="dep-status">${t(lang, 'cancelled')}</span>` : ''}
+    ${bookingLine(ahead.bookings[p.tripInstanceId], lang, now)}
+    ${cancelled ? reasonLine(p.cancelReason ?? ahead.cancelled[p.tripInstanceId], lang) : ''}
+  </span>
+  <span class="dep-when planned${cancelled ? ' struck' : ''}"><b>${clock(p.scheduledTs)}</b><small>${t(lang, 'planned', { time: clock(p.scheduledTs) })}</small></span>
+</a></li>`
 }
 
 /** Later today, tomorrow, and the bookable trips beyond, grouped by day. */
@@ -124,15 +116,10 @@ export function aheadSection(ahead: AheadData | undefined, lang: Lang, now: numb
     if (day && day.date === date) day.list.push(p)
     else days.push({ date, list: [p] })
   }
-  return html`<section class="ahead" data-live="ahead">
-    ${days.map(
-      (d) =>
-        html`<h2 class="day" data-day="${d.date}">${dayWords(d.date, now, lang)}</h2>
-          <ol class="deps">
-            ${d.list.map((p) => plannedCard(p, ahead, lang, now))}
-          </ol>`,
-    )}
-  </section>`
+  return html`<section class="ahead" data-live="ahead">${days.map(
+    (d) =>
+      html`<h2 class="day" data-day="${d.date}">${dayWords(d.date, now, lang)}</h2><ol class="deps">${d.list.map((p) => plannedCard(p, ahead, lang, now))}</ol>`,
+  )}</section>`
 }
 
 /** "下次赶场 12月9日 周三 冬月初一" for a market-day route. */
@@ -140,9 +127,7 @@ export function marketLine(ahead: AheadData | undefined, routeId: string, lang: 
   const dates = ahead?.marketDays.find((m) => m.routeId === routeId)?.dates ?? []
   const first = dates[0]
   return first
-    ? html`<span class="market" data-market="${routeId}"
-        >${t(lang, 'nextMarket', { when: lunarDayWords(first, lang) })}</span
-      >`
+    ? html`<span class="market" data-market="${routeId}">${t(lang, 'nextMarket', { when: lunarDayWords(first, lang) })}</span>`
     : ''
 }
 
@@ -153,26 +138,12 @@ export function bookableList(ahead: AheadData | undefined, lang: Lang, now: numb
     .map((id) => all.find((p) => p.tripInstanceId === id))
     .filter((p): p is PlannedDeparture => p !== undefined)
   if (list.length === 0) return html`<p class="muted">${t(lang, 'noBookable')}</p>`
-  return html`<section class="bookable" data-live="bookable">
-    <h2>${t(lang, 'nextBookable')}</h2>
-    <ol class="deps">
-      ${list.map(
-        (p) =>
-          html`<li>
-            <a class="dep tone-ok" href="#b/${p.tripInstanceId}" data-book="${p.tripInstanceId}">
-              <span class="dep-main"
-                ><span class="dep-route">${lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName}</span
-                ><span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span
-                >${bookingLine(ahead?.bookings[p.tripInstanceId], lang, now)}</span
-              >
-              <span class="dep-when planned"
-                ><b>${clock(p.scheduledTs)}</b><small>${dayWords(chinaDate(p.scheduledTs), now, lang)}</small></span
-              >
-            </a>
-          </li>`,
-      )}
-    </ol>
-  </section>`
+  return html`<section class="bookable" data-live="bookable"><h2>${t(lang, 'nextBookable')}</h2><ol class="deps">${list.map(
+    (p) => html`<li><a class="dep tone-ok" href="#b/${p.tripInstanceId}" data-book="${p.tripInstanceId}">
+  <span class="dep-main"><span class="dep-route">${lang === 'en' && p.routeNameEn ? p.routeNameEn : p.routeName}</span><span class="dep-head">${t(lang, 'to', { place: p.headsign })}</span>${bookingLine(ahead?.bookings[p.tripInstanceId], lang, now)}</span>
+  <span class="dep-when planned"><b>${clock(p.scheduledTs)}</b><small>${dayWords(chinaDate(p.scheduledTs), now, lang)}</small></span>
+</a></li>`,
+  )}</ol></section>`
 }
 
 /** The stop's timetable for 7 days by route; bookable departures link to booking. */
@@ -184,42 +155,25 @@ export function timetablePage(
 ): Html {
   const head = header(lang, t(lang, 'timetableTitle'), null, true)
   if (tt.state !== 'ready')
-    return html`${head}
-      <main class="page"><p class="muted">${t(lang, tt.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
+    return html`${head}<main class="page"><p class="muted">${t(lang, tt.state === 'loading' ? 'loading' : 'loadFailed')}</p></main>`
   const v = tt.value
-  return html`${head}
-    <main class="page timetable">
-      ${v.routes.map((r) => {
-        const info = routes.find((x) => x.id === r.id) ?? r
-        return html`<section class="card tt-route" data-route="${r.id}">
-          <h2>${routeName(info, lang)}</h2>
-          ${r.marketDays.length > 0 ? html`<p class="market">${t(lang, 'nextMarket', { when: r.marketDays.map((d) => lunarDayWords(d, lang)).join('，') })}</p>` : ''}
-          <dl class="tt-days">
-            ${v.days
-              .map((d) => ({ d, deps: r.departures.filter((x) => x.serviceDate === d.date) }))
-              .filter((x) => x.deps.length > 0)
-              .map(
-                ({ d, deps }) =>
-                  html`<dt>
-                      ${dayWords(d.date, now, lang) === t(lang, 'later') ? t(lang, 'today') : dayWords(d.date, now, lang)}
-                    </dt>
-                    <dd>
-                      ${deps.map((x) =>
-                        x.bookable
-                          ? html`<a
-                              class="tt-time bookable"
-                              href="#b/${x.tripInstanceId}"
-                              data-book="${x.tripInstanceId}"
-                              >${clock(x.scheduledTs)}<small>${t(lang, 'bookableTag')}</small></a
-                            >`
-                          : html`<span class="tt-time${x.status === 'cancelled' ? ' struck-text' : ''}"
-                              >${clock(x.scheduledTs)}</span
-                            >`,
-                      )}
-                    </dd>`,
-              )}
-          </dl>
-        </section>`
-      })}
-    </main>`
+  return html`${head}<main class="page timetable">${v.routes.map((r) => {
+    const info = routes.find((x) => x.id === r.id) ?? r
+    return html`<section class="card tt-route" data-route="${r.id}">
+  <h2>${routeName(info, lang)}</h2>
+  ${r.marketDays.length > 0 ? html`<p class="market">${t(lang, 'nextMarket', { when: r.marketDays.map((d) => lunarDayWords(d, lang)).join('，') })}</p>` : ''}
+  <dl class="tt-days">${v.days
+    .map((d) => ({ d, deps: r.departures.filter((x) => x.serviceDate === d.date) }))
+    .filter((x) => x.deps.length > 0)
+    .map(
+      ({ d, deps }) =>
+        html`<dt>${dayWords(d.date, now, lang) === t(lang, 'later') ? t(lang, 'today') : dayWords(d.date, now, lang)}</dt><dd>${deps.map(
+          (x) =>
+            x.bookable
+              ? html`<a class="tt-time bookable" href="#b/${x.tripInstanceId}" data-book="${x.tripInstanceId}">${clock(x.scheduledTs)}<small>${t(lang, 'bookableTag')}</small></a>`
+              : html`<span class="tt-time${x.status === 'cancelled' ? ' struck-text' : ''}">${clock(x.scheduledTs)}</span>`,
+        )}</dd>`,
+    )}</dl>
+</section>`
+  })}</main>`
 }

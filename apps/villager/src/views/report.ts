@@ -26,15 +26,7 @@ export type ReportNotice = 'sending' | 'sent' | 'queued' | 'queued_online' | 'ra
 
 function categoryButton(c: ReportCategory, form: ReportForm, lang: Lang): Html {
   const on = form.category === c
-  return html`<button
-    type="button"
-    class="cat${on ? ' on' : ''}"
-    data-action="category"
-    data-category="${c}"
-    aria-pressed="${on ? 'true' : 'false'}"
-  >
-    ${t(lang, `cat_${c}`)}
-  </button>`
+  return html`<button type="button" class="cat${on ? ' on' : ''}" data-action="category" data-category="${c}" aria-pressed="${on ? 'true' : 'false'}">${t(lang, `cat_${c}`)}</button>`
 }
 
 function reportItem(r: QueuedReport | SentReport, lang: Lang): Html {
@@ -44,16 +36,11 @@ function reportItem(r: QueuedReport | SentReport, lang: Lang): Html {
     : r.ticketStatus
       ? t(lang, `tstatus_${r.ticketStatus}` as 'tstatus_open')
       : t(lang, 'tstatus_open')
-  return html`<li
-    class="card report-item ${queued ? `r-${r.state}` : 'r-sent'}"
-    data-report="${queued ? r.key : r.reportId}"
-  >
-    <p><b>${t(lang, `cat_${r.category}`)}</b> <span class="pill">${state}</span></p>
-    <p class="muted">
-      ${t(lang, 'reportFrom', { time: clock(r.createdTs) })}${queued && r.error && r.state === 'failed' ? html` · ${r.error}` : ''}
-    </p>
-    ${queued && r.state === 'failed' ? html`<button class="btn btn-secondary" data-action="discard-report" data-key="${r.key}">${t(lang, 'discard')}</button>` : ''}
-  </li>`
+  return html`<li class="card report-item ${queued ? `r-${r.state}` : 'r-sent'}" data-report="${queued ? r.key : r.reportId}">
+  <p><b>${t(lang, `cat_${r.category}`)}</b> <span class="pill">${state}</span></p>
+  <p class="muted">${t(lang, 'reportFrom', { time: clock(r.createdTs) })}${queued && r.error && r.state === 'failed' ? html` · ${r.error}` : ''}</p>
+  ${queued && r.state === 'failed' ? html`<button class="btn btn-secondary" data-action="discard-report" data-key="${r.key}">${t(lang, 'discard')}</button>` : ''}
+</li>`
 }
 
 export function reportPage(
@@ -65,51 +52,28 @@ export function reportPage(
   c: Connection,
 ): Html {
   const mine = [...queued, ...sent].sort((a, b) => b.createdTs - a.createdTs)
-  return html`${header(lang, t(lang, 'reportTitle'), null, true)} ${banner(lang, c)}
-    <main class="page">
-      <p><a class="btn btn-secondary btn-wide" href="#grid" data-link="grid">${GRID_LINK[lang]}</a></p>
-      <form class="report" data-form="report" novalidate>
-        <fieldset class="card">
-          <legend>${t(lang, 'reportSign')}</legend>
-          <div class="cats">${SIGN_CATEGORIES.map((x) => categoryButton(x, form, lang))}</div>
-        </fieldset>
-        <fieldset class="card">
-          <legend>${t(lang, 'reportRoad')}</legend>
-          <div class="cats">${HAZARD_CATEGORIES.map((x) => categoryButton(x, form, lang))}</div>
-        </fieldset>
-        <fieldset class="card">
-          <label for="rp-note">${t(lang, 'note')}</label>
-          <textarea id="rp-note" name="note" rows="2" maxlength="500">${form.note}</textarea>
-          <label class="btn btn-secondary photo-btn" for="rp-photo"
-            >${t(lang, form.photo ? 'photoAdded' : 'photo')}</label
-          >
-          <input
-            id="rp-photo"
-            name="photo"
-            type="file"
-            accept="image/*"
-            capture="environment"
-            class="visually-hidden"
-          />
-          ${form.photo ? html`<img class="photo-preview" src="${form.photo}" alt="" />` : ''}
-        </fieldset>
-        ${notice === 'need_category' ? html`<p class="error" role="alert">${t(lang, 'chooseCategory')}</p>` : ''}
-        ${notice === 'sending' ? html`<p class="muted" role="status" data-notice="sending">${t(lang, 'sending')}</p>` : ''}
-        ${notice === 'sent' ? html`<p class="ok" role="status" data-notice="sent">${t(lang, 'reportSent')}</p>` : ''}
-        ${notice === 'queued' ? html`<p class="warning" role="status" data-notice="queued">${t(lang, 'reportQueued')}</p>` : ''}
-        ${notice === 'queued_online' ? html`<p class="warning" role="status" data-notice="queued_online">${t(lang, 'reportQueuedOnline')}</p>` : ''}
-        ${notice === 'rate_limited' ? html`<p class="warning" role="status" data-notice="rate_limited">${t(lang, 'reportRateLimited')}</p>` : ''}
-        <div class="actions"><button class="btn btn-primary btn-wide" type="submit">${t(lang, 'send')}</button></div>
-      </form>
-      ${
-        mine.length > 0
-          ? html`<section data-live="my-reports">
-              <h2>${t(lang, 'myReports')}</h2>
-              <ol class="reports">
-                ${mine.map((r) => reportItem(r, lang))}
-              </ol>
-            </section>`
-          : ''
-      }
-    </main>`
+  return html`${header(lang, t(lang, 'reportTitle'), null, true)}
+${banner(lang, c)}
+<main class="page">
+<p><a class="btn btn-secondary btn-wide" href="#grid" data-link="grid">${GRID_LINK[lang]}</a></p>
+<form class="report" data-form="report" novalidate>
+  <fieldset class="card"><legend>${t(lang, 'reportSign')}</legend><div class="cats">${SIGN_CATEGORIES.map((x) => categoryButton(x, form, lang))}</div></fieldset>
+  <fieldset class="card"><legend>${t(lang, 'reportRoad')}</legend><div class="cats">${HAZARD_CATEGORIES.map((x) => categoryButton(x, form, lang))}</div></fieldset>
+  <fieldset class="card">
+    <label for="rp-note">${t(lang, 'note')}</label>
+    <textarea id="rp-note" name="note" rows="2" maxlength="500">${form.note}</textarea>
+    <label class="btn btn-secondary photo-btn" for="rp-photo">${t(lang, form.photo ? 'photoAdded' : 'photo')}</label>
+    <input id="rp-photo" name="photo" type="file" accept="image/*" capture="environment" class="visually-hidden">
+    ${form.photo ? html`<img class="photo-preview" src="${form.photo}" alt="">` : ''}
+  </fieldset>
+  ${notice === 'need_category' ? html`<p class="error" role="alert">${t(lang, 'chooseCategory')}</p>` : ''}
+  ${notice === 'sending' ? html`<p class="muted" role="status" data-notice="sending">${t(lang, 'sending')}</p>` : ''}
+  ${notice === 'sent' ? html`<p class="ok" role="status" data-notice="sent">${t(lang, 'reportSent')}</p>` : ''}
+  ${notice === 'queued' ? html`<p class="warning" role="status" data-notice="queued">${t(lang, 'reportQueued')}</p>` : ''}
+  ${notice === 'queued_online' ? html`<p class="warning" role="status" data-notice="queued_online">${t(lang, 'reportQueuedOnline')}</p>` : ''}
+  ${notice === 'rate_limited' ? html`<p class="warning" role="status" data-notice="rate_limited">${t(lang, 'reportRateLimited')}</p>` : ''}
+  <div class="actions"><button class="btn btn-primary btn-wide" type="submit">${t(lang, 'send')}</button></div>
+</form>
+${mine.length > 0 ? html`<section data-live="my-reports"><h2>${t(lang, 'myReports')}</h2><ol class="reports">${mine.map((r) => reportItem(r, lang))}</ol></section>` : ''}
+</main>`
 }

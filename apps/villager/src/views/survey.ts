@@ -168,78 +168,40 @@ export class SurveyFlow {
     )
     const p = this.phase
     if (!d)
-      return html`${top}
-        <main class="page"><p class="muted">${w(lang, p.kind === 'failed' ? 'failed' : 'loading')}</p></main>`
+      return html`${top}<main class="page"><p class="muted">${w(lang, p.kind === 'failed' ? 'failed' : 'loading')}</p></main>`
     if (d.phase !== 'open')
-      return html`${top}
-        <main class="page">
-          <p class="card warning" role="status" data-survey-state="${d.phase}">
-            ${w(lang, d.phase === 'closed' ? 'closed' : 'notOpen')}
-          </p>
-        </main>`
+      return html`${top}<main class="page"><p class="card warning" role="status" data-survey-state="${d.phase}">${w(lang, d.phase === 'closed' ? 'closed' : 'notOpen')}</p></main>`
     if (p.kind === 'done')
-      return html`${top}
-        <main class="page">
-          <p
-            class="card ${p.answered ? 'warning' : 'ok'}"
-            role="status"
-            data-survey-state="${p.answered ? 'answered' : 'sent'}"
-          >
-            ${w(lang, p.answered ? 'answered' : 'thanks')}
-          </p>
-        </main>`
+      return html`${top}<main class="page"><p class="card ${p.answered ? 'warning' : 'ok'}" role="status" data-survey-state="${p.answered ? 'answered' : 'sent'}">${w(lang, p.answered ? 'answered' : 'thanks')}</p></main>`
     const error = p.kind === 'form' ? p : null
     const fieldError = (f: string): Html | '' =>
       error?.field === f && error.error ? html`<p class="error" role="alert" data-field-error>${error.error}</p>` : ''
     const phone = this.invite
       ? html`<p class="muted">${w(lang, 'phoneFromSms', { phone: d.invite?.phoneMasked ?? '' })}</p>`
-      : html`<label for="sv-phone">${w(lang, 'phone')}</label
-          ><input
-            id="sv-phone"
-            name="phone"
-            type="tel"
-            inputmode="tel"
-            autocomplete="tel"
-            value="${this.phone}"
-            ${error?.field === 'phone' ? html` aria-invalid="true"` : ''}
-          />${fieldError('phone')}`
+      : html`<label for="sv-phone">${w(lang, 'phone')}</label><input id="sv-phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" value="${this.phone}"${error?.field === 'phone' ? html` aria-invalid="true"` : ''}>${fieldError('phone')}`
     const general = error?.error && !error.field ? html`<p class="error" role="alert">${error.error}</p>` : ''
     return html`${top}
-      <main class="page">
-        ${d.intro ? html`<p>${d.intro}</p>` : ''}
-        <form class="survey" data-form="survey" novalidate>
-          ${d.questions.map((q, i) => this.#question(q, i, lang, fieldError(`answers/${q.id}`)))}
-          <fieldset class="card">${phone}</fieldset>
-          ${general}
-          <div class="actions">
-            <button class="btn btn-primary btn-wide" type="submit" ${p.kind === 'sending' ? ' disabled' : ''}>
-              ${w(lang, p.kind === 'sending' ? 'sending' : 'send')}
-            </button>
-          </div>
-        </form>
-      </main>`
+<main class="page">
+${d.intro ? html`<p>${d.intro}</p>` : ''}
+<form class="survey" data-form="survey" novalidate>
+${d.questions.map((q, i) => this.#question(q, i, lang, fieldError(`answers/${q.id}`)))}
+<fieldset class="card">${phone}</fieldset>
+${general}
+<div class="actions"><button class="btn btn-primary btn-wide" type="submit"${p.kind === 'sending' ? ' disabled' : ''}>${w(lang, p.kind === 'sending' ? 'sending' : 'send')}</button></div>
+</form>
+</main>`
   }
 
   #question(q: Question, i: number, lang: Lang, error: Html | ''): Html {
     const picked = this.#answers.get(q.id) ?? []
     const choice = (type: 'radio' | 'checkbox', value: string, label: string): Html =>
-      html`<label class="choice${type === 'radio' && q.kind === 'rating' ? ' star' : ''}"
-        ><input type="${type}" name="${q.id}" value="${value}" ${picked.includes(value) ? ' checked' : ''} />
-        <span>${label}</span></label
-      >`
+      html`<label class="choice${type === 'radio' && q.kind === 'rating' ? ' star' : ''}"><input type="${type}" name="${q.id}" value="${value}"${picked.includes(value) ? ' checked' : ''}> <span>${label}</span></label>`
     const body =
       q.kind === 'text'
         ? html`<textarea name="${q.id}" rows="3" maxlength="500">${picked[0] ?? ''}</textarea>`
         : q.kind === 'rating'
           ? html`<div class="rating">${[1, 2, 3, 4, 5].map((n) => choice('radio', String(n), String(n)))}</div>`
-          : html`<div class="choices">
-              ${q.options.map((o, j) => choice(q.kind === 'single' ? 'radio' : 'checkbox', String(j), o))}
-            </div>`
-    return html`<fieldset class="card question" data-question="${q.id}">
-      <legend>
-        ${i + 1}. ${q.text}${q.required ? '' : html` <small class="muted">（${w(lang, 'optional')}）</small>`}
-      </legend>
-      ${body}${error}
-    </fieldset>`
+          : html`<div class="choices">${q.options.map((o, j) => choice(q.kind === 'single' ? 'radio' : 'checkbox', String(j), o))}</div>`
+    return html`<fieldset class="card question" data-question="${q.id}"><legend>${i + 1}. ${q.text}${q.required ? '' : html` <small class="muted">（${w(lang, 'optional')}）</small>`}</legend>${body}${error}</fieldset>`
   }
 }

@@ -13,39 +13,16 @@ export type Loadable<T> = { state: 'loading' } | { state: 'failed' } | { state: 
 
 function stripRow(row: StripRow, lang: Lang): Html {
   // Drawn, not an emoji: cheap phones often have no emoji font.
-  const bus = html`<svg
-    class="bus"
-    viewBox="0 0 24 24"
-    width="28"
-    height="28"
-    role="img"
-    aria-label="${t(lang, 'busHere')}"
-  >
-    <rect x="3" y="2" width="18" height="16" rx="3" fill="#0a2f6b" />
-    <rect x="5" y="5" width="14" height="6" rx="1" fill="#fff" />
-    <rect x="5" y="13" width="3" height="2" fill="#ffd400" />
-    <rect x="16" y="13" width="3" height="2" fill="#ffd400" />
-    <circle cx="7.5" cy="19.5" r="2.2" fill="#111" />
-    <circle cx="16.5" cy="19.5" r="2.2" fill="#111" />
-  </svg>`
+  const bus = html`<svg class="bus" viewBox="0 0 24 24" width="28" height="28" role="img" aria-label="${t(lang, 'busHere')}"><rect x="3" y="2" width="18" height="16" rx="3" fill="#0a2f6b"/><rect x="5" y="5" width="14" height="6" rx="1" fill="#fff"/><rect x="5" y="13" width="3" height="2" fill="#ffd400"/><rect x="16" y="13" width="3" height="2" fill="#ffd400"/><circle cx="7.5" cy="19.5" r="2.2" fill="#111"/><circle cx="16.5" cy="19.5" r="2.2" fill="#111"/></svg>`
   switch (row.kind) {
     case 'more':
-      return html`<li class="strip-more${row.bus ? ' has-bus' : ''}">
-        ${row.bus ? bus : ''}<span>${t(lang, 'moreStops', { n: row.n })}</span>
-      </li>`
+      return html`<li class="strip-more${row.bus ? ' has-bus' : ''}">${row.bus ? bus : ''}<span>${t(lang, 'moreStops', { n: row.n })}</span></li>`
     case 'gap':
-      return html`<li class="strip-gap${row.bus ? ' has-bus' : ''}">
-        ${row.bus ? html`${bus}<span class="bus-label">${t(lang, 'busHere')}</span>` : ''}
-      </li>`
+      return html`<li class="strip-gap${row.bus ? ' has-bus' : ''}">${row.bus ? html`${bus}<span class="bus-label">${t(lang, 'busHere')}</span>` : ''}</li>`
     case 'stop':
-      return html`<li
-        class="strip-stop${row.here ? ' here' : ''}${row.passed ? ' passed' : ''}${row.bus ? ' has-bus' : ''}"
-        data-stop="${row.stop.code}"
-      >
-        <span class="dot"></span
-        ><span class="strip-name">${stopName(row.stop, lang)}</span
-        >${row.here ? html`<span class="here-tag">${t(lang, 'thisStop')}</span>` : ''}${row.bus ? bus : ''}
-      </li>`
+      return html`<li class="strip-stop${row.here ? ' here' : ''}${row.passed ? ' passed' : ''}${row.bus ? ' has-bus' : ''}" data-stop="${row.stop.code}">
+  <span class="dot"></span><span class="strip-name">${stopName(row.stop, lang)}</span>${row.here ? html`<span class="here-tag">${t(lang, 'thisStop')}</span>` : ''}${row.bus ? bus : ''}
+</li>`
   }
 }
 
@@ -56,20 +33,14 @@ export function stripSection(stops: Loadable<TripStopsView>, a: StopArrival, sto
   else {
     const model = stripModel(stops.value.stops, stopCode, a)
     body = model
-      ? html`${model.busShown ? '' : html`<p class="muted">${t(lang, 'busNotOut')}</p>`}
-          <ol class="strip">
-            ${model.rows.map((r) => stripRow(r, lang))}
-          </ol>`
+      ? html`${model.busShown ? '' : html`<p class="muted">${t(lang, 'busNotOut')}</p>`}<ol class="strip">${model.rows.map((r) => stripRow(r, lang))}</ol>`
       : html`<p class="muted">${t(lang, 'loadFailed')}</p>`
   }
-  return html`<section class="card where" data-live="strip">
-    <h2>${t(lang, 'whereTitle')}</h2>
-    ${body}
-  </section>`
+  return html`<section class="card where" data-live="strip"><h2>${t(lang, 'whereTitle')}</h2>${body}</section>`
 }
 
 function avatar(name: string, photoUrl: string | null): Html {
-  if (photoUrl) return html`<img class="avatar" src="${photoUrl}" alt="" width="72" height="72" loading="lazy" />`
+  if (photoUrl) return html`<img class="avatar" src="${photoUrl}" alt="" width="72" height="72" loading="lazy">`
   return html`<span class="avatar avatar-text" aria-hidden="true">${[...name][0] ?? '?'}</span>`
 }
 
@@ -81,33 +52,21 @@ export function crewSection(crew: Loadable<CrewView>, lang: Lang): Html {
     const { driver, vehicle } = crew.value
     body = html`${
       driver
-        ? html`<div class="driver">
-              ${avatar(driver.name, driver.photoUrl)}
-              <div>
-                <p class="driver-name">
-                  ${driver.name}${driver.pioneer ? html` <span class="badge">★ ${t(lang, 'pioneer')}</span>` : ''}
-                </p>
-                ${driver.rating.average !== null ? html`<p class="driver-rating">${t(lang, 'ratingLine', { avg: driver.rating.average.toFixed(1), n: driver.rating.count })}</p>` : ''}
-                <p>${t(lang, 'driverNumber')} <b class="code">${driver.code}</b></p>
-                <p>${t(lang, 'years', { n: driver.yearsOfService })}</p>
-                <p>${t(lang, 'phone')} <span class="code">${driver.phoneMasked}</span></p>
-              </div>
-            </div>
-            ${pageContext.hotline ? html`<p class="call-hint">${t(lang, 'callHint')} <a href="tel:${pageContext.hotline.phone.replace(/[^\d+]/g, '')}" data-call>${pageContext.hotline.phone}</a></p>` : ''}`
+        ? html`<div class="driver">${avatar(driver.name, driver.photoUrl)}<div>
+  <p class="driver-name">${driver.name}${driver.pioneer ? html` <span class="badge">★ ${t(lang, 'pioneer')}</span>` : ''}</p>
+  ${driver.rating.average !== null ? html`<p class="driver-rating">${t(lang, 'ratingLine', { avg: driver.rating.average.toFixed(1), n: driver.rating.count })}</p>` : ''}
+  <p>${t(lang, 'driverNumber')} <b class="code">${driver.code}</b></p>
+  <p>${t(lang, 'years', { n: driver.yearsOfService })}</p>
+  <p>${t(lang, 'phone')} <span class="code">${driver.phoneMasked}</span></p>
+</div></div>${pageContext.hotline ? html`<p class="call-hint">${t(lang, 'callHint')} <a href="tel:${pageContext.hotline.phone.replace(/[^\d+]/g, '')}" data-call>${pageContext.hotline.phone}</a></p>` : ''}`
         : html`<p class="muted">${t(lang, 'noDriver')}</p>`
     }${
       vehicle
-        ? html`<p class="vehicle">
-            ${t(lang, 'vehicle')} <b class="code">${vehicle.id}</b> · ${t(lang, 'plate')}
-            <b class="plate">${vehicle.plate}</b>
-          </p>`
+        ? html`<p class="vehicle">${t(lang, 'vehicle')} <b class="code">${vehicle.id}</b> · ${t(lang, 'plate')} <b class="plate">${vehicle.plate}</b></p>`
         : html`<p class="muted">${t(lang, 'noVehicle')}</p>`
     }`
   }
-  return html`<section class="card who" data-live="crew">
-    <h2>${t(lang, 'whoTitle')}</h2>
-    ${body}
-  </section>`
+  return html`<section class="card who" data-live="crew"><h2>${t(lang, 'whoTitle')}</h2>${body}</section>`
 }
 
 export type Bookability = 'bookable' | 'not_bookable' | 'closed' | 'unknown'
@@ -142,25 +101,24 @@ export function tripPage(
   const w = whenWords(a, lang, now)
   const b = bookability(stops, a, now)
   const title = lang === 'en' && a.routeNameEn ? a.routeNameEn : a.routeName
-  return html`${header(lang, title, t(lang, 'to', { place: a.headsign }), true)} ${banner(lang, c)}
-    <main class="page">
-      <section class="card status tone-${s.tone}" data-live="trip-status">
-        <p class="status-words">${s.text}</p>
-        <p class="status-when${w.struck ? ' struck' : ''}"><b>${w.big}</b> <small>${w.small}</small></p>
-        ${bookingLine(booking, lang, now)} ${a.status === 'cancelled' ? reasonLine(reason, lang) : ''}
-        ${remindable(a, booking) ? html`<a class="btn btn-secondary remind-btn" href="#r/${a.tripInstanceId}" data-action="nav">${t(lang, 'remindMe')}</a>` : ''}
-      </section>
-      ${stripSection(stops, a, stopCode, lang)} ${crewSection(crew, lang)}
-    </main>
-    <nav class="actions">
-      ${
-        b === 'bookable'
-          ? html`<a class="btn btn-primary btn-wide" href="#b/${a.tripInstanceId}" data-action="nav"
-              >${t(lang, 'book')}</a
-            >`
-          : b === 'unknown'
-            ? ''
-            : html`<p class="actions-note">${t(lang, b === 'closed' ? 'bookingClosed' : 'notBookable')}</p>`
-      }
-    </nav>`
+  return html`${header(lang, title, t(lang, 'to', { place: a.headsign }), true)}
+${banner(lang, c)}
+<main class="page">
+  <section class="card status tone-${s.tone}" data-live="trip-status">
+    <p class="status-words">${s.text}</p>
+    <p class="status-when${w.struck ? ' struck' : ''}"><b>${w.big}</b> <small>${w.small}</small></p>
+    ${bookingLine(booking, lang, now)}
+    ${a.status === 'cancelled' ? reasonLine(reason, lang) : ''}
+    ${remindable(a, booking) ? html`<a class="btn btn-secondary remind-btn" href="#r/${a.tripInstanceId}" data-action="nav">${t(lang, 'remindMe')}</a>` : ''}
+  </section>
+  ${stripSection(stops, a, stopCode, lang)}
+  ${crewSection(crew, lang)}
+</main>
+<nav class="actions">${
+    b === 'bookable'
+      ? html`<a class="btn btn-primary btn-wide" href="#b/${a.tripInstanceId}" data-action="nav">${t(lang, 'book')}</a>`
+      : b === 'unknown'
+        ? ''
+        : html`<p class="actions-note">${t(lang, b === 'closed' ? 'bookingClosed' : 'notBookable')}</p>`
+  }</nav>`
 }

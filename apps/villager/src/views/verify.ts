@@ -136,45 +136,26 @@ export function verifyCard(p: VerifyPhase, lang: Lang, now: number): Html {
   const trip = `${clock(Date.parse(b.boardTime))} ${b.boardStopName} → ${clock(Date.parse(b.alightTime))} ${b.alightStopName}`
   if (p.closed) {
     return html`<section class="card result tone-warn" data-verify="closed">
-      <h2>${vt(lang, p.closed === 'expired' ? 'expired' : 'tooManyTries')}</h2>
-      <p>${trip}</p>
-      <a class="btn btn-primary btn-wide" href="#" data-action="book-again">${vt(lang, 'bookAgain')}</a>
-    </section>`
+  <h2>${vt(lang, p.closed === 'expired' ? 'expired' : 'tooManyTries')}</h2>
+  <p>${trip}</p>
+  <a class="btn btn-primary btn-wide" href="#" data-action="book-again">${vt(lang, 'bookAgain')}</a>
+</section>`
   }
   const busy = p.busy !== null
   const problem = p.problem ? problemText(lang, p.problem) : null
   const resend = resendState(p, lang, now)
   return html`<section class="card result tone-warn" data-verify="held" data-booking="${b.code}">
-      <h2>${vt(lang, 'title')}</h2>
-      <p>${trip}</p>
-      <p class="hold-left">
-        ${vt(lang, 'heldFor')}
-        <strong class="countdown" role="timer" data-countdown>${countdown(p.expiresTs - now)}</strong>
-      </p>
-      <p>${vt(lang, 'sentTo', { phone: b.phoneMasked })}</p>
-    </section>
-    <form class="card verify" data-form="verify" novalidate>
-      <label for="sms-code">${vt(lang, 'label')}</label>
-      <input
-        id="sms-code"
-        name="smsCode"
-        class="sms-code"
-        inputmode="numeric"
-        pattern="[0-9]*"
-        autocomplete="one-time-code"
-        maxlength="6"
-        value="${p.typed}"
-        ${busy ? new Html(' disabled') : ''}${problem ? new Html(' aria-invalid="true" aria-describedby="err-smsCode"') : ''}
-      />
-      ${problem ? html`<p class="error field-error" id="err-smsCode" role="alert" data-field-error="smsCode">${problem}</p>` : ''}
-      <p class="muted" role="status" aria-live="polite" data-verify-status>
-        ${p.resent && !problem ? vt(lang, 'resent') : ''}
-      </p>
-      <button class="btn btn-primary btn-wide" type="submit" ${busy ? ' disabled' : ''}>
-        ${vt(lang, p.busy === 'confirm' ? 'confirming' : 'confirm')}
-      </button>
-      <button class="btn btn-wide resend" type="button" data-action="resend-code" ${resend.enabled ? '' : ' disabled'}>
-        ${resend.label}
-      </button>
-    </form>`
+  <h2>${vt(lang, 'title')}</h2>
+  <p>${trip}</p>
+  <p class="hold-left">${vt(lang, 'heldFor')} <strong class="countdown" role="timer" data-countdown>${countdown(p.expiresTs - now)}</strong></p>
+  <p>${vt(lang, 'sentTo', { phone: b.phoneMasked })}</p>
+</section>
+<form class="card verify" data-form="verify" novalidate>
+  <label for="sms-code">${vt(lang, 'label')}</label>
+  <input id="sms-code" name="smsCode" class="sms-code" inputmode="numeric" pattern="[0-9]*" autocomplete="one-time-code" maxlength="6" value="${p.typed}"${busy ? new Html(' disabled') : ''}${problem ? new Html(' aria-invalid="true" aria-describedby="err-smsCode"') : ''}>
+  ${problem ? html`<p class="error field-error" id="err-smsCode" role="alert" data-field-error="smsCode">${problem}</p>` : ''}
+  <p class="muted" role="status" aria-live="polite" data-verify-status>${p.resent && !problem ? vt(lang, 'resent') : ''}</p>
+  <button class="btn btn-primary btn-wide" type="submit"${busy ? ' disabled' : ''}>${vt(lang, p.busy === 'confirm' ? 'confirming' : 'confirm')}</button>
+  <button class="btn btn-wide resend" type="button" data-action="resend-code"${resend.enabled ? '' : ' disabled'}>${resend.label}</button>
+</form>`
 }
