@@ -17,6 +17,8 @@ interface Settings {
   lateness: { earlyS: number; lateS: number }
   missedGraceS: number
   dailyDrivingLimitMin: number
+  pioneer: { minAverage: number; minRatings: number; ratingDays: number; complaintDays: number }
+  gridPoints: { sign: number; road: number; critical: number }
   updatedBy: string | null
 }
 
@@ -45,6 +47,13 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
     expect(await page.locator('input[name=earlyMin]').inputValue()).toBe('1')
     expect(await page.locator('input[name=missedGraceMin]').inputValue()).toBe('10')
     expect(await page.locator('input[name=dailyDrivingLimitMin]').inputValue()).toBe('480')
+    // The pioneer driver rule and the grid reporters' points, as plain numbers.
+    expect(await page.locator('input[name=pioneerMinAverage]').inputValue()).toBe('4.8')
+    expect(await page.locator('input[name=pioneerMinRatings]').inputValue()).toBe('50')
+    expect(await page.locator('input[name=gridSign]').inputValue()).toBe('5')
+    expect(await page.locator('input[name=gridCritical]').inputValue()).toBe('30')
+    const average = page.locator('input[name=pioneerMinAverage]')
+    expect(await page.locator('label.field', { has: average }).locator('small').textContent()).toBe('from 1 to 5')
     expect(await page.locator('label.field', { has: late }).locator('small').textContent()).toBe('from 0.5 to 60 min')
   })
 
@@ -58,6 +67,8 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
     await page.screenshot({ path: new URL('refused.png', SHOTS).pathname })
     await page.locator('input[name=lateMin]').fill('3')
     await page.locator('input[name=missedGraceMin]').fill('15')
+    await page.locator('input[name=pioneerMinAverage]').fill('4.5')
+    await page.locator('input[name=gridCritical]').fill('40')
     await page.locator('form.settings button.save').click()
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/saved/)
     expect(await page.locator('input[name=lateMin]').getAttribute('class')).not.toContain('invalid')
@@ -66,6 +77,8 @@ describe.skipIf(!chromiumAvailable())('county settings page', () => {
       lateness: { earlyS: 60, lateS: 180 },
       missedGraceS: 900,
       dailyDrivingLimitMin: 480,
+      pioneer: { minAverage: 4.5, minRatings: 50, ratingDays: 90, complaintDays: 90 },
+      gridPoints: { sign: 5, road: 10, critical: 40 },
       updatedBy: 'admin',
     })
     expect(await page.locator('form.settings p.muted').last().textContent()).toMatch(/Last changed by admin/)

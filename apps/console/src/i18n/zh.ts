@@ -683,6 +683,20 @@ export const ZH = {
   'The defaults: never changed.': '默认值：从未修改。',
   'fill in every field with a number': '每一项都请填数字',
   'saved: it applies from now on': '已保存：从现在起生效',
+  'from {min} to {max}': '{min} 到 {max}',
+  'Pioneer driver rule': '先锋司机评定规则',
+  'A driver wears the pioneer badge with at least this average over at least this many ratings in the window, and no upheld complaint in the last days given.':
+    '驾驶员在统计期内评价数不少于此数、平均星级不低于此值，且最近若干天内没有被认定的投诉，即获得“先锋司机”称号。',
+  'Average stars at least': '平均星级不低于',
+  'Ratings at least': '评价数不少于',
+  'Ratings of the last (days)': '统计最近（天）的评价',
+  'No upheld complaint in the last (days)': '最近（天）内无被认定的投诉',
+  "Grid reporters' points": '网格员积分规则',
+  'Points for each report a ticket step confirms; rejected and duplicate reports earn none.':
+    '每条经工单确认的上报得分；被驳回或重复的上报不得分。',
+  'A damaged stop sign (points)': '站牌损坏（分）',
+  'A road hazard (points)': '道路隐患（分）',
+  'A critical hazard (points)': '重大隐患（分）',
   // Admin: calendars
   'When trips run: weekdays, market days (lunar or Gregorian, by the last digit of the day), school terms, and dates added or removed by hand. All chosen conditions must hold; a calendar shows the days it runs in the next 30 days.':
     '班次何时运行：星期、赶场日（农历或公历，按日期尾数）、学期，以及手工加开或停开的日期。所选条件须同时满足。',
