@@ -10,7 +10,17 @@
  * Each file is transpiled on its own (the tsconfig has isolatedModules, as tsx and Vite need):
  * `npm run typecheck` is the type check, and the image build runs it before this.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import ts from 'typescript'
 import { REPO, buildTarget, type BuildOptions, type Target } from './target.js'
@@ -47,7 +57,8 @@ export function serverWorkspaces(): Workspace[] {
 }
 
 /** Tests, their helpers and data are not shipped. */
-const skipped = (name: string): boolean => name.endsWith('.test.ts') || name.endsWith('.d.ts') || name === 'test-factories.ts' || name === 'testdata'
+const skipped = (name: string): boolean =>
+  name.endsWith('.test.ts') || name.endsWith('.d.ts') || name === 'test-factories.ts' || name === 'testdata'
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -81,9 +92,16 @@ function emitWorkspace(ws: Workspace, options: ts.CompilerOptions): number {
       continue
     }
     const js = target.replace(/\.ts$/, '.js')
-    const result = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file, reportDiagnostics: true })
+    const result = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: options,
+      fileName: file,
+      reportDiagnostics: true,
+    })
     const problems = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error)
-    if (problems.length > 0) throw new Error(`${relative(REPO, file)}: ${problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`)
+    if (problems.length > 0)
+      throw new Error(
+        `${relative(REPO, file)}: ${problems.map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' ')).join('; ')}`,
+      )
     writeFileSync(js, result.outputText)
     if (result.sourceMapText) {
       // The map sits beside the .js; its source is the .ts in src/.
@@ -98,17 +116,27 @@ function emitWorkspace(ws: Workspace, options: ts.CompilerOptions): number {
 /** Each export of a package the server imports must name its emitted file under `rb-built`, and that file must exist. */
 function checkExports(ws: Workspace): string[] {
   return Object.entries(ws.exports ?? {}).flatMap(([subpath, target]) => {
-    const built = typeof target === 'object' && target ? (target as Record<string, unknown>)[BUILT_CONDITION] : undefined
-    if (typeof built !== 'string') return [`${ws.dir}/package.json: export "${subpath}" has no "${BUILT_CONDITION}" condition`]
-    if (Object.keys(target as object)[0] !== BUILT_CONDITION) return [`${ws.dir}/package.json: export "${subpath}": "${BUILT_CONDITION}" must come first`]
-    return existsSync(join(REPO, ws.dir, built)) ? [] : [`${ws.dir}/package.json: export "${subpath}" names ${built}, which the build did not emit`]
+    const built =
+      typeof target === 'object' && target ? (target as Record<string, unknown>)[BUILT_CONDITION] : undefined
+    if (typeof built !== 'string')
+      return [`${ws.dir}/package.json: export "${subpath}" has no "${BUILT_CONDITION}" condition`]
+    if (Object.keys(target as object)[0] !== BUILT_CONDITION)
+      return [`${ws.dir}/package.json: export "${subpath}": "${BUILT_CONDITION}" must come first`]
+    return existsSync(join(REPO, ws.dir, built))
+      ? []
+      : [`${ws.dir}/package.json: export "${subpath}" names ${built}, which the build did not emit`]
   })
 }
 
 export const serverBuild: Target & { build(opts?: BuildOptions): Promise<'fresh' | 'built'> } = (() => {
   const target: Target = {
     label: 'the server (apps/server and the packages it imports → build/)',
-    inputs: () => [...serverWorkspaces().flatMap((ws) => [`${ws.dir}/src`, `${ws.dir}/package.json`]), 'tsconfig.json', 'node_modules/typescript/package.json', 'scripts/build/emit.ts'],
+    inputs: () => [
+      ...serverWorkspaces().flatMap((ws) => [`${ws.dir}/src`, `${ws.dir}/package.json`]),
+      'tsconfig.json',
+      'node_modules/typescript/package.json',
+      'scripts/build/emit.ts',
+    ],
     outputs: [SERVER_ENTRY],
     stamp: 'apps/server/build/.source-hash',
     async make() {
