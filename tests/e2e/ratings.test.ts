@@ -5,12 +5,11 @@
  * DOC_SCREENSHOTS=1 writes the screenshots into docs/images (else test-results/ratings).
  */
 import { mkdirSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import { serviceDayOf, serviceDayStartMs } from '@rb/domain'
 import { buildVillager } from '../../apps/villager/scripts/build.js'
-import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
+import { bookedRide, bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 import { startServer, villagerRequest, type RoleSession, type TestServer } from '../support/server.js'
 import { chromiumAvailable, launch, watchErrors } from './support/browser.js'
 
@@ -30,30 +29,15 @@ describe.skipIf(!chromiumAvailable())('ride ratings in Chromium', () => {
 
   /** A booking on `trip` by phone, marked boarded: its code, phone and the passenger's view of it. */
   const rode = async (trip: string): Promise<{ code: string; phone: string; view: unknown }> => {
-    const phone = `1390000${String(2000 + phones++)}`
-    const b = await server.apiJson<{ code: string }>(
-      'POST',
-      `/api/trip-instances/${trip}/bookings`,
-      {
-        boardStop: net.stops[0],
-        alightStop: net.stops[2],
-        seats: 1,
-        name: '张大爷',
-        phone,
-        idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
-      },
-      dispatcher,
-    )
-    expect(b.status).toBe(201)
-    const marked = await server.apiJson(
-      'POST',
-      `/api/trip-instances/${trip}/manifest`,
-      { code: b.body.code, status: 'boarded' },
-      dispatcher,
-    )
-    expect(marked.status).toBe(200)
-    const view = await villagerRequest(server.baseUrl, 'GET', `/api/bookings/lookup?code=${b.body.code}&phone=${phone}`)
-    return { code: b.body.code, phone, view: view.body }
+    const { code, phone } = await bookedRide(server, dispatcher, trip, {
+      boardStop: net.stops[0]!,
+      alightStop: net.stops[2]!,
+      name: '张大爷',
+      phone: `1390000${String(2000 + phones++)}`,
+      status: 'boarded',
+    })
+    const view = await villagerRequest(server.baseUrl, 'GET', `/api/bookings/lookup?code=${code}&phone=${phone}`)
+    return { code, phone, view: view.body }
   }
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
+import { bookedRide, bookingNetwork, dayFromNow, type BookingNetwork } from '../support/booking-network.js'
 import { startServer, targets, villagerRequest, type RoleSession, type TestServer } from '../support/server.js'
 
 interface ErrorBody {
@@ -70,33 +70,14 @@ describe.each(targets())('ride ratings on $name', (target) => {
     return trip
   }
   /** A booking on the trip, marked `status` by the dispatcher; answers its code and phone. */
-  const ride = async (trip: string, status: 'boarded' | 'no_show' | null): Promise<{ code: string; phone: string }> => {
-    const phone = `1390000${String(1000 + phones++)}`
-    const b = await server.apiJson<{ code: string }>(
-      'POST',
-      `/api/trip-instances/${trip}/bookings`,
-      {
-        boardStop: net.stops[0],
-        alightStop: net.stops[3],
-        seats: 1,
-        name: '乘客',
-        phone,
-        idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
-      },
-      dispatcher,
-    )
-    expect(b.status).toBe(201)
-    if (status) {
-      const marked = await server.apiJson(
-        'POST',
-        `/api/trip-instances/${trip}/manifest`,
-        { code: b.body.code, status },
-        dispatcher,
-      )
-      expect([marked.status, marked.body]).toEqual([200, expect.anything()])
-    }
-    return { code: b.body.code, phone }
-  }
+  const ride = (trip: string, status: 'boarded' | 'no_show' | null): Promise<{ code: string; phone: string }> =>
+    bookedRide(server, dispatcher, trip, {
+      boardStop: net.stops[0]!,
+      alightStop: net.stops[3]!,
+      name: '乘客',
+      phone: `1390000${String(1000 + phones++)}`,
+      status,
+    })
   const rate = (body: Record<string, unknown>) => pub<Ride & ErrorBody>('POST', '/api/ratings', body)
   const crewOf = async (trip: string): Promise<Crew['driver']> =>
     (await pub<Crew>('GET', `/api/trips/${trip}/crew`)).body.driver

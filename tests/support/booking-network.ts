@@ -1,6 +1,7 @@
 /** A small network for the booking tests and bench: one route of five stops, a daily calendar, trips made to order. */
+import { randomBytes } from 'node:crypto'
 import { serviceDayOf, type ServiceDate } from '@rb/domain'
-import type { TestServer } from './server.js'
+import type { RoleSession, TestServer } from './server.js'
 
 export const DAY_MS = 86_400_000
 const ORIGIN: [number, number] = [105.44, 28.1]
@@ -80,4 +81,40 @@ export async function bookingNetwork(server: Pick<TestServer, 'apiJson'>, prefix
       return id
     },
   }
+}
+
+/**
+ * A one-seat booking on `trip` taken by `staff` (a dispatcher: the phone channel), then marked on the
+ * manifest as `status` (boarded or no-show) unless null. Throws when either step is refused.
+ */
+export async function bookedRide(
+  server: Pick<TestServer, 'apiJson'>,
+  staff: RoleSession,
+  trip: string,
+  ride: { boardStop: string; alightStop: string; name: string; phone: string; status: 'boarded' | 'no_show' | null },
+): Promise<{ code: string; phone: string }> {
+  const b = await server.apiJson<{ code: string }>(
+    'POST',
+    `/api/trip-instances/${trip}/bookings`,
+    {
+      boardStop: ride.boardStop,
+      alightStop: ride.alightStop,
+      seats: 1,
+      name: ride.name,
+      phone: ride.phone,
+      idempotencyKey: `k-${randomBytes(8).toString('hex')}`,
+    },
+    staff,
+  )
+  if (b.status !== 201) throw new Error(`booking on ${trip}: ${b.status} ${JSON.stringify(b.body)}`)
+  if (ride.status) {
+    const marked = await server.apiJson(
+      'POST',
+      `/api/trip-instances/${trip}/manifest`,
+      { code: b.body.code, status: ride.status },
+      staff,
+    )
+    if (marked.status !== 200) throw new Error(`marking ${b.body.code} ${ride.status}: ${marked.status}`)
+  }
+  return { code: b.body.code, phone: ride.phone }
 }
